@@ -1,0 +1,241 @@
+import Foundation
+
+/// k-means clustering (Lloyd's algorithm) with greedy k-means++ seeding (Arthur & Vassilvitskii
+/// 2007; the greedy variant with 2 + ⌊ln k⌋ candidates per centre, as in scikit-learn), several
+/// seeded initialisations, keeping the lowest inertia. Deterministic for a given seed.
+public enum KMeans {
+    /// Points in row-major order: `values[i * dimensions + j]`.
+    public struct Matrix: Sendable {
+        /// Row-major values.
+        public var values: [Double]
+        /// Number of columns.
+        public var dimensions: Int
+
+        /// Creates a matrix.
+        public init(values: [Double], dimensions: Int) {
+            precondition(dimensions > 0 && values.count % dimensions == 0)
+            self.values = values
+            self.dimensions = dimensions
+        }
+
+        /// Creates a matrix from rows.
+        public init(rows: [[Double]]) {
+            self.dimensions = rows.first?.count ?? 1
+            self.values = rows.flatMap { $0 }
+        }
+
+        /// Number of rows.
+        public var count: Int { values.count / dimensions }
+
+        /// Row `i`.
+        public func row(_ i: Int) -> [Double] { Array(values[(i * dimensions)..<((i + 1) * dimensions)]) }
+    }
+
+    /// A clustering.
+    public struct Result: Sendable {
+        /// Cluster centres, `k` rows.
+        public var centroids: Matrix
+        /// Cluster of each point.
+        public var labels: [Int32]
+        /// Sum of squared distances of points to their centre.
+        public var inertia: Double
+        /// Points per cluster.
+        public var sizes: [Int]
+        /// Lloyd iterations of the winning initialisation.
+        public var iterations: Int
+    }
+
+    /// Clusters `data` into `k` groups.
+    ///
+    /// - Parameters:
+    ///   - k: number of clusters (1 ≤ k ≤ number of points).
+    ///   - seed: random seed; the same seed gives the same result.
+    ///   - initializations: independent k-means++ starts; the lowest inertia wins.
+    ///   - maxIterations: Lloyd iterations per start.
+    ///   - tolerance: stop when the squared centre shift falls below `tolerance ×` the mean per-column variance.
+    public static func fit(
+        _ data: Matrix, k: Int, seed: UInt64 = 0, initializations: Int = 10, maxIterations: Int = 300,
+        tolerance: Double = 1e-4
+    ) -> Result {
+        let n = data.count
+        precondition(k >= 1 && k <= n, "k must be between 1 and the number of points")
+        var rng = SplitMix64(seed: seed)
+        let d = data.dimensions
+        var variance = 0.0
+        for j in 0..<d {
+            var mean = 0.0
+            for i in 0..<n { mean += data.values[i * d + j] }
+            mean /= Double(n)
+            var v = 0.0
+            for i in 0..<n { let t = data.values[i * d + j] - mean; v += t * t }
+            variance += v / Double(n)
+        }
+        let tol = tolerance * variance / Double(d)
+        var best: Result?
+        for _ in 0..<max(1, initializations) {
+            let centres = kMeansPlusPlus(data, k: k, rng: &rng)
+            let result = lloyd(data, centres: centres, k: k, maxIterations: maxIterations, tolerance: tol)
+            if best == nil || result.inertia < best!.inertia { best = result }
+        }
+        return best!
+    }
+
+    /// Greedy k-means++ seeding.
+    static func kMeansPlusPlus(_ data: Matrix, k: Int, rng: inout SplitMix64) -> [Double] {
+        let n = data.count, d = data.dimensions
+        let x = data.values
+        var centres = [Double](repeating: 0, count: k * d)
+        let trials = 2 + Int(log(Double(k)))
+        let first = Int(rng.next() % UInt64(n))
+        for j in 0..<d { centres[j] = x[first * d + j] }
+        var closest = [Double](repeating: 0, count: n)
+        for i in 0..<n { closest[i] = squaredDistance(x, i * d, centres, 0, d) }
+        var potential = closest.reduce(0, +)
+        var candidateDistances = [Double](repeating: 0, count: n)
+        var bestDistances = [Double](repeating: 0, count: n)
+        for c in 1..<k {
+            var bestCandidate = -1
+            var bestPotential = Double.infinity
+            for _ in 0..<trials {
+                // Sample a point with probability proportional to its squared distance.
+                let target = rng.nextUnit() * potential
+                var acc = 0.0
+                var candidate = n - 1
+                for i in 0..<n {
+                    acc += closest[i]
+                    if acc > target { candidate = i; break }
+                }
+                var pot = 0.0
+                for i in 0..<n {
+                    let dist = min(closest[i], squaredDistance(x, i * d, x, candidate * d, d))
+                    candidateDistances[i] = dist
+                    pot += dist
+                }
+                if pot < bestPotential {
+                    bestPotential = pot
+                    bestCandidate = candidate
+                    swap(&bestDistances, &candidateDistances)
+                }
+            }
+            for j in 0..<d { centres[c * d + j] = x[bestCandidate * d + j] }
+            potential = bestPotential
+            swap(&closest, &bestDistances)
+        }
+        return centres
+    }
+
+    @inline(__always)
+    static func squaredDistance(_ a: [Double], _ ao: Int, _ b: [Double], _ bo: Int, _ d: Int) -> Double {
+        var s = 0.0
+        for j in 0..<d { let t = a[ao + j] - b[bo + j]; s += t * t }
+        return s
+    }
+
+    /// Lloyd iterations from given centres.
+    static func lloyd(_ data: Matrix, centres initial: [Double], k: Int, maxIterations: Int, tolerance: Double) -> Result {
+        let n = data.count, d = data.dimensions
+        var centres = initial
+        var labels = [Int32](repeating: -1, count: n)
+        var iterations = 0
+        for iteration in 1...max(1, maxIterations) {
+            iterations = iteration
+            let (_, changed) = assign(data, centres: centres, k: k, labels: &labels)
+            // Update.
+            var sums = [Double](repeating: 0, count: k * d)
+            var counts = [Int](repeating: 0, count: k)
+            data.values.withUnsafeBufferPointer { x in
+                for i in 0..<n {
+                    let c = Int(labels[i])
+                    counts[c] += 1
+                    for j in 0..<d { sums[c * d + j] += x[i * d + j] }
+                }
+            }
+            var shift = 0.0
+            for c in 0..<k where counts[c] > 0 {
+                for j in 0..<d {
+                    let v = sums[c * d + j] / Double(counts[c])
+                    let t = v - centres[c * d + j]
+                    shift += t * t
+                    centres[c * d + j] = v
+                }
+            }
+            if !changed && iteration > 1 { break }
+            if shift <= tolerance { break }
+        }
+        let (inertia, _) = assign(data, centres: centres, k: k, labels: &labels)
+        var sizes = [Int](repeating: 0, count: k)
+        for l in labels { sizes[Int(l)] += 1 }
+        return Result(
+            centroids: Matrix(values: centres, dimensions: d), labels: labels, inertia: inertia, sizes: sizes,
+            iterations: iterations)
+    }
+
+    /// Assigns each point to its nearest centre; returns the inertia and whether any label changed.
+    static func assign(_ data: Matrix, centres: [Double], k: Int, labels: inout [Int32]) -> (Double, Bool) {
+        let n = data.count, d = data.dimensions
+        let parts: [(Double, Bool)] = data.values.withUnsafeBufferPointer { x in
+            labels.withUnsafeMutableBufferPointer { lb in
+                let l = lb
+                return centres.withUnsafeBufferPointer { cp in
+                    Parallel.map(count: n, minimumPerChunk: 25_000) { lo, hi in
+                        var inertia = 0.0
+                        var changed = false
+                        for i in lo..<hi {
+                            var best = Double.infinity
+                            var bestC: Int32 = 0
+                            for c in 0..<k {
+                                var s = 0.0
+                                for j in 0..<d { let t = x[i * d + j] - cp[c * d + j]; s += t * t }
+                                if s < best { best = s; bestC = Int32(c) }
+                            }
+                            if l[i] != bestC { changed = true; l[i] = bestC }
+                            inertia += best
+                        }
+                        return (inertia, changed)
+                    }
+                }
+            }
+        }
+        return (parts.reduce(0) { $0 + $1.0 }, parts.contains { $0.1 })
+    }
+
+    /// Inertia for each `k` in `ks` (for an elbow plot).
+    public static func elbow(_ data: Matrix, ks: [Int], seed: UInt64 = 0, initializations: Int = 10) -> [(k: Int, inertia: Double)] {
+        ks.map { k in (k, fit(data, k: k, seed: seed, initializations: initializations).inertia) }
+    }
+
+    /// Mean silhouette coefficient of a labelling (Rousseeuw 1987). Exact and O(n²); pass
+    /// `sampleSize` to average over a seeded random sample of points (distances still use all points).
+    public static func silhouette(_ data: Matrix, labels: [Int32], sampleSize: Int? = nil, seed: UInt64 = 0) -> Double {
+        let n = data.count, d = data.dimensions
+        let k = Int(labels.max() ?? 0) + 1
+        var sizes = [Int](repeating: 0, count: k)
+        for l in labels { sizes[Int(l)] += 1 }
+        var indices = Array(0..<n)
+        if let m = sampleSize, m < n {
+            var rng = SplitMix64(seed: seed)
+            indices.shuffle(using: &rng)
+            indices = Array(indices.prefix(m))
+        }
+        let x = data.values
+        let parts: [Double] = Parallel.map(count: indices.count, minimumPerChunk: 200) { lo, hi in
+            var total = 0.0
+            var sums = [Double](repeating: 0, count: k)
+            for idx in lo..<hi {
+                let i = indices[idx]
+                for c in 0..<k { sums[c] = 0 }
+                for j in 0..<n where j != i {
+                    sums[Int(labels[j])] += squaredDistance(x, i * d, x, j * d, d).squareRoot()
+                }
+                let own = Int(labels[i])
+                if sizes[own] <= 1 { continue }  // silhouette 0 for singletons
+                let a = sums[own] / Double(sizes[own] - 1)
+                var b = Double.infinity
+                for c in 0..<k where c != own && sizes[c] > 0 { b = min(b, sums[c] / Double(sizes[c])) }
+                if b.isFinite { total += (b - a) / max(a, b) }
+            }
+            return total
+        }
+        return parts.reduce(0, +) / Double(indices.count)
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+
+/// Per-customer aggregates after collapsing same-day purchases into one (amounts summed per day),
+/// in columnar form. Built once from a ``TransactionTable`` and shared by the summary, RFM, k-means
+/// and churn features.
+public struct CustomerActivity: Sendable {
+    /// Customer identifiers.
+    public var ids: [String]
+    /// Day number of the first purchase.
+    public var firstDay: [Int32]
+    /// Day number of the last purchase.
+    public var lastDay: [Int32]
+    /// Number of distinct purchase days.
+    public var purchaseDays: [Int32]
+    /// Total amount over all purchases.
+    public var totalAmount: [Double]
+    /// Total amount of the purchase days after the first one (the "repeat" transactions).
+    public var repeatAmount: [Double]
+    /// Distinct purchase days after the cut-off day (holdout period), when a cut-off was given.
+    public var holdoutPurchaseDays: [Int32]
+    /// Total amount after the cut-off day, when a cut-off was given.
+    public var holdoutAmount: [Double]
+
+    /// Number of customers.
+    public var count: Int { ids.count }
+}
+
+extension CustomerActivity {
+    /// Aggregates transactions per customer.
+    ///
+    /// - Parameters:
+    ///   - table: the transactions.
+    ///   - cutoff: when given, only transactions on or before this day number form the calibration
+    ///     aggregates; customers whose first purchase is after it are left out; later transactions up to
+    ///     `observationEnd` count in the holdout columns.
+    ///   - observationEnd: the last day counted in the holdout (defaults to the last transaction day).
+    public static func build(from table: TransactionTable, cutoff: Int? = nil, observationEnd: Int? = nil) -> CustomerActivity {
+        let customers = table.customerCount
+        let n = table.count
+        // Counting sort of the transactions by customer (CSR layout).
+        var offsets = [Int](repeating: 0, count: customers + 1)
+        table.customerIndex.withUnsafeBufferPointer { ci in
+            for c in ci { offsets[Int(c) + 1] += 1 }
+        }
+        for i in 0..<customers { offsets[i + 1] += offsets[i] }
+        var days = [Int32](repeating: 0, count: n)
+        var amounts = [Double](repeating: 0, count: n)
+        do {
+            var cursor = offsets
+            table.customerIndex.withUnsafeBufferPointer { ci in
+                table.day.withUnsafeBufferPointer { d in
+                    table.amount.withUnsafeBufferPointer { a in
+                        days.withUnsafeMutableBufferPointer { dd in
+                            amounts.withUnsafeMutableBufferPointer { aa in
+                                for i in 0..<n {
+                                    let c = Int(ci[i])
+                                    let slot = cursor[c]
+                                    cursor[c] = slot + 1
+                                    dd[slot] = d[i]
+                                    aa[slot] = a[i]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let cut = cutoff.map { Int32(truncatingIfNeeded: $0) } ?? Int32.max
+        let obsEnd = observationEnd.map { Int32(truncatingIfNeeded: $0) } ?? Int32.max
+        var first = [Int32](repeating: Int32.max, count: customers)
+        var last = [Int32](repeating: Int32.min, count: customers)
+        var distinct = [Int32](repeating: 0, count: customers)
+        var total = [Double](repeating: 0, count: customers)
+        var repeatTotal = [Double](repeating: 0, count: customers)
+        var holdDays = [Int32](repeating: 0, count: customers)
+        var holdAmount = [Double](repeating: 0, count: customers)
+        let chunks = customers >= 50_000 ? 8 : 1
+        days.withUnsafeMutableBufferPointer { dd in
+            amounts.withUnsafeMutableBufferPointer { aa in
+                first.withUnsafeMutableBufferPointer { fp in
+                    last.withUnsafeMutableBufferPointer { lp in
+                        distinct.withUnsafeMutableBufferPointer { np in
+                            total.withUnsafeMutableBufferPointer { tp in
+                                repeatTotal.withUnsafeMutableBufferPointer { rp in
+                                    holdDays.withUnsafeMutableBufferPointer { hp in
+                                        holdAmount.withUnsafeMutableBufferPointer { hap in
+                                            offsets.withUnsafeBufferPointer { off in
+                                                Parallel.forEach(chunks: chunks) { chunk in
+                                                    let lo = customers * chunk / chunks
+                                                    let hi = customers * (chunk + 1) / chunks
+                                                    for c in lo..<hi {
+                                                        let s = off[c], e = off[c + 1]
+                                                        sortSlice(dd, aa, s, e)
+                                                        var f = Int32.max, l = Int32.min
+                                                        var k: Int32 = 0
+                                                        var sum = 0.0, rep = 0.0
+                                                        var hk: Int32 = 0
+                                                        var hsum = 0.0
+                                                        var prev = Int32.min
+                                                        var prevHold = Int32.min
+                                                        for i in s..<e {
+                                                            let d = dd[i]
+                                                            let a = aa[i]
+                                                            if d <= cut {
+                                                                if d != prev {
+                                                                    k += 1
+                                                                    prev = d
+                                                                }
+                                                                if f == Int32.max { f = d }
+                                                                l = d
+                                                                sum += a
+                                                                if d != f { rep += a }
+                                                            } else if d <= obsEnd {
+                                                                if d != prevHold { hk += 1; prevHold = d }
+                                                                hsum += a
+                                                            }
+                                                        }
+                                                        fp[c] = f
+                                                        lp[c] = l
+                                                        np[c] = k
+                                                        tp[c] = sum
+                                                        rp[c] = rep
+                                                        hp[c] = hk
+                                                        hap[c] = hsum
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var activity = CustomerActivity(
+            ids: table.customerIDs, firstDay: first, lastDay: last, purchaseDays: distinct,
+            totalAmount: total, repeatAmount: repeatTotal, holdoutPurchaseDays: holdDays, holdoutAmount: holdAmount)
+        if cutoff != nil, distinct.contains(0) {
+            activity = activity.filtered { distinct[$0] > 0 }
+        }
+        return activity
+    }
+
+    /// The customers whose index satisfies `keep`, in the same order.
+    public func filtered(_ keep: (Int) -> Bool) -> CustomerActivity {
+        let kept = (0..<count).filter(keep)
+        return CustomerActivity(
+            ids: kept.map { ids[$0] }, firstDay: kept.map { firstDay[$0] }, lastDay: kept.map { lastDay[$0] },
+            purchaseDays: kept.map { purchaseDays[$0] }, totalAmount: kept.map { totalAmount[$0] },
+            repeatAmount: kept.map { repeatAmount[$0] }, holdoutPurchaseDays: kept.map { holdoutPurchaseDays[$0] },
+            holdoutAmount: kept.map { holdoutAmount[$0] })
+    }
+
+    /// Sorts `days[s..<e]` ascending, carrying `amounts` along (insertion sort for the usual short slices).
+    @inline(__always)
+    static func sortSlice(_ days: UnsafeMutableBufferPointer<Int32>, _ amounts: UnsafeMutableBufferPointer<Double>, _ s: Int, _ e: Int) {
+        var sorted = true
+        var i = s + 1
+        while i < e {
+            if days[i] < days[i - 1] { sorted = false; break }
+            i += 1
+        }
+        if sorted { return }
+        if e - s <= 48 {
+            var j = s + 1
+            while j < e {
+                let d = days[j], a = amounts[j]
+                var k = j - 1
+                while k >= s, days[k] > d {
+                    days[k + 1] = days[k]
+                    amounts[k + 1] = amounts[k]
+                    k -= 1
+                }
+                days[k + 1] = d
+                amounts[k + 1] = a
+                j += 1
+            }
+        } else {
+            var pairs = (s..<e).map { (days[$0], amounts[$0]) }
+            pairs.sort { $0.0 < $1.0 }
+            for (k, p) in pairs.enumerated() {
+                days[s + k] = p.0
+                amounts[s + k] = p.1
+            }
+        }
+    }
+}

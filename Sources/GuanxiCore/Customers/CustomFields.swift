@@ -1,0 +1,104 @@
+import Foundation
+
+public enum CustomFieldType: String, Codable, Sendable, CaseIterable {
+    case text, number, decimal, date, boolean, select
+    case multiSelect = "multi_select"
+    case url
+}
+
+/// A workspace-defined field on customers. `key` is what the API and CSV use.
+public struct CustomFieldDefinition: Codable, Sendable, Equatable {
+    public var key: String
+    public var label: String
+    public var type: CustomFieldType
+    public var options: [String]
+    public var required: Bool
+    public var sensitive: Bool
+    public var version: Int
+
+    public init(key: String, label: String, type: CustomFieldType, options: [String] = [],
+                required: Bool = false, sensitive: Bool = false, version: Int = 1) {
+        self.key = key; self.label = label; self.type = type; self.options = options
+        self.required = required; self.sensitive = sensitive; self.version = version
+    }
+
+    /// Checks the definition itself (used when an admin creates or edits one).
+    public func validateDefinition() throws(DomainError) {
+        var e = FieldErrors()
+        if key.range(of: "^[a-z][a-z0-9_]{0,39}$", options: .regularExpression) == nil {
+            e.add("key", "must start with a letter and use only a-z, 0-9 and _ (at most 40)")
+        }
+        let l = label.trimmingCharacters(in: .whitespacesAndNewlines)
+        if l.isEmpty || l.count > 100 { e.add("label", "is required (at most 100 characters)") }
+        if (type == .select || type == .multiSelect) && options.isEmpty {
+            e.add("options", "a select field needs at least one option")
+        }
+        if Set(options).count != options.count { e.add("options", "options must be unique") }
+        try e.throwIfAny()
+    }
+
+    /// Validates and normalises one value for this field; `nil` means the value is invalid,
+    /// with the reason in `message`.
+    public func normalize(_ value: JSONValue) -> (JSONValue?, message: String?) {
+        if value == .null { return (.null, nil) }
+        switch type {
+        case .text:
+            guard let s = value.stringValue else { return (nil, "must be text") }
+            return s.count <= 2000 ? (.string(s), nil) : (nil, "is longer than 2000 characters")
+        case .number:
+            if case .number(let n) = value, n.rounded() == n { return (.number(n), nil) }
+            if let s = value.stringValue, let n = Int64(s.trimmingCharacters(in: .whitespaces)) { return (.number(Double(n)), nil) }
+            return (nil, "must be a whole number")
+        case .decimal:
+            if case .number(let n) = value, n.isFinite { return (.number(n), nil) }
+            if let s = value.stringValue, let n = Double(s.trimmingCharacters(in: .whitespaces)), n.isFinite { return (.number(n), nil) }
+            return (nil, "must be a number")
+        case .date:
+            guard let s = value.stringValue, let d = Dates.parseDay(s) else { return (nil, "must be a date (YYYY-MM-DD)") }
+            return (.string(d), nil)
+        case .boolean:
+            if case .bool = value { return (value, nil) }
+            switch value.stringValue?.lowercased() {
+            case "true", "yes", "1", "是": return (.bool(true), nil)
+            case "false", "no", "0", "否": return (.bool(false), nil)
+            default: return (nil, "must be true or false")
+            }
+        case .select:
+            guard let s = value.stringValue, options.contains(s) else { return (nil, "must be one of: \(options.joined(separator: ", "))") }
+            return (.string(s), nil)
+        case .multiSelect:
+            let items: [String]
+            if case .array(let a) = value { items = a.compactMap(\.stringValue) }
+            else if let s = value.stringValue { items = s.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) } }
+            else { return (nil, "must be a list of options") }
+            if let bad = items.first(where: { !options.contains($0) }) { return (nil, "'\(bad)' is not one of: \(options.joined(separator: ", "))") }
+            return (.array(items.map(JSONValue.string)), nil)
+        case .url:
+            guard let s = value.stringValue?.trimmingCharacters(in: .whitespaces),
+                  let u = URL(string: s), let scheme = u.scheme?.lowercased(),
+                  scheme == "http" || scheme == "https", u.host != nil else { return (nil, "must be an http(s) URL") }
+            return (.string(s), nil)
+        }
+    }
+}
+
+/// Calendar-day helpers. Days are stored as "YYYY-MM-DD" strings (no time zone).
+public enum Dates {
+    /// Parses YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD into canonical YYYY-MM-DD; nil if not a real date.
+    public static func parseDay(_ raw: String) -> String? {
+        let s = raw.trimmingCharacters(in: .whitespaces)
+        var parts: [Int] = []
+        if s.count == 8, let n = Int(s) { parts = [n / 10000, (n / 100) % 100, n % 100] }
+        else {
+            let p = s.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." }).compactMap { Int($0) }
+            guard p.count == 3 else { return nil }
+            parts = p
+        }
+        let (y, m, d) = (parts[0], parts[1], parts[2])
+        guard (1900...2200).contains(y), (1...12).contains(m), d >= 1 else { return nil }
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
+        guard d <= days else { return nil }
+        return String(format: "%04d-%02d-%02d", y, m, d)
+    }
+}

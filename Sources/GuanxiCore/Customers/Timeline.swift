@@ -1,0 +1,101 @@
+import Foundation
+
+/// One row of a customer's timeline: a note, an interaction, or a recorded change.
+public struct TimelineEntry: Codable, Sendable, Equatable {
+    public var id: String
+    public var customerID: String
+    public var kind: TimelineKind
+    public var occurredAt: Date
+    public var channel: InteractionKind?
+    public var direction: Direction?
+    public var subject: String?
+    public var body: String?
+    public var durationSeconds: Int?
+    public var outcome: String?
+    public var authorID: String?
+    public var data: [String: JSONValue]?
+    public var createdAt: Date
+
+    public init(id: String, customerID: String, kind: TimelineKind, occurredAt: Date, channel: InteractionKind? = nil,
+                direction: Direction? = nil, subject: String? = nil, body: String? = nil, durationSeconds: Int? = nil,
+                outcome: String? = nil, authorID: String? = nil, data: [String: JSONValue]? = nil, createdAt: Date) {
+        self.id = id; self.customerID = customerID; self.kind = kind; self.occurredAt = occurredAt
+        self.channel = channel; self.direction = direction; self.subject = subject; self.body = body
+        self.durationSeconds = durationSeconds; self.outcome = outcome; self.authorID = authorID
+        self.data = data; self.createdAt = createdAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, channel, direction, subject, body, outcome, data
+        case customerID = "customer_id", occurredAt = "occurred_at", durationSeconds = "duration_seconds"
+        case authorID = "author_id", createdAt = "created_at"
+    }
+}
+
+/// What a client sends to add a note or log an interaction.
+public struct ActivityDraft: Codable, Sendable {
+    public var kind: InteractionKind?
+    public var direction: Direction?
+    public var subject: String?
+    public var body: String?
+    public var occurredAt: Date?
+    public var durationSeconds: Int?
+    public var outcome: String?
+
+    public init(kind: InteractionKind? = nil, direction: Direction? = nil, subject: String? = nil, body: String? = nil,
+                occurredAt: Date? = nil, durationSeconds: Int? = nil, outcome: String? = nil) {
+        self.kind = kind; self.direction = direction; self.subject = subject; self.body = body
+        self.occurredAt = occurredAt; self.durationSeconds = durationSeconds; self.outcome = outcome
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case kind, direction, subject, body, outcome
+        case occurredAt = "occurred_at", durationSeconds = "duration_seconds"
+    }
+
+    /// Builds a note entry, or throws `.validation`.
+    public func note(id: String, customerID: String, author: String?, now: Date) throws(DomainError) -> TimelineEntry {
+        var e = FieldErrors()
+        let body = CustomerValidator.clean(self.body ?? "")
+        if body.isEmpty { e.add("body", "is required") } else if body.count > 20_000 { e.add("body", "is longer than 20000 characters") }
+        try e.throwIfAny()
+        return TimelineEntry(id: id, customerID: customerID, kind: .note, occurredAt: occurredAt ?? now,
+                             body: body, authorID: author, createdAt: now)
+    }
+
+    /// Builds an interaction entry, or throws `.validation`.
+    public func interaction(id: String, customerID: String, author: String?, now: Date) throws(DomainError) -> TimelineEntry {
+        var e = FieldErrors()
+        if kind == nil { e.add("kind", "is required: \(InteractionKind.allCases.map(\.rawValue).joined(separator: ", "))") }
+        let subject = subject.map(CustomerValidator.clean).flatMap { $0.isEmpty ? nil : $0 }
+        let body = body.map(CustomerValidator.clean).flatMap { $0.isEmpty ? nil : $0 }
+        if subject == nil && body == nil { e.add("subject", "a subject or a body is required") }
+        if (subject?.count ?? 0) > 300 { e.add("subject", "is longer than 300 characters") }
+        if (body?.count ?? 0) > 20_000 { e.add("body", "is longer than 20000 characters") }
+        if let d = durationSeconds, d < 0 || d > 7 * 86_400 { e.add("duration_seconds", "must be between 0 and 604800") }
+        if let o = outcome, o.count > 200 { e.add("outcome", "is longer than 200 characters") }
+        if let t = occurredAt, t > now.addingTimeInterval(366 * 86_400) { e.add("occurred_at", "is too far in the future") }
+        try e.throwIfAny()
+        return TimelineEntry(id: id, customerID: customerID, kind: .interaction, occurredAt: occurredAt ?? now,
+                             channel: kind, direction: direction ?? .outbound, subject: subject, body: body,
+                             durationSeconds: durationSeconds, outcome: outcome.map(CustomerValidator.clean),
+                             authorID: author, createdAt: now)
+    }
+}
+
+/// Relationships between customers (besides a person's primary organisation).
+public struct Relationship: Codable, Sendable, Equatable {
+    public var id: String
+    public var fromID: String
+    public var toID: String
+    public var kind: RelationKind
+    public var title: String?
+    public var createdAt: Date
+    public init(id: String, fromID: String, toID: String, kind: RelationKind, title: String?, createdAt: Date) {
+        self.id = id; self.fromID = fromID; self.toID = toID; self.kind = kind; self.title = title; self.createdAt = createdAt
+    }
+    enum CodingKeys: String, CodingKey {
+        case id, kind, title
+        case fromID = "from_id", toID = "to_id", createdAt = "created_at"
+    }
+}

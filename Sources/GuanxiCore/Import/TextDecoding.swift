@@ -1,0 +1,124 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The byte encoding an imported file turned out to use.
+public enum SourceEncoding: String, Sendable {
+    case utf8
+    case utf8BOM
+    case utf16LE
+    case utf16BE
+    case gb18030
+}
+
+/// Turns the bytes of an uploaded CSV into text without asking the user.
+///
+/// Chinese Excel saves "CSV" as GB18030/GBK by default, "CSV UTF-8" with a BOM,
+/// and "Unicode text" as UTF-16LE; all three reach Guanxi. GB18030 is a superset
+/// of GBK and GB2312 and is decoded with glibc `iconv` because Foundation's
+/// GB18030 support on Linux is unreliable.
+public enum TextDecoding {
+    /// Decodes `data`, detecting the encoding.
+    ///
+    /// Order: UTF-8 BOM (stripped) → UTF-16 LE/BE BOM (honoured, stripped) →
+    /// valid UTF-8 → GB18030. Invalid sequences become U+FFFD; this never traps.
+    public static func decode(_ data: Data) -> (text: String, encoding: SourceEncoding) {
+        let bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            return (String(decoding: bytes.dropFirst(3), as: UTF8.self), .utf8BOM)
+        }
+        if bytes.starts(with: [0xFF, 0xFE]) {
+            return (decodeUTF16(bytes.dropFirst(2), bigEndian: false), .utf16LE)
+        }
+        if bytes.starts(with: [0xFE, 0xFF]) {
+            return (decodeUTF16(bytes.dropFirst(2), bigEndian: true), .utf16BE)
+        }
+        if let text = String(validating: bytes, as: UTF8.self) {
+            return (text, .utf8)
+        }
+        return (decodeGB18030(bytes), .gb18030)
+    }
+
+    /// Encodes `s` as GB18030 (for tests and the "Excel (Chinese)" export option).
+    ///
+    /// - Returns: the bytes, or `nil` if iconv is unavailable on this system.
+    public static func encodeGB18030(_ s: String) -> Data? {
+        guard let out = convert(Array(s.utf8), from: "UTF-8", to: "GB18030", replaceInvalid: false) else { return nil }
+        return Data(out)
+    }
+
+    private static func decodeUTF16(_ bytes: ArraySlice<UInt8>, bigEndian: Bool) -> String {
+        var units: [UInt16] = []
+        units.reserveCapacity(bytes.count / 2)
+        var i = bytes.startIndex
+        while i + 1 < bytes.endIndex {
+            let a = UInt16(bytes[i]), b = UInt16(bytes[i + 1])
+            units.append(bigEndian ? (a << 8 | b) : (b << 8 | a))
+            i += 2
+        }
+        // A dangling odd byte is a truncated code unit: show it as a replacement character.
+        var text = String(decoding: units, as: UTF16.self)
+        if i < bytes.endIndex { text.append("\u{FFFD}") }
+        return text
+    }
+
+    private static func decodeGB18030(_ bytes: [UInt8]) -> String {
+        if let utf8 = convert(bytes, from: "GB18030", to: "UTF-8", replaceInvalid: true) {
+            return String(decoding: utf8, as: UTF8.self)
+        }
+        // No iconv converter: still return something readable rather than failing the import.
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Runs glibc iconv over `input`. With `replaceInvalid`, each undecodable byte
+    /// becomes U+FFFD (UTF-8 `EF BF BD`) and conversion continues after it.
+    private static func convert(_ input: [UInt8], from: String, to: String, replaceInvalid: Bool) -> [UInt8]? {
+        let cd = iconv_open(to, from)
+        guard let cd, cd != iconv_t(bitPattern: -1) else { return nil }
+        defer { iconv_close(cd) }
+
+        var output: [UInt8] = []
+        output.reserveCapacity(input.count * 3 / 2 + 16)
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var input = input
+        let total = input.count
+        return input.withUnsafeMutableBytes { inRaw -> [UInt8]? in
+            var consumed = 0
+            while true {
+                let inPtr = inRaw.baseAddress.map { $0.assumingMemoryBound(to: CChar.self) + consumed }
+                var inLeft = total - consumed
+                var inCursor: UnsafeMutablePointer<CChar>? = inPtr
+                let (rc, produced, err): (Int, Int, Int32) = chunk.withUnsafeMutableBytes { outRaw in
+                    var outCursor: UnsafeMutablePointer<CChar>? = outRaw.baseAddress!.assumingMemoryBound(to: CChar.self)
+                    var outLeft = outRaw.count
+                    // At end of input, a nil input flushes any shift state.
+                    let rc = inLeft > 0
+                        ? iconv(cd, &inCursor, &inLeft, &outCursor, &outLeft)
+                        : iconv(cd, nil, nil, &outCursor, &outLeft)
+                    return (rc, outRaw.count - outLeft, rc == -1 ? errno : 0)
+                }
+                output.append(contentsOf: chunk[0..<produced])
+                consumed = total - inLeft
+                if rc != -1 {
+                    if consumed >= total { return output }
+                    continue
+                }
+                switch err {
+                case E2BIG:
+                    continue // output chunk full; loop drains it
+                case EILSEQ, EINVAL:
+                    // EILSEQ: invalid byte sequence; EINVAL: truncated sequence at the end.
+                    guard replaceInvalid else { return nil }
+                    output.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                    consumed += 1
+                    if consumed >= total { return output }
+                default:
+                    return nil
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+/// Errors the domain raises. They know nothing about HTTP: GuanxiWeb maps them to status codes
+/// in one place (`ErrorMiddleware`).
+public enum DomainError: Error, Sendable, Equatable {
+    /// The record does not exist in the caller's workspace (other workspaces' ids look the same).
+    case notFound(String)
+    /// One or more fields are invalid; keys are field names, values are messages.
+    case validation([String: String])
+    /// The write was based on a version that is no longer current.
+    case staleVersion(current: Int)
+    /// The record already exists (e.g. an identity belongs to another customer).
+    case duplicate(field: String, existingID: String, message: String)
+    /// The operation conflicts with the record's state.
+    case conflict(String)
+    /// The caller is not signed in or the credential is wrong.
+    case unauthorized(String)
+    /// The caller is signed in but may not do this.
+    case forbidden(String)
+    /// The request is malformed in a way that is not about one field.
+    case badRequest(String)
+
+    /// A validation error for a single field.
+    public static func field(_ name: String, _ message: String) -> DomainError {
+        .validation([name: message])
+    }
+}
+
+/// Collects field errors so that a caller sees every problem at once, not just the first.
+public struct FieldErrors: Sendable {
+    public private(set) var messages: [String: String] = [:]
+    public init() {}
+    public mutating func add(_ field: String, _ message: String) {
+        if messages[field] == nil { messages[field] = message }
+    }
+    public var isEmpty: Bool { messages.isEmpty }
+    /// Throws a `.validation` error when anything was collected.
+    public func throwIfAny() throws(DomainError) {
+        if !messages.isEmpty { throw DomainError.validation(messages) }
+    }
+}

@@ -1,0 +1,223 @@
+import Foundation
+import Crypto
+import HummingbirdBcrypt
+import SQLKit
+import Synchronization
+import GuanxiCore
+
+public struct Workspace: Codable, Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var slug: String
+    public var tiers: [String]
+    public var timeZone: String
+    enum CodingKeys: String, CodingKey { case id, name, slug, tiers, timeZone = "time_zone" }
+}
+
+public struct User: Codable, Sendable, Equatable {
+    public var id: String
+    public var email: String
+    public var name: String
+    public var isActive: Bool
+    enum CodingKeys: String, CodingKey { case id, email, name, isActive = "is_active" }
+}
+
+public struct IssuedToken: Sendable {
+    public var id: String
+    /// Shown once; only its SHA-256 is stored.
+    public var secret: String
+}
+
+/// Workspaces, users, memberships and API tokens.
+public struct AccessStore: Sendable {
+    let db: Database
+    let clock: any GuanxiCore.Clock
+    let cache: TokenCache
+
+    public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) {
+        self.db = db; self.clock = clock; self.cache = TokenCache()
+    }
+
+    public static let defaultWorkspaceSlug = "default"
+
+    /// The default workspace, created on first use, so a fresh install works with zero setup.
+    @discardableResult
+    public func ensureDefaultWorkspace() async throws -> Workspace {
+        if let w = try await workspace(slug: Self.defaultWorkspaceSlug) { return w }
+        return try await createWorkspace(name: "Default", slug: Self.defaultWorkspaceSlug)
+    }
+
+    public func createWorkspace(name: String, slug: String, tiers: [String] = WorkspaceRules.defaultTiers,
+                                timeZone: String = "Asia/Shanghai") async throws -> Workspace {
+        var e = FieldErrors()
+        if name.trimmingCharacters(in: .whitespaces).isEmpty { e.add("name", "is required") }
+        if slug.range(of: "^[a-z0-9][a-z0-9-]{0,39}$", options: .regularExpression) == nil { e.add("slug", "use a-z, 0-9 and - (at most 40)") }
+        try e.throwIfAny()
+        if try await workspace(slug: slug) != nil { throw DomainError.conflict("workspace '\(slug)' already exists") }
+        let w = Workspace(id: ID.make(), name: name, slug: slug, tiers: tiers, timeZone: timeZone)
+        try await db.write { sql in
+            try await sql.raw("""
+                INSERT INTO workspaces (id, name, slug, tiers_json, time_zone, created_at)
+                VALUES (\(bind: w.id), \(bind: w.name), \(bind: w.slug), \(bind: JSONCoding.encode(w.tiers)), \(bind: w.timeZone), \(bind: clock.now().millis))
+                """).run()
+        }
+        return w
+    }
+
+    public func workspace(slug: String) async throws -> Workspace? {
+        try await db.read { sql in
+            try await sql.raw("SELECT id, name, slug, tiers_json, time_zone FROM workspaces WHERE slug = \(bind: slug)").first()
+                .map(Self.decodeWorkspace)
+        }
+    }
+
+    public func workspace(id: String) async throws -> Workspace? {
+        try await db.read { sql in
+            try await sql.raw("SELECT id, name, slug, tiers_json, time_zone FROM workspaces WHERE id = \(bind: id)").first()
+                .map(Self.decodeWorkspace)
+        }
+    }
+
+    static func decodeWorkspace(_ r: any SQLRow) throws -> Workspace {
+        Workspace(id: try r.decode(column: "id", as: String.self), name: try r.decode(column: "name", as: String.self),
+                  slug: try r.decode(column: "slug", as: String.self),
+                  tiers: JSONCoding.decode([String].self, try r.decode(column: "tiers_json", as: String.self)) ?? [],
+                  timeZone: try r.decode(column: "time_zone", as: String.self))
+    }
+
+    /// Creates a user (or adds an existing one to the workspace with the role).
+    public func createUser(email rawEmail: String, password: String, name: String?, role: Role,
+                           workspaceID: String) async throws -> User {
+        var e = FieldErrors()
+        let email = IdentityNormalizer.email(rawEmail)
+        if email == nil { e.add("email", "is not a valid email address") }
+        if password.count < 8 { e.add("password", "must be at least 8 characters") }
+        if password.utf8.count > 72 { e.add("password", "must be at most 72 bytes") }
+        try e.throwIfAny()
+        let hash = Bcrypt.hash(password, cost: 10)
+        let now = clock.now().millis
+        return try await db.write { sql in
+            let user: User
+            if let existing = try await Self.user(email: email!, sql) {
+                user = existing
+            } else {
+                user = User(id: ID.make(), email: email!, name: name ?? String(email!.split(separator: "@")[0]), isActive: true)
+                try await sql.raw("""
+                    INSERT INTO users (id, email, name, password_hash, is_active, created_at)
+                    VALUES (\(bind: user.id), \(bind: user.email), \(bind: user.name), \(bind: hash), 1, \(bind: now))
+                    """).run()
+            }
+            try await sql.raw("DELETE FROM memberships WHERE workspace_id = \(bind: workspaceID) AND user_id = \(bind: user.id)").run()
+            try await sql.raw("""
+                INSERT INTO memberships (workspace_id, user_id, role, created_at)
+                VALUES (\(bind: workspaceID), \(bind: user.id), \(bind: role.rawValue), \(bind: now))
+                """).run()
+            return user
+        }
+    }
+
+    public func user(email: String) async throws -> User? {
+        guard let e = IdentityNormalizer.email(email) else { return nil }
+        return try await db.read { try await Self.user(email: e, $0) }
+    }
+
+    static func user(email: String, _ sql: any SQLDatabase) async throws -> User? {
+        try await sql.raw("SELECT id, email, name, is_active FROM users WHERE email = \(bind: email)").first().map { r in
+            User(id: try r.decode(column: "id", as: String.self), email: try r.decode(column: "email", as: String.self),
+                 name: try r.decode(column: "name", as: String.self), isActive: try r.decode(column: "is_active", as: Int.self) != 0)
+        }
+    }
+
+    /// The user's role in a workspace, or nil when they are not a member.
+    public func role(userID: String, workspaceID: String) async throws -> Role? {
+        try await db.read { sql in
+            try await sql.raw("SELECT role FROM memberships WHERE workspace_id = \(bind: workspaceID) AND user_id = \(bind: userID)")
+                .first()?.decode(column: "role", as: String.self)
+        }.flatMap(Role.init(rawValue:))
+    }
+
+    /// True when `userID` is a member of the workspace (used to validate owners).
+    public func isMember(userID: String, workspaceID: String) async throws -> Bool {
+        try await role(userID: userID, workspaceID: workspaceID) != nil
+    }
+
+    /// Issues an API token for a member; the secret is returned once.
+    public func createToken(userID: String, workspaceID: String, name: String, expiresAt: Date? = nil) async throws -> IssuedToken {
+        guard try await isMember(userID: userID, workspaceID: workspaceID) else {
+            throw DomainError.notFound("user is not a member of this workspace")
+        }
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var rng = SystemRandomNumberGenerator()
+        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255, using: &rng) }
+        let secret = "gx_" + Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let id = ID.make()
+        try await db.write { sql in
+            try await sql.raw("""
+                INSERT INTO api_tokens (id, workspace_id, user_id, name, token_hash, prefix, created_at, expires_at)
+                VALUES (\(bind: id), \(bind: workspaceID), \(bind: userID), \(bind: name), \(bind: Self.hash(secret)),
+                        \(bind: String(secret.prefix(10))), \(bind: clock.now().millis), \(bind: expiresAt?.millis))
+                """).run()
+        }
+        return IssuedToken(id: id, secret: secret)
+    }
+
+    public func revokeToken(id: String) async throws {
+        try await db.write { sql in
+            try await sql.raw("UPDATE api_tokens SET revoked_at = \(bind: clock.now().millis) WHERE id = \(bind: id)").run()
+        }
+        cache.clear()
+    }
+
+    /// Resolves a bearer token to the acting scope, or nil. Successful look-ups are cached briefly
+    /// (`TokenCache.ttl`) because every API request needs one; revocation clears this process's cache.
+    public func authenticate(token: String) async throws -> Scope? {
+        let hash = Self.hash(token)
+        let now = clock.now()
+        if let hit = cache.get(hash, now: now) { return hit }
+        let row = try await db.read { sql in
+            try await sql.raw("""
+                SELECT t.id, t.workspace_id, t.user_id, t.expires_at, t.last_used_at, m.role, u.is_active
+                FROM api_tokens t JOIN memberships m ON m.workspace_id = t.workspace_id AND m.user_id = t.user_id
+                JOIN users u ON u.id = t.user_id
+                WHERE t.token_hash = \(bind: hash) AND t.revoked_at IS NULL
+                """).first()
+        }
+        guard let row else { return nil }
+        if let exp = try row.decodeNil(column: "expires_at") ? nil : row.decode(column: "expires_at", as: Int64.self),
+           exp <= now.millis { return nil }
+        guard try row.decode(column: "is_active", as: Int.self) != 0,
+              let role = Role(rawValue: try row.decode(column: "role", as: String.self)) else { return nil }
+        let scope = Scope(workspaceID: try row.decode(column: "workspace_id", as: String.self),
+                          userID: try row.decode(column: "user_id", as: String.self), role: role)
+        let tokenID = try row.decode(column: "id", as: String.self)
+        try await db.write { sql in
+            try await sql.raw("UPDATE api_tokens SET last_used_at = \(bind: now.millis) WHERE id = \(bind: tokenID)").run()
+        }
+        cache.put(hash, scope, now: now)
+        return scope
+    }
+
+    static func hash(_ secret: String) -> String {
+        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// A small time-bounded cache of token look-ups.
+final class TokenCache: Sendable {
+    static let ttl: TimeInterval = 30
+    private let entries = Mutex<[String: (Scope, Date)]>([:])
+    func get(_ key: String, now: Date) -> Scope? {
+        entries.withLock { e in
+            guard let (s, at) = e[key], now.timeIntervalSince(at) < Self.ttl else { return nil }
+            return s
+        }
+    }
+    func put(_ key: String, _ scope: Scope, now: Date) {
+        entries.withLock { e in
+            if e.count > 10_000 { e.removeAll() }
+            e[key] = (scope, now)
+        }
+    }
+    func clear() { entries.withLock { $0.removeAll() } }
+}

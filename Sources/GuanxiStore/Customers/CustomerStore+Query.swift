@@ -1,0 +1,178 @@
+import Foundation
+import SQLKit
+import GuanxiCore
+
+/// Filters for the customer list. All are optional and combine with AND.
+public struct CustomerFilter: Sendable {
+    public var kind: CustomerKind?
+    public var stage: LifecycleStage?
+    public var tier: String?
+    public var ownerID: String?
+    public var tag: String?
+    public var source: String?
+    public var organizationID: String?
+    public var createdFrom: Date?, createdTo: Date?
+    public var updatedFrom: Date?, updatedTo: Date?
+    /// Custom field equality (`custom.<key>=<value>`); multi-select fields match when they contain the value.
+    public var custom: [String: String] = [:]
+    public var deleted = false
+    public init() {}
+}
+
+public enum CustomerSort: String, Sendable, CaseIterable {
+    case createdAt = "created_at", updatedAt = "updated_at", name
+}
+
+extension CustomerStore {
+    /// A keyset-paginated, filtered list. `sort` prefixed with "-" means descending (the default for dates).
+    public func list(_ scope: Scope, filter: CustomerFilter, sort: CustomerSort = .createdAt, descending: Bool = true,
+                     cursor: String? = nil, limit: Int = 50) async throws -> Page<Customer> {
+        let limit = min(max(limit, 1), 200)
+        let defs = try await rules(scope).customFields
+        return try await db.read { sql in
+            var q = SQLQueryString("SELECT \(unsafeRaw: CustomerRows.columns) \(unsafeRaw: CustomerRows.from) WHERE c.workspace_id = \(bind: scope.workspaceID)")
+            q += filter.deleted ? " AND c.deleted_at IS NOT NULL AND c.merged_into IS NULL" : " AND c.deleted_at IS NULL"
+            if let v = filter.kind { q += " AND c.kind = \(bind: v.rawValue)" }
+            if let v = filter.stage { q += " AND c.stage = \(bind: v.rawValue)" }
+            if let v = filter.tier { q += " AND c.tier = \(bind: v)" }
+            if let v = filter.ownerID { q += " AND c.owner_id = \(bind: v.lowercased())" }
+            if let v = filter.source { q += " AND c.source = \(bind: v)" }
+            if let v = filter.organizationID { q += " AND c.organization_id = \(bind: v.lowercased())" }
+            if let v = filter.tag {
+                q += " AND c.id IN (SELECT customer_id FROM customer_tags WHERE workspace_id = \(bind: scope.workspaceID) AND tag = \(bind: v))"
+            }
+            if let v = filter.createdFrom { q += " AND c.created_at >= \(bind: v.millis)" }
+            if let v = filter.createdTo { q += " AND c.created_at < \(bind: v.millis)" }
+            if let v = filter.updatedFrom { q += " AND c.updated_at >= \(bind: v.millis)" }
+            if let v = filter.updatedTo { q += " AND c.updated_at < \(bind: v.millis)" }
+            for (key, raw) in filter.custom.sorted(by: { $0.key < $1.key }) {
+                guard let def = defs.first(where: { $0.key == key }) else {
+                    throw DomainError.field("custom.\(key)", "is not a custom field of this workspace")
+                }
+                q += customCondition(def, raw)
+            }
+            let col = "c." + sort.rawValue
+            let op = descending ? "<" : ">"
+            if let cursor {
+                let v = try Cursor.decode(cursor)
+                guard let id = v[1].stringValue else { throw DomainError.field("cursor", "is invalid") }
+                switch v[0] {
+                case .number(let n): q += " AND (\(unsafeRaw: col) \(unsafeRaw: op) \(bind: Int64(n)) OR (\(unsafeRaw: col) = \(bind: Int64(n)) AND c.id \(unsafeRaw: op) \(bind: id)))"
+                case .string(let s): q += " AND (\(unsafeRaw: col) \(unsafeRaw: op) \(bind: s) OR (\(unsafeRaw: col) = \(bind: s) AND c.id \(unsafeRaw: op) \(bind: id)))"
+                default: throw DomainError.field("cursor", "is invalid")
+                }
+            }
+            let dir = descending ? "DESC" : "ASC"
+            q += " ORDER BY \(unsafeRaw: col) \(unsafeRaw: dir), c.id \(unsafeRaw: dir) LIMIT \(literal: limit + 1)"
+            let rows = try await sql.raw(q).all().map(CustomerRows.decode)
+            let items = Array(rows.prefix(limit))
+            var next: String?
+            if rows.count > limit, let last = items.last {
+                let key: JSONValue = switch sort {
+                case .createdAt: .number(Double(last.createdAt.millis))
+                case .updatedAt: .number(Double(last.updatedAt.millis))
+                case .name: .string(last.name)
+                }
+                next = Cursor.encode([key, .string(last.id)])
+            }
+            return Page(items: items, nextCursor: next)
+        }
+    }
+
+    func customCondition(_ def: CustomFieldDefinition, _ raw: String) -> SQLQueryString {
+        let sqlite = db.dialect == .sqlite
+        let path = "$.\(def.key)" // key is validated as [a-z][a-z0-9_]*
+        if def.type == .multiSelect {
+            return sqlite
+                ? " AND EXISTS (SELECT 1 FROM json_each(c.custom_json, \(bind: path)) WHERE value = \(bind: raw))"
+                : " AND (c.custom_json::jsonb -> \(bind: def.key)) ? \(bind: raw)"
+        }
+        let value = def.normalize(.string(raw)).0 ?? .string(raw)
+        let json = JSONCoding.encode(value)
+        return sqlite
+            ? " AND (c.custom_json -> \(bind: path)) = json(\(bind: json))"
+            : " AND (c.custom_json::jsonb -> \(bind: def.key)) = \(bind: json)::jsonb"
+    }
+
+    /// Customers matching `query` in names, organisation names, emails, phones (last digits too),
+    /// WeChat and external ids, tags and places; best first. Chinese queries of one or two
+    /// characters use the bigram index; everything else the trigram index.
+    public func search(_ scope: Scope, query: String, limit: Int = 20) async throws -> [Customer] {
+        let q = SearchText.normalizeQuery(query)
+        guard !q.isEmpty else { return [] }
+        let limit = min(max(limit, 1), 100)
+        let terms = q.split(separator: " ").map(String.init)
+        let long = terms.filter { $0.count >= 3 }
+        let cjkShort = terms.filter { $0.count < 3 && SearchText.bigramQuery($0) != nil }
+        let window = 2000 // rank among at most this many newest matches, so common terms stay fast
+        return try await db.read { sql in
+            var q: SQLQueryString
+            switch db.dialect {
+            case .sqlite:
+                if !long.isEmpty {
+                    let match = long.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " AND ")
+                    q = "SELECT \(unsafeRaw: CustomerRows.columns), m.score FROM (SELECT rowid AS r, rank AS score FROM customer_fts WHERE customer_fts MATCH \(bind: match) ORDER BY rowid DESC LIMIT \(literal: window)) m JOIN customers c ON c.seq = m.r LEFT JOIN customers o ON o.id = c.organization_id WHERE c.workspace_id = \(bind: scope.workspaceID) AND c.deleted_at IS NULL"
+                    for t in cjkShort { q += " AND c.seq IN (SELECT rowid FROM customer_bigrams WHERE customer_bigrams MATCH \(bind: bigramMatch(t)))" }
+                } else if !cjkShort.isEmpty {
+                    let match = cjkShort.map(bigramMatch).joined(separator: " AND ")
+                    q = "SELECT \(unsafeRaw: CustomerRows.columns), m.score FROM (SELECT rowid AS r, rank AS score FROM customer_bigrams WHERE customer_bigrams MATCH \(bind: match) ORDER BY rowid DESC LIMIT \(literal: window)) m JOIN customers c ON c.seq = m.r LEFT JOIN customers o ON o.id = c.organization_id WHERE c.workspace_id = \(bind: scope.workspaceID) AND c.deleted_at IS NULL"
+                } else {
+                    return try await namePrefix(scope, terms[0], limit: limit, sql: sql)
+                }
+                q += " ORDER BY (c.name = \(bind: query.trimmingCharacters(in: .whitespaces))) DESC, m.score, c.seq DESC LIMIT \(literal: limit)"
+            case .postgres:
+                guard !long.isEmpty || !cjkShort.isEmpty else { return try await namePrefix(scope, terms[0], limit: limit, sql: sql) }
+                var inner = SQLQueryString("SELECT seq FROM customers WHERE workspace_id = \(bind: scope.workspaceID) AND deleted_at IS NULL")
+                for t in long { inner += " AND search_text LIKE \(bind: "%" + likeEscape(t) + "%")" }
+                for t in cjkShort {
+                    if t.count == 2 { inner += " AND search_bigrams @> ARRAY[\(bind: t)]::text[]" }
+                    else { inner += " AND search_text LIKE \(bind: "%" + likeEscape(t) + "%")" }
+                }
+                inner += " LIMIT \(literal: window)"
+                q = "SELECT \(unsafeRaw: CustomerRows.columns) FROM customers c LEFT JOIN customers o ON o.id = c.organization_id WHERE c.seq IN (" + inner + ")"
+                q += " ORDER BY (c.name = \(bind: query.trimmingCharacters(in: .whitespaces))) DESC, word_similarity(\(bind: q_(terms)), c.search_text) DESC, c.seq DESC LIMIT \(literal: limit)"
+            }
+            return try await sql.raw(q).all().map(CustomerRows.decode)
+        }
+    }
+
+    private func q_(_ terms: [String]) -> String { terms.joined(separator: " ") }
+
+    private func bigramMatch(_ t: String) -> String {
+        t.count == 1 ? "\"\(t)\"*" : "\"\(t)\""
+    }
+
+    private func likeEscape(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+    }
+
+    /// One or two Latin characters: names starting with them (the trigram index needs three).
+    private func namePrefix(_ scope: Scope, _ prefix: String, limit: Int, sql: any SQLDatabase) async throws -> [Customer] {
+        var out: [Customer] = []
+        for p in Set([prefix, prefix.capitalized, prefix.uppercased()]).sorted() {
+            let rows = try await sql.raw("""
+                SELECT \(unsafeRaw: CustomerRows.columns) \(unsafeRaw: CustomerRows.from)
+                WHERE c.workspace_id = \(bind: scope.workspaceID) AND c.deleted_at IS NULL
+                  AND c.name >= \(bind: p) AND c.name < \(bind: p + "\u{10FFFF}") ORDER BY c.name LIMIT \(literal: limit)
+                """).all()
+            out += try rows.map(CustomerRows.decode)
+        }
+        return Array(out.prefix(limit))
+    }
+
+    /// Tags used in the workspace with how many customers carry each.
+    public func tags(_ scope: Scope, limit: Int = 500) async throws -> [TagCount] {
+        try await db.read { sql in
+            try await sql.raw("""
+                SELECT t.tag, COUNT(*) AS n FROM customer_tags t JOIN customers c ON c.id = t.customer_id
+                WHERE t.workspace_id = \(bind: scope.workspaceID) AND c.deleted_at IS NULL
+                GROUP BY t.tag ORDER BY n DESC, t.tag LIMIT \(literal: min(max(limit, 1), 5000))
+                """).all().map { TagCount(tag: try $0.decode(column: "tag", as: String.self), count: try $0.decode(column: "n", as: Int.self)) }
+        }
+    }
+}
+
+public struct TagCount: Codable, Sendable, Equatable {
+    public var tag: String
+    public var count: Int
+}

@@ -1,0 +1,218 @@
+import Foundation
+import SQLKit
+import GuanxiCore
+
+/// The customer database: create, read, change, delete and restore customers, with identities,
+/// tags, custom fields, relationships and the timeline entries those changes produce.
+public struct CustomerStore: Sendable {
+    let db: Database
+    let clock: any GuanxiCore.Clock
+
+    public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) { self.db = db; self.clock = clock }
+
+    // MARK: Rules
+
+    /// Tiers and custom field definitions of the workspace.
+    public func rules(_ scope: Scope, sql: (any SQLDatabase)? = nil) async throws -> WorkspaceRules {
+        @Sendable func load(_ sql: any SQLDatabase) async throws -> WorkspaceRules {
+            let tiers = try await sql.raw("SELECT tiers_json FROM workspaces WHERE id = \(bind: scope.workspaceID)").first()
+                .map { JSONCoding.decode([String].self, try $0.decode(column: "tiers_json", as: String.self)) ?? [] }
+            return WorkspaceRules(tiers: tiers ?? WorkspaceRules.defaultTiers,
+                                  customFields: try await CustomFieldStore.definitions(scope.workspaceID, sql: sql))
+        }
+        if let sql { return try await load(sql) }
+        return try await db.read(load)
+    }
+
+    // MARK: Read
+
+    public func get(_ scope: Scope, id: String, includeDeleted: Bool = false) async throws -> Customer {
+        guard ID.isValid(id) else { throw DomainError.notFound("customer") }
+        return try await db.read { sql in try await Self.load(scope, id.lowercased(), includeDeleted: includeDeleted, sql: sql) }
+    }
+
+    static func load(_ scope: Scope, _ id: String, includeDeleted: Bool = false, sql: any SQLDatabase) async throws -> Customer {
+        guard let row = try await sql.raw("""
+            SELECT \(unsafeRaw: CustomerRows.columns) \(unsafeRaw: CustomerRows.from)
+            WHERE c.id = \(bind: id) AND c.workspace_id = \(bind: scope.workspaceID)
+            """).first() else { throw DomainError.notFound("customer") }
+        let c = try CustomerRows.decode(row)
+        if c.deletedAt != nil && !includeDeleted { throw DomainError.notFound("customer") }
+        return c
+    }
+
+    static func seq(_ id: String, sql: any SQLDatabase) async throws -> Int64 {
+        try await sql.raw("SELECT seq FROM customers WHERE id = \(bind: id)").first()!.decode(column: "seq", as: Int64.self)
+    }
+
+    // MARK: Create
+
+    /// Creates a customer. An identity that already belongs to someone answers `.duplicate` naming them.
+    public func create(_ scope: Scope, _ draft: CustomerDraft) async throws -> Customer {
+        try requireWrite(scope)
+        let now = clock.now()
+        return try await db.write { sql in
+            let rules = try await rules(scope, sql: sql)
+            var c = try CustomerValidator.apply(draft, to: nil, rules: rules, id: ID.make(at: now), now: now)
+            c.version = 1
+            try await checkReferences(scope, &c, previous: nil, sql: sql)
+            try await checkIdentities(scope, c.allIdentities, ownID: nil, sql: sql)
+            let doc = CustomerRows.searchDocument(c)
+            let seq = try await CustomerRows.insert([(c, doc)], workspaceID: scope.workspaceID, sql: sql)[0]
+            try await CustomerRows.writeDerived([(seq, c, doc)], workspaceID: scope.workspaceID, dialect: db.dialect, replacing: false, sql: sql)
+            try await TimelineStore.append([Self.event(c.id, .created, author: scope.userID, now: now,
+                                                       data: ["name": .string(c.name), "stage": .string(c.stage.rawValue)])],
+                                           workspaceID: scope.workspaceID, sql: sql)
+            return c
+        }
+    }
+
+    // MARK: Update
+
+    /// Applies a partial change. `ifVersion` (from If-Match) makes a stale write fail with `.staleVersion`.
+    public func update(_ scope: Scope, id: String, _ draft: CustomerDraft, ifVersion: Int?) async throws -> Customer {
+        try requireWrite(scope)
+        guard ID.isValid(id) else { throw DomainError.notFound("customer") }
+        let now = clock.now()
+        return try await db.write { sql in
+            let old = try await Self.load(scope, id.lowercased(), sql: sql)
+            if let v = ifVersion, v != old.version { throw DomainError.staleVersion(current: old.version) }
+            let rules = try await rules(scope, sql: sql)
+            var c = try CustomerValidator.apply(draft, to: old, rules: rules, id: old.id, now: now)
+            if c == old { return old }
+            c.version = old.version + 1
+            c.updatedAt = now
+            try await checkReferences(scope, &c, previous: old, sql: sql)
+            try await checkIdentities(scope, c.allIdentities, ownID: c.id, sql: sql)
+            try await save(scope, c, sql: sql)
+            try await TimelineStore.append(Self.changeEvents(old: old, new: c, author: scope.userID, now: now),
+                                           workspaceID: scope.workspaceID, sql: sql)
+            if c.kind == .organization && c.name != old.name { try await reindexMembers(scope, orgID: c.id, sql: sql) }
+            return c
+        }
+    }
+
+    /// Writes the row and its derived rows; the caller has validated `c`.
+    func save(_ scope: Scope, _ c: Customer, sql: any SQLDatabase) async throws {
+        let doc = CustomerRows.searchDocument(c)
+        let v = CustomerRows.values(c, workspaceID: scope.workspaceID, searchText: doc)
+        let cols = CustomerRows.insertColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        var q = SQLQueryString("UPDATE customers SET ")
+        for (i, (col, val)) in zip(cols, v).enumerated() where col != "id" && col != "workspace_id" {
+            if i > 2 { q += ", " }
+            q += "\(unsafeRaw: col) = \(bind: val)"
+        }
+        q += ", merged_into = NULL WHERE id = \(bind: c.id) AND workspace_id = \(bind: scope.workspaceID) RETURNING seq"
+        guard let seq = try await sql.raw(q).first()?.decode(column: "seq", as: Int64.self) else {
+            throw DomainError.notFound("customer")
+        }
+        try await CustomerRows.writeDerived([(seq, c, doc)], workspaceID: scope.workspaceID, dialect: db.dialect, replacing: true, sql: sql)
+    }
+
+    func reindexMembers(_ scope: Scope, orgID: String, sql: any SQLDatabase) async throws {
+        let rows = try await sql.raw("""
+            SELECT \(unsafeRaw: CustomerRows.columns) \(unsafeRaw: CustomerRows.from)
+            WHERE c.workspace_id = \(bind: scope.workspaceID) AND c.organization_id = \(bind: orgID) AND c.deleted_at IS NULL
+            """).all()
+        for r in rows { try await save(scope, try CustomerRows.decode(r), sql: sql) }
+    }
+
+    // MARK: Delete / restore
+
+    public func delete(_ scope: Scope, id: String, ifVersion: Int?) async throws {
+        try requireWrite(scope)
+        guard ID.isValid(id) else { throw DomainError.notFound("customer") }
+        let now = clock.now()
+        try await db.write { sql in
+            let old = try await Self.load(scope, id.lowercased(), sql: sql)
+            if let v = ifVersion, v != old.version { throw DomainError.staleVersion(current: old.version) }
+            try await sql.raw("""
+                UPDATE customers SET deleted_at = \(bind: now.millis), version = version + 1, updated_at = \(bind: now.millis)
+                WHERE id = \(bind: old.id) AND workspace_id = \(bind: scope.workspaceID)
+                """).run()
+            try await TimelineStore.append([Self.event(old.id, .deleted, author: scope.userID, now: now)], workspaceID: scope.workspaceID, sql: sql)
+        }
+    }
+
+    public func restore(_ scope: Scope, id: String) async throws -> Customer {
+        try requireWrite(scope)
+        guard ID.isValid(id) else { throw DomainError.notFound("customer") }
+        let now = clock.now()
+        return try await db.write { sql in
+            let old = try await Self.load(scope, id.lowercased(), includeDeleted: true, sql: sql)
+            guard old.deletedAt != nil else { return old }
+            let merged = try await sql.raw("SELECT merged_into FROM customers WHERE id = \(bind: old.id)").first()?
+                .decode(column: "merged_into", as: String?.self)
+            if merged != nil { throw DomainError.conflict("this customer was merged; undo the merge instead of restoring") }
+            try await sql.raw("""
+                UPDATE customers SET deleted_at = NULL, version = version + 1, updated_at = \(bind: now.millis)
+                WHERE id = \(bind: old.id) AND workspace_id = \(bind: scope.workspaceID)
+                """).run()
+            try await TimelineStore.append([Self.event(old.id, .restored, author: scope.userID, now: now)], workspaceID: scope.workspaceID, sql: sql)
+            return try await Self.load(scope, old.id, sql: sql)
+        }
+    }
+
+    // MARK: Checks
+
+    func requireWrite(_ scope: Scope) throws {
+        if !scope.role.canWrite { throw DomainError.forbidden("your role may not change customers") }
+    }
+
+    /// Organisation and owner must exist in the same workspace.
+    func checkReferences(_ scope: Scope, _ c: inout Customer, previous: Customer?, sql: any SQLDatabase) async throws {
+        if let org = c.organizationID, org != previous?.organizationID || c.organizationName == nil {
+            guard let row = try await sql.raw("""
+                SELECT name, kind FROM customers WHERE id = \(bind: org) AND workspace_id = \(bind: scope.workspaceID) AND deleted_at IS NULL
+                """).first() else { throw DomainError.field("organization_id", "no such organisation") }
+            guard try row.decode(column: "kind", as: String.self) == CustomerKind.organization.rawValue else {
+                throw DomainError.field("organization_id", "is not an organisation")
+            }
+            c.organizationName = try row.decode(column: "name", as: String.self)
+        }
+        if let owner = c.ownerID, owner != previous?.ownerID {
+            let member = try await sql.raw("""
+                SELECT 1 AS x FROM memberships WHERE workspace_id = \(bind: scope.workspaceID) AND user_id = \(bind: owner)
+                """).first()
+            if member == nil { throw DomainError.field("owner_id", "is not a user of this workspace") }
+        }
+    }
+
+    /// Refuses identities held by another customer of the workspace.
+    func checkIdentities(_ scope: Scope, _ ids: [Identity], ownID: String?, sql: any SQLDatabase) async throws {
+        guard !ids.isEmpty else { return }
+        let rows = try await sql.raw("""
+            SELECT kind, value, customer_id FROM customer_identities
+            WHERE workspace_id = \(bind: scope.workspaceID) AND value IN (\(binds: ids.map(\.uniqueKey)))
+            """).all()
+        for r in rows {
+            let owner = try r.decode(column: "customer_id", as: String.self)
+            let kind = try r.decode(column: "kind", as: String.self)
+            let value = try r.decode(column: "value", as: String.self)
+            guard owner != ownID, ids.contains(where: { $0.kind.rawValue == kind && $0.uniqueKey == value }) else { continue }
+            let field = kind == "email" ? "emails" : kind == "phone" ? "phones" : "identities"
+            throw DomainError.duplicate(field: field, existingID: owner, message: "\(value) already belongs to another customer")
+        }
+    }
+
+    // MARK: Timeline events
+
+    static func event(_ customerID: String, _ kind: TimelineKind, author: String?, now: Date,
+                      data: [String: JSONValue]? = nil) -> TimelineEntry {
+        TimelineEntry(id: ID.make(at: now), customerID: customerID, kind: kind, occurredAt: now, authorID: author,
+                      data: data, createdAt: now)
+    }
+
+    static func changeEvents(old: Customer, new: Customer, author: String?, now: Date) -> [TimelineEntry] {
+        var out: [TimelineEntry] = []
+        func change(_ kind: TimelineKind, _ from: String?, _ to: String?) {
+            guard from != to else { return }
+            out.append(event(new.id, kind, author: author, now: now,
+                             data: ["from": from.map(JSONValue.string) ?? .null, "to": to.map(JSONValue.string) ?? .null]))
+        }
+        change(.stageChanged, old.stage.rawValue, new.stage.rawValue)
+        change(.tierChanged, old.tier, new.tier)
+        change(.ownerChanged, old.ownerID, new.ownerID)
+        return out
+    }
+}

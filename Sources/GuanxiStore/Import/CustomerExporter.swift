@@ -1,0 +1,39 @@
+import Foundation
+import GuanxiCore
+
+/// Writes customers as CSV with the same columns the importer reads, so an export re-imports cleanly.
+public struct CustomerExporter: Sendable {
+    let store: CustomerStore
+    public init(store: CustomerStore) { self.store = store }
+
+    public static let header: [ImportField] = [.kind, .name, .organization, .title, .email, .phone, .wechat, .externalID,
+                                               .stage, .tier, .source, .country, .province, .city, .district, .street,
+                                               .postcode, .birthday, .tags]
+
+    /// Streams CSV text in pages; `write` receives each chunk (the first starts with a BOM and the header).
+    public func export(_ scope: Scope, filter: CustomerFilter = CustomerFilter(), bom: Bool = true,
+                       write: (Data) async throws -> Void) async throws -> Int {
+        var cursor: String?
+        var count = 0
+        try await write((bom ? Data([0xEF, 0xBB, 0xBF]) : Data()) + Data(CSVWriter.row(Self.header.map(\.rawValue)).utf8))
+        repeat {
+            let page = try await store.list(scope, filter: filter, sort: .createdAt, descending: false, cursor: cursor, limit: 200)
+            var chunk = ""
+            for c in page.items { chunk += CSVWriter.row(Self.row(c)) }
+            count += page.items.count
+            if !chunk.isEmpty { try await write(Data(chunk.utf8)) }
+            cursor = page.nextCursor
+        } while cursor != nil
+        return count
+    }
+
+    static func row(_ c: Customer) -> [String] {
+        let a = c.addresses.first
+        return [c.kind.rawValue, c.name, c.organizationName ?? "", c.title ?? "", c.emails.joined(separator: ";"),
+                c.phones.joined(separator: ";"),
+                c.identities.first(where: { $0.kind == .wechatID })?.value ?? "",
+                c.identities.first(where: { $0.kind == .external }).map { "\($0.namespace ?? ""):\($0.value)" } ?? "",
+                c.stage.rawValue, c.tier ?? "", c.source ?? "", a?.country ?? "", a?.province ?? "", a?.city ?? "",
+                a?.district ?? "", a?.street ?? "", a?.postcode ?? "", c.birthday ?? "", c.tags.joined(separator: ";")]
+    }
+}

@@ -1,0 +1,313 @@
+import Foundation
+import SQLKit
+import GuanxiCore
+
+/// One rejected row (or file-level problem when `line` is 0).
+public struct ImportRowError: Codable, Sendable, Equatable {
+    public var line: Int
+    public var column: String?
+    public var reason: String
+}
+
+public struct ImportReport: Codable, Sendable {
+    public var total = 0
+    public var created = 0
+    public var updated = 0
+    public var rejected = 0
+    public var encoding = ""
+    public var dryRun = false
+    public var mapping: [String: String] = [:]
+    public var errors: [ImportRowError] = []
+    enum CodingKeys: String, CodingKey { case total, created, updated, rejected, encoding, mapping, errors, dryRun = "dry_run" }
+}
+
+/// CSV import of customers: decodes UTF-8 or GB18030, maps headers (Chinese too), validates each
+/// row, and upserts by natural key (email, phone, WeChat or external id) in batched transactions.
+/// Bad rows are reported with line, column and reason while the good rows land.
+public struct CustomerImporter: Sendable {
+    let db: Database
+    let clock: any GuanxiCore.Clock
+    public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) { self.db = db; self.clock = clock }
+
+    struct DryRunRollback: Error { var report: ImportReport }
+
+    public func run(_ scope: Scope, data: Data, mapping overrides: [String: ImportField] = [:], dryRun: Bool = false,
+                    batchSize: Int = 2000, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async throws -> ImportReport {
+        guard scope.role.canWrite else { throw DomainError.forbidden("your role may not import customers") }
+        let (text, encoding) = TextDecoding.decode(data)
+        let firstLine = text.prefix(while: { $0 != "\n" && $0 != "\r\n" && $0 != "\r" })
+        let parsed = CSVReader.parse(text, delimiter: CSVReader.sniffDelimiter(String(firstLine)))
+        guard let header = parsed.records.first, header.line == 1 || !header.fields.isEmpty else {
+            throw DomainError.field("file", "the file is empty")
+        }
+        let mapping = HeaderMapping.resolve(header.fields, overrides: overrides)
+        let mapped = Set(mapping.values)
+        if !mapped.contains(.name) && !mapped.contains(.email) && !mapped.contains(.phone) {
+            throw DomainError.field("file", "no column could be read as a name, email or phone; headers were: \(header.fields.joined(separator: ", "))")
+        }
+        var report = ImportReport()
+        report.encoding = encoding.rawValue
+        report.dryRun = dryRun
+        for (i, f) in mapping { report.mapping[header.fields[i]] = f.rawValue }
+        report.errors = parsed.issues.map { ImportRowError(line: $0.line, column: nil, reason: $0.message) }
+        let rows = Array(parsed.records.dropFirst())
+        report.total = rows.count + parsed.issues.count
+        report.rejected = parsed.issues.count
+        let columnOf = Dictionary(mapping.map { ($0.value, header.fields[$0.key]) }, uniquingKeysWith: { a, _ in a })
+
+        let context = try await loadContext(scope)
+        let start = report
+        do {
+            report = try await db.write { sql in
+                var report = start
+                var orgCache = context.orgs
+                var done = 0
+                for batch in rows.chunked(batchSize) {
+                    try await importBatch(scope, Array(batch), mapping: mapping, columnOf: columnOf, context: context,
+                                          orgs: &orgCache, report: &report, sql: sql)
+                    done += batch.count
+                    progress?(done, rows.count)
+                }
+                if dryRun { throw DryRunRollback(report: report) }
+                return report
+            }
+        } catch let r as DryRunRollback {
+            report = r.report
+        }
+        report.errors.sort { ($0.line, $0.column ?? "") < ($1.line, $1.column ?? "") }
+        return report
+    }
+
+    struct Context: Sendable {
+        var rules: WorkspaceRules
+        var owners: [String: String]   // email → user id
+        var orgs: [String: String]     // organisation name → id
+    }
+
+    func loadContext(_ scope: Scope) async throws -> Context {
+        let rules = try await CustomerStore(db: db, clock: clock).rules(scope)
+        return try await db.read { sql in
+            var owners: [String: String] = [:]
+            for r in try await sql.raw("SELECT u.id, u.email FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.workspace_id = \(bind: scope.workspaceID)").all() {
+                owners[try r.decode(column: "email", as: String.self)] = try r.decode(column: "id", as: String.self)
+            }
+            var orgs: [String: String] = [:]
+            for r in try await sql.raw("SELECT id, name FROM customers WHERE workspace_id = \(bind: scope.workspaceID) AND kind = 'organization' AND deleted_at IS NULL").all() {
+                orgs[try r.decode(column: "name", as: String.self)] = try r.decode(column: "id", as: String.self)
+            }
+            return Context(rules: rules, owners: owners, orgs: orgs)
+        }
+    }
+
+    /// A row turned into a draft, or the reasons it cannot be.
+    func draft(_ record: CSVRecord, mapping: [Int: ImportField], context: Context) -> (CustomerDraft, orgName: String?, note: String?, errors: [(ImportField?, String)]) {
+        var d = CustomerDraft()
+        var errors: [(ImportField?, String)] = []
+        var orgName: String?, note: String?
+        var address = Address()
+        var hasAddress = false
+        for (i, field) in mapping where i < record.fields.count {
+            let v = CustomerValidator.clean(record.fields[i])
+            if v.isEmpty { continue }
+            switch field {
+            case .kind:
+                switch v.lowercased() {
+                case "person", "个人", "個人", "联系人", "聯絡人": d.kind = .person
+                case "organization", "organisation", "company", "公司", "企业", "企業", "组织", "組織": d.kind = .organization
+                default: errors.append((field, "kind must be person or organization"))
+                }
+            case .name: d.name = v
+            case .organization: orgName = v
+            case .title: d.title = .some(v)
+            case .email: d.emails = TagList.split(v)
+            case .phone: d.phones = v.split(whereSeparator: { $0 == ";" || $0 == "；" || $0 == "/" || $0 == "、" }).map(String.init)
+            case .wechat: d.identities = (d.identities ?? []) + [Identity(kind: .wechatID, value: v)]
+            case .externalID:
+                let parts = v.split(separator: ":", maxSplits: 1).map(String.init)
+                if parts.count == 2 { d.identities = (d.identities ?? []) + [Identity(kind: .external, value: parts[1], namespace: parts[0])] }
+                else { errors.append((field, "external_id must be namespace:value")) }
+            case .stage:
+                if let s = Self.stage(v) { d.stage = s } else { errors.append((field, "unknown stage '\(v)'")) }
+            case .tier: d.tier = .some(v)
+            case .owner:
+                if let id = IdentityNormalizer.email(v).flatMap({ context.owners[$0] }) { d.ownerID = .some(id) }
+                else { errors.append((field, "no user with email \(v) in this workspace")) }
+            case .source: d.source = .some(v)
+            case .country: address.country = v; hasAddress = true
+            case .province: address.province = v; hasAddress = true
+            case .city: address.city = v; hasAddress = true
+            case .district: address.district = v; hasAddress = true
+            case .street: address.street = v; hasAddress = true
+            case .postcode: address.postcode = v; hasAddress = true
+            case .birthday: d.birthday = .some(v)
+            case .tags: d.tags = TagList.split(v)
+            case .note: note = v
+            }
+        }
+        if hasAddress { d.addresses = [address] }
+        if d.name == nil {
+            // A row with only an email or phone still names someone: use what identifies them.
+            if let e = d.emails?.first { d.name = e } else if let p = d.phones?.first { d.name = p }
+            else { errors.append((.name, "a name, email or phone is required")) }
+        }
+        if d.kind == nil { d.kind = .person }
+        return (d, orgName, note, errors)
+    }
+
+    static func stage(_ v: String) -> LifecycleStage? {
+        if let s = LifecycleStage(rawValue: v.lowercased().replacingOccurrences(of: " ", with: "_")) { return s }
+        switch v {
+        case "潜在客户", "潛在客戶", "潜客": return .prospect
+        case "线索", "線索": return .lead
+        case "客户", "客戶", "成交客户", "成交客戶": return .customer
+        case "复购", "復購", "回头客", "回頭客": return .repeatCustomer
+        case "忠诚", "忠誠", "忠实客户", "忠實客戶": return .loyal
+        case "流失风险", "流失風險", "风险", "風險": return .atRisk
+        case "流失", "已流失": return .lost
+        default: return nil
+        }
+    }
+
+    func importBatch(_ scope: Scope, _ rows: [CSVRecord], mapping: [Int: ImportField], columnOf: [ImportField: String],
+                     context: Context, orgs: inout [String: String], report: inout ImportReport, sql: any SQLDatabase) async throws {
+        let now = clock.now()
+        func reject(_ line: Int, _ field: ImportField?, _ reason: String) {
+            report.errors.append(ImportRowError(line: line, column: field.flatMap { columnOf[$0] } ?? field?.rawValue, reason: reason))
+        }
+        func fieldFor(_ key: String) -> ImportField? {
+            let k = key.split(separator: "[").first.map(String.init) ?? key
+            switch k {
+            case "emails": return .email
+            case "phones": return .phone
+            case "identities": return mapping.values.contains(.wechat) ? .wechat : .externalID
+            case "organization_id": return .organization
+            case "owner_id": return .owner
+            case "addresses": return .street
+            case "tags": return .tags
+            default: return ImportField(rawValue: k)
+            }
+        }
+        // 1. Validate every row without touching the database.
+        struct Valid { var line: Int; var draft: CustomerDraft; var customer: Customer; var orgName: String?; var note: String? }
+        var valid: [Valid] = []
+        for r in rows {
+            let (d, orgName, note, errs) = draft(r, mapping: mapping, context: context)
+            if !errs.isEmpty {
+                report.rejected += 1
+                for (f, m) in errs { reject(r.line, f, m) }
+                continue
+            }
+            do {
+                let c = try CustomerValidator.apply(d, to: nil, rules: context.rules, id: ID.make(at: now), now: now)
+                valid.append(Valid(line: r.line, draft: d, customer: c, orgName: orgName, note: note))
+            } catch {
+                guard case .validation(let fields) = error else { throw error }
+                report.rejected += 1
+                for (k, m) in fields.sorted(by: { $0.key < $1.key }) { reject(r.line, fieldFor(k), m) }
+            }
+        }
+        // 2. Organisations named in the batch: create the missing ones.
+        var newOrgs: [(Customer, String)] = []
+        for v in valid {
+            guard let name = v.orgName, orgs[name] == nil else { continue }
+            var org = try CustomerValidator.apply({ var d = CustomerDraft(); d.kind = .organization; d.name = name; return d }(),
+                                                  to: nil, rules: context.rules, id: ID.make(at: now), now: now)
+            org.version = 1
+            orgs[name] = org.id
+            newOrgs.append((org, CustomerRows.searchDocument(org)))
+        }
+        if !newOrgs.isEmpty {
+            let seqs = try await CustomerRows.insert(newOrgs, workspaceID: scope.workspaceID, sql: sql)
+            try await CustomerRows.writeDerived(zip(seqs, newOrgs).map { ($0, $1.0, $1.1) }, workspaceID: scope.workspaceID,
+                                                dialect: db.dialect, replacing: false, sql: sql)
+        }
+        // 3. Natural keys: who already holds each identity (in the database or earlier in this batch).
+        let keys = Array(Set(valid.flatMap { $0.customer.allIdentities.map(\.uniqueKey) }))
+        var holder: [String: String] = [:]   // "kind|value" → customer id
+        for chunk in keys.chunked(5000) {
+            for r in try await sql.raw("SELECT kind, value, customer_id FROM customer_identities WHERE workspace_id = \(bind: scope.workspaceID) AND value IN (\(binds: Array(chunk)))").all() {
+                holder["\(try r.decode(column: "kind", as: String.self))|\(try r.decode(column: "value", as: String.self))"] = try r.decode(column: "customer_id", as: String.self)
+            }
+        }
+        var creates: [String: (line: Int, customer: Customer)] = [:]
+        var createOrder: [String] = []
+        var updates: [String: [Valid]] = [:]
+        var notes: [TimelineEntry] = []
+        for var v in valid {
+            if let name = v.orgName, let orgID = orgs[name], v.customer.kind == .person {
+                v.customer.organizationID = orgID; v.customer.organizationName = name
+                v.draft.organizationID = .some(orgID)
+            }
+            let owners = Set(v.customer.allIdentities.compactMap { holder["\($0.kind.rawValue)|\($0.uniqueKey)"] })
+            if owners.count > 1 {
+                report.rejected += 1
+                reject(v.line, nil, "its email, phone or ids belong to \(owners.count) different customers; merge them first")
+                continue
+            }
+            if let target = owners.first {
+                if var pending = creates[target] {
+                    // The same person appears twice in the file: the later row adds to the first.
+                    pending.customer = try CustomerValidator.apply(v.draft.additive(to: pending.customer), to: pending.customer,
+                                                                   rules: context.rules, id: target, now: now)
+                    creates[target] = pending
+                } else {
+                    updates[target, default: []].append(v)
+                }
+                report.updated += 1
+                if let n = v.note { notes.append(Self.note(n, target, scope, now)) }
+            } else {
+                var c = v.customer
+                c.version = 1
+                creates[c.id] = (v.line, c)
+                createOrder.append(c.id)
+                for ident in c.allIdentities { holder["\(ident.kind.rawValue)|\(ident.uniqueKey)"] = c.id }
+                report.created += 1
+                if let n = v.note { notes.append(Self.note(n, c.id, scope, now)) }
+            }
+        }
+        // 4. Write: new customers in bulk, existing ones one by one (their rows change in place).
+        let newOnes = createOrder.compactMap { creates[$0] }.map { ($0.customer, CustomerRows.searchDocument($0.customer)) }
+        if !newOnes.isEmpty {
+            let seqs = try await CustomerRows.insert(newOnes, workspaceID: scope.workspaceID, sql: sql)
+            try await CustomerRows.writeDerived(zip(seqs, newOnes).map { ($0, $1.0, $1.1) }, workspaceID: scope.workspaceID,
+                                                dialect: db.dialect, replacing: false, sql: sql)
+            try await TimelineStore.append(newOnes.map { CustomerStore.event($0.0.id, .imported, author: scope.userID, now: now) },
+                                           workspaceID: scope.workspaceID, sql: sql)
+        }
+        let store = CustomerStore(db: db, clock: clock)
+        for (id, changes) in updates {
+            var c = try await CustomerStore.load(scope, id, includeDeleted: true, sql: sql)
+            let old = c
+            for v in changes {
+                c = try CustomerValidator.apply(v.draft.additive(to: c), to: c, rules: context.rules, id: id, now: now)
+            }
+            guard c != old else { continue }
+            c.version = old.version + 1
+            c.updatedAt = now
+            try await store.save(scope, c, sql: sql)
+            try await TimelineStore.append(CustomerStore.changeEvents(old: old, new: c, author: scope.userID, now: now),
+                                           workspaceID: scope.workspaceID, sql: sql)
+        }
+        try await TimelineStore.append(notes, workspaceID: scope.workspaceID, sql: sql)
+    }
+
+    static func note(_ body: String, _ customerID: String, _ scope: Scope, _ now: Date) -> TimelineEntry {
+        TimelineEntry(id: ID.make(at: now), customerID: customerID, kind: .note, occurredAt: now, body: body,
+                      authorID: scope.userID, createdAt: now)
+    }
+}
+
+extension CustomerDraft {
+    /// The draft as an upsert onto `existing`: lists are united instead of replaced and the kind
+    /// is left alone, so an import never removes what the CRM already knows.
+    func additive(to existing: Customer) -> CustomerDraft {
+        var d = self
+        d.kind = nil
+        if let e = emails { d.emails = existing.emails + e }
+        if let p = phones { d.phones = existing.phones + p }
+        if let i = identities { d.identities = existing.identities + i }
+        if let t = tags { d.tags = existing.tags + t }
+        if addresses != nil && !existing.addresses.isEmpty { d.addresses = nil }
+        return d
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import SQLKit
+import GuanxiCore
+
+public struct ImportJob: Codable, Sendable {
+    public var id: String
+    public var status: String
+    public var filename: String
+    public var report: ImportReport?
+    public var error: String?
+    public var createdAt: Date
+    enum CodingKeys: String, CodingKey { case id, status, filename, report, error, createdAt = "created_at" }
+}
+
+/// Imports started through the API run in the background; their state and report live here.
+public struct ImportJobStore: Sendable {
+    let db: Database
+    let importer: CustomerImporter
+    public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) {
+        self.db = db; self.importer = CustomerImporter(db: db, clock: clock)
+    }
+
+    /// Records the job and starts it; returns at once with status "running".
+    public func start(_ scope: Scope, filename: String, data: Data, mapping: [String: ImportField], dryRun: Bool) async throws -> ImportJob {
+        guard scope.role.canWrite else { throw DomainError.forbidden("your role may not import customers") }
+        let job = ImportJob(id: ID.make(), status: "running", filename: filename, report: nil, error: nil, createdAt: Date())
+        try await db.write { sql in
+            try await sql.raw("""
+                INSERT INTO import_jobs (id, workspace_id, status, filename, dry_run, total, created, updated, rejected, report_json, created_by, created_at)
+                VALUES (\(bind: job.id), \(bind: scope.workspaceID), 'running', \(bind: filename), \(bind: dryRun ? 1 : 0), 0, 0, 0, 0, '{}', \(bind: scope.userID), \(bind: job.createdAt.millis))
+                """).run()
+        }
+        let importer = self.importer, db = self.db
+        Task.detached {
+            let status: String, reportJSON: String
+            var counts = ImportReport()
+            do {
+                counts = try await importer.run(scope, data: data, mapping: mapping, dryRun: dryRun)
+                status = "finished"; reportJSON = JSONCoding.encode(counts)
+            } catch {
+                status = "failed"; reportJSON = JSONCoding.encode(["error": Self.describe(error)])
+            }
+            let final = counts
+            _ = try? await db.write { sql in
+                try await sql.raw("""
+                    UPDATE import_jobs SET status = \(bind: status), report_json = \(bind: reportJSON), total = \(bind: final.total),
+                      created = \(bind: final.created), updated = \(bind: final.updated), rejected = \(bind: final.rejected),
+                      finished_at = \(bind: Date().millis) WHERE id = \(bind: job.id)
+                    """).run()
+            }
+        }
+        return job
+    }
+
+    public func get(_ scope: Scope, id: String) async throws -> ImportJob {
+        try await db.read { sql in
+            guard let r = try await sql.raw("""
+                SELECT id, status, filename, report_json, created_at FROM import_jobs WHERE id = \(bind: id.lowercased()) AND workspace_id = \(bind: scope.workspaceID)
+                """).first() else { throw DomainError.notFound("import") }
+            let status = try r.decode(column: "status", as: String.self)
+            let json = try r.decode(column: "report_json", as: String.self)
+            return ImportJob(id: try r.decode(column: "id", as: String.self), status: status,
+                             filename: try r.decode(column: "filename", as: String.self),
+                             report: status == "finished" ? JSONCoding.decode(ImportReport.self, json) : nil,
+                             error: status == "failed" ? JSONCoding.decode([String: String].self, json)?["error"] : nil,
+                             createdAt: Date(millis: try r.decode(column: "created_at", as: Int64.self)))
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if case DomainError.validation(let f) = error { return f.map { "\($0.key): \($0.value)" }.sorted().joined(separator: "; ") }
+        if let e = error as? DomainError { return "\(e)" }
+        return "the import failed: \(error)"
+    }
+}

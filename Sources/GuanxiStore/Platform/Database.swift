@@ -1,0 +1,190 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SQLKit
+import SQLiteKit
+import PostgresKit
+import Synchronization
+import GuanxiCore
+
+public enum DatabaseDialect: String, Sendable { case sqlite, postgres }
+
+/// Where the data lives: a SQLite directory (default) or a PostgreSQL URL.
+public enum DatabaseLocation: Sendable, Equatable {
+    case sqlite(directory: String)
+    case sqliteFile(path: String)
+    case postgres(url: String)
+
+    /// `GUANXI_DATABASE_URL` wins over `--data`, as documented in the README.
+    public static func resolve(dataDirectory: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> DatabaseLocation {
+        if let url = environment["GUANXI_DATABASE_URL"], !url.isEmpty { return .postgres(url: url) }
+        return .sqlite(directory: dataDirectory ?? "./guanxi-data")
+    }
+
+    /// The location without credentials, for logs and /health.
+    public var description: String {
+        switch self {
+        case .sqlite(let d): return "sqlite:\(d)/guanxi.sqlite"
+        case .sqliteFile(let p): return "sqlite:\(p)"
+        case .postgres(let url):
+            guard var c = URLComponents(string: url) else { return "postgres" }
+            c.password = nil; c.user = nil
+            return c.string ?? "postgres"
+        }
+    }
+}
+
+/// The one database handle every store uses. Reads go to a pool; writes run in a transaction.
+/// SQLite allows a single writer, so writes are serialised here rather than left to busy retries,
+/// which would park the few NIO thread-pool threads inside SQLite's busy handler.
+public final class Database: Sendable {
+    public let dialect: DatabaseDialect
+    public let location: DatabaseLocation
+    let backend: Backend
+    let logger: Logger
+
+    enum Backend: Sendable {
+        case sqlite(SQLitePool)
+        case postgres(PostgresBackend)
+    }
+
+    private init(dialect: DatabaseDialect, location: DatabaseLocation, backend: Backend, logger: Logger) {
+        self.dialect = dialect; self.location = location; self.backend = backend; self.logger = logger
+    }
+
+    /// Opens the database (creating a SQLite directory if needed). Call `close()` when done.
+    public static func open(_ location: DatabaseLocation, logger: Logger = Logger(label: "guanxi.db"),
+                            readers: Int = max(2, System.coreCount)) async throws -> Database {
+        switch location {
+        case .sqlite(let dir):
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let pool = try await SQLitePool.open(path: dir + "/guanxi.sqlite", readers: readers, logger: logger)
+            return Database(dialect: .sqlite, location: location, backend: .sqlite(pool), logger: logger)
+        case .sqliteFile(let path):
+            let pool = try await SQLitePool.open(path: path, readers: readers, logger: logger)
+            return Database(dialect: .sqlite, location: location, backend: .sqlite(pool), logger: logger)
+        case .postgres(let url):
+            let pg = try PostgresBackend(url: url, logger: logger)
+            return Database(dialect: .postgres, location: location, backend: .postgres(pg), logger: logger)
+        }
+    }
+
+    /// Runs `body` on a read connection (no transaction).
+    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch backend {
+        case .sqlite(let pool): return try await body(pool.reader())
+        case .postgres(let pg): return try await pg.client.withConnection { try await body($0.sql(queryLogLevel: nil)) }
+        }
+    }
+
+    /// Runs `body` in a transaction; commits when it returns, rolls back when it throws.
+    public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch backend {
+        case .sqlite(let pool):
+            return try await pool.withWriter { sql in try await Self.transaction(sql, begin: "BEGIN IMMEDIATE", body) }
+        case .postgres(let pg):
+            return try await pg.client.withConnection { conn in
+                try await Self.transaction(conn.sql(queryLogLevel: nil), begin: "BEGIN", body)
+            }
+        }
+    }
+
+    private static func transaction<T>(_ sql: any SQLDatabase, begin: String,
+                                       _ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await sql.raw(SQLQueryString(begin)).run()
+        do {
+            let value = try await body(sql)
+            try await sql.raw("COMMIT").run()
+            return value
+        } catch {
+            try? await sql.raw("ROLLBACK").run()
+            throw error
+        }
+    }
+
+    public func close() async {
+        switch backend {
+        case .sqlite(let pool): await pool.close()
+        case .postgres(let pg): pg.shutdown()
+        }
+    }
+}
+
+/// SQLite connections: several readers (WAL lets them run beside the writer) and one writer.
+final class SQLitePool: Sendable {
+    let readers: [SQLiteConnection]
+    let writer: SQLiteConnection
+    let next = Atomic<Int>(0)
+    let lock = AsyncLock()
+
+    init(readers: [SQLiteConnection], writer: SQLiteConnection) { self.readers = readers; self.writer = writer }
+
+    static func open(path: String, readers count: Int, logger: Logger) async throws -> SQLitePool {
+        var quiet = logger
+        quiet.logLevel = max(logger.logLevel, .notice)
+        func connect() async throws -> SQLiteConnection {
+            let c = try await SQLiteConnection.open(storage: .file(path: path), logger: quiet)
+            for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL",
+                           "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -16000"] {
+                _ = try await c.query(pragma)
+            }
+            return c
+        }
+        let writer = try await connect()
+        _ = try await writer.query("PRAGMA journal_mode = WAL")
+        var readers: [SQLiteConnection] = []
+        for _ in 0..<count { readers.append(try await connect()) }
+        return SQLitePool(readers: readers, writer: writer)
+    }
+
+    func reader() -> any SQLDatabase {
+        let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+        return readers[abs(i) % readers.count].sql(queryLogLevel: nil)
+    }
+
+    func withWriter<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        await lock.lock()
+        defer { Task { await lock.unlock() } }
+        return try await body(writer.sql(queryLogLevel: nil))
+    }
+
+    func close() async {
+        for c in readers + [writer] { try? await c.close() }
+    }
+}
+
+/// A FIFO async mutex (the writer lock).
+actor AsyncLock {
+    private var locked = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+    func lock() async {
+        if !locked { locked = true; return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+    func unlock() {
+        if waiters.isEmpty { locked = false } else { waiters.removeFirst().resume() }
+    }
+}
+
+/// PostgresNIO's client owns its pool and needs `run()` to be running while it is used.
+final class PostgresBackend: Sendable {
+    let client: PostgresClient
+    let runner: Task<Void, Never>
+
+    init(url: String, logger: Logger) throws {
+        guard let c = URLComponents(string: url), let host = c.host, c.scheme?.hasPrefix("postgres") == true else {
+            throw DomainError.badRequest("GUANXI_DATABASE_URL must look like postgres://user:password@host:port/database")
+        }
+        var config = PostgresClient.Configuration(
+            host: host, port: c.port ?? 5432, username: c.user ?? "postgres", password: c.password,
+            database: String(c.path.dropFirst()).isEmpty ? nil : String(c.path.dropFirst()),
+            tls: .disable)
+        config.options.maximumConnections = 16
+        let client = PostgresClient(configuration: config, backgroundLogger: logger)
+        self.client = client
+        self.runner = Task { await client.run() }
+    }
+
+    func shutdown() { runner.cancel() }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Crypto
+import SQLKit
+import GuanxiCore
+
+/// A stored answer to a POST made with an Idempotency-Key, replayed when the same request comes again.
+public struct StoredResponse: Sendable {
+    public var status: Int
+    public var body: Data
+    public var headers: [String: String]
+    public init(status: Int, body: Data, headers: [String: String]) { self.status = status; self.body = body; self.headers = headers }
+}
+
+public struct IdempotencyStore: Sendable {
+    let db: Database
+    public init(db: Database) { self.db = db }
+
+    public static func fingerprint(method: String, path: String, body: Data) -> String {
+        var h = SHA256()
+        h.update(data: Data("\(method) \(path)\n".utf8))
+        h.update(data: body)
+        return h.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The stored response for this key, or nil. A key reused for a different request is refused.
+    public func lookup(_ scope: Scope, key: String, fingerprint: String) async throws -> StoredResponse? {
+        guard key.count <= 200, !key.isEmpty else { throw DomainError.badRequest("Idempotency-Key must be 1–200 characters") }
+        return try await db.read { sql in
+            guard let r = try await sql.raw("""
+                SELECT request_hash, status, body, headers_json FROM idempotency_keys
+                WHERE workspace_id = \(bind: scope.workspaceID) AND key = \(bind: key)
+                """).first() else { return nil }
+            if try r.decode(column: "request_hash", as: String.self) != fingerprint {
+                throw DomainError.conflict("this Idempotency-Key was used for a different request")
+            }
+            return StoredResponse(status: try r.decode(column: "status", as: Int.self),
+                                  body: Data(try r.decode(column: "body", as: String.self).utf8),
+                                  headers: JSONCoding.decode([String: String].self, try r.decode(column: "headers_json", as: String.self)) ?? [:])
+        }
+    }
+
+    /// Remembers a response; a concurrent twin that stored first wins.
+    public func save(_ scope: Scope, key: String, fingerprint: String, response: StoredResponse) async throws {
+        try await db.write { sql in
+            try await sql.raw("""
+                INSERT INTO idempotency_keys (workspace_id, key, request_hash, status, body, headers_json, created_at)
+                VALUES (\(bind: scope.workspaceID), \(bind: key), \(bind: fingerprint), \(bind: response.status),
+                        \(bind: String(decoding: response.body, as: UTF8.self)), \(bind: JSONCoding.encode(response.headers)), \(bind: Date().millis))
+                ON CONFLICT (workspace_id, key) DO NOTHING
+                """).run()
+        }
+    }
+}

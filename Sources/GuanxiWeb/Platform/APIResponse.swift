@@ -1,0 +1,126 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import NIOCore
+import GuanxiCore
+import GuanxiStore
+
+/// What an API handler answers: status, JSON bytes and extra headers. Handlers return this rather
+/// than a `Response` so idempotent replays can store and resend exactly the same bytes.
+public struct APIResponse: Sendable {
+    public var status: HTTPResponse.Status
+    public var body: Data
+    public var headers: [String: String]
+    public var contentType = "application/json; charset=utf-8"
+
+    public static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, etag version: Int? = nil) -> APIResponse {
+        var h: [String: String] = [:]
+        if let version { h["ETag"] = "\"\(version)\"" }
+        return APIResponse(status: status, body: APIJSON.encode(value), headers: h)
+    }
+
+    public static let noContent = APIResponse(status: .noContent, body: Data(), headers: [:])
+
+    public var response: Response {
+        var fields = HTTPFields()
+        if !body.isEmpty || status != .noContent { fields[.contentType] = contentType }
+        for (k, v) in headers { if let name = HTTPField.Name(k) { fields[name] = v } }
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// The API's JSON conventions: snake_case keys (declared per type), ISO 8601 dates with milliseconds.
+public enum APIJSON {
+    nonisolated(unsafe) static let formatter: ISO8601DateFormatter = {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f
+    }()
+    nonisolated(unsafe) static let fallback = ISO8601DateFormatter()
+
+    public static func encode<T: Encodable>(_ value: T) -> Data {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        e.dateEncodingStrategy = .custom { date, enc in
+            var c = enc.singleValueContainer()
+            try c.encode(formatter.string(from: date))
+        }
+        return (try? e.encode(value)) ?? Data("{}".utf8)
+    }
+
+    public static func decoder() -> JSONDecoder {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .custom { dec in
+            let c = try dec.singleValueContainer()
+            let s = try c.decode(String.self)
+            if let d = formatter.date(from: s) ?? fallback.date(from: s) { return d }
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "expected an ISO 8601 date-time such as 2026-01-31T09:30:00Z")
+        }
+        return d
+    }
+}
+
+/// Reading request bodies with the size limits and error shapes the API promises.
+public enum APIBody {
+    public static let maxJSON = 1 << 20          // 1 MiB
+    public static let maxUpload = 64 << 20       // 64 MiB CSV
+
+    /// Collects the body (413 above `limit`).
+    public static func bytes(_ request: Request, limit: Int = maxJSON) async throws -> Data {
+        var r = request
+        let buffer = try await r.collectBody(upTo: limit)
+        return Data(buffer: buffer)
+    }
+
+    /// Decodes JSON: 400 when it is not JSON, 422 naming the field when a value has the wrong type.
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        if data.isEmpty { throw DomainError.badRequest("the request body is empty; send JSON") }
+        do {
+            return try APIJSON.decoder().decode(T.self, from: data)
+        } catch let DecodingError.dataCorrupted(ctx) where ctx.codingPath.isEmpty {
+            throw WebError.malformedJSON(ctx.underlyingError.map { "\($0)" } ?? ctx.debugDescription)
+        } catch let DecodingError.dataCorrupted(ctx) {
+            throw DomainError.field(path(ctx.codingPath), ctx.debugDescription)
+        } catch let DecodingError.typeMismatch(t, ctx) {
+            throw DomainError.field(path(ctx.codingPath), "has the wrong type (expected \(describe(t)))")
+        } catch let DecodingError.valueNotFound(_, ctx) {
+            throw DomainError.field(path(ctx.codingPath), "must not be null")
+        } catch let DecodingError.keyNotFound(key, ctx) {
+            throw DomainError.field(path(ctx.codingPath + [key]), "is required")
+        }
+    }
+
+    public static func json<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+        try decode(type, from: try await bytes(request))
+    }
+
+    static func path(_ keys: [any CodingKey]) -> String {
+        keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+            .replacingOccurrences(of: ".[", with: "[")
+    }
+
+    static func describe(_ t: Any.Type) -> String {
+        let s = String(describing: t)
+        if s.contains("String") { return "a string" }
+        if s.contains("Int") || s.contains("Double") { return "a number" }
+        if s.contains("Bool") { return "true or false" }
+        if s.contains("Array") { return "a list" }
+        return "an object"
+    }
+}
+
+extension Request {
+    /// The version named by If-Match, nil when absent or `*`; 400 when malformed.
+    public func ifMatchVersion() throws -> Int? {
+        guard let raw = headers[.ifMatch]?.trimmingCharacters(in: .whitespaces), raw != "*" else { return nil }
+        var v = raw
+        if v.hasPrefix("W/") { v.removeFirst(2) }
+        v = v.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        guard let n = Int(v) else { throw DomainError.badRequest("If-Match must be an ETag this server issued, like \"3\"") }
+        return n
+    }
+
+    public func query(_ name: String) -> String? {
+        uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import Logging
+import ServiceLifecycle
+import GuanxiCore
+import GuanxiStore
+
+/// Everything `serve` needs to know.
+public struct AppConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var logLevel: Logger.Level
+    public init(host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info) {
+        self.host = host; self.port = port; self.logLevel = logLevel
+    }
+}
+
+/// The stores the web layer calls, built once from the database.
+public struct AppServices: Sendable {
+    public let db: Database
+    public let access: AccessStore
+    public let customers: CustomerStore
+    public let timeline: TimelineStore
+    public let customFields: CustomFieldStore
+    public let imports: ImportJobStore
+    public let idempotency: IdempotencyStore
+
+    public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) {
+        self.db = db
+        access = AccessStore(db: db, clock: clock)
+        customers = CustomerStore(db: db, clock: clock)
+        timeline = TimelineStore(db: db, clock: clock)
+        customFields = CustomFieldStore(db: db)
+        imports = ImportJobStore(db: db, clock: clock)
+        idempotency = IdempotencyStore(db: db)
+    }
+}
+
+/// Builds the router (tests call this directly) and returns it with the route table.
+public func buildRouter(_ services: AppServices) -> (Router<AppContext>, RouteTable) {
+    let router = Router(context: AppContext.self)
+    router.add(middleware: ErrorMiddleware<AppContext>())
+    router.add(middleware: SecurityHeadersMiddleware())
+    let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(access: services.access))
+    let table = RouteTable(group: api, idempotency: services.idempotency)
+    CustomerAPI(customers: services.customers, timeline: services.timeline, fields: services.customFields, imports: services.imports)
+        .register(table)
+
+    let openAPI = OpenAPIDocument.build(routes: table.routes)
+    router.get("/api/openapi.json") { _, _ in
+        APIResponse(status: .ok, body: openAPI, headers: [:]).response
+    }
+    router.get("/health") { _, _ -> Response in
+        let status = try await Migrator(db: services.db).status()
+        struct Health: Encodable { var status: String; var database: String; var schemaVersion: Int; var schemaLatest: Int
+            enum CodingKeys: String, CodingKey { case status, database, schemaVersion = "schema_version", schemaLatest = "schema_latest" } }
+        let ok = status.current == status.latest
+        return APIResponse.json(Health(status: ok ? "ok" : "schema_mismatch", database: services.db.dialect.rawValue,
+                                       schemaVersion: status.current, schemaLatest: status.latest),
+                                status: ok ? .ok : .serviceUnavailable).response
+    }
+    router.get("/") { _, _ -> Response in
+        var r = APIResponse(status: .ok, body: Data(HomePage.html.utf8), headers: [:])
+        r.contentType = "text/html; charset=utf-8"
+        return r.response
+    }
+    return (router, table)
+}
+
+/// The whole application, as `guanxi serve` runs it.
+public func buildApplication(_ config: AppConfiguration, services: AppServices) -> some ApplicationProtocol {
+    var logger = Logger(label: "guanxi")
+    logger.logLevel = config.logLevel
+    let (router, _) = buildRouter(services)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Guanxi"),
+        logger: logger)
+}
+
+/// Headers every answer carries.
+struct SecurityHeadersMiddleware: RouterMiddleware {
+    typealias Context = AppContext
+    func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+        var r = try await next(request, context)
+        r.headers[.xContentTypeOptions] = "nosniff"
+        r.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
+        r.headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'self'; frame-ancestors 'none'"
+        return r
+    }
+}
+
+/// A placeholder landing page until the web application lands (issue 4).
+enum HomePage {
+    static let html = """
+    <!doctype html><html lang="zh-Hans"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+    <title>Guanxi 關係 CRM</title></head><body style="font-family:system-ui,'Noto Sans CJK SC',sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem">
+    <h1>Guanxi 關係</h1><p>客户关系管理 · 客戶關係管理 · Customer relationship management</p>
+    <p>API: <a href="/api/openapi.json">/api/openapi.json</a> · <a href="/health">/health</a></p></body></html>
+    """
+}

@@ -1,0 +1,126 @@
+import Foundation
+import GuanxiCore
+
+/// Builds the OpenAPI 3.1 document from the route table plus the shared component schemas.
+public enum OpenAPIDocument {
+    public static func build(routes: [APIRoute]) -> Data {
+        var paths: [String: [String: Any]] = [:]
+        for r in routes {
+            var op: [String: Any] = [
+                "operationId": r.operationID, "summary": r.summary, "tags": [r.tag],
+                "security": [["bearer": [String]()]],
+            ]
+            var params: [[String: Any]] = r.pathParameters.map {
+                ["name": $0, "in": "path", "required": true, "schema": ["type": "string"]]
+            }
+            params += r.query.map { ["name": $0, "in": "query", "required": false, "schema": ["type": "string"]] }
+            if r.idempotent {
+                params.append(["name": "Idempotency-Key", "in": "header", "required": false, "schema": ["type": "string", "maxLength": 200],
+                               "description": "Repeat a POST safely: the same key and body replays the first answer."])
+            }
+            if r.method == .patch || r.method == .delete {
+                params.append(["name": "If-Match", "in": "header", "required": false, "schema": ["type": "string"],
+                               "description": "The ETag you read; a stale one answers 412."])
+            }
+            if !params.isEmpty { op["parameters"] = params }
+            if let s = r.requestSchema {
+                let schema: [String: Any] = r.requestContentType == "text/csv" ? ["type": "string"] : ["$ref": "#/components/schemas/\(s)"]
+                op["requestBody"] = ["required": true, "content": [r.requestContentType: ["schema": schema]]]
+            }
+            var responses: [String: Any] = [:]
+            if let s = r.responseSchema {
+                responses["\(r.status)"] = ["description": "OK", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(s)"]]]]
+            } else {
+                responses["\(r.status)"] = ["description": "OK"]
+            }
+            for (code, text) in [("400", "Malformed request"), ("401", "No or bad token"), ("403", "Role may not do this"),
+                                 ("404", "Not found (also another workspace's ids)"), ("409", "Duplicate or conflict"),
+                                 ("412", "Stale If-Match"), ("413", "Body too large"), ("422", "Invalid fields")] {
+                responses[code] = ["description": text, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]]
+            }
+            op["responses"] = responses
+            paths[r.fullPath, default: [:]][r.method.rawValue.lowercased()] = op
+        }
+        let doc: [String: Any] = [
+            "openapi": "3.1.0",
+            "info": ["title": "Guanxi API", "version": "1.0.0",
+                     "description": "The Guanxi CRM REST API. Authenticate with `Authorization: Bearer <token>`."],
+            "servers": [["url": "/"]],
+            "paths": paths,
+            "components": [
+                "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]],
+                "schemas": schemas,
+            ],
+        ]
+        return (try? JSONSerialization.data(withJSONObject: doc, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data()
+    }
+
+    static func obj(_ props: [String: Any], required: [String] = []) -> [String: Any] {
+        var o: [String: Any] = ["type": "object", "properties": props]
+        if !required.isEmpty { o["required"] = required }
+        return o
+    }
+    static var str: [String: Any] { ["type": "string"] }
+    static var nstr: [String: Any] { ["type": ["string", "null"]] }
+    static var int: [String: Any] { ["type": "integer"] }
+    static var time: [String: Any] { ["type": "string", "format": "date-time"] }
+    static func arr(_ items: [String: Any]) -> [String: Any] { ["type": "array", "items": items] }
+    static func ref(_ s: String) -> [String: Any] { ["$ref": "#/components/schemas/\(s)"] }
+    static func enumOf(_ values: [String]) -> [String: Any] { ["type": "string", "enum": values] }
+
+    static var schemas: [String: Any] {
+        let identity = obj(["kind": enumOf(IdentityKind.allCases.map(\.rawValue)), "value": str, "namespace": nstr], required: ["kind", "value"])
+        let address = obj(["label": nstr, "country": nstr, "province": nstr, "city": nstr, "district": nstr, "street": nstr, "postcode": nstr])
+        let customerProps: [String: Any] = [
+            "kind": enumOf(CustomerKind.allCases.map(\.rawValue)), "name": str, "organization_id": nstr, "title": nstr,
+            "stage": enumOf(LifecycleStage.allCases.map(\.rawValue)), "tier": nstr, "owner_id": nstr, "source": nstr,
+            "emails": arr(str), "phones": arr(str), "identities": arr(ref("Identity")), "addresses": arr(ref("Address")),
+            "birthday": ["type": ["string", "null"], "format": "date"],
+            "consent": ["type": "object", "additionalProperties": enumOf(ConsentStatus.allCases.map(\.rawValue))],
+            "preferred_channel": ["type": ["string", "null"], "enum": ContactChannel.allCases.map(\.rawValue) + [NSNull()]],
+            "tags": arr(str), "custom": ["type": "object", "additionalProperties": true],
+        ]
+        var stored = customerProps
+        stored["id"] = str; stored["organization_name"] = nstr; stored["version"] = int
+        stored["created_at"] = time; stored["updated_at"] = time; stored["deleted_at"] = ["type": ["string", "null"], "format": "date-time"]
+        let entry = obj(["id": str, "customer_id": str, "kind": enumOf(TimelineKind.allCases.map(\.rawValue)), "occurred_at": time,
+                         "channel": nstr, "direction": nstr, "subject": nstr, "body": nstr, "duration_seconds": ["type": ["integer", "null"]],
+                         "outcome": nstr, "author_id": nstr, "data": ["type": ["object", "null"]], "created_at": time])
+        return [
+            "Error": obj(["error": obj(["code": str, "message": str, "fields": ["type": "object", "additionalProperties": str],
+                                        "existing_id": str, "current_version": int], required: ["code", "message"])], required: ["error"]),
+            "Identity": identity,
+            "Address": address,
+            "CustomerInput": obj(customerProps, required: ["kind", "name"]),
+            "CustomerPatch": obj(customerProps),
+            "Customer": obj(stored, required: ["id", "kind", "name", "version"]),
+            "CustomerPage": obj(["items": arr(ref("Customer")), "next_cursor": nstr]),
+            "CustomerList": obj(["items": arr(ref("Customer"))]),
+            "IdentityList": obj(["items": arr(ref("Identity"))]),
+            "TagsInput": obj(["tags": arr(str)], required: ["tags"]),
+            "TagList": obj(["items": arr(obj(["tag": str, "count": int]))]),
+            "CustomField": obj(["key": str, "label": str, "type": enumOf(CustomFieldType.allCases.map(\.rawValue)),
+                                "options": arr(str), "required": ["type": "boolean"], "sensitive": ["type": "boolean"], "version": int],
+                               required: ["key", "label", "type"]),
+            "CustomFieldList": obj(["items": arr(ref("CustomField"))]),
+            "ActivityInput": obj(["kind": enumOf(InteractionKind.allCases.map(\.rawValue)), "direction": enumOf(Direction.allCases.map(\.rawValue)),
+                                  "subject": str, "body": str, "occurred_at": time, "duration_seconds": int, "outcome": str]),
+            "TimelineEntry": entry,
+            "TimelinePage": obj(["items": arr(ref("TimelineEntry")), "next_cursor": nstr]),
+            "RelationshipInput": obj(["to_id": str, "kind": enumOf(RelationKind.allCases.map(\.rawValue)), "title": nstr], required: ["to_id", "kind"]),
+            "Relationship": obj(["id": str, "from_id": str, "to_id": str, "kind": str, "title": nstr, "created_at": time]),
+            "RelationshipList": obj(["items": arr(ref("Relationship"))]),
+            "Duplicate": obj(["customer": ref("Customer"), "other": ref("Customer"), "reason": str]),
+            "DuplicateList": obj(["items": arr(ref("Duplicate"))]),
+            "MergeInput": obj(["survivor_id": str, "merged_id": str,
+                               "fields": ["type": "object", "additionalProperties": enumOf(["survivor", "merged"])]],
+                              required: ["survivor_id", "merged_id"]),
+            "Merge": obj(["id": str, "survivor_id": str, "merged_id": str, "created_at": time, "undone_at": ["type": ["string", "null"]]]),
+            "MergeResult": obj(["merge": ref("Merge"), "customer": ref("Customer")]),
+            "UndoResult": obj(["survivor": ref("Customer"), "restored": ref("Customer")]),
+            "MergeList": obj(["items": arr(ref("Merge"))]),
+            "ImportJob": obj(["id": str, "status": enumOf(["running", "finished", "failed"]), "filename": str,
+                              "report": ["type": ["object", "null"]], "error": nstr, "created_at": time]),
+        ]
+    }
+}

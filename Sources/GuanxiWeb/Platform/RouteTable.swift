@@ -1,0 +1,70 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import GuanxiCore
+import GuanxiStore
+
+/// One API operation: the single source for registering the route and for documenting it in
+/// OpenAPI, so the two cannot drift.
+public struct APIRoute: Sendable {
+    public var method: HTTPRequest.Method
+    /// OpenAPI-style path under /api/v1, e.g. "/customers/{id}".
+    public var path: String
+    public var operationID: String
+    public var summary: String
+    public var tag: String
+    public var query: [String] = []
+    public var requestSchema: String? = nil
+    public var requestContentType = "application/json"
+    public var responseSchema: String? = nil
+    public var status = 200
+    public var idempotent = false
+
+    public var fullPath: String { "/api/v1" + path }
+    /// Hummingbird's form (`:id`).
+    var routerPath: String {
+        path.replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: "")
+    }
+    public var pathParameters: [String] {
+        path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) }
+    }
+}
+
+public typealias APIHandler = @Sendable (Request, AppContext, Scope) async throws -> APIResponse
+
+/// Collects operations as they are registered (the OpenAPI document reads it).
+public final class RouteTable: @unchecked Sendable {
+    // Written only while the application is being built, before it serves; read afterwards.
+    public private(set) var routes: [APIRoute] = []
+    let group: RouterGroup<AppContext>
+    let idempotency: IdempotencyStore
+
+    init(group: RouterGroup<AppContext>, idempotency: IdempotencyStore) { self.group = group; self.idempotency = idempotency }
+
+    func on(_ route: APIRoute, _ handler: @escaping APIHandler) {
+        routes.append(route)
+        let store = idempotency
+        let idempotent = route.idempotent
+        group.on(RouterPath(route.routerPath), method: route.method) { request, context -> Response in
+            let scope = try context.requireScope()
+            guard idempotent, let key = request.headers[HTTPField.Name("Idempotency-Key")!] else {
+                return try await handler(request, context, scope).response
+            }
+            // Replays need the body twice: once for the fingerprint, once for the handler.
+            var req = request
+            let body = try await req.collectBody(upTo: route.requestContentType == "text/csv" ? APIBody.maxUpload : APIBody.maxJSON)
+            let fp = IdempotencyStore.fingerprint(method: request.method.rawValue, path: request.uri.description, body: Data(buffer: body))
+            if let stored = try await store.lookup(scope, key: key, fingerprint: fp) {
+                var r = APIResponse(status: .init(code: stored.status), body: stored.body, headers: stored.headers)
+                r.headers["Idempotent-Replayed"] = "true"
+                return r.response
+            }
+            let answer = try await handler(req, context, scope)
+            if answer.status.code < 500 {
+                try await store.save(scope, key: key, fingerprint: fp,
+                                     response: StoredResponse(status: Int(answer.status.code), body: answer.body, headers: answer.headers))
+            }
+            return answer.response
+        }
+    }
+}

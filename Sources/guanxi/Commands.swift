@@ -1,0 +1,275 @@
+import ArgumentParser
+import Foundation
+import Logging
+import GuanxiCore
+import GuanxiStore
+import GuanxiWeb
+import Hummingbird
+
+/// `--data DIR` and `GUANXI_DATABASE_URL`: the same database settings for every command.
+struct DatabaseOptions: ParsableArguments {
+    @Option(help: "SQLite data directory (ignored when GUANXI_DATABASE_URL is set).")
+    var data: String = "./guanxi-data"
+
+    @Option(help: "Workspace slug.")
+    var workspace: String = AccessStore.defaultWorkspaceSlug
+
+    var location: DatabaseLocation { DatabaseLocation.resolve(dataDirectory: data) }
+
+    /// Opens the database and brings the schema up to date (commands other than `migrate`
+    /// migrate on their own so the README's first command needs nothing before it).
+    func open(migrate: Bool = true) async throws -> Database {
+        var logger = Logger(label: "guanxi.db")
+        logger.logLevel = .warning
+        let db = try await Database.open(location, logger: logger)
+        if migrate { try await Migrator(db: db).migrate() }
+        return db
+    }
+
+    func scope(_ db: Database, userID: String? = nil, role: Role = .owner) async throws -> Scope {
+        let access = AccessStore(db: db)
+        let ws = workspace == AccessStore.defaultWorkspaceSlug ? try await access.ensureDefaultWorkspace() : try await access.workspace(slug: workspace)
+        guard let ws else { throw ValidationError("no workspace '\(workspace)'; create it with `guanxi workspace create`") }
+        return Scope(workspaceID: ws.id, userID: userID, role: role)
+    }
+}
+
+/// Prints domain errors as readable lines instead of stack dumps.
+func reportingErrors(_ body: () async throws -> Void) async throws {
+    do { try await body() } catch let e as DomainError {
+        let message: String = switch e {
+        case .validation(let f): f.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "\n")
+        case .notFound(let w): "\(w) not found"
+        case .duplicate(_, let id, let m): "\(m) (customer \(id))"
+        case .conflict(let m), .unauthorized(let m), .forbidden(let m), .badRequest(let m): m
+        case .staleVersion(let v): "stale version (now \(v))"
+        }
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        throw ExitCode(2)
+    } catch let e as MigrationError {
+        FileHandle.standardError.write(Data("error: \(e.description)\n".utf8))
+        throw ExitCode(3)
+    }
+}
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the web server.")
+    @OptionGroup var db: DatabaseOptions
+    @Option(help: "Address to bind.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @Option(help: "Log level (trace, debug, info, notice, warning, error).") var logLevel = "info"
+
+    func run() async throws {
+        try await reportingErrors {
+            let database = try await db.open(migrate: false)
+            let migrator = Migrator(db: database)
+            let status = try await migrator.status()
+            if status.current > status.latest { throw MigrationError.schemaTooNew(found: status.current, known: status.latest) }
+            // SQLite is zero-setup: migrate on start. PostgreSQL waits for an explicit `guanxi migrate` (after a backup).
+            if database.dialect == .sqlite { try await migrator.migrate() } else { try await migrator.requireCurrent() }
+            let access = AccessStore(db: database)
+            _ = try await access.ensureDefaultWorkspace()
+            if try await database.read({ try await $0.raw("SELECT COUNT(*) AS n FROM users").first()!.decode(column: "n", as: Int.self) }) == 0 {
+                FileHandle.standardError.write(Data("""
+                    No users yet. Create the owner, then an API token:
+                      guanxi user create --email you@example.com --password '…' --role owner --data \(db.data)
+                      guanxi token create --email you@example.com --name cli --data \(db.data)
+
+                    """.utf8))
+            }
+            let app = buildApplication(AppConfiguration(host: host, port: port, logLevel: Logger.Level(rawValue: logLevel) ?? .info),
+                                       services: AppServices(db: database))
+            FileHandle.standardError.write(Data("Guanxi listening on http://\(host):\(port) (\(database.location.description))\n".utf8))
+            try await app.runService()
+            await database.close()
+        }
+    }
+}
+
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Apply pending schema migrations (one transaction).")
+    @OptionGroup var db: DatabaseOptions
+    @Flag(help: "Only show what would be applied.") var dryRun = false
+
+    func run() async throws {
+        try await reportingErrors {
+            let database = try await db.open(migrate: false)
+            defer { Task { await database.close() } }
+            let before = try await Migrator(db: database).status()
+            if before.pending.isEmpty { print("Schema is up to date (version \(before.current))."); return }
+            print((dryRun ? "Would apply:" : "Applying:") + "\n  " + before.pending.joined(separator: "\n  "))
+            let after = try await Migrator(db: database).migrate(dryRun: dryRun)
+            if !dryRun { print("Schema is now at version \(after.current).") }
+        }
+    }
+}
+
+struct WorkspaceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "workspace", abstract: "Manage workspaces.", subcommands: [Create.self])
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a workspace.")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "Display name.") var name: String
+        @Option(help: "URL-safe identifier.") var slug: String
+        func run() async throws {
+            try await reportingErrors {
+                let database = try await db.open()
+                let w = try await AccessStore(db: database).createWorkspace(name: name, slug: slug)
+                print(w.id)
+                await database.close()
+            }
+        }
+    }
+}
+
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage users.", subcommands: [Create.self])
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a user (or add them to the workspace).")
+        @OptionGroup var db: DatabaseOptions
+        @Option var email: String
+        @Option var password: String
+        @Option var name: String?
+        @Option(help: "owner, admin, sales_manager, sales_rep, service_agent, marketer, analyst, read_only") var role = "owner"
+        func run() async throws {
+            try await reportingErrors {
+                guard let r = Role(rawValue: role) else { throw ValidationError("unknown role '\(role)'") }
+                let database = try await db.open()
+                let scope = try await db.scope(database)
+                let u = try await AccessStore(db: database).createUser(email: email, password: password, name: name, role: r, workspaceID: scope.workspaceID)
+                print("Created \(u.email) (\(r.rawValue)) \(u.id)")
+                await database.close()
+            }
+        }
+    }
+}
+
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "token", abstract: "Manage API tokens.", subcommands: [Create.self])
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "create", abstract: "Issue an API token; the token is the last line of output.")
+        @OptionGroup var db: DatabaseOptions
+        @Option var email: String
+        @Option var name: String
+        @Option(help: "Days until it expires (default: never).") var days: Int?
+        func run() async throws {
+            try await reportingErrors {
+                let database = try await db.open()
+                let scope = try await db.scope(database)
+                let access = AccessStore(db: database)
+                guard let u = try await access.user(email: email) else { throw DomainError.notFound("user \(email)") }
+                let t = try await access.createToken(userID: u.id, workspaceID: scope.workspaceID, name: name,
+                                                     expiresAt: days.map { Date().addingTimeInterval(Double($0) * 86_400) })
+                print("Token \(t.id) for \(u.email); it is shown only once:")
+                print(t.secret)
+                await database.close()
+            }
+        }
+    }
+}
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Load deterministic bilingual demo data.")
+    @OptionGroup var db: DatabaseOptions
+    @Option(help: "How many customers.") var customers = 1000
+    @Option(help: "Random seed (same seed, same data).") var seed: UInt64 = 42
+    @Option(help: "Most interactions per customer.") var maxInteractions = 6
+
+    func run() async throws {
+        try await reportingErrors {
+            let database = try await db.open()
+            let scope = try await db.scope(database)
+            let owners = try await database.read { sql in
+                try await sql.raw("SELECT user_id FROM memberships WHERE workspace_id = \(bind: scope.workspaceID) ORDER BY user_id").all()
+                    .map { try $0.decode(column: "user_id", as: String.self) }
+            }
+            let start = Date()
+            let total = customers
+            let n = try await DemoLoader(db: database).load(
+                scope, config: DemoConfig(customers: customers, seed: seed, interactionsPerCustomer: 0...max(0, maxInteractions), now: Date()),
+                ownerIDs: owners
+            ) { done in Progress.show(done, total, start: start) }
+            Progress.finish()
+            let s = Date().timeIntervalSince(start)
+            print("Loaded \(n.customers) customers, \(n.organizations) organisations, \(n.interactions) interactions in \(String(format: "%.1f", s)) s (\(Int(Double(n.customers) / max(s, 0.001))) customers/s).")
+            await database.close()
+        }
+    }
+}
+
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "import", abstract: "Import data from CSV.", subcommands: [Customers.self])
+    struct Customers: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "customers", abstract: "Import customers (UTF-8 or GB18030; Chinese headers understood).")
+        @OptionGroup var db: DatabaseOptions
+        @Argument(help: "CSV file.") var file: String
+        @Flag(help: "Validate and count without saving.") var dryRun = false
+        @Option(help: "Column mapping, e.g. '客户名称=name,手机=phone'.") var mapping: String?
+        @Option(help: "Write the rejected rows report (CSV) here.") var report: String?
+
+        func run() async throws {
+            try await reportingErrors {
+                guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+                var overrides: [String: ImportField] = [:]
+                if let mapping {
+                    guard let m = HeaderMapping.parse(mapping: mapping) else { throw ValidationError("--mapping takes header=field pairs separated by commas") }
+                    overrides = m
+                }
+                let database = try await db.open()
+                let scope = try await db.scope(database)
+                let start = Date()
+                let r = try await CustomerImporter(db: database).run(scope, data: data, mapping: overrides, dryRun: dryRun) { done, total in
+                    Progress.show(done, total, start: start)
+                }
+                Progress.finish()
+                let s = Date().timeIntervalSince(start)
+                print("\(dryRun ? "Dry run: would import" : "Imported") \(r.total) rows (\(r.encoding)): \(r.created) created, \(r.updated) updated, \(r.rejected) rejected in \(String(format: "%.1f", s)) s (\(Int(Double(r.total) / max(s, 0.001))) rows/s).")
+                for e in r.errors.prefix(20) { print("  line \(e.line)\(e.column.map { ", \($0)" } ?? ""): \(e.reason)") }
+                if r.errors.count > 20 { print("  … \(r.errors.count - 20) more") }
+                if let report {
+                    let rows = r.errors.map { [String($0.line), $0.column ?? "", $0.reason] }
+                    try CSVWriter.document(header: ["line", "column", "reason"], rows: rows, bom: true).write(to: URL(fileURLWithPath: report))
+                }
+                await database.close()
+            }
+        }
+    }
+}
+
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export data as CSV.", subcommands: [Customers.self])
+    struct Customers: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "customers", abstract: "Export customers (same columns the import reads).")
+        @OptionGroup var db: DatabaseOptions
+        @Argument(help: "Output CSV file ('-' for stdout).") var file: String
+        func run() async throws {
+            try await reportingErrors {
+                let database = try await db.open()
+                let scope = try await db.scope(database)
+                let out: FileHandle
+                if file == "-" { out = .standardOutput } else {
+                    FileManager.default.createFile(atPath: file, contents: nil)
+                    guard let h = FileHandle(forWritingAtPath: file) else { throw ValidationError("cannot write \(file)") }
+                    out = h
+                }
+                let n = try await CustomerExporter(store: CustomerStore(db: database)).export(scope) { out.write($0) }
+                if file != "-" { try out.close(); print("Exported \(n) customers to \(file).") }
+                await database.close()
+            }
+        }
+    }
+}
+
+/// A progress bar with ETA on stderr (only when stderr is a terminal or GUANXI_PROGRESS=1).
+enum Progress {
+    static let enabled = isatty(2) != 0 || ProcessInfo.processInfo.environment["GUANXI_PROGRESS"] == "1"
+    static func show(_ done: Int, _ total: Int, start: Date) {
+        guard enabled, total > 0 else { return }
+        let f = Double(done) / Double(total)
+        let elapsed = Date().timeIntervalSince(start)
+        let eta = f > 0 ? elapsed / f - elapsed : 0
+        let bar = String(repeating: "█", count: Int(f * 30)) + String(repeating: "░", count: 30 - Int(f * 30))
+        FileHandle.standardError.write(Data(String(format: "\r%@ %3.0f%% %d/%d  ETA %.0f s ", bar, f * 100, done, total, eta).utf8))
+    }
+    static func finish() { if enabled { FileHandle.standardError.write(Data("\n".utf8)) } }
+}

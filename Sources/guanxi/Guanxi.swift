@@ -1,0 +1,12 @@
+import ArgumentParser
+import Foundation
+
+/// The `guanxi` command: wiring only; the work happens in the library targets.
+@main
+struct Guanxi: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "guanxi",
+        abstract: "Guanxi 關係 — a self-hosted CRM.",
+        subcommands: [ServeCommand.self, MigrateCommand.self, UserCommand.self, TokenCommand.self, WorkspaceCommand.self,
+                      DemoCommand.self, ImportCommand.self, ExportCommand.self, AnalyzeCommand.self])
+}

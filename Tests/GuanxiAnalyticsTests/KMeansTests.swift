@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+@testable import GuanxiAnalytics
+
+@Suite("k-means")
+struct KMeansTests {
+    static func cdnowFeatures() throws -> KMeans.Matrix {
+        let table = try Fixtures.cdnowTransactions()
+        let activity = CustomerActivity.build(from: table)
+        return KMeans.rfmFeatures(activity, asOf: table.lastDay! + 1)
+    }
+
+    /// scikit-learn 1.8.0 `KMeans(n_clusters=4, n_init=10, random_state=0)` on the same z-scored
+    /// log-RFM features of the CDNOW sample (as of 1998-07-01): inertia 1591.8810765752773.
+    @Test func reachesScikitLearnInertiaWithinOneTenthOfAPercent() throws {
+        // given
+        let features = try Self.cdnowFeatures()
+        // when
+        let result = KMeans.fit(features, k: 4, seed: 0, initializations: 10)
+        // then
+        #expect(result.inertia <= 1591.8810765752773 * 1.001)
+        #expect(result.sizes.reduce(0, +) == 2357)
+    }
+
+    @Test func sameSeedGivesSameClustering() throws {
+        // given
+        let features = try Self.cdnowFeatures()
+        // when
+        let first = KMeans.fit(features, k: 5, seed: 7, initializations: 3)
+        let second = KMeans.fit(features, k: 5, seed: 7, initializations: 3)
+        // then
+        #expect(first.labels == second.labels)
+        #expect(first.inertia == second.inertia)
+    }
+
+    @Test func separatesObviousClusters() {
+        // given two tight, far-apart groups
+        var rows: [[Double]] = []
+        for i in 0..<20 {
+            let offset: Double = i < 10 ? 0 : 100
+            rows.append([offset + Double(i) * 0.01, offset])
+        }
+        // when
+        let result = KMeans.fit(KMeans.Matrix(rows: rows), k: 2, seed: 1)
+        // then
+        #expect(result.sizes.sorted() == [10, 10])
+        #expect(Set(result.labels[0..<10]).count == 1)
+        #expect(KMeans.silhouette(KMeans.Matrix(rows: rows), labels: result.labels) > 0.99)
+    }
+
+    @Test func elbowInertiaFallsWithK() throws {
+        // given
+        let features = try Self.cdnowFeatures()
+        // when
+        let curve = KMeans.elbow(features, ks: [1, 2, 3, 4], initializations: 2)
+        // then
+        #expect(zip(curve, curve.dropFirst()).allSatisfy { $0.inertia > $1.inertia })
+        #expect(abs(curve[0].inertia - 3 * 2357) < 1e-6)
+    }
+}

@@ -1,0 +1,116 @@
+"""Starts the real `guanxi` binary on a free loopback port for each test module.
+
+GUANXI_BIN names the binary; GUANXI_E2E_DATABASE_URL, when set, points the server at PostgreSQL
+(each module gets a fresh database on that server), otherwise a temporary SQLite directory is used.
+"""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+
+import pytest
+
+BIN = os.environ.get("GUANXI_BIN", os.path.join(os.path.dirname(__file__), "..", ".build", "debug", "guanxi"))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="guanxi-e2e-")
+        self.env = dict(os.environ)
+        self.env.pop("GUANXI_DATABASE_URL", None)
+        self.pg_db = None
+        base = os.environ.get("GUANXI_E2E_DATABASE_URL")
+        if base:
+            self.pg_db = "e2e_" + uuid.uuid4().hex[:10]
+            subprocess.run(["psql", base, "-qc", f"CREATE DATABASE {self.pg_db}"], check=True)
+            self.env["GUANXI_DATABASE_URL"] = base.rsplit("/", 1)[0] + "/" + self.pg_db
+            self.admin_url = base
+        self.port = free_port()
+        self.proc = None
+        self.token = None
+
+    def cli(self, *args, check=True, input_bytes=None):
+        p = subprocess.run([BIN, *args, "--data", self.dir], env=self.env, capture_output=True, input=input_bytes, timeout=300)
+        if check and p.returncode != 0:
+            raise AssertionError(f"guanxi {' '.join(args)} failed ({p.returncode}): {p.stderr.decode()}")
+        return p
+
+    def start(self):
+        if self.pg_db:
+            self.cli("migrate")
+        self.cli("user", "create", "--email", "owner@example.com", "--password", "e2e-Passw0rd", "--role", "owner")
+        out = self.cli("token", "create", "--email", "owner@example.com", "--name", "e2e").stdout.decode().strip().splitlines()
+        self.token = out[-1]
+        self.log = open(os.path.join(self.dir, "serve.log"), "wb")
+        self.proc = subprocess.Popen([BIN, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--data", self.dir],
+                                     env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                if self.request("GET", "/health", auth=False)[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError("server did not become healthy: " + open(os.path.join(self.dir, "serve.log")).read())
+
+    def request(self, method, path, body=None, headers=None, auth=True, raw=None):
+        url = f"http://127.0.0.1:{self.port}{path}"
+        h = dict(headers or {})
+        data = None
+        if raw is not None:
+            data = raw
+        elif body is not None:
+            data = json.dumps(body).encode()
+            h.setdefault("Content-Type", "application/json")
+        if auth:
+            h["Authorization"] = f"Bearer {self.token}"
+        req = urllib.request.Request(url, data=data, method=method, headers=h)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                payload = r.read()
+                return r.status, dict(r.headers), payload
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers), e.read()
+
+    def json(self, method, path, body=None, headers=None, auth=True):
+        status, h, payload = self.request(method, path, body, headers, auth)
+        return status, h, (json.loads(payload) if payload else None)
+
+    def stop(self):
+        if self.proc:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        if self.pg_db:
+            subprocess.run(["psql", self.admin_url, "-qc", f"DROP DATABASE IF EXISTS {self.pg_db} WITH (FORCE)"], check=False)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def server():
+    s = Server()
+    try:
+        s.start()
+        yield s
+    finally:
+        s.stop()
+
+
+def q(s):
+    return urllib.parse.quote(s)
