@@ -3,6 +3,8 @@
 /// Raw values are the snake_case header names Guanxi writes on export, so an
 /// exported file re-imports without a mapping.
 public enum ImportField: String, CaseIterable, Sendable {
+    /// Guanxi's own customer id (written by export); a row with a known id updates that customer.
+    case id
     /// `person` or `organization`.
     case kind
     case name
@@ -38,6 +40,7 @@ public enum HeaderMapping {
     /// Kong teams export with Traditional headers.
     /// Array, not Dictionary, so matching order is deterministic.
     static let aliases: [(ImportField, [String])] = [
+        (.id, ["id", "guanxiid", "customerid", "客户id", "客戶id", "客户编号", "客戶編號"]),
         (.kind, ["kind", "type", "customertype", "contacttype", "类型", "類型", "客户类型", "客戶類型"]),
         (.name, ["name", "fullname", "customername", "contactname", "contact", "clientname", "displayname",
                  "姓名", "名字", "名称", "名稱", "客户", "客戶", "客户名称", "客戶名稱", "客户姓名", "客戶姓名",

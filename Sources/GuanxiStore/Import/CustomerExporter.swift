@@ -6,7 +6,7 @@ public struct CustomerExporter: Sendable {
     let store: CustomerStore
     public init(store: CustomerStore) { self.store = store }
 
-    public static let header: [ImportField] = [.kind, .name, .organization, .title, .email, .phone, .wechat, .externalID,
+    public static let header: [ImportField] = [.id, .kind, .name, .organization, .title, .email, .phone, .wechat, .externalID,
                                                .stage, .tier, .source, .country, .province, .city, .district, .street,
                                                .postcode, .birthday, .tags]
 
@@ -29,7 +29,7 @@ public struct CustomerExporter: Sendable {
 
     static func row(_ c: Customer) -> [String] {
         let a = c.addresses.first
-        return [c.kind.rawValue, c.name, c.organizationName ?? "", c.title ?? "", c.emails.joined(separator: ";"),
+        return [c.id, c.kind.rawValue, c.name, c.organizationName ?? "", c.title ?? "", c.emails.joined(separator: ";"),
                 c.phones.joined(separator: ";"),
                 c.identities.first(where: { $0.kind == .wechatID })?.value ?? "",
                 c.identities.first(where: { $0.kind == .external }).map { "\($0.namespace ?? ""):\($0.value)" } ?? "",

@@ -100,8 +100,9 @@ public struct CustomerImporter: Sendable {
     }
 
     /// A row turned into a draft, or the reasons it cannot be.
-    func draft(_ record: CSVRecord, mapping: [Int: ImportField], context: Context) -> (CustomerDraft, orgName: String?, note: String?, errors: [(ImportField?, String)]) {
+    func draft(_ record: CSVRecord, mapping: [Int: ImportField], context: Context) -> (CustomerDraft, orgName: String?, note: String?, id: String?, errors: [(ImportField?, String)]) {
         var d = CustomerDraft()
+        var explicitID: String?
         var errors: [(ImportField?, String)] = []
         var orgName: String?, note: String?
         var address = Address()
@@ -110,6 +111,8 @@ public struct CustomerImporter: Sendable {
             let v = CustomerValidator.clean(record.fields[i])
             if v.isEmpty { continue }
             switch field {
+            case .id:
+                if ID.isValid(v) { explicitID = v.lowercased() } else { errors.append((field, "is not a Guanxi id")) }
             case .kind:
                 switch v.lowercased() {
                 case "person", "个人", "個人", "联系人", "聯絡人": d.kind = .person
@@ -151,7 +154,7 @@ public struct CustomerImporter: Sendable {
             else { errors.append((.name, "a name, email or phone is required")) }
         }
         if d.kind == nil { d.kind = .person }
-        return (d, orgName, note, errors)
+        return (d, orgName, note, explicitID, errors)
     }
 
     static func stage(_ v: String) -> LifecycleStage? {
@@ -188,10 +191,10 @@ public struct CustomerImporter: Sendable {
             }
         }
         // 1. Validate every row without touching the database.
-        struct Valid { var line: Int; var draft: CustomerDraft; var customer: Customer; var orgName: String?; var note: String? }
+        struct Valid { var line: Int; var draft: CustomerDraft; var customer: Customer; var orgName: String?; var note: String?; var id: String? }
         var valid: [Valid] = []
         for r in rows {
-            let (d, orgName, note, errs) = draft(r, mapping: mapping, context: context)
+            let (d, orgName, note, explicitID, errs) = draft(r, mapping: mapping, context: context)
             if !errs.isEmpty {
                 report.rejected += 1
                 for (f, m) in errs { reject(r.line, f, m) }
@@ -199,7 +202,7 @@ public struct CustomerImporter: Sendable {
             }
             do {
                 let c = try CustomerValidator.apply(d, to: nil, rules: context.rules, id: ID.make(at: now), now: now)
-                valid.append(Valid(line: r.line, draft: d, customer: c, orgName: orgName, note: note))
+                valid.append(Valid(line: r.line, draft: d, customer: c, orgName: orgName, note: note, id: explicitID))
             } catch {
                 guard case .validation(let fields) = error else { throw error }
                 report.rejected += 1
@@ -229,6 +232,15 @@ public struct CustomerImporter: Sendable {
                 holder["\(try r.decode(column: "kind", as: String.self))|\(try r.decode(column: "value", as: String.self))"] = try r.decode(column: "customer_id", as: String.self)
             }
         }
+        // Rows that name a Guanxi id (an earlier export) update that customer; so does an
+        // organisation row without identities whose name matches an existing organisation.
+        var knownIDs = Set<String>()
+        let explicit = valid.compactMap(\.id)
+        for chunk in explicit.chunked(5000) {
+            for r in try await sql.raw("SELECT id FROM customers WHERE workspace_id = \(bind: scope.workspaceID) AND id IN (\(binds: Array(chunk)))").all() {
+                knownIDs.insert(try r.decode(column: "id", as: String.self))
+            }
+        }
         var creates: [String: (line: Int, customer: Customer)] = [:]
         var createOrder: [String] = []
         var updates: [String: [Valid]] = [:]
@@ -238,7 +250,11 @@ public struct CustomerImporter: Sendable {
                 v.customer.organizationID = orgID; v.customer.organizationName = name
                 v.draft.organizationID = .some(orgID)
             }
-            let owners = Set(v.customer.allIdentities.compactMap { holder["\($0.kind.rawValue)|\($0.uniqueKey)"] })
+            var owners = Set(v.customer.allIdentities.compactMap { holder["\($0.kind.rawValue)|\($0.uniqueKey)"] })
+            if let id = v.id, knownIDs.contains(id) { owners.insert(id) }
+            if owners.isEmpty, v.customer.kind == .organization, v.customer.allIdentities.isEmpty, let org = orgs[v.customer.name] {
+                owners.insert(org)
+            }
             if owners.count > 1 {
                 report.rejected += 1
                 reject(v.line, nil, "its email, phone or ids belong to \(owners.count) different customers; merge them first")
@@ -260,6 +276,7 @@ public struct CustomerImporter: Sendable {
                 c.version = 1
                 creates[c.id] = (v.line, c)
                 createOrder.append(c.id)
+                if c.kind == .organization && orgs[c.name] == nil { orgs[c.name] = c.id }
                 for ident in c.allIdentities { holder["\(ident.kind.rawValue)|\(ident.uniqueKey)"] = c.id }
                 report.created += 1
                 if let n = v.note { notes.append(Self.note(n, c.id, scope, now)) }

@@ -1,0 +1,145 @@
+# shellcheck shell=bash
+# Shared helpers for bench/api/*.sh (source it; it does not set shell options).
+#
+# Everything here talks to 127.0.0.1 only.
+
+BENCH_API_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_ROOT=$(cd "$BENCH_API_DIR/../.." && pwd)
+
+log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
+die() { echo "[bench] error: $*" >&2; exit 1; }
+
+# Run a command as root (directly, or via `sudo -n`), or fail clearly.
+as_root() {
+    if [[ $EUID -eq 0 ]]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        sudo -n "$@"
+    else
+        die "need root (or password-less sudo) to run: $*"
+    fi
+}
+
+# ensure_debian_package COMMAND PACKAGE: install PACKAGE if COMMAND is missing.
+ensure_debian_package() {
+    local cmd=$1 pkg=$2
+    command -v "$cmd" >/dev/null 2>&1 && return 0
+    log "installing Debian package $pkg"
+    if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$pkg" >&2; then
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$pkg" >&2
+    fi
+    command -v "$cmd" >/dev/null 2>&1 || die "$pkg installed but $cmd is still missing"
+}
+
+# build_release: builds the release binary (in .build-release, apart from the
+# debug build) and sets GUANXI_BIN. With BENCH_SKIP_BUILD=1 only locates it.
+build_release() {
+    local bin_dir
+    if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
+        log "building release (swift build -c release --scratch-path .build-release)"
+        (cd "$REPO_ROOT" && swift build -c release --scratch-path .build-release >&2) || die "release build failed"
+    fi
+    bin_dir=$(cd "$REPO_ROOT" && swift build -c release --scratch-path .build-release --show-bin-path)
+    GUANXI_BIN=$bin_dir/guanxi
+    [[ -x $GUANXI_BIN ]] || die "no release binary at $GUANXI_BIN (build it, or drop --skip-build)"
+}
+
+# now_s: wall clock in seconds with sub-second precision.
+now_s() { date +%s.%N; }
+
+# elapsed START: seconds since START (from now_s), 1 decimal.
+elapsed() { awk -v a="$1" -v b="$(now_s)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# http_status URL [CURL ARGS...]: prints the HTTP status code (000 when nothing answered).
+http_status() {
+    local url=$1; shift
+    curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@" "$url" 2>/dev/null || true
+}
+
+# start_server PORT LOGFILE ARGS...: starts `guanxi serve` in the background on
+# 127.0.0.1:PORT and sets SERVER_PID. Pass the database arguments (--data DIR).
+start_server() {
+    local port=$1 logfile=$2; shift 2
+    "$GUANXI_BIN" serve --host 127.0.0.1 --port "$port" --log-level warning "$@" >"$logfile" 2>&1 &
+    SERVER_PID=$!
+    log "guanxi serve started (pid $SERVER_PID, port $port, log $logfile)"
+}
+
+# wait_for_health URL [TIMEOUT_S]: waits for GET URL/health to answer 200
+# while SERVER_PID is alive.
+wait_for_health() {
+    local base=$1 timeout=${2:-60} deadline code
+    deadline=$(( $(date +%s) + timeout ))
+    while (( $(date +%s) < deadline )); do
+        if [[ -n ${SERVER_PID:-} ]] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
+            die "the server exited before answering /health"
+        fi
+        code=$(http_status "$base/health")
+        [[ $code == 200 ]] && return 0
+        sleep 0.2
+    done
+    die "no 200 from $base/health within ${timeout}s (last status $code)"
+}
+
+# stop_pid PID [NAME]: SIGTERM, wait up to 10 s, then SIGKILL. Only this PID.
+stop_pid() {
+    local pid=$1 name=${2:-process}
+    [[ -n $pid ]] || return 0
+    kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 100); do
+        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+        sleep 0.1
+    done
+    log "$name (pid $pid) ignored SIGTERM; sending SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+
+# stop_server: stops SERVER_PID if set.
+stop_server() {
+    if [[ -n ${SERVER_PID:-} ]]; then
+        stop_pid "$SERVER_PID" "guanxi serve"
+        SERVER_PID=""
+    fi
+}
+
+# proc_kb PID FIELD: a /proc/PID/status field in kB (VmRSS, VmHWM), or empty.
+proc_kb() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null || true; }
+
+# start_rss_sampler PID OUTFILE: appends VmRSS (kB) every 0.2 s; sets SAMPLER_PID.
+start_rss_sampler() {
+    local pid=$1 out=$2
+    (
+        while kill -0 "$pid" 2>/dev/null; do
+            proc_kb "$pid" VmRSS >>"$out"
+            sleep 0.2
+        done
+    ) &
+    SAMPLER_PID=$!
+}
+
+stop_rss_sampler() {
+    if [[ -n ${SAMPLER_PID:-} ]]; then
+        kill -TERM "$SAMPLER_PID" 2>/dev/null || true
+        wait "$SAMPLER_PID" 2>/dev/null || true
+        SAMPLER_PID=""
+    fi
+}
+
+# max_mb FILE: the largest kB value in FILE, as MB with 1 decimal.
+max_mb() { awk 'BEGIN { m = 0 } $1 + 0 > m { m = $1 + 0 } END { printf "%.1f", m / 1024 }' "$1"; }
+
+kb_to_mb() { awk -v k="${1:-0}" 'BEGIN { printf "%.1f", k / 1024 }'; }
+
+# machine_facts: Markdown bullet lines about this machine and checkout.
+machine_facts() {
+    local model rev dirty=""
+    model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
+    rev=$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo "none")
+    if [[ -n $(git -C "$REPO_ROOT" status --porcelain --untracked-files=no 2>/dev/null) ]]; then dirty=" (with uncommitted changes)"; fi
+    echo "- Machine: $(nproc) CPUs, ${model:-unknown CPU}, $(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $(uname -sr)"
+    echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "- Git revision: ${rev}${dirty}"
+}
