@@ -121,7 +121,7 @@ public enum DemoData {
             var rng = DemoRNG(seed: DemoRNG.mix(baseSeed &+ DemoRNG.mix(UInt64(index) &+ 1)))
             var b = Builder(index: index, salt: salt)
             let segment = rng.below(100)
-            if let (surname, given) = DemoData.showcase[index] {
+            if index < 18, let (surname, given) = DemoData.showcase[index] {
                 b.chinesePerson(&rng, country: .cn, surname: DemoTables.hanzi(surname), given: DemoTables.hanzi(given))
             } else if segment < 10 {
                 b.organization(&rng)
@@ -497,13 +497,13 @@ public enum DemoData {
             switch countryTag {
             case .us:
                 postcode = (d.postcode ?? "100") + UniqueNumbers.padded(UInt64(rng.below(100)), width: 2)
-                street = "\(number * 10 + rng.below(10)) \(rng.pick(DemoTables.usStreetNames)) \(rng.pick(DemoTables.usStreetTypes))"
+                street = String(number * 10 + rng.below(10)) + " " + rng.pick(DemoTables.usStreetNames) + " " + rng.pick(DemoTables.usStreetTypes)
                     + (rng.percent(30) ? ", Suite \(rng.inRange(100...999))" : "")
             case .gb:
                 district = d.name
                 postcode = (d.postcode ?? "EC1A") + " " + String(rng.below(10))
                     + rng.pick(DemoTables.gbPostcodeLetters) + rng.pick(DemoTables.gbPostcodeLetters)
-                street = "\(number) \(rng.pick(DemoTables.gbStreetNames)) \(rng.pick(DemoTables.gbStreetTypes))"
+                street = String(number) + " " + rng.pick(DemoTables.gbStreetNames) + " " + rng.pick(DemoTables.gbStreetTypes)
             case .sg:
                 district = d.name
                 postcode = (d.postcode ?? "04") + UniqueNumbers.padded(UInt64(rng.below(10_000)), width: 4)
@@ -520,8 +520,11 @@ public enum DemoData {
             default:
                 district = d.name
                 postcode = d.postcode
-                street = "\(rng.pick(p.streets))\(number)号" + (rng.percent(50)
-                    ? "\(rng.inRange(1...20))栋\(rng.inRange(1...32))0\(rng.inRange(1...8))室" : "")
+                var s = rng.pick(p.streets) + String(number) + "号"
+                if rng.percent(50) {
+                    s += String(rng.inRange(1...20)) + "栋" + String(rng.inRange(1...32)) + "0" + String(rng.inRange(1...8)) + "室"
+                }
+                street = s
             }
             // Not every CRM row has a full address.
             if rng.percent(20) { street = nil }
