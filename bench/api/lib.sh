@@ -45,11 +45,31 @@ build_release() {
     [[ -x $GUANXI_BIN ]] || die "no release binary at $GUANXI_BIN (build it, or drop --skip-build)"
 }
 
+# reexec_with_postgres SCRIPT ARGS...: unless already inside, re-runs SCRIPT
+# under scripts/with-postgres (a fresh throwaway cluster) and never returns.
+reexec_with_postgres() {
+    if [[ ${BENCH_INSIDE_WITH_POSTGRES:-0} != 1 ]]; then
+        export BENCH_INSIDE_WITH_POSTGRES=1
+        exec "$REPO_ROOT/scripts/with-postgres" "$@"
+    fi
+}
+
+# run_step CMD...: runs CMD in the background and waits for it, recording its
+# PID in FG_PID so that a signal trap can stop it (stop_pid "$FG_PID").
+run_step() {
+    "$@" &
+    FG_PID=$!
+    local rc=0
+    wait "$FG_PID" || rc=$?
+    FG_PID=""
+    return "$rc"
+}
+
 # now_s: wall clock in seconds with sub-second precision.
 now_s() { date +%s.%N; }
 
-# elapsed START: seconds since START (from now_s), 1 decimal.
-elapsed() { awk -v a="$1" -v b="$(now_s)" 'BEGIN { printf "%.1f", b - a }'; }
+# elapsed START [DECIMALS]: seconds since START (from now_s), 1 decimal by default.
+elapsed() { awk -v a="$1" -v b="$(now_s)" -v d="${2:-1}" 'BEGIN { printf "%.*f", d, b - a }'; }
 
 # http_status URL [CURL ARGS...]: prints the HTTP status code (000 when nothing answered).
 http_status() {

@@ -1,0 +1,224 @@
+#!/usr/bin/env bash
+# API load benchmark for Guanxi.
+#
+#   bench/api/run.sh [--postgres] [--customers N] [--duration S] [--connections C] [--skip-build]
+#
+# Builds the release binary, loads N demo customers (guanxi demo --seed 42) into
+# a throwaway SQLite data directory (or, with --postgres, a throwaway
+# PostgreSQL 15 cluster via scripts/with-postgres), starts `guanxi serve` on
+# 127.0.0.1, and runs wrk scenarios against it (each -t2 -cC for S seconds):
+#   a. GET /api/v1/customers/{id}, random id from a sample of ~5,000
+#   b. GET /api/v1/customers?stage=customer&tier=A&limit=50 (first page)
+#   c. GET /api/v1/customers?stage=customer&limit=50&cursor=… (page 50)
+#   d. GET /api/v1/search?q=… with Latin queries
+#   e. GET /api/v1/search?q=… with Chinese queries
+# and samples the server's RSS during (a).
+#
+# Prints a Markdown report to stdout (progress goes to stderr) and writes it
+# to bench/out/api-<sqlite|postgres>-<date>.md.
+#
+# Environment: GUANXI_BIN=/path/to/guanxi skips the build and uses that binary.
+# All traffic goes to 127.0.0.1; every wrk run is bounded by --duration.
+set -euo pipefail
+
+# shellcheck source=bench/api/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+usage() {
+    sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    exit "${1:-2}"
+}
+
+ORIG_ARGS=("$@")
+USE_PG=0
+CUSTOMERS=1000000
+DURATION=10
+THREADS=2
+CONNECTIONS=32
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --postgres) USE_PG=1 ;;
+        --customers) CUSTOMERS=${2:?--customers needs a number}; shift ;;
+        --duration) DURATION=${2:?--duration needs seconds}; shift ;;
+        --connections) CONNECTIONS=${2:?--connections needs a number}; shift ;;
+        --skip-build) BENCH_SKIP_BUILD=1 ;;
+        -h|--help) usage 0 ;;
+        *) echo "unknown argument: $1" >&2; usage ;;
+    esac
+    shift
+done
+[[ $CUSTOMERS =~ ^[0-9]+$ && $CUSTOMERS -gt 0 ]] || die "--customers must be a positive integer"
+[[ $DURATION =~ ^[0-9]+$ && $DURATION -gt 0 && $DURATION -le 600 ]] || die "--duration must be 1..600 seconds"
+[[ $CONNECTIONS =~ ^[0-9]+$ && $CONNECTIONS -ge $THREADS ]] || die "--connections must be >= $THREADS"
+
+# ------------------------------------------------------------ tools/build ---
+command -v python3 >/dev/null || die "python3 is required"
+ensure_debian_package wrk wrk
+ensure_debian_package curl curl
+
+if [[ -n ${GUANXI_BIN:-} ]]; then
+    [[ -x $GUANXI_BIN ]] || die "GUANXI_BIN=$GUANXI_BIN is not executable"
+else
+    build_release
+fi
+export GUANXI_BIN BENCH_SKIP_BUILD=1
+log "binary: $GUANXI_BIN"
+
+# With --postgres, run the rest of this script inside a fresh throwaway cluster.
+[[ $USE_PG -eq 1 ]] && reexec_with_postgres "${BASH_SOURCE[0]}" "${ORIG_ARGS[@]}"
+
+# --------------------------------------------------------------- cleanup ---
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/guanxi-bench.XXXXXX")
+DATA=$WORK/data
+SERVER_PID=""
+SAMPLER_PID=""
+FG_PID=""
+
+# shellcheck disable=SC2317 # invoked via trap
+cleanup() {
+    local rc=$?
+    trap - EXIT
+    trap '' INT TERM HUP
+    [[ -n $FG_PID ]] && stop_pid "$FG_PID" "child"
+    stop_rss_sampler
+    stop_server
+    rm -rf -- "$WORK"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+if [[ $USE_PG -eq 1 ]]; then
+    [[ -n ${GUANXI_TEST_POSTGRES_URL:-} ]] || die "GUANXI_TEST_POSTGRES_URL is not set (run under scripts/with-postgres)"
+    export GUANXI_DATABASE_URL=$GUANXI_TEST_POSTGRES_URL
+    DB_LABEL=postgres
+    DB_DESC="PostgreSQL $(psql -XAtc 'show server_version' "$GUANXI_TEST_POSTGRES_URL" 2>/dev/null | awk '{print $1}') (throwaway local cluster from scripts/with-postgres: fsync, synchronous_commit, full_page_writes off; shared_buffers 256MB)"
+else
+    unset GUANXI_DATABASE_URL
+    DB_LABEL=sqlite
+    DB_DESC="SQLite (data directory in ${TMPDIR:-/tmp})"
+fi
+
+guanxi() { "$GUANXI_BIN" "$@" --data "$DATA"; }
+
+# ------------------------------------------------------------------ data ---
+BENCH_EMAIL=bench@example.com
+log "database: $DB_LABEL; work dir $WORK"
+guanxi migrate >&2
+# The user exists before the demo load so that demo customers get an owner.
+guanxi user create --email "$BENCH_EMAIL" --password 'bench-Passw0rd' --role owner >&2
+TOKEN=$(guanxi token create --email "$BENCH_EMAIL" --name bench | tail -n1)
+[[ -n $TOKEN ]] || die "guanxi token create printed no token"
+
+log "loading $CUSTOMERS demo customers (guanxi demo --seed 42)"
+t0=$(now_s)
+run_step "$GUANXI_BIN" demo --customers "$CUSTOMERS" --seed 42 --data "$DATA" >"$WORK/demo.log" 2>&1 ||
+    { cat "$WORK/demo.log" >&2; die "guanxi demo failed"; }
+LOAD_S=$(elapsed "$t0")
+log "loaded in ${LOAD_S}s: $(tail -n1 "$WORK/demo.log")"
+DATA_SIZE=""
+if [[ $USE_PG -eq 0 ]]; then DATA_SIZE=$(du -sh "$DATA" | awk '{print $1}'); fi
+
+# ---------------------------------------------------------------- server ---
+PORT=$("$REPO_ROOT/scripts/free-port")
+BASE=http://127.0.0.1:$PORT
+start_server "$PORT" "$WORK/server.log" --data "$DATA"
+wait_for_health "$BASE" 120 || { tail -n 30 "$WORK/server.log" >&2; exit 1; }
+log "server healthy at $BASE"
+
+log "sampling ids and the page-50 cursor"
+python3 "$BENCH_API_DIR/sample.py" --base "$BASE" --token "$TOKEN" --out "$WORK"
+ID_COUNT=$(wc -l <"$WORK/ids.txt")
+DEEP_PAGE=$(cat "$WORK/deep_page.txt")
+
+# Path files for paths.lua (URL-encoded).
+python3 - "$WORK" <<'EOF'
+import sys, urllib.parse
+work = sys.argv[1]
+def q(s):
+    return urllib.parse.quote(s, safe="")
+cursor = open(f"{work}/deep_cursor.txt").read().strip()
+files = {
+    "b": ["/api/v1/customers?stage=customer&tier=A&limit=50"],
+    "c": [f"/api/v1/customers?stage=customer&limit=50&cursor={q(cursor)}"],
+    "d": [f"/api/v1/search?q={q(s)}" for s in ["wang", "gmail", "1381", "acme", "tech"]],
+    "e": [f"/api/v1/search?q={q(s)}" for s in ["小明", "王芳", "上海", "科技", "张伟", "华信贸易"]],
+}
+for name, paths in files.items():
+    with open(f"{work}/paths-{name}.txt", "w") as f:
+        f.write("\n".join(paths) + "\n")
+EOF
+
+# Every path answers 200 once before we measure (a typo would otherwise be a
+# fast stream of 4xx).
+for f in "$WORK"/paths-[bcde].txt; do
+    while IFS= read -r p; do
+        code=$(http_status "$BASE$p" -H "Authorization: Bearer $TOKEN")
+        [[ $code == 200 ]] || log "WARNING: GET $p answered $code"
+    done <"$f"
+done
+code=$(http_status "$BASE/api/v1/customers/$(head -n1 "$WORK/ids.txt")" -H "Authorization: Bearer $TOKEN")
+[[ $code == 200 ]] || log "WARNING: GET /api/v1/customers/{id} answered $code"
+
+# ------------------------------------------------------------- scenarios ---
+ROWS=()
+fmt_ms() { awk -v u="$1" 'BEGIN { printf "%.2f ms", u / 1000 }'; }
+
+# scenario LABEL PATHS_FILE [PREFIX]
+scenario() {
+    local label=$1 file=$2 prefix=${3:-} out result rps p50 p99 sock non2xx
+    out=$WORK/wrk-$(( ${#ROWS[@]} + 1 )).txt
+    log "wrk: $label"
+    run_step timeout $(( DURATION + 60 )) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s --latency \
+        -H "Authorization: Bearer $TOKEN" -s "$BENCH_API_DIR/paths.lua" "$BASE" -- "$file" "$prefix" >"$out" 2>&1 ||
+        { cat "$out" >&2; die "wrk failed"; }
+    cat "$out" >&2
+    result=$(grep '^BENCH_RESULT' "$out") || die "no BENCH_RESULT line from wrk"
+    field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$result"; }
+    rps=$(awk -v r="$(field rps)" 'BEGIN { printf "%.0f", r }')
+    p50=$(fmt_ms "$(field p50_us)")
+    p99=$(fmt_ms "$(field p99_us)")
+    sock=$(( $(field connect) + $(field read) + $(field write) + $(field timeout) ))
+    non2xx=$(field non2xx)
+    ROWS+=("| $label | $rps | $p50 | $p99 | $sock / $non2xx |")
+}
+
+RSS_IDLE_KB=$(proc_kb "$SERVER_PID" VmRSS)
+start_rss_sampler "$SERVER_PID" "$WORK/rss.txt"
+scenario "a. \`GET /api/v1/customers/{id}\`, random of $ID_COUNT ids" "$WORK/ids.txt" "/api/v1/customers/"
+stop_rss_sampler
+RSS_MAX_MB=$(max_mb "$WORK/rss.txt")
+HWM_A_MB=$(kb_to_mb "$(proc_kb "$SERVER_PID" VmHWM)")
+
+scenario "b. \`GET /api/v1/customers?stage=customer&tier=A&limit=50\`" "$WORK/paths-b.txt"
+scenario "c. \`GET /api/v1/customers?stage=customer&limit=50&cursor=…\` (page $DEEP_PAGE)" "$WORK/paths-c.txt"
+scenario "d. \`GET /api/v1/search?q=…\` Latin: wang, gmail, 1381, acme, tech" "$WORK/paths-d.txt"
+scenario "e. \`GET /api/v1/search?q=…\` Chinese: 小明, 王芳, 上海, 科技, 张伟, 华信贸易" "$WORK/paths-e.txt"
+HWM_END_MB=$(kb_to_mb "$(proc_kb "$SERVER_PID" VmHWM)")
+kill -0 "$SERVER_PID" 2>/dev/null || die "the server died during the benchmark"
+stop_server
+
+# ---------------------------------------------------------------- report ---
+STAMP=$(date +%Y%m%d-%H%M%S)
+OUT_DIR=$REPO_ROOT/bench/out
+OUT_FILE=$OUT_DIR/api-$DB_LABEL-$STAMP.md
+WRK_VERSION=$( (wrk -v 2>&1 || true) | awk 'NR == 1 { print $2 }')
+CUSTOMERS_FMT=$(printf "%'d" "$CUSTOMERS" 2>/dev/null || echo "$CUSTOMERS")
+mkdir -p "$OUT_DIR"
+{
+    echo "### API, $DB_LABEL, $CUSTOMERS_FMT customers"
+    echo
+    echo "| scenario | req/s | p50 | p99 | socket errors / non-2xx |"
+    echo "|---|---:|---:|---:|---:|"
+    printf '%s\n' "${ROWS[@]}"
+    echo
+    echo "- Data: \`guanxi demo --customers $CUSTOMERS --seed 42\` loaded in ${LOAD_S} s${DATA_SIZE:+ (data directory $DATA_SIZE)}"
+    echo "- Database: $DB_DESC"
+    echo "- Binary: \`${GUANXI_BIN#"$REPO_ROOT"/}\`"
+    echo "- Server RSS: ${RSS_IDLE_KB:+$(kb_to_mb "$RSS_IDLE_KB") MB before (a), }max $RSS_MAX_MB MB sampled during (a) (VmHWM $HWM_A_MB MB); VmHWM $HWM_END_MB MB after (e)"
+    echo "- Load: wrk $WRK_VERSION, -t$THREADS -c$CONNECTIONS, ${DURATION} s per scenario, no warm-up, on the same machine as the server"
+    machine_facts
+} | tee "$OUT_FILE"
+log "report written to ${OUT_FILE#"$REPO_ROOT"/}"
