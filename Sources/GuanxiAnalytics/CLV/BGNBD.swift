@@ -163,19 +163,41 @@ public enum BGNBD {
     /// Fits the model by maximum likelihood (BFGS on log-parameters with the analytic gradient,
     /// customers compressed over distinct `(x, t_x, T)`).
     public static func fit(_ summary: CustomerSummary, start: Parameters? = nil) -> Fit {
+        fitWithCurvature(summary, start: start).fit
+    }
+
+    static func fitWithCurvature(_ summary: CustomerSummary, start: Parameters? = nil, curvature: [[Double]]? = nil)
+        -> (fit: Fit, curvature: [[Double]]?) {
         precondition(summary.count > 0, "BG/NBD needs at least one customer")
+        let n = summary.count
+        var initial = start
+        var warmCurvature = curvature
+        if initial == nil, n > 60_000 {
+            // Warm start from a systematic 1-in-k subsample: the full-data BFGS then needs few iterations.
+            let stride = n / 20_000
+            let rows = Swift.stride(from: 0, to: n, by: stride)
+            let sub = CustomerSummary(
+                frequency: rows.map { summary.frequency[$0] }, recency: rows.map { summary.recency[$0] },
+                T: rows.map { summary.T[$0] }, unit: summary.unit)
+            let warm = fitWithCurvature(sub)
+            initial = warm.fit.parameters
+            warmCurvature = warm.curvature
+        }
         let data = CompressedSummary(frequency: summary.frequency, recency: summary.recency, T: summary.T)
         let meanT = summary.T.reduce(0, +) / Double(summary.count)
-        let s = start ?? Parameters(r: 1, alpha: max(meanT, 1e-3), a: 1, b: 1)
+        let s = initial ?? Parameters(r: 1, alpha: max(meanT, 1e-3), a: 1, b: 1)
         let theta0 = [log(s.r), log(s.alpha), log(s.a), log(s.b)]
         let scale = 1 / data.totalWeight
-        let result = Minimizer.bfgs(start: theta0, gradientTolerance: 1e-10, valueTolerance: 1e-16, maxIterations: 1000) { theta, g in
+        let result = Minimizer.bfgs(start: theta0, gradientTolerance: 1e-10, valueTolerance: 1e-16, maxIterations: 1000,
+            initialInverseHessian: warmCurvature
+        ) { theta, g in
             let v = negativeLogLikelihood(data, logParameters: theta, gradient: &g)
             for k in 0..<4 { g[k] *= scale }
             return v * scale
         }
         let p = Parameters(r: exp(result.point[0]), alpha: exp(result.point[1]), a: exp(result.point[2]), b: exp(result.point[3]))
-        return Fit(parameters: p, logLikelihood: -result.value / scale, iterations: result.iterations, converged: result.converged)
+        return (Fit(parameters: p, logLikelihood: -result.value / scale, iterations: result.iterations, converged: result.converged),
+                result.inverseHessian)
     }
 
     // MARK: Predictions
@@ -189,9 +211,12 @@ public enum BGNBD {
 
     /// Expected number of purchases in `(0, t]` for a randomly chosen new customer (FHL 2005, eq. 9).
     public static func expectedPurchases(_ p: Parameters, t: Double) -> Double {
+        if t <= 0 { return 0 }
+        // Euler's transformation ₂F₁(r, b; a+b−1; z) = (1−z)^{a−1−r} ₂F₁(a+b−1−r, a−1; a+b−1; z) keeps
+        // the series short even when z = t/(α+t) is close to 1.
         let z = t / (p.alpha + t)
-        let f = SpecialFunctions.hypergeometric2F1(p.r, p.b, p.a + p.b - 1, z)
-        return (p.a + p.b - 1) / (p.a - 1) * (1 - pow(p.alpha / (p.alpha + t), p.r) * f)
+        let f = SpecialFunctions.hypergeometric2F1(p.a + p.b - 1 - p.r, p.a - 1, p.a + p.b - 1, z)
+        return (p.a + p.b - 1) / (p.a - 1) * (1 - pow(1 - z, p.a - 1) * f)
     }
 
     /// Expected purchases in the next `t` time units for a customer with history `(x, t_x, T)`
@@ -199,9 +224,12 @@ public enum BGNBD {
     public static func conditionalExpectedPurchases(_ p: Parameters, t: Double, x: Double, tx: Double, T: Double) -> Double {
         if t <= 0 { return 0 }
         let (r, alpha, a, b) = (p.r, p.alpha, p.a, p.b)
+        // ((α+T)/(α+T+t))^{r+x} ₂F₁(r+x, b+x; a+b+x−1; z) rewritten with Euler's transformation as
+        // (1−z)^{a−1} ₂F₁(a+b−1−r, a−1; a+b+x−1; z): the upper parameters no longer grow with x, so
+        // the series converges in a few terms even for frequent buyers and long horizons.
         let z = t / (alpha + T + t)
-        let f = SpecialFunctions.hypergeometric2F1(r + x, b + x, a + b + x - 1, z)
-        let numerator = (a + b + x - 1) / (a - 1) * (1 - exp((r + x) * log((alpha + T) / (alpha + T + t))) * f)
+        let f = SpecialFunctions.hypergeometric2F1(a + b - 1 - r, a - 1, a + b + x - 1, z)
+        let numerator = (a + b + x - 1) / (a - 1) * (1 - pow(1 - z, a - 1) * f)
         let denominator: Double
         if x > 0 {
             denominator = 1 + exp(log(a) - log(b + x - 1) + (r + x) * (log(alpha + T) - log(alpha + tx)))

@@ -44,24 +44,69 @@ public enum GammaGamma {
         return lg(px + q) - lg(px) - lg(q) + q * log(g) + (px - 1) * log(m) + px * log(x) - (px + q) * log(g + x * m)
     }
 
-    /// Fits the model on the customers with `frequency > 0` and a positive average repeat value.
+    /// Fits the model by maximum likelihood (BFGS on log-parameters, analytic gradient) on the
+    /// customers with `frequency > 0` and a positive average repeat value.
     /// Returns `nil` when there is no such customer.
     public static func fit(_ summary: CustomerSummary, start: Parameters? = nil) -> Fit? {
+        fitWithCurvature(summary, start: start)?.fit
+    }
+
+    static func fitWithCurvature(_ summary: CustomerSummary, start: Parameters? = nil) -> (fit: Fit, curvature: [[Double]]?)? {
         let rows = (0..<summary.count).filter { summary.frequency[$0] > 0 && summary.monetaryValue[$0] > 0 }
         guard !rows.isEmpty else { return nil }
         let xs = rows.map { summary.frequency[$0] }
         let ms = rows.map { summary.monetaryValue[$0] }
-        let s = start ?? Parameters(p: 1, q: 1, gamma: 1)
+        var initial = start
+        var warmCurvature: [[Double]]? = nil
+        if initial == nil, rows.count > 60_000 {
+            // Warm start from a systematic subsample of about 20,000 repeat buyers.
+            let step = rows.count / 20_000
+            let picked = Swift.stride(from: 0, to: rows.count, by: step).map { rows[$0] }
+            let sub = CustomerSummary(
+                frequency: picked.map { summary.frequency[$0] }, recency: picked.map { summary.recency[$0] },
+                T: picked.map { summary.T[$0] }, monetaryValue: picked.map { summary.monetaryValue[$0] })
+            let warm = fitWithCurvature(sub)
+            initial = warm?.fit.parameters
+            warmCurvature = warm?.curvature
+        }
+        let s = initial ?? Parameters(p: 1, q: 1, gamma: 1)
         let scale = 1 / Double(rows.count)
-        let result = Minimizer.nelderMead(start: [log(s.p), log(s.q), log(s.gamma)], step: 0.5, tolerance: 1e-15) { theta in
+        let lg = SpecialFunctions.logGamma
+        let psi = SpecialFunctions.digamma
+        let logM = ms.map { log($0) }
+        let logX = xs.map { log($0) }
+        // BFGS on log-parameters with the analytic gradient.
+        let result = Minimizer.bfgs(start: [log(s.p), log(s.q), log(s.gamma)], gradientTolerance: 1e-9, valueTolerance: 1e-15, maxIterations: 300,
+            initialInverseHessian: warmCurvature
+        ) { theta, g in
             guard theta.allSatisfy({ abs($0) < 40 }) else { return .infinity }
-            let par = Parameters(p: exp(theta[0]), q: exp(theta[1]), gamma: exp(theta[2]))
-            var total = 0.0
-            for i in 0..<xs.count { total += logLikelihood(par, x: xs[i], m: ms[i]) }
+            let p = exp(theta[0]), q = exp(theta[1]), gamma = exp(theta[2])
+            let logGamma = log(gamma)
+            let lgQ = lg(q), psiQ = psi(q)
+            let sums = parallelSum(count: xs.count, width: 4, minimumPerChunk: 20_000) { lo, hi in
+                var total = 0.0, dp = 0.0, dq = 0.0, dg = 0.0
+                for i in lo..<hi {
+                    let x = xs[i], m = ms[i]
+                    let px = p * x
+                    let logDen = log(gamma + x * m)
+                    let psiSum = psi(px + q)
+                    total += lg(px + q) - lg(px) - lgQ + q * logGamma + (px - 1) * logM[i] + px * logX[i] - (px + q) * logDen
+                    dp += x * (psiSum - psi(px) + logM[i] + logX[i] - logDen)
+                    dq += psiSum - psiQ + logGamma - logDen
+                    dg += q / gamma - (px + q) / (gamma + x * m)
+                }
+                return [total, dp, dq, dg]
+            }
+            let (total, dp, dq, dg) = (sums[0], sums[1], sums[2], sums[3])
+            g[0] = -dp * p * scale
+            g[1] = -dq * q * scale
+            g[2] = -dg * gamma * scale
             return total.isFinite ? -total * scale : .infinity
         }
         let par = Parameters(p: exp(result.point[0]), q: exp(result.point[1]), gamma: exp(result.point[2]))
-        return Fit(parameters: par, logLikelihood: -result.value / scale, customers: rows.count)
+        var total = 0.0
+        for i in 0..<xs.count { total += logLikelihood(par, x: xs[i], m: ms[i]) }
+        return (Fit(parameters: par, logLikelihood: total, customers: rows.count), result.inverseHessian)
     }
 
     /// The expected average transaction value of a customer with `x` repeat transactions of average

@@ -12,6 +12,8 @@ public struct MinimizationResult: Sendable {
     public var evaluations: Int
     /// Whether the convergence criterion was met (rather than the iteration limit).
     public var converged: Bool
+    /// BFGS only: the final inverse-Hessian approximation (row-major), reusable as a warm start.
+    public var inverseHessian: [[Double]]? = nil
 }
 
 /// Derivative-free and quasi-Newton minimisers.
@@ -127,10 +129,11 @@ public enum Minimizer {
     ///   - start: initial point.
     ///   - gradientTolerance: stop when every |∂f/∂xᵢ| is below it.
     ///   - valueTolerance: or when two successive steps change f by less than `valueTolerance · |f|`.
+    ///   - initialInverseHessian: warm-start curvature (e.g. from a fit on a subsample).
     ///   - objective: returns the value and fills the gradient (value `.infinity` outside the domain).
     public static func bfgs(
         start: [Double], gradientTolerance: Double = 1e-9, valueTolerance: Double = 1e-15, maxIterations: Int = 500,
-        objective: ([Double], inout [Double]) -> Double
+        initialInverseHessian: [[Double]]? = nil, objective: ([Double], inout [Double]) -> Double
     ) -> MinimizationResult {
         let n = start.count
         var x = start
@@ -139,6 +142,7 @@ public enum Minimizer {
         var evaluations = 1
         var h = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
         for i in 0..<n { h[i][i] = 1 / max(1, abs(g[i])) }
+        if let initialInverseHessian, initialInverseHessian.count == n { h = initialInverseHessian }
         var iterations = 0
         var converged = false
         var smallSteps = 0
@@ -191,6 +195,7 @@ public enum Minimizer {
                 smallSteps = 0
             }
         }
-        return MinimizationResult(point: x, value: f, iterations: iterations, evaluations: evaluations, converged: converged)
+        return MinimizationResult(
+            point: x, value: f, iterations: iterations, evaluations: evaluations, converged: converged, inverseHessian: h)
     }
 }

@@ -57,7 +57,9 @@ extension CustomerStore {
                 let v = try Cursor.decode(cursor)
                 guard let id = v[1].stringValue else { throw DomainError.field("cursor", "is invalid") }
                 switch v[0] {
-                case .number(let n): q += " AND (\(unsafeRaw: col) \(unsafeRaw: op) \(bind: Int64(n)) OR (\(unsafeRaw: col) = \(bind: Int64(n)) AND c.id \(unsafeRaw: op) \(bind: id)))"
+                case .number(let d):
+                    guard let n = Int64(exactly: d) else { throw DomainError.field("cursor", "is invalid") }
+                    q += " AND (\(unsafeRaw: col) \(unsafeRaw: op) \(bind: n) OR (\(unsafeRaw: col) = \(bind: n) AND c.id \(unsafeRaw: op) \(bind: id)))"
                 case .string(let s): q += " AND (\(unsafeRaw: col) \(unsafeRaw: op) \(bind: s) OR (\(unsafeRaw: col) = \(bind: s) AND c.id \(unsafeRaw: op) \(bind: id)))"
                 default: throw DomainError.field("cursor", "is invalid")
                 }

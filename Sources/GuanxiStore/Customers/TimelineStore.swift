@@ -59,8 +59,10 @@ public struct TimelineStore: Sendable {
             if let kinds { q += " AND kind IN (\(binds: kinds.map(\.rawValue)))" }
             if let cursor {
                 let v = try Cursor.decode(cursor)
-                guard case .number(let t) = v[0], let id = v[1].stringValue else { throw DomainError.field("cursor", "is invalid") }
-                q += " AND (occurred_at < \(bind: Int64(t)) OR (occurred_at = \(bind: Int64(t)) AND id < \(bind: id)))"
+                guard case .number(let d) = v[0], let t = Int64(exactly: d), let id = v[1].stringValue else {
+                    throw DomainError.field("cursor", "is invalid")
+                }
+                q += " AND (occurred_at < \(bind: t) OR (occurred_at = \(bind: t) AND id < \(bind: id)))"
             }
             q += " ORDER BY occurred_at DESC, id DESC LIMIT \(literal: limit + 1)"
             let rows = try await sql.raw(q).all().map(Self.decode)

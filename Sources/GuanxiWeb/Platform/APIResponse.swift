@@ -79,6 +79,11 @@ public enum APIBody {
             return try APIJSON.decoder().decode(T.self, from: data)
         } catch let DecodingError.dataCorrupted(ctx) where ctx.codingPath.isEmpty {
             throw WebError.malformedJSON(ctx.underlyingError.map { "\($0)" } ?? ctx.debugDescription)
+        } catch DecodingError.typeMismatch(_, let ctx) where ctx.codingPath.isEmpty {
+            // The body is JSON but not an object (e.g. `[]`, `"x"`): there is no field to name.
+            throw DomainError.badRequest("the request body must be a JSON object")
+        } catch DecodingError.valueNotFound(_, let ctx) where ctx.codingPath.isEmpty {
+            throw DomainError.badRequest("the request body must be a JSON object, not null")
         } catch let DecodingError.dataCorrupted(ctx) {
             throw DomainError.field(path(ctx.codingPath), ctx.debugDescription)
         } catch let DecodingError.typeMismatch(t, ctx) {
@@ -101,6 +106,8 @@ public enum APIBody {
 
     static func describe(_ t: Any.Type) -> String {
         let s = String(describing: t)
+        if s.hasPrefix("Dictionary") { return "an object" }
+        if s.hasPrefix("Array") { return "a list" }
         if s.contains("String") { return "a string" }
         if s.contains("Int") || s.contains("Double") { return "a number" }
         if s.contains("Bool") { return "true or false" }

@@ -40,8 +40,9 @@ public struct AppServices: Sendable {
 /// Builds the router (tests call this directly) and returns it with the route table.
 public func buildRouter(_ services: AppServices) -> (Router<AppContext>, RouteTable) {
     let router = Router(context: AppContext.self)
-    router.add(middleware: ErrorMiddleware<AppContext>())
+    // Outermost first: security headers also go on the answers ErrorMiddleware makes from errors.
     router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: ErrorMiddleware<AppContext>())
     let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(access: services.access))
     let table = RouteTable(group: api, idempotency: services.idempotency)
     CustomerAPI(customers: services.customers, timeline: services.timeline, fields: services.customFields, imports: services.imports)

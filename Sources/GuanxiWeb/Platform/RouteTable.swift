@@ -38,22 +38,16 @@ public final class RouteTable: @unchecked Sendable {
     public private(set) var routes: [APIRoute] = []
     let group: RouterGroup<AppContext>
     let idempotency: IdempotencyStore
+    let inFlight = KeyedLocks()
 
     init(group: RouterGroup<AppContext>, idempotency: IdempotencyStore) { self.group = group; self.idempotency = idempotency }
 
     func on(_ route: APIRoute, _ handler: @escaping APIHandler) {
         routes.append(route)
         let store = idempotency
+        let locks = inFlight
         let idempotent = route.idempotent
-        group.on(RouterPath(route.routerPath), method: route.method) { request, context -> Response in
-            let scope = try context.requireScope()
-            guard idempotent, let key = request.headers[HTTPField.Name("Idempotency-Key")!] else {
-                return try await handler(request, context, scope).response
-            }
-            // Replays need the body twice: once for the fingerprint, once for the handler.
-            var req = request
-            let body = try await req.collectBody(upTo: route.requestContentType == "text/csv" ? APIBody.maxUpload : APIBody.maxJSON)
-            let fp = IdempotencyStore.fingerprint(method: request.method.rawValue, path: request.uri.description, body: Data(buffer: body))
+        @Sendable func answer(_ req: Request, _ context: AppContext, _ scope: Scope, key: String, fingerprint fp: String) async throws -> Response {
             if let stored = try await store.lookup(scope, key: key, fingerprint: fp) {
                 var r = APIResponse(status: .init(code: stored.status), body: stored.body, headers: stored.headers)
                 r.headers["Idempotent-Replayed"] = "true"
@@ -66,5 +60,49 @@ public final class RouteTable: @unchecked Sendable {
             }
             return answer.response
         }
+        group.on(RouterPath(route.routerPath), method: route.method) { request, context -> Response in
+            let scope = try context.requireScope()
+            guard idempotent, let key = request.headers[HTTPField.Name("Idempotency-Key")!] else {
+                return try await handler(request, context, scope).response
+            }
+            // Replays need the body twice: once for the fingerprint, once for the handler.
+            var req = request
+            let body = try await req.collectBody(upTo: route.requestContentType == "text/csv" ? APIBody.maxUpload : APIBody.maxJSON)
+            let fp = IdempotencyStore.fingerprint(method: request.method.rawValue, path: request.uri.description, body: Data(buffer: body))
+            // A concurrent twin (same workspace and key) waits for the first answer, then replays it.
+            let lockKey = scope.workspaceID + "\u{0}" + key
+            await locks.lock(lockKey)
+            do {
+                let response = try await answer(req, context, scope, key: key, fingerprint: fp)
+                await locks.unlock(lockKey)
+                return response
+            } catch {
+                await locks.unlock(lockKey)
+                throw error
+            }
+        }
+    }
+}
+
+/// Per-key FIFO async locks (for requests that share an Idempotency-Key in this process).
+final class KeyedLocks: Sendable {
+    private let state = KeyedLockState()
+    func lock(_ key: String) async { await state.lock(key) }
+    func unlock(_ key: String) async { await state.unlock(key) }
+}
+
+private actor KeyedLockState {
+    /// Held keys and who waits for them; unlock hands the lock to the next waiter.
+    private var waiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+    func lock(_ key: String) async {
+        if waiters[key] == nil { waiters[key] = []; return }
+        await withCheckedContinuation { waiters[key, default: []].append($0) }
+    }
+    func unlock(_ key: String) {
+        guard var queue = waiters[key] else { return }
+        if queue.isEmpty { waiters[key] = nil; return }
+        let next = queue.removeFirst()
+        waiters[key] = queue
+        next.resume()
     }
 }

@@ -43,6 +43,7 @@ struct AnalyzeCLVCommand: AsyncParsableCommand {
         var clock = Date()
         let bg = AnalyzeIO.timed("bgnbd_fit") { BGNBD.fit(summary) }
         if large { AnalyzeIO.note(String(format: "BG/NBD fitted in %.2f s", Date().timeIntervalSince(clock))) }
+        if AnalyzeIO.timingsEnabled { AnalyzeIO.note("bgnbd_iterations \(bg.iterations)") }
         clock = Date()
         let pareto = skipPareto ? nil : AnalyzeIO.timed("pareto_fit") { ParetoNBD.fit(summary) }
         if large, pareto != nil { AnalyzeIO.note(String(format: "Pareto/NBD fitted in %.2f s", Date().timeIntervalSince(clock))) }

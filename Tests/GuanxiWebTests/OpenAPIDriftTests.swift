@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+import HTTPTypes
+import GuanxiCore
+import GuanxiWeb
+
+@Suite("OpenAPI document matches the router")
+struct OpenAPIDriftTests {
+    /// (METHOD, path) pairs documented in the OpenAPI document.
+    static func documentedOperations(_ doc: Data) throws -> [(method: String, path: String, op: [String: Any])] {
+        let root = try #require(try JSONSerialization.jsonObject(with: doc) as? [String: Any])
+        let paths = try #require(root["paths"] as? [String: [String: Any]])
+        var out: [(String, String, [String: Any])] = []
+        for (path, methods) in paths {
+            for (method, op) in methods { out.append((method.uppercased(), path, op as? [String: Any] ?? [:])) }
+        }
+        return out
+    }
+
+    @Test func openAPIDocumentIsServedAsParseableOpenAPI31() async throws {
+        try await WebEnv.run { env in
+            // given the application
+            // when the document is requested without a token
+            let r = try await env.get("/api/openapi.json", as: .none)
+            // then it is public, JSON, and an OpenAPI 3.1 document
+            #expect(r.status == .ok)
+            #expect(r.header("Content-Type")?.hasPrefix("application/json") == true)
+            let root = try #require(try JSONSerialization.jsonObject(with: r.body) as? [String: Any])
+            #expect(root["openapi"] as? String == "3.1.0")
+            #expect((root["paths"] as? [String: Any])?.isEmpty == false)
+        }
+    }
+
+    @Test func documentedOperationsEqualRegisteredRoutes() async throws {
+        try await WebEnv.run { env in
+            // given the route table the router was built from
+            let registered = Set(env.table.routes.map { "\($0.method.rawValue) \($0.fullPath)" })
+            // when the OpenAPI document is read
+            let r = try await env.get("/api/openapi.json", as: .none)
+            let documented = Set(try Self.documentedOperations(r.body).map { "\($0.method) \($0.path)" })
+            // then both name exactly the same operations
+            #expect(documented == registered, "only documented: \(documented.subtracting(registered)); only routed: \(registered.subtracting(documented))")
+            #expect(!registered.isEmpty)
+        }
+    }
+
+    @Test func everyOperationHasASummaryAndAUniqueOperationID() async throws {
+        try await WebEnv.run { env in
+            // given the OpenAPI document
+            let r = try await env.get("/api/openapi.json", as: .none)
+            let ops = try Self.documentedOperations(r.body)
+            // when summaries and operation ids are collected
+            let ids = ops.compactMap { $0.op["operationId"] as? String }
+            // then every operation has both, and no id repeats
+            for o in ops {
+                #expect(!((o.op["summary"] as? String) ?? "").isEmpty, "\(o.method) \(o.path) has no summary")
+                #expect(!((o.op["operationId"] as? String) ?? "").isEmpty, "\(o.method) \(o.path) has no operationId")
+            }
+            #expect(ids.count == ops.count)
+            #expect(Set(ids).count == ids.count, "duplicate operationIds: \(Dictionary(grouping: ids, by: { $0 }).filter { $0.value.count > 1 }.keys)")
+        }
+    }
+
+    @Test func unknownEndpointAnswersRouteNotFound() async throws {
+        try await WebEnv.run { env in
+            // given a valid token
+            // when an endpoint that does not exist is requested
+            let r = try await env.get("/api/v1/no-such-thing/\(UUID().uuidString.lowercased())")
+            // then the router's own error code answers (what the drift test relies on)
+            #expect(r.status == .notFound)
+            #expect(r.errorCode == "route_not_found")
+        }
+    }
+
+    @Test func everyDocumentedOperationIsRouted() async throws {
+        try await WebEnv.run { env in
+            // given every documented operation, with placeholder ids
+            let r = try await env.get("/api/openapi.json", as: .none)
+            let ops = try Self.documentedOperations(r.body)
+            for o in ops {
+                let uri = o.path.replacingOccurrences(of: "\\{[^}]+\\}", with: UUID().uuidString.lowercased(), options: .regularExpression)
+                // when it is requested with a valid token (and no body, so nothing is written)
+                let reply = try await env.send(HTTPRequest.Method(o.method)!, uri)
+                // then the router found it: neither route_not_found nor method_not_allowed, and never a 500
+                #expect(reply.errorCode != "route_not_found", "\(o.method) \(o.path) is documented but not routed")
+                #expect(reply.status != .methodNotAllowed, "\(o.method) \(o.path) answered 405")
+                #expect(reply.status.code < 500, "\(o.method) \(uri) answered \(reply.status): \(reply.text)")
+            }
+        }
+    }
+
+    @Test func everySchemaReferenceResolves() async throws {
+        try await WebEnv.run { env in
+            // given the OpenAPI document
+            let r = try await env.get("/api/openapi.json", as: .none)
+            let root = try #require(try JSONSerialization.jsonObject(with: r.body) as? [String: Any])
+            let schemas = Set(((root["components"] as? [String: Any])?["schemas"] as? [String: Any])?.keys.map { $0 } ?? [])
+            // when every $ref in it is collected
+            var refs: Set<String> = []
+            func walk(_ v: Any) {
+                if let o = v as? [String: Any] {
+                    if let ref = o["$ref"] as? String { refs.insert(ref) }
+                    o.values.forEach(walk)
+                } else if let a = v as? [Any] { a.forEach(walk) }
+            }
+            walk(root)
+            // then each names a component schema
+            let prefix = "#/components/schemas/"
+            let missing = refs.filter { !$0.hasPrefix(prefix) || !schemas.contains(String($0.dropFirst(prefix.count))) }
+            #expect(missing.isEmpty, "unresolved: \(missing.sorted())")
+            #expect(!refs.isEmpty)
+        }
+    }
+}

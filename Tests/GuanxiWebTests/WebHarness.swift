@@ -1,0 +1,238 @@
+import Foundation
+import Testing
+import Hummingbird
+import HummingbirdTesting
+import HTTPTypes
+import NIOCore
+import SQLKit
+import GuanxiCore
+import GuanxiStore
+import GuanxiWeb
+
+// The real application, built in-process over a fresh database (SQLite temp file, or a fresh
+// PostgreSQL database when GUANXI_TEST_POSTGRES_URL / GUANXI_TEST_POSTGRES_ADMIN_URL are set),
+// with two workspaces that must never see each other.
+
+enum Backend: String, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+
+    var testDescription: String { rawValue }
+
+    static var postgresEnabled: Bool {
+        let env = ProcessInfo.processInfo.environment
+        return !(env["GUANXI_TEST_POSTGRES_URL"] ?? "").isEmpty && !(env["GUANXI_TEST_POSTGRES_ADMIN_URL"] ?? "").isEmpty
+    }
+
+    /// SQLite always; PostgreSQL too when the environment names a server.
+    static var all: [Backend] { postgresEnabled ? [.sqlite, .postgres] : [.sqlite] }
+}
+
+enum WebTestDatabase {
+    /// Opens a migrated database that exists only for `body`, then removes it. SQLite databases are
+    /// copies of the seeded template (passed to `body`); PostgreSQL databases are empty.
+    static func with<T: Sendable>(_ backend: Backend, _ body: @Sendable (Database, Seed?) async throws -> T) async throws -> T {
+        switch backend {
+        case .sqlite:
+            let template = try await Seed.sqliteTemplate.value
+            let path = FileManager.default.temporaryDirectory
+                .appendingPathComponent("gxweb-\(UUID().uuidString).sqlite").path
+            try FileManager.default.copyItem(atPath: template.path, toPath: path)
+            defer {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            }
+            let db = try await Database.open(.sqliteFile(path: path), readers: 2)
+            do {
+                try await Migrator(db: db).migrate()
+                let value = try await body(db, template.seed)
+                await db.close()
+                return value
+            } catch {
+                await db.close()
+                throw error
+            }
+        case .postgres:
+            let env = ProcessInfo.processInfo.environment
+            let adminURL = env["GUANXI_TEST_POSTGRES_ADMIN_URL"]!
+            guard var c = URLComponents(string: env["GUANXI_TEST_POSTGRES_URL"]!) else {
+                throw DomainError.badRequest("GUANXI_TEST_POSTGRES_URL is not a URL")
+            }
+            let name = "gx_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+            c.path = "/" + name
+            let admin = try await Database.open(.postgres(url: adminURL))
+            try await admin.read { try await $0.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
+            let db = try await Database.open(.postgres(url: c.string!))
+            let result: Result<T, any Error>
+            do {
+                try await Migrator(db: db).migrate()
+                result = .success(try await body(db, nil))
+            } catch {
+                result = .failure(error)
+            }
+            await db.close()
+            try? await admin.read { try await $0.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run() }
+            await admin.close()
+            return try result.get()
+        }
+    }
+}
+
+/// Who sends a request: workspace A's sales rep (default), admin or read-only user, workspace B's rep,
+/// nobody, or any Authorization value.
+enum Auth: Sendable {
+    case a, admin, readOnly, b, none
+    case bearer(String)
+    case header(String)
+}
+
+/// What the application answered.
+struct Reply: Sendable {
+    var status: HTTPResponse.Status
+    var headers: HTTPFields
+    var body: Data
+
+    var json: J { J(body) }
+    var text: String { String(decoding: body, as: UTF8.self) }
+    func header(_ name: String) -> String? { HTTPField.Name(name).flatMap { headers[$0] } }
+    var errorCode: String? { json["error"]["code"].string }
+}
+
+/// A read-only view of a JSON document.
+struct J: Sendable, CustomStringConvertible {
+    let value: JSONValue?
+    init(_ value: JSONValue?) { self.value = value }
+    init(_ data: Data) { value = try? JSONDecoder().decode(JSONValue.self, from: data) }
+
+    subscript(_ key: String) -> J {
+        if case .object(let o)? = value { return J(o[key]) }
+        return J(nil)
+    }
+    subscript(_ index: Int) -> J {
+        if case .array(let a)? = value, a.indices.contains(index) { return J(a[index]) }
+        return J(nil)
+    }
+    var string: String? { if case .string(let s)? = value { return s }; return nil }
+    var int: Int? { if case .number(let n)? = value { return Int(n) }; return nil }
+    var bool: Bool? { if case .bool(let b)? = value { return b }; return nil }
+    var isNull: Bool { value == nil || value == .null }
+    var array: [J] { if case .array(let a)? = value { return a.map(J.init) }; return [] }
+    var keys: Set<String> { if case .object(let o)? = value { return Set(o.keys) }; return [] }
+    var description: String { value.map { JSONCoding.encode($0) } ?? "<missing>" }
+}
+
+/// The people every test starts with: workspace A (sales rep, admin, read-only user) and workspace B (sales rep).
+struct Seed: Sendable {
+    var workspaceA: Workspace
+    var workspaceB: Workspace
+    var tokenA: String
+    var adminA: String
+    var readOnlyA: String
+    var tokenB: String
+
+    static func create(_ access: AccessStore) async throws -> Seed {
+        let wsA = try await access.ensureDefaultWorkspace()
+        let wsB = try await access.createWorkspace(name: "Other 其他", slug: "other")
+        func token(_ email: String, _ role: Role, _ ws: Workspace) async throws -> String {
+            let u = try await access.createUser(email: email, password: "password-\(role.rawValue)", name: nil, role: role, workspaceID: ws.id)
+            return try await access.createToken(userID: u.id, workspaceID: ws.id, name: "test \(role.rawValue)").secret
+        }
+        return Seed(workspaceA: wsA, workspaceB: wsB,
+                    tokenA: try await token("rep-a@example.com", .salesRep, wsA),
+                    adminA: try await token("admin-a@example.com", .admin, wsA),
+                    readOnlyA: try await token("viewer-a@example.com", .readOnly, wsA),
+                    tokenB: try await token("rep-b@example.com", .salesRep, wsB))
+    }
+
+    /// A seeded SQLite file built once per test process (bcrypt is slow); each test copies it.
+    static let sqliteTemplate = Task<(path: String, seed: Seed), any Error> {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gxweb-template-\(UUID().uuidString).sqlite").path
+        let db = try await Database.open(.sqliteFile(path: path), readers: 1)
+        do {
+            try await Migrator(db: db).migrate()
+            let seed = try await create(AccessStore(db: db))
+            _ = try await db.read { try await $0.raw("PRAGMA wal_checkpoint(TRUNCATE)").all() }
+            await db.close()
+            return (path, seed)
+        } catch {
+            await db.close()
+            throw error
+        }
+    }
+}
+
+/// One running application over a fresh database seeded with two workspaces.
+struct WebEnv: Sendable {
+    let client: any TestClientProtocol
+    let services: AppServices
+    let table: RouteTable
+    let seed: Seed
+    var workspaceA: Workspace { seed.workspaceA }
+    var workspaceB: Workspace { seed.workspaceB }
+
+    static func run(_ backend: Backend = .sqlite, _ body: @Sendable @escaping (WebEnv) async throws -> Void) async throws {
+        try await WebTestDatabase.with(backend) { db, seeded in
+            let seed: Seed
+            if let seeded { seed = seeded } else { seed = try await Seed.create(AccessStore(db: db)) }
+            let services = AppServices(db: db)
+            let (router, table) = buildRouter(services)
+            let app = Application(router: router)
+            try await app.test(.router) { client in
+                try await body(WebEnv(client: client, services: services, table: table, seed: seed))
+            }
+        }
+    }
+
+    func send(_ method: HTTPRequest.Method, _ uri: String, as auth: Auth = .a, body: Data? = nil,
+              contentType: String? = nil, headers: [String: String] = [:]) async throws -> Reply {
+        var fields = HTTPFields()
+        switch auth {
+        case .a: fields[.authorization] = "Bearer \(seed.tokenA)"
+        case .admin: fields[.authorization] = "Bearer \(seed.adminA)"
+        case .readOnly: fields[.authorization] = "Bearer \(seed.readOnlyA)"
+        case .b: fields[.authorization] = "Bearer \(seed.tokenB)"
+        case .none: break
+        case .bearer(let t): fields[.authorization] = "Bearer \(t)"
+        case .header(let h): fields[.authorization] = h
+        }
+        if let contentType { fields[.contentType] = contentType }
+        for (k, v) in headers { fields[HTTPField.Name(k)!] = v }
+        return try await client.execute(uri: uri, method: method, headers: fields,
+                                        body: body.map { ByteBuffer(bytes: $0) }) { r in
+            Reply(status: r.status, headers: r.headers, body: Data(buffer: r.body))
+        }
+    }
+
+    /// Sends a JSON text body.
+    func send(_ method: HTTPRequest.Method, _ uri: String, as auth: Auth = .a, json: String,
+              headers: [String: String] = [:]) async throws -> Reply {
+        try await send(method, uri, as: auth, body: Data(json.utf8), contentType: "application/json", headers: headers)
+    }
+
+    func get(_ uri: String, as auth: Auth = .a) async throws -> Reply { try await send(.get, uri, as: auth) }
+
+    /// Creates a customer and returns its JSON, failing the test unless the answer is 201.
+    @discardableResult
+    func createCustomer(_ fields: [String: JSONValue], as auth: Auth = .a,
+                        sourceLocation: SourceLocation = #_sourceLocation) async throws -> J {
+        var f = fields
+        if f["kind"] == nil { f["kind"] = .string("person") }
+        let r = try await send(.post, "/api/v1/customers", as: auth, json: JSONCoding.encode(JSONValue.object(f)))
+        #expect(r.status == .created, "create answered \(r.status): \(r.text)", sourceLocation: sourceLocation)
+        return r.json
+    }
+
+    func createCustomer(name: String, as auth: Auth = .a, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+        try await createCustomer(["name": .string(name)], as: auth, sourceLocation: sourceLocation)["id"].string ?? "missing-id"
+    }
+}
+
+/// Percent-encodes a query value (everything but unreserved characters).
+func q(_ s: String) -> String {
+    s.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn:
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")) ?? s
+}
+
+/// A JSON object literal from a dictionary of JSON values.
+func json(_ fields: [String: JSONValue]) -> String { JSONCoding.encode(JSONValue.object(fields)) }
+
+func str(_ s: String) -> JSONValue { .string(s) }
+func strs(_ a: [String]) -> JSONValue { .array(a.map(JSONValue.string)) }
