@@ -179,6 +179,7 @@ struct DemoCommand: AsyncParsableCommand {
         try await reportingErrors {
             let database = try await db.open()
             let scope = try await db.scope(database)
+            try await database.prepareForBulkLoad()
             let owners = try await database.read { sql in
                 try await sql.raw("SELECT user_id FROM memberships WHERE workspace_id = \(bind: scope.workspaceID) ORDER BY user_id").all()
                     .map { try $0.decode(column: "user_id", as: String.self) }
@@ -216,6 +217,7 @@ struct ImportCommand: AsyncParsableCommand {
                     overrides = m
                 }
                 let database = try await db.open()
+                try await database.prepareForBulkLoad()
                 let scope = try await db.scope(database)
                 let start = Date()
                 let r = try await CustomerImporter(db: database).run(scope, data: data, mapping: overrides, dryRun: dryRun) { done, total in

@@ -38,7 +38,7 @@ public struct DemoCustomer: Sendable {
     public let emails: [String]
     /// E.164, unique within one generated set.
     public let phones: [String]
-    public let wechat: String?
+    public var wechat: String?
     /// prospect, lead, customer, repeat, loyal, at_risk or lost.
     public let stage: String
     /// VIP, A, B or C.

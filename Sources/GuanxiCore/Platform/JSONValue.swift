@@ -58,6 +58,19 @@ public enum JSONCoding {
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? String(decoding: e.encode(value), as: UTF8.self)) ?? "null"
     }
+    /// A JSON object of optional strings (nil members left out), keys in the given order.
+    public static func encode(object members: [(String, String?)]) -> String {
+        var out = "{"
+        var first = true
+        for (k, v) in members {
+            guard let v else { continue }
+            if !first { out += "," }
+            first = false
+            out += quote(k) + ":" + quote(v)
+        }
+        return out + "}"
+    }
+
     /// A JSON array of strings, escaped per RFC 8259.
     public static func encode(strings: [String]) -> String {
         var out = "["

@@ -39,9 +39,12 @@ enum CustomerRows {
     static func values(_ c: Customer, workspaceID: String, searchText: String) -> [any Encodable & Sendable] {
         let primary = c.addresses.first
         return [c.id, workspaceID, c.kind.rawValue, c.name, c.organizationID, c.title, c.stage.rawValue, c.tier,
-                c.ownerID, c.source, c.birthday, JSONCoding.encode(c.emails), JSONCoding.encode(c.phones),
-                JSONCoding.encode(c.identities), JSONCoding.encode(c.addresses), JSONCoding.encode(c.consent),
-                c.preferredChannel?.rawValue, JSONCoding.encode(c.tags), JSONCoding.encode(c.custom),
+                c.ownerID, c.source, c.birthday, JSONCoding.encode(strings: c.emails), JSONCoding.encode(strings: c.phones),
+                "[" + c.identities.map { JSONCoding.encode(object: [("kind", $0.kind.rawValue), ("namespace", $0.namespace), ("value", $0.value)]) }.joined(separator: ",") + "]",
+                "[" + c.addresses.map { a in JSONCoding.encode(object: [("city", a.city), ("country", a.country), ("district", a.district), ("label", a.label),
+                                                                          ("postcode", a.postcode), ("province", a.province), ("street", a.street)]) }.joined(separator: ",") + "]",
+                JSONCoding.encode(object: c.consent.sorted { $0.key < $1.key }.map { ($0.key, $0.value.rawValue) }),
+                c.preferredChannel?.rawValue, JSONCoding.encode(strings: c.tags), JSONCoding.encode(c.custom),
                 primary?.country, primary?.province, primary?.city, searchText,
                 c.version, c.createdAt.millis, c.updatedAt.millis, c.deletedAt?.millis]
     }
@@ -78,13 +81,9 @@ enum CustomerRows {
 
     static func insert(_ customers: [(Customer, String)], workspaceID: String, sql: any SQLDatabase) async throws -> [Int64] {
         guard !customers.isEmpty else { return [] }
-        var q = SQLQueryString("INSERT INTO customers (\(unsafeRaw: insertColumns)) VALUES ")
-        for (i, (c, doc)) in customers.enumerated() {
-            if i > 0 { q += ", " }
-            q += "(\(binds: values(c, workspaceID: workspaceID, searchText: doc)))"
-        }
-        q += " RETURNING seq"
-        return try await sql.raw(q).all().map { try $0.decode(column: "seq", as: Int64.self) }
+        let rows = try await BulkSQL.insert("customers", insertColumns, customers.map { values($0.0, workspaceID: workspaceID, searchText: $0.1) },
+                                            suffix: "RETURNING seq", sql: sql)
+        return try rows.map { try $0.decode(column: "seq", as: Int64.self) }
     }
 
     /// Rewrites identity and tag rows and the search index entries of these customers.
@@ -131,15 +130,7 @@ enum CustomerRows {
 
     /// Multi-row INSERT in chunks that stay under both dialects' bind limits.
     static func insertRows(_ table: String, _ cols: String, _ rows: [[any Encodable & Sendable]], sql: any SQLDatabase) async throws {
-        guard let width = rows.first?.count else { return }
-        for chunk in rows.chunked(max(1, 30_000 / width)) {
-            var q = SQLQueryString("INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: cols)) VALUES ")
-            for (i, r) in chunk.enumerated() {
-                if i > 0 { q += ", " }
-                q += "(\(binds: r))"
-            }
-            try await sql.raw(q).run()
-        }
+        _ = try await BulkSQL.insert(table, cols, rows, sql: sql)
     }
 }
 

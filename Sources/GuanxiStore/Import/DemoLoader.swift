@@ -12,13 +12,18 @@ public struct DemoLoader: Sendable {
     public func load(_ scope: Scope, config: DemoConfig, ownerIDs: [String] = [], batchSize: Int = 5000,
                      progress: (@Sendable (Int) -> Void)? = nil) async throws -> (customers: Int, organizations: Int, interactions: Int) {
         var orgs: [String: String] = [:]
+        var wechatSeen = Set<String>()   // generated WeChat ids may repeat; identities must not
         var totals = (customers: 0, organizations: 0, interactions: 0)
         var start = 0
         while start < config.customers {
             let end = min(start + batchSize, config.customers)
             var batch: [DemoCustomer] = []
             batch.reserveCapacity(end - start)
-            for i in start..<end { batch.append(DemoData.customer(at: i, config: config)) }
+            for i in start..<end {
+                var d = DemoData.customer(at: i, config: config)
+                if let w = d.wechat, !wechatSeen.insert(w).inserted { d.wechat = nil }
+                batch.append(d)
+            }
             let known = orgs, items = batch
             let (added, counts) = try await db.write { sql in
                 try await insert(scope, items, orgs: known, ownerIDs: ownerIDs, sql: sql)
@@ -85,3 +90,4 @@ public struct DemoLoader: Sendable {
         return (added, (rows.count - orgCount, orgCount, entries.count - batch.count))
     }
 }
+

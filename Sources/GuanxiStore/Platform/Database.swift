@@ -82,7 +82,11 @@ public final class Database: Sendable {
     public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite(let pool):
-            return try await pool.withWriter { sql in try await Self.transaction(sql, begin: "BEGIN IMMEDIATE", body) }
+            return try await pool.withWriter { sql in
+                try await BulkSQL.$sqliteWriter.withValue(pool.writer) {
+                    try await Self.transaction(sql, begin: "BEGIN IMMEDIATE", body)
+                }
+            }
         case .postgres(let pg):
             return try await pg.client.withConnection { conn in
                 try await Self.transaction(conn.sql(queryLogLevel: nil), begin: "BEGIN", body)
@@ -101,6 +105,17 @@ public final class Database: Sendable {
             try? await sql.raw("ROLLBACK").run()
             throw error
         }
+    }
+
+    /// For bulk loads from the CLI: a large page cache on the SQLite writer, because keys arrive in
+    /// random order (UUIDv7 of historic times) and a small cache turns every index insert into I/O.
+    public func prepareForBulkLoad(cacheMegabytes: Int = 2048) async throws {
+        guard case .sqlite(let pool) = backend else { return }
+        _ = try await pool.writer.query("PRAGMA cache_size = -\(cacheMegabytes * 1024)")
+        // Checkpoint once at the end instead of after every batch; a crash mid-load can lose the
+        // load (it is re-runnable) but cannot corrupt the database in WAL mode.
+        _ = try await pool.writer.query("PRAGMA wal_autocheckpoint = 0")
+        _ = try await pool.writer.query("PRAGMA synchronous = OFF")
     }
 
     public func close() async {
@@ -150,6 +165,7 @@ final class SQLitePool: Sendable {
     }
 
     func close() async {
+        _ = try? await writer.query("PRAGMA wal_checkpoint(TRUNCATE)")
         for c in readers + [writer] { try? await c.close() }
     }
 }
