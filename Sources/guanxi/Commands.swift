@@ -67,6 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
             if status.current > status.latest { throw MigrationError.schemaTooNew(found: status.current, known: status.latest) }
             // SQLite is zero-setup: migrate on start. PostgreSQL waits for an explicit `guanxi migrate` (after a backup).
             if database.dialect == .sqlite { try await migrator.migrate() } else { try await migrator.requireCurrent() }
+            try await database.optimize()
             let access = AccessStore(db: database)
             _ = try await access.ensureDefaultWorkspace()
             if try await database.read({ try await $0.raw("SELECT COUNT(*) AS n FROM users").first()!.decode(column: "n", as: Int.self) }) == 0 {
@@ -191,6 +192,7 @@ struct DemoCommand: AsyncParsableCommand {
                 ownerIDs: owners
             ) { done in Progress.show(done, total, start: start) }
             Progress.finish()
+            try await database.optimize()
             let s = Date().timeIntervalSince(start)
             print("Loaded \(n.customers) customers, \(n.organizations) organisations, \(n.interactions) interactions in \(String(format: "%.1f", s)) s (\(Int(Double(n.customers) / max(s, 0.001))) customers/s).")
             await database.close()
@@ -224,6 +226,7 @@ struct ImportCommand: AsyncParsableCommand {
                     Progress.show(done, total, start: start)
                 }
                 Progress.finish()
+                if !dryRun { try await database.optimize() }
                 let s = Date().timeIntervalSince(start)
                 print("\(dryRun ? "Dry run: would import" : "Imported") \(r.total) rows (\(r.encoding)): \(r.created) created, \(r.updated) updated, \(r.rejected) rejected in \(String(format: "%.1f", s)) s (\(Int(Double(r.total) / max(s, 0.001))) rows/s).")
                 for e in r.errors.prefix(20) { print("  line \(e.line)\(e.column.map { ", \($0)" } ?? ""): \(e.reason)") }

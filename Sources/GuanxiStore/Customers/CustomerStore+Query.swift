@@ -113,15 +113,17 @@ extension CustomerStore {
             case .sqlite:
                 if !long.isEmpty {
                     let match = long.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " AND ")
-                    q = "SELECT \(unsafeRaw: CustomerRows.columns), m.score FROM (SELECT rowid AS r, rank AS score FROM customer_fts WHERE customer_fts MATCH \(bind: match) ORDER BY rowid DESC LIMIT \(literal: window)) m JOIN customers c ON c.seq = m.r LEFT JOIN customers o ON o.id = c.organization_id WHERE c.workspace_id = \(bind: scope.workspaceID) AND c.deleted_at IS NULL"
+                    q = "SELECT \(unsafeRaw: CustomerRows.columns) FROM (SELECT rowid AS r FROM customer_fts WHERE customer_fts MATCH \(bind: match) ORDER BY rowid DESC LIMIT \(literal: window)) m CROSS JOIN customers c ON c.seq = m.r LEFT JOIN customers o ON o.id = c.organization_id WHERE c.workspace_id = \(bind: scope.workspaceID) AND c.deleted_at IS NULL"
                     for t in cjkShort { q += " AND c.seq IN (SELECT rowid FROM customer_bigrams WHERE customer_bigrams MATCH \(bind: bigramMatch(t)))" }
                 } else if !cjkShort.isEmpty {
                     let match = cjkShort.map(bigramMatch).joined(separator: " AND ")
-                    q = "SELECT \(unsafeRaw: CustomerRows.columns), m.score FROM (SELECT rowid AS r, rank AS score FROM customer_bigrams WHERE customer_bigrams MATCH \(bind: match) ORDER BY rowid DESC LIMIT \(literal: window)) m JOIN customers c ON c.seq = m.r LEFT JOIN customers o ON o.id = c.organization_id WHERE c.workspace_id = \(bind: scope.workspaceID) AND c.deleted_at IS NULL"
+                    q = "SELECT \(unsafeRaw: CustomerRows.columns) FROM (SELECT rowid AS r FROM customer_bigrams WHERE customer_bigrams MATCH \(bind: match) ORDER BY rowid DESC LIMIT \(literal: window)) m CROSS JOIN customers c ON c.seq = m.r LEFT JOIN customers o ON o.id = c.organization_id WHERE c.workspace_id = \(bind: scope.workspaceID) AND c.deleted_at IS NULL"
                 } else {
                     return try await namePrefix(scope, terms[0], limit: limit, sql: sql)
                 }
-                q += " ORDER BY (c.name = \(bind: query.trimmingCharacters(in: .whitespaces))) DESC, m.score, c.seq DESC LIMIT \(literal: limit)"
+                // Rank: exact name, then name starting with / containing the query, then newest.
+                let needle = query.trimmingCharacters(in: .whitespaces)
+                q += " ORDER BY (c.name = \(bind: needle)) DESC, (instr(lower(c.name), \(bind: needle.lowercased())) = 1) DESC, (instr(lower(c.name), \(bind: needle.lowercased())) > 0) DESC, c.seq DESC LIMIT \(literal: limit)"
             case .postgres:
                 guard !long.isEmpty || !cjkShort.isEmpty else { return try await namePrefix(scope, terms[0], limit: limit, sql: sql) }
                 var inner = SQLQueryString("SELECT seq FROM customers WHERE workspace_id = \(bind: scope.workspaceID) AND deleted_at IS NULL")

@@ -119,6 +119,14 @@ public final class Database: Sendable {
         _ = try await pool.writer.query("PRAGMA synchronous = OFF")
     }
 
+    /// Refreshes the query planner's statistics (after bulk loads, and at server start).
+    public func optimize() async throws {
+        switch backend {
+        case .sqlite(let pool): _ = try await pool.writer.query("PRAGMA optimize=0x10002")
+        case .postgres: try await write { try await $0.raw("ANALYZE").run() }
+        }
+    }
+
     public func close() async {
         switch backend {
         case .sqlite(let pool): await pool.close()
