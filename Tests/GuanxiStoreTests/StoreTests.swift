@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+import GuanxiCore
+@testable import GuanxiStore
+
+/// A fresh migrated database per test: a SQLite temp file, or (when GUANXI_TEST_POSTGRES_ADMIN_URL
+/// is set) a new PostgreSQL database on that server, dropped afterwards.
+enum StoreDB: String, CaseIterable, Sendable {
+    case sqlite, postgres
+    static var kinds: [StoreDB] {
+        ProcessInfo.processInfo.environment["GUANXI_TEST_POSTGRES_ADMIN_URL"] == nil ? [.sqlite] : [.sqlite, .postgres]
+    }
+
+    func with(_ body: (Database, Scope) async throws -> Void) async throws {
+        let db: Database
+        var cleanup: (() async -> Void)?
+        switch self {
+        case .sqlite:
+            let path = NSTemporaryDirectory() + "gxstore-\(UUID().uuidString).sqlite"
+            db = try await Database.open(.sqliteFile(path: path))
+            cleanup = { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        case .postgres:
+            let admin = ProcessInfo.processInfo.environment["GUANXI_TEST_POSTGRES_ADMIN_URL"]!
+            let name = "gxs_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+            let a = try await Database.open(.postgres(url: admin))
+            try await a.read { try await $0.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
+            db = try await Database.open(.postgres(url: String(admin.dropLast("postgres".count)) + name))
+            cleanup = {
+                try? await a.read { try await $0.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run() }
+                await a.close()
+            }
+        }
+        do {
+            try await Migrator(db: db).migrate()
+            let ws = try await AccessStore(db: db).ensureDefaultWorkspace()
+            try await body(db, Scope(workspaceID: ws.id, userID: nil, role: .owner))
+        } catch {
+            await db.close(); await cleanup?(); throw error
+        }
+        await db.close(); await cleanup?()
+    }
+}
+
+@Suite("Customer store on SQLite and PostgreSQL")
+struct StoreTests {
+    @Test(arguments: StoreDB.kinds)
+    func migratingTwiceIsANoOpAndANewerSchemaIsRefused(_ kind: StoreDB) async throws {
+        try await kind.with { db, _ in
+            // given a migrated database
+            let m = Migrator(db: db)
+            // when migrating again
+            let s = try await m.migrate()
+            // then nothing is pending, and a schema newer than known is refused
+            #expect(s.current == s.latest && s.pending.isEmpty)
+            try await db.write { try await $0.raw("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)").run() }
+            await #expect(throws: MigrationError.self) { try await m.requireCurrent() }
+        }
+    }
+
+    @Test(arguments: StoreDB.kinds)
+    func mergeThenUndoRestoresBothCustomersAndTheirTimelinesExactly(_ kind: StoreDB) async throws {
+        try await kind.with { db, scope in
+            // given two customers with identities, tags and notes
+            let store = CustomerStore(db: db), timeline = TimelineStore(db: db)
+            var a = CustomerDraft(); a.kind = .person; a.name = "王小明"; a.emails = ["a@example.com"]; a.tags = ["VIP客户"]
+            var b = CustomerDraft(); b.kind = .person; b.name = "王小明 😀"; b.phones = ["13812345678"]; b.tags = ["华东"]; b.tier = .some("A")
+            let s = try await store.create(scope, a), m = try await store.create(scope, b)
+            _ = try await timeline.add(scope, customerID: m.id, ActivityDraft(body: "来电咨询"), isNote: true)
+            let before = (try await store.get(scope, id: s.id), try await store.get(scope, id: m.id))
+            let timelineBefore = try await timeline.list(scope, customerID: m.id, cursor: nil, limit: 100).items.map(\.id)
+            // when merging m into s, then undoing
+            let (merged, record) = try await store.merge(scope, survivorID: s.id, mergedID: m.id, choices: MergeChoices(fields: ["tier": .merged]))
+            #expect(merged.phones == ["+8613812345678"] && merged.tags == ["VIP客户", "华东"] && merged.tier == "A")
+            await #expect(throws: DomainError.self) { try await store.get(scope, id: m.id) }
+            let (s2, m2) = try await store.undoMerge(scope, mergeID: record.id)
+            // then both records are exactly as before, and the moved timeline entries are back
+            #expect(s2 == before.0)
+            #expect(m2 == before.1)
+            let timelineAfter = try await timeline.list(scope, customerID: m.id, kinds: nil, cursor: nil, limit: 100).items.map(\.id)
+            #expect(Set(timelineBefore).isSubset(of: Set(timelineAfter)))
+            await #expect(throws: DomainError.self) { try await store.undoMerge(scope, mergeID: record.id) }
+        }
+    }
+
+    @Test(arguments: StoreDB.kinds)
+    func keysetPagingVisitsEveryCustomerOnceInOrder(_ kind: StoreDB) async throws {
+        try await kind.with { db, scope in
+            // given 120 customers
+            let store = CustomerStore(db: db)
+            for i in 0..<120 { var d = CustomerDraft(); d.kind = .person; d.name = "客户\(i)"; _ = try await store.create(scope, d) }
+            // when paging by 50, newest first
+            var seen: [Customer] = [], cursor: String?
+            repeat {
+                let page = try await store.list(scope, filter: CustomerFilter(), cursor: cursor, limit: 50)
+                seen += page.items; cursor = page.nextCursor
+            } while cursor != nil
+            // then every customer appears once, in descending creation order
+            #expect(seen.count == 120 && Set(seen.map(\.id)).count == 120)
+            #expect(zip(seen, seen.dropFirst()).allSatisfy { ($0.createdAt, $0.id) >= ($1.createdAt, $1.id) })
+        }
+    }
+
+    @Test(arguments: StoreDB.kinds)
+    func customFieldFiltersMatchEqualityAndMultiSelectMembership(_ kind: StoreDB) async throws {
+        try await kind.with { db, scope in
+            // given select and multi-select fields and two customers
+            let fields = CustomFieldStore(db: db), store = CustomerStore(db: db)
+            _ = try await fields.create(scope, CustomFieldDefinition(key: "level", label: "等级", type: .select, options: ["gold", "silver"]))
+            _ = try await fields.create(scope, CustomFieldDefinition(key: "likes", label: "偏好", type: .multiSelect, options: ["茶", "咖啡"]))
+            var a = CustomerDraft(); a.kind = .person; a.name = "甲"; a.custom = ["level": .string("gold"), "likes": .array([.string("茶")])]
+            var b = CustomerDraft(); b.kind = .person; b.name = "乙"; b.custom = ["level": .string("silver"), "likes": .array([.string("咖啡")])]
+            _ = try await store.create(scope, a); _ = try await store.create(scope, b)
+            // when filtering
+            var f1 = CustomerFilter(); f1.custom = ["level": "gold"]
+            var f2 = CustomerFilter(); f2.custom = ["likes": "咖啡"]
+            // then each filter finds exactly its customer
+            #expect(try await store.list(scope, filter: f1).items.map(\.name) == ["甲"])
+            #expect(try await store.list(scope, filter: f2).items.map(\.name) == ["乙"])
+        }
+    }
+}
