@@ -180,6 +180,16 @@ struct DemoCommand: AsyncParsableCommand {
         try await reportingErrors {
             let database = try await db.open()
             let scope = try await db.scope(database)
+            // Demo data is for an empty workspace: a second run would collide with the first's
+            // emails and phones, so the README's first command stays safe to repeat.
+            let existing = try await database.read { sql in
+                try await sql.raw("SELECT 1 AS x FROM customers WHERE workspace_id = \(bind: scope.workspaceID) LIMIT 1").first() != nil
+            }
+            if existing {
+                print("The workspace already has customers; demo data is only loaded into an empty workspace. Skipping.")
+                await database.close()
+                return
+            }
             try await database.prepareForBulkLoad()
             let owners = try await database.read { sql in
                 try await sql.raw("SELECT user_id FROM memberships WHERE workspace_id = \(bind: scope.workspaceID) ORDER BY user_id").all()
