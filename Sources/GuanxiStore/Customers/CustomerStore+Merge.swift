@@ -141,7 +141,6 @@ extension CustomerStore {
             try await sql.raw("DELETE FROM customer_identities WHERE workspace_id = \(bind: w) AND customer_id = \(bind: snap.survivor.id)").run()
             try await save(scope, snap.survivor, sql: sql)
             try await save(scope, snap.merged, sql: sql)
-            try await sql.raw("UPDATE customers SET updated_at = \(bind: snap.survivor.updatedAt.millis) WHERE id = \(bind: snap.survivor.id)").run()
             if !snap.movedTimeline.isEmpty {
                 for chunk in snap.movedTimeline.chunked(5000) {
                     try await sql.raw("UPDATE timeline SET customer_id = \(bind: snap.merged.id) WHERE workspace_id = \(bind: w) AND id IN (\(binds: Array(chunk)))").run()

@@ -134,13 +134,11 @@ extension CustomerStore {
                 }
                 inner += " LIMIT \(literal: window)"
                 q = "SELECT \(unsafeRaw: CustomerRows.columns) FROM customers c LEFT JOIN customers o ON o.id = c.organization_id WHERE c.seq IN (" + inner + ")"
-                q += " ORDER BY (c.name = \(bind: query.trimmingCharacters(in: .whitespaces))) DESC, word_similarity(\(bind: q_(terms)), c.search_text) DESC, c.seq DESC LIMIT \(literal: limit)"
+                q += " ORDER BY (c.name = \(bind: query.trimmingCharacters(in: .whitespaces))) DESC, word_similarity(\(bind: terms.joined(separator: " ")), c.search_text) DESC, c.seq DESC LIMIT \(literal: limit)"
             }
             return try await sql.raw(q).all().map(CustomerRows.decode)
         }
     }
-
-    private func q_(_ terms: [String]) -> String { terms.joined(separator: " ") }
 
     private func bigramMatch(_ t: String) -> String {
         t.count == 1 ? "\"\(t)\"*" : "\"\(t)\""
