@@ -2,6 +2,7 @@
 # API load benchmark for Guanxi.
 #
 #   bench/api/run.sh [--postgres] [--customers N] [--duration S] [--connections C] [--skip-build]
+#                    [--data-cache DIR]
 #
 # Builds the release binary, loads N demo customers (guanxi demo --seed 42) into
 # a throwaway SQLite data directory (or, with --postgres, a throwaway
@@ -17,6 +18,9 @@
 # Prints a Markdown report to stdout (progress goes to stderr) and writes it
 # to bench/out/api-<sqlite|postgres>-<date>.md.
 #
+# --data-cache DIR (SQLite only): reuse a loaded data directory from DIR (copied,
+# so runs never change it), or fill DIR after loading when it is empty. Delete DIR
+# when the demo generator changes.
 # Environment: GUANXI_BIN=/path/to/guanxi skips the build and uses that binary.
 # All traffic goes to 127.0.0.1; every wrk run is bounded by --duration.
 set -euo pipefail
@@ -35,6 +39,7 @@ CUSTOMERS=1000000
 DURATION=10
 THREADS=2
 CONNECTIONS=32
+DATA_CACHE=""
 while [[ $# -gt 0 ]]; do
     case $1 in
         --postgres) USE_PG=1 ;;
@@ -42,6 +47,7 @@ while [[ $# -gt 0 ]]; do
         --duration) DURATION=${2:?--duration needs seconds}; shift ;;
         --connections) CONNECTIONS=${2:?--connections needs a number}; shift ;;
         --skip-build) BENCH_SKIP_BUILD=1 ;;
+        --data-cache) DATA_CACHE=${2:?--data-cache needs a directory}; shift ;;
         -h|--help) usage 0 ;;
         *) echo "unknown argument: $1" >&2; usage ;;
     esac
@@ -106,18 +112,29 @@ guanxi() { "$GUANXI_BIN" "$@" --data "$DATA"; }
 # ------------------------------------------------------------------ data ---
 BENCH_EMAIL=bench@example.com
 log "database: $DB_LABEL; work dir $WORK"
-guanxi migrate >&2
-# The user exists before the demo load so that demo customers get an owner.
-guanxi user create --email "$BENCH_EMAIL" --password 'bench-Passw0rd' --role owner >&2
+if [[ -n $DATA_CACHE && $USE_PG -eq 0 && -f $DATA_CACHE/guanxi.sqlite && -f $DATA_CACHE/customers-$CUSTOMERS ]]; then
+    log "copying the cached data directory $DATA_CACHE ($CUSTOMERS customers)"
+    mkdir -p "$DATA" && cp -a "$DATA_CACHE"/. "$DATA"/
+    LOAD_S="$(cat "$DATA_CACHE/customers-$CUSTOMERS") (cached)"
+    guanxi migrate >&2
+else
+    guanxi migrate >&2
+    # The user exists before the demo load so that demo customers get an owner.
+    guanxi user create --email "$BENCH_EMAIL" --password 'bench-Passw0rd' --role owner >&2
+    log "loading $CUSTOMERS demo customers (guanxi demo --seed 42)"
+    t0=$(now_s)
+    run_step "$GUANXI_BIN" demo --customers "$CUSTOMERS" --seed 42 --data "$DATA" >"$WORK/demo.log" 2>&1 ||
+        { cat "$WORK/demo.log" >&2; die "guanxi demo failed"; }
+    LOAD_S=$(elapsed "$t0")
+    log "loaded in ${LOAD_S}s: $(tail -n1 "$WORK/demo.log")"
+    if [[ -n $DATA_CACHE && $USE_PG -eq 0 ]]; then
+        log "saving the data directory to $DATA_CACHE"
+        rm -rf -- "$DATA_CACHE" && mkdir -p "$DATA_CACHE" && cp -a "$DATA"/. "$DATA_CACHE"/
+        echo "$LOAD_S" >"$DATA_CACHE/customers-$CUSTOMERS"
+    fi
+fi
 TOKEN=$(guanxi token create --email "$BENCH_EMAIL" --name bench | tail -n1)
 [[ -n $TOKEN ]] || die "guanxi token create printed no token"
-
-log "loading $CUSTOMERS demo customers (guanxi demo --seed 42)"
-t0=$(now_s)
-run_step "$GUANXI_BIN" demo --customers "$CUSTOMERS" --seed 42 --data "$DATA" >"$WORK/demo.log" 2>&1 ||
-    { cat "$WORK/demo.log" >&2; die "guanxi demo failed"; }
-LOAD_S=$(elapsed "$t0")
-log "loaded in ${LOAD_S}s: $(tail -n1 "$WORK/demo.log")"
 DATA_SIZE=""
 if [[ $USE_PG -eq 0 ]]; then DATA_SIZE=$(du -sh "$DATA" | awk '{print $1}'); fi
 

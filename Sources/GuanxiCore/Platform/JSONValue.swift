@@ -83,23 +83,14 @@ public enum JSONCoding {
 
     /// A JSON string literal.
     public static func quote(_ s: String) -> String {
-        var out = "\""
+        var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count + 2)
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
+        JSONWriter.appendQuoted(s, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, _ text: String?) -> T? {
+        if type == [String].self, let v = try? JSONParser.parse(text ?? "") { return v.arrayValue?.compactMap(\.stringValue) as? T }
         guard let text, let data = text.data(using: .utf8) else { return nil }
         return try? JSONDecoder().decode(type, from: data)
     }

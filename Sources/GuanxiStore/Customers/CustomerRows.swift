@@ -15,20 +15,21 @@ enum CustomerRows {
     static func decode(_ r: any SQLRow) throws -> Customer {
         func s(_ c: String) throws -> String { try r.decode(column: c, as: String.self) }
         func os(_ c: String) throws -> String? { try r.decode(column: c, as: String?.self) }
+        func json(_ c: String) throws -> JSONValue { (try? JSONParser.parse(try s(c))) ?? .null }
         return Customer(
             id: try s("id"), kind: CustomerKind(rawValue: try s("kind")) ?? .person, name: try s("name"),
             organizationID: try os("organization_id"), organizationName: try os("organization_name"),
             title: try os("title"), stage: LifecycleStage(rawValue: try s("stage")) ?? .prospect,
             tier: try os("tier"), ownerID: try os("owner_id"), source: try os("source"),
-            emails: JSONCoding.decode([String].self, try s("emails_json")) ?? [],
-            phones: JSONCoding.decode([String].self, try s("phones_json")) ?? [],
-            identities: JSONCoding.decode([Identity].self, try s("identities_json")) ?? [],
-            addresses: JSONCoding.decode([Address].self, try s("addresses_json")) ?? [],
+            emails: try json("emails_json").strings,
+            phones: try json("phones_json").strings,
+            identities: try json("identities_json").arrayValue?.compactMap(Identity.init(json:)) ?? [],
+            addresses: try json("addresses_json").arrayValue?.map(Address.init(json:)) ?? [],
             birthday: try os("birthday"),
-            consent: JSONCoding.decode([String: ConsentStatus].self, try s("consent_json")) ?? [:],
+            consent: (try json("consent_json").objectValue ?? [:]).compactMapValues { $0.stringValue.flatMap(ConsentStatus.init(rawValue:)) },
             preferredChannel: try os("preferred_channel").flatMap(ContactChannel.init(rawValue:)),
-            tags: JSONCoding.decode([String].self, try s("tags_json")) ?? [],
-            custom: JSONCoding.decode([String: JSONValue].self, try s("custom_json")) ?? [:],
+            tags: try json("tags_json").strings,
+            custom: try json("custom_json").objectValue ?? [:],
             version: try r.decode(column: "version", as: Int.self),
             createdAt: Date(millis: try r.decode(column: "created_at", as: Int64.self)),
             updatedAt: Date(millis: try r.decode(column: "updated_at", as: Int64.self)),

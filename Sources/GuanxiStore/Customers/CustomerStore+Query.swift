@@ -28,7 +28,7 @@ extension CustomerStore {
     public func list(_ scope: Scope, filter: CustomerFilter, sort: CustomerSort = .createdAt, descending: Bool = true,
                      cursor: String? = nil, limit: Int = 50) async throws -> Page<Customer> {
         let limit = min(max(limit, 1), 200)
-        let defs = try await rules(scope).customFields
+        let defs = filter.custom.isEmpty ? [] : try await rules(scope).customFields
         return try await db.read { sql in
             var q = SQLQueryString("SELECT \(unsafeRaw: CustomerRows.columns) \(unsafeRaw: CustomerRows.from) WHERE c.workspace_id = \(bind: scope.workspaceID)")
             q += filter.deleted ? " AND c.deleted_at IS NOT NULL AND c.merged_into IS NULL" : " AND c.deleted_at IS NULL"
@@ -59,8 +59,8 @@ extension CustomerStore {
                 switch v[0] {
                 case .number(let d):
                     guard let n = Int64(exactly: d) else { throw DomainError.field("cursor", "is invalid") }
-                    q += " AND (\(unsafeRaw: col) \(unsafeRaw: op) \(bind: n) OR (\(unsafeRaw: col) = \(bind: n) AND c.id \(unsafeRaw: op) \(bind: id)))"
-                case .string(let s): q += " AND (\(unsafeRaw: col) \(unsafeRaw: op) \(bind: s) OR (\(unsafeRaw: col) = \(bind: s) AND c.id \(unsafeRaw: op) \(bind: id)))"
+                    q += " AND (\(unsafeRaw: col), c.id) \(unsafeRaw: op) (\(bind: n), \(bind: id))"
+                case .string(let s): q += " AND (\(unsafeRaw: col), c.id) \(unsafeRaw: op) (\(bind: s), \(bind: id))"
                 default: throw DomainError.field("cursor", "is invalid")
                 }
             }
@@ -97,8 +97,10 @@ extension CustomerStore {
     }
 
     /// Customers matching `query` in names, organisation names, emails, phones (last digits too),
-    /// WeChat and external ids, tags and places; best first. Chinese queries of one or two
-    /// characters use the bigram index; everything else the trigram index.
+    /// WeChat and external ids, tags and places; best first: names equal to the query, then names
+    /// starting with it (both from the name index, however old), then among the newest text
+    /// matches those whose name contains it, then the rest, newest first. Chinese queries of one
+    /// or two characters use the bigram index; everything else the trigram index.
     public func search(_ scope: Scope, query: String, limit: Int = 20) async throws -> [Customer] {
         let q = SearchText.normalizeQuery(query)
         guard !q.isEmpty else { return [] }
@@ -106,38 +108,46 @@ extension CustomerStore {
         let terms = q.split(separator: " ").map(String.init)
         let long = terms.filter { $0.count >= 3 }
         let cjkShort = terms.filter { $0.count < 3 && SearchText.bigramQuery($0) != nil }
-        let window = 2000 // rank among at most this many newest matches, so common terms stay fast
+        let needle = query.trimmingCharacters(in: .whitespaces)
         return try await db.read { sql in
-            var q: SQLQueryString
-            switch db.dialect {
-            case .sqlite:
-                if !long.isEmpty {
-                    let match = long.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " AND ")
-                    q = "SELECT \(unsafeRaw: CustomerRows.columns) FROM (SELECT rowid AS r FROM customer_fts WHERE customer_fts MATCH \(bind: match) ORDER BY rowid DESC LIMIT \(literal: window)) m CROSS JOIN customers c ON c.seq = m.r LEFT JOIN customers o ON o.id = c.organization_id WHERE c.workspace_id = \(bind: scope.workspaceID) AND c.deleted_at IS NULL"
-                    for t in cjkShort { q += " AND c.seq IN (SELECT rowid FROM customer_bigrams WHERE customer_bigrams MATCH \(bind: bigramMatch(t)))" }
-                } else if !cjkShort.isEmpty {
-                    let match = cjkShort.map(bigramMatch).joined(separator: " AND ")
-                    q = "SELECT \(unsafeRaw: CustomerRows.columns) FROM (SELECT rowid AS r FROM customer_bigrams WHERE customer_bigrams MATCH \(bind: match) ORDER BY rowid DESC LIMIT \(literal: window)) m CROSS JOIN customers c ON c.seq = m.r LEFT JOIN customers o ON o.id = c.organization_id WHERE c.workspace_id = \(bind: scope.workspaceID) AND c.deleted_at IS NULL"
-                } else {
-                    return try await namePrefix(scope, terms[0], limit: limit, sql: sql)
-                }
-                // Rank: exact name, then name starting with / containing the query, then newest.
-                let needle = query.trimmingCharacters(in: .whitespaces)
-                q += " ORDER BY (c.name = \(bind: needle)) DESC, (instr(lower(c.name), \(bind: needle.lowercased())) = 1) DESC, (instr(lower(c.name), \(bind: needle.lowercased())) > 0) DESC, c.seq DESC LIMIT \(literal: limit)"
-            case .postgres:
-                guard !long.isEmpty || !cjkShort.isEmpty else { return try await namePrefix(scope, terms[0], limit: limit, sql: sql) }
-                var inner = SQLQueryString("SELECT seq FROM customers WHERE workspace_id = \(bind: scope.workspaceID) AND deleted_at IS NULL")
-                for t in long { inner += " AND search_text LIKE \(bind: "%" + likeEscape(t) + "%")" }
-                for t in cjkShort {
-                    if t.count == 2 { inner += " AND search_bigrams @> ARRAY[\(bind: t)]::text[]" }
-                    else { inner += " AND search_text LIKE \(bind: "%" + likeEscape(t) + "%")" }
-                }
-                inner += " LIMIT \(literal: window)"
-                q = "SELECT \(unsafeRaw: CustomerRows.columns) FROM customers c LEFT JOIN customers o ON o.id = c.organization_id WHERE c.seq IN (" + inner + ")"
-                q += " ORDER BY (c.name = \(bind: query.trimmingCharacters(in: .whitespaces))) DESC, word_similarity(\(bind: terms.joined(separator: " ")), c.search_text) DESC, c.seq DESC LIMIT \(literal: limit)"
-            }
-            return try await sql.raw(q).all().map(CustomerRows.decode)
+            var found = try await namePrefix(scope, needle, limit: limit, sql: sql)
+            guard found.count < limit, !long.isEmpty || !cjkShort.isEmpty else { return found }
+            let seen = Set(found.map(\.id))
+            found += try await textMatches(scope, long: long, cjkShort: cjkShort, needle: needle, limit: limit, sql: sql)
+                .filter { !seen.contains($0.id) }
+            return Array(found.prefix(limit))
         }
+    }
+
+    /// Ranks only the newest `window` index matches, so that common terms stay fast.
+    private func textMatches(_ scope: Scope, long: [String], cjkShort: [String], needle: String, limit: Int,
+                             sql: any SQLDatabase) async throws -> [Customer] {
+        let window = 200
+        let lowered = needle.lowercased()
+        var q: SQLQueryString
+        switch db.dialect {
+        case .sqlite:
+            if !long.isEmpty {
+                let match = long.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " AND ")
+                q = "SELECT \(unsafeRaw: CustomerRows.columns) FROM (SELECT rowid AS r FROM customer_fts WHERE customer_fts MATCH \(bind: match) ORDER BY rowid DESC LIMIT \(literal: window)) m CROSS JOIN customers c ON c.seq = m.r LEFT JOIN customers o ON o.id = c.organization_id WHERE c.workspace_id = \(bind: scope.workspaceID) AND c.deleted_at IS NULL"
+                for t in cjkShort { q += " AND c.seq IN (SELECT rowid FROM customer_bigrams WHERE customer_bigrams MATCH \(bind: bigramMatch(t)))" }
+            } else {
+                let match = cjkShort.map(bigramMatch).joined(separator: " AND ")
+                q = "SELECT \(unsafeRaw: CustomerRows.columns) FROM (SELECT rowid AS r FROM customer_bigrams WHERE customer_bigrams MATCH \(bind: match) ORDER BY rowid DESC LIMIT \(literal: window)) m CROSS JOIN customers c ON c.seq = m.r LEFT JOIN customers o ON o.id = c.organization_id WHERE c.workspace_id = \(bind: scope.workspaceID) AND c.deleted_at IS NULL"
+            }
+            q += " ORDER BY (instr(lower(c.name), \(bind: lowered)) > 0) DESC, c.seq DESC LIMIT \(literal: limit)"
+        case .postgres:
+            var inner = SQLQueryString("SELECT seq FROM customers WHERE workspace_id = \(bind: scope.workspaceID) AND deleted_at IS NULL")
+            for t in long { inner += " AND search_text LIKE \(bind: "%" + likeEscape(t) + "%")" }
+            for t in cjkShort {
+                if t.count == 2 { inner += " AND search_bigrams @> ARRAY[\(bind: t)]::text[]" }
+                else { inner += " AND search_text LIKE \(bind: "%" + likeEscape(t) + "%")" }
+            }
+            inner += " ORDER BY seq DESC LIMIT \(literal: window)"
+            q = "SELECT \(unsafeRaw: CustomerRows.columns) FROM customers c LEFT JOIN customers o ON o.id = c.organization_id WHERE c.seq IN (" + inner + ")"
+            q += " ORDER BY (strpos(lower(c.name), \(bind: lowered)) > 0) DESC, c.seq DESC LIMIT \(literal: limit)"
+        }
+        return try await sql.raw(q).all().map(CustomerRows.decode)
     }
 
     private func bigramMatch(_ t: String) -> String {
@@ -148,7 +158,8 @@ extension CustomerStore {
         s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
     }
 
-    /// One or two Latin characters: names starting with them (the trigram index needs three).
+    /// Names equal to or starting with the query (as typed, Capitalised or UPPER), exact first,
+    /// from the name index.
     private func namePrefix(_ scope: Scope, _ prefix: String, limit: Int, sql: any SQLDatabase) async throws -> [Customer] {
         var out: [Customer] = []
         for p in Set([prefix, prefix.capitalized, prefix.uppercased()]).sorted() {
@@ -159,7 +170,9 @@ extension CustomerStore {
                 """).all()
             out += try rows.map(CustomerRows.decode)
         }
-        return Array(out.prefix(limit))
+        let lowered = prefix.lowercased()
+        let exact = out.filter { $0.name.lowercased() == lowered }
+        return Array((exact + out.filter { $0.name.lowercased() != lowered }).prefix(limit))
     }
 
     /// Tags used in the workspace with how many customers carry each.

@@ -9,6 +9,12 @@ public struct Page<T: Sendable & Encodable>: Sendable, Encodable {
     enum CodingKeys: String, CodingKey { case items, nextCursor = "next_cursor" }
 }
 
+extension Page: JSONWritable where T: JSONWritable {
+    public func writeJSON(to w: inout JSONWriter) {
+        w.object { w in w.key("items"); w.write(items); w.member("next_cursor", nextCursor) }
+    }
+}
+
 /// Opaque keyset cursors: base64url of a JSON array of the sort key and the id.
 enum Cursor {
     static func encode(_ values: [JSONValue]) -> String {
@@ -62,7 +68,7 @@ public struct TimelineStore: Sendable {
                 guard case .number(let d) = v[0], let t = Int64(exactly: d), let id = v[1].stringValue else {
                     throw DomainError.field("cursor", "is invalid")
                 }
-                q += " AND (occurred_at < \(bind: t) OR (occurred_at = \(bind: t) AND id < \(bind: id)))"
+                q += " AND (occurred_at, id) < (\(bind: t), \(bind: id))"
             }
             q += " ORDER BY occurred_at DESC, id DESC LIMIT \(literal: limit + 1)"
             let rows = try await sql.raw(q).all().map(Self.decode)

@@ -19,7 +19,7 @@ public struct IdempotencyStore: Sendable {
         var h = SHA256()
         h.update(data: Data("\(method) \(path)\n".utf8))
         h.update(data: body)
-        return h.finalize().map { String(format: "%02x", $0) }.joined()
+        return Hex.string(h.finalize())
     }
 
     /// The stored response for this key, or nil. A key reused for a different request is refused.

@@ -16,7 +16,8 @@ public struct APIResponse: Sendable {
     public static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, etag version: Int? = nil) -> APIResponse {
         var h: [String: String] = [:]
         if let version { h["ETag"] = "\"\(version)\"" }
-        return APIResponse(status: status, body: APIJSON.encode(value), headers: h)
+        let body = (value as? any JSONWritable).map { Data($0.jsonBytes()) } ?? APIJSON.encode(value)
+        return APIResponse(status: status, body: body, headers: h)
     }
 
     public static let noContent = APIResponse(status: .noContent, body: Data(), headers: [:])
@@ -43,7 +44,7 @@ public enum APIJSON {
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         e.dateEncodingStrategy = .custom { date, enc in
             var c = enc.singleValueContainer()
-            try c.encode(formatter.string(from: date))
+            try c.encode(Timestamp.iso8601(date))
         }
         return (try? e.encode(value)) ?? Data("{}".utf8)
     }

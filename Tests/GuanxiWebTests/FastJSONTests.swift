@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+@testable import GuanxiCore
+@testable import GuanxiStore
+@testable import GuanxiWeb
+
+/// The hand-written JSON of hot answers must be exactly what the Codable encoding would write,
+/// so the API's shape has one definition in effect (the Codable types) and cannot drift.
+@Suite("Fast JSON equals the Codable encoding")
+struct FastJSONTests {
+    static func customer(_ name: String, full: Bool) -> Customer {
+        Customer(id: ID.make(), kind: full ? .person : .organization, name: name,
+                 organizationID: full ? ID.make() : nil, organizationName: full ? "上海东方/信息 \"技术\"" : nil,
+                 title: full ? "采购\t专员" : nil, stage: .atRisk, tier: full ? "VIP" : nil, ownerID: full ? ID.make() : nil,
+                 source: full ? "wechat" : nil, emails: full ? ["w@example.com", "x@例子.cn"] : [],
+                 phones: full ? ["+8613800138000"] : [],
+                 identities: full ? [Identity(kind: .external, value: "A-1", namespace: "shop"), Identity(kind: .wechatOpenID, value: "o_1")] : [],
+                 addresses: full ? [Address(label: "家", country: "CN", province: "上海市", city: "上海市", district: "徐汇区", street: "路 1 号", postcode: "200030"),
+                                    Address(city: "Paris")] : [],
+                 birthday: full ? "1990-02-28" : nil, consent: full ? ["wechat": .granted, "email": .denied, "sms": .unknown] : [:],
+                 preferredChannel: full ? .wechat : nil, tags: full ? ["大客户", "KOL", "<b>x</b>"] : [],
+                 custom: full ? ["budget": .number(12.5), "count": .number(3), "vip": .bool(true), "colors": .array([.string("红"), .string("blue")]),
+                                 "since": .string("2024-01-31"), "nothing": .null, "nested": .object(["z": .number(1), "a": .string("\u{1}")])] : [:],
+                 version: 7, createdAt: Date(millis: 1_795_000_123_456), updatedAt: Date(millis: 1_795_000_999_001),
+                 deletedAt: full ? Date(millis: 1_796_000_000_000) : nil)
+    }
+
+    @Test(arguments: [true, false])
+    func customerBytesMatch(full: Bool) {
+        for name in JSONTests_names {
+            let c = Self.customer(name, full: full)
+            #expect(String(decoding: c.jsonBytes(), as: UTF8.self) == String(decoding: APIJSON.encode(c), as: UTF8.self))
+        }
+    }
+
+    @Test func pageBytesMatch() {
+        let page = Page(items: [Self.customer("王小明", full: true), Self.customer("Acme", full: false)], nextCursor: "abc")
+        #expect(String(decoding: page.jsonBytes(), as: UTF8.self) == String(decoding: APIJSON.encode(page), as: UTF8.self))
+        let last = Page<Customer>(items: [], nextCursor: nil)
+        #expect(String(decoding: last.jsonBytes(), as: UTF8.self) == String(decoding: APIJSON.encode(last), as: UTF8.self))
+    }
+
+    @Test func storedColumnsRoundTrip() throws {
+        let c = Self.customer("王小明 😀", full: true)
+        let values = CustomerRows.values(c, workspaceID: "w", searchText: "")
+        // emails, phones, identities, addresses, consent, tags, custom in insertColumns order
+        let cols = CustomerRows.insertColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        func column(_ name: String) throws -> JSONValue { try JSONParser.parse(values[cols.firstIndex(of: name)!] as! String) }
+        #expect(try column("emails_json").strings == c.emails)
+        #expect(try column("identities_json").arrayValue!.compactMap(Identity.init(json:)) == c.identities)
+        #expect(try column("addresses_json").arrayValue!.map(Address.init(json:)) == c.addresses)
+        #expect(try column("custom_json").objectValue == c.custom)
+    }
+}
+
+let JSONTests_names = ["王小明", "quote \" slash / back \\", "ctl \u{1} \u{1F} \n", "😀👩‍👩‍👧", "<script>x</script>"]
