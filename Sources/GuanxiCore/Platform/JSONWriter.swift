@@ -128,22 +128,31 @@ public struct JSONWriter {
 
     /// A JSON string literal, escaped as RFC 8259 requires (and as Foundation does).
     public static func appendQuoted(_ s: String, to out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { appendQuoted(utf8: $0, to: &out) }
+    }
+
+    /// Copies runs that need no escaping in one go (most strings are a single run).
+    static func appendQuoted(utf8 u: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for b in s.utf8 {
+        var runStart = 0
+        for (i, b) in u.enumerated() where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
+            if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: u[runStart..<i])) }
+            runStart = i + 1
+            out.append(UInt8(ascii: "\\"))
             switch b {
-            case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(b)
-            case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(b)
-            case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
-            case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
-            case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
-            case 0x08: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "b"))
-            case 0x0C: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "f"))
-            case 0..<0x20:
-                out.append(contentsOf: "\\u00".utf8)
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(b)
+            case 0x0A: out.append(UInt8(ascii: "n"))
+            case 0x0D: out.append(UInt8(ascii: "r"))
+            case 0x09: out.append(UInt8(ascii: "t"))
+            case 0x08: out.append(UInt8(ascii: "b"))
+            case 0x0C: out.append(UInt8(ascii: "f"))
+            default:
+                out.append(contentsOf: "u00".utf8)
                 out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 0xF)])
-            default: out.append(b)
             }
         }
+        if runStart < u.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: u[runStart..<u.count])) }
         out.append(UInt8(ascii: "\""))
     }
 }
@@ -169,9 +178,10 @@ public enum Timestamp {
         if ms < 0 { ms += 86_400_000; days -= 1 }
         let (y, m, d) = civil(fromDays: days)
         func digits(_ v: Int64, _ n: Int) {
-            var v = v, buf = [UInt8](repeating: 0x30, count: n)
-            for i in stride(from: n - 1, through: 0, by: -1) { buf[i] = 0x30 + UInt8(v % 10); v /= 10 }
-            out.append(contentsOf: buf)
+            var div: Int64 = 1
+            for _ in 1..<n { div *= 10 }
+            var v = v
+            while div > 0 { out.append(0x30 + UInt8(truncatingIfNeeded: (v / div) % 10)); v %= div; div /= 10 }
         }
         digits(y, 4); out.append(UInt8(ascii: "-")); digits(m, 2); out.append(UInt8(ascii: "-")); digits(d, 2)
         out.append(UInt8(ascii: "T"))

@@ -14,7 +14,8 @@ enum CustomerRows {
 
     static func decode(_ r: any SQLRow) throws -> Customer {
         func s(_ c: String) throws -> String { try r.decode(column: c, as: String.self) }
-        func os(_ c: String) throws -> String? { try r.decode(column: c, as: String?.self) }
+        // Checking for NULL first skips SQLiteKit's slow path for optionals.
+        func os(_ c: String) throws -> String? { try r.decodeNil(column: c) ? nil : try s(c) }
         func json(_ c: String) throws -> JSONValue { (try? JSONParser.parse(try s(c))) ?? .null }
         return Customer(
             id: try s("id"), kind: CustomerKind(rawValue: try s("kind")) ?? .person, name: try s("name"),
@@ -33,7 +34,7 @@ enum CustomerRows {
             version: try r.decode(column: "version", as: Int.self),
             createdAt: Date(millis: try r.decode(column: "created_at", as: Int64.self)),
             updatedAt: Date(millis: try r.decode(column: "updated_at", as: Int64.self)),
-            deletedAt: try r.decode(column: "deleted_at", as: Int64?.self).map(Date.init(millis:)))
+            deletedAt: try r.decodeNil(column: "deleted_at") ? nil : Date(millis: try r.decode(column: "deleted_at", as: Int64.self)))
     }
 
     /// Column values in `insertColumns` order.

@@ -50,10 +50,13 @@ enum BulkSQL {
         case let i as Int: return .integer(i)
         case let i as Int64: return .integer(Int(i))
         case let d as Double: return .float(d)
+        case let o as any OptionalValue where o.isNone: return .null
         case let b as Bool: return .integer(b ? 1 : 0)
-        default:
-            let m = Mirror(reflecting: v)
-            return m.displayStyle == .optional && m.children.isEmpty ? .null : nil
+        default: return nil
         }
     }
 }
+
+/// Lets a bind of `nil` (an Optional boxed in `any Encodable`) be recognised without `Mirror`.
+protocol OptionalValue { var isNone: Bool { get } }
+extension Optional: OptionalValue { var isNone: Bool { self == nil } }
