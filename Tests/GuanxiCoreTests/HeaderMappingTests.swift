@@ -82,4 +82,15 @@ struct TagListTests {
     @Test func emptyInputGivesNoTags() {
         #expect(TagList.split("  ;，、 ").isEmpty)
     }
+
+    @Test func cleanTrimsUnicodeSpaceAndDropsControlCharacters() {
+        #expect(CustomerValidator.clean("王小明") == "王小明")
+        #expect(CustomerValidator.clean("  王 小明 ") == "王 小明")
+        #expect(CustomerValidator.clean("\u{3000}全角空格\u{3000}") == "全角空格")
+        #expect(CustomerValidator.clean("\u{00A0}nbsp\u{2003}") == "nbsp")
+        #expect(CustomerValidator.clean("a\u{07}b\u{0085}c\u{7F}d") == "abcd")
+        #expect(CustomerValidator.clean("line1\nline2") == "line1\nline2")
+        #expect(CustomerValidator.clean("©2024 😀") == "©2024 😀")
+        #expect(CustomerValidator.clean("") == "")
+    }
 }

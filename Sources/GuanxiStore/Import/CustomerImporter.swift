@@ -62,10 +62,17 @@ public struct CustomerImporter: Sendable {
                 var report = start
                 var orgCache = context.orgs
                 var done = 0
-                for batch in rows.chunked(batchSize) {
-                    try await importBatch(scope, Array(batch), mapping: mapping, columnOf: columnOf, context: context,
-                                          orgs: &orgCache, report: &report, sql: sql)
-                    done += batch.count
+                // Validation is pure; it runs one batch ahead of the writes so both cores work.
+                let batches = rows.chunked(batchSize).map(Array.init)
+                let validate: @Sendable ([CSVRecord]) -> ValidatedBatch = { self.validate($0, mapping: mapping, columnOf: columnOf, context: context) }
+                var next: Task<ValidatedBatch, Never>? = batches.first.map { b in Task { validate(b) } }
+                for i in batches.indices {
+                    let batch = await next!.value
+                    next = i + 1 < batches.count ? Task { [b = batches[i + 1]] in validate(b) } : nil
+                    report.rejected += batch.rejected
+                    report.errors += batch.errors
+                    try await importBatch(scope, batch.valid, context: context, orgs: &orgCache, report: &report, sql: sql)
+                    done += batches[i].count
                     progress?(done, rows.count)
                 }
                 if dryRun { throw DryRunRollback(report: report) }
@@ -171,11 +178,15 @@ public struct CustomerImporter: Sendable {
         }
     }
 
-    func importBatch(_ scope: Scope, _ rows: [CSVRecord], mapping: [Int: ImportField], columnOf: [ImportField: String],
-                     context: Context, orgs: inout [String: String], report: inout ImportReport, sql: any SQLDatabase) async throws {
+    struct Valid: Sendable { var line: Int; var draft: CustomerDraft; var customer: Customer; var orgName: String?; var note: String?; var id: String? }
+    struct ValidatedBatch: Sendable { var valid: [Valid] = []; var rejected = 0; var errors: [ImportRowError] = [] }
+
+    /// Turns rows into valid customers, or reasons (line, column, message), without the database.
+    func validate(_ rows: [CSVRecord], mapping: [Int: ImportField], columnOf: [ImportField: String], context: Context) -> ValidatedBatch {
         let now = clock.now()
+        var out = ValidatedBatch()
         func reject(_ line: Int, _ field: ImportField?, _ reason: String) {
-            report.errors.append(ImportRowError(line: line, column: field.flatMap { columnOf[$0] } ?? field?.rawValue, reason: reason))
+            out.errors.append(ImportRowError(line: line, column: field.flatMap { columnOf[$0] } ?? field?.rawValue, reason: reason))
         }
         func fieldFor(_ key: String) -> ImportField? {
             let k = key.split(separator: "[").first.map(String.init) ?? key
@@ -190,24 +201,34 @@ public struct CustomerImporter: Sendable {
             default: return ImportField(rawValue: k)
             }
         }
-        // 1. Validate every row without touching the database.
-        struct Valid { var line: Int; var draft: CustomerDraft; var customer: Customer; var orgName: String?; var note: String?; var id: String? }
-        var valid: [Valid] = []
         for r in rows {
             let (d, orgName, note, explicitID, errs) = draft(r, mapping: mapping, context: context)
             if !errs.isEmpty {
-                report.rejected += 1
+                out.rejected += 1
                 for (f, m) in errs { reject(r.line, f, m) }
                 continue
             }
             do {
                 let c = try CustomerValidator.apply(d, to: nil, rules: context.rules, id: ID.make(at: now), now: now)
-                valid.append(Valid(line: r.line, draft: d, customer: c, orgName: orgName, note: note, id: explicitID))
+                out.valid.append(Valid(line: r.line, draft: d, customer: c, orgName: orgName, note: note, id: explicitID))
             } catch {
-                guard case .validation(let fields) = error else { throw error }
-                report.rejected += 1
-                for (k, m) in fields.sorted(by: { $0.key < $1.key }) { reject(r.line, fieldFor(k), m) }
+                out.rejected += 1
+                if case .validation(let fields) = error {
+                    for (k, m) in fields.sorted(by: { $0.key < $1.key }) { reject(r.line, fieldFor(k), m) }
+                } else {
+                    reject(r.line, nil, "\(error)")
+                }
             }
+        }
+        return out
+    }
+
+    /// Writes one validated batch: new organisations, creates in bulk, upserts onto existing customers.
+    func importBatch(_ scope: Scope, _ valid: [Valid], context: Context, orgs: inout [String: String],
+                     report: inout ImportReport, sql: any SQLDatabase) async throws {
+        let now = clock.now()
+        func reject(_ line: Int, _ reason: String) {
+            report.errors.append(ImportRowError(line: line, column: nil, reason: reason))
         }
         // 2. Organisations named in the batch: create the missing ones.
         var newOrgs: [(Customer, String)] = []
@@ -257,7 +278,7 @@ public struct CustomerImporter: Sendable {
             }
             if owners.count > 1 {
                 report.rejected += 1
-                reject(v.line, nil, "its email, phone or ids belong to \(owners.count) different customers; merge them first")
+                reject(v.line, "its email, phone or ids belong to \(owners.count) different customers; merge them first")
                 continue
             }
             if let target = owners.first {
