@@ -153,6 +153,8 @@ struct TokenCommand: AsyncParsableCommand {
         @Option var email: String
         @Option var name: String
         @Option(help: "Days until it expires (default: never).") var days: Int?
+        @Option(help: "Narrow the token below the user's role: comma-separated object.action[:level], e.g. customers.read,customers.create:own.")
+        var permissions: String?
         func run() async throws {
             try await reportingErrors {
                 let database = try await db.open()
@@ -160,7 +162,8 @@ struct TokenCommand: AsyncParsableCommand {
                 let access = AccessStore(db: database)
                 guard let u = try await access.user(email: email) else { throw DomainError.notFound("user \(email)") }
                 let t = try await access.createToken(userID: u.id, workspaceID: scope.workspaceID, name: name,
-                                                     expiresAt: days.map { Date().addingTimeInterval(Double($0) * 86_400) })
+                                                     expiresAt: days.map { Date().addingTimeInterval(Double($0) * 86_400) },
+                                                     permissions: permissions.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
                 print("Token \(t.id) for \(u.email); it is shown only once:")
                 print(t.secret)
                 await database.close()
@@ -287,4 +290,44 @@ enum Progress {
         FileHandle.standardError.write(Data(String(format: "\r%@ %3.0f%% %d/%d  ETA %.0f s ", bar, f * 100, done, total, eta).utf8))
     }
     static func finish() { if enabled { FileHandle.standardError.write(Data("\n".utf8)) } }
+}
+
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "Check the audit log.", subcommands: [Verify.self])
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "verify", abstract: "Recompute every workspace's audit hash chain; exits 1 when an entry was changed, added, removed or reordered.")
+        @OptionGroup var db: DatabaseOptions
+        func run() async throws {
+            try await reportingErrors {
+                let database = try await db.open()
+                let results = try await AuditLog(db: database).verify()
+                await database.close()
+                var broken = false
+                for r in results {
+                    if r.ok { print("ok      \(r.workspaceID): \(r.entries) entries, chain intact") }
+                    else { broken = true; print("BROKEN  \(r.workspaceID): \(r.problem ?? "") (entry \(r.brokenAt ?? 0))") }
+                }
+                if results.isEmpty { print("ok      no audit entries yet") }
+                if broken { throw ExitCode(1) }
+            }
+        }
+    }
+}
+
+struct PoolCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "pool", abstract: "The public pool (公海).", subcommands: [Recycle.self])
+    struct Recycle: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "recycle", abstract: "Return neglected customers to the public pool now (the server also does this hourly).")
+        @OptionGroup var db: DatabaseOptions
+        func run() async throws {
+            try await reportingErrors {
+                let database = try await db.open()
+                let moved = try await PublicPool(db: database).recycle()
+                await database.close()
+                print("Returned \(moved.values.reduce(0, +)) customers to the public pool.")
+            }
+        }
+    }
 }

@@ -121,8 +121,8 @@ struct TextSafetyTests {
             // given a customer with Chinese and emoji
             let id = try await env.createCustomer(["name": str("王小明 😀"), "tags": strs(["贵宾", "🎉"]),
                                                    "emails": strs(["xm@example.com"])])["id"].string ?? "?"
-            // when customers are exported
-            let r = try await env.get("/api/v1/exports/customers.csv")
+            // when an admin exports customers
+            let r = try await env.get("/api/v1/exports/customers.csv", as: .admin)
             // then the CSV starts with a UTF-8 BOM and carries the text unchanged
             #expect(r.status == .ok)
             #expect(r.header("Content-Type")?.hasPrefix("text/csv") == true)

@@ -76,7 +76,7 @@ enum WebTestDatabase {
     }
 }
 
-/// Who sends a request: workspace A's sales rep (default), admin or read-only user, workspace B's rep,
+/// Who sends a request: workspace A's sales rep (default), admin or read-only user, workspace B's admin,
 /// nobody, or any Authorization value.
 enum Auth: Sendable {
     case a, admin, readOnly, b, none
@@ -119,7 +119,7 @@ struct J: Sendable, CustomStringConvertible {
     var description: String { value.map { JSONCoding.encode($0) } ?? "<missing>" }
 }
 
-/// The people every test starts with: workspace A (sales rep, admin, read-only user) and workspace B (sales rep).
+/// The people every test starts with: workspace A (sales rep, admin, read-only user) and workspace B (admin: even an admin of B sees nothing of A).
 struct Seed: Sendable {
     var workspaceA: Workspace
     var workspaceB: Workspace
@@ -139,7 +139,7 @@ struct Seed: Sendable {
                     tokenA: try await token("rep-a@example.com", .salesRep, wsA),
                     adminA: try await token("admin-a@example.com", .admin, wsA),
                     readOnlyA: try await token("viewer-a@example.com", .readOnly, wsA),
-                    tokenB: try await token("rep-b@example.com", .salesRep, wsB))
+                    tokenB: try await token("admin-b@example.com", .admin, wsB))
     }
 
     /// A seeded SQLite file built once per test process (bcrypt is slow); each test copies it.

@@ -1,22 +1,69 @@
-/// Who is acting and in which workspace. Every store call takes one; there is no global tenant.
+/// Who is acting and in which workspace, with what they may do. Every store call takes one;
+/// there is no global tenant. Built once per request from the token or session (and cached).
 public struct Scope: Sendable, Equatable {
     public var workspaceID: String
+    /// nil for system work (CLI maintenance, background jobs).
     public var userID: String?
-    public var role: Role
-    public init(workspaceID: String, userID: String?, role: Role) {
-        self.workspaceID = workspaceID; self.userID = userID; self.role = role
+    /// A built-in role's raw value or a custom role's key.
+    public var roleKey: String
+    public var permissions: PermissionSet
+    /// The teams the user belongs to (for shares made to a team).
+    public var teamIDs: Set<String>
+    /// Everyone in the user's teams, the user included ("team" level).
+    public var teamUserIDs: Set<String>
+    /// Everyone in the user's teams and every team below them ("team and below" level).
+    public var subtreeUserIDs: Set<String>
+    /// Set when the request came with an API token (the audit log names it).
+    public var tokenID: String?
+
+    public init(workspaceID: String, userID: String?, roleKey: String, permissions: PermissionSet,
+                teamIDs: Set<String> = [], teamUserIDs: Set<String> = [], subtreeUserIDs: Set<String> = [], tokenID: String? = nil) {
+        self.workspaceID = workspaceID; self.userID = userID; self.roleKey = roleKey; self.permissions = permissions
+        self.teamIDs = teamIDs; self.teamUserIDs = teamUserIDs; self.subtreeUserIDs = subtreeUserIDs; self.tokenID = tokenID
     }
-}
 
-/// Built-in roles. Permissions beyond "may write" arrive with the access issue.
-public enum Role: String, Codable, Sendable, CaseIterable {
-    case owner, admin
-    case salesManager = "sales_manager"
-    case salesRep = "sales_rep"
-    case serviceAgent = "service_agent"
-    case marketer, analyst
-    case readOnly = "read_only"
+    /// A scope with a built-in role and no teams (CLI, tests).
+    public init(workspaceID: String, userID: String?, role: Role) {
+        self.init(workspaceID: workspaceID, userID: userID, roleKey: role.rawValue, permissions: role.permissions)
+    }
 
-    public var canWrite: Bool { self != .readOnly && self != .analyst }
-    public var canAdminister: Bool { self == .owner || self == .admin }
+    public func level(_ o: AccessObject, _ a: AccessAction) -> AccessLevel? { permissions.level(o, a) }
+
+    /// The level granted, or `.forbidden` saying what is missing.
+    @discardableResult
+    public func require(_ o: AccessObject, _ a: AccessAction) throws(DomainError) -> AccessLevel {
+        guard let l = level(o, a) else { throw DomainError.forbidden("your role may not \(a.rawValue) \(o.rawValue.replacingOccurrences(of: "_", with: " "))") }
+        return l
+    }
+
+    /// True when a grant at `level` reaches the record.
+    public func covers(_ level: AccessLevel, _ r: RecordAccess) -> Bool {
+        if level == .all || r.shared { return true }
+        guard let owner = r.ownerID, let me = userID else { return false }
+        switch level {
+        case .own: return owner == me
+        case .team: return owner == me || teamUserIDs.contains(owner)
+        case .teamAndBelow: return owner == me || teamUserIDs.contains(owner) || subtreeUserIDs.contains(owner)
+        case .all: return true
+        }
+    }
+
+    /// True when the user may act on the record. Unowned records (the public pool) are readable
+    /// by anyone who may read the object at all, so they can be found and claimed.
+    public func may(_ o: AccessObject, _ a: AccessAction, _ r: RecordAccess) -> Bool {
+        guard let l = level(o, a) else { return false }
+        if a == .read && r.ownerID == nil { return true }
+        return covers(l, r)
+    }
+
+    /// Owners outside which the user sees nothing (nil: no limit) for a read at `level`.
+    /// Lists and search turn this into SQL.
+    public func ownerLimit(_ level: AccessLevel) -> Set<String>? {
+        switch level {
+        case .all: return nil
+        case .own: return userID.map { [$0] } ?? []
+        case .team: return teamUserIDs.union(userID.map { [$0] } ?? [])
+        case .teamAndBelow: return teamUserIDs.union(subtreeUserIDs).union(userID.map { [$0] } ?? [])
+        }
+    }
 }

@@ -102,6 +102,8 @@ public struct Customer: Codable, Sendable, Equatable {
     public var createdAt: Date
     public var updatedAt: Date
     public var deletedAt: Date?
+    /// Set when personal data in this copy is masked for the reader (absent otherwise).
+    public var masked: Bool? = nil
 
     public init(id: String, kind: CustomerKind, name: String, organizationID: String?, organizationName: String?,
                 title: String?, stage: LifecycleStage, tier: String?, ownerID: String?, source: String?,
@@ -118,7 +120,7 @@ public struct Customer: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case id, kind, name, title, stage, tier, source, emails, phones, identities, addresses, birthday
-        case consent, tags, custom, version
+        case consent, tags, custom, version, masked
         case organizationID = "organization_id", organizationName = "organization_name"
         case ownerID = "owner_id", preferredChannel = "preferred_channel"
         case createdAt = "created_at", updatedAt = "updated_at", deletedAt = "deleted_at"
@@ -199,6 +201,7 @@ extension Customer: JSONWritable {
             w.member("id", id)
             w.key("identities"); w.write(identities)
             w.member("kind", kind.rawValue)
+            if let masked { w.key("masked"); w.bool(masked) }
             w.member("name", name)
             w.member("organization_id", organizationID)
             w.member("organization_name", organizationName)

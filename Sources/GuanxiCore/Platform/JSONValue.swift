@@ -99,3 +99,10 @@ public enum JSONCoding {
 /// Marks dictionary types so the empty fast path writes `{}` rather than `[]`.
 public protocol _DictionaryLike {}
 extension Dictionary: _DictionaryLike {}
+
+extension JSONValue: ExpressibleByDictionaryLiteral, ExpressibleByStringLiteral {
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { _, b in b }))
+    }
+    public init(stringLiteral value: String) { self = .string(value) }
+}

@@ -112,6 +112,8 @@ public struct AccessStore: Sendable {
                 INSERT INTO memberships (workspace_id, user_id, role, created_at)
                 VALUES (\(bind: workspaceID), \(bind: user.id), \(bind: role.rawValue), \(bind: now))
                 """).run()
+            try await AuditLog.append([AuditEvent("create", "users", user.id, detail: ["email": .string(user.email), "role": .string(role.rawValue)])],
+                                      workspaceID: workspaceID, actorUserID: nil, actorTokenID: nil, at: Date(millis: now), dialect: db.dialect, sql: sql)
             return user
         }
     }
@@ -128,45 +130,93 @@ public struct AccessStore: Sendable {
         }
     }
 
-    /// The user's role in a workspace, or nil when they are not a member.
-    public func role(userID: String, workspaceID: String) async throws -> Role? {
+    /// The user's role key in a workspace (built-in or custom), or nil when they are not a member.
+    public func roleKey(userID: String, workspaceID: String) async throws -> String? {
         try await db.read { sql in
             try await sql.raw("SELECT role FROM memberships WHERE workspace_id = \(bind: workspaceID) AND user_id = \(bind: userID)")
                 .first()?.decode(column: "role", as: String.self)
-        }.flatMap(Role.init(rawValue:))
+        }
     }
 
     /// True when `userID` is a member of the workspace (used to validate owners).
     public func isMember(userID: String, workspaceID: String) async throws -> Bool {
-        try await role(userID: userID, workspaceID: workspaceID) != nil
+        try await roleKey(userID: userID, workspaceID: workspaceID) != nil
     }
 
-    /// Issues an API token for a member; the secret is returned once.
-    public func createToken(userID: String, workspaceID: String, name: String, expiresAt: Date? = nil) async throws -> IssuedToken {
+    /// Issues an API token for a member; the secret is returned once. `permissions` narrows the
+    /// token below its user's role (it can never widen it: the two are intersected on every use).
+    public func createToken(userID: String, workspaceID: String, name: String, expiresAt: Date? = nil,
+                            permissions: [String]? = nil) async throws -> IssuedToken {
         guard try await isMember(userID: userID, workspaceID: workspaceID) else {
             throw DomainError.notFound("user is not a member of this workspace")
         }
+        if name.trimmingCharacters(in: .whitespaces).isEmpty { throw DomainError.field("name", "is required") }
+        if let e = expiresAt, e <= clock.now() { throw DomainError.field("expires_at", "must be in the future") }
+        let narrowed = try permissions.map { try PermissionSet.parse($0).items }
         var bytes = [UInt8](repeating: 0, count: 32)
         var rng = SystemRandomNumberGenerator()
         for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255, using: &rng) }
         let secret = "gx_" + Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
         let id = ID.make()
+        let now = clock.now()
         try await db.write { sql in
             try await sql.raw("""
-                INSERT INTO api_tokens (id, workspace_id, user_id, name, token_hash, prefix, created_at, expires_at)
+                INSERT INTO api_tokens (id, workspace_id, user_id, name, token_hash, prefix, created_at, expires_at, permissions_json)
                 VALUES (\(bind: id), \(bind: workspaceID), \(bind: userID), \(bind: name), \(bind: Self.hash(secret)),
-                        \(bind: String(secret.prefix(10))), \(bind: clock.now().millis), \(bind: expiresAt?.millis))
+                        \(bind: String(secret.prefix(10))), \(bind: now.millis), \(bind: expiresAt?.millis),
+                        \(bind: narrowed.map { JSONCoding.encode($0) }))
                 """).run()
+            try await AuditLog.append([AuditEvent("create", "api_tokens", id, detail: ["name": .string(name), "user_id": .string(userID),
+                                                                                       "permissions": narrowed.map { .array($0.map(JSONValue.string)) } ?? .null])],
+                                      workspaceID: workspaceID, actorUserID: userID, actorTokenID: nil, at: now, dialect: db.dialect, sql: sql)
         }
         return IssuedToken(id: id, secret: secret)
     }
 
-    public func revokeToken(id: String) async throws {
+    /// Revokes a token: the scope's own tokens, or anyone's in the workspace with settings.update.
+    public func revokeToken(_ scope: Scope, id: String) async throws {
+        let now = clock.now()
         try await db.write { sql in
-            try await sql.raw("UPDATE api_tokens SET revoked_at = \(bind: clock.now().millis) WHERE id = \(bind: id)").run()
+            guard let row = try await sql.raw("""
+                SELECT user_id FROM api_tokens WHERE id = \(bind: id) AND workspace_id = \(bind: scope.workspaceID)
+                """).first() else { throw DomainError.notFound("token") }
+            if try row.decode(column: "user_id", as: String.self) != scope.userID { try scope.require(.settings, .update) }
+            try await sql.raw("UPDATE api_tokens SET revoked_at = \(bind: now.millis) WHERE id = \(bind: id) AND revoked_at IS NULL").run()
+            try await AuditLog.append([AuditEvent("revoke", "api_tokens", id)], scope: scope, at: now, dialect: db.dialect, sql: sql)
         }
         cache.clear()
+    }
+
+    public struct TokenInfo: Codable, Sendable, Equatable {
+        public var id: String, name: String, prefix: String, userID: String
+        public var permissions: [String]?
+        public var createdAt: Date, expiresAt: Date?, lastUsedAt: Date?, revokedAt: Date?
+        enum CodingKeys: String, CodingKey {
+            case id, name, prefix, permissions
+            case userID = "user_id", createdAt = "created_at", expiresAt = "expires_at", lastUsedAt = "last_used_at", revokedAt = "revoked_at"
+        }
+    }
+
+    /// The scope's own tokens (all of the workspace's with settings.read), never their secrets.
+    public func tokens(_ scope: Scope) async throws -> [TokenInfo] {
+        let all = scope.level(.settings, .read) != nil
+        return try await db.read { sql in
+            var q = SQLQueryString("""
+                SELECT id, name, prefix, user_id, permissions_json, created_at, expires_at, last_used_at, revoked_at
+                FROM api_tokens WHERE workspace_id = \(bind: scope.workspaceID)
+                """)
+            if !all { q += " AND user_id = \(bind: scope.userID ?? "")" }
+            q += " ORDER BY created_at DESC"
+            return try await sql.raw(q).all().map { r in
+                func date(_ c: String) throws -> Date? { try r.decode(column: c, as: Int64?.self).map(Date.init(millis:)) }
+                return TokenInfo(id: try r.decode(column: "id", as: String.self), name: try r.decode(column: "name", as: String.self),
+                                 prefix: try r.decode(column: "prefix", as: String.self), userID: try r.decode(column: "user_id", as: String.self),
+                                 permissions: JSONCoding.decode([String].self, try r.decode(column: "permissions_json", as: String?.self)),
+                                 createdAt: try date("created_at")!, expiresAt: try date("expires_at"),
+                                 lastUsedAt: try date("last_used_at"), revokedAt: try date("revoked_at"))
+            }
+        }
     }
 
     /// Resolves a bearer token to the acting scope, or nil. Successful look-ups are cached briefly
@@ -177,22 +227,25 @@ public struct AccessStore: Sendable {
         if let hit = cache.get(hash, now: now) { return hit }
         let row = try await db.read { sql in
             try await sql.raw("""
-                SELECT t.id, t.workspace_id, t.user_id, t.expires_at, t.last_used_at, m.role, u.is_active
-                FROM api_tokens t JOIN memberships m ON m.workspace_id = t.workspace_id AND m.user_id = t.user_id
-                JOIN users u ON u.id = t.user_id
-                WHERE t.token_hash = \(bind: hash) AND t.revoked_at IS NULL
+                SELECT id, workspace_id, user_id, expires_at, last_used_at, permissions_json
+                FROM api_tokens WHERE token_hash = \(bind: hash) AND revoked_at IS NULL
                 """).first()
         }
         guard let row else { return nil }
         if let exp = try row.decodeNil(column: "expires_at") ? nil : row.decode(column: "expires_at", as: Int64.self),
            exp <= now.millis { return nil }
-        guard try row.decode(column: "is_active", as: Int.self) != 0,
-              let role = Role(rawValue: try row.decode(column: "role", as: String.self)) else { return nil }
-        let scope = Scope(workspaceID: try row.decode(column: "workspace_id", as: String.self),
-                          userID: try row.decode(column: "user_id", as: String.self), role: role)
         let tokenID = try row.decode(column: "id", as: String.self)
+        let workspaceID = try row.decode(column: "workspace_id", as: String.self)
+        let userID = try row.decode(column: "user_id", as: String.self)
+        let narrowed = try JSONCoding.decode([String].self, try row.decode(column: "permissions_json", as: String?.self)).map { try PermissionSet.parse($0) }
+        guard let scope = try await scope(userID: userID, workspaceID: workspaceID, tokenID: tokenID, tokenPermissions: narrowed) else { return nil }
+        let lastUsed = try row.decode(column: "last_used_at", as: Int64?.self)
         try await db.write { sql in
             try await sql.raw("UPDATE api_tokens SET last_used_at = \(bind: now.millis) WHERE id = \(bind: tokenID)").run()
+            // Token use is audited once per token per hour (not per request: that would double every read's cost).
+            if lastUsed.map({ now.millis - $0 >= 3_600_000 }) ?? true {
+                try await AuditLog.append([AuditEvent("use", "api_tokens", tokenID)], scope: scope, at: now, dialect: db.dialect, sql: sql)
+            }
         }
         cache.put(hash, scope, now: now)
         return scope

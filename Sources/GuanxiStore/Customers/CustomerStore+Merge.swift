@@ -44,7 +44,6 @@ extension CustomerStore {
     /// Merges `mergedID` into `survivorID`. The merged record is hidden (not destroyed), and
     /// everything needed to undo is kept with the merge.
     public func merge(_ scope: Scope, survivorID: String, mergedID: String, choices: MergeChoices) async throws -> (Customer, MergeRecord) {
-        try requireWrite(scope)
         guard ID.isValid(survivorID), ID.isValid(mergedID) else { throw DomainError.notFound("customer") }
         if survivorID.lowercased() == mergedID.lowercased() { throw DomainError.field("merged_id", "cannot merge a customer into itself") }
         for k in choices.fields.keys where !MergeChoices.choosable.contains(k) && !k.hasPrefix("custom.") {
@@ -52,8 +51,8 @@ extension CustomerStore {
         }
         let now = clock.now()
         return try await db.write { sql in
-            let s = try await Self.load(scope, survivorID.lowercased(), sql: sql)
-            let m = try await Self.load(scope, mergedID.lowercased(), sql: sql)
+            let s = try await Self.load(scope, survivorID.lowercased(), for: .update, sql: sql)
+            let m = try await Self.load(scope, mergedID.lowercased(), for: .delete, sql: sql)
             if s.kind != m.kind { throw DomainError.conflict("a person and an organisation cannot be merged") }
             var r = s
             func pick<T>(_ key: String, _ kp: WritableKeyPath<Customer, T>, empty: (T) -> Bool) {
@@ -115,14 +114,16 @@ extension CustomerStore {
             try await TimelineStore.append([Self.event(s.id, .merged, author: scope.userID, now: now,
                                                        data: ["merge_id": .string(record.id), "merged_id": .string(m.id), "merged_name": .string(m.name)])],
                                            workspaceID: scope.workspaceID, sql: sql)
-            return (try await Self.load(scope, s.id, sql: sql), record)
+            try await audit(scope, [AuditEvent("merge", "customers", s.id, detail: ["merge_id": .string(record.id), "merged_id": .string(m.id),
+                                                                                    "merged": AuditDetail.snapshot(m), "survivor_before": AuditDetail.snapshot(s)])],
+                            now: now, sql: sql)
+            return (try await present(scope, try await Self.load(scope, s.id, sql: sql), sql: sql), record)
         }
     }
 
     /// Puts both customers back exactly as they were before the merge. Refused when the survivor
     /// changed after the merge, because undo would silently drop that change.
     public func undoMerge(_ scope: Scope, mergeID: String) async throws -> (survivor: Customer, restored: Customer) {
-        try requireWrite(scope)
         let now = clock.now()
         return try await db.write { sql in
             guard let row = try await sql.raw("""
@@ -133,7 +134,8 @@ extension CustomerStore {
             guard let snap = JSONCoding.decode(MergeSnapshot.self, try row.decode(column: "snapshot_json", as: String.self)) else {
                 throw DomainError.conflict("the merge record is unreadable")
             }
-            let current = try await Self.load(scope, snap.survivor.id, sql: sql)
+            let current = try await Self.load(scope, snap.survivor.id, for: .update, sql: sql)
+            try await Self.authorize(scope, snap.merged, .delete, sql: sql)
             if current.version != (try row.decode(column: "survivor_version", as: Int.self)) {
                 throw DomainError.conflict("the surviving customer was changed after the merge; undoing would lose that change")
             }
@@ -161,12 +163,17 @@ extension CustomerStore {
             try await TimelineStore.append([Self.event(snap.survivor.id, .mergeUndone, author: scope.userID, now: now, data: data),
                                             Self.event(snap.merged.id, .mergeUndone, author: scope.userID, now: now, data: data)],
                                            workspaceID: w, sql: sql)
-            return (try await Self.load(scope, snap.survivor.id, sql: sql), try await Self.load(scope, snap.merged.id, sql: sql))
+            try await audit(scope, [AuditEvent("merge_undo", "customers", snap.survivor.id, detail: ["merge_id": .string(mergeID.lowercased()),
+                                                                                                   "restored_id": .string(snap.merged.id)])],
+                            now: now, sql: sql)
+            return (try await present(scope, try await Self.load(scope, snap.survivor.id, sql: sql), sql: sql),
+                    try await present(scope, try await Self.load(scope, snap.merged.id, sql: sql), sql: sql))
         }
     }
 
     public func merges(_ scope: Scope, customerID: String) async throws -> [MergeRecord] {
-        try await db.read { sql in
+        _ = try await get(scope, id: customerID)
+        return try await db.read { sql in
             try await sql.raw("""
                 SELECT id, survivor_id, merged_id, created_at, undone_at FROM merges
                 WHERE workspace_id = \(bind: scope.workspaceID) AND (survivor_id = \(bind: customerID.lowercased()) OR merged_id = \(bind: customerID.lowercased()))
@@ -186,10 +193,11 @@ extension CustomerStore {
         let c = try await get(scope, id: id)
         return try await db.read { sql in
             var q = SQLQueryString("SELECT \(unsafeRaw: CustomerRows.columns) \(unsafeRaw: CustomerRows.from) WHERE c.workspace_id = \(bind: scope.workspaceID) AND c.deleted_at IS NULL AND c.id <> \(bind: c.id) AND c.kind = \(bind: c.kind.rawValue)")
+            q += Self.readLimit(scope)
             if let org = c.organizationID { q += " AND (c.organization_id = \(bind: org) OR c.name = \(bind: c.name))" }
             else { q += " AND c.name = \(bind: c.name)" }
             q += " LIMIT 500"
-            return try await sql.raw(q).all().map(CustomerRows.decode).compactMap { o in
+            return try await present(scope, try await sql.raw(q).all().map(CustomerRows.decode), sql: sql).compactMap { o in
                 let same = Self.fold(o.name) == Self.fold(c.name)
                 if same && (o.organizationID == c.organizationID) { return DuplicateCandidate(customer: c, other: o, reason: o.organizationID == nil ? "same_name" : "same_name_same_organization") }
                 if same { return DuplicateCandidate(customer: c, other: o, reason: "same_name") }
@@ -216,6 +224,8 @@ extension CustomerStore {
             for r in rows {
                 let a = try await Self.load(scope, try r.decode(column: "a_id", as: String.self), sql: sql)
                 let b = try await Self.load(scope, try r.decode(column: "b_id", as: String.self), sql: sql)
+                let visible = try await present(scope, [a, b].filter { scope.may(.customers, .read, RecordAccess(ownerID: $0.ownerID)) }, sql: sql)
+                guard visible.count == 2, let a = visible.first, let b = visible.last else { continue }
                 out.append(DuplicateCandidate(customer: a, other: b, reason: a.organizationID == nil ? "same_name" : "same_name_same_organization"))
             }
             return out
@@ -267,15 +277,14 @@ extension CustomerStore {
     }
 
     public func addRelationship(_ scope: Scope, fromID: String, toID: String, kind: RelationKind, title: String?) async throws -> Relationship {
-        try requireWrite(scope)
         guard ID.isValid(fromID) else { throw DomainError.notFound("customer") }
         guard ID.isValid(toID) else { throw DomainError.field("to_id", "is not a valid id") }
         if fromID.lowercased() == toID.lowercased() { throw DomainError.field("to_id", "a customer cannot be related to itself") }
         let now = clock.now()
         return try await db.write { sql in
-            let a = try await Self.load(scope, fromID.lowercased(), sql: sql)
+            let a = try await Self.load(scope, fromID.lowercased(), for: .update, sql: sql)
             let b: Customer
-            do { b = try await Self.load(scope, toID.lowercased(), sql: sql) } catch DomainError.notFound { throw DomainError.field("to_id", "no such customer") }
+            do { b = try await Self.load(scope, toID.lowercased(), for: .read, sql: sql) } catch DomainError.notFound { throw DomainError.field("to_id", "no such customer") }
             if kind == .worksAt && b.kind != .organization { throw DomainError.field("to_id", "works_at must point to an organisation") }
             let rel = Relationship(id: ID.make(at: now), fromID: a.id, toID: b.id, kind: kind,
                                    title: title.map(CustomerValidator.clean).flatMap { $0.isEmpty ? nil : String($0.prefix(100)) }, createdAt: now)
@@ -283,18 +292,23 @@ extension CustomerStore {
                 INSERT INTO relationships (id, workspace_id, from_id, to_id, kind, title, created_at)
                 VALUES (\(bind: rel.id), \(bind: scope.workspaceID), \(bind: rel.fromID), \(bind: rel.toID), \(bind: kind.rawValue), \(bind: rel.title), \(bind: now.millis))
                 """).run()
+            try await audit(scope, [AuditEvent("create", "relationships", rel.id, detail: ["from_id": .string(rel.fromID), "to_id": .string(rel.toID),
+                                                                                          "kind": .string(kind.rawValue)])], now: now, sql: sql)
             return rel
         }
     }
 
     public func deleteRelationship(_ scope: Scope, customerID: String, relationshipID: String) async throws {
-        try requireWrite(scope)
+        guard ID.isValid(customerID) else { throw DomainError.notFound("customer") }
+        let now = clock.now()
         try await db.write { sql in
+            _ = try await Self.load(scope, customerID.lowercased(), for: .update, sql: sql)
             let gone = try await sql.raw("""
                 DELETE FROM relationships WHERE workspace_id = \(bind: scope.workspaceID) AND id = \(bind: relationshipID.lowercased())
                 AND (from_id = \(bind: customerID.lowercased()) OR to_id = \(bind: customerID.lowercased())) RETURNING id
                 """).first()
             if gone == nil { throw DomainError.notFound("relationship") }
+            try await audit(scope, [AuditEvent("delete", "relationships", relationshipID.lowercased())], now: now, sql: sql)
         }
     }
 }

@@ -32,6 +32,7 @@ extension CustomerStore {
         return try await db.read { sql in
             var q = SQLQueryString("SELECT \(unsafeRaw: CustomerRows.columns) \(unsafeRaw: CustomerRows.from) WHERE c.workspace_id = \(bind: scope.workspaceID)")
             q += filter.deleted ? " AND c.deleted_at IS NOT NULL AND c.merged_into IS NULL" : " AND c.deleted_at IS NULL"
+            q += Self.readLimit(scope)
             if let v = filter.kind { q += " AND c.kind = \(bind: v.rawValue)" }
             if let v = filter.stage { q += " AND c.stage = \(bind: v.rawValue)" }
             if let v = filter.tier { q += " AND c.tier = \(bind: v)" }
@@ -67,7 +68,7 @@ extension CustomerStore {
             let dir = descending ? "DESC" : "ASC"
             q += " ORDER BY \(unsafeRaw: col) \(unsafeRaw: dir), c.id \(unsafeRaw: dir) LIMIT \(literal: limit + 1)"
             let rows = try await sql.raw(q).all().map(CustomerRows.decode)
-            let items = Array(rows.prefix(limit))
+            let items = try await present(scope, Array(rows.prefix(limit)), sql: sql)
             var next: String?
             if rows.count > limit, let last = items.last {
                 let key: JSONValue = switch sort {
@@ -111,11 +112,11 @@ extension CustomerStore {
         let needle = query.trimmingCharacters(in: .whitespaces)
         return try await db.read { sql in
             var found = try await namePrefix(scope, needle, limit: limit, sql: sql)
-            guard found.count < limit, !long.isEmpty || !cjkShort.isEmpty else { return found }
+            guard found.count < limit, !long.isEmpty || !cjkShort.isEmpty else { return try await present(scope, found, sql: sql) }
             let seen = Set(found.map(\.id))
             found += try await textMatches(scope, long: long, cjkShort: cjkShort, needle: needle, limit: limit, sql: sql)
                 .filter { !seen.contains($0.id) }
-            return Array(found.prefix(limit))
+            return try await present(scope, Array(found.prefix(limit)), sql: sql)
         }
     }
 
@@ -130,20 +131,23 @@ extension CustomerStore {
             if !long.isEmpty {
                 let match = long.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " AND ")
                 q = "SELECT \(unsafeRaw: CustomerRows.columns) FROM (SELECT rowid AS r FROM customer_fts WHERE customer_fts MATCH \(bind: match) ORDER BY rowid DESC LIMIT \(literal: window)) m CROSS JOIN customers c ON c.seq = m.r LEFT JOIN customers o ON o.id = c.organization_id WHERE c.workspace_id = \(bind: scope.workspaceID) AND c.deleted_at IS NULL"
+                q += Self.readLimit(scope)
                 for t in cjkShort { q += " AND c.seq IN (SELECT rowid FROM customer_bigrams WHERE customer_bigrams MATCH \(bind: bigramMatch(t)))" }
             } else {
                 let match = cjkShort.map(bigramMatch).joined(separator: " AND ")
                 q = "SELECT \(unsafeRaw: CustomerRows.columns) FROM (SELECT rowid AS r FROM customer_bigrams WHERE customer_bigrams MATCH \(bind: match) ORDER BY rowid DESC LIMIT \(literal: window)) m CROSS JOIN customers c ON c.seq = m.r LEFT JOIN customers o ON o.id = c.organization_id WHERE c.workspace_id = \(bind: scope.workspaceID) AND c.deleted_at IS NULL"
+                q += Self.readLimit(scope)
             }
             q += " ORDER BY (instr(lower(c.name), \(bind: lowered)) > 0) DESC, c.seq DESC LIMIT \(literal: limit)"
         case .postgres:
-            var inner = SQLQueryString("SELECT seq FROM customers WHERE workspace_id = \(bind: scope.workspaceID) AND deleted_at IS NULL")
+            var inner = SQLQueryString("SELECT c.seq FROM customers c WHERE c.workspace_id = \(bind: scope.workspaceID) AND c.deleted_at IS NULL")
+            inner += Self.readLimit(scope)
             for t in long { inner += " AND search_text LIKE \(bind: "%" + likeEscape(t) + "%")" }
             for t in cjkShort {
                 if t.count == 2 { inner += " AND search_bigrams @> ARRAY[\(bind: t)]::text[]" }
                 else { inner += " AND search_text LIKE \(bind: "%" + likeEscape(t) + "%")" }
             }
-            inner += " ORDER BY seq DESC LIMIT \(literal: window)"
+            inner += " ORDER BY c.seq DESC LIMIT \(literal: window)"
             q = "SELECT \(unsafeRaw: CustomerRows.columns) FROM customers c LEFT JOIN customers o ON o.id = c.organization_id WHERE c.seq IN (" + inner + ")"
             q += " ORDER BY (strpos(lower(c.name), \(bind: lowered)) > 0) DESC, c.seq DESC LIMIT \(literal: limit)"
         }
@@ -163,11 +167,14 @@ extension CustomerStore {
     private func namePrefix(_ scope: Scope, _ prefix: String, limit: Int, sql: any SQLDatabase) async throws -> [Customer] {
         var out: [Customer] = []
         for p in Set([prefix, prefix.capitalized, prefix.uppercased()]).sorted() {
-            let rows = try await sql.raw("""
+            var q = SQLQueryString("""
                 SELECT \(unsafeRaw: CustomerRows.columns) \(unsafeRaw: CustomerRows.from)
                 WHERE c.workspace_id = \(bind: scope.workspaceID) AND c.deleted_at IS NULL
-                  AND c.name >= \(bind: p) AND c.name < \(bind: p + "\u{10FFFF}") ORDER BY c.name LIMIT \(literal: limit)
-                """).all()
+                  AND c.name >= \(bind: p) AND c.name < \(bind: p + "\u{10FFFF}")
+                """)
+            q += Self.readLimit(scope)
+            q += " ORDER BY c.name LIMIT \(literal: limit)"
+            let rows = try await sql.raw(q).all()
             out += try rows.map(CustomerRows.decode)
         }
         let lowered = prefix.lowercased()

@@ -28,9 +28,12 @@ public struct CustomerStore: Sendable {
 
     public func get(_ scope: Scope, id: String, includeDeleted: Bool = false) async throws -> Customer {
         guard ID.isValid(id) else { throw DomainError.notFound("customer") }
-        return try await db.read { sql in try await Self.load(scope, id.lowercased(), includeDeleted: includeDeleted, sql: sql) }
+        return try await db.read { sql in
+            try await present(scope, try await Self.load(scope, id.lowercased(), for: .read, includeDeleted: includeDeleted, sql: sql), sql: sql)
+        }
     }
 
+    /// The row by id within the workspace, without access checks (callers check; see `load(_:_:for:)`).
     static func load(_ scope: Scope, _ id: String, includeDeleted: Bool = false, sql: any SQLDatabase) async throws -> Customer {
         guard let row = try await sql.raw("""
             SELECT \(unsafeRaw: CustomerRows.columns) \(unsafeRaw: CustomerRows.from)
@@ -49,12 +52,15 @@ public struct CustomerStore: Sendable {
 
     /// Creates a customer. An identity that already belongs to someone answers `.duplicate` naming them.
     public func create(_ scope: Scope, _ draft: CustomerDraft) async throws -> Customer {
-        try requireWrite(scope)
+        let level = try scope.require(.customers, .create)
+        // Someone who may not reach every record owns what they create, or they could not see it again.
+        let draft = { var d = draft; if d.ownerID == nil, level != .all, let me = scope.userID { d.ownerID = .some(me) }; return d }()
         let now = clock.now()
         return try await db.write { sql in
             let rules = try await rules(scope, sql: sql)
             var c = try CustomerValidator.apply(draft, to: nil, rules: rules, id: ID.make(at: now), now: now)
             c.version = 1
+            try checkAssignment(scope, from: nil, to: c.ownerID)
             try await checkReferences(scope, &c, previous: nil, sql: sql)
             try await checkIdentities(scope, c.allIdentities, ownID: nil, sql: sql)
             let doc = CustomerRows.searchDocument(c)
@@ -63,7 +69,8 @@ public struct CustomerStore: Sendable {
             try await TimelineStore.append([Self.event(c.id, .created, author: scope.userID, now: now,
                                                        data: ["name": .string(c.name), "stage": .string(c.stage.rawValue)])],
                                            workspaceID: scope.workspaceID, sql: sql)
-            return c
+            try await audit(scope, [AuditEvent("create", "customers", c.id, detail: ["after": AuditDetail.snapshot(c)])], now: now, sql: sql)
+            return try await present(scope, c, sql: sql)
         }
     }
 
@@ -71,24 +78,32 @@ public struct CustomerStore: Sendable {
 
     /// Applies a partial change. `ifVersion` (from If-Match) makes a stale write fail with `.staleVersion`.
     public func update(_ scope: Scope, id: String, _ draft: CustomerDraft, ifVersion: Int?) async throws -> Customer {
-        try requireWrite(scope)
+        try await update(scope, id: id, ifVersion: ifVersion) { _ in draft }
+    }
+
+    /// Changes a customer with a draft computed from the stored (unmasked) record, in one transaction:
+    /// adding or removing one identity or tag cannot lose a concurrent change.
+    public func update(_ scope: Scope, id: String, ifVersion: Int?,
+                       _ change: @escaping @Sendable (Customer) throws -> CustomerDraft) async throws -> Customer {
         guard ID.isValid(id) else { throw DomainError.notFound("customer") }
         let now = clock.now()
         return try await db.write { sql in
-            let old = try await Self.load(scope, id.lowercased(), sql: sql)
+            let old = try await Self.load(scope, id.lowercased(), for: .update, sql: sql)
             if let v = ifVersion, v != old.version { throw DomainError.staleVersion(current: old.version) }
             let rules = try await rules(scope, sql: sql)
-            var c = try CustomerValidator.apply(draft, to: old, rules: rules, id: old.id, now: now)
-            if c == old { return old }
+            var c = try CustomerValidator.apply(try change(old), to: old, rules: rules, id: old.id, now: now)
+            if c == old { return try await present(scope, old, sql: sql) }
             c.version = old.version + 1
             c.updatedAt = now
+            if c.ownerID != old.ownerID { try checkAssignment(scope, from: old.ownerID, to: c.ownerID) }
             try await checkReferences(scope, &c, previous: old, sql: sql)
             try await checkIdentities(scope, c.allIdentities, ownID: c.id, sql: sql)
             try await save(scope, c, sql: sql)
             try await TimelineStore.append(Self.changeEvents(old: old, new: c, author: scope.userID, now: now),
                                            workspaceID: scope.workspaceID, sql: sql)
             if c.kind == .organization && c.name != old.name { try await reindexMembers(scope, orgID: c.id, sql: sql) }
-            return c
+            try await audit(scope, [AuditEvent("update", "customers", c.id, detail: AuditDetail.changes(old, c))], now: now, sql: sql)
+            return try await present(scope, c, sql: sql)
         }
     }
 
@@ -120,27 +135,26 @@ public struct CustomerStore: Sendable {
     // MARK: Delete / restore
 
     public func delete(_ scope: Scope, id: String, ifVersion: Int?) async throws {
-        try requireWrite(scope)
         guard ID.isValid(id) else { throw DomainError.notFound("customer") }
         let now = clock.now()
         try await db.write { sql in
-            let old = try await Self.load(scope, id.lowercased(), sql: sql)
+            let old = try await Self.load(scope, id.lowercased(), for: .delete, sql: sql)
             if let v = ifVersion, v != old.version { throw DomainError.staleVersion(current: old.version) }
             try await sql.raw("""
                 UPDATE customers SET deleted_at = \(bind: now.millis), version = version + 1, updated_at = \(bind: now.millis)
                 WHERE id = \(bind: old.id) AND workspace_id = \(bind: scope.workspaceID)
                 """).run()
             try await TimelineStore.append([Self.event(old.id, .deleted, author: scope.userID, now: now)], workspaceID: scope.workspaceID, sql: sql)
+            try await audit(scope, [AuditEvent("delete", "customers", old.id, detail: ["before": AuditDetail.snapshot(old)])], now: now, sql: sql)
         }
     }
 
     public func restore(_ scope: Scope, id: String) async throws -> Customer {
-        try requireWrite(scope)
         guard ID.isValid(id) else { throw DomainError.notFound("customer") }
         let now = clock.now()
         return try await db.write { sql in
-            let old = try await Self.load(scope, id.lowercased(), includeDeleted: true, sql: sql)
-            guard old.deletedAt != nil else { return old }
+            let old = try await Self.load(scope, id.lowercased(), for: .delete, includeDeleted: true, sql: sql)
+            guard old.deletedAt != nil else { return try await present(scope, old, sql: sql) }
             let merged = try await sql.raw("SELECT merged_into FROM customers WHERE id = \(bind: old.id)").first()?
                 .decode(column: "merged_into", as: String?.self)
             if merged != nil { throw DomainError.conflict("this customer was merged; undo the merge instead of restoring") }
@@ -149,14 +163,21 @@ public struct CustomerStore: Sendable {
                 WHERE id = \(bind: old.id) AND workspace_id = \(bind: scope.workspaceID)
                 """).run()
             try await TimelineStore.append([Self.event(old.id, .restored, author: scope.userID, now: now)], workspaceID: scope.workspaceID, sql: sql)
-            return try await Self.load(scope, old.id, sql: sql)
+            try await audit(scope, [AuditEvent("restore", "customers", old.id)], now: now, sql: sql)
+            return try await present(scope, try await Self.load(scope, old.id, sql: sql), sql: sql)
         }
     }
 
     // MARK: Checks
 
-    func requireWrite(_ scope: Scope) throws {
-        if !scope.role.canWrite { throw DomainError.forbidden("your role may not change customers") }
+    /// Giving a customer to someone else (or taking it) needs `customers.assign` reaching both owners.
+    func checkAssignment(_ scope: Scope, from old: String?, to new: String?) throws {
+        if new == scope.userID && old == nil && scope.level(.customers, .create) != nil && new != nil { return }
+        if new == old { return }
+        let level = try scope.require(.customers, .assign)
+        for owner in [old, new] where owner != nil && !scope.covers(level, RecordAccess(ownerID: owner)) {
+            throw DomainError.field("owner_id", "you may not assign customers to or from this user")
+        }
     }
 
     /// Organisation and owner must exist in the same workspace.
@@ -182,16 +203,24 @@ public struct CustomerStore: Sendable {
     func checkIdentities(_ scope: Scope, _ ids: [Identity], ownID: String?, sql: any SQLDatabase) async throws {
         guard !ids.isEmpty else { return }
         let rows = try await sql.raw("""
-            SELECT kind, value, customer_id FROM customer_identities
-            WHERE workspace_id = \(bind: scope.workspaceID) AND value IN (\(binds: ids.map(\.uniqueKey)))
+            SELECT i.kind, i.value, i.customer_id, c.owner_id, u.name AS owner_name FROM customer_identities i
+            JOIN customers c ON c.id = i.customer_id LEFT JOIN users u ON u.id = c.owner_id
+            WHERE i.workspace_id = \(bind: scope.workspaceID) AND i.value IN (\(binds: ids.map(\.uniqueKey)))
             """).all()
         for r in rows {
-            let owner = try r.decode(column: "customer_id", as: String.self)
+            let holder = try r.decode(column: "customer_id", as: String.self)
             let kind = try r.decode(column: "kind", as: String.self)
             let value = try r.decode(column: "value", as: String.self)
-            guard owner != ownID, ids.contains(where: { $0.kind.rawValue == kind && $0.uniqueKey == value }) else { continue }
+            guard holder != ownID, ids.contains(where: { $0.kind.rawValue == kind && $0.uniqueKey == value }) else { continue }
             let field = kind == "email" ? "emails" : kind == "phone" ? "phones" : "identities"
-            throw DomainError.duplicate(field: field, existingID: owner, message: "\(value) already belongs to another customer")
+            // 撞单: say whose customer it is (by name only) so the two salespeople can talk, without showing the record.
+            let ownerID = try r.decode(column: "owner_id", as: String?.self)
+            let whose: String = switch ownerID {
+            case nil: "a customer in the public pool"
+            case scope.userID: "one of your customers"
+            default: "a customer owned by \(try r.decode(column: "owner_name", as: String?.self) ?? "another user")"
+            }
+            throw DomainError.duplicate(field: field, existingID: holder, message: "\(value) already belongs to \(whose)")
         }
     }
 

@@ -39,14 +39,16 @@ public struct TimelineStore: Sendable {
 
     /// Adds a note (`kind == nil`) or an interaction to a customer's timeline.
     public func add(_ scope: Scope, customerID: String, _ draft: ActivityDraft, isNote: Bool) async throws -> TimelineEntry {
-        guard scope.role.canWrite else { throw DomainError.forbidden("your role may not add to the timeline") }
+        guard ID.isValid(customerID) else { throw DomainError.notFound("customer") }
         let now = clock.now()
         return try await db.write { sql in
-            let c = try await CustomerStore.load(scope, customerID.lowercased(), sql: sql)
+            let c = try await CustomerStore.load(scope, customerID.lowercased(), for: .update, sql: sql)
             let id = ID.make(at: now)
             let entry = isNote ? try draft.note(id: id, customerID: c.id, author: scope.userID, now: now)
                                : try draft.interaction(id: id, customerID: c.id, author: scope.userID, now: now)
             try await Self.append([entry], workspaceID: scope.workspaceID, sql: sql)
+            try await AuditLog.append([AuditEvent("create", isNote ? "notes" : "interactions", entry.id, detail: ["customer_id": .string(c.id)])],
+                                      scope: scope, at: now, dialect: db.dialect, sql: sql)
             return entry
         }
     }
@@ -56,7 +58,7 @@ public struct TimelineStore: Sendable {
         guard ID.isValid(customerID) else { throw DomainError.notFound("customer") }
         let limit = min(max(limit, 1), 200)
         return try await db.read { sql in
-            _ = try await CustomerStore.load(scope, customerID.lowercased(), sql: sql)
+            _ = try await CustomerStore.load(scope, customerID.lowercased(), for: .read, sql: sql)
             var q = SQLQueryString("""
                 SELECT id, customer_id, kind, occurred_at, channel, direction, subject, body, duration_seconds, outcome,
                        author_id, data_json, created_at FROM timeline
@@ -129,7 +131,7 @@ public struct CustomFieldStore: Sendable {
     }
 
     public func create(_ scope: Scope, _ def: CustomFieldDefinition) async throws -> CustomFieldDefinition {
-        guard scope.role.canAdminister else { throw DomainError.forbidden("only owners and admins define custom fields") }
+        try scope.require(.settings, .update)
         try def.validateDefinition()
         let d = { var d = def; d.version = 1; return d }()
         return try await db.write { sql in
@@ -142,15 +144,18 @@ public struct CustomFieldStore: Sendable {
                 VALUES (\(bind: scope.workspaceID), \(bind: d.key), \(bind: d.label), \(bind: d.type.rawValue), \(bind: JSONCoding.encode(d.options)),
                         \(bind: d.required ? 1 : 0), \(bind: d.sensitive ? 1 : 0), \(bind: pos), 1, \(bind: Date().millis))
                 """).run()
+            try await AuditLog.append([AuditEvent("create", "custom_fields", d.key, detail: AuditDetail.encoded(d))],
+                                      scope: scope, at: Date(), dialect: db.dialect, sql: sql)
             return d
         }
     }
 
     public func delete(_ scope: Scope, key: String) async throws {
-        guard scope.role.canAdminister else { throw DomainError.forbidden("only owners and admins define custom fields") }
+        try scope.require(.settings, .update)
         try await db.write { sql in
             let gone = try await sql.raw("DELETE FROM custom_field_defs WHERE workspace_id = \(bind: scope.workspaceID) AND key = \(bind: key) RETURNING key").first()
             if gone == nil { throw DomainError.notFound("custom field") }
+            try await AuditLog.append([AuditEvent("delete", "custom_fields", key)], scope: scope, at: Date(), dialect: db.dialect, sql: sql)
         }
     }
 }

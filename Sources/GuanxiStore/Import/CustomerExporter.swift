@@ -13,6 +13,7 @@ public struct CustomerExporter: Sendable {
     /// Streams CSV text in pages; `write` receives each chunk (the first starts with a BOM and the header).
     public func export(_ scope: Scope, filter: CustomerFilter = CustomerFilter(), bom: Bool = true,
                        write: (Data) async throws -> Void) async throws -> Int {
+        try scope.require(.customers, .export)
         var cursor: String?
         var count = 0
         try await write((bom ? Data([0xEF, 0xBB, 0xBF]) : Data()) + Data(CSVWriter.row(Self.header.map(\.rawValue)).utf8))
@@ -24,6 +25,11 @@ public struct CustomerExporter: Sendable {
             if !chunk.isEmpty { try await write(Data(chunk.utf8)) }
             cursor = page.nextCursor
         } while cursor != nil
+        let now = store.clock.now()
+        try await store.db.write { [count] sql in
+            try await AuditLog.append([AuditEvent("export", "customers", nil, detail: ["rows": .number(Double(count)), "format": "csv"])],
+                                      scope: scope, at: now, dialect: store.db.dialect, sql: sql)
+        }
         return count
     }
 

@@ -22,7 +22,7 @@ public struct ImportJobStore: Sendable {
 
     /// Records the job and starts it; returns at once with status "running".
     public func start(_ scope: Scope, filename: String, data: Data, mapping: [String: ImportField], dryRun: Bool) async throws -> ImportJob {
-        guard scope.role.canWrite else { throw DomainError.forbidden("your role may not import customers") }
+        try scope.require(.customers, .create)
         let job = ImportJob(id: ID.make(), status: "running", filename: filename, report: nil, error: nil, createdAt: Date())
         try await db.write { sql in
             try await sql.raw("""

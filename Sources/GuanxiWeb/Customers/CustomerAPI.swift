@@ -26,7 +26,7 @@ struct CustomerAPI {
 
     func register(_ t: RouteTable) {
         let tag = "Customers"
-        t.on(APIRoute(method: .get, path: "/customers", operationID: "listCustomers", summary: "List customers (filters, sort, keyset cursor)", tag: tag,
+        t.on(APIRoute(method: .get, path: "/customers", operationID: "listCustomers", summary: "List customers (filters, sort, keyset cursor)", tag: tag, needs: .can(.read, .customers),
                       query: ["kind", "stage", "tier", "owner_id", "tag", "source", "organization_id", "created_from", "created_to",
                               "updated_from", "updated_to", "custom.<key>", "deleted", "sort", "cursor", "limit"],
                       responseSchema: "CustomerPage")) { req, _, scope in
@@ -35,60 +35,61 @@ struct CustomerAPI {
                                                 limit: try Self.limit(req, default: 50))
             return .json(page)
         }
-        t.on(APIRoute(method: .post, path: "/customers", operationID: "createCustomer", summary: "Create a customer", tag: tag,
+        t.on(APIRoute(method: .post, path: "/customers", operationID: "createCustomer", summary: "Create a customer", tag: tag, needs: .can(.create, .customers),
                       requestSchema: "CustomerInput", responseSchema: "Customer", status: 201, idempotent: true)) { req, _, scope in
             let c = try await customers.create(scope, try await APIBody.json(CustomerDraft.self, req))
             var r = APIResponse.json(c, status: .created, etag: c.version)
             r.headers["Location"] = "/api/v1/customers/\(c.id)"
             return r
         }
-        t.on(APIRoute(method: .get, path: "/customers/{id}", operationID: "getCustomer", summary: "Read a customer", tag: tag,
+        t.on(APIRoute(method: .get, path: "/customers/{id}", operationID: "getCustomer", summary: "Read a customer", tag: tag, needs: .can(.read, .customers),
                       query: ["include_deleted"], responseSchema: "Customer")) { req, ctx, scope in
             let c = try await customers.get(scope, id: try ctx.parameters.require("id"), includeDeleted: req.query("include_deleted") == "true")
             return .json(c, etag: c.version)
         }
-        t.on(APIRoute(method: .patch, path: "/customers/{id}", operationID: "updateCustomer", summary: "Change a customer (If-Match)", tag: tag,
+        t.on(APIRoute(method: .patch, path: "/customers/{id}", operationID: "updateCustomer", summary: "Change a customer (If-Match)", tag: tag, needs: .can(.update, .customers),
                       requestSchema: "CustomerPatch", responseSchema: "Customer")) { req, ctx, scope in
             let c = try await customers.update(scope, id: try ctx.parameters.require("id"), try await APIBody.json(CustomerDraft.self, req),
                                                ifVersion: try req.ifMatchVersion())
             return .json(c, etag: c.version)
         }
-        t.on(APIRoute(method: .delete, path: "/customers/{id}", operationID: "deleteCustomer", summary: "Delete a customer (restorable)", tag: tag,
+        t.on(APIRoute(method: .delete, path: "/customers/{id}", operationID: "deleteCustomer", summary: "Delete a customer (restorable)", tag: tag, needs: .can(.delete, .customers),
                       status: 204)) { req, ctx, scope in
             try await customers.delete(scope, id: try ctx.parameters.require("id"), ifVersion: try req.ifMatchVersion())
             return .noContent
         }
-        t.on(APIRoute(method: .post, path: "/customers/{id}/restore", operationID: "restoreCustomer", summary: "Restore a deleted customer", tag: tag,
+        t.on(APIRoute(method: .post, path: "/customers/{id}/restore", operationID: "restoreCustomer", summary: "Restore a deleted customer", tag: tag, needs: .can(.delete, .customers),
                       responseSchema: "Customer", idempotent: true)) { _, ctx, scope in
             let c = try await customers.restore(scope, id: try ctx.parameters.require("id"))
             return .json(c, etag: c.version)
         }
 
         // Identities
-        t.on(APIRoute(method: .get, path: "/customers/{id}/identities", operationID: "listIdentities", summary: "A customer's identities", tag: "Identities",
+        t.on(APIRoute(method: .get, path: "/customers/{id}/identities", operationID: "listIdentities", summary: "A customer's identities", tag: "Identities", needs: .can(.read, .customers),
                       responseSchema: "IdentityList")) { _, ctx, scope in
             .json(Items(items: try await customers.get(scope, id: try ctx.parameters.require("id")).allIdentities))
         }
         t.on(APIRoute(method: .post, path: "/customers/{id}/identities", operationID: "addIdentity", summary: "Add an identity (normalised, unique per workspace)",
-                      tag: "Identities", requestSchema: "Identity", responseSchema: "Customer", idempotent: true)) { req, ctx, scope in
+                      tag: "Identities", needs: .can(.update, .customers), requestSchema: "Identity", responseSchema: "Customer", idempotent: true)) { req, ctx, scope in
             let ident = try await APIBody.json(Identity.self, req)
             let id = try ctx.parameters.require("id")
-            let c = try await customers.get(scope, id: id)
-            var d = CustomerDraft()
-            switch ident.kind {
-            case .email: d.emails = c.emails + [ident.value]
-            case .phone: d.phones = c.phones + [ident.value]
-            default: d.identities = c.identities + [ident]
+            let updated = try await customers.update(scope, id: id, ifVersion: try req.ifMatchVersion()) { c in
+                var d = CustomerDraft()
+                switch ident.kind {
+                case .email: d.emails = c.emails + [ident.value]
+                case .phone: d.phones = c.phones + [ident.value]
+                default: d.identities = c.identities + [ident]
+                }
+                return d
             }
-            let updated = try await customers.update(scope, id: id, d, ifVersion: try req.ifMatchVersion() ?? c.version)
             return .json(updated, etag: updated.version)
         }
         t.on(APIRoute(method: .delete, path: "/customers/{id}/identities/{kind}/{value}", operationID: "removeIdentity",
-                      summary: "Remove an identity", tag: "Identities", responseSchema: "Customer")) { req, ctx, scope in
+                      summary: "Remove an identity", tag: "Identities", needs: .can(.update, .customers), responseSchema: "Customer")) { req, ctx, scope in
             let id = try ctx.parameters.require("id")
             guard let kind = IdentityKind(rawValue: try ctx.parameters.require("kind")) else { throw DomainError.notFound("identity") }
             let value = try ctx.parameters.require("value").removingPercentEncoding ?? ""
-            let c = try await customers.get(scope, id: id)
+            let updated = try await customers.update(scope, id: id, ifVersion: try req.ifMatchVersion()) { c in
             var d = CustomerDraft()
             switch kind {
             case .email:
@@ -103,41 +104,42 @@ struct CustomerAPI {
                 guard c.identities.contains(where: { $0.kind == kind && ($0.uniqueKey == value || $0.value == value) }) else { throw DomainError.notFound("identity") }
                 d.identities = c.identities.filter { !($0.kind == kind && ($0.uniqueKey == value || $0.value == value)) }
             }
-            let updated = try await customers.update(scope, id: id, d, ifVersion: try req.ifMatchVersion() ?? c.version)
+            return d
+            }
             return .json(updated, etag: updated.version)
         }
 
         // Tags
-        t.on(APIRoute(method: .get, path: "/tags", operationID: "listTags", summary: "Tags in use, with counts", tag: "Tags",
+        t.on(APIRoute(method: .get, path: "/tags", operationID: "listTags", summary: "Tags in use, with counts", tag: "Tags", needs: .can(.read, .customers),
                       responseSchema: "TagList")) { _, _, scope in
             .json(Items(items: try await customers.tags(scope)))
         }
-        t.on(APIRoute(method: .post, path: "/customers/{id}/tags", operationID: "addTags", summary: "Add tags to a customer", tag: "Tags",
+        t.on(APIRoute(method: .post, path: "/customers/{id}/tags", operationID: "addTags", summary: "Add tags to a customer", tag: "Tags", needs: .can(.update, .customers),
                       requestSchema: "TagsInput", responseSchema: "Customer", idempotent: true)) { req, ctx, scope in
             let input = try await APIBody.json(TagsInput.self, req)
             let id = try ctx.parameters.require("id")
-            let c = try await customers.get(scope, id: id)
-            var d = CustomerDraft(); d.tags = c.tags + input.tags
-            let updated = try await customers.update(scope, id: id, d, ifVersion: try req.ifMatchVersion() ?? c.version)
+            let updated = try await customers.update(scope, id: id, ifVersion: try req.ifMatchVersion()) { c in
+                var d = CustomerDraft(); d.tags = c.tags + input.tags; return d
+            }
             return .json(updated, etag: updated.version)
         }
         t.on(APIRoute(method: .delete, path: "/customers/{id}/tags/{tag}", operationID: "removeTag", summary: "Remove a tag from a customer",
-                      tag: "Tags", responseSchema: "Customer")) { req, ctx, scope in
+                      tag: "Tags", needs: .can(.update, .customers), responseSchema: "Customer")) { req, ctx, scope in
             let id = try ctx.parameters.require("id")
             let tagName = try ctx.parameters.require("tag").removingPercentEncoding ?? ""
-            let c = try await customers.get(scope, id: id)
-            guard c.tags.contains(tagName) else { throw DomainError.notFound("tag") }
-            var d = CustomerDraft(); d.tags = c.tags.filter { $0 != tagName }
-            let updated = try await customers.update(scope, id: id, d, ifVersion: try req.ifMatchVersion() ?? c.version)
+            let updated = try await customers.update(scope, id: id, ifVersion: try req.ifMatchVersion()) { c in
+                guard c.tags.contains(tagName) else { throw DomainError.notFound("tag") }
+                var d = CustomerDraft(); d.tags = c.tags.filter { $0 != tagName }; return d
+            }
             return .json(updated, etag: updated.version)
         }
 
         // Custom fields
-        t.on(APIRoute(method: .get, path: "/custom-fields", operationID: "listCustomFields", summary: "Custom field definitions", tag: "Custom fields",
+        t.on(APIRoute(method: .get, path: "/custom-fields", operationID: "listCustomFields", summary: "Custom field definitions", tag: "Custom fields", needs: .can(.read, .customers),
                       responseSchema: "CustomFieldList")) { _, _, scope in
             .json(Items(items: try await fields.list(scope)))
         }
-        t.on(APIRoute(method: .post, path: "/custom-fields", operationID: "createCustomField", summary: "Define a custom field", tag: "Custom fields",
+        t.on(APIRoute(method: .post, path: "/custom-fields", operationID: "createCustomField", summary: "Define a custom field", tag: "Custom fields", needs: .can(.update, .settings),
                       requestSchema: "CustomField", responseSchema: "CustomField", status: 201, idempotent: true)) { req, _, scope in
             struct Input: Decodable { var key: String; var label: String; var type: CustomFieldType; var options: [String]?; var required: Bool?; var sensitive: Bool? }
             let i = try await APIBody.json(Input.self, req)
@@ -146,7 +148,7 @@ struct CustomerAPI {
             return .json(d, status: .created)
         }
         t.on(APIRoute(method: .delete, path: "/custom-fields/{key}", operationID: "deleteCustomField", summary: "Remove a custom field definition",
-                      tag: "Custom fields", status: 204)) { _, ctx, scope in
+                      tag: "Custom fields", needs: .can(.update, .settings), status: 204)) { _, ctx, scope in
             try await fields.delete(scope, key: try ctx.parameters.require("key"))
             return .noContent
         }
@@ -156,18 +158,18 @@ struct CustomerAPI {
             let kinds: [TimelineKind] = isNote ? [.note] : [.interaction]
             let label = isNote ? "Note" : "Interaction"
             t.on(APIRoute(method: .get, path: "/customers/{id}/\(name)", operationID: "list\(label)s", summary: "A customer's \(name), newest first",
-                          tag: "Timeline", query: ["cursor", "limit"], responseSchema: "TimelinePage")) { req, ctx, scope in
+                          tag: "Timeline", needs: .can(.read, .customers), query: ["cursor", "limit"], responseSchema: "TimelinePage")) { req, ctx, scope in
                 .json(try await timeline.list(scope, customerID: try ctx.parameters.require("id"), kinds: kinds,
                                               cursor: req.query("cursor"), limit: try Self.limit(req, default: 50)))
             }
             t.on(APIRoute(method: .post, path: "/customers/{id}/\(name)", operationID: "add\(label)", summary: isNote ? "Add a note" : "Log an interaction",
-                          tag: "Timeline", requestSchema: "ActivityInput", responseSchema: "TimelineEntry", status: 201, idempotent: true)) { req, ctx, scope in
+                          tag: "Timeline", needs: .can(.update, .customers), requestSchema: "ActivityInput", responseSchema: "TimelineEntry", status: 201, idempotent: true)) { req, ctx, scope in
                 let e = try await timeline.add(scope, customerID: try ctx.parameters.require("id"), try await APIBody.json(ActivityDraft.self, req), isNote: isNote)
                 return .json(e, status: .created)
             }
         }
         t.on(APIRoute(method: .get, path: "/customers/{id}/timeline", operationID: "getTimeline", summary: "Everything that happened, newest first",
-                      tag: "Timeline", query: ["kinds", "cursor", "limit"], responseSchema: "TimelinePage")) { req, ctx, scope in
+                      tag: "Timeline", needs: .can(.read, .customers), query: ["kinds", "cursor", "limit"], responseSchema: "TimelinePage")) { req, ctx, scope in
             let kinds = try req.query("kinds").map { try $0.split(separator: ",").map { s -> TimelineKind in
                 guard let k = TimelineKind(rawValue: String(s)) else { throw DomainError.field("kinds", "unknown kind '\(s)'") }
                 return k
@@ -178,17 +180,17 @@ struct CustomerAPI {
 
         // Relationships
         t.on(APIRoute(method: .get, path: "/customers/{id}/relationships", operationID: "listRelationships", summary: "Relationships of a customer",
-                      tag: "Relationships", responseSchema: "RelationshipList")) { _, ctx, scope in
+                      tag: "Relationships", needs: .can(.read, .customers), responseSchema: "RelationshipList")) { _, ctx, scope in
             .json(Items(items: try await customers.relationships(scope, customerID: try ctx.parameters.require("id"))))
         }
         t.on(APIRoute(method: .post, path: "/customers/{id}/relationships", operationID: "addRelationship", summary: "Relate two customers",
-                      tag: "Relationships", requestSchema: "RelationshipInput", responseSchema: "Relationship", status: 201, idempotent: true)) { req, ctx, scope in
+                      tag: "Relationships", needs: .can(.update, .customers), requestSchema: "RelationshipInput", responseSchema: "Relationship", status: 201, idempotent: true)) { req, ctx, scope in
             let i = try await APIBody.json(RelationshipInput.self, req)
             return .json(try await customers.addRelationship(scope, fromID: try ctx.parameters.require("id"), toID: i.toID, kind: i.kind, title: i.title),
                          status: .created)
         }
         t.on(APIRoute(method: .delete, path: "/customers/{id}/relationships/{relationship_id}", operationID: "deleteRelationship",
-                      summary: "Remove a relationship", tag: "Relationships", status: 204)) { _, ctx, scope in
+                      summary: "Remove a relationship", tag: "Relationships", needs: .can(.update, .customers), status: 204)) { _, ctx, scope in
             try await customers.deleteRelationship(scope, customerID: try ctx.parameters.require("id"),
                                                    relationshipID: try ctx.parameters.require("relationship_id"))
             return .noContent
@@ -196,39 +198,39 @@ struct CustomerAPI {
 
         // Duplicates and merges
         t.on(APIRoute(method: .get, path: "/customers/{id}/duplicates", operationID: "customerDuplicates", summary: "Likely duplicates of a customer",
-                      tag: "Duplicates", responseSchema: "DuplicateList")) { _, ctx, scope in
+                      tag: "Duplicates", needs: .can(.read, .customers), responseSchema: "DuplicateList")) { _, ctx, scope in
             .json(Items(items: try await customers.duplicates(scope, of: try ctx.parameters.require("id"))))
         }
         t.on(APIRoute(method: .get, path: "/duplicates", operationID: "listDuplicates", summary: "Likely duplicate pairs in the workspace",
-                      tag: "Duplicates", query: ["limit"], responseSchema: "DuplicateList")) { req, _, scope in
+                      tag: "Duplicates", needs: .can(.read, .customers), query: ["limit"], responseSchema: "DuplicateList")) { req, _, scope in
             .json(Items(items: try await customers.duplicatePairs(scope, limit: try Self.limit(req, default: 50))))
         }
         t.on(APIRoute(method: .post, path: "/merges", operationID: "mergeCustomers", summary: "Merge one customer into another, choosing fields",
-                      tag: "Duplicates", requestSchema: "MergeInput", responseSchema: "MergeResult", status: 201, idempotent: true)) { req, _, scope in
+                      tag: "Duplicates", needs: .can(.update, .customers), requestSchema: "MergeInput", responseSchema: "MergeResult", status: 201, idempotent: true)) { req, _, scope in
             let i = try await APIBody.json(MergeInput.self, req)
             let (c, m) = try await customers.merge(scope, survivorID: i.survivorID, mergedID: i.mergedID, choices: MergeChoices(fields: i.fields ?? [:]))
             return .json(MergeResult(merge: m, customer: c), status: .created)
         }
         t.on(APIRoute(method: .post, path: "/merges/{id}/undo", operationID: "undoMerge", summary: "Undo a merge, restoring both customers exactly",
-                      tag: "Duplicates", responseSchema: "UndoResult", idempotent: true)) { _, ctx, scope in
+                      tag: "Duplicates", needs: .can(.update, .customers), responseSchema: "UndoResult", idempotent: true)) { _, ctx, scope in
             let (s, r) = try await customers.undoMerge(scope, mergeID: try ctx.parameters.require("id"))
             return .json(UndoResult(survivor: s, restored: r))
         }
         t.on(APIRoute(method: .get, path: "/customers/{id}/merges", operationID: "listMerges", summary: "Merges involving a customer",
-                      tag: "Duplicates", responseSchema: "MergeList")) { _, ctx, scope in
+                      tag: "Duplicates", needs: .can(.read, .customers), responseSchema: "MergeList")) { _, ctx, scope in
             .json(Items(items: try await customers.merges(scope, customerID: try ctx.parameters.require("id"))))
         }
 
         // Search
         t.on(APIRoute(method: .get, path: "/search", operationID: "search", summary: "Search names, organisations, emails, phones, ids and tags",
-                      tag: "Search", query: ["q", "limit"], responseSchema: "CustomerList")) { req, _, scope in
+                      tag: "Search", needs: .can(.read, .customers), query: ["q", "limit"], responseSchema: "CustomerList")) { req, _, scope in
             guard let q = req.query("q") else { throw DomainError.field("q", "is required") }
             return .json(Items(items: try await customers.search(scope, query: q, limit: try Self.limit(req, default: 20))))
         }
 
         // Import and export
         t.on(APIRoute(method: .post, path: "/imports", operationID: "startImport", summary: "Upload a customer CSV (UTF-8 or GB18030); answers a job",
-                      tag: "Import", query: ["filename", "dry_run", "mapping"], requestSchema: "CSV", requestContentType: "text/csv",
+                      tag: "Import", needs: .can(.create, .customers), query: ["filename", "dry_run", "mapping"], requestSchema: "CSV", requestContentType: "text/csv",
                       responseSchema: "ImportJob", status: 202, idempotent: true)) { req, _, scope in
             let data = try await APIBody.bytes(req, limit: APIBody.maxUpload)
             if data.isEmpty { throw DomainError.field("file", "the upload is empty") }
@@ -243,12 +245,12 @@ struct CustomerAPI {
             r.headers["Location"] = "/api/v1/imports/\(job.id)"
             return r
         }
-        t.on(APIRoute(method: .get, path: "/imports/{id}", operationID: "getImport", summary: "An import's state and report", tag: "Import",
+        t.on(APIRoute(method: .get, path: "/imports/{id}", operationID: "getImport", summary: "An import's state and report", tag: "Import", needs: .can(.create, .customers),
                       responseSchema: "ImportJob")) { _, ctx, scope in
             .json(try await imports.get(scope, id: try ctx.parameters.require("id")))
         }
         t.on(APIRoute(method: .get, path: "/exports/customers.csv", operationID: "exportCustomers", summary: "All customers as CSV (same columns as import)",
-                      tag: "Import", query: ["stage", "tier", "tag", "source", "owner_id"])) { req, _, scope in
+                      tag: "Import", needs: .can(.export, .customers), query: ["stage", "tier", "tag", "source", "owner_id"])) { req, _, scope in
             let (filter, _, _) = try Self.filter(req)
             var out = Data()
             _ = try await CustomerExporter(store: customers).export(scope, filter: filter) { out.append($0) }

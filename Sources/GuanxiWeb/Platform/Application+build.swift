@@ -11,8 +11,10 @@ public struct AppConfiguration: Sendable {
     public var host: String
     public var port: Int
     public var logLevel: Logger.Level
-    public init(host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info) {
-        self.host = host; self.port = port; self.logLevel = logLevel
+    /// How often neglected customers return to the public pool.
+    public var poolRecycleInterval: Duration
+    public init(host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info, poolRecycleInterval: Duration = .seconds(3600)) {
+        self.host = host; self.port = port; self.logLevel = logLevel; self.poolRecycleInterval = poolRecycleInterval
     }
 }
 
@@ -25,6 +27,8 @@ public struct AppServices: Sendable {
     public let customFields: CustomFieldStore
     public let imports: ImportJobStore
     public let idempotency: IdempotencyStore
+    public let audit: AuditLog
+    public let pool: PublicPool
 
     public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) {
         self.db = db
@@ -34,6 +38,8 @@ public struct AppServices: Sendable {
         customFields = CustomFieldStore(db: db)
         imports = ImportJobStore(db: db, clock: clock)
         idempotency = IdempotencyStore(db: db)
+        audit = AuditLog(db: db)
+        pool = PublicPool(db: db, clock: clock)
     }
 }
 
@@ -47,6 +53,7 @@ public func buildRouter(_ services: AppServices) -> (Router<AppContext>, RouteTa
     let table = RouteTable(group: api, idempotency: services.idempotency)
     CustomerAPI(customers: services.customers, timeline: services.timeline, fields: services.customFields, imports: services.imports)
         .register(table)
+    AccessAPI(access: services.access, customers: services.customers, audit: services.audit, pool: services.pool).register(table)
 
     let openAPI = OpenAPIDocument.build(routes: table.routes)
     router.get("/api/openapi.json") { _, _ in
@@ -77,7 +84,31 @@ public func buildApplication(_ config: AppConfiguration, services: AppServices) 
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Guanxi"),
+        services: [PoolRecycleService(pool: services.pool, interval: config.poolRecycleInterval, logger: logger)],
         logger: logger)
+}
+
+/// Returns neglected customers to the public pool on a schedule (first run a minute after start).
+struct PoolRecycleService: Service {
+    let pool: PublicPool
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        var wait = min(interval, .seconds(60))
+        while !Task.isShuttingDownGracefully {
+            let pause = wait
+            do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) } } catch { return }
+            wait = interval
+            do {
+                let moved = try await pool.recycle()
+                let total = moved.values.reduce(0, +)
+                if total > 0 { logger.info("public pool: \(total) neglected customers returned", metadata: ["by_workspace": "\(moved)"]) }
+            } catch {
+                logger.error("public pool recycling failed: \(error)")
+            }
+        }
+    }
 }
 
 /// Headers every answer carries.

@@ -82,6 +82,7 @@ public enum OpenAPIDocument {
         ]
         var stored = customerProps
         stored["id"] = str; stored["organization_name"] = nstr; stored["version"] = int
+        stored["masked"] = ["type": "boolean"]
         stored["created_at"] = time; stored["updated_at"] = time; stored["deleted_at"] = ["type": ["string", "null"], "format": "date-time"]
         let entry = obj(["id": str, "customer_id": str, "kind": enumOf(TimelineKind.allCases.map(\.rawValue)), "occurred_at": time,
                          "channel": nstr, "direction": nstr, "subject": nstr, "body": nstr, "duration_seconds": ["type": ["integer", "null"]],
@@ -119,6 +120,29 @@ public enum OpenAPIDocument {
             "MergeResult": obj(["merge": ref("Merge"), "customer": ref("Customer")]),
             "UndoResult": obj(["survivor": ref("Customer"), "restored": ref("Customer")]),
             "MergeList": obj(["items": arr(ref("Merge"))]),
+            "Me": obj(["user_id": nstr, "workspace_id": str, "role": str, "permissions": arr(str), "team_ids": arr(str)]),
+            "Role": obj(["key": str, "name": str, "built_in": ["type": "boolean"], "permissions": arr(str)]),
+            "RoleList": obj(["items": arr(ref("Role"))]),
+            "RoleInput": obj(["name": str, "permissions": arr(str)], required: ["name", "permissions"]),
+            "RoleAssignment": obj(["role": str], required: ["role"]),
+            "Team": obj(["id": str, "name": str, "kind": str, "parent_id": nstr, "manager_id": nstr, "member_ids": arr(str)]),
+            "TeamList": obj(["items": arr(ref("Team"))]),
+            "TeamInput": obj(["name": str, "kind": str, "parent_id": nstr, "manager_id": nstr, "member_ids": arr(str)], required: ["name"]),
+            "ShareInput": obj(["user_id": str, "team_id": str]),
+            "Token": obj(["id": str, "name": str, "prefix": str, "user_id": str, "permissions": ["type": ["array", "null"], "items": str],
+                          "created_at": time, "expires_at": ["type": ["string", "null"]], "last_used_at": ["type": ["string", "null"]],
+                          "revoked_at": ["type": ["string", "null"]]]),
+            "TokenList": obj(["items": arr(ref("Token"))]),
+            "TokenInput": obj(["name": str, "expires_at": time, "permissions": arr(str)], required: ["name"]),
+            "NewToken": obj(["id": str, "token": str]),
+            "AuditEntry": obj(["seq": int, "id": str, "at": time, "actor_user_id": nstr, "actor_token_id": nstr, "action": str, "object": str,
+                               "object_id": nstr, "detail": ["type": ["object", "array", "string", "number", "boolean", "null"]], "prev_hash": str, "hash": str]),
+            "AuditPage": obj(["items": arr(ref("AuditEntry")), "next_cursor": nstr]),
+            "AuditVerification": obj(["workspace_id": str, "entries": int, "ok": ["type": "boolean"], "broken_at": ["type": ["integer", "null"]],
+                                      "problem": nstr]),
+            "HandoverInput": obj(["to_user_ids": arr(str), "to_manager": ["type": "boolean"], "deactivate": ["type": "boolean"]]),
+            "HandoverResult": obj(["moved": ["type": "object", "additionalProperties": int], "recipients": arr(str), "deactivated": ["type": "boolean"]]),
+            "PoolRules": obj(["caps": ["type": "object", "additionalProperties": int], "recycle_days": ["type": "object", "additionalProperties": int]]),
             "ImportJob": obj(["id": str, "status": enumOf(["running", "finished", "failed"]), "filename": str,
                               "report": ["type": ["object", "null"]], "error": nstr, "created_at": time]),
         ]

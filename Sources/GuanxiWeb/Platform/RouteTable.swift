@@ -13,6 +13,8 @@ public struct APIRoute: Sendable {
     public var operationID: String
     public var summary: String
     public var tag: String
+    /// What the caller must hold to reach the handler at all (records are checked again in the stores).
+    public var needs: AccessNeed
     public var query: [String] = []
     public var requestSchema: String? = nil
     public var requestContentType = "application/json"
@@ -28,6 +30,15 @@ public struct APIRoute: Sendable {
     public var pathParameters: [String] {
         path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) }
     }
+}
+
+/// The permission a route requires before its handler runs.
+public enum AccessNeed: Sendable, Equatable {
+    /// Any signed-in member (the handler limits what they see, e.g. their own tokens).
+    case member
+    case permission(AccessObject, AccessAction)
+
+    public static func can(_ a: AccessAction, _ o: AccessObject) -> AccessNeed { .permission(o, a) }
 }
 
 public typealias APIHandler = @Sendable (Request, AppContext, Scope) async throws -> APIResponse
@@ -60,8 +71,10 @@ public final class RouteTable: @unchecked Sendable {
             }
             return answer.response
         }
+        let needs = route.needs
         group.on(RouterPath(route.routerPath), method: route.method) { request, context -> Response in
             let scope = try context.requireScope()
+            if case .permission(let o, let a) = needs { try scope.require(o, a) }
             guard idempotent, let key = request.headers[HTTPField.Name("Idempotency-Key")!] else {
                 return try await handler(request, context, scope).response
             }

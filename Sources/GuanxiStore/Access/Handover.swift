@@ -1,0 +1,110 @@
+import Foundation
+import SQLKit
+import GuanxiCore
+
+/// Something users own. Handover and the public pool move ownership through this list, so a
+/// later feature (leads, deals, tickets, tasks) joins both by adding one entry to `all`.
+public struct OwnedObject: Sendable {
+    public var object: AccessObject
+    public var table: String
+    /// Writes the timeline/history entries for records that changed owner (inside the transaction).
+    var recordMoves: @Sendable (_ moves: [(id: String, from: String?, to: String?)], _ reason: String, _ scope: Scope, _ now: Date,
+                                _ sql: any SQLDatabase) async throws -> Void
+
+    public static let customers = OwnedObject(object: .customers, table: "customers") { moves, reason, scope, now, sql in
+        try await TimelineStore.append(moves.map { m in
+            CustomerStore.event(m.id, .ownerChanged, author: scope.userID, now: now,
+                                data: ["from": m.from.map(JSONValue.string) ?? .null, "to": m.to.map(JSONValue.string) ?? .null,
+                                       "reason": .string(reason)])
+        }, workspaceID: scope.workspaceID, sql: sql)
+    }
+
+    public static let all: [OwnedObject] = [.customers]
+
+    /// Sets new owners (nil: back to the pool), bumping version and updated time, and records the moves.
+    func move(_ moves: [(id: String, from: String?, to: String?)], reason: String, scope: Scope, now: Date, sql: any SQLDatabase) async throws {
+        for m in moves {
+            try await sql.raw("""
+                UPDATE \(unsafeRaw: table) SET owner_id = \(bind: m.to), version = version + 1, updated_at = \(bind: now.millis)
+                WHERE id = \(bind: m.id) AND workspace_id = \(bind: scope.workspaceID)
+                """).run()
+        }
+        try await recordMoves(moves, reason, scope, now, sql)
+    }
+}
+
+public enum HandoverTarget: Sendable, Equatable {
+    /// Everything to one user, or spread over several in turn.
+    case users([String])
+    /// Everything to the departing user's team manager.
+    case manager
+}
+
+public struct HandoverResult: Codable, Sendable, Equatable {
+    public var moved: [String: Int]
+    public var recipients: [String]
+    public var deactivated: Bool
+}
+
+extension AccessStore {
+    /// Moves everything `userID` owns in the workspace to the target(s) in one transaction, and
+    /// optionally deactivates them there. Every record's history records the move.
+    public func handover(_ scope: Scope, from userID: String, to target: HandoverTarget, deactivate: Bool) async throws -> HandoverResult {
+        try scope.require(.settings, .update)
+        let now = clock.now()
+        let result = try await db.write { sql in
+            guard try await Self.activeMember(userID, scope.workspaceID, sql: sql) else { throw DomainError.notFound("user") }
+            let recipients: [String]
+            switch target {
+            case .users(let ids):
+                let ids = ids.map { $0.lowercased() }
+                guard !ids.isEmpty else { throw DomainError.field("to_user_ids", "name at least one user") }
+                for id in ids {
+                    if id == userID { throw DomainError.field("to_user_ids", "cannot hand over to the same user") }
+                    guard try await Self.activeMember(id, scope.workspaceID, sql: sql) else {
+                        throw DomainError.field("to_user_ids", "\(id) is not an active user of this workspace")
+                    }
+                }
+                recipients = ids
+            case .manager:
+                let row = try await sql.raw("""
+                    SELECT t.manager_id FROM teams t JOIN team_members m ON m.team_id = t.id
+                    WHERE t.workspace_id = \(bind: scope.workspaceID) AND m.user_id = \(bind: userID)
+                      AND t.manager_id IS NOT NULL AND t.manager_id <> \(bind: userID)
+                    ORDER BY t.name LIMIT 1
+                    """).first()
+                guard let m = try row?.decode(column: "manager_id", as: String.self) else {
+                    throw DomainError.field("to", "this user has no team manager to hand over to")
+                }
+                recipients = [m]
+            }
+            var moved: [String: Int] = [:]
+            for owned in OwnedObject.all {
+                let ids = try await sql.raw("""
+                    SELECT id FROM \(unsafeRaw: owned.table) WHERE workspace_id = \(bind: scope.workspaceID) AND owner_id = \(bind: userID) ORDER BY id
+                    """).all().map { try $0.decode(column: "id", as: String.self) }
+                let moves = ids.enumerated().map { (i, id) in (id: id, from: Optional(userID), to: Optional(recipients[i % recipients.count])) }
+                try await owned.move(moves, reason: "handover", scope: scope, now: now, sql: sql)
+                moved[owned.object.rawValue] = ids.count
+            }
+            if deactivate {
+                try await sql.raw("""
+                    UPDATE memberships SET deactivated_at = \(bind: now.millis) WHERE workspace_id = \(bind: scope.workspaceID) AND user_id = \(bind: userID)
+                    """).run()
+            }
+            let r = HandoverResult(moved: moved, recipients: recipients, deactivated: deactivate)
+            try await AuditLog.append([AuditEvent("handover", "users", userID, detail: AuditDetail.encoded(r))],
+                                      scope: scope, at: now, dialect: db.dialect, sql: sql)
+            return r
+        }
+        cache.clear()
+        return result
+    }
+
+    static func activeMember(_ userID: String, _ workspaceID: String, sql: any SQLDatabase) async throws -> Bool {
+        try await sql.raw("""
+            SELECT 1 AS x FROM memberships m JOIN users u ON u.id = m.user_id
+            WHERE m.workspace_id = \(bind: workspaceID) AND m.user_id = \(bind: userID) AND m.deactivated_at IS NULL AND u.is_active = 1
+            """).first() != nil
+    }
+}

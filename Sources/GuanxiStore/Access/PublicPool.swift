@@ -1,0 +1,136 @@
+import Foundation
+import SQLKit
+import GuanxiCore
+
+/// 公海 rules of a workspace: how many customers each role may own, and after how many days
+/// without a follow-up (note or interaction) an owned customer of each tier returns to the pool.
+public struct PoolRules: Codable, Sendable, Equatable {
+    /// Role key → most customers a member with that role may own (absent: no cap).
+    public var caps: [String: Int]
+    /// Tier → days; the key "*" applies to every tier not named (and to customers without a tier).
+    public var recycleDays: [String: Int]
+    public init(caps: [String: Int] = [:], recycleDays: [String: Int] = [:]) { self.caps = caps; self.recycleDays = recycleDays }
+    enum CodingKeys: String, CodingKey { case caps, recycleDays = "recycle_days" }
+}
+
+/// The public pool: customers without an owner, claimed by reps up to a cap, and refilled by
+/// recycling customers nobody followed up.
+public struct PublicPool: Sendable {
+    let db: Database
+    let clock: any GuanxiCore.Clock
+    public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) { self.db = db; self.clock = clock }
+
+    public func rules(_ scope: Scope) async throws -> PoolRules {
+        try await db.read { try await Self.rules(scope.workspaceID, sql: $0) }
+    }
+
+    static func rules(_ workspaceID: String, sql: any SQLDatabase) async throws -> PoolRules {
+        guard let r = try await sql.raw("SELECT caps_json, recycle_days_json FROM pool_rules WHERE workspace_id = \(bind: workspaceID)").first() else {
+            return PoolRules()
+        }
+        return PoolRules(caps: JSONCoding.decode([String: Int].self, try r.decode(column: "caps_json", as: String.self)) ?? [:],
+                         recycleDays: JSONCoding.decode([String: Int].self, try r.decode(column: "recycle_days_json", as: String.self)) ?? [:])
+    }
+
+    public func saveRules(_ scope: Scope, _ rules: PoolRules) async throws -> PoolRules {
+        try scope.require(.settings, .update)
+        var e = FieldErrors()
+        for (k, v) in rules.caps where v < 0 { e.add("caps.\(k)", "must be 0 or more") }
+        for (k, v) in rules.recycleDays where v < 1 { e.add("recycle_days.\(k)", "must be at least 1 day") }
+        try e.throwIfAny()
+        let now = clock.now()
+        try await db.write { sql in
+            try await sql.raw("DELETE FROM pool_rules WHERE workspace_id = \(bind: scope.workspaceID)").run()
+            try await sql.raw("""
+                INSERT INTO pool_rules (workspace_id, caps_json, recycle_days_json, updated_at)
+                VALUES (\(bind: scope.workspaceID), \(bind: JSONCoding.encode(rules.caps)), \(bind: JSONCoding.encode(rules.recycleDays)), \(bind: now.millis))
+                """).run()
+            try await AuditLog.append([AuditEvent("update", "pool_rules", nil, detail: AuditDetail.encoded(rules))],
+                                      scope: scope, at: now, dialect: db.dialect, sql: sql)
+        }
+        return rules
+    }
+
+    /// Takes an unowned customer. Refused when someone owns it, or when the caller's role is at its cap.
+    public func claim(_ scope: Scope, customerID: String) async throws {
+        guard let me = scope.userID else { throw DomainError.forbidden("only users can claim customers") }
+        guard ID.isValid(customerID) else { throw DomainError.notFound("customer") }
+        let now = clock.now()
+        try await db.write { sql in
+            let c = try await CustomerStore.load(scope, customerID.lowercased(), for: .read, sql: sql)
+            if let owner = c.ownerID {
+                throw DomainError.conflict(owner == me ? "you already own this customer" : "this customer already has an owner")
+            }
+            if let cap = try await Self.rules(scope.workspaceID, sql: sql).caps[scope.roleKey] {
+                let owned = try await sql.raw("""
+                    SELECT COUNT(*) AS n FROM customers WHERE workspace_id = \(bind: scope.workspaceID) AND owner_id = \(bind: me) AND deleted_at IS NULL
+                    """).first()!.decode(column: "n", as: Int.self)
+                if owned >= cap { throw DomainError.conflict("you already own \(owned) customers, the most your role may hold (\(cap)); release some first") }
+            }
+            try await OwnedObject.customers.move([(c.id, nil, me)], reason: "claimed", scope: scope, now: now, sql: sql)
+            try await AuditLog.append([AuditEvent("claim", "customers", c.id)], scope: scope, at: now, dialect: db.dialect, sql: sql)
+        }
+    }
+
+    /// Gives a customer back to the pool (its owner, or someone who may assign it).
+    public func release(_ scope: Scope, customerID: String) async throws {
+        guard ID.isValid(customerID) else { throw DomainError.notFound("customer") }
+        let now = clock.now()
+        try await db.write { sql in
+            let c = try await CustomerStore.load(scope, customerID.lowercased(), for: .update, sql: sql)
+            guard let owner = c.ownerID else { throw DomainError.conflict("this customer is already in the public pool") }
+            if owner != scope.userID {
+                let level = try scope.require(.customers, .assign)
+                guard scope.covers(level, RecordAccess(ownerID: owner)) else { throw DomainError.forbidden("you may not release another user's customer") }
+            }
+            try await OwnedObject.customers.move([(c.id, owner, nil)], reason: "released", scope: scope, now: now, sql: sql)
+            try await AuditLog.append([AuditEvent("release", "customers", c.id)], scope: scope, at: now, dialect: db.dialect, sql: sql)
+        }
+    }
+
+    /// Returns to the pool every owned customer whose last note or interaction (or, without any,
+    /// its creation) is older than its tier's days. Runs as a background job; tests pass a clock.
+    @discardableResult
+    public func recycle() async throws -> [String: Int] {
+        let now = clock.now()
+        let workspaces = try await db.read { sql in
+            try await sql.raw("SELECT workspace_id FROM pool_rules ORDER BY workspace_id").all().map { try $0.decode(column: "workspace_id", as: String.self) }
+        }
+        var out: [String: Int] = [:]
+        for ws in workspaces {
+            let n = try await db.write { sql in
+                let rules = try await Self.rules(ws, sql: sql)
+                guard !rules.recycleDays.isEmpty else { return 0 }
+                let scope = Scope(workspaceID: ws, userID: nil, role: .owner)
+                var moves: [(id: String, from: String?, to: String?)] = []
+                let named = rules.recycleDays.keys.filter { $0 != "*" }.sorted()
+                for (tier, days) in rules.recycleDays.sorted(by: { $0.key < $1.key }) {
+                    let cutoff = now.millis - Int64(days) * 86_400_000
+                    var q = SQLQueryString("""
+                        SELECT c.id, c.owner_id FROM customers c
+                        WHERE c.workspace_id = \(bind: ws) AND c.owner_id IS NOT NULL AND c.deleted_at IS NULL AND c.created_at < \(bind: cutoff)
+                        """)
+                    if tier == "*" {
+                        if !named.isEmpty { q += " AND (c.tier IS NULL OR c.tier NOT IN (\(binds: named)))" }
+                    } else {
+                        q += " AND c.tier = \(bind: tier)"
+                    }
+                    q += """
+                         AND NOT EXISTS (SELECT 1 FROM timeline t WHERE t.workspace_id = c.workspace_id AND t.customer_id = c.id
+                           AND t.kind IN ('note', 'interaction') AND t.deleted_at IS NULL AND t.occurred_at >= \(bind: cutoff))
+                        """
+                    for r in try await sql.raw(q).all() {
+                        moves.append((try r.decode(column: "id", as: String.self), try r.decode(column: "owner_id", as: String.self), nil))
+                    }
+                }
+                guard !moves.isEmpty else { return 0 }
+                try await OwnedObject.customers.move(moves, reason: "recycled", scope: scope, now: now, sql: sql)
+                try await AuditLog.append([AuditEvent("recycle", "customers", nil, detail: ["count": .number(Double(moves.count))])],
+                                          scope: scope, at: now, dialect: db.dialect, sql: sql)
+                return moves.count
+            }
+            out[ws] = n
+        }
+        return out
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+import SQLKit
+import GuanxiCore
+@testable import GuanxiStore
+
+@Suite("Tamper-evident audit log on SQLite and PostgreSQL")
+struct AuditLogTests {
+    /// Three audited changes: create, update, delete.
+    func threeEntries(_ db: Database, _ scope: Scope) async throws -> String {
+        let store = CustomerStore(db: db)
+        var d = CustomerDraft(); d.kind = .person; d.name = "王小明"; d.emails = ["xm@example.com"]
+        let c = try await store.create(scope, d)
+        var p = CustomerDraft(); p.stage = .customer
+        _ = try await store.update(scope, id: c.id, p, ifVersion: nil)
+        try await store.delete(scope, id: c.id, ifVersion: nil)
+        return c.id
+    }
+
+    /// Lets a test play the attacker: without the append-only triggers.
+    func dropTriggers(_ db: Database) async throws {
+        try await db.write { sql in
+            if db.dialect == .sqlite {
+                try await sql.raw("DROP TRIGGER audit_log_no_update").run()
+                try await sql.raw("DROP TRIGGER audit_log_no_delete").run()
+            } else {
+                try await sql.raw("DROP TRIGGER audit_log_no_change ON audit_log").run()
+            }
+        }
+    }
+
+    @Test(arguments: StoreDB.kinds)
+    func changesAreLoggedWithBeforeAndAfterAndTheChainVerifies(_ kind: StoreDB) async throws {
+        try await kind.with { db, scope in
+            // given a create, an update and a delete
+            let id = try await threeEntries(db, scope)
+            // when listing the customer's entries
+            let page = try await AuditLog(db: db).list(scope, object: "customers", objectID: id)
+            // then they are there newest first, the update carrying only what changed
+            #expect(page.items.map(\.action) == ["delete", "update", "create"])
+            #expect(page.items[1].detail?.objectValue?["after"]?.objectValue?["stage"] == .string("customer"))
+            #expect(page.items[1].detail?.objectValue?["before"]?.objectValue?["stage"] == .string("prospect"))
+            #expect(page.items[1].detail?.objectValue?["after"]?.objectValue?["name"] == nil)
+            let v = try await AuditLog(db: db).verify(workspaceID: scope.workspaceID)
+            #expect(v.count == 1 && v[0].ok && v[0].entries == 3)
+        }
+    }
+
+    @Test(arguments: StoreDB.kinds)
+    func theDatabaseRefusesToChangeOrDeleteEntries(_ kind: StoreDB) async throws {
+        try await kind.with { db, scope in
+            _ = try await threeEntries(db, scope)
+            await #expect(throws: (any Error).self) {
+                try await db.write { try await $0.raw("UPDATE audit_log SET action = 'read' WHERE seq = 1").run() }
+            }
+            await #expect(throws: (any Error).self) {
+                try await db.write { try await $0.raw("DELETE FROM audit_log WHERE seq = 1").run() }
+            }
+        }
+    }
+
+    @Test(arguments: StoreDB.kinds)
+    func anEditedEntryIsDetected(_ kind: StoreDB) async throws {
+        try await kind.with { db, scope in
+            _ = try await threeEntries(db, scope)
+            try await dropTriggers(db)
+            // when someone rewrites what entry 2 says
+            try await db.write { try await $0.raw("UPDATE audit_log SET detail_json = '{}' WHERE seq = 2").run() }
+            // then verification names it
+            let v = try await AuditLog(db: db).verify(workspaceID: scope.workspaceID)[0]
+            #expect(!v.ok && v.brokenAt == 2)
+            #expect(v.problem?.contains("changed") == true)
+        }
+    }
+
+    @Test(arguments: StoreDB.kinds)
+    func aDeletedEntryIsDetected(_ kind: StoreDB) async throws {
+        try await kind.with { db, scope in
+            _ = try await threeEntries(db, scope)
+            try await dropTriggers(db)
+            try await db.write { try await $0.raw("DELETE FROM audit_log WHERE seq = 2").run() }
+            let v = try await AuditLog(db: db).verify(workspaceID: scope.workspaceID)[0]
+            #expect(!v.ok && v.brokenAt == 2)
+        }
+    }
+
+    @Test(arguments: StoreDB.kinds)
+    func theLastEntryDeletedIsDetected(_ kind: StoreDB) async throws {
+        try await kind.with { db, scope in
+            _ = try await threeEntries(db, scope)
+            try await dropTriggers(db)
+            try await db.write { try await $0.raw("DELETE FROM audit_log WHERE seq = 3").run() }
+            let v = try await AuditLog(db: db).verify(workspaceID: scope.workspaceID)[0]
+            #expect(!v.ok && v.problem?.contains("ends at entry 2") == true)
+        }
+    }
+
+    @Test(arguments: StoreDB.kinds)
+    func reorderedEntriesAreDetected(_ kind: StoreDB) async throws {
+        try await kind.with { db, scope in
+            _ = try await threeEntries(db, scope)
+            try await dropTriggers(db)
+            // when entries 1 and 2 swap places
+            try await db.write { sql in
+                try await sql.raw("UPDATE audit_log SET seq = 100 WHERE seq = 1").run()
+                try await sql.raw("UPDATE audit_log SET seq = 1 WHERE seq = 2").run()
+                try await sql.raw("UPDATE audit_log SET seq = 2 WHERE seq = 100").run()
+            }
+            let v = try await AuditLog(db: db).verify(workspaceID: scope.workspaceID)[0]
+            #expect(!v.ok && v.brokenAt == 1)
+        }
+    }
+
+    @Test(arguments: StoreDB.kinds)
+    func anInsertedEntryIsDetected(_ kind: StoreDB) async throws {
+        try await kind.with { db, scope in
+            _ = try await threeEntries(db, scope)
+            try await dropTriggers(db)
+            // when a forged entry is slipped in as entry 2 (the rest shifted up), copying entry 2's prev hash
+            try await db.write { sql in
+                for s in [3, 2] { try await sql.raw("UPDATE audit_log SET seq = \(literal: s + 1) WHERE seq = \(literal: s)").run() }
+                try await sql.raw("""
+                    INSERT INTO audit_log (workspace_id, seq, id, at, action, object, prev_hash, hash)
+                    SELECT workspace_id, 2, 'forged', at, 'read', 'customers', prev_hash, hash FROM audit_log WHERE seq = 3
+                    """).run()
+            }
+            let v = try await AuditLog(db: db).verify(workspaceID: scope.workspaceID)[0]
+            #expect(!v.ok && v.brokenAt == 2)
+        }
+    }
+}

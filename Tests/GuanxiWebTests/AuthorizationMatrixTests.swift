@@ -1,0 +1,230 @@
+import Foundation
+import Testing
+import HTTPTypes
+import GuanxiCore
+import GuanxiStore
+import SQLKit
+@testable import GuanxiWeb
+
+/// Every API route × every built-in role × whose record it is (own, a teammate's, another team's,
+/// another workspace's), generated from the route table: a route added without a sample here
+/// fails `everyRouteHasASample`, so none can slip past authorisation testing.
+@Suite("Authorisation matrix")
+struct AuthorizationMatrixTests {
+    enum Relation: String, CaseIterable { case own, teammate, otherTeam = "other team", otherWorkspace = "other workspace" }
+
+    /// The request one case sends. `targets` are the customers whose owner decides the answer.
+    struct Case { var method: HTTPRequest.Method; var uri: String; var body: String? = nil; var contentType = "application/json" }
+
+    /// What the fixture prepared for one case.
+    struct Ctx {
+        var customer: String      // owned according to the relation
+        var second: String        // same owner (merges)
+        var pool: String          // unowned, same workspace as the acting user
+        var mergeID: String
+        var relationshipID: String
+        var fieldKey: String
+        var importID: String
+        var tokenID: String
+        var spareUserID: String
+        var teamID: String
+        var leaverID: String = ""
+        var freshPool: String = ""
+        var n: Int
+    }
+
+    /// How to call each operation, by operationID.
+    static let samples: [String: @Sendable (Ctx) -> Case] = [
+        "listCustomers": { _ in Case(method: .get, uri: "/api/v1/customers") },
+        "createCustomer": { c in Case(method: .post, uri: "/api/v1/customers", body: #"{"kind":"person","name":"新客户\#(c.n)"}"#) },
+        "getCustomer": { c in Case(method: .get, uri: "/api/v1/customers/\(c.customer)") },
+        "updateCustomer": { c in Case(method: .patch, uri: "/api/v1/customers/\(c.customer)", body: #"{"stage":"lead"}"#) },
+        "deleteCustomer": { c in Case(method: .delete, uri: "/api/v1/customers/\(c.customer)") },
+        "restoreCustomer": { c in Case(method: .post, uri: "/api/v1/customers/\(c.customer)/restore") },
+        "listIdentities": { c in Case(method: .get, uri: "/api/v1/customers/\(c.customer)/identities") },
+        "addIdentity": { c in Case(method: .post, uri: "/api/v1/customers/\(c.customer)/identities", body: #"{"kind":"email","value":"new\#(c.n)@example.com"}"#) },
+        "removeIdentity": { c in Case(method: .delete, uri: "/api/v1/customers/\(c.customer)/identities/email/m\(c.n)%40example.com") },
+        "listTags": { _ in Case(method: .get, uri: "/api/v1/tags") },
+        "addTags": { c in Case(method: .post, uri: "/api/v1/customers/\(c.customer)/tags", body: #"{"tags":["新"]}"#) },
+        "removeTag": { c in Case(method: .delete, uri: "/api/v1/customers/\(c.customer)/tags/VIP") },
+        "listCustomFields": { _ in Case(method: .get, uri: "/api/v1/custom-fields") },
+        "createCustomField": { c in Case(method: .post, uri: "/api/v1/custom-fields", body: #"{"key":"k\#(c.n)","label":"字段","type":"text"}"#) },
+        "deleteCustomField": { c in Case(method: .delete, uri: "/api/v1/custom-fields/\(c.fieldKey)") },
+        "listNotes": { c in Case(method: .get, uri: "/api/v1/customers/\(c.customer)/notes") },
+        "addNote": { c in Case(method: .post, uri: "/api/v1/customers/\(c.customer)/notes", body: #"{"body":"跟进"}"#) },
+        "listInteractions": { c in Case(method: .get, uri: "/api/v1/customers/\(c.customer)/interactions") },
+        "addInteraction": { c in Case(method: .post, uri: "/api/v1/customers/\(c.customer)/interactions", body: #"{"kind":"call","direction":"outbound","subject":"回访"}"#) },
+        "getTimeline": { c in Case(method: .get, uri: "/api/v1/customers/\(c.customer)/timeline") },
+        "listRelationships": { c in Case(method: .get, uri: "/api/v1/customers/\(c.customer)/relationships") },
+        "addRelationship": { c in Case(method: .post, uri: "/api/v1/customers/\(c.customer)/relationships", body: #"{"to_id":"\#(c.pool)","kind":"family"}"#) },
+        "deleteRelationship": { c in Case(method: .delete, uri: "/api/v1/customers/\(c.customer)/relationships/\(c.relationshipID)") },
+        "customerDuplicates": { c in Case(method: .get, uri: "/api/v1/customers/\(c.customer)/duplicates") },
+        "listDuplicates": { _ in Case(method: .get, uri: "/api/v1/duplicates") },
+        "mergeCustomers": { c in Case(method: .post, uri: "/api/v1/merges", body: #"{"survivor_id":"\#(c.customer)","merged_id":"\#(c.second)"}"#) },
+        "undoMerge": { c in Case(method: .post, uri: "/api/v1/merges/\(c.mergeID)/undo") },
+        "listMerges": { c in Case(method: .get, uri: "/api/v1/customers/\(c.customer)/merges") },
+        "search": { _ in Case(method: .get, uri: "/api/v1/search?q=%E5%AE%A2%E6%88%B7") },
+        "startImport": { c in Case(method: .post, uri: "/api/v1/imports?filename=a.csv", body: "name\n导入\(c.n)\n", contentType: "text/csv") },
+        "getImport": { c in Case(method: .get, uri: "/api/v1/imports/\(c.importID)") },
+        "exportCustomers": { _ in Case(method: .get, uri: "/api/v1/exports/customers.csv") },
+        "me": { _ in Case(method: .get, uri: "/api/v1/me") },
+        "listRoles": { _ in Case(method: .get, uri: "/api/v1/roles") },
+        "saveRole": { c in Case(method: .put, uri: "/api/v1/roles/custom_\(c.n)", body: #"{"name":"自定义","permissions":["customers.read:own"]}"#) },
+        "setUserRole": { c in Case(method: .put, uri: "/api/v1/users/\(c.spareUserID)/role", body: #"{"role":"read_only"}"#) },
+        "listTeams": { _ in Case(method: .get, uri: "/api/v1/teams") },
+        "createTeam": { c in Case(method: .post, uri: "/api/v1/teams", body: #"{"name":"新团队\#(c.n)","kind":"sales"}"#) },
+        "updateTeam": { c in Case(method: .put, uri: "/api/v1/teams/\(c.teamID)", body: #"{"name":"华南区","kind":"sales"}"#) },
+        "shareCustomer": { c in Case(method: .post, uri: "/api/v1/customers/\(c.customer)/shares", body: #"{"user_id":"\#(c.spareUserID)"}"#) },
+        "revealCustomer": { c in Case(method: .post, uri: "/api/v1/customers/\(c.customer)/reveal") },
+        "listTokens": { _ in Case(method: .get, uri: "/api/v1/tokens") },
+        "createToken": { _ in Case(method: .post, uri: "/api/v1/tokens", body: #"{"name":"脚本"}"#) },
+        "revokeToken": { c in Case(method: .delete, uri: "/api/v1/tokens/\(c.tokenID)") },
+        "handover": { c in Case(method: .post, uri: "/api/v1/users/\(c.leaverID)/handover", body: #"{"to_user_ids":["\#(c.spareUserID)"]}"#) },
+        "getPoolRules": { _ in Case(method: .get, uri: "/api/v1/pool/rules") },
+        "savePoolRules": { _ in Case(method: .put, uri: "/api/v1/pool/rules", body: #"{"caps":{"sales_rep":500},"recycle_days":{"*":30}}"#) },
+        "claimCustomer": { c in Case(method: .post, uri: "/api/v1/customers/\(c.freshPool)/claim") },
+        "releaseCustomer": { c in Case(method: .post, uri: "/api/v1/customers/\(c.customer)/release") },
+        "listAudit": { _ in Case(method: .get, uri: "/api/v1/audit") },
+        "verifyAudit": { _ in Case(method: .get, uri: "/api/v1/audit/verify") },
+    ]
+
+    /// Routes whose answer depends on whose customer it is, and what they do to it.
+    static func recordActions(_ route: APIRoute) -> [AccessAction]? {
+        switch route.operationID {
+        case "mergeCustomers", "undoMerge": return [.update, .delete]
+        case "revealCustomer": return [.reveal]
+        case "claimCustomer": return nil   // always a pool customer
+        default:
+            guard route.path.hasPrefix("/customers/{id}"), case .permission(_, let a) = route.needs else { return nil }
+            return [a]
+        }
+    }
+
+    /// The status the rules promise: 403 without the route's permission, 404 for a record the role
+    /// cannot see (or another workspace's), 403 for one it sees but may not change, else success.
+    static func expected(_ route: APIRoute, _ role: Role, _ relation: Relation) -> Int? {
+        let p = role.permissions
+        if case .permission(let o, let a) = route.needs, p.level(o, a) == nil { return 403 }
+        guard let actions = recordActions(route) else { return nil }
+        if relation == .otherWorkspace { return 404 }
+        func reaches(_ l: AccessLevel?) -> Bool {
+            guard let l else { return false }
+            switch relation {
+            case .own: return true
+            case .teammate: return l >= .team
+            case .otherTeam: return l == .all
+            case .otherWorkspace: return false
+            }
+        }
+        if !reaches(p.level(.customers, .read)) { return 404 }
+        // releasing someone else's customer also takes the right to assign it
+        let needed = route.operationID == "releaseCustomer" && relation != .own ? actions + [.assign] : actions
+        for a in needed {
+            let ok = a == .reveal ? reaches(p.level(.personalData, .read)) || reaches(p.level(.personalData, .reveal))
+                                  : reaches(p.level(.customers, a))
+            if !ok { return 403 }
+        }
+        return nil
+    }
+
+    @Test func everyRouteHasASample() async throws {
+        try await WebEnv.run { env in
+            let missing = env.table.routes.map(\.operationID).filter { Self.samples[$0] == nil }
+            #expect(missing.isEmpty, "routes without an authorisation sample: \(missing)")
+        }
+    }
+
+    @Test func everyRouteAnswersEveryRoleAsTheRulesSay() async throws {
+        try await WebEnv.run { env in
+            let access = env.services.access, store = env.services.customers
+            let ws = env.workspaceA.id
+            let owner = Scope(workspaceID: ws, userID: nil, role: .owner)
+            // given one user per built-in role, all in team East with a teammate; a rival in team West
+            var users: [Role: (id: String, token: String)] = [:]
+            for role in Role.allCases {
+                let u = try await access.createUser(email: "\(role.rawValue)@matrix.example", password: "password-matrix", name: nil, role: role, workspaceID: ws)
+                users[role] = (u.id, try await access.createToken(userID: u.id, workspaceID: ws, name: "matrix").secret)
+            }
+            let mate = try await access.createUser(email: "mate@matrix.example", password: "password-matrix", name: nil, role: .salesRep, workspaceID: ws)
+            let rival = try await access.createUser(email: "rival@matrix.example", password: "password-matrix", name: nil, role: .salesRep, workspaceID: ws)
+            let spare = try await access.createUser(email: "spare@matrix.example", password: "password-matrix", name: nil, role: .salesRep, workspaceID: ws)
+            _ = try await access.saveTeam(owner, name: "华东 East", kind: "sales", parentID: nil, managerID: nil,
+                                          memberIDs: users.values.map(\.id) + [mate.id])
+            _ = try await access.saveTeam(owner, name: "华西 West", kind: "sales", parentID: nil, managerID: nil, memberIDs: [rival.id])
+            let spareTeam = try await access.saveTeam(owner, name: "备用", kind: "other", parentID: nil, managerID: nil, memberIDs: [])
+            let ownerB = Scope(workspaceID: env.workspaceB.id, userID: nil, role: .owner)
+            let pool = try await store.create(owner, { var d = CustomerDraft(); d.kind = .person; d.name = "公海客户"; return d }()).id
+            let imports = env.services.imports
+
+            var n = 0
+            var mismatches: [String] = []
+            for route in env.table.routes {
+                guard let sample = Self.samples[route.operationID] else { continue }
+                let relations: [Relation] = Self.recordActions(route) == nil ? [.own] : Relation.allCases
+                for role in Role.allCases {
+                    for relation in relations {
+                        n += 1
+                        // a fresh record for this case, owned as the relation says
+                        let (scope, ownerID): (Scope, String?) = switch relation {
+                        case .own: (owner, users[role]!.id)
+                        case .teammate: (owner, mate.id)
+                        case .otherTeam: (owner, rival.id)
+                        case .otherWorkspace: (ownerB, nil)
+                        }
+                        func make(_ name: String, email: String? = nil) async throws -> String {
+                            var d = CustomerDraft(); d.kind = .person; d.name = name; d.ownerID = .some(ownerID); d.tags = ["VIP"]
+                            if let email { d.emails = [email] }
+                            return try await store.create(scope, d).id
+                        }
+                        let customer = try await make("客户\(n)", email: "m\(n)@example.com")
+                        let second = try await make("客户\(n)b")
+                        var ctx = Ctx(customer: customer, second: second, pool: pool, mergeID: "", relationshipID: "", fieldKey: "f\(n)",
+                                      importID: "", tokenID: "", spareUserID: spare.id, teamID: spareTeam.id, n: n)
+                        switch route.operationID {
+                        case "undoMerge":
+                            ctx.mergeID = try await store.merge(scope, survivorID: customer, mergedID: second, choices: MergeChoices()).1.id
+                        case "deleteRelationship":
+                            let other = try await make("亲属\(n)")
+                            ctx.relationshipID = try await store.addRelationship(scope, fromID: customer, toID: other, kind: .family, title: nil).id
+                        case "deleteCustomField":
+                            _ = try await env.services.customFields.create(owner, CustomFieldDefinition(key: ctx.fieldKey, label: "x", type: .text))
+                        case "getImport":
+                            ctx.importID = try await imports.start(owner, filename: "x.csv", data: Data("name\n甲\n".utf8), mapping: [:], dryRun: true).id
+                        case "handover":
+                            let leaver = try await access.createUser(email: "leaver\(n)@matrix.example", password: "password-matrix", name: nil,
+                                                                     role: .salesRep, workspaceID: ws)
+                            ctx.leaverID = leaver.id
+                        case "claimCustomer":
+                            ctx.freshPool = try await store.create(owner, { var d = CustomerDraft(); d.kind = .person; d.name = "公海\(n)"; return d }()).id
+                        case "revokeToken":
+                            ctx.tokenID = try await access.createToken(userID: users[role]!.id, workspaceID: ws, name: "to revoke").id
+                        default: break
+                        }
+                        // when the role's user sends the request
+                        let c = sample(ctx)
+                        let r = try await env.send(c.method, c.uri, as: .bearer(users[role]!.token), body: c.body.map { Data($0.utf8) },
+                                                   contentType: c.body == nil ? nil : c.contentType)
+                        // then the answer is the one the rules promise
+                        let want = Self.expected(route, role, relation)
+                        let code = Int(r.status.code)
+                        let fine = want.map { $0 == code } ?? (200..<300).contains(code)
+                        if !fine {
+                            mismatches.append("\(route.method) \(route.path) [\(route.operationID)] as \(role.rawValue) on \(relation.rawValue): "
+                                              + "got \(code), want \(want.map(String.init) ?? "2xx") — \(r.text.prefix(160))")
+                        }
+                    }
+                }
+            }
+            // let the background imports finish before the database goes away
+            for _ in 0..<100 {
+                let running = try await env.services.db.read { sql in
+                    try await sql.raw("SELECT COUNT(*) AS n FROM import_jobs WHERE status = 'running'").first()!.decode(column: "n", as: Int.self)
+                }
+                if running == 0 { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(mismatches.isEmpty, Comment(rawValue: "\(mismatches.count) of \(n) cases differ:\n" + mismatches.joined(separator: "\n")))
+            #expect(n > 500)
+        }
+    }
+}
