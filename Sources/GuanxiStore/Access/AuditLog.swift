@@ -86,7 +86,7 @@ public struct AuditLog: Sendable {
         for e in events {
             seq += 1
             let id = ID.make(at: now)
-            let detail = e.detail.map { JSONCoding.encode($0) }
+            let detail = e.detail.map { d -> String in var w = JSONWriter(); w.value(d); return String(decoding: w.bytes, as: UTF8.self) }
             let hash = AuditEntry.digest(workspaceID: workspaceID, seq: seq, id: id, at: at, actorUserID: actorUserID,
                                          actorTokenID: actorTokenID, action: e.action, object: e.object, objectID: e.objectID,
                                          detailJSON: detail, prevHash: prev)

@@ -1,4 +1,5 @@
 import Foundation
+import Crypto
 import SQLKit
 import GuanxiCore
 
@@ -76,6 +77,11 @@ public struct CustomerImporter: Sendable {
                     progress?(done, rows.count)
                 }
                 if dryRun { throw DryRunRollback(report: report) }
+                try await AuditLog.append([AuditEvent("import", "customers", nil, detail: [
+                    "file_sha256": .string(Hex.string(SHA256.hash(data: data))), "encoding": .string(report.encoding),
+                    "rows": .number(Double(report.total)), "created": .number(Double(report.created)),
+                    "updated": .number(Double(report.updated)), "rejected": .number(Double(report.rejected))])],
+                    scope: scope, at: clock.now(), dialect: db.dialect, sql: sql)
                 return report
             }
         } catch let r as DryRunRollback {
@@ -309,8 +315,11 @@ public struct CustomerImporter: Sendable {
             }
         }
         // 4. Write: new customers in bulk, existing ones one by one (their rows change in place).
-        let newOnes = createOrder.compactMap { creates[$0] }.map { ($0.customer, CustomerRows.searchDocument($0.customer)) }
-        for (c, _) in newOrgs + newOnes { audit.append(AuditEvent("create", "customers", c.id, detail: ["via": "import", "after": AuditDetail.snapshot(c)])) }
+        let created = createOrder.compactMap { creates[$0] }
+        let newOnes = created.map { ($0.customer, CustomerRows.searchDocument($0.customer)) }
+        // One entry per created customer naming its line; the file itself is identified by the run's "import" entry.
+        for (c, _) in newOrgs { audit.append(AuditEvent("create", "customers", c.id, detail: ["via": "import", "organization_of_row": .bool(true)])) }
+        for c in created { audit.append(AuditEvent("create", "customers", c.customer.id, detail: ["via": "import", "line": .number(Double(c.line))])) }
         if !newOnes.isEmpty {
             let seqs = try await CustomerRows.insert(newOnes, workspaceID: scope.workspaceID, sql: sql)
             try await CustomerRows.writeDerived(zip(seqs, newOnes).map { ($0, $1.0, $1.1) }, workspaceID: scope.workspaceID,
