@@ -41,7 +41,7 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
         case .validation(let f): f.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "\n")
         case .notFound(let w): "\(w) not found"
         case .duplicate(_, let id, let m): "\(m) (customer \(id))"
-        case .conflict(let m), .unauthorized(let m), .forbidden(let m), .badRequest(let m): m
+        case .conflict(let m), .unauthorized(let m), .forbidden(let m), .badRequest(let m), .tooManyAttempts(let m): m
         case .staleVersion(let v): "stale version (now \(v))"
         }
         FileHandle.standardError.write(Data("error: \(message)\n".utf8))
@@ -124,7 +124,26 @@ struct WorkspaceCommand: AsyncParsableCommand {
 }
 
 struct UserCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage users.", subcommands: [Create.self])
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage users.", subcommands: [Create.self, ResetLink.self])
+    struct ResetLink: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-link", abstract: "Issue a single-use password reset token (valid one hour); the token is the last line of output.")
+        @OptionGroup var db: DatabaseOptions
+        @Option var email: String
+        func run() async throws {
+            try await reportingErrors {
+                let database = try await db.open()
+                let access = AccessStore(db: database)
+                guard let token = try await SignIn(db: database, access: access).resetToken(email: email) else {
+                    throw DomainError.notFound("user \(email)")
+                }
+                await database.close()
+                print("Reset token for \(email) (single use, one hour). Send it to POST /api/v1/auth/password-reset/confirm")
+                print("with {\"token\": …, \"new_password\": …}, or open /reset-password?token=… in the web app:")
+                print(token)
+            }
+        }
+    }
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a user (or add them to the workspace).")
         @OptionGroup var db: DatabaseOptions

@@ -129,3 +129,25 @@ struct AuditLogTests {
         }
     }
 }
+
+@Suite("TOTP and Base32 (RFC 6238 and RFC 4648 vectors)")
+struct TOTPTests {
+    @Test func rfc6238SHA1Vectors() {
+        let secret = Array("12345678901234567890".utf8)
+        for (t, want) in [(59.0, "94287082"), (1_111_111_109, "07081804"), (1_234_567_890, "89005924"), (2_000_000_000, "69279037")] {
+            #expect(TOTP.code(secret: secret, at: Date(timeIntervalSince1970: t), digits: 8) == want)
+        }
+    }
+
+    @Test func base32RoundTripsAndMatchesRFC4648() {
+        #expect(Base32.encode(Array("foobar".utf8)) == "MZXW6YTBOI")
+        #expect(Base32.decode("MZXW6YTBOI") == Array("foobar".utf8))
+        #expect(Base32.decode("not base32!") == nil)
+    }
+
+    @Test func codesAreAcceptedOneStepEitherSideOnly() {
+        let s = TOTP.newSecret(), now = Date()
+        #expect(TOTP.verify(TOTP.code(secret: s, at: now.addingTimeInterval(-30)), secret: s, at: now))
+        #expect(!TOTP.verify(TOTP.code(secret: s, at: now.addingTimeInterval(-120)), secret: s, at: now))
+    }
+}

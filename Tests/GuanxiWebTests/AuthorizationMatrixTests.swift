@@ -30,6 +30,9 @@ struct AuthorizationMatrixTests {
         var teamID: String
         var leaverID: String = ""
         var freshPool: String = ""
+        var email: String = ""
+        var resetToken: String = ""
+        var totpCode: String = ""
         var n: Int
     }
 
@@ -84,6 +87,14 @@ struct AuthorizationMatrixTests {
         "savePoolRules": { _ in Case(method: .put, uri: "/api/v1/pool/rules", body: #"{"caps":{"sales_rep":500},"recycle_days":{"*":30}}"#) },
         "claimCustomer": { c in Case(method: .post, uri: "/api/v1/customers/\(c.freshPool)/claim") },
         "releaseCustomer": { c in Case(method: .post, uri: "/api/v1/customers/\(c.customer)/release") },
+        "signIn": { c in Case(method: .post, uri: "/api/v1/auth/sign-in", body: #"{"email":"\#(c.email)","password":"password-matrix"}"#) },
+        "signOut": { _ in Case(method: .post, uri: "/api/v1/auth/sign-out") },
+        "changePassword": { _ in Case(method: .post, uri: "/api/v1/auth/password", body: #"{"current_password":"password-matrix","new_password":"password-matrix"}"#) },
+        "requestPasswordReset": { c in Case(method: .post, uri: "/api/v1/auth/password-reset", body: #"{"email":"\#(c.email)"}"#) },
+        "resetPassword": { c in Case(method: .post, uri: "/api/v1/auth/password-reset/confirm", body: #"{"token":"\#(c.resetToken)","new_password":"password-matrix"}"#) },
+        "enrollTOTP": { _ in Case(method: .post, uri: "/api/v1/auth/totp") },
+        "confirmTOTP": { c in Case(method: .post, uri: "/api/v1/auth/totp/confirm", body: #"{"code":"\#(c.totpCode)"}"#) },
+        "disableTOTP": { _ in Case(method: .post, uri: "/api/v1/auth/totp/disable", body: #"{"password":"password-matrix"}"#) },
         "listAudit": { _ in Case(method: .get, uri: "/api/v1/audit") },
         "verifyAudit": { _ in Case(method: .get, uri: "/api/v1/audit/verify") },
     ]
@@ -180,6 +191,7 @@ struct AuthorizationMatrixTests {
                         let second = try await make("客户\(n)b")
                         var ctx = Ctx(customer: customer, second: second, pool: pool, mergeID: "", relationshipID: "", fieldKey: "f\(n)",
                                       importID: "", tokenID: "", spareUserID: spare.id, teamID: spareTeam.id, n: n)
+                        ctx.email = "\(role.rawValue)@matrix.example"
                         switch route.operationID {
                         case "undoMerge":
                             ctx.mergeID = try await store.merge(scope, survivorID: customer, mergedID: second, choices: MergeChoices()).1.id
@@ -196,6 +208,12 @@ struct AuthorizationMatrixTests {
                             ctx.leaverID = leaver.id
                         case "claimCustomer":
                             ctx.freshPool = try await store.create(owner, { var d = CustomerDraft(); d.kind = .person; d.name = "公海\(n)"; return d }()).id
+                        case "resetPassword":
+                            ctx.resetToken = try await env.services.signIn.resetToken(email: "\(role.rawValue)@matrix.example") ?? ""
+                        case "confirmTOTP":
+                            let me = try #require(try await access.scope(userID: users[role]!.id, workspaceID: ws))
+                            let secret = try await env.services.signIn.enrollTOTP(me).secret
+                            ctx.totpCode = TOTP.code(secret: Base32.decode(secret) ?? [], at: Date())
                         case "revokeToken":
                             ctx.tokenID = try await access.createToken(userID: users[role]!.id, workspaceID: ws, name: "to revoke").id
                         default: break

@@ -168,11 +168,12 @@ struct WebEnv: Sendable {
     var workspaceA: Workspace { seed.workspaceA }
     var workspaceB: Workspace { seed.workspaceB }
 
-    static func run(_ backend: Backend = .sqlite, _ body: @Sendable @escaping (WebEnv) async throws -> Void) async throws {
+    static func run(_ backend: Backend = .sqlite, clock: any GuanxiCore.Clock = SystemClock(),
+                    _ body: @Sendable @escaping (WebEnv) async throws -> Void) async throws {
         try await WebTestDatabase.with(backend) { db, seeded in
             let seed: Seed
             if let seeded { seed = seeded } else { seed = try await Seed.create(AccessStore(db: db)) }
-            let services = AppServices(db: db)
+            let services = AppServices(db: db, clock: clock)
             let (router, table) = buildRouter(services)
             let app = Application(router: router)
             try await app.test(.router) { client in

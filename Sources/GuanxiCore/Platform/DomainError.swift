@@ -17,6 +17,8 @@ public enum DomainError: Error, Sendable, Equatable {
     case forbidden(String)
     /// The request is malformed in a way that is not about one field.
     case badRequest(String)
+    /// Too many attempts (sign-in lockout or rate limit); try again later.
+    case tooManyAttempts(String)
 
     /// A validation error for a single field.
     public static func field(_ name: String, _ message: String) -> DomainError {

@@ -123,6 +123,17 @@ public struct AccessStore: Sendable {
         return try await db.read { try await Self.user(email: e, $0) }
     }
 
+    public func user(id: String) async throws -> User? {
+        try await db.read { sql in
+            try await sql.raw("SELECT id, email, name, is_active FROM users WHERE id = \(bind: id)").first().map(Self.decodeUser)
+        }
+    }
+
+    static func decodeUser(_ r: any SQLRow) throws -> User {
+        User(id: try r.decode(column: "id", as: String.self), email: try r.decode(column: "email", as: String.self),
+             name: try r.decode(column: "name", as: String.self), isActive: try r.decode(column: "is_active", as: Int.self) != 0)
+    }
+
     static func user(email: String, _ sql: any SQLDatabase) async throws -> User? {
         try await sql.raw("SELECT id, email, name, is_active FROM users WHERE email = \(bind: email)").first().map { r in
             User(id: try r.decode(column: "id", as: String.self), email: try r.decode(column: "email", as: String.self),

@@ -31,6 +31,23 @@ enum M002_Access {
             "CREATE INDEX record_shares_team ON record_shares (workspace_id, team_id)",
             "ALTER TABLE api_tokens ADD COLUMN permissions_json TEXT",
             "ALTER TABLE memberships ADD COLUMN deactivated_at BIGINT",
+            // Sign-in: sessions (hashed ids), attempts for lockout and rate limits, reset links, TOTP.
+            """
+            CREATE TABLE sessions (
+              id_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, workspace_id TEXT NOT NULL, csrf TEXT NOT NULL,
+              created_at BIGINT NOT NULL, last_seen_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, address TEXT, revoked_at BIGINT)
+            """,
+            "CREATE INDEX sessions_user ON sessions (user_id)",
+            "CREATE TABLE sign_in_attempts (key TEXT NOT NULL, at BIGINT NOT NULL, ok BIGINT NOT NULL)",
+            "CREATE INDEX sign_in_attempts_key ON sign_in_attempts (key, at)",
+            """
+            CREATE TABLE password_resets (
+              token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, used_at BIGINT)
+            """,
+            "ALTER TABLE users ADD COLUMN totp_secret TEXT",
+            "ALTER TABLE users ADD COLUMN totp_enabled BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE users ADD COLUMN recovery_json TEXT",
+            "ALTER TABLE users ADD COLUMN locked_until BIGINT",
             // 公海: per-workspace caps on owned customers (by role) and days without follow-up (by tier).
             """
             CREATE TABLE pool_rules (

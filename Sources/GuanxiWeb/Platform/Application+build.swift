@@ -29,6 +29,7 @@ public struct AppServices: Sendable {
     public let idempotency: IdempotencyStore
     public let audit: AuditLog
     public let pool: PublicPool
+    public let signIn: SignIn
 
     public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) {
         self.db = db
@@ -40,6 +41,7 @@ public struct AppServices: Sendable {
         idempotency = IdempotencyStore(db: db)
         audit = AuditLog(db: db)
         pool = PublicPool(db: db, clock: clock)
+        signIn = SignIn(db: db, access: access, clock: clock)
     }
 }
 
@@ -49,11 +51,12 @@ public func buildRouter(_ services: AppServices) -> (Router<AppContext>, RouteTa
     // Outermost first: security headers also go on the answers ErrorMiddleware makes from errors.
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware<AppContext>())
-    let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(access: services.access))
+    let api = router.group("api/v1").add(middleware: AuthMiddleware(access: services.access, signIn: services.signIn))
     let table = RouteTable(group: api, idempotency: services.idempotency)
     CustomerAPI(customers: services.customers, timeline: services.timeline, fields: services.customFields, imports: services.imports)
         .register(table)
     AccessAPI(access: services.access, customers: services.customers, audit: services.audit, pool: services.pool).register(table)
+    SignInAPI(signIn: services.signIn).register(table)
 
     let openAPI = OpenAPIDocument.build(routes: table.routes)
     router.get("/api/openapi.json") { _, _ in

@@ -34,6 +34,8 @@ public struct APIRoute: Sendable {
 
 /// The permission a route requires before its handler runs.
 public enum AccessNeed: Sendable, Equatable {
+    /// Anyone, signed in or not (sign-in itself, password reset).
+    case anyone
     /// Any signed-in member (the handler limits what they see, e.g. their own tokens).
     case member
     case permission(AccessObject, AccessAction)
@@ -42,6 +44,7 @@ public enum AccessNeed: Sendable, Equatable {
 }
 
 public typealias APIHandler = @Sendable (Request, AppContext, Scope) async throws -> APIResponse
+public typealias PublicHandler = @Sendable (Request, AppContext) async throws -> APIResponse
 
 /// Collects operations as they are registered (the OpenAPI document reads it).
 public final class RouteTable: @unchecked Sendable {
@@ -53,7 +56,17 @@ public final class RouteTable: @unchecked Sendable {
 
     init(group: RouterGroup<AppContext>, idempotency: IdempotencyStore) { self.group = group; self.idempotency = idempotency }
 
+    /// Registers an operation open to anyone (`needs: .anyone`).
+    func onPublic(_ route: APIRoute, _ handler: @escaping PublicHandler) {
+        precondition(route.needs == .anyone, "\(route.operationID) is public but needs \(route.needs)")
+        routes.append(route)
+        group.on(RouterPath(route.routerPath), method: route.method) { request, context -> Response in
+            try await handler(request, context).response
+        }
+    }
+
     func on(_ route: APIRoute, _ handler: @escaping APIHandler) {
+        precondition(route.needs != .anyone, "\(route.operationID) needs a scope; register it with onPublic")
         routes.append(route)
         let store = idempotency
         let locks = inFlight

@@ -1,0 +1,290 @@
+import Foundation
+import SQLKit
+import HummingbirdBcrypt
+import GuanxiCore
+
+/// A signed-in browser: the cookie value (shown once) and the CSRF token its forms must echo.
+public struct IssuedSession: Sendable, Equatable {
+    public var secret: String
+    public var csrf: String
+    public var userID: String
+    public var workspaceID: String
+    public var expiresAt: Date
+}
+
+/// How sign-in resists guessing: per-account lockout and per-address rate limit, both over a window.
+public struct SignInPolicy: Sendable {
+    public var window: TimeInterval = 15 * 60
+    /// Failures on one account within the window that lock it for `lockout`.
+    public var accountFailures = 5
+    public var lockout: TimeInterval = 15 * 60
+    /// Attempts (good or bad) from one address within the window before 429.
+    public var addressAttempts = 30
+    /// A session ends after this long without use, and in any case after `absolute`.
+    public var idle: TimeInterval = 12 * 3600
+    public var absolute: TimeInterval = 7 * 86_400
+    public var resetLinkLifetime: TimeInterval = 3600
+    public init() {}
+}
+
+/// Passwords, sessions, lockout, reset links and two-factor sign-in.
+public struct SignIn: Sendable {
+    let db: Database
+    let clock: any GuanxiCore.Clock
+    let access: AccessStore
+    public let policy: SignInPolicy
+
+    public init(db: Database, access: AccessStore, clock: any GuanxiCore.Clock = SystemClock(), policy: SignInPolicy = SignInPolicy()) {
+        self.db = db; self.access = access; self.clock = clock; self.policy = policy
+    }
+
+    static let wrong = DomainError.unauthorized("the email or password is wrong")
+
+    /// Checks the password (and the TOTP or a recovery code when two-factor is on) and opens a
+    /// session in the workspace (by slug; default: the user's first). Every outcome is audited.
+    public func signIn(email: String, password: String, code: String? = nil, workspaceSlug: String? = nil,
+                       address: String) async throws -> IssuedSession {
+        let now = clock.now()
+        let addressKey = "addr:" + address
+        let recent = try await db.read { sql in
+            try await sql.raw("SELECT COUNT(*) AS n FROM sign_in_attempts WHERE key = \(bind: addressKey) AND at >= \(bind: (now.addingTimeInterval(-policy.window)).millis)")
+                .first()!.decode(column: "n", as: Int.self)
+        }
+        if recent >= policy.addressAttempts {
+            throw DomainError.tooManyAttempts("too many sign-in attempts from this address; wait \(Int(policy.window / 60)) minutes")
+        }
+        let row = try await db.read { sql in
+            try await sql.raw("""
+                SELECT id, password_hash, is_active, totp_secret, totp_enabled, recovery_json, locked_until FROM users
+                WHERE email = \(bind: IdentityNormalizer.email(email) ?? email.lowercased())
+                """).first()
+        }
+        // The same work and the same answer whether or not the account exists.
+        guard let row else {
+            _ = Bcrypt.verify(password, hash: Self.dummyHash)
+            try await record(addressKey, ok: false, now: now, audit: nil)
+            throw Self.wrong
+        }
+        let userID = try row.decode(column: "id", as: String.self)
+        let workspaces = try await db.read { sql in
+            try await sql.raw("""
+                SELECT w.id, w.slug FROM memberships m JOIN workspaces w ON w.id = m.workspace_id
+                WHERE m.user_id = \(bind: userID) AND m.deactivated_at IS NULL ORDER BY m.created_at, w.slug
+                """).all().map { (try $0.decode(column: "id", as: String.self), try $0.decode(column: "slug", as: String.self)) }
+        }
+        let workspaceID = workspaceSlug.flatMap { s in workspaces.first { $0.1 == s }?.0 } ?? workspaces.first?.0
+        func fail(_ why: String, _ error: DomainError = Self.wrong) async throws -> Never {
+            try await record(addressKey, ok: false, now: now, audit: workspaceID.map { ($0, userID, why) })
+            throw error
+        }
+        if let until = try row.decode(column: "locked_until", as: Int64?.self), until > now.millis {
+            try await fail("locked", .tooManyAttempts("this account is locked after repeated failures; try again in \(Int((Double(until - now.millis) / 60_000).rounded(.up))) minutes"))
+        }
+        guard Bcrypt.verify(password, hash: try row.decode(column: "password_hash", as: String.self)) else {
+            try await recordAccountFailure(userID, now: now)
+            try await fail("password")
+        }
+        guard try row.decode(column: "is_active", as: Int.self) != 0, let ws = workspaceID else { try await fail("inactive") }
+        if try row.decode(column: "totp_enabled", as: Int.self) != 0 {
+            guard let code, !code.isEmpty else { try await fail("totp_missing", .unauthorized("enter the code from your authenticator app")) }
+            let secret = Base32.decode(try row.decode(column: "totp_secret", as: String?.self) ?? "") ?? []
+            if !TOTP.verify(code, secret: secret, at: now) {
+                guard try await useRecoveryCode(userID, code, recovery: try row.decode(column: "recovery_json", as: String?.self)) else {
+                    try await recordAccountFailure(userID, now: now)
+                    try await fail("totp", .unauthorized("the two-factor code is wrong"))
+                }
+            }
+        }
+        let secret = Secret.token(prefix: "gxs_"), csrf = Secret.token(prefix: "")
+        let expires = now.addingTimeInterval(policy.absolute)
+        try await db.write { sql in
+            try await sql.raw("""
+                INSERT INTO sessions (id_hash, user_id, workspace_id, csrf, created_at, last_seen_at, expires_at, address)
+                VALUES (\(bind: Secret.hash(secret)), \(bind: userID), \(bind: ws), \(bind: csrf), \(bind: now.millis), \(bind: now.millis),
+                        \(bind: expires.millis), \(bind: address))
+                """).run()
+            try await sql.raw("UPDATE users SET locked_until = NULL WHERE id = \(bind: userID)").run()
+            try await sql.raw("INSERT INTO sign_in_attempts (key, at, ok) VALUES (\(bind: addressKey), \(bind: now.millis), 1)").run()
+            try await AuditLog.append([AuditEvent("sign_in", "users", userID, detail: ["address": .string(address)])],
+                                      workspaceID: ws, actorUserID: userID, actorTokenID: nil, at: now, dialect: db.dialect, sql: sql)
+        }
+        return IssuedSession(secret: secret, csrf: csrf, userID: userID, workspaceID: ws, expiresAt: expires)
+    }
+
+    /// A placeholder hash so unknown accounts cost the same time as known ones.
+    static let dummyHash = Bcrypt.hash("not a password", cost: 10)
+
+    func record(_ key: String, ok: Bool, now: Date, audit: (workspaceID: String, userID: String, why: String)?) async throws {
+        try await db.write { sql in
+            try await sql.raw("INSERT INTO sign_in_attempts (key, at, ok) VALUES (\(bind: key), \(bind: now.millis), \(bind: ok ? 1 : 0))").run()
+            // Attempts older than a day are no use to any window.
+            try await sql.raw("DELETE FROM sign_in_attempts WHERE key = \(bind: key) AND at < \(bind: now.millis - 86_400_000)").run()
+            if let a = audit {
+                try await AuditLog.append([AuditEvent("sign_in_failed", "users", a.userID, detail: ["reason": .string(a.why), "address": .string(String(key.dropFirst(5)))])],
+                                          workspaceID: a.workspaceID, actorUserID: nil, actorTokenID: nil, at: now, dialect: db.dialect, sql: sql)
+            }
+        }
+    }
+
+    func recordAccountFailure(_ userID: String, now: Date) async throws {
+        let key = "user:" + userID
+        try await db.write { sql in
+            try await sql.raw("INSERT INTO sign_in_attempts (key, at, ok) VALUES (\(bind: key), \(bind: now.millis), 0)").run()
+            let n = try await sql.raw("""
+                SELECT COUNT(*) AS n FROM sign_in_attempts WHERE key = \(bind: key) AND ok = 0 AND at >= \(bind: now.addingTimeInterval(-policy.window).millis)
+                """).first()!.decode(column: "n", as: Int.self)
+            if n >= policy.accountFailures {
+                try await sql.raw("UPDATE users SET locked_until = \(bind: now.addingTimeInterval(policy.lockout).millis) WHERE id = \(bind: userID)").run()
+                try await sql.raw("DELETE FROM sign_in_attempts WHERE key = \(bind: key)").run()
+            }
+        }
+    }
+
+    func useRecoveryCode(_ userID: String, _ code: String, recovery: String?) async throws -> Bool {
+        var hashes = JSONCoding.decode([String].self, recovery) ?? []
+        let h = Secret.hash(code.lowercased().filter { $0.isLetter || $0.isNumber })
+        guard let i = hashes.firstIndex(where: { Secret.equal($0, h) }) else { return false }
+        hashes.remove(at: i)
+        let left = JSONCoding.encode(hashes)
+        try await db.write { sql in
+            try await sql.raw("UPDATE users SET recovery_json = \(bind: left) WHERE id = \(bind: userID)").run()
+        }
+        return true
+    }
+
+    /// The scope and CSRF token of a live session (nil when unknown, revoked, idle too long or past its end).
+    public func session(_ secret: String) async throws -> (Scope, csrf: String)? {
+        let now = clock.now()
+        guard let row = try await db.read({ sql in
+            try await sql.raw("""
+                SELECT user_id, workspace_id, csrf, last_seen_at, expires_at FROM sessions
+                WHERE id_hash = \(bind: Secret.hash(secret)) AND revoked_at IS NULL
+                """).first()
+        }) else { return nil }
+        let last = try row.decode(column: "last_seen_at", as: Int64.self)
+        guard try row.decode(column: "expires_at", as: Int64.self) > now.millis,
+              now.millis - last < Int64(policy.idle * 1000) else { return nil }
+        guard let scope = try await access.scope(userID: try row.decode(column: "user_id", as: String.self),
+                                                 workspaceID: try row.decode(column: "workspace_id", as: String.self)) else { return nil }
+        if now.millis - last > 60_000 {
+            try await db.write { sql in
+                try await sql.raw("UPDATE sessions SET last_seen_at = \(bind: now.millis) WHERE id_hash = \(bind: Secret.hash(secret))").run()
+            }
+        }
+        return (scope, try row.decode(column: "csrf", as: String.self))
+    }
+
+    public func signOut(_ secret: String) async throws {
+        try await db.write { sql in
+            try await sql.raw("UPDATE sessions SET revoked_at = \(bind: clock.now().millis) WHERE id_hash = \(bind: Secret.hash(secret))").run()
+        }
+    }
+
+    static func checkPassword(_ p: String, field: String = "password") throws {
+        var e = FieldErrors()
+        if p.count < 8 { e.add(field, "must be at least 8 characters") }
+        if p.utf8.count > 72 { e.add(field, "must be at most 72 bytes") }
+        try e.throwIfAny()
+    }
+
+    /// Changes the password after checking the current one; every other session of the user ends.
+    public func changePassword(_ scope: Scope, current: String, new: String, keepSession: String? = nil) async throws {
+        guard let me = scope.userID else { throw DomainError.forbidden("only users have passwords") }
+        try Self.checkPassword(new, field: "new_password")
+        let hash = try await db.read { sql in
+            try await sql.raw("SELECT password_hash FROM users WHERE id = \(bind: me)").first()!.decode(column: "password_hash", as: String.self)
+        }
+        guard Bcrypt.verify(current, hash: hash) else { throw DomainError.field("current_password", "is wrong") }
+        let now = clock.now()
+        let newHash = Bcrypt.hash(new, cost: 10)
+        try await db.write { sql in
+            try await sql.raw("UPDATE users SET password_hash = \(bind: newHash) WHERE id = \(bind: me)").run()
+            try await sql.raw("""
+                UPDATE sessions SET revoked_at = \(bind: now.millis) WHERE user_id = \(bind: me) AND revoked_at IS NULL
+                AND id_hash <> \(bind: keepSession.map(Secret.hash) ?? "")
+                """).run()
+            try await AuditLog.append([AuditEvent("password_change", "users", me)], scope: scope, at: now, dialect: db.dialect, sql: sql)
+        }
+    }
+
+    /// A single-use reset link token, valid for an hour (printed by the CLI until email exists);
+    /// nil for an unknown email, so callers can answer the same either way.
+    public func resetToken(email: String) async throws -> String? {
+        guard let user = try await access.user(email: email) else { return nil }
+        let token = Secret.token(prefix: "gxr_")
+        let now = clock.now()
+        try await db.write { sql in
+            try await sql.raw("""
+                INSERT INTO password_resets (token_hash, user_id, created_at, expires_at)
+                VALUES (\(bind: Secret.hash(token)), \(bind: user.id), \(bind: now.millis), \(bind: now.addingTimeInterval(policy.resetLinkLifetime).millis))
+                """).run()
+        }
+        return token
+    }
+
+    /// Sets a new password with a reset token (once), ends every session and lifts a lockout.
+    public func resetPassword(token: String, new: String) async throws {
+        try Self.checkPassword(new)
+        let now = clock.now()
+        let hash = Bcrypt.hash(new, cost: 10)
+        try await db.write { sql in
+            guard let row = try await sql.raw("""
+                SELECT user_id FROM password_resets WHERE token_hash = \(bind: Secret.hash(token)) AND used_at IS NULL AND expires_at > \(bind: now.millis)
+                """).first() else { throw DomainError.field("token", "this reset link is invalid, used or expired") }
+            let userID = try row.decode(column: "user_id", as: String.self)
+            try await sql.raw("UPDATE password_resets SET used_at = \(bind: now.millis) WHERE token_hash = \(bind: Secret.hash(token))").run()
+            try await sql.raw("UPDATE users SET password_hash = \(bind: hash), locked_until = NULL WHERE id = \(bind: userID)").run()
+            try await sql.raw("UPDATE sessions SET revoked_at = \(bind: now.millis) WHERE user_id = \(bind: userID) AND revoked_at IS NULL").run()
+            for ws in try await sql.raw("SELECT workspace_id FROM memberships WHERE user_id = \(bind: userID)").all() {
+                try await AuditLog.append([AuditEvent("password_reset", "users", userID)], workspaceID: try ws.decode(column: "workspace_id", as: String.self),
+                                          actorUserID: userID, actorTokenID: nil, at: now, dialect: db.dialect, sql: sql)
+            }
+        }
+    }
+
+    // MARK: Two-factor
+
+    /// Starts enrolment: a new secret (not yet required) for the authenticator app.
+    public func enrollTOTP(_ scope: Scope) async throws -> (secret: String, uri: String) {
+        guard let me = scope.userID, let user = try await access.user(id: me) else { throw DomainError.forbidden("only users sign in") }
+        let secret = TOTP.newSecret()
+        try await db.write { sql in
+            try await sql.raw("UPDATE users SET totp_secret = \(bind: Base32.encode(secret)), totp_enabled = 0 WHERE id = \(bind: me)").run()
+        }
+        return (Base32.encode(secret), TOTP.uri(secret: secret, account: user.email))
+    }
+
+    /// Turns two-factor on once the user proves the app shows the right code; returns ten
+    /// single-use recovery codes (shown once, stored hashed).
+    public func confirmTOTP(_ scope: Scope, code: String) async throws -> [String] {
+        guard let me = scope.userID else { throw DomainError.forbidden("only users sign in") }
+        let now = clock.now()
+        let stored = try await db.read { sql in
+            try await sql.raw("SELECT totp_secret FROM users WHERE id = \(bind: me)").first()?.decode(column: "totp_secret", as: String?.self)
+        }
+        guard let stored, let secret = Base32.decode(stored) else { throw DomainError.conflict("start two-factor enrolment first") }
+        guard TOTP.verify(code, secret: secret, at: now) else { throw DomainError.field("code", "is not the code your app shows now") }
+        let codes = (0..<10).map { _ in Base32.encode(Secret.randomBytes(5)).lowercased() }
+        try await db.write { sql in
+            try await sql.raw("""
+                UPDATE users SET totp_enabled = 1, recovery_json = \(bind: JSONCoding.encode(codes.map(Secret.hash))) WHERE id = \(bind: me)
+                """).run()
+            try await AuditLog.append([AuditEvent("totp_enabled", "users", me)], scope: scope, at: now, dialect: db.dialect, sql: sql)
+        }
+        return codes
+    }
+
+    /// Turns two-factor off (needs the current password).
+    public func disableTOTP(_ scope: Scope, password: String) async throws {
+        guard let me = scope.userID else { throw DomainError.forbidden("only users sign in") }
+        let hash = try await db.read { sql in
+            try await sql.raw("SELECT password_hash FROM users WHERE id = \(bind: me)").first()!.decode(column: "password_hash", as: String.self)
+        }
+        guard Bcrypt.verify(password, hash: hash) else { throw DomainError.field("password", "is wrong") }
+        let now = clock.now()
+        try await db.write { sql in
+            try await sql.raw("UPDATE users SET totp_enabled = 0, totp_secret = NULL, recovery_json = NULL WHERE id = \(bind: me)").run()
+            try await AuditLog.append([AuditEvent("totp_disabled", "users", me)], scope: scope, at: now, dialect: db.dialect, sql: sql)
+        }
+    }
+}
