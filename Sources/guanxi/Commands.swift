@@ -151,12 +151,14 @@ struct UserCommand: AsyncParsableCommand {
         @Option var password: String
         @Option var name: String?
         @Option(help: "owner, admin, sales_manager, sales_rep, service_agent, marketer, analyst, read_only") var role = "owner"
+        @Flag(help: "May create workspaces (the installation's first user always may).") var serverAdmin = false
         func run() async throws {
             try await reportingErrors {
                 guard let r = Role(rawValue: role) else { throw ValidationError("unknown role '\(role)'") }
                 let database = try await db.open()
                 let scope = try await db.scope(database)
-                let u = try await AccessStore(db: database).createUser(email: email, password: password, name: name, role: r, workspaceID: scope.workspaceID)
+                let u = try await AccessStore(db: database).createUser(email: email, password: password, name: name, role: r, workspaceID: scope.workspaceID,
+                                                                           serverAdmin: serverAdmin)
                 print("Created \(u.email) (\(r.rawValue)) \(u.id)")
                 await database.close()
             }

@@ -127,4 +127,21 @@ struct AccessAPITests {
             #expect(try await env.get("/api/v1/audit/verify", as: .admin).json["ok"].bool == true)
         }
     }
+
+    @Test func serverAdministratorsCreateWorkspacesAndOwnThem() async throws {
+        try await WebEnv.run { env in
+            // the installation's first user (rep A in the seed) is a server administrator; admin A is not
+            let made = try await env.send(.post, "/api/v1/workspaces", json: #"{"name":"深圳分公司","slug":"shenzhen"}"#)
+            #expect(made.status == .created && made.json["role"].string == "owner")
+            #expect(try await env.send(.post, "/api/v1/workspaces", as: .admin, json: #"{"name":"x","slug":"x-co"}"#).status == .forbidden)
+            #expect(try await env.send(.post, "/api/v1/workspaces", json: #"{"name":"again","slug":"shenzhen"}"#).status == .conflict)
+            // and the creator now belongs to both
+            let mine = try await env.get("/api/v1/workspaces").json["items"].array.compactMap { $0["slug"].string }
+            #expect(Set(mine) == ["default", "shenzhen"])
+            // and can sign in to the new one
+            let r = try await env.send(.post, "/api/v1/auth/sign-in", as: .none,
+                                       json: #"{"email":"rep-a@example.com","password":"password-sales_rep","workspace":"shenzhen"}"#)
+            #expect(r.json["workspace_id"].string == made.json["id"].string)
+        }
+    }
 }

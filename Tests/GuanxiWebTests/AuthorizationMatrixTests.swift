@@ -95,6 +95,9 @@ struct AuthorizationMatrixTests {
         "enrollTOTP": { _ in Case(method: .post, uri: "/api/v1/auth/totp") },
         "confirmTOTP": { c in Case(method: .post, uri: "/api/v1/auth/totp/confirm", body: #"{"code":"\#(c.totpCode)"}"#) },
         "disableTOTP": { _ in Case(method: .post, uri: "/api/v1/auth/totp/disable", body: #"{"password":"password-matrix"}"#) },
+        "listWorkspaces": { _ in Case(method: .get, uri: "/api/v1/workspaces") },
+        "createWorkspace": { c in Case(method: .post, uri: "/api/v1/workspaces", body: #"{"name":"分公司\#(c.n)","slug":"branch-\#(c.n)"}"#) },
+        "listUsers": { _ in Case(method: .get, uri: "/api/v1/users") },
         "listAudit": { _ in Case(method: .get, uri: "/api/v1/audit") },
         "verifyAudit": { _ in Case(method: .get, uri: "/api/v1/audit/verify") },
     ]
@@ -116,6 +119,8 @@ struct AuthorizationMatrixTests {
     static func expected(_ route: APIRoute, _ role: Role, _ relation: Relation) -> Int? {
         let p = role.permissions
         if case .permission(let o, let a) = route.needs, p.level(o, a) == nil { return 403 }
+        // Creating workspaces is for server administrators, not a workspace role.
+        if route.operationID == "createWorkspace" { return 403 }
         guard let actions = recordActions(route) else { return nil }
         if relation == .otherWorkspace { return 404 }
         func reaches(_ l: AccessLevel?) -> Bool {

@@ -15,6 +15,8 @@ public struct Scope: Sendable, Equatable {
     public var subtreeUserIDs: Set<String>
     /// Set when the request came with an API token (the audit log names it).
     public var tokenID: String?
+    /// May create workspaces (installation-wide, not a workspace role).
+    public var serverAdmin = false
 
     public init(workspaceID: String, userID: String?, roleKey: String, permissions: PermissionSet,
                 teamIDs: Set<String> = [], teamUserIDs: Set<String> = [], subtreeUserIDs: Set<String> = [], tokenID: String? = nil) {

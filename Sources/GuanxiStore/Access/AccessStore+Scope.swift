@@ -34,7 +34,7 @@ extension AccessStore {
     static func scope(userID: String, workspaceID: String, tokenID: String?, tokenPermissions: PermissionSet?,
                       sql: any SQLDatabase) async throws -> Scope? {
         guard let m = try await sql.raw("""
-            SELECT m.role, u.is_active FROM memberships m JOIN users u ON u.id = m.user_id
+            SELECT m.role, u.is_active, u.is_server_admin FROM memberships m JOIN users u ON u.id = m.user_id
             WHERE m.workspace_id = \(bind: workspaceID) AND m.user_id = \(bind: userID) AND m.deactivated_at IS NULL
             """).first(), try m.decode(column: "is_active", as: Int.self) != 0 else { return nil }
         let roleKey = try m.decode(column: "role", as: String.self)
@@ -73,8 +73,11 @@ extension AccessStore {
                 """).all() { out.insert(try r.decode(column: "manager_id", as: String.self)) }
             return out
         }
-        return Scope(workspaceID: workspaceID, userID: userID, roleKey: roleKey, permissions: permissions,
-                     teamIDs: mine, teamUserIDs: try await members(mine), subtreeUserIDs: try await members(below), tokenID: tokenID)
+        var scope = Scope(workspaceID: workspaceID, userID: userID, roleKey: roleKey, permissions: permissions,
+                          teamIDs: mine, teamUserIDs: try await members(mine), subtreeUserIDs: try await members(below), tokenID: tokenID)
+        // A token narrowed below settings cannot create workspaces either.
+        scope.serverAdmin = try m.decode(column: "is_server_admin", as: Int.self) != 0 && (tokenPermissions == nil || permissions.allows(.settings, .update))
+        return scope
     }
 
     static func rolePermissions(_ key: String, workspaceID: String, sql: any SQLDatabase) async throws -> PermissionSet? {

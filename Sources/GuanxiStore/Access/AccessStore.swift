@@ -71,6 +71,50 @@ public struct AccessStore: Sendable {
         }
     }
 
+    /// Creates a workspace for a server administrator, who becomes its owner.
+    public func createWorkspace(_ scope: Scope, name: String, slug: String) async throws -> Workspace {
+        guard scope.serverAdmin, let me = scope.userID else { throw DomainError.forbidden("only a server administrator creates workspaces") }
+        let w = try await createWorkspace(name: name, slug: slug)
+        let now = clock.now()
+        try await db.write { sql in
+            try await sql.raw("""
+                INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (\(bind: w.id), \(bind: me), 'owner', \(bind: now.millis))
+                """).run()
+            try await AuditLog.append([AuditEvent("create", "workspaces", w.id, detail: ["slug": .string(slug), "name": .string(name)])],
+                                      workspaceID: w.id, actorUserID: me, actorTokenID: scope.tokenID, at: now, dialect: db.dialect, sql: sql)
+        }
+        return w
+    }
+
+    /// The workspaces a user belongs to, with their role in each.
+    public func workspaces(userID: String) async throws -> [(workspace: Workspace, role: String)] {
+        try await db.read { sql in
+            try await sql.raw("""
+                SELECT w.id, w.name, w.slug, w.tiers_json, w.time_zone, m.role FROM memberships m JOIN workspaces w ON w.id = m.workspace_id
+                WHERE m.user_id = \(bind: userID) AND m.deactivated_at IS NULL ORDER BY w.name
+                """).all().map { (try Self.decodeWorkspace($0), try $0.decode(column: "role", as: String.self)) }
+        }
+    }
+
+    public struct Member: Codable, Sendable, Equatable {
+        public var id: String, email: String, name: String, role: String, active: Bool
+    }
+
+    /// The workspace's members.
+    public func members(_ scope: Scope) async throws -> [Member] {
+        try scope.require(.settings, .read)
+        return try await db.read { sql in
+            try await sql.raw("""
+                SELECT u.id, u.email, u.name, m.role, u.is_active, m.deactivated_at FROM memberships m JOIN users u ON u.id = m.user_id
+                WHERE m.workspace_id = \(bind: scope.workspaceID) ORDER BY u.name, u.email
+                """).all().map { r in
+                Member(id: try r.decode(column: "id", as: String.self), email: try r.decode(column: "email", as: String.self),
+                       name: try r.decode(column: "name", as: String.self), role: try r.decode(column: "role", as: String.self),
+                       active: try r.decode(column: "is_active", as: Int.self) != 0 && (try r.decode(column: "deactivated_at", as: Int64?.self)) == nil)
+            }
+        }
+    }
+
     public func workspace(id: String) async throws -> Workspace? {
         try await db.read { sql in
             try await sql.raw("SELECT id, name, slug, tiers_json, time_zone FROM workspaces WHERE id = \(bind: id)").first()
@@ -86,8 +130,9 @@ public struct AccessStore: Sendable {
     }
 
     /// Creates a user (or adds an existing one to the workspace with the role).
+    /// The first user of an installation (or one created with `serverAdmin`) may create workspaces.
     public func createUser(email rawEmail: String, password: String, name: String?, role: Role,
-                           workspaceID: String) async throws -> User {
+                           workspaceID: String, serverAdmin: Bool = false) async throws -> User {
         var e = FieldErrors()
         let email = IdentityNormalizer.email(rawEmail)
         if email == nil { e.add("email", "is not a valid email address") }
@@ -102,9 +147,10 @@ public struct AccessStore: Sendable {
                 user = existing
             } else {
                 user = User(id: ID.make(), email: email!, name: name ?? String(email!.split(separator: "@")[0]), isActive: true)
+                let first = try await sql.raw("SELECT COUNT(*) AS n FROM users").first()!.decode(column: "n", as: Int.self) == 0
                 try await sql.raw("""
-                    INSERT INTO users (id, email, name, password_hash, is_active, created_at)
-                    VALUES (\(bind: user.id), \(bind: user.email), \(bind: user.name), \(bind: hash), 1, \(bind: now))
+                    INSERT INTO users (id, email, name, password_hash, is_active, is_server_admin, created_at)
+                    VALUES (\(bind: user.id), \(bind: user.email), \(bind: user.name), \(bind: hash), 1, \(bind: first || serverAdmin ? 1 : 0), \(bind: now))
                     """).run()
             }
             try await sql.raw("DELETE FROM memberships WHERE workspace_id = \(bind: workspaceID) AND user_id = \(bind: user.id)").run()

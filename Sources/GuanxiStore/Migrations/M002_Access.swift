@@ -48,6 +48,8 @@ enum M002_Access {
             "ALTER TABLE users ADD COLUMN totp_enabled BIGINT NOT NULL DEFAULT 0",
             "ALTER TABLE users ADD COLUMN recovery_json TEXT",
             "ALTER TABLE users ADD COLUMN locked_until BIGINT",
+            // Server administrators create workspaces; the first user of an installation is one.
+            "ALTER TABLE users ADD COLUMN is_server_admin BIGINT NOT NULL DEFAULT 0",
             // 公海: per-workspace caps on owned customers (by role) and days without follow-up (by tier).
             """
             CREATE TABLE pool_rules (

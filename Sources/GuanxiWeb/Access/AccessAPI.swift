@@ -15,6 +15,8 @@ struct AccessAPI {
         var userID: String?; var workspaceID: String; var role: String; var permissions: [String]; var teamIDs: [String]
         enum CodingKeys: String, CodingKey { case userID = "user_id", workspaceID = "workspace_id", role, permissions, teamIDs = "team_ids" }
     }
+    struct WorkspaceEntry: Encodable, Sendable { var id: String; var name: String; var slug: String; var role: String }
+    struct WorkspaceInput: Decodable { var name: String; var slug: String }
     struct RoleInput: Decodable { var name: String; var permissions: [String] }
     struct RoleAssignment: Decodable { var role: String }
     struct TeamInput: Decodable {
@@ -40,6 +42,24 @@ struct AccessAPI {
                       needs: .member, responseSchema: "Me")) { _, _, scope in
             .json(Me(userID: scope.userID, workspaceID: scope.workspaceID, role: scope.roleKey, permissions: scope.permissions.items,
                      teamIDs: scope.teamIDs.sorted()))
+        }
+
+        // Workspaces and members
+        t.on(APIRoute(method: .get, path: "/workspaces", operationID: "listWorkspaces", summary: "The workspaces you belong to, with your role in each",
+                      tag: "Access", needs: .member, responseSchema: "WorkspaceList")) { _, _, scope in
+            guard let me = scope.userID else { return .json(Items<WorkspaceEntry>(items: [])) }
+            return .json(Items(items: try await access.workspaces(userID: me).map { WorkspaceEntry(id: $0.workspace.id, name: $0.workspace.name,
+                                                                                                    slug: $0.workspace.slug, role: $0.role) }))
+        }
+        t.on(APIRoute(method: .post, path: "/workspaces", operationID: "createWorkspace", summary: "Create a workspace (server administrators; you become its owner)",
+                      tag: "Access", needs: .member, requestSchema: "WorkspaceInput", responseSchema: "WorkspaceEntry", status: 201, idempotent: true)) { req, _, scope in
+            let i = try await APIBody.json(WorkspaceInput.self, req)
+            let w = try await access.createWorkspace(scope, name: i.name, slug: i.slug)
+            return .json(WorkspaceEntry(id: w.id, name: w.name, slug: w.slug, role: Role.owner.rawValue), status: .created)
+        }
+        t.on(APIRoute(method: .get, path: "/users", operationID: "listUsers", summary: "The workspace's members and their roles",
+                      tag: "Access", needs: .can(.read, .settings), responseSchema: "MemberList")) { _, _, scope in
+            .json(Items(items: try await access.members(scope)))
         }
 
         // Roles

@@ -152,6 +152,11 @@ public enum OpenAPIDocument {
             "CodeInput": obj(["code": str], required: ["code"]),
             "RecoveryCodes": obj(["recovery_codes": arr(str)]),
             "PasswordOnly": obj(["password": str], required: ["password"]),
+            "WorkspaceEntry": obj(["id": str, "name": str, "slug": str, "role": str]),
+            "WorkspaceList": obj(["items": arr(ref("WorkspaceEntry"))]),
+            "WorkspaceInput": obj(["name": str, "slug": str], required: ["name", "slug"]),
+            "Member": obj(["id": str, "email": str, "name": str, "role": str, "active": ["type": "boolean"]]),
+            "MemberList": obj(["items": arr(ref("Member"))]),
             "ImportJob": obj(["id": str, "status": enumOf(["running", "finished", "failed"]), "filename": str,
                               "report": ["type": ["object", "null"]], "error": nstr, "created_at": time]),
         ]
