@@ -71,11 +71,7 @@ public func buildRouter(_ services: AppServices) -> (Router<AppContext>, RouteTa
                                        schemaVersion: status.current, schemaLatest: status.latest),
                                 status: ok ? .ok : .serviceUnavailable).response
     }
-    router.get("/") { _, _ -> Response in
-        var r = APIResponse(status: .ok, body: Data(HomePage.html.utf8), headers: [:])
-        r.contentType = "text/html; charset=utf-8"
-        return r.response
-    }
+    Pages(services: services).register(router)
     return (router, table)
 }
 
@@ -124,14 +120,4 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         r.headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'self'; frame-ancestors 'none'"
         return r
     }
-}
-
-/// A placeholder landing page until the web application lands (issue 4).
-enum HomePage {
-    static let html = """
-    <!doctype html><html lang="zh-Hans"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-    <title>Guanxi 關係 CRM</title></head><body style="font-family:system-ui,'Noto Sans CJK SC',sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem">
-    <h1>Guanxi 關係</h1><p>客户关系管理 · 客戶關係管理 · Customer relationship management</p>
-    <p>API: <a href="/api/openapi.json">/api/openapi.json</a> · <a href="/health">/health</a></p></body></html>
-    """
 }

@@ -1,0 +1,83 @@
+/// The stylesheet and the one small script, served from the binary (no CDN, no npm).
+enum Assets {
+    static let css = """
+    :root{--ink:#1d2430;--muted:#5b6676;--line:#dde2ea;--bg:#f6f7f9;--brand:#b3261e;--brand-ink:#fff;--ok:#1e6b3a;--bad:#b3261e}
+    *{box-sizing:border-box}
+    body{margin:0;font:15px/1.55 system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","Noto Sans SC","PingFang SC","Microsoft YaHei",sans-serif;color:var(--ink);background:var(--bg)}
+    :lang(zh-Hant) body,body:lang(zh-Hant){font-family:system-ui,"Noto Sans CJK TC","Noto Sans TC","PingFang TC","Microsoft JhengHei",sans-serif}
+    a{color:#0b57d0}
+    .bar{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;padding:.6rem 1rem;background:#fff;border-bottom:1px solid var(--line);position:sticky;top:0;z-index:2}
+    .brand{font-weight:700;color:var(--brand);text-decoration:none;font-size:1.1rem}
+    .search{flex:1 1 16rem;position:relative;margin:0}
+    .search input{width:100%}
+    .suggest{position:absolute;left:0;right:0;top:100%;margin:.2rem 0 0;padding:0;list-style:none;background:#fff;border:1px solid var(--line);border-radius:.4rem;box-shadow:0 6px 18px rgba(0,0,0,.08)}
+    .suggest a{display:block;padding:.45rem .7rem;text-decoration:none;color:var(--ink)}
+    .suggest a:hover,.suggest a:focus{background:var(--bg)}
+    .suggest small{color:var(--muted);margin-left:.4rem}
+    .out{margin:0}
+    .langs a{margin-left:.5rem;color:var(--muted);text-decoration:none;font-size:.9rem}
+    .langs a[aria-current]{color:var(--ink);font-weight:600}
+    main{max-width:72rem;margin:0 auto;padding:1rem}
+    h1{font-size:1.4rem;margin:.2rem 0 .8rem}
+    h2{font-size:1.1rem;margin:1.2rem 0 .6rem}
+    .head{display:flex;justify-content:space-between;align-items:center;gap:1rem;flex-wrap:wrap}
+    .card{background:#fff;border:1px solid var(--line);border-radius:.6rem;padding:1rem;margin:1rem 0}
+    .narrow{max-width:24rem;margin:3rem auto}
+    label{display:block;margin:.5rem 0;color:var(--muted);font-size:.9rem}
+    input,select,textarea{display:block;width:100%;margin-top:.2rem;padding:.5rem .6rem;font:inherit;color:var(--ink);border:1px solid #c4ccd8;border-radius:.4rem;background:#fff}
+    input:focus,select:focus,textarea:focus,button:focus,a:focus{outline:2px solid #0b57d0;outline-offset:1px}
+    button,.button{display:inline-block;padding:.5rem .9rem;font:inherit;border:1px solid #c4ccd8;border-radius:.4rem;background:#fff;color:var(--ink);cursor:pointer;text-decoration:none;min-height:2.5rem}
+    .primary{background:var(--brand);border-color:var(--brand);color:var(--brand-ink)}
+    .filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end;margin-bottom:.8rem}
+    .filters label{margin:0;min-width:9rem}
+    table.list{width:100%;border-collapse:collapse;background:#fff;border:1px solid var(--line);border-radius:.6rem;overflow:hidden}
+    .list th,.list td{text-align:left;padding:.55rem .7rem;border-bottom:1px solid var(--line);vertical-align:top}
+    .list th{font-size:.85rem;color:var(--muted);font-weight:600;background:#fafbfc}
+    .tag{display:inline-block;padding:0 .45rem;border-radius:1rem;background:#eef1f6;color:var(--muted);font-size:.8rem;white-space:nowrap}
+    .meta{color:var(--muted);margin-top:-.5rem}
+    .facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:.4rem 1rem;margin:0}
+    .facts div{background:#fff;border:1px solid var(--line);border-radius:.5rem;padding:.5rem .7rem}
+    .facts dt{font-size:.8rem;color:var(--muted)}
+    .facts dd{margin:0;word-break:break-word}
+    .activity{display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));gap:0 1rem;align-items:end}
+    .activity .full{grid-column:1/-1}
+    .timeline{list-style:none;padding:0;margin:0}
+    .timeline li{background:#fff;border:1px solid var(--line);border-radius:.5rem;padding:.55rem .7rem;margin:.4rem 0}
+    .timeline time{color:var(--muted);font-size:.85rem;margin-right:.4rem}
+    .timeline p{margin:.3rem 0 0;white-space:pre-wrap}
+    .flash{padding:.6rem .8rem;border-radius:.4rem;background:#fff4e5;border:1px solid #f0c36d}
+    .flash.bad{background:#fdecea;border-color:#f1a9a0}
+    .invalid input{border-color:var(--bad)}
+    .error{color:var(--bad)}
+    .empty{color:var(--muted)}
+    .reveal{margin:.6rem 0;color:var(--muted)}
+    .actions{margin-top:1rem}
+    @media (max-width:640px){.wide{display:none}.bar{padding:.5rem}.langs{order:3}main{padding:.6rem}.facts{grid-template-columns:1fr}}
+    """
+
+    /// Search as you type: asks the API (same session cookie) and lists links; the form still works without it.
+    static let js = """
+    (function(){
+      var input=document.querySelector('[data-suggest]'); if(!input) return;
+      var list=input.parentNode.querySelector('.suggest'); var timer=null, seq=0;
+      function clear(){ list.hidden=true; list.textContent=''; }
+      input.addEventListener('input', function(){
+        clearTimeout(timer); var q=input.value.trim(); if(!q){ clear(); return; }
+        timer=setTimeout(function(){
+          var mine=++seq;
+          fetch('/api/v1/search?limit=8&q='+encodeURIComponent(q),{credentials:'same-origin'}).then(function(r){return r.ok?r.json():{items:[]};}).then(function(d){
+            if(mine!==seq) return; list.textContent='';
+            (d.items||[]).forEach(function(c){
+              var li=document.createElement('li'), a=document.createElement('a'); a.href='/customers/'+c.id; a.textContent=c.name;
+              if(c.organization_name){ var s=document.createElement('small'); s.textContent=c.organization_name; a.appendChild(s); }
+              li.appendChild(a); list.appendChild(li);
+            });
+            list.hidden=list.children.length===0;
+          });
+        },120);
+      });
+      input.addEventListener('keydown', function(e){ if(e.key==='Escape') clear(); });
+      document.addEventListener('click', function(e){ if(!input.parentNode.contains(e.target)) clear(); });
+    })();
+    """
+}

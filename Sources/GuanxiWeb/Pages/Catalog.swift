@@ -1,0 +1,100 @@
+import Foundation
+import GuanxiCore
+
+/// The page languages. The user's choice (cookie) wins, else the browser's Accept-Language, else 简体中文.
+public enum UILocale: String, CaseIterable, Sendable {
+    case zhHans = "zh-Hans", zhHant = "zh-Hant", en
+
+    public static func pick(cookie: String?, acceptLanguage: String?) -> UILocale {
+        if let c = cookie, let l = UILocale(rawValue: c) { return l }
+        for part in (acceptLanguage ?? "").split(separator: ",") {
+            let tag = part.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+            if tag.hasPrefix("zh-hant") || tag == "zh-tw" || tag == "zh-hk" || tag == "zh-mo" { return .zhHant }
+            if tag.hasPrefix("zh") { return .zhHans }
+            if tag.hasPrefix("en") { return .en }
+        }
+        return .zhHans
+    }
+
+    /// For date formatting.
+    var formatLocale: Locale { Locale(identifier: self == .zhHans ? "zh_Hans_CN" : self == .zhHant ? "zh_Hant_TW" : "en_US") }
+    public var htmlLang: String { rawValue }
+}
+
+/// Every visible string of the pages, per language. A test checks all three have the same keys.
+public enum Catalog {
+    public static func text(_ key: String, _ locale: UILocale) -> String {
+        strings[locale]?[key] ?? strings[.en]?[key] ?? key
+    }
+
+    /// The keys as a dictionary templates read as `{{t.key}}`.
+    static func table(_ locale: UILocale) -> [String: String] { strings[locale] ?? [:] }
+
+    public static let strings: [UILocale: [String: String]] = [
+        .zhHans: [
+            "chat": "在线聊天", "web": "网站", "app": "App", "store": "门店", "social": "社交媒体",
+            "app_name": "关系 CRM", "sign_in": "登录", "sign_out": "退出", "email": "邮箱", "password": "密码", "totp_code": "验证码（如已开启两步验证）",
+            "customers": "客户", "new_customer": "新建客户", "search": "搜索", "search_placeholder": "姓名、公司、手机、邮箱或标签",
+            "name": "名称", "kind": "类型", "person": "个人", "organization": "机构", "organization_name": "所属机构", "title": "职位",
+            "stage": "阶段", "tier": "等级", "owner": "负责人", "tags": "标签", "tags_hint": "用逗号分隔", "source": "来源",
+            "phones": "手机", "emails": "邮箱", "addresses": "地址", "birthday": "生日", "custom_fields": "自定义字段",
+            "updated": "更新于", "created": "创建于", "all": "全部", "filter": "筛选", "next_page": "下一页", "no_customers": "没有符合条件的客户。",
+            "save": "保存", "cancel": "取消", "edit": "编辑", "reveal": "显示完整信息", "masked_note": "部分联系方式已按权限隐藏。",
+            "timeline": "时间线", "more": "更多", "nothing_yet": "还没有记录。", "log_activity": "记录跟进", "activity_kind": "方式",
+            "note": "备注", "call": "电话", "visit": "拜访", "wechat": "微信", "meeting": "会议", "email_kind": "邮件", "sms": "短信",
+            "subject": "主题", "body": "内容", "add": "添加", "language": "语言",
+            "stage_prospect": "潜在客户", "stage_lead": "线索", "stage_customer": "客户", "stage_repeat": "复购客户", "stage_loyal": "忠诚客户",
+            "stage_at_risk": "流失风险", "stage_lost": "已流失",
+            "event_created": "创建了客户", "event_stage_changed": "阶段变更", "event_tier_changed": "等级变更", "event_owner_changed": "负责人变更",
+            "event_merged": "合并了客户", "event_merge_undone": "撤销合并", "event_deleted": "删除", "event_restored": "恢复", "event_imported": "导入",
+            "error_fields": "请修改标红的字段。", "error_conflict": "别人已经修改了这条记录。下面是最新内容，请重新编辑后保存。",
+            "error_sign_in": "邮箱或密码不正确。", "error_generic": "出错了：", "error_not_found": "找不到这个客户，或你没有权限查看。",
+            "error_forbidden": "你没有权限执行这个操作。", "signed_out": "你已退出。", "pool": "公海",
+        ],
+        .zhHant: [
+            "chat": "線上聊天", "web": "網站", "app": "App", "store": "門市", "social": "社群媒體",
+            "app_name": "關係 CRM", "sign_in": "登入", "sign_out": "登出", "email": "電子郵件", "password": "密碼", "totp_code": "驗證碼（如已開啟兩步驟驗證）",
+            "customers": "客戶", "new_customer": "新增客戶", "search": "搜尋", "search_placeholder": "姓名、公司、手機、郵件或標籤",
+            "name": "名稱", "kind": "類型", "person": "個人", "organization": "機構", "organization_name": "所屬機構", "title": "職稱",
+            "stage": "階段", "tier": "等級", "owner": "負責人", "tags": "標籤", "tags_hint": "以逗號分隔", "source": "來源",
+            "phones": "手機", "emails": "電子郵件", "addresses": "地址", "birthday": "生日", "custom_fields": "自訂欄位",
+            "updated": "更新於", "created": "建立於", "all": "全部", "filter": "篩選", "next_page": "下一頁", "no_customers": "沒有符合條件的客戶。",
+            "save": "儲存", "cancel": "取消", "edit": "編輯", "reveal": "顯示完整資訊", "masked_note": "部分聯絡方式已依權限隱藏。",
+            "timeline": "時間軸", "more": "更多", "nothing_yet": "尚無紀錄。", "log_activity": "記錄跟進", "activity_kind": "方式",
+            "note": "備註", "call": "電話", "visit": "拜訪", "wechat": "微信", "meeting": "會議", "email_kind": "郵件", "sms": "簡訊",
+            "subject": "主旨", "body": "內容", "add": "新增", "language": "語言",
+            "stage_prospect": "潛在客戶", "stage_lead": "線索", "stage_customer": "客戶", "stage_repeat": "回購客戶", "stage_loyal": "忠誠客戶",
+            "stage_at_risk": "流失風險", "stage_lost": "已流失",
+            "event_created": "建立了客戶", "event_stage_changed": "階段變更", "event_tier_changed": "等級變更", "event_owner_changed": "負責人變更",
+            "event_merged": "合併了客戶", "event_merge_undone": "復原合併", "event_deleted": "刪除", "event_restored": "還原", "event_imported": "匯入",
+            "error_fields": "請修正標紅的欄位。", "error_conflict": "其他人已修改這筆紀錄。以下是最新內容，請重新編輯後儲存。",
+            "error_sign_in": "電子郵件或密碼不正確。", "error_generic": "發生錯誤：", "error_not_found": "找不到這位客戶，或你沒有權限檢視。",
+            "error_forbidden": "你沒有權限執行這個操作。", "signed_out": "你已登出。", "pool": "公海",
+        ],
+        .en: [
+            "chat": "Chat", "web": "Web", "app": "App", "store": "Store visit", "social": "Social",
+            "app_name": "Guanxi CRM", "sign_in": "Sign in", "sign_out": "Sign out", "email": "Email", "password": "Password", "totp_code": "Code (if two-factor is on)",
+            "customers": "Customers", "new_customer": "New customer", "search": "Search", "search_placeholder": "Name, company, phone, email or tag",
+            "name": "Name", "kind": "Kind", "person": "Person", "organization": "Organisation", "organization_name": "Organisation", "title": "Title",
+            "stage": "Stage", "tier": "Tier", "owner": "Owner", "tags": "Tags", "tags_hint": "separated by commas", "source": "Source",
+            "phones": "Phones", "emails": "Emails", "addresses": "Addresses", "birthday": "Birthday", "custom_fields": "Custom fields",
+            "updated": "Updated", "created": "Created", "all": "All", "filter": "Filter", "next_page": "Next page", "no_customers": "No customers match.",
+            "save": "Save", "cancel": "Cancel", "edit": "Edit", "reveal": "Show full details", "masked_note": "Some contact details are hidden by your permissions.",
+            "timeline": "Timeline", "more": "More", "nothing_yet": "Nothing recorded yet.", "log_activity": "Log a follow-up", "activity_kind": "How",
+            "note": "Note", "call": "Call", "visit": "Visit", "wechat": "WeChat", "meeting": "Meeting", "email_kind": "Email", "sms": "SMS",
+            "subject": "Subject", "body": "Details", "add": "Add", "language": "Language",
+            "stage_prospect": "Prospect", "stage_lead": "Lead", "stage_customer": "Customer", "stage_repeat": "Repeat", "stage_loyal": "Loyal",
+            "stage_at_risk": "At risk", "stage_lost": "Lost",
+            "event_created": "Created the customer", "event_stage_changed": "Stage changed", "event_tier_changed": "Tier changed",
+            "event_owner_changed": "Owner changed", "event_merged": "Merged a customer", "event_merge_undone": "Merge undone", "event_deleted": "Deleted",
+            "event_restored": "Restored", "event_imported": "Imported",
+            "error_fields": "Please fix the fields marked in red.", "error_conflict": "Someone else changed this record first. Here is the latest; edit again and save.",
+            "error_sign_in": "The email or password is wrong.", "error_generic": "Something went wrong: ", "error_not_found": "This customer does not exist, or you may not see it.",
+            "error_forbidden": "You may not do that.", "signed_out": "You have signed out.", "pool": "Public pool",
+        ],
+    ]
+
+    /// Field error messages from the domain are English; pages show them next to the field as given,
+    /// prefixed by the localised "please fix" banner. (A message catalog for domain errors is a later step.)
+    static func stage(_ s: LifecycleStage, _ l: UILocale) -> String { text("stage_" + s.rawValue, l) }
+}

@@ -1,0 +1,397 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import Mustache
+import GuanxiCore
+import GuanxiStore
+
+/// The server-rendered web application. Handlers read the form, call a store and render a page
+/// model; every rule (access, masking, validation) stays in the stores.
+struct Pages {
+    let services: AppServices
+    let library: MustacheLibrary
+
+    init(services: AppServices) {
+        self.services = services
+        var lib = MustacheLibrary()
+        for (name, text) in Templates.all { try! lib.register(text, named: name) }   // the templates are part of the binary; a test renders each
+        self.library = lib
+    }
+
+    static let langCookie = "gx_lang"
+
+    // MARK: Request helpers
+
+    struct Visit {
+        var locale: UILocale
+        var scope: Scope?
+        var csrf: String = ""
+        var next: String
+    }
+
+    func visit(_ req: Request) async throws -> Visit {
+        let locale = UILocale.pick(cookie: req.cookies[Self.langCookie]?.value, acceptLanguage: req.headers[.acceptLanguage])
+        var v = Visit(locale: locale, next: Self.safeNext(req.uri.path + (req.uri.query.map { "?" + $0 } ?? "")))
+        if let secret = req.cookies[AuthMiddleware.cookie]?.value, !secret.isEmpty, secret.count < 200,
+           let (scope, csrf) = try await services.signIn.session(secret) {
+            v.scope = scope; v.csrf = csrf
+        }
+        return v
+    }
+
+    /// Only same-site paths, never `//host`.
+    static func safeNext(_ s: String?) -> String {
+        guard let s, s.hasPrefix("/"), !s.hasPrefix("//"), !s.hasPrefix("/\\") else { return SiteURL.customers.path }
+        return s
+    }
+
+    static func form(_ req: Request) async throws -> [String: String] {
+        var r = req
+        let buffer = try await r.collectBody(upTo: APIBody.maxJSON)
+        let text = String(decoding: Data(buffer: buffer), as: UTF8.self)
+        var out: [String: String] = [:]
+        for pair in text.split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            out[kv[0]] = kv.count > 1 ? kv[1] : ""
+        }
+        return out
+    }
+
+    /// The signed-in scope, after checking a form post's CSRF token.
+    func requirePost(_ v: Visit, _ form: [String: String]) throws -> Scope {
+        guard let scope = v.scope else { throw PageRedirect(to: SiteURL.signIn.path + "?next=" + v.next) }
+        guard let sent = form["_csrf"], Secret.equal(sent, v.csrf) else { throw DomainError.forbidden("the form expired; reload the page and try again") }
+        return scope
+    }
+
+    struct PageRedirect: Error { var to: String }
+
+    static func redirect(_ to: String, cookies: [String] = []) -> Response {
+        var h = HTTPFields()
+        h[.location] = to
+        for c in cookies { h.append(HTTPField(name: .setCookie, value: c)) }
+        return Response(status: .seeOther, headers: h)
+    }
+
+    // MARK: Rendering
+
+    func page(_ template: String, _ model: [String: Any], title: String, visit v: Visit, q: String = "",
+              flash: (kind: String, text: String)? = nil, status: HTTPResponse.Status = .ok) -> Response {
+        var m = model
+        let t = Catalog.table(v.locale)
+        m["t"] = t
+        let content = library.render(m, withTemplate: template) ?? ""
+        let languages: [[String: Any]] = [("zh-Hans", "简体"), ("zh-Hant", "繁體"), ("en", "EN")].map { code, label in
+            ["code": code, "label": label, "current": code == v.locale.rawValue,
+             "next": v.next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"]
+        }
+        let layout = Self.model(["t": t, "lang": v.locale.htmlLang, "title": title, "content": content, "signedIn": v.scope != nil,
+                                 "csrf": v.csrf, "q": q, "languages": languages,
+                                 "flash": flash.map { ["kind": $0.kind, "text": $0.text] as [String: Any] }])
+        let html = library.render(layout, withTemplate: "layout") ?? ""
+        var h = HTTPFields()
+        h[.contentType] = "text/html; charset=utf-8"
+        h[.cacheControl] = "no-store"
+        return Response(status: status, headers: h, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// Turns domain errors into pages in the user's language.
+    func failure(_ error: any Error, _ v: Visit) -> Response {
+        if let r = error as? PageRedirect { return Self.redirect(r.to) }
+        let t = { (k: String) in Catalog.text(k, v.locale) }
+        switch error {
+        case DomainError.notFound: return page("customers", ["hasRows": false], title: t("customers"), visit: v, flash: ("bad", t("error_not_found")), status: .notFound)
+        case DomainError.forbidden(let m): return page("customers", ["hasRows": false], title: t("customers"), visit: v, flash: ("bad", t("error_forbidden") + " " + m), status: .forbidden)
+        default: return page("customers", ["hasRows": false], title: t("customers"), visit: v, flash: ("bad", t("error_generic") + "\(error)"), status: .badRequest)
+        }
+    }
+
+    func formatter(_ v: Visit, timeZone: String) -> DateFormatter {
+        let f = DateFormatter()
+        f.locale = v.locale.formatLocale
+        f.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "Asia/Shanghai")
+        f.dateStyle = .medium; f.timeStyle = .short
+        return f
+    }
+
+    // MARK: Routes
+
+    func register(_ router: Router<AppContext>) {
+        router.get(SiteURL.asset("").pattern) { _, ctx -> Response in
+            let name = ctx.parameters.get("name") ?? ""
+            let (body, type): (String, String) = switch name {
+            case "app.css": (Assets.css, "text/css; charset=utf-8")
+            case "app.js": (Assets.js, "text/javascript; charset=utf-8")
+            default: ("", "")
+            }
+            guard !body.isEmpty else { return Response(status: .notFound) }
+            var h = HTTPFields(); h[.contentType] = type; h[.cacheControl] = "public, max-age=3600"
+            return Response(status: .ok, headers: h, body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
+        router.get(SiteURL.home.pattern) { _, _ in Self.redirect(SiteURL.customers.path) }
+        router.get(SiteURL.language.pattern) { req, _ -> Response in
+            let lang = UILocale(rawValue: req.query("lang") ?? "") ?? .zhHans
+            return Self.redirect(Self.safeNext(req.query("next")), cookies: ["\(Self.langCookie)=\(lang.rawValue); Path=/; Max-Age=31536000; SameSite=Lax"])
+        }
+
+        router.get(SiteURL.signIn.pattern) { req, _ -> Response in
+            var v = try await visit(req)
+            v.next = Self.safeNext(req.query("next"))
+            if v.scope != nil { return Self.redirect(v.next) }
+            return page("sign_in", ["next": v.next, "email": ""], title: Catalog.text("sign_in", v.locale), visit: v)
+        }
+        router.post(SiteURL.signIn.pattern) { req, ctx -> Response in
+            var v = try await visit(req)
+            let f = try await Self.form(req)
+            v.next = Self.safeNext(f["next"])
+            v.scope = nil
+            do {
+                let s = try await services.signIn.signIn(email: f["email"] ?? "", password: f["password"] ?? "", code: f["code"], address: ctx.address)
+                return Self.redirect(v.next, cookies: [SignInAPI.cookie(s.secret, maxAge: Int(services.signIn.policy.absolute), request: req)])
+            } catch let e as DomainError {
+                let text: String = if case .tooManyAttempts(let m) = e { m } else { Catalog.text("error_sign_in", v.locale) }
+                return page("sign_in", ["next": v.next, "email": f["email"] ?? ""], title: Catalog.text("sign_in", v.locale), visit: v,
+                            flash: ("bad", text), status: .unauthorized)
+            }
+        }
+        router.post(SiteURL.signOut.pattern) { req, _ -> Response in
+            let v = try await visit(req)
+            let f = try await Self.form(req)
+            if v.scope != nil, let sent = f["_csrf"], Secret.equal(sent, v.csrf), let secret = req.cookies[AuthMiddleware.cookie]?.value {
+                try await services.signIn.signOut(secret)
+            }
+            return Self.redirect(SiteURL.signIn.path, cookies: [SignInAPI.cookie("", maxAge: 0, request: req)])
+        }
+
+        router.get(SiteURL.customers.pattern) { req, _ -> Response in
+            let v = try await visit(req)
+            do { return try await customersPage(req, v) } catch { return failure(error, v) }
+        }
+        router.get(SiteURL.newCustomer.pattern) { req, _ -> Response in
+            let v = try await visit(req)
+            guard v.scope != nil else { return Self.redirect(SiteURL.signIn.path + "?next=" + v.next) }
+            return formPage(v, customer: nil, values: [:], errors: [:], flash: nil)
+        }
+        router.post(SiteURL.newCustomer.pattern) { req, _ -> Response in
+            let v = try await visit(req)
+            do {
+                let f = try await Self.form(req)
+                let scope = try requirePost(v, f)
+                do {
+                    let c = try await services.customers.create(scope, Self.draft(f, creating: true))
+                    return Self.redirect(SiteURL.customer(c.id).path)
+                } catch let e as DomainError {
+                    return formPage(v, customer: nil, values: f, errors: Self.fieldErrors(e), flash: ("bad", Self.message(e, v.locale)), status: .unprocessableContent)
+                }
+            } catch { return failure(error, v) }
+        }
+        router.get(SiteURL.customer("").pattern) { req, ctx -> Response in
+            let v = try await visit(req)
+            do {
+                guard let scope = v.scope else { throw PageRedirect(to: SiteURL.signIn.path + "?next=" + v.next) }
+                let c = try await services.customers.get(scope, id: ctx.parameters.get("id") ?? "")
+                return try await customerPage(v, scope, c, cursor: req.query("cursor"))
+            } catch { return failure(error, v) }
+        }
+        router.post(SiteURL.revealCustomer("").pattern) { req, ctx -> Response in
+            let v = try await visit(req)
+            do {
+                let scope = try requirePost(v, try await Self.form(req))
+                let c = try await services.customers.reveal(scope, id: ctx.parameters.get("id") ?? "")
+                return try await customerPage(v, scope, c, cursor: nil)
+            } catch { return failure(error, v) }
+        }
+        router.post(SiteURL.addActivity("").pattern) { req, ctx -> Response in
+            let v = try await visit(req)
+            let id = ctx.parameters.get("id") ?? ""
+            do {
+                let f = try await Self.form(req)
+                let scope = try requirePost(v, f)
+                let kind = f["kind"] ?? "note"
+                let draft = ActivityDraft(kind: InteractionKind(rawValue: kind), direction: kind == "note" ? nil : .outbound,
+                                          subject: f["subject"].flatMap { $0.isEmpty ? nil : $0 }, body: f["body"].flatMap { $0.isEmpty ? nil : $0 })
+                _ = try await services.timeline.add(scope, customerID: id, draft, isNote: kind == "note")
+                return Self.redirect(SiteURL.customer(id).path)
+            } catch { return failure(error, v) }
+        }
+        router.get(SiteURL.editCustomer("").pattern) { req, ctx -> Response in
+            let v = try await visit(req)
+            do {
+                guard let scope = v.scope else { throw PageRedirect(to: SiteURL.signIn.path + "?next=" + v.next) }
+                let c = try await services.customers.get(scope, id: ctx.parameters.get("id") ?? "")
+                return formPage(v, customer: c, values: Self.values(c), errors: [:], flash: nil)
+            } catch { return failure(error, v) }
+        }
+        router.post(SiteURL.editCustomer("").pattern) { req, ctx -> Response in
+            let v = try await visit(req)
+            let id = ctx.parameters.get("id") ?? ""
+            do {
+                let f = try await Self.form(req)
+                let scope = try requirePost(v, f)
+                do {
+                    _ = try await services.customers.update(scope, id: id, Self.draft(f, creating: false), ifVersion: f["version"].flatMap { Int($0) })
+                    return Self.redirect(SiteURL.customer(id).path)
+                } catch DomainError.staleVersion {
+                    // Someone saved first: show their version, never silently overwrite it.
+                    let latest = try await services.customers.get(scope, id: id)
+                    return formPage(v, customer: latest, values: Self.values(latest), errors: [:],
+                                    flash: ("bad", Catalog.text("error_conflict", v.locale)), status: .conflict)
+                } catch let e as DomainError {
+                    let c = try await services.customers.get(scope, id: id)
+                    return formPage(v, customer: c, values: f, errors: Self.fieldErrors(e), flash: ("bad", Self.message(e, v.locale)), status: .unprocessableContent)
+                }
+            } catch { return failure(error, v) }
+        }
+    }
+
+    // MARK: Page models
+
+    func customersPage(_ req: Request, _ v: Visit) async throws -> Response {
+        guard let scope = v.scope else { throw PageRedirect(to: SiteURL.signIn.path + "?next=" + v.next) }
+        let q = req.query("q") ?? ""
+        var items: [Customer]
+        var next: String?
+        var filter = CustomerFilter()
+        filter.stage = req.query("stage").flatMap(LifecycleStage.init(rawValue:))
+        filter.tier = req.query("tier"); filter.tag = req.query("tag")
+        if !q.isEmpty {
+            items = try await services.customers.search(scope, query: q, limit: 50)
+        } else {
+            let page = try await services.customers.list(scope, filter: filter, cursor: req.query("cursor"), limit: 50)
+            items = page.items
+            if let c = page.nextCursor {
+                var comps = URLComponents(); comps.path = SiteURL.customers.path
+                comps.queryItems = [("stage", filter.stage?.rawValue), ("tier", filter.tier), ("tag", filter.tag), ("cursor", c)]
+                    .compactMap { k, val in val.map { URLQueryItem(name: k, value: $0) } }
+                next = comps.string
+            }
+        }
+        let ws = try await services.access.workspace(id: scope.workspaceID)
+        let f = formatter(v, timeZone: ws?.timeZone ?? "Asia/Shanghai")
+        let rows: [[String: Any]] = items.map { c in
+            ["href": SiteURL.customer(c.id).path, "name": c.name, "tags": c.tags, "organization": c.organizationName ?? "",
+             "stage": Catalog.stage(c.stage, v.locale), "tier": c.tier ?? "", "phone": c.phones.first ?? "", "updated": f.string(from: c.updatedAt)]
+        }
+        let model = Self.model([
+            "q": q, "tag": filter.tag ?? "", "rows": rows, "hasRows": !rows.isEmpty, "next": next,
+            "stages": LifecycleStage.allCases.map { ["value": $0.rawValue, "label": Catalog.stage($0, v.locale), "selected": $0 == filter.stage] as [String: Any] },
+            "tiers": (ws?.tiers ?? []).map { ["value": $0, "selected": $0 == filter.tier] as [String: Any] },
+        ])
+        return page("customers", model, title: Catalog.text("customers", v.locale), visit: v, q: q)
+    }
+
+    func customerPage(_ v: Visit, _ scope: Scope, _ c: Customer, cursor: String?) async throws -> Response {
+        let ws = try await services.access.workspace(id: scope.workspaceID)
+        let f = formatter(v, timeZone: ws?.timeZone ?? "Asia/Shanghai")
+        let tl = try await services.timeline.list(scope, customerID: c.id, cursor: cursor, limit: 50)
+        let owner = try await c.ownerID.asyncMap { try await services.access.user(id: $0)?.name }
+        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let timeline: [[String: Any]] = tl.items.map { e in
+            let label: String = switch e.kind {
+            case .note: t("note")
+            case .interaction: e.channel.map { t($0 == .email ? "email_kind" : $0.rawValue) } ?? t("note")
+            default: t("event_" + e.kind.rawValue)
+            }
+            var detail = e.body ?? ""
+            if e.kind == .stageChanged, let to = e.data?["to"]?.stringValue, let s = LifecycleStage(rawValue: to) { detail = Catalog.stage(s, v.locale) }
+            if e.kind == .tierChanged { detail = e.data?["to"]?.stringValue ?? "" }
+            return Self.model(["when": f.string(from: e.occurredAt), "iso": Timestamp.iso8601(e.occurredAt), "label": label,
+                               "subject": e.subject, "body": detail.isEmpty ? nil : detail])
+        }
+        let customer = Self.model(["name": c.name, "organizationName": c.organizationName, "title": c.title, "tier": c.tier ?? "",
+                                   "tags": c.tags, "phones": c.phones, "emails": c.emails, "birthday": c.birthday])
+        let addresses = c.addresses.map { a in [a.province, a.city, a.district, a.street, a.postcode].compactMap { $0 }.joined(separator: " ") }
+        let defs = try await services.customFields.list(scope)
+        let custom: [[String: Any]] = defs.compactMap { d in
+            guard let val = c.custom[d.key], val != .null else { return nil }
+            let text: String = switch val {
+            case .string(let s): s
+            case .number(let n): n == n.rounded() ? String(Int64(n)) : String(n)
+            case .bool(let b): b ? "✓" : "✗"
+            case .array(let a): a.compactMap(\.stringValue).joined(separator: ", ")
+            default: ""
+            }
+            return ["label": d.label, "value": text]
+        }
+        let kinds: [(String, String)] = [("note", "note"), ("call", "call"), ("visit", "visit"), ("wechat", "wechat"), ("meeting", "meeting"), ("email", "email_kind"), ("sms", "sms")]
+        let model = Self.model([
+            "c": customer, "kindLabel": t(c.kind.rawValue), "stageLabel": Catalog.stage(c.stage, v.locale), "owner": owner ?? t("pool"),
+            "addresses": addresses, "custom": custom, "masked": c.masked == true, "csrf": v.csrf,
+            "editHref": SiteURL.editCustomer(c.id).path, "revealHref": SiteURL.revealCustomer(c.id).path, "activityHref": SiteURL.addActivity(c.id).path,
+            "activityKinds": kinds.map { ["value": $0.0, "label": t($0.1)] },
+            "timeline": timeline, "moreHref": tl.nextCursor.map { SiteURL.customer(c.id).path + "?cursor=" + $0 },
+        ])
+        return page("customer", model, title: c.name, visit: v)
+    }
+
+    func formPage(_ v: Visit, customer c: Customer?, values: [String: String], errors: [String: String],
+                  flash: (kind: String, text: String)?, status: HTTPResponse.Status = .ok) -> Response {
+        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let specs: [(String, String, Bool, String?)] = [("name", "name", true, nil), ("title", "title", false, nil), ("phones", "phones", false, nil),
+                                                         ("emails", "emails", false, nil), ("tier", "tier", false, nil),
+                                                         ("tags", "tags", false, t("tags_hint")), ("source", "source", false, nil)]
+        let fields: [[String: Any]] = specs.map { name, key, required, hint in
+            Self.model(["name": name, "label": t(key), "value": values[name] ?? "", "required": required, "hint": hint, "error": errors[name]])
+        }
+        let stage = LifecycleStage(rawValue: values["stage"] ?? "") ?? c?.stage ?? .prospect
+        let model: [String: Any] = [
+            "heading": c == nil ? t("new_customer") : c!.name, "action": c.map { SiteURL.editCustomer($0.id).path } ?? SiteURL.newCustomer.path,
+            "csrf": v.csrf, "version": c.map { String($0.version) } ?? "", "editing": c != nil, "isPerson": (values["kind"] ?? "person") == "person",
+            "fields": fields, "cancelHref": c.map { SiteURL.customer($0.id).path } ?? SiteURL.customers.path,
+            "stages": LifecycleStage.allCases.map { ["value": $0.rawValue, "label": Catalog.stage($0, v.locale), "selected": $0 == stage] as [String: Any] },
+        ]
+        return page("customer_form", model, title: c?.name ?? t("new_customer"), visit: v, flash: flash, status: status)
+    }
+
+    /// A template model without the absent values (Mustache would take a wrapped nil for "present").
+    static func model(_ values: [String: Any?]) -> [String: Any] { values.compactMapValues { $0 } }
+
+    // MARK: Form ↔ draft
+
+    static func list(_ s: String?) -> [String] {
+        (s ?? "").split(whereSeparator: { $0 == "," || $0 == "，" || $0 == ";" || $0 == "；" || $0 == "\n" })
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    static func draft(_ f: [String: String], creating: Bool) -> CustomerDraft {
+        var d = CustomerDraft()
+        if creating { d.kind = CustomerKind(rawValue: f["kind"] ?? "person") ?? .person }
+        d.name = f["name"] ?? ""
+        func opt(_ k: String) -> String?? { let v = (f[k] ?? "").trimmingCharacters(in: .whitespaces); return .some(v.isEmpty ? nil : v) }
+        d.title = opt("title"); d.tier = opt("tier"); d.source = opt("source")
+        d.phones = list(f["phones"]); d.emails = list(f["emails"]); d.tags = list(f["tags"])
+        d.stage = LifecycleStage(rawValue: f["stage"] ?? "")
+        return d
+    }
+
+    static func values(_ c: Customer) -> [String: String] {
+        ["name": c.name, "title": c.title ?? "", "phones": c.phones.joined(separator: ", "), "emails": c.emails.joined(separator: ", "),
+         "tier": c.tier ?? "", "tags": c.tags.joined(separator: ", "), "source": c.source ?? "", "stage": c.stage.rawValue, "kind": c.kind.rawValue]
+    }
+
+    /// Field errors keyed by form field (`phones[1]` → `phones`).
+    static func fieldErrors(_ e: DomainError) -> [String: String] {
+        var out: [String: String] = [:]
+        switch e {
+        case .validation(let f): for (k, m) in f { out[String(k.split(separator: "[").first ?? Substring(k)).split(separator: ".").first.map(String.init) ?? k] = m }
+        case .duplicate(let field, _, let m): out[field] = m
+        default: break
+        }
+        return out
+    }
+
+    static func message(_ e: DomainError, _ l: UILocale) -> String {
+        switch e {
+        case .validation, .duplicate: Catalog.text("error_fields", l)
+        case .forbidden(let m): Catalog.text("error_forbidden", l) + " " + m
+        default: Catalog.text("error_generic", l) + "\(e)"
+        }
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ f: (Wrapped) async throws -> T?) async rethrows -> T? {
+        guard let w = self else { return nil }
+        return try await f(w)
+    }
+}

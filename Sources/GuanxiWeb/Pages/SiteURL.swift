@@ -1,0 +1,40 @@
+import Hummingbird
+
+/// Every page address, used both to register routes and to build links (so links cannot break).
+public enum SiteURL: Sendable, Equatable {
+    case home, signIn, signOut, language
+    case customers, newCustomer
+    case customer(String), editCustomer(String), revealCustomer(String), addActivity(String)
+    case asset(String)
+
+    /// The link for this page.
+    public var path: String {
+        switch self {
+        case .home: "/"
+        case .signIn: "/sign-in"
+        case .signOut: "/sign-out"
+        case .language: "/language"
+        case .customers: "/customers"
+        case .newCustomer: "/customers/new"
+        case .customer(let id): "/customers/\(id)"
+        case .editCustomer(let id): "/customers/\(id)/edit"
+        case .revealCustomer(let id): "/customers/\(id)/reveal"
+        case .addActivity(let id): "/customers/\(id)/activities"
+        case .asset(let name): "/assets/\(name)"
+        }
+    }
+
+    /// The router pattern for this page (ids become `:id`).
+    var pattern: RouterPath { RouterPath(patternText) }
+
+    var patternText: String {
+        switch self {
+        case .customer: "/customers/:id"
+        case .editCustomer: "/customers/:id/edit"
+        case .revealCustomer: "/customers/:id/reveal"
+        case .addActivity: "/customers/:id/activities"
+        case .asset: "/assets/:name"
+        default: path
+        }
+    }
+}

@@ -1,0 +1,108 @@
+/// Page templates (swift-mustache). They hold no visible text of their own: every word comes from
+/// `Catalog` as `{{t.key}}` (a test strips tags and placeholders and finds no letters left).
+enum Templates {
+    static let layout = """
+    <!doctype html>
+    <html lang="{{lang}}">
+    <head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+    <title>{{title}} · {{t.app_name}}</title><link rel="stylesheet" href="/assets/app.css"><script src="/assets/app.js" defer></script></head>
+    <body>
+    <header class="bar">
+      <a class="brand" href="/customers">{{t.app_name}}</a>
+      {{#signedIn}}
+      <form class="search" action="/customers" method="get" role="search">
+        <input type="search" name="q" value="{{q}}" placeholder="{{t.search_placeholder}}" aria-label="{{t.search}}" autocomplete="off" data-suggest>
+        <ul class="suggest" hidden></ul>
+      </form>
+      <form action="/sign-out" method="post" class="out"><input type="hidden" name="_csrf" value="{{csrf}}"><button>{{t.sign_out}}</button></form>
+      {{/signedIn}}
+      <nav class="langs" aria-label="{{t.language}}">{{#languages}}<a href="/language?lang={{code}}&amp;next={{next}}"{{#current}} aria-current="true"{{/current}}>{{label}}</a>{{/languages}}</nav>
+    </header>
+    <main>{{#flash}}<p class="flash {{kind}}" role="alert">{{text}}</p>{{/flash}}{{{content}}}</main>
+    </body></html>
+    """
+
+    static let signIn = """
+    <section class="card narrow">
+      <h1>{{t.sign_in}}</h1>
+      <form method="post" action="/sign-in">
+        <input type="hidden" name="next" value="{{next}}">
+        <label>{{t.email}}<input type="email" name="email" value="{{email}}" required autocomplete="username" autofocus></label>
+        <label>{{t.password}}<input type="password" name="password" required autocomplete="current-password"></label>
+        <label>{{t.totp_code}}<input name="code" inputmode="numeric" autocomplete="one-time-code"></label>
+        <button class="primary">{{t.sign_in}}</button>
+      </form>
+    </section>
+    """
+
+    static let customers = """
+    <section>
+      <div class="head"><h1>{{t.customers}}</h1><a class="button primary" href="/customers/new">{{t.new_customer}}</a></div>
+      <form class="filters" method="get" action="/customers">
+        <input type="hidden" name="q" value="{{q}}">
+        <label>{{t.stage}}<select name="stage"><option value="">{{t.all}}</option>{{#stages}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/stages}}</select></label>
+        <label>{{t.tier}}<select name="tier"><option value="">{{t.all}}</option>{{#tiers}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/tiers}}</select></label>
+        <label>{{t.tags}}<input name="tag" value="{{tag}}"></label>
+        <button>{{t.filter}}</button>
+      </form>
+      {{#hasRows}}
+      <table class="list">
+        <thead><tr><th>{{t.name}}</th><th class="wide">{{t.organization_name}}</th><th>{{t.stage}}</th><th>{{t.tier}}</th><th class="wide">{{t.phones}}</th><th class="wide">{{t.updated}}</th></tr></thead>
+        <tbody>{{#rows}}<tr><td><a href="{{href}}">{{name}}</a>{{#tags}} <span class="tag">{{.}}</span>{{/tags}}</td><td class="wide">{{organization}}</td><td>{{stage}}</td><td>{{tier}}</td><td class="wide">{{phone}}</td><td class="wide">{{updated}}</td></tr>{{/rows}}</tbody>
+      </table>
+      {{/hasRows}}
+      {{^rows}}<p class="empty">{{t.no_customers}}</p>{{/rows}}
+      {{#next}}<p><a class="button" href="{{next}}">{{t.next_page}}</a></p>{{/next}}
+    </section>
+    """
+
+    static let customer = """
+    <article class="c360">
+      <div class="head"><h1>{{c.name}}</h1><a class="button" href="{{editHref}}">{{t.edit}}</a></div>
+      <p class="meta">{{kindLabel}}{{#c.organizationName}} · {{c.organizationName}}{{/c.organizationName}}{{#c.title}} · {{c.title}}{{/c.title}}</p>
+      <dl class="facts">
+        <div><dt>{{t.stage}}</dt><dd>{{stageLabel}}</dd></div>
+        <div><dt>{{t.tier}}</dt><dd>{{c.tier}}</dd></div>
+        <div><dt>{{t.owner}}</dt><dd>{{owner}}</dd></div>
+        <div><dt>{{t.tags}}</dt><dd>{{#c.tags}}<span class="tag">{{.}}</span> {{/c.tags}}</dd></div>
+        <div><dt>{{t.phones}}</dt><dd>{{#c.phones}}<a href="tel:{{.}}">{{.}}</a> {{/c.phones}}</dd></div>
+        <div><dt>{{t.emails}}</dt><dd>{{#c.emails}}<a href="mailto:{{.}}">{{.}}</a> {{/c.emails}}</dd></div>
+        {{#addresses}}<div><dt>{{t.addresses}}</dt><dd>{{.}}</dd></div>{{/addresses}}
+        {{#c.birthday}}<div><dt>{{t.birthday}}</dt><dd>{{c.birthday}}</dd></div>{{/c.birthday}}
+        {{#custom}}<div><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/custom}}
+      </dl>
+      {{#masked}}<form method="post" action="{{revealHref}}" class="reveal"><input type="hidden" name="_csrf" value="{{csrf}}"><span>{{t.masked_note}}</span> <button>{{t.reveal}}</button></form>{{/masked}}
+      <section class="card">
+        <h2>{{t.log_activity}}</h2>
+        <form method="post" action="{{activityHref}}" class="activity">
+          <input type="hidden" name="_csrf" value="{{csrf}}">
+          <label>{{t.activity_kind}}<select name="kind">{{#activityKinds}}<option value="{{value}}">{{label}}</option>{{/activityKinds}}</select></label>
+          <label>{{t.subject}}<input name="subject" maxlength="200"></label>
+          <label class="full">{{t.body}}<textarea name="body" rows="3"></textarea></label>
+          <button class="primary">{{t.add}}</button>
+        </form>
+      </section>
+      <section>
+        <h2>{{t.timeline}}</h2>
+        <ol class="timeline">{{#timeline}}<li><time datetime="{{iso}}">{{when}}</time> <strong>{{label}}</strong> {{#subject}}<span>{{subject}}</span>{{/subject}}{{#body}}<p>{{body}}</p>{{/body}}</li>{{/timeline}}</ol>
+        {{^timeline}}<p class="empty">{{t.nothing_yet}}</p>{{/timeline}}
+        {{#moreHref}}<p><a class="button" href="{{moreHref}}">{{t.more}}</a></p>{{/moreHref}}
+      </section>
+    </article>
+    """
+
+    static let customerForm = """
+    <section class="card">
+      <h1>{{heading}}</h1>
+      <form method="post" action="{{action}}" novalidate>
+        <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
+        {{^editing}}<label>{{t.kind}}<select name="kind"><option value="person"{{#isPerson}} selected{{/isPerson}}>{{t.person}}</option><option value="organization"{{^isPerson}} selected{{/isPerson}}>{{t.organization}}</option></select></label>{{/editing}}
+        {{#fields}}<label class="{{#error}}invalid{{/error}}">{{label}}<input name="{{name}}" value="{{value}}"{{#required}} required{{/required}} aria-invalid="{{#error}}true{{/error}}{{^error}}false{{/error}}">{{#hint}}<small>{{hint}}</small>{{/hint}}{{#error}}<small class="error">{{error}}</small>{{/error}}</label>{{/fields}}
+        <label>{{t.stage}}<select name="stage">{{#stages}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/stages}}</select></label>
+        <div class="actions"><button class="primary">{{t.save}}</button> <a href="{{cancelHref}}">{{t.cancel}}</a></div>
+      </form>
+    </section>
+    """
+
+    static let all: [String: String] = ["layout": layout, "sign_in": signIn, "customers": customers, "customer": customer, "customer_form": customerForm]
+}

@@ -1,0 +1,137 @@
+"""The web application in a real browser (Debian's chromium through Playwright, headless):
+sign in, create 王小明, find him by typing 小明, log a visit, edit conflict in two tabs, switch to
+繁體, and a rep kept out of another team's customer. Screenshots of each main page at 1280×800 and
+390×844 go to e2e/screenshots/ (git-ignored) for people to look at."""
+import json
+import os
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+SHOTS = os.path.join(os.path.dirname(__file__), "screenshots")
+SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+def base(server):
+    return f"http://127.0.0.1:{server.port}"
+
+
+def page_for(browser, size="desktop", locale="zh-CN"):
+    w, h = SIZES[size]
+    ctx = browser.new_context(viewport={"width": w, "height": h}, locale=locale)
+    return ctx, ctx.new_page()
+
+
+def sign_in(page, server, email="owner@example.com", password="e2e-Passw0rd"):
+    page.goto(base(server) + "/customers")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("form button.primary")
+    page.wait_for_url("**/customers")
+
+
+def shot(page, name):
+    os.makedirs(SHOTS, exist_ok=True)
+    page.screenshot(path=os.path.join(SHOTS, name + ".png"), full_page=True)
+
+
+def test_create_find_and_log_a_visit(server, browser):
+    ctx, page = page_for(browser)
+    sign_in(page, server)
+    shot(page, "list-desktop")
+    # create 王小明 with a phone
+    page.click("a[href='/customers/new']")
+    page.fill("input[name=name]", "王小明")
+    page.fill("input[name=phones]", "138 1234 5678")
+    page.fill("input[name=tags]", "VIP，华东")
+    shot(page, "new-desktop")
+    page.click("form button.primary")
+    expect(page.locator("h1")).to_have_text("王小明")
+    expect(page.locator(".facts")).to_contain_text("+8613812345678")
+    # find him by typing 小明 in the search box
+    page.fill("input[data-suggest]", "小明")
+    link = page.locator(".suggest a", has_text="王小明").first
+    expect(link).to_be_visible()
+    link.click()
+    # log a visit and see it on the timeline
+    page.select_option("select[name=kind]", "visit")
+    page.fill("input[name=subject]", "上门拜访：演示新品")
+    page.click("form.activity button")
+    expect(page.locator(".timeline li").first).to_contain_text("上门拜访：演示新品")
+    expect(page.locator(".timeline li").first).to_contain_text("拜访")
+    shot(page, "customer-desktop")
+    ctx.close()
+
+
+def test_two_tabs_editing_the_same_customer_get_a_conflict_message(server, browser):
+    ctx, first = page_for(browser)
+    sign_in(first, server)
+    first.click("a[href='/customers/new']")
+    first.fill("input[name=name]", "李雷")
+    first.click("form button.primary")
+    url = first.url
+    second = ctx.new_page()
+    first.goto(url + "/edit")
+    second.goto(url + "/edit")
+    first.fill("input[name=name]", "李雷（第一）")
+    first.click("form button.primary")
+    expect(first.locator("h1")).to_have_text("李雷（第一）")
+    second.fill("input[name=name]", "李雷（第二）")
+    second.click("form button.primary")
+    expect(second.locator(".flash")).to_contain_text("别人已经修改了这条记录")
+    expect(second.locator("input[name=name]")).to_have_value("李雷（第一）")
+    shot(second, "conflict-desktop")
+    ctx.close()
+
+
+def test_switching_to_traditional_chinese_translates_the_page(server, browser):
+    ctx, page = page_for(browser, size="phone")
+    sign_in(page, server)
+    shot(page, "list-phone")
+    page.click("nav.langs a[href*='zh-Hant']")
+    expect(page.locator("h1")).to_have_text("客戶")
+    expect(page.locator("a[href='/customers/new']")).to_have_text("新增客戶")
+    assert page.locator("html").get_attribute("lang") == "zh-Hant"
+    shot(page, "list-phone-zh-hant")
+    page.locator("table.list tbody a").first.click()
+    shot(page, "customer-phone")
+    # nothing sticks out sideways on a phone
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    ctx.close()
+
+
+def api(server, method, path, body=None, token=None):
+    req = urllib.request.Request(base(server) + path, method=method, data=json.dumps(body).encode() if body is not None else None,
+                                 headers={"Content-Type": "application/json", "Authorization": f"Bearer {token or server.token}"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return json.loads(r.read() or b"null")
+
+
+def test_a_rep_cannot_open_another_teams_customer(server, browser):
+    # given two reps in different teams, and a customer owned by the second
+    ids = {}
+    for who in ("east", "west"):
+        server.cli("user", "create", "--email", f"{who}@example.com", "--password", f"{who}-Passw0rd", "--role", "sales_rep")
+    for m in api(server, "GET", "/api/v1/users")["items"]:
+        ids[m["email"]] = m["id"]
+    api(server, "POST", "/api/v1/teams", {"name": "华东", "member_ids": [ids["east@example.com"]]})
+    api(server, "POST", "/api/v1/teams", {"name": "华西", "member_ids": [ids["west@example.com"]]})
+    theirs = api(server, "POST", "/api/v1/customers", {"kind": "person", "name": "华西的客户", "owner_id": ids["west@example.com"]})
+    # when the east rep opens it in the browser
+    ctx, page = page_for(browser)
+    sign_in(page, server, "east@example.com", "east-Passw0rd")
+    response = page.goto(base(server) + "/customers/" + theirs["id"])
+    # then the page says it cannot be found, without showing it
+    assert response.status == 404
+    expect(page.locator(".flash")).to_contain_text("找不到")
+    assert "华西的客户" not in page.content()
+    ctx.close()
