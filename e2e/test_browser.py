@@ -135,3 +135,48 @@ def test_a_rep_cannot_open_another_teams_customer(server, browser):
     expect(page.locator(".flash")).to_contain_text("找不到")
     assert "华西的客户" not in page.content()
     ctx.close()
+
+
+def test_import_wizard_reports_bad_rows_and_imports_the_rest(server, browser, tmp_path):
+    # given a 200-row CSV with Chinese headers and three bad rows (two bad emails, one without a name or contact)
+    rows = ["姓名,手机,邮箱,公司,城市,标签"]
+    for i in range(200):
+        email = f"buyer{i}@example.com"
+        name = f"导入客户{i}"
+        phone = f"1370000{i:04d}"
+        if i == 20:
+            email = "not-an-email"
+        if i == 90:
+            email = "also@bad@example"
+        if i == 150:
+            name, phone, email = "", "", ""
+        rows.append(f"{name},{phone},{email},测试公司{i % 7},上海,导入")
+    path = tmp_path / "customers.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    ctx, page = page_for(browser)
+    sign_in(page, server)
+    page.goto(base(server) + "/imports/new")
+    page.set_input_files("input[name=file]", str(path))
+    page.click("form button.primary")
+    # the columns were recognised from the Chinese headers
+    expect(page.locator("select[name=col_0]")).to_have_value("name")
+    expect(page.locator("select[name=col_2]")).to_have_value("email")
+    shot(page, "import-map-desktop")
+    # a dry run first: nothing written, the three bad lines named
+    page.click("button[value=dry_run]")
+    expect(page.locator("text=试运行结果")).to_be_visible(timeout=20000)
+    expect(page.locator("table.errors tbody tr")).to_have_count(3)
+    # then the import itself
+    page.click("button[value=import]")
+    expect(page.locator("table.errors")).to_be_visible(timeout=20000)
+    body = page.locator("main").inner_text()
+    assert "新建 197" in body and "拒绝 3" in body, body
+    lines = sorted(int(t) for t in page.locator("table.errors tbody tr td:first-child").all_inner_texts())
+    assert lines == [22, 92, 152]
+    shot(page, "import-result-desktop")
+    with page.expect_download() as d:
+        page.click("a[download]")
+    report = open(d.value.path(), encoding="utf-8-sig").read()
+    report_lines = report.strip().splitlines()
+    assert len(report_lines) == 4 and [l.split(",")[0] for l in report_lines[1:]] == ["22", "92", "152"]
+    ctx.close()

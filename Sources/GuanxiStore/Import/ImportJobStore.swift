@@ -52,6 +52,32 @@ public struct ImportJobStore: Sendable {
         return job
     }
 
+    /// Keeps an uploaded file for the import wizard's next steps; uploads older than a day are dropped.
+    public func saveUpload(_ scope: Scope, filename: String, data: Data) async throws -> String {
+        try scope.require(.customers, .create)
+        if data.isEmpty { throw DomainError.field("file", "the upload is empty") }
+        let id = ID.make()
+        let now = Date()
+        try await db.write { sql in
+            try await sql.raw("DELETE FROM import_uploads WHERE created_at < \(bind: now.millis - 86_400_000)").run()
+            try await sql.raw("""
+                INSERT INTO import_uploads (id, workspace_id, user_id, filename, data_b64, created_at)
+                VALUES (\(bind: id), \(bind: scope.workspaceID), \(bind: scope.userID), \(bind: filename), \(bind: data.base64EncodedString()), \(bind: now.millis))
+                """).run()
+        }
+        return id
+    }
+
+    public func upload(_ scope: Scope, id: String) async throws -> (filename: String, data: Data) {
+        try scope.require(.customers, .create)
+        guard let r = try await db.read({ sql in
+            try await sql.raw("""
+                SELECT filename, data_b64 FROM import_uploads WHERE id = \(bind: id.lowercased()) AND workspace_id = \(bind: scope.workspaceID)
+                """).first()
+        }), let data = Data(base64Encoded: try r.decode(column: "data_b64", as: String.self)) else { throw DomainError.notFound("upload") }
+        return (try r.decode(column: "filename", as: String.self), data)
+    }
+
     public func get(_ scope: Scope, id: String) async throws -> ImportJob {
         try await db.read { sql in
             guard let r = try await sql.raw("""

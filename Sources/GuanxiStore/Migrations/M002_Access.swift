@@ -30,6 +30,12 @@ enum M002_Access {
             "CREATE INDEX record_shares_user ON record_shares (workspace_id, user_id)",
             "CREATE INDEX record_shares_team ON record_shares (workspace_id, team_id)",
             "ALTER TABLE api_tokens ADD COLUMN permissions_json TEXT",
+            // The import wizard keeps an uploaded file between its steps (a day at most).
+            """
+            CREATE TABLE import_uploads (
+              id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, user_id TEXT, filename TEXT NOT NULL, data_b64 TEXT NOT NULL,
+              created_at BIGINT NOT NULL)
+            """,
             "ALTER TABLE memberships ADD COLUMN deactivated_at BIGINT",
             // Sign-in: sessions (hashed ids), attempts for lockout and rate limits, reset links, TOTP.
             """

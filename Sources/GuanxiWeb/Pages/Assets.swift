@@ -52,12 +52,18 @@ enum Assets {
     .empty{color:var(--muted)}
     .reveal{margin:.6rem 0;color:var(--muted)}
     .actions{margin-top:1rem}
+    .hint{color:var(--muted)}
+    h1 small{font-size:.9rem;color:var(--muted);font-weight:400;margin-left:.5rem}
+    .scroll{overflow-x:auto}
+    .sample span{display:inline-block;margin-right:.6rem;color:var(--muted);max-width:12rem;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;vertical-align:bottom}
+    .progress{font-weight:600}
     @media (max-width:640px){.wide{display:none}.bar{padding:.5rem}.langs{order:3}main{padding:.6rem}.facts{grid-template-columns:1fr}}
     """
 
     /// Search as you type: asks the API (same session cookie) and lists links; the form still works without it.
     static let js = """
     (function(){
+      if(document.querySelector('[data-refresh]')) setTimeout(function(){ location.reload(); }, 800);
       var input=document.querySelector('[data-suggest]'); if(!input) return;
       var list=input.parentNode.querySelector('.suggest'); var timer=null, seq=0;
       function clear(){ list.hidden=true; list.textContent=''; }

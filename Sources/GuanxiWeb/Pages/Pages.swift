@@ -117,6 +117,7 @@ struct Pages {
     // MARK: Routes
 
     func register(_ router: Router<AppContext>) {
+        registerImports(router)
         router.get(SiteURL.asset("").pattern) { _, ctx -> Response in
             let name = ctx.parameters.get("name") ?? ""
             let (body, type): (String, String) = switch name {
@@ -240,6 +241,110 @@ struct Pages {
                     let c = try await services.customers.get(scope, id: id)
                     return formPage(v, customer: c, values: f, errors: Self.fieldErrors(e), flash: ("bad", Self.message(e, v.locale)), status: .unprocessableContent)
                 }
+            } catch { return failure(error, v) }
+        }
+    }
+
+    // MARK: Import wizard
+
+    func registerImports(_ router: Router<AppContext>) {
+        router.get(SiteURL.newImport.pattern) { req, _ -> Response in
+            let v = try await visit(req)
+            guard v.scope != nil else { return Self.redirect(SiteURL.signIn.path + "?next=" + v.next) }
+            return page("import_new", ["csrf": v.csrf], title: Catalog.text("import", v.locale), visit: v)
+        }
+        router.post(SiteURL.newImport.pattern) { req, _ -> Response in
+            let v = try await visit(req)
+            do {
+                guard let scope = v.scope else { throw PageRedirect(to: SiteURL.signIn.path) }
+                guard let boundary = Multipart.boundary(req.headers[.contentType]) else { throw DomainError.badRequest("send the file as multipart/form-data") }
+                var r = req
+                let body = try await r.collectBody(upTo: APIBody.maxUpload)
+                let parts = Multipart.parse(Data(buffer: body), boundary: boundary)
+                guard let sent = parts.first(where: { $0.name == "_csrf" }).map({ String(decoding: $0.data, as: UTF8.self) }), Secret.equal(sent, v.csrf) else {
+                    throw DomainError.forbidden("the form expired; reload the page and try again")
+                }
+                guard let file = parts.first(where: { $0.name == "file" }) else { throw DomainError.field("file", "choose a CSV file") }
+                let id = try await services.imports.saveUpload(scope, filename: file.filename ?? "upload.csv", data: file.data)
+                return Self.redirect(SiteURL.importUpload(id).path)
+            } catch { return failure(error, v) }
+        }
+        router.get(SiteURL.importUpload("").pattern) { req, ctx -> Response in
+            let v = try await visit(req)
+            do {
+                guard let scope = v.scope else { throw PageRedirect(to: SiteURL.signIn.path + "?next=" + v.next) }
+                let id = ctx.parameters.get("id") ?? ""
+                let (filename, data) = try await services.imports.upload(scope, id: id)
+                let (text, encoding) = TextDecoding.decode(data)
+                let firstLine = text.prefix(while: { $0 != "\n" && $0 != "\r\n" && $0 != "\r" })
+                let records = CSVReader.parse(text, delimiter: CSVReader.sniffDelimiter(String(firstLine))).records
+                let header = records.first?.fields ?? []
+                let mapping = HeaderMapping.resolve(header, overrides: [:])
+                let t = { (k: String) in Catalog.text(k, v.locale) }
+                let columns: [[String: Any]] = header.enumerated().map { i, h in
+                    ["header": h, "index": i,
+                     "options": ImportField.allCases.map { f in ["value": f.rawValue, "label": t("field_" + f.rawValue), "selected": mapping[i] == f] as [String: Any] },
+                     "samples": records.dropFirst().prefix(3).map { $0.fields.indices.contains(i) ? $0.fields[i] : "" }]
+                }
+                return page("import_map", ["csrf": v.csrf, "filename": filename, "action": SiteURL.importUpload(id).path, "columns": columns,
+                                           "rowCount": "\(max(records.count - 1, 0)) \(t("rows"))", "encoding": encoding.rawValue],
+                            title: t("map_columns"), visit: v)
+            } catch { return failure(error, v) }
+        }
+        router.post(SiteURL.importUpload("").pattern) { req, ctx -> Response in
+            let v = try await visit(req)
+            do {
+                let f = try await Self.form(req)
+                let scope = try requirePost(v, f)
+                let id = ctx.parameters.get("id") ?? ""
+                let (filename, data) = try await services.imports.upload(scope, id: id)
+                let (text, _) = TextDecoding.decode(data)
+                let firstLine = String(text.prefix(while: { $0 != "\n" && $0 != "\r\n" && $0 != "\r" }))
+                let header = CSVReader.parse(firstLine, delimiter: CSVReader.sniffDelimiter(firstLine)).records.first?.fields ?? []
+                var overrides: [String: ImportField] = [:]
+                for (i, h) in header.enumerated() { if let raw = f["col_\(i)"], let field = ImportField(rawValue: raw) { overrides[h] = field } }
+                let job = try await services.imports.start(scope, filename: filename, data: data, mapping: overrides, dryRun: f["mode"] == "dry_run")
+                return Self.redirect(SiteURL.importJob(job.id).path + "?upload=" + id)
+            } catch { return failure(error, v) }
+        }
+        router.get(SiteURL.importJob("").pattern) { req, ctx -> Response in
+            let v = try await visit(req)
+            do {
+                guard let scope = v.scope else { throw PageRedirect(to: SiteURL.signIn.path + "?next=" + v.next) }
+                let id = ctx.parameters.get("id") ?? ""
+                let job = try await services.imports.get(scope, id: id)
+                var model: [String: Any] = ["csrf": v.csrf, "filename": job.filename, "running": job.status == "running",
+                                            "failed": job.status == "failed", "selfHref": v.next]
+                if let e = job.error { model["error"] = e }
+                if let r = job.report {
+                    var report: [String: Any] = ["dryRun": r.dryRun, "total": r.total, "created": r.created, "updated": r.updated, "rejected": r.rejected,
+                                                 "hasErrors": !r.errors.isEmpty, "errorsHref": SiteURL.importErrors(job.id).path,
+                                                 "errors": r.errors.prefix(500).map { ["line": $0.line, "column": $0.column ?? "", "reason": $0.reason] as [String: Any] }]
+                    if r.dryRun, let upload = req.query("upload"), ID.isValid(upload) {
+                        // the same mapping again, for "import now"
+                        let (_, data) = try await services.imports.upload(scope, id: upload)
+                        let (text, _) = TextDecoding.decode(data)
+                        let firstLine = String(text.prefix(while: { $0 != "\n" && $0 != "\r\n" && $0 != "\r" }))
+                        let header = CSVReader.parse(firstLine, delimiter: CSVReader.sniffDelimiter(firstLine)).records.first?.fields ?? []
+                        report["uploadHref"] = SiteURL.importUpload(upload).path
+                        report["mapping"] = header.enumerated().compactMap { i, h in r.mapping[h].map { ["name": "col_\(i)", "value": $0] } }
+                    }
+                    model["report"] = report
+                }
+                return page("import_job", model, title: Catalog.text("import", v.locale), visit: v)
+            } catch { return failure(error, v) }
+        }
+        router.get(SiteURL.importErrors("").pattern) { req, ctx -> Response in
+            let v = try await visit(req)
+            do {
+                guard let scope = v.scope else { throw PageRedirect(to: SiteURL.signIn.path) }
+                let job = try await services.imports.get(scope, id: ctx.parameters.get("id") ?? "")
+                var csv = "\u{FEFF}" + CSVWriter.row(["line", "column", "reason"])
+                for e in job.report?.errors ?? [] { csv += CSVWriter.row([String(e.line), e.column ?? "", e.reason]) }
+                var h = HTTPFields()
+                h[.contentType] = "text/csv; charset=utf-8"
+                h[.contentDisposition] = "attachment; filename=\"import-errors.csv\""
+                return Response(status: .ok, headers: h, body: .init(byteBuffer: ByteBuffer(string: csv)))
             } catch { return failure(error, v) }
         }
     }

@@ -6,6 +6,7 @@ public enum SiteURL: Sendable, Equatable {
     case customers, newCustomer
     case customer(String), editCustomer(String), revealCustomer(String), addActivity(String)
     case asset(String)
+    case newImport, importUpload(String), importJob(String), importErrors(String)
 
     /// The link for this page.
     public var path: String {
@@ -21,6 +22,10 @@ public enum SiteURL: Sendable, Equatable {
         case .revealCustomer(let id): "/customers/\(id)/reveal"
         case .addActivity(let id): "/customers/\(id)/activities"
         case .asset(let name): "/assets/\(name)"
+        case .newImport: "/imports/new"
+        case .importUpload(let id): "/imports/uploads/\(id)"
+        case .importJob(let id): "/imports/\(id)"
+        case .importErrors(let id): "/imports/\(id)/errors.csv"
         }
     }
 
@@ -34,6 +39,9 @@ public enum SiteURL: Sendable, Equatable {
         case .revealCustomer: "/customers/:id/reveal"
         case .addActivity: "/customers/:id/activities"
         case .asset: "/assets/:name"
+        case .importUpload: "/imports/uploads/:id"
+        case .importJob: "/imports/:id"
+        case .importErrors: "/imports/:id/errors.csv"
         default: path
         }
     }

@@ -37,7 +37,7 @@ enum Templates {
 
     static let customers = """
     <section>
-      <div class="head"><h1>{{t.customers}}</h1><a class="button primary" href="/customers/new">{{t.new_customer}}</a></div>
+      <div class="head"><h1>{{t.customers}}</h1><span><a class="button" href="/imports/new">{{t.import}}</a> <a class="button primary" href="/customers/new">{{t.new_customer}}</a></span></div>
       <form class="filters" method="get" action="/customers">
         <input type="hidden" name="q" value="{{q}}">
         <label>{{t.stage}}<select name="stage"><option value="">{{t.all}}</option>{{#stages}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/stages}}</select></label>
@@ -104,5 +104,51 @@ enum Templates {
     </section>
     """
 
-    static let all: [String: String] = ["layout": layout, "sign_in": signIn, "customers": customers, "customer": customer, "customer_form": customerForm]
+    static let importNew = """
+    <section class="card">
+      <h1>{{t.import}}</h1>
+      <p class="hint">{{t.import_hint}}</p>
+      <form method="post" action="/imports/new" enctype="multipart/form-data">
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        <label>{{t.upload_file}}<input type="file" name="file" accept=".csv,text/csv" required></label>
+        <button class="primary">{{t.next_step}}</button>
+      </form>
+    </section>
+    """
+
+    static let importMap = """
+    <section class="card">
+      <h1>{{t.map_columns}} <small>{{filename}}</small></h1>
+      <form method="post" action="{{action}}">
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        <div class="scroll"><table class="list">
+          <thead><tr><th>{{t.column}}</th><th>{{t.maps_to}}</th><th>{{t.preview}}</th></tr></thead>
+          <tbody>{{#columns}}<tr><td>{{header}}</td><td><select name="col_{{index}}" aria-label="{{header}}"><option value="">{{t.not_imported}}</option>{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select></td><td class="sample">{{#samples}}<span>{{.}}</span>{{/samples}}</td></tr>{{/columns}}</tbody>
+        </table></div>
+        <p class="hint">{{rowCount}} · {{encoding}}</p>
+        <div class="actions"><button name="mode" value="dry_run">{{t.dry_run}}</button> <button class="primary" name="mode" value="import">{{t.import_now}}</button> <a href="/imports/new">{{t.start_over}}</a></div>
+      </form>
+    </section>
+    """
+
+    static let importJob = """
+    <section class="card">
+      <h1>{{t.import}} <small>{{filename}}</small></h1>
+      {{#running}}<p class="progress" data-refresh>{{t.status_running}}</p><noscript><p><a class="button" href="{{selfHref}}">{{t.refresh}}</a></p></noscript>{{/running}}
+      {{#failed}}<p class="flash bad">{{error}}</p>{{/failed}}
+      {{#report}}
+      <p>{{#dryRun}}<strong>{{t.dry_run_result}}</strong> {{/dryRun}}{{t.rows_total}} {{total}} · {{t.created_n}} {{created}} · {{t.updated_n}} {{updated}} · {{t.rejected_n}} {{rejected}}</p>
+      {{#hasErrors}}
+      <div class="scroll"><table class="list errors"><thead><tr><th>{{t.line}}</th><th>{{t.column}}</th><th>{{t.reason}}</th></tr></thead>
+      <tbody>{{#errors}}<tr><td>{{line}}</td><td>{{column}}</td><td>{{reason}}</td></tr>{{/errors}}</tbody></table></div>
+      <p><a class="button" href="{{errorsHref}}" download>{{t.download_errors}}</a></p>
+      {{/hasErrors}}
+      {{#dryRun}}{{#uploadHref}}<form method="post" action="{{uploadHref}}"><input type="hidden" name="_csrf" value="{{csrf}}">{{#mapping}}<input type="hidden" name="{{name}}" value="{{value}}">{{/mapping}}<button class="primary" name="mode" value="import">{{t.import_now}}</button></form>{{/uploadHref}}{{/dryRun}}
+      <p><a href="/customers">{{t.customers}}</a> · <a href="/imports/new">{{t.start_over}}</a></p>
+      {{/report}}
+    </section>
+    """
+
+    static let all: [String: String] = ["layout": layout, "sign_in": signIn, "customers": customers, "customer": customer, "customer_form": customerForm,
+                                        "import_new": importNew, "import_map": importMap, "import_job": importJob]
 }
