@@ -180,3 +180,37 @@ def test_import_wizard_reports_bad_rows_and_imports_the_rest(server, browser, tm
     report_lines = report.strip().splitlines()
     assert len(report_lines) == 4 and [l.split(",")[0] for l in report_lines[1:]] == ["22", "92", "152"]
     ctx.close()
+
+
+def test_settings_tokens_fields_roles_and_the_audit_log(server, browser):
+    ctx, page = page_for(browser)
+    sign_in(page, server)
+    page.click("a.settings-link")
+    expect(page.locator("nav.tabs a[aria-current]")).to_have_text("成员")
+    shot(page, "settings-users-desktop")
+    # a sensitive custom field
+    page.click("nav.tabs a[href='/settings/fields']")
+    page.fill("form.inline input[name=key]", "id_card")
+    page.fill("form.inline input[name=label]", "身份证号")
+    page.check("form.inline input[name=sensitive]")
+    page.click("form.inline button")
+    expect(page.locator("table.list")).to_contain_text("身份证号")
+    # an API token, shown once and usable
+    page.click("nav.tabs a[href='/settings/tokens']")
+    page.fill("form.inline input[name=name]", "ERP 同步")
+    page.click("form.inline button")
+    secret = page.locator(".flash code").inner_text()
+    assert secret.startswith("gx_")
+    req = urllib.request.Request(base(server) + "/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        assert json.loads(r.read())["role"] == "owner"
+    page.reload()
+    assert secret not in page.content()
+    shot(page, "settings-tokens-desktop")
+    # the audit log lists what happened and its chain verifies
+    page.click("nav.tabs a[href='/settings/audit']")
+    expect(page.locator("table.list")).to_contain_text("custom_fields")
+    page.click("a[href='/settings/audit?verify=1']")
+    expect(page.locator(".flash")).to_contain_text("哈希链完整")
+    shot(page, "settings-audit-desktop")
+    ctx.close()

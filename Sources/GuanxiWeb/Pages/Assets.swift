@@ -47,12 +47,22 @@ enum Assets {
     .timeline p{margin:.3rem 0 0;white-space:pre-wrap}
     .flash{padding:.6rem .8rem;border-radius:.4rem;background:#fff4e5;border:1px solid #f0c36d}
     .flash.bad{background:#fdecea;border-color:#f1a9a0}
+    .flash.ok{background:#e8f5ec;border-color:#9fd3b0}
     .invalid input{border-color:var(--bad)}
     .error{color:var(--bad)}
     .empty{color:var(--muted)}
     .reveal{margin:.6rem 0;color:var(--muted)}
     .actions{margin-top:1rem}
     .hint{color:var(--muted)}
+    .tabs{display:flex;flex-wrap:wrap;gap:.3rem;margin:0 0 1rem;border-bottom:1px solid var(--line)}
+    .tabs a{padding:.45rem .8rem;text-decoration:none;color:var(--muted);border-bottom:2px solid transparent}
+    .tabs a[aria-current]{color:var(--ink);border-bottom-color:var(--brand);font-weight:600}
+    .settings-link{color:var(--muted);text-decoration:none}
+    .inline{display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));gap:0 1rem;align-items:end}
+    .inline h2{grid-column:1/-1;margin-top:0}
+    td form{display:flex;gap:.4rem;align-items:center;margin:0}
+    td form select{width:auto;margin:0}
+    code{font-family:ui-monospace,monospace;background:#eef1f6;padding:.1rem .3rem;border-radius:.3rem;word-break:break-all}
     h1 small{font-size:.9rem;color:var(--muted);font-weight:400;margin-left:.5rem}
     .scroll{overflow-x:auto}
     .sample span{display:inline-block;margin-right:.6rem;color:var(--muted);max-width:12rem;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;vertical-align:bottom}

@@ -86,6 +86,7 @@ struct Pages {
              "next": v.next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"]
         }
         let layout = Self.model(["t": t, "lang": v.locale.htmlLang, "title": title, "content": content, "signedIn": v.scope != nil,
+                                 "settingsHome": v.scope?.level(.settings, .read) != nil ? "users" : "tokens",
                                  "csrf": v.csrf, "q": q, "languages": languages,
                                  "flash": flash.map { ["kind": $0.kind, "text": $0.text] as [String: Any] }])
         let html = library.render(layout, withTemplate: "layout") ?? ""
@@ -118,6 +119,7 @@ struct Pages {
 
     func register(_ router: Router<AppContext>) {
         registerImports(router)
+        SettingsPages(pages: self).register(router)
         router.get(SiteURL.asset("").pattern) { _, ctx -> Response in
             let name = ctx.parameters.get("name") ?? ""
             let (body, type): (String, String) = switch name {

@@ -7,6 +7,7 @@ public enum SiteURL: Sendable, Equatable {
     case customer(String), editCustomer(String), revealCustomer(String), addActivity(String)
     case asset(String)
     case newImport, importUpload(String), importJob(String), importErrors(String)
+    case settings(String), settingsAction(String, String)
 
     /// The link for this page.
     public var path: String {
@@ -26,6 +27,8 @@ public enum SiteURL: Sendable, Equatable {
         case .importUpload(let id): "/imports/uploads/\(id)"
         case .importJob(let id): "/imports/\(id)"
         case .importErrors(let id): "/imports/\(id)/errors.csv"
+        case .settings(let section): "/settings/\(section)"
+        case .settingsAction(let section, let action): "/settings/\(section)/\(action)"
         }
     }
 
@@ -42,6 +45,8 @@ public enum SiteURL: Sendable, Equatable {
         case .importUpload: "/imports/uploads/:id"
         case .importJob: "/imports/:id"
         case .importErrors: "/imports/:id/errors.csv"
+        case .settings: "/settings/:section"
+        case .settingsAction: "/settings/:section/:action"
         default: path
         }
     }

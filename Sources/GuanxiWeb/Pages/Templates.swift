@@ -14,6 +14,7 @@ enum Templates {
         <input type="search" name="q" value="{{q}}" placeholder="{{t.search_placeholder}}" aria-label="{{t.search}}" autocomplete="off" data-suggest>
         <ul class="suggest" hidden></ul>
       </form>
+      <a class="settings-link" href="/settings/{{settingsHome}}">{{t.settings}}</a>
       <form action="/sign-out" method="post" class="out"><input type="hidden" name="_csrf" value="{{csrf}}"><button>{{t.sign_out}}</button></form>
       {{/signedIn}}
       <nav class="langs" aria-label="{{t.language}}">{{#languages}}<a href="/language?lang={{code}}&amp;next={{next}}"{{#current}} aria-current="true"{{/current}}>{{label}}</a>{{/languages}}</nav>
@@ -149,6 +150,32 @@ enum Templates {
     </section>
     """
 
-    static let all: [String: String] = ["layout": layout, "sign_in": signIn, "customers": customers, "customer": customer, "customer_form": customerForm,
+    /// One settings section: tabs, a table, and the section's form.
+    static let settings = """
+    <section>
+      <h1>{{t.settings}}</h1>
+      <nav class="tabs">{{#tabs}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/tabs}}</nav>
+      {{#secret}}<p class="flash" role="status">{{t.token_shown_once}} <code>{{secret}}</code></p>{{/secret}}
+      {{#verify}}<p class="flash {{kind}}">{{text}}</p>{{/verify}}
+      {{#verifyHref}}<p><a class="button" href="{{verifyHref}}">{{t.verify_chain}}</a></p>{{/verifyHref}}
+      {{#filters}}<form class="filters" method="get"><label>{{t.object}}<input name="object" value="{{object}}"></label><label>{{t.actor}}<input name="actor_id" value="{{actor}}"></label><button>{{t.filter}}</button></form>{{/filters}}
+      <div class="scroll"><table class="list">
+        <thead><tr>{{#headers}}<th>{{.}}</th>{{/headers}}</tr></thead>
+        <tbody>{{#rows}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}{{#action}}<td><form method="post" action="{{href}}"><input type="hidden" name="_csrf" value="{{csrf}}">{{#select}}<select name="{{name}}" aria-label="{{label}}">{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select> {{/select}}<button>{{label}}</button></form></td>{{/action}}</tr>{{/rows}}</tbody>
+      </table></div>
+      {{^rows}}<p class="empty">{{t.nothing_yet}}</p>{{/rows}}
+      {{#older}}<p><a class="button" href="{{older}}">{{t.more}}</a></p>{{/older}}
+      {{#form}}
+      <form class="card inline" method="post" action="{{href}}">
+        <h2>{{title}}</h2>
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        {{#inputs}}<label>{{label}}{{#isSelect}}<select name="{{name}}">{{#choices}}<option value="{{value}}">{{label}}</option>{{/choices}}</select>{{/isSelect}}{{#isCheckbox}}<input type="checkbox" name="{{name}}" value="1">{{/isCheckbox}}{{#isText}}<input name="{{name}}"{{#required}} required{{/required}}>{{/isText}}</label>{{/inputs}}
+        <button class="primary">{{button}}</button>
+      </form>
+      {{/form}}
+    </section>
+    """
+
+    static let all: [String: String] = ["settings": settings, "layout": layout, "sign_in": signIn, "customers": customers, "customer": customer, "customer_form": customerForm,
                                         "import_new": importNew, "import_map": importMap, "import_job": importJob]
 }

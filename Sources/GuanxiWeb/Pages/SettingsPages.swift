@@ -1,0 +1,170 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import GuanxiCore
+import GuanxiStore
+
+/// Settings: members and roles, teams, custom fields, your API tokens, and the audit log.
+/// Every section is one table plus (where there is one) a form; the stores decide who may do what.
+struct SettingsPages {
+    let pages: Pages
+    var services: AppServices { pages.services }
+
+    static let sections = ["users", "teams", "roles", "fields", "tokens", "audit"]
+
+    func register(_ router: Router<AppContext>) {
+        router.get("/settings") { _, _ in Pages.redirect(SiteURL.settings("users").path) }
+        router.get(SiteURL.settings("").pattern) { req, ctx -> Response in
+            let v = try await pages.visit(req)
+            do {
+                guard let scope = v.scope else { throw Pages.PageRedirect(to: SiteURL.signIn.path + "?next=" + v.next) }
+                return try await section(ctx.parameters.get("section") ?? "", req, v, scope, secret: nil)
+            } catch { return pages.failure(error, v) }
+        }
+        router.post(SiteURL.settingsAction("", "").pattern) { req, ctx -> Response in
+            let v = try await pages.visit(req)
+            do {
+                let f = try await Pages.form(req)
+                let scope = try pages.requirePost(v, f)
+                let section = ctx.parameters.get("section") ?? "", action = ctx.parameters.get("action") ?? ""
+                let secret = try await perform(section, action, f, scope)
+                if let secret { return try await self.section(section, req, v, scope, secret: secret) }
+                return Pages.redirect(SiteURL.settings(section).path)
+            } catch { return pages.failure(error, v) }
+        }
+    }
+
+    /// Carries out a settings form; answers a token secret to show once, if one was made.
+    func perform(_ section: String, _ action: String, _ f: [String: String], _ scope: Scope) async throws -> String? {
+        switch (section, action) {
+        case ("users", let userID):
+            try await services.access.setRole(scope, userID: userID, roleKey: f["role"] ?? "")
+        case ("teams", "create"):
+            _ = try await services.access.saveTeam(scope, name: f["name"] ?? "", kind: f["kind"] ?? "other", parentID: nil,
+                                                   managerID: (f["manager_id"] ?? "").isEmpty ? nil : f["manager_id"], memberIDs: [])
+        case ("fields", "create"):
+            let def = CustomFieldDefinition(key: f["key"] ?? "", label: f["label"] ?? "", type: CustomFieldType(rawValue: f["type"] ?? "") ?? .text,
+                                            sensitive: f["sensitive"] == "1")
+            _ = try await services.customFields.create(scope, def)
+        case ("fields", let key):
+            try await services.customFields.delete(scope, key: key)
+        case ("tokens", "create"):
+            guard let me = scope.userID else { throw DomainError.forbidden("only users have tokens") }
+            let days = Int(f["days"] ?? "")
+            return try await services.access.createToken(userID: me, workspaceID: scope.workspaceID, name: f["name"] ?? "",
+                                                         expiresAt: days.map { Date().addingTimeInterval(Double($0) * 86_400) },
+                                                         permissions: scope.tokenID == nil ? nil : scope.permissions.items).secret
+        case ("tokens", let id):
+            try await services.access.revokeToken(scope, id: id)
+        default:
+            throw DomainError.notFound("settings page")
+        }
+        return nil
+    }
+
+    func section(_ name: String, _ req: Request, _ v: Pages.Visit, _ scope: Scope, secret: String?) async throws -> Response {
+        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let ws = try await services.access.workspace(id: scope.workspaceID)
+        let f = pages.formatter(v, timeZone: ws?.timeZone ?? "Asia/Shanghai")
+        let when = { (d: Date?) in d.map(f.string(from:)) ?? "" }
+        func action(_ href: String, _ label: String, select: [String: Any]? = nil) -> [String: Any] {
+            Pages.model(["href": href, "label": label, "csrf": v.csrf, "select": select])
+        }
+        var model: [String: Any] = ["csrf": v.csrf]
+        var headers: [String] = []
+        var rows: [[String: Any]] = []
+        switch name {
+        case "users":
+            let roles = try await services.access.roles(scope)
+            headers = [t("name"), t("email"), t("active"), t("role")]
+            rows = try await services.access.members(scope).map { m in
+                let options = roles.map { ["value": $0.key, "label": $0.name, "selected": $0.key == m.role] as [String: Any] }
+                return ["cells": [m.name, m.email, m.active ? t("yes") : t("no")],
+                        "action": action(SiteURL.settingsAction("users", m.id).path, t("change_role"),
+                                         select: ["name": "role", "label": t("role"), "options": options])]
+            }
+        case "teams":
+            let members = try await services.access.members(scope)
+            let byID = Dictionary(members.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            let teams = try await services.access.teams(scope)
+            let teamNames = Dictionary(teams.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            headers = [t("name"), t("type"), t("manager"), t("members")]
+            rows = teams.map { team in
+                ["cells": [team.name + (team.parentID.flatMap { teamNames[$0] }.map { " ← " + $0 } ?? ""), team.kind,
+                           team.managerID.flatMap { byID[$0] } ?? "", team.memberIDs.compactMap { byID[$0] }.joined(separator: "、")]]
+            }
+            if scope.level(.settings, .update) != nil {
+                model["form"] = form(SiteURL.settingsAction("teams", "create").path, t("new_team"), t("create"), v, [
+                    ["name": "name", "label": t("name"), "isText": true, "required": true],
+                    ["name": "kind", "label": t("type"), "isSelect": true,
+                     "choices": ["sales", "service", "marketing", "logistics", "product", "other"].map { ["value": $0, "label": $0] }],
+                    ["name": "manager_id", "label": t("manager"), "isSelect": true,
+                     "choices": [["value": "", "label": t("none")]] + members.map { ["value": $0.id, "label": $0.name] }],
+                ])
+            }
+        case "roles":
+            headers = [t("role"), t("permissions")]
+            rows = try await services.access.roles(scope).map { ["cells": [$0.name, $0.permissions.joined(separator: " · ")]] }
+        case "fields":
+            headers = [t("key"), t("label"), t("type"), t("sensitive")]
+            let canEdit = scope.level(.settings, .update) != nil
+            rows = try await services.customFields.list(scope).map { d in
+                Pages.model(["cells": [d.key, d.label, d.type.rawValue, d.sensitive ? t("yes") : t("no")],
+                             "action": canEdit ? action(SiteURL.settingsAction("fields", d.key).path, t("delete")) : nil])
+            }
+            if canEdit {
+                model["form"] = form(SiteURL.settingsAction("fields", "create").path, t("new_field"), t("create"), v, [
+                    ["name": "key", "label": t("key"), "isText": true, "required": true],
+                    ["name": "label", "label": t("label"), "isText": true, "required": true],
+                    ["name": "type", "label": t("type"), "isSelect": true, "choices": CustomFieldType.allCases.map { ["value": $0.rawValue, "label": $0.rawValue] }],
+                    ["name": "sensitive", "label": t("sensitive"), "isCheckbox": true],
+                ])
+            }
+        case "tokens":
+            headers = [t("token_name"), t("prefix"), t("created"), t("last_used"), t("expires")]
+            rows = try await services.access.tokens(scope).filter { $0.userID == scope.userID }.map { tk in
+                Pages.model(["cells": [tk.name, tk.prefix + "…", when(tk.createdAt), when(tk.lastUsedAt), tk.revokedAt != nil ? t("revoked") : when(tk.expiresAt)],
+                             "action": tk.revokedAt == nil ? action(SiteURL.settingsAction("tokens", tk.id).path, t("revoke")) : nil])
+            }
+            model["form"] = form(SiteURL.settingsAction("tokens", "create").path, t("new_token"), t("create"), v, [
+                ["name": "name", "label": t("token_name"), "isText": true, "required": true],
+                ["name": "days", "label": t("days"), "isText": true],
+            ])
+            if let secret { model["secret"] = secret }
+        case "audit":
+            let before = req.query("cursor").flatMap { Int64($0) }
+            let page = try await services.audit.list(scope, actorUserID: req.query("actor_id"), object: req.query("object"), before: before, limit: 100)
+            let names = Dictionary(try await services.access.members(scope).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            headers = ["#", t("time"), t("actor"), t("action"), t("object"), t("record")]
+            rows = page.items.map { e in
+                ["cells": [String(e.seq), when(e.at), e.actorUserID.map { names[$0] ?? $0 } ?? "—", e.action, e.object, e.objectID ?? ""]]
+            }
+            model["filters"] = ["object": req.query("object") ?? "", "actor": req.query("actor_id") ?? ""]
+            if let c = page.nextCursor { model["older"] = SiteURL.settings("audit").path + "?cursor=" + c }
+            model["verifyHref"] = SiteURL.settings("audit").path + "?verify=1"
+            // Verifying reads the whole chain, so it runs when asked.
+            if req.query("verify") == "1", let check = try await services.audit.verify(workspaceID: scope.workspaceID).first {
+                model["verify"] = check.ok ? ["kind": "ok", "text": "\(t("audit_ok")) \(check.entries) \(t("entries"))"]
+                                           : ["kind": "bad", "text": "\(t("audit_broken")) \(check.problem ?? "")"]
+            }
+        default:
+            throw DomainError.notFound("settings page")
+        }
+        let labels = ["users": "users", "teams": "teams", "roles": "roles", "fields": "fields_tab", "tokens": "tokens", "audit": "audit"]
+        let visible = Self.sections.filter { s in
+            switch s {
+            case "tokens": true
+            case "audit": scope.level(.audit, .read) != nil
+            default: scope.level(.settings, .read) != nil
+            }
+        }
+        model["tabs"] = visible.map { ["href": SiteURL.settings($0).path, "label": t(labels[$0]!), "current": $0 == name] as [String: Any] }
+        model["headers"] = headers
+        model["rows"] = rows
+        return pages.page("settings", model, title: t("settings"), visit: v)
+    }
+
+    func form(_ href: String, _ title: String, _ button: String, _ v: Pages.Visit, _ inputs: [[String: Any]]) -> [String: Any] {
+        ["href": href, "title": title, "button": button, "csrf": v.csrf, "inputs": inputs]
+    }
+}
