@@ -2,7 +2,7 @@
 # API load benchmark for Guanxi.
 #
 #   bench/api/run.sh [--postgres] [--customers N] [--duration S] [--connections C] [--skip-build]
-#                    [--data-cache DIR]
+#                    [--data-cache DIR] [--pages]
 #
 # Builds the release binary, loads N demo customers (guanxi demo --seed 42) into
 # a throwaway SQLite data directory (or, with --postgres, a throwaway
@@ -13,7 +13,11 @@
 #   c. GET /api/v1/customers?stage=customer&limit=50&cursor=… (page 50)
 #   d. GET /api/v1/search?q=… with Latin queries
 #   e. GET /api/v1/search?q=… with Chinese queries
-# and samples the server's RSS during (a).
+# and samples the server's RSS during (a). With --pages it measures the web pages instead
+# (signed in with a session cookie):
+#   f. GET /customers (the list page, first page)
+#   g. GET /customers/{id} (the customer 360 page) of a customer given 1,000 timeline notes first
+#   h. GET /api/v1/search?limit=8&q=… as search-as-you-type sends it (prefixes: 王, 王小, 张, wa, 138 …)
 #
 # Prints a Markdown report to stdout (progress goes to stderr) and writes it
 # to bench/out/api-<sqlite|postgres>-<date>.md.
@@ -40,6 +44,7 @@ DURATION=10
 THREADS=2
 CONNECTIONS=32
 DATA_CACHE=""
+PAGES=0
 while [[ $# -gt 0 ]]; do
     case $1 in
         --postgres) USE_PG=1 ;;
@@ -48,6 +53,7 @@ while [[ $# -gt 0 ]]; do
         --connections) CONNECTIONS=${2:?--connections needs a number}; shift ;;
         --skip-build) BENCH_SKIP_BUILD=1 ;;
         --data-cache) DATA_CACHE=${2:?--data-cache needs a directory}; shift ;;
+        --pages) PAGES=1 ;;
         -h|--help) usage 0 ;;
         *) echo "unknown argument: $1" >&2; usage ;;
     esac
@@ -189,7 +195,7 @@ scenario() {
     out=$WORK/wrk-$(( ${#ROWS[@]} + 1 )).txt
     log "wrk: $label"
     run_step timeout $(( DURATION + 60 )) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s --latency \
-        -H "Authorization: Bearer $TOKEN" -s "$BENCH_API_DIR/paths.lua" "$BASE" -- "$file" "$prefix" >"$out" 2>&1 ||
+        -H "Authorization: Bearer $TOKEN" ${COOKIE:+-H "Cookie: $COOKIE"} -s "$BENCH_API_DIR/paths.lua" "$BASE" -- "$file" "$prefix" >"$out" 2>&1 ||
         { cat "$out" >&2; die "wrk failed"; }
     cat "$out" >&2
     result=$(grep '^BENCH_RESULT' "$out") || die "no BENCH_RESULT line from wrk"
@@ -203,6 +209,41 @@ scenario() {
 }
 
 RSS_IDLE_KB=$(proc_kb "$SERVER_PID" VmRSS)
+if [[ $PAGES -eq 1 ]]; then
+    log "signing in for a session cookie; giving one customer 1,000 timeline notes"
+    COOKIE=$(curl -s -o /dev/null -D - -d "email=$BENCH_EMAIL&password=bench-Passw0rd" "$BASE/sign-in" |
+             sed -n 's/^[Ss]et-[Cc]ookie: \(gx_session=[^;]*\).*/\1/p')
+    [[ -n $COOKIE ]] || die "sign-in gave no session cookie"
+    BUSY_ID=$(head -n1 "$WORK/ids.txt")
+    python3 - "$BASE" "$TOKEN" "$BUSY_ID" <<'PYEOF'
+import http.client, json, sys, urllib.parse
+base, token, cid = sys.argv[1:4]
+u = urllib.parse.urlparse(base)
+c = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+for i in range(1000):
+    body = json.dumps({"body": f"第{i}次跟进：客户询问新品价格和交期，已发送报价单。"})
+    c.request("POST", f"/api/v1/customers/{cid}/notes", body, {"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    r = c.getresponse(); r.read()
+    if r.status != 201:
+        sys.exit(f"note {i}: {r.status}")
+PYEOF
+    printf '/customers\n' >"$WORK/paths-f.txt"
+    printf '/customers/%s\n' "$BUSY_ID" >"$WORK/paths-g.txt"
+    python3 -c 'import urllib.parse; print("\n".join("/api/v1/search?limit=8&q=" + urllib.parse.quote(s, safe="") for s in ["王", "王小", "小明", "张", "张伟", "wa", "wan", "wang", "138", "1381"]))' >"$WORK/paths-h.txt"
+    for f in "$WORK"/paths-[fgh].txt; do
+        while IFS= read -r p; do
+            code=$(http_status "$BASE$p" -H "Authorization: Bearer $TOKEN" -H "Cookie: $COOKIE")
+            [[ $code == 200 ]] || die "GET $p answered $code"
+        done <"$f"
+    done
+    start_rss_sampler "$SERVER_PID" "$WORK/rss.txt"
+    scenario "f. page \`GET /customers\` (list, first 50)" "$WORK/paths-f.txt"
+    stop_rss_sampler
+    RSS_MAX_MB=$(max_mb "$WORK/rss.txt")
+    HWM_A_MB=$(kb_to_mb "$(proc_kb "$SERVER_PID" VmHWM)")
+    scenario "g. page \`GET /customers/{id}\` (360, 1,000 timeline entries, first 50 shown)" "$WORK/paths-g.txt"
+    scenario "h. search as you type \`GET /api/v1/search?limit=8&q=…\` (王, 王小, 小明, 张, 张伟, wa, wan, wang, 138, 1381)" "$WORK/paths-h.txt"
+else
 start_rss_sampler "$SERVER_PID" "$WORK/rss.txt"
 scenario "a. \`GET /api/v1/customers/{id}\`, random of $ID_COUNT ids" "$WORK/ids.txt" "/api/v1/customers/"
 stop_rss_sampler
@@ -213,6 +254,7 @@ scenario "b. \`GET /api/v1/customers?stage=customer&tier=A&limit=50\`" "$WORK/pa
 scenario "c. \`GET /api/v1/customers?stage=customer&limit=50&cursor=…\` (page $DEEP_PAGE)" "$WORK/paths-c.txt"
 scenario "d. \`GET /api/v1/search?q=…\` Latin: wang, gmail, 1381, acme, tech" "$WORK/paths-d.txt"
 scenario "e. \`GET /api/v1/search?q=…\` Chinese: 小明, 王芳, 上海, 科技, 张伟, 华信贸易" "$WORK/paths-e.txt"
+fi
 HWM_END_MB=$(kb_to_mb "$(proc_kb "$SERVER_PID" VmHWM)")
 kill -0 "$SERVER_PID" 2>/dev/null || die "the server died during the benchmark"
 stop_server
@@ -220,12 +262,12 @@ stop_server
 # ---------------------------------------------------------------- report ---
 STAMP=$(date +%Y%m%d-%H%M%S)
 OUT_DIR=$REPO_ROOT/bench/out
-OUT_FILE=$OUT_DIR/api-$DB_LABEL-$STAMP.md
+OUT_FILE=$OUT_DIR/$([[ $PAGES -eq 1 ]] && echo pages || echo api)-$DB_LABEL-$STAMP.md
 WRK_VERSION=$( (wrk -v 2>&1 || true) | awk 'NR == 1 { print $2 }')
 CUSTOMERS_FMT=$(printf "%'d" "$CUSTOMERS" 2>/dev/null || echo "$CUSTOMERS")
 mkdir -p "$OUT_DIR"
 {
-    echo "### API, $DB_LABEL, $CUSTOMERS_FMT customers"
+    echo "### $([[ $PAGES -eq 1 ]] && echo "Web pages" || echo API), $DB_LABEL, $CUSTOMERS_FMT customers"
     echo
     echo "| scenario | req/s | p50 | p99 | socket errors / non-2xx |"
     echo "|---|---:|---:|---:|---:|"
@@ -234,7 +276,7 @@ mkdir -p "$OUT_DIR"
     echo "- Data: \`guanxi demo --customers $CUSTOMERS --seed 42\` loaded in ${LOAD_S} s${DATA_SIZE:+ (data directory $DATA_SIZE)}"
     echo "- Database: $DB_DESC"
     echo "- Binary: \`${GUANXI_BIN#"$REPO_ROOT"/}\`"
-    echo "- Server RSS: ${RSS_IDLE_KB:+$(kb_to_mb "$RSS_IDLE_KB") MB before (a), }max $RSS_MAX_MB MB sampled during (a) (VmHWM $HWM_A_MB MB); VmHWM $HWM_END_MB MB after (e)"
+    echo "- Server RSS: ${RSS_IDLE_KB:+$(kb_to_mb "$RSS_IDLE_KB") MB before (a), }max $RSS_MAX_MB MB sampled during the first scenario (VmHWM $HWM_A_MB MB); VmHWM $HWM_END_MB MB at the end"
     echo "- Load: wrk $WRK_VERSION, -t$THREADS -c$CONNECTIONS, ${DURATION} s per scenario, no warm-up, on the same machine as the server"
     machine_facts
 } | tee "$OUT_FILE"

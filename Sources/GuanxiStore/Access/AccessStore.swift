@@ -313,21 +313,25 @@ public struct AccessStore: Sendable {
     }
 }
 
-/// A small time-bounded cache of token look-ups.
-final class TokenCache: Sendable {
-    static let ttl: TimeInterval = 30
-    private let entries = Mutex<[String: (Scope, Date)]>([:])
-    func get(_ key: String, now: Date) -> Scope? {
+/// A small time-bounded cache of credential look-ups (tokens, sessions): every request needs one.
+/// Revocation clears this process's entries; other instances see it within `ttl`.
+final class TTLCache<Value: Sendable>: Sendable {
+    static var ttl: TimeInterval { 30 }
+    private let entries = Mutex<[String: (Value, Date)]>([:])
+    func get(_ key: String, now: Date) -> Value? {
         entries.withLock { e in
-            guard let (s, at) = e[key], now.timeIntervalSince(at) < Self.ttl else { return nil }
-            return s
+            guard let (v, at) = e[key], now.timeIntervalSince(at) < Self.ttl, now >= at else { return nil }
+            return v
         }
     }
-    func put(_ key: String, _ scope: Scope, now: Date) {
+    func put(_ key: String, _ value: Value, now: Date) {
         entries.withLock { e in
             if e.count > 10_000 { e.removeAll() }
-            e[key] = (scope, now)
+            e[key] = (value, now)
         }
     }
+    func remove(_ key: String) { _ = entries.withLock { $0.removeValue(forKey: key) } }
     func clear() { entries.withLock { $0.removeAll() } }
 }
+
+typealias TokenCache = TTLCache<Scope>

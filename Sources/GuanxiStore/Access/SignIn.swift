@@ -33,6 +33,8 @@ public struct SignIn: Sendable {
     let clock: any GuanxiCore.Clock
     let access: AccessStore
     public let policy: SignInPolicy
+    let cache = TTLCache<SessionHit>()
+    struct SessionHit: Sendable { var scope: Scope; var csrf: String }
 
     public init(db: Database, access: AccessStore, clock: any GuanxiCore.Clock = SystemClock(), policy: SignInPolicy = SignInPolicy()) {
         self.db = db; self.access = access; self.clock = clock; self.policy = policy
@@ -155,6 +157,8 @@ public struct SignIn: Sendable {
     /// The scope and CSRF token of a live session (nil when unknown, revoked, idle too long or past its end).
     public func session(_ secret: String) async throws -> (Scope, csrf: String)? {
         let now = clock.now()
+        let key = Secret.hash(secret)
+        if let hit = cache.get(key, now: now) { return (hit.scope, hit.csrf) }
         guard let row = try await db.read({ sql in
             try await sql.raw("""
                 SELECT user_id, workspace_id, csrf, last_seen_at, expires_at FROM sessions
@@ -171,13 +175,16 @@ public struct SignIn: Sendable {
                 try await sql.raw("UPDATE sessions SET last_seen_at = \(bind: now.millis) WHERE id_hash = \(bind: Secret.hash(secret))").run()
             }
         }
-        return (scope, try row.decode(column: "csrf", as: String.self))
+        let csrf = try row.decode(column: "csrf", as: String.self)
+        cache.put(key, SessionHit(scope: scope, csrf: csrf), now: now)
+        return (scope, csrf)
     }
 
     public func signOut(_ secret: String) async throws {
         try await db.write { sql in
             try await sql.raw("UPDATE sessions SET revoked_at = \(bind: clock.now().millis) WHERE id_hash = \(bind: Secret.hash(secret))").run()
         }
+        cache.remove(Secret.hash(secret))
     }
 
     static func checkPassword(_ p: String, field: String = "password") throws {
@@ -205,6 +212,7 @@ public struct SignIn: Sendable {
                 """).run()
             try await AuditLog.append([AuditEvent("password_change", "users", me)], scope: scope, at: now, dialect: db.dialect, sql: sql)
         }
+        cache.clear()
     }
 
     /// A single-use reset link token, valid for an hour (printed by the CLI until email exists);
@@ -240,6 +248,7 @@ public struct SignIn: Sendable {
                                           actorUserID: userID, actorTokenID: nil, at: now, dialect: db.dialect, sql: sql)
             }
         }
+        cache.clear()
     }
 
     // MARK: Two-factor

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Hummingbird
 import HTTPTypes
 import Mustache
@@ -107,13 +108,20 @@ struct Pages {
         }
     }
 
+    /// Formatters are costly to make and safe to share once configured: one per language and time zone.
     func formatter(_ v: Visit, timeZone: String) -> DateFormatter {
-        let f = DateFormatter()
-        f.locale = v.locale.formatLocale
-        f.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "Asia/Shanghai")
-        f.dateStyle = .medium; f.timeStyle = .short
-        return f
+        Self.formatters.withLock { cache in
+            let key = v.locale.rawValue + "|" + timeZone
+            if let f = cache[key] { return f }
+            let f = DateFormatter()
+            f.locale = v.locale.formatLocale
+            f.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "Asia/Shanghai")
+            f.dateStyle = .medium; f.timeStyle = .short
+            cache[key] = f
+            return f
+        }
     }
+    nonisolated(unsafe) static let formatters = Mutex<[String: DateFormatter]>([:])
 
     // MARK: Routes
 
