@@ -10,7 +10,6 @@ struct AccessAPI {
     let audit: AuditLog
     let pool: PublicPool
 
-    struct Items<T: Encodable & Sendable>: Encodable, Sendable { var items: [T] }
     struct Me: Encodable, Sendable {
         var userID: String?; var workspaceID: String; var role: String; var permissions: [String]; var teamIDs: [String]
         enum CodingKeys: String, CodingKey { case userID = "user_id", workspaceID = "workspace_id", role, permissions, teamIDs = "team_ids" }

@@ -11,7 +11,6 @@ struct CustomerAPI {
     let fields: CustomFieldStore
     let imports: ImportJobStore
 
-    struct Items<T: Encodable & Sendable>: Encodable, Sendable { var items: [T] }
     struct TagsInput: Decodable { var tags: [String] }
     struct RelationshipInput: Decodable {
         var toID: String; var kind: RelationKind; var title: String?

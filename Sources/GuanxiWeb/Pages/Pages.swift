@@ -286,8 +286,7 @@ struct Pages {
                 let id = ctx.parameters.get("id") ?? ""
                 let (filename, data) = try await services.imports.upload(scope, id: id)
                 let (text, encoding) = TextDecoding.decode(data)
-                let firstLine = text.prefix(while: { $0 != "\n" && $0 != "\r\n" && $0 != "\r" })
-                let records = CSVReader.parse(text, delimiter: CSVReader.sniffDelimiter(String(firstLine))).records
+                let records = CSVReader.parse(text, delimiter: CSVReader.sniffDelimiter(Self.firstLine(text))).records
                 let header = records.first?.fields ?? []
                 let mapping = HeaderMapping.resolve(header, overrides: [:])
                 let t = { (k: String) in Catalog.text(k, v.locale) }
@@ -308,9 +307,7 @@ struct Pages {
                 let scope = try requirePost(v, f)
                 let id = ctx.parameters.get("id") ?? ""
                 let (filename, data) = try await services.imports.upload(scope, id: id)
-                let (text, _) = TextDecoding.decode(data)
-                let firstLine = String(text.prefix(while: { $0 != "\n" && $0 != "\r\n" && $0 != "\r" }))
-                let header = CSVReader.parse(firstLine, delimiter: CSVReader.sniffDelimiter(firstLine)).records.first?.fields ?? []
+                let header = Self.header(of: data)
                 var overrides: [String: ImportField] = [:]
                 for (i, h) in header.enumerated() { if let raw = f["col_\(i)"], let field = ImportField(rawValue: raw) { overrides[h] = field } }
                 let job = try await services.imports.start(scope, filename: filename, data: data, mapping: overrides, dryRun: f["mode"] == "dry_run")
@@ -333,9 +330,7 @@ struct Pages {
                     if r.dryRun, let upload = req.query("upload"), ID.isValid(upload) {
                         // the same mapping again, for "import now"
                         let (_, data) = try await services.imports.upload(scope, id: upload)
-                        let (text, _) = TextDecoding.decode(data)
-                        let firstLine = String(text.prefix(while: { $0 != "\n" && $0 != "\r\n" && $0 != "\r" }))
-                        let header = CSVReader.parse(firstLine, delimiter: CSVReader.sniffDelimiter(firstLine)).records.first?.fields ?? []
+                        let header = Self.header(of: data)
                         report["uploadHref"] = SiteURL.importUpload(upload).path
                         report["mapping"] = header.enumerated().compactMap { i, h in r.mapping[h].map { ["name": "col_\(i)", "value": $0] } }
                     }
@@ -357,6 +352,16 @@ struct Pages {
                 return Response(status: .ok, headers: h, body: .init(byteBuffer: ByteBuffer(string: csv)))
             } catch { return failure(error, v) }
         }
+    }
+
+    static func firstLine(_ text: String) -> String {
+        String(text.prefix(while: { $0 != "\n" && $0 != "\r\n" && $0 != "\r" }))
+    }
+
+    /// An uploaded CSV's header row (in its own encoding and delimiter).
+    static func header(of data: Data) -> [String] {
+        let line = firstLine(TextDecoding.decode(data).text)
+        return CSVReader.parse(line, delimiter: CSVReader.sniffDelimiter(line)).records.first?.fields ?? []
     }
 
     // MARK: Page models

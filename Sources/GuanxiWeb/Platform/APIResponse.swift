@@ -30,6 +30,9 @@ public struct APIResponse: Sendable {
     }
 }
 
+/// A list answer: `{"items": […]}`.
+struct Items<T: Encodable & Sendable>: Encodable, Sendable { var items: [T] }
+
 /// The API's JSON conventions: snake_case keys (declared per type), ISO 8601 dates with milliseconds.
 public enum APIJSON {
     nonisolated(unsafe) static let formatter: ISO8601DateFormatter = {
