@@ -48,6 +48,12 @@ def test_create_find_and_log_a_visit(server, browser):
     ctx, page = page_for(browser)
     sign_in(page, server)
     shot(page, "list-desktop")
+    # the list exports what it shows, as CSV
+    page.select_option("select[name=stage]", "prospect")
+    page.click("form.filters button")
+    with page.expect_download() as d:
+        page.click("a[href^='/api/v1/exports/customers.csv?stage=prospect']")
+    assert open(d.value.path(), encoding="utf-8-sig").readline().startswith("id,kind,name")
     # create 王小明 with a phone
     page.click("a[href='/customers/new']")
     page.fill("input[name=name]", "王小明")
@@ -213,4 +219,27 @@ def test_settings_tokens_fields_roles_and_the_audit_log(server, browser):
     page.click("a[href='/settings/audit?verify=1']")
     expect(page.locator(".flash")).to_contain_text("哈希链完整")
     shot(page, "settings-audit-desktop")
+    ctx.close()
+
+
+def test_duplicates_merge_side_by_side_and_undo(server, browser):
+    a = api(server, "POST", "/api/v1/customers", {"kind": "person", "name": "周杰", "phones": ["13600001111"], "stage": "lead"})
+    b = api(server, "POST", "/api/v1/customers", {"kind": "person", "name": "周杰", "emails": ["zhoujie@example.com"], "stage": "customer"})
+    ctx, page = page_for(browser)
+    sign_in(page, server)
+    page.goto(base(server) + "/customers/" + a["id"])
+    # the 360 page suggests the duplicate
+    expect(page.locator("text=可能重复的客户")).to_be_visible()
+    page.click(f"a[href='/customers/{a['id']}/merge/{b['id']}']")
+    shot(page, "merge-desktop")
+    # keep the other's stage, merge
+    page.check("input[name=f_stage][value=merged]")
+    page.click("form button.primary")
+    expect(page.locator("form.flash")).to_contain_text("已合并")
+    facts = page.locator(".facts").inner_text()
+    assert "客户" in facts and "+8613600001111" in facts and "zhoujie@example.com" in facts
+    # and undo restores both
+    page.click("form.flash button")
+    expect(page.locator(".facts")).not_to_contain_text("zhoujie@example.com")
+    assert api(server, "GET", "/api/v1/customers/" + b["id"])["emails"] == ["zhoujie@example.com"]
     ctx.close()

@@ -54,6 +54,11 @@ enum Assets {
     .reveal{margin:.6rem 0;color:var(--muted)}
     .actions{margin-top:1rem}
     .hint{color:var(--muted)}
+    .related{list-style:none;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:.5rem 1.2rem;align-items:center}
+    .merge td,.merge th{vertical-align:middle}
+    .choice{display:flex;gap:.4rem;align-items:center;color:var(--ink);margin:0}
+    .choice input{width:auto;margin:0}
+    form.flash{display:flex;gap:.8rem;align-items:center}
     .tabs{display:flex;flex-wrap:wrap;gap:.3rem;margin:0 0 1rem;border-bottom:1px solid var(--line)}
     .tabs a{padding:.45rem .8rem;text-decoration:none;color:var(--muted);border-bottom:2px solid transparent}
     .tabs a[aria-current]{color:var(--ink);border-bottom-color:var(--brand);font-weight:600}

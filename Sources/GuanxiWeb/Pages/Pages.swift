@@ -201,7 +201,36 @@ struct Pages {
             do {
                 guard let scope = v.scope else { throw PageRedirect(to: SiteURL.signIn.path + "?next=" + v.next) }
                 let c = try await services.customers.get(scope, id: ctx.parameters.get("id") ?? "")
-                return try await customerPage(v, scope, c, cursor: req.query("cursor"))
+                return try await customerPage(v, scope, c, cursor: req.query("cursor"), mergedID: req.query("merged").flatMap { ID.isValid($0) ? $0 : nil })
+            } catch { return failure(error, v) }
+        }
+        router.get(SiteURL.mergeCustomer("", "").pattern) { req, ctx -> Response in
+            let v = try await visit(req)
+            do {
+                guard let scope = v.scope else { throw PageRedirect(to: SiteURL.signIn.path + "?next=" + v.next) }
+                let keep = try await services.customers.get(scope, id: ctx.parameters.get("id") ?? "")
+                let other = try await services.customers.get(scope, id: ctx.parameters.get("other") ?? "")
+                return try await mergePage(v, keep, other)
+            } catch { return failure(error, v) }
+        }
+        router.post(SiteURL.mergeCustomer("", "").pattern) { req, ctx -> Response in
+            let v = try await visit(req)
+            do {
+                let f = try await Self.form(req)
+                let scope = try requirePost(v, f)
+                let id = ctx.parameters.get("id") ?? ""
+                var choices = MergeChoices()
+                for key in MergeChoices.choosable { if let side = f["f_" + key].flatMap(MergeSide.init(rawValue:)) { choices.fields[key] = side } }
+                let (kept, record) = try await services.customers.merge(scope, survivorID: id, mergedID: ctx.parameters.get("other") ?? "", choices: choices)
+                return Self.redirect(SiteURL.customer(kept.id).path + "?merged=" + record.id)
+            } catch { return failure(error, v) }
+        }
+        router.post(SiteURL.undoMerge("").pattern) { req, ctx -> Response in
+            let v = try await visit(req)
+            do {
+                let scope = try requirePost(v, try await Self.form(req))
+                let (survivor, _) = try await services.customers.undoMerge(scope, mergeID: ctx.parameters.get("id") ?? "")
+                return Self.redirect(SiteURL.customer(survivor.id).path)
             } catch { return failure(error, v) }
         }
         router.post(SiteURL.revealCustomer("").pattern) { req, ctx -> Response in
@@ -209,7 +238,7 @@ struct Pages {
             do {
                 let scope = try requirePost(v, try await Self.form(req))
                 let c = try await services.customers.reveal(scope, id: ctx.parameters.get("id") ?? "")
-                return try await customerPage(v, scope, c, cursor: nil)
+                return try await customerPage(v, scope, c, cursor: nil, mergedID: nil)
             } catch { return failure(error, v) }
         }
         router.post(SiteURL.addActivity("").pattern) { req, ctx -> Response in
@@ -394,13 +423,34 @@ struct Pages {
         }
         let model = Self.model([
             "q": q, "tag": filter.tag ?? "", "rows": rows, "hasRows": !rows.isEmpty, "next": next,
+            // the same filters as CSV (the API export honours masking and is audited)
+            "exportHref": scope.level(.customers, .export) == nil ? nil : "/api/v1/exports/customers.csv" + (URLComponents(string: "?" + (req.uri.query ?? ""))?.queryItems
+                .map { items in "?" + items.filter { ["stage", "tier", "tag"].contains($0.name) && !($0.value ?? "").isEmpty }
+                    .map { "\($0.name)=\($0.value!.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&") } ?? ""),
             "stages": LifecycleStage.allCases.map { ["value": $0.rawValue, "label": Catalog.stage($0, v.locale), "selected": $0 == filter.stage] as [String: Any] },
             "tiers": (ws?.tiers ?? []).map { ["value": $0, "selected": $0 == filter.tier] as [String: Any] },
         ])
         return page("customers", model, title: Catalog.text("customers", v.locale), visit: v, q: q)
     }
 
-    func customerPage(_ v: Visit, _ scope: Scope, _ c: Customer, cursor: String?) async throws -> Response {
+    func mergePage(_ v: Visit, _ keep: Customer, _ other: Customer) async throws -> Response {
+        let t = { (k: String) in Catalog.text(k, v.locale) }
+        func owner(_ c: Customer) async throws -> String { try await c.ownerID.asyncMap { try await services.access.user(id: $0)?.name } ?? t("pool") }
+        let rows: [(String, String, String, String)] = [
+            ("name", t("name"), keep.name, other.name), ("title", t("title"), keep.title ?? "", other.title ?? ""),
+            ("stage", t("stage"), Catalog.stage(keep.stage, v.locale), Catalog.stage(other.stage, v.locale)),
+            ("tier", t("tier"), keep.tier ?? "", other.tier ?? ""), ("owner_id", t("owner"), try await owner(keep), try await owner(other)),
+            ("source", t("source"), keep.source ?? "", other.source ?? ""), ("birthday", t("birthday"), keep.birthday ?? "", other.birthday ?? ""),
+        ]
+        let model: [String: Any] = [
+            "csrf": v.csrf, "action": SiteURL.mergeCustomer(keep.id, other.id).path,
+            "keepHref": SiteURL.customer(keep.id).path, "keepName": keep.name, "otherHref": SiteURL.customer(other.id).path, "otherName": other.name,
+            "fields": rows.map { ["key": $0.0, "label": $0.1, "left": $0.2, "right": $0.3] },
+        ]
+        return page("merge", model, title: t("merge_title"), visit: v)
+    }
+
+    func customerPage(_ v: Visit, _ scope: Scope, _ c: Customer, cursor: String?, mergedID: String?) async throws -> Response {
         let ws = try await services.access.workspace(id: scope.workspaceID)
         let f = formatter(v, timeZone: ws?.timeZone ?? "Asia/Shanghai")
         let tl = try await services.timeline.list(scope, customerID: c.id, cursor: cursor, limit: 50)
@@ -441,7 +491,35 @@ struct Pages {
             "activityKinds": kinds.map { ["value": $0.0, "label": t($0.1)] },
             "timeline": timeline, "moreHref": tl.nextCursor.map { SiteURL.customer(c.id).path + "?cursor=" + $0 },
         ])
-        return page("customer", model, title: c.name, visit: v)
+        var withRelated = model
+        // related people and organisations the user may see, and likely duplicates
+        var related: [[String: Any]] = []
+        if let org = c.organizationID, let name = c.organizationName {
+            related.append(["href": SiteURL.customer(org).path, "name": name, "label": t("relation_works_at")])
+        }
+        for r in try await services.customers.relationships(scope, customerID: c.id) {
+            let otherID = r.fromID == c.id ? r.toID : r.fromID
+            guard let o = try? await services.customers.get(scope, id: otherID) else { continue }
+            related.append(["href": SiteURL.customer(o.id).path, "name": o.name, "label": t("relation_" + r.kind.rawValue)])
+        }
+        if c.kind == .organization {
+            var f = CustomerFilter(); f.organizationID = c.id
+            for m in try await services.customers.list(scope, filter: f, limit: 20).items {
+                related.append(["href": SiteURL.customer(m.id).path, "name": m.name, "label": m.title ?? t("relation_member")])
+            }
+        }
+        withRelated["related"] = related
+        withRelated["hasRelated"] = !related.isEmpty
+        let duplicates = try await services.customers.duplicates(scope, of: c.id).prefix(5).map { d in
+            ["href": SiteURL.customer(d.other.id).path, "name": d.other.name, "mergeHref": SiteURL.mergeCustomer(c.id, d.other.id).path]
+        }
+        withRelated["duplicates"] = Array(duplicates)
+        withRelated["hasDuplicates"] = !duplicates.isEmpty
+        if let mergedID {
+            withRelated["mergedID"] = mergedID
+            withRelated["undoHref"] = SiteURL.undoMerge(mergedID).path
+        }
+        return page("customer", withRelated, title: c.name, visit: v)
     }
 
     func formPage(_ v: Visit, customer c: Customer?, values: [String: String], errors: [String: String],

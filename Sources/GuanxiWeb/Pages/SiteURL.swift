@@ -8,6 +8,7 @@ public enum SiteURL: Sendable, Equatable {
     case asset(String)
     case newImport, importUpload(String), importJob(String), importErrors(String)
     case settings(String), settingsAction(String, String)
+    case mergeCustomer(String, String), undoMerge(String)
 
     /// The link for this page.
     public var path: String {
@@ -29,6 +30,8 @@ public enum SiteURL: Sendable, Equatable {
         case .importErrors(let id): "/imports/\(id)/errors.csv"
         case .settings(let section): "/settings/\(section)"
         case .settingsAction(let section, let action): "/settings/\(section)/\(action)"
+        case .mergeCustomer(let id, let other): "/customers/\(id)/merge/\(other)"
+        case .undoMerge(let id): "/merges/\(id)/undo"
         }
     }
 
@@ -47,6 +50,8 @@ public enum SiteURL: Sendable, Equatable {
         case .importErrors: "/imports/:id/errors.csv"
         case .settings: "/settings/:section"
         case .settingsAction: "/settings/:section/:action"
+        case .mergeCustomer: "/customers/:id/merge/:other"
+        case .undoMerge: "/merges/:id/undo"
         default: path
         }
     }

@@ -38,7 +38,7 @@ enum Templates {
 
     static let customers = """
     <section>
-      <div class="head"><h1>{{t.customers}}</h1><span><a class="button" href="/imports/new">{{t.import}}</a> <a class="button primary" href="/customers/new">{{t.new_customer}}</a></span></div>
+      <div class="head"><h1>{{t.customers}}</h1><span>{{#exportHref}}<a class="button" href="{{exportHref}}" download>{{t.export}}</a> {{/exportHref}}<a class="button" href="/imports/new">{{t.import}}</a> <a class="button primary" href="/customers/new">{{t.new_customer}}</a></span></div>
       <form class="filters" method="get" action="/customers">
         <input type="hidden" name="q" value="{{q}}">
         <label>{{t.stage}}<select name="stage"><option value="">{{t.all}}</option>{{#stages}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/stages}}</select></label>
@@ -72,6 +72,7 @@ enum Templates {
         {{#c.birthday}}<div><dt>{{t.birthday}}</dt><dd>{{c.birthday}}</dd></div>{{/c.birthday}}
         {{#custom}}<div><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/custom}}
       </dl>
+      {{#mergedID}}<form method="post" action="{{undoHref}}" class="flash ok"><input type="hidden" name="_csrf" value="{{csrf}}"><span>{{t.merged_flash}}</span> <button>{{t.undo}}</button></form>{{/mergedID}}
       {{#masked}}<form method="post" action="{{revealHref}}" class="reveal"><input type="hidden" name="_csrf" value="{{csrf}}"><span>{{t.masked_note}}</span> <button>{{t.reveal}}</button></form>{{/masked}}
       <section class="card">
         <h2>{{t.log_activity}}</h2>
@@ -83,6 +84,8 @@ enum Templates {
           <button class="primary">{{t.add}}</button>
         </form>
       </section>
+      {{#hasRelated}}<section><h2>{{t.related}}</h2><ul class="related">{{#related}}<li><a href="{{href}}">{{name}}</a> <span class="tag">{{label}}</span></li>{{/related}}</ul></section>{{/hasRelated}}
+      {{#hasDuplicates}}<section class="card"><h2>{{t.duplicates_title}}</h2><ul class="related">{{#duplicates}}<li><a href="{{href}}">{{name}}</a> <a class="button" href="{{mergeHref}}">{{t.merge}}</a></li>{{/duplicates}}</ul></section>{{/hasDuplicates}}
       <section>
         <h2>{{t.timeline}}</h2>
         <ol class="timeline">{{#timeline}}<li><time datetime="{{iso}}">{{when}}</time> <strong>{{label}}</strong> {{#subject}}<span>{{subject}}</span>{{/subject}}{{#body}}<p>{{body}}</p>{{/body}}</li>{{/timeline}}</ol>
@@ -176,6 +179,23 @@ enum Templates {
     </section>
     """
 
-    static let all: [String: String] = ["settings": settings, "layout": layout, "sign_in": signIn, "customers": customers, "customer": customer, "customer_form": customerForm,
+    static let merge = """
+    <section class="card">
+      <h1>{{t.merge_title}}</h1>
+      <form method="post" action="{{action}}">
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        <div class="scroll"><table class="list merge">
+          <thead><tr><th></th><th><a href="{{keepHref}}">{{keepName}}</a> <small>{{t.keep_this}}</small></th><th><a href="{{otherHref}}">{{otherName}}</a> <small>{{t.merged_into_it}}</small></th></tr></thead>
+          <tbody>{{#fields}}<tr><th scope="row">{{label}}</th>
+            <td><label class="choice"><input type="radio" name="f_{{key}}" value="survivor" checked> {{left}}</label></td>
+            <td><label class="choice"><input type="radio" name="f_{{key}}" value="merged"> {{right}}</label></td></tr>{{/fields}}</tbody>
+        </table></div>
+        <p class="hint">{{t.merge_hint}}</p>
+        <div class="actions"><button class="primary">{{t.merge}}</button> <a href="{{keepHref}}">{{t.cancel}}</a></div>
+      </form>
+    </section>
+    """
+
+    static let all: [String: String] = ["settings": settings, "merge": merge, "layout": layout, "sign_in": signIn, "customers": customers, "customer": customer, "customer_form": customerForm,
                                         "import_new": importNew, "import_map": importMap, "import_job": importJob]
 }
