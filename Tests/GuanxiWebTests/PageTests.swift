@@ -115,3 +115,12 @@ struct PageTests {
         }
     }
 }
+
+@Suite("Page rendering helpers")
+struct RenderingTests {
+    @Test func theFastEscaperMatchesHTMLRules() {
+        let e = Rendering.FastHTML()
+        #expect(e.escapeText("王小明 <b>&\"'</b>") == "王小明 &lt;b&gt;&amp;&quot;&#39;&lt;/b&gt;")
+        #expect(e.escapeText("plain 文本 😀") == "plain 文本 😀")
+    }
+}

@@ -189,23 +189,36 @@ extension CustomerStore {
 
     /// Likely duplicates of one customer: the same name in the same organisation (or both without
     /// one), or a name one edit away within the same organisation.
-    public func duplicates(_ scope: Scope, of id: String) async throws -> [DuplicateCandidate] {
+    public func duplicates(_ scope: Scope, of id: String, limit: Int = 50) async throws -> [DuplicateCandidate] {
         let c = try await get(scope, id: id)
         return try await db.read { sql in
-            var q = SQLQueryString("SELECT \(unsafeRaw: CustomerRows.columns) \(unsafeRaw: CustomerRows.from) WHERE c.workspace_id = \(bind: scope.workspaceID) AND c.deleted_at IS NULL AND c.id <> \(bind: c.id) AND c.kind = \(bind: c.kind.rawValue)")
+            // Names first (an organisation can have hundreds of people); whole records only for the matches.
+            var q = SQLQueryString("SELECT c.id, c.name, c.organization_id FROM customers c WHERE c.workspace_id = \(bind: scope.workspaceID) AND c.deleted_at IS NULL AND c.id <> \(bind: c.id) AND c.kind = \(bind: c.kind.rawValue)")
             q += Self.readLimit(scope)
             if let org = c.organizationID { q += " AND (c.organization_id = \(bind: org) OR c.name = \(bind: c.name))" }
             else { q += " AND c.name = \(bind: c.name)" }
             q += " LIMIT 500"
-            return try await present(scope, try await sql.raw(q).all().map(CustomerRows.decode), sql: sql).compactMap { o in
-                let same = Self.fold(o.name) == Self.fold(c.name)
-                if same && (o.organizationID == c.organizationID) { return DuplicateCandidate(customer: c, other: o, reason: o.organizationID == nil ? "same_name" : "same_name_same_organization") }
-                if same { return DuplicateCandidate(customer: c, other: o, reason: "same_name") }
-                if c.organizationID != nil && Self.editDistance(Self.fold(o.name), Self.fold(c.name)) <= 1 && min(o.name.count, c.name.count) >= 2 {
-                    return DuplicateCandidate(customer: c, other: o, reason: "similar_name_same_organization")
-                }
-                return nil
+            let folded = Self.fold(c.name)
+            var matches: [(id: String, reason: String)] = []
+            for r in try await sql.raw(q).all() {
+                let name = try r.decode(column: "name", as: String.self)
+                let org = try r.decode(column: "organization_id", as: String?.self)
+                let same = Self.fold(name) == folded
+                let reason: String? =
+                    if same && org == c.organizationID { org == nil ? "same_name" : "same_name_same_organization" }
+                    else if same { "same_name" }
+                    else if c.organizationID != nil && min(name.count, c.name.count) >= 2 && Self.editDistance(Self.fold(name), folded) <= 1 {
+                        "similar_name_same_organization"
+                    } else { nil }
+                if let reason { matches.append((try r.decode(column: "id", as: String.self), reason)) }
+                if matches.count == limit { break }
             }
+            guard !matches.isEmpty else { return [] }
+            let rows = try await sql.raw("""
+                SELECT \(unsafeRaw: CustomerRows.columns) \(unsafeRaw: CustomerRows.from) WHERE c.id IN (\(binds: matches.map(\.id)))
+                """).all().map(CustomerRows.decode)
+            let byID = Dictionary(try await present(scope, rows, sql: sql).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            return matches.compactMap { m in byID[m.id].map { DuplicateCandidate(customer: c, other: $0, reason: m.reason) } }
         }
     }
 

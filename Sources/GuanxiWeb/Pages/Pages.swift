@@ -15,7 +15,7 @@ struct Pages {
     init(services: AppServices) {
         self.services = services
         var lib = MustacheLibrary()
-        for (name, text) in Templates.all { try! lib.register(text, named: name) }   // the templates are part of the binary; a test renders each
+        for (name, text) in Templates.all { try! lib.register(Rendering.prepare(text), named: name) }   // the templates are part of the binary; a test renders each
         self.library = lib
     }
 
@@ -81,7 +81,7 @@ struct Pages {
         var m = model
         let t = Catalog.table(v.locale)
         m["t"] = t
-        let content = library.render(m, withTemplate: template) ?? ""
+        let content = library.render(Rendering.wrap(m), withTemplate: template) ?? ""
         let languages: [[String: Any]] = [("zh-Hans", "简体"), ("zh-Hant", "繁體"), ("en", "EN")].map { code, label in
             ["code": code, "label": label, "current": code == v.locale.rawValue,
              "next": v.next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"]
@@ -90,7 +90,7 @@ struct Pages {
                                  "settingsHome": v.scope?.level(.settings, .read) != nil ? "users" : "tokens",
                                  "csrf": v.csrf, "q": q, "languages": languages,
                                  "flash": flash.map { ["kind": $0.kind, "text": $0.text] as [String: Any] }])
-        let html = library.render(layout, withTemplate: "layout") ?? ""
+        let html = library.render(Rendering.wrap(layout), withTemplate: "layout") ?? ""
         var h = HTTPFields()
         h[.contentType] = "text/html; charset=utf-8"
         h[.cacheControl] = "no-store"
@@ -510,7 +510,7 @@ struct Pages {
         }
         withRelated["related"] = related
         withRelated["hasRelated"] = !related.isEmpty
-        let duplicates = try await services.customers.duplicates(scope, of: c.id).prefix(5).map { d in
+        let duplicates = try await services.customers.duplicates(scope, of: c.id, limit: 5).map { d in
             ["href": SiteURL.customer(d.other.id).path, "name": d.other.name, "mergeHref": SiteURL.mergeCustomer(c.id, d.other.id).path]
         }
         withRelated["duplicates"] = Array(duplicates)
