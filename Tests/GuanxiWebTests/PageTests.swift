@@ -65,6 +65,12 @@ struct PageTests {
                                           body: Data("email=rep-a%40example.com&password=password-sales_rep&next=%2F%2Fevil.example".utf8),
                                           contentType: "application/x-www-form-urlencoded")
             #expect(evil.header("Location") == "/customers")
+            // and a sign-in posted from another site is refused (login CSRF)
+            let cross = try await env.send(.post, "/sign-in", as: .none, body: Data("email=rep-a%40example.com&password=password-sales_rep".utf8),
+                                           contentType: "application/x-www-form-urlencoded",
+                                           headers: ["Origin": "https://evil.example", "Host": "crm.example.com"])
+            #expect(cross.status == .forbidden && cross.header("Set-Cookie") == nil)
+            // (same-site posts, with the browser's own Origin, are covered by the browser tests)
         }
     }
 

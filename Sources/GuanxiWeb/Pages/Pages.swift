@@ -40,6 +40,15 @@ struct Pages {
         return v
     }
 
+    /// True unless the browser says the form came from another site (`Origin`, else `Referer`).
+    static func sameOrigin(_ req: Request) -> Bool {
+        guard let host = req.head.authority ?? req.headers[HTTPField.Name("Host")!] else { return true }
+        let from = req.headers[HTTPField.Name("Origin")!] ?? req.headers[.referer]
+        guard let from, from != "null", let h = URLComponents(string: from)?.host else { return from == nil }
+        let port = URLComponents(string: from)?.port.map { ":\($0)" } ?? ""
+        return h + port == host || h == host
+    }
+
     /// Only same-site paths, never `//host`.
     static func safeNext(_ s: String?) -> String {
         guard let s, s.hasPrefix("/"), !s.hasPrefix("//"), !s.hasPrefix("/\\") else { return SiteURL.customers.path }
@@ -153,6 +162,8 @@ struct Pages {
         }
         router.post(SiteURL.signIn.pattern) { req, ctx -> Response in
             var v = try await visit(req)
+            // No session exists yet to carry a CSRF token, so a cross-site sign-in (login CSRF) is refused by origin.
+            guard Self.sameOrigin(req) else { return failure(DomainError.forbidden("sign in from this site's own page"), v) }
             let f = try await Self.form(req)
             v.next = Self.safeNext(f["next"])
             v.scope = nil
