@@ -210,17 +210,13 @@ public struct AccessStore: Sendable {
         if name.trimmingCharacters(in: .whitespaces).isEmpty { throw DomainError.field("name", "is required") }
         if let e = expiresAt, e <= clock.now() { throw DomainError.field("expires_at", "must be in the future") }
         let narrowed = try permissions.map { try PermissionSet.parse($0).items }
-        var bytes = [UInt8](repeating: 0, count: 32)
-        var rng = SystemRandomNumberGenerator()
-        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255, using: &rng) }
-        let secret = "gx_" + Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let secret = Secret.token(prefix: "gx_")
         let id = ID.make()
         let now = clock.now()
         try await db.write { sql in
             try await sql.raw("""
                 INSERT INTO api_tokens (id, workspace_id, user_id, name, token_hash, prefix, created_at, expires_at, permissions_json)
-                VALUES (\(bind: id), \(bind: workspaceID), \(bind: userID), \(bind: name), \(bind: Self.hash(secret)),
+                VALUES (\(bind: id), \(bind: workspaceID), \(bind: userID), \(bind: name), \(bind: Secret.hash(secret)),
                         \(bind: String(secret.prefix(10))), \(bind: now.millis), \(bind: expiresAt?.millis),
                         \(bind: narrowed.map { JSONCoding.encode($0) }))
                 """).run()
@@ -279,7 +275,7 @@ public struct AccessStore: Sendable {
     /// Resolves a bearer token to the acting scope, or nil. Successful look-ups are cached briefly
     /// (`TokenCache.ttl`) because every API request needs one; revocation clears this process's cache.
     public func authenticate(token: String) async throws -> Scope? {
-        let hash = Self.hash(token)
+        let hash = Secret.hash(token)
         let now = clock.now()
         if let hit = cache.get(hash, now: now) { return hit }
         let row = try await db.read { sql in
@@ -306,10 +302,6 @@ public struct AccessStore: Sendable {
         }
         cache.put(hash, scope, now: now)
         return scope
-    }
-
-    static func hash(_ secret: String) -> String {
-        Hex.string(SHA256.hash(data: Data(secret.utf8)))
     }
 }
 

@@ -28,6 +28,13 @@ struct Pages {
         var scope: Scope?
         var csrf: String = ""
         var next: String
+
+        var signInHref: String { SiteURL.signIn.path + "?next=" + next }
+        /// The signed-in scope; visitors without a session are sent to sign in and brought back.
+        func signedIn() throws -> Scope {
+            guard let scope else { throw PageRedirect(to: signInHref) }
+            return scope
+        }
     }
 
     func visit(_ req: Request) async throws -> Visit {
@@ -69,7 +76,7 @@ struct Pages {
 
     /// The signed-in scope, after checking a form post's CSRF token.
     func requirePost(_ v: Visit, _ form: [String: String]) throws -> Scope {
-        guard let scope = v.scope else { throw PageRedirect(to: SiteURL.signIn.path + "?next=" + v.next) }
+        let scope = try v.signedIn()
         guard let sent = form["_csrf"], Secret.equal(sent, v.csrf) else { throw DomainError.forbidden("the form expired; reload the page and try again") }
         return scope
     }
@@ -191,7 +198,7 @@ struct Pages {
         }
         router.get(SiteURL.newCustomer.pattern) { req, _ -> Response in
             let v = try await visit(req)
-            guard v.scope != nil else { return Self.redirect(SiteURL.signIn.path + "?next=" + v.next) }
+            guard v.scope != nil else { return Self.redirect(v.signInHref) }
             return formPage(v, customer: nil, values: [:], errors: [:], flash: nil)
         }
         router.post(SiteURL.newCustomer.pattern) { req, _ -> Response in
@@ -210,7 +217,7 @@ struct Pages {
         router.get(SiteURL.customer("").pattern) { req, ctx -> Response in
             let v = try await visit(req)
             do {
-                guard let scope = v.scope else { throw PageRedirect(to: SiteURL.signIn.path + "?next=" + v.next) }
+                let scope = try v.signedIn()
                 let c = try await services.customers.get(scope, id: ctx.parameters.get("id") ?? "")
                 return try await customerPage(v, scope, c, cursor: req.query("cursor"), mergedID: req.query("merged").flatMap { ID.isValid($0) ? $0 : nil })
             } catch { return failure(error, v) }
@@ -218,7 +225,7 @@ struct Pages {
         router.get(SiteURL.mergeCustomer("", "").pattern) { req, ctx -> Response in
             let v = try await visit(req)
             do {
-                guard let scope = v.scope else { throw PageRedirect(to: SiteURL.signIn.path + "?next=" + v.next) }
+                let scope = try v.signedIn()
                 let keep = try await services.customers.get(scope, id: ctx.parameters.get("id") ?? "")
                 let other = try await services.customers.get(scope, id: ctx.parameters.get("other") ?? "")
                 return try await mergePage(v, keep, other)
@@ -268,7 +275,7 @@ struct Pages {
         router.get(SiteURL.editCustomer("").pattern) { req, ctx -> Response in
             let v = try await visit(req)
             do {
-                guard let scope = v.scope else { throw PageRedirect(to: SiteURL.signIn.path + "?next=" + v.next) }
+                let scope = try v.signedIn()
                 let c = try await services.customers.get(scope, id: ctx.parameters.get("id") ?? "")
                 return formPage(v, customer: c, values: Self.values(c), errors: [:], flash: nil)
             } catch { return failure(error, v) }
@@ -300,13 +307,13 @@ struct Pages {
     func registerImports(_ router: Router<AppContext>) {
         router.get(SiteURL.newImport.pattern) { req, _ -> Response in
             let v = try await visit(req)
-            guard v.scope != nil else { return Self.redirect(SiteURL.signIn.path + "?next=" + v.next) }
+            guard v.scope != nil else { return Self.redirect(v.signInHref) }
             return page("import_new", ["csrf": v.csrf], title: Catalog.text("import", v.locale), visit: v)
         }
         router.post(SiteURL.newImport.pattern) { req, _ -> Response in
             let v = try await visit(req)
             do {
-                guard let scope = v.scope else { throw PageRedirect(to: SiteURL.signIn.path) }
+                let scope = try v.signedIn()
                 guard let boundary = Multipart.boundary(req.headers[.contentType]) else { throw DomainError.badRequest("send the file as multipart/form-data") }
                 var r = req
                 let body = try await r.collectBody(upTo: APIBody.maxUpload)
@@ -322,7 +329,7 @@ struct Pages {
         router.get(SiteURL.importUpload("").pattern) { req, ctx -> Response in
             let v = try await visit(req)
             do {
-                guard let scope = v.scope else { throw PageRedirect(to: SiteURL.signIn.path + "?next=" + v.next) }
+                let scope = try v.signedIn()
                 let id = ctx.parameters.get("id") ?? ""
                 let (filename, data) = try await services.imports.upload(scope, id: id)
                 let (text, encoding) = TextDecoding.decode(data)
@@ -357,7 +364,7 @@ struct Pages {
         router.get(SiteURL.importJob("").pattern) { req, ctx -> Response in
             let v = try await visit(req)
             do {
-                guard let scope = v.scope else { throw PageRedirect(to: SiteURL.signIn.path + "?next=" + v.next) }
+                let scope = try v.signedIn()
                 let id = ctx.parameters.get("id") ?? ""
                 let job = try await services.imports.get(scope, id: id)
                 var model: [String: Any] = ["csrf": v.csrf, "filename": job.filename, "running": job.status == "running",
@@ -382,7 +389,7 @@ struct Pages {
         router.get(SiteURL.importErrors("").pattern) { req, ctx -> Response in
             let v = try await visit(req)
             do {
-                guard let scope = v.scope else { throw PageRedirect(to: SiteURL.signIn.path) }
+                let scope = try v.signedIn()
                 let job = try await services.imports.get(scope, id: ctx.parameters.get("id") ?? "")
                 var csv = "\u{FEFF}" + CSVWriter.row(["line", "column", "reason"])
                 for e in job.report?.errors ?? [] { csv += CSVWriter.row([String(e.line), e.column ?? "", e.reason]) }
@@ -407,7 +414,7 @@ struct Pages {
     // MARK: Page models
 
     func customersPage(_ req: Request, _ v: Visit) async throws -> Response {
-        guard let scope = v.scope else { throw PageRedirect(to: SiteURL.signIn.path + "?next=" + v.next) }
+        let scope = try v.signedIn()
         let q = req.query("q") ?? ""
         var items: [Customer]
         var next: String?

@@ -17,7 +17,7 @@ struct SettingsPages {
         router.get(SiteURL.settings("").pattern) { req, ctx -> Response in
             let v = try await pages.visit(req)
             do {
-                guard let scope = v.scope else { throw Pages.PageRedirect(to: SiteURL.signIn.path + "?next=" + v.next) }
+                let scope = try v.signedIn()
                 return try await section(ctx.parameters.get("section") ?? "", req, v, scope, secret: nil)
             } catch { return pages.failure(error, v) }
         }
