@@ -4,6 +4,7 @@ sign in, create 王小明, find him by typing 小明, log a visit, edit conflict
 390×844 go to e2e/screenshots/ (git-ignored) for people to look at."""
 import json
 import os
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -242,4 +243,32 @@ def test_duplicates_merge_side_by_side_and_undo(server, browser):
     page.click("form.flash button")
     expect(page.locator(".facts")).not_to_contain_text("zhoujie@example.com")
     assert api(server, "GET", "/api/v1/customers/" + b["id"])["emails"] == ["zhoujie@example.com"]
+    ctx.close()
+
+
+def test_bulk_tag_and_assign_from_the_list(server, browser):
+    for i in range(3):
+        api(server, "POST", "/api/v1/customers", {"kind": "person", "name": f"批量{i}", "stage": "lead"})
+    ctx, page = page_for(browser)
+    sign_in(page, server)
+    page.goto(base(server) + "/customers?stage=lead")
+    rows = page.locator("table.list tbody tr", has_text="批量")
+    for i in range(rows.count()):
+        rows.nth(i).locator("input[type=checkbox]").check()
+    page.select_option("select[name=action]", "tag")
+    page.fill(".bulk input[name=tag]", "展会2026")
+    page.click(".bulk button")
+    expect(page.locator(".flash")).to_contain_text("已更新的客户数：3")
+    expect(page.locator("table.list tbody tr", has_text="批量").first).to_contain_text("展会2026")
+    # assign them to the owner
+    rows = page.locator("table.list tbody tr", has_text="批量")
+    for i in range(rows.count()):
+        rows.nth(i).locator("input[type=checkbox]").check()
+    page.select_option("select[name=action]", "assign")
+    page.click(".bulk button")
+    expect(page.locator(".flash")).to_contain_text("已更新的客户数：3")
+    me = api(server, "GET", "/api/v1/me")["user_id"]
+    owned = api(server, "GET", "/api/v1/customers?tag=" + urllib.parse.quote("展会2026"))["items"]
+    assert len(owned) == 3 and {c["owner_id"] for c in owned} <= {me} | {m["id"] for m in api(server, "GET", "/api/v1/users")["items"]}
+    shot(page, "bulk-desktop")
     ctx.close()

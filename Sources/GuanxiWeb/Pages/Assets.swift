@@ -54,6 +54,11 @@ enum Assets {
     .reveal{margin:.6rem 0;color:var(--muted)}
     .actions{margin-top:1rem}
     .hint{color:var(--muted)}
+    .bulk{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end;margin:.2rem 0 .6rem}
+    .bulk label{margin:0;min-width:9rem}
+    .list input[type=checkbox]{width:auto;margin:0}
+    .bulk-form .list th:first-child,.bulk-form .list td:first-child{width:2.4rem}
+    .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
     .related{list-style:none;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:.5rem 1.2rem;align-items:center}
     .merge td,.merge th{vertical-align:middle}
     .choice{display:flex;gap:.4rem;align-items:center;color:var(--ink);margin:0}

@@ -62,6 +62,16 @@ struct Pages {
         return s
     }
 
+    /// Every name=value pair in order (check boxes repeat their name).
+    static func formPairs(_ req: Request) async throws -> [(String, String)] {
+        var r = req
+        let buffer = try await r.collectBody(upTo: APIBody.maxJSON)
+        return String(decoding: Data(buffer: buffer), as: UTF8.self).split(separator: "&").map { pair in
+            let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            return (kv[0], kv.count > 1 ? kv[1] : "")
+        }
+    }
+
     static func form(_ req: Request) async throws -> [String: String] {
         var r = req
         let buffer = try await r.collectBody(upTo: APIBody.maxJSON)
@@ -195,6 +205,35 @@ struct Pages {
         router.get(SiteURL.customers.pattern) { req, _ -> Response in
             let v = try await visit(req)
             do { return try await customersPage(req, v) } catch { return failure(error, v) }
+        }
+        router.post(SiteURL.bulk.pattern) { req, _ -> Response in
+            var v = try await visit(req)
+            do {
+                let pairs = try await Self.formPairs(req)
+                let f = Dictionary(pairs, uniquingKeysWith: { _, b in b })
+                let scope = try requirePost(v, f)
+                let ids = pairs.filter { $0.0 == "ids" }.map(\.1)
+                var done = 0, failed: [String] = []
+                for id in ids {
+                    do {
+                        switch f["action"] {
+                        case "assign":
+                            var d = CustomerDraft(); d.ownerID = .some(f["owner_id"].flatMap { $0.isEmpty ? nil : $0 })
+                            _ = try await services.customers.update(scope, id: id, d, ifVersion: nil)
+                        default:
+                            let tag = (f["tag"] ?? "").trimmingCharacters(in: .whitespaces)
+                            guard !tag.isEmpty else { throw DomainError.field("tag", "is required") }
+                            _ = try await services.customers.update(scope, id: id, ifVersion: nil) { c in var d = CustomerDraft(); d.tags = c.tags + [tag]; return d }
+                        }
+                        done += 1
+                    } catch let e as DomainError {
+                        failed.append(Self.message(e, v.locale))
+                    }
+                }
+                v.next = Self.safeNext(f["back"])
+                let text = Catalog.text("bulk_done", v.locale) + "\(done)" + (failed.isEmpty ? "" : " · " + Catalog.text("bulk_failed", v.locale) + Set(failed).sorted().joined(separator: "; "))
+                return try await customersPage(req, v, flash: (failed.isEmpty ? "ok" : "bad", text), query: URLComponents(string: v.next)?.queryItems ?? [])
+            } catch { return failure(error, v) }
         }
         router.get(SiteURL.newCustomer.pattern) { req, _ -> Response in
             let v = try await visit(req)
@@ -413,18 +452,21 @@ struct Pages {
 
     // MARK: Page models
 
-    func customersPage(_ req: Request, _ v: Visit) async throws -> Response {
+    func customersPage(_ req: Request, _ v: Visit, flash: (kind: String, text: String)? = nil, query: [URLQueryItem]? = nil) async throws -> Response {
         let scope = try v.signedIn()
-        let q = req.query("q") ?? ""
+        // the list's own parameters (after a bulk post they come from the page the form was on)
+        let params: [URLQueryItem] = query ?? (URLComponents(string: "?" + (req.uri.query ?? ""))?.queryItems ?? [])
+        let param = { (n: String) -> String? in params.first { $0.name == n }?.value.flatMap { $0.isEmpty ? nil : $0 } }
+        let q = param("q") ?? ""
         var items: [Customer]
         var next: String?
         var filter = CustomerFilter()
-        filter.stage = req.query("stage").flatMap(LifecycleStage.init(rawValue:))
-        filter.tier = req.query("tier"); filter.tag = req.query("tag")
+        filter.stage = param("stage").flatMap(LifecycleStage.init(rawValue:))
+        filter.tier = param("tier"); filter.tag = param("tag")
         if !q.isEmpty {
             items = try await services.customers.search(scope, query: q, limit: 50)
         } else {
-            let page = try await services.customers.list(scope, filter: filter, cursor: req.query("cursor"), limit: 50)
+            let page = try await services.customers.list(scope, filter: filter, cursor: param("cursor"), limit: 50)
             items = page.items
             if let c = page.nextCursor {
                 var comps = URLComponents(); comps.path = SiteURL.customers.path
@@ -436,19 +478,28 @@ struct Pages {
         let ws = try await services.access.workspace(id: scope.workspaceID)
         let f = formatter(v, timeZone: ws?.timeZone ?? "Asia/Shanghai")
         let rows: [[String: Any]] = items.map { c in
-            ["href": SiteURL.customer(c.id).path, "name": c.name, "tags": c.tags, "organization": c.organizationName ?? "",
+            ["id": c.id, "href": SiteURL.customer(c.id).path, "name": c.name, "tags": c.tags, "organization": c.organizationName ?? "",
              "stage": Catalog.stage(c.stage, v.locale), "tier": c.tier ?? "", "phone": c.phones.first ?? "", "updated": f.string(from: c.updatedAt)]
+        }
+        // the same filters as CSV (the API export honours masking and is audited)
+        var exportHref: String?
+        if scope.level(.customers, .export) != nil {
+            let kept: [URLQueryItem] = params.filter { ["stage", "tier", "tag"].contains($0.name) && !($0.value ?? "").isEmpty }
+            var comps = URLComponents(); comps.path = "/api/v1/exports/customers.csv"; comps.queryItems = kept
+            exportHref = comps.string
+        }
+        // assigning needs the right to; the choice is the workspace's active members
+        var owners: [[String: Any]] = []
+        if scope.level(.customers, .assign) != nil && scope.level(.settings, .read) != nil {
+            owners = try await services.access.members(scope).filter(\.active).map { m -> [String: Any] in ["id": m.id, "name": m.name] }
         }
         let model = Self.model([
             "q": q, "tag": filter.tag ?? "", "rows": rows, "hasRows": !rows.isEmpty, "next": next,
-            // the same filters as CSV (the API export honours masking and is audited)
-            "exportHref": scope.level(.customers, .export) == nil ? nil : "/api/v1/exports/customers.csv" + (URLComponents(string: "?" + (req.uri.query ?? ""))?.queryItems
-                .map { items in "?" + items.filter { ["stage", "tier", "tag"].contains($0.name) && !($0.value ?? "").isEmpty }
-                    .map { "\($0.name)=\($0.value!.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&") } ?? ""),
+            "exportHref": exportHref, "csrf": v.csrf, "back": v.next, "owners": owners, "hasOwners": !owners.isEmpty,
             "stages": LifecycleStage.allCases.map { ["value": $0.rawValue, "label": Catalog.stage($0, v.locale), "selected": $0 == filter.stage] as [String: Any] },
             "tiers": (ws?.tiers ?? []).map { ["value": $0, "selected": $0 == filter.tier] as [String: Any] },
         ])
-        return page("customers", model, title: Catalog.text("customers", v.locale), visit: v, q: q)
+        return page("customers", model, title: Catalog.text("customers", v.locale), visit: v, q: q, flash: flash)
     }
 
     func mergePage(_ v: Visit, _ keep: Customer, _ other: Customer) async throws -> Response {

@@ -3,7 +3,7 @@ import Hummingbird
 /// Every page address, used both to register routes and to build links (so links cannot break).
 public enum SiteURL: Sendable, Equatable {
     case home, signIn, signOut, language
-    case customers, newCustomer
+    case customers, newCustomer, bulk
     case customer(String), editCustomer(String), revealCustomer(String), addActivity(String)
     case asset(String)
     case newImport, importUpload(String), importJob(String), importErrors(String)
@@ -19,6 +19,7 @@ public enum SiteURL: Sendable, Equatable {
         case .language: "/language"
         case .customers: "/customers"
         case .newCustomer: "/customers/new"
+        case .bulk: "/customers/bulk"
         case .customer(let id): "/customers/\(id)"
         case .editCustomer(let id): "/customers/\(id)/edit"
         case .revealCustomer(let id): "/customers/\(id)/reveal"

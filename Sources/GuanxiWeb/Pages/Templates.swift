@@ -47,10 +47,19 @@ enum Templates {
         <button>{{t.filter}}</button>
       </form>
       {{#hasRows}}
+      <form method="post" action="/customers/bulk" class="bulk-form">
+      <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="back" value="{{back}}">
+      <div class="bulk">
+        <label>{{t.bulk_action}}<select name="action"><option value="tag">{{t.bulk_tag}}</option>{{#hasOwners}}<option value="assign">{{t.bulk_assign}}</option>{{/hasOwners}}</select></label>
+        <label>{{t.tags}}<input name="tag"></label>
+        {{#hasOwners}}<label>{{t.owner}}<select name="owner_id">{{#owners}}<option value="{{id}}">{{name}}</option>{{/owners}}</select></label>{{/hasOwners}}
+        <button>{{t.apply_selected}}</button>
+      </div>
       <table class="list">
-        <thead><tr><th>{{t.name}}</th><th class="wide">{{t.organization_name}}</th><th>{{t.stage}}</th><th>{{t.tier}}</th><th class="wide">{{t.phones}}</th><th class="wide">{{t.updated}}</th></tr></thead>
-        <tbody>{{#rows}}<tr><td><a href="{{href}}">{{name}}</a>{{#tags}} <span class="tag">{{.}}</span>{{/tags}}</td><td class="wide">{{organization}}</td><td>{{stage}}</td><td>{{tier}}</td><td class="wide">{{phone}}</td><td class="wide">{{updated}}</td></tr>{{/rows}}</tbody>
+        <thead><tr><th><span class="sr">{{t.select}}</span></th><th>{{t.name}}</th><th class="wide">{{t.organization_name}}</th><th>{{t.stage}}</th><th>{{t.tier}}</th><th class="wide">{{t.phones}}</th><th class="wide">{{t.updated}}</th></tr></thead>
+        <tbody>{{#rows}}<tr><td><input type="checkbox" name="ids" value="{{id}}" aria-label="{{name}}"></td><td><a href="{{href}}">{{name}}</a>{{#tags}} <span class="tag">{{.}}</span>{{/tags}}</td><td class="wide">{{organization}}</td><td>{{stage}}</td><td>{{tier}}</td><td class="wide">{{phone}}</td><td class="wide">{{updated}}</td></tr>{{/rows}}</tbody>
       </table>
+      </form>
       {{/hasRows}}
       {{^rows}}<p class="empty">{{t.no_customers}}</p>{{/rows}}
       {{#next}}<p><a class="button" href="{{next}}">{{t.next_page}}</a></p>{{/next}}
