@@ -272,3 +272,22 @@ def test_bulk_tag_and_assign_from_the_list(server, browser):
     assert len(owned) == 3 and {c["owner_id"] for c in owned} <= {me} | {m["id"] for m in api(server, "GET", "/api/v1/users")["items"]}
     shot(page, "bulk-desktop")
     ctx.close()
+
+
+def test_saved_views_keep_the_filters(server, browser):
+    ctx, page = page_for(browser)
+    sign_in(page, server)
+    page.goto(base(server) + "/customers?stage=lead&tag=" + urllib.parse.quote("展会2026"))
+    page.fill(".save-view input[name=name]", "展会线索")
+    page.click(".save-view button")
+    view = page.locator(".view a", has_text="展会线索")
+    expect(view).to_have_attribute("aria-current", "page")
+    page.goto(base(server) + "/customers")
+    page.click(".view a:has-text('展会线索')")
+    expect(page.locator("select[name=stage]")).to_have_value("lead")
+    expect(page.locator("input[name=tag]").first).to_have_value("展会2026")
+    shot(page, "views-desktop")
+    # and it can be removed
+    page.click(".view button")
+    expect(page.locator(".view")).to_have_count(0)
+    ctx.close()

@@ -30,6 +30,13 @@ enum M002_Access {
             "CREATE INDEX record_shares_user ON record_shares (workspace_id, user_id)",
             "CREATE INDEX record_shares_team ON record_shares (workspace_id, team_id)",
             "ALTER TABLE api_tokens ADD COLUMN permissions_json TEXT",
+            // Saved list views: a name and the list's filters, per user.
+            """
+            CREATE TABLE saved_views (
+              id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, user_id TEXT NOT NULL, name TEXT NOT NULL, query TEXT NOT NULL,
+              created_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX saved_views_user ON saved_views (workspace_id, user_id, name)",
             // The import wizard keeps an uploaded file between its steps (a day at most).
             """
             CREATE TABLE import_uploads (

@@ -54,6 +54,14 @@ enum Assets {
     .reveal{margin:.6rem 0;color:var(--muted)}
     .actions{margin-top:1rem}
     .hint{color:var(--muted)}
+    .views{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin:0 0 .6rem}
+    .view{display:inline-flex;align-items:center;border:1px solid var(--line);border-radius:1rem;background:#fff;padding:0 .2rem 0 .7rem}
+    .view a{text-decoration:none}
+    .view a[aria-current]{font-weight:600;color:var(--ink)}
+    .view form{margin:0}
+    .view button{border:0;background:none;min-height:auto;padding:.2rem .45rem;color:var(--muted)}
+    .save-view{display:flex;gap:.4rem;margin:0}
+    .save-view input{margin:0;width:11rem}
     .bulk{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end;margin:.2rem 0 .6rem}
     .bulk label{margin:0;min-width:9rem}
     .list input[type=checkbox]{width:auto;margin:0}

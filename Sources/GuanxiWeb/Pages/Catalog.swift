@@ -32,6 +32,7 @@ public enum Catalog {
 
     public static let strings: [UILocale: [String: String]] = [
         .zhHans: [
+            "view_name": "视图名称", "save_view": "保存当前筛选",
             "bulk_action": "批量操作", "bulk_tag": "添加标签", "bulk_assign": "分配负责人", "apply_selected": "应用到勾选的客户", "select": "选择", "bulk_done": "已更新的客户数：", "bulk_failed": "未能更新：",
             "export": "导出",
             "related": "关联", "relation_works_at": "任职于", "relation_family": "家人", "relation_referred_by": "推荐人", "relation_other": "其他关系", "relation_member": "成员", "duplicates_title": "可能重复的客户", "merge": "合并", "merge_title": "合并两个客户", "keep_this": "保留", "merged_into_it": "并入左侧", "merge_hint": "逐项选择保留哪一边的值；联系方式、标签、时间线和关联会全部并到保留的客户上。合并后可以撤销。", "merged_flash": "已合并。", "undo": "撤销合并",
@@ -58,6 +59,7 @@ public enum Catalog {
             "error_forbidden": "你没有权限执行这个操作。", "signed_out": "你已退出。", "pool": "公海",
         ],
         .zhHant: [
+            "view_name": "檢視名稱", "save_view": "儲存目前篩選",
             "bulk_action": "批次操作", "bulk_tag": "新增標籤", "bulk_assign": "指派負責人", "apply_selected": "套用到勾選的客戶", "select": "選擇", "bulk_done": "已更新的客戶數：", "bulk_failed": "未能更新：",
             "export": "匯出",
             "related": "關聯", "relation_works_at": "任職於", "relation_family": "家人", "relation_referred_by": "推薦人", "relation_other": "其他關係", "relation_member": "成員", "duplicates_title": "可能重複的客戶", "merge": "合併", "merge_title": "合併兩位客戶", "keep_this": "保留", "merged_into_it": "併入左側", "merge_hint": "逐項選擇保留哪一邊的值；聯絡方式、標籤、時間軸與關聯會全部併到保留的客戶。合併後可以復原。", "merged_flash": "已合併。", "undo": "復原合併",
@@ -84,6 +86,7 @@ public enum Catalog {
             "error_forbidden": "你沒有權限執行這個操作。", "signed_out": "你已登出。", "pool": "公海",
         ],
         .en: [
+            "view_name": "View name", "save_view": "Save these filters",
             "bulk_action": "For the selected", "bulk_tag": "Add a tag", "bulk_assign": "Assign an owner", "apply_selected": "Apply to the selected customers", "select": "Select", "bulk_done": "Customers updated: ", "bulk_failed": "Not updated: ",
             "export": "Export",
             "related": "Related", "relation_works_at": "works at", "relation_family": "family", "relation_referred_by": "referred by", "relation_other": "related", "relation_member": "member", "duplicates_title": "Possible duplicates", "merge": "Merge", "merge_title": "Merge two customers", "keep_this": "keeps", "merged_into_it": "merges into the left", "merge_hint": "Choose which side each value comes from; contacts, tags, the timeline and relationships all move to the kept customer. You can undo the merge.", "merged_flash": "Merged.", "undo": "Undo the merge",

@@ -235,6 +235,24 @@ struct Pages {
                 return try await customersPage(req, v, flash: (failed.isEmpty ? "ok" : "bad", text), query: URLComponents(string: v.next)?.queryItems ?? [])
             } catch { return failure(error, v) }
         }
+        router.post(SiteURL.saveView.pattern) { req, _ -> Response in
+            let v = try await visit(req)
+            do {
+                let f = try await Self.form(req)
+                let scope = try requirePost(v, f)
+                let query = f["query"] ?? ""
+                _ = try await services.views.save(scope, name: f["name"] ?? "", query: URLComponents(string: "?" + query)?.queryItems ?? [])
+                return Self.redirect(SiteURL.customers.path + (query.isEmpty ? "" : "?" + query))
+            } catch { return failure(error, v) }
+        }
+        router.post(SiteURL.deleteView("").pattern) { req, ctx -> Response in
+            let v = try await visit(req)
+            do {
+                let scope = try requirePost(v, try await Self.form(req))
+                try await services.views.delete(scope, id: ctx.parameters.get("id") ?? "")
+                return Self.redirect(SiteURL.customers.path)
+            } catch { return failure(error, v) }
+        }
         router.get(SiteURL.newCustomer.pattern) { req, _ -> Response in
             let v = try await visit(req)
             guard v.scope != nil else { return Self.redirect(v.signInHref) }
@@ -493,8 +511,15 @@ struct Pages {
         if scope.level(.customers, .assign) != nil && scope.level(.settings, .read) != nil {
             owners = try await services.access.members(scope).filter(\.active).map { m -> [String: Any] in ["id": m.id, "name": m.name] }
         }
+        var current = URLComponents()
+        current.queryItems = params.filter { SavedViewStore.parameters.contains($0.name) && !($0.value ?? "").isEmpty }
+        let currentQuery = current.percentEncodedQuery ?? ""
+        let views: [[String: Any]] = try await services.views.list(scope).map { view in
+            ["name": view.name, "href": SiteURL.customers.path + (view.query.isEmpty ? "" : "?" + view.query), "current": view.query == currentQuery,
+             "deleteHref": SiteURL.deleteView(view.id).path, "csrf": v.csrf]
+        }
         let model = Self.model([
-            "q": q, "tag": filter.tag ?? "", "rows": rows, "hasRows": !rows.isEmpty, "next": next,
+            "q": q, "tag": filter.tag ?? "", "rows": rows, "hasRows": !rows.isEmpty, "next": next, "views": views, "query": currentQuery,
             "exportHref": exportHref, "csrf": v.csrf, "back": v.next, "owners": owners, "hasOwners": !owners.isEmpty,
             "stages": LifecycleStage.allCases.map { ["value": $0.rawValue, "label": Catalog.stage($0, v.locale), "selected": $0 == filter.stage] as [String: Any] },
             "tiers": (ws?.tiers ?? []).map { ["value": $0, "selected": $0 == filter.tier] as [String: Any] },

@@ -3,7 +3,7 @@ import Hummingbird
 /// Every page address, used both to register routes and to build links (so links cannot break).
 public enum SiteURL: Sendable, Equatable {
     case home, signIn, signOut, language
-    case customers, newCustomer, bulk
+    case customers, newCustomer, bulk, saveView, deleteView(String)
     case customer(String), editCustomer(String), revealCustomer(String), addActivity(String)
     case asset(String)
     case newImport, importUpload(String), importJob(String), importErrors(String)
@@ -20,6 +20,8 @@ public enum SiteURL: Sendable, Equatable {
         case .customers: "/customers"
         case .newCustomer: "/customers/new"
         case .bulk: "/customers/bulk"
+        case .saveView: "/customers/views"
+        case .deleteView(let id): "/customers/views/\(id)/delete"
         case .customer(let id): "/customers/\(id)"
         case .editCustomer(let id): "/customers/\(id)/edit"
         case .revealCustomer(let id): "/customers/\(id)/reveal"
@@ -51,6 +53,7 @@ public enum SiteURL: Sendable, Equatable {
         case .importErrors: "/imports/:id/errors.csv"
         case .settings: "/settings/:section"
         case .settingsAction: "/settings/:section/:action"
+        case .deleteView: "/customers/views/:id/delete"
         case .mergeCustomer: "/customers/:id/merge/:other"
         case .undoMerge: "/merges/:id/undo"
         default: path

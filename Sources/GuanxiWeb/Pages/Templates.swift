@@ -39,6 +39,8 @@ enum Templates {
     static let customers = """
     <section>
       <div class="head"><h1>{{t.customers}}</h1><span>{{#exportHref}}<a class="button" href="{{exportHref}}" download>{{t.export}}</a> {{/exportHref}}<a class="button" href="/imports/new">{{t.import}}</a> <a class="button primary" href="/customers/new">{{t.new_customer}}</a></span></div>
+      <div class="views">{{#views}}<span class="view"><a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{name}}</a><form method="post" action="{{deleteHref}}"><input type="hidden" name="_csrf" value="{{csrf}}"><button aria-label="{{t.delete}}">×</button></form></span>{{/views}}
+        <form method="post" action="/customers/views" class="save-view"><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="query" value="{{query}}"><input name="name" placeholder="{{t.view_name}}" aria-label="{{t.view_name}}" required maxlength="60"><button>{{t.save_view}}</button></form></div>
       <form class="filters" method="get" action="/customers">
         <input type="hidden" name="q" value="{{q}}">
         <label>{{t.stage}}<select name="stage"><option value="">{{t.all}}</option>{{#stages}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/stages}}</select></label>

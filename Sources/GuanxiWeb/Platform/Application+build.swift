@@ -30,6 +30,7 @@ public struct AppServices: Sendable {
     public let audit: AuditLog
     public let pool: PublicPool
     public let signIn: SignIn
+    public let views: SavedViewStore
 
     public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) {
         self.db = db
@@ -42,6 +43,7 @@ public struct AppServices: Sendable {
         audit = AuditLog(db: db)
         pool = PublicPool(db: db, clock: clock)
         signIn = SignIn(db: db, access: access, clock: clock)
+        views = SavedViewStore(db: db)
     }
 }
 

@@ -1,0 +1,54 @@
+import Foundation
+import SQLKit
+import GuanxiCore
+
+/// A named set of list filters a user keeps ("华东 VIP 线索").
+public struct SavedView: Codable, Sendable, Equatable {
+    public var id: String
+    public var name: String
+    /// The list's query string, only the filter parameters (`stage=lead&tag=VIP`).
+    public var query: String
+}
+
+public struct SavedViewStore: Sendable {
+    let db: Database
+    public init(db: Database) { self.db = db }
+
+    public static let parameters = ["q", "stage", "tier", "tag", "source", "owner_id"]
+
+    public func list(_ scope: Scope) async throws -> [SavedView] {
+        guard let me = scope.userID else { return [] }
+        return try await db.read { sql in
+            try await sql.raw("""
+                SELECT id, name, query FROM saved_views WHERE workspace_id = \(bind: scope.workspaceID) AND user_id = \(bind: me) ORDER BY name
+                """).all().map { SavedView(id: try $0.decode(column: "id", as: String.self), name: try $0.decode(column: "name", as: String.self),
+                                           query: try $0.decode(column: "query", as: String.self)) }
+        }
+    }
+
+    /// Keeps only the filter parameters of `query`; a view of the same name is replaced.
+    public func save(_ scope: Scope, name: String, query: [URLQueryItem]) async throws -> SavedView {
+        guard let me = scope.userID else { throw DomainError.forbidden("only users keep views") }
+        let name = CustomerValidator.clean(name)
+        if name.isEmpty { throw DomainError.field("name", "is required") }
+        if name.count > 60 { throw DomainError.field("name", "must be at most 60 characters") }
+        var comps = URLComponents()
+        comps.queryItems = query.filter { Self.parameters.contains($0.name) && !($0.value ?? "").isEmpty }
+        let view = SavedView(id: ID.make(), name: name, query: comps.percentEncodedQuery ?? "")
+        try await db.write { sql in
+            try await sql.raw("DELETE FROM saved_views WHERE workspace_id = \(bind: scope.workspaceID) AND user_id = \(bind: me) AND name = \(bind: name)").run()
+            try await sql.raw("""
+                INSERT INTO saved_views (id, workspace_id, user_id, name, query, created_at)
+                VALUES (\(bind: view.id), \(bind: scope.workspaceID), \(bind: me), \(bind: name), \(bind: view.query), \(bind: Date().millis))
+                """).run()
+        }
+        return view
+    }
+
+    public func delete(_ scope: Scope, id: String) async throws {
+        guard let me = scope.userID else { return }
+        try await db.write { sql in
+            try await sql.raw("DELETE FROM saved_views WHERE id = \(bind: id) AND workspace_id = \(bind: scope.workspaceID) AND user_id = \(bind: me)").run()
+        }
+    }
+}
