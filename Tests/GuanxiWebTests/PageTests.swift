@@ -124,6 +124,13 @@ struct PageTests {
 
 @Suite("Page rendering helpers")
 struct RenderingTests {
+    @Test func commonDomainMessagesAreShownInTheUsersLanguage() {
+        #expect(Messages.localize("'abc' is not a valid email address", .zhHans) == "「abc」不是有效的邮箱地址")
+        #expect(Messages.localize("+8613812345678 already belongs to a customer owned by 张三", .zhHant) == "+8613812345678 已屬於 張三 負責的客戶（撞單）".replacingOccurrences(of: "張三", with: "张三"))
+        #expect(Messages.localize("is required", .en) == "is required")
+        #expect(Messages.localize("something new", .zhHans) == "something new")
+    }
+
     @Test func theFastEscaperMatchesHTMLRules() {
         let e = Rendering.FastHTML()
         #expect(e.escapeText("王小明 <b>&\"'</b>") == "王小明 &lt;b&gt;&amp;&quot;&#39;&lt;/b&gt;")

@@ -430,7 +430,8 @@ struct Pages {
                 if let r = job.report {
                     var report: [String: Any] = ["dryRun": r.dryRun, "total": r.total, "created": r.created, "updated": r.updated, "rejected": r.rejected,
                                                  "hasErrors": !r.errors.isEmpty, "errorsHref": SiteURL.importErrors(job.id).path,
-                                                 "errors": r.errors.prefix(500).map { ["line": $0.line, "column": $0.column ?? "", "reason": $0.reason] as [String: Any] }]
+                                                 "errors": r.errors.prefix(500).map { ["line": $0.line, "column": $0.column ?? "",
+                                                                                      "reason": Messages.localize($0.reason, v.locale)] as [String: Any] }]
                     if r.dryRun, let upload = req.query("upload"), ID.isValid(upload) {
                         // the same mapping again, for "import now"
                         let (_, data) = try await services.imports.upload(scope, id: upload)
@@ -623,7 +624,8 @@ struct Pages {
                                                          ("emails", "emails", false, nil), ("tier", "tier", false, nil),
                                                          ("tags", "tags", false, t("tags_hint")), ("source", "source", false, nil)]
         let fields: [[String: Any]] = specs.map { name, key, required, hint in
-            Self.model(["name": name, "label": t(key), "value": values[name] ?? "", "required": required, "hint": hint, "error": errors[name]])
+            Self.model(["name": name, "label": t(key), "value": values[name] ?? "", "required": required, "hint": hint,
+                        "error": errors[name].map { Messages.localize($0, v.locale) }])
         }
         let stage = LifecycleStage(rawValue: values["stage"] ?? "") ?? c?.stage ?? .prospect
         let model: [String: Any] = [
