@@ -291,3 +291,20 @@ def test_saved_views_keep_the_filters(server, browser):
     page.click(".view button")
     expect(page.locator(".view")).to_have_count(0)
     ctx.close()
+
+
+def test_the_timeline_loads_more_as_you_scroll(server, browser):
+    c = api(server, "POST", "/api/v1/customers", {"kind": "person", "name": "老客户赵敏"})
+    for i in range(60):
+        api(server, "POST", f"/api/v1/customers/{c['id']}/notes", {"body": f"第{i}次回访"})
+    ctx, page = page_for(browser)
+    sign_in(page, server)
+    page.goto(base(server) + "/customers/" + c["id"])
+    expect(page.locator(".timeline li")).to_have_count(50)
+    page.locator("a[data-more]").scroll_into_view_if_needed()
+    expect(page.locator(".timeline li")).to_have_count(61)
+    expect(page.locator("a[data-more]")).to_have_count(0)
+    # tags in use are listed in settings
+    page.goto(base(server) + "/settings/tags")
+    expect(page.locator("table.list")).to_contain_text("VIP")
+    ctx.close()

@@ -92,6 +92,21 @@ enum Assets {
     static let js = """
     (function(){
       if(document.querySelector('[data-refresh]')) setTimeout(function(){ location.reload(); }, 800);
+      // Endless timeline: the "more" link loads the next page into the list when it comes into view.
+      var more=document.querySelector('.c360 a[data-more]');
+      if(more && 'IntersectionObserver' in window){
+        var busy=false, tl=document.querySelector('.timeline');
+        var io=new IntersectionObserver(function(es){
+          if(!es[0].isIntersecting||busy) return; busy=true;
+          fetch(more.href,{credentials:'same-origin'}).then(function(r){return r.text();}).then(function(html){
+            var doc=new DOMParser().parseFromString(html,'text/html');
+            doc.querySelectorAll('.timeline li').forEach(function(li){ tl.appendChild(document.importNode(li,true)); });
+            var next=doc.querySelector('.c360 a[data-more]');
+            if(next){ more.href=next.getAttribute('href'); busy=false; } else { io.disconnect(); more.parentNode.remove(); }
+          });
+        });
+        io.observe(more);
+      }
       var input=document.querySelector('[data-suggest]'); if(!input) return;
       var list=input.parentNode.querySelector('.suggest'); var timer=null, seq=0;
       function clear(){ list.hidden=true; list.textContent=''; }

@@ -32,6 +32,7 @@ public enum Catalog {
 
     public static let strings: [UILocale: [String: String]] = [
         .zhHans: [
+            "customers_count": "客户数",
             "view_name": "视图名称", "save_view": "保存当前筛选",
             "bulk_action": "批量操作", "bulk_tag": "添加标签", "bulk_assign": "分配负责人", "apply_selected": "应用到勾选的客户", "select": "选择", "bulk_done": "已更新的客户数：", "bulk_failed": "未能更新：",
             "export": "导出",
@@ -59,6 +60,7 @@ public enum Catalog {
             "error_forbidden": "你没有权限执行这个操作。", "signed_out": "你已退出。", "pool": "公海",
         ],
         .zhHant: [
+            "customers_count": "客戶數",
             "view_name": "檢視名稱", "save_view": "儲存目前篩選",
             "bulk_action": "批次操作", "bulk_tag": "新增標籤", "bulk_assign": "指派負責人", "apply_selected": "套用到勾選的客戶", "select": "選擇", "bulk_done": "已更新的客戶數：", "bulk_failed": "未能更新：",
             "export": "匯出",
@@ -86,6 +88,7 @@ public enum Catalog {
             "error_forbidden": "你沒有權限執行這個操作。", "signed_out": "你已登出。", "pool": "公海",
         ],
         .en: [
+            "customers_count": "Customers",
             "view_name": "View name", "save_view": "Save these filters",
             "bulk_action": "For the selected", "bulk_tag": "Add a tag", "bulk_assign": "Assign an owner", "apply_selected": "Apply to the selected customers", "select": "Select", "bulk_done": "Customers updated: ", "bulk_failed": "Not updated: ",
             "export": "Export",

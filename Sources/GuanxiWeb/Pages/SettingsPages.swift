@@ -10,7 +10,7 @@ struct SettingsPages {
     let pages: Pages
     var services: AppServices { pages.services }
 
-    static let sections = ["users", "teams", "roles", "fields", "tokens", "audit"]
+    static let sections = ["users", "teams", "roles", "fields", "tags", "tokens", "audit"]
 
     func register(_ router: Router<AppContext>) {
         router.get("/settings") { _, _ in Pages.redirect(SiteURL.settings("users").path) }
@@ -120,6 +120,11 @@ struct SettingsPages {
                     ["name": "sensitive", "label": t("sensitive"), "isCheckbox": true],
                 ])
             }
+        case "tags":
+            headers = [t("tags"), t("customers_count")]
+            rows = try await services.customers.tags(scope).map { tag in
+                ["cells": [tag.tag, String(tag.count)]]
+            }
         case "tokens":
             headers = [t("token_name"), t("prefix"), t("created"), t("last_used"), t("expires")]
             rows = try await services.access.tokens(scope).filter { $0.userID == scope.userID }.map { tk in
@@ -150,10 +155,11 @@ struct SettingsPages {
         default:
             throw DomainError.notFound("settings page")
         }
-        let labels = ["users": "users", "teams": "teams", "roles": "roles", "fields": "fields_tab", "tokens": "tokens", "audit": "audit"]
+        let labels = ["users": "users", "teams": "teams", "roles": "roles", "fields": "fields_tab", "tags": "tags", "tokens": "tokens", "audit": "audit"]
         let visible = Self.sections.filter { s in
             switch s {
             case "tokens": true
+            case "tags": scope.level(.customers, .read) != nil
             case "audit": scope.level(.audit, .read) != nil
             default: scope.level(.settings, .read) != nil
             }

@@ -101,7 +101,7 @@ enum Templates {
         <h2>{{t.timeline}}</h2>
         <ol class="timeline">{{#timeline}}<li><time datetime="{{iso}}">{{when}}</time> <strong>{{label}}</strong> {{#subject}}<span>{{subject}}</span>{{/subject}}{{#body}}<p>{{body}}</p>{{/body}}</li>{{/timeline}}</ol>
         {{^timeline}}<p class="empty">{{t.nothing_yet}}</p>{{/timeline}}
-        {{#moreHref}}<p><a class="button" href="{{moreHref}}">{{t.more}}</a></p>{{/moreHref}}
+        {{#moreHref}}<p><a class="button" href="{{moreHref}}" data-more>{{t.more}}</a></p>{{/moreHref}}
       </section>
     </article>
     """
