@@ -269,7 +269,9 @@ def test_bulk_tag_and_assign_from_the_list(server, browser):
     expect(page.locator(".flash")).to_contain_text("已更新的客户数：3")
     me = api(server, "GET", "/api/v1/me")["user_id"]
     owned = api(server, "GET", "/api/v1/customers?tag=" + urllib.parse.quote("展会2026"))["items"]
-    assert len(owned) == 3 and {c["owner_id"] for c in owned} <= {me} | {m["id"] for m in api(server, "GET", "/api/v1/users")["items"]}
+    owners = {c["owner_id"] for c in owned}
+    assert me and len(owned) == 3 and len(owners) == 1 and None not in owners
+    assert owners <= {m["id"] for m in api(server, "GET", "/api/v1/users")["items"]}
     shot(page, "bulk-desktop")
     ctx.close()
 

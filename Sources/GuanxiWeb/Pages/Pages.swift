@@ -73,15 +73,7 @@ struct Pages {
     }
 
     static func form(_ req: Request) async throws -> [String: String] {
-        var r = req
-        let buffer = try await r.collectBody(upTo: APIBody.maxJSON)
-        let text = String(decoding: Data(buffer: buffer), as: UTF8.self)
-        var out: [String: String] = [:]
-        for pair in text.split(separator: "&") {
-            let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
-            out[kv[0]] = kv.count > 1 ? kv[1] : ""
-        }
-        return out
+        Dictionary(try await formPairs(req), uniquingKeysWith: { _, last in last })
     }
 
     /// The signed-in scope, after checking a form post's CSRF token.

@@ -18,7 +18,6 @@ enum Rendering {
     static func wrap(_ value: Any) -> Any {
         switch value {
         case let d as [String: Any]: return Node(d.mapValues(wrap))
-        case let a as [[String: Any]]: return a.map { Node($0.mapValues(wrap)) }
         case let a as [Any]: return a.map(wrap)
         default: return value
         }

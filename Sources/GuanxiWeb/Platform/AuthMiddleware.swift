@@ -1,0 +1,45 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import GuanxiCore
+import GuanxiStore
+
+/// Resolves the caller: `Authorization: Bearer …` (API tokens) or the `gx_session` cookie (browsers).
+/// Without credentials the request goes on unauthenticated (routes that need a scope answer 401);
+/// wrong credentials answer 401 here. Cookie-authenticated requests that change state must echo
+/// the session's CSRF token in `X-CSRF-Token` (pages: the `_csrf` form field, checked by pages).
+public struct AuthMiddleware: RouterMiddleware {
+    public typealias Context = AppContext
+    let access: AccessStore
+    let signIn: SignIn
+    public init(access: AccessStore, signIn: SignIn) { self.access = access; self.signIn = signIn }
+
+    public static let cookie = "gx_session"
+    static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
+
+    public func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+        var ctx = context
+        if let header = request.headers[.authorization] {
+            guard header.lowercased().hasPrefix("bearer ") else {
+                throw DomainError.unauthorized("send an API token as 'Authorization: Bearer …' (create one with `guanxi token create`)")
+            }
+            let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+            guard token.count < 200, let scope = try await access.authenticate(token: token) else {
+                throw DomainError.unauthorized("the API token is invalid, expired or revoked")
+            }
+            ctx.scope = scope
+        } else if let secret = request.cookies[Self.cookie]?.value, !secret.isEmpty, secret.count < 200,
+                  let (scope, csrf) = try await signIn.session(secret) {
+            // An unknown or ended session is ignored (sign-in must still work with a stale cookie);
+            // routes that need a scope then answer 401.
+            if ![.get, .head, .options].contains(request.method) {
+                guard let sent = request.headers[Self.csrfHeader], Secret.equal(sent, csrf) else {
+                    throw DomainError.forbidden("missing or wrong CSRF token (send it as X-CSRF-Token)")
+                }
+            }
+            ctx.scope = scope
+            ctx.sessionSecret = secret
+        }
+        return try await next(request, ctx)
+    }
+}
