@@ -38,6 +38,7 @@ struct AuthorizationMatrixTests {
 
     /// How to call each operation, by operationID.
     static let samples: [String: @Sendable (Ctx) -> Case] = [
+        "renameTag": { c in Case(method: .post, uri: "/api/v1/tags/rename", body: #"{"from":"VIP","to":"VIP\#(c.n)"}"#) },
         "listCustomers": { _ in Case(method: .get, uri: "/api/v1/customers") },
         "createCustomer": { c in Case(method: .post, uri: "/api/v1/customers", body: #"{"kind":"person","name":"新客户\#(c.n)"}"#) },
         "getCustomer": { c in Case(method: .get, uri: "/api/v1/customers/\(c.customer)") },

@@ -8,6 +8,9 @@ public enum ImportField: String, CaseIterable, Sendable {
     /// `person` or `organization`.
     case kind
     case name
+    /// 姓 / last name and 名 / first name in separate columns; joined in the name's own order (`PersonName`).
+    case familyName = "family_name"
+    case givenName = "given_name"
     case organization
     case title
     case email
@@ -45,6 +48,8 @@ public enum HeaderMapping {
         (.name, ["name", "fullname", "customername", "contactname", "contact", "clientname", "displayname",
                  "姓名", "名字", "名称", "名稱", "客户", "客戶", "客户名称", "客戶名稱", "客户姓名", "客戶姓名",
                  "联系人", "聯繫人", "聯絡人", "联系人姓名", "聯絡人姓名"]),
+        (.familyName, ["familyname", "lastname", "surname", "姓", "姓氏"]),
+        (.givenName, ["givenname", "firstname", "forename", "名"]),
         (.organization, ["organization", "organisation", "org", "company", "companyname", "employer", "account",
                          "accountname", "business",
                          "公司", "公司名称", "公司名稱", "单位", "單位", "企业", "企業", "企业名称", "企業名稱",

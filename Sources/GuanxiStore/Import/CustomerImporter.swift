@@ -43,7 +43,7 @@ public struct CustomerImporter: Sendable {
         }
         let mapping = HeaderMapping.resolve(header.fields, overrides: overrides)
         let mapped = Set(mapping.values)
-        if !mapped.contains(.name) && !mapped.contains(.email) && !mapped.contains(.phone) {
+        if !mapped.contains(.name) && !mapped.contains(.familyName) && !mapped.contains(.givenName) && !mapped.contains(.email) && !mapped.contains(.phone) {
             throw DomainError.field("file", "no column could be read as a name, email or phone; headers were: \(header.fields.joined(separator: ", "))")
         }
         var report = ImportReport()
@@ -117,7 +117,7 @@ public struct CustomerImporter: Sendable {
         var d = CustomerDraft()
         var explicitID: String?
         var errors: [(ImportField?, String)] = []
-        var orgName: String?, note: String?
+        var orgName: String?, note: String?, family: String?, given: String?
         var address = Address()
         var hasAddress = false
         for (i, field) in mapping where i < record.fields.count {
@@ -133,6 +133,8 @@ public struct CustomerImporter: Sendable {
                 default: errors.append((field, "kind must be person or organization"))
                 }
             case .name: d.name = v
+            case .familyName: family = v
+            case .givenName: given = v
             case .organization: orgName = v
             case .title: d.title = .some(v)
             case .email: d.emails = TagList.split(v)
@@ -161,6 +163,7 @@ public struct CustomerImporter: Sendable {
             }
         }
         if hasAddress { d.addresses = [address] }
+        if d.name == nil { d.name = PersonName.compose(family: family, given: given) }
         if d.name == nil {
             // A row with only an email or phone still names someone: use what identifies them.
             if let e = d.emails?.first { d.name = e } else if let p = d.phones?.first { d.name = p }

@@ -113,6 +113,12 @@ struct CustomerAPI {
                       responseSchema: "TagList")) { _, _, scope in
             .json(Items(items: try await customers.tags(scope)))
         }
+        t.on(APIRoute(method: .post, path: "/tags/rename", operationID: "renameTag", summary: "Rename a tag on every customer (merges into an existing tag)",
+                      tag: "Tags", needs: .can(.update, .settings), requestSchema: "TagRenameInput", responseSchema: "TagRename")) { req, _, scope in
+            struct Input: Decodable { var from: String; var to: String }
+            let i = try await APIBody.json(Input.self, req)
+            return .json(try await customers.renameTag(scope, from: i.from, to: i.to))
+        }
         t.on(APIRoute(method: .post, path: "/customers/{id}/tags", operationID: "addTags", summary: "Add tags to a customer", tag: "Tags", needs: .can(.update, .customers),
                       requestSchema: "TagsInput", responseSchema: "Customer", idempotent: true)) { req, ctx, scope in
             let input = try await APIBody.json(TagsInput.self, req)

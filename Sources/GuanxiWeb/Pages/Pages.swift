@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Hummingbird
 import HTTPTypes
 import Mustache
@@ -30,6 +29,7 @@ struct Pages {
         var next: String
 
         var signInHref: String { SiteURL.signIn.path + "?next=" + next }
+        var fmt: Formats { Formats(locale: locale) }
         /// The signed-in scope; visitors without a session are sent to sign in and brought back.
         func signedIn() throws -> Scope {
             guard let scope else { throw PageRedirect(to: signInHref) }
@@ -126,20 +126,8 @@ struct Pages {
         }
     }
 
-    /// Formatters are costly to make and safe to share once configured: one per language and time zone.
-    func formatter(_ v: Visit, timeZone: String) -> DateFormatter {
-        Self.formatters.withLock { cache in
-            let key = v.locale.rawValue + "|" + timeZone
-            if let f = cache[key] { return f }
-            let f = DateFormatter()
-            f.locale = v.locale.formatLocale
-            f.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "Asia/Shanghai")
-            f.dateStyle = .medium; f.timeStyle = .short
-            cache[key] = f
-            return f
-        }
-    }
-    nonisolated(unsafe) static let formatters = Mutex<[String: DateFormatter]>([:])
+    /// The workspace's date formatter in the visitor's language.
+    func formatter(_ v: Visit, timeZone: String) -> DateFormatter { Formats.formatter(v.locale, timeZone) }
 
     // MARK: Routes
 
@@ -392,7 +380,7 @@ struct Pages {
                      "samples": records.dropFirst().prefix(3).map { $0.fields.indices.contains(i) ? $0.fields[i] : "" }]
                 }
                 return page("import_map", ["csrf": v.csrf, "filename": filename, "action": SiteURL.importUpload(id).path, "columns": columns,
-                                           "rowCount": "\(max(records.count - 1, 0)) \(t("rows"))", "encoding": encoding.rawValue],
+                                           "rowCount": v.fmt.number(max(records.count - 1, 0)) + " " + t("rows"), "encoding": encoding.rawValue],
                             title: t("map_columns"), visit: v)
             } catch { return failure(error, v) }
         }
@@ -420,7 +408,7 @@ struct Pages {
                                             "failed": job.status == "failed", "selfHref": v.next]
                 if let e = job.error { model["error"] = e }
                 if let r = job.report {
-                    var report: [String: Any] = ["dryRun": r.dryRun, "total": r.total, "created": r.created, "updated": r.updated, "rejected": r.rejected,
+                    var report: [String: Any] = ["dryRun": r.dryRun, "total": v.fmt.number(r.total), "created": v.fmt.number(r.created), "updated": v.fmt.number(r.updated), "rejected": v.fmt.number(r.rejected),
                                                  "hasErrors": !r.errors.isEmpty, "errorsHref": SiteURL.importErrors(job.id).path,
                                                  "errors": r.errors.prefix(500).map { ["line": $0.line, "column": $0.column ?? "",
                                                                                       "reason": Messages.localize($0.reason, v.locale)] as [String: Any] }]
@@ -473,7 +461,8 @@ struct Pages {
         var next: String?
         var filter = CustomerFilter()
         filter.stage = param("stage").flatMap(LifecycleStage.init(rawValue:))
-        filter.tier = param("tier"); filter.tag = param("tag")
+        filter.tier = param("tier"); filter.tag = param("tag"); filter.source = param("source")
+        filter.ownerID = param("owner_id").flatMap { ID.isValid($0) ? $0 : nil }
         if !q.isEmpty {
             items = try await services.customers.search(scope, query: q, limit: 50)
         } else {
@@ -481,7 +470,8 @@ struct Pages {
             items = page.items
             if let c = page.nextCursor {
                 var comps = URLComponents(); comps.path = SiteURL.customers.path
-                comps.queryItems = [("stage", filter.stage?.rawValue), ("tier", filter.tier), ("tag", filter.tag), ("cursor", c)]
+                comps.queryItems = [("stage", filter.stage?.rawValue), ("tier", filter.tier), ("tag", filter.tag), ("source", filter.source),
+                                    ("owner_id", filter.ownerID), ("cursor", c)]
                     .compactMap { k, val in val.map { URLQueryItem(name: k, value: $0) } }
                 next = comps.string
             }
@@ -495,14 +485,17 @@ struct Pages {
         // the same filters as CSV (the API export honours masking and is audited)
         var exportHref: String?
         if scope.level(.customers, .export) != nil {
-            let kept: [URLQueryItem] = params.filter { ["stage", "tier", "tag"].contains($0.name) && !($0.value ?? "").isEmpty }
+            let kept: [URLQueryItem] = params.filter { ["stage", "tier", "tag", "source", "owner_id"].contains($0.name) && !($0.value ?? "").isEmpty }
             var comps = URLComponents(); comps.path = "/api/v1/exports/customers.csv"; comps.queryItems = kept
             exportHref = comps.string
         }
         // assigning needs the right to; the choice is the workspace's active members
-        var owners: [[String: Any]] = []
-        if scope.level(.customers, .assign) != nil && scope.level(.settings, .read) != nil {
-            owners = try await services.access.members(scope).filter(\.active).map { m -> [String: Any] in ["id": m.id, "name": m.name] }
+        let members = scope.level(.settings, .read) != nil ? try await services.access.members(scope).filter(\.active) : []
+        let owners: [[String: Any]] = scope.level(.customers, .assign) == nil ? [] : members.map { m in ["id": m.id, "name": m.name] }
+        // the owner filter: "mine", then everyone the user may see
+        let mine = scope.userID.map { [(id: $0, name: Catalog.text("mine", v.locale))] } ?? []
+        let ownerChoices: [[String: Any]] = (mine + members.filter { $0.id != scope.userID }.map { (id: $0.id, name: $0.name) }).map { o in
+            ["value": o.id, "label": o.name, "selected": o.id == filter.ownerID]
         }
         var current = URLComponents()
         current.queryItems = params.filter { SavedViewStore.parameters.contains($0.name) && !($0.value ?? "").isEmpty }
@@ -512,7 +505,7 @@ struct Pages {
              "deleteHref": SiteURL.deleteView(view.id).path, "csrf": v.csrf]
         }
         let model = Self.model([
-            "q": q, "tag": filter.tag ?? "", "rows": rows, "hasRows": !rows.isEmpty, "next": next, "views": views, "query": currentQuery,
+            "q": q, "tag": filter.tag ?? "", "source": filter.source ?? "", "ownerChoices": ownerChoices, "rows": rows, "hasRows": !rows.isEmpty, "next": next, "views": views, "query": currentQuery,
             "exportHref": exportHref, "csrf": v.csrf, "back": v.next, "owners": owners, "hasOwners": !owners.isEmpty,
             "stages": LifecycleStage.allCases.map { ["value": $0.rawValue, "label": Catalog.stage($0, v.locale), "selected": $0 == filter.stage] as [String: Any] },
             "tiers": (ws?.tiers ?? []).map { ["value": $0, "selected": $0 == filter.tier] as [String: Any] },
@@ -563,7 +556,7 @@ struct Pages {
             guard let val = c.custom[d.key], val != .null else { return nil }
             let text: String = switch val {
             case .string(let s): s
-            case .number(let n): n == n.rounded() ? String(Int64(n)) : String(n)
+            case .number(let n): v.fmt.decimal(n, digits: 6)
             case .bool(let b): b ? "✓" : "✗"
             case .array(let a): a.compactMap(\.stringValue).joined(separator: ", ")
             default: ""

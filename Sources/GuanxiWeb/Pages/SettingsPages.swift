@@ -56,6 +56,8 @@ struct SettingsPages {
                                                          permissions: scope.tokenID == nil ? nil : scope.permissions.items).secret
         case ("tokens", let id):
             try await services.access.revokeToken(scope, id: id)
+        case ("tags", "rename"):
+            _ = try await services.customers.renameTag(scope, from: f["from"] ?? "", to: f["to"] ?? "")
         default:
             throw DomainError.notFound("settings page")
         }
@@ -122,9 +124,14 @@ struct SettingsPages {
             }
         case "tags":
             headers = [t("tags"), t("customers_count")]
+            let canEdit = scope.level(.settings, .update) != nil
             rows = try await services.customers.tags(scope).map { tag in
-                ["cells": [tag.tag, String(tag.count)]]
+                Pages.model(["cells": [tag.tag, v.fmt.number(tag.count)],
+                             "action": canEdit ? Pages.model(["href": SiteURL.settingsAction("tags", "rename").path, "label": t("rename_tag"), "csrf": v.csrf,
+                                                              "hidden": ["name": "from", "value": tag.tag],
+                                                              "input": ["name": "to", "label": t("rename_to") + " " + tag.tag, "value": tag.tag]]) : nil])
             }
+            if canEdit { model["hint"] = t("rename_tag_hint") }
         case "tokens":
             headers = [t("token_name"), t("prefix"), t("created"), t("last_used"), t("expires")]
             rows = try await services.access.tokens(scope).filter { $0.userID == scope.userID }.map { tk in

@@ -46,6 +46,8 @@ enum Templates {
         <label>{{t.stage}}<select name="stage"><option value="">{{t.all}}</option>{{#stages}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/stages}}</select></label>
         <label>{{t.tier}}<select name="tier"><option value="">{{t.all}}</option>{{#tiers}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/tiers}}</select></label>
         <label>{{t.tags}}<input name="tag" value="{{tag}}"></label>
+        <label>{{t.owner}}<select name="owner_id"><option value="">{{t.all}}</option>{{#ownerChoices}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/ownerChoices}}</select></label>
+        <label>{{t.source}}<input name="source" value="{{source}}"></label>
         <button>{{t.filter}}</button>
       </form>
       {{#hasRows}}
@@ -171,11 +173,12 @@ enum Templates {
       <nav class="tabs">{{#tabs}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/tabs}}</nav>
       {{#secret}}<p class="flash" role="status">{{t.token_shown_once}} <code>{{secret}}</code></p>{{/secret}}
       {{#verify}}<p class="flash {{kind}}">{{text}}</p>{{/verify}}
+      {{#hint}}<p class="hint">{{hint}}</p>{{/hint}}
       {{#verifyHref}}<p><a class="button" href="{{verifyHref}}">{{t.verify_chain}}</a></p>{{/verifyHref}}
       {{#filters}}<form class="filters" method="get"><label>{{t.object}}<input name="object" value="{{object}}"></label><label>{{t.actor}}<input name="actor_id" value="{{actor}}"></label><button>{{t.filter}}</button></form>{{/filters}}
       <div class="scroll"><table class="list">
         <thead><tr>{{#headers}}<th>{{.}}</th>{{/headers}}</tr></thead>
-        <tbody>{{#rows}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}{{#action}}<td><form method="post" action="{{href}}"><input type="hidden" name="_csrf" value="{{csrf}}">{{#select}}<select name="{{name}}" aria-label="{{label}}">{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select> {{/select}}<button>{{label}}</button></form></td>{{/action}}</tr>{{/rows}}</tbody>
+        <tbody>{{#rows}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}{{#action}}<td><form method="post" action="{{href}}"><input type="hidden" name="_csrf" value="{{csrf}}">{{#hidden}}<input type="hidden" name="{{name}}" value="{{value}}">{{/hidden}}{{#input}}<input name="{{name}}" value="{{value}}" aria-label="{{label}}" required maxlength="50"> {{/input}}{{#select}}<select name="{{name}}" aria-label="{{label}}">{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select> {{/select}}<button>{{label}}</button></form></td>{{/action}}</tr>{{/rows}}</tbody>
       </table></div>
       {{^rows}}<p class="empty">{{t.nothing_yet}}</p>{{/rows}}
       {{#older}}<p><a class="button" href="{{older}}">{{t.more}}</a></p>{{/older}}

@@ -100,6 +100,8 @@ public enum OpenAPIDocument {
             "IdentityList": obj(["items": arr(ref("Identity"))]),
             "TagsInput": obj(["tags": arr(str)], required: ["tags"]),
             "TagList": obj(["items": arr(obj(["tag": str, "count": int]))]),
+            "TagRenameInput": obj(["from": str, "to": str], required: ["from", "to"]),
+            "TagRename": obj(["changed": int, "skipped": int]),
             "CustomField": obj(["key": str, "label": str, "type": enumOf(CustomFieldType.allCases.map(\.rawValue)),
                                 "options": arr(str), "required": ["type": "boolean"], "sensitive": ["type": "boolean"], "version": int],
                                required: ["key", "label", "type"]),

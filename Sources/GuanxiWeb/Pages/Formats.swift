@@ -1,0 +1,91 @@
+import Foundation
+import Synchronization
+
+/// Numbers, money and dates as each page language writes them. One place, so every page agrees.
+/// Money arrives as exact integer minor units with its ISO currency code and is never
+/// converted through floating point.
+struct Formats {
+    let locale: UILocale
+
+    /// 1234567 → "1,234,567" (all three languages group by thousands with a comma).
+    func number(_ n: Int64) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+    func number(_ n: Int) -> String { number(Int64(n)) }
+
+    /// A decimal with up to `digits` fraction digits, trailing zeros dropped: 1234.5 → "1,234.5".
+    func decimal(_ d: Double, digits: Int = 2) -> String {
+        var unit: Int64 = 1
+        for _ in 0..<digits { unit *= 10 }
+        guard d.isFinite, d.magnitude * Double(unit) < 9e18 else { return String(d) }
+        let scaled = Int64((d.magnitude * Double(unit)).rounded())
+        var frac = String(scaled % unit)
+        frac = String(repeating: "0", count: digits - frac.count) + frac
+        while frac.last == "0" { frac.removeLast() }
+        let sign = d < 0 && scaled != 0 ? "-" : ""
+        return sign + number(scaled / unit) + (frac.isEmpty ? "" : "." + frac)
+    }
+
+    /// ISO 4217 minor-unit digits for the currencies Guanxi's users trade in (default 2).
+    static func minorDigits(_ currency: String) -> Int {
+        switch currency.uppercased() { case "JPY", "KRW", "VND": 0; case "BHD", "KWD", "OMR": 3; default: 2 }
+    }
+
+    /// The currency sign a reader of this language expects: ¥ for renminbi on Simplified pages,
+    /// NT$ for New Taiwan dollars, $ for US dollars on English pages (US$ on Chinese ones).
+    func symbol(_ currency: String) -> String {
+        switch (currency.uppercased(), locale) {
+        case ("CNY", .zhHans): "¥"
+        case ("CNY", _): "CN¥"
+        case ("TWD", _): "NT$"
+        case ("USD", .en): "$"
+        case ("USD", _): "US$"
+        case ("HKD", _): "HK$"
+        case ("EUR", _): "€"
+        case ("GBP", _): "£"
+        case ("JPY", .en): "¥"
+        case ("JPY", _): "JP¥"
+        case (let code, _): code + " "
+        }
+    }
+
+    /// 123450 CNY → "¥1,234.50"; -500 USD → "-$5.00".
+    func money(minor: Int64, currency: String) -> String {
+        let digits = Self.minorDigits(currency)
+        var unit: Int64 = 1
+        for _ in 0..<digits { unit *= 10 }
+        let m = minor.magnitude, u = UInt64(unit)
+        let whole: String = number(Int64(m / u))
+        var frac = ""
+        if digits > 0 {
+            let f = String(m % u)
+            frac = "." + String(repeating: "0", count: digits - f.count) + f
+        }
+        let sign = minor < 0 ? "-" : ""
+        return sign + symbol(currency) + whole + frac
+    }
+
+    /// Date and time in the workspace's time zone, e.g. "2026年11月30日 19:05" or "Nov 30, 2026, 7:05 PM".
+    func dateTime(_ d: Date, timeZone: String) -> String { Self.formatter(locale, timeZone).string(from: d) }
+
+    /// Formatters are costly to make and safe to share once configured: one per language and time zone.
+    static func formatter(_ locale: UILocale, _ timeZone: String) -> DateFormatter {
+        formatters.withLock { cache in
+            let key = locale.rawValue + "|" + timeZone
+            if let f = cache[key] { return f }
+            let f = DateFormatter()
+            f.locale = locale.formatLocale
+            f.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "Asia/Shanghai")
+            f.dateStyle = .medium; f.timeStyle = .short
+            cache[key] = f
+            return f
+        }
+    }
+    nonisolated(unsafe) static let formatters = Mutex<[String: DateFormatter]>([:])
+}
