@@ -108,3 +108,19 @@ struct NameOrderTests {
         }
     }
 }
+
+@Suite("Error sentences on pages")
+struct PageMessageTests {
+    struct Internal: Error { var secret = "SELECT * FROM users" }
+
+    @Test func errorsReadAsSentencesInTheUsersLanguageAndNameTheirFields() {
+        let v = DomainError.validation(["name": "is longer than 200 characters", "emails[0]": "'x' is not a valid email address"])
+        #expect(Pages.message(v, .zhHant) == "請修正標紅的欄位。 電子郵件：「x」不是有效的電子郵件地址；名稱：超過 200 字")
+        #expect(Pages.message(DomainError.field("file", "the file is empty"), .zhHans) == "文件是空的")
+        #expect(Pages.message(DomainError.forbidden("renaming tags needs the settings permission"), .zhHans).hasSuffix("修改标签名需要设置权限"))
+        #expect(Pages.message(DomainError.staleVersion(current: 3), .en).contains("changed"))
+        // anything that is not a domain error says so without showing its insides
+        let internalError = Pages.message(Internal(), .en)
+        #expect(!internalError.contains("SELECT") && internalError.hasPrefix("Something went wrong"))
+    }
+}

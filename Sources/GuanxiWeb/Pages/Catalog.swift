@@ -56,7 +56,7 @@ public enum Catalog {
             "event_created": "创建了客户", "event_stage_changed": "阶段变更", "event_tier_changed": "等级变更", "event_owner_changed": "负责人变更",
             "event_merged": "合并了客户", "event_merge_undone": "撤销合并", "event_deleted": "删除", "event_restored": "恢复", "event_imported": "导入",
             "error_fields": "请修改标红的字段。", "error_conflict": "别人已经修改了这条记录。下面是最新内容，请重新编辑后保存。",
-            "error_sign_in": "邮箱或密码不正确。", "error_generic": "出错了：", "error_not_found": "找不到这个客户，或你没有权限查看。",
+            "error_sign_in": "邮箱或密码不正确。", "error_try_again": "请稍后重试。", "error_generic": "出错了：", "error_not_found": "找不到这个客户，或你没有权限查看。",
             "error_forbidden": "你没有权限执行这个操作。", "signed_out": "你已退出。", "pool": "公海",
         ],
         .zhHant: [
@@ -84,7 +84,7 @@ public enum Catalog {
             "event_created": "建立了客戶", "event_stage_changed": "階段變更", "event_tier_changed": "等級變更", "event_owner_changed": "負責人變更",
             "event_merged": "合併了客戶", "event_merge_undone": "復原合併", "event_deleted": "刪除", "event_restored": "還原", "event_imported": "匯入",
             "error_fields": "請修正標紅的欄位。", "error_conflict": "其他人已修改這筆紀錄。以下是最新內容，請重新編輯後儲存。",
-            "error_sign_in": "電子郵件或密碼不正確。", "error_generic": "發生錯誤：", "error_not_found": "找不到這位客戶，或你沒有權限檢視。",
+            "error_sign_in": "電子郵件或密碼不正確。", "error_try_again": "請稍後再試。", "error_generic": "發生錯誤：", "error_not_found": "找不到這位客戶，或你沒有權限檢視。",
             "error_forbidden": "你沒有權限執行這個操作。", "signed_out": "你已登出。", "pool": "公海",
         ],
         .en: [
@@ -113,7 +113,7 @@ public enum Catalog {
             "event_owner_changed": "Owner changed", "event_merged": "Merged a customer", "event_merge_undone": "Merge undone", "event_deleted": "Deleted",
             "event_restored": "Restored", "event_imported": "Imported",
             "error_fields": "Please fix the fields marked in red.", "error_conflict": "Someone else changed this record first. Here is the latest; edit again and save.",
-            "error_sign_in": "The email or password is wrong.", "error_generic": "Something went wrong: ", "error_not_found": "This customer does not exist, or you may not see it.",
+            "error_sign_in": "The email or password is wrong.", "error_try_again": "please try again later.", "error_generic": "Something went wrong: ", "error_not_found": "This customer does not exist, or you may not see it.",
             "error_forbidden": "You may not do that.", "signed_out": "You have signed out.", "pool": "Public pool",
         ],
     ]

@@ -121,8 +121,8 @@ struct Pages {
         let t = { (k: String) in Catalog.text(k, v.locale) }
         switch error {
         case DomainError.notFound: return page("customers", ["hasRows": false], title: t("customers"), visit: v, flash: ("bad", t("error_not_found")), status: .notFound)
-        case DomainError.forbidden(let m): return page("customers", ["hasRows": false], title: t("customers"), visit: v, flash: ("bad", t("error_forbidden") + " " + m), status: .forbidden)
-        default: return page("customers", ["hasRows": false], title: t("customers"), visit: v, flash: ("bad", t("error_generic") + "\(error)"), status: .badRequest)
+        case DomainError.forbidden(let m): return page("customers", ["hasRows": false], title: t("customers"), visit: v, flash: ("bad", t("error_forbidden") + " " + Messages.localize(m, v.locale)), status: .forbidden)
+        default: return page("customers", ["hasRows": false], title: t("customers"), visit: v, flash: ("bad", Self.message(error, v.locale)), status: .badRequest)
         }
     }
 
@@ -659,11 +659,25 @@ struct Pages {
         return out
     }
 
-    static func message(_ e: DomainError, _ l: UILocale) -> String {
+    /// Any error as one sentence in the user's language; field problems name their fields.
+    static func message(_ error: any Error, _ l: UILocale) -> String {
+        let t = { (k: String) in Catalog.text(k, l) }
+        guard let e = error as? DomainError else { return t("error_generic") + t("error_try_again") }
         switch e {
-        case .validation, .duplicate: Catalog.text("error_fields", l)
-        case .forbidden(let m): Catalog.text("error_forbidden", l) + " " + m
-        default: Catalog.text("error_generic", l) + "\(e)"
+        case .validation(let fields) where fields.count == 1 && fields.keys.first.map({ ["form", "file", "query"].contains($0) }) == true:
+            return Messages.localize(fields.values.first!, l)
+        case .validation(let fields):
+            let named = fields.sorted { $0.key < $1.key }.map { k, m in
+                let base = String(k.prefix { $0 != "[" && $0 != "." })
+                let label = Catalog.strings[l]?[base] ?? Catalog.strings[l]?["field_" + base] ?? k
+                return label + "：" + Messages.localize(m, l)
+            }
+            return t("error_fields") + " " + named.joined(separator: "；")
+        case .duplicate(_, _, let m): return Messages.localize(m, l)
+        case .staleVersion: return t("error_conflict")
+        case .notFound: return t("error_not_found")
+        case .forbidden(let m): return t("error_forbidden") + " " + Messages.localize(m, l)
+        case .conflict(let m), .badRequest(let m), .tooManyAttempts(let m), .unauthorized(let m): return t("error_generic") + Messages.localize(m, l)
         }
     }
 }
