@@ -216,7 +216,7 @@ def test_settings_tokens_fields_roles_and_the_audit_log(server, browser):
     shot(page, "settings-tokens-desktop")
     # the audit log lists what happened and its chain verifies
     page.click("nav.tabs a[href='/settings/audit']")
-    expect(page.locator("table.list")).to_contain_text("custom_fields")
+    expect(page.locator("table.list")).to_contain_text("自定义字段")
     page.click("a[href='/settings/audit?verify=1']")
     expect(page.locator(".flash")).to_contain_text("哈希链完整")
     shot(page, "settings-audit-desktop")
@@ -309,4 +309,94 @@ def test_the_timeline_loads_more_as_you_scroll(server, browser):
     # tags in use are listed in settings
     page.goto(base(server) + "/settings/tags")
     expect(page.locator("table.list")).to_contain_text("VIP")
+    ctx.close()
+
+
+# Accessibility rules every page keeps (WCAG 2.1 AA where a script can tell): every control has an
+# accessible name, every image an alt, one h1, html lang set, text contrast ≥ 4.5:1 (3:1 for large
+# text), and nothing sticks out sideways at 390 px.
+A11Y_JS = r"""
+() => {
+  const problems = [];
+  const visible = el => { const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'; };
+  const name = el => (el.getAttribute('aria-label') || '').trim()
+    || (el.getAttribute('aria-labelledby') || '').split(' ').map(id => document.getElementById(id)?.textContent || '').join('').trim()
+    || (el.labels && [...el.labels].map(l => l.textContent).join('').trim())
+    || (el.closest('label')?.textContent || '').trim()
+    || (['BUTTON', 'A'].includes(el.tagName) ? el.textContent.trim() : '')
+    || (el.getAttribute('title') || '').trim();
+  for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea, button, a[href]')) {
+    if (visible(el) && !name(el)) problems.push('no accessible name: ' + el.outerHTML.slice(0, 120));
+  }
+  for (const img of document.querySelectorAll('img')) if (!img.hasAttribute('alt')) problems.push('img without alt');
+  if (document.querySelectorAll('h1').length !== 1) problems.push('h1 count ' + document.querySelectorAll('h1').length);
+  if (!document.documentElement.lang) problems.push('html without lang');
+  const rgb = c => { const m = c.match(/[\d.]+/g) || [0, 0, 0, 0]; return m.map(Number); };
+  const lum = ([r, g, b]) => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const bg = el => { for (let e = el; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length < 4 || c[3] > 0.5) return c.slice(0, 3); } return [255, 255, 255]; };
+  for (const el of document.querySelectorAll('body *')) {
+    if (!visible(el)) continue;
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own) continue;
+    const s = getComputedStyle(el);
+    const fg = rgb(s.color).slice(0, 3), b = bg(el);
+    const [l1, l2] = [lum(fg), lum(b)].sort((x, y) => y - x);
+    const ratio = (l1 + 0.05) / (l2 + 0.05);
+    const large = parseFloat(s.fontSize) >= 24 || (parseFloat(s.fontSize) >= 18.66 && parseInt(s.fontWeight) >= 700);
+    if (ratio < (large ? 3 : 4.5)) problems.push(`contrast ${ratio.toFixed(2)} on "${el.textContent.trim().slice(0, 30)}" (${s.color} on rgb(${b}))`);
+  }
+  if (document.documentElement.scrollWidth > window.innerWidth + 1) problems.push('wider than the window: ' + document.documentElement.scrollWidth);
+  return problems;
+}
+"""
+
+
+def test_every_main_page_is_accessible_at_both_sizes(server, browser):
+    # a customer with something on every part of the 360 page
+    c = api(server, "POST", "/api/v1/customers", {"kind": "person", "name": "欧阳娜娜", "phones": ["17799990001"],
+                                                  "emails": ["nana.a11y@example.com"], "tags": ["VIP", "华南"], "tier": "A"})
+    api(server, "POST", f"/api/v1/customers/{c['id']}/notes", {"body": "喜欢周末联系 😀"})
+    pages = {"list": "/customers", "customer": "/customers/" + c["id"], "new": "/customers/new", "edit": f"/customers/{c['id']}/edit",
+             "import": "/imports/new", "settings-users": "/settings/users", "settings-tags": "/settings/tags",
+             "settings-fields": "/settings/fields", "settings-audit": "/settings/audit"}
+    for size in SIZES:
+        for locale in ("zh-CN", "en-US"):
+            ctx, page = page_for(browser, size=size, locale=locale)
+            page.goto(base(server) + "/sign-in")
+            assert page.evaluate(A11Y_JS) == [], "sign-in"
+            sign_in(page, server)
+            for name, path in pages.items():
+                page.goto(base(server) + path)
+                problems = page.evaluate(A11Y_JS)
+                assert problems == [], f"{name} {size} {locale}: {problems[:5]}"
+                if locale == "zh-CN":
+                    shot(page, f"a11y-{name}-{size}")
+            ctx.close()
+
+
+def test_the_keyboard_reaches_content_and_search_results(server, browser):
+    api(server, "POST", "/api/v1/customers", {"kind": "person", "name": "键盘用户 张无忌"})
+    ctx, page = page_for(browser)
+    sign_in(page, server)
+    # the first Tab lands on "skip to content", which moves focus into the page
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    # type in search, arrow down to the result, Enter opens it; the count is announced
+    page.focus("input[data-suggest]")
+    page.keyboard.type("张无忌")
+    expect(page.locator(".suggest a", has_text="张无忌")).to_be_visible()
+    expect(page.locator("[data-suggest-status]")).to_have_text("找到 1 位客户")
+    assert page.get_attribute("input[data-suggest]", "aria-expanded") == "true"
+    page.keyboard.press("ArrowDown")
+    assert "张无忌" in page.evaluate("document.activeElement.textContent")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("键盘用户 张无忌")
+    # focus is visible: the focused control gets an outline
+    page.keyboard.press("Tab")
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
     ctx.close()

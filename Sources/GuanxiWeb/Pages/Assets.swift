@@ -12,7 +12,7 @@ enum Assets {
     .search input{width:100%}
     .suggest{position:absolute;left:0;right:0;top:100%;margin:.2rem 0 0;padding:0;list-style:none;background:#fff;border:1px solid var(--line);border-radius:.4rem;box-shadow:0 6px 18px rgba(0,0,0,.08)}
     .suggest a{display:block;padding:.45rem .7rem;text-decoration:none;color:var(--ink)}
-    .suggest a:hover,.suggest a:focus{background:var(--bg)}
+    .suggest a:hover,.suggest a:focus{background:#e8eefc}
     .suggest small{color:var(--muted);margin-left:.4rem}
     .out{margin:0}
     .langs a{margin-left:.5rem;color:var(--muted);text-decoration:none;font-size:.9rem}
@@ -25,7 +25,12 @@ enum Assets {
     .narrow{max-width:24rem;margin:3rem auto}
     label{display:block;margin:.5rem 0;color:var(--muted);font-size:.9rem}
     input,select,textarea{display:block;width:100%;margin-top:.2rem;padding:.5rem .6rem;font:inherit;color:var(--ink);border:1px solid #c4ccd8;border-radius:.4rem;background:#fff}
-    input:focus,select:focus,textarea:focus,button:focus,a:focus{outline:2px solid #0b57d0;outline-offset:1px}
+    input:not([type=checkbox]):not([type=radio]),select{height:2.5rem}
+    :focus-visible{outline:3px solid #0b57d0;outline-offset:2px}
+    main:focus{outline:none}
+    ::placeholder{color:#6b7585;opacity:1}
+    .skip{position:absolute;left:.5rem;top:-3rem;z-index:3;background:#fff;padding:.5rem .8rem;border:2px solid #0b57d0;border-radius:.4rem}
+    .skip:focus{top:.5rem}
     button,.button{display:inline-block;padding:.5rem .9rem;font:inherit;border:1px solid #c4ccd8;border-radius:.4rem;background:#fff;color:var(--ink);cursor:pointer;text-decoration:none;min-height:2.5rem}
     .primary{background:var(--brand);border-color:var(--brand);color:var(--brand-ink)}
     .filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end;margin-bottom:.8rem}
@@ -79,10 +84,12 @@ enum Assets {
     .inline{display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));gap:0 1rem;align-items:end}
     .inline h2{grid-column:1/-1;margin-top:0}
     td form{display:flex;gap:.4rem;align-items:center;margin:0}
-    td form select{width:auto;margin:0}
+    td form select,td form input{width:auto;margin:0;max-width:14rem}
+    button,.button{white-space:nowrap}
     code{font-family:ui-monospace,monospace;background:#eef1f6;padding:.1rem .3rem;border-radius:.3rem;word-break:break-all}
     h1 small{font-size:.9rem;color:var(--muted);font-weight:400;margin-left:.5rem}
     .scroll{overflow-x:auto}
+    .scroll .list td:not(:last-child){white-space:nowrap}
     .sample span{display:inline-block;margin-right:.6rem;color:var(--muted);max-width:12rem;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;vertical-align:bottom}
     .progress{font-weight:600}
     @media (max-width:640px){.wide{display:none}.bar{padding:.5rem}.langs{order:3}main{padding:.6rem}.facts{grid-template-columns:1fr}}
@@ -122,10 +129,27 @@ enum Assets {
               li.appendChild(a); list.appendChild(li);
             });
             list.hidden=list.children.length===0;
+            input.setAttribute('aria-expanded', list.hidden?'false':'true');
+            var n=list.children.length, st=document.querySelector('[data-suggest-status]');
+            if(st) st.textContent=n===1?st.dataset.one:st.dataset.many.replace('{n}',n);
           });
         },120);
       });
-      input.addEventListener('keydown', function(e){ if(e.key==='Escape') clear(); });
+      function clear2(){ clear(); input.setAttribute('aria-expanded','false'); }
+      // arrow keys walk the results; Escape closes them and returns to the box
+      function move(from, step){
+        var links=[].slice.call(list.querySelectorAll('a')); if(!links.length) return;
+        var i=links.indexOf(from)+step; if(i<0){ input.focus(); return; }
+        links[Math.min(i,links.length-1)].focus();
+      }
+      input.addEventListener('keydown', function(e){
+        if(e.key==='Escape') clear2();
+        if(e.key==='ArrowDown' && !list.hidden){ e.preventDefault(); move(null,1); }
+      });
+      list.addEventListener('keydown', function(e){
+        if(e.key==='ArrowDown'||e.key==='ArrowUp'){ e.preventDefault(); move(document.activeElement, e.key==='ArrowDown'?1:-1); }
+        if(e.key==='Escape'){ clear2(); input.focus(); }
+      });
       document.addEventListener('click', function(e){ if(!input.parentNode.contains(e.target)) clear(); });
     })();
     """

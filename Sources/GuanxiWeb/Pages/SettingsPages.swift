@@ -149,7 +149,8 @@ struct SettingsPages {
             let names = Dictionary(try await services.access.members(scope).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
             headers = ["#", t("time"), t("actor"), t("action"), t("object"), t("record")]
             rows = page.items.map { e in
-                ["cells": [String(e.seq), when(e.at), e.actorUserID.map { names[$0] ?? $0 } ?? "—", e.action, e.object, e.objectID ?? ""]]
+                let term = { (code: String) in Catalog.strings[v.locale]?["audit_" + code] ?? code }
+                return ["cells": [String(e.seq), when(e.at), e.actorUserID.map { names[$0] ?? $0 } ?? "—", term(e.action), term(e.object), e.objectID ?? ""]]
             }
             model["filters"] = ["object": req.query("object") ?? "", "actor": req.query("actor_id") ?? ""]
             if let c = page.nextCursor { model["older"] = SiteURL.settings("audit").path + "?cursor=" + c }
@@ -172,7 +173,7 @@ struct SettingsPages {
             }
         }
         model["tabs"] = visible.map { ["href": SiteURL.settings($0).path, "label": t(labels[$0]!), "current": $0 == name] as [String: Any] }
-        model["headers"] = headers
+        model["headers"] = rows.contains { $0["action"] != nil } ? headers + [t("actions")] : headers
         model["rows"] = rows
         return pages.page("settings", model, title: t("settings"), visit: v)
     }

@@ -7,19 +7,23 @@ enum Templates {
     <head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
     <title>{{title}} · {{t.app_name}}</title><link rel="stylesheet" href="/assets/app.css"><script src="/assets/app.js" defer></script></head>
     <body>
+    <a class="skip" href="#main">{{t.skip_to_content}}</a>
     <header class="bar">
       <a class="brand" href="/customers">{{t.app_name}}</a>
       {{#signedIn}}
       <form class="search" action="/customers" method="get" role="search">
-        <input type="search" name="q" value="{{q}}" placeholder="{{t.search_placeholder}}" aria-label="{{t.search}}" autocomplete="off" data-suggest>
-        <ul class="suggest" hidden></ul>
+        <input type="search" name="q" value="{{q}}" placeholder="{{t.search_placeholder}}" aria-label="{{t.search}}" autocomplete="off" data-suggest
+               aria-controls="suggest" aria-expanded="false" aria-describedby="suggest-hint">
+        <span id="suggest-hint" class="sr">{{t.search_hint}}</span>
+        <ul class="suggest" id="suggest" hidden></ul>
+        <span class="sr" role="status" aria-live="polite" data-suggest-status data-one="{{t.results_one}}" data-many="{{t.results_many}}"></span>
       </form>
       <a class="settings-link" href="/settings/{{settingsHome}}">{{t.settings}}</a>
       <form action="/sign-out" method="post" class="out"><input type="hidden" name="_csrf" value="{{csrf}}"><button>{{t.sign_out}}</button></form>
       {{/signedIn}}
       <nav class="langs" aria-label="{{t.language}}">{{#languages}}<a href="/language?lang={{code}}&amp;next={{next}}"{{#current}} aria-current="true"{{/current}}>{{label}}</a>{{/languages}}</nav>
     </header>
-    <main>{{#flash}}<p class="flash {{kind}}" role="alert">{{text}}</p>{{/flash}}{{{content}}}</main>
+    <main id="main" tabindex="-1">{{#flash}}<p class="flash {{kind}}" role="alert">{{text}}</p>{{/flash}}{{{content}}}</main>
     </body></html>
     """
 
@@ -60,7 +64,7 @@ enum Templates {
         <button>{{t.apply_selected}}</button>
       </div>
       <table class="list">
-        <thead><tr><th><span class="sr">{{t.select}}</span></th><th>{{t.name}}</th><th class="wide">{{t.organization_name}}</th><th>{{t.stage}}</th><th>{{t.tier}}</th><th class="wide">{{t.phones}}</th><th class="wide">{{t.updated}}</th></tr></thead>
+        <thead><tr><th scope="col"><span class="sr">{{t.select}}</span></th><th scope="col">{{t.name}}</th><th scope="col" class="wide">{{t.organization_name}}</th><th scope="col">{{t.stage}}</th><th scope="col">{{t.tier}}</th><th scope="col" class="wide">{{t.phones}}</th><th scope="col" class="wide">{{t.updated}}</th></tr></thead>
         <tbody>{{#rows}}<tr><td><input type="checkbox" name="ids" value="{{id}}" aria-label="{{name}}"></td><td><a href="{{href}}">{{name}}</a>{{#tags}} <span class="tag">{{.}}</span>{{/tags}}</td><td class="wide">{{organization}}</td><td>{{stage}}</td><td>{{tier}}</td><td class="wide">{{phone}}</td><td class="wide">{{updated}}</td></tr>{{/rows}}</tbody>
       </table>
       </form>
@@ -114,7 +118,7 @@ enum Templates {
       <form method="post" action="{{action}}" novalidate>
         <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
         {{^editing}}<label>{{t.kind}}<select name="kind"><option value="person"{{#isPerson}} selected{{/isPerson}}>{{t.person}}</option><option value="organization"{{^isPerson}} selected{{/isPerson}}>{{t.organization}}</option></select></label>{{/editing}}
-        {{#fields}}<label class="{{#error}}invalid{{/error}}">{{label}}<input name="{{name}}" value="{{value}}"{{#required}} required{{/required}} aria-invalid="{{#error}}true{{/error}}{{^error}}false{{/error}}">{{#hint}}<small>{{hint}}</small>{{/hint}}{{#error}}<small class="error">{{error}}</small>{{/error}}</label>{{/fields}}
+        {{#fields}}<label class="{{#error}}invalid{{/error}}">{{label}}{{#required}} <span aria-hidden="true">*</span>{{/required}}<input name="{{name}}" id="f-{{name}}" value="{{value}}"{{#required}} required{{/required}} aria-invalid="{{#error}}true{{/error}}{{^error}}false{{/error}}"{{#hint}} aria-describedby="h-{{name}}"{{/hint}}{{#error}} aria-errormessage="e-{{name}}"{{/error}}>{{#hint}}<small id="h-{{name}}">{{hint}}</small>{{/hint}}{{#error}}<small class="error" id="e-{{name}}">{{error}}</small>{{/error}}</label>{{/fields}}
         <label>{{t.stage}}<select name="stage">{{#stages}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/stages}}</select></label>
         <div class="actions"><button class="primary">{{t.save}}</button> <a href="{{cancelHref}}">{{t.cancel}}</a></div>
       </form>
@@ -177,7 +181,7 @@ enum Templates {
       {{#verifyHref}}<p><a class="button" href="{{verifyHref}}">{{t.verify_chain}}</a></p>{{/verifyHref}}
       {{#filters}}<form class="filters" method="get"><label>{{t.object}}<input name="object" value="{{object}}"></label><label>{{t.actor}}<input name="actor_id" value="{{actor}}"></label><button>{{t.filter}}</button></form>{{/filters}}
       <div class="scroll"><table class="list">
-        <thead><tr>{{#headers}}<th>{{.}}</th>{{/headers}}</tr></thead>
+        <thead><tr>{{#headers}}<th scope="col">{{.}}</th>{{/headers}}</tr></thead>
         <tbody>{{#rows}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}{{#action}}<td><form method="post" action="{{href}}"><input type="hidden" name="_csrf" value="{{csrf}}">{{#hidden}}<input type="hidden" name="{{name}}" value="{{value}}">{{/hidden}}{{#input}}<input name="{{name}}" value="{{value}}" aria-label="{{label}}" required maxlength="50"> {{/input}}{{#select}}<select name="{{name}}" aria-label="{{label}}">{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select> {{/select}}<button>{{label}}</button></form></td>{{/action}}</tr>{{/rows}}</tbody>
       </table></div>
       {{^rows}}<p class="empty">{{t.nothing_yet}}</p>{{/rows}}
