@@ -14,7 +14,10 @@ struct AuthorizationMatrixTests {
     enum Relation: String, CaseIterable { case own, teammate, otherTeam = "other team", otherWorkspace = "other workspace" }
 
     /// The request one case sends. `targets` are the customers whose owner decides the answer.
-    struct Case { var method: HTTPRequest.Method; var uri: String; var body: String? = nil; var contentType = "application/json" }
+    struct Case {
+        var method: HTTPRequest.Method; var uri: String; var body: String? = nil; var contentType = "application/json"
+        var headers: [String: String] = [:]
+    }
 
     /// What the fixture prepared for one case.
     struct Ctx {
@@ -33,11 +36,36 @@ struct AuthorizationMatrixTests {
         var email: String = ""
         var resetToken: String = ""
         var totpCode: String = ""
+        var lead: String = ""         // owned according to the relation
+        var ruleID: String = ""
+        var sourceID: String = ""
+        var hookKey: String = ""
+        var hookSecret: String = ""
         var n: Int
     }
 
     /// How to call each operation, by operationID.
     static let samples: [String: @Sendable (Ctx) -> Case] = [
+        "listLeads": { _ in Case(method: .get, uri: "/api/v1/leads") },
+        "createLead": { c in Case(method: .post, uri: "/api/v1/leads", body: #"{"name":"线索\#(c.n)","source":"官网"}"#) },
+        "getLead": { c in Case(method: .get, uri: "/api/v1/leads/\(c.lead)") },
+        "setLeadStatus": { c in Case(method: .post, uri: "/api/v1/leads/\(c.lead)/status", body: #"{"status":"contacted"}"#) },
+        "transferLead": { c in Case(method: .post, uri: "/api/v1/leads/\(c.lead)/transfer", body: #"{"owner_id":null,"reason":"调岗"}"#) },
+        "addLeadActivity": { c in Case(method: .post, uri: "/api/v1/leads/\(c.lead)/activities", body: #"{"kind":"call","subject":"首次电话"}"#) },
+        "getLeadTimeline": { c in Case(method: .get, uri: "/api/v1/leads/\(c.lead)/timeline") },
+        "convertLead": { c in Case(method: .post, uri: "/api/v1/leads/\(c.lead)/convert", body: "{}") },
+        "listAssignmentRules": { _ in Case(method: .get, uri: "/api/v1/assignment-rules") },
+        "createAssignmentRule": { c in Case(method: .post, uri: "/api/v1/assignment-rules", body: #"{"name":"规则\#(c.n)","method":"pool"}"#) },
+        "replaceAssignmentRule": { c in Case(method: .put, uri: "/api/v1/assignment-rules/\(c.ruleID)", body: #"{"name":"改\#(c.n)","method":"pool"}"#) },
+        "deleteAssignmentRule": { c in Case(method: .delete, uri: "/api/v1/assignment-rules/\(c.ruleID)") },
+        "listLeadSources": { _ in Case(method: .get, uri: "/api/v1/lead-sources") },
+        "createLeadSource": { c in Case(method: .post, uri: "/api/v1/lead-sources", body: #"{"kind":"form","name":"官网表单\#(c.n)"}"#) },
+        "disableLeadSource": { c in Case(method: .delete, uri: "/api/v1/lead-sources/\(c.sourceID)") },
+        "receiveLeadWebhook": { c in
+            let body = #"{"name":"广告线索\#(c.n)"}"#
+            return Case(method: .post, uri: "/api/v1/hooks/leads/\(c.hookKey)", body: body,
+                        headers: ["X-Guanxi-Signature": LeadSourceStore.sign(body: Array(body.utf8), secret: c.hookSecret, at: Date())])
+        },
         "renameTag": { c in Case(method: .post, uri: "/api/v1/tags/rename", body: #"{"from":"VIP","to":"VIP\#(c.n)"}"#) },
         "listCustomers": { _ in Case(method: .get, uri: "/api/v1/customers") },
         "createCustomer": { c in Case(method: .post, uri: "/api/v1/customers", body: #"{"kind":"person","name":"新客户\#(c.n)"}"#) },
@@ -107,10 +135,12 @@ struct AuthorizationMatrixTests {
     static func recordActions(_ route: APIRoute) -> [AccessAction]? {
         switch route.operationID {
         case "mergeCustomers", "undoMerge": return [.update, .delete]
+        case "convertLead": return [.update]
+        case "transferLead": return [.update, .assign]
         case "revealCustomer": return [.reveal]
         case "claimCustomer": return nil   // always a pool customer
         default:
-            guard route.path.hasPrefix("/customers/{id}"), case .permission(_, let a) = route.needs else { return nil }
+            guard route.path.hasPrefix("/customers/{id}") || route.path.hasPrefix("/leads/{id}"), case .permission(_, let a) = route.needs else { return nil }
             return [a]
         }
     }
@@ -133,12 +163,14 @@ struct AuthorizationMatrixTests {
             case .otherWorkspace: return false
             }
         }
-        if !reaches(p.level(.customers, .read)) { return 404 }
+        // the record is a lead on /leads/{id} routes, else a customer
+        let object: AccessObject = route.path.hasPrefix("/leads/") ? .leads : .customers
+        if !reaches(p.level(object, .read)) { return 404 }
         // releasing someone else's customer also takes the right to assign it
         let needed = route.operationID == "releaseCustomer" && relation != .own ? actions + [.assign] : actions
         for a in needed {
             let ok = a == .reveal ? reaches(p.level(.personalData, .read)) || reaches(p.level(.personalData, .reveal))
-                                  : reaches(p.level(.customers, a))
+                                  : reaches(p.level(object, a))
             if !ok { return 403 }
         }
         return nil
@@ -195,9 +227,11 @@ struct AuthorizationMatrixTests {
                         }
                         let customer = try await make("客户\(n)", email: "m\(n)@example.com")
                         let second = try await make("客户\(n)b")
+                        let lead = try await env.services.leads.create(scope, { var d = LeadDraft(); d.name = "线索\(n)"; d.ownerID = ownerID; return d }()).id
                         var ctx = Ctx(customer: customer, second: second, pool: pool, mergeID: "", relationshipID: "", fieldKey: "f\(n)",
                                       importID: "", tokenID: "", spareUserID: spare.id, teamID: spareTeam.id, n: n)
                         ctx.email = "\(role.rawValue)@matrix.example"
+                        ctx.lead = lead
                         switch route.operationID {
                         case "undoMerge":
                             ctx.mergeID = try await store.merge(scope, survivorID: customer, mergedID: second, choices: MergeChoices()).1.id
@@ -220,6 +254,12 @@ struct AuthorizationMatrixTests {
                             let me = try #require(try await access.scope(userID: users[role]!.id, workspaceID: ws))
                             let secret = try await env.services.signIn.enrollTOTP(me).secret
                             ctx.totpCode = TOTP.code(secret: Base32.decode(secret) ?? [], at: Date())
+                        case "replaceAssignmentRule", "deleteAssignmentRule":
+                            ctx.ruleID = try await env.services.assignmentRules.save(owner, AssignmentRule(id: ID.make(), name: "r\(n)", position: 1, method: .pool)).id
+                        case "disableLeadSource", "receiveLeadWebhook":
+                            let src = try await env.services.leadSources.create(owner, kind: .webhook, name: "hook\(n)",
+                                                                                sourceLabel: nil, campaign: nil)
+                            ctx.sourceID = src.id; ctx.hookKey = src.publicKey; ctx.hookSecret = src.secret ?? ""
                         case "revokeToken":
                             ctx.tokenID = try await access.createToken(userID: users[role]!.id, workspaceID: ws, name: "to revoke").id
                         default: break
@@ -227,7 +267,7 @@ struct AuthorizationMatrixTests {
                         // when the role's user sends the request
                         let c = sample(ctx)
                         let r = try await env.send(c.method, c.uri, as: .bearer(users[role]!.token), body: c.body.map { Data($0.utf8) },
-                                                   contentType: c.body == nil ? nil : c.contentType)
+                                                   contentType: c.body == nil ? nil : c.contentType, headers: c.headers)
                         // then the answer is the one the rules promise
                         let want = Self.expected(route, role, relation)
                         let code = Int(r.status.code)

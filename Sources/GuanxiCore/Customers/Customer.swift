@@ -48,6 +48,10 @@ public enum TimelineKind: String, Codable, Sendable, CaseIterable {
     case merged
     case mergeUndone = "merge_undone"
     case deleted, restored, imported
+    /// A lead's status moved (new → contacted → qualified, or disqualified with a reason).
+    case statusChanged = "status_changed"
+    /// A lead became this customer; its history moved here with it.
+    case converted
 }
 
 public struct Address: Codable, Sendable, Equatable {

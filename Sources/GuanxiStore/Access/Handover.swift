@@ -11,7 +11,9 @@ public struct OwnedObject: Sendable {
     var recordMoves: @Sendable (_ moves: [(id: String, from: String?, to: String?)], _ reason: String, _ scope: Scope, _ now: Date,
                                 _ sql: any SQLDatabase) async throws -> Void
 
-    public static let customers = OwnedObject(object: .customers, table: "customers") { moves, reason, scope, now, sql in
+    /// An owner-change entry on each moved record's own timeline (leads keep theirs under the lead id).
+    static func ownerChangedEntries(_ moves: [(id: String, from: String?, to: String?)], _ reason: String, _ scope: Scope, _ now: Date,
+                                    _ sql: any SQLDatabase) async throws {
         try await TimelineStore.append(moves.map { m in
             CustomerStore.event(m.id, .ownerChanged, author: scope.userID, now: now,
                                 data: ["from": m.from.map(JSONValue.string) ?? .null, "to": m.to.map(JSONValue.string) ?? .null,
@@ -19,7 +21,10 @@ public struct OwnedObject: Sendable {
         }, workspaceID: scope.workspaceID, sql: sql)
     }
 
-    public static let all: [OwnedObject] = [.customers]
+    public static let customers = OwnedObject(object: .customers, table: "customers", recordMoves: ownerChangedEntries)
+    public static let leads = OwnedObject(object: .leads, table: "leads", recordMoves: ownerChangedEntries)
+
+    public static let all: [OwnedObject] = [.customers, .leads]
 
     /// Sets new owners (nil: back to the pool), bumping version and updated time, and records the moves.
     func move(_ moves: [(id: String, from: String?, to: String?)], reason: String, scope: Scope, now: Date, sql: any SQLDatabase) async throws {

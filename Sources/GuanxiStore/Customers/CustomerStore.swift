@@ -57,21 +57,26 @@ public struct CustomerStore: Sendable {
         let draft = { var d = draft; if d.ownerID == nil, level != .all, let me = scope.userID { d.ownerID = .some(me) }; return d }()
         let now = clock.now()
         return try await db.write { sql in
-            let rules = try await rules(scope, sql: sql)
-            var c = try CustomerValidator.apply(draft, to: nil, rules: rules, id: ID.make(at: now), now: now)
-            c.version = 1
-            try checkAssignment(scope, from: nil, to: c.ownerID)
-            try await checkReferences(scope, &c, previous: nil, sql: sql)
-            try await checkIdentities(scope, c.allIdentities, ownID: nil, sql: sql)
-            let doc = CustomerRows.searchDocument(c)
-            let seq = try await CustomerRows.insert([(c, doc)], workspaceID: scope.workspaceID, sql: sql)[0]
-            try await CustomerRows.writeDerived([(seq, c, doc)], workspaceID: scope.workspaceID, dialect: db.dialect, replacing: false, sql: sql)
-            try await TimelineStore.append([Self.event(c.id, .created, author: scope.userID, now: now,
-                                                       data: ["name": .string(c.name), "stage": .string(c.stage.rawValue)])],
-                                           workspaceID: scope.workspaceID, sql: sql)
-            try await audit(scope, [AuditEvent("create", "customers", c.id, detail: ["after": AuditDetail.snapshot(c)])], now: now, sql: sql)
-            return try await present(scope, c, sql: sql)
+            try await present(scope, try await insert(scope, draft, now: now, sql: sql), sql: sql)
         }
+    }
+
+    /// Creates a customer inside the caller's transaction (lead conversion uses it too).
+    func insert(_ scope: Scope, _ draft: CustomerDraft, now: Date, data: [String: JSONValue] = [:], sql: any SQLDatabase) async throws -> Customer {
+        let rules = try await rules(scope, sql: sql)
+        var c = try CustomerValidator.apply(draft, to: nil, rules: rules, id: ID.make(at: now), now: now)
+        c.version = 1
+        try checkAssignment(scope, from: nil, to: c.ownerID)
+        try await checkReferences(scope, &c, previous: nil, sql: sql)
+        try await checkIdentities(scope, c.allIdentities, ownID: nil, sql: sql)
+        let doc = CustomerRows.searchDocument(c)
+        let seq = try await CustomerRows.insert([(c, doc)], workspaceID: scope.workspaceID, sql: sql)[0]
+        try await CustomerRows.writeDerived([(seq, c, doc)], workspaceID: scope.workspaceID, dialect: db.dialect, replacing: false, sql: sql)
+        try await TimelineStore.append([Self.event(c.id, .created, author: scope.userID, now: now,
+                                                   data: data.merging(["name": .string(c.name), "stage": .string(c.stage.rawValue)]) { a, _ in a })],
+                                       workspaceID: scope.workspaceID, sql: sql)
+        try await audit(scope, [AuditEvent("create", "customers", c.id, detail: ["after": AuditDetail.snapshot(c)])], now: now, sql: sql)
+        return c
     }
 
     // MARK: Update

@@ -31,6 +31,9 @@ public struct AppServices: Sendable {
     public let pool: PublicPool
     public let signIn: SignIn
     public let views: SavedViewStore
+    public let leads: LeadStore
+    public let assignmentRules: AssignmentRuleStore
+    public let leadSources: LeadSourceStore
 
     public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) {
         self.db = db
@@ -44,6 +47,9 @@ public struct AppServices: Sendable {
         pool = PublicPool(db: db, clock: clock)
         signIn = SignIn(db: db, access: access, clock: clock)
         views = SavedViewStore(db: db)
+        leads = LeadStore(db: db, clock: clock)
+        assignmentRules = AssignmentRuleStore(db: db)
+        leadSources = LeadSourceStore(db: db, leads: leads, clock: clock)
     }
 }
 
@@ -59,6 +65,7 @@ public func buildRouter(_ services: AppServices) -> (Router<AppContext>, RouteTa
         .register(table)
     AccessAPI(access: services.access, customers: services.customers, audit: services.audit, pool: services.pool).register(table)
     SignInAPI(signIn: services.signIn).register(table)
+    LeadAPI(leads: services.leads, rules: services.assignmentRules, sources: services.leadSources).register(table)
 
     let openAPI = OpenAPIDocument.build(routes: table.routes)
     router.get("/api/openapi.json") { _, _ in

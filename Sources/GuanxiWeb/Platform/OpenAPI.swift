@@ -87,6 +87,19 @@ public enum OpenAPIDocument {
         let entry = obj(["id": str, "customer_id": str, "kind": enumOf(TimelineKind.allCases.map(\.rawValue)), "occurred_at": time,
                          "channel": nstr, "direction": nstr, "subject": nstr, "body": nstr, "duration_seconds": ["type": ["integer", "null"]],
                          "outcome": nstr, "author_id": nstr, "data": ["type": ["object", "null"]], "created_at": time])
+        var leadInput: [String: Any] = ["owner_id": nstr, "utm": ["type": "object", "additionalProperties": str]]
+        for f in LeadDraft.fields where !f.hasPrefix("utm_") { leadInput[f] = nstr }
+        var leadStored = leadInput
+        for k in ["id", "name", "channel", "status"] { leadStored[k] = str }
+        for k in ["disqualify_reason", "rule_id", "duplicate_of_customer_id", "duplicate_of_lead_id", "converted_customer_id"] { leadStored[k] = nstr }
+        for k in ["assigned_at", "response_due_at", "responded_at", "converted_at"] { leadStored[k] = ["type": ["string", "null"], "format": "date-time"] }
+        leadStored["version"] = int; leadStored["created_at"] = time; leadStored["updated_at"] = time
+        let list = arr(str)
+        let ruleProps: [String: Any] = [
+            "name": str, "position": int, "active": ["type": "boolean"], "method": enumOf(AssignmentMethod.allCases.map(\.rawValue)),
+            "team_id": nstr, "user_id": nstr, "response_minutes": ["type": ["integer", "null"]],
+            "conditions": obj(["sources": list, "provinces": list, "cities": list, "products": list, "tiers": list]),
+        ]
         return [
             "Error": obj(["error": obj(["code": str, "message": str, "fields": ["type": "object", "additionalProperties": str],
                                         "existing_id": str, "current_version": int], required: ["code", "message"])], required: ["error"]),
@@ -159,6 +172,26 @@ public enum OpenAPIDocument {
             "WorkspaceInput": obj(["name": str, "slug": str], required: ["name", "slug"]),
             "Member": obj(["id": str, "email": str, "name": str, "role": str, "active": ["type": "boolean"]]),
             "MemberList": obj(["items": arr(ref("Member"))]),
+            "LeadInput": obj(leadInput),
+            "Lead": obj(leadStored, required: ["id", "name", "status", "version"]),
+            "LeadPage": obj(["items": arr(ref("Lead")), "next_cursor": nstr]),
+            "LeadStatusInput": obj(["status": enumOf(LeadStatus.allCases.map(\.rawValue)), "reason": nstr], required: ["status"]),
+            "LeadTransferInput": obj(["owner_id": nstr, "reason": str], required: ["reason"]),
+            "LeadConversionInput": obj(["customer_id": nstr, "create_organization": ["type": "boolean"],
+                                        "stage": enumOf(LifecycleStage.allCases.map(\.rawValue))]),
+            "LeadConversion": obj(["lead": ref("Lead"), "customer": ref("Customer"), "organization": ["oneOf": [ref("Customer"), ["type": "null"]]]]),
+            "AssignmentRuleInput": obj(ruleProps, required: ["name", "method"]),
+            "AssignmentRule": obj(ruleProps.merging(["id": str, "version": int]) { a, _ in a }, required: ["id", "name", "method"]),
+            "AssignmentRuleList": obj(["items": arr(ref("AssignmentRule"))]),
+            "LeadSourceInput": obj(["kind": enumOf(LeadSourceKind.allCases.map(\.rawValue)), "name": str,
+                                    "mapping": ["type": "object", "additionalProperties": str], "source_label": nstr, "campaign": nstr],
+                                   required: ["kind", "name"]),
+            "LeadSource": obj(["id": str, "workspace_id": str, "kind": enumOf(LeadSourceKind.allCases.map(\.rawValue)), "name": str,
+                               "public_key": str, "secret": nstr, "mapping": ["type": "object", "additionalProperties": str],
+                               "source_label": nstr, "campaign": nstr, "disabled": ["type": "boolean"], "created_at": time]),
+            "LeadSourceList": obj(["items": arr(ref("LeadSource"))]),
+            "WebhookPayload": ["type": "object", "additionalProperties": true],
+            "LeadReceipt": obj(["id": str], required: ["id"]),
             "ImportJob": obj(["id": str, "status": enumOf(["running", "finished", "failed"]), "filename": str,
                               "report": ["type": ["object", "null"]], "error": nstr, "created_at": time]),
         ]

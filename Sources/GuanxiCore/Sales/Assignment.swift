@@ -1,0 +1,99 @@
+import Foundation
+
+/// Who gets a lead a rule matched.
+public enum AssignmentMethod: String, Codable, Sendable, CaseIterable {
+    /// The team's active members in turn.
+    case roundRobin = "round_robin"
+    /// The team's active member with the fewest open leads.
+    case leastLoaded = "least_loaded"
+    /// One named user.
+    case user
+    /// Nobody: the lead waits in the 公海 public pool to be claimed.
+    case pool
+}
+
+/// Which leads a rule takes. Each list empty means "any"; values compare ignoring case and width.
+public struct LeadConditions: Codable, Sendable, Equatable {
+    public var sources: [String] = []
+    public var provinces: [String] = []
+    public var cities: [String] = []
+    /// Matches when the lead's product interest contains one of these.
+    public var products: [String] = []
+    public var tiers: [String] = []
+    public init(sources: [String] = [], provinces: [String] = [], cities: [String] = [], products: [String] = [], tiers: [String] = []) {
+        self.sources = sources; self.provinces = provinces; self.cities = cities; self.products = products; self.tiers = tiers
+    }
+
+    static func fold(_ s: String) -> String { WidthFolding.fold(s).lowercased().trimmingCharacters(in: .whitespaces) }
+
+    public func matches(_ lead: Lead) -> Bool {
+        func any(_ list: [String], _ value: String?, contains: Bool = false) -> Bool {
+            if list.isEmpty { return true }
+            guard let v = value.map(Self.fold), !v.isEmpty else { return false }
+            return list.contains { contains ? v.contains(Self.fold($0)) : Self.fold($0) == v }
+        }
+        return any(sources, lead.source) && any(provinces, lead.province) && any(cities, lead.city)
+            && any(products, lead.productInterest, contains: true) && any(tiers, lead.tier)
+    }
+}
+
+/// An ordered lead-assignment rule: the first active rule whose conditions match places the lead.
+public struct AssignmentRule: Codable, Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var position: Int
+    public var active: Bool
+    public var conditions: LeadConditions
+    public var method: AssignmentMethod
+    public var teamID: String?
+    public var userID: String?
+    /// Minutes the assignee has for a first response; nil: no deadline.
+    public var responseMinutes: Int?
+    public var version: Int
+
+    public init(id: String, name: String, position: Int, active: Bool = true, conditions: LeadConditions = LeadConditions(),
+                method: AssignmentMethod, teamID: String? = nil, userID: String? = nil, responseMinutes: Int? = nil, version: Int = 1) {
+        self.id = id; self.name = name; self.position = position; self.active = active; self.conditions = conditions
+        self.method = method; self.teamID = teamID; self.userID = userID; self.responseMinutes = responseMinutes; self.version = version
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, position, active, conditions, method, version
+        case teamID = "team_id", userID = "user_id", responseMinutes = "response_minutes"
+    }
+
+    /// Field errors for a rule someone is saving.
+    public func validate() throws(DomainError) {
+        var e = FieldErrors()
+        let n = CustomerValidator.clean(name)
+        if n.isEmpty || n.count > 100 { e.add("name", "is required (at most 100 characters)") }
+        switch method {
+        case .roundRobin, .leastLoaded: if teamID.map(ID.isValid) != true { e.add("team_id", "is required for \(method.rawValue)") }
+        case .user: if userID.map(ID.isValid) != true { e.add("user_id", "is required for user") }
+        case .pool: break
+        }
+        if let m = responseMinutes, !(1...43_200).contains(m) { e.add("response_minutes", "must be between 1 and 43200") }
+        try e.throwIfAny()
+    }
+}
+
+/// The choice itself, pure so it can be tested without a database.
+public enum Assigner {
+    /// The first active rule, by position, that matches.
+    public static func rule(for lead: Lead, in rules: [AssignmentRule]) -> AssignmentRule? {
+        rules.filter(\.active).sorted { ($0.position, $0.id) < ($1.position, $1.id) }.first { $0.conditions.matches(lead) }
+    }
+
+    /// Round-robin by a shared counter: the n-th lead a rule places goes to member n mod count
+    /// (members sorted), so any run of leads is spread within one of even.
+    public static func roundRobin(members: [String], turn: Int64) -> String? {
+        guard !members.isEmpty else { return nil }
+        let sorted = members.sorted()
+        return sorted[Int(turn.magnitude % UInt64(sorted.count))]
+    }
+
+    /// The member with the fewest open leads; ties go to the earliest id.
+    public static func leastLoaded(members: [String], load: [String: Int]) -> String? {
+        members.sorted().min { (load[$0] ?? 0, $0) < (load[$1] ?? 0, $1) }
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import GuanxiCore
+import GuanxiStore
+
+/// `/api/v1` leads: capture, follow-up, transfer, conversion; assignment rules; forms and webhooks.
+struct LeadAPI {
+    let leads: LeadStore
+    let rules: AssignmentRuleStore
+    let sources: LeadSourceStore
+
+    struct StatusInput: Decodable { var status: LeadStatus; var reason: String? }
+    struct TransferInput: Decodable {
+        var ownerID: String?; var reason: String
+        enum CodingKeys: String, CodingKey { case ownerID = "owner_id", reason }
+    }
+    struct RuleInput: Decodable {
+        var name: String; var position: Int?; var active: Bool?; var conditions: LeadConditions?; var method: AssignmentMethod
+        var teamID: String?; var userID: String?; var responseMinutes: Int?
+        enum CodingKeys: String, CodingKey {
+            case name, position, active, conditions, method, teamID = "team_id", userID = "user_id", responseMinutes = "response_minutes"
+        }
+        func rule(id: String) -> AssignmentRule {
+            AssignmentRule(id: id, name: name, position: position ?? 100, active: active ?? true, conditions: conditions ?? LeadConditions(),
+                           method: method, teamID: teamID?.lowercased(), userID: userID?.lowercased(), responseMinutes: responseMinutes)
+        }
+    }
+    struct SourceInput: Decodable {
+        var kind: LeadSourceKind; var name: String; var mapping: [String: String]?; var sourceLabel: String?; var campaign: String?
+        enum CodingKeys: String, CodingKey { case kind, name, mapping, sourceLabel = "source_label", campaign }
+    }
+
+    func register(_ t: RouteTable) {
+        let tag = "Leads"
+        t.on(APIRoute(method: .get, path: "/leads", operationID: "listLeads", summary: "Leads, newest first (status, owner, source, overdue filters)",
+                      tag: tag, needs: .can(.read, .leads), query: ["status", "owner_id", "source", "overdue", "cursor", "limit"],
+                      responseSchema: "LeadPage")) { req, _, scope in
+            var f = LeadFilter()
+            var e = FieldErrors()
+            if let s = req.query("status") { if let v = LeadStatus(rawValue: s) { f.status = v } else { e.add("status", "must be one of: \(LeadStatus.allCases.map(\.rawValue).joined(separator: ", "))") } }
+            if let o = req.query("owner_id") { if ID.isValid(o) { f.ownerID = o.lowercased() } else { e.add("owner_id", "is not a valid id") } }
+            f.source = req.query("source")
+            f.overdue = req.query("overdue") == "true"
+            try e.throwIfAny()
+            return .json(try await leads.list(scope, filter: f, cursor: req.query("cursor"), limit: Int(req.query("limit") ?? "") ?? 50))
+        }
+        t.on(APIRoute(method: .post, path: "/leads", operationID: "createLead", summary: "Capture a lead (duplicate-checked, placed by the assignment rules)",
+                      tag: tag, needs: .can(.create, .leads), requestSchema: "LeadInput", responseSchema: "Lead", status: 201, idempotent: true)) { req, _, scope in
+            .json(try await leads.create(scope, try await APIBody.json(LeadDraft.self, req)), status: .created)
+        }
+        t.on(APIRoute(method: .get, path: "/leads/{id}", operationID: "getLead", summary: "Read a lead", tag: tag, needs: .can(.read, .leads),
+                      responseSchema: "Lead")) { _, ctx, scope in
+            let l = try await leads.get(scope, id: try ctx.parameters.require("id"))
+            return .json(l, etag: l.version)
+        }
+        t.on(APIRoute(method: .post, path: "/leads/{id}/status", operationID: "setLeadStatus",
+                      summary: "Move a lead: contacted, qualified, disqualified (with a reason) or back", tag: tag, needs: .can(.update, .leads),
+                      requestSchema: "LeadStatusInput", responseSchema: "Lead")) { req, ctx, scope in
+            let i = try await APIBody.json(StatusInput.self, req)
+            let l = try await leads.setStatus(scope, id: try ctx.parameters.require("id"), to: i.status, reason: i.reason, ifVersion: try req.ifMatchVersion())
+            return .json(l, etag: l.version)
+        }
+        t.on(APIRoute(method: .post, path: "/leads/{id}/transfer", operationID: "transferLead", summary: "Hand a lead to another user (or the pool) with a reason",
+                      tag: tag, needs: .can(.assign, .leads), requestSchema: "LeadTransferInput", responseSchema: "Lead")) { req, ctx, scope in
+            let i = try await APIBody.json(TransferInput.self, req)
+            return .json(try await leads.transfer(scope, id: try ctx.parameters.require("id"), to: i.ownerID, reason: i.reason))
+        }
+        t.on(APIRoute(method: .post, path: "/leads/{id}/activities", operationID: "addLeadActivity",
+                      summary: "Log a call, visit, WeChat chat or note on a lead (the first contact answers its deadline)", tag: tag,
+                      needs: .can(.update, .leads), requestSchema: "ActivityInput", responseSchema: "TimelineEntry", status: 201)) { req, ctx, scope in
+            let d = try await APIBody.json(ActivityDraft.self, req)
+            return .json(try await leads.addActivity(scope, leadID: try ctx.parameters.require("id"), d, isNote: d.kind == nil),
+                         status: .created)
+        }
+        t.on(APIRoute(method: .get, path: "/leads/{id}/timeline", operationID: "getLeadTimeline", summary: "A lead's history, newest first",
+                      tag: tag, needs: .can(.read, .leads), query: ["cursor", "limit"], responseSchema: "TimelinePage")) { req, ctx, scope in
+            .json(try await leads.timeline(scope, leadID: try ctx.parameters.require("id"), cursor: req.query("cursor"),
+                                           limit: Int(req.query("limit") ?? "") ?? 50))
+        }
+        t.on(APIRoute(method: .post, path: "/leads/{id}/convert", operationID: "convertLead",
+                      summary: "Convert a lead into a customer (and organisation), keeping its history", tag: tag,
+                      needs: .can(.create, .customers), requestSchema: "LeadConversionInput", responseSchema: "LeadConversion")) { req, ctx, scope in
+            let body = try await APIBody.bytes(req)
+            let input = body.isEmpty ? LeadConversion() : try APIBody.decode(LeadConversion.self, from: body)
+            return .json(try await leads.convert(scope, id: try ctx.parameters.require("id"), input))
+        }
+
+        // Assignment rules
+        t.on(APIRoute(method: .get, path: "/assignment-rules", operationID: "listAssignmentRules", summary: "Lead assignment rules, in order",
+                      tag: tag, needs: .can(.read, .leads), responseSchema: "AssignmentRuleList")) { _, _, scope in
+            .json(Items(items: try await rules.list(scope)))
+        }
+        t.on(APIRoute(method: .post, path: "/assignment-rules", operationID: "createAssignmentRule", summary: "Add an assignment rule",
+                      tag: tag, needs: .can(.update, .settings), requestSchema: "AssignmentRuleInput", responseSchema: "AssignmentRule",
+                      status: 201, idempotent: true)) { req, _, scope in
+            .json(try await rules.save(scope, try await APIBody.json(RuleInput.self, req).rule(id: ID.make())), status: .created)
+        }
+        t.on(APIRoute(method: .put, path: "/assignment-rules/{id}", operationID: "replaceAssignmentRule", summary: "Change an assignment rule",
+                      tag: tag, needs: .can(.update, .settings), requestSchema: "AssignmentRuleInput", responseSchema: "AssignmentRule")) { req, ctx, scope in
+            let id = try ctx.parameters.require("id")
+            guard ID.isValid(id) else { throw DomainError.notFound("assignment rule") }
+            guard try await rules.list(scope).contains(where: { $0.id == id.lowercased() }) else { throw DomainError.notFound("assignment rule") }
+            return .json(try await rules.save(scope, try await APIBody.json(RuleInput.self, req).rule(id: id.lowercased())))
+        }
+        t.on(APIRoute(method: .delete, path: "/assignment-rules/{id}", operationID: "deleteAssignmentRule", summary: "Remove an assignment rule",
+                      tag: tag, needs: .can(.update, .settings), status: 204)) { _, ctx, scope in
+            try await rules.delete(scope, id: try ctx.parameters.require("id").lowercased())
+            return .noContent
+        }
+
+        // Forms and webhooks
+        t.on(APIRoute(method: .get, path: "/lead-sources", operationID: "listLeadSources", summary: "Public lead forms and webhooks (secrets not shown)",
+                      tag: tag, needs: .can(.read, .settings), responseSchema: "LeadSourceList")) { _, _, scope in
+            .json(Items(items: try await sources.list(scope)))
+        }
+        t.on(APIRoute(method: .post, path: "/lead-sources", operationID: "createLeadSource",
+                      summary: "Create a public lead form or a signed webhook (the answer shows the webhook secret once)", tag: tag,
+                      needs: .can(.update, .settings), requestSchema: "LeadSourceInput", responseSchema: "LeadSource", status: 201)) { req, _, scope in
+            let i = try await APIBody.json(SourceInput.self, req)
+            return .json(try await sources.create(scope, kind: i.kind, name: i.name, mapping: i.mapping ?? [:], sourceLabel: i.sourceLabel,
+                                                  campaign: i.campaign), status: .created)
+        }
+        t.on(APIRoute(method: .delete, path: "/lead-sources/{id}", operationID: "disableLeadSource", summary: "Switch a lead form or webhook off",
+                      tag: tag, needs: .can(.update, .settings), status: 204)) { _, ctx, scope in
+            try await sources.disable(scope, id: try ctx.parameters.require("id").lowercased())
+            return .noContent
+        }
+        t.onPublic(APIRoute(method: .post, path: "/hooks/leads/{key}", operationID: "receiveLeadWebhook",
+                            summary: "An ad platform or shop posts a lead (JSON, signed: X-Guanxi-Signature: t=…,v1=HMAC-SHA256(secret, \"t.body\"))",
+                            tag: tag, needs: .anyone, requestSchema: "WebhookPayload", responseSchema: "LeadReceipt", status: 201)) { req, ctx in
+            let body = try await APIBody.bytes(req)
+            let l = try await sources.receiveWebhook(publicKey: try ctx.parameters.require("key"), signature: req.headers[HTTPField.Name("X-Guanxi-Signature")!],
+                                                     body: Array(body))
+            struct Receipt: Encodable, Sendable { var id: String }
+            return .json(Receipt(id: l.id), status: .created)
+        }
+    }
+}
