@@ -119,7 +119,6 @@ public struct LeadSourceStore: Sendable {
     /// too many posts from one address answer `.tooManyAttempts`.
     public func submitForm(publicKey: String, fields: [String: String], address: String) async throws -> Lead? {
         let s = try await source(publicKey: publicKey, kind: .form)
-        if !(fields["website"] ?? "").isEmpty { return nil }
         let now = clock.now()
         let key = "form:\(s.id):\(address)"
         try await db.write { sql in
@@ -130,6 +129,8 @@ public struct LeadSourceStore: Sendable {
             try await sql.raw("INSERT INTO capture_attempts (key, at) VALUES (\(bind: key), \(bind: now.millis))").run()
             try await sql.raw("DELETE FROM capture_attempts WHERE key = \(bind: key) AND at < \(bind: now.addingTimeInterval(-Self.formWindow).millis)").run()
         }
+        // bots fill every field, including the one people never see; they count towards the limit too
+        if !(fields["website"] ?? "").isEmpty { return nil }
         var d = LeadDraft()
         for f in LeadDraft.fields { if let v = fields[f] { d.set(f, v) } }
         return try await leads.capture(s, d, channel: .form, receipt: nil)

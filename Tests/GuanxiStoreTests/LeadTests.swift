@@ -1,0 +1,315 @@
+import Foundation
+import Testing
+import GuanxiCore
+@testable import GuanxiStore
+
+@Suite("Leads: rules, fairness, deadlines, follow-up, conversion, forms and webhooks, on SQLite and PostgreSQL")
+struct LeadTests {
+    struct Team { var owner: Scope; var reps: [Scope]; var manager: Scope; var teamID: String }
+
+    /// A sales team of `size` reps and their manager.
+    func team(_ db: Database, _ owner: Scope, size: Int, clock: any GuanxiCore.Clock) async throws -> Team {
+        let access = AccessStore(db: db, clock: clock)
+        var reps: [Scope] = []
+        var ids: [String] = []
+        for i in 0..<size {
+            let id = try await access.createUser(email: "rep\(i)@leads.example", password: "password-lead", name: "销售\(i)", role: .salesRep,
+                                                 workspaceID: owner.workspaceID).id
+            ids.append(id)
+        }
+        let m = try await access.createUser(email: "boss@leads.example", password: "password-lead", name: "经理", role: .salesManager,
+                                            workspaceID: owner.workspaceID).id
+        let t = try await access.saveTeam(owner, name: "电销组", kind: "sales", parentID: nil, managerID: m, memberIDs: ids + [m])
+        for id in ids { reps.append(try #require(try await access.scope(userID: id, workspaceID: owner.workspaceID))) }
+        let manager = try #require(try await access.scope(userID: m, workspaceID: owner.workspaceID))
+        return Team(owner: owner, reps: reps, manager: manager, teamID: t.id)
+    }
+
+    func draft(_ name: String, source: String? = nil, province: String? = nil, product: String? = nil, phone: String? = nil,
+               email: String? = nil, company: String? = nil) -> LeadDraft {
+        var d = LeadDraft(); d.name = name; d.source = source; d.province = province; d.productInterest = product
+        d.phone = phone; d.email = email; d.company = company
+        return d
+    }
+
+    @Test(arguments: StoreDB.kinds)
+    func roundRobinSpreadsAThousandLeadsOverSevenRepsWithinOne(_ kind: StoreDB) async throws {
+        try await kind.with { db, owner in
+            let clock = SystemClock()
+            let t = try await team(db, owner, size: 7, clock: clock)
+            let rules = AssignmentRuleStore(db: db), leads = LeadStore(db: db, clock: clock)
+            // the manager is in the team too, so round-robin goes over 8 people; a rule for reps only uses a reps-only team
+            let access = AccessStore(db: db)
+            let repsTeam = try await access.saveTeam(owner, name: "只含销售", kind: "sales", parentID: nil, managerID: nil,
+                                                     memberIDs: t.reps.compactMap(\.userID))
+            _ = try await rules.save(owner, AssignmentRule(id: ID.make(), name: "轮流", position: 1, method: .roundRobin, teamID: repsTeam.id))
+            for i in 0..<1000 { _ = try await leads.create(owner, draft("客户\(i)")) }
+            let counts = try await db.read { sql in
+                try await sql.raw("SELECT owner_id, COUNT(*) AS n FROM leads GROUP BY owner_id").all()
+                    .map { (try $0.decode(column: "owner_id", as: String?.self), try $0.decode(column: "n", as: Int.self)) }
+            }
+            #expect(counts.count == 7 && counts.allSatisfy { $0.0 != nil })
+            let ns = counts.map(\.1)
+            #expect(ns.max()! - ns.min()! <= 1 && ns.reduce(0, +) == 1000, "\(ns)")
+        }
+    }
+
+    @Test(arguments: StoreDB.kinds)
+    func theFirstMatchingRuleDecidesAndLeastLoadedFillsTheEmptiestDesk(_ kind: StoreDB) async throws {
+        try await kind.with { db, owner in
+            let t = try await team(db, owner, size: 3, clock: SystemClock())
+            let rules = AssignmentRuleStore(db: db), leads = LeadStore(db: db)
+            let special = t.reps[2].userID!
+            _ = try await rules.save(owner, AssignmentRule(id: ID.make(), name: "抖音广东", position: 1,
+                                                           conditions: LeadConditions(sources: ["抖音"], provinces: ["广东"]), method: .user, userID: special))
+            _ = try await rules.save(owner, AssignmentRule(id: ID.make(), name: "茶叶进公海", position: 2,
+                                                           conditions: LeadConditions(products: ["茶"]), method: .pool))
+            _ = try await rules.save(owner, AssignmentRule(id: ID.make(), name: "其余最空闲", position: 3, method: .leastLoaded, teamID: t.teamID))
+            // conditions ignore case, width and spaces; the first rule wins
+            let a = try await leads.create(owner, draft("甲", source: "抖音", province: " 广东 "))
+            #expect(a.ownerID == special && a.ruleID != nil)
+            let b = try await leads.create(owner, draft("乙", source: "抖音", product: "明前龙井茶"))
+            #expect(b.ownerID == nil)
+            // least loaded: the special rep already has one, the manager none yet, so the next four go to the others first
+            var owners: [String?] = []
+            for i in 0..<4 { owners.append(try await leads.create(owner, draft("丙\(i)")).ownerID) }
+            #expect(!owners.prefix(3).contains(special))
+            #expect(Set(owners.compactMap { $0 }).count >= 3)
+        }
+    }
+
+    @Test(arguments: StoreDB.kinds)
+    func anUnansweredLeadIsOverdueAfterItsRulesDeadlineUntilSomeoneCalls(_ kind: StoreDB) async throws {
+        try await kind.with { db, owner in
+            let clock = ManualClock(Date(timeIntervalSince1970: 1_760_000_000))
+            let t = try await team(db, owner, size: 1, clock: clock)
+            let leads = LeadStore(db: db, clock: clock)
+            _ = try await AssignmentRuleStore(db: db).save(owner, AssignmentRule(id: ID.make(), name: "30分钟响应", position: 1, method: .user,
+                                                                                 userID: t.reps[0].userID, responseMinutes: 30))
+            let l = try await leads.create(owner, draft("王小明", phone: "13812345678"))
+            #expect(l.responseDueAt == clock.now().addingTimeInterval(1800))
+            var overdue = LeadFilter(); overdue.overdue = true
+            #expect(try await leads.list(t.reps[0], filter: overdue, cursor: nil).items.isEmpty)
+            clock.advance(days: 31.0 / 1440)
+            #expect(try await leads.list(t.reps[0], filter: overdue, cursor: nil).items.map(\.id) == [l.id])
+            #expect(try await leads.get(t.reps[0], id: l.id).isOverdue(at: clock.now()))
+            // a logged call answers it and makes the lead contacted
+            _ = try await leads.addActivity(t.reps[0], leadID: l.id, ActivityDraft(kind: .call, direction: .outbound, subject: "首次电话"), isNote: false)
+            #expect(try await leads.list(t.reps[0], filter: overdue, cursor: nil).items.isEmpty)
+            let after = try await leads.get(t.reps[0], id: l.id)
+            #expect(after.status == .contacted && after.respondedAt == clock.now())
+        }
+    }
+
+    @Test(arguments: StoreDB.kinds)
+    func statusMovesFollowTheirPathsAndSayWhyNot(_ kind: StoreDB) async throws {
+        try await kind.with { db, owner in
+            let leads = LeadStore(db: db)
+            let l = try await leads.create(owner, draft("李雷"))
+            await #expect(throws: DomainError.field("reason", "say why the lead is disqualified")) {
+                try await leads.setStatus(owner, id: l.id, to: .disqualified, reason: " ", ifVersion: nil)
+            }
+            await #expect(throws: DomainError.field("status", "use conversion to turn a lead into a customer")) {
+                try await leads.setStatus(owner, id: l.id, to: .converted, reason: nil, ifVersion: nil)
+            }
+            let q = try await leads.setStatus(owner, id: l.id, to: .qualified, reason: nil, ifVersion: l.version)
+            await #expect(throws: DomainError.staleVersion(current: q.version)) {
+                try await leads.setStatus(owner, id: l.id, to: .contacted, reason: nil, ifVersion: l.version)
+            }
+            let d = try await leads.setStatus(owner, id: l.id, to: .disqualified, reason: "预算不足 💸", ifVersion: nil)
+            #expect(d.disqualifyReason == "预算不足 💸")
+            await #expect(throws: DomainError.conflict("a disqualified lead cannot become qualified")) {
+                try await leads.setStatus(owner, id: l.id, to: .qualified, reason: nil, ifVersion: nil)
+            }
+            await #expect(throws: DomainError.conflict("a disqualified lead cannot be converted; reopen it first")) {
+                try await leads.convert(owner, id: l.id, LeadConversion())
+            }
+            // every move is on the lead's history
+            let kinds = try await leads.timeline(owner, leadID: l.id, cursor: nil).items.map(\.kind)
+            #expect(kinds.filter { $0 == .statusChanged }.count == 2)
+        }
+    }
+
+    @Test(arguments: StoreDB.kinds)
+    func conversionMakesACustomerAndOrganisationAndKeepsTheLeadsHistory(_ kind: StoreDB) async throws {
+        try await kind.with { db, owner in
+            let t = try await team(db, owner, size: 1, clock: SystemClock())
+            let rep = t.reps[0]
+            let leads = LeadStore(db: db), customers = CustomerStore(db: db), timeline = TimelineStore(db: db)
+            var d = draft("韩梅梅", phone: "139 1234 5678", email: "HMM@Example.com", company: "星巴克（中国）")
+            d.utm = ["utm_source": "baidu", "utm_campaign": "双十一"]
+            let l = try await leads.create(rep, d)
+            #expect(l.ownerID == rep.userID)   // a rep owns what no rule placed
+            _ = try await leads.addActivity(rep, leadID: l.id, ActivityDraft(kind: .visit, direction: .outbound, subject: "上门拜访"), isNote: false)
+            _ = try await leads.addActivity(rep, leadID: l.id, ActivityDraft(body: "喜欢拿铁"), isNote: true)
+            let r = try await leads.convert(rep, id: l.id, LeadConversion())
+            #expect(r.lead.status == .converted && r.lead.convertedCustomerID == r.customer.id)
+            #expect(r.customer.phones == ["+8613912345678"] && r.customer.emails == ["hmm@example.com"] && r.customer.stage == .lead)
+            #expect(r.customer.organizationID == r.organization?.id && r.organization?.name == "星巴克（中国）")
+            #expect(r.customer.ownerID == rep.userID)
+            let entries = try await timeline.list(rep, customerID: r.customer.id, cursor: nil, limit: 50).items
+            #expect(entries.contains { $0.subject == "上门拜访" } && entries.contains { $0.body == "喜欢拿铁" })
+            let converted = try #require(entries.first { $0.kind == .converted })
+            #expect(converted.data?["utm_campaign"]?.stringValue == "双十一" && converted.data?["lead_id"]?.stringValue == l.id)
+            // a second lead from the same company reuses the organisation; one already converted cannot be again
+            let l2 = try await leads.create(rep, draft("李华", company: "星巴克（中国）"))
+            let r2 = try await leads.convert(rep, id: l2.id, LeadConversion())
+            #expect(r2.organization?.id == r.organization?.id)
+            await #expect(throws: DomainError.conflict("this lead was already converted")) { try await leads.convert(rep, id: l.id, LeadConversion()) }
+            // a lead whose phone is already a customer's is flagged, refuses to become a second customer (撞单), and can join the first
+            let dup = try await leads.create(rep, draft("韩梅梅（重复）", phone: "+86 139-1234-5678"))
+            #expect(dup.duplicateOfCustomerID == r.customer.id && dup.duplicateOfLeadID == l.id)
+            await #expect(throws: DomainError.self) { try await leads.convert(rep, id: dup.id, LeadConversion()) }
+            let joined = try await leads.convert(rep, id: dup.id, LeadConversion(customerID: r.customer.id))
+            #expect(joined.customer.id == r.customer.id)
+            #expect(try await customers.get(rep, id: r.customer.id).name == "韩梅梅")
+        }
+    }
+
+    @Test(arguments: StoreDB.kinds)
+    func onlyThoseWhoMayAssignTransferLeadsAndAReasonIsRequired(_ kind: StoreDB) async throws {
+        try await kind.with { db, owner in
+            let t = try await team(db, owner, size: 2, clock: SystemClock())
+            let leads = LeadStore(db: db)
+            let l = try await leads.create(t.reps[0], draft("周杰"))
+            await #expect(throws: DomainError.forbidden("your role may not assign leads")) {
+                try await leads.transfer(t.reps[0], id: l.id, to: t.reps[1].userID, reason: "休假")
+            }
+            await #expect(throws: DomainError.field("reason", "is required")) {
+                try await leads.transfer(t.manager, id: l.id, to: t.reps[1].userID, reason: "")
+            }
+            let moved = try await leads.transfer(t.manager, id: l.id, to: t.reps[1].userID, reason: "休假交接")
+            #expect(moved.ownerID == t.reps[1].userID)
+            // the first rep no longer sees it; the move and its reason are on the history
+            await #expect(throws: DomainError.notFound("lead")) { try await leads.get(t.reps[0], id: l.id) }
+            let last = try await leads.timeline(t.manager, leadID: l.id, cursor: nil).items.first
+            #expect(last?.kind == .ownerChanged && last?.data?["reason"]?.stringValue == "休假交接")
+            // and handing over a departing rep moves their leads
+            let r = try await AccessStore(db: db).handover(owner, from: t.reps[1].userID!, to: .users([t.reps[0].userID!]), deactivate: true)
+            #expect(r.moved["leads"] == 1)
+            #expect(try await leads.get(t.reps[0], id: l.id).ownerID == t.reps[0].userID)
+        }
+    }
+
+    @Test(arguments: StoreDB.kinds)
+    func signedWebhooksAreCheckedForSignatureAgeAndReplay(_ kind: StoreDB) async throws {
+        try await kind.with { db, owner in
+            let clock = ManualClock(Date(timeIntervalSince1970: 1_760_000_000))
+            let leads = LeadStore(db: db, clock: clock)
+            let sources = LeadSourceStore(db: db, leads: leads, clock: clock)
+            let hook = try await sources.create(owner, kind: .webhook, name: "巨量引擎",
+                                                mapping: ["name": "data.contact.name", "phone": "data.contact.tel", "utm_campaign": "ad.campaign_name",
+                                                          "message": "answers[1].value"],
+                                                sourceLabel: "抖音", campaign: nil)
+            let secret = try #require(hook.secret)
+            let body = Array(#"{"data":{"contact":{"name":"张无忌","tel":13700001111}},"ad":{"campaign_name":"618 大促"},"answers":[{"value":"x"},{"value":"想要报价 🙏"}]}"#.utf8)
+            let sig = LeadSourceStore.sign(body: body, secret: secret, at: clock.now())
+            let l = try await sources.receiveWebhook(publicKey: hook.publicKey, signature: sig, body: body)
+            let got = try await leads.get(owner, id: l.id)
+            #expect(got.name == "张无忌" && got.phone == "+8613700001111" && got.source == "抖音" && got.channel == .webhook)
+            #expect(got.utm["utm_campaign"] == "618 大促" && got.message == "想要报价 🙏")
+            // the same delivery again is a replay
+            await #expect(throws: DomainError.conflict("this delivery was already received (replayed signature)")) {
+                try await sources.receiveWebhook(publicKey: hook.publicKey, signature: sig, body: body)
+            }
+            // a changed body, a wrong secret, no signature, or an old one are refused
+            var tampered = body; tampered[tampered.count - 3] = UInt8(ascii: "X")
+            await #expect(throws: DomainError.unauthorized("the signature does not match")) {
+                try await sources.receiveWebhook(publicKey: hook.publicKey, signature: sig, body: tampered)
+            }
+            await #expect(throws: DomainError.unauthorized("the signature does not match")) {
+                try await sources.receiveWebhook(publicKey: hook.publicKey, signature: LeadSourceStore.sign(body: body, secret: "whsec_wrong", at: clock.now()), body: body)
+            }
+            await #expect(throws: DomainError.unauthorized("the request is not signed (X-Guanxi-Signature)")) {
+                try await sources.receiveWebhook(publicKey: hook.publicKey, signature: nil, body: body)
+            }
+            let old = LeadSourceStore.sign(body: Array(#"{"name":"旧"}"#.utf8), secret: secret, at: clock.now().addingTimeInterval(-301))
+            await #expect(throws: DomainError.unauthorized("the signature is too old or from the future; check the sender's clock")) {
+                try await sources.receiveWebhook(publicKey: hook.publicKey, signature: old, body: Array(#"{"name":"旧"}"#.utf8))
+            }
+            // the list never shows the secret; a switched-off source is gone
+            #expect(try await sources.list(owner).allSatisfy { $0.secret == nil })
+            try await sources.disable(owner, id: hook.id)
+            await #expect(throws: DomainError.notFound("form")) {
+                try await sources.receiveWebhook(publicKey: hook.publicKey, signature: sig, body: body)
+            }
+            // a mapping naming an unknown field or a malformed path is refused
+            await #expect(throws: DomainError.self) {
+                try await sources.create(owner, kind: .webhook, name: "坏映射", mapping: ["salary": "a.b", "name": "a..b"], sourceLabel: nil, campaign: nil)
+            }
+        }
+    }
+
+    @Test(arguments: StoreDB.kinds)
+    func publicFormsCatchBotsAndLimitEachAddress(_ kind: StoreDB) async throws {
+        try await kind.with { db, owner in
+            let leads = LeadStore(db: db)
+            let sources = LeadSourceStore(db: db, leads: leads)
+            let form = try await sources.create(owner, kind: .form, name: "官网咨询", sourceLabel: "官网", campaign: "春季")
+            #expect(form.secret == nil)
+            // a honeypot filled in: thanked, nothing kept
+            #expect(try await sources.submitForm(publicKey: form.publicKey, fields: ["name": "bot", "website": "http://spam"], address: "10.0.0.1") == nil)
+            let l = try #require(try await sources.submitForm(publicKey: form.publicKey,
+                                                              fields: ["name": "<b>欧阳娜娜</b>", "phone": "13600002222", "utm_source": "wechat"], address: "10.0.0.1"))
+            #expect(l.name == "<b>欧阳娜娜</b>" && l.source == "官网" && l.campaign == "春季" && l.utm["utm_source"] == "wechat" && l.channel == .form)
+            // bad input is a field error and keeps nothing
+            await #expect(throws: DomainError.validation(["phone": "'12' is not a valid phone number"])) {
+                try await sources.submitForm(publicKey: form.publicKey, fields: ["name": "甲", "phone": "12"], address: "10.0.0.2")
+            }
+            // the 21st post from one address in ten minutes is refused; another address is not
+            for i in 0..<(LeadSourceStore.formLimit - 2) {   // with the bot's and the first post: 20
+                _ = try await sources.submitForm(publicKey: form.publicKey, fields: ["name": "访客\(i)"], address: "10.0.0.1")
+            }
+            await #expect(throws: DomainError.tooManyAttempts("too many submissions from this address; try again later")) {
+                try await sources.submitForm(publicKey: form.publicKey, fields: ["name": "再来"], address: "10.0.0.1")
+            }
+            #expect(try await sources.submitForm(publicKey: form.publicKey, fields: ["name": "别人"], address: "10.0.0.3") != nil)
+            // wrong key, or a webhook key used as a form: not found
+            await #expect(throws: DomainError.notFound("form")) { try await sources.submitForm(publicKey: "nope", fields: ["name": "x"], address: "1") }
+        }
+    }
+
+    @Test(arguments: StoreDB.kinds)
+    func anotherWorkspaceNeverSeesALead(_ kind: StoreDB) async throws {
+        try await kind.with { db, owner in
+            let access = AccessStore(db: db)
+            let other = try await access.createWorkspace(name: "别家", slug: "other-leads")
+            let ownerB = Scope(workspaceID: other.id, userID: nil, role: .owner)
+            let leads = LeadStore(db: db)
+            let l = try await leads.create(owner, draft("机密线索", phone: "13512345678"))
+            await #expect(throws: DomainError.notFound("lead")) { try await leads.get(ownerB, id: l.id) }
+            #expect(try await leads.list(ownerB, filter: LeadFilter(), cursor: nil).items.isEmpty)
+            // and a lead in B with the same phone is not flagged as A's duplicate
+            #expect(try await leads.create(ownerB, draft("同号", phone: "13512345678")).duplicateOfLeadID == nil)
+        }
+    }
+}
+
+@Suite("Lead rules, pure")
+struct LeadRuleTests {
+    @Test func statusPathsAreExactlyTheTable() throws {
+        for from in LeadStatus.allCases {
+            for to in LeadStatus.allCases where to != from {
+                let legal = LeadStatus.moves[from]!.contains(to)
+                let ok = (try? from.check(to: to, reason: "理由")) != nil
+                #expect(ok == legal, "\(from) → \(to)")
+            }
+        }
+    }
+
+    @Test func jsonPathsParseAndRead() throws {
+        #expect(JSONPath.parse("data.contact.phone") == [.key("data"), .key("contact"), .key("phone")])
+        #expect(JSONPath.parse("answers[2].value") == [.key("answers"), .index(2), .key("value")])
+        #expect(JSONPath.parse("a..b") == nil && JSONPath.parse("") == nil && JSONPath.parse("a[x]") == nil && JSONPath.parse("a[-1]") == nil)
+        let v = try JSONParser.parse(#"{"a":[{"b":"中"}]}"#)
+        #expect(JSONPath.value(v, JSONPath.parse("a[0].b")!) == .string("中"))
+        #expect(JSONPath.value(v, JSONPath.parse("a[5].b")!) == nil)
+    }
+
+    @Test func roundRobinAndLeastLoadedChooseAsDocumented() {
+        let m = ["c", "a", "b"]
+        #expect((0..<6).map { Assigner.roundRobin(members: m, turn: Int64($0))! } == ["a", "b", "c", "a", "b", "c"])
+        #expect(Assigner.roundRobin(members: [], turn: 0) == nil)
+        #expect(Assigner.leastLoaded(members: m, load: ["a": 2, "b": 1, "c": 1]) == "b")
+    }
+}
