@@ -192,7 +192,7 @@ def test_import_wizard_reports_bad_rows_and_imports_the_rest(server, browser, tm
 def test_settings_tokens_fields_roles_and_the_audit_log(server, browser):
     ctx, page = page_for(browser)
     sign_in(page, server)
-    page.click("a.settings-link")
+    page.click("nav.main-nav a[href^='/settings/']")
     expect(page.locator("nav.tabs a[aria-current]")).to_have_text("成员")
     shot(page, "settings-users-desktop")
     # a sensitive custom field

@@ -80,3 +80,12 @@ public enum AuditDetail {
         return .object(["before": .object(before), "after": .object(after)])
     }
 }
+
+extension Lead {
+    /// This lead with its contact details masked, by the same rule as customers.
+    public func masked() -> Lead {
+        var l = self
+        l.phone = phone.map(Masking.phone); l.email = email.map(Masking.email); l.wechat = wechat.map(Masking.identifier)
+        return l
+    }
+}

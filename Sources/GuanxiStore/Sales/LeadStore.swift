@@ -203,7 +203,13 @@ public struct LeadStore: Sendable {
     }
 
     public func get(_ scope: Scope, id: String) async throws -> Lead {
-        try await db.read { sql in try await Self.load(scope, id, for: .read, sql: sql) }
+        Self.present(scope, try await db.read { sql in try await Self.load(scope, id, for: .read, sql: sql) })
+    }
+
+    /// Contact details masked outside the scope's `personal_data.read` reach (as for customers).
+    static func present(_ scope: Scope, _ l: Lead) -> Lead {
+        guard let level = scope.level(.personalData, .read), scope.covers(level, RecordAccess(ownerID: l.ownerID)) else { return l.masked() }
+        return l
     }
 
     /// Newest first, within the scope's read reach.
@@ -227,7 +233,7 @@ public struct LeadStore: Sendable {
             }
             q += " ORDER BY l.created_at DESC, l.id DESC LIMIT \(literal: limit + 1)"
             let rows = try await sql.raw(q).all().map(Self.decode)
-            let items = Array(rows.prefix(limit))
+            let items = rows.prefix(limit).map { Self.present(scope, $0) }
             let next = rows.count > limit ? items.last.map { Cursor.encode([.number(Double($0.createdAt.millis)), .string($0.id)]) } : nil
             return Page(items: items, nextCursor: next)
         }

@@ -80,7 +80,12 @@ enum Assets {
     .tabs{display:flex;flex-wrap:wrap;gap:.3rem;margin:0 0 1rem;border-bottom:1px solid var(--line)}
     .tabs a{padding:.45rem .8rem;text-decoration:none;color:var(--muted);border-bottom:2px solid transparent}
     .tabs a[aria-current]{color:var(--ink);border-bottom-color:var(--brand);font-weight:600}
-    .settings-link{color:var(--muted);text-decoration:none}
+    .main-nav{display:flex;gap:1rem}
+    .main-nav a{color:var(--muted);text-decoration:none}
+    .tag.bad{background:#fdecea;color:#8c1d16}
+    .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
+    .actions-row{display:grid;grid-template-columns:repeat(auto-fit,minmax(16rem,1fr));gap:0 1rem}
+    body.bare{background:#fff}
     .inline{display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));gap:0 1rem;align-items:end}
     .inline h2{grid-column:1/-1;margin-top:0}
     td form{display:flex;gap:.4rem;align-items:center;margin:0}

@@ -95,7 +95,7 @@ struct Pages {
     // MARK: Rendering
 
     func page(_ template: String, _ model: [String: Any], title: String, visit v: Visit, q: String = "",
-              flash: (kind: String, text: String)? = nil, status: HTTPResponse.Status = .ok) -> Response {
+              flash: (kind: String, text: String)? = nil, status: HTTPResponse.Status = .ok, bare: Bool = false) -> Response {
         var m = model
         let t = Catalog.table(v.locale)
         m["t"] = t
@@ -108,7 +108,7 @@ struct Pages {
                                  "settingsHome": v.scope?.level(.settings, .read) != nil ? "users" : "tokens",
                                  "csrf": v.csrf, "q": q, "languages": languages,
                                  "flash": flash.map { ["kind": $0.kind, "text": $0.text] as [String: Any] }])
-        let html = library.render(Rendering.wrap(layout), withTemplate: "layout") ?? ""
+        let html = library.render(Rendering.wrap(layout), withTemplate: bare ? "bare_layout" : "layout") ?? ""
         var h = HTTPFields()
         h[.contentType] = "text/html; charset=utf-8"
         h[.cacheControl] = "no-store"
@@ -133,6 +133,7 @@ struct Pages {
 
     func register(_ router: Router<AppContext>) {
         registerImports(router)
+        LeadPages(pages: self).register(router)
         SettingsPages(pages: self).register(router)
         router.get(SiteURL.asset("").pattern) { _, ctx -> Response in
             let name = ctx.parameters.get("name") ?? ""
@@ -536,18 +537,7 @@ struct Pages {
         let tl = try await services.timeline.list(scope, customerID: c.id, cursor: cursor, limit: 50)
         let owner = try await c.ownerID.asyncMap { try await services.access.user(id: $0)?.name }
         let t = { (k: String) in Catalog.text(k, v.locale) }
-        let timeline: [[String: Any]] = tl.items.map { e in
-            let label: String = switch e.kind {
-            case .note: t("note")
-            case .interaction: e.channel.map { t($0 == .email ? "email_kind" : $0.rawValue) } ?? t("note")
-            default: t("event_" + e.kind.rawValue)
-            }
-            var detail = e.body ?? ""
-            if e.kind == .stageChanged, let to = e.data?["to"]?.stringValue, let s = LifecycleStage(rawValue: to) { detail = Catalog.stage(s, v.locale) }
-            if e.kind == .tierChanged { detail = e.data?["to"]?.stringValue ?? "" }
-            return Self.model(["when": f.string(from: e.occurredAt), "iso": Timestamp.iso8601(e.occurredAt), "label": label,
-                               "subject": e.subject, "body": detail.isEmpty ? nil : detail])
-        }
+        let timeline = timelineModel(tl.items, v, f)
         let customer = Self.model(["name": c.name, "organizationName": c.organizationName, "title": c.title, "tier": c.tier ?? "",
                                    "tags": c.tags, "phones": c.phones, "emails": c.emails, "birthday": c.birthday])
         let addresses = c.addresses.map { a in [a.province, a.city, a.district, a.street, a.postcode].compactMap { $0 }.joined(separator: " ") }
@@ -600,6 +590,27 @@ struct Pages {
             withRelated["undoHref"] = SiteURL.undoMerge(mergedID).path
         }
         return page("customer", withRelated, title: c.name, visit: v)
+    }
+
+    /// Timeline entries (a customer's or a lead's) as the page shows them.
+    func timelineModel(_ items: [TimelineEntry], _ v: Visit, _ f: DateFormatter) -> [[String: Any]] {
+        let t = { (k: String) in Catalog.text(k, v.locale) }
+        return items.map { e in
+            let label: String = switch e.kind {
+            case .note: t("note")
+            case .interaction: e.channel.map { t($0 == .email ? "email_kind" : $0.rawValue) } ?? t("note")
+            default: t("event_" + e.kind.rawValue)
+            }
+            var detail = e.body ?? ""
+            if e.kind == .stageChanged, let to = e.data?["to"]?.stringValue, let s = LifecycleStage(rawValue: to) { detail = Catalog.stage(s, v.locale) }
+            if e.kind == .tierChanged { detail = e.data?["to"]?.stringValue ?? "" }
+            if e.kind == .statusChanged, let to = e.data?["to"]?.stringValue {
+                detail = t("lead_status_" + to) + (e.data?["reason"]?.stringValue.map { "：" + $0 } ?? "")
+            }
+            if e.kind == .ownerChanged, let reason = e.data?["reason"]?.stringValue, !["rule", "creator", "handover"].contains(reason) { detail = reason }
+            return Self.model(["when": f.string(from: e.occurredAt), "iso": Timestamp.iso8601(e.occurredAt), "label": label,
+                               "subject": e.subject, "body": detail.isEmpty ? nil : detail])
+        }
     }
 
     func formPage(_ v: Visit, customer c: Customer?, values: [String: String], errors: [String: String],

@@ -10,7 +10,7 @@ struct SettingsPages {
     let pages: Pages
     var services: AppServices { pages.services }
 
-    static let sections = ["users", "teams", "roles", "fields", "tags", "tokens", "audit"]
+    static let sections = ["users", "teams", "roles", "fields", "tags", "lead_rules", "lead_sources", "tokens", "audit"]
 
     func register(_ router: Router<AppContext>) {
         router.get("/settings") { _, _ in Pages.redirect(SiteURL.settings("users").path) }
@@ -56,6 +56,23 @@ struct SettingsPages {
                                                          permissions: scope.tokenID == nil ? nil : scope.permissions.items).secret
         case ("tokens", let id):
             try await services.access.revokeToken(scope, id: id)
+        case ("lead_rules", "create"):
+            let list = { (k: String) in Pages.list(f[k]) }
+            let rule = AssignmentRule(id: ID.make(), name: f["name"] ?? "", position: Int(f["position"] ?? "") ?? 100,
+                                      conditions: LeadConditions(sources: list("sources"), provinces: list("provinces"), cities: list("cities"),
+                                                                 products: list("products"), tiers: list("tiers")),
+                                      method: AssignmentMethod(rawValue: f["method"] ?? "") ?? .pool,
+                                      teamID: (f["team_id"] ?? "").isEmpty ? nil : f["team_id"], userID: (f["user_id"] ?? "").isEmpty ? nil : f["user_id"],
+                                      responseMinutes: Int(f["response_minutes"] ?? ""))
+            _ = try await services.assignmentRules.save(scope, rule)
+        case ("lead_rules", let id):
+            try await services.assignmentRules.delete(scope, id: id)
+        case ("lead_sources", "create"):
+            let s = try await services.leadSources.create(scope, kind: LeadSourceKind(rawValue: f["kind"] ?? "") ?? .form, name: f["name"] ?? "",
+                                                          sourceLabel: f["source_label"], campaign: f["campaign"])
+            return s.secret
+        case ("lead_sources", let id):
+            try await services.leadSources.disable(scope, id: id)
         case ("tags", "rename"):
             _ = try await services.customers.renameTag(scope, from: f["from"] ?? "", to: f["to"] ?? "")
         default:
@@ -132,6 +149,61 @@ struct SettingsPages {
                                                               "input": ["name": "to", "label": t("rename_to") + " " + tag.tag, "value": tag.tag]]) : nil])
             }
             if canEdit { model["hint"] = t("rename_tag_hint") }
+        case "lead_rules":
+            let canEdit = scope.level(.settings, .update) != nil
+            let members = try await services.access.members(scope)
+            let teams = try await services.access.teams(scope)
+            let userNames = Dictionary(members.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            let teamNames = Dictionary(teams.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            headers = ["#", t("name"), t("rule_conditions"), t("rule_method"), t("rule_to"), t("rule_response_minutes")]
+            rows = try await services.assignmentRules.list(scope).map { r in
+                let c = r.conditions
+                let conditions = [(t("lead_source"), c.sources), (t("lead_province"), c.provinces), (t("lead_city"), c.cities),
+                                  (t("lead_product_interest"), c.products), (t("tier"), c.tiers)]
+                    .filter { !$0.1.isEmpty }.map { "\($0.0)：\($0.1.joined(separator: "、"))" }.joined(separator: "；")
+                let to = r.teamID.flatMap { teamNames[$0] } ?? r.userID.flatMap { userNames[$0] } ?? (r.method == .pool ? t("pool") : "")
+                return Pages.model(["cells": [String(r.position), r.name + (r.active ? "" : " (" + t("no") + ")"), conditions.isEmpty ? t("rule_any") : conditions,
+                                              t("rule_method_" + r.method.rawValue), to, r.responseMinutes.map { v.fmt.number($0) } ?? "—"],
+                                    "action": canEdit ? action(SiteURL.settingsAction("lead_rules", r.id).path, t("delete")) : nil])
+            }
+            if canEdit {
+                model["hint"] = t("rules_hint")
+                model["form"] = form(SiteURL.settingsAction("lead_rules", "create").path, t("new_rule"), t("create"), v, [
+                    ["name": "name", "label": t("name"), "isText": true, "required": true],
+                    ["name": "position", "label": t("rule_position"), "isText": true],
+                    ["name": "method", "label": t("rule_method"), "isSelect": true,
+                     "choices": AssignmentMethod.allCases.map { ["value": $0.rawValue, "label": t("rule_method_" + $0.rawValue)] }],
+                    ["name": "team_id", "label": t("rule_team"), "isSelect": true,
+                     "choices": [["value": "", "label": t("none")]] + teams.map { ["value": $0.id, "label": $0.name] }],
+                    ["name": "user_id", "label": t("rule_user"), "isSelect": true,
+                     "choices": [["value": "", "label": t("none")]] + members.filter(\.active).map { ["value": $0.id, "label": $0.name] }],
+                    ["name": "sources", "label": t("lead_source"), "isText": true],
+                    ["name": "provinces", "label": t("lead_province"), "isText": true],
+                    ["name": "cities", "label": t("lead_city"), "isText": true],
+                    ["name": "products", "label": t("lead_product_interest"), "isText": true],
+                    ["name": "tiers", "label": t("tier"), "isText": true],
+                    ["name": "response_minutes", "label": t("rule_response_minutes"), "isText": true],
+                ])
+            }
+        case "lead_sources":
+            let canEdit = scope.level(.settings, .update) != nil
+            headers = [t("name"), t("type"), t("source_address"), t("lead_source"), t("active")]
+            rows = try await services.leadSources.list(scope).map { s in
+                let address = s.kind == .form ? SiteURL.publicForm(s.publicKey).path : "/api/v1/hooks/leads/" + s.publicKey
+                return Pages.model(["cells": [s.name, t("source_kind_" + s.kind.rawValue), address, s.sourceLabel ?? "", s.disabled ? t("no") : t("yes")],
+                                    "action": canEdit && !s.disabled ? action(SiteURL.settingsAction("lead_sources", s.id).path, t("disable")) : nil])
+            }
+            if canEdit {
+                model["hint"] = t("sources_hint")
+                model["form"] = form(SiteURL.settingsAction("lead_sources", "create").path, t("new_source"), t("create"), v, [
+                    ["name": "kind", "label": t("type"), "isSelect": true,
+                     "choices": LeadSourceKind.allCases.map { ["value": $0.rawValue, "label": t("source_kind_" + $0.rawValue)] }],
+                    ["name": "name", "label": t("name"), "isText": true, "required": true],
+                    ["name": "source_label", "label": t("lead_source"), "isText": true],
+                    ["name": "campaign", "label": t("lead_campaign"), "isText": true],
+                ])
+            }
+            if let secret { model["secret"] = secret }
         case "tokens":
             headers = [t("token_name"), t("prefix"), t("created"), t("last_used"), t("expires")]
             rows = try await services.access.tokens(scope).filter { $0.userID == scope.userID }.map { tk in
@@ -163,7 +235,8 @@ struct SettingsPages {
         default:
             throw DomainError.notFound("settings page")
         }
-        let labels = ["users": "users", "teams": "teams", "roles": "roles", "fields": "fields_tab", "tags": "tags", "tokens": "tokens", "audit": "audit"]
+        let labels = ["users": "users", "teams": "teams", "roles": "roles", "fields": "fields_tab", "tags": "tags", "lead_rules": "lead_rules",
+                      "lead_sources": "lead_sources", "tokens": "tokens", "audit": "audit"]
         let visible = Self.sections.filter { s in
             switch s {
             case "tokens": true

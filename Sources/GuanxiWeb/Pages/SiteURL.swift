@@ -9,6 +9,7 @@ public enum SiteURL: Sendable, Equatable {
     case newImport, importUpload(String), importJob(String), importErrors(String)
     case settings(String), settingsAction(String, String)
     case mergeCustomer(String, String), undoMerge(String)
+    case leads, newLead, lead(String), leadAction(String, String), publicForm(String)
 
     /// The link for this page.
     public var path: String {
@@ -35,6 +36,11 @@ public enum SiteURL: Sendable, Equatable {
         case .settingsAction(let section, let action): "/settings/\(section)/\(action)"
         case .mergeCustomer(let id, let other): "/customers/\(id)/merge/\(other)"
         case .undoMerge(let id): "/merges/\(id)/undo"
+        case .leads: "/leads"
+        case .newLead: "/leads/new"
+        case .lead(let id): "/leads/\(id)"
+        case .leadAction(let id, let action): "/leads/\(id)/\(action)"
+        case .publicForm(let key): "/f/\(key)"
         }
     }
 
@@ -56,6 +62,9 @@ public enum SiteURL: Sendable, Equatable {
         case .deleteView: "/customers/views/:id/delete"
         case .mergeCustomer: "/customers/:id/merge/:other"
         case .undoMerge: "/merges/:id/undo"
+        case .lead: "/leads/:id"
+        case .leadAction: "/leads/:id/:action"
+        case .publicForm: "/f/:key"
         default: path
         }
     }

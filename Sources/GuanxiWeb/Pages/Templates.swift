@@ -18,7 +18,7 @@ enum Templates {
         <ul class="suggest" id="suggest" hidden></ul>
         <span class="sr" role="status" aria-live="polite" data-suggest-status data-one="{{t.results_one}}" data-many="{{t.results_many}}"></span>
       </form>
-      <a class="settings-link" href="/settings/{{settingsHome}}">{{t.settings}}</a>
+      <nav class="main-nav" aria-label="{{t.app_name}}"><a href="/customers">{{t.customers}}</a><a href="/leads">{{t.leads}}</a><a href="/settings/{{settingsHome}}">{{t.settings}}</a></nav>
       <form action="/sign-out" method="post" class="out"><input type="hidden" name="_csrf" value="{{csrf}}"><button>{{t.sign_out}}</button></form>
       {{/signedIn}}
       <nav class="langs" aria-label="{{t.language}}">{{#languages}}<a href="/language?lang={{code}}&amp;next={{next}}"{{#current}} aria-current="true"{{/current}}>{{label}}</a>{{/languages}}</nav>
@@ -214,6 +214,15 @@ enum Templates {
     </section>
     """
 
-    static let all: [String: String] = ["settings": settings, "merge": merge, "layout": layout, "sign_in": signIn, "customers": customers, "customer": customer, "customer_form": customerForm,
-                                        "import_new": importNew, "import_map": importMap, "import_job": importJob]
+    /// For pages shown outside the app (the public lead form, embedded in a company's site).
+    static let bareLayout = """
+    <!doctype html>
+    <html lang="{{lang}}">
+    <head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+    <title>{{title}}</title><link rel="stylesheet" href="/assets/app.css"></head>
+    <body class="bare"><main id="main">{{#flash}}<p class="flash {{kind}}" role="alert">{{text}}</p>{{/flash}}{{{content}}}</main></body></html>
+    """
+
+    static let all: [String: String] = LeadTemplates.all.merging(["bare_layout": bareLayout]) { a, _ in a }.merging(["settings": settings, "merge": merge, "layout": layout, "sign_in": signIn, "customers": customers, "customer": customer, "customer_form": customerForm,
+                                        "import_new": importNew, "import_map": importMap, "import_job": importJob]) { a, _ in a }
 }

@@ -126,7 +126,9 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         var r = try await next(request, context)
         r.headers[.xContentTypeOptions] = "nosniff"
         r.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
-        r.headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'self'; frame-ancestors 'none'"
+        // public lead forms are made to be embedded in the company's own site; nothing else may be framed
+        let framing = request.uri.path.hasPrefix("/f/") ? "*" : "'none'"
+        r.headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'self'; frame-ancestors \(framing)"
         return r
     }
 }

@@ -1,0 +1,332 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import GuanxiCore
+import GuanxiStore
+
+/// Lead pages: the list (my day: new, overdue, contacted…), capture by hand, the lead page with
+/// follow-up, transfer and conversion, and the public form a company embeds on its own site.
+struct LeadPages {
+    let pages: Pages
+    var services: AppServices { pages.services }
+
+    func register(_ router: Router<AppContext>) {
+        router.get(SiteURL.leads.pattern) { req, _ -> Response in
+            let v = try await pages.visit(req)
+            do { return try await list(req, v) } catch { return pages.failure(error, v) }
+        }
+        router.get(SiteURL.newLead.pattern) { req, _ -> Response in
+            let v = try await pages.visit(req)
+            guard v.scope != nil else { return Pages.redirect(v.signInHref) }
+            return form(v, values: [:], errors: [:], flash: nil)
+        }
+        router.post(SiteURL.newLead.pattern) { req, _ -> Response in
+            let v = try await pages.visit(req)
+            do {
+                let f = try await Pages.form(req)
+                let scope = try pages.requirePost(v, f)
+                var d = LeadDraft()
+                for field in LeadDraft.fields { if let value = f[field] { d.set(field, value) } }
+                do {
+                    let l = try await services.leads.create(scope, d)
+                    return Pages.redirect(SiteURL.lead(l.id).path)
+                } catch let e as DomainError {
+                    return form(v, values: f, errors: Pages.fieldErrors(e), flash: ("bad", Pages.message(e, v.locale)), status: .unprocessableContent)
+                }
+            } catch { return pages.failure(error, v) }
+        }
+        router.get(SiteURL.lead("").pattern) { req, ctx -> Response in
+            let v = try await pages.visit(req)
+            do {
+                let scope = try v.signedIn()
+                return try await detail(v, scope, ctx.parameters.get("id") ?? "", cursor: req.query("cursor"))
+            } catch { return pages.failure(error, v) }
+        }
+        router.post(SiteURL.leadAction("", "").pattern) { req, ctx -> Response in
+            let v = try await pages.visit(req)
+            let id = ctx.parameters.get("id") ?? ""
+            do {
+                let f = try await Pages.form(req)
+                let scope = try pages.requirePost(v, f)
+                do {
+                    switch ctx.parameters.get("action") ?? "" {
+                    case "status":
+                        _ = try await services.leads.setStatus(scope, id: id, to: LeadStatus(rawValue: f["status"] ?? "") ?? .new, reason: f["reason"],
+                                                               ifVersion: f["version"].flatMap { Int($0) })
+                    case "activities":
+                        let kind = f["kind"] ?? "note"
+                        let draft = ActivityDraft(kind: InteractionKind(rawValue: kind), direction: kind == "note" ? nil : .outbound,
+                                                  subject: f["subject"].flatMap { $0.isEmpty ? nil : $0 }, body: f["body"].flatMap { $0.isEmpty ? nil : $0 })
+                        _ = try await services.leads.addActivity(scope, leadID: id, draft, isNote: kind == "note")
+                    case "transfer":
+                        _ = try await services.leads.transfer(scope, id: id, to: (f["owner_id"] ?? "").isEmpty ? nil : f["owner_id"], reason: f["reason"] ?? "")
+                    case "convert":
+                        let r = try await services.leads.convert(scope, id: id, LeadConversion(customerID: (f["customer_id"] ?? "").isEmpty ? nil : f["customer_id"]))
+                        return Pages.redirect(SiteURL.customer(r.customer.id).path)
+                    default:
+                        throw DomainError.notFound("page")
+                    }
+                    return Pages.redirect(SiteURL.lead(id).path)
+                } catch let e as DomainError where !(e == .notFound("lead")) {
+                    // stay on the lead and say why, in the user's language
+                    return try await detail(v, scope, id, cursor: nil, flash: ("bad", Pages.message(e, v.locale)), status: Self.status(e))
+                }
+            } catch { return pages.failure(error, v) }
+        }
+
+        // The public form: no sign-in, embeddable, a hidden honeypot, thanks on success.
+        router.get(SiteURL.publicForm("").pattern) { req, ctx -> Response in
+            let v = try await pages.visit(req)
+            do {
+                let source = try await services.leadSources.source(publicKey: ctx.parameters.get("key") ?? "", kind: .form)
+                // the embedding page passes its campaign parameters on in the form's address
+                var utm: [String: String] = [:]
+                for k in LeadDraft.utmKeys { if let val = req.query(k), !val.isEmpty { utm[k] = String(val.prefix(200)) } }
+                return publicForm(v, source, values: utm, errors: [:], done: false)
+            } catch { return pages.failure(error, v) }
+        }
+        router.post(SiteURL.publicForm("").pattern) { req, ctx -> Response in
+            let v = try await pages.visit(req)
+            let key = ctx.parameters.get("key") ?? ""
+            do {
+                let source = try await services.leadSources.source(publicKey: key, kind: .form)
+                let f = try await Pages.form(req)
+                do {
+                    _ = try await services.leadSources.submitForm(publicKey: key, fields: f, address: ctx.address)
+                    return publicForm(v, source, values: [:], errors: [:], done: true)
+                } catch let e as DomainError {
+                    return publicForm(v, source, values: f, errors: Pages.fieldErrors(e), done: false, flash: ("bad", Pages.message(e, v.locale)),
+                                      status: Self.status(e))
+                }
+            } catch { return pages.failure(error, v) }
+        }
+    }
+
+    static func status(_ e: DomainError) -> HTTPResponse.Status {
+        switch e {
+        case .validation, .duplicate: .unprocessableContent
+        case .conflict, .staleVersion: .conflict
+        case .forbidden: .forbidden
+        case .tooManyAttempts: .tooManyRequests
+        default: .badRequest
+        }
+    }
+
+    // MARK: Models
+
+    func statusLabel(_ s: LeadStatus, _ v: Pages.Visit) -> String { Catalog.text("lead_status_" + s.rawValue, v.locale) }
+
+    /// Owner names for the ids shown (one look-up each).
+    func names(_ ids: Set<String>) async throws -> [String: String] {
+        var out: [String: String] = [:]
+        for id in ids { out[id] = try await services.access.user(id: id)?.name }
+        return out
+    }
+
+    func list(_ req: Request, _ v: Pages.Visit) async throws -> Response {
+        let scope = try v.signedIn()
+        let t = { (k: String) in Catalog.text(k, v.locale) }
+        var filter = LeadFilter()
+        filter.status = req.query("status").flatMap(LeadStatus.init(rawValue:))
+        filter.overdue = req.query("overdue") == "1"
+        if req.query("mine") == "1" { filter.ownerID = scope.userID }
+        let page = try await services.leads.list(scope, filter: filter, cursor: req.query("cursor"), limit: 50)
+        let ws = try await services.access.workspace(id: scope.workspaceID)
+        let f = pages.formatter(v, timeZone: ws?.timeZone ?? "Asia/Shanghai")
+        let owners = try await names(Set(page.items.compactMap(\.ownerID)))
+        let now = Date()
+        let rows: [[String: Any]] = page.items.map { l in
+            Pages.model(["href": SiteURL.lead(l.id).path, "name": l.name, "company": l.company, "source": l.source ?? "",
+                         "status": statusLabel(l.status, v), "owner": l.ownerID.flatMap { owners[$0] } ?? t("pool"),
+                         "due": l.responseDueAt.map(f.string(from:)), "overdue": l.isOverdue(at: now), "created": f.string(from: l.createdAt)])
+        }
+        // the day's views: everything, mine, new, overdue, contacted, qualified
+        var tabs: [(String, String)] = [("", t("all")), ("mine=1", t("mine")), ("overdue=1", t("lead_overdue"))]
+        tabs += [LeadStatus.new, .contacted, .qualified, .disqualified, .converted].map { ("status=" + $0.rawValue, statusLabel($0, v)) }
+        let current = req.uri.query ?? ""
+        var next: String?
+        if let c = page.nextCursor {
+            let kept = current.split(separator: "&").filter { !$0.hasPrefix("cursor=") }.joined(separator: "&")
+            next = SiteURL.leads.path + "?" + (kept.isEmpty ? "" : kept + "&") + "cursor=" + c
+        }
+        let model = Pages.model([
+            "rows": rows, "hasRows": !rows.isEmpty, "next": next, "canCreate": scope.level(.leads, .create) != nil,
+            "tabs": tabs.map { q, label in ["href": SiteURL.leads.path + (q.isEmpty ? "" : "?" + q), "label": label,
+                                            "current": q == current.split(separator: "&").filter { !$0.hasPrefix("cursor=") }.joined(separator: "&")] as [String: Any] },
+        ])
+        return pages.page("leads", model, title: t("leads"), visit: v)
+    }
+
+    func form(_ v: Pages.Visit, values: [String: String], errors: [String: String], flash: (kind: String, text: String)?,
+              status: HTTPResponse.Status = .ok) -> Response {
+        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let fields = ["name", "company", "title", "phone", "email", "wechat", "province", "city", "product_interest", "source", "campaign"]
+        let model: [String: Any] = [
+            "csrf": v.csrf, "action": SiteURL.newLead.path, "cancelHref": SiteURL.leads.path,
+            "fields": fields.map { name in
+                Pages.model(["name": name, "label": t("lead_" + name), "value": values[name] ?? "", "required": name == "name",
+                             "error": errors[name].map { Messages.localize($0, v.locale) }])
+            },
+            "message": values["message"] ?? "",
+        ]
+        return pages.page("lead_form", model, title: t("new_lead"), visit: v, flash: flash, status: status)
+    }
+
+    func detail(_ v: Pages.Visit, _ scope: Scope, _ id: String, cursor: String?, flash: (kind: String, text: String)? = nil,
+                status: HTTPResponse.Status = .ok) async throws -> Response {
+        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let l = try await services.leads.get(scope, id: id)
+        let ws = try await services.access.workspace(id: scope.workspaceID)
+        let f = pages.formatter(v, timeZone: ws?.timeZone ?? "Asia/Shanghai")
+        let history = try await services.leads.timeline(scope, leadID: l.id, cursor: cursor, limit: 50)
+        let owner = try await l.ownerID.asyncMap { try await services.access.user(id: $0)?.name }
+        let facts: [(String, String?)] = [
+            ("lead_status", statusLabel(l.status, v) + (l.disqualifyReason.map { "：" + $0 } ?? "")), ("owner", owner ?? t("pool")),
+            ("lead_company", l.company), ("lead_title", l.title), ("lead_phone", l.phone), ("lead_email", l.email), ("lead_wechat", l.wechat),
+            ("lead_province", [l.province, l.city].compactMap { $0 }.joined(separator: " ")), ("lead_product_interest", l.productInterest),
+            ("lead_source", l.source), ("lead_campaign", l.campaign),
+            ("lead_utm", l.utm.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " · ")),
+            ("lead_due", l.responseDueAt.map(f.string(from:))), ("lead_responded", l.respondedAt.map(f.string(from:))),
+            ("lead_created", f.string(from: l.createdAt)), ("lead_message", l.message),
+        ]
+        let open = l.status != .converted && l.status != .disqualified
+        let canUpdate = scope.level(.leads, .update) != nil
+        let moves = (LeadStatus.moves[l.status] ?? []).sorted { $0.rawValue < $1.rawValue }.map { ["value": $0.rawValue, "label": statusLabel($0, v)] }
+        var model = Pages.model([
+            "name": l.name, "csrf": v.csrf, "version": String(l.version), "overdue": l.isOverdue(at: Date()),
+            "facts": facts.compactMap { k, val in val.flatMap { $0.isEmpty ? nil : ["label": t(k), "value": $0] } },
+            "timeline": pages.timelineModel(history.items, v, f),
+            "moreHref": history.nextCursor.map { SiteURL.lead(l.id).path + "?cursor=" + $0 },
+            "statusHref": SiteURL.leadAction(l.id, "status").path, "activityHref": SiteURL.leadAction(l.id, "activities").path,
+            "transferHref": SiteURL.leadAction(l.id, "transfer").path, "convertHref": SiteURL.leadAction(l.id, "convert").path,
+            "canMove": canUpdate && open && !moves.isEmpty, "moves": moves, "canLog": canUpdate && l.status != .converted,
+            "canConvert": open && scope.level(.customers, .create) != nil,
+            "activityKinds": [("note", "note"), ("call", "call"), ("visit", "visit"), ("wechat", "wechat"), ("meeting", "meeting"), ("email", "email_kind"), ("sms", "sms")]
+                .map { ["value": $0.0, "label": t($0.1)] },
+        ])
+        if let c = l.convertedCustomerID { model["convertedHref"] = SiteURL.customer(c).path }
+        if let d = l.duplicateOfCustomerID, l.status != .converted { model["duplicateHref"] = SiteURL.customer(d).path; model["duplicateID"] = d }
+        if let d = l.duplicateOfLeadID { model["duplicateLeadHref"] = SiteURL.lead(d).path }
+        // transfer: to a member the user may assign to (managers and admins)
+        if open, scope.level(.leads, .assign) != nil, scope.level(.settings, .read) != nil {
+            let to = try await services.access.members(scope).filter { $0.active && $0.id != l.ownerID }
+            model["transferTo"] = to.map { ["id": $0.id, "name": $0.name] }
+            model["canTransfer"] = true
+        }
+        return pages.page("lead", model, title: l.name, visit: v, flash: flash, status: status)
+    }
+
+    func publicForm(_ v: Pages.Visit, _ source: LeadSource, values: [String: String], errors: [String: String], done: Bool,
+                    flash: (kind: String, text: String)? = nil, status: HTTPResponse.Status = .ok) -> Response {
+        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let fields = ["name", "phone", "email", "company", "city"]
+        let model: [String: Any] = [
+            "heading": source.name, "done": done, "action": SiteURL.publicForm(source.publicKey).path,
+            "fields": fields.map { name in
+                Pages.model(["name": name, "label": t("lead_" + name), "value": values[name] ?? "", "required": name == "name",
+                             "type": name == "email" ? "email" : name == "phone" ? "tel" : "text",
+                             "error": errors[name].map { Messages.localize($0, v.locale) }])
+            },
+            "message": values["message"] ?? "",
+            // campaign tracking: the embedding page's UTM parameters ride along as hidden fields
+            "utm": LeadDraft.utmKeys.compactMap { k in values[k].map { ["name": k, "value": $0] } },
+        ]
+        return pages.page("lead_public_form", model, title: source.name, visit: v, flash: flash, status: status, bare: true)
+    }
+}
+
+/// The lead pages' templates; every word comes from the catalog.
+enum LeadTemplates {
+    static let leads = """
+    <section>
+      <div class="head"><h1>{{t.leads}}</h1>{{#canCreate}}<a class="button primary" href="/leads/new">{{t.new_lead}}</a>{{/canCreate}}</div>
+      <nav class="tabs" aria-label="{{t.leads}}">{{#tabs}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/tabs}}</nav>
+      {{#hasRows}}
+      <div class="scroll"><table class="list">
+        <thead><tr><th scope="col">{{t.lead_name}}</th><th scope="col" class="wide">{{t.lead_company}}</th><th scope="col">{{t.lead_status}}</th><th scope="col">{{t.owner}}</th><th scope="col" class="wide">{{t.lead_source}}</th><th scope="col" class="wide">{{t.lead_due}}</th></tr></thead>
+        <tbody>{{#rows}}<tr><td><a href="{{href}}">{{name}}</a></td><td class="wide">{{company}}</td><td>{{status}}{{#overdue}} <span class="tag bad">{{t.lead_overdue}}</span>{{/overdue}}</td><td>{{owner}}</td><td class="wide">{{source}}</td><td class="wide">{{due}}</td></tr>{{/rows}}</tbody>
+      </table></div>
+      {{/hasRows}}
+      {{^hasRows}}<p class="empty">{{t.no_leads}}</p>{{/hasRows}}
+      {{#next}}<p><a class="button" href="{{next}}">{{t.next_page}}</a></p>{{/next}}
+    </section>
+    """
+
+    static let leadForm = """
+    <section class="card">
+      <h1>{{t.new_lead}}</h1>
+      <form method="post" action="{{action}}" novalidate>
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        {{#fields}}<label class="{{#error}}invalid{{/error}}">{{label}}{{#required}} <span aria-hidden="true">*</span>{{/required}}<input name="{{name}}" value="{{value}}"{{#required}} required{{/required}} aria-invalid="{{#error}}true{{/error}}{{^error}}false{{/error}}"{{#error}} aria-errormessage="e-{{name}}"{{/error}}>{{#error}}<small class="error" id="e-{{name}}">{{error}}</small>{{/error}}</label>{{/fields}}
+        <label>{{t.lead_message}}<textarea name="message" rows="3">{{message}}</textarea></label>
+        <div class="actions"><button class="primary">{{t.save}}</button> <a href="{{cancelHref}}">{{t.cancel}}</a></div>
+      </form>
+    </section>
+    """
+
+    static let lead = """
+    <article class="c360">
+      <div class="head"><h1>{{name}}</h1>{{#overdue}}<span class="tag bad">{{t.lead_overdue}}</span>{{/overdue}}</div>
+      {{#convertedHref}}<p class="flash ok"><a href="{{convertedHref}}">{{t.lead_converted_to}}</a></p>{{/convertedHref}}
+      {{#duplicateHref}}<p class="flash">{{t.lead_duplicate_customer}} <a href="{{duplicateHref}}">{{t.open}}</a></p>{{/duplicateHref}}
+      {{#duplicateLeadHref}}<p class="hint">{{t.lead_duplicate_lead}} <a href="{{duplicateLeadHref}}">{{t.open}}</a></p>{{/duplicateLeadHref}}
+      <dl class="facts">{{#facts}}<div><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/facts}}</dl>
+      <div class="actions-row">
+        {{#canMove}}<form method="post" action="{{statusHref}}" class="card inline">
+          <h2>{{t.lead_move}}</h2>
+          <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
+          <label>{{t.lead_status}}<select name="status">{{#moves}}<option value="{{value}}">{{label}}</option>{{/moves}}</select></label>
+          <label>{{t.lead_reason}}<input name="reason" maxlength="200"></label>
+          <button>{{t.save}}</button>
+        </form>{{/canMove}}
+        {{#canConvert}}<form method="post" action="{{convertHref}}" class="card inline">
+          <h2>{{t.lead_convert}}</h2>
+          <input type="hidden" name="_csrf" value="{{csrf}}">
+          {{#duplicateID}}<label class="choice"><input type="checkbox" name="customer_id" value="{{duplicateID}}" checked> {{t.lead_join_existing}}</label>{{/duplicateID}}
+          <p class="hint">{{t.lead_convert_hint}}</p>
+          <button class="primary">{{t.lead_convert}}</button>
+        </form>{{/canConvert}}
+        {{#canTransfer}}<form method="post" action="{{transferHref}}" class="card inline">
+          <h2>{{t.lead_transfer}}</h2>
+          <input type="hidden" name="_csrf" value="{{csrf}}">
+          <label>{{t.owner}}<select name="owner_id"><option value="">{{t.pool}}</option>{{#transferTo}}<option value="{{id}}">{{name}}</option>{{/transferTo}}</select></label>
+          <label>{{t.lead_reason}}<input name="reason" required maxlength="200"></label>
+          <button>{{t.lead_transfer}}</button>
+        </form>{{/canTransfer}}
+      </div>
+      {{#canLog}}<section class="card">
+        <h2>{{t.log_activity}}</h2>
+        <form method="post" action="{{activityHref}}" class="activity">
+          <input type="hidden" name="_csrf" value="{{csrf}}">
+          <label>{{t.activity_kind}}<select name="kind">{{#activityKinds}}<option value="{{value}}">{{label}}</option>{{/activityKinds}}</select></label>
+          <label>{{t.subject}}<input name="subject" maxlength="200"></label>
+          <label class="full">{{t.body}}<textarea name="body" rows="3"></textarea></label>
+          <button class="primary">{{t.add}}</button>
+        </form>
+      </section>{{/canLog}}
+      <section>
+        <h2>{{t.timeline}}</h2>
+        <ol class="timeline">{{#timeline}}<li><time datetime="{{iso}}">{{when}}</time> <strong>{{label}}</strong> {{#subject}}<span>{{subject}}</span>{{/subject}}{{#body}}<p>{{body}}</p>{{/body}}</li>{{/timeline}}</ol>
+        {{#moreHref}}<p><a class="button" href="{{moreHref}}">{{t.more}}</a></p>{{/moreHref}}
+      </section>
+    </article>
+    """
+
+    static let publicForm = """
+    <section class="card narrow">
+      <h1>{{heading}}</h1>
+      {{#done}}<p class="flash ok" role="status">{{t.lead_form_thanks}}</p>{{/done}}
+      {{^done}}
+      <form method="post" action="{{action}}" novalidate>
+        {{#fields}}<label class="{{#error}}invalid{{/error}}">{{label}}{{#required}} <span aria-hidden="true">*</span>{{/required}}<input type="{{type}}" name="{{name}}" value="{{value}}"{{#required}} required{{/required}} aria-invalid="{{#error}}true{{/error}}{{^error}}false{{/error}}"{{#error}} aria-errormessage="e-{{name}}"{{/error}}>{{#error}}<small class="error" id="e-{{name}}">{{error}}</small>{{/error}}</label>{{/fields}}
+        <label>{{t.lead_message}}<textarea name="message" rows="3">{{message}}</textarea></label>
+        <div class="hp" aria-hidden="true"><label>{{t.lead_website}}<input name="website" tabindex="-1" autocomplete="off"></label></div>
+        {{#utm}}<input type="hidden" name="{{name}}" value="{{value}}">{{/utm}}
+        <button class="primary">{{t.lead_submit}}</button>
+      </form>
+      {{/done}}
+    </section>
+    """
+
+    static let all: [String: String] = ["leads": leads, "lead_form": leadForm, "lead": lead, "lead_public_form": publicForm]
+}
