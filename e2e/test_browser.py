@@ -361,7 +361,8 @@ def test_every_main_page_is_accessible_at_both_sizes(server, browser):
     api(server, "POST", f"/api/v1/customers/{c['id']}/notes", {"body": "喜欢周末联系 😀"})
     pages = {"list": "/customers", "customer": "/customers/" + c["id"], "new": "/customers/new", "edit": f"/customers/{c['id']}/edit",
              "import": "/imports/new", "settings-users": "/settings/users", "settings-tags": "/settings/tags",
-             "settings-fields": "/settings/fields", "settings-audit": "/settings/audit"}
+             "settings-fields": "/settings/fields", "settings-audit": "/settings/audit", "leads": "/leads", "new-lead": "/leads/new",
+             "settings-lead-rules": "/settings/lead_rules", "settings-lead-sources": "/settings/lead_sources"}
     for size in SIZES:
         for locale in ("zh-CN", "en-US"):
             ctx, page = page_for(browser, size=size, locale=locale)
@@ -399,4 +400,41 @@ def test_the_keyboard_reaches_content_and_search_results(server, browser):
     # focus is visible: the focused control gets an outline
     page.keyboard.press("Tab")
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    ctx.close()
+
+
+def test_a_lead_from_the_public_form_is_followed_up_and_converted(server, browser):
+    # the admin publishes a web form
+    lead_source = api(server, "POST", "/api/v1/lead-sources", {"kind": "form", "name": "官网咨询", "source_label": "官网"})
+    # a visitor fills it in on a phone
+    ctx, page = page_for(browser, size="phone")
+    page.goto(base(server) + "/f/" + lead_source["public_key"] + "?utm_campaign=双十二")
+    assert page.evaluate(A11Y_JS) == []
+    shot(page, "lead-public-form-phone")
+    page.fill("input[name=name]", "欧阳锋")
+    page.fill("input[name=phone]", "135 0000 8888")
+    page.fill("input[name=company]", "白驼山庄")
+    page.fill("textarea[name=message]", "想了解企业版报价 🙏")
+    page.click("form button.primary")
+    expect(page.locator(".flash.ok")).to_contain_text("已收到")
+    ctx.close()
+    # the salesperson finds it among the leads, calls, and converts it
+    ctx, page = page_for(browser)
+    sign_in(page, server)
+    page.goto(base(server) + "/leads")
+    page.click("table.list a:has-text('欧阳锋')")
+    expect(page.locator(".facts")).to_contain_text("双十二")
+    expect(page.locator(".facts")).to_contain_text("想了解企业版报价")
+    page.select_option("form.activity select[name=kind]", "call")
+    page.fill("form.activity input[name=subject]", "电话沟通需求")
+    page.click("form.activity button")
+    expect(page.locator(".facts")).to_contain_text("已联系")
+    assert page.evaluate(A11Y_JS) == []
+    shot(page, "lead-desktop")
+    page.click("form[action$='/convert'] button")
+    expect(page.locator("h1")).to_have_text("欧阳锋")
+    expect(page.locator(".timeline")).to_contain_text("电话沟通需求")
+    expect(page.locator(".timeline")).to_contain_text("由线索转化")
+    expect(page.locator(".meta")).to_contain_text("白驼山庄")
+    shot(page, "lead-converted-customer-desktop")
     ctx.close()

@@ -85,6 +85,9 @@ enum Assets {
     .tag.bad{background:#fdecea;color:#8c1d16}
     .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
     .actions-row{display:grid;grid-template-columns:repeat(auto-fit,minmax(16rem,1fr));gap:0 1rem}
+    .stack{display:flex;flex-direction:column}
+    .stack h2{margin-top:0}
+    .stack button{margin-top:auto}
     body.bare{background:#fff}
     .inline{display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));gap:0 1rem;align-items:end}
     .inline h2{grid-column:1/-1;margin-top:0}

@@ -597,6 +597,7 @@ struct Pages {
         let t = { (k: String) in Catalog.text(k, v.locale) }
         return items.map { e in
             let label: String = switch e.kind {
+            case .created where e.data?["channel"] != nil: t("event_lead_captured")
             case .note: t("note")
             case .interaction: e.channel.map { t($0 == .email ? "email_kind" : $0.rawValue) } ?? t("note")
             default: t("event_" + e.kind.rawValue)
@@ -604,6 +605,12 @@ struct Pages {
             var detail = e.body ?? ""
             if e.kind == .stageChanged, let to = e.data?["to"]?.stringValue, let s = LifecycleStage(rawValue: to) { detail = Catalog.stage(s, v.locale) }
             if e.kind == .tierChanged { detail = e.data?["to"]?.stringValue ?? "" }
+            if e.kind == .converted {
+                detail = [e.data?["source"], e.data?["campaign"], e.data?["utm_campaign"]].compactMap { $0?.stringValue }.joined(separator: " · ")
+            }
+            if e.kind == .created, let channel = e.data?["channel"]?.stringValue {
+                detail = t("channel_" + channel) + (e.data?["source"]?.stringValue.map { " · " + $0 } ?? "")
+            }
             if e.kind == .statusChanged, let to = e.data?["to"]?.stringValue {
                 detail = t("lead_status_" + to) + (e.data?["reason"]?.stringValue.map { "：" + $0 } ?? "")
             }

@@ -191,7 +191,7 @@ struct LeadPages {
         ]
         let open = l.status != .converted && l.status != .disqualified
         let canUpdate = scope.level(.leads, .update) != nil
-        let moves = (LeadStatus.moves[l.status] ?? []).sorted { $0.rawValue < $1.rawValue }.map { ["value": $0.rawValue, "label": statusLabel($0, v)] }
+        let moves = LeadStatus.allCases.filter { LeadStatus.moves[l.status]?.contains($0) == true }.map { ["value": $0.rawValue, "label": statusLabel($0, v)] }
         var model = Pages.model([
             "name": l.name, "csrf": v.csrf, "version": String(l.version), "overdue": l.isOverdue(at: Date()),
             "facts": facts.compactMap { k, val in val.flatMap { $0.isEmpty ? nil : ["label": t(k), "value": $0] } },
@@ -272,21 +272,21 @@ enum LeadTemplates {
       {{#duplicateLeadHref}}<p class="hint">{{t.lead_duplicate_lead}} <a href="{{duplicateLeadHref}}">{{t.open}}</a></p>{{/duplicateLeadHref}}
       <dl class="facts">{{#facts}}<div><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/facts}}</dl>
       <div class="actions-row">
-        {{#canMove}}<form method="post" action="{{statusHref}}" class="card inline">
+        {{#canMove}}<form method="post" action="{{statusHref}}" class="card stack">
           <h2>{{t.lead_move}}</h2>
           <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
           <label>{{t.lead_status}}<select name="status">{{#moves}}<option value="{{value}}">{{label}}</option>{{/moves}}</select></label>
           <label>{{t.lead_reason}}<input name="reason" maxlength="200"></label>
           <button>{{t.save}}</button>
         </form>{{/canMove}}
-        {{#canConvert}}<form method="post" action="{{convertHref}}" class="card inline">
+        {{#canConvert}}<form method="post" action="{{convertHref}}" class="card stack">
           <h2>{{t.lead_convert}}</h2>
           <input type="hidden" name="_csrf" value="{{csrf}}">
           {{#duplicateID}}<label class="choice"><input type="checkbox" name="customer_id" value="{{duplicateID}}" checked> {{t.lead_join_existing}}</label>{{/duplicateID}}
           <p class="hint">{{t.lead_convert_hint}}</p>
           <button class="primary">{{t.lead_convert}}</button>
         </form>{{/canConvert}}
-        {{#canTransfer}}<form method="post" action="{{transferHref}}" class="card inline">
+        {{#canTransfer}}<form method="post" action="{{transferHref}}" class="card stack">
           <h2>{{t.lead_transfer}}</h2>
           <input type="hidden" name="_csrf" value="{{csrf}}">
           <label>{{t.owner}}<select name="owner_id"><option value="">{{t.pool}}</option>{{#transferTo}}<option value="{{id}}">{{name}}</option>{{/transferTo}}</select></label>
