@@ -1,0 +1,40 @@
+-- wrk script: each request POSTs a new lead (unique name and phone per thread and request),
+-- so every one is validated, duplicate-checked, placed by the assignment rules and audited.
+--
+--   wrk -t2 -c32 -d10s --latency -H "Authorization: Bearer $TOKEN" -s bench/api/leads.lua URL
+local thread_counter = 0
+function setup(thread)
+  thread_counter = thread_counter + 1
+  thread:set("thread_id", thread_counter)
+end
+
+local n = 0
+local provinces = {"广东", "浙江", "江苏", "北京", "上海", "四川"}
+local sources = {"抖音", "百度", "官网", "展会"}
+
+function init(args)
+  n = 0
+  wrk.method = "POST"
+  wrk.path = "/api/v1/leads"
+  wrk.headers["Content-Type"] = "application/json"
+end
+
+function request()
+  n = n + 1
+  local id = (thread_id or 0) * 10000000 + n
+  local body = string.format(
+    '{"name":"线索%d","phone":"+8613%09d","source":"%s","province":"%s","product_interest":"企业版","utm":{"utm_source":"bench"}}',
+    id, id % 1000000000, sources[(id % #sources) + 1], provinces[(id % #provinces) + 1])
+  return wrk.format(nil, nil, nil, body)
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  local secs = summary.duration / 1e6
+  io.write(string.format(
+    "BENCH_RESULT requests=%d duration_us=%d rps=%.1f p50_us=%d p90_us=%d p99_us=%d max_us=%d " ..
+    "connect=%d read=%d write=%d timeout=%d non2xx=%d\n",
+    summary.requests, summary.duration, summary.requests / secs,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
+    e.connect, e.read, e.write, e.timeout, e.status))
+end

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Lead capture throughput (issue 5 target: ≥ 5,000 leads/s sustained on SQLite, assignment included).
+#
+#   bench/api/leads.sh [--skip-build] [--duration S] [--connections N] [--postgres]
+#
+# A fresh database with an owner, a team of 7 reps and two rules (Guangdong leads from 抖音 to one
+# rep, everything else round-robin over the team with a 30-minute first-response deadline); wrk
+# then POSTs new leads to /api/v1/leads on 127.0.0.1 for the given seconds. Afterwards the script
+# checks every lead got an owner and the round-robin spread is within one. Results go to
+# bench/out/leads-*.md.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+DURATION=10; CONNECTIONS=32; POSTGRES=0
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --skip-build) export BENCH_SKIP_BUILD=1 ;;
+        --duration) DURATION=$2; shift ;;
+        --connections) CONNECTIONS=$2; shift ;;
+        --postgres) POSTGRES=1 ;;
+        *) die "unknown option $1" ;;
+    esac
+    shift
+done
+(( DURATION <= 60 )) || die "--duration is capped at 60 s"
+if [[ $POSTGRES == 1 ]]; then reexec_with_postgres "$0" "$@" ${BENCH_SKIP_BUILD:+--skip-build} --duration "$DURATION" --connections "$CONNECTIONS"; fi
+
+ensure_debian_package wrk wrk
+ensure_debian_package curl curl
+build_release
+
+WORK=$(mktemp -d /tmp/guanxi-bench-leads.XXXXXX)
+SERVER_PID=""
+cleanup() { stop_server; rm -rf "$WORK"; }
+trap cleanup EXIT INT TERM
+
+DB_ARGS=(--data "$WORK/data")
+DB_LABEL=sqlite
+if [[ -n ${GUANXI_TEST_POSTGRES_URL:-} ]]; then export GUANXI_DATABASE_URL=$GUANXI_TEST_POSTGRES_URL; DB_ARGS=(); DB_LABEL=postgres; fi
+
+"$GUANXI_BIN" migrate "${DB_ARGS[@]}" >/dev/null
+"$GUANXI_BIN" user create "${DB_ARGS[@]}" --email owner@bench.example --password bench-Passw0rd --role owner >/dev/null
+TOKEN=$("$GUANXI_BIN" token create "${DB_ARGS[@]}" --email owner@bench.example --name bench | tail -1)
+for i in $(seq 1 7); do
+    "$GUANXI_BIN" user create "${DB_ARGS[@]}" --email "rep$i@bench.example" --password bench-Passw0rd --role sales_rep >/dev/null
+done
+
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+BASE=http://127.0.0.1:$PORT
+start_server "$PORT" "$WORK/server.log" "${DB_ARGS[@]}"
+wait_for_health "$BASE"
+
+api() { curl -sf --max-time 10 -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$@"; }
+REPS=$(api "$BASE/api/v1/users" | python3 -c 'import json,sys; print(json.dumps([m["id"] for m in json.load(sys.stdin)["items"] if m["email"].startswith("rep")]))')
+TEAM=$(api -X POST "$BASE/api/v1/teams" -d "{\"name\":\"电销组\",\"member_ids\":$REPS}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+FIRST=$(python3 -c "import json; print(json.loads('$REPS')[0])")
+api -X POST "$BASE/api/v1/assignment-rules" -d "{\"name\":\"抖音广东\",\"position\":1,\"method\":\"user\",\"user_id\":\"$FIRST\",\"conditions\":{\"sources\":[\"抖音\"],\"provinces\":[\"广东\"]}}" >/dev/null
+api -X POST "$BASE/api/v1/assignment-rules" -d "{\"name\":\"轮流\",\"position\":2,\"method\":\"round_robin\",\"team_id\":\"$TEAM\",\"response_minutes\":30}" >/dev/null
+
+log "warm-up (2 s), then ${DURATION} s of lead capture with -c$CONNECTIONS"
+wrk -t2 -c"$CONNECTIONS" -d2s -H "Authorization: Bearer $TOKEN" -s "$BENCH_API_DIR/leads.lua" "$BASE" >/dev/null
+RSS_FILE=$WORK/rss; start_rss_sampler "$SERVER_PID" "$RSS_FILE"
+OUT=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "Authorization: Bearer $TOKEN" -s "$BENCH_API_DIR/leads.lua" "$BASE")
+stop_rss_sampler
+RESULT=$(grep '^BENCH_RESULT' <<<"$OUT")
+log "$RESULT"
+
+# every lead was placed; round-robin within one
+CHECK=$(python3 - "$BASE" "$TOKEN" <<'PY'
+import json, sys, urllib.request, collections
+base, token = sys.argv[1], sys.argv[2]
+owners, cursor, n = collections.Counter(), None, 0
+while True:
+    url = base + "/api/v1/leads?limit=200" + ("&cursor=" + cursor if cursor else "")
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Authorization": "Bearer " + token}), timeout=30) as r:
+        page = json.load(r)
+    for l in page["items"]:
+        n += 1
+        owners[(l["owner_id"], l["rule_id"])] += 1
+    cursor = page.get("next_cursor")
+    if not cursor: break
+unowned = sum(c for (o, _), c in owners.items() if o is None)
+by_rule = collections.defaultdict(list)
+for (o, r), c in owners.items(): by_rule[r].append(c)
+rr = max(by_rule.values(), key=len)
+print(f"leads={n} unowned={unowned} round_robin_spread={max(rr) - min(rr)} owners={len(owners)}")
+PY
+)
+log "$CHECK"
+mkdir -p "$REPO_ROOT/bench/out"
+REPORT=$REPO_ROOT/bench/out/leads-$DB_LABEL-$(date -u +%Y%m%d-%H%M%S).md
+{
+    echo "# Lead capture ($DB_LABEL)"
+    machine_facts
+    echo "- Command: bench/api/leads.sh --duration $DURATION --connections $CONNECTIONS"
+    echo "- Load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "- $RESULT"
+    echo "- $CHECK"
+    echo "- Server peak RSS during the run: $(max_mb "$RSS_FILE") MB"
+} >"$REPORT"
+cat "$REPORT"
