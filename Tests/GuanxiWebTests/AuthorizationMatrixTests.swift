@@ -37,6 +37,8 @@ struct AuthorizationMatrixTests {
         var resetToken: String = ""
         var totpCode: String = ""
         var lead: String = ""         // owned according to the relation
+        var deal: String = ""         // owned according to the relation, with `customer`
+        var stageID: String = ""      // another open stage of the deal's pipeline
         var ruleID: String = ""
         var sourceID: String = ""
         var hookKey: String = ""
@@ -46,6 +48,16 @@ struct AuthorizationMatrixTests {
 
     /// How to call each operation, by operationID.
     static let samples: [String: @Sendable (Ctx) -> Case] = [
+        "listPipelines": { _ in Case(method: .get, uri: "/api/v1/pipelines") },
+        "createPipeline": { c in Case(method: .post, uri: "/api/v1/pipelines",
+                                      body: #"{"name":"大客户\#(c.n)","stages":[{"name":"接触","probability":20},{"name":"赢","probability":100,"kind":"won"},{"name":"输","probability":0,"kind":"lost"}]}"#) },
+        "listDeals": { _ in Case(method: .get, uri: "/api/v1/deals") },
+        "createDeal": { c in Case(method: .post, uri: "/api/v1/deals", body: #"{"name":"商机\#(c.n)","customer_id":"\#(c.customer)","amount":{"minor":100000,"currency":"CNY"}}"#) },
+        "dealBoard": { _ in Case(method: .get, uri: "/api/v1/deals/board") },
+        "dealForecast": { _ in Case(method: .get, uri: "/api/v1/deals/forecast") },
+        "getDeal": { c in Case(method: .get, uri: "/api/v1/deals/\(c.deal)") },
+        "updateDeal": { c in Case(method: .patch, uri: "/api/v1/deals/\(c.deal)", body: #"{"expected_close":"2027-01-15"}"#) },
+        "moveDeal": { c in Case(method: .post, uri: "/api/v1/deals/\(c.deal)/move", body: #"{"stage_id":"\#(c.stageID)"}"#) },
         "listLeads": { _ in Case(method: .get, uri: "/api/v1/leads") },
         "createLead": { c in Case(method: .post, uri: "/api/v1/leads", body: #"{"name":"线索\#(c.n)","source":"官网"}"#) },
         "getLead": { c in Case(method: .get, uri: "/api/v1/leads/\(c.lead)") },
@@ -140,7 +152,7 @@ struct AuthorizationMatrixTests {
         case "revealCustomer": return [.reveal]
         case "claimCustomer": return nil   // always a pool customer
         default:
-            guard route.path.hasPrefix("/customers/{id}") || route.path.hasPrefix("/leads/{id}"), case .permission(_, let a) = route.needs else { return nil }
+            guard ["/customers/{id}", "/leads/{id}", "/deals/{id}"].contains(where: route.path.hasPrefix), case .permission(_, let a) = route.needs else { return nil }
             return [a]
         }
     }
@@ -164,7 +176,7 @@ struct AuthorizationMatrixTests {
             }
         }
         // the record is a lead on /leads/{id} routes, else a customer
-        let object: AccessObject = route.path.hasPrefix("/leads/") ? .leads : .customers
+        let object: AccessObject = route.path.hasPrefix("/leads/") ? .leads : route.path.hasPrefix("/deals/{id}") ? .deals : .customers
         if !reaches(p.level(object, .read)) { return 404 }
         // releasing someone else's customer also takes the right to assign it
         let needed = route.operationID == "releaseCustomer" && relation != .own ? actions + [.assign] : actions
@@ -228,10 +240,14 @@ struct AuthorizationMatrixTests {
                         let customer = try await make("客户\(n)", email: "m\(n)@example.com")
                         let second = try await make("客户\(n)b")
                         let lead = try await env.services.leads.create(scope, { var d = LeadDraft(); d.name = "线索\(n)"; d.ownerID = ownerID; return d }()).id
+                        let deal = try await env.services.deals.create(scope, { var d = DealDraft(); d.name = "商机\(n)"; d.customerID = customer
+                                                                               d.ownerID = ownerID; return d }()).id
                         var ctx = Ctx(customer: customer, second: second, pool: pool, mergeID: "", relationshipID: "", fieldKey: "f\(n)",
                                       importID: "", tokenID: "", spareUserID: spare.id, teamID: spareTeam.id, n: n)
                         ctx.email = "\(role.rawValue)@matrix.example"
                         ctx.lead = lead
+                        ctx.deal = deal
+                        ctx.stageID = try await env.services.deals.pipelines(scope)[0].stages[1].id
                         switch route.operationID {
                         case "undoMerge":
                             ctx.mergeID = try await store.merge(scope, survivorID: customer, mergedID: second, choices: MergeChoices()).1.id

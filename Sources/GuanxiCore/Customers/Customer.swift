@@ -52,6 +52,9 @@ public enum TimelineKind: String, Codable, Sendable, CaseIterable {
     case statusChanged = "status_changed"
     /// A lead became this customer; its history moved here with it.
     case converted
+    /// A deal with this customer was opened, or moved to another stage (won and lost included).
+    case dealOpened = "deal_opened"
+    case dealMoved = "deal_moved"
 }
 
 public struct Address: Codable, Sendable, Equatable {

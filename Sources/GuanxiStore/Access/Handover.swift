@@ -24,7 +24,23 @@ public struct OwnedObject: Sendable {
     public static let customers = OwnedObject(object: .customers, table: "customers", recordMoves: ownerChangedEntries)
     public static let leads = OwnedObject(object: .leads, table: "leads", recordMoves: ownerChangedEntries)
 
-    public static let all: [OwnedObject] = [.customers, .leads]
+    /// A deal's move is written on its customer's timeline.
+    public static let deals = OwnedObject(object: .deals, table: "deals") { moves, reason, scope, now, sql in
+        guard !moves.isEmpty else { return }
+        let customerOf = Dictionary(try await sql.raw("""
+            SELECT id, customer_id FROM deals WHERE workspace_id = \(bind: scope.workspaceID) AND id IN (\(binds: moves.map(\.id)))
+            """).all().map { (try $0.decode(column: "id", as: String.self), try $0.decode(column: "customer_id", as: String.self)) },
+            uniquingKeysWith: { a, _ in a })
+        try await TimelineStore.append(moves.compactMap { m in
+            customerOf[m.id].map { c in
+                CustomerStore.event(c, .ownerChanged, author: scope.userID, now: now,
+                                    data: ["deal_id": .string(m.id), "from": m.from.map(JSONValue.string) ?? .null,
+                                           "to": m.to.map(JSONValue.string) ?? .null, "reason": .string(reason)])
+            }
+        }, workspaceID: scope.workspaceID, sql: sql)
+    }
+
+    public static let all: [OwnedObject] = [.customers, .leads, .deals]
 
     /// Sets new owners (nil: back to the pool), bumping version and updated time, and records the moves.
     func move(_ moves: [(id: String, from: String?, to: String?)], reason: String, scope: Scope, now: Date, sql: any SQLDatabase) async throws {

@@ -47,6 +47,13 @@ public struct TimelineStore: Sendable {
             let entry = isNote ? try draft.note(id: id, customerID: c.id, author: scope.userID, now: now)
                                : try draft.interaction(id: id, customerID: c.id, author: scope.userID, now: now)
             try await Self.append([entry], workspaceID: scope.workspaceID, sql: sql)
+            // a contact with the customer keeps their open deals from counting as idle
+            if !isNote {
+                try await sql.raw("""
+                    UPDATE deals SET last_activity_at = \(bind: now.millis) WHERE workspace_id = \(bind: scope.workspaceID)
+                    AND customer_id = \(bind: c.id) AND status = 'open'
+                    """).run()
+            }
             try await AuditLog.append([AuditEvent("create", isNote ? "notes" : "interactions", entry.id, detail: ["customer_id": .string(c.id)])],
                                       scope: scope, at: now, dialect: db.dialect, sql: sql)
             return entry

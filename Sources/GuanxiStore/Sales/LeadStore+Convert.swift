@@ -9,16 +9,19 @@ public struct LeadConversion: Codable, Sendable {
     public var createOrganization: Bool?
     /// The new customer's lifecycle stage (default `lead`: qualified but not yet buying).
     public var stage: LifecycleStage?
-    public init(customerID: String? = nil, createOrganization: Bool? = nil, stage: LifecycleStage? = nil) {
-        self.customerID = customerID; self.createOrganization = createOrganization; self.stage = stage
+    /// Open a deal with the customer in the same step (name defaults to the lead's company or name).
+    public var deal: DealDraft?
+    public init(customerID: String? = nil, createOrganization: Bool? = nil, stage: LifecycleStage? = nil, deal: DealDraft? = nil) {
+        self.customerID = customerID; self.createOrganization = createOrganization; self.stage = stage; self.deal = deal
     }
-    enum CodingKeys: String, CodingKey { case customerID = "customer_id", createOrganization = "create_organization", stage }
+    enum CodingKeys: String, CodingKey { case customerID = "customer_id", createOrganization = "create_organization", stage, deal }
 }
 
 public struct LeadConversionResult: Codable, Sendable {
     public var lead: Lead
     public var customer: Customer
     public var organization: Customer?
+    public var deal: Deal?
 }
 
 extension LeadStore {
@@ -27,6 +30,17 @@ extension LeadStore {
     public func convert(_ scope: Scope, id: String, _ input: LeadConversion) async throws -> LeadConversionResult {
         let now = clock.now()
         let customers = CustomerStore(db: db, clock: clock)
+        let deals = DealStore(db: db, clock: clock)
+        var level: AccessLevel?
+        var found: [Pipeline] = []
+        if var d = input.deal {
+            level = try scope.require(.deals, .create)
+            d.customerID = ID.make()   // placeholder: the real customer is known inside the transaction
+            if d.name == nil { d.name = "?" }
+            try d.validate(creating: true)
+            found = try await deals.pipelines(scope)
+        }
+        let dealLevel = level, pipelines = found
         return try await db.write { sql in
             var l = try await Self.load(scope, id, for: .update, sql: sql)
             switch l.status {
@@ -83,8 +97,15 @@ extension LeadStore {
             try await AuditLog.append([AuditEvent("convert", "leads", l.id, detail: ["customer_id": .string(customer.id),
                                                                                    "organization_id": org.map { .string($0.id) } ?? .null])],
                                       scope: scope, at: now, dialect: db.dialect, sql: sql)
+            var deal: Deal?
+            if var d = input.deal, let level = dealLevel {
+                d.customerID = customer.id
+                if d.name == nil { d.name = (l.company ?? l.name) + (l.productInterest.map { " · " + $0 } ?? "") }
+                if d.ownerID == nil { d.ownerID = customer.ownerID ?? scope.userID }
+                deal = try await deals.insert(scope, d, level: level, pipelines: pipelines, leadID: l.id, now: now, sql: sql)
+            }
             return LeadConversionResult(lead: l, customer: try await customers.present(scope, customer, sql: sql),
-                                        organization: try await org.asyncMap { try await customers.present(scope, $0, sql: sql) })
+                                        organization: try await org.asyncMap { try await customers.present(scope, $0, sql: sql) }, deal: deal)
         }
     }
 }

@@ -34,6 +34,7 @@ public struct AppServices: Sendable {
     public let leads: LeadStore
     public let assignmentRules: AssignmentRuleStore
     public let leadSources: LeadSourceStore
+    public let deals: DealStore
 
     public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) {
         self.db = db
@@ -50,6 +51,7 @@ public struct AppServices: Sendable {
         leads = LeadStore(db: db, clock: clock)
         assignmentRules = AssignmentRuleStore(db: db)
         leadSources = LeadSourceStore(db: db, leads: leads, clock: clock)
+        deals = DealStore(db: db, clock: clock)
     }
 }
 
@@ -66,6 +68,7 @@ public func buildRouter(_ services: AppServices) -> (Router<AppContext>, RouteTa
     AccessAPI(access: services.access, customers: services.customers, audit: services.audit, pool: services.pool).register(table)
     SignInAPI(signIn: services.signIn).register(table)
     LeadAPI(leads: services.leads, rules: services.assignmentRules, sources: services.leadSources).register(table)
+    DealAPI(deals: services.deals).register(table)
 
     let openAPI = OpenAPIDocument.build(routes: table.routes)
     router.get("/api/openapi.json") { _, _ in

@@ -95,6 +95,14 @@ public enum OpenAPIDocument {
         for k in ["assigned_at", "response_due_at", "responded_at", "converted_at"] { leadStored[k] = ["type": ["string", "null"], "format": "date-time"] }
         leadStored["version"] = int; leadStored["created_at"] = time; leadStored["updated_at"] = time
         let list = arr(str)
+        let dealInput: [String: Any] = ["name": str, "pipeline_id": nstr, "stage_id": nstr, "customer_id": str, "owner_id": nstr,
+                                        "amount": ref("Money"), "expected_close": ["type": ["string", "null"], "format": "date"]]
+        var dealStored = dealInput
+        for k in ["id", "status"] { dealStored[k] = str }
+        for k in ["close_reason", "lead_id"] { dealStored[k] = nstr }
+        dealStored["probability"] = int; dealStored["version"] = int
+        for k in ["stage_changed_at", "last_activity_at", "created_at", "updated_at"] { dealStored[k] = time }
+        dealStored["closed_at"] = ["type": ["string", "null"], "format": "date-time"]
         let ruleProps: [String: Any] = [
             "name": str, "position": int, "active": ["type": "boolean"], "method": enumOf(AssignmentMethod.allCases.map(\.rawValue)),
             "team_id": nstr, "user_id": nstr, "response_minutes": ["type": ["integer", "null"]],
@@ -178,8 +186,9 @@ public enum OpenAPIDocument {
             "LeadStatusInput": obj(["status": enumOf(LeadStatus.allCases.map(\.rawValue)), "reason": nstr], required: ["status"]),
             "LeadTransferInput": obj(["owner_id": nstr, "reason": str], required: ["reason"]),
             "LeadConversionInput": obj(["customer_id": nstr, "create_organization": ["type": "boolean"],
-                                        "stage": enumOf(LifecycleStage.allCases.map(\.rawValue))]),
-            "LeadConversion": obj(["lead": ref("Lead"), "customer": ref("Customer"), "organization": ["oneOf": [ref("Customer"), ["type": "null"]]]]),
+                                        "stage": enumOf(LifecycleStage.allCases.map(\.rawValue)), "deal": ref("DealPatch")]),
+            "LeadConversion": obj(["lead": ref("Lead"), "customer": ref("Customer"), "organization": ["oneOf": [ref("Customer"), ["type": "null"]]],
+                                   "deal": ["oneOf": [ref("Deal"), ["type": "null"]]]]),
             "AssignmentRuleInput": obj(ruleProps, required: ["name", "method"]),
             "AssignmentRule": obj(ruleProps.merging(["id": str, "version": int]) { a, _ in a }, required: ["id", "name", "method"]),
             "AssignmentRuleList": obj(["items": arr(ref("AssignmentRule"))]),
@@ -192,6 +201,20 @@ public enum OpenAPIDocument {
             "LeadSourceList": obj(["items": arr(ref("LeadSource"))]),
             "WebhookPayload": ["type": "object", "additionalProperties": true],
             "LeadReceipt": obj(["id": str], required: ["id"]),
+            "Money": obj(["minor": int, "currency": str], required: ["minor", "currency"]),
+            "PipelineStage": obj(["id": str, "name": str, "position": int, "probability": int, "kind": enumOf(DealStatus.allCases.map(\.rawValue))]),
+            "Pipeline": obj(["id": str, "name": str, "position": int, "stages": arr(ref("PipelineStage"))]),
+            "PipelineList": obj(["items": arr(ref("Pipeline"))]),
+            "PipelineInput": obj(["name": str, "stages": arr(obj(["name": str, "probability": int, "kind": enumOf(DealStatus.allCases.map(\.rawValue))],
+                                                                 required: ["name", "probability"]))], required: ["name", "stages"]),
+            "DealInput": obj(dealInput, required: ["name", "customer_id"]),
+            "DealPatch": obj(dealInput),
+            "Deal": obj(dealStored, required: ["id", "name", "status", "amount", "version"]),
+            "DealPage": obj(["items": arr(ref("Deal")), "next_cursor": nstr]),
+            "DealMoveInput": obj(["stage_id": str, "reason": nstr], required: ["stage_id"]),
+            "DealBoard": obj(["pipeline": ref("Pipeline"), "columns": arr(obj(["stage": ref("PipelineStage"), "count": int, "totals": arr(ref("Money")),
+                                                                              "weighted": arr(ref("Money")), "deals": arr(ref("Deal"))]))]),
+            "ForecastList": obj(["items": arr(obj(["month": str, "owner_id": nstr, "count": int, "amount": ref("Money"), "weighted": ref("Money")]))]),
             "ImportJob": obj(["id": str, "status": enumOf(["running", "finished", "failed"]), "filename": str,
                               "report": ["type": ["object", "null"]], "error": nstr, "created_at": time]),
         ]

@@ -1,0 +1,128 @@
+import Foundation
+
+public enum DealStatus: String, Codable, Sendable, CaseIterable {
+    case open, won, lost
+}
+
+/// A stage of a pipeline. `won` and `lost` stages close the deal.
+public struct PipelineStage: Codable, Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var position: Int
+    /// Chance of winning, 0–100, for the weighted forecast.
+    public var probability: Int
+    public var kind: DealStatus
+    public init(id: String, name: String, position: Int, probability: Int, kind: DealStatus) {
+        self.id = id; self.name = name; self.position = position; self.probability = probability; self.kind = kind
+    }
+}
+
+public struct Pipeline: Codable, Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var position: Int
+    public var stages: [PipelineStage]
+    public init(id: String, name: String, position: Int, stages: [PipelineStage]) {
+        self.id = id; self.name = name; self.position = position; self.stages = stages
+    }
+
+    /// The stages every workspace starts with (renamable later).
+    public static func defaultStages(makeID: () -> String) -> [PipelineStage] {
+        [("初步接触", 10, DealStatus.open), ("需求确认", 25, .open), ("方案报价", 50, .open), ("商务谈判", 75, .open),
+         ("赢单", 100, .won), ("输单", 0, .lost)].enumerated().map { i, s in
+            PipelineStage(id: makeID(), name: s.0, position: i + 1, probability: s.1, kind: s.2)
+        }
+    }
+
+    /// Checks names, probabilities, and that there is at least one open, one won and one lost stage.
+    public func validate() throws(DomainError) {
+        var e = FieldErrors()
+        let n = CustomerValidator.clean(name)
+        if n.isEmpty || n.count > 100 { e.add("name", "is required (at most 100 characters)") }
+        for (i, s) in stages.enumerated() {
+            if CustomerValidator.clean(s.name).isEmpty || s.name.count > 60 { e.add("stages[\(i)].name", "is required (at most 60 characters)") }
+            if !(0...100).contains(s.probability) { e.add("stages[\(i)].probability", "must be between 0 and 100") }
+        }
+        for k in DealStatus.allCases where !stages.contains(where: { $0.kind == k }) {
+            e.add("stages", "needs at least one \(k.rawValue) stage")
+        }
+        try e.throwIfAny()
+    }
+}
+
+/// A sales opportunity with a customer: how much, how likely, when.
+public struct Deal: Codable, Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var pipelineID: String
+    public var stageID: String
+    public var status: DealStatus
+    public var customerID: String
+    public var ownerID: String?
+    public var amount: Money
+    /// YYYY-MM-DD.
+    public var expectedClose: String?
+    public var probability: Int
+    public var closeReason: String?
+    public var leadID: String?
+    public var stageChangedAt: Date
+    public var lastActivityAt: Date
+    public var closedAt: Date?
+    public var version: Int
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(id: String, name: String, pipelineID: String, stageID: String, status: DealStatus, customerID: String, ownerID: String?,
+                amount: Money, expectedClose: String?, probability: Int, closeReason: String?, leadID: String?, stageChangedAt: Date,
+                lastActivityAt: Date, closedAt: Date?, version: Int, createdAt: Date, updatedAt: Date) {
+        self.id = id; self.name = name; self.pipelineID = pipelineID; self.stageID = stageID; self.status = status; self.customerID = customerID
+        self.ownerID = ownerID; self.amount = amount; self.expectedClose = expectedClose; self.probability = probability
+        self.closeReason = closeReason; self.leadID = leadID; self.stageChangedAt = stageChangedAt; self.lastActivityAt = lastActivityAt
+        self.closedAt = closedAt; self.version = version; self.createdAt = createdAt; self.updatedAt = updatedAt
+    }
+
+    /// Open and untouched (no stage move, no logged activity) for `days`.
+    public func isIdle(at now: Date, days: Int) -> Bool {
+        status == .open && now.timeIntervalSince(max(stageChangedAt, lastActivityAt)) > Double(days) * 86_400
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, status, amount, probability, version
+        case pipelineID = "pipeline_id", stageID = "stage_id", customerID = "customer_id", ownerID = "owner_id"
+        case expectedClose = "expected_close", closeReason = "close_reason", leadID = "lead_id"
+        case stageChangedAt = "stage_changed_at", lastActivityAt = "last_activity_at", closedAt = "closed_at"
+        case createdAt = "created_at", updatedAt = "updated_at"
+    }
+}
+
+/// What a client sends to open or change a deal (absent fields stay as they are).
+public struct DealDraft: Codable, Sendable {
+    public var name: String?
+    public var pipelineID: String?
+    public var stageID: String?
+    public var customerID: String?
+    public var ownerID: String?
+    public var amount: Money?
+    public var expectedClose: String?
+    public init() {}
+    enum CodingKeys: String, CodingKey {
+        case name, amount
+        case pipelineID = "pipeline_id", stageID = "stage_id", customerID = "customer_id", ownerID = "owner_id", expectedClose = "expected_close"
+    }
+
+    /// Field errors in the draft itself (references are checked by the store).
+    public func validate(creating: Bool) throws(DomainError) {
+        var e = FieldErrors()
+        if let n = name.map(CustomerValidator.clean) { if n.isEmpty || n.count > 200 { e.add("name", "is required (at most 200 characters)") } }
+        else if creating { e.add("name", "is required") }
+        if creating && customerID == nil { e.add("customer_id", "is required") }
+        if let c = customerID, !ID.isValid(c) { e.add("customer_id", "is not a valid id") }
+        if let o = ownerID, !ID.isValid(o) { e.add("owner_id", "is not a valid id") }
+        if let a = amount {
+            if a.minor < 0 { e.add("amount.minor", "must not be negative") }
+            if Money.currencyCode(a.currency) == nil { e.add("amount.currency", "must be an ISO 4217 code such as CNY, TWD or USD") }
+        }
+        if let d = expectedClose, Dates.parseDay(d) == nil { e.add("expected_close", "must be a date (YYYY-MM-DD)") }
+        try e.throwIfAny()
+    }
+}
