@@ -303,7 +303,7 @@ public struct DealStore: Sendable {
         return (p, try await db.read { sql in
             var totals: [String: (Int, MoneyTotals, MoneyTotals)] = [:]
             var q = SQLQueryString("""
-                SELECT d.stage_id, d.currency, COUNT(*) AS n, SUM(d.amount_minor) AS total, SUM(d.amount_minor * d.probability) AS weighted
+                SELECT d.stage_id, d.currency, COUNT(*) AS n, CAST(SUM(d.amount_minor) AS BIGINT) AS total, CAST(SUM(d.amount_minor * d.probability) AS BIGINT) AS weighted
                 FROM deals d WHERE d.workspace_id = \(bind: scope.workspaceID) AND d.pipeline_id = \(bind: p.id)
                 """)
             q += reach
@@ -342,7 +342,7 @@ public struct DealStore: Sendable {
         return try await db.read { sql in
             var q = SQLQueryString("""
                 SELECT SUBSTR(COALESCE(d.expected_close, 'none'), 1, 7) AS month, d.owner_id, d.currency, COUNT(*) AS n,
-                  SUM(d.amount_minor) AS total, SUM(d.amount_minor * d.probability) AS weighted
+                  CAST(SUM(d.amount_minor) AS BIGINT) AS total, CAST(SUM(d.amount_minor * d.probability) AS BIGINT) AS weighted
                 FROM deals d WHERE d.workspace_id = \(bind: scope.workspaceID) AND d.status = 'open'
                 """)
             q += reach
