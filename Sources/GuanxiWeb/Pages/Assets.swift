@@ -89,6 +89,20 @@ enum Assets {
     .stack h2{margin-top:0}
     .stack button{margin-top:auto}
     body.bare{background:#fff}
+    .board{display:grid;grid-auto-flow:column;grid-auto-columns:minmax(15rem,1fr);gap:.8rem;overflow-x:auto;padding-bottom:.5rem}
+    .column{background:#eef1f6;border-radius:.6rem;padding:.6rem;min-height:8rem}
+    .column.closed{background:#f3f4f6}
+    .column.over{outline:3px dashed #0b57d0}
+    .column h2{margin:.1rem 0 .3rem;font-size:1rem}
+    .column h2 small,.sum small{color:var(--muted);font-weight:400}
+    .sum{margin:0 0 .5rem;font-size:.85rem;color:var(--muted)}
+    .cards{list-style:none;margin:0;padding:0}
+    .deal-card{background:#fff;border:1px solid var(--line);border-radius:.5rem;padding:.5rem .6rem;margin:0 0 .5rem;display:flex;flex-direction:column;gap:.15rem;cursor:grab}
+    .deal-card.idle{border-color:#f1a9a0}
+    .deal-card .who,.deal-card time{color:var(--muted);font-size:.85rem}
+    .deal-card .move{display:flex;gap:.3rem;margin-top:.3rem}
+    .deal-card .move select{margin:0;height:2.2rem;padding:.2rem .4rem;font-size:.85rem}
+    .deal-card .move button{min-height:2.2rem;padding:.2rem .6rem;font-size:.85rem}
     .inline{display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));gap:0 1rem;align-items:end}
     .inline h2{grid-column:1/-1;margin-top:0}
     td form{display:flex;gap:.4rem;align-items:center;margin:0}
@@ -122,6 +136,22 @@ enum Assets {
         });
         io.observe(more);
       }
+      // Kanban: dropping a card on a column picks that stage in the card's own move form and sends it.
+      document.querySelectorAll('.deal-card').forEach(function(card){
+        card.addEventListener('dragstart', function(e){ e.dataTransfer.setData('text/plain', card.dataset.deal); });
+      });
+      document.querySelectorAll('.column').forEach(function(col){
+        col.addEventListener('dragover', function(e){ e.preventDefault(); col.classList.add('over'); });
+        col.addEventListener('dragleave', function(){ col.classList.remove('over'); });
+        col.addEventListener('drop', function(e){
+          e.preventDefault(); col.classList.remove('over');
+          var card=document.querySelector('.deal-card[data-deal="'+e.dataTransfer.getData('text/plain')+'"]'); if(!card) return;
+          var form=card.querySelector('form.move'); if(!form) return;
+          var sel=form.querySelector('select[name=stage_id]'); if(!sel.querySelector('option[value="'+col.dataset.stage+'"]')) return;
+          sel.value=col.dataset.stage;
+          form.submit();
+        });
+      });
       var input=document.querySelector('[data-suggest]'); if(!input) return;
       var list=input.parentNode.querySelector('.suggest'); var timer=null, seq=0;
       function clear(){ list.hidden=true; list.textContent=''; }

@@ -134,6 +134,7 @@ struct Pages {
     func register(_ router: Router<AppContext>) {
         registerImports(router)
         LeadPages(pages: self).register(router)
+        DealPages(pages: self).register(router)
         SettingsPages(pages: self).register(router)
         router.get(SiteURL.asset("").pattern) { _, ctx -> Response in
             let name = ctx.parameters.get("name") ?? ""
@@ -578,6 +579,18 @@ struct Pages {
                 related.append(["href": SiteURL.customer(m.id).path, "name": m.name, "label": m.title ?? t("relation_member")])
             }
         }
+        // the customer's deals, and opening one
+        if scope.level(.deals, .read) != nil {
+            var df = DealFilter(); df.customerID = c.id
+            let stages = Dictionary(try await services.deals.pipelines(scope).flatMap(\.stages).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            let deals = try await services.deals.list(scope, filter: df, cursor: nil, limit: 20).items.map { d in
+                ["href": SiteURL.deal(d.id).path, "name": d.name, "stage": stages[d.stageID] ?? "",
+                 "amount": v.fmt.money(minor: d.amount.minor, currency: d.amount.currency)]
+            }
+            withRelated["deals"] = deals
+            withRelated["hasDeals"] = !deals.isEmpty
+        }
+        if scope.level(.deals, .create) != nil { withRelated["newDealHref"] = SiteURL.newDeal.path + "?customer_id=" + c.id }
         withRelated["related"] = related
         withRelated["hasRelated"] = !related.isEmpty
         let duplicates = try await services.customers.duplicates(scope, of: c.id, limit: 5).map { d in
@@ -605,6 +618,12 @@ struct Pages {
             var detail = e.body ?? ""
             if e.kind == .stageChanged, let to = e.data?["to"]?.stringValue, let s = LifecycleStage(rawValue: to) { detail = Catalog.stage(s, v.locale) }
             if e.kind == .tierChanged { detail = e.data?["to"]?.stringValue ?? "" }
+            if e.kind == .dealOpened || e.kind == .dealMoved {
+                var amount: String?
+                if case .number(let n)? = e.data?["amount_minor"] { amount = v.fmt.money(minor: Int64(n), currency: e.data?["currency"]?.stringValue ?? "CNY") }
+                detail = [e.data?["name"]?.stringValue, e.data?["to"]?.stringValue ?? e.data?["stage"]?.stringValue, amount, e.data?["reason"]?.stringValue]
+                    .compactMap { $0 }.joined(separator: " · ")
+            }
             if e.kind == .converted {
                 detail = [e.data?["source"], e.data?["campaign"], e.data?["utm_campaign"]].compactMap { $0?.stringValue }.joined(separator: " · ")
             }

@@ -10,6 +10,7 @@ public enum SiteURL: Sendable, Equatable {
     case settings(String), settingsAction(String, String)
     case mergeCustomer(String, String), undoMerge(String)
     case leads, newLead, lead(String), leadAction(String, String), publicForm(String)
+    case deals, newDeal, deal(String), dealAction(String, String)
 
     /// The link for this page.
     public var path: String {
@@ -41,6 +42,10 @@ public enum SiteURL: Sendable, Equatable {
         case .lead(let id): "/leads/\(id)"
         case .leadAction(let id, let action): "/leads/\(id)/\(action)"
         case .publicForm(let key): "/f/\(key)"
+        case .deals: "/deals"
+        case .newDeal: "/deals/new"
+        case .deal(let id): "/deals/\(id)"
+        case .dealAction(let id, let action): "/deals/\(id)/\(action)"
         }
     }
 
@@ -65,6 +70,8 @@ public enum SiteURL: Sendable, Equatable {
         case .lead: "/leads/:id"
         case .leadAction: "/leads/:id/:action"
         case .publicForm: "/f/:key"
+        case .deal: "/deals/:id"
+        case .dealAction: "/deals/:id/:action"
         default: path
         }
     }

@@ -1,0 +1,255 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import GuanxiCore
+import GuanxiStore
+
+/// Deal pages: the kanban board (drag a card, or pick a stage and press move: both post the same
+/// form, so the board works by keyboard and without JavaScript), a deal's page, and opening a deal.
+struct DealPages {
+    let pages: Pages
+    var services: AppServices { pages.services }
+    static let idleDays = 14
+
+    func register(_ router: Router<AppContext>) {
+        router.get(SiteURL.deals.pattern) { req, _ -> Response in
+            let v = try await pages.visit(req)
+            do { return try await board(req, v) } catch { return pages.failure(error, v) }
+        }
+        router.get(SiteURL.newDeal.pattern) { req, _ -> Response in
+            let v = try await pages.visit(req)
+            do {
+                let scope = try v.signedIn()
+                let c = try await services.customers.get(scope, id: req.query("customer_id") ?? "")
+                return form(v, customer: c, values: ["currency": DealStore.defaultCurrency], errors: [:], flash: nil)
+            } catch { return pages.failure(error, v) }
+        }
+        router.post(SiteURL.newDeal.pattern) { req, _ -> Response in
+            let v = try await pages.visit(req)
+            do {
+                let f = try await Pages.form(req)
+                let scope = try pages.requirePost(v, f)
+                let c = try await services.customers.get(scope, id: f["customer_id"] ?? "")
+                var d = DealDraft()
+                d.name = f["name"] ?? ""; d.customerID = c.id
+                d.expectedClose = (f["expected_close"] ?? "").isEmpty ? nil : f["expected_close"]
+                do {
+                    d.amount = try Self.money(f["amount"] ?? "", currency: f["currency"] ?? DealStore.defaultCurrency)
+                    let deal = try await services.deals.create(scope, d)
+                    return Pages.redirect(SiteURL.deal(deal.id).path)
+                } catch let e as DomainError {
+                    return form(v, customer: c, values: f, errors: Pages.fieldErrors(e), flash: ("bad", Pages.message(e, v.locale)), status: .unprocessableContent)
+                }
+            } catch { return pages.failure(error, v) }
+        }
+        router.get(SiteURL.deal("").pattern) { req, ctx -> Response in
+            let v = try await pages.visit(req)
+            do { return try await detail(v, try v.signedIn(), ctx.parameters.get("id") ?? "") } catch { return pages.failure(error, v) }
+        }
+        router.post(SiteURL.dealAction("", "").pattern) { req, ctx -> Response in
+            let v = try await pages.visit(req)
+            let id = ctx.parameters.get("id") ?? ""
+            do {
+                let f = try await Pages.form(req)
+                let scope = try pages.requirePost(v, f)
+                let back = Pages.safeNext(f["back"] ?? SiteURL.deal(id).path)
+                do {
+                    switch ctx.parameters.get("action") ?? "" {
+                    case "move":
+                        _ = try await services.deals.move(scope, id: id, toStage: f["stage_id"] ?? "", reason: f["reason"], ifVersion: f["version"].flatMap { Int($0) })
+                    case "edit":
+                        var d = DealDraft()
+                        d.name = f["name"]; d.expectedClose = f["expected_close"].flatMap { $0.isEmpty ? nil : $0 }
+                        if let a = f["amount"] { d.amount = try Self.money(a, currency: f["currency"] ?? DealStore.defaultCurrency) }
+                        _ = try await services.deals.update(scope, id: id, d, ifVersion: f["version"].flatMap { Int($0) })
+                    default: throw DomainError.notFound("page")
+                    }
+                    return Pages.redirect(back)
+                } catch let e as DomainError where e != .notFound("deal") {
+                    return try await detail(v, scope, id, flash: ("bad", Pages.message(e, v.locale)), status: LeadPages.status(e))
+                }
+            } catch { return pages.failure(error, v) }
+        }
+    }
+
+    /// "1,234.5" in the currency's units → exact minor units; refuses more decimals than the currency has.
+    static func money(_ text: String, currency: String) throws(DomainError) -> Money {
+        guard let code = Money.currencyCode(currency) else { throw DomainError.field("currency", "must be an ISO 4217 code such as CNY, TWD or USD") }
+        let digits = Formats.minorDigits(code)
+        // full-width digits and points from Chinese input methods count as their ASCII twins
+        let folded = String(String.UnicodeScalarView(text.unicodeScalars.map { u in
+            (0xFF10...0xFF19).contains(u.value) || u.value == 0xFF0E ? Unicode.Scalar(u.value - 0xFEE0)! : u
+        }))
+        let t = folded.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "，", with: "").trimmingCharacters(in: .whitespaces)
+        if t.isEmpty { return Money(minor: 0, currency: code) }
+        let parts = t.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let whole = Int64(parts[0]), whole >= 0, parts.count == 1 || (parts[1].count <= digits && parts[1].allSatisfy(\.isASCII)),
+              let frac = parts.count == 2 ? Int64(parts[1].isEmpty ? "0" : String(parts[1]) + String(repeating: "0", count: digits - parts[1].count)) : 0
+        else { throw DomainError.field("amount", "must be a number") }
+        var unit: Int64 = 1
+        for _ in 0..<digits { unit *= 10 }
+        let (m, o1) = whole.multipliedReportingOverflow(by: unit)
+        let (sum, o2) = m.addingReportingOverflow(frac)
+        guard !o1, !o2 else { throw DomainError.field("amount", "must be a number") }
+        return Money(minor: sum, currency: code)
+    }
+
+    static func plain(_ m: Money) -> String {
+        let digits = Formats.minorDigits(m.currency)
+        guard digits > 0 else { return String(m.minor) }
+        var unit: Int64 = 1
+        for _ in 0..<digits { unit *= 10 }
+        let frac = String(m.minor % unit)
+        return "\(m.minor / unit)." + String(repeating: "0", count: digits - frac.count) + frac
+    }
+
+    func board(_ req: Request, _ v: Pages.Visit) async throws -> Response {
+        let scope = try v.signedIn()
+        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let mine = req.query("mine") == "1"
+        let (pipeline, columns) = try await services.deals.board(scope, pipelineID: req.query("pipeline_id").flatMap { ID.isValid($0) ? $0 : nil },
+                                                                 ownerID: mine ? scope.userID : nil, perStage: 50)
+        let pipelines = try await services.deals.pipelines(scope)
+        let now = Date()
+        let names = try await customerNames(scope, Set(columns.flatMap { $0.deals.map(\.customerID) }))
+        let canMove = scope.level(.deals, .update) != nil
+        let back = v.next
+        let cols: [[String: Any]] = columns.map { col in
+            let stages = pipeline.stages.filter { $0.id != col.stage.id }.map { ["value": $0.id, "label": $0.name] }
+            return Pages.model([
+                "id": col.stage.id, "name": col.stage.name, "probability": v.fmt.number(col.stage.probability) + "%",
+                "count": v.fmt.number(col.count), "closed": col.stage.kind != .open, "lost": col.stage.kind == .lost,
+                "totals": col.totals.map { v.fmt.money(minor: $0.minor, currency: $0.currency) }.joined(separator: " + "),
+                "weighted": col.weighted.map { v.fmt.money(minor: $0.minor, currency: $0.currency) }.joined(separator: " + "),
+                "more": col.count > col.deals.count ? v.fmt.number(col.count - col.deals.count) : nil,
+                "cards": col.deals.map { d in
+                    Pages.model(["id": d.id, "href": SiteURL.deal(d.id).path, "name": d.name, "customer": names[d.customerID] ?? "",
+                                 "amount": v.fmt.money(minor: d.amount.minor, currency: d.amount.currency), "close": d.expectedClose,
+                                 "idle": d.isIdle(at: now, days: Self.idleDays), "version": String(d.version),
+                                 "moveHref": SiteURL.dealAction(d.id, "move").path, "stages": stages, "canMove": canMove])
+                },
+            ])
+        }
+        let model = Pages.model([
+            "columns": cols, "csrf": v.csrf, "back": back, "mine": mine,
+            "pipelines": pipelines.map { ["href": SiteURL.deals.path + "?pipeline_id=" + $0.id, "name": $0.name, "current": $0.id == pipeline.id] as [String: Any] },
+            "mineHref": SiteURL.deals.path + "?pipeline_id=" + pipeline.id + (mine ? "" : "&mine=1"),
+        ])
+        return pages.page("deals", model, title: t("deals"), visit: v)
+    }
+
+    func customerNames(_ scope: Scope, _ ids: Set<String>) async throws -> [String: String] {
+        var out: [String: String] = [:]
+        for id in ids { out[id] = (try? await services.customers.get(scope, id: id))?.name }
+        return out
+    }
+
+    func form(_ v: Pages.Visit, customer c: Customer, values: [String: String], errors: [String: String], flash: (kind: String, text: String)?,
+              status: HTTPResponse.Status = .ok) -> Response {
+        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let fields: [(String, String, Bool)] = [("name", "deal_name", true), ("amount", "deal_amount", false), ("expected_close", "deal_expected_close", false)]
+        let model: [String: Any] = [
+            "csrf": v.csrf, "customerID": c.id, "customerName": c.name, "customerHref": SiteURL.customer(c.id).path,
+            "fields": fields.map { name, key, required in
+                Pages.model(["name": name, "label": t(key), "value": values[name] ?? "", "required": required,
+                             "type": name == "expected_close" ? "date" : "text", "inputmode": name == "amount" ? "decimal" : nil,
+                             "error": errors[name].map { Messages.localize($0, v.locale) }])
+            },
+            "currencies": ["CNY", "TWD", "HKD", "USD", "EUR"].map { ["value": $0, "selected": $0 == (values["currency"] ?? "CNY")] as [String: Any] },
+        ]
+        return pages.page("deal_form", model, title: t("new_deal"), visit: v, flash: flash, status: status)
+    }
+
+    func detail(_ v: Pages.Visit, _ scope: Scope, _ id: String, flash: (kind: String, text: String)? = nil,
+                status: HTTPResponse.Status = .ok) async throws -> Response {
+        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let d = try await services.deals.get(scope, id: id)
+        let pipeline = try await services.deals.pipelines(scope).first { $0.id == d.pipelineID }
+        let stage = pipeline?.stages.first { $0.id == d.stageID }
+        let c = try? await services.customers.get(scope, id: d.customerID)
+        let owner = try await d.ownerID.asyncMap { try await services.access.user(id: $0)?.name }
+        let ws = try await services.access.workspace(id: scope.workspaceID)
+        let f = pages.formatter(v, timeZone: ws?.timeZone ?? "Asia/Shanghai")
+        let facts: [(String, String?)] = [
+            ("deal_stage", (stage?.name ?? "") + " · " + v.fmt.number(d.probability) + "%"), ("deal_status", t("deal_status_" + d.status.rawValue)),
+            ("deal_amount", v.fmt.money(minor: d.amount.minor, currency: d.amount.currency)),
+            ("deal_weighted", v.fmt.money(minor: d.amount.weighted(percent: d.probability).minor, currency: d.amount.currency)),
+            ("deal_expected_close", d.expectedClose), ("owner", owner ?? "—"), ("deal_close_reason", d.closeReason),
+            ("deal_closed_at", d.closedAt.map(f.string(from:))), ("lead_created", f.string(from: d.createdAt)),
+        ]
+        let model = Pages.model([
+            "name": d.name, "csrf": v.csrf, "version": String(d.version), "idle": d.isIdle(at: Date(), days: Self.idleDays),
+            "customerName": c?.name, "customerHref": c.map { SiteURL.customer($0.id).path },
+            "facts": facts.compactMap { k, val in val.flatMap { $0.isEmpty ? nil : ["label": t(k), "value": $0] } },
+            "canEdit": scope.level(.deals, .update) != nil, "moveHref": SiteURL.dealAction(d.id, "move").path, "editHref": SiteURL.dealAction(d.id, "edit").path,
+            "stages": (pipeline?.stages ?? []).filter { $0.id != d.stageID }.map { ["value": $0.id, "label": $0.name] },
+            "amount": Self.plain(d.amount), "expectedClose": d.expectedClose ?? "", "dealName": d.name,
+            "currencies": ["CNY", "TWD", "HKD", "USD", "EUR"].map { ["value": $0, "selected": $0 == d.amount.currency] as [String: Any] },
+            "boardHref": SiteURL.deals.path + "?pipeline_id=" + d.pipelineID,
+        ])
+        return pages.page("deal", model, title: d.name, visit: v, flash: flash, status: status)
+    }
+}
+
+enum DealTemplates {
+    static let board = """
+    <section>
+      <div class="head"><h1>{{t.deals}}</h1><span><a class="button" href="{{mineHref}}"{{#mine}} aria-current="true"{{/mine}}>{{t.mine}}</a></span></div>
+      <nav class="tabs" aria-label="{{t.pipelines}}">{{#pipelines}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{name}}</a>{{/pipelines}}</nav>
+      <p class="hint">{{t.board_hint}}</p>
+      <div class="board">{{#columns}}
+        <section class="column{{#closed}} closed{{/closed}}" data-stage="{{id}}" aria-label="{{name}}">
+          <h2>{{name}} <small>{{probability}}</small></h2>
+          <p class="sum"><span>{{count}}</span> · <span>{{totals}}</span>{{^closed}} <small>{{t.weighted}} {{weighted}}</small>{{/closed}}</p>
+          <ol class="cards">{{#cards}}<li class="deal-card{{#idle}} idle{{/idle}}" draggable="true" data-deal="{{id}}">
+            <a href="{{href}}">{{name}}</a><span class="who">{{customer}}</span><strong>{{amount}}</strong>{{#close}}<time>{{close}}</time>{{/close}}{{#idle}} <span class="tag bad">{{t.deal_idle}}</span>{{/idle}}
+            {{#canMove}}<form method="post" action="{{moveHref}}" class="move"><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}"><input type="hidden" name="back" value="{{back}}">
+              <select name="stage_id" aria-label="{{t.deal_move_to}} {{name}}">{{#stages}}<option value="{{value}}">{{label}}</option>{{/stages}}</select><input type="hidden" name="reason" value=""><button>{{t.deal_move}}</button></form>{{/canMove}}
+          </li>{{/cards}}</ol>
+          {{#more}}<p class="hint">{{t.and_more}} {{more}}</p>{{/more}}
+        </section>{{/columns}}
+      </div>
+    </section>
+    """
+
+    static let dealForm = """
+    <section class="card">
+      <h1>{{t.new_deal}}</h1>
+      <p class="meta"><a href="{{customerHref}}">{{customerName}}</a></p>
+      <form method="post" action="/deals/new" novalidate>
+        <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="customer_id" value="{{customerID}}">
+        {{#fields}}<label class="{{#error}}invalid{{/error}}">{{label}}{{#required}} <span aria-hidden="true">*</span>{{/required}}<input type="{{type}}" name="{{name}}" value="{{value}}"{{#inputmode}} inputmode="{{inputmode}}"{{/inputmode}}{{#required}} required{{/required}} aria-invalid="{{#error}}true{{/error}}{{^error}}false{{/error}}"{{#error}} aria-errormessage="e-{{name}}"{{/error}}>{{#error}}<small class="error" id="e-{{name}}">{{error}}</small>{{/error}}</label>{{/fields}}
+        <label>{{t.deal_currency}}<select name="currency">{{#currencies}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/currencies}}</select></label>
+        <div class="actions"><button class="primary">{{t.save}}</button> <a href="{{customerHref}}">{{t.cancel}}</a></div>
+      </form>
+    </section>
+    """
+
+    static let deal = """
+    <article class="c360">
+      <div class="head"><h1>{{name}}</h1>{{#idle}}<span class="tag bad">{{t.deal_idle}}</span>{{/idle}}<a class="button" href="{{boardHref}}">{{t.deals}}</a></div>
+      {{#customerHref}}<p class="meta"><a href="{{customerHref}}">{{customerName}}</a></p>{{/customerHref}}
+      <dl class="facts">{{#facts}}<div><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/facts}}</dl>
+      {{#canEdit}}<div class="actions-row">
+        <form method="post" action="{{moveHref}}" class="card stack">
+          <h2>{{t.deal_move}}</h2>
+          <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
+          <label>{{t.deal_stage}}<select name="stage_id">{{#stages}}<option value="{{value}}">{{label}}</option>{{/stages}}</select></label>
+          <label>{{t.deal_close_reason}}<input name="reason" maxlength="200"></label>
+          <button class="primary">{{t.deal_move}}</button>
+        </form>
+        <form method="post" action="{{editHref}}" class="card stack">
+          <h2>{{t.edit}}</h2>
+          <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
+          <label>{{t.deal_name}}<input name="name" value="{{dealName}}" required></label>
+          <label>{{t.deal_amount}}<input name="amount" value="{{amount}}" inputmode="decimal"></label>
+          <label>{{t.deal_currency}}<select name="currency">{{#currencies}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/currencies}}</select></label>
+          <label>{{t.deal_expected_close}}<input type="date" name="expected_close" value="{{expectedClose}}"></label>
+          <button>{{t.save}}</button>
+        </form>
+      </div>{{/canEdit}}
+    </article>
+    """
+
+    static let all: [String: String] = ["deals": board, "deal_form": dealForm, "deal": deal]
+}
