@@ -362,7 +362,8 @@ def test_every_main_page_is_accessible_at_both_sizes(server, browser):
     pages = {"list": "/customers", "customer": "/customers/" + c["id"], "new": "/customers/new", "edit": f"/customers/{c['id']}/edit",
              "import": "/imports/new", "settings-users": "/settings/users", "settings-tags": "/settings/tags",
              "settings-fields": "/settings/fields", "settings-audit": "/settings/audit", "leads": "/leads", "new-lead": "/leads/new",
-             "settings-lead-rules": "/settings/lead_rules", "settings-lead-sources": "/settings/lead_sources"}
+             "settings-lead-rules": "/settings/lead_rules", "settings-lead-sources": "/settings/lead_sources", "deals": "/deals",
+             "new-deal": "/deals/new?customer_id=" + c["id"]}
     for size in SIZES:
         for locale in ("zh-CN", "en-US"):
             ctx, page = page_for(browser, size=size, locale=locale)
@@ -437,4 +438,41 @@ def test_a_lead_from_the_public_form_is_followed_up_and_converted(server, browse
     expect(page.locator(".timeline")).to_contain_text("由线索转化")
     expect(page.locator(".meta")).to_contain_text("白驼山庄")
     shot(page, "lead-converted-customer-desktop")
+    ctx.close()
+
+
+def test_deals_move_on_the_kanban_by_dragging_and_by_keyboard(server, browser):
+    c = api(server, "POST", "/api/v1/customers", {"kind": "organization", "name": "腾讯科技"})
+    ctx, page = page_for(browser)
+    sign_in(page, server)
+    # open a deal from the customer's page
+    page.goto(base(server) + "/customers/" + c["id"])
+    page.click("a[href^='/deals/new']")
+    page.fill("input[name=name]", "企业微信集成")
+    page.fill("input[name=amount]", "88,000")
+    page.click("form button.primary")
+    expect(page.locator("h1")).to_have_text("企业微信集成")
+    expect(page.locator(".facts")).to_contain_text("¥88,000.00")
+    # on the board, drag it to the third column
+    page.goto(base(server) + "/deals")
+    card = page.locator(".deal-card", has_text="企业微信集成")
+    expect(card).to_be_visible()
+    columns = page.locator(".column")
+    card.drag_to(columns.nth(2))
+    expect(columns.nth(2).locator(".deal-card", has_text="企业微信集成")).to_be_visible()
+    expect(columns.nth(2).locator(".sum")).to_contain_text("¥88,000.00")
+    assert page.evaluate(A11Y_JS) == []
+    shot(page, "deals-board-desktop")
+    # the keyboard way: focus the card's stage picker, choose the fourth stage, press Move
+    picker = columns.nth(2).locator(".deal-card select[name=stage_id]").first
+    picker.focus()
+    picker.select_option(label="商务谈判")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(columns.nth(3).locator(".deal-card", has_text="企业微信集成")).to_be_visible()
+    ctx.close()
+    ctx, page = page_for(browser, size="phone")
+    sign_in(page, server)
+    page.goto(base(server) + "/deals")
+    shot(page, "deals-board-phone")
     ctx.close()

@@ -89,7 +89,7 @@ enum Assets {
     .stack h2{margin-top:0}
     .stack button{margin-top:auto}
     body.bare{background:#fff}
-    .board{display:grid;grid-auto-flow:column;grid-auto-columns:minmax(15rem,1fr);gap:.8rem;overflow-x:auto;padding-bottom:.5rem}
+    .board{display:grid;grid-auto-flow:column;grid-auto-columns:minmax(13rem,1fr);gap:.8rem;overflow-x:auto;padding-bottom:.5rem}
     .column{background:#eef1f6;border-radius:.6rem;padding:.6rem;min-height:8rem}
     .column.closed{background:#f3f4f6}
     .column.over{outline:3px dashed #0b57d0}

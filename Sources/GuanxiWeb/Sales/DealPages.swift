@@ -119,8 +119,9 @@ struct DealPages {
             return Pages.model([
                 "id": col.stage.id, "name": col.stage.name, "probability": v.fmt.number(col.stage.probability) + "%",
                 "count": v.fmt.number(col.count), "closed": col.stage.kind != .open, "lost": col.stage.kind == .lost,
-                "totals": col.totals.map { v.fmt.money(minor: $0.minor, currency: $0.currency) }.joined(separator: " + "),
-                "weighted": col.weighted.map { v.fmt.money(minor: $0.minor, currency: $0.currency) }.joined(separator: " + "),
+                "totals": col.totals.isEmpty ? "—" : col.totals.map { v.fmt.money(minor: $0.minor, currency: $0.currency) }.joined(separator: " + "),
+                "weighted": col.weighted.isEmpty || col.stage.kind != .open ? nil
+                    : col.weighted.map { v.fmt.money(minor: $0.minor, currency: $0.currency) }.joined(separator: " + "),
                 "more": col.count > col.deals.count ? v.fmt.number(col.count - col.deals.count) : nil,
                 "cards": col.deals.map { d in
                     Pages.model(["id": d.id, "href": SiteURL.deal(d.id).path, "name": d.name, "customer": names[d.customerID] ?? "",
@@ -200,7 +201,7 @@ enum DealTemplates {
       <div class="board">{{#columns}}
         <section class="column{{#closed}} closed{{/closed}}" data-stage="{{id}}" aria-label="{{name}}">
           <h2>{{name}} <small>{{probability}}</small></h2>
-          <p class="sum"><span>{{count}}</span> · <span>{{totals}}</span>{{^closed}} <small>{{t.weighted}} {{weighted}}</small>{{/closed}}</p>
+          <p class="sum"><span>{{count}}</span> · <span>{{totals}}</span>{{#weighted}} <small>{{t.weighted}} {{weighted}}</small>{{/weighted}}</p>
           <ol class="cards">{{#cards}}<li class="deal-card{{#idle}} idle{{/idle}}" draggable="true" data-deal="{{id}}">
             <a href="{{href}}">{{name}}</a><span class="who">{{customer}}</span><strong>{{amount}}</strong>{{#close}}<time>{{close}}</time>{{/close}}{{#idle}} <span class="tag bad">{{t.deal_idle}}</span>{{/idle}}
             {{#canMove}}<form method="post" action="{{moveHref}}" class="move"><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}"><input type="hidden" name="back" value="{{back}}">
