@@ -227,10 +227,31 @@ for i in range(1000):
     if r.status != 201:
         sys.exit(f"note {i}: {r.status}")
 PYEOF
+    log "opening 10,000 deals over random customers (the kanban target is 10,000 open deals)"
+    python3 - "$BASE" "$TOKEN" "$WORK/ids.txt" <<'PYEOF'
+import http.client, json, random, sys, urllib.parse
+base, token, ids_file = sys.argv[1:4]
+ids = [l.strip() for l in open(ids_file) if l.strip()]
+rng = random.Random(7)
+u = urllib.parse.urlparse(base)
+c = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+h = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+c.request("GET", "/api/v1/pipelines", headers=h); r = c.getresponse(); stages = json.loads(r.read())["items"][0]["stages"]
+open_stages = [s["id"] for s in stages if s["kind"] == "open"]
+for i in range(10000):
+    body = {"name": f"商机{i}：年度采购", "customer_id": rng.choice(ids), "stage_id": rng.choice(open_stages),
+            "amount": {"minor": rng.randrange(100_00, 5_000_000_00), "currency": "CNY" if i % 10 else "USD"},
+            "expected_close": f"2027-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"}
+    c.request("POST", "/api/v1/deals", json.dumps(body), h)
+    r = c.getresponse(); r.read()
+    if r.status != 201:
+        sys.exit(f"deal {i}: {r.status}")
+PYEOF
+    printf '/deals\n' >"$WORK/paths-i.txt"
     printf '/customers\n' >"$WORK/paths-f.txt"
     printf '/customers/%s\n' "$BUSY_ID" >"$WORK/paths-g.txt"
     python3 -c 'import urllib.parse; print("\n".join("/api/v1/search?limit=8&q=" + urllib.parse.quote(s, safe="") for s in ["王", "王小", "小明", "张", "张伟", "wa", "wan", "wang", "138", "1381"]))' >"$WORK/paths-h.txt"
-    for f in "$WORK"/paths-[fgh].txt; do
+    for f in "$WORK"/paths-[fghi].txt; do
         while IFS= read -r p; do
             code=$(http_status "$BASE$p" -H "Authorization: Bearer $TOKEN" -H "Cookie: $COOKIE")
             [[ $code == 200 ]] || die "GET $p answered $code"
@@ -242,6 +263,7 @@ PYEOF
     RSS_MAX_MB=$(max_mb "$WORK/rss.txt")
     HWM_A_MB=$(kb_to_mb "$(proc_kb "$SERVER_PID" VmHWM)")
     scenario "g. page \`GET /customers/{id}\` (360, 1,000 timeline entries, first 50 shown)" "$WORK/paths-g.txt"
+    scenario "i. page \`GET /deals\` (kanban, 10,000 open deals, first 50 per stage)" "$WORK/paths-i.txt"
     scenario "h. search as you type \`GET /api/v1/search?limit=8&q=…\` (王, 王小, 小明, 张, 张伟, wa, wan, wang, 138, 1381)" "$WORK/paths-h.txt"
 else
 start_rss_sampler "$SERVER_PID" "$WORK/rss.txt"

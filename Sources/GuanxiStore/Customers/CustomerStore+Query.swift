@@ -198,3 +198,19 @@ public struct TagCount: Codable, Sendable, Equatable {
     public var tag: String
     public var count: Int
 }
+
+extension CustomerStore {
+    /// Display names of the customers among `ids` the scope may read (one query; names are not
+    /// personal data under the masking rules). Boards and lists use it instead of one read per row.
+    public func names(_ scope: Scope, ids: Set<String>) async throws -> [String: String] {
+        let valid = ids.filter(ID.isValid)
+        guard !valid.isEmpty else { return [:] }
+        return try await db.read { sql in
+            var q = SQLQueryString("SELECT c.id, c.name FROM customers c WHERE c.workspace_id = \(bind: scope.workspaceID) AND c.deleted_at IS NULL")
+            q += " AND c.id IN (\(binds: valid.sorted()))"
+            q += Self.readLimit(scope)
+            return Dictionary(try await sql.raw(q).all().map { (try $0.decode(column: "id", as: String.self), try $0.decode(column: "name", as: String.self)) },
+                              uniquingKeysWith: { a, _ in a })
+        }
+    }
+}

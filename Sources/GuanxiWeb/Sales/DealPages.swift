@@ -111,7 +111,7 @@ struct DealPages {
                                                                  ownerID: mine ? scope.userID : nil, perStage: 50)
         let pipelines = try await services.deals.pipelines(scope)
         let now = Date()
-        let names = try await customerNames(scope, Set(columns.flatMap { $0.deals.map(\.customerID) }))
+        let names = try await services.customers.names(scope, ids: Set(columns.flatMap { $0.deals.map(\.customerID) }))
         let canMove = scope.level(.deals, .update) != nil
         let back = v.next
         let cols: [[String: Any]] = columns.map { col in
@@ -139,11 +139,6 @@ struct DealPages {
         return pages.page("deals", model, title: t("deals"), visit: v)
     }
 
-    func customerNames(_ scope: Scope, _ ids: Set<String>) async throws -> [String: String] {
-        var out: [String: String] = [:]
-        for id in ids { out[id] = (try? await services.customers.get(scope, id: id))?.name }
-        return out
-    }
 
     func form(_ v: Pages.Visit, customer c: Customer, values: [String: String], errors: [String: String], flash: (kind: String, text: String)?,
               status: HTTPResponse.Status = .ok) -> Response {
