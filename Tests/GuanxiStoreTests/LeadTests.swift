@@ -306,6 +306,12 @@ struct LeadRuleTests {
         #expect(JSONPath.value(v, JSONPath.parse("a[5].b")!) == nil)
     }
 
+    @Test func conditionsMayNameOnlyWhatTheyUse() throws {
+        let c = try JSONDecoder().decode(LeadConditions.self, from: Data(#"{"sources":["抖音"]}"#.utf8))
+        #expect(c == LeadConditions(sources: ["抖音"]))
+        #expect(try JSONDecoder().decode(LeadConditions.self, from: Data("{}".utf8)) == LeadConditions())
+    }
+
     @Test func roundRobinAndLeastLoadedChooseAsDocumented() {
         let m = ["c", "a", "b"]
         #expect((0..<6).map { Assigner.roundRobin(members: m, turn: Int64($0))! } == ["a", "b", "c", "a", "b", "c"])

@@ -27,7 +27,7 @@ if [[ $POSTGRES == 1 ]]; then reexec_with_postgres "$0" "$@" ${BENCH_SKIP_BUILD:
 
 ensure_debian_package wrk wrk
 ensure_debian_package curl curl
-build_release
+[[ -n ${GUANXI_BIN:-} ]] || build_release
 
 WORK=$(mktemp -d /tmp/guanxi-bench-leads.XXXXXX)
 SERVER_PID=""

@@ -24,6 +24,18 @@ public struct LeadConditions: Codable, Sendable, Equatable {
         self.sources = sources; self.provinces = provinces; self.cities = cities; self.products = products; self.tiers = tiers
     }
 
+    enum CodingKeys: String, CodingKey { case sources, provinces, cities, products, tiers }
+
+    /// Every list may be left out (an API client names only the conditions it uses).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        sources = try c.decodeIfPresent([String].self, forKey: .sources) ?? []
+        provinces = try c.decodeIfPresent([String].self, forKey: .provinces) ?? []
+        cities = try c.decodeIfPresent([String].self, forKey: .cities) ?? []
+        products = try c.decodeIfPresent([String].self, forKey: .products) ?? []
+        tiers = try c.decodeIfPresent([String].self, forKey: .tiers) ?? []
+    }
+
     static func fold(_ s: String) -> String { WidthFolding.fold(s).lowercased().trimmingCharacters(in: .whitespaces) }
 
     public func matches(_ lead: Lead) -> Bool {

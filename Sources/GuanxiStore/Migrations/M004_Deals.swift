@@ -22,7 +22,10 @@ enum M004_Deals {
               stage_changed_at BIGINT NOT NULL, last_activity_at BIGINT NOT NULL, closed_at BIGINT,
               version BIGINT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
             """,
-            "CREATE INDEX deals_board ON deals (workspace_id, pipeline_id, status, stage_id, expected_close)",
+            // a board column: one stage's deals by expected close
+            "CREATE INDEX deals_board ON deals (workspace_id, pipeline_id, stage_id, expected_close, id)",
+            "CREATE INDEX deals_forecast ON deals (workspace_id, status, expected_close)",
+            "CREATE INDEX deals_closed ON deals (workspace_id, pipeline_id, stage_id, closed_at)",
             "CREATE INDEX deals_owner ON deals (workspace_id, owner_id, status)",
             "CREATE INDEX deals_customer ON deals (workspace_id, customer_id)",
             "CREATE INDEX deals_created ON deals (workspace_id, created_at, id)",

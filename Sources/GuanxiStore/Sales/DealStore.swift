@@ -319,16 +319,25 @@ public struct DealStore: Sendable {
                 totals[stage] = t
             }
             var columns: [BoardColumn] = []
-            for s in p.stages {
+            // each column walks its index in order: dated deals by expected close, then undated ones
+            func cards(_ s: PipelineStage, _ order: String, limit: Int) async throws -> [Deal] {
                 var dq = SQLQueryString("""
                     SELECT \(unsafeRaw: Self.columns) FROM deals d WHERE d.workspace_id = \(bind: scope.workspaceID) AND d.pipeline_id = \(bind: p.id)
                     AND d.stage_id = \(bind: s.id)
                     """)
                 dq += reach
                 if let ownerID { dq += " AND d.owner_id = \(bind: ownerID)" }
-                dq += s.kind == .open ? " ORDER BY d.expected_close IS NULL, d.expected_close, d.id" : " ORDER BY d.closed_at DESC, d.id"
-                dq += " LIMIT \(literal: per)"
-                let deals = try await sql.raw(dq).all().map(Self.decode)
+                dq += SQLQueryString(" \(unsafeRaw: order) LIMIT \(literal: limit)")
+                return try await sql.raw(dq).all().map(Self.decode)
+            }
+            for s in p.stages {
+                var deals: [Deal]
+                if s.kind == .open {
+                    deals = try await cards(s, "AND d.expected_close IS NOT NULL ORDER BY d.expected_close, d.id", limit: per)
+                    if deals.count < per { deals += try await cards(s, "AND d.expected_close IS NULL ORDER BY d.id", limit: per - deals.count) }
+                } else {
+                    deals = try await cards(s, "ORDER BY d.closed_at DESC", limit: per)
+                }
                 let t = totals[s.id] ?? (0, MoneyTotals(), MoneyTotals())
                 columns.append(BoardColumn(stage: s, count: t.0, totals: t.1.items, weighted: t.2.items, deals: deals))
             }

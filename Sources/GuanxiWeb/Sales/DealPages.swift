@@ -10,6 +10,8 @@ struct DealPages {
     let pages: Pages
     var services: AppServices { pages.services }
     static let idleDays = 14
+    /// Cards shown per column; the column's count and totals cover all its deals.
+    static let cardsPerColumn = 30
 
     func register(_ router: Router<AppContext>) {
         router.get(SiteURL.deals.pattern) { req, _ -> Response in
@@ -108,14 +110,17 @@ struct DealPages {
         let t = { (k: String) in Catalog.text(k, v.locale) }
         let mine = req.query("mine") == "1"
         let (pipeline, columns) = try await services.deals.board(scope, pipelineID: req.query("pipeline_id").flatMap { ID.isValid($0) ? $0 : nil },
-                                                                 ownerID: mine ? scope.userID : nil, perStage: 50)
+                                                                 ownerID: mine ? scope.userID : nil, perStage: Self.cardsPerColumn)
         let pipelines = try await services.deals.pipelines(scope)
         let now = Date()
         let names = try await services.customers.names(scope, ids: Set(columns.flatMap { $0.deals.map(\.customerID) }))
         let canMove = scope.level(.deals, .update) != nil
         let back = v.next
+        let escape = Rendering.FastHTML()
         let cols: [[String: Any]] = columns.map { col in
-            let stages = pipeline.stages.filter { $0.id != col.stage.id }.map { ["value": $0.id, "label": $0.name] }
+            // every card of a column offers the same other stages: the options are written once per column
+            let options = pipeline.stages.filter { $0.id != col.stage.id }
+                .map { "<option value=\"\($0.id)\">" + escape.escapeText($0.name) + "</option>" }.joined()
             return Pages.model([
                 "id": col.stage.id, "name": col.stage.name, "probability": v.fmt.number(col.stage.probability) + "%",
                 "count": v.fmt.number(col.count), "closed": col.stage.kind != .open, "lost": col.stage.kind == .lost,
@@ -127,7 +132,7 @@ struct DealPages {
                     Pages.model(["id": d.id, "href": SiteURL.deal(d.id).path, "name": d.name, "customer": names[d.customerID] ?? "",
                                  "amount": v.fmt.money(minor: d.amount.minor, currency: d.amount.currency), "close": d.expectedClose,
                                  "idle": d.isIdle(at: now, days: Self.idleDays), "version": String(d.version),
-                                 "moveHref": SiteURL.dealAction(d.id, "move").path, "stages": stages, "canMove": canMove])
+                                 "moveHref": SiteURL.dealAction(d.id, "move").path, "options": options, "canMove": canMove])
                 },
             ])
         }
@@ -200,7 +205,7 @@ enum DealTemplates {
           <ol class="cards">{{#cards}}<li class="deal-card{{#idle}} idle{{/idle}}" draggable="true" data-deal="{{id}}">
             <a href="{{href}}">{{name}}</a><span class="who">{{customer}}</span><strong>{{amount}}</strong>{{#close}}<time>{{close}}</time>{{/close}}{{#idle}} <span class="tag bad">{{t.deal_idle}}</span>{{/idle}}
             {{#canMove}}<form method="post" action="{{moveHref}}" class="move"><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}"><input type="hidden" name="back" value="{{back}}">
-              <select name="stage_id" aria-label="{{t.deal_move_to}} {{name}}">{{#stages}}<option value="{{value}}">{{label}}</option>{{/stages}}</select><input type="hidden" name="reason" value=""><button>{{t.deal_move}}</button></form>{{/canMove}}
+              <select name="stage_id" aria-label="{{t.deal_move_to}} {{name}}">{{{options}}}</select><input type="hidden" name="reason" value=""><button>{{t.deal_move}}</button></form>{{/canMove}}
           </li>{{/cards}}</ol>
           {{#more}}<p class="hint">{{t.and_more}} {{more}}</p>{{/more}}
         </section>{{/columns}}
