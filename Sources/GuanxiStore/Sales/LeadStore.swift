@@ -17,7 +17,29 @@ public struct LeadFilter: Sendable {
 public struct LeadStore: Sendable {
     let db: Database
     let clock: any GuanxiCore.Clock
-    public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) { self.db = db; self.clock = clock }
+    /// Group commit for captures without a named owner (nil inside the queue's own writers).
+    let queue: LeadCaptureQueue?
+
+    public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) {
+        self.db = db; self.clock = clock
+        let inner = LeadStore(db: db, clock: clock, queue: nil)
+        queue = LeadCaptureQueue(write: { items in try await inner.insertBatch(items, now: clock.now()) },
+                                 single: { item in try await inner.insertOne(item) })
+    }
+
+    private init(db: Database, clock: any GuanxiCore.Clock, queue: LeadCaptureQueue?) { self.db = db; self.clock = clock; self.queue = queue }
+
+    /// One queued lead on its own (when its group failed): the same rules as `create`.
+    func insertOne(_ item: LeadCaptureQueue.Item) async throws -> Lead {
+        let now = clock.now()
+        return try await db.write { sql in
+            var l = try await insert(item.lead, scope: item.scope, sourceID: item.sourceID, now: now, sql: sql)
+            if l.ownerID == nil, item.creatorKeeps, let me = item.scope.userID {
+                l = try await move(l, to: me, reason: "creator", ruleID: nil, dueMinutes: nil, scope: item.scope, now: now, sql: sql)
+            }
+            return l
+        }
+    }
 
     static let columns = """
         id, name, company, title, phone, email, wechat, province, city, product_interest, tier, source, campaign, utm_json, message,
@@ -39,6 +61,9 @@ public struct LeadStore: Sendable {
         }
         let now = clock.now()
         let lead = try LeadValidator.make(draft, id: ID.make(at: now), channel: .api, now: now)
+        if draft.ownerID == nil, let queue {
+            return try await queue.submit(lead, scope: scope, sourceID: nil, creatorKeeps: level != .all && scope.userID != nil)
+        }
         return try await db.write { sql in
             var l = try await insert(lead, scope: scope, sourceID: nil, now: now, sql: sql)
             // someone who cannot reach every lead keeps what no rule placed, or they could not see it again
@@ -59,6 +84,7 @@ public struct LeadStore: Sendable {
         let now = clock.now()
         let lead = try LeadValidator.make(d, id: ID.make(at: now), channel: channel, now: now)
         let system = Scope(workspaceID: source.workspaceID, userID: nil, role: .owner)
+        if receipt == nil, let queue { return try await queue.submit(lead, scope: system, sourceID: source.id, creatorKeeps: false) }
         return try await db.write { sql in
             if let receipt {
                 let fresh = try await sql.raw("""

@@ -1,0 +1,195 @@
+import Foundation
+import SQLKit
+import GuanxiCore
+
+/// Group commit for lead capture: leads that arrive while a write is running are written together in
+/// the next transaction, with one duplicate look-up, one rule read, one round-robin step and one audit
+/// append for the whole group. Each caller still gets its own lead back only after the commit. If a
+/// group fails, its leads are retried one by one, so one bad lead fails alone.
+actor LeadCaptureQueue {
+    struct Item {
+        let lead: Lead
+        let scope: Scope
+        let sourceID: String?
+        /// The creator keeps a lead no rule placed unless they may reach every lead.
+        let creatorKeeps: Bool
+        let continuation: CheckedContinuation<Lead, any Error>
+    }
+
+    private var pending: [Item] = []
+    private var flushing = false
+    private let write: @Sendable ([Item]) async throws -> [Lead]
+    private let single: @Sendable (Item) async throws -> Lead
+    static let maxBatch = 256
+
+    init(write: @escaping @Sendable ([Item]) async throws -> [Lead], single: @escaping @Sendable (Item) async throws -> Lead) {
+        self.write = write; self.single = single
+    }
+
+    func submit(_ lead: Lead, scope: Scope, sourceID: String?, creatorKeeps: Bool) async throws -> Lead {
+        try await withCheckedThrowingContinuation { c in
+            pending.append(Item(lead: lead, scope: scope, sourceID: sourceID, creatorKeeps: creatorKeeps, continuation: c))
+            if !flushing {
+                flushing = true
+                Task { await self.drain() }
+            }
+        }
+    }
+
+    private func drain() async {
+        while !pending.isEmpty {
+            let batch = Array(pending.prefix(Self.maxBatch))
+            pending.removeFirst(batch.count)
+            do {
+                let leads = try await write(batch)
+                for (item, lead) in zip(batch, leads) { item.continuation.resume(returning: lead) }
+            } catch {
+                for item in batch {
+                    do { item.continuation.resume(returning: try await single(item)) } catch { item.continuation.resume(throwing: error) }
+                }
+            }
+        }
+        flushing = false
+    }
+}
+
+extension LeadStore {
+    /// Writes a group of new leads in one transaction: the same checks, assignment, timeline
+    /// entries and audit entries as one at a time, in arrival order.
+    func insertBatch(_ items: [LeadCaptureQueue.Item], now: Date) async throws -> [Lead] {
+        try await db.write { sql in
+            var out: [Lead] = []
+            out.reserveCapacity(items.count)
+            // workspaces never share a look-up; almost always there is one
+            var order: [String] = []
+            var groups: [String: [Int]] = [:]
+            for (i, item) in items.enumerated() {
+                if groups[item.scope.workspaceID] == nil { order.append(item.scope.workspaceID) }
+                groups[item.scope.workspaceID, default: []].append(i)
+            }
+            var results = [Lead?](repeating: nil, count: items.count)
+            for ws in order {
+                let idx = groups[ws]!
+                let placed = try await placeGroup(idx.map { items[$0] }, workspaceID: ws, now: now, sql: sql)
+                for (i, l) in zip(idx, placed) { results[i] = l }
+            }
+            for l in results { out.append(l!) }
+            return out
+        }
+    }
+
+    private func placeGroup(_ items: [LeadCaptureQueue.Item], workspaceID ws: String, now: Date, sql: any SQLDatabase) async throws -> [Lead] {
+        var leads = items.map(\.lead)
+        // duplicates: customers' identities, earlier leads, and earlier leads of this same group
+        let keys = Set(leads.flatMap { [$0.phone, $0.email, $0.wechat].compactMap { $0 } })
+        var customerOf: [String: String] = [:]
+        var leadOf: [String: String] = [:]
+        if !keys.isEmpty {
+            for r in try await sql.raw("""
+                SELECT i.value, i.customer_id FROM customer_identities i JOIN customers c ON c.id = i.customer_id
+                WHERE i.workspace_id = \(bind: ws) AND i.value IN (\(binds: keys.sorted())) AND c.deleted_at IS NULL
+                """).all() { customerOf[try r.decode(column: "value", as: String.self)] = try r.decode(column: "customer_id", as: String.self) }
+            let k = keys.sorted()
+            for r in try await sql.raw("""
+                SELECT id, phone, email, wechat FROM leads WHERE workspace_id = \(bind: ws)
+                AND (phone IN (\(binds: k)) OR email IN (\(binds: k)) OR wechat IN (\(binds: k))) ORDER BY created_at DESC, id DESC
+                """).all() {
+                let id = try r.decode(column: "id", as: String.self)
+                for c in ["phone", "email", "wechat"] { if let v = try r.decode(column: c, as: String?.self) { leadOf[v] = id } }   // oldest wins
+            }
+        }
+        for i in leads.indices {
+            let own = [leads[i].phone, leads[i].email, leads[i].wechat].compactMap { $0 }
+            leads[i].duplicateOfCustomerID = own.lazy.compactMap { customerOf[$0] }.first
+            leads[i].duplicateOfLeadID = own.lazy.compactMap { leadOf[$0] }.first
+            for k in own where leadOf[k] == nil { leadOf[k] = leads[i].id }
+        }
+        // assignment: each lead's first matching rule, round-robin turns taken together per rule
+        let rules = try await AssignmentRuleStore.rules(ws, sql: sql)
+        let matched = leads.map { Assigner.rule(for: $0, in: rules) }
+        var members: [String: [String]] = [:]
+        func team(_ id: String) async throws -> [String] {
+            if let m = members[id] { return m }
+            let m = try await AssignmentRuleStore.activeMembers(team: id, ws, sql: sql)
+            members[id] = m
+            return m
+        }
+        var owners = [String?](repeating: nil, count: leads.count)
+        var turns: [String: Int64] = [:]
+        for rule in rules where rule.method == .roundRobin {
+            let count = matched.filter { $0?.id == rule.id }.count
+            guard count > 0, !(try await team(rule.teamID ?? "")).isEmpty else { continue }
+            let end = try await sql.raw("UPDATE assignment_rules SET turn = turn + \(bind: count) WHERE id = \(bind: rule.id) RETURNING turn")
+                .first()!.decode(column: "turn", as: Int64.self)
+            turns[rule.id] = end - Int64(count)
+        }
+        var load: [String: Int]?
+        for (i, rule) in matched.enumerated() {
+            guard let rule else { continue }
+            switch rule.method {
+            case .pool: owners[i] = nil
+            case .user: owners[i] = try await AccessStore.activeMember(rule.userID ?? "", ws, sql: sql) ? rule.userID : nil
+            case .roundRobin:
+                let m = try await team(rule.teamID ?? "")
+                if let t = turns[rule.id] { owners[i] = Assigner.roundRobin(members: m, turn: t); turns[rule.id] = t + 1 }
+            case .leastLoaded:
+                let m = try await team(rule.teamID ?? "")
+                guard !m.isEmpty else { continue }
+                if load == nil {
+                    var l: [String: Int] = [:]
+                    for r in try await sql.raw("""
+                        SELECT owner_id, COUNT(*) AS n FROM leads WHERE workspace_id = \(bind: ws) AND owner_id IS NOT NULL
+                        AND status IN ('new', 'contacted', 'qualified') GROUP BY owner_id
+                        """).all() { l[try r.decode(column: "owner_id", as: String.self)] = try r.decode(column: "n", as: Int.self) }
+                    load = l
+                }
+                if let o = Assigner.leastLoaded(members: m, load: load!) { owners[i] = o; load![o, default: 0] += 1 }
+            }
+        }
+        // rows, history and audit
+        var rows: [[any Encodable & Sendable]] = []
+        var entries: [TimelineEntry] = []
+        for i in leads.indices {
+            var reason = "rule"
+            if owners[i] == nil, items[i].creatorKeeps { owners[i] = items[i].scope.userID; reason = "creator" }
+            var l = leads[i]
+            l.ownerID = owners[i]; l.ruleID = matched[i]?.id
+            if l.ownerID != nil {
+                l.assignedAt = now
+                if let m = matched[i]?.responseMinutes { l.responseDueAt = now.addingTimeInterval(Double(m) * 60) }
+            }
+            leads[i] = l
+            rows.append([l.id, ws, l.name, l.company, l.title, l.phone, l.email, l.wechat, l.province, l.city, l.productInterest, l.tier, l.source,
+                         l.campaign, l.utm.isEmpty ? nil : JSONCoding.encode(l.utm), l.message, l.channel.rawValue, l.status.rawValue, l.ownerID,
+                         l.ruleID, l.assignedAt?.millis, l.responseDueAt?.millis, l.duplicateOfCustomerID, l.duplicateOfLeadID, items[i].sourceID,
+                         l.version, now.millis, now.millis])
+            var data: [String: JSONValue] = ["name": .string(l.name), "channel": .string(l.channel.rawValue)]
+            if let s = l.source { data["source"] = .string(s) }
+            if let d = l.duplicateOfCustomerID { data["duplicate_of_customer_id"] = .string(d) }
+            if let d = l.duplicateOfLeadID { data["duplicate_of_lead_id"] = .string(d) }
+            entries.append(CustomerStore.event(l.id, .created, author: items[i].scope.userID, now: now, data: data))
+            if l.ownerID != nil || l.ruleID != nil {
+                var moved: [String: JSONValue] = ["from": .null, "to": l.ownerID.map(JSONValue.string) ?? .null, "reason": .string(reason)]
+                if let r = l.ruleID { moved["rule_id"] = .string(r) }
+                entries.append(CustomerStore.event(l.id, .ownerChanged, author: items[i].scope.userID, now: now, data: moved))
+            }
+        }
+        try await CustomerRows.insertRows("leads", """
+            id, workspace_id, name, company, title, phone, email, wechat, province, city, product_interest, tier, source, campaign, utm_json, message,
+            channel, status, owner_id, rule_id, assigned_at, response_due_at, dup_customer_id, dup_lead_id, source_id, version, created_at, updated_at
+            """, rows, sql: sql)
+        try await TimelineStore.append(entries, workspaceID: ws, sql: sql)
+        // audit in arrival order, one append per run of the same actor
+        var start = 0
+        while start < items.count {
+            var end = start + 1
+            while end < items.count && items[end].scope.userID == items[start].scope.userID && items[end].scope.tokenID == items[start].scope.tokenID { end += 1 }
+            try await AuditLog.append((start..<end).map { i in
+                AuditEvent("create", "leads", leads[i].id, detail: ["channel": .string(leads[i].channel.rawValue),
+                                                                    "source_id": items[i].sourceID.map(JSONValue.string) ?? .null])
+            }, scope: items[start].scope, at: now, dialect: db.dialect, sql: sql)
+            start = end
+        }
+        return leads
+    }
+}
