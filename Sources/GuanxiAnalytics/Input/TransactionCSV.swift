@@ -72,11 +72,36 @@ public enum TransactionCSV {
             cuts.append(cut)
         }
         cuts.append(n)
-        var results = [Chunk?](repeating: nil, count: chunkCount)
-        results.withUnsafeMutableBufferPointer { buffer in
+        // Lines per chunk bound its rows, so every chunk writes its rows straight into the final
+        // columns from its own offset (no per-chunk arrays, no concatenation); gaps left by blank
+        // or rejected lines are closed afterwards.
+        var lineCounts = [Int](repeating: 0, count: chunkCount)
+        lineCounts.withUnsafeMutableBufferPointer { buffer in
             let out = buffer
             Parallel.forEach(chunks: chunkCount) { c in
-                out[c] = parseChunk(bytes, cuts[c], cuts[c + 1], layout)
+                out[c] = countLines(bytes, cuts[c], cuts[c + 1])
+            }
+        }
+        var rowOffsets = [0]
+        for k in lineCounts { rowOffsets.append(rowOffsets.last! + k) }
+        let capacity = rowOffsets.last!
+        var customerIndex = [Int32](unsafeUninitializedCapacity: capacity) { $1 = capacity }
+        var days = [Int32](unsafeUninitializedCapacity: capacity) { $1 = capacity }
+        var amounts = [Double](unsafeUninitializedCapacity: capacity) { $1 = capacity }
+        var results = [Chunk?](repeating: nil, count: chunkCount)
+        customerIndex.withUnsafeMutableBufferPointer { ciOut in
+            days.withUnsafeMutableBufferPointer { dOut in
+                amounts.withUnsafeMutableBufferPointer { aOut in
+                    results.withUnsafeMutableBufferPointer { buffer in
+                        let (ci, d, a, out) = (ciOut, dOut, aOut, buffer)
+                        Parallel.forEach(chunks: chunkCount) { c in
+                            let base = rowOffsets[c]
+                            out[c] = parseChunk(
+                                bytes, cuts[c], cuts[c + 1], layout, customerIndex: ci.baseAddress! + base,
+                                days: d.baseAddress! + base, amounts: a.baseAddress! + base)
+                        }
+                    }
+                }
             }
         }
         var linesBefore = line
@@ -86,13 +111,8 @@ public enum TransactionCSV {
             }
             linesBefore += chunk!.lines
         }
-        if chunkCount == 1 {
-            let only = results[0]!
-            return TransactionTable(
-                customerIDs: only.interner.strings(bytes), customerIndex: only.customerIndex, day: only.days,
-                amount: only.amounts)
-        }
-        // Merge the interners in chunk order: chunk 0's becomes the global one.
+        // Merge the interners in chunk order: chunk 0's becomes the global one, and the ids of
+        // later chunks are mapped onto it (in their order of first appearance).
         var global = results[0]!.interner
         results[0]!.interner = ByteStringInterner(expected: 0)  // keep `global` uniquely referenced
         var maps: [[Int32]] = [[]]
@@ -115,42 +135,42 @@ public enum TransactionCSV {
             }
             maps.append(map)
         }
-        var offsets = [0]
-        for chunk in results { offsets.append(offsets.last! + chunk!.days.count) }
-        let total = offsets.last!
-        // Filled below in parallel (every slot written once), so no zero-filling first.
-        var customerIndex = [Int32](unsafeUninitializedCapacity: total) { $1 = total }
-        var days = [Int32](unsafeUninitializedCapacity: total) { $1 = total }
-        var amounts = [Double](unsafeUninitializedCapacity: total) { $1 = total }
+        let rows = results.map { $0!.rows }
         customerIndex.withUnsafeMutableBufferPointer { ciOut in
-            days.withUnsafeMutableBufferPointer { dOut in
-                amounts.withUnsafeMutableBufferPointer { aOut in
-                    let (ci, d, a) = (ciOut, dOut, aOut)
-                    Parallel.forEach(chunks: chunkCount) { c in
-                        let chunk = results[c]!
-                        let base = offsets[c]
-                        chunk.customerIndex.withUnsafeBufferPointer { src in
-                            if c == 0 {
-                                for i in 0..<src.count { ci[base + i] = src[i] }
-                            } else {
-                                maps[c].withUnsafeBufferPointer { map in
-                                    for i in 0..<src.count { ci[base + i] = map[Int(src[i])] }
-                                }
-                            }
-                        }
-                        chunk.days.withUnsafeBufferPointer { src in
-                            if let s = src.baseAddress, src.count > 0 { (d.baseAddress! + base).update(from: s, count: src.count) }
-                        }
-                        chunk.amounts.withUnsafeBufferPointer { src in
-                            if let s = src.baseAddress, src.count > 0 { (a.baseAddress! + base).update(from: s, count: src.count) }
-                        }
-                    }
+            let ci = ciOut
+            Parallel.forEach(chunks: chunkCount) { c in
+                guard c > 0 else { return }
+                let base = rowOffsets[c]
+                maps[c].withUnsafeBufferPointer { map in
+                    for i in base..<(base + rows[c]) { ci[i] = map[Int(ci[i])] }
                 }
             }
         }
+        // Close the gaps (only where a chunk had blank lines), then drop the unused tail.
+        var total = rows[0]
+        for c in 1..<chunkCount where rows[c] > 0 {
+            let from = rowOffsets[c]
+            if from != total {
+                customerIndex.withUnsafeMutableBufferPointer { $0.baseAddress!.advanced(by: total).update(from: $0.baseAddress!.advanced(by: from), count: rows[c]) }
+                days.withUnsafeMutableBufferPointer { $0.baseAddress!.advanced(by: total).update(from: $0.baseAddress!.advanced(by: from), count: rows[c]) }
+                amounts.withUnsafeMutableBufferPointer { $0.baseAddress!.advanced(by: total).update(from: $0.baseAddress!.advanced(by: from), count: rows[c]) }
+            }
+            total += rows[c]
+        }
+        customerIndex.removeLast(capacity - total)
+        days.removeLast(capacity - total)
+        amounts.removeLast(capacity - total)
         results = []
         return TransactionTable(
             customerIDs: global.strings(bytes), customerIndex: customerIndex, day: days, amount: amounts)
+    }
+
+    /// The number of lines starting in `bytes[lo..<hi]` (newlines, plus a last line without one).
+    static func countLines(_ bytes: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> Int {
+        guard lo < hi else { return 0 }
+        var count = 0
+        for i in lo..<hi { count &+= bytes[i] == 0x0A ? 1 : 0 }
+        return bytes[hi - 1] == 0x0A ? count : count + 1
     }
 
     /// Where the needed columns are.
@@ -161,42 +181,39 @@ public enum TransactionCSV {
         var amountColumn: Int
     }
 
-    /// One chunk's rows (customers interned locally), its line count, and its first error with a
-    /// chunk-relative line number (parsing stops there).
+    /// One chunk's row count (its rows were written to the output; customers interned locally),
+    /// its line count, and its first error with a chunk-relative line number (parsing stops there).
     struct Chunk {
-        var customerIndex: [Int32] = []
-        var days: [Int32] = []
-        var amounts: [Double] = []
+        var rows = 0
         var interner: ByteStringInterner
         var lines = 0
         var error: AnalyticsInputError?
     }
 
-    /// Parses the whole lines in `bytes[lo..<hi]`.
-    static func parseChunk(_ bytes: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int, _ layout: Layout) -> Chunk {
+    /// Parses the whole lines in `bytes[lo..<hi]`, writing row i to `customerIndex[i]` (chunk-local
+    /// ids), `days[i]` and `amounts[i]`; there is room for one row per line.
+    static func parseChunk(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int, _ layout: Layout,
+        customerIndex: UnsafeMutablePointer<Int32>, days: UnsafeMutablePointer<Int32>, amounts: UnsafeMutablePointer<Double>
+    ) -> Chunk {
         let estimate = max(16, (hi - lo) / 24)
         var chunk = Chunk(interner: ByteStringInterner(expected: min(estimate / 8, 1 << 18)))
-        chunk.customerIndex.reserveCapacity(estimate)
-        chunk.days.reserveCapacity(estimate)
-        chunk.amounts.reserveCapacity(estimate)
+        var rows = 0
         let fieldCount = layout.fieldCount
         let fieldStart = UnsafeMutablePointer<Int>.allocate(capacity: fieldCount + 1)
         let fieldEnd = UnsafeMutablePointer<Int>.allocate(capacity: fieldCount + 1)
         // Customer ids are interned in batches (see ByteStringInterner.intern(_:keys:count:into:)).
         let batchSize = 64
         let pendingKeys = UnsafeMutablePointer<(Int, Int)>.allocate(capacity: batchSize)
-        let batchIndices = UnsafeMutablePointer<Int32>.allocate(capacity: batchSize)
         var pending = 0
         defer {
             fieldStart.deallocate()
             fieldEnd.deallocate()
             pendingKeys.deallocate()
-            batchIndices.deallocate()
         }
         func flush() {
             guard pending > 0 else { return }
-            chunk.interner.intern(bytes, keys: pendingKeys, count: pending, into: batchIndices)
-            chunk.customerIndex.append(contentsOf: UnsafeBufferPointer(start: batchIndices, count: pending))
+            chunk.interner.intern(bytes, keys: pendingKeys, count: pending, into: customerIndex + rows - pending)
             pending = 0
         }
         let (customerColumn, dateColumn, amountColumn) = (layout.customerColumn, layout.dateColumn, layout.amountColumn)
@@ -252,13 +269,15 @@ public enum TransactionCSV {
                 chunk.error = AnalyticsInputError(line: line, message: "negative amount \(amount)")
                 break
             }
+            days[rows] = Int32(truncatingIfNeeded: day)
+            amounts[rows] = amount
+            rows += 1
             pendingKeys[pending] = (ca, cb)
             pending += 1
             if pending == batchSize { flush() }
-            chunk.days.append(Int32(truncatingIfNeeded: day))
-            chunk.amounts.append(amount)
         }
         flush()
+        chunk.rows = rows
         chunk.lines = line
         return chunk
     }
