@@ -102,3 +102,67 @@ struct RFMTests {
         #expect(tiers.map(\.rawValue).joined() == "AAAAABBBCC")
     }
 }
+
+@Suite("RFM scoring by selection and counting")
+struct RFMSelectionTests {
+    @Test func selectionScoresEqualTheSortingReference() {
+        // given arrays of many sizes with heavy ties, negatives and both signed zeros
+        var rng = SplitMix64(seed: 5)
+        for n in [1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 33, 100, 257, 1_000, 4_099, 250_001] {
+            for distinct in [1, 2, 3, 7, 50, 1_000_000] {
+                let values: [Double] = (0..<n).map { _ in
+                    let v = Double(rng.next() % UInt64(distinct)) - Double(distinct / 3)
+                    return v == 0 && rng.next() % 2 == 0 ? -0.0 : v * 0.37
+                }
+                // when / then
+                for bins in [5, 3, 10] {
+                    #expect(RFM.quantileScores(values, bins: bins) == RFM.quantileScoresBySorting(values, bins: bins),
+                            "n \(n), distinct \(distinct), bins \(bins)")
+                }
+            }
+        }
+    }
+
+    @Test func integerScoresEqualTheDoubleScores() {
+        // given integer columns with narrow and very wide ranges
+        var rng = SplitMix64(seed: 9)
+        for n in [1, 5, 12, 1_000, 300_000] {
+            for range in [1, 4, 700, 2_000_000_000] {
+                let values: [Int32] = (0..<n).map { _ in Int32(Int64(rng.next() % UInt64(range)) - Int64(range / 2)) }
+                // when / then
+                #expect(RFM.quantileScores(values) == RFM.quantileScoresBySorting(values.map(Double.init)),
+                        "n \(n), range \(range)")
+            }
+        }
+    }
+
+    @Test func adversarialOrdersStillSelectCorrectly() {
+        // given sorted, reversed, organ-pipe and all-equal inputs
+        let n = 10_000
+        let inputs: [[Double]] = [
+            (0..<n).map(Double.init), (0..<n).reversed().map(Double.init),
+            (0..<n).map { Double(min($0, n - $0)) }, [Double](repeating: 4, count: n),
+        ]
+        for values in inputs {
+            // when
+            let picked = OrderStatistics.select(values, positions: [0, 1999, 1999, 5000, n - 1])
+            // then
+            let sorted = values.sorted()
+            #expect(picked == [sorted[0], sorted[1999], sorted[1999], sorted[5000], sorted[n - 1]])
+            #expect(RFM.quantileScores(values) == RFM.quantileScoresBySorting(values))
+        }
+    }
+
+    @Test func scoreMatchesThePreviousColumnsOnCDNOW() throws {
+        // given
+        let table = try Fixtures.cdnowTransactions()
+        let activity = CustomerActivity.build(from: table)
+        let asOf = (table.lastDay ?? 0) + 1
+        // when
+        let rfm = RFM.score(activity, asOf: asOf)
+        // then each column equals the sort-based scoring of the same values
+        #expect(rfm.r == RFM.quantileScoresBySorting(rfm.recencyDays.map { -Double($0) }))
+        #expect(rfm.f == RFM.quantileScoresBySorting(activity.purchaseDays.map(Double.init)))
+        #expect(rfm.m == RFM.quantileScoresBySorting(activity.totalAmount))
+    }
+}

@@ -44,69 +44,190 @@ public enum GammaGamma {
         return lg(px + q) - lg(px) - lg(q) + q * log(g) + (px - 1) * log(m) + px * log(x) - (px + q) * log(g + x * m)
     }
 
-    /// Fits the model by maximum likelihood (BFGS on log-parameters, analytic gradient) on the
-    /// customers with `frequency > 0` and a positive average repeat value.
-    /// Returns `nil` when there is no such customer.
+    /// Fits the model by maximum likelihood (damped Newton on log-parameters with the analytic
+    /// gradient and Hessian) on the customers with `frequency > 0` and a positive average repeat
+    /// value. Returns `nil` when there is no such customer.
+    ///
+    /// The likelihood is evaluated from sufficient statistics (see ``SufficientStatistics``): the
+    /// ln Γ, ψ and ψ′ terms once per distinct frequency, and per customer only `ln(γ + x m̄)` and
+    /// `1/(γ + x m̄)`.
     public static func fit(_ summary: CustomerSummary, start: Parameters? = nil) -> Fit? {
-        fitWithCurvature(summary, start: start)?.fit
+        var xs: [Double] = [], ms: [Double] = []
+        xs.reserveCapacity(summary.count)
+        ms.reserveCapacity(summary.count)
+        for i in 0..<summary.count where summary.frequency[i] > 0 && summary.monetaryValue[i] > 0 {
+            xs.append(summary.frequency[i])
+            ms.append(summary.monetaryValue[i])
+        }
+        guard !xs.isEmpty else { return nil }
+        return fit(frequency: xs, monetaryValue: ms, start: start)
     }
 
-    static func fitWithCurvature(_ summary: CustomerSummary, start: Parameters? = nil) -> (fit: Fit, curvature: [[Double]]?)? {
-        let rows = (0..<summary.count).filter { summary.frequency[$0] > 0 && summary.monetaryValue[$0] > 0 }
-        guard !rows.isEmpty else { return nil }
-        let xs = rows.map { summary.frequency[$0] }
-        let ms = rows.map { summary.monetaryValue[$0] }
-        var initial = start
-        var warmCurvature: [[Double]]? = nil
-        if initial == nil, rows.count > 60_000 {
-            // Warm start from a systematic subsample of about 20,000 repeat buyers.
-            let step = rows.count / 20_000
-            let picked = Swift.stride(from: 0, to: rows.count, by: step).map { rows[$0] }
-            let sub = CustomerSummary(
-                frequency: picked.map { summary.frequency[$0] }, recency: picked.map { summary.recency[$0] },
-                T: picked.map { summary.T[$0] }, monetaryValue: picked.map { summary.monetaryValue[$0] })
-            let warm = fitWithCurvature(sub)
-            initial = warm?.fit.parameters
-            warmCurvature = warm?.curvature
-        }
-        let s = initial ?? Parameters(p: 1, q: 1, gamma: 1)
-        let scale = 1 / Double(rows.count)
-        let lg = SpecialFunctions.logGamma
-        let psi = SpecialFunctions.digamma
-        let logM = ms.map { log($0) }
-        let logX = xs.map { log($0) }
-        // BFGS on log-parameters with the analytic gradient.
-        let result = Minimizer.bfgs(start: [log(s.p), log(s.q), log(s.gamma)], gradientTolerance: 1e-9, valueTolerance: 1e-15, maxIterations: 300,
-            initialInverseHessian: warmCurvature
-        ) { theta, g in
+    /// Fits on repeat buyers given as columns (every `x > 0`, `m > 0`).
+    static func fit(frequency xs: [Double], monetaryValue ms: [Double], start: Parameters? = nil) -> Fit {
+        let stats = SufficientStatistics(frequency: xs, monetaryValue: ms)
+        let s = start ?? Parameters(p: 1, q: 1, gamma: 1)
+        let scale = 1 / stats.buyers
+        // f(θ) = −LL/N with θ = ln(p, q, γ): ∂f/∂θᵢ = −uᵢ gᵢ/N, ∂²f/∂θᵢ∂θⱼ = −(uᵢ uⱼ Hᵢⱼ + δᵢⱼ uᵢ gᵢ)/N.
+        let result = Minimizer.newton(start: [log(s.p), log(s.q), log(s.gamma)], gradientTolerance: 1e-10) { theta, grad, hess in
             guard theta.allSatisfy({ abs($0) < 40 }) else { return .infinity }
-            let p = exp(theta[0]), q = exp(theta[1]), gamma = exp(theta[2])
-            let logGamma = log(gamma)
-            let lgQ = lg(q), psiQ = psi(q)
-            let sums = parallelSum(count: xs.count, width: 4, minimumPerChunk: 20_000) { lo, hi in
-                var total = 0.0, dp = 0.0, dq = 0.0, dg = 0.0
-                for i in lo..<hi {
-                    let x = xs[i], m = ms[i]
-                    let px = p * x
-                    let logDen = log(gamma + x * m)
-                    let psiSum = psi(px + q)
-                    total += lg(px + q) - lg(px) - lgQ + q * logGamma + (px - 1) * logM[i] + px * logX[i] - (px + q) * logDen
-                    dp += x * (psiSum - psi(px) + logM[i] + logX[i] - logDen)
-                    dq += psiSum - psiQ + logGamma - logDen
-                    dg += q / gamma - (px + q) / (gamma + x * m)
+            let u = theta.map { exp($0) }
+            let d = stats.derivatives(p: u[0], q: u[1], gamma: u[2], hessian: true)
+            for i in 0..<3 {
+                grad[i] = -u[i] * d.gradient[i] * scale
+                for j in 0..<3 {
+                    hess[i * 3 + j] = -(u[i] * u[j] * d.hessian[i * 3 + j] + (i == j ? u[i] * d.gradient[i] : 0)) * scale
                 }
-                return [total, dp, dq, dg]
             }
-            let (total, dp, dq, dg) = (sums[0], sums[1], sums[2], sums[3])
-            g[0] = -dp * p * scale
-            g[1] = -dq * q * scale
-            g[2] = -dg * gamma * scale
-            return total.isFinite ? -total * scale : .infinity
+            return d.value.isFinite ? -d.value * scale : .infinity
         }
         let par = Parameters(p: exp(result.point[0]), q: exp(result.point[1]), gamma: exp(result.point[2]))
-        var total = 0.0
-        for i in 0..<xs.count { total += logLikelihood(par, x: xs[i], m: ms[i]) }
-        return (Fit(parameters: par, logLikelihood: total, customers: rows.count), result.inverseHessian)
+        let ll = stats.derivatives(p: par.p, q: par.q, gamma: par.gamma, hessian: false).value
+        return Fit(parameters: par, logLikelihood: ll, customers: xs.count)
+    }
+
+    /// The repeat buyers reduced to what the likelihood needs. With `N` buyers and `c_x` of them at
+    /// frequency `x`, the total log-likelihood is
+    ///
+    ///     Σₓ cₓ [ln Γ(px+q) − ln Γ(px)] − N ln Γ(q) + N q ln γ + p·A − B − Σₓ (px+q) Lₓ(γ)
+    ///
+    /// with `A = Σ x(ln m̄ + ln x)`, `B = Σ ln m̄` (constants) and `Lₓ(γ) = Σ_{buyers at x} ln(γ + x m̄)`.
+    /// Only `Lₓ` and `Rₓ(γ) = Σ 1/(γ + x m̄)` (for ∂/∂γ) need a pass over the buyers, who are stored
+    /// grouped by frequency as `x m̄`.
+    struct SufficientStatistics {
+        var buyers: Double
+        /// Distinct frequencies and how many buyers have each.
+        var distinctX: [Double]
+        var countPerX: [Double]
+        /// `x m̄` of every buyer, grouped by frequency: group `k` is `xm[groupStart[k]..<groupStart[k+1]]`.
+        var xm: [Double]
+        var groupStart: [Int]
+        var a: Double
+        var b: Double
+
+        init(frequency xs: [Double], monetaryValue ms: [Double]) {
+            let n = xs.count
+            buyers = Double(n)
+            // Group index of every buyer (integral frequencies by direct lookup, others by hashing).
+            var groupOf = [Int32](repeating: 0, count: n)
+            var distinct: [Double] = []
+            var lookupSmall = [Int32](repeating: -1, count: 1025)
+            var lookup: [UInt64: Int32] = [:]
+            for i in 0..<n {
+                let x = xs[i]
+                let g: Int32
+                if x >= 0, x <= 1024, x == x.rounded(.towardZero) {
+                    let k = Int(x)
+                    if lookupSmall[k] < 0 {
+                        lookupSmall[k] = Int32(distinct.count)
+                        distinct.append(x)
+                    }
+                    g = lookupSmall[k]
+                } else if let known = lookup[x.bitPattern] {
+                    g = known
+                } else {
+                    g = Int32(distinct.count)
+                    lookup[x.bitPattern] = g
+                    distinct.append(x)
+                }
+                groupOf[i] = g
+            }
+            var counts = [Int](repeating: 0, count: distinct.count)
+            for g in groupOf { counts[Int(g)] += 1 }
+            var starts = [0]
+            for c in counts { starts.append(starts.last! + c) }
+            var cursor = Array(starts.dropLast())
+            var grouped = [Double](repeating: 0, count: n)
+            var sumA = 0.0, sumB = 0.0
+            for i in 0..<n {
+                let g = Int(groupOf[i])
+                let x = xs[i], m = ms[i]
+                grouped[cursor[g]] = x * m
+                cursor[g] += 1
+                let logM = log(m)
+                sumA += x * (logM + log(x))
+                sumB += logM
+            }
+            distinctX = distinct
+            countPerX = counts.map(Double.init)
+            xm = grouped
+            groupStart = starts
+            a = sumA
+            b = sumB
+        }
+
+        /// `Lₓ(γ)`, `Rₓ(γ)` and `Qₓ(γ) = Σ 1/(γ + x m̄)²` for every group (chunks of buyers on all
+        /// cores for large inputs), as `[L₀, R₀, Q₀, L₁, …]`.
+        func perGroupSums(gamma: Double) -> [Double] {
+            let groups = distinctX.count
+            let partial = Parallel.map(count: xm.count, minimumPerChunk: 50_000) { lo, hi -> [Double] in
+                var sums = [Double](repeating: 0, count: 3 * groups)
+                xm.withUnsafeBufferPointer { v in
+                    groupStart.withUnsafeBufferPointer { gs in
+                        var k = 0
+                        while gs[k + 1] <= lo { k += 1 }
+                        var i = lo
+                        while i < hi {
+                            let end = min(hi, gs[k + 1])
+                            var l = 0.0, r = 0.0, q = 0.0
+                            while i < end {
+                                let d = gamma + v[i]
+                                let inv = 1 / d
+                                l += log(d)
+                                r += inv
+                                q += inv * inv
+                                i += 1
+                            }
+                            sums[3 * k] += l
+                            sums[3 * k + 1] += r
+                            sums[3 * k + 2] += q
+                            k += 1
+                        }
+                    }
+                }
+                return sums
+            }
+            var total = [Double](repeating: 0, count: 3 * groups)
+            for sums in partial { for j in 0..<total.count { total[j] += sums[j] } }
+            return total
+        }
+
+        /// The total log-likelihood, its gradient in (p, q, γ) and (when asked) its row-major Hessian.
+        func derivatives(p: Double, q: Double, gamma: Double, hessian: Bool)
+            -> (value: Double, gradient: [Double], hessian: [Double])
+        {
+            let lg = SpecialFunctions.logGamma
+            let psi = SpecialFunctions.digamma
+            let psi1 = SpecialFunctions.trigamma
+            let sums = perGroupSums(gamma: gamma)
+            let n = buyers
+            let logGamma = log(gamma)
+            var value = -n * lg(q) + n * q * logGamma + p * a - b
+            var dp = a, dq = -n * psi(q) + n * logGamma, dg = n * q / gamma
+            var hpp = 0.0, hpq = 0.0, hqq = hessian ? -n * psi1(q) : 0, hpg = 0.0, hqg = n / gamma
+            var hgg = -n * q / (gamma * gamma)
+            for k in 0..<distinctX.count {
+                let x = distinctX[k], c = countPerX[k]
+                let l = sums[3 * k], r = sums[3 * k + 1], qk = sums[3 * k + 2]
+                let px = p * x
+                let psiSum = psi(px + q)
+                value += c * (lg(px + q) - lg(px)) - (px + q) * l
+                dp += x * (c * (psiSum - psi(px)) - l)
+                dq += c * psiSum - l
+                dg -= (px + q) * r
+                if hessian {
+                    let t1 = psi1(px + q)
+                    hpp += c * x * x * (t1 - psi1(px))
+                    hpq += c * x * t1
+                    hqq += c * t1
+                    hpg -= x * r
+                    hqg -= r
+                    hgg += (px + q) * qk
+                }
+            }
+            let h = hessian ? [hpp, hpq, hpg, hpq, hqq, hqg, hpg, hqg, hgg] : []
+            return (value, [dp, dq, dg], h)
+        }
     }
 
     /// The expected average transaction value of a customer with `x` repeat transactions of average

@@ -27,6 +27,20 @@ public enum SpecialFunctions {
         return result + log(x) - 0.5 / x + series
     }
 
+    /// The trigamma function ψ′(x) = d²/dx² ln Γ(x), for x > 0 (recurrence to x ≥ 6, then the
+    /// asymptotic series).
+    public static func trigamma(_ x: Double) -> Double {
+        var x = x
+        var result = 0.0
+        while x < 6 {
+            result += 1 / (x * x)
+            x += 1
+        }
+        let f = 1 / (x * x)
+        let series = 1 / x + f / 2 + f / x * (1.0 / 6 + f * (-1.0 / 30 + f * (1.0 / 42 + f * (-1.0 / 30 + f * (5.0 / 66)))))
+        return result + series
+    }
+
     /// ln(eᵃ + eᵇ) without overflow.
     @inlinable
     public static func logAddExp(_ a: Double, _ b: Double) -> Double {

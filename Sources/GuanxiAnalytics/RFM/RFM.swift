@@ -37,26 +37,70 @@ public enum RFM {
     }
 
     /// Quantile scores `1…bins` of `values` under the documented tie rule (higher value, higher score).
+    ///
+    /// Only `bins − 1` order statistics are needed, not a full ranking: with `k(v)` the number of
+    /// values below `v`, `⌊bins·k/n⌋ ≥ s − 1` exactly when `k ≥ Pₛ = ⌈(s−1)·n/bins⌉`, i.e. when the
+    /// `Pₛ`-th smallest value is `< v`. So `score(v) = 1 + #{s ∈ 2…bins : tₛ < v}` with `tₛ` the
+    /// `Pₛ`-th smallest value, found by selection in O(n) instead of an O(n log n) sort.
+    /// Values must not be NaN.
     public static func quantileScores(_ values: [Double], bins: Int = 5) -> [UInt8] {
         let n = values.count
         guard n > 0 else { return [] }
-        let sorted = values.sorted()
+        let positions = thresholdPositions(n: n, bins: bins)
+        let thresholds = OrderStatistics.select(values, positions: positions)
         var scores = [UInt8](repeating: 1, count: n)
-        sorted.withUnsafeBufferPointer { s in
+        values.withUnsafeBufferPointer { v in
+            scores.withUnsafeMutableBufferPointer { out in
+                let o = out
+                let chunks = n >= 200_000 ? Parallel.cores : 1
+                Parallel.forEach(chunks: chunks) { c in
+                    for i in (n * c / chunks)..<(n * (c + 1) / chunks) {
+                        let x = v[i]
+                        var s: UInt8 = 1
+                        for t in thresholds where t < x { s += 1 }
+                        o[i] = s
+                    }
+                }
+            }
+        }
+        return scores
+    }
+
+    /// Quantile scores of integer values (same tie rule), by counting: one histogram over the value
+    /// range gives every value's `k` directly. Falls back to selection when the range is much wider
+    /// than the number of values.
+    public static func quantileScores(_ values: [Int32], bins: Int = 5) -> [UInt8] {
+        let n = values.count
+        guard n > 0 else { return [] }
+        var lo = Int32.max, hi = Int32.min
+        for v in values {
+            lo = min(lo, v)
+            hi = max(hi, v)
+        }
+        let range = Int(hi) - Int(lo) + 1
+        guard range <= max(1 << 16, 4 * n) else { return quantileScores(values.map(Double.init), bins: bins) }
+        // score per distinct value from the count of smaller values
+        var table = [UInt8](repeating: 0, count: range)
+        do {
+            var counts = [Int](repeating: 0, count: range)
+            counts.withUnsafeMutableBufferPointer { c in
+                for v in values { c[Int(v) - Int(lo)] += 1 }
+            }
+            var below = 0
+            for j in 0..<range {
+                table[j] = UInt8(bins * below / n + 1)
+                below += counts[j]
+            }
+        }
+        var scores = [UInt8](repeating: 1, count: n)
+        table.withUnsafeBufferPointer { t in
             values.withUnsafeBufferPointer { v in
                 scores.withUnsafeMutableBufferPointer { out in
                     let o = out
-                    Parallel.forEach(chunks: n > 200_000 ? 4 : 1) { c in
-                        let chunks = n > 200_000 ? 4 : 1
+                    let chunks = n >= 200_000 ? Parallel.cores : 1
+                    Parallel.forEach(chunks: chunks) { c in
                         for i in (n * c / chunks)..<(n * (c + 1) / chunks) {
-                            // lower bound: first position of v[i] in sorted order
-                            let x = v[i]
-                            var lo = 0, hi = n
-                            while lo < hi {
-                                let mid = (lo + hi) >> 1
-                                if s[mid] < x { lo = mid + 1 } else { hi = mid }
-                            }
-                            o[i] = UInt8(bins * lo / n + 1)
+                            o[i] = t[Int(v[i]) - Int(lo)]
                         }
                     }
                 }
@@ -65,28 +109,47 @@ public enum RFM {
         return scores
     }
 
+    /// 0-based sorted positions `Pₛ − 1` (s = 2…bins) whose values are the score thresholds.
+    static func thresholdPositions(n: Int, bins: Int) -> [Int] {
+        precondition(bins >= 1 && bins <= 255, "bins must be in 1…255")
+        return (2..<(bins + 1)).map { s in ((s - 1) * n + bins - 1) / bins - 1 }
+    }
+
+    /// The former implementation (full sort, then a lower-bound search per value); kept as the
+    /// reference the tests compare the selection and counting paths against.
+    static func quantileScoresBySorting(_ values: [Double], bins: Int = 5) -> [UInt8] {
+        let n = values.count
+        guard n > 0 else { return [] }
+        let sorted = values.sorted()
+        return values.map { x in
+            var lo = 0, hi = n
+            while lo < hi {
+                let mid = (lo + hi) >> 1
+                if sorted[mid] < x { lo = mid + 1 } else { hi = mid }
+            }
+            return UInt8(bins * lo / n + 1)
+        }
+    }
+
     /// Scores customers as of a day (default: the day after the last purchase in `activity`).
     public static func score(_ activity: CustomerActivity, asOf: Int? = nil) -> Table {
         let n = activity.count
         let asOfDay = Int32(truncatingIfNeeded: asOf ?? (Int(activity.lastDay.max() ?? 0) + 1))
         var recency = [Int32](repeating: 0, count: n)
         for i in 0..<n { recency[i] = asOfDay - activity.lastDay[i] }
-        let negRecency = recency.map { -Double($0) }
-        let freq = activity.purchaseDays.map(Double.init)
-        let money = activity.totalAmount
         var columns = [[UInt8]](repeating: [], count: 3)
         columns.withUnsafeMutableBufferPointer { buffer in
             let out = buffer
             Parallel.forEach(chunks: 3) { k in
                 switch k {
-                case 0: out[0] = quantileScores(negRecency)
-                case 1: out[1] = quantileScores(freq)
-                default: out[2] = quantileScores(money)
+                case 0: out[0] = quantileScores(recency.map { 0 &- $0 })  // most recent ranks highest
+                case 1: out[1] = quantileScores(activity.purchaseDays)
+                default: out[2] = quantileScores(activity.totalAmount)
                 }
             }
         }
         return Table(
-            ids: activity.ids, recencyDays: recency, frequency: activity.purchaseDays, monetary: money,
+            ids: activity.ids, recencyDays: recency, frequency: activity.purchaseDays, monetary: activity.totalAmount,
             r: columns[0], f: columns[1], m: columns[2])
     }
 
