@@ -55,6 +55,42 @@ struct LeadTests {
     }
 
     @Test(arguments: StoreDB.kinds)
+    func leadsCapturedAtOnceAreWrittenTogetherStillFairAndFlagEachOther(_ kind: StoreDB) async throws {
+        try await kind.with { db, owner in
+            let t = try await team(db, owner, size: 5, clock: SystemClock())
+            let access = AccessStore(db: db)
+            let repsTeam = try await access.saveTeam(owner, name: "五人组", kind: "sales", parentID: nil, managerID: nil, memberIDs: t.reps.compactMap(\.userID))
+            _ = try await AssignmentRuleStore(db: db).save(owner, AssignmentRule(id: ID.make(), name: "轮流", position: 1, method: .roundRobin,
+                                                                                 teamID: repsTeam.id, responseMinutes: 10))
+            let leads = LeadStore(db: db)
+            // 300 leads at once, every tenth sharing a phone with the one before it
+            let made = try await withThrowingTaskGroup(of: Lead.self) { group in
+                for i in 0..<300 {
+                    let shared = i % 10 == 0 && i > 0 ? i - 1 : i
+                    group.addTask { try await leads.create(owner, self.draft("并发\(i)", phone: "1390000" + String(format: "%04d", shared))) }
+                }
+                var out: [Lead] = []
+                for try await l in group { out.append(l) }
+                return out
+            }
+            #expect(made.count == 300 && made.allSatisfy { $0.ownerID != nil && $0.responseDueAt != nil })
+            let counts = Dictionary(grouping: made, by: { $0.ownerID! }).mapValues(\.count)
+            #expect(counts.count == 5 && counts.values.max()! - counts.values.min()! <= 1, "\(counts)")
+            // each phone used twice: exactly one of the two is flagged as the other's duplicate
+            let byPhone = Dictionary(grouping: made, by: { $0.phone! })
+            for (_, pair) in byPhone where pair.count == 2 {
+                #expect(pair.filter { $0.duplicateOfLeadID != nil }.count == 1)
+            }
+            // every lead has its history and an audit entry
+            let audited = try await db.read { sql in
+                try await sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE object = 'leads' AND action = 'create'").first()!.decode(column: "n", as: Int.self)
+            }
+            #expect(audited == 300)
+            #expect(try await AuditLog(db: db).verify(workspaceID: owner.workspaceID).allSatisfy(\.ok))
+        }
+    }
+
+    @Test(arguments: StoreDB.kinds)
     func theFirstMatchingRuleDecidesAndLeastLoadedFillsTheEmptiestDesk(_ kind: StoreDB) async throws {
         try await kind.with { db, owner in
             let t = try await team(db, owner, size: 3, clock: SystemClock())
