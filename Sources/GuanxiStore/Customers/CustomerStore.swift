@@ -210,7 +210,8 @@ public struct CustomerStore: Sendable {
         let rows = try await sql.raw("""
             SELECT i.kind, i.value, i.customer_id, c.owner_id, u.name AS owner_name FROM customer_identities i
             JOIN customers c ON c.id = i.customer_id LEFT JOIN users u ON u.id = c.owner_id
-            WHERE i.workspace_id = \(bind: scope.workspaceID) AND i.value IN (\(binds: ids.map(\.uniqueKey)))
+            WHERE i.workspace_id = \(bind: scope.workspaceID) AND i.kind IN (\(binds: Set(ids.map(\.kind.rawValue)).sorted()))
+            AND i.value IN (\(binds: ids.map(\.uniqueKey)))
             """).all()
         for r in rows {
             let holder = try r.decode(column: "customer_id", as: String.self)

@@ -262,7 +262,7 @@ public struct CustomerImporter: Sendable {
         let keys = Array(Set(valid.flatMap { $0.customer.allIdentities.map(\.uniqueKey) }))
         var holder: [String: String] = [:]   // "kind|value" → customer id
         for chunk in keys.chunked(5000) {
-            for r in try await sql.raw("SELECT kind, value, customer_id FROM customer_identities WHERE workspace_id = \(bind: scope.workspaceID) AND value IN (\(binds: Array(chunk)))").all() {
+            for r in try await sql.raw("SELECT kind, value, customer_id FROM customer_identities WHERE workspace_id = \(bind: scope.workspaceID) AND kind IN (\(binds: IdentityKind.allCases.map(\.rawValue))) AND value IN (\(binds: Array(chunk)))").all() {
                 holder["\(try r.decode(column: "kind", as: String.self))|\(try r.decode(column: "value", as: String.self))"] = try r.decode(column: "customer_id", as: String.self)
             }
         }

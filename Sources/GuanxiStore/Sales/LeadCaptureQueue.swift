@@ -87,12 +87,16 @@ extension LeadStore {
         if !keys.isEmpty {
             for r in try await sql.raw("""
                 SELECT i.value, i.customer_id FROM customer_identities i JOIN customers c ON c.id = i.customer_id
-                WHERE i.workspace_id = \(bind: ws) AND i.value IN (\(binds: keys.sorted())) AND c.deleted_at IS NULL
+                WHERE i.workspace_id = \(bind: ws) AND i.kind IN ('phone', 'email', 'wechat_id') AND i.value IN (\(binds: keys.sorted()))
+                AND c.deleted_at IS NULL
                 """).all() { customerOf[try r.decode(column: "value", as: String.self)] = try r.decode(column: "customer_id", as: String.self) }
             let k = keys.sorted()
+            // one indexed look-up per kind (an OR across the three columns would scan every lead)
             for r in try await sql.raw("""
-                SELECT id, phone, email, wechat FROM leads WHERE workspace_id = \(bind: ws)
-                AND (phone IN (\(binds: k)) OR email IN (\(binds: k)) OR wechat IN (\(binds: k))) ORDER BY created_at DESC, id DESC
+                SELECT id, phone, email, wechat, created_at FROM leads WHERE workspace_id = \(bind: ws) AND phone IN (\(binds: k))
+                UNION ALL SELECT id, phone, email, wechat, created_at FROM leads WHERE workspace_id = \(bind: ws) AND email IN (\(binds: k))
+                UNION ALL SELECT id, phone, email, wechat, created_at FROM leads WHERE workspace_id = \(bind: ws) AND wechat IN (\(binds: k))
+                ORDER BY created_at DESC, id DESC
                 """).all() {
                 let id = try r.decode(column: "id", as: String.self)
                 for c in ["phone", "email", "wechat"] { if let v = try r.decode(column: c, as: String?.self) { leadOf[v] = id } }   // oldest wins

@@ -105,13 +105,17 @@ public struct LeadStore: Sendable {
         if !keys.isEmpty {
             l.duplicateOfCustomerID = try await sql.raw("""
                 SELECT i.customer_id FROM customer_identities i JOIN customers c ON c.id = i.customer_id
-                WHERE i.workspace_id = \(bind: ws) AND i.value IN (\(binds: keys)) AND c.deleted_at IS NULL LIMIT 1
+                WHERE i.workspace_id = \(bind: ws) AND i.kind IN ('phone', 'email', 'wechat_id') AND i.value IN (\(binds: keys))
+                AND c.deleted_at IS NULL LIMIT 1
                 """).first()?.decode(column: "customer_id", as: String.self)
-            var q = SQLQueryString("SELECT id FROM leads WHERE workspace_id = \(bind: ws) AND (1 = 0")
-            if let p = l.phone { q += " OR phone = \(bind: p)" }
-            if let e = l.email { q += " OR email = \(bind: e)" }
-            if let w = l.wechat { q += " OR wechat = \(bind: w)" }
-            q += ") ORDER BY created_at LIMIT 1"
+            // one indexed look-up per kind (an OR across the columns would scan every lead)
+            var parts: [SQLQueryString] = []
+            if let p = l.phone { parts.append("SELECT id, created_at FROM leads WHERE workspace_id = \(bind: ws) AND phone = \(bind: p)") }
+            if let e = l.email { parts.append("SELECT id, created_at FROM leads WHERE workspace_id = \(bind: ws) AND email = \(bind: e)") }
+            if let w = l.wechat { parts.append("SELECT id, created_at FROM leads WHERE workspace_id = \(bind: ws) AND wechat = \(bind: w)") }
+            var q = parts[0]
+            for p in parts.dropFirst() { q += " UNION ALL "; q += p }
+            q += " ORDER BY created_at, id LIMIT 1"
             l.duplicateOfLeadID = try await sql.raw(q).first()?.decode(column: "id", as: String.self)
         }
         if let o = l.ownerID { try await requireActiveMember(o, ws, sql: sql) }
