@@ -85,19 +85,28 @@ extension LeadStore {
         var customerOf: [String: String] = [:]
         var leadOf: [String: String] = [:]
         if !keys.isEmpty {
-            for r in try await sql.raw("""
-                SELECT i.value, i.customer_id FROM customer_identities i JOIN customers c ON c.id = i.customer_id
-                WHERE i.workspace_id = \(bind: ws) AND i.kind IN ('phone', 'email', 'wechat_id') AND i.value IN (\(binds: keys.sorted()))
-                AND c.deleted_at IS NULL
-                """).all() { customerOf[try r.decode(column: "value", as: String.self)] = try r.decode(column: "customer_id", as: String.self) }
-            let k = keys.sorted()
-            // one indexed look-up per kind (an OR across the three columns would scan every lead)
-            for r in try await sql.raw("""
-                SELECT id, phone, email, wechat, created_at FROM leads WHERE workspace_id = \(bind: ws) AND phone IN (\(binds: k))
-                UNION ALL SELECT id, phone, email, wechat, created_at FROM leads WHERE workspace_id = \(bind: ws) AND email IN (\(binds: k))
-                UNION ALL SELECT id, phone, email, wechat, created_at FROM leads WHERE workspace_id = \(bind: ws) AND wechat IN (\(binds: k))
-                ORDER BY created_at DESC, id DESC
-                """).all() {
+            let byKind: [(String, Set<String>)] = [("phone", Set(leads.compactMap(\.phone))), ("email", Set(leads.compactMap(\.email))),
+                                                   ("wechat_id", Set(leads.compactMap(\.wechat)))]
+            var idParts: [SQLQueryString] = []
+            for (kind, values) in byKind where !values.isEmpty {
+                idParts.append("""
+                    SELECT i.value, i.customer_id FROM customer_identities i JOIN customers c ON c.id = i.customer_id
+                    WHERE i.workspace_id = \(bind: ws) AND i.kind = \(bind: kind) AND i.value IN (\(binds: values.sorted())) AND c.deleted_at IS NULL
+                    """)
+            }
+            var iq = idParts[0]
+            for p in idParts.dropFirst() { iq += " UNION ALL "; iq += p }
+            for r in try await sql.raw(iq).all() { customerOf[try r.decode(column: "value", as: String.self)] = try r.decode(column: "customer_id", as: String.self) }
+            // one indexed look-up per column with only that column's values (an OR would scan every lead)
+            var parts: [SQLQueryString] = []
+            for (kind, values) in byKind where !values.isEmpty {
+                let column = kind == "wechat_id" ? "wechat" : kind
+                parts.append("SELECT id, phone, email, wechat, created_at FROM leads WHERE workspace_id = \(bind: ws) AND \(unsafeRaw: column) IN (\(binds: values.sorted()))")
+            }
+            var q = parts[0]
+            for p in parts.dropFirst() { q += " UNION ALL "; q += p }
+            q += " ORDER BY created_at DESC, id DESC"
+            for r in try await sql.raw(q).all() {
                 let id = try r.decode(column: "id", as: String.self)
                 for c in ["phone", "email", "wechat"] { if let v = try r.decode(column: c, as: String?.self) { leadOf[v] = id } }   // oldest wins
             }
