@@ -263,7 +263,7 @@ PYEOF
     RSS_MAX_MB=$(max_mb "$WORK/rss.txt")
     HWM_A_MB=$(kb_to_mb "$(proc_kb "$SERVER_PID" VmHWM)")
     scenario "g. page \`GET /customers/{id}\` (360, 1,000 timeline entries, first 50 shown)" "$WORK/paths-g.txt"
-    scenario "i. page \`GET /deals\` (kanban, 10,000 open deals, first 30 cards per stage)" "$WORK/paths-i.txt"
+    scenario "i. page \`GET /deals\` (kanban, 10,000 open deals, first 20 cards per stage)" "$WORK/paths-i.txt"
     scenario "h. search as you type \`GET /api/v1/search?limit=8&q=…\` (王, 王小, 小明, 张, 张伟, wa, wan, wang, 138, 1381)" "$WORK/paths-h.txt"
 else
 start_rss_sampler "$SERVER_PID" "$WORK/rss.txt"

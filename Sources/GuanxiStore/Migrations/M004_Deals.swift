@@ -26,6 +26,8 @@ enum M004_Deals {
             "CREATE INDEX deals_board ON deals (workspace_id, pipeline_id, stage_id, expected_close, id)",
             "CREATE INDEX deals_forecast ON deals (workspace_id, status, expected_close)",
             "CREATE INDEX deals_closed ON deals (workspace_id, pipeline_id, stage_id, closed_at)",
+            // the board's per-stage totals read only this index (no row look-ups)
+            "CREATE INDEX deals_totals ON deals (workspace_id, pipeline_id, stage_id, currency, amount_minor, probability, owner_id)",
             "CREATE INDEX deals_owner ON deals (workspace_id, owner_id, status)",
             "CREATE INDEX deals_customer ON deals (workspace_id, customer_id)",
             "CREATE INDEX deals_created ON deals (workspace_id, created_at, id)",

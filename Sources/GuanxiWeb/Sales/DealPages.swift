@@ -11,7 +11,7 @@ struct DealPages {
     var services: AppServices { pages.services }
     static let idleDays = 14
     /// Cards shown per column; the column's count and totals cover all its deals.
-    static let cardsPerColumn = 30
+    static let cardsPerColumn = 20
 
     func register(_ router: Router<AppContext>) {
         router.get(SiteURL.deals.pattern) { req, _ -> Response in
