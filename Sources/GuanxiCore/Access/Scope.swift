@@ -58,6 +58,16 @@ public struct Scope: Sendable, Equatable {
         return covers(l, r)
     }
 
+    /// The one rule for an owned record (lead, deal…): `.notFound` when the user may not even read
+    /// it (its existence is not revealed), `.forbidden` when they may read it but not `action` it.
+    public func authorize(_ o: AccessObject, _ action: AccessAction, ownerID: String?, name: String,
+                          forbidden: @autoclosure () -> String) throws(DomainError) {
+        let record = RecordAccess(ownerID: ownerID)
+        guard may(o, .read, record) else { throw DomainError.notFound(name) }
+        guard action != .read else { return }
+        guard covers(try require(o, action), record) else { throw DomainError.forbidden(forbidden()) }
+    }
+
     /// Owners outside which the user sees nothing (nil: no limit) for a read at `level`.
     /// Lists and search turn this into SQL.
     public func ownerLimit(_ level: AccessLevel) -> Set<String>? {

@@ -129,12 +129,7 @@ public struct DealStore: Sendable {
             SELECT \(unsafeRaw: columns) FROM deals WHERE id = \(bind: id.lowercased()) AND workspace_id = \(bind: scope.workspaceID)
             """).first() else { throw DomainError.notFound("deal") }
         let d = try decode(row)
-        let record = RecordAccess(ownerID: d.ownerID)
-        guard scope.may(.deals, .read, record) else { throw DomainError.notFound("deal") }
-        if action != .read {
-            let level = try scope.require(.deals, action)
-            guard scope.covers(level, record) else { throw DomainError.forbidden("this deal belongs to someone else") }
-        }
+        try scope.authorize(.deals, action, ownerID: d.ownerID, name: "deal", forbidden: "this deal belongs to someone else")
         return d
     }
 

@@ -221,14 +221,8 @@ public struct LeadStore: Sendable {
             SELECT \(unsafeRaw: columns) FROM leads WHERE id = \(bind: id.lowercased()) AND workspace_id = \(bind: scope.workspaceID)
             """).first() else { throw DomainError.notFound("lead") }
         let l = try decode(row)
-        let record = RecordAccess(ownerID: l.ownerID)
-        guard scope.may(.leads, .read, record) else { throw DomainError.notFound("lead") }
-        if action != .read {
-            let level = try scope.require(.leads, action)
-            guard scope.covers(level, record) else {
-                throw DomainError.forbidden(l.ownerID == nil ? "this lead is in the public pool; claim it first" : "this lead belongs to someone else")
-            }
-        }
+        try scope.authorize(.leads, action, ownerID: l.ownerID, name: "lead",
+                            forbidden: l.ownerID == nil ? "this lead is in the public pool; claim it first" : "this lead belongs to someone else")
         return l
     }
 

@@ -91,25 +91,11 @@ enum Templates {
       </dl>
       {{#mergedID}}<form method="post" action="{{undoHref}}" class="flash ok"><input type="hidden" name="_csrf" value="{{csrf}}"><span>{{t.merged_flash}}</span> <button>{{t.undo}}</button></form>{{/mergedID}}
       {{#masked}}<form method="post" action="{{revealHref}}" class="reveal"><input type="hidden" name="_csrf" value="{{csrf}}"><span>{{t.masked_note}}</span> <button>{{t.reveal}}</button></form>{{/masked}}
-      <section class="card">
-        <h2>{{t.log_activity}}</h2>
-        <form method="post" action="{{activityHref}}" class="activity">
-          <input type="hidden" name="_csrf" value="{{csrf}}">
-          <label>{{t.activity_kind}}<select name="kind">{{#activityKinds}}<option value="{{value}}">{{label}}</option>{{/activityKinds}}</select></label>
-          <label>{{t.subject}}<input name="subject" maxlength="200"></label>
-          <label class="full">{{t.body}}<textarea name="body" rows="3"></textarea></label>
-          <button class="primary">{{t.add}}</button>
-        </form>
-      </section>
+      {{> activity_form}}
       {{#hasDeals}}<section><h2>{{t.deals}}</h2><ul class="related">{{#deals}}<li><a href="{{href}}">{{name}}</a> <span class="tag">{{stage}}</span> {{amount}}</li>{{/deals}}</ul></section>{{/hasDeals}}
       {{#hasRelated}}<section><h2>{{t.related}}</h2><ul class="related">{{#related}}<li><a href="{{href}}">{{name}}</a> <span class="tag">{{label}}</span></li>{{/related}}</ul></section>{{/hasRelated}}
       {{#hasDuplicates}}<section class="card"><h2>{{t.duplicates_title}}</h2><ul class="related">{{#duplicates}}<li><a href="{{href}}">{{name}}</a> <a class="button" href="{{mergeHref}}">{{t.merge}}</a></li>{{/duplicates}}</ul></section>{{/hasDuplicates}}
-      <section>
-        <h2>{{t.timeline}}</h2>
-        <ol class="timeline">{{#timeline}}<li><time datetime="{{iso}}">{{when}}</time> <strong>{{label}}</strong> {{#subject}}<span>{{subject}}</span>{{/subject}}{{#body}}<p>{{body}}</p>{{/body}}</li>{{/timeline}}</ol>
-        {{^timeline}}<p class="empty">{{t.nothing_yet}}</p>{{/timeline}}
-        {{#moreHref}}<p><a class="button" href="{{moreHref}}" data-more>{{t.more}}</a></p>{{/moreHref}}
-      </section>
+      {{> timeline_part}}
     </article>
     """
 
@@ -215,6 +201,30 @@ enum Templates {
     </section>
     """
 
+    /// Shared by the customer and lead pages: log a note, call, visit or chat; and the timeline
+    /// (the "more" link loads the next page as you scroll).
+    static let activityForm = """
+      <section class="card">
+        <h2>{{t.log_activity}}</h2>
+        <form method="post" action="{{activityHref}}" class="activity">
+          <input type="hidden" name="_csrf" value="{{csrf}}">
+          <label>{{t.activity_kind}}<select name="kind">{{#activityKinds}}<option value="{{value}}">{{label}}</option>{{/activityKinds}}</select></label>
+          <label>{{t.subject}}<input name="subject" maxlength="200"></label>
+          <label class="full">{{t.body}}<textarea name="body" rows="3"></textarea></label>
+          <button class="primary">{{t.add}}</button>
+        </form>
+      </section>
+    """
+
+    static let timelinePart = """
+      <section>
+        <h2>{{t.timeline}}</h2>
+        <ol class="timeline">{{#timeline}}<li><time datetime="{{iso}}">{{when}}</time> <strong>{{label}}</strong> {{#subject}}<span>{{subject}}</span>{{/subject}}{{#body}}<p>{{body}}</p>{{/body}}</li>{{/timeline}}</ol>
+        {{^timeline}}<p class="empty">{{t.nothing_yet}}</p>{{/timeline}}
+        {{#moreHref}}<p><a class="button" href="{{moreHref}}" data-more>{{t.more}}</a></p>{{/moreHref}}
+      </section>
+    """
+
     /// For pages shown outside the app (the public lead form, embedded in a company's site).
     static let bareLayout = """
     <!doctype html>
@@ -224,6 +234,6 @@ enum Templates {
     <body class="bare"><main id="main">{{#flash}}<p class="flash {{kind}}" role="alert">{{text}}</p>{{/flash}}{{{content}}}</main></body></html>
     """
 
-    static let all: [String: String] = LeadTemplates.all.merging(DealTemplates.all) { a, _ in a }.merging(["bare_layout": bareLayout]) { a, _ in a }.merging(["settings": settings, "merge": merge, "layout": layout, "sign_in": signIn, "customers": customers, "customer": customer, "customer_form": customerForm,
+    static let all: [String: String] = LeadTemplates.all.merging(DealTemplates.all) { a, _ in a }.merging(["bare_layout": bareLayout, "activity_form": activityForm, "timeline_part": timelinePart]) { a, _ in a }.merging(["settings": settings, "merge": merge, "layout": layout, "sign_in": signIn, "customers": customers, "customer": customer, "customer_form": customerForm,
                                         "import_new": importNew, "import_map": importMap, "import_job": importJob]) { a, _ in a }
 }

@@ -294,21 +294,8 @@ enum LeadTemplates {
           <button>{{t.lead_transfer}}</button>
         </form>{{/canTransfer}}
       </div>
-      {{#canLog}}<section class="card">
-        <h2>{{t.log_activity}}</h2>
-        <form method="post" action="{{activityHref}}" class="activity">
-          <input type="hidden" name="_csrf" value="{{csrf}}">
-          <label>{{t.activity_kind}}<select name="kind">{{#activityKinds}}<option value="{{value}}">{{label}}</option>{{/activityKinds}}</select></label>
-          <label>{{t.subject}}<input name="subject" maxlength="200"></label>
-          <label class="full">{{t.body}}<textarea name="body" rows="3"></textarea></label>
-          <button class="primary">{{t.add}}</button>
-        </form>
-      </section>{{/canLog}}
-      <section>
-        <h2>{{t.timeline}}</h2>
-        <ol class="timeline">{{#timeline}}<li><time datetime="{{iso}}">{{when}}</time> <strong>{{label}}</strong> {{#subject}}<span>{{subject}}</span>{{/subject}}{{#body}}<p>{{body}}</p>{{/body}}</li>{{/timeline}}</ol>
-        {{#moreHref}}<p><a class="button" href="{{moreHref}}">{{t.more}}</a></p>{{/moreHref}}
-      </section>
+      {{#canLog}}{{> activity_form}}{{/canLog}}
+      {{> timeline_part}}
     </article>
     """
 
