@@ -52,9 +52,8 @@ struct DealPageTests {
             let after = try await env.send(.get, "/customers/\(customer)", as: .none, headers: jar)
             #expect(after.text.contains("云服务 2027") && after.text.contains("商机阶段变更"))
             // another rep cannot open it
-            let other = try await env.services.access.createUser(email: "rep-x@example.com", password: "password-repx", name: nil, role: .salesRep,
+            _ = try await env.services.access.createUser(email: "rep-x@example.com", password: "password-repx", name: nil, role: .salesRep,
                                                                  workspaceID: env.workspaceA.id)
-            _ = other
             let (otherJar, _) = try await PageTests().signIn(env, email: "rep-x@example.com", password: "password-repx")
             #expect(try await env.send(.get, dealPath, as: .none, headers: otherJar).status == .notFound)
         }

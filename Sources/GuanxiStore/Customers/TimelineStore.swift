@@ -21,6 +21,15 @@ enum Cursor {
         Data(JSONCoding.encode(values).utf8).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
+    /// The usual keyset: a time in milliseconds and an id.
+    static func timeAndID(_ time: Date, _ id: String) -> String { encode([.number(Double(time.millis)), .string(id)]) }
+
+    static func timeAndID(_ s: String) throws -> (Int64, String) {
+        let v = try decode(s)
+        guard case .number(let d) = v[0], let t = Int64(exactly: d), let id = v[1].stringValue else { throw DomainError.field("cursor", "is invalid") }
+        return (t, id)
+    }
+
     static func decode(_ s: String) throws -> [JSONValue] {
         var b = s.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while b.count % 4 != 0 { b += "=" }
@@ -63,28 +72,30 @@ public struct TimelineStore: Sendable {
     /// Newest first; `kinds` narrows to some entry kinds (e.g. only notes).
     public func list(_ scope: Scope, customerID: String, kinds: [TimelineKind]? = nil, cursor: String?, limit: Int) async throws -> Page<TimelineEntry> {
         guard ID.isValid(customerID) else { throw DomainError.notFound("customer") }
-        let limit = min(max(limit, 1), 200)
         return try await db.read { sql in
             _ = try await CustomerStore.load(scope, customerID.lowercased(), for: .read, sql: sql)
-            var q = SQLQueryString("""
-                SELECT id, customer_id, kind, occurred_at, channel, direction, subject, body, duration_seconds, outcome,
-                       author_id, data_json, created_at FROM timeline
-                WHERE workspace_id = \(bind: scope.workspaceID) AND customer_id = \(bind: customerID.lowercased()) AND deleted_at IS NULL
-                """)
-            if let kinds { q += " AND kind IN (\(binds: kinds.map(\.rawValue)))" }
-            if let cursor {
-                let v = try Cursor.decode(cursor)
-                guard case .number(let d) = v[0], let t = Int64(exactly: d), let id = v[1].stringValue else {
-                    throw DomainError.field("cursor", "is invalid")
-                }
-                q += " AND (occurred_at, id) < (\(bind: t), \(bind: id))"
-            }
-            q += " ORDER BY occurred_at DESC, id DESC LIMIT \(literal: limit + 1)"
-            let rows = try await sql.raw(q).all().map(Self.decode)
-            let items = Array(rows.prefix(limit))
-            let next = rows.count > limit ? items.last.map { Cursor.encode([.number(Double($0.occurredAt.millis)), .string($0.id)]) } : nil
-            return Page(items: items, nextCursor: next)
+            return try await Self.page(scope.workspaceID, subjectID: customerID.lowercased(), kinds: kinds, cursor: cursor, limit: limit, sql: sql)
         }
+    }
+
+    /// One page of a timeline (a customer's, or a lead's under the lead's id); the caller has checked access.
+    static func page(_ workspaceID: String, subjectID: String, kinds: [TimelineKind]? = nil, cursor: String?, limit: Int,
+                     sql: any SQLDatabase) async throws -> Page<TimelineEntry> {
+        let limit = min(max(limit, 1), 200)
+        var q = SQLQueryString("""
+            SELECT id, customer_id, kind, occurred_at, channel, direction, subject, body, duration_seconds, outcome,
+                   author_id, data_json, created_at FROM timeline
+            WHERE workspace_id = \(bind: workspaceID) AND customer_id = \(bind: subjectID) AND deleted_at IS NULL
+            """)
+        if let kinds { q += " AND kind IN (\(binds: kinds.map(\.rawValue)))" }
+        if let cursor {
+            let (t, id) = try Cursor.timeAndID(cursor)
+            q += " AND (occurred_at, id) < (\(bind: t), \(bind: id))"
+        }
+        q += " ORDER BY occurred_at DESC, id DESC LIMIT \(literal: limit + 1)"
+        let rows = try await sql.raw(q).all().map(decode)
+        let items = Array(rows.prefix(limit))
+        return Page(items: items, nextCursor: rows.count > limit ? items.last.map { Cursor.timeAndID($0.occurredAt, $0.id) } : nil)
     }
 
     static func decode(_ r: any SQLRow) throws -> TimelineEntry {

@@ -274,14 +274,13 @@ public struct DealStore: Sendable {
             if let o = filter.ownerID { q += " AND d.owner_id = \(bind: o)" }
             if let c = filter.customerID { q += " AND d.customer_id = \(bind: c)" }
             if let cursor {
-                let v = try Cursor.decode(cursor)
-                guard case .number(let t) = v[0], let id = v[1].stringValue else { throw DomainError.field("cursor", "is invalid") }
-                q += " AND (d.created_at, d.id) < (\(bind: Int64(t)), \(bind: id))"
+                let (t, id) = try Cursor.timeAndID(cursor)
+                q += " AND (d.created_at, d.id) < (\(bind: t), \(bind: id))"
             }
             q += " ORDER BY d.created_at DESC, d.id DESC LIMIT \(literal: limit + 1)"
             let rows = try await sql.raw(q).all().map(Self.decode)
             let items = Array(rows.prefix(limit))
-            let next = rows.count > limit ? items.last.map { Cursor.encode([.number(Double($0.createdAt.millis)), .string($0.id)]) } : nil
+            let next = rows.count > limit ? items.last.map { Cursor.timeAndID($0.createdAt, $0.id) } : nil
             return Page(items: items, nextCursor: next)
         }
     }

@@ -6,29 +6,32 @@ import GuanxiCore
 /// the next transaction, with one duplicate look-up, one rule read, one round-robin step and one audit
 /// append for the whole group. Each caller still gets its own lead back only after the commit. If a
 /// group fails, its leads are retried one by one, so one bad lead fails alone.
+/// One new lead on its way in: who captures it, from which source, and whether the creator keeps
+/// it when no rule places it (someone who cannot reach every lead could not see it again otherwise).
+struct LeadCapture: Sendable {
+    let lead: Lead
+    let scope: Scope
+    let sourceID: String?
+    let creatorKeeps: Bool
+}
+
 actor LeadCaptureQueue {
     struct Item {
-        let lead: Lead
-        let scope: Scope
-        let sourceID: String?
-        /// The creator keeps a lead no rule placed unless they may reach every lead.
-        let creatorKeeps: Bool
+        let capture: LeadCapture
         let continuation: CheckedContinuation<Lead, any Error>
     }
 
     private var pending: [Item] = []
     private var flushing = false
-    private let write: @Sendable ([Item]) async throws -> [Lead]
-    private let single: @Sendable (Item) async throws -> Lead
+    private let write: @Sendable ([LeadCapture]) async throws -> [Lead]
     static let maxBatch = 256
 
-    init(write: @escaping @Sendable ([Item]) async throws -> [Lead], single: @escaping @Sendable (Item) async throws -> Lead) {
-        self.write = write; self.single = single
-    }
+    /// `write` stores a group in one transaction (a group of one when a bigger group failed).
+    init(write: @escaping @Sendable ([LeadCapture]) async throws -> [Lead]) { self.write = write }
 
-    func submit(_ lead: Lead, scope: Scope, sourceID: String?, creatorKeeps: Bool) async throws -> Lead {
+    func submit(_ capture: LeadCapture) async throws -> Lead {
         try await withCheckedThrowingContinuation { c in
-            pending.append(Item(lead: lead, scope: scope, sourceID: sourceID, creatorKeeps: creatorKeeps, continuation: c))
+            pending.append(Item(capture: capture, continuation: c))
             if !flushing {
                 flushing = true
                 Task { await self.drain() }
@@ -41,11 +44,11 @@ actor LeadCaptureQueue {
             let batch = Array(pending.prefix(Self.maxBatch))
             pending.removeFirst(batch.count)
             do {
-                let leads = try await write(batch)
+                let leads = try await write(batch.map(\.capture))
                 for (item, lead) in zip(batch, leads) { item.continuation.resume(returning: lead) }
             } catch {
                 for item in batch {
-                    do { item.continuation.resume(returning: try await single(item)) } catch { item.continuation.resume(throwing: error) }
+                    do { item.continuation.resume(returning: try await write([item.capture])[0]) } catch { item.continuation.resume(throwing: error) }
                 }
             }
         }
@@ -54,31 +57,25 @@ actor LeadCaptureQueue {
 }
 
 extension LeadStore {
-    /// Writes a group of new leads in one transaction: the same checks, assignment, timeline
-    /// entries and audit entries as one at a time, in arrival order.
-    func insertBatch(_ items: [LeadCaptureQueue.Item], now: Date) async throws -> [Lead] {
-        try await db.write { sql in
-            var out: [Lead] = []
-            out.reserveCapacity(items.count)
-            // workspaces never share a look-up; almost always there is one
-            var order: [String] = []
-            var groups: [String: [Int]] = [:]
-            for (i, item) in items.enumerated() {
-                if groups[item.scope.workspaceID] == nil { order.append(item.scope.workspaceID) }
-                groups[item.scope.workspaceID, default: []].append(i)
-            }
-            var results = [Lead?](repeating: nil, count: items.count)
-            for ws in order {
-                let idx = groups[ws]!
-                let placed = try await placeGroup(idx.map { items[$0] }, workspaceID: ws, now: now, sql: sql)
-                for (i, l) in zip(idx, placed) { results[i] = l }
-            }
-            for l in results { out.append(l!) }
-            return out
-        }
+    /// Writes a group of new leads in one transaction (the one way leads are stored): duplicate
+    /// flags, assignment, timeline and audit entries, in arrival order.
+    func insertBatch(_ items: [LeadCapture], now: Date) async throws -> [Lead] {
+        try await db.write { sql in try await insert(items, now: now, sql: sql) }
     }
 
-    private func placeGroup(_ items: [LeadCaptureQueue.Item], workspaceID ws: String, now: Date, sql: any SQLDatabase) async throws -> [Lead] {
+    /// The same inside the caller's transaction (a webhook records its receipt in it first).
+    func insert(_ items: [LeadCapture], now: Date, sql: any SQLDatabase) async throws -> [Lead] {
+        // workspaces never share a look-up; almost always there is one
+        var results = [Lead?](repeating: nil, count: items.count)
+        let groups = Dictionary(grouping: items.indices, by: { items[$0].scope.workspaceID })
+        for ws in groups.keys.sorted() {
+            let idx = groups[ws]!
+            for (i, l) in zip(idx, try await placeGroup(idx.map { items[$0] }, workspaceID: ws, now: now, sql: sql)) { results[i] = l }
+        }
+        return results.map { $0! }
+    }
+
+    private func placeGroup(_ items: [LeadCapture], workspaceID ws: String, now: Date, sql: any SQLDatabase) async throws -> [Lead] {
         var leads = items.map(\.lead)
         // duplicates: customers' identities, earlier leads, and earlier leads of this same group
         let keys = Set(leads.flatMap { [$0.phone, $0.email, $0.wechat].compactMap { $0 } })
@@ -117,9 +114,11 @@ extension LeadStore {
             leads[i].duplicateOfLeadID = own.lazy.compactMap { leadOf[$0] }.first
             for k in own where leadOf[k] == nil { leadOf[k] = leads[i].id }
         }
+        // a named owner (checked by the caller's rights) must be an active member; the rest go by rule
+        for l in leads { if let o = l.ownerID { try await requireActiveMember(o, ws, sql: sql) } }
         // assignment: each lead's first matching rule, round-robin turns taken together per rule
         let rules = try await AssignmentRuleStore.rules(ws, sql: sql)
-        let matched = leads.map { Assigner.rule(for: $0, in: rules) }
+        let matched = leads.map { $0.ownerID == nil ? Assigner.rule(for: $0, in: rules) : nil }
         var members: [String: [String]] = [:]
         func team(_ id: String) async throws -> [String] {
             if let m = members[id] { return m }
@@ -127,7 +126,7 @@ extension LeadStore {
             members[id] = m
             return m
         }
-        var owners = [String?](repeating: nil, count: leads.count)
+        var owners = leads.map(\.ownerID)
         var turns: [String: Int64] = [:]
         for rule in rules where rule.method == .roundRobin {
             let count = matched.filter { $0?.id == rule.id }.count
@@ -164,7 +163,7 @@ extension LeadStore {
         var entries: [TimelineEntry] = []
         for i in leads.indices {
             var reason = "rule"
-            if owners[i] == nil, items[i].creatorKeeps { owners[i] = items[i].scope.userID; reason = "creator" }
+            if owners[i] == nil, items[i].creatorKeeps, let me = items[i].scope.userID { owners[i] = me; reason = "creator" }
             var l = leads[i]
             l.ownerID = owners[i]; l.ruleID = matched[i]?.id
             if l.ownerID != nil {
@@ -181,7 +180,7 @@ extension LeadStore {
             if let d = l.duplicateOfCustomerID { data["duplicate_of_customer_id"] = .string(d) }
             if let d = l.duplicateOfLeadID { data["duplicate_of_lead_id"] = .string(d) }
             entries.append(CustomerStore.event(l.id, .created, author: items[i].scope.userID, now: now, data: data))
-            if l.ownerID != nil || l.ruleID != nil {
+            if l.ruleID != nil || reason == "creator" {
                 var moved: [String: JSONValue] = ["from": .null, "to": l.ownerID.map(JSONValue.string) ?? .null, "reason": .string(reason)]
                 if let r = l.ruleID { moved["rule_id"] = .string(r) }
                 entries.append(CustomerStore.event(l.id, .ownerChanged, author: items[i].scope.userID, now: now, data: moved))

@@ -23,23 +23,10 @@ public struct LeadStore: Sendable {
     public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) {
         self.db = db; self.clock = clock
         let inner = LeadStore(db: db, clock: clock, queue: nil)
-        queue = LeadCaptureQueue(write: { items in try await inner.insertBatch(items, now: clock.now()) },
-                                 single: { item in try await inner.insertOne(item) })
+        queue = LeadCaptureQueue(write: { items in try await inner.insertBatch(items, now: clock.now()) })
     }
 
     private init(db: Database, clock: any GuanxiCore.Clock, queue: LeadCaptureQueue?) { self.db = db; self.clock = clock; self.queue = queue }
-
-    /// One queued lead on its own (when its group failed): the same rules as `create`.
-    func insertOne(_ item: LeadCaptureQueue.Item) async throws -> Lead {
-        let now = clock.now()
-        return try await db.write { sql in
-            var l = try await insert(item.lead, scope: item.scope, sourceID: item.sourceID, now: now, sql: sql)
-            if l.ownerID == nil, item.creatorKeeps, let me = item.scope.userID {
-                l = try await move(l, to: me, reason: "creator", ruleID: nil, dueMinutes: nil, scope: item.scope, now: now, sql: sql)
-            }
-            return l
-        }
-    }
 
     static let columns = """
         id, name, company, title, phone, email, wechat, province, city, product_interest, tier, source, campaign, utm_json, message,
@@ -60,18 +47,10 @@ public struct LeadStore: Sendable {
             }
         }
         let now = clock.now()
-        let lead = try LeadValidator.make(draft, id: ID.make(at: now), channel: .api, now: now)
-        if draft.ownerID == nil, let queue {
-            return try await queue.submit(lead, scope: scope, sourceID: nil, creatorKeeps: level != .all && scope.userID != nil)
-        }
-        return try await db.write { sql in
-            var l = try await insert(lead, scope: scope, sourceID: nil, now: now, sql: sql)
-            // someone who cannot reach every lead keeps what no rule placed, or they could not see it again
-            if l.ownerID == nil, level != .all, let me = scope.userID {
-                l = try await move(l, to: me, reason: "creator", ruleID: nil, dueMinutes: nil, scope: scope, now: now, sql: sql)
-            }
-            return l
-        }
+        let capture = LeadCapture(lead: try LeadValidator.make(draft, id: ID.make(at: now), channel: .api, now: now), scope: scope, sourceID: nil,
+                                  creatorKeeps: level != .all)
+        if draft.ownerID == nil, let queue { return try await queue.submit(capture) }
+        return try await insertBatch([capture], now: now)[0]
     }
 
     /// A lead from a public form or a webhook of the workspace (no user acts; the source is named).
@@ -83,8 +62,9 @@ public struct LeadStore: Sendable {
         d.ownerID = nil
         let now = clock.now()
         let lead = try LeadValidator.make(d, id: ID.make(at: now), channel: channel, now: now)
-        let system = Scope(workspaceID: source.workspaceID, userID: nil, role: .owner)
-        if receipt == nil, let queue { return try await queue.submit(lead, scope: system, sourceID: source.id, creatorKeeps: false) }
+        let capture = LeadCapture(lead: lead, scope: Scope(workspaceID: source.workspaceID, userID: nil, role: .owner), sourceID: source.id,
+                                  creatorKeeps: false)
+        if receipt == nil, let queue { return try await queue.submit(capture) }
         return try await db.write { sql in
             if let receipt {
                 let fresh = try await sql.raw("""
@@ -93,101 +73,24 @@ public struct LeadStore: Sendable {
                     """).first() != nil
                 if !fresh { throw DomainError.conflict("this delivery was already received (replayed signature)") }
             }
-            return try await insert(lead, scope: system, sourceID: source.id, now: now, sql: sql)
+            return try await insert([capture], now: now, sql: sql)[0]
         }
     }
 
-    /// Inserts, flags duplicates, applies the first matching rule, and records it all.
-    func insert(_ lead: Lead, scope: Scope, sourceID: String?, now: Date, sql: any SQLDatabase) async throws -> Lead {
-        var l = lead
-        let ws = scope.workspaceID
-        let keys = [l.phone, l.email, l.wechat].compactMap { $0 }
-        if !keys.isEmpty {
-            l.duplicateOfCustomerID = try await sql.raw("""
-                SELECT i.customer_id FROM customer_identities i JOIN customers c ON c.id = i.customer_id
-                WHERE i.workspace_id = \(bind: ws) AND i.kind IN ('phone', 'email', 'wechat_id') AND i.value IN (\(binds: keys))
-                AND c.deleted_at IS NULL LIMIT 1
-                """).first()?.decode(column: "customer_id", as: String.self)
-            // one indexed look-up per kind (an OR across the columns would scan every lead)
-            var parts: [SQLQueryString] = []
-            if let p = l.phone { parts.append("SELECT id, created_at FROM leads WHERE workspace_id = \(bind: ws) AND phone = \(bind: p)") }
-            if let e = l.email { parts.append("SELECT id, created_at FROM leads WHERE workspace_id = \(bind: ws) AND email = \(bind: e)") }
-            if let w = l.wechat { parts.append("SELECT id, created_at FROM leads WHERE workspace_id = \(bind: ws) AND wechat = \(bind: w)") }
-            var q = parts[0]
-            for p in parts.dropFirst() { q += " UNION ALL "; q += p }
-            q += " ORDER BY created_at, id LIMIT 1"
-            l.duplicateOfLeadID = try await sql.raw(q).first()?.decode(column: "id", as: String.self)
-        }
-        if let o = l.ownerID { try await requireActiveMember(o, ws, sql: sql) }
-        try await sql.raw("""
-            INSERT INTO leads (id, workspace_id, name, company, title, phone, email, wechat, province, city, product_interest, tier, source,
-              campaign, utm_json, message, channel, status, owner_id, assigned_at, dup_customer_id, dup_lead_id, source_id, version, created_at, updated_at)
-            VALUES (\(bind: l.id), \(bind: ws), \(bind: l.name), \(bind: l.company), \(bind: l.title), \(bind: l.phone), \(bind: l.email),
-              \(bind: l.wechat), \(bind: l.province), \(bind: l.city), \(bind: l.productInterest), \(bind: l.tier), \(bind: l.source),
-              \(bind: l.campaign), \(bind: l.utm.isEmpty ? nil : JSONCoding.encode(l.utm)), \(bind: l.message), \(bind: l.channel.rawValue),
-              \(bind: l.status.rawValue), \(bind: l.ownerID), \(bind: l.ownerID == nil ? nil : now.millis), \(bind: l.duplicateOfCustomerID),
-              \(bind: l.duplicateOfLeadID), \(bind: sourceID), 1, \(bind: now.millis), \(bind: now.millis))
-            """).run()
-        if l.ownerID != nil { l.assignedAt = now }
-        var data: [String: JSONValue] = ["name": .string(l.name), "channel": .string(l.channel.rawValue)]
-        if let s = l.source { data["source"] = .string(s) }
-        if let d = l.duplicateOfCustomerID { data["duplicate_of_customer_id"] = .string(d) }
-        if let d = l.duplicateOfLeadID { data["duplicate_of_lead_id"] = .string(d) }
-        try await TimelineStore.append([CustomerStore.event(l.id, .created, author: scope.userID, now: now, data: data)], workspaceID: ws, sql: sql)
-        try await AuditLog.append([AuditEvent("create", "leads", l.id, detail: ["channel": .string(l.channel.rawValue),
-                                                                               "source_id": sourceID.map(JSONValue.string) ?? .null])],
-                                  scope: scope, at: now, dialect: db.dialect, sql: sql)
-        if l.ownerID == nil { l = try await assign(l, scope: scope, now: now, sql: sql) }
-        return l
-    }
-
-    /// Applies the first matching active rule (none: the lead stays unassigned, in the pool).
-    func assign(_ lead: Lead, scope: Scope, now: Date, sql: any SQLDatabase) async throws -> Lead {
-        let rules = try await AssignmentRuleStore.rules(scope.workspaceID, sql: sql)
-        guard let rule = Assigner.rule(for: lead, in: rules) else { return lead }
-        var owner: String?
-        switch rule.method {
-        case .pool: owner = nil
-        case .user: owner = try await AccessStore.activeMember(rule.userID ?? "", scope.workspaceID, sql: sql) ? rule.userID : nil
-        case .roundRobin:
-            let members = try await AssignmentRuleStore.activeMembers(team: rule.teamID ?? "", scope.workspaceID, sql: sql)
-            if !members.isEmpty {
-                let turn = try await sql.raw("""
-                    UPDATE assignment_rules SET turn = turn + 1 WHERE id = \(bind: rule.id) RETURNING turn
-                    """).first()!.decode(column: "turn", as: Int64.self)
-                owner = Assigner.roundRobin(members: members, turn: turn - 1)
-            }
-        case .leastLoaded:
-            let members = try await AssignmentRuleStore.activeMembers(team: rule.teamID ?? "", scope.workspaceID, sql: sql)
-            if !members.isEmpty {
-                var load: [String: Int] = [:]
-                for r in try await sql.raw("""
-                    SELECT owner_id, COUNT(*) AS n FROM leads WHERE workspace_id = \(bind: scope.workspaceID) AND owner_id IN (\(binds: members))
-                    AND status IN ('new', 'contacted', 'qualified') GROUP BY owner_id
-                    """).all() { load[try r.decode(column: "owner_id", as: String.self)] = try r.decode(column: "n", as: Int.self) }
-                owner = Assigner.leastLoaded(members: members, load: load)
-            }
-        }
-        return try await move(lead, to: owner, reason: "rule", ruleID: rule.id, dueMinutes: rule.responseMinutes, scope: scope, now: now, sql: sql)
-    }
-
-    /// Sets the owner (and the rule's deadline), with a timeline entry naming why.
-    func move(_ lead: Lead, to owner: String?, reason: String, ruleID: String?, dueMinutes: Int?, scope: Scope, now: Date,
-              sql: any SQLDatabase) async throws -> Lead {
+    /// Sets the owner by hand, with a timeline entry naming why.
+    func move(_ lead: Lead, to owner: String?, reason: String, scope: Scope, now: Date, sql: any SQLDatabase) async throws -> Lead {
         var l = lead
         let from = l.ownerID
-        l.ownerID = owner; l.ruleID = ruleID ?? l.ruleID
+        l.ownerID = owner
         l.assignedAt = owner == nil ? nil : now
-        if let m = dueMinutes, owner != nil, l.respondedAt == nil { l.responseDueAt = now.addingTimeInterval(Double(m) * 60) }
         l.version += 1; l.updatedAt = now
         try await sql.raw("""
-            UPDATE leads SET owner_id = \(bind: l.ownerID), rule_id = \(bind: l.ruleID), assigned_at = \(bind: l.assignedAt?.millis),
-              response_due_at = \(bind: l.responseDueAt?.millis), version = \(bind: l.version), updated_at = \(bind: now.millis)
+            UPDATE leads SET owner_id = \(bind: l.ownerID), assigned_at = \(bind: l.assignedAt?.millis), version = \(bind: l.version),
+              updated_at = \(bind: now.millis)
             WHERE id = \(bind: l.id) AND workspace_id = \(bind: scope.workspaceID)
             """).run()
-        var data: [String: JSONValue] = ["from": from.map(JSONValue.string) ?? .null, "to": owner.map(JSONValue.string) ?? .null, "reason": .string(reason)]
-        if let ruleID { data["rule_id"] = .string(ruleID) }
-        try await TimelineStore.append([CustomerStore.event(l.id, .ownerChanged, author: scope.userID, now: now, data: data)],
+        try await TimelineStore.append([CustomerStore.event(l.id, .ownerChanged, author: scope.userID, now: now, data: [
+            "from": from.map(JSONValue.string) ?? .null, "to": owner.map(JSONValue.string) ?? .null, "reason": .string(reason)])],
                                        workspaceID: scope.workspaceID, sql: sql)
         return l
     }
@@ -251,14 +154,13 @@ public struct LeadStore: Sendable {
                 q += " AND l.status = 'new' AND l.responded_at IS NULL AND l.response_due_at < \(bind: now.millis)"
             }
             if let cursor {
-                let v = try Cursor.decode(cursor)
-                guard case .number(let d) = v[0], let t = Int64(exactly: d), let id = v[1].stringValue else { throw DomainError.field("cursor", "is invalid") }
+                let (t, id) = try Cursor.timeAndID(cursor)
                 q += " AND (l.created_at, l.id) < (\(bind: t), \(bind: id))"
             }
             q += " ORDER BY l.created_at DESC, l.id DESC LIMIT \(literal: limit + 1)"
             let rows = try await sql.raw(q).all().map(Self.decode)
             let items = rows.prefix(limit).map { Self.present(scope, $0) }
-            let next = rows.count > limit ? items.last.map { Cursor.encode([.number(Double($0.createdAt.millis)), .string($0.id)]) } : nil
+            let next = rows.count > limit ? items.last.map { Cursor.timeAndID($0.createdAt, $0.id) } : nil
             return Page(items: items, nextCursor: next)
         }
     }
@@ -304,7 +206,7 @@ public struct LeadStore: Sendable {
                 throw DomainError.forbidden("you may not assign leads to or from this user")
             }
             if let owner { try await requireActiveMember(owner, scope.workspaceID, sql: sql) }
-            let moved = try await move(l, to: owner?.lowercased(), reason: reason, ruleID: nil, dueMinutes: nil, scope: scope, now: now, sql: sql)
+            let moved = try await move(l, to: owner?.lowercased(), reason: reason, scope: scope, now: now, sql: sql)
             try await AuditLog.append([AuditEvent("transfer", "leads", l.id, detail: ["from": l.ownerID.map(JSONValue.string) ?? .null,
                                                                                     "to": owner.map(JSONValue.string) ?? .null, "reason": .string(reason)])],
                                       scope: scope, at: now, dialect: db.dialect, sql: sql)
@@ -342,23 +244,9 @@ public struct LeadStore: Sendable {
 
     /// The lead's history, newest first (after conversion it is on the customer's timeline).
     public func timeline(_ scope: Scope, leadID: String, cursor: String?, limit: Int = 50) async throws -> Page<TimelineEntry> {
-        let limit = min(max(limit, 1), 200)
-        return try await db.read { sql in
+        try await db.read { sql in
             let l = try await Self.load(scope, leadID, for: .read, sql: sql)
-            var q = SQLQueryString("""
-                SELECT id, customer_id, kind, occurred_at, channel, direction, subject, body, duration_seconds, outcome, author_id, data_json, created_at
-                FROM timeline WHERE workspace_id = \(bind: scope.workspaceID) AND customer_id = \(bind: l.id) AND deleted_at IS NULL
-                """)
-            if let cursor {
-                let v = try Cursor.decode(cursor)
-                guard case .number(let d) = v[0], let t = Int64(exactly: d), let id = v[1].stringValue else { throw DomainError.field("cursor", "is invalid") }
-                q += " AND (occurred_at, id) < (\(bind: t), \(bind: id))"
-            }
-            q += " ORDER BY occurred_at DESC, id DESC LIMIT \(literal: limit + 1)"
-            let rows = try await sql.raw(q).all().map(TimelineStore.decode)
-            let items = Array(rows.prefix(limit))
-            let next = rows.count > limit ? items.last.map { Cursor.encode([.number(Double($0.occurredAt.millis)), .string($0.id)]) } : nil
-            return Page(items: items, nextCursor: next)
+            return try await TimelineStore.page(scope.workspaceID, subjectID: l.id, cursor: cursor, limit: limit, sql: sql)
         }
     }
 }

@@ -127,7 +127,18 @@ struct Pages {
     }
 
     /// The workspace's date formatter in the visitor's language.
-    func formatter(_ v: Visit, timeZone: String) -> DateFormatter { Formats.formatter(v.locale, timeZone) }
+    func formatter(_ v: Visit, _ workspace: Workspace?) -> DateFormatter { Formats.formatter(v.locale, workspace?.timeZone ?? "Asia/Shanghai") }
+
+    /// A user's display name (owners on pages), nil for none.
+    func userName(_ id: String?) async throws -> String? {
+        guard let id else { return nil }
+        return try await services.access.user(id: id)?.name
+    }
+
+    /// The date formatter for the scope's workspace in the visitor's language.
+    func formatter(_ v: Visit, _ scope: Scope) async throws -> DateFormatter {
+        formatter(v, try await services.access.workspace(id: scope.workspaceID))
+    }
 
     // MARK: Routes
 
@@ -479,7 +490,7 @@ struct Pages {
             }
         }
         let ws = try await services.access.workspace(id: scope.workspaceID)
-        let f = formatter(v, timeZone: ws?.timeZone ?? "Asia/Shanghai")
+        let f = formatter(v, ws)
         let rows: [[String: Any]] = items.map { c in
             ["id": c.id, "href": SiteURL.customer(c.id).path, "name": c.name, "tags": c.tags, "organization": c.organizationName ?? "",
              "stage": Catalog.stage(c.stage, v.locale), "tier": c.tier ?? "", "phone": c.phones.first ?? "", "updated": f.string(from: c.updatedAt)]
@@ -517,7 +528,7 @@ struct Pages {
 
     func mergePage(_ v: Visit, _ keep: Customer, _ other: Customer) async throws -> Response {
         let t = { (k: String) in Catalog.text(k, v.locale) }
-        func owner(_ c: Customer) async throws -> String { try await c.ownerID.asyncMap { try await services.access.user(id: $0)?.name } ?? t("pool") }
+        func owner(_ c: Customer) async throws -> String { try await userName(c.ownerID) ?? t("pool") }
         let rows: [(String, String, String, String)] = [
             ("name", t("name"), keep.name, other.name), ("title", t("title"), keep.title ?? "", other.title ?? ""),
             ("stage", t("stage"), Catalog.stage(keep.stage, v.locale), Catalog.stage(other.stage, v.locale)),
@@ -533,10 +544,9 @@ struct Pages {
     }
 
     func customerPage(_ v: Visit, _ scope: Scope, _ c: Customer, cursor: String?, mergedID: String?) async throws -> Response {
-        let ws = try await services.access.workspace(id: scope.workspaceID)
-        let f = formatter(v, timeZone: ws?.timeZone ?? "Asia/Shanghai")
+        let f = try await formatter(v, scope)
         let tl = try await services.timeline.list(scope, customerID: c.id, cursor: cursor, limit: 50)
-        let owner = try await c.ownerID.asyncMap { try await services.access.user(id: $0)?.name }
+        let owner = try await userName(c.ownerID)
         let t = { (k: String) in Catalog.text(k, v.locale) }
         let timeline = timelineModel(tl.items, v, f)
         let customer = Self.model(["name": c.name, "organizationName": c.organizationName, "title": c.title, "tier": c.tier ?? "",
@@ -696,6 +706,17 @@ struct Pages {
         return out
     }
 
+    /// The status a page answers with when it re-shows itself with a domain error.
+    static func status(_ e: DomainError) -> HTTPResponse.Status {
+        switch e {
+        case .validation, .duplicate: .unprocessableContent
+        case .conflict, .staleVersion: .conflict
+        case .forbidden: .forbidden
+        case .tooManyAttempts: .tooManyRequests
+        default: .badRequest
+        }
+    }
+
     /// Any error as one sentence in the user's language; field problems name their fields.
     static func message(_ error: any Error, _ l: UILocale) -> String {
         let t = { (k: String) in Catalog.text(k, l) }
@@ -716,12 +737,5 @@ struct Pages {
         case .forbidden(let m): return t("error_forbidden") + " " + Messages.localize(m, l)
         case .conflict(let m), .badRequest(let m), .tooManyAttempts(let m), .unauthorized(let m): return t("error_generic") + Messages.localize(m, l)
         }
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ f: (Wrapped) async throws -> T?) async rethrows -> T? {
-        guard let w = self else { return nil }
-        return try await f(w)
     }
 }

@@ -83,8 +83,7 @@ struct SettingsPages {
 
     func section(_ name: String, _ req: Request, _ v: Pages.Visit, _ scope: Scope, secret: String?) async throws -> Response {
         let t = { (k: String) in Catalog.text(k, v.locale) }
-        let ws = try await services.access.workspace(id: scope.workspaceID)
-        let f = pages.formatter(v, timeZone: ws?.timeZone ?? "Asia/Shanghai")
+        let f = try await pages.formatter(v, scope)
         let when = { (d: Date?) in d.map(f.string(from:)) ?? "" }
         func action(_ href: String, _ label: String, select: [String: Any]? = nil) -> [String: Any] {
             Pages.model(["href": href, "label": label, "csrf": v.csrf, "select": select])

@@ -68,7 +68,7 @@ struct DealPages {
                     }
                     return Pages.redirect(back)
                 } catch let e as DomainError where e != .notFound("deal") {
-                    return try await detail(v, scope, id, flash: ("bad", Pages.message(e, v.locale)), status: LeadPages.status(e))
+                    return try await detail(v, scope, id, flash: ("bad", Pages.message(e, v.locale)), status: Pages.status(e))
                 }
             } catch { return pages.failure(error, v) }
         }
@@ -168,9 +168,8 @@ struct DealPages {
         let pipeline = try await services.deals.pipelines(scope).first { $0.id == d.pipelineID }
         let stage = pipeline?.stages.first { $0.id == d.stageID }
         let c = try? await services.customers.get(scope, id: d.customerID)
-        let owner = try await d.ownerID.asyncMap { try await services.access.user(id: $0)?.name }
-        let ws = try await services.access.workspace(id: scope.workspaceID)
-        let f = pages.formatter(v, timeZone: ws?.timeZone ?? "Asia/Shanghai")
+        let owner = try await pages.userName(d.ownerID)
+        let f = try await pages.formatter(v, scope)
         let facts: [(String, String?)] = [
             ("deal_stage", (stage?.name ?? "") + " · " + v.fmt.number(d.probability) + "%"), ("deal_status", t("deal_status_" + d.status.rawValue)),
             ("deal_amount", v.fmt.money(minor: d.amount.minor, currency: d.amount.currency)),

@@ -69,7 +69,7 @@ struct LeadPages {
                     return Pages.redirect(SiteURL.lead(id).path)
                 } catch let e as DomainError where !(e == .notFound("lead")) {
                     // stay on the lead and say why, in the user's language
-                    return try await detail(v, scope, id, cursor: nil, flash: ("bad", Pages.message(e, v.locale)), status: Self.status(e))
+                    return try await detail(v, scope, id, cursor: nil, flash: ("bad", Pages.message(e, v.locale)), status: Pages.status(e))
                 }
             } catch { return pages.failure(error, v) }
         }
@@ -96,19 +96,9 @@ struct LeadPages {
                     return publicForm(v, source, values: [:], errors: [:], done: true)
                 } catch let e as DomainError {
                     return publicForm(v, source, values: f, errors: Pages.fieldErrors(e), done: false, flash: ("bad", Pages.message(e, v.locale)),
-                                      status: Self.status(e))
+                                      status: Pages.status(e))
                 }
             } catch { return pages.failure(error, v) }
-        }
-    }
-
-    static func status(_ e: DomainError) -> HTTPResponse.Status {
-        switch e {
-        case .validation, .duplicate: .unprocessableContent
-        case .conflict, .staleVersion: .conflict
-        case .forbidden: .forbidden
-        case .tooManyAttempts: .tooManyRequests
-        default: .badRequest
         }
     }
 
@@ -119,7 +109,7 @@ struct LeadPages {
     /// Owner names for the ids shown (one look-up each).
     func names(_ ids: Set<String>) async throws -> [String: String] {
         var out: [String: String] = [:]
-        for id in ids { out[id] = try await services.access.user(id: id)?.name }
+        for id in ids { out[id] = try await pages.userName(id) }
         return out
     }
 
@@ -131,8 +121,7 @@ struct LeadPages {
         filter.overdue = req.query("overdue") == "1"
         if req.query("mine") == "1" { filter.ownerID = scope.userID }
         let page = try await services.leads.list(scope, filter: filter, cursor: req.query("cursor"), limit: 50)
-        let ws = try await services.access.workspace(id: scope.workspaceID)
-        let f = pages.formatter(v, timeZone: ws?.timeZone ?? "Asia/Shanghai")
+        let f = try await pages.formatter(v, scope)
         let owners = try await names(Set(page.items.compactMap(\.ownerID)))
         let now = Date()
         let rows: [[String: Any]] = page.items.map { l in
@@ -176,10 +165,9 @@ struct LeadPages {
                 status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = { (k: String) in Catalog.text(k, v.locale) }
         let l = try await services.leads.get(scope, id: id)
-        let ws = try await services.access.workspace(id: scope.workspaceID)
-        let f = pages.formatter(v, timeZone: ws?.timeZone ?? "Asia/Shanghai")
+        let f = try await pages.formatter(v, scope)
         let history = try await services.leads.timeline(scope, leadID: l.id, cursor: cursor, limit: 50)
-        let owner = try await l.ownerID.asyncMap { try await services.access.user(id: $0)?.name }
+        let owner = try await pages.userName(l.ownerID)
         let facts: [(String, String?)] = [
             ("lead_status", statusLabel(l.status, v) + (l.disqualifyReason.map { "：" + $0 } ?? "")), ("owner", owner ?? t("pool")),
             ("lead_company", l.company), ("lead_title", l.title), ("lead_phone", l.phone), ("lead_email", l.email), ("lead_wechat", l.wechat),
