@@ -101,4 +101,12 @@ public enum Dates {
         guard d <= days else { return nil }
         return String(format: "%04d-%02d-%02d", y, m, d)
     }
+
+    /// The calendar day (YYYY-MM-DD) `date` falls on in a time zone (the workspace's; unknown → Asia/Shanghai).
+    public static func day(_ date: Date, timeZone: String) -> String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "Asia/Shanghai")!
+        let c = cal.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+    }
 }

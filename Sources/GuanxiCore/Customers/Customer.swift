@@ -55,6 +55,10 @@ public enum TimelineKind: String, Codable, Sendable, CaseIterable {
     /// A deal with this customer was opened, or moved to another stage (won and lost included).
     case dealOpened = "deal_opened"
     case dealMoved = "deal_moved"
+    /// A quote for this customer was opened, sent, accepted, rejected or revised (`data.step`).
+    case quote
+    /// An order step: placed, paid, refunded, shipped, delivered, confirmed, cancelled, returned (`data.step`).
+    case order
 }
 
 public struct Address: Codable, Sendable, Equatable {

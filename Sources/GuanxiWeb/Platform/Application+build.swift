@@ -35,6 +35,9 @@ public struct AppServices: Sendable {
     public let assignmentRules: AssignmentRuleStore
     public let leadSources: LeadSourceStore
     public let deals: DealStore
+    public let products: ProductStore
+    public let quotes: QuoteStore
+    public let orders: OrderStore
 
     public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) {
         self.db = db
@@ -52,6 +55,9 @@ public struct AppServices: Sendable {
         assignmentRules = AssignmentRuleStore(db: db)
         leadSources = LeadSourceStore(db: db, leads: leads, clock: clock)
         deals = DealStore(db: db, clock: clock)
+        products = ProductStore(db: db, clock: clock)
+        orders = OrderStore(db: db, clock: clock)
+        quotes = QuoteStore(db: db, orders: orders, clock: clock)
     }
 }
 
@@ -69,6 +75,7 @@ public func buildRouter(_ services: AppServices) -> (Router<AppContext>, RouteTa
     SignInAPI(signIn: services.signIn).register(table)
     LeadAPI(leads: services.leads, rules: services.assignmentRules, sources: services.leadSources).register(table)
     DealAPI(deals: services.deals).register(table)
+    OrderAPI(products: services.products, quotes: services.quotes, orders: services.orders).register(table)
 
     let openAPI = OpenAPIDocument.build(routes: table.routes)
     router.get("/api/openapi.json") { _, _ in

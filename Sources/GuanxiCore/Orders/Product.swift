@@ -1,0 +1,104 @@
+import Foundation
+
+/// Something the company sells: SKU (unique per workspace), unit, default tax rate, active flag,
+/// and a price in each price list that carries it.
+public struct Product: Codable, Sendable, Equatable {
+    public var id: String
+    public var sku: String
+    public var name: String
+    public var unit: String?
+    public var taxRate: Percent
+    public var active: Bool
+    /// Unit prices by price list (minor units of that list's currency).
+    public var prices: [ProductPrice]
+    public var version: Int
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(id: String, sku: String, name: String, unit: String?, taxRate: Percent, active: Bool, prices: [ProductPrice],
+                version: Int, createdAt: Date, updatedAt: Date) {
+        self.id = id; self.sku = sku; self.name = name; self.unit = unit; self.taxRate = taxRate; self.active = active
+        self.prices = prices; self.version = version; self.createdAt = createdAt; self.updatedAt = updatedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, sku, name, unit, active, prices, version
+        case taxRate = "tax_rate", createdAt = "created_at", updatedAt = "updated_at"
+    }
+}
+
+public struct ProductPrice: Codable, Sendable, Equatable {
+    public var priceListID: String
+    public var unitPrice: Money
+    public init(priceListID: String, unitPrice: Money) { self.priceListID = priceListID; self.unitPrice = unitPrice }
+    enum CodingKeys: String, CodingKey { case priceListID = "price_list_id", unitPrice = "unit_price" }
+}
+
+/// A named list of prices in one currency (e.g. 标准价 CNY, 经销商价 CNY, Export USD).
+public struct PriceList: Codable, Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var currency: String
+    public var isDefault: Bool
+    public var active: Bool
+    public init(id: String, name: String, currency: String, isDefault: Bool, active: Bool) {
+        self.id = id; self.name = name; self.currency = currency; self.isDefault = isDefault; self.active = active
+    }
+    enum CodingKeys: String, CodingKey { case id, name, currency, active, isDefault = "is_default" }
+}
+
+public struct PriceListDraft: Codable, Sendable {
+    public var name: String?
+    public var currency: String?
+    public var isDefault: Bool?
+    public var active: Bool?
+    public init(name: String? = nil, currency: String? = nil, isDefault: Bool? = nil, active: Bool? = nil) {
+        self.name = name; self.currency = currency; self.isDefault = isDefault; self.active = active
+    }
+    enum CodingKeys: String, CodingKey { case name, currency, active, isDefault = "is_default" }
+
+    public func validate(creating: Bool) throws(DomainError) {
+        var e = FieldErrors()
+        if let n = name.map(CustomerValidator.clean) { if n.isEmpty || n.count > 100 { e.add("name", "is required (at most 100 characters)") } }
+        else if creating { e.add("name", "is required") }
+        if let c = currency { if Money.currencyCode(c) == nil { e.add("currency", "must be an ISO 4217 code such as CNY, TWD or USD") } }
+        else if creating { e.add("currency", "is required") }
+        try e.throwIfAny()
+    }
+}
+
+/// What a client sends to add or change a product (absent fields stay as they are). `prices`
+/// replaces the product's prices in the lists named; a null price removes it from that list.
+public struct ProductDraft: Codable, Sendable {
+    public struct Price: Codable, Sendable {
+        public var priceListID: String
+        public var unitPrice: Int64?
+        public init(priceListID: String, unitPrice: Int64?) { self.priceListID = priceListID; self.unitPrice = unitPrice }
+        enum CodingKeys: String, CodingKey { case priceListID = "price_list_id", unitPrice = "unit_price" }
+    }
+    public var sku: String?
+    public var name: String?
+    public var unit: String?
+    public var taxRate: Percent?
+    public var active: Bool?
+    public var prices: [Price]?
+    public init() {}
+    enum CodingKeys: String, CodingKey { case sku, name, unit, active, prices, taxRate = "tax_rate" }
+
+    public func validate(creating: Bool) throws(DomainError) {
+        var e = FieldErrors()
+        if let s = sku.map(CustomerValidator.clean) {
+            if s.isEmpty || s.count > 64 { e.add("sku", "is required (at most 64 characters)") }
+            else if s.contains(where: { $0.isWhitespace || $0.isNewline }) { e.add("sku", "must not contain spaces") }
+        } else if creating { e.add("sku", "is required") }
+        if let n = name.map(CustomerValidator.clean) { if n.isEmpty || n.count > 200 { e.add("name", "is required (at most 200 characters)") } }
+        else if creating { e.add("name", "is required") }
+        if let u = unit, u.count > 20 { e.add("unit", "is at most 20 characters") }
+        if let t = taxRate, t.basisPoints > 10_000 { e.add("tax_rate", "must be between 0 and 100") }
+        for (i, p) in (prices ?? []).enumerated() {
+            if !ID.isValid(p.priceListID) { e.add("prices[\(i)].price_list_id", "is not a valid id") }
+            if let v = p.unitPrice, v < 0 || v > 100_000_000_000_000 { e.add("prices[\(i)].unit_price", "must be between 0 and 100000000000000 minor units") }
+        }
+        try e.throwIfAny()
+    }
+}

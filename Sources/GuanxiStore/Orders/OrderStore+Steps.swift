@@ -1,0 +1,221 @@
+import Foundation
+import SQLKit
+import GuanxiCore
+
+/// Money received or given back.
+public struct PaymentDraft: Codable, Sendable {
+    public var amount: Int64
+    public var method: String?
+    public var reference: String?
+    public var note: String?
+    public var paidAt: Date?
+    public init(amount: Int64, method: String? = nil, reference: String? = nil, note: String? = nil, paidAt: Date? = nil) {
+        self.amount = amount; self.method = method; self.reference = reference; self.note = note; self.paidAt = paidAt
+    }
+    enum CodingKeys: String, CodingKey { case amount, method, reference, note, paidAt = "paid_at" }
+}
+
+public struct ShipmentDraft: Codable, Sendable {
+    public var carrier: String
+    public var trackingNumber: String?
+    /// Omitted: everything not shipped yet.
+    public var lines: [Shipment.Line]?
+    public init(carrier: String, trackingNumber: String? = nil, lines: [Shipment.Line]? = nil) {
+        self.carrier = carrier; self.trackingNumber = trackingNumber; self.lines = lines
+    }
+    enum CodingKeys: String, CodingKey { case carrier, lines, trackingNumber = "tracking_number" }
+}
+
+extension OrderStore {
+    /// Loads the order for update, checks the version, lets `body` change it (returning the step's
+    /// name and what to record), then writes the order, the timeline entry and the audit event.
+    func step(_ scope: Scope, _ id: String, ifVersion: Int?, _ step: OrderStep,
+              _ body: @Sendable (inout Order, Bool, Date, any SQLDatabase) async throws -> (String, [String: JSONValue])) async throws -> Order {
+        let now = clock.now()
+        return try await db.write { sql in
+            var (o, hasPlan) = try await Self.load(scope, id, for: .update, sql: sql)
+            if let v = ifVersion, v != o.version { throw DomainError.staleVersion(current: o.version) }
+            try OrderRules.check(step, o.state(hasPlan: hasPlan))
+            let before = o
+            let (name, extra) = try await body(&o, hasPlan, now, sql)
+            o.version += 1; o.updatedAt = now
+            var stamps = ""
+            if o.status != before.status {
+                switch o.status {
+                case .paid: stamps = ", paid_at = \(now.millis)"
+                case .shipped: stamps = ", shipped_at = \(now.millis)"
+                case .delivered: stamps = ", delivered_at = \(now.millis)"
+                case .cancelled, .returned: stamps = ", closed_at = \(now.millis)"
+                default: break
+                }
+            }
+            try await sql.raw("""
+                UPDATE orders SET status = \(bind: o.status.rawValue), paid = \(bind: o.paid), refunded = \(bind: o.refunded),
+                  cancel_reason = \(bind: o.cancelReason), confirmed_at = \(bind: o.confirmedAt?.millis), version = \(bind: o.version),
+                  updated_at = \(bind: now.millis)\(unsafeRaw: stamps) WHERE id = \(bind: o.id)
+                """).run()
+            for (n, l) in o.lines.enumerated() where l != before.lines[n] {
+                try await sql.raw("""
+                    UPDATE order_lines SET shipped = \(bind: l.shipped), returned = \(bind: l.returned) WHERE order_id = \(bind: o.id) AND position = \(bind: n + 1)
+                    """).run()
+            }
+            let data = Self.eventData(o, step: name, extra: extra)
+            try await TimelineStore.append([CustomerStore.event(o.customerID, .order, author: scope.userID, now: now, data: data)],
+                                           workspaceID: scope.workspaceID, sql: sql)
+            try await AuditLog.append([AuditEvent(name, "orders", o.id, detail: .object(data))], scope: scope, at: now, dialect: db.dialect, sql: sql)
+            return try await Self.load(scope, o.id, for: .read, sql: sql).0
+        }
+    }
+
+    static func text(_ s: String?, max: Int) -> String? {
+        s.map(CustomerValidator.clean).flatMap { $0.isEmpty ? nil : String($0.prefix(max)) }
+    }
+
+    /// Records money received. Paying the rest moves an unshipped order to paid.
+    public func pay(_ scope: Scope, id: String, _ p: PaymentDraft, ifVersion: Int? = nil) async throws -> Order {
+        try await money(scope, id, p, kind: .payment, ifVersion: ifVersion)
+    }
+
+    /// Gives money back (never more than was received). A paid, unshipped order goes back to placed.
+    public func refund(_ scope: Scope, id: String, _ p: PaymentDraft, ifVersion: Int? = nil) async throws -> Order {
+        try await money(scope, id, p, kind: .refund, ifVersion: ifVersion)
+    }
+
+    func money(_ scope: Scope, _ id: String, _ p: PaymentDraft, kind: Payment.Kind, ifVersion: Int?) async throws -> Order {
+        guard p.amount > 0 else { throw DomainError.field("amount", "must be more than zero (minor units)") }
+        let by = scope.userID
+        return try await step(scope, id, ifVersion: ifVersion, kind == .payment ? .pay : .refund) { o, _, now, sql in
+            if kind == .payment, p.amount > o.outstanding {
+                throw DomainError.field("amount", "is more than the \(o.outstanding) still owed (minor units, \(o.totals.currency))")
+            }
+            if kind == .refund, p.amount > o.netPaid {
+                throw DomainError.field("amount", "is more than the \(o.netPaid) received (minor units, \(o.totals.currency))")
+            }
+            if kind == .payment { o.paid += p.amount } else { o.refunded += p.amount }
+            o.status = OrderRules.afterPayment(o.state(hasPlan: false))
+            let at = p.paidAt ?? now
+            try await sql.raw("""
+                INSERT INTO order_payments (id, workspace_id, order_id, kind, amount, method, reference, note, paid_at, created_by, created_at)
+                VALUES (\(bind: ID.make(at: now)), \(bind: scope.workspaceID), \(bind: o.id), \(bind: kind.rawValue), \(bind: p.amount),
+                  \(bind: Self.text(p.method, max: 40)), \(bind: Self.text(p.reference, max: 100)), \(bind: Self.text(p.note, max: 1000)),
+                  \(bind: at.millis), \(bind: by), \(bind: now.millis))
+                """).run()
+            var extra: [String: JSONValue] = ["amount_minor": .number(Double(p.amount))]
+            if let m = Self.text(p.method, max: 40) { extra["method"] = .string(m) }
+            if let n = Self.text(p.note, max: 200) { extra["reason"] = .string(n) }
+            return (kind == .payment ? "paid" : "refunded", extra)
+        }
+    }
+
+    /// Agrees a collection plan (回款计划): instalments with due dates summing to the order total.
+    /// An order with a plan may ship before it is paid.
+    public func setPlan(_ scope: Scope, id: String, _ plan: [Instalment], ifVersion: Int? = nil) async throws -> Order {
+        var e = FieldErrors()
+        if plan.isEmpty || plan.count > 60 { e.add("instalments", "give 1 to 60 instalments") }
+        for (i, x) in plan.enumerated() {
+            if Dates.parseDay(x.dueDate) == nil { e.add("instalments[\(i)].due_date", "must be a date (YYYY-MM-DD)") }
+            if x.amount <= 0 { e.add("instalments[\(i)].amount", "must be more than zero (minor units)") }
+        }
+        try e.throwIfAny()
+        return try await step(scope, id, ifVersion: ifVersion, .plan) { o, _, _, sql in
+            let sum = plan.reduce(Int64(0)) { $0 &+ $1.amount }
+            guard sum == o.totals.total else {
+                throw DomainError.field("instalments", "add up to \(sum) but the order total is \(o.totals.total) (minor units, \(o.totals.currency))")
+            }
+            try await sql.raw("DELETE FROM order_plans WHERE order_id = \(bind: o.id)").run()
+            for (n, x) in plan.sorted(by: { $0.dueDate < $1.dueDate }).enumerated() {
+                try await sql.raw("""
+                    INSERT INTO order_plans (workspace_id, order_id, seq, due_date, amount)
+                    VALUES (\(bind: scope.workspaceID), \(bind: o.id), \(bind: n + 1), \(bind: Dates.parseDay(x.dueDate)!), \(bind: x.amount))
+                    """).run()
+            }
+            try await sql.raw("UPDATE orders SET has_plan = 1 WHERE id = \(bind: o.id)").run()
+            return ("planned", ["instalments": .number(Double(plan.count))])
+        }
+    }
+
+    /// Sends goods: some or all of what is not shipped yet, with the carrier and tracking number.
+    public func ship(_ scope: Scope, id: String, _ s: ShipmentDraft, ifVersion: Int? = nil) async throws -> Order {
+        guard let carrier = Self.text(s.carrier, max: 60) else { throw DomainError.field("carrier", "is required (e.g. 顺丰速运)") }
+        let tracking = Self.text(s.trackingNumber, max: 60)
+        return try await step(scope, id, ifVersion: ifVersion, .ship) { o, _, now, sql in
+            var lines: [Shipment.Line] = []
+            var e = FieldErrors()
+            if let wanted = s.lines {
+                for (i, w) in wanted.enumerated() {
+                    guard let n = o.lines.firstIndex(where: { $0.item.id == w.lineID }) else { e.add("lines[\(i)].line_id", "is not a line of this order"); continue }
+                    let left = o.lines[n].item.quantity - o.lines[n].shipped
+                    if w.quantity < 1 || w.quantity > left { e.add("lines[\(i)].quantity", "must be 1 to \(left) (not shipped yet)"); continue }
+                    o.lines[n].shipped += w.quantity
+                    lines.append(w)
+                }
+            } else {
+                for n in o.lines.indices where o.lines[n].shipped < o.lines[n].item.quantity {
+                    lines.append(Shipment.Line(lineID: o.lines[n].item.id, quantity: o.lines[n].item.quantity - o.lines[n].shipped))
+                    o.lines[n].shipped = o.lines[n].item.quantity
+                }
+            }
+            if lines.isEmpty && e.isEmpty { e.add("lines", "nothing to ship") }
+            try e.throwIfAny()
+            o.status = o.lines.allSatisfy({ $0.shipped >= $0.item.quantity }) ? .shipped : .partiallyShipped
+            try await sql.raw("""
+                INSERT INTO shipments (id, workspace_id, order_id, carrier, tracking_number, lines_json, shipped_at, created_by)
+                VALUES (\(bind: ID.make(at: now)), \(bind: scope.workspaceID), \(bind: o.id), \(bind: carrier), \(bind: tracking),
+                  \(bind: JSONCoding.encode(lines)), \(bind: now.millis), \(bind: scope.userID))
+                """).run()
+            var extra: [String: JSONValue] = ["carrier": .string(carrier)]
+            if let tracking { extra["tracking_number"] = .string(tracking) }
+            return ("shipped", extra)
+        }
+    }
+
+    /// Marks a shipment (or every shipment in transit) delivered; the order is delivered when all
+    /// goods are shipped and every shipment has arrived.
+    public func deliver(_ scope: Scope, id: String, shipmentID: String? = nil, ifVersion: Int? = nil) async throws -> Order {
+        try await step(scope, id, ifVersion: ifVersion, .deliver) { o, _, now, sql in
+            var q = SQLQueryString("UPDATE shipments SET delivered_at = \(bind: now.millis) WHERE order_id = \(bind: o.id) AND delivered_at IS NULL")
+            if let s = shipmentID { q += " AND id = \(bind: s.lowercased())" }
+            let changed = try await sql.raw(q + " RETURNING id").all().count
+            if changed == 0 { throw DomainError.conflict(shipmentID == nil ? "every shipment has arrived already" : "no such shipment in transit") }
+            let inTransit = try await sql.raw("SELECT 1 AS x FROM shipments WHERE order_id = \(bind: o.id) AND delivered_at IS NULL LIMIT 1").first()
+            if o.status == .shipped && inTransit == nil { o.status = .delivered }
+            return ("delivered", [:])
+        }
+    }
+
+    /// The customer confirms receipt (确认收货).
+    public func confirm(_ scope: Scope, id: String, ifVersion: Int? = nil) async throws -> Order {
+        try await step(scope, id, ifVersion: ifVersion, .confirm) { o, _, now, _ in
+            o.status = .confirmed; o.confirmedAt = now
+            return ("confirmed", [:])
+        }
+    }
+
+    /// Cancels an order nothing has been shipped or (net) paid for.
+    public func cancel(_ scope: Scope, id: String, reason: String?, ifVersion: Int? = nil) async throws -> Order {
+        guard let why = Self.text(reason, max: 200) else { throw DomainError.field("reason", "say why the order is cancelled") }
+        return try await step(scope, id, ifVersion: ifVersion, .cancel) { o, _, _, _ in
+            o.status = .cancelled; o.cancelReason = why
+            return ("cancelled", ["reason": .string(why)])
+        }
+    }
+
+    /// Takes goods back. When everything shipped has come back the order is returned; refunds are
+    /// their own step (the amount is the seller's decision).
+    public func returnGoods(_ scope: Scope, id: String, lines wanted: [Shipment.Line], reason: String?, ifVersion: Int? = nil) async throws -> Order {
+        guard let why = Self.text(reason, max: 200) else { throw DomainError.field("reason", "say why the goods came back") }
+        guard !wanted.isEmpty else { throw DomainError.field("lines", "name the lines and quantities returned") }
+        return try await step(scope, id, ifVersion: ifVersion, .returnGoods) { o, _, _, _ in
+            var e = FieldErrors()
+            for (i, w) in wanted.enumerated() {
+                guard let n = o.lines.firstIndex(where: { $0.item.id == w.lineID }) else { e.add("lines[\(i)].line_id", "is not a line of this order"); continue }
+                let left = o.lines[n].shipped - o.lines[n].returned
+                if w.quantity < 1 || w.quantity > left { e.add("lines[\(i)].quantity", "must be 1 to \(left) (shipped and not returned)"); continue }
+                o.lines[n].returned += w.quantity
+            }
+            try e.throwIfAny()
+            if o.lines.allSatisfy({ $0.returned >= $0.item.quantity }) { o.status = .returned }
+            return ("returned", ["reason": .string(why), "lines": .number(Double(wanted.count))])
+        }
+    }
+}
