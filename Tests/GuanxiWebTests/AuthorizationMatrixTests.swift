@@ -43,11 +43,48 @@ struct AuthorizationMatrixTests {
         var sourceID: String = ""
         var hookKey: String = ""
         var hookSecret: String = ""
+        var product: String = ""
+        var priceList: String = ""
+        var quote: String = ""        // owned according to the relation
+        var order: String = ""        // owned according to the relation, with `customer`
+        var orderLine: String = ""
         var n: Int
     }
 
     /// How to call each operation, by operationID.
     static let samples: [String: @Sendable (Ctx) -> Case] = [
+        "listProducts": { _ in Case(method: .get, uri: "/api/v1/products?q=%E8%8C%B6") },
+        "createProduct": { c in Case(method: .post, uri: "/api/v1/products", body: #"{"sku":"SKU-\#(c.n)","name":"绿茶 \#(c.n)","tax_rate":13}"#) },
+        "getProduct": { c in Case(method: .get, uri: "/api/v1/products/\(c.product)") },
+        "updateProduct": { c in Case(method: .patch, uri: "/api/v1/products/\(c.product)", body: #"{"name":"新名字"}"#) },
+        "listPriceLists": { _ in Case(method: .get, uri: "/api/v1/price-lists") },
+        "createPriceList": { c in Case(method: .post, uri: "/api/v1/price-lists", body: #"{"name":"经销价\#(c.n)","currency":"CNY"}"#) },
+        "updatePriceList": { c in Case(method: .patch, uri: "/api/v1/price-lists/\(c.priceList)", body: #"{"name":"改名\#(c.n)"}"#) },
+        "listQuotes": { _ in Case(method: .get, uri: "/api/v1/quotes") },
+        "createQuote": { c in Case(method: .post, uri: "/api/v1/quotes",
+                                   body: #"{"customer_id":"\#(c.customer)","lines":[{"name":"报价行","quantity":2,"unit_price":5000}]}"#) },
+        "getQuote": { c in Case(method: .get, uri: "/api/v1/quotes/\(c.quote)") },
+        "updateQuote": { c in Case(method: .patch, uri: "/api/v1/quotes/\(c.quote)", body: #"{"title":"改标题"}"#) },
+        "moveQuote": { c in Case(method: .post, uri: "/api/v1/quotes/\(c.quote)/status", body: #"{"status":"sent"}"#) },
+        "reviseQuote": { c in Case(method: .post, uri: "/api/v1/quotes/\(c.quote)/revise") },
+        "acceptQuote": { c in Case(method: .post, uri: "/api/v1/quotes/\(c.quote)/accept") },
+        "listOrders": { _ in Case(method: .get, uri: "/api/v1/orders") },
+        "createOrder": { c in Case(method: .post, uri: "/api/v1/orders",
+                                   body: #"{"customer_id":"\#(c.customer)","external_id":"M\#(c.n)","lines":[{"name":"货品","quantity":1,"unit_price":100}]}"#) },
+        "importOrders": { c in Case(method: .post, uri: "/api/v1/orders/batch",
+                                    body: #"{"orders":[{"customer_id":"\#(c.customer)","external_id":"B\#(c.n)","lines":[{"name":"货品","quantity":1,"unit_price":100}]}]}"#) },
+        "orderBoard": { _ in Case(method: .get, uri: "/api/v1/orders/board") },
+        "getOrder": { c in Case(method: .get, uri: "/api/v1/orders/\(c.order)") },
+        "payOrder": { c in Case(method: .post, uri: "/api/v1/orders/\(c.order)/payments", body: #"{"amount":100,"method":"支付宝"}"#) },
+        "refundOrder": { c in Case(method: .post, uri: "/api/v1/orders/\(c.order)/refunds", body: #"{"amount":100,"note":"退款"}"#) },
+        "planOrderCollection": { c in Case(method: .put, uri: "/api/v1/orders/\(c.order)/collection-plan",
+                                           body: #"{"instalments":[{"due_date":"2027-01-31","amount":6000},{"due_date":"2027-02-28","amount":4000}]}"#) },
+        "shipOrder": { c in Case(method: .post, uri: "/api/v1/orders/\(c.order)/shipments", body: #"{"carrier":"顺丰速运","tracking_number":"SF\#(c.n)"}"#) },
+        "deliverOrder": { c in Case(method: .post, uri: "/api/v1/orders/\(c.order)/deliver") },
+        "confirmOrder": { c in Case(method: .post, uri: "/api/v1/orders/\(c.order)/confirm") },
+        "cancelOrder": { c in Case(method: .post, uri: "/api/v1/orders/\(c.order)/cancel", body: #"{"reason":"客户取消"}"#) },
+        "returnOrderGoods": { c in Case(method: .post, uri: "/api/v1/orders/\(c.order)/returns",
+                                        body: #"{"reason":"破损","lines":[{"line_id":"\#(c.orderLine)","quantity":1}]}"#) },
         "listPipelines": { _ in Case(method: .get, uri: "/api/v1/pipelines") },
         "createPipeline": { c in Case(method: .post, uri: "/api/v1/pipelines",
                                       body: #"{"name":"大客户\#(c.n)","stages":[{"name":"接触","probability":20},{"name":"赢","probability":100,"kind":"won"},{"name":"输","probability":0,"kind":"lost"}]}"#) },
@@ -149,10 +186,11 @@ struct AuthorizationMatrixTests {
         case "mergeCustomers", "undoMerge": return [.update, .delete]
         case "convertLead": return [.update]
         case "transferLead": return [.update, .assign]
+        case "acceptQuote": return [.update]
         case "revealCustomer": return [.reveal]
         case "claimCustomer": return nil   // always a pool customer
         default:
-            guard ["/customers/{id}", "/leads/{id}", "/deals/{id}"].contains(where: route.path.hasPrefix), case .permission(_, let a) = route.needs else { return nil }
+            guard ["/customers/{id}", "/leads/{id}", "/deals/{id}", "/quotes/{id}", "/orders/{id}"].contains(where: route.path.hasPrefix), case .permission(_, let a) = route.needs else { return nil }
             return [a]
         }
     }
@@ -176,7 +214,8 @@ struct AuthorizationMatrixTests {
             }
         }
         // the record is a lead on /leads/{id} routes, else a customer
-        let object: AccessObject = route.path.hasPrefix("/leads/") ? .leads : route.path.hasPrefix("/deals/{id}") ? .deals : .customers
+        let object: AccessObject = route.path.hasPrefix("/leads/") ? .leads : route.path.hasPrefix("/deals/{id}") ? .deals
+            : route.path.hasPrefix("/quotes/{id}") || route.path.hasPrefix("/orders/{id}") ? .orders : .customers
         if !reaches(p.level(object, .read)) { return 404 }
         // releasing someone else's customer also takes the right to assign it
         let needed = route.operationID == "releaseCustomer" && relation != .own ? actions + [.assign] : actions
@@ -276,6 +315,30 @@ struct AuthorizationMatrixTests {
                             let src = try await env.services.leadSources.create(owner, kind: .webhook, name: "hook\(n)",
                                                                                 sourceLabel: nil, campaign: nil)
                             ctx.sourceID = src.id; ctx.hookKey = src.publicKey; ctx.hookSecret = src.secret ?? ""
+                        case "getProduct", "updateProduct":
+                            var p = ProductDraft(); p.sku = "P-\(n)"; p.name = "产品\(n)"
+                            ctx.product = try await env.services.products.save(owner, id: nil, p).id
+                        case "updatePriceList":
+                            ctx.priceList = try await env.services.products.savePriceList(owner, id: nil, PriceListDraft(name: "价目\(n)", currency: "USD")).id
+                        case "getQuote", "updateQuote", "moveQuote", "reviseQuote", "acceptQuote":
+                            var q = QuoteDraft(); q.customerID = customer; q.ownerID = ownerID
+                            q.lines = [LineDraft(name: "报价", quantity: 1, unitPrice: 10_000, taxRate: Percent(basisPoints: 0))]
+                            let made = try await env.services.quotes.create(scope, q)
+                            if route.operationID == "acceptQuote" { _ = try await env.services.quotes.move(scope, id: made.id, to: .sent, reason: nil, ifVersion: nil) }
+                            ctx.quote = made.id
+                        case _ where route.path.hasPrefix("/orders/{id}"):
+                            var d = OrderDraft(); d.customerID = customer; d.ownerID = ownerID
+                            d.lines = [LineDraft(name: "货品", quantity: 2, unitPrice: 5_000, taxRate: Percent(basisPoints: 0))]
+                            let o = try await env.services.orders.create(scope, d).0
+                            let orders = env.services.orders
+                            if ["refundOrder", "shipOrder", "deliverOrder", "confirmOrder", "returnOrderGoods"].contains(route.operationID) {
+                                _ = try await orders.pay(scope, id: o.id, PaymentDraft(amount: 10_000))
+                            }
+                            if ["deliverOrder", "confirmOrder", "returnOrderGoods"].contains(route.operationID) {
+                                _ = try await orders.ship(scope, id: o.id, ShipmentDraft(carrier: "顺丰速运"))
+                            }
+                            if route.operationID == "confirmOrder" { _ = try await orders.deliver(scope, id: o.id) }
+                            ctx.order = o.id; ctx.orderLine = o.lines[0].item.id
                         case "revokeToken":
                             ctx.tokenID = try await access.createToken(userID: users[role]!.id, workspaceID: ws, name: "to revoke").id
                         default: break
