@@ -152,6 +152,7 @@ enum Assets {
           form.submit();
         });
       });
+      document.querySelectorAll('[data-print]').forEach(function(b){ b.addEventListener('click', function(){ window.print(); }); });
       var input=document.querySelector('[data-suggest]'); if(!input) return;
       var list=input.parentNode.querySelector('.suggest'); var timer=null, seq=0;
       function clear(){ list.hidden=true; list.textContent=''; }

@@ -30,7 +30,9 @@ public enum Catalog {
     /// The keys as a dictionary templates read as `{{t.key}}`.
     static func table(_ locale: UILocale) -> [String: String] { strings[locale] ?? [:] }
 
-    public static let strings: [UILocale: [String: String]] = [
+    public static let strings: [UILocale: [String: String]] = core.merging(OrderCatalog.strings) { a, b in a.merging(b) { x, _ in x } }
+
+    static let core: [UILocale: [String: String]] = [
         .zhHans: [
             "mine": "我的", "rename_tag": "改名", "rename_to": "新名称：", "rename_tag_hint": "改成已有的标签名即合并两个标签；每位客户的修改都记入时间线和审计日志。", "customers_count": "客户数",
             "view_name": "视图名称", "save_view": "保存当前筛选",

@@ -146,11 +146,12 @@ struct Pages {
         registerImports(router)
         LeadPages(pages: self).register(router)
         DealPages(pages: self).register(router)
+        OrderPages(pages: self).register(router)
         SettingsPages(pages: self).register(router)
         router.get(SiteURL.asset("").pattern) { _, ctx -> Response in
             let name = ctx.parameters.get("name") ?? ""
             let (body, type): (String, String) = switch name {
-            case "app.css": (Assets.css, "text/css; charset=utf-8")
+            case "app.css": (Assets.css + "\n" + OrderTemplates.css, "text/css; charset=utf-8")
             case "app.js": (Assets.js, "text/javascript; charset=utf-8")
             default: ("", "")
             }
@@ -601,6 +602,25 @@ struct Pages {
             withRelated["hasDeals"] = !deals.isEmpty
         }
         if scope.level(.deals, .create) != nil { withRelated["newDealHref"] = SiteURL.newDeal.path + "?customer_id=" + c.id }
+        // the customer's orders and quotes, and starting one
+        if scope.level(.orders, .read) != nil {
+            var of = OrderFilter(); of.customerID = c.id
+            let orders = try await services.orders.list(scope, filter: of, cursor: nil, limit: 10).items.map { o in
+                ["href": SiteURL.order(o.id).path, "number": o.number, "status": t("order_status_" + o.status.rawValue),
+                 "total": v.fmt.money(minor: o.totals.total, currency: o.totals.currency)]
+            }
+            var qf = QuoteFilter(); qf.customerID = c.id
+            let quotes = try await services.quotes.list(scope, filter: qf, cursor: nil, limit: 10).items.filter { $0.status != .superseded }.map { q in
+                ["href": SiteURL.quote(q.id).path, "number": q.number + " · R" + String(q.revision), "status": t("quote_status_" + q.status.rawValue),
+                 "total": v.fmt.money(minor: q.totals.total, currency: q.totals.currency)]
+            }
+            withRelated["orders"] = orders; withRelated["hasOrders"] = !orders.isEmpty
+            withRelated["quotes"] = quotes; withRelated["hasQuotes"] = !quotes.isEmpty
+        }
+        if scope.level(.orders, .create) != nil {
+            withRelated["newQuoteHref"] = SiteURL.newQuote.path + "?customer_id=" + c.id
+            withRelated["newOrderHref"] = SiteURL.newOrder.path + "?customer_id=" + c.id
+        }
         withRelated["related"] = related
         withRelated["hasRelated"] = !related.isEmpty
         let duplicates = try await services.customers.duplicates(scope, of: c.id, limit: 5).map { d in

@@ -11,6 +11,9 @@ public enum SiteURL: Sendable, Equatable {
     case mergeCustomer(String, String), undoMerge(String)
     case leads, newLead, lead(String), leadAction(String, String), publicForm(String)
     case deals, newDeal, deal(String), dealAction(String, String)
+    case orders, newOrder, order(String), orderAction(String, String)
+    case quotes, newQuote, quote(String), quoteAction(String, String)
+    case products, productAction(String)
 
     /// The link for this page.
     public var path: String {
@@ -46,6 +49,16 @@ public enum SiteURL: Sendable, Equatable {
         case .newDeal: "/deals/new"
         case .deal(let id): "/deals/\(id)"
         case .dealAction(let id, let action): "/deals/\(id)/\(action)"
+        case .orders: "/orders"
+        case .newOrder: "/orders/new"
+        case .order(let id): "/orders/\(id)"
+        case .orderAction(let id, let action): "/orders/\(id)/\(action)"
+        case .quotes: "/quotes"
+        case .newQuote: "/quotes/new"
+        case .quote(let id): "/quotes/\(id)"
+        case .quoteAction(let id, let action): "/quotes/\(id)/\(action)"
+        case .products: "/products"
+        case .productAction(let action): "/products/\(action)"
         }
     }
 
@@ -72,6 +85,11 @@ public enum SiteURL: Sendable, Equatable {
         case .publicForm: "/f/:key"
         case .deal: "/deals/:id"
         case .dealAction: "/deals/:id/:action"
+        case .order: "/orders/:id"
+        case .orderAction: "/orders/:id/:action"
+        case .quote: "/quotes/:id"
+        case .quoteAction: "/quotes/:id/:action"
+        case .productAction: "/products/:action"
         default: path
         }
     }

@@ -18,7 +18,7 @@ enum Templates {
         <ul class="suggest" id="suggest" hidden></ul>
         <span class="sr" role="status" aria-live="polite" data-suggest-status data-one="{{t.results_one}}" data-many="{{t.results_many}}"></span>
       </form>
-      <nav class="main-nav" aria-label="{{t.app_name}}"><a href="/customers">{{t.customers}}</a><a href="/leads">{{t.leads}}</a><a href="/deals">{{t.deals}}</a><a href="/settings/{{settingsHome}}">{{t.settings}}</a></nav>
+      <nav class="main-nav" aria-label="{{t.app_name}}"><a href="/customers">{{t.customers}}</a><a href="/leads">{{t.leads}}</a><a href="/deals">{{t.deals}}</a><a href="/orders">{{t.orders}}</a><a href="/settings/{{settingsHome}}">{{t.settings}}</a></nav>
       <form action="/sign-out" method="post" class="out"><input type="hidden" name="_csrf" value="{{csrf}}"><button>{{t.sign_out}}</button></form>
       {{/signedIn}}
       <nav class="langs" aria-label="{{t.language}}">{{#languages}}<a href="/language?lang={{code}}&amp;next={{next}}"{{#current}} aria-current="true"{{/current}}>{{label}}</a>{{/languages}}</nav>
@@ -76,7 +76,7 @@ enum Templates {
 
     static let customer = """
     <article class="c360">
-      <div class="head"><h1>{{c.name}}</h1><span>{{#newDealHref}}<a class="button" href="{{newDealHref}}">{{t.new_deal}}</a> {{/newDealHref}}<a class="button" href="{{editHref}}">{{t.edit}}</a></span></div>
+      <div class="head"><h1>{{c.name}}</h1><span>{{#newDealHref}}<a class="button" href="{{newDealHref}}">{{t.new_deal}}</a> {{/newDealHref}}{{#newQuoteHref}}<a class="button" href="{{newQuoteHref}}">{{t.new_quote}}</a> <a class="button" href="{{newOrderHref}}">{{t.new_order}}</a> {{/newQuoteHref}}<a class="button" href="{{editHref}}">{{t.edit}}</a></span></div>
       <p class="meta">{{kindLabel}}{{#c.organizationName}} · {{c.organizationName}}{{/c.organizationName}}{{#c.title}} · {{c.title}}{{/c.title}}</p>
       <dl class="facts">
         <div><dt>{{t.stage}}</dt><dd>{{stageLabel}}</dd></div>
@@ -92,6 +92,8 @@ enum Templates {
       {{#mergedID}}<form method="post" action="{{undoHref}}" class="flash ok"><input type="hidden" name="_csrf" value="{{csrf}}"><span>{{t.merged_flash}}</span> <button>{{t.undo}}</button></form>{{/mergedID}}
       {{#masked}}<form method="post" action="{{revealHref}}" class="reveal"><input type="hidden" name="_csrf" value="{{csrf}}"><span>{{t.masked_note}}</span> <button>{{t.reveal}}</button></form>{{/masked}}
       {{> activity_form}}
+      {{#hasOrders}}<section><h2>{{t.orders}}</h2><ul class="related">{{#orders}}<li><a href="{{href}}">{{number}}</a> <span class="tag">{{status}}</span> {{total}}</li>{{/orders}}</ul></section>{{/hasOrders}}
+      {{#hasQuotes}}<section><h2>{{t.quotes}}</h2><ul class="related">{{#quotes}}<li><a href="{{href}}">{{number}}</a> <span class="tag">{{status}}</span> {{total}}</li>{{/quotes}}</ul></section>{{/hasQuotes}}
       {{#hasDeals}}<section><h2>{{t.deals}}</h2><ul class="related">{{#deals}}<li><a href="{{href}}">{{name}}</a> <span class="tag">{{stage}}</span> {{amount}}</li>{{/deals}}</ul></section>{{/hasDeals}}
       {{#hasRelated}}<section><h2>{{t.related}}</h2><ul class="related">{{#related}}<li><a href="{{href}}">{{name}}</a> <span class="tag">{{label}}</span></li>{{/related}}</ul></section>{{/hasRelated}}
       {{#hasDuplicates}}<section class="card"><h2>{{t.duplicates_title}}</h2><ul class="related">{{#duplicates}}<li><a href="{{href}}">{{name}}</a> <a class="button" href="{{mergeHref}}">{{t.merge}}</a></li>{{/duplicates}}</ul></section>{{/hasDuplicates}}
@@ -234,6 +236,6 @@ enum Templates {
     <body class="bare"><main id="main">{{#flash}}<p class="flash {{kind}}" role="alert">{{text}}</p>{{/flash}}{{{content}}}</main></body></html>
     """
 
-    static let all: [String: String] = LeadTemplates.all.merging(DealTemplates.all) { a, _ in a }.merging(["bare_layout": bareLayout, "activity_form": activityForm, "timeline_part": timelinePart]) { a, _ in a }.merging(["settings": settings, "merge": merge, "layout": layout, "sign_in": signIn, "customers": customers, "customer": customer, "customer_form": customerForm,
+    static let all: [String: String] = LeadTemplates.all.merging(DealTemplates.all) { a, _ in a }.merging(OrderTemplates.all) { a, _ in a }.merging(["bare_layout": bareLayout, "activity_form": activityForm, "timeline_part": timelinePart]) { a, _ in a }.merging(["settings": settings, "merge": merge, "layout": layout, "sign_in": signIn, "customers": customers, "customer": customer, "customer_form": customerForm,
                                         "import_new": importNew, "import_map": importMap, "import_job": importJob]) { a, _ in a }
 }
