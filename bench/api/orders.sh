@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Order import through the API (issue 5 target: ≥ 5,000 orders/s on SQLite).
+#
+#   bench/api/orders.sh [--skip-build] [--duration S] [--batch N] [--connections N] [--buyers N] [--postgres]
+#
+# A fresh database with an owner, 20 products in the default price list; wrk then pushes orders
+# as a shop integration would: --batch N orders per POST /api/v1/orders/batch (N=1: single POSTs to
+# /api/v1/orders), each with a unique external id, a buyer known by the shop's id (new buyers become
+# customers, found again by that id afterwards), a catalogue line priced from the list and a free
+# line. Afterwards the script checks that every order sent exists once, and that pushing the first
+# batch again writes nothing (idempotent by source + external id). Results go to bench/out/orders-*.md.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+DURATION=10; CONNECTIONS=4; BATCH=200; BUYERS=5000; POSTGRES=0
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --skip-build) export BENCH_SKIP_BUILD=1 ;;
+        --duration) DURATION=$2; shift ;;
+        --connections) CONNECTIONS=$2; shift ;;
+        --batch) BATCH=$2; shift ;;
+        --buyers) BUYERS=$2; shift ;;
+        --postgres) POSTGRES=1 ;;
+        *) die "unknown option $1" ;;
+    esac
+    shift
+done
+(( DURATION <= 60 )) || die "--duration is capped at 60 s"
+(( BATCH >= 1 && BATCH <= 1000 )) || die "--batch is 1 to 1000"
+if [[ $POSTGRES == 1 ]]; then reexec_with_postgres "$0" "$@" ${BENCH_SKIP_BUILD:+--skip-build} --duration "$DURATION" --connections "$CONNECTIONS" --batch "$BATCH" --buyers "$BUYERS"; fi
+
+ensure_debian_package wrk wrk
+ensure_debian_package curl curl
+[[ -n ${GUANXI_BIN:-} ]] || build_release
+
+WORK=$(mktemp -d /tmp/guanxi-bench-orders.XXXXXX)
+SERVER_PID=""
+cleanup() { stop_server; rm -rf "$WORK"; }
+trap cleanup EXIT INT TERM
+
+DB_ARGS=(--data "$WORK/data")
+DB_LABEL=sqlite
+if [[ -n ${GUANXI_TEST_POSTGRES_URL:-} ]]; then export GUANXI_DATABASE_URL=$GUANXI_TEST_POSTGRES_URL; DB_ARGS=(); DB_LABEL=postgres; fi
+
+"$GUANXI_BIN" migrate "${DB_ARGS[@]}" >/dev/null
+"$GUANXI_BIN" user create "${DB_ARGS[@]}" --email owner@bench.example --password bench-Passw0rd --role owner >/dev/null
+TOKEN=$("$GUANXI_BIN" token create "${DB_ARGS[@]}" --email owner@bench.example --name bench | tail -1)
+
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+BASE=http://127.0.0.1:$PORT
+start_server "$PORT" "$WORK/server.log" "${DB_ARGS[@]}"
+wait_for_health "$BASE"
+
+api() { curl -sf --max-time 30 -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$@"; }
+LIST=$(api "$BASE/api/v1/price-lists" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+PRODUCTS=""
+for i in $(seq 1 20); do
+    id=$(api -X POST "$BASE/api/v1/products" -d "{\"sku\":\"SKU-$i\",\"name\":\"商品 $i 号\",\"unit\":\"件\",\"tax_rate\":13,\"prices\":[{\"price_list_id\":\"$LIST\",\"unit_price\":$((i * 1990))}]}" \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+    PRODUCTS+="${PRODUCTS:+,}$id"
+done
+export PRODUCTS BATCH BUYERS
+
+log "warm-up (2 s), then ${DURATION} s of order import: batch $BATCH, -c$CONNECTIONS, $BUYERS buyers"
+RUN=warm wrk -t2 -c"$CONNECTIONS" -d2s -H "Authorization: Bearer $TOKEN" -s "$BENCH_API_DIR/orders.lua" "$BASE" >/dev/null
+BEFORE=$(api "$BASE/api/v1/orders/board" | python3 -c 'import json,sys; print(sum(s["count"] for s in json.load(sys.stdin)["items"]))')
+RSS_FILE=$WORK/rss; start_rss_sampler "$SERVER_PID" "$RSS_FILE"
+OUT=$(RUN=main wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "Authorization: Bearer $TOKEN" -s "$BENCH_API_DIR/orders.lua" "$BASE")
+stop_rss_sampler
+RESULT=$(grep '^BENCH_RESULT' <<<"$OUT")
+log "$RESULT"
+
+# every order sent exists exactly once; the same orders again change nothing
+CHECK=$(python3 - "$BASE" "$TOKEN" "$RESULT" "$BEFORE" "$BATCH" "$PRODUCTS" <<'PY'
+import json, sys, urllib.request, re
+base, token, result, before, batch, products = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6].split(",")
+def call(path, body=None):
+    req = urllib.request.Request(base + path, data=body and json.dumps(body).encode(), method="POST" if body else "GET",
+                                 headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=60) as r: return json.load(r)
+count = lambda: sum(s["count"] for s in call("/api/v1/orders/board")["items"])
+sent = int(re.search(r"orders=(\d+)", result).group(1))
+non2xx = int(re.search(r"non2xx=(\d+)", result).group(1))
+stored = count() - before
+# the first orders of thread 1 again (same external ids as the run's first request)
+again = [{"source": "tmall", "external_id": f"main-{100000000 + i}", "customer": {"external_id": f"b{(100000000 + i) % 5000}"},
+          "lines": [{"product_id": products[(100000000 + i) % len(products)], "quantity": 1}]} for i in range(1, min(batch, 200) + 1)]
+r = call("/api/v1/orders/batch", {"orders": again})
+existing = sum(1 for x in r["items"] if x["result"] == "existing")
+print(f"sent={sent} stored={stored} non2xx={non2xx} repush_existing={existing}/{len(again)} after_repush={count() - before}")
+PY
+)
+log "$CHECK"
+mkdir -p "$REPO_ROOT/bench/out"
+REPORT=$REPO_ROOT/bench/out/orders-$DB_LABEL-$(date -u +%Y%m%d-%H%M%S).md
+{
+    echo "# Order import ($DB_LABEL)"
+    machine_facts
+    echo "- Command: bench/api/orders.sh --duration $DURATION --connections $CONNECTIONS --batch $BATCH --buyers $BUYERS"
+    echo "- Load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "- $RESULT"
+    echo "- $CHECK"
+    echo "- Server peak RSS during the run: $(max_mb "$RSS_FILE") MB"
+} >"$REPORT"
+cat "$REPORT"
