@@ -55,6 +55,9 @@ public enum TimelineKind: String, Codable, Sendable, CaseIterable {
     /// A deal with this customer was opened, or moved to another stage (won and lost included).
     case dealOpened = "deal_opened"
     case dealMoved = "deal_moved"
+    /// A follow-up task about this customer or lead was planned, or completed (visits log an interaction instead).
+    case taskCreated = "task_created"
+    case taskDone = "task_done"
 }
 
 public struct Address: Codable, Sendable, Equatable {
