@@ -35,6 +35,8 @@ public struct AppServices: Sendable {
     public let assignmentRules: AssignmentRuleStore
     public let leadSources: LeadSourceStore
     public let deals: DealStore
+    public let tasks: TaskStore
+    public let leadImporter: LeadImporter
 
     public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) {
         self.db = db
@@ -52,6 +54,8 @@ public struct AppServices: Sendable {
         assignmentRules = AssignmentRuleStore(db: db)
         leadSources = LeadSourceStore(db: db, leads: leads, clock: clock)
         deals = DealStore(db: db, clock: clock)
+        tasks = TaskStore(db: db, leads: leads, clock: clock)
+        leadImporter = LeadImporter(db: db, leads: leads, clock: clock)
     }
 }
 
@@ -67,8 +71,9 @@ public func buildRouter(_ services: AppServices) -> (Router<AppContext>, RouteTa
         .register(table)
     AccessAPI(access: services.access, customers: services.customers, audit: services.audit, pool: services.pool).register(table)
     SignInAPI(signIn: services.signIn).register(table)
-    LeadAPI(leads: services.leads, rules: services.assignmentRules, sources: services.leadSources).register(table)
+    LeadAPI(leads: services.leads, rules: services.assignmentRules, sources: services.leadSources, importer: services.leadImporter).register(table)
     DealAPI(deals: services.deals).register(table)
+    TaskAPI(tasks: services.tasks).register(table)
 
     let openAPI = OpenAPIDocument.build(routes: table.routes)
     router.get("/api/openapi.json") { _, _ in
