@@ -11,6 +11,7 @@ public enum SiteURL: Sendable, Equatable {
     case mergeCustomer(String, String), undoMerge(String)
     case leads, newLead, lead(String), leadAction(String, String), publicForm(String)
     case deals, newDeal, deal(String), dealAction(String, String)
+    case today, newTask, task(String), taskAction(String, String), leadImport
 
     /// The link for this page.
     public var path: String {
@@ -46,6 +47,11 @@ public enum SiteURL: Sendable, Equatable {
         case .newDeal: "/deals/new"
         case .deal(let id): "/deals/\(id)"
         case .dealAction(let id, let action): "/deals/\(id)/\(action)"
+        case .today: "/today"
+        case .newTask: "/tasks/new"
+        case .task(let id): "/tasks/\(id)"
+        case .taskAction(let id, let action): "/tasks/\(id)/\(action)"
+        case .leadImport: "/leads/import"
         }
     }
 
@@ -72,6 +78,8 @@ public enum SiteURL: Sendable, Equatable {
         case .publicForm: "/f/:key"
         case .deal: "/deals/:id"
         case .dealAction: "/deals/:id/:action"
+        case .task: "/tasks/:id"
+        case .taskAction: "/tasks/:id/:action"
         default: path
         }
     }
