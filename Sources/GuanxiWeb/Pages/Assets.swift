@@ -80,7 +80,7 @@ enum Assets {
     .tabs{display:flex;flex-wrap:wrap;gap:.3rem;margin:0 0 1rem;border-bottom:1px solid var(--line)}
     .tabs a{padding:.45rem .8rem;text-decoration:none;color:var(--muted);border-bottom:2px solid transparent}
     .tabs a[aria-current]{color:var(--ink);border-bottom-color:var(--brand);font-weight:600}
-    .main-nav{display:flex;gap:1rem}
+    .main-nav{display:flex;flex-wrap:wrap;gap:.3rem 1rem}
     .main-nav a{color:var(--muted);text-decoration:none}
     .tag.bad{background:#fdecea;color:#8c1d16}
     .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
