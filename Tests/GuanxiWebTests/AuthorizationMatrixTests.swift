@@ -48,6 +48,7 @@ struct AuthorizationMatrixTests {
         var quote: String = ""        // owned according to the relation
         var order: String = ""        // owned according to the relation, with `customer`
         var orderLine: String = ""
+        var task: String = ""         // owned according to the relation (a visit to `customer` for recordVisit; done for reopenTask)
         var n: Int
     }
 
@@ -95,6 +96,17 @@ struct AuthorizationMatrixTests {
         "getDeal": { c in Case(method: .get, uri: "/api/v1/deals/\(c.deal)") },
         "updateDeal": { c in Case(method: .patch, uri: "/api/v1/deals/\(c.deal)", body: #"{"expected_close":"2027-01-15"}"#) },
         "moveDeal": { c in Case(method: .post, uri: "/api/v1/deals/\(c.deal)/move", body: #"{"stage_id":"\#(c.stageID)"}"#) },
+        "listTasks": { _ in Case(method: .get, uri: "/api/v1/tasks?mine=true&status=open") },
+        "createTask": { c in Case(method: .post, uri: "/api/v1/tasks", body: #"{"title":"回访\#(c.n)","due_at":"2026-12-01T02:00:00Z"}"#) },
+        "myDay": { _ in Case(method: .get, uri: "/api/v1/tasks/my-day") },
+        "getTask": { c in Case(method: .get, uri: "/api/v1/tasks/\(c.task)") },
+        "updateTask": { c in Case(method: .patch, uri: "/api/v1/tasks/\(c.task)", body: #"{"priority":"high"}"#) },
+        "completeTask": { c in Case(method: .post, uri: "/api/v1/tasks/\(c.task)/complete", body: #"{"outcome":"好"}"#) },
+        "cancelTask": { c in Case(method: .post, uri: "/api/v1/tasks/\(c.task)/cancel") },
+        "reopenTask": { c in Case(method: .post, uri: "/api/v1/tasks/\(c.task)/reopen") },
+        "recordVisit": { c in Case(method: .post, uri: "/api/v1/tasks/\(c.task)/record", body: #"{"outcome":"顺利","latitude":"31.2","longitude":"121.4"}"#) },
+        "visitSummary": { _ in Case(method: .get, uri: "/api/v1/visits/summary?week=2026-W48") },
+        "importLeads": { c in Case(method: .post, uri: "/api/v1/leads/import", body: "姓名,来源\n导入线索\(c.n),展会\n", contentType: "text/csv") },
         "listLeads": { _ in Case(method: .get, uri: "/api/v1/leads") },
         "createLead": { c in Case(method: .post, uri: "/api/v1/leads", body: #"{"name":"线索\#(c.n)","source":"官网"}"#) },
         "getLead": { c in Case(method: .get, uri: "/api/v1/leads/\(c.lead)") },
@@ -190,7 +202,7 @@ struct AuthorizationMatrixTests {
         case "revealCustomer": return [.reveal]
         case "claimCustomer": return nil   // always a pool customer
         default:
-            guard ["/customers/{id}", "/leads/{id}", "/deals/{id}", "/quotes/{id}", "/orders/{id}"].contains(where: route.path.hasPrefix), case .permission(_, let a) = route.needs else { return nil }
+            guard ["/customers/{id}", "/leads/{id}", "/deals/{id}", "/quotes/{id}", "/orders/{id}", "/tasks/{id}"].contains(where: route.path.hasPrefix), case .permission(_, let a) = route.needs else { return nil }
             return [a]
         }
     }
@@ -215,7 +227,8 @@ struct AuthorizationMatrixTests {
         }
         // the record is a lead on /leads/{id} routes, else a customer
         let object: AccessObject = route.path.hasPrefix("/leads/") ? .leads : route.path.hasPrefix("/deals/{id}") ? .deals
-            : route.path.hasPrefix("/quotes/{id}") || route.path.hasPrefix("/orders/{id}") ? .orders : .customers
+            : route.path.hasPrefix("/quotes/{id}") || route.path.hasPrefix("/orders/{id}") ? .orders
+            : route.path.hasPrefix("/tasks/{id}") ? .tasks : .customers
         if !reaches(p.level(object, .read)) { return 404 }
         // releasing someone else's customer also takes the right to assign it
         let needed = route.operationID == "releaseCustomer" && relation != .own ? actions + [.assign] : actions
@@ -287,6 +300,10 @@ struct AuthorizationMatrixTests {
                         ctx.lead = lead
                         ctx.deal = deal
                         ctx.stageID = try await env.services.deals.pipelines(scope)[0].stages[1].id
+                        var td = TaskDraft(); td.title = "待办\(n)"; td.dueAt = Date().addingTimeInterval(3600); td.ownerID = ownerID
+                        if route.operationID == "recordVisit" { td.kind = .visit; td.subjectKind = .some(.customer); td.subjectID = .some(customer) }
+                        ctx.task = try await env.services.tasks.create(scope, td).id
+                        if route.operationID == "reopenTask" { _ = try await env.services.tasks.setStatus(scope, id: ctx.task, to: .done, ifVersion: nil) }
                         switch route.operationID {
                         case "undoMerge":
                             ctx.mergeID = try await store.merge(scope, survivorID: customer, mergedID: second, choices: MergeChoices()).1.id

@@ -59,6 +59,9 @@ public enum TimelineKind: String, Codable, Sendable, CaseIterable {
     case quote
     /// An order step: placed, paid, refunded, shipped, delivered, confirmed, cancelled, returned (`data.step`).
     case order
+    /// A follow-up task about this customer or lead was planned, or completed (visits log an interaction instead).
+    case taskCreated = "task_created"
+    case taskDone = "task_done"
 }
 
 public struct Address: Codable, Sendable, Equatable {

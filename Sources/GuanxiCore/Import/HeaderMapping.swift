@@ -87,28 +87,11 @@ public enum HeaderMapping {
                  "备注", "備註", "备注信息", "備註信息", "说明", "說明"]),
     ]
 
-    private static let exact: [String: ImportField] = {
-        var table: [String: ImportField] = [:]
-        for (field, names) in aliases {
-            for name in names where table[name] == nil { table[name] = field }
-        }
-        return table
-    }()
+    /// The customer columns' matcher.
+    private static let customers = HeaderMatcher(aliases)
 
-    /// Aliases long enough to be recognised inside a longer header ("客户手机号" → phone),
-    /// longest first so "客户等级" wins over "客户".
-    private static let containable: [(String, ImportField)] = {
-        var list: [(String, ImportField)] = []
-        for (field, names) in aliases {
-            for name in names {
-                let isASCII = name.utf8.allSatisfy { $0 < 0x80 }
-                if isASCII ? name.count >= 5 : name.count >= 2 { list.append((name, field)) }
-            }
-        }
-        return list.enumerated()
-            .sorted { $0.element.0.count != $1.element.0.count ? $0.element.0.count > $1.element.0.count : $0.offset < $1.offset }
-            .map(\.element)
-    }()
+    /// The aliases of one customer field (other imports, e.g. leads, reuse them for the same data).
+    public static func aliases(of field: ImportField) -> [String] { aliases.first { $0.0 == field }?.1 ?? [] }
 
     /// Maps column index → field for a header row.
     ///
@@ -116,28 +99,7 @@ public enum HeaderMapping {
     /// parenthetical such as "（必填）". Exact alias matches are assigned first;
     /// remaining columns then match an alias contained in the header. Each field
     /// is assigned at most once, leftmost column first; unknown columns are absent.
-    public static func guess(_ headers: [String]) -> [Int: ImportField] {
-        var result: [Int: ImportField] = [:]
-        var used = Set<ImportField>()
-        let normalized = headers.map(normalize)
-        for (index, header) in normalized.enumerated() {
-            if let field = exact[header], !used.contains(field) {
-                result[index] = field
-                used.insert(field)
-            }
-        }
-        // The head noun comes last in both Chinese and English headers ("联系人手机",
-        // "Customer Email"), so an alias at the end of the header beats one inside it.
-        for matches in [{ (h: String, a: String) in h.hasSuffix(a) }, { (h: String, a: String) in h.contains(a) }] {
-            for (index, header) in normalized.enumerated() where result[index] == nil && !header.isEmpty {
-                if let (_, field) = containable.first(where: { !used.contains($0.1) && matches(header, $0.0) }) {
-                    result[index] = field
-                    used.insert(field)
-                }
-            }
-        }
-        return result
-    }
+    public static func guess(_ headers: [String]) -> [Int: ImportField] { customers.guess(headers) }
 
     /// Resolves a header row using explicit user mappings first (by exact
     /// trimmed header, then normalised header) and `guess` for the rest.
@@ -218,5 +180,57 @@ public enum TagList {
             if !tag.isEmpty, seen.insert(tag).inserted { tags.append(tag) }
         }
         return tags
+    }
+}
+
+/// Header guessing over any list of fields and their aliases (customers, leads…), so each import
+/// names its own columns while the matching rules stay in one place.
+public struct HeaderMatcher<Field: Hashable & Sendable>: Sendable {
+    let exact: [String: Field]
+    /// Aliases long enough to be recognised inside a longer header ("客户手机号" → phone),
+    /// longest first so "客户等级" wins over "客户".
+    let containable: [(String, Field)]
+
+    /// `aliases` in normalised form (see `HeaderMapping.normalize`), in matching order.
+    public init(_ aliases: [(Field, [String])]) {
+        var table: [String: Field] = [:]
+        for (field, names) in aliases {
+            for name in names where table[name] == nil { table[name] = field }
+        }
+        exact = table
+        var list: [(String, Field)] = []
+        for (field, names) in aliases {
+            for name in names {
+                let isASCII = name.utf8.allSatisfy { $0 < 0x80 }
+                if isASCII ? name.count >= 5 : name.count >= 2 { list.append((name, field)) }
+            }
+        }
+        containable = list.enumerated()
+            .sorted { $0.element.0.count != $1.element.0.count ? $0.element.0.count > $1.element.0.count : $0.offset < $1.offset }
+            .map(\.element)
+    }
+
+    /// Maps column index → field (see `HeaderMapping.guess`).
+    public func guess(_ headers: [String]) -> [Int: Field] {
+        var result: [Int: Field] = [:]
+        var used = Set<Field>()
+        let normalized = headers.map(HeaderMapping.normalize)
+        for (index, header) in normalized.enumerated() {
+            if let field = exact[header], !used.contains(field) {
+                result[index] = field
+                used.insert(field)
+            }
+        }
+        // The head noun comes last in both Chinese and English headers ("联系人手机",
+        // "Customer Email"), so an alias at the end of the header beats one inside it.
+        for matches in [{ (h: String, a: String) in h.hasSuffix(a) }, { (h: String, a: String) in h.contains(a) }] {
+            for (index, header) in normalized.enumerated() where result[index] == nil && !header.isEmpty {
+                if let (_, field) = containable.first(where: { !used.contains($0.1) && matches(header, $0.0) }) {
+                    result[index] = field
+                    used.insert(field)
+                }
+            }
+        }
+        return result
     }
 }

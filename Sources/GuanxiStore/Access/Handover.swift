@@ -7,6 +7,8 @@ import GuanxiCore
 public struct OwnedObject: Sendable {
     public var object: AccessObject
     public var table: String
+    /// Which of a departing user's rows handover moves (SQL on the table; empty: all of them).
+    public var handoverCondition = ""
     /// Writes the timeline/history entries for records that changed owner (inside the transaction).
     var recordMoves: @Sendable (_ moves: [(id: String, from: String?, to: String?)], _ reason: String, _ scope: Scope, _ now: Date,
                                 _ sql: any SQLDatabase) async throws -> Void
@@ -40,7 +42,11 @@ public struct OwnedObject: Sendable {
         }, workspaceID: scope.workspaceID, sql: sql)
     }
 
-    public static let all: [OwnedObject] = [.customers, .leads, .deals]
+    /// Only open tasks move: done and cancelled ones stay with the person who did (or dropped) them.
+    /// A task has no timeline of its own; the audit entry of the handover names the counts.
+    public static let tasks = OwnedObject(object: .tasks, table: "tasks", handoverCondition: "status = 'open'") { _, _, _, _, _ in }
+
+    public static let all: [OwnedObject] = [.customers, .leads, .deals, .tasks]
 
     /// Sets new owners (nil: back to the pool), bumping version and updated time, and records the moves.
     func move(_ moves: [(id: String, from: String?, to: String?)], reason: String, scope: Scope, now: Date, sql: any SQLDatabase) async throws {
@@ -102,7 +108,8 @@ extension AccessStore {
             var moved: [String: Int] = [:]
             for owned in OwnedObject.all {
                 let ids = try await sql.raw("""
-                    SELECT id FROM \(unsafeRaw: owned.table) WHERE workspace_id = \(bind: scope.workspaceID) AND owner_id = \(bind: userID) ORDER BY id
+                    SELECT id FROM \(unsafeRaw: owned.table) WHERE workspace_id = \(bind: scope.workspaceID) AND owner_id = \(bind: userID)
+                    \(unsafeRaw: owned.handoverCondition.isEmpty ? "" : "AND " + owned.handoverCondition) ORDER BY id
                     """).all().map { try $0.decode(column: "id", as: String.self) }
                 let moves = ids.enumerated().map { (i, id) in (id: id, from: Optional(userID), to: Optional(recipients[i % recipients.count])) }
                 try await owned.move(moves, reason: "handover", scope: scope, now: now, sql: sql)

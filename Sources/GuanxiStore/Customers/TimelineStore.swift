@@ -52,21 +52,29 @@ public struct TimelineStore: Sendable {
         let now = clock.now()
         return try await db.write { sql in
             let c = try await CustomerStore.load(scope, customerID.lowercased(), for: .update, sql: sql)
-            let id = ID.make(at: now)
-            let entry = isNote ? try draft.note(id: id, customerID: c.id, author: scope.userID, now: now)
-                               : try draft.interaction(id: id, customerID: c.id, author: scope.userID, now: now)
-            try await Self.append([entry], workspaceID: scope.workspaceID, sql: sql)
-            // a contact with the customer keeps their open deals from counting as idle
-            if !isNote {
-                try await sql.raw("""
-                    UPDATE deals SET last_activity_at = \(bind: now.millis) WHERE workspace_id = \(bind: scope.workspaceID)
-                    AND customer_id = \(bind: c.id) AND status = 'open'
-                    """).run()
-            }
-            try await AuditLog.append([AuditEvent("create", isNote ? "notes" : "interactions", entry.id, detail: ["customer_id": .string(c.id)])],
-                                      scope: scope, at: now, dialect: db.dialect, sql: sql)
-            return entry
+            return try await Self.log(scope, customerID: c.id, draft, isNote: isNote, now: now, dialect: db.dialect, sql: sql)
         }
+    }
+
+    /// The one way a note or interaction is logged on a customer (the caller has checked the customer
+    /// may be updated), inside the caller's transaction: a recorded visit goes through here too.
+    static func log(_ scope: Scope, customerID: String, _ draft: ActivityDraft, isNote: Bool, now: Date, dialect: DatabaseDialect,
+                    data: [String: JSONValue]? = nil, sql: any SQLDatabase) async throws -> TimelineEntry {
+        let id = ID.make(at: now)
+        var entry = isNote ? try draft.note(id: id, customerID: customerID, author: scope.userID, now: now)
+                           : try draft.interaction(id: id, customerID: customerID, author: scope.userID, now: now)
+        entry.data = data
+        try await Self.append([entry], workspaceID: scope.workspaceID, sql: sql)
+        // a contact with the customer keeps their open deals from counting as idle
+        if !isNote {
+            try await sql.raw("""
+                UPDATE deals SET last_activity_at = \(bind: now.millis) WHERE workspace_id = \(bind: scope.workspaceID)
+                AND customer_id = \(bind: customerID) AND status = 'open'
+                """).run()
+        }
+        try await AuditLog.append([AuditEvent("create", isNote ? "notes" : "interactions", entry.id, detail: ["customer_id": .string(customerID)])],
+                                  scope: scope, at: now, dialect: dialect, sql: sql)
+        return entry
     }
 
     /// Newest first; `kinds` narrows to some entry kinds (e.g. only notes).

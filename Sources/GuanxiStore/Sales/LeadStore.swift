@@ -220,26 +220,34 @@ public struct LeadStore: Sendable {
         let now = clock.now()
         return try await db.write { sql in
             let l = try await Self.load(scope, leadID, for: .update, sql: sql)
-            let id = ID.make(at: now)
-            let entry = isNote ? try draft.note(id: id, customerID: l.id, author: scope.userID, now: now)
-                               : try draft.interaction(id: id, customerID: l.id, author: scope.userID, now: now)
-            try await TimelineStore.append([entry], workspaceID: scope.workspaceID, sql: sql)
-            if !isNote && l.respondedAt == nil {
-                let status = l.status == .new ? LeadStatus.contacted : l.status
-                try await sql.raw("""
-                    UPDATE leads SET responded_at = \(bind: now.millis), status = \(bind: status.rawValue), version = version + 1,
-                      updated_at = \(bind: now.millis) WHERE id = \(bind: l.id)
-                    """).run()
-                if status != l.status {
-                    try await TimelineStore.append([CustomerStore.event(l.id, .statusChanged, author: scope.userID, now: now,
-                                                                        data: ["from": .string(l.status.rawValue), "to": .string(status.rawValue)])],
-                                                   workspaceID: scope.workspaceID, sql: sql)
-                }
-            }
-            try await AuditLog.append([AuditEvent("create", isNote ? "notes" : "interactions", entry.id, detail: ["lead_id": .string(l.id)])],
-                                      scope: scope, at: now, dialect: db.dialect, sql: sql)
-            return entry
+            return try await Self.log(scope, lead: l, draft, isNote: isNote, now: now, dialect: db.dialect, sql: sql)
         }
+    }
+
+    /// The one way a note or contact is logged on a lead (the caller has checked the lead may be
+    /// updated), inside the caller's transaction: a recorded visit goes through here too.
+    static func log(_ scope: Scope, lead l: Lead, _ draft: ActivityDraft, isNote: Bool, now: Date, dialect: DatabaseDialect,
+                    data: [String: JSONValue]? = nil, sql: any SQLDatabase) async throws -> TimelineEntry {
+        let id = ID.make(at: now)
+        var entry = isNote ? try draft.note(id: id, customerID: l.id, author: scope.userID, now: now)
+                           : try draft.interaction(id: id, customerID: l.id, author: scope.userID, now: now)
+        entry.data = data
+        try await TimelineStore.append([entry], workspaceID: scope.workspaceID, sql: sql)
+        if !isNote && l.respondedAt == nil {
+            let status = l.status == .new ? LeadStatus.contacted : l.status
+            try await sql.raw("""
+                UPDATE leads SET responded_at = \(bind: now.millis), status = \(bind: status.rawValue), version = version + 1,
+                  updated_at = \(bind: now.millis) WHERE id = \(bind: l.id)
+                """).run()
+            if status != l.status {
+                try await TimelineStore.append([CustomerStore.event(l.id, .statusChanged, author: scope.userID, now: now,
+                                                                    data: ["from": .string(l.status.rawValue), "to": .string(status.rawValue)])],
+                                               workspaceID: scope.workspaceID, sql: sql)
+            }
+        }
+        try await AuditLog.append([AuditEvent("create", isNote ? "notes" : "interactions", entry.id, detail: ["lead_id": .string(l.id)])],
+                                  scope: scope, at: now, dialect: dialect, sql: sql)
+        return entry
     }
 
     /// The lead's history, newest first (after conversion it is on the customer's timeline).

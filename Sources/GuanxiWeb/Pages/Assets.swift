@@ -80,7 +80,7 @@ enum Assets {
     .tabs{display:flex;flex-wrap:wrap;gap:.3rem;margin:0 0 1rem;border-bottom:1px solid var(--line)}
     .tabs a{padding:.45rem .8rem;text-decoration:none;color:var(--muted);border-bottom:2px solid transparent}
     .tabs a[aria-current]{color:var(--ink);border-bottom-color:var(--brand);font-weight:600}
-    .main-nav{display:flex;gap:1rem}
+    .main-nav{display:flex;flex-wrap:wrap;gap:.3rem 1rem}
     .main-nav a{color:var(--muted);text-decoration:none}
     .tag.bad{background:#fdecea;color:#8c1d16}
     .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
@@ -114,6 +114,17 @@ enum Assets {
     .scroll .list td:not(:last-child){white-space:nowrap}
     .sample span{display:inline-block;margin-right:.6rem;color:var(--muted);max-width:12rem;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;vertical-align:bottom}
     .progress{font-weight:600}
+    .main-nav .count{display:inline-block;min-width:1.2rem;padding:0 .35rem;border-radius:1rem;background:var(--bad);color:#fff;font-size:.75rem;text-align:center;line-height:1.2rem}
+    .tasks{list-style:none;margin:0;padding:0}
+    .task{display:flex;flex-wrap:wrap;gap:.4rem .8rem;align-items:center;justify-content:space-between;padding:.5rem 0;border-bottom:1px solid var(--line)}
+    .task:last-child{border-bottom:0}
+    .task .what{flex:1 1 12rem;min-width:0;word-break:break-word}
+    .task small{display:block;color:var(--muted)}
+    .task form{margin:0}
+    .geo{border:1px solid var(--line);border-radius:.5rem;padding:.5rem .8rem;margin:.5rem 0;display:grid;grid-template-columns:repeat(auto-fit,minmax(8rem,1fr));gap:0 .8rem;align-items:end}
+    .geo legend{padding:0 .3rem;color:var(--muted)}
+    .task-moves{display:flex;flex-wrap:wrap;gap:.5rem;margin:1rem 0}
+    .task-moves form{margin:0}
     @media (max-width:640px){.wide{display:none}.bar{padding:.5rem}.langs{order:3}main{padding:.6rem}.facts{grid-template-columns:1fr}}
     """
 
@@ -153,6 +164,20 @@ enum Assets {
         });
       });
       document.querySelectorAll('[data-print]').forEach(function(b){ b.addEventListener('click', function(){ window.print(); }); });
+      // Visit check-in: the browser's location fills the coordinates (typing them works without it).
+      var geo=document.querySelector('[data-geo]');
+      if(geo && navigator.geolocation){
+        geo.hidden=false;
+        geo.addEventListener('click', function(){
+          var st=document.querySelector('[data-geo-status]');
+          navigator.geolocation.getCurrentPosition(function(p){
+            document.querySelector('[data-geo-lat]').value=p.coords.latitude.toFixed(6);
+            document.querySelector('[data-geo-lon]').value=p.coords.longitude.toFixed(6);
+            document.querySelector('[data-geo-acc]').value=Math.round(p.coords.accuracy);
+            if(st) st.textContent='';
+          }, function(){ if(st) st.textContent=st.dataset.fail; }, {enableHighAccuracy:true, timeout:15000});
+        });
+      }
       var input=document.querySelector('[data-suggest]'); if(!input) return;
       var list=input.parentNode.querySelector('.suggest'); var timer=null, seq=0;
       function clear(){ list.hidden=true; list.textContent=''; }

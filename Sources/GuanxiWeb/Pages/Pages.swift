@@ -27,6 +27,8 @@ struct Pages {
         var scope: Scope?
         var csrf: String = ""
         var next: String
+        /// The signed-in user's overdue tasks and due reminders (the header badge).
+        var attention = 0
 
         var signInHref: String { SiteURL.signIn.path + "?next=" + next }
         var fmt: Formats { Formats(locale: locale) }
@@ -43,6 +45,7 @@ struct Pages {
         if let secret = req.cookies[AuthMiddleware.cookie]?.value, !secret.isEmpty, secret.count < 200,
            let (scope, csrf) = try await services.signIn.session(secret) {
             v.scope = scope; v.csrf = csrf
+            v.attention = try await services.tasks.attentionCount(scope)
         }
         return v
     }
@@ -106,7 +109,7 @@ struct Pages {
         }
         let layout = Self.model(["t": t, "lang": v.locale.htmlLang, "title": title, "content": content, "signedIn": v.scope != nil,
                                  "settingsHome": v.scope?.level(.settings, .read) != nil ? "users" : "tokens",
-                                 "csrf": v.csrf, "q": q, "languages": languages,
+                                 "csrf": v.csrf, "q": q, "languages": languages, "attention": v.attention > 0 ? String(v.attention) : nil,
                                  "flash": flash.map { ["kind": $0.kind, "text": $0.text] as [String: Any] }])
         let html = library.render(Rendering.wrap(layout), withTemplate: bare ? "bare_layout" : "layout") ?? ""
         var h = HTTPFields()
@@ -147,6 +150,7 @@ struct Pages {
         LeadPages(pages: self).register(router)
         DealPages(pages: self).register(router)
         OrderPages(pages: self).register(router)
+        TaskPages(pages: self).register(router)
         SettingsPages(pages: self).register(router)
         router.get(SiteURL.asset("").pattern) { _, ctx -> Response in
             let name = ctx.parameters.get("name") ?? ""
@@ -621,6 +625,7 @@ struct Pages {
             withRelated["newQuoteHref"] = SiteURL.newQuote.path + "?customer_id=" + c.id
             withRelated["newOrderHref"] = SiteURL.newOrder.path + "?customer_id=" + c.id
         }
+        if scope.level(.tasks, .create) != nil { withRelated["newTaskHref"] = TaskPages.newTaskHref(.customer, c.id) }
         withRelated["related"] = related
         withRelated["hasRelated"] = !related.isEmpty
         let duplicates = try await services.customers.duplicates(scope, of: c.id, limit: 5).map { d in
@@ -662,6 +667,9 @@ struct Pages {
             }
             if e.kind == .statusChanged, let to = e.data?["to"]?.stringValue {
                 detail = t("lead_status_" + to) + (e.data?["reason"]?.stringValue.map { "：" + $0 } ?? "")
+            }
+            if e.kind == .taskCreated || e.kind == .taskDone {
+                detail = [e.data?["title"]?.stringValue, e.data?["outcome"]?.stringValue].compactMap { $0 }.joined(separator: " · ")
             }
             if e.kind == .ownerChanged, let reason = e.data?["reason"]?.stringValue, !["rule", "creator", "handover"].contains(reason) { detail = reason }
             return Self.model(["when": f.string(from: e.occurredAt), "iso": Timestamp.iso8601(e.occurredAt), "label": label,

@@ -14,6 +14,7 @@ public enum SiteURL: Sendable, Equatable {
     case orders, newOrder, order(String), orderAction(String, String)
     case quotes, newQuote, quote(String), quoteAction(String, String)
     case products, productAction(String)
+    case today, newTask, task(String), taskAction(String, String), leadImport
 
     /// The link for this page.
     public var path: String {
@@ -59,6 +60,11 @@ public enum SiteURL: Sendable, Equatable {
         case .quoteAction(let id, let action): "/quotes/\(id)/\(action)"
         case .products: "/products"
         case .productAction(let action): "/products/\(action)"
+        case .today: "/today"
+        case .newTask: "/tasks/new"
+        case .task(let id): "/tasks/\(id)"
+        case .taskAction(let id, let action): "/tasks/\(id)/\(action)"
+        case .leadImport: "/leads/import"
         }
     }
 
@@ -90,6 +96,8 @@ public enum SiteURL: Sendable, Equatable {
         case .quote: "/quotes/:id"
         case .quoteAction: "/quotes/:id/:action"
         case .productAction: "/products/:action"
+        case .task: "/tasks/:id"
+        case .taskAction: "/tasks/:id/:action"
         default: path
         }
     }

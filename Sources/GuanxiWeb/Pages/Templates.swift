@@ -18,7 +18,7 @@ enum Templates {
         <ul class="suggest" id="suggest" hidden></ul>
         <span class="sr" role="status" aria-live="polite" data-suggest-status data-one="{{t.results_one}}" data-many="{{t.results_many}}"></span>
       </form>
-      <nav class="main-nav" aria-label="{{t.app_name}}"><a href="/customers">{{t.customers}}</a><a href="/leads">{{t.leads}}</a><a href="/deals">{{t.deals}}</a><a href="/orders">{{t.orders}}</a><a href="/settings/{{settingsHome}}">{{t.settings}}</a></nav>
+      <nav class="main-nav" aria-label="{{t.app_name}}"><a href="/customers">{{t.customers}}</a><a href="/leads">{{t.leads}}</a><a href="/deals">{{t.deals}}</a><a href="/orders">{{t.orders}}</a><a href="/today">{{t.my_day}}{{#attention}} <span class="count">{{attention}}<span class="sr"> {{t.needs_attention}}</span></span>{{/attention}}</a><a href="/settings/{{settingsHome}}">{{t.settings}}</a></nav>
       <form action="/sign-out" method="post" class="out"><input type="hidden" name="_csrf" value="{{csrf}}"><button>{{t.sign_out}}</button></form>
       {{/signedIn}}
       <nav class="langs" aria-label="{{t.language}}">{{#languages}}<a href="/language?lang={{code}}&amp;next={{next}}"{{#current}} aria-current="true"{{/current}}>{{label}}</a>{{/languages}}</nav>
@@ -76,7 +76,7 @@ enum Templates {
 
     static let customer = """
     <article class="c360">
-      <div class="head"><h1>{{c.name}}</h1><span>{{#newDealHref}}<a class="button" href="{{newDealHref}}">{{t.new_deal}}</a> {{/newDealHref}}{{#newQuoteHref}}<a class="button" href="{{newQuoteHref}}">{{t.new_quote}}</a> <a class="button" href="{{newOrderHref}}">{{t.new_order}}</a> {{/newQuoteHref}}<a class="button" href="{{editHref}}">{{t.edit}}</a></span></div>
+      <div class="head"><h1>{{c.name}}</h1><span>{{#newTaskHref}}<a class="button" href="{{newTaskHref}}">{{t.new_task}}</a> {{/newTaskHref}}{{#newDealHref}}<a class="button" href="{{newDealHref}}">{{t.new_deal}}</a> {{/newDealHref}}{{#newQuoteHref}}<a class="button" href="{{newQuoteHref}}">{{t.new_quote}}</a> <a class="button" href="{{newOrderHref}}">{{t.new_order}}</a> {{/newQuoteHref}}<a class="button" href="{{editHref}}">{{t.edit}}</a></span></div>
       <p class="meta">{{kindLabel}}{{#c.organizationName}} · {{c.organizationName}}{{/c.organizationName}}{{#c.title}} · {{c.title}}{{/c.title}}</p>
       <dl class="facts">
         <div><dt>{{t.stage}}</dt><dd>{{stageLabel}}</dd></div>
@@ -236,6 +236,6 @@ enum Templates {
     <body class="bare"><main id="main">{{#flash}}<p class="flash {{kind}}" role="alert">{{text}}</p>{{/flash}}{{{content}}}</main></body></html>
     """
 
-    static let all: [String: String] = LeadTemplates.all.merging(DealTemplates.all) { a, _ in a }.merging(OrderTemplates.all) { a, _ in a }.merging(["bare_layout": bareLayout, "activity_form": activityForm, "timeline_part": timelinePart]) { a, _ in a }.merging(["settings": settings, "merge": merge, "layout": layout, "sign_in": signIn, "customers": customers, "customer": customer, "customer_form": customerForm,
+    static let all: [String: String] = LeadTemplates.all.merging(DealTemplates.all) { a, _ in a }.merging(OrderTemplates.all) { a, _ in a }.merging(TaskTemplates.all) { a, _ in a }.merging(["bare_layout": bareLayout, "activity_form": activityForm, "timeline_part": timelinePart]) { a, _ in a }.merging(["settings": settings, "merge": merge, "layout": layout, "sign_in": signIn, "customers": customers, "customer": customer, "customer_form": customerForm,
                                         "import_new": importNew, "import_map": importMap, "import_job": importJob]) { a, _ in a }
 }

@@ -38,6 +38,8 @@ public struct AppServices: Sendable {
     public let products: ProductStore
     public let quotes: QuoteStore
     public let orders: OrderStore
+    public let tasks: TaskStore
+    public let leadImporter: LeadImporter
 
     public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) {
         self.db = db
@@ -58,6 +60,8 @@ public struct AppServices: Sendable {
         products = ProductStore(db: db, clock: clock)
         orders = OrderStore(db: db, clock: clock)
         quotes = QuoteStore(db: db, orders: orders, clock: clock)
+        tasks = TaskStore(db: db, leads: leads, clock: clock)
+        leadImporter = LeadImporter(db: db, leads: leads, clock: clock)
     }
 }
 
@@ -73,9 +77,10 @@ public func buildRouter(_ services: AppServices) -> (Router<AppContext>, RouteTa
         .register(table)
     AccessAPI(access: services.access, customers: services.customers, audit: services.audit, pool: services.pool).register(table)
     SignInAPI(signIn: services.signIn).register(table)
-    LeadAPI(leads: services.leads, rules: services.assignmentRules, sources: services.leadSources).register(table)
+    LeadAPI(leads: services.leads, rules: services.assignmentRules, sources: services.leadSources, importer: services.leadImporter).register(table)
     DealAPI(deals: services.deals).register(table)
     OrderAPI(products: services.products, quotes: services.quotes, orders: services.orders).register(table)
+    TaskAPI(tasks: services.tasks).register(table)
 
     let openAPI = OpenAPIDocument.build(routes: table.routes)
     router.get("/api/openapi.json") { _, _ in

@@ -108,7 +108,37 @@ public enum OpenAPIDocument {
             "team_id": nstr, "user_id": nstr, "response_minutes": ["type": ["integer", "null"]],
             "conditions": obj(["sources": list, "provinces": list, "cities": list, "products": list, "tiers": list]),
         ]
+        let nTime: [String: Any] = ["type": ["string", "null"], "format": "date-time"]
+        let taskInput: [String: Any] = [
+            "kind": enumOf(TaskKind.allCases.map(\.rawValue)), "title": str, "notes": nstr, "due_at": time, "remind_at": nTime,
+            "priority": enumOf(TaskPriority.allCases.map(\.rawValue)), "owner_id": nstr,
+            "subject_kind": ["type": ["string", "null"], "enum": TaskSubjectKind.allCases.map(\.rawValue) + [NSNull()]], "subject_id": nstr,
+        ]
+        var taskStored = taskInput
+        for k in ["id", "kind", "status"] { taskStored[k] = str }
+        for k in ["outcome", "next_step", "next_task_id", "created_by"] { taskStored[k] = nstr }
+        taskStored["status"] = enumOf(TaskStatus.allCases.map(\.rawValue))
+        taskStored["completed_at"] = nTime; taskStored["version"] = int; taskStored["created_at"] = time; taskStored["updated_at"] = time
+        taskStored["check_in"] = ["oneOf": [ref("CheckIn"), ["type": "null"]]]
         return [
+            "Task": obj(taskStored, required: ["id", "kind", "title", "due_at", "status", "version"]),
+            "TaskInput": obj(taskInput, required: ["title", "due_at"]),
+            "TaskPatch": obj(taskInput),
+            "TaskPage": obj(["items": arr(ref("Task")), "next_cursor": nstr]),
+            "TaskCompleteInput": obj(["outcome": nstr]),
+            "CheckIn": obj(["latitude": ["type": "string", "description": "decimal degrees, exact to 6 places"], "longitude": str,
+                            "accuracy_m": ["type": ["integer", "null"]]], required: ["latitude", "longitude"]),
+            "VisitReport": obj(["outcome": nstr, "next_step": nstr, "next_due_at": nTime, "occurred_at": nTime,
+                                "latitude": ["type": ["string", "number", "null"], "description": "-90…90"],
+                                "longitude": ["type": ["string", "number", "null"], "description": "-180…180"],
+                                "accuracy_m": ["type": ["number", "null"]]]),
+            "MyDay": obj(["time_zone": str, "day_start": time, "day_end": time, "overdue": arr(ref("Task")), "due_today": arr(ref("Task")),
+                          "reminders": arr(ref("Task")), "visits": arr(ref("Task")), "overdue_leads": arr(ref("Lead"))]),
+            "VisitSummary": obj(["week": str, "time_zone": str, "start": time, "end": time,
+                                 "rows": arr(obj(["owner_id": nstr, "planned": int, "done": int]))]),
+            "LeadImportReport": obj(["total": int, "created": int, "rejected": int, "duplicates": int, "assigned": int, "encoding": str,
+                                     "dry_run": ["type": "boolean"], "mapping": ["type": "object", "additionalProperties": str],
+                                     "errors": arr(obj(["line": int, "column": nstr, "reason": str]))]),
             "Error": obj(["error": obj(["code": str, "message": str, "fields": ["type": "object", "additionalProperties": str],
                                         "existing_id": str, "current_version": int], required: ["code", "message"])], required: ["error"]),
             "Identity": identity,

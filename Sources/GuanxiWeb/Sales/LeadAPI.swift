@@ -9,6 +9,7 @@ struct LeadAPI {
     let leads: LeadStore
     let rules: AssignmentRuleStore
     let sources: LeadSourceStore
+    let importer: LeadImporter
 
     struct StatusInput: Decodable { var status: LeadStatus; var reason: String? }
     struct TransferInput: Decodable {
@@ -48,6 +49,21 @@ struct LeadAPI {
         t.on(APIRoute(method: .post, path: "/leads", operationID: "createLead", summary: "Capture a lead (duplicate-checked, placed by the assignment rules)",
                       tag: tag, needs: .can(.create, .leads), requestSchema: "LeadInput", responseSchema: "Lead", status: 201, idempotent: true)) { req, _, scope in
             .json(try await leads.create(scope, try await APIBody.json(LeadDraft.self, req)), status: .created)
+        }
+        t.on(APIRoute(method: .post, path: "/leads/import", operationID: "importLeads",
+                      summary: "Import leads from CSV (UTF-8 or GB18030, Chinese or English headers; text/csv or multipart): each row is captured like an API lead, bad rows are reported by line",
+                      tag: tag, needs: .can(.create, .leads), query: ["dry_run"], requestSchema: "CSV", requestContentType: "text/csv",
+                      responseSchema: "LeadImportReport", idempotent: true)) { req, _, scope in
+            let body = try await APIBody.bytes(req, limit: APIBody.maxUpload)
+            var data = body
+            if let boundary = Multipart.boundary(req.headers[.contentType]) {
+                guard let file = Multipart.parse(body, boundary: boundary).first(where: { $0.filename != nil || $0.name == "file" }) else {
+                    throw DomainError.field("file", "choose a CSV file")
+                }
+                data = file.data
+            }
+            if data.isEmpty { throw DomainError.field("file", "the upload is empty") }
+            return .json(try await importer.run(scope, data: data, dryRun: ["1", "true"].contains(req.query("dry_run") ?? "")))
         }
         t.on(APIRoute(method: .get, path: "/leads/{id}", operationID: "getLead", summary: "Read a lead", tag: tag, needs: .can(.read, .leads),
                       responseSchema: "Lead")) { _, ctx, scope in

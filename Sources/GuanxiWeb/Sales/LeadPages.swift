@@ -193,6 +193,7 @@ struct LeadPages {
                 .map { ["value": $0.0, "label": t($0.1)] },
         ])
         if let c = l.convertedCustomerID { model["convertedHref"] = SiteURL.customer(c).path }
+        if open, scope.level(.tasks, .create) != nil { model["newTaskHref"] = TaskPages.newTaskHref(.lead, l.id) }
         if let d = l.duplicateOfCustomerID, l.status != .converted { model["duplicateHref"] = SiteURL.customer(d).path; model["duplicateID"] = d }
         if let d = l.duplicateOfLeadID { model["duplicateLeadHref"] = SiteURL.lead(d).path }
         // transfer: to a member the user may assign to (managers and admins)
@@ -227,7 +228,7 @@ struct LeadPages {
 enum LeadTemplates {
     static let leads = """
     <section>
-      <div class="head"><h1>{{t.leads}}</h1>{{#canCreate}}<a class="button primary" href="/leads/new">{{t.new_lead}}</a>{{/canCreate}}</div>
+      <div class="head"><h1>{{t.leads}}</h1>{{#canCreate}}<span><a class="button" href="/leads/import">{{t.lead_import}}</a> <a class="button primary" href="/leads/new">{{t.new_lead}}</a></span>{{/canCreate}}</div>
       <nav class="tabs" aria-label="{{t.leads}}">{{#tabs}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/tabs}}</nav>
       {{#hasRows}}
       <div class="scroll"><table class="list">
@@ -254,7 +255,7 @@ enum LeadTemplates {
 
     static let lead = """
     <article class="c360">
-      <div class="head"><h1>{{name}}</h1>{{#overdue}}<span class="tag bad">{{t.lead_overdue}}</span>{{/overdue}}</div>
+      <div class="head"><h1>{{name}}</h1>{{#overdue}}<span class="tag bad">{{t.lead_overdue}}</span>{{/overdue}}{{#newTaskHref}}<a class="button" href="{{newTaskHref}}">{{t.new_task}}</a>{{/newTaskHref}}</div>
       {{#convertedHref}}<p class="flash ok"><a href="{{convertedHref}}">{{t.lead_converted_to}}</a></p>{{/convertedHref}}
       {{#duplicateHref}}<p class="flash">{{t.lead_duplicate_customer}} <a href="{{duplicateHref}}">{{t.open}}</a></p>{{/duplicateHref}}
       {{#duplicateLeadHref}}<p class="hint">{{t.lead_duplicate_lead}} <a href="{{duplicateLeadHref}}">{{t.open}}</a></p>{{/duplicateLeadHref}}
