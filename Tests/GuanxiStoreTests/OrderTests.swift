@@ -358,4 +358,29 @@ struct OrderTests {
             await #expect(throws: DomainError.notFound("quote")) { try await quotes.get(foreign, id: quote.id) }
         }
     }
+
+    @Test(arguments: StoreDB.kinds)
+    func handoverMovesRunningOrdersAndOpenQuotesButNotFinishedSales(_ kind: StoreDB) async throws {
+        try await kind.with { db, owner in
+            let access = AccessStore(db: db)
+            let leaver = try await access.createUser(email: "leaver@orders.example", password: "password-order", name: "走", role: .salesRep, workspaceID: owner.workspaceID)
+            let heir = try await access.createUser(email: "heir@orders.example", password: "password-order", name: "接", role: .salesRep, workspaceID: owner.workspaceID)
+            let rep = try #require(try await access.scope(userID: leaver.id, workspaceID: owner.workspaceID))
+            let orders = OrderStore(db: db), quotes = QuoteStore(db: db, orders: orders)
+            let c = try await customer(db, rep, "交接客户")
+            let (running, _) = try await orders.create(rep, order(c.id, [line("A", qty: 1, price: 100)]))
+            let (done, _) = try await orders.create(rep, order(c.id, [line("B", qty: 1, price: 100, tax: 0)]))
+            _ = try await orders.pay(rep, id: done.id, PaymentDraft(amount: 100))
+            _ = try await orders.ship(rep, id: done.id, ShipmentDraft(carrier: "顺丰速运"))
+            _ = try await orders.deliver(rep, id: done.id)
+            _ = try await orders.confirm(rep, id: done.id)
+            var q = QuoteDraft(); q.customerID = c.id; q.lines = [line("C", qty: 1, price: 100)]
+            let open = try await quotes.create(rep, q)
+            let r = try await access.handover(owner, from: leaver.id, to: .users([heir.id]), deactivate: true)
+            #expect(r.moved["orders"] == 1 && r.moved["quotes"] == 1)
+            #expect(try await orders.get(owner, id: running.id).ownerID == heir.id)
+            #expect(try await orders.get(owner, id: done.id).ownerID == leaver.id)
+            #expect(try await quotes.get(owner, id: open.id).ownerID == heir.id)
+        }
+    }
 }

@@ -26,27 +26,38 @@ public struct OwnedObject: Sendable {
     public static let customers = OwnedObject(object: .customers, table: "customers", recordMoves: ownerChangedEntries)
     public static let leads = OwnedObject(object: .leads, table: "leads", recordMoves: ownerChangedEntries)
 
-    /// A deal's move is written on its customer's timeline.
-    public static let deals = OwnedObject(object: .deals, table: "deals") { moves, reason, scope, now, sql in
-        guard !moves.isEmpty else { return }
-        let customerOf = Dictionary(try await sql.raw("""
-            SELECT id, customer_id FROM deals WHERE workspace_id = \(bind: scope.workspaceID) AND id IN (\(binds: moves.map(\.id)))
-            """).all().map { (try $0.decode(column: "id", as: String.self), try $0.decode(column: "customer_id", as: String.self)) },
-            uniquingKeysWith: { a, _ in a })
-        try await TimelineStore.append(moves.compactMap { m in
-            customerOf[m.id].map { c in
-                CustomerStore.event(c, .ownerChanged, author: scope.userID, now: now,
-                                    data: ["deal_id": .string(m.id), "from": m.from.map(JSONValue.string) ?? .null,
-                                           "to": m.to.map(JSONValue.string) ?? .null, "reason": .string(reason)])
-            }
-        }, workspaceID: scope.workspaceID, sql: sql)
+    /// A record that belongs to a customer (deal, quote, order): its move is written on the customer's timeline.
+    static func onCustomerTimeline(_ table: String, _ idKey: String) -> @Sendable ([(id: String, from: String?, to: String?)], String, Scope, Date,
+                                                                             any SQLDatabase) async throws -> Void {
+        { moves, reason, scope, now, sql in
+            guard !moves.isEmpty else { return }
+            let customerOf = Dictionary(try await sql.raw("""
+                SELECT id, customer_id FROM \(unsafeRaw: table) WHERE workspace_id = \(bind: scope.workspaceID) AND id IN (\(binds: moves.map(\.id)))
+                """).all().map { (try $0.decode(column: "id", as: String.self), try $0.decode(column: "customer_id", as: String.self)) },
+                uniquingKeysWith: { a, _ in a })
+            try await TimelineStore.append(moves.compactMap { m in
+                customerOf[m.id].map { c in
+                    CustomerStore.event(c, .ownerChanged, author: scope.userID, now: now,
+                                        data: [idKey: .string(m.id), "from": m.from.map(JSONValue.string) ?? .null,
+                                               "to": m.to.map(JSONValue.string) ?? .null, "reason": .string(reason)])
+                }
+            }, workspaceID: scope.workspaceID, sql: sql)
+        }
     }
+
+    public static let deals = OwnedObject(object: .deals, table: "deals", recordMoves: onCustomerTimeline("deals", "deal_id"))
+    /// Quotes still in play and orders still running move; accepted, rejected and superseded quotes and
+    /// confirmed, cancelled or returned orders stay with who sold them (their revenue stays theirs).
+    public static let quotes = OwnedObject(object: .orders, table: "quotes", handoverCondition: "status IN ('inquiry', 'draft', 'sent')",
+                                           recordMoves: onCustomerTimeline("quotes", "quote_id"))
+    public static let orders = OwnedObject(object: .orders, table: "orders", handoverCondition: "status NOT IN ('confirmed', 'cancelled', 'returned')",
+                                           recordMoves: onCustomerTimeline("orders", "order_id"))
 
     /// Only open tasks move: done and cancelled ones stay with the person who did (or dropped) them.
     /// A task has no timeline of its own; the audit entry of the handover names the counts.
     public static let tasks = OwnedObject(object: .tasks, table: "tasks", handoverCondition: "status = 'open'") { _, _, _, _, _ in }
 
-    public static let all: [OwnedObject] = [.customers, .leads, .deals, .tasks]
+    public static let all: [OwnedObject] = [.customers, .leads, .deals, .tasks, .quotes, .orders]
 
     /// Sets new owners (nil: back to the pool), bumping version and updated time, and records the moves.
     func move(_ moves: [(id: String, from: String?, to: String?)], reason: String, scope: Scope, now: Date, sql: any SQLDatabase) async throws {
@@ -113,7 +124,7 @@ extension AccessStore {
                     """).all().map { try $0.decode(column: "id", as: String.self) }
                 let moves = ids.enumerated().map { (i, id) in (id: id, from: Optional(userID), to: Optional(recipients[i % recipients.count])) }
                 try await owned.move(moves, reason: "handover", scope: scope, now: now, sql: sql)
-                moved[owned.object.rawValue] = ids.count
+                moved[owned.table] = ids.count
             }
             if deactivate {
                 try await sql.raw("""
