@@ -48,12 +48,19 @@ struct AuthorizationMatrixTests {
         var quote: String = ""        // owned according to the relation
         var order: String = ""        // owned according to the relation, with `customer`
         var orderLine: String = ""
+        var userID: String = ""       // the acting user
         var task: String = ""         // owned according to the relation (a visit to `customer` for recordVisit; done for reopenTask)
         var n: Int
     }
 
     /// How to call each operation, by operationID.
     static let samples: [String: @Sendable (Ctx) -> Case] = [
+        "leadFunnel": { _ in Case(method: .get, uri: "/api/v1/reports/lead-funnel?month=2026-11") },
+        "dealCloseReasons": { _ in Case(method: .get, uri: "/api/v1/reports/close-reasons?from=2026-11-01&to=2026-11-30") },
+        "overdueCollections": { _ in Case(method: .get, uri: "/api/v1/reports/overdue-collections") },
+        "listTargets": { _ in Case(method: .get, uri: "/api/v1/targets?month=2026-12") },
+        "setTargets": { c in Case(method: .put, uri: "/api/v1/targets",
+                                  body: #"{"targets":[{"month":"2026-12","user_id":"\#(c.userID)","metric":"revenue","amount":{"minor":10000000,"currency":"CNY"}}]}"#) },
         "listProducts": { _ in Case(method: .get, uri: "/api/v1/products?q=%E8%8C%B6") },
         "createProduct": { c in Case(method: .post, uri: "/api/v1/products", body: #"{"sku":"SKU-\#(c.n)","name":"绿茶 \#(c.n)","tax_rate":13}"#) },
         "getProduct": { c in Case(method: .get, uri: "/api/v1/products/\(c.product)") },
@@ -297,6 +304,7 @@ struct AuthorizationMatrixTests {
                         var ctx = Ctx(customer: customer, second: second, pool: pool, mergeID: "", relationshipID: "", fieldKey: "f\(n)",
                                       importID: "", tokenID: "", spareUserID: spare.id, teamID: spareTeam.id, n: n)
                         ctx.email = "\(role.rawValue)@matrix.example"
+                        ctx.userID = users[role]!.id
                         ctx.lead = lead
                         ctx.deal = deal
                         ctx.stageID = try await env.services.deals.pipelines(scope)[0].stages[1].id

@@ -38,6 +38,8 @@ public struct AppServices: Sendable {
     public let products: ProductStore
     public let quotes: QuoteStore
     public let orders: OrderStore
+    public let reports: ReportStore
+    public let targets: TargetStore
     public let tasks: TaskStore
     public let leadImporter: LeadImporter
 
@@ -60,6 +62,8 @@ public struct AppServices: Sendable {
         products = ProductStore(db: db, clock: clock)
         orders = OrderStore(db: db, clock: clock)
         quotes = QuoteStore(db: db, orders: orders, clock: clock)
+        reports = ReportStore(db: db, clock: clock)
+        targets = TargetStore(db: db, clock: clock)
         tasks = TaskStore(db: db, leads: leads, clock: clock)
         leadImporter = LeadImporter(db: db, leads: leads, clock: clock)
     }
@@ -80,6 +84,7 @@ public func buildRouter(_ services: AppServices) -> (Router<AppContext>, RouteTa
     LeadAPI(leads: services.leads, rules: services.assignmentRules, sources: services.leadSources, importer: services.leadImporter).register(table)
     DealAPI(deals: services.deals).register(table)
     OrderAPI(products: services.products, quotes: services.quotes, orders: services.orders).register(table)
+    ReportAPI(reports: services.reports, targets: services.targets, access: services.access).register(table)
     TaskAPI(tasks: services.tasks).register(table)
 
     let openAPI = OpenAPIDocument.build(routes: table.routes)

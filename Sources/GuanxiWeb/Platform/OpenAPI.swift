@@ -308,6 +308,16 @@ public enum OpenAPIDocument {
             "DeliverInput": obj(["shipment_id": nstr]),
             "ReasonInput": obj(["reason": str], required: ["reason"]),
             "ReturnInput": obj(["lines": arr(shipLine), "reason": str], required: ["lines", "reason"]),
+            "LeadFunnel": obj(["captured": int, "contacted": int, "qualified": int, "converted": int, "disqualified": int,
+                               "by_source": arr(obj(["source": str, "captured": int, "converted": int]))]),
+            "CloseReasonList": obj(["items": arr(obj(["status": enumOf(["won", "lost"]), "reason": nstr, "count": int, "amount": ref("Money")]))]),
+            "OverdueCollectionList": obj(["items": arr(obj(["order_id": str, "number": str, "customer_id": str, "owner_id": nstr, "due_date": str,
+                                                            "due": ref("Money")]))]),
+            "SalesTarget": obj(["month": str, "user_id": nstr, "team_id": nstr, "metric": enumOf(TargetMetric.allCases.map(\.rawValue)), "amount": ref("Money")],
+                               required: ["month", "metric", "amount"]),
+            "TargetsInput": obj(["targets": arr(ref("SalesTarget"))], required: ["targets"]),
+            "TargetList": obj(["items": arr(ref("SalesTarget"))]),
+            "AttainmentList": obj(["items": arr(obj(["target": ref("SalesTarget"), "achieved": ref("Money"), "percent": nint]))]),
         ]
     }
 }
