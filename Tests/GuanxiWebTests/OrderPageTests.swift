@@ -114,3 +114,36 @@ struct OrderPageTests {
         }
     }
 }
+
+@Suite("The reports page: sections by role, targets set by managers, months")
+struct ReportPageTests {
+    @Test func managersSeeAndSetTargetsRepsSeeTheirOwnNumbers() async throws {
+        try await WebEnv.run { env in
+            let access = env.services.access
+            let owner = Scope(workspaceID: env.workspaceA.id, userID: nil, role: .owner)
+            let m = try await access.createUser(email: "boss@example.com", password: "password-boss", name: "王经理", role: .salesManager, workspaceID: env.workspaceA.id)
+            let members = try await access.members(owner)
+            let rep = try #require(members.first { $0.email == "rep-a@example.com" })
+            _ = try await access.saveTeam(owner, name: "华南", kind: "sales", parentID: nil, managerID: m.id, memberIDs: [m.id, rep.id])
+            let (boss, bossCsrf) = try await PageTests().signIn(env, email: "boss@example.com", password: "password-boss")
+            let page = try await env.send(.get, "/reports?month=2026-11", as: .none, headers: boss)
+            #expect(page.status == .ok && page.text.contains("线索漏斗") && page.text.contains("管道（按阶段）") && page.text.contains("目标达成")
+                    && page.text.contains("user:\(rep.id)") && page.text.contains("2026-10") && page.text.contains("2026-12"))
+            let bad = try await env.send(.post, "/reports/targets", as: .none, body: Data("_csrf=\(bossCsrf)&month=2026-11&subject=user:\(rep.id)&metric=revenue&amount=abc&currency=CNY".utf8),
+                                         contentType: "application/x-www-form-urlencoded", headers: boss)
+            #expect(bad.status == .unprocessableContent && bad.text.contains("须为数字"))
+            let ok = try await env.send(.post, "/reports/targets", as: .none, body: Data("_csrf=\(bossCsrf)&month=2026-11&subject=user:\(rep.id)&metric=revenue&amount=\(q("50,000"))&currency=CNY".utf8),
+                                        contentType: "application/x-www-form-urlencoded", headers: boss)
+            #expect(ok.status == .seeOther)
+            let after = try await env.send(.get, "/reports?month=2026-11", as: .none, headers: boss)
+            #expect(after.text.contains("¥50,000.00") && after.text.contains("销售额"))
+            // the rep sees the target set for them, but cannot set one
+            let (repJar, _) = try await PageTests().signIn(env)
+            let mine = try await env.send(.get, "/reports?month=2026-11", as: .none, headers: repJar)
+            #expect(mine.text.contains("¥50,000.00") && !mine.text.contains("/reports/targets"))
+            // an unknown month falls back to this one; English labels
+            let en = try await env.send(.get, "/reports?month=<script>", as: .none, headers: boss.merging(["Cookie": boss["Cookie"]! + "; gx_lang=en"]) { _, b in b })
+            #expect(en.status == .ok && en.text.contains("Lead funnel") && !en.text.contains("<script>"))
+        }
+    }
+}

@@ -3,6 +3,12 @@
 enum OrderCatalog {
     static let strings: [UILocale: [String: String]] = [
         .zhHans: [
+            "reports": "报表", "report_prev": "上个月", "report_next": "下个月", "report_funnel": "线索漏斗", "report_captured": "获取", "report_rate": "转化率",
+            "report_pipeline": "管道（按阶段）", "report_count": "数量", "report_forecast": "预测（按预计成交月份和负责人）", "report_reasons": "赢单/输单原因（本月结束的商机）",
+            "report_targets": "目标达成", "report_who": "对象", "report_metric": "指标", "report_target": "目标", "report_achieved": "已完成", "report_attainment": "达成率",
+            "report_overdue": "逾期跟进", "report_tasks": "任务", "report_collections": "逾期回款", "report_nothing_overdue": "没有逾期的事项。", "report_unassigned": "未分配",
+            "target_revenue": "销售额", "target_collections": "回款", "targets_hint": "销售额 = 本月下单且未取消/退货的订单合计；回款 = 本月收款减退款。团队按成员合计。金额填 0 即删除目标。",
+            "audit_sales_targets": "销售目标",
             "orders": "订单", "quotes": "报价", "products": "产品", "price_lists": "价目表", "price_list": "价目表", "new_order": "新建订单",
             "new_quote": "新建报价", "new_product": "新建产品", "new_price_list": "新建价目表", "no_orders": "没有符合条件的订单。",
             "no_quotes": "没有符合条件的报价。", "no_products": "还没有产品。", "back": "返回",
@@ -41,6 +47,12 @@ enum OrderCatalog {
             "field_sku": "SKU", "field_tax_rate": "税率", "field_valid_until": "有效期", "field_price_list_id": "价目表", "field_currency": "币种",
         ],
         .zhHant: [
+            "reports": "報表", "report_prev": "上個月", "report_next": "下個月", "report_funnel": "名單漏斗", "report_captured": "取得", "report_rate": "轉換率",
+            "report_pipeline": "管道（依階段）", "report_count": "數量", "report_forecast": "預測（依預計成交月份與負責人）", "report_reasons": "贏單/輸單原因（本月結束的商機）",
+            "report_targets": "目標達成", "report_who": "對象", "report_metric": "指標", "report_target": "目標", "report_achieved": "已完成", "report_attainment": "達成率",
+            "report_overdue": "逾期跟進", "report_tasks": "任務", "report_collections": "逾期收款", "report_nothing_overdue": "沒有逾期的事項。", "report_unassigned": "未指派",
+            "target_revenue": "銷售額", "target_collections": "收款", "targets_hint": "銷售額 = 本月下單且未取消/退貨的訂單合計；收款 = 本月收款減退款。團隊依成員合計。金額填 0 即刪除目標。",
+            "audit_sales_targets": "銷售目標",
             "orders": "訂單", "quotes": "報價", "products": "產品", "price_lists": "價目表", "price_list": "價目表", "new_order": "新增訂單",
             "new_quote": "新增報價", "new_product": "新增產品", "new_price_list": "新增價目表", "no_orders": "沒有符合條件的訂單。",
             "no_quotes": "沒有符合條件的報價。", "no_products": "還沒有產品。", "back": "返回",
@@ -79,6 +91,12 @@ enum OrderCatalog {
             "field_sku": "SKU", "field_tax_rate": "稅率", "field_valid_until": "有效期限", "field_price_list_id": "價目表", "field_currency": "幣別",
         ],
         .en: [
+            "reports": "Reports", "report_prev": "Previous month", "report_next": "Next month", "report_funnel": "Lead funnel", "report_captured": "Captured", "report_rate": "Rate",
+            "report_pipeline": "Pipeline by stage", "report_count": "Count", "report_forecast": "Forecast (by expected close and owner)", "report_reasons": "Won and lost reasons (deals closed this month)",
+            "report_targets": "Target attainment", "report_who": "Who", "report_metric": "Measure", "report_target": "Target", "report_achieved": "Achieved", "report_attainment": "Attainment",
+            "report_overdue": "Overdue follow-ups", "report_tasks": "Tasks", "report_collections": "Overdue collections", "report_nothing_overdue": "Nothing is overdue.", "report_unassigned": "Unassigned",
+            "target_revenue": "Revenue", "target_collections": "Collections", "targets_hint": "Revenue = orders placed this month, not cancelled or returned; collections = money received this month less refunds. Teams add up their members. An amount of 0 removes the target.",
+            "audit_sales_targets": "Sales targets",
             "orders": "Orders", "quotes": "Quotes", "products": "Products", "price_lists": "Price lists", "price_list": "Price list", "new_order": "New order",
             "new_quote": "New quote", "new_product": "New product", "new_price_list": "New price list", "no_orders": "No orders match.",
             "no_quotes": "No quotes match.", "no_products": "No products yet.", "back": "Back",
@@ -157,6 +175,10 @@ enum OrderCatalog {
         ("^this quote expired on (.+); revise it to quote again$", "报价已于 $1 过期，请修订后重新报价", "報價已於 $1 過期，請修訂後重新報價"),
         ("^a (.+) quote cannot become (.+): (.+)$", "报价当前状态不允许此操作（$3）", "報價目前狀態不允許此操作（$3）"),
         ("^a (.+) quote cannot be revised(.*)$", "此报价不能修订", "此報價不能修訂"),
+        ("^must be a month \\(YYYY-MM\\)$", "须为月份（YYYY-MM）", "須為月份（YYYY-MM）"),
+        ("^name either a user or a team$", "请选择一位用户或一个团队", "請選擇一位使用者或一個團隊"),
+        ("^you may not set targets for this user$", "你无权为此用户设定目标", "你無權為此使用者設定目標"),
+        ("^only the team's manager or an administrator sets its targets$", "只有团队经理或管理员可以设定团队目标", "只有團隊經理或管理員可以設定團隊目標"),
         ("^the deal is with another customer$", "这个商机属于另一位客户", "這個商機屬於另一位客戶"),
     ]
 }

@@ -106,7 +106,7 @@ enum OrderTemplates {
     <article class="c360">
       <div class="head"><h1>{{heading}} <small>{{title}}</small></h1><span><a class="button" href="{{printHref}}">{{t.quote_print}}</a> <a class="button" href="{{listHref}}">{{t.quotes}}</a></span></div>
       {{#customerHref}}<p class="meta"><a href="{{customerHref}}">{{customerName}}</a></p>{{/customerHref}}
-      {{#revisions.0}}<nav class="tabs" aria-label="{{t.quote_revisions}}">{{#revisions}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/revisions}}</nav>{{/revisions.0}}
+      {{#hasRevisions}}<nav class="tabs" aria-label="{{t.quote_revisions}}">{{#revisions}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/revisions}}</nav>{{/hasRevisions}}
       <dl class="facts">{{#facts}}<div><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/facts}}</dl>
       {{#orderHref}}<p class="flash ok"><a href="{{orderHref}}">{{t.quote_order_link}}</a></p>{{/orderHref}}
       <h2>{{t.doc_lines}}</h2>
@@ -168,7 +168,8 @@ enum OrderTemplates {
     """
 
     static let all: [String: String] = ["lines_table": linesTable, "orders": orders, "order": order, "document_form": documentForm,
-                                        "quotes": quotes, "quote": quote, "quote_print": quotePrint, "products": products]
+                                        "quotes": quotes, "quote": quote, "quote_print": quotePrint, "products": products,
+                                        "reports": ReportTemplates.reports]
 
     static let css = """
     .num{text-align:right;white-space:nowrap}

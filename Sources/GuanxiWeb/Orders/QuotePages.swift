@@ -158,7 +158,7 @@ extension OrderPages {
             "revisions": revisions.count > 1 ? revisions.map { r in
                 ["href": SiteURL.quote(r.id).path, "label": "R" + String(r.revision) + " · " + t("quote_status_" + r.status.rawValue), "current": r.id == q.id] as [String: Any]
             } : nil,
-            "listHref": SiteURL.quotes.path,
+            "listHref": SiteURL.quotes.path, "hasRevisions": revisions.count > 1,
         ])
         model.merge(Self.linesModel(q.lines, q.totals, v)) { a, _ in a }
         return pages.page("quote", model, title: q.number, visit: v, flash: flash, status: status)

@@ -150,12 +150,13 @@ struct Pages {
         LeadPages(pages: self).register(router)
         DealPages(pages: self).register(router)
         OrderPages(pages: self).register(router)
+        ReportPages(pages: self).register(router)
         TaskPages(pages: self).register(router)
         SettingsPages(pages: self).register(router)
         router.get(SiteURL.asset("").pattern) { _, ctx -> Response in
             let name = ctx.parameters.get("name") ?? ""
             let (body, type): (String, String) = switch name {
-            case "app.css": (Assets.css + "\n" + OrderTemplates.css, "text/css; charset=utf-8")
+            case "app.css": (Assets.css + "\n" + OrderTemplates.css + "\n" + ReportTemplates.css, "text/css; charset=utf-8")
             case "app.js": (Assets.js, "text/javascript; charset=utf-8")
             default: ("", "")
             }

@@ -14,6 +14,7 @@ public enum SiteURL: Sendable, Equatable {
     case orders, newOrder, order(String), orderAction(String, String)
     case quotes, newQuote, quote(String), quoteAction(String, String)
     case products, productAction(String)
+    case reports, reportTargets
     case today, newTask, task(String), taskAction(String, String), leadImport
 
     /// The link for this page.
@@ -60,6 +61,8 @@ public enum SiteURL: Sendable, Equatable {
         case .quoteAction(let id, let action): "/quotes/\(id)/\(action)"
         case .products: "/products"
         case .productAction(let action): "/products/\(action)"
+        case .reports: "/reports"
+        case .reportTargets: "/reports/targets"
         case .today: "/today"
         case .newTask: "/tasks/new"
         case .task(let id): "/tasks/\(id)"

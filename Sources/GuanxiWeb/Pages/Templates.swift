@@ -18,7 +18,7 @@ enum Templates {
         <ul class="suggest" id="suggest" hidden></ul>
         <span class="sr" role="status" aria-live="polite" data-suggest-status data-one="{{t.results_one}}" data-many="{{t.results_many}}"></span>
       </form>
-      <nav class="main-nav" aria-label="{{t.app_name}}"><a href="/customers">{{t.customers}}</a><a href="/leads">{{t.leads}}</a><a href="/deals">{{t.deals}}</a><a href="/orders">{{t.orders}}</a><a href="/today">{{t.my_day}}{{#attention}} <span class="count">{{attention}}<span class="sr"> {{t.needs_attention}}</span></span>{{/attention}}</a><a href="/settings/{{settingsHome}}">{{t.settings}}</a></nav>
+      <nav class="main-nav" aria-label="{{t.app_name}}"><a href="/customers">{{t.customers}}</a><a href="/leads">{{t.leads}}</a><a href="/deals">{{t.deals}}</a><a href="/orders">{{t.orders}}</a><a href="/reports">{{t.reports}}</a><a href="/today">{{t.my_day}}{{#attention}} <span class="count">{{attention}}<span class="sr"> {{t.needs_attention}}</span></span>{{/attention}}</a><a href="/settings/{{settingsHome}}">{{t.settings}}</a></nav>
       <form action="/sign-out" method="post" class="out"><input type="hidden" name="_csrf" value="{{csrf}}"><button>{{t.sign_out}}</button></form>
       {{/signedIn}}
       <nav class="langs" aria-label="{{t.language}}">{{#languages}}<a href="/language?lang={{code}}&amp;next={{next}}"{{#current}} aria-current="true"{{/current}}>{{label}}</a>{{/languages}}</nav>
