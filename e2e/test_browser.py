@@ -363,7 +363,19 @@ def test_every_main_page_is_accessible_at_both_sizes(server, browser):
              "import": "/imports/new", "settings-users": "/settings/users", "settings-tags": "/settings/tags",
              "settings-fields": "/settings/fields", "settings-audit": "/settings/audit", "leads": "/leads", "new-lead": "/leads/new",
              "settings-lead-rules": "/settings/lead_rules", "settings-lead-sources": "/settings/lead_sources", "deals": "/deals",
-             "new-deal": "/deals/new?customer_id=" + c["id"]}
+             "new-deal": "/deals/new?customer_id=" + c["id"], "today": "/today", "orders": "/orders", "quotes": "/quotes",
+             "products": "/products", "reports": "/reports", "new-quote": "/quotes/new?customer_id=" + c["id"],
+             "new-order": "/orders/new?customer_id=" + c["id"]}
+    # a sent quote and a part-paid order on credit, so their pages show every section
+    q = api(server, "POST", "/api/v1/quotes", {"customer_id": c["id"], "title": "年度茶叶采购", "terms": "款到发货",
+                                                  "lines": [{"name": "西湖龙井 250g", "quantity": 12, "unit_price": 58800, "discount": 5, "tax_rate": 9}]})
+    api(server, "POST", f"/api/v1/quotes/{q['id']}/status", {"status": "sent"})
+    o = api(server, "POST", "/api/v1/orders", {"customer_id": c["id"], "lines": [{"name": "茶具套装 🍵", "quantity": 3, "unit_price": 29900, "tax_rate": 13}]})
+    api(server, "PUT", f"/api/v1/orders/{o['id']}/collection-plan",
+        {"instalments": [{"due_date": "2026-01-31", "amount": o["totals"]["total"] - 50000}, {"due_date": "2027-12-31", "amount": 50000}]})
+    api(server, "POST", f"/api/v1/orders/{o['id']}/payments", {"amount": 20000, "method": "微信支付"})
+    api(server, "POST", f"/api/v1/orders/{o['id']}/shipments", {"carrier": "顺丰速运", "tracking_number": "SF1234567890"})
+    pages.update({"quote": "/quotes/" + q["id"], "quote-print": f"/quotes/{q['id']}/print", "order": "/orders/" + o["id"]})
     for size in SIZES:
         for locale in ("zh-CN", "en-US"):
             ctx, page = page_for(browser, size=size, locale=locale)
@@ -475,4 +487,56 @@ def test_deals_move_on_the_kanban_by_dragging_and_by_keyboard(server, browser):
     sign_in(page, server)
     page.goto(base(server) + "/deals")
     shot(page, "deals-board-phone")
+    ctx.close()
+
+
+def test_a_quote_becomes_an_order_that_is_paid_shipped_and_confirmed(server, browser):
+    c = api(server, "POST", "/api/v1/customers", {"kind": "organization", "name": "杭州茶庄"})
+    lists = api(server, "GET", "/api/v1/price-lists")["items"]
+    api(server, "POST", "/api/v1/products", {"sku": "LJ-250", "name": "西湖龙井 250g", "unit": "罐", "tax_rate": 9,
+                                             "prices": [{"price_list_id": lists[0]["id"], "unit_price": 58800}]})
+    ctx, page = page_for(browser)
+    sign_in(page, server)
+    # write the quote from the customer's page: a catalogue line and a free line
+    page.goto(base(server) + "/customers/" + c["id"])
+    page.click("a[href^='/quotes/new']")
+    page.fill("input[name=title]", "春茶报价")
+    page.select_option("select[name='lines[0].product_id']", label="LJ-250 · 西湖龙井 250g")
+    page.fill("input[name='lines[0].quantity']", "10")
+    page.fill("input[name='lines[0].discount']", "5")
+    page.fill("input[name='lines[1].name']", "运费")
+    page.fill("input[name='lines[1].quantity']", "1")
+    page.fill("input[name='lines[1].unit_price']", "20")
+    shot(page, "quote-form-desktop")
+    page.click("form.doc-form button.primary")
+    expect(page.locator("h1")).to_contain_text("QT-")
+    expect(page.locator(".doc-lines tfoot")).to_contain_text("¥6,108.74")
+    assert page.evaluate(A11Y_JS) == []
+    page.click("button:has-text('发给客户')")
+    # the printable page
+    page.click("a:has-text('打印/PDF')")
+    expect(page.locator(".print-doc")).to_contain_text("报价单")
+    shot(page, "quote-print")
+    page.go_back()
+    page.click("button:has-text('客户接受，生成订单')")
+    expect(page.locator("h1")).to_contain_text("SO-")
+    # pay, ship, deliver, confirm: each form only while its step is allowed
+    expect(page.locator("form[action$='/ship']")).to_have_count(0)
+    page.click("form[action$='/pay'] button")
+    expect(page.locator("h1 small")).to_have_text("已付款")
+    page.fill("form[action$='/ship'] input[name=carrier]", "顺丰速运")
+    page.fill("form[action$='/ship'] input[name=tracking_number]", "SF1001")
+    page.click("form[action$='/ship'] button")
+    expect(page.locator("h1 small")).to_have_text("已发货")
+    page.click("form[action$='/deliver'] button")
+    page.click("form[action$='/confirm'] button")
+    expect(page.locator("h1 small")).to_have_text("已确认收货")
+    assert page.evaluate(A11Y_JS) == []
+    shot(page, "order-confirmed-desktop")
+    ctx.close()
+    ctx, page = page_for(browser, size="phone")
+    sign_in(page, server)
+    page.goto(base(server) + "/orders")
+    expect(page.locator("table.list")).to_contain_text("杭州茶庄")
+    shot(page, "orders-phone")
     ctx.close()

@@ -165,7 +165,7 @@ enum ReportTemplates {
     <section class="reports">
       <div class="head"><h1>{{t.reports}} <small>{{month}}</small></h1><span><a class="button" href="{{prevHref}}">{{t.report_prev}}</a> <a class="button" href="{{nextHref}}">{{t.report_next}}</a></span></div>
       {{#hasFunnel}}<section class="card"><h2>{{t.report_funnel}}</h2>
-        <ol class="funnel">{{#funnel}}<li><span class="label">{{label}}</span><span class="bar-track"><span class="bar-fill" style="width:{{width}}%"></span></span><strong>{{count}}</strong> <small>{{rate}}</small></li>{{/funnel}}</ol>
+        <ol class="funnel">{{#funnel}}<li><span class="label">{{label}}</span><progress max="100" value="{{width}}" aria-label="{{label}} {{rate}}"></progress><strong>{{count}}</strong> <small>{{rate}}</small></li>{{/funnel}}</ol>
         {{#hasSources}}<div class="scroll"><table class="list"><thead><tr><th scope="col">{{t.lead_source}}</th><th scope="col" class="num">{{t.report_captured}}</th><th scope="col" class="num">{{t.lead_status_converted}}</th><th scope="col" class="num">{{t.report_rate}}</th></tr></thead>
           <tbody>{{#sources}}<tr><td>{{source}}</td><td class="num">{{captured}}</td><td class="num">{{converted}}</td><td class="num">{{rate}}</td></tr>{{/sources}}</tbody></table></div>{{/hasSources}}
       </section>{{/hasFunnel}}
@@ -180,7 +180,7 @@ enum ReportTemplates {
         <tbody>{{#reasons}}<tr><td><span class="tag{{^won}} bad{{/won}}">{{status}}</span></td><td>{{reason}}</td><td class="num">{{count}}</td><td class="num">{{amount}}</td></tr>{{/reasons}}</tbody></table></div>{{/hasReasons}}{{^hasReasons}}<p class="empty">{{t.nothing_yet}}</p>{{/hasReasons}}</section>{{/hasStages}}
       {{#targetsHref}}<section class="card" id="targets"><h2>{{t.report_targets}}</h2>{{/targetsHref}}{{^targetsHref}}{{#hasTargets}}<section class="card" id="targets"><h2>{{t.report_targets}}</h2>{{/hasTargets}}{{/targetsHref}}
         {{#hasTargets}}<div class="scroll"><table class="list"><thead><tr><th scope="col">{{t.report_who}}</th><th scope="col">{{t.report_metric}}</th><th scope="col" class="num">{{t.report_target}}</th><th scope="col" class="num">{{t.report_achieved}}</th><th scope="col">{{t.report_attainment}}</th></tr></thead>
-          <tbody>{{#targets}}<tr><td>{{who}}</td><td>{{metric}}</td><td class="num">{{target}}</td><td class="num">{{achieved}}</td><td><span class="bar-track"><span class="bar-fill{{#met}} met{{/met}}" style="width:{{width}}%"></span></span> {{percent}}</td></tr>{{/targets}}</tbody></table></div>{{/hasTargets}}
+          <tbody>{{#targets}}<tr><td>{{who}}</td><td>{{metric}}</td><td class="num">{{target}}</td><td class="num">{{achieved}}</td><td><progress class="{{#met}}met{{/met}}" max="100" value="{{width}}" aria-label="{{who}} {{percent}}"></progress> {{percent}}</td></tr>{{/targets}}</tbody></table></div>{{/hasTargets}}
         {{#canSetTargets}}<form method="post" action="{{targetsHref}}" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="month" value="{{month}}">
           <label>{{t.report_who}}<select name="subject">{{#subjects}}<option value="{{value}}">{{label}}</option>{{/subjects}}</select></label>
           <label>{{t.report_metric}}<select name="metric">{{#metrics}}<option value="{{value}}">{{label}}</option>{{/metrics}}</select></label>
@@ -202,9 +202,9 @@ enum ReportTemplates {
     static let css = """
     .funnel{list-style:none;padding:0;margin:0 0 1rem}
     .funnel li{display:grid;grid-template-columns:7rem 1fr 4rem 3.5rem;gap:.6rem;align-items:center;margin:.3rem 0}
-    .bar-track{display:inline-block;background:#eef1f6;border-radius:.3rem;height:.8rem;width:100%;min-width:5rem;vertical-align:middle;overflow:hidden}
-    .bar-fill{display:block;height:100%;background:#0b57d0}
-    .bar-fill.met{background:var(--ok)}
+    .reports progress{width:100%;min-width:5rem;height:.8rem;vertical-align:middle;accent-color:#0b57d0}
+    .reports progress.met{accent-color:var(--ok)}
     .reports h3{font-size:1rem;margin:.8rem 0 .4rem}
+    @media (max-width:640px){.funnel li{grid-template-columns:4.5rem 1fr 3rem 2.6rem;gap:.3rem}.funnel progress{min-width:2rem}.reports .card{padding:.7rem}}
     """
 }
