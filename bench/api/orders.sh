@@ -63,12 +63,14 @@ export PRODUCTS BATCH BUYERS
 
 log "warm-up (2 s), then ${DURATION} s of order import: batch $BATCH, -c$CONNECTIONS, $BUYERS buyers"
 RUN=warm wrk -t2 -c"$CONNECTIONS" -d2s -H "Authorization: Bearer $TOKEN" -s "$BENCH_API_DIR/orders.lua" "$BASE" >/dev/null
+sleep 3   # requests wrk left in flight finish before counting
 BEFORE=$(api "$BASE/api/v1/orders/board" | python3 -c 'import json,sys; print(sum(s["count"] for s in json.load(sys.stdin)["items"]))')
 RSS_FILE=$WORK/rss; start_rss_sampler "$SERVER_PID" "$RSS_FILE"
 OUT=$(RUN=main wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "Authorization: Bearer $TOKEN" -s "$BENCH_API_DIR/orders.lua" "$BASE")
 stop_rss_sampler
 RESULT=$(grep '^BENCH_RESULT' <<<"$OUT")
 log "$RESULT"
+sleep 3
 
 # every order sent exists exactly once; the same orders again change nothing
 CHECK=$(python3 - "$BASE" "$TOKEN" "$RESULT" "$BEFORE" "$BATCH" "$PRODUCTS" <<'PY'
@@ -87,6 +89,8 @@ again = [{"source": "tmall", "external_id": f"main-{100000000 + i}", "customer":
           "lines": [{"product_id": products[(100000000 + i) % len(products)], "quantity": 1}]} for i in range(1, min(batch, 200) + 1)]
 r = call("/api/v1/orders/batch", {"orders": again})
 existing = sum(1 for x in r["items"] if x["result"] == "existing")
+if existing != len(again): print("repush sample:", r["items"][:2], file=sys.stderr)
+# wrk counts answered requests; the ones it left in flight at the end were still placed (they finish before counting)
 print(f"sent={sent} stored={stored} non2xx={non2xx} repush_existing={existing}/{len(again)} after_repush={count() - before}")
 PY
 )

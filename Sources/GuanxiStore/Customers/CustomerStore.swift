@@ -63,20 +63,55 @@ public struct CustomerStore: Sendable {
 
     /// Creates a customer inside the caller's transaction (lead conversion uses it too).
     func insert(_ scope: Scope, _ draft: CustomerDraft, now: Date, data: [String: JSONValue] = [:], sql: any SQLDatabase) async throws -> Customer {
+        try await insertMany(scope, [draft], now: now, data: data, sql: sql)[0].get()
+    }
+
+    /// Creates customers inside the caller's transaction with a fixed number of statements whatever
+    /// their count (shops pushing orders bring new buyers by the hundred). Each one is validated and
+    /// checked on its own: an identity held by an existing customer, or by an earlier one of the same
+    /// call, fails that one with `.duplicate`; the others are created.
+    func insertMany(_ scope: Scope, _ drafts: [CustomerDraft], now: Date, data: [String: JSONValue] = [:],
+                    sql: any SQLDatabase) async throws -> [Result<Customer, DomainError>] {
         let rules = try await rules(scope, sql: sql)
-        var c = try CustomerValidator.apply(draft, to: nil, rules: rules, id: ID.make(at: now), now: now)
-        c.version = 1
-        try checkAssignment(scope, from: nil, to: c.ownerID)
-        try await checkReferences(scope, &c, previous: nil, sql: sql)
-        try await checkIdentities(scope, c.allIdentities, ownID: nil, sql: sql)
-        let doc = CustomerRows.searchDocument(c)
-        let seq = try await CustomerRows.insert([(c, doc)], workspaceID: scope.workspaceID, sql: sql)[0]
-        try await CustomerRows.writeDerived([(seq, c, doc)], workspaceID: scope.workspaceID, dialect: db.dialect, replacing: false, sql: sql)
-        try await TimelineStore.append([Self.event(c.id, .created, author: scope.userID, now: now,
-                                                   data: data.merging(["name": .string(c.name), "stage": .string(c.stage.rawValue)]) { a, _ in a })],
-                                       workspaceID: scope.workspaceID, sql: sql)
-        try await audit(scope, [AuditEvent("create", "customers", c.id, detail: ["after": AuditDetail.snapshot(c)])], now: now, sql: sql)
-        return c
+        var out = [Result<Customer, DomainError>](repeating: .failure(.badRequest("not created")), count: drafts.count)
+        var ready: [(Int, Customer)] = []
+        for (i, d) in drafts.enumerated() {
+            do {
+                var c = try CustomerValidator.apply(d, to: nil, rules: rules, id: ID.make(at: now), now: now)
+                c.version = 1
+                try checkAssignment(scope, from: nil, to: c.ownerID)
+                try await checkReferences(scope, &c, previous: nil, sql: sql)
+                ready.append((i, c))
+            } catch let e as DomainError { out[i] = .failure(e) }
+        }
+        // identities: held already, or by an earlier customer of this call
+        let holders = try await identityHolders(scope, ready.flatMap { $0.1.allIdentities }, sql: sql)
+        var taken: [String: String] = [:]
+        var created: [(Customer, String)] = []
+        for (i, c) in ready {
+            let keys = c.allIdentities.map { $0.kind.rawValue + ":" + $0.uniqueKey }
+            if let h = keys.lazy.compactMap({ holders[$0] }).first {
+                out[i] = .failure(h); continue
+            }
+            if let k = keys.first(where: { taken[$0] != nil }) {
+                out[i] = .failure(.duplicate(field: Self.field(of: String(k.prefix { $0 != ":" })), existingID: taken[k]!,
+                                             message: "\(k.drop { $0 != ":" }.dropFirst()) already belongs to another customer"))
+                continue
+            }
+            for k in keys { taken[k] = c.id }
+            created.append((c, CustomerRows.searchDocument(c)))
+            out[i] = .success(c)
+        }
+        guard !created.isEmpty else { return out }
+        let seqs = try await CustomerRows.insert(created, workspaceID: scope.workspaceID, sql: sql)
+        try await CustomerRows.writeDerived(zip(seqs, created).map { ($0, $1.0, $1.1) }, workspaceID: scope.workspaceID, dialect: db.dialect,
+                                            replacing: false, sql: sql)
+        try await TimelineStore.append(created.map { c, _ in
+            Self.event(c.id, .created, author: scope.userID, now: now,
+                       data: data.merging(["name": .string(c.name), "stage": .string(c.stage.rawValue)]) { a, _ in a })
+        }, workspaceID: scope.workspaceID, sql: sql)
+        try await audit(scope, created.map { c, _ in AuditEvent("create", "customers", c.id, detail: ["after": AuditDetail.snapshot(c)]) }, now: now, sql: sql)
+        return out
     }
 
     // MARK: Update
@@ -206,28 +241,38 @@ public struct CustomerStore: Sendable {
 
     /// Refuses identities held by another customer of the workspace.
     func checkIdentities(_ scope: Scope, _ ids: [Identity], ownID: String?, sql: any SQLDatabase) async throws {
-        guard !ids.isEmpty else { return }
+        let holders = try await identityHolders(scope, ids, sql: sql, except: ownID)
+        if let e = ids.lazy.compactMap({ holders[$0.kind.rawValue + ":" + $0.uniqueKey] }).first { throw e }
+    }
+
+    static func field(of kind: String) -> String { kind == "email" ? "emails" : kind == "phone" ? "phones" : "identities" }
+
+    /// For each identity (`kind:uniqueKey`) held by a customer of the workspace (other than
+    /// `except`), the `.duplicate` error to answer with. 撞单: it says whose customer it is (by name
+    /// only) so the two salespeople can talk, without showing the record.
+    func identityHolders(_ scope: Scope, _ ids: [Identity], sql: any SQLDatabase, except ownID: String? = nil) async throws -> [String: DomainError] {
+        guard !ids.isEmpty else { return [:] }
         let rows = try await sql.raw("""
             SELECT i.kind, i.value, i.customer_id, c.owner_id, u.name AS owner_name FROM customer_identities i
             JOIN customers c ON c.id = i.customer_id LEFT JOIN users u ON u.id = c.owner_id
             WHERE i.workspace_id = \(bind: scope.workspaceID) AND i.kind IN (\(binds: Set(ids.map(\.kind.rawValue)).sorted()))
-            AND i.value IN (\(binds: ids.map(\.uniqueKey)))
+            AND i.value IN (\(binds: Set(ids.map(\.uniqueKey)).sorted()))
             """).all()
+        var out: [String: DomainError] = [:]
         for r in rows {
             let holder = try r.decode(column: "customer_id", as: String.self)
             let kind = try r.decode(column: "kind", as: String.self)
             let value = try r.decode(column: "value", as: String.self)
-            guard holder != ownID, ids.contains(where: { $0.kind.rawValue == kind && $0.uniqueKey == value }) else { continue }
-            let field = kind == "email" ? "emails" : kind == "phone" ? "phones" : "identities"
-            // 撞单: say whose customer it is (by name only) so the two salespeople can talk, without showing the record.
+            guard holder != ownID else { continue }
             let ownerID = try r.decode(column: "owner_id", as: String?.self)
             let whose: String = switch ownerID {
             case nil: "a customer in the public pool"
             case scope.userID: "one of your customers"
             default: "a customer owned by \(try r.decode(column: "owner_name", as: String?.self) ?? "another user")"
             }
-            throw DomainError.duplicate(field: field, existingID: holder, message: "\(value) already belongs to \(whose)")
+            out[kind + ":" + value] = .duplicate(field: Self.field(of: kind), existingID: holder, message: "\(value) already belongs to \(whose)")
         }
+        return out
     }
 
     // MARK: Timeline events

@@ -312,7 +312,9 @@ public struct OrderStore: Sendable {
                     (try r.decode(column: "id", as: String.self), try r.decode(column: "owner_id", as: String?.self))
             }
         }
-        let customers = CustomerStore(db: db, clock: clock)
+        // buyers nobody knows, grouped when they share an identity (the same buyer twice in a batch)
+        var groupOf: [String: Int] = [:]
+        var groups: [(draft: CustomerDraft, members: [Int])] = []
         for (i, d) in drafts.enumerated() where results[i] == nil {
             do {
                 if let cid = d.customerID?.lowercased() {
@@ -332,22 +334,36 @@ public struct OrderStore: Sendable {
                     out[i] = (hit.0, hit.1)
                     continue
                 }
+                _ = try scope.require(.customers, .create)
+                let keys = ids.map { $0.kind.rawValue + ":" + $0.uniqueKey }
+                if let g = keys.lazy.compactMap({ groupOf[$0] }).first {
+                    groups[g].members.append(i)
+                    for k in keys { groupOf[k] = g }
+                    continue
+                }
                 // a new buyer: a customer like any other (validated, searchable, on the timeline)
                 var c = CustomerDraft()
                 c.kind = .person
-                c.name = CustomerValidator.clean(d.customer?.name ?? "").isEmpty ? (d.customer?.phone ?? d.customer?.email ?? d.customer?.externalID ?? "")
-                                                                                 : d.customer!.name!
+                let name = CustomerValidator.clean(d.customer?.name ?? "")
+                c.name = name.isEmpty ? (d.customer?.phone ?? d.customer?.email ?? d.customer?.externalID ?? "") : name
                 c.stage = .customer
                 c.source = .some(d.source ?? "api")
                 c.phones = ids.filter { $0.kind == .phone }.map(\.value)
                 c.emails = ids.filter { $0.kind == .email }.map(\.value)
                 c.identities = ids.filter { $0.kind == .external }
-                _ = try scope.require(.customers, .create)
-                let made = try await customers.insert(scope, c, now: now, sql: sql)
-                for id in made.allIdentities { holder[id.kind.rawValue + ":" + id.uniqueKey] = (made.id, made.ownerID) }
-                out[i] = (made.id, made.ownerID)
+                for k in keys { groupOf[k] = groups.count }
+                groups.append((c, [i]))
             } catch let e as DomainError {
                 results[i] = .failed(e)
+            }
+        }
+        let made = try await CustomerStore(db: db, clock: clock).insertMany(scope, groups.map(\.draft), now: now, sql: sql)
+        for (g, r) in zip(groups, made) {
+            for i in g.members {
+                switch r {
+                case .success(let c): out[i] = (c.id, c.ownerID)
+                case .failure(let e): results[i] = .failed(e)
+                }
             }
         }
         return out

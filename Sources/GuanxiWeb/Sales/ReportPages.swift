@@ -60,7 +60,7 @@ struct ReportPages {
         if scope.level(.leads, .read) != nil {
             let f = try await services.reports.leadFunnel(scope, from: start, to: end)
             model["funnel"] = [
-                ["label": t("report_captured"), "count": v.fmt.number(f.captured), "rate": "100%", "width": 100],
+                ["label": t("report_captured"), "count": v.fmt.number(f.captured), "rate": f.captured == 0 ? "—" : "100%", "width": f.captured == 0 ? 0 : 100],
                 ["label": t("lead_status_contacted"), "count": v.fmt.number(f.contacted), "rate": pct(f.contacted, f.captured), "width": f.captured == 0 ? 0 : f.contacted * 100 / f.captured],
                 ["label": t("lead_status_qualified"), "count": v.fmt.number(f.qualified), "rate": pct(f.qualified, f.captured), "width": f.captured == 0 ? 0 : f.qualified * 100 / f.captured],
                 ["label": t("lead_status_converted"), "count": v.fmt.number(f.converted), "rate": pct(f.converted, f.captured), "width": f.captured == 0 ? 0 : f.converted * 100 / f.captured],
