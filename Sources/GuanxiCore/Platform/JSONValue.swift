@@ -53,6 +53,9 @@ public enum JSONCoding {
         // Fast paths for the shapes customer rows store most (Foundation's encoder costs
         // microseconds per call, which dominates bulk imports).
         if let strings = value as? [String] { return encode(strings: strings) }
+        // timeline and audit details are JSON values: written by hand, keys sorted as Foundation would
+        if let v = value as? JSONValue { var w = JSONWriter(capacity: 256); w.value(v); return String(decoding: w.bytes, as: UTF8.self) }
+        if let o = value as? [String: JSONValue] { var w = JSONWriter(capacity: 256); w.value(.object(o)); return String(decoding: w.bytes, as: UTF8.self) }
         if let c = value as? any Collection, c.isEmpty { return c is any _DictionaryLike ? "{}" : "[]" }
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -51,7 +51,6 @@ enum M005_Orders {
             """,
             // a shop or ERP pushes the same order again: found by its own id, never doubled
             "CREATE UNIQUE INDEX orders_external ON orders (workspace_id, source, external_id)",
-            "CREATE UNIQUE INDEX orders_number ON orders (workspace_id, number)",
             "CREATE INDEX orders_placed ON orders (workspace_id, placed_at, id)",
             "CREATE INDEX orders_status ON orders (workspace_id, status, placed_at)",
             "CREATE INDEX orders_customer ON orders (workspace_id, customer_id, placed_at)",

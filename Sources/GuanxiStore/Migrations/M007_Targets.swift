@@ -9,8 +9,6 @@ enum M007_Targets {
               currency TEXT NOT NULL, amount BIGINT NOT NULL, updated_by TEXT, updated_at BIGINT NOT NULL,
               PRIMARY KEY (workspace_id, month, subject, metric))
             """,
-            // attainment sums orders by owner and month, and payments by month
-            "CREATE INDEX orders_owner_status ON orders (workspace_id, placed_at, status, owner_id, currency, total)",
         ]
     }
 }
