@@ -1,4 +1,6 @@
-"""Starts the real `guanxi` binary on a free loopback port for each test module.
+"""Starts the real `guanxi` binary on a free loopback port for each test module, with a real SMTP
+server (aiosmtpd, from PyPI) on another loopback port as its outgoing mail relay; the messages it
+receives are in `server.mail`.
 
 GUANXI_BIN names the binary; GUANXI_E2E_DATABASE_URL, when set, points the server at PostgreSQL
 (each module gets a fresh database on that server), otherwise a temporary SQLite directory is used.
@@ -16,6 +18,17 @@ import urllib.request
 import uuid
 
 import pytest
+from aiosmtpd.controller import Controller
+
+
+class MailSink:
+    """An SMTP server's handler that keeps every message it accepts."""
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos), "data": envelope.content})
+        return "250 OK"
 
 BIN = os.environ.get("GUANXI_BIN", os.path.join(os.path.dirname(__file__), "..", ".build", "debug", "guanxi"))
 
@@ -41,6 +54,10 @@ class Server:
         self.port = free_port()
         self.proc = None
         self.token = None
+        self.mail = MailSink()
+        self.smtp = Controller(self.mail, hostname="127.0.0.1", port=free_port())
+        self.env["GUANXI_SMTP_URL"] = f"smtp://127.0.0.1:{self.smtp.port}"
+        self.env["GUANXI_MAIL_FROM"] = "crm@guanxi.example"
 
     def cli(self, *args, check=True, input_bytes=None):
         p = subprocess.run([BIN, *args, "--data", self.dir], env=self.env, capture_output=True, input=input_bytes, timeout=300)
@@ -49,6 +66,7 @@ class Server:
         return p
 
     def start(self):
+        self.smtp.start()
         if self.pg_db:
             self.cli("migrate")
         self.cli("user", "create", "--email", "owner@example.com", "--password", "e2e-Passw0rd", "--role", "owner")
@@ -91,6 +109,7 @@ class Server:
         return status, h, (json.loads(payload) if payload else None)
 
     def stop(self):
+        self.smtp.stop()
         if self.proc:
             self.proc.terminate()
             try:

@@ -59,6 +59,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on.") var port = 8080
     @Option(help: "Log level (trace, debug, info, notice, warning, error).") var logLevel = "info"
 
+    /// Outgoing mail from `GUANXI_SMTP_URL` (`smtp://[user:password@]host[:port]`) and `GUANXI_MAIL_FROM`.
+    static func mailer() -> SMTPMailer? {
+        let env = ProcessInfo.processInfo.environment
+        guard let url = env["GUANXI_SMTP_URL"], !url.isEmpty else { return nil }
+        guard let m = SMTPMailer(url: url, from: env["GUANXI_MAIL_FROM"] ?? "guanxi@localhost") else {
+            FileHandle.standardError.write(Data("GUANXI_SMTP_URL is not smtp://host[:port]; outgoing mail is off\n".utf8))
+            return nil
+        }
+        return m
+    }
+
     func run() async throws {
         try await reportingErrors {
             let database = try await db.open(migrate: false)
@@ -79,7 +90,7 @@ struct ServeCommand: AsyncParsableCommand {
                     """.utf8))
             }
             let app = buildApplication(AppConfiguration(host: host, port: port, logLevel: Logger.Level(rawValue: logLevel) ?? .info),
-                                       services: AppServices(db: database))
+                                       services: AppServices(db: database, mailer: Self.mailer(), publicURL: ProcessInfo.processInfo.environment["GUANXI_PUBLIC_URL"]))
             FileHandle.standardError.write(Data("Guanxi listening on http://\(host):\(port) (\(database.location.description))\n".utf8))
             try await app.runService()
             await database.close()

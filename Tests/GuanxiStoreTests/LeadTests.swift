@@ -284,9 +284,9 @@ struct LeadTests {
             let form = try await sources.create(owner, kind: .form, name: "官网咨询", sourceLabel: "官网", campaign: "春季")
             #expect(form.secret == nil)
             // a honeypot filled in: thanked, nothing kept
-            #expect(try await sources.submitForm(publicKey: form.publicKey, fields: ["name": "bot", "website": "http://spam"], address: "10.0.0.1") == nil)
+            #expect(try await sources.submitForm(publicKey: form.publicKey, fields: ["name": "bot", "website": "http://spam"], address: "10.0.0.1").lead == nil)
             let l = try #require(try await sources.submitForm(publicKey: form.publicKey,
-                                                              fields: ["name": "<b>欧阳娜娜</b>", "phone": "13600002222", "utm_source": "wechat"], address: "10.0.0.1"))
+                                                              fields: ["name": "<b>欧阳娜娜</b>", "phone": "13600002222", "utm_source": "wechat"], address: "10.0.0.1").lead)
             #expect(l.name == "<b>欧阳娜娜</b>" && l.source == "官网" && l.campaign == "春季" && l.utm["utm_source"] == "wechat" && l.channel == .form)
             // bad input is a field error and keeps nothing
             await #expect(throws: DomainError.validation(["phone": "'12' is not a valid phone number"])) {
@@ -299,7 +299,7 @@ struct LeadTests {
             await #expect(throws: DomainError.tooManyAttempts("too many submissions from this address; try again later")) {
                 try await sources.submitForm(publicKey: form.publicKey, fields: ["name": "再来"], address: "10.0.0.1")
             }
-            #expect(try await sources.submitForm(publicKey: form.publicKey, fields: ["name": "别人"], address: "10.0.0.3") != nil)
+            #expect(try await sources.submitForm(publicKey: form.publicKey, fields: ["name": "别人"], address: "10.0.0.3").lead != nil)
             // wrong key, or a webhook key used as a form: not found
             await #expect(throws: DomainError.notFound("form")) { try await sources.submitForm(publicKey: "nope", fields: ["name": "x"], address: "1") }
         }
@@ -353,5 +353,44 @@ struct LeadRuleTests {
         #expect((0..<6).map { Assigner.roundRobin(members: m, turn: Int64($0))! } == ["a", "b", "c", "a", "b", "c"])
         #expect(Assigner.roundRobin(members: [], turn: 0) == nil)
         #expect(Assigner.leastLoaded(members: m, load: ["a": 2, "b": 1, "c": 1]) == "b")
+    }
+}
+
+@Suite("Web-form double opt-in: refused without outgoing mail, nothing kept when the mail cannot go")
+struct DoubleOptInTests {
+    @Test func theMessageIsPlainUTF8WithAnEncodedSubject() throws {
+        let m = SMTPMailer.compose(from: "crm@example.com", to: "lin@example.com", subject: "请确认 ✅", body: "链接：http://x/f/k/confirm/t",
+                                   date: Date(timeIntervalSince1970: 0))
+        #expect(m.contains("Subject: =?UTF-8?B?" + Data("请确认 ✅".utf8).base64EncodedString() + "?=\r\n"))
+        #expect(m.contains("Date: Thu, 01 Jan 1970 00:00:00 +0000\r\n") && m.contains("Content-Transfer-Encoding: base64\r\n"))
+        let body = m.components(separatedBy: "\r\n\r\n")[1].replacingOccurrences(of: "\r\n", with: "")
+        #expect(String(decoding: Data(base64Encoded: body) ?? Data(), as: UTF8.self) == "链接：http://x/f/k/confirm/t")
+        #expect(SMTPMailer(url: "smtp://user:p%40ss@mail.example:2525", from: "a@b")?.password == "p@ss")
+        #expect(SMTPMailer(url: "http://mail.example", from: "a@b") == nil)
+    }
+
+    @Test(arguments: StoreDB.kinds)
+    func optInNeedsMailAndAFailedMailKeepsNothing(_ kind: StoreDB) async throws {
+        try await kind.with { db, owner in
+            let leads = LeadStore(db: db)
+            let noMail = LeadSourceStore(db: db, leads: leads)
+            await #expect(throws: DomainError.field("double_opt_in", "outgoing mail is not set up on this server (GUANXI_SMTP_URL); double opt-in needs it")) {
+                try await noMail.create(owner, kind: .form, name: "报名", sourceLabel: nil, campaign: nil, doubleOptIn: true)
+            }
+            // a relay that is not there: the visitor is told, and nothing waits for a confirmation that cannot come
+            let closed = try #require(SMTPMailer(url: "smtp://127.0.0.1:9", from: "crm@example.com"))
+            let sources = LeadSourceStore(db: db, leads: leads, mailer: closed)
+            let form = try await sources.create(owner, kind: .form, name: "报名", sourceLabel: nil, campaign: nil, doubleOptIn: true)
+            #expect(form.doubleOptIn)
+            await #expect(throws: DomainError.field("email", "is needed to confirm your request")) {
+                try await sources.submitForm(publicKey: form.publicKey, fields: ["name": "甲"], address: "10.0.0.9")
+            }
+            await #expect(throws: DomainError.badRequest("the confirmation email could not be sent; please try again later")) {
+                try await sources.submitForm(publicKey: form.publicKey, fields: ["name": "甲", "email": "jia@example.com"], address: "10.0.0.9")
+            }
+            let pending = try await db.read { try await $0.raw("SELECT COUNT(*) AS n FROM pending_leads").first()!.decode(column: "n", as: Int.self) }
+            #expect(pending == 0)
+            await #expect(throws: DomainError.notFound("confirmation")) { try await sources.confirm(publicKey: form.publicKey, token: "made-up") }
+        }
     }
 }

@@ -23,17 +23,20 @@ public struct LeadSource: Codable, Sendable, Equatable {
     public var sourceLabel: String?
     public var campaign: String?
     public var disabled: Bool
+    /// Web forms only: the lead is kept once the visitor confirms by a link sent to their email.
+    public var doubleOptIn: Bool
     public var createdAt: Date
 
     public init(id: String, workspaceID: String, kind: LeadSourceKind, name: String, publicKey: String, secret: String? = nil,
-                mapping: [String: String] = [:], sourceLabel: String? = nil, campaign: String? = nil, disabled: Bool = false, createdAt: Date) {
+                mapping: [String: String] = [:], sourceLabel: String? = nil, campaign: String? = nil, disabled: Bool = false, doubleOptIn: Bool = false,
+                createdAt: Date) {
         self.id = id; self.workspaceID = workspaceID; self.kind = kind; self.name = name; self.publicKey = publicKey; self.secret = secret
-        self.mapping = mapping; self.sourceLabel = sourceLabel; self.campaign = campaign; self.disabled = disabled; self.createdAt = createdAt
+        self.mapping = mapping; self.sourceLabel = sourceLabel; self.campaign = campaign; self.disabled = disabled; self.doubleOptIn = doubleOptIn; self.createdAt = createdAt
     }
 
     enum CodingKeys: String, CodingKey {
         case id, kind, name, secret, mapping, campaign, disabled
-        case workspaceID = "workspace_id", publicKey = "public_key", sourceLabel = "source_label", createdAt = "created_at"
+        case workspaceID = "workspace_id", publicKey = "public_key", sourceLabel = "source_label", createdAt = "created_at", doubleOptIn = "double_opt_in"
     }
 
     /// Checks a mapping names only lead fields and well-formed paths.

@@ -9,14 +9,18 @@ public struct LeadSourceStore: Sendable {
     let db: Database
     let leads: LeadStore
     let clock: any GuanxiCore.Clock
+    /// Outgoing mail (double opt-in); nil when the server has none configured.
+    let mailer: SMTPMailer?
+    /// How long a double opt-in link stays valid.
+    public static let confirmWindow: TimeInterval = 48 * 3600
     /// A signature older or newer than this is refused.
     public static let signatureWindow: TimeInterval = 300
     /// Form posts allowed per address and form in `formWindow`.
     public static let formLimit = 20
     public static let formWindow: TimeInterval = 600
 
-    public init(db: Database, leads: LeadStore, clock: any GuanxiCore.Clock = SystemClock()) {
-        self.db = db; self.leads = leads; self.clock = clock
+    public init(db: Database, leads: LeadStore, mailer: SMTPMailer? = nil, clock: any GuanxiCore.Clock = SystemClock()) {
+        self.db = db; self.leads = leads; self.mailer = mailer; self.clock = clock
     }
 
     static func decode(_ r: any SQLRow) throws -> LeadSource {
@@ -27,25 +31,32 @@ public struct LeadSourceStore: Sendable {
                    mapping: JSONCoding.decode([String: String].self, try r.decode(column: "mapping_json", as: String.self)) ?? [:],
                    sourceLabel: try r.decode(column: "source_label", as: String?.self), campaign: try r.decode(column: "campaign", as: String?.self),
                    disabled: try r.decode(column: "disabled_at", as: Int64?.self) != nil,
+                   doubleOptIn: try r.decode(column: "double_opt_in", as: Int.self) != 0,
                    createdAt: Date(millis: try r.decode(column: "created_at", as: Int64.self)))
     }
-    static let columns = "id, workspace_id, kind, name, public_key, secret, mapping_json, source_label, campaign, disabled_at, created_at"
+    static let columns = "id, workspace_id, kind, name, public_key, secret, mapping_json, source_label, campaign, disabled_at, double_opt_in, created_at"
 
     /// Creates a form or webhook. The answer carries the webhook secret; lists never show it again.
     public func create(_ scope: Scope, kind: LeadSourceKind, name: String, mapping: [String: String] = [:],
-                       sourceLabel: String?, campaign: String?) async throws -> LeadSource {
+                       sourceLabel: String?, campaign: String?, doubleOptIn: Bool = false) async throws -> LeadSource {
         _ = try scope.require(.settings, .update)
         try LeadSource.validate(name: name, mapping: mapping)
+        if doubleOptIn && kind != .form { throw DomainError.field("double_opt_in", "only web forms confirm by email") }
+        if doubleOptIn && mailer == nil {
+            throw DomainError.field("double_opt_in", "outgoing mail is not set up on this server (GUANXI_SMTP_URL); double opt-in needs it")
+        }
         let now = clock.now()
         let s = LeadSource(id: ID.make(at: now), workspaceID: scope.workspaceID, kind: kind, name: CustomerValidator.clean(name),
                            publicKey: String(Secret.token(prefix: "").prefix(24)), secret: kind == .webhook ? Secret.token(prefix: "whsec_") : nil,
                            mapping: mapping, sourceLabel: sourceLabel.map(CustomerValidator.clean).flatMap { $0.isEmpty ? nil : String($0.prefix(50)) },
-                           campaign: campaign.map(CustomerValidator.clean).flatMap { $0.isEmpty ? nil : String($0.prefix(100)) }, createdAt: now)
+                           campaign: campaign.map(CustomerValidator.clean).flatMap { $0.isEmpty ? nil : String($0.prefix(100)) }, doubleOptIn: doubleOptIn,
+                           createdAt: now)
         try await db.write { sql in
             try await sql.raw("""
-                INSERT INTO lead_sources (id, workspace_id, kind, name, public_key, secret, mapping_json, source_label, campaign, created_by, created_at)
+                INSERT INTO lead_sources (id, workspace_id, kind, name, public_key, secret, mapping_json, source_label, campaign, created_by, created_at, double_opt_in)
                 VALUES (\(bind: s.id), \(bind: s.workspaceID), \(bind: s.kind.rawValue), \(bind: s.name), \(bind: s.publicKey), \(bind: s.secret),
-                  \(bind: JSONCoding.encode(s.mapping)), \(bind: s.sourceLabel), \(bind: s.campaign), \(bind: scope.userID), \(bind: now.millis))
+                  \(bind: JSONCoding.encode(s.mapping)), \(bind: s.sourceLabel), \(bind: s.campaign), \(bind: scope.userID), \(bind: now.millis),
+                  \(bind: doubleOptIn ? 1 : 0))
                 """).run()
             try await AuditLog.append([AuditEvent("create", "lead_sources", s.id, detail: ["kind": .string(kind.rawValue), "name": .string(s.name)])],
                                       scope: scope, at: now, dialect: db.dialect, sql: sql)
@@ -115,9 +126,21 @@ public struct LeadSourceStore: Sendable {
 
     // MARK: Forms
 
-    /// A public form post. A filled honeypot answers nil (the bot is thanked, nothing is kept);
-    /// too many posts from one address answer `.tooManyAttempts`.
-    public func submitForm(publicKey: String, fields: [String: String], address: String) async throws -> Lead? {
+    /// What became of a public form post.
+    public enum FormOutcome: Sendable {
+        case captured(Lead)
+        /// Double opt-in: a link went to the visitor's email; nothing is kept until they follow it.
+        case confirmationSent
+        /// The honeypot was filled: a bot, thanked and dropped.
+        case dropped
+        public var lead: Lead? { if case .captured(let l) = self { l } else { nil } }
+    }
+
+    /// A public form post. Too many posts from one address answer `.tooManyAttempts`. With double
+    /// opt-in the submission is checked now (errors show at once), kept aside under the hash of a
+    /// token, and `message(link)` is mailed to the email it gives; `confirm` keeps the lead.
+    public func submitForm(publicKey: String, fields: [String: String], address: String, confirmBase: String = "",
+                           message: @Sendable (String) -> (subject: String, body: String) = { ("", $0) }) async throws -> FormOutcome {
         let s = try await source(publicKey: publicKey, kind: .form)
         let now = clock.now()
         let key = "form:\(s.id):\(address)"
@@ -130,9 +153,52 @@ public struct LeadSourceStore: Sendable {
             try await sql.raw("DELETE FROM capture_attempts WHERE key = \(bind: key) AND at < \(bind: now.addingTimeInterval(-Self.formWindow).millis)").run()
         }
         // bots fill every field, including the one people never see; they count towards the limit too
-        if !(fields["website"] ?? "").isEmpty { return nil }
+        if !(fields["website"] ?? "").isEmpty { return .dropped }
         var d = LeadDraft()
-        for f in LeadDraft.fields { if let v = fields[f] { d.set(f, v) } }
+        var kept: [String: String] = [:]
+        for f in LeadDraft.fields { if let v = fields[f] { d.set(f, v); kept[f] = v } }
+        guard s.doubleOptIn else { return .captured(try await leads.capture(s, d, channel: .form, receipt: nil)) }
+        // double opt-in: the same checks as capture, and an address to confirm with
+        let checked = try LeadValidator.make(d, id: ID.make(at: now), channel: .form, now: now)
+        guard let email = checked.email, let mailer else { throw DomainError.field("email", "is needed to confirm your request") }
+        let token = Secret.token(prefix: "")
+        let fieldsJSON = JSONCoding.encode(kept)
+        try await db.write { sql in
+            try await sql.raw("DELETE FROM pending_leads WHERE expires_at < \(bind: now.millis)").run()
+            try await sql.raw("""
+                INSERT INTO pending_leads (token_hash, workspace_id, source_id, fields_json, email, created_at, expires_at)
+                VALUES (\(bind: Self.hash(token)), \(bind: s.workspaceID), \(bind: s.id), \(bind: fieldsJSON), \(bind: email),
+                  \(bind: now.millis), \(bind: now.addingTimeInterval(Self.confirmWindow).millis))
+                """).run()
+        }
+        let (subject, body) = message(confirmBase + "/f/" + s.publicKey + "/confirm/" + token)
+        do { try await mailer.send(to: email, subject: subject, body: body) } catch {
+            try? await db.write { sql in try await sql.raw("DELETE FROM pending_leads WHERE token_hash = \(bind: Self.hash(token))").run() }
+            throw DomainError.badRequest("the confirmation email could not be sent; please try again later")
+        }
+        return .confirmationSent
+    }
+
+    static func hash(_ token: String) -> String { Hex.string(SHA256.hash(data: Array(token.utf8))) }
+
+    /// Keeps the lead a visitor confirmed by following the link mailed to them (once, within 48 hours).
+    public func confirm(publicKey: String, token: String) async throws -> Lead {
+        let s = try await source(publicKey: publicKey, kind: .form)
+        let now = clock.now()
+        guard token.count <= 100, let row = try await db.read({ sql in
+            try await sql.raw("""
+                SELECT fields_json, expires_at FROM pending_leads WHERE token_hash = \(bind: Self.hash(token)) AND source_id = \(bind: s.id)
+                """).first()
+        }), try row.decode(column: "expires_at", as: Int64.self) > now.millis else {
+            throw DomainError.notFound("confirmation")
+        }
+        // the first to delete the row keeps the lead: a double click confirms once
+        let claimed = try await db.write { sql in
+            try await sql.raw("DELETE FROM pending_leads WHERE token_hash = \(bind: Self.hash(token)) RETURNING token_hash").all().count
+        }
+        guard claimed == 1 else { throw DomainError.notFound("confirmation") }
+        var d = LeadDraft()
+        for (f, v) in JSONCoding.decode([String: String].self, try row.decode(column: "fields_json", as: String.self)) ?? [:] { d.set(f, v) }
         return try await leads.capture(s, d, channel: .form, receipt: nil)
     }
 }

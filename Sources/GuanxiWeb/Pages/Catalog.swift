@@ -30,7 +30,7 @@ public enum Catalog {
     /// The keys as a dictionary templates read as `{{t.key}}`.
     static func table(_ locale: UILocale) -> [String: String] { strings[locale] ?? [:] }
 
-    public static let strings: [UILocale: [String: String]] = core.merging(OrderCatalog.strings) { a, b in a.merging(b) { x, _ in x } }
+    public static let strings: [UILocale: [String: String]] = core.merging(SalesCatalog.strings) { a, b in a.merging(b) { x, _ in x } }
 
     static let core: [UILocale: [String: String]] = [
         .zhHans: [

@@ -91,7 +91,7 @@ enum Messages {
         ("^must be in the future$", "须为将来的时间", "須為未來的時間"),
     ]
 
-    static let compiled: [(NSRegularExpression, String, String)] = (table + OrderCatalog.messages).map { (try! NSRegularExpression(pattern: $0.0), $0.1, $0.2) }
+    static let compiled: [(NSRegularExpression, String, String)] = (table + SalesCatalog.messages).map { (try! NSRegularExpression(pattern: $0.0), $0.1, $0.2) }
 
     static func localize(_ message: String, _ l: UILocale) -> String {
         guard l != .en else { return message }

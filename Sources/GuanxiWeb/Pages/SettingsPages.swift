@@ -69,7 +69,7 @@ struct SettingsPages {
             try await services.assignmentRules.delete(scope, id: id)
         case ("lead_sources", "create"):
             let s = try await services.leadSources.create(scope, kind: LeadSourceKind(rawValue: f["kind"] ?? "") ?? .form, name: f["name"] ?? "",
-                                                          sourceLabel: f["source_label"], campaign: f["campaign"])
+                                                          sourceLabel: f["source_label"], campaign: f["campaign"], doubleOptIn: f["double_opt_in"] == "1")
             return s.secret
         case ("lead_sources", let id):
             try await services.leadSources.disable(scope, id: id)
@@ -200,6 +200,8 @@ struct SettingsPages {
                     ["name": "name", "label": t("name"), "isText": true, "required": true],
                     ["name": "source_label", "label": t("lead_source"), "isText": true],
                     ["name": "campaign", "label": t("lead_campaign"), "isText": true],
+                    ["name": "double_opt_in", "label": t("double_opt_in"), "isSelect": true,
+                     "choices": [["value": "0", "label": t("no")], ["value": "1", "label": t("double_opt_in_yes")]]],
                 ])
             }
             if let secret { model["secret"] = secret }

@@ -15,6 +15,7 @@ public enum SiteURL: Sendable, Equatable {
     case quotes, newQuote, quote(String), quoteAction(String, String)
     case products, productAction(String)
     case reports, reportTargets
+    case publicConfirm(String, String)
     case today, newTask, task(String), taskAction(String, String), leadImport
 
     /// The link for this page.
@@ -63,6 +64,7 @@ public enum SiteURL: Sendable, Equatable {
         case .productAction(let action): "/products/\(action)"
         case .reports: "/reports"
         case .reportTargets: "/reports/targets"
+        case .publicConfirm(let key, let token): "/f/\(key)/confirm/\(token)"
         case .today: "/today"
         case .newTask: "/tasks/new"
         case .task(let id): "/tasks/\(id)"
@@ -99,6 +101,7 @@ public enum SiteURL: Sendable, Equatable {
         case .quote: "/quotes/:id"
         case .quoteAction: "/quotes/:id/:action"
         case .productAction: "/products/:action"
+        case .publicConfirm: "/f/:key/confirm/:token"
         case .task: "/tasks/:id"
         case .taskAction: "/tasks/:id/:action"
         default: path

@@ -43,8 +43,14 @@ public struct AppServices: Sendable {
     public let tasks: TaskStore
     public let leadImporter: LeadImporter
 
-    public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) {
+    /// Outgoing mail (web-form double opt-in), and the address links in mail point at.
+    public let mailer: SMTPMailer?
+    public let publicURL: String?
+
+    public init(db: Database, clock: any GuanxiCore.Clock = SystemClock(), mailer: SMTPMailer? = nil, publicURL: String? = nil) {
         self.db = db
+        self.mailer = mailer
+        self.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         access = AccessStore(db: db, clock: clock)
         customers = CustomerStore(db: db, clock: clock)
         timeline = TimelineStore(db: db, clock: clock)
@@ -57,7 +63,7 @@ public struct AppServices: Sendable {
         views = SavedViewStore(db: db)
         leads = LeadStore(db: db, clock: clock)
         assignmentRules = AssignmentRuleStore(db: db)
-        leadSources = LeadSourceStore(db: db, leads: leads, clock: clock)
+        leadSources = LeadSourceStore(db: db, leads: leads, mailer: mailer, clock: clock)
         deals = DealStore(db: db, clock: clock)
         products = ProductStore(db: db, clock: clock)
         orders = OrderStore(db: db, clock: clock)

@@ -29,7 +29,8 @@ struct LeadAPI {
     }
     struct SourceInput: Decodable {
         var kind: LeadSourceKind; var name: String; var mapping: [String: String]?; var sourceLabel: String?; var campaign: String?
-        enum CodingKeys: String, CodingKey { case kind, name, mapping, sourceLabel = "source_label", campaign }
+        var doubleOptIn: Bool?
+        enum CodingKeys: String, CodingKey { case kind, name, mapping, sourceLabel = "source_label", campaign, doubleOptIn = "double_opt_in" }
     }
 
     func register(_ t: RouteTable) {
@@ -135,7 +136,7 @@ struct LeadAPI {
                       needs: .can(.update, .settings), requestSchema: "LeadSourceInput", responseSchema: "LeadSource", status: 201)) { req, _, scope in
             let i = try await APIBody.json(SourceInput.self, req)
             return .json(try await sources.create(scope, kind: i.kind, name: i.name, mapping: i.mapping ?? [:], sourceLabel: i.sourceLabel,
-                                                  campaign: i.campaign), status: .created)
+                                                  campaign: i.campaign, doubleOptIn: i.doubleOptIn ?? false), status: .created)
         }
         t.on(APIRoute(method: .delete, path: "/lead-sources/{id}", operationID: "disableLeadSource", summary: "Switch a lead form or webhook off",
                       tag: tag, needs: .can(.update, .settings), status: 204)) { _, ctx, scope in

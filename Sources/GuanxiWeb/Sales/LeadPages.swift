@@ -11,6 +11,7 @@ struct LeadPages {
     var services: AppServices { pages.services }
 
     func register(_ router: Router<AppContext>) {
+        registerConfirmation(router)
         router.get(SiteURL.leads.pattern) { req, _ -> Response in
             let v = try await pages.visit(req)
             do { return try await list(req, v) } catch { return pages.failure(error, v) }
@@ -92,7 +93,15 @@ struct LeadPages {
                 let source = try await services.leadSources.source(publicKey: key, kind: .form)
                 let f = try await Pages.form(req)
                 do {
-                    _ = try await services.leadSources.submitForm(publicKey: key, fields: f, address: ctx.address)
+                    let host = req.head.authority ?? req.headers[HTTPField.Name("Host")!] ?? "127.0.0.1"
+                    let base = services.publicURL ?? "http://" + host
+                    let locale = v.locale
+                    let outcome = try await services.leadSources.submitForm(publicKey: key, fields: f, address: ctx.address, confirmBase: base) { link in
+                        (Catalog.text("confirm_mail_subject", locale).replacingOccurrences(of: "{form}", with: source.name),
+                         Catalog.text("confirm_mail_body", locale).replacingOccurrences(of: "{form}", with: source.name)
+                            .replacingOccurrences(of: "{link}", with: link))
+                    }
+                    if case .confirmationSent = outcome { return publicForm(v, source, values: [:], errors: [:], done: true, sent: true) }
                     return publicForm(v, source, values: [:], errors: [:], done: true)
                 } catch let e as DomainError {
                     return publicForm(v, source, values: f, errors: Pages.fieldErrors(e), done: false, flash: ("bad", Pages.message(e, v.locale)),
@@ -100,6 +109,41 @@ struct LeadPages {
                 }
             } catch { return pages.failure(error, v) }
         }
+    }
+
+    /// Double opt-in: the link in the email shows a button (mail scanners that open links do not
+    /// confirm anything); pressing it keeps the lead.
+    func registerConfirmation(_ router: Router<AppContext>) {
+        router.get(SiteURL.publicConfirm("", "").pattern) { req, ctx -> Response in
+            let v = try await pages.visit(req)
+            let key = ctx.parameters.get("key") ?? "", token = ctx.parameters.get("token") ?? ""
+            do {
+                let source = try await services.leadSources.source(publicKey: key, kind: .form)
+                return confirmPage(v, source, action: SiteURL.publicConfirm(key, token).path, done: false)
+            } catch { return pages.failure(error, v) }
+        }
+        router.post(SiteURL.publicConfirm("", "").pattern) { req, ctx -> Response in
+            let v = try await pages.visit(req)
+            let key = ctx.parameters.get("key") ?? "", token = ctx.parameters.get("token") ?? ""
+            do {
+                let source = try await services.leadSources.source(publicKey: key, kind: .form)
+                do {
+                    _ = try await services.leadSources.confirm(publicKey: key, token: token)
+                    return confirmPage(v, source, action: "", done: true)
+                } catch DomainError.notFound("confirmation") {
+                    return confirmPage(v, source, action: "", done: false, invalid: true, status: .notFound)
+                }
+            } catch { return pages.failure(error, v) }
+        }
+    }
+
+    func confirmPage(_ v: Pages.Visit, _ source: LeadSource, action: String, done: Bool, invalid: Bool = false,
+                     status: HTTPResponse.Status = .ok) -> Response {
+        var r = pages.page("lead_confirm", Pages.model(["heading": source.name, "action": action, "done": done, "invalid": invalid,
+                                                       "ask": !done && !invalid]),
+                           title: source.name, visit: v, status: status, bare: true)
+        r.headers[.cacheControl] = "no-store"
+        return r
     }
 
     // MARK: Models
@@ -205,14 +249,15 @@ struct LeadPages {
         return pages.page("lead", model, title: l.name, visit: v, flash: flash, status: status)
     }
 
-    func publicForm(_ v: Pages.Visit, _ source: LeadSource, values: [String: String], errors: [String: String], done: Bool,
+    func publicForm(_ v: Pages.Visit, _ source: LeadSource, values: [String: String], errors: [String: String], done: Bool, sent: Bool = false,
                     flash: (kind: String, text: String)? = nil, status: HTTPResponse.Status = .ok) -> Response {
         let t = { (k: String) in Catalog.text(k, v.locale) }
         let fields = ["name", "phone", "email", "company", "city"]
         let model: [String: Any] = [
-            "heading": source.name, "done": done, "action": SiteURL.publicForm(source.publicKey).path,
+            "heading": source.name, "done": done && !sent, "sent": sent, "action": SiteURL.publicForm(source.publicKey).path,
+            "optIn": source.doubleOptIn,
             "fields": fields.map { name in
-                Pages.model(["name": name, "label": t("lead_" + name), "value": values[name] ?? "", "required": name == "name",
+                Pages.model(["name": name, "label": t("lead_" + name), "value": values[name] ?? "", "required": name == "name" || (name == "email" && source.doubleOptIn),
                              "type": name == "email" ? "email" : name == "phone" ? "tel" : "text",
                              "error": errors[name].map { Messages.localize($0, v.locale) }])
             },
@@ -292,7 +337,8 @@ enum LeadTemplates {
     <section class="card narrow">
       <h1>{{heading}}</h1>
       {{#done}}<p class="flash ok" role="status">{{t.lead_form_thanks}}</p>{{/done}}
-      {{^done}}
+      {{#sent}}<p class="flash ok" role="status">{{t.confirm_check_mail}}</p>{{/sent}}
+      {{^done}}{{^sent}}{{#optIn}}<p class="hint">{{t.confirm_form_hint}}</p>{{/optIn}}
       <form method="post" action="{{action}}" novalidate>
         {{#fields}}<label class="{{#error}}invalid{{/error}}">{{label}}{{#required}} <span aria-hidden="true">*</span>{{/required}}<input type="{{type}}" name="{{name}}" value="{{value}}"{{#required}} required{{/required}} aria-invalid="{{#error}}true{{/error}}{{^error}}false{{/error}}"{{#error}} aria-errormessage="e-{{name}}"{{/error}}>{{#error}}<small class="error" id="e-{{name}}">{{error}}</small>{{/error}}</label>{{/fields}}
         <label>{{t.lead_message}}<textarea name="message" rows="3">{{message}}</textarea></label>
@@ -300,9 +346,18 @@ enum LeadTemplates {
         {{#utm}}<input type="hidden" name="{{name}}" value="{{value}}">{{/utm}}
         <button class="primary">{{t.lead_submit}}</button>
       </form>
-      {{/done}}
+      {{/sent}}{{/done}}
     </section>
     """
 
-    static let all: [String: String] = ["leads": leads, "lead_form": leadForm, "lead": lead, "lead_public_form": publicForm]
+    static let confirm = """
+    <section class="card narrow">
+      <h1>{{heading}}</h1>
+      {{#ask}}<form method="post" action="{{action}}"><p>{{t.confirm_ask}}</p><button class="primary">{{t.confirm_button}}</button></form>{{/ask}}
+      {{#done}}<p class="flash ok" role="status">{{t.confirm_done}}</p>{{/done}}
+      {{#invalid}}<p class="flash bad" role="alert">{{t.confirm_invalid}}</p>{{/invalid}}
+    </section>
+    """
+
+    static let all: [String: String] = ["leads": leads, "lead_form": leadForm, "lead": lead, "lead_public_form": publicForm, "lead_confirm": confirm]
 }

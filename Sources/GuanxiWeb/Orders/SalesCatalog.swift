@@ -1,8 +1,13 @@
-/// The words of the order, quote and product pages, per language (merged into `Catalog`), and the
+/// The words of the order, quote, product, report and web-form confirmation pages, per language (merged into `Catalog`), and the
 /// domain messages those pages can show.
-enum OrderCatalog {
+enum SalesCatalog {
     static let strings: [UILocale: [String: String]] = [
         .zhHans: [
+            "double_opt_in": "邮件确认（double opt-in）", "double_opt_in_yes": "是：访客点邮件中的链接确认后才保存线索",
+            "confirm_check_mail": "请查收邮件：点击邮件中的链接确认后，我们才会保存您的信息。", "confirm_form_hint": "提交后我们会发一封确认邮件到您的邮箱。",
+            "confirm_ask": "请点击下面的按钮确认您的信息。", "confirm_button": "确认提交", "confirm_done": "已确认，谢谢！我们会尽快联系您。",
+            "confirm_invalid": "确认链接无效、已使用或已过期（48 小时内有效）。请重新填写表单。",
+            "confirm_mail_subject": "请确认您在「{form}」提交的信息", "confirm_mail_body": "您好！\n\n我们收到了您在「{form}」提交的信息。请打开下面的链接确认（48 小时内有效）：\n\n{link}\n\n如果不是您本人提交，请忽略这封邮件，我们不会保存任何信息。",
             "reports": "报表", "report_prev": "上个月", "report_next": "下个月", "report_funnel": "线索漏斗", "report_captured": "获取", "report_rate": "转化率",
             "report_pipeline": "管道（按阶段）", "report_count": "数量", "report_forecast": "预测（按预计成交月份和负责人）", "report_reasons": "赢单/输单原因（本月结束的商机）",
             "report_targets": "目标达成", "report_who": "对象", "report_metric": "指标", "report_target": "目标", "report_achieved": "已完成", "report_attainment": "达成率",
@@ -47,6 +52,11 @@ enum OrderCatalog {
             "field_sku": "SKU", "field_tax_rate": "税率", "field_valid_until": "有效期", "field_price_list_id": "价目表", "field_currency": "币种",
         ],
         .zhHant: [
+            "double_opt_in": "電子郵件確認（double opt-in）", "double_opt_in_yes": "是：訪客點選郵件中的連結確認後才儲存名單",
+            "confirm_check_mail": "請查收電子郵件：點選郵件中的連結確認後，我們才會儲存您的資料。", "confirm_form_hint": "送出後我們會寄一封確認信到您的電子郵件。",
+            "confirm_ask": "請點選下方按鈕確認您的資料。", "confirm_button": "確認送出", "confirm_done": "已確認，謝謝！我們會盡快與您聯絡。",
+            "confirm_invalid": "確認連結無效、已使用或已過期（48 小時內有效）。請重新填寫表單。",
+            "confirm_mail_subject": "請確認您在「{form}」送出的資料", "confirm_mail_body": "您好：\n\n我們收到了您在「{form}」送出的資料。請開啟下方連結確認（48 小時內有效）：\n\n{link}\n\n若非您本人送出，請忽略這封郵件，我們不會儲存任何資料。",
             "reports": "報表", "report_prev": "上個月", "report_next": "下個月", "report_funnel": "名單漏斗", "report_captured": "取得", "report_rate": "轉換率",
             "report_pipeline": "管道（依階段）", "report_count": "數量", "report_forecast": "預測（依預計成交月份與負責人）", "report_reasons": "贏單/輸單原因（本月結束的商機）",
             "report_targets": "目標達成", "report_who": "對象", "report_metric": "指標", "report_target": "目標", "report_achieved": "已完成", "report_attainment": "達成率",
@@ -91,6 +101,11 @@ enum OrderCatalog {
             "field_sku": "SKU", "field_tax_rate": "稅率", "field_valid_until": "有效期限", "field_price_list_id": "價目表", "field_currency": "幣別",
         ],
         .en: [
+            "double_opt_in": "Email confirmation (double opt-in)", "double_opt_in_yes": "Yes: keep the lead once the visitor follows the link we email",
+            "confirm_check_mail": "Please check your email: we keep your details once you follow the link in it.", "confirm_form_hint": "We will email you a link to confirm.",
+            "confirm_ask": "Please press the button to confirm your details.", "confirm_button": "Confirm", "confirm_done": "Confirmed, thank you! We will be in touch soon.",
+            "confirm_invalid": "This confirmation link is invalid, used or expired (it works for 48 hours). Please fill in the form again.",
+            "confirm_mail_subject": "Please confirm your request at {form}", "confirm_mail_body": "Hello,\n\nWe received your details through {form}. Please open this link to confirm (it works for 48 hours):\n\n{link}\n\nIf this was not you, ignore this email; nothing will be kept.",
             "reports": "Reports", "report_prev": "Previous month", "report_next": "Next month", "report_funnel": "Lead funnel", "report_captured": "Captured", "report_rate": "Rate",
             "report_pipeline": "Pipeline by stage", "report_count": "Count", "report_forecast": "Forecast (by expected close and owner)", "report_reasons": "Won and lost reasons (deals closed this month)",
             "report_targets": "Target attainment", "report_who": "Who", "report_metric": "Measure", "report_target": "Target", "report_achieved": "Achieved", "report_attainment": "Attainment",
@@ -179,6 +194,10 @@ enum OrderCatalog {
         ("^name either a user or a team$", "请选择一位用户或一个团队", "請選擇一位使用者或一個團隊"),
         ("^you may not set targets for this user$", "你无权为此用户设定目标", "你無權為此使用者設定目標"),
         ("^only the team's manager or an administrator sets its targets$", "只有团队经理或管理员可以设定团队目标", "只有團隊經理或管理員可以設定團隊目標"),
+        ("^is needed to confirm your request$", "用于确认您的提交，必填", "用於確認您的送出，必填"),
+        ("^the confirmation email could not be sent; please try again later$", "确认邮件发送失败，请稍后重试", "確認信寄送失敗，請稍後再試"),
+        ("^outgoing mail is not set up on this server \\(GUANXI_SMTP_URL\\); double opt-in needs it$", "服务器未配置发信（GUANXI_SMTP_URL），无法启用邮件确认", "伺服器未設定寄信（GUANXI_SMTP_URL），無法啟用電子郵件確認"),
+        ("^only web forms confirm by email$", "只有网页表单可以用邮件确认", "只有網頁表單可以用電子郵件確認"),
         ("^the deal is with another customer$", "这个商机属于另一位客户", "這個商機屬於另一位客戶"),
     ]
 }
