@@ -237,9 +237,11 @@ struct DemoCommand: AsyncParsableCommand {
                 ownerIDs: owners
             ) { done in Progress.show(done, total, start: start) }
             Progress.finish()
-            try await database.optimize()
             let s = Date().timeIntervalSince(start)
             print("Loaded \(n.customers) customers, \(n.organizations) organisations, \(n.interactions) interactions in \(String(format: "%.1f", s)) s (\(Int(Double(n.customers) / max(s, 0.001))) customers/s).")
+            let sales = try await DemoLoader(db: database).loadSales(scope, seed: seed)
+            print("Loaded \(sales.products) products and \(sales.orders) orders over the last year.")
+            try await database.optimize()
             await database.close()
         }
     }

@@ -23,7 +23,38 @@ public enum OrderPlacement: Sendable {
 public struct OrderStore: Sendable {
     let db: Database
     let clock: any GuanxiCore.Clock
-    public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) { self.db = db; self.clock = clock }
+    /// Group commit for single orders (nil inside the queue's own writer): shops pushing one order
+    /// per request share transactions under load, as batches do.
+    let queue: GroupCommit<OrderRequest, OrderPlacement>?
+
+    struct OrderRequest: Sendable { let scope: Scope; let level: AccessLevel; let draft: OrderDraft }
+
+    public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) {
+        self.db = db; self.clock = clock
+        let inner = OrderStore(db: db, clock: clock, queue: nil)
+        queue = GroupCommit(write: { try await inner.placeGroup($0) })
+    }
+
+    private init(db: Database, clock: any GuanxiCore.Clock, queue: GroupCommit<OrderRequest, OrderPlacement>?) {
+        self.db = db; self.clock = clock; self.queue = queue
+    }
+
+    /// One transaction for a group of single orders, each placed with its own caller's scope.
+    func placeGroup(_ requests: [OrderRequest]) async throws -> [OrderPlacement] {
+        let now = clock.now()
+        return try await db.write { sql in
+            var out = [OrderPlacement?](repeating: nil, count: requests.count)
+            var parts: [(scope: Scope, level: AccessLevel, members: [Int])] = []
+            for (i, r) in requests.enumerated() {
+                if let k = parts.firstIndex(where: { $0.scope == r.scope }) { parts[k].members.append(i) } else { parts.append((r.scope, r.level, [i])) }
+            }
+            for p in parts {
+                let placed = try await place(p.scope, p.members.map { requests[$0].draft }, level: p.level, quoteID: nil, now: now, sql: sql)
+                for (i, r) in zip(p.members, placed) { out[i] = r }
+            }
+            return out.map { $0! }
+        }
+    }
 
     public static let maxBatch = 1_000
 
@@ -171,7 +202,9 @@ public struct OrderStore: Sendable {
     // MARK: Placing
 
     public func create(_ scope: Scope, _ draft: OrderDraft) async throws -> (Order, created: Bool) {
-        switch try await place(scope, [draft])[0] {
+        let level = try scope.require(.orders, .create)
+        let placed = if let queue { try await queue.submit(OrderRequest(scope: scope, level: level, draft: draft)) } else { try await place(scope, [draft])[0] }
+        switch placed {
         case .created(let o): return (o, true)
         case .existing(let o): return (o, false)
         case .failed(let e): throw e

@@ -2,12 +2,10 @@ import Foundation
 import SQLKit
 import GuanxiCore
 
-/// Group commit for lead capture: leads that arrive while a write is running are written together in
-/// the next transaction, with one duplicate look-up, one rule read, one round-robin step and one audit
-/// append for the whole group. Each caller still gets its own lead back only after the commit. If a
-/// group fails, its leads are retried one by one, so one bad lead fails alone.
 /// One new lead on its way in: who captures it, from which source, and whether the creator keeps
 /// it when no rule places it (someone who cannot reach every lead could not see it again otherwise).
+/// Captures go through `GroupCommit`: leads arriving while a write runs share the next transaction,
+/// with one duplicate look-up, one rule read, one round-robin step and one audit append.
 struct LeadCapture: Sendable {
     let lead: Lead
     let scope: Scope
@@ -15,46 +13,7 @@ struct LeadCapture: Sendable {
     let creatorKeeps: Bool
 }
 
-actor LeadCaptureQueue {
-    struct Item {
-        let capture: LeadCapture
-        let continuation: CheckedContinuation<Lead, any Error>
-    }
-
-    private var pending: [Item] = []
-    private var flushing = false
-    private let write: @Sendable ([LeadCapture]) async throws -> [Lead]
-    static let maxBatch = 256
-
-    /// `write` stores a group in one transaction (a group of one when a bigger group failed).
-    init(write: @escaping @Sendable ([LeadCapture]) async throws -> [Lead]) { self.write = write }
-
-    func submit(_ capture: LeadCapture) async throws -> Lead {
-        try await withCheckedThrowingContinuation { c in
-            pending.append(Item(capture: capture, continuation: c))
-            if !flushing {
-                flushing = true
-                Task { await self.drain() }
-            }
-        }
-    }
-
-    private func drain() async {
-        while !pending.isEmpty {
-            let batch = Array(pending.prefix(Self.maxBatch))
-            pending.removeFirst(batch.count)
-            do {
-                let leads = try await write(batch.map(\.capture))
-                for (item, lead) in zip(batch, leads) { item.continuation.resume(returning: lead) }
-            } catch {
-                for item in batch {
-                    do { item.continuation.resume(returning: try await write([item.capture])[0]) } catch { item.continuation.resume(throwing: error) }
-                }
-            }
-        }
-        flushing = false
-    }
-}
+typealias LeadCaptureQueue = GroupCommit<LeadCapture, Lead>
 
 extension LeadStore {
     /// Writes a group of new leads in one transaction (the one way leads are stored): duplicate
