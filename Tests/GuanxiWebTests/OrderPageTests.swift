@@ -75,6 +75,8 @@ struct OrderPageTests {
             #expect(list.text.contains("杭州茶庄") && list.text.contains("¥6,108.74"))
             let story = try await env.send(.get, "/customers/\(customer)", as: .none, headers: jar)
             #expect(story.text.contains("SO-") && story.text.contains("QT-") && story.text.contains("订单"))
+            // the timeline tells each step with its number, amount and parcel
+            #expect(story.text.contains("· 发货 · ¥6,108.74 · 顺丰速运 · SF1001") && story.text.contains("· 接受 · ¥6,108.74"))
             // English and Traditional Chinese pages
             let en = try await env.send(.get, orderPath, as: .none, headers: jar.merging(["Cookie": jar["Cookie"]! + "; gx_lang=en"]) { _, b in b })
             #expect(en.text.contains("Confirmed") && en.text.contains("CN¥6,108.74"))

@@ -3,6 +3,7 @@
 enum SalesCatalog {
     static let strings: [UILocale: [String: String]] = [
         .zhHans: [
+            "audit_placed": "下单", "audit_inquiry": "询盘", 
             "double_opt_in": "邮件确认（double opt-in）", "double_opt_in_yes": "是：访客点邮件中的链接确认后才保存线索",
             "confirm_check_mail": "请查收邮件：点击邮件中的链接确认后，我们才会保存您的信息。", "confirm_form_hint": "提交后我们会发一封确认邮件到您的邮箱。",
             "confirm_ask": "请点击下面的按钮确认您的信息。", "confirm_button": "确认提交", "confirm_done": "已确认，谢谢！我们会尽快联系您。",
@@ -52,6 +53,7 @@ enum SalesCatalog {
             "field_sku": "SKU", "field_tax_rate": "税率", "field_valid_until": "有效期", "field_price_list_id": "价目表", "field_currency": "币种",
         ],
         .zhHant: [
+            "audit_placed": "下單", "audit_inquiry": "詢價", 
             "double_opt_in": "電子郵件確認（double opt-in）", "double_opt_in_yes": "是：訪客點選郵件中的連結確認後才儲存名單",
             "confirm_check_mail": "請查收電子郵件：點選郵件中的連結確認後，我們才會儲存您的資料。", "confirm_form_hint": "送出後我們會寄一封確認信到您的電子郵件。",
             "confirm_ask": "請點選下方按鈕確認您的資料。", "confirm_button": "確認送出", "confirm_done": "已確認，謝謝！我們會盡快與您聯絡。",
@@ -101,6 +103,7 @@ enum SalesCatalog {
             "field_sku": "SKU", "field_tax_rate": "稅率", "field_valid_until": "有效期限", "field_price_list_id": "價目表", "field_currency": "幣別",
         ],
         .en: [
+            "audit_placed": "Placed", "audit_inquiry": "Inquiry", 
             "double_opt_in": "Email confirmation (double opt-in)", "double_opt_in_yes": "Yes: keep the lead once the visitor follows the link we email",
             "confirm_check_mail": "Please check your email: we keep your details once you follow the link in it.", "confirm_form_hint": "We will email you a link to confirm.",
             "confirm_ask": "Please press the button to confirm your details.", "confirm_button": "Confirm", "confirm_done": "Confirmed, thank you! We will be in touch soon.",

@@ -660,6 +660,15 @@ struct Pages {
                 detail = [e.data?["name"]?.stringValue, e.data?["to"]?.stringValue ?? e.data?["stage"]?.stringValue, amount, e.data?["reason"]?.stringValue]
                     .compactMap { $0 }.joined(separator: " · ")
             }
+            if e.kind == .order || e.kind == .quote, let step = e.data?["step"]?.stringValue {
+                // "SO-2026-000012 · 发货 · ¥1,234.00 · 顺丰速运 SF123…"
+                var amount: String?
+                if case .number(let n)? = e.data?["amount_minor"] ?? e.data?["total_minor"] {
+                    amount = v.fmt.money(minor: Int64(n), currency: e.data?["currency"]?.stringValue ?? "CNY")
+                }
+                detail = [e.data?["number"]?.stringValue, t("audit_" + step), amount, e.data?["carrier"]?.stringValue,
+                          e.data?["tracking_number"]?.stringValue, e.data?["reason"]?.stringValue].compactMap { $0 }.joined(separator: " · ")
+            }
             if e.kind == .converted {
                 detail = [e.data?["source"], e.data?["campaign"], e.data?["utm_campaign"]].compactMap { $0?.stringValue }.joined(separator: " · ")
             }
