@@ -95,6 +95,9 @@ struct DealTests {
             #expect(f[0].weighted == Money(minor: 13_333, currency: "CNY") && f[0].count == 2)
             #expect(f.contains { $0.month == "2027-01" && $0.weighted == Money(minor: 52_500, currency: "CNY") })
             #expect(f.contains { $0.month == "2027-01" && $0.weighted == Money(minor: 500, currency: "USD") })
+            // by team: owners in no team are summed under no team (the owner scope owns these deals itself)
+            let byTeam = try await deals.forecastByTeam(owner)
+            #expect(byTeam.filter { $0.teamID == nil }.map(\.weighted) == f.map(\.weighted))
         }
     }
 

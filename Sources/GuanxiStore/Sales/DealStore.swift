@@ -23,10 +23,12 @@ public struct ForecastRow: Codable, Sendable, Equatable {
     /// YYYY-MM of the expected close ("none" when not set).
     public var month: String
     public var ownerID: String?
+    /// Set when grouped by team (an owner in two teams counts in both; nil: owners in no team).
+    public var teamID: String?
     public var count: Int
     public var amount: Money
     public var weighted: Money
-    enum CodingKeys: String, CodingKey { case month, count, amount, weighted, ownerID = "owner_id" }
+    enum CodingKeys: String, CodingKey { case month, count, amount, weighted, ownerID = "owner_id", teamID = "team_id" }
 }
 
 /// Pipelines and deals. Deals belong to a customer the user may read; moving, winning and losing
@@ -339,6 +341,24 @@ public struct DealStore: Sendable {
         })
     }
 
+    /// The forecast by month and team: each owner's rows added to every team they belong to.
+    public func forecastByTeam(_ scope: Scope, pipelineID: String? = nil) async throws -> [ForecastRow] {
+        let rows = try await forecast(scope, pipelineID: pipelineID)
+        let teams = try await AccessStore(db: db).teams(scope)
+        var sums: [String: ForecastRow] = [:]
+        for r in rows {
+            let of: [String?] = teams.filter { t in r.ownerID.map(t.memberIDs.contains) ?? false }.map { $0.id }
+            for team in of.isEmpty ? [nil] : of {
+                let key = r.month + "|" + (team ?? "") + "|" + r.amount.currency
+                var x = sums[key] ?? ForecastRow(month: r.month, ownerID: nil, teamID: team, count: 0,
+                                                 amount: Money(minor: 0, currency: r.amount.currency), weighted: Money(minor: 0, currency: r.amount.currency))
+                x.count += r.count; x.amount.minor += r.amount.minor; x.weighted.minor += r.weighted.minor
+                sums[key] = x
+            }
+        }
+        return sums.values.sorted { ($0.month, $0.teamID ?? "", $0.amount.currency) < ($1.month, $1.teamID ?? "", $1.amount.currency) }
+    }
+
     /// Weighted forecast of open deals by month of expected close and owner (amounts per currency).
     public func forecast(_ scope: Scope, pipelineID: String? = nil) async throws -> [ForecastRow] {
         let reach = try readLimit(scope)
@@ -354,7 +374,7 @@ public struct DealStore: Sendable {
             return try await sql.raw(q).all().map { r in
                 let cur = try r.decode(column: "currency", as: String.self), w = try r.decode(column: "weighted", as: Int64.self)
                 return ForecastRow(month: try r.decode(column: "month", as: String.self), ownerID: try r.decode(column: "owner_id", as: String?.self),
-                                   count: try r.decode(column: "n", as: Int.self),
+                                   teamID: nil, count: try r.decode(column: "n", as: Int.self),
                                    amount: Money(minor: try r.decode(column: "total", as: Int64.self), currency: cur),
                                    weighted: Money(minor: (w + (w >= 0 ? 50 : -50)) / 100, currency: cur))
             }

@@ -3,6 +3,7 @@
 enum SalesCatalog {
     static let strings: [UILocale: [String: String]] = [
         .zhHans: [
+            "report_by_team": "按团队", "report_no_team": "未加入团队", 
             "audit_placed": "下单", "audit_inquiry": "询盘", 
             "double_opt_in": "邮件确认（double opt-in）", "double_opt_in_yes": "是：访客点邮件中的链接确认后才保存线索",
             "confirm_check_mail": "请查收邮件：点击邮件中的链接确认后，我们才会保存您的信息。", "confirm_form_hint": "提交后我们会发一封确认邮件到您的邮箱。",
@@ -53,6 +54,7 @@ enum SalesCatalog {
             "field_sku": "SKU", "field_tax_rate": "税率", "field_valid_until": "有效期", "field_price_list_id": "价目表", "field_currency": "币种",
         ],
         .zhHant: [
+            "report_by_team": "依團隊", "report_no_team": "未加入團隊", 
             "audit_placed": "下單", "audit_inquiry": "詢價", 
             "double_opt_in": "電子郵件確認（double opt-in）", "double_opt_in_yes": "是：訪客點選郵件中的連結確認後才儲存名單",
             "confirm_check_mail": "請查收電子郵件：點選郵件中的連結確認後，我們才會儲存您的資料。", "confirm_form_hint": "送出後我們會寄一封確認信到您的電子郵件。",
@@ -103,6 +105,7 @@ enum SalesCatalog {
             "field_sku": "SKU", "field_tax_rate": "稅率", "field_valid_until": "有效期限", "field_price_list_id": "價目表", "field_currency": "幣別",
         ],
         .en: [
+            "report_by_team": "By team", "report_no_team": "No team", 
             "audit_placed": "Placed", "audit_inquiry": "Inquiry", 
             "double_opt_in": "Email confirmation (double opt-in)", "double_opt_in_yes": "Yes: keep the lead once the visitor follows the link we email",
             "confirm_check_mail": "Please check your email: we keep your details once you follow the link in it.", "confirm_form_hint": "We will email you a link to confirm.",

@@ -245,7 +245,7 @@ public enum OpenAPIDocument {
             "DealMoveInput": obj(["stage_id": str, "reason": nstr], required: ["stage_id"]),
             "DealBoard": obj(["pipeline": ref("Pipeline"), "columns": arr(obj(["stage": ref("PipelineStage"), "count": int, "totals": arr(ref("Money")),
                                                                               "weighted": arr(ref("Money")), "deals": arr(ref("Deal"))]))]),
-            "ForecastList": obj(["items": arr(obj(["month": str, "owner_id": nstr, "count": int, "amount": ref("Money"), "weighted": ref("Money")]))]),
+            "ForecastList": obj(["items": arr(obj(["month": str, "owner_id": nstr, "team_id": nstr, "count": int, "amount": ref("Money"), "weighted": ref("Money")]))]),
             "ImportJob": obj(["id": str, "status": enumOf(["running", "finished", "failed"]), "filename": str,
                               "report": ["type": ["object", "null"]], "error": nstr, "created_at": time]),
         ].merging(orderSchemas) { a, _ in a }

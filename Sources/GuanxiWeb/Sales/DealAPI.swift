@@ -53,9 +53,11 @@ struct DealAPI {
             return .json(Board(pipeline: p, columns: columns))
         }
         t.on(APIRoute(method: .get, path: "/deals/forecast", operationID: "dealForecast",
-                      summary: "Weighted forecast of open deals by month of expected close and owner", tag: tag, needs: .can(.read, .deals),
-                      query: ["pipeline_id"], responseSchema: "ForecastList")) { req, _, scope in
-            .json(Items(items: try await deals.forecast(scope, pipelineID: req.query("pipeline_id"))))
+                      summary: "Weighted forecast of open deals by month of expected close and owner (group=team: by team)", tag: tag,
+                      needs: .can(.read, .deals), query: ["pipeline_id", "group"], responseSchema: "ForecastList")) { req, _, scope in
+            let p = req.query("pipeline_id")
+            return .json(Items(items: req.query("group") == "team" ? try await deals.forecastByTeam(scope, pipelineID: p)
+                                                                     : try await deals.forecast(scope, pipelineID: p)))
         }
         t.on(APIRoute(method: .get, path: "/deals/{id}", operationID: "getDeal", summary: "Read a deal", tag: tag, needs: .can(.read, .deals),
                       responseSchema: "Deal")) { _, ctx, scope in

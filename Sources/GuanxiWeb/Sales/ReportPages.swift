@@ -82,6 +82,11 @@ struct ReportPages {
                                  "amount": money(r.amount), "weighted": money(r.weighted)])
             }
             model["forecast"] = forecast
+            let teamNames = Dictionary(try await services.access.teams(scope).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            model["teamForecast"] = try await services.deals.forecastByTeam(scope).map { r in
+                ["month": r.month == "none" ? "—" : r.month, "team": r.teamID.flatMap { teamNames[$0] } ?? t("report_no_team"),
+                 "count": v.fmt.number(r.count), "amount": money(r.amount), "weighted": money(r.weighted)]
+            }
             model["reasons"] = try await services.reports.closeReasons(scope, from: start, to: end).map { r in
                 ["status": t("deal_status_" + r.status.rawValue), "won": r.status == .won, "reason": r.reason ?? "—", "count": v.fmt.number(r.count), "amount": money(r.amount)] as [String: Any]
             }
@@ -138,7 +143,7 @@ struct ReportPages {
                 Pages.model(["name": l.name, "href": SiteURL.lead(l.id).path, "source": l.source])
             }
         }
-        for key in ["funnel", "sources", "stages", "forecast", "reasons", "targets", "overdueLeads", "overdueTasks", "collections", "orderBoard"] {
+        for key in ["funnel", "sources", "stages", "forecast", "teamForecast", "reasons", "targets", "overdueLeads", "overdueTasks", "collections", "orderBoard"] {
             model["has" + key.prefix(1).uppercased() + key.dropFirst()] = !((model[key] as? [Any])?.isEmpty ?? true)
         }
         return pages.page("reports", model, title: t("reports"), visit: v, flash: flash, status: status)
@@ -174,7 +179,10 @@ enum ReportTemplates {
         <tbody>{{#stages}}<tr><td>{{name}}</td><td class="num">{{count}}</td><td class="num">{{total}}</td><td class="num">{{weighted}}</td></tr>{{/stages}}</tbody></table></div></section>{{/hasStages}}
       {{#hasForecast}}<section class="card"><h2>{{t.report_forecast}}</h2><div class="scroll"><table class="list">
         <thead><tr><th scope="col">{{t.deal_expected_close}}</th><th scope="col">{{t.owner}}</th><th scope="col" class="num">{{t.report_count}}</th><th scope="col" class="num">{{t.deal_amount}}</th><th scope="col" class="num">{{t.deal_weighted}}</th></tr></thead>
-        <tbody>{{#forecast}}<tr><td>{{month}}</td><td>{{owner}}</td><td class="num">{{count}}</td><td class="num">{{amount}}</td><td class="num">{{weighted}}</td></tr>{{/forecast}}</tbody></table></div></section>{{/hasForecast}}
+        <tbody>{{#forecast}}<tr><td>{{month}}</td><td>{{owner}}</td><td class="num">{{count}}</td><td class="num">{{amount}}</td><td class="num">{{weighted}}</td></tr>{{/forecast}}</tbody></table></div>
+        {{#hasTeamForecast}}<h3>{{t.report_by_team}}</h3><div class="scroll"><table class="list">
+        <thead><tr><th scope="col">{{t.deal_expected_close}}</th><th scope="col">{{t.rule_team}}</th><th scope="col" class="num">{{t.report_count}}</th><th scope="col" class="num">{{t.deal_amount}}</th><th scope="col" class="num">{{t.deal_weighted}}</th></tr></thead>
+        <tbody>{{#teamForecast}}<tr><td>{{month}}</td><td>{{team}}</td><td class="num">{{count}}</td><td class="num">{{amount}}</td><td class="num">{{weighted}}</td></tr>{{/teamForecast}}</tbody></table></div>{{/hasTeamForecast}}</section>{{/hasForecast}}
       {{#hasStages}}<section class="card"><h2>{{t.report_reasons}}</h2>{{#hasReasons}}<div class="scroll"><table class="list">
         <thead><tr><th scope="col">{{t.deal_status}}</th><th scope="col">{{t.deal_close_reason}}</th><th scope="col" class="num">{{t.report_count}}</th><th scope="col" class="num">{{t.deal_amount}}</th></tr></thead>
         <tbody>{{#reasons}}<tr><td><span class="tag{{^won}} bad{{/won}}">{{status}}</span></td><td>{{reason}}</td><td class="num">{{count}}</td><td class="num">{{amount}}</td></tr>{{/reasons}}</tbody></table></div>{{/hasReasons}}{{^hasReasons}}<p class="empty">{{t.nothing_yet}}</p>{{/hasReasons}}</section>{{/hasStages}}
