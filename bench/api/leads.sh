@@ -25,30 +25,12 @@ done
 (( DURATION <= 60 )) || die "--duration is capped at 60 s"
 if [[ $POSTGRES == 1 ]]; then reexec_with_postgres "$0" "$@" ${BENCH_SKIP_BUILD:+--skip-build} --duration "$DURATION" --connections "$CONNECTIONS"; fi
 
-ensure_debian_package wrk wrk
-ensure_debian_package curl curl
-[[ -n ${GUANXI_BIN:-} ]] || build_release
-
-WORK=$(mktemp -d /tmp/guanxi-bench-leads.XXXXXX)
-SERVER_PID=""
-cleanup() { stop_server; rm -rf "$WORK"; }
-trap cleanup EXIT INT TERM
-
-DB_ARGS=(--data "$WORK/data")
-DB_LABEL=sqlite
-if [[ -n ${GUANXI_TEST_POSTGRES_URL:-} ]]; then export GUANXI_DATABASE_URL=$GUANXI_TEST_POSTGRES_URL; DB_ARGS=(); DB_LABEL=postgres; fi
-
-"$GUANXI_BIN" migrate "${DB_ARGS[@]}" >/dev/null
-"$GUANXI_BIN" user create "${DB_ARGS[@]}" --email owner@bench.example --password bench-Passw0rd --role owner >/dev/null
-TOKEN=$("$GUANXI_BIN" token create "${DB_ARGS[@]}" --email owner@bench.example --name bench | tail -1)
+fresh_bench_database leads
 for i in $(seq 1 7); do
     "$GUANXI_BIN" user create "${DB_ARGS[@]}" --email "rep$i@bench.example" --password bench-Passw0rd --role sales_rep >/dev/null
 done
 
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-BASE=http://127.0.0.1:$PORT
-start_server "$PORT" "$WORK/server.log" "${DB_ARGS[@]}"
-wait_for_health "$BASE"
+serve_bench
 
 api() { curl -sf --max-time 10 -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$@"; }
 REPS=$(api "$BASE/api/v1/users" | python3 -c 'import json,sys; print(json.dumps([m["id"] for m in json.load(sys.stdin)["items"] if m["email"].startswith("rep")]))')

@@ -163,3 +163,30 @@ machine_facts() {
     echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "- Git revision: ${rev}${dirty}"
 }
+
+# fresh_bench_database NAME: the set-up the write benchmarks share (leads.sh, orders.sh): wrk and curl,
+# the release binary, a temporary directory WORK (removed on exit, with the server), the database
+# (SQLite in WORK, or the throwaway PostgreSQL when GUANXI_TEST_POSTGRES_URL is set: DB_ARGS,
+# DB_LABEL) migrated, with owner@bench.example and an API token in TOKEN.
+fresh_bench_database() {
+    ensure_debian_package wrk wrk
+    ensure_debian_package curl curl
+    [[ -n ${GUANXI_BIN:-} ]] || build_release
+    WORK=$(mktemp -d "/tmp/guanxi-bench-$1.XXXXXX")
+    SERVER_PID=""
+    trap 'stop_server; rm -rf "$WORK"' EXIT INT TERM
+    DB_ARGS=(--data "$WORK/data")
+    DB_LABEL=sqlite
+    if [[ -n ${GUANXI_TEST_POSTGRES_URL:-} ]]; then export GUANXI_DATABASE_URL=$GUANXI_TEST_POSTGRES_URL; DB_ARGS=(); DB_LABEL=postgres; fi
+    "$GUANXI_BIN" migrate "${DB_ARGS[@]}" >/dev/null
+    "$GUANXI_BIN" user create "${DB_ARGS[@]}" --email owner@bench.example --password bench-Passw0rd --role owner >/dev/null
+    TOKEN=$("$GUANXI_BIN" token create "${DB_ARGS[@]}" --email owner@bench.example --name bench | tail -1)
+}
+
+# serve_bench: starts the server on a free loopback port (PORT, BASE, SERVER_PID) and waits for /health.
+serve_bench() {
+    PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    BASE=http://127.0.0.1:$PORT
+    start_server "$PORT" "$WORK/server.log" "${DB_ARGS[@]}"
+    wait_for_health "$BASE"
+}

@@ -29,27 +29,9 @@ done
 (( BATCH >= 1 && BATCH <= 1000 )) || die "--batch is 1 to 1000"
 if [[ $POSTGRES == 1 ]]; then reexec_with_postgres "$0" "$@" ${BENCH_SKIP_BUILD:+--skip-build} --duration "$DURATION" --connections "$CONNECTIONS" --batch "$BATCH" --buyers "$BUYERS"; fi
 
-ensure_debian_package wrk wrk
-ensure_debian_package curl curl
-[[ -n ${GUANXI_BIN:-} ]] || build_release
+fresh_bench_database orders
 
-WORK=$(mktemp -d /tmp/guanxi-bench-orders.XXXXXX)
-SERVER_PID=""
-cleanup() { stop_server; rm -rf "$WORK"; }
-trap cleanup EXIT INT TERM
-
-DB_ARGS=(--data "$WORK/data")
-DB_LABEL=sqlite
-if [[ -n ${GUANXI_TEST_POSTGRES_URL:-} ]]; then export GUANXI_DATABASE_URL=$GUANXI_TEST_POSTGRES_URL; DB_ARGS=(); DB_LABEL=postgres; fi
-
-"$GUANXI_BIN" migrate "${DB_ARGS[@]}" >/dev/null
-"$GUANXI_BIN" user create "${DB_ARGS[@]}" --email owner@bench.example --password bench-Passw0rd --role owner >/dev/null
-TOKEN=$("$GUANXI_BIN" token create "${DB_ARGS[@]}" --email owner@bench.example --name bench | tail -1)
-
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-BASE=http://127.0.0.1:$PORT
-start_server "$PORT" "$WORK/server.log" "${DB_ARGS[@]}"
-wait_for_health "$BASE"
+serve_bench
 
 api() { curl -sf --max-time 30 -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$@"; }
 LIST=$(api "$BASE/api/v1/price-lists" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
