@@ -5,10 +5,10 @@ enum OrderTemplates {
       <thead><tr><th scope="col">#</th><th scope="col">{{t.line_name}}</th><th scope="col" class="num">{{t.line_quantity}}</th><th scope="col" class="num">{{t.line_unit_price}}</th><th scope="col" class="num">{{t.line_discount}}</th><th scope="col" class="num">{{t.line_tax}}</th><th scope="col" class="num">{{t.line_total}}</th>{{#hasProgress}}<th scope="col" class="num">{{t.line_shipped}}</th>{{/hasProgress}}</tr></thead>
       <tbody>{{#lines}}<tr><td>{{n}}</td><td>{{name}}{{#sku}} <small class="hint">{{sku}}</small>{{/sku}}</td><td class="num">{{quantity}}{{#unit}} {{unit}}{{/unit}}</td><td class="num">{{price}}</td><td class="num">{{discount}}</td><td class="num">{{tax}}</td><td class="num">{{total}}</td>{{#hasProgress}}<td class="num">{{progress}}</td>{{/hasProgress}}</tr>{{/lines}}</tbody>
       <tfoot>
-        <tr><th scope="row" colspan="6">{{t.doc_net}}</th><td class="num">{{net}}</td>{{#hasProgress}}<td></td>{{/hasProgress}}</tr>
-        {{#discountTotal}}<tr><th scope="row" colspan="6">{{t.doc_discount}}</th><td class="num">−{{discountTotal}}</td>{{#hasProgress}}<td></td>{{/hasProgress}}</tr>{{/discountTotal}}
-        <tr><th scope="row" colspan="6">{{t.doc_tax}}</th><td class="num">{{taxTotal}}</td>{{#hasProgress}}<td></td>{{/hasProgress}}</tr>
-        <tr class="grand"><th scope="row" colspan="6">{{t.doc_total}}</th><td class="num">{{total}}</td>{{#hasProgress}}<td></td>{{/hasProgress}}</tr>
+        <tr><th scope="row" colspan="3">{{t.doc_net}}</th><td class="pad" colspan="3"></td><td class="num">{{net}}</td>{{#hasProgress}}<td></td>{{/hasProgress}}</tr>
+        {{#discountTotal}}<tr><th scope="row" colspan="3">{{t.doc_discount}}</th><td class="pad" colspan="3"></td><td class="num">−{{discountTotal}}</td>{{#hasProgress}}<td></td>{{/hasProgress}}</tr>{{/discountTotal}}
+        <tr><th scope="row" colspan="3">{{t.doc_tax}}</th><td class="pad" colspan="3"></td><td class="num">{{taxTotal}}</td>{{#hasProgress}}<td></td>{{/hasProgress}}</tr>
+        <tr class="grand"><th scope="row" colspan="3">{{t.doc_total}}</th><td class="pad" colspan="3"></td><td class="num">{{total}}</td>{{#hasProgress}}<td></td>{{/hasProgress}}</tr>
       </tfoot>
     </table></div>
     """
@@ -190,6 +190,8 @@ enum OrderTemplates {
     .doc-meta{display:grid;grid-template-columns:repeat(2,1fr);gap:.3rem 1rem}
     .doc-meta dt{font-size:.8rem;color:var(--muted)}.doc-meta dd{margin:0}
     .sign{margin-top:3rem;border-top:1px solid var(--ink);width:16rem;padding-top:.3rem}
+    @media (max-width:640px){.doc-lines th:nth-child(n+4):nth-child(-n+6),.doc-lines td:nth-child(n+4):nth-child(-n+6){display:none}
+      .doc-lines .pad{display:none}.scroll .doc-lines td:nth-child(2){white-space:normal;min-width:6rem}}
     @media (max-width:640px){.line-row{grid-template-columns:1.2rem 1fr 1fr}.line-row label:nth-of-type(1),.line-row label:nth-of-type(2){grid-column:span 2}.doc-meta{grid-template-columns:1fr}}
     @media print{.no-print,.bar,.skip{display:none}body{background:#fff}.list{border:0}}
     """
