@@ -102,6 +102,16 @@ public enum Dates {
         return String(format: "%04d-%02d-%02d", y, m, d)
     }
 
+    /// `day` (YYYY-MM-DD) moved by whole days.
+    public static func adding(_ days: Int, to day: String) -> String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC")!
+        let p = day.split(separator: "-").compactMap { Int($0) }
+        guard p.count == 3, let d = cal.date(from: DateComponents(year: p[0], month: p[1], day: p[2])),
+              let moved = cal.date(byAdding: .day, value: days, to: d) else { return day }
+        return Self.day(moved, timeZone: "UTC")
+    }
+
     /// The calendar day (YYYY-MM-DD) `date` falls on in a time zone (the workspace's; unknown → Asia/Shanghai).
     public static func day(_ date: Date, timeZone: String) -> String {
         var cal = Calendar(identifier: .gregorian)

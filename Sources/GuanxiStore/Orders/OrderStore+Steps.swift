@@ -33,7 +33,7 @@ extension OrderStore {
               _ body: @Sendable (inout Order, Bool, Date, any SQLDatabase) async throws -> (String, [String: JSONValue])) async throws -> Order {
         let now = clock.now()
         return try await db.write { sql in
-            var (o, hasPlan) = try await Self.load(scope, id, for: .update, sql: sql)
+            var (o, hasPlan) = try await Self.load(scope, id, for: .update, now: now, sql: sql)
             if let v = ifVersion, v != o.version { throw DomainError.staleVersion(current: o.version) }
             try OrderRules.check(step, o.state(hasPlan: hasPlan))
             let before = o
@@ -63,7 +63,7 @@ extension OrderStore {
             try await TimelineStore.append([CustomerStore.event(o.customerID, .order, author: scope.userID, now: now, data: data)],
                                            workspaceID: scope.workspaceID, sql: sql)
             try await AuditLog.append([AuditEvent(name, "orders", o.id, detail: .object(data))], scope: scope, at: now, dialect: db.dialect, sql: sql)
-            return try await Self.load(scope, o.id, for: .read, sql: sql).0
+            return try await Self.load(scope, o.id, for: .read, now: now, sql: sql).0
         }
     }
 

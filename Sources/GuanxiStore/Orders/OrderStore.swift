@@ -118,7 +118,7 @@ public struct OrderStore: Sendable {
 
     /// The order if the scope may `action` it (404 when it may not read it, 403 when it may read but not act),
     /// with its payments, collection plan and shipments.
-    static func load(_ scope: Scope, _ id: String, for action: AccessAction, sql: any SQLDatabase) async throws -> (Order, hasPlan: Bool) {
+    static func load(_ scope: Scope, _ id: String, for action: AccessAction, now: Date, sql: any SQLDatabase) async throws -> (Order, hasPlan: Bool) {
         guard ID.isValid(id), var o = try await orders(ids: [id.lowercased()], workspaceID: scope.workspaceID, sql: sql)[id.lowercased()] else {
             throw DomainError.notFound("order")
         }
@@ -134,7 +134,7 @@ public struct OrderStore: Sendable {
         let plan = try await sql.raw("SELECT due_date, amount FROM order_plans WHERE order_id = \(bind: o.id) ORDER BY seq").all().map { r in
             Instalment(dueDate: try r.decode(column: "due_date", as: String.self), amount: try r.decode(column: "amount", as: Int64.self))
         }
-        o.plan = Instalment.settle(plan, netPaid: o.netPaid, today: try await DocumentNumbers.today(scope.workspaceID, now: Date(), sql: sql))
+        o.plan = Instalment.settle(plan, netPaid: o.netPaid, today: try await DocumentNumbers.today(scope.workspaceID, now: now, sql: sql))
         o.shipments = try await sql.raw("""
             SELECT id, carrier, tracking_number, lines_json, shipped_at, delivered_at FROM shipments WHERE order_id = \(bind: o.id) ORDER BY shipped_at, id
             """).all().map { r in
@@ -148,7 +148,7 @@ public struct OrderStore: Sendable {
     }
 
     public func get(_ scope: Scope, id: String) async throws -> Order {
-        try await db.read { sql in try await Self.load(scope, id, for: .read, sql: sql).0 }
+        try await db.read { sql in try await Self.load(scope, id, for: .read, now: clock.now(), sql: sql).0 }
     }
 
     func readLimit(_ scope: Scope) throws -> SQLQueryString {

@@ -108,7 +108,7 @@ public struct QuoteStore: Sendable {
             let q = Quote(id: ID.make(at: now), number: number, revision: 1, previousID: nil, status: inquiry ? .inquiry : .draft,
                           customerID: customer.id, dealID: draft.dealID?.lowercased(), ownerID: owner, priceListID: priced.priceListID,
                           title: title.isEmpty ? customer.name : title,
-                          validUntil: draft.validUntil.flatMap(Dates.parseDay) ?? Dates.day(now.addingTimeInterval(Double(Self.validityDays) * 86_400), timeZone: "Asia/Shanghai"),
+                          validUntil: draft.validUntil.flatMap(Dates.parseDay) ?? Dates.adding(Self.validityDays, to: today),
                           lines: priced.lines, totals: try DocumentTotals(currency: priced.currency, lines: priced.lines),
                           message: Self.text(draft.message), terms: Self.text(draft.terms), reason: nil, orderID: nil, sentAt: nil,
                           version: 1, createdAt: now, updatedAt: now)
@@ -230,7 +230,7 @@ public struct QuoteStore: Sendable {
             var q = old
             q.id = ID.make(at: now); q.revision = old.revision + 1; q.previousID = old.id; q.status = .draft; q.reason = nil; q.sentAt = nil
             q.lines = q.lines.map { var l = $0; l.id = ID.make(at: now); return l }
-            if (q.validUntil ?? "") < today { q.validUntil = Dates.day(now.addingTimeInterval(Double(Self.validityDays) * 86_400), timeZone: "Asia/Shanghai") }
+            if (q.validUntil ?? "") < today { q.validUntil = Dates.adding(Self.validityDays, to: today) }
             q.version = 1; q.createdAt = now; q.updatedAt = now
             old.status = .superseded; old.version += 1; old.updatedAt = now
             try await save(old, sql: sql)

@@ -185,18 +185,14 @@ public struct LeadSourceStore: Sendable {
     public func confirm(publicKey: String, token: String) async throws -> Lead {
         let s = try await source(publicKey: publicKey, kind: .form)
         let now = clock.now()
-        guard token.count <= 100, let row = try await db.read({ sql in
+        // the first to delete the row keeps the lead: a double click confirms once
+        guard token.count <= 100, let row = try await db.write({ sql in
             try await sql.raw("""
-                SELECT fields_json, expires_at FROM pending_leads WHERE token_hash = \(bind: Self.hash(token)) AND source_id = \(bind: s.id)
+                DELETE FROM pending_leads WHERE token_hash = \(bind: Self.hash(token)) AND source_id = \(bind: s.id) RETURNING fields_json, expires_at
                 """).first()
         }), try row.decode(column: "expires_at", as: Int64.self) > now.millis else {
             throw DomainError.notFound("confirmation")
         }
-        // the first to delete the row keeps the lead: a double click confirms once
-        let claimed = try await db.write { sql in
-            try await sql.raw("DELETE FROM pending_leads WHERE token_hash = \(bind: Self.hash(token)) RETURNING token_hash").all().count
-        }
-        guard claimed == 1 else { throw DomainError.notFound("confirmation") }
         var d = LeadDraft()
         for (f, v) in JSONCoding.decode([String: String].self, try row.decode(column: "fields_json", as: String.self)) ?? [:] { d.set(f, v) }
         return try await leads.capture(s, d, channel: .form, receipt: nil)

@@ -87,7 +87,7 @@ struct OrderPages {
             let n = out.count
             var d = LineDraft(productID: product, name: name)
             if let q = qty {
-                if let v = Int(Self.digits(q)), v > 0 { d.quantity = v } else { e.add("lines[\(n)].quantity", "must be a whole number from 1 to 1000000") }
+                if let v = Int(Formats.halfWidth(q)), v > 0 { d.quantity = v } else { e.add("lines[\(n)].quantity", "must be a whole number from 1 to 1000000") }
             } else { d.quantity = 1 }
             if let p = nonEmpty(f[k("unit_price")]) {
                 do { d.unitPrice = try DealPages.money(p, currency: currency).minor } catch { e.add("lines[\(n)].unit_price", "must be a number") }
@@ -218,7 +218,7 @@ struct OrderPages {
         }
         func quantities() -> [Shipment.Line] {
             o.lines.compactMap { l in
-                guard let q = Self.nonEmpty(f["qty_" + l.item.id]).flatMap({ Int(Self.digits($0)) }), q != 0 else { return nil }
+                guard let q = Self.nonEmpty(f["qty_" + l.item.id]).flatMap({ Int(Formats.halfWidth($0)) }), q != 0 else { return nil }
                 return Shipment.Line(lineID: l.item.id, quantity: q)
             }
         }
@@ -307,12 +307,4 @@ struct OrderPages {
 
 extension String {
     var nilIfEmpty: String? { isEmpty ? nil : self }
-}
-
-extension OrderPages {
-    /// Full-width digits (from Chinese input methods) as ASCII, for numbers typed on pages.
-    static func digits(_ s: String) -> String {
-        String(String.UnicodeScalarView(s.unicodeScalars.map { u in (0xFF10...0xFF19).contains(u.value) ? Unicode.Scalar(u.value - 0xFEE0)! : u }))
-            .trimmingCharacters(in: .whitespaces)
-    }
 }

@@ -88,4 +88,11 @@ struct Formats {
         }
     }
     nonisolated(unsafe) static let formatters = Mutex<[String: DateFormatter]>([:])
+
+    /// Full-width digits and points typed with Chinese input methods as their ASCII twins, trimmed.
+    static func halfWidth(_ s: String) -> String {
+        String(String.UnicodeScalarView(s.unicodeScalars.map { u in
+            (0xFF10...0xFF19).contains(u.value) || u.value == 0xFF0E ? Unicode.Scalar(u.value - 0xFEE0)! : u
+        })).trimmingCharacters(in: .whitespaces)
+    }
 }

@@ -78,11 +78,7 @@ struct DealPages {
     static func money(_ text: String, currency: String) throws(DomainError) -> Money {
         guard let code = Money.currencyCode(currency) else { throw DomainError.field("currency", "must be an ISO 4217 code such as CNY, TWD or USD") }
         let digits = Formats.minorDigits(code)
-        // full-width digits and points from Chinese input methods count as their ASCII twins
-        let folded = String(String.UnicodeScalarView(text.unicodeScalars.map { u in
-            (0xFF10...0xFF19).contains(u.value) || u.value == 0xFF0E ? Unicode.Scalar(u.value - 0xFEE0)! : u
-        }))
-        let t = folded.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "，", with: "").trimmingCharacters(in: .whitespaces)
+        let t = Formats.halfWidth(text).replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "，", with: "").trimmingCharacters(in: .whitespaces)
         if t.isEmpty { return Money(minor: 0, currency: code) }
         let parts = t.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count <= 2, let whole = Int64(parts[0]), whole >= 0, parts.count == 1 || (parts[1].count <= digits && parts[1].allSatisfy(\.isASCII)),

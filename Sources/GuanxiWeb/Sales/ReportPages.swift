@@ -95,7 +95,8 @@ struct ReportPages {
             var rows: [[String: Any]] = []
             let teams = try await services.access.teams(scope)
             for a in try await services.targets.attainment(scope, month: month) {
-                let who = try await a.target.userID.asyncName { try await name($0) } ?? teams.first { $0.id == a.target.teamID }.map { t("rule_team") + " · " + $0.name } ?? "—"
+                let who = if let u = a.target.userID { try await name(u) }
+                          else { teams.first { $0.id == a.target.teamID }.map { t("rule_team") + " · " + $0.name } ?? "—" }
                 rows.append(Pages.model(["who": who, "metric": t("target_" + a.target.metric.rawValue), "target": money(a.target.amount),
                                          "achieved": money(a.achieved), "percent": a.percent.map { v.fmt.number($0) + "%" } ?? "—",
                                          "width": min(100, a.percent ?? 0), "met": (a.percent ?? 0) >= 100]))
@@ -155,13 +156,6 @@ struct ReportPages {
         guard p.count == 2 else { return month }
         let n = p[0] * 12 + (p[1] - 1) + by
         return String(format: "%04d-%02d", n / 12, n % 12 + 1)
-    }
-}
-
-extension Optional where Wrapped == String {
-    func asyncName(_ f: (String) async throws -> String) async rethrows -> String? {
-        guard let s = self else { return nil }
-        return try await f(s)
     }
 }
 
