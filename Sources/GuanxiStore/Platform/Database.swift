@@ -119,10 +119,12 @@ public final class Database: Sendable {
         _ = try await pool.writer.query("PRAGMA synchronous = OFF")
     }
 
-    /// Refreshes the query planner's statistics (after bulk loads, and at server start).
+    /// Refreshes the query planner's statistics (after bulk loads, at server start and hourly while
+    /// serving): SQLite re-analyses only tables whose size changed tenfold since their last analysis,
+    /// so a database that started small does not keep plans made for empty tables.
     public func optimize() async throws {
         switch backend {
-        case .sqlite(let pool): _ = try await pool.writer.query("PRAGMA optimize=0x10002")
+        case .sqlite(let pool): _ = try await pool.withWriter { try await $0.raw("PRAGMA optimize=0x10002").run() }
         case .postgres: try await write { try await $0.raw("ANALYZE").run() }
         }
     }

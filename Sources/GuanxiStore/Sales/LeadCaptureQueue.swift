@@ -61,11 +61,13 @@ extension LeadStore {
             }
             var q = parts[0]
             for p in parts.dropFirst() { q += " UNION ALL "; q += p }
-            q += " ORDER BY created_at DESC, id DESC"
+            // sorted here, not by ORDER BY: that lets the planner walk leads_created over every lead of the workspace
+            var found: [(at: Int64, id: String, keys: [String])] = []
             for r in try await sql.raw(q).all() {
-                let id = try r.decode(column: "id", as: String.self)
-                for c in ["phone", "email", "wechat"] { if let v = try r.decode(column: c, as: String?.self) { leadOf[v] = id } }   // oldest wins
+                found.append((try r.decode(column: "created_at", as: Int64.self), try r.decode(column: "id", as: String.self),
+                              try ["phone", "email", "wechat"].compactMap { try r.decode(column: $0, as: String?.self) }))
             }
+            for f in found.sorted(by: { ($0.at, $0.id) < ($1.at, $1.id) }) { for k in f.keys where leadOf[k] == nil { leadOf[k] = f.id } }   // oldest wins
         }
         for i in leads.indices {
             let own = [leads[i].phone, leads[i].email, leads[i].wechat].compactMap { $0 }

@@ -118,12 +118,14 @@ public func buildApplication(_ config: AppConfiguration, services: AppServices) 
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Guanxi"),
-        services: [PoolRecycleService(pool: services.pool, interval: config.poolRecycleInterval, logger: logger)],
+        services: [Housekeeping(db: services.db, pool: services.pool, interval: config.poolRecycleInterval, logger: logger)],
         logger: logger)
 }
 
-/// Returns neglected customers to the public pool on a schedule (first run a minute after start).
-struct PoolRecycleService: Service {
+/// Hourly housekeeping (first run a minute after start): refreshes the query planner's statistics
+/// and returns neglected customers to the public pool.
+struct Housekeeping: Service {
+    let db: Database
     let pool: PublicPool
     let interval: Duration
     let logger: Logger
@@ -134,6 +136,7 @@ struct PoolRecycleService: Service {
             let pause = wait
             do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) } } catch { return }
             wait = interval
+            do { try await db.optimize() } catch { logger.error("refreshing planner statistics failed: \(error)") }
             do {
                 let moved = try await pool.recycle()
                 let total = moved.values.reduce(0, +)
