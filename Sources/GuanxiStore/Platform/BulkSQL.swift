@@ -6,19 +6,20 @@ import SQLiteNIO
 /// binding, which costs microseconds per value and dominated a million-row load; values are turned
 /// into `SQLiteData` directly and sent on the writer connection of the current transaction.
 enum BulkSQL {
-    /// The SQLite writer connection while `Database.write` runs (nil on PostgreSQL and for reads).
-    @TaskLocal static var sqliteWriter: SQLiteConnection?
-
     /// Runs `INSERT INTO table (cols) VALUES (…),(…) [suffix]` and returns the rows (for RETURNING).
     static func insert(_ table: String, _ cols: String, _ rows: [[any Encodable & Sendable]], suffix: String = "",
                        sql: any SQLDatabase) async throws -> [any SQLRow] {
         guard let width = rows.first?.count else { return [] }
         var out: [any SQLRow] = []
         for chunk in rows.chunked(max(1, 30_000 / width)) {
-            if let conn = sqliteWriter, let binds = sqliteBinds(chunk) {
+            if let direct = sql as? DirectSQLDatabase {
+                // SQLite: the text and binds directly, without building an SQL expression per value
                 let one = "(" + Array(repeating: "?", count: width).joined(separator: ",") + ")"
                 let text = "INSERT INTO \(table) (\(cols)) VALUES " + Array(repeating: one, count: chunk.count).joined(separator: ",") + " " + suffix
-                out += try await conn.query(text, binds).map { $0 as any SQLRow }
+                var binds: [SQLiteData] = []
+                binds.reserveCapacity(chunk.count * width)
+                for r in chunk { for v in r { binds.append(try DirectSQLDatabase.data(v)) } }
+                try direct.connection.run(text, binds) { out.append($0) }
                 continue
             }
             var q = SQLQueryString("INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: cols)) VALUES ")
@@ -30,30 +31,6 @@ enum BulkSQL {
             out += try await sql.raw(q).all()
         }
         return out
-    }
-
-    static func sqliteBinds(_ rows: ArraySlice<[any Encodable & Sendable]>) -> [SQLiteData]? {
-        var out: [SQLiteData] = []
-        out.reserveCapacity(rows.count * (rows.first?.count ?? 0))
-        for r in rows {
-            for v in r {
-                guard let d = sqliteValue(v) else { return nil }
-                out.append(d)
-            }
-        }
-        return out
-    }
-
-    static func sqliteValue(_ v: any Encodable & Sendable) -> SQLiteData? {
-        switch v {
-        case let s as String: return .text(s)
-        case let i as Int: return .integer(i)
-        case let i as Int64: return .integer(Int(i))
-        case let d as Double: return .float(d)
-        case let o as any OptionalValue where o.isNone: return .null
-        case let b as Bool: return .integer(b ? 1 : 0)
-        default: return nil
-        }
     }
 }
 

@@ -73,7 +73,7 @@ public final class Database: Sendable {
     /// Runs `body` on a read connection (no transaction).
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
-        case .sqlite(let pool): return try await body(pool.reader())
+        case .sqlite(let pool): return try await pool.withReader(body)
         case .postgres(let pg): return try await pg.client.withConnection { try await body($0.sql(queryLogLevel: nil)) }
         }
     }
@@ -82,11 +82,7 @@ public final class Database: Sendable {
     public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite(let pool):
-            return try await pool.withWriter { sql in
-                try await BulkSQL.$sqliteWriter.withValue(pool.writer) {
-                    try await Self.transaction(sql, begin: "BEGIN IMMEDIATE", body)
-                }
-            }
+            return try await pool.withWriter { sql in try await Self.transaction(sql, begin: "BEGIN IMMEDIATE", body) }
         case .postgres(let pg):
             return try await pg.client.withConnection { conn in
                 try await Self.transaction(conn.sql(queryLogLevel: nil), begin: "BEGIN", body)
@@ -111,12 +107,14 @@ public final class Database: Sendable {
     /// random order (UUIDv7 of historic times) and a small cache turns every index insert into I/O.
     public func prepareForBulkLoad(cacheMegabytes: Int = 2048) async throws {
         guard case .sqlite(let pool) = backend else { return }
-        _ = try await pool.writer.query("PRAGMA cache_size = -\(cacheMegabytes * 1024)")
+        try await pool.withWriter { _ in try pool.writer.run("PRAGMA cache_size = -\(cacheMegabytes * 1024)", []) }
         // Checkpoint every ~40 MB of WAL rather than every 4 MB (never disable it: the WAL would
         // grow by every rewritten page, tens of GB for a million customers). No fsync during the
         // load: a crash can lose the load (it is re-runnable) but cannot corrupt a WAL database.
-        _ = try await pool.writer.query("PRAGMA wal_autocheckpoint = 10000")
-        _ = try await pool.writer.query("PRAGMA synchronous = OFF")
+        try await pool.withWriter { _ in
+            try pool.writer.run("PRAGMA wal_autocheckpoint = 10000", [])
+            try pool.writer.run("PRAGMA synchronous = OFF", [])
+        }
     }
 
     /// Refreshes the query planner's statistics (after bulk loads, at server start and hourly while
@@ -137,47 +135,54 @@ public final class Database: Sendable {
     }
 }
 
-/// SQLite connections: several readers (WAL lets them run beside the writer) and one writer.
+/// SQLite connections, used in place (see `DirectSQLite`): one writer behind a FIFO lock, and
+/// readers (WAL lets them run beside the writer) checked out one per task and returned after.
 final class SQLitePool: Sendable {
-    let readers: [SQLiteConnection]
-    let writer: SQLiteConnection
-    let next = Atomic<Int>(0)
+    let path: String
+    let writer: DirectSQLite
     let lock = AsyncLock()
+    private let idle: Mutex<[DirectSQLite]>
+    private let logger: Logger
+    /// Readers kept open between uses; more are opened under a burst and closed after it.
+    private let keep: Int
 
-    init(readers: [SQLiteConnection], writer: SQLiteConnection) { self.readers = readers; self.writer = writer }
-
-    static func open(path: String, readers count: Int, logger: Logger) async throws -> SQLitePool {
-        var quiet = logger
-        quiet.logLevel = max(logger.logLevel, .notice)
-        func connect() async throws -> SQLiteConnection {
-            let c = try await SQLiteConnection.open(storage: .file(path: path), logger: quiet)
-            for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL",
-                           "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -16000"] {
-                _ = try await c.query(pragma)
-            }
-            return c
-        }
-        let writer = try await connect()
-        _ = try await writer.query("PRAGMA journal_mode = WAL")
-        var readers: [SQLiteConnection] = []
-        for _ in 0..<count { readers.append(try await connect()) }
-        return SQLitePool(readers: readers, writer: writer)
+    private init(path: String, writer: DirectSQLite, readers: [DirectSQLite], logger: Logger) {
+        self.path = path; self.writer = writer; self.idle = Mutex(readers); self.logger = logger; self.keep = max(2, readers.count)
     }
 
-    func reader() -> any SQLDatabase {
-        let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
-        return readers[abs(i) % readers.count].sql(queryLogLevel: nil)
+    static func open(path: String, readers count: Int, logger: Logger) async throws -> SQLitePool {
+        let writer = try connect(path)
+        try writer.run("PRAGMA journal_mode = WAL", [])
+        var readers: [DirectSQLite] = []
+        for _ in 0..<count { readers.append(try connect(path)) }
+        return SQLitePool(path: path, writer: writer, readers: readers, logger: logger)
+    }
+
+    private static func connect(_ path: String) throws -> DirectSQLite {
+        let c = try DirectSQLite(path: path)
+        for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL",
+                       "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -16000"] {
+            try c.run(pragma, [])
+        }
+        return c
+    }
+
+    func withReader<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        let c = try idle.withLock { $0.popLast() } ?? Self.connect(path)
+        defer { idle.withLock { if $0.count < keep { $0.append(c) } else { c.close() } } }
+        return try await body(DirectSQLDatabase(connection: c, logger: logger))
     }
 
     func withWriter<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         await lock.lock()
         defer { Task { await lock.unlock() } }
-        return try await body(writer.sql(queryLogLevel: nil))
+        return try await body(DirectSQLDatabase(connection: writer, logger: logger))
     }
 
     func close() async {
-        _ = try? await writer.query("PRAGMA wal_checkpoint(TRUNCATE)")
-        for c in readers + [writer] { try? await c.close() }
+        await lock.lock()
+        try? writer.run("PRAGMA wal_checkpoint(TRUNCATE)", [])
+        for c in idle.withLock({ $0 }) + [writer] { c.close() }
     }
 }
 
