@@ -54,3 +54,57 @@ struct FastJSONTests {
 }
 
 let JSONTests_names = ["王小明", "quote \" slash / back \\", "ctl \u{1} \u{1F} \n", "😀👩‍👩‍👧", "<script>x</script>"]
+
+/// Lead capture answers and reads by hand; both must agree with the Codable definitions.
+@Suite("Fast lead JSON equals the Codable encoding and decoding")
+struct FastLeadJSONTests {
+    static func lead(_ name: String, full: Bool) -> Lead {
+        let at = Date(millis: 1_795_000_123_456)
+        return Lead(id: ID.make(), name: name, company: full ? "东方 \"科技\"" : nil, title: full ? "经理" : nil, phone: full ? "+8613800138000" : nil,
+                    email: full ? "a@例子.cn" : nil, wechat: full ? "wx_1" : nil, province: full ? "广东" : nil, city: full ? "深圳" : nil,
+                    productInterest: full ? "企业版" : nil, tier: full ? "A" : nil, source: full ? "抖音" : nil, campaign: full ? "双11" : nil,
+                    utm: full ? ["utm_source": "douyin", "utm_campaign": "<b>x</b>", "utm_medium": "😀"] : [:], message: full ? "你好\n😀" : nil,
+                    channel: full ? .webhook : .api, status: full ? .disqualified : .new, disqualifyReason: full ? "重复" : nil,
+                    ownerID: full ? ID.make() : nil, ruleID: full ? ID.make() : nil, assignedAt: full ? at : nil,
+                    responseDueAt: full ? at.addingTimeInterval(1800) : nil, respondedAt: full ? at.addingTimeInterval(60) : nil,
+                    duplicateOfCustomerID: full ? ID.make() : nil, duplicateOfLeadID: full ? ID.make() : nil,
+                    convertedCustomerID: full ? ID.make() : nil, convertedAt: full ? at.addingTimeInterval(99) : nil,
+                    version: 3, createdAt: at, updatedAt: at.addingTimeInterval(5))
+    }
+
+    @Test(arguments: [true, false])
+    func leadBytesMatch(full: Bool) {
+        for name in JSONTests_names {
+            let l = Self.lead(name, full: full)
+            #expect(String(decoding: l.jsonBytes(), as: UTF8.self) == String(decoding: APIJSON.encode(l), as: UTF8.self))
+        }
+    }
+
+    static let bodies = [
+        #"{"name":"王小明","phone":"13800138000","source":"抖音","province":"广东","product_interest":"企业版","utm":{"utm_source":"bench","utm_medium":"😀"}}"#,
+        #"{"name":"x","company":null,"title":"t","email":"A@B.cn","wechat":"w","city":"深圳","tier":"A","campaign":"c","message":"m\n\"q\"","owner_id":"u","extra":[1,{"a":2}]}"#,
+        #"{}"#, #"{"name":1}"#, #"{"utm":"x"}"#, #"{"utm":{"utm_source":3}}"#, #"{"utm":{"utm_source":null}}"#, #"{"phone":true}"#,
+        #"{"name":"\u738b\ud83d\ude00"}"#, #"{"owner_id":["a"]}"#, #"{"utm":null,"name":null}"#,
+    ]
+
+    @Test(arguments: bodies)
+    func draftReadingMatchesCodable(body: String) {
+        let data = Data(body.utf8)
+        func outcome(_ read: () throws -> LeadDraft) -> String {
+            do { return "\(try read())" } catch { return "error \(error)" }
+        }
+        #expect(outcome { try APIBody.decode(LeadDraft.self, from: data) } == outcome { try APIBody.decodeCodable(LeadDraft.self, from: data) })
+    }
+
+    @Test(arguments: ["[]", "null", "\"x\"", "{\"name\":", "{\"a\" 1}"])
+    func notAnObjectIsRefusedAlike(body: String) {
+        let data = Data(body.utf8)
+        let fast = Result { try APIBody.decode(LeadDraft.self, from: data) }
+        let codable = Result { try APIBody.decodeCodable(LeadDraft.self, from: data) }
+        switch (fast, codable) {
+        case (.failure(let a as DomainError), .failure(let b as DomainError)): #expect(a == b)
+        case (.failure(WebError.malformedJSON), .failure(WebError.malformedJSON)): break
+        default: Issue.record("fast \(fast) vs codable \(codable)")
+        }
+    }
+}

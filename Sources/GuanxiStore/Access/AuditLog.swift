@@ -72,12 +72,11 @@ public struct AuditLog: Sendable {
     public static func append(_ events: [AuditEvent], workspaceID: String, actorUserID: String?, actorTokenID: String?,
                               at now: Date, dialect: DatabaseDialect, sql: any SQLDatabase) async throws {
         guard !events.isEmpty else { return }
-        try await sql.raw("""
+        // the chain's head, created on first use; the no-op update returns it and (PostgreSQL) locks the row
+        let head = try await sql.raw("""
             INSERT INTO audit_heads (workspace_id, seq, hash) VALUES (\(bind: workspaceID), 0, \(bind: genesis))
-            ON CONFLICT (workspace_id) DO NOTHING
-            """).run()
-        let lock = dialect == .postgres ? " FOR UPDATE" : ""
-        let head = try await sql.raw("SELECT seq, hash FROM audit_heads WHERE workspace_id = \(bind: workspaceID)\(unsafeRaw: lock)").first()!
+            ON CONFLICT (workspace_id) DO UPDATE SET seq = audit_heads.seq RETURNING seq, hash
+            """).first()!
         var seq = try head.decode(column: "seq", as: Int64.self)
         var prev = try head.decode(column: "hash", as: String.self)
         let at = now.millis

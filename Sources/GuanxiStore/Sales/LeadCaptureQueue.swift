@@ -97,11 +97,15 @@ extension LeadStore {
             turns[rule.id] = end - Int64(count)
         }
         var load: [String: Int]?
+        var active: [String: Bool] = [:]
         for (i, rule) in matched.enumerated() {
             guard let rule else { continue }
             switch rule.method {
             case .pool: owners[i] = nil
-            case .user: owners[i] = try await AccessStore.activeMember(rule.userID ?? "", ws, sql: sql) ? rule.userID : nil
+            case .user:
+                let u = rule.userID ?? ""
+                if active[u] == nil { active[u] = try await AccessStore.activeMember(u, ws, sql: sql) }
+                owners[i] = active[u]! ? rule.userID : nil
             case .roundRobin:
                 let m = try await team(rule.teamID ?? "")
                 if let t = turns[rule.id] { owners[i] = Assigner.roundRobin(members: m, turn: t); turns[rule.id] = t + 1 }

@@ -79,6 +79,22 @@ public enum APIBody {
     /// Decodes JSON: 400 when it is not JSON, 422 naming the field when a value has the wrong type.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         if data.isEmpty { throw DomainError.badRequest("the request body is empty; send JSON") }
+        if let readable = T.self as? any JSONReadable.Type {
+            let value: JSONValue
+            do { value = try data.withUnsafeBytes { try JSONParser.parse(bytes: $0.bindMemory(to: UInt8.self)) } } catch let f as JSONParser.Failure {
+                throw WebError.malformedJSON("not valid JSON at byte \(f.offset)")
+            }
+            switch value {
+            case .object(let o): return try readable.init(json: o) as! T
+            case .null: throw DomainError.badRequest("the request body must be a JSON object, not null")
+            default: throw DomainError.badRequest("the request body must be a JSON object")
+            }
+        }
+        return try decodeCodable(type, from: data)
+    }
+
+    /// The Codable reading every body type has (and the one a `JSONReadable` must agree with).
+    static func decodeCodable<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         do {
             return try APIJSON.decoder().decode(T.self, from: data)
         } catch let DecodingError.dataCorrupted(ctx) where ctx.codingPath.isEmpty {
