@@ -12,8 +12,8 @@ import VaporCSQLite
 /// SQLiteNIO runs every statement on a thread pool and resumes the caller afterwards: two thread
 /// hand-offs per statement. On a busy two-core server each hand-off waits for a CPU, so a
 /// transaction of a dozen statements spent ~5 ms waiting and ~0.5 ms working (measured on lead
-/// capture). SQLite calls take microseconds, so Guanxi makes them in place; a connection is only
-/// ever used by the one task holding it (the writer lock, or a reader checked out of `SQLitePool`).
+/// capture). SQLite calls take microseconds, so the writer makes them in place; it is only ever
+/// used by the one task holding the writer lock (`SQLitePool`).
 final class DirectSQLite: @unchecked Sendable {
     private var handle: OpaquePointer?
     /// Prepared statements by SQL text, reused (most statements repeat; big batch inserts do not).
