@@ -55,6 +55,11 @@ public enum JSONCoding {
         if let strings = value as? [String] { return encode(strings: strings) }
         // timeline and audit details are JSON values: written by hand, keys sorted as Foundation would
         if let v = value as? JSONValue { var w = JSONWriter(capacity: 256); w.value(v); return String(decoding: w.bytes, as: UTF8.self) }
+        if let m = value as? [String: String] {
+            var w = JSONWriter(capacity: 128)
+            w.object { w in for k in m.keys.sorted(by: JSONWriter.keyOrder) { w.member(k, m[k]!) } }
+            return String(decoding: w.bytes, as: UTF8.self)
+        }
         if let o = value as? [String: JSONValue] { var w = JSONWriter(capacity: 256); w.value(.object(o)); return String(decoding: w.bytes, as: UTF8.self) }
         if let c = value as? any Collection, c.isEmpty { return c is any _DictionaryLike ? "{}" : "[]" }
         let e = JSONEncoder()

@@ -147,8 +147,10 @@ final class SQLitePool: Sendable {
     let lock = AsyncLock()
     private let logger: Logger
 
-    private init(readers: [SQLiteConnection], writer: DirectSQLite, logger: Logger) {
-        self.readers = readers; self.writer = writer; self.logger = logger
+    private let checkpointer: Checkpointer
+
+    private init(readers: [SQLiteConnection], writer: DirectSQLite, checkpointer: Checkpointer, logger: Logger) {
+        self.readers = readers; self.writer = writer; self.checkpointer = checkpointer; self.logger = logger
     }
 
     static let pragmas = ["PRAGMA busy_timeout = 10000", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL",
@@ -157,6 +159,9 @@ final class SQLitePool: Sendable {
     static func open(path: String, readers count: Int, logger: Logger) async throws -> SQLitePool {
         let writer = try DirectSQLite(path: path)
         for pragma in pragmas + ["PRAGMA journal_mode = WAL"] { try writer.run(pragma, []) }
+        // the WAL is copied back into the database by a thread of its own, not inside a writer's commit
+        let checkpointer = try Checkpointer(path: path)
+        try writer.run("PRAGMA wal_autocheckpoint = 0", [])
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .notice)
         var readers: [SQLiteConnection] = []
@@ -165,7 +170,7 @@ final class SQLitePool: Sendable {
             for pragma in pragmas { _ = try await c.query(pragma) }
             readers.append(c)
         }
-        return SQLitePool(readers: readers, writer: writer, logger: logger)
+        return SQLitePool(readers: readers, writer: writer, checkpointer: checkpointer, logger: logger)
     }
 
     func reader() -> any SQLDatabase {
@@ -181,6 +186,7 @@ final class SQLitePool: Sendable {
 
     func close() async {
         await lock.lock()
+        checkpointer.stop()
         try? writer.run("PRAGMA wal_checkpoint(TRUNCATE)", [])
         writer.close()
         for c in readers { try? await c.close() }
