@@ -55,6 +55,43 @@ struct LeadTests {
     }
 
     @Test(arguments: StoreDB.kinds)
+    func aBatchIsPlacedLikeSingleLeadsAndReportsEachFailureInPlace(_ kind: StoreDB) async throws {
+        try await kind.with { db, owner in
+            let t = try await team(db, owner, size: 3, clock: SystemClock())
+            let repsTeam = try await AccessStore(db: db).saveTeam(owner, name: "三人组", kind: "sales", parentID: nil, managerID: nil,
+                                                                  memberIDs: t.reps.compactMap(\.userID))
+            _ = try await AssignmentRuleStore(db: db).save(owner, AssignmentRule(id: ID.make(), name: "轮流", position: 1, method: .roundRobin,
+                                                                                 teamID: repsTeam.id, responseMinutes: 30))
+            let leads = LeadStore(db: db)
+            let before = try await leads.create(owner, draft("单条", phone: "13900001111"))
+            var drafts = (0..<30).map { draft("批量 😀 \($0)", source: "抖音", phone: "1390000" + String(format: "%04d", 2000 + $0)) }
+            drafts[3] = draft("", phone: "not a phone")                              // invalid: reported, the rest land
+            drafts[7] = draft("重复", phone: "13900001111")                           // same phone as an earlier lead
+            drafts[9] = draft("批内重复", phone: "1390000" + String(format: "%04d", 2008))  // same phone as drafts[8]
+            drafts[12] = draft("<script>alert(1)</script>'; DROP TABLE leads;--")
+            let results = try await leads.createMany(owner, drafts)
+            #expect(results.count == 30)
+            guard case .failure(.validation(let f)) = results[3] else { Issue.record("\(results[3])"); return }
+            #expect(f["phone"] != nil)
+            let made = results.compactMap { try? $0.get() }
+            #expect(made.count == 29 && made.allSatisfy { $0.ownerID != nil && $0.responseDueAt != nil })
+            #expect(try results[7].get().duplicateOfLeadID == before.id)
+            #expect(try results[9].get().duplicateOfLeadID == results[8].get().id)
+            #expect(try results[12].get().name == "<script>alert(1)</script>'; DROP TABLE leads;--")
+            // the batch continues the rule's turn: 30 leads over 3 reps, within one
+            let counts = Dictionary(grouping: made + [before], by: { $0.ownerID! }).mapValues(\.count)
+            #expect(counts.count == 3 && counts.values.max()! - counts.values.min()! <= 1, "\(counts)")
+            #expect(try await AuditLog(db: db).verify(workspaceID: owner.workspaceID).allSatisfy(\.ok))
+            // a rep may not hand a batch's lead to someone else; a viewer may not capture at all
+            var handed = draft("给别人"); handed.ownerID = t.reps[1].userID
+            let rep = try await leads.createMany(t.reps[0], [handed, draft("自己的")])
+            guard case .failure(.forbidden) = rep[0] else { Issue.record("\(rep[0])"); return }
+            #expect(try rep[1].get().ownerID != nil)
+            await #expect(throws: DomainError.self) { _ = try await leads.createMany(owner, Array(repeating: draft("x"), count: LeadStore.maxBatch + 1)) }
+        }
+    }
+
+    @Test(arguments: StoreDB.kinds)
     func leadsCapturedAtOnceAreWrittenTogetherStillFairAndFlagEachOther(_ kind: StoreDB) async throws {
         try await kind.with { db, owner in
             let t = try await team(db, owner, size: 5, clock: SystemClock())

@@ -115,6 +115,7 @@ struct AuthorizationMatrixTests {
         "visitSummary": { _ in Case(method: .get, uri: "/api/v1/visits/summary?week=2026-W48") },
         "importLeads": { c in Case(method: .post, uri: "/api/v1/leads/import", body: "姓名,来源\n导入线索\(c.n),展会\n", contentType: "text/csv") },
         "listLeads": { _ in Case(method: .get, uri: "/api/v1/leads") },
+        "createLeads": { c in Case(method: .post, uri: "/api/v1/leads/batch", body: #"{"leads":[{"name":"批量\#(c.n)","source":"抖音"},{"email":"b\#(c.n)@example.cn"}]}"#) },
         "createLead": { c in Case(method: .post, uri: "/api/v1/leads", body: #"{"name":"线索\#(c.n)","source":"官网"}"#) },
         "getLead": { c in Case(method: .get, uri: "/api/v1/leads/\(c.lead)") },
         "setLeadStatus": { c in Case(method: .post, uri: "/api/v1/leads/\(c.lead)/status", body: #"{"status":"contacted"}"#) },

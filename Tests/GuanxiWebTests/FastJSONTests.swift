@@ -108,3 +108,19 @@ struct FastLeadJSONTests {
         }
     }
 }
+
+extension FastLeadJSONTests {
+    @Test func aBatchNamesTheLeadAndFieldOfAWrongType() throws {
+        let ok = try APIBody.decode(LeadAPI.BatchInput.self, from: Data(#"{"leads":[{"name":"甲"},{"phone":"13800138000","utm":{"utm_source":"x"}}]}"#.utf8))
+        #expect(ok.leads.count == 2 && ok.leads[1].utm == ["utm_source": "x"])
+        #expect(throws: DomainError.validation(["leads[1].phone": "has the wrong type (expected a string)"])) {
+            _ = try APIBody.decode(LeadAPI.BatchInput.self, from: Data(#"{"leads":[{"name":"甲"},{"phone":13800138000}]}"#.utf8))
+        }
+        #expect(throws: DomainError.validation(["leads[0]": "has the wrong type (expected an object)"])) {
+            _ = try APIBody.decode(LeadAPI.BatchInput.self, from: Data(#"{"leads":["甲"]}"#.utf8))
+        }
+        #expect(throws: DomainError.validation(["leads": "is required"])) {
+            _ = try APIBody.decode(LeadAPI.BatchInput.self, from: Data(#"{"lead":[]}"#.utf8))
+        }
+    }
+}

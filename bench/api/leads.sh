@@ -1,29 +1,32 @@
 #!/usr/bin/env bash
 # Lead capture throughput (issue 5 target: ≥ 5,000 leads/s sustained on SQLite, assignment included).
 #
-#   bench/api/leads.sh [--skip-build] [--duration S] [--connections N] [--postgres]
+#   bench/api/leads.sh [--skip-build] [--duration S] [--connections N] [--batch N] [--postgres]
 #
 # A fresh database with an owner, a team of 7 reps and two rules (Guangdong leads from 抖音 to one
 # rep, everything else round-robin over the team with a 30-minute first-response deadline); wrk
 # then POSTs new leads to /api/v1/leads on 127.0.0.1 for the given seconds. Afterwards the script
 # checks every lead got an owner and the round-robin spread is within one. Results go to
-# bench/out/leads-*.md.
+# bench/out/leads-*.md. With --batch N, wrk POSTs N leads per request to /api/v1/leads/batch instead
+# (the delivery an ad platform or shop makes; use few connections, e.g. --connections 4).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-DURATION=10; CONNECTIONS=32; POSTGRES=0
+DURATION=10; CONNECTIONS=32; POSTGRES=0; BATCH=0
 while [[ $# -gt 0 ]]; do
     case $1 in
         --skip-build) export BENCH_SKIP_BUILD=1 ;;
         --duration) DURATION=$2; shift ;;
         --connections) CONNECTIONS=$2; shift ;;
+        --batch) BATCH=$2; shift ;;
         --postgres) POSTGRES=1 ;;
         *) die "unknown option $1" ;;
     esac
     shift
 done
 (( DURATION <= 60 )) || die "--duration is capped at 60 s"
-if [[ $POSTGRES == 1 ]]; then reexec_with_postgres "$0" "$@" ${BENCH_SKIP_BUILD:+--skip-build} --duration "$DURATION" --connections "$CONNECTIONS"; fi
+(( BATCH <= 1000 )) || die "--batch is at most 1000 (the endpoint's limit)"
+if [[ $POSTGRES == 1 ]]; then reexec_with_postgres "$0" "$@" ${BENCH_SKIP_BUILD:+--skip-build} --duration "$DURATION" --connections "$CONNECTIONS" --batch "$BATCH"; fi
 
 fresh_bench_database leads
 for i in $(seq 1 7); do
@@ -39,10 +42,12 @@ FIRST=$(python3 -c "import json; print(json.loads('$REPS')[0])")
 api -X POST "$BASE/api/v1/assignment-rules" -d "{\"name\":\"抖音广东\",\"position\":1,\"method\":\"user\",\"user_id\":\"$FIRST\",\"conditions\":{\"sources\":[\"抖音\"],\"provinces\":[\"广东\"]}}" >/dev/null
 api -X POST "$BASE/api/v1/assignment-rules" -d "{\"name\":\"轮流\",\"position\":2,\"method\":\"round_robin\",\"team_id\":\"$TEAM\",\"response_minutes\":30}" >/dev/null
 
-log "warm-up (2 s), then ${DURATION} s of lead capture with -c$CONNECTIONS"
-wrk -t2 -c"$CONNECTIONS" -d2s -H "Authorization: Bearer $TOKEN" -s "$BENCH_API_DIR/leads.lua" "$BASE" >/dev/null
+SCRIPT=(-s "$BENCH_API_DIR/leads.lua" "$BASE")
+[[ $BATCH -gt 0 ]] && SCRIPT=(-s "$BENCH_API_DIR/leads-batch.lua" "$BASE" -- "$BATCH")
+log "warm-up (2 s), then ${DURATION} s of lead capture with -c$CONNECTIONS (batch $BATCH; 0 = single leads)"
+wrk -t2 -c"$CONNECTIONS" -d2s -H "Authorization: Bearer $TOKEN" "${SCRIPT[@]}" >/dev/null
 RSS_FILE=$WORK/rss; start_rss_sampler "$SERVER_PID" "$RSS_FILE"
-OUT=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "Authorization: Bearer $TOKEN" -s "$BENCH_API_DIR/leads.lua" "$BASE")
+OUT=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "Authorization: Bearer $TOKEN" "${SCRIPT[@]}")
 stop_rss_sampler
 RESULT=$(grep '^BENCH_RESULT' <<<"$OUT")
 log "$RESULT"
@@ -74,7 +79,7 @@ REPORT=$REPO_ROOT/bench/out/leads-$DB_LABEL-$(date -u +%Y%m%d-%H%M%S).md
 {
     echo "# Lead capture ($DB_LABEL)"
     machine_facts
-    echo "- Command: bench/api/leads.sh --duration $DURATION --connections $CONNECTIONS"
+    echo "- Command: bench/api/leads.sh --duration $DURATION --connections $CONNECTIONS --batch $BATCH"
     echo "- Load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "- $RESULT"
     echo "- $CHECK"

@@ -40,17 +40,47 @@ public struct LeadStore: Sendable {
     /// `leads.assign` (or naming yourself); otherwise the workspace's rules place it.
     public func create(_ scope: Scope, _ draft: LeadDraft) async throws -> Lead {
         let level = try scope.require(.leads, .create)
+        let now = clock.now()
+        let capture = try Self.capture(scope, draft, level: level, now: now)
+        if draft.ownerID == nil, let queue { return try await queue.submit(capture) }
+        return try await insertBatch([capture], now: now)[0]
+    }
+
+    /// Many leads at once (an ad platform's or shop's delivery, a migration), each placed exactly as
+    /// `create` would place it, in one transaction. A lead that fails validation or rights is
+    /// reported in its place and the rest are captured.
+    public func createMany(_ scope: Scope, _ drafts: [LeadDraft]) async throws -> [Result<Lead, DomainError>] {
+        let level = try scope.require(.leads, .create)
+        guard drafts.count <= Self.maxBatch else { throw DomainError.field("leads", "send at most \(Self.maxBatch) leads at once") }
+        let now = clock.now()
+        var results = [Result<Lead, DomainError>?](repeating: nil, count: drafts.count)
+        var captures: [(Int, LeadCapture)] = []
+        for (i, d) in drafts.enumerated() {
+            do { captures.append((i, try Self.capture(scope, d, level: level, now: now))) } catch let e as DomainError { results[i] = .failure(e) }
+        }
+        do {
+            for (i, lead) in zip(captures.map(\.0), try await insertBatch(captures.map(\.1), now: now)) { results[i] = .success(lead) }
+        } catch {
+            // one lead spoils the transaction (e.g. a named owner who left): each goes alone
+            for (i, c) in captures {
+                do { results[i] = .success(try await insertBatch([c], now: now)[0]) } catch let e as DomainError { results[i] = .failure(e) }
+            }
+        }
+        return results.map { $0! }
+    }
+
+    public static let maxBatch = 1_000
+
+    /// A draft made into a lead for `scope`: naming an owner other than yourself needs `leads.assign` over them.
+    static func capture(_ scope: Scope, _ draft: LeadDraft, level: AccessLevel, now: Date) throws -> LeadCapture {
         if let o = draft.ownerID, o.lowercased() != scope.userID {
             let assign = try scope.require(.leads, .assign)
             guard scope.covers(assign, RecordAccess(ownerID: o.lowercased())) else {
                 throw DomainError.forbidden("you may not assign leads to this user")
             }
         }
-        let now = clock.now()
-        let capture = LeadCapture(lead: try LeadValidator.make(draft, id: ID.make(at: now), channel: .api, now: now), scope: scope, sourceID: nil,
-                                  creatorKeeps: level != .all)
-        if draft.ownerID == nil, let queue { return try await queue.submit(capture) }
-        return try await insertBatch([capture], now: now)[0]
+        return LeadCapture(lead: try LeadValidator.make(draft, id: ID.make(at: now), channel: .api, now: now), scope: scope, sourceID: nil,
+                           creatorKeeps: level != .all)
     }
 
     /// A lead from a public form or a webhook of the workspace (no user acts; the source is named).

@@ -33,6 +33,42 @@ struct LeadAPI {
         enum CodingKeys: String, CodingKey { case kind, name, mapping, sourceLabel = "source_label", campaign, doubleOptIn = "double_opt_in" }
     }
 
+    /// `{"leads":[…]}`, read by hand like a single lead (a wrong type names `leads[i].field`).
+    struct BatchInput: Decodable, JSONReadable {
+        var leads: [LeadDraft]
+        init(json o: [String: JSONValue]) throws(DomainError) {
+            guard case .array(let items)? = o["leads"] else {
+                throw DomainError.field("leads", o["leads"] == nil ? "is required" : "has the wrong type (expected a list)")
+            }
+            leads = []
+            for (i, item) in items.enumerated() {
+                guard case .object(let fields) = item else { throw DomainError.field("leads[\(i)]", "has the wrong type (expected an object)") }
+                do { leads.append(try LeadDraft(json: fields)) } catch {
+                    guard case .validation(let f) = error else { throw error }
+                    throw DomainError.validation(Dictionary(uniqueKeysWithValues: f.map { ("leads[\(i)].\($0.key)", $0.value) }))
+                }
+            }
+        }
+    }
+    struct BatchResult: Encodable, Sendable {
+        var index: Int; var result: String; var id: String?; var ownerID: String?; var duplicateOfCustomerID: String?; var duplicateOfLeadID: String?
+        var error: String?; var fields: [String: String]?
+        enum CodingKeys: String, CodingKey {
+            case index, result, id, ownerID = "owner_id", duplicateOfCustomerID = "duplicate_of_customer_id", duplicateOfLeadID = "duplicate_of_lead_id"
+            case error, fields
+        }
+        init(_ i: Int, _ r: Result<Lead, DomainError>) {
+            index = i
+            switch r {
+            case .success(let l):
+                result = "created"; id = l.id; ownerID = l.ownerID; duplicateOfCustomerID = l.duplicateOfCustomerID; duplicateOfLeadID = l.duplicateOfLeadID
+            case .failure(let e):
+                result = "failed"
+                if case .validation(let f) = e { error = "validation"; fields = f } else { error = "\(e)" }
+            }
+        }
+    }
+
     func register(_ t: RouteTable) {
         let tag = "Leads"
         t.on(APIRoute(method: .get, path: "/leads", operationID: "listLeads", summary: "Leads, newest first (status, owner, source, overdue filters)",
@@ -50,6 +86,13 @@ struct LeadAPI {
         t.on(APIRoute(method: .post, path: "/leads", operationID: "createLead", summary: "Capture a lead (duplicate-checked, placed by the assignment rules)",
                       tag: tag, needs: .can(.create, .leads), requestSchema: "LeadInput", responseSchema: "Lead", status: 201, idempotent: true)) { req, _, scope in
             .json(try await leads.create(scope, try await APIBody.json(LeadDraft.self, req)), status: .created)
+        }
+        t.on(APIRoute(method: .post, path: "/leads/batch", operationID: "createLeads",
+                      summary: "Capture up to 1000 leads in one transaction, each duplicate-checked and placed as POST /leads would; each is created or failed with its reasons",
+                      tag: tag, needs: .can(.create, .leads), requestSchema: "LeadBatchInput", responseSchema: "LeadBatchResult", idempotent: true)) { req, _, scope in
+            let input = try APIBody.decode(BatchInput.self, from: try await APIBody.bytes(req, limit: 8 << 20))
+            let placed = try await leads.createMany(scope, input.leads)
+            return .json(Items(items: placed.enumerated().map { BatchResult($0.offset, $0.element) }))
         }
         t.on(APIRoute(method: .post, path: "/leads/import", operationID: "importLeads",
                       summary: "Import leads from CSV (UTF-8 or GB18030, Chinese or English headers; text/csv or multipart): each row is captured like an API lead, bad rows are reported by line",

@@ -1,0 +1,45 @@
+-- wrk script: each request POSTs `batch` new leads to /api/v1/leads/batch (unique name and phone per
+-- thread and lead), each validated, duplicate-checked, placed by the assignment rules and audited.
+--
+--   wrk -t2 -c4 -d10s --latency -H "Authorization: Bearer $TOKEN" -s bench/api/leads-batch.lua URL -- 200
+local thread_counter = 0
+function setup(thread)
+  thread_counter = thread_counter + 1
+  thread:set("thread_id", thread_counter)
+end
+
+local n = 0
+local batch = 200
+local provinces = {"广东", "浙江", "江苏", "北京", "上海", "四川"}
+local sources = {"抖音", "百度", "官网", "展会"}
+
+function init(args)
+  n = 0
+  batch = tonumber(args[1]) or 200
+  wrk.method = "POST"
+  wrk.path = "/api/v1/leads/batch"
+  wrk.headers["Content-Type"] = "application/json"
+end
+
+function request()
+  local items = {}
+  for i = 1, batch do
+    n = n + 1
+    local id = (thread_id or 0) * 100000000 + n
+    items[i] = string.format(
+      '{"name":"线索%d","phone":"+8613%09d","source":"%s","province":"%s","product_interest":"企业版","utm":{"utm_source":"bench"}}',
+      id, id % 1000000000, sources[(id % #sources) + 1], provinces[(id % #provinces) + 1])
+  end
+  return wrk.format(nil, nil, nil, '{"leads":[' .. table.concat(items, ",") .. ']}')
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  local secs = summary.duration / 1e6
+  io.write(string.format(
+    "BENCH_RESULT requests=%d leads=%d duration_us=%d rps=%.1f leads_per_s=%.1f p50_us=%d p90_us=%d p99_us=%d max_us=%d " ..
+    "connect=%d read=%d write=%d timeout=%d non2xx=%d\n",
+    summary.requests, summary.requests * batch, summary.duration, summary.requests / secs, summary.requests * batch / secs,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
+    e.connect, e.read, e.write, e.timeout, e.status))
+end
