@@ -71,21 +71,37 @@ public enum KMeans {
             variance += v / Double(n)
         }
         let tol = tolerance * variance / Double(d)
-        var best: Result?
-        for _ in 0..<max(1, initializations) {
-            let centres = kMeansPlusPlus(data, k: k, rng: &rng)
-            let result = lloyd(data, centres: centres, k: k, maxIterations: maxIterations, tolerance: tol)
-            if best == nil || result.inertia < best!.inertia { best = result }
+        // Each start draws a fixed number of random numbers, so every start's generator is known
+        // up front: the starts run on all cores and give exactly what running them in turn gives.
+        let starts = max(1, initializations)
+        var generators: [SplitMix64] = []
+        for _ in 0..<starts {
+            generators.append(rng)
+            for _ in 0..<(1 + (k - 1) * seedingTrials(k)) { _ = rng.next() }
         }
-        return best!
+        var results = [Result?](repeating: nil, count: starts)
+        results.withUnsafeMutableBufferPointer { out in
+            let slots = out
+            Parallel.forEach(chunks: starts) { s in
+                var g = generators[s]
+                let centres = kMeansPlusPlus(data, k: k, rng: &g)
+                slots[s] = lloyd(data, centres: centres, k: k, maxIterations: maxIterations, tolerance: tol, splitAssignment: starts == 1)
+            }
+        }
+        var best = results[0]!
+        for r in results.dropFirst() where r!.inertia < best.inertia { best = r! }   // the first of equals, as in turn
+        return best
     }
+
+    /// Candidates tried per centre in greedy k-means++.
+    static func seedingTrials(_ k: Int) -> Int { 2 + Int(log(Double(k))) }
 
     /// Greedy k-means++ seeding.
     static func kMeansPlusPlus(_ data: Matrix, k: Int, rng: inout SplitMix64) -> [Double] {
         let n = data.count, d = data.dimensions
         let x = data.values
         var centres = [Double](repeating: 0, count: k * d)
-        let trials = 2 + Int(log(Double(k)))
+        let trials = seedingTrials(k)
         let first = Int(rng.next() % UInt64(n))
         for j in 0..<d { centres[j] = x[first * d + j] }
         var closest = [Double](repeating: 0, count: n)
@@ -132,14 +148,16 @@ public enum KMeans {
     }
 
     /// Lloyd iterations from given centres.
-    static func lloyd(_ data: Matrix, centres initial: [Double], k: Int, maxIterations: Int, tolerance: Double) -> Result {
+    /// `splitAssignment` spreads each assignment pass over the cores (when the starts do not).
+    static func lloyd(_ data: Matrix, centres initial: [Double], k: Int, maxIterations: Int, tolerance: Double,
+                      splitAssignment: Bool = true) -> Result {
         let n = data.count, d = data.dimensions
         var centres = initial
         var labels = [Int32](repeating: -1, count: n)
         var iterations = 0
         for iteration in 1...max(1, maxIterations) {
             iterations = iteration
-            let (_, changed) = assign(data, centres: centres, k: k, labels: &labels)
+            let (_, changed) = assign(data, centres: centres, k: k, labels: &labels, split: splitAssignment)
             // Update.
             var sums = [Double](repeating: 0, count: k * d)
             var counts = [Int](repeating: 0, count: k)
@@ -162,7 +180,7 @@ public enum KMeans {
             if !changed && iteration > 1 { break }
             if shift <= tolerance { break }
         }
-        let (inertia, _) = assign(data, centres: centres, k: k, labels: &labels)
+        let (inertia, _) = assign(data, centres: centres, k: k, labels: &labels, split: splitAssignment)
         var sizes = [Int](repeating: 0, count: k)
         for l in labels { sizes[Int(l)] += 1 }
         return Result(
@@ -171,13 +189,13 @@ public enum KMeans {
     }
 
     /// Assigns each point to its nearest centre; returns the inertia and whether any label changed.
-    static func assign(_ data: Matrix, centres: [Double], k: Int, labels: inout [Int32]) -> (Double, Bool) {
+    static func assign(_ data: Matrix, centres: [Double], k: Int, labels: inout [Int32], split: Bool = true) -> (Double, Bool) {
         let n = data.count, d = data.dimensions
         let parts: [(Double, Bool)] = data.values.withUnsafeBufferPointer { x in
             labels.withUnsafeMutableBufferPointer { lb in
                 let l = lb
                 return centres.withUnsafeBufferPointer { cp in
-                    Parallel.map(count: n, minimumPerChunk: 25_000) { lo, hi in
+                    Parallel.map(count: n, minimumPerChunk: split ? 25_000 : n + 1) { lo, hi in
                         var inertia = 0.0
                         var changed = false
                         for i in lo..<hi {
