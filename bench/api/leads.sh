@@ -50,6 +50,9 @@ RSS_FILE=$WORK/rss; start_rss_sampler "$SERVER_PID" "$RSS_FILE"
 OUT=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "Authorization: Bearer $TOKEN" "${SCRIPT[@]}")
 stop_rss_sampler
 RESULT=$(grep '^BENCH_RESULT' <<<"$OUT")
+if [[ $BATCH -gt 0 ]]; then
+    RESULT="$RESULT batch=$BATCH leads_per_s=$(sed -E 's/.* rps=([0-9.]+).*/\1/' <<<"$RESULT" | awk -v b="$BATCH" '{ printf "%.1f", $1 * b }')"
+fi
 log "$RESULT"
 
 # every lead was placed; round-robin within one
