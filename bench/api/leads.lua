@@ -1,7 +1,8 @@
--- wrk script: each request POSTs a new lead (unique name and phone per thread and request),
--- so every one is validated, duplicate-checked, placed by the assignment rules and audited.
+-- wrk script: each request POSTs new leads (unique name and phone per thread and lead), so every one
+-- is validated, duplicate-checked, placed by the assignment rules and audited. One lead per request to
+-- /api/v1/leads, or, with a batch size after `--`, that many per request to /api/v1/leads/batch.
 --
---   wrk -t2 -c32 -d10s --latency -H "Authorization: Bearer $TOKEN" -s bench/api/leads.lua URL
+--   wrk -t2 -c32 -d10s --latency -H "Authorization: Bearer $TOKEN" -s bench/api/leads.lua URL [-- 200]
 local thread_counter = 0
 function setup(thread)
   thread_counter = thread_counter + 1
@@ -9,25 +10,34 @@ function setup(thread)
 end
 
 local n = 0
+local batch = 0
 local provinces = {"广东", "浙江", "江苏", "北京", "上海", "四川"}
 local sources = {"抖音", "百度", "官网", "展会"}
 
 function init(args)
   n = 0
+  batch = tonumber(args[1]) or 0
   wrk.method = "POST"
-  wrk.path = "/api/v1/leads"
+  wrk.path = batch > 0 and "/api/v1/leads/batch" or "/api/v1/leads"
   wrk.headers["Content-Type"] = "application/json"
 end
 
-function request()
+local function lead()
   n = n + 1
-  local id = (thread_id or 0) * 10000000 + n
-  local body = string.format(
+  local id = (thread_id or 0) * 100000000 + n
+  return string.format(
     '{"name":"线索%d","phone":"+8613%09d","source":"%s","province":"%s","product_interest":"企业版","utm":{"utm_source":"bench"}}',
     id, id % 1000000000, sources[(id % #sources) + 1], provinces[(id % #provinces) + 1])
-  return wrk.format(nil, nil, nil, body)
 end
 
+function request()
+  if batch == 0 then return wrk.format(nil, nil, nil, lead()) end
+  local items = {}
+  for i = 1, batch do items[i] = lead() end
+  return wrk.format(nil, nil, nil, '{"leads":[' .. table.concat(items, ",") .. ']}')
+end
+
+-- (done runs apart from the threads and does not know the batch size: leads.sh multiplies)
 function done(summary, latency, requests)
   local e = summary.errors
   local secs = summary.duration / 1e6

@@ -43,7 +43,7 @@ api -X POST "$BASE/api/v1/assignment-rules" -d "{\"name\":\"抖音广东\",\"pos
 api -X POST "$BASE/api/v1/assignment-rules" -d "{\"name\":\"轮流\",\"position\":2,\"method\":\"round_robin\",\"team_id\":\"$TEAM\",\"response_minutes\":30}" >/dev/null
 
 SCRIPT=(-s "$BENCH_API_DIR/leads.lua" "$BASE")
-[[ $BATCH -gt 0 ]] && SCRIPT=(-s "$BENCH_API_DIR/leads-batch.lua" "$BASE" -- "$BATCH")
+[[ $BATCH -gt 0 ]] && SCRIPT+=(-- "$BATCH")
 log "warm-up (2 s), then ${DURATION} s of lead capture with -c$CONNECTIONS (batch $BATCH; 0 = single leads)"
 wrk -t2 -c"$CONNECTIONS" -d2s -H "Authorization: Bearer $TOKEN" "${SCRIPT[@]}" >/dev/null
 RSS_FILE=$WORK/rss; start_rss_sampler "$SERVER_PID" "$RSS_FILE"
