@@ -107,11 +107,11 @@ public final class Database: Sendable {
     /// random order (UUIDv7 of historic times) and a small cache turns every index insert into I/O.
     public func prepareForBulkLoad(cacheMegabytes: Int = 2048) async throws {
         guard case .sqlite(let pool) = backend else { return }
-        try await pool.withWriter { _ in try pool.writer.run("PRAGMA cache_size = -\(cacheMegabytes * 1024)", []) }
         // Checkpoint every ~40 MB of WAL rather than every 4 MB (never disable it: the WAL would
         // grow by every rewritten page, tens of GB for a million customers). No fsync during the
         // load: a crash can lose the load (it is re-runnable) but cannot corrupt a WAL database.
         try await pool.withWriter { _ in
+            try pool.writer.run("PRAGMA cache_size = -\(cacheMegabytes * 1024)", [])
             try pool.writer.run("PRAGMA wal_autocheckpoint = 10000", [])
             try pool.writer.run("PRAGMA synchronous = OFF", [])
         }

@@ -35,15 +35,22 @@ actor GroupCommit<Input: Sendable, Output: Sendable> {
         while !pending.isEmpty {
             let batch = Array(pending.prefix(maxBatch))
             pending.removeFirst(batch.count)
-            do {
-                let out = try await write(batch.map(\.input))
-                for (item, o) in zip(batch, out) { item.continuation.resume(returning: o) }
-            } catch {
-                for item in batch {
-                    do { item.continuation.resume(returning: try await write([item.input])[0]) } catch { item.continuation.resume(throwing: error) }
-                }
-            }
+            for (item, r) in zip(batch, await Self.together(batch.map(\.input), write)) { item.continuation.resume(with: r) }
         }
         flushing = false
+    }
+
+    /// Writes `inputs` in one call; if that fails, each alone, so one bad item fails alone.
+    /// One result per input, in order (also used by batch endpoints that write a group directly).
+    static func together(_ inputs: [Input], _ write: ([Input]) async throws -> [Output]) async -> [Result<Output, any Error>] {
+        do {
+            return try await write(inputs).map { .success($0) }
+        } catch {
+            var out: [Result<Output, any Error>] = []
+            for input in inputs {
+                do { out.append(.success(try await write([input])[0])) } catch { out.append(.failure(error)) }
+            }
+            return out
+        }
     }
 }

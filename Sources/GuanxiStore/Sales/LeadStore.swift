@@ -58,12 +58,13 @@ public struct LeadStore: Sendable {
         for (i, d) in drafts.enumerated() {
             do { captures.append((i, try Self.capture(scope, d, level: level, now: now))) } catch let e as DomainError { results[i] = .failure(e) }
         }
-        do {
-            for (i, lead) in zip(captures.map(\.0), try await insertBatch(captures.map(\.1), now: now)) { results[i] = .success(lead) }
-        } catch {
-            // one lead spoils the transaction (e.g. a named owner who left): each goes alone
-            for (i, c) in captures {
-                do { results[i] = .success(try await insertBatch([c], now: now)[0]) } catch let e as DomainError { results[i] = .failure(e) }
+        // one lead that spoils the transaction (e.g. a named owner who left) fails alone
+        let written = await LeadCaptureQueue.together(captures.map(\.1)) { try await insertBatch($0, now: now) }
+        for ((i, _), r) in zip(captures, written) {
+            switch r {
+            case .success(let lead): results[i] = .success(lead)
+            case .failure(let e as DomainError): results[i] = .failure(e)
+            case .failure(let e): throw e
             }
         }
         return results.map { $0! }
