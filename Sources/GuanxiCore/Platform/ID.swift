@@ -11,9 +11,7 @@ public enum ID {
         let ms = UInt64(max(0, date.timeIntervalSince1970 * 1000))
         var bytes = [UInt8](repeating: 0, count: 16)
         for i in 0..<6 { bytes[i] = UInt8((ms >> (8 * (5 - UInt64(i)))) & 0xff) }
-        var rng = SystemRandomNumberGenerator()
-        // Two draws instead of ten: each draw is a system call, and bulk loads make millions of ids.
-        let a = rng.next(), b = rng.next()
+        let (a, b) = randomWords()
         for i in 6..<8 { bytes[i] = UInt8(truncatingIfNeeded: a >> (8 * UInt64(i - 6))) }
         for i in 8..<16 { bytes[i] = UInt8(truncatingIfNeeded: b >> (8 * UInt64(i - 8))) }
         bytes[6] = (bytes[6] & 0x0f) | 0x70
@@ -21,17 +19,31 @@ public enum ID {
         return format(bytes)
     }
 
-    static func format(_ b: [UInt8]) -> String {
-        let hex = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(36)
-        for (i, byte) in b.enumerated() {
-            if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
-            out.append(hex[Int(byte >> 4)])
-            out.append(hex[Int(byte & 0xf)])
-        }
-        return String(decoding: out, as: UTF8.self)
+    /// 128 random bits in one system call (each `SystemRandomNumberGenerator` draw is its own, and a
+    /// captured lead makes four ids inside the serial write).
+    static func randomWords() -> (UInt64, UInt64) {
+        var words: (UInt64, UInt64) = (0, 0)
+        #if canImport(Glibc)
+        withUnsafeMutableBytes(of: &words) { arc4random_buf($0.baseAddress!, $0.count) }   // glibc ≥ 2.36: getrandom
+        #else
+        var rng = SystemRandomNumberGenerator()
+        words = (rng.next(), rng.next())
+        #endif
+        return words
     }
+
+    static func format(_ b: [UInt8]) -> String {
+        String(unsafeUninitializedCapacity: 36) { out in
+            var j = 0
+            for (i, byte) in b.enumerated() {
+                if i == 4 || i == 6 || i == 8 || i == 10 { out[j] = UInt8(ascii: "-"); j += 1 }
+                out[j] = hexDigit(byte >> 4); out[j + 1] = hexDigit(byte & 0xf); j += 2
+            }
+            return j
+        }
+    }
+
+    @inline(__always) static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? UInt8(ascii: "0") + v : UInt8(ascii: "a") + v - 10 }
 
     /// True when `s` has the shape of a UUID (any version), case-insensitive.
     public static func isValid(_ s: String) -> Bool {

@@ -159,9 +159,8 @@ final class SQLitePool: Sendable {
     static func open(path: String, readers count: Int, logger: Logger) async throws -> SQLitePool {
         let writer = try DirectSQLite(path: path)
         for pragma in pragmas + ["PRAGMA journal_mode = WAL"] { try writer.run(pragma, []) }
-        // the WAL is copied back into the database by a thread of its own, not inside a writer's commit
+        // the WAL is copied back into the database mostly by a thread of its own (see Checkpointer)
         let checkpointer = try Checkpointer(path: path)
-        try writer.run("PRAGMA wal_autocheckpoint = 0", [])
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .notice)
         var readers: [SQLiteConnection] = []

@@ -26,7 +26,9 @@ actor GroupCommit<Input: Sendable, Output: Sendable> {
             pending.append(Item(input: input, continuation: c))
             if !flushing {
                 flushing = true
-                Task { await self.drain() }
+                // High priority: the writer is the serial path, so its steps must not wait in the
+                // global queue behind the requests it is about to answer.
+                Task(priority: .high) { await self.drain() }
             }
         }
     }
