@@ -179,7 +179,7 @@ final class SQLitePool: Sendable {
 
     func withWriter<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         await lock.lock()
-        defer { Task { await lock.unlock() } }
+        defer { lock.unlock() }
         return try await body(DirectSQLDatabase(connection: writer, logger: logger))
     }
 
@@ -192,16 +192,31 @@ final class SQLitePool: Sendable {
     }
 }
 
-/// A FIFO async mutex (the writer lock).
-actor AsyncLock {
-    private var locked = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+/// A FIFO async mutex (the writer lock). Not an actor: taking a free lock and releasing it are plain
+/// calls, with no hop to another executor on the serial write path; only a waiter suspends.
+final class AsyncLock: Sendable {
+    private struct State { var locked = false; var waiters: [CheckedContinuation<Void, Never>] = [] }
+    private let state = Mutex(State())
+
     func lock() async {
-        if !locked { locked = true; return }
-        await withCheckedContinuation { waiters.append($0) }
+        if state.withLock({ s in defer { s.locked = true }; return !s.locked }) { return }
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let free = state.withLock { s in
+                if !s.locked { s.locked = true; return true }
+                s.waiters.append(c)
+                return false
+            }
+            if free { c.resume() }
+        }
     }
+
+    /// Hands the lock to the longest waiter, or frees it.
     func unlock() {
-        if waiters.isEmpty { locked = false } else { waiters.removeFirst().resume() }
+        let next = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            if s.waiters.isEmpty { s.locked = false; return nil }
+            return s.waiters.removeFirst()
+        }
+        next?.resume()
     }
 }
 
