@@ -383,6 +383,22 @@ struct LeadRuleTests {
         let c = try JSONDecoder().decode(LeadConditions.self, from: Data(#"{"sources":["抖音"]}"#.utf8))
         #expect(c == LeadConditions(sources: ["抖音"]))
         #expect(try JSONDecoder().decode(LeadConditions.self, from: Data("{}".utf8)) == LeadConditions())
+        // the stored form read without Foundation's decoder gives the same conditions
+        let full = LeadConditions(sources: ["抖音", "Baidu"], provinces: ["广东"], cities: ["深圳"], products: ["企业版"], tiers: ["VIP"])
+        #expect(LeadConditions(json: try JSONParser.parse(JSONCoding.encode(full))) == full)
+        #expect(LeadConditions(json: try JSONParser.parse(#"{"sources":["抖音"]}"#)) == c)
+        #expect(LeadConditions(json: .null) == LeadConditions())
+    }
+
+    @Test func matchingFoldsWidthCaseAndSpaceOnBothSides() throws {
+        // given a rule written with full-width and mixed-case values
+        let rule = AssignmentRule(id: "r", name: "r", position: 1, conditions: LeadConditions(sources: ["ＷｅｂＦｏｒｍ "], products: ["企业"]), method: .pool)
+        var d = LeadDraft(); d.name = "王芳"; d.phone = "13812345678"; d.source = "webform"; d.productInterest = "企业版 年付"
+        let lead = try LeadValidator.make(d, id: ID.make(), channel: .api, now: Date())
+        var other = lead; other.source = "抖音"
+        // then one rule evaluation per lead matches exactly as the single-lead form does
+        #expect(Assigner.rules(for: [lead, other], in: [rule]).map { $0?.id } == ["r", nil])
+        #expect(Assigner.rule(for: lead, in: [rule])?.id == "r")
     }
 
     @Test func roundRobinAndLeastLoadedChooseAsDocumented() {

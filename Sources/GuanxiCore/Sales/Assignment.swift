@@ -36,16 +36,41 @@ public struct LeadConditions: Codable, Sendable, Equatable {
         tiers = try c.decodeIfPresent([String].self, forKey: .tiers) ?? []
     }
 
+    /// From the stored JSON object (as written by `Codable`), without Foundation's decoder: rules
+    /// are read inside every lead capture's write.
+    public init(json: JSONValue) {
+        let o = json.objectValue ?? [:]
+        self.init(sources: o["sources"]?.strings ?? [], provinces: o["provinces"]?.strings ?? [], cities: o["cities"]?.strings ?? [],
+                  products: o["products"]?.strings ?? [], tiers: o["tiers"]?.strings ?? [])
+    }
+
     static func fold(_ s: String) -> String { WidthFolding.fold(s).lowercased().trimmingCharacters(in: .whitespaces) }
 
-    public func matches(_ lead: Lead) -> Bool {
-        func any(_ list: [String], _ value: String?, contains: Bool = false) -> Bool {
-            if list.isEmpty { return true }
-            guard let v = value.map(Self.fold), !v.isEmpty else { return false }
-            return list.contains { contains ? v.contains(Self.fold($0)) : Self.fold($0) == v }
+    public func matches(_ lead: Lead) -> Bool { Folded(self).matches(FoldedLead(lead)) }
+
+    /// The lists folded once, to match many leads against them.
+    struct Folded {
+        let sources, provinces, cities, products, tiers: [String]
+        init(_ c: LeadConditions) {
+            sources = c.sources.map(fold); provinces = c.provinces.map(fold); cities = c.cities.map(fold)
+            products = c.products.map(fold); tiers = c.tiers.map(fold)
         }
-        return any(sources, lead.source) && any(provinces, lead.province) && any(cities, lead.city)
-            && any(products, lead.productInterest, contains: true) && any(tiers, lead.tier)
+        func matches(_ l: FoldedLead) -> Bool {
+            func any(_ list: [String], _ v: String, contains: Bool = false) -> Bool {
+                list.isEmpty || (!v.isEmpty && list.contains { contains ? v.contains($0) : $0 == v })
+            }
+            return any(sources, l.source) && any(provinces, l.province) && any(cities, l.city)
+                && any(products, l.product, contains: true) && any(tiers, l.tier)
+        }
+    }
+
+    /// A lead's compared fields, folded once.
+    struct FoldedLead {
+        let source, province, city, product, tier: String
+        init(_ l: Lead) {
+            func f(_ v: String?) -> String { v.map(fold) ?? "" }
+            source = f(l.source); province = f(l.province); city = f(l.city); product = f(l.productInterest); tier = f(l.tier)
+        }
     }
 }
 
@@ -92,8 +117,15 @@ public struct AssignmentRule: Codable, Sendable, Equatable {
 /// The choice itself, pure so it can be tested without a database.
 public enum Assigner {
     /// The first active rule, by position, that matches.
-    public static func rule(for lead: Lead, in rules: [AssignmentRule]) -> AssignmentRule? {
-        rules.filter(\.active).sorted { ($0.position, $0.id) < ($1.position, $1.id) }.first { $0.conditions.matches(lead) }
+    public static func rule(for lead: Lead, in rules: [AssignmentRule]) -> AssignmentRule? { Self.rules(for: [lead], in: rules)[0] }
+
+    /// The same for many leads, with the rules ordered and their conditions folded once.
+    public static func rules(for leads: [Lead], in rules: [AssignmentRule]) -> [AssignmentRule?] {
+        let ordered = rules.filter(\.active).sorted { ($0.position, $0.id) < ($1.position, $1.id) }.map { ($0, LeadConditions.Folded($0.conditions)) }
+        return leads.map { lead in
+            let l = LeadConditions.FoldedLead(lead)
+            return ordered.first { $0.1.matches(l) }?.0
+        }
     }
 
     /// Round-robin by a shared counter: the n-th lead a rule places goes to member n mod count

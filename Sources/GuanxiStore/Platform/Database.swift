@@ -107,7 +107,7 @@ public final class Database: Sendable {
     /// random order (UUIDv7 of historic times) and a small cache turns every index insert into I/O.
     public func prepareForBulkLoad(cacheMegabytes: Int = 2048) async throws {
         guard case .sqlite(let pool) = backend else { return }
-        // Checkpoint every ~40 MB of WAL rather than every 4 MB (never disable it: the WAL would
+        // Checkpoint every ~40 MB of WAL rather than every 16 MB (never disable it: the WAL would
         // grow by every rewritten page, tens of GB for a million customers). No fsync during the
         // load: a crash can lose the load (it is re-runnable) but cannot corrupt a WAL database.
         try await pool.withWriter { _ in
@@ -161,6 +161,7 @@ final class SQLitePool: Sendable {
         for pragma in pragmas + ["PRAGMA journal_mode = WAL"] { try writer.run(pragma, []) }
         // the WAL is copied back into the database mostly by a thread of its own (see Checkpointer)
         let checkpointer = try Checkpointer(path: path)
+        try writer.run("PRAGMA wal_autocheckpoint = \(Checkpointer.writerPages)", [])
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .notice)
         var readers: [SQLiteConnection] = []

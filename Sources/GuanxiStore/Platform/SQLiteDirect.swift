@@ -195,13 +195,15 @@ struct DirectSQLDatabase: SQLDatabase {
     }
 }
 
-/// Copies the write-ahead log back into the database every 200 ms on a thread and connection of its
+/// Copies the write-ahead log back into the database every 100 ms on a thread and connection of its
 /// own (a passive checkpoint never blocks readers or the writer), so that little is left for the
-/// writer's own automatic checkpoint (SQLite's default, every 1,000 pages), which stays on: only a
-/// checkpoint that completes just before a write transaction begins lets that transaction restart
-/// the log from its beginning. Under constant writes the thread alone never achieves that, and the
-/// log grew without bound (900 MB in 10 s of lead capture, each commit writing to fresh file pages).
+/// writer's own automatic checkpoint when the log reaches `writerPages`. That one must stay: only a
+/// checkpoint completed just before a write transaction begins lets it restart the log from its
+/// beginning, and under constant writes the thread alone never achieves that (the log grew to 900 MB
+/// in 10 s of lead capture, each commit writing to fresh file pages).
 final class Checkpointer: Sendable {
+    /// 16 MB of log: the thread has copied most of it by then.
+    static let writerPages = 4_000
     private let stopped = Mutex(false)
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
@@ -211,7 +213,7 @@ final class Checkpointer: Sendable {
         try connection.run("PRAGMA busy_timeout = 10000", [])
         Thread.detachNewThread { [self] in
             while true {
-                _ = wake.wait(timeout: .now() + .milliseconds(200))
+                _ = wake.wait(timeout: .now() + .milliseconds(100))
                 if stopped.withLock({ $0 }) { break }
                 try? connection.run("PRAGMA wal_checkpoint(PASSIVE)", [])
             }

@@ -14,7 +14,7 @@ public struct AssignmentRuleStore: Sendable {
             """).all().map { r in
             AssignmentRule(id: try r.decode(column: "id", as: String.self), name: try r.decode(column: "name", as: String.self),
                            position: try r.decode(column: "position", as: Int.self), active: try r.decode(column: "active", as: Int.self) != 0,
-                           conditions: JSONCoding.decode(LeadConditions.self, try r.decode(column: "conditions_json", as: String.self)) ?? LeadConditions(),
+                           conditions: LeadConditions(json: (try? JSONParser.parse(try r.decode(column: "conditions_json", as: String.self))) ?? .null),
                            method: AssignmentMethod(rawValue: try r.decode(column: "method", as: String.self)) ?? .pool,
                            teamID: try r.decode(column: "team_id", as: String?.self), userID: try r.decode(column: "user_id", as: String?.self),
                            responseMinutes: try r.decode(column: "response_minutes", as: Int?.self), version: try r.decode(column: "version", as: Int.self))

@@ -79,7 +79,7 @@ extension LeadStore {
         for l in leads { if let o = l.ownerID { try await requireActiveMember(o, ws, sql: sql) } }
         // assignment: each lead's first matching rule, round-robin turns taken together per rule
         let rules = try await AssignmentRuleStore.rules(ws, sql: sql)
-        let matched = leads.map { $0.ownerID == nil ? Assigner.rule(for: $0, in: rules) : nil }
+        let matched = zip(leads, Assigner.rules(for: leads, in: rules)).map { $0.ownerID == nil ? $1 : nil }
         var members: [String: [String]] = [:]
         func team(_ id: String) async throws -> [String] {
             if let m = members[id] { return m }
