@@ -136,20 +136,19 @@ public final class Database: Sendable {
 }
 
 /// SQLite connections: one writer, called in place (see `DirectSQLite`) behind a FIFO lock, and
-/// readers on SQLiteNIO's thread pool (WAL lets them run beside the writer). Reads stay on pool
-/// threads because the kernel time-slices those: a long report query run in place would hold one of
-/// the two cooperative threads and queue every short request behind it (list p99 55 → 237 ms when
-/// tried). The writer is the serial path, where each hand-off cost throughput.
+/// readers on a thread pool of their own (`SQLiteReaders`; WAL lets them run beside the writer).
+/// Reads stay on pool threads because the kernel time-slices those: a long report query run in place
+/// would hold one of the two cooperative threads and queue every short request behind it (list p99
+/// 55 → 237 ms when tried). The writer is the serial path, where each hand-off cost throughput.
 final class SQLitePool: Sendable {
-    let readers: [SQLiteConnection]
+    let readers: SQLiteReaders
     let writer: DirectSQLite
-    let next = Atomic<Int>(0)
     let lock = AsyncLock()
     private let logger: Logger
 
     private let checkpointer: Checkpointer
 
-    private init(readers: [SQLiteConnection], writer: DirectSQLite, checkpointer: Checkpointer, logger: Logger) {
+    private init(readers: SQLiteReaders, writer: DirectSQLite, checkpointer: Checkpointer, logger: Logger) {
         self.readers = readers; self.writer = writer; self.checkpointer = checkpointer; self.logger = logger
     }
 
@@ -162,21 +161,11 @@ final class SQLitePool: Sendable {
         // the WAL is copied back into the database mostly by a thread of its own (see Checkpointer)
         let checkpointer = try Checkpointer(path: path)
         try writer.run("PRAGMA wal_autocheckpoint = \(Checkpointer.writerPages)", [])
-        var quiet = logger
-        quiet.logLevel = max(logger.logLevel, .notice)
-        var readers: [SQLiteConnection] = []
-        for _ in 0..<count {
-            let c = try await SQLiteConnection.open(storage: .file(path: path), logger: quiet)
-            for pragma in pragmas { _ = try await c.query(pragma) }
-            readers.append(c)
-        }
+        let readers = try SQLiteReaders(path: path, count: count, pragmas: pragmas)
         return SQLitePool(readers: readers, writer: writer, checkpointer: checkpointer, logger: logger)
     }
 
-    func reader() -> any SQLDatabase {
-        let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
-        return readers[abs(i) % readers.count].sql(queryLogLevel: nil)
-    }
+    func reader() -> any SQLDatabase { ReaderSQLDatabase(readers: readers, logger: logger) }
 
     func withWriter<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         await lock.lock()
@@ -189,7 +178,7 @@ final class SQLitePool: Sendable {
         checkpointer.stop()
         try? writer.run("PRAGMA wal_checkpoint(TRUNCATE)", [])
         writer.close()
-        for c in readers { try? await c.close() }
+        await readers.close()
     }
 }
 

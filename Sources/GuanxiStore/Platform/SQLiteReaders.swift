@@ -1,0 +1,85 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SQLKit
+import SQLiteKit
+import Synchronization
+import VaporCSQLite
+
+/// SQLite read connections, one per thread of a small pool of our own. Reads run on these threads
+/// rather than in place: the kernel time-slices them, so a long report query does not hold one of
+/// the two cooperative threads and queue every short request behind it (tried in session 6). Unlike
+/// sqlite-nio's connections they keep prepared statements (`DirectSQLite`), and the caller is resumed
+/// straight from the pool thread (sqlite-nio went through an event loop: one more hand-off).
+final class SQLiteReaders: Sendable {
+    private let threads: NIOThreadPool
+    /// Connections not in use; with as many connections as threads a job always finds one.
+    private let free: Mutex<[DirectSQLite]>
+    private let all: [DirectSQLite]
+
+    init(path: String, count: Int, pragmas: [String]) throws {
+        var connections: [DirectSQLite] = []
+        for _ in 0..<count {
+            let c = try DirectSQLite(path: path)
+            for p in pragmas { try c.run(p, []) }
+            connections.append(c)
+        }
+        all = connections
+        free = Mutex(connections)
+        threads = NIOThreadPool(numberOfThreads: count)
+        threads.start()
+    }
+
+    /// Runs one statement on a pool thread and returns its rows.
+    func run(_ sql: String, _ binds: [SQLiteData]) async throws -> [DirectRow] {
+        try await threads.runIfActive { [self] in
+            guard let c = free.withLock({ $0.popLast() }) else {
+                throw SQLiteFailure(code: SQLITE_BUSY, message: "no free SQLite reader connection")
+            }
+            defer { free.withLock { $0.append(c) } }
+            var rows: [DirectRow] = []
+            try c.run(sql, binds) { rows.append($0) }
+            return rows
+        }
+    }
+
+    func close() async {
+        try? await threads.shutdownGracefully()
+        for c in all { c.close() }
+    }
+}
+
+/// SQLKit over the reader pool: the stores' read queries run unchanged.
+struct ReaderSQLDatabase: SQLDatabase {
+    let readers: SQLiteReaders
+    let logger: Logger
+    var eventLoop: any EventLoop { MultiThreadedEventLoopGroup.singleton.any() }
+    var dialect: any SQLDialect { SQLiteDialect() }
+    var queryLogLevel: Logger.Level? { nil }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
+        let promise = eventLoop.makePromise(of: Void.self)
+        do {
+            let (text, binds) = try statement(query)
+            promise.completeWithTask { for row in try await readers.run(text, binds) { onRow(row) } }
+        } catch {
+            promise.fail(error)
+        }
+        return promise.futureResult
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
+        let (text, binds) = try statement(query)
+        for row in try await readers.run(text, binds) { onRow(row) }
+    }
+
+    func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await closure(self)
+    }
+
+    private func statement(_ query: any SQLExpression) throws -> (String, [SQLiteData]) {
+        let (text, binds) = serialize(query)
+        return (text, try binds.map(DirectSQLDatabase.data))
+    }
+}
