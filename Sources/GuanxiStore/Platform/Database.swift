@@ -189,7 +189,11 @@ final class AsyncLock: Sendable {
     private let state = Mutex(State())
 
     func lock() async {
-        if state.withLock({ s in defer { s.locked = true }; return !s.locked }) { return }
+        if state.withLock({ s in
+            if s.locked { return false }
+            s.locked = true
+            return true
+        }) { return }
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
             let free = state.withLock { s in
                 if !s.locked { s.locked = true; return true }

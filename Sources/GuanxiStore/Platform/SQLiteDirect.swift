@@ -151,13 +151,29 @@ struct DirectRow: SQLRow {
     struct MissingColumn: Error { let column: String }
 }
 
-/// SQLKit over a `DirectSQLite` connection: the stores' queries run unchanged.
-struct DirectSQLDatabase: SQLDatabase {
-    let connection: DirectSQLite
-    let logger: Logger
+/// What the SQLKit adapters over `DirectSQLite` (the writer in place, the readers on their pool) share.
+protocol DirectSQLAdapter: SQLDatabase {}
+
+extension DirectSQLAdapter {
     var eventLoop: any EventLoop { MultiThreadedEventLoopGroup.singleton.any() }
     var dialect: any SQLDialect { SQLiteDialect() }
     var queryLogLevel: Logger.Level? { nil }
+
+    func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await closure(self)
+    }
+
+    /// The query's text and its binds as SQLite data.
+    func statement(_ query: any SQLExpression) throws -> (String, [SQLiteData]) {
+        let (text, binds) = serialize(query)
+        return (text, try binds.map(DirectSQLDatabase.data))
+    }
+}
+
+/// SQLKit over a `DirectSQLite` connection: the stores' queries run unchanged.
+struct DirectSQLDatabase: DirectSQLAdapter {
+    let connection: DirectSQLite
+    let logger: Logger
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
         do {
@@ -172,13 +188,9 @@ struct DirectSQLDatabase: SQLDatabase {
         try run(query, onRow)
     }
 
-    func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await closure(self)
-    }
-
     private func run(_ query: any SQLExpression, _ onRow: (any SQLRow) -> ()) throws {
-        let (text, binds) = serialize(query)
-        try connection.run(text, try binds.map(Self.data), { onRow($0) })
+        let (text, binds) = try statement(query)
+        try connection.run(text, binds, { onRow($0) })
     }
 
     /// A bind as SQLite data (the common types directly, others through SQLiteKit's encoder).

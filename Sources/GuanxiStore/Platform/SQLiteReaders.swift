@@ -51,12 +51,9 @@ final class SQLiteReaders: Sendable {
 }
 
 /// SQLKit over the reader pool: the stores' read queries run unchanged.
-struct ReaderSQLDatabase: SQLDatabase {
+struct ReaderSQLDatabase: DirectSQLAdapter {
     let readers: SQLiteReaders
     let logger: Logger
-    var eventLoop: any EventLoop { MultiThreadedEventLoopGroup.singleton.any() }
-    var dialect: any SQLDialect { SQLiteDialect() }
-    var queryLogLevel: Logger.Level? { nil }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
         let promise = eventLoop.makePromise(of: Void.self)
@@ -72,14 +69,5 @@ struct ReaderSQLDatabase: SQLDatabase {
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
         let (text, binds) = try statement(query)
         for row in try await readers.run(text, binds) { onRow(row) }
-    }
-
-    func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await closure(self)
-    }
-
-    private func statement(_ query: any SQLExpression) throws -> (String, [SQLiteData]) {
-        let (text, binds) = serialize(query)
-        return (text, try binds.map(DirectSQLDatabase.data))
     }
 }
