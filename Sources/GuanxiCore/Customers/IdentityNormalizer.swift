@@ -300,7 +300,7 @@ public enum IdentityNormalizer {
 
 extension String {
     /// Trims Unicode whitespace and newlines (including U+3000) from both ends.
-    func trimmed() -> String {
+    public func trimmed() -> String {
         let scalars = unicodeScalars
         guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })!

@@ -44,7 +44,7 @@ public struct LeadConditions: Codable, Sendable, Equatable {
                   products: o["products"]?.strings ?? [], tiers: o["tiers"]?.strings ?? [])
     }
 
-    static func fold(_ s: String) -> String { WidthFolding.fold(s).lowercased().trimmingCharacters(in: .whitespaces) }
+    static func fold(_ s: String) -> String { WidthFolding.fold(s).lowercased().trimmed() }
 
     public func matches(_ lead: Lead) -> Bool { Folded(self).matches(FoldedLead(lead)) }
 

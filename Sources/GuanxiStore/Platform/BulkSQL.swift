@@ -33,7 +33,3 @@ enum BulkSQL {
         return out
     }
 }
-
-/// Lets a bind of `nil` (an Optional boxed in `any Encodable`) be recognised without `Mirror`.
-protocol OptionalValue { var isNone: Bool { get } }
-extension Optional: OptionalValue { var isNone: Bool { self == nil } }

@@ -23,7 +23,7 @@ public struct AuthMiddleware: RouterMiddleware {
             guard header.lowercased().hasPrefix("bearer ") else {
                 throw DomainError.unauthorized("send an API token as 'Authorization: Bearer …' (create one with `guanxi token create`)")
             }
-            let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+            let token = String(header.dropFirst(7)).trimmed()
             guard token.count < 200, let scope = try await access.authenticate(token: token) else {
                 throw DomainError.unauthorized("the API token is invalid, expired or revoked")
             }
