@@ -154,10 +154,8 @@ struct DirectRow: SQLRow {
 /// Values bound to SQLite without an encoder.
 protocol DirectBindable { var sqliteData: SQLiteData { get } }
 extension String: DirectBindable { var sqliteData: SQLiteData { .text(self) } }
-extension Substring: DirectBindable { var sqliteData: SQLiteData { .text(String(self)) } }
 extension Int: DirectBindable { var sqliteData: SQLiteData { .integer(self) } }
 extension Int64: DirectBindable { var sqliteData: SQLiteData { .integer(Int(self)) } }
-extension Int32: DirectBindable { var sqliteData: SQLiteData { .integer(Int(self)) } }
 extension Double: DirectBindable { var sqliteData: SQLiteData { .float(self) } }
 extension Bool: DirectBindable { var sqliteData: SQLiteData { .integer(self ? 1 : 0) } }
 extension Optional: DirectBindable where Wrapped: DirectBindable { var sqliteData: SQLiteData { self?.sqliteData ?? .null } }
