@@ -68,12 +68,49 @@ struct StoreTests {
         for _ in 0..<6_000 {
             try await db.write { try await $0.raw("INSERT INTO scratch (body) VALUES (\(bind: body))").run() }
             let size = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? UInt64) ?? 0
-            largest = max(largest, size ?? 0)
+            largest = max(largest, size)
         }
         await db.close()
         // then the log is restarted from its beginning instead of growing with every commit
         // (~12,000 frames, 48 MB, were written; the writer checkpoints at 16 MB)
         #expect(largest > 0 && largest < 24 << 20, "WAL reached \(largest) bytes")
+    }
+
+    @Test func plannerStatisticsAreRefreshedOnlyForTablesThatGrewOrShrankTenfold() async throws {
+        // given a SQLite database with an indexed table of 5 rows and an empty indexed table
+        let path = NSTemporaryDirectory() + "gxstat-\(UUID().uuidString).sqlite"
+        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        let db = try await Database.open(.sqliteFile(path: path))
+        defer { Task { await db.close() } }
+        try await db.write { sql in
+            try await sql.raw("CREATE TABLE scratch (name TEXT, n INTEGER)").run()
+            try await sql.raw("CREATE INDEX scratch_name ON scratch (name)").run()
+            try await sql.raw("CREATE INDEX scratch_n ON scratch (n)").run()
+            try await sql.raw("CREATE TABLE empty_scratch (name TEXT)").run()
+            try await sql.raw("CREATE INDEX empty_scratch_name ON empty_scratch (name)").run()
+        }
+        func insert(_ range: Range<Int>) async throws {
+            try await db.write { sql in for i in range { try await sql.raw("INSERT INTO scratch VALUES (\(bind: "客户\(i % 3)"), \(bind: i))").run() } }
+        }
+        func rowsInStatistics(_ index: String) async throws -> Int? {
+            try await db.read { try await $0.raw("SELECT CAST(stat AS INTEGER) AS n FROM sqlite_stat1 WHERE idx = \(bind: index)").first()?.decode(column: "n", as: Int.self) }
+        }
+        try await insert(0..<5)
+        // when refreshing: the table that has rows and no statistics is analysed, index by index; the empty one is not
+        #expect(try await db.refreshStatistics() == ["scratch_n", "scratch_name"])
+        #expect(try await rowsInStatistics("scratch_name") == 5)
+        #expect(try await rowsInStatistics("empty_scratch_name") == nil)
+        // then nothing is re-analysed while the table stays within tenfold of its statistics
+        try await insert(5..<49)
+        #expect(try await db.refreshStatistics() == [])
+        // and a table that grew tenfold is analysed again
+        try await insert(49..<50)
+        #expect(try await db.refreshStatistics() == ["scratch_n", "scratch_name"])
+        #expect(try await rowsInStatistics("scratch_name") == 50)
+        // and one that shrank tenfold too
+        try await db.write { try await $0.raw("DELETE FROM scratch WHERE n >= 5").run() }
+        #expect(try await db.refreshStatistics() == ["scratch_n", "scratch_name"])
+        #expect(try await rowsInStatistics("scratch_n") == 5)
     }
 
     @Test(arguments: StoreDB.kinds)

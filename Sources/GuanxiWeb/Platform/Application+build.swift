@@ -136,7 +136,7 @@ struct Housekeeping: Service {
             let pause = wait
             do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) } } catch { return }
             wait = interval
-            do { try await db.optimize() } catch { logger.error("refreshing planner statistics failed: \(error)") }
+            do { try await db.refreshStatistics() } catch { logger.error("refreshing planner statistics failed: \(error)") }
             do {
                 let moved = try await pool.recycle()
                 let total = moved.values.reduce(0, +)
