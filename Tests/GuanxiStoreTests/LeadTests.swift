@@ -55,6 +55,38 @@ struct LeadTests {
     }
 
     @Test(arguments: StoreDB.kinds)
+    func duplicateKeysAreFoundThroughIndexesThatHoldOnlyPresentKeys(_ kind: StoreDB) async throws {
+        try await kind.with { db, owner in
+            // given leads with and without email and WeChat ID
+            let leads = LeadStore(db: db, clock: SystemClock())
+            var withWeChat = draft("微信客户"); withWeChat.wechat = "wx_关系_01"
+            let first = try await leads.create(owner, withWeChat)
+            let mailed = try await leads.create(owner, draft("邮件客户", email: "li@example.com"))
+            for i in 0..<20 { _ = try await leads.create(owner, draft("电话客户\(i)", phone: "1390000\(1000 + i)")) }
+            // when the same email and WeChat ID arrive again, they are found
+            #expect(try await leads.create(owner, draft("再来", email: "LI@example.com")).duplicateOfLeadID == mailed.id)
+            var again = draft("又来"); again.wechat = "wx_关系_01"
+            #expect(try await leads.create(owner, again).duplicateOfLeadID == first.id)
+            // and the key indexes hold only leads that have the key (NULLs were an entry per capture)
+            if db.dialect == .sqlite {
+                var entries: [Int] = []
+                for column in ["email", "wechat", "phone"] {
+                    entries.append(try await db.read { sql in
+                        try await sql.raw("SELECT COUNT(*) AS n FROM leads INDEXED BY \(ident: "leads_" + column) WHERE workspace_id = \(bind: owner.workspaceID) AND \(ident: column) IS NOT NULL")
+                            .first()!.decode(column: "n", as: Int.self)
+                    })
+                }
+                #expect(entries == [2, 2, 20])
+                let plan = try await db.read { sql in
+                    try await sql.raw("EXPLAIN QUERY PLAN SELECT id FROM leads WHERE workspace_id = \(bind: owner.workspaceID) AND email IN (\(binds: ["a@example.com", "b@example.com"]))")
+                        .all().map { try $0.decode(column: "detail", as: String.self) }
+                }
+                #expect(plan.contains { $0.contains("USING INDEX leads_email") }, "\(plan)")
+            }
+        }
+    }
+
+    @Test(arguments: StoreDB.kinds)
     func aBatchIsPlacedLikeSingleLeadsAndReportsEachFailureInPlace(_ kind: StoreDB) async throws {
         try await kind.with { db, owner in
             let t = try await team(db, owner, size: 3, clock: SystemClock())
