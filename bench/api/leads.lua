@@ -4,9 +4,17 @@
 --
 --   wrk -t2 -c32 -d10s --latency -H "Authorization: Bearer $TOKEN" -s bench/api/leads.lua URL [-- 200]
 local thread_counter = 0
+local threads = {}
 function setup(thread)
   thread_counter = thread_counter + 1
   thread:set("thread_id", thread_counter)
+  table.insert(threads, thread)
+end
+-- answers per wall-clock second, per thread (summed in done): "sustained" means no slow second
+per_s = {}
+function response(status, headers, body)
+  local t = os.time()
+  per_s[t] = (per_s[t] or 0) + 1
 end
 
 local n = 0
@@ -39,6 +47,16 @@ end
 
 -- (done runs apart from the threads and does not know the batch size: leads.sh multiplies)
 function done(summary, latency, requests)
+  local agg = {}
+  for _, t in ipairs(threads) do
+    for k, v in pairs(t:get("per_s") or {}) do agg[k] = (agg[k] or 0) + v end
+  end
+  local ks = {}
+  for k in pairs(agg) do ks[#ks + 1] = k end
+  table.sort(ks)
+  local out = {}
+  for _, k in ipairs(ks) do out[#out + 1] = k .. ":" .. agg[k] end
+  io.write("SERIES " .. table.concat(out, " ") .. "\n")
   local e = summary.errors
   local secs = summary.duration / 1e6
   io.write(string.format(

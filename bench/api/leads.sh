@@ -54,6 +54,12 @@ if [[ $BATCH -gt 0 ]]; then
     RESULT="$RESULT batch=$BATCH leads_per_s=$(sed -E 's/.* rps=([0-9.]+).*/\1/' <<<"$RESULT" | awk -v b="$BATCH" '{ printf "%.1f", $1 * b }')"
 fi
 log "$RESULT"
+# requests answered in each whole second of the run (the first and last are partial): the slowest
+# second says whether the rate was sustained or an average over stalls
+SERIES=$(grep '^SERIES' <<<"$OUT" | cut -d' ' -f2- | tr ' ' '\n' | cut -d: -f2 | sed '1d;$d' | tr '\n' ' ')
+SLOWEST=$(tr ' ' '\n' <<<"$SERIES" | grep . | sort -n | head -1)
+[[ $BATCH -gt 0 ]] && SLOWEST=$(( SLOWEST * BATCH ))
+log "per second: $SERIES (slowest whole second: $SLOWEST leads)"
 
 # every lead was placed; round-robin within one
 CHECK=$(python3 - "$BASE" "$TOKEN" <<'PY'
@@ -85,6 +91,7 @@ REPORT=$REPO_ROOT/bench/out/leads-$DB_LABEL-$(date -u +%Y%m%d-%H%M%S).md
     echo "- Command: bench/api/leads.sh --duration $DURATION --connections $CONNECTIONS --batch $BATCH"
     echo "- Load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "- $RESULT"
+    echo "- Slowest whole second: $SLOWEST leads (requests per second: $SERIES)"
     echo "- $CHECK"
     echo "- Server peak RSS during the run: $(max_mb "$RSS_FILE") MB"
 } >"$REPORT"
