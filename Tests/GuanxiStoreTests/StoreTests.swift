@@ -114,6 +114,29 @@ struct StoreTests {
     }
 
     @Test(arguments: StoreDB.kinds)
+    func concurrentReadsByIdEachAnswerTheirOwnCustomerAndStayInTheirWorkspace(_ kind: StoreDB) async throws {
+        try await kind.with { db, scope in
+            // given customers in one workspace
+            let store = CustomerStore(db: db)
+            var created: [String] = []
+            for i in 0..<8 { var d = CustomerDraft(); d.kind = .person; d.name = "客户\(i) 😀"; created.append(try await store.create(scope, d).id) }
+            let ids = created
+            // when 400 reads by id run at once (far more than the reader connections)
+            let names = try await withThrowingTaskGroup(of: (Int, String).self) { group in
+                for n in 0..<400 { group.addTask { (n, try await store.get(scope, id: ids[n % ids.count]).name) } }
+                var out: [Int: String] = [:]
+                for try await (n, name) in group { out[n] = name }
+                return out
+            }
+            // then every one answers its own customer
+            #expect(names.count == 400 && names.allSatisfy { $0.value == "客户\($0.key % 8) 😀" })
+            // and a look-up with another workspace's scope finds nothing
+            var other = scope; other.workspaceID = ID.make()
+            await #expect(throws: DomainError.self) { try await store.get(other, id: ids[0]) }
+        }
+    }
+
+    @Test(arguments: StoreDB.kinds)
     func mergeThenUndoRestoresBothCustomersAndTheirTimelinesExactly(_ kind: StoreDB) async throws {
         try await kind.with { db, scope in
             // given two customers with identities, tags and notes
