@@ -81,7 +81,6 @@ struct StoreTests {
         let path = NSTemporaryDirectory() + "gxstat-\(UUID().uuidString).sqlite"
         defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
         let db = try await Database.open(.sqliteFile(path: path))
-        defer { Task { await db.close() } }
         try await db.write { sql in
             try await sql.raw("CREATE TABLE scratch (name TEXT, n INTEGER)").run()
             try await sql.raw("CREATE INDEX scratch_name ON scratch (name)").run()
@@ -111,6 +110,7 @@ struct StoreTests {
         try await db.write { try await $0.raw("DELETE FROM scratch WHERE n >= 5").run() }
         #expect(try await db.refreshStatistics() == ["scratch_n", "scratch_name"])
         #expect(try await rowsInStatistics("scratch_n") == 5)
+        await db.close()
     }
 
     @Test(arguments: StoreDB.kinds)

@@ -57,7 +57,7 @@ log "$RESULT"
 # requests answered in each whole second of the run (the first and last are partial): the slowest
 # second says whether the rate was sustained or an average over stalls
 SERIES=$(grep '^SERIES' <<<"$OUT" | cut -d' ' -f2- | tr ' ' '\n' | cut -d: -f2 | sed '1d;$d' | tr '\n' ' ')
-SLOWEST=$(tr ' ' '\n' <<<"$SERIES" | grep . | sort -n | head -1)
+SLOWEST=$(tr ' ' '\n' <<<"$SERIES" | grep . | sort -n | head -1 || true); SLOWEST=${SLOWEST:-0}   # none in runs under 3 s
 [[ $BATCH -gt 0 ]] && SLOWEST=$(( SLOWEST * BATCH ))
 log "per second: $SERIES (slowest whole second: $SLOWEST leads)"
 
