@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import GuanxiCore
+import SQLiteKit
 @testable import GuanxiStore
 
 /// A fresh migrated database per test: a SQLite temp file, or (when GUANXI_TEST_POSTGRES_ADMIN_URL
@@ -74,6 +75,29 @@ struct StoreTests {
         // then the log is restarted from its beginning instead of growing with every commit
         // (~12,000 frames, 48 MB, were written; the writer checkpoints at 16 MB)
         #expect(largest > 0 && largest < 24 << 20, "WAL reached \(largest) bytes")
+    }
+
+    @Test func columnsReadWithoutADecoderMatchWhatTheDecoderGives() throws {
+        // given a row holding every storage class, Chinese and emoji text, and a NULL
+        let values: [SQLiteData] = [.text("王小明 🎉"), .text("42"), .integer(1_764_547_200_000), .integer(-7), .float(2.5), .null]
+        let row = DirectRow(columns: .init(names: values.indices.map { "c\($0)" }), values: values)
+        // when each column is read as each type, then the value (or the failure) is the decoder's
+        func same<T: Decodable & Equatable>(_ type: T.Type) {
+            for (i, v) in values.enumerated() {
+                let direct = Result { try row.decode(column: "c\(i)", as: T.self) }
+                let decoder = Result { try SQLiteDataDecoder().decode(T.self, from: v) }
+                switch (direct, decoder) {
+                case (.success(let a), .success(let b)): #expect(a == b, "\(v) as \(T.self)")
+                case (.failure, .failure): break
+                default: Issue.record("\(v) as \(T.self): \(direct) vs \(decoder)")
+                }
+            }
+        }
+        same(String.self); same(String?.self); same(Int.self); same(Int?.self)
+        same(Int64.self); same(Int64?.self); same(Double.self); same(Double?.self); same(Bool.self)
+        #expect(DirectDecode.value(.text("王小明 🎉"), as: String.self) == "王小明 🎉")
+        #expect(DirectDecode.value(.null, as: Int64?.self) == .some(nil))
+        #expect(DirectDecode.value(.text("42"), as: Int.self) == nil)  // left to the decoder
     }
 
     @Test func plannerStatisticsAreRefreshedOnlyForTablesThatGrewOrShrankTenfold() async throws {

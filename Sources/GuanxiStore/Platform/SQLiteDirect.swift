@@ -146,9 +146,34 @@ struct DirectRow: SQLRow {
     func decodeNil(column: String) throws -> Bool { columns.index[column].map { values[$0] == .null } ?? true }
     func decode<D: Decodable>(column: String, as: D.Type) throws -> D {
         guard let i = columns.index[column] else { throw DirectRow.MissingColumn(column: column) }
+        if let v = DirectDecode.value(values[i], as: D.self) { return v }
         return try SQLiteDataDecoder().decode(D.self, from: values[i])
     }
     struct MissingColumn: Error { let column: String }
+}
+
+/// Column values read without a decoder when the asked type is exactly the stored one (text as
+/// `String`, integer as `Int`/`Int64`, real as `Double`, NULL as an optional's nil). Anything else
+/// goes through `SQLiteDataDecoder`, which builds a `JSONDecoder` per value: a quarter of the
+/// server's time under the filtered customer list before this (`perf`, 50 rows × 23 columns).
+enum DirectDecode {
+    static func value<D>(_ data: SQLiteData, as: D.Type) -> D? {
+        switch (ObjectIdentifier(D.self), data) {
+        case (ObjectIdentifier(String.self), .text(let s)): return unsafeBitCast(s, to: D.self)
+        case (ObjectIdentifier(String?.self), .text(let s)): return unsafeBitCast(Optional(s), to: D.self)
+        case (ObjectIdentifier(Int.self), .integer(let n)): return unsafeBitCast(n, to: D.self)
+        case (ObjectIdentifier(Int?.self), .integer(let n)): return unsafeBitCast(Optional(n), to: D.self)
+        case (ObjectIdentifier(Int64.self), .integer(let n)): return unsafeBitCast(Int64(n), to: D.self)
+        case (ObjectIdentifier(Int64?.self), .integer(let n)): return unsafeBitCast(Optional(Int64(n)), to: D.self)
+        case (ObjectIdentifier(Double.self), .float(let x)): return unsafeBitCast(x, to: D.self)
+        case (ObjectIdentifier(Double?.self), .float(let x)): return unsafeBitCast(Optional(x), to: D.self)
+        case (ObjectIdentifier(String?.self), .null): return unsafeBitCast(String?.none, to: D.self)
+        case (ObjectIdentifier(Int?.self), .null): return unsafeBitCast(Int?.none, to: D.self)
+        case (ObjectIdentifier(Int64?.self), .null): return unsafeBitCast(Int64?.none, to: D.self)
+        case (ObjectIdentifier(Double?.self), .null): return unsafeBitCast(Double?.none, to: D.self)
+        default: return nil
+        }
+    }
 }
 
 /// Values bound to SQLite without an encoder, recognised by their exact type. A cast to a protocol
