@@ -130,15 +130,16 @@ extension CustomerStore {
         case .sqlite:
             if !long.isEmpty {
                 let match = long.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " AND ")
-                q = "SELECT \(unsafeRaw: CustomerRows.columns) FROM (SELECT rowid AS r FROM customer_fts WHERE customer_fts MATCH \(bind: match) ORDER BY rowid DESC LIMIT \(literal: window)) m CROSS JOIN customers c ON c.seq = m.r LEFT JOIN customers o ON o.id = c.organization_id WHERE c.workspace_id = \(bind: scope.workspaceID) AND c.deleted_at IS NULL"
+                q = "SELECT c.seq AS s, instr(lower(c.name), \(bind: lowered)) > 0 AS hit FROM (SELECT rowid AS r FROM customer_fts WHERE customer_fts MATCH \(bind: match) ORDER BY rowid DESC LIMIT \(literal: window)) m CROSS JOIN customers c ON c.seq = m.r WHERE c.workspace_id = \(bind: scope.workspaceID) AND c.deleted_at IS NULL"
                 q += Self.readLimit(scope)
                 for t in cjkShort { q += " AND c.seq IN (SELECT rowid FROM customer_bigrams WHERE customer_bigrams MATCH \(bind: bigramMatch(t)))" }
             } else {
                 let match = cjkShort.map(bigramMatch).joined(separator: " AND ")
-                q = "SELECT \(unsafeRaw: CustomerRows.columns) FROM (SELECT rowid AS r FROM customer_bigrams WHERE customer_bigrams MATCH \(bind: match) ORDER BY rowid DESC LIMIT \(literal: window)) m CROSS JOIN customers c ON c.seq = m.r LEFT JOIN customers o ON o.id = c.organization_id WHERE c.workspace_id = \(bind: scope.workspaceID) AND c.deleted_at IS NULL"
+                q = "SELECT c.seq AS s, instr(lower(c.name), \(bind: lowered)) > 0 AS hit FROM (SELECT rowid AS r FROM customer_bigrams WHERE customer_bigrams MATCH \(bind: match) ORDER BY rowid DESC LIMIT \(literal: window)) m CROSS JOIN customers c ON c.seq = m.r WHERE c.workspace_id = \(bind: scope.workspaceID) AND c.deleted_at IS NULL"
                 q += Self.readLimit(scope)
             }
-            q += " ORDER BY (instr(lower(c.name), \(bind: lowered)) > 0) DESC, c.seq DESC LIMIT \(literal: limit)"
+            // Ranked on the seq and name alone; only the winners' whole rows (and organisation names) are read.
+            q = "SELECT \(unsafeRaw: CustomerRows.columns) FROM (" + q + " ORDER BY hit DESC, c.seq DESC LIMIT \(literal: limit)) k CROSS JOIN customers c ON c.seq = k.s LEFT JOIN customers o ON o.id = c.organization_id ORDER BY k.hit DESC, k.s DESC"
         case .postgres:
             var inner = SQLQueryString("SELECT c.seq FROM customers c WHERE c.workspace_id = \(bind: scope.workspaceID) AND c.deleted_at IS NULL")
             inner += Self.readLimit(scope)
