@@ -38,6 +38,10 @@ struct FastJSONTests {
         #expect(String(decoding: page.jsonBytes(), as: UTF8.self) == String(decoding: APIJSON.encode(page), as: UTF8.self))
         let last = Page<Customer>(items: [], nextCursor: nil)
         #expect(String(decoding: last.jsonBytes(), as: UTF8.self) == String(decoding: APIJSON.encode(last), as: UTF8.self))
+        // search and the other `{"items": […]}` answers take the same path when their records can
+        let items = Items(items: page.items)
+        #expect((items as Any) is any JSONWritable)
+        #expect(String(decoding: APIResponse.json(items).body, as: UTF8.self) == String(decoding: APIJSON.encode(items), as: UTF8.self))
     }
 
     @Test func storedColumnsRoundTrip() throws {
