@@ -14,6 +14,15 @@ struct JSONTests {
         }
     }
 
+    @Test func stringArraysReadDirectlyAsTheGeneralParserReadsThem() {
+        let texts = [JSONCoding.encode(strings: Self.tricky), "[]", " [ \"a\" , \"b\" ] ", #"["\u738b\ud83d\ude00"]"#,
+                     #"[1, "a", null, "b"]"#, #"{"a": "b"}"#, #""a""#, "[", #"["a",]"#, #"["a" "b"]"#, #"["a"] x"#, "", "null", #"["a\x"]"#]
+        for t in texts {
+            #expect(JSONParser.strings(t) == ((try? JSONParser.parse(t)) ?? .null).strings, "\(t)")
+        }
+        #expect(JSONParser.strings(JSONCoding.encode(strings: Self.tricky)) == Self.tricky)
+    }
+
     @Test func parsesWhatFoundationWrites() throws {
         let value: JSONValue = .object(["a": .array([.number(1), .number(-2.5), .number(1e21), .bool(true), .null]),
                                         "b": .string(Self.tricky.joined(separator: "|")), "c": .object([:])])

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import GuanxiCore
 import SQLiteKit
+import SQLKit
 @testable import GuanxiStore
 
 /// A fresh migrated database per test: a SQLite temp file, or (when GUANXI_TEST_POSTGRES_ADMIN_URL
@@ -135,6 +136,41 @@ struct StoreTests {
         #expect(try await db.refreshStatistics() == ["scratch_n", "scratch_name"])
         #expect(try await rowsInStatistics("scratch_n") == 5)
         await db.close()
+    }
+
+    /// Forwards to a row by column name only, hiding its type (the path PostgreSQL rows take).
+    struct ByName: SQLRow {
+        let row: any SQLRow
+        var allColumns: [String] { row.allColumns }
+        func contains(column: String) -> Bool { row.contains(column: column) }
+        func decodeNil(column: String) throws -> Bool { try row.decodeNil(column: column) }
+        func decode<D: Decodable>(column: String, as: D.Type) throws -> D { try row.decode(column: column, as: D.self) }
+    }
+
+    @Test func customerRowsReadByPositionEqualThoseReadByName() async throws {
+        try await StoreDB.sqlite.with { db, scope in
+            // given a customer with every kind of field filled, and one with almost none
+            let store = CustomerStore(db: db)
+            var org = CustomerDraft(); org.kind = .organization; org.name = "上海东方 \"信息\" 😀"
+            let o = try await store.create(scope, org)
+            var d = CustomerDraft(); d.kind = .person; d.name = "王小明'; DROP TABLE customers; --"; d.organizationID = .some(o.id)
+            d.emails = ["w@example.com", "x@example.cn"]; d.phones = ["13812345678"]; d.tags = ["大客户", "<b>x</b>"]; d.tier = .some("A")
+            d.identities = [Identity(kind: .external, value: "A-1", namespace: "shop")]; d.title = .some("采购\t专员")
+            d.addresses = [Address(country: "CN", province: "上海市", city: "上海市", street: "路 1 号")]; d.birthday = .some("1990-02-28")
+            d.consent = ["email": .granted]; d.preferredChannel = .some(.wechat)
+            let full = try await store.create(scope, d)
+            try await store.delete(scope, id: o.id, ifVersion: nil)
+            // when their rows are read by position (SQLite) and by name (as other databases' rows are)
+            let rows = try await db.read { try await $0.raw("SELECT \(unsafeRaw: CustomerRows.columns) \(unsafeRaw: CustomerRows.from) ORDER BY c.seq").all() }
+            #expect(rows.count == 2 && rows.allSatisfy { ($0 as? DirectRow)?.columns.names == CustomerRows.columnNames })
+            // then both give the same customers, and what was stored
+            for r in rows { #expect(try CustomerRows.decode(r) == CustomerRows.decode(ByName(row: r))) }
+            let read = try rows.map(CustomerRows.decode)
+            #expect(read[1].id == full.id && read[1].name == full.name && read[1].emails == full.emails && read[1].phones == full.phones)
+            #expect(read[1].tags == full.tags && read[1].identities == full.identities && read[1].addresses == full.addresses)
+            #expect(read[1].consent == full.consent && read[1].title == full.title && read[1].organizationName == o.name && read[1].version == 1)
+            #expect(read[0].deletedAt != nil && read[0].name == o.name && read[0].emails.isEmpty && read[0].birthday == nil)
+        }
     }
 
     @Test(arguments: StoreDB.kinds)

@@ -19,6 +19,33 @@ public enum JSONParser {
         return v
     }
 
+    /// The strings of a JSON array, skipping its other values, as `parse(text).strings` gives them,
+    /// without building a `JSONValue` for each (emails, phones and tags of every listed customer).
+    public static func strings(_ text: String) -> [String] {
+        var text = text
+        return text.withUTF8 { b in
+            var p = Cursor(b: b, i: 0)
+            var out: [String] = []
+            p.skipSpace()
+            guard p.i < b.count, b[p.i] == UInt8(ascii: "[") else { return (try? parse(bytes: b))?.strings ?? [] }
+            p.i += 1
+            p.skipSpace()
+            if p.i < b.count, b[p.i] == UInt8(ascii: "]") { p.i += 1; p.skipSpace(); return p.i == b.count ? out : [] }
+            while true {
+                p.skipSpace()
+                guard p.i < b.count, b[p.i] == UInt8(ascii: "\""), let s = try? p.string() else {
+                    return (try? parse(bytes: b))?.strings ?? []   // other values, or malformed: the general path decides
+                }
+                out.append(s)
+                p.skipSpace()
+                guard p.i < b.count else { return [] }
+                if b[p.i] == UInt8(ascii: ",") { p.i += 1; continue }
+                if b[p.i] == UInt8(ascii: "]") { p.i += 1; p.skipSpace(); return p.i == b.count ? out : [] }
+                return []
+            }
+        }
+    }
+
     struct Cursor {
         let b: UnsafeBufferPointer<UInt8>
         var i: Int

@@ -12,29 +12,55 @@ enum CustomerRows {
         """
     static let from = "FROM customers c LEFT JOIN customers o ON o.id = c.organization_id"
 
+    /// `columns`' result names in order ("o.name AS organization_name" → "organization_name").
+    static let columnNames: [String] = columns.split(separator: ",").map {
+        String($0.split(separator: " ").last!.split(separator: ".").last!.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// Reads column `i` of `columns` as text or as an integer; nil for NULL.
+    struct Fields {
+        let text: (Int) throws -> String?
+        let integer: (Int) throws -> Int64?
+    }
+
     static func decode(_ r: any SQLRow) throws -> Customer {
-        func s(_ c: String) throws -> String { try r.decode(column: c, as: String.self) }
-        // Checking for NULL first skips SQLiteKit's slow path for optionals.
-        func os(_ c: String) throws -> String? { try r.decodeNil(column: c) ? nil : try s(c) }
-        func json(_ c: String) throws -> JSONValue { (try? JSONParser.parse(try s(c))) ?? .null }
+        // SQLite rows of exactly `columns` are read by position: no name look-up per column.
+        if let d = r as? DirectRow, d.columns.names == columnNames {
+            return try decode(Fields(text: d.text(at:), integer: d.integer(at:)))
+        }
+        return try decode(Fields(
+            text: { i in try r.decodeNil(column: columnNames[i]) ? nil : try r.decode(column: columnNames[i], as: String.self) },
+            integer: { i in try r.decodeNil(column: columnNames[i]) ? nil : try r.decode(column: columnNames[i], as: Int64.self) }))
+    }
+
+    private static func decode(_ f: Fields) throws -> Customer {
+        func s(_ i: Int) throws -> String {
+            guard let v = try f.text(i) else { throw DirectRow.MissingColumn(column: columnNames[i]) }
+            return v
+        }
+        func n(_ i: Int) throws -> Int64 {
+            guard let v = try f.integer(i) else { throw DirectRow.MissingColumn(column: columnNames[i]) }
+            return v
+        }
+        func json(_ i: Int) throws -> JSONValue { (try? JSONParser.parse(try s(i))) ?? .null }
         return Customer(
-            id: try s("id"), kind: CustomerKind(rawValue: try s("kind")) ?? .person, name: try s("name"),
-            organizationID: try os("organization_id"), organizationName: try os("organization_name"),
-            title: try os("title"), stage: LifecycleStage(rawValue: try s("stage")) ?? .prospect,
-            tier: try os("tier"), ownerID: try os("owner_id"), source: try os("source"),
-            emails: try json("emails_json").strings,
-            phones: try json("phones_json").strings,
-            identities: try json("identities_json").arrayValue?.compactMap(Identity.init(json:)) ?? [],
-            addresses: try json("addresses_json").arrayValue?.map(Address.init(json:)) ?? [],
-            birthday: try os("birthday"),
-            consent: (try json("consent_json").objectValue ?? [:]).compactMapValues { $0.stringValue.flatMap(ConsentStatus.init(rawValue:)) },
-            preferredChannel: try os("preferred_channel").flatMap(ContactChannel.init(rawValue:)),
-            tags: try json("tags_json").strings,
-            custom: try json("custom_json").objectValue ?? [:],
-            version: try r.decode(column: "version", as: Int.self),
-            createdAt: Date(millis: try r.decode(column: "created_at", as: Int64.self)),
-            updatedAt: Date(millis: try r.decode(column: "updated_at", as: Int64.self)),
-            deletedAt: try r.decodeNil(column: "deleted_at") ? nil : Date(millis: try r.decode(column: "deleted_at", as: Int64.self)))
+            id: try s(0), kind: CustomerKind(rawValue: try s(1)) ?? .person, name: try s(2),
+            organizationID: try f.text(3), organizationName: try f.text(4),
+            title: try f.text(5), stage: LifecycleStage(rawValue: try s(6)) ?? .prospect,
+            tier: try f.text(7), ownerID: try f.text(8), source: try f.text(9),
+            emails: JSONParser.strings(try s(11)),
+            phones: JSONParser.strings(try s(12)),
+            identities: try json(13).arrayValue?.compactMap(Identity.init(json:)) ?? [],
+            addresses: try json(14).arrayValue?.map(Address.init(json:)) ?? [],
+            birthday: try f.text(10),
+            consent: (try json(15).objectValue ?? [:]).compactMapValues { $0.stringValue.flatMap(ConsentStatus.init(rawValue:)) },
+            preferredChannel: try f.text(16).flatMap(ContactChannel.init(rawValue:)),
+            tags: JSONParser.strings(try s(17)),
+            custom: try json(18).objectValue ?? [:],
+            version: Int(try n(19)),
+            createdAt: Date(millis: try n(20)),
+            updatedAt: Date(millis: try n(21)),
+            deletedAt: try f.integer(22).map(Date.init(millis:)))
     }
 
     /// Column values in `insertColumns` order.

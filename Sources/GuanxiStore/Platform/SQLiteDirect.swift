@@ -150,6 +150,24 @@ struct DirectRow: SQLRow {
         return try SQLiteDataDecoder().decode(D.self, from: values[i])
     }
     struct MissingColumn: Error { let column: String }
+
+    /// Column `i` as text, nil for NULL; other storage as the decoder reads it.
+    func text(at i: Int) throws -> String? {
+        switch values[i] {
+        case .text(let s): return s
+        case .null: return nil
+        default: return try SQLiteDataDecoder().decode(String.self, from: values[i])
+        }
+    }
+
+    /// Column `i` as an integer, nil for NULL; other storage as the decoder reads it.
+    func integer(at i: Int) throws -> Int64? {
+        switch values[i] {
+        case .integer(let n): return Int64(n)
+        case .null: return nil
+        default: return try SQLiteDataDecoder().decode(Int64.self, from: values[i])
+        }
+    }
 }
 
 /// Column values read without a decoder when the asked type is exactly the stored one (text as
@@ -159,13 +177,14 @@ struct DirectRow: SQLRow {
 enum DirectDecode {
     static func value<D>(_ data: SQLiteData, as: D.Type) -> D? {
         switch (ObjectIdentifier(D.self), data) {
+        // Non-optional types first: an optional's type metadata is fetched at run time by each case that names it.
         case (ObjectIdentifier(String.self), .text(let s)): return unsafeBitCast(s, to: D.self)
-        case (ObjectIdentifier(String?.self), .text(let s)): return unsafeBitCast(Optional(s), to: D.self)
         case (ObjectIdentifier(Int.self), .integer(let n)): return unsafeBitCast(n, to: D.self)
-        case (ObjectIdentifier(Int?.self), .integer(let n)): return unsafeBitCast(Optional(n), to: D.self)
         case (ObjectIdentifier(Int64.self), .integer(let n)): return unsafeBitCast(Int64(n), to: D.self)
-        case (ObjectIdentifier(Int64?.self), .integer(let n)): return unsafeBitCast(Optional(Int64(n)), to: D.self)
         case (ObjectIdentifier(Double.self), .float(let x)): return unsafeBitCast(x, to: D.self)
+        case (ObjectIdentifier(String?.self), .text(let s)): return unsafeBitCast(Optional(s), to: D.self)
+        case (ObjectIdentifier(Int?.self), .integer(let n)): return unsafeBitCast(Optional(n), to: D.self)
+        case (ObjectIdentifier(Int64?.self), .integer(let n)): return unsafeBitCast(Optional(Int64(n)), to: D.self)
         case (ObjectIdentifier(Double?.self), .float(let x)): return unsafeBitCast(Optional(x), to: D.self)
         case (ObjectIdentifier(String?.self), .null): return unsafeBitCast(String?.none, to: D.self)
         case (ObjectIdentifier(Int?.self), .null): return unsafeBitCast(Int?.none, to: D.self)
