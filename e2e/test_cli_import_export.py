@@ -2,6 +2,7 @@
 import csv
 import io
 import os
+import urllib.parse
 
 
 def write(server, name, data):
@@ -42,3 +43,15 @@ def test_export_round_trips_chinese_and_emoji(server):
     # The export re-imports without a mapping and without creating anyone new.
     p = server.cli("import", "customers", out)
     assert " 0 created" in p.stdout.decode() or "0 created" in p.stdout.decode()
+
+
+def test_maintain_compacts_the_search_indexes_while_the_server_runs(server):
+    status, _, _ = server.json("POST", "/api/v1/customers", {"kind": "person", "name": "维护测试王小明", "emails": ["weihu@example.cn"]})
+    assert status == 201
+    out = server.cli("maintain").stdout.decode()
+    if server.pg_db:
+        assert out.startswith("Statistics refreshed in"), out
+    else:
+        assert "compacted customer_bigrams, customer_fts" in out, out
+    status, _, body = server.json("GET", "/api/v1/search?q=" + urllib.parse.quote("小明"))
+    assert status == 200 and any(c["name"] == "维护测试王小明" for c in body["items"]), body

@@ -242,6 +242,25 @@ struct DemoCommand: AsyncParsableCommand {
             let sales = try await DemoLoader(db: database).loadSales(scope, seed: seed)
             print("Loaded \(sales.products) products and \(sales.orders) orders over the last year.")
             try await database.optimize()
+            try await database.compactSearchIndexes()
+            await database.close()
+        }
+    }
+}
+
+/// Upkeep after large loads or an upgrade: planner statistics and compact full-text indexes.
+struct MaintainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "maintain", abstract: "Refresh planner statistics and compact the search indexes (after large loads; takes the write lock for seconds per million customers).")
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let database = try await db.open()
+            let start = Date()
+            try await database.optimize()
+            let tables = try await database.compactSearchIndexes()
+            print("Statistics refreshed\(tables.isEmpty ? "" : "; compacted \(tables.joined(separator: ", "))") in \(String(format: "%.1f", Date().timeIntervalSince(start))) s.")
             await database.close()
         }
     }
@@ -273,7 +292,12 @@ struct ImportCommand: AsyncParsableCommand {
                     Progress.show(done, total, start: start)
                 }
                 Progress.finish()
-                if !dryRun { try await database.optimize() }
+                if !dryRun {
+                    try await database.optimize()
+                    // A load of a tenth or more of the customers leaves the search indexes in many segments.
+                    let customers = try await database.read { try await $0.raw("SELECT COUNT(*) AS n FROM customers").first()!.decode(column: "n", as: Int.self) }
+                    if r.created > 0 && r.created * 10 >= customers { try await database.compactSearchIndexes() }
+                }
                 let s = Date().timeIntervalSince(start)
                 print("\(dryRun ? "Dry run: would import" : "Imported") \(r.total) rows (\(r.encoding)): \(r.created) created, \(r.updated) updated, \(r.rejected) rejected in \(String(format: "%.1f", s)) s (\(Int(Double(r.total) / max(s, 0.001))) rows/s).")
                 for e in r.errors.prefix(20) { print("  line \(e.line)\(e.column.map { ", \($0)" } ?? ""): \(e.reason)") }

@@ -7,6 +7,6 @@ struct Guanxi: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "guanxi",
         abstract: "Guanxi 關係 — a self-hosted CRM.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, UserCommand.self, TokenCommand.self, AuditCommand.self, PoolCommand.self, WorkspaceCommand.self,
+        subcommands: [ServeCommand.self, MigrateCommand.self, UserCommand.self, TokenCommand.self, AuditCommand.self, PoolCommand.self, MaintainCommand.self, WorkspaceCommand.self,
                       DemoCommand.self, ImportCommand.self, ExportCommand.self, AnalyzeCommand.self])
 }

@@ -138,6 +138,39 @@ struct StoreTests {
         await db.close()
     }
 
+    @Test(arguments: StoreDB.kinds)
+    func compactingTheSearchIndexesLeavesOneSegmentEachAndTheSameAnswers(_ kind: StoreDB) async throws {
+        try await kind.with { db, scope in
+            // given customers created one write at a time (each write adds an index segment)
+            let store = CustomerStore(db: db)
+            for i in 0..<30 {
+                var d = CustomerDraft(); d.kind = .person; d.name = i % 2 == 0 ? "王小明\(i) 😀" : "Wang Fang \(i)"
+                d.emails = ["w\(i)@example.com"]; d.tags = ["华东"]
+                _ = try await store.create(scope, d)
+            }
+            func segments(_ table: String) async throws -> Int {
+                try await db.read { try await $0.raw("SELECT COUNT(DISTINCT segid) AS n FROM \(ident: table + "_idx")").first()!.decode(column: "n", as: Int.self) }
+            }
+            let queries = ["小明", "wang", "example", "华东"]
+            var before: [[String]] = []
+            for q in queries { before.append(try await store.search(scope, query: q, limit: 100).map(\.id)) }
+            if kind == .sqlite { #expect(try await segments("customer_fts") > 1) }
+            // when compacting
+            let tables = try await db.compactSearchIndexes()
+            // then each SQLite full-text index is one segment (PostgreSQL has nothing to do) and every search answers the same
+            if kind == .sqlite {
+                #expect(tables.contains("customer_fts") && tables.contains("customer_bigrams"))
+                for t in tables { #expect(try await segments(t) == 1, "\(t)") }
+            } else {
+                #expect(tables.isEmpty)
+            }
+            for (q, ids) in zip(queries, before) {
+                let after = try await store.search(scope, query: q, limit: 100).map(\.id)
+                #expect(after == ids && !ids.isEmpty, "\(q)")
+            }
+        }
+    }
+
     /// Forwards to a row by column name only, hiding its type (the path PostgreSQL rows take).
     struct ByName: SQLRow {
         let row: any SQLRow

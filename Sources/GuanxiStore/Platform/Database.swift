@@ -127,6 +127,26 @@ public final class Database: Sendable {
         }
     }
 
+    /// Merges every SQLite full-text index into one segment (FTS5 `optimize`); PostgreSQL needs
+    /// nothing. A search seeks in each segment of its index, and a bulk load leaves many: on the
+    /// 1M-customer demo data the 200-match search window took 0.30–0.60 ms before and 0.10–0.19 ms
+    /// after (7 s for the trigram index, 1 s for the bigrams). The work grows with the index, so it
+    /// follows bulk loads (`guanxi demo`, large CLI imports, `guanxi maintain`), not every write.
+    /// Returns the tables compacted.
+    @discardableResult
+    public func compactSearchIndexes() async throws -> [String] {
+        guard case .sqlite(let pool) = backend else { return [] }
+        let tables = try await read { sql in
+            try await sql.raw("SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%' ORDER BY name")
+                .all().map { try $0.decode(column: "name", as: String.self) }
+        }
+        for t in tables {
+            let q = "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            try await pool.withWriter { _ in try pool.writer.run("INSERT INTO \(q)(\(q)) VALUES('optimize')", []) }
+        }
+        return tables
+    }
+
     /// The server's hourly refresh of planner statistics. On SQLite it re-analyses the tables whose
     /// row count moved tenfold since their statistics were made (or that have none and hold rows),
     /// one index at a time, each in its own short write: `PRAGMA optimize` analysed them all under
