@@ -171,6 +171,52 @@ struct StoreTests {
         }
     }
 
+    @Test(arguments: StoreDB.kinds)
+    func listsByStageAndTierPageThroughExactlyTheMatchingCustomersNewestFirst(_ kind: StoreDB) async throws {
+        try await kind.with { db, scope in
+            // given customers in every combination of two stages and three tiers
+            let clock = ManualClock(Date(timeIntervalSince1970: 1_795_000_000))
+            let store = CustomerStore(db: db, clock: clock)
+            var want: [String: [String]] = [:]
+            for i in 0..<36 {
+                clock.advance(days: 1)
+                let stage: LifecycleStage = i % 2 == 0 ? .customer : .lead
+                let tier = ["A", "B", "VIP"][i % 3]
+                var d = CustomerDraft(); d.kind = .person; d.name = "客户\(i)"; d.stage = stage; d.tier = .some(tier)
+                let c = try await store.create(scope, d)
+                want["\(stage.rawValue)|\(tier)", default: []].insert(c.id, at: 0)
+                want["|\(tier)", default: []].insert(c.id, at: 0)
+            }
+            // when listing by stage and tier, and by tier alone, two at a time
+            func all(_ stage: LifecycleStage?, _ tier: String) async throws -> [String] {
+                var f = CustomerFilter(); f.stage = stage; f.tier = tier
+                var out: [String] = [], cursor: String?
+                repeat {
+                    let page = try await store.list(scope, filter: f, cursor: cursor, limit: 2)
+                    out += page.items.map(\.id); cursor = page.nextCursor
+                } while cursor != nil
+                return out
+            }
+            // then each list is exactly its customers, newest first
+            #expect(try await all(.customer, "A") == want["customer|A"])
+            #expect(try await all(.lead, "VIP") == want["lead|VIP"])
+            #expect(try await all(nil, "B") == want["|B"])
+            #expect(try await all(.customer, "' OR 1=1 --").isEmpty)
+            // and SQLite reads them through the tier indexes
+            if db.dialect == .sqlite {
+                func plan(_ condition: String) async throws -> [String] {
+                    try await db.read { sql in
+                        try await sql.raw("EXPLAIN QUERY PLAN SELECT c.id FROM customers c WHERE c.workspace_id = \(bind: scope.workspaceID) AND c.deleted_at IS NULL \(unsafeRaw: condition) ORDER BY c.created_at DESC, c.id DESC LIMIT 51")
+                            .all().map { try $0.decode(column: "detail", as: String.self) }
+                    }
+                }
+                let both = try await plan("AND c.stage = 'customer' AND c.tier = 'A'"), tierOnly = try await plan("AND c.tier = 'A'")
+                #expect(both.contains { $0.contains("USING INDEX customers_stage_tier") } && !both.contains { $0.contains("TEMP B-TREE") }, "\(both)")
+                #expect(tierOnly.contains { $0.contains("USING INDEX customers_tier") } && !tierOnly.contains { $0.contains("TEMP B-TREE") }, "\(tierOnly)")
+            }
+        }
+    }
+
     /// Forwards to a row by column name only, hiding its type (the path PostgreSQL rows take).
     struct ByName: SQLRow {
         let row: any SQLRow

@@ -14,7 +14,7 @@ struct Migration: Sendable {
 enum Migrations {
     static let all: [Migration] = [M001_Foundation.migration, M002_Access.migration, M003_Leads.migration, M004_Deals.migration,
                                    M005_Orders.migration, M006_FollowUp.migration, M007_Targets.migration,
-                                   M008_LeadKeys.migration]
+                                   M008_LeadKeys.migration, M009_TierIndexes.migration]
     static var latest: Int { all.last?.version ?? 0 }
 }
 
