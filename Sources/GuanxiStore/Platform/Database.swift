@@ -128,9 +128,10 @@ public final class Database: Sendable {
     }
 
     /// Merges every SQLite full-text index into one segment (FTS5 `optimize`); PostgreSQL needs
-    /// nothing. A search seeks in each segment of its index, and a bulk load leaves many: on the
-    /// 1M-customer demo data the 200-match search window took 0.30–0.60 ms before and 0.10–0.19 ms
-    /// after (7 s for the trigram index, 1 s for the bigrams). The work grows with the index, so it
+    /// nothing. A search seeks in each segment of its index, and a bulk load leaves many: the 1M-customer
+    /// demo load left 16 and 7, and the 200-match window of a Latin term took 0.24–0.47 ms before and
+    /// 0.11–0.18 ms after (`bench/sqlite/search_window.py`; 7 s for the trigram index, 1 s for the
+    /// bigrams). The work grows with the index, so it
     /// follows bulk loads (`guanxi demo`, large CLI imports, `guanxi maintain`), not every write.
     /// Returns the tables compacted.
     @discardableResult
