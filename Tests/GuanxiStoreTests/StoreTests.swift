@@ -253,6 +253,79 @@ struct StoreTests {
     }
 
     @Test(arguments: StoreDB.kinds)
+    func listPagesWrittenFromStoredColumnsEqualThoseEncodedFromCustomers(_ kind: StoreDB) async throws {
+        try await kind.with { db, scope in
+            // given customers with every kind of field, text that needs escaping, custom values of each type
+            let store = CustomerStore(db: db), fields = CustomFieldStore(db: db)
+            _ = try await fields.create(scope, CustomFieldDefinition(key: "level", label: "等级", type: .select, options: ["gold", "银 \"牌\""]))
+            _ = try await fields.create(scope, CustomFieldDefinition(key: "likes", label: "偏好", type: .multiSelect, options: ["茶", "咖啡"]))
+            _ = try await fields.create(scope, CustomFieldDefinition(key: "spend", label: "消费", type: .decimal))
+            _ = try await fields.create(scope, CustomFieldDefinition(key: "vip", label: "VIP", type: .boolean))
+            _ = try await fields.create(scope, CustomFieldDefinition(key: "note", label: "备注", type: .text))
+            var org = CustomerDraft(); org.kind = .organization; org.name = "上海东方 \"信息\" 😀 \\ </script>"
+            let o = try await store.create(scope, org)
+            let tricky = ["王小明'; DROP TABLE customers; --", "line\nbreak\ttab\u{01}ctl", "emoji 👩‍👩‍👧 and \"quotes\"", "<img src=x onerror=alert(1)>", "斜线/slash\\back"]
+            for (i, name) in tricky.enumerated() {
+                var d = CustomerDraft(); d.kind = .person; d.name = name
+                if i % 2 == 0 { d.organizationID = .some(o.id); d.tier = .some("A"); d.title = .some("采购\t专员 \(i)") }
+                d.emails = ["u\(i)@example.com"]; d.phones = ["1381234567\(i)"]; d.tags = ["大客户", "<b>\(i)</b>", "q\"\(i)"]
+                if i % 3 == 0 { d.identities = [Identity(kind: .external, value: "A-\(i)", namespace: "shop"), Identity(kind: .wechatID, value: "wechat_user_\(i)")] }
+                if i != 1 { d.addresses = [Address(label: i == 2 ? "家 \"home\"" : nil, country: "CN", province: "上海市", city: "上海市", street: "路 \(i) 号\n2 楼")] }
+                d.birthday = i == 3 ? nil : .some("1990-02-2\(i)"); d.consent = i == 4 ? [:] : ["email": .granted, "wechat": .denied]
+                d.preferredChannel = i == 0 ? nil : .some(.wechat); d.source = i == 1 ? nil : .some("展会 \(i)")
+                d.custom = i == 1 ? [:] : ["level": .string(i == 2 ? "银 \"牌\"" : "gold"), "likes": .array([.string("茶")]), "spend": .number(i == 0 ? 12 : 1234.5),
+                                           "vip": .bool(i % 2 == 0), "note": .string("备注 \(i) \\ \"x\"")]
+                let c = try await store.create(scope, d)
+                if i == 2 { var u = CustomerDraft(); u.stage = .customer; _ = try await store.update(scope, id: c.id, u, ifVersion: nil) }
+            }
+            var gone = CustomerDraft(); gone.kind = .person; gone.name = "已删除"
+            try await store.delete(scope, id: try await store.create(scope, gone).id, ifVersion: nil)
+            // when pages are asked for with every sort, direction, a small limit (cursors) and filters
+            var filters: [CustomerFilter] = [CustomerFilter()]
+            var f = CustomerFilter(); f.tier = "A"; filters.append(f)
+            f = CustomerFilter(); f.deleted = true; filters.append(f)
+            f = CustomerFilter(); f.custom = ["level": "gold"]; filters.append(f)
+            var pages = 0
+            for filter in filters {
+                for sort in CustomerSort.allCases {
+                    for desc in [true, false] {
+                        var cursor: String?
+                        repeat {
+                            let encoded = try await store.list(scope, filter: filter, sort: sort, descending: desc, cursor: cursor, limit: 2)
+                            let written = try await store.listJSON(scope, filter: filter, sort: sort, descending: desc, cursor: cursor, limit: 2)
+                            // then the bytes are the same as those of the decoded page
+                            #expect(written.bytes == encoded.jsonBytes(), "\(sort) \(desc) \(String(decoding: written.bytes, as: UTF8.self))")
+                            cursor = encoded.nextCursor
+                            pages += 1
+                        } while cursor != nil && pages < 200
+                    }
+                }
+            }
+            #expect(pages > 24)
+            if kind == .sqlite {
+                // (and on SQLite every row took the direct path: none fell back to decoding)
+                let direct = try await db.read { sql in
+                    try await (sql as! ReaderSQLDatabase).readers.withConnection { c in
+                        var w = JSONWriter(), rows = 0, written = 0
+                        try c.step("SELECT \(CustomerRows.columns) \(CustomerRows.from)", []) { r in
+                            rows += 1
+                            if CustomerRows.writeJSON(r, to: &w) { written += 1 }
+                        }
+                        return (rows, written)
+                    }
+                }
+                #expect(direct.0 == 7 && direct.1 == 7)
+            }
+            // and someone who sees personal data masked gets the masked page either way
+            let masked = Scope(workspaceID: scope.workspaceID, userID: nil, role: .marketer)
+            #expect(masked.level(.personalData, .read) != .all)
+            let encoded = try await store.list(masked, filter: CustomerFilter(), limit: 50)
+            let written = try await store.listJSON(masked, filter: CustomerFilter(), limit: 50)
+            #expect(written.bytes == encoded.jsonBytes())
+        }
+    }
+
+    @Test(arguments: StoreDB.kinds)
     func concurrentReadsByIdEachAnswerTheirOwnCustomerAndStayInTheirWorkspace(_ kind: StoreDB) async throws {
         try await kind.with { db, scope in
             // given customers in one workspace

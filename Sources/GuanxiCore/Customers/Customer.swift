@@ -206,7 +206,7 @@ extension Customer: JSONWritable {
             w.key("addresses"); w.write(addresses)
             w.member("birthday", birthday)
             w.key("consent"); w.object { w in
-                for k in consent.keys.sorted(by: JSONWriter.keyOrder) { w.member(k, consent[k]!.rawValue) }
+                for k in consent.keys.sorted(by: JSONWriter.keyOrder) { w.key(name: k); w.string(consent[k]!.rawValue) }
             }
             w.member("created_at", createdAt)
             w.key("custom"); w.value(.object(custom))
@@ -239,6 +239,23 @@ extension Address: JSONWritable {
             w.member("city", city); w.member("country", country); w.member("district", district)
             w.member("label", label); w.member("postcode", postcode); w.member("province", province)
             w.member("street", street)
+        }
+    }
+
+    /// From the string members of a stored JSON object (unknown members ignored, the last of a repeated one wins).
+    public init(members: [(String, String)]) {
+        self.init()
+        for (k, v) in members {
+            switch k {
+            case "label": label = v
+            case "country": country = v
+            case "province": province = v
+            case "city": city = v
+            case "district": district = v
+            case "street": street = v
+            case "postcode": postcode = v
+            default: continue
+            }
         }
     }
 

@@ -46,6 +46,47 @@ public enum JSONParser {
         }
     }
 
+    /// The members of a JSON object whose values are all strings, in file order, as
+    /// `parse(text).objectValue` gives them; nil for any other shape (the caller then uses `parse`).
+    /// Reads a customer's consent without building a `JSONValue` dictionary.
+    public static func stringMembers(_ text: String) -> [(String, String)]? {
+        var text = text
+        return text.withUTF8 { b in
+            var p = Cursor(b: b, i: 0)
+            p.skipSpace()
+            var out: [(String, String)] = []
+            guard p.flatObject(into: &out) else { return nil }
+            p.skipSpace()
+            return p.i == b.count ? out : nil
+        }
+    }
+
+    /// `stringMembers` for each object of a JSON array of such objects (a customer's addresses);
+    /// nil for any other shape.
+    public static func stringMemberLists(_ text: String) -> [[(String, String)]]? {
+        var text = text
+        return text.withUTF8 { b in
+            var p = Cursor(b: b, i: 0)
+            var out: [[(String, String)]] = []
+            p.skipSpace()
+            guard p.i < b.count, b[p.i] == UInt8(ascii: "[") else { return nil }
+            p.i += 1
+            p.skipSpace()
+            if p.i < b.count, b[p.i] == UInt8(ascii: "]") { p.i += 1; p.skipSpace(); return p.i == b.count ? out : nil }
+            while true {
+                p.skipSpace()
+                var members: [(String, String)] = []
+                guard p.flatObject(into: &members) else { return nil }
+                out.append(members)
+                p.skipSpace()
+                guard p.i < b.count else { return nil }
+                if b[p.i] == UInt8(ascii: ",") { p.i += 1; continue }
+                if b[p.i] == UInt8(ascii: "]") { p.i += 1; p.skipSpace(); return p.i == b.count ? out : nil }
+                return nil
+            }
+        }
+    }
+
     struct Cursor {
         let b: UnsafeBufferPointer<UInt8>
         var i: Int
@@ -55,6 +96,29 @@ public enum JSONParser {
         }
 
         func fail() -> Failure { Failure(offset: i) }
+
+        /// An object of string members at `{` (false for anything else; keys repeat as parsed).
+        mutating func flatObject(into out: inout [(String, String)]) -> Bool {
+            guard i < b.count, b[i] == UInt8(ascii: "{") else { return false }
+            i += 1
+            skipSpace()
+            if i < b.count, b[i] == UInt8(ascii: "}") { i += 1; return true }
+            while true {
+                skipSpace()
+                guard i < b.count, b[i] == UInt8(ascii: "\""), let k = try? string() else { return false }
+                skipSpace()
+                guard i < b.count, b[i] == UInt8(ascii: ":") else { return false }
+                i += 1
+                skipSpace()
+                guard i < b.count, b[i] == UInt8(ascii: "\""), let v = try? string() else { return false }
+                out.append((k, v))
+                skipSpace()
+                guard i < b.count else { return false }
+                if b[i] == UInt8(ascii: ",") { i += 1; continue }
+                if b[i] == UInt8(ascii: "}") { i += 1; return true }
+                return false
+            }
+        }
 
         mutating func literal(_ word: StaticString, _ v: JSONValue) throws -> JSONValue {
             let n = word.utf8CodeUnitCount

@@ -57,7 +57,7 @@ public enum JSONCoding {
         if let v = value as? JSONValue { return encode(v) }
         if let m = value as? [String: String] {
             var w = JSONWriter(capacity: 128)
-            w.object { w in for k in m.keys.sorted(by: JSONWriter.keyOrder) { w.member(k, m[k]!) } }
+            w.object { w in for k in m.keys.sorted(by: JSONWriter.keyOrder) { w.key(name: k); w.string(m[k]!) } }
             return String(decoding: w.bytes, as: UTF8.self)
         }
         if let o = value as? [String: JSONValue] { return encode(o) }

@@ -6,14 +6,27 @@ import Foundation
 /// slashes, ISO 8601 dates with milliseconds); a test holds the two together.
 public protocol JSONWritable {
     func writeJSON(to w: inout JSONWriter)
+    /// Bytes to reserve up front, so a page of records is not copied each time the buffer doubles.
+    var jsonSizeHint: Int { get }
 }
 
 extension JSONWritable {
+    public var jsonSizeHint: Int { 1024 }
+
     public func jsonBytes() -> [UInt8] {
-        var w = JSONWriter()
+        var w = JSONWriter(capacity: jsonSizeHint)
         writeJSON(to: &w)
         return w.bytes
     }
+}
+
+/// JSON already written (a page rendered where its rows were read).
+public struct RenderedJSON: JSONWritable, Encodable, Sendable {
+    public let bytes: [UInt8]
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+    public func writeJSON(to w: inout JSONWriter) { bytes.withUnsafeBufferPointer { w.json($0) } }
+    public var jsonSizeHint: Int { bytes.count }
+    public func encode(to encoder: any Encoder) throws { try bytes.withUnsafeBufferPointer { try JSONParser.parse(bytes: $0) }.encode(to: encoder) }
 }
 
 /// Appends JSON to a byte buffer. Objects are written through `object { … }`; members must be
@@ -53,11 +66,25 @@ public struct JSONWriter {
         bytes.append(contentsOf: "null".utf8)
     }
 
-    public mutating func date(_ d: Date) {
+    public mutating func date(_ d: Date) { date(millis: d.millis) }
+
+    /// A string given as UTF-8 bytes (a database column read in place).
+    public mutating func string(utf8: UnsafeBufferPointer<UInt8>) {
+        separate()
+        Self.appendQuoted(utf8: utf8, to: &bytes)
+    }
+
+    public mutating func date(millis: Int64) {
         separate()
         bytes.append(UInt8(ascii: "\""))
-        Timestamp.appendISO8601(millis: d.millis, to: &bytes)
+        Timestamp.appendISO8601(millis: millis, to: &bytes)
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// A value that is already JSON, copied as it is: the caller vouches for it.
+    public mutating func json(_ value: UnsafeBufferPointer<UInt8>) {
+        separate()
+        bytes.append(contentsOf: value)
     }
 
     public mutating func value(_ v: JSONValue) {
@@ -68,7 +95,7 @@ public struct JSONWriter {
         case .string(let s): string(s)
         case .array(let a): array { w in for x in a { w.value(x) } }
         case .object(let o):
-            object { w in for k in o.keys.sorted(by: JSONWriter.keyOrder) { w.key(k); w.value(o[k]!) } }
+            object { w in for k in o.keys.sorted(by: JSONWriter.keyOrder) { w.key(name: k); w.value(o[k]!) } }
         }
     }
 
@@ -99,8 +126,18 @@ public struct JSONWriter {
         needsComma = true
     }
 
-    /// A member name inside `object`; the next value written is its value.
-    public mutating func key(_ k: String) {
+    /// A member name inside `object`; the next value written is its value. Names written in the
+    /// source are plain ASCII and copied as they are; `key(name:)` escapes one that comes from data.
+    public mutating func key(_ k: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        k.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    public mutating func key(name k: String) {
         separate()
         Self.appendQuoted(k, to: &bytes)
         bytes.append(UInt8(ascii: ":"))
@@ -108,12 +145,12 @@ public struct JSONWriter {
     }
 
     // Convenience members; optional ones are left out when nil, as the encoder does.
-    public mutating func member(_ k: String, _ v: String) { key(k); string(v) }
-    public mutating func member(_ k: String, _ v: String?) { if let v { key(k); string(v) } }
-    public mutating func member(_ k: String, _ v: Int) { key(k); int(v) }
-    public mutating func member(_ k: String, _ v: Date) { key(k); date(v) }
-    public mutating func member(_ k: String, _ v: Date?) { if let v { key(k); date(v) } }
-    public mutating func member(_ k: String, _ v: [String]) { key(k); array { w in for s in v { w.string(s) } } }
+    public mutating func member(_ k: StaticString, _ v: String) { key(k); string(v) }
+    public mutating func member(_ k: StaticString, _ v: String?) { if let v { key(k); string(v) } }
+    public mutating func member(_ k: StaticString, _ v: Int) { key(k); int(v) }
+    public mutating func member(_ k: StaticString, _ v: Date) { key(k); date(v) }
+    public mutating func member(_ k: StaticString, _ v: Date?) { if let v { key(k); date(v) } }
+    public mutating func member(_ k: StaticString, _ v: [String]) { key(k); array { w in for s in v { w.string(s) } } }
 
     private mutating func separate() {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
@@ -132,13 +169,22 @@ public struct JSONWriter {
         s.withUTF8 { appendQuoted(utf8: $0, to: &out) }
     }
 
-    /// Copies runs that need no escaping in one go (most strings are a single run).
+    /// Copies runs that need no escaping in one go (most strings are a single run), looking for
+    /// the bytes that do eight at a time.
     static func appendQuoted(utf8 u: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var runStart = 0
-        for (i, b) in u.enumerated() where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
-            if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: u[runStart..<i])) }
-            runStart = i + 1
+        var i = 0
+        while i < u.count {
+            if i + 8 <= u.count, !needsEscape(UnsafeRawPointer(u.baseAddress! + i).loadUnaligned(as: UInt64.self)) {
+                i += 8
+                continue
+            }
+            let b = u[i]
+            i += 1
+            guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
+            if runStart < i - 1 { out.append(contentsOf: UnsafeBufferPointer(rebasing: u[runStart..<(i - 1)])) }
+            runStart = i
             out.append(UInt8(ascii: "\\"))
             switch b {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(b)
@@ -155,12 +201,24 @@ public struct JSONWriter {
         if runStart < u.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: u[runStart..<u.count])) }
         out.append(UInt8(ascii: "\""))
     }
+
+    /// Whether any of eight bytes is a control character, `"` or `\` (exact: the SWAR tests for a
+    /// byte below a bound and for a zero byte have no false positives when asked only "any?").
+    @inline(__always)
+    static func needsEscape(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let control = (w &- ones &* 0x20) & ~w & highs
+        let q = w ^ (ones &* 0x22), bs = w ^ (ones &* 0x5C)
+        let quote = (q &- ones) & ~q & highs, backslash = (bs &- ones) & ~bs & highs
+        return (control | quote | backslash) != 0
+    }
 }
 
 extension Array: JSONWritable where Element: JSONWritable {
     public func writeJSON(to w: inout JSONWriter) {
         w.array { w in for x in self { w.write(x) } }
     }
+    public var jsonSizeHint: Int { 64 + reduce(0) { $0 + $1.jsonSizeHint } }
 }
 
 /// UTC timestamps as the API writes them: `2026-01-31T09:30:00.123Z`.

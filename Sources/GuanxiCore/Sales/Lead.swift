@@ -195,7 +195,7 @@ extension Lead: JSONWritable {
             w.member("product_interest", productInterest); w.member("province", province); w.member("responded_at", respondedAt)
             w.member("response_due_at", responseDueAt); w.member("rule_id", ruleID); w.member("source", source)
             w.member("status", status.rawValue); w.member("tier", tier); w.member("title", title); w.member("updated_at", updatedAt)
-            w.key("utm"); w.object { w in for k in utm.keys.sorted(by: JSONWriter.keyOrder) { w.member(k, utm[k]!) } }
+            w.key("utm"); w.object { w in for k in utm.keys.sorted(by: JSONWriter.keyOrder) { w.key(name: k); w.string(utm[k]!) } }
             w.member("version", version); w.member("wechat", wechat)
         }
     }

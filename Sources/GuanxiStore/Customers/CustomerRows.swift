@@ -50,17 +50,88 @@ enum CustomerRows {
             tier: try f.text(7), ownerID: try f.text(8), source: try f.text(9),
             emails: JSONParser.strings(try s(11)),
             phones: JSONParser.strings(try s(12)),
-            identities: try json(13).arrayValue?.compactMap(Identity.init(json:)) ?? [],
-            addresses: try json(14).arrayValue?.map(Address.init(json:)) ?? [],
+            identities: try s(13) == "[]" ? [] : try json(13).arrayValue?.compactMap(Identity.init(json:)) ?? [],
+            addresses: try addresses(s(14)),
             birthday: try f.text(10),
-            consent: (try json(15).objectValue ?? [:]).compactMapValues { $0.stringValue.flatMap(ConsentStatus.init(rawValue:)) },
+            consent: try consent(s(15)),
             preferredChannel: try f.text(16).flatMap(ContactChannel.init(rawValue:)),
             tags: JSONParser.strings(try s(17)),
-            custom: try json(18).objectValue ?? [:],
+            custom: try s(18) == "{}" ? [:] : try json(18).objectValue ?? [:],
             version: Int(try n(19)),
             createdAt: Date(millis: try n(20)),
             updatedAt: Date(millis: try n(21)),
             deletedAt: try f.integer(22).map(Date.init(millis:)))
+    }
+
+    /// Writes the customer in a row of `columns` as `Customer.writeJSON` would after `decode`,
+    /// straight from SQLite's bytes: text columns are escaped, the JSON columns copied as stored
+    /// (`values` writes them with the same writer, sorted keys and nil members left out). False, with
+    /// `w` partly written, when a column does not hold what Guanxi stores there (the caller decodes
+    /// instead). A test holds this and `Customer.writeJSON` together.
+    static func writeJSON(_ r: RawRow, to w: inout JSONWriter) -> Bool {
+        func json(_ c: Int32, _ open: UInt8) -> UnsafeBufferPointer<UInt8>? {
+            guard let b = r.text(c), b.count >= 2, b[0] == open, b[b.count - 1] == open + 2 else { return nil }
+            return b   // "[" + 2 == "]", "{" + 2 == "}"
+        }
+        let bracket = UInt8(ascii: "["), brace = UInt8(ascii: "{")
+        guard let id = r.text(0), let kind = r.text(1), let name = r.text(2), let stage = r.text(6),
+              let emails = json(11, bracket), let phones = json(12, bracket), let identities = json(13, bracket),
+              let addresses = json(14, bracket), let consent = json(15, brace), let tags = json(17, bracket),
+              let custom = json(18, brace), let version = r.integer(19), let created = r.integer(20), let updated = r.integer(21),
+              CustomerKind(rawValue: String(decoding: kind, as: UTF8.self)) != nil,
+              LifecycleStage(rawValue: String(decoding: stage, as: UTF8.self)) != nil else { return false }
+        let deleted = r.integer(22)
+        guard deleted != nil || r.isNull(22) else { return false }
+        // Optional text columns: NULL is left out, anything but text is not ours.
+        for c: Int32 in [3, 4, 5, 7, 8, 9, 10, 16] where !r.isNull(c) && r.text(c) == nil { return false }
+        func optional(_ k: StaticString, _ c: Int32, _ w: inout JSONWriter) {
+            if let b = r.text(c) { w.key(k); w.string(utf8: b) }
+        }
+        w.object { w in
+            w.key("addresses"); w.json(addresses)
+            optional("birthday", 10, &w)
+            w.key("consent"); w.json(consent)
+            w.key("created_at"); w.date(millis: created)
+            w.key("custom"); w.json(custom)
+            if let deleted { w.key("deleted_at"); w.date(millis: deleted) }
+            w.key("emails"); w.json(emails)
+            w.key("id"); w.string(utf8: id)
+            w.key("identities"); w.json(identities)
+            w.key("kind"); w.string(utf8: kind)
+            w.key("name"); w.string(utf8: name)
+            optional("organization_id", 3, &w)
+            optional("organization_name", 4, &w)
+            optional("owner_id", 8, &w)
+            w.key("phones"); w.json(phones)
+            optional("preferred_channel", 16, &w)
+            optional("source", 9, &w)
+            w.key("stage"); w.string(utf8: stage)
+            w.key("tags"); w.json(tags)
+            optional("tier", 7, &w)
+            optional("title", 5, &w)
+            w.key("updated_at"); w.date(millis: updated)
+            w.key("version"); w.int(version)
+        }
+        return true
+    }
+
+    /// What a list cursor needs of the row's customer.
+    static func cursorFields(_ r: RawRow) -> (id: String, name: String, createdAt: Int64, updatedAt: Int64)? {
+        guard let id = r.text(0), let name = r.text(2), let created = r.integer(20), let updated = r.integer(21) else { return nil }
+        return (String(decoding: id, as: UTF8.self), String(decoding: name, as: UTF8.self), created, updated)
+    }
+
+    // The JSON columns' usual shapes (flat objects of strings, empty lists) are read without
+    // building `JSONValue` dictionaries; anything else goes through the general parser.
+    private static func addresses(_ text: String) -> [Address] {
+        if let lists = JSONParser.stringMemberLists(text) { return lists.map(Address.init(members:)) }
+        return ((try? JSONParser.parse(text))?.arrayValue ?? []).map(Address.init(json:))
+    }
+
+    private static func consent(_ text: String) -> [String: ConsentStatus] {
+        let members = JSONParser.stringMembers(text)
+            ?? ((try? JSONParser.parse(text))?.objectValue ?? [:]).compactMap { k, v in v.stringValue.map { (k, $0) } }
+        return Dictionary(members.compactMap { k, v in ConsentStatus(rawValue: v).map { (k, $0) } }, uniquingKeysWith: { _, last in last })
     }
 
     /// Column values in `insertColumns` order.

@@ -13,6 +13,7 @@ extension Page: JSONWritable where T: JSONWritable {
     public func writeJSON(to w: inout JSONWriter) {
         w.object { w in w.key("items"); w.write(items); w.member("next_cursor", nextCursor) }
     }
+    public var jsonSizeHint: Int { items.jsonSizeHint + 256 }
 }
 
 /// Opaque keyset cursors: base64url of a JSON array of the sort key and the id.

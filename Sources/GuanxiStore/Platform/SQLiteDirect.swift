@@ -42,6 +42,15 @@ final class DirectSQLite: @unchecked Sendable {
 
     /// Runs one statement, handing each result row to `onRow`.
     func run(_ sql: String, _ binds: [SQLiteData], _ onRow: (DirectRow) throws -> Void = { _ in }) throws {
+        var columns: DirectRow.Columns?
+        try step(sql, binds) { raw in
+            if columns == nil { columns = DirectRow.Columns(names: raw.names()) }
+            try onRow(DirectRow(columns: columns!, values: raw.values()))
+        }
+    }
+
+    /// Runs one statement, handing each result row to `onRow` as SQLite holds it (no copies).
+    func step(_ sql: String, _ binds: [SQLiteData], _ onRow: (RawRow) throws -> Void) throws {
         guard let db = handle else { throw SQLiteFailure(code: SQLITE_MISUSE, message: "the connection is closed") }
         let cached = sql.utf8.count <= Self.cacheableLength
         var stmt: OpaquePointer?
@@ -78,32 +87,51 @@ final class DirectSQLite: @unchecked Sendable {
             }
             guard rc == SQLITE_OK else { throw failure(rc) }
         }
-        var columns: DirectRow.Columns?
         while true {
             let rc = sqlite_nio_sqlite3_step(stmt)
             if rc == SQLITE_DONE { return }
             guard rc == SQLITE_ROW else { throw failure(rc) }
-            let count = sqlite_nio_sqlite3_column_count(stmt)
-            if columns == nil {
-                columns = DirectRow.Columns(names: (0..<count).map { String(cString: sqlite_nio_sqlite3_column_name(stmt, $0)) })
-            }
-            var values: [SQLiteData] = []
-            values.reserveCapacity(Int(count))
-            for c in 0..<count { values.append(Self.value(stmt, c)) }
-            try onRow(DirectRow(columns: columns!, values: values))
+            try onRow(RawRow(stmt: stmt!))
         }
     }
 
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    private static func value(_ stmt: OpaquePointer?, _ c: Int32) -> SQLiteData {
+    private func failure(_ rc: Int32) -> SQLiteFailure {
+        SQLiteFailure(code: rc, message: handle.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "")
+    }
+}
+
+/// The current row of a stepping statement, read in place; valid only inside `DirectSQLite.step`'s
+/// callback (SQLite reuses the memory on the next step).
+struct RawRow {
+    let stmt: OpaquePointer
+
+    var count: Int32 { sqlite_nio_sqlite3_column_count(stmt) }
+
+    func names() -> [String] { (0..<count).map { String(cString: sqlite_nio_sqlite3_column_name(stmt, $0)) } }
+
+    func isNull(_ c: Int32) -> Bool { sqlite_nio_sqlite3_column_type(stmt, c) == SQLITE_NULL }
+
+    /// Column `c` if SQLite stores it as an integer.
+    func integer(_ c: Int32) -> Int64? {
+        sqlite_nio_sqlite3_column_type(stmt, c) == SQLITE_INTEGER ? sqlite_nio_sqlite3_column_int64(stmt, c) : nil
+    }
+
+    /// The UTF-8 bytes of column `c` if SQLite stores it as text.
+    func text(_ c: Int32) -> UnsafeBufferPointer<UInt8>? {
+        guard sqlite_nio_sqlite3_column_type(stmt, c) == SQLITE_TEXT else { return nil }
+        let p = sqlite_nio_sqlite3_column_text(stmt, c)
+        return UnsafeBufferPointer(start: p, count: Int(sqlite_nio_sqlite3_column_bytes(stmt, c)))
+    }
+
+    func values() -> [SQLiteData] { (0..<count).map(value) }
+
+    func value(_ c: Int32) -> SQLiteData {
         switch sqlite_nio_sqlite3_column_type(stmt, c) {
         case SQLITE_INTEGER: return .integer(Int(sqlite_nio_sqlite3_column_int64(stmt, c)))
         case SQLITE_FLOAT: return .float(sqlite_nio_sqlite3_column_double(stmt, c))
-        case SQLITE_TEXT:
-            let n = Int(sqlite_nio_sqlite3_column_bytes(stmt, c))
-            guard let p = sqlite_nio_sqlite3_column_text(stmt, c) else { return .text("") }
-            return .text(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self))
+        case SQLITE_TEXT: return .text(String(decoding: text(c)!, as: UTF8.self))
         case SQLITE_BLOB:
             let n = Int(sqlite_nio_sqlite3_column_bytes(stmt, c))
             var buffer = ByteBufferAllocator().buffer(capacity: n)
@@ -111,10 +139,6 @@ final class DirectSQLite: @unchecked Sendable {
             return .blob(buffer)
         default: return .null
         }
-    }
-
-    private func failure(_ rc: Int32) -> SQLiteFailure {
-        SQLiteFailure(code: rc, message: handle.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "")
     }
 }
 

@@ -33,14 +33,21 @@ final class SQLiteReaders: Sendable {
 
     /// Runs one statement on a pool thread and returns its rows.
     func run(_ sql: String, _ binds: [SQLiteData]) async throws -> [DirectRow] {
+        try await withConnection { c in
+            var rows: [DirectRow] = []
+            try c.run(sql, binds) { rows.append($0) }
+            return rows
+        }
+    }
+
+    /// Runs `body` with a connection of its own on a pool thread.
+    func withConnection<T: Sendable>(_ body: @escaping @Sendable (DirectSQLite) throws -> T) async throws -> T {
         try await threads.runIfActive { [self] in
             guard let c = free.withLock({ $0.popLast() }) else {
                 throw SQLiteFailure(code: SQLITE_BUSY, message: "no free SQLite reader connection")
             }
             defer { free.withLock { $0.append(c) } }
-            var rows: [DirectRow] = []
-            try c.run(sql, binds) { rows.append($0) }
-            return rows
+            return try body(c)
         }
     }
 

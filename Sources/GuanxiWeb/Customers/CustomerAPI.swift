@@ -30,7 +30,7 @@ struct CustomerAPI {
                               "updated_from", "updated_to", "custom.<key>", "deleted", "sort", "cursor", "limit"],
                       responseSchema: "CustomerPage")) { req, _, scope in
             let (filter, sort, desc) = try Self.filter(req)
-            let page = try await customers.list(scope, filter: filter, sort: sort, descending: desc, cursor: req.query("cursor"),
+            let page = try await customers.listJSON(scope, filter: filter, sort: sort, descending: desc, cursor: req.query("cursor"),
                                                 limit: try Self.limit(req, default: 50))
             return .json(page)
         }

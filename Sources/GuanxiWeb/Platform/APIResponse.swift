@@ -37,6 +37,7 @@ struct Items<T: Encodable & Sendable>: Encodable, Sendable { var items: [T] }
 /// server's time in it before).
 extension Items: JSONWritable where T: JSONWritable {
     func writeJSON(to w: inout JSONWriter) { w.object { w in w.key("items"); w.write(items) } }
+    var jsonSizeHint: Int { items.jsonSizeHint + 16 }
 }
 
 /// The API's JSON conventions: snake_case keys (declared per type), ISO 8601 dates with milliseconds.
