@@ -23,6 +23,43 @@ struct JSONTests {
         #expect(JSONParser.strings(JSONCoding.encode(strings: Self.tricky)) == Self.tricky)
     }
 
+    @Test func flatStringObjectsReadDirectlyAsTheGeneralParserReadsThem() {
+        let object = JSONCoding.encode(object: Self.tricky.enumerated().map { ("k\($0.offset) \($0.element)", $0.element) })
+        let objects = [object, "{}", #" { "a" : "b" , "c":"\u738b" } "#, #"{"a": 1}"#, #"{"a": null}"#, #"{"a": "b",}"#, #"{"a" "b"}"#,
+                       #"{"a": "b"} x"#, "", "[]", #"{"a": "1", "a": "2"}"#, #"{"a": {"b": "c"}}"#]
+        func general(_ t: String) -> [String: String]? {
+            guard let o = (try? JSONParser.parse(t))?.objectValue else { return nil }
+            let strings = o.compactMapValues(\.stringValue)
+            return strings.count == o.count ? strings : nil
+        }
+        func direct(_ members: [(String, String)]?) -> [String: String]? {
+            members.map { Dictionary($0, uniquingKeysWith: { _, last in last }) }
+        }
+        for t in objects {
+            #expect(direct(JSONParser.stringMembers(t)) == general(t), "\(t)")
+            let list = "[" + t + "," + t + "]"
+            let lists = JSONParser.stringMemberLists(list)
+            #expect(lists.map { $0.map { direct($0) } } == (general(t) != nil ? [general(t), general(t)] : nil), "\(list)")
+        }
+        #expect(JSONParser.stringMemberLists("[]")?.isEmpty == true)
+        #expect(JSONParser.stringMemberLists(#"["a"]"#) == nil && JSONParser.stringMemberLists("[{}") == nil)
+        #expect(JSONParser.stringMembers(object)?.map(\.1) == Self.tricky)
+    }
+
+    @Test func escapesFoundAtEveryOffsetOfTheEightByteScan() throws {
+        // every character that must be escaped, and neighbours that must not, at each offset of 1–3 words
+        let specials: [Character] = ["\u{00}", "\u{01}", "\u{1F}", "\"", "\\", "\n"]
+        let plain: [Character] = [" ", "!", "#", "[", "]", "\u{7F}", "é", "王", "😀"]
+        for c in specials + plain {
+            for at in 0..<24 {
+                let s = String(repeating: "a", count: at) + String(c) + String(repeating: "b", count: 24 - at)
+                let written = JSONCoding.quote(s)
+                #expect(try JSONParser.parse(written) == .string(s), "\(at) \(c.unicodeScalars.first!.value)")
+                #expect(written.utf8.count == s.utf8.count + 2 + (specials.contains(c) ? (c.asciiValue! < 0x20 && c != "\n" ? 5 : 1) : 0))
+            }
+        }
+    }
+
     @Test func parsesWhatFoundationWrites() throws {
         let value: JSONValue = .object(["a": .array([.number(1), .number(-2.5), .number(1e21), .bool(true), .null]),
                                         "b": .string(Self.tricky.joined(separator: "|")), "c": .object([:])])
