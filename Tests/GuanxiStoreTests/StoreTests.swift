@@ -326,6 +326,35 @@ struct StoreTests {
     }
 
     @Test(arguments: StoreDB.kinds)
+    func searchAnswersWrittenFromStoredColumnsEqualThoseEncodedFromCustomers(_ kind: StoreDB) async throws {
+        try await kind.with { db, scope in
+            // given customers whose names, organisations, emails and phones the queries below find
+            let store = CustomerStore(db: db)
+            var org = CustomerDraft(); org.kind = .organization; org.name = "华信贸易 \"Acme\" Tech"
+            let o = try await store.create(scope, org)
+            for (i, name) in ["王小明", "王芳", "王芳芳", "Wang Fang", "wang \"quoted\" \\", "张伟'; DROP TABLE customers; --", "<b>Tech</b> 😀"].enumerated() {
+                var d = CustomerDraft(); d.kind = .person; d.name = name; d.emails = ["wang\(i)@gmail.com"]; d.phones = ["1381234\(i)000"]
+                d.tags = ["大客户", "t\"\(i)"]; d.addresses = [Address(country: "CN", province: "上海市", city: "上海市")]
+                if i % 2 == 0 { d.organizationID = .some(o.id); d.custom = [:] }
+                _ = try await store.create(scope, d)
+            }
+            let marketer = Scope(workspaceID: scope.workspaceID, userID: nil, role: .marketer)
+            for q in ["wang", "Wang Fang", "王芳", "小明", "王", "gmail", "1381", "acme", "tech", "华信贸易", "'; DROP", "\"", "%", "nothing-matches", " "] {
+                for (who, limit) in [(scope, 20), (scope, 2), (marketer, 20)] {
+                    // when the answer is rendered from the stored columns and encoded from the decoded customers
+                    let written = try await store.searchJSON(who, query: q, limit: limit)
+                    var w = JSONWriter()
+                    let found = try await store.search(who, query: q, limit: limit)
+                    w.object { w in w.key("items"); w.write(found) }
+                    // then the bytes are the same
+                    #expect(written.bytes == w.bytes, "\(q) \(limit) \(String(decoding: written.bytes, as: UTF8.self))")
+                }
+            }
+            #expect(try await store.search(scope, query: "王芳", limit: 20).count == 2)
+        }
+    }
+
+    @Test(arguments: StoreDB.kinds)
     func concurrentReadsByIdEachAnswerTheirOwnCustomerAndStayInTheirWorkspace(_ kind: StoreDB) async throws {
         try await kind.with { db, scope in
             // given customers in one workspace

@@ -115,10 +115,13 @@ enum CustomerRows {
         return true
     }
 
-    /// What a list cursor needs of the row's customer.
-    static func cursorFields(_ r: RawRow) -> (id: String, name: String, createdAt: Int64, updatedAt: Int64)? {
-        guard let id = r.text(0), let name = r.text(2), let created = r.integer(20), let updated = r.integer(21) else { return nil }
-        return (String(decoding: id, as: UTF8.self), String(decoding: name, as: UTF8.self), created, updated)
+    /// The customer in a row of `columns` written as JSON, with what lists and searches rank and
+    /// page on; nil when `writeJSON` finds the row not as Guanxi stores it.
+    static func rendered(_ r: RawRow) -> RenderedCustomer? {
+        var w = JSONWriter(capacity: 1024)
+        guard writeJSON(r, to: &w), let id = r.text(0), let name = r.text(2), let created = r.integer(20), let updated = r.integer(21) else { return nil }
+        return RenderedCustomer(id: String(decoding: id, as: UTF8.self), name: String(decoding: name, as: UTF8.self),
+                                createdAt: created, updatedAt: updated, json: w.bytes)
     }
 
     // The JSON columns' usual shapes (flat objects of strings, empty lists) are read without
@@ -237,4 +240,13 @@ extension Array {
     func chunked(_ size: Int) -> [ArraySlice<Element>] {
         stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
+}
+
+/// A customer already written as the API writes it (`CustomerRows.rendered`).
+struct RenderedCustomer: Sendable {
+    let id: String
+    let name: String
+    let createdAt: Int64
+    let updatedAt: Int64
+    let json: [UInt8]
 }

@@ -39,51 +39,50 @@ extension CustomerStore {
         }
     }
 
-    /// `list`'s page as the API writes it. On SQLite, when nothing on the page is masked, the
-    /// customers are written straight from the stored columns (`CustomerRows.writeJSON`) instead of
-    /// being decoded into `Customer`s and encoded again: that was two fifths of the server's time
-    /// under the filtered list (`perf`, session 11).
+    /// `list`'s page as the API writes it, `{"items":[…],"next_cursor":…}`: rendered where it is read
+    /// when it can be (`renderRows`), decoded and encoded otherwise.
     public func listJSON(_ scope: Scope, filter: CustomerFilter, sort: CustomerSort = .createdAt, descending: Bool = true,
                          cursor: String? = nil, limit: Int = 50) async throws -> RenderedJSON {
         let limit = min(max(limit, 1), 200)
         if scope.level(.personalData, .read) == .all {
             let defs = filter.custom.isEmpty ? [] : try await rules(scope).customFields
-            let rendered = try await db.read { sql -> RenderedJSON? in
-                guard let readers = (sql as? ReaderSQLDatabase)?.readers else { return nil }
-                let (text, binds) = try (sql as! ReaderSQLDatabase).statement(try listQuery(scope, filter, sort, descending, cursor, limit, defs))
-                return try await readers.withConnection { c in try Self.renderPage(c, text, binds, sort: sort, limit: limit) }
+            if let rows = try await db.read({ sql in try await Self.renderRows(try listQuery(scope, filter, sort, descending, cursor, limit, defs), sql: sql) }) {
+                let last = rows.count > limit ? rows[limit - 1] : nil
+                return Self.renderedItems(rows.prefix(limit), nextCursor: last.map {
+                    Self.listCursor(sort, createdAt: $0.createdAt, updatedAt: $0.updatedAt, name: $0.name, id: $0.id)
+                })
             }
-            if let rendered { return rendered }
         }
         return RenderedJSON(try await list(scope, filter: filter, sort: sort, descending: descending, cursor: cursor, limit: limit).jsonBytes())
     }
 
-    /// `{"items":[…],"next_cursor":…}` from the rows of `listQuery`, on the reader's thread; nil
-    /// when a row is not as Guanxi stores it (the caller then takes the decoding path).
-    private static func renderPage(_ c: DirectSQLite, _ text: String, _ binds: [SQLiteData], sort: CustomerSort, limit: Int) throws -> RenderedJSON? {
-        var w = JSONWriter(capacity: limit * 1024)
-        var written = 0, valid = true, more = false
-        var next: String?
-        var failure: (any Error)?
+    /// The customers of query `q` (`CustomerRows.columns`) written as the API writes them, straight
+    /// from SQLite's column bytes on the reader's thread (`CustomerRows.writeJSON`), instead of
+    /// decoded into `Customer`s and encoded again: that was two fifths of the server's time under
+    /// the filtered list (`perf`, session 11). Nil off SQLite's readers or when a row is not as
+    /// Guanxi stores it; callers then decode. Only for scopes that see personal data unmasked.
+    static func renderRows(_ q: SQLQueryString, sql: any SQLDatabase) async throws -> [RenderedCustomer]? {
+        guard let reader = sql as? ReaderSQLDatabase else { return nil }
+        let (text, binds) = try reader.statement(q)
+        return try await reader.readers.withConnection { c in
+            var out: [RenderedCustomer]? = []
+            try c.step(text, binds) { row in
+                guard out != nil else { return }
+                if let r = CustomerRows.rendered(row) { out!.append(r) } else { out = nil }
+            }
+            return out
+        }
+    }
+
+    /// `{"items":[…]}`, with `next_cursor` when there is one.
+    static func renderedItems(_ items: some Collection<RenderedCustomer>, nextCursor: String? = nil) -> RenderedJSON {
+        var w = JSONWriter(capacity: items.reduce(64) { $0 + $1.json.count + 1 })
         w.object { w in
             w.key("items")
-            w.array { w in
-                do {
-                    try c.step(text, binds) { row in
-                        guard valid else { return }
-                        guard written < limit else { more = true; return }
-                        valid = CustomerRows.writeJSON(row, to: &w)
-                        written += 1
-                        if written == limit, valid, let k = CustomerRows.cursorFields(row) {
-                            next = listCursor(sort, createdAt: k.createdAt, updatedAt: k.updatedAt, name: k.name, id: k.id)
-                        }
-                    }
-                } catch { failure = error }
-            }
-            if more { w.member("next_cursor", next) }
+            w.array { w in for c in items { c.json.withUnsafeBufferPointer { w.json($0) } } }
+            w.member("next_cursor", nextCursor)
         }
-        if let failure { throw failure }
-        return valid && (next != nil || !more) ? RenderedJSON(w.bytes) : nil
+        return RenderedJSON(w.bytes)
     }
 
     /// The cursor after a page ending with this customer.
@@ -161,28 +160,68 @@ extension CustomerStore {
     /// matches those whose name contains it, then the rest, newest first. Chinese queries of one
     /// or two characters use the bigram index; everything else the trigram index.
     public func search(_ scope: Scope, query: String, limit: Int = 20) async throws -> [Customer] {
-        let q = SearchText.normalizeQuery(query)
-        guard !q.isEmpty else { return [] }
-        let limit = min(max(limit, 1), 100)
-        let terms = q.split(separator: " ").map(String.init)
-        let long = terms.filter { $0.count >= 3 }
-        let cjkShort = terms.filter { $0.count < 3 && SearchText.bigramQuery($0) != nil }
-        let needle = query.trimmingCharacters(in: .whitespaces)
+        guard let terms = SearchTerms(query, limit: limit) else { return [] }
         return try await db.read { sql in
-            var found = try await namePrefix(scope, needle, limit: limit, sql: sql)
-            guard found.count < limit, !long.isEmpty || !cjkShort.isEmpty else { return try await present(scope, found, sql: sql) }
-            let seen = Set(found.map(\.id))
-            found += try await textMatches(scope, long: long, cjkShort: cjkShort, needle: needle, limit: limit, sql: sql)
-                .filter { !seen.contains($0.id) }
-            return try await present(scope, Array(found.prefix(limit)), sql: sql)
+            try await present(scope, try await ranked(scope, terms) { try await sql.raw($0).all().map(CustomerRows.decode) }, sql: sql)
         }
     }
 
+    /// `search`'s answer as the API writes it, `{"items":[…]}`: rendered where it is read when it can
+    /// be (`renderRows`), decoded and encoded otherwise.
+    public func searchJSON(_ scope: Scope, query: String, limit: Int = 20) async throws -> RenderedJSON {
+        struct NotAsStored: Error {}
+        if scope.level(.personalData, .read) == .all, db.dialect == .sqlite {
+            guard let terms = SearchTerms(query, limit: limit) else { return Self.renderedItems([]) }
+            do {
+                return Self.renderedItems(try await db.read { sql in
+                    try await ranked(scope, terms) { q in
+                        guard let rows = try await Self.renderRows(q, sql: sql) else { throw NotAsStored() }
+                        return rows
+                    }
+                })
+            } catch is NotAsStored {}
+        }
+        var w = JSONWriter()
+        let found = try await search(scope, query: query, limit: limit)
+        w.object { w in w.key("items"); w.write(found) }
+        return RenderedJSON(w.bytes)
+    }
+
+    /// A search query split as the indexes need it.
+    struct SearchTerms {
+        let limit: Int
+        /// Terms of three characters or more (the trigram index), short Chinese ones (the bigram index).
+        let long: [String], cjkShort: [String]
+        /// The query as typed, for the name ranking.
+        let needle: String
+
+        init?(_ query: String, limit: Int) {
+            let q = SearchText.normalizeQuery(query)
+            guard !q.isEmpty else { return nil }
+            self.limit = min(max(limit, 1), 100)
+            let terms = q.split(separator: " ").map(String.init)
+            long = terms.filter { $0.count >= 3 }
+            cjkShort = terms.filter { $0.count < 3 && SearchText.bigramQuery($0) != nil }
+            needle = query.trimmingCharacters(in: .whitespaces)
+        }
+    }
+
+    /// The search's ranking over rows as `rows` reads them (decoded or rendered): name prefixes
+    /// first, then text matches not already found.
+    private func ranked<C: SearchCandidate>(_ scope: Scope, _ t: SearchTerms,
+                                            rows: (SQLQueryString) async throws -> [C]) async throws -> [C] {
+        var found = try await namePrefix(scope, t.needle, limit: t.limit, rows: rows)
+        guard found.count < t.limit, !t.long.isEmpty || !t.cjkShort.isEmpty else { return found }
+        let seen = Set(found.map(\.id))
+        found += try await rows(textMatchQuery(scope, t)).filter { !seen.contains($0.id) }
+        return Array(found.prefix(t.limit))
+    }
+
     /// Ranks only the newest `window` index matches, so that common terms stay fast.
-    private func textMatches(_ scope: Scope, long: [String], cjkShort: [String], needle: String, limit: Int,
-                             sql: any SQLDatabase) async throws -> [Customer] {
+    private func textMatchQuery(_ scope: Scope, _ t: SearchTerms) -> SQLQueryString {
+        let (long, cjkShort, limit) = (t.long, t.cjkShort, t.limit)
         let window = 200
-        let lowered = needle.lowercased()
+        let lowered = t.needle.lowercased()
         var q: SQLQueryString
         switch db.dialect {
         case .sqlite:
@@ -210,7 +249,7 @@ extension CustomerStore {
             q = "SELECT \(unsafeRaw: CustomerRows.columns) FROM customers c LEFT JOIN customers o ON o.id = c.organization_id WHERE c.seq IN (" + inner + ")"
             q += " ORDER BY (strpos(lower(c.name), \(bind: lowered)) > 0) DESC, c.seq DESC LIMIT \(literal: limit)"
         }
-        return try await sql.raw(q).all().map(CustomerRows.decode)
+        return q
     }
 
     private func bigramMatch(_ t: String) -> String {
@@ -223,8 +262,9 @@ extension CustomerStore {
 
     /// Names equal to or starting with the query (as typed, Capitalised or UPPER), exact first,
     /// from the name index.
-    private func namePrefix(_ scope: Scope, _ prefix: String, limit: Int, sql: any SQLDatabase) async throws -> [Customer] {
-        var out: [Customer] = []
+    private func namePrefix<C: SearchCandidate>(_ scope: Scope, _ prefix: String, limit: Int,
+                                                rows: (SQLQueryString) async throws -> [C]) async throws -> [C] {
+        var out: [C] = []
         for p in Set([prefix, prefix.capitalized, prefix.uppercased()]).sorted() {
             var q = SQLQueryString("""
                 SELECT \(unsafeRaw: CustomerRows.columns) \(unsafeRaw: CustomerRows.from)
@@ -233,8 +273,7 @@ extension CustomerStore {
                 """)
             q += Self.readLimit(scope)
             q += " ORDER BY c.name LIMIT \(literal: limit)"
-            let rows = try await sql.raw(q).all()
-            out += try rows.map(CustomerRows.decode)
+            out += try await rows(q)
         }
         let lowered = prefix.lowercased()
         let exact = out.filter { $0.name.lowercased() == lowered }
@@ -273,3 +312,12 @@ extension CustomerStore {
         }
     }
 }
+
+/// What the search ranking reads of a found customer, decoded or rendered.
+protocol SearchCandidate: Sendable {
+    var id: String { get }
+    var name: String { get }
+}
+
+extension Customer: SearchCandidate {}
+extension RenderedCustomer: SearchCandidate {}
