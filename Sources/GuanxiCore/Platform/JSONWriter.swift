@@ -81,6 +81,10 @@ public struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// The next value starts a new top-level value right after the last one, without a comma (rows
+    /// written one after another into one buffer).
+    public mutating func beginValue() { needsComma = false }
+
     /// A value that is already JSON, copied as it is: the caller vouches for it.
     public mutating func json(_ value: UnsafeBufferPointer<UInt8>) {
         separate()

@@ -83,9 +83,13 @@ enum CustomerRows {
         let deleted = r.integer(22)
         guard deleted != nil || r.isNull(22) else { return false }
         // Optional text columns: NULL is left out, anything but text is not ours.
-        for c: Int32 in [3, 4, 5, 7, 8, 9, 10, 16] where !r.isNull(c) && r.text(c) == nil { return false }
+        var valid = true
         func optional(_ k: StaticString, _ c: Int32, _ w: inout JSONWriter) {
-            if let b = r.text(c) { w.key(k); w.string(utf8: b) }
+            switch r.optionalText(c) {
+            case .none: return
+            case .some(let b?): w.key(k); w.string(utf8: b)
+            case .some(nil): valid = false
+            }
         }
         w.object { w in
             w.key("addresses"); w.json(addresses)
@@ -112,16 +116,31 @@ enum CustomerRows {
             w.key("updated_at"); w.date(millis: updated)
             w.key("version"); w.int(version)
         }
-        return true
+        return valid
     }
 
-    /// The customer in a row of `columns` written as JSON, with what lists and searches rank and
-    /// page on; nil when `writeJSON` finds the row not as Guanxi stores it.
-    static func rendered(_ r: RawRow) -> RenderedCustomer? {
-        var w = JSONWriter(capacity: 1024)
-        guard writeJSON(r, to: &w), let id = r.text(0), let name = r.text(2), let created = r.integer(20), let updated = r.integer(21) else { return nil }
-        return RenderedCustomer(id: String(decoding: id, as: UTF8.self), name: String(decoding: name, as: UTF8.self),
-                                createdAt: created, updatedAt: updated, json: w.bytes)
+    /// The customers in rows of `columns` written one after the other into one buffer, each with
+    /// what lists and searches rank and page on; nil when `writeJSON` finds a row not as Guanxi
+    /// stores it.
+    struct Renderer {
+        private var w = JSONWriter(capacity: 16 * 1024)
+        private var rows: [(id: String, name: String, createdAt: Int64, updatedAt: Int64, range: Range<Int>)] = []
+        private var valid = true
+
+        mutating func add(_ r: RawRow) {
+            guard valid else { return }
+            let start = w.bytes.count
+            w.beginValue()
+            valid = writeJSON(r, to: &w)
+            guard valid, let id = r.text(0), let name = r.text(2), let created = r.integer(20), let updated = r.integer(21) else { valid = false; return }
+            rows.append((String(decoding: id, as: UTF8.self), String(decoding: name, as: UTF8.self), created, updated, start..<w.bytes.count))
+        }
+
+        func finish() -> [RenderedCustomer]? {
+            guard valid else { return nil }
+            let bytes = w.bytes
+            return rows.map { RenderedCustomer(id: $0.id, name: $0.name, createdAt: $0.createdAt, updatedAt: $0.updatedAt, json: bytes[$0.range]) }
+        }
     }
 
     // The JSON columns' usual shapes (flat objects of strings, empty lists) are read without
@@ -248,5 +267,6 @@ struct RenderedCustomer: Sendable {
     let name: String
     let createdAt: Int64
     let updatedAt: Int64
-    let json: [UInt8]
+    /// Its JSON object: a slice of the buffer its query's rows were written into.
+    let json: ArraySlice<UInt8>
 }

@@ -65,12 +65,9 @@ extension CustomerStore {
         guard let reader = sql as? ReaderSQLDatabase else { return nil }
         let (text, binds) = try reader.statement(q)
         return try await reader.readers.withConnection { c in
-            var out: [RenderedCustomer]? = []
-            try c.step(text, binds) { row in
-                guard out != nil else { return }
-                if let r = CustomerRows.rendered(row) { out!.append(r) } else { out = nil }
-            }
-            return out
+            var renderer = CustomerRows.Renderer()
+            try c.step(text, binds) { renderer.add($0) }
+            return renderer.finish()
         }
     }
 
