@@ -322,6 +322,22 @@ struct StoreTests {
             let encoded = try await store.list(masked, filter: CustomerFilter(), limit: 50)
             let written = try await store.listJSON(masked, filter: CustomerFilter(), limit: 50)
             #expect(written.bytes == encoded.jsonBytes())
+            // and each customer read by id is the same either way, deleted ones only when asked for
+            var all = try await store.list(scope, filter: CustomerFilter(), limit: 200).items
+            all += try await store.list(scope, filter: { var f = CustomerFilter(); f.deleted = true; return f }(), limit: 200).items
+            #expect(all.count == 7)
+            for c in all {
+                for who in [scope, masked] {
+                    let one = try await store.getJSON(who, id: c.id.uppercased(), includeDeleted: true)
+                    let decoded = try await store.get(who, id: c.id, includeDeleted: true)
+                    #expect(one.json.bytes == decoded.jsonBytes() && one.version == decoded.version)
+                }
+                if c.deletedAt != nil {
+                    await #expect(throws: DomainError.notFound("customer")) { try await store.getJSON(scope, id: c.id) }
+                }
+            }
+            await #expect(throws: DomainError.notFound("customer")) { try await store.getJSON(scope, id: ID.make(at: Date())) }
+            await #expect(throws: DomainError.notFound("customer")) { try await store.getJSON(scope, id: "'; DROP TABLE customers; --") }
         }
     }
 

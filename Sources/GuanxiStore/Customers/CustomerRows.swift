@@ -124,7 +124,7 @@ enum CustomerRows {
     /// stores it.
     struct Renderer {
         private var w = JSONWriter(capacity: 16 * 1024)
-        private var rows: [(id: String, name: String, createdAt: Int64, updatedAt: Int64, range: Range<Int>)] = []
+        private var rows: [(id: String, name: String, createdAt: Int64, updatedAt: Int64, version: Int64, deleted: Bool, range: Range<Int>)] = []
         private var valid = true
 
         mutating func add(_ r: RawRow) {
@@ -132,14 +132,17 @@ enum CustomerRows {
             let start = w.bytes.count
             w.beginValue()
             valid = writeJSON(r, to: &w)
-            guard valid, let id = r.text(0), let name = r.text(2), let created = r.integer(20), let updated = r.integer(21) else { valid = false; return }
-            rows.append((String(decoding: id, as: UTF8.self), String(decoding: name, as: UTF8.self), created, updated, start..<w.bytes.count))
+            guard valid, let id = r.text(0), let name = r.text(2), let created = r.integer(20), let updated = r.integer(21),
+                  let version = r.integer(19) else { valid = false; return }
+            rows.append((String(decoding: id, as: UTF8.self), String(decoding: name, as: UTF8.self), created, updated, version,
+                         !r.isNull(22), start..<w.bytes.count))
         }
 
         func finish() -> [RenderedCustomer]? {
             guard valid else { return nil }
             let bytes = w.bytes
-            return rows.map { RenderedCustomer(id: $0.id, name: $0.name, createdAt: $0.createdAt, updatedAt: $0.updatedAt, json: bytes[$0.range]) }
+            return rows.map { RenderedCustomer(id: $0.id, name: $0.name, createdAt: $0.createdAt, updatedAt: $0.updatedAt,
+                                               version: Int($0.version), deleted: $0.deleted, json: bytes[$0.range]) }
         }
     }
 
@@ -267,6 +270,8 @@ struct RenderedCustomer: Sendable {
     let name: String
     let createdAt: Int64
     let updatedAt: Int64
+    let version: Int
+    let deleted: Bool
     /// Its JSON object: a slice of the buffer its query's rows were written into.
     let json: ArraySlice<UInt8>
 }

@@ -33,12 +33,27 @@ public struct CustomerStore: Sendable {
         }
     }
 
+    /// `get`'s customer as the API writes it, and its version (the ETag): rendered where it is read
+    /// (`renderRows`) for a scope that may read every customer's personal data unmasked, decoded and
+    /// encoded otherwise.
+    public func getJSON(_ scope: Scope, id: String, includeDeleted: Bool = false) async throws -> (json: RenderedJSON, version: Int) {
+        guard ID.isValid(id) else { throw DomainError.notFound("customer") }
+        if scope.level(.customers, .read) == .all, scope.level(.personalData, .read) == .all,
+           let rows = try await db.read({ sql in try await Self.renderRows(Self.byID(scope, id.lowercased()), sql: sql) }) {
+            guard let c = rows.first, includeDeleted || !c.deleted else { throw DomainError.notFound("customer") }
+            return (RenderedJSON(Array(c.json)), c.version)
+        }
+        let c = try await get(scope, id: id, includeDeleted: includeDeleted)
+        return (RenderedJSON(c.jsonBytes()), c.version)
+    }
+
+    static func byID(_ scope: Scope, _ id: String) -> SQLQueryString {
+        "SELECT \(unsafeRaw: CustomerRows.columns) \(unsafeRaw: CustomerRows.from) WHERE c.id = \(bind: id) AND c.workspace_id = \(bind: scope.workspaceID)"
+    }
+
     /// The row by id within the workspace, without access checks (callers check; see `load(_:_:for:)`).
     static func load(_ scope: Scope, _ id: String, includeDeleted: Bool = false, sql: any SQLDatabase) async throws -> Customer {
-        guard let row = try await sql.raw("""
-            SELECT \(unsafeRaw: CustomerRows.columns) \(unsafeRaw: CustomerRows.from)
-            WHERE c.id = \(bind: id) AND c.workspace_id = \(bind: scope.workspaceID)
-            """).first() else { throw DomainError.notFound("customer") }
+        guard let row = try await sql.raw(byID(scope, id)).first() else { throw DomainError.notFound("customer") }
         let c = try CustomerRows.decode(row)
         if c.deletedAt != nil && !includeDeleted { throw DomainError.notFound("customer") }
         return c

@@ -43,8 +43,8 @@ struct CustomerAPI {
         }
         t.on(APIRoute(method: .get, path: "/customers/{id}", operationID: "getCustomer", summary: "Read a customer", tag: tag, needs: .can(.read, .customers),
                       query: ["include_deleted"], responseSchema: "Customer")) { req, ctx, scope in
-            let c = try await customers.get(scope, id: try ctx.parameters.require("id"), includeDeleted: req.query("include_deleted") == "true")
-            return .json(c, etag: c.version)
+            let c = try await customers.getJSON(scope, id: try ctx.parameters.require("id"), includeDeleted: req.query("include_deleted") == "true")
+            return .json(c.json, etag: c.version)
         }
         t.on(APIRoute(method: .patch, path: "/customers/{id}", operationID: "updateCustomer", summary: "Change a customer (If-Match)", tag: tag, needs: .can(.update, .customers),
                       requestSchema: "CustomerPatch", responseSchema: "Customer")) { req, ctx, scope in
