@@ -309,7 +309,7 @@ struct StoreTests {
                         var w = JSONWriter(), rows = 0, written = 0
                         try c.step("SELECT \(CustomerRows.columns) \(CustomerRows.from)", []) { r in
                             rows += 1
-                            if CustomerRows.writeJSON(r, to: &w) { written += 1 }
+                            if CustomerRows.writeJSON(r, to: &w) != nil { written += 1 }
                         }
                         return (rows, written)
                     }

@@ -65,10 +65,11 @@ enum CustomerRows {
 
     /// Writes the customer in a row of `columns` as `Customer.writeJSON` would after `decode`,
     /// straight from SQLite's bytes: text columns are escaped, the JSON columns copied as stored
-    /// (`values` writes them with the same writer, sorted keys and nil members left out). False, with
-    /// `w` partly written, when a column does not hold what Guanxi stores there (the caller decodes
-    /// instead). A test holds this and `Customer.writeJSON` together.
-    static func writeJSON(_ r: RawRow, to w: inout JSONWriter) -> Bool {
+    /// (`values` writes them with the same writer, sorted keys and nil members left out). Returns
+    /// what lists and searches rank and page on; nil, with `w` partly written, when a column does not
+    /// hold what Guanxi stores there (the caller decodes instead). A test holds this and
+    /// `Customer.writeJSON` together.
+    static func writeJSON(_ r: RawRow, to w: inout JSONWriter) -> RenderedCustomer.Keys? {
         func json(_ c: Int32, _ open: UInt8) -> UnsafeBufferPointer<UInt8>? {
             guard let b = r.text(c), b.count >= 2, b[0] == open, b[b.count - 1] == open + 2 else { return nil }
             return b   // "[" + 2 == "]", "{" + 2 == "}"
@@ -79,9 +80,9 @@ enum CustomerRows {
               let addresses = json(14, bracket), let consent = json(15, brace), let tags = json(17, bracket),
               let custom = json(18, brace), let version = r.integer(19), let created = r.integer(20), let updated = r.integer(21),
               CustomerKind(rawValue: String(decoding: kind, as: UTF8.self)) != nil,
-              LifecycleStage(rawValue: String(decoding: stage, as: UTF8.self)) != nil else { return false }
+              LifecycleStage(rawValue: String(decoding: stage, as: UTF8.self)) != nil else { return nil }
         let deleted = r.integer(22)
-        guard deleted != nil || r.isNull(22) else { return false }
+        guard deleted != nil || r.isNull(22) else { return nil }
         // Optional text columns: NULL is left out, anything but text is not ours.
         var valid = true
         func optional(_ k: StaticString, _ c: Int32, _ w: inout JSONWriter) {
@@ -116,7 +117,9 @@ enum CustomerRows {
             w.key("updated_at"); w.date(millis: updated)
             w.key("version"); w.int(version)
         }
-        return valid
+        guard valid else { return nil }
+        return RenderedCustomer.Keys(id: String(decoding: id, as: UTF8.self), name: String(decoding: name, as: UTF8.self),
+                                     createdAt: created, updatedAt: updated, version: Int(version), deleted: deleted != nil)
     }
 
     /// The customers in rows of `columns` written one after the other into one buffer, each with
@@ -124,25 +127,21 @@ enum CustomerRows {
     /// stores it.
     struct Renderer {
         private var w = JSONWriter(capacity: 16 * 1024)
-        private var rows: [(id: String, name: String, createdAt: Int64, updatedAt: Int64, version: Int64, deleted: Bool, range: Range<Int>)] = []
+        private var rows: [(keys: RenderedCustomer.Keys, range: Range<Int>)] = []
         private var valid = true
 
         mutating func add(_ r: RawRow) {
             guard valid else { return }
             let start = w.bytes.count
             w.beginValue()
-            valid = writeJSON(r, to: &w)
-            guard valid, let id = r.text(0), let name = r.text(2), let created = r.integer(20), let updated = r.integer(21),
-                  let version = r.integer(19) else { valid = false; return }
-            rows.append((String(decoding: id, as: UTF8.self), String(decoding: name, as: UTF8.self), created, updated, version,
-                         !r.isNull(22), start..<w.bytes.count))
+            guard let keys = writeJSON(r, to: &w) else { valid = false; return }
+            rows.append((keys, start..<w.bytes.count))
         }
 
         func finish() -> [RenderedCustomer]? {
             guard valid else { return nil }
             let bytes = w.bytes
-            return rows.map { RenderedCustomer(id: $0.id, name: $0.name, createdAt: $0.createdAt, updatedAt: $0.updatedAt,
-                                               version: Int($0.version), deleted: $0.deleted, json: bytes[$0.range]) }
+            return rows.map { RenderedCustomer(keys: $0.keys, json: bytes[$0.range]) }
         }
     }
 
@@ -264,14 +263,21 @@ extension Array {
     }
 }
 
-/// A customer already written as the API writes it (`CustomerRows.rendered`).
+/// A customer already written as the API writes it (`CustomerRows.Renderer`).
 struct RenderedCustomer: Sendable {
-    let id: String
-    let name: String
-    let createdAt: Int64
-    let updatedAt: Int64
-    let version: Int
-    let deleted: Bool
+    /// What lists, searches and reads by id rank, page and check on.
+    struct Keys: Sendable {
+        let id: String
+        let name: String
+        let createdAt: Int64
+        let updatedAt: Int64
+        let version: Int
+        let deleted: Bool
+    }
+    let keys: Keys
     /// Its JSON object: a slice of the buffer its query's rows were written into.
     let json: ArraySlice<UInt8>
+
+    var id: String { keys.id }
+    var name: String { keys.name }
 }

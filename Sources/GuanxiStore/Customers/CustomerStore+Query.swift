@@ -1,6 +1,5 @@
 import Foundation
 import SQLKit
-import SQLiteKit
 import GuanxiCore
 
 /// Filters for the customer list. All are optional and combine with AND.
@@ -49,7 +48,7 @@ extension CustomerStore {
             if let rows = try await db.read({ sql in try await Self.renderRows(try listQuery(scope, filter, sort, descending, cursor, limit, defs), sql: sql) }) {
                 let last = rows.count > limit ? rows[limit - 1] : nil
                 return Self.renderedItems(rows.prefix(limit), nextCursor: last.map {
-                    Self.listCursor(sort, createdAt: $0.createdAt, updatedAt: $0.updatedAt, name: $0.name, id: $0.id)
+                    Self.listCursor(sort, createdAt: $0.keys.createdAt, updatedAt: $0.keys.updatedAt, name: $0.name, id: $0.id)
                 })
             }
         }

@@ -40,8 +40,8 @@ public struct CustomerStore: Sendable {
         guard ID.isValid(id) else { throw DomainError.notFound("customer") }
         if scope.level(.customers, .read) == .all, scope.level(.personalData, .read) == .all,
            let rows = try await db.read({ sql in try await Self.renderRows(Self.byID(scope, id.lowercased()), sql: sql) }) {
-            guard let c = rows.first, includeDeleted || !c.deleted else { throw DomainError.notFound("customer") }
-            return (RenderedJSON(Array(c.json)), c.version)
+            guard let c = rows.first, includeDeleted || !c.keys.deleted else { throw DomainError.notFound("customer") }
+            return (RenderedJSON(Array(c.json)), c.keys.version)
         }
         let c = try await get(scope, id: id, includeDeleted: includeDeleted)
         return (RenderedJSON(c.jsonBytes()), c.version)
