@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(
             name: "GuanxiAnalyticsTests", dependencies: ["GuanxiAnalytics"],
             resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
-        .testTarget(name: "GuanxiStoreTests", dependencies: ["GuanxiStore", "GuanxiCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "GuanxiStoreTests", dependencies: ["GuanxiStore", "GuanxiCore", "GuanxiWeb"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GuanxiWebTests",
             dependencies: [

@@ -22,7 +22,7 @@ struct DatabaseOptions: ParsableArguments {
         var logger = Logger(label: "guanxi.db")
         logger.logLevel = .warning
         let db = try await Database.open(location, logger: logger)
-        if migrate { try await Migrator(db: db).migrate() }
+        if migrate { try await Features.migrator(db).migrate() }
         return db
     }
 
@@ -73,7 +73,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let database = try await db.open(migrate: false)
-            let migrator = Migrator(db: database)
+            let migrator = Features.migrator(database)
             let status = try await migrator.status()
             if status.current > status.latest { throw MigrationError.schemaTooNew(found: status.current, known: status.latest) }
             // SQLite is zero-setup: migrate on start. PostgreSQL waits for an explicit `guanxi migrate` (after a backup).
@@ -107,10 +107,10 @@ struct MigrateCommand: AsyncParsableCommand {
         try await reportingErrors {
             let database = try await db.open(migrate: false)
             defer { Task { await database.close() } }
-            let before = try await Migrator(db: database).status()
+            let before = try await Features.migrator(database).status()
             if before.pending.isEmpty { print("Schema is up to date (version \(before.current))."); return }
             print((dryRun ? "Would apply:" : "Applying:") + "\n  " + before.pending.joined(separator: "\n  "))
-            let after = try await Migrator(db: database).migrate(dryRun: dryRun)
+            let after = try await Features.migrator(database).migrate(dryRun: dryRun)
             if !dryRun { print("Schema is now at version \(after.current).") }
         }
     }

@@ -4,6 +4,7 @@ import GuanxiCore
 import SQLiteKit
 import SQLKit
 @testable import GuanxiStore
+import GuanxiWeb
 
 /// A fresh migrated database per test: a SQLite temp file, or (when GUANXI_TEST_POSTGRES_ADMIN_URL
 /// is set) a new PostgreSQL database on that server, dropped afterwards.
@@ -33,7 +34,7 @@ enum StoreDB: String, CaseIterable, Sendable {
             }
         }
         do {
-            try await Migrator(db: db).migrate()
+            try await Features.migrator(db).migrate()
             let ws = try await AccessStore(db: db).ensureDefaultWorkspace()
             try await body(db, Scope(workspaceID: ws.id, userID: nil, role: .owner))
         } catch {
@@ -49,7 +50,7 @@ struct StoreTests {
     func migratingTwiceIsANoOpAndANewerSchemaIsRefused(_ kind: StoreDB) async throws {
         try await kind.with { db, _ in
             // given a migrated database
-            let m = Migrator(db: db)
+            let m = Features.migrator(db)
             // when migrating again
             let s = try await m.migrate()
             // then nothing is pending, and a schema newer than known is refused

@@ -12,14 +12,14 @@ struct PageTests {
             #expect(k == keys[2], "\(l.rawValue) differs from en: missing \(keys[2].subtracting(k).sorted()), extra \(k.subtracting(keys[2]).sorted())")
         }
         // and every key a template names exists
-        let used = Templates.all.values.flatMap { t in
+        let used = Features.templates.values.flatMap { t in
             t.matches(of: /\{\{t\.([a-z_]+)\}\}/).map { String($0.output.1) }
         }
         #expect(!used.isEmpty && Set(used).isSubset(of: keys[2]), "unknown keys: \(Set(used).subtracting(keys[2]).sorted())")
     }
 
     @Test func templatesHoldNoVisibleTextOfTheirOwn() {
-        for (name, t) in Templates.all {
+        for (name, t) in Features.templates {
             // visible text: what is left after removing Mustache tags, then HTML tags
             let noMustache = t.replacing(/\{\{\{?[^}]*\}?\}\}/, with: "")
             let text = noMustache.replacing(/<[^>]*>/, with: " ")

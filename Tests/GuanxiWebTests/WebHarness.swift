@@ -42,7 +42,7 @@ enum WebTestDatabase {
             }
             let db = try await Database.open(.sqliteFile(path: path), readers: 2)
             do {
-                try await Migrator(db: db).migrate()
+                try await Features.migrator(db).migrate()
                 let value = try await body(db, template.seed)
                 await db.close()
                 return value
@@ -63,7 +63,7 @@ enum WebTestDatabase {
             let db = try await Database.open(.postgres(url: c.string!))
             let result: Result<T, any Error>
             do {
-                try await Migrator(db: db).migrate()
+                try await Features.migrator(db).migrate()
                 result = .success(try await body(db, nil))
             } catch {
                 result = .failure(error)
@@ -147,7 +147,7 @@ struct Seed: Sendable {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("gxweb-template-\(UUID().uuidString).sqlite").path
         let db = try await Database.open(.sqliteFile(path: path), readers: 1)
         do {
-            try await Migrator(db: db).migrate()
+            try await Features.migrator(db).migrate()
             let seed = try await create(AccessStore(db: db))
             _ = try await db.read { try await $0.raw("PRAGMA wal_checkpoint(TRUNCATE)").all() }
             await db.close()

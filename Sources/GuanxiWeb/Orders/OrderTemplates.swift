@@ -168,8 +168,7 @@ enum OrderTemplates {
     """
 
     static let all: [String: String] = ["lines_table": linesTable, "orders": orders, "order": order, "document_form": documentForm,
-                                        "quotes": quotes, "quote": quote, "quote_print": quotePrint, "products": products,
-                                        "reports": ReportTemplates.reports]
+                                        "quotes": quotes, "quote": quote, "quote_print": quotePrint, "products": products]
 
     static let css = """
     .num{text-align:right;white-space:nowrap}

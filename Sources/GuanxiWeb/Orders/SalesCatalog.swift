@@ -159,7 +159,7 @@ enum SalesCatalog {
     ]
 
     /// (pattern, zh-Hans, zh-Hant) for the order, quote and product messages pages show.
-    static let messages: [(String, String, String)] = [
+    static let messages: [MessagePattern] = [
         ("^must be a whole number from 1 to 1000000$", "须为 1 到 1000000 的整数", "須為 1 到 1000000 的整數"),
         ("^must be between 0 and 100$", "须在 0 到 100 之间", "須介於 0 到 100"),
         ("^must be between 0 and 100000000000000 minor units$", "金额超出范围", "金額超出範圍"),

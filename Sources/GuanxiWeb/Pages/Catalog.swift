@@ -21,6 +21,12 @@ public enum UILocale: String, CaseIterable, Sendable {
     public var htmlLang: String { rawValue }
 }
 
+/// One feature's page words, per language.
+package struct CatalogPart: Sendable {
+    package var strings: [UILocale: [String: String]]
+    package init(_ strings: [UILocale: [String: String]] = [:]) { self.strings = strings }
+}
+
 /// Every visible string of the pages, per language. A test checks all three have the same keys.
 public enum Catalog {
     public static func text(_ key: String, _ locale: UILocale) -> String {
@@ -30,7 +36,10 @@ public enum Catalog {
     /// The keys as a dictionary templates read as `{{t.key}}`.
     static func table(_ locale: UILocale) -> [String: String] { strings[locale] ?? [:] }
 
-    public static let strings: [UILocale: [String: String]] = core.merging(SalesCatalog.strings) { a, b in a.merging(b) { x, _ in x } }
+    /// Every feature's words, merged (a test checks that no two features define the same key).
+    public static let strings: [UILocale: [String: String]] = Features.all.reduce(into: [:]) { out, f in
+        for (l, words) in f.catalog.strings { out[l, default: [:]].merge(words) { first, _ in first } }
+    }
 
     static let core: [UILocale: [String: String]] = [
         .zhHans: [

@@ -2,9 +2,11 @@ import Foundation
 
 /// The domain speaks English (stores, API); pages show its most common messages in the user's
 /// language. Unknown messages stay as they are, so nothing is ever hidden.
+/// (pattern, zh-Hans, zh-Hant); `$1`, `$2` are the pattern's captures.
+package typealias MessagePattern = (pattern: String, hans: String, hant: String)
+
 enum Messages {
-    /// (pattern, zh-Hans, zh-Hant); `$1`, `$2` are the pattern's captures.
-    static let table: [(String, String, String)] = [
+    static let table: [MessagePattern] = [
         ("^is required$", "必填", "必填"),
         ("^'(.+)' is not a valid email address$", "「$1」不是有效的邮箱地址", "「$1」不是有效的電子郵件地址"),
         ("^'(.+)' is not a valid phone number$", "「$1」不是有效的手机号码", "「$1」不是有效的手機號碼"),
@@ -91,7 +93,7 @@ enum Messages {
         ("^must be in the future$", "须为将来的时间", "須為未來的時間"),
     ]
 
-    static let compiled: [(NSRegularExpression, String, String)] = (table + SalesCatalog.messages).map { (try! NSRegularExpression(pattern: $0.0), $0.1, $0.2) }
+    static let compiled: [(NSRegularExpression, String, String)] = Features.all.flatMap(\.messages).map { (try! NSRegularExpression(pattern: $0.pattern), $0.hans, $0.hant) }
 
     static func localize(_ message: String, _ l: UILocale) -> String {
         guard l != .en else { return message }

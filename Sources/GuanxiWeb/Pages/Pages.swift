@@ -7,16 +7,27 @@ import GuanxiStore
 
 /// The server-rendered web application. Handlers read the form, call a store and render a page
 /// model; every rule (access, masking, validation) stays in the stores.
-struct Pages {
+package struct Pages {
     let services: AppServices
     let library: MustacheLibrary
+    /// Every feature's stylesheet part, served as one `/assets/app.css`.
+    let stylesheet: String
+    /// The main navigation, in the order the features list it.
+    let navigation: [NavItem]
 
-    init(services: AppServices) {
+    init(services: AppServices, features: [Feature]) {
         self.services = services
         var lib = MustacheLibrary()
-        for (name, text) in Templates.all { try! lib.register(Rendering.prepare(text), named: name) }   // the templates are part of the binary; a test renders each
+        for f in features {
+            for (name, text) in f.templates { try! lib.register(Rendering.prepare(text), named: name) }   // the templates are part of the binary; a test renders each
+        }
         self.library = lib
+        self.stylesheet = features.map(\.stylesheet).filter { !$0.isEmpty }.joined(separator: "\n")
+        self.navigation = Self.navigation(features)
     }
+
+    /// The features' navigation links in the order of their positions.
+    static func navigation(_ features: [Feature]) -> [NavItem] { features.flatMap(\.navigation).sorted { $0.position < $1.position } }
 
     static let langCookie = "gx_lang"
 
@@ -107,9 +118,11 @@ struct Pages {
             ["code": code, "label": label, "current": code == v.locale.rawValue,
              "next": v.next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"]
         }
-        let layout = Self.model(["t": t, "lang": v.locale.htmlLang, "title": title, "content": content, "signedIn": v.scope != nil,
+        let attention: String? = v.attention > 0 ? String(v.attention) : nil
+        let nav: [[String: Any]] = navigation.map { Self.model(["label": t[$0.label] ?? $0.label, "href": $0.href, "attention": $0.badge ? attention : nil]) }
+        let layout = Self.model(["t": t, "lang": v.locale.htmlLang, "title": title, "content": content, "signedIn": v.scope != nil, "nav": nav,
                                  "settingsHome": v.scope?.level(.settings, .read) != nil ? "users" : "tokens",
-                                 "csrf": v.csrf, "q": q, "languages": languages, "attention": v.attention > 0 ? String(v.attention) : nil,
+                                 "csrf": v.csrf, "q": q, "languages": languages,
                                  "flash": flash.map { ["kind": $0.kind, "text": $0.text] as [String: Any] }])
         let html = library.render(Rendering.wrap(layout), withTemplate: bare ? "bare_layout" : "layout") ?? ""
         var h = HTTPFields()
@@ -145,18 +158,12 @@ struct Pages {
 
     // MARK: Routes
 
-    func register(_ router: Router<AppContext>) {
-        registerImports(router)
-        LeadPages(pages: self).register(router)
-        DealPages(pages: self).register(router)
-        OrderPages(pages: self).register(router)
-        ReportPages(pages: self).register(router)
-        TaskPages(pages: self).register(router)
-        SettingsPages(pages: self).register(router)
+    /// The pages every capability shares: assets, the home redirect, the language switch, sign-in and sign-out.
+    func registerPlatform(_ router: Router<AppContext>) {
         router.get(SiteURL.asset("").pattern) { _, ctx -> Response in
             let name = ctx.parameters.get("name") ?? ""
             let (body, type): (String, String) = switch name {
-            case "app.css": (Assets.css + "\n" + OrderTemplates.css + "\n" + ReportTemplates.css, "text/css; charset=utf-8")
+            case "app.css": (stylesheet, "text/css; charset=utf-8")
             case "app.js": (Assets.js, "text/javascript; charset=utf-8")
             default: ("", "")
             }
@@ -200,538 +207,10 @@ struct Pages {
             }
             return Self.redirect(SiteURL.signIn.path, cookies: [SignInAPI.cookie("", maxAge: 0, request: req)])
         }
-
-        router.get(SiteURL.customers.pattern) { req, _ -> Response in
-            let v = try await visit(req)
-            do { return try await customersPage(req, v) } catch { return failure(error, v) }
-        }
-        router.post(SiteURL.bulk.pattern) { req, _ -> Response in
-            var v = try await visit(req)
-            do {
-                let pairs = try await Self.formPairs(req)
-                let f = Dictionary(pairs, uniquingKeysWith: { _, b in b })
-                let scope = try requirePost(v, f)
-                let ids = pairs.filter { $0.0 == "ids" }.map(\.1)
-                var done = 0, failed: [String] = []
-                for id in ids {
-                    do {
-                        switch f["action"] {
-                        case "assign":
-                            var d = CustomerDraft(); d.ownerID = .some(f["owner_id"].flatMap { $0.isEmpty ? nil : $0 })
-                            _ = try await services.customers.update(scope, id: id, d, ifVersion: nil)
-                        default:
-                            let tag = (f["tag"] ?? "").trimmingCharacters(in: .whitespaces)
-                            guard !tag.isEmpty else { throw DomainError.field("tag", "is required") }
-                            _ = try await services.customers.update(scope, id: id, ifVersion: nil) { c in var d = CustomerDraft(); d.tags = c.tags + [tag]; return d }
-                        }
-                        done += 1
-                    } catch let e as DomainError {
-                        failed.append(Self.message(e, v.locale))
-                    }
-                }
-                v.next = Self.safeNext(f["back"])
-                let text = Catalog.text("bulk_done", v.locale) + "\(done)" + (failed.isEmpty ? "" : " · " + Catalog.text("bulk_failed", v.locale) + Set(failed).sorted().joined(separator: "; "))
-                return try await customersPage(req, v, flash: (failed.isEmpty ? "ok" : "bad", text), query: URLComponents(string: v.next)?.queryItems ?? [])
-            } catch { return failure(error, v) }
-        }
-        router.post(SiteURL.saveView.pattern) { req, _ -> Response in
-            let v = try await visit(req)
-            do {
-                let f = try await Self.form(req)
-                let scope = try requirePost(v, f)
-                let query = f["query"] ?? ""
-                _ = try await services.views.save(scope, name: f["name"] ?? "", query: URLComponents(string: "?" + query)?.queryItems ?? [])
-                return Self.redirect(SiteURL.customers.path + (query.isEmpty ? "" : "?" + query))
-            } catch { return failure(error, v) }
-        }
-        router.post(SiteURL.deleteView("").pattern) { req, ctx -> Response in
-            let v = try await visit(req)
-            do {
-                let scope = try requirePost(v, try await Self.form(req))
-                try await services.views.delete(scope, id: ctx.parameters.get("id") ?? "")
-                return Self.redirect(SiteURL.customers.path)
-            } catch { return failure(error, v) }
-        }
-        router.get(SiteURL.newCustomer.pattern) { req, _ -> Response in
-            let v = try await visit(req)
-            guard v.scope != nil else { return Self.redirect(v.signInHref) }
-            return formPage(v, customer: nil, values: [:], errors: [:], flash: nil)
-        }
-        router.post(SiteURL.newCustomer.pattern) { req, _ -> Response in
-            let v = try await visit(req)
-            do {
-                let f = try await Self.form(req)
-                let scope = try requirePost(v, f)
-                do {
-                    let c = try await services.customers.create(scope, Self.draft(f, creating: true))
-                    return Self.redirect(SiteURL.customer(c.id).path)
-                } catch let e as DomainError {
-                    return formPage(v, customer: nil, values: f, errors: Self.fieldErrors(e), flash: ("bad", Self.message(e, v.locale)), status: .unprocessableContent)
-                }
-            } catch { return failure(error, v) }
-        }
-        router.get(SiteURL.customer("").pattern) { req, ctx -> Response in
-            let v = try await visit(req)
-            do {
-                let scope = try v.signedIn()
-                let c = try await services.customers.get(scope, id: ctx.parameters.get("id") ?? "")
-                return try await customerPage(v, scope, c, cursor: req.query("cursor"), mergedID: req.query("merged").flatMap { ID.isValid($0) ? $0 : nil })
-            } catch { return failure(error, v) }
-        }
-        router.get(SiteURL.mergeCustomer("", "").pattern) { req, ctx -> Response in
-            let v = try await visit(req)
-            do {
-                let scope = try v.signedIn()
-                let keep = try await services.customers.get(scope, id: ctx.parameters.get("id") ?? "")
-                let other = try await services.customers.get(scope, id: ctx.parameters.get("other") ?? "")
-                return try await mergePage(v, keep, other)
-            } catch { return failure(error, v) }
-        }
-        router.post(SiteURL.mergeCustomer("", "").pattern) { req, ctx -> Response in
-            let v = try await visit(req)
-            do {
-                let f = try await Self.form(req)
-                let scope = try requirePost(v, f)
-                let id = ctx.parameters.get("id") ?? ""
-                var choices = MergeChoices()
-                for key in MergeChoices.choosable { if let side = f["f_" + key].flatMap(MergeSide.init(rawValue:)) { choices.fields[key] = side } }
-                let (kept, record) = try await services.customers.merge(scope, survivorID: id, mergedID: ctx.parameters.get("other") ?? "", choices: choices)
-                return Self.redirect(SiteURL.customer(kept.id).path + "?merged=" + record.id)
-            } catch { return failure(error, v) }
-        }
-        router.post(SiteURL.undoMerge("").pattern) { req, ctx -> Response in
-            let v = try await visit(req)
-            do {
-                let scope = try requirePost(v, try await Self.form(req))
-                let (survivor, _) = try await services.customers.undoMerge(scope, mergeID: ctx.parameters.get("id") ?? "")
-                return Self.redirect(SiteURL.customer(survivor.id).path)
-            } catch { return failure(error, v) }
-        }
-        router.post(SiteURL.revealCustomer("").pattern) { req, ctx -> Response in
-            let v = try await visit(req)
-            do {
-                let scope = try requirePost(v, try await Self.form(req))
-                let c = try await services.customers.reveal(scope, id: ctx.parameters.get("id") ?? "")
-                return try await customerPage(v, scope, c, cursor: nil, mergedID: nil)
-            } catch { return failure(error, v) }
-        }
-        router.post(SiteURL.addActivity("").pattern) { req, ctx -> Response in
-            let v = try await visit(req)
-            let id = ctx.parameters.get("id") ?? ""
-            do {
-                let f = try await Self.form(req)
-                let scope = try requirePost(v, f)
-                let kind = f["kind"] ?? "note"
-                let draft = ActivityDraft(kind: InteractionKind(rawValue: kind), direction: kind == "note" ? nil : .outbound,
-                                          subject: f["subject"].flatMap { $0.isEmpty ? nil : $0 }, body: f["body"].flatMap { $0.isEmpty ? nil : $0 })
-                _ = try await services.timeline.add(scope, customerID: id, draft, isNote: kind == "note")
-                return Self.redirect(SiteURL.customer(id).path)
-            } catch { return failure(error, v) }
-        }
-        router.get(SiteURL.editCustomer("").pattern) { req, ctx -> Response in
-            let v = try await visit(req)
-            do {
-                let scope = try v.signedIn()
-                let c = try await services.customers.get(scope, id: ctx.parameters.get("id") ?? "")
-                return formPage(v, customer: c, values: Self.values(c), errors: [:], flash: nil)
-            } catch { return failure(error, v) }
-        }
-        router.post(SiteURL.editCustomer("").pattern) { req, ctx -> Response in
-            let v = try await visit(req)
-            let id = ctx.parameters.get("id") ?? ""
-            do {
-                let f = try await Self.form(req)
-                let scope = try requirePost(v, f)
-                do {
-                    _ = try await services.customers.update(scope, id: id, Self.draft(f, creating: false), ifVersion: f["version"].flatMap { Int($0) })
-                    return Self.redirect(SiteURL.customer(id).path)
-                } catch DomainError.staleVersion {
-                    // Someone saved first: show their version, never silently overwrite it.
-                    let latest = try await services.customers.get(scope, id: id)
-                    return formPage(v, customer: latest, values: Self.values(latest), errors: [:],
-                                    flash: ("bad", Catalog.text("error_conflict", v.locale)), status: .conflict)
-                } catch let e as DomainError {
-                    let c = try await services.customers.get(scope, id: id)
-                    return formPage(v, customer: c, values: f, errors: Self.fieldErrors(e), flash: ("bad", Self.message(e, v.locale)), status: .unprocessableContent)
-                }
-            } catch { return failure(error, v) }
-        }
-    }
-
-    // MARK: Import wizard
-
-    func registerImports(_ router: Router<AppContext>) {
-        router.get(SiteURL.newImport.pattern) { req, _ -> Response in
-            let v = try await visit(req)
-            guard v.scope != nil else { return Self.redirect(v.signInHref) }
-            return page("import_new", ["csrf": v.csrf], title: Catalog.text("import", v.locale), visit: v)
-        }
-        router.post(SiteURL.newImport.pattern) { req, _ -> Response in
-            let v = try await visit(req)
-            do {
-                let scope = try v.signedIn()
-                guard let boundary = Multipart.boundary(req.headers[.contentType]) else { throw DomainError.badRequest("send the file as multipart/form-data") }
-                var r = req
-                let body = try await r.collectBody(upTo: APIBody.maxUpload)
-                let parts = Multipart.parse(Data(buffer: body), boundary: boundary)
-                guard let sent = parts.first(where: { $0.name == "_csrf" }).map({ String(decoding: $0.data, as: UTF8.self) }), Secret.equal(sent, v.csrf) else {
-                    throw DomainError.forbidden("the form expired; reload the page and try again")
-                }
-                guard let file = parts.first(where: { $0.name == "file" }) else { throw DomainError.field("file", "choose a CSV file") }
-                let id = try await services.imports.saveUpload(scope, filename: file.filename ?? "upload.csv", data: file.data)
-                return Self.redirect(SiteURL.importUpload(id).path)
-            } catch { return failure(error, v) }
-        }
-        router.get(SiteURL.importUpload("").pattern) { req, ctx -> Response in
-            let v = try await visit(req)
-            do {
-                let scope = try v.signedIn()
-                let id = ctx.parameters.get("id") ?? ""
-                let (filename, data) = try await services.imports.upload(scope, id: id)
-                let (text, encoding) = TextDecoding.decode(data)
-                let records = CSVReader.parse(text, delimiter: CSVReader.sniffDelimiter(Self.firstLine(text))).records
-                let header = records.first?.fields ?? []
-                let mapping = HeaderMapping.resolve(header, overrides: [:])
-                let t = { (k: String) in Catalog.text(k, v.locale) }
-                let columns: [[String: Any]] = header.enumerated().map { i, h in
-                    ["header": h, "index": i,
-                     "options": ImportField.allCases.map { f in ["value": f.rawValue, "label": t("field_" + f.rawValue), "selected": mapping[i] == f] as [String: Any] },
-                     "samples": records.dropFirst().prefix(3).map { $0.fields.indices.contains(i) ? $0.fields[i] : "" }]
-                }
-                return page("import_map", ["csrf": v.csrf, "filename": filename, "action": SiteURL.importUpload(id).path, "columns": columns,
-                                           "rowCount": v.fmt.number(max(records.count - 1, 0)) + " " + t("rows"), "encoding": encoding.rawValue],
-                            title: t("map_columns"), visit: v)
-            } catch { return failure(error, v) }
-        }
-        router.post(SiteURL.importUpload("").pattern) { req, ctx -> Response in
-            let v = try await visit(req)
-            do {
-                let f = try await Self.form(req)
-                let scope = try requirePost(v, f)
-                let id = ctx.parameters.get("id") ?? ""
-                let (filename, data) = try await services.imports.upload(scope, id: id)
-                let header = Self.header(of: data)
-                var overrides: [String: ImportField] = [:]
-                for (i, h) in header.enumerated() { if let raw = f["col_\(i)"], let field = ImportField(rawValue: raw) { overrides[h] = field } }
-                let job = try await services.imports.start(scope, filename: filename, data: data, mapping: overrides, dryRun: f["mode"] == "dry_run")
-                return Self.redirect(SiteURL.importJob(job.id).path + "?upload=" + id)
-            } catch { return failure(error, v) }
-        }
-        router.get(SiteURL.importJob("").pattern) { req, ctx -> Response in
-            let v = try await visit(req)
-            do {
-                let scope = try v.signedIn()
-                let id = ctx.parameters.get("id") ?? ""
-                let job = try await services.imports.get(scope, id: id)
-                var model: [String: Any] = ["csrf": v.csrf, "filename": job.filename, "running": job.status == "running",
-                                            "failed": job.status == "failed", "selfHref": v.next]
-                if let e = job.error { model["error"] = e }
-                if let r = job.report {
-                    var report: [String: Any] = ["dryRun": r.dryRun, "total": v.fmt.number(r.total), "created": v.fmt.number(r.created), "updated": v.fmt.number(r.updated), "rejected": v.fmt.number(r.rejected),
-                                                 "hasErrors": !r.errors.isEmpty, "errorsHref": SiteURL.importErrors(job.id).path,
-                                                 "errors": r.errors.prefix(500).map { ["line": $0.line, "column": $0.column ?? "",
-                                                                                      "reason": Messages.localize($0.reason, v.locale)] as [String: Any] }]
-                    if r.dryRun, let upload = req.query("upload"), ID.isValid(upload) {
-                        // the same mapping again, for "import now"
-                        let (_, data) = try await services.imports.upload(scope, id: upload)
-                        let header = Self.header(of: data)
-                        report["uploadHref"] = SiteURL.importUpload(upload).path
-                        report["mapping"] = header.enumerated().compactMap { i, h in r.mapping[h].map { ["name": "col_\(i)", "value": $0] } }
-                    }
-                    model["report"] = report
-                }
-                return page("import_job", model, title: Catalog.text("import", v.locale), visit: v)
-            } catch { return failure(error, v) }
-        }
-        router.get(SiteURL.importErrors("").pattern) { req, ctx -> Response in
-            let v = try await visit(req)
-            do {
-                let scope = try v.signedIn()
-                let job = try await services.imports.get(scope, id: ctx.parameters.get("id") ?? "")
-                var csv = "\u{FEFF}" + CSVWriter.row(["line", "column", "reason"])
-                for e in job.report?.errors ?? [] { csv += CSVWriter.row([String(e.line), e.column ?? "", e.reason]) }
-                var h = HTTPFields()
-                h[.contentType] = "text/csv; charset=utf-8"
-                h[.contentDisposition] = "attachment; filename=\"import-errors.csv\""
-                return Response(status: .ok, headers: h, body: .init(byteBuffer: ByteBuffer(string: csv)))
-            } catch { return failure(error, v) }
-        }
-    }
-
-    static func firstLine(_ text: String) -> String {
-        String(text.prefix(while: { $0 != "\n" && $0 != "\r\n" && $0 != "\r" }))
-    }
-
-    /// An uploaded CSV's header row (in its own encoding and delimiter).
-    static func header(of data: Data) -> [String] {
-        let line = firstLine(TextDecoding.decode(data).text)
-        return CSVReader.parse(line, delimiter: CSVReader.sniffDelimiter(line)).records.first?.fields ?? []
-    }
-
-    // MARK: Page models
-
-    func customersPage(_ req: Request, _ v: Visit, flash: (kind: String, text: String)? = nil, query: [URLQueryItem]? = nil) async throws -> Response {
-        let scope = try v.signedIn()
-        // the list's own parameters (after a bulk post they come from the page the form was on)
-        let params: [URLQueryItem] = query ?? (URLComponents(string: "?" + (req.uri.query ?? ""))?.queryItems ?? [])
-        let param = { (n: String) -> String? in params.first { $0.name == n }?.value.flatMap { $0.isEmpty ? nil : $0 } }
-        let q = param("q") ?? ""
-        var items: [Customer]
-        var next: String?
-        var filter = CustomerFilter()
-        filter.stage = param("stage").flatMap(LifecycleStage.init(rawValue:))
-        filter.tier = param("tier"); filter.tag = param("tag"); filter.source = param("source")
-        filter.ownerID = param("owner_id").flatMap { ID.isValid($0) ? $0 : nil }
-        if !q.isEmpty {
-            items = try await services.customers.search(scope, query: q, limit: 50)
-        } else {
-            let page = try await services.customers.list(scope, filter: filter, cursor: param("cursor"), limit: 50)
-            items = page.items
-            if let c = page.nextCursor {
-                var comps = URLComponents(); comps.path = SiteURL.customers.path
-                comps.queryItems = [("stage", filter.stage?.rawValue), ("tier", filter.tier), ("tag", filter.tag), ("source", filter.source),
-                                    ("owner_id", filter.ownerID), ("cursor", c)]
-                    .compactMap { k, val in val.map { URLQueryItem(name: k, value: $0) } }
-                next = comps.string
-            }
-        }
-        let ws = try await services.access.workspace(id: scope.workspaceID)
-        let f = formatter(v, ws)
-        let rows: [[String: Any]] = items.map { c in
-            ["id": c.id, "href": SiteURL.customer(c.id).path, "name": c.name, "tags": c.tags, "organization": c.organizationName ?? "",
-             "stage": Catalog.stage(c.stage, v.locale), "tier": c.tier ?? "", "phone": c.phones.first ?? "", "updated": f.string(from: c.updatedAt)]
-        }
-        // the same filters as CSV (the API export honours masking and is audited)
-        var exportHref: String?
-        if scope.level(.customers, .export) != nil {
-            let kept: [URLQueryItem] = params.filter { ["stage", "tier", "tag", "source", "owner_id"].contains($0.name) && !($0.value ?? "").isEmpty }
-            var comps = URLComponents(); comps.path = "/api/v1/exports/customers.csv"; comps.queryItems = kept
-            exportHref = comps.string
-        }
-        // assigning needs the right to; the choice is the workspace's active members
-        let members = scope.level(.settings, .read) != nil ? try await services.access.members(scope).filter(\.active) : []
-        let owners: [[String: Any]] = scope.level(.customers, .assign) == nil ? [] : members.map { m in ["id": m.id, "name": m.name] }
-        // the owner filter: "mine", then everyone the user may see
-        let mine = scope.userID.map { [(id: $0, name: Catalog.text("mine", v.locale))] } ?? []
-        let ownerChoices: [[String: Any]] = (mine + members.filter { $0.id != scope.userID }.map { (id: $0.id, name: $0.name) }).map { o in
-            ["value": o.id, "label": o.name, "selected": o.id == filter.ownerID]
-        }
-        var current = URLComponents()
-        current.queryItems = params.filter { SavedViewStore.parameters.contains($0.name) && !($0.value ?? "").isEmpty }
-        let currentQuery = current.percentEncodedQuery ?? ""
-        let views: [[String: Any]] = try await services.views.list(scope).map { view in
-            ["name": view.name, "href": SiteURL.customers.path + (view.query.isEmpty ? "" : "?" + view.query), "current": view.query == currentQuery,
-             "deleteHref": SiteURL.deleteView(view.id).path, "csrf": v.csrf]
-        }
-        let model = Self.model([
-            "q": q, "tag": filter.tag ?? "", "source": filter.source ?? "", "ownerChoices": ownerChoices, "rows": rows, "hasRows": !rows.isEmpty, "next": next, "views": views, "query": currentQuery,
-            "exportHref": exportHref, "csrf": v.csrf, "back": v.next, "owners": owners, "hasOwners": !owners.isEmpty,
-            "stages": LifecycleStage.allCases.map { ["value": $0.rawValue, "label": Catalog.stage($0, v.locale), "selected": $0 == filter.stage] as [String: Any] },
-            "tiers": (ws?.tiers ?? []).map { ["value": $0, "selected": $0 == filter.tier] as [String: Any] },
-        ])
-        return page("customers", model, title: Catalog.text("customers", v.locale), visit: v, q: q, flash: flash)
-    }
-
-    func mergePage(_ v: Visit, _ keep: Customer, _ other: Customer) async throws -> Response {
-        let t = { (k: String) in Catalog.text(k, v.locale) }
-        func owner(_ c: Customer) async throws -> String { try await userName(c.ownerID) ?? t("pool") }
-        let rows: [(String, String, String, String)] = [
-            ("name", t("name"), keep.name, other.name), ("title", t("title"), keep.title ?? "", other.title ?? ""),
-            ("stage", t("stage"), Catalog.stage(keep.stage, v.locale), Catalog.stage(other.stage, v.locale)),
-            ("tier", t("tier"), keep.tier ?? "", other.tier ?? ""), ("owner_id", t("owner"), try await owner(keep), try await owner(other)),
-            ("source", t("source"), keep.source ?? "", other.source ?? ""), ("birthday", t("birthday"), keep.birthday ?? "", other.birthday ?? ""),
-        ]
-        let model: [String: Any] = [
-            "csrf": v.csrf, "action": SiteURL.mergeCustomer(keep.id, other.id).path,
-            "keepHref": SiteURL.customer(keep.id).path, "keepName": keep.name, "otherHref": SiteURL.customer(other.id).path, "otherName": other.name,
-            "fields": rows.map { ["key": $0.0, "label": $0.1, "left": $0.2, "right": $0.3] },
-        ]
-        return page("merge", model, title: t("merge_title"), visit: v)
-    }
-
-    func customerPage(_ v: Visit, _ scope: Scope, _ c: Customer, cursor: String?, mergedID: String?) async throws -> Response {
-        let f = try await formatter(v, scope)
-        let tl = try await services.timeline.list(scope, customerID: c.id, cursor: cursor, limit: 50)
-        let owner = try await userName(c.ownerID)
-        let t = { (k: String) in Catalog.text(k, v.locale) }
-        let timeline = timelineModel(tl.items, v, f)
-        let customer = Self.model(["name": c.name, "organizationName": c.organizationName, "title": c.title, "tier": c.tier ?? "",
-                                   "tags": c.tags, "phones": c.phones, "emails": c.emails, "birthday": c.birthday])
-        let addresses = c.addresses.map { a in [a.province, a.city, a.district, a.street, a.postcode].compactMap { $0 }.joined(separator: " ") }
-        let defs = try await services.customFields.list(scope)
-        let custom: [[String: Any]] = defs.compactMap { d in
-            guard let val = c.custom[d.key], val != .null else { return nil }
-            let text: String = switch val {
-            case .string(let s): s
-            case .number(let n): v.fmt.decimal(n, digits: 6)
-            case .bool(let b): b ? "✓" : "✗"
-            case .array(let a): a.compactMap(\.stringValue).joined(separator: ", ")
-            default: ""
-            }
-            return ["label": d.label, "value": text]
-        }
-        let kinds: [(String, String)] = [("note", "note"), ("call", "call"), ("visit", "visit"), ("wechat", "wechat"), ("meeting", "meeting"), ("email", "email_kind"), ("sms", "sms")]
-        let model = Self.model([
-            "c": customer, "kindLabel": t(c.kind.rawValue), "stageLabel": Catalog.stage(c.stage, v.locale), "owner": owner ?? t("pool"),
-            "addresses": addresses, "custom": custom, "masked": c.masked == true, "csrf": v.csrf,
-            "editHref": SiteURL.editCustomer(c.id).path, "revealHref": SiteURL.revealCustomer(c.id).path, "activityHref": SiteURL.addActivity(c.id).path,
-            "activityKinds": kinds.map { ["value": $0.0, "label": t($0.1)] },
-            "timeline": timeline, "moreHref": tl.nextCursor.map { SiteURL.customer(c.id).path + "?cursor=" + $0 },
-        ])
-        var withRelated = model
-        // related people and organisations the user may see, and likely duplicates
-        var related: [[String: Any]] = []
-        if let org = c.organizationID, let name = c.organizationName {
-            related.append(["href": SiteURL.customer(org).path, "name": name, "label": t("relation_works_at")])
-        }
-        for r in try await services.customers.relationships(scope, customerID: c.id) {
-            let otherID = r.fromID == c.id ? r.toID : r.fromID
-            guard let o = try? await services.customers.get(scope, id: otherID) else { continue }
-            related.append(["href": SiteURL.customer(o.id).path, "name": o.name, "label": t("relation_" + r.kind.rawValue)])
-        }
-        if c.kind == .organization {
-            var f = CustomerFilter(); f.organizationID = c.id
-            for m in try await services.customers.list(scope, filter: f, limit: 20).items {
-                related.append(["href": SiteURL.customer(m.id).path, "name": m.name, "label": m.title ?? t("relation_member")])
-            }
-        }
-        // the customer's deals, and opening one
-        if scope.level(.deals, .read) != nil {
-            var df = DealFilter(); df.customerID = c.id
-            let stages = Dictionary(try await services.deals.pipelines(scope).flatMap(\.stages).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-            let deals = try await services.deals.list(scope, filter: df, cursor: nil, limit: 20).items.map { d in
-                ["href": SiteURL.deal(d.id).path, "name": d.name, "stage": stages[d.stageID] ?? "",
-                 "amount": v.fmt.money(minor: d.amount.minor, currency: d.amount.currency)]
-            }
-            withRelated["deals"] = deals
-            withRelated["hasDeals"] = !deals.isEmpty
-        }
-        if scope.level(.deals, .create) != nil { withRelated["newDealHref"] = SiteURL.newDeal.path + "?customer_id=" + c.id }
-        // the customer's orders and quotes, and starting one
-        if scope.level(.orders, .read) != nil {
-            var of = OrderFilter(); of.customerID = c.id
-            let orders = try await services.orders.list(scope, filter: of, cursor: nil, limit: 10).items.map { o in
-                ["href": SiteURL.order(o.id).path, "number": o.number, "status": t("order_status_" + o.status.rawValue),
-                 "total": v.fmt.money(minor: o.totals.total, currency: o.totals.currency)]
-            }
-            var qf = QuoteFilter(); qf.customerID = c.id
-            let quotes = try await services.quotes.list(scope, filter: qf, cursor: nil, limit: 10).items.filter { $0.status != .superseded }.map { q in
-                ["href": SiteURL.quote(q.id).path, "number": q.number + " · R" + String(q.revision), "status": t("quote_status_" + q.status.rawValue),
-                 "total": v.fmt.money(minor: q.totals.total, currency: q.totals.currency)]
-            }
-            withRelated["orders"] = orders; withRelated["hasOrders"] = !orders.isEmpty
-            withRelated["quotes"] = quotes; withRelated["hasQuotes"] = !quotes.isEmpty
-        }
-        if scope.level(.orders, .create) != nil {
-            withRelated["newQuoteHref"] = SiteURL.newQuote.path + "?customer_id=" + c.id
-            withRelated["newOrderHref"] = SiteURL.newOrder.path + "?customer_id=" + c.id
-        }
-        if scope.level(.tasks, .create) != nil { withRelated["newTaskHref"] = TaskPages.newTaskHref(.customer, c.id) }
-        withRelated["related"] = related
-        withRelated["hasRelated"] = !related.isEmpty
-        let duplicates = try await services.customers.duplicates(scope, of: c.id, limit: 5).map { d in
-            ["href": SiteURL.customer(d.other.id).path, "name": d.other.name, "mergeHref": SiteURL.mergeCustomer(c.id, d.other.id).path]
-        }
-        withRelated["duplicates"] = Array(duplicates)
-        withRelated["hasDuplicates"] = !duplicates.isEmpty
-        if let mergedID {
-            withRelated["mergedID"] = mergedID
-            withRelated["undoHref"] = SiteURL.undoMerge(mergedID).path
-        }
-        return page("customer", withRelated, title: c.name, visit: v)
-    }
-
-    /// Timeline entries (a customer's or a lead's) as the page shows them.
-    func timelineModel(_ items: [TimelineEntry], _ v: Visit, _ f: DateFormatter) -> [[String: Any]] {
-        let t = { (k: String) in Catalog.text(k, v.locale) }
-        return items.map { e in
-            let label: String = switch e.kind {
-            case .created where e.data?["channel"] != nil: t("event_lead_captured")
-            case .note: t("note")
-            case .interaction: e.channel.map { t($0 == .email ? "email_kind" : $0.rawValue) } ?? t("note")
-            default: t("event_" + e.kind.rawValue)
-            }
-            var detail = e.body ?? ""
-            if e.kind == .stageChanged, let to = e.data?["to"]?.stringValue, let s = LifecycleStage(rawValue: to) { detail = Catalog.stage(s, v.locale) }
-            if e.kind == .tierChanged { detail = e.data?["to"]?.stringValue ?? "" }
-            if e.kind == .dealOpened || e.kind == .dealMoved {
-                var amount: String?
-                if case .number(let n)? = e.data?["amount_minor"] { amount = v.fmt.money(minor: Int64(n), currency: e.data?["currency"]?.stringValue ?? "CNY") }
-                detail = [e.data?["name"]?.stringValue, e.data?["to"]?.stringValue ?? e.data?["stage"]?.stringValue, amount, e.data?["reason"]?.stringValue]
-                    .compactMap { $0 }.joined(separator: " · ")
-            }
-            if e.kind == .order || e.kind == .quote, let step = e.data?["step"]?.stringValue {
-                // "SO-2026-000012 · 发货 · ¥1,234.00 · 顺丰速运 SF123…"
-                var amount: String?
-                if case .number(let n)? = e.data?["amount_minor"] ?? e.data?["total_minor"] {
-                    amount = v.fmt.money(minor: Int64(n), currency: e.data?["currency"]?.stringValue ?? "CNY")
-                }
-                detail = [e.data?["number"]?.stringValue, t("audit_" + step), amount, e.data?["carrier"]?.stringValue,
-                          e.data?["tracking_number"]?.stringValue, e.data?["reason"]?.stringValue].compactMap { $0 }.joined(separator: " · ")
-            }
-            if e.kind == .converted {
-                detail = [e.data?["source"], e.data?["campaign"], e.data?["utm_campaign"]].compactMap { $0?.stringValue }.joined(separator: " · ")
-            }
-            if e.kind == .created, let channel = e.data?["channel"]?.stringValue {
-                detail = t("channel_" + channel) + (e.data?["source"]?.stringValue.map { " · " + $0 } ?? "")
-            }
-            if e.kind == .statusChanged, let to = e.data?["to"]?.stringValue {
-                detail = t("lead_status_" + to) + (e.data?["reason"]?.stringValue.map { "：" + $0 } ?? "")
-            }
-            if e.kind == .taskCreated || e.kind == .taskDone {
-                detail = [e.data?["title"]?.stringValue, e.data?["outcome"]?.stringValue].compactMap { $0 }.joined(separator: " · ")
-            }
-            if e.kind == .ownerChanged, let reason = e.data?["reason"]?.stringValue, !["rule", "creator", "handover"].contains(reason) { detail = reason }
-            return Self.model(["when": f.string(from: e.occurredAt), "iso": Timestamp.iso8601(e.occurredAt), "label": label,
-                               "subject": e.subject, "body": detail.isEmpty ? nil : detail])
-        }
-    }
-
-    func formPage(_ v: Visit, customer c: Customer?, values: [String: String], errors: [String: String],
-                  flash: (kind: String, text: String)?, status: HTTPResponse.Status = .ok) -> Response {
-        let t = { (k: String) in Catalog.text(k, v.locale) }
-        let specs: [(String, String, Bool, String?)] = [("name", "name", true, nil), ("title", "title", false, nil), ("phones", "phones", false, nil),
-                                                         ("emails", "emails", false, nil), ("tier", "tier", false, nil),
-                                                         ("tags", "tags", false, t("tags_hint")), ("source", "source", false, nil)]
-        let fields: [[String: Any]] = specs.map { name, key, required, hint in
-            Self.model(["name": name, "label": t(key), "value": values[name] ?? "", "required": required, "hint": hint,
-                        "error": errors[name].map { Messages.localize($0, v.locale) }])
-        }
-        let stage = LifecycleStage(rawValue: values["stage"] ?? "") ?? c?.stage ?? .prospect
-        let model: [String: Any] = [
-            "heading": c == nil ? t("new_customer") : c!.name, "action": c.map { SiteURL.editCustomer($0.id).path } ?? SiteURL.newCustomer.path,
-            "csrf": v.csrf, "version": c.map { String($0.version) } ?? "", "editing": c != nil, "isPerson": (values["kind"] ?? "person") == "person",
-            "fields": fields, "cancelHref": c.map { SiteURL.customer($0.id).path } ?? SiteURL.customers.path,
-            "stages": LifecycleStage.allCases.map { ["value": $0.rawValue, "label": Catalog.stage($0, v.locale), "selected": $0 == stage] as [String: Any] },
-        ]
-        return page("customer_form", model, title: c?.name ?? t("new_customer"), visit: v, flash: flash, status: status)
     }
 
     /// A template model without the absent values (Mustache would take a wrapped nil for "present").
     static func model(_ values: [String: Any?]) -> [String: Any] { values.compactMapValues { $0 } }
-
-    // MARK: Form ↔ draft
-
-    static func list(_ s: String?) -> [String] {
-        (s ?? "").split(whereSeparator: { $0 == "," || $0 == "，" || $0 == ";" || $0 == "；" || $0 == "\n" })
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
-
-    static func draft(_ f: [String: String], creating: Bool) -> CustomerDraft {
-        var d = CustomerDraft()
-        if creating { d.kind = CustomerKind(rawValue: f["kind"] ?? "person") ?? .person }
-        d.name = f["name"] ?? ""
-        func opt(_ k: String) -> String?? { let v = (f[k] ?? "").trimmingCharacters(in: .whitespaces); return .some(v.isEmpty ? nil : v) }
-        d.title = opt("title"); d.tier = opt("tier"); d.source = opt("source")
-        d.phones = list(f["phones"]); d.emails = list(f["emails"]); d.tags = list(f["tags"])
-        d.stage = LifecycleStage(rawValue: f["stage"] ?? "")
-        return d
-    }
-
-    static func values(_ c: Customer) -> [String: String] {
-        ["name": c.name, "title": c.title ?? "", "phones": c.phones.joined(separator: ", "), "emails": c.emails.joined(separator: ", "),
-         "tier": c.tier ?? "", "tags": c.tags.joined(separator: ", "), "source": c.source ?? "", "stage": c.stage.rawValue, "kind": c.kind.rawValue]
-    }
 
     /// Field errors keyed by form field (`phones[1]` → `phones`).
     static func fieldErrors(_ e: DomainError) -> [String: String] {

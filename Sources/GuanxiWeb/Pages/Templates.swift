@@ -18,7 +18,7 @@ enum Templates {
         <ul class="suggest" id="suggest" hidden></ul>
         <span class="sr" role="status" aria-live="polite" data-suggest-status data-one="{{t.results_one}}" data-many="{{t.results_many}}"></span>
       </form>
-      <nav class="main-nav" aria-label="{{t.app_name}}"><a href="/customers">{{t.customers}}</a><a href="/leads">{{t.leads}}</a><a href="/deals">{{t.deals}}</a><a href="/orders">{{t.orders}}</a><a href="/reports">{{t.reports}}</a><a href="/today">{{t.my_day}}{{#attention}} <span class="count">{{attention}}<span class="sr"> {{t.needs_attention}}</span></span>{{/attention}}</a><a href="/settings/{{settingsHome}}">{{t.settings}}</a></nav>
+      <nav class="main-nav" aria-label="{{t.app_name}}">{{#nav}}<a href="{{href}}">{{label}}{{#attention}} <span class="count">{{attention}}<span class="sr"> {{t.needs_attention}}</span></span>{{/attention}}</a>{{/nav}}<a href="/settings/{{settingsHome}}">{{t.settings}}</a></nav>
       <form action="/sign-out" method="post" class="out"><input type="hidden" name="_csrf" value="{{csrf}}"><button>{{t.sign_out}}</button></form>
       {{/signedIn}}
       <nav class="langs" aria-label="{{t.language}}">{{#languages}}<a href="/language?lang={{code}}&amp;next={{next}}"{{#current}} aria-current="true"{{/current}}>{{label}}</a>{{/languages}}</nav>
@@ -236,6 +236,10 @@ enum Templates {
     <body class="bare"><main id="main">{{#flash}}<p class="flash {{kind}}" role="alert">{{text}}</p>{{/flash}}{{{content}}}</main></body></html>
     """
 
-    static let all: [String: String] = LeadTemplates.all.merging(DealTemplates.all) { a, _ in a }.merging(OrderTemplates.all) { a, _ in a }.merging(TaskTemplates.all) { a, _ in a }.merging(["bare_layout": bareLayout, "activity_form": activityForm, "timeline_part": timelinePart]) { a, _ in a }.merging(["settings": settings, "merge": merge, "layout": layout, "sign_in": signIn, "customers": customers, "customer": customer, "customer_form": customerForm,
-                                        "import_new": importNew, "import_map": importMap, "import_job": importJob]) { a, _ in a }
+    /// The layouts, sign-in, and the activity form and timeline the customer and lead pages share.
+    static let ofPlatform: [String: String] = ["layout": layout, "bare_layout": bareLayout, "sign_in": signIn,
+                                             "activity_form": activityForm, "timeline_part": timelinePart]
+    static let ofCustomers: [String: String] = ["customers": customers, "customer": customer, "customer_form": customerForm, "merge": merge,
+                                              "import_new": importNew, "import_map": importMap, "import_job": importJob]
+    static let ofAccess: [String: String] = ["settings": settings]
 }

@@ -75,30 +75,24 @@ public struct AppServices: Sendable {
     }
 }
 
-/// Builds the router (tests call this directly) and returns it with the route table.
+/// Builds the router (tests call this directly) from every feature and returns it with the route table.
 public func buildRouter(_ services: AppServices) -> (Router<AppContext>, RouteTable) {
+    let features = Features.all
     let router = Router(context: AppContext.self)
     // Outermost first: security headers also go on the answers ErrorMiddleware makes from errors.
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware<AppContext>())
     let api = router.group("api/v1").add(middleware: AuthMiddleware(access: services.access, signIn: services.signIn))
     let table = RouteTable(group: api, idempotency: services.idempotency)
-    CustomerAPI(customers: services.customers, timeline: services.timeline, fields: services.customFields, imports: services.imports)
-        .register(table)
-    AccessAPI(access: services.access, customers: services.customers, audit: services.audit, pool: services.pool).register(table)
-    SignInAPI(signIn: services.signIn).register(table)
-    LeadAPI(leads: services.leads, rules: services.assignmentRules, sources: services.leadSources, importer: services.leadImporter).register(table)
-    DealAPI(deals: services.deals).register(table)
-    OrderAPI(products: services.products, quotes: services.quotes, orders: services.orders).register(table)
-    ReportAPI(reports: services.reports, targets: services.targets, access: services.access).register(table)
-    TaskAPI(tasks: services.tasks).register(table)
+    for f in features { f.api(services, table) }
 
-    let openAPI = OpenAPIDocument.build(routes: table.routes)
+    let schemas = features.reduce(into: [String: Any]()) { all, f in all.merge(f.schemas()) { first, _ in first } }
+    let openAPI = OpenAPIDocument.build(routes: table.routes, schemas: schemas)
     router.get("/api/openapi.json") { _, _ in
         APIResponse(status: .ok, body: openAPI, headers: [:]).response
     }
     router.get("/health") { _, _ -> Response in
-        let status = try await Migrator(db: services.db).status()
+        let status = try await Features.migrator(services.db).status()
         struct Health: Encodable { var status: String; var database: String; var schemaVersion: Int; var schemaLatest: Int
             enum CodingKeys: String, CodingKey { case status, database, schemaVersion = "schema_version", schemaLatest = "schema_latest" } }
         let ok = status.current == status.latest
@@ -106,7 +100,8 @@ public func buildRouter(_ services: AppServices) -> (Router<AppContext>, RouteTa
                                        schemaVersion: status.current, schemaLatest: status.latest),
                                 status: ok ? .ok : .serviceUnavailable).response
     }
-    Pages(services: services).register(router)
+    let pages = Pages(services: services, features: features)
+    for f in features { f.pages(pages, router) }
     return (router, table)
 }
 
@@ -118,7 +113,7 @@ public func buildApplication(_ config: AppConfiguration, services: AppServices) 
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Guanxi"),
-        services: [Housekeeping(db: services.db, pool: services.pool, interval: config.poolRecycleInterval, logger: logger)],
+        services: Features.all.flatMap { $0.services(services, config, logger) },
         logger: logger)
 }
 

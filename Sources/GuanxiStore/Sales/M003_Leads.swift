@@ -1,8 +1,8 @@
 /// Sales, first part: leads and where they come from (forms, webhooks), and the ordered rules
 /// that hand them to salespeople. A lead's history lives in the `timeline` table under the lead's
 /// id, so converting it into a customer moves the history with one UPDATE.
-enum M003_Leads {
-    static let migration = Migration(version: 3, name: "leads") { _ in
+package enum M003_Leads {
+    package static let migration = Migration(version: 3, name: "leads") { _ in
         [
             """
             CREATE TABLE leads (

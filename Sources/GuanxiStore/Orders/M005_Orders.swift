@@ -2,8 +2,8 @@
 /// with their payments, collection plans (回款计划), shipments and returns. Money is integer minor
 /// units everywhere; a quote's lines live with it as JSON (they are only ever read with it), an
 /// order's lines have their own rows (analytics and cross-sell read them by product).
-enum M005_Orders {
-    static let migration = Migration(version: 5, name: "orders") { _ in
+package enum M005_Orders {
+    package static let migration = Migration(version: 5, name: "orders") { _ in
         [
             """
             CREATE TABLE products (

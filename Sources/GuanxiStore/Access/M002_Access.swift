@@ -1,7 +1,7 @@
 /// Access and trust: custom roles, teams, record shares, token permissions and the hash-chained
 /// audit log (append-only: the database itself refuses to change or delete an entry).
-enum M002_Access {
-    static let migration = Migration(version: 2, name: "access") { dialect in
+package enum M002_Access {
+    package static let migration = Migration(version: 2, name: "access") { dialect in
         var s = [
             """
             CREATE TABLE roles (

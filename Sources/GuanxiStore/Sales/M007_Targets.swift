@@ -1,8 +1,8 @@
 /// Sales, fourth part: monthly targets per user or team, for revenue and for collections
 /// (`subject` is `user:<id>` or `team:<id>`); double opt-in for web forms (a submission waits in
 /// `pending_leads`, under the hash of the token mailed to the visitor, until they confirm).
-enum M007_Targets {
-    static let migration = Migration(version: 7, name: "targets") { _ in
+package enum M007_Targets {
+    package static let migration = Migration(version: 7, name: "targets") { _ in
         [
             """
             CREATE TABLE sales_targets (

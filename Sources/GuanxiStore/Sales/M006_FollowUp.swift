@@ -2,8 +2,8 @@
 /// its assignee and about at most one customer, lead or deal. `alert_at` is the earlier of the
 /// reminder and the due time, so "what needs me now" (the header count, my day) is one index range.
 /// Check-in coordinates are integer micro-degrees: exact in both dialects.
-enum M006_FollowUp {
-    static let migration = Migration(version: 6, name: "follow_up") { _ in
+package enum M006_FollowUp {
+    package static let migration = Migration(version: 6, name: "follow_up") { _ in
         [
             """
             CREATE TABLE tasks (

@@ -1,6 +1,6 @@
 /// Sales, second part: pipelines with stages and probabilities, and deals moving through them.
-enum M004_Deals {
-    static let migration = Migration(version: 4, name: "deals") { _ in
+package enum M004_Deals {
+    package static let migration = Migration(version: 4, name: "deals") { _ in
         [
             """
             CREATE TABLE pipelines (

@@ -1,7 +1,7 @@
 /// The customer database: workspaces, users, tokens, customers, identities, tags, custom fields,
 /// relationships, the timeline, merges, idempotency keys, import jobs and search indexes.
-enum M001_Foundation {
-    static let migration = Migration(version: 1, name: "foundation") { dialect in
+package enum M001_Foundation {
+    package static let migration = Migration(version: 1, name: "foundation") { dialect in
         let serial = dialect == .sqlite ? "INTEGER PRIMARY KEY" : "BIGSERIAL PRIMARY KEY"
         var s = [
             """

@@ -2,20 +2,17 @@ import Foundation
 import SQLKit
 import GuanxiCore
 
-/// A numbered schema change. Files are append-only: a landed migration is never edited.
-struct Migration: Sendable {
-    let version: Int
-    let name: String
+/// A numbered schema change, declared by the feature it belongs to (`Feature.migrations`). Files
+/// are append-only: a landed migration is never edited, and versions run 1…n across all features.
+package struct Migration: Sendable {
+    package let version: Int
+    package let name: String
     /// The statements for a dialect, run in order inside one transaction.
-    let statements: @Sendable (DatabaseDialect) -> [String]
-}
+    package let statements: @Sendable (DatabaseDialect) -> [String]
 
-/// Every migration, in order. Append new ones at the end.
-enum Migrations {
-    static let all: [Migration] = [M001_Foundation.migration, M002_Access.migration, M003_Leads.migration, M004_Deals.migration,
-                                   M005_Orders.migration, M006_FollowUp.migration, M007_Targets.migration,
-                                   M008_LeadKeys.migration, M009_TierIndexes.migration]
-    static var latest: Int { all.last?.version ?? 0 }
+    package init(version: Int, name: String, statements: @escaping @Sendable (DatabaseDialect) -> [String]) {
+        self.version = version; self.name = name; self.statements = statements
+    }
 }
 
 public struct MigrationStatus: Sendable, Codable {
@@ -40,12 +37,19 @@ public enum MigrationError: Error, CustomStringConvertible {
 /// Applies migrations and answers what version the schema is at.
 public struct Migrator: Sendable {
     let db: Database
-    public init(db: Database) { self.db = db }
+    /// Every migration the application knows, in version order.
+    let migrations: [Migration]
+    package init(db: Database, migrations: [Migration]) {
+        self.db = db
+        self.migrations = migrations.sorted { $0.version < $1.version }
+    }
+
+    var latest: Int { migrations.last?.version ?? 0 }
 
     public func status() async throws -> MigrationStatus {
         let current = try await currentVersion()
-        return MigrationStatus(current: current, latest: Migrations.latest,
-                               pending: Migrations.all.filter { $0.version > current }.map { "\($0.version) \($0.name)" })
+        return MigrationStatus(current: current, latest: latest,
+                               pending: migrations.filter { $0.version > current }.map { "\($0.version) \($0.name)" })
     }
 
     /// Applies all pending migrations in one transaction. Refuses a schema newer than known.
@@ -59,7 +63,7 @@ public struct Migrator: Sendable {
             try await sql.raw("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)
                 """).run()
-            for m in Migrations.all where m.version > before.current {
+            for m in migrations where m.version > before.current {
                 for statement in m.statements(dialect) { try await sql.raw(SQLQueryString(statement)).run() }
                 try await sql.raw("INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: m.version), \(bind: m.name), \(bind: Date().millis))").run()
             }

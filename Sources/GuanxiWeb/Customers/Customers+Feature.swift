@@ -1,0 +1,19 @@
+import GuanxiStore
+
+extension Feature {
+    /// The one customer database: customers, identities, tags, custom fields, relationships, the
+    /// timeline, duplicates and merges, saved views, CSV import and export.
+    package static let customers: Feature = {
+        var f = Feature(name: "Customers")
+        f.migrations = [M009_TierIndexes.migration]
+        f.permissions = [.customers]
+        f.templates = Templates.ofCustomers
+        f.navigation = [NavItem(label: "customers", href: SiteURL.customers.path, position: 10)]
+        f.schemas = { OpenAPIDocument.customerSchemas() }
+        f.api = { s, table in
+            CustomerAPI(customers: s.customers, timeline: s.timeline, fields: s.customFields, imports: s.imports).register(table)
+        }
+        f.pages = { pages, router in pages.registerCustomers(router) }
+        return f
+    }()
+}

@@ -1,0 +1,20 @@
+import GuanxiStore
+
+extension Feature {
+    /// From quote to cash: products and price lists, quotes, orders with payments, collection
+    /// plans, shipments, delivery, confirmation, cancellation and returns.
+    package static let orders: Feature = {
+        var f = Feature(name: "Orders")
+        f.migrations = [M005_Orders.migration]
+        f.permissions = [.orders]
+        f.catalog = CatalogPart(SalesCatalog.strings)
+        f.messages = SalesCatalog.messages
+        f.templates = OrderTemplates.all
+        f.stylesheet = OrderTemplates.css
+        f.navigation = [NavItem(label: "orders", href: SiteURL.orders.path, position: 40)]
+        f.schemas = { OpenAPIDocument.orderSchemas() }
+        f.api = { s, table in OrderAPI(products: s.products, quotes: s.quotes, orders: s.orders).register(table) }
+        f.pages = { pages, router in OrderPages(pages: pages).register(router) }
+        return f
+    }()
+}

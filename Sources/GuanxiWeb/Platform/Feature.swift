@@ -1,0 +1,65 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import GuanxiCore
+import GuanxiStore
+
+/// One capability of Guanxi (customers, sales, orders, later service, events…), declared once as a
+/// value: everything the application takes from it. `Features.all` lists them; the application,
+/// the OpenAPI document, the page catalog and the schema migrator are all built from that list,
+/// so adding a capability is a folder per module plus one line there (docs/ARCHITECTURE.md).
+package struct Feature: Sendable {
+    /// The capability's folder name in every module (`Customers`, `Sales`, …).
+    package let name: String
+    /// Its numbered schema changes (versions are global and append-only; a test holds them 1…n).
+    package var migrations: [Migration] = []
+    /// The permission objects it brings (roles grant object.action).
+    package var permissions: [AccessObject] = []
+    /// Its page words in the three languages (`{{t.key}}` in templates, `Catalog.text` in code).
+    package var catalog: CatalogPart = CatalogPart()
+    /// Its domain messages as pages show them (English pattern → 简体, 繁體).
+    package var messages: [MessagePattern] = []
+    /// Its page templates by name.
+    package var templates: [String: String] = [:]
+    /// Its part of `/assets/app.css`.
+    package var stylesheet: String = ""
+    /// Its entries in the main navigation, in order.
+    package var navigation: [NavItem] = []
+    /// Its OpenAPI component schemas (`$ref` names used by its routes).
+    package var schemas: @Sendable () -> [String: Any] = { [:] }
+    /// Registers its `/api/v1` operations.
+    package var api: @Sendable (AppServices, RouteTable) -> Void = { _, _ in }
+    /// Registers its pages.
+    package var pages: @Sendable (Pages, Router<AppContext>) -> Void = { _, _ in }
+    /// Long-running work it needs while the server runs (housekeeping, queues).
+    package var services: @Sendable (AppServices, AppConfiguration, Logger) -> [any Service] = { _, _, _ in [] }
+
+    package init(name: String) { self.name = name }
+}
+
+/// A main-navigation link: its catalog key, where it goes, and its place in the bar (links are
+/// sorted by it, whichever feature brings them). `badge` marks the one that shows the signed-in
+/// user's count of things needing attention.
+package struct NavItem: Sendable {
+    package var label: String
+    package var href: String
+    package var position: Int
+    package var badge = false
+    package init(label: String, href: String, position: Int, badge: Bool = false) {
+        self.label = label; self.href = href; self.position = position; self.badge = badge
+    }
+}
+
+extension Features {
+    /// Every feature's migrations, in version order.
+    package static var migrations: [Migration] { all.flatMap(\.migrations).sorted { $0.version < $1.version } }
+
+    /// Every feature's page templates by name.
+    package static var templates: [String: String] {
+        all.reduce(into: [:]) { out, f in out.merge(f.templates) { first, _ in first } }
+    }
+
+    /// The schema migrator for a database, knowing every feature's migrations.
+    package static func migrator(_ db: Database) -> Migrator { Migrator(db: db, migrations: migrations) }
+}

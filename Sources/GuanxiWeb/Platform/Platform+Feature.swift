@@ -1,0 +1,20 @@
+import GuanxiStore
+
+extension Feature {
+    /// What every capability shares: the foundation schema, the layouts and sign-in pages, the
+    /// stylesheet's base, the common words and messages, money and the error body, housekeeping.
+    package static let platform: Feature = {
+        var f = Feature(name: "Platform")
+        f.migrations = [M001_Foundation.migration]
+        f.catalog = CatalogPart(Catalog.core)
+        f.messages = Messages.table
+        f.templates = Templates.ofPlatform
+        f.stylesheet = Assets.css
+        f.schemas = { OpenAPIDocument.platformSchemas() }
+        f.pages = { pages, router in pages.registerPlatform(router) }
+        f.services = { services, config, logger in
+            [Housekeeping(db: services.db, pool: services.pool, interval: config.poolRecycleInterval, logger: logger)]
+        }
+        return f
+    }()
+}

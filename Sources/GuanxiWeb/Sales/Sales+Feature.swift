@@ -1,0 +1,30 @@
+import GuanxiStore
+
+extension Feature {
+    /// Sales from lead to deal: lead capture and web forms, assignment rules, pipelines and deals,
+    /// follow-up tasks and visits, targets and reports.
+    package static let sales: Feature = {
+        var f = Feature(name: "Sales")
+        f.migrations = [M003_Leads.migration, M004_Deals.migration, M006_FollowUp.migration, M007_Targets.migration, M008_LeadKeys.migration]
+        f.permissions = [.leads, .deals, .tasks, .analytics]
+        f.templates = LeadTemplates.all.merging(DealTemplates.all) { a, _ in a }.merging(TaskTemplates.all) { a, _ in a }
+            .merging(["reports": ReportTemplates.reports]) { a, _ in a }
+        f.stylesheet = ReportTemplates.css
+        f.navigation = [NavItem(label: "leads", href: SiteURL.leads.path, position: 20), NavItem(label: "deals", href: SiteURL.deals.path, position: 30),
+                        NavItem(label: "reports", href: SiteURL.reports.path, position: 50), NavItem(label: "my_day", href: SiteURL.today.path, position: 60, badge: true)]
+        f.schemas = { OpenAPIDocument.salesSchemas() }
+        f.api = { s, table in
+            LeadAPI(leads: s.leads, rules: s.assignmentRules, sources: s.leadSources, importer: s.leadImporter).register(table)
+            DealAPI(deals: s.deals).register(table)
+            ReportAPI(reports: s.reports, targets: s.targets, access: s.access).register(table)
+            TaskAPI(tasks: s.tasks).register(table)
+        }
+        f.pages = { pages, router in
+            LeadPages(pages: pages).register(router)
+            DealPages(pages: pages).register(router)
+            ReportPages(pages: pages).register(router)
+            TaskPages(pages: pages).register(router)
+        }
+        return f
+    }()
+}

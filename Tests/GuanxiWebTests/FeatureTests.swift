@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+import GuanxiCore
+import GuanxiStore
+@testable import GuanxiWeb
+
+/// The feature list is the one place capabilities are wired: what they declare must not collide,
+/// and everything the application serves must come from it.
+@Suite("Feature seam")
+struct FeatureTests {
+    @Test func featureNamesAreUnique() {
+        let names = Features.all.map(\.name)
+        #expect(Set(names).count == names.count, "\(names)")
+    }
+
+    @Test func migrationVersionsRunOneToNAcrossFeaturesWithoutGapsOrTwins() {
+        // given every feature's migrations
+        let versions = Features.all.flatMap(\.migrations).map(\.version).sorted()
+        // then they are exactly 1…n (a twin or a gap would apply twice or never)
+        #expect(versions == Array(1...versions.count), "\(versions)")
+        #expect(Features.migrations.map(\.version) == versions)
+    }
+
+    @Test func noTwoFeaturesDeclareTheSameWordTemplateSchemaOrPermission() {
+        func twins<K: Hashable>(_ keys: [K]) -> [K] {
+            Dictionary(grouping: keys, by: { $0 }).filter { $0.value.count > 1 }.map(\.key)
+        }
+        for l in UILocale.allCases {
+            let keys = Features.all.flatMap { Array(($0.catalog.strings[l] ?? [:]).keys) }
+            #expect(twins(keys).isEmpty, "\(l.rawValue) words declared twice: \(twins(keys).sorted())")
+        }
+        let templates = Features.all.flatMap { Array($0.templates.keys) }
+        #expect(twins(templates).isEmpty, "templates declared twice: \(twins(templates).sorted())")
+        let schemas = Features.all.flatMap { Array($0.schemas().keys) }
+        #expect(twins(schemas).isEmpty, "schemas declared twice: \(twins(schemas).sorted())")
+        let objects = Features.all.flatMap(\.permissions)
+        #expect(twins(objects).isEmpty, "permission objects claimed twice: \(twins(objects))")
+    }
+
+    @Test func theNavigationIsInTheOrderOfItsPositionsWithOneBadge() {
+        let nav = Pages.navigation(Features.all)
+        #expect(nav.map(\.label) == ["customers", "leads", "deals", "orders", "reports", "my_day"])
+        #expect(nav.filter(\.badge).map(\.label) == ["my_day"])
+    }
+
+    @Test func everyRouteTheOpenAPIDocumentNamesBelongsToAFeature() async throws {
+        try await WebEnv.run { env in
+            // given the application built from the feature list
+            // when every operation's tag is looked at
+            let tags = Set(env.table.routes.map(\.tag))
+            // then operations exist, and the stylesheet holds every feature's part
+            #expect(!tags.isEmpty)
+            let css = try await env.get("/assets/app.css", as: .none)
+            #expect(css.status == .ok)
+            for f in Features.all where !f.stylesheet.isEmpty {
+                #expect(css.text.contains(f.stylesheet), "\(f.name)'s stylesheet is not served")
+            }
+        }
+    }
+}
