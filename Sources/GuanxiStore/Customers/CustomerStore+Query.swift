@@ -58,7 +58,7 @@ extension CustomerStore {
     /// The customers of query `q` (`CustomerRows.columns`) written as the API writes them, straight
     /// from SQLite's column bytes on the reader's thread (`CustomerRows.writeJSON`), instead of
     /// decoded into `Customer`s and encoded again: that was two fifths of the server's time under
-    /// the filtered list (`perf`, session 11). Nil off SQLite's readers or when a row is not as
+    /// the filtered list (`perf`, 2026-12-01). Nil off SQLite's readers or when a row is not as
     /// Guanxi stores it; callers then decode. Only for scopes that see personal data unmasked.
     static func renderRows(_ q: SQLQueryString, sql: any SQLDatabase) async throws -> [RenderedCustomer]? {
         guard let reader = sql as? ReaderSQLDatabase else { return nil }

@@ -9,7 +9,7 @@ import VaporCSQLite
 
 /// SQLite read connections, one per thread of a small pool of our own. Reads run on these threads
 /// rather than in place: the kernel time-slices them, so a long report query does not hold one of
-/// the two cooperative threads and queue every short request behind it (tried in session 6). Unlike
+/// the two cooperative threads and queue every short request behind it (tried on 2026-11-30). Unlike
 /// sqlite-nio's connections they keep prepared statements (`DirectSQLite`), and the caller is resumed
 /// straight from the pool thread (sqlite-nio went through an event loop: one more hand-off).
 final class SQLiteReaders: Sendable {
