@@ -6,8 +6,8 @@ import GuanxiStore
 
 @Suite("Access over the API: masking, reveal, tokens, audit")
 struct AccessAPITests {
-    @Test func personalDataIsMaskedForRolesWithoutItAndRevealIsAudited() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func personalDataIsMaskedForRolesWithoutItAndRevealIsAudited(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given the rep's customer with a phone, email, street and birthday
             let c = try await env.createCustomer(["name": str("王小明"), "phones": strs(["13812341234"]), "emails": strs(["xiaoming@example.com"]),
                                                   "addresses": .array([["city": "深圳", "street": "科技园路1号"]]), "birthday": str("1990-05-12")])
@@ -32,8 +32,8 @@ struct AccessAPITests {
         }
     }
 
-    @Test func exportsAreMaskedLikeReads() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func exportsAreMaskedLikeReads(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a marketer (export, but no personal data) and a customer with a phone
             let m = try await env.services.access.createUser(email: "mkt@example.com", password: "password-mkt", name: nil, role: .marketer,
                                                             workspaceID: env.workspaceA.id)
@@ -48,8 +48,8 @@ struct AccessAPITests {
         }
     }
 
-    @Test func aRepSeesTeammatesCustomersButNotOtherTeamsAndCannotChangeThem() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func aRepSeesTeammatesCustomersButNotOtherTeamsAndCannotChangeThem(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             let access = env.services.access, ws = env.workspaceA.id
             let owner = Scope(workspaceID: ws, userID: nil, role: .owner)
             let rep = try #require(try await access.user(email: "rep-a@example.com"))
@@ -77,8 +77,8 @@ struct AccessAPITests {
         }
     }
 
-    @Test func tokensAreNarrowedRevocableAndExpire() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func tokensAreNarrowedRevocableAndExpire(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given the rep issues themselves a read-only token
             let made = try await env.send(.post, "/api/v1/tokens", json: #"{"name":"只读脚本","permissions":["customers.read:own"]}"#)
             #expect(made.status == .created)
@@ -104,8 +104,8 @@ struct AccessAPITests {
         }
     }
 
-    @Test func rolesCanBeDefinedAndAssignedButTheLastOwnerStays() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func rolesCanBeDefinedAndAssignedButTheLastOwnerStays(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a custom role that may only read customers
             let role = try await env.send(.put, "/api/v1/roles/intern", as: .admin, json: #"{"name":"实习生","permissions":["customers.read:all"]}"#)
             #expect(role.status == .ok)
@@ -128,8 +128,8 @@ struct AccessAPITests {
         }
     }
 
-    @Test func serverAdministratorsCreateWorkspacesAndOwnThem() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func serverAdministratorsCreateWorkspacesAndOwnThem(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // the installation's first user (rep A in the seed) is a server administrator; admin A is not
             let made = try await env.send(.post, "/api/v1/workspaces", json: #"{"name":"深圳分公司","slug":"shenzhen"}"#)
             #expect(made.status == .created && made.json["role"].string == "owner")

@@ -13,8 +13,8 @@ struct AuthAndErrorTests {
         #expect(r.header("Content-Type")?.hasPrefix("application/json") == true, sourceLocation: sourceLocation)
     }
 
-    @Test func requestWithoutTokenIsUnauthorized() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func requestWithoutTokenIsUnauthorized(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given no Authorization header
             // when the customer list is requested
             let r = try await env.get("/api/v1/customers", as: .none)
@@ -24,8 +24,8 @@ struct AuthAndErrorTests {
         }
     }
 
-    @Test func requestWithUnknownTokenIsUnauthorized() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func requestWithUnknownTokenIsUnauthorized(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a well-formed but unknown token
             // when the customer list is requested
             let r = try await env.get("/api/v1/customers", as: .bearer("gx_this-token-was-never-issued"))
@@ -35,8 +35,8 @@ struct AuthAndErrorTests {
         }
     }
 
-    @Test func requestWithNonBearerAuthorizationIsUnauthorized() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func requestWithNonBearerAuthorizationIsUnauthorized(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given Basic credentials instead of a bearer token
             // when the customer list is requested
             let r = try await env.get("/api/v1/customers", as: .header("Basic cmVwOnBhc3N3b3Jk"))
@@ -46,8 +46,8 @@ struct AuthAndErrorTests {
         }
     }
 
-    @Test func overlongTokenIsUnauthorizedNotAnError() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func overlongTokenIsUnauthorizedNotAnError(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a 10 000 character token
             // when it is used
             let r = try await env.get("/api/v1/customers", as: .bearer(String(repeating: "x", count: 10_000)))
@@ -56,8 +56,8 @@ struct AuthAndErrorTests {
         }
     }
 
-    @Test func malformedJSONIsBadRequest() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func malformedJSONIsBadRequest(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a body that is not JSON
             // when a customer is created with it
             let r = try await env.send(.post, "/api/v1/customers", json: #"{"kind":"person","name": "#)
@@ -67,8 +67,8 @@ struct AuthAndErrorTests {
         }
     }
 
-    @Test func emptyBodyIsBadRequest() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func emptyBodyIsBadRequest(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given no body at all
             // when a customer is created
             let r = try await env.send(.post, "/api/v1/customers", body: nil, contentType: "application/json")
@@ -78,8 +78,8 @@ struct AuthAndErrorTests {
         }
     }
 
-    @Test func invalidFieldsAnswer422NamingEachField() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func invalidFieldsAnswer422NamingEachField(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a whole-number custom field "level"
             let def = try await env.send(.post, "/api/v1/custom-fields", as: .admin, json: #"{"key":"level","label":"等级","type":"number"}"#)
             #expect(def.status == .created, "\(def.text)")
@@ -95,8 +95,8 @@ struct AuthAndErrorTests {
         }
     }
 
-    @Test func wrongJSONTypeAnswers422NamingThePath() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func wrongJSONTypeAnswers422NamingThePath(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a body whose second email is a number
             // when a customer is created
             let r = try await env.send(.post, "/api/v1/customers", json: #"{"kind":"person","name":"A","emails":["a@example.com", 5]}"#)
@@ -106,8 +106,8 @@ struct AuthAndErrorTests {
         }
     }
 
-    @Test func jsonBodyOverOneMebibyteIsTooLarge() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func jsonBodyOverOneMebibyteIsTooLarge(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a JSON body of 1 MiB + 1 KiB
             let filler = String(repeating: "a", count: (1 << 20) + 1024)
             // when a customer is created with it
@@ -118,8 +118,8 @@ struct AuthAndErrorTests {
         }
     }
 
-    @Test func jsonBodyOverOneMebibyteWithIdempotencyKeyIsTooLarge() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func jsonBodyOverOneMebibyteWithIdempotencyKeyIsTooLarge(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a JSON body of 1 MiB + 1 KiB and an Idempotency-Key
             let filler = String(repeating: "a", count: (1 << 20) + 1024)
             // when a customer is created with it
@@ -130,8 +130,8 @@ struct AuthAndErrorTests {
         }
     }
 
-    @Test func readOnlyTokenCannotCreateCustomers() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func readOnlyTokenCannotCreateCustomers(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a read_only user's token
             // when it creates a customer
             let r = try await env.send(.post, "/api/v1/customers", as: .readOnly, json: #"{"kind":"person","name":"王小明"}"#)
@@ -142,8 +142,8 @@ struct AuthAndErrorTests {
         }
     }
 
-    @Test func answersCarrySecurityHeaders() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func answersCarrySecurityHeaders(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given the application
             // when a successful API call, an error and the home page are requested
             for r in [try await env.get("/api/v1/customers"), try await env.get("/api/v1/customers", as: .none),
@@ -155,9 +155,9 @@ struct AuthAndErrorTests {
         }
     }
 
-    @Test(arguments: ["[]", "\"a string\"", "null", "42"])
-    func jsonBodyThatIsNotAnObjectIsBadRequest(_ body: String) async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all, ["[]", "\"a string\"", "null", "42"])
+    func jsonBodyThatIsNotAnObjectIsBadRequest(_ backend: Backend, _ body: String) async throws {
+        try await WebEnv.run(backend) { env in
             // given a JSON body that is not an object
             // when a customer is created with it
             let r = try await env.send(.post, "/api/v1/customers", json: body)

@@ -248,15 +248,15 @@ struct AuthorizationMatrixTests {
         return nil
     }
 
-    @Test func everyRouteHasASample() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func everyRouteHasASample(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             let missing = env.table.routes.map(\.operationID).filter { Self.samples[$0] == nil }
             #expect(missing.isEmpty, "routes without an authorisation sample: \(missing)")
         }
     }
 
-    @Test func everyRouteAnswersEveryRoleAsTheRulesSay() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func everyRouteAnswersEveryRoleAsTheRulesSay(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             let access = env.services.access, store = env.services.customers
             let ws = env.workspaceA.id
             let owner = Scope(workspaceID: ws, userID: nil, role: .owner)

@@ -6,8 +6,8 @@ import GuanxiWeb
 
 @Suite("Tags, identities, restore")
 struct CustomerSubresourceTests {
-    @Test func tagsWithChineseAndPercentSignsAreRemovedByTheirEncodedName() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func tagsWithChineseAndPercentSignsAreRemovedByTheirEncodedName(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a customer tagged 贵宾, 50%off and keep
             let id = try await env.createCustomer(["name": str("王小明"), "tags": strs(["贵宾", "50%off", "keep"])])["id"].string ?? "?"
             // when the first two are removed using percent-encoded path segments
@@ -20,8 +20,8 @@ struct CustomerSubresourceTests {
         }
     }
 
-    @Test func addingTagsKeepsExistingOnesWithoutDuplicates() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func addingTagsKeepsExistingOnesWithoutDuplicates(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a customer tagged vip
             let id = try await env.createCustomer(["name": str("王小明"), "tags": strs(["vip"])])["id"].string ?? "?"
             // when vip and 新客 are added
@@ -33,8 +33,8 @@ struct CustomerSubresourceTests {
         }
     }
 
-    @Test func emailIdentityCanBeAddedAndRemoved() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func emailIdentityCanBeAddedAndRemoved(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a customer with no email
             let id = try await env.createCustomer(name: "王小明")
             // when an email identity is added, then removed by its encoded value
@@ -49,8 +49,8 @@ struct CustomerSubresourceTests {
         }
     }
 
-    @Test func weakETagInIfMatchIsAccepted() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func weakETagInIfMatchIsAccepted(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a customer at version 1
             let id = try await env.createCustomer(name: "王小明")
             // when it is changed with If-Match W/"1"
@@ -60,8 +60,8 @@ struct CustomerSubresourceTests {
         }
     }
 
-    @Test func deletedCustomerCanBeRestored() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func deletedCustomerCanBeRestored(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a deleted customer
             let id = try await env.createCustomer(name: "王小明")
             #expect(try await env.send(.delete, "/api/v1/customers/\(id)").status == .noContent)
@@ -75,8 +75,8 @@ struct CustomerSubresourceTests {
         }
     }
 
-    @Test func patchWithNullClearsAField() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func patchWithNullClearsAField(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a customer with a title
             let id = try await env.createCustomer(["name": str("王小明"), "title": str("经理")])["id"].string ?? "?"
             // when title is sent as null

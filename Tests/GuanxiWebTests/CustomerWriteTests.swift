@@ -6,8 +6,8 @@ import GuanxiWeb
 
 @Suite("Customer writes: ETags, idempotency, duplicates")
 struct CustomerWriteTests {
-    @Test func getAnswersETagOfTheVersion() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func getAnswersETagOfTheVersion(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a new customer
             let id = try await env.createCustomer(name: "李雷")
             // when it is read
@@ -19,8 +19,8 @@ struct CustomerWriteTests {
         }
     }
 
-    @Test func patchWithMatchingIfMatchSucceedsAndBumpsETag() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func patchWithMatchingIfMatchSucceedsAndBumpsETag(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a customer at version 1
             let id = try await env.createCustomer(name: "李雷")
             // when it is changed with If-Match "1"
@@ -32,8 +32,8 @@ struct CustomerWriteTests {
         }
     }
 
-    @Test func patchWithStaleIfMatchIsVersionConflict() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func patchWithStaleIfMatchIsVersionConflict(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a customer changed once (now version 2)
             let id = try await env.createCustomer(name: "李雷")
             _ = try await env.send(.patch, "/api/v1/customers/\(id)", json: #"{"stage":"lead"}"#)
@@ -47,8 +47,8 @@ struct CustomerWriteTests {
         }
     }
 
-    @Test func malformedIfMatchIsBadRequest() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func malformedIfMatchIsBadRequest(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a customer
             let id = try await env.createCustomer(name: "李雷")
             // when a change is sent with an If-Match that is not an issued ETag
@@ -59,8 +59,8 @@ struct CustomerWriteTests {
         }
     }
 
-    @Test func deleteWithStaleIfMatchIsVersionConflict() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func deleteWithStaleIfMatchIsVersionConflict(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a customer changed once (now version 2)
             let id = try await env.createCustomer(name: "李雷")
             _ = try await env.send(.patch, "/api/v1/customers/\(id)", json: #"{"stage":"lead"}"#)
@@ -73,8 +73,8 @@ struct CustomerWriteTests {
         }
     }
 
-    @Test func deleteWithCurrentIfMatchRemovesTheCustomer() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func deleteWithCurrentIfMatchRemovesTheCustomer(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a customer at version 1
             let id = try await env.createCustomer(name: "李雷")
             // when it is deleted with If-Match "1"
@@ -85,8 +85,8 @@ struct CustomerWriteTests {
         }
     }
 
-    @Test func sameIdempotencyKeyAndBodyReplaysTheFirstAnswer() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func sameIdempotencyKeyAndBodyReplaysTheFirstAnswer(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a create sent with an Idempotency-Key
             let body = #"{"kind":"person","name":"张伟","emails":["zhang.wei@example.com"]}"#
             let first = try await env.send(.post, "/api/v1/customers", json: body, headers: ["Idempotency-Key": "k-123"])
@@ -103,8 +103,8 @@ struct CustomerWriteTests {
         }
     }
 
-    @Test func sameIdempotencyKeyWithDifferentBodyIsConflict() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func sameIdempotencyKeyWithDifferentBodyIsConflict(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a create sent with an Idempotency-Key
             let first = try await env.send(.post, "/api/v1/customers", json: #"{"kind":"person","name":"张伟"}"#,
                                            headers: ["Idempotency-Key": "k-456"])
@@ -119,8 +119,8 @@ struct CustomerWriteTests {
         }
     }
 
-    @Test func idempotencyKeysAreSeparatePerWorkspace() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func idempotencyKeysAreSeparatePerWorkspace(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given workspace A used key "shared"
             let a = try await env.send(.post, "/api/v1/customers", json: #"{"kind":"person","name":"张伟"}"#, headers: ["Idempotency-Key": "shared"])
             // when workspace B sends the same key and body
@@ -133,8 +133,8 @@ struct CustomerWriteTests {
         }
     }
 
-    @Test func secondCustomerWithSameEmailIsDuplicateNamingTheFirst() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func secondCustomerWithSameEmailIsDuplicateNamingTheFirst(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a customer with an email
             let first = try await env.createCustomer(["name": str("张伟"), "emails": strs(["Zhang.Wei@Example.com"])])
             // when another customer is created with the same email (other case)
@@ -147,8 +147,8 @@ struct CustomerWriteTests {
         }
     }
 
-    @Test func readOnlyTokenCannotPatchOrDelete() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func readOnlyTokenCannotPatchOrDelete(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a customer and a read_only token
             let id = try await env.createCustomer(name: "李雷")
             // when the read_only user changes and deletes it
@@ -160,8 +160,8 @@ struct CustomerWriteTests {
         }
     }
 
-    @Test func concurrentRequestsWithTheSameIdempotencyKeyCreateOneCustomer() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func concurrentRequestsWithTheSameIdempotencyKeyCreateOneCustomer(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given four identical creates with one Idempotency-Key, sent at the same time
             let body = #"{"kind":"person","name":"并发测试"}"#
             let ids = try await withThrowingTaskGroup(of: String?.self) { group in

@@ -19,8 +19,8 @@ struct DealPageTests {
         #expect(DealPages.plain(Money(minor: 123_405, currency: "CNY")) == "1234.05" && DealPages.plain(Money(minor: 7, currency: "JPY")) == "7")
     }
 
-    @Test func aDealIsOpenedFromTheCustomerAndMovedOnTheBoard() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func aDealIsOpenedFromTheCustomerAndMovedOnTheBoard(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             let (jar, csrf) = try await PageTests().signIn(env)
             let customer = try await env.createCustomer(name: "阿里巴巴")
             let page360 = try await env.send(.get, "/customers/\(customer)", as: .none, headers: jar)

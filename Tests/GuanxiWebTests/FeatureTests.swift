@@ -43,8 +43,8 @@ struct FeatureTests {
         #expect(nav.filter(\.badge).map(\.label) == ["my_day"])
     }
 
-    @Test func everyRouteTheOpenAPIDocumentNamesBelongsToAFeature() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func everyRouteTheOpenAPIDocumentNamesBelongsToAFeature(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given the application built from the feature list
             // when every operation's tag is looked at
             let tags = Set(env.table.routes.map(\.tag))

@@ -26,8 +26,8 @@ struct FollowUpPageTests {
 
     func iso(_ d: Date) -> String { Timestamp.iso8601(d) }
 
-    @Test func theTasksAPIPlansChangesAndMovesTasksAndRefusesWhatTheRulesRefuse() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func theTasksAPIPlansChangesAndMovesTasksAndRefusesWhatTheRulesRefuse(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             let customer = try await env.createCustomer(name: "客户甲")
             let due = Date().addingTimeInterval(3600)
             // create: 201 with an ETag; Chinese and emoji kept
@@ -70,8 +70,8 @@ struct FollowUpPageTests {
         }
     }
 
-    @Test func visitsAreRecordedWithExactCoordinatesAndSummedPerWeek() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func visitsAreRecordedWithExactCoordinatesAndSummedPerWeek(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             let customer = try await env.createCustomer(name: "华南客户")
             let due = Date().addingTimeInterval(1800)
             // a visit without a customer is refused
@@ -102,8 +102,8 @@ struct FollowUpPageTests {
         }
     }
 
-    @Test func myDayShowsWhatIsDueEscapedAndCompletesWithOnePlainForm() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func myDayShowsWhatIsDueEscapedAndCompletesWithOnePlainForm(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             let (jar, csrf) = try await PageTests().signIn(env)
             let late = try await env.send(.post, "/api/v1/tasks", json: json(["title": str("<script>alert(1)</script> 逾期"),
                                                                                "due_at": str(iso(Date().addingTimeInterval(-3600)))]))
@@ -129,8 +129,8 @@ struct FollowUpPageTests {
         }
     }
 
-    @Test func aVisitIsPlannedAndRecordedFromThePhonePage() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func aVisitIsPlannedAndRecordedFromThePhonePage(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             let (jar, csrf) = try await PageTests().signIn(env)
             let customer = try await env.createCustomer(name: "王总")
             // the customer page links to planning a task for it
@@ -162,8 +162,8 @@ struct FollowUpPageTests {
         }
     }
 
-    @Test func leadsAreImportedFromCSVByAPIAndPage() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func leadsAreImportedFromCSVByAPIAndPage(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // text/csv, Chinese headers, one bad line
             let csv = "姓名,手机,公司,来源\n张三,13800000001,甲公司,展会\n李四,12,乙公司,展会\n"
             let dry = try await env.send(.post, "/api/v1/leads/import?dry_run=true", body: Data(csv.utf8), contentType: "text/csv")

@@ -12,8 +12,8 @@ struct LeadPageTests {
         return try await env.send(.post, path, as: .none, body: Data(body.utf8), contentType: "application/x-www-form-urlencoded", headers: h)
     }
 
-    @Test func aRepCapturesFollowsUpAndConvertsALeadInThePages() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func aRepCapturesFollowsUpAndConvertsALeadInThePages(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             let (jar, csrf) = try await PageTests().signIn(env)
             // a bad phone is a field error in the user's language, and nothing is kept
             let bad = try await post(env, "/leads/new", "_csrf=\(csrf)&name=\(q("王小明"))&phone=12&company=\(q("小米"))", jar, lang: "zh-CN")
@@ -45,8 +45,8 @@ struct LeadPageTests {
         }
     }
 
-    @Test func thePublicFormTakesLeadsCatchesBotsAndMayBeEmbedded() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func thePublicFormTakesLeadsCatchesBotsAndMayBeEmbedded(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             let (jar, csrf) = try await PageTests().signIn(env, email: "admin-a@example.com", password: "password-admin")
             let made = try await post(env, "/settings/lead_sources/create", "_csrf=\(csrf)&kind=form&name=\(q("官网咨询"))&source_label=\(q("官网"))", jar)
             #expect(made.status == .seeOther)
@@ -73,8 +73,8 @@ struct LeadPageTests {
         }
     }
 
-    @Test func aSignedWebhookPostsALeadAndAReplayIsRefused() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func aSignedWebhookPostsALeadAndAReplayIsRefused(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             let made = try await env.send(.post, "/api/v1/lead-sources", as: .admin,
                                           json: #"{"kind":"webhook","name":"巨量引擎","mapping":{"phone":"contact.mobile"},"source_label":"抖音"}"#)
             #expect(made.status == .created)
@@ -95,8 +95,8 @@ struct LeadPageTests {
         }
     }
 
-    @Test func adminsWriteAssignmentRulesInSettings() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func adminsWriteAssignmentRulesInSettings(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             let (jar, csrf) = try await PageTests().signIn(env, email: "admin-a@example.com", password: "password-admin")
             let team = try await env.send(.post, "/settings/teams/create", as: .none, body: Data("_csrf=\(csrf)&name=\(q("华南电销"))&kind=sales".utf8),
                                           contentType: "application/x-www-form-urlencoded", headers: jar)

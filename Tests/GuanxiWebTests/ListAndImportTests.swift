@@ -6,8 +6,8 @@ import GuanxiWeb
 
 @Suite("Customer list filters, cursors and CSV import")
 struct ListAndImportTests {
-    @Test func stageFilterPagesThroughWithNextCursor() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func stageFilterPagesThroughWithNextCursor(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given five leads and two prospects
             var leads: [String] = []
             for i in 1...5 { leads.append(try await env.createCustomer(["name": str("线索 \(i)"), "stage": str("lead")])["id"].string ?? "missing") }
@@ -32,8 +32,8 @@ struct ListAndImportTests {
         }
     }
 
-    @Test func nameSortPagesThroughChineseNamesWithoutRepeats() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func nameSortPagesThroughChineseNamesWithoutRepeats(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given customers with Chinese, Latin and emoji names
             let names = ["张三", "Alice", "李四", "😀 Smile", "Bob", "王五"]
             for n in names { _ = try await env.createCustomer(name: n) }
@@ -52,8 +52,8 @@ struct ListAndImportTests {
         }
     }
 
-    @Test func limitZeroIs422() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func limitZeroIs422(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given nothing
             // when listing with limit=0
             let r = try await env.get("/api/v1/customers?limit=0")
@@ -63,8 +63,8 @@ struct ListAndImportTests {
         }
     }
 
-    @Test func limitAboveMaximumIs422() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func limitAboveMaximumIs422(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // when listing with limit=201 and with a non-number
             let big = try await env.get("/api/v1/customers?limit=201")
             let word = try await env.get("/api/v1/customers?limit=ten")
@@ -74,8 +74,8 @@ struct ListAndImportTests {
         }
     }
 
-    @Test func unknownStageIs422() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func unknownStageIs422(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // when listing with stage=foo
             let r = try await env.get("/api/v1/customers?stage=foo")
             // then 422 naming stage
@@ -84,8 +84,8 @@ struct ListAndImportTests {
         }
     }
 
-    @Test func unknownSortIs422() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func unknownSortIs422(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // when listing with sort=password_hash
             let r = try await env.get("/api/v1/customers?sort=password_hash")
             // then 422 naming sort
@@ -94,10 +94,10 @@ struct ListAndImportTests {
         }
     }
 
-    @Test(arguments: ["garbage!!", "bm90LWpzb24", "W10", "WyJ4Iiw1XQ", "W3RydWUsImEiXQ"])
-    func invalidCursorIs422(_ cursor: String) async throws {
+    @Test(arguments: Backend.all, ["garbage!!", "bm90LWpzb24", "W10", "WyJ4Iiw1XQ", "W3RydWUsImEiXQ"])
+    func invalidCursorIs422(_ backend: Backend, _ cursor: String) async throws {
         // "bm90LWpzb24" = not-json, "W10" = [], "WyJ4Iiw1XQ" = ["x",5], "W3RydWUsImEiXQ" = [true,"a"]
-        try await WebEnv.run { env in
+        try await WebEnv.run(backend) { env in
             // when listing with a cursor the server never issued
             let r = try await env.get("/api/v1/customers?cursor=\(cursor)")
             // then 422 naming cursor
@@ -106,9 +106,9 @@ struct ListAndImportTests {
         }
     }
 
-    @Test
-    func cursorWithHugeNumberIs422() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all)
+    func cursorWithHugeNumberIs422(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a cursor holding [1e300, "a"] (base64url)
             let cursor = Data(#"[1e300,"a"]"#.utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
             // when listing with it
@@ -118,8 +118,8 @@ struct ListAndImportTests {
         }
     }
 
-    @Test func invalidDateFilterIs422() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func invalidDateFilterIs422(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // when listing with created_from=yesterday
             let r = try await env.get("/api/v1/customers?created_from=yesterday")
             // then 422 naming created_from
@@ -140,8 +140,8 @@ struct ListAndImportTests {
         return J(nil)
     }
 
-    @Test func csvImportWithChineseHeadersReportsCreatedAndRejectedRows() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func csvImportWithChineseHeadersReportsCreatedAndRejectedRows(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a CSV with Chinese headers and one row with an unknown stage (line 3)
             let csv = """
             姓名,邮箱,手机,阶段,标签
@@ -172,8 +172,8 @@ struct ListAndImportTests {
         }
     }
 
-    @Test func emptyImportUploadIs422() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func emptyImportUploadIs422(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // when an empty CSV is uploaded
             let r = try await env.send(.post, "/api/v1/imports", body: Data(), contentType: "text/csv")
             // then 422 naming the file
@@ -182,8 +182,8 @@ struct ListAndImportTests {
         }
     }
 
-    @Test func anotherWorkspacesImportJobIsNotFound() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func anotherWorkspacesImportJobIsNotFound(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given an import by A
             let r = try await env.send(.post, "/api/v1/imports", body: Data("name\nAlice\n".utf8), contentType: "text/csv")
             let jobID = try #require(r.json["id"].string)
@@ -195,8 +195,8 @@ struct ListAndImportTests {
         }
     }
 
-    @Test func readOnlyTokenCannotImport() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func readOnlyTokenCannotImport(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a read_only token
             // when it uploads a CSV
             let r = try await env.send(.post, "/api/v1/imports", as: .readOnly, body: Data("name\nAlice\n".utf8), contentType: "text/csv")

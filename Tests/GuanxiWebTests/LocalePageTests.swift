@@ -31,8 +31,8 @@ struct LocalePageTests {
         #expect(Formats(locale: .en).dateTime(d, timeZone: "Asia/Shanghai").contains("Nov 30, 2025"))
     }
 
-    @Test func theListFiltersByOwnerAndSource() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func theListFiltersByOwnerAndSource(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             let (jar, _) = try await PageTests().signIn(env, email: "admin-a@example.com", password: "password-admin")
             let admin = try await env.services.access.user(email: "admin-a@example.com")!.id
             _ = try await env.createCustomer(["name": str("展会客户 甲"), "source": str("展会"), "owner_id": str(admin)], as: .admin)
@@ -51,8 +51,8 @@ struct LocalePageTests {
         }
     }
 
-    @Test func anAdminRenamesAndMergesTagsAndEachCustomerIsAudited() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func anAdminRenamesAndMergesTagsAndEachCustomerIsAudited(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             let a = try await env.createCustomer(["name": str("王小明"), "tags": strs(["VIP客户", "华东"])], as: .admin)["id"].string!
             let b = try await env.createCustomer(["name": str("李雷"), "tags": strs(["vip"])], as: .admin)["id"].string!
             let c = try await env.createCustomer(["name": str("韩梅梅"), "tags": strs(["vip", "VIP客户"])], as: .admin)["id"].string!
@@ -92,8 +92,8 @@ struct NameOrderTests {
         #expect(PersonName.compose(family: nil, given: nil) == nil)
     }
 
-    @Test func aSpreadsheetWithSurnameAndGivenNameColumnsImportsChineseNamesFamilyFirst() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func aSpreadsheetWithSurnameAndGivenNameColumnsImportsChineseNamesFamilyFirst(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             let csv = "姓,名,手机\n王,小明,13812345678\nSmith,Anna,13912345678\n"
             let r = try await env.send(.post, "/api/v1/imports?filename=n.csv", body: Data(csv.utf8), contentType: "text/csv")
             #expect(r.status == .accepted, "\(r.text)")

@@ -17,8 +17,8 @@ struct OpenAPIDriftTests {
         return out
     }
 
-    @Test func openAPIDocumentIsServedAsParseableOpenAPI31() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func openAPIDocumentIsServedAsParseableOpenAPI31(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given the application
             // when the document is requested without a token
             let r = try await env.get("/api/openapi.json", as: .none)
@@ -31,8 +31,8 @@ struct OpenAPIDriftTests {
         }
     }
 
-    @Test func documentedOperationsEqualRegisteredRoutes() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func documentedOperationsEqualRegisteredRoutes(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given the route table the router was built from
             let registered = Set(env.table.routes.map { "\($0.method.rawValue) \($0.fullPath)" })
             // when the OpenAPI document is read
@@ -44,8 +44,8 @@ struct OpenAPIDriftTests {
         }
     }
 
-    @Test func everyOperationHasASummaryAndAUniqueOperationID() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func everyOperationHasASummaryAndAUniqueOperationID(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given the OpenAPI document
             let r = try await env.get("/api/openapi.json", as: .none)
             let ops = try Self.documentedOperations(r.body)
@@ -61,8 +61,8 @@ struct OpenAPIDriftTests {
         }
     }
 
-    @Test func unknownEndpointAnswersRouteNotFound() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func unknownEndpointAnswersRouteNotFound(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a valid token
             // when an endpoint that does not exist is requested
             let r = try await env.get("/api/v1/no-such-thing/\(UUID().uuidString.lowercased())")
@@ -72,8 +72,8 @@ struct OpenAPIDriftTests {
         }
     }
 
-    @Test func everyDocumentedOperationIsRouted() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func everyDocumentedOperationIsRouted(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given every documented operation, with placeholder ids
             let r = try await env.get("/api/openapi.json", as: .none)
             let ops = try Self.documentedOperations(r.body)
@@ -89,8 +89,8 @@ struct OpenAPIDriftTests {
         }
     }
 
-    @Test func everySchemaReferenceResolves() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func everySchemaReferenceResolves(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given the OpenAPI document
             let r = try await env.get("/api/openapi.json", as: .none)
             let root = try #require(try JSONSerialization.jsonObject(with: r.body) as? [String: Any])

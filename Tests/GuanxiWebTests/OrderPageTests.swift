@@ -10,8 +10,8 @@ struct OrderPageTests {
         try await env.send(.post, path, as: .none, body: Data(body.utf8), contentType: "application/x-www-form-urlencoded", headers: jar)
     }
 
-    @Test func aQuoteIsWrittenSentPrintedAndAcceptedThenTheOrderIsPaidShippedAndConfirmed() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func aQuoteIsWrittenSentPrintedAndAcceptedThenTheOrderIsPaidShippedAndConfirmed(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             let (jar, csrf) = try await PageTests().signIn(env)
             let (admin, adminCsrf) = try await PageTests().signIn(env, email: "admin-a@example.com", password: "password-admin")
             // a product with a price in the default list, added on the products page (a settings matter)
@@ -85,8 +85,8 @@ struct OrderPageTests {
         }
     }
 
-    @Test func anOrderByHandAndRepsWithoutRights() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func anOrderByHandAndRepsWithoutRights(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             let (jar, csrf) = try await PageTests().signIn(env)
             let customer = try await env.createCustomer(name: "北京建材")
             let none = try await post(env, jar, "/orders/new", "_csrf=\(csrf)&customer_id=\(customer)")
@@ -119,8 +119,8 @@ struct OrderPageTests {
 
 @Suite("The reports page: sections by role, targets set by managers, months")
 struct ReportPageTests {
-    @Test func managersSeeAndSetTargetsRepsSeeTheirOwnNumbers() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func managersSeeAndSetTargetsRepsSeeTheirOwnNumbers(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             let access = env.services.access
             let owner = Scope(workspaceID: env.workspaceA.id, userID: nil, role: .owner)
             let m = try await access.createUser(email: "boss@example.com", password: "password-boss", name: "王经理", role: .salesManager, workspaceID: env.workspaceA.id)

@@ -50,8 +50,8 @@ struct PageTests {
         return (["Cookie": cookie], csrf)
     }
 
-    @Test func signedOutVisitorsAreSentToSignInAndBack() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func signedOutVisitorsAreSentToSignInAndBack(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             let r = try await env.send(.get, "/customers?stage=lead", as: .none)
             #expect(r.status == .seeOther && r.header("Location") == "/sign-in?next=/customers?stage=lead")
             let form = try await env.send(.get, "/sign-in", as: .none, headers: ["Accept-Language": "zh-TW"])
@@ -74,8 +74,8 @@ struct PageTests {
         }
     }
 
-    @Test func creatingACustomerShowsFieldErrorsThenTheCustomer() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func creatingACustomerShowsFieldErrorsThenTheCustomer(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             let (jar, csrf) = try await signIn(env)
             let post = { (body: String) in
                 try await env.send(.post, "/customers/new", as: .none, body: Data(body.utf8), contentType: "application/x-www-form-urlencoded", headers: jar)
@@ -94,8 +94,8 @@ struct PageTests {
         }
     }
 
-    @Test func theSecondOfTwoEditsGetsTheConflictMessage() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func theSecondOfTwoEditsGetsTheConflictMessage(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             let (jar, csrf) = try await signIn(env)
             let id = try await env.createCustomer(name: "李雷")
             let form = { (name: String) in "_csrf=\(csrf)&version=1&name=\(q(name))&stage=lead" }
@@ -108,8 +108,8 @@ struct PageTests {
         }
     }
 
-    @Test func aReadOnlyUserSeesMaskedContactsOnThe360Page() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func aReadOnlyUserSeesMaskedContactsOnThe360Page(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             let id = try await env.createCustomer(["name": str("韩梅梅"), "phones": strs(["13912345678"])])["id"].string ?? "?"
             let (jar, _) = try await signIn(env, email: "viewer-a@example.com", password: "password-read_only")
             let page = try await env.send(.get, "/customers/\(id)", as: .none, headers: jar)

@@ -22,8 +22,8 @@ struct SignInTests {
         return String(v.dropFirst("gx_session=".count))
     }
 
-    @Test func aSessionCookieIsHttpOnlyAndStateChangesNeedTheCSRFToken() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func aSessionCookieIsHttpOnlyAndStateChangesNeedTheCSRFToken(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // when the rep signs in
             let r = try await env.send(.post, "/api/v1/auth/sign-in", as: .none, json: Self.rep)
             // then a fresh HttpOnly, SameSite cookie and a CSRF token come back
@@ -53,8 +53,8 @@ struct SignInTests {
         }
     }
 
-    @Test func aPlantedSessionIdIsNeverPromoted() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func aPlantedSessionIdIsNeverPromoted(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given an attacker who set a cookie in the victim's browser
             let planted = "gxs_attacker-chosen-value"
             // when the victim signs in with it present
@@ -66,8 +66,8 @@ struct SignInTests {
         }
     }
 
-    @Test func wrongPasswordsLockTheAccountAndAResetLinkLiftsItOnce() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func wrongPasswordsLockTheAccountAndAResetLinkLiftsItOnce(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // wrong password and unknown email answer the same
             let bad = try await env.send(.post, "/api/v1/auth/sign-in", as: .none, json: #"{"email":"rep-a@example.com","password":"wrong-password"}"#)
             let unknown = try await env.send(.post, "/api/v1/auth/sign-in", as: .none, json: #"{"email":"nobody@example.com","password":"wrong-password"}"#)
@@ -94,8 +94,8 @@ struct SignInTests {
         }
     }
 
-    @Test func oneAddressIsRateLimited() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func oneAddressIsRateLimited(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             var last = 0
             for i in 0..<31 {
                 let r = try await env.send(.post, "/api/v1/auth/sign-in", as: .none, json: #"{"email":"guess\#(i)@example.com","password":"password-x"}"#)
@@ -105,9 +105,9 @@ struct SignInTests {
         }
     }
 
-    @Test func sessionsEndAfterIdleTime() async throws {
+    @Test(arguments: Backend.all) func sessionsEndAfterIdleTime(_ backend: Backend) async throws {
         let clock = TestClock()
-        try await WebEnv.run(clock: clock) { env in
+        try await WebEnv.run(backend, clock: clock) { env in
             let r = try await env.send(.post, "/api/v1/auth/sign-in", as: .none, json: Self.rep)
             let cookie = try #require(Self.session(r))
             let jar = ["Cookie": "gx_session=\(cookie)"]
@@ -118,8 +118,8 @@ struct SignInTests {
         }
     }
 
-    @Test func twoFactorSignInNeedsTheCodeOrARecoveryCode() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func twoFactorSignInNeedsTheCodeOrARecoveryCode(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given the rep turns on two-factor
             let enrol = try await env.send(.post, "/api/v1/auth/totp")
             let encoded = try #require(enrol.json["secret"].string)
@@ -140,8 +140,8 @@ struct SignInTests {
         }
     }
 
-    @Test func changingThePasswordNeedsTheCurrentOne() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func changingThePasswordNeedsTheCurrentOne(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             let wrong = try await env.send(.post, "/api/v1/auth/password", json: #"{"current_password":"nope-nope","new_password":"another-password"}"#)
             #expect(wrong.status == .unprocessableContent && wrong.json["error"]["fields"]["current_password"].string != nil)
             let short = try await env.send(.post, "/api/v1/auth/password", json: #"{"current_password":"password-sales_rep","new_password":"short"}"#)

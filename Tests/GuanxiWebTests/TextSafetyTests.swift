@@ -55,8 +55,8 @@ struct TextSafetyTests {
         }
     }
 
-    @Test func searchOperatorCharactersAreNotInterpreted() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func searchOperatorCharactersAreNotInterpreted(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given one customer
             _ = try await env.createCustomer(name: "Plain Person")
             // when searching with full-text and LIKE operator characters
@@ -71,8 +71,8 @@ struct TextSafetyTests {
         }
     }
 
-    @Test func unknownCustomFieldFilterKeyIs422() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func unknownCustomFieldFilterKeyIs422(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given no custom field definitions
             // when the list is filtered by an injected custom field key
             let r = try await env.get("/api/v1/customers?custom.a')--OR--1=1")
@@ -82,8 +82,8 @@ struct TextSafetyTests {
         }
     }
 
-    @Test func htmlIsReturnedAsJSONNotMarkup() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func htmlIsReturnedAsJSONNotMarkup(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a customer named with HTML
             let id = try await env.createCustomer(name: Self.htmlName)
             // when it is read
@@ -95,8 +95,8 @@ struct TextSafetyTests {
         }
     }
 
-    @Test func chineseAndEmojiRoundTripThroughCreateAndRead() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func chineseAndEmojiRoundTripThroughCreateAndRead(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a customer with Chinese and emoji in name, tags, title and address
             let created = try await env.createCustomer([
                 "name": str("王小明 😀"), "title": str("总经理👔"), "tags": strs(["贵宾", "🎉 party"]),
@@ -116,8 +116,8 @@ struct TextSafetyTests {
         }
     }
 
-    @Test func csvExportIsUTF8WithBOMAndKeepsChineseAndEmoji() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func csvExportIsUTF8WithBOMAndKeepsChineseAndEmoji(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a customer with Chinese and emoji
             let id = try await env.createCustomer(["name": str("王小明 😀"), "tags": strs(["贵宾", "🎉"]),
                                                    "emails": strs(["xm@example.com"])])["id"].string ?? "?"
@@ -137,8 +137,8 @@ struct TextSafetyTests {
         }
     }
 
-    @Test func csvExportOfAWorkspaceExcludesOtherWorkspaces() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func csvExportOfAWorkspaceExcludesOtherWorkspaces(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a customer in A
             _ = try await env.createCustomer(name: "只在A")
             // when B exports

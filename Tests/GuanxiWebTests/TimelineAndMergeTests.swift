@@ -6,8 +6,8 @@ import GuanxiWeb
 
 @Suite("Notes, interactions, timeline, merges")
 struct TimelineAndMergeTests {
-    @Test func newNoteIsFirstOnTheTimeline() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func newNoteIsFirstOnTheTimeline(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a customer (whose timeline starts with "created")
             let id = try await env.createCustomer(name: "王小明")
             try await Task.sleep(for: .milliseconds(5)) // a later millisecond than "created"
@@ -23,8 +23,8 @@ struct TimelineAndMergeTests {
         }
     }
 
-    @Test func interactionWithoutKindIs422() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func interactionWithoutKindIs422(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a customer
             let id = try await env.createCustomer(name: "王小明")
             // when an interaction without a kind is logged
@@ -35,8 +35,8 @@ struct TimelineAndMergeTests {
         }
     }
 
-    @Test func interactionWithUnknownKindIs422() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func interactionWithUnknownKindIs422(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a customer
             let id = try await env.createCustomer(name: "王小明")
             // when an interaction with an unknown kind is logged
@@ -47,8 +47,8 @@ struct TimelineAndMergeTests {
         }
     }
 
-    @Test func loggedInteractionIsListedUnderInteractionsNotNotes() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func loggedInteractionIsListedUnderInteractionsNotNotes(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a customer
             let id = try await env.createCustomer(name: "王小明")
             // when a WeChat interaction is logged
@@ -63,8 +63,8 @@ struct TimelineAndMergeTests {
         }
     }
 
-    @Test func timelineWithUnknownKindFilterIs422() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func timelineWithUnknownKindFilterIs422(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a customer
             let id = try await env.createCustomer(name: "王小明")
             // when the timeline is filtered by an unknown kind
@@ -75,8 +75,8 @@ struct TimelineAndMergeTests {
         }
     }
 
-    @Test func mergeThenUndoRestoresBothCustomersExactly() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func mergeThenUndoRestoresBothCustomersExactly(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given two customers that look like the same person, with a note each
             let s = try await env.createCustomer(["name": str("王小明"), "emails": strs(["xm@example.com"]), "tags": strs(["vip"]),
                                                   "stage": str("lead")])["id"].string ?? "missing"
@@ -107,8 +107,8 @@ struct TimelineAndMergeTests {
         }
     }
 
-    @Test func undoingAMergeTwiceIsConflict() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func undoingAMergeTwiceIsConflict(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given a merge that was undone
             let s = try await env.createCustomer(name: "王小明")
             let m = try await env.createCustomer(name: "王小明")
@@ -123,8 +123,8 @@ struct TimelineAndMergeTests {
         }
     }
 
-    @Test func anotherWorkspaceCannotMergeOrUndo() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func anotherWorkspaceCannotMergeOrUndo(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given two customers of A merged by A
             let s = try await env.createCustomer(name: "王小明")
             let m = try await env.createCustomer(name: "王小明")

@@ -28,9 +28,9 @@ enum Backend: String, Sendable, CustomTestStringConvertible {
 }
 
 enum WebTestDatabase {
-    /// Opens a migrated database that exists only for `body`, then removes it. SQLite databases are
-    /// copies of the seeded template (passed to `body`); PostgreSQL databases are empty.
-    static func with<T: Sendable>(_ backend: Backend, _ body: @Sendable (Database, Seed?) async throws -> T) async throws -> T {
+    /// Opens a migrated database that exists only for `body`, then removes it: a copy of a seeded
+    /// template (its seed passed to `body`), a file copy on SQLite and a template database on PostgreSQL.
+    static func with<T: Sendable>(_ backend: Backend, _ body: @Sendable (Database, Seed) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite:
             let template = try await Seed.sqliteTemplate.value
@@ -51,28 +51,63 @@ enum WebTestDatabase {
                 throw error
             }
         case .postgres:
-            let env = ProcessInfo.processInfo.environment
-            let adminURL = env["GUANXI_TEST_POSTGRES_ADMIN_URL"]!
-            guard var c = URLComponents(string: env["GUANXI_TEST_POSTGRES_URL"]!) else {
-                throw DomainError.badRequest("GUANXI_TEST_POSTGRES_URL is not a URL")
-            }
-            let name = "gx_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-            c.path = "/" + name
-            let admin = try await Database.open(.postgres(url: adminURL))
-            try await admin.read { try await $0.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
-            let db = try await Database.open(.postgres(url: c.string!))
-            let result: Result<T, any Error>
+            // a copy of the seeded template database, made by the server itself (fast, no bcrypt per test);
+            // at most a few at a time, so the server's connection limit holds while tests run in parallel
+            await PostgresTests.slots.acquire()
             do {
-                try await Features.migrator(db).migrate()
-                result = .success(try await body(db, nil))
+                let template = try await Seed.postgresTemplate.value
+                let admin = try await PostgresTests.admin.value
+                let name = "gx_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+                try await admin.read { try await $0.raw("CREATE DATABASE \(unsafeRaw: name) TEMPLATE \(unsafeRaw: template.name)").run() }
+                let db = try await Database.open(.postgres(url: PostgresTests.url(database: name)))
+                let result: Result<T, any Error>
+                do {
+                    try await Features.migrator(db).migrate()
+                    result = .success(try await body(db, template.seed))
+                } catch {
+                    result = .failure(error)
+                }
+                await db.close()
+                try? await admin.read { try await $0.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run() }
+                await PostgresTests.slots.release()
+                return try result.get()
             } catch {
-                result = .failure(error)
+                await PostgresTests.slots.release()
+                throw error
             }
-            await db.close()
-            try? await admin.read { try await $0.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run() }
-            await admin.close()
-            return try result.get()
         }
+    }
+}
+
+/// The PostgreSQL server the environment names: one admin connection for the whole test process
+/// (creating and dropping databases), and a limit on how many test databases are open at once.
+enum PostgresTests {
+    static let admin = Task<Database, any Error> {
+        try await Database.open(.postgres(url: ProcessInfo.processInfo.environment["GUANXI_TEST_POSTGRES_ADMIN_URL"]!))
+    }
+    static let slots = AsyncSlots(6)
+
+    /// The test server's URL with another database.
+    static func url(database: String) throws -> String {
+        guard var c = URLComponents(string: ProcessInfo.processInfo.environment["GUANXI_TEST_POSTGRES_URL"] ?? "") else {
+            throw DomainError.badRequest("GUANXI_TEST_POSTGRES_URL is not a URL")
+        }
+        c.path = "/" + database
+        return c.string!
+    }
+}
+
+/// A counting semaphore for async code.
+actor AsyncSlots {
+    private var free: Int
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+    init(_ count: Int) { free = count }
+    func acquire() async {
+        if free > 0 { free -= 1; return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+    func release() {
+        if waiters.isEmpty { free += 1 } else { waiters.removeFirst().resume() }
     }
 }
 
@@ -142,6 +177,24 @@ struct Seed: Sendable {
                     tokenB: try await token("admin-b@example.com", .admin, wsB))
     }
 
+    /// A migrated and seeded PostgreSQL database built once per test process; each test's database is
+    /// created from it as a template.
+    static let postgresTemplate = Task<(name: String, seed: Seed), any Error> {
+        let admin = try await PostgresTests.admin.value
+        let name = "gx_template_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+        try await admin.read { try await $0.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
+        let db = try await Database.open(.postgres(url: PostgresTests.url(database: name)))
+        do {
+            try await Features.migrator(db).migrate()
+            let seed = try await create(AccessStore(db: db))
+            await db.close()
+            return (name, seed)
+        } catch {
+            await db.close()
+            throw error
+        }
+    }
+
     /// A seeded SQLite file built once per test process (bcrypt is slow); each test copies it.
     static let sqliteTemplate = Task<(path: String, seed: Seed), any Error> {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("gxweb-template-\(UUID().uuidString).sqlite").path
@@ -168,11 +221,9 @@ struct WebEnv: Sendable {
     var workspaceA: Workspace { seed.workspaceA }
     var workspaceB: Workspace { seed.workspaceB }
 
-    static func run(_ backend: Backend = .sqlite, clock: any GuanxiCore.Clock = SystemClock(),
+    static func run(_ backend: Backend, clock: any GuanxiCore.Clock = SystemClock(),
                     _ body: @Sendable @escaping (WebEnv) async throws -> Void) async throws {
-        try await WebTestDatabase.with(backend) { db, seeded in
-            let seed: Seed
-            if let seeded { seed = seeded } else { seed = try await Seed.create(AccessStore(db: db)) }
+        try await WebTestDatabase.with(backend) { db, seed in
             let services = AppServices(db: db, clock: clock)
             let (router, table) = buildRouter(services)
             let app = Application(router: router)

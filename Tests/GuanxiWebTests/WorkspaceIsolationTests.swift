@@ -28,8 +28,8 @@ struct WorkspaceIsolationTests {
         }
     }
 
-    @Test func malformedCustomerIDIsNotFound() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func malformedCustomerIDIsNotFound(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given an id that is not a UUID
             // when it is read
             let r = try await env.get("/api/v1/customers/\(q("'; DROP TABLE customers;--"))")
@@ -114,8 +114,8 @@ struct WorkspaceIsolationTests {
         }
     }
 
-    @Test func searchWithoutQueryIs422() async throws {
-        try await WebEnv.run { env in
+    @Test(arguments: Backend.all) func searchWithoutQueryIs422(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
             // given nothing
             // when searching with no q
             let r = try await env.get("/api/v1/search")
