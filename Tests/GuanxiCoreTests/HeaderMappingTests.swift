@@ -84,13 +84,13 @@ struct TagListTests {
     }
 
     @Test func cleanTrimsUnicodeSpaceAndDropsControlCharacters() {
-        #expect(CustomerValidator.clean("王小明") == "王小明")
-        #expect(CustomerValidator.clean("  王 小明 ") == "王 小明")
-        #expect(CustomerValidator.clean("\u{3000}全角空格\u{3000}") == "全角空格")
-        #expect(CustomerValidator.clean("\u{00A0}nbsp\u{2003}") == "nbsp")
-        #expect(CustomerValidator.clean("a\u{07}b\u{0085}c\u{7F}d") == "abcd")
-        #expect(CustomerValidator.clean("line1\nline2") == "line1\nline2")
-        #expect(CustomerValidator.clean("©2024 😀") == "©2024 😀")
-        #expect(CustomerValidator.clean("") == "")
+        #expect(Text.clean("王小明") == "王小明")
+        #expect(Text.clean("  王 小明 ") == "王 小明")
+        #expect(Text.clean("\u{3000}全角空格\u{3000}") == "全角空格")
+        #expect(Text.clean("\u{00A0}nbsp\u{2003}") == "nbsp")
+        #expect(Text.clean("a\u{07}b\u{0085}c\u{7F}d") == "abcd")
+        #expect(Text.clean("line1\nline2") == "line1\nline2")
+        #expect(Text.clean("©2024 😀") == "©2024 😀")
+        #expect(Text.clean("") == "")
     }
 }

@@ -38,13 +38,13 @@ public enum CustomerValidator {
         if let k = draft.kind { c.kind = k }
 
         if let name = draft.name {
-            let n = clean(name)
+            let n = Text.clean(name)
             if n.isEmpty { e.add("name", "is required") }
             else if n.count > 200 { e.add("name", "is longer than 200 characters") }
             c.name = n
         } else if base == nil { e.add("name", "is required") }
 
-        if let t = draft.title { c.title = t.map(clean).flatMap { $0.isEmpty ? nil : $0 }
+        if let t = draft.title { c.title = t.map(Text.clean).flatMap { $0.isEmpty ? nil : $0 }
             if (c.title?.count ?? 0) > 100 { e.add("title", "is longer than 100 characters") } }
         if let o = draft.organizationID {
             if let o, !ID.isValid(o) { e.add("organization_id", "is not a valid id") }
@@ -55,7 +55,7 @@ public enum CustomerValidator {
         if c.organizationID != nil && c.organizationID == c.id { e.add("organization_id", "cannot point to itself") }
         if let s = draft.stage { c.stage = s }
         if let t = draft.tier {
-            let v = t.map(clean).flatMap { $0.isEmpty ? nil : $0 }
+            let v = t.map(Text.clean).flatMap { $0.isEmpty ? nil : $0 }
             if let v, !rules.tiers.contains(v) { e.add("tier", "must be one of: \(rules.tiers.joined(separator: ", "))") }
             c.tier = v
         }
@@ -64,7 +64,7 @@ public enum CustomerValidator {
             c.ownerID = o?.lowercased()
         }
         if let s = draft.source {
-            c.source = s.map(clean).flatMap { $0.isEmpty ? nil : $0 }
+            c.source = s.map(Text.clean).flatMap { $0.isEmpty ? nil : $0 }
             if (c.source?.count ?? 0) > 50 { e.add("source", "is longer than 50 characters") }
         }
         if let list = draft.emails {
@@ -100,7 +100,7 @@ public enum CustomerValidator {
             c.addresses = addrs.map { a in
                 var a = a
                 for kp in [\Address.label, \.country, \.province, \.city, \.district, \.street, \.postcode] {
-                    a[keyPath: kp] = a[keyPath: kp].map(clean).flatMap { $0.isEmpty ? nil : $0 }
+                    a[keyPath: kp] = a[keyPath: kp].map(Text.clean).flatMap { $0.isEmpty ? nil : $0 }
                     if (a[keyPath: kp]?.count ?? 0) > 200 { e.add("addresses", "an address field is longer than 200 characters") }
                 }
                 a.country = a.country?.uppercased()
@@ -120,7 +120,7 @@ public enum CustomerValidator {
         }
         if let p = draft.preferredChannel { c.preferredChannel = p }
         if let tags = draft.tags {
-            let cleaned = tags.map(clean).filter { !$0.isEmpty }
+            let cleaned = tags.map(Text.clean).filter { !$0.isEmpty }
             if cleaned.contains(where: { $0.count > 50 }) { e.add("tags", "a tag is longer than 50 characters") }
             var seen = Set<String>()
             c.tags = cleaned.filter { seen.insert($0).inserted }
@@ -153,17 +153,6 @@ public enum CustomerValidator {
         }
         if out.count > maxIdentitiesPerKind { e.add(field, "at most \(maxIdentitiesPerKind)") }
         return out
-    }
-
-    /// Trims and collapses control characters, so stored text never carries invisible junk.
-    public static func clean(_ s: String) -> String {
-        // Fast path (almost every value): no control characters (0xC2 also covers U+0080–U+009F)
-        // and no white space at either end.
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }),
-           let f = s.unicodeScalars.first, let l = s.unicodeScalars.last,
-           !f.properties.isWhitespace, !l.properties.isWhitespace { return s }
-        return String(String.UnicodeScalarView(s.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) || $0 == "\n" }))
-            .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     static func day(_ d: Date) -> String {

@@ -137,7 +137,7 @@ public struct LineDraft: Codable, Sendable, Equatable {
     public func line(_ i: Int, id: String, product: Product?, listPrice: Int64?, errors e: inout FieldErrors) -> LineItem? {
         let f = "lines[\(i)]."
         if let p = product, !p.active { e.add(f + "product_id", "\(p.name) is no longer sold") }
-        let name = CustomerValidator.clean(self.name ?? product?.name ?? "")
+        let name = Text.clean(self.name ?? product?.name ?? "")
         if name.isEmpty || name.count > 200 { e.add(f + "name", "is required (at most 200 characters)") }
         let q = quantity ?? 0
         if !(1...1_000_000).contains(q) { e.add(f + "quantity", "must be a whole number from 1 to 1000000") }
@@ -149,8 +149,8 @@ public struct LineDraft: Codable, Sendable, Equatable {
         if tax.basisPoints > 10_000 { e.add(f + "tax_rate", "must be between 0 and 100") }
         guard e.isEmpty, let price else { return nil }
         do {
-            return try LineItem(id: id, productID: product?.id, sku: (sku ?? product?.sku).map(CustomerValidator.clean), name: name,
-                                unit: (unit ?? product?.unit).map(CustomerValidator.clean), quantity: q, unitPrice: price,
+            return try LineItem(id: id, productID: product?.id, sku: (sku ?? product?.sku).map(Text.clean), name: name,
+                                unit: (unit ?? product?.unit).map(Text.clean), quantity: q, unitPrice: price,
                                 discount: discount ?? Percent(basisPoints: 0), taxRate: tax)
         } catch {
             if case .validation(let m) = error { for (k, v) in m { e.add(f + (k == "lines" ? "quantity" : k), v) } }

@@ -59,7 +59,7 @@ public struct PriceListDraft: Codable, Sendable {
 
     public func validate(creating: Bool) throws(DomainError) {
         var e = FieldErrors()
-        if let n = name.map(CustomerValidator.clean) { if n.isEmpty || n.count > 100 { e.add("name", "is required (at most 100 characters)") } }
+        if let n = name.map(Text.clean) { if n.isEmpty || n.count > 100 { e.add("name", "is required (at most 100 characters)") } }
         else if creating { e.add("name", "is required") }
         if let c = currency { if Money.currencyCode(c) == nil { e.add("currency", "must be an ISO 4217 code such as CNY, TWD or USD") } }
         else if creating { e.add("currency", "is required") }
@@ -87,11 +87,11 @@ public struct ProductDraft: Codable, Sendable {
 
     public func validate(creating: Bool) throws(DomainError) {
         var e = FieldErrors()
-        if let s = sku.map(CustomerValidator.clean) {
+        if let s = sku.map(Text.clean) {
             if s.isEmpty || s.count > 64 { e.add("sku", "is required (at most 64 characters)") }
             else if s.contains(where: { $0.isWhitespace || $0.isNewline }) { e.add("sku", "must not contain spaces") }
         } else if creating { e.add("sku", "is required") }
-        if let n = name.map(CustomerValidator.clean) { if n.isEmpty || n.count > 200 { e.add("name", "is required (at most 200 characters)") } }
+        if let n = name.map(Text.clean) { if n.isEmpty || n.count > 200 { e.add("name", "is required (at most 200 characters)") } }
         else if creating { e.add("name", "is required") }
         if let u = unit, u.count > 20 { e.add("unit", "is at most 20 characters") }
         if let t = taxRate, t.basisPoints > 10_000 { e.add("tax_rate", "must be between 0 and 100") }

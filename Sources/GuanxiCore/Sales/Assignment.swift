@@ -102,7 +102,7 @@ public struct AssignmentRule: Codable, Sendable, Equatable {
     /// Field errors for a rule someone is saving.
     public func validate() throws(DomainError) {
         var e = FieldErrors()
-        let n = CustomerValidator.clean(name)
+        let n = Text.clean(name)
         if n.isEmpty || n.count > 100 { e.add("name", "is required (at most 100 characters)") }
         switch method {
         case .roundRobin, .leastLoaded: if teamID.map(ID.isValid) != true { e.add("team_id", "is required for \(method.rawValue)") }

@@ -37,10 +37,10 @@ public struct Pipeline: Codable, Sendable, Equatable {
     /// Checks names, probabilities, and that there is at least one open, one won and one lost stage.
     public func validate() throws(DomainError) {
         var e = FieldErrors()
-        let n = CustomerValidator.clean(name)
+        let n = Text.clean(name)
         if n.isEmpty || n.count > 100 { e.add("name", "is required (at most 100 characters)") }
         for (i, s) in stages.enumerated() {
-            if CustomerValidator.clean(s.name).isEmpty || s.name.count > 60 { e.add("stages[\(i)].name", "is required (at most 60 characters)") }
+            if Text.clean(s.name).isEmpty || s.name.count > 60 { e.add("stages[\(i)].name", "is required (at most 60 characters)") }
             if !(0...100).contains(s.probability) { e.add("stages[\(i)].probability", "must be between 0 and 100") }
         }
         for k in DealStatus.allCases where !stages.contains(where: { $0.kind == k }) {
@@ -113,7 +113,7 @@ public struct DealDraft: Codable, Sendable {
     /// Field errors in the draft itself (references are checked by the store).
     public func validate(creating: Bool) throws(DomainError) {
         var e = FieldErrors()
-        if let n = name.map(CustomerValidator.clean) { if n.isEmpty || n.count > 200 { e.add("name", "is required (at most 200 characters)") } }
+        if let n = name.map(Text.clean) { if n.isEmpty || n.count > 200 { e.add("name", "is required (at most 200 characters)") } }
         else if creating { e.add("name", "is required") }
         if creating && customerID == nil { e.add("customer_id", "is required") }
         if let c = customerID, !ID.isValid(c) { e.add("customer_id", "is not a valid id") }

@@ -200,7 +200,7 @@ public struct TaskDraft: Codable, Sendable {
     /// Field errors in the draft itself (the subject and owner are checked by the store).
     public func validate(creating: Bool) throws(DomainError) {
         var e = FieldErrors()
-        if let t = title.map(CustomerValidator.clean) { if t.isEmpty || t.count > 200 { e.add("title", "is required (at most 200 characters)") } }
+        if let t = title.map(Text.clean) { if t.isEmpty || t.count > 200 { e.add("title", "is required (at most 200 characters)") } }
         else if creating { e.add("title", "is required") }
         if creating && dueAt == nil { e.add("due_at", "is required") }
         if let n = notes ?? nil, n.count > 5000 { e.add("notes", "is longer than 5000 characters") }
@@ -259,8 +259,8 @@ public struct VisitReport: Codable, Sendable {
     public func validate() throws(DomainError) {
         var e = FieldErrors()
         if let o = outcome, o.count > 5000 { e.add("outcome", "is longer than 5000 characters") }
-        if let n = nextStep.map(CustomerValidator.clean), n.count > 200 { e.add("next_step", "is longer than 200 characters") }
-        if nextDueAt != nil && (nextStep.map(CustomerValidator.clean) ?? "").isEmpty { e.add("next_step", "say what the next step is") }
+        if let n = nextStep.map(Text.clean), n.count > 200 { e.add("next_step", "is longer than 200 characters") }
+        if nextDueAt != nil && (nextStep.map(Text.clean) ?? "").isEmpty { e.add("next_step", "say what the next step is") }
         try e.throwIfAny()
     }
 }

@@ -146,7 +146,7 @@ public enum LeadValidator {
     public static func make(_ d: LeadDraft, id: String, channel: LeadChannel, now: Date) throws(DomainError) -> Lead {
         var e = FieldErrors()
         func text(_ key: String, _ v: String?, max: Int) -> String? {
-            guard let v = v.map(CustomerValidator.clean), !v.isEmpty else { return nil }
+            guard let v = v.map(Text.clean), !v.isEmpty else { return nil }
             if v.count > max { e.add(key, "is longer than \(max) characters") }
             return v
         }

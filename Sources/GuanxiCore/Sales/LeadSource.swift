@@ -42,7 +42,7 @@ public struct LeadSource: Codable, Sendable, Equatable {
     /// Checks a mapping names only lead fields and well-formed paths.
     public static func validate(name: String, mapping: [String: String]) throws(DomainError) {
         var e = FieldErrors()
-        let n = CustomerValidator.clean(name)
+        let n = Text.clean(name)
         if n.isEmpty || n.count > 100 { e.add("name", "is required (at most 100 characters)") }
         for (field, path) in mapping {
             if !LeadDraft.fields.contains(field) { e.add("mapping.\(field)", "is not a lead field (\(LeadDraft.fields.joined(separator: ", ")))") }

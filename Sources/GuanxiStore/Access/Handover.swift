@@ -17,7 +17,7 @@ public struct OwnedObject: Sendable {
     static func ownerChangedEntries(_ moves: [(id: String, from: String?, to: String?)], _ reason: String, _ scope: Scope, _ now: Date,
                                     _ sql: any SQLDatabase) async throws {
         try await TimelineStore.append(moves.map { m in
-            CustomerStore.event(m.id, .ownerChanged, author: scope.userID, now: now,
+            TimelineEntry.event(m.id, .ownerChanged, author: scope.userID, now: now,
                                 data: ["from": m.from.map(JSONValue.string) ?? .null, "to": m.to.map(JSONValue.string) ?? .null,
                                        "reason": .string(reason)])
         }, workspaceID: scope.workspaceID, sql: sql)
@@ -37,7 +37,7 @@ public struct OwnedObject: Sendable {
                 uniquingKeysWith: { a, _ in a })
             try await TimelineStore.append(moves.compactMap { m in
                 customerOf[m.id].map { c in
-                    CustomerStore.event(c, .ownerChanged, author: scope.userID, now: now,
+                    TimelineEntry.event(c, .ownerChanged, author: scope.userID, now: now,
                                         data: [idKey: .string(m.id), "from": m.from.map(JSONValue.string) ?? .null,
                                                "to": m.to.map(JSONValue.string) ?? .null, "reason": .string(reason)])
                 }

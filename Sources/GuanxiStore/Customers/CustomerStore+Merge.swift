@@ -111,7 +111,7 @@ extension CustomerStore {
                 VALUES (\(bind: record.id), \(bind: scope.workspaceID), \(bind: s.id), \(bind: m.id), \(bind: JSONCoding.encode(snapshot)),
                         \(bind: r.version), \(bind: scope.userID), \(bind: now.millis))
                 """).run()
-            try await TimelineStore.append([Self.event(s.id, .merged, author: scope.userID, now: now,
+            try await TimelineStore.append([TimelineEntry.event(s.id, .merged, author: scope.userID, now: now,
                                                        data: ["merge_id": .string(record.id), "merged_id": .string(m.id), "merged_name": .string(m.name)])],
                                            workspaceID: scope.workspaceID, sql: sql)
             try await audit(scope, [AuditEvent("merge", "customers", s.id, detail: ["merge_id": .string(record.id), "merged_id": .string(m.id),
@@ -160,8 +160,8 @@ extension CustomerStore {
             }
             try await sql.raw("UPDATE merges SET undone_at = \(bind: now.millis) WHERE id = \(bind: mergeID.lowercased())").run()
             let data: [String: JSONValue] = ["merge_id": .string(mergeID.lowercased())]
-            try await TimelineStore.append([Self.event(snap.survivor.id, .mergeUndone, author: scope.userID, now: now, data: data),
-                                            Self.event(snap.merged.id, .mergeUndone, author: scope.userID, now: now, data: data)],
+            try await TimelineStore.append([TimelineEntry.event(snap.survivor.id, .mergeUndone, author: scope.userID, now: now, data: data),
+                                            TimelineEntry.event(snap.merged.id, .mergeUndone, author: scope.userID, now: now, data: data)],
                                            workspaceID: w, sql: sql)
             try await audit(scope, [AuditEvent("merge_undo", "customers", snap.survivor.id, detail: ["merge_id": .string(mergeID.lowercased()),
                                                                                                    "restored_id": .string(snap.merged.id)])],
@@ -300,7 +300,7 @@ extension CustomerStore {
             do { b = try await Self.load(scope, toID.lowercased(), for: .read, sql: sql) } catch DomainError.notFound { throw DomainError.field("to_id", "no such customer") }
             if kind == .worksAt && b.kind != .organization { throw DomainError.field("to_id", "works_at must point to an organisation") }
             let rel = Relationship(id: ID.make(at: now), fromID: a.id, toID: b.id, kind: kind,
-                                   title: title.map(CustomerValidator.clean).flatMap { $0.isEmpty ? nil : String($0.prefix(100)) }, createdAt: now)
+                                   title: title.map(Text.clean).flatMap { $0.isEmpty ? nil : String($0.prefix(100)) }, createdAt: now)
             try await sql.raw("""
                 INSERT INTO relationships (id, workspace_id, from_id, to_id, kind, title, created_at)
                 VALUES (\(bind: rel.id), \(bind: scope.workspaceID), \(bind: rel.fromID), \(bind: rel.toID), \(bind: kind.rawValue), \(bind: rel.title), \(bind: now.millis))

@@ -15,7 +15,7 @@ extension CustomerStore {
     /// the audit log treat it exactly like an edit by hand.
     public func renameTag(_ scope: Scope, from: String, to: String) async throws -> TagRename {
         guard scope.level(.settings, .update) != nil else { throw DomainError.forbidden("renaming tags needs the settings permission") }
-        let from = CustomerValidator.clean(from), to = CustomerValidator.clean(to)
+        let from = Text.clean(from), to = Text.clean(to)
         var errors = FieldErrors()
         if from.isEmpty { errors.add("from", "is required") }
         if to.isEmpty { errors.add("to", "is required") }

@@ -122,7 +122,7 @@ public struct CustomerStore: Sendable {
         try await CustomerRows.writeDerived(zip(seqs, created).map { ($0, $1.0, $1.1) }, workspaceID: scope.workspaceID, dialect: db.dialect,
                                             replacing: false, sql: sql)
         try await TimelineStore.append(created.map { c, _ in
-            Self.event(c.id, .created, author: scope.userID, now: now,
+            TimelineEntry.event(c.id, .created, author: scope.userID, now: now,
                        data: data.merging(["name": .string(c.name), "stage": .string(c.stage.rawValue)]) { a, _ in a })
         }, workspaceID: scope.workspaceID, sql: sql)
         try await audit(scope, created.map { c, _ in AuditEvent("create", "customers", c.id, detail: ["after": AuditDetail.snapshot(c)]) }, now: now, sql: sql)
@@ -199,7 +199,7 @@ public struct CustomerStore: Sendable {
                 UPDATE customers SET deleted_at = \(bind: now.millis), version = version + 1, updated_at = \(bind: now.millis)
                 WHERE id = \(bind: old.id) AND workspace_id = \(bind: scope.workspaceID)
                 """).run()
-            try await TimelineStore.append([Self.event(old.id, .deleted, author: scope.userID, now: now)], workspaceID: scope.workspaceID, sql: sql)
+            try await TimelineStore.append([TimelineEntry.event(old.id, .deleted, author: scope.userID, now: now)], workspaceID: scope.workspaceID, sql: sql)
             try await audit(scope, [AuditEvent("delete", "customers", old.id, detail: ["before": AuditDetail.snapshot(old)])], now: now, sql: sql)
         }
     }
@@ -217,7 +217,7 @@ public struct CustomerStore: Sendable {
                 UPDATE customers SET deleted_at = NULL, version = version + 1, updated_at = \(bind: now.millis)
                 WHERE id = \(bind: old.id) AND workspace_id = \(bind: scope.workspaceID)
                 """).run()
-            try await TimelineStore.append([Self.event(old.id, .restored, author: scope.userID, now: now)], workspaceID: scope.workspaceID, sql: sql)
+            try await TimelineStore.append([TimelineEntry.event(old.id, .restored, author: scope.userID, now: now)], workspaceID: scope.workspaceID, sql: sql)
             try await audit(scope, [AuditEvent("restore", "customers", old.id)], now: now, sql: sql)
             return try await present(scope, try await Self.load(scope, old.id, sql: sql), sql: sql)
         }
@@ -292,17 +292,11 @@ public struct CustomerStore: Sendable {
 
     // MARK: Timeline events
 
-    static func event(_ customerID: String, _ kind: TimelineKind, author: String?, now: Date,
-                      data: [String: JSONValue]? = nil) -> TimelineEntry {
-        TimelineEntry(id: ID.make(at: now), customerID: customerID, kind: kind, occurredAt: now, authorID: author,
-                      data: data, createdAt: now)
-    }
-
     static func changeEvents(old: Customer, new: Customer, author: String?, now: Date) -> [TimelineEntry] {
         var out: [TimelineEntry] = []
         func change(_ kind: TimelineKind, _ from: String?, _ to: String?) {
             guard from != to else { return }
-            out.append(event(new.id, kind, author: author, now: now,
+            out.append(TimelineEntry.event(new.id, kind, author: author, now: now,
                              data: ["from": from.map(JSONValue.string) ?? .null, "to": to.map(JSONValue.string) ?? .null]))
         }
         change(.stageChanged, old.stage.rawValue, new.stage.rawValue)

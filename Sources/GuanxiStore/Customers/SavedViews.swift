@@ -29,7 +29,7 @@ public struct SavedViewStore: Sendable {
     /// Keeps only the filter parameters of `query`; a view of the same name is replaced.
     public func save(_ scope: Scope, name: String, query: [URLQueryItem]) async throws -> SavedView {
         guard let me = scope.userID else { throw DomainError.forbidden("only users keep views") }
-        let name = CustomerValidator.clean(name)
+        let name = Text.clean(name)
         if name.isEmpty { throw DomainError.field("name", "is required") }
         if name.count > 60 { throw DomainError.field("name", "must be at most 60 characters") }
         var comps = URLComponents()

@@ -121,7 +121,7 @@ public struct CustomerImporter: Sendable {
         var address = Address()
         var hasAddress = false
         for (i, field) in mapping where i < record.fields.count {
-            let v = CustomerValidator.clean(record.fields[i])
+            let v = Text.clean(record.fields[i])
             if v.isEmpty { continue }
             switch field {
             case .id:
@@ -327,7 +327,7 @@ public struct CustomerImporter: Sendable {
             let seqs = try await CustomerRows.insert(newOnes, workspaceID: scope.workspaceID, sql: sql)
             try await CustomerRows.writeDerived(zip(seqs, newOnes).map { ($0, $1.0, $1.1) }, workspaceID: scope.workspaceID,
                                                 dialect: db.dialect, replacing: false, sql: sql)
-            try await TimelineStore.append(newOnes.map { CustomerStore.event($0.0.id, .imported, author: scope.userID, now: now) },
+            try await TimelineStore.append(newOnes.map { TimelineEntry.event($0.0.id, .imported, author: scope.userID, now: now) },
                                            workspaceID: scope.workspaceID, sql: sql)
         }
         let store = CustomerStore(db: db, clock: clock)

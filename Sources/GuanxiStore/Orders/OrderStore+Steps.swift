@@ -60,7 +60,7 @@ extension OrderStore {
                     """).run()
             }
             let data = Self.eventData(o, step: name, extra: extra)
-            try await TimelineStore.append([CustomerStore.event(o.customerID, .order, author: scope.userID, now: now, data: data)],
+            try await TimelineStore.append([TimelineEntry.event(o.customerID, .order, author: scope.userID, now: now, data: data)],
                                            workspaceID: scope.workspaceID, sql: sql)
             try await AuditLog.append([AuditEvent(name, "orders", o.id, detail: .object(data))], scope: scope, at: now, dialect: db.dialect, sql: sql)
             return try await Self.load(scope, o.id, for: .read, now: now, sql: sql).0
@@ -68,7 +68,7 @@ extension OrderStore {
     }
 
     static func text(_ s: String?, max: Int) -> String? {
-        s.map(CustomerValidator.clean).flatMap { $0.isEmpty ? nil : String($0.prefix(max)) }
+        s.map(Text.clean).flatMap { $0.isEmpty ? nil : String($0.prefix(max)) }
     }
 
     /// Records money received. Paying the rest moves an unshipped order to paid.

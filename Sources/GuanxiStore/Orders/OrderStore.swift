@@ -281,7 +281,7 @@ public struct OrderStore: Sendable {
                 ready.append((i, Order(id: ID.make(at: now), number: "", source: d.source ?? "api", externalID: d.externalID, status: .placed,
                                        customerID: customer.id, ownerID: owner, quoteID: quoteID, dealID: d.dealID?.lowercased(),
                                        lines: priced.lines.map { OrderLine(item: $0) }, totals: totals, paid: 0, refunded: 0,
-                                       note: d.note.map(CustomerValidator.clean).flatMap { $0.isEmpty ? nil : $0 }, cancelReason: nil,
+                                       note: d.note.map(Text.clean).flatMap { $0.isEmpty ? nil : $0 }, cancelReason: nil,
                                        placedAt: d.placedAt ?? now, confirmedAt: nil, version: 1, createdAt: now, updatedAt: now)))
             } catch let e as DomainError {
                 results[i] = .failed(e)
@@ -377,7 +377,7 @@ public struct OrderStore: Sendable {
                 // a new buyer: a customer like any other (validated, searchable, on the timeline)
                 var c = CustomerDraft()
                 c.kind = .person
-                let name = CustomerValidator.clean(d.customer?.name ?? "")
+                let name = Text.clean(d.customer?.name ?? "")
                 c.name = name.isEmpty ? (d.customer?.phone ?? d.customer?.email ?? d.customer?.externalID ?? "") : name
                 c.stage = .customer
                 c.source = .some(d.source ?? "api")
@@ -422,7 +422,7 @@ public struct OrderStore: Sendable {
                         Int64(x.taxRate.basisPoints), x.gross, x.discountAmount, x.net, x.tax, x.total, Int64(0), Int64(0)]
             } }, sql: sql)
         try await TimelineStore.append(orders.map { o in
-            CustomerStore.event(o.customerID, .order, author: scope.userID, now: now, data: Self.eventData(o, step: "placed"))
+            TimelineEntry.event(o.customerID, .order, author: scope.userID, now: now, data: Self.eventData(o, step: "placed"))
         }, workspaceID: w, sql: sql)
         try await AuditLog.append(orders.map { o in
             AuditEvent("create", "orders", o.id, detail: .object(Self.eventData(o, step: "placed")))

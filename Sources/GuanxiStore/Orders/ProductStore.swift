@@ -59,7 +59,7 @@ public struct ProductStore: Sendable {
             } else {
                 p = PriceList(id: ID.make(at: now), name: "", currency: Money.currencyCode(draft.currency!)!, isDefault: false, active: true)
             }
-            if let n = draft.name { p.name = CustomerValidator.clean(n) }
+            if let n = draft.name { p.name = Text.clean(n) }
             if let a = draft.active { p.active = a }
             if draft.isDefault == true { p.isDefault = true }
             if p.isDefault && !p.active { throw DomainError.field("active", "the default price list must stay active") }
@@ -133,7 +133,7 @@ public struct ProductStore: Sendable {
         return try await db.read { sql in
             var q = SQLQueryString("SELECT p.id FROM products p WHERE p.workspace_id = \(bind: scope.workspaceID)")
             if !includeInactive { q += " AND p.active = 1" }
-            if let t = query.map(CustomerValidator.clean), !t.isEmpty {
+            if let t = query.map(Text.clean), !t.isEmpty {
                 let like = "%" + t.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
                 q += " AND (p.sku LIKE \(bind: like) OR p.name LIKE \(bind: like))"
             }
@@ -163,9 +163,9 @@ public struct ProductStore: Sendable {
                             version: 0, createdAt: now, updatedAt: now)
             }
             let before = p
-            if let s = draft.sku { p.sku = CustomerValidator.clean(s) }
-            if let n = draft.name { p.name = CustomerValidator.clean(n) }
-            if let u = draft.unit { p.unit = CustomerValidator.clean(u).isEmpty ? nil : CustomerValidator.clean(u) }
+            if let s = draft.sku { p.sku = Text.clean(s) }
+            if let n = draft.name { p.name = Text.clean(n) }
+            if let u = draft.unit { p.unit = Text.clean(u).isEmpty ? nil : Text.clean(u) }
             if let t = draft.taxRate { p.taxRate = t }
             if let a = draft.active { p.active = a }
             var prices = Dictionary(uniqueKeysWithValues: p.prices.map { ($0.priceListID, $0) })

@@ -104,7 +104,7 @@ public struct QuoteStore: Sendable {
             let priced = try catalog.lines(draft.lines ?? [], priceListID: draft.priceListID, currency: draft.currency, allowUnpriced: inquiry, now: now)
             let today = try await DocumentNumbers.today(scope.workspaceID, now: now, sql: sql)
             let number = try await DocumentNumbers.take(1, prefix: "QT", workspaceID: scope.workspaceID, year: Int(today.prefix(4)) ?? 2026, sql: sql)[0]
-            let title = CustomerValidator.clean(draft.title ?? "")
+            let title = Text.clean(draft.title ?? "")
             let q = Quote(id: ID.make(at: now), number: number, revision: 1, previousID: nil, status: inquiry ? .inquiry : .draft,
                           customerID: customer.id, dealID: draft.dealID?.lowercased(), ownerID: owner, priceListID: priced.priceListID,
                           title: title.isEmpty ? customer.name : title,
@@ -118,7 +118,7 @@ public struct QuoteStore: Sendable {
         }
     }
 
-    static func text(_ s: String?) -> String? { s.map(CustomerValidator.clean).flatMap { $0.isEmpty ? nil : $0 } }
+    static func text(_ s: String?) -> String? { s.map(Text.clean).flatMap { $0.isEmpty ? nil : $0 } }
 
     func checkOwner(_ scope: Scope, _ owner: String?, sql: any SQLDatabase) async throws {
         guard let o = owner, o != scope.userID else { return }
@@ -155,7 +155,7 @@ public struct QuoteStore: Sendable {
         var data: [String: JSONValue] = ["quote_id": .string(q.id), "number": .string(q.number), "revision": .number(Double(q.revision)),
                                          "step": .string(step), "total_minor": .number(Double(q.totals.total)), "currency": .string(q.totals.currency)]
         for (k, v) in extra { data[k] = v }
-        try await TimelineStore.append([CustomerStore.event(q.customerID, .quote, author: scope.userID, now: now, data: data)],
+        try await TimelineStore.append([TimelineEntry.event(q.customerID, .quote, author: scope.userID, now: now, data: data)],
                                        workspaceID: scope.workspaceID, sql: sql)
         try await AuditLog.append([AuditEvent(step == "created" || step == "inquiry" ? "create" : step, "quotes", q.id, detail: .object(data))],
                                   scope: scope, at: now, dialect: db.dialect, sql: sql)
@@ -182,7 +182,7 @@ public struct QuoteStore: Sendable {
                 q.lines = priced.lines; q.priceListID = priced.priceListID
                 q.totals = try DocumentTotals(currency: priced.currency, lines: priced.lines)
             }
-            if let t = draft.title { let c = CustomerValidator.clean(t); if !c.isEmpty { q.title = c } }
+            if let t = draft.title { let c = Text.clean(t); if !c.isEmpty { q.title = c } }
             if let v = draft.validUntil { q.validUntil = Dates.parseDay(v) }
             if let m = draft.message { q.message = Self.text(m) }
             if let t = draft.terms { q.terms = Self.text(t) }
@@ -201,7 +201,7 @@ public struct QuoteStore: Sendable {
             if let v = ifVersion, v != q.version { throw DomainError.staleVersion(current: q.version) }
             if to == .accepted { throw DomainError.conflict("accept a quote with its accept step, which places the order") }
             try q.status.check(to)
-            let why = reason.map(CustomerValidator.clean).flatMap { $0.isEmpty ? nil : String($0.prefix(200)) }
+            let why = reason.map(Text.clean).flatMap { $0.isEmpty ? nil : String($0.prefix(200)) }
             if to == .rejected && why == nil { throw DomainError.field("reason", "say why the quote was rejected") }
             if to == .sent {
                 if q.lines.isEmpty { throw DomainError.field("lines", "a quote needs at least one line before it is sent") }

@@ -43,7 +43,7 @@ public struct AssignmentRuleStore: Sendable {
         let now = Date()
         return try await db.write { sql in
             var r = rule
-            r.name = CustomerValidator.clean(r.name)
+            r.name = Text.clean(r.name)
             if let t = r.teamID {
                 guard try await sql.raw("SELECT 1 AS x FROM teams WHERE id = \(bind: t) AND workspace_id = \(bind: scope.workspaceID)").first() != nil else {
                     throw DomainError.field("team_id", "no such team")

@@ -91,9 +91,9 @@ public struct DealStore: Sendable {
     public func createPipeline(_ scope: Scope, name: String, stages: [(name: String, probability: Int, kind: DealStatus)]) async throws -> Pipeline {
         _ = try scope.require(.settings, .update)
         let now = clock.now()
-        let p = Pipeline(id: ID.make(at: now), name: CustomerValidator.clean(name), position: 100,
+        let p = Pipeline(id: ID.make(at: now), name: Text.clean(name), position: 100,
                          stages: stages.enumerated().map { i, s in
-                             PipelineStage(id: ID.make(at: now), name: CustomerValidator.clean(s.name), position: i + 1, probability: s.probability, kind: s.kind)
+                             PipelineStage(id: ID.make(at: now), name: Text.clean(s.name), position: i + 1, probability: s.probability, kind: s.kind)
                          })
         try p.validate()
         _ = try await pipelines(scope)   // the default one first, so it stays first
@@ -172,7 +172,7 @@ public struct DealStore: Sendable {
             }
         }
         let amount = draft.amount.map { Money(minor: $0.minor, currency: Money.currencyCode($0.currency)!) } ?? Money(minor: 0, currency: Self.defaultCurrency)
-        let d = Deal(id: ID.make(at: now), name: CustomerValidator.clean(draft.name ?? ""), pipelineID: pipeline.id, stageID: stage.id, status: .open,
+        let d = Deal(id: ID.make(at: now), name: Text.clean(draft.name ?? ""), pipelineID: pipeline.id, stageID: stage.id, status: .open,
                      customerID: customer.id, ownerID: owner, amount: amount, expectedClose: draft.expectedClose.flatMap(Dates.parseDay),
                      probability: stage.probability, closeReason: nil, leadID: leadID, stageChangedAt: now, lastActivityAt: now, closedAt: nil,
                      version: 1, createdAt: now, updatedAt: now)
@@ -183,7 +183,7 @@ public struct DealStore: Sendable {
               \(bind: d.ownerID), \(bind: d.amount.minor), \(bind: d.amount.currency), \(bind: d.expectedClose), \(bind: d.probability), \(bind: leadID),
               \(bind: now.millis), \(bind: now.millis), 1, \(bind: now.millis), \(bind: now.millis))
             """).run()
-        try await TimelineStore.append([CustomerStore.event(customer.id, .dealOpened, author: scope.userID, now: now, data: [
+        try await TimelineStore.append([TimelineEntry.event(customer.id, .dealOpened, author: scope.userID, now: now, data: [
             "deal_id": .string(d.id), "name": .string(d.name), "stage": .string(stage.name),
             "amount_minor": .number(Double(d.amount.minor)), "currency": .string(d.amount.currency)])], workspaceID: scope.workspaceID, sql: sql)
         try await AuditLog.append([AuditEvent("create", "deals", d.id, detail: AuditDetail.encoded(d))], scope: scope, at: now, dialect: db.dialect, sql: sql)
@@ -204,7 +204,7 @@ public struct DealStore: Sendable {
             }
             let from = pipeline.stages.first { $0.id == d.stageID }
             guard to.id != d.stageID else { return d }
-            let why = reason.map(CustomerValidator.clean).flatMap { $0.isEmpty ? nil : String($0.prefix(200)) }
+            let why = reason.map(Text.clean).flatMap { $0.isEmpty ? nil : String($0.prefix(200)) }
             if to.kind == .lost && why == nil { throw DomainError.field("reason", "say why the deal was lost") }
             d.stageID = to.id; d.status = to.kind; d.probability = to.probability; d.stageChangedAt = now
             d.closedAt = to.kind == .open ? nil : now
@@ -219,7 +219,7 @@ public struct DealStore: Sendable {
             var data: [String: JSONValue] = ["deal_id": .string(d.id), "name": .string(d.name), "from": .string(from?.name ?? ""),
                                              "to": .string(to.name), "status": .string(d.status.rawValue)]
             if let why { data["reason"] = .string(why) }
-            try await TimelineStore.append([CustomerStore.event(d.customerID, .dealMoved, author: scope.userID, now: now, data: data)],
+            try await TimelineStore.append([TimelineEntry.event(d.customerID, .dealMoved, author: scope.userID, now: now, data: data)],
                                            workspaceID: scope.workspaceID, sql: sql)
             try await AuditLog.append([AuditEvent("move", "deals", d.id, detail: .object(data))], scope: scope, at: now, dialect: db.dialect, sql: sql)
             return d
@@ -234,7 +234,7 @@ public struct DealStore: Sendable {
             var d = try await Self.load(scope, id, for: .update, sql: sql)
             if let v = ifVersion, v != d.version { throw DomainError.staleVersion(current: d.version) }
             let before = d
-            if let n = draft.name { d.name = CustomerValidator.clean(n) }
+            if let n = draft.name { d.name = Text.clean(n) }
             if let a = draft.amount { d.amount = Money(minor: a.minor, currency: Money.currencyCode(a.currency)!) }
             if let e = draft.expectedClose { d.expectedClose = Dates.parseDay(e) }
             if let o = draft.ownerID?.lowercased(), o != d.ownerID {

@@ -144,11 +144,11 @@ extension LeadStore {
             if let s = l.source { data["source"] = .string(s) }
             if let d = l.duplicateOfCustomerID { data["duplicate_of_customer_id"] = .string(d) }
             if let d = l.duplicateOfLeadID { data["duplicate_of_lead_id"] = .string(d) }
-            entries.append(CustomerStore.event(l.id, .created, author: items[i].scope.userID, now: now, data: data))
+            entries.append(TimelineEntry.event(l.id, .created, author: items[i].scope.userID, now: now, data: data))
             if l.ruleID != nil || reason == "creator" {
                 var moved: [String: JSONValue] = ["from": .null, "to": l.ownerID.map(JSONValue.string) ?? .null, "reason": .string(reason)]
                 if let r = l.ruleID { moved["rule_id"] = .string(r) }
-                entries.append(CustomerStore.event(l.id, .ownerChanged, author: items[i].scope.userID, now: now, data: moved))
+                entries.append(TimelineEntry.event(l.id, .ownerChanged, author: items[i].scope.userID, now: now, data: moved))
             }
         }
         try await CustomerRows.insertRows("leads", """

@@ -46,10 +46,10 @@ public struct LeadSourceStore: Sendable {
             throw DomainError.field("double_opt_in", "outgoing mail is not set up on this server (GUANXI_SMTP_URL); double opt-in needs it")
         }
         let now = clock.now()
-        let s = LeadSource(id: ID.make(at: now), workspaceID: scope.workspaceID, kind: kind, name: CustomerValidator.clean(name),
+        let s = LeadSource(id: ID.make(at: now), workspaceID: scope.workspaceID, kind: kind, name: Text.clean(name),
                            publicKey: String(Secret.token(prefix: "").prefix(24)), secret: kind == .webhook ? Secret.token(prefix: "whsec_") : nil,
-                           mapping: mapping, sourceLabel: sourceLabel.map(CustomerValidator.clean).flatMap { $0.isEmpty ? nil : String($0.prefix(50)) },
-                           campaign: campaign.map(CustomerValidator.clean).flatMap { $0.isEmpty ? nil : String($0.prefix(100)) }, doubleOptIn: doubleOptIn,
+                           mapping: mapping, sourceLabel: sourceLabel.map(Text.clean).flatMap { $0.isEmpty ? nil : String($0.prefix(50)) },
+                           campaign: campaign.map(Text.clean).flatMap { $0.isEmpty ? nil : String($0.prefix(100)) }, doubleOptIn: doubleOptIn,
                            createdAt: now)
         try await db.write { sql in
             try await sql.raw("""

@@ -84,7 +84,7 @@ extension LeadStore {
             if let s = l.source { data["source"] = .string(s) }
             if let c = l.campaign { data["campaign"] = .string(c) }
             for (k, v) in l.utm { data[k] = .string(v) }
-            try await TimelineStore.append([CustomerStore.event(customer.id, .converted, author: scope.userID, now: now, data: data)],
+            try await TimelineStore.append([TimelineEntry.event(customer.id, .converted, author: scope.userID, now: now, data: data)],
                                            workspaceID: scope.workspaceID, sql: sql)
             l.status = .converted; l.convertedCustomerID = customer.id; l.convertedAt = now
             if l.respondedAt == nil { l.respondedAt = now }

@@ -120,7 +120,7 @@ public struct LeadStore: Sendable {
               updated_at = \(bind: now.millis)
             WHERE id = \(bind: l.id) AND workspace_id = \(bind: scope.workspaceID)
             """).run()
-        try await TimelineStore.append([CustomerStore.event(l.id, .ownerChanged, author: scope.userID, now: now, data: [
+        try await TimelineStore.append([TimelineEntry.event(l.id, .ownerChanged, author: scope.userID, now: now, data: [
             "from": from.map(JSONValue.string) ?? .null, "to": owner.map(JSONValue.string) ?? .null, "reason": .string(reason)])],
                                        workspaceID: scope.workspaceID, sql: sql)
         return l
@@ -208,7 +208,7 @@ public struct LeadStore: Sendable {
             guard status != l.status else { return l }
             let from = l.status
             l.status = status
-            l.disqualifyReason = status == .disqualified ? reason.map(CustomerValidator.clean) : nil
+            l.disqualifyReason = status == .disqualified ? reason.map(Text.clean) : nil
             if status != .new && l.respondedAt == nil { l.respondedAt = now }
             l.version += 1; l.updatedAt = now
             try await sql.raw("""
@@ -218,7 +218,7 @@ public struct LeadStore: Sendable {
                 """).run()
             var data: [String: JSONValue] = ["from": .string(from.rawValue), "to": .string(status.rawValue)]
             if let r = l.disqualifyReason { data["reason"] = .string(r) }
-            try await TimelineStore.append([CustomerStore.event(l.id, .statusChanged, author: scope.userID, now: now, data: data)],
+            try await TimelineStore.append([TimelineEntry.event(l.id, .statusChanged, author: scope.userID, now: now, data: data)],
                                            workspaceID: scope.workspaceID, sql: sql)
             try await AuditLog.append([AuditEvent("update", "leads", l.id, detail: .object(data))], scope: scope, at: now, dialect: db.dialect, sql: sql)
             return l
@@ -227,7 +227,7 @@ public struct LeadStore: Sendable {
 
     /// Hands a lead to another user (or the pool) by hand, with a reason on its timeline.
     public func transfer(_ scope: Scope, id: String, to owner: String?, reason: String) async throws -> Lead {
-        let reason = CustomerValidator.clean(reason)
+        let reason = Text.clean(reason)
         if reason.isEmpty { throw DomainError.field("reason", "is required") }
         let now = clock.now()
         return try await db.write { sql in
@@ -271,7 +271,7 @@ public struct LeadStore: Sendable {
                   updated_at = \(bind: now.millis) WHERE id = \(bind: l.id)
                 """).run()
             if status != l.status {
-                try await TimelineStore.append([CustomerStore.event(l.id, .statusChanged, author: scope.userID, now: now,
+                try await TimelineStore.append([TimelineEntry.event(l.id, .statusChanged, author: scope.userID, now: now,
                                                                     data: ["from": .string(l.status.rawValue), "to": .string(status.rawValue)])],
                                                workspaceID: scope.workspaceID, sql: sql)
             }

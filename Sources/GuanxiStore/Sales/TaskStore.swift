@@ -164,8 +164,8 @@ public struct TaskStore: Sendable {
         if let k = subjectKind, let s = subjectID { timeline = try await Self.readableSubject(scope, k, s, sql: sql) }
         let owner = draft.ownerID?.lowercased() ?? scope.userID
         if !ownerChecked { try await checkOwner(scope, from: nil, to: owner, sql: sql) }
-        let notes = (draft.notes ?? nil).map(CustomerValidator.clean).flatMap { $0.isEmpty ? nil : $0 }
-        let t = FollowUpTask(id: ID.make(at: now), kind: draft.kind ?? .todo, title: CustomerValidator.clean(draft.title ?? ""), notes: notes,
+        let notes = (draft.notes ?? nil).map(Text.clean).flatMap { $0.isEmpty ? nil : $0 }
+        let t = FollowUpTask(id: ID.make(at: now), kind: draft.kind ?? .todo, title: Text.clean(draft.title ?? ""), notes: notes,
                              dueAt: draft.dueAt ?? now, remindAt: draft.remindAt ?? nil, priority: draft.priority ?? .normal, status: .open,
                              ownerID: owner, subjectKind: subjectID == nil ? nil : subjectKind, subjectID: subjectID, createdBy: scope.userID,
                              version: 1, createdAt: now, updatedAt: now)
@@ -178,7 +178,7 @@ public struct TaskStore: Sendable {
               \(bind: t.subjectKind?.rawValue), \(bind: t.subjectID), \(bind: t.createdBy), 1, \(bind: now.millis), \(bind: now.millis))
             """).run()
         if let timeline {
-            try await TimelineStore.append([CustomerStore.event(timeline, .taskCreated, author: scope.userID, now: now, data: Self.entryData(t))],
+            try await TimelineStore.append([TimelineEntry.event(timeline, .taskCreated, author: scope.userID, now: now, data: Self.entryData(t))],
                                            workspaceID: scope.workspaceID, sql: sql)
         }
         try await AuditLog.append([AuditEvent("create", "tasks", t.id, detail: AuditDetail.encoded(t))], scope: scope, at: now, dialect: db.dialect, sql: sql)
@@ -201,8 +201,8 @@ public struct TaskStore: Sendable {
             if let v = ifVersion, v != t.version { throw DomainError.staleVersion(current: t.version) }
             let before = t
             if let k = draft.kind { t.kind = k }
-            if let title = draft.title { t.title = CustomerValidator.clean(title) }
-            if let n = draft.notes { t.notes = n.map(CustomerValidator.clean).flatMap { $0.isEmpty ? nil : $0 } }
+            if let title = draft.title { t.title = Text.clean(title) }
+            if let n = draft.notes { t.notes = n.map(Text.clean).flatMap { $0.isEmpty ? nil : $0 } }
             if let d = draft.dueAt { t.dueAt = d }
             if let r = draft.remindAt { t.remindAt = r }
             if let p = draft.priority { t.priority = p }
@@ -246,7 +246,7 @@ public struct TaskStore: Sendable {
             let from = t.status
             t.status = status
             t.completedAt = status == .done ? now : nil
-            if status == .done, let o = outcome.map(CustomerValidator.clean), !o.isEmpty { t.outcome = String(o.prefix(5000)) }
+            if status == .done, let o = outcome.map(Text.clean), !o.isEmpty { t.outcome = String(o.prefix(5000)) }
             t.version += 1; t.updatedAt = now
             try await sql.raw("""
                 UPDATE tasks SET status = \(bind: status.rawValue), completed_at = \(bind: t.completedAt?.millis), outcome = \(bind: t.outcome),
@@ -254,7 +254,7 @@ public struct TaskStore: Sendable {
                 WHERE id = \(bind: t.id) AND workspace_id = \(bind: scope.workspaceID)
                 """).run()
             if status == .done, let timeline = try await Self.timelineID(t, workspaceID: scope.workspaceID, sql: sql) {
-                try await TimelineStore.append([CustomerStore.event(timeline, .taskDone, author: scope.userID, now: now, data: Self.entryData(t))],
+                try await TimelineStore.append([TimelineEntry.event(timeline, .taskDone, author: scope.userID, now: now, data: Self.entryData(t))],
                                                workspaceID: scope.workspaceID, sql: sql)
             }
             let verb = status == .done ? "complete" : status == .cancelled ? "cancel" : "reopen"
@@ -284,8 +284,8 @@ public struct TaskStore: Sendable {
         guard let kind = t.subjectKind, let subject = t.subjectID, kind != .deal else {
             throw DomainError.field("subject_id", "a visit needs the customer (or lead) to visit")
         }
-        let outcome = report.outcome.map(CustomerValidator.clean).flatMap { $0.isEmpty ? nil : $0 }
-        let step = report.nextStep.map(CustomerValidator.clean).flatMap { $0.isEmpty ? nil : $0 }
+        let outcome = report.outcome.map(Text.clean).flatMap { $0.isEmpty ? nil : $0 }
+        let step = report.nextStep.map(Text.clean).flatMap { $0.isEmpty ? nil : $0 }
         let activity = ActivityDraft(kind: .visit, direction: .outbound, subject: t.title, body: outcome, occurredAt: report.occurredAt ?? now)
         var data: [String: JSONValue] = ["task_id": .string(t.id)]
         if let c = report.checkIn {

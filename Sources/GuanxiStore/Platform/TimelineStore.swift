@@ -2,45 +2,6 @@ import Foundation
 import SQLKit
 import GuanxiCore
 
-/// A page of results and the cursor for the next one (nil at the end).
-public struct Page<T: Sendable & Encodable>: Sendable, Encodable {
-    public var items: [T]
-    public var nextCursor: String?
-    enum CodingKeys: String, CodingKey { case items, nextCursor = "next_cursor" }
-}
-
-extension Page: JSONWritable where T: JSONWritable {
-    public func writeJSON(to w: inout JSONWriter) {
-        w.object { w in w.key("items"); w.write(items); w.member("next_cursor", nextCursor) }
-    }
-    public var jsonSizeHint: Int { items.jsonSizeHint + 256 }
-}
-
-/// Opaque keyset cursors: base64url of a JSON array of the sort key and the id.
-enum Cursor {
-    static func encode(_ values: [JSONValue]) -> String {
-        Data(JSONCoding.encode(values).utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-    /// The usual keyset: a time in milliseconds and an id.
-    static func timeAndID(_ time: Date, _ id: String) -> String { encode([.number(Double(time.millis)), .string(id)]) }
-
-    static func timeAndID(_ s: String) throws -> (Int64, String) {
-        let v = try decode(s)
-        guard case .number(let d) = v[0], let t = Int64(exactly: d), let id = v[1].stringValue else { throw DomainError.field("cursor", "is invalid") }
-        return (t, id)
-    }
-
-    static func decode(_ s: String) throws -> [JSONValue] {
-        var b = s.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while b.count % 4 != 0 { b += "=" }
-        guard let d = Data(base64Encoded: b), let v = try? JSONDecoder().decode([JSONValue].self, from: d), v.count == 2 else {
-            throw DomainError.field("cursor", "is not a cursor this server issued")
-        }
-        return v
-    }
-}
-
 /// One timeline per customer: notes, interactions and recorded changes, newest first.
 public struct TimelineStore: Sendable {
     let db: Database
@@ -130,59 +91,5 @@ public struct TimelineStore: Sendable {
                 [e.id, workspaceID, e.customerID, e.kind.rawValue, e.occurredAt.millis, e.channel?.rawValue, e.direction?.rawValue,
                  e.subject, e.body, e.durationSeconds, e.outcome, e.authorID, e.data.map { JSONCoding.encode($0) }, e.createdAt.millis]
             }, sql: sql)
-    }
-}
-
-/// Custom field definitions per workspace.
-public struct CustomFieldStore: Sendable {
-    let db: Database
-    public init(db: Database) { self.db = db }
-
-    public func list(_ scope: Scope) async throws -> [CustomFieldDefinition] {
-        try await db.read { try await Self.definitions(scope.workspaceID, sql: $0) }
-    }
-
-    static func definitions(_ workspaceID: String, sql: any SQLDatabase) async throws -> [CustomFieldDefinition] {
-        try await sql.raw("""
-            SELECT key, label, type, options_json, required, sensitive, version FROM custom_field_defs
-            WHERE workspace_id = \(bind: workspaceID) ORDER BY position, key
-            """).all().map { r in
-            CustomFieldDefinition(
-                key: try r.decode(column: "key", as: String.self), label: try r.decode(column: "label", as: String.self),
-                type: CustomFieldType(rawValue: try r.decode(column: "type", as: String.self)) ?? .text,
-                options: JSONCoding.decode([String].self, try r.decode(column: "options_json", as: String.self)) ?? [],
-                required: try r.decode(column: "required", as: Int.self) != 0,
-                sensitive: try r.decode(column: "sensitive", as: Int.self) != 0,
-                version: try r.decode(column: "version", as: Int.self))
-        }
-    }
-
-    public func create(_ scope: Scope, _ def: CustomFieldDefinition) async throws -> CustomFieldDefinition {
-        try scope.require(.settings, .update)
-        try def.validateDefinition()
-        let d = { var d = def; d.version = 1; return d }()
-        return try await db.write { sql in
-            if try await sql.raw("SELECT 1 AS x FROM custom_field_defs WHERE workspace_id = \(bind: scope.workspaceID) AND key = \(bind: d.key)").first() != nil {
-                throw DomainError.duplicate(field: "key", existingID: d.key, message: "a custom field '\(d.key)' already exists")
-            }
-            let pos = try await sql.raw("SELECT COUNT(*) AS n FROM custom_field_defs WHERE workspace_id = \(bind: scope.workspaceID)").first()!.decode(column: "n", as: Int.self)
-            try await sql.raw("""
-                INSERT INTO custom_field_defs (workspace_id, key, label, type, options_json, required, sensitive, position, version, created_at)
-                VALUES (\(bind: scope.workspaceID), \(bind: d.key), \(bind: d.label), \(bind: d.type.rawValue), \(bind: JSONCoding.encode(d.options)),
-                        \(bind: d.required ? 1 : 0), \(bind: d.sensitive ? 1 : 0), \(bind: pos), 1, \(bind: Date().millis))
-                """).run()
-            try await AuditLog.append([AuditEvent("create", "custom_fields", d.key, detail: AuditDetail.encoded(d))],
-                                      scope: scope, at: Date(), dialect: db.dialect, sql: sql)
-            return d
-        }
-    }
-
-    public func delete(_ scope: Scope, key: String) async throws {
-        try scope.require(.settings, .update)
-        try await db.write { sql in
-            let gone = try await sql.raw("DELETE FROM custom_field_defs WHERE workspace_id = \(bind: scope.workspaceID) AND key = \(bind: key) RETURNING key").first()
-            if gone == nil { throw DomainError.notFound("custom field") }
-            try await AuditLog.append([AuditEvent("delete", "custom_fields", key)], scope: scope, at: Date(), dialect: db.dialect, sql: sql)
-        }
     }
 }

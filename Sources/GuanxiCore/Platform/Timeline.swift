@@ -56,7 +56,7 @@ public struct ActivityDraft: Codable, Sendable {
     /// Builds a note entry, or throws `.validation`.
     public func note(id: String, customerID: String, author: String?, now: Date) throws(DomainError) -> TimelineEntry {
         var e = FieldErrors()
-        let body = CustomerValidator.clean(self.body ?? "")
+        let body = Text.clean(self.body ?? "")
         if body.isEmpty { e.add("body", "is required") } else if body.count > 20_000 { e.add("body", "is longer than 20000 characters") }
         try e.throwIfAny()
         return TimelineEntry(id: id, customerID: customerID, kind: .note, occurredAt: occurredAt ?? now,
@@ -67,8 +67,8 @@ public struct ActivityDraft: Codable, Sendable {
     public func interaction(id: String, customerID: String, author: String?, now: Date) throws(DomainError) -> TimelineEntry {
         var e = FieldErrors()
         if kind == nil { e.add("kind", "is required: \(InteractionKind.allCases.map(\.rawValue).joined(separator: ", "))") }
-        let subject = subject.map(CustomerValidator.clean).flatMap { $0.isEmpty ? nil : $0 }
-        let body = body.map(CustomerValidator.clean).flatMap { $0.isEmpty ? nil : $0 }
+        let subject = subject.map(Text.clean).flatMap { $0.isEmpty ? nil : $0 }
+        let body = body.map(Text.clean).flatMap { $0.isEmpty ? nil : $0 }
         if subject == nil && body == nil { e.add("subject", "a subject or a body is required") }
         if (subject?.count ?? 0) > 300 { e.add("subject", "is longer than 300 characters") }
         if (body?.count ?? 0) > 20_000 { e.add("body", "is longer than 20000 characters") }
@@ -78,7 +78,7 @@ public struct ActivityDraft: Codable, Sendable {
         try e.throwIfAny()
         return TimelineEntry(id: id, customerID: customerID, kind: .interaction, occurredAt: occurredAt ?? now,
                              channel: kind, direction: direction ?? .outbound, subject: subject, body: body,
-                             durationSeconds: durationSeconds, outcome: outcome.map(CustomerValidator.clean),
+                             durationSeconds: durationSeconds, outcome: outcome.map(Text.clean),
                              authorID: author, createdAt: now)
     }
 }
@@ -97,5 +97,15 @@ public struct Relationship: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case id, kind, title
         case fromID = "from_id", toID = "to_id", createdAt = "created_at"
+    }
+}
+
+extension TimelineEntry {
+    /// An entry that something happened to a record (a customer, a lead, …) now: the one way every
+    /// feature writes history.
+    public static func event(_ subjectID: String, _ kind: TimelineKind, author: String?, now: Date,
+                             data: [String: JSONValue]? = nil) -> TimelineEntry {
+        TimelineEntry(id: ID.make(at: now), customerID: subjectID, kind: kind, occurredAt: now, authorID: author,
+                      data: data, createdAt: now)
     }
 }

@@ -1,0 +1,57 @@
+import Foundation
+import SQLKit
+import GuanxiCore
+
+/// Custom field definitions per workspace.
+public struct CustomFieldStore: Sendable {
+    let db: Database
+    public init(db: Database) { self.db = db }
+
+    public func list(_ scope: Scope) async throws -> [CustomFieldDefinition] {
+        try await db.read { try await Self.definitions(scope.workspaceID, sql: $0) }
+    }
+
+    static func definitions(_ workspaceID: String, sql: any SQLDatabase) async throws -> [CustomFieldDefinition] {
+        try await sql.raw("""
+            SELECT key, label, type, options_json, required, sensitive, version FROM custom_field_defs
+            WHERE workspace_id = \(bind: workspaceID) ORDER BY position, key
+            """).all().map { r in
+            CustomFieldDefinition(
+                key: try r.decode(column: "key", as: String.self), label: try r.decode(column: "label", as: String.self),
+                type: CustomFieldType(rawValue: try r.decode(column: "type", as: String.self)) ?? .text,
+                options: JSONCoding.decode([String].self, try r.decode(column: "options_json", as: String.self)) ?? [],
+                required: try r.decode(column: "required", as: Int.self) != 0,
+                sensitive: try r.decode(column: "sensitive", as: Int.self) != 0,
+                version: try r.decode(column: "version", as: Int.self))
+        }
+    }
+
+    public func create(_ scope: Scope, _ def: CustomFieldDefinition) async throws -> CustomFieldDefinition {
+        try scope.require(.settings, .update)
+        try def.validateDefinition()
+        let d = { var d = def; d.version = 1; return d }()
+        return try await db.write { sql in
+            if try await sql.raw("SELECT 1 AS x FROM custom_field_defs WHERE workspace_id = \(bind: scope.workspaceID) AND key = \(bind: d.key)").first() != nil {
+                throw DomainError.duplicate(field: "key", existingID: d.key, message: "a custom field '\(d.key)' already exists")
+            }
+            let pos = try await sql.raw("SELECT COUNT(*) AS n FROM custom_field_defs WHERE workspace_id = \(bind: scope.workspaceID)").first()!.decode(column: "n", as: Int.self)
+            try await sql.raw("""
+                INSERT INTO custom_field_defs (workspace_id, key, label, type, options_json, required, sensitive, position, version, created_at)
+                VALUES (\(bind: scope.workspaceID), \(bind: d.key), \(bind: d.label), \(bind: d.type.rawValue), \(bind: JSONCoding.encode(d.options)),
+                        \(bind: d.required ? 1 : 0), \(bind: d.sensitive ? 1 : 0), \(bind: pos), 1, \(bind: Date().millis))
+                """).run()
+            try await AuditLog.append([AuditEvent("create", "custom_fields", d.key, detail: AuditDetail.encoded(d))],
+                                      scope: scope, at: Date(), dialect: db.dialect, sql: sql)
+            return d
+        }
+    }
+
+    public func delete(_ scope: Scope, key: String) async throws {
+        try scope.require(.settings, .update)
+        try await db.write { sql in
+            let gone = try await sql.raw("DELETE FROM custom_field_defs WHERE workspace_id = \(bind: scope.workspaceID) AND key = \(bind: key) RETURNING key").first()
+            if gone == nil { throw DomainError.notFound("custom field") }
+            try await AuditLog.append([AuditEvent("delete", "custom_fields", key)], scope: scope, at: Date(), dialect: db.dialect, sql: sql)
+        }
+    }
+}
