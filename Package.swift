@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
     ],
     targets: [
         .target(
@@ -42,10 +44,21 @@ let package = Package(
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
+                // SQLiteNIO also brings its C module VaporCSQLite (SQLiteDirect calls the bundled SQLite in place)
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Demo data (bilingual customers, orders) and its loader: used by `guanxi demo`, benchmarks and tests, never by the server.
+        .target(
+            name: "GuanxiDemo",
+            dependencies: ["GuanxiCore", "GuanxiStore", .product(name: "SQLKit", package: "sql-kit")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -58,6 +71,7 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -69,6 +83,8 @@ let package = Package(
                 "GuanxiStore",
                 "GuanxiWeb",
                 "GuanxiAnalytics",
+                "GuanxiDemo",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -78,12 +94,25 @@ let package = Package(
         .testTarget(
             name: "GuanxiAnalyticsTests", dependencies: ["GuanxiAnalytics"],
             resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
-        .testTarget(name: "GuanxiStoreTests", dependencies: ["GuanxiStore", "GuanxiCore", "GuanxiWeb"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GuanxiStoreTests",
+            dependencies: [
+                "GuanxiStore", "GuanxiCore", "GuanxiWeb", "GuanxiDemo",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "GuanxiDemoTests", dependencies: ["GuanxiDemo", "GuanxiCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GuanxiWebTests",
             dependencies: [
                 "GuanxiWeb", "GuanxiStore", "GuanxiCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ],
             swiftSettings: swiftSettings
         ),

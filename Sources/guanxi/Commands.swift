@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import GuanxiCore
 import GuanxiStore
+import GuanxiDemo
 import GuanxiWeb
 import Hummingbird
 

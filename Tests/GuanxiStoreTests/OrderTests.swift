@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import GuanxiCore
 @testable import GuanxiStore
+import GuanxiDemo
 
 @Suite("Products, quotes and orders: exact money, state machines, idempotent import, on SQLite and PostgreSQL")
 struct OrderTests {

@@ -4,7 +4,7 @@ import GuanxiCore
 
 /// How a customer maps to its row, and the derived rows kept beside it (identities, tags,
 /// search indexes). Every write of a customer goes through `writeDerived` so they never drift.
-enum CustomerRows {
+package enum CustomerRows {
     static let columns = """
         c.id, c.kind, c.name, c.organization_id, o.name AS organization_name, c.title, c.stage, c.tier, c.owner_id,
         c.source, c.birthday, c.emails_json, c.phones_json, c.identities_json, c.addresses_json, c.consent_json,
@@ -178,7 +178,7 @@ enum CustomerRows {
         """
 
     /// The folded text the trigram index holds.
-    static func searchDocument(_ c: Customer) -> String {
+    package static func searchDocument(_ c: Customer) -> String {
         var parts = [c.name]
         if let o = c.organizationName { parts.append(o) }
         parts += c.emails
@@ -202,7 +202,7 @@ enum CustomerRows {
         return SearchText.bigramDocument(parts.joined(separator: " "))
     }
 
-    static func insert(_ customers: [(Customer, String)], workspaceID: String, sql: any SQLDatabase) async throws -> [Int64] {
+    package static func insert(_ customers: [(Customer, String)], workspaceID: String, sql: any SQLDatabase) async throws -> [Int64] {
         guard !customers.isEmpty else { return [] }
         let rows = try await BulkSQL.insert("customers", insertColumns, customers.map { values($0.0, workspaceID: workspaceID, searchText: $0.1) },
                                             suffix: "RETURNING seq", sql: sql)
@@ -210,7 +210,7 @@ enum CustomerRows {
     }
 
     /// Rewrites identity and tag rows and the search index entries of these customers.
-    static func writeDerived(_ items: [(seq: Int64, customer: Customer, doc: String)], workspaceID: String,
+    package static func writeDerived(_ items: [(seq: Int64, customer: Customer, doc: String)], workspaceID: String,
                              dialect: DatabaseDialect, replacing: Bool, sql: any SQLDatabase) async throws {
         guard !items.isEmpty else { return }
         if replacing {
@@ -258,7 +258,7 @@ enum CustomerRows {
 }
 
 extension Array {
-    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+    package func chunked(_ size: Int) -> [ArraySlice<Element>] {
         stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }

@@ -83,7 +83,7 @@ public struct TimelineStore: Sendable {
     }
 
     /// The one way rows get onto a timeline; later features call this too.
-    static func append(_ entries: [TimelineEntry], workspaceID: String, sql: any SQLDatabase) async throws {
+    package static func append(_ entries: [TimelineEntry], workspaceID: String, sql: any SQLDatabase) async throws {
         try await CustomerRows.insertRows(
             "timeline",
             "id, workspace_id, customer_id, kind, occurred_at, channel, direction, subject, body, duration_seconds, outcome, author_id, data_json, created_at",

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import GuanxiCore
+@testable import GuanxiDemo
+import GuanxiCore
 
 @Suite("DemoData")
 struct DemoDataTests {

@@ -1,4 +1,5 @@
 import Foundation
+import GuanxiCore
 
 /// The demo's catalogue and a year of orders over it, reproducible from the seed: what a small tea
 /// and tea-ware seller's CRM looks like, so the order, report and analytics pages have something

@@ -1,6 +1,7 @@
 import Foundation
 import SQLKit
 import GuanxiCore
+import GuanxiStore
 
 /// Loads `DemoData` into a workspace in large transactions (the fast path the benchmarks use).
 public struct DemoLoader: Sendable {

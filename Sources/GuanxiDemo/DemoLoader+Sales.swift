@@ -1,6 +1,7 @@
 import Foundation
 import SQLKit
 import GuanxiCore
+import GuanxiStore
 
 extension DemoLoader {
     /// The demo catalogue, a year of orders for the loaded customers (placed through the same

@@ -1,4 +1,5 @@
 import Foundation
+import GuanxiCore
 
 /// Whether a demo customer is a person or an organisation.
 public enum DemoKind: String, Sendable {
