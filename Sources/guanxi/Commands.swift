@@ -19,10 +19,10 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Opens the database and brings the schema up to date (commands other than `migrate`
     /// migrate on their own so the README's first command needs nothing before it).
-    func open(migrate: Bool = true) async throws -> Database {
+    func open(migrate: Bool = true, clientAsService: Bool = false) async throws -> Database {
         var logger = Logger(label: "guanxi.db")
         logger.logLevel = .warning
-        let db = try await Database.open(location, logger: logger)
+        let db = try await Database.open(location, logger: logger, clientAsService: clientAsService)
         if migrate { try await Features.migrator(db).migrate() }
         return db
     }
@@ -73,29 +73,36 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let database = try await db.open(migrate: false)
-            let migrator = Features.migrator(database)
-            let status = try await migrator.status()
-            if status.current > status.latest { throw MigrationError.schemaTooNew(found: status.current, known: status.latest) }
-            // SQLite is zero-setup: migrate on start. PostgreSQL waits for an explicit `guanxi migrate` (after a backup).
-            if database.dialect == .sqlite { try await migrator.migrate() } else { try await migrator.requireCurrent() }
-            try await database.optimize()
-            let access = AccessStore(db: database)
-            _ = try await access.ensureDefaultWorkspace()
-            if try await database.read({ try await $0.raw("SELECT COUNT(*) AS n FROM users").first()!.decode(column: "n", as: Int.self) }) == 0 {
-                FileHandle.standardError.write(Data("""
-                    No users yet. Create the owner, then an API token:
-                      guanxi user create --email you@example.com --password '…' --role owner --data \(db.data)
-                      guanxi token create --email you@example.com --name cli --data \(db.data)
-
-                    """.utf8))
-            }
+            // The PostgreSQL pool runs as the first service of the server's group: started before
+            // the checks below, shut down after the requests in flight.
+            let database = try await db.open(migrate: false, clientAsService: true)
             let app = buildApplication(AppConfiguration(host: host, port: port, logLevel: Logger.Level(rawValue: logLevel) ?? .info),
-                                       services: AppServices(db: database, mailer: Self.mailer(), publicURL: ProcessInfo.processInfo.environment["GUANXI_PUBLIC_URL"]))
-            FileHandle.standardError.write(Data("Guanxi listening on http://\(host):\(port) (\(database.location.description))\n".utf8))
+                                       services: AppServices(db: database, mailer: Self.mailer(), publicURL: ProcessInfo.processInfo.environment["GUANXI_PUBLIC_URL"]),
+                                       beforeStart: { try await prepare(database) })
             try await app.runService()
             await database.close()
         }
+    }
+
+    /// Before the server listens: the schema check (SQLite migrates itself; PostgreSQL waits for an
+    /// explicit `guanxi migrate`, after a backup), fresh planner statistics, the default workspace.
+    func prepare(_ database: Database) async throws {
+        let migrator = Features.migrator(database)
+        let status = try await migrator.status()
+        if status.current > status.latest { throw MigrationError.schemaTooNew(found: status.current, known: status.latest) }
+        if database.dialect == .sqlite { try await migrator.migrate() } else { try await migrator.requireCurrent() }
+        try await database.optimize()
+        let access = AccessStore(db: database)
+        _ = try await access.ensureDefaultWorkspace()
+        if try await database.read({ try await $0.raw("SELECT COUNT(*) AS n FROM users").first()!.decode(column: "n", as: Int.self) }) == 0 {
+            FileHandle.standardError.write(Data("""
+                No users yet. Create the owner, then an API token:
+                  guanxi user create --email you@example.com --password '…' --role owner --data \(db.data)
+                  guanxi token create --email you@example.com --name cli --data \(db.data)
+
+                """.utf8))
+        }
+        FileHandle.standardError.write(Data("Guanxi listening on http://\(host):\(port) (\(database.location.description))\n".utf8))
     }
 }
 

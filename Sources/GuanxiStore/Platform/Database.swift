@@ -5,6 +5,7 @@ import NIOPosix
 import SQLKit
 import SQLiteKit
 import PostgresKit
+import ServiceLifecycle
 import Synchronization
 import GuanxiCore
 
@@ -54,8 +55,11 @@ public final class Database: Sendable {
     }
 
     /// Opens the database (creating a SQLite directory if needed). Call `close()` when done.
+    /// `clientAsService`: the PostgreSQL client's connection pool does not run by itself but is one of
+    /// `services`, for the server's ServiceGroup to start first and shut down last (after requests in
+    /// flight); commands and tests leave it false and the pool runs until `close()`.
     public static func open(_ location: DatabaseLocation, logger: Logger = Logger(label: "guanxi.db"),
-                            readers: Int = max(2, System.coreCount)) async throws -> Database {
+                            readers: Int = max(2, System.coreCount), clientAsService: Bool = false) async throws -> Database {
         switch location {
         case .sqlite(let dir):
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -65,7 +69,7 @@ public final class Database: Sendable {
             let pool = try await SQLitePool.open(path: path, readers: readers, logger: logger)
             return Database(dialect: .sqlite, location: location, backend: .sqlite(pool), logger: logger)
         case .postgres(let url):
-            let pg = try PostgresBackend(url: url, logger: logger)
+            let pg = try PostgresBackend(url: url, logger: logger, runsItself: !clientAsService)
             return Database(dialect: .postgres, location: location, backend: .postgres(pg), logger: logger)
         }
     }
@@ -192,6 +196,12 @@ public final class Database: Sendable {
         case .postgres(let pg): pg.shutdown()
         }
     }
+
+    /// What must run while the database is used, for a ServiceGroup (see `open`'s `clientAsService`).
+    package var services: [any Service] {
+        if case .postgres(let pg) = backend, pg.runner == nil { return [pg.client] }
+        return []
+    }
 }
 
 /// SQLite connections: one writer, called in place (see `DirectSQLite`) behind a FIFO lock, and
@@ -273,12 +283,13 @@ final class AsyncLock: Sendable {
     }
 }
 
-/// PostgresNIO's client owns its pool and needs `run()` to be running while it is used.
+/// PostgresNIO's client owns its pool and needs `run()` to be running while it is used: by a task of
+/// its own, or as a service of the server's ServiceGroup (`runner` nil).
 final class PostgresBackend: Sendable {
     let client: PostgresClient
-    let runner: Task<Void, Never>
+    let runner: Task<Void, Never>?
 
-    init(url: String, logger: Logger) throws {
+    init(url: String, logger: Logger, runsItself: Bool) throws {
         guard let c = URLComponents(string: url), let host = c.host, c.scheme?.hasPrefix("postgres") == true else {
             throw DomainError.badRequest("GUANXI_DATABASE_URL must look like postgres://user:password@host:port/database")
         }
@@ -289,10 +300,10 @@ final class PostgresBackend: Sendable {
         config.options.maximumConnections = 16
         let client = PostgresClient(configuration: config, backgroundLogger: logger)
         self.client = client
-        self.runner = Task { await client.run() }
+        self.runner = runsItself ? Task { await client.run() } : nil
     }
 
-    func shutdown() { runner.cancel() }
+    func shutdown() { runner?.cancel() }
 }
 
 /// When a table's planner statistics are out of date: its row count moved tenfold either way since

@@ -105,16 +105,21 @@ public func buildRouter(_ services: AppServices) -> (Router<AppContext>, RouteTa
     return (router, table)
 }
 
-/// The whole application, as `guanxi serve` runs it.
-public func buildApplication(_ config: AppConfiguration, services: AppServices) -> some ApplicationProtocol {
+/// The whole application, as `guanxi serve` runs it: the database's own services first (started
+/// first, stopped last), then every feature's, then the HTTP server, which runs `beforeStart` before
+/// it listens.
+public func buildApplication(_ config: AppConfiguration, services: AppServices,
+                             beforeStart: @escaping @Sendable () async throws -> Void = {}) -> some ApplicationProtocol {
     var logger = Logger(label: "guanxi")
     logger.logLevel = config.logLevel
     let (router, _) = buildRouter(services)
-    return Application(
+    var app = Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Guanxi"),
-        services: Features.all.flatMap { $0.services(services, config, logger) },
+        services: services.db.services + Features.all.flatMap { $0.services(services, config, logger) },
         logger: logger)
+    app.beforeServerStarts(perform: beforeStart)
+    return app
 }
 
 /// Hourly housekeeping (first run a minute after start): refreshes the query planner's statistics
