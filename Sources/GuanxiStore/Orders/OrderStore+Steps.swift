@@ -33,8 +33,7 @@ extension OrderStore {
               _ body: @Sendable (inout Order, Bool, Date, any SQLDatabase) async throws -> (String, [String: JSONValue])) async throws -> Order {
         let now = clock.now()
         return try await db.write { sql in
-            var (o, hasPlan) = try await Self.load(scope, id, for: .update, now: now, sql: sql)
-            if let v = ifVersion, v != o.version { throw DomainError.staleVersion(current: o.version) }
+            var (o, hasPlan) = try await Self.load(scope, id, for: .update, ifVersion: ifVersion, now: now, sql: sql)
             try OrderRules.check(step, o.state(hasPlan: hasPlan))
             let before = o
             let (name, extra) = try await body(&o, hasPlan, now, sql)

@@ -116,13 +116,17 @@ public struct OrderStore: Sendable {
         return out
     }
 
+    static let records = OwnedRecords(table: "orders", alias: "o", columns: columns, object: .orders, name: "order", plural: "orders",
+                                      decode: { try decode($0, lines: []) })
+    /// By when the customer placed them, newest first.
+    static let newest = records.keyset("placed_at", descending: true) { $0.placedAt }
+
     /// The order if the scope may `action` it (404 when it may not read it, 403 when it may read but not act),
-    /// with its payments, collection plan and shipments.
-    static func load(_ scope: Scope, _ id: String, for action: AccessAction, now: Date, sql: any SQLDatabase) async throws -> (Order, hasPlan: Bool) {
-        guard ID.isValid(id), var o = try await orders(ids: [id.lowercased()], workspaceID: scope.workspaceID, sql: sql)[id.lowercased()] else {
-            throw DomainError.notFound("order")
-        }
-        try scope.authorize(.orders, action, ownerID: o.ownerID, name: "order", forbidden: "this order belongs to someone else")
+    /// with its lines, payments, collection plan and shipments.
+    static func load(_ scope: Scope, _ id: String, for action: AccessAction, ifVersion: Int? = nil, now: Date,
+                     sql: any SQLDatabase) async throws -> (Order, hasPlan: Bool) {
+        var o = try await records.load(scope, id, for: action, ifVersion: ifVersion, sql: sql)
+        o.lines = try await lines(orderIDs: [o.id], sql: sql)[o.id] ?? []
         o.payments = try await sql.raw("""
             SELECT id, kind, amount, method, reference, note, paid_at, created_by FROM order_payments WHERE order_id = \(bind: o.id) ORDER BY paid_at, id
             """).all().map { r in
@@ -151,36 +155,15 @@ public struct OrderStore: Sendable {
         try await db.read { sql in try await Self.load(scope, id, for: .read, now: clock.now(), sql: sql).0 }
     }
 
-    func readLimit(_ scope: Scope) throws -> SQLQueryString {
-        guard let level = scope.level(.orders, .read) else { throw DomainError.forbidden("your role may not read orders") }
-        return AccessStore.readLimit(scope, object: .orders, level: level, alias: "o")
-    }
-
     /// Newest first (by when the customer placed them); lines are left out of lists.
     public func list(_ scope: Scope, filter: OrderFilter, cursor: String?, limit: Int = 50) async throws -> Page<Order> {
-        let limit = min(max(limit, 1), 200)
-        let reach = try readLimit(scope)
-        return try await db.read { sql in
-            var q = SQLQueryString("SELECT \(unsafeRaw: Self.columns) FROM orders o WHERE o.workspace_id = \(bind: scope.workspaceID)")
-            q += reach
-            if let s = filter.status { q += " AND o.status = \(bind: s.rawValue)" }
-            if let c = filter.customerID { q += " AND o.customer_id = \(bind: c)" }
-            if let o = filter.ownerID { q += " AND o.owner_id = \(bind: o)" }
-            if let cursor {
-                let (t, id) = try Cursor.timeAndID(cursor)
-                q += " AND (o.placed_at, o.id) < (\(bind: t), \(bind: id))"
-            }
-            q += " ORDER BY o.placed_at DESC, o.id DESC LIMIT \(literal: limit + 1)"
-            let rows = try await sql.raw(q).all().map { try Self.decode($0, lines: []) }
-            let items = Array(rows.prefix(limit))
-            let next = rows.count > limit ? items.last.map { Cursor.timeAndID($0.placedAt, $0.id) } : nil
-            return Page(items: items, nextCursor: next)
-        }
+        let q = try Self.records.clauses(scope, equal: ["status": filter.status?.rawValue, "customer_id": filter.customerID, "owner_id": filter.ownerID])
+        return try await Self.records.page(scope, where: q, order: Self.newest, cursor: cursor, limit: limit, in: db)
     }
 
     /// How many orders (and how much, per currency) stand at each status.
     public func statusBoard(_ scope: Scope) async throws -> [(OrderStatus, Int, [Money])] {
-        let reach = try readLimit(scope)
+        let reach = try Self.records.readLimit(scope)
         return try await db.read { sql in
             var q = SQLQueryString("""
                 SELECT o.status, o.currency, COUNT(*) AS n, CAST(SUM(o.total) AS BIGINT) AS total FROM orders o WHERE o.workspace_id = \(bind: scope.workspaceID)
@@ -274,7 +257,7 @@ public struct OrderStore: Sendable {
                     if memberOK[o] != true { throw DomainError.field("owner_id", "\(o) is not an active user of this workspace") }
                 }
                 if let dealID = d.dealID {
-                    let deal = try await DealStore.load(scope, dealID, for: .read, sql: sql)
+                    let deal = try await DealStore.records.load(scope, dealID, for: .read, sql: sql)
                     if deal.customerID != customer.id { throw DomainError.field("deal_id", "the deal is with another customer") }
                 }
                 let totals = try DocumentTotals(currency: priced.currency, lines: priced.lines)

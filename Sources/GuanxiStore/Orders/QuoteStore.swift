@@ -42,17 +42,12 @@ public struct QuoteStore: Sendable {
                      version: try r.decode(column: "version", as: Int.self), createdAt: try d("created_at"), updatedAt: try d("updated_at"))
     }
 
-    static func load(_ scope: Scope, _ id: String, for action: AccessAction, sql: any SQLDatabase) async throws -> Quote {
-        guard ID.isValid(id), let row = try await sql.raw("""
-            SELECT \(unsafeRaw: columns) FROM quotes WHERE id = \(bind: id.lowercased()) AND workspace_id = \(bind: scope.workspaceID)
-            """).first() else { throw DomainError.notFound("quote") }
-        let q = try decode(row)
-        try scope.authorize(.orders, action, ownerID: q.ownerID, name: "quote", forbidden: "this quote belongs to someone else")
-        return q
-    }
+    /// Quotes are sales documents: the `orders` permissions, by owner.
+    static let records = OwnedRecords(table: "quotes", alias: "q", columns: columns, object: .orders, name: "quote", plural: "quotes", decode: decode)
+    static let newest = records.keyset("created_at", descending: true) { $0.createdAt }
 
     public func get(_ scope: Scope, id: String) async throws -> Quote {
-        try await db.read { sql in try await Self.load(scope, id, for: .read, sql: sql) }
+        try await Self.records.get(scope, id, in: db)
     }
 
     /// Every revision of a quote's number, oldest first.
@@ -64,25 +59,10 @@ public struct QuoteStore: Sendable {
         }
     }
 
+    /// Newest first.
     public func list(_ scope: Scope, filter: QuoteFilter, cursor: String?, limit: Int = 50) async throws -> Page<Quote> {
-        guard let level = scope.level(.orders, .read) else { throw DomainError.forbidden("your role may not read quotes") }
-        let reach = AccessStore.readLimit(scope, object: .orders, level: level, alias: "q")
-        let limit = min(max(limit, 1), 200)
-        return try await db.read { sql in
-            var s = SQLQueryString("SELECT \(unsafeRaw: Self.columns) FROM quotes q WHERE q.workspace_id = \(bind: scope.workspaceID)")
-            s += reach
-            if let x = filter.status { s += " AND q.status = \(bind: x.rawValue)" }
-            if let c = filter.customerID { s += " AND q.customer_id = \(bind: c)" }
-            if let d = filter.dealID { s += " AND q.deal_id = \(bind: d)" }
-            if let cursor {
-                let (t, id) = try Cursor.timeAndID(cursor)
-                s += " AND (q.created_at, q.id) < (\(bind: t), \(bind: id))"
-            }
-            s += " ORDER BY q.created_at DESC, q.id DESC LIMIT \(literal: limit + 1)"
-            let rows = try await sql.raw(s).all().map(Self.decode)
-            let items = Array(rows.prefix(limit))
-            return Page(items: items, nextCursor: rows.count > limit ? items.last.map { Cursor.timeAndID($0.createdAt, $0.id) } : nil)
-        }
+        let q = try Self.records.clauses(scope, equal: ["status": filter.status?.rawValue, "customer_id": filter.customerID, "deal_id": filter.dealID])
+        return try await Self.records.page(scope, where: q, order: Self.newest, cursor: cursor, limit: limit, in: db)
     }
 
     /// Opens an inquiry or a priced draft for a customer the user may read.
@@ -93,7 +73,7 @@ public struct QuoteStore: Sendable {
         return try await db.write { sql in
             let customer = try await CustomerStore.load(scope, draft.customerID!.lowercased(), for: .read, sql: sql)
             if let d = draft.dealID {
-                let deal = try await DealStore.load(scope, d, for: .read, sql: sql)
+                let deal = try await DealStore.records.load(scope, d, for: .read, sql: sql)
                 if deal.customerID != customer.id { throw DomainError.field("deal_id", "the deal is with another customer") }
             }
             var owner = draft.ownerID?.lowercased() ?? (level == .all ? customer.ownerID ?? scope.userID : scope.userID)
@@ -166,8 +146,7 @@ public struct QuoteStore: Sendable {
         try draft.validate(creating: false)
         let now = clock.now()
         return try await db.write { sql in
-            var q = try await Self.load(scope, id, for: .update, sql: sql)
-            if let v = ifVersion, v != q.version { throw DomainError.staleVersion(current: q.version) }
+            var q = try await Self.records.load(scope, id, for: .update, ifVersion: ifVersion, sql: sql)
             guard q.status.editable else { throw DomainError.conflict("a \(q.status.rawValue) quote cannot change; revise it to make a new version") }
             if draft.customerID.map({ $0.lowercased() != q.customerID }) == true { throw DomainError.field("customer_id", "a quote stays with its customer") }
             if let o = draft.ownerID?.lowercased(), o != q.ownerID { try await checkOwner(scope, o, sql: sql); q.ownerID = o }
@@ -197,8 +176,7 @@ public struct QuoteStore: Sendable {
     public func move(_ scope: Scope, id: String, to: QuoteStatus, reason: String?, ifVersion: Int?) async throws -> Quote {
         let now = clock.now()
         return try await db.write { sql in
-            var q = try await Self.load(scope, id, for: .update, sql: sql)
-            if let v = ifVersion, v != q.version { throw DomainError.staleVersion(current: q.version) }
+            var q = try await Self.records.load(scope, id, for: .update, ifVersion: ifVersion, sql: sql)
             if to == .accepted { throw DomainError.conflict("accept a quote with its accept step, which places the order") }
             try q.status.check(to)
             let why = reason.map(Text.clean).flatMap { $0.isEmpty ? nil : String($0.prefix(200)) }
@@ -221,8 +199,7 @@ public struct QuoteStore: Sendable {
     public func revise(_ scope: Scope, id: String, ifVersion: Int?) async throws -> Quote {
         let now = clock.now()
         return try await db.write { sql in
-            var old = try await Self.load(scope, id, for: .update, sql: sql)
-            if let v = ifVersion, v != old.version { throw DomainError.staleVersion(current: old.version) }
+            var old = try await Self.records.load(scope, id, for: .update, ifVersion: ifVersion, sql: sql)
             guard old.status.revisable else {
                 throw DomainError.conflict("a \(old.status.rawValue) quote cannot be revised" + (old.status == .inquiry ? ": price it as a draft" : ""))
             }
@@ -246,8 +223,7 @@ public struct QuoteStore: Sendable {
         let level = try scope.require(.orders, .create)
         let now = clock.now()
         return try await db.write { sql in
-            var q = try await Self.load(scope, id, for: .update, sql: sql)
-            if let v = ifVersion, v != q.version { throw DomainError.staleVersion(current: q.version) }
+            var q = try await Self.records.load(scope, id, for: .update, ifVersion: ifVersion, sql: sql)
             try q.status.check(.accepted)
             let today = try await DocumentNumbers.today(scope.workspaceID, now: now, sql: sql)
             if q.isExpired(today: today) { throw DomainError.conflict("this quote expired on \(q.validUntil ?? ""); revise it to quote again") }

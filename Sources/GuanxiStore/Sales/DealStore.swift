@@ -125,18 +125,11 @@ public struct DealStore: Sendable {
                     version: try r.decode(column: "version", as: Int.self), createdAt: try d("created_at"), updatedAt: try d("updated_at"))
     }
 
-    /// The deal if the scope may `action` it: 404 when it may not read it, 403 when it may read but not act.
-    static func load(_ scope: Scope, _ id: String, for action: AccessAction, sql: any SQLDatabase) async throws -> Deal {
-        guard ID.isValid(id), let row = try await sql.raw("""
-            SELECT \(unsafeRaw: columns) FROM deals WHERE id = \(bind: id.lowercased()) AND workspace_id = \(bind: scope.workspaceID)
-            """).first() else { throw DomainError.notFound("deal") }
-        let d = try decode(row)
-        try scope.authorize(.deals, action, ownerID: d.ownerID, name: "deal", forbidden: "this deal belongs to someone else")
-        return d
-    }
+    static let records = OwnedRecords(table: "deals", alias: "d", columns: columns, object: .deals, name: "deal", plural: "deals", decode: decode)
+    static let newest = records.keyset("created_at", descending: true) { $0.createdAt }
 
     public func get(_ scope: Scope, id: String) async throws -> Deal {
-        try await db.read { sql in try await Self.load(scope, id, for: .read, sql: sql) }
+        try await Self.records.get(scope, id, in: db)
     }
 
     /// Opens a deal with a customer the user may read.
@@ -196,8 +189,7 @@ public struct DealStore: Sendable {
         let now = clock.now()
         let pipelines = try await pipelines(scope)
         return try await db.write { sql in
-            var d = try await Self.load(scope, id, for: .update, sql: sql)
-            if let v = ifVersion, v != d.version { throw DomainError.staleVersion(current: d.version) }
+            var d = try await Self.records.load(scope, id, for: .update, ifVersion: ifVersion, sql: sql)
             guard let pipeline = pipelines.first(where: { $0.id == d.pipelineID }),
                   let to = pipeline.stages.first(where: { $0.id == stageID.lowercased() }) else {
                 throw DomainError.field("stage_id", "is not a stage of this deal's pipeline")
@@ -230,10 +222,7 @@ public struct DealStore: Sendable {
     public func update(_ scope: Scope, id: String, _ draft: DealDraft, ifVersion: Int?) async throws -> Deal {
         try draft.validate(creating: false)
         let now = clock.now()
-        return try await db.write { sql in
-            var d = try await Self.load(scope, id, for: .update, sql: sql)
-            if let v = ifVersion, v != d.version { throw DomainError.staleVersion(current: d.version) }
-            let before = d
+        return try await Self.records.update(scope, id, ifVersion: ifVersion, now: now, in: db, change: { d, sql in
             if let n = draft.name { d.name = Text.clean(n) }
             if let a = draft.amount { d.amount = Money(minor: a.minor, currency: Money.currencyCode(a.currency)!) }
             if let e = draft.expectedClose { d.expectedClose = Dates.parseDay(e) }
@@ -247,44 +236,20 @@ public struct DealStore: Sendable {
                 }
                 d.ownerID = o
             }
-            guard d != before else { return d }
-            d.version += 1; d.updatedAt = now
+        }, save: { d, sql in
             try await sql.raw("""
                 UPDATE deals SET name = \(bind: d.name), amount_minor = \(bind: d.amount.minor), currency = \(bind: d.amount.currency),
                   expected_close = \(bind: d.expectedClose), owner_id = \(bind: d.ownerID), version = \(bind: d.version), updated_at = \(bind: now.millis)
                 WHERE id = \(bind: d.id)
                 """).run()
-            try await AuditLog.append([AuditEvent("update", "deals", d.id, detail: AuditDetail.encoded(d))], scope: scope, at: now, dialect: db.dialect, sql: sql)
-            return d
-        }
-    }
-
-    func readLimit(_ scope: Scope) throws -> SQLQueryString {
-        guard let level = scope.level(.deals, .read) else { throw DomainError.forbidden("your role may not read deals") }
-        return AccessStore.readLimit(scope, object: .deals, level: level, alias: "d")
+        })
     }
 
     /// Newest first.
     public func list(_ scope: Scope, filter: DealFilter, cursor: String?, limit: Int = 50) async throws -> Page<Deal> {
-        let limit = min(max(limit, 1), 200)
-        let reach = try readLimit(scope)
-        return try await db.read { sql in
-            var q = SQLQueryString("SELECT \(unsafeRaw: Self.columns) FROM deals d WHERE d.workspace_id = \(bind: scope.workspaceID)")
-            q += reach
-            if let p = filter.pipelineID { q += " AND d.pipeline_id = \(bind: p)" }
-            if let s = filter.status { q += " AND d.status = \(bind: s.rawValue)" }
-            if let o = filter.ownerID { q += " AND d.owner_id = \(bind: o)" }
-            if let c = filter.customerID { q += " AND d.customer_id = \(bind: c)" }
-            if let cursor {
-                let (t, id) = try Cursor.timeAndID(cursor)
-                q += " AND (d.created_at, d.id) < (\(bind: t), \(bind: id))"
-            }
-            q += " ORDER BY d.created_at DESC, d.id DESC LIMIT \(literal: limit + 1)"
-            let rows = try await sql.raw(q).all().map(Self.decode)
-            let items = Array(rows.prefix(limit))
-            let next = rows.count > limit ? items.last.map { Cursor.timeAndID($0.createdAt, $0.id) } : nil
-            return Page(items: items, nextCursor: next)
-        }
+        let q = try Self.records.clauses(scope, equal: ["pipeline_id": filter.pipelineID, "status": filter.status?.rawValue,
+                                                         "owner_id": filter.ownerID, "customer_id": filter.customerID])
+        return try await Self.records.page(scope, where: q, order: Self.newest, cursor: cursor, limit: limit, in: db)
     }
 
     /// The kanban board of a pipeline: every stage with its count and totals (per currency), and
@@ -294,7 +259,7 @@ public struct DealStore: Sendable {
         guard let p = pipelineID.map({ id in pipelines.first { $0.id == id.lowercased() } }) ?? pipelines.first else {
             throw DomainError.notFound("pipeline")
         }
-        let reach = try readLimit(scope)
+        let reach = try Self.records.readLimit(scope)
         let per = min(max(perStage, 1), 200)
         return (p, try await db.read { sql in
             var totals: [String: (Int, MoneyTotals, MoneyTotals)] = [:]
@@ -361,7 +326,7 @@ public struct DealStore: Sendable {
 
     /// Weighted forecast of open deals by month of expected close and owner (amounts per currency).
     public func forecast(_ scope: Scope, pipelineID: String? = nil) async throws -> [ForecastRow] {
-        let reach = try readLimit(scope)
+        let reach = try Self.records.readLimit(scope)
         return try await db.read { sql in
             var q = SQLQueryString("""
                 SELECT SUBSTR(COALESCE(d.expected_close, 'none'), 1, 7) AS month, d.owner_id, d.currency, COUNT(*) AS n,

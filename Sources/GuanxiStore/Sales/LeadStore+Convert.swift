@@ -42,7 +42,7 @@ extension LeadStore {
         }
         let dealLevel = level, pipelines = found
         return try await db.write { sql in
-            var l = try await Self.load(scope, id, for: .update, sql: sql)
+            var l = try await Self.records.load(scope, id, for: .update, sql: sql)
             switch l.status {
             case .converted: throw DomainError.conflict("this lead was already converted")
             case .disqualified: throw DomainError.conflict("a disqualified lead cannot be converted; reopen it first")

@@ -149,19 +149,12 @@ public struct LeadStore: Sendable {
                     version: try r.decode(column: "version", as: Int.self), createdAt: try d("created_at") ?? Date(), updatedAt: try d("updated_at") ?? Date())
     }
 
-    /// The lead if the scope may `action` it: 404 when it may not even read it, 403 when it may read but not act.
-    static func load(_ scope: Scope, _ id: String, for action: AccessAction, sql: any SQLDatabase) async throws -> Lead {
-        guard ID.isValid(id), let row = try await sql.raw("""
-            SELECT \(unsafeRaw: columns) FROM leads WHERE id = \(bind: id.lowercased()) AND workspace_id = \(bind: scope.workspaceID)
-            """).first() else { throw DomainError.notFound("lead") }
-        let l = try decode(row)
-        try scope.authorize(.leads, action, ownerID: l.ownerID, name: "lead",
-                            forbidden: l.ownerID == nil ? "this lead is in the public pool; claim it first" : "this lead belongs to someone else")
-        return l
-    }
+    static let records = OwnedRecords(table: "leads", alias: "l", columns: columns, object: .leads, name: "lead", plural: "leads",
+                                      mayNotRead: "you may not read leads", pooled: "this lead is in the public pool; claim it first", decode: decode)
+    static let newest = records.keyset("created_at", descending: true) { $0.createdAt }
 
     public func get(_ scope: Scope, id: String) async throws -> Lead {
-        Self.present(scope, try await db.read { sql in try await Self.load(scope, id, for: .read, sql: sql) })
+        Self.present(scope, try await Self.records.get(scope, id, in: db))
     }
 
     /// Contact details masked outside the scope's `personal_data.read` reach (as for customers).
@@ -172,28 +165,13 @@ public struct LeadStore: Sendable {
 
     /// Newest first, within the scope's read reach.
     public func list(_ scope: Scope, filter: LeadFilter, cursor: String?, limit: Int = 50) async throws -> Page<Lead> {
-        guard let level = scope.level(.leads, .read) else { throw DomainError.forbidden("you may not read leads") }
-        let limit = min(max(limit, 1), 200)
-        let now = clock.now()
-        return try await db.read { sql in
-            var q = SQLQueryString("SELECT \(unsafeRaw: Self.columns) FROM leads l WHERE l.workspace_id = \(bind: scope.workspaceID)")
-            q += AccessStore.readLimit(scope, object: .leads, level: level, alias: "l")
-            if let s = filter.status { q += " AND l.status = \(bind: s.rawValue)" }
-            if let o = filter.ownerID { q += " AND l.owner_id = \(bind: o)" }
-            if let s = filter.source { q += " AND l.source = \(bind: s)" }
-            if filter.overdue {
-                q += " AND l.status = 'new' AND l.responded_at IS NULL AND l.response_due_at < \(bind: now.millis)"
-            }
-            if let cursor {
-                let (t, id) = try Cursor.timeAndID(cursor)
-                q += " AND (l.created_at, l.id) < (\(bind: t), \(bind: id))"
-            }
-            q += " ORDER BY l.created_at DESC, l.id DESC LIMIT \(literal: limit + 1)"
-            let rows = try await sql.raw(q).all().map(Self.decode)
-            let items = rows.prefix(limit).map { Self.present(scope, $0) }
-            let next = rows.count > limit ? items.last.map { Cursor.timeAndID($0.createdAt, $0.id) } : nil
-            return Page(items: items, nextCursor: next)
+        var q = try Self.records.clauses(scope, equal: ["status": filter.status?.rawValue, "owner_id": filter.ownerID, "source": filter.source])
+        if filter.overdue {
+            q += " AND l.status = 'new' AND l.responded_at IS NULL AND l.response_due_at < \(bind: clock.now().millis)"
         }
+        var page = try await Self.records.page(scope, where: q, order: Self.newest, cursor: cursor, limit: limit, in: db)
+        page.items = page.items.map { Self.present(scope, $0) }
+        return page
     }
 
     // MARK: Follow-up
@@ -202,8 +180,7 @@ public struct LeadStore: Sendable {
     public func setStatus(_ scope: Scope, id: String, to status: LeadStatus, reason: String?, ifVersion: Int?) async throws -> Lead {
         let now = clock.now()
         return try await db.write { sql in
-            var l = try await Self.load(scope, id, for: .update, sql: sql)
-            if let v = ifVersion, v != l.version { throw DomainError.staleVersion(current: l.version) }
+            var l = try await Self.records.load(scope, id, for: .update, ifVersion: ifVersion, sql: sql)
             try l.status.check(to: status, reason: reason)
             guard status != l.status else { return l }
             let from = l.status
@@ -231,7 +208,7 @@ public struct LeadStore: Sendable {
         if reason.isEmpty { throw DomainError.field("reason", "is required") }
         let now = clock.now()
         return try await db.write { sql in
-            let l = try await Self.load(scope, id, for: .update, sql: sql)
+            let l = try await Self.records.load(scope, id, for: .update, sql: sql)
             let level = try scope.require(.leads, .assign)
             for o in [l.ownerID, owner] where o != nil && !scope.covers(level, RecordAccess(ownerID: o)) {
                 throw DomainError.forbidden("you may not assign leads to or from this user")
@@ -250,7 +227,7 @@ public struct LeadStore: Sendable {
     public func addActivity(_ scope: Scope, leadID: String, _ draft: ActivityDraft, isNote: Bool) async throws -> TimelineEntry {
         let now = clock.now()
         return try await db.write { sql in
-            let l = try await Self.load(scope, leadID, for: .update, sql: sql)
+            let l = try await Self.records.load(scope, leadID, for: .update, sql: sql)
             return try await Self.log(scope, lead: l, draft, isNote: isNote, now: now, dialect: db.dialect, sql: sql)
         }
     }
@@ -284,7 +261,7 @@ public struct LeadStore: Sendable {
     /// The lead's history, newest first (after conversion it is on the customer's timeline).
     public func timeline(_ scope: Scope, leadID: String, cursor: String?, limit: Int = 50) async throws -> Page<TimelineEntry> {
         try await db.read { sql in
-            let l = try await Self.load(scope, leadID, for: .read, sql: sql)
+            let l = try await Self.records.load(scope, leadID, for: .read, sql: sql)
             return try await TimelineStore.page(scope.workspaceID, subjectID: l.id, cursor: cursor, limit: limit, sql: sql)
         }
     }

@@ -81,18 +81,11 @@ public struct TaskStore: Sendable {
                             updatedAt: try d("updated_at") ?? Date())
     }
 
-    /// The task if the scope may `action` it: 404 when it may not read it, 403 when it may read but not act.
-    static func load(_ scope: Scope, _ id: String, for action: AccessAction, sql: any SQLDatabase) async throws -> FollowUpTask {
-        guard ID.isValid(id), let row = try await sql.raw("""
-            SELECT \(unsafeRaw: columns) FROM tasks WHERE id = \(bind: id.lowercased()) AND workspace_id = \(bind: scope.workspaceID)
-            """).first() else { throw DomainError.notFound("task") }
-        let t = try decode(row)
-        try scope.authorize(.tasks, action, ownerID: t.ownerID, name: "task", forbidden: "this task belongs to someone else")
-        return t
-    }
+    static let records = OwnedRecords(table: "tasks", alias: "t", columns: columns, object: .tasks, name: "task", plural: "tasks", decode: decode)
+    static let soonestDue = records.keyset("due_at", descending: false) { $0.dueAt }
 
     public func get(_ scope: Scope, id: String) async throws -> FollowUpTask {
-        try await db.read { sql in try await Self.load(scope, id, for: .read, sql: sql) }
+        try await Self.records.get(scope, id, in: db)
     }
 
     // MARK: Subjects
@@ -104,8 +97,8 @@ public struct TaskStore: Sendable {
         case .customer:
             guard ID.isValid(id) else { throw DomainError.notFound("customer") }
             return try await CustomerStore.load(scope, id.lowercased(), for: .read, sql: sql).id
-        case .lead: return try await LeadStore.load(scope, id, for: .read, sql: sql).id
-        case .deal: return try await DealStore.load(scope, id, for: .read, sql: sql).customerID
+        case .lead: return try await LeadStore.records.load(scope, id, for: .read, sql: sql).id
+        case .deal: return try await DealStore.records.load(scope, id, for: .read, sql: sql).customerID
         }
     }
 
@@ -196,10 +189,7 @@ public struct TaskStore: Sendable {
     public func update(_ scope: Scope, id: String, _ draft: TaskDraft, ifVersion: Int?) async throws -> FollowUpTask {
         try draft.validate(creating: false)
         let now = clock.now()
-        return try await db.write { sql in
-            var t = try await Self.load(scope, id, for: .update, sql: sql)
-            if let v = ifVersion, v != t.version { throw DomainError.staleVersion(current: t.version) }
-            let before = t
+        return try await Self.records.update(scope, id, ifVersion: ifVersion, now: now, in: db, change: { t, sql in
             if let k = draft.kind { t.kind = k }
             if let title = draft.title { t.title = Text.clean(title) }
             if let n = draft.notes { t.notes = n.map(Text.clean).flatMap { $0.isEmpty ? nil : $0 } }
@@ -218,8 +208,7 @@ public struct TaskStore: Sendable {
                 t.ownerID = o
             }
             try Self.checkShape(t)
-            guard t != before else { return t }
-            t.version += 1; t.updatedAt = now
+        }, save: { t, sql in
             try await sql.raw("""
                 UPDATE tasks SET kind = \(bind: t.kind.rawValue), title = \(bind: t.title), notes = \(bind: t.notes), due_at = \(bind: t.dueAt.millis),
                   remind_at = \(bind: t.remindAt?.millis), alert_at = \(bind: t.alertAt.millis), priority = \(bind: t.priority.rawValue),
@@ -227,9 +216,7 @@ public struct TaskStore: Sendable {
                   version = \(bind: t.version), updated_at = \(bind: now.millis)
                 WHERE id = \(bind: t.id) AND workspace_id = \(bind: scope.workspaceID)
                 """).run()
-            try await AuditLog.append([AuditEvent("update", "tasks", t.id, detail: AuditDetail.encoded(t))], scope: scope, at: now, dialect: db.dialect, sql: sql)
-            return t
-        }
+        })
     }
 
     /// Completes (`done`), cancels or reopens (`open`) a task; other moves are refused with a sentence.
@@ -237,8 +224,7 @@ public struct TaskStore: Sendable {
     public func setStatus(_ scope: Scope, id: String, to status: TaskStatus, outcome: String? = nil, ifVersion: Int?) async throws -> FollowUpTask {
         let now = clock.now()
         return try await db.write { sql in
-            var t = try await Self.load(scope, id, for: .update, sql: sql)
-            if let v = ifVersion, v != t.version { throw DomainError.staleVersion(current: t.version) }
+            var t = try await Self.records.load(scope, id, for: .update, ifVersion: ifVersion, sql: sql)
             if status == .done && t.kind == .visit {
                 return try await record(scope, t, VisitReport(outcome: outcome), now: now, sql: sql)
             }
@@ -271,8 +257,7 @@ public struct TaskStore: Sendable {
         try report.validate()
         let now = clock.now()
         return try await db.write { sql in
-            let t = try await Self.load(scope, id, for: .update, sql: sql)
-            if let v = ifVersion, v != t.version { throw DomainError.staleVersion(current: t.version) }
+            let t = try await Self.records.load(scope, id, for: .update, ifVersion: ifVersion, sql: sql)
             guard t.kind == .visit else { throw DomainError.conflict("only a visit can be recorded; complete this task instead") }
             return try await record(scope, t, report, now: now, sql: sql)
         }
@@ -295,7 +280,7 @@ public struct TaskStore: Sendable {
         // the visit is logged as any visit is: a customer's open deals are no longer idle, a lead's first response is answered
         var lead: Lead?
         if kind == .lead {
-            let l = try await LeadStore.load(scope, subject, for: .update, sql: sql)
+            let l = try await LeadStore.records.load(scope, subject, for: .update, sql: sql)
             if l.status != .converted { lead = l }
         }
         if let lead {
@@ -328,36 +313,14 @@ public struct TaskStore: Sendable {
 
     // MARK: Reads
 
-    func readLimit(_ scope: Scope) throws -> SQLQueryString {
-        guard let level = scope.level(.tasks, .read) else { throw DomainError.forbidden("your role may not read tasks") }
-        return AccessStore.readLimit(scope, object: .tasks, level: level, alias: "t")
-    }
-
     /// By due time, soonest first, within the scope's read reach.
     public func list(_ scope: Scope, filter: TaskFilter, cursor: String?, limit: Int = 50) async throws -> Page<FollowUpTask> {
-        let reach = try readLimit(scope)
-        let limit = min(max(limit, 1), 200)
-        let now = clock.now()
-        return try await db.read { sql in
-            var q = SQLQueryString("SELECT \(unsafeRaw: Self.columns) FROM tasks t WHERE t.workspace_id = \(bind: scope.workspaceID)")
-            q += reach
-            if let o = filter.ownerID { q += " AND t.owner_id = \(bind: o)" }
-            if let s = filter.status { q += " AND t.status = \(bind: s.rawValue)" }
-            if let k = filter.kind { q += " AND t.kind = \(bind: k.rawValue)" }
-            if let b = filter.dueBefore { q += " AND t.due_at < \(bind: b.millis)" }
-            if let a = filter.dueAfter { q += " AND t.due_at >= \(bind: a.millis)" }
-            if filter.overdue { q += " AND t.status = 'open' AND t.due_at < \(bind: now.millis)" }
-            if let s = filter.subjectID { q += " AND t.subject_id = \(bind: s)" }
-            if let k = filter.subjectKind { q += " AND t.subject_kind = \(bind: k.rawValue)" }
-            if let cursor {
-                let (t, id) = try Cursor.timeAndID(cursor)
-                q += " AND (t.due_at, t.id) > (\(bind: t), \(bind: id))"
-            }
-            q += " ORDER BY t.due_at, t.id LIMIT \(literal: limit + 1)"
-            let rows = try await sql.raw(q).all().map(Self.decode)
-            let items = Array(rows.prefix(limit))
-            return Page(items: items, nextCursor: rows.count > limit ? items.last.map { Cursor.timeAndID($0.dueAt, $0.id) } : nil)
-        }
+        var q = try Self.records.clauses(scope, equal: ["owner_id": filter.ownerID, "status": filter.status?.rawValue, "kind": filter.kind?.rawValue])
+        if let b = filter.dueBefore { q += " AND t.due_at < \(bind: b.millis)" }
+        if let a = filter.dueAfter { q += " AND t.due_at >= \(bind: a.millis)" }
+        if filter.overdue { q += " AND t.status = 'open' AND t.due_at < \(bind: clock.now().millis)" }
+        q += Self.records.equal(["subject_id": filter.subjectID, "subject_kind": filter.subjectKind?.rawValue])
+        return try await Self.records.page(scope, where: q, order: Self.soonestDue, cursor: cursor, limit: limit, in: db)
     }
 
     /// The workspace's time zone (days and weeks are counted in it).
@@ -412,7 +375,7 @@ public struct TaskStore: Sendable {
     /// Planned (visit tasks due in the ISO week, cancelled ones aside) versus done (recorded) per
     /// owner, within the scope's read reach: a rep sees their own row, a manager their team's.
     public func visitSummary(_ scope: Scope, week: String?) async throws -> VisitSummary {
-        let reach = try readLimit(scope)
+        let reach = try Self.records.readLimit(scope)
         let tz = try await timeZone(scope)
         let name = week ?? ISOWeek.name(clock.now(), timeZone: tz)
         guard let (start, end) = ISOWeek.range(name, timeZone: tz) else { throw DomainError.field("week", "must be an ISO week such as 2026-W48") }
