@@ -18,60 +18,43 @@ public struct AppConfiguration: Sendable {
     }
 }
 
-/// The stores the web layer calls, built once from the database.
+/// The stores the web layer calls (built once, by `Stores`), the clock they were given, and the
+/// server's mail settings.
 public struct AppServices: Sendable {
-    public let db: Database
-    public let access: AccessStore
-    public let customers: CustomerStore
-    public let timeline: TimelineStore
-    public let customFields: CustomFieldStore
-    public let imports: ImportJobStore
-    public let idempotency: IdempotencyStore
-    public let audit: AuditLog
-    public let pool: PublicPool
-    public let signIn: SignIn
-    public let views: SavedViewStore
-    public let leads: LeadStore
-    public let assignmentRules: AssignmentRuleStore
-    public let leadSources: LeadSourceStore
-    public let deals: DealStore
-    public let products: ProductStore
-    public let quotes: QuoteStore
-    public let orders: OrderStore
-    public let reports: ReportStore
-    public let targets: TargetStore
-    public let tasks: TaskStore
-    public let leadImporter: LeadImporter
+    package let stores: Stores
+    /// The clock every store was given: a feature building a store of its own hands it on.
+    package var clock: any GuanxiCore.Clock { stores.clock }
+
+    public var db: Database { stores.db }
+    public var access: AccessStore { stores.access }
+    public var customers: CustomerStore { stores.customers }
+    public var timeline: TimelineStore { stores.timeline }
+    public var customFields: CustomFieldStore { stores.customFields }
+    public var imports: ImportJobStore { stores.imports }
+    public var idempotency: IdempotencyStore { stores.idempotency }
+    public var audit: AuditLog { stores.audit }
+    public var pool: PublicPool { stores.pool }
+    public var signIn: SignIn { stores.signIn }
+    public var views: SavedViewStore { stores.views }
+    public var leads: LeadStore { stores.leads }
+    public var assignmentRules: AssignmentRuleStore { stores.assignmentRules }
+    public var leadSources: LeadSourceStore { stores.leadSources }
+    public var deals: DealStore { stores.deals }
+    public var products: ProductStore { stores.products }
+    public var quotes: QuoteStore { stores.quotes }
+    public var orders: OrderStore { stores.orders }
+    public var reports: ReportStore { stores.reports }
+    public var targets: TargetStore { stores.targets }
+    public var tasks: TaskStore { stores.tasks }
+    public var leadImporter: LeadImporter { stores.leadImporter }
 
     /// Outgoing mail (web-form double opt-in), and the address links in mail point at.
-    public let mailer: SMTPMailer?
+    public var mailer: SMTPMailer? { stores.mailer }
     public let publicURL: String?
 
     public init(db: Database, clock: any GuanxiCore.Clock = SystemClock(), mailer: SMTPMailer? = nil, publicURL: String? = nil) {
-        self.db = db
-        self.mailer = mailer
+        stores = Stores(db: db, clock: clock, mailer: mailer)
         self.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
-        access = AccessStore(db: db, clock: clock)
-        customers = CustomerStore(db: db, clock: clock)
-        timeline = TimelineStore(db: db, clock: clock)
-        customFields = CustomFieldStore(db: db)
-        imports = ImportJobStore(db: db, clock: clock)
-        idempotency = IdempotencyStore(db: db)
-        audit = AuditLog(db: db)
-        pool = PublicPool(db: db, clock: clock)
-        signIn = SignIn(db: db, access: access, clock: clock)
-        views = SavedViewStore(db: db)
-        leads = LeadStore(db: db, clock: clock)
-        assignmentRules = AssignmentRuleStore(db: db)
-        leadSources = LeadSourceStore(db: db, leads: leads, mailer: mailer, clock: clock)
-        deals = DealStore(db: db, clock: clock)
-        products = ProductStore(db: db, clock: clock)
-        orders = OrderStore(db: db, clock: clock)
-        quotes = QuoteStore(db: db, orders: orders, clock: clock)
-        reports = ReportStore(db: db, clock: clock)
-        targets = TargetStore(db: db, clock: clock)
-        tasks = TaskStore(db: db, leads: leads, clock: clock)
-        leadImporter = LeadImporter(db: db, leads: leads, clock: clock)
     }
 }
 

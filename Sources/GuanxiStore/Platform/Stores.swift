@@ -1,0 +1,61 @@
+import GuanxiCore
+
+/// Every store, built once from the database, the clock and the outgoing mailer, in dependency
+/// order: each store is handed the clock and the other stores it uses, and builds none itself.
+/// The server (`AppServices`), the CLI and the tests take their stores from here.
+package struct Stores: Sendable {
+    package let db: Database
+    package let clock: any GuanxiCore.Clock
+    /// Outgoing mail (web-form double opt-in); nil when none is configured.
+    package let mailer: SMTPMailer?
+
+    package let access: AccessStore
+    package let signIn: SignIn
+    package let customers: CustomerStore
+    package let timeline: TimelineStore
+    package let customFields: CustomFieldStore
+    package let views: SavedViewStore
+    package let pool: PublicPool
+    package let audit: AuditLog
+    package let idempotency: IdempotencyStore
+    package let customerImporter: CustomerImporter
+    package let imports: ImportJobStore
+    package let deals: DealStore
+    package let leads: LeadStore
+    package let assignmentRules: AssignmentRuleStore
+    package let leadSources: LeadSourceStore
+    package let leadImporter: LeadImporter
+    package let tasks: TaskStore
+    package let products: ProductStore
+    package let orders: OrderStore
+    package let quotes: QuoteStore
+    package let reports: ReportStore
+    package let targets: TargetStore
+
+    package init(db: Database, clock: any GuanxiCore.Clock, mailer: SMTPMailer? = nil) {
+        self.db = db; self.clock = clock; self.mailer = mailer
+        // what stands alone first, then what uses it
+        access = AccessStore(db: db, clock: clock)
+        signIn = SignIn(db: db, access: access, clock: clock)
+        customers = CustomerStore(db: db, clock: clock)
+        timeline = TimelineStore(db: db, clock: clock)
+        customFields = CustomFieldStore(db: db)
+        views = SavedViewStore(db: db)
+        pool = PublicPool(db: db, clock: clock)
+        audit = AuditLog(db: db)
+        idempotency = IdempotencyStore(db: db)
+        customerImporter = CustomerImporter(db: db, clock: clock)
+        imports = ImportJobStore(db: db, clock: clock)
+        deals = DealStore(db: db, clock: clock)
+        leads = LeadStore(db: db, clock: clock)
+        assignmentRules = AssignmentRuleStore(db: db)
+        leadSources = LeadSourceStore(db: db, leads: leads, mailer: mailer, clock: clock)
+        leadImporter = LeadImporter(db: db, leads: leads, clock: clock)
+        tasks = TaskStore(db: db, leads: leads, clock: clock)
+        products = ProductStore(db: db, clock: clock)
+        orders = OrderStore(db: db, clock: clock)
+        quotes = QuoteStore(db: db, orders: orders, clock: clock)
+        reports = ReportStore(db: db, clock: clock)
+        targets = TargetStore(db: db, clock: clock)
+    }
+}
