@@ -27,8 +27,10 @@ struct DatabaseOptions: ParsableArguments {
         return db
     }
 
-    func scope(_ db: Database, userID: String? = nil, role: Role = .owner) async throws -> Scope {
-        let access = AccessStore(db: db)
+    /// Every store over `db`, on the system clock (built once per command).
+    func stores(_ db: Database) -> Stores { Stores(db: db, clock: SystemClock()) }
+
+    func scope(_ access: AccessStore, userID: String? = nil, role: Role = .owner) async throws -> Scope {
         let ws = workspace == AccessStore.defaultWorkspaceSlug ? try await access.ensureDefaultWorkspace() : try await access.workspace(slug: workspace)
         guard let ws else { throw ValidationError("no workspace '\(workspace)'; create it with `guanxi workspace create`") }
         return Scope(workspaceID: ws.id, userID: userID, role: role)
@@ -76,9 +78,9 @@ struct ServeCommand: AsyncParsableCommand {
             // The PostgreSQL pool runs as the first service of the server's group: started before
             // the checks below, shut down after the requests in flight.
             let database = try await db.open(migrate: false, clientAsService: true)
+            let services = AppServices(db: database, mailer: Self.mailer(), publicURL: ProcessInfo.processInfo.environment["GUANXI_PUBLIC_URL"])
             let app = buildApplication(AppConfiguration(host: host, port: port, logLevel: Logger.Level(rawValue: logLevel) ?? .info),
-                                       services: AppServices(db: database, mailer: Self.mailer(), publicURL: ProcessInfo.processInfo.environment["GUANXI_PUBLIC_URL"]),
-                                       beforeStart: { try await prepare(database) })
+                                       services: services, beforeStart: { try await prepare(database, access: services.access) })
             try await app.runService()
             await database.close()
         }
@@ -86,13 +88,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// Before the server listens: the schema check (SQLite migrates itself; PostgreSQL waits for an
     /// explicit `guanxi migrate`, after a backup), fresh planner statistics, the default workspace.
-    func prepare(_ database: Database) async throws {
+    func prepare(_ database: Database, access: AccessStore) async throws {
         let migrator = Features.migrator(database)
         let status = try await migrator.status()
         if status.current > status.latest { throw MigrationError.schemaTooNew(found: status.current, known: status.latest) }
         if database.dialect == .sqlite { try await migrator.migrate() } else { try await migrator.requireCurrent() }
         try await database.optimize()
-        let access = AccessStore(db: database)
         _ = try await access.ensureDefaultWorkspace()
         if try await database.read({ try await $0.raw("SELECT COUNT(*) AS n FROM users").first()!.decode(column: "n", as: Int.self) }) == 0 {
             FileHandle.standardError.write(Data("""
@@ -134,7 +135,7 @@ struct WorkspaceCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let database = try await db.open()
-                let w = try await AccessStore(db: database).createWorkspace(name: name, slug: slug)
+                let w = try await AccessStore(db: database, clock: SystemClock()).createWorkspace(name: name, slug: slug)
                 print(w.id)
                 await database.close()
             }
@@ -152,8 +153,7 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let database = try await db.open()
-                let access = AccessStore(db: database)
-                guard let token = try await SignIn(db: database, access: access).resetToken(email: email) else {
+                guard let token = try await db.stores(database).signIn.resetToken(email: email) else {
                     throw DomainError.notFound("user \(email)")
                 }
                 await database.close()
@@ -175,8 +175,9 @@ struct UserCommand: AsyncParsableCommand {
             try await reportingErrors {
                 guard let r = Role(rawValue: role) else { throw ValidationError("unknown role '\(role)'") }
                 let database = try await db.open()
-                let scope = try await db.scope(database)
-                let u = try await AccessStore(db: database).createUser(email: email, password: password, name: name, role: r, workspaceID: scope.workspaceID,
+                let access = AccessStore(db: database, clock: SystemClock())
+                let scope = try await db.scope(access)
+                let u = try await access.createUser(email: email, password: password, name: name, role: r, workspaceID: scope.workspaceID,
                                                                            serverAdmin: serverAdmin)
                 print("Created \(u.email) (\(r.rawValue)) \(u.id)")
                 await database.close()
@@ -198,8 +199,8 @@ struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let database = try await db.open()
-                let scope = try await db.scope(database)
-                let access = AccessStore(db: database)
+                let access = AccessStore(db: database, clock: SystemClock())
+                let scope = try await db.scope(access)
                 guard let u = try await access.user(email: email) else { throw DomainError.notFound("user \(email)") }
                 let t = try await access.createToken(userID: u.id, workspaceID: scope.workspaceID, name: name,
                                                      expiresAt: days.map { Date().addingTimeInterval(Double($0) * 86_400) },
@@ -222,7 +223,8 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let database = try await db.open()
-            let scope = try await db.scope(database)
+            let stores = db.stores(database)
+            let scope = try await db.scope(stores.access)
             // Demo data is for an empty workspace: a second run would collide with the first's
             // emails and phones, so the README's first command stays safe to repeat.
             let existing = try await database.read { sql in
@@ -294,9 +296,10 @@ struct ImportCommand: AsyncParsableCommand {
                 }
                 let database = try await db.open()
                 try await database.prepareForBulkLoad()
-                let scope = try await db.scope(database)
+                let stores = db.stores(database)
+                let scope = try await db.scope(stores.access)
                 let start = Date()
-                let r = try await CustomerImporter(db: database).run(scope, data: data, mapping: overrides, dryRun: dryRun) { done, total in
+                let r = try await stores.customerImporter.run(scope, data: data, mapping: overrides, dryRun: dryRun) { done, total in
                     Progress.show(done, total, start: start)
                 }
                 Progress.finish()
@@ -329,14 +332,15 @@ struct ExportCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let database = try await db.open()
-                let scope = try await db.scope(database)
+                let stores = db.stores(database)
+                let scope = try await db.scope(stores.access)
                 let out: FileHandle
                 if file == "-" { out = .standardOutput } else {
                     FileManager.default.createFile(atPath: file, contents: nil)
                     guard let h = FileHandle(forWritingAtPath: file) else { throw ValidationError("cannot write \(file)") }
                     out = h
                 }
-                let n = try await CustomerExporter(store: CustomerStore(db: database)).export(scope) { out.write($0) }
+                let n = try await CustomerExporter(store: stores.customers).export(scope) { out.write($0) }
                 if file != "-" { try out.close(); print("Exported \(n) customers to \(file).") }
                 await database.close()
             }
@@ -390,7 +394,7 @@ struct PoolCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let database = try await db.open()
-                let moved = try await PublicPool(db: database).recycle()
+                let moved = try await PublicPool(db: database, clock: SystemClock()).recycle()
                 await database.close()
                 print("Returned \(moved.values.reduce(0, +)) customers to the public pool.")
             }

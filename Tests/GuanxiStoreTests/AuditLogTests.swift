@@ -8,7 +8,7 @@ import GuanxiCore
 struct AuditLogTests {
     /// Three audited changes: create, update, delete.
     func threeEntries(_ db: Database, _ scope: Scope) async throws -> String {
-        let store = CustomerStore(db: db)
+        let store = stores(db).customers
         var d = CustomerDraft(); d.kind = .person; d.name = "王小明"; d.emails = ["xm@example.com"]
         let c = try await store.create(scope, d)
         var p = CustomerDraft(); p.stage = .customer

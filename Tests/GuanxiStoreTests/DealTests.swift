@@ -6,7 +6,7 @@ import GuanxiCore
 @Suite("Deals: money, stages, board, forecast, idle, conversion, on SQLite and PostgreSQL")
 struct DealTests {
     func customer(_ db: Database, _ scope: Scope, _ name: String) async throws -> Customer {
-        try await CustomerStore(db: db).create(scope, { var d = CustomerDraft(); d.kind = .person; d.name = name; return d }())
+        try await stores(db).customers.create(scope, { var d = CustomerDraft(); d.kind = .person; d.name = name; return d }())
     }
     func draft(_ name: String, _ customer: String, _ minor: Int64, _ currency: String = "CNY", close: String? = nil) -> DealDraft {
         var d = DealDraft(); d.name = name; d.customerID = customer; d.amount = Money(minor: minor, currency: currency); d.expectedClose = close
@@ -36,7 +36,7 @@ struct DealTests {
     @Test(arguments: StoreDB.kinds)
     func dealsMoveThroughStagesAndLostNeedsAReason(_ kind: StoreDB) async throws {
         try await kind.with { db, owner in
-            let deals = DealStore(db: db)
+            let deals = stores(db).deals
             let c = try await customer(db, owner, "华为 Huawei")
             let p = try await deals.pipelines(owner)[0]
             #expect(p.stages.map(\.probability) == [10, 25, 50, 75, 100, 0])
@@ -64,7 +64,7 @@ struct DealTests {
                 try await deals.move(owner, id: d.id, toStage: other.stages[0].id, reason: nil, ifVersion: nil)
             }
             // every step is on the customer's timeline
-            let kinds = try await TimelineStore(db: db).list(owner, customerID: c.id, cursor: nil, limit: 50).items.map(\.kind)
+            let kinds = try await stores(db).timeline.list(owner, customerID: c.id, cursor: nil, limit: 50).items.map(\.kind)
             #expect(kinds.filter { $0 == .dealMoved }.count == 4 && kinds.contains(.dealOpened))
             // a pipeline without a lost stage is refused
             await #expect(throws: DomainError.validation(["stages": "needs at least one lost stage"])) {
@@ -76,7 +76,7 @@ struct DealTests {
     @Test(arguments: StoreDB.kinds)
     func theBoardAndForecastSumPerCurrencyAndWeighByProbability(_ kind: StoreDB) async throws {
         try await kind.with { db, owner in
-            let deals = DealStore(db: db)
+            let deals = stores(db).deals
             let c = try await customer(db, owner, "客户甲")
             let p = try await deals.pipelines(owner)[0]
             _ = try await deals.create(owner, draft("A", c.id, 100_000, close: "2026-12-05"))
@@ -105,13 +105,12 @@ struct DealTests {
     func aDealIsIdleUntilSomeoneTalksToTheCustomer(_ kind: StoreDB) async throws {
         try await kind.with { db, owner in
             let clock = ManualClock(Date(timeIntervalSince1970: 1_760_000_000))
-            let deals = DealStore(db: db, clock: clock)
-            let c = try await CustomerStore(db: db, clock: clock).create(owner, { var d = CustomerDraft(); d.kind = .person; d.name = "老王"; return d }())
+            let s = stores(db, clock), deals = s.deals
+            let c = try await s.customers.create(owner, { var d = CustomerDraft(); d.kind = .person; d.name = "老王"; return d }())
             let d = try await deals.create(owner, draft("续约", c.id, 1))
             clock.advance(days: 15)
             #expect(try await deals.get(owner, id: d.id).isIdle(at: clock.now(), days: 14))
-            _ = try await TimelineStore(db: db, clock: clock).add(owner, customerID: c.id, ActivityDraft(kind: .call, direction: .outbound, subject: "回访"),
-                                                                  isNote: false)
+            _ = try await s.timeline.add(owner, customerID: c.id, ActivityDraft(kind: .call, direction: .outbound, subject: "回访"), isNote: false)
             #expect(!(try await deals.get(owner, id: d.id).isIdle(at: clock.now(), days: 14)))
         }
     }
@@ -119,16 +118,16 @@ struct DealTests {
     @Test(arguments: StoreDB.kinds)
     func repsSeeTheirOwnDealsAndConvertingALeadCanOpenOne(_ kind: StoreDB) async throws {
         try await kind.with { db, owner in
-            let access = AccessStore(db: db)
+            let s = stores(db), access = s.access
             let a = try await access.createUser(email: "a@deals.example", password: "password-deal", name: "甲", role: .salesRep, workspaceID: owner.workspaceID)
             let b = try await access.createUser(email: "b@deals.example", password: "password-deal", name: "乙", role: .salesRep, workspaceID: owner.workspaceID)
             let repA = try #require(try await access.scope(userID: a.id, workspaceID: owner.workspaceID))
             let repB = try #require(try await access.scope(userID: b.id, workspaceID: owner.workspaceID))
-            let deals = DealStore(db: db)
+            let deals = s.deals, leads = s.leads
             // a lead converted with a deal: customer, organisation and deal in one step, all the rep's
-            let lead = try await LeadStore(db: db).create(repA, { var d = LeadDraft(); d.name = "周芷若"; d.company = "峨眉派"; d.productInterest = "企业版"; return d }())
+            let lead = try await leads.create(repA, { var d = LeadDraft(); d.name = "周芷若"; d.company = "峨眉派"; d.productInterest = "企业版"; return d }())
             var conv = LeadConversion(); var dd = DealDraft(); dd.amount = Money(minor: 880_000, currency: "cny"); conv.deal = dd
-            let r = try await LeadStore(db: db).convert(repA, id: lead.id, conv)
+            let r = try await leads.convert(repA, id: lead.id, conv)
             let deal = try #require(r.deal)
             #expect(deal.name == "峨眉派 · 企业版" && deal.ownerID == a.id && deal.customerID == r.customer.id && deal.leadID == lead.id)
             #expect(deal.amount == Money(minor: 880_000, currency: "CNY"))

@@ -11,13 +11,16 @@ struct FollowUpTests {
 
     struct World {
         var db: Database; var clock: ManualClock; var owner: Scope; var rep: Scope; var mate: Scope; var manager: Scope; var rival: Scope
-        var tasks: TaskStore; var leads: LeadStore; var customers: CustomerStore
+        var stores: Stores
+        var tasks: TaskStore { stores.tasks }
+        var leads: LeadStore { stores.leads }
+        var customers: CustomerStore { stores.customers }
     }
 
     /// Two reps and their manager in one team, a rival rep in another.
     func world(_ db: Database, _ owner: Scope) async throws -> World {
         let clock = ManualClock(Self.start)
-        let access = AccessStore(db: db, clock: clock)
+        let s = stores(db, clock), access = s.access
         func user(_ e: String, _ r: Role) async throws -> String {
             try await access.createUser(email: e, password: "password-task", name: e, role: r, workspaceID: owner.workspaceID).id
         }
@@ -26,10 +29,8 @@ struct FollowUpTests {
         _ = try await access.saveTeam(owner, name: "华东", kind: "sales", parentID: nil, managerID: boss, memberIDs: [rep, mate, boss])
         _ = try await access.saveTeam(owner, name: "华西", kind: "sales", parentID: nil, managerID: nil, memberIDs: [rival])
         func scope(_ id: String) async throws -> Scope { try #require(try await access.scope(userID: id, workspaceID: owner.workspaceID)) }
-        let leads = LeadStore(db: db, clock: clock)
         return World(db: db, clock: clock, owner: owner, rep: try await scope(rep), mate: try await scope(mate), manager: try await scope(boss),
-                     rival: try await scope(rival), tasks: TaskStore(db: db, leads: leads, clock: clock), leads: leads,
-                     customers: CustomerStore(db: db, clock: clock))
+                     rival: try await scope(rival), stores: s)
     }
 
     func draft(_ title: String, due: Date, kind: TaskKind = .todo, remind: Date? = nil, subject: (TaskSubjectKind, String)? = nil,
@@ -93,7 +94,7 @@ struct FollowUpTests {
                 try await w.tasks.setStatus(w.rep, id: t.id, to: .open, ifVersion: 1)
             }
             // then the customer's timeline has the plan and the completion; the audit log every write
-            let tl = try await TimelineStore(db: db).list(w.rep, customerID: c.id, cursor: nil, limit: 20).items
+            let tl = try await stores(db).timeline.list(w.rep, customerID: c.id, cursor: nil, limit: 20).items
             #expect(tl.contains { $0.kind == .taskCreated && $0.data?["title"] == .string("回访报价 📞") })
             #expect(tl.contains { $0.kind == .taskDone && $0.data?["outcome"] == .string("客户同意 <b>") })
             let actions = try await db.read { sql in
@@ -132,7 +133,7 @@ struct FollowUpTests {
                 try await w.tasks.create(w.rep, draft("晚提醒", due: hours(1), remind: hours(2)))
             }
             // another workspace sees nothing
-            let other = try await AccessStore(db: db).createWorkspace(name: "B", slug: "b-tasks")
+            let other = try await stores(db).access.createWorkspace(name: "B", slug: "b-tasks")
             let outsider = Scope(workspaceID: other.id, userID: nil, role: .owner)
             await #expect(throws: DomainError.notFound("task")) { try await w.tasks.get(outsider, id: mine.id) }
             #expect(try await w.tasks.list(outsider, filter: TaskFilter(), cursor: nil).items.isEmpty)
@@ -217,7 +218,7 @@ struct FollowUpTests {
         try await kind.with { db, owner in
             let w = try await world(db, owner)
             let c = try await customer(w, w.rep, "华为采购部")
-            let deal = try await DealStore(db: db, clock: w.clock).create(w.rep, { var d = DealDraft(); d.name = "年框"; d.customerID = c.id; return d }())
+            let deal = try await w.stores.deals.create(w.rep, { var d = DealDraft(); d.name = "年框"; d.customerID = c.id; return d }())
             let plan = try await w.tasks.create(w.rep, draft("上门演示", due: hours(3), kind: .visit, subject: (.customer, c.id)))
             // recording a to-do is refused; recording needs the visit
             let todo = try await w.tasks.create(w.rep, draft("写纪要", due: hours(3)))
@@ -234,11 +235,11 @@ struct FollowUpTests {
             let next = try await w.tasks.get(w.rep, id: try #require(done.nextTaskID))
             #expect(next.title == "发报价单" && next.subjectID == c.id && next.ownerID == w.rep.userID && next.dueAt == hours(72))
             // the visit is on the customer's timeline as a visit, and the deal is no longer idle
-            let tl = try await TimelineStore(db: db).list(w.rep, customerID: c.id, cursor: nil, limit: 20).items
+            let tl = try await stores(db).timeline.list(w.rep, customerID: c.id, cursor: nil, limit: 20).items
             let entry = try #require(tl.first { $0.kind == .interaction })
             #expect(entry.channel == .visit && entry.body == "演示顺利，客户要报价 ✅" && entry.data?["task_id"] == .string(plan.id)
                     && entry.data?["latitude"] == .string("22.543096"))
-            #expect(try await DealStore(db: db).get(w.rep, id: deal.id).lastActivityAt == w.clock.now())
+            #expect(try await stores(db).deals.get(w.rep, id: deal.id).lastActivityAt == w.clock.now())
             // recording twice is refused
             await #expect(throws: DomainError.conflict("the task is already done")) {
                 try await w.tasks.recordVisit(w.rep, id: plan.id, VisitReport(), ifVersion: nil)
@@ -305,7 +306,7 @@ struct FollowUpTests {
             let open = try await w.tasks.create(w.mate, draft("未完成", due: hours(1)))
             let finished = try await w.tasks.create(w.mate, draft("已完成", due: hours(1)))
             _ = try await w.tasks.setStatus(w.mate, id: finished.id, to: .done, ifVersion: nil)
-            let r = try await AccessStore(db: db, clock: w.clock).handover(owner, from: w.mate.userID!, to: .users([w.rep.userID!]), deactivate: true)
+            let r = try await stores(db, w.clock).access.handover(owner, from: w.mate.userID!, to: .users([w.rep.userID!]), deactivate: true)
             #expect(r.moved["tasks"] == 1)
             #expect(try await w.tasks.get(owner, id: open.id).ownerID == w.rep.userID)
             #expect(try await w.tasks.get(owner, id: finished.id).ownerID == w.mate.userID)
@@ -319,7 +320,7 @@ struct FollowUpTests {
         try await kind.with { db, owner in
             let w = try await world(db, owner)
             // round-robin over the two reps
-            let team = try await AccessStore(db: db).saveTeam(owner, name: "两人组", kind: "sales", parentID: nil, managerID: nil,
+            let team = try await stores(db).access.saveTeam(owner, name: "两人组", kind: "sales", parentID: nil, managerID: nil,
                                                               memberIDs: [w.rep.userID!, w.mate.userID!])
             _ = try await AssignmentRuleStore(db: db).save(owner, AssignmentRule(id: ID.make(), name: "轮流", position: 1, method: .roundRobin,
                                                                                  teamID: team.id, responseMinutes: 60))
@@ -338,7 +339,7 @@ struct FollowUpTests {
             孙八,13600000008,not-an-email,,,,,,,
 
             """
-            let importer = LeadImporter(db: db, leads: w.leads, clock: w.clock)
+            let importer = w.stores.leadImporter
             // a dry run reports the same and writes nothing
             let dry = try await importer.run(owner, data: Data(csv.utf8), dryRun: true)
             #expect(dry.dryRun && dry.created == 4 && dry.rejected == 3)
@@ -370,7 +371,7 @@ struct FollowUpTests {
     func leadImportReadsGB18030AndEnglishHeaders(_ kind: StoreDB) async throws {
         try await kind.with { db, owner in
             let w = try await world(db, owner)
-            let importer = LeadImporter(db: db, leads: w.leads, clock: w.clock)
+            let importer = w.stores.leadImporter
             let gb = try #require(TextDecoding.encodeGB18030("姓名,电话,微信,省份\r\n陈小春,13511112222,chenxc,广东\r\n"))
             let r = try await importer.run(w.rep, data: gb)
             #expect(r.encoding == "gb18030" && r.created == 1 && r.errors.isEmpty)

@@ -9,7 +9,7 @@ struct LeadTests {
 
     /// A sales team of `size` reps and their manager.
     func team(_ db: Database, _ owner: Scope, size: Int, clock: any GuanxiCore.Clock) async throws -> Team {
-        let access = AccessStore(db: db, clock: clock)
+        let access = stores(db, clock).access
         var reps: [Scope] = []
         var ids: [String] = []
         for i in 0..<size {
@@ -37,9 +37,9 @@ struct LeadTests {
         try await kind.with { db, owner in
             let clock = SystemClock()
             let t = try await team(db, owner, size: 7, clock: clock)
-            let rules = AssignmentRuleStore(db: db), leads = LeadStore(db: db, clock: clock)
+            let s = stores(db, clock), rules = AssignmentRuleStore(db: db), leads = s.leads
             // the manager is in the team too, so round-robin goes over 8 people; a rule for reps only uses a reps-only team
-            let access = AccessStore(db: db)
+            let access = s.access
             let repsTeam = try await access.saveTeam(owner, name: "只含销售", kind: "sales", parentID: nil, managerID: nil,
                                                      memberIDs: t.reps.compactMap(\.userID))
             _ = try await rules.save(owner, AssignmentRule(id: ID.make(), name: "轮流", position: 1, method: .roundRobin, teamID: repsTeam.id))
@@ -58,7 +58,7 @@ struct LeadTests {
     func duplicateKeysAreFoundThroughIndexesThatHoldOnlyPresentKeys(_ kind: StoreDB) async throws {
         try await kind.with { db, owner in
             // given leads with and without email and WeChat ID
-            let leads = LeadStore(db: db, clock: SystemClock())
+            let leads = stores(db).leads
             var withWeChat = draft("微信客户"); withWeChat.wechat = "wx_关系_01"
             let first = try await leads.create(owner, withWeChat)
             let mailed = try await leads.create(owner, draft("邮件客户", email: "li@example.com"))
@@ -89,11 +89,11 @@ struct LeadTests {
     func aBatchIsPlacedLikeSingleLeadsAndReportsEachFailureInPlace(_ kind: StoreDB) async throws {
         try await kind.with { db, owner in
             let t = try await team(db, owner, size: 3, clock: SystemClock())
-            let repsTeam = try await AccessStore(db: db).saveTeam(owner, name: "三人组", kind: "sales", parentID: nil, managerID: nil,
+            let repsTeam = try await stores(db).access.saveTeam(owner, name: "三人组", kind: "sales", parentID: nil, managerID: nil,
                                                                   memberIDs: t.reps.compactMap(\.userID))
             _ = try await AssignmentRuleStore(db: db).save(owner, AssignmentRule(id: ID.make(), name: "轮流", position: 1, method: .roundRobin,
                                                                                  teamID: repsTeam.id, responseMinutes: 30))
-            let leads = LeadStore(db: db)
+            let leads = stores(db).leads
             let before = try await leads.create(owner, draft("单条", phone: "13900001111"))
             var drafts = (0..<30).map { draft("批量 😀 \($0)", source: "抖音", phone: "1390000" + String(format: "%04d", 2000 + $0)) }
             drafts[3] = draft("", phone: "not a phone")                              // invalid: reported, the rest land
@@ -126,11 +126,11 @@ struct LeadTests {
     func leadsCapturedAtOnceAreWrittenTogetherStillFairAndFlagEachOther(_ kind: StoreDB) async throws {
         try await kind.with { db, owner in
             let t = try await team(db, owner, size: 5, clock: SystemClock())
-            let access = AccessStore(db: db)
+            let access = stores(db).access
             let repsTeam = try await access.saveTeam(owner, name: "五人组", kind: "sales", parentID: nil, managerID: nil, memberIDs: t.reps.compactMap(\.userID))
             _ = try await AssignmentRuleStore(db: db).save(owner, AssignmentRule(id: ID.make(), name: "轮流", position: 1, method: .roundRobin,
                                                                                  teamID: repsTeam.id, responseMinutes: 10))
-            let leads = LeadStore(db: db)
+            let leads = stores(db).leads
             // 300 leads at once, every tenth sharing a phone with the one before it
             let made = try await withThrowingTaskGroup(of: Lead.self) { group in
                 for i in 0..<300 {
@@ -162,7 +162,7 @@ struct LeadTests {
     func theFirstMatchingRuleDecidesAndLeastLoadedFillsTheEmptiestDesk(_ kind: StoreDB) async throws {
         try await kind.with { db, owner in
             let t = try await team(db, owner, size: 3, clock: SystemClock())
-            let rules = AssignmentRuleStore(db: db), leads = LeadStore(db: db)
+            let rules = AssignmentRuleStore(db: db), leads = stores(db).leads
             let special = t.reps[2].userID!
             _ = try await rules.save(owner, AssignmentRule(id: ID.make(), name: "抖音广东", position: 1,
                                                            conditions: LeadConditions(sources: ["抖音"], provinces: ["广东"]), method: .user, userID: special))
@@ -187,7 +187,7 @@ struct LeadTests {
         try await kind.with { db, owner in
             let clock = ManualClock(Date(timeIntervalSince1970: 1_760_000_000))
             let t = try await team(db, owner, size: 1, clock: clock)
-            let leads = LeadStore(db: db, clock: clock)
+            let leads = stores(db, clock).leads
             _ = try await AssignmentRuleStore(db: db).save(owner, AssignmentRule(id: ID.make(), name: "30分钟响应", position: 1, method: .user,
                                                                                  userID: t.reps[0].userID, responseMinutes: 30))
             let l = try await leads.create(owner, draft("王小明", phone: "13812345678"))
@@ -208,7 +208,7 @@ struct LeadTests {
     @Test(arguments: StoreDB.kinds)
     func statusMovesFollowTheirPathsAndSayWhyNot(_ kind: StoreDB) async throws {
         try await kind.with { db, owner in
-            let leads = LeadStore(db: db)
+            let leads = stores(db).leads
             let l = try await leads.create(owner, draft("李雷"))
             await #expect(throws: DomainError.field("reason", "say why the lead is disqualified")) {
                 try await leads.setStatus(owner, id: l.id, to: .disqualified, reason: " ", ifVersion: nil)
@@ -239,7 +239,7 @@ struct LeadTests {
         try await kind.with { db, owner in
             let t = try await team(db, owner, size: 1, clock: SystemClock())
             let rep = t.reps[0]
-            let leads = LeadStore(db: db), customers = CustomerStore(db: db), timeline = TimelineStore(db: db)
+            let s = stores(db), leads = s.leads, customers = s.customers, timeline = s.timeline
             var d = draft("韩梅梅", phone: "139 1234 5678", email: "HMM@Example.com", company: "星巴克（中国）")
             d.utm = ["utm_source": "baidu", "utm_campaign": "双十一"]
             let l = try await leads.create(rep, d)
@@ -274,7 +274,7 @@ struct LeadTests {
     func onlyThoseWhoMayAssignTransferLeadsAndAReasonIsRequired(_ kind: StoreDB) async throws {
         try await kind.with { db, owner in
             let t = try await team(db, owner, size: 2, clock: SystemClock())
-            let leads = LeadStore(db: db)
+            let leads = stores(db).leads
             let l = try await leads.create(t.reps[0], draft("周杰"))
             await #expect(throws: DomainError.forbidden("your role may not assign leads")) {
                 try await leads.transfer(t.reps[0], id: l.id, to: t.reps[1].userID, reason: "休假")
@@ -289,7 +289,7 @@ struct LeadTests {
             let last = try await leads.timeline(t.manager, leadID: l.id, cursor: nil).items.first
             #expect(last?.kind == .ownerChanged && last?.data?["reason"]?.stringValue == "休假交接")
             // and handing over a departing rep moves their leads
-            let r = try await AccessStore(db: db).handover(owner, from: t.reps[1].userID!, to: .users([t.reps[0].userID!]), deactivate: true)
+            let r = try await stores(db).access.handover(owner, from: t.reps[1].userID!, to: .users([t.reps[0].userID!]), deactivate: true)
             #expect(r.moved["leads"] == 1)
             #expect(try await leads.get(t.reps[0], id: l.id).ownerID == t.reps[0].userID)
         }
@@ -299,8 +299,7 @@ struct LeadTests {
     func signedWebhooksAreCheckedForSignatureAgeAndReplay(_ kind: StoreDB) async throws {
         try await kind.with { db, owner in
             let clock = ManualClock(Date(timeIntervalSince1970: 1_760_000_000))
-            let leads = LeadStore(db: db, clock: clock)
-            let sources = LeadSourceStore(db: db, leads: leads, clock: clock)
+            let s = stores(db, clock), leads = s.leads, sources = s.leadSources
             let hook = try await sources.create(owner, kind: .webhook, name: "巨量引擎",
                                                 mapping: ["name": "data.contact.name", "phone": "data.contact.tel", "utm_campaign": "ad.campaign_name",
                                                           "message": "answers[1].value"],
@@ -347,8 +346,7 @@ struct LeadTests {
     @Test(arguments: StoreDB.kinds)
     func publicFormsCatchBotsAndLimitEachAddress(_ kind: StoreDB) async throws {
         try await kind.with { db, owner in
-            let leads = LeadStore(db: db)
-            let sources = LeadSourceStore(db: db, leads: leads)
+            let sources = stores(db).leadSources
             let form = try await sources.create(owner, kind: .form, name: "官网咨询", sourceLabel: "官网", campaign: "春季")
             #expect(form.secret == nil)
             // a honeypot filled in: thanked, nothing kept
@@ -376,10 +374,10 @@ struct LeadTests {
     @Test(arguments: StoreDB.kinds)
     func anotherWorkspaceNeverSeesALead(_ kind: StoreDB) async throws {
         try await kind.with { db, owner in
-            let access = AccessStore(db: db)
+            let access = stores(db).access
             let other = try await access.createWorkspace(name: "别家", slug: "other-leads")
             let ownerB = Scope(workspaceID: other.id, userID: nil, role: .owner)
-            let leads = LeadStore(db: db)
+            let leads = stores(db).leads
             let l = try await leads.create(owner, draft("机密线索", phone: "13512345678"))
             await #expect(throws: DomainError.notFound("lead")) { try await leads.get(ownerB, id: l.id) }
             #expect(try await leads.list(ownerB, filter: LeadFilter(), cursor: nil).items.isEmpty)
@@ -456,14 +454,13 @@ struct DoubleOptInTests {
     @Test(arguments: StoreDB.kinds)
     func optInNeedsMailAndAFailedMailKeepsNothing(_ kind: StoreDB) async throws {
         try await kind.with { db, owner in
-            let leads = LeadStore(db: db)
-            let noMail = LeadSourceStore(db: db, leads: leads)
+            let noMail = stores(db).leadSources
             await #expect(throws: DomainError.field("double_opt_in", "outgoing mail is not set up on this server (GUANXI_SMTP_URL); double opt-in needs it")) {
                 try await noMail.create(owner, kind: .form, name: "报名", sourceLabel: nil, campaign: nil, doubleOptIn: true)
             }
             // a relay that is not there: the visitor is told, and nothing waits for a confirmation that cannot come
             let closed = try #require(SMTPMailer(url: "smtp://127.0.0.1:9", from: "crm@example.com"))
-            let sources = LeadSourceStore(db: db, leads: leads, mailer: closed)
+            let sources = stores(db, mailer: closed).leadSources
             let form = try await sources.create(owner, kind: .form, name: "报名", sourceLabel: nil, campaign: nil, doubleOptIn: true)
             #expect(form.doubleOptIn)
             await #expect(throws: DomainError.field("email", "is needed to confirm your request")) {

@@ -7,7 +7,7 @@ import GuanxiDemo
 @Suite("Products, quotes and orders: exact money, state machines, idempotent import, on SQLite and PostgreSQL")
 struct OrderTests {
     func customer(_ db: Database, _ scope: Scope, _ name: String, clock: any GuanxiCore.Clock = SystemClock()) async throws -> Customer {
-        try await CustomerStore(db: db, clock: clock).create(scope, { var d = CustomerDraft(); d.kind = .person; d.name = name; return d }())
+        try await stores(db, clock).customers.create(scope, { var d = CustomerDraft(); d.kind = .person; d.name = name; return d }())
     }
     func line(_ name: String, qty: Int, price: Int64, discount: Int = 0, tax: Int = 1300) -> LineDraft {
         LineDraft(name: name, quantity: qty, unitPrice: price, discount: Percent(basisPoints: discount), taxRate: Percent(basisPoints: tax))
@@ -123,9 +123,7 @@ struct OrderTests {
     func productsArePricedPerListAndQuotesBecomeOrders(_ kind: StoreDB) async throws {
         try await kind.with { db, owner in
             let clock = ManualClock(Date(timeIntervalSince1970: 1_795_000_000))   // 2026-11-18
-            let products = ProductStore(db: db, clock: clock)
-            let orders = OrderStore(db: db, clock: clock)
-            let quotes = QuoteStore(db: db, orders: orders, clock: clock)
+            let s = stores(db, clock), products = s.products, orders = s.orders, quotes = s.quotes
             let lists = try await products.priceLists(owner)
             #expect(lists.count == 1 && lists[0].name == "标准价" && lists[0].currency == "CNY" && lists[0].isDefault)
             let dealer = try await products.savePriceList(owner, id: nil, PriceListDraft(name: "经销商价", currency: "cny"))
@@ -180,7 +178,7 @@ struct OrderTests {
                 try await quotes.move(owner, id: q.id, to: .rejected, reason: " ", ifVersion: nil)
             }
             _ = try await quotes.move(owner, id: q.id, to: .rejected, reason: "预算不足", ifVersion: nil)
-            let steps = try await TimelineStore(db: db).list(owner, customerID: c.id, cursor: nil, limit: 100).items
+            let steps = try await stores(db).timeline.list(owner, customerID: c.id, cursor: nil, limit: 100).items
                 .filter { $0.kind == .quote || $0.kind == .order }.compactMap { $0.data?["step"]?.stringValue }
             #expect(Set(steps).isSuperset(of: ["inquiry", "draft", "sent", "revised", "accepted", "placed", "rejected"]))
             // an inactive product cannot be sold
@@ -197,7 +195,7 @@ struct OrderTests {
     @Test(arguments: StoreDB.kinds)
     func anOrderGoesFromPlacedToConfirmedAndRefusesWhatCannotHappen(_ kind: StoreDB) async throws {
         try await kind.with { db, owner in
-            let orders = OrderStore(db: db)
+            let orders = stores(db).orders
             let c = try await customer(db, owner, "深圳数码 😀")
             let (o, created) = try await orders.create(owner, order(c.id, [line("手机", qty: 2, price: 299_900), line("保护壳", qty: 3, price: 4_900, discount: 1_000)]))
             #expect(created && o.status == .placed && o.totals.total == o.lines.reduce(0) { $0 + $1.item.total })
@@ -251,7 +249,7 @@ struct OrderTests {
                 try await orders.refund(owner, id: o.id, PaymentDraft(amount: refunded.netPaid + 1))
             }
             // every step on the customer's timeline, and in the audit log
-            let steps = try await TimelineStore(db: db).list(owner, customerID: c.id, cursor: nil, limit: 100).items
+            let steps = try await stores(db).timeline.list(owner, customerID: c.id, cursor: nil, limit: 100).items
                 .filter { $0.kind == .order }.compactMap { $0.data?["step"]?.stringValue }
             #expect(steps.sorted() == ["confirmed", "delivered", "delivered", "paid", "paid", "placed", "refunded", "returned", "shipped", "shipped"])
             let audit = try await AuditLog(db: db).list(owner, object: "orders", objectID: o.id)
@@ -262,7 +260,7 @@ struct OrderTests {
     @Test(arguments: StoreDB.kinds)
     func onCreditAnOrderShipsFirstAndUnpaidOrdersCanBeCancelled(_ kind: StoreDB) async throws {
         try await kind.with { db, owner in
-            let orders = OrderStore(db: db)
+            let orders = stores(db).orders
             let c = try await customer(db, owner, "北京建材")
             let (o, _) = try await orders.create(owner, order(c.id, [line("水泥 (吨)", qty: 100, price: 45_000, tax: 1_300)]))
             await #expect(throws: DomainError.validation(["instalments": "add up to 100 but the order total is \(o.totals.total) (minor units, CNY)"])) {
@@ -294,7 +292,7 @@ struct OrderTests {
     @Test(arguments: StoreDB.kinds)
     func shopsPushOrdersIdempotentlyByExternalIDInBatches(_ kind: StoreDB) async throws {
         try await kind.with { db, owner in
-            let orders = OrderStore(db: db)
+            let orders = stores(db).orders
             let c = try await customer(db, owner, "老客户")
             var batch: [OrderDraft] = (1...50).map { order(c.id, [line("商品\($0)", qty: $0, price: 1_999)], external: "TB\($0)", source: "taobao") }
             // a buyer known only by phone: found or created once, even when they order twice in the batch
@@ -333,12 +331,12 @@ struct OrderTests {
     @Test(arguments: StoreDB.kinds)
     func repsSeeOnlyTheirOrdersAndQuotes(_ kind: StoreDB) async throws {
         try await kind.with { db, owner in
-            let access = AccessStore(db: db)
+            let s = stores(db), access = s.access
             let a = try await access.createUser(email: "a@orders.example", password: "password-order", name: "甲", role: .salesRep, workspaceID: owner.workspaceID)
             let b = try await access.createUser(email: "b@orders.example", password: "password-order", name: "乙", role: .salesRep, workspaceID: owner.workspaceID)
             let repA = try #require(try await access.scope(userID: a.id, workspaceID: owner.workspaceID))
             let repB = try #require(try await access.scope(userID: b.id, workspaceID: owner.workspaceID))
-            let orders = OrderStore(db: db), quotes = QuoteStore(db: db, orders: orders)
+            let orders = s.orders, quotes = s.quotes
             let c = try await customer(db, repA, "甲的客户")
             let (o, _) = try await orders.create(repA, order(c.id, [line("A", qty: 1, price: 100)]))
             #expect(o.ownerID == a.id)
@@ -363,11 +361,11 @@ struct OrderTests {
     @Test(arguments: StoreDB.kinds)
     func handoverMovesRunningOrdersAndOpenQuotesButNotFinishedSales(_ kind: StoreDB) async throws {
         try await kind.with { db, owner in
-            let access = AccessStore(db: db)
+            let s = stores(db), access = s.access
             let leaver = try await access.createUser(email: "leaver@orders.example", password: "password-order", name: "走", role: .salesRep, workspaceID: owner.workspaceID)
             let heir = try await access.createUser(email: "heir@orders.example", password: "password-order", name: "接", role: .salesRep, workspaceID: owner.workspaceID)
             let rep = try #require(try await access.scope(userID: leaver.id, workspaceID: owner.workspaceID))
-            let orders = OrderStore(db: db), quotes = QuoteStore(db: db, orders: orders)
+            let orders = s.orders, quotes = s.quotes
             let c = try await customer(db, rep, "交接客户")
             let (running, _) = try await orders.create(rep, order(c.id, [line("A", qty: 1, price: 100)]))
             let (done, _) = try await orders.create(rep, order(c.id, [line("B", qty: 1, price: 100, tax: 0)]))
@@ -396,7 +394,7 @@ struct OrderTests {
             #expect(a.map(\.externalID) == b.map(\.externalID) && !a.isEmpty)
             let (products, orders) = try await DemoLoader(db: db).loadSales(owner, seed: 7, now: now)
             #expect(products == DemoSales.catalogue.count && orders > 20)
-            let board = try await OrderStore(db: db).statusBoard(owner)
+            let board = try await stores(db).orders.statusBoard(owner)
             #expect(board.first { $0.0 == .confirmed }!.1 > 0 && board.reduce(0) { $0 + $1.1 } == orders)
         }
     }

@@ -17,7 +17,7 @@ struct OwnershipTests {
     struct People { var admin: Scope; var leaver: Scope; var a: Scope; var b: Scope; var manager: Scope }
 
     func people(_ db: Database, _ owner: Scope, clock: any GuanxiCore.Clock) async throws -> People {
-        let access = AccessStore(db: db, clock: clock)
+        let access = stores(db, clock).access
         func user(_ e: String, _ r: Role) async throws -> String {
             try await access.createUser(email: e, password: "password-own", name: e, role: r, workspaceID: owner.workspaceID).id
         }
@@ -39,7 +39,7 @@ struct OwnershipTests {
         try await kind.with { db, owner in
             let clock = SystemClock()
             let p = try await people(db, owner, clock: clock)
-            let store = CustomerStore(db: db, clock: clock), access = AccessStore(db: db, clock: clock)
+            let s = stores(db, clock), store = s.customers, access = s.access
             // given a rep who owns five customers (one deleted)
             var ids: [String] = []
             for i in 0..<5 { ids.append(try await customer(store, p.leaver, "客户\(i)").id) }
@@ -52,7 +52,7 @@ struct OwnershipTests {
             for id in ids { owners[try await store.get(p.admin, id: id, includeDeleted: true).ownerID ?? "none", default: 0] += 1 }
             #expect(owners == [p.a.userID!: 3, p.b.userID!: 2])
             // and each timeline says so
-            let tl = try await TimelineStore(db: db).list(p.admin, customerID: ids[0], cursor: nil, limit: 10)
+            let tl = try await s.timeline.list(p.admin, customerID: ids[0], cursor: nil, limit: 10)
             #expect(tl.items.first?.kind == .ownerChanged && tl.items.first?.data?["reason"] == .string("handover"))
             // and the leaver can no longer act in the workspace
             #expect(try await access.scope(userID: p.leaver.userID!, workspaceID: owner.workspaceID) == nil)
@@ -63,7 +63,7 @@ struct OwnershipTests {
     func handoverToTheManagerAndItsRefusals(_ kind: StoreDB) async throws {
         try await kind.with { db, owner in
             let p = try await people(db, owner, clock: SystemClock())
-            let store = CustomerStore(db: db), access = AccessStore(db: db)
+            let s = stores(db), store = s.customers, access = s.access
             let c = try await customer(store, p.leaver, "张伟")
             // a rep may not hand over anything
             await #expect(throws: DomainError.self) { try await access.handover(p.a, from: p.leaver.userID!, to: .manager, deactivate: false) }
@@ -79,7 +79,7 @@ struct OwnershipTests {
     func claimsRespectTheCapAndOwnedCustomersCannotBeClaimed(_ kind: StoreDB) async throws {
         try await kind.with { db, owner in
             let p = try await people(db, owner, clock: SystemClock())
-            let store = CustomerStore(db: db), pool = PublicPool(db: db)
+            let s = stores(db), store = s.customers, pool = s.pool
             // given a cap of two for reps, a rep owning one, and two pool customers
             _ = try await pool.saveRules(p.admin, PoolRules(caps: ["sales_rep": 2]))
             _ = try await customer(store, p.a, "已有")
@@ -105,8 +105,7 @@ struct OwnershipTests {
             // given a clock we move, VIPs recycled after 60 days and everyone else after 30
             let clock = ManualClock(Date(timeIntervalSince1970: 1_750_000_000))
             let p = try await people(db, owner, clock: clock)
-            let store = CustomerStore(db: db, clock: clock), pool = PublicPool(db: db, clock: clock)
-            let timeline = TimelineStore(db: db, clock: clock)
+            let s = stores(db, clock), store = s.customers, pool = s.pool, timeline = s.timeline
             _ = try await pool.saveRules(p.admin, PoolRules(recycleDays: ["VIP": 60, "*": 30]))
             let quiet = try await customer(store, p.a, "无跟进")
             let followed = try await customer(store, p.a, "有跟进")
@@ -134,7 +133,7 @@ struct OwnershipTests {
     func creatingACustomerSomeoneElseOwnsSaysWhoWithoutShowingIt(_ kind: StoreDB) async throws {
         try await kind.with { db, owner in
             let p = try await people(db, owner, clock: SystemClock())
-            let store = CustomerStore(db: db)
+            let store = stores(db).customers
             var d = CustomerDraft(); d.kind = .person; d.name = "王芳"; d.phones = ["13812345678"]
             _ = try await store.create(p.a, d)
             // when another rep enters the same phone

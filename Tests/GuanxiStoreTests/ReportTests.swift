@@ -21,7 +21,7 @@ struct ReportTests {
     func targetsMeetOrdersAndPaymentsOfTheMonth(_ kind: StoreDB) async throws {
         try await kind.with { db, owner in
             let clock = ManualClock(Date(timeIntervalSince1970: 1_794_528_000))   // 2026-11-13
-            let access = AccessStore(db: db, clock: clock)
+            let s = stores(db, clock), access = s.access
             let a = try await access.createUser(email: "a@t.example", password: "password-target", name: "甲", role: .salesRep, workspaceID: owner.workspaceID)
             let b = try await access.createUser(email: "b@t.example", password: "password-target", name: "乙", role: .salesRep, workspaceID: owner.workspaceID)
             let m = try await access.createUser(email: "m@t.example", password: "password-target", name: "经理", role: .salesManager, workspaceID: owner.workspaceID)
@@ -29,9 +29,9 @@ struct ReportTests {
             let repA = try #require(try await access.scope(userID: a.id, workspaceID: owner.workspaceID))
             let repB = try #require(try await access.scope(userID: b.id, workspaceID: owner.workspaceID))
             let manager = try #require(try await access.scope(userID: m.id, workspaceID: owner.workspaceID))
-            let orders = OrderStore(db: db, clock: clock), targets = TargetStore(db: db, clock: clock)
+            let orders = s.orders, targets = s.targets
             func sell(_ rep: Scope, _ minor: Int64, pay: Int64 = 0) async throws -> Order {
-                let c = try await CustomerStore(db: db, clock: clock).create(rep, { var d = CustomerDraft(); d.kind = .person; d.name = "客户"; return d }())
+                let c = try await s.customers.create(rep, { var d = CustomerDraft(); d.kind = .person; d.name = "客户"; return d }())
                 var d = OrderDraft(); d.customerID = c.id
                 d.lines = [LineDraft(name: "货", quantity: 1, unitPrice: minor, taxRate: Percent(basisPoints: 0))]
                 let o = try await orders.create(rep, d).0
@@ -70,7 +70,7 @@ struct ReportTests {
     func funnelReasonsAndOverdueCollections(_ kind: StoreDB) async throws {
         try await kind.with { db, owner in
             let clock = ManualClock(Date(timeIntervalSince1970: 1_794_528_000))   // 2026-11-13
-            let leads = LeadStore(db: db, clock: clock), reports = ReportStore(db: db, clock: clock)
+            let s = stores(db, clock), leads = s.leads, reports = s.reports
             var ids: [String] = []
             for (i, src) in ["抖音", "抖音", "官网", "展会"].enumerated() {
                 ids.append(try await leads.create(owner, { var d = LeadDraft(); d.name = "线索\(i)"; d.source = src; return d }()).id)
@@ -84,8 +84,8 @@ struct ReportTests {
             #expect(f.captured == 4 && f.contacted == 2 && f.qualified == 1 && f.converted == 1 && f.disqualified == 1)
             #expect(f.bySource.first == LeadFunnel.SourceRow(source: "抖音", captured: 2, converted: 1))
             // deals won and lost, by reason
-            let deals = DealStore(db: db, clock: clock)
-            let c = try await CustomerStore(db: db, clock: clock).create(owner, { var d = CustomerDraft(); d.kind = .person; d.name = "客户"; return d }())
+            let deals = s.deals
+            let c = try await s.customers.create(owner, { var d = CustomerDraft(); d.kind = .person; d.name = "客户"; return d }())
             let p = try await deals.pipelines(owner)[0]
             for (n, reason) in ["价格太高", "价格太高", "选了竞品"].enumerated() {
                 var d = DealDraft(); d.name = "D\(n)"; d.customerID = c.id; d.amount = Money(minor: 1_000, currency: "CNY")
@@ -95,7 +95,7 @@ struct ReportTests {
             let reasons = try await reports.closeReasons(owner, from: start, to: end)
             #expect(reasons.first == CloseReasonRow(status: .lost, reason: "价格太高", count: 2, amount: Money(minor: 2_000, currency: "CNY")))
             // an instalment past due and not covered is overdue; a paid one is not
-            let orders = OrderStore(db: db, clock: clock)
+            let orders = s.orders
             var od = OrderDraft(); od.customerID = c.id; od.lines = [LineDraft(name: "货", quantity: 1, unitPrice: 1_000, taxRate: Percent(basisPoints: 0))]
             let o = try await orders.create(owner, od).0
             _ = try await orders.setPlan(owner, id: o.id, [Instalment(dueDate: "2026-11-01", amount: 400), Instalment(dueDate: "2026-11-10", amount: 600)])

@@ -35,13 +35,18 @@ enum StoreDB: String, CaseIterable, Sendable {
         }
         do {
             try await Features.migrator(db).migrate()
-            let ws = try await AccessStore(db: db).ensureDefaultWorkspace()
+            let ws = try await stores(db).access.ensureDefaultWorkspace()
             try await body(db, Scope(workspaceID: ws.id, userID: nil, role: .owner))
         } catch {
             await db.close(); await cleanup?(); throw error
         }
         await db.close(); await cleanup?()
     }
+}
+
+/// Every store over `db`, wired as the server wires them, on the system clock unless a test gives one.
+func stores(_ db: Database, _ clock: any GuanxiCore.Clock = SystemClock(), mailer: SMTPMailer? = nil) -> Stores {
+    Stores(db: db, clock: clock, mailer: mailer)
 }
 
 @Suite("Customer store on SQLite and PostgreSQL")
@@ -143,7 +148,7 @@ struct StoreTests {
     func compactingTheSearchIndexesLeavesOneSegmentEachAndTheSameAnswers(_ kind: StoreDB) async throws {
         try await kind.with { db, scope in
             // given customers created one write at a time (each write adds an index segment)
-            let store = CustomerStore(db: db)
+            let store = stores(db).customers
             for i in 0..<30 {
                 var d = CustomerDraft(); d.kind = .person; d.name = i % 2 == 0 ? "王小明\(i) 😀" : "Wang Fang \(i)"
                 d.emails = ["w\(i)@example.com"]; d.tags = ["华东"]
@@ -177,7 +182,7 @@ struct StoreTests {
         try await kind.with { db, scope in
             // given customers in every combination of two stages and three tiers
             let clock = ManualClock(Date(timeIntervalSince1970: 1_795_000_000))
-            let store = CustomerStore(db: db, clock: clock)
+            let store = stores(db, clock).customers
             var want: [String: [String]] = [:]
             for i in 0..<36 {
                 clock.advance(days: 1)
@@ -230,7 +235,7 @@ struct StoreTests {
     @Test func customerRowsReadByPositionEqualThoseReadByName() async throws {
         try await StoreDB.sqlite.with { db, scope in
             // given a customer with every kind of field filled, and one with almost none
-            let store = CustomerStore(db: db)
+            let store = stores(db).customers
             var org = CustomerDraft(); org.kind = .organization; org.name = "上海东方 \"信息\" 😀"
             let o = try await store.create(scope, org)
             var d = CustomerDraft(); d.kind = .person; d.name = "王小明'; DROP TABLE customers; --"; d.organizationID = .some(o.id)
@@ -257,7 +262,7 @@ struct StoreTests {
     func listPagesWrittenFromStoredColumnsEqualThoseEncodedFromCustomers(_ kind: StoreDB) async throws {
         try await kind.with { db, scope in
             // given customers with every kind of field, text that needs escaping, custom values of each type
-            let store = CustomerStore(db: db), fields = CustomFieldStore(db: db)
+            let store = stores(db).customers, fields = CustomFieldStore(db: db)
             _ = try await fields.create(scope, CustomFieldDefinition(key: "level", label: "等级", type: .select, options: ["gold", "银 \"牌\""]))
             _ = try await fields.create(scope, CustomFieldDefinition(key: "likes", label: "偏好", type: .multiSelect, options: ["茶", "咖啡"]))
             _ = try await fields.create(scope, CustomFieldDefinition(key: "spend", label: "消费", type: .decimal))
@@ -346,7 +351,7 @@ struct StoreTests {
     func searchAnswersWrittenFromStoredColumnsEqualThoseEncodedFromCustomers(_ kind: StoreDB) async throws {
         try await kind.with { db, scope in
             // given customers whose names, organisations, emails and phones the queries below find
-            let store = CustomerStore(db: db)
+            let store = stores(db).customers
             var org = CustomerDraft(); org.kind = .organization; org.name = "华信贸易 \"Acme\" Tech"
             let o = try await store.create(scope, org)
             for (i, name) in ["王小明", "王芳", "王芳芳", "Wang Fang", "wang \"quoted\" \\", "张伟'; DROP TABLE customers; --", "<b>Tech</b> 😀"].enumerated() {
@@ -375,7 +380,7 @@ struct StoreTests {
     func concurrentReadsByIdEachAnswerTheirOwnCustomerAndStayInTheirWorkspace(_ kind: StoreDB) async throws {
         try await kind.with { db, scope in
             // given customers in one workspace
-            let store = CustomerStore(db: db)
+            let store = stores(db).customers
             var created: [String] = []
             for i in 0..<8 { var d = CustomerDraft(); d.kind = .person; d.name = "客户\(i) 😀"; created.append(try await store.create(scope, d).id) }
             let ids = created
@@ -398,7 +403,7 @@ struct StoreTests {
     func mergeThenUndoRestoresBothCustomersAndTheirTimelinesExactly(_ kind: StoreDB) async throws {
         try await kind.with { db, scope in
             // given two customers with identities, tags and notes
-            let store = CustomerStore(db: db), timeline = TimelineStore(db: db)
+            let store = stores(db).customers, timeline = stores(db).timeline
             var a = CustomerDraft(); a.kind = .person; a.name = "王小明"; a.emails = ["a@example.com"]; a.tags = ["VIP客户"]
             var b = CustomerDraft(); b.kind = .person; b.name = "王小明 😀"; b.phones = ["13812345678"]; b.tags = ["华东"]; b.tier = .some("A")
             let s = try await store.create(scope, a), m = try await store.create(scope, b)
@@ -423,7 +428,7 @@ struct StoreTests {
     func keysetPagingVisitsEveryCustomerOnceInOrder(_ kind: StoreDB) async throws {
         try await kind.with { db, scope in
             // given 120 customers
-            let store = CustomerStore(db: db)
+            let store = stores(db).customers
             for i in 0..<120 { var d = CustomerDraft(); d.kind = .person; d.name = "客户\(i)"; _ = try await store.create(scope, d) }
             // when paging by 50, newest first
             var seen: [Customer] = [], cursor: String?
@@ -441,7 +446,7 @@ struct StoreTests {
     func customFieldFiltersMatchEqualityAndMultiSelectMembership(_ kind: StoreDB) async throws {
         try await kind.with { db, scope in
             // given select and multi-select fields and two customers
-            let fields = CustomFieldStore(db: db), store = CustomerStore(db: db)
+            let fields = CustomFieldStore(db: db), store = stores(db).customers
             _ = try await fields.create(scope, CustomFieldDefinition(key: "level", label: "等级", type: .select, options: ["gold", "silver"]))
             _ = try await fields.create(scope, CustomFieldDefinition(key: "likes", label: "偏好", type: .multiSelect, options: ["茶", "咖啡"]))
             var a = CustomerDraft(); a.kind = .person; a.name = "甲"; a.custom = ["level": .string("gold"), "likes": .array([.string("茶")])]

@@ -186,7 +186,7 @@ struct Seed: Sendable {
         let db = try await Database.open(.postgres(url: PostgresTests.url(database: name)))
         do {
             try await Features.migrator(db).migrate()
-            let seed = try await create(AccessStore(db: db))
+            let seed = try await create(Stores(db: db, clock: SystemClock()).access)
             await db.close()
             return (name, seed)
         } catch {
@@ -201,7 +201,7 @@ struct Seed: Sendable {
         let db = try await Database.open(.sqliteFile(path: path), readers: 1)
         do {
             try await Features.migrator(db).migrate()
-            let seed = try await create(AccessStore(db: db))
+            let seed = try await create(Stores(db: db, clock: SystemClock()).access)
             _ = try await db.read { try await $0.raw("PRAGMA wal_checkpoint(TRUNCATE)").all() }
             await db.close()
             return (path, seed)
