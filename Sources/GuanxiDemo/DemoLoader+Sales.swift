@@ -7,7 +7,6 @@ extension DemoLoader {
     /// The demo catalogue, a year of orders for the loaded customers (placed through the same
     /// batched path shops use), and the recent ones walked along: paid, shipped, delivered, confirmed.
     public func loadSales(_ scope: Scope, seed: UInt64, now: Date = Date(), maxCustomers: Int = 20_000) async throws -> (products: Int, orders: Int) {
-        let products = ProductStore(db: db)
         let list = try await products.priceLists(scope)[0]
         var ids: [String] = []
         for p in DemoSales.catalogue {
@@ -22,7 +21,6 @@ extension DemoLoader {
                 """).all().map { try $0.decode(column: "id", as: String.self) }
         }
         let drafts = DemoSales.orders(customers: customers, products: ids, seed: seed, now: now)
-        let orders = OrderStore(db: db)
         var placed: [Order] = []
         for chunk in stride(from: 0, to: drafts.count, by: 500).map({ Array(drafts[$0..<min($0 + 500, drafts.count)]) }) {
             for r in try await orders.place(scope, chunk) { if case .created(let o) = r { placed.append(o) } }

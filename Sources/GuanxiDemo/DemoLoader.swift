@@ -6,7 +6,10 @@ import GuanxiStore
 /// Loads `DemoData` into a workspace in large transactions (the fast path the benchmarks use).
 public struct DemoLoader: Sendable {
     let db: Database
-    public init(db: Database) { self.db = db }
+    /// The demo catalogue and its orders go through the stores' own paths.
+    let products: ProductStore
+    let orders: OrderStore
+    public init(db: Database, products: ProductStore, orders: OrderStore) { self.db = db; self.products = products; self.orders = orders }
 
     /// Inserts `config.customers` customers (plus the organisations they work at) with their
     /// interactions; `progress` gets the number done so far.

@@ -242,14 +242,15 @@ struct DemoCommand: AsyncParsableCommand {
             }
             let start = Date()
             let total = customers
-            let n = try await DemoLoader(db: database).load(
+            let demo = DemoLoader(db: database, products: stores.products, orders: stores.orders)
+            let n = try await demo.load(
                 scope, config: DemoConfig(customers: customers, seed: seed, interactionsPerCustomer: 0...max(0, maxInteractions), now: Date()),
                 ownerIDs: owners
             ) { done in Progress.show(done, total, start: start) }
             Progress.finish()
             let s = Date().timeIntervalSince(start)
             print("Loaded \(n.customers) customers, \(n.organizations) organisations, \(n.interactions) interactions in \(String(format: "%.1f", s)) s (\(Int(Double(n.customers) / max(s, 0.001))) customers/s).")
-            let sales = try await DemoLoader(db: database).loadSales(scope, seed: seed)
+            let sales = try await demo.loadSales(scope, seed: seed)
             print("Loaded \(sales.products) products and \(sales.orders) orders over the last year.")
             try await database.optimize()
             try await database.compactSearchIndexes()

@@ -387,14 +387,15 @@ struct OrderTests {
     func demoSalesAreReproducibleAndWalkedAlong(_ kind: StoreDB) async throws {
         try await kind.with { db, owner in
             let now = Date(timeIntervalSince1970: 1_794_528_000)
-            _ = try await DemoLoader(db: db).load(owner, config: DemoConfig(customers: 60, seed: 7, interactionsPerCustomer: 0...0, now: now))
+            let s = stores(db), demo = DemoLoader(db: db, products: s.products, orders: s.orders)
+            _ = try await demo.load(owner, config: DemoConfig(customers: 60, seed: 7, interactionsPerCustomer: 0...0, now: now))
             let ids = (0..<60).map { "c\($0)" }
             let a = DemoSales.orders(customers: ids, products: ["p1", "p2", "p3"], seed: 7, now: now)
             let b = DemoSales.orders(customers: ids, products: ["p1", "p2", "p3"], seed: 7, now: now)
             #expect(a.map(\.externalID) == b.map(\.externalID) && !a.isEmpty)
-            let (products, orders) = try await DemoLoader(db: db).loadSales(owner, seed: 7, now: now)
+            let (products, orders) = try await demo.loadSales(owner, seed: 7, now: now)
             #expect(products == DemoSales.catalogue.count && orders > 20)
-            let board = try await stores(db).orders.statusBoard(owner)
+            let board = try await s.orders.statusBoard(owner)
             #expect(board.first { $0.0 == .confirmed }!.1 > 0 && board.reduce(0) { $0 + $1.1 } == orders)
         }
     }

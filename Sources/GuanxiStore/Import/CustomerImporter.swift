@@ -28,7 +28,9 @@ public struct ImportReport: Codable, Sendable {
 public struct CustomerImporter: Sendable {
     let db: Database
     let clock: any GuanxiCore.Clock
-    public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) { self.db = db; self.clock = clock }
+    /// The workspace's rules, and the changes to customers a row already names.
+    let customers: CustomerStore
+    public init(db: Database, clock: any GuanxiCore.Clock, customers: CustomerStore) { self.db = db; self.clock = clock; self.customers = customers }
 
     struct DryRunRollback: Error { var report: ImportReport }
 
@@ -98,7 +100,7 @@ public struct CustomerImporter: Sendable {
     }
 
     func loadContext(_ scope: Scope) async throws -> Context {
-        let rules = try await CustomerStore(db: db, clock: clock).rules(scope)
+        let rules = try await customers.rules(scope)
         return try await db.read { sql in
             var owners: [String: String] = [:]
             for r in try await sql.raw("SELECT u.id, u.email FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.workspace_id = \(bind: scope.workspaceID)").all() {
@@ -330,7 +332,6 @@ public struct CustomerImporter: Sendable {
             try await TimelineStore.append(newOnes.map { TimelineEntry.event($0.0.id, .imported, author: scope.userID, now: now) },
                                            workspaceID: scope.workspaceID, sql: sql)
         }
-        let store = CustomerStore(db: db, clock: clock)
         for (id, changes) in updates {
             var c = try await CustomerStore.load(scope, id, includeDeleted: true, sql: sql)
             do { try await CustomerStore.authorize(scope, c, .update, sql: sql) } catch let e as DomainError {
@@ -348,7 +349,7 @@ public struct CustomerImporter: Sendable {
             guard c != old else { continue }
             c.version = old.version + 1
             c.updatedAt = now
-            try await store.save(scope, c, sql: sql)
+            try await customers.save(scope, c, sql: sql)
             try await TimelineStore.append(CustomerStore.changeEvents(old: old, new: c, author: scope.userID, now: now),
                                            workspaceID: scope.workspaceID, sql: sql)
             audit.append(AuditEvent("update", "customers", c.id, detail: AuditDetail.changes(old, c)))

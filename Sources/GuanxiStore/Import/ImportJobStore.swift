@@ -16,9 +16,7 @@ public struct ImportJob: Codable, Sendable {
 public struct ImportJobStore: Sendable {
     let db: Database
     let importer: CustomerImporter
-    public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) {
-        self.db = db; self.importer = CustomerImporter(db: db, clock: clock)
-    }
+    public init(db: Database, importer: CustomerImporter) { self.db = db; self.importer = importer }
 
     /// Records the job and starts it; returns at once with status "running".
     public func start(_ scope: Scope, filename: String, data: Data, mapping: [String: ImportField], dryRun: Bool) async throws -> ImportJob {

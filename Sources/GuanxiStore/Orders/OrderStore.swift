@@ -23,20 +23,22 @@ public enum OrderPlacement: Sendable {
 public struct OrderStore: Sendable {
     let db: Database
     let clock: any GuanxiCore.Clock
+    /// New buyers in pushed orders become customers.
+    let customers: CustomerStore
     /// Group commit for single orders (nil inside the queue's own writer): shops pushing one order
     /// per request share transactions under load, as batches do.
     let queue: GroupCommit<OrderRequest, OrderPlacement>?
 
     struct OrderRequest: Sendable { let scope: Scope; let level: AccessLevel; let draft: OrderDraft }
 
-    public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) {
-        self.db = db; self.clock = clock
-        let inner = OrderStore(db: db, clock: clock, queue: nil)
+    public init(db: Database, clock: any GuanxiCore.Clock, customers: CustomerStore) {
+        self.db = db; self.clock = clock; self.customers = customers
+        let inner = OrderStore(db: db, clock: clock, customers: customers, queue: nil)
         queue = GroupCommit(write: { try await inner.placeGroup($0) })
     }
 
-    private init(db: Database, clock: any GuanxiCore.Clock, queue: GroupCommit<OrderRequest, OrderPlacement>?) {
-        self.db = db; self.clock = clock; self.queue = queue
+    private init(db: Database, clock: any GuanxiCore.Clock, customers: CustomerStore, queue: GroupCommit<OrderRequest, OrderPlacement>?) {
+        self.db = db; self.clock = clock; self.customers = customers; self.queue = queue
     }
 
     /// One transaction for a group of single orders, each placed with its own caller's scope.
@@ -373,7 +375,7 @@ public struct OrderStore: Sendable {
                 results[i] = .failed(e)
             }
         }
-        let made = try await CustomerStore(db: db, clock: clock).insertMany(scope, groups.map(\.draft), now: now, sql: sql)
+        let made = try await customers.insertMany(scope, groups.map(\.draft), now: now, sql: sql)
         for (g, r) in zip(groups, made) {
             for i in g.members {
                 switch r {

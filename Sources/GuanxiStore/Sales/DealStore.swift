@@ -36,7 +36,9 @@ public struct ForecastRow: Codable, Sendable, Equatable {
 public struct DealStore: Sendable {
     let db: Database
     let clock: any GuanxiCore.Clock
-    public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) { self.db = db; self.clock = clock }
+    /// Teams, for the forecast by team.
+    let access: AccessStore
+    public init(db: Database, clock: any GuanxiCore.Clock, access: AccessStore) { self.db = db; self.clock = clock; self.access = access }
 
     public static let defaultCurrency = "CNY"
 
@@ -309,7 +311,7 @@ public struct DealStore: Sendable {
     /// The forecast by month and team: each owner's rows added to every team they belong to.
     public func forecastByTeam(_ scope: Scope, pipelineID: String? = nil) async throws -> [ForecastRow] {
         let rows = try await forecast(scope, pipelineID: pipelineID)
-        let teams = try await AccessStore(db: db).teams(scope)
+        let teams = try await access.teams(scope)
         var sums: [String: ForecastRow] = [:]
         for r in rows {
             let of: [String?] = teams.filter { t in r.ownerID.map(t.memberIDs.contains) ?? false }.map { $0.id }

@@ -29,8 +29,6 @@ extension LeadStore {
     /// The lead's whole history moves onto the customer's timeline; the lead stays, marked converted.
     public func convert(_ scope: Scope, id: String, _ input: LeadConversion) async throws -> LeadConversionResult {
         let now = clock.now()
-        let customers = CustomerStore(db: db, clock: clock)
-        let deals = DealStore(db: db, clock: clock)
         var level: AccessLevel?
         var found: [Pipeline] = []
         if var d = input.deal {

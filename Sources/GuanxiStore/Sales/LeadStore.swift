@@ -17,16 +17,21 @@ public struct LeadFilter: Sendable {
 public struct LeadStore: Sendable {
     let db: Database
     let clock: any GuanxiCore.Clock
+    /// Conversion makes customers (and organisations) and may open a deal.
+    let customers: CustomerStore
+    let deals: DealStore
     /// Group commit for captures without a named owner (nil inside the queue's own writers).
     let queue: LeadCaptureQueue?
 
-    public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) {
-        self.db = db; self.clock = clock
-        let inner = LeadStore(db: db, clock: clock, queue: nil)
+    public init(db: Database, clock: any GuanxiCore.Clock, customers: CustomerStore, deals: DealStore) {
+        self.db = db; self.clock = clock; self.customers = customers; self.deals = deals
+        let inner = LeadStore(db: db, clock: clock, customers: customers, deals: deals, queue: nil)
         queue = LeadCaptureQueue(write: { items in try await inner.insertBatch(items, now: clock.now()) })
     }
 
-    private init(db: Database, clock: any GuanxiCore.Clock, queue: LeadCaptureQueue?) { self.db = db; self.clock = clock; self.queue = queue }
+    private init(db: Database, clock: any GuanxiCore.Clock, customers: CustomerStore, deals: DealStore, queue: LeadCaptureQueue?) {
+        self.db = db; self.clock = clock; self.customers = customers; self.deals = deals; self.queue = queue
+    }
 
     static let columns = """
         id, name, company, title, phone, email, wechat, province, city, product_interest, tier, source, campaign, utm_json, message,

@@ -8,7 +8,9 @@ import GuanxiCore
 public struct TargetStore: Sendable {
     let db: Database
     let clock: any GuanxiCore.Clock
-    public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) { self.db = db; self.clock = clock }
+    /// Teams and the workspace's time zone.
+    let access: AccessStore
+    public init(db: Database, clock: any GuanxiCore.Clock, access: AccessStore) { self.db = db; self.clock = clock; self.access = access }
 
     /// Sets (replaces) targets; an amount of zero removes one. Targets are a manager's or an
     /// administrator's decision: `settings.update`, or `deals.assign` reaching every user named.
@@ -21,7 +23,7 @@ public struct TargetStore: Sendable {
         try e.throwIfAny()
         let now = clock.now()
         return try await db.write { sql in
-            let teams = try await AccessStore(db: db).teams(scope)
+            let teams = try await access.teams(scope)
             let admin = scope.level(.settings, .update) != nil
             for (i, t) in targets.enumerated() {
                 if let u = t.userID?.lowercased() {
@@ -68,9 +70,9 @@ public struct TargetStore: Sendable {
     public func attainment(_ scope: Scope, month: String) async throws -> [Attainment] {
         guard let level = scope.level(.orders, .read) else { throw DomainError.forbidden("your role may not read orders") }
         guard let m = SalesTarget.month(month) else { throw DomainError.field("month", "must be a month (YYYY-MM)") }
-        let tz = try await AccessStore(db: db).workspace(id: scope.workspaceID)?.timeZone ?? "Asia/Shanghai"
+        let tz = try await access.workspace(id: scope.workspaceID)?.timeZone ?? "Asia/Shanghai"
         let (start, end) = Dates.monthRange(m, timeZone: tz)!
-        let teams = try await AccessStore(db: db).teams(scope)
+        let teams = try await access.teams(scope)
         let reach = scope.ownerLimit(level)
         return try await db.read { sql in
             var targets: [SalesTarget] = []
