@@ -34,7 +34,7 @@ public struct AccessStore: Sendable {
     let clock: any GuanxiCore.Clock
     let cache: TokenCache
 
-    public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) {
+    public init(db: Database, clock: any GuanxiCore.Clock) {
         self.db = db; self.clock = clock; self.cache = TokenCache()
     }
 

@@ -18,7 +18,7 @@ public struct PoolRules: Codable, Sendable, Equatable {
 public struct PublicPool: Sendable {
     let db: Database
     let clock: any GuanxiCore.Clock
-    public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) { self.db = db; self.clock = clock }
+    public init(db: Database, clock: any GuanxiCore.Clock) { self.db = db; self.clock = clock }
 
     public func rules(_ scope: Scope) async throws -> PoolRules {
         try await db.read { try await Self.rules(scope.workspaceID, sql: $0) }

@@ -36,7 +36,7 @@ public struct SignIn: Sendable {
     let cache = TTLCache<SessionHit>()
     struct SessionHit: Sendable { var scope: Scope; var csrf: String }
 
-    public init(db: Database, access: AccessStore, clock: any GuanxiCore.Clock = SystemClock(), policy: SignInPolicy = SignInPolicy()) {
+    public init(db: Database, clock: any GuanxiCore.Clock, access: AccessStore, policy: SignInPolicy = SignInPolicy()) {
         self.db = db; self.access = access; self.clock = clock; self.policy = policy
     }
 

@@ -8,7 +8,7 @@ public struct CustomerStore: Sendable {
     let db: Database
     let clock: any GuanxiCore.Clock
 
-    public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) { self.db = db; self.clock = clock }
+    public init(db: Database, clock: any GuanxiCore.Clock) { self.db = db; self.clock = clock }
 
     // MARK: Rules
 

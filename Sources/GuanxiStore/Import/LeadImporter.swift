@@ -27,7 +27,7 @@ public struct LeadImporter: Sendable {
     let db: Database
     let leads: LeadStore
     let clock: any GuanxiCore.Clock
-    public init(db: Database, leads: LeadStore, clock: any GuanxiCore.Clock = SystemClock()) { self.db = db; self.leads = leads; self.clock = clock }
+    public init(db: Database, clock: any GuanxiCore.Clock, leads: LeadStore) { self.db = db; self.leads = leads; self.clock = clock }
 
     /// Lead files are read and answered in one request; bigger lists belong in several files.
     public static let maxRows = 20_000

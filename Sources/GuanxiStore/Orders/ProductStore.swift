@@ -7,7 +7,7 @@ import GuanxiCore
 public struct ProductStore: Sendable {
     let db: Database
     let clock: any GuanxiCore.Clock
-    public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) { self.db = db; self.clock = clock }
+    public init(db: Database, clock: any GuanxiCore.Clock) { self.db = db; self.clock = clock }
 
     // MARK: Price lists
 

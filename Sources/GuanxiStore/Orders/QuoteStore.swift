@@ -16,7 +16,7 @@ public struct QuoteStore: Sendable {
     let db: Database
     let clock: any GuanxiCore.Clock
     let orders: OrderStore
-    public init(db: Database, orders: OrderStore, clock: any GuanxiCore.Clock = SystemClock()) { self.db = db; self.orders = orders; self.clock = clock }
+    public init(db: Database, clock: any GuanxiCore.Clock, orders: OrderStore) { self.db = db; self.orders = orders; self.clock = clock }
 
     /// How long a new quote's prices hold unless it says.
     public static let validityDays = 30

@@ -36,7 +36,7 @@ package struct Stores: Sendable {
         self.db = db; self.clock = clock; self.mailer = mailer
         // what stands alone first, then what uses it
         access = AccessStore(db: db, clock: clock)
-        signIn = SignIn(db: db, access: access, clock: clock)
+        signIn = SignIn(db: db, clock: clock, access: access)
         customers = CustomerStore(db: db, clock: clock)
         timeline = TimelineStore(db: db, clock: clock)
         customFields = CustomFieldStore(db: db)
@@ -49,12 +49,12 @@ package struct Stores: Sendable {
         deals = DealStore(db: db, clock: clock, access: access)
         leads = LeadStore(db: db, clock: clock, customers: customers, deals: deals)
         assignmentRules = AssignmentRuleStore(db: db)
-        leadSources = LeadSourceStore(db: db, leads: leads, mailer: mailer, clock: clock)
-        leadImporter = LeadImporter(db: db, leads: leads, clock: clock)
-        tasks = TaskStore(db: db, leads: leads, clock: clock)
+        leadSources = LeadSourceStore(db: db, clock: clock, leads: leads, mailer: mailer)
+        leadImporter = LeadImporter(db: db, clock: clock, leads: leads)
+        tasks = TaskStore(db: db, clock: clock, leads: leads)
         products = ProductStore(db: db, clock: clock)
         orders = OrderStore(db: db, clock: clock, customers: customers)
-        quotes = QuoteStore(db: db, orders: orders, clock: clock)
+        quotes = QuoteStore(db: db, clock: clock, orders: orders)
         reports = ReportStore(db: db, clock: clock)
         targets = TargetStore(db: db, clock: clock, access: access)
     }

@@ -6,7 +6,7 @@ import GuanxiCore
 public struct TimelineStore: Sendable {
     let db: Database
     let clock: any GuanxiCore.Clock
-    public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) { self.db = db; self.clock = clock }
+    public init(db: Database, clock: any GuanxiCore.Clock) { self.db = db; self.clock = clock }
 
     /// Adds a note (`kind == nil`) or an interaction to a customer's timeline.
     public func add(_ scope: Scope, customerID: String, _ draft: ActivityDraft, isNote: Bool) async throws -> TimelineEntry {

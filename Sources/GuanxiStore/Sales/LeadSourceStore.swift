@@ -19,7 +19,7 @@ public struct LeadSourceStore: Sendable {
     public static let formLimit = 20
     public static let formWindow: TimeInterval = 600
 
-    public init(db: Database, leads: LeadStore, mailer: SMTPMailer? = nil, clock: any GuanxiCore.Clock = SystemClock()) {
+    public init(db: Database, clock: any GuanxiCore.Clock, leads: LeadStore, mailer: SMTPMailer?) {
         self.db = db; self.leads = leads; self.mailer = mailer; self.clock = clock
     }
 

@@ -43,7 +43,7 @@ public struct OverdueCollection: Codable, Sendable, Equatable {
 public struct ReportStore: Sendable {
     let db: Database
     let clock: any GuanxiCore.Clock
-    public init(db: Database, clock: any GuanxiCore.Clock = SystemClock()) { self.db = db; self.clock = clock }
+    public init(db: Database, clock: any GuanxiCore.Clock) { self.db = db; self.clock = clock }
 
     func reach(_ scope: Scope, _ o: AccessObject, _ alias: String) throws -> SQLQueryString {
         guard let level = scope.level(o, .read) else { throw DomainError.forbidden("your role may not read \(o.rawValue)") }

@@ -56,7 +56,7 @@ public struct TaskStore: Sendable {
     let db: Database
     let leads: LeadStore
     let clock: any GuanxiCore.Clock
-    public init(db: Database, leads: LeadStore, clock: any GuanxiCore.Clock = SystemClock()) { self.db = db; self.leads = leads; self.clock = clock }
+    public init(db: Database, clock: any GuanxiCore.Clock, leads: LeadStore) { self.db = db; self.leads = leads; self.clock = clock }
 
     static let columns = """
         id, kind, title, notes, due_at, remind_at, priority, status, owner_id, subject_kind, subject_id, completed_at, outcome, next_step,
