@@ -9,11 +9,11 @@ import GuanxiStore
 extension Pages {
     func registerCustomers(_ router: Router<AppContext>) {
         registerImports(router)
-        router.get(SiteURL.customers.pattern) { req, _ -> Response in
+        router.get(CustomerURL.customers.pattern) { req, _ -> Response in
             let v = try await visit(req)
             do { return try await customersPage(req, v) } catch { return failure(error, v) }
         }
-        router.post(SiteURL.bulk.pattern) { req, _ -> Response in
+        router.post(CustomerURL.bulk.pattern) { req, _ -> Response in
             var v = try await visit(req)
             do {
                 let pairs = try await Self.formPairs(req)
@@ -42,43 +42,43 @@ extension Pages {
                 return try await customersPage(req, v, flash: (failed.isEmpty ? "ok" : "bad", text), query: URLComponents(string: v.next)?.queryItems ?? [])
             } catch { return failure(error, v) }
         }
-        router.post(SiteURL.saveView.pattern) { req, _ -> Response in
+        router.post(CustomerURL.saveView.pattern) { req, _ -> Response in
             let v = try await visit(req)
             do {
                 let f = try await Self.form(req)
                 let scope = try requirePost(v, f)
                 let query = f["query"] ?? ""
                 _ = try await services.views.save(scope, name: f["name"] ?? "", query: URLComponents(string: "?" + query)?.queryItems ?? [])
-                return Self.redirect(SiteURL.customers.path + (query.isEmpty ? "" : "?" + query))
+                return Self.redirect(CustomerURL.customers.path + (query.isEmpty ? "" : "?" + query))
             } catch { return failure(error, v) }
         }
-        router.post(SiteURL.deleteView("").pattern) { req, ctx -> Response in
+        router.post(CustomerURL.deleteView(":id").pattern) { req, ctx -> Response in
             let v = try await visit(req)
             do {
                 let scope = try requirePost(v, try await Self.form(req))
                 try await services.views.delete(scope, id: ctx.parameters.get("id") ?? "")
-                return Self.redirect(SiteURL.customers.path)
+                return Self.redirect(CustomerURL.customers.path)
             } catch { return failure(error, v) }
         }
-        router.get(SiteURL.newCustomer.pattern) { req, _ -> Response in
+        router.get(CustomerURL.newCustomer.pattern) { req, _ -> Response in
             let v = try await visit(req)
             guard v.scope != nil else { return Self.redirect(v.signInHref) }
             return formPage(v, customer: nil, values: [:], errors: [:], flash: nil)
         }
-        router.post(SiteURL.newCustomer.pattern) { req, _ -> Response in
+        router.post(CustomerURL.newCustomer.pattern) { req, _ -> Response in
             let v = try await visit(req)
             do {
                 let f = try await Self.form(req)
                 let scope = try requirePost(v, f)
                 do {
                     let c = try await services.customers.create(scope, Self.draft(f, creating: true))
-                    return Self.redirect(SiteURL.customer(c.id).path)
+                    return Self.redirect(CustomerURL.customer(c.id).path)
                 } catch let e as DomainError {
                     return formPage(v, customer: nil, values: f, errors: Self.fieldErrors(e), flash: ("bad", Self.message(e, v.locale)), status: .unprocessableContent)
                 }
             } catch { return failure(error, v) }
         }
-        router.get(SiteURL.customer("").pattern) { req, ctx -> Response in
+        router.get(CustomerURL.customer(":id").pattern) { req, ctx -> Response in
             let v = try await visit(req)
             do {
                 let scope = try v.signedIn()
@@ -86,7 +86,7 @@ extension Pages {
                 return try await customerPage(v, scope, c, cursor: req.query("cursor"), mergedID: req.query("merged").flatMap { ID.isValid($0) ? $0 : nil })
             } catch { return failure(error, v) }
         }
-        router.get(SiteURL.mergeCustomer("", "").pattern) { req, ctx -> Response in
+        router.get(CustomerURL.mergeCustomer(":id", ":other").pattern) { req, ctx -> Response in
             let v = try await visit(req)
             do {
                 let scope = try v.signedIn()
@@ -95,7 +95,7 @@ extension Pages {
                 return try await mergePage(v, keep, other)
             } catch { return failure(error, v) }
         }
-        router.post(SiteURL.mergeCustomer("", "").pattern) { req, ctx -> Response in
+        router.post(CustomerURL.mergeCustomer(":id", ":other").pattern) { req, ctx -> Response in
             let v = try await visit(req)
             do {
                 let f = try await Self.form(req)
@@ -104,18 +104,18 @@ extension Pages {
                 var choices = MergeChoices()
                 for key in MergeChoices.choosable { if let side = f["f_" + key].flatMap(MergeSide.init(rawValue:)) { choices.fields[key] = side } }
                 let (kept, record) = try await services.customers.merge(scope, survivorID: id, mergedID: ctx.parameters.get("other") ?? "", choices: choices)
-                return Self.redirect(SiteURL.customer(kept.id).path + "?merged=" + record.id)
+                return Self.redirect(CustomerURL.customer(kept.id).path + "?merged=" + record.id)
             } catch { return failure(error, v) }
         }
-        router.post(SiteURL.undoMerge("").pattern) { req, ctx -> Response in
+        router.post(CustomerURL.undoMerge(":id").pattern) { req, ctx -> Response in
             let v = try await visit(req)
             do {
                 let scope = try requirePost(v, try await Self.form(req))
                 let (survivor, _) = try await services.customers.undoMerge(scope, mergeID: ctx.parameters.get("id") ?? "")
-                return Self.redirect(SiteURL.customer(survivor.id).path)
+                return Self.redirect(CustomerURL.customer(survivor.id).path)
             } catch { return failure(error, v) }
         }
-        router.post(SiteURL.revealCustomer("").pattern) { req, ctx -> Response in
+        router.post(CustomerURL.revealCustomer(":id").pattern) { req, ctx -> Response in
             let v = try await visit(req)
             do {
                 let scope = try requirePost(v, try await Self.form(req))
@@ -123,7 +123,7 @@ extension Pages {
                 return try await customerPage(v, scope, c, cursor: nil, mergedID: nil)
             } catch { return failure(error, v) }
         }
-        router.post(SiteURL.addActivity("").pattern) { req, ctx -> Response in
+        router.post(CustomerURL.addActivity(":id").pattern) { req, ctx -> Response in
             let v = try await visit(req)
             let id = ctx.parameters.get("id") ?? ""
             do {
@@ -133,10 +133,10 @@ extension Pages {
                 let draft = ActivityDraft(kind: InteractionKind(rawValue: kind), direction: kind == "note" ? nil : .outbound,
                                           subject: f["subject"].flatMap { $0.isEmpty ? nil : $0 }, body: f["body"].flatMap { $0.isEmpty ? nil : $0 })
                 _ = try await services.timeline.add(scope, customerID: id, draft, isNote: kind == "note")
-                return Self.redirect(SiteURL.customer(id).path)
+                return Self.redirect(CustomerURL.customer(id).path)
             } catch { return failure(error, v) }
         }
-        router.get(SiteURL.editCustomer("").pattern) { req, ctx -> Response in
+        router.get(CustomerURL.editCustomer(":id").pattern) { req, ctx -> Response in
             let v = try await visit(req)
             do {
                 let scope = try v.signedIn()
@@ -144,7 +144,7 @@ extension Pages {
                 return formPage(v, customer: c, values: Self.values(c), errors: [:], flash: nil)
             } catch { return failure(error, v) }
         }
-        router.post(SiteURL.editCustomer("").pattern) { req, ctx -> Response in
+        router.post(CustomerURL.editCustomer(":id").pattern) { req, ctx -> Response in
             let v = try await visit(req)
             let id = ctx.parameters.get("id") ?? ""
             do {
@@ -152,7 +152,7 @@ extension Pages {
                 let scope = try requirePost(v, f)
                 do {
                     _ = try await services.customers.update(scope, id: id, Self.draft(f, creating: false), ifVersion: f["version"].flatMap { Int($0) })
-                    return Self.redirect(SiteURL.customer(id).path)
+                    return Self.redirect(CustomerURL.customer(id).path)
                 } catch DomainError.staleVersion {
                     // Someone saved first: show their version, never silently overwrite it.
                     let latest = try await services.customers.get(scope, id: id)
@@ -169,12 +169,12 @@ extension Pages {
     // MARK: Import wizard
 
     func registerImports(_ router: Router<AppContext>) {
-        router.get(SiteURL.newImport.pattern) { req, _ -> Response in
+        router.get(CustomerURL.newImport.pattern) { req, _ -> Response in
             let v = try await visit(req)
             guard v.scope != nil else { return Self.redirect(v.signInHref) }
             return page("import_new", ["csrf": v.csrf], title: Catalog.text("import", v.locale), visit: v)
         }
-        router.post(SiteURL.newImport.pattern) { req, _ -> Response in
+        router.post(CustomerURL.newImport.pattern) { req, _ -> Response in
             let v = try await visit(req)
             do {
                 let scope = try v.signedIn()
@@ -187,10 +187,10 @@ extension Pages {
                 }
                 guard let file = parts.first(where: { $0.name == "file" }) else { throw DomainError.field("file", "choose a CSV file") }
                 let id = try await services.imports.saveUpload(scope, filename: file.filename ?? "upload.csv", data: file.data)
-                return Self.redirect(SiteURL.importUpload(id).path)
+                return Self.redirect(CustomerURL.importUpload(id).path)
             } catch { return failure(error, v) }
         }
-        router.get(SiteURL.importUpload("").pattern) { req, ctx -> Response in
+        router.get(CustomerURL.importUpload(":id").pattern) { req, ctx -> Response in
             let v = try await visit(req)
             do {
                 let scope = try v.signedIn()
@@ -206,12 +206,12 @@ extension Pages {
                      "options": ImportField.allCases.map { f in ["value": f.rawValue, "label": t("field_" + f.rawValue), "selected": mapping[i] == f] as [String: Any] },
                      "samples": records.dropFirst().prefix(3).map { $0.fields.indices.contains(i) ? $0.fields[i] : "" }]
                 }
-                return page("import_map", ["csrf": v.csrf, "filename": filename, "action": SiteURL.importUpload(id).path, "columns": columns,
+                return page("import_map", ["csrf": v.csrf, "filename": filename, "action": CustomerURL.importUpload(id).path, "columns": columns,
                                            "rowCount": v.fmt.number(max(records.count - 1, 0)) + " " + t("rows"), "encoding": encoding.rawValue],
                             title: t("map_columns"), visit: v)
             } catch { return failure(error, v) }
         }
-        router.post(SiteURL.importUpload("").pattern) { req, ctx -> Response in
+        router.post(CustomerURL.importUpload(":id").pattern) { req, ctx -> Response in
             let v = try await visit(req)
             do {
                 let f = try await Self.form(req)
@@ -222,10 +222,10 @@ extension Pages {
                 var overrides: [String: ImportField] = [:]
                 for (i, h) in header.enumerated() { if let raw = f["col_\(i)"], let field = ImportField(rawValue: raw) { overrides[h] = field } }
                 let job = try await services.imports.start(scope, filename: filename, data: data, mapping: overrides, dryRun: f["mode"] == "dry_run")
-                return Self.redirect(SiteURL.importJob(job.id).path + "?upload=" + id)
+                return Self.redirect(CustomerURL.importJob(job.id).path + "?upload=" + id)
             } catch { return failure(error, v) }
         }
-        router.get(SiteURL.importJob("").pattern) { req, ctx -> Response in
+        router.get(CustomerURL.importJob(":id").pattern) { req, ctx -> Response in
             let v = try await visit(req)
             do {
                 let scope = try v.signedIn()
@@ -236,14 +236,14 @@ extension Pages {
                 if let e = job.error { model["error"] = e }
                 if let r = job.report {
                     var report: [String: Any] = ["dryRun": r.dryRun, "total": v.fmt.number(r.total), "created": v.fmt.number(r.created), "updated": v.fmt.number(r.updated), "rejected": v.fmt.number(r.rejected),
-                                                 "hasErrors": !r.errors.isEmpty, "errorsHref": SiteURL.importErrors(job.id).path,
+                                                 "hasErrors": !r.errors.isEmpty, "errorsHref": CustomerURL.importErrors(job.id).path,
                                                  "errors": r.errors.prefix(500).map { ["line": $0.line, "column": $0.column ?? "",
                                                                                       "reason": Messages.localize($0.reason, v.locale)] as [String: Any] }]
                     if r.dryRun, let upload = req.query("upload"), ID.isValid(upload) {
                         // the same mapping again, for "import now"
                         let (_, data) = try await services.imports.upload(scope, id: upload)
                         let header = Self.header(of: data)
-                        report["uploadHref"] = SiteURL.importUpload(upload).path
+                        report["uploadHref"] = CustomerURL.importUpload(upload).path
                         report["mapping"] = header.enumerated().compactMap { i, h in r.mapping[h].map { ["name": "col_\(i)", "value": $0] } }
                     }
                     model["report"] = report
@@ -251,7 +251,7 @@ extension Pages {
                 return page("import_job", model, title: Catalog.text("import", v.locale), visit: v)
             } catch { return failure(error, v) }
         }
-        router.get(SiteURL.importErrors("").pattern) { req, ctx -> Response in
+        router.get(CustomerURL.importErrors(":id").pattern) { req, ctx -> Response in
             let v = try await visit(req)
             do {
                 let scope = try v.signedIn()
@@ -296,7 +296,7 @@ extension Pages {
             let page = try await services.customers.list(scope, filter: filter, cursor: param("cursor"), limit: 50)
             items = page.items
             if let c = page.nextCursor {
-                var comps = URLComponents(); comps.path = SiteURL.customers.path
+                var comps = URLComponents(); comps.path = CustomerURL.customers.path
                 comps.queryItems = [("stage", filter.stage?.rawValue), ("tier", filter.tier), ("tag", filter.tag), ("source", filter.source),
                                     ("owner_id", filter.ownerID), ("cursor", c)]
                     .compactMap { k, val in val.map { URLQueryItem(name: k, value: $0) } }
@@ -306,7 +306,7 @@ extension Pages {
         let ws = try await services.access.workspace(id: scope.workspaceID)
         let f = formatter(v, ws)
         let rows: [[String: Any]] = items.map { c in
-            ["id": c.id, "href": SiteURL.customer(c.id).path, "name": c.name, "tags": c.tags, "organization": c.organizationName ?? "",
+            ["id": c.id, "href": CustomerURL.customer(c.id).path, "name": c.name, "tags": c.tags, "organization": c.organizationName ?? "",
              "stage": Catalog.stage(c.stage, v.locale), "tier": c.tier ?? "", "phone": c.phones.first ?? "", "updated": f.string(from: c.updatedAt)]
         }
         // the same filters as CSV (the API export honours masking and is audited)
@@ -328,8 +328,8 @@ extension Pages {
         current.queryItems = params.filter { SavedViewStore.parameters.contains($0.name) && !($0.value ?? "").isEmpty }
         let currentQuery = current.percentEncodedQuery ?? ""
         let views: [[String: Any]] = try await services.views.list(scope).map { view in
-            ["name": view.name, "href": SiteURL.customers.path + (view.query.isEmpty ? "" : "?" + view.query), "current": view.query == currentQuery,
-             "deleteHref": SiteURL.deleteView(view.id).path, "csrf": v.csrf]
+            ["name": view.name, "href": CustomerURL.customers.path + (view.query.isEmpty ? "" : "?" + view.query), "current": view.query == currentQuery,
+             "deleteHref": CustomerURL.deleteView(view.id).path, "csrf": v.csrf]
         }
         let model = Self.model([
             "q": q, "tag": filter.tag ?? "", "source": filter.source ?? "", "ownerChoices": ownerChoices, "rows": rows, "hasRows": !rows.isEmpty, "next": next, "views": views, "query": currentQuery,
@@ -350,8 +350,8 @@ extension Pages {
             ("source", t("source"), keep.source ?? "", other.source ?? ""), ("birthday", t("birthday"), keep.birthday ?? "", other.birthday ?? ""),
         ]
         let model: [String: Any] = [
-            "csrf": v.csrf, "action": SiteURL.mergeCustomer(keep.id, other.id).path,
-            "keepHref": SiteURL.customer(keep.id).path, "keepName": keep.name, "otherHref": SiteURL.customer(other.id).path, "otherName": other.name,
+            "csrf": v.csrf, "action": CustomerURL.mergeCustomer(keep.id, other.id).path,
+            "keepHref": CustomerURL.customer(keep.id).path, "keepName": keep.name, "otherHref": CustomerURL.customer(other.id).path, "otherName": other.name,
             "fields": rows.map { ["key": $0.0, "label": $0.1, "left": $0.2, "right": $0.3] },
         ]
         return page("merge", model, title: t("merge_title"), visit: v)
@@ -382,25 +382,25 @@ extension Pages {
         let model = Self.model([
             "c": customer, "kindLabel": t(c.kind.rawValue), "stageLabel": Catalog.stage(c.stage, v.locale), "owner": owner ?? t("pool"),
             "addresses": addresses, "custom": custom, "masked": c.masked == true, "csrf": v.csrf,
-            "editHref": SiteURL.editCustomer(c.id).path, "revealHref": SiteURL.revealCustomer(c.id).path, "activityHref": SiteURL.addActivity(c.id).path,
+            "editHref": CustomerURL.editCustomer(c.id).path, "revealHref": CustomerURL.revealCustomer(c.id).path, "activityHref": CustomerURL.addActivity(c.id).path,
             "activityKinds": kinds.map { ["value": $0.0, "label": t($0.1)] },
-            "timeline": timeline, "moreHref": tl.nextCursor.map { SiteURL.customer(c.id).path + "?cursor=" + $0 },
+            "timeline": timeline, "moreHref": tl.nextCursor.map { CustomerURL.customer(c.id).path + "?cursor=" + $0 },
         ])
         var withRelated = model
         // related people and organisations the user may see, and likely duplicates
         var related: [[String: Any]] = []
         if let org = c.organizationID, let name = c.organizationName {
-            related.append(["href": SiteURL.customer(org).path, "name": name, "label": t("relation_works_at")])
+            related.append(["href": CustomerURL.customer(org).path, "name": name, "label": t("relation_works_at")])
         }
         for r in try await services.customers.relationships(scope, customerID: c.id) {
             let otherID = r.fromID == c.id ? r.toID : r.fromID
             guard let o = try? await services.customers.get(scope, id: otherID) else { continue }
-            related.append(["href": SiteURL.customer(o.id).path, "name": o.name, "label": t("relation_" + r.kind.rawValue)])
+            related.append(["href": CustomerURL.customer(o.id).path, "name": o.name, "label": t("relation_" + r.kind.rawValue)])
         }
         if c.kind == .organization {
             var f = CustomerFilter(); f.organizationID = c.id
             for m in try await services.customers.list(scope, filter: f, limit: 20).items {
-                related.append(["href": SiteURL.customer(m.id).path, "name": m.name, "label": m.title ?? t("relation_member")])
+                related.append(["href": CustomerURL.customer(m.id).path, "name": m.name, "label": m.title ?? t("relation_member")])
             }
         }
         // the customer's deals, and opening one
@@ -408,43 +408,43 @@ extension Pages {
             var df = DealFilter(); df.customerID = c.id
             let stages = Dictionary(try await services.deals.pipelines(scope).flatMap(\.stages).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
             let deals = try await services.deals.list(scope, filter: df, cursor: nil, limit: 20).items.map { d in
-                ["href": SiteURL.deal(d.id).path, "name": d.name, "stage": stages[d.stageID] ?? "",
+                ["href": DealURL.deal(d.id).path, "name": d.name, "stage": stages[d.stageID] ?? "",
                  "amount": v.fmt.money(minor: d.amount.minor, currency: d.amount.currency)]
             }
             withRelated["deals"] = deals
             withRelated["hasDeals"] = !deals.isEmpty
         }
-        if scope.level(.deals, .create) != nil { withRelated["newDealHref"] = SiteURL.newDeal.path + "?customer_id=" + c.id }
+        if scope.level(.deals, .create) != nil { withRelated["newDealHref"] = DealURL.newDeal.path + "?customer_id=" + c.id }
         // the customer's orders and quotes, and starting one
         if scope.level(.orders, .read) != nil {
             var of = OrderFilter(); of.customerID = c.id
             let orders = try await services.orders.list(scope, filter: of, cursor: nil, limit: 10).items.map { o in
-                ["href": SiteURL.order(o.id).path, "number": o.number, "status": t("order_status_" + o.status.rawValue),
+                ["href": OrderURL.order(o.id).path, "number": o.number, "status": t("order_status_" + o.status.rawValue),
                  "total": v.fmt.money(minor: o.totals.total, currency: o.totals.currency)]
             }
             var qf = QuoteFilter(); qf.customerID = c.id
             let quotes = try await services.quotes.list(scope, filter: qf, cursor: nil, limit: 10).items.filter { $0.status != .superseded }.map { q in
-                ["href": SiteURL.quote(q.id).path, "number": q.number + " · R" + String(q.revision), "status": t("quote_status_" + q.status.rawValue),
+                ["href": OrderURL.quote(q.id).path, "number": q.number + " · R" + String(q.revision), "status": t("quote_status_" + q.status.rawValue),
                  "total": v.fmt.money(minor: q.totals.total, currency: q.totals.currency)]
             }
             withRelated["orders"] = orders; withRelated["hasOrders"] = !orders.isEmpty
             withRelated["quotes"] = quotes; withRelated["hasQuotes"] = !quotes.isEmpty
         }
         if scope.level(.orders, .create) != nil {
-            withRelated["newQuoteHref"] = SiteURL.newQuote.path + "?customer_id=" + c.id
-            withRelated["newOrderHref"] = SiteURL.newOrder.path + "?customer_id=" + c.id
+            withRelated["newQuoteHref"] = OrderURL.newQuote.path + "?customer_id=" + c.id
+            withRelated["newOrderHref"] = OrderURL.newOrder.path + "?customer_id=" + c.id
         }
         if scope.level(.tasks, .create) != nil { withRelated["newTaskHref"] = TaskPages.newTaskHref(.customer, c.id) }
         withRelated["related"] = related
         withRelated["hasRelated"] = !related.isEmpty
         let duplicates = try await services.customers.duplicates(scope, of: c.id, limit: 5).map { d in
-            ["href": SiteURL.customer(d.other.id).path, "name": d.other.name, "mergeHref": SiteURL.mergeCustomer(c.id, d.other.id).path]
+            ["href": CustomerURL.customer(d.other.id).path, "name": d.other.name, "mergeHref": CustomerURL.mergeCustomer(c.id, d.other.id).path]
         }
         withRelated["duplicates"] = Array(duplicates)
         withRelated["hasDuplicates"] = !duplicates.isEmpty
         if let mergedID {
             withRelated["mergedID"] = mergedID
-            withRelated["undoHref"] = SiteURL.undoMerge(mergedID).path
+            withRelated["undoHref"] = CustomerURL.undoMerge(mergedID).path
         }
         return page("customer", withRelated, title: c.name, visit: v)
     }
@@ -507,9 +507,9 @@ extension Pages {
         }
         let stage = LifecycleStage(rawValue: values["stage"] ?? "") ?? c?.stage ?? .prospect
         let model: [String: Any] = [
-            "heading": c == nil ? t("new_customer") : c!.name, "action": c.map { SiteURL.editCustomer($0.id).path } ?? SiteURL.newCustomer.path,
+            "heading": c == nil ? t("new_customer") : c!.name, "action": c.map { CustomerURL.editCustomer($0.id).path } ?? CustomerURL.newCustomer.path,
             "csrf": v.csrf, "version": c.map { String($0.version) } ?? "", "editing": c != nil, "isPerson": (values["kind"] ?? "person") == "person",
-            "fields": fields, "cancelHref": c.map { SiteURL.customer($0.id).path } ?? SiteURL.customers.path,
+            "fields": fields, "cancelHref": c.map { CustomerURL.customer($0.id).path } ?? CustomerURL.customers.path,
             "stages": LifecycleStage.allCases.map { ["value": $0.rawValue, "label": Catalog.stage($0, v.locale), "selected": $0 == stage] as [String: Any] },
         ]
         return page("customer_form", model, title: c?.name ?? t("new_customer"), visit: v, flash: flash, status: status)

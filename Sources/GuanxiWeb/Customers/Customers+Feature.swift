@@ -8,7 +8,7 @@ extension Feature {
         f.migrations = [M009_TierIndexes.migration]
         f.permissions = [.customers]
         f.templates = Templates.ofCustomers
-        f.navigation = [NavItem(label: "customers", href: SiteURL.customers.path, position: 10)]
+        f.navigation = [NavItem(label: "customers", href: CustomerURL.customers.path, position: 10)]
         f.schemas = { OpenAPIDocument.customerSchemas() }
         f.api = { s, table in
             CustomerAPI(customers: s.customers, timeline: s.timeline, fields: s.customFields, imports: s.imports).register(table)

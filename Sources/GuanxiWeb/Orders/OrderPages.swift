@@ -13,11 +13,11 @@ struct OrderPages {
     static let blankRows = 5
 
     func register(_ router: Router<AppContext>) {
-        router.get(SiteURL.orders.pattern) { req, _ -> Response in
+        router.get(OrderURL.orders.pattern) { req, _ -> Response in
             let v = try await pages.visit(req)
             do { return try await orderList(req, v, try v.signedIn()) } catch { return pages.failure(error, v) }
         }
-        router.get(SiteURL.newOrder.pattern) { req, _ -> Response in
+        router.get(OrderURL.newOrder.pattern) { req, _ -> Response in
             let v = try await pages.visit(req)
             do {
                 let scope = try v.signedIn()
@@ -25,7 +25,7 @@ struct OrderPages {
                 return try await documentForm(v, scope, kind: .order, customer: c, values: [:], errors: [:], flash: nil)
             } catch { return pages.failure(error, v) }
         }
-        router.post(SiteURL.newOrder.pattern) { req, _ -> Response in
+        router.post(OrderURL.newOrder.pattern) { req, _ -> Response in
             let v = try await pages.visit(req)
             do {
                 let f = try await Pages.form(req)
@@ -37,18 +37,18 @@ struct OrderPages {
                     d.customerID = c.id; d.priceListID = Self.nonEmpty(f["price_list_id"]); d.note = Self.nonEmpty(f["note"])
                     d.lines = try Self.lines(f, currency: Self.currency(f, lists))
                     let (o, _) = try await services.orders.create(scope, d)
-                    return Pages.redirect(SiteURL.order(o.id).path)
+                    return Pages.redirect(OrderURL.order(o.id).path)
                 } catch let e as DomainError {
                     return try await documentForm(v, scope, kind: .order, customer: c, values: f, errors: Self.errors(e),
                                                   flash: ("bad", Pages.message(e, v.locale)), status: Pages.status(e))
                 }
             } catch { return pages.failure(error, v) }
         }
-        router.get(SiteURL.order("").pattern) { req, ctx -> Response in
+        router.get(OrderURL.order(":id").pattern) { req, ctx -> Response in
             let v = try await pages.visit(req)
             do { return try await orderDetail(v, try v.signedIn(), ctx.parameters.get("id") ?? "") } catch { return pages.failure(error, v) }
         }
-        router.post(SiteURL.orderAction("", "").pattern) { req, ctx -> Response in
+        router.post(OrderURL.orderAction(":id", ":action").pattern) { req, ctx -> Response in
             let v = try await pages.visit(req)
             let id = ctx.parameters.get("id") ?? ""
             do {
@@ -56,7 +56,7 @@ struct OrderPages {
                 let scope = try pages.requirePost(v, f)
                 do {
                     try await orderStep(scope, id, ctx.parameters.get("action") ?? "", f)
-                    return Pages.redirect(SiteURL.order(id).path)
+                    return Pages.redirect(OrderURL.order(id).path)
                 } catch let e as DomainError where e != .notFound("order") {
                     return try await orderDetail(v, scope, id, flash: ("bad", Pages.message(e, v.locale)), status: Pages.status(e))
                 }
@@ -146,16 +146,16 @@ struct OrderPages {
         }
         let isQuote = kind == .quote
         let model = Pages.model([
-            "csrf": v.csrf, "customerID": c.id, "customerName": c.name, "customerHref": SiteURL.customer(c.id).path,
+            "csrf": v.csrf, "customerID": c.id, "customerName": c.name, "customerHref": CustomerURL.customer(c.id).path,
             "heading": quote.map { $0.number + " · R" + String($0.revision) } ?? t(isQuote ? "new_quote" : "new_order"),
-            "action": quote.map { SiteURL.quoteAction($0.id, "edit").path } ?? (isQuote ? SiteURL.newQuote.path : SiteURL.newOrder.path),
+            "action": quote.map { OrderURL.quoteAction($0.id, "edit").path } ?? (isQuote ? OrderURL.newQuote.path : OrderURL.newOrder.path),
             "isQuote": isQuote, "isNew": quote == nil, "dealID": values["deal_id"], "version": quote.map { String($0.version) },
             "rows": rows, "linesError": errors["lines"].map { Messages.localize($0, v.locale) },
             "lists": lists.map { ["value": $0.id, "label": $0.name + " (" + $0.currency + ")", "selected": $0.id == (values["price_list_id"] ?? "") || (values["price_list_id"] == nil && $0.isDefault)] as [String: Any] },
             "title": values["title"] ?? "", "validUntil": values["valid_until"] ?? "", "message": values["message"] ?? "", "terms": values["terms"] ?? "",
             "note": values["note"] ?? "", "inquiry": values["inquiry"] == "1",
             "validError": errors["valid_until"].map { Messages.localize($0, v.locale) },
-            "cancelHref": quote.map { SiteURL.quote($0.id).path } ?? SiteURL.customer(c.id).path,
+            "cancelHref": quote.map { OrderURL.quote($0.id).path } ?? CustomerURL.customer(c.id).path,
         ])
         return pages.page("document_form", model, title: model["heading"] as? String ?? "", visit: v, flash: flash, status: status)
     }
@@ -186,7 +186,7 @@ struct OrderPages {
         let board = try await services.orders.statusBoard(scope)
         let names = try await services.customers.names(scope, ids: Set(page.items.map(\.customerID)))
         let f = try await pages.formatter(v, scope)
-        let base = SiteURL.orders.path + "?" + (mine ? "mine=1&" : "")
+        let base = OrderURL.orders.path + "?" + (mine ? "mine=1&" : "")
         let model = Pages.model([
             "tabs": [["href": base, "label": t("all"), "current": status == nil, "count": nil] as [String: Any?]].map { $0.compactMapValues { $0 } }
                 + board.map { s, n, totals in
@@ -194,16 +194,16 @@ struct OrderPages {
                                  "count": v.fmt.number(n), "sum": totals.map { v.fmt.money(minor: $0.minor, currency: $0.currency) }.joined(separator: " + ").nilIfEmpty])
                 },
             "rows": page.items.map { o in
-                Pages.model(["href": SiteURL.order(o.id).path, "number": o.number, "customer": names[o.customerID] ?? "",
-                             "customerHref": SiteURL.customer(o.customerID).path, "status": t("order_status_" + o.status.rawValue),
+                Pages.model(["href": OrderURL.order(o.id).path, "number": o.number, "customer": names[o.customerID] ?? "",
+                             "customerHref": CustomerURL.customer(o.customerID).path, "status": t("order_status_" + o.status.rawValue),
                              "total": v.fmt.money(minor: o.totals.total, currency: o.totals.currency),
                              "outstanding": o.outstanding > 0 && !o.status.isClosed ? v.fmt.money(minor: o.outstanding, currency: o.totals.currency) : nil,
                              "placed": f.string(from: o.placedAt), "source": o.source == "api" ? nil : o.source])
             },
             "hasRows": !page.items.isEmpty, "mine": mine,
-            "mineHref": SiteURL.orders.path + (mine ? "" : "?mine=1") + (status.map { (mine ? "?" : "&") + "status=" + $0.rawValue } ?? ""),
+            "mineHref": OrderURL.orders.path + (mine ? "" : "?mine=1") + (status.map { (mine ? "?" : "&") + "status=" + $0.rawValue } ?? ""),
             "nextHref": page.nextCursor.map { base + (status.map { "status=\($0.rawValue)&" } ?? "") + "cursor=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") },
-            "quotesHref": SiteURL.quotes.path, "productsHref": SiteURL.products.path,
+            "quotesHref": OrderURL.quotes.path, "productsHref": OrderURL.products.path,
         ])
         return pages.page("orders", model, title: t("orders"), visit: v)
     }
@@ -272,7 +272,7 @@ struct OrderPages {
         let returnable = o.lines.filter { $0.shipped > $0.returned }
         var model = Pages.model([
             "number": o.number, "status": t("order_status_" + o.status.rawValue), "closed": o.status.isClosed, "csrf": v.csrf, "version": String(o.version),
-            "customerName": c?.name, "customerHref": c.map { SiteURL.customer($0.id).path },
+            "customerName": c?.name, "customerHref": c.map { CustomerURL.customer($0.id).path },
             "facts": facts.compactMap { k, val in val.flatMap { $0.isEmpty ? nil : ["label": t(k), "value": $0] } },
             "payments": (o.payments ?? []).map { p in
                 Pages.model(["when": f.string(from: p.paidAt), "kind": t("payment_" + p.kind.rawValue), "amount": m(p.kind == .refund ? -p.amount : p.amount),
@@ -297,9 +297,9 @@ struct OrderPages {
             "returnLines": returnable.map { ["id": $0.item.id, "name": $0.item.name, "left": String($0.shipped - $0.returned)] },
             "planRows": (0..<3).map { ["i": String($0), "n": String($0 + 1)] },
             "methods": ["bank_transfer", "wechat_pay", "alipay", "cash", "other"].map { ["value": t("pay_method_" + $0)] },
-            "listHref": SiteURL.orders.path,
+            "listHref": OrderURL.orders.path,
         ])
-        for h in ["pay", "refund", "plan", "ship", "deliver", "confirm", "cancel", "return"] { model[h + "Href"] = SiteURL.orderAction(o.id, h).path }
+        for h in ["pay", "refund", "plan", "ship", "deliver", "confirm", "cancel", "return"] { model[h + "Href"] = OrderURL.orderAction(o.id, h).path }
         model.merge(Self.linesModel(o.lines.map(\.item), o.totals, v, progress: progress)) { a, _ in a }
         return pages.page("order", model, title: o.number, visit: v, flash: flash, status: status)
     }

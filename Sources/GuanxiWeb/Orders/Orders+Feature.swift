@@ -11,7 +11,7 @@ extension Feature {
         f.messages = SalesCatalog.messages
         f.templates = OrderTemplates.all
         f.stylesheet = OrderTemplates.css
-        f.navigation = [NavItem(label: "orders", href: SiteURL.orders.path, position: 40)]
+        f.navigation = [NavItem(label: "orders", href: OrderURL.orders.path, position: 40)]
         f.schemas = { OpenAPIDocument.orderSchemas() }
         f.api = { s, table in OrderAPI(products: s.products, quotes: s.quotes, orders: s.orders).register(table) }
         f.pages = { pages, router in OrderPages(pages: pages).register(router) }

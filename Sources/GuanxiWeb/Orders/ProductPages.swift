@@ -8,7 +8,7 @@ import GuanxiStore
 /// Everyone who works with orders reads it; settings.update changes it.
 extension OrderPages {
     func registerProducts(_ router: Router<AppContext>) {
-        router.get(SiteURL.products.pattern) { req, _ -> Response in
+        router.get(OrderURL.products.pattern) { req, _ -> Response in
             let v = try await pages.visit(req)
             do {
                 let scope = try v.signedIn()
@@ -17,7 +17,7 @@ extension OrderPages {
                 return try await productsPage(v, scope, values: values, errors: [:], flash: nil)
             } catch { return pages.failure(error, v) }
         }
-        router.post(SiteURL.productAction("").pattern) { req, ctx -> Response in
+        router.post(OrderURL.productAction(":action").pattern) { req, ctx -> Response in
             let v = try await pages.visit(req)
             do {
                 let f = try await Pages.form(req)
@@ -43,7 +43,7 @@ extension OrderPages {
                         _ = try await services.products.savePriceList(scope, id: nil, PriceListDraft(name: f["list_name"] ?? "", currency: f["list_currency"] ?? ""))
                     default: throw DomainError.notFound("page")
                     }
-                    return Pages.redirect(SiteURL.products.path)
+                    return Pages.redirect(OrderURL.products.path)
                 } catch let e as DomainError {
                     return try await productsPage(v, scope, values: f, errors: Self.errors(e), flash: ("bad", Pages.message(e, v.locale)), status: Pages.status(e))
                 }
@@ -72,7 +72,7 @@ extension OrderPages {
             "lists": lists.map { ["name": $0.name, "currency": $0.currency, "default": $0.isDefault] as [String: Any] },
             "rows": products.map { p in
                 Pages.model(["sku": p.sku, "name": p.name, "unit": p.unit, "tax": p.taxRate.text + "%", "inactive": !p.active,
-                             "editHref": SiteURL.products.path + "?edit=" + p.id,
+                             "editHref": OrderURL.products.path + "?edit=" + p.id,
                              "prices": lists.map { l in ["value": p.prices.first { $0.priceListID == l.id }.map { v.fmt.money(minor: $0.unitPrice.minor, currency: $0.unitPrice.currency) } ?? "—"] }])
             },
             "hasRows": !products.isEmpty,
@@ -86,10 +86,10 @@ extension OrderPages {
                              "error": errors["price_" + l.id].map { Messages.localize($0, v.locale) }])
             },
             "active": values.isEmpty || values["active"] == "1",
-            "saveHref": SiteURL.productAction("save").path, "listHref": SiteURL.productAction("list").path,
+            "saveHref": OrderURL.productAction("save").path, "listHref": OrderURL.productAction("list").path,
             "listError": (errors["name"] ?? errors["currency"]).flatMap { values["list_name"] != nil ? Messages.localize($0, v.locale) : nil },
             "currencies": ["CNY", "TWD", "HKD", "USD", "EUR"].map { ["value": $0] },
-            "ordersHref": SiteURL.orders.path,
+            "ordersHref": OrderURL.orders.path,
         ])
         return pages.page("products", model, title: t("products"), visit: v, flash: flash, status: status)
     }

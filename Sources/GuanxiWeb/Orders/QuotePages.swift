@@ -7,11 +7,11 @@ import GuanxiStore
 /// Quotes (inquiries, drafts, sent, accepted…) with a printable page, and the product catalogue.
 extension OrderPages {
     func registerQuotes(_ router: Router<AppContext>) {
-        router.get(SiteURL.quotes.pattern) { req, _ -> Response in
+        router.get(OrderURL.quotes.pattern) { req, _ -> Response in
             let v = try await pages.visit(req)
             do { return try await quoteList(req, v, try v.signedIn()) } catch { return pages.failure(error, v) }
         }
-        router.get(SiteURL.newQuote.pattern) { req, _ -> Response in
+        router.get(OrderURL.newQuote.pattern) { req, _ -> Response in
             let v = try await pages.visit(req)
             do {
                 let scope = try v.signedIn()
@@ -21,7 +21,7 @@ extension OrderPages {
                 return try await documentForm(v, scope, kind: .quote, customer: c, values: values, errors: [:], flash: nil)
             } catch { return pages.failure(error, v) }
         }
-        router.post(SiteURL.newQuote.pattern) { req, _ -> Response in
+        router.post(OrderURL.newQuote.pattern) { req, _ -> Response in
             let v = try await pages.visit(req)
             do {
                 let f = try await Pages.form(req)
@@ -29,18 +29,18 @@ extension OrderPages {
                 let c = try await services.customers.get(scope, id: f["customer_id"] ?? "")
                 do {
                     let q = try await services.quotes.create(scope, try await quoteDraft(scope, f, customerID: c.id))
-                    return Pages.redirect(SiteURL.quote(q.id).path)
+                    return Pages.redirect(OrderURL.quote(q.id).path)
                 } catch let e as DomainError {
                     return try await documentForm(v, scope, kind: .quote, customer: c, values: f, errors: Self.errors(e),
                                                   flash: ("bad", Pages.message(e, v.locale)), status: Pages.status(e))
                 }
             } catch { return pages.failure(error, v) }
         }
-        router.get(SiteURL.quote("").pattern) { req, ctx -> Response in
+        router.get(OrderURL.quote(":id").pattern) { req, ctx -> Response in
             let v = try await pages.visit(req)
             do { return try await quoteDetail(v, try v.signedIn(), ctx.parameters.get("id") ?? "") } catch { return pages.failure(error, v) }
         }
-        router.get(SiteURL.quoteAction("", "").pattern) { req, ctx -> Response in
+        router.get(OrderURL.quoteAction(":id", ":action").pattern) { req, ctx -> Response in
             let v = try await pages.visit(req)
             do {
                 let scope = try v.signedIn()
@@ -54,7 +54,7 @@ extension OrderPages {
                 }
             } catch { return pages.failure(error, v) }
         }
-        router.post(SiteURL.quoteAction("", "").pattern) { req, ctx -> Response in
+        router.post(OrderURL.quoteAction(":id", ":action").pattern) { req, ctx -> Response in
             let v = try await pages.visit(req)
             let id = ctx.parameters.get("id") ?? ""
             do {
@@ -79,13 +79,13 @@ extension OrderPages {
                         _ = try await quotes.move(scope, id: id, to: QuoteStatus(rawValue: f["status"] ?? "") ?? .accepted, reason: f["reason"], ifVersion: version)
                     case "revise":
                         let next = try await quotes.revise(scope, id: id, ifVersion: version)
-                        return Pages.redirect(SiteURL.quoteAction(next.id, "edit").path)
+                        return Pages.redirect(OrderURL.quoteAction(next.id, "edit").path)
                     case "accept":
                         let (_, order) = try await quotes.accept(scope, id: id, ifVersion: version)
-                        return Pages.redirect(SiteURL.order(order.id).path)
+                        return Pages.redirect(OrderURL.order(order.id).path)
                     default: throw DomainError.notFound("page")
                     }
-                    return Pages.redirect(SiteURL.quote(id).path)
+                    return Pages.redirect(OrderURL.quote(id).path)
                 } catch let e as DomainError where e != .notFound("quote") {
                     return try await quoteDetail(v, scope, id, flash: ("bad", Pages.message(e, v.locale)), status: Pages.status(e))
                 }
@@ -111,18 +111,18 @@ extension OrderPages {
         let names = try await services.customers.names(scope, ids: Set(page.items.map(\.customerID)))
         let today = Dates.day(Date(), timeZone: try await services.access.workspace(id: scope.workspaceID)?.timeZone ?? "Asia/Shanghai")
         let model = Pages.model([
-            "tabs": [Pages.model(["href": SiteURL.quotes.path, "label": t("all"), "current": status == nil])]
+            "tabs": [Pages.model(["href": OrderURL.quotes.path, "label": t("all"), "current": status == nil])]
                 + QuoteStatus.allCases.map { s in
-                    Pages.model(["href": SiteURL.quotes.path + "?status=" + s.rawValue, "label": t("quote_status_" + s.rawValue), "current": s == status])
+                    Pages.model(["href": OrderURL.quotes.path + "?status=" + s.rawValue, "label": t("quote_status_" + s.rawValue), "current": s == status])
                 },
             "rows": page.items.map { q in
-                Pages.model(["href": SiteURL.quote(q.id).path, "number": q.number + " · R" + String(q.revision), "title": q.title,
-                             "customer": names[q.customerID] ?? "", "customerHref": SiteURL.customer(q.customerID).path,
+                Pages.model(["href": OrderURL.quote(q.id).path, "number": q.number + " · R" + String(q.revision), "title": q.title,
+                             "customer": names[q.customerID] ?? "", "customerHref": CustomerURL.customer(q.customerID).path,
                              "status": t("quote_status_" + q.status.rawValue), "expired": q.isExpired(today: today),
                              "total": v.fmt.money(minor: q.totals.total, currency: q.totals.currency), "valid": q.validUntil])
             },
-            "hasRows": !page.items.isEmpty, "ordersHref": SiteURL.orders.path,
-            "nextHref": page.nextCursor.map { SiteURL.quotes.path + "?" + (status.map { "status=\($0.rawValue)&" } ?? "") + "cursor=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") },
+            "hasRows": !page.items.isEmpty, "ordersHref": OrderURL.orders.path,
+            "nextHref": page.nextCursor.map { OrderURL.quotes.path + "?" + (status.map { "status=\($0.rawValue)&" } ?? "") + "cursor=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") },
         ])
         return pages.page("quotes", model, title: t("quotes"), visit: v)
     }
@@ -145,20 +145,20 @@ extension OrderPages {
         let revisions = try await services.quotes.revisions(scope, of: q)
         var model = Pages.model([
             "heading": q.number + " · R" + String(q.revision), "title": q.title, "csrf": v.csrf, "version": String(q.version),
-            "customerName": c?.name, "customerHref": c.map { SiteURL.customer($0.id).path },
+            "customerName": c?.name, "customerHref": c.map { CustomerURL.customer($0.id).path },
             "facts": facts.compactMap { k, val in val.flatMap { $0.isEmpty ? nil : ["label": t(k), "value": $0] } },
             "message": q.message, "terms": q.terms,
-            "canEdit": canUpdate && q.status.editable, "editHref": SiteURL.quoteAction(q.id, "edit").path,
+            "canEdit": canUpdate && q.status.editable, "editHref": OrderURL.quoteAction(q.id, "edit").path,
             "moves": canUpdate ? moves.map { ["value": $0.rawValue, "label": t("quote_to_" + $0.rawValue)] } : [],
             "canReject": canUpdate && QuoteStatus.moves[q.status]?.contains(.rejected) == true,
             "canRevise": canUpdate && q.status.revisable, "canAccept": canUpdate && scope.level(.orders, .create) != nil && q.status == .sent && !q.isExpired(today: today),
-            "statusHref": SiteURL.quoteAction(q.id, "status").path, "reviseHref": SiteURL.quoteAction(q.id, "revise").path,
-            "acceptHref": SiteURL.quoteAction(q.id, "accept").path, "printHref": SiteURL.quoteAction(q.id, "print").path,
-            "orderHref": q.orderID.map { SiteURL.order($0).path },
+            "statusHref": OrderURL.quoteAction(q.id, "status").path, "reviseHref": OrderURL.quoteAction(q.id, "revise").path,
+            "acceptHref": OrderURL.quoteAction(q.id, "accept").path, "printHref": OrderURL.quoteAction(q.id, "print").path,
+            "orderHref": q.orderID.map { OrderURL.order($0).path },
             "revisions": revisions.count > 1 ? revisions.map { r in
-                ["href": SiteURL.quote(r.id).path, "label": "R" + String(r.revision) + " · " + t("quote_status_" + r.status.rawValue), "current": r.id == q.id] as [String: Any]
+                ["href": OrderURL.quote(r.id).path, "label": "R" + String(r.revision) + " · " + t("quote_status_" + r.status.rawValue), "current": r.id == q.id] as [String: Any]
             } : nil,
-            "listHref": SiteURL.quotes.path, "hasRevisions": revisions.count > 1,
+            "listHref": OrderURL.quotes.path, "hasRevisions": revisions.count > 1,
         ])
         model.merge(Self.linesModel(q.lines, q.totals, v)) { a, _ in a }
         return pages.page("quote", model, title: q.number, visit: v, flash: flash, status: status)
@@ -174,7 +174,7 @@ extension OrderPages {
             "company": ws?.name, "number": q.number, "revision": "R" + String(q.revision), "title": q.title, "customer": c?.name,
             "customerOrg": c?.organizationName, "date": Dates.day(q.sentAt ?? q.createdAt, timeZone: ws?.timeZone ?? "Asia/Shanghai"),
             "valid": q.validUntil, "message": q.message, "terms": q.terms, "owner": owner?.name, "ownerEmail": owner?.email,
-            "backHref": SiteURL.quote(q.id).path,
+            "backHref": OrderURL.quote(q.id).path,
         ])
         model.merge(Self.linesModel(q.lines, q.totals, v)) { a, _ in a }
         return pages.page("quote_print", model, title: q.number, visit: v, bare: true)

@@ -41,7 +41,7 @@ package struct Pages {
         /// The signed-in user's overdue tasks and due reminders (the header badge).
         var attention = 0
 
-        var signInHref: String { SiteURL.signIn.path + "?next=" + next }
+        var signInHref: String { PlatformURL.signIn.path + "?next=" + next }
         var fmt: Formats { Formats(locale: locale) }
         /// The signed-in scope; visitors without a session are sent to sign in and brought back.
         func signedIn() throws -> Scope {
@@ -72,7 +72,7 @@ package struct Pages {
 
     /// Only same-site paths, never `//host`.
     static func safeNext(_ s: String?) -> String {
-        guard let s, s.hasPrefix("/"), !s.hasPrefix("//"), !s.hasPrefix("/\\") else { return SiteURL.customers.path }
+        guard let s, s.hasPrefix("/"), !s.hasPrefix("//"), !s.hasPrefix("/\\") else { return CustomerURL.customers.path }
         return s
     }
 
@@ -160,7 +160,7 @@ package struct Pages {
 
     /// The pages every capability shares: assets, the home redirect, the language switch, sign-in and sign-out.
     func registerPlatform(_ router: Router<AppContext>) {
-        router.get(SiteURL.asset("").pattern) { _, ctx -> Response in
+        router.get(PlatformURL.asset(":name").pattern) { _, ctx -> Response in
             let name = ctx.parameters.get("name") ?? ""
             let (body, type): (String, String) = switch name {
             case "app.css": (stylesheet, "text/css; charset=utf-8")
@@ -171,19 +171,19 @@ package struct Pages {
             var h = HTTPFields(); h[.contentType] = type; h[.cacheControl] = "public, max-age=3600"
             return Response(status: .ok, headers: h, body: .init(byteBuffer: ByteBuffer(string: body)))
         }
-        router.get(SiteURL.home.pattern) { _, _ in Self.redirect(SiteURL.customers.path) }
-        router.get(SiteURL.language.pattern) { req, _ -> Response in
+        router.get(PlatformURL.home.pattern) { _, _ in Self.redirect(CustomerURL.customers.path) }
+        router.get(PlatformURL.language.pattern) { req, _ -> Response in
             let lang = UILocale(rawValue: req.query("lang") ?? "") ?? .zhHans
             return Self.redirect(Self.safeNext(req.query("next")), cookies: ["\(Self.langCookie)=\(lang.rawValue); Path=/; Max-Age=31536000; SameSite=Lax"])
         }
 
-        router.get(SiteURL.signIn.pattern) { req, _ -> Response in
+        router.get(PlatformURL.signIn.pattern) { req, _ -> Response in
             var v = try await visit(req)
             v.next = Self.safeNext(req.query("next"))
             if v.scope != nil { return Self.redirect(v.next) }
             return page("sign_in", ["next": v.next, "email": ""], title: Catalog.text("sign_in", v.locale), visit: v)
         }
-        router.post(SiteURL.signIn.pattern) { req, ctx -> Response in
+        router.post(PlatformURL.signIn.pattern) { req, ctx -> Response in
             var v = try await visit(req)
             // No session exists yet to carry a CSRF token, so a cross-site sign-in (login CSRF) is refused by origin.
             guard Self.sameOrigin(req) else { return failure(DomainError.forbidden("sign in from this site's own page"), v) }
@@ -199,13 +199,13 @@ package struct Pages {
                             flash: ("bad", text), status: .unauthorized)
             }
         }
-        router.post(SiteURL.signOut.pattern) { req, _ -> Response in
+        router.post(PlatformURL.signOut.pattern) { req, _ -> Response in
             let v = try await visit(req)
             let f = try await Self.form(req)
             if v.scope != nil, let sent = f["_csrf"], Secret.equal(sent, v.csrf), let secret = req.cookies[AuthMiddleware.cookie]?.value {
                 try await services.signIn.signOut(secret)
             }
-            return Self.redirect(SiteURL.signIn.path, cookies: [SignInAPI.cookie("", maxAge: 0, request: req)])
+            return Self.redirect(PlatformURL.signIn.path, cookies: [SignInAPI.cookie("", maxAge: 0, request: req)])
         }
     }
 

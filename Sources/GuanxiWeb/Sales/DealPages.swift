@@ -14,11 +14,11 @@ struct DealPages {
     static let cardsPerColumn = 20
 
     func register(_ router: Router<AppContext>) {
-        router.get(SiteURL.deals.pattern) { req, _ -> Response in
+        router.get(DealURL.deals.pattern) { req, _ -> Response in
             let v = try await pages.visit(req)
             do { return try await board(req, v) } catch { return pages.failure(error, v) }
         }
-        router.get(SiteURL.newDeal.pattern) { req, _ -> Response in
+        router.get(DealURL.newDeal.pattern) { req, _ -> Response in
             let v = try await pages.visit(req)
             do {
                 let scope = try v.signedIn()
@@ -26,7 +26,7 @@ struct DealPages {
                 return form(v, customer: c, values: ["currency": DealStore.defaultCurrency], errors: [:], flash: nil)
             } catch { return pages.failure(error, v) }
         }
-        router.post(SiteURL.newDeal.pattern) { req, _ -> Response in
+        router.post(DealURL.newDeal.pattern) { req, _ -> Response in
             let v = try await pages.visit(req)
             do {
                 let f = try await Pages.form(req)
@@ -38,23 +38,23 @@ struct DealPages {
                 do {
                     d.amount = try Self.money(f["amount"] ?? "", currency: f["currency"] ?? DealStore.defaultCurrency)
                     let deal = try await services.deals.create(scope, d)
-                    return Pages.redirect(SiteURL.deal(deal.id).path)
+                    return Pages.redirect(DealURL.deal(deal.id).path)
                 } catch let e as DomainError {
                     return form(v, customer: c, values: f, errors: Pages.fieldErrors(e), flash: ("bad", Pages.message(e, v.locale)), status: .unprocessableContent)
                 }
             } catch { return pages.failure(error, v) }
         }
-        router.get(SiteURL.deal("").pattern) { req, ctx -> Response in
+        router.get(DealURL.deal(":id").pattern) { req, ctx -> Response in
             let v = try await pages.visit(req)
             do { return try await detail(v, try v.signedIn(), ctx.parameters.get("id") ?? "") } catch { return pages.failure(error, v) }
         }
-        router.post(SiteURL.dealAction("", "").pattern) { req, ctx -> Response in
+        router.post(DealURL.dealAction(":id", ":action").pattern) { req, ctx -> Response in
             let v = try await pages.visit(req)
             let id = ctx.parameters.get("id") ?? ""
             do {
                 let f = try await Pages.form(req)
                 let scope = try pages.requirePost(v, f)
-                let back = Pages.safeNext(f["back"] ?? SiteURL.deal(id).path)
+                let back = Pages.safeNext(f["back"] ?? DealURL.deal(id).path)
                 do {
                     switch ctx.parameters.get("action") ?? "" {
                     case "move":
@@ -125,17 +125,17 @@ struct DealPages {
                     : col.weighted.map { v.fmt.money(minor: $0.minor, currency: $0.currency) }.joined(separator: " + "),
                 "more": col.count > col.deals.count ? v.fmt.number(col.count - col.deals.count) : nil,
                 "cards": col.deals.map { d in
-                    Pages.model(["id": d.id, "href": SiteURL.deal(d.id).path, "name": d.name, "customer": names[d.customerID] ?? "",
+                    Pages.model(["id": d.id, "href": DealURL.deal(d.id).path, "name": d.name, "customer": names[d.customerID] ?? "",
                                  "amount": v.fmt.money(minor: d.amount.minor, currency: d.amount.currency), "close": d.expectedClose,
                                  "idle": d.isIdle(at: now, days: Self.idleDays), "version": String(d.version),
-                                 "moveHref": SiteURL.dealAction(d.id, "move").path, "options": options, "canMove": canMove])
+                                 "moveHref": DealURL.dealAction(d.id, "move").path, "options": options, "canMove": canMove])
                 },
             ])
         }
         let model = Pages.model([
             "columns": cols, "csrf": v.csrf, "back": back, "mine": mine,
-            "pipelines": pipelines.map { ["href": SiteURL.deals.path + "?pipeline_id=" + $0.id, "name": $0.name, "current": $0.id == pipeline.id] as [String: Any] },
-            "mineHref": SiteURL.deals.path + "?pipeline_id=" + pipeline.id + (mine ? "" : "&mine=1"),
+            "pipelines": pipelines.map { ["href": DealURL.deals.path + "?pipeline_id=" + $0.id, "name": $0.name, "current": $0.id == pipeline.id] as [String: Any] },
+            "mineHref": DealURL.deals.path + "?pipeline_id=" + pipeline.id + (mine ? "" : "&mine=1"),
         ])
         return pages.page("deals", model, title: t("deals"), visit: v)
     }
@@ -146,7 +146,7 @@ struct DealPages {
         let t = { (k: String) in Catalog.text(k, v.locale) }
         let fields: [(String, String, Bool)] = [("name", "deal_name", true), ("amount", "deal_amount", false), ("expected_close", "deal_expected_close", false)]
         let model: [String: Any] = [
-            "csrf": v.csrf, "customerID": c.id, "customerName": c.name, "customerHref": SiteURL.customer(c.id).path,
+            "csrf": v.csrf, "customerID": c.id, "customerName": c.name, "customerHref": CustomerURL.customer(c.id).path,
             "fields": fields.map { name, key, required in
                 Pages.model(["name": name, "label": t(key), "value": values[name] ?? "", "required": required,
                              "type": name == "expected_close" ? "date" : "text", "inputmode": name == "amount" ? "decimal" : nil,
@@ -175,13 +175,13 @@ struct DealPages {
         ]
         let model = Pages.model([
             "name": d.name, "csrf": v.csrf, "version": String(d.version), "idle": d.isIdle(at: Date(), days: Self.idleDays),
-            "customerName": c?.name, "customerHref": c.map { SiteURL.customer($0.id).path },
+            "customerName": c?.name, "customerHref": c.map { CustomerURL.customer($0.id).path },
             "facts": facts.compactMap { k, val in val.flatMap { $0.isEmpty ? nil : ["label": t(k), "value": $0] } },
-            "canEdit": scope.level(.deals, .update) != nil, "moveHref": SiteURL.dealAction(d.id, "move").path, "editHref": SiteURL.dealAction(d.id, "edit").path,
+            "canEdit": scope.level(.deals, .update) != nil, "moveHref": DealURL.dealAction(d.id, "move").path, "editHref": DealURL.dealAction(d.id, "edit").path,
             "stages": (pipeline?.stages ?? []).filter { $0.id != d.stageID }.map { ["value": $0.id, "label": $0.name] },
             "amount": Self.plain(d.amount), "expectedClose": d.expectedClose ?? "", "dealName": d.name,
             "currencies": ["CNY", "TWD", "HKD", "USD", "EUR"].map { ["value": $0, "selected": $0 == d.amount.currency] as [String: Any] },
-            "boardHref": SiteURL.deals.path + "?pipeline_id=" + d.pipelineID,
+            "boardHref": DealURL.deals.path + "?pipeline_id=" + d.pipelineID,
         ])
         return pages.page("deal", model, title: d.name, visit: v, flash: flash, status: status)
     }

@@ -12,16 +12,16 @@ struct LeadPages {
 
     func register(_ router: Router<AppContext>) {
         registerConfirmation(router)
-        router.get(SiteURL.leads.pattern) { req, _ -> Response in
+        router.get(LeadURL.leads.pattern) { req, _ -> Response in
             let v = try await pages.visit(req)
             do { return try await list(req, v) } catch { return pages.failure(error, v) }
         }
-        router.get(SiteURL.newLead.pattern) { req, _ -> Response in
+        router.get(LeadURL.newLead.pattern) { req, _ -> Response in
             let v = try await pages.visit(req)
             guard v.scope != nil else { return Pages.redirect(v.signInHref) }
             return form(v, values: [:], errors: [:], flash: nil)
         }
-        router.post(SiteURL.newLead.pattern) { req, _ -> Response in
+        router.post(LeadURL.newLead.pattern) { req, _ -> Response in
             let v = try await pages.visit(req)
             do {
                 let f = try await Pages.form(req)
@@ -30,20 +30,20 @@ struct LeadPages {
                 for field in LeadDraft.fields { if let value = f[field] { d.set(field, value) } }
                 do {
                     let l = try await services.leads.create(scope, d)
-                    return Pages.redirect(SiteURL.lead(l.id).path)
+                    return Pages.redirect(LeadURL.lead(l.id).path)
                 } catch let e as DomainError {
                     return form(v, values: f, errors: Pages.fieldErrors(e), flash: ("bad", Pages.message(e, v.locale)), status: .unprocessableContent)
                 }
             } catch { return pages.failure(error, v) }
         }
-        router.get(SiteURL.lead("").pattern) { req, ctx -> Response in
+        router.get(LeadURL.lead(":id").pattern) { req, ctx -> Response in
             let v = try await pages.visit(req)
             do {
                 let scope = try v.signedIn()
                 return try await detail(v, scope, ctx.parameters.get("id") ?? "", cursor: req.query("cursor"))
             } catch { return pages.failure(error, v) }
         }
-        router.post(SiteURL.leadAction("", "").pattern) { req, ctx -> Response in
+        router.post(LeadURL.leadAction(":id", ":action").pattern) { req, ctx -> Response in
             let v = try await pages.visit(req)
             let id = ctx.parameters.get("id") ?? ""
             do {
@@ -63,11 +63,11 @@ struct LeadPages {
                         _ = try await services.leads.transfer(scope, id: id, to: (f["owner_id"] ?? "").isEmpty ? nil : f["owner_id"], reason: f["reason"] ?? "")
                     case "convert":
                         let r = try await services.leads.convert(scope, id: id, LeadConversion(customerID: (f["customer_id"] ?? "").isEmpty ? nil : f["customer_id"]))
-                        return Pages.redirect(SiteURL.customer(r.customer.id).path)
+                        return Pages.redirect(CustomerURL.customer(r.customer.id).path)
                     default:
                         throw DomainError.notFound("page")
                     }
-                    return Pages.redirect(SiteURL.lead(id).path)
+                    return Pages.redirect(LeadURL.lead(id).path)
                 } catch let e as DomainError where !(e == .notFound("lead")) {
                     // stay on the lead and say why, in the user's language
                     return try await detail(v, scope, id, cursor: nil, flash: ("bad", Pages.message(e, v.locale)), status: Pages.status(e))
@@ -76,7 +76,7 @@ struct LeadPages {
         }
 
         // The public form: no sign-in, embeddable, a hidden honeypot, thanks on success.
-        router.get(SiteURL.publicForm("").pattern) { req, ctx -> Response in
+        router.get(LeadURL.publicForm(":key").pattern) { req, ctx -> Response in
             let v = try await pages.visit(req)
             do {
                 let source = try await services.leadSources.source(publicKey: ctx.parameters.get("key") ?? "", kind: .form)
@@ -86,7 +86,7 @@ struct LeadPages {
                 return publicForm(v, source, values: utm, errors: [:], done: false)
             } catch { return pages.failure(error, v) }
         }
-        router.post(SiteURL.publicForm("").pattern) { req, ctx -> Response in
+        router.post(LeadURL.publicForm(":key").pattern) { req, ctx -> Response in
             let v = try await pages.visit(req)
             let key = ctx.parameters.get("key") ?? ""
             do {
@@ -114,15 +114,15 @@ struct LeadPages {
     /// Double opt-in: the link in the email shows a button (mail scanners that open links do not
     /// confirm anything); pressing it keeps the lead.
     func registerConfirmation(_ router: Router<AppContext>) {
-        router.get(SiteURL.publicConfirm("", "").pattern) { req, ctx -> Response in
+        router.get(LeadURL.publicConfirm(":key", ":token").pattern) { req, ctx -> Response in
             let v = try await pages.visit(req)
             let key = ctx.parameters.get("key") ?? "", token = ctx.parameters.get("token") ?? ""
             do {
                 let source = try await services.leadSources.source(publicKey: key, kind: .form)
-                return confirmPage(v, source, action: SiteURL.publicConfirm(key, token).path, done: false)
+                return confirmPage(v, source, action: LeadURL.publicConfirm(key, token).path, done: false)
             } catch { return pages.failure(error, v) }
         }
-        router.post(SiteURL.publicConfirm("", "").pattern) { req, ctx -> Response in
+        router.post(LeadURL.publicConfirm(":key", ":token").pattern) { req, ctx -> Response in
             let v = try await pages.visit(req)
             let key = ctx.parameters.get("key") ?? "", token = ctx.parameters.get("token") ?? ""
             do {
@@ -169,7 +169,7 @@ struct LeadPages {
         let owners = try await names(Set(page.items.compactMap(\.ownerID)))
         let now = Date()
         let rows: [[String: Any]] = page.items.map { l in
-            Pages.model(["href": SiteURL.lead(l.id).path, "name": l.name, "company": l.company, "source": l.source ?? "",
+            Pages.model(["href": LeadURL.lead(l.id).path, "name": l.name, "company": l.company, "source": l.source ?? "",
                          "status": statusLabel(l.status, v), "owner": l.ownerID.flatMap { owners[$0] } ?? t("pool"),
                          "due": l.responseDueAt.map(f.string(from:)), "overdue": l.isOverdue(at: now), "created": f.string(from: l.createdAt)])
         }
@@ -180,11 +180,11 @@ struct LeadPages {
         var next: String?
         if let c = page.nextCursor {
             let kept = current.split(separator: "&").filter { !$0.hasPrefix("cursor=") }.joined(separator: "&")
-            next = SiteURL.leads.path + "?" + (kept.isEmpty ? "" : kept + "&") + "cursor=" + c
+            next = LeadURL.leads.path + "?" + (kept.isEmpty ? "" : kept + "&") + "cursor=" + c
         }
         let model = Pages.model([
             "rows": rows, "hasRows": !rows.isEmpty, "next": next, "canCreate": scope.level(.leads, .create) != nil,
-            "tabs": tabs.map { q, label in ["href": SiteURL.leads.path + (q.isEmpty ? "" : "?" + q), "label": label,
+            "tabs": tabs.map { q, label in ["href": LeadURL.leads.path + (q.isEmpty ? "" : "?" + q), "label": label,
                                             "current": q == current.split(separator: "&").filter { !$0.hasPrefix("cursor=") }.joined(separator: "&")] as [String: Any] },
         ])
         return pages.page("leads", model, title: t("leads"), visit: v)
@@ -195,7 +195,7 @@ struct LeadPages {
         let t = { (k: String) in Catalog.text(k, v.locale) }
         let fields = ["name", "company", "title", "phone", "email", "wechat", "province", "city", "product_interest", "source", "campaign"]
         let model: [String: Any] = [
-            "csrf": v.csrf, "action": SiteURL.newLead.path, "cancelHref": SiteURL.leads.path,
+            "csrf": v.csrf, "action": LeadURL.newLead.path, "cancelHref": LeadURL.leads.path,
             "fields": fields.map { name in
                 Pages.model(["name": name, "label": t("lead_" + name), "value": values[name] ?? "", "required": name == "name",
                              "error": errors[name].map { Messages.localize($0, v.locale) }])
@@ -228,18 +228,18 @@ struct LeadPages {
             "name": l.name, "csrf": v.csrf, "version": String(l.version), "overdue": l.isOverdue(at: Date()),
             "facts": facts.compactMap { k, val in val.flatMap { $0.isEmpty ? nil : ["label": t(k), "value": $0] } },
             "timeline": pages.timelineModel(history.items, v, f),
-            "moreHref": history.nextCursor.map { SiteURL.lead(l.id).path + "?cursor=" + $0 },
-            "statusHref": SiteURL.leadAction(l.id, "status").path, "activityHref": SiteURL.leadAction(l.id, "activities").path,
-            "transferHref": SiteURL.leadAction(l.id, "transfer").path, "convertHref": SiteURL.leadAction(l.id, "convert").path,
+            "moreHref": history.nextCursor.map { LeadURL.lead(l.id).path + "?cursor=" + $0 },
+            "statusHref": LeadURL.leadAction(l.id, "status").path, "activityHref": LeadURL.leadAction(l.id, "activities").path,
+            "transferHref": LeadURL.leadAction(l.id, "transfer").path, "convertHref": LeadURL.leadAction(l.id, "convert").path,
             "canMove": canUpdate && open && !moves.isEmpty, "moves": moves, "canLog": canUpdate && l.status != .converted,
             "canConvert": open && scope.level(.customers, .create) != nil,
             "activityKinds": [("note", "note"), ("call", "call"), ("visit", "visit"), ("wechat", "wechat"), ("meeting", "meeting"), ("email", "email_kind"), ("sms", "sms")]
                 .map { ["value": $0.0, "label": t($0.1)] },
         ])
-        if let c = l.convertedCustomerID { model["convertedHref"] = SiteURL.customer(c).path }
+        if let c = l.convertedCustomerID { model["convertedHref"] = CustomerURL.customer(c).path }
         if open, scope.level(.tasks, .create) != nil { model["newTaskHref"] = TaskPages.newTaskHref(.lead, l.id) }
-        if let d = l.duplicateOfCustomerID, l.status != .converted { model["duplicateHref"] = SiteURL.customer(d).path; model["duplicateID"] = d }
-        if let d = l.duplicateOfLeadID { model["duplicateLeadHref"] = SiteURL.lead(d).path }
+        if let d = l.duplicateOfCustomerID, l.status != .converted { model["duplicateHref"] = CustomerURL.customer(d).path; model["duplicateID"] = d }
+        if let d = l.duplicateOfLeadID { model["duplicateLeadHref"] = LeadURL.lead(d).path }
         // transfer: to a member the user may assign to (managers and admins)
         if open, scope.level(.leads, .assign) != nil, scope.level(.settings, .read) != nil {
             let to = try await services.access.members(scope).filter { $0.active && $0.id != l.ownerID }
@@ -254,7 +254,7 @@ struct LeadPages {
         let t = { (k: String) in Catalog.text(k, v.locale) }
         let fields = ["name", "phone", "email", "company", "city"]
         let model: [String: Any] = [
-            "heading": source.name, "done": done && !sent, "sent": sent, "action": SiteURL.publicForm(source.publicKey).path,
+            "heading": source.name, "done": done && !sent, "sent": sent, "action": LeadURL.publicForm(source.publicKey).path,
             "optIn": source.doubleOptIn,
             "fields": fields.map { name in
                 Pages.model(["name": name, "label": t("lead_" + name), "value": values[name] ?? "", "required": name == "name" || (name == "email" && source.doubleOptIn),

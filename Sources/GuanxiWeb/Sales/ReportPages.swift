@@ -12,11 +12,11 @@ struct ReportPages {
     var services: AppServices { pages.services }
 
     func register(_ router: Router<AppContext>) {
-        router.get(SiteURL.reports.pattern) { req, _ -> Response in
+        router.get(ReportURL.reports.pattern) { req, _ -> Response in
             let v = try await pages.visit(req)
             do { return try await page(req.query("month"), v, try v.signedIn()) } catch { return pages.failure(error, v) }
         }
-        router.post(SiteURL.reportTargets.pattern) { req, _ -> Response in
+        router.post(ReportURL.reportTargets.pattern) { req, _ -> Response in
             let v = try await pages.visit(req)
             do {
                 let f = try await Pages.form(req)
@@ -29,7 +29,7 @@ struct ReportPages {
                     _ = try await services.targets.save(scope, [SalesTarget(month: month, userID: subject.hasPrefix("user:") ? id : nil,
                                                                             teamID: subject.hasPrefix("team:") ? id : nil,
                                                                             metric: TargetMetric(rawValue: f["metric"] ?? "") ?? .revenue, amount: amount)])
-                    return Pages.redirect(SiteURL.reports.path + "?month=" + month + "#targets")
+                    return Pages.redirect(ReportURL.reports.path + "?month=" + month + "#targets")
                 } catch let e as DomainError {
                     return try await page(month, v, scope, flash: ("bad", Pages.message(e, v.locale)), status: Pages.status(e))
                 }
@@ -56,7 +56,7 @@ struct ReportPages {
             return n
         }
         var model: [String: Any] = ["month": month, "csrf": v.csrf,
-                                    "prevHref": SiteURL.reports.path + "?month=" + Self.shift(month, -1), "nextHref": SiteURL.reports.path + "?month=" + Self.shift(month, 1)]
+                                    "prevHref": ReportURL.reports.path + "?month=" + Self.shift(month, -1), "nextHref": ReportURL.reports.path + "?month=" + Self.shift(month, 1)]
         if scope.level(.leads, .read) != nil {
             let f = try await services.reports.leadFunnel(scope, from: start, to: end)
             model["funnel"] = [
@@ -68,7 +68,7 @@ struct ReportPages {
             ] as [[String: Any]]
             model["sources"] = f.bySource.prefix(10).map { ["source": $0.source.isEmpty ? "—" : $0.source, "captured": v.fmt.number($0.captured),
                                                             "converted": v.fmt.number($0.converted), "rate": pct($0.converted, $0.captured)] }
-            model["overdueLeadsHref"] = SiteURL.leads.path + "?overdue=1"
+            model["overdueLeadsHref"] = LeadURL.leads.path + "?overdue=1"
         }
         if scope.level(.deals, .read) != nil {
             let (pipeline, columns) = try await services.deals.board(scope, pipelineID: nil, perStage: 1)
@@ -117,31 +117,31 @@ struct ReportPages {
                 model["subjects"] = subjects.sorted { ($0["label"] as? String ?? "") < ($1["label"] as? String ?? "") }
                 model["metrics"] = TargetMetric.allCases.map { ["value": $0.rawValue, "label": t("target_" + $0.rawValue)] }
                 model["currencies"] = ["CNY", "TWD", "HKD", "USD", "EUR"].map { ["value": $0] }
-                model["targetsHref"] = SiteURL.reportTargets.path
+                model["targetsHref"] = ReportURL.reportTargets.path
             }
             var overdue: [[String: Any]] = []
             let late = try await services.reports.overdueCollections(scope, limit: 20)
             let customers = try await services.customers.names(scope, ids: Set(late.map(\.customerID)))
             for o in late {
-                overdue.append(["href": SiteURL.order(o.orderID).path, "number": o.number, "customer": customers[o.customerID] ?? "", "due": o.dueDate,
+                overdue.append(["href": OrderURL.order(o.orderID).path, "number": o.number, "customer": customers[o.customerID] ?? "", "due": o.dueDate,
                                 "amount": money(o.due), "owner": try await name(o.ownerID)])
             }
             model["collections"] = overdue
             model["orderBoard"] = try await services.orders.statusBoard(scope).filter { $0.1 > 0 }.map { s, n, totals in
-                ["href": SiteURL.orders.path + "?status=" + s.rawValue, "label": t("order_status_" + s.rawValue), "count": v.fmt.number(n), "total": moneys(totals)]
+                ["href": OrderURL.orders.path + "?status=" + s.rawValue, "label": t("order_status_" + s.rawValue), "count": v.fmt.number(n), "total": moneys(totals)]
             }
         }
         if scope.level(.tasks, .read) != nil {
             var f = TaskFilter(); f.overdue = true
             if scope.level(.tasks, .read) != .all, let me = scope.userID { f.ownerID = me }
             model["overdueTasks"] = try await services.tasks.list(scope, filter: f, cursor: nil, limit: 20).items.map { task in
-                Pages.model(["title": task.title, "href": SiteURL.task(task.id).path, "due": Dates.day(task.dueAt, timeZone: tz)])
+                Pages.model(["title": task.title, "href": TaskURL.task(task.id).path, "due": Dates.day(task.dueAt, timeZone: tz)])
             }
         }
         if scope.level(.leads, .read) != nil {
             var f = LeadFilter(); f.overdue = true
             model["overdueLeads"] = try await services.leads.list(scope, filter: f, cursor: nil, limit: 20).items.map { l in
-                Pages.model(["name": l.name, "href": SiteURL.lead(l.id).path, "source": l.source])
+                Pages.model(["name": l.name, "href": LeadURL.lead(l.id).path, "source": l.source])
             }
         }
         for key in ["funnel", "sources", "stages", "forecast", "teamForecast", "reasons", "targets", "overdueLeads", "overdueTasks", "collections", "orderBoard"] {

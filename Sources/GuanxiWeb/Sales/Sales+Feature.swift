@@ -10,8 +10,8 @@ extension Feature {
         f.templates = LeadTemplates.all.merging(DealTemplates.all) { a, _ in a }.merging(TaskTemplates.all) { a, _ in a }
             .merging(["reports": ReportTemplates.reports]) { a, _ in a }
         f.stylesheet = ReportTemplates.css
-        f.navigation = [NavItem(label: "leads", href: SiteURL.leads.path, position: 20), NavItem(label: "deals", href: SiteURL.deals.path, position: 30),
-                        NavItem(label: "reports", href: SiteURL.reports.path, position: 50), NavItem(label: "my_day", href: SiteURL.today.path, position: 60, badge: true)]
+        f.navigation = [NavItem(label: "leads", href: LeadURL.leads.path, position: 20), NavItem(label: "deals", href: DealURL.deals.path, position: 30),
+                        NavItem(label: "reports", href: ReportURL.reports.path, position: 50), NavItem(label: "my_day", href: TaskURL.today.path, position: 60, badge: true)]
         f.schemas = { OpenAPIDocument.salesSchemas() }
         f.api = { s, table in
             LeadAPI(leads: s.leads, rules: s.assignmentRules, sources: s.leadSources, importer: s.leadImporter).register(table)

@@ -13,7 +13,7 @@ struct TaskPages {
     var services: AppServices { pages.services }
 
     static func newTaskHref(_ kind: TaskSubjectKind, _ id: String) -> String {
-        SiteURL.newTask.path + "?subject_kind=\(kind.rawValue)&subject_id=\(id)"
+        TaskURL.newTask.path + "?subject_kind=\(kind.rawValue)&subject_id=\(id)"
     }
 
     /// `datetime-local` values ("2026-11-30T14:00") are wall-clock times in the workspace's time zone.
@@ -46,11 +46,11 @@ struct TaskPages {
     }
 
     func register(_ router: Router<AppContext>) {
-        router.get(SiteURL.today.pattern) { req, _ -> Response in
+        router.get(TaskURL.today.pattern) { req, _ -> Response in
             let v = try await pages.visit(req)
             do { return try await today(req, v) } catch { return pages.failure(error, v) }
         }
-        router.get(SiteURL.newTask.pattern) { req, _ -> Response in
+        router.get(TaskURL.newTask.pattern) { req, _ -> Response in
             let v = try await pages.visit(req)
             do {
                 let scope = try v.signedIn()
@@ -58,7 +58,7 @@ struct TaskPages {
                                                          "kind": req.query("kind") ?? "todo"], errors: [:], flash: nil)
             } catch { return pages.failure(error, v) }
         }
-        router.post(SiteURL.newTask.pattern) { req, _ -> Response in
+        router.post(TaskURL.newTask.pattern) { req, _ -> Response in
             let v = try await pages.visit(req)
             do {
                 let f = try await Pages.form(req)
@@ -74,24 +74,24 @@ struct TaskPages {
                     d.remindAt = .some(try Self.parseLocal(f["remind_at"], field: "remind_at", timeZone: tz))
                     if let k = TaskSubjectKind(rawValue: f["subject_kind"] ?? ""), let s = f["subject_id"], !s.isEmpty { d.subjectKind = .some(k); d.subjectID = .some(s) }
                     _ = try await services.tasks.create(scope, d)
-                    return Pages.redirect(Self.subjectHref(d.subjectKind ?? nil, d.subjectID ?? nil) ?? SiteURL.today.path)
+                    return Pages.redirect(Self.subjectHref(d.subjectKind ?? nil, d.subjectID ?? nil) ?? TaskURL.today.path)
                 } catch let e as DomainError {
                     return try await form(v, scope, values: f, errors: Pages.fieldErrors(e), flash: ("bad", Self.message(e, v.locale)),
                                           status: Pages.status(e))
                 }
             } catch { return pages.failure(error, v) }
         }
-        router.get(SiteURL.task("").pattern) { req, ctx -> Response in
+        router.get(TaskURL.task(":id").pattern) { req, ctx -> Response in
             let v = try await pages.visit(req)
             do { return try await detail(v, try v.signedIn(), ctx.parameters.get("id") ?? "", values: [:]) } catch { return pages.failure(error, v) }
         }
-        router.post(SiteURL.taskAction("", "").pattern) { req, ctx -> Response in
+        router.post(TaskURL.taskAction(":id", ":action").pattern) { req, ctx -> Response in
             let v = try await pages.visit(req)
             let id = ctx.parameters.get("id") ?? ""
             do {
                 let f = try await Pages.form(req)
                 let scope = try pages.requirePost(v, f)
-                let back = Pages.safeNext(f["back"] ?? SiteURL.task(id).path)
+                let back = Pages.safeNext(f["back"] ?? TaskURL.task(id).path)
                 let version = f["version"].flatMap { Int($0) }
                 do {
                     switch ctx.parameters.get("action") ?? "" {
@@ -118,7 +118,7 @@ struct TaskPages {
                 }
             } catch { return pages.failure(error, v) }
         }
-        router.get(SiteURL.leadImport.pattern) { req, _ -> Response in
+        router.get(LeadURL.leadImport.pattern) { req, _ -> Response in
             let v = try await pages.visit(req)
             do {
                 let scope = try v.signedIn()
@@ -126,7 +126,7 @@ struct TaskPages {
                 return importPage(v, report: nil, dryRun: true)
             } catch { return pages.failure(error, v) }
         }
-        router.post(SiteURL.leadImport.pattern) { req, _ -> Response in
+        router.post(LeadURL.leadImport.pattern) { req, _ -> Response in
             let v = try await pages.visit(req)
             do {
                 let scope = try v.signedIn()
@@ -155,9 +155,9 @@ struct TaskPages {
     static func subjectHref(_ kind: TaskSubjectKind?, _ id: String?) -> String? {
         guard let kind, let id else { return nil }
         return switch kind {
-        case .customer: SiteURL.customer(id).path
-        case .lead: SiteURL.lead(id).path
-        case .deal: SiteURL.deal(id).path
+        case .customer: CustomerURL.customer(id).path
+        case .lead: LeadURL.lead(id).path
+        case .deal: DealURL.deal(id).path
         }
     }
 
@@ -177,11 +177,11 @@ struct TaskPages {
         let tx = { (k: String) in Catalog.text(k, v.locale) }
         let href = Self.subjectHref(t.subjectKind, t.subjectID)
         return Pages.model([
-            "href": SiteURL.task(t.id).path, "title": t.title, "kind": tx("task_kind_" + t.kind.rawValue), "due": f.string(from: t.dueAt),
+            "href": TaskURL.task(t.id).path, "title": t.title, "kind": tx("task_kind_" + t.kind.rawValue), "due": f.string(from: t.dueAt),
             "iso": Timestamp.iso8601(t.dueAt), "high": t.priority == .high, "csrf": v.csrf, "version": String(t.version), "back": back,
             "subjectHref": href, "subjectName": href == nil ? nil : names[t.subjectID ?? ""] ?? tx("task_subject_" + (t.subjectKind?.rawValue ?? "customer")),
-            "completeHref": t.kind == .visit ? nil : SiteURL.taskAction(t.id, "complete").path,
-            "recordHref": t.kind == .visit ? SiteURL.task(t.id).path : nil,
+            "completeHref": t.kind == .visit ? nil : TaskURL.taskAction(t.id, "complete").path,
+            "recordHref": t.kind == .visit ? TaskURL.task(t.id).path : nil,
             "remind": t.remindAt.map(f.string(from:)),
         ])
     }
@@ -194,7 +194,7 @@ struct TaskPages {
         let f = pages.formatter(v, ws)
         let all = day.overdue + day.dueToday + day.visits + day.reminders
         let names = try await subjectNames(scope, all)
-        let back = SiteURL.today.path
+        let back = TaskURL.today.path
         let sections: [(String, [FollowUpTask])] = [("tasks_overdue", day.overdue), ("visits_today", day.visits), ("tasks_due_today", day.dueToday),
                                                     ("tasks_reminders", day.reminders)]
         var flash: (kind: String, text: String)?
@@ -211,12 +211,12 @@ struct TaskPages {
         dateOnly.setLocalizedDateFormatFromTemplate("yMMMdEEE")
         var model = Pages.model([
             "date": dateOnly.string(from: day.dayStart),
-            "canCreate": scope.level(.tasks, .create) != nil, "newHref": SiteURL.newTask.path,
+            "canCreate": scope.level(.tasks, .create) != nil, "newHref": TaskURL.newTask.path,
             "sections": sections.map { key, items in
                 ["title": t(key), "count": String(items.count), "hasRows": !items.isEmpty, "rows": items.map { row($0, names, f, v, back: back) }] as [String: Any]
             },
             "leads": day.overdueLeads.map { l in
-                Pages.model(["href": SiteURL.lead(l.id).path, "name": l.name, "due": l.responseDueAt.map(f.string(from:))])
+                Pages.model(["href": LeadURL.lead(l.id).path, "name": l.name, "due": l.responseDueAt.map(f.string(from:))])
             },
             "leadCount": String(day.overdueLeads.count), "hasLeads": !day.overdueLeads.isEmpty,
             "summary": people,
@@ -224,8 +224,8 @@ struct TaskPages {
         if let s = summary {
             let cal = ISOWeek.calendar(tz)
             model["week"] = s.week
-            model["prevHref"] = SiteURL.today.path + "?week=" + ISOWeek.name(cal.date(byAdding: .day, value: -7, to: s.start)!, timeZone: tz) + "#visits"
-            model["nextHref"] = SiteURL.today.path + "?week=" + ISOWeek.name(s.end, timeZone: tz) + "#visits"
+            model["prevHref"] = TaskURL.today.path + "?week=" + ISOWeek.name(cal.date(byAdding: .day, value: -7, to: s.start)!, timeZone: tz) + "#visits"
+            model["nextHref"] = TaskURL.today.path + "?week=" + ISOWeek.name(s.end, timeZone: tz) + "#visits"
         }
         return pages.page("today", model, title: t("my_day"), visit: v, flash: flash)
     }
@@ -247,8 +247,8 @@ struct TaskPages {
         let fields: [(String, String, String, Bool)] = [("title", "task_title", "text", true), ("due_at", "task_due", "datetime-local", true),
                                                         ("remind_at", "task_remind", "datetime-local", false)]
         let model = Pages.model([
-            "csrf": v.csrf, "action": SiteURL.newTask.path,
-            "cancelHref": Self.subjectHref(kind, subjectID) ?? SiteURL.today.path,
+            "csrf": v.csrf, "action": TaskURL.newTask.path,
+            "cancelHref": Self.subjectHref(kind, subjectID) ?? TaskURL.today.path,
             "subjectKind": kind?.rawValue ?? "", "subjectID": subjectID ?? "",
             "subjectHref": subjectName == nil ? nil : Self.subjectHref(kind, subjectID), "subjectName": subjectName,
             "fields": fields.map { name, label, type, required in
@@ -283,7 +283,7 @@ struct TaskPages {
             task.completedAt.map { ["label": t("task_completed_at"), "value": f.string(from: $0)] },
             task.outcome.map { ["label": t("visit_outcome"), "value": $0] },
             task.nextStep.map { ["label": t("visit_next_step"), "value": $0] },
-            task.nextTaskID.map { ["label": t("visit_next_task"), "value": t("open"), "href": SiteURL.task($0).path] },
+            task.nextTaskID.map { ["label": t("visit_next_task"), "value": t("open"), "href": TaskURL.task($0).path] },
             task.checkIn.map { c in ["label": t("visit_check_in"),
                                      "value": "\(c.latitude), \(c.longitude)" + (c.accuracyMetres.map { " ±\($0) m" } ?? "")] },
         ]
@@ -292,7 +292,7 @@ struct TaskPages {
         if canUpdate {
             let csrf = v.csrf, version = String(task.version)
             func move(_ action: String, _ label: String, primary: Bool = false) -> [String: Any] {
-                ["href": SiteURL.taskAction(task.id, action).path, "label": t(label), "primary": primary, "csrf": csrf, "version": version]
+                ["href": TaskURL.taskAction(task.id, action).path, "label": t(label), "primary": primary, "csrf": csrf, "version": version]
             }
             switch task.status {
             case .open:
@@ -305,7 +305,7 @@ struct TaskPages {
             "title": task.title, "status": t("task_status_" + task.status.rawValue), "overdue": task.isOverdue(at: Date()),
             "facts": facts.compactMap { $0 }, "moves": moves, "csrf": v.csrf, "version": String(task.version),
             "canRecord": canUpdate && task.kind == .visit && task.status == .open,
-            "recordHref": SiteURL.taskAction(task.id, "record").path,
+            "recordHref": TaskURL.taskAction(task.id, "record").path,
             "outcome": values["outcome"] ?? "", "nextStep": values["next_step"] ?? "", "nextDue": values["next_due_at"] ?? "",
             "lat": values["latitude"] ?? "", "lon": values["longitude"] ?? "", "acc": values["accuracy_m"] ?? "",
         ])

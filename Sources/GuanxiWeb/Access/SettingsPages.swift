@@ -13,15 +13,15 @@ struct SettingsPages {
     static let sections = ["users", "teams", "roles", "fields", "tags", "lead_rules", "lead_sources", "tokens", "audit"]
 
     func register(_ router: Router<AppContext>) {
-        router.get("/settings") { _, _ in Pages.redirect(SiteURL.settings("users").path) }
-        router.get(SiteURL.settings("").pattern) { req, ctx -> Response in
+        router.get(SettingsURL.home.pattern) { _, _ in Pages.redirect(SettingsURL.settings("users").path) }
+        router.get(SettingsURL.settings(":section").pattern) { req, ctx -> Response in
             let v = try await pages.visit(req)
             do {
                 let scope = try v.signedIn()
                 return try await section(ctx.parameters.get("section") ?? "", req, v, scope, secret: nil)
             } catch { return pages.failure(error, v) }
         }
-        router.post(SiteURL.settingsAction("", "").pattern) { req, ctx -> Response in
+        router.post(SettingsURL.settingsAction(":section", ":action").pattern) { req, ctx -> Response in
             let v = try await pages.visit(req)
             do {
                 let f = try await Pages.form(req)
@@ -29,7 +29,7 @@ struct SettingsPages {
                 let section = ctx.parameters.get("section") ?? "", action = ctx.parameters.get("action") ?? ""
                 let secret = try await perform(section, action, f, scope)
                 if let secret { return try await self.section(section, req, v, scope, secret: secret) }
-                return Pages.redirect(SiteURL.settings(section).path)
+                return Pages.redirect(SettingsURL.settings(section).path)
             } catch { return pages.failure(error, v) }
         }
     }
@@ -98,7 +98,7 @@ struct SettingsPages {
             rows = try await services.access.members(scope).map { m in
                 let options = roles.map { ["value": $0.key, "label": $0.name, "selected": $0.key == m.role] as [String: Any] }
                 return ["cells": [m.name, m.email, m.active ? t("yes") : t("no")],
-                        "action": action(SiteURL.settingsAction("users", m.id).path, t("change_role"),
+                        "action": action(SettingsURL.settingsAction("users", m.id).path, t("change_role"),
                                          select: ["name": "role", "label": t("role"), "options": options])]
             }
         case "teams":
@@ -112,7 +112,7 @@ struct SettingsPages {
                            team.managerID.flatMap { byID[$0] } ?? "", team.memberIDs.compactMap { byID[$0] }.joined(separator: "、")]]
             }
             if scope.level(.settings, .update) != nil {
-                model["form"] = form(SiteURL.settingsAction("teams", "create").path, t("new_team"), t("create"), v, [
+                model["form"] = form(SettingsURL.settingsAction("teams", "create").path, t("new_team"), t("create"), v, [
                     ["name": "name", "label": t("name"), "isText": true, "required": true],
                     ["name": "kind", "label": t("type"), "isSelect": true,
                      "choices": ["sales", "service", "marketing", "logistics", "product", "other"].map { ["value": $0, "label": $0] }],
@@ -128,10 +128,10 @@ struct SettingsPages {
             let canEdit = scope.level(.settings, .update) != nil
             rows = try await services.customFields.list(scope).map { d in
                 Pages.model(["cells": [d.key, d.label, d.type.rawValue, d.sensitive ? t("yes") : t("no")],
-                             "action": canEdit ? action(SiteURL.settingsAction("fields", d.key).path, t("delete")) : nil])
+                             "action": canEdit ? action(SettingsURL.settingsAction("fields", d.key).path, t("delete")) : nil])
             }
             if canEdit {
-                model["form"] = form(SiteURL.settingsAction("fields", "create").path, t("new_field"), t("create"), v, [
+                model["form"] = form(SettingsURL.settingsAction("fields", "create").path, t("new_field"), t("create"), v, [
                     ["name": "key", "label": t("key"), "isText": true, "required": true],
                     ["name": "label", "label": t("label"), "isText": true, "required": true],
                     ["name": "type", "label": t("type"), "isSelect": true, "choices": CustomFieldType.allCases.map { ["value": $0.rawValue, "label": $0.rawValue] }],
@@ -143,7 +143,7 @@ struct SettingsPages {
             let canEdit = scope.level(.settings, .update) != nil
             rows = try await services.customers.tags(scope).map { tag in
                 Pages.model(["cells": [tag.tag, v.fmt.number(tag.count)],
-                             "action": canEdit ? Pages.model(["href": SiteURL.settingsAction("tags", "rename").path, "label": t("rename_tag"), "csrf": v.csrf,
+                             "action": canEdit ? Pages.model(["href": SettingsURL.settingsAction("tags", "rename").path, "label": t("rename_tag"), "csrf": v.csrf,
                                                               "hidden": ["name": "from", "value": tag.tag],
                                                               "input": ["name": "to", "label": t("rename_to") + " " + tag.tag, "value": tag.tag]]) : nil])
             }
@@ -163,11 +163,11 @@ struct SettingsPages {
                 let to = r.teamID.flatMap { teamNames[$0] } ?? r.userID.flatMap { userNames[$0] } ?? (r.method == .pool ? t("pool") : "")
                 return Pages.model(["cells": [String(r.position), r.name + (r.active ? "" : " (" + t("no") + ")"), conditions.isEmpty ? t("rule_any") : conditions,
                                               t("rule_method_" + r.method.rawValue), to, r.responseMinutes.map { v.fmt.number($0) } ?? "—"],
-                                    "action": canEdit ? action(SiteURL.settingsAction("lead_rules", r.id).path, t("delete")) : nil])
+                                    "action": canEdit ? action(SettingsURL.settingsAction("lead_rules", r.id).path, t("delete")) : nil])
             }
             if canEdit {
                 model["hint"] = t("rules_hint")
-                model["form"] = form(SiteURL.settingsAction("lead_rules", "create").path, t("new_rule"), t("create"), v, [
+                model["form"] = form(SettingsURL.settingsAction("lead_rules", "create").path, t("new_rule"), t("create"), v, [
                     ["name": "name", "label": t("name"), "isText": true, "required": true],
                     ["name": "position", "label": t("rule_position"), "isText": true],
                     ["name": "method", "label": t("rule_method"), "isSelect": true,
@@ -188,13 +188,13 @@ struct SettingsPages {
             let canEdit = scope.level(.settings, .update) != nil
             headers = [t("name"), t("type"), t("source_address"), t("lead_source"), t("active")]
             rows = try await services.leadSources.list(scope).map { s in
-                let address = s.kind == .form ? SiteURL.publicForm(s.publicKey).path : "/api/v1/hooks/leads/" + s.publicKey
+                let address = s.kind == .form ? LeadURL.publicForm(s.publicKey).path : "/api/v1/hooks/leads/" + s.publicKey
                 return Pages.model(["cells": [s.name, t("source_kind_" + s.kind.rawValue), address, s.sourceLabel ?? "", s.disabled ? t("no") : t("yes")],
-                                    "action": canEdit && !s.disabled ? action(SiteURL.settingsAction("lead_sources", s.id).path, t("disable")) : nil])
+                                    "action": canEdit && !s.disabled ? action(SettingsURL.settingsAction("lead_sources", s.id).path, t("disable")) : nil])
             }
             if canEdit {
                 model["hint"] = t("sources_hint")
-                model["form"] = form(SiteURL.settingsAction("lead_sources", "create").path, t("new_source"), t("create"), v, [
+                model["form"] = form(SettingsURL.settingsAction("lead_sources", "create").path, t("new_source"), t("create"), v, [
                     ["name": "kind", "label": t("type"), "isSelect": true,
                      "choices": LeadSourceKind.allCases.map { ["value": $0.rawValue, "label": t("source_kind_" + $0.rawValue)] }],
                     ["name": "name", "label": t("name"), "isText": true, "required": true],
@@ -209,9 +209,9 @@ struct SettingsPages {
             headers = [t("token_name"), t("prefix"), t("created"), t("last_used"), t("expires")]
             rows = try await services.access.tokens(scope).filter { $0.userID == scope.userID }.map { tk in
                 Pages.model(["cells": [tk.name, tk.prefix + "…", when(tk.createdAt), when(tk.lastUsedAt), tk.revokedAt != nil ? t("revoked") : when(tk.expiresAt)],
-                             "action": tk.revokedAt == nil ? action(SiteURL.settingsAction("tokens", tk.id).path, t("revoke")) : nil])
+                             "action": tk.revokedAt == nil ? action(SettingsURL.settingsAction("tokens", tk.id).path, t("revoke")) : nil])
             }
-            model["form"] = form(SiteURL.settingsAction("tokens", "create").path, t("new_token"), t("create"), v, [
+            model["form"] = form(SettingsURL.settingsAction("tokens", "create").path, t("new_token"), t("create"), v, [
                 ["name": "name", "label": t("token_name"), "isText": true, "required": true],
                 ["name": "days", "label": t("days"), "isText": true],
             ])
@@ -226,8 +226,8 @@ struct SettingsPages {
                 return ["cells": [String(e.seq), when(e.at), e.actorUserID.map { names[$0] ?? $0 } ?? "—", term(e.action), term(e.object), e.objectID ?? ""]]
             }
             model["filters"] = ["object": req.query("object") ?? "", "actor": req.query("actor_id") ?? ""]
-            if let c = page.nextCursor { model["older"] = SiteURL.settings("audit").path + "?cursor=" + c }
-            model["verifyHref"] = SiteURL.settings("audit").path + "?verify=1"
+            if let c = page.nextCursor { model["older"] = SettingsURL.settings("audit").path + "?cursor=" + c }
+            model["verifyHref"] = SettingsURL.settings("audit").path + "?verify=1"
             // Verifying reads the whole chain, so it runs when asked.
             if req.query("verify") == "1", let check = try await services.audit.verify(workspaceID: scope.workspaceID).first {
                 model["verify"] = check.ok ? ["kind": "ok", "text": "\(t("audit_ok")) \(check.entries) \(t("entries"))"]
@@ -246,7 +246,7 @@ struct SettingsPages {
             default: scope.level(.settings, .read) != nil
             }
         }
-        model["tabs"] = visible.map { ["href": SiteURL.settings($0).path, "label": t(labels[$0]!), "current": $0 == name] as [String: Any] }
+        model["tabs"] = visible.map { ["href": SettingsURL.settings($0).path, "label": t(labels[$0]!), "current": $0 == name] as [String: Any] }
         model["headers"] = rows.contains { $0["action"] != nil } ? headers + [t("actions")] : headers
         model["rows"] = rows
         return pages.page("settings", model, title: t("settings"), visit: v)
