@@ -131,15 +131,11 @@ package struct Pages {
         return Response(status: status, headers: h, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
-    /// Turns domain errors into pages in the user's language.
+    /// Any error as a page in the user's language, with the status `ErrorMeaning` gives pages.
     func failure(_ error: any Error, _ v: Visit) -> Response {
         if let r = error as? PageRedirect { return Self.redirect(r.to) }
-        let t = { (k: String) in Catalog.text(k, v.locale) }
-        switch error {
-        case DomainError.notFound: return page("customers", ["hasRows": false], title: t("customers"), visit: v, flash: ("bad", t("error_not_found")), status: .notFound)
-        case DomainError.forbidden(let m): return page("customers", ["hasRows": false], title: t("customers"), visit: v, flash: ("bad", t("error_forbidden") + " " + Messages.localize(m, v.locale)), status: .forbidden)
-        default: return page("customers", ["hasRows": false], title: t("customers"), visit: v, flash: ("bad", Self.message(error, v.locale)), status: .badRequest)
-        }
+        return page("customers", ["hasRows": false], title: Catalog.text("customers", v.locale), visit: v,
+                    flash: ("bad", Self.message(error, v.locale)), status: ErrorMeaning.of(error, on: .page).status)
     }
 
     /// The workspace's date formatter in the visitor's language.
@@ -223,16 +219,8 @@ package struct Pages {
         return out
     }
 
-    /// The status a page answers with when it re-shows itself with a domain error.
-    static func status(_ e: DomainError) -> HTTPResponse.Status {
-        switch e {
-        case .validation, .duplicate: .unprocessableContent
-        case .conflict, .staleVersion: .conflict
-        case .forbidden: .forbidden
-        case .tooManyAttempts: .tooManyRequests
-        default: .badRequest
-        }
-    }
+    /// The status a page answers with when it re-shows its form with a domain error.
+    static func status(_ e: DomainError) -> HTTPResponse.Status { ErrorMeaning.of(e, on: .form).status }
 
     /// Any error as one sentence in the user's language; field problems name their fields.
     static func message(_ error: any Error, _ l: UILocale) -> String {
