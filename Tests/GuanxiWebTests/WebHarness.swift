@@ -217,6 +217,7 @@ struct WebEnv: Sendable {
     let client: any TestClientProtocol
     let services: AppServices
     let table: RouteTable
+    let pageTable: PageTable
     let seed: Seed
     var workspaceA: Workspace { seed.workspaceA }
     var workspaceB: Workspace { seed.workspaceB }
@@ -225,10 +226,10 @@ struct WebEnv: Sendable {
                     _ body: @Sendable @escaping (WebEnv) async throws -> Void) async throws {
         try await WebTestDatabase.with(backend) { db, seed in
             let services = AppServices(db: db, clock: clock)
-            let (router, table) = buildRouter(services)
+            let (router, table, pageTable) = buildRouterAndPages(services)
             let app = Application(router: router)
             try await app.test(.router) { client in
-                try await body(WebEnv(client: client, services: services, table: table, seed: seed))
+                try await body(WebEnv(client: client, services: services, table: table, pageTable: pageTable, seed: seed))
             }
         }
     }

@@ -12,7 +12,7 @@ extension Feature {
             AccessAPI(access: s.access, customers: s.customers, audit: s.audit, pool: s.pool).register(table)
             SignInAPI(signIn: s.signIn).register(table)
         }
-        f.pages = { pages, router in SettingsPages(pages: pages).register(router) }
+        f.pages = { pages, table in table.add(SettingsPages(pages: pages).routes) }
         return f
     }()
 }

@@ -12,26 +12,20 @@ struct SettingsPages {
 
     static let sections = ["users", "teams", "roles", "fields", "tags", "lead_rules", "lead_sources", "tokens", "audit"]
 
-    func register(_ router: Router<AppContext>) {
-        router.get(SettingsURL.home.pattern) { _, _ in Pages.redirect(SettingsURL.settings("users").path) }
-        router.get(SettingsURL.settings(":section").pattern) { req, ctx -> Response in
-            let v = try await pages.visit(req)
-            do {
-                let scope = try v.signedIn()
-                return try await section(ctx.parameters.get("section") ?? "", req, v, scope, secret: nil)
-            } catch { return pages.failure(error, v) }
-        }
-        router.post(SettingsURL.settingsAction(":section", ":action").pattern) { req, ctx -> Response in
-            let v = try await pages.visit(req)
-            do {
-                let f = try await Pages.form(req)
-                let scope = try pages.requirePost(v, f)
-                let section = ctx.parameters.get("section") ?? "", action = ctx.parameters.get("action") ?? ""
-                let secret = try await perform(section, action, f, scope)
-                if let secret { return try await self.section(section, req, v, scope, secret: secret) }
+    var routes: [PageRoute] {
+        [
+            .plain(SettingsURL.home) { _, _ in Pages.redirect(SettingsURL.settings("users").path) },
+            .get(SettingsURL.settings(":section")) { p, scope in
+                try await section(p.parameter("section"), p.request, p.page, scope, secret: nil)
+            },
+            .post(SettingsURL.settingsAction(":section", ":action")) { p, scope in
+                let section = p.parameter("section"), action = p.parameter("action")
+                if let secret = try await perform(section, action, p.form, scope) {
+                    return try await self.section(section, p.request, p.page, scope, secret: secret)
+                }
                 return Pages.redirect(SettingsURL.settings(section).path)
-            } catch { return pages.failure(error, v) }
-        }
+            },
+        ]
     }
 
     /// Carries out a settings form; answers a token secret to show once, if one was made.
@@ -81,7 +75,7 @@ struct SettingsPages {
         return nil
     }
 
-    func section(_ name: String, _ req: Request, _ v: Pages.Visit, _ scope: Scope, secret: String?) async throws -> Response {
+    func section(_ name: String, _ req: Request, _ v: PageContext, _ scope: Scope, secret: String?) async throws -> Response {
         let t = { (k: String) in Catalog.text(k, v.locale) }
         let f = try await pages.formatter(v, scope)
         let when = { (d: Date?) in d.map(f.string(from:)) ?? "" }
@@ -252,7 +246,7 @@ struct SettingsPages {
         return pages.page("settings", model, title: t("settings"), visit: v)
     }
 
-    func form(_ href: String, _ title: String, _ button: String, _ v: Pages.Visit, _ inputs: [[String: Any]]) -> [String: Any] {
+    func form(_ href: String, _ title: String, _ button: String, _ v: PageContext, _ inputs: [[String: Any]]) -> [String: Any] {
         ["href": href, "title": title, "button": button, "csrf": v.csrf, "inputs": inputs]
     }
 }

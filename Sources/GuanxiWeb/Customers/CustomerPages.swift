@@ -7,19 +7,13 @@ import GuanxiStore
 /// The customer pages: the list with its filters, saved views and bulk actions, the 360 page,
 /// the form, merge and undo, the timeline, and the CSV import wizard.
 extension Pages {
-    func registerCustomers(_ router: Router<AppContext>) {
-        registerImports(router)
-        router.get(CustomerURL.customers.pattern) { req, _ -> Response in
-            let v = try await visit(req)
-            do { return try await customersPage(req, v) } catch { return failure(error, v) }
-        }
-        router.post(CustomerURL.bulk.pattern) { req, _ -> Response in
-            var v = try await visit(req)
-            do {
-                let pairs = try await Self.formPairs(req)
-                let f = Dictionary(pairs, uniquingKeysWith: { _, b in b })
-                let scope = try requirePost(v, f)
-                let ids = pairs.filter { $0.0 == "ids" }.map(\.1)
+    var customerRoutes: [PageRoute] {
+        [
+            .get(CustomerURL.customers) { p, scope in try await customersPage(p.request, p.page, scope) },
+            .post(CustomerURL.bulk) { p, scope in
+                var v = p.page
+                let f = p.form
+                let ids = p.pairs.filter { $0.0 == "ids" }.map(\.1)
                 var done = 0, failed: [String] = []
                 for id in ids {
                     do {
@@ -37,119 +31,68 @@ extension Pages {
                         failed.append(Self.message(e, v.locale))
                     }
                 }
+                // the list the form was on, with its filters; an error showing it is shown from there too
                 v.next = Self.safeNext(f["back"])
                 let text = Catalog.text("bulk_done", v.locale) + "\(done)" + (failed.isEmpty ? "" : " · " + Catalog.text("bulk_failed", v.locale) + Set(failed).sorted().joined(separator: "; "))
-                return try await customersPage(req, v, flash: (failed.isEmpty ? "ok" : "bad", text), query: URLComponents(string: v.next)?.queryItems ?? [])
-            } catch { return failure(error, v) }
-        }
-        router.post(CustomerURL.saveView.pattern) { req, _ -> Response in
-            let v = try await visit(req)
-            do {
-                let f = try await Self.form(req)
-                let scope = try requirePost(v, f)
-                let query = f["query"] ?? ""
-                _ = try await services.views.save(scope, name: f["name"] ?? "", query: URLComponents(string: "?" + query)?.queryItems ?? [])
-                return Self.redirect(CustomerURL.customers.path + (query.isEmpty ? "" : "?" + query))
-            } catch { return failure(error, v) }
-        }
-        router.post(CustomerURL.deleteView(":id").pattern) { req, ctx -> Response in
-            let v = try await visit(req)
-            do {
-                let scope = try requirePost(v, try await Self.form(req))
-                try await services.views.delete(scope, id: ctx.parameters.get("id") ?? "")
-                return Self.redirect(CustomerURL.customers.path)
-            } catch { return failure(error, v) }
-        }
-        router.get(CustomerURL.newCustomer.pattern) { req, _ -> Response in
-            let v = try await visit(req)
-            guard v.scope != nil else { return Self.redirect(v.signInHref) }
-            return formPage(v, customer: nil, values: [:], errors: [:], flash: nil)
-        }
-        router.post(CustomerURL.newCustomer.pattern) { req, _ -> Response in
-            let v = try await visit(req)
-            do {
-                let f = try await Self.form(req)
-                let scope = try requirePost(v, f)
                 do {
-                    let c = try await services.customers.create(scope, Self.draft(f, creating: true))
+                    return try await customersPage(p.request, v, scope, flash: (failed.isEmpty ? "ok" : "bad", text), query: URLComponents(string: v.next)?.queryItems ?? [])
+                } catch { return failure(error, v) }
+            },
+            .post(CustomerURL.saveView) { p, scope in
+                let query = p.form["query"] ?? ""
+                _ = try await services.views.save(scope, name: p.form["name"] ?? "", query: URLComponents(string: "?" + query)?.queryItems ?? [])
+                return Self.redirect(CustomerURL.customers.path + (query.isEmpty ? "" : "?" + query))
+            },
+            .post(CustomerURL.deleteView(":id")) { p, scope in
+                try await services.views.delete(scope, id: p.parameter("id"))
+                return Self.redirect(CustomerURL.customers.path)
+            },
+            .get(CustomerURL.newCustomer) { p, _ in formPage(p.page, customer: nil, values: [:], errors: [:], flash: nil) },
+            .post(CustomerURL.newCustomer) { p, scope in
+                do {
+                    let c = try await services.customers.create(scope, Self.draft(p.form, creating: true))
                     return Self.redirect(CustomerURL.customer(c.id).path)
                 } catch let e as DomainError {
-                    return formPage(v, customer: nil, values: f, errors: Self.fieldErrors(e), flash: ("bad", Self.message(e, v.locale)), status: .unprocessableContent)
+                    return formPage(p.page, customer: nil, values: p.form, errors: Self.fieldErrors(e), flash: ("bad", Self.message(e, p.page.locale)), status: .unprocessableContent)
                 }
-            } catch { return failure(error, v) }
-        }
-        router.get(CustomerURL.customer(":id").pattern) { req, ctx -> Response in
-            let v = try await visit(req)
-            do {
-                let scope = try v.signedIn()
-                let c = try await services.customers.get(scope, id: ctx.parameters.get("id") ?? "")
-                return try await customerPage(v, scope, c, cursor: req.query("cursor"), mergedID: req.query("merged").flatMap { ID.isValid($0) ? $0 : nil })
-            } catch { return failure(error, v) }
-        }
-        router.get(CustomerURL.mergeCustomer(":id", ":other").pattern) { req, ctx -> Response in
-            let v = try await visit(req)
-            do {
-                let scope = try v.signedIn()
-                let keep = try await services.customers.get(scope, id: ctx.parameters.get("id") ?? "")
-                let other = try await services.customers.get(scope, id: ctx.parameters.get("other") ?? "")
-                return try await mergePage(v, keep, other)
-            } catch { return failure(error, v) }
-        }
-        router.post(CustomerURL.mergeCustomer(":id", ":other").pattern) { req, ctx -> Response in
-            let v = try await visit(req)
-            do {
-                let f = try await Self.form(req)
-                let scope = try requirePost(v, f)
-                let id = ctx.parameters.get("id") ?? ""
+            },
+            .get(CustomerURL.customer(":id")) { p, scope in
+                let c = try await services.customers.get(scope, id: p.parameter("id"))
+                return try await customerPage(p.page, scope, c, cursor: p.query("cursor"), mergedID: p.query("merged").flatMap { ID.isValid($0) ? $0 : nil })
+            },
+            .get(CustomerURL.mergeCustomer(":id", ":other")) { p, scope in
+                let keep = try await services.customers.get(scope, id: p.parameter("id"))
+                let other = try await services.customers.get(scope, id: p.parameter("other"))
+                return try await mergePage(p.page, keep, other)
+            },
+            .post(CustomerURL.mergeCustomer(":id", ":other")) { p, scope in
                 var choices = MergeChoices()
-                for key in MergeChoices.choosable { if let side = f["f_" + key].flatMap(MergeSide.init(rawValue:)) { choices.fields[key] = side } }
-                let (kept, record) = try await services.customers.merge(scope, survivorID: id, mergedID: ctx.parameters.get("other") ?? "", choices: choices)
+                for key in MergeChoices.choosable { if let side = p.form["f_" + key].flatMap(MergeSide.init(rawValue:)) { choices.fields[key] = side } }
+                let (kept, record) = try await services.customers.merge(scope, survivorID: p.parameter("id"), mergedID: p.parameter("other"), choices: choices)
                 return Self.redirect(CustomerURL.customer(kept.id).path + "?merged=" + record.id)
-            } catch { return failure(error, v) }
-        }
-        router.post(CustomerURL.undoMerge(":id").pattern) { req, ctx -> Response in
-            let v = try await visit(req)
-            do {
-                let scope = try requirePost(v, try await Self.form(req))
-                let (survivor, _) = try await services.customers.undoMerge(scope, mergeID: ctx.parameters.get("id") ?? "")
+            },
+            .post(CustomerURL.undoMerge(":id")) { p, scope in
+                let (survivor, _) = try await services.customers.undoMerge(scope, mergeID: p.parameter("id"))
                 return Self.redirect(CustomerURL.customer(survivor.id).path)
-            } catch { return failure(error, v) }
-        }
-        router.post(CustomerURL.revealCustomer(":id").pattern) { req, ctx -> Response in
-            let v = try await visit(req)
-            do {
-                let scope = try requirePost(v, try await Self.form(req))
-                let c = try await services.customers.reveal(scope, id: ctx.parameters.get("id") ?? "")
-                return try await customerPage(v, scope, c, cursor: nil, mergedID: nil)
-            } catch { return failure(error, v) }
-        }
-        router.post(CustomerURL.addActivity(":id").pattern) { req, ctx -> Response in
-            let v = try await visit(req)
-            let id = ctx.parameters.get("id") ?? ""
-            do {
-                let f = try await Self.form(req)
-                let scope = try requirePost(v, f)
+            },
+            .post(CustomerURL.revealCustomer(":id")) { p, scope in
+                let c = try await services.customers.reveal(scope, id: p.parameter("id"))
+                return try await customerPage(p.page, scope, c, cursor: nil, mergedID: nil)
+            },
+            .post(CustomerURL.addActivity(":id")) { p, scope in
+                let id = p.parameter("id"), f = p.form
                 let kind = f["kind"] ?? "note"
                 let draft = ActivityDraft(kind: InteractionKind(rawValue: kind), direction: kind == "note" ? nil : .outbound,
                                           subject: f["subject"].flatMap { $0.isEmpty ? nil : $0 }, body: f["body"].flatMap { $0.isEmpty ? nil : $0 })
                 _ = try await services.timeline.add(scope, customerID: id, draft, isNote: kind == "note")
                 return Self.redirect(CustomerURL.customer(id).path)
-            } catch { return failure(error, v) }
-        }
-        router.get(CustomerURL.editCustomer(":id").pattern) { req, ctx -> Response in
-            let v = try await visit(req)
-            do {
-                let scope = try v.signedIn()
-                let c = try await services.customers.get(scope, id: ctx.parameters.get("id") ?? "")
-                return formPage(v, customer: c, values: Self.values(c), errors: [:], flash: nil)
-            } catch { return failure(error, v) }
-        }
-        router.post(CustomerURL.editCustomer(":id").pattern) { req, ctx -> Response in
-            let v = try await visit(req)
-            let id = ctx.parameters.get("id") ?? ""
-            do {
-                let f = try await Self.form(req)
-                let scope = try requirePost(v, f)
+            },
+            .get(CustomerURL.editCustomer(":id")) { p, scope in
+                let c = try await services.customers.get(scope, id: p.parameter("id"))
+                return formPage(p.page, customer: c, values: Self.values(c), errors: [:], flash: nil)
+            },
+            .post(CustomerURL.editCustomer(":id")) { p, scope in
+                let v = p.page, id = p.parameter("id"), f = p.form
                 do {
                     _ = try await services.customers.update(scope, id: id, Self.draft(f, creating: false), ifVersion: f["version"].flatMap { Int($0) })
                     return Self.redirect(CustomerURL.customer(id).path)
@@ -162,39 +105,24 @@ extension Pages {
                     let c = try await services.customers.get(scope, id: id)
                     return formPage(v, customer: c, values: f, errors: Self.fieldErrors(e), flash: ("bad", Self.message(e, v.locale)), status: .unprocessableContent)
                 }
-            } catch { return failure(error, v) }
-        }
+            },
+        ] + importRoutes
     }
 
     // MARK: Import wizard
 
-    func registerImports(_ router: Router<AppContext>) {
-        router.get(CustomerURL.newImport.pattern) { req, _ -> Response in
-            let v = try await visit(req)
-            guard v.scope != nil else { return Self.redirect(v.signInHref) }
-            return page("import_new", ["csrf": v.csrf], title: Catalog.text("import", v.locale), visit: v)
-        }
-        router.post(CustomerURL.newImport.pattern) { req, _ -> Response in
-            let v = try await visit(req)
-            do {
-                let scope = try v.signedIn()
-                guard let boundary = Multipart.boundary(req.headers[.contentType]) else { throw DomainError.badRequest("send the file as multipart/form-data") }
-                var r = req
-                let body = try await r.collectBody(upTo: APIBody.maxUpload)
-                let parts = Multipart.parse(Data(buffer: body), boundary: boundary)
-                guard let sent = parts.first(where: { $0.name == "_csrf" }).map({ String(decoding: $0.data, as: UTF8.self) }), Secret.equal(sent, v.csrf) else {
-                    throw DomainError.forbidden("the form expired; reload the page and try again")
-                }
-                guard let file = parts.first(where: { $0.name == "file" }) else { throw DomainError.field("file", "choose a CSV file") }
+    var importRoutes: [PageRoute] {
+        [
+            .get(CustomerURL.newImport) { p, _ in
+                page("import_new", ["csrf": p.page.csrf], title: Catalog.text("import", p.page.locale), visit: p.page)
+            },
+            .post(CustomerURL.newImport, body: .multipart) { p, scope in
+                guard let file = p.parts.first(where: { $0.name == "file" }) else { throw DomainError.field("file", "choose a CSV file") }
                 let id = try await services.imports.saveUpload(scope, filename: file.filename ?? "upload.csv", data: file.data)
                 return Self.redirect(CustomerURL.importUpload(id).path)
-            } catch { return failure(error, v) }
-        }
-        router.get(CustomerURL.importUpload(":id").pattern) { req, ctx -> Response in
-            let v = try await visit(req)
-            do {
-                let scope = try v.signedIn()
-                let id = ctx.parameters.get("id") ?? ""
+            },
+            .get(CustomerURL.importUpload(":id")) { p, scope in
+                let v = p.page, id = p.parameter("id")
                 let (filename, data) = try await services.imports.upload(scope, id: id)
                 let (text, encoding) = TextDecoding.decode(data)
                 let records = CSVReader.parse(text, delimiter: CSVReader.sniffDelimiter(Self.firstLine(text))).records
@@ -209,28 +137,19 @@ extension Pages {
                 return page("import_map", ["csrf": v.csrf, "filename": filename, "action": CustomerURL.importUpload(id).path, "columns": columns,
                                            "rowCount": v.fmt.number(max(records.count - 1, 0)) + " " + t("rows"), "encoding": encoding.rawValue],
                             title: t("map_columns"), visit: v)
-            } catch { return failure(error, v) }
-        }
-        router.post(CustomerURL.importUpload(":id").pattern) { req, ctx -> Response in
-            let v = try await visit(req)
-            do {
-                let f = try await Self.form(req)
-                let scope = try requirePost(v, f)
-                let id = ctx.parameters.get("id") ?? ""
+            },
+            .post(CustomerURL.importUpload(":id")) { p, scope in
+                let id = p.parameter("id")
                 let (filename, data) = try await services.imports.upload(scope, id: id)
                 let header = Self.header(of: data)
                 var overrides: [String: ImportField] = [:]
-                for (i, h) in header.enumerated() { if let raw = f["col_\(i)"], let field = ImportField(rawValue: raw) { overrides[h] = field } }
-                let job = try await services.imports.start(scope, filename: filename, data: data, mapping: overrides, dryRun: f["mode"] == "dry_run")
+                for (i, h) in header.enumerated() { if let raw = p.form["col_\(i)"], let field = ImportField(rawValue: raw) { overrides[h] = field } }
+                let job = try await services.imports.start(scope, filename: filename, data: data, mapping: overrides, dryRun: p.form["mode"] == "dry_run")
                 return Self.redirect(CustomerURL.importJob(job.id).path + "?upload=" + id)
-            } catch { return failure(error, v) }
-        }
-        router.get(CustomerURL.importJob(":id").pattern) { req, ctx -> Response in
-            let v = try await visit(req)
-            do {
-                let scope = try v.signedIn()
-                let id = ctx.parameters.get("id") ?? ""
-                let job = try await services.imports.get(scope, id: id)
+            },
+            .get(CustomerURL.importJob(":id")) { p, scope in
+                let v = p.page
+                let job = try await services.imports.get(scope, id: p.parameter("id"))
                 var model: [String: Any] = ["csrf": v.csrf, "filename": job.filename, "running": job.status == "running",
                                             "failed": job.status == "failed", "selfHref": v.next]
                 if let e = job.error { model["error"] = e }
@@ -239,7 +158,7 @@ extension Pages {
                                                  "hasErrors": !r.errors.isEmpty, "errorsHref": CustomerURL.importErrors(job.id).path,
                                                  "errors": r.errors.prefix(500).map { ["line": $0.line, "column": $0.column ?? "",
                                                                                       "reason": Messages.localize($0.reason, v.locale)] as [String: Any] }]
-                    if r.dryRun, let upload = req.query("upload"), ID.isValid(upload) {
+                    if r.dryRun, let upload = p.query("upload"), ID.isValid(upload) {
                         // the same mapping again, for "import now"
                         let (_, data) = try await services.imports.upload(scope, id: upload)
                         let header = Self.header(of: data)
@@ -249,21 +168,17 @@ extension Pages {
                     model["report"] = report
                 }
                 return page("import_job", model, title: Catalog.text("import", v.locale), visit: v)
-            } catch { return failure(error, v) }
-        }
-        router.get(CustomerURL.importErrors(":id").pattern) { req, ctx -> Response in
-            let v = try await visit(req)
-            do {
-                let scope = try v.signedIn()
-                let job = try await services.imports.get(scope, id: ctx.parameters.get("id") ?? "")
+            },
+            .get(CustomerURL.importErrors(":id")) { p, scope in
+                let job = try await services.imports.get(scope, id: p.parameter("id"))
                 var csv = "\u{FEFF}" + CSVWriter.row(["line", "column", "reason"])
                 for e in job.report?.errors ?? [] { csv += CSVWriter.row([String(e.line), e.column ?? "", e.reason]) }
                 var h = HTTPFields()
                 h[.contentType] = "text/csv; charset=utf-8"
                 h[.contentDisposition] = "attachment; filename=\"import-errors.csv\""
                 return Response(status: .ok, headers: h, body: .init(byteBuffer: ByteBuffer(string: csv)))
-            } catch { return failure(error, v) }
-        }
+            },
+        ]
     }
 
     static func firstLine(_ text: String) -> String {
@@ -278,8 +193,7 @@ extension Pages {
 
     // MARK: Page models
 
-    func customersPage(_ req: Request, _ v: Visit, flash: (kind: String, text: String)? = nil, query: [URLQueryItem]? = nil) async throws -> Response {
-        let scope = try v.signedIn()
+    func customersPage(_ req: Request, _ v: PageContext, _ scope: Scope, flash: (kind: String, text: String)? = nil, query: [URLQueryItem]? = nil) async throws -> Response {
         // the list's own parameters (after a bulk post they come from the page the form was on)
         let params: [URLQueryItem] = query ?? (URLComponents(string: "?" + (req.uri.query ?? ""))?.queryItems ?? [])
         let param = { (n: String) -> String? in params.first { $0.name == n }?.value.flatMap { $0.isEmpty ? nil : $0 } }
@@ -340,7 +254,7 @@ extension Pages {
         return page("customers", model, title: Catalog.text("customers", v.locale), visit: v, q: q, flash: flash)
     }
 
-    func mergePage(_ v: Visit, _ keep: Customer, _ other: Customer) async throws -> Response {
+    func mergePage(_ v: PageContext, _ keep: Customer, _ other: Customer) async throws -> Response {
         let t = { (k: String) in Catalog.text(k, v.locale) }
         func owner(_ c: Customer) async throws -> String { try await userName(c.ownerID) ?? t("pool") }
         let rows: [(String, String, String, String)] = [
@@ -357,7 +271,7 @@ extension Pages {
         return page("merge", model, title: t("merge_title"), visit: v)
     }
 
-    func customerPage(_ v: Visit, _ scope: Scope, _ c: Customer, cursor: String?, mergedID: String?) async throws -> Response {
+    func customerPage(_ v: PageContext, _ scope: Scope, _ c: Customer, cursor: String?, mergedID: String?) async throws -> Response {
         let f = try await formatter(v, scope)
         let tl = try await services.timeline.list(scope, customerID: c.id, cursor: cursor, limit: 50)
         let owner = try await userName(c.ownerID)
@@ -450,7 +364,7 @@ extension Pages {
     }
 
     /// Timeline entries (a customer's or a lead's) as the page shows them.
-    func timelineModel(_ items: [TimelineEntry], _ v: Visit, _ f: DateFormatter) -> [[String: Any]] {
+    func timelineModel(_ items: [TimelineEntry], _ v: PageContext, _ f: DateFormatter) -> [[String: Any]] {
         let t = { (k: String) in Catalog.text(k, v.locale) }
         return items.map { e in
             let label: String = switch e.kind {
@@ -495,7 +409,7 @@ extension Pages {
         }
     }
 
-    func formPage(_ v: Visit, customer c: Customer?, values: [String: String], errors: [String: String],
+    func formPage(_ v: PageContext, customer c: Customer?, values: [String: String], errors: [String: String],
                   flash: (kind: String, text: String)?, status: HTTPResponse.Status = .ok) -> Response {
         let t = { (k: String) in Catalog.text(k, v.locale) }
         let specs: [(String, String, Bool, String?)] = [("name", "name", true, nil), ("title", "title", false, nil), ("phones", "phones", false, nil),

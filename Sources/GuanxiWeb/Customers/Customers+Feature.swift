@@ -13,7 +13,7 @@ extension Feature {
         f.api = { s, table in
             CustomerAPI(customers: s.customers, timeline: s.timeline, fields: s.customFields, imports: s.imports).register(table)
         }
-        f.pages = { pages, router in pages.registerCustomers(router) }
+        f.pages = { pages, table in table.add(pages.customerRoutes) }
         return f
     }()
 }

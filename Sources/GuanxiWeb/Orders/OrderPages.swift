@@ -12,24 +12,15 @@ struct OrderPages {
     /// Empty line rows a new document form offers (more rows: save, then edit).
     static let blankRows = 5
 
-    func register(_ router: Router<AppContext>) {
-        router.get(OrderURL.orders.pattern) { req, _ -> Response in
-            let v = try await pages.visit(req)
-            do { return try await orderList(req, v, try v.signedIn()) } catch { return pages.failure(error, v) }
-        }
-        router.get(OrderURL.newOrder.pattern) { req, _ -> Response in
-            let v = try await pages.visit(req)
-            do {
-                let scope = try v.signedIn()
-                let c = try await services.customers.get(scope, id: req.query("customer_id") ?? "")
-                return try await documentForm(v, scope, kind: .order, customer: c, values: [:], errors: [:], flash: nil)
-            } catch { return pages.failure(error, v) }
-        }
-        router.post(OrderURL.newOrder.pattern) { req, _ -> Response in
-            let v = try await pages.visit(req)
-            do {
-                let f = try await Pages.form(req)
-                let scope = try pages.requirePost(v, f)
+    var routes: [PageRoute] {
+        [
+            .get(OrderURL.orders) { p, scope in try await orderList(p.request, p.page, scope) },
+            .get(OrderURL.newOrder) { p, scope in
+                let c = try await services.customers.get(scope, id: p.query("customer_id") ?? "")
+                return try await documentForm(p.page, scope, kind: .order, customer: c, values: [:], errors: [:], flash: nil)
+            },
+            .post(OrderURL.newOrder) { p, scope in
+                let f = p.form
                 let c = try await services.customers.get(scope, id: f["customer_id"] ?? "")
                 do {
                     let lists = try await services.products.priceLists(scope)
@@ -39,31 +30,21 @@ struct OrderPages {
                     let (o, _) = try await services.orders.create(scope, d)
                     return Pages.redirect(OrderURL.order(o.id).path)
                 } catch let e as DomainError {
-                    return try await documentForm(v, scope, kind: .order, customer: c, values: f, errors: Self.errors(e),
-                                                  flash: ("bad", Pages.message(e, v.locale)), status: Pages.status(e))
+                    return try await documentForm(p.page, scope, kind: .order, customer: c, values: f, errors: Self.errors(e),
+                                                  flash: ("bad", Pages.message(e, p.page.locale)), status: Pages.status(e))
                 }
-            } catch { return pages.failure(error, v) }
-        }
-        router.get(OrderURL.order(":id").pattern) { req, ctx -> Response in
-            let v = try await pages.visit(req)
-            do { return try await orderDetail(v, try v.signedIn(), ctx.parameters.get("id") ?? "") } catch { return pages.failure(error, v) }
-        }
-        router.post(OrderURL.orderAction(":id", ":action").pattern) { req, ctx -> Response in
-            let v = try await pages.visit(req)
-            let id = ctx.parameters.get("id") ?? ""
-            do {
-                let f = try await Pages.form(req)
-                let scope = try pages.requirePost(v, f)
+            },
+            .get(OrderURL.order(":id")) { p, scope in try await orderDetail(p.page, scope, p.parameter("id")) },
+            .post(OrderURL.orderAction(":id", ":action")) { p, scope in
+                let id = p.parameter("id")
                 do {
-                    try await orderStep(scope, id, ctx.parameters.get("action") ?? "", f)
+                    try await orderStep(scope, id, p.parameter("action"), p.form)
                     return Pages.redirect(OrderURL.order(id).path)
                 } catch let e as DomainError where e != .notFound("order") {
-                    return try await orderDetail(v, scope, id, flash: ("bad", Pages.message(e, v.locale)), status: Pages.status(e))
+                    return try await orderDetail(p.page, scope, id, flash: ("bad", Pages.message(e, p.page.locale)), status: Pages.status(e))
                 }
-            } catch { return pages.failure(error, v) }
-        }
-        registerQuotes(router)
-        registerProducts(router)
+            },
+        ] + quoteRoutes + productRoutes
     }
 
     // MARK: Form helpers
@@ -114,7 +95,7 @@ struct OrderPages {
     enum DocumentKind { case order, quote }
 
     /// The line rows and header fields for a new order or quote (or an inquiry/draft quote's edit).
-    func documentForm(_ v: Pages.Visit, _ scope: Scope, kind: DocumentKind, customer c: Customer, quote: Quote? = nil,
+    func documentForm(_ v: PageContext, _ scope: Scope, kind: DocumentKind, customer c: Customer, quote: Quote? = nil,
                       values: [String: String], errors: [String: String], flash: (kind: String, text: String)?,
                       status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = { (k: String) in Catalog.text(k, v.locale) }
@@ -161,7 +142,7 @@ struct OrderPages {
     }
 
     /// The document's lines and totals as the page shows them.
-    static func linesModel(_ lines: [LineItem], _ totals: DocumentTotals, _ v: Pages.Visit, progress: [String: (Int, Int)] = [:]) -> [String: Any] {
+    static func linesModel(_ lines: [LineItem], _ totals: DocumentTotals, _ v: PageContext, progress: [String: (Int, Int)] = [:]) -> [String: Any] {
         let m = { (x: Int64) in v.fmt.money(minor: x, currency: totals.currency) }
         return [
             "lines": lines.enumerated().map { n, l in
@@ -177,7 +158,7 @@ struct OrderPages {
 
     // MARK: Orders
 
-    func orderList(_ req: Request, _ v: Pages.Visit, _ scope: Scope) async throws -> Response {
+    func orderList(_ req: Request, _ v: PageContext, _ scope: Scope) async throws -> Response {
         let t = { (k: String) in Catalog.text(k, v.locale) }
         let status = req.query("status").flatMap(OrderStatus.init(rawValue:))
         let mine = req.query("mine") == "1"
@@ -250,7 +231,7 @@ struct OrderPages {
         }
     }
 
-    func orderDetail(_ v: Pages.Visit, _ scope: Scope, _ id: String, flash: (kind: String, text: String)? = nil,
+    func orderDetail(_ v: PageContext, _ scope: Scope, _ id: String, flash: (kind: String, text: String)? = nil,
                      status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = { (k: String) in Catalog.text(k, v.locale) }
         let o = try await services.orders.get(scope, id: id)

@@ -14,7 +14,7 @@ extension Feature {
         f.navigation = [NavItem(label: "orders", href: OrderURL.orders.path, position: 40)]
         f.schemas = { OpenAPIDocument.orderSchemas() }
         f.api = { s, table in OrderAPI(products: s.products, quotes: s.quotes, orders: s.orders).register(table) }
-        f.pages = { pages, router in OrderPages(pages: pages).register(router) }
+        f.pages = { pages, table in table.add(OrderPages(pages: pages).routes) }
         return f
     }()
 }

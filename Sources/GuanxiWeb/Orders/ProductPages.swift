@@ -7,23 +7,17 @@ import GuanxiStore
 /// The catalogue page: products with their price in every list, and the lists themselves.
 /// Everyone who works with orders reads it; settings.update changes it.
 extension OrderPages {
-    func registerProducts(_ router: Router<AppContext>) {
-        router.get(OrderURL.products.pattern) { req, _ -> Response in
-            let v = try await pages.visit(req)
-            do {
-                let scope = try v.signedIn()
+    var productRoutes: [PageRoute] {
+        [
+            .get(OrderURL.products) { p, scope in
                 var values: [String: String] = [:]
-                if let id = req.query("edit"), ID.isValid(id) { values = Self.values(try await services.products.get(scope, id: id)) }
-                return try await productsPage(v, scope, values: values, errors: [:], flash: nil)
-            } catch { return pages.failure(error, v) }
-        }
-        router.post(OrderURL.productAction(":action").pattern) { req, ctx -> Response in
-            let v = try await pages.visit(req)
-            do {
-                let f = try await Pages.form(req)
-                let scope = try pages.requirePost(v, f)
+                if let id = p.query("edit"), ID.isValid(id) { values = Self.values(try await services.products.get(scope, id: id)) }
+                return try await productsPage(p.page, scope, values: values, errors: [:], flash: nil)
+            },
+            .post(OrderURL.productAction(":action")) { p, scope in
+                let f = p.form
                 do {
-                    switch ctx.parameters.get("action") ?? "" {
+                    switch p.parameter("action") {
                     case "save":
                         let lists = try await services.products.priceLists(scope)
                         var d = ProductDraft()
@@ -45,10 +39,10 @@ extension OrderPages {
                     }
                     return Pages.redirect(OrderURL.products.path)
                 } catch let e as DomainError {
-                    return try await productsPage(v, scope, values: f, errors: Self.errors(e), flash: ("bad", Pages.message(e, v.locale)), status: Pages.status(e))
+                    return try await productsPage(p.page, scope, values: f, errors: Self.errors(e), flash: ("bad", Pages.message(e, p.page.locale)), status: Pages.status(e))
                 }
-            } catch { return pages.failure(error, v) }
-        }
+            },
+        ]
     }
 
     static func values(_ p: Product) -> [String: String] {
@@ -58,7 +52,7 @@ extension OrderPages {
         return out
     }
 
-    func productsPage(_ v: Pages.Visit, _ scope: Scope, values: [String: String], errors: [String: String],
+    func productsPage(_ v: PageContext, _ scope: Scope, values: [String: String], errors: [String: String],
                       flash: (kind: String, text: String)?, status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = { (k: String) in Catalog.text(k, v.locale) }
         let lists = try await services.products.priceLists(scope)

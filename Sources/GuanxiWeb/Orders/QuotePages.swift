@@ -6,64 +6,43 @@ import GuanxiStore
 
 /// Quotes (inquiries, drafts, sent, accepted…) with a printable page, and the product catalogue.
 extension OrderPages {
-    func registerQuotes(_ router: Router<AppContext>) {
-        router.get(OrderURL.quotes.pattern) { req, _ -> Response in
-            let v = try await pages.visit(req)
-            do { return try await quoteList(req, v, try v.signedIn()) } catch { return pages.failure(error, v) }
-        }
-        router.get(OrderURL.newQuote.pattern) { req, _ -> Response in
-            let v = try await pages.visit(req)
-            do {
-                let scope = try v.signedIn()
-                let c = try await services.customers.get(scope, id: req.query("customer_id") ?? "")
+    var quoteRoutes: [PageRoute] {
+        [
+            .get(OrderURL.quotes) { p, scope in try await quoteList(p.request, p.page, scope) },
+            .get(OrderURL.newQuote) { p, scope in
+                let c = try await services.customers.get(scope, id: p.query("customer_id") ?? "")
                 var values: [String: String] = [:]
-                if let d = req.query("deal_id"), ID.isValid(d) { values["deal_id"] = d }
-                return try await documentForm(v, scope, kind: .quote, customer: c, values: values, errors: [:], flash: nil)
-            } catch { return pages.failure(error, v) }
-        }
-        router.post(OrderURL.newQuote.pattern) { req, _ -> Response in
-            let v = try await pages.visit(req)
-            do {
-                let f = try await Pages.form(req)
-                let scope = try pages.requirePost(v, f)
+                if let d = p.query("deal_id"), ID.isValid(d) { values["deal_id"] = d }
+                return try await documentForm(p.page, scope, kind: .quote, customer: c, values: values, errors: [:], flash: nil)
+            },
+            .post(OrderURL.newQuote) { p, scope in
+                let f = p.form
                 let c = try await services.customers.get(scope, id: f["customer_id"] ?? "")
                 do {
                     let q = try await services.quotes.create(scope, try await quoteDraft(scope, f, customerID: c.id))
                     return Pages.redirect(OrderURL.quote(q.id).path)
                 } catch let e as DomainError {
-                    return try await documentForm(v, scope, kind: .quote, customer: c, values: f, errors: Self.errors(e),
-                                                  flash: ("bad", Pages.message(e, v.locale)), status: Pages.status(e))
+                    return try await documentForm(p.page, scope, kind: .quote, customer: c, values: f, errors: Self.errors(e),
+                                                  flash: ("bad", Pages.message(e, p.page.locale)), status: Pages.status(e))
                 }
-            } catch { return pages.failure(error, v) }
-        }
-        router.get(OrderURL.quote(":id").pattern) { req, ctx -> Response in
-            let v = try await pages.visit(req)
-            do { return try await quoteDetail(v, try v.signedIn(), ctx.parameters.get("id") ?? "") } catch { return pages.failure(error, v) }
-        }
-        router.get(OrderURL.quoteAction(":id", ":action").pattern) { req, ctx -> Response in
-            let v = try await pages.visit(req)
-            do {
-                let scope = try v.signedIn()
-                let q = try await services.quotes.get(scope, id: ctx.parameters.get("id") ?? "")
-                switch ctx.parameters.get("action") ?? "" {
-                case "print": return try await quotePrint(v, scope, q)
+            },
+            .get(OrderURL.quote(":id")) { p, scope in try await quoteDetail(p.page, scope, p.parameter("id")) },
+            .get(OrderURL.quoteAction(":id", ":action")) { p, scope in
+                let q = try await services.quotes.get(scope, id: p.parameter("id"))
+                switch p.parameter("action") {
+                case "print": return try await quotePrint(p.page, scope, q)
                 case "edit":
                     let c = try await services.customers.get(scope, id: q.customerID)
-                    return try await documentForm(v, scope, kind: .quote, customer: c, quote: q, values: [:], errors: [:], flash: nil)
+                    return try await documentForm(p.page, scope, kind: .quote, customer: c, quote: q, values: [:], errors: [:], flash: nil)
                 default: throw DomainError.notFound("page")
                 }
-            } catch { return pages.failure(error, v) }
-        }
-        router.post(OrderURL.quoteAction(":id", ":action").pattern) { req, ctx -> Response in
-            let v = try await pages.visit(req)
-            let id = ctx.parameters.get("id") ?? ""
-            do {
-                let f = try await Pages.form(req)
-                let scope = try pages.requirePost(v, f)
+            },
+            .post(OrderURL.quoteAction(":id", ":action")) { p, scope in
+                let v = p.page, id = p.parameter("id"), f = p.form
                 let quotes = services.quotes
                 let version = f["version"].flatMap { Int($0) }
                 do {
-                    switch ctx.parameters.get("action") ?? "" {
+                    switch p.parameter("action") {
                     case "edit":
                         let q = try await quotes.get(scope, id: id)
                         do {
@@ -89,8 +68,8 @@ extension OrderPages {
                 } catch let e as DomainError where e != .notFound("quote") {
                     return try await quoteDetail(v, scope, id, flash: ("bad", Pages.message(e, v.locale)), status: Pages.status(e))
                 }
-            } catch { return pages.failure(error, v) }
-        }
+            },
+        ]
     }
 
     func quoteDraft(_ scope: Scope, _ f: [String: String], customerID: String) async throws -> QuoteDraft {
@@ -103,7 +82,7 @@ extension OrderPages {
         return d
     }
 
-    func quoteList(_ req: Request, _ v: Pages.Visit, _ scope: Scope) async throws -> Response {
+    func quoteList(_ req: Request, _ v: PageContext, _ scope: Scope) async throws -> Response {
         let t = { (k: String) in Catalog.text(k, v.locale) }
         let status = req.query("status").flatMap(QuoteStatus.init(rawValue:))
         var filter = QuoteFilter(); filter.status = status
@@ -127,7 +106,7 @@ extension OrderPages {
         return pages.page("quotes", model, title: t("quotes"), visit: v)
     }
 
-    func quoteDetail(_ v: Pages.Visit, _ scope: Scope, _ id: String, flash: (kind: String, text: String)? = nil,
+    func quoteDetail(_ v: PageContext, _ scope: Scope, _ id: String, flash: (kind: String, text: String)? = nil,
                      status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = { (k: String) in Catalog.text(k, v.locale) }
         let q = try await services.quotes.get(scope, id: id)
@@ -165,7 +144,7 @@ extension OrderPages {
     }
 
     /// The quote as the customer receives it: a clean page that prints on A4.
-    func quotePrint(_ v: Pages.Visit, _ scope: Scope, _ q: Quote) async throws -> Response {
+    func quotePrint(_ v: PageContext, _ scope: Scope, _ q: Quote) async throws -> Response {
         let c = try? await services.customers.get(scope, id: q.customerID)
         let ws = try await services.access.workspace(id: scope.workspaceID)
         var owner: User?

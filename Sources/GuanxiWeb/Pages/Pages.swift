@@ -33,34 +33,6 @@ package struct Pages {
 
     // MARK: Request helpers
 
-    struct Visit {
-        var locale: UILocale
-        var scope: Scope?
-        var csrf: String = ""
-        var next: String
-        /// The signed-in user's overdue tasks and due reminders (the header badge).
-        var attention = 0
-
-        var signInHref: String { PlatformURL.signIn.path + "?next=" + next }
-        var fmt: Formats { Formats(locale: locale) }
-        /// The signed-in scope; visitors without a session are sent to sign in and brought back.
-        func signedIn() throws -> Scope {
-            guard let scope else { throw PageRedirect(to: signInHref) }
-            return scope
-        }
-    }
-
-    func visit(_ req: Request) async throws -> Visit {
-        let locale = UILocale.pick(cookie: req.cookies[Self.langCookie]?.value, acceptLanguage: req.headers[.acceptLanguage])
-        var v = Visit(locale: locale, next: Self.safeNext(req.uri.path + (req.uri.query.map { "?" + $0 } ?? "")))
-        if let secret = req.cookies[AuthMiddleware.cookie]?.value, !secret.isEmpty, secret.count < 200,
-           let (scope, csrf) = try await services.signIn.session(secret) {
-            v.scope = scope; v.csrf = csrf
-            v.attention = try await services.tasks.attentionCount(scope)
-        }
-        return v
-    }
-
     /// True unless the browser says the form came from another site (`Origin`, else `Referer`).
     static func sameOrigin(_ req: Request) -> Bool {
         guard let host = req.head.authority ?? req.headers[HTTPField.Name("Host")!] else { return true }
@@ -86,19 +58,6 @@ package struct Pages {
         }
     }
 
-    static func form(_ req: Request) async throws -> [String: String] {
-        Dictionary(try await formPairs(req), uniquingKeysWith: { _, last in last })
-    }
-
-    /// The signed-in scope, after checking a form post's CSRF token.
-    func requirePost(_ v: Visit, _ form: [String: String]) throws -> Scope {
-        let scope = try v.signedIn()
-        guard let sent = form["_csrf"], Secret.equal(sent, v.csrf) else { throw DomainError.forbidden("the form expired; reload the page and try again") }
-        return scope
-    }
-
-    struct PageRedirect: Error { var to: String }
-
     static func redirect(_ to: String, cookies: [String] = []) -> Response {
         var h = HTTPFields()
         h[.location] = to
@@ -108,7 +67,7 @@ package struct Pages {
 
     // MARK: Rendering
 
-    func page(_ template: String, _ model: [String: Any], title: String, visit v: Visit, q: String = "",
+    func page(_ template: String, _ model: [String: Any], title: String, visit v: PageContext, q: String = "",
               flash: (kind: String, text: String)? = nil, status: HTTPResponse.Status = .ok, bare: Bool = false) -> Response {
         var m = model
         let t = Catalog.table(v.locale)
@@ -132,14 +91,13 @@ package struct Pages {
     }
 
     /// Any error as a page in the user's language, with the status `ErrorMeaning` gives pages.
-    func failure(_ error: any Error, _ v: Visit) -> Response {
-        if let r = error as? PageRedirect { return Self.redirect(r.to) }
+    func failure(_ error: any Error, _ v: PageContext) -> Response {
         return page("customers", ["hasRows": false], title: Catalog.text("customers", v.locale), visit: v,
                     flash: ("bad", Self.message(error, v.locale)), status: ErrorMeaning.of(error, on: .page).status)
     }
 
     /// The workspace's date formatter in the visitor's language.
-    func formatter(_ v: Visit, _ workspace: Workspace?) -> DateFormatter { Formats.formatter(v.locale, workspace?.timeZone ?? "Asia/Shanghai") }
+    func formatter(_ v: PageContext, _ workspace: Workspace?) -> DateFormatter { Formats.formatter(v.locale, workspace?.timeZone ?? "Asia/Shanghai") }
 
     /// A user's display name (owners on pages), nil for none.
     func userName(_ id: String?) async throws -> String? {
@@ -148,61 +106,58 @@ package struct Pages {
     }
 
     /// The date formatter for the scope's workspace in the visitor's language.
-    func formatter(_ v: Visit, _ scope: Scope) async throws -> DateFormatter {
+    func formatter(_ v: PageContext, _ scope: Scope) async throws -> DateFormatter {
         formatter(v, try await services.access.workspace(id: scope.workspaceID))
     }
 
     // MARK: Routes
 
     /// The pages every capability shares: assets, the home redirect, the language switch, sign-in and sign-out.
-    func registerPlatform(_ router: Router<AppContext>) {
-        router.get(PlatformURL.asset(":name").pattern) { _, ctx -> Response in
-            let name = ctx.parameters.get("name") ?? ""
-            let (body, type): (String, String) = switch name {
-            case "app.css": (stylesheet, "text/css; charset=utf-8")
-            case "app.js": (Assets.js, "text/javascript; charset=utf-8")
-            default: ("", "")
-            }
-            guard !body.isEmpty else { return Response(status: .notFound) }
-            var h = HTTPFields(); h[.contentType] = type; h[.cacheControl] = "public, max-age=3600"
-            return Response(status: .ok, headers: h, body: .init(byteBuffer: ByteBuffer(string: body)))
-        }
-        router.get(PlatformURL.home.pattern) { _, _ in Self.redirect(CustomerURL.customers.path) }
-        router.get(PlatformURL.language.pattern) { req, _ -> Response in
-            let lang = UILocale(rawValue: req.query("lang") ?? "") ?? .zhHans
-            return Self.redirect(Self.safeNext(req.query("next")), cookies: ["\(Self.langCookie)=\(lang.rawValue); Path=/; Max-Age=31536000; SameSite=Lax"])
-        }
-
-        router.get(PlatformURL.signIn.pattern) { req, _ -> Response in
-            var v = try await visit(req)
-            v.next = Self.safeNext(req.query("next"))
-            if v.scope != nil { return Self.redirect(v.next) }
-            return page("sign_in", ["next": v.next, "email": ""], title: Catalog.text("sign_in", v.locale), visit: v)
-        }
-        router.post(PlatformURL.signIn.pattern) { req, ctx -> Response in
-            var v = try await visit(req)
-            // No session exists yet to carry a CSRF token, so a cross-site sign-in (login CSRF) is refused by origin.
-            guard Self.sameOrigin(req) else { return failure(DomainError.forbidden("sign in from this site's own page"), v) }
-            let f = try await Self.form(req)
-            v.next = Self.safeNext(f["next"])
-            v.scope = nil
-            do {
-                let s = try await services.signIn.signIn(email: f["email"] ?? "", password: f["password"] ?? "", code: f["code"], address: ctx.address)
-                return Self.redirect(v.next, cookies: [SignInAPI.cookie(s.secret, maxAge: Int(services.signIn.policy.absolute), request: req)])
-            } catch let e as DomainError {
-                let text: String = if case .tooManyAttempts(let m) = e { m } else { Catalog.text("error_sign_in", v.locale) }
-                return page("sign_in", ["next": v.next, "email": f["email"] ?? ""], title: Catalog.text("sign_in", v.locale), visit: v,
-                            flash: ("bad", text), status: .unauthorized)
-            }
-        }
-        router.post(PlatformURL.signOut.pattern) { req, _ -> Response in
-            let v = try await visit(req)
-            let f = try await Self.form(req)
-            if v.scope != nil, let sent = f["_csrf"], Secret.equal(sent, v.csrf), let secret = req.cookies[AuthMiddleware.cookie]?.value {
-                try await services.signIn.signOut(secret)
-            }
-            return Self.redirect(PlatformURL.signIn.path, cookies: [SignInAPI.cookie("", maxAge: 0, request: req)])
-        }
+    var platformRoutes: [PageRoute] {
+        [
+            .plain(PlatformURL.asset(":name")) { _, ctx in
+                let name = ctx.parameters.get("name") ?? ""
+                let (body, type): (String, String) = switch name {
+                case "app.css": (stylesheet, "text/css; charset=utf-8")
+                case "app.js": (Assets.js, "text/javascript; charset=utf-8")
+                default: ("", "")
+                }
+                guard !body.isEmpty else { return Response(status: .notFound) }
+                var h = HTTPFields(); h[.contentType] = type; h[.cacheControl] = "public, max-age=3600"
+                return Response(status: .ok, headers: h, body: .init(byteBuffer: ByteBuffer(string: body)))
+            },
+            .plain(PlatformURL.home) { _, _ in Self.redirect(CustomerURL.customers.path) },
+            .plain(PlatformURL.language) { req, _ in
+                let lang = UILocale(rawValue: req.query("lang") ?? "") ?? .zhHans
+                return Self.redirect(Self.safeNext(req.query("next")), cookies: ["\(Self.langCookie)=\(lang.rawValue); Path=/; Max-Age=31536000; SameSite=Lax"])
+            },
+            .open(PlatformURL.signIn) { p in
+                var v = p.page
+                v.next = Self.safeNext(p.query("next"))
+                if v.scope != nil { return Self.redirect(v.next) }
+                return page("sign_in", ["next": v.next, "email": ""], title: Catalog.text("sign_in", v.locale), visit: v)
+            },
+            .open(PlatformURL.signIn, method: .post, body: .form, check: .sameOrigin) { p in
+                var v = p.page
+                v.next = Self.safeNext(p.form["next"])
+                v.scope = nil
+                do {
+                    let s = try await services.signIn.signIn(email: p.form["email"] ?? "", password: p.form["password"] ?? "", code: p.form["code"], address: p.context.address)
+                    return Self.redirect(v.next, cookies: [SignInAPI.cookie(s.secret, maxAge: Int(services.signIn.policy.absolute), request: p.request)])
+                } catch let e as DomainError {
+                    let text: String = if case .tooManyAttempts(let m) = e { m } else { Catalog.text("error_sign_in", v.locale) }
+                    return page("sign_in", ["next": v.next, "email": p.form["email"] ?? ""], title: Catalog.text("sign_in", v.locale), visit: v,
+                                flash: ("bad", text), status: .unauthorized)
+                }
+            },
+            // Signing out always forgets the cookie; only a form carrying the session's token ends the session itself.
+            .open(PlatformURL.signOut, method: .post, body: .form) { p in
+                if p.signedForm, let secret = p.request.cookies[AuthMiddleware.cookie]?.value {
+                    try await services.signIn.signOut(secret)
+                }
+                return Self.redirect(PlatformURL.signIn.path, cookies: [SignInAPI.cookie("", maxAge: 0, request: p.request)])
+            },
+        ]
     }
 
     /// A template model without the absent values (Mustache would take a wrapped nil for "present").

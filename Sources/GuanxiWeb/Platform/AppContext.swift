@@ -8,6 +8,8 @@ public struct AppContext: RequestContext {
     public var scope: Scope?
     /// The session cookie's value when the request was signed in by cookie rather than token.
     public var sessionSecret: String?
+    /// The page visitor, built by `PageContextMiddleware` on page routes only.
+    package var page: PageContext?
     /// The peer's IP address (for sign-in rate limits and the audit log).
     public let address: String
 

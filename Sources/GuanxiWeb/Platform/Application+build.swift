@@ -60,6 +60,12 @@ public struct AppServices: Sendable {
 
 /// Builds the router (tests call this directly) from every feature and returns it with the route table.
 public func buildRouter(_ services: AppServices) -> (Router<AppContext>, RouteTable) {
+    let (router, table, _) = buildRouterAndPages(services)
+    return (router, table)
+}
+
+/// The router with both route tables, the API's and the pages'.
+package func buildRouterAndPages(_ services: AppServices) -> (Router<AppContext>, RouteTable, PageTable) {
     let features = Features.all
     let router = Router(context: AppContext.self)
     // Outermost first: security headers also go on the answers ErrorMiddleware makes from errors.
@@ -84,8 +90,9 @@ public func buildRouter(_ services: AppServices) -> (Router<AppContext>, RouteTa
                                 status: ok ? .ok : .serviceUnavailable).response
     }
     let pages = Pages(services: services, features: features)
-    for f in features { f.pages(pages, router) }
-    return (router, table)
+    let pageTable = PageTable(router: router, pages: pages)
+    for f in features { f.pages(pages, pageTable) }
+    return (router, table, pageTable)
 }
 
 /// The whole application, as `guanxi serve` runs it: the database's own services first (started

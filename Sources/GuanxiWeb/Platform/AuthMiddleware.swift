@@ -7,7 +7,7 @@ import GuanxiStore
 /// Resolves the caller: `Authorization: Bearer …` (API tokens) or the `gx_session` cookie (browsers).
 /// Without credentials the request goes on unauthenticated (routes that need a scope answer 401);
 /// wrong credentials answer 401 here. Cookie-authenticated requests that change state must echo
-/// the session's CSRF token in `X-CSRF-Token` (pages: the `_csrf` form field, checked by pages).
+/// the session's CSRF token in `X-CSRF-Token` (pages: the `_csrf` form field, checked by `PageTable`).
 public struct AuthMiddleware: RouterMiddleware {
     public typealias Context = AppContext
     let access: AccessStore

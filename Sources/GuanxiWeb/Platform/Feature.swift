@@ -30,8 +30,8 @@ package struct Feature: Sendable {
     package var schemas: @Sendable () -> [String: Any] = { [:] }
     /// Registers its `/api/v1` operations.
     package var api: @Sendable (AppServices, RouteTable) -> Void = { _, _ in }
-    /// Registers its pages.
-    package var pages: @Sendable (Pages, Router<AppContext>) -> Void = { _, _ in }
+    /// Registers its pages (`PageRoute` values) in the page table.
+    package var pages: @Sendable (Pages, PageTable) -> Void = { _, _ in }
     /// Long-running work it needs while the server runs (housekeeping, queues).
     package var services: @Sendable (AppServices, AppConfiguration, Logger) -> [any Service] = { _, _, _ in [] }
 

@@ -11,7 +11,7 @@ extension Feature {
         f.templates = Templates.ofPlatform
         f.stylesheet = Assets.css
         f.schemas = { OpenAPIDocument.platformSchemas() }
-        f.pages = { pages, router in pages.registerPlatform(router) }
+        f.pages = { pages, table in table.add(pages.platformRoutes) }
         f.services = { services, config, logger in
             [Housekeeping(db: services.db, pool: services.pool, interval: config.poolRecycleInterval, logger: logger)]
         }

@@ -13,24 +13,15 @@ struct DealPages {
     /// Cards shown per column; the column's count and totals cover all its deals.
     static let cardsPerColumn = 20
 
-    func register(_ router: Router<AppContext>) {
-        router.get(DealURL.deals.pattern) { req, _ -> Response in
-            let v = try await pages.visit(req)
-            do { return try await board(req, v) } catch { return pages.failure(error, v) }
-        }
-        router.get(DealURL.newDeal.pattern) { req, _ -> Response in
-            let v = try await pages.visit(req)
-            do {
-                let scope = try v.signedIn()
-                let c = try await services.customers.get(scope, id: req.query("customer_id") ?? "")
-                return form(v, customer: c, values: ["currency": DealStore.defaultCurrency], errors: [:], flash: nil)
-            } catch { return pages.failure(error, v) }
-        }
-        router.post(DealURL.newDeal.pattern) { req, _ -> Response in
-            let v = try await pages.visit(req)
-            do {
-                let f = try await Pages.form(req)
-                let scope = try pages.requirePost(v, f)
+    var routes: [PageRoute] {
+        [
+            .get(DealURL.deals) { p, scope in try await board(p.request, p.page, scope) },
+            .get(DealURL.newDeal) { p, scope in
+                let c = try await services.customers.get(scope, id: p.query("customer_id") ?? "")
+                return form(p.page, customer: c, values: ["currency": DealStore.defaultCurrency], errors: [:], flash: nil)
+            },
+            .post(DealURL.newDeal) { p, scope in
+                let f = p.form
                 let c = try await services.customers.get(scope, id: f["customer_id"] ?? "")
                 var d = DealDraft()
                 d.name = f["name"] ?? ""; d.customerID = c.id
@@ -40,23 +31,15 @@ struct DealPages {
                     let deal = try await services.deals.create(scope, d)
                     return Pages.redirect(DealURL.deal(deal.id).path)
                 } catch let e as DomainError {
-                    return form(v, customer: c, values: f, errors: Pages.fieldErrors(e), flash: ("bad", Pages.message(e, v.locale)), status: .unprocessableContent)
+                    return form(p.page, customer: c, values: f, errors: Pages.fieldErrors(e), flash: ("bad", Pages.message(e, p.page.locale)), status: .unprocessableContent)
                 }
-            } catch { return pages.failure(error, v) }
-        }
-        router.get(DealURL.deal(":id").pattern) { req, ctx -> Response in
-            let v = try await pages.visit(req)
-            do { return try await detail(v, try v.signedIn(), ctx.parameters.get("id") ?? "") } catch { return pages.failure(error, v) }
-        }
-        router.post(DealURL.dealAction(":id", ":action").pattern) { req, ctx -> Response in
-            let v = try await pages.visit(req)
-            let id = ctx.parameters.get("id") ?? ""
-            do {
-                let f = try await Pages.form(req)
-                let scope = try pages.requirePost(v, f)
+            },
+            .get(DealURL.deal(":id")) { p, scope in try await detail(p.page, scope, p.parameter("id")) },
+            .post(DealURL.dealAction(":id", ":action")) { p, scope in
+                let id = p.parameter("id"), f = p.form
                 let back = Pages.safeNext(f["back"] ?? DealURL.deal(id).path)
                 do {
-                    switch ctx.parameters.get("action") ?? "" {
+                    switch p.parameter("action") {
                     case "move":
                         _ = try await services.deals.move(scope, id: id, toStage: f["stage_id"] ?? "", reason: f["reason"], ifVersion: f["version"].flatMap { Int($0) })
                     case "edit":
@@ -68,10 +51,10 @@ struct DealPages {
                     }
                     return Pages.redirect(back)
                 } catch let e as DomainError where e != .notFound("deal") {
-                    return try await detail(v, scope, id, flash: ("bad", Pages.message(e, v.locale)), status: Pages.status(e))
+                    return try await detail(p.page, scope, id, flash: ("bad", Pages.message(e, p.page.locale)), status: Pages.status(e))
                 }
-            } catch { return pages.failure(error, v) }
-        }
+            },
+        ]
     }
 
     /// "1,234.5" in the currency's units → exact minor units; refuses more decimals than the currency has.
@@ -101,8 +84,7 @@ struct DealPages {
         return "\(m.minor / unit)." + String(repeating: "0", count: digits - frac.count) + frac
     }
 
-    func board(_ req: Request, _ v: Pages.Visit) async throws -> Response {
-        let scope = try v.signedIn()
+    func board(_ req: Request, _ v: PageContext, _ scope: Scope) async throws -> Response {
         let t = { (k: String) in Catalog.text(k, v.locale) }
         let mine = req.query("mine") == "1"
         let (pipeline, columns) = try await services.deals.board(scope, pipelineID: req.query("pipeline_id").flatMap { ID.isValid($0) ? $0 : nil },
@@ -141,7 +123,7 @@ struct DealPages {
     }
 
 
-    func form(_ v: Pages.Visit, customer c: Customer, values: [String: String], errors: [String: String], flash: (kind: String, text: String)?,
+    func form(_ v: PageContext, customer c: Customer, values: [String: String], errors: [String: String], flash: (kind: String, text: String)?,
               status: HTTPResponse.Status = .ok) -> Response {
         let t = { (k: String) in Catalog.text(k, v.locale) }
         let fields: [(String, String, Bool)] = [("name", "deal_name", true), ("amount", "deal_amount", false), ("expected_close", "deal_expected_close", false)]
@@ -157,7 +139,7 @@ struct DealPages {
         return pages.page("deal_form", model, title: t("new_deal"), visit: v, flash: flash, status: status)
     }
 
-    func detail(_ v: Pages.Visit, _ scope: Scope, _ id: String, flash: (kind: String, text: String)? = nil,
+    func detail(_ v: PageContext, _ scope: Scope, _ id: String, flash: (kind: String, text: String)? = nil,
                 status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = { (k: String) in Catalog.text(k, v.locale) }
         let d = try await services.deals.get(scope, id: id)

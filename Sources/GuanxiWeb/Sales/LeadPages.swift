@@ -10,47 +10,25 @@ struct LeadPages {
     let pages: Pages
     var services: AppServices { pages.services }
 
-    func register(_ router: Router<AppContext>) {
-        registerConfirmation(router)
-        router.get(LeadURL.leads.pattern) { req, _ -> Response in
-            let v = try await pages.visit(req)
-            do { return try await list(req, v) } catch { return pages.failure(error, v) }
-        }
-        router.get(LeadURL.newLead.pattern) { req, _ -> Response in
-            let v = try await pages.visit(req)
-            guard v.scope != nil else { return Pages.redirect(v.signInHref) }
-            return form(v, values: [:], errors: [:], flash: nil)
-        }
-        router.post(LeadURL.newLead.pattern) { req, _ -> Response in
-            let v = try await pages.visit(req)
-            do {
-                let f = try await Pages.form(req)
-                let scope = try pages.requirePost(v, f)
+    var routes: [PageRoute] {
+        [
+            .get(LeadURL.leads) { p, scope in try await list(p.request, p.page, scope) },
+            .get(LeadURL.newLead) { p, _ in form(p.page, values: [:], errors: [:], flash: nil) },
+            .post(LeadURL.newLead) { p, scope in
                 var d = LeadDraft()
-                for field in LeadDraft.fields { if let value = f[field] { d.set(field, value) } }
+                for field in LeadDraft.fields { if let value = p.form[field] { d.set(field, value) } }
                 do {
                     let l = try await services.leads.create(scope, d)
                     return Pages.redirect(LeadURL.lead(l.id).path)
                 } catch let e as DomainError {
-                    return form(v, values: f, errors: Pages.fieldErrors(e), flash: ("bad", Pages.message(e, v.locale)), status: .unprocessableContent)
+                    return form(p.page, values: p.form, errors: Pages.fieldErrors(e), flash: ("bad", Pages.message(e, p.page.locale)), status: .unprocessableContent)
                 }
-            } catch { return pages.failure(error, v) }
-        }
-        router.get(LeadURL.lead(":id").pattern) { req, ctx -> Response in
-            let v = try await pages.visit(req)
-            do {
-                let scope = try v.signedIn()
-                return try await detail(v, scope, ctx.parameters.get("id") ?? "", cursor: req.query("cursor"))
-            } catch { return pages.failure(error, v) }
-        }
-        router.post(LeadURL.leadAction(":id", ":action").pattern) { req, ctx -> Response in
-            let v = try await pages.visit(req)
-            let id = ctx.parameters.get("id") ?? ""
-            do {
-                let f = try await Pages.form(req)
-                let scope = try pages.requirePost(v, f)
+            },
+            .get(LeadURL.lead(":id")) { p, scope in try await detail(p.page, scope, p.parameter("id"), cursor: p.query("cursor")) },
+            .post(LeadURL.leadAction(":id", ":action")) { p, scope in
+                let id = p.parameter("id"), f = p.form
                 do {
-                    switch ctx.parameters.get("action") ?? "" {
+                    switch p.parameter("action") {
                     case "status":
                         _ = try await services.leads.setStatus(scope, id: id, to: LeadStatus(rawValue: f["status"] ?? "") ?? .new, reason: f["reason"],
                                                                ifVersion: f["version"].flatMap { Int($0) })
@@ -70,33 +48,26 @@ struct LeadPages {
                     return Pages.redirect(LeadURL.lead(id).path)
                 } catch let e as DomainError where !(e == .notFound("lead")) {
                     // stay on the lead and say why, in the user's language
-                    return try await detail(v, scope, id, cursor: nil, flash: ("bad", Pages.message(e, v.locale)), status: Pages.status(e))
+                    return try await detail(p.page, scope, id, cursor: nil, flash: ("bad", Pages.message(e, p.page.locale)), status: Pages.status(e))
                 }
-            } catch { return pages.failure(error, v) }
-        }
+            },
 
-        // The public form: no sign-in, embeddable, a hidden honeypot, thanks on success.
-        router.get(LeadURL.publicForm(":key").pattern) { req, ctx -> Response in
-            let v = try await pages.visit(req)
-            do {
-                let source = try await services.leadSources.source(publicKey: ctx.parameters.get("key") ?? "", kind: .form)
+            // The public form: no sign-in, embeddable, a hidden honeypot, thanks on success.
+            .open(LeadURL.publicForm(":key")) { p in
+                let source = try await services.leadSources.source(publicKey: p.parameter("key"), kind: .form)
                 // the embedding page passes its campaign parameters on in the form's address
                 var utm: [String: String] = [:]
-                for k in LeadDraft.utmKeys { if let val = req.query(k), !val.isEmpty { utm[k] = String(val.prefix(200)) } }
-                return publicForm(v, source, values: utm, errors: [:], done: false)
-            } catch { return pages.failure(error, v) }
-        }
-        router.post(LeadURL.publicForm(":key").pattern) { req, ctx -> Response in
-            let v = try await pages.visit(req)
-            let key = ctx.parameters.get("key") ?? ""
-            do {
+                for k in LeadDraft.utmKeys { if let val = p.query(k), !val.isEmpty { utm[k] = String(val.prefix(200)) } }
+                return publicForm(p.page, source, values: utm, errors: [:], done: false)
+            },
+            .open(LeadURL.publicForm(":key"), method: .post, body: .form) { p in
+                let v = p.page, key = p.parameter("key"), f = p.form
                 let source = try await services.leadSources.source(publicKey: key, kind: .form)
-                let f = try await Pages.form(req)
                 do {
-                    let host = req.head.authority ?? req.headers[HTTPField.Name("Host")!] ?? "127.0.0.1"
+                    let host = p.request.head.authority ?? p.request.headers[HTTPField.Name("Host")!] ?? "127.0.0.1"
                     let base = services.publicURL ?? "http://" + host
                     let locale = v.locale
-                    let outcome = try await services.leadSources.submitForm(publicKey: key, fields: f, address: ctx.address, confirmBase: base) { link in
+                    let outcome = try await services.leadSources.submitForm(publicKey: key, fields: f, address: p.context.address, confirmBase: base) { link in
                         (Catalog.text("confirm_mail_subject", locale).replacingOccurrences(of: "{form}", with: source.name),
                          Catalog.text("confirm_mail_body", locale).replacingOccurrences(of: "{form}", with: source.name)
                             .replacingOccurrences(of: "{link}", with: link))
@@ -107,37 +78,29 @@ struct LeadPages {
                     return publicForm(v, source, values: f, errors: Pages.fieldErrors(e), done: false, flash: ("bad", Pages.message(e, v.locale)),
                                       status: Pages.status(e))
                 }
-            } catch { return pages.failure(error, v) }
-        }
-    }
+            },
 
-    /// Double opt-in: the link in the email shows a button (mail scanners that open links do not
-    /// confirm anything); pressing it keeps the lead.
-    func registerConfirmation(_ router: Router<AppContext>) {
-        router.get(LeadURL.publicConfirm(":key", ":token").pattern) { req, ctx -> Response in
-            let v = try await pages.visit(req)
-            let key = ctx.parameters.get("key") ?? "", token = ctx.parameters.get("token") ?? ""
-            do {
+            // Double opt-in: the link in the email shows a button (mail scanners that open links do not
+            // confirm anything); pressing it keeps the lead.
+            .open(LeadURL.publicConfirm(":key", ":token")) { p in
+                let key = p.parameter("key"), token = p.parameter("token")
                 let source = try await services.leadSources.source(publicKey: key, kind: .form)
-                return confirmPage(v, source, action: LeadURL.publicConfirm(key, token).path, done: false)
-            } catch { return pages.failure(error, v) }
-        }
-        router.post(LeadURL.publicConfirm(":key", ":token").pattern) { req, ctx -> Response in
-            let v = try await pages.visit(req)
-            let key = ctx.parameters.get("key") ?? "", token = ctx.parameters.get("token") ?? ""
-            do {
+                return confirmPage(p.page, source, action: LeadURL.publicConfirm(key, token).path, done: false)
+            },
+            .open(LeadURL.publicConfirm(":key", ":token"), method: .post) { p in
+                let key = p.parameter("key"), token = p.parameter("token")
                 let source = try await services.leadSources.source(publicKey: key, kind: .form)
                 do {
                     _ = try await services.leadSources.confirm(publicKey: key, token: token)
-                    return confirmPage(v, source, action: "", done: true)
+                    return confirmPage(p.page, source, action: "", done: true)
                 } catch DomainError.notFound("confirmation") {
-                    return confirmPage(v, source, action: "", done: false, invalid: true, status: .notFound)
+                    return confirmPage(p.page, source, action: "", done: false, invalid: true, status: .notFound)
                 }
-            } catch { return pages.failure(error, v) }
-        }
+            },
+        ]
     }
 
-    func confirmPage(_ v: Pages.Visit, _ source: LeadSource, action: String, done: Bool, invalid: Bool = false,
+    func confirmPage(_ v: PageContext, _ source: LeadSource, action: String, done: Bool, invalid: Bool = false,
                      status: HTTPResponse.Status = .ok) -> Response {
         var r = pages.page("lead_confirm", Pages.model(["heading": source.name, "action": action, "done": done, "invalid": invalid,
                                                        "ask": !done && !invalid]),
@@ -148,7 +111,7 @@ struct LeadPages {
 
     // MARK: Models
 
-    func statusLabel(_ s: LeadStatus, _ v: Pages.Visit) -> String { Catalog.text("lead_status_" + s.rawValue, v.locale) }
+    func statusLabel(_ s: LeadStatus, _ v: PageContext) -> String { Catalog.text("lead_status_" + s.rawValue, v.locale) }
 
     /// Owner names for the ids shown (one look-up each).
     func names(_ ids: Set<String>) async throws -> [String: String] {
@@ -157,8 +120,7 @@ struct LeadPages {
         return out
     }
 
-    func list(_ req: Request, _ v: Pages.Visit) async throws -> Response {
-        let scope = try v.signedIn()
+    func list(_ req: Request, _ v: PageContext, _ scope: Scope) async throws -> Response {
         let t = { (k: String) in Catalog.text(k, v.locale) }
         var filter = LeadFilter()
         filter.status = req.query("status").flatMap(LeadStatus.init(rawValue:))
@@ -190,7 +152,7 @@ struct LeadPages {
         return pages.page("leads", model, title: t("leads"), visit: v)
     }
 
-    func form(_ v: Pages.Visit, values: [String: String], errors: [String: String], flash: (kind: String, text: String)?,
+    func form(_ v: PageContext, values: [String: String], errors: [String: String], flash: (kind: String, text: String)?,
               status: HTTPResponse.Status = .ok) -> Response {
         let t = { (k: String) in Catalog.text(k, v.locale) }
         let fields = ["name", "company", "title", "phone", "email", "wechat", "province", "city", "product_interest", "source", "campaign"]
@@ -205,7 +167,7 @@ struct LeadPages {
         return pages.page("lead_form", model, title: t("new_lead"), visit: v, flash: flash, status: status)
     }
 
-    func detail(_ v: Pages.Visit, _ scope: Scope, _ id: String, cursor: String?, flash: (kind: String, text: String)? = nil,
+    func detail(_ v: PageContext, _ scope: Scope, _ id: String, cursor: String?, flash: (kind: String, text: String)? = nil,
                 status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = { (k: String) in Catalog.text(k, v.locale) }
         let l = try await services.leads.get(scope, id: id)
@@ -249,7 +211,7 @@ struct LeadPages {
         return pages.page("lead", model, title: l.name, visit: v, flash: flash, status: status)
     }
 
-    func publicForm(_ v: Pages.Visit, _ source: LeadSource, values: [String: String], errors: [String: String], done: Bool, sent: Bool = false,
+    func publicForm(_ v: PageContext, _ source: LeadSource, values: [String: String], errors: [String: String], done: Bool, sent: Bool = false,
                     flash: (kind: String, text: String)? = nil, status: HTTPResponse.Status = .ok) -> Response {
         let t = { (k: String) in Catalog.text(k, v.locale) }
         let fields = ["name", "phone", "email", "company", "city"]

@@ -11,16 +11,11 @@ struct ReportPages {
     let pages: Pages
     var services: AppServices { pages.services }
 
-    func register(_ router: Router<AppContext>) {
-        router.get(ReportURL.reports.pattern) { req, _ -> Response in
-            let v = try await pages.visit(req)
-            do { return try await page(req.query("month"), v, try v.signedIn()) } catch { return pages.failure(error, v) }
-        }
-        router.post(ReportURL.reportTargets.pattern) { req, _ -> Response in
-            let v = try await pages.visit(req)
-            do {
-                let f = try await Pages.form(req)
-                let scope = try pages.requirePost(v, f)
+    var routes: [PageRoute] {
+        [
+            .get(ReportURL.reports) { p, scope in try await page(p.query("month"), p.page, scope) },
+            .post(ReportURL.reportTargets) { p, scope in
+                let f = p.form
                 let month = f["month"] ?? ""
                 do {
                     let subject = f["subject"] ?? ""
@@ -31,13 +26,13 @@ struct ReportPages {
                                                                             metric: TargetMetric(rawValue: f["metric"] ?? "") ?? .revenue, amount: amount)])
                     return Pages.redirect(ReportURL.reports.path + "?month=" + month + "#targets")
                 } catch let e as DomainError {
-                    return try await page(month, v, scope, flash: ("bad", Pages.message(e, v.locale)), status: Pages.status(e))
+                    return try await page(month, p.page, scope, flash: ("bad", Pages.message(e, p.page.locale)), status: Pages.status(e))
                 }
-            } catch { return pages.failure(error, v) }
-        }
+            },
+        ]
     }
 
-    func page(_ requested: String?, _ v: Pages.Visit, _ scope: Scope, flash: (kind: String, text: String)? = nil,
+    func page(_ requested: String?, _ v: PageContext, _ scope: Scope, flash: (kind: String, text: String)? = nil,
               status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = { (k: String) in Catalog.text(k, v.locale) }
         let tz = try await services.access.workspace(id: scope.workspaceID)?.timeZone ?? "Asia/Shanghai"

@@ -19,11 +19,11 @@ extension Feature {
             ReportAPI(reports: s.reports, targets: s.targets, access: s.access).register(table)
             TaskAPI(tasks: s.tasks).register(table)
         }
-        f.pages = { pages, router in
-            LeadPages(pages: pages).register(router)
-            DealPages(pages: pages).register(router)
-            ReportPages(pages: pages).register(router)
-            TaskPages(pages: pages).register(router)
+        f.pages = { pages, table in
+            table.add(LeadPages(pages: pages).routes)
+            table.add(DealPages(pages: pages).routes)
+            table.add(ReportPages(pages: pages).routes)
+            table.add(TaskPages(pages: pages).routes)
         }
         return f
     }()

@@ -45,24 +45,15 @@ struct TaskPages {
         return (ws, ws?.timeZone ?? "Asia/Shanghai")
     }
 
-    func register(_ router: Router<AppContext>) {
-        router.get(TaskURL.today.pattern) { req, _ -> Response in
-            let v = try await pages.visit(req)
-            do { return try await today(req, v) } catch { return pages.failure(error, v) }
-        }
-        router.get(TaskURL.newTask.pattern) { req, _ -> Response in
-            let v = try await pages.visit(req)
-            do {
-                let scope = try v.signedIn()
-                return try await form(v, scope, values: ["subject_kind": req.query("subject_kind") ?? "", "subject_id": req.query("subject_id") ?? "",
-                                                         "kind": req.query("kind") ?? "todo"], errors: [:], flash: nil)
-            } catch { return pages.failure(error, v) }
-        }
-        router.post(TaskURL.newTask.pattern) { req, _ -> Response in
-            let v = try await pages.visit(req)
-            do {
-                let f = try await Pages.form(req)
-                let scope = try pages.requirePost(v, f)
+    var routes: [PageRoute] {
+        [
+            .get(TaskURL.today) { p, scope in try await today(p.request, p.page, scope) },
+            .get(TaskURL.newTask, needs: .can(.create, .tasks)) { p, scope in
+                try await form(p.page, scope, values: ["subject_kind": p.query("subject_kind") ?? "", "subject_id": p.query("subject_id") ?? "",
+                                                      "kind": p.query("kind") ?? "todo"], errors: [:], flash: nil)
+            },
+            .post(TaskURL.newTask, needs: .can(.create, .tasks)) { p, scope in
+                let f = p.form
                 do {
                     let (_, tz) = try await timeZone(scope)
                     var d = TaskDraft()
@@ -76,25 +67,17 @@ struct TaskPages {
                     _ = try await services.tasks.create(scope, d)
                     return Pages.redirect(Self.subjectHref(d.subjectKind ?? nil, d.subjectID ?? nil) ?? TaskURL.today.path)
                 } catch let e as DomainError {
-                    return try await form(v, scope, values: f, errors: Pages.fieldErrors(e), flash: ("bad", Self.message(e, v.locale)),
+                    return try await form(p.page, scope, values: f, errors: Pages.fieldErrors(e), flash: ("bad", Self.message(e, p.page.locale)),
                                           status: Pages.status(e))
                 }
-            } catch { return pages.failure(error, v) }
-        }
-        router.get(TaskURL.task(":id").pattern) { req, ctx -> Response in
-            let v = try await pages.visit(req)
-            do { return try await detail(v, try v.signedIn(), ctx.parameters.get("id") ?? "", values: [:]) } catch { return pages.failure(error, v) }
-        }
-        router.post(TaskURL.taskAction(":id", ":action").pattern) { req, ctx -> Response in
-            let v = try await pages.visit(req)
-            let id = ctx.parameters.get("id") ?? ""
-            do {
-                let f = try await Pages.form(req)
-                let scope = try pages.requirePost(v, f)
+            },
+            .get(TaskURL.task(":id")) { p, scope in try await detail(p.page, scope, p.parameter("id"), values: [:]) },
+            .post(TaskURL.taskAction(":id", ":action")) { p, scope in
+                let id = p.parameter("id"), f = p.form
                 let back = Pages.safeNext(f["back"] ?? TaskURL.task(id).path)
                 let version = f["version"].flatMap { Int($0) }
                 do {
-                    switch ctx.parameters.get("action") ?? "" {
+                    switch p.parameter("action") {
                     case "complete": _ = try await services.tasks.setStatus(scope, id: id, to: .done, outcome: f["outcome"], ifVersion: version)
                     case "cancel": _ = try await services.tasks.setStatus(scope, id: id, to: .cancelled, ifVersion: version)
                     case "reopen": _ = try await services.tasks.setStatus(scope, id: id, to: .open, ifVersion: version)
@@ -114,40 +97,22 @@ struct TaskPages {
                     }
                     return Pages.redirect(back)
                 } catch let e as DomainError where e != .notFound("task") {
-                    return try await detail(v, scope, id, values: f, flash: ("bad", Self.message(e, v.locale)), status: Pages.status(e))
+                    return try await detail(p.page, scope, id, values: f, flash: ("bad", Self.message(e, p.page.locale)), status: Pages.status(e))
                 }
-            } catch { return pages.failure(error, v) }
-        }
-        router.get(LeadURL.leadImport.pattern) { req, _ -> Response in
-            let v = try await pages.visit(req)
-            do {
-                let scope = try v.signedIn()
-                try scope.require(.leads, .create)
-                return importPage(v, report: nil, dryRun: true)
-            } catch { return pages.failure(error, v) }
-        }
-        router.post(LeadURL.leadImport.pattern) { req, _ -> Response in
-            let v = try await pages.visit(req)
-            do {
-                let scope = try v.signedIn()
-                guard let boundary = Multipart.boundary(req.headers[.contentType]) else { throw DomainError.badRequest("send the file as multipart/form-data") }
-                var r = req
-                let body = try await r.collectBody(upTo: APIBody.maxUpload)
-                let parts = Multipart.parse(Data(buffer: body), boundary: boundary)
-                guard let sent = parts.first(where: { $0.name == "_csrf" }).map({ String(decoding: $0.data, as: UTF8.self) }), Secret.equal(sent, v.csrf) else {
-                    throw DomainError.forbidden("the form expired; reload the page and try again")
-                }
-                let dryRun = parts.contains { $0.name == "dry_run" }
+            },
+            .get(LeadURL.leadImport, needs: .can(.create, .leads)) { p, _ in importPage(p.page, report: nil, dryRun: true) },
+            .post(LeadURL.leadImport, body: .multipart) { p, scope in
+                let dryRun = p.parts.contains { $0.name == "dry_run" }
                 do {
-                    guard let file = parts.first(where: { $0.name == "file" }), !file.data.isEmpty else { throw DomainError.field("file", "choose a CSV file") }
+                    guard let file = p.parts.first(where: { $0.name == "file" }), !file.data.isEmpty else { throw DomainError.field("file", "choose a CSV file") }
                     let report = try await services.leadImporter.run(scope, data: file.data, dryRun: dryRun)
-                    return importPage(v, report: report, dryRun: dryRun)
+                    return importPage(p.page, report: report, dryRun: dryRun)
                 } catch let e as DomainError {
                     if case .forbidden = e { throw e }
-                    return importPage(v, report: nil, dryRun: dryRun, flash: ("bad", Pages.message(e, v.locale)), status: Pages.status(e))
+                    return importPage(p.page, report: nil, dryRun: dryRun, flash: ("bad", Pages.message(e, p.page.locale)), status: Pages.status(e))
                 }
-            } catch { return pages.failure(error, v) }
-        }
+            },
+        ]
     }
 
     // MARK: Models
@@ -173,7 +138,7 @@ struct TaskPages {
         return out
     }
 
-    func row(_ t: FollowUpTask, _ names: [String: String], _ f: DateFormatter, _ v: Pages.Visit, back: String) -> [String: Any] {
+    func row(_ t: FollowUpTask, _ names: [String: String], _ f: DateFormatter, _ v: PageContext, back: String) -> [String: Any] {
         let tx = { (k: String) in Catalog.text(k, v.locale) }
         let href = Self.subjectHref(t.subjectKind, t.subjectID)
         return Pages.model([
@@ -186,8 +151,7 @@ struct TaskPages {
         ])
     }
 
-    func today(_ req: Request, _ v: Pages.Visit) async throws -> Response {
-        let scope = try v.signedIn()
+    func today(_ req: Request, _ v: PageContext, _ scope: Scope) async throws -> Response {
         let t = { (k: String) in Catalog.text(k, v.locale) }
         let day = try await services.tasks.myDay(scope)
         let (ws, tz) = try await timeZone(scope)
@@ -230,10 +194,9 @@ struct TaskPages {
         return pages.page("today", model, title: t("my_day"), visit: v, flash: flash)
     }
 
-    func form(_ v: Pages.Visit, _ scope: Scope, values: [String: String], errors: [String: String], flash: (kind: String, text: String)?,
+    func form(_ v: PageContext, _ scope: Scope, values: [String: String], errors: [String: String], flash: (kind: String, text: String)?,
               status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = { (k: String) in Catalog.text(k, v.locale) }
-        try scope.require(.tasks, .create)
         let kind = TaskSubjectKind(rawValue: values["subject_kind"] ?? "")
         let subjectID = (values["subject_id"] ?? "").isEmpty ? nil : values["subject_id"]
         var subjectName: String?
@@ -263,7 +226,7 @@ struct TaskPages {
         return pages.page("task_form", model, title: t("new_task"), visit: v, flash: flash, status: status)
     }
 
-    func detail(_ v: Pages.Visit, _ scope: Scope, _ id: String, values: [String: String], flash: (kind: String, text: String)? = nil,
+    func detail(_ v: PageContext, _ scope: Scope, _ id: String, values: [String: String], flash: (kind: String, text: String)? = nil,
                 status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = { (k: String) in Catalog.text(k, v.locale) }
         let task = try await services.tasks.get(scope, id: id)
@@ -312,7 +275,7 @@ struct TaskPages {
         return pages.page("task", model, title: task.title, visit: v, flash: flash, status: status)
     }
 
-    func importPage(_ v: Pages.Visit, report: LeadImportReport?, dryRun: Bool, flash: (kind: String, text: String)? = nil,
+    func importPage(_ v: PageContext, report: LeadImportReport?, dryRun: Bool, flash: (kind: String, text: String)? = nil,
                     status: HTTPResponse.Status = .ok) -> Response {
         let t = { (k: String) in Catalog.text(k, v.locale) }
         var model: [String: Any] = ["csrf": v.csrf, "dryRun": dryRun]
