@@ -124,3 +124,22 @@ struct PageMessageTests {
         #expect(!internalError.contains("SELECT") && internalError.hasPrefix("Something went wrong"))
     }
 }
+
+@Suite("Coded field messages")
+struct FieldMessageTests {
+    @Test func codedMessagesAreTranslatedByCodeAndNoPatternAlsoClaimsThem() {
+        let coded = Features.all.flatMap(\.fieldMessages)
+        let codes = coded.map(\.message.code)
+        #expect(Set(codes).count == codes.count, "a code is declared twice: \(codes)")
+        for (message, hans, hant) in coded {
+            // given a domain error made with a coded message, the page shows the code's words
+            #expect(Messages.localize(message.text, .zhHans) == hans && Messages.localize(message.text, .zhHant) == hant)
+            #expect(Messages.localize(message.text, .en) == message.text)
+            // and no English pattern is left to say something else about it
+            let range = NSRange(message.text.startIndex..., in: message.text)
+            #expect(!Messages.compiled.contains { $0.0.firstMatch(in: message.text, range: range) != nil }, "\(message.code) also matches a pattern")
+        }
+        #expect(Pages.message(DomainError.field("file", .csvFile), .zhHans) == "请选择 CSV 文件")
+    }
+}
+

@@ -229,7 +229,7 @@ struct CustomerAPI {
         // Search
         t.on(APIRoute(method: .get, path: "/search", operationID: "search", summary: "Search names, organisations, emails, phones, ids and tags",
                       tag: "Search", needs: .can(.read, .customers), query: ["q", "limit"], responseSchema: "CustomerList")) { req, _, scope in
-            guard let q = req.query("q") else { throw DomainError.field("q", "is required") }
+            guard let q = req.query("q") else { throw DomainError.field("q", .required) }
             return .json(try await customers.searchJSON(scope, query: q, limit: try Self.limit(req, default: 20)))
         }
 

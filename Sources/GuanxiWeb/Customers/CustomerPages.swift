@@ -23,7 +23,7 @@ extension Pages {
                             _ = try await services.customers.update(scope, id: id, d, ifVersion: nil)
                         default:
                             let tag = (f["tag"] ?? "").trimmingCharacters(in: .whitespaces)
-                            guard !tag.isEmpty else { throw DomainError.field("tag", "is required") }
+                            guard !tag.isEmpty else { throw DomainError.field("tag", .required) }
                             _ = try await services.customers.update(scope, id: id, ifVersion: nil) { c in var d = CustomerDraft(); d.tags = c.tags + [tag]; return d }
                         }
                         done += 1
@@ -117,7 +117,7 @@ extension Pages {
                 page("import_new", ["csrf": p.page.csrf], title: Catalog.text("import", p.page.locale), visit: p.page)
             },
             .post(CustomerURL.newImport, body: .multipart) { p, scope in
-                guard let file = p.parts.first(where: { $0.name == "file" }) else { throw DomainError.field("file", "choose a CSV file") }
+                guard let file = p.parts.first(where: { $0.name == "file" }) else { throw DomainError.field("file", .csvFile) }
                 let id = try await services.imports.saveUpload(scope, filename: file.filename ?? "upload.csv", data: file.data)
                 return Self.redirect(CustomerURL.importUpload(id).path)
             },

@@ -68,18 +68,18 @@ struct OrderPages {
             let n = out.count
             var d = LineDraft(productID: product, name: name)
             if let q = qty {
-                if let v = Int(Formats.halfWidth(q)), v > 0 { d.quantity = v } else { e.add("lines[\(n)].quantity", "must be a whole number from 1 to 1000000") }
+                if let v = Int(Formats.halfWidth(q)), v > 0 { d.quantity = v } else { e.add("lines[\(n)].quantity", .lineQuantity) }
             } else { d.quantity = 1 }
             if let p = nonEmpty(f[k("unit_price")]) {
-                do { d.unitPrice = try DealPages.money(p, currency: currency).minor } catch { e.add("lines[\(n)].unit_price", "must be a number") }
+                do { d.unitPrice = try DealPages.money(p, currency: currency).minor } catch { e.add("lines[\(n)].unit_price", .number) }
             }
             if let x = nonEmpty(f[k("discount")]) {
-                if let pct = Percent.parse(x) { d.discount = pct } else { e.add("lines[\(n)].discount", "must be between 0 and 100") }
+                if let pct = Percent.parse(x) { d.discount = pct } else { e.add("lines[\(n)].discount", .percent) }
             }
             out.append(d)
         }
         try e.throwIfAny()
-        if out.isEmpty { throw DomainError.field("lines", "add at least one line") }
+        if out.isEmpty { throw DomainError.field("lines", .atLeastOneLine) }
         return out
     }
 
@@ -195,7 +195,7 @@ struct OrderPages {
         let o = try await orders.get(scope, id: id)
         let cur = o.totals.currency
         func amount() throws(DomainError) -> Int64 {
-            do { return try DealPages.money(f["amount"] ?? "", currency: cur).minor } catch { throw DomainError.field("amount", "must be a number") }
+            do { return try DealPages.money(f["amount"] ?? "", currency: cur).minor } catch { throw DomainError.field("amount", .number) }
         }
         func quantities() -> [Shipment.Line] {
             o.lines.compactMap { l in
@@ -215,7 +215,7 @@ struct OrderPages {
             for i in 0..<12 {
                 guard let due = Self.nonEmpty(f["due_\(i)"]) else { continue }
                 do { plan.append(Instalment(dueDate: due, amount: try DealPages.money(f["amount_\(i)"] ?? "", currency: cur).minor)) }
-                catch { e.add("instalments[\(i)].amount", "must be a number") }
+                catch { e.add("instalments[\(i)].amount", .number) }
             }
             try e.throwIfAny()
             _ = try await orders.setPlan(scope, id: id, plan, ifVersion: version)

@@ -9,6 +9,7 @@ extension Feature {
         f.permissions = [.orders]
         f.catalog = CatalogPart(SalesCatalog.strings)
         f.messages = SalesCatalog.messages
+        f.fieldMessages = SalesCatalog.coded
         f.templates = OrderTemplates.all
         f.stylesheet = OrderTemplates.css
         f.navigation = [NavItem(label: "orders", href: OrderURL.orders.path, position: 40)]

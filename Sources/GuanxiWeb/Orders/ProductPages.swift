@@ -23,12 +23,12 @@ extension OrderPages {
                         var d = ProductDraft()
                         d.sku = f["sku"] ?? ""; d.name = f["name"] ?? ""; d.unit = f["unit"] ?? ""; d.active = f["active"] == "1"
                         var e = FieldErrors()
-                        if let x = Self.nonEmpty(f["tax_rate"]) { if let p = Percent.parse(x) { d.taxRate = p } else { e.add("tax_rate", "must be between 0 and 100") } }
+                        if let x = Self.nonEmpty(f["tax_rate"]) { if let p = Percent.parse(x) { d.taxRate = p } else { e.add("tax_rate", .percent) } }
                         d.prices = lists.compactMap { l in
                             let text = f["price_" + l.id] ?? ""
                             if text.trimmingCharacters(in: .whitespaces).isEmpty { return .init(priceListID: l.id, unitPrice: nil) }
                             do { return .init(priceListID: l.id, unitPrice: try DealPages.money(text, currency: l.currency).minor) }
-                            catch { e.add("price_" + l.id, "must be a number"); return nil }
+                            catch { e.add("price_" + l.id, .number); return nil }
                         }
                         try e.throwIfAny()
                         let id = Self.nonEmpty(f["id"])

@@ -1,3 +1,5 @@
+import GuanxiCore
+
 /// The words of the order, quote, product, report and web-form confirmation pages, per language (merged into `Catalog`), and the
 /// domain messages those pages can show.
 enum SalesCatalog {
@@ -158,13 +160,17 @@ enum SalesCatalog {
         ],
     ]
 
+    /// The coded order messages in Chinese.
+    static let coded: [FieldTranslation] = [
+        (.lineQuantity, "须为 1 到 1000000 的整数", "須為 1 到 1000000 的整數"),
+        (.percent, "须在 0 到 100 之间", "須介於 0 到 100"),
+        (.atLeastOneLine, "请至少填写一行明细", "請至少填寫一列明細"),
+    ]
+
     /// (pattern, zh-Hans, zh-Hant) for the order, quote and product messages pages show.
     static let messages: [MessagePattern] = [
-        ("^must be a whole number from 1 to 1000000$", "须为 1 到 1000000 的整数", "須為 1 到 1000000 的整數"),
-        ("^must be between 0 and 100$", "须在 0 到 100 之间", "須介於 0 到 100"),
         ("^must be between 0 and 100000000000000 minor units$", "金额超出范围", "金額超出範圍"),
         ("^is required \\(at most 200 characters\\)$", "必填（最多 200 个字）", "必填（最多 200 字）"),
-        ("^add at least one line$", "请至少填写一行明细", "請至少填寫一列明細"),
         ("^a quote needs at least one line(.*)$", "报价至少需要一行明细", "報價至少需要一列明細"),
         ("^(.+) is no longer sold$", "$1 已停售", "$1 已停售"),
         ("^no such product$", "没有这个产品", "沒有這個產品"),

@@ -1,13 +1,16 @@
 import Foundation
+import GuanxiCore
 
 /// The domain speaks English (stores, API); pages show its most common messages in the user's
-/// language. Unknown messages stay as they are, so nothing is ever hidden.
+/// language: coded ones (`FieldMessage`) by their code, the rest by English patterns. Unknown
+/// messages stay as they are, so nothing is ever hidden.
 /// (pattern, zh-Hans, zh-Hant); `$1`, `$2` are the pattern's captures.
 package typealias MessagePattern = (pattern: String, hans: String, hant: String)
+/// A coded field message's translations (zh-Hans, zh-Hant), looked up by its code.
+package typealias FieldTranslation = (message: FieldMessage, hans: String, hant: String)
 
 enum Messages {
     static let table: [MessagePattern] = [
-        ("^is required$", "必填", "必填"),
         ("^'(.+)' is not a valid email address$", "「$1」不是有效的邮箱地址", "「$1」不是有效的電子郵件地址"),
         ("^'(.+)' is not a valid phone number$", "「$1」不是有效的手机号码", "「$1」不是有效的手機號碼"),
         ("^a name, email or phone is required$", "名称、邮箱、手机至少填一项", "名稱、電子郵件、手機至少填一項"),
@@ -16,10 +19,7 @@ enum Messages {
         ("^(.+) already belongs to a customer owned by (.+)$", "$1 已属于 $2 负责的客户（撞单）", "$1 已屬於 $2 負責的客戶（撞單）"),
         ("^(.+) already belongs to another customer$", "$1 已属于另一位客户", "$1 已屬於另一位客戶"),
         ("^must be one of: (.+)$", "须为以下之一：$1", "須為以下之一：$1"),
-        ("^must be a date \\(YYYY-MM-DD\\)$", "须为日期（YYYY-MM-DD）", "須為日期（YYYY-MM-DD）"),
         ("^must be a past date \\(YYYY-MM-DD\\)$", "须为过去的日期（YYYY-MM-DD）", "須為過去的日期（YYYY-MM-DD）"),
-        ("^must be a number$", "须为数字", "須為數字"),
-        ("^must be a whole number$", "须为整数", "須為整數"),
         ("^is not a valid WeChat id$", "不是有效的微信号", "不是有效的微信號"),
         ("^is required \\(at most 100 characters\\)$", "必填（最多 100 个字）", "必填（最多 100 字）"),
         ("^is required: person or organization$", "必填：个人或机构", "必填：個人或機構"),
@@ -68,7 +68,6 @@ enum Messages {
         ("^this user has no team manager to hand over to$", "此用户没有可交接的团队经理", "此使用者沒有可交接的團隊經理"),
         ("^the file is empty$", "文件是空的", "檔案是空的"),
         ("^the upload is empty$", "上传的内容是空的", "上傳的內容是空的"),
-        ("^choose a CSV file$", "请选择 CSV 文件", "請選擇 CSV 檔案"),
         ("^no column could be read as a name, email or phone; headers were: (.+)$", "没有任何列能识别为名称、邮箱或手机；表头为：$1", "沒有任何欄位能辨識為名稱、電子郵件或手機；標題列為：$1"),
         ("^the form expired; reload the page and try again$", "表单已过期，请刷新页面后重试", "表單已過期，請重新整理頁面後再試"),
         ("^renaming tags needs the settings permission$", "修改标签名需要设置权限", "修改標籤名稱需要設定權限"),
@@ -85,7 +84,6 @@ enum Messages {
         ("^only a visit can be recorded; complete this task instead$", "只有拜访可以记录，请直接完成这个待办", "只有拜訪可以記錄，請直接完成這個待辦"),
         ("^say what the next step is$", "请写明下一步", "請寫明下一步"),
         ("^is required \\(at most 200 characters\\)$", "必填（最多 200 个字）", "必填（最多 200 字）"),
-        ("^must be a date and time \\(YYYY-MM-DD HH:MM\\)$", "须为日期和时间（YYYY-MM-DD HH:MM）", "須為日期和時間（YYYY-MM-DD HH:MM）"),
         ("^must be an ISO week such as 2026-W48$", "须为 ISO 周，例如 2026-W48", "須為 ISO 週，例如 2026-W48"),
         ("^at most (\\d+) leads per file$", "每个文件最多 $1 条线索", "每個檔案最多 $1 筆名單"),
         ("^you may not give tasks to or take them from this user$", "你无权把待办分配给此用户或从其名下转出", "你無權把待辦分派給此使用者或從其名下轉出"),
@@ -93,10 +91,27 @@ enum Messages {
         ("^must be in the future$", "须为将来的时间", "須為未來的時間"),
     ]
 
+    static let coded: [FieldTranslation] = [
+        (.required, "必填", "必填"),
+        (.number, "须为数字", "須為數字"),
+        (.wholeNumber, "须为整数", "須為整數"),
+        (.date, "须为日期（YYYY-MM-DD）", "須為日期（YYYY-MM-DD）"),
+        (.dateTime, "须为日期和时间（YYYY-MM-DD HH:MM）", "須為日期和時間（YYYY-MM-DD HH:MM）"),
+        (.csvFile, "请选择 CSV 文件", "請選擇 CSV 檔案"),
+    ]
+
+    /// Every feature's coded translations by code, and the code of each coded message's text: the
+    /// domain still sends text, so a page finds the code from it, then the words from the code.
+    static let byCode: [String: (hans: String, hant: String)] = Dictionary(
+        Features.all.flatMap(\.fieldMessages).map { ($0.message.code, ($0.hans, $0.hant)) }, uniquingKeysWith: { first, _ in first })
+    static let codes: [String: String] = Dictionary(
+        Features.all.flatMap(\.fieldMessages).map { ($0.message.text, $0.message.code) }, uniquingKeysWith: { first, _ in first })
+
     static let compiled: [(NSRegularExpression, String, String)] = Features.all.flatMap(\.messages).map { (try! NSRegularExpression(pattern: $0.pattern), $0.hans, $0.hant) }
 
     static func localize(_ message: String, _ l: UILocale) -> String {
         guard l != .en else { return message }
+        if let code = codes[message], let words = byCode[code] { return l == .zhHant ? words.hant : words.hans }
         let range = NSRange(message.startIndex..., in: message)
         for (re, hans, hant) in compiled where re.firstMatch(in: message, range: range) != nil {
             return re.stringByReplacingMatches(in: message, range: range, withTemplate: l == .zhHant ? hant : hans)

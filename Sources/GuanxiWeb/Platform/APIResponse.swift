@@ -118,7 +118,7 @@ public enum APIBody {
         } catch let DecodingError.valueNotFound(_, ctx) {
             throw DomainError.field(path(ctx.codingPath), "must not be null")
         } catch let DecodingError.keyNotFound(key, ctx) {
-            throw DomainError.field(path(ctx.codingPath + [key]), "is required")
+            throw DomainError.field(path(ctx.codingPath + [key]), .required)
         }
     }
 

@@ -20,6 +20,8 @@ package struct Feature: Sendable {
     package var catalog: CatalogPart = CatalogPart()
     /// Its domain messages as pages show them (English pattern → 简体, 繁體).
     package var messages: [MessagePattern] = []
+    /// Its coded field messages as pages show them (code → 简体, 繁體).
+    package var fieldMessages: [FieldTranslation] = []
     /// Its page templates by name.
     package var templates: [String: String] = [:]
     /// Its part of `/assets/app.css`.

@@ -8,6 +8,7 @@ extension Feature {
         f.migrations = [M001_Foundation.migration]
         f.catalog = CatalogPart(Catalog.core)
         f.messages = Messages.table
+        f.fieldMessages = Messages.coded
         f.templates = Templates.ofPlatform
         f.stylesheet = Assets.css
         f.schemas = { OpenAPIDocument.platformSchemas() }

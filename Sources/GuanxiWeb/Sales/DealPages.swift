@@ -66,12 +66,12 @@ struct DealPages {
         let parts = t.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count <= 2, let whole = Int64(parts[0]), whole >= 0, parts.count == 1 || (parts[1].count <= digits && parts[1].allSatisfy(\.isASCII)),
               let frac = parts.count == 2 ? Int64(parts[1].isEmpty ? "0" : String(parts[1]) + String(repeating: "0", count: digits - parts[1].count)) : 0
-        else { throw DomainError.field("amount", "must be a number") }
+        else { throw DomainError.field("amount", .number) }
         var unit: Int64 = 1
         for _ in 0..<digits { unit *= 10 }
         let (m, o1) = whole.multipliedReportingOverflow(by: unit)
         let (sum, o2) = m.addingReportingOverflow(frac)
-        guard !o1, !o2 else { throw DomainError.field("amount", "must be a number") }
+        guard !o1, !o2 else { throw DomainError.field("amount", .number) }
         return Money(minor: sum, currency: code)
     }
 

@@ -102,7 +102,7 @@ struct LeadAPI {
             var data = body
             if let boundary = Multipart.boundary(req.headers[.contentType]) {
                 guard let file = Multipart.parse(body, boundary: boundary).first(where: { $0.filename != nil || $0.name == "file" }) else {
-                    throw DomainError.field("file", "choose a CSV file")
+                    throw DomainError.field("file", .csvFile)
                 }
                 data = file.data
             }

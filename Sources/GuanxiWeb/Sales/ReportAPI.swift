@@ -17,10 +17,10 @@ struct ReportAPI {
     /// `month=YYYY-MM`, or `from`/`to` days (to inclusive), in the workspace's time zone; default this month.
     static func period(_ req: Request, timeZone: String) throws(DomainError) -> (Date, Date) {
         if let f = req.query("from"), let t = req.query("to") {
-            guard let a = Dates.parseDay(f) else { throw DomainError.field("from", "must be a date (YYYY-MM-DD)") }
-            guard let b = Dates.parseDay(t) else { throw DomainError.field("to", "must be a date (YYYY-MM-DD)") }
+            guard let a = Dates.parseDay(f) else { throw DomainError.field("from", .date) }
+            guard let b = Dates.parseDay(t) else { throw DomainError.field("to", .date) }
             guard let (s, _) = Dates.monthRange(String(a.prefix(7)), timeZone: timeZone), let (e, _) = Dates.monthRange(String(b.prefix(7)), timeZone: timeZone) else {
-                throw DomainError.field("from", "must be a date (YYYY-MM-DD)")
+                throw DomainError.field("from", .date)
             }
             let start = s.addingTimeInterval(Double((Int(a.suffix(2)) ?? 1) - 1) * 86_400)
             let end = e.addingTimeInterval(Double(Int(b.suffix(2)) ?? 1) * 86_400)

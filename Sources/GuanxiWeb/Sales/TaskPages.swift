@@ -30,7 +30,7 @@ struct TaskPages {
         let s = (raw ?? "").trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " ", with: "T")
         if s.isEmpty { return nil }
         if let d = localFormatter(timeZone).date(from: s) ?? localFormatter(timeZone, seconds: true).date(from: s) { return d }
-        throw DomainError.field(field, "must be a date and time (YYYY-MM-DD HH:MM)")
+        throw DomainError.field(field, .dateTime)
     }
 
     /// A task's `title` is not a person's job title (the catalog's `title`): name it as the task form does.
@@ -104,7 +104,7 @@ struct TaskPages {
             .post(LeadURL.leadImport, body: .multipart) { p, scope in
                 let dryRun = p.parts.contains { $0.name == "dry_run" }
                 do {
-                    guard let file = p.parts.first(where: { $0.name == "file" }), !file.data.isEmpty else { throw DomainError.field("file", "choose a CSV file") }
+                    guard let file = p.parts.first(where: { $0.name == "file" }), !file.data.isEmpty else { throw DomainError.field("file", .csvFile) }
                     let report = try await services.leadImporter.run(scope, data: file.data, dryRun: dryRun)
                     return importPage(p.page, report: report, dryRun: dryRun)
                 } catch let e as DomainError {
