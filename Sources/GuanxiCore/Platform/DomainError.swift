@@ -1,5 +1,5 @@
 /// Errors the domain raises. They know nothing about HTTP: GuanxiWeb maps them to status codes
-/// in one place (`ErrorMiddleware`).
+/// in one place (`ErrorMeaning`), for the API and the pages.
 public enum DomainError: Error, Sendable, Equatable {
     /// The record does not exist in the caller's workspace (other workspaces' ids look the same).
     case notFound(String)
