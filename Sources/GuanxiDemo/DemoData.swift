@@ -2,24 +2,24 @@ import Foundation
 import GuanxiCore
 
 /// Whether a demo customer is a person or an organisation.
-public enum DemoKind: String, Sendable {
+package enum DemoKind: String, Sendable {
     case person
     case organization
 }
 
 /// Parameters for `DemoData.generate`.
-public struct DemoConfig: Sendable {
+package struct DemoConfig: Sendable {
     /// Number of customers to produce.
-    public var customers: Int
+    package var customers: Int
     /// Seed; the same seed (and other parameters) gives identical output everywhere.
-    public var seed: UInt64
+    package var seed: UInt64
     /// Number of interactions per customer, drawn uniformly from this range.
-    public var interactionsPerCustomer: ClosedRange<Int>
+    package var interactionsPerCustomer: ClosedRange<Int>
     /// Reference "now": `createdAt` lies within the two years before it and
     /// interactions between `createdAt` and it. Pass a fixed date for reproducibility.
-    public var now: Date
+    package var now: Date
 
-    public init(customers: Int, seed: UInt64, interactionsPerCustomer: ClosedRange<Int> = 0...6, now: Date) {
+    package init(customers: Int, seed: UInt64, interactionsPerCustomer: ClosedRange<Int> = 0...6, now: Date) {
         self.customers = customers
         self.seed = seed
         self.interactionsPerCustomer = interactionsPerCustomer
@@ -28,53 +28,53 @@ public struct DemoConfig: Sendable {
 }
 
 /// One generated customer.
-public struct DemoCustomer: Sendable {
+package struct DemoCustomer: Sendable {
     /// Position in the generated sequence (0-based).
-    public let index: Int
-    public let kind: DemoKind
-    public let name: String
-    public let organization: String?
-    public let title: String?
+    package let index: Int
+    package let kind: DemoKind
+    package let name: String
+    package let organization: String?
+    package let title: String?
     /// Lowercase, unique within one generated set.
-    public let emails: [String]
+    package let emails: [String]
     /// E.164, unique within one generated set.
-    public let phones: [String]
-    public var wechat: String?
+    package let phones: [String]
+    package var wechat: String?
     /// prospect, lead, customer, repeat, loyal, at_risk or lost.
-    public let stage: String
+    package let stage: String
     /// VIP, A, B or C.
-    public let tier: String
+    package let tier: String
     /// wechat, taobao, jd, website, referral, exhibition, douyin, phone or store.
-    public let source: String
+    package let source: String
     /// ISO 3166-1 alpha-2: CN, HK, TW, US, SG or GB.
-    public let country: String
-    public let province: String?
-    public let city: String?
-    public let district: String?
-    public let street: String?
-    public let postcode: String?
+    package let country: String
+    package let province: String?
+    package let city: String?
+    package let district: String?
+    package let street: String?
+    package let postcode: String?
     /// `YYYY-MM-DD`.
-    public let birthday: String?
-    public let tags: [String]
-    public let createdAt: Date
+    package let birthday: String?
+    package let tags: [String]
+    package let createdAt: Date
     /// Sorted by `occurredAt`.
-    public let interactions: [DemoInteraction]
+    package let interactions: [DemoInteraction]
 }
 
 /// One generated interaction (call, e-mail, visit, …).
-public struct DemoInteraction: Sendable {
+package struct DemoInteraction: Sendable {
     /// call, email, meeting, visit, chat, wechat, sms, web, app, store or social.
-    public let kind: String
+    package let kind: String
     /// inbound or outbound.
-    public let direction: String
-    public let subject: String
-    public let body: String
+    package let direction: String
+    package let subject: String
+    package let body: String
     /// Strictly after the customer's `createdAt` and before `now`.
-    public let occurredAt: Date
+    package let occurredAt: Date
     /// Set for calls, meetings and visits.
-    public let durationSeconds: Int?
+    package let durationSeconds: Int?
     /// interested, follow_up, quoted, won, no_answer or not_interested.
-    public let outcome: String?
+    package let outcome: String?
 }
 
 /// Deterministic, realistic bilingual demo data (about 75% Chinese people,
@@ -84,7 +84,7 @@ public struct DemoInteraction: Sendable {
 /// constant memory and customer *i* does not depend on how many are generated.
 /// E-mails and phones are built from bijective scrambles of the index, so they
 /// are unique within a set of up to 4,000,000 customers without any bookkeeping.
-public enum DemoData {
+package enum DemoData {
     /// Names placed at fixed positions so search demos ("王小明", "王芳") always
     /// have a hit even in tiny data sets; the pools also produce them naturally.
     private static let showcase: [Int: (String, String)] = [3: ("王 王 wang", "小明 小明 xiao ming"),
@@ -92,7 +92,7 @@ public enum DemoData {
                                                           17: ("王 王 wang", "芳芳 芳芳 fang fang")]
 
     /// Streams `config.customers` customers to `body`, in index order.
-    public static func generate(_ config: DemoConfig, body: (DemoCustomer) throws -> Void) rethrows {
+    package static func generate(_ config: DemoConfig, body: (DemoCustomer) throws -> Void) rethrows {
         let context = Context(config)
         for index in 0..<max(0, config.customers) {
             try body(context.customer(index))
@@ -100,7 +100,7 @@ public enum DemoData {
     }
 
     /// The customer at `index` for `config` (identical to the one `generate` yields).
-    public static func customer(at index: Int, config: DemoConfig) -> DemoCustomer {
+    package static func customer(at index: Int, config: DemoConfig) -> DemoCustomer {
         Context(config).customer(index)
     }
 

@@ -6,7 +6,7 @@ import GuanxiStore
 extension DemoLoader {
     /// The demo catalogue, a year of orders for the loaded customers (placed through the same
     /// batched path shops use), and the recent ones walked along: paid, shipped, delivered, confirmed.
-    public func loadSales(_ scope: Scope, seed: UInt64, now: Date = Date(), maxCustomers: Int = 20_000) async throws -> (products: Int, orders: Int) {
+    package func loadSales(_ scope: Scope, seed: UInt64, now: Date = Date(), maxCustomers: Int = 20_000) async throws -> (products: Int, orders: Int) {
         let list = try await products.priceLists(scope)[0]
         var ids: [String] = []
         for p in DemoSales.catalogue {

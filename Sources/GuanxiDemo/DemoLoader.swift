@@ -4,16 +4,16 @@ import GuanxiCore
 import GuanxiStore
 
 /// Loads `DemoData` into a workspace in large transactions (the fast path the benchmarks use).
-public struct DemoLoader: Sendable {
+package struct DemoLoader: Sendable {
     let db: Database
     /// The demo catalogue and its orders go through the stores' own paths.
     let products: ProductStore
     let orders: OrderStore
-    public init(db: Database, products: ProductStore, orders: OrderStore) { self.db = db; self.products = products; self.orders = orders }
+    package init(db: Database, products: ProductStore, orders: OrderStore) { self.db = db; self.products = products; self.orders = orders }
 
     /// Inserts `config.customers` customers (plus the organisations they work at) with their
     /// interactions; `progress` gets the number done so far.
-    public func load(_ scope: Scope, config: DemoConfig, ownerIDs: [String] = [], batchSize: Int = 5000,
+    package func load(_ scope: Scope, config: DemoConfig, ownerIDs: [String] = [], batchSize: Int = 5000,
                      progress: (@Sendable (Int) -> Void)? = nil) async throws -> (customers: Int, organizations: Int, interactions: Int) {
         var orgs: [String: String] = [:]
         var wechatSeen = Set<String>()   // generated WeChat ids may repeat; identities must not

@@ -4,9 +4,9 @@ import GuanxiCore
 /// The demo's catalogue and a year of orders over it, reproducible from the seed: what a small tea
 /// and tea-ware seller's CRM looks like, so the order, report and analytics pages have something
 /// to show.
-public enum DemoSales {
+package enum DemoSales {
     /// SKU, name, unit, tax rate (basis points), list price (fen).
-    public static let catalogue: [(sku: String, name: String, unit: String, taxBP: Int, price: Int64)] = [
+    package static let catalogue: [(sku: String, name: String, unit: String, taxBP: Int, price: Int64)] = [
         ("LJ-250", "西湖龙井 250g", "罐", 900, 58_800), ("LJ-500", "西湖龙井 500g 礼盒", "盒", 900, 109_800),
         ("PE-357", "云南普洱 357g 饼", "饼", 900, 26_800), ("TGY-250", "安溪铁观音 250g", "罐", 900, 32_800),
         ("DHP-200", "武夷大红袍 200g", "盒", 900, 45_800), ("BC-100", "白毫银针 100g", "罐", 900, 39_800),
@@ -17,7 +17,7 @@ public enum DemoSales {
 
     /// Orders for `customers` (ids) over the last year before `now`: about one in two customers
     /// buys, the best ones often (a long tail, as in real shops), one to three lines each.
-    public static func orders(customers: [String], products: [String], seed: UInt64, now: Date) -> [OrderDraft] {
+    package static func orders(customers: [String], products: [String], seed: UInt64, now: Date) -> [OrderDraft] {
         var rng = DemoRNG(seed: DemoRNG.mix(seed ^ 0x5A1E5))
         var out: [OrderDraft] = []
         for (n, c) in customers.enumerated() where rng.percent(50) {

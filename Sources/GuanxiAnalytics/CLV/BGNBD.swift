@@ -5,20 +5,20 @@ import Foundation
 ///
 /// While alive a customer buys as a Poisson process with rate λ ~ Gamma(r, α); after each purchase
 /// they drop out with probability p ~ Beta(a, b).
-public enum BGNBD {
+package enum BGNBD {
     /// Fitted BG/NBD parameters.
-    public struct Parameters: Sendable, Equatable, Codable {
+    package struct Parameters: Sendable, Equatable, Codable {
         /// Shape of the purchase-rate gamma distribution.
-        public var r: Double
+        package var r: Double
         /// Scale (rate) of the purchase-rate gamma distribution, in the summary's time unit.
-        public var alpha: Double
+        package var alpha: Double
         /// First shape of the drop-out beta distribution.
-        public var a: Double
+        package var a: Double
         /// Second shape of the drop-out beta distribution.
-        public var b: Double
+        package var b: Double
 
         /// Creates parameters.
-        public init(r: Double, alpha: Double, a: Double, b: Double) {
+        package init(r: Double, alpha: Double, a: Double, b: Double) {
             self.r = r
             self.alpha = alpha
             self.a = a
@@ -27,21 +27,21 @@ public enum BGNBD {
     }
 
     /// A fitted model.
-    public struct Fit: Sendable {
+    package struct Fit: Sendable {
         /// The maximum-likelihood parameters.
-        public var parameters: Parameters
+        package var parameters: Parameters
         /// The total log-likelihood at ``parameters`` (all terms kept, comparable with the literature).
-        public var logLikelihood: Double
+        package var logLikelihood: Double
         /// Optimiser iterations.
-        public var iterations: Int
+        package var iterations: Int
         /// Whether the optimiser met its convergence criterion.
-        public var converged: Bool
+        package var converged: Bool
     }
 
     // MARK: Likelihood
 
     /// The log-likelihood of one customer (FHL 2005, eq. 6), computed in log space.
-    public static func logLikelihood(_ p: Parameters, x: Double, tx: Double, T: Double) -> Double {
+    package static func logLikelihood(_ p: Parameters, x: Double, tx: Double, T: Double) -> Double {
         let (r, alpha, a, b) = (p.r, p.alpha, p.a, p.b)
         let lg = SpecialFunctions.logGamma
         let a1 = lg(r + x) - lg(r) + r * log(alpha)
@@ -55,7 +55,7 @@ public enum BGNBD {
     }
 
     /// The total log-likelihood of a summary.
-    public static func logLikelihood(_ p: Parameters, summary: CustomerSummary) -> Double {
+    package static func logLikelihood(_ p: Parameters, summary: CustomerSummary) -> Double {
         let data = CompressedSummary(frequency: summary.frequency, recency: summary.recency, T: summary.T)
         var g = [Double](repeating: 0, count: 4)
         return -negativeLogLikelihood(data, logParameters: [log(p.r), log(p.alpha), log(p.a), log(p.b)], gradient: &g)
@@ -162,7 +162,7 @@ public enum BGNBD {
 
     /// Fits the model by maximum likelihood (BFGS on log-parameters with the analytic gradient,
     /// customers compressed over distinct `(x, t_x, T)`).
-    public static func fit(_ summary: CustomerSummary, start: Parameters? = nil) -> Fit {
+    package static func fit(_ summary: CustomerSummary, start: Parameters? = nil) -> Fit {
         fitWithCurvature(summary, start: start).fit
     }
 
@@ -203,14 +203,14 @@ public enum BGNBD {
     // MARK: Predictions
 
     /// Probability that a customer with history `(x, t_x, T)` is still alive at `T` (FHL 2005, eq. 13 note).
-    public static func probabilityAlive(_ p: Parameters, x: Double, tx: Double, T: Double) -> Double {
+    package static func probabilityAlive(_ p: Parameters, x: Double, tx: Double, T: Double) -> Double {
         if x == 0 { return 1 }
         let logRatio = log(p.a) - log(p.b + x - 1) + (p.r + x) * (log(p.alpha + T) - log(p.alpha + tx))
         return 1 / (1 + exp(logRatio))
     }
 
     /// Expected number of purchases in `(0, t]` for a randomly chosen new customer (FHL 2005, eq. 9).
-    public static func expectedPurchases(_ p: Parameters, t: Double) -> Double {
+    package static func expectedPurchases(_ p: Parameters, t: Double) -> Double {
         if t <= 0 { return 0 }
         // Euler's transformation ₂F₁(r, b; a+b−1; z) = (1−z)^{a−1−r} ₂F₁(a+b−1−r, a−1; a+b−1; z) keeps
         // the series short even when z = t/(α+t) is close to 1.
@@ -221,7 +221,7 @@ public enum BGNBD {
 
     /// Expected purchases in the next `t` time units for a customer with history `(x, t_x, T)`
     /// (FHL 2005, eq. 10).
-    public static func conditionalExpectedPurchases(_ p: Parameters, t: Double, x: Double, tx: Double, T: Double) -> Double {
+    package static func conditionalExpectedPurchases(_ p: Parameters, t: Double, x: Double, tx: Double, T: Double) -> Double {
         if t <= 0 { return 0 }
         let (r, alpha, a, b) = (p.r, p.alpha, p.a, p.b)
         // ((α+T)/(α+T+t))^{r+x} ₂F₁(r+x, b+x; a+b+x−1; z) rewritten with Euler's transformation as
@@ -241,7 +241,7 @@ public enum BGNBD {
 
     /// P(X(t) = n): the probability that a new customer makes exactly `n` purchases in `(0, t]`
     /// (FHL 2005, eq. 8).
-    public static func probabilityOfPurchases(_ p: Parameters, t: Double, n: Int) -> Double {
+    package static func probabilityOfPurchases(_ p: Parameters, t: Double, n: Int) -> Double {
         let (r, alpha, a, b) = (p.r, p.alpha, p.a, p.b)
         let x = Double(n)
         let lg = SpecialFunctions.logGamma

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Customer lifetime value from a transaction model and a spend model.
-public enum CustomerLifetimeValue {
+package enum CustomerLifetimeValue {
     /// A transaction model's conditional expectation: purchases in the next `t` units given `(x, t_x, T)`.
-    public typealias ExpectedPurchases = (_ t: Double, _ x: Double, _ tx: Double, _ T: Double) -> Double
+    package typealias ExpectedPurchases = (_ t: Double, _ x: Double, _ tx: Double, _ T: Double) -> Double
 
     /// Discounted CLV over `months` months, following `lifetimes.customer_lifetime_value`: month `i`
     /// contributes `(E[Y(i·m)] − E[Y((i−1)·m)]) · spend / (1 + discountRate)^i`, where `m` is a month
@@ -15,7 +15,7 @@ public enum CustomerLifetimeValue {
     ///   - months: horizon in months.
     ///   - discountRate: discount rate per month.
     ///   - unit: the unit of the model's time axis.
-    public static func value(
+    package static func value(
         x: Double, tx: Double, T: Double, spend: Double, months: Int, discountRate: Double, unit: TimeUnit,
         expected: ExpectedPurchases
     ) -> Double {

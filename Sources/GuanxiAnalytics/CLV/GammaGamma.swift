@@ -5,39 +5,39 @@ import Foundation
 ///
 /// A customer's transaction values are Gamma(p, ν) with ν ~ Gamma(q, γ); the model is fitted on
 /// repeat buyers only, from their number of repeat transactions `x` and average repeat value `m̄`.
-public enum GammaGamma {
+package enum GammaGamma {
     /// Gamma-Gamma parameters.
-    public struct Parameters: Sendable, Equatable, Codable {
+    package struct Parameters: Sendable, Equatable, Codable {
         /// Shape of the per-transaction spend distribution.
-        public var p: Double
+        package var p: Double
         /// Shape of the gamma mixing distribution.
-        public var q: Double
+        package var q: Double
         /// Scale of the gamma mixing distribution.
-        public var gamma: Double
+        package var gamma: Double
 
         /// Creates parameters.
-        public init(p: Double, q: Double, gamma: Double) {
+        package init(p: Double, q: Double, gamma: Double) {
             self.p = p
             self.q = q
             self.gamma = gamma
         }
 
         /// The population mean spend per transaction, pγ/(q − 1) (infinite when q ≤ 1).
-        public var populationMeanSpend: Double { q > 1 ? p * gamma / (q - 1) : .infinity }
+        package var populationMeanSpend: Double { q > 1 ? p * gamma / (q - 1) : .infinity }
     }
 
     /// A fitted model.
-    public struct Fit: Sendable {
+    package struct Fit: Sendable {
         /// The maximum-likelihood parameters.
-        public var parameters: Parameters
+        package var parameters: Parameters
         /// The total log-likelihood at ``parameters``.
-        public var logLikelihood: Double
+        package var logLikelihood: Double
         /// Number of repeat buyers used in the fit.
-        public var customers: Int
+        package var customers: Int
     }
 
     /// The log-likelihood of one repeat buyer with `x` repeat transactions of average value `m`.
-    public static func logLikelihood(_ par: Parameters, x: Double, m: Double) -> Double {
+    package static func logLikelihood(_ par: Parameters, x: Double, m: Double) -> Double {
         let (p, q, g) = (par.p, par.q, par.gamma)
         let lg = SpecialFunctions.logGamma
         let px = p * x
@@ -51,7 +51,7 @@ public enum GammaGamma {
     /// The likelihood is evaluated from sufficient statistics (see ``SufficientStatistics``): the
     /// ln Γ, ψ and ψ′ terms once per distinct frequency, and per customer only `ln(γ + x m̄)` and
     /// `1/(γ + x m̄)`.
-    public static func fit(_ summary: CustomerSummary, start: Parameters? = nil) -> Fit? {
+    package static func fit(_ summary: CustomerSummary, start: Parameters? = nil) -> Fit? {
         var xs: [Double] = [], ms: [Double] = []
         xs.reserveCapacity(summary.count)
         ms.reserveCapacity(summary.count)
@@ -232,7 +232,7 @@ public enum GammaGamma {
 
     /// The expected average transaction value of a customer with `x` repeat transactions of average
     /// value `m` (the population mean for `x = 0`).
-    public static func conditionalExpectedSpend(_ par: Parameters, x: Double, m: Double) -> Double {
+    package static func conditionalExpectedSpend(_ par: Parameters, x: Double, m: Double) -> Double {
         if x <= 0 { return par.populationMeanSpend }
         return par.p * (par.gamma + x * m) / (par.p * x + par.q - 1)
     }

@@ -5,20 +5,20 @@ import Foundation
 ///
 /// While alive a customer buys as a Poisson process with rate λ ~ Gamma(r, α); lifetimes are
 /// exponential with rate μ ~ Gamma(s, β).
-public enum ParetoNBD {
+package enum ParetoNBD {
     /// Pareto/NBD parameters.
-    public struct Parameters: Sendable, Equatable, Codable {
+    package struct Parameters: Sendable, Equatable, Codable {
         /// Shape of the purchase-rate gamma distribution.
-        public var r: Double
+        package var r: Double
         /// Scale of the purchase-rate gamma distribution.
-        public var alpha: Double
+        package var alpha: Double
         /// Shape of the dropout-rate gamma distribution.
-        public var s: Double
+        package var s: Double
         /// Scale of the dropout-rate gamma distribution.
-        public var beta: Double
+        package var beta: Double
 
         /// Creates parameters.
-        public init(r: Double, alpha: Double, s: Double, beta: Double) {
+        package init(r: Double, alpha: Double, s: Double, beta: Double) {
             self.r = r
             self.alpha = alpha
             self.s = s
@@ -27,13 +27,13 @@ public enum ParetoNBD {
     }
 
     /// A fitted model.
-    public struct Fit: Sendable {
+    package struct Fit: Sendable {
         /// The maximum-likelihood parameters.
-        public var parameters: Parameters
+        package var parameters: Parameters
         /// The total log-likelihood at ``parameters``.
-        public var logLikelihood: Double
+        package var logLikelihood: Double
         /// Objective evaluations used.
-        public var evaluations: Int
+        package var evaluations: Int
     }
 
     /// ln A₀ of the Fader–Hardie note (the integral over the unobserved death time), in log space.
@@ -50,7 +50,7 @@ public enum ParetoNBD {
     }
 
     /// The log-likelihood of one customer.
-    public static func logLikelihood(_ p: Parameters, x: Double, tx: Double, T: Double) -> Double {
+    package static func logLikelihood(_ p: Parameters, x: Double, tx: Double, T: Double) -> Double {
         let (r, alpha, s, beta) = (p.r, p.alpha, p.s, p.beta)
         let lg = SpecialFunctions.logGamma
         let head = lg(r + x) - lg(r) + r * log(alpha) + s * log(beta)
@@ -60,7 +60,7 @@ public enum ParetoNBD {
     }
 
     /// The total log-likelihood of a summary.
-    public static func logLikelihood(_ p: Parameters, summary: CustomerSummary) -> Double {
+    package static func logLikelihood(_ p: Parameters, summary: CustomerSummary) -> Double {
         var total = 0.0
         for i in 0..<summary.count {
             total += logLikelihood(p, x: summary.frequency[i], tx: summary.recency[i], T: summary.T[i])
@@ -80,7 +80,7 @@ public enum ParetoNBD {
     }
 
     /// Fits the model by maximum likelihood (Nelder–Mead on log-parameters, restarted to convergence).
-    public static func fit(_ summary: CustomerSummary, start: Parameters? = nil) -> Fit {
+    package static func fit(_ summary: CustomerSummary, start: Parameters? = nil) -> Fit {
         precondition(summary.count > 0, "Pareto/NBD needs at least one customer")
         let data = CompressedSummary(frequency: summary.frequency, recency: summary.recency, T: summary.T)
         let meanT = max(summary.T.reduce(0, +) / Double(summary.count), 1e-3)
@@ -100,20 +100,20 @@ public enum ParetoNBD {
     }
 
     /// Probability that a customer with history `(x, t_x, T)` is alive at `T`.
-    public static func probabilityAlive(_ p: Parameters, x: Double, tx: Double, T: Double) -> Double {
+    package static func probabilityAlive(_ p: Parameters, x: Double, tx: Double, T: Double) -> Double {
         let logRatio = log(p.s) - log(p.r + p.s + x) + (p.r + x) * log(p.alpha + T) + p.s * log(p.beta + T)
             + logA0(p, x: x, tx: tx, T: T)
         return 1 / (1 + exp(logRatio))
     }
 
     /// Expected purchases in `(0, t]` for a new customer.
-    public static func expectedPurchases(_ p: Parameters, t: Double) -> Double {
+    package static func expectedPurchases(_ p: Parameters, t: Double) -> Double {
         if abs(p.s - 1) < 1e-9 { return p.r * p.beta / p.alpha * log((p.beta + t) / p.beta) }
         return p.r * p.beta / (p.alpha * (p.s - 1)) * (1 - pow(p.beta / (p.beta + t), p.s - 1))
     }
 
     /// Expected purchases in the next `t` time units for a customer with history `(x, t_x, T)`.
-    public static func conditionalExpectedPurchases(_ p: Parameters, t: Double, x: Double, tx: Double, T: Double) -> Double {
+    package static func conditionalExpectedPurchases(_ p: Parameters, t: Double, x: Double, tx: Double, T: Double) -> Double {
         if t <= 0 { return 0 }
         let alive = probabilityAlive(p, x: x, tx: tx, T: T)
         let lead = (p.r + x) * (p.beta + T) / (p.alpha + T)

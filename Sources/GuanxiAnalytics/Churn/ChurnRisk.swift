@@ -1,20 +1,20 @@
 import Foundation
 
 /// P(alive)-based churn risk from a fitted BG/NBD model.
-public enum ChurnRisk {
+package enum ChurnRisk {
     /// One customer's risk assessment.
-    public struct Assessment: Sendable, Equatable {
+    package struct Assessment: Sendable, Equatable {
         /// Customer identifier.
-        public var id: String
+        package var id: String
         /// Probability the customer is still active.
-        public var probabilityAlive: Double
+        package var probabilityAlive: Double
         /// `true` when the customer is a repeat buyer whose P(alive) fell below the threshold.
-        public var atRisk: Bool
+        package var atRisk: Bool
     }
 
     /// Flags repeat buyers whose BG/NBD P(alive) is below `threshold`. One-time buyers have
     /// P(alive) = 1 under BG/NBD and are never flagged by this rule.
-    public static func assess(_ summary: CustomerSummary, model: BGNBD.Parameters, threshold: Double = 0.5) -> [Assessment] {
+    package static func assess(_ summary: CustomerSummary, model: BGNBD.Parameters, threshold: Double = 0.5) -> [Assessment] {
         (0..<summary.count).map { i in
             let p = BGNBD.probabilityAlive(model, x: summary.frequency[i], tx: summary.recency[i], T: summary.T[i])
             return Assessment(id: summary.ids[i], probabilityAlive: p, atRisk: summary.frequency[i] > 0 && p < threshold)

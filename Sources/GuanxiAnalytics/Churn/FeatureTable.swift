@@ -5,20 +5,20 @@ import Foundation
 /// Numeric columns are used as they are (blank cells take the column mean); other columns are
 /// one-hot encoded with their levels sorted and the first level dropped. The label column maps
 /// `1`, `yes`, `true` (any case) to 1 and everything else to 0.
-public struct FeatureTable: Sendable {
+package struct FeatureTable: Sendable {
     /// Names of the encoded columns.
-    public var columns: [String]
+    package var columns: [String]
     /// One row per example.
-    public var rows: [[Double]]
+    package var rows: [[Double]]
     /// Labels (1 = churned).
-    public var labels: [Double]
+    package var labels: [Double]
 
     /// Parses CSV text (header required; fields may not contain commas).
     ///
     /// - Parameters:
     ///   - label: name of the label column.
     ///   - exclude: columns to ignore (e.g. identifiers).
-    public static func parse(_ text: String, label: String, exclude: Set<String> = []) throws -> FeatureTable {
+    package static func parse(_ text: String, label: String, exclude: Set<String> = []) throws -> FeatureTable {
         let lines = text.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
         guard let header = lines.first else { throw AnalyticsInputError(line: 0, message: "empty feature file") }
         let names = header.split(separator: ",", omittingEmptySubsequences: false).map {

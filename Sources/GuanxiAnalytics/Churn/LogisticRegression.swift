@@ -4,17 +4,17 @@ import Foundation
 ///
 /// Features are standardised internally (z-scores, population SD); the intercept is not penalised.
 /// The objective is `Σ log-loss + (λ/2)·‖w‖²` on the standardised scale.
-public struct LogisticRegression: Sendable {
+package struct LogisticRegression: Sendable {
     /// Weights on the standardised features.
-    public private(set) var weights: [Double]
+    package private(set) var weights: [Double]
     /// Intercept.
-    public private(set) var intercept: Double
+    package private(set) var intercept: Double
     /// Feature means used for standardisation.
-    public private(set) var means: [Double]
+    package private(set) var means: [Double]
     /// Feature standard deviations used for standardisation (1 where a feature is constant).
-    public private(set) var scales: [Double]
+    package private(set) var scales: [Double]
     /// Newton iterations used.
-    public private(set) var iterations: Int
+    package private(set) var iterations: Int
 
     /// Fits the model.
     ///
@@ -22,7 +22,7 @@ public struct LogisticRegression: Sendable {
     ///   - features: one row per example.
     ///   - labels: 1 = churned, 0 = stayed.
     ///   - l2: penalty λ.
-    public init(features: [[Double]], labels: [Double], l2: Double = 1.0, maxIterations: Int = 50) {
+    package init(features: [[Double]], labels: [Double], l2: Double = 1.0, maxIterations: Int = 50) {
         let n = features.count
         let d = features.first?.count ?? 0
         var means = [Double](repeating: 0, count: d)
@@ -76,17 +76,17 @@ public struct LogisticRegression: Sendable {
     }
 
     /// Churn probability of one example.
-    public func probability(_ row: [Double]) -> Double {
+    package func probability(_ row: [Double]) -> Double {
         var z = intercept
         for j in 0..<weights.count { z += weights[j] * (row[j] - means[j]) / scales[j] }
         return 1 / (1 + exp(-z))
     }
 
     /// Churn probabilities of many examples.
-    public func probabilities(_ rows: [[Double]]) -> [Double] { rows.map(probability) }
+    package func probabilities(_ rows: [[Double]]) -> [Double] { rows.map(probability) }
 
     /// Area under the ROC curve (Mann–Whitney U with average ranks for ties).
-    public static func auc(scores: [Double], labels: [Double]) -> Double {
+    package static func auc(scores: [Double], labels: [Double]) -> Double {
         let order = scores.indices.sorted { scores[$0] < scores[$1] }
         var ranks = [Double](repeating: 0, count: scores.count)
         var i = 0
@@ -106,7 +106,7 @@ public struct LogisticRegression: Sendable {
     }
 
     /// A seeded shuffle split: returns (train indices, test indices).
-    public static func trainTestSplit(count: Int, testFraction: Double, seed: UInt64) -> (train: [Int], test: [Int]) {
+    package static func trainTestSplit(count: Int, testFraction: Double, seed: UInt64) -> (train: [Int], test: [Int]) {
         var indices = Array(0..<count)
         var rng = SplitMix64(seed: seed)
         indices.shuffle(using: &rng)

@@ -3,7 +3,7 @@ import Foundation
 extension KMeans {
     /// Standardises each column to z-scores using the population standard deviation (columns with
     /// zero spread become 0).
-    public static func standardized(_ data: Matrix) -> Matrix {
+    package static func standardized(_ data: Matrix) -> Matrix {
         let n = data.count, d = data.dimensions
         var out = data.values
         for j in 0..<d {
@@ -20,7 +20,7 @@ extension KMeans {
 
     /// RFM features for clustering: z-scores of log(1+R), log(1+F), log(1+M), where R = days from the
     /// last purchase to `asOf`, F = distinct purchase days and M = total amount.
-    public static func rfmFeatures(_ activity: CustomerActivity, asOf: Int) -> Matrix {
+    package static func rfmFeatures(_ activity: CustomerActivity, asOf: Int) -> Matrix {
         let n = activity.count
         var values = [Double](repeating: 0, count: n * 3)
         for i in 0..<n {

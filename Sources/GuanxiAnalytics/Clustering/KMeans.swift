@@ -3,46 +3,46 @@ import Foundation
 /// k-means clustering (Lloyd's algorithm) with greedy k-means++ seeding (Arthur & Vassilvitskii
 /// 2007; the greedy variant with 2 + ⌊ln k⌋ candidates per centre, as in scikit-learn), several
 /// seeded initialisations, keeping the lowest inertia. Deterministic for a given seed.
-public enum KMeans {
+package enum KMeans {
     /// Points in row-major order: `values[i * dimensions + j]`.
-    public struct Matrix: Sendable {
+    package struct Matrix: Sendable {
         /// Row-major values.
-        public var values: [Double]
+        package var values: [Double]
         /// Number of columns.
-        public var dimensions: Int
+        package var dimensions: Int
 
         /// Creates a matrix.
-        public init(values: [Double], dimensions: Int) {
+        package init(values: [Double], dimensions: Int) {
             precondition(dimensions > 0 && values.count % dimensions == 0)
             self.values = values
             self.dimensions = dimensions
         }
 
         /// Creates a matrix from rows.
-        public init(rows: [[Double]]) {
+        package init(rows: [[Double]]) {
             self.dimensions = rows.first?.count ?? 1
             self.values = rows.flatMap { $0 }
         }
 
         /// Number of rows.
-        public var count: Int { values.count / dimensions }
+        package var count: Int { values.count / dimensions }
 
         /// Row `i`.
-        public func row(_ i: Int) -> [Double] { Array(values[(i * dimensions)..<((i + 1) * dimensions)]) }
+        package func row(_ i: Int) -> [Double] { Array(values[(i * dimensions)..<((i + 1) * dimensions)]) }
     }
 
     /// A clustering.
-    public struct Result: Sendable {
+    package struct Result: Sendable {
         /// Cluster centres, `k` rows.
-        public var centroids: Matrix
+        package var centroids: Matrix
         /// Cluster of each point.
-        public var labels: [Int32]
+        package var labels: [Int32]
         /// Sum of squared distances of points to their centre.
-        public var inertia: Double
+        package var inertia: Double
         /// Points per cluster.
-        public var sizes: [Int]
+        package var sizes: [Int]
         /// Lloyd iterations of the winning initialisation.
-        public var iterations: Int
+        package var iterations: Int
     }
 
     /// Clusters `data` into `k` groups.
@@ -53,7 +53,7 @@ public enum KMeans {
     ///   - initializations: independent k-means++ starts; the lowest inertia wins.
     ///   - maxIterations: Lloyd iterations per start.
     ///   - tolerance: stop when the squared centre shift falls below `tolerance ×` the mean per-column variance.
-    public static func fit(
+    package static func fit(
         _ data: Matrix, k: Int, seed: UInt64 = 0, initializations: Int = 10, maxIterations: Int = 300,
         tolerance: Double = 1e-4
     ) -> Result {
@@ -234,13 +234,13 @@ public enum KMeans {
     }
 
     /// Inertia for each `k` in `ks` (for an elbow plot).
-    public static func elbow(_ data: Matrix, ks: [Int], seed: UInt64 = 0, initializations: Int = 10) -> [(k: Int, inertia: Double)] {
+    package static func elbow(_ data: Matrix, ks: [Int], seed: UInt64 = 0, initializations: Int = 10) -> [(k: Int, inertia: Double)] {
         ks.map { k in (k, fit(data, k: k, seed: seed, initializations: initializations).inertia) }
     }
 
     /// Mean silhouette coefficient of a labelling (Rousseeuw 1987). Exact and O(n²); pass
     /// `sampleSize` to average over a seeded random sample of points (distances still use all points).
-    public static func silhouette(_ data: Matrix, labels: [Int32], sampleSize: Int? = nil, seed: UInt64 = 0) -> Double {
+    package static func silhouette(_ data: Matrix, labels: [Int32], sampleSize: Int? = nil, seed: UInt64 = 0) -> Double {
         let n = data.count, d = data.dimensions
         let k = Int(labels.max() ?? 0) + 1
         var sizes = [Int](repeating: 0, count: k)

@@ -5,36 +5,36 @@ import Foundation
 /// A customer's cohort is the calendar month of their first purchase. `retention[i]` is the share of
 /// the cohort that bought in calendar month `cohort + i` (so `retention[0]` is 1); a cohort's row runs
 /// up to the month of the last transaction in the data.
-public enum CohortAnalysis {
+package enum CohortAnalysis {
     /// One acquisition cohort.
-    public struct Cohort: Sendable, Equatable {
+    package struct Cohort: Sendable, Equatable {
         /// The cohort's month, `YYYY-MM`.
-        public var month: String
+        package var month: String
         /// Customers acquired in that month.
-        public var size: Int
+        package var size: Int
         /// Share of the cohort buying in each month since acquisition.
-        public var retention: [Double]
+        package var retention: [Double]
         /// Revenue of the cohort in each month since acquisition.
-        public var revenue: [Double]
+        package var revenue: [Double]
     }
 
     /// Cohorts plus overall metrics.
-    public struct Report: Sendable {
+    package struct Report: Sendable {
         /// Cohorts, oldest first.
-        public var cohorts: [Cohort]
+        package var cohorts: [Cohort]
         /// Share of customers with at least two purchase days.
-        public var repurchaseRate: Double
+        package var repurchaseRate: Double
         /// Month-over-month churn: of the customers active in a month, the share not active the next
         /// month, pooled over all consecutive month pairs in the data.
-        public var churnRate: Double
+        package var churnRate: Double
         /// Total amount / number of orders (an order = a customer's purchase day).
-        public var averageOrderValue: Double
+        package var averageOrderValue: Double
         /// Orders per customer.
-        public var ordersPerCustomer: Double
+        package var ordersPerCustomer: Double
     }
 
     /// Builds the cohort report.
-    public static func analyze(_ table: TransactionTable) -> Report {
+    package static func analyze(_ table: TransactionTable) -> Report {
         let activity = CustomerActivity.build(from: table)
         let customers = activity.count
         guard customers > 0, let lastDay = table.lastDay, let firstDay = table.firstDay else {

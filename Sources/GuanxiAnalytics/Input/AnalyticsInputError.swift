@@ -1,19 +1,19 @@
 import Foundation
 
 /// A problem found while reading analytics input; `line` is 1-based and counts the header.
-public struct AnalyticsInputError: Error, Equatable, CustomStringConvertible, Sendable {
+package struct AnalyticsInputError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The 1-based line number in the input (the header is line 1); 0 when not tied to a line.
-    public var line: Int
+    package var line: Int
     /// What is wrong with the line.
-    public var message: String
+    package var message: String
 
     /// Creates an error for a line.
-    public init(line: Int, message: String) {
+    package init(line: Int, message: String) {
         self.line = line
         self.message = message
     }
 
-    public var description: String {
+    package var description: String {
         line > 0 ? "line \(line): \(message)" : message
     }
 }

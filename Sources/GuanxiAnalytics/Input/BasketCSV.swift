@@ -1,16 +1,16 @@
 import Foundation
 
 /// Market baskets: each basket is a set of item indices into ``items``.
-public struct BasketTable: Sendable {
+package struct BasketTable: Sendable {
     /// Basket identifiers, in order of first appearance.
-    public var basketIDs: [String]
+    package var basketIDs: [String]
     /// Item names, in order of first appearance.
-    public var items: [String]
+    package var items: [String]
     /// For each basket, its distinct item indices in ascending order.
-    public var baskets: [[Int32]]
+    package var baskets: [[Int32]]
 
     /// Creates a table from baskets given as lists of item names (duplicates collapse).
-    public init(baskets named: [[String]]) {
+    package init(baskets named: [[String]]) {
         var items: [String] = []
         var lookup: [String: Int32] = [:]
         var baskets: [[Int32]] = []
@@ -35,7 +35,7 @@ public struct BasketTable: Sendable {
     }
 
     /// Creates a table from its parts.
-    public init(basketIDs: [String], items: [String], baskets: [[Int32]]) {
+    package init(basketIDs: [String], items: [String], baskets: [[Int32]]) {
         self.basketIDs = basketIDs
         self.items = items
         self.baskets = baskets
@@ -44,19 +44,19 @@ public struct BasketTable: Sendable {
 
 /// Reads baskets from CSV with a header naming `basket_id` and `item`, one row per item.
 /// Rows of one basket need not be adjacent; a repeated item in a basket counts once.
-public enum BasketCSV {
+package enum BasketCSV {
     /// Parses a CSV file.
-    public static func read(contentsOf url: URL) throws -> BasketTable {
+    package static func read(contentsOf url: URL) throws -> BasketTable {
         try parse(Data(contentsOf: url, options: .alwaysMapped))
     }
 
     /// Parses CSV text.
-    public static func parse(_ text: String) throws -> BasketTable {
+    package static func parse(_ text: String) throws -> BasketTable {
         try parse(Data(text.utf8))
     }
 
     /// Parses CSV bytes; errors carry the 1-based line number.
-    public static func parse(_ data: Data) throws -> BasketTable {
+    package static func parse(_ data: Data) throws -> BasketTable {
         try data.withUnsafeBytes { raw -> BasketTable in
             let bytes = raw.bindMemory(to: UInt8.self)
             let n = bytes.count

@@ -2,12 +2,12 @@ import Foundation
 
 /// Calendar arithmetic on proleptic Gregorian civil dates, expressed as day numbers
 /// (days since 1970-01-01). No time zones are involved: a transaction date is a calendar day.
-public enum CivilDate {
+package enum CivilDate {
     /// The day number (days since 1970-01-01) of a calendar date.
     ///
     /// Uses Howard Hinnant's `days_from_civil` algorithm, exact for every Gregorian date.
     @inlinable
-    public static func dayNumber(year: Int, month: Int, day: Int) -> Int {
+    package static func dayNumber(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -19,7 +19,7 @@ public enum CivilDate {
 
     /// The calendar date `(year, month, day)` of a day number.
     @inlinable
-    public static func components(ofDay dayNumber: Int) -> (year: Int, month: Int, day: Int) {
+    package static func components(ofDay dayNumber: Int) -> (year: Int, month: Int, day: Int) {
         let z = dayNumber + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -33,7 +33,7 @@ public enum CivilDate {
 
     /// Days in a month of a year.
     @inlinable
-    public static func daysInMonth(year: Int, month: Int) -> Int {
+    package static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28
         case 4, 6, 9, 11: return 30
@@ -43,27 +43,27 @@ public enum CivilDate {
 
     /// A month index (`year * 12 + month - 1`) of a day number: consecutive months differ by one.
     @inlinable
-    public static func monthIndex(ofDay dayNumber: Int) -> Int {
+    package static func monthIndex(ofDay dayNumber: Int) -> Int {
         let c = components(ofDay: dayNumber)
         return c.year * 12 + c.month - 1
     }
 
     /// `YYYY-MM` for a month index made by ``monthIndex(ofDay:)``.
-    public static func monthString(_ monthIndex: Int) -> String {
+    package static func monthString(_ monthIndex: Int) -> String {
         let year = monthIndex / 12
         let month = monthIndex % 12 + 1
         return String(format: "%04d-%02d", year, month)
     }
 
     /// `YYYY-MM-DD` for a day number.
-    public static func string(ofDay dayNumber: Int) -> String {
+    package static func string(ofDay dayNumber: Int) -> String {
         let c = components(ofDay: dayNumber)
         return String(format: "%04d-%02d-%02d", c.year, c.month, c.day)
     }
 
     /// Parses `YYYY-MM-DD` or `YYYYMMDD` (surrounding spaces allowed) into a day number;
     /// `nil` if the text is not a valid calendar date.
-    public static func parse(_ text: String) -> Int? {
+    package static func parse(_ text: String) -> Int? {
         var utf8 = Array(text.utf8)
         return utf8.withUnsafeMutableBufferPointer { buffer in
             parse(UnsafeBufferPointer(rebasing: buffer[...]))
@@ -72,7 +72,7 @@ public enum CivilDate {
 
     /// Parses a date from raw UTF-8 bytes (`YYYY-MM-DD` or `YYYYMMDD`); `nil` if invalid.
     @inlinable
-    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    package static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var lo = 0
         var hi = bytes.count
         while lo < hi, bytes[lo] == 0x20 || bytes[lo] == 0x22 { lo += 1 }

@@ -4,20 +4,20 @@ import Foundation
 /// (any order, extra columns ignored). Dates are `YYYY-MM-DD` or `YYYYMMDD`; amounts must be
 /// finite and not negative. Blank lines are skipped. Fields may be wrapped in double quotes but
 /// may not contain commas.
-public enum TransactionCSV {
+package enum TransactionCSV {
     /// Parses a CSV file.
-    public static func read(contentsOf url: URL) throws -> TransactionTable {
+    package static func read(contentsOf url: URL) throws -> TransactionTable {
         let data = try Data(contentsOf: url, options: .alwaysMapped)
         return try parse(data)
     }
 
     /// Parses CSV text.
-    public static func parse(_ text: String) throws -> TransactionTable {
+    package static func parse(_ text: String) throws -> TransactionTable {
         try parse(Data(text.utf8))
     }
 
     /// Parses CSV bytes. Errors carry the 1-based line number (the header is line 1).
-    public static func parse(_ data: Data) throws -> TransactionTable {
+    package static func parse(_ data: Data) throws -> TransactionTable {
         try data.withUnsafeBytes { raw -> TransactionTable in
             let bytes = raw.bindMemory(to: UInt8.self)
             return try parse(bytes)

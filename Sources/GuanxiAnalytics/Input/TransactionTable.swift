@@ -4,18 +4,18 @@ import Foundation
 ///
 /// `customerIndex[i]` points into `customerIDs`; `day[i]` is a day number (see ``CivilDate``);
 /// `amount[i]` is the transaction value (never negative).
-public struct TransactionTable: Sendable {
+package struct TransactionTable: Sendable {
     /// Distinct customer identifiers, in order of first appearance.
-    public var customerIDs: [String]
+    package var customerIDs: [String]
     /// The customer of each transaction, an index into ``customerIDs``.
-    public var customerIndex: [Int32]
+    package var customerIndex: [Int32]
     /// The day number of each transaction.
-    public var day: [Int32]
+    package var day: [Int32]
     /// The value of each transaction.
-    public var amount: [Double]
+    package var amount: [Double]
 
     /// Creates a table from its columns.
-    public init(customerIDs: [String], customerIndex: [Int32], day: [Int32], amount: [Double]) {
+    package init(customerIDs: [String], customerIndex: [Int32], day: [Int32], amount: [Double]) {
         precondition(customerIndex.count == day.count && day.count == amount.count)
         self.customerIDs = customerIDs
         self.customerIndex = customerIndex
@@ -24,7 +24,7 @@ public struct TransactionTable: Sendable {
     }
 
     /// Builds a table from `(customer, day number, amount)` rows.
-    public init(rows: [(customer: String, day: Int, amount: Double)]) {
+    package init(rows: [(customer: String, day: Int, amount: Double)]) {
         var ids: [String] = []
         var lookup: [String: Int32] = [:]
         var ci: [Int32] = []
@@ -50,14 +50,14 @@ public struct TransactionTable: Sendable {
     }
 
     /// Number of transactions.
-    public var count: Int { day.count }
+    package var count: Int { day.count }
 
     /// Number of distinct customers.
-    public var customerCount: Int { customerIDs.count }
+    package var customerCount: Int { customerIDs.count }
 
     /// The last transaction day, or `nil` for an empty table.
-    public var lastDay: Int? { day.max().map(Int.init) }
+    package var lastDay: Int? { day.max().map(Int.init) }
 
     /// The first transaction day, or `nil` for an empty table.
-    public var firstDay: Int? { day.min().map(Int.init) }
+    package var firstDay: Int? { day.min().map(Int.init) }
 }

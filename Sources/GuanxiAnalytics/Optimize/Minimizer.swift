@@ -1,23 +1,23 @@
 import Foundation
 
 /// The outcome of a numerical minimisation.
-public struct MinimizationResult: Sendable {
+package struct MinimizationResult: Sendable {
     /// The minimising point.
-    public var point: [Double]
+    package var point: [Double]
     /// The objective at ``point``.
-    public var value: Double
+    package var value: Double
     /// Iterations used.
-    public var iterations: Int
+    package var iterations: Int
     /// Objective evaluations used.
-    public var evaluations: Int
+    package var evaluations: Int
     /// Whether the convergence criterion was met (rather than the iteration limit).
-    public var converged: Bool
+    package var converged: Bool
     /// BFGS only: the final inverse-Hessian approximation (row-major), reusable as a warm start.
-    public var inverseHessian: [[Double]]? = nil
+    package var inverseHessian: [[Double]]? = nil
 }
 
 /// Derivative-free and quasi-Newton minimisers.
-public enum Minimizer {
+package enum Minimizer {
     /// Nelder–Mead simplex minimisation (adaptive coefficients of Gao & Han 2012), restarted from the
     /// best point until a restart no longer improves the objective.
     ///
@@ -27,7 +27,7 @@ public enum Minimizer {
     ///   - tolerance: stop when the simplex's objective spread is below `tolerance · (|f| + 1e-12)`.
     ///   - maxEvaluations: evaluation budget.
     ///   - objective: the function to minimise (may return `.infinity` outside its domain).
-    public static func nelderMead(
+    package static func nelderMead(
         start: [Double], step: Double = 0.5, tolerance: Double = 1e-14, maxEvaluations: Int = 20_000,
         objective: ([Double]) -> Double
     ) -> MinimizationResult {
@@ -131,7 +131,7 @@ public enum Minimizer {
     ///   - valueTolerance: or when two successive steps change f by less than `valueTolerance · |f|`.
     ///   - initialInverseHessian: warm-start curvature (e.g. from a fit on a subsample).
     ///   - objective: returns the value and fills the gradient (value `.infinity` outside the domain).
-    public static func bfgs(
+    package static func bfgs(
         start: [Double], gradientTolerance: Double = 1e-9, valueTolerance: Double = 1e-15, maxIterations: Int = 500,
         initialInverseHessian: [[Double]]? = nil, objective: ([Double], inout [Double]) -> Double
     ) -> MinimizationResult {
@@ -209,7 +209,7 @@ public enum Minimizer {
     ///   - gradientTolerance: stop when every |∂f/∂xᵢ| is below it.
     ///   - objective: returns the value and fills the gradient and the row-major Hessian
     ///     (value `.infinity` outside the domain).
-    public static func newton(
+    package static func newton(
         start: [Double], gradientTolerance: Double = 1e-10, maxIterations: Int = 200, maxStep: Double = 4,
         objective: ([Double], inout [Double], inout [Double]) -> Double
     ) -> MinimizationResult {

@@ -1,21 +1,21 @@
 import Foundation
 
 /// Special functions used by the probability models.
-public enum SpecialFunctions {
+package enum SpecialFunctions {
     /// ln Γ(x) for x > 0.
     @inlinable
-    public static func logGamma(_ x: Double) -> Double {
+    package static func logGamma(_ x: Double) -> Double {
         Foundation.lgamma(x)
     }
 
     /// ln B(a, b) = ln Γ(a) + ln Γ(b) − ln Γ(a + b).
     @inlinable
-    public static func logBeta(_ a: Double, _ b: Double) -> Double {
+    package static func logBeta(_ a: Double, _ b: Double) -> Double {
         logGamma(a) + logGamma(b) - logGamma(a + b)
     }
 
     /// The digamma function ψ(x) = d/dx ln Γ(x), for x > 0 (recurrence to x ≥ 6, then the asymptotic series).
-    public static func digamma(_ x: Double) -> Double {
+    package static func digamma(_ x: Double) -> Double {
         var x = x
         var result = 0.0
         while x < 6 {
@@ -29,7 +29,7 @@ public enum SpecialFunctions {
 
     /// The trigamma function ψ′(x) = d²/dx² ln Γ(x), for x > 0 (recurrence to x ≥ 6, then the
     /// asymptotic series).
-    public static func trigamma(_ x: Double) -> Double {
+    package static func trigamma(_ x: Double) -> Double {
         var x = x
         var result = 0.0
         while x < 6 {
@@ -43,7 +43,7 @@ public enum SpecialFunctions {
 
     /// ln(eᵃ + eᵇ) without overflow.
     @inlinable
-    public static func logAddExp(_ a: Double, _ b: Double) -> Double {
+    package static func logAddExp(_ a: Double, _ b: Double) -> Double {
         if a == -.infinity { return b }
         if b == -.infinity { return a }
         return a > b ? a + log1p(exp(b - a)) : b + log1p(exp(a - b))
@@ -51,7 +51,7 @@ public enum SpecialFunctions {
 
     /// ln(eᵃ − eᵇ) for a ≥ b.
     @inlinable
-    public static func logSubExp(_ a: Double, _ b: Double) -> Double {
+    package static func logSubExp(_ a: Double, _ b: Double) -> Double {
         if b == -.infinity { return a }
         return a + log(-expm1(b - a))
     }
@@ -60,7 +60,7 @@ public enum SpecialFunctions {
     ///
     /// Terms follow tₖ₊₁ = tₖ (a+k)(b+k) / ((c+k)(k+1)) z; summation stops when a term no longer
     /// changes the sum at double precision (or after 200,000 terms).
-    public static func hypergeometric2F1(_ a: Double, _ b: Double, _ c: Double, _ z: Double) -> Double {
+    package static func hypergeometric2F1(_ a: Double, _ b: Double, _ c: Double, _ z: Double) -> Double {
         precondition(abs(z) < 1, "hypergeometric2F1 needs |z| < 1")
         var term = 1.0
         var sum = 1.0
@@ -77,7 +77,7 @@ public enum SpecialFunctions {
 
     /// ln ₂F₁(a, b; c; z) for a, b, c > 0 and 0 ≤ z < 1, where every series term is positive;
     /// the running sum is rescaled so very large values do not overflow.
-    public static func logHypergeometric2F1(_ a: Double, _ b: Double, _ c: Double, _ z: Double) -> Double {
+    package static func logHypergeometric2F1(_ a: Double, _ b: Double, _ c: Double, _ z: Double) -> Double {
         precondition(z >= 0 && z < 1, "logHypergeometric2F1 needs 0 ≤ z < 1")
         var logScale = 0.0
         var term = 1.0

@@ -14,26 +14,26 @@ import Foundation
 /// group: `score = ⌊5·k/n⌋ + 1`, where `k` is the 0-based rank of the group's first member and `n`
 /// the number of customers. The result does not depend on input order, and equal inputs always get
 /// equal scores (so a heavily tied column may leave some scores unused).
-public enum RFM {
+package enum RFM {
     /// Per-customer RFM values and scores (columnar).
-    public struct Table: Sendable {
+    package struct Table: Sendable {
         /// Customer identifiers.
-        public var ids: [String]
+        package var ids: [String]
         /// Days since the last purchase.
-        public var recencyDays: [Int32]
+        package var recencyDays: [Int32]
         /// Distinct purchase days.
-        public var frequency: [Int32]
+        package var frequency: [Int32]
         /// Total amount.
-        public var monetary: [Double]
+        package var monetary: [Double]
         /// Recency score 1…5 (5 = most recent).
-        public var r: [UInt8]
+        package var r: [UInt8]
         /// Frequency score 1…5.
-        public var f: [UInt8]
+        package var f: [UInt8]
         /// Monetary score 1…5.
-        public var m: [UInt8]
+        package var m: [UInt8]
 
         /// Number of customers.
-        public var count: Int { ids.count }
+        package var count: Int { ids.count }
     }
 
     /// Quantile scores `1…bins` of `values` under the documented tie rule (higher value, higher score).
@@ -43,7 +43,7 @@ public enum RFM {
     /// `Pₛ`-th smallest value is `< v`. So `score(v) = 1 + #{s ∈ 2…bins : tₛ < v}` with `tₛ` the
     /// `Pₛ`-th smallest value, found by selection in O(n) instead of an O(n log n) sort.
     /// Values must not be NaN.
-    public static func quantileScores(_ values: [Double], bins: Int = 5) -> [UInt8] {
+    package static func quantileScores(_ values: [Double], bins: Int = 5) -> [UInt8] {
         let n = values.count
         guard n > 0 else { return [] }
         let positions = thresholdPositions(n: n, bins: bins)
@@ -69,7 +69,7 @@ public enum RFM {
     /// Quantile scores of integer values (same tie rule), by counting: one histogram over the value
     /// range gives every value's `k` directly. Falls back to selection when the range is much wider
     /// than the number of values.
-    public static func quantileScores(_ values: [Int32], bins: Int = 5) -> [UInt8] {
+    package static func quantileScores(_ values: [Int32], bins: Int = 5) -> [UInt8] {
         let n = values.count
         guard n > 0 else { return [] }
         var lo = Int32.max, hi = Int32.min
@@ -132,7 +132,7 @@ public enum RFM {
     }
 
     /// Scores customers as of a day (default: the day after the last purchase in `activity`).
-    public static func score(_ activity: CustomerActivity, asOf: Int? = nil) -> Table {
+    package static func score(_ activity: CustomerActivity, asOf: Int? = nil) -> Table {
         let n = activity.count
         let asOfDay = Int32(truncatingIfNeeded: asOf ?? (Int(activity.lastDay.max() ?? 0) + 1))
         var recency = [Int32](repeating: 0, count: n)
@@ -154,7 +154,7 @@ public enum RFM {
     }
 
     /// Scores transactions as of a day (default: the day after the last transaction).
-    public static func score(_ table: TransactionTable, asOf: Int? = nil) -> Table {
+    package static func score(_ table: TransactionTable, asOf: Int? = nil) -> Table {
         let activity = CustomerActivity.build(from: table)
         return score(activity, asOf: asOf ?? ((table.lastDay ?? 0) + 1))
     }

@@ -2,20 +2,20 @@ import Foundation
 
 /// Maps `(R, F, M)` scores to named segments: rules are tried in order and the first whose three
 /// score ranges all contain the customer's scores wins; a customer matching no rule gets ``fallback``.
-public struct RFMSegmentMap: Sendable, Equatable {
+package struct RFMSegmentMap: Sendable, Equatable {
     /// One named segment: inclusive score ranges for recency, frequency and monetary value.
-    public struct Rule: Sendable, Equatable {
+    package struct Rule: Sendable, Equatable {
         /// Segment name.
-        public var name: String
+        package var name: String
         /// Recency score range.
-        public var recency: ClosedRange<Int>
+        package var recency: ClosedRange<Int>
         /// Frequency score range.
-        public var frequency: ClosedRange<Int>
+        package var frequency: ClosedRange<Int>
         /// Monetary score range.
-        public var monetary: ClosedRange<Int>
+        package var monetary: ClosedRange<Int>
 
         /// Creates a rule.
-        public init(_ name: String, r: ClosedRange<Int>, f: ClosedRange<Int>, m: ClosedRange<Int> = 1...5) {
+        package init(_ name: String, r: ClosedRange<Int>, f: ClosedRange<Int>, m: ClosedRange<Int> = 1...5) {
             self.name = name
             self.recency = r
             self.frequency = f
@@ -24,18 +24,18 @@ public struct RFMSegmentMap: Sendable, Equatable {
     }
 
     /// Rules in precedence order.
-    public var rules: [Rule]
+    package var rules: [Rule]
     /// Name for customers no rule matches.
-    public var fallback: String
+    package var fallback: String
 
     /// Creates a custom map.
-    public init(rules: [Rule], fallback: String = "Others") {
+    package init(rules: [Rule], fallback: String = "Others") {
         self.rules = rules
         self.fallback = fallback
     }
 
     /// The segment of one customer.
-    public func segment(r: Int, f: Int, m: Int) -> String {
+    package func segment(r: Int, f: Int, m: Int) -> String {
         for rule in rules where rule.recency.contains(r) && rule.frequency.contains(f) && rule.monetary.contains(m) {
             return rule.name
         }
@@ -43,12 +43,12 @@ public struct RFMSegmentMap: Sendable, Equatable {
     }
 
     /// Segment names in map order, then the fallback.
-    public var names: [String] { rules.map(\.name) + [fallback] }
+    package var names: [String] { rules.map(\.name) + [fallback] }
 
     /// The 11 segments described by the R `rfm` package (Hebbali; vignette table of segments and
     /// the `rfm_segment` first-match precedence). "Lost" shares Hibernating's published ranges and so,
     /// under first-match precedence, receives no customer; it is kept to mirror the package.
-    public static let rfmPackage = RFMSegmentMap(rules: [
+    package static let rfmPackage = RFMSegmentMap(rules: [
         Rule("Champions", r: 4...5, f: 4...5, m: 4...5),
         Rule("Loyal Customers", r: 2...5, f: 3...5, m: 3...5),
         Rule("Potential Loyalist", r: 3...5, f: 1...3, m: 1...3),
@@ -64,7 +64,7 @@ public struct RFMSegmentMap: Sendable, Equatable {
 
     /// The common 10-segment recency × frequency grid (monetary ignored); every one of the 25 cells
     /// belongs to exactly one segment.
-    public static let recencyFrequency = RFMSegmentMap(rules: [
+    package static let recencyFrequency = RFMSegmentMap(rules: [
         Rule("Hibernating", r: 1...2, f: 1...2),
         Rule("At Risk", r: 1...2, f: 3...4),
         Rule("Can't Lose", r: 1...2, f: 5...5),
@@ -78,12 +78,12 @@ public struct RFMSegmentMap: Sendable, Equatable {
     ])
 
     /// Segments every customer of a scored table.
-    public func segments(_ table: RFM.Table) -> [String] {
+    package func segments(_ table: RFM.Table) -> [String] {
         (0..<table.count).map { segment(r: Int(table.r[$0]), f: Int(table.f[$0]), m: Int(table.m[$0])) }
     }
 
     /// Customer counts per segment name (segments with no customer omitted).
-    public func counts(_ table: RFM.Table) -> [String: Int] {
+    package func counts(_ table: RFM.Table) -> [String: Int] {
         // Precompute the 125 cells once.
         var cell = [Int](repeating: 0, count: 125)
         for i in 0..<table.count {

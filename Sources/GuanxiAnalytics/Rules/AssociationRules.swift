@@ -1,29 +1,29 @@
 import Foundation
 
 /// Association rules A → C from frequent itemsets, with the metrics of mlxtend's `association_rules`.
-public enum AssociationRules {
+package enum AssociationRules {
     /// A rule.
-    public struct Rule: Sendable, Hashable {
+    package struct Rule: Sendable, Hashable {
         /// Antecedent item indices, ascending.
-        public var antecedents: [Int32]
+        package var antecedents: [Int32]
         /// Consequent item indices, ascending.
-        public var consequents: [Int32]
+        package var consequents: [Int32]
         /// Support of A ∪ C.
-        public var support: Double
+        package var support: Double
         /// support(A ∪ C) / support(A).
-        public var confidence: Double
+        package var confidence: Double
         /// confidence / support(C).
-        public var lift: Double
+        package var lift: Double
         /// support(A).
-        public var antecedentSupport: Double
+        package var antecedentSupport: Double
         /// support(C).
-        public var consequentSupport: Double
+        package var consequentSupport: Double
     }
 
     /// All rules whose confidence is at least `minConfidence`, from every frequent itemset of two or
     /// more items and every non-empty proper subset as antecedent. Sorted by descending confidence,
     /// then lift, then support, then items (deterministic).
-    public static func generate(_ itemsets: FrequentItemsets.Result, minConfidence: Double = 0) -> [Rule] {
+    package static func generate(_ itemsets: FrequentItemsets.Result, minConfidence: Double = 0) -> [Rule] {
         var countOf: [[Int32]: Int] = [:]
         countOf.reserveCapacity(itemsets.itemsets.count)
         for s in itemsets.itemsets { countOf[s.items] = s.count }

@@ -2,22 +2,22 @@ import Foundation
 
 /// Recommendations from purchase histories: "bought A, not yet B" cross-sell and item-to-item
 /// co-occurrence similarity.
-public enum CrossSell {
+package enum CrossSell {
     /// A recommended item for a customer.
-    public struct Recommendation: Sendable, Equatable {
+    package struct Recommendation: Sendable, Equatable {
         /// The recommended item index.
-        public var item: Int32
+        package var item: Int32
         /// Confidence of the best rule that recommends it.
-        public var confidence: Double
+        package var confidence: Double
         /// Lift of that rule.
-        public var lift: Double
+        package var lift: Double
         /// That rule's antecedent (items the customer already bought).
-        public var because: [Int32]
+        package var because: [Int32]
     }
 
     /// Items the customer has not bought yet, recommended by rules whose antecedent the customer has
     /// fully bought; each item is scored by its best rule (confidence, then lift), best first.
-    public static func recommend(owned: Set<Int32>, rules: [AssociationRules.Rule], limit: Int = 5) -> [Recommendation] {
+    package static func recommend(owned: Set<Int32>, rules: [AssociationRules.Rule], limit: Int = 5) -> [Recommendation] {
         var best: [Int32: Recommendation] = [:]
         for rule in rules where rule.antecedents.allSatisfy(owned.contains) {
             for item in rule.consequents where !owned.contains(item) {
@@ -37,7 +37,7 @@ public enum CrossSell {
     }
 
     /// Similarity measure between two items' basket sets.
-    public enum Similarity: Sendable {
+    package enum Similarity: Sendable {
         /// |A∩B| / √(|A|·|B|).
         case cosine
         /// |A∩B| / |A∪B|.
@@ -45,7 +45,7 @@ public enum CrossSell {
     }
 
     /// Items most similar to `item` by co-occurrence in baskets, best first (ties by index).
-    public static func similarItems(to item: Int32, in table: BasketTable, measure: Similarity = .cosine, limit: Int = 10)
+    package static func similarItems(to item: Int32, in table: BasketTable, measure: Similarity = .cosine, limit: Int = 10)
         -> [(item: Int32, similarity: Double)] {
         var counts = [Int](repeating: 0, count: table.items.count)
         var co = [Int](repeating: 0, count: table.items.count)

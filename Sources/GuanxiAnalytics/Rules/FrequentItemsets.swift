@@ -4,29 +4,29 @@ import Foundation
 /// transaction bitsets. It finds exactly the itemsets Apriori or FP-growth find (every itemset whose
 /// support, the share of baskets containing it, is at least the minimum support), usually faster for
 /// the dense, modest-sized item catalogues of a CRM.
-public enum FrequentItemsets {
+package enum FrequentItemsets {
     /// A frequent itemset.
-    public struct Itemset: Sendable, Hashable {
+    package struct Itemset: Sendable, Hashable {
         /// Item indices, ascending.
-        public var items: [Int32]
+        package var items: [Int32]
         /// Number of baskets containing all the items.
-        public var count: Int
+        package var count: Int
     }
 
     /// The result of a mining run.
-    public struct Result: Sendable {
+    package struct Result: Sendable {
         /// All frequent itemsets (order: depth-first discovery; sort if you need an order).
-        public var itemsets: [Itemset]
+        package var itemsets: [Itemset]
         /// Number of baskets.
-        public var basketCount: Int
+        package var basketCount: Int
 
         /// Support (share of baskets) of an itemset count.
-        public func support(_ count: Int) -> Double { Double(count) / Double(basketCount) }
+        package func support(_ count: Int) -> Double { Double(count) / Double(basketCount) }
     }
 
     /// Mines all itemsets with `support ≥ minSupport` (compared as `count / baskets ≥ minSupport`,
     /// as mlxtend does), optionally up to `maxLength` items.
-    public static func mine(_ table: BasketTable, minSupport: Double, maxLength: Int? = nil) -> Result {
+    package static func mine(_ table: BasketTable, minSupport: Double, maxLength: Int? = nil) -> Result {
         let n = table.baskets.count
         guard n > 0 else { return Result(itemsets: [], basketCount: 0) }
         let words = (n + 63) / 64

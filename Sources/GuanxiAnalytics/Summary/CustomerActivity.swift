@@ -3,26 +3,26 @@ import Foundation
 /// Per-customer aggregates after collapsing same-day purchases into one (amounts summed per day),
 /// in columnar form. Built once from a ``TransactionTable`` and shared by the summary, RFM, k-means
 /// and churn features.
-public struct CustomerActivity: Sendable {
+package struct CustomerActivity: Sendable {
     /// Customer identifiers.
-    public var ids: [String]
+    package var ids: [String]
     /// Day number of the first purchase.
-    public var firstDay: [Int32]
+    package var firstDay: [Int32]
     /// Day number of the last purchase.
-    public var lastDay: [Int32]
+    package var lastDay: [Int32]
     /// Number of distinct purchase days.
-    public var purchaseDays: [Int32]
+    package var purchaseDays: [Int32]
     /// Total amount over all purchases.
-    public var totalAmount: [Double]
+    package var totalAmount: [Double]
     /// Total amount of the purchase days after the first one (the "repeat" transactions).
-    public var repeatAmount: [Double]
+    package var repeatAmount: [Double]
     /// Distinct purchase days after the cut-off day (holdout period), when a cut-off was given.
-    public var holdoutPurchaseDays: [Int32]
+    package var holdoutPurchaseDays: [Int32]
     /// Total amount after the cut-off day, when a cut-off was given.
-    public var holdoutAmount: [Double]
+    package var holdoutAmount: [Double]
 
     /// Number of customers.
-    public var count: Int { ids.count }
+    package var count: Int { ids.count }
 }
 
 extension CustomerActivity {
@@ -34,7 +34,7 @@ extension CustomerActivity {
     ///     aggregates; customers whose first purchase is after it are left out; later transactions up to
     ///     `observationEnd` count in the holdout columns.
     ///   - observationEnd: the last day counted in the holdout (defaults to the last transaction day).
-    public static func build(from table: TransactionTable, cutoff: Int? = nil, observationEnd: Int? = nil) -> CustomerActivity {
+    package static func build(from table: TransactionTable, cutoff: Int? = nil, observationEnd: Int? = nil) -> CustomerActivity {
         let customers = table.customerCount
         let n = table.count
         precondition(n < Int(Int32.max), "too many transactions")
@@ -168,7 +168,7 @@ extension CustomerActivity {
     }
 
     /// The customers whose index satisfies `keep`, in the same order.
-    public func filtered(_ keep: (Int) -> Bool) -> CustomerActivity {
+    package func filtered(_ keep: (Int) -> Bool) -> CustomerActivity {
         let kept = (0..<count).filter(keep)
         return CustomerActivity(
             ids: kept.map { ids[$0] }, firstDay: kept.map { firstDay[$0] }, lastDay: kept.map { lastDay[$0] },

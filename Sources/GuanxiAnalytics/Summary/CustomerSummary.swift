@@ -10,26 +10,26 @@ import Foundation
 /// - `monetaryValue` = mean value of the repeat purchase days (0 when `frequency` is 0).
 ///
 /// Times are in ``unit``.
-public struct CustomerSummary: Sendable {
+package struct CustomerSummary: Sendable {
     /// Customer identifiers.
-    public var ids: [String]
+    package var ids: [String]
     /// Number of repeat purchases `x`.
-    public var frequency: [Double]
+    package var frequency: [Double]
     /// Recency `t_x`.
-    public var recency: [Double]
+    package var recency: [Double]
     /// Age `T`.
-    public var T: [Double]
+    package var T: [Double]
     /// Average repeat purchase value.
-    public var monetaryValue: [Double]
+    package var monetaryValue: [Double]
     /// Repeat purchase days in the holdout period (all zero when no calibration end was given).
-    public var frequencyHoldout: [Double]
+    package var frequencyHoldout: [Double]
     /// Length of the holdout period in ``unit`` (0 without a calibration end).
-    public var durationHoldout: Double
+    package var durationHoldout: Double
     /// The time unit.
-    public var unit: TimeUnit
+    package var unit: TimeUnit
 
     /// Creates a summary from its columns (monetary values default to 0).
-    public init(ids: [String]? = nil, frequency: [Double], recency: [Double], T: [Double],
+    package init(ids: [String]? = nil, frequency: [Double], recency: [Double], T: [Double],
                 monetaryValue: [Double]? = nil, unit: TimeUnit = .weeks) {
         precondition(frequency.count == recency.count && recency.count == T.count)
         self.ids = ids ?? (0..<frequency.count).map { String($0 + 1) }
@@ -43,10 +43,10 @@ public struct CustomerSummary: Sendable {
     }
 
     /// Number of customers.
-    public var count: Int { frequency.count }
+    package var count: Int { frequency.count }
 
     /// Indices of the customers with at least one repeat purchase.
-    public var repeatBuyers: [Int] { (0..<count).filter { frequency[$0] > 0 } }
+    package var repeatBuyers: [Int] { (0..<count).filter { frequency[$0] > 0 } }
 }
 
 extension CustomerSummary {
@@ -58,7 +58,7 @@ extension CustomerSummary {
     ///     holdout. Defaults to the last transaction day (no holdout).
     ///   - observationEnd: last day of the holdout period (defaults to the last transaction day).
     ///   - unit: time unit of recency and age.
-    public static func from(_ table: TransactionTable, calibrationEnd: Int? = nil, observationEnd: Int? = nil,
+    package static func from(_ table: TransactionTable, calibrationEnd: Int? = nil, observationEnd: Int? = nil,
                             unit: TimeUnit = .days) -> CustomerSummary {
         let lastDay = table.lastDay ?? 0
         let obsEnd = observationEnd ?? lastDay
@@ -69,7 +69,7 @@ extension CustomerSummary {
     }
 
     /// Summarises per-customer activity aggregated up to `calibrationEnd`.
-    public static func from(_ activity: CustomerActivity, calibrationEnd: Int, holdoutEnd: Int? = nil,
+    package static func from(_ activity: CustomerActivity, calibrationEnd: Int, holdoutEnd: Int? = nil,
                             unit: TimeUnit = .days) -> CustomerSummary {
         let n = activity.count
         let scale = 1.0 / unit.lengthInDays

@@ -1,9 +1,9 @@
 import Foundation
 
 /// How concentrated revenue is across customers.
-public enum ValueConcentration {
+package enum ValueConcentration {
     /// ABC tier of a customer.
-    public enum Tier: String, Sendable, Codable {
+    package enum Tier: String, Sendable, Codable {
         /// The customers that together make the first `a` share of revenue.
         case a = "A"
         /// The next customers up to the `b` share.
@@ -14,7 +14,7 @@ public enum ValueConcentration {
 
     /// Share of total revenue made by the top `fraction` of customers by revenue
     /// (the top ⌈fraction · n⌉ customers). 0 when there is no revenue.
-    public static func revenueShare(ofTop fraction: Double, amounts: [Double]) -> Double {
+    package static func revenueShare(ofTop fraction: Double, amounts: [Double]) -> Double {
         let total = amounts.reduce(0, +)
         guard total > 0, !amounts.isEmpty else { return 0 }
         let k = min(amounts.count, Int((fraction * Double(amounts.count)).rounded(.up)))
@@ -23,7 +23,7 @@ public enum ValueConcentration {
     }
 
     /// The fewest customers whose combined revenue reaches `share` of the total (0 when no revenue).
-    public static func customers(forShare share: Double, amounts: [Double]) -> Int {
+    package static func customers(forShare share: Double, amounts: [Double]) -> Int {
         let total = amounts.reduce(0, +)
         guard total > 0 else { return 0 }
         var running = 0.0
@@ -36,7 +36,7 @@ public enum ValueConcentration {
 
     /// Gini coefficient of the revenue distribution: 0 = everyone spends the same, → 1 = one customer
     /// makes all revenue. `G = 2 Σ i·xᵢ / (n Σ xᵢ) − (n + 1)/n` with xᵢ ascending and i from 1.
-    public static func gini(_ amounts: [Double]) -> Double {
+    package static func gini(_ amounts: [Double]) -> Double {
         let n = Double(amounts.count)
         let total = amounts.reduce(0, +)
         guard n > 0, total > 0 else { return 0 }
@@ -47,7 +47,7 @@ public enum ValueConcentration {
 
     /// ABC tiers: customers sorted by revenue (ties by index); a customer is A while the revenue of
     /// the customers before them is below `a` of the total, B while below `b`, else C.
-    public static func abcTiers(_ amounts: [Double], a: Double = 0.8, b: Double = 0.95) -> [Tier] {
+    package static func abcTiers(_ amounts: [Double], a: Double = 0.8, b: Double = 0.95) -> [Tier] {
         let total = amounts.reduce(0, +)
         var tiers = [Tier](repeating: .c, count: amounts.count)
         guard total > 0 else { return tiers }

@@ -1,11 +1,11 @@
 /// How personal data looks to someone who may not see it: enough to recognise (138****1234,
 /// w***@example.com), not enough to contact. One place for the rule: API answers, search,
 /// exports and pages all call `Customer.masked(sensitiveKeys:)`.
-public enum Masking {
-    public static let hidden = "***"
+package enum Masking {
+    package static let hidden = "***"
 
     /// `+8613812341234` → `+86138****1234`; keeps the country code and first digits and the last four.
-    public static func phone(_ s: String) -> String {
+    package static func phone(_ s: String) -> String {
         let chars = Array(s)
         guard chars.count > 6 else { return String(repeating: "*", count: chars.count) }
         let keepHead = chars.first == "+" ? min(6, chars.count - 4) : min(3, chars.count - 4)
@@ -14,13 +14,13 @@ public enum Masking {
     }
 
     /// `wang.wei@example.com` → `w***@example.com`.
-    public static func email(_ s: String) -> String {
+    package static func email(_ s: String) -> String {
         guard let at = s.firstIndex(of: "@"), at > s.startIndex else { return hidden }
         return String(s[s.startIndex]) + hidden + String(s[at...])
     }
 
     /// Other identifiers (WeChat ids): the first two characters and the last two.
-    public static func identifier(_ s: String) -> String {
+    package static func identifier(_ s: String) -> String {
         let chars = Array(s)
         guard chars.count > 6 else { return hidden }
         return String(chars[..<2]) + hidden + String(chars[(chars.count - 2)...])
@@ -30,7 +30,7 @@ public enum Masking {
 extension Customer {
     /// This customer with personal data masked: phones, emails, WeChat ids, street and postcode,
     /// birthday, and custom fields whose definitions are marked sensitive.
-    public func masked(sensitiveKeys: Set<String>) -> Customer {
+    package func masked(sensitiveKeys: Set<String>) -> Customer {
         var c = self
         c.emails = emails.map(Masking.email)
         c.phones = phones.map(Masking.phone)
@@ -58,20 +58,20 @@ extension Customer {
 }
 
 /// What the audit log keeps of a change.
-public enum AuditDetail {
+package enum AuditDetail {
     /// The record as its API shows it.
-    public static func snapshot<T: JSONWritable>(_ v: T) -> JSONValue {
+    package static func snapshot<T: JSONWritable>(_ v: T) -> JSONValue {
         let bytes = v.jsonBytes()
         return (try? bytes.withUnsafeBufferPointer { try JSONParser.parse(bytes: $0) }) ?? .null
     }
 
     /// Any Encodable value as JSON (for records without a fast writer).
-    public static func encoded<T: Encodable>(_ v: T) -> JSONValue {
+    package static func encoded<T: Encodable>(_ v: T) -> JSONValue {
         (try? JSONParser.parse(JSONCoding.encode(v))) ?? .null
     }
 
     /// `{"before": {…}, "after": {…}}` with only the members that differ.
-    public static func changes<T: JSONWritable>(_ old: T, _ new: T) -> JSONValue {
+    package static func changes<T: JSONWritable>(_ old: T, _ new: T) -> JSONValue {
         let a = snapshot(old).objectValue ?? [:], b = snapshot(new).objectValue ?? [:]
         var before: [String: JSONValue] = [:], after: [String: JSONValue] = [:]
         for k in Set(a.keys).union(b.keys) where a[k] != b[k] && k != "version" && k != "updated_at" {
@@ -83,7 +83,7 @@ public enum AuditDetail {
 
 extension Lead {
     /// This lead with its contact details masked, by the same rule as customers.
-    public func masked() -> Lead {
+    package func masked() -> Lead {
         var l = self
         l.phone = phone.map(Masking.phone); l.email = email.map(Masking.email); l.wechat = wechat.map(Masking.identifier)
         return l

@@ -1,6 +1,6 @@
 /// What a permission is about. Later features (leads, deals, orders, tickets, campaigns) are
 /// named now so roles can be configured once and those features only add their routes.
-public enum AccessObject: String, Codable, Sendable, CaseIterable {
+package enum AccessObject: String, Codable, Sendable, CaseIterable {
     case customers
     /// Phones, emails, WeChat ids, street addresses, birthdays and custom fields marked sensitive.
     case personalData = "personal_data"
@@ -10,7 +10,7 @@ public enum AccessObject: String, Codable, Sendable, CaseIterable {
     case audit
 }
 
-public enum AccessAction: String, Codable, Sendable, CaseIterable {
+package enum AccessAction: String, Codable, Sendable, CaseIterable {
     case read, create, update, delete, export, assign
     /// Explicit, audited display of masked personal data.
     case reveal
@@ -18,40 +18,40 @@ public enum AccessAction: String, Codable, Sendable, CaseIterable {
 
 /// How far a permission reaches: records the user owns, their teams' records, their teams' and
 /// every team below them, or all records of the workspace. Ordered from narrow to wide.
-public enum AccessLevel: String, Codable, Sendable, CaseIterable, Comparable {
+package enum AccessLevel: String, Codable, Sendable, CaseIterable, Comparable {
     case own, team
     case teamAndBelow = "team_and_below"
     case all
 
-    public static func < (a: AccessLevel, b: AccessLevel) -> Bool {
+    package static func < (a: AccessLevel, b: AccessLevel) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
 }
 
 /// A set of grants: object × action → level. Absent means not allowed.
-public struct PermissionSet: Sendable, Equatable, Hashable {
-    public private(set) var grants: [String: AccessLevel]
+package struct PermissionSet: Sendable, Equatable, Hashable {
+    package private(set) var grants: [String: AccessLevel]
 
-    public init(_ grants: [String: AccessLevel] = [:]) { self.grants = grants }
+    package init(_ grants: [String: AccessLevel] = [:]) { self.grants = grants }
 
     static func key(_ o: AccessObject, _ a: AccessAction) -> String { o.rawValue + "." + a.rawValue }
 
-    public func level(_ o: AccessObject, _ a: AccessAction) -> AccessLevel? { grants[Self.key(o, a)] }
-    public func allows(_ o: AccessObject, _ a: AccessAction) -> Bool { level(o, a) != nil }
+    package func level(_ o: AccessObject, _ a: AccessAction) -> AccessLevel? { grants[Self.key(o, a)] }
+    package func allows(_ o: AccessObject, _ a: AccessAction) -> Bool { level(o, a) != nil }
 
-    public mutating func grant(_ o: AccessObject, _ actions: [AccessAction], _ level: AccessLevel) {
+    package mutating func grant(_ o: AccessObject, _ actions: [AccessAction], _ level: AccessLevel) {
         for a in actions { grants[Self.key(o, a)] = level }
     }
 
     /// The grants both sets hold, at the narrower level (API tokens carry a subset of their user's).
-    public func intersection(_ other: PermissionSet) -> PermissionSet {
+    package func intersection(_ other: PermissionSet) -> PermissionSet {
         var out: [String: AccessLevel] = [:]
         for (k, l) in grants { if let m = other.grants[k] { out[k] = min(l, m) } }
         return PermissionSet(out)
     }
 
     /// Parses `["customers.read:all", "customers.update:own", "audit.read"]` (level defaults to all).
-    public static func parse(_ items: [String]) throws(DomainError) -> PermissionSet {
+    package static func parse(_ items: [String]) throws(DomainError) -> PermissionSet {
         var out = PermissionSet()
         for item in items {
             let parts = item.split(separator: ":", maxSplits: 1).map(String.init)
@@ -72,11 +72,11 @@ public struct PermissionSet: Sendable, Equatable, Hashable {
     }
 
     /// `["customers.read:all", …]`, sorted.
-    public var items: [String] { grants.map { "\($0.key):\($0.value.rawValue)" }.sorted() }
+    package var items: [String] { grants.map { "\($0.key):\($0.value.rawValue)" }.sorted() }
 }
 
 /// The roles every workspace has. Custom roles are stored per workspace with their own grants.
-public enum Role: String, Codable, Sendable, CaseIterable {
+package enum Role: String, Codable, Sendable, CaseIterable {
     case owner, admin
     case salesManager = "sales_manager"
     case salesRep = "sales_rep"
@@ -85,7 +85,7 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     case readOnly = "read_only"
 
     /// What each built-in role may do (docs/ACCESS.md explains the choices).
-    public var permissions: PermissionSet {
+    package var permissions: PermissionSet {
         var p = PermissionSet()
         let business: [AccessObject] = [.customers, .leads, .deals, .orders, .tickets, .tasks, .campaigns]
         let crud: [AccessAction] = [.read, .create, .update, .delete]
@@ -123,9 +123,9 @@ public enum Role: String, Codable, Sendable, CaseIterable {
 }
 
 /// A record as the access rules see it: who owns it and who it is shared with.
-public struct RecordAccess: Sendable, Equatable {
-    public var ownerID: String?
+package struct RecordAccess: Sendable, Equatable {
+    package var ownerID: String?
     /// The acting user (or one of their teams) holds a share on the record.
-    public var shared: Bool
-    public init(ownerID: String?, shared: Bool = false) { self.ownerID = ownerID; self.shared = shared }
+    package var shared: Bool
+    package init(ownerID: String?, shared: Bool = false) { self.ownerID = ownerID; self.shared = shared }
 }

@@ -1,9 +1,9 @@
 import Foundation
 
-public enum CustomerKind: String, Codable, Sendable, CaseIterable { case person, organization }
+package enum CustomerKind: String, Codable, Sendable, CaseIterable { case person, organization }
 
 /// Where a customer stands in the relationship; changes are recorded on the timeline.
-public enum LifecycleStage: String, Codable, Sendable, CaseIterable {
+package enum LifecycleStage: String, Codable, Sendable, CaseIterable {
     case prospect, lead, customer
     case repeatCustomer = "repeat"
     case loyal
@@ -12,12 +12,12 @@ public enum LifecycleStage: String, Codable, Sendable, CaseIterable {
 }
 
 /// Channels a customer can be reached on, each with its own consent.
-public enum ContactChannel: String, Codable, Sendable, CaseIterable { case email, sms, phone, wechat }
+package enum ContactChannel: String, Codable, Sendable, CaseIterable { case email, sms, phone, wechat }
 
-public enum ConsentStatus: String, Codable, Sendable, CaseIterable { case granted, denied, unknown }
+package enum ConsentStatus: String, Codable, Sendable, CaseIterable { case granted, denied, unknown }
 
 /// Kinds of identity; each (workspace, kind, value) belongs to at most one customer.
-public enum IdentityKind: String, Codable, Sendable, CaseIterable {
+package enum IdentityKind: String, Codable, Sendable, CaseIterable {
     case email, phone
     case wechatID = "wechat_id"
     case wechatOpenID = "wechat_openid"
@@ -25,22 +25,22 @@ public enum IdentityKind: String, Codable, Sendable, CaseIterable {
     case external
 }
 
-public enum RelationKind: String, Codable, Sendable, CaseIterable {
+package enum RelationKind: String, Codable, Sendable, CaseIterable {
     case worksAt = "works_at"
     case family
     case referredBy = "referred_by"
     case other
 }
 
-public enum InteractionKind: String, Codable, Sendable, CaseIterable {
+package enum InteractionKind: String, Codable, Sendable, CaseIterable {
     case call, email, meeting, visit, chat, wechat, sms, web, app, store, social
 }
 
-public enum Direction: String, Codable, Sendable, CaseIterable { case inbound, outbound }
+package enum Direction: String, Codable, Sendable, CaseIterable { case inbound, outbound }
 
 /// Everything that can appear on a customer's timeline. Later features (orders, tickets,
 /// behaviour events) add cases here and write rows to the same table.
-public enum TimelineKind: String, Codable, Sendable, CaseIterable {
+package enum TimelineKind: String, Codable, Sendable, CaseIterable {
     case note, interaction, created
     case stageChanged = "stage_changed"
     case tierChanged = "tier_changed"
@@ -64,15 +64,15 @@ public enum TimelineKind: String, Codable, Sendable, CaseIterable {
     case taskDone = "task_done"
 }
 
-public struct Address: Codable, Sendable, Equatable {
-    public var label: String?
-    public var country: String?
-    public var province: String?
-    public var city: String?
-    public var district: String?
-    public var street: String?
-    public var postcode: String?
-    public init(label: String? = nil, country: String? = nil, province: String? = nil, city: String? = nil,
+package struct Address: Codable, Sendable, Equatable {
+    package var label: String?
+    package var country: String?
+    package var province: String?
+    package var city: String?
+    package var district: String?
+    package var street: String?
+    package var postcode: String?
+    package init(label: String? = nil, country: String? = nil, province: String? = nil, city: String? = nil,
                 district: String? = nil, street: String? = nil, postcode: String? = nil) {
         self.label = label; self.country = country; self.province = province; self.city = city
         self.district = district; self.street = street; self.postcode = postcode
@@ -80,46 +80,46 @@ public struct Address: Codable, Sendable, Equatable {
 }
 
 /// A normalised identity value. `namespace` is set for external ids only (e.g. "shop", "erp").
-public struct Identity: Codable, Sendable, Hashable {
-    public var kind: IdentityKind
-    public var value: String
-    public var namespace: String?
-    public init(kind: IdentityKind, value: String, namespace: String? = nil) {
+package struct Identity: Codable, Sendable, Hashable {
+    package var kind: IdentityKind
+    package var value: String
+    package var namespace: String?
+    package init(kind: IdentityKind, value: String, namespace: String? = nil) {
         self.kind = kind; self.value = value; self.namespace = namespace
     }
     /// The key that must be unique per workspace.
-    public var uniqueKey: String { namespace.map { "\($0):\(value)" } ?? value }
+    package var uniqueKey: String { namespace.map { "\($0):\(value)" } ?? value }
 }
 
 /// A customer as stored and returned by the API.
-public struct Customer: Codable, Sendable, Equatable {
-    public var id: String
-    public var kind: CustomerKind
-    public var name: String
-    public var organizationID: String?
-    public var organizationName: String?
-    public var title: String?
-    public var stage: LifecycleStage
-    public var tier: String?
-    public var ownerID: String?
-    public var source: String?
-    public var emails: [String]
-    public var phones: [String]
-    public var identities: [Identity]
-    public var addresses: [Address]
-    public var birthday: String?
-    public var consent: [String: ConsentStatus]
-    public var preferredChannel: ContactChannel?
-    public var tags: [String]
-    public var custom: [String: JSONValue]
-    public var version: Int
-    public var createdAt: Date
-    public var updatedAt: Date
-    public var deletedAt: Date?
+package struct Customer: Codable, Sendable, Equatable {
+    package var id: String
+    package var kind: CustomerKind
+    package var name: String
+    package var organizationID: String?
+    package var organizationName: String?
+    package var title: String?
+    package var stage: LifecycleStage
+    package var tier: String?
+    package var ownerID: String?
+    package var source: String?
+    package var emails: [String]
+    package var phones: [String]
+    package var identities: [Identity]
+    package var addresses: [Address]
+    package var birthday: String?
+    package var consent: [String: ConsentStatus]
+    package var preferredChannel: ContactChannel?
+    package var tags: [String]
+    package var custom: [String: JSONValue]
+    package var version: Int
+    package var createdAt: Date
+    package var updatedAt: Date
+    package var deletedAt: Date?
     /// Set when personal data in this copy is masked for the reader (absent otherwise).
-    public var masked: Bool? = nil
+    package var masked: Bool? = nil
 
-    public init(id: String, kind: CustomerKind, name: String, organizationID: String?, organizationName: String?,
+    package init(id: String, kind: CustomerKind, name: String, organizationID: String?, organizationName: String?,
                 title: String?, stage: LifecycleStage, tier: String?, ownerID: String?, source: String?,
                 emails: [String], phones: [String], identities: [Identity], addresses: [Address], birthday: String?,
                 consent: [String: ConsentStatus], preferredChannel: ContactChannel?, tags: [String],
@@ -143,26 +143,26 @@ public struct Customer: Codable, Sendable, Equatable {
 
 /// The fields a client may send to create or change a customer. Every field is optional here;
 /// `CustomerValidator` decides what a create requires. Arrays replace the stored list.
-public struct CustomerDraft: Codable, Sendable, Equatable {
-    public var kind: CustomerKind?
-    public var name: String?
-    public var organizationID: String??
-    public var title: String??
-    public var stage: LifecycleStage?
-    public var tier: String??
-    public var ownerID: String??
-    public var source: String??
-    public var emails: [String]?
-    public var phones: [String]?
-    public var identities: [Identity]?
-    public var addresses: [Address]?
-    public var birthday: String??
-    public var consent: [String: ConsentStatus]?
-    public var preferredChannel: ContactChannel??
-    public var tags: [String]?
-    public var custom: [String: JSONValue]?
+package struct CustomerDraft: Codable, Sendable, Equatable {
+    package var kind: CustomerKind?
+    package var name: String?
+    package var organizationID: String??
+    package var title: String??
+    package var stage: LifecycleStage?
+    package var tier: String??
+    package var ownerID: String??
+    package var source: String??
+    package var emails: [String]?
+    package var phones: [String]?
+    package var identities: [Identity]?
+    package var addresses: [Address]?
+    package var birthday: String??
+    package var consent: [String: ConsentStatus]?
+    package var preferredChannel: ContactChannel??
+    package var tags: [String]?
+    package var custom: [String: JSONValue]?
 
-    public init() {}
+    package init() {}
 
     enum CodingKeys: String, CodingKey {
         case kind, name, title, stage, tier, source, emails, phones, identities, addresses, birthday
@@ -171,7 +171,7 @@ public struct CustomerDraft: Codable, Sendable, Equatable {
     }
 
     // Double optionals distinguish "absent" (leave as is) from `null` (clear the field).
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         func dbl<T: Decodable>(_ k: CodingKeys, _ t: T.Type) throws -> T?? {
             guard c.contains(k) else { return .none }
@@ -201,7 +201,7 @@ public struct CustomerDraft: Codable, Sendable, Equatable {
 // MARK: Fast JSON (the API's hot answers; a test checks it equals the Codable encoding)
 
 extension Customer: JSONWritable {
-    public func writeJSON(to w: inout JSONWriter) {
+    package func writeJSON(to w: inout JSONWriter) {
         w.object { w in
             w.key("addresses"); w.write(addresses)
             w.member("birthday", birthday)
@@ -234,7 +234,7 @@ extension Customer: JSONWritable {
 }
 
 extension Address: JSONWritable {
-    public func writeJSON(to w: inout JSONWriter) {
+    package func writeJSON(to w: inout JSONWriter) {
         w.object { w in
             w.member("city", city); w.member("country", country); w.member("district", district)
             w.member("label", label); w.member("postcode", postcode); w.member("province", province)
@@ -243,7 +243,7 @@ extension Address: JSONWritable {
     }
 
     /// From the string members of a stored JSON object (unknown members ignored, the last of a repeated one wins).
-    public init(members: [(String, String)]) {
+    package init(members: [(String, String)]) {
         self.init()
         for (k, v) in members {
             switch k {
@@ -260,7 +260,7 @@ extension Address: JSONWritable {
     }
 
     /// From the stored JSON object (unknown members ignored).
-    public init(json: JSONValue) {
+    package init(json: JSONValue) {
         let o = json.objectValue ?? [:]
         self.init(label: o["label"]?.stringValue, country: o["country"]?.stringValue, province: o["province"]?.stringValue,
                   city: o["city"]?.stringValue, district: o["district"]?.stringValue, street: o["street"]?.stringValue,
@@ -269,12 +269,12 @@ extension Address: JSONWritable {
 }
 
 extension Identity: JSONWritable {
-    public func writeJSON(to w: inout JSONWriter) {
+    package func writeJSON(to w: inout JSONWriter) {
         w.object { w in w.member("kind", kind.rawValue); w.member("namespace", namespace); w.member("value", value) }
     }
 
     /// From the stored JSON object; nil when it is not an identity.
-    public init?(json: JSONValue) {
+    package init?(json: JSONValue) {
         guard let o = json.objectValue, let k = o["kind"]?.stringValue.flatMap(IdentityKind.init(rawValue:)),
               let v = o["value"]?.stringValue else { return nil }
         self.init(kind: k, value: v, namespace: o["namespace"]?.stringValue)

@@ -1,30 +1,30 @@
 import Foundation
 
 /// Workspace-level settings that validation depends on.
-public struct WorkspaceRules: Sendable {
-    public var tiers: [String]
-    public var customFields: [CustomFieldDefinition]
-    public init(tiers: [String] = WorkspaceRules.defaultTiers, customFields: [CustomFieldDefinition] = []) {
+package struct WorkspaceRules: Sendable {
+    package var tiers: [String]
+    package var customFields: [CustomFieldDefinition]
+    package init(tiers: [String] = WorkspaceRules.defaultTiers, customFields: [CustomFieldDefinition] = []) {
         self.tiers = tiers; self.customFields = customFields
     }
-    public static let defaultTiers = ["VIP", "A", "B", "C"]
+    package static let defaultTiers = ["VIP", "A", "B", "C"]
 }
 
 extension Customer {
     /// Every identity the customer holds, emails and phones included: what must be unique.
-    public var allIdentities: [Identity] {
+    package var allIdentities: [Identity] {
         emails.map { Identity(kind: .email, value: $0) } + phones.map { Identity(kind: .phone, value: $0) } + identities
     }
 }
 
 /// The one place that decides whether a customer's fields are acceptable, and normalises them.
-public enum CustomerValidator {
-    public static let maxTags = 50
-    public static let maxIdentitiesPerKind = 20
+package enum CustomerValidator {
+    package static let maxTags = 50
+    package static let maxIdentitiesPerKind = 20
 
     /// Applies `draft` on top of `base` (nil for a create) and returns the resulting customer,
     /// or throws `.validation` naming every bad field.
-    public static func apply(_ draft: CustomerDraft, to base: Customer?, rules: WorkspaceRules,
+    package static func apply(_ draft: CustomerDraft, to base: Customer?, rules: WorkspaceRules,
                              id: String, now: Date) throws(DomainError) -> Customer {
         var e = FieldErrors()
         var c = base ?? Customer(

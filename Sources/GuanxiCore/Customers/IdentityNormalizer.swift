@@ -5,7 +5,7 @@
 /// Every function returns `nil` when the input is not plausible, so callers can
 /// treat `nil` as "do not use this value for matching" rather than storing junk
 /// that would later produce false duplicates.
-public enum IdentityNormalizer {
+package enum IdentityNormalizer {
     // MARK: - E-mail
 
     /// Normalises an e-mail address to lowercase and validates a practical shape.
@@ -19,7 +19,7 @@ public enum IdentityNormalizer {
     /// deliberately rejected: such addresses are almost always typos in CRM data.
     ///
     /// - Returns: the lowercased address, or `nil` when invalid.
-    public static func email(_ raw: String) -> String? {
+    package static func email(_ raw: String) -> String? {
         var s = WidthFolding.fold(raw)
         if s.contains("。") { s = s.replacingAll("。", with: ".") }
         s = s.trimmed().lowercased()
@@ -99,7 +99,7 @@ public enum IdentityNormalizer {
     /// - Parameter defaultCountryCode: country code assumed for numbers written
     ///   without one, digits only (e.g. `"86"`, `"852"`, `"1"`).
     /// - Returns: the E.164 string, or `nil` when the input is not a plausible phone.
-    public static func phone(_ raw: String, defaultCountryCode: String = "86") -> String? {
+    package static func phone(_ raw: String, defaultCountryCode: String = "86") -> String? {
         let folded = stripPhoneLabel(WidthFolding.fold(raw).trimmed())
         var digits: [UInt8] = []
         digits.reserveCapacity(20)
@@ -253,7 +253,7 @@ public enum IdentityNormalizer {
     }
 
     /// The digits of a phone number, for "last digits" search (`+86138…` → `86138…`).
-    public static func phoneDigits(_ e164: String) -> String {
+    package static func phoneDigits(_ e164: String) -> String {
         String(decoding: e164.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }, as: UTF8.self)
     }
 
@@ -263,7 +263,7 @@ public enum IdentityNormalizer {
     ///
     /// Case is preserved because WeChat treats IDs case-sensitively for display,
     /// and a lowercased ID pasted back into WeChat would look wrong to the user.
-    public static func wechatID(_ raw: String) -> String? {
+    package static func wechatID(_ raw: String) -> String? {
         let s = WidthFolding.fold(raw).trimmed()
         let bytes = s.utf8
         guard bytes.count >= 6, bytes.count <= 64 else { return nil }
@@ -283,7 +283,7 @@ public enum IdentityNormalizer {
     /// so it can safely appear in URLs and `namespace:value` export cells; the value
     /// is trimmed, must be non-empty and at most 200 characters, and keeps its case
     /// because foreign systems often use case-sensitive keys.
-    public static func externalID(namespace: String, value: String) -> (namespace: String, value: String)? {
+    package static func externalID(namespace: String, value: String) -> (namespace: String, value: String)? {
         let ns = namespace.trimmed().lowercased()
         guard !ns.isEmpty, ns.utf8.count <= 40 else { return nil }
         for b in ns.utf8 {
@@ -300,7 +300,7 @@ public enum IdentityNormalizer {
 
 extension String {
     /// Trims Unicode whitespace and newlines (including U+3000) from both ends.
-    public func trimmed() -> String {
+    package func trimmed() -> String {
         let scalars = unicodeScalars
         guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })!

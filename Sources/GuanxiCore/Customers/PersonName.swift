@@ -2,8 +2,8 @@
 /// writes it: Chinese, Japanese and Korean names family-first with no space (王 + 小明 → 王小明),
 /// others given-first with a space (Ada + Lovelace → Ada Lovelace). Guanxi stores the result as
 /// the one display name and never reorders it afterwards, whatever the reader's language.
-public enum PersonName {
-    public static func compose(family: String?, given: String?) -> String? {
+package enum PersonName {
+    package static func compose(family: String?, given: String?) -> String? {
         let f = family?.trimmingCharacters(in: .whitespaces) ?? "", g = given?.trimmingCharacters(in: .whitespaces) ?? ""
         if f.isEmpty { return g.isEmpty ? nil : g }
         if g.isEmpty { return f }
@@ -11,7 +11,7 @@ public enum PersonName {
     }
 
     /// True when the text holds a Han, kana or Hangul character.
-    public static func isEastAsian(_ s: String) -> Bool {
+    package static func isEastAsian(_ s: String) -> Bool {
         s.unicodeScalars.contains { u in
             switch u.value {
             case 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xAC00...0xD7AF, 0xF900...0xFAFF, 0x20000...0x2FA1F: true

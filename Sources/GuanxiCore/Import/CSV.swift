@@ -1,26 +1,26 @@
 import Foundation
 
 /// One parsed CSV record and the 1-based physical line it starts on.
-public struct CSVRecord: Sendable, Equatable {
+package struct CSVRecord: Sendable, Equatable {
     /// Physical line (1-based) of the record's first byte, for error messages.
-    public let line: Int
+    package let line: Int
     /// Field values with quoting removed.
-    public let fields: [String]
+    package let fields: [String]
 
-    public init(line: Int, fields: [String]) {
+    package init(line: Int, fields: [String]) {
         self.line = line
         self.fields = fields
     }
 }
 
 /// A record that could not be parsed; the importer shows these to the user.
-public struct CSVIssue: Error, Sendable, Equatable {
+package struct CSVIssue: Error, Sendable, Equatable {
     /// Physical line (1-based) where the broken record starts.
-    public let line: Int
+    package let line: Int
     /// Human-readable description of the problem (English).
-    public let message: String
+    package let message: String
 
-    public init(line: Int, message: String) {
+    package init(line: Int, message: String) {
         self.line = line
         self.message = message
     }
@@ -39,9 +39,9 @@ public struct CSVIssue: Error, Sendable, Equatable {
 ///
 /// Use `parse(_:delimiter:)` for a whole document, or iterate a `CSVReader` to
 /// receive records one at a time.
-public struct CSVReader: Sequence, IteratorProtocol, Sendable {
+package struct CSVReader: Sequence, IteratorProtocol, Sendable {
     /// Default cap on how many physical lines one quoted record may span.
-    public static let defaultMaxLinesPerRecord = 1000
+    package static let defaultMaxLinesPerRecord = 1000
 
     private let bytes: [UInt8]
     private var cursor: CSVCursor
@@ -52,7 +52,7 @@ public struct CSVReader: Sequence, IteratorProtocol, Sendable {
     /// Creates a streaming reader over `text`.
     ///
     /// - Parameter delimiter: an ASCII delimiter; non-ASCII values fall back to `,`.
-    public init(_ text: String, delimiter: Character = ",", maxLinesPerRecord: Int = CSVReader.defaultMaxLinesPerRecord) {
+    package init(_ text: String, delimiter: Character = ",", maxLinesPerRecord: Int = CSVReader.defaultMaxLinesPerRecord) {
         let bytes = Array(text.utf8)
         self.bytes = bytes
         self.delimiterByte = delimiter.asciiValue ?? UInt8(ascii: ",")
@@ -62,14 +62,14 @@ public struct CSVReader: Sequence, IteratorProtocol, Sendable {
 
     /// Creates a streaming reader over file bytes: decodes them with
     /// `TextDecoding` and sniffs the delimiter from the first line.
-    public init(data: Data, maxLinesPerRecord: Int = CSVReader.defaultMaxLinesPerRecord) {
+    package init(data: Data, maxLinesPerRecord: Int = CSVReader.defaultMaxLinesPerRecord) {
         let text = TextDecoding.decode(data).text
         let firstLine = text.prefix { $0 != "\n" && $0 != "\r\n" && $0 != "\r" }
         self.init(text, delimiter: CSVReader.sniffDelimiter(String(firstLine)), maxLinesPerRecord: maxLinesPerRecord)
     }
 
     /// The next record, or the issue describing the next broken record; `nil` at the end.
-    public mutating func next() -> Result<CSVRecord, CSVIssue>? {
+    package mutating func next() -> Result<CSVRecord, CSVIssue>? {
         let delimiter = delimiterByte
         let maxLines = maxLinesPerRecord
         return bytes.withUnsafeBufferPointer { buf in
@@ -80,12 +80,12 @@ public struct CSVReader: Sequence, IteratorProtocol, Sendable {
     /// Parses a whole document.
     ///
     /// - Returns: good records in file order, and one issue per broken record.
-    public static func parse(_ text: String, delimiter: Character = ",") -> (records: [CSVRecord], issues: [CSVIssue]) {
+    package static func parse(_ text: String, delimiter: Character = ",") -> (records: [CSVRecord], issues: [CSVIssue]) {
         parse(text, delimiter: delimiter, maxLinesPerRecord: defaultMaxLinesPerRecord)
     }
 
     /// Parses a whole document with a custom cap on lines per quoted record.
-    public static func parse(_ text: String, delimiter: Character, maxLinesPerRecord: Int) -> (records: [CSVRecord], issues: [CSVIssue]) {
+    package static func parse(_ text: String, delimiter: Character, maxLinesPerRecord: Int) -> (records: [CSVRecord], issues: [CSVIssue]) {
         var text = text
         text.makeContiguousUTF8()
         let delimiterByte = delimiter.asciiValue ?? UInt8(ascii: ",")
@@ -109,7 +109,7 @@ public struct CSVReader: Sequence, IteratorProtocol, Sendable {
     /// `,`, `;` and tab occurs most often outside quotes (ties and none → `,`).
     ///
     /// European Excel writes `;`, and "Unicode text" exports use tabs.
-    public static func sniffDelimiter(_ headerLine: String) -> Character {
+    package static func sniffDelimiter(_ headerLine: String) -> Character {
         var comma = 0, semicolon = 0, tab = 0
         var inQuotes = false
         for b in headerLine.utf8 {
@@ -261,10 +261,10 @@ enum CSVParserCore {
 }
 
 /// RFC 4180 CSV output, as Excel and Numbers expect it.
-public enum CSVWriter {
+package enum CSVWriter {
     /// Formats one record terminated by CRLF. Fields containing the delimiter,
     /// a quote, CR or LF are quoted, with inner quotes doubled.
-    public static func row(_ fields: [String], delimiter: Character = ",") -> String {
+    package static func row(_ fields: [String], delimiter: Character = ",") -> String {
         let delimiterByte = delimiter.asciiValue ?? UInt8(ascii: ",")
         var out = ""
         out.reserveCapacity(fields.reduce(2) { $0 + $1.utf8.count + 3 })
@@ -291,7 +291,7 @@ public enum CSVWriter {
     ///
     /// - Parameter bom: prepend a UTF-8 BOM; Excel needs it to open UTF-8 CSV
     ///   with Chinese text correctly instead of guessing the ANSI code page.
-    public static func document(header: [String], rows: [[String]], bom: Bool) -> Data {
+    package static func document(header: [String], rows: [[String]], bom: Bool) -> Data {
         var text = row(header)
         for r in rows { text += row(r) }
         var data = Data()

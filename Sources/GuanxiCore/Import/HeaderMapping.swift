@@ -2,7 +2,7 @@
 ///
 /// Raw values are the snake_case header names Guanxi writes on export, so an
 /// exported file re-imports without a mapping.
-public enum ImportField: String, CaseIterable, Sendable {
+package enum ImportField: String, CaseIterable, Sendable {
     /// Guanxi's own customer id (written by export); a row with a known id updates that customer.
     case id
     /// `person` or `organization`.
@@ -37,7 +37,7 @@ public enum ImportField: String, CaseIterable, Sendable {
 }
 
 /// Guesses which import field each column of a spreadsheet holds.
-public enum HeaderMapping {
+package enum HeaderMapping {
     /// Aliases per field, already in normalised form (see `normalize`). Both
     /// Simplified and Traditional spellings are listed because Taiwan and Hong
     /// Kong teams export with Traditional headers.
@@ -91,7 +91,7 @@ public enum HeaderMapping {
     private static let customers = HeaderMatcher(aliases)
 
     /// The aliases of one customer field (other imports, e.g. leads, reuse them for the same data).
-    public static func aliases(of field: ImportField) -> [String] { aliases.first { $0.0 == field }?.1 ?? [] }
+    package static func aliases(of field: ImportField) -> [String] { aliases.first { $0.0 == field }?.1 ?? [] }
 
     /// Maps column index → field for a header row.
     ///
@@ -99,11 +99,11 @@ public enum HeaderMapping {
     /// parenthetical such as "（必填）". Exact alias matches are assigned first;
     /// remaining columns then match an alias contained in the header. Each field
     /// is assigned at most once, leftmost column first; unknown columns are absent.
-    public static func guess(_ headers: [String]) -> [Int: ImportField] { customers.guess(headers) }
+    package static func guess(_ headers: [String]) -> [Int: ImportField] { customers.guess(headers) }
 
     /// Resolves a header row using explicit user mappings first (by exact
     /// trimmed header, then normalised header) and `guess` for the rest.
-    public static func resolve(_ headers: [String], overrides: [String: ImportField]) -> [Int: ImportField] {
+    package static func resolve(_ headers: [String], overrides: [String: ImportField]) -> [Int: ImportField] {
         var result: [Int: ImportField] = [:]
         var used = Set<ImportField>()
         let normalizedOverrides = Dictionary(overrides.map { (normalize($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
@@ -129,7 +129,7 @@ public enum HeaderMapping {
     /// are `ImportField` raw values (or case names such as `externalID`).
     /// - Returns: header → field, or `nil` if the spec is empty, a pair is
     ///   malformed, or a field name is unknown.
-    public static func parse(mapping: String) -> [String: ImportField]? {
+    package static func parse(mapping: String) -> [String: ImportField]? {
         var result: [String: ImportField] = [:]
         let pairs = mapping.split(whereSeparator: { $0 == "," || $0 == "，" || $0 == ";" })
         for pair in pairs {
@@ -169,10 +169,10 @@ public enum HeaderMapping {
 }
 
 /// Splits a tags cell into individual tags.
-public enum TagList {
+package enum TagList {
     /// Splits on `;` `；` `,` `，` `、` `|` `｜`, trims, drops empties and removes
     /// duplicates (exact match), keeping first-seen order.
-    public static func split(_ raw: String) -> [String] {
+    package static func split(_ raw: String) -> [String] {
         var seen = Set<String>()
         var tags: [String] = []
         for part in raw.split(whereSeparator: { ";；,，、|｜".contains($0) }) {
@@ -185,14 +185,14 @@ public enum TagList {
 
 /// Header guessing over any list of fields and their aliases (customers, leads…), so each import
 /// names its own columns while the matching rules stay in one place.
-public struct HeaderMatcher<Field: Hashable & Sendable>: Sendable {
+package struct HeaderMatcher<Field: Hashable & Sendable>: Sendable {
     let exact: [String: Field]
     /// Aliases long enough to be recognised inside a longer header ("客户手机号" → phone),
     /// longest first so "客户等级" wins over "客户".
     let containable: [(String, Field)]
 
     /// `aliases` in normalised form (see `HeaderMapping.normalize`), in matching order.
-    public init(_ aliases: [(Field, [String])]) {
+    package init(_ aliases: [(Field, [String])]) {
         var table: [String: Field] = [:]
         for (field, names) in aliases {
             for name in names where table[name] == nil { table[name] = field }
@@ -211,7 +211,7 @@ public struct HeaderMatcher<Field: Hashable & Sendable>: Sendable {
     }
 
     /// Maps column index → field (see `HeaderMapping.guess`).
-    public func guess(_ headers: [String]) -> [Int: Field] {
+    package func guess(_ headers: [String]) -> [Int: Field] {
         var result: [Int: Field] = [:]
         var used = Set<Field>()
         let normalized = headers.map(HeaderMapping.normalize)

@@ -1,5 +1,5 @@
 /// The columns a lead import understands. Raw values are the lead API's field names (`LeadDraft.set`).
-public enum LeadImportField: String, CaseIterable, Sendable {
+package enum LeadImportField: String, CaseIterable, Sendable {
     case name, company, title, phone, email, wechat, province, city
     case productInterest = "product_interest"
     case tier, source, campaign, message
@@ -29,5 +29,5 @@ public enum LeadImportField: String, CaseIterable, Sendable {
     static let matcher = HeaderMatcher(aliases)
 
     /// Maps column index → lead field for a header row (Chinese or English, either script).
-    public static func guess(_ headers: [String]) -> [Int: LeadImportField] { matcher.guess(headers) }
+    package static func guess(_ headers: [String]) -> [Int: LeadImportField] { matcher.guess(headers) }
 }

@@ -6,7 +6,7 @@ import Darwin
 #endif
 
 /// The byte encoding an imported file turned out to use.
-public enum SourceEncoding: String, Sendable {
+package enum SourceEncoding: String, Sendable {
     case utf8
     case utf8BOM
     case utf16LE
@@ -20,12 +20,12 @@ public enum SourceEncoding: String, Sendable {
 /// and "Unicode text" as UTF-16LE; all three reach Guanxi. GB18030 is a superset
 /// of GBK and GB2312 and is decoded with glibc `iconv` because Foundation's
 /// GB18030 support on Linux is unreliable.
-public enum TextDecoding {
+package enum TextDecoding {
     /// Decodes `data`, detecting the encoding.
     ///
     /// Order: UTF-8 BOM (stripped) → UTF-16 LE/BE BOM (honoured, stripped) →
     /// valid UTF-8 → GB18030. Invalid sequences become U+FFFD; this never traps.
-    public static func decode(_ data: Data) -> (text: String, encoding: SourceEncoding) {
+    package static func decode(_ data: Data) -> (text: String, encoding: SourceEncoding) {
         let bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
             return (String(decoding: bytes.dropFirst(3), as: UTF8.self), .utf8BOM)
@@ -45,7 +45,7 @@ public enum TextDecoding {
     /// Encodes `s` as GB18030 (for tests and the "Excel (Chinese)" export option).
     ///
     /// - Returns: the bytes, or `nil` if iconv is unavailable on this system.
-    public static func encodeGB18030(_ s: String) -> Data? {
+    package static func encodeGB18030(_ s: String) -> Data? {
         guard let out = convert(Array(s.utf8), from: "UTF-8", to: "GB18030", replaceInvalid: false) else { return nil }
         return Data(out)
     }

@@ -2,12 +2,12 @@ import Foundation
 
 /// Whole hundredths of a percent (basis points): 13 % is 1300, 12.5 % is 1250. Read from JSON as a
 /// number or a string in percent (`13`, `"12.5"`), never kept as a float.
-public struct Percent: Codable, Sendable, Equatable, Hashable {
-    public var basisPoints: Int
-    public init(basisPoints: Int) { self.basisPoints = basisPoints }
+package struct Percent: Codable, Sendable, Equatable, Hashable {
+    package var basisPoints: Int
+    package init(basisPoints: Int) { self.basisPoints = basisPoints }
 
     /// `"12.5"`, `"13%"`, `" 6 "` → basis points; nil unless a number with at most two decimals.
-    public static func parse(_ text: String) -> Percent? {
+    package static func parse(_ text: String) -> Percent? {
         var s = WidthFolding.fold(text).trimmingCharacters(in: .whitespaces)
         if s.hasSuffix("%") { s.removeLast() }
         let parts = s.split(separator: ".", omittingEmptySubsequences: false)
@@ -21,7 +21,7 @@ public struct Percent: Codable, Sendable, Equatable, Hashable {
         return Percent(basisPoints: whole * 100 + frac)
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let s = try? c.decode(String.self), let p = Percent.parse(s) { self = p; return }
         if let d = try? c.decode(Double.self), d >= 0, d <= 100_000 {
@@ -31,20 +31,20 @@ public struct Percent: Codable, Sendable, Equatable, Hashable {
         throw DecodingError.dataCorruptedError(in: c, debugDescription: "must be a percentage with at most two decimals, e.g. 13 or 12.5")
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
         try c.encode(text)
     }
 
     /// `13`, `12.5`, `0.05`.
-    public var text: String {
+    package var text: String {
         let whole = basisPoints / 100, frac = basisPoints % 100
         if frac == 0 { return String(whole) }
         return frac % 10 == 0 ? "\(whole).\(frac / 10)" : "\(whole).\(frac < 10 ? "0" : "")\(frac)"
     }
 
     /// `amount × self`, rounded half away from zero, overflow-checked.
-    public func of(_ minor: Int64) throws(DomainError) -> Int64 {
+    package func of(_ minor: Int64) throws(DomainError) -> Int64 {
         let (p, o) = minor.multipliedReportingOverflow(by: Int64(basisPoints))
         guard !o else { throw DomainError.badRequest("the amount is too large") }
         return (p + (p >= 0 ? 5_000 : -5_000)) / 10_000
@@ -53,26 +53,26 @@ public struct Percent: Codable, Sendable, Equatable, Hashable {
 
 /// One line of a quote or an order. Prices are before tax; the discount comes off the line, then
 /// tax is charged on what is left. Every figure is integer minor units of the document's currency.
-public struct LineItem: Codable, Sendable, Equatable {
-    public var id: String
-    public var productID: String?
-    public var sku: String?
-    public var name: String
-    public var unit: String?
-    public var quantity: Int
-    public var unitPrice: Int64
-    public var discount: Percent
-    public var taxRate: Percent
+package struct LineItem: Codable, Sendable, Equatable {
+    package var id: String
+    package var productID: String?
+    package var sku: String?
+    package var name: String
+    package var unit: String?
+    package var quantity: Int
+    package var unitPrice: Int64
+    package var discount: Percent
+    package var taxRate: Percent
     /// quantity × unit price
-    public var gross: Int64
-    public var discountAmount: Int64
+    package var gross: Int64
+    package var discountAmount: Int64
     /// gross − discount
-    public var net: Int64
-    public var tax: Int64
+    package var net: Int64
+    package var tax: Int64
     /// net + tax
-    public var total: Int64
+    package var total: Int64
 
-    public init(id: String, productID: String?, sku: String?, name: String, unit: String?, quantity: Int, unitPrice: Int64,
+    package init(id: String, productID: String?, sku: String?, name: String, unit: String?, quantity: Int, unitPrice: Int64,
                 discount: Percent, taxRate: Percent) throws(DomainError) {
         self.id = id; self.productID = productID; self.sku = sku; self.name = name; self.unit = unit; self.quantity = quantity
         self.unitPrice = unitPrice; self.discount = discount; self.taxRate = taxRate
@@ -92,15 +92,15 @@ public struct LineItem: Codable, Sendable, Equatable {
 }
 
 /// A document's sums: each equals the sum of its lines' figures, and total = net + tax.
-public struct DocumentTotals: Codable, Sendable, Equatable {
-    public var currency: String
-    public var gross: Int64 = 0
-    public var discount: Int64 = 0
-    public var net: Int64 = 0
-    public var tax: Int64 = 0
-    public var total: Int64 = 0
+package struct DocumentTotals: Codable, Sendable, Equatable {
+    package var currency: String
+    package var gross: Int64 = 0
+    package var discount: Int64 = 0
+    package var net: Int64 = 0
+    package var tax: Int64 = 0
+    package var total: Int64 = 0
 
-    public init(currency: String, lines: [LineItem]) throws(DomainError) {
+    package init(currency: String, lines: [LineItem]) throws(DomainError) {
         self.currency = currency
         for l in lines {
             for (kp, v) in [(\DocumentTotals.gross, l.gross), (\.discount, l.discountAmount), (\.net, l.net), (\.tax, l.tax), (\.total, l.total)] {
@@ -114,16 +114,16 @@ public struct DocumentTotals: Codable, Sendable, Equatable {
 
 /// What a client sends for one line. With a product, name, SKU, unit, tax rate and (from the
 /// document's price list) the unit price are filled in unless given.
-public struct LineDraft: Codable, Sendable, Equatable {
-    public var productID: String?
-    public var sku: String?
-    public var name: String?
-    public var unit: String?
-    public var quantity: Int?
-    public var unitPrice: Int64?
-    public var discount: Percent?
-    public var taxRate: Percent?
-    public init(productID: String? = nil, sku: String? = nil, name: String? = nil, unit: String? = nil, quantity: Int? = nil,
+package struct LineDraft: Codable, Sendable, Equatable {
+    package var productID: String?
+    package var sku: String?
+    package var name: String?
+    package var unit: String?
+    package var quantity: Int?
+    package var unitPrice: Int64?
+    package var discount: Percent?
+    package var taxRate: Percent?
+    package init(productID: String? = nil, sku: String? = nil, name: String? = nil, unit: String? = nil, quantity: Int? = nil,
                 unitPrice: Int64? = nil, discount: Percent? = nil, taxRate: Percent? = nil) {
         self.productID = productID; self.sku = sku; self.name = name; self.unit = unit; self.quantity = quantity
         self.unitPrice = unitPrice; self.discount = discount; self.taxRate = taxRate
@@ -134,7 +134,7 @@ public struct LineDraft: Codable, Sendable, Equatable {
     }
 
     /// Resolves the line against its product (if any), collecting errors under `lines[i].…`.
-    public func line(_ i: Int, id: String, product: Product?, listPrice: Int64?, errors e: inout FieldErrors) -> LineItem? {
+    package func line(_ i: Int, id: String, product: Product?, listPrice: Int64?, errors e: inout FieldErrors) -> LineItem? {
         let f = "lines[\(i)]."
         if let p = product, !p.active { e.add(f + "product_id", "\(p.name) is no longer sold") }
         let name = Text.clean(self.name ?? product?.name ?? "")

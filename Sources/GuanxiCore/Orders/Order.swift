@@ -1,40 +1,40 @@
 import Foundation
 
 /// Where an order stands, from the customer's order to their confirmation of receipt.
-public enum OrderStatus: String, Codable, Sendable, CaseIterable {
+package enum OrderStatus: String, Codable, Sendable, CaseIterable {
     case placed, paid
     case partiallyShipped = "partially_shipped"
     case shipped, delivered, confirmed, cancelled, returned
 
-    public var isClosed: Bool { self == .cancelled || self == .returned }
+    package var isClosed: Bool { self == .cancelled || self == .returned }
 }
 
 /// The steps people (or shop and ERP systems) take on an order.
-public enum OrderStep: String, Codable, Sendable, CaseIterable {
+package enum OrderStep: String, Codable, Sendable, CaseIterable {
     case pay, refund, plan, ship, deliver, confirm, cancel
     case returnGoods = "return"
 }
 
 /// The state an order step is checked against.
-public struct OrderState: Sendable, Equatable {
-    public var status: OrderStatus
-    public var total: Int64
+package struct OrderState: Sendable, Equatable {
+    package var status: OrderStatus
+    package var total: Int64
     /// Received minus refunded.
-    public var netPaid: Int64
-    public var refunded: Int64
+    package var netPaid: Int64
+    package var refunded: Int64
     /// On credit: a collection plan (回款计划) lets the goods go before the money is in.
-    public var hasPlan: Bool
-    public var anythingShipped: Bool
-    public init(status: OrderStatus, total: Int64, netPaid: Int64, refunded: Int64 = 0, hasPlan: Bool, anythingShipped: Bool) {
+    package var hasPlan: Bool
+    package var anythingShipped: Bool
+    package init(status: OrderStatus, total: Int64, netPaid: Int64, refunded: Int64 = 0, hasPlan: Bool, anythingShipped: Bool) {
         self.status = status; self.total = total; self.netPaid = netPaid; self.refunded = refunded; self.hasPlan = hasPlan
         self.anythingShipped = anythingShipped
     }
 }
 
 /// The order state machine: one place that says whether a step may happen now, and why not.
-public enum OrderRules {
+package enum OrderRules {
     /// Refuses `step` in `state` with a sentence a salesperson (or an ERP log) can act on.
-    public static func check(_ step: OrderStep, _ s: OrderState) throws(DomainError) {
+    package static func check(_ step: OrderStep, _ s: OrderState) throws(DomainError) {
         func no(_ why: String) -> DomainError { .conflict("cannot \(step.rawValue) a \(s.status.rawValue) order: \(why)") }
         switch step {
         case .pay:
@@ -73,24 +73,24 @@ public enum OrderRules {
     }
 
     /// The status after money moved (only an unshipped order moves between placed and paid).
-    public static func afterPayment(_ s: OrderState) -> OrderStatus {
+    package static func afterPayment(_ s: OrderState) -> OrderStatus {
         guard s.status == .placed || s.status == .paid else { return s.status }
         return s.netPaid >= s.total ? .paid : .placed
     }
 }
 
 /// One line's delivery progress.
-public struct OrderLine: Codable, Sendable, Equatable {
-    public var item: LineItem
-    public var shipped: Int
-    public var returned: Int
-    public init(item: LineItem, shipped: Int = 0, returned: Int = 0) { self.item = item; self.shipped = shipped; self.returned = returned }
-    public func encode(to encoder: any Encoder) throws {
+package struct OrderLine: Codable, Sendable, Equatable {
+    package var item: LineItem
+    package var shipped: Int
+    package var returned: Int
+    package init(item: LineItem, shipped: Int = 0, returned: Int = 0) { self.item = item; self.shipped = shipped; self.returned = returned }
+    package func encode(to encoder: any Encoder) throws {
         try item.encode(to: encoder)
         var c = encoder.container(keyedBy: Keys.self)
         try c.encode(shipped, forKey: .shipped); try c.encode(returned, forKey: .returned)
     }
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         item = try LineItem(from: decoder)
         let c = try decoder.container(keyedBy: Keys.self)
         shipped = try c.decodeIfPresent(Int.self, forKey: .shipped) ?? 0
@@ -99,17 +99,17 @@ public struct OrderLine: Codable, Sendable, Equatable {
     enum Keys: String, CodingKey { case shipped, returned }
 }
 
-public struct Payment: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable { case payment, refund }
-    public var id: String
-    public var kind: Kind
-    public var amount: Int64
-    public var method: String?
-    public var reference: String?
-    public var note: String?
-    public var paidAt: Date
-    public var createdBy: String?
-    public init(id: String, kind: Kind, amount: Int64, method: String?, reference: String?, note: String?, paidAt: Date, createdBy: String?) {
+package struct Payment: Codable, Sendable, Equatable {
+    package enum Kind: String, Codable, Sendable { case payment, refund }
+    package var id: String
+    package var kind: Kind
+    package var amount: Int64
+    package var method: String?
+    package var reference: String?
+    package var note: String?
+    package var paidAt: Date
+    package var createdBy: String?
+    package init(id: String, kind: Kind, amount: Int64, method: String?, reference: String?, note: String?, paidAt: Date, createdBy: String?) {
         self.id = id; self.kind = kind; self.amount = amount; self.method = method; self.reference = reference; self.note = note
         self.paidAt = paidAt; self.createdBy = createdBy
     }
@@ -117,19 +117,19 @@ public struct Payment: Codable, Sendable, Equatable {
 }
 
 /// One instalment of a collection plan (回款计划).
-public struct Instalment: Codable, Sendable, Equatable {
-    public var dueDate: String
-    public var amount: Int64
+package struct Instalment: Codable, Sendable, Equatable {
+    package var dueDate: String
+    package var amount: Int64
     /// How much of it the payments so far cover (paid instalments are covered in due-date order).
-    public var covered: Int64
-    public var overdue: Bool
-    public init(dueDate: String, amount: Int64, covered: Int64 = 0, overdue: Bool = false) {
+    package var covered: Int64
+    package var overdue: Bool
+    package init(dueDate: String, amount: Int64, covered: Int64 = 0, overdue: Bool = false) {
         self.dueDate = dueDate; self.amount = amount; self.covered = covered; self.overdue = overdue
     }
     enum CodingKeys: String, CodingKey { case amount, covered, overdue, dueDate = "due_date" }
 
     /// Spreads `netPaid` over the plan by due date and marks unpaid instalments due before `today`.
-    public static func settle(_ plan: [Instalment], netPaid: Int64, today: String) -> [Instalment] {
+    package static func settle(_ plan: [Instalment], netPaid: Int64, today: String) -> [Instalment] {
         var left = max(0, netPaid)
         return plan.sorted { $0.dueDate < $1.dueDate }.map { i in
             var x = i
@@ -140,54 +140,54 @@ public struct Instalment: Codable, Sendable, Equatable {
     }
 }
 
-public struct Shipment: Codable, Sendable, Equatable {
-    public struct Line: Codable, Sendable, Equatable {
-        public var lineID: String
-        public var quantity: Int
-        public init(lineID: String, quantity: Int) { self.lineID = lineID; self.quantity = quantity }
+package struct Shipment: Codable, Sendable, Equatable {
+    package struct Line: Codable, Sendable, Equatable {
+        package var lineID: String
+        package var quantity: Int
+        package init(lineID: String, quantity: Int) { self.lineID = lineID; self.quantity = quantity }
         enum CodingKeys: String, CodingKey { case quantity, lineID = "line_id" }
     }
-    public var id: String
-    public var carrier: String
-    public var trackingNumber: String?
-    public var lines: [Line]
-    public var shippedAt: Date
-    public var deliveredAt: Date?
-    public init(id: String, carrier: String, trackingNumber: String?, lines: [Line], shippedAt: Date, deliveredAt: Date?) {
+    package var id: String
+    package var carrier: String
+    package var trackingNumber: String?
+    package var lines: [Line]
+    package var shippedAt: Date
+    package var deliveredAt: Date?
+    package init(id: String, carrier: String, trackingNumber: String?, lines: [Line], shippedAt: Date, deliveredAt: Date?) {
         self.id = id; self.carrier = carrier; self.trackingNumber = trackingNumber; self.lines = lines; self.shippedAt = shippedAt
         self.deliveredAt = deliveredAt
     }
     enum CodingKeys: String, CodingKey { case id, carrier, lines, trackingNumber = "tracking_number", shippedAt = "shipped_at", deliveredAt = "delivered_at" }
 }
 
-public struct Order: Codable, Sendable, Equatable {
-    public var id: String
-    public var number: String
+package struct Order: Codable, Sendable, Equatable {
+    package var id: String
+    package var number: String
     /// Who sent it ("api", "quote", or a shop/ERP name) and its id there; unique together.
-    public var source: String
-    public var externalID: String?
-    public var status: OrderStatus
-    public var customerID: String
-    public var ownerID: String?
-    public var quoteID: String?
-    public var dealID: String?
-    public var lines: [OrderLine]
-    public var totals: DocumentTotals
-    public var paid: Int64
-    public var refunded: Int64
-    public var note: String?
-    public var cancelReason: String?
-    public var placedAt: Date
-    public var confirmedAt: Date?
-    public var version: Int
-    public var createdAt: Date
-    public var updatedAt: Date
+    package var source: String
+    package var externalID: String?
+    package var status: OrderStatus
+    package var customerID: String
+    package var ownerID: String?
+    package var quoteID: String?
+    package var dealID: String?
+    package var lines: [OrderLine]
+    package var totals: DocumentTotals
+    package var paid: Int64
+    package var refunded: Int64
+    package var note: String?
+    package var cancelReason: String?
+    package var placedAt: Date
+    package var confirmedAt: Date?
+    package var version: Int
+    package var createdAt: Date
+    package var updatedAt: Date
     // filled on a single-order read
-    public var payments: [Payment]?
-    public var plan: [Instalment]?
-    public var shipments: [Shipment]?
+    package var payments: [Payment]?
+    package var plan: [Instalment]?
+    package var shipments: [Shipment]?
 
-    public init(id: String, number: String, source: String, externalID: String?, status: OrderStatus, customerID: String, ownerID: String?,
+    package init(id: String, number: String, source: String, externalID: String?, status: OrderStatus, customerID: String, ownerID: String?,
                 quoteID: String?, dealID: String?, lines: [OrderLine], totals: DocumentTotals, paid: Int64, refunded: Int64, note: String?,
                 cancelReason: String?, placedAt: Date, confirmedAt: Date?, version: Int, createdAt: Date, updatedAt: Date) {
         self.id = id; self.number = number; self.source = source; self.externalID = externalID; self.status = status; self.customerID = customerID
@@ -196,10 +196,10 @@ public struct Order: Codable, Sendable, Equatable {
         self.version = version; self.createdAt = createdAt; self.updatedAt = updatedAt
     }
 
-    public var netPaid: Int64 { paid - refunded }
-    public var outstanding: Int64 { max(0, totals.total - netPaid) }
+    package var netPaid: Int64 { paid - refunded }
+    package var outstanding: Int64 { max(0, totals.total - netPaid) }
 
-    public func state(hasPlan: Bool) -> OrderState {
+    package func state(hasPlan: Bool) -> OrderState {
         OrderState(status: status, total: totals.total, netPaid: netPaid, refunded: refunded, hasPlan: hasPlan,
                    anythingShipped: lines.contains { $0.shipped > 0 })
     }
@@ -210,7 +210,7 @@ public struct Order: Codable, Sendable, Equatable {
         case cancelReason = "cancel_reason", placedAt = "placed_at", confirmedAt = "confirmed_at", createdAt = "created_at", updatedAt = "updated_at"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(String.self, forKey: .id); number = try c.decode(String.self, forKey: .number)
         source = try c.decode(String.self, forKey: .source); externalID = try c.decodeIfPresent(String.self, forKey: .externalID)
@@ -226,7 +226,7 @@ public struct Order: Codable, Sendable, Equatable {
         shipments = try c.decodeIfPresent([Shipment].self, forKey: .shipments)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id, forKey: .id); try c.encode(number, forKey: .number); try c.encode(source, forKey: .source)
         try c.encodeIfPresent(externalID, forKey: .externalID); try c.encode(status, forKey: .status); try c.encode(customerID, forKey: .customerID)
@@ -242,29 +242,29 @@ public struct Order: Codable, Sendable, Equatable {
 
 /// An order as a shop, an ERP or a person sends it. The customer is named by `customer_id`, or by
 /// `customer` (found by external id, phone or email; created when none matches).
-public struct OrderDraft: Codable, Sendable {
-    public struct Buyer: Codable, Sendable {
-        public var externalID: String?
-        public var name: String?
-        public var phone: String?
-        public var email: String?
-        public init(externalID: String? = nil, name: String? = nil, phone: String? = nil, email: String? = nil) {
+package struct OrderDraft: Codable, Sendable {
+    package struct Buyer: Codable, Sendable {
+        package var externalID: String?
+        package var name: String?
+        package var phone: String?
+        package var email: String?
+        package init(externalID: String? = nil, name: String? = nil, phone: String? = nil, email: String? = nil) {
             self.externalID = externalID; self.name = name; self.phone = phone; self.email = email
         }
         enum CodingKeys: String, CodingKey { case name, phone, email, externalID = "external_id" }
     }
-    public var externalID: String?
-    public var source: String?
-    public var customerID: String?
-    public var customer: Buyer?
-    public var ownerID: String?
-    public var dealID: String?
-    public var priceListID: String?
-    public var currency: String?
-    public var lines: [LineDraft]?
-    public var note: String?
-    public var placedAt: Date?
-    public init() {}
+    package var externalID: String?
+    package var source: String?
+    package var customerID: String?
+    package var customer: Buyer?
+    package var ownerID: String?
+    package var dealID: String?
+    package var priceListID: String?
+    package var currency: String?
+    package var lines: [LineDraft]?
+    package var note: String?
+    package var placedAt: Date?
+    package init() {}
     enum CodingKeys: String, CodingKey {
         case source, customer, currency, lines, note
         case externalID = "external_id", customerID = "customer_id", ownerID = "owner_id", dealID = "deal_id", priceListID = "price_list_id"
@@ -272,7 +272,7 @@ public struct OrderDraft: Codable, Sendable {
     }
 
     /// Field errors in the draft itself (references are checked by the store).
-    public func validate() throws(DomainError) {
+    package func validate() throws(DomainError) {
         var e = FieldErrors()
         if customerID == nil && customer == nil { e.add("customer_id", "is required (or give customer with external_id, phone or email)") }
         if let b = customer, customerID == nil {

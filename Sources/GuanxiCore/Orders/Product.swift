@@ -2,20 +2,20 @@ import Foundation
 
 /// Something the company sells: SKU (unique per workspace), unit, default tax rate, active flag,
 /// and a price in each price list that carries it.
-public struct Product: Codable, Sendable, Equatable {
-    public var id: String
-    public var sku: String
-    public var name: String
-    public var unit: String?
-    public var taxRate: Percent
-    public var active: Bool
+package struct Product: Codable, Sendable, Equatable {
+    package var id: String
+    package var sku: String
+    package var name: String
+    package var unit: String?
+    package var taxRate: Percent
+    package var active: Bool
     /// Unit prices by price list (minor units of that list's currency).
-    public var prices: [ProductPrice]
-    public var version: Int
-    public var createdAt: Date
-    public var updatedAt: Date
+    package var prices: [ProductPrice]
+    package var version: Int
+    package var createdAt: Date
+    package var updatedAt: Date
 
-    public init(id: String, sku: String, name: String, unit: String?, taxRate: Percent, active: Bool, prices: [ProductPrice],
+    package init(id: String, sku: String, name: String, unit: String?, taxRate: Percent, active: Bool, prices: [ProductPrice],
                 version: Int, createdAt: Date, updatedAt: Date) {
         self.id = id; self.sku = sku; self.name = name; self.unit = unit; self.taxRate = taxRate; self.active = active
         self.prices = prices; self.version = version; self.createdAt = createdAt; self.updatedAt = updatedAt
@@ -27,37 +27,37 @@ public struct Product: Codable, Sendable, Equatable {
     }
 }
 
-public struct ProductPrice: Codable, Sendable, Equatable {
-    public var priceListID: String
-    public var unitPrice: Money
-    public init(priceListID: String, unitPrice: Money) { self.priceListID = priceListID; self.unitPrice = unitPrice }
+package struct ProductPrice: Codable, Sendable, Equatable {
+    package var priceListID: String
+    package var unitPrice: Money
+    package init(priceListID: String, unitPrice: Money) { self.priceListID = priceListID; self.unitPrice = unitPrice }
     enum CodingKeys: String, CodingKey { case priceListID = "price_list_id", unitPrice = "unit_price" }
 }
 
 /// A named list of prices in one currency (e.g. 标准价 CNY, 经销商价 CNY, Export USD).
-public struct PriceList: Codable, Sendable, Equatable {
-    public var id: String
-    public var name: String
-    public var currency: String
-    public var isDefault: Bool
-    public var active: Bool
-    public init(id: String, name: String, currency: String, isDefault: Bool, active: Bool) {
+package struct PriceList: Codable, Sendable, Equatable {
+    package var id: String
+    package var name: String
+    package var currency: String
+    package var isDefault: Bool
+    package var active: Bool
+    package init(id: String, name: String, currency: String, isDefault: Bool, active: Bool) {
         self.id = id; self.name = name; self.currency = currency; self.isDefault = isDefault; self.active = active
     }
     enum CodingKeys: String, CodingKey { case id, name, currency, active, isDefault = "is_default" }
 }
 
-public struct PriceListDraft: Codable, Sendable {
-    public var name: String?
-    public var currency: String?
-    public var isDefault: Bool?
-    public var active: Bool?
-    public init(name: String? = nil, currency: String? = nil, isDefault: Bool? = nil, active: Bool? = nil) {
+package struct PriceListDraft: Codable, Sendable {
+    package var name: String?
+    package var currency: String?
+    package var isDefault: Bool?
+    package var active: Bool?
+    package init(name: String? = nil, currency: String? = nil, isDefault: Bool? = nil, active: Bool? = nil) {
         self.name = name; self.currency = currency; self.isDefault = isDefault; self.active = active
     }
     enum CodingKeys: String, CodingKey { case name, currency, active, isDefault = "is_default" }
 
-    public func validate(creating: Bool) throws(DomainError) {
+    package func validate(creating: Bool) throws(DomainError) {
         var e = FieldErrors()
         if let n = name.map(Text.clean) { if n.isEmpty || n.count > 100 { e.add("name", "is required (at most 100 characters)") } }
         else if creating { e.add("name", "is required") }
@@ -69,23 +69,23 @@ public struct PriceListDraft: Codable, Sendable {
 
 /// What a client sends to add or change a product (absent fields stay as they are). `prices`
 /// replaces the product's prices in the lists named; a null price removes it from that list.
-public struct ProductDraft: Codable, Sendable {
-    public struct Price: Codable, Sendable {
-        public var priceListID: String
-        public var unitPrice: Int64?
-        public init(priceListID: String, unitPrice: Int64?) { self.priceListID = priceListID; self.unitPrice = unitPrice }
+package struct ProductDraft: Codable, Sendable {
+    package struct Price: Codable, Sendable {
+        package var priceListID: String
+        package var unitPrice: Int64?
+        package init(priceListID: String, unitPrice: Int64?) { self.priceListID = priceListID; self.unitPrice = unitPrice }
         enum CodingKeys: String, CodingKey { case priceListID = "price_list_id", unitPrice = "unit_price" }
     }
-    public var sku: String?
-    public var name: String?
-    public var unit: String?
-    public var taxRate: Percent?
-    public var active: Bool?
-    public var prices: [Price]?
-    public init() {}
+    package var sku: String?
+    package var name: String?
+    package var unit: String?
+    package var taxRate: Percent?
+    package var active: Bool?
+    package var prices: [Price]?
+    package init() {}
     enum CodingKeys: String, CodingKey { case sku, name, unit, active, prices, taxRate = "tax_rate" }
 
-    public func validate(creating: Bool) throws(DomainError) {
+    package func validate(creating: Bool) throws(DomainError) {
         var e = FieldErrors()
         if let s = sku.map(Text.clean) {
             if s.isEmpty || s.count > 64 { e.add("sku", "is required (at most 64 characters)") }

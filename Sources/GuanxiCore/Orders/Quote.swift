@@ -2,18 +2,18 @@ import Foundation
 
 /// A quote's life: an inquiry (詢盤) arrives, is priced as a draft, sent, then accepted (it becomes
 /// an order), rejected, or replaced by a revision. A sent quote past its validity is expired.
-public enum QuoteStatus: String, Codable, Sendable, CaseIterable {
+package enum QuoteStatus: String, Codable, Sendable, CaseIterable {
     case inquiry, draft, sent, accepted, rejected, superseded
 
     /// Moves people make directly (revision and acceptance have their own steps).
-    public static let moves: [QuoteStatus: Set<QuoteStatus>] = [
+    package static let moves: [QuoteStatus: Set<QuoteStatus>] = [
         .inquiry: [.draft, .rejected],
         .draft: [.sent, .rejected],
         .sent: [.accepted, .rejected],
     ]
 
     /// Refuses a move this status cannot make, saying why.
-    public func check(_ to: QuoteStatus) throws(DomainError) {
+    package func check(_ to: QuoteStatus) throws(DomainError) {
         if Self.moves[self]?.contains(to) == true { return }
         let why: String = switch self {
         case .accepted: "it was accepted and became an order"
@@ -27,37 +27,37 @@ public enum QuoteStatus: String, Codable, Sendable, CaseIterable {
     }
 
     /// Lines and prices can change only before the quote is sent (afterwards: revise).
-    public var editable: Bool { self == .inquiry || self == .draft }
+    package var editable: Bool { self == .inquiry || self == .draft }
     /// A new revision may replace it.
-    public var revisable: Bool { self == .draft || self == .sent || self == .rejected }
+    package var revisable: Bool { self == .draft || self == .sent || self == .rejected }
 }
 
-public struct Quote: Codable, Sendable, Equatable {
-    public var id: String
+package struct Quote: Codable, Sendable, Equatable {
+    package var id: String
     /// Shared by every revision, e.g. QT-2026-000042.
-    public var number: String
-    public var revision: Int
-    public var previousID: String?
-    public var status: QuoteStatus
-    public var customerID: String
-    public var dealID: String?
-    public var ownerID: String?
-    public var priceListID: String?
-    public var title: String
+    package var number: String
+    package var revision: Int
+    package var previousID: String?
+    package var status: QuoteStatus
+    package var customerID: String
+    package var dealID: String?
+    package var ownerID: String?
+    package var priceListID: String?
+    package var title: String
     /// YYYY-MM-DD, the last day the prices hold.
-    public var validUntil: String?
-    public var lines: [LineItem]
-    public var totals: DocumentTotals
-    public var message: String?
-    public var terms: String?
-    public var reason: String?
-    public var orderID: String?
-    public var sentAt: Date?
-    public var version: Int
-    public var createdAt: Date
-    public var updatedAt: Date
+    package var validUntil: String?
+    package var lines: [LineItem]
+    package var totals: DocumentTotals
+    package var message: String?
+    package var terms: String?
+    package var reason: String?
+    package var orderID: String?
+    package var sentAt: Date?
+    package var version: Int
+    package var createdAt: Date
+    package var updatedAt: Date
 
-    public init(id: String, number: String, revision: Int, previousID: String?, status: QuoteStatus, customerID: String, dealID: String?,
+    package init(id: String, number: String, revision: Int, previousID: String?, status: QuoteStatus, customerID: String, dealID: String?,
                 ownerID: String?, priceListID: String?, title: String, validUntil: String?, lines: [LineItem], totals: DocumentTotals,
                 message: String?, terms: String?, reason: String?, orderID: String?, sentAt: Date?, version: Int, createdAt: Date, updatedAt: Date) {
         self.id = id; self.number = number; self.revision = revision; self.previousID = previousID; self.status = status
@@ -67,7 +67,7 @@ public struct Quote: Codable, Sendable, Equatable {
     }
 
     /// Sent, and its validity ended before `today` (YYYY-MM-DD).
-    public func isExpired(today: String) -> Bool { status == .sent && (validUntil.map { $0 < today } ?? false) }
+    package func isExpired(today: String) -> Bool { status == .sent && (validUntil.map { $0 < today } ?? false) }
 
     enum CodingKeys: String, CodingKey {
         case id, number, revision, status, title, lines, totals, message, terms, reason, version
@@ -77,26 +77,26 @@ public struct Quote: Codable, Sendable, Equatable {
 }
 
 /// What a client sends to open or change a quote (absent fields stay as they are).
-public struct QuoteDraft: Codable, Sendable {
-    public var customerID: String?
-    public var dealID: String?
-    public var ownerID: String?
-    public var priceListID: String?
-    public var currency: String?
-    public var title: String?
-    public var validUntil: String?
-    public var lines: [LineDraft]?
-    public var message: String?
-    public var terms: String?
+package struct QuoteDraft: Codable, Sendable {
+    package var customerID: String?
+    package var dealID: String?
+    package var ownerID: String?
+    package var priceListID: String?
+    package var currency: String?
+    package var title: String?
+    package var validUntil: String?
+    package var lines: [LineDraft]?
+    package var message: String?
+    package var terms: String?
     /// Open as an inquiry (prices may be missing) rather than a priced draft.
-    public var inquiry: Bool?
-    public init() {}
+    package var inquiry: Bool?
+    package init() {}
     enum CodingKeys: String, CodingKey {
         case currency, title, lines, message, terms, inquiry
         case customerID = "customer_id", dealID = "deal_id", ownerID = "owner_id", priceListID = "price_list_id", validUntil = "valid_until"
     }
 
-    public func validate(creating: Bool) throws(DomainError) {
+    package func validate(creating: Bool) throws(DomainError) {
         var e = FieldErrors()
         if creating && customerID == nil { e.add("customer_id", "is required") }
         for (k, v) in [("customer_id", customerID), ("deal_id", dealID), ("owner_id", ownerID), ("price_list_id", priceListID)] {

@@ -1,29 +1,29 @@
 import Foundation
 
-public enum CustomFieldType: String, Codable, Sendable, CaseIterable {
+package enum CustomFieldType: String, Codable, Sendable, CaseIterable {
     case text, number, decimal, date, boolean, select
     case multiSelect = "multi_select"
     case url
 }
 
 /// A workspace-defined field on customers. `key` is what the API and CSV use.
-public struct CustomFieldDefinition: Codable, Sendable, Equatable {
-    public var key: String
-    public var label: String
-    public var type: CustomFieldType
-    public var options: [String]
-    public var required: Bool
-    public var sensitive: Bool
-    public var version: Int
+package struct CustomFieldDefinition: Codable, Sendable, Equatable {
+    package var key: String
+    package var label: String
+    package var type: CustomFieldType
+    package var options: [String]
+    package var required: Bool
+    package var sensitive: Bool
+    package var version: Int
 
-    public init(key: String, label: String, type: CustomFieldType, options: [String] = [],
+    package init(key: String, label: String, type: CustomFieldType, options: [String] = [],
                 required: Bool = false, sensitive: Bool = false, version: Int = 1) {
         self.key = key; self.label = label; self.type = type; self.options = options
         self.required = required; self.sensitive = sensitive; self.version = version
     }
 
     /// Checks the definition itself (used when an admin creates or edits one).
-    public func validateDefinition() throws(DomainError) {
+    package func validateDefinition() throws(DomainError) {
         var e = FieldErrors()
         if key.range(of: "^[a-z][a-z0-9_]{0,39}$", options: .regularExpression) == nil {
             e.add("key", "must start with a letter and use only a-z, 0-9 and _ (at most 40)")
@@ -39,7 +39,7 @@ public struct CustomFieldDefinition: Codable, Sendable, Equatable {
 
     /// Validates and normalises one value for this field; `nil` means the value is invalid,
     /// with the reason in `message`.
-    public func normalize(_ value: JSONValue) -> (JSONValue?, message: String?) {
+    package func normalize(_ value: JSONValue) -> (JSONValue?, message: String?) {
         if value == .null { return (.null, nil) }
         switch type {
         case .text:
@@ -83,9 +83,9 @@ public struct CustomFieldDefinition: Codable, Sendable, Equatable {
 }
 
 /// Calendar-day helpers. Days are stored as "YYYY-MM-DD" strings (no time zone).
-public enum Dates {
+package enum Dates {
     /// Parses YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD into canonical YYYY-MM-DD; nil if not a real date.
-    public static func parseDay(_ raw: String) -> String? {
+    package static func parseDay(_ raw: String) -> String? {
         let s = raw.trimmingCharacters(in: .whitespaces)
         var parts: [Int] = []
         if s.count == 8, let n = Int(s) { parts = [n / 10000, (n / 100) % 100, n % 100] }
@@ -103,7 +103,7 @@ public enum Dates {
     }
 
     /// `day` (YYYY-MM-DD) moved by whole days.
-    public static func adding(_ days: Int, to day: String) -> String {
+    package static func adding(_ days: Int, to day: String) -> String {
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = TimeZone(identifier: "UTC")!
         let p = day.split(separator: "-").compactMap { Int($0) }
@@ -113,7 +113,7 @@ public enum Dates {
     }
 
     /// The calendar day (YYYY-MM-DD) `date` falls on in a time zone (the workspace's; unknown → Asia/Shanghai).
-    public static func day(_ date: Date, timeZone: String) -> String {
+    package static func day(_ date: Date, timeZone: String) -> String {
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "Asia/Shanghai")!
         let c = cal.dateComponents([.year, .month, .day], from: date)

@@ -1,6 +1,6 @@
 /// Errors the domain raises. They know nothing about HTTP: GuanxiWeb maps them to status codes
 /// in one place (`ErrorMeaning`), for the API and the pages.
-public enum DomainError: Error, Sendable, Equatable {
+package enum DomainError: Error, Sendable, Equatable {
     /// The record does not exist in the caller's workspace (other workspaces' ids look the same).
     case notFound(String)
     /// One or more fields are invalid; keys are field names, values are messages.
@@ -21,21 +21,21 @@ public enum DomainError: Error, Sendable, Equatable {
     case tooManyAttempts(String)
 
     /// A validation error for a single field.
-    public static func field(_ name: String, _ message: String) -> DomainError {
+    package static func field(_ name: String, _ message: String) -> DomainError {
         .validation([name: message])
     }
 }
 
 /// Collects field errors so that a caller sees every problem at once, not just the first.
-public struct FieldErrors: Sendable {
-    public private(set) var messages: [String: String] = [:]
-    public init() {}
-    public mutating func add(_ field: String, _ message: String) {
+package struct FieldErrors: Sendable {
+    package private(set) var messages: [String: String] = [:]
+    package init() {}
+    package mutating func add(_ field: String, _ message: String) {
         if messages[field] == nil { messages[field] = message }
     }
-    public var isEmpty: Bool { messages.isEmpty }
+    package var isEmpty: Bool { messages.isEmpty }
     /// Throws a `.validation` error when anything was collected.
-    public func throwIfAny() throws(DomainError) {
+    package func throwIfAny() throws(DomainError) {
         if !messages.isEmpty { throw DomainError.validation(messages) }
     }
 }

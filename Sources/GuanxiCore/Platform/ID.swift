@@ -5,9 +5,9 @@ import Glibc
 
 /// Time-ordered UUIDs (RFC 9562 version 7): 48 bits of Unix milliseconds, then randomness.
 /// Sorting the lowercase string form sorts by creation time, which keyset pagination relies on.
-public enum ID {
+package enum ID {
     /// A new lowercase UUIDv7 string.
-    public static func make(at date: Date = Date()) -> String {
+    package static func make(at date: Date = Date()) -> String {
         let ms = UInt64(max(0, date.timeIntervalSince1970 * 1000))
         var bytes = [UInt8](repeating: 0, count: 16)
         for i in 0..<6 { bytes[i] = UInt8((ms >> (8 * (5 - UInt64(i)))) & 0xff) }
@@ -46,7 +46,7 @@ public enum ID {
     @inline(__always) static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? UInt8(ascii: "0") + v : UInt8(ascii: "a") + v - 10 }
 
     /// True when `s` has the shape of a UUID (any version), case-insensitive.
-    public static func isValid(_ s: String) -> Bool {
+    package static func isValid(_ s: String) -> Bool {
         let u = Array(s.utf8)
         guard u.count == 36 else { return false }
         for (i, c) in u.enumerated() {
@@ -61,13 +61,13 @@ public enum ID {
 }
 
 /// Milliseconds since the Unix epoch: how every timestamp is stored (UTC).
-public typealias Millis = Int64
+package typealias Millis = Int64
 
 extension Date {
-    public var millis: Millis { Millis((timeIntervalSince1970 * 1000).rounded()) }
-    public init(millis: Millis) { self.init(timeIntervalSince1970: Double(millis) / 1000) }
+    package var millis: Millis { Millis((timeIntervalSince1970 * 1000).rounded()) }
+    package init(millis: Millis) { self.init(timeIntervalSince1970: Double(millis) / 1000) }
 }
 
 /// A clock that tests can control.
-public protocol Clock: Sendable { func now() -> Date }
-public struct SystemClock: Clock { public init() {}; public func now() -> Date { Date() } }
+package protocol Clock: Sendable { func now() -> Date }
+package struct SystemClock: Clock { package init() {}; package func now() -> Date { Date() } }

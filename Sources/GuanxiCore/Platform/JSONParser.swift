@@ -2,15 +2,15 @@ import Foundation
 
 /// A small, strict RFC 8259 parser into `JSONValue`. Reading the JSON columns of a customer row
 /// with it is several times cheaper than `JSONDecoder`, which the list and search answers felt.
-public enum JSONParser {
-    public struct Failure: Error, Equatable { public var offset: Int }
+package enum JSONParser {
+    package struct Failure: Error, Equatable { package var offset: Int }
 
-    public static func parse(_ text: String) throws -> JSONValue {
+    package static func parse(_ text: String) throws -> JSONValue {
         var text = text
         return try text.withUTF8 { try parse(bytes: $0) }
     }
 
-    public static func parse(bytes: UnsafeBufferPointer<UInt8>) throws -> JSONValue {
+    package static func parse(bytes: UnsafeBufferPointer<UInt8>) throws -> JSONValue {
         var p = Cursor(b: bytes, i: 0)
         p.skipSpace()
         let v = try p.value(depth: 0)
@@ -21,7 +21,7 @@ public enum JSONParser {
 
     /// The strings of a JSON array, skipping its other values, as `parse(text).strings` gives them,
     /// without building a `JSONValue` for each (emails, phones and tags of every listed customer).
-    public static func strings(_ text: String) -> [String] {
+    package static func strings(_ text: String) -> [String] {
         var text = text
         return text.withUTF8 { b in
             var p = Cursor(b: b, i: 0)
@@ -49,7 +49,7 @@ public enum JSONParser {
     /// The members of a JSON object whose values are all strings, in file order, as
     /// `parse(text).objectValue` gives them; nil for any other shape (the caller then uses `parse`).
     /// Reads a customer's consent without building a `JSONValue` dictionary.
-    public static func stringMembers(_ text: String) -> [(String, String)]? {
+    package static func stringMembers(_ text: String) -> [(String, String)]? {
         var text = text
         return text.withUTF8 { b in
             var p = Cursor(b: b, i: 0)
@@ -63,7 +63,7 @@ public enum JSONParser {
 
     /// `stringMembers` for each object of a JSON array of such objects (a customer's addresses);
     /// nil for any other shape.
-    public static func stringMemberLists(_ text: String) -> [[(String, String)]]? {
+    package static func stringMemberLists(_ text: String) -> [[(String, String)]]? {
         var text = text
         return text.withUTF8 { b in
             var p = Cursor(b: b, i: 0)
@@ -266,8 +266,8 @@ public enum JSONParser {
 }
 
 extension JSONValue {
-    public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
-    public var objectValue: [String: JSONValue]? { if case .object(let o) = self { return o }; return nil }
+    package var arrayValue: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
+    package var objectValue: [String: JSONValue]? { if case .object(let o) = self { return o }; return nil }
     /// An array of strings (non-strings skipped).
-    public var strings: [String] { arrayValue?.compactMap(\.stringValue) ?? [] }
+    package var strings: [String] { arrayValue?.compactMap(\.stringValue) ?? [] }
 }

@@ -2,13 +2,13 @@ import Foundation
 
 /// A request body read from `JSONParser`'s value by hand instead of Foundation's decoder (hot write
 /// paths). It must accept and refuse exactly what its Codable conformance would; tests compare both.
-public protocol JSONReadable {
+package protocol JSONReadable {
     init(json object: [String: JSONValue]) throws(DomainError)
 }
 
 /// Member readers with the decoder's rules: absent or null is nil; any other type names the field.
-public enum JSONReading {
-    public static func string(_ o: [String: JSONValue], _ key: String) throws(DomainError) -> String? {
+package enum JSONReading {
+    package static func string(_ o: [String: JSONValue], _ key: String) throws(DomainError) -> String? {
         switch o[key] {
         case nil, .null?: return nil
         case .string(let s)?: return s
@@ -16,7 +16,7 @@ public enum JSONReading {
         }
     }
 
-    public static func stringMap(_ o: [String: JSONValue], _ key: String) throws(DomainError) -> [String: String]? {
+    package static func stringMap(_ o: [String: JSONValue], _ key: String) throws(DomainError) -> [String: String]? {
         switch o[key] {
         case nil, .null?: return nil
         case .object(let m)?:

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Any JSON value; used for custom field values and flexible payloads.
-public enum JSONValue: Sendable, Hashable, Codable {
+package enum JSONValue: Sendable, Hashable, Codable {
     case null
     case bool(Bool)
     case number(Double)
@@ -9,7 +9,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { self = .null }
         else if let b = try? c.decode(Bool.self) { self = .bool(b) }
@@ -19,7 +19,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
         else { self = .object(try c.decode([String: JSONValue].self)) }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
         switch self {
         case .null: try c.encodeNil()
@@ -32,10 +32,10 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    public var stringValue: String? { if case .string(let s) = self { return s }; return nil }
+    package var stringValue: String? { if case .string(let s) = self { return s }; return nil }
 
     /// A plain-text rendering used for filters, CSV export and search.
-    public var plainText: String {
+    package var plainText: String {
         switch self {
         case .null: return ""
         case .bool(let b): return b ? "true" : "false"
@@ -48,8 +48,8 @@ public enum JSONValue: Sendable, Hashable, Codable {
 }
 
 /// One shared JSON coder configuration for storage columns.
-public enum JSONCoding {
-    public static func encode<T: Encodable>(_ value: T) -> String {
+package enum JSONCoding {
+    package static func encode<T: Encodable>(_ value: T) -> String {
         // Fast paths for the shapes customer rows store most (Foundation's encoder costs
         // microseconds per call, which dominates bulk imports).
         if let strings = value as? [String] { return encode(strings: strings) }
@@ -68,12 +68,12 @@ public enum JSONCoding {
     }
     /// Timeline and audit details without the generic version's failing casts (a third of its 1.5 %
     /// of the machine under lead capture).
-    public static func encode(_ value: [String: JSONValue]) -> String { encode(JSONValue.object(value)) }
-    public static func encode(_ value: JSONValue) -> String {
+    package static func encode(_ value: [String: JSONValue]) -> String { encode(JSONValue.object(value)) }
+    package static func encode(_ value: JSONValue) -> String {
         var w = JSONWriter(capacity: 256); w.value(value); return String(decoding: w.bytes, as: UTF8.self)
     }
     /// A JSON object of optional strings (nil members left out), keys in the given order.
-    public static func encode(object members: [(String, String?)]) -> String {
+    package static func encode(object members: [(String, String?)]) -> String {
         var out = "{"
         var first = true
         for (k, v) in members {
@@ -86,7 +86,7 @@ public enum JSONCoding {
     }
 
     /// A JSON array of strings, escaped per RFC 8259.
-    public static func encode(strings: [String]) -> String {
+    package static func encode(strings: [String]) -> String {
         var out = "["
         for (i, s) in strings.enumerated() {
             if i > 0 { out += "," }
@@ -96,14 +96,14 @@ public enum JSONCoding {
     }
 
     /// A JSON string literal.
-    public static func quote(_ s: String) -> String {
+    package static func quote(_ s: String) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count + 2)
         JSONWriter.appendQuoted(s, to: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
-    public static func decode<T: Decodable>(_ type: T.Type, _ text: String?) -> T? {
+    package static func decode<T: Decodable>(_ type: T.Type, _ text: String?) -> T? {
         if type == [String].self, let v = try? JSONParser.parse(text ?? "") { return v.arrayValue?.compactMap(\.stringValue) as? T }
         guard let text, let data = text.data(using: .utf8) else { return nil }
         return try? JSONDecoder().decode(type, from: data)
@@ -111,12 +111,12 @@ public enum JSONCoding {
 }
 
 /// Marks dictionary types so the empty fast path writes `{}` rather than `[]`.
-public protocol _DictionaryLike {}
+package protocol _DictionaryLike {}
 extension Dictionary: _DictionaryLike {}
 
 extension JSONValue: ExpressibleByDictionaryLiteral, ExpressibleByStringLiteral {
-    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+    package init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, b in b }))
     }
-    public init(stringLiteral value: String) { self = .string(value) }
+    package init(stringLiteral value: String) { self = .string(value) }
 }

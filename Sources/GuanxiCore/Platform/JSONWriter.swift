@@ -4,16 +4,16 @@ import Foundation
 /// of Foundation's `JSONEncoder`, which costs tens of microseconds per customer. The output is
 /// byte-for-byte what `APIJSON.encode` writes (sorted keys, nil members left out, unescaped
 /// slashes, ISO 8601 dates with milliseconds); a test holds the two together.
-public protocol JSONWritable {
+package protocol JSONWritable {
     func writeJSON(to w: inout JSONWriter)
     /// Bytes to reserve up front, so a page of records is not copied each time the buffer doubles.
     var jsonSizeHint: Int { get }
 }
 
 extension JSONWritable {
-    public var jsonSizeHint: Int { 1024 }
+    package var jsonSizeHint: Int { 1024 }
 
-    public func jsonBytes() -> [UInt8] {
+    package func jsonBytes() -> [UInt8] {
         var w = JSONWriter(capacity: jsonSizeHint)
         writeJSON(to: &w)
         return w.bytes
@@ -21,60 +21,60 @@ extension JSONWritable {
 }
 
 /// JSON already written (a page rendered where its rows were read).
-public struct RenderedJSON: JSONWritable, Encodable, Sendable {
-    public let bytes: [UInt8]
-    public init(_ bytes: [UInt8]) { self.bytes = bytes }
-    public func writeJSON(to w: inout JSONWriter) { bytes.withUnsafeBufferPointer { w.json($0) } }
-    public var jsonSizeHint: Int { bytes.count }
-    public func encode(to encoder: any Encoder) throws { try bytes.withUnsafeBufferPointer { try JSONParser.parse(bytes: $0) }.encode(to: encoder) }
+package struct RenderedJSON: JSONWritable, Encodable, Sendable {
+    package let bytes: [UInt8]
+    package init(_ bytes: [UInt8]) { self.bytes = bytes }
+    package func writeJSON(to w: inout JSONWriter) { bytes.withUnsafeBufferPointer { w.json($0) } }
+    package var jsonSizeHint: Int { bytes.count }
+    package func encode(to encoder: any Encoder) throws { try bytes.withUnsafeBufferPointer { try JSONParser.parse(bytes: $0) }.encode(to: encoder) }
 }
 
 /// Appends JSON to a byte buffer. Objects are written through `object { … }`; members must be
 /// added in sorted key order by the caller (that is what `.sortedKeys` produces).
-public struct JSONWriter {
-    public private(set) var bytes: [UInt8] = []
+package struct JSONWriter {
+    package private(set) var bytes: [UInt8] = []
     private var needsComma = false
 
-    public init(capacity: Int = 1024) { bytes.reserveCapacity(capacity) }
+    package init(capacity: Int = 1024) { bytes.reserveCapacity(capacity) }
 
     // MARK: Scalars
 
-    public mutating func string(_ s: String) {
+    package mutating func string(_ s: String) {
         separate()
         Self.appendQuoted(s, to: &bytes)
     }
 
-    public mutating func int<T: BinaryInteger>(_ v: T) {
+    package mutating func int<T: BinaryInteger>(_ v: T) {
         separate()
         bytes.append(contentsOf: String(v).utf8)
     }
 
-    public mutating func double(_ v: Double) {
+    package mutating func double(_ v: Double) {
         separate()
         if v.rounded() == v, abs(v) < 9.0e15 { bytes.append(contentsOf: String(Int64(v)).utf8) }
         else if v.isFinite { bytes.append(contentsOf: "\(v)".utf8) }
         else { bytes.append(contentsOf: "null".utf8) }
     }
 
-    public mutating func bool(_ v: Bool) {
+    package mutating func bool(_ v: Bool) {
         separate()
         bytes.append(contentsOf: (v ? "true" : "false").utf8)
     }
 
-    public mutating func null() {
+    package mutating func null() {
         separate()
         bytes.append(contentsOf: "null".utf8)
     }
 
-    public mutating func date(_ d: Date) { date(millis: d.millis) }
+    package mutating func date(_ d: Date) { date(millis: d.millis) }
 
     /// A string given as UTF-8 bytes (a database column read in place).
-    public mutating func string(utf8: UnsafeBufferPointer<UInt8>) {
+    package mutating func string(utf8: UnsafeBufferPointer<UInt8>) {
         separate()
         Self.appendQuoted(utf8: utf8, to: &bytes)
     }
 
-    public mutating func date(millis: Int64) {
+    package mutating func date(millis: Int64) {
         separate()
         bytes.append(UInt8(ascii: "\""))
         Timestamp.appendISO8601(millis: millis, to: &bytes)
@@ -83,15 +83,15 @@ public struct JSONWriter {
 
     /// The next value starts a new top-level value right after the last one, without a comma (rows
     /// written one after another into one buffer).
-    public mutating func beginValue() { needsComma = false }
+    package mutating func beginValue() { needsComma = false }
 
     /// A value that is already JSON, copied as it is: the caller vouches for it.
-    public mutating func json(_ value: UnsafeBufferPointer<UInt8>) {
+    package mutating func json(_ value: UnsafeBufferPointer<UInt8>) {
         separate()
         bytes.append(contentsOf: value)
     }
 
-    public mutating func value(_ v: JSONValue) {
+    package mutating func value(_ v: JSONValue) {
         switch v {
         case .null: null()
         case .bool(let b): bool(b)
@@ -103,7 +103,7 @@ public struct JSONWriter {
         }
     }
 
-    public mutating func write<T: JSONWritable>(_ v: T) {
+    package mutating func write<T: JSONWritable>(_ v: T) {
         separate()
         needsComma = false
         v.writeJSON(to: &self)
@@ -112,7 +112,7 @@ public struct JSONWriter {
 
     // MARK: Containers
 
-    public mutating func object(_ body: (inout JSONWriter) -> Void) {
+    package mutating func object(_ body: (inout JSONWriter) -> Void) {
         separate()
         bytes.append(UInt8(ascii: "{"))
         needsComma = false
@@ -121,7 +121,7 @@ public struct JSONWriter {
         needsComma = true
     }
 
-    public mutating func array(_ body: (inout JSONWriter) -> Void) {
+    package mutating func array(_ body: (inout JSONWriter) -> Void) {
         separate()
         bytes.append(UInt8(ascii: "["))
         needsComma = false
@@ -132,7 +132,7 @@ public struct JSONWriter {
 
     /// A member name inside `object`; the next value written is its value. Names written in the
     /// source are plain ASCII and copied as they are; `key(name:)` escapes one that comes from data.
-    public mutating func key(_ k: StaticString) {
+    package mutating func key(_ k: StaticString) {
         separate()
         bytes.append(UInt8(ascii: "\""))
         k.withUTF8Buffer { bytes.append(contentsOf: $0) }
@@ -141,7 +141,7 @@ public struct JSONWriter {
         needsComma = false
     }
 
-    public mutating func key(name k: String) {
+    package mutating func key(name k: String) {
         separate()
         Self.appendQuoted(k, to: &bytes)
         bytes.append(UInt8(ascii: ":"))
@@ -149,12 +149,12 @@ public struct JSONWriter {
     }
 
     // Convenience members; optional ones are left out when nil, as the encoder does.
-    public mutating func member(_ k: StaticString, _ v: String) { key(k); string(v) }
-    public mutating func member(_ k: StaticString, _ v: String?) { if let v { key(k); string(v) } }
-    public mutating func member(_ k: StaticString, _ v: Int) { key(k); int(v) }
-    public mutating func member(_ k: StaticString, _ v: Date) { key(k); date(v) }
-    public mutating func member(_ k: StaticString, _ v: Date?) { if let v { key(k); date(v) } }
-    public mutating func member(_ k: StaticString, _ v: [String]) { key(k); array { w in for s in v { w.string(s) } } }
+    package mutating func member(_ k: StaticString, _ v: String) { key(k); string(v) }
+    package mutating func member(_ k: StaticString, _ v: String?) { if let v { key(k); string(v) } }
+    package mutating func member(_ k: StaticString, _ v: Int) { key(k); int(v) }
+    package mutating func member(_ k: StaticString, _ v: Date) { key(k); date(v) }
+    package mutating func member(_ k: StaticString, _ v: Date?) { if let v { key(k); date(v) } }
+    package mutating func member(_ k: StaticString, _ v: [String]) { key(k); array { w in for s in v { w.string(s) } } }
 
     private mutating func separate() {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
@@ -163,12 +163,12 @@ public struct JSONWriter {
 
     /// The order `JSONEncoder.OutputFormatting.sortedKeys` uses (lexicographic on UTF-8 here;
     /// the same for the ASCII keys the API writes).
-    public static func keyOrder(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+    package static func keyOrder(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
 
     static let hex = Array("0123456789abcdef".utf8)
 
     /// A JSON string literal, escaped as RFC 8259 requires (and as Foundation does).
-    public static func appendQuoted(_ s: String, to out: inout [UInt8]) {
+    package static func appendQuoted(_ s: String, to out: inout [UInt8]) {
         var s = s
         s.withUTF8 { appendQuoted(utf8: $0, to: &out) }
     }
@@ -219,22 +219,22 @@ public struct JSONWriter {
 }
 
 extension Array: JSONWritable where Element: JSONWritable {
-    public func writeJSON(to w: inout JSONWriter) {
+    package func writeJSON(to w: inout JSONWriter) {
         w.array { w in for x in self { w.write(x) } }
     }
-    public var jsonSizeHint: Int { 64 + reduce(0) { $0 + $1.jsonSizeHint } }
+    package var jsonSizeHint: Int { 64 + reduce(0) { $0 + $1.jsonSizeHint } }
 }
 
 /// UTC timestamps as the API writes them: `2026-01-31T09:30:00.123Z`.
-public enum Timestamp {
-    public static func iso8601(_ d: Date) -> String {
+package enum Timestamp {
+    package static func iso8601(_ d: Date) -> String {
         var b: [UInt8] = []
         b.reserveCapacity(24)
         appendISO8601(millis: d.millis, to: &b)
         return String(decoding: b, as: UTF8.self)
     }
 
-    public static func appendISO8601(millis: Int64, to out: inout [UInt8]) {
+    package static func appendISO8601(millis: Int64, to out: inout [UInt8]) {
         var days = millis / 86_400_000
         var ms = millis % 86_400_000
         if ms < 0 { ms += 86_400_000; days -= 1 }
@@ -254,7 +254,7 @@ public enum Timestamp {
     }
 
     /// Days since 1970-01-01 → proleptic Gregorian (year, month, day) (H. Hinnant's algorithm).
-    public static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
+    package static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
         let z = z0 + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097

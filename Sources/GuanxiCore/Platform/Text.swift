@@ -1,9 +1,9 @@
 import Foundation
 
 /// Text as every feature stores it.
-public enum Text {
+package enum Text {
     /// Trims and collapses control characters, so stored text never carries invisible junk.
-    public static func clean(_ s: String) -> String {
+    package static func clean(_ s: String) -> String {
         // Fast path (almost every value): no control characters (0xC2 also covers U+0080–U+009F)
         // and no white space at either end.
         if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }),

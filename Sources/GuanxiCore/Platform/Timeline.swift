@@ -1,22 +1,22 @@
 import Foundation
 
 /// One row of a customer's timeline: a note, an interaction, or a recorded change.
-public struct TimelineEntry: Codable, Sendable, Equatable {
-    public var id: String
-    public var customerID: String
-    public var kind: TimelineKind
-    public var occurredAt: Date
-    public var channel: InteractionKind?
-    public var direction: Direction?
-    public var subject: String?
-    public var body: String?
-    public var durationSeconds: Int?
-    public var outcome: String?
-    public var authorID: String?
-    public var data: [String: JSONValue]?
-    public var createdAt: Date
+package struct TimelineEntry: Codable, Sendable, Equatable {
+    package var id: String
+    package var customerID: String
+    package var kind: TimelineKind
+    package var occurredAt: Date
+    package var channel: InteractionKind?
+    package var direction: Direction?
+    package var subject: String?
+    package var body: String?
+    package var durationSeconds: Int?
+    package var outcome: String?
+    package var authorID: String?
+    package var data: [String: JSONValue]?
+    package var createdAt: Date
 
-    public init(id: String, customerID: String, kind: TimelineKind, occurredAt: Date, channel: InteractionKind? = nil,
+    package init(id: String, customerID: String, kind: TimelineKind, occurredAt: Date, channel: InteractionKind? = nil,
                 direction: Direction? = nil, subject: String? = nil, body: String? = nil, durationSeconds: Int? = nil,
                 outcome: String? = nil, authorID: String? = nil, data: [String: JSONValue]? = nil, createdAt: Date) {
         self.id = id; self.customerID = customerID; self.kind = kind; self.occurredAt = occurredAt
@@ -33,16 +33,16 @@ public struct TimelineEntry: Codable, Sendable, Equatable {
 }
 
 /// What a client sends to add a note or log an interaction.
-public struct ActivityDraft: Codable, Sendable {
-    public var kind: InteractionKind?
-    public var direction: Direction?
-    public var subject: String?
-    public var body: String?
-    public var occurredAt: Date?
-    public var durationSeconds: Int?
-    public var outcome: String?
+package struct ActivityDraft: Codable, Sendable {
+    package var kind: InteractionKind?
+    package var direction: Direction?
+    package var subject: String?
+    package var body: String?
+    package var occurredAt: Date?
+    package var durationSeconds: Int?
+    package var outcome: String?
 
-    public init(kind: InteractionKind? = nil, direction: Direction? = nil, subject: String? = nil, body: String? = nil,
+    package init(kind: InteractionKind? = nil, direction: Direction? = nil, subject: String? = nil, body: String? = nil,
                 occurredAt: Date? = nil, durationSeconds: Int? = nil, outcome: String? = nil) {
         self.kind = kind; self.direction = direction; self.subject = subject; self.body = body
         self.occurredAt = occurredAt; self.durationSeconds = durationSeconds; self.outcome = outcome
@@ -54,7 +54,7 @@ public struct ActivityDraft: Codable, Sendable {
     }
 
     /// Builds a note entry, or throws `.validation`.
-    public func note(id: String, customerID: String, author: String?, now: Date) throws(DomainError) -> TimelineEntry {
+    package func note(id: String, customerID: String, author: String?, now: Date) throws(DomainError) -> TimelineEntry {
         var e = FieldErrors()
         let body = Text.clean(self.body ?? "")
         if body.isEmpty { e.add("body", "is required") } else if body.count > 20_000 { e.add("body", "is longer than 20000 characters") }
@@ -64,7 +64,7 @@ public struct ActivityDraft: Codable, Sendable {
     }
 
     /// Builds an interaction entry, or throws `.validation`.
-    public func interaction(id: String, customerID: String, author: String?, now: Date) throws(DomainError) -> TimelineEntry {
+    package func interaction(id: String, customerID: String, author: String?, now: Date) throws(DomainError) -> TimelineEntry {
         var e = FieldErrors()
         if kind == nil { e.add("kind", "is required: \(InteractionKind.allCases.map(\.rawValue).joined(separator: ", "))") }
         let subject = subject.map(Text.clean).flatMap { $0.isEmpty ? nil : $0 }
@@ -84,14 +84,14 @@ public struct ActivityDraft: Codable, Sendable {
 }
 
 /// Relationships between customers (besides a person's primary organisation).
-public struct Relationship: Codable, Sendable, Equatable {
-    public var id: String
-    public var fromID: String
-    public var toID: String
-    public var kind: RelationKind
-    public var title: String?
-    public var createdAt: Date
-    public init(id: String, fromID: String, toID: String, kind: RelationKind, title: String?, createdAt: Date) {
+package struct Relationship: Codable, Sendable, Equatable {
+    package var id: String
+    package var fromID: String
+    package var toID: String
+    package var kind: RelationKind
+    package var title: String?
+    package var createdAt: Date
+    package init(id: String, fromID: String, toID: String, kind: RelationKind, title: String?, createdAt: Date) {
         self.id = id; self.fromID = fromID; self.toID = toID; self.kind = kind; self.title = title; self.createdAt = createdAt
     }
     enum CodingKeys: String, CodingKey {
@@ -103,7 +103,7 @@ public struct Relationship: Codable, Sendable, Equatable {
 extension TimelineEntry {
     /// An entry that something happened to a record (a customer, a lead, …) now: the one way every
     /// feature writes history.
-    public static func event(_ subjectID: String, _ kind: TimelineKind, author: String?, now: Date,
+    package static func event(_ subjectID: String, _ kind: TimelineKind, author: String?, now: Date,
                              data: [String: JSONValue]? = nil) -> TimelineEntry {
         TimelineEntry(id: ID.make(at: now), customerID: subjectID, kind: kind, occurredAt: now, authorID: author,
                       data: data, createdAt: now)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Who gets a lead a rule matched.
-public enum AssignmentMethod: String, Codable, Sendable, CaseIterable {
+package enum AssignmentMethod: String, Codable, Sendable, CaseIterable {
     /// The team's active members in turn.
     case roundRobin = "round_robin"
     /// The team's active member with the fewest open leads.
@@ -13,21 +13,21 @@ public enum AssignmentMethod: String, Codable, Sendable, CaseIterable {
 }
 
 /// Which leads a rule takes. Each list empty means "any"; values compare ignoring case and width.
-public struct LeadConditions: Codable, Sendable, Equatable {
-    public var sources: [String] = []
-    public var provinces: [String] = []
-    public var cities: [String] = []
+package struct LeadConditions: Codable, Sendable, Equatable {
+    package var sources: [String] = []
+    package var provinces: [String] = []
+    package var cities: [String] = []
     /// Matches when the lead's product interest contains one of these.
-    public var products: [String] = []
-    public var tiers: [String] = []
-    public init(sources: [String] = [], provinces: [String] = [], cities: [String] = [], products: [String] = [], tiers: [String] = []) {
+    package var products: [String] = []
+    package var tiers: [String] = []
+    package init(sources: [String] = [], provinces: [String] = [], cities: [String] = [], products: [String] = [], tiers: [String] = []) {
         self.sources = sources; self.provinces = provinces; self.cities = cities; self.products = products; self.tiers = tiers
     }
 
     enum CodingKeys: String, CodingKey { case sources, provinces, cities, products, tiers }
 
     /// Every list may be left out (an API client names only the conditions it uses).
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         sources = try c.decodeIfPresent([String].self, forKey: .sources) ?? []
         provinces = try c.decodeIfPresent([String].self, forKey: .provinces) ?? []
@@ -38,7 +38,7 @@ public struct LeadConditions: Codable, Sendable, Equatable {
 
     /// From the stored JSON object (as written by `Codable`), without Foundation's decoder: rules
     /// are read inside every lead capture's write.
-    public init(json: JSONValue) {
+    package init(json: JSONValue) {
         let o = json.objectValue ?? [:]
         self.init(sources: o["sources"]?.strings ?? [], provinces: o["provinces"]?.strings ?? [], cities: o["cities"]?.strings ?? [],
                   products: o["products"]?.strings ?? [], tiers: o["tiers"]?.strings ?? [])
@@ -46,7 +46,7 @@ public struct LeadConditions: Codable, Sendable, Equatable {
 
     static func fold(_ s: String) -> String { WidthFolding.fold(s).lowercased().trimmed() }
 
-    public func matches(_ lead: Lead) -> Bool { Folded(self).matches(FoldedLead(lead)) }
+    package func matches(_ lead: Lead) -> Bool { Folded(self).matches(FoldedLead(lead)) }
 
     /// The lists folded once, to match many leads against them.
     struct Folded {
@@ -75,20 +75,20 @@ public struct LeadConditions: Codable, Sendable, Equatable {
 }
 
 /// An ordered lead-assignment rule: the first active rule whose conditions match places the lead.
-public struct AssignmentRule: Codable, Sendable, Equatable {
-    public var id: String
-    public var name: String
-    public var position: Int
-    public var active: Bool
-    public var conditions: LeadConditions
-    public var method: AssignmentMethod
-    public var teamID: String?
-    public var userID: String?
+package struct AssignmentRule: Codable, Sendable, Equatable {
+    package var id: String
+    package var name: String
+    package var position: Int
+    package var active: Bool
+    package var conditions: LeadConditions
+    package var method: AssignmentMethod
+    package var teamID: String?
+    package var userID: String?
     /// Minutes the assignee has for a first response; nil: no deadline.
-    public var responseMinutes: Int?
-    public var version: Int
+    package var responseMinutes: Int?
+    package var version: Int
 
-    public init(id: String, name: String, position: Int, active: Bool = true, conditions: LeadConditions = LeadConditions(),
+    package init(id: String, name: String, position: Int, active: Bool = true, conditions: LeadConditions = LeadConditions(),
                 method: AssignmentMethod, teamID: String? = nil, userID: String? = nil, responseMinutes: Int? = nil, version: Int = 1) {
         self.id = id; self.name = name; self.position = position; self.active = active; self.conditions = conditions
         self.method = method; self.teamID = teamID; self.userID = userID; self.responseMinutes = responseMinutes; self.version = version
@@ -100,7 +100,7 @@ public struct AssignmentRule: Codable, Sendable, Equatable {
     }
 
     /// Field errors for a rule someone is saving.
-    public func validate() throws(DomainError) {
+    package func validate() throws(DomainError) {
         var e = FieldErrors()
         let n = Text.clean(name)
         if n.isEmpty || n.count > 100 { e.add("name", "is required (at most 100 characters)") }
@@ -115,12 +115,12 @@ public struct AssignmentRule: Codable, Sendable, Equatable {
 }
 
 /// The choice itself, pure so it can be tested without a database.
-public enum Assigner {
+package enum Assigner {
     /// The first active rule, by position, that matches.
-    public static func rule(for lead: Lead, in rules: [AssignmentRule]) -> AssignmentRule? { Self.rules(for: [lead], in: rules)[0] }
+    package static func rule(for lead: Lead, in rules: [AssignmentRule]) -> AssignmentRule? { Self.rules(for: [lead], in: rules)[0] }
 
     /// The same for many leads, with the rules ordered and their conditions folded once.
-    public static func rules(for leads: [Lead], in rules: [AssignmentRule]) -> [AssignmentRule?] {
+    package static func rules(for leads: [Lead], in rules: [AssignmentRule]) -> [AssignmentRule?] {
         let ordered = rules.filter(\.active).sorted { ($0.position, $0.id) < ($1.position, $1.id) }.map { ($0, LeadConditions.Folded($0.conditions)) }
         return leads.map { lead in
             let l = LeadConditions.FoldedLead(lead)
@@ -130,14 +130,14 @@ public enum Assigner {
 
     /// Round-robin by a shared counter: the n-th lead a rule places goes to member n mod count
     /// (members sorted), so any run of leads is spread within one of even.
-    public static func roundRobin(members: [String], turn: Int64) -> String? {
+    package static func roundRobin(members: [String], turn: Int64) -> String? {
         guard !members.isEmpty else { return nil }
         let sorted = members.sorted()
         return sorted[Int(turn.magnitude % UInt64(sorted.count))]
     }
 
     /// The member with the fewest open leads; ties go to the earliest id.
-    public static func leastLoaded(members: [String], load: [String: Int]) -> String? {
+    package static func leastLoaded(members: [String], load: [String: Int]) -> String? {
         members.sorted().min { (load[$0] ?? 0, $0) < (load[$1] ?? 0, $1) }
     }
 }

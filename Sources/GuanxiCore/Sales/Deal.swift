@@ -1,33 +1,33 @@
 import Foundation
 
-public enum DealStatus: String, Codable, Sendable, CaseIterable {
+package enum DealStatus: String, Codable, Sendable, CaseIterable {
     case open, won, lost
 }
 
 /// A stage of a pipeline. `won` and `lost` stages close the deal.
-public struct PipelineStage: Codable, Sendable, Equatable {
-    public var id: String
-    public var name: String
-    public var position: Int
+package struct PipelineStage: Codable, Sendable, Equatable {
+    package var id: String
+    package var name: String
+    package var position: Int
     /// Chance of winning, 0–100, for the weighted forecast.
-    public var probability: Int
-    public var kind: DealStatus
-    public init(id: String, name: String, position: Int, probability: Int, kind: DealStatus) {
+    package var probability: Int
+    package var kind: DealStatus
+    package init(id: String, name: String, position: Int, probability: Int, kind: DealStatus) {
         self.id = id; self.name = name; self.position = position; self.probability = probability; self.kind = kind
     }
 }
 
-public struct Pipeline: Codable, Sendable, Equatable {
-    public var id: String
-    public var name: String
-    public var position: Int
-    public var stages: [PipelineStage]
-    public init(id: String, name: String, position: Int, stages: [PipelineStage]) {
+package struct Pipeline: Codable, Sendable, Equatable {
+    package var id: String
+    package var name: String
+    package var position: Int
+    package var stages: [PipelineStage]
+    package init(id: String, name: String, position: Int, stages: [PipelineStage]) {
         self.id = id; self.name = name; self.position = position; self.stages = stages
     }
 
     /// The stages every workspace starts with (renamable later).
-    public static func defaultStages(makeID: () -> String) -> [PipelineStage] {
+    package static func defaultStages(makeID: () -> String) -> [PipelineStage] {
         [("初步接触", 10, DealStatus.open), ("需求确认", 25, .open), ("方案报价", 50, .open), ("商务谈判", 75, .open),
          ("赢单", 100, .won), ("输单", 0, .lost)].enumerated().map { i, s in
             PipelineStage(id: makeID(), name: s.0, position: i + 1, probability: s.1, kind: s.2)
@@ -35,7 +35,7 @@ public struct Pipeline: Codable, Sendable, Equatable {
     }
 
     /// Checks names, probabilities, and that there is at least one open, one won and one lost stage.
-    public func validate() throws(DomainError) {
+    package func validate() throws(DomainError) {
         var e = FieldErrors()
         let n = Text.clean(name)
         if n.isEmpty || n.count > 100 { e.add("name", "is required (at most 100 characters)") }
@@ -51,28 +51,28 @@ public struct Pipeline: Codable, Sendable, Equatable {
 }
 
 /// A sales opportunity with a customer: how much, how likely, when.
-public struct Deal: Codable, Sendable, Equatable {
-    public var id: String
-    public var name: String
-    public var pipelineID: String
-    public var stageID: String
-    public var status: DealStatus
-    public var customerID: String
-    public var ownerID: String?
-    public var amount: Money
+package struct Deal: Codable, Sendable, Equatable {
+    package var id: String
+    package var name: String
+    package var pipelineID: String
+    package var stageID: String
+    package var status: DealStatus
+    package var customerID: String
+    package var ownerID: String?
+    package var amount: Money
     /// YYYY-MM-DD.
-    public var expectedClose: String?
-    public var probability: Int
-    public var closeReason: String?
-    public var leadID: String?
-    public var stageChangedAt: Date
-    public var lastActivityAt: Date
-    public var closedAt: Date?
-    public var version: Int
-    public var createdAt: Date
-    public var updatedAt: Date
+    package var expectedClose: String?
+    package var probability: Int
+    package var closeReason: String?
+    package var leadID: String?
+    package var stageChangedAt: Date
+    package var lastActivityAt: Date
+    package var closedAt: Date?
+    package var version: Int
+    package var createdAt: Date
+    package var updatedAt: Date
 
-    public init(id: String, name: String, pipelineID: String, stageID: String, status: DealStatus, customerID: String, ownerID: String?,
+    package init(id: String, name: String, pipelineID: String, stageID: String, status: DealStatus, customerID: String, ownerID: String?,
                 amount: Money, expectedClose: String?, probability: Int, closeReason: String?, leadID: String?, stageChangedAt: Date,
                 lastActivityAt: Date, closedAt: Date?, version: Int, createdAt: Date, updatedAt: Date) {
         self.id = id; self.name = name; self.pipelineID = pipelineID; self.stageID = stageID; self.status = status; self.customerID = customerID
@@ -82,7 +82,7 @@ public struct Deal: Codable, Sendable, Equatable {
     }
 
     /// Open and untouched (no stage move, no logged activity) for `days`.
-    public func isIdle(at now: Date, days: Int) -> Bool {
+    package func isIdle(at now: Date, days: Int) -> Bool {
         status == .open && now.timeIntervalSince(max(stageChangedAt, lastActivityAt)) > Double(days) * 86_400
     }
 
@@ -96,22 +96,22 @@ public struct Deal: Codable, Sendable, Equatable {
 }
 
 /// What a client sends to open or change a deal (absent fields stay as they are).
-public struct DealDraft: Codable, Sendable {
-    public var name: String?
-    public var pipelineID: String?
-    public var stageID: String?
-    public var customerID: String?
-    public var ownerID: String?
-    public var amount: Money?
-    public var expectedClose: String?
-    public init() {}
+package struct DealDraft: Codable, Sendable {
+    package var name: String?
+    package var pipelineID: String?
+    package var stageID: String?
+    package var customerID: String?
+    package var ownerID: String?
+    package var amount: Money?
+    package var expectedClose: String?
+    package init() {}
     enum CodingKeys: String, CodingKey {
         case name, amount
         case pipelineID = "pipeline_id", stageID = "stage_id", customerID = "customer_id", ownerID = "owner_id", expectedClose = "expected_close"
     }
 
     /// Field errors in the draft itself (references are checked by the store).
-    public func validate(creating: Bool) throws(DomainError) {
+    package func validate(creating: Bool) throws(DomainError) {
         var e = FieldErrors()
         if let n = name.map(Text.clean) { if n.isEmpty || n.count > 200 { e.add("name", "is required (at most 200 characters)") } }
         else if creating { e.add("name", "is required") }

@@ -2,19 +2,19 @@ import Foundation
 
 /// What a follow-up is: something to do, a call to make, or a visit to pay (a visit plan, recorded
 /// when it happened). One table holds all three.
-public enum TaskKind: String, Codable, Sendable, CaseIterable {
+package enum TaskKind: String, Codable, Sendable, CaseIterable {
     case todo, call, visit
 }
 
-public enum TaskPriority: String, Codable, Sendable, CaseIterable {
+package enum TaskPriority: String, Codable, Sendable, CaseIterable {
     case low, normal, high
 }
 
 /// Where a task stands. `done` and `cancelled` may be reopened; nothing else moves.
-public enum TaskStatus: String, Codable, Sendable, CaseIterable {
+package enum TaskStatus: String, Codable, Sendable, CaseIterable {
     case open, done, cancelled
 
-    public static let moves: [TaskStatus: Set<TaskStatus>] = [
+    package static let moves: [TaskStatus: Set<TaskStatus>] = [
         .open: [.done, .cancelled],
         .done: [.open],
         .cancelled: [.open],
@@ -22,7 +22,7 @@ public enum TaskStatus: String, Codable, Sendable, CaseIterable {
 
     /// Throws a sentence saying why unless `self → to` is allowed (the same status is refused too:
     /// completing a done task twice is a mistake worth telling).
-    public func check(to: TaskStatus) throws(DomainError) {
+    package func check(to: TaskStatus) throws(DomainError) {
         if to == self { throw DomainError.conflict("the task is already \(rawValue)") }
         guard Self.moves[self]?.contains(to) == true else {
             throw DomainError.conflict("a \(rawValue) task cannot become \(to.rawValue); reopen it first")
@@ -31,35 +31,35 @@ public enum TaskStatus: String, Codable, Sendable, CaseIterable {
 }
 
 /// The record a task is about (at most one).
-public enum TaskSubjectKind: String, Codable, Sendable, CaseIterable {
+package enum TaskSubjectKind: String, Codable, Sendable, CaseIterable {
     case customer, lead, deal
 }
 
 /// A check-in position, kept as integer micro-degrees so it never drifts through floating point;
 /// shown and accepted as decimal text ("31.230416").
-public struct CheckIn: Codable, Sendable, Equatable {
-    public var latitudeMicro: Int64
-    public var longitudeMicro: Int64
+package struct CheckIn: Codable, Sendable, Equatable {
+    package var latitudeMicro: Int64
+    package var longitudeMicro: Int64
     /// Metres, as the device reports it.
-    public var accuracyMetres: Int?
+    package var accuracyMetres: Int?
 
-    public init(latitudeMicro: Int64, longitudeMicro: Int64, accuracyMetres: Int?) {
+    package init(latitudeMicro: Int64, longitudeMicro: Int64, accuracyMetres: Int?) {
         self.latitudeMicro = latitudeMicro; self.longitudeMicro = longitudeMicro; self.accuracyMetres = accuracyMetres
     }
 
-    public var latitude: String { Self.text(latitudeMicro) }
-    public var longitude: String { Self.text(longitudeMicro) }
+    package var latitude: String { Self.text(latitudeMicro) }
+    package var longitude: String { Self.text(longitudeMicro) }
 
     enum CodingKeys: String, CodingKey { case latitude, longitude, accuracyMetres = "accuracy_m" }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(latitude, forKey: .latitude)
         try c.encode(longitude, forKey: .longitude)
         try c.encodeIfPresent(accuracyMetres, forKey: .accuracyMetres)
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         latitudeMicro = Self.micro(try c.decode(String.self, forKey: .latitude)) ?? 0
         longitudeMicro = Self.micro(try c.decode(String.self, forKey: .longitude)) ?? 0
@@ -68,7 +68,7 @@ public struct CheckIn: Codable, Sendable, Equatable {
 
     /// "-12.5" → -12500000. Up to 6 decimals are kept exactly; more are rounded half away from zero
     /// in integers. Nil when it is not a decimal number.
-    public static func micro(_ raw: String) -> Int64? {
+    package static func micro(_ raw: String) -> Int64? {
         var s = Substring(raw.trimmingCharacters(in: .whitespaces))
         var negative = false
         if s.first == "-" || s.first == "+" { negative = s.first == "-"; s = s.dropFirst() }
@@ -93,7 +93,7 @@ public struct CheckIn: Codable, Sendable, Equatable {
 
     /// A check-in from the texts a person or a browser sends, or field errors (latitude −90…90,
     /// longitude −180…180, accuracy 0…100000 m; both coordinates or neither).
-    public static func parse(latitude: String?, longitude: String?, accuracy: String?) throws(DomainError) -> CheckIn? {
+    package static func parse(latitude: String?, longitude: String?, accuracy: String?) throws(DomainError) -> CheckIn? {
         func blank(_ s: String?) -> Bool { (s ?? "").trimmingCharacters(in: .whitespaces).isEmpty }
         if blank(latitude) && blank(longitude) && blank(accuracy) { return nil }
         var e = FieldErrors()
@@ -117,31 +117,31 @@ public struct CheckIn: Codable, Sendable, Equatable {
 }
 
 /// A follow-up: a to-do, a call or a visit plan, with its owner (assignee), due time and the record it is about.
-public struct FollowUpTask: Codable, Sendable, Equatable {
-    public var id: String
-    public var kind: TaskKind
-    public var title: String
-    public var notes: String?
-    public var dueAt: Date
-    public var remindAt: Date?
-    public var priority: TaskPriority
-    public var status: TaskStatus
-    public var ownerID: String?
-    public var subjectKind: TaskSubjectKind?
-    public var subjectID: String?
-    public var completedAt: Date?
+package struct FollowUpTask: Codable, Sendable, Equatable {
+    package var id: String
+    package var kind: TaskKind
+    package var title: String
+    package var notes: String?
+    package var dueAt: Date
+    package var remindAt: Date?
+    package var priority: TaskPriority
+    package var status: TaskStatus
+    package var ownerID: String?
+    package var subjectKind: TaskSubjectKind?
+    package var subjectID: String?
+    package var completedAt: Date?
     /// What came of it (a visit's outcome notes, or a note on completion).
-    public var outcome: String?
-    public var nextStep: String?
+    package var outcome: String?
+    package var nextStep: String?
     /// The follow-up task created when the visit was recorded.
-    public var nextTaskID: String?
-    public var checkIn: CheckIn?
-    public var createdBy: String?
-    public var version: Int
-    public var createdAt: Date
-    public var updatedAt: Date
+    package var nextTaskID: String?
+    package var checkIn: CheckIn?
+    package var createdBy: String?
+    package var version: Int
+    package var createdAt: Date
+    package var updatedAt: Date
 
-    public init(id: String, kind: TaskKind, title: String, notes: String?, dueAt: Date, remindAt: Date?, priority: TaskPriority,
+    package init(id: String, kind: TaskKind, title: String, notes: String?, dueAt: Date, remindAt: Date?, priority: TaskPriority,
                 status: TaskStatus, ownerID: String?, subjectKind: TaskSubjectKind?, subjectID: String?, completedAt: Date? = nil,
                 outcome: String? = nil, nextStep: String? = nil, nextTaskID: String? = nil, checkIn: CheckIn? = nil, createdBy: String?,
                 version: Int, createdAt: Date, updatedAt: Date) {
@@ -152,10 +152,10 @@ public struct FollowUpTask: Codable, Sendable, Equatable {
     }
 
     /// Open and past its due time.
-    public func isOverdue(at now: Date) -> Bool { status == .open && dueAt < now }
+    package func isOverdue(at now: Date) -> Bool { status == .open && dueAt < now }
 
     /// The earliest moment it needs attention: its reminder, or its due time (stored for the header count).
-    public var alertAt: Date { min(dueAt, remindAt ?? dueAt) }
+    package var alertAt: Date { min(dueAt, remindAt ?? dueAt) }
 
     enum CodingKeys: String, CodingKey {
         case id, kind, title, notes, priority, status, outcome, version
@@ -166,25 +166,25 @@ public struct FollowUpTask: Codable, Sendable, Equatable {
 }
 
 /// What a client sends to create or change a task (absent fields stay as they are; `remind_at: null` clears the reminder).
-public struct TaskDraft: Codable, Sendable {
-    public var kind: TaskKind?
-    public var title: String?
-    public var notes: String??
-    public var dueAt: Date?
-    public var remindAt: Date??
-    public var priority: TaskPriority?
-    public var ownerID: String?
-    public var subjectKind: TaskSubjectKind??
-    public var subjectID: String??
+package struct TaskDraft: Codable, Sendable {
+    package var kind: TaskKind?
+    package var title: String?
+    package var notes: String??
+    package var dueAt: Date?
+    package var remindAt: Date??
+    package var priority: TaskPriority?
+    package var ownerID: String?
+    package var subjectKind: TaskSubjectKind??
+    package var subjectID: String??
 
-    public init() {}
+    package init() {}
 
     enum CodingKeys: String, CodingKey {
         case kind, title, notes, priority
         case dueAt = "due_at", remindAt = "remind_at", ownerID = "owner_id", subjectKind = "subject_kind", subjectID = "subject_id"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         kind = try c.decodeIfPresent(TaskKind.self, forKey: .kind)
         title = try c.decodeIfPresent(String.self, forKey: .title)
@@ -198,7 +198,7 @@ public struct TaskDraft: Codable, Sendable {
     }
 
     /// Field errors in the draft itself (the subject and owner are checked by the store).
-    public func validate(creating: Bool) throws(DomainError) {
+    package func validate(creating: Bool) throws(DomainError) {
         var e = FieldErrors()
         if let t = title.map(Text.clean) { if t.isEmpty || t.count > 200 { e.add("title", "is required (at most 200 characters)") } }
         else if creating { e.add("title", "is required") }
@@ -213,15 +213,15 @@ public struct TaskDraft: Codable, Sendable {
 }
 
 /// How a visit went: outcome notes, the next step (optionally a follow-up task) and where the rep checked in.
-public struct VisitReport: Codable, Sendable {
-    public var outcome: String?
-    public var nextStep: String?
+package struct VisitReport: Codable, Sendable {
+    package var outcome: String?
+    package var nextStep: String?
     /// When set, a follow-up task (`next_step` as its title) is created for the same record and owner.
-    public var nextDueAt: Date?
-    public var checkIn: CheckIn?
-    public var occurredAt: Date?
+    package var nextDueAt: Date?
+    package var checkIn: CheckIn?
+    package var occurredAt: Date?
 
-    public init(outcome: String? = nil, nextStep: String? = nil, nextDueAt: Date? = nil, checkIn: CheckIn? = nil, occurredAt: Date? = nil) {
+    package init(outcome: String? = nil, nextStep: String? = nil, nextDueAt: Date? = nil, checkIn: CheckIn? = nil, occurredAt: Date? = nil) {
         self.outcome = outcome; self.nextStep = nextStep; self.nextDueAt = nextDueAt; self.checkIn = checkIn; self.occurredAt = occurredAt
     }
 
@@ -232,7 +232,7 @@ public struct VisitReport: Codable, Sendable {
 
     /// Coordinates arrive as numbers or decimal text; numbers are read through their 6-decimal text
     /// (a double carries 15 significant digits, so nothing drifts at micro-degrees).
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         outcome = try c.decodeIfPresent(String.self, forKey: .outcome)
         nextStep = try c.decodeIfPresent(String.self, forKey: .nextStep)
@@ -246,7 +246,7 @@ public struct VisitReport: Codable, Sendable {
         checkIn = try CheckIn.parse(latitude: try text(.latitude), longitude: try text(.longitude), accuracy: try text(.accuracy))
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encodeIfPresent(outcome, forKey: .outcome)
         try c.encodeIfPresent(nextStep, forKey: .nextStep)
@@ -256,7 +256,7 @@ public struct VisitReport: Codable, Sendable {
         try c.encodeIfPresent(checkIn?.accuracyMetres, forKey: .accuracy)
     }
 
-    public func validate() throws(DomainError) {
+    package func validate() throws(DomainError) {
         var e = FieldErrors()
         if let o = outcome, o.count > 5000 { e.add("outcome", "is longer than 5000 characters") }
         if let n = nextStep.map(Text.clean), n.count > 200 { e.add("next_step", "is longer than 200 characters") }
@@ -266,15 +266,15 @@ public struct VisitReport: Codable, Sendable {
 }
 
 /// ISO 8601 weeks ("2026-W48") in a time zone: Monday 00:00 to the next Monday 00:00.
-public enum ISOWeek {
-    public static func calendar(_ timeZone: String) -> Calendar {
+package enum ISOWeek {
+    package static func calendar(_ timeZone: String) -> Calendar {
         var cal = Calendar(identifier: .iso8601)
         cal.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "Asia/Shanghai")!
         return cal
     }
 
     /// The week's start and end, or nil when `text` is not a real ISO week.
-    public static func range(_ text: String, timeZone: String) -> (start: Date, end: Date)? {
+    package static func range(_ text: String, timeZone: String) -> (start: Date, end: Date)? {
         let parts = text.uppercased().split(separator: "-W")
         guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let y = Int(parts[0]), let w = Int(parts[1]), (1...53).contains(w) else { return nil }
         let cal = calendar(timeZone)
@@ -286,14 +286,14 @@ public enum ISOWeek {
     }
 
     /// The ISO week `date` falls in.
-    public static func name(_ date: Date, timeZone: String) -> String {
+    package static func name(_ date: Date, timeZone: String) -> String {
         let cal = calendar(timeZone)
         let c = cal.dateComponents([.yearForWeekOfYear, .weekOfYear], from: date)
         return String(format: "%04d-W%02d", c.yearForWeekOfYear ?? 0, c.weekOfYear ?? 0)
     }
 
     /// Today's start and end in the time zone.
-    public static func day(_ date: Date, timeZone: String) -> (start: Date, end: Date) {
+    package static func day(_ date: Date, timeZone: String) -> (start: Date, end: Date) {
         let cal = calendar(timeZone)
         let start = cal.startOfDay(for: date)
         return (start, cal.date(byAdding: .day, value: 1, to: start)!)

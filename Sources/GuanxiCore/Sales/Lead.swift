@@ -1,11 +1,11 @@
 import Foundation
 
 /// Where a lead stands. `converted` is reached only by converting it into a customer.
-public enum LeadStatus: String, Codable, Sendable, CaseIterable {
+package enum LeadStatus: String, Codable, Sendable, CaseIterable {
     case new, contacted, qualified, disqualified, converted
 
     /// The moves a person may make by hand (conversion has its own operation).
-    public static let moves: [LeadStatus: Set<LeadStatus>] = [
+    package static let moves: [LeadStatus: Set<LeadStatus>] = [
         .new: [.contacted, .qualified, .disqualified],
         .contacted: [.qualified, .disqualified],
         .qualified: [.contacted, .disqualified],
@@ -14,7 +14,7 @@ public enum LeadStatus: String, Codable, Sendable, CaseIterable {
     ]
 
     /// Throws a clear reason unless `self → to` is allowed.
-    public func check(to: LeadStatus, reason: String?) throws(DomainError) {
+    package func check(to: LeadStatus, reason: String?) throws(DomainError) {
         if to == self { return }
         if to == .converted { throw DomainError.field("status", "use conversion to turn a lead into a customer") }
         guard Self.moves[self]?.contains(to) == true else {
@@ -27,54 +27,54 @@ public enum LeadStatus: String, Codable, Sendable, CaseIterable {
 }
 
 /// How a lead arrived.
-public enum LeadChannel: String, Codable, Sendable, CaseIterable {
+package enum LeadChannel: String, Codable, Sendable, CaseIterable {
     case api, form, webhook, `import`
 }
 
 /// A prospective customer who has not been qualified yet: captured from forms, ads, shops or by hand.
-public struct Lead: Codable, Sendable, Equatable {
-    public var id: String
-    public var name: String
-    public var company: String?
-    public var title: String?
+package struct Lead: Codable, Sendable, Equatable {
+    package var id: String
+    package var name: String
+    package var company: String?
+    package var title: String?
     /// E.164 (`+8613812345678`) and lower-cased email, normalised for the duplicate check.
-    public var phone: String?
-    public var email: String?
-    public var wechat: String?
-    public var province: String?
-    public var city: String?
-    public var productInterest: String?
-    public var tier: String?
-    public var source: String?
-    public var campaign: String?
+    package var phone: String?
+    package var email: String?
+    package var wechat: String?
+    package var province: String?
+    package var city: String?
+    package var productInterest: String?
+    package var tier: String?
+    package var source: String?
+    package var campaign: String?
     /// utm_source, utm_medium, utm_campaign, utm_term, utm_content, as sent.
-    public var utm: [String: String]
-    public var message: String?
-    public var channel: LeadChannel
-    public var status: LeadStatus
-    public var disqualifyReason: String?
-    public var ownerID: String?
+    package var utm: [String: String]
+    package var message: String?
+    package var channel: LeadChannel
+    package var status: LeadStatus
+    package var disqualifyReason: String?
+    package var ownerID: String?
     /// The assignment rule that placed it (nil: placed by hand or no rule matched).
-    public var ruleID: String?
-    public var assignedAt: Date?
+    package var ruleID: String?
+    package var assignedAt: Date?
     /// First-response deadline set by the rule; `respondedAt` is the first logged contact.
-    public var responseDueAt: Date?
-    public var respondedAt: Date?
+    package var responseDueAt: Date?
+    package var respondedAt: Date?
     /// A customer or another lead with the same phone, email or WeChat id, found at capture.
-    public var duplicateOfCustomerID: String?
-    public var duplicateOfLeadID: String?
-    public var convertedCustomerID: String?
-    public var convertedAt: Date?
-    public var version: Int
-    public var createdAt: Date
-    public var updatedAt: Date
+    package var duplicateOfCustomerID: String?
+    package var duplicateOfLeadID: String?
+    package var convertedCustomerID: String?
+    package var convertedAt: Date?
+    package var version: Int
+    package var createdAt: Date
+    package var updatedAt: Date
 
-    public init(id: String, name: String, company: String?, title: String?, phone: String?, email: String?, wechat: String?, province: String?, city: String?, productInterest: String?, tier: String?, source: String?, campaign: String?, utm: [String: String], message: String?, channel: LeadChannel, status: LeadStatus, disqualifyReason: String?, ownerID: String?, ruleID: String?, assignedAt: Date?, responseDueAt: Date?, respondedAt: Date?, duplicateOfCustomerID: String?, duplicateOfLeadID: String?, convertedCustomerID: String?, convertedAt: Date?, version: Int, createdAt: Date, updatedAt: Date) {
+    package init(id: String, name: String, company: String?, title: String?, phone: String?, email: String?, wechat: String?, province: String?, city: String?, productInterest: String?, tier: String?, source: String?, campaign: String?, utm: [String: String], message: String?, channel: LeadChannel, status: LeadStatus, disqualifyReason: String?, ownerID: String?, ruleID: String?, assignedAt: Date?, responseDueAt: Date?, respondedAt: Date?, duplicateOfCustomerID: String?, duplicateOfLeadID: String?, convertedCustomerID: String?, convertedAt: Date?, version: Int, createdAt: Date, updatedAt: Date) {
         self.id = id; self.name = name; self.company = company; self.title = title; self.phone = phone; self.email = email; self.wechat = wechat; self.province = province; self.city = city; self.productInterest = productInterest; self.tier = tier; self.source = source; self.campaign = campaign; self.utm = utm; self.message = message; self.channel = channel; self.status = status; self.disqualifyReason = disqualifyReason; self.ownerID = ownerID; self.ruleID = ruleID; self.assignedAt = assignedAt; self.responseDueAt = responseDueAt; self.respondedAt = respondedAt; self.duplicateOfCustomerID = duplicateOfCustomerID; self.duplicateOfLeadID = duplicateOfLeadID; self.convertedCustomerID = convertedCustomerID; self.convertedAt = convertedAt; self.version = version; self.createdAt = createdAt; self.updatedAt = updatedAt
     }
 
     /// Open, not yet answered, and past its first-response deadline.
-    public func isOverdue(at now: Date) -> Bool {
+    package func isOverdue(at now: Date) -> Bool {
         respondedAt == nil && (status == .new) && (responseDueAt.map { $0 < now } ?? false)
     }
 
@@ -88,34 +88,34 @@ public struct Lead: Codable, Sendable, Equatable {
 }
 
 /// What a form, webhook, import or person sends to create a lead.
-public struct LeadDraft: Codable, Sendable, Equatable {
-    public var name: String?
-    public var company: String?
-    public var title: String?
-    public var phone: String?
-    public var email: String?
-    public var wechat: String?
-    public var province: String?
-    public var city: String?
-    public var productInterest: String?
-    public var tier: String?
-    public var source: String?
-    public var campaign: String?
-    public var utm: [String: String]?
-    public var message: String?
-    public var ownerID: String?
+package struct LeadDraft: Codable, Sendable, Equatable {
+    package var name: String?
+    package var company: String?
+    package var title: String?
+    package var phone: String?
+    package var email: String?
+    package var wechat: String?
+    package var province: String?
+    package var city: String?
+    package var productInterest: String?
+    package var tier: String?
+    package var source: String?
+    package var campaign: String?
+    package var utm: [String: String]?
+    package var message: String?
+    package var ownerID: String?
 
-    public init() {}
+    package init() {}
 
     enum CodingKeys: String, CodingKey {
         case name, company, title, phone, email, wechat, province, city, tier, source, campaign, utm, message
         case productInterest = "product_interest", ownerID = "owner_id"
     }
 
-    public static let utmKeys = ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"]
+    package static let utmKeys = ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"]
 
     /// Sets a field by its API name (forms and webhook mappings use these names).
-    public mutating func set(_ field: String, _ value: String) {
+    package mutating func set(_ field: String, _ value: String) {
         let v = value.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !v.isEmpty else { return }
         switch field {
@@ -137,13 +137,13 @@ public struct LeadDraft: Codable, Sendable, Equatable {
         }
     }
 
-    public static let fields = ["name", "company", "title", "phone", "email", "wechat", "province", "city", "product_interest",
+    package static let fields = ["name", "company", "title", "phone", "email", "wechat", "province", "city", "product_interest",
                                 "tier", "source", "campaign", "message"] + utmKeys
 }
 
-public enum LeadValidator {
+package enum LeadValidator {
     /// A clean lead from a draft, or `.validation` naming every bad field.
-    public static func make(_ d: LeadDraft, id: String, channel: LeadChannel, now: Date) throws(DomainError) -> Lead {
+    package static func make(_ d: LeadDraft, id: String, channel: LeadChannel, now: Date) throws(DomainError) -> Lead {
         var e = FieldErrors()
         func text(_ key: String, _ v: String?, max: Int) -> String? {
             guard let v = v.map(Text.clean), !v.isEmpty else { return nil }
@@ -184,7 +184,7 @@ public enum LeadValidator {
 // MARK: Fast JSON (lead capture answers thousands of these a second; a test checks it equals the Codable encoding)
 
 extension Lead: JSONWritable {
-    public func writeJSON(to w: inout JSONWriter) {
+    package func writeJSON(to w: inout JSONWriter) {
         w.object { w in
             w.member("assigned_at", assignedAt); w.member("campaign", campaign); w.member("channel", channel.rawValue)
             w.member("city", city); w.member("company", company); w.member("converted_at", convertedAt)
@@ -204,7 +204,7 @@ extension Lead: JSONWritable {
 extension LeadDraft: JSONReadable {
     /// Reads the API's JSON object as the Codable decoder would (unknown members ignored, null as absent),
     /// naming the field whose value has the wrong type.
-    public init(json object: [String: JSONValue]) throws(DomainError) {
+    package init(json object: [String: JSONValue]) throws(DomainError) {
         self.init()
         func text(_ k: String) throws(DomainError) -> String? { try JSONReading.string(object, k) }
         name = try text("name"); company = try text("company"); title = try text("title"); phone = try text("phone")

@@ -1,6 +1,6 @@
 import Foundation
 
-public enum LeadSourceKind: String, Codable, Sendable, CaseIterable {
+package enum LeadSourceKind: String, Codable, Sendable, CaseIterable {
     /// A public web form, embeddable on the company's site.
     case form
     /// An ad platform or shop posting JSON, signed with a shared secret.
@@ -9,25 +9,25 @@ public enum LeadSourceKind: String, Codable, Sendable, CaseIterable {
 
 /// A public way in for leads. `publicKey` is the unguessable part of its URL; a webhook also has
 /// a signing `secret` and a `mapping` from lead fields to JSON paths in the platform's payload.
-public struct LeadSource: Codable, Sendable, Equatable {
-    public var id: String
-    public var workspaceID: String
-    public var kind: LeadSourceKind
-    public var name: String
-    public var publicKey: String
+package struct LeadSource: Codable, Sendable, Equatable {
+    package var id: String
+    package var workspaceID: String
+    package var kind: LeadSourceKind
+    package var name: String
+    package var publicKey: String
     /// Shown once when created (webhooks only); needed to check signatures, so kept as is.
-    public var secret: String?
+    package var secret: String?
     /// Lead field (`name`, `phone`, `utm_source`…) → dotted JSON path (`data.contact.mobile`, `items[0].id`).
-    public var mapping: [String: String]
+    package var mapping: [String: String]
     /// Recorded as the lead's `source` when the payload names none.
-    public var sourceLabel: String?
-    public var campaign: String?
-    public var disabled: Bool
+    package var sourceLabel: String?
+    package var campaign: String?
+    package var disabled: Bool
     /// Web forms only: the lead is kept once the visitor confirms by a link sent to their email.
-    public var doubleOptIn: Bool
-    public var createdAt: Date
+    package var doubleOptIn: Bool
+    package var createdAt: Date
 
-    public init(id: String, workspaceID: String, kind: LeadSourceKind, name: String, publicKey: String, secret: String? = nil,
+    package init(id: String, workspaceID: String, kind: LeadSourceKind, name: String, publicKey: String, secret: String? = nil,
                 mapping: [String: String] = [:], sourceLabel: String? = nil, campaign: String? = nil, disabled: Bool = false, doubleOptIn: Bool = false,
                 createdAt: Date) {
         self.id = id; self.workspaceID = workspaceID; self.kind = kind; self.name = name; self.publicKey = publicKey; self.secret = secret
@@ -40,7 +40,7 @@ public struct LeadSource: Codable, Sendable, Equatable {
     }
 
     /// Checks a mapping names only lead fields and well-formed paths.
-    public static func validate(name: String, mapping: [String: String]) throws(DomainError) {
+    package static func validate(name: String, mapping: [String: String]) throws(DomainError) {
         var e = FieldErrors()
         let n = Text.clean(name)
         if n.isEmpty || n.count > 100 { e.add("name", "is required (at most 100 characters)") }
@@ -53,7 +53,7 @@ public struct LeadSource: Codable, Sendable, Equatable {
 
     /// The lead a webhook payload describes, through the mapping (unmapped fields are read from
     /// the top level under their own names, so a payload already in Guanxi's shape needs no mapping).
-    public func draft(from payload: JSONValue) -> LeadDraft {
+    package func draft(from payload: JSONValue) -> LeadDraft {
         var d = LeadDraft()
         for field in LeadDraft.fields {
             let path = mapping[field] ?? field
@@ -70,10 +70,10 @@ public struct LeadSource: Codable, Sendable, Equatable {
 }
 
 /// Dotted paths with array indexes: `data.contact.phone`, `answers[2].value`.
-public enum JSONPath {
-    public enum Step: Equatable, Sendable { case key(String), index(Int) }
+package enum JSONPath {
+    package enum Step: Equatable, Sendable { case key(String), index(Int) }
 
-    public static func parse(_ path: String) -> [Step]? {
+    package static func parse(_ path: String) -> [Step]? {
         guard !path.isEmpty, path.count <= 200 else { return nil }
         var steps: [Step] = []
         for part in path.split(separator: ".", omittingEmptySubsequences: false) {
@@ -92,7 +92,7 @@ public enum JSONPath {
         return steps
     }
 
-    public static func value(_ json: JSONValue, _ steps: [Step]) -> JSONValue? {
+    package static func value(_ json: JSONValue, _ steps: [Step]) -> JSONValue? {
         var cur = json
         for s in steps {
             switch (s, cur) {

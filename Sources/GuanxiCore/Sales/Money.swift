@@ -1,18 +1,18 @@
 /// An exact amount: integer minor units (分, cents) and an ISO 4217 currency. Amounts of different
 /// currencies are never added; sums are kept per currency.
-public struct Money: Codable, Sendable, Equatable, Hashable {
-    public var minor: Int64
-    public var currency: String
-    public init(minor: Int64, currency: String) { self.minor = minor; self.currency = currency }
+package struct Money: Codable, Sendable, Equatable, Hashable {
+    package var minor: Int64
+    package var currency: String
+    package init(minor: Int64, currency: String) { self.minor = minor; self.currency = currency }
 
     /// `CNY`, `usd` → `USD`; nil unless three ASCII letters.
-    public static func currencyCode(_ s: String) -> String? {
+    package static func currencyCode(_ s: String) -> String? {
         let u = s.trimmingCharacters(in: .whitespaces).uppercased()
         return u.count == 3 && u.allSatisfy({ $0.isASCII && $0.isLetter }) ? u : nil
     }
 
     /// Adds, refusing to mix currencies or to overflow.
-    public func adding(_ other: Money) throws(DomainError) -> Money {
+    package func adding(_ other: Money) throws(DomainError) -> Money {
         guard currency == other.currency else { throw DomainError.badRequest("cannot add \(other.currency) to \(currency)") }
         let (sum, overflow) = minor.addingReportingOverflow(other.minor)
         guard !overflow else { throw DomainError.badRequest("the amount is too large") }
@@ -20,7 +20,7 @@ public struct Money: Codable, Sendable, Equatable, Hashable {
     }
 
     /// `minor × percent / 100`, rounded half away from zero, in integers.
-    public func weighted(percent: Int) -> Money {
+    package func weighted(percent: Int) -> Money {
         let p = Int64(max(0, min(100, percent)))
         let (product, overflow) = minor.multipliedReportingOverflow(by: p)
         let value = overflow ? minor / 100 * p : (product + (product >= 0 ? 50 : -50)) / 100
@@ -29,12 +29,12 @@ public struct Money: Codable, Sendable, Equatable, Hashable {
 }
 
 /// Per-currency totals (a dictionary that refuses nothing: each currency sums on its own).
-public struct MoneyTotals: Codable, Sendable, Equatable {
-    public private(set) var byCurrency: [String: Int64] = [:]
-    public init() {}
-    public mutating func add(_ m: Money) {
+package struct MoneyTotals: Codable, Sendable, Equatable {
+    package private(set) var byCurrency: [String: Int64] = [:]
+    package init() {}
+    package mutating func add(_ m: Money) {
         let (s, o) = byCurrency[m.currency, default: 0].addingReportingOverflow(m.minor)
         byCurrency[m.currency] = o ? Int64.max : s
     }
-    public var items: [Money] { byCurrency.sorted { $0.key < $1.key }.map { Money(minor: $0.value, currency: $0.key) } }
+    package var items: [Money] { byCurrency.sorted { $0.key < $1.key }.map { Money(minor: $0.value, currency: $0.key) } }
 }

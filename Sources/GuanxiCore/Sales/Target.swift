@@ -2,31 +2,31 @@ import Foundation
 
 /// What a sales target measures: revenue (orders placed in the month, not cancelled or returned)
 /// or collections (money received in the month, less refunds given in it).
-public enum TargetMetric: String, Codable, Sendable, CaseIterable {
+package enum TargetMetric: String, Codable, Sendable, CaseIterable {
     case revenue, collections
 }
 
 /// A monthly target for one user or one team.
-public struct SalesTarget: Codable, Sendable, Equatable {
+package struct SalesTarget: Codable, Sendable, Equatable {
     /// YYYY-MM.
-    public var month: String
-    public var userID: String?
-    public var teamID: String?
-    public var metric: TargetMetric
-    public var amount: Money
-    public init(month: String, userID: String?, teamID: String?, metric: TargetMetric, amount: Money) {
+    package var month: String
+    package var userID: String?
+    package var teamID: String?
+    package var metric: TargetMetric
+    package var amount: Money
+    package init(month: String, userID: String?, teamID: String?, metric: TargetMetric, amount: Money) {
         self.month = month; self.userID = userID; self.teamID = teamID; self.metric = metric; self.amount = amount
     }
     enum CodingKeys: String, CodingKey { case month, metric, amount, userID = "user_id", teamID = "team_id" }
 
     /// `2026-11` → itself; nil unless a real month.
-    public static func month(_ s: String) -> String? {
+    package static func month(_ s: String) -> String? {
         let p = s.trimmingCharacters(in: .whitespaces).split(separator: "-")
         guard p.count == 2, p[0].count == 4, let y = Int(p[0]), let m = Int(p[1]), (1900...2200).contains(y), (1...12).contains(m) else { return nil }
         return String(format: "%04d-%02d", y, m)
     }
 
-    public func validate() throws(DomainError) {
+    package func validate() throws(DomainError) {
         var e = FieldErrors()
         if Self.month(month) == nil { e.add("month", "must be a month (YYYY-MM)") }
         if (userID == nil) == (teamID == nil) { e.add("user_id", "name either a user or a team") }
@@ -38,12 +38,12 @@ public struct SalesTarget: Codable, Sendable, Equatable {
 }
 
 /// A target with what was achieved against it.
-public struct Attainment: Codable, Sendable, Equatable {
-    public var target: SalesTarget
-    public var achieved: Money
+package struct Attainment: Codable, Sendable, Equatable {
+    package var target: SalesTarget
+    package var achieved: Money
     /// achieved / target in whole percent (rounded down); nil for a zero target.
-    public var percent: Int?
-    public init(target: SalesTarget, achieved: Money) {
+    package var percent: Int?
+    package init(target: SalesTarget, achieved: Money) {
         self.target = target; self.achieved = achieved
         let (p, o) = max(0, achieved.minor).multipliedReportingOverflow(by: 100)
         percent = target.amount.minor > 0 ? (o ? Int.max : Int(p / target.amount.minor)) : nil
@@ -52,7 +52,7 @@ public struct Attainment: Codable, Sendable, Equatable {
 
 extension Dates {
     /// The first instant of a month and of the next, in a time zone.
-    public static func monthRange(_ month: String, timeZone: String) -> (Date, Date)? {
+    package static func monthRange(_ month: String, timeZone: String) -> (Date, Date)? {
         guard let m = SalesTarget.month(month) else { return nil }
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "Asia/Shanghai")!

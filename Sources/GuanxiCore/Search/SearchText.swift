@@ -5,12 +5,12 @@
 /// single surname. Guanxi therefore keeps a second index of CJK bigrams built
 /// by `bigramDocument`, queried with `bigramQuery`, next to the trigram index
 /// fed with `foldForIndex`.
-public enum SearchText {
+package enum SearchText {
     /// Maximum query length in characters; longer input is cut to keep SQL cheap.
-    public static let maxQueryLength = 100
+    package static let maxQueryLength = 100
 
     /// Whether `scalar` is a CJK ideograph (URO, Ext A–I, compatibility), kana or hangul.
-    public static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x4E00...0x9FFF,   // CJK Unified Ideographs
              0x3400...0x4DBF,   // Extension A
@@ -38,7 +38,7 @@ public enum SearchText {
     /// character itself when the run has length one. Non-CJK text is dropped (the
     /// trigram index covers it). Tokens are space-separated, duplicates removed,
     /// first occurrence order kept: "王小明 Acme 上海华为" → "王小 小明 上海 海华 华为".
-    public static func bigramDocument(_ text: String) -> String {
+    package static func bigramDocument(_ text: String) -> String {
         var tokens: [String] = []
         var seen = Set<String>()
         var run: [Unicode.Scalar] = []
@@ -78,7 +78,7 @@ public enum SearchText {
     /// Only a trimmed query of one or two CJK characters qualifies: two characters
     /// are one bigram token; one character is returned as-is and means a prefix
     /// match (`王*`), which finds both unigram tokens and bigrams starting with it.
-    public static func bigramQuery(_ query: String) -> [String]? {
+    package static func bigramQuery(_ query: String) -> [String]? {
         let q = query.trimmed()
         let scalars = q.unicodeScalars
         let count = scalars.count
@@ -89,7 +89,7 @@ public enum SearchText {
     /// Normalises a user's search input: trims, folds full-width ASCII to
     /// half-width, collapses whitespace runs to one space, lowercases, and caps
     /// the length at `maxQueryLength` characters.
-    public static func normalizeQuery(_ q: String) -> String {
+    package static func normalizeQuery(_ q: String) -> String {
         let folded = foldForIndex(q)
         var out = ""
         out.reserveCapacity(folded.utf8.count)
@@ -116,7 +116,7 @@ public enum SearchText {
     /// Folds document text for the trigram index the same way queries are
     /// folded (lowercase, full-width → half-width), so search is case- and
     /// width-insensitive.
-    public static func foldForIndex(_ s: String) -> String {
+    package static func foldForIndex(_ s: String) -> String {
         WidthFolding.fold(s).lowercased()
     }
 }

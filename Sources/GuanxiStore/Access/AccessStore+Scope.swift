@@ -2,22 +2,22 @@ import Foundation
 import SQLKit
 import GuanxiCore
 
-public struct Team: Codable, Sendable, Equatable {
-    public var id: String
-    public var name: String
+package struct Team: Codable, Sendable, Equatable {
+    package var id: String
+    package var name: String
     /// sales, service, marketing, logistics, product, other — free text, used for display.
-    public var kind: String
-    public var parentID: String?
-    public var managerID: String?
-    public var memberIDs: [String]
+    package var kind: String
+    package var parentID: String?
+    package var managerID: String?
+    package var memberIDs: [String]
     enum CodingKeys: String, CodingKey { case id, name, kind, parentID = "parent_id", managerID = "manager_id", memberIDs = "member_ids" }
 }
 
-public struct RoleDefinition: Codable, Sendable, Equatable {
-    public var key: String
-    public var name: String
-    public var builtIn: Bool
-    public var permissions: [String]
+package struct RoleDefinition: Codable, Sendable, Equatable {
+    package var key: String
+    package var name: String
+    package var builtIn: Bool
+    package var permissions: [String]
     enum CodingKeys: String, CodingKey { case key, name, builtIn = "built_in", permissions }
 }
 
@@ -25,7 +25,7 @@ extension AccessStore {
     /// What a member may do in a workspace: their role's grants (narrowed by a token's own list),
     /// their teams, everyone in those teams and everyone in the teams below. nil when the user is
     /// not an active member.
-    public func scope(userID: String, workspaceID: String, tokenID: String? = nil,
+    package func scope(userID: String, workspaceID: String, tokenID: String? = nil,
                       tokenPermissions: PermissionSet? = nil) async throws -> Scope? {
         try await db.read { sql in try await Self.scope(userID: userID, workspaceID: workspaceID, tokenID: tokenID,
                                                        tokenPermissions: tokenPermissions, sql: sql) }
@@ -91,7 +91,7 @@ extension AccessStore {
     // MARK: Roles
 
     /// Built-in roles, then the workspace's own.
-    public func roles(_ scope: Scope) async throws -> [RoleDefinition] {
+    package func roles(_ scope: Scope) async throws -> [RoleDefinition] {
         try scope.require(.settings, .read)
         let custom = try await db.read { sql in
             try await sql.raw("SELECT key, name, permissions_json FROM roles WHERE workspace_id = \(bind: scope.workspaceID) ORDER BY key").all()
@@ -103,7 +103,7 @@ extension AccessStore {
     }
 
     /// Creates or replaces a custom role. Built-in keys cannot be redefined.
-    public func saveRole(_ scope: Scope, key: String, name: String, permissions: [String]) async throws -> RoleDefinition {
+    package func saveRole(_ scope: Scope, key: String, name: String, permissions: [String]) async throws -> RoleDefinition {
         try scope.require(.settings, .update)
         var e = FieldErrors()
         if key.range(of: "^[a-z][a-z0-9_]{0,39}$", options: .regularExpression) == nil { e.add("key", "use a-z, 0-9 and _ (at most 40, starting with a letter)") }
@@ -136,7 +136,7 @@ extension AccessStore {
     }
 
     /// Gives a member another role (built-in or custom). The last owner cannot be demoted.
-    public func setRole(_ scope: Scope, userID: String, roleKey: String) async throws {
+    package func setRole(_ scope: Scope, userID: String, roleKey: String) async throws {
         try scope.require(.settings, .update)
         let now = clock.now()
         try await db.write { sql in
@@ -167,7 +167,7 @@ extension AccessStore {
 
     // MARK: Teams
 
-    public func teams(_ scope: Scope) async throws -> [Team] {
+    package func teams(_ scope: Scope) async throws -> [Team] {
         try await db.read { sql in
             let members = try await sql.raw("SELECT team_id, user_id FROM team_members WHERE workspace_id = \(bind: scope.workspaceID) ORDER BY user_id").all()
             var byTeam: [String: [String]] = [:]
@@ -182,7 +182,7 @@ extension AccessStore {
     }
 
     /// Creates a team, or changes one when `id` is given. Members are replaced by `memberIDs`.
-    public func saveTeam(_ scope: Scope, id: String? = nil, name: String, kind: String, parentID: String?, managerID: String?,
+    package func saveTeam(_ scope: Scope, id: String? = nil, name: String, kind: String, parentID: String?, managerID: String?,
                          memberIDs: [String]) async throws -> Team {
         try scope.require(.settings, .update)
         var e = FieldErrors()
@@ -241,7 +241,7 @@ extension AccessStore {
     // MARK: Shares
 
     /// Shares a record with a user or a team: they may read and change it as if it were theirs.
-    public func share(_ scope: Scope, object: AccessObject, recordID: String, userID: String?, teamID: String?) async throws {
+    package func share(_ scope: Scope, object: AccessObject, recordID: String, userID: String?, teamID: String?) async throws {
         guard (userID == nil) != (teamID == nil) else { throw DomainError.field("user_id", "give either user_id or team_id") }
         let now = clock.now()
         try await db.write { sql in
@@ -262,7 +262,7 @@ extension AccessStore {
     }
 
     /// True when the record is shared with the acting user or one of their teams.
-    public static func isShared(_ scope: Scope, object: AccessObject, recordID: String, sql: any SQLDatabase) async throws -> Bool {
+    package static func isShared(_ scope: Scope, object: AccessObject, recordID: String, sql: any SQLDatabase) async throws -> Bool {
         guard let me = scope.userID else { return false }
         var q = SQLQueryString("""
             SELECT 1 AS x FROM record_shares WHERE workspace_id = \(bind: scope.workspaceID) AND object = \(bind: object.rawValue)
@@ -274,7 +274,7 @@ extension AccessStore {
     }
 
     /// SQL that limits `alias`'s rows to what the scope may read (owner within reach, unowned, or shared); empty for `.all`.
-    public static func readLimit(_ scope: Scope, object: AccessObject, level: AccessLevel, alias: String) -> SQLQueryString {
+    package static func readLimit(_ scope: Scope, object: AccessObject, level: AccessLevel, alias: String) -> SQLQueryString {
         guard let owners = scope.ownerLimit(level) else { return SQLQueryString("") }
         var q = SQLQueryString(" AND (\(unsafeRaw: alias).owner_id IS NULL")
         if !owners.isEmpty { q += " OR \(unsafeRaw: alias).owner_id IN (\(binds: owners.sorted()))" }

@@ -5,49 +5,49 @@ import SQLKit
 import Synchronization
 import GuanxiCore
 
-public struct Workspace: Codable, Sendable, Equatable {
-    public var id: String
-    public var name: String
-    public var slug: String
-    public var tiers: [String]
-    public var timeZone: String
+package struct Workspace: Codable, Sendable, Equatable {
+    package var id: String
+    package var name: String
+    package var slug: String
+    package var tiers: [String]
+    package var timeZone: String
     enum CodingKeys: String, CodingKey { case id, name, slug, tiers, timeZone = "time_zone" }
 }
 
-public struct User: Codable, Sendable, Equatable {
-    public var id: String
-    public var email: String
-    public var name: String
-    public var isActive: Bool
+package struct User: Codable, Sendable, Equatable {
+    package var id: String
+    package var email: String
+    package var name: String
+    package var isActive: Bool
     enum CodingKeys: String, CodingKey { case id, email, name, isActive = "is_active" }
 }
 
-public struct IssuedToken: Sendable {
-    public var id: String
+package struct IssuedToken: Sendable {
+    package var id: String
     /// Shown once; only its SHA-256 is stored.
-    public var secret: String
+    package var secret: String
 }
 
 /// Workspaces, users, memberships and API tokens.
-public struct AccessStore: Sendable {
+package struct AccessStore: Sendable {
     let db: Database
     let clock: any GuanxiCore.Clock
     let cache: TokenCache
 
-    public init(db: Database, clock: any GuanxiCore.Clock) {
+    package init(db: Database, clock: any GuanxiCore.Clock) {
         self.db = db; self.clock = clock; self.cache = TokenCache()
     }
 
-    public static let defaultWorkspaceSlug = "default"
+    package static let defaultWorkspaceSlug = "default"
 
     /// The default workspace, created on first use, so a fresh install works with zero setup.
     @discardableResult
-    public func ensureDefaultWorkspace() async throws -> Workspace {
+    package func ensureDefaultWorkspace() async throws -> Workspace {
         if let w = try await workspace(slug: Self.defaultWorkspaceSlug) { return w }
         return try await createWorkspace(name: "Default", slug: Self.defaultWorkspaceSlug)
     }
 
-    public func createWorkspace(name: String, slug: String, tiers: [String] = WorkspaceRules.defaultTiers,
+    package func createWorkspace(name: String, slug: String, tiers: [String] = WorkspaceRules.defaultTiers,
                                 timeZone: String = "Asia/Shanghai") async throws -> Workspace {
         var e = FieldErrors()
         if name.trimmingCharacters(in: .whitespaces).isEmpty { e.add("name", "is required") }
@@ -64,7 +64,7 @@ public struct AccessStore: Sendable {
         return w
     }
 
-    public func workspace(slug: String) async throws -> Workspace? {
+    package func workspace(slug: String) async throws -> Workspace? {
         try await db.read { sql in
             try await sql.raw("SELECT id, name, slug, tiers_json, time_zone FROM workspaces WHERE slug = \(bind: slug)").first()
                 .map(Self.decodeWorkspace)
@@ -72,7 +72,7 @@ public struct AccessStore: Sendable {
     }
 
     /// Creates a workspace for a server administrator, who becomes its owner.
-    public func createWorkspace(_ scope: Scope, name: String, slug: String) async throws -> Workspace {
+    package func createWorkspace(_ scope: Scope, name: String, slug: String) async throws -> Workspace {
         guard scope.serverAdmin, let me = scope.userID else { throw DomainError.forbidden("only a server administrator creates workspaces") }
         let w = try await createWorkspace(name: name, slug: slug)
         let now = clock.now()
@@ -87,7 +87,7 @@ public struct AccessStore: Sendable {
     }
 
     /// The workspaces a user belongs to, with their role in each.
-    public func workspaces(userID: String) async throws -> [(workspace: Workspace, role: String)] {
+    package func workspaces(userID: String) async throws -> [(workspace: Workspace, role: String)] {
         try await db.read { sql in
             try await sql.raw("""
                 SELECT w.id, w.name, w.slug, w.tiers_json, w.time_zone, m.role FROM memberships m JOIN workspaces w ON w.id = m.workspace_id
@@ -96,12 +96,12 @@ public struct AccessStore: Sendable {
         }
     }
 
-    public struct Member: Codable, Sendable, Equatable {
-        public var id: String, email: String, name: String, role: String, active: Bool
+    package struct Member: Codable, Sendable, Equatable {
+        package var id: String, email: String, name: String, role: String, active: Bool
     }
 
     /// The workspace's members.
-    public func members(_ scope: Scope) async throws -> [Member] {
+    package func members(_ scope: Scope) async throws -> [Member] {
         try scope.require(.settings, .read)
         return try await db.read { sql in
             try await sql.raw("""
@@ -115,7 +115,7 @@ public struct AccessStore: Sendable {
         }
     }
 
-    public func workspace(id: String) async throws -> Workspace? {
+    package func workspace(id: String) async throws -> Workspace? {
         try await db.read { sql in
             try await sql.raw("SELECT id, name, slug, tiers_json, time_zone FROM workspaces WHERE id = \(bind: id)").first()
                 .map(Self.decodeWorkspace)
@@ -131,7 +131,7 @@ public struct AccessStore: Sendable {
 
     /// Creates a user (or adds an existing one to the workspace with the role).
     /// The first user of an installation (or one created with `serverAdmin`) may create workspaces.
-    public func createUser(email rawEmail: String, password: String, name: String?, role: Role,
+    package func createUser(email rawEmail: String, password: String, name: String?, role: Role,
                            workspaceID: String, serverAdmin: Bool = false) async throws -> User {
         var e = FieldErrors()
         let email = IdentityNormalizer.email(rawEmail)
@@ -164,12 +164,12 @@ public struct AccessStore: Sendable {
         }
     }
 
-    public func user(email: String) async throws -> User? {
+    package func user(email: String) async throws -> User? {
         guard let e = IdentityNormalizer.email(email) else { return nil }
         return try await db.read { try await Self.user(email: e, $0) }
     }
 
-    public func user(id: String) async throws -> User? {
+    package func user(id: String) async throws -> User? {
         try await db.read { sql in
             try await sql.raw("SELECT id, email, name, is_active FROM users WHERE id = \(bind: id)").first().map(Self.decodeUser)
         }
@@ -188,7 +188,7 @@ public struct AccessStore: Sendable {
     }
 
     /// The user's role key in a workspace (built-in or custom), or nil when they are not a member.
-    public func roleKey(userID: String, workspaceID: String) async throws -> String? {
+    package func roleKey(userID: String, workspaceID: String) async throws -> String? {
         try await db.read { sql in
             try await sql.raw("SELECT role FROM memberships WHERE workspace_id = \(bind: workspaceID) AND user_id = \(bind: userID)")
                 .first()?.decode(column: "role", as: String.self)
@@ -196,13 +196,13 @@ public struct AccessStore: Sendable {
     }
 
     /// True when `userID` is a member of the workspace (used to validate owners).
-    public func isMember(userID: String, workspaceID: String) async throws -> Bool {
+    package func isMember(userID: String, workspaceID: String) async throws -> Bool {
         try await roleKey(userID: userID, workspaceID: workspaceID) != nil
     }
 
     /// Issues an API token for a member; the secret is returned once. `permissions` narrows the
     /// token below its user's role (it can never widen it: the two are intersected on every use).
-    public func createToken(userID: String, workspaceID: String, name: String, expiresAt: Date? = nil,
+    package func createToken(userID: String, workspaceID: String, name: String, expiresAt: Date? = nil,
                             permissions: [String]? = nil) async throws -> IssuedToken {
         guard try await isMember(userID: userID, workspaceID: workspaceID) else {
             throw DomainError.notFound("user is not a member of this workspace")
@@ -228,7 +228,7 @@ public struct AccessStore: Sendable {
     }
 
     /// Revokes a token: the scope's own tokens, or anyone's in the workspace with settings.update.
-    public func revokeToken(_ scope: Scope, id: String) async throws {
+    package func revokeToken(_ scope: Scope, id: String) async throws {
         let now = clock.now()
         try await db.write { sql in
             guard let row = try await sql.raw("""
@@ -241,10 +241,10 @@ public struct AccessStore: Sendable {
         cache.clear()
     }
 
-    public struct TokenInfo: Codable, Sendable, Equatable {
-        public var id: String, name: String, prefix: String, userID: String
-        public var permissions: [String]?
-        public var createdAt: Date, expiresAt: Date?, lastUsedAt: Date?, revokedAt: Date?
+    package struct TokenInfo: Codable, Sendable, Equatable {
+        package var id: String, name: String, prefix: String, userID: String
+        package var permissions: [String]?
+        package var createdAt: Date, expiresAt: Date?, lastUsedAt: Date?, revokedAt: Date?
         enum CodingKeys: String, CodingKey {
             case id, name, prefix, permissions
             case userID = "user_id", createdAt = "created_at", expiresAt = "expires_at", lastUsedAt = "last_used_at", revokedAt = "revoked_at"
@@ -252,7 +252,7 @@ public struct AccessStore: Sendable {
     }
 
     /// The scope's own tokens (all of the workspace's with settings.read), never their secrets.
-    public func tokens(_ scope: Scope) async throws -> [TokenInfo] {
+    package func tokens(_ scope: Scope) async throws -> [TokenInfo] {
         let all = scope.level(.settings, .read) != nil
         return try await db.read { sql in
             var q = SQLQueryString("""
@@ -274,7 +274,7 @@ public struct AccessStore: Sendable {
 
     /// Resolves a bearer token to the acting scope, or nil. Successful look-ups are cached briefly
     /// (`TokenCache.ttl`) because every API request needs one; revocation clears this process's cache.
-    public func authenticate(token: String) async throws -> Scope? {
+    package func authenticate(token: String) async throws -> Scope? {
         let hash = Secret.hash(token)
         let now = clock.now()
         if let hit = cache.get(hash, now: now) { return hit }

@@ -4,11 +4,11 @@ import GuanxiCore
 
 /// Something users own. Handover and the public pool move ownership through this list, so a
 /// later feature (leads, deals, tickets, tasks) joins both by adding one entry to `all`.
-public struct OwnedObject: Sendable {
-    public var object: AccessObject
-    public var table: String
+package struct OwnedObject: Sendable {
+    package var object: AccessObject
+    package var table: String
     /// Which of a departing user's rows handover moves (SQL on the table; empty: all of them).
-    public var handoverCondition = ""
+    package var handoverCondition = ""
     /// Writes the timeline/history entries for records that changed owner (inside the transaction).
     var recordMoves: @Sendable (_ moves: [(id: String, from: String?, to: String?)], _ reason: String, _ scope: Scope, _ now: Date,
                                 _ sql: any SQLDatabase) async throws -> Void
@@ -23,8 +23,8 @@ public struct OwnedObject: Sendable {
         }, workspaceID: scope.workspaceID, sql: sql)
     }
 
-    public static let customers = OwnedObject(object: .customers, table: "customers", recordMoves: ownerChangedEntries)
-    public static let leads = OwnedObject(object: .leads, table: "leads", recordMoves: ownerChangedEntries)
+    package static let customers = OwnedObject(object: .customers, table: "customers", recordMoves: ownerChangedEntries)
+    package static let leads = OwnedObject(object: .leads, table: "leads", recordMoves: ownerChangedEntries)
 
     /// A record that belongs to a customer (deal, quote, order): its move is written on the customer's timeline.
     static func onCustomerTimeline(_ table: String, _ idKey: String) -> @Sendable ([(id: String, from: String?, to: String?)], String, Scope, Date,
@@ -45,19 +45,19 @@ public struct OwnedObject: Sendable {
         }
     }
 
-    public static let deals = OwnedObject(object: .deals, table: "deals", recordMoves: onCustomerTimeline("deals", "deal_id"))
+    package static let deals = OwnedObject(object: .deals, table: "deals", recordMoves: onCustomerTimeline("deals", "deal_id"))
     /// Quotes still in play and orders still running move; accepted, rejected and superseded quotes and
     /// confirmed, cancelled or returned orders stay with who sold them (their revenue stays theirs).
-    public static let quotes = OwnedObject(object: .orders, table: "quotes", handoverCondition: "status IN ('inquiry', 'draft', 'sent')",
+    package static let quotes = OwnedObject(object: .orders, table: "quotes", handoverCondition: "status IN ('inquiry', 'draft', 'sent')",
                                            recordMoves: onCustomerTimeline("quotes", "quote_id"))
-    public static let orders = OwnedObject(object: .orders, table: "orders", handoverCondition: "status NOT IN ('confirmed', 'cancelled', 'returned')",
+    package static let orders = OwnedObject(object: .orders, table: "orders", handoverCondition: "status NOT IN ('confirmed', 'cancelled', 'returned')",
                                            recordMoves: onCustomerTimeline("orders", "order_id"))
 
     /// Only open tasks move: done and cancelled ones stay with the person who did (or dropped) them.
     /// A task has no timeline of its own; the audit entry of the handover names the counts.
-    public static let tasks = OwnedObject(object: .tasks, table: "tasks", handoverCondition: "status = 'open'") { _, _, _, _, _ in }
+    package static let tasks = OwnedObject(object: .tasks, table: "tasks", handoverCondition: "status = 'open'") { _, _, _, _, _ in }
 
-    public static let all: [OwnedObject] = [.customers, .leads, .deals, .tasks, .quotes, .orders]
+    package static let all: [OwnedObject] = [.customers, .leads, .deals, .tasks, .quotes, .orders]
 
     /// Sets new owners (nil: back to the pool), bumping version and updated time, and records the moves.
     func move(_ moves: [(id: String, from: String?, to: String?)], reason: String, scope: Scope, now: Date, sql: any SQLDatabase) async throws {
@@ -71,23 +71,23 @@ public struct OwnedObject: Sendable {
     }
 }
 
-public enum HandoverTarget: Sendable, Equatable {
+package enum HandoverTarget: Sendable, Equatable {
     /// Everything to one user, or spread over several in turn.
     case users([String])
     /// Everything to the departing user's team manager.
     case manager
 }
 
-public struct HandoverResult: Codable, Sendable, Equatable {
-    public var moved: [String: Int]
-    public var recipients: [String]
-    public var deactivated: Bool
+package struct HandoverResult: Codable, Sendable, Equatable {
+    package var moved: [String: Int]
+    package var recipients: [String]
+    package var deactivated: Bool
 }
 
 extension AccessStore {
     /// Moves everything `userID` owns in the workspace to the target(s) in one transaction, and
     /// optionally deactivates them there. Every record's history records the move.
-    public func handover(_ scope: Scope, from userID: String, to target: HandoverTarget, deactivate: Bool) async throws -> HandoverResult {
+    package func handover(_ scope: Scope, from userID: String, to target: HandoverTarget, deactivate: Bool) async throws -> HandoverResult {
         try scope.require(.settings, .update)
         let now = clock.now()
         let result = try await db.write { sql in

@@ -4,23 +4,23 @@ import GuanxiCore
 
 /// 公海 rules of a workspace: how many customers each role may own, and after how many days
 /// without a follow-up (note or interaction) an owned customer of each tier returns to the pool.
-public struct PoolRules: Codable, Sendable, Equatable {
+package struct PoolRules: Codable, Sendable, Equatable {
     /// Role key → most customers a member with that role may own (absent: no cap).
-    public var caps: [String: Int]
+    package var caps: [String: Int]
     /// Tier → days; the key "*" applies to every tier not named (and to customers without a tier).
-    public var recycleDays: [String: Int]
-    public init(caps: [String: Int] = [:], recycleDays: [String: Int] = [:]) { self.caps = caps; self.recycleDays = recycleDays }
+    package var recycleDays: [String: Int]
+    package init(caps: [String: Int] = [:], recycleDays: [String: Int] = [:]) { self.caps = caps; self.recycleDays = recycleDays }
     enum CodingKeys: String, CodingKey { case caps, recycleDays = "recycle_days" }
 }
 
 /// The public pool: customers without an owner, claimed by reps up to a cap, and refilled by
 /// recycling customers nobody followed up.
-public struct PublicPool: Sendable {
+package struct PublicPool: Sendable {
     let db: Database
     let clock: any GuanxiCore.Clock
-    public init(db: Database, clock: any GuanxiCore.Clock) { self.db = db; self.clock = clock }
+    package init(db: Database, clock: any GuanxiCore.Clock) { self.db = db; self.clock = clock }
 
-    public func rules(_ scope: Scope) async throws -> PoolRules {
+    package func rules(_ scope: Scope) async throws -> PoolRules {
         try await db.read { try await Self.rules(scope.workspaceID, sql: $0) }
     }
 
@@ -32,7 +32,7 @@ public struct PublicPool: Sendable {
                          recycleDays: JSONCoding.decode([String: Int].self, try r.decode(column: "recycle_days_json", as: String.self)) ?? [:])
     }
 
-    public func saveRules(_ scope: Scope, _ rules: PoolRules) async throws -> PoolRules {
+    package func saveRules(_ scope: Scope, _ rules: PoolRules) async throws -> PoolRules {
         try scope.require(.settings, .update)
         var e = FieldErrors()
         for (k, v) in rules.caps where v < 0 { e.add("caps.\(k)", "must be 0 or more") }
@@ -52,7 +52,7 @@ public struct PublicPool: Sendable {
     }
 
     /// Takes an unowned customer. Refused when someone owns it, or when the caller's role is at its cap.
-    public func claim(_ scope: Scope, customerID: String) async throws {
+    package func claim(_ scope: Scope, customerID: String) async throws {
         guard let me = scope.userID else { throw DomainError.forbidden("only users can claim customers") }
         guard ID.isValid(customerID) else { throw DomainError.notFound("customer") }
         let now = clock.now()
@@ -73,7 +73,7 @@ public struct PublicPool: Sendable {
     }
 
     /// Gives a customer back to the pool (its owner, or someone who may assign it).
-    public func release(_ scope: Scope, customerID: String) async throws {
+    package func release(_ scope: Scope, customerID: String) async throws {
         guard ID.isValid(customerID) else { throw DomainError.notFound("customer") }
         let now = clock.now()
         try await db.write { sql in
@@ -91,7 +91,7 @@ public struct PublicPool: Sendable {
     /// Returns to the pool every owned customer whose last note or interaction (or, without any,
     /// its creation) is older than its tier's days. Runs as a background job; tests pass a clock.
     @discardableResult
-    public func recycle() async throws -> [String: Int] {
+    package func recycle() async throws -> [String: Int] {
         let now = clock.now()
         let workspaces = try await db.read { sql in
             try await sql.raw("SELECT workspace_id FROM pool_rules ORDER BY workspace_id").all().map { try $0.decode(column: "workspace_id", as: String.self) }

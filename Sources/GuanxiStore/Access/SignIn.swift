@@ -4,39 +4,39 @@ import HummingbirdBcrypt
 import GuanxiCore
 
 /// A signed-in browser: the cookie value (shown once) and the CSRF token its forms must echo.
-public struct IssuedSession: Sendable, Equatable {
-    public var secret: String
-    public var csrf: String
-    public var userID: String
-    public var workspaceID: String
-    public var expiresAt: Date
+package struct IssuedSession: Sendable, Equatable {
+    package var secret: String
+    package var csrf: String
+    package var userID: String
+    package var workspaceID: String
+    package var expiresAt: Date
 }
 
 /// How sign-in resists guessing: per-account lockout and per-address rate limit, both over a window.
-public struct SignInPolicy: Sendable {
-    public var window: TimeInterval = 15 * 60
+package struct SignInPolicy: Sendable {
+    package var window: TimeInterval = 15 * 60
     /// Failures on one account within the window that lock it for `lockout`.
-    public var accountFailures = 5
-    public var lockout: TimeInterval = 15 * 60
+    package var accountFailures = 5
+    package var lockout: TimeInterval = 15 * 60
     /// Attempts (good or bad) from one address within the window before 429.
-    public var addressAttempts = 30
+    package var addressAttempts = 30
     /// A session ends after this long without use, and in any case after `absolute`.
-    public var idle: TimeInterval = 12 * 3600
-    public var absolute: TimeInterval = 7 * 86_400
-    public var resetLinkLifetime: TimeInterval = 3600
-    public init() {}
+    package var idle: TimeInterval = 12 * 3600
+    package var absolute: TimeInterval = 7 * 86_400
+    package var resetLinkLifetime: TimeInterval = 3600
+    package init() {}
 }
 
 /// Passwords, sessions, lockout, reset links and two-factor sign-in.
-public struct SignIn: Sendable {
+package struct SignIn: Sendable {
     let db: Database
     let clock: any GuanxiCore.Clock
     let access: AccessStore
-    public let policy: SignInPolicy
+    package let policy: SignInPolicy
     let cache = TTLCache<SessionHit>()
     struct SessionHit: Sendable { var scope: Scope; var csrf: String }
 
-    public init(db: Database, clock: any GuanxiCore.Clock, access: AccessStore, policy: SignInPolicy = SignInPolicy()) {
+    package init(db: Database, clock: any GuanxiCore.Clock, access: AccessStore, policy: SignInPolicy = SignInPolicy()) {
         self.db = db; self.access = access; self.clock = clock; self.policy = policy
     }
 
@@ -44,7 +44,7 @@ public struct SignIn: Sendable {
 
     /// Checks the password (and the TOTP or a recovery code when two-factor is on) and opens a
     /// session in the workspace (by slug; default: the user's first). Every outcome is audited.
-    public func signIn(email: String, password: String, code: String? = nil, workspaceSlug: String? = nil,
+    package func signIn(email: String, password: String, code: String? = nil, workspaceSlug: String? = nil,
                        address: String) async throws -> IssuedSession {
         let now = clock.now()
         let addressKey = "addr:" + address
@@ -155,7 +155,7 @@ public struct SignIn: Sendable {
     }
 
     /// The scope and CSRF token of a live session (nil when unknown, revoked, idle too long or past its end).
-    public func session(_ secret: String) async throws -> (Scope, csrf: String)? {
+    package func session(_ secret: String) async throws -> (Scope, csrf: String)? {
         let now = clock.now()
         let key = Secret.hash(secret)
         if let hit = cache.get(key, now: now) { return (hit.scope, hit.csrf) }
@@ -180,7 +180,7 @@ public struct SignIn: Sendable {
         return (scope, csrf)
     }
 
-    public func signOut(_ secret: String) async throws {
+    package func signOut(_ secret: String) async throws {
         try await db.write { sql in
             try await sql.raw("UPDATE sessions SET revoked_at = \(bind: clock.now().millis) WHERE id_hash = \(bind: Secret.hash(secret))").run()
         }
@@ -195,7 +195,7 @@ public struct SignIn: Sendable {
     }
 
     /// Changes the password after checking the current one; every other session of the user ends.
-    public func changePassword(_ scope: Scope, current: String, new: String, keepSession: String? = nil) async throws {
+    package func changePassword(_ scope: Scope, current: String, new: String, keepSession: String? = nil) async throws {
         guard let me = scope.userID else { throw DomainError.forbidden("only users have passwords") }
         try Self.checkPassword(new, field: "new_password")
         let hash = try await db.read { sql in
@@ -217,7 +217,7 @@ public struct SignIn: Sendable {
 
     /// A single-use reset link token, valid for an hour (printed by the CLI until email exists);
     /// nil for an unknown email, so callers can answer the same either way.
-    public func resetToken(email: String) async throws -> String? {
+    package func resetToken(email: String) async throws -> String? {
         guard let user = try await access.user(email: email) else { return nil }
         let token = Secret.token(prefix: "gxr_")
         let now = clock.now()
@@ -231,7 +231,7 @@ public struct SignIn: Sendable {
     }
 
     /// Sets a new password with a reset token (once), ends every session and lifts a lockout.
-    public func resetPassword(token: String, new: String) async throws {
+    package func resetPassword(token: String, new: String) async throws {
         try Self.checkPassword(new)
         let now = clock.now()
         let hash = Bcrypt.hash(new, cost: 10)
@@ -254,7 +254,7 @@ public struct SignIn: Sendable {
     // MARK: Two-factor
 
     /// Starts enrolment: a new secret (not yet required) for the authenticator app.
-    public func enrollTOTP(_ scope: Scope) async throws -> (secret: String, uri: String) {
+    package func enrollTOTP(_ scope: Scope) async throws -> (secret: String, uri: String) {
         guard let me = scope.userID, let user = try await access.user(id: me) else { throw DomainError.forbidden("only users sign in") }
         let secret = TOTP.newSecret()
         try await db.write { sql in
@@ -265,7 +265,7 @@ public struct SignIn: Sendable {
 
     /// Turns two-factor on once the user proves the app shows the right code; returns ten
     /// single-use recovery codes (shown once, stored hashed).
-    public func confirmTOTP(_ scope: Scope, code: String) async throws -> [String] {
+    package func confirmTOTP(_ scope: Scope, code: String) async throws -> [String] {
         guard let me = scope.userID else { throw DomainError.forbidden("only users sign in") }
         let now = clock.now()
         let stored = try await db.read { sql in
@@ -284,7 +284,7 @@ public struct SignIn: Sendable {
     }
 
     /// Turns two-factor off (needs the current password).
-    public func disableTOTP(_ scope: Scope, password: String) async throws {
+    package func disableTOTP(_ scope: Scope, password: String) async throws {
         guard let me = scope.userID else { throw DomainError.forbidden("only users sign in") }
         let hash = try await db.read { sql in
             try await sql.raw("SELECT password_hash FROM users WHERE id = \(bind: me)").first()!.decode(column: "password_hash", as: String.self)

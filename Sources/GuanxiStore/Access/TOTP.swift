@@ -4,14 +4,14 @@ import GuanxiCore
 
 /// Time-based one-time passwords (RFC 6238, HMAC-SHA1, 30 s steps, 6 digits) and the Base32
 /// (RFC 4648) that authenticator apps exchange secrets in.
-public enum TOTP {
-    public static let step: Int64 = 30
+package enum TOTP {
+    package static let step: Int64 = 30
 
-    public static func code(secret: [UInt8], at time: Date, digits: Int = 6) -> String {
+    package static func code(secret: [UInt8], at time: Date, digits: Int = 6) -> String {
         code(secret: secret, counter: UInt64(max(0, Int64(time.timeIntervalSince1970) / step)), digits: digits)
     }
 
-    public static func code(secret: [UInt8], counter: UInt64, digits: Int = 6) -> String {
+    package static func code(secret: [UInt8], counter: UInt64, digits: Int = 6) -> String {
         var c = counter.bigEndian
         let msg = withUnsafeBytes(of: &c) { Array($0) }
         let mac = Array(HMAC<Insecure.SHA1>.authenticationCode(for: msg, using: SymmetricKey(data: secret)))
@@ -24,7 +24,7 @@ public enum TOTP {
     }
 
     /// True when `code` matches this step or the one before or after (clock drift), compared in constant time.
-    public static func verify(_ code: String, secret: [UInt8], at time: Date) -> Bool {
+    package static func verify(_ code: String, secret: [UInt8], at time: Date) -> Bool {
         let c = code.filter(\.isNumber)
         guard c.count == 6 else { return false }
         let now = Int64(time.timeIntervalSince1970) / step
@@ -35,19 +35,19 @@ public enum TOTP {
         return ok
     }
 
-    public static func newSecret() -> [UInt8] { Secret.randomBytes(20) }
+    package static func newSecret() -> [UInt8] { Secret.randomBytes(20) }
 
     /// `otpauth://` URI for authenticator apps.
-    public static func uri(secret: [UInt8], account: String, issuer: String = "Guanxi") -> String {
+    package static func uri(secret: [UInt8], account: String, issuer: String = "Guanxi") -> String {
         let enc = { (s: String) in s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? s }
         return "otpauth://totp/\(enc(issuer)):\(enc(account))?secret=\(Base32.encode(secret))&issuer=\(enc(issuer))&algorithm=SHA1&digits=6&period=30"
     }
 }
 
-public enum Base32 {
+package enum Base32 {
     static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".utf8)
 
-    public static func encode(_ bytes: [UInt8]) -> String {
+    package static func encode(_ bytes: [UInt8]) -> String {
         var out: [UInt8] = []
         var buffer = 0, bits = 0
         for b in bytes {
@@ -58,7 +58,7 @@ public enum Base32 {
         return String(decoding: out, as: UTF8.self)
     }
 
-    public static func decode(_ s: String) -> [UInt8]? {
+    package static func decode(_ s: String) -> [UInt8]? {
         var out: [UInt8] = []
         var buffer = 0, bits = 0
         for ch in s.uppercased().utf8 where ch != UInt8(ascii: "=") && ch != UInt8(ascii: " ") {
@@ -71,22 +71,22 @@ public enum Base32 {
 }
 
 /// Secrets: random bytes, URL-safe text, hashes for storage and constant-time comparison.
-public enum Secret {
-    public static func randomBytes(_ n: Int) -> [UInt8] {
+package enum Secret {
+    package static func randomBytes(_ n: Int) -> [UInt8] {
         var rng = SystemRandomNumberGenerator()
         return (0..<n).map { _ in UInt8.random(in: 0...255, using: &rng) }
     }
 
     /// `prefix` + 32 random bytes in base64url.
-    public static func token(prefix: String) -> String {
+    package static func token(prefix: String) -> String {
         prefix + Data(randomBytes(32)).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
-    public static func hash(_ s: String) -> String { Hex.string(SHA256.hash(data: Data(s.utf8))) }
+    package static func hash(_ s: String) -> String { Hex.string(SHA256.hash(data: Data(s.utf8))) }
 
     /// Compares without stopping at the first difference, so timing does not reveal how much matched.
-    public static func equal(_ a: String, _ b: String) -> Bool {
+    package static func equal(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8), y = Array(b.utf8)
         var diff = UInt8(x.count == y.count ? 0 : 1)
         for i in 0..<max(x.count, y.count) { diff |= (i < x.count ? x[i] : 0) ^ (i < y.count ? y[i] : 0) }

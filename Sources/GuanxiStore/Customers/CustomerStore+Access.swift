@@ -38,7 +38,7 @@ extension CustomerStore {
     }
 
     /// Throws unless the scope may `action` the customer (404 when it may not see it, 403 otherwise).
-    public func check(_ scope: Scope, id: String, may action: AccessAction) async throws {
+    package func check(_ scope: Scope, id: String, may action: AccessAction) async throws {
         guard ID.isValid(id) else { throw DomainError.notFound("customer") }
         try await db.read { sql in _ = try await Self.load(scope, id.lowercased(), for: action, sql: sql) }
     }
@@ -64,7 +64,7 @@ extension CustomerStore {
     }
 
     /// The plain record, for someone allowed to reveal it; the reveal is audited.
-    public func reveal(_ scope: Scope, id: String) async throws -> Customer {
+    package func reveal(_ scope: Scope, id: String) async throws -> Customer {
         guard ID.isValid(id) else { throw DomainError.notFound("customer") }
         let now = clock.now()
         return try await db.write { sql in

@@ -4,20 +4,20 @@ import GuanxiCore
 
 /// Which record's value to keep for each field when merging; unnamed fields keep the survivor's
 /// value unless it is empty. Lists (emails, phones, identities, tags) are always united.
-public struct MergeChoices: Codable, Sendable {
-    public var fields: [String: MergeSide]
-    public init(fields: [String: MergeSide] = [:]) { self.fields = fields }
-    public static let choosable = ["name", "title", "organization_id", "stage", "tier", "owner_id", "source",
+package struct MergeChoices: Codable, Sendable {
+    package var fields: [String: MergeSide]
+    package init(fields: [String: MergeSide] = [:]) { self.fields = fields }
+    package static let choosable = ["name", "title", "organization_id", "stage", "tier", "owner_id", "source",
                                    "birthday", "preferred_channel", "addresses"]
 }
-public enum MergeSide: String, Codable, Sendable { case survivor, merged }
+package enum MergeSide: String, Codable, Sendable { case survivor, merged }
 
-public struct MergeRecord: Codable, Sendable {
-    public var id: String
-    public var survivorID: String
-    public var mergedID: String
-    public var createdAt: Date
-    public var undoneAt: Date?
+package struct MergeRecord: Codable, Sendable {
+    package var id: String
+    package var survivorID: String
+    package var mergedID: String
+    package var createdAt: Date
+    package var undoneAt: Date?
     enum CodingKeys: String, CodingKey {
         case id, survivorID = "survivor_id", mergedID = "merged_id", createdAt = "created_at", undoneAt = "undone_at"
     }
@@ -34,16 +34,16 @@ struct MergeSnapshot: Codable {
 }
 
 /// A pair of customers that may be the same person or company.
-public struct DuplicateCandidate: Codable, Sendable {
-    public var customer: Customer
-    public var other: Customer
-    public var reason: String
+package struct DuplicateCandidate: Codable, Sendable {
+    package var customer: Customer
+    package var other: Customer
+    package var reason: String
 }
 
 extension CustomerStore {
     /// Merges `mergedID` into `survivorID`. The merged record is hidden (not destroyed), and
     /// everything needed to undo is kept with the merge.
-    public func merge(_ scope: Scope, survivorID: String, mergedID: String, choices: MergeChoices) async throws -> (Customer, MergeRecord) {
+    package func merge(_ scope: Scope, survivorID: String, mergedID: String, choices: MergeChoices) async throws -> (Customer, MergeRecord) {
         guard ID.isValid(survivorID), ID.isValid(mergedID) else { throw DomainError.notFound("customer") }
         if survivorID.lowercased() == mergedID.lowercased() { throw DomainError.field("merged_id", "cannot merge a customer into itself") }
         for k in choices.fields.keys where !MergeChoices.choosable.contains(k) && !k.hasPrefix("custom.") {
@@ -123,7 +123,7 @@ extension CustomerStore {
 
     /// Puts both customers back exactly as they were before the merge. Refused when the survivor
     /// changed after the merge, because undo would silently drop that change.
-    public func undoMerge(_ scope: Scope, mergeID: String) async throws -> (survivor: Customer, restored: Customer) {
+    package func undoMerge(_ scope: Scope, mergeID: String) async throws -> (survivor: Customer, restored: Customer) {
         let now = clock.now()
         return try await db.write { sql in
             guard let row = try await sql.raw("""
@@ -171,7 +171,7 @@ extension CustomerStore {
         }
     }
 
-    public func merges(_ scope: Scope, customerID: String) async throws -> [MergeRecord] {
+    package func merges(_ scope: Scope, customerID: String) async throws -> [MergeRecord] {
         _ = try await get(scope, id: customerID)
         return try await db.read { sql in
             try await sql.raw("""
@@ -189,7 +189,7 @@ extension CustomerStore {
 
     /// Likely duplicates of one customer: the same name in the same organisation (or both without
     /// one), or a name one edit away within the same organisation.
-    public func duplicates(_ scope: Scope, of id: String, limit: Int = 50) async throws -> [DuplicateCandidate] {
+    package func duplicates(_ scope: Scope, of id: String, limit: Int = 50) async throws -> [DuplicateCandidate] {
         let c = try await get(scope, id: id)
         return try await db.read { sql in
             // Names first (an organisation can have hundreds of people); whole records only for the matches.
@@ -223,7 +223,7 @@ extension CustomerStore {
     }
 
     /// Workspace-wide duplicate pairs with the same folded name (and organisation), newest first.
-    public func duplicatePairs(_ scope: Scope, limit: Int = 50) async throws -> [DuplicateCandidate] {
+    package func duplicatePairs(_ scope: Scope, limit: Int = 50) async throws -> [DuplicateCandidate] {
         let limit = min(max(limit, 1), 200)
         return try await db.read { sql in
             let rows = try await sql.raw("""
@@ -272,7 +272,7 @@ extension CustomerStore {
 
     // MARK: Relationships
 
-    public func relationships(_ scope: Scope, customerID: String) async throws -> [Relationship] {
+    package func relationships(_ scope: Scope, customerID: String) async throws -> [Relationship] {
         _ = try await get(scope, id: customerID)
         return try await db.read { sql in
             try await sql.raw("""
@@ -289,7 +289,7 @@ extension CustomerStore {
         }
     }
 
-    public func addRelationship(_ scope: Scope, fromID: String, toID: String, kind: RelationKind, title: String?) async throws -> Relationship {
+    package func addRelationship(_ scope: Scope, fromID: String, toID: String, kind: RelationKind, title: String?) async throws -> Relationship {
         guard ID.isValid(fromID) else { throw DomainError.notFound("customer") }
         guard ID.isValid(toID) else { throw DomainError.field("to_id", "is not a valid id") }
         if fromID.lowercased() == toID.lowercased() { throw DomainError.field("to_id", "a customer cannot be related to itself") }
@@ -311,7 +311,7 @@ extension CustomerStore {
         }
     }
 
-    public func deleteRelationship(_ scope: Scope, customerID: String, relationshipID: String) async throws {
+    package func deleteRelationship(_ scope: Scope, customerID: String, relationshipID: String) async throws {
         guard ID.isValid(customerID) else { throw DomainError.notFound("customer") }
         let now = clock.now()
         try await db.write { sql in

@@ -3,29 +3,29 @@ import SQLKit
 import GuanxiCore
 
 /// Filters for the customer list. All are optional and combine with AND.
-public struct CustomerFilter: Sendable {
-    public var kind: CustomerKind?
-    public var stage: LifecycleStage?
-    public var tier: String?
-    public var ownerID: String?
-    public var tag: String?
-    public var source: String?
-    public var organizationID: String?
-    public var createdFrom: Date?, createdTo: Date?
-    public var updatedFrom: Date?, updatedTo: Date?
+package struct CustomerFilter: Sendable {
+    package var kind: CustomerKind?
+    package var stage: LifecycleStage?
+    package var tier: String?
+    package var ownerID: String?
+    package var tag: String?
+    package var source: String?
+    package var organizationID: String?
+    package var createdFrom: Date?, createdTo: Date?
+    package var updatedFrom: Date?, updatedTo: Date?
     /// Custom field equality (`custom.<key>=<value>`); multi-select fields match when they contain the value.
-    public var custom: [String: String] = [:]
-    public var deleted = false
-    public init() {}
+    package var custom: [String: String] = [:]
+    package var deleted = false
+    package init() {}
 }
 
-public enum CustomerSort: String, Sendable, CaseIterable {
+package enum CustomerSort: String, Sendable, CaseIterable {
     case createdAt = "created_at", updatedAt = "updated_at", name
 }
 
 extension CustomerStore {
     /// A keyset-paginated, filtered list. `sort` prefixed with "-" means descending (the default for dates).
-    public func list(_ scope: Scope, filter: CustomerFilter, sort: CustomerSort = .createdAt, descending: Bool = true,
+    package func list(_ scope: Scope, filter: CustomerFilter, sort: CustomerSort = .createdAt, descending: Bool = true,
                      cursor: String? = nil, limit: Int = 50) async throws -> Page<Customer> {
         let limit = min(max(limit, 1), 200)
         let defs = filter.custom.isEmpty ? [] : try await rules(scope).customFields
@@ -40,7 +40,7 @@ extension CustomerStore {
 
     /// `list`'s page as the API writes it, `{"items":[…],"next_cursor":…}`: rendered where it is read
     /// when it can be (`renderRows`), decoded and encoded otherwise.
-    public func listJSON(_ scope: Scope, filter: CustomerFilter, sort: CustomerSort = .createdAt, descending: Bool = true,
+    package func listJSON(_ scope: Scope, filter: CustomerFilter, sort: CustomerSort = .createdAt, descending: Bool = true,
                          cursor: String? = nil, limit: Int = 50) async throws -> RenderedJSON {
         let limit = min(max(limit, 1), 200)
         if scope.level(.personalData, .read) == .all {
@@ -155,7 +155,7 @@ extension CustomerStore {
     /// starting with it (both from the name index, however old), then among the newest text
     /// matches those whose name contains it, then the rest, newest first. Chinese queries of one
     /// or two characters use the bigram index; everything else the trigram index.
-    public func search(_ scope: Scope, query: String, limit: Int = 20) async throws -> [Customer] {
+    package func search(_ scope: Scope, query: String, limit: Int = 20) async throws -> [Customer] {
         guard let terms = SearchTerms(query, limit: limit) else { return [] }
         return try await db.read { sql in
             try await present(scope, try await ranked(scope, terms) { try await sql.raw($0).all().map(CustomerRows.decode) }, sql: sql)
@@ -164,7 +164,7 @@ extension CustomerStore {
 
     /// `search`'s answer as the API writes it, `{"items":[…]}`: rendered where it is read when it can
     /// be (`renderRows`), decoded and encoded otherwise.
-    public func searchJSON(_ scope: Scope, query: String, limit: Int = 20) async throws -> RenderedJSON {
+    package func searchJSON(_ scope: Scope, query: String, limit: Int = 20) async throws -> RenderedJSON {
         struct NotAsStored: Error {}
         if scope.level(.personalData, .read) == .all, db.dialect == .sqlite {
             guard let terms = SearchTerms(query, limit: limit) else { return Self.renderedItems([]) }
@@ -277,7 +277,7 @@ extension CustomerStore {
     }
 
     /// Tags used in the workspace with how many customers carry each.
-    public func tags(_ scope: Scope, limit: Int = 500) async throws -> [TagCount] {
+    package func tags(_ scope: Scope, limit: Int = 500) async throws -> [TagCount] {
         try await db.read { sql in
             try await sql.raw("""
                 SELECT t.tag, COUNT(*) AS n FROM customer_tags t JOIN customers c ON c.id = t.customer_id
@@ -288,15 +288,15 @@ extension CustomerStore {
     }
 }
 
-public struct TagCount: Codable, Sendable, Equatable {
-    public var tag: String
-    public var count: Int
+package struct TagCount: Codable, Sendable, Equatable {
+    package var tag: String
+    package var count: Int
 }
 
 extension CustomerStore {
     /// Display names of the customers among `ids` the scope may read (one query; names are not
     /// personal data under the masking rules). Boards and lists use it instead of one read per row.
-    public func names(_ scope: Scope, ids: Set<String>) async throws -> [String: String] {
+    package func names(_ scope: Scope, ids: Set<String>) async throws -> [String: String] {
         let valid = ids.filter(ID.isValid)
         guard !valid.isEmpty else { return [:] }
         return try await db.read { sql in

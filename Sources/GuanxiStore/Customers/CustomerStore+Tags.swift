@@ -2,18 +2,18 @@ import Foundation
 import SQLKit
 import GuanxiCore
 
-public struct TagRename: Codable, Sendable, Equatable {
+package struct TagRename: Codable, Sendable, Equatable {
     /// Customers now carrying the new name instead of the old one.
-    public var changed: Int
+    package var changed: Int
     /// Customers with the old tag the user may not change (they keep it).
-    public var skipped: Int
+    package var skipped: Int
 }
 
 extension CustomerStore {
     /// Renames a tag on every customer that has it; when the new name is already in use the two
     /// tags merge. Each customer changes through `update`, so reach, versions, the timeline and
     /// the audit log treat it exactly like an edit by hand.
-    public func renameTag(_ scope: Scope, from: String, to: String) async throws -> TagRename {
+    package func renameTag(_ scope: Scope, from: String, to: String) async throws -> TagRename {
         guard scope.level(.settings, .update) != nil else { throw DomainError.forbidden("renaming tags needs the settings permission") }
         let from = Text.clean(from), to = Text.clean(to)
         var errors = FieldErrors()

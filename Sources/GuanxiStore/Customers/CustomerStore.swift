@@ -4,16 +4,16 @@ import GuanxiCore
 
 /// The customer database: create, read, change, delete and restore customers, with identities,
 /// tags, custom fields, relationships and the timeline entries those changes produce.
-public struct CustomerStore: Sendable {
+package struct CustomerStore: Sendable {
     let db: Database
     let clock: any GuanxiCore.Clock
 
-    public init(db: Database, clock: any GuanxiCore.Clock) { self.db = db; self.clock = clock }
+    package init(db: Database, clock: any GuanxiCore.Clock) { self.db = db; self.clock = clock }
 
     // MARK: Rules
 
     /// Tiers and custom field definitions of the workspace.
-    public func rules(_ scope: Scope, sql: (any SQLDatabase)? = nil) async throws -> WorkspaceRules {
+    package func rules(_ scope: Scope, sql: (any SQLDatabase)? = nil) async throws -> WorkspaceRules {
         @Sendable func load(_ sql: any SQLDatabase) async throws -> WorkspaceRules {
             let tiers = try await sql.raw("SELECT tiers_json FROM workspaces WHERE id = \(bind: scope.workspaceID)").first()
                 .map { JSONCoding.decode([String].self, try $0.decode(column: "tiers_json", as: String.self)) ?? [] }
@@ -26,7 +26,7 @@ public struct CustomerStore: Sendable {
 
     // MARK: Read
 
-    public func get(_ scope: Scope, id: String, includeDeleted: Bool = false) async throws -> Customer {
+    package func get(_ scope: Scope, id: String, includeDeleted: Bool = false) async throws -> Customer {
         guard ID.isValid(id) else { throw DomainError.notFound("customer") }
         return try await db.read { sql in
             try await present(scope, try await Self.load(scope, id.lowercased(), for: .read, includeDeleted: includeDeleted, sql: sql), sql: sql)
@@ -36,7 +36,7 @@ public struct CustomerStore: Sendable {
     /// `get`'s customer as the API writes it, and its version (the ETag): rendered where it is read
     /// (`renderRows`) for a scope that may read every customer's personal data unmasked, decoded and
     /// encoded otherwise.
-    public func getJSON(_ scope: Scope, id: String, includeDeleted: Bool = false) async throws -> (json: RenderedJSON, version: Int) {
+    package func getJSON(_ scope: Scope, id: String, includeDeleted: Bool = false) async throws -> (json: RenderedJSON, version: Int) {
         guard ID.isValid(id) else { throw DomainError.notFound("customer") }
         if scope.level(.customers, .read) == .all, scope.level(.personalData, .read) == .all,
            let rows = try await db.read({ sql in try await Self.renderRows(Self.byID(scope, id.lowercased()), sql: sql) }) {
@@ -66,7 +66,7 @@ public struct CustomerStore: Sendable {
     // MARK: Create
 
     /// Creates a customer. An identity that already belongs to someone answers `.duplicate` naming them.
-    public func create(_ scope: Scope, _ draft: CustomerDraft) async throws -> Customer {
+    package func create(_ scope: Scope, _ draft: CustomerDraft) async throws -> Customer {
         let level = try scope.require(.customers, .create)
         // Someone who may not reach every record owns what they create, or they could not see it again.
         let draft = { var d = draft; if d.ownerID == nil, level != .all, let me = scope.userID { d.ownerID = .some(me) }; return d }()
@@ -132,13 +132,13 @@ public struct CustomerStore: Sendable {
     // MARK: Update
 
     /// Applies a partial change. `ifVersion` (from If-Match) makes a stale write fail with `.staleVersion`.
-    public func update(_ scope: Scope, id: String, _ draft: CustomerDraft, ifVersion: Int?) async throws -> Customer {
+    package func update(_ scope: Scope, id: String, _ draft: CustomerDraft, ifVersion: Int?) async throws -> Customer {
         try await update(scope, id: id, ifVersion: ifVersion) { _ in draft }
     }
 
     /// Changes a customer with a draft computed from the stored (unmasked) record, in one transaction:
     /// adding or removing one identity or tag cannot lose a concurrent change.
-    public func update(_ scope: Scope, id: String, ifVersion: Int?,
+    package func update(_ scope: Scope, id: String, ifVersion: Int?,
                        _ change: @escaping @Sendable (Customer) throws -> CustomerDraft) async throws -> Customer {
         guard ID.isValid(id) else { throw DomainError.notFound("customer") }
         let now = clock.now()
@@ -189,7 +189,7 @@ public struct CustomerStore: Sendable {
 
     // MARK: Delete / restore
 
-    public func delete(_ scope: Scope, id: String, ifVersion: Int?) async throws {
+    package func delete(_ scope: Scope, id: String, ifVersion: Int?) async throws {
         guard ID.isValid(id) else { throw DomainError.notFound("customer") }
         let now = clock.now()
         try await db.write { sql in
@@ -204,7 +204,7 @@ public struct CustomerStore: Sendable {
         }
     }
 
-    public func restore(_ scope: Scope, id: String) async throws -> Customer {
+    package func restore(_ scope: Scope, id: String) async throws -> Customer {
         guard ID.isValid(id) else { throw DomainError.notFound("customer") }
         let now = clock.now()
         return try await db.write { sql in

@@ -3,20 +3,20 @@ import SQLKit
 import GuanxiCore
 
 /// A named set of list filters a user keeps ("华东 VIP 线索").
-public struct SavedView: Codable, Sendable, Equatable {
-    public var id: String
-    public var name: String
+package struct SavedView: Codable, Sendable, Equatable {
+    package var id: String
+    package var name: String
     /// The list's query string, only the filter parameters (`stage=lead&tag=VIP`).
-    public var query: String
+    package var query: String
 }
 
-public struct SavedViewStore: Sendable {
+package struct SavedViewStore: Sendable {
     let db: Database
-    public init(db: Database) { self.db = db }
+    package init(db: Database) { self.db = db }
 
-    public static let parameters = ["q", "stage", "tier", "tag", "source", "owner_id"]
+    package static let parameters = ["q", "stage", "tier", "tag", "source", "owner_id"]
 
-    public func list(_ scope: Scope) async throws -> [SavedView] {
+    package func list(_ scope: Scope) async throws -> [SavedView] {
         guard let me = scope.userID else { return [] }
         return try await db.read { sql in
             try await sql.raw("""
@@ -27,7 +27,7 @@ public struct SavedViewStore: Sendable {
     }
 
     /// Keeps only the filter parameters of `query`; a view of the same name is replaced.
-    public func save(_ scope: Scope, name: String, query: [URLQueryItem]) async throws -> SavedView {
+    package func save(_ scope: Scope, name: String, query: [URLQueryItem]) async throws -> SavedView {
         guard let me = scope.userID else { throw DomainError.forbidden("only users keep views") }
         let name = Text.clean(name)
         if name.isEmpty { throw DomainError.field("name", "is required") }
@@ -45,7 +45,7 @@ public struct SavedViewStore: Sendable {
         return view
     }
 
-    public func delete(_ scope: Scope, id: String) async throws {
+    package func delete(_ scope: Scope, id: String) async throws {
         guard let me = scope.userID else { return }
         try await db.write { sql in
             try await sql.raw("DELETE FROM saved_views WHERE id = \(bind: id) AND workspace_id = \(bind: scope.workspaceID) AND user_id = \(bind: me)").run()

@@ -2,16 +2,16 @@ import Foundation
 import GuanxiCore
 
 /// Writes customers as CSV with the same columns the importer reads, so an export re-imports cleanly.
-public struct CustomerExporter: Sendable {
+package struct CustomerExporter: Sendable {
     let store: CustomerStore
-    public init(store: CustomerStore) { self.store = store }
+    package init(store: CustomerStore) { self.store = store }
 
-    public static let header: [ImportField] = [.id, .kind, .name, .organization, .title, .email, .phone, .wechat, .externalID,
+    package static let header: [ImportField] = [.id, .kind, .name, .organization, .title, .email, .phone, .wechat, .externalID,
                                                .stage, .tier, .source, .country, .province, .city, .district, .street,
                                                .postcode, .birthday, .tags]
 
     /// Streams CSV text in pages; `write` receives each chunk (the first starts with a BOM and the header).
-    public func export(_ scope: Scope, filter: CustomerFilter = CustomerFilter(), bom: Bool = true,
+    package func export(_ scope: Scope, filter: CustomerFilter = CustomerFilter(), bom: Bool = true,
                        write: (Data) async throws -> Void) async throws -> Int {
         try scope.require(.customers, .export)
         var cursor: String?

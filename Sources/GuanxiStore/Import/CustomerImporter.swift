@@ -4,37 +4,37 @@ import SQLKit
 import GuanxiCore
 
 /// One rejected row (or file-level problem when `line` is 0).
-public struct ImportRowError: Codable, Sendable, Equatable {
-    public var line: Int
-    public var column: String?
-    public var reason: String
+package struct ImportRowError: Codable, Sendable, Equatable {
+    package var line: Int
+    package var column: String?
+    package var reason: String
 }
 
-public struct ImportReport: Codable, Sendable {
-    public var total = 0
-    public var created = 0
-    public var updated = 0
-    public var rejected = 0
-    public var encoding = ""
-    public var dryRun = false
-    public var mapping: [String: String] = [:]
-    public var errors: [ImportRowError] = []
+package struct ImportReport: Codable, Sendable {
+    package var total = 0
+    package var created = 0
+    package var updated = 0
+    package var rejected = 0
+    package var encoding = ""
+    package var dryRun = false
+    package var mapping: [String: String] = [:]
+    package var errors: [ImportRowError] = []
     enum CodingKeys: String, CodingKey { case total, created, updated, rejected, encoding, mapping, errors, dryRun = "dry_run" }
 }
 
 /// CSV import of customers: decodes UTF-8 or GB18030, maps headers (Chinese too), validates each
 /// row, and upserts by natural key (email, phone, WeChat or external id) in batched transactions.
 /// Bad rows are reported with line, column and reason while the good rows land.
-public struct CustomerImporter: Sendable {
+package struct CustomerImporter: Sendable {
     let db: Database
     let clock: any GuanxiCore.Clock
     /// The workspace's rules, and the changes to customers a row already names.
     let customers: CustomerStore
-    public init(db: Database, clock: any GuanxiCore.Clock, customers: CustomerStore) { self.db = db; self.clock = clock; self.customers = customers }
+    package init(db: Database, clock: any GuanxiCore.Clock, customers: CustomerStore) { self.db = db; self.clock = clock; self.customers = customers }
 
     struct DryRunRollback: Error { var report: ImportReport }
 
-    public func run(_ scope: Scope, data: Data, mapping overrides: [String: ImportField] = [:], dryRun: Bool = false,
+    package func run(_ scope: Scope, data: Data, mapping overrides: [String: ImportField] = [:], dryRun: Bool = false,
                     batchSize: Int = 2000, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async throws -> ImportReport {
         try scope.require(.customers, .create)
         let (text, encoding) = TextDecoding.decode(data)

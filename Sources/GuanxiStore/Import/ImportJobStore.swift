@@ -2,24 +2,24 @@ import Foundation
 import SQLKit
 import GuanxiCore
 
-public struct ImportJob: Codable, Sendable {
-    public var id: String
-    public var status: String
-    public var filename: String
-    public var report: ImportReport?
-    public var error: String?
-    public var createdAt: Date
+package struct ImportJob: Codable, Sendable {
+    package var id: String
+    package var status: String
+    package var filename: String
+    package var report: ImportReport?
+    package var error: String?
+    package var createdAt: Date
     enum CodingKeys: String, CodingKey { case id, status, filename, report, error, createdAt = "created_at" }
 }
 
 /// Imports started through the API run in the background; their state and report live here.
-public struct ImportJobStore: Sendable {
+package struct ImportJobStore: Sendable {
     let db: Database
     let importer: CustomerImporter
-    public init(db: Database, importer: CustomerImporter) { self.db = db; self.importer = importer }
+    package init(db: Database, importer: CustomerImporter) { self.db = db; self.importer = importer }
 
     /// Records the job and starts it; returns at once with status "running".
-    public func start(_ scope: Scope, filename: String, data: Data, mapping: [String: ImportField], dryRun: Bool) async throws -> ImportJob {
+    package func start(_ scope: Scope, filename: String, data: Data, mapping: [String: ImportField], dryRun: Bool) async throws -> ImportJob {
         try scope.require(.customers, .create)
         let job = ImportJob(id: ID.make(), status: "running", filename: filename, report: nil, error: nil, createdAt: Date())
         try await db.write { sql in
@@ -51,7 +51,7 @@ public struct ImportJobStore: Sendable {
     }
 
     /// Keeps an uploaded file for the import wizard's next steps; uploads older than a day are dropped.
-    public func saveUpload(_ scope: Scope, filename: String, data: Data) async throws -> String {
+    package func saveUpload(_ scope: Scope, filename: String, data: Data) async throws -> String {
         try scope.require(.customers, .create)
         if data.isEmpty { throw DomainError.field("file", "the upload is empty") }
         let id = ID.make()
@@ -66,7 +66,7 @@ public struct ImportJobStore: Sendable {
         return id
     }
 
-    public func upload(_ scope: Scope, id: String) async throws -> (filename: String, data: Data) {
+    package func upload(_ scope: Scope, id: String) async throws -> (filename: String, data: Data) {
         try scope.require(.customers, .create)
         guard let r = try await db.read({ sql in
             try await sql.raw("""
@@ -76,7 +76,7 @@ public struct ImportJobStore: Sendable {
         return (try r.decode(column: "filename", as: String.self), data)
     }
 
-    public func get(_ scope: Scope, id: String) async throws -> ImportJob {
+    package func get(_ scope: Scope, id: String) async throws -> ImportJob {
         try await db.read { sql in
             guard let r = try await sql.raw("""
                 SELECT id, status, filename, report_json, created_at FROM import_jobs WHERE id = \(bind: id.lowercased()) AND workspace_id = \(bind: scope.workspaceID)

@@ -3,19 +3,19 @@ import Crypto
 import SQLKit
 import GuanxiCore
 
-public struct LeadImportReport: Codable, Sendable {
-    public var total = 0
-    public var created = 0
-    public var rejected = 0
+package struct LeadImportReport: Codable, Sendable {
+    package var total = 0
+    package var created = 0
+    package var rejected = 0
     /// Imported leads flagged as a duplicate of a customer or an earlier lead (kept, never refused).
-    public var duplicates = 0
+    package var duplicates = 0
     /// Imported leads an assignment rule (or the importer) now owns.
-    public var assigned = 0
-    public var encoding = ""
-    public var dryRun = false
+    package var assigned = 0
+    package var encoding = ""
+    package var dryRun = false
     /// Header → lead field.
-    public var mapping: [String: String] = [:]
-    public var errors: [ImportRowError] = []
+    package var mapping: [String: String] = [:]
+    package var errors: [ImportRowError] = []
     enum CodingKeys: String, CodingKey { case total, created, rejected, duplicates, assigned, encoding, mapping, errors, dryRun = "dry_run" }
 }
 
@@ -23,19 +23,19 @@ public struct LeadImportReport: Codable, Sendable {
 /// matching, then every good row goes through the one lead capture path (`LeadStore.insert`): the
 /// same duplicate flags, assignment rules, round-robin turns, timeline and audit entries as a lead
 /// sent to the API. Bad rows are reported by line, column and reason; the good ones land.
-public struct LeadImporter: Sendable {
+package struct LeadImporter: Sendable {
     let db: Database
     let leads: LeadStore
     let clock: any GuanxiCore.Clock
-    public init(db: Database, clock: any GuanxiCore.Clock, leads: LeadStore) { self.db = db; self.leads = leads; self.clock = clock }
+    package init(db: Database, clock: any GuanxiCore.Clock, leads: LeadStore) { self.db = db; self.leads = leads; self.clock = clock }
 
     /// Lead files are read and answered in one request; bigger lists belong in several files.
-    public static let maxRows = 20_000
+    package static let maxRows = 20_000
     static let groupSize = 256
 
     struct DryRunRollback: Error { var report: LeadImportReport }
 
-    public func run(_ scope: Scope, data: Data, dryRun: Bool = false) async throws -> LeadImportReport {
+    package func run(_ scope: Scope, data: Data, dryRun: Bool = false) async throws -> LeadImportReport {
         let level = try scope.require(.leads, .create)
         let (text, encoding) = TextDecoding.decode(data)
         let firstLine = text.prefix(while: { $0 != "\n" && $0 != "\r\n" && $0 != "\r" })

@@ -3,24 +3,24 @@ import SQLKit
 import GuanxiCore
 
 /// Money received or given back.
-public struct PaymentDraft: Codable, Sendable {
-    public var amount: Int64
-    public var method: String?
-    public var reference: String?
-    public var note: String?
-    public var paidAt: Date?
-    public init(amount: Int64, method: String? = nil, reference: String? = nil, note: String? = nil, paidAt: Date? = nil) {
+package struct PaymentDraft: Codable, Sendable {
+    package var amount: Int64
+    package var method: String?
+    package var reference: String?
+    package var note: String?
+    package var paidAt: Date?
+    package init(amount: Int64, method: String? = nil, reference: String? = nil, note: String? = nil, paidAt: Date? = nil) {
         self.amount = amount; self.method = method; self.reference = reference; self.note = note; self.paidAt = paidAt
     }
     enum CodingKeys: String, CodingKey { case amount, method, reference, note, paidAt = "paid_at" }
 }
 
-public struct ShipmentDraft: Codable, Sendable {
-    public var carrier: String
-    public var trackingNumber: String?
+package struct ShipmentDraft: Codable, Sendable {
+    package var carrier: String
+    package var trackingNumber: String?
     /// Omitted: everything not shipped yet.
-    public var lines: [Shipment.Line]?
-    public init(carrier: String, trackingNumber: String? = nil, lines: [Shipment.Line]? = nil) {
+    package var lines: [Shipment.Line]?
+    package init(carrier: String, trackingNumber: String? = nil, lines: [Shipment.Line]? = nil) {
         self.carrier = carrier; self.trackingNumber = trackingNumber; self.lines = lines
     }
     enum CodingKeys: String, CodingKey { case carrier, lines, trackingNumber = "tracking_number" }
@@ -71,12 +71,12 @@ extension OrderStore {
     }
 
     /// Records money received. Paying the rest moves an unshipped order to paid.
-    public func pay(_ scope: Scope, id: String, _ p: PaymentDraft, ifVersion: Int? = nil) async throws -> Order {
+    package func pay(_ scope: Scope, id: String, _ p: PaymentDraft, ifVersion: Int? = nil) async throws -> Order {
         try await money(scope, id, p, kind: .payment, ifVersion: ifVersion)
     }
 
     /// Gives money back (never more than was received). A paid, unshipped order goes back to placed.
-    public func refund(_ scope: Scope, id: String, _ p: PaymentDraft, ifVersion: Int? = nil) async throws -> Order {
+    package func refund(_ scope: Scope, id: String, _ p: PaymentDraft, ifVersion: Int? = nil) async throws -> Order {
         try await money(scope, id, p, kind: .refund, ifVersion: ifVersion)
     }
 
@@ -108,7 +108,7 @@ extension OrderStore {
 
     /// Agrees a collection plan (回款计划): instalments with due dates summing to the order total.
     /// An order with a plan may ship before it is paid.
-    public func setPlan(_ scope: Scope, id: String, _ plan: [Instalment], ifVersion: Int? = nil) async throws -> Order {
+    package func setPlan(_ scope: Scope, id: String, _ plan: [Instalment], ifVersion: Int? = nil) async throws -> Order {
         var e = FieldErrors()
         if plan.isEmpty || plan.count > 60 { e.add("instalments", "give 1 to 60 instalments") }
         for (i, x) in plan.enumerated() {
@@ -134,7 +134,7 @@ extension OrderStore {
     }
 
     /// Sends goods: some or all of what is not shipped yet, with the carrier and tracking number.
-    public func ship(_ scope: Scope, id: String, _ s: ShipmentDraft, ifVersion: Int? = nil) async throws -> Order {
+    package func ship(_ scope: Scope, id: String, _ s: ShipmentDraft, ifVersion: Int? = nil) async throws -> Order {
         guard let carrier = Self.text(s.carrier, max: 60) else { throw DomainError.field("carrier", "is required (e.g. 顺丰速运)") }
         let tracking = Self.text(s.trackingNumber, max: 60)
         return try await step(scope, id, ifVersion: ifVersion, .ship) { o, _, now, sql in
@@ -170,7 +170,7 @@ extension OrderStore {
 
     /// Marks a shipment (or every shipment in transit) delivered; the order is delivered when all
     /// goods are shipped and every shipment has arrived.
-    public func deliver(_ scope: Scope, id: String, shipmentID: String? = nil, ifVersion: Int? = nil) async throws -> Order {
+    package func deliver(_ scope: Scope, id: String, shipmentID: String? = nil, ifVersion: Int? = nil) async throws -> Order {
         try await step(scope, id, ifVersion: ifVersion, .deliver) { o, _, now, sql in
             var q = SQLQueryString("UPDATE shipments SET delivered_at = \(bind: now.millis) WHERE order_id = \(bind: o.id) AND delivered_at IS NULL")
             if let s = shipmentID { q += " AND id = \(bind: s.lowercased())" }
@@ -183,7 +183,7 @@ extension OrderStore {
     }
 
     /// The customer confirms receipt (确认收货).
-    public func confirm(_ scope: Scope, id: String, ifVersion: Int? = nil) async throws -> Order {
+    package func confirm(_ scope: Scope, id: String, ifVersion: Int? = nil) async throws -> Order {
         try await step(scope, id, ifVersion: ifVersion, .confirm) { o, _, now, _ in
             o.status = .confirmed; o.confirmedAt = now
             return ("confirmed", [:])
@@ -191,7 +191,7 @@ extension OrderStore {
     }
 
     /// Cancels an order nothing has been shipped or (net) paid for.
-    public func cancel(_ scope: Scope, id: String, reason: String?, ifVersion: Int? = nil) async throws -> Order {
+    package func cancel(_ scope: Scope, id: String, reason: String?, ifVersion: Int? = nil) async throws -> Order {
         guard let why = Self.text(reason, max: 200) else { throw DomainError.field("reason", "say why the order is cancelled") }
         return try await step(scope, id, ifVersion: ifVersion, .cancel) { o, _, _, _ in
             o.status = .cancelled; o.cancelReason = why
@@ -201,7 +201,7 @@ extension OrderStore {
 
     /// Takes goods back. When everything shipped has come back the order is returned; refunds are
     /// their own step (the amount is the seller's decision).
-    public func returnGoods(_ scope: Scope, id: String, lines wanted: [Shipment.Line], reason: String?, ifVersion: Int? = nil) async throws -> Order {
+    package func returnGoods(_ scope: Scope, id: String, lines wanted: [Shipment.Line], reason: String?, ifVersion: Int? = nil) async throws -> Order {
         guard let why = Self.text(reason, max: 200) else { throw DomainError.field("reason", "say why the goods came back") }
         guard !wanted.isEmpty else { throw DomainError.field("lines", "name the lines and quantities returned") }
         return try await step(scope, id, ifVersion: ifVersion, .returnGoods) { o, _, _, _ in

@@ -2,15 +2,15 @@ import Foundation
 import SQLKit
 import GuanxiCore
 
-public struct OrderFilter: Sendable {
-    public var status: OrderStatus?
-    public var customerID: String?
-    public var ownerID: String?
-    public init() {}
+package struct OrderFilter: Sendable {
+    package var status: OrderStatus?
+    package var customerID: String?
+    package var ownerID: String?
+    package init() {}
 }
 
 /// What became of one order a client sent.
-public enum OrderPlacement: Sendable {
+package enum OrderPlacement: Sendable {
     case created(Order)
     /// The same source and external id arrived before: nothing was written.
     case existing(Order)
@@ -20,7 +20,7 @@ public enum OrderPlacement: Sendable {
 /// Orders: placed by people, by accepted quotes, or pushed by shops and ERP systems (idempotent by
 /// source and external id, in batches). Every step is checked by `OrderRules`, written on the
 /// customer's timeline and in the audit log in the same transaction.
-public struct OrderStore: Sendable {
+package struct OrderStore: Sendable {
     let db: Database
     let clock: any GuanxiCore.Clock
     /// New buyers in pushed orders become customers.
@@ -31,7 +31,7 @@ public struct OrderStore: Sendable {
 
     struct OrderRequest: Sendable { let scope: Scope; let level: AccessLevel; let draft: OrderDraft }
 
-    public init(db: Database, clock: any GuanxiCore.Clock, customers: CustomerStore) {
+    package init(db: Database, clock: any GuanxiCore.Clock, customers: CustomerStore) {
         self.db = db; self.clock = clock; self.customers = customers
         let inner = OrderStore(db: db, clock: clock, customers: customers, queue: nil)
         queue = GroupCommit(write: { try await inner.placeGroup($0) })
@@ -58,7 +58,7 @@ public struct OrderStore: Sendable {
         }
     }
 
-    public static let maxBatch = 1_000
+    package static let maxBatch = 1_000
 
     // MARK: Reading
 
@@ -153,18 +153,18 @@ public struct OrderStore: Sendable {
         return (o, !plan.isEmpty)
     }
 
-    public func get(_ scope: Scope, id: String) async throws -> Order {
+    package func get(_ scope: Scope, id: String) async throws -> Order {
         try await db.read { sql in try await Self.load(scope, id, for: .read, now: clock.now(), sql: sql).0 }
     }
 
     /// Newest first (by when the customer placed them); lines are left out of lists.
-    public func list(_ scope: Scope, filter: OrderFilter, cursor: String?, limit: Int = 50) async throws -> Page<Order> {
+    package func list(_ scope: Scope, filter: OrderFilter, cursor: String?, limit: Int = 50) async throws -> Page<Order> {
         let q = try Self.records.clauses(scope, equal: ["status": filter.status?.rawValue, "customer_id": filter.customerID, "owner_id": filter.ownerID])
         return try await Self.records.page(scope, where: q, order: Self.newest, cursor: cursor, limit: limit, in: db)
     }
 
     /// How many orders (and how much, per currency) stand at each status.
-    public func statusBoard(_ scope: Scope) async throws -> [(OrderStatus, Int, [Money])] {
+    package func statusBoard(_ scope: Scope) async throws -> [(OrderStatus, Int, [Money])] {
         let reach = try Self.records.readLimit(scope)
         return try await db.read { sql in
             var q = SQLQueryString("""
@@ -186,7 +186,7 @@ public struct OrderStore: Sendable {
 
     // MARK: Placing
 
-    public func create(_ scope: Scope, _ draft: OrderDraft) async throws -> (Order, created: Bool) {
+    package func create(_ scope: Scope, _ draft: OrderDraft) async throws -> (Order, created: Bool) {
         let level = try scope.require(.orders, .create)
         let placed = if let queue { try await queue.submit(OrderRequest(scope: scope, level: level, draft: draft)) } else { try await place(scope, [draft])[0] }
         switch placed {
@@ -198,7 +198,7 @@ public struct OrderStore: Sendable {
 
     /// Places up to `maxBatch` orders in one transaction. Each succeeds, is found to exist already
     /// (same source and external id), or fails on its own with its reasons; the others are kept.
-    public func place(_ scope: Scope, _ drafts: [OrderDraft], quoteID: String? = nil) async throws -> [OrderPlacement] {
+    package func place(_ scope: Scope, _ drafts: [OrderDraft], quoteID: String? = nil) async throws -> [OrderPlacement] {
         let level = try scope.require(.orders, .create)
         guard drafts.count <= Self.maxBatch else { throw DomainError.field("orders", "at most \(Self.maxBatch) orders per request") }
         let now = clock.now()

@@ -4,10 +4,10 @@ import GuanxiCore
 
 /// The catalogue: products and price lists. Everyone who works with orders reads it; changing it
 /// is a settings matter (`settings.update`) and audited.
-public struct ProductStore: Sendable {
+package struct ProductStore: Sendable {
     let db: Database
     let clock: any GuanxiCore.Clock
-    public init(db: Database, clock: any GuanxiCore.Clock) { self.db = db; self.clock = clock }
+    package init(db: Database, clock: any GuanxiCore.Clock) { self.db = db; self.clock = clock }
 
     // MARK: Price lists
 
@@ -24,7 +24,7 @@ public struct ProductStore: Sendable {
     }
 
     /// The workspace's price lists; the first call makes 标准价 (CNY), the default.
-    public func priceLists(_ scope: Scope) async throws -> [PriceList] {
+    package func priceLists(_ scope: Scope) async throws -> [PriceList] {
         _ = try scope.require(.orders, .read)
         let existing = try await db.read { try await Self.priceLists(scope.workspaceID, sql: $0) }
         if !existing.isEmpty { return existing }
@@ -40,7 +40,7 @@ public struct ProductStore: Sendable {
         }
     }
 
-    public func savePriceList(_ scope: Scope, id: String?, _ draft: PriceListDraft) async throws -> PriceList {
+    package func savePriceList(_ scope: Scope, id: String?, _ draft: PriceListDraft) async throws -> PriceList {
         _ = try scope.require(.settings, .update)
         try draft.validate(creating: id == nil)
         _ = try await priceLists(scope)
@@ -118,7 +118,7 @@ public struct ProductStore: Sendable {
         return out
     }
 
-    public func get(_ scope: Scope, id: String) async throws -> Product {
+    package func get(_ scope: Scope, id: String) async throws -> Product {
         _ = try scope.require(.orders, .read)
         guard ID.isValid(id), let p = try await db.read({ try await Self.products(scope.workspaceID, ids: [id.lowercased()], sql: $0) })[id.lowercased()] else {
             throw DomainError.notFound("product")
@@ -127,7 +127,7 @@ public struct ProductStore: Sendable {
     }
 
     /// By SKU, then name; `query` matches SKU prefix or name substring; inactive ones only when asked.
-    public func list(_ scope: Scope, query: String? = nil, includeInactive: Bool = false, limit: Int = 200) async throws -> [Product] {
+    package func list(_ scope: Scope, query: String? = nil, includeInactive: Bool = false, limit: Int = 200) async throws -> [Product] {
         _ = try scope.require(.orders, .read)
         let limit = min(max(limit, 1), 500)
         return try await db.read { sql in
@@ -145,7 +145,7 @@ public struct ProductStore: Sendable {
     }
 
     /// Adds a product, or changes one (`id`, with `ifVersion` from its ETag).
-    public func save(_ scope: Scope, id: String?, _ draft: ProductDraft, ifVersion: Int? = nil) async throws -> Product {
+    package func save(_ scope: Scope, id: String?, _ draft: ProductDraft, ifVersion: Int? = nil) async throws -> Product {
         _ = try scope.require(.settings, .update)
         try draft.validate(creating: id == nil)
         let lists = try await priceLists(scope)

@@ -2,24 +2,24 @@ import Foundation
 import SQLKit
 import GuanxiCore
 
-public struct QuoteFilter: Sendable {
-    public var status: QuoteStatus?
-    public var customerID: String?
-    public var dealID: String?
-    public init() {}
+package struct QuoteFilter: Sendable {
+    package var status: QuoteStatus?
+    package var customerID: String?
+    package var dealID: String?
+    package init() {}
 }
 
 /// Inquiries and quotes. Lines are priced from the catalogue; a sent quote is frozen (changes make a
 /// new revision under the same number); accepting one places its order in the same transaction.
 /// Quotes are sales documents under the `orders` permissions, by owner.
-public struct QuoteStore: Sendable {
+package struct QuoteStore: Sendable {
     let db: Database
     let clock: any GuanxiCore.Clock
     let orders: OrderStore
-    public init(db: Database, clock: any GuanxiCore.Clock, orders: OrderStore) { self.db = db; self.orders = orders; self.clock = clock }
+    package init(db: Database, clock: any GuanxiCore.Clock, orders: OrderStore) { self.db = db; self.orders = orders; self.clock = clock }
 
     /// How long a new quote's prices hold unless it says.
-    public static let validityDays = 30
+    package static let validityDays = 30
 
     static let columns = """
         id, number, revision, previous_id, status, customer_id, deal_id, owner_id, price_list_id, title, valid_until, currency, lines_json,
@@ -46,12 +46,12 @@ public struct QuoteStore: Sendable {
     static let records = OwnedRecords(table: "quotes", alias: "q", columns: columns, object: .orders, name: "quote", plural: "quotes", decode: decode)
     static let newest = records.keyset("created_at", descending: true) { $0.createdAt }
 
-    public func get(_ scope: Scope, id: String) async throws -> Quote {
+    package func get(_ scope: Scope, id: String) async throws -> Quote {
         try await Self.records.get(scope, id, in: db)
     }
 
     /// Every revision of a quote's number, oldest first.
-    public func revisions(_ scope: Scope, of q: Quote) async throws -> [Quote] {
+    package func revisions(_ scope: Scope, of q: Quote) async throws -> [Quote] {
         try await db.read { sql in
             try await sql.raw("""
                 SELECT \(unsafeRaw: Self.columns) FROM quotes WHERE workspace_id = \(bind: scope.workspaceID) AND number = \(bind: q.number) ORDER BY revision
@@ -60,13 +60,13 @@ public struct QuoteStore: Sendable {
     }
 
     /// Newest first.
-    public func list(_ scope: Scope, filter: QuoteFilter, cursor: String?, limit: Int = 50) async throws -> Page<Quote> {
+    package func list(_ scope: Scope, filter: QuoteFilter, cursor: String?, limit: Int = 50) async throws -> Page<Quote> {
         let q = try Self.records.clauses(scope, equal: ["status": filter.status?.rawValue, "customer_id": filter.customerID, "deal_id": filter.dealID])
         return try await Self.records.page(scope, where: q, order: Self.newest, cursor: cursor, limit: limit, in: db)
     }
 
     /// Opens an inquiry or a priced draft for a customer the user may read.
-    public func create(_ scope: Scope, _ draft: QuoteDraft) async throws -> Quote {
+    package func create(_ scope: Scope, _ draft: QuoteDraft) async throws -> Quote {
         let level = try scope.require(.orders, .create)
         try draft.validate(creating: true)
         let now = clock.now()
@@ -142,7 +142,7 @@ public struct QuoteStore: Sendable {
     }
 
     /// Changes an inquiry or draft (lines, title, validity, texts, price list); a sent quote is revised instead.
-    public func update(_ scope: Scope, id: String, _ draft: QuoteDraft, ifVersion: Int?) async throws -> Quote {
+    package func update(_ scope: Scope, id: String, _ draft: QuoteDraft, ifVersion: Int?) async throws -> Quote {
         try draft.validate(creating: false)
         let now = clock.now()
         return try await db.write { sql in
@@ -173,7 +173,7 @@ public struct QuoteStore: Sendable {
     }
 
     /// Prices an inquiry (→ draft), sends a draft, or rejects (a reason is needed).
-    public func move(_ scope: Scope, id: String, to: QuoteStatus, reason: String?, ifVersion: Int?) async throws -> Quote {
+    package func move(_ scope: Scope, id: String, to: QuoteStatus, reason: String?, ifVersion: Int?) async throws -> Quote {
         let now = clock.now()
         return try await db.write { sql in
             var q = try await Self.records.load(scope, id, for: .update, ifVersion: ifVersion, sql: sql)
@@ -196,7 +196,7 @@ public struct QuoteStore: Sendable {
     }
 
     /// A new revision under the same number (a draft copy of the lines); the old one is superseded.
-    public func revise(_ scope: Scope, id: String, ifVersion: Int?) async throws -> Quote {
+    package func revise(_ scope: Scope, id: String, ifVersion: Int?) async throws -> Quote {
         let now = clock.now()
         return try await db.write { sql in
             var old = try await Self.records.load(scope, id, for: .update, ifVersion: ifVersion, sql: sql)
@@ -219,7 +219,7 @@ public struct QuoteStore: Sendable {
 
     /// The customer said yes: the quote's order is placed in the same transaction (its lines,
     /// prices and owner), and the quote points at it. An expired quote must be revised first.
-    public func accept(_ scope: Scope, id: String, ifVersion: Int?) async throws -> (Quote, Order) {
+    package func accept(_ scope: Scope, id: String, ifVersion: Int?) async throws -> (Quote, Order) {
         let level = try scope.require(.orders, .create)
         let now = clock.now()
         return try await db.write { sql in

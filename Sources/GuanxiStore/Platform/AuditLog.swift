@@ -4,30 +4,30 @@ import SQLKit
 import GuanxiCore
 
 /// One thing that happened, as the caller describes it; the log adds who, when and the chain.
-public struct AuditEvent: Sendable {
-    public var action: String
-    public var object: String
-    public var objectID: String?
-    public var detail: JSONValue?
-    public init(_ action: String, _ object: String, _ objectID: String? = nil, detail: JSONValue? = nil) {
+package struct AuditEvent: Sendable {
+    package var action: String
+    package var object: String
+    package var objectID: String?
+    package var detail: JSONValue?
+    package init(_ action: String, _ object: String, _ objectID: String? = nil, detail: JSONValue? = nil) {
         self.action = action; self.object = object; self.objectID = objectID; self.detail = detail
     }
 }
 
 /// An entry as stored: `hash` = SHA-256 over the previous entry's hash and this entry's fields,
 /// so changing, inserting, deleting or reordering any entry breaks every hash after it.
-public struct AuditEntry: Codable, Sendable, Equatable {
-    public var seq: Int64
-    public var id: String
-    public var at: Date
-    public var actorUserID: String?
-    public var actorTokenID: String?
-    public var action: String
-    public var object: String
-    public var objectID: String?
-    public var detail: JSONValue?
-    public var prevHash: String
-    public var hash: String
+package struct AuditEntry: Codable, Sendable, Equatable {
+    package var seq: Int64
+    package var id: String
+    package var at: Date
+    package var actorUserID: String?
+    package var actorTokenID: String?
+    package var action: String
+    package var object: String
+    package var objectID: String?
+    package var detail: JSONValue?
+    package var prevHash: String
+    package var hash: String
 
     enum CodingKeys: String, CodingKey {
         case seq, id, at, action, object, detail, hash
@@ -55,21 +55,21 @@ public struct AuditEntry: Codable, Sendable, Equatable {
 
 /// The tamper-evident audit log: appends (inside the caller's transaction, so an entry exists
 /// exactly when its change does), queries and verification.
-public struct AuditLog: Sendable {
+package struct AuditLog: Sendable {
     let db: Database
-    public init(db: Database) { self.db = db }
+    package init(db: Database) { self.db = db }
 
-    public static let genesis = String(repeating: "0", count: 64)
+    package static let genesis = String(repeating: "0", count: 64)
 
     /// Appends events in the caller's transaction. The chain head row serialises writers
     /// (PostgreSQL: row lock; SQLite: there is one writer).
-    public static func append(_ events: [AuditEvent], scope: Scope, at now: Date, dialect: DatabaseDialect,
+    package static func append(_ events: [AuditEvent], scope: Scope, at now: Date, dialect: DatabaseDialect,
                               sql: any SQLDatabase) async throws {
         try await append(events, workspaceID: scope.workspaceID, actorUserID: scope.userID, actorTokenID: scope.tokenID,
                          at: now, dialect: dialect, sql: sql)
     }
 
-    public static func append(_ events: [AuditEvent], workspaceID: String, actorUserID: String?, actorTokenID: String?,
+    package static func append(_ events: [AuditEvent], workspaceID: String, actorUserID: String?, actorTokenID: String?,
                               at now: Date, dialect: DatabaseDialect, sql: any SQLDatabase) async throws {
         guard !events.isEmpty else { return }
         // the chain's head, created on first use; the no-op update returns it and (PostgreSQL) locks the row
@@ -98,7 +98,7 @@ public struct AuditLog: Sendable {
     }
 
     /// Entries newest first, filtered by actor, object, record and time; keyset by `seq`.
-    public func list(_ scope: Scope, actorUserID: String? = nil, object: String? = nil, objectID: String? = nil,
+    package func list(_ scope: Scope, actorUserID: String? = nil, object: String? = nil, objectID: String? = nil,
                      from: Date? = nil, to: Date? = nil, before: Int64? = nil, limit: Int = 50) async throws -> Page<AuditEntry> {
         try scope.require(.audit, .read)
         let limit = min(max(limit, 1), 500)
@@ -127,21 +127,21 @@ public struct AuditLog: Sendable {
                           prevHash: try r.decode(column: "prev_hash", as: String.self), hash: try r.decode(column: "hash", as: String.self))
     }
 
-    public struct Verification: Codable, Sendable, Equatable {
-        public var workspaceID: String
-        public var entries: Int64
-        public var ok: Bool
+    package struct Verification: Codable, Sendable, Equatable {
+        package var workspaceID: String
+        package var entries: Int64
+        package var ok: Bool
         /// The first entry that does not fit the chain, and why.
-        public var brokenAt: Int64?
-        public var problem: String?
+        package var brokenAt: Int64?
+        package var problem: String?
         enum CodingKeys: String, CodingKey { case workspaceID = "workspace_id", entries, ok, brokenAt = "broken_at", problem }
-        public init(workspaceID: String, entries: Int64, ok: Bool, brokenAt: Int64? = nil, problem: String? = nil) {
+        package init(workspaceID: String, entries: Int64, ok: Bool, brokenAt: Int64? = nil, problem: String? = nil) {
             self.workspaceID = workspaceID; self.entries = entries; self.ok = ok; self.brokenAt = brokenAt; self.problem = problem
         }
     }
 
     /// Recomputes every chain (or one workspace's) from the first entry to the recorded head.
-    public func verify(workspaceID: String? = nil) async throws -> [Verification] {
+    package func verify(workspaceID: String? = nil) async throws -> [Verification] {
         try await db.read { sql in
             var q = SQLQueryString("SELECT workspace_id, seq, hash FROM audit_heads")
             if let w = workspaceID { q += " WHERE workspace_id = \(bind: w)" }

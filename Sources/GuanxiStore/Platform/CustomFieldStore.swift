@@ -3,11 +3,11 @@ import SQLKit
 import GuanxiCore
 
 /// Custom field definitions per workspace.
-public struct CustomFieldStore: Sendable {
+package struct CustomFieldStore: Sendable {
     let db: Database
-    public init(db: Database) { self.db = db }
+    package init(db: Database) { self.db = db }
 
-    public func list(_ scope: Scope) async throws -> [CustomFieldDefinition] {
+    package func list(_ scope: Scope) async throws -> [CustomFieldDefinition] {
         try await db.read { try await Self.definitions(scope.workspaceID, sql: $0) }
     }
 
@@ -26,7 +26,7 @@ public struct CustomFieldStore: Sendable {
         }
     }
 
-    public func create(_ scope: Scope, _ def: CustomFieldDefinition) async throws -> CustomFieldDefinition {
+    package func create(_ scope: Scope, _ def: CustomFieldDefinition) async throws -> CustomFieldDefinition {
         try scope.require(.settings, .update)
         try def.validateDefinition()
         let d = { var d = def; d.version = 1; return d }()
@@ -46,7 +46,7 @@ public struct CustomFieldStore: Sendable {
         }
     }
 
-    public func delete(_ scope: Scope, key: String) async throws {
+    package func delete(_ scope: Scope, key: String) async throws {
         try scope.require(.settings, .update)
         try await db.write { sql in
             let gone = try await sql.raw("DELETE FROM custom_field_defs WHERE workspace_id = \(bind: scope.workspaceID) AND key = \(bind: key) RETURNING key").first()

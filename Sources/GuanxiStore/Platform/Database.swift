@@ -9,22 +9,22 @@ import ServiceLifecycle
 import Synchronization
 import GuanxiCore
 
-public enum DatabaseDialect: String, Sendable { case sqlite, postgres }
+package enum DatabaseDialect: String, Sendable { case sqlite, postgres }
 
 /// Where the data lives: a SQLite directory (default) or a PostgreSQL URL.
-public enum DatabaseLocation: Sendable, Equatable {
+package enum DatabaseLocation: Sendable, Equatable {
     case sqlite(directory: String)
     case sqliteFile(path: String)
     case postgres(url: String)
 
     /// `GUANXI_DATABASE_URL` wins over `--data`, as documented in the README.
-    public static func resolve(dataDirectory: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> DatabaseLocation {
+    package static func resolve(dataDirectory: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> DatabaseLocation {
         if let url = environment["GUANXI_DATABASE_URL"], !url.isEmpty { return .postgres(url: url) }
         return .sqlite(directory: dataDirectory ?? "./guanxi-data")
     }
 
     /// The location without credentials, for logs and /health.
-    public var description: String {
+    package var description: String {
         switch self {
         case .sqlite(let d): return "sqlite:\(d)/guanxi.sqlite"
         case .sqliteFile(let p): return "sqlite:\(p)"
@@ -39,9 +39,9 @@ public enum DatabaseLocation: Sendable, Equatable {
 /// The one database handle every store uses. Reads go to a pool; writes run in a transaction.
 /// SQLite allows a single writer, so writes are serialised here rather than left to busy retries,
 /// which would park the few NIO thread-pool threads inside SQLite's busy handler.
-public final class Database: Sendable {
-    public let dialect: DatabaseDialect
-    public let location: DatabaseLocation
+package final class Database: Sendable {
+    package let dialect: DatabaseDialect
+    package let location: DatabaseLocation
     let backend: Backend
     let logger: Logger
 
@@ -58,7 +58,7 @@ public final class Database: Sendable {
     /// `clientAsService`: the PostgreSQL client's connection pool does not run by itself but is one of
     /// `services`, for the server's ServiceGroup to start first and shut down last (after requests in
     /// flight); commands and tests leave it false and the pool runs until `close()`.
-    public static func open(_ location: DatabaseLocation, logger: Logger = Logger(label: "guanxi.db"),
+    package static func open(_ location: DatabaseLocation, logger: Logger = Logger(label: "guanxi.db"),
                             readers: Int = max(2, System.coreCount), clientAsService: Bool = false) async throws -> Database {
         switch location {
         case .sqlite(let dir):
@@ -75,7 +75,7 @@ public final class Database: Sendable {
     }
 
     /// Runs `body` on a read connection (no transaction).
-    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    package func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite(let pool): return try await body(pool.reader())
         case .postgres(let pg): return try await pg.client.withConnection { try await body($0.sql(queryLogLevel: nil)) }
@@ -83,7 +83,7 @@ public final class Database: Sendable {
     }
 
     /// Runs `body` in a transaction; commits when it returns, rolls back when it throws.
-    public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    package func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite(let pool):
             return try await pool.withWriter { sql in try await Self.transaction(sql, begin: "BEGIN IMMEDIATE", body) }
@@ -109,7 +109,7 @@ public final class Database: Sendable {
 
     /// For bulk loads from the CLI: a large page cache on the SQLite writer, because keys arrive in
     /// random order (UUIDv7 of historic times) and a small cache turns every index insert into I/O.
-    public func prepareForBulkLoad(cacheMegabytes: Int = 2048) async throws {
+    package func prepareForBulkLoad(cacheMegabytes: Int = 2048) async throws {
         guard case .sqlite(let pool) = backend else { return }
         // Checkpoint every ~40 MB of WAL rather than every 16 MB (never disable it: the WAL would
         // grow by every rewritten page, tens of GB for a million customers). No fsync during the
@@ -124,7 +124,7 @@ public final class Database: Sendable {
     /// Refreshes the query planner's statistics (after bulk loads, at server start and hourly while
     /// serving): SQLite re-analyses only tables whose size changed tenfold since their last analysis,
     /// so a database that started small does not keep plans made for empty tables.
-    public func optimize() async throws {
+    package func optimize() async throws {
         switch backend {
         case .sqlite(let pool): _ = try await pool.withWriter { try await $0.raw("PRAGMA optimize=0x10002").run() }
         case .postgres: try await write { try await $0.raw("ANALYZE").run() }
@@ -139,7 +139,7 @@ public final class Database: Sendable {
     /// follows bulk loads (`guanxi demo`, large CLI imports, `guanxi maintain`), not every write.
     /// Returns the tables compacted.
     @discardableResult
-    public func compactSearchIndexes() async throws -> [String] {
+    package func compactSearchIndexes() async throws -> [String] {
         guard case .sqlite(let pool) = backend else { return [] }
         let tables = try await read { sql in
             try await sql.raw("SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%' ORDER BY name")
@@ -158,7 +158,7 @@ public final class Database: Sendable {
     /// one write lock, and at 250,000 leads that held every capture for up to 1.2 s. Row counts are
     /// taken on a reader, beside the writer. Returns the indexes analysed.
     @discardableResult
-    public func refreshStatistics() async throws -> [String] {
+    package func refreshStatistics() async throws -> [String] {
         guard case .sqlite(let pool) = backend else { try await optimize(); return [] }
         let (indexes, analysed) = try await read { sql in
             let indexes = try await sql.raw("""
@@ -190,7 +190,7 @@ public final class Database: Sendable {
         return done
     }
 
-    public func close() async {
+    package func close() async {
         switch backend {
         case .sqlite(let pool): await pool.close()
         case .postgres(let pg): pg.shutdown()

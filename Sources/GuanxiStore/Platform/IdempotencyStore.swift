@@ -4,18 +4,18 @@ import SQLKit
 import GuanxiCore
 
 /// A stored answer to a POST made with an Idempotency-Key, replayed when the same request comes again.
-public struct StoredResponse: Sendable {
-    public var status: Int
-    public var body: Data
-    public var headers: [String: String]
-    public init(status: Int, body: Data, headers: [String: String]) { self.status = status; self.body = body; self.headers = headers }
+package struct StoredResponse: Sendable {
+    package var status: Int
+    package var body: Data
+    package var headers: [String: String]
+    package init(status: Int, body: Data, headers: [String: String]) { self.status = status; self.body = body; self.headers = headers }
 }
 
-public struct IdempotencyStore: Sendable {
+package struct IdempotencyStore: Sendable {
     let db: Database
-    public init(db: Database) { self.db = db }
+    package init(db: Database) { self.db = db }
 
-    public static func fingerprint(method: String, path: String, body: Data) -> String {
+    package static func fingerprint(method: String, path: String, body: Data) -> String {
         var h = SHA256()
         h.update(data: Data("\(method) \(path)\n".utf8))
         h.update(data: body)
@@ -23,7 +23,7 @@ public struct IdempotencyStore: Sendable {
     }
 
     /// The stored response for this key, or nil. A key reused for a different request is refused.
-    public func lookup(_ scope: Scope, key: String, fingerprint: String) async throws -> StoredResponse? {
+    package func lookup(_ scope: Scope, key: String, fingerprint: String) async throws -> StoredResponse? {
         guard key.count <= 200, !key.isEmpty else { throw DomainError.badRequest("Idempotency-Key must be 1–200 characters") }
         return try await db.read { sql in
             guard let r = try await sql.raw("""
@@ -40,7 +40,7 @@ public struct IdempotencyStore: Sendable {
     }
 
     /// Remembers a response; a concurrent twin that stored first wins.
-    public func save(_ scope: Scope, key: String, fingerprint: String, response: StoredResponse) async throws {
+    package func save(_ scope: Scope, key: String, fingerprint: String, response: StoredResponse) async throws {
         try await db.write { sql in
             try await sql.raw("""
                 INSERT INTO idempotency_keys (workspace_id, key, request_hash, status, body, headers_json, created_at)

@@ -7,23 +7,23 @@ import Glibc
 /// company's own relay or a local Postfix; AUTH PLAIN when a user is given). One connection per
 /// message, on its own thread, with 10-second timeouts; a refused message throws with the server's
 /// answer.
-public struct SMTPMailer: Sendable {
-    public let host: String
-    public let port: Int
-    public let user: String?
-    public let password: String?
-    public let from: String
+package struct SMTPMailer: Sendable {
+    package let host: String
+    package let port: Int
+    package let user: String?
+    package let password: String?
+    package let from: String
 
-    public init?(url: String, from: String) {
+    package init?(url: String, from: String) {
         guard let u = URLComponents(string: url), u.scheme == "smtp", let host = u.host, !host.isEmpty else { return nil }
         self.host = host; self.port = u.port ?? 25; self.user = u.user?.removingPercentEncoding; self.password = u.password?.removingPercentEncoding
         self.from = from
     }
 
-    public struct Failure: Error, CustomStringConvertible { public var description: String }
+    package struct Failure: Error, CustomStringConvertible { package var description: String }
 
     /// Sends a plain-text UTF-8 message.
-    public func send(to: String, subject: String, body: String) async throws {
+    package func send(to: String, subject: String, body: String) async throws {
         let message = Self.compose(from: from, to: to, subject: subject, body: body, date: Date())
         try await withCheckedThrowingContinuation { (k: CheckedContinuation<Void, any Error>) in
             Thread.detachNewThread {

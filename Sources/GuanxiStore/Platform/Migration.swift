@@ -15,16 +15,16 @@ package struct Migration: Sendable {
     }
 }
 
-public struct MigrationStatus: Sendable, Codable {
-    public var current: Int
-    public var latest: Int
-    public var pending: [String]
+package struct MigrationStatus: Sendable, Codable {
+    package var current: Int
+    package var latest: Int
+    package var pending: [String]
 }
 
-public enum MigrationError: Error, CustomStringConvertible {
+package enum MigrationError: Error, CustomStringConvertible {
     case schemaTooNew(found: Int, known: Int)
     case notMigrated(found: Int, known: Int)
-    public var description: String {
+    package var description: String {
         switch self {
         case .schemaTooNew(let f, let k):
             return "The database schema is version \(f) but this Guanxi knows only up to \(k). Upgrade Guanxi; refusing to start."
@@ -35,7 +35,7 @@ public enum MigrationError: Error, CustomStringConvertible {
 }
 
 /// Applies migrations and answers what version the schema is at.
-public struct Migrator: Sendable {
+package struct Migrator: Sendable {
     let db: Database
     /// Every migration the application knows, in version order.
     let migrations: [Migration]
@@ -46,7 +46,7 @@ public struct Migrator: Sendable {
 
     var latest: Int { migrations.last?.version ?? 0 }
 
-    public func status() async throws -> MigrationStatus {
+    package func status() async throws -> MigrationStatus {
         let current = try await currentVersion()
         return MigrationStatus(current: current, latest: latest,
                                pending: migrations.filter { $0.version > current }.map { "\($0.version) \($0.name)" })
@@ -54,7 +54,7 @@ public struct Migrator: Sendable {
 
     /// Applies all pending migrations in one transaction. Refuses a schema newer than known.
     @discardableResult
-    public func migrate(dryRun: Bool = false) async throws -> MigrationStatus {
+    package func migrate(dryRun: Bool = false) async throws -> MigrationStatus {
         let before = try await status()
         if before.current > before.latest { throw MigrationError.schemaTooNew(found: before.current, known: before.latest) }
         if dryRun || before.pending.isEmpty { return before }
@@ -72,7 +72,7 @@ public struct Migrator: Sendable {
     }
 
     /// Throws unless the schema is exactly what this build expects (the server's start-up check).
-    public func requireCurrent() async throws {
+    package func requireCurrent() async throws {
         let s = try await status()
         if s.current > s.latest { throw MigrationError.schemaTooNew(found: s.current, known: s.latest) }
         if s.current < s.latest { throw MigrationError.notMigrated(found: s.current, known: s.latest) }

@@ -2,17 +2,17 @@ import Foundation
 import GuanxiCore
 
 /// A page of results and the cursor for the next one (nil at the end).
-public struct Page<T: Sendable & Encodable>: Sendable, Encodable {
-    public var items: [T]
-    public var nextCursor: String?
+package struct Page<T: Sendable & Encodable>: Sendable, Encodable {
+    package var items: [T]
+    package var nextCursor: String?
     enum CodingKeys: String, CodingKey { case items, nextCursor = "next_cursor" }
 }
 
 extension Page: JSONWritable where T: JSONWritable {
-    public func writeJSON(to w: inout JSONWriter) {
+    package func writeJSON(to w: inout JSONWriter) {
         w.object { w in w.key("items"); w.write(items); w.member("next_cursor", nextCursor) }
     }
-    public var jsonSizeHint: Int { items.jsonSizeHint + 256 }
+    package var jsonSizeHint: Int { items.jsonSizeHint + 256 }
 }
 
 /// Opaque keyset cursors: base64url of a JSON array of the sort key and the id.

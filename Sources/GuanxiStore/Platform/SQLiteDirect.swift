@@ -155,10 +155,10 @@ struct RawRow {
 }
 
 /// A SQLite error code with SQLite's message.
-public struct SQLiteFailure: Error, CustomStringConvertible {
-    public let code: Int32
-    public let message: String
-    public var description: String { "SQLite error \(code): \(message)" }
+package struct SQLiteFailure: Error, CustomStringConvertible {
+    package let code: Int32
+    package let message: String
+    package var description: String { "SQLite error \(code): \(message)" }
 }
 
 /// One result row: values by position, names shared by all rows of the statement.

@@ -3,13 +3,13 @@ import SQLKit
 import GuanxiCore
 
 /// One timeline per customer: notes, interactions and recorded changes, newest first.
-public struct TimelineStore: Sendable {
+package struct TimelineStore: Sendable {
     let db: Database
     let clock: any GuanxiCore.Clock
-    public init(db: Database, clock: any GuanxiCore.Clock) { self.db = db; self.clock = clock }
+    package init(db: Database, clock: any GuanxiCore.Clock) { self.db = db; self.clock = clock }
 
     /// Adds a note (`kind == nil`) or an interaction to a customer's timeline.
-    public func add(_ scope: Scope, customerID: String, _ draft: ActivityDraft, isNote: Bool) async throws -> TimelineEntry {
+    package func add(_ scope: Scope, customerID: String, _ draft: ActivityDraft, isNote: Bool) async throws -> TimelineEntry {
         guard ID.isValid(customerID) else { throw DomainError.notFound("customer") }
         let now = clock.now()
         return try await db.write { sql in
@@ -40,7 +40,7 @@ public struct TimelineStore: Sendable {
     }
 
     /// Newest first; `kinds` narrows to some entry kinds (e.g. only notes).
-    public func list(_ scope: Scope, customerID: String, kinds: [TimelineKind]? = nil, cursor: String?, limit: Int) async throws -> Page<TimelineEntry> {
+    package func list(_ scope: Scope, customerID: String, kinds: [TimelineKind]? = nil, cursor: String?, limit: Int) async throws -> Page<TimelineEntry> {
         guard ID.isValid(customerID) else { throw DomainError.notFound("customer") }
         return try await db.read { sql in
             _ = try await CustomerStore.load(scope, customerID.lowercased(), for: .read, sql: sql)

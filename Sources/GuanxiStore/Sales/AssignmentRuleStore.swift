@@ -3,9 +3,9 @@ import SQLKit
 import GuanxiCore
 
 /// The workspace's ordered lead-assignment rules (settings.update to change them).
-public struct AssignmentRuleStore: Sendable {
+package struct AssignmentRuleStore: Sendable {
     let db: Database
-    public init(db: Database) { self.db = db }
+    package init(db: Database) { self.db = db }
 
     static func rules(_ workspaceID: String, sql: any SQLDatabase) async throws -> [AssignmentRule] {
         try await sql.raw("""
@@ -31,13 +31,13 @@ public struct AssignmentRuleStore: Sendable {
             """).all().map { try $0.decode(column: "user_id", as: String.self) }
     }
 
-    public func list(_ scope: Scope) async throws -> [AssignmentRule] {
+    package func list(_ scope: Scope) async throws -> [AssignmentRule] {
         _ = try scope.require(.leads, .read)
         return try await db.read { try await Self.rules(scope.workspaceID, sql: $0) }
     }
 
     /// Creates (id nil) or replaces a rule; its team or user must belong to the workspace.
-    public func save(_ scope: Scope, _ rule: AssignmentRule) async throws -> AssignmentRule {
+    package func save(_ scope: Scope, _ rule: AssignmentRule) async throws -> AssignmentRule {
         _ = try scope.require(.settings, .update)
         try rule.validate()
         let now = Date()
@@ -79,7 +79,7 @@ public struct AssignmentRuleStore: Sendable {
         }
     }
 
-    public func delete(_ scope: Scope, id: String) async throws {
+    package func delete(_ scope: Scope, id: String) async throws {
         _ = try scope.require(.settings, .update)
         try await db.write { sql in
             guard try await sql.raw("SELECT 1 AS x FROM assignment_rules WHERE id = \(bind: id) AND workspace_id = \(bind: scope.workspaceID)").first() != nil else {

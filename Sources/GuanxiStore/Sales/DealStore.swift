@@ -2,45 +2,45 @@ import Foundation
 import SQLKit
 import GuanxiCore
 
-public struct DealFilter: Sendable {
-    public var pipelineID: String?
-    public var status: DealStatus?
-    public var ownerID: String?
-    public var customerID: String?
-    public init() {}
+package struct DealFilter: Sendable {
+    package var pipelineID: String?
+    package var status: DealStatus?
+    package var ownerID: String?
+    package var customerID: String?
+    package init() {}
 }
 
 /// One column of the kanban board: its open deals (the first `limit` by expected close) and totals.
-public struct BoardColumn: Codable, Sendable {
-    public var stage: PipelineStage
-    public var count: Int
-    public var totals: [Money]
-    public var weighted: [Money]
-    public var deals: [Deal]
+package struct BoardColumn: Codable, Sendable {
+    package var stage: PipelineStage
+    package var count: Int
+    package var totals: [Money]
+    package var weighted: [Money]
+    package var deals: [Deal]
 }
 
-public struct ForecastRow: Codable, Sendable, Equatable {
+package struct ForecastRow: Codable, Sendable, Equatable {
     /// YYYY-MM of the expected close ("none" when not set).
-    public var month: String
-    public var ownerID: String?
+    package var month: String
+    package var ownerID: String?
     /// Set when grouped by team (an owner in two teams counts in both; nil: owners in no team).
-    public var teamID: String?
-    public var count: Int
-    public var amount: Money
-    public var weighted: Money
+    package var teamID: String?
+    package var count: Int
+    package var amount: Money
+    package var weighted: Money
     enum CodingKeys: String, CodingKey { case month, count, amount, weighted, ownerID = "owner_id", teamID = "team_id" }
 }
 
 /// Pipelines and deals. Deals belong to a customer the user may read; moving, winning and losing
 /// are written on the customer's timeline and in the audit log in the same transaction.
-public struct DealStore: Sendable {
+package struct DealStore: Sendable {
     let db: Database
     let clock: any GuanxiCore.Clock
     /// Teams, for the forecast by team.
     let access: AccessStore
-    public init(db: Database, clock: any GuanxiCore.Clock, access: AccessStore) { self.db = db; self.clock = clock; self.access = access }
+    package init(db: Database, clock: any GuanxiCore.Clock, access: AccessStore) { self.db = db; self.clock = clock; self.access = access }
 
-    public static let defaultCurrency = "CNY"
+    package static let defaultCurrency = "CNY"
 
     // MARK: Pipelines
 
@@ -75,7 +75,7 @@ public struct DealStore: Sendable {
     }
 
     /// The workspace's pipelines; the first call makes the default one (销售管道).
-    public func pipelines(_ scope: Scope) async throws -> [Pipeline] {
+    package func pipelines(_ scope: Scope) async throws -> [Pipeline] {
         _ = try scope.require(.deals, .read)
         let existing = try await db.read { try await Self.pipelines(scope.workspaceID, sql: $0) }
         if !existing.isEmpty { return existing }
@@ -90,7 +90,7 @@ public struct DealStore: Sendable {
     }
 
     /// Adds a pipeline (settings.update); stages are given in order.
-    public func createPipeline(_ scope: Scope, name: String, stages: [(name: String, probability: Int, kind: DealStatus)]) async throws -> Pipeline {
+    package func createPipeline(_ scope: Scope, name: String, stages: [(name: String, probability: Int, kind: DealStatus)]) async throws -> Pipeline {
         _ = try scope.require(.settings, .update)
         let now = clock.now()
         let p = Pipeline(id: ID.make(at: now), name: Text.clean(name), position: 100,
@@ -130,12 +130,12 @@ public struct DealStore: Sendable {
     static let records = OwnedRecords(table: "deals", alias: "d", columns: columns, object: .deals, name: "deal", plural: "deals", decode: decode)
     static let newest = records.keyset("created_at", descending: true) { $0.createdAt }
 
-    public func get(_ scope: Scope, id: String) async throws -> Deal {
+    package func get(_ scope: Scope, id: String) async throws -> Deal {
         try await Self.records.get(scope, id, in: db)
     }
 
     /// Opens a deal with a customer the user may read.
-    public func create(_ scope: Scope, _ draft: DealDraft, leadID: String? = nil) async throws -> Deal {
+    package func create(_ scope: Scope, _ draft: DealDraft, leadID: String? = nil) async throws -> Deal {
         let level = try scope.require(.deals, .create)
         try draft.validate(creating: true)
         let pipelines = try await pipelines(scope)
@@ -187,7 +187,7 @@ public struct DealStore: Sendable {
 
     /// Moves a deal to another stage of its pipeline. A lost stage needs a reason; a won or lost
     /// stage closes the deal; an open stage reopens a closed one.
-    public func move(_ scope: Scope, id: String, toStage stageID: String, reason: String?, ifVersion: Int?) async throws -> Deal {
+    package func move(_ scope: Scope, id: String, toStage stageID: String, reason: String?, ifVersion: Int?) async throws -> Deal {
         let now = clock.now()
         let pipelines = try await pipelines(scope)
         return try await db.write { sql in
@@ -221,7 +221,7 @@ public struct DealStore: Sendable {
     }
 
     /// Changes name, amount, expected close or owner.
-    public func update(_ scope: Scope, id: String, _ draft: DealDraft, ifVersion: Int?) async throws -> Deal {
+    package func update(_ scope: Scope, id: String, _ draft: DealDraft, ifVersion: Int?) async throws -> Deal {
         try draft.validate(creating: false)
         let now = clock.now()
         return try await Self.records.update(scope, id, ifVersion: ifVersion, now: now, in: db, change: { d, sql in
@@ -248,7 +248,7 @@ public struct DealStore: Sendable {
     }
 
     /// Newest first.
-    public func list(_ scope: Scope, filter: DealFilter, cursor: String?, limit: Int = 50) async throws -> Page<Deal> {
+    package func list(_ scope: Scope, filter: DealFilter, cursor: String?, limit: Int = 50) async throws -> Page<Deal> {
         let q = try Self.records.clauses(scope, equal: ["pipeline_id": filter.pipelineID, "status": filter.status?.rawValue,
                                                          "owner_id": filter.ownerID, "customer_id": filter.customerID])
         return try await Self.records.page(scope, where: q, order: Self.newest, cursor: cursor, limit: limit, in: db)
@@ -256,7 +256,7 @@ public struct DealStore: Sendable {
 
     /// The kanban board of a pipeline: every stage with its count and totals (per currency), and
     /// the first `perStage` open deals by expected close (closed stages show the latest closed).
-    public func board(_ scope: Scope, pipelineID: String?, ownerID: String? = nil, perStage: Int = 50) async throws -> (Pipeline, [BoardColumn]) {
+    package func board(_ scope: Scope, pipelineID: String?, ownerID: String? = nil, perStage: Int = 50) async throws -> (Pipeline, [BoardColumn]) {
         let pipelines = try await pipelines(scope)
         guard let p = pipelineID.map({ id in pipelines.first { $0.id == id.lowercased() } }) ?? pipelines.first else {
             throw DomainError.notFound("pipeline")
@@ -309,7 +309,7 @@ public struct DealStore: Sendable {
     }
 
     /// The forecast by month and team: each owner's rows added to every team they belong to.
-    public func forecastByTeam(_ scope: Scope, pipelineID: String? = nil) async throws -> [ForecastRow] {
+    package func forecastByTeam(_ scope: Scope, pipelineID: String? = nil) async throws -> [ForecastRow] {
         let rows = try await forecast(scope, pipelineID: pipelineID)
         let teams = try await access.teams(scope)
         var sums: [String: ForecastRow] = [:]
@@ -327,7 +327,7 @@ public struct DealStore: Sendable {
     }
 
     /// Weighted forecast of open deals by month of expected close and owner (amounts per currency).
-    public func forecast(_ scope: Scope, pipelineID: String? = nil) async throws -> [ForecastRow] {
+    package func forecast(_ scope: Scope, pipelineID: String? = nil) async throws -> [ForecastRow] {
         let reach = try Self.records.readLimit(scope)
         return try await db.read { sql in
             var q = SQLQueryString("""

@@ -5,21 +5,21 @@ import GuanxiCore
 
 /// Public web forms and signed webhooks that bring leads in, and the checks at their door:
 /// HMAC signatures with a time window and replay refusal, a honeypot, and a per-address rate limit.
-public struct LeadSourceStore: Sendable {
+package struct LeadSourceStore: Sendable {
     let db: Database
     let leads: LeadStore
     let clock: any GuanxiCore.Clock
     /// Outgoing mail (double opt-in); nil when the server has none configured.
     let mailer: SMTPMailer?
     /// How long a double opt-in link stays valid.
-    public static let confirmWindow: TimeInterval = 48 * 3600
+    package static let confirmWindow: TimeInterval = 48 * 3600
     /// A signature older or newer than this is refused.
-    public static let signatureWindow: TimeInterval = 300
+    package static let signatureWindow: TimeInterval = 300
     /// Form posts allowed per address and form in `formWindow`.
-    public static let formLimit = 20
-    public static let formWindow: TimeInterval = 600
+    package static let formLimit = 20
+    package static let formWindow: TimeInterval = 600
 
-    public init(db: Database, clock: any GuanxiCore.Clock, leads: LeadStore, mailer: SMTPMailer?) {
+    package init(db: Database, clock: any GuanxiCore.Clock, leads: LeadStore, mailer: SMTPMailer?) {
         self.db = db; self.leads = leads; self.mailer = mailer; self.clock = clock
     }
 
@@ -37,7 +37,7 @@ public struct LeadSourceStore: Sendable {
     static let columns = "id, workspace_id, kind, name, public_key, secret, mapping_json, source_label, campaign, disabled_at, double_opt_in, created_at"
 
     /// Creates a form or webhook. The answer carries the webhook secret; lists never show it again.
-    public func create(_ scope: Scope, kind: LeadSourceKind, name: String, mapping: [String: String] = [:],
+    package func create(_ scope: Scope, kind: LeadSourceKind, name: String, mapping: [String: String] = [:],
                        sourceLabel: String?, campaign: String?, doubleOptIn: Bool = false) async throws -> LeadSource {
         _ = try scope.require(.settings, .update)
         try LeadSource.validate(name: name, mapping: mapping)
@@ -65,7 +65,7 @@ public struct LeadSourceStore: Sendable {
     }
 
     /// The workspace's sources, secrets left out.
-    public func list(_ scope: Scope) async throws -> [LeadSource] {
+    package func list(_ scope: Scope) async throws -> [LeadSource] {
         _ = try scope.require(.settings, .read)
         return try await db.read { sql in
             try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM lead_sources WHERE workspace_id = \(bind: scope.workspaceID) ORDER BY created_at")
@@ -73,7 +73,7 @@ public struct LeadSourceStore: Sendable {
         }
     }
 
-    public func disable(_ scope: Scope, id: String) async throws {
+    package func disable(_ scope: Scope, id: String) async throws {
         _ = try scope.require(.settings, .update)
         let now = clock.now()
         try await db.write { sql in
@@ -86,7 +86,7 @@ public struct LeadSourceStore: Sendable {
     }
 
     /// The enabled source behind a public URL key (404 otherwise, the same for every wrong key).
-    public func source(publicKey: String, kind: LeadSourceKind) async throws -> LeadSource {
+    package func source(publicKey: String, kind: LeadSourceKind) async throws -> LeadSource {
         guard publicKey.count <= 64, let s = try await db.read({ sql in
             try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM lead_sources WHERE public_key = \(bind: publicKey)").first().map(Self.decode)
         }), s.kind == kind, !s.disabled else { throw DomainError.notFound("form") }
@@ -96,7 +96,7 @@ public struct LeadSourceStore: Sendable {
     // MARK: Webhooks
 
     /// `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body" with the secret>`, as Stripe-style senders write it.
-    public static func sign(body: [UInt8], secret: String, at time: Date) -> String {
+    package static func sign(body: [UInt8], secret: String, at time: Date) -> String {
         let t = Int64(time.timeIntervalSince1970)
         return "t=\(t),v1=" + mac(t, body, secret)
     }
@@ -106,7 +106,7 @@ public struct LeadSourceStore: Sendable {
     }
 
     /// Checks the signature and its age, then captures the lead; a signature seen before is a replay.
-    public func receiveWebhook(publicKey: String, signature: String?, body: [UInt8]) async throws -> Lead {
+    package func receiveWebhook(publicKey: String, signature: String?, body: [UInt8]) async throws -> Lead {
         let s = try await source(publicKey: publicKey, kind: .webhook)
         guard let header = signature, let secret = s.secret else { throw DomainError.unauthorized("the request is not signed (X-Guanxi-Signature)") }
         var t: Int64?, v1: String?
@@ -127,19 +127,19 @@ public struct LeadSourceStore: Sendable {
     // MARK: Forms
 
     /// What became of a public form post.
-    public enum FormOutcome: Sendable {
+    package enum FormOutcome: Sendable {
         case captured(Lead)
         /// Double opt-in: a link went to the visitor's email; nothing is kept until they follow it.
         case confirmationSent
         /// The honeypot was filled: a bot, thanked and dropped.
         case dropped
-        public var lead: Lead? { if case .captured(let l) = self { l } else { nil } }
+        package var lead: Lead? { if case .captured(let l) = self { l } else { nil } }
     }
 
     /// A public form post. Too many posts from one address answer `.tooManyAttempts`. With double
     /// opt-in the submission is checked now (errors show at once), kept aside under the hash of a
     /// token, and `message(link)` is mailed to the email it gives; `confirm` keeps the lead.
-    public func submitForm(publicKey: String, fields: [String: String], address: String, confirmBase: String = "",
+    package func submitForm(publicKey: String, fields: [String: String], address: String, confirmBase: String = "",
                            message: @Sendable (String) -> (subject: String, body: String) = { ("", $0) }) async throws -> FormOutcome {
         let s = try await source(publicKey: publicKey, kind: .form)
         let now = clock.now()
@@ -182,7 +182,7 @@ public struct LeadSourceStore: Sendable {
     static func hash(_ token: String) -> String { Hex.string(SHA256.hash(data: Array(token.utf8))) }
 
     /// Keeps the lead a visitor confirmed by following the link mailed to them (once, within 48 hours).
-    public func confirm(publicKey: String, token: String) async throws -> Lead {
+    package func confirm(publicKey: String, token: String) async throws -> Lead {
         let s = try await source(publicKey: publicKey, kind: .form)
         let now = clock.now()
         // the first to delete the row keeps the lead: a double click confirms once

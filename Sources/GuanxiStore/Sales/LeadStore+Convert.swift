@@ -2,32 +2,32 @@ import Foundation
 import SQLKit
 import GuanxiCore
 
-public struct LeadConversion: Codable, Sendable {
+package struct LeadConversion: Codable, Sendable {
     /// Attach the lead to this existing customer instead of creating one (e.g. after a 撞单 answer).
-    public var customerID: String?
+    package var customerID: String?
     /// Create (or reuse, by exact name) the lead's company as an organisation. Default true.
-    public var createOrganization: Bool?
+    package var createOrganization: Bool?
     /// The new customer's lifecycle stage (default `lead`: qualified but not yet buying).
-    public var stage: LifecycleStage?
+    package var stage: LifecycleStage?
     /// Open a deal with the customer in the same step (name defaults to the lead's company or name).
-    public var deal: DealDraft?
-    public init(customerID: String? = nil, createOrganization: Bool? = nil, stage: LifecycleStage? = nil, deal: DealDraft? = nil) {
+    package var deal: DealDraft?
+    package init(customerID: String? = nil, createOrganization: Bool? = nil, stage: LifecycleStage? = nil, deal: DealDraft? = nil) {
         self.customerID = customerID; self.createOrganization = createOrganization; self.stage = stage; self.deal = deal
     }
     enum CodingKeys: String, CodingKey { case customerID = "customer_id", createOrganization = "create_organization", stage, deal }
 }
 
-public struct LeadConversionResult: Codable, Sendable {
-    public var lead: Lead
-    public var customer: Customer
-    public var organization: Customer?
-    public var deal: Deal?
+package struct LeadConversionResult: Codable, Sendable {
+    package var lead: Lead
+    package var customer: Customer
+    package var organization: Customer?
+    package var deal: Deal?
 }
 
 extension LeadStore {
     /// Turns a lead into a customer (and its company into an organisation) in one transaction.
     /// The lead's whole history moves onto the customer's timeline; the lead stays, marked converted.
-    public func convert(_ scope: Scope, id: String, _ input: LeadConversion) async throws -> LeadConversionResult {
+    package func convert(_ scope: Scope, id: String, _ input: LeadConversion) async throws -> LeadConversionResult {
         let now = clock.now()
         var level: AccessLevel?
         var found: [Pipeline] = []

@@ -2,19 +2,19 @@ import Foundation
 import SQLKit
 import GuanxiCore
 
-public struct LeadFilter: Sendable {
-    public var status: LeadStatus?
-    public var ownerID: String?
+package struct LeadFilter: Sendable {
+    package var status: LeadStatus?
+    package var ownerID: String?
     /// Only leads past their first-response deadline without a response.
-    public var overdue = false
-    public var source: String?
-    public init() {}
+    package var overdue = false
+    package var source: String?
+    package init() {}
 }
 
 /// Leads: capture (API, forms, webhooks), assignment by rule, follow-up and conversion.
 /// Every change is checked against the scope, written with its timeline entry and audited in
 /// one transaction.
-public struct LeadStore: Sendable {
+package struct LeadStore: Sendable {
     let db: Database
     let clock: any GuanxiCore.Clock
     /// Conversion makes customers (and organisations) and may open a deal.
@@ -23,7 +23,7 @@ public struct LeadStore: Sendable {
     /// Group commit for captures without a named owner (nil inside the queue's own writers).
     let queue: LeadCaptureQueue?
 
-    public init(db: Database, clock: any GuanxiCore.Clock, customers: CustomerStore, deals: DealStore) {
+    package init(db: Database, clock: any GuanxiCore.Clock, customers: CustomerStore, deals: DealStore) {
         self.db = db; self.clock = clock; self.customers = customers; self.deals = deals
         let inner = LeadStore(db: db, clock: clock, customers: customers, deals: deals, queue: nil)
         queue = LeadCaptureQueue(write: { items in try await inner.insertBatch(items, now: clock.now()) })
@@ -43,7 +43,7 @@ public struct LeadStore: Sendable {
 
     /// A lead entered through the API by a signed-in user or token. Naming an owner needs
     /// `leads.assign` (or naming yourself); otherwise the workspace's rules place it.
-    public func create(_ scope: Scope, _ draft: LeadDraft) async throws -> Lead {
+    package func create(_ scope: Scope, _ draft: LeadDraft) async throws -> Lead {
         let level = try scope.require(.leads, .create)
         let now = clock.now()
         let capture = try Self.capture(scope, draft, level: level, now: now)
@@ -54,7 +54,7 @@ public struct LeadStore: Sendable {
     /// Many leads at once (an ad platform's or shop's delivery, a migration), each placed exactly as
     /// `create` would place it, in one transaction. A lead that fails validation or rights is
     /// reported in its place and the rest are captured.
-    public func createMany(_ scope: Scope, _ drafts: [LeadDraft]) async throws -> [Result<Lead, DomainError>] {
+    package func createMany(_ scope: Scope, _ drafts: [LeadDraft]) async throws -> [Result<Lead, DomainError>] {
         let level = try scope.require(.leads, .create)
         guard drafts.count <= Self.maxBatch else { throw DomainError.field("leads", "send at most \(Self.maxBatch) leads at once") }
         let now = clock.now()
@@ -75,7 +75,7 @@ public struct LeadStore: Sendable {
         return results.map { $0! }
     }
 
-    public static let maxBatch = 1_000
+    package static let maxBatch = 1_000
 
     /// A draft made into a lead for `scope`: naming an owner other than yourself needs `leads.assign` over them.
     static func capture(_ scope: Scope, _ draft: LeadDraft, level: AccessLevel, now: Date) throws -> LeadCapture {
@@ -91,7 +91,7 @@ public struct LeadStore: Sendable {
 
     /// A lead from a public form or a webhook of the workspace (no user acts; the source is named).
     /// `receipt` (a webhook signature) is recorded in the same transaction; seen before, it is a replay.
-    public func capture(_ source: LeadSource, _ draft: LeadDraft, channel: LeadChannel, receipt: String? = nil) async throws -> Lead {
+    package func capture(_ source: LeadSource, _ draft: LeadDraft, channel: LeadChannel, receipt: String? = nil) async throws -> Lead {
         var d = draft
         if d.source == nil { d.source = source.sourceLabel }
         if d.campaign == nil { d.campaign = source.campaign }
@@ -158,7 +158,7 @@ public struct LeadStore: Sendable {
                                       mayNotRead: "you may not read leads", pooled: "this lead is in the public pool; claim it first", decode: decode)
     static let newest = records.keyset("created_at", descending: true) { $0.createdAt }
 
-    public func get(_ scope: Scope, id: String) async throws -> Lead {
+    package func get(_ scope: Scope, id: String) async throws -> Lead {
         Self.present(scope, try await Self.records.get(scope, id, in: db))
     }
 
@@ -169,7 +169,7 @@ public struct LeadStore: Sendable {
     }
 
     /// Newest first, within the scope's read reach.
-    public func list(_ scope: Scope, filter: LeadFilter, cursor: String?, limit: Int = 50) async throws -> Page<Lead> {
+    package func list(_ scope: Scope, filter: LeadFilter, cursor: String?, limit: Int = 50) async throws -> Page<Lead> {
         var q = try Self.records.clauses(scope, equal: ["status": filter.status?.rawValue, "owner_id": filter.ownerID, "source": filter.source])
         if filter.overdue {
             q += " AND l.status = 'new' AND l.responded_at IS NULL AND l.response_due_at < \(bind: clock.now().millis)"
@@ -182,7 +182,7 @@ public struct LeadStore: Sendable {
     // MARK: Follow-up
 
     /// Moves the status along its allowed paths; disqualifying needs a reason.
-    public func setStatus(_ scope: Scope, id: String, to status: LeadStatus, reason: String?, ifVersion: Int?) async throws -> Lead {
+    package func setStatus(_ scope: Scope, id: String, to status: LeadStatus, reason: String?, ifVersion: Int?) async throws -> Lead {
         let now = clock.now()
         return try await db.write { sql in
             var l = try await Self.records.load(scope, id, for: .update, ifVersion: ifVersion, sql: sql)
@@ -208,7 +208,7 @@ public struct LeadStore: Sendable {
     }
 
     /// Hands a lead to another user (or the pool) by hand, with a reason on its timeline.
-    public func transfer(_ scope: Scope, id: String, to owner: String?, reason: String) async throws -> Lead {
+    package func transfer(_ scope: Scope, id: String, to owner: String?, reason: String) async throws -> Lead {
         let reason = Text.clean(reason)
         if reason.isEmpty { throw DomainError.field("reason", "is required") }
         let now = clock.now()
@@ -229,7 +229,7 @@ public struct LeadStore: Sendable {
 
     /// Logs a call, visit, note… on the lead. The first one answers the first-response deadline,
     /// and a new lead becomes contacted.
-    public func addActivity(_ scope: Scope, leadID: String, _ draft: ActivityDraft, isNote: Bool) async throws -> TimelineEntry {
+    package func addActivity(_ scope: Scope, leadID: String, _ draft: ActivityDraft, isNote: Bool) async throws -> TimelineEntry {
         let now = clock.now()
         return try await db.write { sql in
             let l = try await Self.records.load(scope, leadID, for: .update, sql: sql)
@@ -264,7 +264,7 @@ public struct LeadStore: Sendable {
     }
 
     /// The lead's history, newest first (after conversion it is on the customer's timeline).
-    public func timeline(_ scope: Scope, leadID: String, cursor: String?, limit: Int = 50) async throws -> Page<TimelineEntry> {
+    package func timeline(_ scope: Scope, leadID: String, cursor: String?, limit: Int = 50) async throws -> Page<TimelineEntry> {
         try await db.read { sql in
             let l = try await Self.records.load(scope, leadID, for: .read, sql: sql)
             return try await TimelineStore.page(scope.workspaceID, subjectID: l.id, cursor: cursor, limit: limit, sql: sql)

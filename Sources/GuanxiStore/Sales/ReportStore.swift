@@ -3,47 +3,47 @@ import SQLKit
 import GuanxiCore
 
 /// Lead → customer funnel for leads captured in a period.
-public struct LeadFunnel: Codable, Sendable, Equatable {
-    public var captured: Int
+package struct LeadFunnel: Codable, Sendable, Equatable {
+    package var captured: Int
     /// Reached at least contacted (contacted, qualified or converted, or answered in time).
-    public var contacted: Int
-    public var qualified: Int
-    public var converted: Int
-    public var disqualified: Int
+    package var contacted: Int
+    package var qualified: Int
+    package var converted: Int
+    package var disqualified: Int
     /// By source: captured and converted.
-    public var bySource: [SourceRow]
-    public struct SourceRow: Codable, Sendable, Equatable {
-        public var source: String
-        public var captured: Int
-        public var converted: Int
+    package var bySource: [SourceRow]
+    package struct SourceRow: Codable, Sendable, Equatable {
+        package var source: String
+        package var captured: Int
+        package var converted: Int
     }
     enum CodingKeys: String, CodingKey { case captured, contacted, qualified, converted, disqualified, bySource = "by_source" }
 }
 
 /// Deals won or lost in a period, by reason.
-public struct CloseReasonRow: Codable, Sendable, Equatable {
-    public var status: DealStatus
-    public var reason: String?
-    public var count: Int
-    public var amount: Money
+package struct CloseReasonRow: Codable, Sendable, Equatable {
+    package var status: DealStatus
+    package var reason: String?
+    package var count: Int
+    package var amount: Money
 }
 
 /// An instalment of a collection plan past its due date and not covered yet.
-public struct OverdueCollection: Codable, Sendable, Equatable {
-    public var orderID: String
-    public var number: String
-    public var customerID: String
-    public var ownerID: String?
-    public var dueDate: String
-    public var due: Money
+package struct OverdueCollection: Codable, Sendable, Equatable {
+    package var orderID: String
+    package var number: String
+    package var customerID: String
+    package var ownerID: String?
+    package var dueDate: String
+    package var due: Money
     enum CodingKeys: String, CodingKey { case number, due, orderID = "order_id", customerID = "customer_id", ownerID = "owner_id", dueDate = "due_date" }
 }
 
 /// The sales reports: each reads only what the scope's role may see (owner limits as in lists).
-public struct ReportStore: Sendable {
+package struct ReportStore: Sendable {
     let db: Database
     let clock: any GuanxiCore.Clock
-    public init(db: Database, clock: any GuanxiCore.Clock) { self.db = db; self.clock = clock }
+    package init(db: Database, clock: any GuanxiCore.Clock) { self.db = db; self.clock = clock }
 
     func reach(_ scope: Scope, _ o: AccessObject, _ alias: String) throws -> SQLQueryString {
         guard let level = scope.level(o, .read) else { throw DomainError.forbidden("your role may not read \(o.rawValue)") }
@@ -51,7 +51,7 @@ public struct ReportStore: Sendable {
     }
 
     /// Leads captured in [from, to): how far they got.
-    public func leadFunnel(_ scope: Scope, from: Date, to: Date) async throws -> LeadFunnel {
+    package func leadFunnel(_ scope: Scope, from: Date, to: Date) async throws -> LeadFunnel {
         let limit = try reach(scope, .leads, "l")
         return try await db.read { sql in
             var q = SQLQueryString("""
@@ -81,7 +81,7 @@ public struct ReportStore: Sendable {
     }
 
     /// Deals closed in [from, to), by won/lost and reason, amounts per currency.
-    public func closeReasons(_ scope: Scope, from: Date, to: Date) async throws -> [CloseReasonRow] {
+    package func closeReasons(_ scope: Scope, from: Date, to: Date) async throws -> [CloseReasonRow] {
         let limit = try reach(scope, .deals, "d")
         return try await db.read { sql in
             var q = SQLQueryString("""
@@ -99,7 +99,7 @@ public struct ReportStore: Sendable {
     }
 
     /// Collection-plan instalments past due and not covered by the payments so far, oldest first.
-    public func overdueCollections(_ scope: Scope, limit: Int = 100) async throws -> [OverdueCollection] {
+    package func overdueCollections(_ scope: Scope, limit: Int = 100) async throws -> [OverdueCollection] {
         let reach = try reach(scope, .orders, "o")
         let now = clock.now()
         return try await db.read { sql in

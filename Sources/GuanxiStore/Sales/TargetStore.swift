@@ -5,16 +5,16 @@ import GuanxiCore
 /// Monthly sales targets per user and team, and what was achieved: revenue from the orders they
 /// own placed in the month (not cancelled or returned), collections from the money received on
 /// their orders in the month less refunds given in it. A team's figure is its members' sum.
-public struct TargetStore: Sendable {
+package struct TargetStore: Sendable {
     let db: Database
     let clock: any GuanxiCore.Clock
     /// Teams and the workspace's time zone.
     let access: AccessStore
-    public init(db: Database, clock: any GuanxiCore.Clock, access: AccessStore) { self.db = db; self.clock = clock; self.access = access }
+    package init(db: Database, clock: any GuanxiCore.Clock, access: AccessStore) { self.db = db; self.clock = clock; self.access = access }
 
     /// Sets (replaces) targets; an amount of zero removes one. Targets are a manager's or an
     /// administrator's decision: `settings.update`, or `deals.assign` reaching every user named.
-    public func save(_ scope: Scope, _ targets: [SalesTarget]) async throws -> [SalesTarget] {
+    package func save(_ scope: Scope, _ targets: [SalesTarget]) async throws -> [SalesTarget] {
         guard !targets.isEmpty, targets.count <= 500 else { throw DomainError.field("targets", "give 1 to 500 targets") }
         var e = FieldErrors()
         for (i, t) in targets.enumerated() {
@@ -67,7 +67,7 @@ public struct TargetStore: Sendable {
 
     /// The month's targets the scope may see (its own, and the users and teams its order reach
     /// covers) with what was achieved against each.
-    public func attainment(_ scope: Scope, month: String) async throws -> [Attainment] {
+    package func attainment(_ scope: Scope, month: String) async throws -> [Attainment] {
         guard let level = scope.level(.orders, .read) else { throw DomainError.forbidden("your role may not read orders") }
         guard let m = SalesTarget.month(month) else { throw DomainError.field("month", "must be a month (YYYY-MM)") }
         let tz = try await access.workspace(id: scope.workspaceID)?.timeZone ?? "Asia/Shanghai"

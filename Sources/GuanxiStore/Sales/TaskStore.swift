@@ -2,30 +2,30 @@ import Foundation
 import SQLKit
 import GuanxiCore
 
-public struct TaskFilter: Sendable {
-    public var ownerID: String?
-    public var status: TaskStatus?
-    public var kind: TaskKind?
-    public var dueBefore: Date?
-    public var dueAfter: Date?
+package struct TaskFilter: Sendable {
+    package var ownerID: String?
+    package var status: TaskStatus?
+    package var kind: TaskKind?
+    package var dueBefore: Date?
+    package var dueAfter: Date?
     /// Open and past their due time.
-    public var overdue = false
-    public var subjectKind: TaskSubjectKind?
-    public var subjectID: String?
-    public init() {}
+    package var overdue = false
+    package var subjectKind: TaskSubjectKind?
+    package var subjectID: String?
+    package init() {}
 }
 
 /// The signed-in user's day: what is late, what is due today, reminders that have come due, leads
 /// waiting past their first-response deadline and today's planned visits.
-public struct MyDay: Sendable, Encodable {
-    public var timeZone: String
-    public var dayStart: Date
-    public var dayEnd: Date
-    public var overdue: [FollowUpTask] = []
-    public var dueToday: [FollowUpTask] = []
-    public var reminders: [FollowUpTask] = []
-    public var visits: [FollowUpTask] = []
-    public var overdueLeads: [Lead] = []
+package struct MyDay: Sendable, Encodable {
+    package var timeZone: String
+    package var dayStart: Date
+    package var dayEnd: Date
+    package var overdue: [FollowUpTask] = []
+    package var dueToday: [FollowUpTask] = []
+    package var reminders: [FollowUpTask] = []
+    package var visits: [FollowUpTask] = []
+    package var overdueLeads: [Lead] = []
     enum CodingKeys: String, CodingKey {
         case overdue, reminders, visits
         case timeZone = "time_zone", dayStart = "day_start", dayEnd = "day_end", dueToday = "due_today", overdueLeads = "overdue_leads"
@@ -33,30 +33,30 @@ public struct MyDay: Sendable, Encodable {
 }
 
 /// Planned versus recorded visits of one person in one ISO week.
-public struct VisitSummaryRow: Codable, Sendable, Equatable {
-    public var ownerID: String?
-    public var planned: Int
-    public var done: Int
+package struct VisitSummaryRow: Codable, Sendable, Equatable {
+    package var ownerID: String?
+    package var planned: Int
+    package var done: Int
     enum CodingKeys: String, CodingKey { case planned, done, ownerID = "owner_id" }
 }
 
-public struct VisitSummary: Encodable, Sendable {
-    public var week: String
-    public var timeZone: String
-    public var start: Date
-    public var end: Date
-    public var rows: [VisitSummaryRow]
+package struct VisitSummary: Encodable, Sendable {
+    package var week: String
+    package var timeZone: String
+    package var start: Date
+    package var end: Date
+    package var rows: [VisitSummaryRow]
     enum CodingKeys: String, CodingKey { case week, start, end, rows, timeZone = "time_zone" }
 }
 
 /// Follow-up tasks, calls and visits. A task is authorised by its owner like leads and deals; the
 /// record it is about must be readable. Creating, completing and recording write the customer's
 /// (or lead's) timeline and the audit log in the same transaction.
-public struct TaskStore: Sendable {
+package struct TaskStore: Sendable {
     let db: Database
     let leads: LeadStore
     let clock: any GuanxiCore.Clock
-    public init(db: Database, clock: any GuanxiCore.Clock, leads: LeadStore) { self.db = db; self.leads = leads; self.clock = clock }
+    package init(db: Database, clock: any GuanxiCore.Clock, leads: LeadStore) { self.db = db; self.leads = leads; self.clock = clock }
 
     static let columns = """
         id, kind, title, notes, due_at, remind_at, priority, status, owner_id, subject_kind, subject_id, completed_at, outcome, next_step,
@@ -84,7 +84,7 @@ public struct TaskStore: Sendable {
     static let records = OwnedRecords(table: "tasks", alias: "t", columns: columns, object: .tasks, name: "task", plural: "tasks", decode: decode)
     static let soonestDue = records.keyset("due_at", descending: false) { $0.dueAt }
 
-    public func get(_ scope: Scope, id: String) async throws -> FollowUpTask {
+    package func get(_ scope: Scope, id: String) async throws -> FollowUpTask {
         try await Self.records.get(scope, id, in: db)
     }
 
@@ -143,7 +143,7 @@ public struct TaskStore: Sendable {
     // MARK: Writes
 
     /// Plans a task for the acting user (or, with `tasks.assign`, for someone they reach).
-    public func create(_ scope: Scope, _ draft: TaskDraft) async throws -> FollowUpTask {
+    package func create(_ scope: Scope, _ draft: TaskDraft) async throws -> FollowUpTask {
         try scope.require(.tasks, .create)
         try draft.validate(creating: true)
         let now = clock.now()
@@ -186,7 +186,7 @@ public struct TaskStore: Sendable {
     }
 
     /// Changes what, when, who or what about (If-Match guards against two people editing at once).
-    public func update(_ scope: Scope, id: String, _ draft: TaskDraft, ifVersion: Int?) async throws -> FollowUpTask {
+    package func update(_ scope: Scope, id: String, _ draft: TaskDraft, ifVersion: Int?) async throws -> FollowUpTask {
         try draft.validate(creating: false)
         let now = clock.now()
         return try await Self.records.update(scope, id, ifVersion: ifVersion, now: now, in: db, change: { t, sql in
@@ -221,7 +221,7 @@ public struct TaskStore: Sendable {
 
     /// Completes (`done`), cancels or reopens (`open`) a task; other moves are refused with a sentence.
     /// Completing a visit records it (without notes): the visit is logged like any other.
-    public func setStatus(_ scope: Scope, id: String, to status: TaskStatus, outcome: String? = nil, ifVersion: Int?) async throws -> FollowUpTask {
+    package func setStatus(_ scope: Scope, id: String, to status: TaskStatus, outcome: String? = nil, ifVersion: Int?) async throws -> FollowUpTask {
         let now = clock.now()
         return try await db.write { sql in
             var t = try await Self.records.load(scope, id, for: .update, ifVersion: ifVersion, sql: sql)
@@ -253,7 +253,7 @@ public struct TaskStore: Sendable {
     /// Records a planned visit: logs a visit interaction on the customer's (or lead's) timeline through
     /// the same path as any logged visit, completes the plan with its outcome and check-in, and creates
     /// the follow-up task when a next step has a due time.
-    public func recordVisit(_ scope: Scope, id: String, _ report: VisitReport, ifVersion: Int?) async throws -> FollowUpTask {
+    package func recordVisit(_ scope: Scope, id: String, _ report: VisitReport, ifVersion: Int?) async throws -> FollowUpTask {
         try report.validate()
         let now = clock.now()
         return try await db.write { sql in
@@ -314,7 +314,7 @@ public struct TaskStore: Sendable {
     // MARK: Reads
 
     /// By due time, soonest first, within the scope's read reach.
-    public func list(_ scope: Scope, filter: TaskFilter, cursor: String?, limit: Int = 50) async throws -> Page<FollowUpTask> {
+    package func list(_ scope: Scope, filter: TaskFilter, cursor: String?, limit: Int = 50) async throws -> Page<FollowUpTask> {
         var q = try Self.records.clauses(scope, equal: ["owner_id": filter.ownerID, "status": filter.status?.rawValue, "kind": filter.kind?.rawValue])
         if let b = filter.dueBefore { q += " AND t.due_at < \(bind: b.millis)" }
         if let a = filter.dueAfter { q += " AND t.due_at >= \(bind: a.millis)" }
@@ -333,7 +333,7 @@ public struct TaskStore: Sendable {
     /// The acting user's day in the workspace's time zone: one index range over their open tasks
     /// needing attention before midnight, sorted into late, due today, reminders and visits, plus
     /// their overdue leads (the leads list's own overdue query).
-    public func myDay(_ scope: Scope) async throws -> MyDay {
+    package func myDay(_ scope: Scope) async throws -> MyDay {
         try scope.require(.tasks, .read)
         let now = clock.now()
         let tz = try await timeZone(scope)
@@ -361,7 +361,7 @@ public struct TaskStore: Sendable {
     }
 
     /// Overdue tasks and due reminders of the acting user: one COUNT over the attention index (the header badge).
-    public func attentionCount(_ scope: Scope) async throws -> Int {
+    package func attentionCount(_ scope: Scope) async throws -> Int {
         guard let me = scope.userID, scope.level(.tasks, .read) != nil else { return 0 }
         let now = clock.now()
         return try await db.read { sql in
@@ -374,7 +374,7 @@ public struct TaskStore: Sendable {
 
     /// Planned (visit tasks due in the ISO week, cancelled ones aside) versus done (recorded) per
     /// owner, within the scope's read reach: a rep sees their own row, a manager their team's.
-    public func visitSummary(_ scope: Scope, week: String?) async throws -> VisitSummary {
+    package func visitSummary(_ scope: Scope, week: String?) async throws -> VisitSummary {
         let reach = try Self.records.readLimit(scope)
         let tz = try await timeZone(scope)
         let name = week ?? ISOWeek.name(clock.now(), timeZone: tz)

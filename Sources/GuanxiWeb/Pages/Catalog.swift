@@ -2,10 +2,10 @@ import Foundation
 import GuanxiCore
 
 /// The page languages. The user's choice (cookie) wins, else the browser's Accept-Language, else 简体中文.
-public enum UILocale: String, CaseIterable, Sendable {
+package enum UILocale: String, CaseIterable, Sendable {
     case zhHans = "zh-Hans", zhHant = "zh-Hant", en
 
-    public static func pick(cookie: String?, acceptLanguage: String?) -> UILocale {
+    package static func pick(cookie: String?, acceptLanguage: String?) -> UILocale {
         if let c = cookie, let l = UILocale(rawValue: c) { return l }
         for part in (acceptLanguage ?? "").split(separator: ",") {
             let tag = part.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
@@ -18,7 +18,7 @@ public enum UILocale: String, CaseIterable, Sendable {
 
     /// For date formatting.
     var formatLocale: Locale { Locale(identifier: self == .zhHans ? "zh_Hans_CN" : self == .zhHant ? "zh_Hant_TW" : "en_US") }
-    public var htmlLang: String { rawValue }
+    package var htmlLang: String { rawValue }
 }
 
 /// One feature's page words, per language.
@@ -28,8 +28,8 @@ package struct CatalogPart: Sendable {
 }
 
 /// Every visible string of the pages, per language. A test checks all three have the same keys.
-public enum Catalog {
-    public static func text(_ key: String, _ locale: UILocale) -> String {
+package enum Catalog {
+    package static func text(_ key: String, _ locale: UILocale) -> String {
         strings[locale]?[key] ?? strings[.en]?[key] ?? key
     }
 
@@ -37,7 +37,7 @@ public enum Catalog {
     static func table(_ locale: UILocale) -> [String: String] { strings[locale] ?? [:] }
 
     /// Every feature's words, merged (a test checks that no two features define the same key).
-    public static let strings: [UILocale: [String: String]] = Features.all.reduce(into: [:]) { out, f in
+    package static let strings: [UILocale: [String: String]] = Features.all.reduce(into: [:]) { out, f in
         for (l, words) in f.catalog.strings { out[l, default: [:]].merge(words) { first, _ in first } }
     }
 

@@ -7,22 +7,22 @@ import GuanxiStore
 
 /// What an API handler answers: status, JSON bytes and extra headers. Handlers return this rather
 /// than a `Response` so idempotent replays can store and resend exactly the same bytes.
-public struct APIResponse: Sendable {
-    public var status: HTTPResponse.Status
-    public var body: Data
-    public var headers: [String: String]
-    public var contentType = "application/json; charset=utf-8"
+package struct APIResponse: Sendable {
+    package var status: HTTPResponse.Status
+    package var body: Data
+    package var headers: [String: String]
+    package var contentType = "application/json; charset=utf-8"
 
-    public static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, etag version: Int? = nil) -> APIResponse {
+    package static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, etag version: Int? = nil) -> APIResponse {
         var h: [String: String] = [:]
         if let version { h["ETag"] = "\"\(version)\"" }
         let body = (value as? any JSONWritable).map { Data($0.jsonBytes()) } ?? APIJSON.encode(value)
         return APIResponse(status: status, body: body, headers: h)
     }
 
-    public static let noContent = APIResponse(status: .noContent, body: Data(), headers: [:])
+    package static let noContent = APIResponse(status: .noContent, body: Data(), headers: [:])
 
-    public var response: Response {
+    package var response: Response {
         var fields = HTTPFields()
         if !body.isEmpty || status != .noContent { fields[.contentType] = contentType }
         for (k, v) in headers { if let name = HTTPField.Name(k) { fields[name] = v } }
@@ -41,7 +41,7 @@ extension Items: JSONWritable where T: JSONWritable {
 }
 
 /// The API's JSON conventions: snake_case keys (declared per type), ISO 8601 dates with milliseconds.
-public enum APIJSON {
+package enum APIJSON {
     nonisolated(unsafe) static let formatter: ISO8601DateFormatter = {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
@@ -49,7 +49,7 @@ public enum APIJSON {
     }()
     nonisolated(unsafe) static let fallback = ISO8601DateFormatter()
 
-    public static func encode<T: Encodable>(_ value: T) -> Data {
+    package static func encode<T: Encodable>(_ value: T) -> Data {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         e.dateEncodingStrategy = .custom { date, enc in
@@ -59,7 +59,7 @@ public enum APIJSON {
         return (try? e.encode(value)) ?? Data("{}".utf8)
     }
 
-    public static func decoder() -> JSONDecoder {
+    package static func decoder() -> JSONDecoder {
         let d = JSONDecoder()
         d.dateDecodingStrategy = .custom { dec in
             let c = try dec.singleValueContainer()
@@ -72,19 +72,19 @@ public enum APIJSON {
 }
 
 /// Reading request bodies with the size limits and error shapes the API promises.
-public enum APIBody {
-    public static let maxJSON = 1 << 20          // 1 MiB
-    public static let maxUpload = 64 << 20       // 64 MiB CSV
+package enum APIBody {
+    package static let maxJSON = 1 << 20          // 1 MiB
+    package static let maxUpload = 64 << 20       // 64 MiB CSV
 
     /// Collects the body (413 above `limit`).
-    public static func bytes(_ request: Request, limit: Int = maxJSON) async throws -> Data {
+    package static func bytes(_ request: Request, limit: Int = maxJSON) async throws -> Data {
         var r = request
         let buffer = try await r.collectBody(upTo: limit)
         return Data(buffer: buffer)
     }
 
     /// Decodes JSON: 400 when it is not JSON, 422 naming the field when a value has the wrong type.
-    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+    package static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         if data.isEmpty { throw DomainError.badRequest("the request body is empty; send JSON") }
         if let readable = T.self as? any JSONReadable.Type {
             let value: JSONValue
@@ -122,7 +122,7 @@ public enum APIBody {
         }
     }
 
-    public static func json<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+    package static func json<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
         try decode(type, from: try await bytes(request))
     }
 
@@ -145,7 +145,7 @@ public enum APIBody {
 
 extension Request {
     /// The version named by If-Match, nil when absent or `*`; 400 when malformed.
-    public func ifMatchVersion() throws -> Int? {
+    package func ifMatchVersion() throws -> Int? {
         guard let raw = headers[.ifMatch]?.trimmingCharacters(in: .whitespaces), raw != "*" else { return nil }
         var v = raw
         if v.hasPrefix("W/") { v.removeFirst(2) }
@@ -154,7 +154,7 @@ extension Request {
         return n
     }
 
-    public func query(_ name: String) -> String? {
+    package func query(_ name: String) -> String? {
         uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
     }
 }

@@ -7,59 +7,59 @@ import GuanxiCore
 import GuanxiStore
 
 /// Everything `serve` needs to know.
-public struct AppConfiguration: Sendable {
-    public var host: String
-    public var port: Int
-    public var logLevel: Logger.Level
+package struct AppConfiguration: Sendable {
+    package var host: String
+    package var port: Int
+    package var logLevel: Logger.Level
     /// How often neglected customers return to the public pool.
-    public var poolRecycleInterval: Duration
-    public init(host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info, poolRecycleInterval: Duration = .seconds(3600)) {
+    package var poolRecycleInterval: Duration
+    package init(host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info, poolRecycleInterval: Duration = .seconds(3600)) {
         self.host = host; self.port = port; self.logLevel = logLevel; self.poolRecycleInterval = poolRecycleInterval
     }
 }
 
 /// The stores the web layer calls (built once, by `Stores`), the clock they were given, and the
 /// server's mail settings.
-public struct AppServices: Sendable {
+package struct AppServices: Sendable {
     package let stores: Stores
     /// The clock every store was given: a feature building a store of its own hands it on.
     package var clock: any GuanxiCore.Clock { stores.clock }
 
-    public var db: Database { stores.db }
-    public var access: AccessStore { stores.access }
-    public var customers: CustomerStore { stores.customers }
-    public var timeline: TimelineStore { stores.timeline }
-    public var customFields: CustomFieldStore { stores.customFields }
-    public var imports: ImportJobStore { stores.imports }
-    public var idempotency: IdempotencyStore { stores.idempotency }
-    public var audit: AuditLog { stores.audit }
-    public var pool: PublicPool { stores.pool }
-    public var signIn: SignIn { stores.signIn }
-    public var views: SavedViewStore { stores.views }
-    public var leads: LeadStore { stores.leads }
-    public var assignmentRules: AssignmentRuleStore { stores.assignmentRules }
-    public var leadSources: LeadSourceStore { stores.leadSources }
-    public var deals: DealStore { stores.deals }
-    public var products: ProductStore { stores.products }
-    public var quotes: QuoteStore { stores.quotes }
-    public var orders: OrderStore { stores.orders }
-    public var reports: ReportStore { stores.reports }
-    public var targets: TargetStore { stores.targets }
-    public var tasks: TaskStore { stores.tasks }
-    public var leadImporter: LeadImporter { stores.leadImporter }
+    package var db: Database { stores.db }
+    package var access: AccessStore { stores.access }
+    package var customers: CustomerStore { stores.customers }
+    package var timeline: TimelineStore { stores.timeline }
+    package var customFields: CustomFieldStore { stores.customFields }
+    package var imports: ImportJobStore { stores.imports }
+    package var idempotency: IdempotencyStore { stores.idempotency }
+    package var audit: AuditLog { stores.audit }
+    package var pool: PublicPool { stores.pool }
+    package var signIn: SignIn { stores.signIn }
+    package var views: SavedViewStore { stores.views }
+    package var leads: LeadStore { stores.leads }
+    package var assignmentRules: AssignmentRuleStore { stores.assignmentRules }
+    package var leadSources: LeadSourceStore { stores.leadSources }
+    package var deals: DealStore { stores.deals }
+    package var products: ProductStore { stores.products }
+    package var quotes: QuoteStore { stores.quotes }
+    package var orders: OrderStore { stores.orders }
+    package var reports: ReportStore { stores.reports }
+    package var targets: TargetStore { stores.targets }
+    package var tasks: TaskStore { stores.tasks }
+    package var leadImporter: LeadImporter { stores.leadImporter }
 
     /// Outgoing mail (web-form double opt-in), and the address links in mail point at.
-    public var mailer: SMTPMailer? { stores.mailer }
-    public let publicURL: String?
+    package var mailer: SMTPMailer? { stores.mailer }
+    package let publicURL: String?
 
-    public init(db: Database, clock: any GuanxiCore.Clock = SystemClock(), mailer: SMTPMailer? = nil, publicURL: String? = nil) {
+    package init(db: Database, clock: any GuanxiCore.Clock = SystemClock(), mailer: SMTPMailer? = nil, publicURL: String? = nil) {
         stores = Stores(db: db, clock: clock, mailer: mailer)
         self.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
     }
 }
 
 /// Builds the router (tests call this directly) from every feature and returns it with the route table.
-public func buildRouter(_ services: AppServices) -> (Router<AppContext>, RouteTable) {
+package func buildRouter(_ services: AppServices) -> (Router<AppContext>, RouteTable) {
     let (router, table, _) = buildRouterAndPages(services)
     return (router, table)
 }
@@ -98,7 +98,7 @@ package func buildRouterAndPages(_ services: AppServices) -> (Router<AppContext>
 /// The whole application, as `guanxi serve` runs it: the database's own services first (started
 /// first, stopped last), then every feature's, then the HTTP server, which runs `beforeStart` before
 /// it listens.
-public func buildApplication(_ config: AppConfiguration, services: AppServices,
+package func buildApplication(_ config: AppConfiguration, services: AppServices,
                              beforeStart: @escaping @Sendable () async throws -> Void = {}) -> some ApplicationProtocol {
     var logger = Logger(label: "guanxi")
     logger.logLevel = config.logLevel

@@ -8,16 +8,16 @@ import GuanxiStore
 /// Without credentials the request goes on unauthenticated (routes that need a scope answer 401);
 /// wrong credentials answer 401 here. Cookie-authenticated requests that change state must echo
 /// the session's CSRF token in `X-CSRF-Token` (pages: the `_csrf` form field, checked by `PageTable`).
-public struct AuthMiddleware: RouterMiddleware {
-    public typealias Context = AppContext
+package struct AuthMiddleware: RouterMiddleware {
+    package typealias Context = AppContext
     let access: AccessStore
     let signIn: SignIn
-    public init(access: AccessStore, signIn: SignIn) { self.access = access; self.signIn = signIn }
+    package init(access: AccessStore, signIn: SignIn) { self.access = access; self.signIn = signIn }
 
-    public static let cookie = "gx_session"
+    package static let cookie = "gx_session"
     static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
 
-    public func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+    package func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
         var ctx = context
         if let header = request.headers[.authorization] {
             guard header.lowercased().hasPrefix("bearer ") else {

@@ -6,17 +6,17 @@ import GuanxiCore
 import GuanxiStore
 
 /// Errors that only the web layer knows about.
-public enum WebError: Error, Sendable {
+package enum WebError: Error, Sendable {
     case malformedJSON(String)
 }
 
 /// Where the API's errors become HTTP answers:
 /// `{"error":{"code":"…","message":"…","fields":{…}}}`. The caller's mistakes are 4xx, never 500;
 /// `ErrorMeaning` decides status and code, for pages as well.
-public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    public init() {}
+package struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    package init() {}
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {

@@ -2,7 +2,7 @@ import Foundation
 import GuanxiCore
 
 /// Builds the OpenAPI 3.1 document from the route table plus the component schemas every feature declares.
-public enum OpenAPIDocument {
+package enum OpenAPIDocument {
     static func build(routes: [APIRoute], schemas: [String: Any]) -> Data {
         var paths: [String: [String: Any]] = [:]
         for r in routes {

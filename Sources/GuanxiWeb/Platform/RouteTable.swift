@@ -6,50 +6,50 @@ import GuanxiStore
 
 /// One API operation: the single source for registering the route and for documenting it in
 /// OpenAPI, so the two cannot drift.
-public struct APIRoute: Sendable {
-    public var method: HTTPRequest.Method
+package struct APIRoute: Sendable {
+    package var method: HTTPRequest.Method
     /// OpenAPI-style path under /api/v1, e.g. "/customers/{id}".
-    public var path: String
-    public var operationID: String
-    public var summary: String
-    public var tag: String
+    package var path: String
+    package var operationID: String
+    package var summary: String
+    package var tag: String
     /// What the caller must hold to reach the handler at all (records are checked again in the stores).
-    public var needs: AccessNeed
-    public var query: [String] = []
-    public var requestSchema: String? = nil
-    public var requestContentType = "application/json"
-    public var responseSchema: String? = nil
-    public var status = 200
-    public var idempotent = false
+    package var needs: AccessNeed
+    package var query: [String] = []
+    package var requestSchema: String? = nil
+    package var requestContentType = "application/json"
+    package var responseSchema: String? = nil
+    package var status = 200
+    package var idempotent = false
 
-    public var fullPath: String { "/api/v1" + path }
+    package var fullPath: String { "/api/v1" + path }
     /// Hummingbird's form (`:id`).
     var routerPath: String {
         path.replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: "")
     }
-    public var pathParameters: [String] {
+    package var pathParameters: [String] {
         path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) }
     }
 }
 
 /// The permission a route requires before its handler runs.
-public enum AccessNeed: Sendable, Equatable {
+package enum AccessNeed: Sendable, Equatable {
     /// Anyone, signed in or not (sign-in itself, password reset).
     case anyone
     /// Any signed-in member (the handler limits what they see, e.g. their own tokens).
     case member
     case permission(AccessObject, AccessAction)
 
-    public static func can(_ a: AccessAction, _ o: AccessObject) -> AccessNeed { .permission(o, a) }
+    package static func can(_ a: AccessAction, _ o: AccessObject) -> AccessNeed { .permission(o, a) }
 }
 
-public typealias APIHandler = @Sendable (Request, AppContext, Scope) async throws -> APIResponse
-public typealias PublicHandler = @Sendable (Request, AppContext) async throws -> APIResponse
+package typealias APIHandler = @Sendable (Request, AppContext, Scope) async throws -> APIResponse
+package typealias PublicHandler = @Sendable (Request, AppContext) async throws -> APIResponse
 
 /// Collects operations as they are registered (the OpenAPI document reads it).
-public final class RouteTable: @unchecked Sendable {
+package final class RouteTable: @unchecked Sendable {
     // Written only while the application is being built, before it serves; read afterwards.
-    public private(set) var routes: [APIRoute] = []
+    package private(set) var routes: [APIRoute] = []
     let group: RouterGroup<AppContext>
     let idempotency: IdempotencyStore
     let inFlight = KeyedLocks()
