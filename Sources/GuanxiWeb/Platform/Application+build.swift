@@ -20,36 +20,14 @@ package struct AppConfiguration: Sendable {
 
 /// The stores the web layer calls (built once, by `Stores`), the clock they were given, and the
 /// server's mail settings.
+@dynamicMemberLookup
 package struct AppServices: Sendable {
     package let stores: Stores
-    /// The clock every store was given: a feature building a store of its own hands it on.
-    package var clock: any GuanxiCore.Clock { stores.clock }
 
-    package var db: Database { stores.db }
-    package var access: AccessStore { stores.access }
-    package var customers: CustomerStore { stores.customers }
-    package var timeline: TimelineStore { stores.timeline }
-    package var customFields: CustomFieldStore { stores.customFields }
-    package var imports: ImportJobStore { stores.imports }
-    package var idempotency: IdempotencyStore { stores.idempotency }
-    package var audit: AuditLog { stores.audit }
-    package var pool: PublicPool { stores.pool }
-    package var signIn: SignIn { stores.signIn }
-    package var views: SavedViewStore { stores.views }
-    package var leads: LeadStore { stores.leads }
-    package var assignmentRules: AssignmentRuleStore { stores.assignmentRules }
-    package var leadSources: LeadSourceStore { stores.leadSources }
-    package var deals: DealStore { stores.deals }
-    package var products: ProductStore { stores.products }
-    package var quotes: QuoteStore { stores.quotes }
-    package var orders: OrderStore { stores.orders }
-    package var reports: ReportStore { stores.reports }
-    package var targets: TargetStore { stores.targets }
-    package var tasks: TaskStore { stores.tasks }
-    package var leadImporter: LeadImporter { stores.leadImporter }
+    /// Every store by its name in `Stores` (`services.customers`, `services.leads`, …): one list, not two.
+    package subscript<T>(dynamicMember path: KeyPath<Stores, T>) -> T { stores[keyPath: path] }
 
-    /// Outgoing mail (web-form double opt-in), and the address links in mail point at.
-    package var mailer: SMTPMailer? { stores.mailer }
+    /// The address links in outgoing mail point at.
     package let publicURL: String?
 
     package init(db: Database, clock: any GuanxiCore.Clock = SystemClock(), mailer: SMTPMailer? = nil, publicURL: String? = nil) {
