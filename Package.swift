@@ -90,6 +90,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // One database harness for store and web tests (SQLite, and PostgreSQL when the environment names a server).
+        .target(
+            name: "GuanxiTestSupport",
+            dependencies: ["GuanxiCore", "GuanxiStore", "GuanxiWeb"],
+            path: "Tests/GuanxiTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "GuanxiCoreTests", dependencies: ["GuanxiCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GuanxiAnalyticsTests", dependencies: ["GuanxiAnalytics"],
@@ -97,7 +104,7 @@ let package = Package(
         .testTarget(
             name: "GuanxiStoreTests",
             dependencies: [
-                "GuanxiStore", "GuanxiCore", "GuanxiWeb", "GuanxiDemo",
+                "GuanxiStore", "GuanxiCore", "GuanxiWeb", "GuanxiDemo", "GuanxiTestSupport",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
             ],
@@ -107,7 +114,7 @@ let package = Package(
         .testTarget(
             name: "GuanxiWebTests",
             dependencies: [
-                "GuanxiWeb", "GuanxiStore", "GuanxiCore",
+                "GuanxiWeb", "GuanxiStore", "GuanxiCore", "GuanxiTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GuanxiTestSupport
 import SQLKit
 import GuanxiCore
 @testable import GuanxiStore
@@ -29,8 +30,8 @@ struct AuditLogTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func changesAreLoggedWithBeforeAndAfterAndTheChainVerifies(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func changesAreLoggedWithBeforeAndAfterAndTheChainVerifies(_ kind: Backend) async throws {
         try await kind.with { db, scope in
             // given a create, an update and a delete
             let id = try await threeEntries(db, scope)
@@ -46,8 +47,8 @@ struct AuditLogTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func theDatabaseRefusesToChangeOrDeleteEntries(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func theDatabaseRefusesToChangeOrDeleteEntries(_ kind: Backend) async throws {
         try await kind.with { db, scope in
             _ = try await threeEntries(db, scope)
             await #expect(throws: (any Error).self) {
@@ -59,8 +60,8 @@ struct AuditLogTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func anEditedEntryIsDetected(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func anEditedEntryIsDetected(_ kind: Backend) async throws {
         try await kind.with { db, scope in
             _ = try await threeEntries(db, scope)
             try await dropTriggers(db)
@@ -73,8 +74,8 @@ struct AuditLogTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func aDeletedEntryIsDetected(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func aDeletedEntryIsDetected(_ kind: Backend) async throws {
         try await kind.with { db, scope in
             _ = try await threeEntries(db, scope)
             try await dropTriggers(db)
@@ -84,8 +85,8 @@ struct AuditLogTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func theLastEntryDeletedIsDetected(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func theLastEntryDeletedIsDetected(_ kind: Backend) async throws {
         try await kind.with { db, scope in
             _ = try await threeEntries(db, scope)
             try await dropTriggers(db)
@@ -95,8 +96,8 @@ struct AuditLogTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func reorderedEntriesAreDetected(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func reorderedEntriesAreDetected(_ kind: Backend) async throws {
         try await kind.with { db, scope in
             _ = try await threeEntries(db, scope)
             try await dropTriggers(db)
@@ -111,8 +112,8 @@ struct AuditLogTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func anInsertedEntryIsDetected(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func anInsertedEntryIsDetected(_ kind: Backend) async throws {
         try await kind.with { db, scope in
             _ = try await threeEntries(db, scope)
             try await dropTriggers(db)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GuanxiTestSupport
 import GuanxiCore
 @testable import GuanxiStore
 
@@ -33,8 +34,8 @@ struct DealTests {
                                                 "expected_close": "must be a date (YYYY-MM-DD)"])) { try d.validate(creating: true) }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func dealsMoveThroughStagesAndLostNeedsAReason(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func dealsMoveThroughStagesAndLostNeedsAReason(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let deals = stores(db).deals
             let c = try await customer(db, owner, "华为 Huawei")
@@ -73,8 +74,8 @@ struct DealTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func theBoardAndForecastSumPerCurrencyAndWeighByProbability(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func theBoardAndForecastSumPerCurrencyAndWeighByProbability(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let deals = stores(db).deals
             let c = try await customer(db, owner, "客户甲")
@@ -101,8 +102,8 @@ struct DealTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func aDealIsIdleUntilSomeoneTalksToTheCustomer(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func aDealIsIdleUntilSomeoneTalksToTheCustomer(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let clock = ManualClock(Date(timeIntervalSince1970: 1_760_000_000))
             let s = stores(db, clock), deals = s.deals
@@ -115,8 +116,8 @@ struct DealTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func repsSeeTheirOwnDealsAndConvertingALeadCanOpenOne(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func repsSeeTheirOwnDealsAndConvertingALeadCanOpenOne(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let s = stores(db), access = s.access
             let a = try await access.createUser(email: "a@deals.example", password: "password-deal", name: "甲", role: .salesRep, workspaceID: owner.workspaceID)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GuanxiTestSupport
 import SQLKit
 import GuanxiCore
 @testable import GuanxiStore
@@ -66,8 +67,8 @@ struct FollowUpTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func completingCancellingAndReopeningWriteTheTimelineAndTheAuditLog(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func completingCancellingAndReopeningWriteTheTimelineAndTheAuditLog(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let w = try await world(db, owner)
             let c = try await customer(w, w.rep, "王小明 🙂")
@@ -107,8 +108,8 @@ struct FollowUpTests {
 
     // MARK: Access
 
-    @Test(arguments: StoreDB.kinds)
-    func tasksFollowTheirOwnersReachAndTheirRecordsReadability(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func tasksFollowTheirOwnersReachAndTheirRecordsReadability(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let w = try await world(db, owner)
             let rivalsCustomer = try await customer(w, w.rival, "对手的客户")
@@ -149,8 +150,8 @@ struct FollowUpTests {
 
     // MARK: My day
 
-    @Test(arguments: StoreDB.kinds)
-    func myDaySortsTasksByTheWorkspacesClockAndTheHeaderCountsWhatIsDue(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func myDaySortsTasksByTheWorkspacesClockAndTheHeaderCountsWhatIsDue(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let w = try await world(db, owner)
             let c = try await customer(w, w.rep, "李雷")
@@ -213,8 +214,8 @@ struct FollowUpTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func recordingAVisitLogsItLikeAnyVisitAndPlansTheNextStep(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func recordingAVisitLogsItLikeAnyVisitAndPlansTheNextStep(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let w = try await world(db, owner)
             let c = try await customer(w, w.rep, "华为采购部")
@@ -247,8 +248,8 @@ struct FollowUpTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func aVisitToALeadAnswersItsFirstResponseDeadline(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func aVisitToALeadAnswersItsFirstResponseDeadline(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let w = try await world(db, owner)
             let lead = try await w.leads.create(w.rep, { var d = LeadDraft(); d.name = "展会线索"; return d }())
@@ -262,8 +263,8 @@ struct FollowUpTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func theWeeklySummaryCountsPlannedAndDoneVisitsWithinReach(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func theWeeklySummaryCountsPlannedAndDoneVisitsWithinReach(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let w = try await world(db, owner)
             let c = try await customer(w, w.owner, "共享客户")
@@ -299,8 +300,8 @@ struct FollowUpTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func handoverMovesOnlyOpenTasks(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func handoverMovesOnlyOpenTasks(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let w = try await world(db, owner)
             let open = try await w.tasks.create(w.mate, draft("未完成", due: hours(1)))
@@ -315,8 +316,8 @@ struct FollowUpTests {
 
     // MARK: Lead import
 
-    @Test(arguments: StoreDB.kinds)
-    func leadImportReportsBadLinesKeepsGoodOnesAndCapturesThemLikeTheAPI(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func leadImportReportsBadLinesKeepsGoodOnesAndCapturesThemLikeTheAPI(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let w = try await world(db, owner)
             // round-robin over the two reps
@@ -367,8 +368,8 @@ struct FollowUpTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func leadImportReadsGB18030AndEnglishHeaders(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func leadImportReadsGB18030AndEnglishHeaders(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let w = try await world(db, owner)
             let importer = w.stores.leadImporter

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GuanxiTestSupport
 import GuanxiCore
 @testable import GuanxiStore
 
@@ -32,8 +33,8 @@ struct LeadTests {
         return d
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func roundRobinSpreadsAThousandLeadsOverSevenRepsWithinOne(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func roundRobinSpreadsAThousandLeadsOverSevenRepsWithinOne(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let clock = SystemClock()
             let t = try await team(db, owner, size: 7, clock: clock)
@@ -54,8 +55,8 @@ struct LeadTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func duplicateKeysAreFoundThroughIndexesThatHoldOnlyPresentKeys(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func duplicateKeysAreFoundThroughIndexesThatHoldOnlyPresentKeys(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             // given leads with and without email and WeChat ID
             let leads = stores(db).leads
@@ -85,8 +86,8 @@ struct LeadTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func aBatchIsPlacedLikeSingleLeadsAndReportsEachFailureInPlace(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func aBatchIsPlacedLikeSingleLeadsAndReportsEachFailureInPlace(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let t = try await team(db, owner, size: 3, clock: SystemClock())
             let repsTeam = try await stores(db).access.saveTeam(owner, name: "三人组", kind: "sales", parentID: nil, managerID: nil,
@@ -122,8 +123,8 @@ struct LeadTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func leadsCapturedAtOnceAreWrittenTogetherStillFairAndFlagEachOther(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func leadsCapturedAtOnceAreWrittenTogetherStillFairAndFlagEachOther(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let t = try await team(db, owner, size: 5, clock: SystemClock())
             let access = stores(db).access
@@ -158,8 +159,8 @@ struct LeadTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func theFirstMatchingRuleDecidesAndLeastLoadedFillsTheEmptiestDesk(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func theFirstMatchingRuleDecidesAndLeastLoadedFillsTheEmptiestDesk(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let t = try await team(db, owner, size: 3, clock: SystemClock())
             let rules = AssignmentRuleStore(db: db), leads = stores(db).leads
@@ -182,8 +183,8 @@ struct LeadTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func anUnansweredLeadIsOverdueAfterItsRulesDeadlineUntilSomeoneCalls(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func anUnansweredLeadIsOverdueAfterItsRulesDeadlineUntilSomeoneCalls(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let clock = ManualClock(Date(timeIntervalSince1970: 1_760_000_000))
             let t = try await team(db, owner, size: 1, clock: clock)
@@ -205,8 +206,8 @@ struct LeadTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func statusMovesFollowTheirPathsAndSayWhyNot(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func statusMovesFollowTheirPathsAndSayWhyNot(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let leads = stores(db).leads
             let l = try await leads.create(owner, draft("李雷"))
@@ -234,8 +235,8 @@ struct LeadTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func conversionMakesACustomerAndOrganisationAndKeepsTheLeadsHistory(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func conversionMakesACustomerAndOrganisationAndKeepsTheLeadsHistory(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let t = try await team(db, owner, size: 1, clock: SystemClock())
             let rep = t.reps[0]
@@ -270,8 +271,8 @@ struct LeadTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func onlyThoseWhoMayAssignTransferLeadsAndAReasonIsRequired(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func onlyThoseWhoMayAssignTransferLeadsAndAReasonIsRequired(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let t = try await team(db, owner, size: 2, clock: SystemClock())
             let leads = stores(db).leads
@@ -295,8 +296,8 @@ struct LeadTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func signedWebhooksAreCheckedForSignatureAgeAndReplay(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func signedWebhooksAreCheckedForSignatureAgeAndReplay(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let clock = ManualClock(Date(timeIntervalSince1970: 1_760_000_000))
             let s = stores(db, clock), leads = s.leads, sources = s.leadSources
@@ -343,8 +344,8 @@ struct LeadTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func publicFormsCatchBotsAndLimitEachAddress(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func publicFormsCatchBotsAndLimitEachAddress(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let sources = stores(db).leadSources
             let form = try await sources.create(owner, kind: .form, name: "官网咨询", sourceLabel: "官网", campaign: "春季")
@@ -371,8 +372,8 @@ struct LeadTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func anotherWorkspaceNeverSeesALead(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func anotherWorkspaceNeverSeesALead(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let access = stores(db).access
             let other = try await access.createWorkspace(name: "别家", slug: "other-leads")
@@ -451,8 +452,8 @@ struct DoubleOptInTests {
         #expect(SMTPMailer(url: "http://mail.example", from: "a@b") == nil)
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func optInNeedsMailAndAFailedMailKeepsNothing(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func optInNeedsMailAndAFailedMailKeepsNothing(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let noMail = stores(db).leadSources
             await #expect(throws: DomainError.field("double_opt_in", "outgoing mail is not set up on this server (GUANXI_SMTP_URL); double opt-in needs it")) {

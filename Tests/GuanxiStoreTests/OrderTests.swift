@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GuanxiTestSupport
 import GuanxiCore
 @testable import GuanxiStore
 import GuanxiDemo
@@ -119,8 +120,8 @@ struct OrderTests {
 
     // MARK: Catalogue and quotes
 
-    @Test(arguments: StoreDB.kinds)
-    func productsArePricedPerListAndQuotesBecomeOrders(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func productsArePricedPerListAndQuotesBecomeOrders(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let clock = ManualClock(Date(timeIntervalSince1970: 1_795_000_000))   // 2026-11-18
             let s = stores(db, clock), products = s.products, orders = s.orders, quotes = s.quotes
@@ -192,8 +193,8 @@ struct OrderTests {
 
     // MARK: Orders
 
-    @Test(arguments: StoreDB.kinds)
-    func anOrderGoesFromPlacedToConfirmedAndRefusesWhatCannotHappen(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func anOrderGoesFromPlacedToConfirmedAndRefusesWhatCannotHappen(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let orders = stores(db).orders
             let c = try await customer(db, owner, "深圳数码 😀")
@@ -257,8 +258,8 @@ struct OrderTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func onCreditAnOrderShipsFirstAndUnpaidOrdersCanBeCancelled(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func onCreditAnOrderShipsFirstAndUnpaidOrdersCanBeCancelled(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let orders = stores(db).orders
             let c = try await customer(db, owner, "北京建材")
@@ -289,8 +290,8 @@ struct OrderTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func shopsPushOrdersIdempotentlyByExternalIDInBatches(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func shopsPushOrdersIdempotentlyByExternalIDInBatches(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let orders = stores(db).orders
             let c = try await customer(db, owner, "老客户")
@@ -328,8 +329,8 @@ struct OrderTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func repsSeeOnlyTheirOrdersAndQuotes(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func repsSeeOnlyTheirOrdersAndQuotes(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let s = stores(db), access = s.access
             let a = try await access.createUser(email: "a@orders.example", password: "password-order", name: "甲", role: .salesRep, workspaceID: owner.workspaceID)
@@ -358,8 +359,8 @@ struct OrderTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func handoverMovesRunningOrdersAndOpenQuotesButNotFinishedSales(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func handoverMovesRunningOrdersAndOpenQuotesButNotFinishedSales(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let s = stores(db), access = s.access
             let leaver = try await access.createUser(email: "leaver@orders.example", password: "password-order", name: "走", role: .salesRep, workspaceID: owner.workspaceID)
@@ -383,8 +384,8 @@ struct OrderTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func demoSalesAreReproducibleAndWalkedAlong(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func demoSalesAreReproducibleAndWalkedAlong(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let now = Date(timeIntervalSince1970: 1_794_528_000)
             let s = stores(db), demo = DemoLoader(db: db, products: s.products, orders: s.orders)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GuanxiTestSupport
 import Synchronization
 import GuanxiCore
 @testable import GuanxiStore
@@ -34,8 +35,8 @@ struct OwnershipTests {
         return try await store.create(scope, d)
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func handoverSpreadsEverythingRoundRobinRecordsItAndDeactivates(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func handoverSpreadsEverythingRoundRobinRecordsItAndDeactivates(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let clock = SystemClock()
             let p = try await people(db, owner, clock: clock)
@@ -59,8 +60,8 @@ struct OwnershipTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func handoverToTheManagerAndItsRefusals(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func handoverToTheManagerAndItsRefusals(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let p = try await people(db, owner, clock: SystemClock())
             let s = stores(db), store = s.customers, access = s.access
@@ -75,8 +76,8 @@ struct OwnershipTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func claimsRespectTheCapAndOwnedCustomersCannotBeClaimed(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func claimsRespectTheCapAndOwnedCustomersCannotBeClaimed(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let p = try await people(db, owner, clock: SystemClock())
             let s = stores(db), store = s.customers, pool = s.pool
@@ -99,8 +100,8 @@ struct OwnershipTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func neglectedCustomersReturnToThePoolByTier(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func neglectedCustomersReturnToThePoolByTier(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             // given a clock we move, VIPs recycled after 60 days and everyone else after 30
             let clock = ManualClock(Date(timeIntervalSince1970: 1_750_000_000))
@@ -129,8 +130,8 @@ struct OwnershipTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func creatingACustomerSomeoneElseOwnsSaysWhoWithoutShowingIt(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func creatingACustomerSomeoneElseOwnsSaysWhoWithoutShowingIt(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let p = try await people(db, owner, clock: SystemClock())
             let store = stores(db).customers

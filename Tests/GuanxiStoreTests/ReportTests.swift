@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GuanxiTestSupport
 import GuanxiCore
 @testable import GuanxiStore
 
@@ -17,8 +18,8 @@ struct ReportTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func targetsMeetOrdersAndPaymentsOfTheMonth(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func targetsMeetOrdersAndPaymentsOfTheMonth(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let clock = ManualClock(Date(timeIntervalSince1970: 1_794_528_000))   // 2026-11-13
             let s = stores(db, clock), access = s.access
@@ -66,8 +67,8 @@ struct ReportTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func funnelReasonsAndOverdueCollections(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func funnelReasonsAndOverdueCollections(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let clock = ManualClock(Date(timeIntervalSince1970: 1_794_528_000))   // 2026-11-13
             let s = stores(db, clock), leads = s.leads, reports = s.reports

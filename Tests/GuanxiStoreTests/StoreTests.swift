@@ -1,47 +1,24 @@
 import Foundation
 import Testing
+import GuanxiTestSupport
 import GuanxiCore
 import SQLiteKit
 import SQLKit
 @testable import GuanxiStore
 import GuanxiWeb
 
-/// A fresh migrated database per test: a SQLite temp file, or (when GUANXI_TEST_POSTGRES_ADMIN_URL
-/// is set) a new PostgreSQL database on that server, dropped afterwards.
-enum StoreDB: String, CaseIterable, Sendable {
-    case sqlite, postgres
-    static var kinds: [StoreDB] {
-        ProcessInfo.processInfo.environment["GUANXI_TEST_POSTGRES_ADMIN_URL"] == nil ? [.sqlite] : [.sqlite, .postgres]
+extension Backend {
+    /// A fresh migrated database with the default workspace, and an owner's scope in it.
+    func with(_ body: @Sendable (Database, Scope) async throws -> Void) async throws {
+        try await TestDatabase.with(self, seed: .store) { db, workspaceID in
+            try await body(db, Scope(workspaceID: workspaceID, userID: nil, role: .owner))
+        }
     }
+}
 
-    func with(_ body: (Database, Scope) async throws -> Void) async throws {
-        let db: Database
-        var cleanup: (() async -> Void)?
-        switch self {
-        case .sqlite:
-            let path = NSTemporaryDirectory() + "gxstore-\(UUID().uuidString).sqlite"
-            db = try await Database.open(.sqliteFile(path: path))
-            cleanup = { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
-        case .postgres:
-            let admin = ProcessInfo.processInfo.environment["GUANXI_TEST_POSTGRES_ADMIN_URL"]!
-            let name = "gxs_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-            let a = try await Database.open(.postgres(url: admin))
-            try await a.read { try await $0.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
-            db = try await Database.open(.postgres(url: String(admin.dropLast("postgres".count)) + name))
-            cleanup = {
-                try? await a.read { try await $0.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run() }
-                await a.close()
-            }
-        }
-        do {
-            try await Features.migrator(db).migrate()
-            let ws = try await stores(db).access.ensureDefaultWorkspace()
-            try await body(db, Scope(workspaceID: ws.id, userID: nil, role: .owner))
-        } catch {
-            await db.close(); await cleanup?(); throw error
-        }
-        await db.close(); await cleanup?()
-    }
+extension TestSeed<String> {
+    /// The default workspace (its id), as a new installation has it.
+    static let store = TestSeed("store") { db in try await stores(db).access.ensureDefaultWorkspace().id }
 }
 
 /// Every store over `db`, wired as the server wires them, on the system clock unless a test gives one.
@@ -51,8 +28,8 @@ func stores(_ db: Database, _ clock: any GuanxiCore.Clock = SystemClock(), maile
 
 @Suite("Customer store on SQLite and PostgreSQL")
 struct StoreTests {
-    @Test(arguments: StoreDB.kinds)
-    func migratingTwiceIsANoOpAndANewerSchemaIsRefused(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func migratingTwiceIsANoOpAndANewerSchemaIsRefused(_ kind: Backend) async throws {
         try await kind.with { db, _ in
             // given a migrated database
             let m = Features.migrator(db)
@@ -144,8 +121,8 @@ struct StoreTests {
         await db.close()
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func compactingTheSearchIndexesLeavesOneSegmentEachAndTheSameAnswers(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func compactingTheSearchIndexesLeavesOneSegmentEachAndTheSameAnswers(_ kind: Backend) async throws {
         try await kind.with { db, scope in
             // given customers created one write at a time (each write adds an index segment)
             let store = stores(db).customers
@@ -177,8 +154,8 @@ struct StoreTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func listsByStageAndTierPageThroughExactlyTheMatchingCustomersNewestFirst(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func listsByStageAndTierPageThroughExactlyTheMatchingCustomersNewestFirst(_ kind: Backend) async throws {
         try await kind.with { db, scope in
             // given customers in every combination of two stages and three tiers
             let clock = ManualClock(Date(timeIntervalSince1970: 1_795_000_000))
@@ -233,7 +210,7 @@ struct StoreTests {
     }
 
     @Test func customerRowsReadByPositionEqualThoseReadByName() async throws {
-        try await StoreDB.sqlite.with { db, scope in
+        try await Backend.sqlite.with { db, scope in
             // given a customer with every kind of field filled, and one with almost none
             let store = stores(db).customers
             var org = CustomerDraft(); org.kind = .organization; org.name = "上海东方 \"信息\" 😀"
@@ -258,8 +235,8 @@ struct StoreTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func listPagesWrittenFromStoredColumnsEqualThoseEncodedFromCustomers(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func listPagesWrittenFromStoredColumnsEqualThoseEncodedFromCustomers(_ kind: Backend) async throws {
         try await kind.with { db, scope in
             // given customers with every kind of field, text that needs escaping, custom values of each type
             let store = stores(db).customers, fields = CustomFieldStore(db: db)
@@ -347,8 +324,8 @@ struct StoreTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func searchAnswersWrittenFromStoredColumnsEqualThoseEncodedFromCustomers(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func searchAnswersWrittenFromStoredColumnsEqualThoseEncodedFromCustomers(_ kind: Backend) async throws {
         try await kind.with { db, scope in
             // given customers whose names, organisations, emails and phones the queries below find
             let store = stores(db).customers
@@ -376,8 +353,8 @@ struct StoreTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func concurrentReadsByIdEachAnswerTheirOwnCustomerAndStayInTheirWorkspace(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func concurrentReadsByIdEachAnswerTheirOwnCustomerAndStayInTheirWorkspace(_ kind: Backend) async throws {
         try await kind.with { db, scope in
             // given customers in one workspace
             let store = stores(db).customers
@@ -399,8 +376,8 @@ struct StoreTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func mergeThenUndoRestoresBothCustomersAndTheirTimelinesExactly(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func mergeThenUndoRestoresBothCustomersAndTheirTimelinesExactly(_ kind: Backend) async throws {
         try await kind.with { db, scope in
             // given two customers with identities, tags and notes
             let store = stores(db).customers, timeline = stores(db).timeline
@@ -424,8 +401,8 @@ struct StoreTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func keysetPagingVisitsEveryCustomerOnceInOrder(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func keysetPagingVisitsEveryCustomerOnceInOrder(_ kind: Backend) async throws {
         try await kind.with { db, scope in
             // given 120 customers
             let store = stores(db).customers
@@ -442,8 +419,8 @@ struct StoreTests {
         }
     }
 
-    @Test(arguments: StoreDB.kinds)
-    func customFieldFiltersMatchEqualityAndMultiSelectMembership(_ kind: StoreDB) async throws {
+    @Test(arguments: Backend.all)
+    func customFieldFiltersMatchEqualityAndMultiSelectMembership(_ kind: Backend) async throws {
         try await kind.with { db, scope in
             // given select and multi-select fields and two customers
             let fields = CustomFieldStore(db: db), store = stores(db).customers

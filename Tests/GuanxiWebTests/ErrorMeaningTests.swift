@@ -1,4 +1,5 @@
 import Testing
+import GuanxiTestSupport
 import Hummingbird
 import HTTPTypes
 import GuanxiCore

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GuanxiTestSupport
 @testable import GuanxiCore
 @testable import GuanxiStore
 @testable import GuanxiWeb

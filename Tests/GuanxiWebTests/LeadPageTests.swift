@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GuanxiTestSupport
 import GuanxiCore
 import GuanxiStore
 @testable import GuanxiWeb

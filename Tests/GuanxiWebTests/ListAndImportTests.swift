@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GuanxiTestSupport
 import HTTPTypes
 import GuanxiCore
 import GuanxiWeb

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GuanxiTestSupport
 import Synchronization
 import GuanxiCore
 import GuanxiStore

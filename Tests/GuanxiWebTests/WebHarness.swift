@@ -8,108 +8,10 @@ import SQLKit
 import GuanxiCore
 import GuanxiStore
 import GuanxiWeb
+import GuanxiTestSupport
 
-// The real application, built in-process over a fresh database (SQLite temp file, or a fresh
-// PostgreSQL database when GUANXI_TEST_POSTGRES_URL / GUANXI_TEST_POSTGRES_ADMIN_URL are set),
-// with two workspaces that must never see each other.
-
-enum Backend: String, Sendable, CustomTestStringConvertible {
-    case sqlite, postgres
-
-    var testDescription: String { rawValue }
-
-    static var postgresEnabled: Bool {
-        let env = ProcessInfo.processInfo.environment
-        return !(env["GUANXI_TEST_POSTGRES_URL"] ?? "").isEmpty && !(env["GUANXI_TEST_POSTGRES_ADMIN_URL"] ?? "").isEmpty
-    }
-
-    /// SQLite always; PostgreSQL too when the environment names a server.
-    static var all: [Backend] { postgresEnabled ? [.sqlite, .postgres] : [.sqlite] }
-}
-
-enum WebTestDatabase {
-    /// Opens a migrated database that exists only for `body`, then removes it: a copy of a seeded
-    /// template (its seed passed to `body`), a file copy on SQLite and a template database on PostgreSQL.
-    static func with<T: Sendable>(_ backend: Backend, _ body: @Sendable (Database, Seed) async throws -> T) async throws -> T {
-        switch backend {
-        case .sqlite:
-            let template = try await Seed.sqliteTemplate.value
-            let path = FileManager.default.temporaryDirectory
-                .appendingPathComponent("gxweb-\(UUID().uuidString).sqlite").path
-            try FileManager.default.copyItem(atPath: template.path, toPath: path)
-            defer {
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-            }
-            let db = try await Database.open(.sqliteFile(path: path), readers: 2)
-            do {
-                try await Features.migrator(db).migrate()
-                let value = try await body(db, template.seed)
-                await db.close()
-                return value
-            } catch {
-                await db.close()
-                throw error
-            }
-        case .postgres:
-            // a copy of the seeded template database, made by the server itself (fast, no bcrypt per test);
-            // at most a few at a time, so the server's connection limit holds while tests run in parallel
-            await PostgresTests.slots.acquire()
-            do {
-                let template = try await Seed.postgresTemplate.value
-                let admin = try await PostgresTests.admin.value
-                let name = "gx_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-                try await admin.read { try await $0.raw("CREATE DATABASE \(unsafeRaw: name) TEMPLATE \(unsafeRaw: template.name)").run() }
-                let db = try await Database.open(.postgres(url: PostgresTests.url(database: name)))
-                let result: Result<T, any Error>
-                do {
-                    try await Features.migrator(db).migrate()
-                    result = .success(try await body(db, template.seed))
-                } catch {
-                    result = .failure(error)
-                }
-                await db.close()
-                try? await admin.read { try await $0.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run() }
-                await PostgresTests.slots.release()
-                return try result.get()
-            } catch {
-                await PostgresTests.slots.release()
-                throw error
-            }
-        }
-    }
-}
-
-/// The PostgreSQL server the environment names: one admin connection for the whole test process
-/// (creating and dropping databases), and a limit on how many test databases are open at once.
-enum PostgresTests {
-    static let admin = Task<Database, any Error> {
-        try await Database.open(.postgres(url: ProcessInfo.processInfo.environment["GUANXI_TEST_POSTGRES_ADMIN_URL"]!))
-    }
-    static let slots = AsyncSlots(6)
-
-    /// The test server's URL with another database.
-    static func url(database: String) throws -> String {
-        guard var c = URLComponents(string: ProcessInfo.processInfo.environment["GUANXI_TEST_POSTGRES_URL"] ?? "") else {
-            throw DomainError.badRequest("GUANXI_TEST_POSTGRES_URL is not a URL")
-        }
-        c.path = "/" + database
-        return c.string!
-    }
-}
-
-/// A counting semaphore for async code.
-actor AsyncSlots {
-    private var free: Int
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-    init(_ count: Int) { free = count }
-    func acquire() async {
-        if free > 0 { free -= 1; return }
-        await withCheckedContinuation { waiters.append($0) }
-    }
-    func release() {
-        if waiters.isEmpty { free += 1 } else { waiters.removeFirst().resume() }
-    }
-}
+// The real application, built in-process over a fresh database (`TestDatabase`: SQLite, and
+// PostgreSQL when the environment names a server), with two workspaces that must never see each other.
 
 /// Who sends a request: workspace A's sales rep (default), admin or read-only user, workspace B's admin,
 /// nobody, or any Authorization value.
@@ -177,39 +79,8 @@ struct Seed: Sendable {
                     tokenB: try await token("admin-b@example.com", .admin, wsB))
     }
 
-    /// A migrated and seeded PostgreSQL database built once per test process; each test's database is
-    /// created from it as a template.
-    static let postgresTemplate = Task<(name: String, seed: Seed), any Error> {
-        let admin = try await PostgresTests.admin.value
-        let name = "gx_template_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-        try await admin.read { try await $0.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
-        let db = try await Database.open(.postgres(url: PostgresTests.url(database: name)))
-        do {
-            try await Features.migrator(db).migrate()
-            let seed = try await create(Stores(db: db, clock: SystemClock()).access)
-            await db.close()
-            return (name, seed)
-        } catch {
-            await db.close()
-            throw error
-        }
-    }
-
-    /// A seeded SQLite file built once per test process (bcrypt is slow); each test copies it.
-    static let sqliteTemplate = Task<(path: String, seed: Seed), any Error> {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gxweb-template-\(UUID().uuidString).sqlite").path
-        let db = try await Database.open(.sqliteFile(path: path), readers: 1)
-        do {
-            try await Features.migrator(db).migrate()
-            let seed = try await create(Stores(db: db, clock: SystemClock()).access)
-            _ = try await db.read { try await $0.raw("PRAGMA wal_checkpoint(TRUNCATE)").all() }
-            await db.close()
-            return (path, seed)
-        } catch {
-            await db.close()
-            throw error
-        }
-    }
+    /// Every web test's database starts as a copy of one seeded with these people.
+    static let web = TestSeed("web") { db in try await create(Stores(db: db, clock: SystemClock()).access) }
 }
 
 /// One running application over a fresh database seeded with two workspaces.
@@ -224,7 +95,7 @@ struct WebEnv: Sendable {
 
     static func run(_ backend: Backend, clock: any GuanxiCore.Clock = SystemClock(),
                     _ body: @Sendable @escaping (WebEnv) async throws -> Void) async throws {
-        try await WebTestDatabase.with(backend) { db, seed in
+        try await TestDatabase.with(backend, seed: Seed.web) { db, seed in
             let services = AppServices(db: db, clock: clock)
             let (router, table, pageTable) = buildRouterAndPages(services)
             let app = Application(router: router)

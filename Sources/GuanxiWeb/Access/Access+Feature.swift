@@ -13,6 +13,8 @@ extension Feature {
             SignInAPI(signIn: s.signIn).register(table)
         }
         f.pages = { pages, table in table.add(SettingsPages(pages: pages).routes) }
+        f.matrix = AccessMatrix.samples
+        f.matrixFixture = AccessMatrix.fixture
         return f
     }()
 }

@@ -14,6 +14,8 @@ extension Feature {
             CustomerAPI(customers: s.customers, timeline: s.timeline, fields: s.customFields, imports: s.imports).register(table)
         }
         f.pages = { pages, table in table.add(pages.customerRoutes) }
+        f.matrix = CustomerMatrix.samples
+        f.matrixFixture = CustomerMatrix.fixture
         return f
     }()
 }

@@ -16,6 +16,8 @@ extension Feature {
         f.schemas = { OpenAPIDocument.orderSchemas() }
         f.api = { s, table in OrderAPI(products: s.products, quotes: s.quotes, orders: s.orders).register(table) }
         f.pages = { pages, table in table.add(OrderPages(pages: pages).routes) }
+        f.matrix = OrderMatrix.samples
+        f.matrixFixture = OrderMatrix.fixture
         return f
     }()
 }

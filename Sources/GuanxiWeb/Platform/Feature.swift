@@ -34,6 +34,10 @@ package struct Feature: Sendable {
     package var api: @Sendable (AppServices, RouteTable) -> Void = { _, _ in }
     /// Registers its pages (`PageRoute` values) in the page table.
     package var pages: @Sendable (Pages, PageTable) -> Void = { _, _ in }
+    /// How the authorisation matrix test calls each of its operations, by operationID, and the
+    /// records those calls need (made fresh for every case).
+    package var matrix: [String: MatrixSample] = [:]
+    package var matrixFixture: MatrixFixture = { _ in [:] }
     /// Long-running work it needs while the server runs (housekeeping, queues).
     package var services: @Sendable (AppServices, AppConfiguration, Logger) -> [any Service] = { _, _, _ in [] }
 

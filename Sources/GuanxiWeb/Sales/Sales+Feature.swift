@@ -25,6 +25,8 @@ extension Feature {
             table.add(ReportPages(pages: pages).routes)
             table.add(TaskPages(pages: pages).routes)
         }
+        f.matrix = SalesMatrix.samples
+        f.matrixFixture = SalesMatrix.fixture
         return f
     }()
 }
