@@ -1,5 +1,4 @@
 import Testing
-import GuanxiTestSupport
 import Hummingbird
 import HTTPTypes
 import GuanxiCore

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import GuanxiTestSupport
 @testable import GuanxiCore
 @testable import GuanxiStore
 @testable import GuanxiWeb

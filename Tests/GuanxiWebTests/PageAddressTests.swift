@@ -1,5 +1,4 @@
 import Testing
-import GuanxiTestSupport
 @testable import GuanxiWeb
 
 /// Page addresses are spread over the capabilities' own enums; the links they make are what

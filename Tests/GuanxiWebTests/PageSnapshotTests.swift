@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import GuanxiTestSupport
 import Synchronization
 import GuanxiCore
 @testable import GuanxiWeb
