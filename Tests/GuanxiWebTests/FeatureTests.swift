@@ -40,8 +40,24 @@ struct FeatureTests {
 
     @Test func theNavigationIsInTheOrderOfItsPositionsWithOneBadge() {
         let nav = Pages.navigation(Features.all)
-        #expect(nav.map(\.label) == ["customers", "leads", "deals", "orders", "reports", "my_day"])
+        #expect(nav.map(\.position) == nav.map(\.position).sorted() && Set(nav.map(\.position)).count == nav.count,
+                "navigation positions must be distinct: \(nav.map { ($0.label, $0.position) })")
         #expect(nav.filter(\.badge).map(\.label) == ["my_day"])
+        #expect(nav.prefix(2).map(\.label) == ["customers", "leads"])
+    }
+
+    @Test(arguments: Backend.all) func theMainNavigationShowsEveryFeaturesLinksInOrder(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
+            // given an administrator, who may open every page
+            let (admin, _) = try await PageTests().signIn(env, email: "admin-a@example.com", password: "password-admin")
+            // when any page is shown
+            let html = try await env.send(.get, "/customers", as: .none, headers: admin.merging(["Accept-Language": "en"]) { a, _ in a }).text
+            // then its main navigation links are the features' links in the order of their positions, then settings
+            let bar = try #require(html.firstMatch(of: /<nav class="main-nav"[^>]*>(.*?)<\/nav>/)?.output.1)
+            let hrefs = bar.matches(of: /href="([^"]+)"/).map { String($0.output.1) }
+            #expect(hrefs.dropLast() == Pages.navigation(Features.all).map(\.href)[...])
+            #expect(hrefs.last?.hasPrefix(SettingsURL.home.path) == true)
+        }
     }
 
     @Test(arguments: Backend.all) func everyRouteTheOpenAPIDocumentNamesBelongsToAFeature(_ backend: Backend) async throws {
