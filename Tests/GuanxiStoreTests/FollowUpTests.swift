@@ -165,7 +165,7 @@ struct FollowUpTests {
             _ = try await w.tasks.setStatus(w.rep, id: done.id, to: .done, ifVersion: nil)
             _ = try await w.tasks.create(w.mate, draft("同事的逾期", due: hours(-5)))
             // an overdue lead of the rep
-            _ = try await AssignmentRuleStore(db: db).save(owner, AssignmentRule(id: ID.make(), name: "给我", position: 1, method: .user,
+            _ = try await stores(db).assignmentRules.save(owner, AssignmentRule(id: ID.make(), name: "给我", position: 1, method: .user,
                                                                                  userID: w.rep.userID, responseMinutes: 30))
             let lead = try await w.leads.create(owner, { var d = LeadDraft(); d.name = "等回电"; return d }())
             w.clock.advance(days: 1.0 / 24)   // 11:00: the lead is 30 minutes late
@@ -323,7 +323,7 @@ struct FollowUpTests {
             // round-robin over the two reps
             let team = try await stores(db).access.saveTeam(owner, name: "两人组", kind: "sales", parentID: nil, managerID: nil,
                                                               memberIDs: [w.rep.userID!, w.mate.userID!])
-            _ = try await AssignmentRuleStore(db: db).save(owner, AssignmentRule(id: ID.make(), name: "轮流", position: 1, method: .roundRobin,
+            _ = try await stores(db).assignmentRules.save(owner, AssignmentRule(id: ID.make(), name: "轮流", position: 1, method: .roundRobin,
                                                                                  teamID: team.id, responseMinutes: 60))
             // an existing customer and an earlier lead share contact details with rows below
             var cd = CustomerDraft(); cd.kind = .person; cd.name = "老客户"; cd.phones = ["13900000001"]

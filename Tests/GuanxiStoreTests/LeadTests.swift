@@ -38,7 +38,7 @@ struct LeadTests {
         try await kind.with { db, owner in
             let clock = SystemClock()
             let t = try await team(db, owner, size: 7, clock: clock)
-            let s = stores(db, clock), rules = AssignmentRuleStore(db: db), leads = s.leads
+            let s = stores(db, clock), rules = s.assignmentRules, leads = s.leads
             // the manager is in the team too, so round-robin goes over 8 people; a rule for reps only uses a reps-only team
             let access = s.access
             let repsTeam = try await access.saveTeam(owner, name: "只含销售", kind: "sales", parentID: nil, managerID: nil,
@@ -92,7 +92,7 @@ struct LeadTests {
             let t = try await team(db, owner, size: 3, clock: SystemClock())
             let repsTeam = try await stores(db).access.saveTeam(owner, name: "三人组", kind: "sales", parentID: nil, managerID: nil,
                                                                   memberIDs: t.reps.compactMap(\.userID))
-            _ = try await AssignmentRuleStore(db: db).save(owner, AssignmentRule(id: ID.make(), name: "轮流", position: 1, method: .roundRobin,
+            _ = try await stores(db).assignmentRules.save(owner, AssignmentRule(id: ID.make(), name: "轮流", position: 1, method: .roundRobin,
                                                                                  teamID: repsTeam.id, responseMinutes: 30))
             let leads = stores(db).leads
             let before = try await leads.create(owner, draft("单条", phone: "13900001111"))
@@ -129,7 +129,7 @@ struct LeadTests {
             let t = try await team(db, owner, size: 5, clock: SystemClock())
             let access = stores(db).access
             let repsTeam = try await access.saveTeam(owner, name: "五人组", kind: "sales", parentID: nil, managerID: nil, memberIDs: t.reps.compactMap(\.userID))
-            _ = try await AssignmentRuleStore(db: db).save(owner, AssignmentRule(id: ID.make(), name: "轮流", position: 1, method: .roundRobin,
+            _ = try await stores(db).assignmentRules.save(owner, AssignmentRule(id: ID.make(), name: "轮流", position: 1, method: .roundRobin,
                                                                                  teamID: repsTeam.id, responseMinutes: 10))
             let leads = stores(db).leads
             // 300 leads at once, every tenth sharing a phone with the one before it
@@ -163,7 +163,7 @@ struct LeadTests {
     func theFirstMatchingRuleDecidesAndLeastLoadedFillsTheEmptiestDesk(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let t = try await team(db, owner, size: 3, clock: SystemClock())
-            let rules = AssignmentRuleStore(db: db), leads = stores(db).leads
+            let rules = stores(db).assignmentRules, leads = stores(db).leads
             let special = t.reps[2].userID!
             _ = try await rules.save(owner, AssignmentRule(id: ID.make(), name: "抖音广东", position: 1,
                                                            conditions: LeadConditions(sources: ["抖音"], provinces: ["广东"]), method: .user, userID: special))
@@ -189,7 +189,7 @@ struct LeadTests {
             let clock = ManualClock(Date(timeIntervalSince1970: 1_760_000_000))
             let t = try await team(db, owner, size: 1, clock: clock)
             let leads = stores(db, clock).leads
-            _ = try await AssignmentRuleStore(db: db).save(owner, AssignmentRule(id: ID.make(), name: "30分钟响应", position: 1, method: .user,
+            _ = try await stores(db).assignmentRules.save(owner, AssignmentRule(id: ID.make(), name: "30分钟响应", position: 1, method: .user,
                                                                                  userID: t.reps[0].userID, responseMinutes: 30))
             let l = try await leads.create(owner, draft("王小明", phone: "13812345678"))
             #expect(l.responseDueAt == clock.now().addingTimeInterval(1800))

@@ -239,7 +239,7 @@ struct StoreTests {
     func listPagesWrittenFromStoredColumnsEqualThoseEncodedFromCustomers(_ kind: Backend) async throws {
         try await kind.with { db, scope in
             // given customers with every kind of field, text that needs escaping, custom values of each type
-            let store = stores(db).customers, fields = CustomFieldStore(db: db)
+            let store = stores(db).customers, fields = stores(db).customFields
             _ = try await fields.create(scope, CustomFieldDefinition(key: "level", label: "等级", type: .select, options: ["gold", "银 \"牌\""]))
             _ = try await fields.create(scope, CustomFieldDefinition(key: "likes", label: "偏好", type: .multiSelect, options: ["茶", "咖啡"]))
             _ = try await fields.create(scope, CustomFieldDefinition(key: "spend", label: "消费", type: .decimal))
@@ -423,7 +423,7 @@ struct StoreTests {
     func customFieldFiltersMatchEqualityAndMultiSelectMembership(_ kind: Backend) async throws {
         try await kind.with { db, scope in
             // given select and multi-select fields and two customers
-            let fields = CustomFieldStore(db: db), store = stores(db).customers
+            let fields = stores(db).customFields, store = stores(db).customers
             _ = try await fields.create(scope, CustomFieldDefinition(key: "level", label: "等级", type: .select, options: ["gold", "silver"]))
             _ = try await fields.create(scope, CustomFieldDefinition(key: "likes", label: "偏好", type: .multiSelect, options: ["茶", "咖啡"]))
             var a = CustomerDraft(); a.kind = .person; a.name = "甲"; a.custom = ["level": .string("gold"), "likes": .array([.string("茶")])]

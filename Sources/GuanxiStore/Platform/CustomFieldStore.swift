@@ -5,7 +5,8 @@ import GuanxiCore
 /// Custom field definitions per workspace.
 package struct CustomFieldStore: Sendable {
     let db: Database
-    package init(db: Database) { self.db = db }
+    let clock: any GuanxiCore.Clock
+    package init(db: Database, clock: any GuanxiCore.Clock) { self.db = db; self.clock = clock }
 
     package func list(_ scope: Scope) async throws -> [CustomFieldDefinition] {
         try await db.read { try await Self.definitions(scope.workspaceID, sql: $0) }
@@ -30,7 +31,9 @@ package struct CustomFieldStore: Sendable {
         try scope.require(.settings, .update)
         try def.validateDefinition()
         let d = { var d = def; d.version = 1; return d }()
-        return try await db.write { sql in
+        let now = clock.now()
+        return try await db.write(scope, at: now) { tx in
+            let sql = tx.sql
             if try await sql.raw("SELECT 1 AS x FROM custom_field_defs WHERE workspace_id = \(bind: scope.workspaceID) AND key = \(bind: d.key)").first() != nil {
                 throw DomainError.duplicate(field: "key", existingID: d.key, message: "a custom field '\(d.key)' already exists")
             }
@@ -38,20 +41,19 @@ package struct CustomFieldStore: Sendable {
             try await sql.raw("""
                 INSERT INTO custom_field_defs (workspace_id, key, label, type, options_json, required, sensitive, position, version, created_at)
                 VALUES (\(bind: scope.workspaceID), \(bind: d.key), \(bind: d.label), \(bind: d.type.rawValue), \(bind: JSONCoding.encode(d.options)),
-                        \(bind: d.required ? 1 : 0), \(bind: d.sensitive ? 1 : 0), \(bind: pos), 1, \(bind: Date().millis))
+                        \(bind: d.required ? 1 : 0), \(bind: d.sensitive ? 1 : 0), \(bind: pos), 1, \(bind: now.millis))
                 """).run()
-            try await AuditLog.append([AuditEvent("create", "custom_fields", d.key, detail: AuditDetail.encoded(d))],
-                                      scope: scope, at: Date(), dialect: db.dialect, sql: sql)
+            try await tx.audit("create", "custom_fields", d.key, detail: AuditDetail.encoded(d))
             return d
         }
     }
 
     package func delete(_ scope: Scope, key: String) async throws {
         try scope.require(.settings, .update)
-        try await db.write { sql in
-            let gone = try await sql.raw("DELETE FROM custom_field_defs WHERE workspace_id = \(bind: scope.workspaceID) AND key = \(bind: key) RETURNING key").first()
+        try await db.write(scope, at: clock.now()) { tx in
+            let gone = try await tx.sql.raw("DELETE FROM custom_field_defs WHERE workspace_id = \(bind: scope.workspaceID) AND key = \(bind: key) RETURNING key").first()
             if gone == nil { throw DomainError.notFound("custom field") }
-            try await AuditLog.append([AuditEvent("delete", "custom_fields", key)], scope: scope, at: Date(), dialect: db.dialect, sql: sql)
+            try await tx.audit("delete", "custom_fields", key)
         }
     }
 }

@@ -5,7 +5,8 @@ import GuanxiCore
 /// The workspace's ordered lead-assignment rules (settings.update to change them).
 package struct AssignmentRuleStore: Sendable {
     let db: Database
-    package init(db: Database) { self.db = db }
+    let clock: any GuanxiCore.Clock
+    package init(db: Database, clock: any GuanxiCore.Clock) { self.db = db; self.clock = clock }
 
     static func rules(_ workspaceID: String, sql: any SQLDatabase) async throws -> [AssignmentRule] {
         try await sql.raw("""
@@ -40,8 +41,9 @@ package struct AssignmentRuleStore: Sendable {
     package func save(_ scope: Scope, _ rule: AssignmentRule) async throws -> AssignmentRule {
         _ = try scope.require(.settings, .update)
         try rule.validate()
-        let now = Date()
-        return try await db.write { sql in
+        let now = clock.now()
+        return try await db.write(scope, at: now) { tx in
+            let sql = tx.sql
             var r = rule
             r.name = Text.clean(r.name)
             if let t = r.teamID {
@@ -73,20 +75,19 @@ package struct AssignmentRuleStore: Sendable {
                       \(bind: now.millis), \(bind: now.millis))
                     """).run()
             }
-            try await AuditLog.append([AuditEvent(existing == nil ? "create" : "update", "assignment_rules", r.id, detail: AuditDetail.encoded(r))],
-                                      scope: scope, at: now, dialect: db.dialect, sql: sql)
+            try await tx.audit(existing == nil ? "create" : "update", "assignment_rules", r.id, detail: AuditDetail.encoded(r))
             return r
         }
     }
 
     package func delete(_ scope: Scope, id: String) async throws {
         _ = try scope.require(.settings, .update)
-        try await db.write { sql in
-            guard try await sql.raw("SELECT 1 AS x FROM assignment_rules WHERE id = \(bind: id) AND workspace_id = \(bind: scope.workspaceID)").first() != nil else {
+        try await db.write(scope, at: clock.now()) { tx in
+            guard try await tx.sql.raw("SELECT 1 AS x FROM assignment_rules WHERE id = \(bind: id) AND workspace_id = \(bind: scope.workspaceID)").first() != nil else {
                 throw DomainError.notFound("assignment rule")
             }
-            try await sql.raw("DELETE FROM assignment_rules WHERE id = \(bind: id)").run()
-            try await AuditLog.append([AuditEvent("delete", "assignment_rules", id)], scope: scope, at: Date(), dialect: db.dialect, sql: sql)
+            try await tx.sql.raw("DELETE FROM assignment_rules WHERE id = \(bind: id)").run()
+            try await tx.audit("delete", "assignment_rules", id)
         }
     }
 }
