@@ -113,7 +113,8 @@ extension AccessStore {
         let set = try PermissionSet.parse(permissions)
         let def = RoleDefinition(key: key, name: name, builtIn: false, permissions: set.items)
         let now = clock.now()
-        try await db.write { sql in
+        try await db.write(scope, at: now) { tx in
+            let sql = tx.sql
             let old = try await sql.raw("SELECT permissions_json FROM roles WHERE workspace_id = \(bind: scope.workspaceID) AND key = \(bind: key)").first()
             if old == nil {
                 try await sql.raw("""
@@ -127,9 +128,8 @@ extension AccessStore {
                     """).run()
             }
             let before: JSONValue = try old.map { .string(try $0.decode(column: "permissions_json", as: String.self)) } ?? .null
-            try await AuditLog.append([AuditEvent(old == nil ? "create" : "update", "roles", key,
-                                                  detail: ["before": before, "after": .string(JSONCoding.encode(def.permissions))])],
-                                      scope: scope, at: now, dialect: db.dialect, sql: sql)
+            try await tx.audit(old == nil ? "create" : "update", "roles", key,
+                               detail: ["before": before, "after": .string(JSONCoding.encode(def.permissions))])
         }
         cache.clear()
         return def
@@ -139,7 +139,8 @@ extension AccessStore {
     package func setRole(_ scope: Scope, userID: String, roleKey: String) async throws {
         try scope.require(.settings, .update)
         let now = clock.now()
-        try await db.write { sql in
+        try await db.write(scope, at: now) { tx in
+            let sql = tx.sql
             guard try await Self.rolePermissions(roleKey, workspaceID: scope.workspaceID, sql: sql) != nil else {
                 throw DomainError.field("role", "no such role")
             }
@@ -159,8 +160,7 @@ extension AccessStore {
             try await sql.raw("""
                 UPDATE memberships SET role = \(bind: roleKey) WHERE workspace_id = \(bind: scope.workspaceID) AND user_id = \(bind: userID)
                 """).run()
-            try await AuditLog.append([AuditEvent("role_change", "users", userID, detail: ["before": .string(old), "after": .string(roleKey)])],
-                                      scope: scope, at: now, dialect: db.dialect, sql: sql)
+            try await tx.audit("role_change", "users", userID, detail: ["before": .string(old), "after": .string(roleKey)])
         }
         cache.clear()
     }
@@ -191,7 +191,8 @@ extension AccessStore {
         let now = clock.now()
         let team = Team(id: id ?? ID.make(at: now), name: name, kind: kind.isEmpty ? "other" : kind, parentID: parentID, managerID: managerID,
                         memberIDs: Array(Set(memberIDs)).sorted())
-        try await db.write { sql in
+        try await db.write(scope, at: now) { tx in
+            let sql = tx.sql
             let teams = try await sql.raw("SELECT id, parent_id FROM teams WHERE workspace_id = \(bind: scope.workspaceID)").all()
             var parent: [String: String] = [:]
             var known: Set<String> = []
@@ -231,8 +232,7 @@ extension AccessStore {
                     INSERT INTO team_members (workspace_id, team_id, user_id, created_at) VALUES (\(bind: scope.workspaceID), \(bind: team.id), \(bind: u), \(bind: now.millis))
                     """).run()
             }
-            try await AuditLog.append([AuditEvent(id == nil ? "create" : "update", "teams", team.id, detail: AuditDetail.encoded(team))],
-                                      scope: scope, at: now, dialect: db.dialect, sql: sql)
+            try await tx.audit(id == nil ? "create" : "update", "teams", team.id, detail: AuditDetail.encoded(team))
         }
         cache.clear()
         return team
@@ -244,7 +244,8 @@ extension AccessStore {
     package func share(_ scope: Scope, object: AccessObject, recordID: String, userID: String?, teamID: String?) async throws {
         guard (userID == nil) != (teamID == nil) else { throw DomainError.field("user_id", "give either user_id or team_id") }
         let now = clock.now()
-        try await db.write { sql in
+        try await db.write(scope, at: now) { tx in
+            let sql = tx.sql
             if let u = userID, try await sql.raw("SELECT 1 AS x FROM memberships WHERE workspace_id = \(bind: scope.workspaceID) AND user_id = \(bind: u)").first() == nil {
                 throw DomainError.field("user_id", "is not a user of this workspace")
             }
@@ -255,9 +256,8 @@ extension AccessStore {
                 INSERT INTO record_shares (workspace_id, object, record_id, user_id, team_id, created_by, created_at)
                 VALUES (\(bind: scope.workspaceID), \(bind: object.rawValue), \(bind: recordID), \(bind: userID), \(bind: teamID), \(bind: scope.userID), \(bind: now.millis))
                 """).run()
-            try await AuditLog.append([AuditEvent("share", object.rawValue, recordID, detail: ["user_id": userID.map(JSONValue.string) ?? .null,
-                                                                                               "team_id": teamID.map(JSONValue.string) ?? .null])],
-                                      scope: scope, at: now, dialect: db.dialect, sql: sql)
+            try await tx.audit("share", object.rawValue, recordID, detail: ["user_id": userID.map(JSONValue.string) ?? .null,
+                                                                          "team_id": teamID.map(JSONValue.string) ?? .null])
         }
     }
 

@@ -76,12 +76,11 @@ package struct AccessStore: Sendable {
         guard scope.serverAdmin, let me = scope.userID else { throw DomainError.forbidden("only a server administrator creates workspaces") }
         let w = try await createWorkspace(name: name, slug: slug)
         let now = clock.now()
-        try await db.write { sql in
-            try await sql.raw("""
+        try await db.write(.acting(workspaceID: w.id, userID: me, tokenID: scope.tokenID), at: now) { tx in
+            try await tx.sql.raw("""
                 INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (\(bind: w.id), \(bind: me), 'owner', \(bind: now.millis))
                 """).run()
-            try await AuditLog.append([AuditEvent("create", "workspaces", w.id, detail: ["slug": .string(slug), "name": .string(name)])],
-                                      workspaceID: w.id, actorUserID: me, actorTokenID: scope.tokenID, at: now, dialect: db.dialect, sql: sql)
+            try await tx.audit("create", "workspaces", w.id, detail: ["slug": .string(slug), "name": .string(name)])
         }
         return w
     }
@@ -141,7 +140,8 @@ package struct AccessStore: Sendable {
         try e.throwIfAny()
         let hash = Bcrypt.hash(password, cost: 10)
         let now = clock.now().millis
-        return try await db.write { sql in
+        return try await db.write(.acting(workspaceID: workspaceID, userID: nil), at: Date(millis: now)) { tx in
+            let sql = tx.sql
             let user: User
             if let existing = try await Self.user(email: email!, sql) {
                 user = existing
@@ -158,8 +158,7 @@ package struct AccessStore: Sendable {
                 INSERT INTO memberships (workspace_id, user_id, role, created_at)
                 VALUES (\(bind: workspaceID), \(bind: user.id), \(bind: role.rawValue), \(bind: now))
                 """).run()
-            try await AuditLog.append([AuditEvent("create", "users", user.id, detail: ["email": .string(user.email), "role": .string(role.rawValue)])],
-                                      workspaceID: workspaceID, actorUserID: nil, actorTokenID: nil, at: Date(millis: now), dialect: db.dialect, sql: sql)
+            try await tx.audit("create", "users", user.id, detail: ["email": .string(user.email), "role": .string(role.rawValue)])
             return user
         }
     }
@@ -213,16 +212,15 @@ package struct AccessStore: Sendable {
         let secret = Secret.token(prefix: "gx_")
         let id = ID.make()
         let now = clock.now()
-        try await db.write { sql in
-            try await sql.raw("""
+        try await db.write(.acting(workspaceID: workspaceID, userID: userID), at: now) { tx in
+            try await tx.sql.raw("""
                 INSERT INTO api_tokens (id, workspace_id, user_id, name, token_hash, prefix, created_at, expires_at, permissions_json)
                 VALUES (\(bind: id), \(bind: workspaceID), \(bind: userID), \(bind: name), \(bind: Secret.hash(secret)),
                         \(bind: String(secret.prefix(10))), \(bind: now.millis), \(bind: expiresAt?.millis),
                         \(bind: narrowed.map { JSONCoding.encode($0) }))
                 """).run()
-            try await AuditLog.append([AuditEvent("create", "api_tokens", id, detail: ["name": .string(name), "user_id": .string(userID),
-                                                                                       "permissions": narrowed.map { .array($0.map(JSONValue.string)) } ?? .null])],
-                                      workspaceID: workspaceID, actorUserID: userID, actorTokenID: nil, at: now, dialect: db.dialect, sql: sql)
+            try await tx.audit("create", "api_tokens", id, detail: ["name": .string(name), "user_id": .string(userID),
+                                                                  "permissions": narrowed.map { .array($0.map(JSONValue.string)) } ?? .null])
         }
         return IssuedToken(id: id, secret: secret)
     }
@@ -230,13 +228,13 @@ package struct AccessStore: Sendable {
     /// Revokes a token: the scope's own tokens, or anyone's in the workspace with settings.update.
     package func revokeToken(_ scope: Scope, id: String) async throws {
         let now = clock.now()
-        try await db.write { sql in
-            guard let row = try await sql.raw("""
+        try await db.write(scope, at: now) { tx in
+            guard let row = try await tx.sql.raw("""
                 SELECT user_id FROM api_tokens WHERE id = \(bind: id) AND workspace_id = \(bind: scope.workspaceID)
                 """).first() else { throw DomainError.notFound("token") }
             if try row.decode(column: "user_id", as: String.self) != scope.userID { try scope.require(.settings, .update) }
-            try await sql.raw("UPDATE api_tokens SET revoked_at = \(bind: now.millis) WHERE id = \(bind: id) AND revoked_at IS NULL").run()
-            try await AuditLog.append([AuditEvent("revoke", "api_tokens", id)], scope: scope, at: now, dialect: db.dialect, sql: sql)
+            try await tx.sql.raw("UPDATE api_tokens SET revoked_at = \(bind: now.millis) WHERE id = \(bind: id) AND revoked_at IS NULL").run()
+            try await tx.audit("revoke", "api_tokens", id)
         }
         cache.clear()
     }
@@ -293,11 +291,11 @@ package struct AccessStore: Sendable {
         let narrowed = try JSONCoding.decode([String].self, try row.decode(column: "permissions_json", as: String?.self)).map { try PermissionSet.parse($0) }
         guard let scope = try await scope(userID: userID, workspaceID: workspaceID, tokenID: tokenID, tokenPermissions: narrowed) else { return nil }
         let lastUsed = try row.decode(column: "last_used_at", as: Int64?.self)
-        try await db.write { sql in
-            try await sql.raw("UPDATE api_tokens SET last_used_at = \(bind: now.millis) WHERE id = \(bind: tokenID)").run()
+        try await db.write(scope, at: now) { tx in
+            try await tx.sql.raw("UPDATE api_tokens SET last_used_at = \(bind: now.millis) WHERE id = \(bind: tokenID)").run()
             // Token use is audited once per token per hour (not per request: that would double every read's cost).
             if lastUsed.map({ now.millis - $0 >= 3_600_000 }) ?? true {
-                try await AuditLog.append([AuditEvent("use", "api_tokens", tokenID)], scope: scope, at: now, dialect: db.dialect, sql: sql)
+                try await tx.audit("use", "api_tokens", tokenID)
             }
         }
         cache.put(hash, scope, now: now)

@@ -10,38 +10,33 @@ package struct OwnedObject: Sendable {
     /// Which of a departing user's rows handover moves (SQL on the table; empty: all of them).
     package var handoverCondition = ""
     /// Writes the timeline/history entries for records that changed owner (inside the transaction).
-    var recordMoves: @Sendable (_ moves: [(id: String, from: String?, to: String?)], _ reason: String, _ scope: Scope, _ now: Date,
-                                _ sql: any SQLDatabase) async throws -> Void
+    var recordMoves: @Sendable (_ moves: [(id: String, from: String?, to: String?)], _ reason: String, _ tx: Tx) async throws -> Void
 
     /// An owner-change entry on each moved record's own timeline (leads keep theirs under the lead id).
-    static func ownerChangedEntries(_ moves: [(id: String, from: String?, to: String?)], _ reason: String, _ scope: Scope, _ now: Date,
-                                    _ sql: any SQLDatabase) async throws {
-        try await TimelineStore.append(moves.map { m in
-            TimelineEntry.event(m.id, .ownerChanged, author: scope.userID, now: now,
-                                data: ["from": m.from.map(JSONValue.string) ?? .null, "to": m.to.map(JSONValue.string) ?? .null,
-                                       "reason": .string(reason)])
-        }, workspaceID: scope.workspaceID, sql: sql)
+    static func ownerChangedEntries(_ moves: [(id: String, from: String?, to: String?)], _ reason: String, _ tx: Tx) async throws {
+        try await tx.timeline(moves.map { m in
+            tx.event(m.id, .ownerChanged, data: ["from": m.from.map(JSONValue.string) ?? .null, "to": m.to.map(JSONValue.string) ?? .null,
+                                                 "reason": .string(reason)])
+        })
     }
 
     package static let customers = OwnedObject(object: .customers, table: "customers", recordMoves: ownerChangedEntries)
     package static let leads = OwnedObject(object: .leads, table: "leads", recordMoves: ownerChangedEntries)
 
     /// A record that belongs to a customer (deal, quote, order): its move is written on the customer's timeline.
-    static func onCustomerTimeline(_ table: String, _ idKey: String) -> @Sendable ([(id: String, from: String?, to: String?)], String, Scope, Date,
-                                                                             any SQLDatabase) async throws -> Void {
-        { moves, reason, scope, now, sql in
+    static func onCustomerTimeline(_ table: String, _ idKey: String) -> @Sendable ([(id: String, from: String?, to: String?)], String, Tx) async throws -> Void {
+        { moves, reason, tx in
             guard !moves.isEmpty else { return }
-            let customerOf = Dictionary(try await sql.raw("""
-                SELECT id, customer_id FROM \(unsafeRaw: table) WHERE workspace_id = \(bind: scope.workspaceID) AND id IN (\(binds: moves.map(\.id)))
+            let customerOf = Dictionary(try await tx.sql.raw("""
+                SELECT id, customer_id FROM \(unsafeRaw: table) WHERE workspace_id = \(bind: tx.scope.workspaceID) AND id IN (\(binds: moves.map(\.id)))
                 """).all().map { (try $0.decode(column: "id", as: String.self), try $0.decode(column: "customer_id", as: String.self)) },
                 uniquingKeysWith: { a, _ in a })
-            try await TimelineStore.append(moves.compactMap { m in
+            try await tx.timeline(moves.compactMap { m in
                 customerOf[m.id].map { c in
-                    TimelineEntry.event(c, .ownerChanged, author: scope.userID, now: now,
-                                        data: [idKey: .string(m.id), "from": m.from.map(JSONValue.string) ?? .null,
-                                               "to": m.to.map(JSONValue.string) ?? .null, "reason": .string(reason)])
+                    tx.event(c, .ownerChanged, data: [idKey: .string(m.id), "from": m.from.map(JSONValue.string) ?? .null,
+                                                      "to": m.to.map(JSONValue.string) ?? .null, "reason": .string(reason)])
                 }
-            }, workspaceID: scope.workspaceID, sql: sql)
+            })
         }
     }
 
@@ -55,19 +50,19 @@ package struct OwnedObject: Sendable {
 
     /// Only open tasks move: done and cancelled ones stay with the person who did (or dropped) them.
     /// A task has no timeline of its own; the audit entry of the handover names the counts.
-    package static let tasks = OwnedObject(object: .tasks, table: "tasks", handoverCondition: "status = 'open'") { _, _, _, _, _ in }
+    package static let tasks = OwnedObject(object: .tasks, table: "tasks", handoverCondition: "status = 'open'") { _, _, _ in }
 
     package static let all: [OwnedObject] = [.customers, .leads, .deals, .tasks, .quotes, .orders]
 
     /// Sets new owners (nil: back to the pool), bumping version and updated time, and records the moves.
-    func move(_ moves: [(id: String, from: String?, to: String?)], reason: String, scope: Scope, now: Date, sql: any SQLDatabase) async throws {
+    func move(_ moves: [(id: String, from: String?, to: String?)], reason: String, tx: Tx) async throws {
         for m in moves {
-            try await sql.raw("""
-                UPDATE \(unsafeRaw: table) SET owner_id = \(bind: m.to), version = version + 1, updated_at = \(bind: now.millis)
-                WHERE id = \(bind: m.id) AND workspace_id = \(bind: scope.workspaceID)
+            try await tx.sql.raw("""
+                UPDATE \(unsafeRaw: table) SET owner_id = \(bind: m.to), version = version + 1, updated_at = \(bind: tx.now.millis)
+                WHERE id = \(bind: m.id) AND workspace_id = \(bind: tx.scope.workspaceID)
                 """).run()
         }
-        try await recordMoves(moves, reason, scope, now, sql)
+        try await recordMoves(moves, reason, tx)
     }
 }
 
@@ -90,7 +85,8 @@ extension AccessStore {
     package func handover(_ scope: Scope, from userID: String, to target: HandoverTarget, deactivate: Bool) async throws -> HandoverResult {
         try scope.require(.settings, .update)
         let now = clock.now()
-        let result = try await db.write { sql in
+        let result = try await db.write(scope, at: now) { tx in
+            let sql = tx.sql
             guard try await Self.activeMember(userID, scope.workspaceID, sql: sql) else { throw DomainError.notFound("user") }
             let recipients: [String]
             switch target {
@@ -123,7 +119,7 @@ extension AccessStore {
                     \(unsafeRaw: owned.handoverCondition.isEmpty ? "" : "AND " + owned.handoverCondition) ORDER BY id
                     """).all().map { try $0.decode(column: "id", as: String.self) }
                 let moves = ids.enumerated().map { (i, id) in (id: id, from: Optional(userID), to: Optional(recipients[i % recipients.count])) }
-                try await owned.move(moves, reason: "handover", scope: scope, now: now, sql: sql)
+                try await owned.move(moves, reason: "handover", tx: tx)
                 moved[owned.table] = ids.count
             }
             if deactivate {
@@ -132,8 +128,7 @@ extension AccessStore {
                     """).run()
             }
             let r = HandoverResult(moved: moved, recipients: recipients, deactivated: deactivate)
-            try await AuditLog.append([AuditEvent("handover", "users", userID, detail: AuditDetail.encoded(r))],
-                                      scope: scope, at: now, dialect: db.dialect, sql: sql)
+            try await tx.audit("handover", "users", userID, detail: AuditDetail.encoded(r))
             return r
         }
         cache.clear()

@@ -39,14 +39,13 @@ package struct PublicPool: Sendable {
         for (k, v) in rules.recycleDays where v < 1 { e.add("recycle_days.\(k)", "must be at least 1 day") }
         try e.throwIfAny()
         let now = clock.now()
-        try await db.write { sql in
-            try await sql.raw("DELETE FROM pool_rules WHERE workspace_id = \(bind: scope.workspaceID)").run()
-            try await sql.raw("""
+        try await db.write(scope, at: now) { tx in
+            try await tx.sql.raw("DELETE FROM pool_rules WHERE workspace_id = \(bind: scope.workspaceID)").run()
+            try await tx.sql.raw("""
                 INSERT INTO pool_rules (workspace_id, caps_json, recycle_days_json, updated_at)
                 VALUES (\(bind: scope.workspaceID), \(bind: JSONCoding.encode(rules.caps)), \(bind: JSONCoding.encode(rules.recycleDays)), \(bind: now.millis))
                 """).run()
-            try await AuditLog.append([AuditEvent("update", "pool_rules", nil, detail: AuditDetail.encoded(rules))],
-                                      scope: scope, at: now, dialect: db.dialect, sql: sql)
+            try await tx.audit("update", "pool_rules", nil, detail: AuditDetail.encoded(rules))
         }
         return rules
     }
@@ -56,7 +55,8 @@ package struct PublicPool: Sendable {
         guard let me = scope.userID else { throw DomainError.forbidden("only users can claim customers") }
         guard ID.isValid(customerID) else { throw DomainError.notFound("customer") }
         let now = clock.now()
-        try await db.write { sql in
+        try await db.write(scope, at: now) { tx in
+            let sql = tx.sql
             let c = try await CustomerStore.load(scope, customerID.lowercased(), for: .read, sql: sql)
             if let owner = c.ownerID {
                 throw DomainError.conflict(owner == me ? "you already own this customer" : "this customer already has an owner")
@@ -67,8 +67,8 @@ package struct PublicPool: Sendable {
                     """).first()!.decode(column: "n", as: Int.self)
                 if owned >= cap { throw DomainError.conflict("you already own \(owned) customers, the most your role may hold (\(cap)); release some first") }
             }
-            try await OwnedObject.customers.move([(c.id, nil, me)], reason: "claimed", scope: scope, now: now, sql: sql)
-            try await AuditLog.append([AuditEvent("claim", "customers", c.id)], scope: scope, at: now, dialect: db.dialect, sql: sql)
+            try await OwnedObject.customers.move([(c.id, nil, me)], reason: "claimed", tx: tx)
+            try await tx.audit("claim", "customers", c.id)
         }
     }
 
@@ -76,15 +76,15 @@ package struct PublicPool: Sendable {
     package func release(_ scope: Scope, customerID: String) async throws {
         guard ID.isValid(customerID) else { throw DomainError.notFound("customer") }
         let now = clock.now()
-        try await db.write { sql in
-            let c = try await CustomerStore.load(scope, customerID.lowercased(), for: .update, sql: sql)
+        try await db.write(scope, at: now) { tx in
+            let c = try await CustomerStore.load(scope, customerID.lowercased(), for: .update, sql: tx.sql)
             guard let owner = c.ownerID else { throw DomainError.conflict("this customer is already in the public pool") }
             if owner != scope.userID {
                 let level = try scope.require(.customers, .assign)
                 guard scope.covers(level, RecordAccess(ownerID: owner)) else { throw DomainError.forbidden("you may not release another user's customer") }
             }
-            try await OwnedObject.customers.move([(c.id, owner, nil)], reason: "released", scope: scope, now: now, sql: sql)
-            try await AuditLog.append([AuditEvent("release", "customers", c.id)], scope: scope, at: now, dialect: db.dialect, sql: sql)
+            try await OwnedObject.customers.move([(c.id, owner, nil)], reason: "released", tx: tx)
+            try await tx.audit("release", "customers", c.id)
         }
     }
 
@@ -98,10 +98,10 @@ package struct PublicPool: Sendable {
         }
         var out: [String: Int] = [:]
         for ws in workspaces {
-            let n = try await db.write { sql in
+            let n = try await db.write(Scope(workspaceID: ws, userID: nil, role: .owner), at: now) { tx in
+                let sql = tx.sql
                 let rules = try await Self.rules(ws, sql: sql)
                 guard !rules.recycleDays.isEmpty else { return 0 }
-                let scope = Scope(workspaceID: ws, userID: nil, role: .owner)
                 var moves: [(id: String, from: String?, to: String?)] = []
                 let named = rules.recycleDays.keys.filter { $0 != "*" }.sorted()
                 for (tier, days) in rules.recycleDays.sorted(by: { $0.key < $1.key }) {
@@ -124,9 +124,8 @@ package struct PublicPool: Sendable {
                     }
                 }
                 guard !moves.isEmpty else { return 0 }
-                try await OwnedObject.customers.move(moves, reason: "recycled", scope: scope, now: now, sql: sql)
-                try await AuditLog.append([AuditEvent("recycle", "customers", nil, detail: ["count": .number(Double(moves.count))])],
-                                          scope: scope, at: now, dialect: db.dialect, sql: sql)
+                try await OwnedObject.customers.move(moves, reason: "recycled", tx: tx)
+                try await tx.audit("recycle", "customers", nil, detail: ["count": .number(Double(moves.count))])
                 return moves.count
             }
             out[ws] = n

@@ -99,7 +99,8 @@ package struct SignIn: Sendable {
         }
         let secret = Secret.token(prefix: "gxs_"), csrf = Secret.token(prefix: "")
         let expires = now.addingTimeInterval(policy.absolute)
-        try await db.write { sql in
+        try await db.write(.acting(workspaceID: ws, userID: userID), at: now) { tx in
+            let sql = tx.sql
             try await sql.raw("""
                 INSERT INTO sessions (id_hash, user_id, workspace_id, csrf, created_at, last_seen_at, expires_at, address)
                 VALUES (\(bind: Secret.hash(secret)), \(bind: userID), \(bind: ws), \(bind: csrf), \(bind: now.millis), \(bind: now.millis),
@@ -107,8 +108,7 @@ package struct SignIn: Sendable {
                 """).run()
             try await sql.raw("UPDATE users SET locked_until = NULL WHERE id = \(bind: userID)").run()
             try await sql.raw("INSERT INTO sign_in_attempts (key, at, ok) VALUES (\(bind: addressKey), \(bind: now.millis), 1)").run()
-            try await AuditLog.append([AuditEvent("sign_in", "users", userID, detail: ["address": .string(address)])],
-                                      workspaceID: ws, actorUserID: userID, actorTokenID: nil, at: now, dialect: db.dialect, sql: sql)
+            try await tx.audit("sign_in", "users", userID, detail: ["address": .string(address)])
         }
         return IssuedSession(secret: secret, csrf: csrf, userID: userID, workspaceID: ws, expiresAt: expires)
     }
@@ -122,8 +122,8 @@ package struct SignIn: Sendable {
             // Attempts older than a day are no use to any window.
             try await sql.raw("DELETE FROM sign_in_attempts WHERE key = \(bind: key) AND at < \(bind: now.millis - 86_400_000)").run()
             if let a = audit {
-                try await AuditLog.append([AuditEvent("sign_in_failed", "users", a.userID, detail: ["reason": .string(a.why), "address": .string(String(key.dropFirst(5)))])],
-                                          workspaceID: a.workspaceID, actorUserID: nil, actorTokenID: nil, at: now, dialect: db.dialect, sql: sql)
+                try await Tx(sql: sql, scope: .acting(workspaceID: a.workspaceID, userID: nil), now: now, dialect: db.dialect)
+                    .audit("sign_in_failed", "users", a.userID, detail: ["reason": .string(a.why), "address": .string(String(key.dropFirst(5)))])
             }
         }
     }
@@ -204,13 +204,13 @@ package struct SignIn: Sendable {
         guard Bcrypt.verify(current, hash: hash) else { throw DomainError.field("current_password", "is wrong") }
         let now = clock.now()
         let newHash = Bcrypt.hash(new, cost: 10)
-        try await db.write { sql in
-            try await sql.raw("UPDATE users SET password_hash = \(bind: newHash) WHERE id = \(bind: me)").run()
-            try await sql.raw("""
+        try await db.write(scope, at: now) { tx in
+            try await tx.sql.raw("UPDATE users SET password_hash = \(bind: newHash) WHERE id = \(bind: me)").run()
+            try await tx.sql.raw("""
                 UPDATE sessions SET revoked_at = \(bind: now.millis) WHERE user_id = \(bind: me) AND revoked_at IS NULL
                 AND id_hash <> \(bind: keepSession.map(Secret.hash) ?? "")
                 """).run()
-            try await AuditLog.append([AuditEvent("password_change", "users", me)], scope: scope, at: now, dialect: db.dialect, sql: sql)
+            try await tx.audit("password_change", "users", me)
         }
         cache.clear()
     }
@@ -244,8 +244,8 @@ package struct SignIn: Sendable {
             try await sql.raw("UPDATE users SET password_hash = \(bind: hash), locked_until = NULL WHERE id = \(bind: userID)").run()
             try await sql.raw("UPDATE sessions SET revoked_at = \(bind: now.millis) WHERE user_id = \(bind: userID) AND revoked_at IS NULL").run()
             for ws in try await sql.raw("SELECT workspace_id FROM memberships WHERE user_id = \(bind: userID)").all() {
-                try await AuditLog.append([AuditEvent("password_reset", "users", userID)], workspaceID: try ws.decode(column: "workspace_id", as: String.self),
-                                          actorUserID: userID, actorTokenID: nil, at: now, dialect: db.dialect, sql: sql)
+                let actor = Scope.acting(workspaceID: try ws.decode(column: "workspace_id", as: String.self), userID: userID)
+                try await Tx(sql: sql, scope: actor, now: now, dialect: db.dialect).audit("password_reset", "users", userID)
             }
         }
         cache.clear()
@@ -274,11 +274,11 @@ package struct SignIn: Sendable {
         guard let stored, let secret = Base32.decode(stored) else { throw DomainError.conflict("start two-factor enrolment first") }
         guard TOTP.verify(code, secret: secret, at: now) else { throw DomainError.field("code", "is not the code your app shows now") }
         let codes = (0..<10).map { _ in Base32.encode(Secret.randomBytes(5)).lowercased() }
-        try await db.write { sql in
-            try await sql.raw("""
+        try await db.write(scope, at: now) { tx in
+            try await tx.sql.raw("""
                 UPDATE users SET totp_enabled = 1, recovery_json = \(bind: JSONCoding.encode(codes.map(Secret.hash))) WHERE id = \(bind: me)
                 """).run()
-            try await AuditLog.append([AuditEvent("totp_enabled", "users", me)], scope: scope, at: now, dialect: db.dialect, sql: sql)
+            try await tx.audit("totp_enabled", "users", me)
         }
         return codes
     }
@@ -291,9 +291,9 @@ package struct SignIn: Sendable {
         }
         guard Bcrypt.verify(password, hash: hash) else { throw DomainError.field("password", "is wrong") }
         let now = clock.now()
-        try await db.write { sql in
-            try await sql.raw("UPDATE users SET totp_enabled = 0, totp_secret = NULL, recovery_json = NULL WHERE id = \(bind: me)").run()
-            try await AuditLog.append([AuditEvent("totp_disabled", "users", me)], scope: scope, at: now, dialect: db.dialect, sql: sql)
+        try await db.write(scope, at: now) { tx in
+            try await tx.sql.raw("UPDATE users SET totp_enabled = 0, totp_secret = NULL, recovery_json = NULL WHERE id = \(bind: me)").run()
+            try await tx.audit("totp_disabled", "users", me)
         }
     }
 }
