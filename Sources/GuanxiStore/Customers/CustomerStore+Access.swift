@@ -67,19 +67,15 @@ extension CustomerStore {
     package func reveal(_ scope: Scope, id: String) async throws -> Customer {
         guard ID.isValid(id) else { throw DomainError.notFound("customer") }
         let now = clock.now()
-        return try await db.write { sql in
-            let c = try await Self.load(scope, id.lowercased(), for: .read, sql: sql)
+        return try await db.write(scope, at: now) { tx in
+            let c = try await Self.load(scope, id.lowercased(), for: .read, sql: tx.sql)
             let level = try scope.require(.personalData, .reveal)
             let readable = scope.level(.personalData, .read).map { scope.covers($0, RecordAccess(ownerID: c.ownerID)) } ?? false
             guard readable || scope.covers(level, RecordAccess(ownerID: c.ownerID)) else {
                 throw DomainError.forbidden("you may not reveal this customer's personal data")
             }
-            try await audit(scope, [AuditEvent("reveal", "customers", c.id)], now: now, sql: sql)
+            try await tx.audit("reveal", "customers", c.id)
             return c
         }
-    }
-
-    func audit(_ scope: Scope, _ events: [AuditEvent], now: Date, sql: any SQLDatabase) async throws {
-        try await AuditLog.append(events, scope: scope, at: now, dialect: db.dialect, sql: sql)
     }
 }

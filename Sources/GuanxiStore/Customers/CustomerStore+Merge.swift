@@ -50,7 +50,8 @@ extension CustomerStore {
             throw DomainError.field("fields.\(k)", "cannot be chosen; choose among \(MergeChoices.choosable.joined(separator: ", ")) or custom.<key>")
         }
         let now = clock.now()
-        return try await db.write { sql in
+        return try await db.write(scope, at: now) { tx in
+            let sql = tx.sql
             let s = try await Self.load(scope, survivorID.lowercased(), for: .update, sql: sql)
             let m = try await Self.load(scope, mergedID.lowercased(), for: .delete, sql: sql)
             if s.kind != m.kind { throw DomainError.conflict("a person and an organisation cannot be merged") }
@@ -111,12 +112,9 @@ extension CustomerStore {
                 VALUES (\(bind: record.id), \(bind: scope.workspaceID), \(bind: s.id), \(bind: m.id), \(bind: JSONCoding.encode(snapshot)),
                         \(bind: r.version), \(bind: scope.userID), \(bind: now.millis))
                 """).run()
-            try await TimelineStore.append([TimelineEntry.event(s.id, .merged, author: scope.userID, now: now,
-                                                       data: ["merge_id": .string(record.id), "merged_id": .string(m.id), "merged_name": .string(m.name)])],
-                                           workspaceID: scope.workspaceID, sql: sql)
-            try await audit(scope, [AuditEvent("merge", "customers", s.id, detail: ["merge_id": .string(record.id), "merged_id": .string(m.id),
-                                                                                    "merged": AuditDetail.snapshot(m), "survivor_before": AuditDetail.snapshot(s)])],
-                            now: now, sql: sql)
+            try await tx.timeline(s.id, .merged, data: ["merge_id": .string(record.id), "merged_id": .string(m.id), "merged_name": .string(m.name)])
+            try await tx.audit("merge", "customers", s.id, detail: ["merge_id": .string(record.id), "merged_id": .string(m.id),
+                                                                  "merged": AuditDetail.snapshot(m), "survivor_before": AuditDetail.snapshot(s)])
             return (try await present(scope, try await Self.load(scope, s.id, sql: sql), sql: sql), record)
         }
     }
@@ -125,7 +123,8 @@ extension CustomerStore {
     /// changed after the merge, because undo would silently drop that change.
     package func undoMerge(_ scope: Scope, mergeID: String) async throws -> (survivor: Customer, restored: Customer) {
         let now = clock.now()
-        return try await db.write { sql in
+        return try await db.write(scope, at: now) { tx in
+            let sql = tx.sql
             guard let row = try await sql.raw("""
                 SELECT survivor_id, merged_id, snapshot_json, survivor_version, undone_at FROM merges
                 WHERE id = \(bind: mergeID.lowercased()) AND workspace_id = \(bind: scope.workspaceID)
@@ -160,12 +159,9 @@ extension CustomerStore {
             }
             try await sql.raw("UPDATE merges SET undone_at = \(bind: now.millis) WHERE id = \(bind: mergeID.lowercased())").run()
             let data: [String: JSONValue] = ["merge_id": .string(mergeID.lowercased())]
-            try await TimelineStore.append([TimelineEntry.event(snap.survivor.id, .mergeUndone, author: scope.userID, now: now, data: data),
-                                            TimelineEntry.event(snap.merged.id, .mergeUndone, author: scope.userID, now: now, data: data)],
-                                           workspaceID: w, sql: sql)
-            try await audit(scope, [AuditEvent("merge_undo", "customers", snap.survivor.id, detail: ["merge_id": .string(mergeID.lowercased()),
-                                                                                                   "restored_id": .string(snap.merged.id)])],
-                            now: now, sql: sql)
+            try await tx.timeline([tx.event(snap.survivor.id, .mergeUndone, data: data), tx.event(snap.merged.id, .mergeUndone, data: data)])
+            try await tx.audit("merge_undo", "customers", snap.survivor.id, detail: ["merge_id": .string(mergeID.lowercased()),
+                                                                                   "restored_id": .string(snap.merged.id)])
             return (try await present(scope, try await Self.load(scope, snap.survivor.id, sql: sql), sql: sql),
                     try await present(scope, try await Self.load(scope, snap.merged.id, sql: sql), sql: sql))
         }
@@ -294,7 +290,8 @@ extension CustomerStore {
         guard ID.isValid(toID) else { throw DomainError.field("to_id", "is not a valid id") }
         if fromID.lowercased() == toID.lowercased() { throw DomainError.field("to_id", "a customer cannot be related to itself") }
         let now = clock.now()
-        return try await db.write { sql in
+        return try await db.write(scope, at: now) { tx in
+            let sql = tx.sql
             let a = try await Self.load(scope, fromID.lowercased(), for: .update, sql: sql)
             let b: Customer
             do { b = try await Self.load(scope, toID.lowercased(), for: .read, sql: sql) } catch DomainError.notFound { throw DomainError.field("to_id", "no such customer") }
@@ -305,8 +302,8 @@ extension CustomerStore {
                 INSERT INTO relationships (id, workspace_id, from_id, to_id, kind, title, created_at)
                 VALUES (\(bind: rel.id), \(bind: scope.workspaceID), \(bind: rel.fromID), \(bind: rel.toID), \(bind: kind.rawValue), \(bind: rel.title), \(bind: now.millis))
                 """).run()
-            try await audit(scope, [AuditEvent("create", "relationships", rel.id, detail: ["from_id": .string(rel.fromID), "to_id": .string(rel.toID),
-                                                                                          "kind": .string(kind.rawValue)])], now: now, sql: sql)
+            try await tx.audit("create", "relationships", rel.id, detail: ["from_id": .string(rel.fromID), "to_id": .string(rel.toID),
+                                                                         "kind": .string(kind.rawValue)])
             return rel
         }
     }
@@ -314,14 +311,14 @@ extension CustomerStore {
     package func deleteRelationship(_ scope: Scope, customerID: String, relationshipID: String) async throws {
         guard ID.isValid(customerID) else { throw DomainError.notFound("customer") }
         let now = clock.now()
-        try await db.write { sql in
-            _ = try await Self.load(scope, customerID.lowercased(), for: .update, sql: sql)
-            let gone = try await sql.raw("""
+        try await db.write(scope, at: now) { tx in
+            _ = try await Self.load(scope, customerID.lowercased(), for: .update, sql: tx.sql)
+            let gone = try await tx.sql.raw("""
                 DELETE FROM relationships WHERE workspace_id = \(bind: scope.workspaceID) AND id = \(bind: relationshipID.lowercased())
                 AND (from_id = \(bind: customerID.lowercased()) OR to_id = \(bind: customerID.lowercased())) RETURNING id
                 """).first()
             if gone == nil { throw DomainError.notFound("relationship") }
-            try await audit(scope, [AuditEvent("delete", "relationships", relationshipID.lowercased())], now: now, sql: sql)
+            try await tx.audit("delete", "relationships", relationshipID.lowercased())
         }
     }
 }

@@ -71,22 +71,22 @@ package struct CustomerStore: Sendable {
         // Someone who may not reach every record owns what they create, or they could not see it again.
         let draft = { var d = draft; if d.ownerID == nil, level != .all, let me = scope.userID { d.ownerID = .some(me) }; return d }()
         let now = clock.now()
-        return try await db.write { sql in
-            try await present(scope, try await insert(scope, draft, now: now, sql: sql), sql: sql)
+        return try await db.write(scope, at: now) { tx in
+            try await present(scope, try await insert(draft, tx: tx), sql: tx.sql)
         }
     }
 
     /// Creates a customer inside the caller's transaction (lead conversion uses it too).
-    func insert(_ scope: Scope, _ draft: CustomerDraft, now: Date, data: [String: JSONValue] = [:], sql: any SQLDatabase) async throws -> Customer {
-        try await insertMany(scope, [draft], now: now, data: data, sql: sql)[0].get()
+    func insert(_ draft: CustomerDraft, data: [String: JSONValue] = [:], tx: Tx) async throws -> Customer {
+        try await insertMany([draft], data: data, tx: tx)[0].get()
     }
 
     /// Creates customers inside the caller's transaction with a fixed number of statements whatever
     /// their count (shops pushing orders bring new buyers by the hundred). Each one is validated and
     /// checked on its own: an identity held by an existing customer, or by an earlier one of the same
     /// call, fails that one with `.duplicate`; the others are created.
-    func insertMany(_ scope: Scope, _ drafts: [CustomerDraft], now: Date, data: [String: JSONValue] = [:],
-                    sql: any SQLDatabase) async throws -> [Result<Customer, DomainError>] {
+    func insertMany(_ drafts: [CustomerDraft], data: [String: JSONValue] = [:], tx: Tx) async throws -> [Result<Customer, DomainError>] {
+        let (scope, now, sql) = (tx.scope, tx.now, tx.sql)
         let rules = try await rules(scope, sql: sql)
         var out = [Result<Customer, DomainError>](repeating: .failure(.badRequest("not created")), count: drafts.count)
         var ready: [(Int, Customer)] = []
@@ -119,13 +119,12 @@ package struct CustomerStore: Sendable {
         }
         guard !created.isEmpty else { return out }
         let seqs = try await CustomerRows.insert(created, workspaceID: scope.workspaceID, sql: sql)
-        try await CustomerRows.writeDerived(zip(seqs, created).map { ($0, $1.0, $1.1) }, workspaceID: scope.workspaceID, dialect: db.dialect,
+        try await CustomerRows.writeDerived(zip(seqs, created).map { ($0, $1.0, $1.1) }, workspaceID: scope.workspaceID, dialect: tx.dialect,
                                             replacing: false, sql: sql)
-        try await TimelineStore.append(created.map { c, _ in
-            TimelineEntry.event(c.id, .created, author: scope.userID, now: now,
-                       data: data.merging(["name": .string(c.name), "stage": .string(c.stage.rawValue)]) { a, _ in a })
-        }, workspaceID: scope.workspaceID, sql: sql)
-        try await audit(scope, created.map { c, _ in AuditEvent("create", "customers", c.id, detail: ["after": AuditDetail.snapshot(c)]) }, now: now, sql: sql)
+        try await tx.timeline(created.map { c, _ in
+            tx.event(c.id, .created, data: data.merging(["name": .string(c.name), "stage": .string(c.stage.rawValue)]) { a, _ in a })
+        })
+        try await tx.audit(created.map { c, _ in AuditEvent("create", "customers", c.id, detail: ["after": AuditDetail.snapshot(c)]) })
         return out
     }
 
@@ -142,7 +141,8 @@ package struct CustomerStore: Sendable {
                        _ change: @escaping @Sendable (Customer) throws -> CustomerDraft) async throws -> Customer {
         guard ID.isValid(id) else { throw DomainError.notFound("customer") }
         let now = clock.now()
-        return try await db.write { sql in
+        return try await db.write(scope, at: now) { tx in
+            let sql = tx.sql
             let old = try await Self.load(scope, id.lowercased(), for: .update, sql: sql)
             if let v = ifVersion, v != old.version { throw DomainError.staleVersion(current: old.version) }
             let rules = try await rules(scope, sql: sql)
@@ -154,10 +154,9 @@ package struct CustomerStore: Sendable {
             try await checkReferences(scope, &c, previous: old, sql: sql)
             try await checkIdentities(scope, c.allIdentities, ownID: c.id, sql: sql)
             try await save(scope, c, sql: sql)
-            try await TimelineStore.append(Self.changeEvents(old: old, new: c, author: scope.userID, now: now),
-                                           workspaceID: scope.workspaceID, sql: sql)
+            try await tx.timeline(Self.changeEvents(old: old, new: c, tx: tx))
             if c.kind == .organization && c.name != old.name { try await reindexMembers(scope, orgID: c.id, sql: sql) }
-            try await audit(scope, [AuditEvent("update", "customers", c.id, detail: AuditDetail.changes(old, c))], now: now, sql: sql)
+            try await tx.audit("update", "customers", c.id, detail: AuditDetail.changes(old, c))
             return try await present(scope, c, sql: sql)
         }
     }
@@ -192,22 +191,23 @@ package struct CustomerStore: Sendable {
     package func delete(_ scope: Scope, id: String, ifVersion: Int?) async throws {
         guard ID.isValid(id) else { throw DomainError.notFound("customer") }
         let now = clock.now()
-        try await db.write { sql in
-            let old = try await Self.load(scope, id.lowercased(), for: .delete, sql: sql)
+        try await db.write(scope, at: now) { tx in
+            let old = try await Self.load(scope, id.lowercased(), for: .delete, sql: tx.sql)
             if let v = ifVersion, v != old.version { throw DomainError.staleVersion(current: old.version) }
-            try await sql.raw("""
+            try await tx.sql.raw("""
                 UPDATE customers SET deleted_at = \(bind: now.millis), version = version + 1, updated_at = \(bind: now.millis)
                 WHERE id = \(bind: old.id) AND workspace_id = \(bind: scope.workspaceID)
                 """).run()
-            try await TimelineStore.append([TimelineEntry.event(old.id, .deleted, author: scope.userID, now: now)], workspaceID: scope.workspaceID, sql: sql)
-            try await audit(scope, [AuditEvent("delete", "customers", old.id, detail: ["before": AuditDetail.snapshot(old)])], now: now, sql: sql)
+            try await tx.timeline(old.id, .deleted)
+            try await tx.audit("delete", "customers", old.id, detail: ["before": AuditDetail.snapshot(old)])
         }
     }
 
     package func restore(_ scope: Scope, id: String) async throws -> Customer {
         guard ID.isValid(id) else { throw DomainError.notFound("customer") }
         let now = clock.now()
-        return try await db.write { sql in
+        return try await db.write(scope, at: now) { tx in
+            let sql = tx.sql
             let old = try await Self.load(scope, id.lowercased(), for: .delete, includeDeleted: true, sql: sql)
             guard old.deletedAt != nil else { return try await present(scope, old, sql: sql) }
             let merged = try await sql.raw("SELECT merged_into FROM customers WHERE id = \(bind: old.id)").first()?
@@ -217,8 +217,8 @@ package struct CustomerStore: Sendable {
                 UPDATE customers SET deleted_at = NULL, version = version + 1, updated_at = \(bind: now.millis)
                 WHERE id = \(bind: old.id) AND workspace_id = \(bind: scope.workspaceID)
                 """).run()
-            try await TimelineStore.append([TimelineEntry.event(old.id, .restored, author: scope.userID, now: now)], workspaceID: scope.workspaceID, sql: sql)
-            try await audit(scope, [AuditEvent("restore", "customers", old.id)], now: now, sql: sql)
+            try await tx.timeline(old.id, .restored)
+            try await tx.audit("restore", "customers", old.id)
             return try await present(scope, try await Self.load(scope, old.id, sql: sql), sql: sql)
         }
     }
@@ -292,12 +292,11 @@ package struct CustomerStore: Sendable {
 
     // MARK: Timeline events
 
-    static func changeEvents(old: Customer, new: Customer, author: String?, now: Date) -> [TimelineEntry] {
+    static func changeEvents(old: Customer, new: Customer, tx: Tx) -> [TimelineEntry] {
         var out: [TimelineEntry] = []
         func change(_ kind: TimelineKind, _ from: String?, _ to: String?) {
             guard from != to else { return }
-            out.append(TimelineEntry.event(new.id, kind, author: author, now: now,
-                             data: ["from": from.map(JSONValue.string) ?? .null, "to": to.map(JSONValue.string) ?? .null]))
+            out.append(tx.event(new.id, kind, data: ["from": from.map(JSONValue.string) ?? .null, "to": to.map(JSONValue.string) ?? .null]))
         }
         change(.stageChanged, old.stage.rawValue, new.stage.rawValue)
         change(.tierChanged, old.tier, new.tier)

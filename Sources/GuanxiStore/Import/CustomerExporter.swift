@@ -26,9 +26,8 @@ package struct CustomerExporter: Sendable {
             cursor = page.nextCursor
         } while cursor != nil
         let now = store.clock.now()
-        try await store.db.write { [count] sql in
-            try await AuditLog.append([AuditEvent("export", "customers", nil, detail: ["rows": .number(Double(count)), "format": "csv"])],
-                                      scope: scope, at: now, dialect: store.db.dialect, sql: sql)
+        try await store.db.write(scope, at: now) { [count] tx in
+            try await tx.audit("export", "customers", nil, detail: ["rows": .number(Double(count)), "format": "csv"])
         }
         return count
     }

@@ -62,6 +62,8 @@ package struct CustomerImporter: Sendable {
         let start = report
         do {
             report = try await db.write { sql in
+                // each batch, and the run's own entry, is stamped with the clock as the import reaches it
+                func tx() -> Tx { Tx(sql: sql, scope: scope, now: clock.now(), dialect: db.dialect) }
                 var report = start
                 var orgCache = context.orgs
                 var done = 0
@@ -74,16 +76,15 @@ package struct CustomerImporter: Sendable {
                     next = i + 1 < batches.count ? Task { [b = batches[i + 1]] in validate(b) } : nil
                     report.rejected += batch.rejected
                     report.errors += batch.errors
-                    try await importBatch(scope, batch.valid, context: context, orgs: &orgCache, report: &report, sql: sql)
+                    try await importBatch(batch.valid, context: context, orgs: &orgCache, report: &report, tx: tx())
                     done += batches[i].count
                     progress?(done, rows.count)
                 }
                 if dryRun { throw DryRunRollback(report: report) }
-                try await AuditLog.append([AuditEvent("import", "customers", nil, detail: [
+                try await tx().audit("import", "customers", nil, detail: [
                     "file_sha256": .string(Hex.string(SHA256.hash(data: data))), "encoding": .string(report.encoding),
                     "rows": .number(Double(report.total)), "created": .number(Double(report.created)),
-                    "updated": .number(Double(report.updated)), "rejected": .number(Double(report.rejected))])],
-                    scope: scope, at: clock.now(), dialect: db.dialect, sql: sql)
+                    "updated": .number(Double(report.updated)), "rejected": .number(Double(report.rejected))])
                 return report
             }
         } catch let r as DryRunRollback {
@@ -235,9 +236,9 @@ package struct CustomerImporter: Sendable {
     }
 
     /// Writes one validated batch: new organisations, creates in bulk, upserts onto existing customers.
-    func importBatch(_ scope: Scope, _ valid: [Valid], context: Context, orgs: inout [String: String],
-                     report: inout ImportReport, sql: any SQLDatabase) async throws {
-        let now = clock.now()
+    func importBatch(_ valid: [Valid], context: Context, orgs: inout [String: String],
+                     report: inout ImportReport, tx: Tx) async throws {
+        let (scope, now, sql) = (tx.scope, tx.now, tx.sql)
         func reject(_ line: Int, _ reason: String) {
             report.errors.append(ImportRowError(line: line, column: nil, reason: reason))
         }
@@ -258,7 +259,7 @@ package struct CustomerImporter: Sendable {
         if !newOrgs.isEmpty {
             let seqs = try await CustomerRows.insert(newOrgs, workspaceID: scope.workspaceID, sql: sql)
             try await CustomerRows.writeDerived(zip(seqs, newOrgs).map { ($0, $1.0, $1.1) }, workspaceID: scope.workspaceID,
-                                                dialect: db.dialect, replacing: false, sql: sql)
+                                                dialect: tx.dialect, replacing: false, sql: sql)
         }
         // 3. Natural keys: who already holds each identity (in the database or earlier in this batch).
         let keys = Array(Set(valid.flatMap { $0.customer.allIdentities.map(\.uniqueKey) }))
@@ -306,7 +307,7 @@ package struct CustomerImporter: Sendable {
                     updates[target, default: []].append(v)
                 }
                 report.updated += 1
-                if let n = v.note { notes.append(Self.note(n, target, scope, now)) }
+                if let n = v.note { notes.append(Self.note(n, target, tx)) }
             } else {
                 var c = v.customer
                 c.version = 1
@@ -316,7 +317,7 @@ package struct CustomerImporter: Sendable {
                 if c.kind == .organization && orgs[c.name] == nil { orgs[c.name] = c.id }
                 for ident in c.allIdentities { holder["\(ident.kind.rawValue)|\(ident.uniqueKey)"] = c.id }
                 report.created += 1
-                if let n = v.note { notes.append(Self.note(n, c.id, scope, now)) }
+                if let n = v.note { notes.append(Self.note(n, c.id, tx)) }
             }
         }
         // 4. Write: new customers in bulk, existing ones one by one (their rows change in place).
@@ -328,9 +329,8 @@ package struct CustomerImporter: Sendable {
         if !newOnes.isEmpty {
             let seqs = try await CustomerRows.insert(newOnes, workspaceID: scope.workspaceID, sql: sql)
             try await CustomerRows.writeDerived(zip(seqs, newOnes).map { ($0, $1.0, $1.1) }, workspaceID: scope.workspaceID,
-                                                dialect: db.dialect, replacing: false, sql: sql)
-            try await TimelineStore.append(newOnes.map { TimelineEntry.event($0.0.id, .imported, author: scope.userID, now: now) },
-                                           workspaceID: scope.workspaceID, sql: sql)
+                                                dialect: tx.dialect, replacing: false, sql: sql)
+            try await tx.timeline(newOnes.map { tx.event($0.0.id, .imported) })
         }
         for (id, changes) in updates {
             var c = try await CustomerStore.load(scope, id, includeDeleted: true, sql: sql)
@@ -350,17 +350,16 @@ package struct CustomerImporter: Sendable {
             c.version = old.version + 1
             c.updatedAt = now
             try await customers.save(scope, c, sql: sql)
-            try await TimelineStore.append(CustomerStore.changeEvents(old: old, new: c, author: scope.userID, now: now),
-                                           workspaceID: scope.workspaceID, sql: sql)
+            try await tx.timeline(CustomerStore.changeEvents(old: old, new: c, tx: tx))
             audit.append(AuditEvent("update", "customers", c.id, detail: AuditDetail.changes(old, c)))
         }
-        try await TimelineStore.append(notes, workspaceID: scope.workspaceID, sql: sql)
-        try await AuditLog.append(audit, scope: scope, at: now, dialect: db.dialect, sql: sql)
+        try await tx.timeline(notes)
+        try await tx.audit(audit)
     }
 
-    static func note(_ body: String, _ customerID: String, _ scope: Scope, _ now: Date) -> TimelineEntry {
-        TimelineEntry(id: ID.make(at: now), customerID: customerID, kind: .note, occurredAt: now, body: body,
-                      authorID: scope.userID, createdAt: now)
+    static func note(_ body: String, _ customerID: String, _ tx: Tx) -> TimelineEntry {
+        TimelineEntry(id: ID.make(at: tx.now), customerID: customerID, kind: .note, occurredAt: tx.now, body: body,
+                      authorID: tx.scope.userID, createdAt: tx.now)
     }
 }
 

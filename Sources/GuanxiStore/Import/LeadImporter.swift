@@ -78,21 +78,20 @@ package struct LeadImporter: Sendable {
         }
         let start = report, ready = captures
         do {
-            report = try await db.write { sql in
+            report = try await db.write(scope, at: now) { tx in
                 var report = start
                 for group in ready.chunked(Self.groupSize) {
-                    for l in try await leads.insert(Array(group), now: now, sql: sql) {
+                    for l in try await leads.insert(Array(group), now: now, sql: tx.sql) {
                         report.created += 1
                         if l.duplicateOfCustomerID != nil || l.duplicateOfLeadID != nil { report.duplicates += 1 }
                         if l.ownerID != nil { report.assigned += 1 }
                     }
                 }
                 if dryRun { throw DryRunRollback(report: report) }
-                try await AuditLog.append([AuditEvent("import", "leads", nil, detail: [
+                try await tx.audit("import", "leads", nil, detail: [
                     "file_sha256": .string(Hex.string(SHA256.hash(data: data))), "encoding": .string(report.encoding),
                     "rows": .number(Double(report.total)), "created": .number(Double(report.created)),
-                    "rejected": .number(Double(report.rejected)), "duplicates": .number(Double(report.duplicates))])],
-                    scope: scope, at: now, dialect: db.dialect, sql: sql)
+                    "rejected": .number(Double(report.rejected)), "duplicates": .number(Double(report.duplicates))])
                 return report
             }
         } catch let r as DryRunRollback {

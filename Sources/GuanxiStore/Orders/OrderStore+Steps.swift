@@ -32,7 +32,8 @@ extension OrderStore {
     func step(_ scope: Scope, _ id: String, ifVersion: Int?, _ step: OrderStep,
               _ body: @Sendable (inout Order, Bool, Date, any SQLDatabase) async throws -> (String, [String: JSONValue])) async throws -> Order {
         let now = clock.now()
-        return try await db.write { sql in
+        return try await db.write(scope, at: now) { tx in
+            let sql = tx.sql
             var (o, hasPlan) = try await Self.load(scope, id, for: .update, ifVersion: ifVersion, now: now, sql: sql)
             try OrderRules.check(step, o.state(hasPlan: hasPlan))
             let before = o
@@ -59,9 +60,8 @@ extension OrderStore {
                     """).run()
             }
             let data = Self.eventData(o, step: name, extra: extra)
-            try await TimelineStore.append([TimelineEntry.event(o.customerID, .order, author: scope.userID, now: now, data: data)],
-                                           workspaceID: scope.workspaceID, sql: sql)
-            try await AuditLog.append([AuditEvent(name, "orders", o.id, detail: .object(data))], scope: scope, at: now, dialect: db.dialect, sql: sql)
+            try await tx.timeline(o.customerID, .order, data: data)
+            try await tx.audit(name, "orders", o.id, detail: .object(data))
             return try await Self.load(scope, o.id, for: .read, now: now, sql: sql).0
         }
     }

@@ -51,7 +51,8 @@ package struct OrderStore: Sendable {
                 if let k = parts.firstIndex(where: { $0.scope == r.scope }) { parts[k].members.append(i) } else { parts.append((r.scope, r.level, [i])) }
             }
             for p in parts {
-                let placed = try await place(p.scope, p.members.map { requests[$0].draft }, level: p.level, quoteID: nil, now: now, sql: sql)
+                let placed = try await place(p.members.map { requests[$0].draft }, level: p.level, quoteID: nil,
+                                             tx: Tx(sql: sql, scope: p.scope, now: now, dialect: db.dialect))
                 for (i, r) in zip(p.members, placed) { out[i] = r }
             }
             return out.map { $0! }
@@ -202,12 +203,12 @@ package struct OrderStore: Sendable {
         let level = try scope.require(.orders, .create)
         guard drafts.count <= Self.maxBatch else { throw DomainError.field("orders", "at most \(Self.maxBatch) orders per request") }
         let now = clock.now()
-        return try await db.write { sql in try await place(scope, drafts, level: level, quoteID: quoteID, now: now, sql: sql) }
+        return try await db.write(scope, at: now) { tx in try await place(drafts, level: level, quoteID: quoteID, tx: tx) }
     }
 
     /// Inside the caller's transaction (quote acceptance places its order with it).
-    func place(_ scope: Scope, _ drafts: [OrderDraft], level: AccessLevel, quoteID: String?, now: Date,
-               sql: any SQLDatabase) async throws -> [OrderPlacement] {
+    func place(_ drafts: [OrderDraft], level: AccessLevel, quoteID: String?, tx: Tx) async throws -> [OrderPlacement] {
+        let (scope, now, sql) = (tx.scope, tx.now, tx.sql)
         var results = [OrderPlacement?](repeating: nil, count: drafts.count)
         for (i, d) in drafts.enumerated() {
             do { try d.validate() } catch { results[i] = .failed(error) }
@@ -235,7 +236,7 @@ package struct OrderStore: Sendable {
             }
         }
         // 2. customers: named by id, or found (created) by the buyer's external id, phone or email
-        let buyers = try await resolveCustomers(scope, drafts, &results, now: now, sql: sql)
+        let buyers = try await resolveCustomers(drafts, &results, tx: tx)
         // 3. lines priced from the catalogue, owners checked
         let catalog = try await ProductStore.catalog(scope.workspaceID, drafts: drafts.map { $0.lines ?? [] }, sql: sql)
         var memberOK: [String: Bool] = [:]
@@ -276,7 +277,7 @@ package struct OrderStore: Sendable {
         let year = Int(try await DocumentNumbers.today(scope.workspaceID, now: now, sql: sql).prefix(4)) ?? 2026
         let numbers = try await DocumentNumbers.take(ready.count, prefix: "SO", workspaceID: scope.workspaceID, year: year, sql: sql)
         for k in ready.indices { ready[k].1.number = numbers[k] }
-        try await insert(ready.map(\.1), scope: scope, now: now, sql: sql)
+        try await insert(ready.map(\.1), tx: tx)
         var created: [String: Order] = [:]
         for (i, o) in ready {
             results[i] = .created(o)
@@ -292,8 +293,8 @@ package struct OrderStore: Sendable {
     static func key(_ source: String, _ external: String) -> String { source + "\u{0}" + external }
 
     /// The customer of each draft still in play; failures are written into `results`.
-    func resolveCustomers(_ scope: Scope, _ drafts: [OrderDraft], _ results: inout [OrderPlacement?], now: Date,
-                          sql: any SQLDatabase) async throws -> [Int: (id: String, ownerID: String?)] {
+    func resolveCustomers(_ drafts: [OrderDraft], _ results: inout [OrderPlacement?], tx: Tx) async throws -> [Int: (id: String, ownerID: String?)] {
+        let (scope, sql) = (tx.scope, tx.sql)
         var out: [Int: (id: String, ownerID: String?)] = [:]
         let byID = Set(drafts.indices.filter { results[$0] == nil }.compactMap { drafts[$0].customerID?.lowercased() })
         var known: [String: String?] = [:]
@@ -375,7 +376,7 @@ package struct OrderStore: Sendable {
                 results[i] = .failed(e)
             }
         }
-        let made = try await customers.insertMany(scope, groups.map(\.draft), now: now, sql: sql)
+        let made = try await customers.insertMany(groups.map(\.draft), tx: tx)
         for (g, r) in zip(groups, made) {
             for i in g.members {
                 switch r {
@@ -387,9 +388,9 @@ package struct OrderStore: Sendable {
         return out
     }
 
-    func insert(_ orders: [Order], scope: Scope, now: Date, sql: any SQLDatabase) async throws {
+    func insert(_ orders: [Order], tx: Tx) async throws {
         guard !orders.isEmpty else { return }
-        let w = scope.workspaceID
+        let (w, now, sql) = (tx.scope.workspaceID, tx.now, tx.sql)
         _ = try await BulkSQL.insert("orders", """
             id, workspace_id, number, source, external_id, status, customer_id, owner_id, quote_id, deal_id, currency, gross, discount, net, tax,
             total, paid, refunded, has_plan, note, placed_at, version, created_at, updated_at
@@ -406,12 +407,8 @@ package struct OrderStore: Sendable {
                 return [w, o.id, x.id, Int64(n + 1), x.productID, x.sku, x.name, x.unit, Int64(x.quantity), x.unitPrice, Int64(x.discount.basisPoints),
                         Int64(x.taxRate.basisPoints), x.gross, x.discountAmount, x.net, x.tax, x.total, Int64(0), Int64(0)]
             } }, sql: sql)
-        try await TimelineStore.append(orders.map { o in
-            TimelineEntry.event(o.customerID, .order, author: scope.userID, now: now, data: Self.eventData(o, step: "placed"))
-        }, workspaceID: w, sql: sql)
-        try await AuditLog.append(orders.map { o in
-            AuditEvent("create", "orders", o.id, detail: .object(Self.eventData(o, step: "placed")))
-        }, scope: scope, at: now, dialect: db.dialect, sql: sql)
+        try await tx.timeline(orders.map { o in tx.event(o.customerID, .order, data: Self.eventData(o, step: "placed")) })
+        try await tx.audit(orders.map { o in AuditEvent("create", "orders", o.id, detail: .object(Self.eventData(o, step: "placed"))) })
     }
 
     /// What the timeline and the audit log say about an order step.

@@ -45,7 +45,8 @@ package struct ProductStore: Sendable {
         try draft.validate(creating: id == nil)
         _ = try await priceLists(scope)
         let now = clock.now()
-        return try await db.write { sql in
+        return try await db.write(scope, at: now) { tx in
+            let sql = tx.sql
             let lists = try await Self.priceLists(scope.workspaceID, sql: sql)
             var p: PriceList
             if let id {
@@ -77,8 +78,7 @@ package struct ProductStore: Sendable {
                       active = \(bind: p.active ? 1 : 0) WHERE id = \(bind: p.id)
                     """).run()
             }
-            try await AuditLog.append([AuditEvent(id == nil ? "create" : "update", "price_lists", p.id, detail: AuditDetail.encoded(p))],
-                                      scope: scope, at: now, dialect: db.dialect, sql: sql)
+            try await tx.audit(id == nil ? "create" : "update", "price_lists", p.id, detail: AuditDetail.encoded(p))
             return p
         }
     }
@@ -150,7 +150,8 @@ package struct ProductStore: Sendable {
         try draft.validate(creating: id == nil)
         let lists = try await priceLists(scope)
         let now = clock.now()
-        return try await db.write { sql in
+        return try await db.write(scope, at: now) { tx in
+            let sql = tx.sql
             var p: Product
             if let id {
                 guard ID.isValid(id), let found = try await Self.products(scope.workspaceID, ids: [id.lowercased()], sql: sql)[id.lowercased()] else {
@@ -204,8 +205,7 @@ package struct ProductStore: Sendable {
                         """).run()
                 }
             }
-            try await AuditLog.append([AuditEvent(id == nil ? "create" : "update", "products", p.id, detail: AuditDetail.encoded(p))],
-                                      scope: scope, at: now, dialect: db.dialect, sql: sql)
+            try await tx.audit(id == nil ? "create" : "update", "products", p.id, detail: AuditDetail.encoded(p))
             return p
         }
     }

@@ -70,7 +70,8 @@ package struct QuoteStore: Sendable {
         let level = try scope.require(.orders, .create)
         try draft.validate(creating: true)
         let now = clock.now()
-        return try await db.write { sql in
+        return try await db.write(scope, at: now) { tx in
+            let sql = tx.sql
             let customer = try await CustomerStore.load(scope, draft.customerID!.lowercased(), for: .read, sql: sql)
             if let d = draft.dealID {
                 let deal = try await DealStore.records.load(scope, d, for: .read, sql: sql)
@@ -93,7 +94,7 @@ package struct QuoteStore: Sendable {
                           message: Self.text(draft.message), terms: Self.text(draft.terms), reason: nil, orderID: nil, sentAt: nil,
                           version: 1, createdAt: now, updatedAt: now)
             try await insert(q, scope: scope, sql: sql)
-            try await record(scope, q, step: inquiry ? "inquiry" : "created", now: now, sql: sql)
+            try await record(q, step: inquiry ? "inquiry" : "created", tx: tx)
             return q
         }
     }
@@ -131,21 +132,20 @@ package struct QuoteStore: Sendable {
             """).run()
     }
 
-    func record(_ scope: Scope, _ q: Quote, step: String, now: Date, extra: [String: JSONValue] = [:], sql: any SQLDatabase) async throws {
+    func record(_ q: Quote, step: String, extra: [String: JSONValue] = [:], tx: Tx) async throws {
         var data: [String: JSONValue] = ["quote_id": .string(q.id), "number": .string(q.number), "revision": .number(Double(q.revision)),
                                          "step": .string(step), "total_minor": .number(Double(q.totals.total)), "currency": .string(q.totals.currency)]
         for (k, v) in extra { data[k] = v }
-        try await TimelineStore.append([TimelineEntry.event(q.customerID, .quote, author: scope.userID, now: now, data: data)],
-                                       workspaceID: scope.workspaceID, sql: sql)
-        try await AuditLog.append([AuditEvent(step == "created" || step == "inquiry" ? "create" : step, "quotes", q.id, detail: .object(data))],
-                                  scope: scope, at: now, dialect: db.dialect, sql: sql)
+        try await tx.timeline(q.customerID, .quote, data: data)
+        try await tx.audit(step == "created" || step == "inquiry" ? "create" : step, "quotes", q.id, detail: .object(data))
     }
 
     /// Changes an inquiry or draft (lines, title, validity, texts, price list); a sent quote is revised instead.
     package func update(_ scope: Scope, id: String, _ draft: QuoteDraft, ifVersion: Int?) async throws -> Quote {
         try draft.validate(creating: false)
         let now = clock.now()
-        return try await db.write { sql in
+        return try await db.write(scope, at: now) { tx in
+            let sql = tx.sql
             var q = try await Self.records.load(scope, id, for: .update, ifVersion: ifVersion, sql: sql)
             guard q.status.editable else { throw DomainError.conflict("a \(q.status.rawValue) quote cannot change; revise it to make a new version") }
             if draft.customerID.map({ $0.lowercased() != q.customerID }) == true { throw DomainError.field("customer_id", "a quote stays with its customer") }
@@ -167,7 +167,7 @@ package struct QuoteStore: Sendable {
             if let t = draft.terms { q.terms = Self.text(t) }
             q.version += 1; q.updatedAt = now
             try await save(q, sql: sql)
-            try await AuditLog.append([AuditEvent("update", "quotes", q.id, detail: AuditDetail.encoded(q))], scope: scope, at: now, dialect: db.dialect, sql: sql)
+            try await tx.audit("update", "quotes", q.id, detail: AuditDetail.encoded(q))
             return q
         }
     }
@@ -175,7 +175,8 @@ package struct QuoteStore: Sendable {
     /// Prices an inquiry (→ draft), sends a draft, or rejects (a reason is needed).
     package func move(_ scope: Scope, id: String, to: QuoteStatus, reason: String?, ifVersion: Int?) async throws -> Quote {
         let now = clock.now()
-        return try await db.write { sql in
+        return try await db.write(scope, at: now) { tx in
+            let sql = tx.sql
             var q = try await Self.records.load(scope, id, for: .update, ifVersion: ifVersion, sql: sql)
             if to == .accepted { throw DomainError.conflict("accept a quote with its accept step, which places the order") }
             try q.status.check(to)
@@ -190,7 +191,7 @@ package struct QuoteStore: Sendable {
             q.status = to; q.reason = to == .rejected ? why : q.reason
             q.version += 1; q.updatedAt = now
             try await save(q, sql: sql)
-            try await record(scope, q, step: to.rawValue, now: now, extra: why.map { ["reason": .string($0)] } ?? [:], sql: sql)
+            try await record(q, step: to.rawValue, extra: why.map { ["reason": .string($0)] } ?? [:], tx: tx)
             return q
         }
     }
@@ -198,7 +199,8 @@ package struct QuoteStore: Sendable {
     /// A new revision under the same number (a draft copy of the lines); the old one is superseded.
     package func revise(_ scope: Scope, id: String, ifVersion: Int?) async throws -> Quote {
         let now = clock.now()
-        return try await db.write { sql in
+        return try await db.write(scope, at: now) { tx in
+            let sql = tx.sql
             var old = try await Self.records.load(scope, id, for: .update, ifVersion: ifVersion, sql: sql)
             guard old.status.revisable else {
                 throw DomainError.conflict("a \(old.status.rawValue) quote cannot be revised" + (old.status == .inquiry ? ": price it as a draft" : ""))
@@ -212,7 +214,7 @@ package struct QuoteStore: Sendable {
             old.status = .superseded; old.version += 1; old.updatedAt = now
             try await save(old, sql: sql)
             try await insert(q, scope: scope, sql: sql)
-            try await record(scope, q, step: "revised", now: now, sql: sql)
+            try await record(q, step: "revised", tx: tx)
             return q
         }
     }
@@ -222,7 +224,8 @@ package struct QuoteStore: Sendable {
     package func accept(_ scope: Scope, id: String, ifVersion: Int?) async throws -> (Quote, Order) {
         let level = try scope.require(.orders, .create)
         let now = clock.now()
-        return try await db.write { sql in
+        return try await db.write(scope, at: now) { tx in
+            let sql = tx.sql
             var q = try await Self.records.load(scope, id, for: .update, ifVersion: ifVersion, sql: sql)
             try q.status.check(.accepted)
             let today = try await DocumentNumbers.today(scope.workspaceID, now: now, sql: sql)
@@ -235,7 +238,7 @@ package struct QuoteStore: Sendable {
                           discount: $0.discount, taxRate: $0.taxRate)
             }
             d.note = q.title
-            let placed = try await orders.place(scope, [d], level: level, quoteID: q.id, now: now, sql: sql)
+            let placed = try await orders.place([d], level: level, quoteID: q.id, tx: tx)
             guard case .created(var order) = placed[0] else {
                 if case .failed(let e) = placed[0] { throw e }
                 throw DomainError.conflict("this quote has an order already")
@@ -247,7 +250,7 @@ package struct QuoteStore: Sendable {
             }
             q.status = .accepted; q.orderID = order.id; q.version += 1; q.updatedAt = now
             try await save(q, sql: sql)
-            try await record(scope, q, step: "accepted", now: now, extra: ["order_id": .string(order.id), "order_number": .string(order.number)], sql: sql)
+            try await record(q, step: "accepted", extra: ["order_id": .string(order.id), "order_number": .string(order.number)], tx: tx)
             return (q, order)
         }
     }

@@ -139,15 +139,14 @@ struct OwnedRecords<Record: OwnedRecord>: Sendable {
     func update(_ scope: Scope, _ id: String, ifVersion: Int?, now: Date, in db: Database,
                 change: @Sendable (inout Record, any SQLDatabase) async throws -> Void,
                 save: @Sendable (Record, any SQLDatabase) async throws -> Void) async throws -> Record {
-        try await db.write { sql in
-            var r = try await load(scope, id, for: .update, ifVersion: ifVersion, sql: sql)
+        try await db.write(scope, at: now) { tx in
+            var r = try await load(scope, id, for: .update, ifVersion: ifVersion, sql: tx.sql)
             let before = r
-            try await change(&r, sql)
+            try await change(&r, tx.sql)
             guard r != before else { return r }
             r.version += 1; r.updatedAt = now
-            try await save(r, sql)
-            try await AuditLog.append([AuditEvent("update", table, r.id, detail: AuditDetail.encoded(r))], scope: scope, at: now,
-                                      dialect: db.dialect, sql: sql)
+            try await save(r, tx.sql)
+            try await tx.audit("update", table, r.id, detail: AuditDetail.encoded(r))
             return r
         }
     }

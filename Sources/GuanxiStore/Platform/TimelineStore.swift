@@ -12,30 +12,30 @@ package struct TimelineStore: Sendable {
     package func add(_ scope: Scope, customerID: String, _ draft: ActivityDraft, isNote: Bool) async throws -> TimelineEntry {
         guard ID.isValid(customerID) else { throw DomainError.notFound("customer") }
         let now = clock.now()
-        return try await db.write { sql in
-            let c = try await CustomerStore.load(scope, customerID.lowercased(), for: .update, sql: sql)
-            return try await Self.log(scope, customerID: c.id, draft, isNote: isNote, now: now, dialect: db.dialect, sql: sql)
+        return try await db.write(scope, at: now) { tx in
+            let c = try await CustomerStore.load(scope, customerID.lowercased(), for: .update, sql: tx.sql)
+            return try await Self.log(customerID: c.id, draft, isNote: isNote, tx: tx)
         }
     }
 
     /// The one way a note or interaction is logged on a customer (the caller has checked the customer
     /// may be updated), inside the caller's transaction: a recorded visit goes through here too.
-    static func log(_ scope: Scope, customerID: String, _ draft: ActivityDraft, isNote: Bool, now: Date, dialect: DatabaseDialect,
-                    data: [String: JSONValue]? = nil, sql: any SQLDatabase) async throws -> TimelineEntry {
+    static func log(customerID: String, _ draft: ActivityDraft, isNote: Bool, data: [String: JSONValue]? = nil,
+                    tx: Tx) async throws -> TimelineEntry {
+        let (scope, now) = (tx.scope, tx.now)
         let id = ID.make(at: now)
         var entry = isNote ? try draft.note(id: id, customerID: customerID, author: scope.userID, now: now)
                            : try draft.interaction(id: id, customerID: customerID, author: scope.userID, now: now)
         entry.data = data
-        try await Self.append([entry], workspaceID: scope.workspaceID, sql: sql)
+        try await tx.timeline([entry])
         // a contact with the customer keeps their open deals from counting as idle
         if !isNote {
-            try await sql.raw("""
+            try await tx.sql.raw("""
                 UPDATE deals SET last_activity_at = \(bind: now.millis) WHERE workspace_id = \(bind: scope.workspaceID)
                 AND customer_id = \(bind: customerID) AND status = 'open'
                 """).run()
         }
-        try await AuditLog.append([AuditEvent("create", isNote ? "notes" : "interactions", entry.id, detail: ["customer_id": .string(customerID)])],
-                                  scope: scope, at: now, dialect: dialect, sql: sql)
+        try await tx.audit("create", isNote ? "notes" : "interactions", entry.id, detail: ["customer_id": .string(customerID)])
         return entry
     }
 
@@ -82,7 +82,7 @@ package struct TimelineStore: Sendable {
             createdAt: Date(millis: try r.decode(column: "created_at", as: Int64.self)))
     }
 
-    /// The one way rows get onto a timeline; later features call this too.
+    /// The one way rows get onto a timeline (stores add theirs through `Tx.timeline`).
     package static func append(_ entries: [TimelineEntry], workspaceID: String, sql: any SQLDatabase) async throws {
         try await CustomerRows.insertRows(
             "timeline",

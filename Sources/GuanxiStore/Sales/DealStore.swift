@@ -99,9 +99,9 @@ package struct DealStore: Sendable {
                          })
         try p.validate()
         _ = try await pipelines(scope)   // the default one first, so it stays first
-        try await db.write { sql in
-            try await Self.insert(p, workspaceID: scope.workspaceID, now: now, sql: sql)
-            try await AuditLog.append([AuditEvent("create", "pipelines", p.id, detail: AuditDetail.encoded(p))], scope: scope, at: now, dialect: db.dialect, sql: sql)
+        try await db.write(scope, at: now) { tx in
+            try await Self.insert(p, workspaceID: scope.workspaceID, now: now, sql: tx.sql)
+            try await tx.audit("create", "pipelines", p.id, detail: AuditDetail.encoded(p))
         }
         return p
     }
@@ -140,12 +140,12 @@ package struct DealStore: Sendable {
         try draft.validate(creating: true)
         let pipelines = try await pipelines(scope)
         let now = clock.now()
-        return try await db.write { sql in try await insert(scope, draft, level: level, pipelines: pipelines, leadID: leadID, now: now, sql: sql) }
+        return try await db.write(scope, at: now) { tx in try await insert(draft, level: level, pipelines: pipelines, leadID: leadID, tx: tx) }
     }
 
     /// Inside the caller's transaction (lead conversion opens its deal with it).
-    func insert(_ scope: Scope, _ draft: DealDraft, level: AccessLevel, pipelines: [Pipeline], leadID: String?, now: Date,
-                sql: any SQLDatabase) async throws -> Deal {
+    func insert(_ draft: DealDraft, level: AccessLevel, pipelines: [Pipeline], leadID: String?, tx: Tx) async throws -> Deal {
+        let (scope, now, sql) = (tx.scope, tx.now, tx.sql)
         let customer = try await CustomerStore.load(scope, (draft.customerID ?? "").lowercased(), for: .read, sql: sql)
         guard let pipeline = draft.pipelineID.map({ id in pipelines.first { $0.id == id.lowercased() } }) ?? pipelines.first else {
             throw DomainError.field("pipeline_id", "no such pipeline")
@@ -178,10 +178,10 @@ package struct DealStore: Sendable {
               \(bind: d.ownerID), \(bind: d.amount.minor), \(bind: d.amount.currency), \(bind: d.expectedClose), \(bind: d.probability), \(bind: leadID),
               \(bind: now.millis), \(bind: now.millis), 1, \(bind: now.millis), \(bind: now.millis))
             """).run()
-        try await TimelineStore.append([TimelineEntry.event(customer.id, .dealOpened, author: scope.userID, now: now, data: [
+        try await tx.timeline(customer.id, .dealOpened, data: [
             "deal_id": .string(d.id), "name": .string(d.name), "stage": .string(stage.name),
-            "amount_minor": .number(Double(d.amount.minor)), "currency": .string(d.amount.currency)])], workspaceID: scope.workspaceID, sql: sql)
-        try await AuditLog.append([AuditEvent("create", "deals", d.id, detail: AuditDetail.encoded(d))], scope: scope, at: now, dialect: db.dialect, sql: sql)
+            "amount_minor": .number(Double(d.amount.minor)), "currency": .string(d.amount.currency)])
+        try await tx.audit("create", "deals", d.id, detail: AuditDetail.encoded(d))
         return d
     }
 
@@ -190,8 +190,8 @@ package struct DealStore: Sendable {
     package func move(_ scope: Scope, id: String, toStage stageID: String, reason: String?, ifVersion: Int?) async throws -> Deal {
         let now = clock.now()
         let pipelines = try await pipelines(scope)
-        return try await db.write { sql in
-            var d = try await Self.records.load(scope, id, for: .update, ifVersion: ifVersion, sql: sql)
+        return try await db.write(scope, at: now) { tx in
+            var d = try await Self.records.load(scope, id, for: .update, ifVersion: ifVersion, sql: tx.sql)
             guard let pipeline = pipelines.first(where: { $0.id == d.pipelineID }),
                   let to = pipeline.stages.first(where: { $0.id == stageID.lowercased() }) else {
                 throw DomainError.field("stage_id", "is not a stage of this deal's pipeline")
@@ -204,7 +204,7 @@ package struct DealStore: Sendable {
             d.closedAt = to.kind == .open ? nil : now
             d.closeReason = to.kind == .open ? nil : why
             d.version += 1; d.updatedAt = now
-            try await sql.raw("""
+            try await tx.sql.raw("""
                 UPDATE deals SET stage_id = \(bind: d.stageID), status = \(bind: d.status.rawValue), probability = \(bind: d.probability),
                   stage_changed_at = \(bind: now.millis), closed_at = \(bind: d.closedAt?.millis), close_reason = \(bind: d.closeReason),
                   version = \(bind: d.version), updated_at = \(bind: now.millis)
@@ -213,9 +213,8 @@ package struct DealStore: Sendable {
             var data: [String: JSONValue] = ["deal_id": .string(d.id), "name": .string(d.name), "from": .string(from?.name ?? ""),
                                              "to": .string(to.name), "status": .string(d.status.rawValue)]
             if let why { data["reason"] = .string(why) }
-            try await TimelineStore.append([TimelineEntry.event(d.customerID, .dealMoved, author: scope.userID, now: now, data: data)],
-                                           workspaceID: scope.workspaceID, sql: sql)
-            try await AuditLog.append([AuditEvent("move", "deals", d.id, detail: .object(data))], scope: scope, at: now, dialect: db.dialect, sql: sql)
+            try await tx.timeline(d.customerID, .dealMoved, data: data)
+            try await tx.audit("move", "deals", d.id, detail: .object(data))
             return d
         }
     }

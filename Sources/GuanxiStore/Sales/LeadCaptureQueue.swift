@@ -129,16 +129,17 @@ extension LeadStore {
             id, workspace_id, name, company, title, phone, email, wechat, province, city, product_interest, tier, source, campaign, utm_json, message,
             channel, status, owner_id, rule_id, assigned_at, response_due_at, dup_customer_id, dup_lead_id, source_id, version, created_at, updated_at
             """, rows, sql: sql)
+        // the group's entries (each by its own capturer) in one insert
         try await TimelineStore.append(entries, workspaceID: ws, sql: sql)
         // audit in arrival order, one append per run of the same actor
         var start = 0
         while start < items.count {
             var end = start + 1
             while end < items.count && items[end].scope.userID == items[start].scope.userID && items[end].scope.tokenID == items[start].scope.tokenID { end += 1 }
-            try await AuditLog.append((start..<end).map { i in
+            try await Tx(sql: sql, scope: items[start].scope, now: now, dialect: db.dialect).audit((start..<end).map { i in
                 AuditEvent("create", "leads", placed[i].lead.id, detail: ["channel": .string(placed[i].lead.channel.rawValue),
                                                                          "source_id": items[i].sourceID.map(JSONValue.string) ?? .null])
-            }, scope: items[start].scope, at: now, dialect: db.dialect, sql: sql)
+            })
             start = end
         }
     }

@@ -51,15 +51,14 @@ package struct LeadSourceStore: Sendable {
                            mapping: mapping, sourceLabel: sourceLabel.map(Text.clean).flatMap { $0.isEmpty ? nil : String($0.prefix(50)) },
                            campaign: campaign.map(Text.clean).flatMap { $0.isEmpty ? nil : String($0.prefix(100)) }, doubleOptIn: doubleOptIn,
                            createdAt: now)
-        try await db.write { sql in
-            try await sql.raw("""
+        try await db.write(scope, at: now) { tx in
+            try await tx.sql.raw("""
                 INSERT INTO lead_sources (id, workspace_id, kind, name, public_key, secret, mapping_json, source_label, campaign, created_by, created_at, double_opt_in)
                 VALUES (\(bind: s.id), \(bind: s.workspaceID), \(bind: s.kind.rawValue), \(bind: s.name), \(bind: s.publicKey), \(bind: s.secret),
                   \(bind: JSONCoding.encode(s.mapping)), \(bind: s.sourceLabel), \(bind: s.campaign), \(bind: scope.userID), \(bind: now.millis),
                   \(bind: doubleOptIn ? 1 : 0))
                 """).run()
-            try await AuditLog.append([AuditEvent("create", "lead_sources", s.id, detail: ["kind": .string(kind.rawValue), "name": .string(s.name)])],
-                                      scope: scope, at: now, dialect: db.dialect, sql: sql)
+            try await tx.audit("create", "lead_sources", s.id, detail: ["kind": .string(kind.rawValue), "name": .string(s.name)])
         }
         return s
     }
@@ -76,12 +75,12 @@ package struct LeadSourceStore: Sendable {
     package func disable(_ scope: Scope, id: String) async throws {
         _ = try scope.require(.settings, .update)
         let now = clock.now()
-        try await db.write { sql in
-            guard try await sql.raw("SELECT 1 AS x FROM lead_sources WHERE id = \(bind: id) AND workspace_id = \(bind: scope.workspaceID)").first() != nil else {
+        try await db.write(scope, at: now) { tx in
+            guard try await tx.sql.raw("SELECT 1 AS x FROM lead_sources WHERE id = \(bind: id) AND workspace_id = \(bind: scope.workspaceID)").first() != nil else {
                 throw DomainError.notFound("lead source")
             }
-            try await sql.raw("UPDATE lead_sources SET disabled_at = \(bind: now.millis) WHERE id = \(bind: id)").run()
-            try await AuditLog.append([AuditEvent("disable", "lead_sources", id)], scope: scope, at: now, dialect: db.dialect, sql: sql)
+            try await tx.sql.raw("UPDATE lead_sources SET disabled_at = \(bind: now.millis) WHERE id = \(bind: id)").run()
+            try await tx.audit("disable", "lead_sources", id)
         }
     }
 

@@ -39,7 +39,8 @@ extension LeadStore {
             found = try await deals.pipelines(scope)
         }
         let dealLevel = level, pipelines = found
-        return try await db.write { sql in
+        return try await db.write(scope, at: now) { tx in
+            let sql = tx.sql
             var l = try await Self.records.load(scope, id, for: .update, sql: sql)
             switch l.status {
             case .converted: throw DomainError.conflict("this lead was already converted")
@@ -61,7 +62,7 @@ extension LeadStore {
                     } else {
                         var d = CustomerDraft(); d.kind = .organization; d.name = company; d.source = .some(l.source)
                         d.ownerID = .some(l.ownerID ?? scope.userID)
-                        org = try await customers.insert(scope, d, now: now, data: ["lead_id": .string(l.id)], sql: sql)
+                        org = try await customers.insert(d, data: ["lead_id": .string(l.id)], tx: tx)
                     }
                 }
                 var d = CustomerDraft()
@@ -72,7 +73,7 @@ extension LeadStore {
                 if l.province != nil || l.city != nil { d.addresses = [Address(province: l.province, city: l.city)] }
                 d.stage = input.stage ?? .lead
                 d.ownerID = .some(l.ownerID ?? scope.userID)
-                customer = try await customers.insert(scope, d, now: now, data: ["lead_id": .string(l.id)], sql: sql)
+                customer = try await customers.insert(d, data: ["lead_id": .string(l.id)], tx: tx)
             }
             // the history moves with the person
             try await sql.raw("""
@@ -82,8 +83,7 @@ extension LeadStore {
             if let s = l.source { data["source"] = .string(s) }
             if let c = l.campaign { data["campaign"] = .string(c) }
             for (k, v) in l.utm { data[k] = .string(v) }
-            try await TimelineStore.append([TimelineEntry.event(customer.id, .converted, author: scope.userID, now: now, data: data)],
-                                           workspaceID: scope.workspaceID, sql: sql)
+            try await tx.timeline(customer.id, .converted, data: data)
             l.status = .converted; l.convertedCustomerID = customer.id; l.convertedAt = now
             if l.respondedAt == nil { l.respondedAt = now }
             l.version += 1; l.updatedAt = now
@@ -92,15 +92,14 @@ extension LeadStore {
                   responded_at = \(bind: l.respondedAt?.millis), version = \(bind: l.version), updated_at = \(bind: now.millis)
                 WHERE id = \(bind: l.id)
                 """).run()
-            try await AuditLog.append([AuditEvent("convert", "leads", l.id, detail: ["customer_id": .string(customer.id),
-                                                                                   "organization_id": org.map { .string($0.id) } ?? .null])],
-                                      scope: scope, at: now, dialect: db.dialect, sql: sql)
+            try await tx.audit("convert", "leads", l.id, detail: ["customer_id": .string(customer.id),
+                                                                "organization_id": org.map { .string($0.id) } ?? .null])
             var deal: Deal?
             if var d = input.deal, let level = dealLevel {
                 d.customerID = customer.id
                 if d.name == nil { d.name = (l.company ?? l.name) + (l.productInterest.map { " · " + $0 } ?? "") }
                 if d.ownerID == nil { d.ownerID = customer.ownerID ?? scope.userID }
-                deal = try await deals.insert(scope, d, level: level, pipelines: pipelines, leadID: l.id, now: now, sql: sql)
+                deal = try await deals.insert(d, level: level, pipelines: pipelines, leadID: l.id, tx: tx)
             }
             return LeadConversionResult(lead: l, customer: try await customers.present(scope, customer, sql: sql),
                                         organization: try await org.asyncMap { try await customers.present(scope, $0, sql: sql) }, deal: deal)

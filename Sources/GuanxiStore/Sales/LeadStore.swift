@@ -114,20 +114,20 @@ package struct LeadStore: Sendable {
     }
 
     /// Sets the owner by hand, with a timeline entry naming why.
-    func move(_ lead: Lead, to owner: String?, reason: String, scope: Scope, now: Date, sql: any SQLDatabase) async throws -> Lead {
+    func move(_ lead: Lead, to owner: String?, reason: String, tx: Tx) async throws -> Lead {
+        let (scope, now) = (tx.scope, tx.now)
         var l = lead
         let from = l.ownerID
         l.ownerID = owner
         l.assignedAt = owner == nil ? nil : now
         l.version += 1; l.updatedAt = now
-        try await sql.raw("""
+        try await tx.sql.raw("""
             UPDATE leads SET owner_id = \(bind: l.ownerID), assigned_at = \(bind: l.assignedAt?.millis), version = \(bind: l.version),
               updated_at = \(bind: now.millis)
             WHERE id = \(bind: l.id) AND workspace_id = \(bind: scope.workspaceID)
             """).run()
-        try await TimelineStore.append([TimelineEntry.event(l.id, .ownerChanged, author: scope.userID, now: now, data: [
-            "from": from.map(JSONValue.string) ?? .null, "to": owner.map(JSONValue.string) ?? .null, "reason": .string(reason)])],
-                                       workspaceID: scope.workspaceID, sql: sql)
+        try await tx.timeline(l.id, .ownerChanged, data: [
+            "from": from.map(JSONValue.string) ?? .null, "to": owner.map(JSONValue.string) ?? .null, "reason": .string(reason)])
         return l
     }
 
@@ -184,8 +184,8 @@ package struct LeadStore: Sendable {
     /// Moves the status along its allowed paths; disqualifying needs a reason.
     package func setStatus(_ scope: Scope, id: String, to status: LeadStatus, reason: String?, ifVersion: Int?) async throws -> Lead {
         let now = clock.now()
-        return try await db.write { sql in
-            var l = try await Self.records.load(scope, id, for: .update, ifVersion: ifVersion, sql: sql)
+        return try await db.write(scope, at: now) { tx in
+            var l = try await Self.records.load(scope, id, for: .update, ifVersion: ifVersion, sql: tx.sql)
             try l.status.check(to: status, reason: reason)
             guard status != l.status else { return l }
             let from = l.status
@@ -193,16 +193,15 @@ package struct LeadStore: Sendable {
             l.disqualifyReason = status == .disqualified ? reason.map(Text.clean) : nil
             if status != .new && l.respondedAt == nil { l.respondedAt = now }
             l.version += 1; l.updatedAt = now
-            try await sql.raw("""
+            try await tx.sql.raw("""
                 UPDATE leads SET status = \(bind: status.rawValue), disqualify_reason = \(bind: l.disqualifyReason),
                   responded_at = \(bind: l.respondedAt?.millis), version = \(bind: l.version), updated_at = \(bind: now.millis)
                 WHERE id = \(bind: l.id)
                 """).run()
             var data: [String: JSONValue] = ["from": .string(from.rawValue), "to": .string(status.rawValue)]
             if let r = l.disqualifyReason { data["reason"] = .string(r) }
-            try await TimelineStore.append([TimelineEntry.event(l.id, .statusChanged, author: scope.userID, now: now, data: data)],
-                                           workspaceID: scope.workspaceID, sql: sql)
-            try await AuditLog.append([AuditEvent("update", "leads", l.id, detail: .object(data))], scope: scope, at: now, dialect: db.dialect, sql: sql)
+            try await tx.timeline(l.id, .statusChanged, data: data)
+            try await tx.audit("update", "leads", l.id, detail: .object(data))
             return l
         }
     }
@@ -212,17 +211,16 @@ package struct LeadStore: Sendable {
         let reason = Text.clean(reason)
         if reason.isEmpty { throw DomainError.field("reason", "is required") }
         let now = clock.now()
-        return try await db.write { sql in
-            let l = try await Self.records.load(scope, id, for: .update, sql: sql)
+        return try await db.write(scope, at: now) { tx in
+            let l = try await Self.records.load(scope, id, for: .update, sql: tx.sql)
             let level = try scope.require(.leads, .assign)
             for o in [l.ownerID, owner] where o != nil && !scope.covers(level, RecordAccess(ownerID: o)) {
                 throw DomainError.forbidden("you may not assign leads to or from this user")
             }
-            if let owner { try await requireActiveMember(owner, scope.workspaceID, sql: sql) }
-            let moved = try await move(l, to: owner?.lowercased(), reason: reason, scope: scope, now: now, sql: sql)
-            try await AuditLog.append([AuditEvent("transfer", "leads", l.id, detail: ["from": l.ownerID.map(JSONValue.string) ?? .null,
-                                                                                    "to": owner.map(JSONValue.string) ?? .null, "reason": .string(reason)])],
-                                      scope: scope, at: now, dialect: db.dialect, sql: sql)
+            if let owner { try await requireActiveMember(owner, scope.workspaceID, sql: tx.sql) }
+            let moved = try await move(l, to: owner?.lowercased(), reason: reason, tx: tx)
+            try await tx.audit("transfer", "leads", l.id, detail: ["from": l.ownerID.map(JSONValue.string) ?? .null,
+                                                                 "to": owner.map(JSONValue.string) ?? .null, "reason": .string(reason)])
             return moved
         }
     }
@@ -231,35 +229,32 @@ package struct LeadStore: Sendable {
     /// and a new lead becomes contacted.
     package func addActivity(_ scope: Scope, leadID: String, _ draft: ActivityDraft, isNote: Bool) async throws -> TimelineEntry {
         let now = clock.now()
-        return try await db.write { sql in
-            let l = try await Self.records.load(scope, leadID, for: .update, sql: sql)
-            return try await Self.log(scope, lead: l, draft, isNote: isNote, now: now, dialect: db.dialect, sql: sql)
+        return try await db.write(scope, at: now) { tx in
+            let l = try await Self.records.load(scope, leadID, for: .update, sql: tx.sql)
+            return try await Self.log(lead: l, draft, isNote: isNote, tx: tx)
         }
     }
 
     /// The one way a note or contact is logged on a lead (the caller has checked the lead may be
     /// updated), inside the caller's transaction: a recorded visit goes through here too.
-    static func log(_ scope: Scope, lead l: Lead, _ draft: ActivityDraft, isNote: Bool, now: Date, dialect: DatabaseDialect,
-                    data: [String: JSONValue]? = nil, sql: any SQLDatabase) async throws -> TimelineEntry {
+    static func log(lead l: Lead, _ draft: ActivityDraft, isNote: Bool, data: [String: JSONValue]? = nil, tx: Tx) async throws -> TimelineEntry {
+        let (scope, now) = (tx.scope, tx.now)
         let id = ID.make(at: now)
         var entry = isNote ? try draft.note(id: id, customerID: l.id, author: scope.userID, now: now)
                            : try draft.interaction(id: id, customerID: l.id, author: scope.userID, now: now)
         entry.data = data
-        try await TimelineStore.append([entry], workspaceID: scope.workspaceID, sql: sql)
+        try await tx.timeline([entry])
         if !isNote && l.respondedAt == nil {
             let status = l.status == .new ? LeadStatus.contacted : l.status
-            try await sql.raw("""
+            try await tx.sql.raw("""
                 UPDATE leads SET responded_at = \(bind: now.millis), status = \(bind: status.rawValue), version = version + 1,
                   updated_at = \(bind: now.millis) WHERE id = \(bind: l.id)
                 """).run()
             if status != l.status {
-                try await TimelineStore.append([TimelineEntry.event(l.id, .statusChanged, author: scope.userID, now: now,
-                                                                    data: ["from": .string(l.status.rawValue), "to": .string(status.rawValue)])],
-                                               workspaceID: scope.workspaceID, sql: sql)
+                try await tx.timeline(l.id, .statusChanged, data: ["from": .string(l.status.rawValue), "to": .string(status.rawValue)])
             }
         }
-        try await AuditLog.append([AuditEvent("create", isNote ? "notes" : "interactions", entry.id, detail: ["lead_id": .string(l.id)])],
-                                  scope: scope, at: now, dialect: dialect, sql: sql)
+        try await tx.audit("create", isNote ? "notes" : "interactions", entry.id, detail: ["lead_id": .string(l.id)])
         return entry
     }
 

@@ -22,7 +22,8 @@ package struct TargetStore: Sendable {
         }
         try e.throwIfAny()
         let now = clock.now()
-        return try await db.write { sql in
+        return try await db.write(scope, at: now) { tx in
+            let sql = tx.sql
             let teams = try await access.teams(scope)
             let admin = scope.level(.settings, .update) != nil
             for (i, t) in targets.enumerated() {
@@ -59,8 +60,7 @@ package struct TargetStore: Sendable {
                 saved.append(SalesTarget(month: month, userID: t.userID?.lowercased(), teamID: t.teamID?.lowercased(), metric: t.metric,
                                          amount: Money(minor: t.amount.minor, currency: cur)))
             }
-            try await AuditLog.append([AuditEvent("update", "sales_targets", nil, detail: AuditDetail.encoded(targets))], scope: scope, at: now,
-                                      dialect: db.dialect, sql: sql)
+            try await tx.audit("update", "sales_targets", nil, detail: AuditDetail.encoded(targets))
             return saved
         }
     }

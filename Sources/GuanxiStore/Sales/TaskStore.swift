@@ -147,11 +147,12 @@ package struct TaskStore: Sendable {
         try scope.require(.tasks, .create)
         try draft.validate(creating: true)
         let now = clock.now()
-        return try await db.write { sql in try await insert(scope, draft, ownerChecked: false, now: now, sql: sql) }
+        return try await db.write(scope, at: now) { tx in try await insert(draft, ownerChecked: false, tx: tx) }
     }
 
     /// Inside the caller's transaction (recording a visit creates its follow-up with it).
-    func insert(_ scope: Scope, _ draft: TaskDraft, ownerChecked: Bool, now: Date, sql: any SQLDatabase) async throws -> FollowUpTask {
+    func insert(_ draft: TaskDraft, ownerChecked: Bool, tx: Tx) async throws -> FollowUpTask {
+        let (scope, now, sql) = (tx.scope, tx.now, tx.sql)
         let subjectKind = draft.subjectKind ?? nil, subjectID = (draft.subjectID ?? nil)?.lowercased()
         var timeline: String?
         if let k = subjectKind, let s = subjectID { timeline = try await Self.readableSubject(scope, k, s, sql: sql) }
@@ -170,11 +171,8 @@ package struct TaskStore: Sendable {
               \(bind: t.remindAt?.millis), \(bind: t.alertAt.millis), \(bind: t.priority.rawValue), 'open', \(bind: t.ownerID),
               \(bind: t.subjectKind?.rawValue), \(bind: t.subjectID), \(bind: t.createdBy), 1, \(bind: now.millis), \(bind: now.millis))
             """).run()
-        if let timeline {
-            try await TimelineStore.append([TimelineEntry.event(timeline, .taskCreated, author: scope.userID, now: now, data: Self.entryData(t))],
-                                           workspaceID: scope.workspaceID, sql: sql)
-        }
-        try await AuditLog.append([AuditEvent("create", "tasks", t.id, detail: AuditDetail.encoded(t))], scope: scope, at: now, dialect: db.dialect, sql: sql)
+        if let timeline { try await tx.timeline(timeline, .taskCreated, data: Self.entryData(t)) }
+        try await tx.audit("create", "tasks", t.id, detail: AuditDetail.encoded(t))
         return t
     }
 
@@ -223,10 +221,11 @@ package struct TaskStore: Sendable {
     /// Completing a visit records it (without notes): the visit is logged like any other.
     package func setStatus(_ scope: Scope, id: String, to status: TaskStatus, outcome: String? = nil, ifVersion: Int?) async throws -> FollowUpTask {
         let now = clock.now()
-        return try await db.write { sql in
+        return try await db.write(scope, at: now) { tx in
+            let sql = tx.sql
             var t = try await Self.records.load(scope, id, for: .update, ifVersion: ifVersion, sql: sql)
             if status == .done && t.kind == .visit {
-                return try await record(scope, t, VisitReport(outcome: outcome), now: now, sql: sql)
+                return try await record(t, VisitReport(outcome: outcome), tx: tx)
             }
             try t.status.check(to: status)
             let from = t.status
@@ -240,12 +239,10 @@ package struct TaskStore: Sendable {
                 WHERE id = \(bind: t.id) AND workspace_id = \(bind: scope.workspaceID)
                 """).run()
             if status == .done, let timeline = try await Self.timelineID(t, workspaceID: scope.workspaceID, sql: sql) {
-                try await TimelineStore.append([TimelineEntry.event(timeline, .taskDone, author: scope.userID, now: now, data: Self.entryData(t))],
-                                               workspaceID: scope.workspaceID, sql: sql)
+                try await tx.timeline(timeline, .taskDone, data: Self.entryData(t))
             }
             let verb = status == .done ? "complete" : status == .cancelled ? "cancel" : "reopen"
-            try await AuditLog.append([AuditEvent(verb, "tasks", t.id, detail: ["from": .string(from.rawValue), "to": .string(status.rawValue)])],
-                                      scope: scope, at: now, dialect: db.dialect, sql: sql)
+            try await tx.audit(verb, "tasks", t.id, detail: ["from": .string(from.rawValue), "to": .string(status.rawValue)])
             return t
         }
     }
@@ -256,14 +253,15 @@ package struct TaskStore: Sendable {
     package func recordVisit(_ scope: Scope, id: String, _ report: VisitReport, ifVersion: Int?) async throws -> FollowUpTask {
         try report.validate()
         let now = clock.now()
-        return try await db.write { sql in
-            let t = try await Self.records.load(scope, id, for: .update, ifVersion: ifVersion, sql: sql)
+        return try await db.write(scope, at: now) { tx in
+            let t = try await Self.records.load(scope, id, for: .update, ifVersion: ifVersion, sql: tx.sql)
             guard t.kind == .visit else { throw DomainError.conflict("only a visit can be recorded; complete this task instead") }
-            return try await record(scope, t, report, now: now, sql: sql)
+            return try await record(t, report, tx: tx)
         }
     }
 
-    func record(_ scope: Scope, _ task: FollowUpTask, _ report: VisitReport, now: Date, sql: any SQLDatabase) async throws -> FollowUpTask {
+    func record(_ task: FollowUpTask, _ report: VisitReport, tx: Tx) async throws -> FollowUpTask {
+        let (scope, now, sql) = (tx.scope, tx.now, tx.sql)
         var t = task
         try t.status.check(to: .done)
         guard let kind = t.subjectKind, let subject = t.subjectID, kind != .deal else {
@@ -284,18 +282,18 @@ package struct TaskStore: Sendable {
             if l.status != .converted { lead = l }
         }
         if let lead {
-            _ = try await LeadStore.log(scope, lead: lead, activity, isNote: false, now: now, dialect: db.dialect, data: data, sql: sql)
+            _ = try await LeadStore.log(lead: lead, activity, isNote: false, data: data, tx: tx)
         } else {
             guard let customerID = try await Self.timelineID(t, workspaceID: scope.workspaceID, sql: sql) else { throw DomainError.notFound("customer") }
             let c = try await CustomerStore.load(scope, customerID, for: .update, sql: sql)
-            _ = try await TimelineStore.log(scope, customerID: c.id, activity, isNote: false, now: now, dialect: db.dialect, data: data, sql: sql)
+            _ = try await TimelineStore.log(customerID: c.id, activity, isNote: false, data: data, tx: tx)
         }
         if let due = report.nextDueAt, let step {
             var d = TaskDraft()
             d.kind = .todo; d.title = step; d.dueAt = due; d.ownerID = t.ownerID
             d.subjectKind = .some(t.subjectKind); d.subjectID = .some(t.subjectID)
             // the follow-up stays with the visit's owner, whom the recorder may already act for
-            t.nextTaskID = try await insert(scope, d, ownerChecked: true, now: now, sql: sql).id
+            t.nextTaskID = try await insert(d, ownerChecked: true, tx: tx).id
         }
         t.status = .done; t.completedAt = report.occurredAt ?? now; t.outcome = outcome; t.nextStep = step; t.checkIn = report.checkIn
         t.version += 1; t.updatedAt = now
@@ -307,7 +305,7 @@ package struct TaskStore: Sendable {
             """).run()
         var detail = data
         if let n = t.nextTaskID { detail["next_task_id"] = .string(n) }
-        try await AuditLog.append([AuditEvent("record", "tasks", t.id, detail: .object(detail))], scope: scope, at: now, dialect: db.dialect, sql: sql)
+        try await tx.audit("record", "tasks", t.id, detail: .object(detail))
         return t
     }
 
