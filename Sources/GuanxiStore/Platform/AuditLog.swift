@@ -61,14 +61,8 @@ package struct AuditLog: Sendable {
 
     package static let genesis = String(repeating: "0", count: 64)
 
-    /// Appends events in the caller's transaction. The chain head row serialises writers
-    /// (PostgreSQL: row lock; SQLite: there is one writer).
-    package static func append(_ events: [AuditEvent], scope: Scope, at now: Date, dialect: DatabaseDialect,
-                              sql: any SQLDatabase) async throws {
-        try await append(events, workspaceID: scope.workspaceID, actorUserID: scope.userID, actorTokenID: scope.tokenID,
-                         at: now, dialect: dialect, sql: sql)
-    }
-
+    /// Appends events in the caller's transaction (stores call it through `Tx.audit`). The chain
+    /// head row serialises writers (PostgreSQL: row lock; SQLite: there is one writer).
     package static func append(_ events: [AuditEvent], workspaceID: String, actorUserID: String?, actorTokenID: String?,
                               at now: Date, dialect: DatabaseDialect, sql: any SQLDatabase) async throws {
         guard !events.isEmpty else { return }
