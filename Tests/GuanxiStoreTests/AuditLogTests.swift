@@ -129,6 +129,43 @@ struct AuditLogTests {
             #expect(!v.ok && v.brokenAt == 2)
         }
     }
+
+    /// The audit and timeline entries about `subject`, newest first.
+    func entries(_ db: Database, _ scope: Scope, about subject: String) async throws -> (audit: [AuditEntry], timeline: [TimelineEntry]) {
+        let audit = try await AuditLog(db: db).list(scope, objectID: subject).items
+        let page = try await db.read { try await TimelineStore.page(scope.workspaceID, subjectID: subject, cursor: nil, limit: 10, sql: $0) }
+        return (audit, page.items)
+    }
+
+    @Test(arguments: Backend.all)
+    func entriesWrittenThroughATransactionShareItsInstantAndActorAndRollBackWithIt(_ kind: Backend) async throws {
+        try await kind.with { db, owner in
+            // given a user acting through an API token, and the instant of their transaction
+            let actor = Scope.acting(workspaceID: owner.workspaceID, userID: ID.make(), tokenID: ID.make())
+            let now = Date(millis: 1_767_225_600_000), subject = ID.make()
+            // when the transaction writes an audit event and a timeline entry through its context
+            try await db.write(actor, at: now) { tx in
+                try await tx.audit("move", "deals", subject, detail: ["to": "won"])
+                try await tx.timeline(subject, .dealMoved, data: ["to": "won"])
+            }
+            // then both carry its actor and its instant
+            let (audit, timeline) = try await entries(db, owner, about: subject)
+            #expect(audit.count == 1 && timeline.count == 1)
+            #expect(audit[0].at == now && timeline[0].occurredAt == now && timeline[0].createdAt == now)
+            #expect(audit[0].actorUserID == actor.userID && audit[0].actorTokenID == actor.tokenID && timeline[0].authorID == actor.userID)
+            // and a later transaction that throws after writing both keeps neither
+            await #expect(throws: DomainError.self) {
+                try await db.write(actor, at: now.addingTimeInterval(60)) { tx in
+                    try await tx.audit("move", "deals", subject)
+                    try await tx.timeline(subject, .dealMoved)
+                    throw DomainError.conflict("changed my mind")
+                }
+            }
+            let after = try await entries(db, owner, about: subject)
+            #expect(after.audit.map(\.id) == audit.map(\.id) && after.timeline.map(\.id) == timeline.map(\.id))
+            #expect(try await AuditLog(db: db).verify(workspaceID: owner.workspaceID)[0].ok)
+        }
+    }
 }
 
 @Suite("TOTP and Base32 (RFC 6238 and RFC 4648 vectors)")
