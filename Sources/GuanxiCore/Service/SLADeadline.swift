@@ -21,7 +21,7 @@ extension BusinessCalendar {
         guard minutes >= 0 else { throw DomainError.field("minutes", "must be 0 or more") }
         let start = from.millis
         guard minutes > 0 else { return Date(millis: start) }
-        var left = Int64(min(minutes, 1 << 40)) * 60_000
+        var left = Int64(min(minutes, 1 << 40)) * 60_000   // far beyond 3 years either way; no overflow
         var due: Millis?, worked = false
         walk(from: start, until: .max, days: Int64(Self.searchYears) * 366, pauses: Self.merged(pauses)) { a, b in
             worked = true
