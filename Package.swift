@@ -43,7 +43,6 @@ let package = Package(
                 "GuanxiCore",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
-                .product(name: "PostgresKit", package: "postgres-kit"),
                 // SQLiteNIO also brings its C module VaporCSQLite (SQLiteDirect calls the bundled SQLite in place)
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -51,6 +50,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // PostgreSQL's driver, apart so the store, web and demo modules compile beside it, not after it.
+        .target(
+            name: "GuanxiPostgres",
+            dependencies: [
+                "GuanxiCore", "GuanxiStore",
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -82,6 +92,7 @@ let package = Package(
                 "GuanxiCore",
                 "GuanxiStore",
                 "GuanxiWeb",
+                "GuanxiPostgres",
                 "GuanxiAnalytics",
                 "GuanxiDemo",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -93,7 +104,7 @@ let package = Package(
         // One database harness for store and web tests (SQLite, and PostgreSQL when the environment names a server).
         .target(
             name: "GuanxiTestSupport",
-            dependencies: ["GuanxiCore", "GuanxiStore", "GuanxiWeb"],
+            dependencies: ["GuanxiCore", "GuanxiStore", "GuanxiWeb", "GuanxiPostgres"],
             path: "Tests/GuanxiTestSupport",
             swiftSettings: swiftSettings
         ),

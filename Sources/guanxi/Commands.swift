@@ -5,6 +5,7 @@ import GuanxiCore
 import GuanxiStore
 import GuanxiDemo
 import GuanxiWeb
+import GuanxiPostgres
 import Hummingbird
 
 /// `--data DIR` and `GUANXI_DATABASE_URL`: the same database settings for every command.
@@ -22,7 +23,7 @@ struct DatabaseOptions: ParsableArguments {
     func open(migrate: Bool = true, clientAsService: Bool = false) async throws -> Database {
         var logger = Logger(label: "guanxi.db")
         logger.logLevel = .warning
-        let db = try await Database.open(location, logger: logger, clientAsService: clientAsService)
+        let db = try await Database.connect(location, logger: logger, clientAsService: clientAsService)
         if migrate { try await Features.migrator(db).migrate() }
         return db
     }

@@ -2,6 +2,7 @@ import Foundation
 import GuanxiCore
 import GuanxiStore
 import GuanxiWeb
+import GuanxiPostgres
 
 // One harness for store and web tests: a fresh migrated database per test on SQLite (a temp file)
 // and, when GUANXI_TEST_POSTGRES_URL and GUANXI_TEST_POSTGRES_ADMIN_URL name a server (scripts/test
@@ -51,7 +52,7 @@ package enum TestDatabase {
                 let admin = try await PostgresTests.admin.value
                 let name = "gx_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
                 try await admin.read { try await $0.raw("CREATE DATABASE \(unsafeRaw: name) TEMPLATE \(unsafeRaw: template)").run() }
-                let db = try await Database.open(.postgres(url: PostgresTests.url(database: name)))
+                let db = try await Database.connect(.postgres(url: PostgresTests.url(database: name)))
                 let result = await Result { try await using(db) { try await body(db, value) } }
                 try? await admin.read { try await $0.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run() }
                 await PostgresTests.slots.release()
@@ -100,7 +101,7 @@ private actor Templates {
             let admin = try await PostgresTests.admin.value
             let name = "gx_template_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
             try await admin.read { try await $0.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
-            return (name, try await Database.open(.postgres(url: PostgresTests.url(database: name))))
+            return (name, try await Database.connect(.postgres(url: PostgresTests.url(database: name))))
         }
     }
 
@@ -129,7 +130,7 @@ private actor Templates {
 /// (creating and dropping databases), and a limit on how many test databases are open at once.
 package enum PostgresTests {
     package static let admin = Task<Database, any Error> {
-        try await Database.open(.postgres(url: ProcessInfo.processInfo.environment["GUANXI_TEST_POSTGRES_ADMIN_URL"]!))
+        try await Database.connect(.postgres(url: ProcessInfo.processInfo.environment["GUANXI_TEST_POSTGRES_ADMIN_URL"]!))
     }
     package static let slots = AsyncSlots(6)
 

@@ -4,7 +4,6 @@ import NIOCore
 import NIOPosix
 import SQLKit
 import SQLiteKit
-import PostgresKit
 import ServiceLifecycle
 import Synchronization
 import GuanxiCore
@@ -47,19 +46,23 @@ package final class Database: Sendable {
 
     enum Backend: Sendable {
         case sqlite(SQLitePool)
-        case postgres(PostgresBackend)
+        case server(any ServerConnections)
+    }
+
+    /// A server database (PostgreSQL) over the connections its driver module opened.
+    package convenience init(location: DatabaseLocation, server: any ServerConnections, logger: Logger) {
+        self.init(dialect: .postgres, location: location, backend: .server(server), logger: logger)
     }
 
     private init(dialect: DatabaseDialect, location: DatabaseLocation, backend: Backend, logger: Logger) {
         self.dialect = dialect; self.location = location; self.backend = backend; self.logger = logger
     }
 
-    /// Opens the database (creating a SQLite directory if needed). Call `close()` when done.
-    /// `clientAsService`: the PostgreSQL client's connection pool does not run by itself but is one of
-    /// `services`, for the server's ServiceGroup to start first and shut down last (after requests in
-    /// flight); commands and tests leave it false and the pool runs until `close()`.
+    /// Opens a SQLite database (creating its directory if needed). Call `close()` when done.
+    /// PostgreSQL's driver is a module of its own (GuanxiPostgres, so the application's modules compile
+    /// beside it rather than after it): its `Database.connect` opens either kind.
     package static func open(_ location: DatabaseLocation, logger: Logger = Logger(label: "guanxi.db"),
-                            readers: Int = max(2, System.coreCount), clientAsService: Bool = false) async throws -> Database {
+                            readers: Int = max(2, System.coreCount)) async throws -> Database {
         switch location {
         case .sqlite(let dir):
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -68,9 +71,8 @@ package final class Database: Sendable {
         case .sqliteFile(let path):
             let pool = try await SQLitePool.open(path: path, readers: readers, logger: logger)
             return Database(dialect: .sqlite, location: location, backend: .sqlite(pool), logger: logger)
-        case .postgres(let url):
-            let pg = try PostgresBackend(url: url, logger: logger, runsItself: !clientAsService)
-            return Database(dialect: .postgres, location: location, backend: .postgres(pg), logger: logger)
+        case .postgres:
+            throw DomainError.badRequest("PostgreSQL is opened with Database.connect (GuanxiPostgres)")
         }
     }
 
@@ -78,7 +80,7 @@ package final class Database: Sendable {
     package func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite(let pool): return try await body(pool.reader())
-        case .postgres(let pg): return try await pg.client.withConnection { try await body($0.sql(queryLogLevel: nil)) }
+        case .server(let server): return try await server.withConnection(body)
         }
     }
 
@@ -87,10 +89,8 @@ package final class Database: Sendable {
         switch backend {
         case .sqlite(let pool):
             return try await pool.withWriter { sql in try await Self.transaction(sql, begin: "BEGIN IMMEDIATE", body) }
-        case .postgres(let pg):
-            return try await pg.client.withConnection { conn in
-                try await Self.transaction(conn.sql(queryLogLevel: nil), begin: "BEGIN", body)
-            }
+        case .server(let server):
+            return try await server.withConnection { sql in try await Self.transaction(sql, begin: "BEGIN", body) }
         }
     }
 
@@ -127,7 +127,7 @@ package final class Database: Sendable {
     package func optimize() async throws {
         switch backend {
         case .sqlite(let pool): _ = try await pool.withWriter { try await $0.raw("PRAGMA optimize=0x10002").run() }
-        case .postgres: try await write { try await $0.raw("ANALYZE").run() }
+        case .server: try await write { try await $0.raw("ANALYZE").run() }
         }
     }
 
@@ -193,13 +193,13 @@ package final class Database: Sendable {
     package func close() async {
         switch backend {
         case .sqlite(let pool): await pool.close()
-        case .postgres(let pg): pg.shutdown()
+        case .server(let server): server.shutdown()
         }
     }
 
-    /// What must run while the database is used, for a ServiceGroup (see `open`'s `clientAsService`).
+    /// What must run while the database is used, for a ServiceGroup (see GuanxiPostgres' `Database.connect`).
     package var services: [any Service] {
-        if case .postgres(let pg) = backend, pg.runner == nil { return [pg.client] }
+        if case .server(let server) = backend, let service = server.service { return [service] }
         return []
     }
 }
@@ -283,27 +283,13 @@ final class AsyncLock: Sendable {
     }
 }
 
-/// PostgresNIO's client owns its pool and needs `run()` to be running while it is used: by a task of
-/// its own, or as a service of the server's ServiceGroup (`runner` nil).
-final class PostgresBackend: Sendable {
-    let client: PostgresClient
-    let runner: Task<Void, Never>?
-
-    init(url: String, logger: Logger, runsItself: Bool) throws {
-        guard let c = URLComponents(string: url), let host = c.host, c.scheme?.hasPrefix("postgres") == true else {
-            throw DomainError.badRequest("GUANXI_DATABASE_URL must look like postgres://user:password@host:port/database")
-        }
-        var config = PostgresClient.Configuration(
-            host: host, port: c.port ?? 5432, username: c.user ?? "postgres", password: c.password,
-            database: String(c.path.dropFirst()).isEmpty ? nil : String(c.path.dropFirst()),
-            tls: .disable)
-        config.options.maximumConnections = 16
-        let client = PostgresClient(configuration: config, backgroundLogger: logger)
-        self.client = client
-        self.runner = runsItself ? Task { await client.run() } : nil
-    }
-
-    func shutdown() { runner?.cancel() }
+/// A server database's connections, as its driver module provides them.
+package protocol ServerConnections: Sendable {
+    /// Runs `body` on one connection of the pool.
+    func withConnection<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    /// What must run while the connections are used, when the server's ServiceGroup runs it.
+    var service: (any Service)? { get }
+    func shutdown()
 }
 
 /// When a table's planner statistics are out of date: its row count moved tenfold either way since
