@@ -7,5 +7,6 @@ package enum Features {
         .customers,
         .sales,
         .orders,
+        .service,
     ]
 }

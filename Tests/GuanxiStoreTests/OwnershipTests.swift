@@ -5,14 +5,6 @@ import Synchronization
 import GuanxiCore
 @testable import GuanxiStore
 
-/// A clock the test moves by hand.
-final class ManualClock: GuanxiCore.Clock {
-    private let t: Mutex<Date>
-    init(_ start: Date) { t = Mutex(start) }
-    func now() -> Date { t.withLock { $0 } }
-    func advance(days: Double) { t.withLock { $0 = $0.addingTimeInterval(days * 86_400) } }
-}
-
 @Suite("Ownership: handover and the public pool, on SQLite and PostgreSQL")
 struct OwnershipTests {
     struct People { var admin: Scope; var leaver: Scope; var a: Scope; var b: Scope; var manager: Scope }

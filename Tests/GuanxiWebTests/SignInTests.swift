@@ -6,13 +6,6 @@ import GuanxiCore
 import GuanxiStore
 @testable import GuanxiWeb
 
-/// A clock the test moves by hand.
-final class TestClock: GuanxiCore.Clock {
-    private let t = Mutex(Date())
-    func now() -> Date { t.withLock { $0 } }
-    func advance(seconds: Double) { t.withLock { $0 = $0.addingTimeInterval(seconds) } }
-}
-
 @Suite("Sign-in: sessions, CSRF, lockout, reset links, two-factor")
 struct SignInTests {
     static let rep = #"{"email":"rep-a@example.com","password":"password-sales_rep"}"#
@@ -107,7 +100,7 @@ struct SignInTests {
     }
 
     @Test(arguments: Backend.all) func sessionsEndAfterIdleTime(_ backend: Backend) async throws {
-        let clock = TestClock()
+        let clock = ManualClock()
         try await WebEnv.run(backend, clock: clock) { env in
             let r = try await env.send(.post, "/api/v1/auth/sign-in", as: .none, json: Self.rep)
             let cookie = try #require(Self.session(r))

@@ -104,7 +104,8 @@ package enum Role: String, Codable, Sendable, CaseIterable {
             p.grant(.tickets, [.read, .create], .own)
         case .serviceAgent:
             p.grant(.customers, [.read], .all); p.grant(.customers, [.update], .all)
-            p.grant(.tickets, crud + [.assign], .all)
+            // their departments' tickets (teams), those assigned to them and those they opened
+            p.grant(.tickets, crud + [.assign], .team)
             p.grant(.tasks, [.read, .create, .update], .own)
             p.grant(.orders, [.read], .all)
             p.grant(.personalData, [.reveal], .all)

@@ -62,6 +62,8 @@ package enum TimelineKind: String, Codable, Sendable, CaseIterable {
     /// A follow-up task about this customer or lead was planned, or completed (visits log an interaction instead).
     case taskCreated = "task_created"
     case taskDone = "task_done"
+    /// A service ticket of this customer was opened or changed status (`data.step`).
+    case ticket
 }
 
 package struct Address: Codable, Sendable, Equatable {

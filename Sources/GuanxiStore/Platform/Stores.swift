@@ -31,6 +31,8 @@ package struct Stores: Sendable {
     package let quotes: QuoteStore
     package let reports: ReportStore
     package let targets: TargetStore
+    package let tickets: TicketStore
+    package let serviceSettings: ServiceSettingsStore
 
     package init(db: Database, clock: any GuanxiCore.Clock, mailer: SMTPMailer? = nil) {
         self.db = db; self.clock = clock; self.mailer = mailer
@@ -57,5 +59,7 @@ package struct Stores: Sendable {
         quotes = QuoteStore(db: db, clock: clock, orders: orders)
         reports = ReportStore(db: db, clock: clock)
         targets = TargetStore(db: db, clock: clock, access: access)
+        tickets = TicketStore(db: db, clock: clock)
+        serviceSettings = ServiceSettingsStore(db: db, clock: clock)
     }
 }

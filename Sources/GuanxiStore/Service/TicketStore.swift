@@ -1,0 +1,361 @@
+import Foundation
+import SQLKit
+import GuanxiCore
+
+/// One message of a ticket's conversation: the customer's words, an agent's reply to the
+/// customer, or an internal note only agents see.
+package struct TicketMessage: Sendable, Encodable, Equatable {
+    package enum Kind: String, Sendable, Codable, CaseIterable { case customer, reply, note }
+    package var id: String
+    package var ticketID: String
+    package var kind: Kind
+    package var authorID: String?
+    package var body: String
+    package var createdAt: Date
+    enum CodingKeys: String, CodingKey { case id, kind, body, ticketID = "ticket_id", authorID = "author_id", createdAt = "created_at" }
+}
+
+/// What may change on a ticket besides its status (nil: unchanged; `.some(nil)` clears).
+package struct TicketChange: Sendable {
+    package var type: String?
+    package var priority: String?
+    package var teamID: String??
+    package var assigneeID: String??
+    package var tags: [String]?
+    package init() {}
+}
+
+/// Tickets: opened for a customer, worked through their conversation and statuses, their SLA
+/// clock kept in the row (`TicketFlow` decides; this store reads, applies and writes).
+package struct TicketStore: Sendable {
+    let db: Database
+    let clock: any GuanxiCore.Clock
+    package init(db: Database, clock: any GuanxiCore.Clock) { self.db = db; self.clock = clock }
+
+    static let columns = """
+        t.id, t.number, t.customer_id, t.subject, t.type, t.priority, t.status, t.channel, t.team_id, t.assignee_id, t.order_id, t.tags,
+        t.policy_id, t.first_response_due_at, t.first_responded_at, t.awaiting_reply_since, t.next_response_due_at, t.resolution_due_at,
+        t.resolved_at, t.paused_since, t.pauses_json, t.created_by, t.created_at, t.updated_at, t.version, c.owner_id AS customer_owner_id,
+        c.tier AS customer_tier
+        """
+    static let from = "FROM tickets t JOIN customers c ON c.id = t.customer_id"
+
+    // MARK: Open
+
+    /// Opens a ticket for a customer the scope may read, with the customer's first message.
+    package func create(_ scope: Scope, _ draft: TicketDraft) async throws -> Ticket {
+        try scope.require(.tickets, .create)
+        let v = try draft.validated()
+        let now = clock.now()
+        return try await db.write(scope, at: now) { tx in
+            let customer = try await CustomerStore.load(scope, draft.customerID.lowercased(), for: .read, sql: tx.sql)
+            let rules = try await ServiceRules.load(scope.workspaceID, sql: tx.sql)
+            let (policy, targets, calendar) = rules.plan(type: v.type, channel: v.channel, priority: v.priority, tier: customer.tier)
+            let number = try await Self.nextNumber(scope.workspaceID, sql: tx.sql)
+            var sla = TicketSLA(policyID: policy?.id, awaitingReplySince: now)
+            sla = sla.planned(createdAt: now, targets: targets, calendar: calendar)
+            // the department: as given, else the opener's when they belong to exactly one (routing rules come later)
+            let team = draft.teamID?.lowercased() ?? (scope.teamIDs.count == 1 ? scope.teamIDs.first : nil)
+            if let given = draft.teamID { try await Self.requireTeam(given.lowercased(), scope.workspaceID, sql: tx.sql) }
+            if let a = draft.assigneeID, !(try await AccessStore.activeMember(a.lowercased(), scope.workspaceID, sql: tx.sql)) {
+                throw DomainError.field("assignee_id", "\(a) is not an active user of this workspace")
+            }
+            let t = Ticket(id: ID.make(at: now), number: number, customerID: customer.id, subject: v.subject, type: v.type, priority: v.priority,
+                           status: .new, channel: v.channel, teamID: team, assigneeID: draft.assigneeID?.lowercased(),
+                           orderID: draft.orderID?.lowercased(), tags: v.tags, sla: sla, createdBy: scope.userID, createdAt: now, updatedAt: now, version: 1)
+            try await Self.insert(t, workspaceID: scope.workspaceID, sql: tx.sql)
+            try await Self.append(TicketMessage(id: ID.make(at: now), ticketID: t.id, kind: .customer, authorID: nil, body: v.body, createdAt: now),
+                                  workspaceID: scope.workspaceID, sql: tx.sql)
+            try await tx.timeline(customer.id, .ticket, data: ["step": "opened", "ticket_id": .string(t.id), "number": .number(Double(number)),
+                                                             "subject": .string(t.subject), "type": .string(t.type.rawValue)])
+            try await tx.audit("create", "tickets", t.id)
+            return t
+        }
+    }
+
+    /// The workspace's next ticket number, advanced in the writer's transaction.
+    static func nextNumber(_ workspaceID: String, sql: any SQLDatabase) async throws -> Int {
+        try await sql.raw("""
+            INSERT INTO doc_counters (workspace_id, kind, year, next) VALUES (\(bind: workspaceID), 'ticket', 0, 1)
+            ON CONFLICT (workspace_id, kind, year) DO NOTHING
+            """).run()
+        let row = try await sql.raw("""
+            UPDATE doc_counters SET next = next + 1 WHERE workspace_id = \(bind: workspaceID) AND kind = 'ticket' AND year = 0 RETURNING next
+            """).first()!
+        return try row.decode(column: "next", as: Int.self) - 1
+    }
+
+    // MARK: Read
+
+    package func get(_ scope: Scope, id: String) async throws -> Ticket {
+        try await db.read { sql in try await Self.load(scope, id, for: .read, sql: sql).ticket }
+    }
+
+    /// The conversation, oldest first; internal notes only for those who may update the ticket.
+    package func messages(_ scope: Scope, id: String) async throws -> [TicketMessage] {
+        try await db.read { sql in
+            let (t, access) = try await Self.load(scope, id, for: .read, sql: sql)
+            let notes = scope.level(.tickets, .update).map { access.reached(by: scope, at: $0) } ?? false
+            return try await sql.raw("""
+                SELECT id, ticket_id, kind, author_id, body, created_at FROM ticket_messages WHERE ticket_id = \(bind: t.id)
+                ORDER BY created_at, id
+                """).all().map(Self.decodeMessage).filter { notes || $0.kind != .note }
+        }
+    }
+
+    /// One page of the tickets the scope may see, newest first, filtered by status, assignee, team or customer.
+    package func list(_ scope: Scope, status: String? = nil, assigneeID: String? = nil, teamID: String? = nil, customerID: String? = nil,
+                      cursor: String? = nil, limit: Int = 50) async throws -> Page<Ticket> {
+        guard let level = scope.level(.tickets, .read) else { throw DomainError.forbidden("your role may not read tickets") }
+        if let status, TicketStatus(rawValue: status) == nil {
+            throw DomainError.field("status", "must be one of \(TicketStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let limit = min(max(limit, 1), 200)
+        var q = SQLQueryString("SELECT \(unsafeRaw: Self.columns) \(unsafeRaw: Self.from) WHERE t.workspace_id = \(bind: scope.workspaceID)")
+        q += Self.readLimit(scope, level)
+        if let status { q += " AND t.status = \(bind: status)" }
+        if let assigneeID { q += " AND t.assignee_id = \(bind: assigneeID.lowercased())" }
+        if let teamID { q += " AND t.team_id = \(bind: teamID.lowercased())" }
+        if let customerID { q += " AND t.customer_id = \(bind: customerID.lowercased())" }
+        if let cursor {
+            let (t, id) = try Cursor.timeAndID(cursor)
+            q += " AND (t.created_at, t.id) < (\(bind: t), \(bind: id))"
+        }
+        q += " ORDER BY t.created_at DESC, t.id DESC LIMIT \(literal: limit + 1)"
+        let query = q
+        let rows = try await db.read { sql in try await sql.raw(query).all().map { try Self.decode($0).ticket } }
+        let items = Array(rows.prefix(limit))
+        return Page(items: items, nextCursor: rows.count > limit ? items.last.map { Cursor.timeAndID($0.createdAt, $0.id) } : nil)
+    }
+
+    /// The SQL form of `TicketAccess.reached` for lists.
+    static func readLimit(_ scope: Scope, _ level: AccessLevel) -> SQLQueryString {
+        guard level != .all, let me = scope.userID else { return level == .all ? "" : " AND 1 = 0" }
+        var q = SQLQueryString(" AND (t.assignee_id IN (\(binds: (scope.ownerLimit(level) ?? [me]).sorted())) OR t.created_by = \(bind: me) OR c.owner_id = \(bind: me)")
+        if level != .own, !scope.teamIDs.isEmpty { q += " OR t.team_id IN (\(binds: scope.teamIDs.sorted()))" }
+        q += ")"
+        return q
+    }
+
+    // MARK: Work
+
+    /// Adds a message: an agent's reply (first response, next response) or internal note, or the
+    /// customer's words taken down by an agent (a call). A reply may move the status at once.
+    package func addMessage(_ scope: Scope, id: String, kind: TicketMessage.Kind, body raw: String, status: TicketStatus? = nil,
+                            ifVersion: Int? = nil) async throws -> (Ticket, TicketMessage) {
+        let body = Text.clean(raw)
+        guard !body.isEmpty, body.count <= 50_000 else { throw DomainError.field("body", "must be 1 to 50000 characters") }
+        let now = clock.now()
+        return try await db.write(scope, at: now) { tx in
+            var (t, tier) = try await Self.loadForUpdate(scope, id, ifVersion: ifVersion, sql: tx.sql)
+            let rules = try await ServiceRules.load(scope.workspaceID, sql: tx.sql)
+            let (_, targets, calendar) = rules.plan(type: t.type, channel: t.channel, priority: t.priority, tier: tier)
+            switch kind {
+            case .reply: t = try TicketFlow.apply(t, .agentReply, at: now, targets: targets, calendar: calendar)
+            case .customer: t = try TicketFlow.apply(t, .customerMessage, at: now, targets: targets, calendar: calendar)
+            case .note: break
+            }
+            if let status { t = try TicketFlow.apply(t, .status(status), at: now, targets: targets, calendar: calendar) }
+            let m = TicketMessage(id: ID.make(at: now), ticketID: t.id, kind: kind, authorID: kind == .customer ? nil : scope.userID,
+                                  body: body, createdAt: now)
+            try await Self.append(m, workspaceID: scope.workspaceID, sql: tx.sql)
+            t = try await Self.save(t, now: now, sql: tx.sql)
+            try await tx.audit(kind == .note ? "note" : "message", "tickets", t.id, detail: ["kind": .string(kind.rawValue)])
+            return (t, m)
+        }
+    }
+
+    /// Moves a ticket to another status (the SLA clock stops in waiting and finished states).
+    package func setStatus(_ scope: Scope, id: String, to status: TicketStatus, ifVersion: Int?) async throws -> Ticket {
+        let now = clock.now()
+        return try await db.write(scope, at: now) { tx in
+            var (t, tier) = try await Self.loadForUpdate(scope, id, ifVersion: ifVersion, sql: tx.sql)
+            let from = t.status
+            let rules = try await ServiceRules.load(scope.workspaceID, sql: tx.sql)
+            let (_, targets, calendar) = rules.plan(type: t.type, channel: t.channel, priority: t.priority, tier: tier)
+            t = try TicketFlow.apply(t, .status(status), at: now, targets: targets, calendar: calendar)
+            guard t.status != from else { return t }
+            t = try await Self.save(t, now: now, sql: tx.sql)
+            try await tx.timeline(t.customerID, .ticket, data: ["step": .string(status.rawValue), "ticket_id": .string(t.id),
+                                                              "number": .number(Double(t.number)), "from": .string(from.rawValue)])
+            try await tx.audit("status", "tickets", t.id, detail: ["from": .string(from.rawValue), "to": .string(status.rawValue)])
+            return t
+        }
+    }
+
+    /// Changes type, priority, department, assignee or tags; the SLA is planned again.
+    package func update(_ scope: Scope, id: String, _ change: TicketChange, ifVersion: Int?) async throws -> Ticket {
+        var e = FieldErrors()
+        let type = change.type.flatMap { raw in TicketType(rawValue: raw) ?? { e.add("type", "is not a ticket type"); return nil }() }
+        let priority = change.priority.flatMap { raw in TicketPriority(rawValue: raw) ?? { e.add("priority", "is not a priority"); return nil }() }
+        for (field, v) in [("team_id", change.teamID), ("assignee_id", change.assigneeID)] {
+            if case .some(.some(let id)) = v, !ID.isValid(id) { e.add(field, "must be an id") }
+        }
+        try e.throwIfAny()
+        let now = clock.now()
+        return try await db.write(scope, at: now) { tx in
+            var (t, tier) = try await Self.loadForUpdate(scope, id, ifVersion: ifVersion, sql: tx.sql)
+            let before = t
+            if change.assigneeID != nil || change.teamID != nil { try scope.require(.tickets, .assign) }
+            if let type { t.type = type }
+            if let priority { t.priority = priority }
+            if let team = change.teamID {
+                if let team { try await Self.requireTeam(team.lowercased(), scope.workspaceID, sql: tx.sql) }
+                t.teamID = team?.lowercased()
+            }
+            if let assignee = change.assigneeID {
+                if let a = assignee, !(try await AccessStore.activeMember(a.lowercased(), scope.workspaceID, sql: tx.sql)) {
+                    throw DomainError.field("assignee_id", "\(a) is not an active user of this workspace")
+                }
+                t.assigneeID = assignee?.lowercased()
+            }
+            if let tags = change.tags { t.tags = Array(Set(tags.map(Text.clean).filter { !$0.isEmpty })).sorted() }
+            guard t != before else { return t }
+            let rules = try await ServiceRules.load(scope.workspaceID, sql: tx.sql)
+            let (policy, targets, calendar) = rules.plan(type: t.type, channel: t.channel, priority: t.priority, tier: tier)
+            t.sla.policyID = policy?.id
+            t.sla = t.sla.planned(createdAt: t.createdAt, targets: targets, calendar: calendar)
+            t = try await Self.save(t, now: now, sql: tx.sql)
+            try await tx.audit("update", "tickets", t.id, detail: AuditDetail.encoded(t))
+            return t
+        }
+    }
+
+    /// Plans the dues of every open ticket of the workspace again (after a policy or calendar change).
+    static func replanOpen(_ workspaceID: String, now: Date, sql: any SQLDatabase) async throws -> Int {
+        let rules = try await ServiceRules.load(workspaceID, sql: sql)
+        let rows = try await sql.raw("""
+            SELECT \(unsafeRaw: columns) \(unsafeRaw: from) WHERE t.workspace_id = \(bind: workspaceID) AND t.status NOT IN ('resolved', 'closed')
+            """).all()
+        var n = 0
+        for r in rows {
+            var (t, _, tier) = try decode(r)
+            let (policy, targets, calendar) = rules.plan(type: t.type, channel: t.channel, priority: t.priority, tier: tier)
+            let before = t.sla
+            t.sla.policyID = policy?.id
+            t.sla = t.sla.planned(createdAt: t.createdAt, targets: targets, calendar: calendar)
+            guard t.sla != before else { continue }
+            try await writeSLA(t, sql: sql)
+            n += 1
+        }
+        return n
+    }
+
+    // MARK: Rows
+
+    /// The ticket and who it reaches, if the scope may `action` it (404 when it may not read it).
+    static func load(_ scope: Scope, _ id: String, for action: AccessAction, sql: any SQLDatabase) async throws -> (ticket: Ticket, access: TicketAccess) {
+        guard ID.isValid(id), let row = try await sql.raw("""
+            SELECT \(unsafeRaw: columns) \(unsafeRaw: from) WHERE t.id = \(bind: id.lowercased()) AND t.workspace_id = \(bind: scope.workspaceID)
+            """).first() else { throw DomainError.notFound("ticket") }
+        let (t, access, _) = try decode(row)
+        try access.authorize(scope, action)
+        return (t, access)
+    }
+
+    static func loadForUpdate(_ scope: Scope, _ id: String, ifVersion: Int?, sql: any SQLDatabase) async throws -> (Ticket, String?) {
+        guard ID.isValid(id), let row = try await sql.raw("""
+            SELECT \(unsafeRaw: columns) \(unsafeRaw: from) WHERE t.id = \(bind: id.lowercased()) AND t.workspace_id = \(bind: scope.workspaceID)
+            """).first() else { throw DomainError.notFound("ticket") }
+        let (t, access, tier) = try decode(row)
+        try access.authorize(scope, .update)
+        if let v = ifVersion, v != t.version { throw DomainError.staleVersion(current: t.version) }
+        return (t, tier)
+    }
+
+    static func requireTeam(_ teamID: String, _ workspaceID: String, sql: any SQLDatabase) async throws {
+        guard try await sql.raw("SELECT 1 AS x FROM teams WHERE id = \(bind: teamID) AND workspace_id = \(bind: workspaceID)").first() != nil else {
+            throw DomainError.field("team_id", "no such team")
+        }
+    }
+
+    static func decode(_ r: any SQLRow) throws -> (ticket: Ticket, access: TicketAccess, tier: String?) {
+        func time(_ c: String) throws -> Date? { try r.decode(column: c, as: Int64?.self).map(Date.init(millis:)) }
+        let pauses: [JSONValue]
+        if case .array(let a)? = try? JSONParser.parse(try r.decode(column: "pauses_json", as: String.self)) { pauses = a } else { pauses = [] }
+        let sla = TicketSLA(
+            policyID: try r.decode(column: "policy_id", as: String?.self), firstResponseDueAt: try time("first_response_due_at"),
+            firstRespondedAt: try time("first_responded_at"), awaitingReplySince: try time("awaiting_reply_since"),
+            nextResponseDueAt: try time("next_response_due_at"), resolutionDueAt: try time("resolution_due_at"),
+            resolvedAt: try time("resolved_at"), pausedSince: try time("paused_since"),
+            pauses: pauses.compactMap { p in
+                guard case .array(let a) = p, a.count == 2, case .number(let x) = a[0], case .number(let y) = a[1], y > x else { return nil }
+                return Date(millis: Int64(x))..<Date(millis: Int64(y))
+            })
+        let tags = try r.decode(column: "tags", as: String.self)
+        let t = Ticket(
+            id: try r.decode(column: "id", as: String.self), number: try r.decode(column: "number", as: Int.self),
+            customerID: try r.decode(column: "customer_id", as: String.self), subject: try r.decode(column: "subject", as: String.self),
+            type: TicketType(rawValue: try r.decode(column: "type", as: String.self)) ?? .inquiry,
+            priority: TicketPriority(rawValue: try r.decode(column: "priority", as: String.self)) ?? .normal,
+            status: TicketStatus(rawValue: try r.decode(column: "status", as: String.self)) ?? .open,
+            channel: TicketChannel(rawValue: try r.decode(column: "channel", as: String.self)) ?? .web,
+            teamID: try r.decode(column: "team_id", as: String?.self), assigneeID: try r.decode(column: "assignee_id", as: String?.self),
+            orderID: try r.decode(column: "order_id", as: String?.self),
+            tags: tags.isEmpty ? [] : tags.split(separator: "\n").map(String.init), sla: sla,
+            createdBy: try r.decode(column: "created_by", as: String?.self), createdAt: Date(millis: try r.decode(column: "created_at", as: Int64.self)),
+            updatedAt: Date(millis: try r.decode(column: "updated_at", as: Int64.self)), version: try r.decode(column: "version", as: Int.self))
+        return (t, TicketAccess(assigneeID: t.assigneeID, teamID: t.teamID, createdBy: t.createdBy,
+                                customerOwnerID: try r.decode(column: "customer_owner_id", as: String?.self)),
+                try r.decode(column: "customer_tier", as: String?.self))
+    }
+
+    static func decodeMessage(_ r: any SQLRow) throws -> TicketMessage {
+        TicketMessage(id: try r.decode(column: "id", as: String.self), ticketID: try r.decode(column: "ticket_id", as: String.self),
+                      kind: TicketMessage.Kind(rawValue: try r.decode(column: "kind", as: String.self)) ?? .note,
+                      authorID: try r.decode(column: "author_id", as: String?.self), body: try r.decode(column: "body", as: String.self),
+                      createdAt: Date(millis: try r.decode(column: "created_at", as: Int64.self)))
+    }
+
+    static func pausesJSON(_ sla: TicketSLA) -> String {
+        JSONCoding.encode(JSONValue.array(sla.pauses.map { .array([.number(Double($0.lowerBound.millis)), .number(Double($0.upperBound.millis))]) }))
+    }
+
+    static func insert(_ t: Ticket, workspaceID: String, sql: any SQLDatabase) async throws {
+        let s = t.sla
+        try await sql.raw("""
+            INSERT INTO tickets (id, workspace_id, number, customer_id, subject, type, priority, status, channel, team_id, assignee_id, order_id,
+              tags, policy_id, first_response_due_at, first_responded_at, awaiting_reply_since, next_response_due_at, resolution_due_at,
+              resolved_at, paused_since, pauses_json, created_by, created_at, updated_at, version)
+            VALUES (\(bind: t.id), \(bind: workspaceID), \(bind: t.number), \(bind: t.customerID), \(bind: t.subject), \(bind: t.type.rawValue),
+              \(bind: t.priority.rawValue), \(bind: t.status.rawValue), \(bind: t.channel.rawValue), \(bind: t.teamID), \(bind: t.assigneeID),
+              \(bind: t.orderID), \(bind: t.tags.joined(separator: "\n")), \(bind: s.policyID), \(bind: s.firstResponseDueAt?.millis),
+              \(bind: s.firstRespondedAt?.millis), \(bind: s.awaitingReplySince?.millis), \(bind: s.nextResponseDueAt?.millis),
+              \(bind: s.resolutionDueAt?.millis), \(bind: s.resolvedAt?.millis), \(bind: s.pausedSince?.millis), \(bind: pausesJSON(s)),
+              \(bind: t.createdBy), \(bind: t.createdAt.millis), \(bind: t.updatedAt.millis), \(bind: t.version))
+            """).run()
+    }
+
+    /// Writes every changed field under the next version.
+    static func save(_ ticket: Ticket, now: Date, sql: any SQLDatabase) async throws -> Ticket {
+        var t = ticket
+        t.version += 1; t.updatedAt = now
+        try await sql.raw("""
+            UPDATE tickets SET type = \(bind: t.type.rawValue), priority = \(bind: t.priority.rawValue), status = \(bind: t.status.rawValue),
+              team_id = \(bind: t.teamID), assignee_id = \(bind: t.assigneeID), tags = \(bind: t.tags.joined(separator: "\n")),
+              updated_at = \(bind: now.millis), version = \(bind: t.version)
+            WHERE id = \(bind: t.id)
+            """).run()
+        try await writeSLA(t, sql: sql)
+        return t
+    }
+
+    static func writeSLA(_ t: Ticket, sql: any SQLDatabase) async throws {
+        let s = t.sla
+        try await sql.raw("""
+            UPDATE tickets SET policy_id = \(bind: s.policyID), first_response_due_at = \(bind: s.firstResponseDueAt?.millis),
+              first_responded_at = \(bind: s.firstRespondedAt?.millis), awaiting_reply_since = \(bind: s.awaitingReplySince?.millis),
+              next_response_due_at = \(bind: s.nextResponseDueAt?.millis), resolution_due_at = \(bind: s.resolutionDueAt?.millis),
+              resolved_at = \(bind: s.resolvedAt?.millis), paused_since = \(bind: s.pausedSince?.millis), pauses_json = \(bind: pausesJSON(s))
+            WHERE id = \(bind: t.id)
+            """).run()
+    }
+
+    static func append(_ m: TicketMessage, workspaceID: String, sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            INSERT INTO ticket_messages (id, workspace_id, ticket_id, kind, author_id, body, created_at)
+            VALUES (\(bind: m.id), \(bind: workspaceID), \(bind: m.ticketID), \(bind: m.kind.rawValue), \(bind: m.authorID), \(bind: m.body),
+              \(bind: m.createdAt.millis))
+            """).run()
+    }
+}

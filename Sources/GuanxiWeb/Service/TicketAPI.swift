@@ -1,0 +1,144 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import GuanxiCore
+import GuanxiStore
+
+/// `/api/v1` service desk: tickets with their conversation and statuses, and the business
+/// calendars and SLA policies their due times are planned with.
+struct TicketAPI {
+    let tickets: TicketStore
+    let settings: ServiceSettingsStore
+
+    struct TicketInput: Decodable {
+        var customerID: String; var subject: String; var body: String
+        var type: String?; var priority: String?; var channel: String?
+        var teamID: String?; var assigneeID: String?; var orderID: String?; var tags: [String]?
+        enum CodingKeys: String, CodingKey {
+            case subject, body, type, priority, channel, tags
+            case customerID = "customer_id", teamID = "team_id", assigneeID = "assignee_id", orderID = "order_id"
+        }
+        var draft: TicketDraft {
+            var d = TicketDraft()
+            d.customerID = customerID; d.subject = subject; d.body = body; d.type = type; d.priority = priority; d.channel = channel
+            d.teamID = teamID; d.assigneeID = assigneeID; d.orderID = orderID; d.tags = tags ?? []
+            return d
+        }
+    }
+    struct PatchInput: Decodable {
+        var change = TicketChange()
+        enum CodingKeys: String, CodingKey { case type, priority, tags, teamID = "team_id", assigneeID = "assignee_id" }
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            change.type = try c.decodeIfPresent(String.self, forKey: .type)
+            change.priority = try c.decodeIfPresent(String.self, forKey: .priority)
+            change.tags = try c.decodeIfPresent([String].self, forKey: .tags)
+            // present and null clears; absent leaves as is
+            if c.contains(.teamID) { change.teamID = .some(try c.decodeIfPresent(String.self, forKey: .teamID)) }
+            if c.contains(.assigneeID) { change.assigneeID = .some(try c.decodeIfPresent(String.self, forKey: .assigneeID)) }
+        }
+    }
+    struct MessageInput: Decodable { var kind: TicketMessage.Kind?; var body: String; var status: TicketStatus? }
+    struct StatusInput: Decodable { var status: TicketStatus }
+    struct MessageAnswer: Encodable, Sendable { var ticket: Ticket; var message: TicketMessage }
+    struct PolicyInput: Decodable {
+        var name: String; var position: Int?; var types: [TicketType]?; var channels: [TicketChannel]?; var tiers: [String]?
+        var targets: [String: SLATargets]; var calendar: String?; var active: Bool?
+    }
+
+    func register(_ t: RouteTable) {
+        let tag = "Service"
+        t.on(APIRoute(method: .post, path: "/tickets", operationID: "createTicket",
+                      summary: "Open a ticket for a customer with their first message; answers its SLA due times", tag: tag,
+                      needs: .can(.create, .tickets), requestSchema: "TicketInput", responseSchema: "Ticket", status: 201, idempotent: true)) { req, _, scope in
+            let ticket = try await tickets.create(scope, try await APIBody.json(TicketInput.self, req).draft)
+            return .json(ticket, status: .created, etag: ticket.version)
+        }
+        t.on(APIRoute(method: .get, path: "/tickets", operationID: "listTickets", summary: "Tickets the caller may see, newest first", tag: tag,
+                      needs: .can(.read, .tickets), query: ["status", "assignee_id", "team_id", "customer_id", "cursor", "limit"],
+                      responseSchema: "TicketPage")) { req, _, scope in
+            var e = FieldErrors()
+            for k in ["assignee_id", "team_id", "customer_id"] { if let v = req.query(k), !ID.isValid(v) { e.add(k, "is not a valid id") } }
+            try e.throwIfAny()
+            return .json(try await tickets.list(scope, status: req.query("status"), assigneeID: req.query("assignee_id"), teamID: req.query("team_id"),
+                                                customerID: req.query("customer_id"), cursor: req.query("cursor"),
+                                                limit: Int(req.query("limit") ?? "") ?? 50))
+        }
+        t.on(APIRoute(method: .get, path: "/tickets/{id}", operationID: "getTicket", summary: "Read a ticket", tag: tag,
+                      needs: .can(.read, .tickets), responseSchema: "Ticket")) { _, ctx, scope in
+            let ticket = try await tickets.get(scope, id: try ctx.parameters.require("id"))
+            return .json(ticket, etag: ticket.version)
+        }
+        t.on(APIRoute(method: .patch, path: "/tickets/{id}", operationID: "updateTicket",
+                      summary: "Change type, priority, department, assignee or tags (If-Match); due times are planned again", tag: tag,
+                      needs: .can(.update, .tickets), requestSchema: "TicketPatch", responseSchema: "Ticket")) { req, ctx, scope in
+            let ticket = try await tickets.update(scope, id: try ctx.parameters.require("id"), try await APIBody.json(PatchInput.self, req).change,
+                                                  ifVersion: try req.ifMatchVersion())
+            return .json(ticket, etag: ticket.version)
+        }
+        t.on(APIRoute(method: .post, path: "/tickets/{id}/status", operationID: "setTicketStatus",
+                      summary: "Move a ticket to another status (waiting and finished states stop the SLA clock)", tag: tag,
+                      needs: .can(.update, .tickets), requestSchema: "TicketStatusInput", responseSchema: "Ticket")) { req, ctx, scope in
+            let ticket = try await tickets.setStatus(scope, id: try ctx.parameters.require("id"), to: try await APIBody.json(StatusInput.self, req).status,
+                                                     ifVersion: try req.ifMatchVersion())
+            return .json(ticket, etag: ticket.version)
+        }
+        t.on(APIRoute(method: .get, path: "/tickets/{id}/messages", operationID: "listTicketMessages",
+                      summary: "The conversation, oldest first (internal notes for those who may work the ticket)", tag: tag,
+                      needs: .can(.read, .tickets), responseSchema: "TicketMessageList")) { _, ctx, scope in
+            .json(Items(items: try await tickets.messages(scope, id: try ctx.parameters.require("id"))))
+        }
+        t.on(APIRoute(method: .post, path: "/tickets/{id}/messages", operationID: "addTicketMessage",
+                      summary: "Reply to the customer, add an internal note, or record the customer's words (kind: reply, note, customer)",
+                      tag: tag, needs: .can(.update, .tickets), requestSchema: "TicketMessageInput", responseSchema: "TicketMessageAnswer",
+                      status: 201, idempotent: true)) { req, ctx, scope in
+            let i = try await APIBody.json(MessageInput.self, req)
+            let (ticket, message) = try await tickets.addMessage(scope, id: try ctx.parameters.require("id"), kind: i.kind ?? .reply, body: i.body,
+                                                                 status: i.status, ifVersion: try req.ifMatchVersion())
+            return .json(MessageAnswer(ticket: ticket, message: message), status: .created, etag: ticket.version)
+        }
+        t.on(APIRoute(method: .get, path: "/service/calendars", operationID: "listBusinessCalendars",
+                      summary: "Business calendars (working hours with breaks, holidays, make-up working days)", tag: tag,
+                      needs: .can(.read, .tickets), responseSchema: "BusinessCalendarList")) { _, _, scope in
+            .json(Items(items: try await settings.calendars(scope)))
+        }
+        t.on(APIRoute(method: .put, path: "/service/calendars/{name}", operationID: "saveBusinessCalendar",
+                      summary: "Create or replace a calendar (the JSON `guanxi sla due --calendar` reads); open tickets' dues are planned again",
+                      tag: tag, needs: .can(.update, .settings), requestSchema: "BusinessCalendar", responseSchema: "NamedBusinessCalendar")) { req, ctx, scope in
+            let text = String(decoding: try await APIBody.bytes(req), as: UTF8.self)
+            return .json(try await settings.saveCalendar(scope, name: try ctx.parameters.require("name"), json: text))
+        }
+        t.on(APIRoute(method: .get, path: "/service/sla-policies", operationID: "listSLAPolicies",
+                      summary: "SLA policies in the order they are tried (the first that matches a ticket is its policy)", tag: tag,
+                      needs: .can(.read, .tickets), responseSchema: "SLAPolicyList")) { _, _, scope in
+            .json(Items(items: try await settings.policies(scope).map(PolicyView.init)))
+        }
+        t.on(APIRoute(method: .put, path: "/service/sla-policies/{id}", operationID: "saveSLAPolicy",
+                      summary: "Create or replace a policy; open tickets' dues are planned again", tag: tag, needs: .can(.update, .settings),
+                      requestSchema: "SLAPolicyInput", responseSchema: "SLAPolicy")) { req, ctx, scope in
+            let i = try await APIBody.json(PolicyInput.self, req)
+            var targets: [TicketPriority: SLATargets] = [:]
+            var e = FieldErrors()
+            for (k, v) in i.targets { if let p = TicketPriority(rawValue: k) { targets[p] = v } else { e.add("targets.\(k)", "is not a priority") } }
+            try e.throwIfAny()
+            let p = SLAPolicy(id: try ctx.parameters.require("id"), name: i.name, position: i.position ?? 10, types: i.types ?? [],
+                              channels: i.channels ?? [], tiers: i.tiers ?? [], targets: targets, calendarID: i.calendar, active: i.active ?? true)
+            return .json(PolicyView(try await settings.savePolicy(scope, p)))
+        }
+        t.on(APIRoute(method: .delete, path: "/service/sla-policies/{id}", operationID: "deleteSLAPolicy", summary: "Remove a policy",
+                      tag: tag, needs: .can(.update, .settings), status: 204)) { _, ctx, scope in
+            try await settings.deletePolicy(scope, id: try ctx.parameters.require("id"))
+            return .noContent
+        }
+    }
+
+    /// A policy as the API writes it.
+    struct PolicyView: Encodable, Sendable {
+        var id: String; var name: String; var position: Int; var types: [TicketType]; var channels: [TicketChannel]; var tiers: [String]
+        var targets: [String: SLATargets]; var calendar: String?; var active: Bool
+        init(_ p: SLAPolicy) {
+            id = p.id; name = p.name; position = p.position; types = p.types; channels = p.channels; tiers = p.tiers
+            targets = Dictionary(uniqueKeysWithValues: p.targets.map { ($0.key.rawValue, $0.value) }); calendar = p.calendarID; active = p.active
+        }
+    }
+}
