@@ -32,6 +32,7 @@ package struct Stores: Sendable {
     package let reports: ReportStore
     package let targets: TargetStore
     package let tickets: TicketStore
+    package let notifications: NotificationStore
     package let serviceSettings: ServiceSettingsStore
 
     package init(db: Database, clock: any GuanxiCore.Clock, mailer: SMTPMailer? = nil) {
@@ -60,6 +61,7 @@ package struct Stores: Sendable {
         reports = ReportStore(db: db, clock: clock)
         targets = TargetStore(db: db, clock: clock, access: access)
         tickets = TicketStore(db: db, clock: clock)
+        notifications = NotificationStore(db: db, clock: clock, mailer: mailer)
         serviceSettings = ServiceSettingsStore(db: db, clock: clock)
     }
 }

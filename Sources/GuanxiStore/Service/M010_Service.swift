@@ -35,6 +35,16 @@ package enum M010_Service {
               body TEXT NOT NULL, created_at BIGINT NOT NULL)
             """,
             "CREATE INDEX ticket_messages_ticket ON ticket_messages (ticket_id, created_at, id)",
+            // the breach scan reads tickets by due time, one index per target
+            "CREATE INDEX tickets_first_response_due ON tickets (first_response_due_at)",
+            "CREATE INDEX tickets_next_response_due ON tickets (next_response_due_at)",
+            "CREATE INDEX tickets_resolution_due ON tickets (resolution_due_at)",
+            // each warning and escalation once per target and due time
+            """
+            CREATE TABLE sla_alarms (
+              ticket_id TEXT NOT NULL, target TEXT NOT NULL, kind TEXT NOT NULL, due_at BIGINT NOT NULL, raised_at BIGINT NOT NULL,
+              PRIMARY KEY (ticket_id, target, kind, due_at))
+            """,
         ]
     }
 }

@@ -94,7 +94,7 @@ package struct TicketStore: Sendable {
     /// The conversation, oldest first; internal notes only for those who may update the ticket.
     package func messages(_ scope: Scope, id: String) async throws -> [TicketMessage] {
         try await db.read { sql in
-            let (t, access) = try await Self.load(scope, id, for: .read, sql: sql)
+            let (t, access, _) = try await Self.load(scope, id, for: .read, sql: sql)
             let notes = scope.level(.tickets, .update).map { access.reached(by: scope, at: $0) } ?? false
             return try await sql.raw("""
                 SELECT id, ticket_id, kind, author_id, body, created_at FROM ticket_messages WHERE ticket_id = \(bind: t.id)
@@ -147,7 +147,7 @@ package struct TicketStore: Sendable {
         guard !body.isEmpty, body.count <= 50_000 else { throw DomainError.field("body", "must be 1 to 50000 characters") }
         let now = clock.now()
         return try await db.write(scope, at: now) { tx in
-            var (t, tier) = try await Self.loadForUpdate(scope, id, ifVersion: ifVersion, sql: tx.sql)
+            var (t, _, tier) = try await Self.load(scope, id, for: .update, ifVersion: ifVersion, sql: tx.sql)
             let rules = try await ServiceRules.load(scope.workspaceID, sql: tx.sql)
             let (_, targets, calendar) = rules.plan(type: t.type, channel: t.channel, priority: t.priority, tier: tier)
             switch kind {
@@ -169,7 +169,7 @@ package struct TicketStore: Sendable {
     package func setStatus(_ scope: Scope, id: String, to status: TicketStatus, ifVersion: Int?) async throws -> Ticket {
         let now = clock.now()
         return try await db.write(scope, at: now) { tx in
-            var (t, tier) = try await Self.loadForUpdate(scope, id, ifVersion: ifVersion, sql: tx.sql)
+            var (t, _, tier) = try await Self.load(scope, id, for: .update, ifVersion: ifVersion, sql: tx.sql)
             let from = t.status
             let rules = try await ServiceRules.load(scope.workspaceID, sql: tx.sql)
             let (_, targets, calendar) = rules.plan(type: t.type, channel: t.channel, priority: t.priority, tier: tier)
@@ -194,7 +194,7 @@ package struct TicketStore: Sendable {
         try e.throwIfAny()
         let now = clock.now()
         return try await db.write(scope, at: now) { tx in
-            var (t, tier) = try await Self.loadForUpdate(scope, id, ifVersion: ifVersion, sql: tx.sql)
+            var (t, _, tier) = try await Self.load(scope, id, for: .update, ifVersion: ifVersion, sql: tx.sql)
             let before = t
             if change.assigneeID != nil || change.teamID != nil { try scope.require(.tickets, .assign) }
             if let type { t.type = type }
@@ -243,24 +243,17 @@ package struct TicketStore: Sendable {
 
     // MARK: Rows
 
-    /// The ticket and who it reaches, if the scope may `action` it (404 when it may not read it).
-    static func load(_ scope: Scope, _ id: String, for action: AccessAction, sql: any SQLDatabase) async throws -> (ticket: Ticket, access: TicketAccess) {
+    /// The ticket, who it reaches and its customer's tier, if the scope may `action` it: 404 when it
+    /// may not read it, 403 when it may read but not act; with `ifVersion` (If-Match) a changed ticket is a 412.
+    static func load(_ scope: Scope, _ id: String, for action: AccessAction, ifVersion: Int? = nil,
+                     sql: any SQLDatabase) async throws -> (ticket: Ticket, access: TicketAccess, tier: String?) {
         guard ID.isValid(id), let row = try await sql.raw("""
             SELECT \(unsafeRaw: columns) \(unsafeRaw: from) WHERE t.id = \(bind: id.lowercased()) AND t.workspace_id = \(bind: scope.workspaceID)
             """).first() else { throw DomainError.notFound("ticket") }
-        let (t, access, _) = try decode(row)
-        try access.authorize(scope, action)
-        return (t, access)
-    }
-
-    static func loadForUpdate(_ scope: Scope, _ id: String, ifVersion: Int?, sql: any SQLDatabase) async throws -> (Ticket, String?) {
-        guard ID.isValid(id), let row = try await sql.raw("""
-            SELECT \(unsafeRaw: columns) \(unsafeRaw: from) WHERE t.id = \(bind: id.lowercased()) AND t.workspace_id = \(bind: scope.workspaceID)
-            """).first() else { throw DomainError.notFound("ticket") }
-        let (t, access, tier) = try decode(row)
-        try access.authorize(scope, .update)
-        if let v = ifVersion, v != t.version { throw DomainError.staleVersion(current: t.version) }
-        return (t, tier)
+        let loaded = try decode(row)
+        try loaded.access.authorize(scope, action)
+        if let v = ifVersion, v != loaded.ticket.version { throw DomainError.staleVersion(current: loaded.ticket.version) }
+        return loaded
     }
 
     static func requireTeam(_ teamID: String, _ workspaceID: String, sql: any SQLDatabase) async throws {

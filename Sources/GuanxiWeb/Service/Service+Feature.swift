@@ -10,6 +10,10 @@ extension Feature {
         f.catalog = CatalogPart(ServiceCatalog.strings)
         f.schemas = { OpenAPIDocument.serviceSchemas() }
         f.api = { s, table in TicketAPI(tickets: s.tickets, settings: s.serviceSettings).register(table) }
+        f.services = { s, _, logger in
+            [SLAWatch(monitor: SLAMonitor(db: s.db, clock: s.clock), notifications: s.notifications, clock: s.clock,
+                      publicURL: s.publicURL, logger: logger)]
+        }
         f.matrix = ServiceMatrix.samples
         f.matrixFixture = ServiceMatrix.fixture
         return f

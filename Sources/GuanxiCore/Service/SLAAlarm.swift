@@ -1,0 +1,35 @@
+import Foundation
+
+/// A target of a ticket's SLA clock.
+package enum SLATarget: String, Sendable, Codable, CaseIterable {
+    case firstResponse = "first_response"
+    case nextResponse = "next_response"
+    case resolution
+}
+
+/// A warning shortly before a target's due time (to the assignee) or an escalation after it was
+/// missed (to the assignee and the department's manager), once per target and due time: a due time
+/// planned again arms them again.
+package struct SLAAlarm: Sendable, Equatable, Hashable {
+    package enum Kind: String, Sendable, Codable { case warning, breach }
+    package var target: SLATarget
+    package var kind: Kind
+    package var dueAt: Date
+    package init(target: SLATarget, kind: Kind, dueAt: Date) { self.target = target; self.kind = kind; self.dueAt = dueAt }
+
+    /// The alarms a ticket's clock raises at `now`: each open target whose due time is within
+    /// `warningLead` warns, each past it escalates. A stopped clock or a finished ticket raises none.
+    package static func due(_ sla: TicketSLA, status: TicketStatus, at now: Date, warningLead: TimeInterval) -> [SLAAlarm] {
+        guard sla.pausedSince == nil, !status.isDone else { return [] }
+        var open: [(SLATarget, Date)] = []
+        if sla.firstRespondedAt == nil, let d = sla.firstResponseDueAt { open.append((.firstResponse, d)) }
+        if sla.firstRespondedAt != nil, sla.awaitingReplySince != nil, let d = sla.nextResponseDueAt { open.append((.nextResponse, d)) }
+        if sla.resolvedAt == nil, let d = sla.resolutionDueAt { open.append((.resolution, d)) }
+        var out: [SLAAlarm] = []
+        for (target, d) in open {
+            if now >= d { out.append(SLAAlarm(target: target, kind: .breach, dueAt: d)) }
+            if now >= d.addingTimeInterval(-warningLead) { out.append(SLAAlarm(target: target, kind: .warning, dueAt: d)) }
+        }
+        return out
+    }
+}

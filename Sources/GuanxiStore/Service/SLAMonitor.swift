@@ -1,0 +1,78 @@
+import Foundation
+import SQLKit
+import GuanxiCore
+
+/// Watches every workspace's running SLA clocks: shortly before a target is due it warns the
+/// assignee; once it is missed it escalates to the assignee and the department's manager (the
+/// workspace's owners and administrators when the ticket has neither). Each alarm is raised once per
+/// target and due time (`sla_alarms`), so passes may overlap and repeat.
+package struct SLAMonitor: Sendable {
+    let db: Database
+    let clock: any GuanxiCore.Clock
+    /// How long before a due time the assignee is warned.
+    package let warningLead: TimeInterval
+    package init(db: Database, clock: any GuanxiCore.Clock, warningLead: TimeInterval = 15 * 60) {
+        self.db = db; self.clock = clock; self.warningLead = warningLead
+    }
+
+    /// One pass over the tickets with a due time between `since` and the warning horizon; returns
+    /// the alarms it raised. The caller passes the previous pass's instant (first pass: a day back).
+    package func scan(since: Date) async throws -> [(ticketID: String, alarm: SLAAlarm)] {
+        let now = clock.now(), horizon = now.addingTimeInterval(warningLead)
+        let from = since.addingTimeInterval(-1).millis, to = horizon.millis
+        var raised: [(String, SLAAlarm)] = []
+        let rows = try await db.read { sql in
+            try await sql.raw("""
+                SELECT \(unsafeRaw: TicketStore.columns), t.workspace_id \(unsafeRaw: TicketStore.from)
+                WHERE t.paused_since IS NULL AND t.status NOT IN ('resolved', 'closed') AND (
+                  (t.first_response_due_at > \(bind: from) AND t.first_response_due_at <= \(bind: to) AND t.first_responded_at IS NULL)
+                  OR (t.next_response_due_at > \(bind: from) AND t.next_response_due_at <= \(bind: to) AND t.awaiting_reply_since IS NOT NULL)
+                  OR (t.resolution_due_at > \(bind: from) AND t.resolution_due_at <= \(bind: to)))
+                """).all().map { r in (try TicketStore.decode(r).ticket, try r.decode(column: "workspace_id", as: String.self)) }
+        }
+        for (ticket, workspaceID) in rows {
+            let alarms = SLAAlarm.due(ticket.sla, status: ticket.status, at: now, warningLead: warningLead)
+                .filter { $0.dueAt.millis > from }
+            guard !alarms.isEmpty else { continue }
+            let new = try await db.write(Scope.acting(workspaceID: workspaceID, userID: nil), at: now) { tx in
+                var new: [SLAAlarm] = []
+                for a in alarms {
+                    let inserted = try await tx.sql.raw("""
+                        INSERT INTO sla_alarms (ticket_id, target, kind, due_at, raised_at)
+                        VALUES (\(bind: ticket.id), \(bind: a.target.rawValue), \(bind: a.kind.rawValue), \(bind: a.dueAt.millis), \(bind: now.millis))
+                        ON CONFLICT (ticket_id, target, kind, due_at) DO NOTHING RETURNING ticket_id
+                        """).first() != nil
+                    guard inserted else { continue }
+                    new.append(a)
+                    let people = try await Self.recipients(ticket, a.kind, workspaceID: workspaceID, sql: tx.sql)
+                    try await NotificationStore.add(people, kind: "sla_\(a.kind.rawValue)_\(a.target.rawValue)",
+                                                    subject: "#\(ticket.number) \(ticket.subject)", link: "/tickets/\(ticket.id)", tx: tx)
+                    if a.kind == .breach {
+                        try await tx.audit("sla_breach", "tickets", ticket.id, detail: ["target": .string(a.target.rawValue),
+                                                                                       "due_at": .string(Timestamp.iso8601(a.dueAt))])
+                    }
+                }
+                return new
+            }
+            raised += new.map { (ticket.id, $0) }
+        }
+        return raised
+    }
+
+    /// Warnings go to the assignee, escalations to the assignee and the department's manager; with
+    /// neither, to the workspace's owners and administrators.
+    static func recipients(_ t: Ticket, _ kind: SLAAlarm.Kind, workspaceID: String, sql: any SQLDatabase) async throws -> [String] {
+        var people: [String] = t.assigneeID.map { [$0] } ?? []
+        if kind == .breach || people.isEmpty, let team = t.teamID,
+           let manager = try await sql.raw("SELECT manager_id FROM teams WHERE id = \(bind: team) AND workspace_id = \(bind: workspaceID)")
+            .first()?.decode(column: "manager_id", as: String?.self) {
+            people.append(manager)
+        }
+        if people.isEmpty {
+            people = try await sql.raw("""
+                SELECT user_id FROM memberships WHERE workspace_id = \(bind: workspaceID) AND role IN ('owner', 'admin') ORDER BY user_id
+                """).all().map { try $0.decode(column: "user_id", as: String.self) }
+        }
+        return people
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import GuanxiCore
+import GuanxiStore
+
+/// Runs the SLA monitor every 15 seconds while the server runs (alarms within a minute of their
+/// time), then mails the notifications it raised when a mailer is configured.
+struct SLAWatch: Service {
+    let monitor: SLAMonitor
+    let notifications: NotificationStore
+    let clock: any GuanxiCore.Clock
+    let publicURL: String?
+    let logger: Logger
+    static let interval: Duration = .seconds(15)
+
+    func run() async throws {
+        // the first pass catches up on a day of due times (a restart, a stopped server)
+        var since = clock.now().addingTimeInterval(-86_400)
+        while !Task.isShuttingDownGracefully {
+            let started = clock.now()
+            do {
+                let raised = try await monitor.scan(since: since)
+                since = started
+                if !raised.isEmpty { logger.info("SLA alarms raised", metadata: ["count": "\(raised.count)"]) }
+                _ = try await notifications.mailPending(baseURL: publicURL)
+            } catch {
+                logger.error("SLA monitor pass failed: \(error)")
+            }
+            do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: Self.interval) } } catch { return }
+        }
+    }
+}
