@@ -220,6 +220,8 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "How many customers.") var customers = 1000
     @Option(help: "Random seed (same seed, same data).") var seed: UInt64 = 42
     @Option(help: "Most interactions per customer.") var maxInteractions = 6
+    @Option(help: "Service tickets (default: one per five customers).") var tickets: Int?
+    @Option(help: "Messages per ticket, the customer's and the agents' in turn.") var ticketMessages = 4
 
     func run() async throws {
         try await reportingErrors {
@@ -253,6 +255,13 @@ struct DemoCommand: AsyncParsableCommand {
             print("Loaded \(n.customers) customers, \(n.organizations) organisations, \(n.interactions) interactions in \(String(format: "%.1f", s)) s (\(Int(Double(n.customers) / max(s, 0.001))) customers/s).")
             let sales = try await demo.loadSales(scope, seed: seed)
             print("Loaded \(sales.products) products and \(sales.orders) orders over the last year.")
+            let ticketCount = tickets ?? customers / 5, ticketStart = Date()
+            let service = try await DemoService.load(scope, stores: stores, count: ticketCount, messages: ticketMessages, seed: seed, now: Date()) { done in
+                Progress.show(done, ticketCount, start: ticketStart)
+            }
+            Progress.finish()
+            let ts = Date().timeIntervalSince(ticketStart)
+            print("Loaded \(service.tickets) tickets with \(service.messages) messages in \(String(format: "%.1f", ts)) s (\(Int(Double(service.tickets) / max(ts, 0.001))) tickets/s).")
             try await database.optimize()
             try await database.compactSearchIndexes()
             await database.close()

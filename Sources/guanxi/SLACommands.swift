@@ -2,11 +2,12 @@ import ArgumentParser
 import Foundation
 import GuanxiCore
 import GuanxiDemo
+import GuanxiStore
 
 /// `guanxi sla …`: service-level deadlines on a business calendar file (docs/SERVICE.md).
 struct SLACommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sla", abstract: "Service-level deadlines in business time.", subcommands: [Due.self, Bench.self])
+        commandName: "sla", abstract: "Service-level deadlines in business time.", subcommands: [Due.self, Scan.self, Bench.self])
 
     struct Due: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -28,6 +29,27 @@ struct SLACommand: AsyncParsableCommand {
     }
 
     /// Times the deadline calculation over the demo calendar (bench/sla/run.sh); not in the help.
+    struct Scan: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "scan",
+            abstract: "One pass of the SLA monitor the server runs every 15 s: warn and escalate; prints what it raised and how long it took.")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "Look at due times after this instant (ISO 8601); default: a day back, as the server's first pass.") var since: String?
+
+        func run() async throws {
+            try await reportingErrors {
+                let database = try await db.open()
+                let from = try since.map { try SLACommand.instant($0, "--since") } ?? Date().addingTimeInterval(-86_400)
+                let started = ContinuousClock.now
+                let raised = try await SLAMonitor(db: database, clock: SystemClock()).scan(since: from)
+                let took = ContinuousClock.now - started
+                let ms = Double(took.components.seconds) * 1000 + Double(took.components.attoseconds) / 1e15
+                print("raised \(raised.filter { $0.alarm.kind == .warning }.count) warnings and \(raised.filter { $0.alarm.kind == .breach }.count) escalations in \(String(format: "%.1f", ms)) ms")
+                await database.close()
+            }
+        }
+    }
+
     struct Bench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "bench", abstract: "Time the deadline calculation.", shouldDisplay: false)
         @Option(help: "Tickets per round.") var count = 100_000

@@ -71,29 +71,30 @@ package struct Ticket: Sendable, Encodable, Equatable {
         self.orderID = orderID; self.tags = tags; self.sla = sla; self.createdBy = createdBy; self.createdAt = createdAt
         self.updatedAt = updatedAt; self.version = version
     }
+}
 
-    enum CodingKeys: String, CodingKey {
-        case id, number, subject, type, priority, status, channel, tags, version
-        case customerID = "customer_id", teamID = "team_id", assigneeID = "assignee_id", orderID = "order_id"
-        case createdBy = "created_by", createdAt = "created_at", updatedAt = "updated_at"
-        case policyID = "sla_policy_id", firstResponseDueAt = "first_response_due_at", firstRespondedAt = "first_responded_at"
-        case nextResponseDueAt = "next_response_due_at", resolutionDueAt = "resolution_due_at", resolvedAt = "resolved_at"
-        case pausedSince = "sla_paused_since"
+extension Ticket: JSONWritable {
+    /// One flat object, keys in order: the SLA clock's instants sit beside the ticket's fields, null when unset.
+    package func writeJSON(to w: inout JSONWriter) {
+        w.object { w in
+            Self.put(&w, "assignee_id", assigneeID); w.member("channel", channel.rawValue); w.member("created_at", createdAt)
+            Self.put(&w, "created_by", createdBy); w.member("customer_id", customerID)
+            Self.put(&w, "first_responded_at", sla.firstRespondedAt); Self.put(&w, "first_response_due_at", sla.firstResponseDueAt)
+            w.member("id", id); Self.put(&w, "next_response_due_at", sla.nextResponseDueAt); w.member("number", number)
+            Self.put(&w, "order_id", orderID); w.member("priority", priority.rawValue); Self.put(&w, "resolution_due_at", sla.resolutionDueAt)
+            Self.put(&w, "resolved_at", sla.resolvedAt); Self.put(&w, "sla_paused_since", sla.pausedSince); Self.put(&w, "sla_policy_id", sla.policyID)
+            w.member("status", status.rawValue); w.member("subject", subject); w.member("tags", tags); Self.put(&w, "team_id", teamID)
+            w.member("type", type.rawValue); w.member("updated_at", updatedAt); w.member("version", version)
+        }
     }
 
-    /// One flat object: the SLA clock's instants sit beside the ticket's fields (null when unset).
+    /// The same object for Codable callers (audit details): written once, above.
     package func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id); try c.encode(number, forKey: .number); try c.encode(customerID, forKey: .customerID)
-        try c.encode(subject, forKey: .subject); try c.encode(type, forKey: .type); try c.encode(priority, forKey: .priority)
-        try c.encode(status, forKey: .status); try c.encode(channel, forKey: .channel); try c.encode(teamID, forKey: .teamID)
-        try c.encode(assigneeID, forKey: .assigneeID); try c.encode(orderID, forKey: .orderID); try c.encode(tags, forKey: .tags)
-        try c.encode(sla.policyID, forKey: .policyID); try c.encode(sla.firstResponseDueAt, forKey: .firstResponseDueAt)
-        try c.encode(sla.firstRespondedAt, forKey: .firstRespondedAt); try c.encode(sla.nextResponseDueAt, forKey: .nextResponseDueAt)
-        try c.encode(sla.resolutionDueAt, forKey: .resolutionDueAt); try c.encode(sla.resolvedAt, forKey: .resolvedAt)
-        try c.encode(sla.pausedSince, forKey: .pausedSince); try c.encode(createdBy, forKey: .createdBy)
-        try c.encode(createdAt, forKey: .createdAt); try c.encode(updatedAt, forKey: .updatedAt); try c.encode(version, forKey: .version)
+        try JSONParser.parse(String(decoding: jsonBytes(), as: UTF8.self)).encode(to: encoder)
     }
+
+    private static func put(_ w: inout JSONWriter, _ k: StaticString, _ v: String?) { w.key(k); if let v { w.string(v) } else { w.null() } }
+    private static func put(_ w: inout JSONWriter, _ k: StaticString, _ v: Date?) { w.key(k); if let v { w.date(v) } else { w.null() } }
 }
 
 /// What opening a ticket takes. `body` is the customer's first message.

@@ -26,8 +26,9 @@ package enum M010_Service {
             """,
             "CREATE UNIQUE INDEX tickets_number ON tickets (workspace_id, number)",
             "CREATE INDEX tickets_status ON tickets (workspace_id, status, created_at, id)",
-            "CREATE INDEX tickets_assignee ON tickets (workspace_id, assignee_id, status, created_at)",
-            "CREATE INDEX tickets_team ON tickets (workspace_id, team_id, status, created_at)",
+            // queues: one person's or one department's tickets, newest first (a status filter reads along them)
+            "CREATE INDEX tickets_assignee ON tickets (workspace_id, assignee_id, created_at)",
+            "CREATE INDEX tickets_team ON tickets (workspace_id, team_id, created_at)",
             "CREATE INDEX tickets_customer ON tickets (workspace_id, customer_id, created_at)",
             """
             CREATE TABLE ticket_messages (

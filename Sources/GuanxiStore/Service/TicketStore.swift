@@ -13,6 +13,19 @@ package struct TicketMessage: Sendable, Encodable, Equatable {
     package var body: String
     package var createdAt: Date
     enum CodingKeys: String, CodingKey { case id, kind, body, ticketID = "ticket_id", authorID = "author_id", createdAt = "created_at" }
+    package init(id: String, ticketID: String, kind: Kind, authorID: String?, body: String, createdAt: Date) {
+        self.id = id; self.ticketID = ticketID; self.kind = kind; self.authorID = authorID; self.body = body; self.createdAt = createdAt
+    }
+}
+
+extension TicketMessage: JSONWritable {
+    package func writeJSON(to w: inout JSONWriter) {
+        w.object { w in
+            w.key("author_id"); if let authorID { w.string(authorID) } else { w.null() }
+            w.member("body", body); w.member("created_at", createdAt); w.member("id", id); w.member("kind", kind.rawValue)
+            w.member("ticket_id", ticketID)
+        }
+    }
 }
 
 /// What may change on a ticket besides its status (nil: unchanged; `.some(nil)` clears).

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Service desk under load (issue 20 targets on SQLite: queue views p99 < 30 ms, ticket reads p99 < 40 ms,
+# reply or status change p99 < 25 ms, ticket creation ≥ 3,000/s, the breach scan < 1 s).
+#
+#   bench/api/tickets.sh [--skip-build] [--tickets N] [--messages M] [--customers N] [--duration S] [--postgres]
+#
+# A fresh database with demo customers and N demo tickets of a year (M messages each, statuses and
+# SLA clocks as the standard policy on the Shanghai calendar plans them), served on 127.0.0.1. wrk
+# then runs, one after another: queue views (the owner's open and waiting queues, an agent's own
+# tickets), ticket reads (a ticket and its conversation), replies and status changes on open tickets,
+# and ticket creation. Then the SLA monitor's pass is timed over every open ticket (`guanxi sla scan`
+# from the start of time: the first raises every alarm, the second finds them raised). Results go
+# to bench/out/tickets-*.md.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+TICKETS=1000000; MESSAGES=10; CUSTOMERS=100000; DURATION=10; POSTGRES=0; CONNECTIONS=8
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --skip-build) export BENCH_SKIP_BUILD=1 ;;
+        --tickets) TICKETS=$2; shift ;;
+        --messages) MESSAGES=$2; shift ;;
+        --customers) CUSTOMERS=$2; shift ;;
+        --duration) DURATION=$2; shift ;;
+        --connections) CONNECTIONS=$2; shift ;;
+        --postgres) POSTGRES=1 ;;
+        *) die "unknown option $1" ;;
+    esac
+    shift
+done
+(( DURATION <= 60 )) || die "--duration is capped at 60 s"
+(( TICKETS <= 2000000 )) || die "--tickets is capped at 2,000,000"
+if [[ $POSTGRES == 1 ]]; then reexec_with_postgres "$0" "$@" ${BENCH_SKIP_BUILD:+--skip-build} --tickets "$TICKETS" --messages "$MESSAGES" --customers "$CUSTOMERS" --duration "$DURATION" --connections "$CONNECTIONS"; fi
+
+fresh_bench_database tickets
+log "loading $CUSTOMERS demo customers and $TICKETS tickets with $MESSAGES messages each"
+LOAD_START=$(now_s)
+run_step "$GUANXI_BIN" demo "${DB_ARGS[@]}" --customers "$CUSTOMERS" --tickets "$TICKETS" --ticket-messages "$MESSAGES" > "$WORK/demo.log"
+LOAD_S=$(elapsed "$LOAD_START")
+log "$(tail -1 "$WORK/demo.log") (whole load ${LOAD_S} s)"
+AGENT_TOKEN=$("$GUANXI_BIN" token create "${DB_ARGS[@]}" --email agent1@demo.guanxi.local --name bench | tail -1)
+
+serve_bench
+api() { curl -sf --max-time 30 -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$@"; }
+
+# the requests: open tickets to read and work on, customers to open tickets for
+python3 - "$BASE" "$TOKEN" "$WORK" <<'PY'
+import json, sys, urllib.request, random
+base, token, work = sys.argv[1], sys.argv[2], sys.argv[3]
+def get(path):
+    r = urllib.request.Request(base + path, headers={"Authorization": "Bearer " + token})
+    return json.load(urllib.request.urlopen(r, timeout=60))
+open_ids, cursor = [], None
+for status in ["open", "waiting_customer", "waiting_third_party"]:
+    cursor = None
+    while len(open_ids) < 3000:
+        page = get(f"/api/v1/tickets?status={status}&limit=200" + (f"&cursor={cursor}" if cursor else ""))
+        open_ids += [t["id"] for t in page["items"]]
+        cursor = page.get("next_cursor")
+        if not cursor: break
+customers = [c["id"] for c in get("/api/v1/customers?limit=200")["items"]]
+random.seed(7)
+with open(f"{work}/queues.txt", "w") as f:
+    for s in ["open", "waiting_customer", "new", "waiting_third_party"]:
+        f.write(f"GET\t/api/v1/tickets?status={s}&limit=50\n")
+with open(f"{work}/reads.txt", "w") as f:
+    for t in open_ids:
+        f.write(f"GET\t/api/v1/tickets/{t}\nGET\t/api/v1/tickets/{t}/messages\n")
+with open(f"{work}/writes.txt", "w") as f:
+    for t in open_ids:
+        f.write(f'POST\t/api/v1/tickets/{t}/messages\t{{"kind":"reply","body":"您好，已为您处理，请查收。"}}\n')
+        f.write(f'POST\t/api/v1/tickets/{t}/status\t{{"status":"{random.choice(["open", "waiting_customer"])}"}}\n')
+with open(f"{work}/creates.txt", "w") as f:
+    for c in customers:
+        f.write(f'POST\t/api/v1/tickets\t{{"customer_id":"{c}","subject":"压测工单","body":"收到的货物有破损 📦","type":"complaint","priority":"high","channel":"web"}}\n')
+print(len(open_ids), "open tickets sampled", file=sys.stderr)
+PY
+
+RESULTS=()
+scenario() {   # NAME TOKEN FILE
+    local name=$1 token=$2 file=$3
+    RUN=warm wrk -t2 -c"$CONNECTIONS" -d2s -H "Authorization: Bearer $token" -s "$BENCH_API_DIR/requests.lua" "$BASE" -- "$file" >/dev/null
+    local out
+    out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "Authorization: Bearer $token" -s "$BENCH_API_DIR/requests.lua" "$BASE" -- "$file" | grep '^BENCH_RESULT')
+    log "$name: $out"
+    RESULTS+=("$name|$out")
+}
+scenario "queue views (owner: open, waiting, new)" "$TOKEN" "$WORK/queues.txt"
+echo -e "GET\t/api/v1/tickets?assignee_id=$(api "$BASE/api/v1/users" | python3 -c 'import json,sys; print([u["id"] for u in json.load(sys.stdin)["items"] if u["email"]=="agent1@demo.guanxi.local"][0])')&limit=50" > "$WORK/mine.txt"
+scenario "queue view (an agent's own tickets)" "$AGENT_TOKEN" "$WORK/mine.txt"
+scenario "ticket read (ticket, conversation)" "$TOKEN" "$WORK/reads.txt"
+scenario "reply or status change" "$TOKEN" "$WORK/writes.txt"
+scenario "ticket creation" "$TOKEN" "$WORK/creates.txt"
+stop_server
+
+SCAN1=$("$GUANXI_BIN" sla scan "${DB_ARGS[@]}" --since 2000-01-01T00:00:00Z)
+SCAN2=$("$GUANXI_BIN" sla scan "${DB_ARGS[@]}" --since 2000-01-01T00:00:00Z)
+SCAN3=$("$GUANXI_BIN" sla scan "${DB_ARGS[@]}")
+log "breach scan from the start of time: $SCAN1; again: $SCAN2; the server's first pass (a day back): $SCAN3"
+
+mkdir -p "$REPO_ROOT/bench/out"
+REPORT=$REPO_ROOT/bench/out/tickets-$DB_LABEL-$(date -u +%Y%m%d-%H%M%S).md
+{
+    echo "# Service desk — $(date -u +%Y-%m-%dT%H:%M:%SZ), $DB_LABEL, git $(cd "$REPO_ROOT" && git rev-parse --short HEAD)"
+    echo
+    machine_facts
+    echo
+    echo "Data: $(tail -1 "$WORK/demo.log") Whole demo load ${LOAD_S} s."
+    echo "wrk -t2 -c$CONNECTIONS -d${DURATION}s per scenario, after 2 s of warm-up."
+    echo
+    echo "| scenario | req/s | p50 ms | p90 ms | p99 ms | non-2xx |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    for r in "${RESULTS[@]}"; do
+        name=${r%%|*}; line=${r#*|}
+        v() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$line"; }
+        printf '| %s | %s | %.1f | %.1f | %.1f | %s |\n' "$name" "$(v rps)" "$(awk -v x="$(v p50_us)" 'BEGIN{print x/1000}')" \
+            "$(awk -v x="$(v p90_us)" 'BEGIN{print x/1000}')" "$(awk -v x="$(v p99_us)" 'BEGIN{print x/1000}')" "$(v non2xx)"
+    done
+    echo
+    echo "Breach scan (\`guanxi sla scan --since 2000-01-01T00:00:00Z\`, every open ticket): first $SCAN1; second $SCAN2."
+    echo "The server's first pass (a day of due times): $SCAN3."
+} > "$REPORT"
+log "report: $REPORT"
+cat "$REPORT"
