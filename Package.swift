@@ -42,8 +42,8 @@ let package = Package(
             dependencies: [
                 "GuanxiCore",
                 .product(name: "SQLKit", package: "sql-kit"),
-                .product(name: "SQLiteKit", package: "sqlite-kit"),
-                // SQLiteNIO also brings its C module VaporCSQLite (SQLiteDirect calls the bundled SQLite in place)
+                // SQLiteNIO also brings its C module VaporCSQLite (SQLiteDirect calls the bundled SQLite in place);
+                // the SQL dialect and value coders over it are ours (SQLiteValues), not SQLiteKit's
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

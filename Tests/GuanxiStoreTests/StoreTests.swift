@@ -82,6 +82,11 @@ struct StoreTests {
         #expect(DirectDecode.value(.text("王小明 🎉"), as: String.self) == "王小明 🎉")
         #expect(DirectDecode.value(.null, as: Int64?.self) == .some(nil))
         #expect(DirectDecode.value(.text("42"), as: Int.self) == nil)  // left to the decoder
+        // and bound values become what SQLiteKit's encoder made of them
+        struct Wrapped: Codable { var a: Int; var b: String }
+        let binds: [any Encodable & Sendable] = ["王小明 🎉", String?.none, 42, Int64(-7), 2.5, true, Int?.some(3), ["a", "b"], Data([1, 2])]
+        for v in binds { #expect(try SQLiteValues.data(v) == SQLiteDataEncoder().encode(v), "\(v)") }
+        #expect(try SQLiteValues.decode([String].self, from: .text(#"["a","b"]"#)) == ["a", "b"])
     }
 
     @Test func plannerStatisticsAreRefreshedOnlyForTablesThatGrewOrShrankTenfold() async throws {

@@ -3,7 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import SQLKit
-import SQLiteKit
+import SQLiteNIO
 import Synchronization
 import VaporCSQLite
 
@@ -183,7 +183,7 @@ struct DirectRow: SQLRow {
     func decode<D: Decodable>(column: String, as: D.Type) throws -> D {
         guard let i = columns.index[column] else { throw DirectRow.MissingColumn(column: column) }
         if let v = DirectDecode.value(values[i], as: D.self) { return v }
-        return try SQLiteDataDecoder().decode(D.self, from: values[i])
+        return try SQLiteValues.decode(D.self, from: values[i])
     }
     struct MissingColumn: Error { let column: String }
 
@@ -192,7 +192,7 @@ struct DirectRow: SQLRow {
         switch values[i] {
         case .text(let s): return s
         case .null: return nil
-        default: return try SQLiteDataDecoder().decode(String.self, from: values[i])
+        default: return try SQLiteValues.decode(String.self, from: values[i])
         }
     }
 
@@ -201,15 +201,15 @@ struct DirectRow: SQLRow {
         switch values[i] {
         case .integer(let n): return Int64(n)
         case .null: return nil
-        default: return try SQLiteDataDecoder().decode(Int64.self, from: values[i])
+        default: return try SQLiteValues.decode(Int64.self, from: values[i])
         }
     }
 }
 
 /// Column values read without a decoder when the asked type is exactly the stored one (text as
 /// `String`, integer as `Int`/`Int64`, real as `Double`, NULL as an optional's nil). Anything else
-/// goes through `SQLiteDataDecoder`, which builds a `JSONDecoder` per value: 19 % of the server's
-/// samples under the filtered customer list were in `DirectRow.decode` before this (`perf`).
+/// goes through `SQLiteValues.decode`. (SQLiteKit's decoder, used before, built a `JSONDecoder` per
+/// value: 19 % of the server's samples under the filtered customer list, `perf`.)
 enum DirectDecode {
     static func value<D>(_ data: SQLiteData, as: D.Type) -> D? {
         switch (ObjectIdentifier(D.self), data) {
@@ -257,7 +257,7 @@ protocol DirectSQLAdapter: SQLDatabase {}
 
 extension DirectSQLAdapter {
     var eventLoop: any EventLoop { MultiThreadedEventLoopGroup.singleton.any() }
-    var dialect: any SQLDialect { SQLiteDialect() }
+    var dialect: any SQLDialect { SQLiteSQLDialect() }
     var queryLogLevel: Logger.Level? { nil }
 
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
@@ -295,10 +295,10 @@ struct DirectSQLDatabase: DirectSQLAdapter {
     }
 
     /// A bind as SQLite data: the common types by their exact type (`DirectBind`), others through
-    /// SQLiteKit's encoder.
+    /// `SQLiteValues`.
     static func data(_ v: any Encodable & Sendable) throws -> SQLiteData {
         if let d = DirectBind.data(v) { return d }
-        return try SQLiteDataEncoder().encode(v)
+        return try SQLiteValues.data(v)
     }
 }
 

@@ -3,7 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import SQLKit
-import SQLiteKit
+import SQLiteNIO
 import Synchronization
 import VaporCSQLite
 
