@@ -124,7 +124,7 @@ struct TicketPages {
                 "type": t("ticket_type_" + tk.type.rawValue), "priority": t("ticket_priority_" + tk.priority.rawValue), "priorityKey": tk.priority.rawValue,
                 "status": t("ticket_status_" + tk.status.rawValue), "assignee": tk.assigneeID.flatMap { people[$0] } ?? t("ticket_unassigned"),
                 "due": next.map { f.string(from: $0.due) }, "dueTarget": next.map { t("sla_" + $0.target.rawValue) },
-                "dueText": words?.text, "dueClass": words?.cls, "overdue": next?.isOverdue == true,
+                "dueText": words?.text, "dueClass": words?.cls ?? "none", "overdue": next?.isOverdue == true,
             ])
         }
         let model = Pages.model([
@@ -203,6 +203,8 @@ struct TicketPages {
             model["body"] = typed["body"] ?? ""
             model["isNote"] = typed["kind"] == TicketMessage.Kind.note.rawValue
             model["bodyError"] = fieldErrors["body"].map { Messages.localize($0, v.locale) }
+            // a refused reply says why beside the words it kept too (on a phone the banner is a long way up)
+            if let error, typed["body"] != nil, fieldErrors.isEmpty { model["replyError"] = Pages.message(error, v.locale) }
             model["thenStatuses"] = Self.options(moves, "ticket_status_", selected: typed["status"], v)
             model["moves"] = moves.map { ["value": $0.rawValue, "label": t("ticket_to_" + $0.rawValue)] }
         }

@@ -56,7 +56,7 @@ enum TicketTemplates {
       </section>
       {{#canUpdate}}
       <form method="post" action="{{replyHref}}" class="card reply" novalidate>
-        <h2>{{t.ticket_reply}}</h2>
+        <h2>{{t.ticket_reply}}</h2>{{#replyError}}<p class="error">{{replyError}}</p>{{/replyError}}
         <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
         <fieldset class="kinds"><legend class="sr">{{t.ticket_reply}}</legend>
           <label class="choice"><input type="radio" name="kind" value="reply"{{^isNote}} checked{{/isNote}}> {{t.ticket_kind_reply}}</label>
@@ -110,6 +110,8 @@ enum TicketTemplates {
     .reply .send{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end}
     .reply .send label{margin:0;flex:1 1 12rem}
     .invalid textarea,.invalid select{border-color:var(--bad)}
+    .sla h2,.reply h2{margin-top:0}
+    .ticket .actions-row{align-items:start}
     .moves{display:flex;flex-wrap:wrap;gap:.5rem}
     .moves form{margin:0}
     @media (max-width:640px){
@@ -122,6 +124,10 @@ enum TicketTemplates {
       .tickets td.assignee{font-size:.85rem}
       .tickets td.assignee::before{content:attr(data-label);color:var(--muted);margin-right:.3rem}
       .tickets td.due{flex-basis:100%}
+      .tickets td.due.none{display:none}
+      .tickets tr.overdue{box-shadow:inset 4px 0 0 var(--bad)}
+      .tickets tr.overdue td:first-child{box-shadow:none}
+      .ticket .facts{grid-template-columns:1fr 1fr}
       .tickets .due strong{display:inline;margin-right:.4rem}.tickets .due small{display:inline}
       .msg-reply{margin-left:1.5rem}
     }
