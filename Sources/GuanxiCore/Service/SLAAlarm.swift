@@ -1,12 +1,5 @@
 import Foundation
 
-/// A target of a ticket's SLA clock.
-package enum SLATarget: String, Sendable, Codable, CaseIterable {
-    case firstResponse = "first_response"
-    case nextResponse = "next_response"
-    case resolution
-}
-
 /// A warning shortly before a target's due time (to the assignee) or an escalation after it was
 /// missed (to the assignee and the department's manager), once per target and due time: a due time
 /// planned again arms them again.

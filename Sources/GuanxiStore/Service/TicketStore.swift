@@ -116,16 +116,22 @@ package struct TicketStore: Sendable {
         }
     }
 
-    /// One page of the tickets the scope may see, newest first, filtered by status, assignee, team or customer.
-    package func list(_ scope: Scope, status: String? = nil, assigneeID: String? = nil, teamID: String? = nil, customerID: String? = nil,
-                      cursor: String? = nil, limit: Int = 50) async throws -> Page<Ticket> {
+    /// One page of the tickets the scope may see, newest first, filtered by queue (`TicketQueue`),
+    /// status, assignee, team or customer.
+    package func list(_ scope: Scope, queue: String? = nil, status: String? = nil, assigneeID: String? = nil, teamID: String? = nil,
+                      customerID: String? = nil, cursor: String? = nil, limit: Int = 50) async throws -> Page<Ticket> {
         guard let level = scope.level(.tickets, .read) else { throw DomainError.forbidden("your role may not read tickets") }
+        var e = FieldErrors()
         if let status, TicketStatus(rawValue: status) == nil {
-            throw DomainError.field("status", "must be one of \(TicketStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            e.add("status", "must be one of \(TicketStatus.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        let view = queue.flatMap(TicketQueue.init(rawValue:))
+        if queue != nil, view == nil { e.add("queue", "must be one of \(TicketQueue.allCases.map(\.rawValue).joined(separator: ", "))") }
+        try e.throwIfAny()
         let limit = min(max(limit, 1), 200)
         var q = SQLQueryString("SELECT \(unsafeRaw: Self.columns) \(unsafeRaw: Self.from) WHERE t.workspace_id = \(bind: scope.workspaceID)")
         q += Self.readLimit(scope, level)
+        if let view { q += Self.queueLimit(scope, view, now: clock.now()) }
         if let status { q += " AND t.status = \(bind: status)" }
         if let assigneeID { q += " AND t.assignee_id = \(bind: assigneeID.lowercased())" }
         if let teamID { q += " AND t.team_id = \(bind: teamID.lowercased())" }
@@ -139,6 +145,30 @@ package struct TicketStore: Sendable {
         let rows = try await db.read { sql in try await sql.raw(query).all().map { try Self.decode($0).ticket } }
         let items = Array(rows.prefix(limit))
         return Page(items: items, nextCursor: rows.count > limit ? items.last.map { Cursor.timeAndID($0.createdAt, $0.id) } : nil)
+    }
+
+    /// The SQL form of a queue. `breached` is `SLACountdown.isOverdue` for some target: still
+    /// waiting (`TicketSLA.pending`), past its due, the clock running.
+    static func queueLimit(_ scope: Scope, _ queue: TicketQueue, now: Date) -> SQLQueryString {
+        var q: SQLQueryString = ""
+        if let statuses = queue.statuses { q += " AND t.status IN (\(binds: statuses.map(\.rawValue)))" }
+        switch queue {
+        case .mine:
+            if let me = scope.userID { q += " AND t.assignee_id = \(bind: me)" } else { q += " AND 1 = 0" }
+        case .departments:
+            if scope.teamIDs.isEmpty { q += " AND 1 = 0" } else { q += " AND t.team_id IN (\(binds: scope.teamIDs.sorted()))" }
+        case .unassigned: q += " AND t.assignee_id IS NULL"
+        case .breached:
+            let at = now.millis
+            q += """
+                 AND t.paused_since IS NULL AND t.resolved_at IS NULL AND (
+                  (t.first_responded_at IS NULL AND t.first_response_due_at < \(bind: at))
+                  OR (t.first_responded_at IS NOT NULL AND t.awaiting_reply_since IS NOT NULL AND t.next_response_due_at < \(bind: at))
+                  OR t.resolution_due_at < \(bind: at))
+                """
+        case .waiting, .all: break
+        }
+        return q
     }
 
     /// The SQL form of `TicketAccess.reached` for lists.

@@ -349,6 +349,8 @@ extension Pages {
             withRelated["newOrderHref"] = OrderURL.newOrder.path + "?customer_id=" + c.id
         }
         if scope.level(.tasks, .create) != nil { withRelated["newTaskHref"] = TaskPages.newTaskHref(.customer, c.id) }
+        // the customer's service tickets, and opening one
+        withRelated.merge(try await TicketPages.customerPart(self, scope, customerID: c.id, v)) { a, _ in a }
         withRelated["related"] = related
         withRelated["hasRelated"] = !related.isEmpty
         let duplicates = try await services.customers.duplicates(scope, of: c.id, limit: 5).map { d in

@@ -74,6 +74,24 @@ struct Formats {
     /// Date and time in the workspace's time zone, e.g. "2026年11月30日 19:05" or "Nov 30, 2026, 7:05 PM".
     func dateTime(_ d: Date, timeZone: String) -> String { Self.formatter(locale, timeZone).string(from: d) }
 
+    /// A span of time to the minute, as a countdown reads it: "2天3小时", "1小时20分", "15分钟"
+    /// (繁體 "1小時20分", "15分鐘"; English "2 d 3 h", "1 h 20 min", "15 min"); under a minute
+    /// "不到1分钟" / "<1 min". Days drop the minutes and hours drop nothing; zero parts are left out.
+    func duration(seconds: Int) -> String {
+        let minutes = max(seconds, 0) / 60
+        let (d, h, m) = (minutes / 1_440, minutes % 1_440 / 60, minutes % 60)
+        let (day, hour, minute, alone, under): (String, String, String, String, String) = switch locale {
+        case .zhHans: ("天", "小时", "分", "分钟", "不到1分钟")
+        case .zhHant: ("天", "小時", "分", "分鐘", "不到1分鐘")
+        case .en: (" d", " h", " min", " min", "<1 min")
+        }
+        let gap = locale == .en ? " " : ""
+        func part(_ n: Int, _ unit: String) -> String? { n > 0 ? String(n) + unit : nil }
+        if d > 0 { return [part(d, day), part(h, hour)].compactMap { $0 }.joined(separator: gap) }
+        if h > 0 { return [part(h, hour), part(m, minute)].compactMap { $0 }.joined(separator: gap) }
+        return m > 0 ? String(m) + alone : under
+    }
+
     /// Formatters are costly to make and safe to share once configured: one per language and time zone.
     static func formatter(_ locale: UILocale, _ timeZone: String) -> DateFormatter {
         formatters.withLock { cache in

@@ -193,7 +193,8 @@ package struct Pages {
             return t("error_fields") + " " + named.joined(separator: "；")
         case .duplicate(_, _, let m): return Messages.localize(m, l)
         case .staleVersion: return t("error_conflict")
-        case .notFound: return t("error_not_found")
+        // a record kind with words of its own ("error_not_found_ticket"), else the customer's
+        case .notFound(let what): return Catalog.strings[l]?["error_not_found_" + what] ?? t("error_not_found")
         case .forbidden(let m): return t("error_forbidden") + " " + Messages.localize(m, l)
         case .conflict(let m), .badRequest(let m), .tooManyAttempts(let m), .unauthorized(let m): return t("error_generic") + Messages.localize(m, l)
         }

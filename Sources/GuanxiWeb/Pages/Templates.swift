@@ -76,7 +76,7 @@ enum Templates {
 
     static let customer = """
     <article class="c360">
-      <div class="head"><h1>{{c.name}}</h1><span>{{#newTaskHref}}<a class="button" href="{{newTaskHref}}">{{t.new_task}}</a> {{/newTaskHref}}{{#newDealHref}}<a class="button" href="{{newDealHref}}">{{t.new_deal}}</a> {{/newDealHref}}{{#newQuoteHref}}<a class="button" href="{{newQuoteHref}}">{{t.new_quote}}</a> <a class="button" href="{{newOrderHref}}">{{t.new_order}}</a> {{/newQuoteHref}}<a class="button" href="{{editHref}}">{{t.edit}}</a></span></div>
+      <div class="head"><h1>{{c.name}}</h1><span>{{#newTaskHref}}<a class="button" href="{{newTaskHref}}">{{t.new_task}}</a> {{/newTaskHref}}{{#newDealHref}}<a class="button" href="{{newDealHref}}">{{t.new_deal}}</a> {{/newDealHref}}{{#newQuoteHref}}<a class="button" href="{{newQuoteHref}}">{{t.new_quote}}</a> <a class="button" href="{{newOrderHref}}">{{t.new_order}}</a> {{/newQuoteHref}}{{#newTicketHref}}<a class="button" href="{{newTicketHref}}">{{t.new_ticket}}</a> {{/newTicketHref}}<a class="button" href="{{editHref}}">{{t.edit}}</a></span></div>
       <p class="meta">{{kindLabel}}{{#c.organizationName}} · {{c.organizationName}}{{/c.organizationName}}{{#c.title}} · {{c.title}}{{/c.title}}</p>
       <dl class="facts">
         <div><dt>{{t.stage}}</dt><dd>{{stageLabel}}</dd></div>
@@ -94,6 +94,7 @@ enum Templates {
       {{> activity_form}}
       {{#hasOrders}}<section><h2>{{t.orders}}</h2><ul class="related">{{#orders}}<li><a href="{{href}}">{{number}}</a> <span class="tag">{{status}}</span> {{total}}</li>{{/orders}}</ul></section>{{/hasOrders}}
       {{#hasQuotes}}<section><h2>{{t.quotes}}</h2><ul class="related">{{#quotes}}<li><a href="{{href}}">{{number}}</a> <span class="tag">{{status}}</span> {{total}}</li>{{/quotes}}</ul></section>{{/hasQuotes}}
+      {{#hasTickets}}<section><h2>{{t.ticket_recent}}</h2><ul class="related">{{#tickets}}<li><a href="{{href}}">{{number}} {{subject}}</a> <span class="tag">{{status}}</span></li>{{/tickets}}</ul></section>{{/hasTickets}}
       {{#hasDeals}}<section><h2>{{t.deals}}</h2><ul class="related">{{#deals}}<li><a href="{{href}}">{{name}}</a> <span class="tag">{{stage}}</span> {{amount}}</li>{{/deals}}</ul></section>{{/hasDeals}}
       {{#hasRelated}}<section><h2>{{t.related}}</h2><ul class="related">{{#related}}<li><a href="{{href}}">{{name}}</a> <span class="tag">{{label}}</span></li>{{/related}}</ul></section>{{/hasRelated}}
       {{#hasDuplicates}}<section class="card"><h2>{{t.duplicates_title}}</h2><ul class="related">{{#duplicates}}<li><a href="{{href}}">{{name}}</a> <a class="button" href="{{mergeHref}}">{{t.merge}}</a></li>{{/duplicates}}</ul></section>{{/hasDuplicates}}

@@ -2,29 +2,26 @@ import GuanxiStore
 
 extension Feature {
     /// The service desk: tickets and their conversation, statuses and SLA clocks on business
-    /// calendars (lunch breaks, holidays, make-up working days).
+    /// calendars (lunch breaks, holidays, make-up working days); the queue and ticket pages.
     package static let service: Feature = {
         var f = Feature(name: "Service")
         f.migrations = [M010_Service.migration]
         f.permissions = [.tickets]
         f.catalog = CatalogPart(ServiceCatalog.strings)
+        f.messages = ServiceCatalog.messages
+        f.templates = TicketTemplates.all
+        f.stylesheet = TicketTemplates.css
+        // between deals (30) and orders (40)
+        f.navigation = [NavItem(label: "service", href: TicketURL.tickets.path, position: 35)]
         f.schemas = { OpenAPIDocument.serviceSchemas() }
         f.api = { s, table in TicketAPI(tickets: s.tickets, settings: s.serviceSettings).register(table) }
         f.services = { s, _, logger in
             [SLAWatch(monitor: SLAMonitor(db: s.db, clock: s.clock), notifications: s.notifications, clock: s.clock,
                       publicURL: s.publicURL, logger: logger)]
         }
+        f.pages = { pages, table in table.add(TicketPages(pages: pages).routes) }
         f.matrix = ServiceMatrix.samples
         f.matrixFixture = ServiceMatrix.fixture
         return f
     }()
-}
-
-/// The service desk's words on pages.
-enum ServiceCatalog {
-    static let strings: [UILocale: [String: String]] = [
-        .zhHans: ["event_ticket": "服务工单"],
-        .zhHant: ["event_ticket": "服務工單"],
-        .en: ["event_ticket": "Service ticket"],
-    ]
 }

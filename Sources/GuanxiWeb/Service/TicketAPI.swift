@@ -54,13 +54,13 @@ struct TicketAPI {
             let ticket = try await tickets.create(scope, try await APIBody.json(TicketInput.self, req).draft)
             return .json(ticket, status: .created, etag: ticket.version)
         }
-        t.on(APIRoute(method: .get, path: "/tickets", operationID: "listTickets", summary: "Tickets the caller may see, newest first", tag: tag,
-                      needs: .can(.read, .tickets), query: ["status", "assignee_id", "team_id", "customer_id", "cursor", "limit"],
+        t.on(APIRoute(method: .get, path: "/tickets", operationID: "listTickets", summary: "Tickets the caller may see, newest first; queue: mine, departments, unassigned, waiting, breached or all", tag: tag,
+                      needs: .can(.read, .tickets), query: ["queue", "status", "assignee_id", "team_id", "customer_id", "cursor", "limit"],
                       responseSchema: "TicketPage")) { req, _, scope in
             var e = FieldErrors()
             for k in ["assignee_id", "team_id", "customer_id"] { if let v = req.query(k), !ID.isValid(v) { e.add(k, "is not a valid id") } }
             try e.throwIfAny()
-            return .json(try await tickets.list(scope, status: req.query("status"), assigneeID: req.query("assignee_id"), teamID: req.query("team_id"),
+            return .json(try await tickets.list(scope, queue: req.query("queue"), status: req.query("status"), assigneeID: req.query("assignee_id"), teamID: req.query("team_id"),
                                                 customerID: req.query("customer_id"), cursor: req.query("cursor"),
                                                 limit: Int(req.query("limit") ?? "") ?? 50))
         }

@@ -1,0 +1,272 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import GuanxiCore
+import GuanxiStore
+
+/// The service desk pages: the queue with its views, opening a ticket for a customer, and a
+/// ticket's page with its SLA clock, conversation, reply form, status moves and assignment. Every
+/// action is a plain form post carrying the ticket's version; an error re-shows the ticket with
+/// what was typed.
+struct TicketPages {
+    let pages: Pages
+    var services: AppServices { pages.services }
+    /// Rows per queue page; the customer page shows fewer.
+    static let pageSize = 50, onCustomerPage = 5
+
+    var routes: [PageRoute] {
+        [
+            .get(TicketURL.tickets, needs: .can(.read, .tickets)) { p, scope in try await queue(p, scope) },
+            .get(TicketURL.newTicket, needs: .can(.create, .tickets)) { p, scope in
+                let c = try await services.customers.get(scope, id: p.query("customer_id") ?? "")
+                return form(p.page, customer: c, values: [:], errors: [:], flash: nil)
+            },
+            .post(TicketURL.newTicket, needs: .can(.create, .tickets)) { p, scope in
+                let f = p.form
+                let c = try await services.customers.get(scope, id: f["customer_id"] ?? "")
+                var d = TicketDraft()
+                d.customerID = c.id; d.subject = f["subject"] ?? ""; d.body = f["body"] ?? ""
+                d.type = Self.nonEmpty(f["type"]); d.priority = Self.nonEmpty(f["priority"]); d.channel = Self.nonEmpty(f["channel"])
+                do {
+                    let t = try await services.tickets.create(scope, d)
+                    return Pages.redirect(TicketURL.ticket(t.id).path)
+                } catch let e as DomainError {
+                    return form(p.page, customer: c, values: f, errors: Pages.fieldErrors(e), flash: ("bad", Pages.message(e, p.page.locale)),
+                                status: Pages.status(e))
+                }
+            },
+            .get(TicketURL.ticket(":id"), needs: .can(.read, .tickets)) { p, scope in try await detail(p.page, scope, p.parameter("id")) },
+            .post(TicketURL.ticketAction(":id", ":action"), needs: .can(.update, .tickets)) { p, scope in
+                let id = p.parameter("id")
+                do {
+                    try await act(scope, id, p.parameter("action"), p.form)
+                    return Pages.redirect(TicketURL.ticket(id).path)
+                } catch let e as DomainError where e != .notFound("ticket") && e != .notFound("page") {
+                    // what was typed into the reply or assignment form comes back; a status button's value does not
+                    return try await detail(p.page, scope, id, typed: p.parameter("action") == "status" ? [:] : p.form, error: e)
+                }
+            },
+        ]
+    }
+
+    static func nonEmpty(_ s: String?) -> String? { s.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
+
+    /// One form post on a ticket: `reply` (a reply or internal note, then maybe a status),
+    /// `status`, or `assign` (department and assignee; empty clears).
+    func act(_ scope: Scope, _ id: String, _ action: String, _ f: [String: String]) async throws {
+        let version = f["version"].flatMap { Int($0) }
+        func status(_ raw: String?) throws(DomainError) -> TicketStatus? {
+            guard let raw = Self.nonEmpty(raw) else { return nil }
+            guard let s = TicketStatus(rawValue: raw) else {
+                throw DomainError.field("status", "must be one of \(TicketStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return s
+        }
+        switch action {
+        case "reply":
+            let kind = TicketMessage.Kind(rawValue: f["kind"] ?? "") ?? .reply
+            _ = try await services.tickets.addMessage(scope, id: id, kind: kind, body: f["body"] ?? "", status: try status(f["status"]), ifVersion: version)
+        case "status":
+            guard let to = try status(f["status"]) else { throw DomainError.field("status", .required) }
+            _ = try await services.tickets.setStatus(scope, id: id, to: to, ifVersion: version)
+        case "assign":
+            var change = TicketChange()
+            change.teamID = .some(Self.nonEmpty(f["team_id"])); change.assigneeID = .some(Self.nonEmpty(f["assignee_id"]))
+            _ = try await services.tickets.update(scope, id: id, change, ifVersion: version)
+        default: throw DomainError.notFound("page")
+        }
+    }
+
+    // MARK: Words
+
+    /// "剩余 1小时20分", "逾期 15分钟", "已暂停", and the class that marks it beside the words.
+    static func wording(_ c: SLACountdown, _ v: PageContext) -> (text: String, cls: String) {
+        let t = { (k: String) in Catalog.text(k, v.locale) }
+        return switch c.state {
+        case .left(let s): (t("sla_left").replacingOccurrences(of: "{d}", with: v.fmt.duration(seconds: s)), "left")
+        case .overdue(let s): (t("sla_overdue").replacingOccurrences(of: "{d}", with: v.fmt.duration(seconds: s)), "overdue")
+        case .paused: (t("sla_paused"), "paused")
+        }
+    }
+
+    /// Select options of an enum's values with their words (`prefix` + raw value).
+    static func options<T: RawRepresentable>(_ values: [T], _ prefix: String, selected: String?, _ v: PageContext) -> [[String: Any]]
+    where T.RawValue == String {
+        values.map { ["value": $0.rawValue, "label": Catalog.text(prefix + $0.rawValue, v.locale), "selected": $0.rawValue == selected] }
+    }
+
+    /// Display names of users, for assignees and message authors.
+    func names(_ ids: Set<String>) async throws -> [String: String] {
+        var out: [String: String] = [:]
+        for id in ids { out[id] = try await pages.userName(id) }
+        return out
+    }
+
+    // MARK: Queue
+
+    func queue(_ p: PageRequest, _ scope: Scope) async throws -> Response {
+        let v = p.page
+        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let view = p.query("queue").flatMap(TicketQueue.init(rawValue:)) ?? .all
+        let status = p.query("status").flatMap(TicketStatus.init(rawValue:))
+        let page = try await services.tickets.list(scope, queue: view.rawValue, status: status?.rawValue, cursor: p.query("cursor"), limit: Self.pageSize)
+        let customers = try await services.customers.names(scope, ids: Set(page.items.map(\.customerID)))
+        let people = try await names(Set(page.items.compactMap(\.assigneeID)))
+        let f = try await pages.formatter(v, scope)
+        let now = services.clock.now()
+        let base = TicketURL.tickets.path + "?queue=" + view.rawValue
+        let rows: [[String: Any]] = page.items.map { tk in
+            let next = tk.sla.next(at: now)
+            let words = next.map { Self.wording($0, v) }
+            return Pages.model([
+                "href": TicketURL.ticket(tk.id).path, "number": "#" + String(tk.number), "subject": tk.subject,
+                "customer": customers[tk.customerID], "customerHref": CustomerURL.customer(tk.customerID).path,
+                "type": t("ticket_type_" + tk.type.rawValue), "priority": t("ticket_priority_" + tk.priority.rawValue), "priorityKey": tk.priority.rawValue,
+                "status": t("ticket_status_" + tk.status.rawValue), "assignee": tk.assigneeID.flatMap { people[$0] } ?? t("ticket_unassigned"),
+                "due": next.map { f.string(from: $0.due) }, "dueTarget": next.map { t("sla_" + $0.target.rawValue) },
+                "dueText": words?.text, "dueClass": words?.cls ?? "none", "overdue": next?.isOverdue == true,
+            ])
+        }
+        let model = Pages.model([
+            "queue": view.rawValue, "rows": rows, "hasRows": !rows.isEmpty,
+            "tabs": TicketQueue.allCases.map { q in
+                ["href": TicketURL.tickets.path + "?queue=" + q.rawValue, "label": t("ticket_queue_" + q.rawValue), "current": q == view] as [String: Any]
+            },
+            "statuses": Self.options(TicketStatus.allCases, "ticket_status_", selected: status?.rawValue, v),
+            "nextHref": page.nextCursor.map { base + (status.map { "&status=" + $0.rawValue } ?? "") + "&cursor="
+                + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") },
+        ])
+        return pages.page("tickets", model, title: t("tickets"), visit: v)
+    }
+
+    // MARK: New ticket
+
+    func form(_ v: PageContext, customer c: Customer, values: [String: String], errors: [String: String], flash: (kind: String, text: String)?,
+              status: HTTPResponse.Status = .ok) -> Response {
+        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let error = { (k: String) in errors[k].map { Messages.localize($0, v.locale) } }
+        let selects: [(String, String, [[String: Any]])] = [
+            ("type", "ticket_type", Self.options(TicketType.allCases, "ticket_type_", selected: values["type"] ?? TicketType.inquiry.rawValue, v)),
+            ("priority", "ticket_priority", Self.options(TicketPriority.allCases, "ticket_priority_", selected: values["priority"] ?? TicketPriority.normal.rawValue, v)),
+            // opened here by hand, most often while on the phone
+            ("channel", "ticket_channel", Self.options(TicketChannel.allCases, "ticket_channel_", selected: values["channel"] ?? TicketChannel.phone.rawValue, v)),
+        ]
+        let model = Pages.model([
+            "csrf": v.csrf, "customerID": c.id, "customerName": c.name, "customerHref": CustomerURL.customer(c.id).path,
+            "subject": values["subject"] ?? "", "body": values["body"] ?? "", "subjectError": error("subject"), "bodyError": error("body"),
+            "selects": selects.map { name, label, options in Pages.model(["name": name, "label": t(label), "options": options, "error": error(name)]) },
+        ])
+        return pages.page("ticket_form", model, title: t("new_ticket"), visit: v, flash: flash, status: status)
+    }
+
+    // MARK: Ticket
+
+    /// The ticket's page; after a failed post, with the error and what was typed in the reply form.
+    func detail(_ v: PageContext, _ scope: Scope, _ id: String, typed: [String: String] = [:], error: DomainError? = nil) async throws -> Response {
+        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let tk = try await services.tickets.get(scope, id: id)
+        let conversation = try await services.tickets.messages(scope, id: id)
+        let customer = try? await services.customers.get(scope, id: tk.customerID)
+        let f = try await pages.formatter(v, scope)
+        let now = services.clock.now()
+        // who may work it: the same rule the store applies (the customer's owner is one of its people)
+        let access = TicketAccess(assigneeID: tk.assigneeID, teamID: tk.teamID, createdBy: tk.createdBy, customerOwnerID: customer?.ownerID)
+        let canUpdate = (try? access.authorize(scope, .update)) != nil
+        let canAssign = canUpdate && scope.level(.tickets, .assign) != nil
+        let teams = try await services.access.teams(scope)
+        let people = try await names(Set(conversation.compactMap(\.authorID) + [tk.assigneeID].compactMap { $0 }))
+
+        let facts: [(String, String?)] = [
+            ("ticket_type", t("ticket_type_" + tk.type.rawValue)), ("ticket_channel", t("ticket_channel_" + tk.channel.rawValue)),
+            ("ticket_department", tk.teamID.map { id in teams.first { $0.id == id }?.name ?? id } ?? t("ticket_no_department")),
+            ("ticket_assignee", tk.assigneeID.map { people[$0] ?? $0 } ?? t("ticket_unassigned")),
+            ("ticket_created", f.string(from: tk.createdAt)), ("tags", tk.tags.isEmpty ? nil : tk.tags.joined(separator: "、")),
+        ]
+        let fieldErrors = error.map(Pages.fieldErrors) ?? [:]
+        var model = Pages.model([
+            "number": "#" + String(tk.number), "subject": tk.subject, "status": t("ticket_status_" + tk.status.rawValue),
+            "priority": t("ticket_priority_" + tk.priority.rawValue), "priorityKey": tk.priority.rawValue,
+            "customerName": customer?.name, "customerHref": customer.map { CustomerURL.customer($0.id).path },
+            "facts": facts.compactMap { k, val in val.map { ["label": t(k), "value": $0] } },
+            "sla": slaRows(tk, now: now, f, v), "listHref": TicketURL.tickets.path,
+            "messages": conversation.map { m in
+                Pages.model(["kind": m.kind.rawValue, "kindLabel": t("ticket_message_" + m.kind.rawValue),
+                             "author": m.kind == .customer ? customer?.name : m.authorID.flatMap { people[$0] },
+                             "when": f.string(from: m.createdAt), "iso": Timestamp.iso8601(m.createdAt), "body": m.body])
+            },
+            "canUpdate": canUpdate, "canAssign": canAssign, "csrf": v.csrf, "version": String(tk.version),
+        ])
+        if canUpdate {
+            let moves = TicketStatus.allCases.filter { tk.status.next.contains($0) && $0 != tk.status }
+            model["replyHref"] = TicketURL.ticketAction(tk.id, "reply").path
+            model["statusHref"] = TicketURL.ticketAction(tk.id, "status").path
+            model["body"] = typed["body"] ?? ""
+            model["isNote"] = typed["kind"] == TicketMessage.Kind.note.rawValue
+            model["bodyError"] = fieldErrors["body"].map { Messages.localize($0, v.locale) }
+            // a refused reply says why beside the words it kept too (on a phone the banner is a long way up)
+            if let error, typed["body"] != nil, fieldErrors.isEmpty { model["replyError"] = Pages.message(error, v.locale) }
+            model["thenStatuses"] = Self.options(moves, "ticket_status_", selected: typed["status"], v)
+            model["moves"] = moves.map { ["value": $0.rawValue, "label": t("ticket_to_" + $0.rawValue)] }
+        }
+        if canAssign {
+            let assignee = typed["assignee_id"] ?? tk.assigneeID, team = typed["team_id"] ?? tk.teamID
+            model["assignHref"] = TicketURL.ticketAction(tk.id, "assign").path
+            model["teams"] = teams.map { ["value": $0.id, "label": $0.name, "selected": $0.id == team] as [String: Any] }
+            model["assignees"] = try await assignees(scope, teams: teams, keep: tk.assigneeID)
+                .map { ["value": $0.id, "label": $0.name, "selected": $0.id == assignee] as [String: Any] }
+        }
+        let flash = error.map { (kind: "bad", text: Pages.message($0, v.locale)) }
+        return pages.page("ticket", model, title: "#" + String(tk.number) + " " + tk.subject, visit: v, flash: flash,
+                          status: error.map(Pages.status) ?? .ok)
+    }
+
+    /// Whom a ticket may be given to: the workspace's active members for those who see the member
+    /// list, else the people of the user's own departments (and the user, and whoever has it now).
+    func assignees(_ scope: Scope, teams: [Team], keep: String?) async throws -> [(id: String, name: String)] {
+        if scope.level(.settings, .read) != nil {
+            return try await services.access.members(scope).filter(\.active).map { (id: $0.id, name: $0.name) }
+        }
+        let ids = Set(teams.filter { scope.teamIDs.contains($0.id) }.flatMap(\.memberIDs) + [scope.userID, keep].compactMap { $0 })
+        return try await names(ids).map { (id: $0.key, name: $0.value) }.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+    }
+
+    /// The SLA box: each target's due time with what is left, how late it is, or when it was met.
+    func slaRows(_ tk: Ticket, now: Date, _ f: DateFormatter, _ v: PageContext) -> [[String: Any]] {
+        let t = { (k: String) in Catalog.text(k, v.locale) }
+        var rows: [[String: Any]] = SLATarget.allCases.compactMap { target in
+            let due = tk.sla.due(target)
+            // the next response is only timed while a customer's message waits for its answer
+            if target == .nextResponse && due == nil { return nil }
+            var note: String?, cls: String?
+            if let c = tk.sla.countdown(target, at: now) {
+                let w = Self.wording(c, v)
+                note = w.text; cls = w.cls
+            } else if let done = target == .firstResponse ? tk.sla.firstRespondedAt : target == .resolution ? tk.sla.resolvedAt : nil {
+                let late = due.map { done > $0 } ?? false
+                note = t(late ? "sla_met_late" : "sla_met").replacingOccurrences(of: "{t}", with: f.string(from: done))
+                cls = late ? "late" : "met"
+            }
+            return Pages.model(["label": t("sla_" + target.rawValue), "due": due.map(f.string(from:)), "note": note, "cls": cls])
+        }
+        if let since = tk.sla.pausedSince, !tk.status.isDone {
+            rows.append(["label": t("sla_paused_since"), "due": f.string(from: since), "cls": "paused"])
+        }
+        return rows
+    }
+
+    // MARK: On the customer's page
+
+    /// Opening a ticket for the customer and their latest tickets, for the customer 360 page.
+    static func customerPart(_ pages: Pages, _ scope: Scope, customerID: String, _ v: PageContext) async throws -> [String: Any] {
+        var part: [String: Any] = [:]
+        if scope.level(.tickets, .create) != nil { part["newTicketHref"] = TicketURL.newTicket.path + "?customer_id=" + customerID }
+        guard scope.level(.tickets, .read) != nil else { return part }
+        let recent = try await pages.services.tickets.list(scope, customerID: customerID, limit: onCustomerPage).items
+        part["hasTickets"] = !recent.isEmpty
+        part["tickets"] = recent.map { tk in
+            ["href": TicketURL.ticket(tk.id).path, "number": "#" + String(tk.number), "subject": tk.subject,
+             "status": Catalog.text("ticket_status_" + tk.status.rawValue, v.locale)]
+        }
+        return part
+    }
+}
