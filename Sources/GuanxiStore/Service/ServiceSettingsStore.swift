@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SQLKit
 import GuanxiCore
 
@@ -130,14 +131,28 @@ package struct ServiceSettingsStore: Sendable {
         guard scope.level(.settings, .update) != nil else { throw DomainError.forbidden("only administrators change service settings") }
     }
 
-    /// The calendars the policies name, parsed (a calendar's JSON was validated when saved).
+    /// The calendars the policies name, parsed (a calendar's JSON was validated when saved). Every
+    /// ticket write plans with them, so each text is parsed once per process (`parsed`).
     static func calendars(_ workspaceID: String, sql: any SQLDatabase) async throws -> [String: BusinessCalendar] {
         var out: [String: BusinessCalendar] = [:]
         for r in try await sql.raw("SELECT name, spec_json FROM business_calendars WHERE workspace_id = \(bind: workspaceID)").all() {
-            out[try r.decode(column: "name", as: String.self)] = try BusinessCalendar.parse(try r.decode(column: "spec_json", as: String.self))
+            let text = try r.decode(column: "spec_json", as: String.self)
+            let calendar: BusinessCalendar
+            if let known = parsed.withLock({ $0[text] }) {
+                calendar = known
+            } else {
+                calendar = try BusinessCalendar.parse(text)
+                parsed.withLock { cache in
+                    if cache.count >= 256 { cache.removeAll() }
+                    cache[text] = calendar
+                }
+            }
+            out[try r.decode(column: "name", as: String.self)] = calendar
         }
         return out
     }
+
+    private static let parsed = Mutex<[String: BusinessCalendar]>([:])
 }
 
 /// What the SLA of a workspace's tickets is planned with, read once per write.
