@@ -91,8 +91,9 @@ struct ServeCommand: AsyncParsableCommand {
             let database = try await db.open(migrate: false, clientAsService: true)
             let env = ProcessInfo.processInfo.environment
             let services = AppServices(db: database, mailer: Self.mailer(), publicURL: env["GUANXI_PUBLIC_URL"])
-            let config = AppConfiguration(host: host, port: port, logLevel: Logger.Level(rawValue: logLevel) ?? .info, mailbox: Self.mailbox(),
-                                          mailboxWorkspace: env["GUANXI_IMAP_WORKSPACE"].flatMap { $0.isEmpty ? nil : $0 } ?? AccessStore.defaultWorkspaceSlug)
+            var config = AppConfiguration(host: host, port: port, logLevel: Logger.Level(rawValue: logLevel) ?? .info, mailbox: Self.mailbox())
+            if let slug = env["GUANXI_IMAP_WORKSPACE"], !slug.isEmpty { config.mailboxWorkspace = slug }
+            if let seconds = env["GUANXI_IMAP_INTERVAL"].flatMap(Int.init), seconds >= 1 { config.mailPollInterval = .seconds(seconds) }
             let app = buildApplication(config, services: services, beforeStart: { try await prepare(database, access: services.access) })
             try await app.runService()
             await database.close()
