@@ -97,16 +97,21 @@ package enum MailText {
         let scalars = Array(html.unicodeScalars)
         // ASCII-lowercased copy for matching tag names
         let low = scalars.map { $0.value >= 65 && $0.value <= 90 ? Unicode.Scalar($0.value + 32)! : $0 }
+        func matches(_ needle: [Unicode.Scalar], at j: Int) -> Bool {
+            j + needle.count <= low.count && low[j..<(j + needle.count)].elementsEqual(needle)
+        }
         func find(_ needle: String, from: Int) -> Int? {
             let n = Array(needle.unicodeScalars)
-            guard let first = n.first else { return nil }
             var j = from
             while j + n.count <= low.count {
-                if low[j] == first, Array(low[j..<(j + n.count)]) == n { return j }
+                if matches(n, at: j) { return j }
                 j += 1
             }
             return nil
         }
+        // past the last ">" no "<" opens a tag (so a stray "<" never scans the rest again and again)
+        let lastClose = low.lastIndex(of: ">") ?? -1
+        let commentStart = Array("<!--".unicodeScalars)
         let blocks: Set<String> = ["p", "div", "br", "tr", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
                                    "pre", "hr", "section", "article", "header", "footer", "dt", "dd"]
         var out = String.UnicodeScalarView()
@@ -114,11 +119,11 @@ package enum MailText {
         while i < scalars.count {
             let c = scalars[i]
             if c == "<" {
-                if find("<!--", from: i) == i {
+                if matches(commentStart, at: i) {
                     i = (find("-->", from: i + 4).map { $0 + 3 }) ?? scalars.count
                     continue
                 }
-                guard let close = low[i...].firstIndex(of: ">") else { out.append(c); i += 1; continue }
+                guard i < lastClose, let close = low[i...].firstIndex(of: ">") else { out.append(c); i += 1; continue }
                 let inside = low[(i + 1)..<close]
                 let closing = inside.first == "/"
                 let name = String(String.UnicodeScalarView(inside.drop { $0 == "/" }.prefix { $0.properties.isAlphabetic || ("0"..."9").contains($0) }))

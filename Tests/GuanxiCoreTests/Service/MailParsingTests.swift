@@ -113,6 +113,13 @@ struct MailBodyTests {
         #expect(mail.text == "您好，\n\n订单 #123 还没到…\n谢谢&祝好\n\n王芳")
     }
 
+    @Test func htmlTextWithStrayBracketsAndLongDocumentsStaysLinear() {
+        #expect(MailText.htmlToText("<p>1 &lt; 2</p><p>a <- b") == "1 < 2\n\na <- b")
+        // many tags and no comment: each tag is read once (a document of 20,000 paragraphs)
+        let big = String(repeating: "<p>第<b>一</b>段</p>", count: 20_000)
+        #expect(MailText.htmlToText(big).split(separator: "\n").count == 20_000)
+    }
+
     @Test func base64GBKAndUndeclared8BitGBKBodies() throws {
         let gb = try #require(TextDecoding.encodeGB18030("收到的茶叶罐破损了，请处理。"))
         let declared = try InboundMail.parse(rawMail(["From: a@example.cn", "Content-Type: text/plain; charset=gbk",
