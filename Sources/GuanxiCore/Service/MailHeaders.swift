@@ -107,7 +107,7 @@ package struct MailHeaders: Sendable, Equatable {
     /// Text with its RFC 2047 encoded words (`=?GB2312?B?xOO6ww==?=`, `=?UTF-8?Q?=E4=BD=A0?=`)
     /// decoded. White space between two encoded words goes; the bytes of neighbouring words in the
     /// same charset are joined before they are decoded (senders split characters across words). A
-    /// word in a charset this system cannot read stays as it was.
+    /// word in a charset this system cannot read is taken as UTF-8.
     package static func decodeWords(_ text: String) -> String {
         guard text.contains("=?") else { return text }
         var out = ""

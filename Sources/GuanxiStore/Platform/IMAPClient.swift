@@ -18,10 +18,10 @@ package struct IMAPMailbox: Sendable, Equatable, CustomStringConvertible {
 
     package init?(url: String) {
         guard let u = URLComponents(string: url), u.scheme == "imap", let host = u.host, !host.isEmpty,
-              let user = u.user?.removingPercentEncoding, !user.isEmpty else { return nil }
+              let user = u.percentEncodedUser?.removingPercentEncoding, !user.isEmpty else { return nil }
         self.host = host; self.port = u.port ?? 143; self.user = user
-        self.password = u.password?.removingPercentEncoding ?? ""
-        let path = (u.path.removingPercentEncoding ?? u.path).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        self.password = u.percentEncodedPassword?.removingPercentEncoding ?? ""
+        let path = (u.percentEncodedPath.removingPercentEncoding ?? u.path).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         self.mailbox = path.isEmpty ? "INBOX" : path
     }
 

@@ -195,6 +195,15 @@ struct ServiceMailTests {
         }
     }
 
+    @Test func mailboxURLsNameTheAccountAndFolder() throws {
+        let box = try #require(IMAPMailbox(url: "imap://desk%40example.cn:p%25ss%40w@mail.example.cn:1143/Support%20Inbox"))
+        #expect(box.user == "desk@example.cn" && box.password == "p%ss@w" && box.port == 1143 && box.mailbox == "Support Inbox")
+        #expect(box.description == "imap://desk@example.cn@mail.example.cn:1143/Support Inbox")
+        let plain = try #require(IMAPMailbox(url: "imap://kf:secret@127.0.0.1"))
+        #expect(plain.port == 143 && plain.mailbox == "INBOX")
+        #expect(IMAPMailbox(url: "imaps://kf:secret@mail.example.cn") == nil && IMAPMailbox(url: "imap://mail.example.cn") == nil)
+    }
+
     @Test(arguments: Backend.all) func theSameMailTwiceIsFiledOnceAndBouncesAreQuarantined(_ backend: Backend) async throws {
         try await backend.with { db, owner in
             let s = stores(db)
