@@ -74,14 +74,27 @@ struct ServeCommand: AsyncParsableCommand {
         return m
     }
 
+    /// The service desk's mailbox from `GUANXI_IMAP_URL` (`imap://user:password@host[:port][/MAILBOX]`).
+    static func mailbox() -> IMAPMailbox? {
+        guard let url = ProcessInfo.processInfo.environment["GUANXI_IMAP_URL"], !url.isEmpty else { return nil }
+        guard let box = IMAPMailbox(url: url) else {
+            FileHandle.standardError.write(Data("GUANXI_IMAP_URL is not imap://user:password@host[:port][/MAILBOX]; mail intake is off\n".utf8))
+            return nil
+        }
+        return box
+    }
+
     func run() async throws {
         try await reportingErrors {
             // The PostgreSQL pool runs as the first service of the server's group: started before
             // the checks below, shut down after the requests in flight.
             let database = try await db.open(migrate: false, clientAsService: true)
-            let services = AppServices(db: database, mailer: Self.mailer(), publicURL: ProcessInfo.processInfo.environment["GUANXI_PUBLIC_URL"])
-            let app = buildApplication(AppConfiguration(host: host, port: port, logLevel: Logger.Level(rawValue: logLevel) ?? .info),
-                                       services: services, beforeStart: { try await prepare(database, access: services.access) })
+            let env = ProcessInfo.processInfo.environment
+            let services = AppServices(db: database, mailer: Self.mailer(), publicURL: env["GUANXI_PUBLIC_URL"])
+            var config = AppConfiguration(host: host, port: port, logLevel: Logger.Level(rawValue: logLevel) ?? .info, mailbox: Self.mailbox())
+            if let slug = env["GUANXI_IMAP_WORKSPACE"], !slug.isEmpty { config.mailboxWorkspace = slug }
+            if let seconds = env["GUANXI_IMAP_INTERVAL"].flatMap(Int.init), seconds >= 1 { config.mailPollInterval = .seconds(seconds) }
+            let app = buildApplication(config, services: services, beforeStart: { try await prepare(database, access: services.access) })
             try await app.runService()
             await database.close()
         }

@@ -111,9 +111,11 @@ package struct TicketDraft: Sendable {
     package var tags: [String] = []
     package init() {}
 
+    /// A draft's fields as `validated()` answers them.
+    package typealias Valid = (subject: String, body: String, type: TicketType, priority: TicketPriority, channel: TicketChannel, tags: [String])
+
     /// The cleaned ticket fields (defaults: inquiry, normal, web), or every bad field at once.
-    package func validated() throws(DomainError) -> (subject: String, body: String, type: TicketType, priority: TicketPriority,
-                                                     channel: TicketChannel, tags: [String]) {
+    package func validated() throws(DomainError) -> Valid {
         var e = FieldErrors()
         let subject = Text.clean(subject).replacingOccurrences(of: "\n", with: " "), body = Text.clean(body)
         if subject.isEmpty { e.add("subject", "is required") } else if subject.count > 200 { e.add("subject", "must be at most 200 characters") }

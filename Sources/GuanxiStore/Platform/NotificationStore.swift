@@ -31,6 +31,13 @@ package struct NotificationStore: Sendable {
         }
     }
 
+    /// The workspace's owners and administrators, who hear of what concerns the whole workspace.
+    static func workspaceAdmins(_ workspaceID: String, sql: any SQLDatabase) async throws -> [String] {
+        try await sql.raw("""
+            SELECT user_id FROM memberships WHERE workspace_id = \(bind: workspaceID) AND role IN ('owner', 'admin') ORDER BY user_id
+            """).all().map { try $0.decode(column: "user_id", as: String.self) }
+    }
+
     /// The signed-in user's notifications, newest first, and how many are unread.
     package func list(_ scope: Scope, limit: Int = 50) async throws -> (items: [UserNotification], unread: Int) {
         guard let me = scope.userID else { return ([], 0) }

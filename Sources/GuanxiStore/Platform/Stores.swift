@@ -6,7 +6,7 @@ import GuanxiCore
 package struct Stores: Sendable {
     package let db: Database
     package let clock: any GuanxiCore.Clock
-    /// Outgoing mail (web-form double opt-in); nil when none is configured.
+    /// Outgoing mail (web-form double opt-in, notifications, replies to customers); nil when none is configured.
     package let mailer: SMTPMailer?
 
     package let access: AccessStore
@@ -34,6 +34,9 @@ package struct Stores: Sendable {
     package let tickets: TicketStore
     package let notifications: NotificationStore
     package let serviceSettings: ServiceSettingsStore
+    /// Replies to customers by mail; nil without an outgoing mailer.
+    package let mailOutbox: MailOutbox?
+    package let mailIntake: MailIntake
 
     package init(db: Database, clock: any GuanxiCore.Clock, mailer: SMTPMailer? = nil) {
         self.db = db; self.clock = clock; self.mailer = mailer
@@ -60,7 +63,9 @@ package struct Stores: Sendable {
         quotes = QuoteStore(db: db, clock: clock, orders: orders)
         reports = ReportStore(db: db, clock: clock)
         targets = TargetStore(db: db, clock: clock, access: access)
-        tickets = TicketStore(db: db, clock: clock)
+        mailOutbox = mailer.map { MailOutbox(db: db, clock: clock, mailer: $0, domain: $0.messageDomain) }
+        tickets = TicketStore(db: db, clock: clock, outbox: mailOutbox)
+        mailIntake = MailIntake(db: db, clock: clock, customers: customers)
         notifications = NotificationStore(db: db, clock: clock, mailer: mailer)
         serviceSettings = ServiceSettingsStore(db: db, clock: clock)
     }

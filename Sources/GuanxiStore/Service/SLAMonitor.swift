@@ -68,11 +68,7 @@ package struct SLAMonitor: Sendable {
             .first()?.decode(column: "manager_id", as: String?.self) {
             people.append(manager)
         }
-        if people.isEmpty {
-            people = try await sql.raw("""
-                SELECT user_id FROM memberships WHERE workspace_id = \(bind: workspaceID) AND role IN ('owner', 'admin') ORDER BY user_id
-                """).all().map { try $0.decode(column: "user_id", as: String.self) }
-        }
+        if people.isEmpty { people = try await NotificationStore.workspaceAdmins(workspaceID, sql: sql) }
         return people
     }
 }

@@ -43,7 +43,9 @@ package struct TicketChange: Sendable {
 package struct TicketStore: Sendable {
     let db: Database
     let clock: any GuanxiCore.Clock
-    package init(db: Database, clock: any GuanxiCore.Clock) { self.db = db; self.clock = clock }
+    /// Replies to customers go out by mail through it (nil: no outgoing mailer).
+    let outbox: MailOutbox?
+    package init(db: Database, clock: any GuanxiCore.Clock, outbox: MailOutbox? = nil) { self.db = db; self.clock = clock; self.outbox = outbox }
 
     static let columns = """
         t.id, t.number, t.customer_id, t.subject, t.type, t.priority, t.status, t.channel, t.team_id, t.assignee_id, t.order_id, t.tags,
@@ -59,31 +61,34 @@ package struct TicketStore: Sendable {
     package func create(_ scope: Scope, _ draft: TicketDraft) async throws -> Ticket {
         try scope.require(.tickets, .create)
         let v = try draft.validated()
-        let now = clock.now()
-        return try await db.write(scope, at: now) { tx in
-            let customer = try await CustomerStore.load(scope, draft.customerID.lowercased(), for: .read, sql: tx.sql)
-            let rules = try await ServiceRules.load(scope.workspaceID, sql: tx.sql)
-            let (policy, targets, calendar) = rules.plan(type: v.type, channel: v.channel, priority: v.priority, tier: customer.tier)
-            let number = try await Self.nextNumber(scope.workspaceID, sql: tx.sql)
-            var sla = TicketSLA(policyID: policy?.id, awaitingReplySince: now)
-            sla = sla.planned(createdAt: now, targets: targets, calendar: calendar)
-            // the department: as given, else the opener's when they belong to exactly one (routing rules come later)
-            let team = draft.teamID?.lowercased() ?? (scope.teamIDs.count == 1 ? scope.teamIDs.first : nil)
-            if let given = draft.teamID { try await Self.requireTeam(given.lowercased(), scope.workspaceID, sql: tx.sql) }
-            if let a = draft.assigneeID, !(try await AccessStore.activeMember(a.lowercased(), scope.workspaceID, sql: tx.sql)) {
-                throw DomainError.field("assignee_id", "\(a) is not an active user of this workspace")
-            }
-            let t = Ticket(id: ID.make(at: now), number: number, customerID: customer.id, subject: v.subject, type: v.type, priority: v.priority,
-                           status: .new, channel: v.channel, teamID: team, assigneeID: draft.assigneeID?.lowercased(),
-                           orderID: draft.orderID?.lowercased(), tags: v.tags, sla: sla, createdBy: scope.userID, createdAt: now, updatedAt: now, version: 1)
-            try await Self.insert(t, workspaceID: scope.workspaceID, sql: tx.sql)
-            try await Self.append(TicketMessage(id: ID.make(at: now), ticketID: t.id, kind: .customer, authorID: nil, body: v.body, createdAt: now),
-                                  workspaceID: scope.workspaceID, sql: tx.sql)
-            try await tx.timeline(customer.id, .ticket, data: ["step": "opened", "ticket_id": .string(t.id), "number": .number(Double(number)),
-                                                             "subject": .string(t.subject), "type": .string(t.type.rawValue)])
-            try await tx.audit("create", "tickets", t.id)
-            return t
+        return try await db.write(scope, at: clock.now()) { tx in try await Self.open(draft, v, tx: tx).ticket }
+    }
+
+    /// Opens a ticket inside the caller's transaction; answers it with the customer's first message.
+    static func open(_ draft: TicketDraft, _ v: TicketDraft.Valid, tx: Tx) async throws -> (ticket: Ticket, message: TicketMessage) {
+        let (scope, now) = (tx.scope, tx.now)
+        let customer = try await CustomerStore.load(scope, draft.customerID.lowercased(), for: .read, sql: tx.sql)
+        let rules = try await ServiceRules.load(scope.workspaceID, sql: tx.sql)
+        let (policy, targets, calendar) = rules.plan(type: v.type, channel: v.channel, priority: v.priority, tier: customer.tier)
+        let number = try await Self.nextNumber(scope.workspaceID, sql: tx.sql)
+        var sla = TicketSLA(policyID: policy?.id, awaitingReplySince: now)
+        sla = sla.planned(createdAt: now, targets: targets, calendar: calendar)
+        // the department: as given, else the opener's when they belong to exactly one (routing rules come later)
+        let team = draft.teamID?.lowercased() ?? (scope.teamIDs.count == 1 ? scope.teamIDs.first : nil)
+        if let given = draft.teamID { try await Self.requireTeam(given.lowercased(), scope.workspaceID, sql: tx.sql) }
+        if let a = draft.assigneeID, !(try await AccessStore.activeMember(a.lowercased(), scope.workspaceID, sql: tx.sql)) {
+            throw DomainError.field("assignee_id", "\(a) is not an active user of this workspace")
         }
+        let t = Ticket(id: ID.make(at: now), number: number, customerID: customer.id, subject: v.subject, type: v.type, priority: v.priority,
+                       status: .new, channel: v.channel, teamID: team, assigneeID: draft.assigneeID?.lowercased(),
+                       orderID: draft.orderID?.lowercased(), tags: v.tags, sla: sla, createdBy: scope.userID, createdAt: now, updatedAt: now, version: 1)
+        try await Self.insert(t, workspaceID: scope.workspaceID, sql: tx.sql)
+        let m = TicketMessage(id: ID.make(at: now), ticketID: t.id, kind: .customer, authorID: nil, body: v.body, createdAt: now)
+        try await Self.append(m, workspaceID: scope.workspaceID, sql: tx.sql)
+        try await tx.timeline(customer.id, .ticket, data: ["step": "opened", "ticket_id": .string(t.id), "number": .number(Double(number)),
+                                                         "subject": .string(t.subject), "type": .string(t.type.rawValue)])
+        try await tx.audit("create", "tickets", t.id)
+        return (t, m)
     }
 
     /// The workspace's next ticket number, advanced in the writer's transaction.
@@ -188,24 +193,34 @@ package struct TicketStore: Sendable {
                             ifVersion: Int? = nil) async throws -> (Ticket, TicketMessage) {
         let body = Text.clean(raw)
         guard !body.isEmpty, body.count <= 50_000 else { throw DomainError.field("body", "must be 1 to 50000 characters") }
-        let now = clock.now()
-        return try await db.write(scope, at: now) { tx in
-            var (t, _, tier) = try await Self.load(scope, id, for: .update, ifVersion: ifVersion, sql: tx.sql)
-            let rules = try await ServiceRules.load(scope.workspaceID, sql: tx.sql)
-            let (_, targets, calendar) = rules.plan(type: t.type, channel: t.channel, priority: t.priority, tier: tier)
-            switch kind {
-            case .reply: t = try TicketFlow.apply(t, .agentReply, at: now, targets: targets, calendar: calendar)
-            case .customer: t = try TicketFlow.apply(t, .customerMessage, at: now, targets: targets, calendar: calendar)
-            case .note: break
-            }
-            if let status { t = try TicketFlow.apply(t, .status(status), at: now, targets: targets, calendar: calendar) }
-            let m = TicketMessage(id: ID.make(at: now), ticketID: t.id, kind: kind, authorID: kind == .customer ? nil : scope.userID,
-                                  body: body, createdAt: now)
-            try await Self.append(m, workspaceID: scope.workspaceID, sql: tx.sql)
-            t = try await Self.save(t, now: now, sql: tx.sql)
-            try await tx.audit(kind == .note ? "note" : "message", "tickets", t.id, detail: ["kind": .string(kind.rawValue)])
-            return (t, m)
+        let outbox = outbox
+        let (t, m, mailed) = try await db.write(scope, at: clock.now()) { tx in
+            let (t, m) = try await Self.add(id: id, kind: kind, body: body, status: status, ifVersion: ifVersion, tx: tx)
+            return (t, m, kind == .reply ? try await outbox?.queue(m, of: t, tx: tx) ?? false : false)
         }
+        if mailed { await outbox?.ring() }
+        return (t, m)
+    }
+
+    /// Adds a message inside the caller's transaction (a cleaned, non-empty body).
+    static func add(id: String, kind: TicketMessage.Kind, body: String, status: TicketStatus?, ifVersion: Int?,
+                    tx: Tx) async throws -> (Ticket, TicketMessage) {
+        let (scope, now) = (tx.scope, tx.now)
+        var (t, _, tier) = try await Self.load(scope, id, for: .update, ifVersion: ifVersion, sql: tx.sql)
+        let rules = try await ServiceRules.load(scope.workspaceID, sql: tx.sql)
+        let (_, targets, calendar) = rules.plan(type: t.type, channel: t.channel, priority: t.priority, tier: tier)
+        switch kind {
+        case .reply: t = try TicketFlow.apply(t, .agentReply, at: now, targets: targets, calendar: calendar)
+        case .customer: t = try TicketFlow.apply(t, .customerMessage, at: now, targets: targets, calendar: calendar)
+        case .note: break
+        }
+        if let status { t = try TicketFlow.apply(t, .status(status), at: now, targets: targets, calendar: calendar) }
+        let m = TicketMessage(id: ID.make(at: now), ticketID: t.id, kind: kind, authorID: kind == .customer ? nil : scope.userID,
+                              body: body, createdAt: now)
+        try await Self.append(m, workspaceID: scope.workspaceID, sql: tx.sql)
+        t = try await Self.save(t, now: now, sql: tx.sql)
+        try await tx.audit(kind == .note ? "note" : "message", "tickets", t.id, detail: ["kind": .string(kind.rawValue)])
+        return (t, m)
     }
 
     /// Moves a ticket to another status (the SLA clock stops in waiting and finished states).

@@ -13,8 +13,15 @@ package struct AppConfiguration: Sendable {
     package var logLevel: Logger.Level
     /// How often neglected customers return to the public pool.
     package var poolRecycleInterval: Duration
-    package init(host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info, poolRecycleInterval: Duration = .seconds(3600)) {
+    /// The service desk's mailbox (`GUANXI_IMAP_URL`) and the slug of the workspace its mail is filed in (`GUANXI_IMAP_WORKSPACE`).
+    package var mailbox: IMAPMailbox?
+    package var mailboxWorkspace: String
+    /// How often the mailbox is read.
+    package var mailPollInterval: Duration
+    package init(host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info, poolRecycleInterval: Duration = .seconds(3600),
+                 mailbox: IMAPMailbox? = nil, mailboxWorkspace: String = AccessStore.defaultWorkspaceSlug, mailPollInterval: Duration = .seconds(30)) {
         self.host = host; self.port = port; self.logLevel = logLevel; self.poolRecycleInterval = poolRecycleInterval
+        self.mailbox = mailbox; self.mailboxWorkspace = mailboxWorkspace; self.mailPollInterval = mailPollInterval
     }
 }
 
@@ -31,6 +38,8 @@ package struct AppServices: Sendable {
     package let publicURL: String?
 
     package init(db: Database, clock: any GuanxiCore.Clock = SystemClock(), mailer: SMTPMailer? = nil, publicURL: String? = nil) {
+        var mailer = mailer
+        if let host = publicURL.flatMap({ URLComponents(string: $0)?.host }), !host.isEmpty { mailer?.messageDomain = host }
         stores = Stores(db: db, clock: clock, mailer: mailer)
         self.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
     }

@@ -5,7 +5,7 @@ extension Feature {
     /// calendars (lunch breaks, holidays, make-up working days); the queue and ticket pages.
     package static let service: Feature = {
         var f = Feature(name: "Service")
-        f.migrations = [M010_Service.migration]
+        f.migrations = [M010_Service.migration, M012_ServiceMail.migration]
         f.permissions = [.tickets]
         f.catalog = CatalogPart(ServiceCatalog.strings)
         f.messages = ServiceCatalog.messages
@@ -14,10 +14,13 @@ extension Feature {
         // between deals (30) and orders (40)
         f.navigation = [NavItem(label: "service", href: TicketURL.tickets.path, position: 35)]
         f.schemas = { OpenAPIDocument.serviceSchemas() }
-        f.api = { s, table in TicketAPI(tickets: s.tickets, settings: s.serviceSettings).register(table) }
-        f.services = { s, _, logger in
+        f.api = { s, table in
+            TicketAPI(tickets: s.tickets, settings: s.serviceSettings).register(table)
+            MailAPI(intake: s.mailIntake).register(table)
+        }
+        f.services = { s, config, logger in
             [SLAWatch(monitor: SLAMonitor(db: s.db, clock: s.clock), notifications: s.notifications, clock: s.clock,
-                      publicURL: s.publicURL, logger: logger)]
+                      publicURL: s.publicURL, logger: logger)] + (MailWatch.make(s, config, logger).map { [$0] } ?? [])
         }
         f.pages = { pages, table in table.add(TicketPages(pages: pages).routes) }
         f.matrix = ServiceMatrix.samples

@@ -43,6 +43,9 @@ extension OpenAPIDocument {
         s["SLAPolicyInput"] = obj(policy, required: ["name", "targets"])
         s["SLAPolicy"] = obj(policy.merging(["id": str]) { a, _ in a })
         s["SLAPolicyList"] = obj(["items": arr(ref("SLAPolicy"))])
+        s["QuarantinedMail"] = obj(["id": str, "received_at": time, "reason": str, "sender": nstr, "subject": nstr, "size": int, "preview": str],
+                                   required: ["id", "received_at", "reason", "size"])
+        s["MailQuarantineList"] = obj(["items": arr(ref("QuarantinedMail"))])
         return s
     }
 }

@@ -46,8 +46,38 @@ package enum TextDecoding {
     ///
     /// - Returns: the bytes, or `nil` if iconv is unavailable on this system.
     package static func encodeGB18030(_ s: String) -> Data? {
-        guard let out = convert(Array(s.utf8), from: "UTF-8", to: "GB18030", replaceInvalid: false) else { return nil }
+        guard let (out, _) = convert(Array(s.utf8), from: "UTF-8", to: "GB18030", replaceInvalid: false) else { return nil }
         return Data(out)
+    }
+
+    /// Encodes `s` in a charset iconv knows (`BIG5-HKSCS`, `ISO-8859-1` …), for tests of mail in those charsets.
+    package static func encode(_ s: String, charset: String) -> [UInt8]? {
+        convert(Array(s.utf8), from: "UTF-8", to: charset, replaceInvalid: false)?.bytes
+    }
+
+    /// Decodes text in a MIME charset (`utf-8`, `gb2312`, `GBK`, `big5`, `iso-8859-1`, `windows-1252` …):
+    /// the text, each undecodable byte as U+FFFD, and how many there were; nil for a charset this
+    /// system cannot convert. The GB family (GB2312, GBK, CP936) is read as GB18030, the superset
+    /// that Chinese mail clients actually write under those names; Big5 as Big5-HKSCS; US-ASCII and
+    /// an empty name as UTF-8 (clients that send 8-bit text without naming it mostly mean UTF-8).
+    package static func decode(_ bytes: [UInt8], charset raw: String) -> (text: String, invalid: Int)? {
+        let name = raw.trimmingCharacters(in: CharacterSet(charactersIn: "\"' \t")).lowercased()
+        switch name {
+        case "", "utf-8", "utf8", "us-ascii", "ascii", "ansi_x3.4-1968", "unicode-1-1-utf-8", "x-unknown", "unknown-8bit":
+            if let s = String(validating: bytes, as: UTF8.self) { return (s, 0) }
+            let s = String(decoding: bytes, as: UTF8.self)
+            return (s, s.unicodeScalars.reduce(0) { $0 + ($1 == "\u{FFFD}" ? 1 : 0) })
+        default: break
+        }
+        let iconvName: String = switch name {
+        case "gb2312", "gbk", "gb18030", "x-gbk", "cp936", "windows-936", "euc-cn", "x-euc-cn", "csgb2312", "gb_2312-80": "GB18030"
+        case "big5", "x-big5", "cp950", "big5-hkscs", "csbig5": "BIG5-HKSCS"
+        case "latin1", "l1", "iso8859-1", "iso_8859-1": "ISO-8859-1"
+        case "ks_c_5601-1987", "cp949", "euc-kr", "ks_c_5601": "UHC"
+        default: name.uppercased()
+        }
+        guard let (out, invalid) = convert(bytes, from: iconvName, to: "UTF-8", replaceInvalid: true) else { return nil }
+        return (String(decoding: out, as: UTF8.self), invalid)
     }
 
     private static func decodeUTF16(_ bytes: ArraySlice<UInt8>, bigEndian: Bool) -> String {
@@ -66,7 +96,7 @@ package enum TextDecoding {
     }
 
     private static func decodeGB18030(_ bytes: [UInt8]) -> String {
-        if let utf8 = convert(bytes, from: "GB18030", to: "UTF-8", replaceInvalid: true) {
+        if let (utf8, _) = convert(bytes, from: "GB18030", to: "UTF-8", replaceInvalid: true) {
             return String(decoding: utf8, as: UTF8.self)
         }
         // No iconv converter: still return something readable rather than failing the import.
@@ -75,17 +105,18 @@ package enum TextDecoding {
 
     /// Runs glibc iconv over `input`. With `replaceInvalid`, each undecodable byte
     /// becomes U+FFFD (UTF-8 `EF BF BD`) and conversion continues after it.
-    private static func convert(_ input: [UInt8], from: String, to: String, replaceInvalid: Bool) -> [UInt8]? {
+    private static func convert(_ input: [UInt8], from: String, to: String, replaceInvalid: Bool) -> (bytes: [UInt8], invalid: Int)? {
         let cd = iconv_open(to, from)
         guard let cd, cd != iconv_t(bitPattern: -1) else { return nil }
         defer { iconv_close(cd) }
+        var invalid = 0
 
         var output: [UInt8] = []
         output.reserveCapacity(input.count * 3 / 2 + 16)
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         var input = input
         let total = input.count
-        return input.withUnsafeMutableBytes { inRaw -> [UInt8]? in
+        let out = input.withUnsafeMutableBytes { inRaw -> [UInt8]? in
             var consumed = 0
             while true {
                 let inPtr = inRaw.baseAddress.map { $0.assumingMemoryBound(to: CChar.self) + consumed }
@@ -113,6 +144,7 @@ package enum TextDecoding {
                     // EILSEQ: invalid byte sequence; EINVAL: truncated sequence at the end.
                     guard replaceInvalid else { return nil }
                     output.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                    invalid += 1
                     consumed += 1
                     if consumed >= total { return output }
                 default:
@@ -120,5 +152,6 @@ package enum TextDecoding {
                 }
             }
         }
+        return out.map { ($0, invalid) }
     }
 }

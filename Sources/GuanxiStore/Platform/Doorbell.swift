@@ -1,0 +1,37 @@
+/// Wakes a background loop when there is work (a reply to mail) instead of letting it sleep its
+/// full interval. A ring while nobody waits is kept for the next wait.
+package actor Doorbell {
+    private var rung = false
+    private var waiter: CheckedContinuation<Void, Never>?
+    private var round = 0
+
+    package init() {}
+
+    package func ring() {
+        if let w = waiter { waiter = nil; w.resume() } else { rung = true }
+    }
+
+    /// Returns at the next ring, after `limit`, or when the task is cancelled, whichever comes first.
+    package func wait(upTo limit: Duration) async {
+        if rung { rung = false; return }
+        round += 1
+        let mine = round
+        let timer = Task { [weak self] in
+            try? await Task.sleep(for: limit)
+            await self?.expire(mine)
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { waiter = $0 }
+        } onCancel: {
+            Task { await self.expire(mine) }
+        }
+        timer.cancel()
+    }
+
+    /// Ends wait number `n` if it is still the one waiting.
+    private func expire(_ n: Int) {
+        guard n == round, let w = waiter else { return }
+        waiter = nil
+        w.resume()
+    }
+}
