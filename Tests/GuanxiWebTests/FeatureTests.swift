@@ -60,6 +60,23 @@ struct FeatureTests {
         }
     }
 
+    @Test(arguments: Backend.all) func aRoleIsShownOnlyTheLinksItCanOpen(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
+            // given a marketer, who may not read tickets
+            _ = try await env.services.access.createUser(email: "marketer@example.com", password: "password-marketer", name: "市场部",
+                                                         role: .marketer, workspaceID: env.workspaceA.id)
+            let (marketer, _) = try await PageTests().signIn(env, email: "marketer@example.com", password: "password-marketer")
+            let (rep, _) = try await PageTests().signIn(env)
+            func bar(_ jar: [String: String]) async throws -> String {
+                let html = try await env.send(.get, "/customers", as: .none, headers: jar).text
+                return String(try #require(html.firstMatch(of: /<nav class="main-nav"[^>]*>(.*?)<\/nav>/)?.output.1))
+            }
+            // then the service desk's link is not in the marketer's bar, and is in a sales rep's (who follows their customers' tickets)
+            #expect(try await !bar(marketer).contains(#"href="/tickets""#))
+            #expect(try await bar(rep).contains(#"href="/tickets""#))
+        }
+    }
+
     @Test(arguments: Backend.all) func everyRouteTheOpenAPIDocumentNamesBelongsToAFeature(_ backend: Backend) async throws {
         try await WebEnv.run(backend) { env in
             // given the application built from the feature list

@@ -78,7 +78,7 @@ package struct Pages {
              "next": v.next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"]
         }
         let attention: String? = v.attention > 0 ? String(v.attention) : nil
-        let nav: [[String: Any]] = navigation.map { Self.model(["label": t[$0.label] ?? $0.label, "href": $0.href, "attention": $0.badge ? attention : nil]) }
+        let nav: [[String: Any]] = navigation.filter { item in item.reads.map { v.scope?.level($0, .read) != nil } ?? true }.map { Self.model(["label": t[$0.label] ?? $0.label, "href": $0.href, "attention": $0.badge ? attention : nil]) }
         let layout = Self.model(["t": t, "lang": v.locale.htmlLang, "title": title, "content": content, "signedIn": v.scope != nil, "nav": nav,
                                  "settingsHome": v.scope?.level(.settings, .read) != nil ? "users" : "tokens",
                                  "csrf": v.csrf, "q": q, "languages": languages,

@@ -46,14 +46,16 @@ package struct Feature: Sendable {
 
 /// A main-navigation link: its catalog key, where it goes, and its place in the bar (links are
 /// sorted by it, whichever feature brings them). `badge` marks the one that shows the signed-in
-/// user's count of things needing attention.
+/// user's count of things needing attention; `reads` is what a role must be able to read to be
+/// shown the link (nil: every member).
 package struct NavItem: Sendable {
     package var label: String
     package var href: String
     package var position: Int
     package var badge = false
-    package init(label: String, href: String, position: Int, badge: Bool = false) {
-        self.label = label; self.href = href; self.position = position; self.badge = badge
+    package var reads: AccessObject?
+    package init(label: String, href: String, position: Int, badge: Bool = false, reads: AccessObject? = nil) {
+        self.label = label; self.href = href; self.position = position; self.badge = badge; self.reads = reads
     }
 }
 

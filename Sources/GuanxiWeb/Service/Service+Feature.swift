@@ -12,7 +12,7 @@ extension Feature {
         f.templates = TicketTemplates.all
         f.stylesheet = TicketTemplates.css
         // between deals (30) and orders (40)
-        f.navigation = [NavItem(label: "service", href: TicketURL.tickets.path, position: 35)]
+        f.navigation = [NavItem(label: "service", href: TicketURL.tickets.path, position: 35, reads: .tickets)]
         f.schemas = { OpenAPIDocument.serviceSchemas() }
         f.api = { s, table in
             TicketAPI(tickets: s.tickets, settings: s.serviceSettings).register(table)
