@@ -14,10 +14,7 @@ package struct SLAAlarm: Sendable, Equatable, Hashable {
     /// `warningLead` warns, each past it escalates. A stopped clock or a finished ticket raises none.
     package static func due(_ sla: TicketSLA, status: TicketStatus, at now: Date, warningLead: TimeInterval) -> [SLAAlarm] {
         guard sla.pausedSince == nil, !status.isDone else { return [] }
-        var open: [(SLATarget, Date)] = []
-        if sla.firstRespondedAt == nil, let d = sla.firstResponseDueAt { open.append((.firstResponse, d)) }
-        if sla.firstRespondedAt != nil, sla.awaitingReplySince != nil, let d = sla.nextResponseDueAt { open.append((.nextResponse, d)) }
-        if sla.resolvedAt == nil, let d = sla.resolutionDueAt { open.append((.resolution, d)) }
+        let open = SLATarget.allCases.compactMap { t in sla.pending(t) ? sla.due(t).map { (t, $0) } : nil }
         var out: [SLAAlarm] = []
         for (target, d) in open {
             if now >= d { out.append(SLAAlarm(target: target, kind: .breach, dueAt: d)) }

@@ -165,6 +165,11 @@ struct ServiceRules: Sendable {
                      calendars: try await ServiceSettingsStore.calendars(workspaceID, sql: sql))
     }
 
+    /// The workspace's rules read and applied to one ticket (each write to a ticket plans with them).
+    static func plan(_ t: Ticket, tier: String?, workspaceID: String, sql: any SQLDatabase) async throws -> (SLAPolicy?, SLATargets?, BusinessCalendar) {
+        try await load(workspaceID, sql: sql).plan(type: t.type, channel: t.channel, priority: t.priority, tier: tier)
+    }
+
     /// The policy, targets and calendar of a ticket of this kind.
     func plan(type: TicketType, channel: TicketChannel, priority: TicketPriority, tier: String?) -> (SLAPolicy?, SLATargets?, BusinessCalendar) {
         let policy = SLAPolicy.select(policies, type: type, channel: channel, tier: tier)

@@ -207,8 +207,7 @@ package struct TicketStore: Sendable {
                     tx: Tx) async throws -> (Ticket, TicketMessage) {
         let (scope, now) = (tx.scope, tx.now)
         var (t, _, tier) = try await Self.load(scope, id, for: .update, ifVersion: ifVersion, sql: tx.sql)
-        let rules = try await ServiceRules.load(scope.workspaceID, sql: tx.sql)
-        let (_, targets, calendar) = rules.plan(type: t.type, channel: t.channel, priority: t.priority, tier: tier)
+        let (_, targets, calendar) = try await ServiceRules.plan(t, tier: tier, workspaceID: scope.workspaceID, sql: tx.sql)
         switch kind {
         case .reply: t = try TicketFlow.apply(t, .agentReply, at: now, targets: targets, calendar: calendar)
         case .customer: t = try TicketFlow.apply(t, .customerMessage, at: now, targets: targets, calendar: calendar)
@@ -229,8 +228,7 @@ package struct TicketStore: Sendable {
         return try await db.write(scope, at: now) { tx in
             var (t, _, tier) = try await Self.load(scope, id, for: .update, ifVersion: ifVersion, sql: tx.sql)
             let from = t.status
-            let rules = try await ServiceRules.load(scope.workspaceID, sql: tx.sql)
-            let (_, targets, calendar) = rules.plan(type: t.type, channel: t.channel, priority: t.priority, tier: tier)
+            let (_, targets, calendar) = try await ServiceRules.plan(t, tier: tier, workspaceID: scope.workspaceID, sql: tx.sql)
             t = try TicketFlow.apply(t, .status(status), at: now, targets: targets, calendar: calendar)
             guard t.status != from else { return t }
             t = try await Self.save(t, now: now, sql: tx.sql)
@@ -269,8 +267,7 @@ package struct TicketStore: Sendable {
             }
             if let tags = change.tags { t.tags = Array(Set(tags.map(Text.clean).filter { !$0.isEmpty })).sorted() }
             guard t != before else { return t }
-            let rules = try await ServiceRules.load(scope.workspaceID, sql: tx.sql)
-            let (policy, targets, calendar) = rules.plan(type: t.type, channel: t.channel, priority: t.priority, tier: tier)
+            let (policy, targets, calendar) = try await ServiceRules.plan(t, tier: tier, workspaceID: scope.workspaceID, sql: tx.sql)
             t.sla.policyID = policy?.id
             t.sla = t.sla.planned(createdAt: t.createdAt, targets: targets, calendar: calendar)
             t = try await Self.save(t, now: now, sql: tx.sql)
