@@ -5,6 +5,38 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+let webDependencies: [Target.Dependency] = [
+    "GuanxiCore",
+    "GuanxiStore",
+    .product(name: "Hummingbird", package: "hummingbird"),
+    .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+    .product(name: "Mustache", package: "swift-mustache"),
+    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+    .product(name: "HTTPTypes", package: "swift-http-types"),
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "Logging", package: "swift-log"),
+]
+
+/// The capabilities' web modules: each compiles its folders of Sources/GuanxiWeb on the platform
+/// module (sales and orders share one: the sales reports count orders), and may use the modules listed
+/// after its folders (the settings pages list the sales capability's lead sources and rules).
+let webFeatures: [(name: String, folders: [String], uses: [String])] = [
+    ("Customers", ["Customers"], []),
+    ("Sales", ["Sales", "Orders"], []),
+    ("Service", ["Service"], []),
+    ("Access", ["Access"], ["Sales"]),
+]
+
+func webFeature(_ f: (name: String, folders: [String], uses: [String])) -> Target {
+    .target(
+        name: "GuanxiWeb" + f.name,
+        dependencies: webDependencies + ["GuanxiWebPlatform"] + f.uses.map { .target(name: "GuanxiWeb" + $0) },
+        path: "Sources/GuanxiWeb",
+        sources: f.folders,
+        swiftSettings: swiftSettings
+    )
+}
+
 let package = Package(
     name: "guanxi",
     platforms: [.macOS(.v14)],
@@ -71,19 +103,22 @@ let package = Package(
             dependencies: ["GuanxiCore", "GuanxiStore", .product(name: "SQLKit", package: "sql-kit")],
             swiftSettings: swiftSettings
         ),
+        // The web layer is one module per capability folder of Sources/GuanxiWeb, so the compiler holds
+        // each capability to the seam (it sees the platform, never another capability) and a release
+        // build compiles them side by side instead of in one long optimising job.
+        .target(
+            name: "GuanxiWebPlatform",
+            dependencies: webDependencies,
+            path: "Sources/GuanxiWeb",
+            sources: ["Platform", "Pages"],
+            swiftSettings: swiftSettings
+        ),
+    ] + webFeatures.map(webFeature) + [
+        // The application: the feature list, the router and the service group that wire them.
         .target(
             name: "GuanxiWeb",
-            dependencies: [
-                "GuanxiCore",
-                "GuanxiStore",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
-                .product(name: "Mustache", package: "swift-mustache"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            dependencies: webDependencies + ["GuanxiWebPlatform"] + webFeatures.map { .target(name: "GuanxiWeb" + $0.name) },
+            path: "Sources/GuanxiWeb/App",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -92,6 +127,7 @@ let package = Package(
                 "GuanxiCore",
                 "GuanxiStore",
                 "GuanxiWeb",
+                "GuanxiWebPlatform",
                 "GuanxiPostgres",
                 "GuanxiAnalytics",
                 "GuanxiDemo",
@@ -104,7 +140,7 @@ let package = Package(
         // One database harness for store and web tests (SQLite, and PostgreSQL when the environment names a server).
         .target(
             name: "GuanxiTestSupport",
-            dependencies: ["GuanxiCore", "GuanxiStore", "GuanxiWeb", "GuanxiPostgres"],
+            dependencies: ["GuanxiCore", "GuanxiStore", "GuanxiWeb", "GuanxiWebPlatform", "GuanxiPostgres"],
             path: "Tests/GuanxiTestSupport",
             swiftSettings: swiftSettings
         ),
@@ -115,7 +151,7 @@ let package = Package(
         .testTarget(
             name: "GuanxiStoreTests",
             dependencies: [
-                "GuanxiStore", "GuanxiCore", "GuanxiWeb", "GuanxiDemo", "GuanxiTestSupport",
+                "GuanxiStore", "GuanxiCore", "GuanxiWeb", "GuanxiWebPlatform", "GuanxiDemo", "GuanxiTestSupport",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
             ],
@@ -125,13 +161,13 @@ let package = Package(
         .testTarget(
             name: "GuanxiWebTests",
             dependencies: [
-                "GuanxiWeb", "GuanxiStore", "GuanxiCore", "GuanxiTestSupport",
+                "GuanxiWeb", "GuanxiWebPlatform", "GuanxiStore", "GuanxiCore", "GuanxiTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SQLKit", package: "sql-kit"),
-            ],
+            ] + webFeatures.map { .target(name: "GuanxiWeb" + $0.name) },
             // reviewed page snapshots, read by the tests from the source tree
             exclude: ["Snapshots"],
             swiftSettings: swiftSettings

@@ -5,6 +5,7 @@ import GuanxiCore
 import GuanxiStore
 import GuanxiDemo
 import GuanxiWeb
+import GuanxiWebPlatform
 import GuanxiPostgres
 import Hummingbird
 

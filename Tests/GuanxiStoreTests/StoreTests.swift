@@ -6,6 +6,7 @@ import SQLiteKit
 import SQLKit
 @testable import GuanxiStore
 import GuanxiWeb
+import GuanxiWebPlatform
 
 extension Backend {
     /// A fresh migrated database with the default workspace, and an owner's scope in it.

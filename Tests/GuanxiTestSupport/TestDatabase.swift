@@ -2,6 +2,7 @@ import Foundation
 import GuanxiCore
 import GuanxiStore
 import GuanxiWeb
+import GuanxiWebPlatform
 import GuanxiPostgres
 
 // One harness for store and web tests: a fresh migrated database per test on SQLite (a temp file)

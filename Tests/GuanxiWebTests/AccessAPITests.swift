@@ -4,6 +4,11 @@ import GuanxiTestSupport
 import GuanxiCore
 import GuanxiStore
 @testable import GuanxiWeb
+@testable import GuanxiWebPlatform
+@testable import GuanxiWebCustomers
+@testable import GuanxiWebSales
+@testable import GuanxiWebService
+@testable import GuanxiWebAccess
 
 @Suite("Access over the API: masking, reveal, tokens, audit")
 struct AccessAPITests {

@@ -4,6 +4,11 @@ import GuanxiTestSupport
 import HTTPTypes
 import GuanxiCore
 import GuanxiWeb
+@testable import GuanxiWebPlatform
+@testable import GuanxiWebCustomers
+@testable import GuanxiWebSales
+@testable import GuanxiWebService
+@testable import GuanxiWebAccess
 
 @Suite("Authentication, error shapes and limits")
 struct AuthAndErrorTests {

@@ -7,6 +7,11 @@ import GuanxiCore
 import GuanxiStore
 import SQLKit
 @testable import GuanxiWeb
+@testable import GuanxiWebPlatform
+@testable import GuanxiWebCustomers
+@testable import GuanxiWebSales
+@testable import GuanxiWebService
+@testable import GuanxiWebAccess
 
 /// Every API route × every built-in role × whose record it is (own, a teammate's, another team's,
 /// another workspace's), generated from the route table and the samples each feature declares

@@ -4,20 +4,25 @@ import GuanxiTestSupport
 import GuanxiCore
 import GuanxiStore
 @testable import GuanxiWeb
+@testable import GuanxiWebPlatform
+@testable import GuanxiWebCustomers
+@testable import GuanxiWebSales
+@testable import GuanxiWebService
+@testable import GuanxiWebAccess
 
 @Suite("Deal pages: opening from the customer, the board, moving, money typed by people")
 struct DealPageTests {
     @Test func moneyTypedByPeopleBecomesExactMinorUnits() throws {
-        #expect(try DealPages.money("1,234.5", currency: "cny") == Money(minor: 123_450, currency: "CNY"))
-        #expect(try DealPages.money("１２３．５", currency: "USD") == Money(minor: 12_350, currency: "USD"))
-        #expect(try DealPages.money("100", currency: "JPY") == Money(minor: 100, currency: "JPY"))
-        #expect(try DealPages.money("", currency: "TWD") == Money(minor: 0, currency: "TWD"))
+        #expect(try Formats.money("1,234.5", currency: "cny") == Money(minor: 123_450, currency: "CNY"))
+        #expect(try Formats.money("１２３．５", currency: "USD") == Money(minor: 12_350, currency: "USD"))
+        #expect(try Formats.money("100", currency: "JPY") == Money(minor: 100, currency: "JPY"))
+        #expect(try Formats.money("", currency: "TWD") == Money(minor: 0, currency: "TWD"))
         for bad in ["1.234", "-5", "abc", "1e5", "99999999999999999999"] {
-            #expect(throws: DomainError.field("amount", "must be a number")) { try DealPages.money(bad, currency: "CNY") }
+            #expect(throws: DomainError.field("amount", "must be a number")) { try Formats.money(bad, currency: "CNY") }
         }
-        #expect(throws: DomainError.field("amount", "must be a number")) { try DealPages.money("100.5", currency: "JPY") }
-        #expect(throws: DomainError.field("currency", "must be an ISO 4217 code such as CNY, TWD or USD")) { try DealPages.money("1", currency: "元") }
-        #expect(DealPages.plain(Money(minor: 123_405, currency: "CNY")) == "1234.05" && DealPages.plain(Money(minor: 7, currency: "JPY")) == "7")
+        #expect(throws: DomainError.field("amount", "must be a number")) { try Formats.money("100.5", currency: "JPY") }
+        #expect(throws: DomainError.field("currency", "must be an ISO 4217 code such as CNY, TWD or USD")) { try Formats.money("1", currency: "元") }
+        #expect(Formats.plain(Money(minor: 123_405, currency: "CNY")) == "1234.05" && Formats.plain(Money(minor: 7, currency: "JPY")) == "7")
     }
 
     @Test(arguments: Backend.all) func aDealIsOpenedFromTheCustomerAndMovedOnTheBoard(_ backend: Backend) async throws {

@@ -3,6 +3,11 @@ import Hummingbird
 import HTTPTypes
 import GuanxiCore
 @testable import GuanxiWeb
+@testable import GuanxiWebPlatform
+@testable import GuanxiWebCustomers
+@testable import GuanxiWebSales
+@testable import GuanxiWebService
+@testable import GuanxiWebAccess
 
 /// One table decides status and code for every error, for the API and for pages.
 @Suite("Error meanings")

@@ -3,6 +3,11 @@ import Testing
 @testable import GuanxiCore
 @testable import GuanxiStore
 @testable import GuanxiWeb
+@testable import GuanxiWebPlatform
+@testable import GuanxiWebCustomers
+@testable import GuanxiWebSales
+@testable import GuanxiWebService
+@testable import GuanxiWebAccess
 
 /// The hand-written JSON of hot answers must be exactly what the Codable encoding would write,
 /// so the API's shape has one definition in effect (the Codable types) and cannot drift.

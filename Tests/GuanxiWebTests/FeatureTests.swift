@@ -4,6 +4,11 @@ import GuanxiTestSupport
 import GuanxiCore
 import GuanxiStore
 @testable import GuanxiWeb
+@testable import GuanxiWebPlatform
+@testable import GuanxiWebCustomers
+@testable import GuanxiWebSales
+@testable import GuanxiWebService
+@testable import GuanxiWebAccess
 
 /// The feature list is the one place capabilities are wired: what they declare must not collide,
 /// and everything the application serves must come from it.

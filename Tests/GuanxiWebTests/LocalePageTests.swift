@@ -4,6 +4,11 @@ import GuanxiTestSupport
 import GuanxiCore
 import GuanxiStore
 @testable import GuanxiWeb
+@testable import GuanxiWebPlatform
+@testable import GuanxiWebCustomers
+@testable import GuanxiWebSales
+@testable import GuanxiWebService
+@testable import GuanxiWebAccess
 
 @Suite("Locale formats, list filters and tag renaming in the pages")
 struct LocalePageTests {
@@ -116,12 +121,12 @@ struct PageMessageTests {
 
     @Test func errorsReadAsSentencesInTheUsersLanguageAndNameTheirFields() {
         let v = DomainError.validation(["name": "is longer than 200 characters", "emails[0]": "'x' is not a valid email address"])
-        #expect(Pages.message(v, .zhHant) == "請修正標紅的欄位。 電子郵件：「x」不是有效的電子郵件地址；名稱：超過 200 字")
-        #expect(Pages.message(DomainError.field("file", "the file is empty"), .zhHans) == "文件是空的")
-        #expect(Pages.message(DomainError.forbidden("renaming tags needs the settings permission"), .zhHans).hasSuffix("修改标签名需要设置权限"))
-        #expect(Pages.message(DomainError.staleVersion(current: 3), .en).contains("changed"))
+        #expect(Words.all.message(v, .zhHant) == "請修正標紅的欄位。 電子郵件：「x」不是有效的電子郵件地址；名稱：超過 200 字")
+        #expect(Words.all.message(DomainError.field("file", "the file is empty"), .zhHans) == "文件是空的")
+        #expect(Words.all.message(DomainError.forbidden("renaming tags needs the settings permission"), .zhHans).hasSuffix("修改标签名需要设置权限"))
+        #expect(Words.all.message(DomainError.staleVersion(current: 3), .en).contains("changed"))
         // anything that is not a domain error says so without showing its insides
-        let internalError = Pages.message(Internal(), .en)
+        let internalError = Words.all.message(Internal(), .en)
         #expect(!internalError.contains("SELECT") && internalError.hasPrefix("Something went wrong"))
     }
 }
@@ -134,13 +139,13 @@ struct FieldMessageTests {
         #expect(Set(codes).count == codes.count, "a code is declared twice: \(codes)")
         for (message, hans, hant) in coded {
             // given a domain error made with a coded message, the page shows the code's words
-            #expect(Messages.localize(message.text, .zhHans) == hans && Messages.localize(message.text, .zhHant) == hant)
-            #expect(Messages.localize(message.text, .en) == message.text)
+            #expect(Words.all.localize(message.text, .zhHans) == hans && Words.all.localize(message.text, .zhHant) == hant)
+            #expect(Words.all.localize(message.text, .en) == message.text)
             // and no English pattern is left to say something else about it
             let range = NSRange(message.text.startIndex..., in: message.text)
-            #expect(!Messages.compiled.contains { $0.0.firstMatch(in: message.text, range: range) != nil }, "\(message.code) also matches a pattern")
+            #expect(!Words.all.patterns.contains { $0.0.firstMatch(in: message.text, range: range) != nil }, "\(message.code) also matches a pattern")
         }
-        #expect(Pages.message(DomainError.field("file", .csvFile), .zhHans) == "请选择 CSV 文件")
+        #expect(Words.all.message(DomainError.field("file", .csvFile), .zhHans) == "请选择 CSV 文件")
     }
 }
 

@@ -4,6 +4,11 @@ import GuanxiTestSupport
 import GuanxiCore
 import GuanxiStore
 @testable import GuanxiWeb
+@testable import GuanxiWebPlatform
+@testable import GuanxiWebCustomers
+@testable import GuanxiWebSales
+@testable import GuanxiWebService
+@testable import GuanxiWebAccess
 
 @Suite("Order, quote and product pages: forms, only the allowed steps, printable quote, errors in the user's language")
 struct OrderPageTests {

@@ -1,5 +1,10 @@
 import Testing
 @testable import GuanxiWeb
+@testable import GuanxiWebPlatform
+@testable import GuanxiWebCustomers
+@testable import GuanxiWebSales
+@testable import GuanxiWebService
+@testable import GuanxiWebAccess
 
 /// Page addresses are spread over the capabilities' own enums; the links they make are what
 /// browsers, bookmarks and mails hold, so they must not move.

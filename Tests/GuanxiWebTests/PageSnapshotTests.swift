@@ -3,6 +3,11 @@ import Testing
 import Synchronization
 import GuanxiCore
 @testable import GuanxiWeb
+@testable import GuanxiWebPlatform
+@testable import GuanxiWebCustomers
+@testable import GuanxiWebSales
+@testable import GuanxiWebService
+@testable import GuanxiWebAccess
 
 /// A clock that starts at one fixed instant and moves a millisecond each time it is read: records
 /// made one after another keep the same order (ids and timestamps are both taken from it) on every run.

@@ -4,6 +4,11 @@ import GuanxiTestSupport
 import HTTPTypes
 import GuanxiCore
 @testable import GuanxiWeb
+@testable import GuanxiWebPlatform
+@testable import GuanxiWebCustomers
+@testable import GuanxiWebSales
+@testable import GuanxiWebService
+@testable import GuanxiWebAccess
 
 /// The page table runs the checks every page needs; these tests are generated from it, so a new
 /// page is covered the moment it is registered.

@@ -4,11 +4,16 @@ import GuanxiTestSupport
 import GuanxiCore
 import GuanxiStore
 @testable import GuanxiWeb
+@testable import GuanxiWebPlatform
+@testable import GuanxiWebCustomers
+@testable import GuanxiWebSales
+@testable import GuanxiWebService
+@testable import GuanxiWebAccess
 
 @Suite("Web pages: catalogs, templates, sign-in, forms")
 struct PageTests {
     @Test func everyCatalogHasTheSameKeys() {
-        let keys = UILocale.allCases.map { Set(Catalog.strings[$0]?.keys.map { $0 } ?? []) }
+        let keys = UILocale.allCases.map { Set(Words.all.strings[$0]?.keys.map { $0 } ?? []) }
         for (l, k) in zip(UILocale.allCases, keys) {
             #expect(k == keys[2], "\(l.rawValue) differs from en: missing \(keys[2].subtracting(k).sorted()), extra \(k.subtracting(keys[2]).sorted())")
         }
@@ -126,10 +131,10 @@ struct PageTests {
 @Suite("Page rendering helpers")
 struct RenderingTests {
     @Test func commonDomainMessagesAreShownInTheUsersLanguage() {
-        #expect(Messages.localize("'abc' is not a valid email address", .zhHans) == "「abc」不是有效的邮箱地址")
-        #expect(Messages.localize("+8613812345678 already belongs to a customer owned by 张三", .zhHant) == "+8613812345678 已屬於 張三 負責的客戶（撞單）".replacingOccurrences(of: "張三", with: "张三"))
-        #expect(Messages.localize("is required", .en) == "is required")
-        #expect(Messages.localize("something new", .zhHans) == "something new")
+        #expect(Words.all.localize("'abc' is not a valid email address", .zhHans) == "「abc」不是有效的邮箱地址")
+        #expect(Words.all.localize("+8613812345678 already belongs to a customer owned by 张三", .zhHant) == "+8613812345678 已屬於 張三 負責的客戶（撞單）".replacingOccurrences(of: "張三", with: "张三"))
+        #expect(Words.all.localize("is required", .en) == "is required")
+        #expect(Words.all.localize("something new", .zhHans) == "something new")
     }
 
     @Test func theFastEscaperMatchesHTMLRules() {

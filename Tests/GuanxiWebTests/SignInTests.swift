@@ -5,6 +5,11 @@ import Synchronization
 import GuanxiCore
 import GuanxiStore
 @testable import GuanxiWeb
+@testable import GuanxiWebPlatform
+@testable import GuanxiWebCustomers
+@testable import GuanxiWebSales
+@testable import GuanxiWebService
+@testable import GuanxiWebAccess
 
 @Suite("Sign-in: sessions, CSRF, lockout, reset links, two-factor")
 struct SignInTests {

@@ -8,6 +8,11 @@ import SQLKit
 import GuanxiCore
 import GuanxiStore
 import GuanxiWeb
+@testable import GuanxiWebPlatform
+@testable import GuanxiWebCustomers
+@testable import GuanxiWebSales
+@testable import GuanxiWebService
+@testable import GuanxiWebAccess
 import GuanxiTestSupport
 
 // The real application, built in-process over a fresh database (`TestDatabase`: SQLite, and
@@ -160,3 +165,8 @@ func json(_ fields: [String: JSONValue]) -> String { JSONCoding.encode(JSONValue
 
 func str(_ s: String) -> JSONValue { .string(s) }
 func strs(_ a: [String]) -> JSONValue { .array(a.map(JSONValue.string)) }
+
+extension Words {
+    /// The application's words, as the server builds them from every feature.
+    static let all = Words(features: Features.all)
+}

@@ -1,4 +1,5 @@
 import GuanxiStore
+import GuanxiWebPlatform
 
 extension Feature {
     /// Workspaces, members, roles, teams, tokens, sign-in, the audit log, hand-over and the public pool.

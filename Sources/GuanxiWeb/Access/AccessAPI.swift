@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import GuanxiCore
 import GuanxiStore
+import GuanxiWebPlatform
 
 /// `/api/v1` access operations: who am I, roles, teams, shares, reveals, tokens and the audit log.
 struct AccessAPI {
@@ -187,7 +188,7 @@ struct AccessAPI {
             if let c = req.query("cursor") { if let n = Int64(c), n > 0 { before = n } else { e.add("cursor", "is not a cursor this server issued") } }
             try e.throwIfAny()
             return .json(try await audit.list(scope, actorUserID: req.query("actor_id"), object: req.query("object"), objectID: req.query("object_id"),
-                                              from: from, to: to, before: before, limit: try CustomerAPI.limit(req, default: 50)))
+                                              from: from, to: to, before: before, limit: try APIPaging.limit(req, default: 50)))
         }
         t.on(APIRoute(method: .get, path: "/audit/verify", operationID: "verifyAudit", summary: "Recompute the workspace's audit hash chain",
                       tag: "Audit", needs: .can(.read, .audit), responseSchema: "AuditVerification")) { _, _, scope in

@@ -1,5 +1,6 @@
 import Foundation
 import GuanxiCore
+import GuanxiWebPlatform
 
 extension OpenAPIDocument {
     /// Members, roles, teams, shares, tokens, the audit log, hand-over, the public pool, sign-in and workspaces.

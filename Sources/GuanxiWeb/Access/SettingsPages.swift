@@ -3,6 +3,8 @@ import Hummingbird
 import HTTPTypes
 import GuanxiCore
 import GuanxiStore
+import GuanxiWebPlatform
+import GuanxiWebSales
 
 /// Settings: members and roles, teams, custom fields, your API tokens, and the audit log.
 /// Every section is one table plus (where there is one) a form; the stores decide who may do what.
@@ -76,7 +78,7 @@ struct SettingsPages {
     }
 
     func section(_ name: String, _ req: Request, _ v: PageContext, _ scope: Scope, secret: String?) async throws -> Response {
-        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let t = { (k: String) in v.text(k) }
         let f = try await pages.formatter(v, scope)
         let when = { (d: Date?) in d.map(f.string(from:)) ?? "" }
         func action(_ href: String, _ label: String, select: [String: Any]? = nil) -> [String: Any] {
@@ -216,7 +218,7 @@ struct SettingsPages {
             let names = Dictionary(try await services.access.members(scope).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
             headers = ["#", t("time"), t("actor"), t("action"), t("object"), t("record")]
             rows = page.items.map { e in
-                let term = { (code: String) in Catalog.strings[v.locale]?["audit_" + code] ?? code }
+                let term = { (code: String) in v.words.strings[v.locale]?["audit_" + code] ?? code }
                 return ["cells": [String(e.seq), when(e.at), e.actorUserID.map { names[$0] ?? $0 } ?? "—", term(e.action), term(e.object), e.objectID ?? ""]]
             }
             model["filters"] = ["object": req.query("object") ?? "", "actor": req.query("actor_id") ?? ""]

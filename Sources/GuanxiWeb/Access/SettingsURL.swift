@@ -1,3 +1,4 @@
+import GuanxiWebPlatform
 /// The settings pages' addresses (see `PageAddress`).
 package enum SettingsURL: PageAddress, Equatable {
     case home

@@ -3,6 +3,7 @@ import Hummingbird
 import HTTPTypes
 import GuanxiCore
 import GuanxiStore
+import GuanxiWebPlatform
 
 /// `/api/v1/auth`: browser sign-in with a session cookie, passwords, reset links and two-factor.
 struct SignInAPI {
@@ -30,12 +31,6 @@ struct SignInAPI {
         enum CodingKeys: String, CodingKey { case recoveryCodes = "recovery_codes" }
     }
 
-    /// `Secure` when the request reached us over TLS (directly or via a proxy that says so).
-    static func cookie(_ value: String, maxAge: Int, request: Request) -> String {
-        let tls = request.uri.scheme == .https || request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
-        return "\(AuthMiddleware.cookie)=\(value); Path=/; HttpOnly; SameSite=Lax; Max-Age=\(maxAge)" + (tls ? "; Secure" : "")
-    }
-
     func register(_ t: RouteTable) {
         let tag = "Sign-in"
         t.onPublic(APIRoute(method: .post, path: "/auth/sign-in", operationID: "signIn",
@@ -45,7 +40,7 @@ struct SignInAPI {
             // A fresh session id at every sign-in: a cookie planted before sign-in is never promoted.
             let s = try await signIn.signIn(email: i.email, password: i.password, code: i.code, workspaceSlug: i.workspace, address: ctx.address)
             var r = APIResponse.json(SignedIn(userID: s.userID, workspaceID: s.workspaceID, csrfToken: s.csrf, expiresAt: s.expiresAt))
-            r.headers["Set-Cookie"] = Self.cookie(s.secret, maxAge: Int(signIn.policy.absolute), request: req)
+            r.headers["Set-Cookie"] = AuthMiddleware.sessionCookie(s.secret, maxAge: Int(signIn.policy.absolute), request: req)
             r.headers["Cache-Control"] = "no-store"
             return r
         }
@@ -53,7 +48,7 @@ struct SignInAPI {
                             tag: tag, needs: .anyone, status: 204)) { req, ctx in
             if let secret = ctx.sessionSecret { try await signIn.signOut(secret) }
             var r = APIResponse.noContent
-            r.headers["Set-Cookie"] = Self.cookie("", maxAge: 0, request: req)
+            r.headers["Set-Cookie"] = AuthMiddleware.sessionCookie("", maxAge: 0, request: req)
             return r
         }
         t.on(APIRoute(method: .post, path: "/auth/password", operationID: "changePassword",

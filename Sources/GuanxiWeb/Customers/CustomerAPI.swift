@@ -3,6 +3,7 @@ import Hummingbird
 import HTTPTypes
 import GuanxiCore
 import GuanxiStore
+import GuanxiWebPlatform
 
 /// `/api/v1` customer operations. Handlers decode, call a store, and encode; rules live in the stores.
 struct CustomerAPI {
@@ -31,7 +32,7 @@ struct CustomerAPI {
                       responseSchema: "CustomerPage")) { req, _, scope in
             let (filter, sort, desc) = try Self.filter(req)
             let page = try await customers.listJSON(scope, filter: filter, sort: sort, descending: desc, cursor: req.query("cursor"),
-                                                limit: try Self.limit(req, default: 50))
+                                                limit: try APIPaging.limit(req, default: 50))
             return .json(page)
         }
         t.on(APIRoute(method: .post, path: "/customers", operationID: "createCustomer", summary: "Create a customer", tag: tag, needs: .can(.create, .customers),
@@ -165,7 +166,7 @@ struct CustomerAPI {
             t.on(APIRoute(method: .get, path: "/customers/{id}/\(name)", operationID: "list\(label)s", summary: "A customer's \(name), newest first",
                           tag: "Timeline", needs: .can(.read, .customers), query: ["cursor", "limit"], responseSchema: "TimelinePage")) { req, ctx, scope in
                 .json(try await timeline.list(scope, customerID: try ctx.parameters.require("id"), kinds: kinds,
-                                              cursor: req.query("cursor"), limit: try Self.limit(req, default: 50)))
+                                              cursor: req.query("cursor"), limit: try APIPaging.limit(req, default: 50)))
             }
             t.on(APIRoute(method: .post, path: "/customers/{id}/\(name)", operationID: "add\(label)", summary: isNote ? "Add a note" : "Log an interaction",
                           tag: "Timeline", needs: .can(.update, .customers), requestSchema: "ActivityInput", responseSchema: "TimelineEntry", status: 201, idempotent: true)) { req, ctx, scope in
@@ -180,7 +181,7 @@ struct CustomerAPI {
                 return k
             } }
             return .json(try await timeline.list(scope, customerID: try ctx.parameters.require("id"), kinds: kinds,
-                                                 cursor: req.query("cursor"), limit: try Self.limit(req, default: 50)))
+                                                 cursor: req.query("cursor"), limit: try APIPaging.limit(req, default: 50)))
         }
 
         // Relationships
@@ -208,7 +209,7 @@ struct CustomerAPI {
         }
         t.on(APIRoute(method: .get, path: "/duplicates", operationID: "listDuplicates", summary: "Likely duplicate pairs in the workspace",
                       tag: "Duplicates", needs: .can(.read, .customers), query: ["limit"], responseSchema: "DuplicateList")) { req, _, scope in
-            .json(Items(items: try await customers.duplicatePairs(scope, limit: try Self.limit(req, default: 50))))
+            .json(Items(items: try await customers.duplicatePairs(scope, limit: try APIPaging.limit(req, default: 50))))
         }
         t.on(APIRoute(method: .post, path: "/merges", operationID: "mergeCustomers", summary: "Merge one customer into another, choosing fields",
                       tag: "Duplicates", needs: .can(.update, .customers), requestSchema: "MergeInput", responseSchema: "MergeResult", status: 201, idempotent: true)) { req, _, scope in
@@ -230,7 +231,7 @@ struct CustomerAPI {
         t.on(APIRoute(method: .get, path: "/search", operationID: "search", summary: "Search names, organisations, emails, phones, ids and tags",
                       tag: "Search", needs: .can(.read, .customers), query: ["q", "limit"], responseSchema: "CustomerList")) { req, _, scope in
             guard let q = req.query("q") else { throw DomainError.field("q", .required) }
-            return .json(try await customers.searchJSON(scope, query: q, limit: try Self.limit(req, default: 20)))
+            return .json(try await customers.searchJSON(scope, query: q, limit: try APIPaging.limit(req, default: 20)))
         }
 
         // Import and export
@@ -263,12 +264,6 @@ struct CustomerAPI {
             r.contentType = "text/csv; charset=utf-8"
             return r
         }
-    }
-
-    static func limit(_ req: Request, default d: Int) throws -> Int {
-        guard let raw = req.query("limit") else { return d }
-        guard let n = Int(raw), n >= 1, n <= 200 else { throw DomainError.field("limit", "must be a whole number from 1 to 200") }
-        return n
     }
 
     static func filter(_ req: Request) throws -> (CustomerFilter, CustomerSort, Bool) {

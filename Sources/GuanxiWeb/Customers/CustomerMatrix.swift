@@ -1,6 +1,7 @@
 import Foundation
 import GuanxiCore
 import GuanxiStore
+import GuanxiWebPlatform
 
 /// How the authorisation matrix calls the customer operations (see `MatrixSample`).
 enum CustomerMatrix {

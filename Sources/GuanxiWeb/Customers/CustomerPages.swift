@@ -3,6 +3,7 @@ import Hummingbird
 import HTTPTypes
 import GuanxiCore
 import GuanxiStore
+import GuanxiWebPlatform
 
 /// The customer pages: the list with its filters, saved views and bulk actions, the 360 page,
 /// the form, merge and undo, the timeline, and the CSV import wizard.
@@ -28,12 +29,12 @@ extension Pages {
                         }
                         done += 1
                     } catch let e as DomainError {
-                        failed.append(Self.message(e, v.locale))
+                        failed.append(v.message(e))
                     }
                 }
                 // the list the form was on, with its filters; an error showing it is shown from there too
                 v.next = Self.safeNext(f["back"])
-                let text = Catalog.text("bulk_done", v.locale) + "\(done)" + (failed.isEmpty ? "" : " · " + Catalog.text("bulk_failed", v.locale) + Set(failed).sorted().joined(separator: "; "))
+                let text = v.text("bulk_done") + "\(done)" + (failed.isEmpty ? "" : " · " + v.text("bulk_failed") + Set(failed).sorted().joined(separator: "; "))
                 do {
                     return try await customersPage(p.request, v, scope, flash: (failed.isEmpty ? "ok" : "bad", text), query: URLComponents(string: v.next)?.queryItems ?? [])
                 } catch { return failure(error, v) }
@@ -53,7 +54,7 @@ extension Pages {
                     let c = try await services.customers.create(scope, Self.draft(p.form, creating: true))
                     return Self.redirect(CustomerURL.customer(c.id).path)
                 } catch let e as DomainError {
-                    return formPage(p.page, customer: nil, values: p.form, errors: Self.fieldErrors(e), flash: ("bad", Self.message(e, p.page.locale)), status: .unprocessableContent)
+                    return formPage(p.page, customer: nil, values: p.form, errors: Self.fieldErrors(e), flash: ("bad", p.page.message(e)), status: .unprocessableContent)
                 }
             },
             .get(CustomerURL.customer(":id")) { p, scope in
@@ -100,10 +101,10 @@ extension Pages {
                     // Someone saved first: show their version, never silently overwrite it.
                     let latest = try await services.customers.get(scope, id: id)
                     return formPage(v, customer: latest, values: Self.values(latest), errors: [:],
-                                    flash: ("bad", Catalog.text("error_conflict", v.locale)), status: .conflict)
+                                    flash: ("bad", v.text("error_conflict")), status: .conflict)
                 } catch let e as DomainError {
                     let c = try await services.customers.get(scope, id: id)
-                    return formPage(v, customer: c, values: f, errors: Self.fieldErrors(e), flash: ("bad", Self.message(e, v.locale)), status: .unprocessableContent)
+                    return formPage(v, customer: c, values: f, errors: Self.fieldErrors(e), flash: ("bad", v.message(e)), status: .unprocessableContent)
                 }
             },
         ] + importRoutes
@@ -114,7 +115,7 @@ extension Pages {
     var importRoutes: [PageRoute] {
         [
             .get(CustomerURL.newImport) { p, _ in
-                page("import_new", ["csrf": p.page.csrf], title: Catalog.text("import", p.page.locale), visit: p.page)
+                page("import_new", ["csrf": p.page.csrf], title: p.page.text("import"), visit: p.page)
             },
             .post(CustomerURL.newImport, body: .multipart) { p, scope in
                 guard let file = p.parts.first(where: { $0.name == "file" }) else { throw DomainError.field("file", .csvFile) }
@@ -128,7 +129,7 @@ extension Pages {
                 let records = CSVReader.parse(text, delimiter: CSVReader.sniffDelimiter(Self.firstLine(text))).records
                 let header = records.first?.fields ?? []
                 let mapping = HeaderMapping.resolve(header, overrides: [:])
-                let t = { (k: String) in Catalog.text(k, v.locale) }
+                let t = { (k: String) in v.text(k) }
                 let columns: [[String: Any]] = header.enumerated().map { i, h in
                     ["header": h, "index": i,
                      "options": ImportField.allCases.map { f in ["value": f.rawValue, "label": t("field_" + f.rawValue), "selected": mapping[i] == f] as [String: Any] },
@@ -157,7 +158,7 @@ extension Pages {
                     var report: [String: Any] = ["dryRun": r.dryRun, "total": v.fmt.number(r.total), "created": v.fmt.number(r.created), "updated": v.fmt.number(r.updated), "rejected": v.fmt.number(r.rejected),
                                                  "hasErrors": !r.errors.isEmpty, "errorsHref": CustomerURL.importErrors(job.id).path,
                                                  "errors": r.errors.prefix(500).map { ["line": $0.line, "column": $0.column ?? "",
-                                                                                      "reason": Messages.localize($0.reason, v.locale)] as [String: Any] }]
+                                                                                      "reason": v.localize($0.reason)] as [String: Any] }]
                     if r.dryRun, let upload = p.query("upload"), ID.isValid(upload) {
                         // the same mapping again, for "import now"
                         let (_, data) = try await services.imports.upload(scope, id: upload)
@@ -167,7 +168,7 @@ extension Pages {
                     }
                     model["report"] = report
                 }
-                return page("import_job", model, title: Catalog.text("import", v.locale), visit: v)
+                return page("import_job", model, title: v.text("import"), visit: v)
             },
             .get(CustomerURL.importErrors(":id")) { p, scope in
                 let job = try await services.imports.get(scope, id: p.parameter("id"))
@@ -221,7 +222,7 @@ extension Pages {
         let f = formatter(v, ws)
         let rows: [[String: Any]] = items.map { c in
             ["id": c.id, "href": CustomerURL.customer(c.id).path, "name": c.name, "tags": c.tags, "organization": c.organizationName ?? "",
-             "stage": Catalog.stage(c.stage, v.locale), "tier": c.tier ?? "", "phone": c.phones.first ?? "", "updated": f.string(from: c.updatedAt)]
+             "stage": v.stage(c.stage), "tier": c.tier ?? "", "phone": c.phones.first ?? "", "updated": f.string(from: c.updatedAt)]
         }
         // the same filters as CSV (the API export honours masking and is audited)
         var exportHref: String?
@@ -234,7 +235,7 @@ extension Pages {
         let members = scope.level(.settings, .read) != nil ? try await services.access.members(scope).filter(\.active) : []
         let owners: [[String: Any]] = scope.level(.customers, .assign) == nil ? [] : members.map { m in ["id": m.id, "name": m.name] }
         // the owner filter: "mine", then everyone the user may see
-        let mine = scope.userID.map { [(id: $0, name: Catalog.text("mine", v.locale))] } ?? []
+        let mine = scope.userID.map { [(id: $0, name: v.text("mine"))] } ?? []
         let ownerChoices: [[String: Any]] = (mine + members.filter { $0.id != scope.userID }.map { (id: $0.id, name: $0.name) }).map { o in
             ["value": o.id, "label": o.name, "selected": o.id == filter.ownerID]
         }
@@ -248,18 +249,18 @@ extension Pages {
         let model = Self.model([
             "q": q, "tag": filter.tag ?? "", "source": filter.source ?? "", "ownerChoices": ownerChoices, "rows": rows, "hasRows": !rows.isEmpty, "next": next, "views": views, "query": currentQuery,
             "exportHref": exportHref, "csrf": v.csrf, "back": v.next, "owners": owners, "hasOwners": !owners.isEmpty,
-            "stages": LifecycleStage.allCases.map { ["value": $0.rawValue, "label": Catalog.stage($0, v.locale), "selected": $0 == filter.stage] as [String: Any] },
+            "stages": LifecycleStage.allCases.map { ["value": $0.rawValue, "label": v.stage($0), "selected": $0 == filter.stage] as [String: Any] },
             "tiers": (ws?.tiers ?? []).map { ["value": $0, "selected": $0 == filter.tier] as [String: Any] },
         ])
-        return page("customers", model, title: Catalog.text("customers", v.locale), visit: v, q: q, flash: flash)
+        return page("customers", model, title: v.text("customers"), visit: v, q: q, flash: flash)
     }
 
     func mergePage(_ v: PageContext, _ keep: Customer, _ other: Customer) async throws -> Response {
-        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let t = { (k: String) in v.text(k) }
         func owner(_ c: Customer) async throws -> String { try await userName(c.ownerID) ?? t("pool") }
         let rows: [(String, String, String, String)] = [
             ("name", t("name"), keep.name, other.name), ("title", t("title"), keep.title ?? "", other.title ?? ""),
-            ("stage", t("stage"), Catalog.stage(keep.stage, v.locale), Catalog.stage(other.stage, v.locale)),
+            ("stage", t("stage"), v.stage(keep.stage), v.stage(other.stage)),
             ("tier", t("tier"), keep.tier ?? "", other.tier ?? ""), ("owner_id", t("owner"), try await owner(keep), try await owner(other)),
             ("source", t("source"), keep.source ?? "", other.source ?? ""), ("birthday", t("birthday"), keep.birthday ?? "", other.birthday ?? ""),
         ]
@@ -275,7 +276,7 @@ extension Pages {
         let f = try await formatter(v, scope)
         let tl = try await services.timeline.list(scope, customerID: c.id, cursor: cursor, limit: 50)
         let owner = try await userName(c.ownerID)
-        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let t = { (k: String) in v.text(k) }
         let timeline = timelineModel(tl.items, v, f)
         let customer = Self.model(["name": c.name, "organizationName": c.organizationName, "title": c.title, "tier": c.tier ?? "",
                                    "tags": c.tags, "phones": c.phones, "emails": c.emails, "birthday": c.birthday])
@@ -294,7 +295,7 @@ extension Pages {
         }
         let kinds: [(String, String)] = [("note", "note"), ("call", "call"), ("visit", "visit"), ("wechat", "wechat"), ("meeting", "meeting"), ("email", "email_kind"), ("sms", "sms")]
         let model = Self.model([
-            "c": customer, "kindLabel": t(c.kind.rawValue), "stageLabel": Catalog.stage(c.stage, v.locale), "owner": owner ?? t("pool"),
+            "c": customer, "kindLabel": t(c.kind.rawValue), "stageLabel": v.stage(c.stage), "owner": owner ?? t("pool"),
             "addresses": addresses, "custom": custom, "masked": c.masked == true, "csrf": v.csrf,
             "editHref": CustomerURL.editCustomer(c.id).path, "revealHref": CustomerURL.revealCustomer(c.id).path, "activityHref": CustomerURL.addActivity(c.id).path,
             "activityKinds": kinds.map { ["value": $0.0, "label": t($0.1)] },
@@ -317,40 +318,8 @@ extension Pages {
                 related.append(["href": CustomerURL.customer(m.id).path, "name": m.name, "label": m.title ?? t("relation_member")])
             }
         }
-        // the customer's deals, and opening one
-        if scope.level(.deals, .read) != nil {
-            var df = DealFilter(); df.customerID = c.id
-            let stages = Dictionary(try await services.deals.pipelines(scope).flatMap(\.stages).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-            let deals = try await services.deals.list(scope, filter: df, cursor: nil, limit: 20).items.map { d in
-                ["href": DealURL.deal(d.id).path, "name": d.name, "stage": stages[d.stageID] ?? "",
-                 "amount": v.fmt.money(minor: d.amount.minor, currency: d.amount.currency)]
-            }
-            withRelated["deals"] = deals
-            withRelated["hasDeals"] = !deals.isEmpty
-        }
-        if scope.level(.deals, .create) != nil { withRelated["newDealHref"] = DealURL.newDeal.path + "?customer_id=" + c.id }
-        // the customer's orders and quotes, and starting one
-        if scope.level(.orders, .read) != nil {
-            var of = OrderFilter(); of.customerID = c.id
-            let orders = try await services.orders.list(scope, filter: of, cursor: nil, limit: 10).items.map { o in
-                ["href": OrderURL.order(o.id).path, "number": o.number, "status": t("order_status_" + o.status.rawValue),
-                 "total": v.fmt.money(minor: o.totals.total, currency: o.totals.currency)]
-            }
-            var qf = QuoteFilter(); qf.customerID = c.id
-            let quotes = try await services.quotes.list(scope, filter: qf, cursor: nil, limit: 10).items.filter { $0.status != .superseded }.map { q in
-                ["href": OrderURL.quote(q.id).path, "number": q.number + " · R" + String(q.revision), "status": t("quote_status_" + q.status.rawValue),
-                 "total": v.fmt.money(minor: q.totals.total, currency: q.totals.currency)]
-            }
-            withRelated["orders"] = orders; withRelated["hasOrders"] = !orders.isEmpty
-            withRelated["quotes"] = quotes; withRelated["hasQuotes"] = !quotes.isEmpty
-        }
-        if scope.level(.orders, .create) != nil {
-            withRelated["newQuoteHref"] = OrderURL.newQuote.path + "?customer_id=" + c.id
-            withRelated["newOrderHref"] = OrderURL.newOrder.path + "?customer_id=" + c.id
-        }
-        if scope.level(.tasks, .create) != nil { withRelated["newTaskHref"] = TaskPages.newTaskHref(.customer, c.id) }
-        // the customer's service tickets, and opening one
-        withRelated.merge(try await TicketPages.customerPart(self, scope, customerID: c.id, v)) { a, _ in a }
+        // every other capability's part: the customer's deals, orders, tasks, tickets, and links to start one
+        for part in customerParts { withRelated.merge(try await part(self, scope, c.id, v)) { a, _ in a } }
         withRelated["related"] = related
         withRelated["hasRelated"] = !related.isEmpty
         let duplicates = try await services.customers.duplicates(scope, of: c.id, limit: 5).map { d in
@@ -365,78 +334,28 @@ extension Pages {
         return page("customer", withRelated, title: c.name, visit: v)
     }
 
-    /// Timeline entries (a customer's or a lead's) as the page shows them.
-    func timelineModel(_ items: [TimelineEntry], _ v: PageContext, _ f: DateFormatter) -> [[String: Any]] {
-        let t = { (k: String) in Catalog.text(k, v.locale) }
-        return items.map { e in
-            let label: String = switch e.kind {
-            case .created where e.data?["channel"] != nil: t("event_lead_captured")
-            case .note: t("note")
-            case .interaction: e.channel.map { t($0 == .email ? "email_kind" : $0.rawValue) } ?? t("note")
-            default: t("event_" + e.kind.rawValue)
-            }
-            var detail = e.body ?? ""
-            if e.kind == .stageChanged, let to = e.data?["to"]?.stringValue, let s = LifecycleStage(rawValue: to) { detail = Catalog.stage(s, v.locale) }
-            if e.kind == .tierChanged { detail = e.data?["to"]?.stringValue ?? "" }
-            if e.kind == .dealOpened || e.kind == .dealMoved {
-                var amount: String?
-                if case .number(let n)? = e.data?["amount_minor"] { amount = v.fmt.money(minor: Int64(n), currency: e.data?["currency"]?.stringValue ?? "CNY") }
-                detail = [e.data?["name"]?.stringValue, e.data?["to"]?.stringValue ?? e.data?["stage"]?.stringValue, amount, e.data?["reason"]?.stringValue]
-                    .compactMap { $0 }.joined(separator: " · ")
-            }
-            if e.kind == .order || e.kind == .quote, let step = e.data?["step"]?.stringValue {
-                // "SO-2026-000012 · 发货 · ¥1,234.00 · 顺丰速运 SF123…"
-                var amount: String?
-                if case .number(let n)? = e.data?["amount_minor"] ?? e.data?["total_minor"] {
-                    amount = v.fmt.money(minor: Int64(n), currency: e.data?["currency"]?.stringValue ?? "CNY")
-                }
-                detail = [e.data?["number"]?.stringValue, t("audit_" + step), amount, e.data?["carrier"]?.stringValue,
-                          e.data?["tracking_number"]?.stringValue, e.data?["reason"]?.stringValue].compactMap { $0 }.joined(separator: " · ")
-            }
-            if e.kind == .converted {
-                detail = [e.data?["source"], e.data?["campaign"], e.data?["utm_campaign"]].compactMap { $0?.stringValue }.joined(separator: " · ")
-            }
-            if e.kind == .created, let channel = e.data?["channel"]?.stringValue {
-                detail = t("channel_" + channel) + (e.data?["source"]?.stringValue.map { " · " + $0 } ?? "")
-            }
-            if e.kind == .statusChanged, let to = e.data?["to"]?.stringValue {
-                detail = t("lead_status_" + to) + (e.data?["reason"]?.stringValue.map { "：" + $0 } ?? "")
-            }
-            if e.kind == .taskCreated || e.kind == .taskDone {
-                detail = [e.data?["title"]?.stringValue, e.data?["outcome"]?.stringValue].compactMap { $0 }.joined(separator: " · ")
-            }
-            if e.kind == .ownerChanged, let reason = e.data?["reason"]?.stringValue, !["rule", "creator", "handover"].contains(reason) { detail = reason }
-            return Self.model(["when": f.string(from: e.occurredAt), "iso": Timestamp.iso8601(e.occurredAt), "label": label,
-                               "subject": e.subject, "body": detail.isEmpty ? nil : detail])
-        }
-    }
 
     func formPage(_ v: PageContext, customer c: Customer?, values: [String: String], errors: [String: String],
                   flash: (kind: String, text: String)?, status: HTTPResponse.Status = .ok) -> Response {
-        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let t = { (k: String) in v.text(k) }
         let specs: [(String, String, Bool, String?)] = [("name", "name", true, nil), ("title", "title", false, nil), ("phones", "phones", false, nil),
                                                          ("emails", "emails", false, nil), ("tier", "tier", false, nil),
                                                          ("tags", "tags", false, t("tags_hint")), ("source", "source", false, nil)]
         let fields: [[String: Any]] = specs.map { name, key, required, hint in
             Self.model(["name": name, "label": t(key), "value": values[name] ?? "", "required": required, "hint": hint,
-                        "error": errors[name].map { Messages.localize($0, v.locale) }])
+                        "error": errors[name].map { v.localize($0) }])
         }
         let stage = LifecycleStage(rawValue: values["stage"] ?? "") ?? c?.stage ?? .prospect
         let model: [String: Any] = [
             "heading": c == nil ? t("new_customer") : c!.name, "action": c.map { CustomerURL.editCustomer($0.id).path } ?? CustomerURL.newCustomer.path,
             "csrf": v.csrf, "version": c.map { String($0.version) } ?? "", "editing": c != nil, "isPerson": (values["kind"] ?? "person") == "person",
             "fields": fields, "cancelHref": c.map { CustomerURL.customer($0.id).path } ?? CustomerURL.customers.path,
-            "stages": LifecycleStage.allCases.map { ["value": $0.rawValue, "label": Catalog.stage($0, v.locale), "selected": $0 == stage] as [String: Any] },
+            "stages": LifecycleStage.allCases.map { ["value": $0.rawValue, "label": v.stage($0), "selected": $0 == stage] as [String: Any] },
         ]
         return page("customer_form", model, title: c?.name ?? t("new_customer"), visit: v, flash: flash, status: status)
     }
 
     // MARK: Form ↔ draft
-
-    static func list(_ s: String?) -> [String] {
-        (s ?? "").split(whereSeparator: { $0 == "," || $0 == "，" || $0 == ";" || $0 == "；" || $0 == "\n" })
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
 
     static func draft(_ f: [String: String], creating: Bool) -> CustomerDraft {
         var d = CustomerDraft()

@@ -1,5 +1,6 @@
 import Foundation
 import GuanxiCore
+import GuanxiWebPlatform
 
 extension OpenAPIDocument {
     /// Customers, their identities, tags, custom fields, timeline, relationships, duplicates, merges and imports.

@@ -1,4 +1,5 @@
 import GuanxiStore
+import GuanxiWebPlatform
 
 extension Feature {
     /// The one customer database: customers, identities, tags, custom fields, relationships, the

@@ -3,6 +3,7 @@ import Hummingbird
 import HTTPTypes
 import GuanxiCore
 import GuanxiStore
+import GuanxiWebPlatform
 
 /// `/api/v1` products and price lists, quotes (inquiries, revisions, acceptance) and orders
 /// (idempotent placement by external id, single or in batches; payments, collection plans,

@@ -3,6 +3,7 @@ import Hummingbird
 import HTTPTypes
 import GuanxiCore
 import GuanxiStore
+import GuanxiWebPlatform
 
 /// Order, quote and product pages. Every action is a plain form post (works without JavaScript);
 /// an order or quote page offers only the steps its state machine allows now.
@@ -31,7 +32,7 @@ struct OrderPages {
                     return Pages.redirect(OrderURL.order(o.id).path)
                 } catch let e as DomainError {
                     return try await documentForm(p.page, scope, kind: .order, customer: c, values: f, errors: Self.errors(e),
-                                                  flash: ("bad", Pages.message(e, p.page.locale)), status: Pages.status(e))
+                                                  flash: ("bad", p.page.message(e)), status: Pages.status(e))
                 }
             },
             .get(OrderURL.order(":id")) { p, scope in try await orderDetail(p.page, scope, p.parameter("id")) },
@@ -41,7 +42,7 @@ struct OrderPages {
                     try await orderStep(scope, id, p.parameter("action"), p.form)
                     return Pages.redirect(OrderURL.order(id).path)
                 } catch let e as DomainError where e != .notFound("order") {
-                    return try await orderDetail(p.page, scope, id, flash: ("bad", Pages.message(e, p.page.locale)), status: Pages.status(e))
+                    return try await orderDetail(p.page, scope, id, flash: ("bad", p.page.message(e)), status: Pages.status(e))
                 }
             },
         ] + quoteRoutes + productRoutes
@@ -71,7 +72,7 @@ struct OrderPages {
                 if let v = Int(Formats.halfWidth(q)), v > 0 { d.quantity = v } else { e.add("lines[\(n)].quantity", .lineQuantity) }
             } else { d.quantity = 1 }
             if let p = nonEmpty(f[k("unit_price")]) {
-                do { d.unitPrice = try DealPages.money(p, currency: currency).minor } catch { e.add("lines[\(n)].unit_price", .number) }
+                do { d.unitPrice = try Formats.money(p, currency: currency).minor } catch { e.add("lines[\(n)].unit_price", .number) }
             }
             if let x = nonEmpty(f[k("discount")]) {
                 if let pct = Percent.parse(x) { d.discount = pct } else { e.add("lines[\(n)].discount", .percent) }
@@ -98,7 +99,7 @@ struct OrderPages {
     func documentForm(_ v: PageContext, _ scope: Scope, kind: DocumentKind, customer c: Customer, quote: Quote? = nil,
                       values: [String: String], errors: [String: String], flash: (kind: String, text: String)?,
                       status: HTTPResponse.Status = .ok) async throws -> Response {
-        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let t = { (k: String) in v.text(k) }
         let products = try await services.products.list(scope)
         let lists = try await services.products.priceLists(scope).filter(\.active)
         var values = values
@@ -106,7 +107,7 @@ struct OrderPages {
             for (i, l) in q.lines.enumerated() {
                 values["lines[\(i)].product_id"] = l.productID ?? ""; values["lines[\(i)].name"] = l.name
                 values["lines[\(i)].quantity"] = String(l.quantity)
-                values["lines[\(i)].unit_price"] = DealPages.plain(Money(minor: l.unitPrice, currency: q.totals.currency))
+                values["lines[\(i)].unit_price"] = Formats.plain(Money(minor: l.unitPrice, currency: q.totals.currency))
                 values["lines[\(i)].discount"] = l.discount.basisPoints == 0 ? "" : l.discount.text
             }
             values["title"] = q.title; values["valid_until"] = q.validUntil ?? ""; values["message"] = q.message ?? ""; values["terms"] = q.terms ?? ""
@@ -121,7 +122,7 @@ struct OrderPages {
                 "price": values[k("unit_price")] ?? "", "discount": values[k("discount")] ?? "",
                 "products": products.map { ["value": $0.id, "label": $0.sku + " · " + $0.name, "selected": $0.id == picked] as [String: Any] },
                 "error": ["product_id", "name", "quantity", "unit_price", "discount"].compactMap { f in
-                    errors["lines[\(i)].\(f)"].map { t("line_" + f) + "：" + Messages.localize($0, v.locale) }
+                    errors["lines[\(i)].\(f)"].map { t("line_" + f) + "：" + v.localize($0) }
                 }.joined(separator: "；").nilIfEmpty,
             ])
         }
@@ -131,11 +132,11 @@ struct OrderPages {
             "heading": quote.map { $0.number + " · R" + String($0.revision) } ?? t(isQuote ? "new_quote" : "new_order"),
             "action": quote.map { OrderURL.quoteAction($0.id, "edit").path } ?? (isQuote ? OrderURL.newQuote.path : OrderURL.newOrder.path),
             "isQuote": isQuote, "isNew": quote == nil, "dealID": values["deal_id"], "version": quote.map { String($0.version) },
-            "rows": rows, "linesError": errors["lines"].map { Messages.localize($0, v.locale) },
+            "rows": rows, "linesError": errors["lines"].map { v.localize($0) },
             "lists": lists.map { ["value": $0.id, "label": $0.name + " (" + $0.currency + ")", "selected": $0.id == (values["price_list_id"] ?? "") || (values["price_list_id"] == nil && $0.isDefault)] as [String: Any] },
             "title": values["title"] ?? "", "validUntil": values["valid_until"] ?? "", "message": values["message"] ?? "", "terms": values["terms"] ?? "",
             "note": values["note"] ?? "", "inquiry": values["inquiry"] == "1",
-            "validError": errors["valid_until"].map { Messages.localize($0, v.locale) },
+            "validError": errors["valid_until"].map { v.localize($0) },
             "cancelHref": quote.map { OrderURL.quote($0.id).path } ?? CustomerURL.customer(c.id).path,
         ])
         return pages.page("document_form", model, title: model["heading"] as? String ?? "", visit: v, flash: flash, status: status)
@@ -159,7 +160,7 @@ struct OrderPages {
     // MARK: Orders
 
     func orderList(_ req: Request, _ v: PageContext, _ scope: Scope) async throws -> Response {
-        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let t = { (k: String) in v.text(k) }
         let status = req.query("status").flatMap(OrderStatus.init(rawValue:))
         let mine = req.query("mine") == "1"
         var filter = OrderFilter(); filter.status = status; filter.ownerID = mine ? scope.userID : nil
@@ -195,7 +196,7 @@ struct OrderPages {
         let o = try await orders.get(scope, id: id)
         let cur = o.totals.currency
         func amount() throws(DomainError) -> Int64 {
-            do { return try DealPages.money(f["amount"] ?? "", currency: cur).minor } catch { throw DomainError.field("amount", .number) }
+            do { return try Formats.money(f["amount"] ?? "", currency: cur).minor } catch { throw DomainError.field("amount", .number) }
         }
         func quantities() -> [Shipment.Line] {
             o.lines.compactMap { l in
@@ -214,7 +215,7 @@ struct OrderPages {
             var e = FieldErrors()
             for i in 0..<12 {
                 guard let due = Self.nonEmpty(f["due_\(i)"]) else { continue }
-                do { plan.append(Instalment(dueDate: due, amount: try DealPages.money(f["amount_\(i)"] ?? "", currency: cur).minor)) }
+                do { plan.append(Instalment(dueDate: due, amount: try Formats.money(f["amount_\(i)"] ?? "", currency: cur).minor)) }
                 catch { e.add("instalments[\(i)].amount", .number) }
             }
             try e.throwIfAny()
@@ -233,7 +234,7 @@ struct OrderPages {
 
     func orderDetail(_ v: PageContext, _ scope: Scope, _ id: String, flash: (kind: String, text: String)? = nil,
                      status: HTTPResponse.Status = .ok) async throws -> Response {
-        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let t = { (k: String) in v.text(k) }
         let o = try await services.orders.get(scope, id: id)
         let c = try? await services.customers.get(scope, id: o.customerID)
         let f = try await pages.formatter(v, scope)
@@ -271,7 +272,7 @@ struct OrderPages {
                                  .joined(separator: "，")])
             },
             "hasShipments": !(o.shipments ?? []).isEmpty,
-            "canPay": may(.pay), "outstandingPlain": DealPages.plain(Money(minor: o.outstanding, currency: o.totals.currency)),
+            "canPay": may(.pay), "outstandingPlain": Formats.plain(Money(minor: o.outstanding, currency: o.totals.currency)),
             "canRefund": may(.refund), "canPlan": may(.plan), "canShip": may(.ship), "canDeliver": may(.deliver), "canConfirm": may(.confirm),
             "canCancel": may(.cancel), "canReturn": may(.returnGoods) && !returnable.isEmpty,
             "shipLines": remaining.map { ["id": $0.item.id, "name": $0.item.name, "left": String($0.item.quantity - $0.shipped)] },
@@ -288,4 +289,30 @@ struct OrderPages {
 
 extension String {
     var nilIfEmpty: String? { isEmpty ? nil : self }
+}
+
+extension OrderPages {
+    /// The customer's orders and quotes on the 360 page, and starting one.
+    static func customerPart(_ pages: Pages, _ scope: Scope, customerID: String, _ v: PageContext) async throws -> [String: Any] {
+        var part: [String: Any] = [:]
+        if scope.level(.orders, .read) != nil {
+            var of = OrderFilter(); of.customerID = customerID
+            let orders = try await pages.services.orders.list(scope, filter: of, cursor: nil, limit: 10).items.map { o in
+                ["href": OrderURL.order(o.id).path, "number": o.number, "status": v.text("order_status_" + o.status.rawValue),
+                 "total": v.fmt.money(minor: o.totals.total, currency: o.totals.currency)]
+            }
+            var qf = QuoteFilter(); qf.customerID = customerID
+            let quotes = try await pages.services.quotes.list(scope, filter: qf, cursor: nil, limit: 10).items.filter { $0.status != .superseded }.map { q in
+                ["href": OrderURL.quote(q.id).path, "number": q.number + " · R" + String(q.revision), "status": v.text("quote_status_" + q.status.rawValue),
+                 "total": v.fmt.money(minor: q.totals.total, currency: q.totals.currency)]
+            }
+            part["orders"] = orders; part["hasOrders"] = !orders.isEmpty
+            part["quotes"] = quotes; part["hasQuotes"] = !quotes.isEmpty
+        }
+        if scope.level(.orders, .create) != nil {
+            part["newQuoteHref"] = OrderURL.newQuote.path + "?customer_id=" + customerID
+            part["newOrderHref"] = OrderURL.newOrder.path + "?customer_id=" + customerID
+        }
+        return part
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GuanxiCore
+import GuanxiWebPlatform
 
 extension OpenAPIDocument {
     /// Products, price lists, quotes and orders. Money is integer minor units; percentages are

@@ -1,3 +1,4 @@
+import GuanxiWebPlatform
 /// Templates of the order, quote and product pages (every visible word is a catalog key).
 enum OrderTemplates {
     static let linesTable = """

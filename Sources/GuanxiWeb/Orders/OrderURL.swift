@@ -1,3 +1,4 @@
+import GuanxiWebPlatform
 /// The order, quote and product pages' addresses (see `PageAddress`).
 package enum OrderURL: PageAddress, Equatable {
     case orders, newOrder, order(String), orderAction(String, String)

@@ -1,4 +1,5 @@
 import GuanxiStore
+import GuanxiWebPlatform
 
 extension Feature {
     /// From quote to cash: products and price lists, quotes, orders with payments, collection
@@ -15,6 +16,7 @@ extension Feature {
         f.navigation = [NavItem(label: "orders", href: OrderURL.orders.path, position: 40)]
         f.schemas = { OpenAPIDocument.orderSchemas() }
         f.api = { s, table in OrderAPI(products: s.products, quotes: s.quotes, orders: s.orders).register(table) }
+        f.customerPart = { pages, scope, id, v in try await OrderPages.customerPart(pages, scope, customerID: id, v) }
         f.pages = { pages, table in table.add(OrderPages(pages: pages).routes) }
         f.matrix = OrderMatrix.samples
         f.matrixFixture = OrderMatrix.fixture

@@ -3,6 +3,7 @@ import Hummingbird
 import HTTPTypes
 import GuanxiCore
 import GuanxiStore
+import GuanxiWebPlatform
 
 /// The catalogue page: products with their price in every list, and the lists themselves.
 /// Everyone who works with orders reads it; settings.update changes it.
@@ -27,7 +28,7 @@ extension OrderPages {
                         d.prices = lists.compactMap { l in
                             let text = f["price_" + l.id] ?? ""
                             if text.trimmingCharacters(in: .whitespaces).isEmpty { return .init(priceListID: l.id, unitPrice: nil) }
-                            do { return .init(priceListID: l.id, unitPrice: try DealPages.money(text, currency: l.currency).minor) }
+                            do { return .init(priceListID: l.id, unitPrice: try Formats.money(text, currency: l.currency).minor) }
                             catch { e.add("price_" + l.id, .number); return nil }
                         }
                         try e.throwIfAny()
@@ -39,7 +40,7 @@ extension OrderPages {
                     }
                     return Pages.redirect(OrderURL.products.path)
                 } catch let e as DomainError {
-                    return try await productsPage(p.page, scope, values: f, errors: Self.errors(e), flash: ("bad", Pages.message(e, p.page.locale)), status: Pages.status(e))
+                    return try await productsPage(p.page, scope, values: f, errors: Self.errors(e), flash: ("bad", p.page.message(e)), status: Pages.status(e))
                 }
             },
         ]
@@ -48,13 +49,13 @@ extension OrderPages {
     static func values(_ p: Product) -> [String: String] {
         var out = ["id": p.id, "version": String(p.version), "sku": p.sku, "name": p.name, "unit": p.unit ?? "", "tax_rate": p.taxRate.text,
                    "active": p.active ? "1" : ""]
-        for x in p.prices { out["price_" + x.priceListID] = DealPages.plain(x.unitPrice) }
+        for x in p.prices { out["price_" + x.priceListID] = Formats.plain(x.unitPrice) }
         return out
     }
 
     func productsPage(_ v: PageContext, _ scope: Scope, values: [String: String], errors: [String: String],
                       flash: (kind: String, text: String)?, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let t = { (k: String) in v.text(k) }
         let lists = try await services.products.priceLists(scope)
         let products = try await services.products.list(scope, includeInactive: true, limit: 500)
         let canEdit = scope.level(.settings, .update) != nil
@@ -73,15 +74,15 @@ extension OrderPages {
             "fields": fields.map { name, key, type in
                 Pages.model(["name": name, "label": t(key), "type": type, "value": values[name] ?? (name == "tax_rate" ? "13" : ""),
                              "required": name == "sku" || name == "name", "inputmode": name == "tax_rate" ? "decimal" : nil,
-                             "error": errors[name].map { Messages.localize($0, v.locale) }])
+                             "error": errors[name].map { v.localize($0) }])
             },
             "priceFields": lists.map { l in
                 Pages.model(["name": "price_" + l.id, "label": t("product_price") + " · " + l.name + " (" + l.currency + ")", "value": values["price_" + l.id] ?? "",
-                             "error": errors["price_" + l.id].map { Messages.localize($0, v.locale) }])
+                             "error": errors["price_" + l.id].map { v.localize($0) }])
             },
             "active": values.isEmpty || values["active"] == "1",
             "saveHref": OrderURL.productAction("save").path, "listHref": OrderURL.productAction("list").path,
-            "listError": (errors["name"] ?? errors["currency"]).flatMap { values["list_name"] != nil ? Messages.localize($0, v.locale) : nil },
+            "listError": (errors["name"] ?? errors["currency"]).flatMap { values["list_name"] != nil ? v.localize($0) : nil },
             "currencies": ["CNY", "TWD", "HKD", "USD", "EUR"].map { ["value": $0] },
             "ordersHref": OrderURL.orders.path,
         ])

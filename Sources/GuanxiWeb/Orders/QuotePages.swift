@@ -3,6 +3,7 @@ import Hummingbird
 import HTTPTypes
 import GuanxiCore
 import GuanxiStore
+import GuanxiWebPlatform
 
 /// Quotes (inquiries, drafts, sent, accepted…) with a printable page, and the product catalogue.
 extension OrderPages {
@@ -23,7 +24,7 @@ extension OrderPages {
                     return Pages.redirect(OrderURL.quote(q.id).path)
                 } catch let e as DomainError {
                     return try await documentForm(p.page, scope, kind: .quote, customer: c, values: f, errors: Self.errors(e),
-                                                  flash: ("bad", Pages.message(e, p.page.locale)), status: Pages.status(e))
+                                                  flash: ("bad", p.page.message(e)), status: Pages.status(e))
                 }
             },
             .get(OrderURL.quote(":id")) { p, scope in try await quoteDetail(p.page, scope, p.parameter("id")) },
@@ -52,7 +53,7 @@ extension OrderPages {
                         } catch let e as DomainError where e != .notFound("quote") {
                             let c = try await services.customers.get(scope, id: q.customerID)
                             return try await documentForm(v, scope, kind: .quote, customer: c, quote: q, values: f, errors: Self.errors(e),
-                                                          flash: ("bad", Pages.message(e, v.locale)), status: Pages.status(e))
+                                                          flash: ("bad", v.message(e)), status: Pages.status(e))
                         }
                     case "status":
                         _ = try await quotes.move(scope, id: id, to: QuoteStatus(rawValue: f["status"] ?? "") ?? .accepted, reason: f["reason"], ifVersion: version)
@@ -66,7 +67,7 @@ extension OrderPages {
                     }
                     return Pages.redirect(OrderURL.quote(id).path)
                 } catch let e as DomainError where e != .notFound("quote") {
-                    return try await quoteDetail(v, scope, id, flash: ("bad", Pages.message(e, v.locale)), status: Pages.status(e))
+                    return try await quoteDetail(v, scope, id, flash: ("bad", v.message(e)), status: Pages.status(e))
                 }
             },
         ]
@@ -83,7 +84,7 @@ extension OrderPages {
     }
 
     func quoteList(_ req: Request, _ v: PageContext, _ scope: Scope) async throws -> Response {
-        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let t = { (k: String) in v.text(k) }
         let status = req.query("status").flatMap(QuoteStatus.init(rawValue:))
         var filter = QuoteFilter(); filter.status = status
         let page = try await services.quotes.list(scope, filter: filter, cursor: req.query("cursor"))
@@ -108,7 +109,7 @@ extension OrderPages {
 
     func quoteDetail(_ v: PageContext, _ scope: Scope, _ id: String, flash: (kind: String, text: String)? = nil,
                      status: HTTPResponse.Status = .ok) async throws -> Response {
-        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let t = { (k: String) in v.text(k) }
         let q = try await services.quotes.get(scope, id: id)
         let c = try? await services.customers.get(scope, id: q.customerID)
         let f = try await pages.formatter(v, scope)

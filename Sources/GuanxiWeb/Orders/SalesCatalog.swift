@@ -1,4 +1,5 @@
 import GuanxiCore
+import GuanxiWebPlatform
 
 /// The words of the order, quote, product, report and web-form confirmation pages, per language (merged into `Catalog`), and the
 /// domain messages those pages can show.

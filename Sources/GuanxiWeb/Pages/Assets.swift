@@ -1,6 +1,6 @@
 /// The stylesheet and the one small script, served from the binary (no CDN, no npm).
-enum Assets {
-    static let css = """
+package enum Assets {
+    package static let css = """
     :root{--ink:#1d2430;--muted:#5b6676;--line:#dde2ea;--bg:#f6f7f9;--brand:#b3261e;--brand-ink:#fff;--ok:#1e6b3a;--bad:#b3261e}
     *{box-sizing:border-box}
     body{margin:0;font:15px/1.55 system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","Noto Sans SC","PingFang SC","Microsoft YaHei",sans-serif;color:var(--ink);background:var(--bg)}
@@ -129,7 +129,7 @@ enum Assets {
     """
 
     /// Search as you type: asks the API (same session cookie) and lists links; the form still works without it.
-    static let js = """
+    package static let js = """
     (function(){
       if(document.querySelector('[data-refresh]')) setTimeout(function(){ location.reload(); }, 800);
       // Endless timeline: the "more" link loads the next page into the list when it comes into view.

@@ -17,7 +17,7 @@ package enum UILocale: String, CaseIterable, Sendable {
     }
 
     /// For date formatting.
-    var formatLocale: Locale { Locale(identifier: self == .zhHans ? "zh_Hans_CN" : self == .zhHant ? "zh_Hant_TW" : "en_US") }
+    package var formatLocale: Locale { Locale(identifier: self == .zhHans ? "zh_Hans_CN" : self == .zhHant ? "zh_Hant_TW" : "en_US") }
     package var htmlLang: String { rawValue }
 }
 
@@ -27,21 +27,9 @@ package struct CatalogPart: Sendable {
     package init(_ strings: [UILocale: [String: String]] = [:]) { self.strings = strings }
 }
 
-/// Every visible string of the pages, per language. A test checks all three have the same keys.
+/// The platform's own page words (every feature declares its part; `Words` merges them).
 package enum Catalog {
-    package static func text(_ key: String, _ locale: UILocale) -> String {
-        strings[locale]?[key] ?? strings[.en]?[key] ?? key
-    }
-
-    /// The keys as a dictionary templates read as `{{t.key}}`.
-    static func table(_ locale: UILocale) -> [String: String] { strings[locale] ?? [:] }
-
-    /// Every feature's words, merged (a test checks that no two features define the same key).
-    package static let strings: [UILocale: [String: String]] = Features.all.reduce(into: [:]) { out, f in
-        for (l, words) in f.catalog.strings { out[l, default: [:]].merge(words) { first, _ in first } }
-    }
-
-    static let core: [UILocale: [String: String]] = [
+    package static let core: [UILocale: [String: String]] = [
         .zhHans: [
             "mine": "我的", "rename_tag": "改名", "rename_to": "新名称：", "rename_tag_hint": "改成已有的标签名即合并两个标签；每位客户的修改都记入时间线和审计日志。", "customers_count": "客户数",
             "view_name": "视图名称", "save_view": "保存当前筛选",
@@ -131,5 +119,70 @@ package enum Catalog {
 
     /// Field error messages from the domain are English; pages show them next to the field as given,
     /// prefixed by the localised "please fix" banner. (A message catalog for domain errors is a later step.)
-    static func stage(_ s: LifecycleStage, _ l: UILocale) -> String { text("stage_" + s.rawValue, l) }
+}
+
+/// Every visible string of the pages and every domain message as pages show it, merged once from
+/// the features the application is built with (`Pages` holds it; each `PageContext` carries it).
+/// A test checks the three languages have the same keys and no two features define one key.
+package final class Words: Sendable {
+    package let strings: [UILocale: [String: String]]
+    /// Coded field messages: the words by code, and the code of each coded message's text (the
+    /// domain still sends text, so a page finds the code from it, then the words from the code).
+    let byCode: [String: (hans: String, hant: String)]
+    let codes: [String: String]
+    /// The features' English patterns for the messages not coded yet.
+    nonisolated(unsafe) let patterns: [(NSRegularExpression, String, String)]
+
+    package init(features: [Feature]) {
+        strings = features.reduce(into: [:]) { out, f in
+            for (l, words) in f.catalog.strings { out[l, default: [:]].merge(words) { first, _ in first } }
+        }
+        let coded = features.flatMap(\.fieldMessages)
+        byCode = Dictionary(coded.map { ($0.message.code, ($0.hans, $0.hant)) }, uniquingKeysWith: { first, _ in first })
+        codes = Dictionary(coded.map { ($0.message.text, $0.message.code) }, uniquingKeysWith: { first, _ in first })
+        patterns = features.flatMap(\.messages).map { (try! NSRegularExpression(pattern: $0.pattern), $0.hans, $0.hant) }   // literals of the binary; a test compiles each
+    }
+
+    package func text(_ key: String, _ locale: UILocale) -> String {
+        strings[locale]?[key] ?? strings[.en]?[key] ?? key
+    }
+
+    /// The keys as a dictionary templates read as `{{t.key}}`.
+    package func table(_ locale: UILocale) -> [String: String] { strings[locale] ?? [:] }
+
+    package func stage(_ s: LifecycleStage, _ l: UILocale) -> String { text("stage_" + s.rawValue, l) }
+
+    /// A domain message in the user's language: by its code, else by a feature's pattern, else as it is.
+    package func localize(_ message: String, _ l: UILocale) -> String {
+        guard l != .en else { return message }
+        if let code = codes[message], let words = byCode[code] { return l == .zhHant ? words.hant : words.hans }
+        let range = NSRange(message.startIndex..., in: message)
+        for (re, hans, hant) in patterns where re.firstMatch(in: message, range: range) != nil {
+            return re.stringByReplacingMatches(in: message, range: range, withTemplate: l == .zhHant ? hant : hans)
+        }
+        return message
+    }
+
+    /// Any error as one sentence in the user's language; field problems name their fields.
+    package func message(_ error: any Error, _ l: UILocale) -> String {
+        let t = { (k: String) in self.text(k, l) }
+        guard let e = error as? DomainError else { return t("error_generic") + t("error_try_again") }
+        switch e {
+        case .validation(let fields) where fields.count == 1 && fields.keys.first.map({ ["form", "file", "query"].contains($0) }) == true:
+            return localize(fields.values.first!, l)
+        case .validation(let fields):
+            let named = fields.sorted { $0.key < $1.key }.map { k, m in
+                let base = String(k.prefix { $0 != "[" && $0 != "." })
+                let label = strings[l]?[base] ?? strings[l]?["field_" + base] ?? k
+                return label + "：" + localize(m, l)
+            }
+            return t("error_fields") + " " + named.joined(separator: "；")
+        case .duplicate(_, _, let m): return localize(m, l)
+        case .staleVersion: return t("error_conflict")
+        // a record kind with words of its own ("error_not_found_ticket"), else the customer's
+        case .notFound(let what): return strings[l]?["error_not_found_" + what] ?? t("error_not_found")
+        case .forbidden(let m): return t("error_forbidden") + " " + localize(m, l)
+        case .conflict(let m), .badRequest(let m), .tooManyAttempts(let m), .unauthorized(let m): return t("error_generic") + localize(m, l)
+        }
+    }
 }

@@ -1,14 +1,15 @@
 import Foundation
+import GuanxiCore
 import Synchronization
 
 /// Numbers, money and dates as each page language writes them. One place, so every page agrees.
 /// Money arrives as exact integer minor units with its ISO currency code and is never
 /// converted through floating point.
-struct Formats {
-    let locale: UILocale
+package struct Formats {
+    package let locale: UILocale
 
     /// 1234567 → "1,234,567" (all three languages group by thousands with a comma).
-    func number(_ n: Int64) -> String {
+    package func number(_ n: Int64) -> String {
         let digits = String(n.magnitude)
         var out = ""
         for (i, ch) in digits.enumerated() {
@@ -17,10 +18,10 @@ struct Formats {
         }
         return (n < 0 ? "-" : "") + out
     }
-    func number(_ n: Int) -> String { number(Int64(n)) }
+    package func number(_ n: Int) -> String { number(Int64(n)) }
 
     /// A decimal with up to `digits` fraction digits, trailing zeros dropped: 1234.5 → "1,234.5".
-    func decimal(_ d: Double, digits: Int = 2) -> String {
+    package func decimal(_ d: Double, digits: Int = 2) -> String {
         var unit: Int64 = 1
         for _ in 0..<digits { unit *= 10 }
         guard d.isFinite, d.magnitude * Double(unit) < 9e18 else { return String(d) }
@@ -33,13 +34,13 @@ struct Formats {
     }
 
     /// ISO 4217 minor-unit digits for the currencies Guanxi's users trade in (default 2).
-    static func minorDigits(_ currency: String) -> Int {
+    package static func minorDigits(_ currency: String) -> Int {
         switch currency.uppercased() { case "JPY", "KRW", "VND": 0; case "BHD", "KWD", "OMR": 3; default: 2 }
     }
 
     /// The currency sign a reader of this language expects: ¥ for renminbi on Simplified pages,
     /// NT$ for New Taiwan dollars, $ for US dollars on English pages (US$ on Chinese ones).
-    func symbol(_ currency: String) -> String {
+    package func symbol(_ currency: String) -> String {
         switch (currency.uppercased(), locale) {
         case ("CNY", .zhHans): "¥"
         case ("CNY", _): "CN¥"
@@ -56,7 +57,7 @@ struct Formats {
     }
 
     /// 123450 CNY → "¥1,234.50"; -500 USD → "-$5.00".
-    func money(minor: Int64, currency: String) -> String {
+    package func money(minor: Int64, currency: String) -> String {
         let digits = Self.minorDigits(currency)
         var unit: Int64 = 1
         for _ in 0..<digits { unit *= 10 }
@@ -72,12 +73,12 @@ struct Formats {
     }
 
     /// Date and time in the workspace's time zone, e.g. "2026年11月30日 19:05" or "Nov 30, 2026, 7:05 PM".
-    func dateTime(_ d: Date, timeZone: String) -> String { Self.formatter(locale, timeZone).string(from: d) }
+    package func dateTime(_ d: Date, timeZone: String) -> String { Self.formatter(locale, timeZone).string(from: d) }
 
     /// A span of time to the minute, as a countdown reads it: "2天3小时", "1小时20分", "15分钟"
     /// (繁體 "1小時20分", "15分鐘"; English "2 d 3 h", "1 h 20 min", "15 min"); under a minute
     /// "不到1分钟" / "<1 min". Days drop the minutes and hours drop nothing; zero parts are left out.
-    func duration(seconds: Int) -> String {
+    package func duration(seconds: Int) -> String {
         let minutes = max(seconds, 0) / 60
         let (d, h, m) = (minutes / 1_440, minutes % 1_440 / 60, minutes % 60)
         let (day, hour, minute, alone, under): (String, String, String, String, String) = switch locale {
@@ -93,7 +94,7 @@ struct Formats {
     }
 
     /// Formatters are costly to make and safe to share once configured: one per language and time zone.
-    static func formatter(_ locale: UILocale, _ timeZone: String) -> DateFormatter {
+    package static func formatter(_ locale: UILocale, _ timeZone: String) -> DateFormatter {
         formatters.withLock { cache in
             let key = locale.rawValue + "|" + timeZone
             if let f = cache[key] { return f }
@@ -108,9 +109,38 @@ struct Formats {
     nonisolated(unsafe) static let formatters = Mutex<[String: DateFormatter]>([:])
 
     /// Full-width digits and points typed with Chinese input methods as their ASCII twins, trimmed.
-    static func halfWidth(_ s: String) -> String {
+    package static func halfWidth(_ s: String) -> String {
         String(String.UnicodeScalarView(s.unicodeScalars.map { u in
             (0xFF10...0xFF19).contains(u.value) || u.value == 0xFF0E ? Unicode.Scalar(u.value - 0xFEE0)! : u
         })).trimmingCharacters(in: .whitespaces)
+    }
+}
+
+extension Formats {
+    /// "1,234.5" in the currency's units → exact minor units; refuses more decimals than the currency has.
+    package static func money(_ text: String, currency: String) throws(DomainError) -> Money {
+        guard let code = Money.currencyCode(currency) else { throw DomainError.field("currency", "must be an ISO 4217 code such as CNY, TWD or USD") }
+        let digits = Formats.minorDigits(code)
+        let t = Formats.halfWidth(text).replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "，", with: "").trimmingCharacters(in: .whitespaces)
+        if t.isEmpty { return Money(minor: 0, currency: code) }
+        let parts = t.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let whole = Int64(parts[0]), whole >= 0, parts.count == 1 || (parts[1].count <= digits && parts[1].allSatisfy(\.isASCII)),
+              let frac = parts.count == 2 ? Int64(parts[1].isEmpty ? "0" : String(parts[1]) + String(repeating: "0", count: digits - parts[1].count)) : 0
+        else { throw DomainError.field("amount", .number) }
+        var unit: Int64 = 1
+        for _ in 0..<digits { unit *= 10 }
+        let (m, o1) = whole.multipliedReportingOverflow(by: unit)
+        let (sum, o2) = m.addingReportingOverflow(frac)
+        guard !o1, !o2 else { throw DomainError.field("amount", .number) }
+        return Money(minor: sum, currency: code)
+    }
+
+    package static func plain(_ m: Money) -> String {
+        let digits = Formats.minorDigits(m.currency)
+        guard digits > 0 else { return String(m.minor) }
+        var unit: Int64 = 1
+        for _ in 0..<digits { unit *= 10 }
+        let frac = String(m.minor % unit)
+        return "\(m.minor / unit)." + String(repeating: "0", count: digits - frac.count) + frac
     }
 }

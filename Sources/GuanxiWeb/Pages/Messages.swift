@@ -9,8 +9,8 @@ package typealias MessagePattern = (pattern: String, hans: String, hant: String)
 /// A coded field message's translations (zh-Hans, zh-Hant), looked up by its code.
 package typealias FieldTranslation = (message: FieldMessage, hans: String, hant: String)
 
-enum Messages {
-    static let table: [MessagePattern] = [
+package enum Messages {
+    package static let table: [MessagePattern] = [
         ("^'(.+)' is not a valid email address$", "「$1」不是有效的邮箱地址", "「$1」不是有效的電子郵件地址"),
         ("^'(.+)' is not a valid phone number$", "「$1」不是有效的手机号码", "「$1」不是有效的手機號碼"),
         ("^a name, email or phone is required$", "名称、邮箱、手机至少填一项", "名稱、電子郵件、手機至少填一項"),
@@ -91,7 +91,7 @@ enum Messages {
         ("^must be in the future$", "须为将来的时间", "須為未來的時間"),
     ]
 
-    static let coded: [FieldTranslation] = [
+    package static let coded: [FieldTranslation] = [
         (.required, "必填", "必填"),
         (.number, "须为数字", "須為數字"),
         (.wholeNumber, "须为整数", "須為整數"),
@@ -99,23 +99,4 @@ enum Messages {
         (.dateTime, "须为日期和时间（YYYY-MM-DD HH:MM）", "須為日期和時間（YYYY-MM-DD HH:MM）"),
         (.csvFile, "请选择 CSV 文件", "請選擇 CSV 檔案"),
     ]
-
-    /// Every feature's coded translations by code, and the code of each coded message's text: the
-    /// domain still sends text, so a page finds the code from it, then the words from the code.
-    static let byCode: [String: (hans: String, hant: String)] = Dictionary(
-        Features.all.flatMap(\.fieldMessages).map { ($0.message.code, ($0.hans, $0.hant)) }, uniquingKeysWith: { first, _ in first })
-    static let codes: [String: String] = Dictionary(
-        Features.all.flatMap(\.fieldMessages).map { ($0.message.text, $0.message.code) }, uniquingKeysWith: { first, _ in first })
-
-    static let compiled: [(NSRegularExpression, String, String)] = Features.all.flatMap(\.messages).map { (try! NSRegularExpression(pattern: $0.pattern), $0.hans, $0.hant) }
-
-    static func localize(_ message: String, _ l: UILocale) -> String {
-        guard l != .en else { return message }
-        if let code = codes[message], let words = byCode[code] { return l == .zhHant ? words.hant : words.hans }
-        let range = NSRange(message.startIndex..., in: message)
-        for (re, hans, hant) in compiled where re.firstMatch(in: message, range: range) != nil {
-            return re.stringByReplacingMatches(in: message, range: range, withTemplate: l == .zhHant ? hant : hans)
-        }
-        return message
-    }
 }

@@ -8,14 +8,18 @@ import GuanxiStore
 /// The server-rendered web application. Handlers read the form, call a store and render a page
 /// model; every rule (access, masking, validation) stays in the stores.
 package struct Pages {
-    let services: AppServices
-    let library: MustacheLibrary
+    package let services: AppServices
+    package let library: MustacheLibrary
     /// Every feature's stylesheet part, served as one `/assets/app.css`.
-    let stylesheet: String
+    package let stylesheet: String
     /// The main navigation, in the order the features list it.
-    let navigation: [NavItem]
+    package let navigation: [NavItem]
+    /// Every feature's words and messages.
+    package let words: Words
+    /// Every feature's part of the customer 360 page.
+    package let customerParts: [CustomerPart]
 
-    init(services: AppServices, features: [Feature]) {
+    package init(services: AppServices, features: [Feature]) {
         self.services = services
         var lib = MustacheLibrary()
         for f in features {
@@ -24,17 +28,19 @@ package struct Pages {
         self.library = lib
         self.stylesheet = features.map(\.stylesheet).filter { !$0.isEmpty }.joined(separator: "\n")
         self.navigation = Self.navigation(features)
+        self.words = Words(features: features)
+        self.customerParts = features.compactMap(\.customerPart)
     }
 
     /// The features' navigation links in the order of their positions.
-    static func navigation(_ features: [Feature]) -> [NavItem] { features.flatMap(\.navigation).sorted { $0.position < $1.position } }
+    package static func navigation(_ features: [Feature]) -> [NavItem] { features.flatMap(\.navigation).sorted { $0.position < $1.position } }
 
-    static let langCookie = "gx_lang"
+    package static let langCookie = "gx_lang"
 
     // MARK: Request helpers
 
     /// True unless the browser says the form came from another site (`Origin`, else `Referer`).
-    static func sameOrigin(_ req: Request) -> Bool {
+    package static func sameOrigin(_ req: Request) -> Bool {
         guard let host = req.head.authority ?? req.headers[HTTPField.Name("Host")!] else { return true }
         let from = req.headers[HTTPField.Name("Origin")!] ?? req.headers[.referer]
         guard let from, from != "null", let h = URLComponents(string: from)?.host else { return from == nil }
@@ -43,13 +49,13 @@ package struct Pages {
     }
 
     /// Only same-site paths, never `//host`.
-    static func safeNext(_ s: String?) -> String {
-        guard let s, s.hasPrefix("/"), !s.hasPrefix("//"), !s.hasPrefix("/\\") else { return CustomerURL.customers.path }
+    package static func safeNext(_ s: String?) -> String {
+        guard let s, s.hasPrefix("/"), !s.hasPrefix("//"), !s.hasPrefix("/\\") else { return PlatformURL.start }
         return s
     }
 
     /// Every name=value pair in order (check boxes repeat their name).
-    static func formPairs(_ req: Request) async throws -> [(String, String)] {
+    package static func formPairs(_ req: Request) async throws -> [(String, String)] {
         var r = req
         let buffer = try await r.collectBody(upTo: APIBody.maxJSON)
         return String(decoding: Data(buffer: buffer), as: UTF8.self).split(separator: "&").map { pair in
@@ -58,7 +64,13 @@ package struct Pages {
         }
     }
 
-    static func redirect(_ to: String, cookies: [String] = []) -> Response {
+    /// A form field's list ("a, b；c" → ["a", "b", "c"]), split at ASCII and full-width separators.
+    package static func list(_ s: String?) -> [String] {
+        (s ?? "").split(whereSeparator: { $0 == "," || $0 == "，" || $0 == ";" || $0 == "；" || $0 == "\n" })
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    package static func redirect(_ to: String, cookies: [String] = []) -> Response {
         var h = HTTPFields()
         h[.location] = to
         for c in cookies { h.append(HTTPField(name: .setCookie, value: c)) }
@@ -67,10 +79,10 @@ package struct Pages {
 
     // MARK: Rendering
 
-    func page(_ template: String, _ model: [String: Any], title: String, visit v: PageContext, q: String = "",
+    package func page(_ template: String, _ model: [String: Any], title: String, visit v: PageContext, q: String = "",
               flash: (kind: String, text: String)? = nil, status: HTTPResponse.Status = .ok, bare: Bool = false) -> Response {
         var m = model
-        let t = Catalog.table(v.locale)
+        let t = words.table(v.locale)
         m["t"] = t
         let content = library.render(Rendering.wrap(m), withTemplate: template) ?? ""
         let languages: [[String: Any]] = [("zh-Hans", "简体"), ("zh-Hant", "繁體"), ("en", "EN")].map { code, label in
@@ -91,29 +103,29 @@ package struct Pages {
     }
 
     /// Any error as a page in the user's language, with the status `ErrorMeaning` gives pages.
-    func failure(_ error: any Error, _ v: PageContext) -> Response {
-        return page("customers", ["hasRows": false], title: Catalog.text("customers", v.locale), visit: v,
-                    flash: ("bad", Self.message(error, v.locale)), status: ErrorMeaning.of(error, on: .page).status)
+    package func failure(_ error: any Error, _ v: PageContext) -> Response {
+        return page("customers", ["hasRows": false], title: v.text("customers"), visit: v,
+                    flash: ("bad", v.message(error)), status: ErrorMeaning.of(error, on: .page).status)
     }
 
     /// The workspace's date formatter in the visitor's language.
-    func formatter(_ v: PageContext, _ workspace: Workspace?) -> DateFormatter { Formats.formatter(v.locale, workspace?.timeZone ?? "Asia/Shanghai") }
+    package func formatter(_ v: PageContext, _ workspace: Workspace?) -> DateFormatter { Formats.formatter(v.locale, workspace?.timeZone ?? "Asia/Shanghai") }
 
     /// A user's display name (owners on pages), nil for none.
-    func userName(_ id: String?) async throws -> String? {
+    package func userName(_ id: String?) async throws -> String? {
         guard let id else { return nil }
         return try await services.access.user(id: id)?.name
     }
 
     /// The date formatter for the scope's workspace in the visitor's language.
-    func formatter(_ v: PageContext, _ scope: Scope) async throws -> DateFormatter {
+    package func formatter(_ v: PageContext, _ scope: Scope) async throws -> DateFormatter {
         formatter(v, try await services.access.workspace(id: scope.workspaceID))
     }
 
     // MARK: Routes
 
     /// The pages every capability shares: assets, the home redirect, the language switch, sign-in and sign-out.
-    var platformRoutes: [PageRoute] {
+    package var platformRoutes: [PageRoute] {
         [
             .plain(PlatformURL.asset(":name")) { _, ctx in
                 let name = ctx.parameters.get("name") ?? ""
@@ -126,7 +138,7 @@ package struct Pages {
                 var h = HTTPFields(); h[.contentType] = type; h[.cacheControl] = "public, max-age=3600"
                 return Response(status: .ok, headers: h, body: .init(byteBuffer: ByteBuffer(string: body)))
             },
-            .plain(PlatformURL.home) { _, _ in Self.redirect(CustomerURL.customers.path) },
+            .plain(PlatformURL.home) { _, _ in Self.redirect(PlatformURL.start) },
             .plain(PlatformURL.language) { req, _ in
                 let lang = UILocale(rawValue: req.query("lang") ?? "") ?? .zhHans
                 return Self.redirect(Self.safeNext(req.query("next")), cookies: ["\(Self.langCookie)=\(lang.rawValue); Path=/; Max-Age=31536000; SameSite=Lax"])
@@ -135,7 +147,7 @@ package struct Pages {
                 var v = p.page
                 v.next = Self.safeNext(p.query("next"))
                 if v.scope != nil { return Self.redirect(v.next) }
-                return page("sign_in", ["next": v.next, "email": ""], title: Catalog.text("sign_in", v.locale), visit: v)
+                return page("sign_in", ["next": v.next, "email": ""], title: v.text("sign_in"), visit: v)
             },
             .open(PlatformURL.signIn, method: .post, body: .form, check: .sameOrigin) { p in
                 var v = p.page
@@ -143,10 +155,10 @@ package struct Pages {
                 v.scope = nil
                 do {
                     let s = try await services.signIn.signIn(email: p.form["email"] ?? "", password: p.form["password"] ?? "", code: p.form["code"], address: p.context.address)
-                    return Self.redirect(v.next, cookies: [SignInAPI.cookie(s.secret, maxAge: Int(services.signIn.policy.absolute), request: p.request)])
+                    return Self.redirect(v.next, cookies: [AuthMiddleware.sessionCookie(s.secret, maxAge: Int(services.signIn.policy.absolute), request: p.request)])
                 } catch let e as DomainError {
-                    let text: String = if case .tooManyAttempts(let m) = e { m } else { Catalog.text("error_sign_in", v.locale) }
-                    return page("sign_in", ["next": v.next, "email": p.form["email"] ?? ""], title: Catalog.text("sign_in", v.locale), visit: v,
+                    let text: String = if case .tooManyAttempts(let m) = e { m } else { v.text("error_sign_in") }
+                    return page("sign_in", ["next": v.next, "email": p.form["email"] ?? ""], title: v.text("sign_in"), visit: v,
                                 flash: ("bad", text), status: .unauthorized)
                 }
             },
@@ -155,16 +167,16 @@ package struct Pages {
                 if p.signedForm, let secret = p.request.cookies[AuthMiddleware.cookie]?.value {
                     try await services.signIn.signOut(secret)
                 }
-                return Self.redirect(PlatformURL.signIn.path, cookies: [SignInAPI.cookie("", maxAge: 0, request: p.request)])
+                return Self.redirect(PlatformURL.signIn.path, cookies: [AuthMiddleware.sessionCookie("", maxAge: 0, request: p.request)])
             },
         ]
     }
 
     /// A template model without the absent values (Mustache would take a wrapped nil for "present").
-    static func model(_ values: [String: Any?]) -> [String: Any] { values.compactMapValues { $0 } }
+    package static func model(_ values: [String: Any?]) -> [String: Any] { values.compactMapValues { $0 } }
 
     /// Field errors keyed by form field (`phones[1]` → `phones`).
-    static func fieldErrors(_ e: DomainError) -> [String: String] {
+    package static func fieldErrors(_ e: DomainError) -> [String: String] {
         var out: [String: String] = [:]
         switch e {
         case .validation(let f): for (k, m) in f { out[String(k.split(separator: "[").first ?? Substring(k)).split(separator: ".").first.map(String.init) ?? k] = m }
@@ -175,28 +187,5 @@ package struct Pages {
     }
 
     /// The status a page answers with when it re-shows its form with a domain error.
-    static func status(_ e: DomainError) -> HTTPResponse.Status { ErrorMeaning.of(e, on: .form).status }
-
-    /// Any error as one sentence in the user's language; field problems name their fields.
-    static func message(_ error: any Error, _ l: UILocale) -> String {
-        let t = { (k: String) in Catalog.text(k, l) }
-        guard let e = error as? DomainError else { return t("error_generic") + t("error_try_again") }
-        switch e {
-        case .validation(let fields) where fields.count == 1 && fields.keys.first.map({ ["form", "file", "query"].contains($0) }) == true:
-            return Messages.localize(fields.values.first!, l)
-        case .validation(let fields):
-            let named = fields.sorted { $0.key < $1.key }.map { k, m in
-                let base = String(k.prefix { $0 != "[" && $0 != "." })
-                let label = Catalog.strings[l]?[base] ?? Catalog.strings[l]?["field_" + base] ?? k
-                return label + "：" + Messages.localize(m, l)
-            }
-            return t("error_fields") + " " + named.joined(separator: "；")
-        case .duplicate(_, _, let m): return Messages.localize(m, l)
-        case .staleVersion: return t("error_conflict")
-        // a record kind with words of its own ("error_not_found_ticket"), else the customer's
-        case .notFound(let what): return Catalog.strings[l]?["error_not_found_" + what] ?? t("error_not_found")
-        case .forbidden(let m): return t("error_forbidden") + " " + Messages.localize(m, l)
-        case .conflict(let m), .badRequest(let m), .tooManyAttempts(let m), .unauthorized(let m): return t("error_generic") + Messages.localize(m, l)
-        }
-    }
+    package static func status(_ e: DomainError) -> HTTPResponse.Status { ErrorMeaning.of(e, on: .form).status }
 }

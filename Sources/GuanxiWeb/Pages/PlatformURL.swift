@@ -10,13 +10,16 @@ package protocol PageAddress: Sendable {
 
 extension PageAddress {
     /// The router pattern, for an address made with `:name` placeholders.
-    var pattern: RouterPath { RouterPath(path) }
+    package var pattern: RouterPath { RouterPath(path) }
 }
 
 /// The pages every capability shares: home, sign-in and sign-out, the language switch, assets.
 package enum PlatformURL: PageAddress, Equatable {
     case home, signIn, signOut, language
     case asset(String)
+
+    /// Where a signed-in user lands, and where an unsafe `next` leads instead: the customer list.
+    package static let start = "/customers"
 
     package var path: String {
         switch self {

@@ -4,18 +4,18 @@ import Mustache
 /// Makes swift-mustache cheaper per look-up (measured: its dynamic casts and per-character escaping
 /// were most of a page's CPU): page models are wrapped in a non-generic class the runtime checks
 /// quickly, and HTML is escaped byte by byte, returning the string untouched when nothing needs it.
-enum Rendering {
-    static let contentType = "GX_HTML"
-    static let registered: Void = MustacheContentTypes.register(FastHTML(), named: contentType)
+package enum Rendering {
+    package static let contentType = "GX_HTML"
+    package static let registered: Void = MustacheContentTypes.register(FastHTML(), named: contentType)
 
     /// The template with the fast escaper selected.
-    static func prepare(_ template: String) -> String {
+    package static func prepare(_ template: String) -> String {
         _ = registered
         return "{{% CONTENT_TYPE: \(contentType)}}" + template
     }
 
     /// Replaces dictionaries (at any depth) with `Node`s.
-    static func wrap(_ value: Any) -> Any {
+    package static func wrap(_ value: Any) -> Any {
         switch value {
         case let d as [String: Any]: return Node(d.mapValues(wrap))
         case let a as [Any]: return a.map(wrap)
@@ -23,14 +23,15 @@ enum Rendering {
         }
     }
 
-    final class Node: MustacheParent {
-        let values: [String: Any]
-        init(_ values: [String: Any]) { self.values = values }
-        func child(named name: String) -> Any? { values[name] }
+    package final class Node: MustacheParent {
+        package let values: [String: Any]
+        package init(_ values: [String: Any]) { self.values = values }
+        package func child(named name: String) -> Any? { values[name] }
     }
 
-    struct FastHTML: MustacheContentType {
-        func escapeText(_ text: String) -> String {
+    package struct FastHTML: MustacheContentType {
+        package init() {}
+        package func escapeText(_ text: String) -> String {
             var needs = false
             for b in text.utf8 where b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0x27 { needs = true; break }
             guard needs else { return text }

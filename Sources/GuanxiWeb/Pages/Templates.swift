@@ -1,7 +1,7 @@
 /// Page templates (swift-mustache). They hold no visible text of their own: every word comes from
 /// `Catalog` as `{{t.key}}` (a test strips tags and placeholders and finds no letters left).
-enum Templates {
-    static let layout = """
+package enum Templates {
+    package static let layout = """
     <!doctype html>
     <html lang="{{lang}}">
     <head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -27,7 +27,7 @@ enum Templates {
     </body></html>
     """
 
-    static let signIn = """
+    package static let signIn = """
     <section class="card narrow">
       <h1>{{t.sign_in}}</h1>
       <form method="post" action="/sign-in">
@@ -40,7 +40,7 @@ enum Templates {
     </section>
     """
 
-    static let customers = """
+    package static let customers = """
     <section>
       <div class="head"><h1>{{t.customers}}</h1><span>{{#exportHref}}<a class="button" href="{{exportHref}}" download>{{t.export}}</a> {{/exportHref}}<a class="button" href="/imports/new">{{t.import}}</a> <a class="button primary" href="/customers/new">{{t.new_customer}}</a></span></div>
       <div class="views">{{#views}}<span class="view"><a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{name}}</a><form method="post" action="{{deleteHref}}"><input type="hidden" name="_csrf" value="{{csrf}}"><button aria-label="{{t.delete}}">×</button></form></span>{{/views}}
@@ -74,7 +74,7 @@ enum Templates {
     </section>
     """
 
-    static let customer = """
+    package static let customer = """
     <article class="c360">
       <div class="head"><h1>{{c.name}}</h1><span>{{#newTaskHref}}<a class="button" href="{{newTaskHref}}">{{t.new_task}}</a> {{/newTaskHref}}{{#newDealHref}}<a class="button" href="{{newDealHref}}">{{t.new_deal}}</a> {{/newDealHref}}{{#newQuoteHref}}<a class="button" href="{{newQuoteHref}}">{{t.new_quote}}</a> <a class="button" href="{{newOrderHref}}">{{t.new_order}}</a> {{/newQuoteHref}}{{#newTicketHref}}<a class="button" href="{{newTicketHref}}">{{t.new_ticket}}</a> {{/newTicketHref}}<a class="button" href="{{editHref}}">{{t.edit}}</a></span></div>
       <p class="meta">{{kindLabel}}{{#c.organizationName}} · {{c.organizationName}}{{/c.organizationName}}{{#c.title}} · {{c.title}}{{/c.title}}</p>
@@ -102,7 +102,7 @@ enum Templates {
     </article>
     """
 
-    static let customerForm = """
+    package static let customerForm = """
     <section class="card">
       <h1>{{heading}}</h1>
       <form method="post" action="{{action}}" novalidate>
@@ -115,7 +115,7 @@ enum Templates {
     </section>
     """
 
-    static let importNew = """
+    package static let importNew = """
     <section class="card">
       <h1>{{t.import}}</h1>
       <p class="hint">{{t.import_hint}}</p>
@@ -127,7 +127,7 @@ enum Templates {
     </section>
     """
 
-    static let importMap = """
+    package static let importMap = """
     <section class="card">
       <h1>{{t.map_columns}} <small>{{filename}}</small></h1>
       <form method="post" action="{{action}}">
@@ -142,7 +142,7 @@ enum Templates {
     </section>
     """
 
-    static let importJob = """
+    package static let importJob = """
     <section class="card">
       <h1>{{t.import}} <small>{{filename}}</small></h1>
       {{#running}}<p class="progress" data-refresh>{{t.status_running}}</p><noscript><p><a class="button" href="{{selfHref}}">{{t.refresh}}</a></p></noscript>{{/running}}
@@ -161,7 +161,7 @@ enum Templates {
     """
 
     /// One settings section: tabs, a table, and the section's form.
-    static let settings = """
+    package static let settings = """
     <section>
       <h1>{{t.settings}}</h1>
       <nav class="tabs">{{#tabs}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/tabs}}</nav>
@@ -187,7 +187,7 @@ enum Templates {
     </section>
     """
 
-    static let merge = """
+    package static let merge = """
     <section class="card">
       <h1>{{t.merge_title}}</h1>
       <form method="post" action="{{action}}">
@@ -206,7 +206,7 @@ enum Templates {
 
     /// Shared by the customer and lead pages: log a note, call, visit or chat; and the timeline
     /// (the "more" link loads the next page as you scroll).
-    static let activityForm = """
+    package static let activityForm = """
       <section class="card">
         <h2>{{t.log_activity}}</h2>
         <form method="post" action="{{activityHref}}" class="activity">
@@ -219,7 +219,7 @@ enum Templates {
       </section>
     """
 
-    static let timelinePart = """
+    package static let timelinePart = """
       <section>
         <h2>{{t.timeline}}</h2>
         <ol class="timeline">{{#timeline}}<li><time datetime="{{iso}}">{{when}}</time> <strong>{{label}}</strong> {{#subject}}<span>{{subject}}</span>{{/subject}}{{#body}}<p>{{body}}</p>{{/body}}</li>{{/timeline}}</ol>
@@ -229,7 +229,7 @@ enum Templates {
     """
 
     /// For pages shown outside the app (the public lead form, embedded in a company's site).
-    static let bareLayout = """
+    package static let bareLayout = """
     <!doctype html>
     <html lang="{{lang}}">
     <head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -238,9 +238,9 @@ enum Templates {
     """
 
     /// The layouts, sign-in, and the activity form and timeline the customer and lead pages share.
-    static let ofPlatform: [String: String] = ["layout": layout, "bare_layout": bareLayout, "sign_in": signIn,
+    package static let ofPlatform: [String: String] = ["layout": layout, "bare_layout": bareLayout, "sign_in": signIn,
                                              "activity_form": activityForm, "timeline_part": timelinePart]
-    static let ofCustomers: [String: String] = ["customers": customers, "customer": customer, "customer_form": customerForm, "merge": merge,
+    package static let ofCustomers: [String: String] = ["customers": customers, "customer": customer, "customer_form": customerForm, "merge": merge,
                                               "import_new": importNew, "import_map": importMap, "import_job": importJob]
-    static let ofAccess: [String: String] = ["settings": settings]
+    package static let ofAccess: [String: String] = ["settings": settings]
 }

@@ -13,6 +13,10 @@ package struct APIResponse: Sendable {
     package var headers: [String: String]
     package var contentType = "application/json; charset=utf-8"
 
+    package init(status: HTTPResponse.Status, body: Data, headers: [String: String], contentType: String = "application/json; charset=utf-8") {
+        self.status = status; self.body = body; self.headers = headers; self.contentType = contentType
+    }
+
     package static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, etag version: Int? = nil) -> APIResponse {
         var h: [String: String] = [:]
         if let version { h["ETag"] = "\"\(version)\"" }
@@ -31,23 +35,26 @@ package struct APIResponse: Sendable {
 }
 
 /// A list answer: `{"items": […]}`.
-struct Items<T: Encodable & Sendable>: Encodable, Sendable { var items: [T] }
+package struct Items<T: Encodable & Sendable>: Encodable, Sendable {
+    package var items: [T]
+    package init(items: [T]) { self.items = items }
+}
 
 /// Lists of hand-written-JSON records skip `JSONEncoder` too (search answers spent a third of the
 /// server's time in it before).
 extension Items: JSONWritable where T: JSONWritable {
-    func writeJSON(to w: inout JSONWriter) { w.object { w in w.key("items"); w.write(items) } }
-    var jsonSizeHint: Int { items.jsonSizeHint + 16 }
+    package func writeJSON(to w: inout JSONWriter) { w.object { w in w.key("items"); w.write(items) } }
+    package var jsonSizeHint: Int { items.jsonSizeHint + 16 }
 }
 
 /// The API's JSON conventions: snake_case keys (declared per type), ISO 8601 dates with milliseconds.
 package enum APIJSON {
-    nonisolated(unsafe) static let formatter: ISO8601DateFormatter = {
+    nonisolated(unsafe) package static let formatter: ISO8601DateFormatter = {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return f
     }()
-    nonisolated(unsafe) static let fallback = ISO8601DateFormatter()
+    nonisolated(unsafe) package static let fallback = ISO8601DateFormatter()
 
     package static func encode<T: Encodable>(_ value: T) -> Data {
         let e = JSONEncoder()
@@ -101,7 +108,7 @@ package enum APIBody {
     }
 
     /// The Codable reading every body type has (and the one a `JSONReadable` must agree with).
-    static func decodeCodable<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+    package static func decodeCodable<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         do {
             return try APIJSON.decoder().decode(T.self, from: data)
         } catch let DecodingError.dataCorrupted(ctx) where ctx.codingPath.isEmpty {
@@ -126,12 +133,12 @@ package enum APIBody {
         try decode(type, from: try await bytes(request))
     }
 
-    static func path(_ keys: [any CodingKey]) -> String {
+    package static func path(_ keys: [any CodingKey]) -> String {
         keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
             .replacingOccurrences(of: ".[", with: "[")
     }
 
-    static func describe(_ t: Any.Type) -> String {
+    package static func describe(_ t: Any.Type) -> String {
         let s = String(describing: t)
         if s.hasPrefix("Dictionary") { return "an object" }
         if s.hasPrefix("Array") { return "a list" }

@@ -10,12 +10,19 @@ import GuanxiStore
 /// the session's CSRF token in `X-CSRF-Token` (pages: the `_csrf` form field, checked by `PageTable`).
 package struct AuthMiddleware: RouterMiddleware {
     package typealias Context = AppContext
-    let access: AccessStore
-    let signIn: SignIn
+    package let access: AccessStore
+    package let signIn: SignIn
     package init(access: AccessStore, signIn: SignIn) { self.access = access; self.signIn = signIn }
 
     package static let cookie = "gx_session"
-    static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
+
+    /// The session cookie's header value; `Secure` when the request reached us over TLS (directly or
+    /// via a proxy that says so).
+    package static func sessionCookie(_ value: String, maxAge: Int, request: Request) -> String {
+        let tls = request.uri.scheme == .https || request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
+        return "\(cookie)=\(value); Path=/; HttpOnly; SameSite=Lax; Max-Age=\(maxAge)" + (tls ? "; Secure" : "")
+    }
+    package static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
 
     package func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
         var ctx = context

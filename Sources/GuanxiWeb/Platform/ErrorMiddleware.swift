@@ -28,20 +28,20 @@ package struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
-    struct Body: Encodable {
-        struct Inner: Encodable {
-            var code: String
-            var message: String
-            var fields: [String: String]?
-            var existingID: String?
-            var currentVersion: Int?
-            enum CodingKeys: String, CodingKey { case code, message, fields, existingID = "existing_id", currentVersion = "current_version" }
+    package struct Body: Encodable {
+        package struct Inner: Encodable {
+            package var code: String
+            package var message: String
+            package var fields: [String: String]?
+            package var existingID: String?
+            package var currentVersion: Int?
+            package enum CodingKeys: String, CodingKey { case code, message, fields, existingID = "existing_id", currentVersion = "current_version" }
         }
-        var error: Inner
+        package var error: Inner
     }
 
     /// The answer for any error: status and code from `ErrorMeaning`, the sentence and details here.
-    static func map(_ error: any Error) -> (HTTPResponse.Status, Body) {
+    package static func map(_ error: any Error) -> (HTTPResponse.Status, Body) {
         let meaning = ErrorMeaning.of(error)
         func body(_ message: String, fields: [String: String]? = nil, existing: String? = nil, version: Int? = nil) -> Body {
             Body(error: .init(code: meaning.code, message: message, fields: fields, existingID: existing, currentVersion: version))

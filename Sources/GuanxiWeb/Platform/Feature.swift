@@ -34,6 +34,9 @@ package struct Feature: Sendable {
     package var api: @Sendable (AppServices, RouteTable) -> Void = { _, _ in }
     /// Registers its pages (`PageRoute` values) in the page table.
     package var pages: @Sendable (Pages, PageTable) -> Void = { _, _ in }
+    /// Its part of a customer's 360 page: the customer's records of its kind and links to start
+    /// one, as template values (the customer capability shows them; it knows none of their kinds).
+    package var customerPart: CustomerPart?
     /// How the authorisation matrix test calls each of its operations, by operationID, and the
     /// records those calls need (made fresh for every case).
     package var matrix: [String: MatrixSample] = [:]
@@ -59,15 +62,5 @@ package struct NavItem: Sendable {
     }
 }
 
-extension Features {
-    /// Every feature's migrations, in version order.
-    package static var migrations: [Migration] { all.flatMap(\.migrations).sorted { $0.version < $1.version } }
-
-    /// Every feature's page templates by name.
-    package static var templates: [String: String] {
-        all.reduce(into: [:]) { out, f in out.merge(f.templates) { first, _ in first } }
-    }
-
-    /// The schema migrator for a database, knowing every feature's migrations.
-    package static func migrator(_ db: Database) -> Migrator { Migrator(db: db, migrations: migrations) }
-}
+/// A capability's values for a customer's 360 page: (pages, the viewer's scope, the customer's id, the visit).
+package typealias CustomerPart = @Sendable (Pages, Scope, String, PageContext) async throws -> [String: Any]

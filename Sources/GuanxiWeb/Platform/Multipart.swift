@@ -1,10 +1,10 @@
 import Foundation
 
 /// Reads `multipart/form-data` bodies (file uploads from plain HTML forms).
-enum Multipart {
-    struct Part { var name: String; var filename: String?; var data: Data }
+package enum Multipart {
+    package struct Part { package var name: String; package var filename: String?; package var data: Data }
 
-    static func boundary(_ contentType: String?) -> String? {
+    package static func boundary(_ contentType: String?) -> String? {
         guard let ct = contentType, ct.lowercased().hasPrefix("multipart/form-data") else { return nil }
         for p in ct.split(separator: ";") {
             let kv = p.trimmingCharacters(in: .whitespaces)
@@ -15,7 +15,7 @@ enum Multipart {
         return nil
     }
 
-    static func parse(_ body: Data, boundary: String) -> [Part] {
+    package static func parse(_ body: Data, boundary: String) -> [Part] {
         let bytes = [UInt8](body)
         let delimiter = Array(("--" + boundary).utf8)
         var positions: [Int] = []

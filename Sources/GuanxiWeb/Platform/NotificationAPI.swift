@@ -4,13 +4,13 @@ import GuanxiCore
 import GuanxiStore
 
 /// `/api/v1/notifications`: the signed-in user's notifications and marking them read.
-struct NotificationAPI {
-    let notifications: NotificationStore
+package struct NotificationAPI {
+    package let notifications: NotificationStore
 
-    struct List: Encodable, Sendable { var items: [UserNotification]; var unread: Int }
-    struct ReadInput: Decodable { var id: String? }
+    package struct List: Encodable, Sendable { var items: [UserNotification]; var unread: Int }
+    package struct ReadInput: Decodable { var id: String? }
 
-    func register(_ t: RouteTable) {
+    package func register(_ t: RouteTable) {
         let tag = "Notifications"
         t.on(APIRoute(method: .get, path: "/notifications", operationID: "listNotifications",
                       summary: "The caller's notifications (SLA warnings and escalations…), newest first, and how many are unread", tag: tag,
@@ -28,7 +28,7 @@ struct NotificationAPI {
 }
 
 extension OpenAPIDocument {
-    static func notificationSchemas() -> [String: Any] {
+    package static func notificationSchemas() -> [String: Any] {
         ["UserNotification": obj(["id": str, "kind": str, "subject": str, "link": nstr, "created_at": time,
                                   "read_at": ["type": ["string", "null"], "format": "date-time"]]),
          "NotificationList": obj(["items": arr(ref("UserNotification")), "unread": int]),

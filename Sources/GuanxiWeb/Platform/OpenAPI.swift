@@ -3,7 +3,7 @@ import GuanxiCore
 
 /// Builds the OpenAPI 3.1 document from the route table plus the component schemas every feature declares.
 package enum OpenAPIDocument {
-    static func build(routes: [APIRoute], schemas: [String: Any]) -> Data {
+    package static func build(routes: [APIRoute], schemas: [String: Any]) -> Data {
         var paths: [String: [String: Any]] = [:]
         for r in routes {
             var op: [String: Any] = [
@@ -55,21 +55,21 @@ package enum OpenAPIDocument {
         return (try? JSONSerialization.data(withJSONObject: doc, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data()
     }
 
-    static func obj(_ props: [String: Any], required: [String] = []) -> [String: Any] {
+    package static func obj(_ props: [String: Any], required: [String] = []) -> [String: Any] {
         var o: [String: Any] = ["type": "object", "properties": props]
         if !required.isEmpty { o["required"] = required }
         return o
     }
-    static var str: [String: Any] { ["type": "string"] }
-    static var nstr: [String: Any] { ["type": ["string", "null"]] }
-    static var int: [String: Any] { ["type": "integer"] }
-    static var time: [String: Any] { ["type": "string", "format": "date-time"] }
-    static func arr(_ items: [String: Any]) -> [String: Any] { ["type": "array", "items": items] }
-    static func ref(_ s: String) -> [String: Any] { ["$ref": "#/components/schemas/\(s)"] }
-    static func enumOf(_ values: [String]) -> [String: Any] { ["type": "string", "enum": values] }
+    package static var str: [String: Any] { ["type": "string"] }
+    package static var nstr: [String: Any] { ["type": ["string", "null"]] }
+    package static var int: [String: Any] { ["type": "integer"] }
+    package static var time: [String: Any] { ["type": "string", "format": "date-time"] }
+    package static func arr(_ items: [String: Any]) -> [String: Any] { ["type": "array", "items": items] }
+    package static func ref(_ s: String) -> [String: Any] { ["$ref": "#/components/schemas/\(s)"] }
+    package static func enumOf(_ values: [String]) -> [String: Any] { ["type": "string", "enum": values] }
 
     /// The error body every failure answers with, and money.
-    static func platformSchemas() -> [String: Any] {
+    package static func platformSchemas() -> [String: Any] {
         var s: [String: Any] = [:]
         s["Error"] = obj(["error": obj(["code": str, "message": str, "fields": ["type": "object", "additionalProperties": str],
                                         "existing_id": str, "current_version": int], required: ["code", "message"])], required: ["error"])

@@ -13,22 +13,33 @@ package struct PageContext: Sendable {
     package var next: String
     /// The signed-in user's overdue tasks and due reminders (the header badge).
     package var attention = 0
+    /// The application's words, to say things in `locale`.
+    package let words: Words
 
-    var signInHref: String { PlatformURL.signIn.path + "?next=" + next }
-    var fmt: Formats { Formats(locale: locale) }
+    package init(locale: UILocale, next: String, words: Words) {
+        self.locale = locale; self.next = next; self.words = words
+    }
+
+    package var signInHref: String { PlatformURL.signIn.path + "?next=" + next }
+    package var fmt: Formats { Formats(locale: locale) }
+    package func text(_ key: String) -> String { words.text(key, locale) }
+    package func localize(_ message: String) -> String { words.localize(message, locale) }
+    package func message(_ error: any Error) -> String { words.message(error, locale) }
+    package func stage(_ s: LifecycleStage) -> String { words.stage(s, locale) }
 }
 
 /// Builds the `PageContext` for the page routes (never `/api/v1`, whose callers send tokens and
 /// read JSON). An unknown or ended session leaves the visitor signed out: sign-in must still work
 /// with a stale cookie, and pages that need a session send the visitor there.
-struct PageContextMiddleware: RouterMiddleware {
-    typealias Context = AppContext
-    let signIn: SignIn
-    let tasks: TaskStore
+package struct PageContextMiddleware: RouterMiddleware {
+    package typealias Context = AppContext
+    package let signIn: SignIn
+    package let tasks: TaskStore
+    package let words: Words
 
-    func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+    package func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
         let locale = UILocale.pick(cookie: request.cookies[Pages.langCookie]?.value, acceptLanguage: request.headers[.acceptLanguage])
-        var page = PageContext(locale: locale, next: Pages.safeNext(request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")))
+        var page = PageContext(locale: locale, next: Pages.safeNext(request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")), words: words)
         if let secret = request.cookies[AuthMiddleware.cookie]?.value, !secret.isEmpty, secret.count < 200,
            let (scope, csrf) = try await signIn.session(secret) {
             page.scope = scope; page.csrf = csrf

@@ -15,7 +15,7 @@ package struct PageRequest: Sendable {
     /// The last value of each name.
     package var form: [String: String] = [:]
     /// A multipart body's parts (file uploads).
-    var parts: [Multipart.Part] = []
+    package var parts: [Multipart.Part] = []
     /// The form carried the session's CSRF token (sign-out asks: it must work whatever the session).
     package var signedForm = false
 
@@ -59,9 +59,9 @@ package struct PageRoute: Sendable {
     package var needs: AccessNeed
     package var body: PageBody
     package var check: FormCheck
-    let handler: Handler
+    package let handler: Handler
 
-    enum Handler: Sendable {
+    package enum Handler: Sendable {
         case plain(PlainPageHandler)
         case open(OpenPageHandler)
         case member(PageHandler)
@@ -96,16 +96,16 @@ package struct PageRoute: Sendable {
 package final class PageTable: @unchecked Sendable {
     // Written only while the application is being built, before it serves; read afterwards.
     package private(set) var routes: [PageRoute] = []
-    let pages: Pages
+    package let pages: Pages
     /// Routes that build the page context.
-    let visitors: RouterGroup<AppContext>
+    package let visitors: RouterGroup<AppContext>
     /// Routes that need nothing of the visitor (assets, redirects), spared the session look-up.
-    let plain: RouterGroup<AppContext>
+    package let plain: RouterGroup<AppContext>
 
-    init(router: Router<AppContext>, pages: Pages) {
+    package init(router: Router<AppContext>, pages: Pages) {
         self.pages = pages
         plain = router.group()
-        visitors = router.group().add(middleware: PageContextMiddleware(signIn: pages.services.signIn, tasks: pages.services.tasks))
+        visitors = router.group().add(middleware: PageContextMiddleware(signIn: pages.services.signIn, tasks: pages.services.tasks, words: pages.words))
     }
 
     package func add(_ routes: [PageRoute]) { for r in routes { add(r) } }

@@ -22,9 +22,17 @@ package struct APIRoute: Sendable {
     package var status = 200
     package var idempotent = false
 
+    package init(method: HTTPRequest.Method, path: String, operationID: String, summary: String, tag: String, needs: AccessNeed,
+                 query: [String] = [], requestSchema: String? = nil, requestContentType: String = "application/json",
+                 responseSchema: String? = nil, status: Int = 200, idempotent: Bool = false) {
+        self.method = method; self.path = path; self.operationID = operationID; self.summary = summary; self.tag = tag
+        self.needs = needs; self.query = query; self.requestSchema = requestSchema; self.requestContentType = requestContentType
+        self.responseSchema = responseSchema; self.status = status; self.idempotent = idempotent
+    }
+
     package var fullPath: String { "/api/v1" + path }
     /// Hummingbird's form (`:id`).
-    var routerPath: String {
+    package var routerPath: String {
         path.replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: "")
     }
     package var pathParameters: [String] {
@@ -50,14 +58,14 @@ package typealias PublicHandler = @Sendable (Request, AppContext) async throws -
 package final class RouteTable: @unchecked Sendable {
     // Written only while the application is being built, before it serves; read afterwards.
     package private(set) var routes: [APIRoute] = []
-    let group: RouterGroup<AppContext>
-    let idempotency: IdempotencyStore
-    let inFlight = KeyedLocks()
+    package let group: RouterGroup<AppContext>
+    package let idempotency: IdempotencyStore
+    package let inFlight = KeyedLocks()
 
-    init(group: RouterGroup<AppContext>, idempotency: IdempotencyStore) { self.group = group; self.idempotency = idempotency }
+    package init(group: RouterGroup<AppContext>, idempotency: IdempotencyStore) { self.group = group; self.idempotency = idempotency }
 
     /// Registers an operation open to anyone (`needs: .anyone`).
-    func onPublic(_ route: APIRoute, _ handler: @escaping PublicHandler) {
+    package func onPublic(_ route: APIRoute, _ handler: @escaping PublicHandler) {
         precondition(route.needs == .anyone, "\(route.operationID) is public but needs \(route.needs)")
         routes.append(route)
         group.on(RouterPath(route.routerPath), method: route.method) { request, context -> Response in
@@ -65,7 +73,7 @@ package final class RouteTable: @unchecked Sendable {
         }
     }
 
-    func on(_ route: APIRoute, _ handler: @escaping APIHandler) {
+    package func on(_ route: APIRoute, _ handler: @escaping APIHandler) {
         precondition(route.needs != .anyone, "\(route.operationID) needs a scope; register it with onPublic")
         routes.append(route)
         let store = idempotency
@@ -111,24 +119,33 @@ package final class RouteTable: @unchecked Sendable {
 }
 
 /// Per-key FIFO async locks (for requests that share an Idempotency-Key in this process).
-final class KeyedLocks: Sendable {
+package final class KeyedLocks: Sendable {
     private let state = KeyedLockState()
-    func lock(_ key: String) async { await state.lock(key) }
-    func unlock(_ key: String) async { await state.unlock(key) }
+    package func lock(_ key: String) async { await state.lock(key) }
+    package func unlock(_ key: String) async { await state.unlock(key) }
 }
 
 private actor KeyedLockState {
     /// Held keys and who waits for them; unlock hands the lock to the next waiter.
     private var waiters: [String: [CheckedContinuation<Void, Never>]] = [:]
-    func lock(_ key: String) async {
+    package func lock(_ key: String) async {
         if waiters[key] == nil { waiters[key] = []; return }
         await withCheckedContinuation { waiters[key, default: []].append($0) }
     }
-    func unlock(_ key: String) {
+    package func unlock(_ key: String) {
         guard var queue = waiters[key] else { return }
         if queue.isEmpty { waiters[key] = nil; return }
         let next = queue.removeFirst()
         waiters[key] = queue
         next.resume()
+    }
+}
+
+/// The `limit` query parameter every list operation takes.
+package enum APIPaging {
+    package static func limit(_ req: Request, default d: Int) throws -> Int {
+        guard let raw = req.query("limit") else { return d }
+        guard let n = Int(raw), n >= 1, n <= 200 else { throw DomainError.field("limit", "must be a whole number from 1 to 200") }
+        return n
     }
 }

@@ -3,6 +3,7 @@ import Hummingbird
 import HTTPTypes
 import GuanxiCore
 import GuanxiStore
+import GuanxiWebPlatform
 
 /// `/api/v1` pipelines and deals: open, change, move (won/lost with reasons), the board and the forecast.
 struct DealAPI {

@@ -3,6 +3,7 @@ import Hummingbird
 import HTTPTypes
 import GuanxiCore
 import GuanxiStore
+import GuanxiWebPlatform
 
 /// Deal pages: the kanban board (drag a card, or pick a stage and press move: both post the same
 /// form, so the board works by keyboard and without JavaScript), a deal's page, and opening a deal.
@@ -27,11 +28,11 @@ struct DealPages {
                 d.name = f["name"] ?? ""; d.customerID = c.id
                 d.expectedClose = (f["expected_close"] ?? "").isEmpty ? nil : f["expected_close"]
                 do {
-                    d.amount = try Self.money(f["amount"] ?? "", currency: f["currency"] ?? DealStore.defaultCurrency)
+                    d.amount = try Formats.money(f["amount"] ?? "", currency: f["currency"] ?? DealStore.defaultCurrency)
                     let deal = try await services.deals.create(scope, d)
                     return Pages.redirect(DealURL.deal(deal.id).path)
                 } catch let e as DomainError {
-                    return form(p.page, customer: c, values: f, errors: Pages.fieldErrors(e), flash: ("bad", Pages.message(e, p.page.locale)), status: .unprocessableContent)
+                    return form(p.page, customer: c, values: f, errors: Pages.fieldErrors(e), flash: ("bad", p.page.message(e)), status: .unprocessableContent)
                 }
             },
             .get(DealURL.deal(":id")) { p, scope in try await detail(p.page, scope, p.parameter("id")) },
@@ -45,47 +46,20 @@ struct DealPages {
                     case "edit":
                         var d = DealDraft()
                         d.name = f["name"]; d.expectedClose = f["expected_close"].flatMap { $0.isEmpty ? nil : $0 }
-                        if let a = f["amount"] { d.amount = try Self.money(a, currency: f["currency"] ?? DealStore.defaultCurrency) }
+                        if let a = f["amount"] { d.amount = try Formats.money(a, currency: f["currency"] ?? DealStore.defaultCurrency) }
                         _ = try await services.deals.update(scope, id: id, d, ifVersion: f["version"].flatMap { Int($0) })
                     default: throw DomainError.notFound("page")
                     }
                     return Pages.redirect(back)
                 } catch let e as DomainError where e != .notFound("deal") {
-                    return try await detail(p.page, scope, id, flash: ("bad", Pages.message(e, p.page.locale)), status: Pages.status(e))
+                    return try await detail(p.page, scope, id, flash: ("bad", p.page.message(e)), status: Pages.status(e))
                 }
             },
         ]
     }
 
-    /// "1,234.5" in the currency's units → exact minor units; refuses more decimals than the currency has.
-    static func money(_ text: String, currency: String) throws(DomainError) -> Money {
-        guard let code = Money.currencyCode(currency) else { throw DomainError.field("currency", "must be an ISO 4217 code such as CNY, TWD or USD") }
-        let digits = Formats.minorDigits(code)
-        let t = Formats.halfWidth(text).replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "，", with: "").trimmingCharacters(in: .whitespaces)
-        if t.isEmpty { return Money(minor: 0, currency: code) }
-        let parts = t.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count <= 2, let whole = Int64(parts[0]), whole >= 0, parts.count == 1 || (parts[1].count <= digits && parts[1].allSatisfy(\.isASCII)),
-              let frac = parts.count == 2 ? Int64(parts[1].isEmpty ? "0" : String(parts[1]) + String(repeating: "0", count: digits - parts[1].count)) : 0
-        else { throw DomainError.field("amount", .number) }
-        var unit: Int64 = 1
-        for _ in 0..<digits { unit *= 10 }
-        let (m, o1) = whole.multipliedReportingOverflow(by: unit)
-        let (sum, o2) = m.addingReportingOverflow(frac)
-        guard !o1, !o2 else { throw DomainError.field("amount", .number) }
-        return Money(minor: sum, currency: code)
-    }
-
-    static func plain(_ m: Money) -> String {
-        let digits = Formats.minorDigits(m.currency)
-        guard digits > 0 else { return String(m.minor) }
-        var unit: Int64 = 1
-        for _ in 0..<digits { unit *= 10 }
-        let frac = String(m.minor % unit)
-        return "\(m.minor / unit)." + String(repeating: "0", count: digits - frac.count) + frac
-    }
-
     func board(_ req: Request, _ v: PageContext, _ scope: Scope) async throws -> Response {
-        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let t = { (k: String) in v.text(k) }
         let mine = req.query("mine") == "1"
         let (pipeline, columns) = try await services.deals.board(scope, pipelineID: req.query("pipeline_id").flatMap { ID.isValid($0) ? $0 : nil },
                                                                  ownerID: mine ? scope.userID : nil, perStage: Self.cardsPerColumn)
@@ -125,14 +99,14 @@ struct DealPages {
 
     func form(_ v: PageContext, customer c: Customer, values: [String: String], errors: [String: String], flash: (kind: String, text: String)?,
               status: HTTPResponse.Status = .ok) -> Response {
-        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let t = { (k: String) in v.text(k) }
         let fields: [(String, String, Bool)] = [("name", "deal_name", true), ("amount", "deal_amount", false), ("expected_close", "deal_expected_close", false)]
         let model: [String: Any] = [
             "csrf": v.csrf, "customerID": c.id, "customerName": c.name, "customerHref": CustomerURL.customer(c.id).path,
             "fields": fields.map { name, key, required in
                 Pages.model(["name": name, "label": t(key), "value": values[name] ?? "", "required": required,
                              "type": name == "expected_close" ? "date" : "text", "inputmode": name == "amount" ? "decimal" : nil,
-                             "error": errors[name].map { Messages.localize($0, v.locale) }])
+                             "error": errors[name].map { v.localize($0) }])
             },
             "currencies": ["CNY", "TWD", "HKD", "USD", "EUR"].map { ["value": $0, "selected": $0 == (values["currency"] ?? "CNY")] as [String: Any] },
         ]
@@ -141,7 +115,7 @@ struct DealPages {
 
     func detail(_ v: PageContext, _ scope: Scope, _ id: String, flash: (kind: String, text: String)? = nil,
                 status: HTTPResponse.Status = .ok) async throws -> Response {
-        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let t = { (k: String) in v.text(k) }
         let d = try await services.deals.get(scope, id: id)
         let pipeline = try await services.deals.pipelines(scope).first { $0.id == d.pipelineID }
         let stage = pipeline?.stages.first { $0.id == d.stageID }
@@ -161,7 +135,7 @@ struct DealPages {
             "facts": facts.compactMap { k, val in val.flatMap { $0.isEmpty ? nil : ["label": t(k), "value": $0] } },
             "canEdit": scope.level(.deals, .update) != nil, "moveHref": DealURL.dealAction(d.id, "move").path, "editHref": DealURL.dealAction(d.id, "edit").path,
             "stages": (pipeline?.stages ?? []).filter { $0.id != d.stageID }.map { ["value": $0.id, "label": $0.name] },
-            "amount": Self.plain(d.amount), "expectedClose": d.expectedClose ?? "", "dealName": d.name,
+            "amount": Formats.plain(d.amount), "expectedClose": d.expectedClose ?? "", "dealName": d.name,
             "currencies": ["CNY", "TWD", "HKD", "USD", "EUR"].map { ["value": $0, "selected": $0 == d.amount.currency] as [String: Any] },
             "boardHref": DealURL.deals.path + "?pipeline_id=" + d.pipelineID,
         ])
@@ -230,4 +204,24 @@ enum DealTemplates {
     """
 
     static let all: [String: String] = ["deals": board, "deal_form": dealForm, "deal": deal]
+}
+
+extension DealPages {
+    /// The customer's deals and tasks on the 360 page, and opening one.
+    static func customerPart(_ pages: Pages, _ scope: Scope, customerID: String, _ v: PageContext) async throws -> [String: Any] {
+        var part: [String: Any] = [:]
+        if scope.level(.deals, .read) != nil {
+            var df = DealFilter(); df.customerID = customerID
+            let stages = Dictionary(try await pages.services.deals.pipelines(scope).flatMap(\.stages).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            let deals = try await pages.services.deals.list(scope, filter: df, cursor: nil, limit: 20).items.map { d in
+                ["href": DealURL.deal(d.id).path, "name": d.name, "stage": stages[d.stageID] ?? "",
+                 "amount": v.fmt.money(minor: d.amount.minor, currency: d.amount.currency)]
+            }
+            part["deals"] = deals
+            part["hasDeals"] = !deals.isEmpty
+        }
+        if scope.level(.deals, .create) != nil { part["newDealHref"] = DealURL.newDeal.path + "?customer_id=" + customerID }
+        if scope.level(.tasks, .create) != nil { part["newTaskHref"] = TaskPages.newTaskHref(.customer, customerID) }
+        return part
+    }
 }

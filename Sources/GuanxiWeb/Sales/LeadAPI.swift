@@ -3,6 +3,7 @@ import Hummingbird
 import HTTPTypes
 import GuanxiCore
 import GuanxiStore
+import GuanxiWebPlatform
 
 /// `/api/v1` leads: capture, follow-up, transfer, conversion; assignment rules; forms and webhooks.
 struct LeadAPI {

@@ -3,6 +3,7 @@ import Hummingbird
 import HTTPTypes
 import GuanxiCore
 import GuanxiStore
+import GuanxiWebPlatform
 
 /// Lead pages: the list (my day: new, overdue, contacted…), capture by hand, the lead page with
 /// follow-up, transfer and conversion, and the public form a company embeds on its own site.
@@ -21,7 +22,7 @@ struct LeadPages {
                     let l = try await services.leads.create(scope, d)
                     return Pages.redirect(LeadURL.lead(l.id).path)
                 } catch let e as DomainError {
-                    return form(p.page, values: p.form, errors: Pages.fieldErrors(e), flash: ("bad", Pages.message(e, p.page.locale)), status: .unprocessableContent)
+                    return form(p.page, values: p.form, errors: Pages.fieldErrors(e), flash: ("bad", p.page.message(e)), status: .unprocessableContent)
                 }
             },
             .get(LeadURL.lead(":id")) { p, scope in try await detail(p.page, scope, p.parameter("id"), cursor: p.query("cursor")) },
@@ -48,7 +49,7 @@ struct LeadPages {
                     return Pages.redirect(LeadURL.lead(id).path)
                 } catch let e as DomainError where !(e == .notFound("lead")) {
                     // stay on the lead and say why, in the user's language
-                    return try await detail(p.page, scope, id, cursor: nil, flash: ("bad", Pages.message(e, p.page.locale)), status: Pages.status(e))
+                    return try await detail(p.page, scope, id, cursor: nil, flash: ("bad", p.page.message(e)), status: Pages.status(e))
                 }
             },
 
@@ -66,16 +67,15 @@ struct LeadPages {
                 do {
                     let host = p.request.head.authority ?? p.request.headers[HTTPField.Name("Host")!] ?? "127.0.0.1"
                     let base = services.publicURL ?? "http://" + host
-                    let locale = v.locale
                     let outcome = try await services.leadSources.submitForm(publicKey: key, fields: f, address: p.context.address, confirmBase: base) { link in
-                        (Catalog.text("confirm_mail_subject", locale).replacingOccurrences(of: "{form}", with: source.name),
-                         Catalog.text("confirm_mail_body", locale).replacingOccurrences(of: "{form}", with: source.name)
+                        (v.text("confirm_mail_subject").replacingOccurrences(of: "{form}", with: source.name),
+                         v.text("confirm_mail_body").replacingOccurrences(of: "{form}", with: source.name)
                             .replacingOccurrences(of: "{link}", with: link))
                     }
                     if case .confirmationSent = outcome { return publicForm(v, source, values: [:], errors: [:], done: true, sent: true) }
                     return publicForm(v, source, values: [:], errors: [:], done: true)
                 } catch let e as DomainError {
-                    return publicForm(v, source, values: f, errors: Pages.fieldErrors(e), done: false, flash: ("bad", Pages.message(e, v.locale)),
+                    return publicForm(v, source, values: f, errors: Pages.fieldErrors(e), done: false, flash: ("bad", v.message(e)),
                                       status: Pages.status(e))
                 }
             },
@@ -111,7 +111,7 @@ struct LeadPages {
 
     // MARK: Models
 
-    func statusLabel(_ s: LeadStatus, _ v: PageContext) -> String { Catalog.text("lead_status_" + s.rawValue, v.locale) }
+    func statusLabel(_ s: LeadStatus, _ v: PageContext) -> String { v.text("lead_status_" + s.rawValue) }
 
     /// Owner names for the ids shown (one look-up each).
     func names(_ ids: Set<String>) async throws -> [String: String] {
@@ -121,7 +121,7 @@ struct LeadPages {
     }
 
     func list(_ req: Request, _ v: PageContext, _ scope: Scope) async throws -> Response {
-        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let t = { (k: String) in v.text(k) }
         var filter = LeadFilter()
         filter.status = req.query("status").flatMap(LeadStatus.init(rawValue:))
         filter.overdue = req.query("overdue") == "1"
@@ -154,13 +154,13 @@ struct LeadPages {
 
     func form(_ v: PageContext, values: [String: String], errors: [String: String], flash: (kind: String, text: String)?,
               status: HTTPResponse.Status = .ok) -> Response {
-        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let t = { (k: String) in v.text(k) }
         let fields = ["name", "company", "title", "phone", "email", "wechat", "province", "city", "product_interest", "source", "campaign"]
         let model: [String: Any] = [
             "csrf": v.csrf, "action": LeadURL.newLead.path, "cancelHref": LeadURL.leads.path,
             "fields": fields.map { name in
                 Pages.model(["name": name, "label": t("lead_" + name), "value": values[name] ?? "", "required": name == "name",
-                             "error": errors[name].map { Messages.localize($0, v.locale) }])
+                             "error": errors[name].map { v.localize($0) }])
             },
             "message": values["message"] ?? "",
         ]
@@ -169,7 +169,7 @@ struct LeadPages {
 
     func detail(_ v: PageContext, _ scope: Scope, _ id: String, cursor: String?, flash: (kind: String, text: String)? = nil,
                 status: HTTPResponse.Status = .ok) async throws -> Response {
-        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let t = { (k: String) in v.text(k) }
         let l = try await services.leads.get(scope, id: id)
         let f = try await pages.formatter(v, scope)
         let history = try await services.leads.timeline(scope, leadID: l.id, cursor: cursor, limit: 50)
@@ -213,7 +213,7 @@ struct LeadPages {
 
     func publicForm(_ v: PageContext, _ source: LeadSource, values: [String: String], errors: [String: String], done: Bool, sent: Bool = false,
                     flash: (kind: String, text: String)? = nil, status: HTTPResponse.Status = .ok) -> Response {
-        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let t = { (k: String) in v.text(k) }
         let fields = ["name", "phone", "email", "company", "city"]
         let model: [String: Any] = [
             "heading": source.name, "done": done && !sent, "sent": sent, "action": LeadURL.publicForm(source.publicKey).path,
@@ -221,7 +221,7 @@ struct LeadPages {
             "fields": fields.map { name in
                 Pages.model(["name": name, "label": t("lead_" + name), "value": values[name] ?? "", "required": name == "name" || (name == "email" && source.doubleOptIn),
                              "type": name == "email" ? "email" : name == "phone" ? "tel" : "text",
-                             "error": errors[name].map { Messages.localize($0, v.locale) }])
+                             "error": errors[name].map { v.localize($0) }])
             },
             "message": values["message"] ?? "",
             // campaign tracking: the embedding page's UTM parameters ride along as hidden fields

@@ -3,6 +3,7 @@ import Hummingbird
 import HTTPTypes
 import GuanxiCore
 import GuanxiStore
+import GuanxiWebPlatform
 
 /// `/api/v1` sales reports and targets. Pipeline by stage is `/deals/board`, the forecast
 /// `/deals/forecast`, the order status board `/orders/board`, overdue leads `/leads?overdue=true`

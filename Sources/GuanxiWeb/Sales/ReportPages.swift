@@ -3,6 +3,7 @@ import Hummingbird
 import HTTPTypes
 import GuanxiCore
 import GuanxiStore
+import GuanxiWebPlatform
 
 /// The 报表 page: one month's lead funnel, the pipeline by stage, the forecast, won/lost reasons,
 /// target attainment (and setting targets), what is overdue, and the order status board. Each
@@ -20,13 +21,13 @@ struct ReportPages {
                 do {
                     let subject = f["subject"] ?? ""
                     let id = String(subject.drop { $0 != ":" }.dropFirst())
-                    let amount = try DealPages.money(f["amount"] ?? "", currency: f["currency"] ?? DealStore.defaultCurrency)
+                    let amount = try Formats.money(f["amount"] ?? "", currency: f["currency"] ?? DealStore.defaultCurrency)
                     _ = try await services.targets.save(scope, [SalesTarget(month: month, userID: subject.hasPrefix("user:") ? id : nil,
                                                                             teamID: subject.hasPrefix("team:") ? id : nil,
                                                                             metric: TargetMetric(rawValue: f["metric"] ?? "") ?? .revenue, amount: amount)])
                     return Pages.redirect(ReportURL.reports.path + "?month=" + month + "#targets")
                 } catch let e as DomainError {
-                    return try await page(month, p.page, scope, flash: ("bad", Pages.message(e, p.page.locale)), status: Pages.status(e))
+                    return try await page(month, p.page, scope, flash: ("bad", p.page.message(e)), status: Pages.status(e))
                 }
             },
         ]
@@ -34,7 +35,7 @@ struct ReportPages {
 
     func page(_ requested: String?, _ v: PageContext, _ scope: Scope, flash: (kind: String, text: String)? = nil,
               status: HTTPResponse.Status = .ok) async throws -> Response {
-        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let t = { (k: String) in v.text(k) }
         let tz = try await services.access.workspace(id: scope.workspaceID)?.timeZone ?? "Asia/Shanghai"
         let thisMonth = String(Dates.day(Date(), timeZone: tz).prefix(7))
         let month = requested.flatMap(SalesTarget.month) ?? thisMonth

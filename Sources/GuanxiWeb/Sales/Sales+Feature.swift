@@ -1,4 +1,5 @@
 import GuanxiStore
+import GuanxiWebPlatform
 
 extension Feature {
     /// Sales from lead to deal: lead capture and web forms, assignment rules, pipelines and deals,
@@ -19,6 +20,7 @@ extension Feature {
             ReportAPI(reports: s.reports, targets: s.targets, access: s.access).register(table)
             TaskAPI(tasks: s.tasks).register(table)
         }
+        f.customerPart = { pages, scope, id, v in try await DealPages.customerPart(pages, scope, customerID: id, v) }
         f.pages = { pages, table in
             table.add(LeadPages(pages: pages).routes)
             table.add(DealPages(pages: pages).routes)

@@ -1,5 +1,6 @@
 import Foundation
 import GuanxiCore
+import GuanxiWebPlatform
 
 extension OpenAPIDocument {
     /// Leads, assignment rules, lead sources, pipelines, deals, follow-up tasks and visits, targets and reports.

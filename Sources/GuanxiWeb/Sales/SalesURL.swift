@@ -1,3 +1,4 @@
+import GuanxiWebPlatform
 /// The lead pages' addresses (see `PageAddress`), the public web form and its double opt-in included.
 package enum LeadURL: PageAddress, Equatable {
     case leads, newLead, lead(String), leadAction(String, String), leadImport

@@ -3,6 +3,7 @@ import Hummingbird
 import HTTPTypes
 import GuanxiCore
 import GuanxiStore
+import GuanxiWebPlatform
 
 /// `/api/v1` follow-up tasks, calls and visits: plan, list, change, complete, cancel, reopen,
 /// record a visit; the user's day and the weekly visit summary.

@@ -3,6 +3,7 @@ import Hummingbird
 import HTTPTypes
 import GuanxiCore
 import GuanxiStore
+import GuanxiWebPlatform
 
 /// Follow-up pages: my day (what is late, due, reminding, today's visits and overdue leads, each
 /// completable with one button that is a plain form post), planning a task, a task's page with the
@@ -34,10 +35,10 @@ struct TaskPages {
     }
 
     /// A task's `title` is not a person's job title (the catalog's `title`): name it as the task form does.
-    static func message(_ e: DomainError, _ l: UILocale) -> String {
-        guard case .validation(var f) = e, let m = f.removeValue(forKey: "title") else { return Pages.message(e, l) }
+    static func message(_ e: DomainError, _ v: PageContext) -> String {
+        guard case .validation(var f) = e, let m = f.removeValue(forKey: "title") else { return v.message(e) }
         f["task_title"] = m
-        return Pages.message(DomainError.validation(f), l)
+        return v.message(DomainError.validation(f))
     }
 
     func timeZone(_ scope: Scope) async throws -> (Workspace?, String) {
@@ -67,7 +68,7 @@ struct TaskPages {
                     _ = try await services.tasks.create(scope, d)
                     return Pages.redirect(Self.subjectHref(d.subjectKind ?? nil, d.subjectID ?? nil) ?? TaskURL.today.path)
                 } catch let e as DomainError {
-                    return try await form(p.page, scope, values: f, errors: Pages.fieldErrors(e), flash: ("bad", Self.message(e, p.page.locale)),
+                    return try await form(p.page, scope, values: f, errors: Pages.fieldErrors(e), flash: ("bad", Self.message(e, p.page)),
                                           status: Pages.status(e))
                 }
             },
@@ -97,7 +98,7 @@ struct TaskPages {
                     }
                     return Pages.redirect(back)
                 } catch let e as DomainError where e != .notFound("task") {
-                    return try await detail(p.page, scope, id, values: f, flash: ("bad", Self.message(e, p.page.locale)), status: Pages.status(e))
+                    return try await detail(p.page, scope, id, values: f, flash: ("bad", Self.message(e, p.page)), status: Pages.status(e))
                 }
             },
             .get(LeadURL.leadImport, needs: .can(.create, .leads)) { p, _ in importPage(p.page, report: nil, dryRun: true) },
@@ -109,7 +110,7 @@ struct TaskPages {
                     return importPage(p.page, report: report, dryRun: dryRun)
                 } catch let e as DomainError {
                     if case .forbidden = e { throw e }
-                    return importPage(p.page, report: nil, dryRun: dryRun, flash: ("bad", Pages.message(e, p.page.locale)), status: Pages.status(e))
+                    return importPage(p.page, report: nil, dryRun: dryRun, flash: ("bad", p.page.message(e)), status: Pages.status(e))
                 }
             },
         ]
@@ -139,7 +140,7 @@ struct TaskPages {
     }
 
     func row(_ t: FollowUpTask, _ names: [String: String], _ f: DateFormatter, _ v: PageContext, back: String) -> [String: Any] {
-        let tx = { (k: String) in Catalog.text(k, v.locale) }
+        let tx = { (k: String) in v.text(k) }
         let href = Self.subjectHref(t.subjectKind, t.subjectID)
         return Pages.model([
             "href": TaskURL.task(t.id).path, "title": t.title, "kind": tx("task_kind_" + t.kind.rawValue), "due": f.string(from: t.dueAt),
@@ -152,7 +153,7 @@ struct TaskPages {
     }
 
     func today(_ req: Request, _ v: PageContext, _ scope: Scope) async throws -> Response {
-        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let t = { (k: String) in v.text(k) }
         let day = try await services.tasks.myDay(scope)
         let (ws, tz) = try await timeZone(scope)
         let f = pages.formatter(v, ws)
@@ -164,7 +165,7 @@ struct TaskPages {
         var flash: (kind: String, text: String)?
         var summary: VisitSummary?
         do { summary = try await services.tasks.visitSummary(scope, week: req.query("week")) }
-        catch let e as DomainError { flash = ("bad", Pages.message(e, v.locale)); summary = try await services.tasks.visitSummary(scope, week: nil) }
+        catch let e as DomainError { flash = ("bad", v.message(e)); summary = try await services.tasks.visitSummary(scope, week: nil) }
         var people: [[String: Any]] = []
         for r in summary?.rows ?? [] {
             people.append(["name": try await pages.userName(r.ownerID) ?? t("pool"), "planned": String(r.planned), "done": String(r.done)])
@@ -196,7 +197,7 @@ struct TaskPages {
 
     func form(_ v: PageContext, _ scope: Scope, values: [String: String], errors: [String: String], flash: (kind: String, text: String)?,
               status: HTTPResponse.Status = .ok) async throws -> Response {
-        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let t = { (k: String) in v.text(k) }
         let kind = TaskSubjectKind(rawValue: values["subject_kind"] ?? "")
         let subjectID = (values["subject_id"] ?? "").isEmpty ? nil : values["subject_id"]
         var subjectName: String?
@@ -216,19 +217,19 @@ struct TaskPages {
             "subjectHref": subjectName == nil ? nil : Self.subjectHref(kind, subjectID), "subjectName": subjectName,
             "fields": fields.map { name, label, type, required in
                 Pages.model(["name": name, "label": t(label), "type": type, "required": required, "value": values[name] ?? "",
-                             "error": errors[name].map { Messages.localize($0, v.locale) }])
+                             "error": errors[name].map { v.localize($0) }])
             },
             "kinds": TaskKind.allCases.map { ["value": $0.rawValue, "label": t("task_kind_" + $0.rawValue), "selected": $0 == chosenKind] as [String: Any] },
             "priorities": TaskPriority.allCases.map { ["value": $0.rawValue, "label": t("priority_" + $0.rawValue), "selected": $0 == priority] as [String: Any] },
             "notes": values["notes"] ?? "",
-            "subjectError": (errors["subject_id"] ?? errors["subject_kind"]).map { Messages.localize($0, v.locale) },
+            "subjectError": (errors["subject_id"] ?? errors["subject_kind"]).map { v.localize($0) },
         ])
         return pages.page("task_form", model, title: t("new_task"), visit: v, flash: flash, status: status)
     }
 
     func detail(_ v: PageContext, _ scope: Scope, _ id: String, values: [String: String], flash: (kind: String, text: String)? = nil,
                 status: HTTPResponse.Status = .ok) async throws -> Response {
-        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let t = { (k: String) in v.text(k) }
         let task = try await services.tasks.get(scope, id: id)
         let (ws, _) = try await timeZone(scope)
         let f = pages.formatter(v, ws)
@@ -277,7 +278,7 @@ struct TaskPages {
 
     func importPage(_ v: PageContext, report: LeadImportReport?, dryRun: Bool, flash: (kind: String, text: String)? = nil,
                     status: HTTPResponse.Status = .ok) -> Response {
-        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let t = { (k: String) in v.text(k) }
         var model: [String: Any] = ["csrf": v.csrf, "dryRun": dryRun]
         if let r = report {
             model["report"] = Pages.model([
@@ -285,7 +286,7 @@ struct TaskPages {
                 "counts": [("rows_total", r.total), ("created_n", r.created), ("rejected_n", r.rejected), ("lead_import_duplicates", r.duplicates),
                            ("lead_import_assigned", r.assigned)].map { ["label": t($0.0), "value": String($0.1)] },
                 "hasErrors": !r.errors.isEmpty,
-                "errors": r.errors.map { e in Pages.model(["line": String(e.line), "column": e.column, "reason": Messages.localize(e.reason, v.locale)]) },
+                "errors": r.errors.map { e in Pages.model(["line": String(e.line), "column": e.column, "reason": v.localize(e.reason)]) },
             ])
         }
         return pages.page("lead_import", model, title: t("lead_import"), visit: v, flash: flash, status: status)

@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import GuanxiCore
 import GuanxiStore
+import GuanxiWebPlatform
 
 /// The service desk's mail while the server runs: sends replies to customers as soon as they are
 /// written (and retries those the relay refused), and reads the mailbox once at start and then

@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import GuanxiCore
 import GuanxiStore
+import GuanxiWebPlatform
 
 /// Runs the SLA monitor every 15 seconds while the server runs (alarms within a minute of their
 /// time), then mails the notifications it raised when a mailer is configured.

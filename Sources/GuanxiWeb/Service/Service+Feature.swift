@@ -1,4 +1,5 @@
 import GuanxiStore
+import GuanxiWebPlatform
 
 extension Feature {
     /// The service desk: tickets and their conversation, statuses and SLA clocks on business
@@ -22,6 +23,7 @@ extension Feature {
             [SLAWatch(monitor: SLAMonitor(db: s.db, clock: s.clock), notifications: s.notifications, clock: s.clock,
                       publicURL: s.publicURL, logger: logger)] + (MailWatch.make(s, config, logger).map { [$0] } ?? [])
         }
+        f.customerPart = { pages, scope, id, v in try await TicketPages.customerPart(pages, scope, customerID: id, v) }
         f.pages = { pages, table in table.add(TicketPages(pages: pages).routes) }
         f.matrix = ServiceMatrix.samples
         f.matrixFixture = ServiceMatrix.fixture

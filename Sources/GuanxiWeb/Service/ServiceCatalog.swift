@@ -1,4 +1,5 @@
 import GuanxiCore
+import GuanxiWebPlatform
 
 /// The service desk's words on pages, per language (merged into `Catalog`), and the domain
 /// messages its pages can show.

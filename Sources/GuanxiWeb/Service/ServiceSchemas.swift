@@ -1,6 +1,7 @@
 import Foundation
 import GuanxiCore
 import GuanxiStore
+import GuanxiWebPlatform
 
 extension OpenAPIDocument {
     /// Tickets, their messages, business calendars and SLA policies. Due times are null when no

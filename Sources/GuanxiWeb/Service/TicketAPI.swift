@@ -3,6 +3,7 @@ import Hummingbird
 import HTTPTypes
 import GuanxiCore
 import GuanxiStore
+import GuanxiWebPlatform
 
 /// `/api/v1` service desk: tickets with their conversation and statuses, and the business
 /// calendars and SLA policies their due times are planned with.

@@ -3,6 +3,7 @@ import Hummingbird
 import HTTPTypes
 import GuanxiCore
 import GuanxiStore
+import GuanxiWebPlatform
 
 /// The service desk pages: the queue with its views, opening a ticket for a customer, and a
 /// ticket's page with its SLA clock, conversation, reply form, status moves and assignment. Every
@@ -31,7 +32,7 @@ struct TicketPages {
                     let t = try await services.tickets.create(scope, d)
                     return Pages.redirect(TicketURL.ticket(t.id).path)
                 } catch let e as DomainError {
-                    return form(p.page, customer: c, values: f, errors: Pages.fieldErrors(e), flash: ("bad", Pages.message(e, p.page.locale)),
+                    return form(p.page, customer: c, values: f, errors: Pages.fieldErrors(e), flash: ("bad", p.page.message(e)),
                                 status: Pages.status(e))
                 }
             },
@@ -81,7 +82,7 @@ struct TicketPages {
 
     /// "剩余 1小时20分", "逾期 15分钟", "已暂停", and the class that marks it beside the words.
     static func wording(_ c: SLACountdown, _ v: PageContext) -> (text: String, cls: String) {
-        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let t = { (k: String) in v.text(k) }
         return switch c.state {
         case .left(let s): (t("sla_left").replacingOccurrences(of: "{d}", with: v.fmt.duration(seconds: s)), "left")
         case .overdue(let s): (t("sla_overdue").replacingOccurrences(of: "{d}", with: v.fmt.duration(seconds: s)), "overdue")
@@ -92,7 +93,7 @@ struct TicketPages {
     /// Select options of an enum's values with their words (`prefix` + raw value).
     static func options<T: RawRepresentable>(_ values: [T], _ prefix: String, selected: String?, _ v: PageContext) -> [[String: Any]]
     where T.RawValue == String {
-        values.map { ["value": $0.rawValue, "label": Catalog.text(prefix + $0.rawValue, v.locale), "selected": $0.rawValue == selected] }
+        values.map { ["value": $0.rawValue, "label": v.text(prefix + $0.rawValue), "selected": $0.rawValue == selected] }
     }
 
     /// Display names of users, for assignees and message authors.
@@ -106,7 +107,7 @@ struct TicketPages {
 
     func queue(_ p: PageRequest, _ scope: Scope) async throws -> Response {
         let v = p.page
-        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let t = { (k: String) in v.text(k) }
         let view = p.query("queue").flatMap(TicketQueue.init(rawValue:)) ?? .all
         let status = p.query("status").flatMap(TicketStatus.init(rawValue:))
         let page = try await services.tickets.list(scope, queue: view.rawValue, status: status?.rawValue, cursor: p.query("cursor"), limit: Self.pageSize)
@@ -143,8 +144,8 @@ struct TicketPages {
 
     func form(_ v: PageContext, customer c: Customer, values: [String: String], errors: [String: String], flash: (kind: String, text: String)?,
               status: HTTPResponse.Status = .ok) -> Response {
-        let t = { (k: String) in Catalog.text(k, v.locale) }
-        let error = { (k: String) in errors[k].map { Messages.localize($0, v.locale) } }
+        let t = { (k: String) in v.text(k) }
+        let error = { (k: String) in errors[k].map { v.localize($0) } }
         let selects: [(String, String, [[String: Any]])] = [
             ("type", "ticket_type", Self.options(TicketType.allCases, "ticket_type_", selected: values["type"] ?? TicketType.inquiry.rawValue, v)),
             ("priority", "ticket_priority", Self.options(TicketPriority.allCases, "ticket_priority_", selected: values["priority"] ?? TicketPriority.normal.rawValue, v)),
@@ -163,7 +164,7 @@ struct TicketPages {
 
     /// The ticket's page; after a failed post, with the error and what was typed in the reply form.
     func detail(_ v: PageContext, _ scope: Scope, _ id: String, typed: [String: String] = [:], error: DomainError? = nil) async throws -> Response {
-        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let t = { (k: String) in v.text(k) }
         let tk = try await services.tickets.get(scope, id: id)
         let conversation = try await services.tickets.messages(scope, id: id)
         let customer = try? await services.customers.get(scope, id: tk.customerID)
@@ -202,9 +203,9 @@ struct TicketPages {
             model["statusHref"] = TicketURL.ticketAction(tk.id, "status").path
             model["body"] = typed["body"] ?? ""
             model["isNote"] = typed["kind"] == TicketMessage.Kind.note.rawValue
-            model["bodyError"] = fieldErrors["body"].map { Messages.localize($0, v.locale) }
+            model["bodyError"] = fieldErrors["body"].map { v.localize($0) }
             // a refused reply says why beside the words it kept too (on a phone the banner is a long way up)
-            if let error, typed["body"] != nil, fieldErrors.isEmpty { model["replyError"] = Pages.message(error, v.locale) }
+            if let error, typed["body"] != nil, fieldErrors.isEmpty { model["replyError"] = v.message(error) }
             model["thenStatuses"] = Self.options(moves, "ticket_status_", selected: typed["status"], v)
             model["moves"] = moves.map { ["value": $0.rawValue, "label": t("ticket_to_" + $0.rawValue)] }
         }
@@ -215,7 +216,7 @@ struct TicketPages {
             model["assignees"] = try await assignees(scope, teams: teams, keep: tk.assigneeID)
                 .map { ["value": $0.id, "label": $0.name, "selected": $0.id == assignee] as [String: Any] }
         }
-        let flash = error.map { (kind: "bad", text: Pages.message($0, v.locale)) }
+        let flash = error.map { (kind: "bad", text: v.message($0)) }
         return pages.page("ticket", model, title: "#" + String(tk.number) + " " + tk.subject, visit: v, flash: flash,
                           status: error.map(Pages.status) ?? .ok)
     }
@@ -232,7 +233,7 @@ struct TicketPages {
 
     /// The SLA box: each target's due time with what is left, how late it is, or when it was met.
     func slaRows(_ tk: Ticket, now: Date, _ f: DateFormatter, _ v: PageContext) -> [[String: Any]] {
-        let t = { (k: String) in Catalog.text(k, v.locale) }
+        let t = { (k: String) in v.text(k) }
         var rows: [[String: Any]] = SLATarget.allCases.compactMap { target in
             let due = tk.sla.due(target)
             // the next response is only timed while a customer's message waits for its answer
@@ -265,7 +266,7 @@ struct TicketPages {
         part["hasTickets"] = !recent.isEmpty
         part["tickets"] = recent.map { tk in
             ["href": TicketURL.ticket(tk.id).path, "number": "#" + String(tk.number), "subject": tk.subject,
-             "status": Catalog.text("ticket_status_" + tk.status.rawValue, v.locale)]
+             "status": v.text("ticket_status_" + tk.status.rawValue)]
         }
         return part
     }

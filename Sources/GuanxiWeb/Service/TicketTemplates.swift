@@ -1,3 +1,4 @@
+import GuanxiWebPlatform
 /// Templates of the service desk pages (every visible word is a catalog key) and their stylesheet part.
 enum TicketTemplates {
     /// The queue: a table on wide screens, one card per ticket on a phone. Overdue rows carry the

@@ -1,3 +1,4 @@
+import GuanxiWebPlatform
 /// The service desk pages' addresses (see `PageAddress`): the queue, opening a ticket, a ticket
 /// and its forms (`reply`, `status`, `assign`).
 package enum TicketURL: PageAddress, Equatable {

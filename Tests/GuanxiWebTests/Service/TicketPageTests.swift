@@ -4,6 +4,11 @@ import GuanxiTestSupport
 import GuanxiCore
 import GuanxiStore
 @testable import GuanxiWeb
+@testable import GuanxiWebPlatform
+@testable import GuanxiWebCustomers
+@testable import GuanxiWebSales
+@testable import GuanxiWebService
+@testable import GuanxiWebAccess
 
 @Suite("Service desk pages: the queue and its due times, opening a ticket, replies and notes, errors in the user's language")
 struct TicketPageTests {

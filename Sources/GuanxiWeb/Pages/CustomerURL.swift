@@ -1,3 +1,4 @@
+import GuanxiWebPlatform
 /// The customer pages' addresses (see `PageAddress`): the list and its saved views, the 360 page and
 /// its forms, merges, and the CSV import wizard.
 package enum CustomerURL: PageAddress, Equatable {

@@ -1,0 +1,63 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import Logging
+import ServiceLifecycle
+import GuanxiCore
+import GuanxiStore
+import GuanxiWebPlatform
+
+/// Builds the router (tests call this directly) from every feature and returns it with the route table.
+package func buildRouter(_ services: AppServices) -> (Router<AppContext>, RouteTable) {
+    let (router, table, _) = buildRouterAndPages(services)
+    return (router, table)
+}
+
+/// The router with both route tables, the API's and the pages'.
+package func buildRouterAndPages(_ services: AppServices) -> (Router<AppContext>, RouteTable, PageTable) {
+    let features = Features.all
+    let router = Router(context: AppContext.self)
+    // Outermost first: security headers also go on the answers ErrorMiddleware makes from errors.
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: ErrorMiddleware<AppContext>())
+    let api = router.group("api/v1").add(middleware: AuthMiddleware(access: services.access, signIn: services.signIn))
+    let table = RouteTable(group: api, idempotency: services.idempotency)
+    for f in features { f.api(services, table) }
+
+    let schemas = features.reduce(into: [String: Any]()) { all, f in all.merge(f.schemas()) { first, _ in first } }
+    let openAPI = OpenAPIDocument.build(routes: table.routes, schemas: schemas)
+    router.get("/api/openapi.json") { _, _ in
+        APIResponse(status: .ok, body: openAPI, headers: [:]).response
+    }
+    router.get("/health") { _, _ -> Response in
+        let status = try await Features.migrator(services.db).status()
+        struct Health: Encodable { var status: String; var database: String; var schemaVersion: Int; var schemaLatest: Int
+            enum CodingKeys: String, CodingKey { case status, database, schemaVersion = "schema_version", schemaLatest = "schema_latest" } }
+        let ok = status.current == status.latest
+        return APIResponse.json(Health(status: ok ? "ok" : "schema_mismatch", database: services.db.dialect.rawValue,
+                                       schemaVersion: status.current, schemaLatest: status.latest),
+                                status: ok ? .ok : .serviceUnavailable).response
+    }
+    let pages = Pages(services: services, features: features)
+    let pageTable = PageTable(router: router, pages: pages)
+    for f in features { f.pages(pages, pageTable) }
+    return (router, table, pageTable)
+}
+
+/// The whole application, as `guanxi serve` runs it: the database's own services first (started
+/// first, stopped last), then every feature's, then the HTTP server, which runs `beforeStart` before
+/// it listens.
+package func buildApplication(_ config: AppConfiguration, services: AppServices,
+                             beforeStart: @escaping @Sendable () async throws -> Void = {}) -> some ApplicationProtocol {
+    var logger = Logger(label: "guanxi")
+    logger.logLevel = config.logLevel
+    let (router, _) = buildRouter(services)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Guanxi"),
+        services: services.db.services + Features.all.flatMap { $0.services(services, config, logger) },
+        logger: logger)
+    app.beforeServerStarts(perform: beforeStart)
+    return app
+}
+
