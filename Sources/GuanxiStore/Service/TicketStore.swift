@@ -45,14 +45,31 @@ package struct TicketStore: Sendable {
     let clock: any GuanxiCore.Clock
     /// Replies to customers go out by mail through it (nil: no outgoing mailer).
     let outbox: MailOutbox?
-    package init(db: Database, clock: any GuanxiCore.Clock, outbox: MailOutbox? = nil) { self.db = db; self.clock = clock; self.outbox = outbox }
+    /// Group commit for new tickets: tickets opened while a write runs share the next transaction.
+    let opening: GroupCommit<Opening, Ticket>
 
-    static let columns = """
+    package init(db: Database, clock: any GuanxiCore.Clock, outbox: MailOutbox? = nil) {
+        self.db = db; self.clock = clock; self.outbox = outbox
+        opening = GroupCommit(write: { items in
+            let now = clock.now()
+            return try await db.write { sql in
+                var out: [Ticket] = []
+                for o in items { out.append(try await Self.open(o.draft, o.valid, tx: Tx(sql: sql, scope: o.scope, now: now, dialect: db.dialect)).ticket) }
+                return out
+            }
+        })
+    }
+
+    /// A ticket to open, checked and validated, waiting for its group's transaction.
+    struct Opening: Sendable { let scope: Scope; let draft: TicketDraft; let valid: TicketDraft.Valid }
+
+    /// The ticket's own columns (`t`); `columns` adds its customer's owner and tier (`c`), which `decode` reads.
+    static let ownColumns = """
         t.id, t.number, t.customer_id, t.subject, t.type, t.priority, t.status, t.channel, t.team_id, t.assignee_id, t.order_id, t.tags,
         t.policy_id, t.first_response_due_at, t.first_responded_at, t.awaiting_reply_since, t.next_response_due_at, t.resolution_due_at,
-        t.resolved_at, t.paused_since, t.pauses_json, t.created_by, t.created_at, t.updated_at, t.version, c.owner_id AS customer_owner_id,
-        c.tier AS customer_tier
+        t.resolved_at, t.paused_since, t.pauses_json, t.created_by, t.created_at, t.updated_at, t.version
         """
+    static let columns = ownColumns + ", c.owner_id AS customer_owner_id, c.tier AS customer_tier"
     static let from = "FROM tickets t JOIN customers c ON c.id = t.customer_id"
 
     // MARK: Open
@@ -60,8 +77,7 @@ package struct TicketStore: Sendable {
     /// Opens a ticket for a customer the scope may read, with the customer's first message.
     package func create(_ scope: Scope, _ draft: TicketDraft) async throws -> Ticket {
         try scope.require(.tickets, .create)
-        let v = try draft.validated()
-        return try await db.write(scope, at: clock.now()) { tx in try await Self.open(draft, v, tx: tx).ticket }
+        return try await opening.submit(Opening(scope: scope, draft: draft, valid: try draft.validated()))
     }
 
     /// Opens a ticket inside the caller's transaction; answers it with the customer's first message.
