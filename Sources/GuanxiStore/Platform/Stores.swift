@@ -32,6 +32,7 @@ package struct Stores: Sendable {
     package let reports: ReportStore
     package let targets: TargetStore
     package let tickets: TicketStore
+    package let serviceReports: ServiceReportStore
     package let notifications: NotificationStore
     package let serviceSettings: ServiceSettingsStore
     /// Replies to customers by mail; nil without an outgoing mailer.
@@ -65,6 +66,7 @@ package struct Stores: Sendable {
         targets = TargetStore(db: db, clock: clock, access: access)
         mailOutbox = mailer.map { MailOutbox(db: db, clock: clock, mailer: $0, domain: $0.messageDomain) }
         tickets = TicketStore(db: db, clock: clock, outbox: mailOutbox)
+        serviceReports = ServiceReportStore(db: db)
         mailIntake = MailIntake(db: db, clock: clock, customers: customers)
         notifications = NotificationStore(db: db, clock: clock, mailer: mailer)
         serviceSettings = ServiceSettingsStore(db: db, clock: clock)

@@ -131,7 +131,7 @@ package final class Words: Sendable {
     let byCode: [String: (hans: String, hant: String)]
     let codes: [String: String]
     /// The features' English patterns for the messages not coded yet.
-    nonisolated(unsafe) let patterns: [(NSRegularExpression, String, String)]
+    let patterns: [(NSRegularExpression, String, String)]
 
     package init(features: [Feature]) {
         strings = features.reduce(into: [:]) { out, f in

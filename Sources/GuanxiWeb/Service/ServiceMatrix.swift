@@ -22,6 +22,7 @@ enum ServiceMatrix {
                                       body: #"{"name":"VIP {n}","tiers":["A"],"targets":{"urgent":{"first_response":15,"resolution":120}}}"#),
         "deleteSLAPolicy": MatrixSample("/api/v1/service/sla-policies/p{n}"),
         "listMailQuarantine": MatrixSample("/api/v1/service/mail-quarantine"),
+        "getServiceReport": MatrixSample("/api/v1/service/reports?month=2026-10"),
     ]
 
     /// A ticket of the case's customer, assigned to the case's owner (whose ticket it is).

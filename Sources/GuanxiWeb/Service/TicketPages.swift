@@ -129,7 +129,7 @@ struct TicketPages {
             ])
         }
         let model = Pages.model([
-            "queue": view.rawValue, "rows": rows, "hasRows": !rows.isEmpty,
+            "queue": view.rawValue, "rows": rows, "hasRows": !rows.isEmpty, "reportsHref": TicketURL.reports.path,
             "tabs": TicketQueue.allCases.map { q in
                 ["href": TicketURL.tickets.path + "?queue=" + q.rawValue, "label": t("ticket_queue_" + q.rawValue), "current": q == view] as [String: Any]
             },

@@ -5,7 +5,7 @@ enum TicketTemplates {
     /// class and the words ("逾期 15分钟"), never the colour alone.
     static let queue = """
     <section>
-      <div class="head"><h1>{{t.tickets}}</h1></div>
+      <div class="head"><h1>{{t.tickets}}</h1><a class="button" href="{{reportsHref}}">{{t.service_reports}}</a></div>
       <nav class="tabs" aria-label="{{t.ticket_queues}}">{{#tabs}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/tabs}}</nav>
       <form class="filters" method="get" action="/tickets"><input type="hidden" name="queue" value="{{queue}}">
         <label>{{t.ticket_status}}<select name="status"><option value="">{{t.all}}</option>{{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statuses}}</select></label>
@@ -81,7 +81,24 @@ enum TicketTemplates {
     </article>
     """
 
-    static let all: [String: String] = ["tickets": queue, "ticket_form": form, "ticket": ticket]
+    static let all: [String: String] = ["tickets": queue, "ticket_form": form, "ticket": ticket, "service_reports": reports]
+
+    /// The month's service reports: figures as tiles, then each chart with its table and CSV.
+    static let reports = """
+    <section class="service-reports">
+      <div class="head"><h1>{{t.service_reports}}</h1>
+        <nav class="months" aria-label="{{t.svc_report_month}}"><a href="{{prevHref}}" aria-label="{{t.svc_report_previous_month}}">‹</a> <strong>{{month}}</strong> <a href="{{nextHref}}" aria-label="{{t.svc_report_next_month}}">›</a></nav></div>
+      <dl class="kpis">{{#tiles}}<div><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/tiles}}</dl>
+      {{#sections}}<figure class="card chart-card" id="{{id}}">
+        <figcaption><h2>{{title}}</h2> <a class="csv" href="{{csvHref}}" download>{{t.svc_report_download_csv}}</a></figcaption>
+        {{{svg}}}
+        <details><summary>{{t.svc_report_numbers}}</summary><div class="scroll"><table class="list numbers">
+          <thead><tr>{{#header}}<th scope="col">{{.}}</th>{{/header}}</tr></thead>
+          <tbody>{{#rows}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/rows}}</tbody>
+        </table></div></details>
+      </figure>{{/sections}}
+    </section>
+    """
 
     static let css = """
     .tickets .who{display:block;color:var(--muted);font-size:.85rem;text-decoration:none}

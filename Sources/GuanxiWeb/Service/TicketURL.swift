@@ -1,8 +1,9 @@
 import GuanxiWebPlatform
 /// The service desk pages' addresses (see `PageAddress`): the queue, opening a ticket, a ticket
-/// and its forms (`reply`, `status`, `assign`).
+/// and its forms (`reply`, `status`, `assign`), the month's reports and each report's CSV.
 package enum TicketURL: PageAddress, Equatable {
     case tickets, newTicket, ticket(String), ticketAction(String, String)
+    case reports, reportCSV(String)
 
     package var path: String {
         switch self {
@@ -10,6 +11,8 @@ package enum TicketURL: PageAddress, Equatable {
         case .newTicket: "/tickets/new"
         case .ticket(let id): "/tickets/\(id)"
         case .ticketAction(let id, let action): "/tickets/\(id)/\(action)"
+        case .reports: "/service/reports"
+        case .reportCSV(let section): "/service/reports/\(section)"
         }
     }
 }
