@@ -5,7 +5,7 @@ extension Feature {
     /// calendars (lunch breaks, holidays, make-up working days); the queue and ticket pages.
     package static let service: Feature = {
         var f = Feature(name: "Service")
-        f.migrations = [M010_Service.migration, M012_ServiceMail.migration]
+        f.migrations = [M010_Service.migration, M012_ServiceMail.migration, M013_ServiceRouting.migration]
         f.permissions = [.tickets]
         f.catalog = CatalogPart(ServiceCatalog.strings)
         f.messages = ServiceCatalog.messages
@@ -19,8 +19,7 @@ extension Feature {
             MailAPI(intake: s.mailIntake).register(table)
         }
         f.services = { s, config, logger in
-            [SLAWatch(monitor: SLAMonitor(db: s.db, clock: s.clock), notifications: s.notifications, clock: s.clock,
-                      publicURL: s.publicURL, logger: logger)] + (MailWatch.make(s, config, logger).map { [$0] } ?? [])
+            [SLAWatch(monitor: SLAMonitor(db: s.db, clock: s.clock), outbox: s.mailOutbox, clock: s.clock, logger: logger)] + (MailWatch.make(s, config, logger).map { [$0] } ?? [])
         }
         f.pages = { pages, table in table.add(TicketPages(pages: pages).routes) }
         f.matrix = ServiceMatrix.samples
