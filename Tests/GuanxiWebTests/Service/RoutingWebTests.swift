@@ -196,6 +196,13 @@ struct RoutingWebTests {
             let hans = try await page(env, admin, "/service/routing").text
             #expect(hans.contains("破损投诉") && hans.contains("投诉、邮件、“破损”、“漏发”") && hans.contains("售后部") && hans.contains("轮流分配"))
             #expect(try await page(env, admin, "/service/routing", lang: "zh-Hant").text.contains("輪流分派"))
+            // and it opens again in the form to be changed, its version with it
+            let rule = try #require(try await env.get("/api/v1/service/routing-rules", as: .admin).json["items"][0]["id"].string)
+            let edit = try await page(env, admin, "/service/routing?edit=\(rule)").text
+            #expect(edit.contains("value=\"破损投诉\"") && edit.contains("name=\"version\" value=\"1\"") && edit.contains("value=\"complaint\" checked"))
+            #expect(try await post(env, admin, "/service/routing/save", "_csrf=\(csrf)&id=\(rule)&version=1&name=\(q("破损投诉"))&position=5&team_id=\(service)&strategy=round_robin&types=complaint&channels=email&keywords=\(q("破损，漏发"))&active=1").status == .seeOther)
+            let stale = try await post(env, admin, "/service/routing/save", "_csrf=\(csrf)&id=\(rule)&version=1&name=x&team_id=\(service)&active=1")
+            #expect(stale.status == .conflict && stale.text.contains("value=\"x\""))
             #expect(try await page(env, admin, "/service/routing", lang: "en").text.contains("Round robin"))
             // when the agent joins the department and gets skills
             #expect(try await post(env, admin, "/service/routing/members", "_csrf=\(csrf)&team_id=\(service)&members=\(agent.id)").status == .seeOther)
