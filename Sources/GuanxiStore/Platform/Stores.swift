@@ -38,6 +38,8 @@ package struct Stores: Sendable {
     /// Replies to customers by mail; nil without an outgoing mailer.
     package let mailOutbox: MailOutbox?
     package let mailIntake: MailIntake
+    package let routing: RoutingStore
+    package let ticketSteps: TicketStepStore
 
     package init(db: Database, clock: any GuanxiCore.Clock, mailer: SMTPMailer? = nil) {
         self.db = db; self.clock = clock; self.mailer = mailer
@@ -70,5 +72,7 @@ package struct Stores: Sendable {
         mailIntake = MailIntake(db: db, clock: clock, customers: customers)
         notifications = NotificationStore(db: db, clock: clock, mailer: mailer)
         serviceSettings = ServiceSettingsStore(db: db, clock: clock)
+        routing = RoutingStore(db: db, clock: clock)
+        ticketSteps = TicketStepStore(db: db, clock: clock, outbox: mailOutbox)
     }
 }

@@ -73,7 +73,7 @@ package struct SLAMonitor: Sendable {
             ON CONFLICT (ticket_id, target, kind, due_at) DO NOTHING RETURNING ticket_id
             """).first() != nil
         guard inserted else { return false }
-        let people = try await recipients(ticket, a.kind, workspaceID: workspaceID, sql: tx.sql)
+        let people = try await recipients(assigneeID: ticket.assigneeID, teamID: ticket.teamID, a.kind, workspaceID: workspaceID, sql: tx.sql)
         try await NotificationStore.add(people, kind: "sla_\(a.kind.rawValue)_\(a.target.rawValue)",
                                         subject: "#\(ticket.number) \(ticket.subject)", link: "/tickets/\(ticket.id)", tx: tx)
         if a.kind == .breach {
@@ -92,11 +92,49 @@ package struct SLAMonitor: Sendable {
         init(_ ticketID: String, _ a: SLAAlarm) { self.init(ticketID: ticketID, target: a.target.rawValue, kind: a.kind.rawValue, dueAt: a.dueAt.millis) }
     }
 
+    /// One pass over the active steps (hand-offs, child tasks, approvals) whose deadline passed
+    /// since `since`: each is escalated once per due time like a breached target — to the step's
+    /// assignee and its department's manager (else the workspace's owners and administrators) —
+    /// and written to the audit log. Returns the overdue steps it raised.
+    package func scanSteps(since: Date) async throws -> [TicketStep] {
+        let now = clock.now(), from = since.addingTimeInterval(-1).millis
+        let rows = try await db.read { sql in
+            try await sql.raw("""
+                SELECT \(unsafeRaw: TicketStepStore.columns(as: "s")), t.number, t.subject, t.workspace_id
+                FROM ticket_steps s JOIN tickets t ON t.id = s.ticket_id
+                WHERE s.state = 'active' AND s.due_at > \(bind: from) AND s.due_at < \(bind: now.millis)
+                """).all().map { r in
+                (try TicketStepStore.decode(r), try r.decode(column: "number", as: Int.self), try r.decode(column: "subject", as: String.self),
+                 try r.decode(column: "workspace_id", as: String.self))
+            }
+        }
+        var raised: [TicketStep] = []
+        for (step, number, subject, workspaceID) in rows where step.isOverdue(at: now) {
+            let new = try await db.write(Scope.acting(workspaceID: workspaceID, userID: nil), at: now) { tx in
+                guard try await tx.sql.raw("""
+                    INSERT INTO sla_alarms (ticket_id, target, kind, due_at, raised_at)
+                    VALUES (\(bind: step.ticketID), \(bind: "step:" + step.id), 'breach', \(bind: step.dueAt!.millis), \(bind: now.millis))
+                    ON CONFLICT (ticket_id, target, kind, due_at) DO NOTHING RETURNING ticket_id
+                    """).first() != nil else { return false }
+                let people = try await Self.recipients(assigneeID: step.assigneeID ?? step.approverID, teamID: step.teamID, .breach,
+                                                       workspaceID: workspaceID, sql: tx.sql)
+                try await NotificationStore.add(people, kind: "step_overdue", subject: "#\(number) \(subject) · \(step.title)",
+                                                link: "/tickets/\(step.ticketID)", tx: tx)
+                try await tx.audit("step_overdue", "tickets", step.ticketID, detail: ["step_id": .string(step.id),
+                                                                                     "due_at": .string(Timestamp.iso8601(step.dueAt!))])
+                return true
+            }
+            if new { raised.append(step) }
+        }
+        return raised
+    }
+
     /// Warnings go to the assignee, escalations to the assignee and the department's manager; with
     /// neither, to the workspace's owners and administrators.
-    static func recipients(_ t: Ticket, _ kind: SLAAlarm.Kind, workspaceID: String, sql: any SQLDatabase) async throws -> [String] {
-        var people: [String] = t.assigneeID.map { [$0] } ?? []
-        if kind == .breach || people.isEmpty, let team = t.teamID,
+    static func recipients(assigneeID: String?, teamID: String?, _ kind: SLAAlarm.Kind, workspaceID: String,
+                           sql: any SQLDatabase) async throws -> [String] {
+        var people: [String] = assigneeID.map { [$0] } ?? []
+        if kind == .breach || people.isEmpty, let team = teamID,
            let manager = try await sql.raw("SELECT manager_id FROM teams WHERE id = \(bind: team) AND workspace_id = \(bind: workspaceID)")
             .first()?.decode(column: "manager_id", as: String?.self) {
             people.append(manager)
