@@ -88,6 +88,7 @@ package struct TicketStore: Sendable {
         try await tx.timeline(customer.id, .ticket, data: ["step": "opened", "ticket_id": .string(t.id), "number": .number(Double(number)),
                                                          "subject": .string(t.subject), "type": .string(t.type.rawValue)])
         try await tx.audit("create", "tickets", t.id)
+        try await tx.publish(.ticketCreated, t.id, t)
         return (t, m)
     }
 
@@ -207,6 +208,7 @@ package struct TicketStore: Sendable {
                     tx: Tx) async throws -> (Ticket, TicketMessage) {
         let (scope, now) = (tx.scope, tx.now)
         var (t, _, tier) = try await Self.load(scope, id, for: .update, ifVersion: ifVersion, sql: tx.sql)
+        let from = t.status
         let (_, targets, calendar) = try await ServiceRules.plan(t, tier: tier, workspaceID: scope.workspaceID, sql: tx.sql)
         switch kind {
         case .reply: t = try TicketFlow.apply(t, .agentReply, at: now, targets: targets, calendar: calendar)
@@ -219,6 +221,7 @@ package struct TicketStore: Sendable {
         try await Self.append(m, workspaceID: scope.workspaceID, sql: tx.sql)
         t = try await Self.save(t, now: now, sql: tx.sql)
         try await tx.audit(kind == .note ? "note" : "message", "tickets", t.id, detail: ["kind": .string(kind.rawValue)])
+        if t.status != from { try await tx.publish(.ticketStatusChanged, t.id, t, changes: ["from": .string(from.rawValue), "to": .string(t.status.rawValue)]) }
         return (t, m)
     }
 
@@ -235,6 +238,7 @@ package struct TicketStore: Sendable {
             try await tx.timeline(t.customerID, .ticket, data: ["step": .string(status.rawValue), "ticket_id": .string(t.id),
                                                               "number": .number(Double(t.number)), "from": .string(from.rawValue)])
             try await tx.audit("status", "tickets", t.id, detail: ["from": .string(from.rawValue), "to": .string(status.rawValue)])
+            try await tx.publish(.ticketStatusChanged, t.id, t, changes: ["from": .string(from.rawValue), "to": .string(t.status.rawValue)])
             return t
         }
     }
@@ -272,6 +276,7 @@ package struct TicketStore: Sendable {
             t.sla = t.sla.planned(createdAt: t.createdAt, targets: targets, calendar: calendar)
             t = try await Self.save(t, now: now, sql: tx.sql)
             try await tx.audit("update", "tickets", t.id, detail: AuditDetail.encoded(t))
+            try await tx.publish(.ticketUpdated, t.id, t)
             return t
         }
     }
