@@ -8,5 +8,6 @@ package enum Features {
         .sales,
         .orders,
         .service,
+        .integration,
     ]
 }
