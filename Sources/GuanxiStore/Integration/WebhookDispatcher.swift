@@ -216,7 +216,7 @@ package struct WebhookDispatcher: Sendable {
                 try await tx.audit("disable", "webhooks", job.subscriptionID, detail: ["reason": .string(reason)])
                 try await NotificationStore.add(try await NotificationStore.workspaceAdmins(job.workspaceID, sql: tx.sql), kind: "webhook_disabled",
                                                 subject: "Webhook endpoint \(url) was disabled: \(reason)",
-                                                link: "/settings/webhooks/\(job.subscriptionID)", tx: tx)
+                                                link: "/webhooks/\(job.subscriptionID)", tx: tx)
                 return (verdict.next, true)
             }
             try await tx.sql.raw("""

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SQLKit
+import Synchronization
 import GuanxiCore
 import GuanxiStore
 import GuanxiTestSupport
@@ -125,14 +126,19 @@ struct WebhookDeliveryTests {
 
     @Test(arguments: Backend.all)
     func aRecordsLaterEventIsNotSentBeforeItsEarlierOneSucceeds(_ backend: Backend) async throws {
-        // given a receiver that refuses the first request it sees
-        try await WebhookBench.run(backend, answer: { _, n in n == 0 ? .status(503) : .status(200) }) { b in
+        try await WebhookBench.run(backend) { b in
             _ = try await b.subscribe(["order.*"])
             let c = try await b.customer("韩梅梅")
             // when an order is placed and paid, and another order placed
             let first = try await b.order(c.id)
             _ = try await b.env.services.orders.pay(b.owner, id: first.id, PaymentDraft(amount: first.totals.total))
             let second = try await b.order(c.id)
+            // and the receiver refuses the first request about the first order
+            let refused = Mutex(false)
+            b.receiver.answer { r, _ in
+                let refuse = r.json["data"]["id"].string == first.id && refused.withLock { done in defer { done = true }; return !done }
+                return .status(refuse ? 503 : 200)
+            }
             // then the first pass sends the first order's placement (refused) and the other order's, but not the first order's payment
             #expect(try await b.sender.runOnce().count == 2)
             #expect(b.receiver.received.map { "\($0.type) \($0.json["data"]["id"].string == first.id ? 1 : 2)" }.sorted() == ["order.placed 1", "order.placed 2"])
@@ -322,6 +328,16 @@ struct WebhookDeliveryTests {
                 try await receiver.waitFor(1, limit: .seconds(5))
                 #expect(ContinuousClock.now - t0 < .seconds(1))
                 #expect(receiver.received.first?.json["data"]["name"].string == "陈小姐")
+                // and its answer is recorded
+                let hook = try #require(r.json["id"].string)
+                let owner = Scope(workspaceID: env.workspaceA.id, userID: nil, role: .owner)
+                var recorded = false
+                for _ in 0..<200 where !recorded {
+                    recorded = try await !WebhookStore(db: env.services.db, clock: env.services.clock)
+                        .deliveries(owner, subscriptionID: hook, state: "delivered", cursor: nil).items.isEmpty
+                    if !recorded { try await Task.sleep(for: .milliseconds(10)) }
+                }
+                #expect(recorded)
                 running.cancel()
                 _ = await running.result
             }
