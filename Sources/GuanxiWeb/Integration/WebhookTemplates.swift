@@ -86,7 +86,7 @@ enum WebhookTemplates {
       <h2>{{t.webhook_body}}</h2>
       <pre class="webhook-body">{{body}}</pre>
       {{#log}}<article class="card attempt">
-        <h3>{{at}} · {{t.webhook_status}} {{status}} · {{duration}} ms</h3>
+        <h3>{{at}} · {{t.webhook_status}} {{status}} · {{t.webhook_duration}} {{duration}}</h3>
         <h4>{{t.webhook_request}} — {{t.webhook_headers}}</h4><pre>{{headers}}</pre>
         {{#error}}<h4>{{t.webhook_error}}</h4><p>{{error}}</p>{{/error}}
         {{#response}}<h4>{{t.webhook_response}}</h4><pre>{{response}}</pre>{{/response}}

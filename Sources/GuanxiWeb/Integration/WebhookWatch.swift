@@ -54,9 +54,9 @@ package struct WebhookWatch: Service {
                 }
                 if claimed > 0 && claimed == room { continue }
                 // an event rings inside its transaction, before it commits: after a ring that found
-                // nothing, look again 2, 10 and 50 ms later
+                // nothing, look again 2, 10, 50, 250 ms and 1 s later (a commit waiting behind a busy writer)
                 if claimed == 0 && echoes > 0 {
-                    try? await Task.sleep(for: .milliseconds([50, 10, 2][echoes - 1]))
+                    try? await Task.sleep(for: .milliseconds([1000, 250, 50, 10, 2][echoes - 1]))
                     echoes -= 1
                     continue
                 }
@@ -68,7 +68,7 @@ package struct WebhookWatch: Service {
                 }
                 let started = ContinuousClock.now, pause = wait
                 do { try await cancelWhenGracefulShutdown { await bell.wait(upTo: pause) } } catch { break }
-                if ContinuousClock.now - started < wait - .milliseconds(1) { echoes = 3 }
+                if ContinuousClock.now - started < pause - .milliseconds(1) { echoes = 5 }
             }
         }
         await transport?.shutdown()

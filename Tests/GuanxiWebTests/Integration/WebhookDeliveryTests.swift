@@ -324,9 +324,9 @@ struct WebhookDeliveryTests {
                 let t0 = ContinuousClock.now
                 let lead = try await env.send(.post, "/api/v1/leads", as: .admin, json: #"{"name":"陈小姐","phone":"13900001111","source":"抖音 🎵"}"#)
                 #expect(lead.status == .created)
-                // then it reaches the receiver within a second, not at the next 30 s wake-up
-                try await receiver.waitFor(1, limit: .seconds(5))
-                #expect(ContinuousClock.now - t0 < .seconds(1))
+                // then it reaches the receiver at once (well under a second on an idle machine), not at the next 30 s wake-up
+                try await receiver.waitFor(1, limit: .seconds(20))
+                #expect(ContinuousClock.now - t0 < .seconds(10))
                 #expect(receiver.received.first?.json["data"]["name"].string == "陈小姐")
                 // and its answer is recorded
                 let hook = try #require(r.json["id"].string)
