@@ -175,6 +175,39 @@ package struct WebhookDispatcher: Sendable {
         }
     }
 
+    /// How long delivered deliveries (with their attempts) stay in the log; parked ones stay until
+    /// replayed or their endpoint is removed.
+    package static let retention: TimeInterval = 30 * 86_400
+
+    /// Removes delivered deliveries older than `retention`, their attempts, and events no delivery
+    /// refers to any more; answers how many deliveries went. In slices, so no write holds the
+    /// writer long.
+    @discardableResult
+    package func purge(slice: Int = 1_000) async throws -> Int {
+        let before = clock.now().addingTimeInterval(-Self.retention).millis
+        var removed = 0
+        while true {
+            let n = try await db.write { sql in
+                let ids = try await sql.raw("""
+                    SELECT id FROM webhook_deliveries WHERE state = 'delivered' AND delivered_at < \(bind: before) ORDER BY seq LIMIT \(literal: slice)
+                    """).all().map { try $0.decode(column: "id", as: String.self) }
+                guard !ids.isEmpty else { return 0 }
+                try await sql.raw("DELETE FROM webhook_attempts WHERE delivery_id IN (\(binds: ids))").run()
+                try await sql.raw("DELETE FROM webhook_deliveries WHERE id IN (\(binds: ids))").run()
+                return ids.count
+            }
+            removed += n
+            if n < slice { break }
+        }
+        try await db.write { sql in
+            try await sql.raw("""
+                DELETE FROM webhook_events WHERE created_at < \(bind: before)
+                  AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id)
+                """).run()
+        }
+        return removed
+    }
+
     private func record(_ answer: WebhookAnswer, of job: Job, headers: [(String, String)], sentAt: Date, durationMs: Int) async throws -> WebhookVerdict.Next {
         let now = clock.now()
         let attempt = job.attempts + 1

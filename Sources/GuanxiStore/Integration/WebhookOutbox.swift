@@ -32,7 +32,7 @@ package enum WebhookPayload {
     /// Larger `data` is replaced by `{"id": …, "truncated": true}`: read the record through the API.
     package static let maxData = 256 * 1024
 
-    static func data<T: Encodable>(_ value: T) -> [UInt8] {
+    package static func data<T: Encodable>(_ value: T) -> [UInt8] {
         if let w = value as? any JSONWritable { return w.jsonBytes() }
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -43,7 +43,7 @@ package enum WebhookPayload {
         return (try? Array(e.encode(value))) ?? Array("null".utf8)
     }
 
-    static func body(eventID: String, type: WebhookEventType, recordID: String, at now: Date, data: [UInt8], changes: [String: JSONValue]) -> String {
+    package static func body(eventID: String, type: WebhookEventType, recordID: String, at now: Date, data: [UInt8], changes: [String: JSONValue]) -> String {
         var w = JSONWriter(capacity: data.count + 160)
         w.object { w in
             if !changes.isEmpty { w.key("changes"); w.value(.object(changes)) }

@@ -7,7 +7,8 @@ import GuanxiStore
 
 /// Delivers outgoing webhooks while the server runs: keeps up to `concurrency` requests in flight,
 /// takes more as soon as one ends or an event is committed (the outbox rings), and otherwise
-/// sleeps until the next retry is due (at most `idle`). What was committed before a stop, or was
+/// sleeps until the next retry is due (at most `idle`); hourly, it drops delivered deliveries older
+/// than 30 days from the log. What was committed before a stop, or was
 /// being sent when the server died, is sent after the next start (a claimed delivery whose answer
 /// was never recorded is due again when its lease ends).
 package struct WebhookWatch: Service {
@@ -29,11 +30,18 @@ package struct WebhookWatch: Service {
     }
 
     package func run() async throws {
+        // the server's start-up checks (a new SQLite database is migrated then) run beside this
+        try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
         await withDiscardingTaskGroup { group in
             let inFlight = InFlight()
             let bell = dispatcher.bell
             var echoes = 0   // quick looks left after a ring that found nothing
+            var nextPurge = ContinuousClock.now.advanced(by: .seconds(60))
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                if ContinuousClock.now >= nextPurge {
+                    nextPurge = ContinuousClock.now.advanced(by: .seconds(3600))
+                    do { try await dispatcher.purge() } catch { logger.error("purging the webhook log failed: \(error)") }
+                }
                 let room = concurrency - inFlight.count.load(ordering: .acquiring)
                 var claimed = 0
                 if room > 0 {

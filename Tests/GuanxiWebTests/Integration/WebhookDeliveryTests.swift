@@ -271,6 +271,53 @@ struct WebhookDeliveryTests {
     }
 
     @Test(arguments: Backend.all)
+    func aRecordTooLargeToSendGoesAsItsIdMarkedTruncated(_ backend: Backend) async throws {
+        try await WebhookBench.run(backend) { b in
+            let (_, secret) = try await b.subscribe(["customer.updated"])
+            // when an event's data is over 256 KiB
+            let big = String(repeating: "长", count: 100_000)
+            try await b.env.services.db.write(b.owner, at: b.clock.now()) { tx in try await tx.publish(.customerUpdated, "c-1", ["note": big]) }
+            try await b.sender.runOnce()
+            // then the receiver gets the record's id and the mark, signed, and can read the rest through the API
+            let r = try #require(b.receiver.received.first)
+            #expect(r.json["data"]["id"].string == "c-1" && r.json["data"]["truncated"].bool == true && r.body.count < 1_000)
+            #expect(Verify.isSigned(r, with: secret))
+            // and a payload just under the limit goes whole, Chinese and emoji intact
+            let fits = String(repeating: "关系😀", count: 10_000)
+            #expect(WebhookPayload.data(["note": fits]).count < WebhookPayload.maxData)
+            let body = WebhookPayload.body(eventID: "e", type: .customerUpdated, recordID: "c-2", at: b.clock.now(), data: WebhookPayload.data(["note": fits]), changes: [:])
+            #expect(J(Data(body.utf8))["data"]["note"].string == fits)
+        }
+    }
+
+    @Test(arguments: Backend.all)
+    func deliveredDeliveriesLeaveTheLogAfterThirtyDaysParkedOnesStay(_ backend: Backend) async throws {
+        try await WebhookBench.run(backend, answer: { r, _ in .status(r.json["data"]["name"].string == "坏" ? 500 : 200) }) { b in
+            let (hook, _) = try await b.subscribe(["customer.created"])
+            _ = try await b.customer("好")
+            _ = try await b.customer("坏")
+            for _ in 0..<40 where try await b.deliveries(hook, state: "dead").isEmpty {
+                try await b.sender.runOnce()
+                b.clock.advance(seconds: 4 * 3600)
+            }
+            let (delivered, parked) = (try await b.deliveries(hook, state: "delivered"), try await b.deliveries(hook, state: "dead"))
+            #expect(delivered.count == 1 && parked.count == 1)
+            // within thirty days nothing goes
+            #expect(try await b.sender.purge() == 0)
+            b.clock.advance(days: 31)
+            #expect(try await b.sender.purge(slice: 1) == 1)
+            // the delivered one and its event are gone, the parked one is kept with its event
+            let left = try await b.deliveries(hook)
+            #expect(left.map(\.state) == [.dead])
+            let events = try await b.env.services.db.read { sql in
+                try await sql.raw("SELECT COUNT(*) AS n FROM webhook_events").first()!.decode(column: "n", as: Int.self)
+            }
+            #expect(events == 1)
+            #expect(try await b.store.delivery(b.owner, subscriptionID: hook, id: left[0].id).attemptLog.count == left[0].attempts)
+        }
+    }
+
+    @Test(arguments: Backend.all)
     func eventsCommittedBeforeARestartAreDeliveredOncePerAcknowledgement(_ backend: Backend) async throws {
         try await WebhookBench.run(backend) { b in
             let (hook, _) = try await b.subscribe(["customer.created"])
