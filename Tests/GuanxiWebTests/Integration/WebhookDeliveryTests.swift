@@ -271,6 +271,64 @@ struct WebhookDeliveryTests {
     }
 
     @Test(arguments: Backend.all)
+    func everyKindOfChangePublishesItsEvent(_ backend: Backend) async throws {
+        try await WebhookBench.run(backend) { b in
+            _ = try await b.subscribe(["*"])
+            let s = b.env.services, owner = b.owner
+            // customers: created, updated, merged
+            let c = try await b.customer("王建国")
+            let twin = try await b.customer("王建国（重复）")
+            var change = CustomerDraft(); change.title = "采购总监"
+            _ = try await s.customers.update(owner, id: c.id, change, ifVersion: nil)
+            _ = try await s.customers.merge(owner, survivorID: c.id, mergedID: twin.id, choices: MergeChoices())
+            // leads: captured, converted; a deal moved
+            var l = LeadDraft(); l.name = "陈女士"; l.phone = "13700001234"; l.company = "恒达贸易"
+            let lead = try await s.leads.create(owner, l)
+            _ = try await s.leads.convert(owner, id: lead.id, LeadConversion())
+            var dd = DealDraft(); dd.name = "年度采购 💼"; dd.customerID = c.id; dd.amount = Money(minor: 1_000_000, currency: "CNY")
+            let deal = try await s.deals.create(owner, dd)
+            let stages = try await s.deals.pipelines(owner)[0].stages
+            _ = try await s.deals.move(owner, id: deal.id, toStage: stages[1].id, reason: nil, ifVersion: nil)
+            // a quote accepted (which places an order)
+            var qd = QuoteDraft(); qd.customerID = c.id
+            qd.lines = [LineDraft(name: "茶具", quantity: 1, unitPrice: 50_000, discount: Percent(basisPoints: 0), taxRate: Percent(basisPoints: 1300))]
+            let q = try await s.quotes.create(owner, qd)
+            _ = try await s.quotes.move(owner, id: q.id, to: .sent, reason: nil, ifVersion: nil)
+            _ = try await s.quotes.accept(owner, id: q.id, ifVersion: nil)
+            // orders: paid, shipped, delivered, confirmed; another cancelled; another returned
+            let o = try await b.order(c.id)
+            _ = try await s.orders.pay(owner, id: o.id, PaymentDraft(amount: o.totals.total))
+            _ = try await s.orders.ship(owner, id: o.id, ShipmentDraft(carrier: "顺丰速运", trackingNumber: "SF123"))
+            _ = try await s.orders.deliver(owner, id: o.id)
+            _ = try await s.orders.confirm(owner, id: o.id)
+            _ = try await s.orders.cancel(owner, id: try await b.order(c.id).id, reason: "客户取消")
+            let r = try await b.order(c.id)
+            _ = try await s.orders.pay(owner, id: r.id, PaymentDraft(amount: r.totals.total))
+            let shipped = try await s.orders.ship(owner, id: r.id, ShipmentDraft(carrier: "京东物流"))
+            _ = try await s.orders.deliver(owner, id: r.id)
+            _ = try await s.orders.returnGoods(owner, id: r.id, lines: shipped.lines.map { Shipment.Line(lineID: $0.item.id, quantity: $0.item.quantity) },
+                                               reason: "破损")
+            // tickets: created, updated, status changed
+            var td = TicketDraft(); td.customerID = c.id; td.subject = "退货"; td.body = "茶具破损 😢"
+            let t = try await s.tickets.create(owner, td)
+            var tc = TicketChange(); tc.priority = "high"
+            _ = try await s.tickets.update(owner, id: t.id, tc, ifVersion: nil)
+            _ = try await s.tickets.setStatus(owner, id: t.id, to: .waitingCustomer, ifVersion: nil)
+            // then every event type was written, each about the record it names
+            let rows = try await s.db.read { sql in
+                try await sql.raw("SELECT type, record_id FROM webhook_events").all().map {
+                    (try $0.decode(column: "type", as: String.self), try $0.decode(column: "record_id", as: String.self))
+                }
+            }
+            #expect(Set(rows.map(\.0)) == Set(WebhookEventType.allCases.map(\.rawValue)),
+                    "missing: \(Set(WebhookEventType.allCases.map(\.rawValue)).subtracting(rows.map(\.0)).sorted())")
+            #expect(rows.contains { $0 == ("customer.merged", c.id) } && rows.contains { $0 == ("deal.stage_changed", deal.id) })
+            #expect(rows.contains { $0 == ("order.returned", r.id) } && rows.contains { $0 == ("ticket.status_changed", t.id) })
+            #expect(rows.contains { $0 == ("lead.converted", lead.id) } && rows.contains { $0 == ("quote.accepted", q.id) })
+        }
+    }
+
+    @Test(arguments: Backend.all)
     func aRecordTooLargeToSendGoesAsItsIdMarkedTruncated(_ backend: Backend) async throws {
         try await WebhookBench.run(backend) { b in
             let (_, secret) = try await b.subscribe(["customer.updated"])
