@@ -44,7 +44,7 @@ async def serve(reader, writer, args):
                 if not verify(args.secret, headers, body):
                     stats["bad_signatures"] += 1
             writer.write(b"HTTP/1.1 204 No Content\r\n\r\n")
-    except (asyncio.IncompleteReadError, ConnectionResetError):
+    except (asyncio.IncompleteReadError, ConnectionResetError, asyncio.CancelledError):
         pass
     finally:
         writer.close()

@@ -252,11 +252,20 @@ package struct WebhookDispatcher: Sendable {
                                                 link: "/webhooks/\(job.subscriptionID)", tx: tx)
                 return (verdict.next, true)
             }
-            try await tx.sql.raw("""
-                UPDATE webhook_subscriptions SET failing_since = \(bind: verdict.failingSince?.millis)
-                  \(unsafeRaw: verdict.next == .delivered ? ", last_success_at = \(now.millis)" : "")
-                WHERE id = \(bind: job.subscriptionID)
-                """).run()
+            // the endpoint's health, written only when it moves (a success within the last second
+            // changes nothing worth a write: every delivery of a busy endpoint would wait on its row)
+            if verdict.next == .delivered {
+                try await tx.sql.raw("""
+                    UPDATE webhook_subscriptions SET failing_since = NULL, last_success_at = \(bind: now.millis)
+                    WHERE id = \(bind: job.subscriptionID)
+                      AND (failing_since IS NOT NULL OR last_success_at IS NULL OR last_success_at < \(bind: now.millis - 1_000))
+                    """).run()
+            } else {
+                try await tx.sql.raw("""
+                    UPDATE webhook_subscriptions SET failing_since = \(bind: verdict.failingSince?.millis)
+                    WHERE id = \(bind: job.subscriptionID) AND failing_since IS NULL
+                    """).run()
+            }
             return (verdict.next, false)
         }
         if disabled { WebhookOutbox.local(db).invalidate() }

@@ -61,16 +61,15 @@ package struct WebhookWatch: Service {
                     }
                 }
                 if claimed > 0 && claimed == room { continue }
-                // an event rings inside its transaction, before it commits: after a ring that found
-                // nothing, look again 2, 10, 50, 250 ms and 1 s later (a commit waiting behind a busy writer)
-                if claimed == 0 && echoes > 0 {
-                    try? await Task.sleep(for: .milliseconds([1000, 250, 50, 10, 2][echoes - 1]))
-                    echoes -= 1
-                    continue
-                }
-                // then sleep until the next retry is due, at most `idle`
+                // Wait for a ring (a committed event, a finished request). An event rings inside its
+                // transaction, before it commits: after a ring that found nothing, look again 2, 10,
+                // 50, 250 ms and 1 s later (a commit behind a busy writer); otherwise sleep until the
+                // next retry is due, at most `idle`.
                 var wait = idle
-                if let due = (try? await dispatcher.nextDue()) ?? nil {
+                if claimed == 0 && echoes > 0 {
+                    wait = .milliseconds([1000, 250, 50, 10, 2][echoes - 1])
+                    echoes -= 1
+                } else if let due = (try? await dispatcher.nextDue()) ?? nil {
                     let seconds = max(0, due.timeIntervalSince(dispatcher.clock.now()))
                     wait = min(idle, .milliseconds(Int64(seconds * 1000) + 5))
                 }
