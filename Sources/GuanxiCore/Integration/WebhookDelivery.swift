@@ -79,13 +79,22 @@ package enum WebhookOrdering {
         package init(id: String, key: Key, seq: Int64) { self.id = id; self.key = key; self.seq = seq }
     }
 
+    /// At most this many requests to one endpoint at a time, so an endpoint that hangs or refuses
+    /// slowly cannot hold every sender while the others wait.
+    package static let perEndpoint = 8
+
     /// The candidates that may go now, in the order given: `earliest` is the lowest sequence number
-    /// of an unfinished delivery per key (read together with the candidates).
-    package static func sendable(_ due: [Candidate], earliest: [Key: Int64]) -> [Candidate] {
+    /// of an unfinished delivery per key, `inFlight` the requests under way per endpoint (both read
+    /// together with the candidates).
+    package static func sendable(_ due: [Candidate], earliest: [Key: Int64], inFlight: [String: Int] = [:],
+                                 perEndpoint: Int = perEndpoint) -> [Candidate] {
         var taken = Set<Key>()
+        var load = inFlight
         return due.filter { c in
-            guard earliest[c.key].map({ $0 >= c.seq }) ?? true, !taken.contains(c.key) else { return false }
+            guard earliest[c.key].map({ $0 >= c.seq }) ?? true, !taken.contains(c.key),
+                  load[c.key.subscriptionID, default: 0] < perEndpoint else { return false }
             taken.insert(c.key)
+            load[c.key.subscriptionID, default: 0] += 1
             return true
         }
     }

@@ -68,10 +68,11 @@ package struct WebhookDispatcher: Sendable {
     }
 
     /// Claims up to `limit` due deliveries of enabled endpoints, at most one per endpoint and record
-    /// and only a record's earliest unfinished one (`WebhookOrdering`).
+    /// and only a record's earliest unfinished one, and at most `WebhookOrdering.perEndpoint` under
+    /// way per endpoint (`WebhookOrdering`).
     package func claim(limit: Int) async throws -> [Job] {
         let now = clock.now()
-        let (due, earliest) = try await db.read { sql in
+        let (due, earliest, inFlight) = try await db.read { sql in
             let due = try await sql.raw("""
                 SELECT d.seq, d.id, d.subscription_id, d.record_id FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id
                 WHERE d.state IN ('pending', 'delivering') AND d.next_at <= \(bind: now.millis) AND s.enabled = 1
@@ -93,9 +94,19 @@ package struct WebhookDispatcher: Sendable {
                                    recordID: try r.decode(column: "record_id", as: String.self))] = try r.decode(column: "first", as: Int64.self)
                 }
             }
-            return (due, earliest)
+            var inFlight: [String: Int] = [:]
+            if !due.isEmpty {
+                for r in try await sql.raw("""
+                    SELECT subscription_id, COUNT(*) AS n FROM webhook_deliveries
+                    WHERE state = 'delivering' AND next_at > \(bind: now.millis) AND subscription_id IN (\(binds: Array(Set(due.map(\.key.subscriptionID))).sorted()))
+                    GROUP BY subscription_id
+                    """).all() {
+                    inFlight[try r.decode(column: "subscription_id", as: String.self)] = try r.decode(column: "n", as: Int.self)
+                }
+            }
+            return (due, earliest, inFlight)
         }
-        let picked = Array(WebhookOrdering.sendable(due, earliest: earliest).prefix(limit))
+        let picked = Array(WebhookOrdering.sendable(due, earliest: earliest, inFlight: inFlight).prefix(limit))
         guard !picked.isEmpty else { return [] }
         return try await db.write { sql in
             let claimed = try await sql.raw("""

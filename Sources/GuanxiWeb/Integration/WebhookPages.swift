@@ -90,10 +90,15 @@ struct WebhookPages {
         f.keys.filter { $0.hasPrefix("event:") && f[$0] == "1" }.map { String($0.dropFirst(6)) }.sorted()
     }
 
-    /// Checkboxes for every event type (and every event), ticked as `selected` says.
+    /// Checkboxes for every event, every record kind's events (`order.*`) and each event type,
+    /// ticked as `selected` says.
     static func eventBoxes(_ selected: [String], _ v: PageContext) -> [[String: Any]] {
-        [["value": "*", "label": Catalog.text("webhook_all_events", v.locale), "checked": selected.contains("*")]]
-            + WebhookEventType.allCases.map { ["value": $0.rawValue, "label": $0.rawValue, "checked": selected.contains($0.rawValue)] }
+        var records: [String] = []
+        for t in WebhookEventType.allCases where !records.contains(String(t.record)) { records.append(String(t.record)) }
+        let values = ["*"] + records.map { $0 + ".*" } + WebhookEventType.allCases.map(\.rawValue)
+        return values.map { value in
+            ["value": value, "label": value == "*" ? Catalog.text("webhook_all_events", v.locale) : value, "checked": selected.contains(value)]
+        }
     }
 
     static func stateWord(_ s: WebhookSubscription, _ t: (String) -> String) -> String { t(s.enabled ? "webhook_enabled" : "webhook_disabled") }

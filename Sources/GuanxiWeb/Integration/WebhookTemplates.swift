@@ -99,7 +99,8 @@ enum WebhookTemplates {
     static let css = """
     .webhook-secret code{word-break:break-all;font-size:1.05em}
     .webhook-events{display:flex;flex-wrap:wrap;gap:.25rem 1rem;border:1px solid var(--line,#ddd);padding:.5rem}
-    .webhook-events .check{display:inline-flex;gap:.3rem;align-items:center;font-weight:normal}
+    .webhook-events .check{display:inline-flex;gap:.3rem;align-items:center;font-weight:normal;white-space:nowrap}
+    table.webhooks small.meta,table.deliveries small.meta{display:block}
     .webhook-actions{display:flex;flex-wrap:wrap;gap:.5rem;margin:.75rem 0}
     .webhook-actions form{display:inline}
     .tag.off{opacity:.7;text-decoration:line-through}

@@ -122,6 +122,9 @@ struct WebhookRulesTests {
         #expect(WebhookOrdering.sendable(due, earliest: [a: 11, b: 13, other: 15]).map(\.id) == ["b1", "o1"])
         // once seq 11 is delivered or parked, only the next one (12) goes, not 14 beside it
         #expect(WebhookOrdering.sendable(due, earliest: [a: 12, b: 13, other: 15]).map(\.id) == ["a2", "b1", "o1"])
+        // an endpoint with as many requests under way as it may have gets no more; the others go on
+        #expect(WebhookOrdering.sendable(due, earliest: [a: 12, b: 13, other: 15], inFlight: ["s1": 1], perEndpoint: 2).map(\.id) == ["a2", "o1"])
+        #expect(WebhookOrdering.sendable(due, earliest: [a: 12, b: 13, other: 15], inFlight: ["s1": 2], perEndpoint: 2).map(\.id) == ["o1"])
     }
 
     @Test func orderStatusesMapToTheirEvents() {

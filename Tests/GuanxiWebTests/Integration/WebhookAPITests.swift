@@ -109,6 +109,10 @@ struct WebhookAPITests {
             // rotating shows the new secret and says the old one stays valid
             let rotated = try await post("/webhooks/\(hook.id)/rotate", "_csrf=\(csrf)")
             #expect(rotated.text.contains("旧密钥在 24 小时内仍然有效"))
+            // an endpoint for a record's every event shows that box ticked, so saving the form keeps it
+            let wide = try await env.send(.post, "/api/v1/webhooks", as: .admin, json: #"{"url":"http://127.0.0.1:9/all","events":["order.*"]}"#)
+            let widePage = try await env.send(.get, "/webhooks/\(wide.json["id"].string ?? "")", as: .none, headers: zh)
+            #expect(widePage.text.contains(#"name="event:order.*" value="1" checked"#))
             // a sales rep cannot open it
             let (rep, _) = try await PageTests().signIn(env)
             #expect(try await env.send(.get, "/webhooks", as: .none, headers: rep).status == .forbidden)
