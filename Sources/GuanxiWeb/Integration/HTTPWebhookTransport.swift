@@ -15,7 +15,7 @@ package final class HTTPWebhookTransport: WebhookTransport {
         var config = HTTPClient.Configuration()
         config.redirectConfiguration = .disallow
         config.decompression = .disabled
-        config.timeout = .init(connect: .seconds(10))
+        config.timeout = .init(connect: .seconds(5))   // a refused connection is retried until then
         config.connectionPool = .init(idleTimeout: .seconds(30))
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
     }
