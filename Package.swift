@@ -19,18 +19,20 @@ let webDependencies: [Target.Dependency] = [
 
 /// The capabilities' web modules: each compiles its folders of Sources/GuanxiWeb on the platform
 /// module (sales and orders share one: the sales reports count orders), and may use the modules listed
-/// after its folders (the settings pages list the sales capability's lead sources and rules).
-let webFeatures: [(name: String, folders: [String], uses: [String])] = [
-    ("Customers", ["Customers"], []),
-    ("Sales", ["Sales", "Orders"], []),
-    ("Service", ["Service"], []),
-    ("Access", ["Access"], ["Sales"]),
+/// after its folders (the settings pages list the sales capability's lead sources and rules) and
+/// products of its own (outgoing webhooks speak HTTP/1.1 and TLS through AsyncHTTPClient).
+let webFeatures: [(name: String, folders: [String], uses: [String], products: [Target.Dependency])] = [
+    ("Customers", ["Customers"], [], []),
+    ("Sales", ["Sales", "Orders"], [], []),
+    ("Service", ["Service"], [], []),
+    ("Access", ["Access"], ["Sales"], []),
+    ("Integration", ["Integration"], [], [.product(name: "AsyncHTTPClient", package: "async-http-client")]),
 ]
 
-func webFeature(_ f: (name: String, folders: [String], uses: [String])) -> Target {
+func webFeature(_ f: (name: String, folders: [String], uses: [String], products: [Target.Dependency])) -> Target {
     .target(
         name: "GuanxiWeb" + f.name,
-        dependencies: webDependencies + ["GuanxiWebPlatform"] + f.uses.map { .target(name: "GuanxiWeb" + $0) },
+        dependencies: webDependencies + ["GuanxiWebPlatform"] + f.uses.map { .target(name: "GuanxiWeb" + $0) } + f.products,
         path: "Sources/GuanxiWeb",
         sources: f.folders,
         swiftSettings: swiftSettings
@@ -57,6 +59,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .target(
@@ -167,6 +170,8 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SQLKit", package: "sql-kit"),
+                // the webhook receiver in the tests checks signatures on its own
+                .product(name: "Crypto", package: "swift-crypto"),
             ] + webFeatures.map { .target(name: "GuanxiWeb" + $0.name) },
             // reviewed page snapshots, read by the tests from the source tree
             exclude: ["Snapshots"],

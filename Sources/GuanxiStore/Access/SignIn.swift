@@ -122,7 +122,7 @@ package struct SignIn: Sendable {
             // Attempts older than a day are no use to any window.
             try await sql.raw("DELETE FROM sign_in_attempts WHERE key = \(bind: key) AND at < \(bind: now.millis - 86_400_000)").run()
             if let a = audit {
-                try await Tx(sql: sql, scope: .acting(workspaceID: a.workspaceID, userID: nil), now: now, dialect: db.dialect)
+                try await Tx(sql: sql, scope: .acting(workspaceID: a.workspaceID, userID: nil), now: now, db: db)
                     .audit("sign_in_failed", "users", a.userID, detail: ["reason": .string(a.why), "address": .string(String(key.dropFirst(5)))])
             }
         }
@@ -245,7 +245,7 @@ package struct SignIn: Sendable {
             try await sql.raw("UPDATE sessions SET revoked_at = \(bind: now.millis) WHERE user_id = \(bind: userID) AND revoked_at IS NULL").run()
             for ws in try await sql.raw("SELECT workspace_id FROM memberships WHERE user_id = \(bind: userID)").all() {
                 let actor = Scope.acting(workspaceID: try ws.decode(column: "workspace_id", as: String.self), userID: userID)
-                try await Tx(sql: sql, scope: actor, now: now, dialect: db.dialect).audit("password_reset", "users", userID)
+                try await Tx(sql: sql, scope: actor, now: now, db: db).audit("password_reset", "users", userID)
             }
         }
         cache.clear()

@@ -115,6 +115,7 @@ extension CustomerStore {
             try await tx.timeline(s.id, .merged, data: ["merge_id": .string(record.id), "merged_id": .string(m.id), "merged_name": .string(m.name)])
             try await tx.audit("merge", "customers", s.id, detail: ["merge_id": .string(record.id), "merged_id": .string(m.id),
                                                                   "merged": AuditDetail.snapshot(m), "survivor_before": AuditDetail.snapshot(s)])
+            try await tx.publish(.customerMerged, s.id, r, changes: ["merged_id": .string(m.id), "merge_id": .string(record.id)])
             return (try await present(scope, try await Self.load(scope, s.id, sql: sql), sql: sql), record)
         }
     }

@@ -125,6 +125,7 @@ package struct CustomerStore: Sendable {
             tx.event(c.id, .created, data: data.merging(["name": .string(c.name), "stage": .string(c.stage.rawValue)]) { a, _ in a })
         })
         try await tx.audit(created.map { c, _ in AuditEvent("create", "customers", c.id, detail: ["after": AuditDetail.snapshot(c)]) })
+        try await tx.publish(.customerCreated, created.map { (id: $0.0.id, data: $0.0) })
         return out
     }
 
@@ -157,6 +158,7 @@ package struct CustomerStore: Sendable {
             try await tx.timeline(Self.changeEvents(old: old, new: c, tx: tx))
             if c.kind == .organization && c.name != old.name { try await reindexMembers(scope, orgID: c.id, sql: sql) }
             try await tx.audit("update", "customers", c.id, detail: AuditDetail.changes(old, c))
+            try await tx.publish(.customerUpdated, c.id, c)
             return try await present(scope, c, sql: sql)
         }
     }

@@ -63,7 +63,7 @@ package struct CustomerImporter: Sendable {
         do {
             report = try await db.write { sql in
                 // each batch, and the run's own entry, is stamped with the clock as the import reaches it
-                func tx() -> Tx { Tx(sql: sql, scope: scope, now: clock.now(), dialect: db.dialect) }
+                func tx() -> Tx { Tx(sql: sql, scope: scope, now: clock.now(), db: db) }
                 var report = start
                 var orgCache = context.orgs
                 var done = 0

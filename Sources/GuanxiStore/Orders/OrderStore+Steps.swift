@@ -62,7 +62,9 @@ extension OrderStore {
             let data = Self.eventData(o, step: name, extra: extra)
             try await tx.timeline(o.customerID, .order, data: data)
             try await tx.audit(name, "orders", o.id, detail: .object(data))
-            return try await Self.load(scope, o.id, for: .read, now: now, sql: sql).0
+            let after = try await Self.load(scope, o.id, for: .read, now: now, sql: sql).0
+            if o.status != before.status, let type = WebhookEventType(orderStatus: o.status) { try await tx.publish(type, o.id, after, changes: ["from": .string(before.status.rawValue), "to": .string(o.status.rawValue)]) }
+            return after
         }
     }
 

@@ -52,7 +52,7 @@ package struct OrderStore: Sendable {
             }
             for p in parts {
                 let placed = try await place(p.members.map { requests[$0].draft }, level: p.level, quoteID: nil,
-                                             tx: Tx(sql: sql, scope: p.scope, now: now, dialect: db.dialect))
+                                             tx: Tx(sql: sql, scope: p.scope, now: now, db: db))
                 for (i, r) in zip(p.members, placed) { out[i] = r }
             }
             return out.map { $0! }
@@ -409,6 +409,7 @@ package struct OrderStore: Sendable {
             } }, sql: sql)
         try await tx.timeline(orders.map { o in tx.event(o.customerID, .order, data: Self.eventData(o, step: "placed")) })
         try await tx.audit(orders.map { o in AuditEvent("create", "orders", o.id, detail: .object(Self.eventData(o, step: "placed"))) })
+        try await tx.publish(.orderPlaced, orders.map { (id: $0.id, data: $0) })
     }
 
     /// What the timeline and the audit log say about an order step.

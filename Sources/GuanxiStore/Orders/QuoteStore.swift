@@ -251,6 +251,7 @@ package struct QuoteStore: Sendable {
             q.status = .accepted; q.orderID = order.id; q.version += 1; q.updatedAt = now
             try await save(q, sql: sql)
             try await record(q, step: "accepted", extra: ["order_id": .string(order.id), "order_number": .string(order.number)], tx: tx)
+            try await tx.publish(.quoteAccepted, q.id, q, changes: ["order_id": .string(order.id)])
             return (q, order)
         }
     }

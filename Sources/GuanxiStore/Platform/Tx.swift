@@ -4,19 +4,23 @@ import GuanxiCore
 
 /// One write transaction as a store sees it: the connection (`sql`), who acts (`scope`), the one
 /// instant the transaction is stamped with (`now`, read once from the store's clock) and the
-/// dialect. Audit and timeline entries are written through it, so every entry of a change carries
-/// the same actor and time, and exists exactly when the change commits. A helper that writes inside
-/// the caller's transaction takes the `Tx` instead of the four separately.
+/// database it belongs to. Audit and timeline entries and outgoing events (`publish`) are written
+/// through it, so every entry of a change carries the same actor and time, and exists exactly when
+/// the change commits. A helper that writes inside the caller's transaction takes the `Tx` instead
+/// of the four separately.
 package struct Tx: Sendable {
     package let sql: any SQLDatabase
     package let scope: Scope
     package let now: Date
-    package let dialect: DatabaseDialect
+    /// The database the transaction runs in (what it knows of itself beyond the connection: the
+    /// dialect, and per-database state such as which events anyone subscribed to).
+    package let db: Database
+    package var dialect: DatabaseDialect { db.dialect }
 
     /// Usually made by `Database.write(_:at:_:)`; made by hand where one transaction carries several
     /// callers' work (group commits) or several instants (a long import).
-    package init(sql: any SQLDatabase, scope: Scope, now: Date, dialect: DatabaseDialect) {
-        self.sql = sql; self.scope = scope; self.now = now; self.dialect = dialect
+    package init(sql: any SQLDatabase, scope: Scope, now: Date, db: Database) {
+        self.sql = sql; self.scope = scope; self.now = now; self.db = db
     }
 
     /// Appends events to the workspace's audit log as the scope's user and token, at `now`.
@@ -49,7 +53,7 @@ package struct Tx: Sendable {
 extension Database {
     /// `write(_:)` for a store: `body` gets the transaction as a `Tx` acting as `scope` at `now`.
     package func write<T: Sendable>(_ scope: Scope, at now: Date, _ body: @Sendable (Tx) async throws -> T) async throws -> T {
-        try await write { sql in try await body(Tx(sql: sql, scope: scope, now: now, dialect: dialect)) }
+        try await write { sql in try await body(Tx(sql: sql, scope: scope, now: now, db: self)) }
     }
 }
 

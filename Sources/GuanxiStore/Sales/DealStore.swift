@@ -215,6 +215,7 @@ package struct DealStore: Sendable {
             if let why { data["reason"] = .string(why) }
             try await tx.timeline(d.customerID, .dealMoved, data: data)
             try await tx.audit("move", "deals", d.id, detail: .object(data))
+            try await tx.publish(.dealStageChanged, d.id, d, changes: data.merging(["from_stage_id": from.map { .string($0.id) } ?? .null, "to_stage_id": .string(to.id)]) { a, _ in a })
             return d
         }
     }

@@ -136,10 +136,11 @@ extension LeadStore {
         while start < items.count {
             var end = start + 1
             while end < items.count && items[end].scope.userID == items[start].scope.userID && items[end].scope.tokenID == items[start].scope.tokenID { end += 1 }
-            try await Tx(sql: sql, scope: items[start].scope, now: now, dialect: db.dialect).audit((start..<end).map { i in
+            try await Tx(sql: sql, scope: items[start].scope, now: now, db: db).audit((start..<end).map { i in
                 AuditEvent("create", "leads", placed[i].lead.id, detail: ["channel": .string(placed[i].lead.channel.rawValue),
                                                                          "source_id": items[i].sourceID.map(JSONValue.string) ?? .null])
             })
+            try await Tx(sql: sql, scope: items[start].scope, now: now, db: db).publish(.leadCaptured, (start..<end).map { (id: placed[$0].lead.id, data: placed[$0].lead) })
             start = end
         }
     }

@@ -94,6 +94,7 @@ extension LeadStore {
                 """).run()
             try await tx.audit("convert", "leads", l.id, detail: ["customer_id": .string(customer.id),
                                                                 "organization_id": org.map { .string($0.id) } ?? .null])
+            try await tx.publish(.leadConverted, l.id, l, changes: ["customer_id": .string(customer.id)])
             var deal: Deal?
             if var d = input.deal, let level = dealLevel {
                 d.customerID = customer.id

@@ -54,7 +54,7 @@ package struct TicketStore: Sendable {
             let now = clock.now()
             return try await db.write { sql in
                 var out: [Ticket] = []
-                for o in items { out.append(try await Self.open(o.draft, o.valid, tx: Tx(sql: sql, scope: o.scope, now: now, dialect: db.dialect)).ticket) }
+                for o in items { out.append(try await Self.open(o.draft, o.valid, tx: Tx(sql: sql, scope: o.scope, now: now, db: db)).ticket) }
                 return out
             }
         })
@@ -119,6 +119,7 @@ package struct TicketStore: Sendable {
             try await tx.audit("route", "tickets", t.id, detail: ["rule_id": .string(routed.id), "strategy": .string(routed.strategy.rawValue),
                                                                  "team_id": .string(routed.teamID), "assignee_id": assignee.map(JSONValue.string) ?? .null])
         }
+        try await tx.publish(.ticketCreated, t.id, t)
         return (t, m)
     }
 
@@ -249,6 +250,7 @@ package struct TicketStore: Sendable {
                        tx: Tx) async throws -> (Ticket, TicketMessage) {
         let (scope, now) = (tx.scope, tx.now)
         var t = ticket
+        let from = t.status
         let (_, targets, calendar) = try await ServiceRules.plan(t, tier: tier, workspaceID: scope.workspaceID, sql: tx.sql)
         switch kind {
         case .reply: t = try TicketFlow.apply(t, .agentReply, at: now, targets: targets, calendar: calendar)
@@ -264,6 +266,7 @@ package struct TicketStore: Sendable {
         try await Self.append(m, workspaceID: scope.workspaceID, sql: tx.sql)
         t = try await Self.save(t, now: now, sql: tx.sql)
         try await tx.audit(kind == .note ? "note" : "message", "tickets", t.id, detail: ["kind": .string(kind.rawValue)])
+        if t.status != from { try await tx.publish(.ticketStatusChanged, t.id, t, changes: ["from": .string(from.rawValue), "to": .string(t.status.rawValue)]) }
         return (t, m)
     }
 
@@ -281,6 +284,7 @@ package struct TicketStore: Sendable {
             try await tx.timeline(t.customerID, .ticket, data: ["step": .string(status.rawValue), "ticket_id": .string(t.id),
                                                               "number": .number(Double(t.number)), "from": .string(from.rawValue)])
             try await tx.audit("status", "tickets", t.id, detail: ["from": .string(from.rawValue), "to": .string(status.rawValue)])
+            try await tx.publish(.ticketStatusChanged, t.id, t, changes: ["from": .string(from.rawValue), "to": .string(t.status.rawValue)])
             return t
         }
     }
@@ -318,6 +322,7 @@ package struct TicketStore: Sendable {
             t.sla = t.sla.planned(createdAt: t.createdAt, targets: targets, calendar: calendar)
             t = try await Self.save(t, now: now, sql: tx.sql)
             try await tx.audit("update", "tickets", t.id, detail: AuditDetail.encoded(t))
+            try await tx.publish(.ticketUpdated, t.id, t)
             return t
         }
     }

@@ -4,6 +4,7 @@ import GuanxiWebAccess
 import GuanxiWebCustomers
 import GuanxiWebSales
 import GuanxiWebService
+import GuanxiWebIntegration
 /// Every capability of the application, in the order it registers. Adding one: a folder per module
 /// it touches, its `Feature` value declared in its web folder, and one line here.
 package enum Features {
@@ -14,6 +15,7 @@ package enum Features {
         .sales,
         .orders,
         .service,
+        .integration,
     ]
 }
 

@@ -1,0 +1,154 @@
+import Foundation
+import SQLKit
+import Synchronization
+import GuanxiCore
+
+extension Tx {
+    /// Writes an outgoing event about record `recordID` into this transaction's outbox: one
+    /// delivery per enabled endpoint of the workspace that subscribed to `type` and whose filters
+    /// `data` passes. It commits or rolls back with the change, so nothing is sent for a change
+    /// that did not happen and nothing is lost when the server stops after the commit. When no
+    /// endpoint wants `type` (the usual case) this is a look-up in memory: `data` is not even built.
+    /// `changes` says what moved where it is not plain from the record (a stage's from and to, the customer merged away).
+    package func publish<T: Encodable>(_ type: WebhookEventType, _ recordID: String, _ data: @autoclosure () -> T,
+                                       changes: @autoclosure () -> [String: JSONValue] = [:]) async throws {
+        let endpoints = try await WebhookOutbox.endpoints(of: db, workspaceID: scope.workspaceID, sql: sql).filter { WebhookTopics.selects($0.events, type) }
+        guard !endpoints.isEmpty else { return }
+        try await WebhookOutbox.write(type, recordID: recordID, data: WebhookPayload.data(data()), changes: changes(), to: endpoints, tx: self)
+    }
+
+    /// `publish` for many records of one type (a group of captured leads or placed orders).
+    package func publish<T: Encodable>(_ type: WebhookEventType, _ records: @autoclosure () -> [(id: String, data: T)]) async throws {
+        let endpoints = try await WebhookOutbox.endpoints(of: db, workspaceID: scope.workspaceID, sql: sql).filter { WebhookTopics.selects($0.events, type) }
+        guard !endpoints.isEmpty else { return }
+        for r in records() { try await WebhookOutbox.write(type, recordID: r.id, data: WebhookPayload.data(r.data), changes: [:], to: endpoints, tx: self) }
+    }
+}
+
+/// The body every delivery carries: `{"changes": {…}, "data": …, "id": "<event id>", "timestamp": "<ISO 8601>", "type": "order.paid"}`,
+/// `data` being the record as the API shows it after the change, `changes` (only when there are
+/// any) what moved: `from` and `to` of a stage or status, the customer merged away.
+package enum WebhookPayload {
+    /// Larger `data` is replaced by `{"id": …, "truncated": true}`: read the record through the API.
+    package static let maxData = 256 * 1024
+
+    package static func data<T: Encodable>(_ value: T) -> [UInt8] {
+        if let w = value as? any JSONWritable { return w.jsonBytes() }
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        e.dateEncodingStrategy = .custom { date, enc in
+            var c = enc.singleValueContainer()
+            try c.encode(Timestamp.iso8601(date))
+        }
+        return (try? Array(e.encode(value))) ?? Array("null".utf8)
+    }
+
+    package static func body(eventID: String, type: WebhookEventType, recordID: String, at now: Date, data: [UInt8], changes: [String: JSONValue]) -> String {
+        var w = JSONWriter(capacity: data.count + 160)
+        w.object { w in
+            if !changes.isEmpty { w.key("changes"); w.value(.object(changes)) }
+            w.key("data")
+            if data.count > maxData {
+                w.object { w in w.member("id", recordID); w.key("truncated"); w.bool(true) }
+            } else {
+                data.withUnsafeBufferPointer { w.json($0) }
+            }
+            w.member("id", eventID)
+            w.member("timestamp", Timestamp.iso8601(now))
+            w.member("type", type.rawValue)
+        }
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+}
+
+/// The publishing half of the outbox: which endpoints want what (kept in memory per database and
+/// workspace), and the rows an event becomes.
+package enum WebhookOutbox {
+    /// An enabled endpoint as publishing needs it.
+    struct Endpoint: Sendable {
+        var id: String
+        var events: [String]
+        var filters: [String: [String]]
+    }
+
+    /// What one database keeps in memory for its outbox: the enabled endpoints per workspace, read
+    /// at most every `ttl` (another server process on the same PostgreSQL database may change
+    /// them; this process's own changes clear the entry at once), and the bell that wakes delivery.
+    package final class Local: Sendable {
+        struct Entry { var endpoints: [Endpoint]; var readAt: Double; var generation: Int }
+        let entries = Mutex<[String: Entry]>([:])
+        let generation = Atomic<Int>(0)
+        package let bell = Doorbell()
+        static let ttl: Double = 10
+
+        func cached(_ workspaceID: String, at t: Double) -> [Endpoint]? {
+            entries.withLock { e in e[workspaceID].flatMap { t - $0.readAt < Self.ttl && $0.generation == generation.load(ordering: .acquiring) ? $0.endpoints : nil } }
+        }
+        func store(_ workspaceID: String, _ endpoints: [Endpoint], readAt t: Double, generation g: Int) {
+            entries.withLock { $0[workspaceID] = Entry(endpoints: endpoints, readAt: t, generation: g) }
+        }
+        /// Forgets what was read (a subscription changed); reads already under way are not kept.
+        package func invalidate() {
+            generation.add(1, ordering: .releasing)
+            entries.withLock { $0.removeAll() }
+        }
+    }
+
+    private struct Weak: @unchecked Sendable { weak var db: Database?; let local: Local }
+    private static let registry = Mutex<[ObjectIdentifier: Weak]>([:])
+
+    /// The in-memory state of `db`'s outbox (made on first use; forgotten with the database).
+    package static func local(_ db: Database) -> Local {
+        registry.withLock { r in
+            let key = ObjectIdentifier(db)
+            if let w = r[key], w.db === db { return w.local }
+            r = r.filter { $0.value.db != nil }
+            let made = Weak(db: db, local: Local())
+            r[key] = made
+            return made.local
+        }
+    }
+
+    static func endpoints(of db: Database, workspaceID: String, sql: any SQLDatabase) async throws -> [Endpoint] {
+        let local = local(db)
+        let t = ProcessInfo.processInfo.systemUptime
+        if let hit = local.cached(workspaceID, at: t) { return hit }
+        let g = local.generation.load(ordering: .acquiring)
+        let rows = try await sql.raw("""
+            SELECT id, events_json, filters_json FROM webhook_subscriptions WHERE workspace_id = \(bind: workspaceID) AND enabled = 1 ORDER BY id
+            """).all()
+        let endpoints = try rows.map { r in
+            Endpoint(id: try r.decode(column: "id", as: String.self),
+                     events: JSONCoding.decode([String].self, try r.decode(column: "events_json", as: String.self)) ?? [],
+                     filters: JSONCoding.decode([String: [String]].self, try r.decode(column: "filters_json", as: String.self)) ?? [:])
+        }
+        local.store(workspaceID, endpoints, readAt: t, generation: g)
+        return endpoints
+    }
+
+    /// The event row and one pending delivery per endpoint whose filters pass, due now; then the
+    /// delivery service is woken (it finds the rows once this transaction commits).
+    static func write(_ type: WebhookEventType, recordID: String, data: [UInt8], changes: [String: JSONValue], to endpoints: [Endpoint], tx: Tx) async throws {
+        var targets = endpoints
+        if endpoints.contains(where: { !$0.filters.isEmpty }) {
+            let value = (try? data.withUnsafeBufferPointer { try JSONParser.parse(bytes: $0) }) ?? .null
+            targets = endpoints.filter { WebhookFilter.matches($0.filters, data: value) }
+        }
+        guard !targets.isEmpty else { return }
+        let eventID = ID.make(at: tx.now)
+        let body = WebhookPayload.body(eventID: eventID, type: type, recordID: recordID, at: tx.now, data: data, changes: changes)
+        let ws = tx.scope.workspaceID, at = tx.now.millis
+        try await tx.sql.raw("""
+            INSERT INTO webhook_events (id, workspace_id, type, record_id, body, created_at)
+            VALUES (\(bind: eventID), \(bind: ws), \(bind: type.rawValue), \(bind: recordID), \(bind: body), \(bind: at))
+            """).run()
+        for e in targets {
+            try await tx.sql.raw("""
+                INSERT INTO webhook_deliveries (id, workspace_id, subscription_id, event_id, event_type, record_id, state, attempts, next_at, created_at)
+                VALUES (\(bind: ID.make(at: tx.now)), \(bind: ws), \(bind: e.id), \(bind: eventID), \(bind: type.rawValue), \(bind: recordID),
+                  'pending', 0, \(bind: at), \(bind: at))
+                """).run()
+        }
+        await local(tx.db).bell.ring()
+    }
+}
