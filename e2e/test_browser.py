@@ -376,6 +376,12 @@ def test_every_main_page_is_accessible_at_both_sizes(server, browser):
     api(server, "POST", f"/api/v1/orders/{o['id']}/payments", {"amount": 20000, "method": "微信支付"})
     api(server, "POST", f"/api/v1/orders/{o['id']}/shipments", {"carrier": "顺丰速运", "tracking_number": "SF1234567890"})
     pages.update({"quote": "/quotes/" + q["id"], "quote-print": f"/quotes/{q['id']}/print", "order": "/orders/" + o["id"]})
+    # tickets of two types, one answered, so the queue, a ticket and the service reports have rows and charts
+    t1 = api(server, "POST", "/api/v1/tickets", {"customer_id": c["id"], "subject": "茶叶罐破损，要求换货 😢", "body": "收到时罐子已经压扁了。",
+                                                  "type": "complaint", "priority": "high", "channel": "phone"})
+    api(server, "POST", "/api/v1/tickets", {"customer_id": c["id"], "subject": "发票抬头", "body": "请开增值税专用发票", "type": "inquiry", "channel": "email"})
+    api(server, "POST", f"/api/v1/tickets/{t1['id']}/messages", {"kind": "reply", "body": "您好，已为您安排换货。"})
+    pages.update({"tickets": "/tickets", "ticket": "/tickets/" + t1["id"], "service-reports": "/service/reports"})
     for size in SIZES:
         for locale in ("zh-CN", "en-US"):
             ctx, page = page_for(browser, size=size, locale=locale)

@@ -22,18 +22,22 @@ package struct SLAMonitor: Sendable {
         let from = since.addingTimeInterval(-1).millis, to = horizon.millis
         // the tickets whose clocks fall due in the window, without their customers (the alarms do not need them),
         // and the alarms each one is owed
+        // one query per target, each along its partial index of the tickets still waiting on it (M015)
         let due: [(ticket: Ticket, workspaceID: String, alarms: [SLAAlarm])] = try await db.read { sql in
-            try await sql.raw("""
-                SELECT \(unsafeRaw: TicketStore.ownColumns), NULL AS customer_owner_id, NULL AS customer_tier, t.workspace_id FROM tickets t
-                WHERE t.paused_since IS NULL AND t.status NOT IN ('resolved', 'closed') AND (
-                  (t.first_response_due_at > \(bind: from) AND t.first_response_due_at <= \(bind: to) AND t.first_responded_at IS NULL)
-                  OR (t.next_response_due_at > \(bind: from) AND t.next_response_due_at <= \(bind: to) AND t.awaiting_reply_since IS NOT NULL)
-                  OR (t.resolution_due_at > \(bind: from) AND t.resolution_due_at <= \(bind: to)))
-                """).all().compactMap { r in
-                let ticket = try TicketStore.decode(r).ticket
-                let alarms = SLAAlarm.due(ticket.sla, status: ticket.status, at: now, warningLead: warningLead).filter { $0.dueAt.millis > from }
-                return alarms.isEmpty ? nil : (ticket, try r.decode(column: "workspace_id", as: String.self), alarms)
+            var seen = Set<String>(), out: [(Ticket, String, [SLAAlarm])] = []
+            for (column, waiting) in Self.targets {
+                for r in try await sql.raw("""
+                    SELECT \(unsafeRaw: TicketStore.ownColumns), NULL AS customer_owner_id, NULL AS customer_tier, t.workspace_id FROM tickets t
+                    WHERE \(unsafeRaw: waiting) AND t.\(unsafeRaw: column) > \(bind: from) AND t.\(unsafeRaw: column) <= \(bind: to)
+                      AND t.paused_since IS NULL AND t.status NOT IN ('resolved', 'closed')
+                    """).all() {
+                    let ticket = try TicketStore.decode(r).ticket
+                    guard seen.insert(ticket.id).inserted else { continue }
+                    let alarms = SLAAlarm.due(ticket.sla, status: ticket.status, at: now, warningLead: warningLead).filter { $0.dueAt.millis > from }
+                    if !alarms.isEmpty { out.append((ticket, try r.decode(column: "workspace_id", as: String.self), alarms)) }
+                }
             }
+            return out
         }
         guard !due.isEmpty else { return [] }
         // the alarms raised by earlier passes, read in one go, so a pass that finds nothing new writes nothing
@@ -64,6 +68,14 @@ package struct SLAMonitor: Sendable {
         }
         return out
     }
+
+    /// Each target's due column and what a ticket still waiting on it looks like: the predicates of
+    /// the partial indexes M015 made, so each query reads only tickets that can still miss that target.
+    static let targets: [(column: String, waiting: String)] = [
+        ("first_response_due_at", "t.first_responded_at IS NULL AND t.resolved_at IS NULL"),
+        ("next_response_due_at", "t.awaiting_reply_since IS NOT NULL AND t.resolved_at IS NULL"),
+        ("resolution_due_at", "t.resolved_at IS NULL"),
+    ]
 
     /// Records one alarm and tells its people; false when another pass raised it first.
     static func raise(_ a: SLAAlarm, on ticket: Ticket, workspaceID: String, tx: Tx) async throws -> Bool {

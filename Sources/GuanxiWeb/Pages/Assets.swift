@@ -137,7 +137,7 @@ package enum Assets {
     .chart-card figcaption{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:baseline;gap:.3rem}
     .chart-card h2{margin:0;font-size:1.05rem}
     .chart{display:block;width:100%;height:auto;margin:.4rem 0}
-    .chart text{font-size:11px;fill:var(--ink)}
+    .chart text{font-size:12px;fill:var(--ink)}
     .chart .chart-tick{fill:var(--muted)}
     .chart .chart-grid{stroke:var(--line);stroke-width:1}
     .chart .chart-line{fill:none;stroke-width:2}

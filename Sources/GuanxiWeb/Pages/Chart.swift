@@ -30,6 +30,8 @@ package struct Chart: Sendable {
     package var unit = ""
     /// The first table column's header (what the categories are).
     package var categoryHeader = ""
+    /// The value axis reaches at least this (so near-zero values are not drawn as full bars).
+    package var axisFloor = 1.0
 
     package init(title: String, kind: Kind, categories: [String], series: [Series], decimals: Int = 0, unit: String = "", categoryHeader: String = "") {
         self.title = title; self.kind = kind; self.categories = categories; self.series = series
@@ -67,45 +69,50 @@ package struct Chart: Sendable {
     }
 
     /// Round steps (1, 2, 5 × 10ⁿ) from 0 to at least `maximum`, about `count` of them.
-    static func ticks(upTo maximum: Double, count: Int = 4) -> [Double] {
+    /// With `whole`, steps are whole numbers (counts).
+    static func ticks(upTo maximum: Double, count: Int = 4, whole: Bool = false) -> [Double] {
         guard maximum > 0, maximum.isFinite else { return [0, 1] }
         let raw = maximum / Double(count)
         let magnitude = pow(10, floor(log10(raw)))
-        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        var step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        if whole { step = max(step.rounded(.up), 1) }
         return (0...Int((maximum / step).rounded(.up))).map { Double($0) * step }
     }
+
+    /// The value axis for `maximum`: at least `axisFloor`, whole steps for whole-number charts.
+    func axis(_ maximum: Double) -> [Double] { Self.ticks(upTo: max(maximum, axisFloor), whole: decimals == 0) }
 
     private var legend: String {
         guard series.count > 1 else { return "" }
         return "<g class=\"chart-legend\">" + series.enumerated().map { i, s in
-            "<rect class=\"chart-s\(i % 6)\" x=\"\(8 + i * 150)\" y=\"6\" width=\"10\" height=\"10\"/>"
-                + "<text x=\"\(22 + i * 150)\" y=\"15\">\(Self.escape(String(s.name.prefix(14))))</text>"
+            "<rect class=\"chart-s\(i % 6)\" x=\"\(8 + i * 140)\" y=\"6\" width=\"10\" height=\"10\"/>"
+                + "<text x=\"\(22 + i * 140)\" y=\"15\">\(Self.escape(Self.clip(s.name, 9)))</text>"
         }.joined() + "</g>"
     }
 
     private func horizontalBars() -> String {
         let stacked = kind == .stacked
         let perRow = stacked ? 1 : max(series.count, 1)
-        let barHeight = 14, rowGap = 10, labelWidth = 130, width = 640, top = series.count > 1 ? 28 : 8
+        let barHeight = 14, rowGap = 10, labelWidth = 104, width = 420, top = series.count > 1 ? 28 : 8
         let rowHeight = perRow * barHeight + rowGap
         let height = top + categories.count * rowHeight + 24
-        let plot = Double(width - labelWidth - 60)
+        let plot = Double(width - labelWidth - 56)
         let totals = categories.indices.map { i in
             stacked ? series.reduce(0) { $0 + (i < $1.values.count ? max($1.values[i], 0) : 0) }
                     : series.map { i < $0.values.count ? $0.values[i] : 0 }.max() ?? 0
         }
-        let axis = Self.ticks(upTo: totals.max() ?? 0)
-        let top0 = axis.last ?? 1
+        let scale = axis(totals.max() ?? 0)
+        let top0 = scale.last ?? 1
         func x(_ v: Double) -> Double { Double(labelWidth) + plot * max(v, 0) / top0 }
         var out = "<svg class=\"chart\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(Self.escape(title))\" xmlns=\"http://www.w3.org/2000/svg\">"
         out += "<title>\(Self.escape(title))</title>" + legend
-        for t in axis {
+        for t in scale {
             out += "<line class=\"chart-grid\" x1=\"\(Self.n(x(t)))\" y1=\"\(top)\" x2=\"\(Self.n(x(t)))\" y2=\"\(height - 20)\"/>"
             out += "<text class=\"chart-tick\" x=\"\(Self.n(x(t)))\" y=\"\(height - 6)\" text-anchor=\"middle\">\(Self.escape(format(t)))</text>"
         }
         for (i, category) in categories.enumerated() {
             let y0 = top + i * rowHeight + rowGap / 2
-            out += "<text class=\"chart-label\" x=\"\(labelWidth - 6)\" y=\"\(y0 + perRow * barHeight / 2 + 4)\" text-anchor=\"end\">\(Self.escape(Self.clip(category, 12)))</text>"
+            out += "<text class=\"chart-label\" x=\"\(labelWidth - 6)\" y=\"\(y0 + perRow * barHeight / 2 + 4)\" text-anchor=\"end\">\(Self.escape(Self.clip(category, 8)))</text>"
             var start = 0.0
             for (k, s) in series.enumerated() {
                 let v = i < s.values.count ? s.values[i] : 0
@@ -122,23 +129,25 @@ package struct Chart: Sendable {
     }
 
     private func lines() -> String {
-        let width = 640, height = 240, left = 48, right = 12, top = series.count > 1 ? 28 : 10, bottom = 36
+        let width = 420, height = 220, left = 40, right = 12, top = series.count > 1 ? 28 : 10, bottom = 36
         let plotW = Double(width - left - right), plotH = Double(height - top - bottom)
-        let axis = Self.ticks(upTo: series.flatMap(\.values).max() ?? 0)
-        let top0 = axis.last ?? 1
+        let scale = axis(series.flatMap(\.values).max() ?? 0)
+        let top0 = scale.last ?? 1
         let n = max(categories.count - 1, 1)
         func x(_ i: Int) -> Double { Double(left) + plotW * Double(i) / Double(n) }
         func y(_ v: Double) -> Double { Double(top) + plotH * (1 - max(v, 0) / top0) }
         var out = "<svg class=\"chart\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(Self.escape(title))\" xmlns=\"http://www.w3.org/2000/svg\">"
         out += "<title>\(Self.escape(title))</title>" + legend
-        for t in axis {
+        for t in scale {
             out += "<line class=\"chart-grid\" x1=\"\(left)\" y1=\"\(Self.n(y(t)))\" x2=\"\(width - right)\" y2=\"\(Self.n(y(t)))\"/>"
             out += "<text class=\"chart-tick\" x=\"\(left - 4)\" y=\"\(Self.n(y(t) + 4))\" text-anchor=\"end\">\(Self.escape(format(t)))</text>"
         }
-        // about six category labels, whatever the number of points
-        let every = max(1, Int((Double(categories.count) / 6).rounded(.up)))
+        // about four category labels, whatever the number of points
+        let every = max(1, Int((Double(categories.count) / 4).rounded(.up)))
         for (i, c) in categories.enumerated() where i % every == 0 || i == categories.count - 1 {
-            out += "<text class=\"chart-tick\" x=\"\(Self.n(x(i)))\" y=\"\(height - bottom + 16)\" text-anchor=\"middle\">\(Self.escape(Self.clip(c, 10)))</text>"
+            // the first and last labels lean inwards so they stay inside the drawing
+            let anchor = i == 0 ? "start" : i == categories.count - 1 ? "end" : "middle"
+            out += "<text class=\"chart-tick\" x=\"\(Self.n(x(i)))\" y=\"\(height - bottom + 16)\" text-anchor=\"\(anchor)\">\(Self.escape(Self.clip(c, 10)))</text>"
         }
         for (k, s) in series.enumerated() {
             let points = s.values.prefix(categories.count).enumerated().map { "\(Self.n(x($0.offset))),\(Self.n(y($0.element)))" }.joined(separator: " ")

@@ -97,7 +97,8 @@ struct ServiceReportTests {
         #expect(text.hasPrefix("\u{FEFF}部门,中位数,P90\r\n'=cmd|' /C calc'!A0,1.5,2.0\r\n"))
         #expect(text.contains("\"售后 & 质检 \"\"部\"\"\",3.0,7.8"))
         #expect(Chart.ticks(upTo: 7.75) == [0, 2, 4, 6, 8])
-        #expect(Chart.ticks(upTo: 0) == [0, 1])
+        #expect(Chart.ticks(upTo: 0) == [0, 1] && Chart.ticks(upTo: 2, whole: true) == [0, 1, 2])
+        #expect(Chart(title: "", kind: .bars, categories: ["a"], series: [.init("h", [0.0003])], decimals: 1).axis(0.0003).last == 1)
         let line = Chart(title: "每日", kind: .line, categories: (1...31).map { String(format: "2026-10-%02d", $0) }, series: [.init("新建", Array(repeating: 2, count: 31))])
         #expect(line.svg.components(separatedBy: "<circle").count == 32)
     }
