@@ -20,13 +20,14 @@ let webDependencies: [Target.Dependency] = [
 /// The capabilities' web modules: each compiles its folders of Sources/GuanxiWeb on the platform
 /// module (sales and orders share one: the sales reports count orders), and may use the modules listed
 /// after its folders (the settings pages list the sales capability's lead sources and rules) and
-/// products of its own (outgoing webhooks speak HTTP/1.1 and TLS through AsyncHTTPClient).
+/// products of its own (outgoing webhooks speak HTTP/1.1 and TLS straight on SwiftNIO).
 let webFeatures: [(name: String, folders: [String], uses: [String], products: [Target.Dependency])] = [
     ("Customers", ["Customers"], [], []),
     ("Sales", ["Sales", "Orders"], [], []),
     ("Service", ["Service"], [], []),
     ("Access", ["Access"], ["Sales"], []),
-    ("Integration", ["Integration"], [], [.product(name: "AsyncHTTPClient", package: "async-http-client")]),
+    ("Integration", ["Integration"], [], [.product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                                         .product(name: "NIOSSL", package: "swift-nio-ssl")]),
 ]
 
 func webFeature(_ f: (name: String, folders: [String], uses: [String], products: [Target.Dependency])) -> Target {
@@ -59,7 +60,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
-        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .target(
