@@ -91,18 +91,19 @@ enum ServiceCatalog {
         ],
     ]
 
-    /// (pattern, zh-Hans, zh-Hant) for the ticket messages the service pages show.
-    static let messages: [MessagePattern] = [
-        ("^a closed ticket cannot become .+$", "已关闭的工单只能重新打开", "已關閉的工單只能重新開啟"),
-        ("^a resolved ticket cannot become .+$", "已解决的工单只能关闭或重新打开", "已解決的工單只能關閉或重新開啟"),
-        ("^an? .+ ticket cannot become reopened$", "只有已解决或已关闭的工单才能重新打开", "只有已解決或已關閉的工單才能重新開啟"),
-        ("^an? .+ ticket cannot become new$", "工单不能改回新建", "工單不能改回新建"),
-        ("^must be 1 to 50000 characters$", "须为 1 到 50000 个字", "須為 1 到 50000 字"),
-        ("^must be a customer id$", "须为客户编号", "須為客戶編號"),
-        ("^must be an id$", "须为编号", "須為編號"),
-        ("^must be one of ([a-z_]+(, [a-z_]+)*)$", "须为以下之一：$1", "須為以下之一：$1"),
-        ("^at most 20 tags of up to 40 characters$", "最多 20 个标签，每个最多 40 个字", "最多 20 個標籤，每個最多 40 字"),
-        ("^your role may not (read|create|update|delete|assign) tickets$", "你的角色无权进行这项工单操作", "你的角色無權進行這項工單操作"),
-        ("^this ticket belongs to another department$", "这张工单属于其他部门", "這張工單屬於其他部門"),
+    /// (key, zh-Hans, zh-Hant) for the ticket messages the service pages show.
+    static let translations: [MessageTranslation] = [
+        ("a closed ticket cannot become {1}", "已关闭的工单只能重新打开", "已關閉的工單只能重新開啟"),
+        ("a resolved ticket cannot become {1}", "已解决的工单只能关闭或重新打开", "已解決的工單只能關閉或重新開啟"),
+        ("a {0} ticket cannot become reopened", "只有已解决或已关闭的工单才能重新打开", "只有已解決或已關閉的工單才能重新開啟"),
+        ("a {0} ticket cannot become new", "工单不能改回新建", "工單不能改回新建"),
+        ("must be 1 to 50000 characters", "须为 1 到 50000 个字", "須為 1 到 50000 字"),
+        ("must be a customer id", "须为客户编号", "須為客戶編號"),
+        ("must be an id", "须为编号", "須為編號"),
+        ("must be one of {0}", "须为以下之一：{0}", "須為以下之一：{0}"),
+        ("at most 20 tags of up to 40 characters", "最多 20 个标签，每个最多 40 个字", "最多 20 個標籤，每個最多 40 字"),
+        ("your role may not {0} tickets", "你的角色无权进行这项工单操作", "你的角色無權進行這項工單操作"),
+        ("your role may not read tickets", "你的角色无权进行这项工单操作", "你的角色無權進行這項工單操作"),
+        ("this ticket belongs to another department", "这张工单属于其他部门", "這張工單屬於其他部門"),
     ]
 }
