@@ -287,6 +287,13 @@ package enum CSVWriter {
         return out
     }
 
+    /// A cell as a spreadsheet will show it and not run it: text that starts like a formula
+    /// (`=`, `+`, `-`, `@`, a tab or CR) gets a leading apostrophe; numbers stay numbers.
+    package static func inert(_ field: String) -> String {
+        guard let c = field.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(c), Double(field) == nil else { return field }
+        return "'" + field
+    }
+
     /// A complete CSV file as UTF-8.
     ///
     /// - Parameter bom: prepend a UTF-8 BOM; Excel needs it to open UTF-8 CSV

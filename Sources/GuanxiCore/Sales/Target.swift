@@ -52,6 +52,14 @@ package struct Attainment: Codable, Sendable, Equatable {
 
 extension Dates {
     /// The first instant of a month and of the next, in a time zone.
+    /// "2026-01" moved by `by` months ("2025-12" for -1); a malformed month stays as it is.
+    package static func shiftMonth(_ month: String, _ by: Int) -> String {
+        let p = month.split(separator: "-").compactMap { Int($0) }
+        guard p.count == 2 else { return month }
+        let n = p[0] * 12 + (p[1] - 1) + by
+        return String(format: "%04d-%02d", n / 12, n % 12 + 1)
+    }
+
     package static func monthRange(_ month: String, timeZone: String) -> (Date, Date)? {
         guard let m = SalesTarget.month(month) else { return nil }
         var cal = Calendar(identifier: .gregorian)

@@ -145,11 +145,16 @@ package struct TicketDraft: Sendable {
 /// it, whoever opened it and the owner of its customer: a grant at `own` reaches tickets assigned
 /// to the user, opened by them, or of customers they own (so a sales rep follows their customers'
 /// cases), `team` adds tickets of the user's departments and of teammates, `all` every ticket.
+/// A ticket's active hand-offs and child tasks add their people (`reaching(_:)`).
 package struct TicketAccess: Sendable, Equatable {
     package var assigneeID: String?
     package var teamID: String?
     package var createdBy: String?
     package var customerOwnerID: String?
+    /// The people of its active hand-offs and child tasks (`reaching(_:)`): a step's department at
+    /// `team` level and wider, its assignee at any level.
+    package var stepTeamIDs: Set<String> = []
+    package var stepUserIDs: Set<String> = []
     package init(assigneeID: String?, teamID: String?, createdBy: String?, customerOwnerID: String?) {
         self.assigneeID = assigneeID; self.teamID = teamID; self.createdBy = createdBy; self.customerOwnerID = customerOwnerID
     }
@@ -157,9 +162,10 @@ package struct TicketAccess: Sendable, Equatable {
     package func reached(by scope: Scope, at level: AccessLevel) -> Bool {
         if level == .all { return true }
         guard let me = scope.userID else { return false }
-        if assigneeID == me || createdBy == me || customerOwnerID == me { return true }
+        if assigneeID == me || createdBy == me || customerOwnerID == me || stepUserIDs.contains(me) { return true }
         guard level != .own else { return false }
         if let t = teamID, scope.teamIDs.contains(t) { return true }
+        if !stepTeamIDs.isDisjoint(with: scope.teamIDs) { return true }
         return assigneeID.map { scope.covers(level, RecordAccess(ownerID: $0)) } ?? false
     }
 

@@ -11,8 +11,9 @@ package enum TicketEvent: Sendable, Equatable {
 /// The one place where a ticket's status and SLA clock follow from what happens to it.
 package enum TicketFlow {
     /// The ticket after `event` at `now`, with its dues planned again under `targets` on `calendar`.
+    /// A ticket with an open child task or approval among `openSteps` is not resolved or closed.
     package static func apply(_ ticket: Ticket, _ event: TicketEvent, at now: Date, targets: SLATargets?,
-                              calendar: BusinessCalendar) throws(DomainError) -> Ticket {
+                              calendar: BusinessCalendar, openSteps: [TicketStep] = []) throws(DomainError) -> Ticket {
         var t = ticket
         switch event {
         case .agentReply:
@@ -31,6 +32,7 @@ package enum TicketFlow {
             guard t.status.next.contains(to) else {
                 throw DomainError.conflict("a \(t.status.rawValue) ticket cannot become \(to.rawValue)")
             }
+            try TicketChain.checkResolvable(to, openSteps: openSteps)
             move(&t, to: to, at: now)
         }
         t.sla = t.sla.planned(createdAt: t.createdAt, targets: targets, calendar: calendar)

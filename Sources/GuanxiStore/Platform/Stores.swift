@@ -32,11 +32,14 @@ package struct Stores: Sendable {
     package let reports: ReportStore
     package let targets: TargetStore
     package let tickets: TicketStore
+    package let serviceReports: ServiceReportStore
     package let notifications: NotificationStore
     package let serviceSettings: ServiceSettingsStore
     /// Replies to customers by mail; nil without an outgoing mailer.
     package let mailOutbox: MailOutbox?
     package let mailIntake: MailIntake
+    package let routing: RoutingStore
+    package let ticketSteps: TicketStepStore
 
     package init(db: Database, clock: any GuanxiCore.Clock, mailer: SMTPMailer? = nil) {
         self.db = db; self.clock = clock; self.mailer = mailer
@@ -65,8 +68,11 @@ package struct Stores: Sendable {
         targets = TargetStore(db: db, clock: clock, access: access)
         mailOutbox = mailer.map { MailOutbox(db: db, clock: clock, mailer: $0, domain: $0.messageDomain) }
         tickets = TicketStore(db: db, clock: clock, outbox: mailOutbox)
+        serviceReports = ServiceReportStore(db: db)
         mailIntake = MailIntake(db: db, clock: clock, customers: customers)
         notifications = NotificationStore(db: db, clock: clock, mailer: mailer)
         serviceSettings = ServiceSettingsStore(db: db, clock: clock)
+        routing = RoutingStore(db: db, clock: clock)
+        ticketSteps = TicketStepStore(db: db, clock: clock, outbox: mailOutbox)
     }
 }

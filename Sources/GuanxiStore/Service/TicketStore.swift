@@ -45,14 +45,31 @@ package struct TicketStore: Sendable {
     let clock: any GuanxiCore.Clock
     /// Replies to customers go out by mail through it (nil: no outgoing mailer).
     let outbox: MailOutbox?
-    package init(db: Database, clock: any GuanxiCore.Clock, outbox: MailOutbox? = nil) { self.db = db; self.clock = clock; self.outbox = outbox }
+    /// Group commit for new tickets: tickets opened while a write runs share the next transaction.
+    let opening: GroupCommit<Opening, Ticket>
 
-    static let columns = """
+    package init(db: Database, clock: any GuanxiCore.Clock, outbox: MailOutbox? = nil) {
+        self.db = db; self.clock = clock; self.outbox = outbox
+        opening = GroupCommit(write: { items in
+            let now = clock.now()
+            return try await db.write { sql in
+                var out: [Ticket] = []
+                for o in items { out.append(try await Self.open(o.draft, o.valid, tx: Tx(sql: sql, scope: o.scope, now: now, dialect: db.dialect)).ticket) }
+                return out
+            }
+        })
+    }
+
+    /// A ticket to open, checked and validated, waiting for its group's transaction.
+    struct Opening: Sendable { let scope: Scope; let draft: TicketDraft; let valid: TicketDraft.Valid }
+
+    /// The ticket's own columns (`t`); `columns` adds its customer's owner and tier (`c`), which `decode` reads.
+    static let ownColumns = """
         t.id, t.number, t.customer_id, t.subject, t.type, t.priority, t.status, t.channel, t.team_id, t.assignee_id, t.order_id, t.tags,
         t.policy_id, t.first_response_due_at, t.first_responded_at, t.awaiting_reply_since, t.next_response_due_at, t.resolution_due_at,
-        t.resolved_at, t.paused_since, t.pauses_json, t.created_by, t.created_at, t.updated_at, t.version, c.owner_id AS customer_owner_id,
-        c.tier AS customer_tier
+        t.resolved_at, t.paused_since, t.pauses_json, t.created_by, t.created_at, t.updated_at, t.version
         """
+    static let columns = ownColumns + ", c.owner_id AS customer_owner_id, c.tier AS customer_tier"
     static let from = "FROM tickets t JOIN customers c ON c.id = t.customer_id"
 
     // MARK: Open
@@ -60,8 +77,7 @@ package struct TicketStore: Sendable {
     /// Opens a ticket for a customer the scope may read, with the customer's first message.
     package func create(_ scope: Scope, _ draft: TicketDraft) async throws -> Ticket {
         try scope.require(.tickets, .create)
-        let v = try draft.validated()
-        return try await db.write(scope, at: clock.now()) { tx in try await Self.open(draft, v, tx: tx).ticket }
+        return try await opening.submit(Opening(scope: scope, draft: draft, valid: try draft.validated()))
     }
 
     /// Opens a ticket inside the caller's transaction; answers it with the customer's first message.
@@ -73,14 +89,25 @@ package struct TicketStore: Sendable {
         let number = try await Self.nextNumber(scope.workspaceID, sql: tx.sql)
         var sla = TicketSLA(policyID: policy?.id, awaitingReplySince: now)
         sla = sla.planned(createdAt: now, targets: targets, calendar: calendar)
-        // the department: as given, else the opener's when they belong to exactly one (routing rules come later)
-        let team = draft.teamID?.lowercased() ?? (scope.teamIDs.count == 1 ? scope.teamIDs.first : nil)
-        if let given = draft.teamID { try await Self.requireTeam(given.lowercased(), scope.workspaceID, sql: tx.sql) }
-        if let a = draft.assigneeID, !(try await AccessStore.activeMember(a.lowercased(), scope.workspaceID, sql: tx.sql)) {
+        // the department and assignee: as given; else the first routing rule that matches; else the
+        // opener's department when they belong to exactly one
+        var team = draft.teamID?.lowercased(), assignee = draft.assigneeID?.lowercased()
+        if let given = team { try await Self.requireTeam(given, scope.workspaceID, sql: tx.sql) }
+        if let a = assignee, !(try await AccessStore.activeMember(a, scope.workspaceID, sql: tx.sql)) {
             throw DomainError.field("assignee_id", "\(a) is not an active user of this workspace")
         }
+        var routed: RoutingRule?
+        if team == nil, assignee == nil {
+            let facts = RoutingFacts(type: v.type, channel: v.channel, tier: customer.tier, province: customer.addresses.first?.province,
+                                     subject: v.subject, body: v.body,
+                                     products: try await RoutingStore.products(orderID: draft.orderID, scope.workspaceID, sql: tx.sql))
+            if let (rule, agent) = try await RoutingStore.route(facts, workspaceID: scope.workspaceID, sql: tx.sql) {
+                routed = rule; team = rule.teamID; assignee = agent
+            }
+        }
+        if team == nil, scope.teamIDs.count == 1 { team = scope.teamIDs.first }
         let t = Ticket(id: ID.make(at: now), number: number, customerID: customer.id, subject: v.subject, type: v.type, priority: v.priority,
-                       status: .new, channel: v.channel, teamID: team, assigneeID: draft.assigneeID?.lowercased(),
+                       status: .new, channel: v.channel, teamID: team, assigneeID: assignee,
                        orderID: draft.orderID?.lowercased(), tags: v.tags, sla: sla, createdBy: scope.userID, createdAt: now, updatedAt: now, version: 1)
         try await Self.insert(t, workspaceID: scope.workspaceID, sql: tx.sql)
         let m = TicketMessage(id: ID.make(at: now), ticketID: t.id, kind: .customer, authorID: nil, body: v.body, createdAt: now)
@@ -88,6 +115,10 @@ package struct TicketStore: Sendable {
         try await tx.timeline(customer.id, .ticket, data: ["step": "opened", "ticket_id": .string(t.id), "number": .number(Double(number)),
                                                          "subject": .string(t.subject), "type": .string(t.type.rawValue)])
         try await tx.audit("create", "tickets", t.id)
+        if let routed {
+            try await tx.audit("route", "tickets", t.id, detail: ["rule_id": .string(routed.id), "strategy": .string(routed.strategy.rawValue),
+                                                                 "team_id": .string(routed.teamID), "assignee_id": assignee.map(JSONValue.string) ?? .null])
+        }
         return (t, m)
     }
 
@@ -181,7 +212,10 @@ package struct TicketStore: Sendable {
         guard level != .all, let me = scope.userID else { return level == .all ? "" : " AND 1 = 0" }
         var q = SQLQueryString(" AND (t.assignee_id IN (\(binds: (scope.ownerLimit(level) ?? [me]).sorted())) OR t.created_by = \(bind: me) OR c.owner_id = \(bind: me)")
         if level != .own, !scope.teamIDs.isEmpty { q += " OR t.team_id IN (\(binds: scope.teamIDs.sorted()))" }
-        q += ")"
+        // what the ticket's active steps give (`TicketAccess.reaching`)
+        q += " OR EXISTS (SELECT 1 FROM ticket_steps s WHERE s.ticket_id = t.id AND s.state = 'active' AND s.kind <> 'approval' AND (s.assignee_id = \(bind: me)"
+        if level != .own, !scope.teamIDs.isEmpty { q += " OR s.team_id IN (\(binds: scope.teamIDs.sorted()))" }
+        q += ")))"
         return q
     }
 
@@ -205,15 +239,26 @@ package struct TicketStore: Sendable {
     /// Adds a message inside the caller's transaction (a cleaned, non-empty body).
     static func add(id: String, kind: TicketMessage.Kind, body: String, status: TicketStatus?, ifVersion: Int?,
                     tx: Tx) async throws -> (Ticket, TicketMessage) {
+        let (t, _, tier) = try await Self.load(tx.scope, id, for: .update, ifVersion: ifVersion, sql: tx.sql)
+        return try await record(t, tier: tier, kind: kind, body: body, status: status, tx: tx)
+    }
+
+    /// Adds a message to a ticket the caller has loaded (and checked) in the transaction, with
+    /// whatever else it changed on it, and saves both.
+    static func record(_ ticket: Ticket, tier: String?, kind: TicketMessage.Kind, body: String, status: TicketStatus?,
+                       tx: Tx) async throws -> (Ticket, TicketMessage) {
         let (scope, now) = (tx.scope, tx.now)
-        var (t, _, tier) = try await Self.load(scope, id, for: .update, ifVersion: ifVersion, sql: tx.sql)
+        var t = ticket
         let (_, targets, calendar) = try await ServiceRules.plan(t, tier: tier, workspaceID: scope.workspaceID, sql: tx.sql)
         switch kind {
         case .reply: t = try TicketFlow.apply(t, .agentReply, at: now, targets: targets, calendar: calendar)
         case .customer: t = try TicketFlow.apply(t, .customerMessage, at: now, targets: targets, calendar: calendar)
         case .note: break
         }
-        if let status { t = try TicketFlow.apply(t, .status(status), at: now, targets: targets, calendar: calendar) }
+        if let status {
+            t = try TicketFlow.apply(t, .status(status), at: now, targets: targets, calendar: calendar,
+                                     openSteps: status.isDone ? try await TicketStepStore.steps(t.id, sql: tx.sql) : [])
+        }
         let m = TicketMessage(id: ID.make(at: now), ticketID: t.id, kind: kind, authorID: kind == .customer ? nil : scope.userID,
                               body: body, createdAt: now)
         try await Self.append(m, workspaceID: scope.workspaceID, sql: tx.sql)
@@ -229,7 +274,8 @@ package struct TicketStore: Sendable {
             var (t, _, tier) = try await Self.load(scope, id, for: .update, ifVersion: ifVersion, sql: tx.sql)
             let from = t.status
             let (_, targets, calendar) = try await ServiceRules.plan(t, tier: tier, workspaceID: scope.workspaceID, sql: tx.sql)
-            t = try TicketFlow.apply(t, .status(status), at: now, targets: targets, calendar: calendar)
+            t = try TicketFlow.apply(t, .status(status), at: now, targets: targets, calendar: calendar,
+                                     openSteps: status.isDone ? try await TicketStepStore.steps(t.id, sql: tx.sql) : [])
             guard t.status != from else { return t }
             t = try await Self.save(t, now: now, sql: tx.sql)
             try await tx.timeline(t.customerID, .ticket, data: ["step": .string(status.rawValue), "ticket_id": .string(t.id),
@@ -298,14 +344,15 @@ package struct TicketStore: Sendable {
 
     // MARK: Rows
 
-    /// The ticket, who it reaches and its customer's tier, if the scope may `action` it: 404 when it
+    /// The ticket, who it reaches (its active steps' people too) and its customer's tier, if the scope may `action` it: 404 when it
     /// may not read it, 403 when it may read but not act; with `ifVersion` (If-Match) a changed ticket is a 412.
     static func load(_ scope: Scope, _ id: String, for action: AccessAction, ifVersion: Int? = nil,
                      sql: any SQLDatabase) async throws -> (ticket: Ticket, access: TicketAccess, tier: String?) {
         guard ID.isValid(id), let row = try await sql.raw("""
             SELECT \(unsafeRaw: columns) \(unsafeRaw: from) WHERE t.id = \(bind: id.lowercased()) AND t.workspace_id = \(bind: scope.workspaceID)
             """).first() else { throw DomainError.notFound("ticket") }
-        let loaded = try decode(row)
+        var loaded = try decode(row)
+        loaded.access = loaded.access.reaching(try await TicketStepStore.steps(loaded.ticket.id, active: true, sql: sql))
         try loaded.access.authorize(scope, action)
         if let v = ifVersion, v != loaded.ticket.version { throw DomainError.staleVersion(current: loaded.ticket.version) }
         return loaded

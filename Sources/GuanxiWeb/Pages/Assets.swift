@@ -126,6 +126,30 @@ package enum Assets {
     .task-moves{display:flex;flex-wrap:wrap;gap:.5rem;margin:1rem 0}
     .task-moves form{margin:0}
     @media (max-width:640px){.wide{display:none}.bar{padding:.5rem}.langs{order:3}main{padding:.6rem}.facts{grid-template-columns:1fr}}
+    /* charts drawn on the server (Chart), report figures and the month switch */
+    .months{display:flex;gap:.6rem;align-items:center}
+    .months a{text-decoration:none;font-size:1.3rem;padding:0 .4rem}
+    .kpis{display:grid;grid-template-columns:repeat(auto-fill,minmax(9.5rem,1fr));gap:.6rem;margin:0 0 1rem}
+    .kpis div{background:#fff;border:1px solid var(--line);border-radius:.5rem;padding:.5rem .7rem}
+    .kpis dt{font-size:.8rem;color:var(--muted)}
+    .kpis dd{margin:.15rem 0 0;font-size:1.25rem;font-weight:600}
+    .chart-card{margin:0 0 1rem}
+    .chart-card figcaption{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:baseline;gap:.3rem}
+    .chart-card h2{margin:0;font-size:1.05rem}
+    .chart{display:block;width:100%;height:auto;margin:.4rem 0}
+    .chart text{font-size:11px;fill:var(--ink)}
+    .chart .chart-tick{fill:var(--muted)}
+    .chart .chart-grid{stroke:var(--line);stroke-width:1}
+    .chart .chart-line{fill:none;stroke-width:2}
+    .chart .chart-s0{fill:#3b6fd4;stroke:#3b6fd4}
+    .chart .chart-s1{fill:#e08a1e;stroke:#e08a1e}
+    .chart .chart-s2{fill:#2f9e6b;stroke:#2f9e6b}
+    .chart .chart-s3{fill:#b04fb0;stroke:#b04fb0}
+    .chart .chart-s4{fill:#c9453c;stroke:#c9453c}
+    .chart .chart-s5{fill:#6b7785;stroke:#6b7785}
+    .chart polyline.chart-line{fill:none}
+    .scroll{overflow-x:auto}
+    .numbers td{white-space:nowrap}
     """
 
     /// Search as you type: asks the API (same session cookie) and lists links; the form still works without it.

@@ -1,4 +1,3 @@
-import GuanxiWebPlatform
 /// The customer pages' addresses (see `PageAddress`): the list and its saved views, the 360 page and
 /// its forms, merges, and the CSV import wizard.
 package enum CustomerURL: PageAddress, Equatable {

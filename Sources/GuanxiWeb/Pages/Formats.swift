@@ -106,7 +106,7 @@ package struct Formats {
             return f
         }
     }
-    nonisolated(unsafe) static let formatters = Mutex<[String: DateFormatter]>([:])
+    static let formatters = Mutex<[String: DateFormatter]>([:])
 
     /// Full-width digits and points typed with Chinese input methods as their ASCII twins, trimmed.
     package static func halfWidth(_ s: String) -> String {

@@ -61,6 +61,7 @@ package enum Messages {
         ("cannot merge a customer into itself", "不能把客户合并到自己", "不能把客戶合併到自己"),
         ("a subject or a body is required", "主题和内容至少填一项", "主旨和內容至少填一項"),
         ("must be at least 8 characters", "至少 8 个字符", "至少 8 個字元"),
+        ("must be at most {0} characters", "最多 {0} 个字符", "最多 {0} 個字元"),
         ("must be at most 60 characters", "最多 60 个字符", "最多 60 個字元"),
         ("must be at most 200 characters", "最多 200 个字符", "最多 200 個字元"),
         ("must be at most 50000 characters", "最多 50000 个字符", "最多 50000 個字元"),

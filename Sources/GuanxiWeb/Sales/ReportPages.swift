@@ -52,7 +52,7 @@ struct ReportPages {
             return n
         }
         var model: [String: Any] = ["month": month, "csrf": v.csrf,
-                                    "prevHref": ReportURL.reports.path + "?month=" + Self.shift(month, -1), "nextHref": ReportURL.reports.path + "?month=" + Self.shift(month, 1)]
+                                    "prevHref": ReportURL.reports.path + "?month=" + Dates.shiftMonth(month, -1), "nextHref": ReportURL.reports.path + "?month=" + Dates.shiftMonth(month, 1)]
         if scope.level(.leads, .read) != nil {
             let f = try await services.reports.leadFunnel(scope, from: start, to: end)
             model["funnel"] = [
@@ -146,13 +146,6 @@ struct ReportPages {
         return pages.page("reports", model, title: t("reports"), visit: v, flash: flash, status: status)
     }
 
-    /// `2026-11` shifted by months.
-    static func shift(_ month: String, _ by: Int) -> String {
-        let p = month.split(separator: "-").compactMap { Int($0) }
-        guard p.count == 2 else { return month }
-        let n = p[0] * 12 + (p[1] - 1) + by
-        return String(format: "%04d-%02d", n / 12, n % 12 + 1)
-    }
 }
 
 enum ReportTemplates {

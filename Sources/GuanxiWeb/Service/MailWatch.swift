@@ -6,10 +6,13 @@ import GuanxiStore
 import GuanxiWebPlatform
 
 /// The service desk's mail while the server runs: sends replies to customers as soon as they are
-/// written (and retries those the relay refused), and reads the mailbox once at start and then
-/// every `interval` when one is configured. Runs only with an outgoing mailer or a mailbox.
+/// written (and retries those the relay refused) and then the notifications not yet mailed (SLA
+/// alarms, hand-off prompts: whoever raises them rings the outbox), and reads the mailbox once at
+/// start and then every `interval` when one is configured. Runs only with an outgoing mailer or a mailbox.
 struct MailWatch: Service {
     let outbox: MailOutbox?
+    let notifications: NotificationStore
+    let publicURL: String?
     let intake: MailIntake
     let access: AccessStore
     let mailbox: IMAPMailbox?
@@ -20,7 +23,7 @@ struct MailWatch: Service {
     /// The service for the server's settings, or nil when it has no mail to handle.
     static func make(_ s: AppServices, _ config: AppConfiguration, _ logger: Logger) -> MailWatch? {
         guard s.mailOutbox != nil || config.mailbox != nil else { return nil }
-        return MailWatch(outbox: s.mailOutbox, intake: s.mailIntake, access: s.access, mailbox: config.mailbox,
+        return MailWatch(outbox: s.mailOutbox, notifications: s.notifications, publicURL: s.publicURL, intake: s.mailIntake, access: s.access, mailbox: config.mailbox,
                          workspaceSlug: config.mailboxWorkspace, interval: config.mailPollInterval, logger: logger)
     }
 
@@ -34,6 +37,10 @@ struct MailWatch: Service {
                     let (sent, failed) = try await outbox.flush()
                     if sent + failed > 0 { logger.info("replies mailed", metadata: ["sent": "\(sent)", "failed": "\(failed)"]) }
                 } catch { logger.error("mailing replies failed: \(error)") }
+                do {
+                    let mailed = try await notifications.mailPending(baseURL: publicURL)
+                    if mailed > 0 { logger.info("notifications mailed", metadata: ["count": "\(mailed)"]) }
+                } catch { logger.error("mailing notifications failed: \(error)") }
             }
             if let mailbox, clock.now >= nextPoll {
                 nextPoll = clock.now.advanced(by: interval)

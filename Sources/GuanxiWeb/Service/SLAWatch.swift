@@ -6,12 +6,12 @@ import GuanxiStore
 import GuanxiWebPlatform
 
 /// Runs the SLA monitor every 15 seconds while the server runs (alarms within a minute of their
-/// time), then mails the notifications it raised when a mailer is configured.
+/// time) over the tickets' targets and their steps' deadlines, then wakes the mail service
+/// (`MailWatch`) to mail the notifications it raised when a mailer is configured.
 struct SLAWatch: Service {
     let monitor: SLAMonitor
-    let notifications: NotificationStore
+    let outbox: MailOutbox?
     let clock: any GuanxiCore.Clock
-    let publicURL: String?
     let logger: Logger
     static let interval: Duration = .seconds(15)
 
@@ -21,10 +21,12 @@ struct SLAWatch: Service {
         while !Task.isShuttingDownGracefully {
             let started = clock.now()
             do {
-                let raised = try await monitor.scan(since: since)
+                let raised = try await monitor.scan(since: since), overdue = try await monitor.scanSteps(since: since)
                 since = started
-                if !raised.isEmpty { logger.info("SLA alarms raised", metadata: ["count": "\(raised.count)"]) }
-                _ = try await notifications.mailPending(baseURL: publicURL)
+                if !raised.isEmpty || !overdue.isEmpty {
+                    logger.info("SLA alarms raised", metadata: ["count": "\(raised.count)", "overdue_steps": "\(overdue.count)"])
+                    await outbox?.ring()
+                }
             } catch {
                 logger.error("SLA monitor pass failed: \(error)")
             }

@@ -3,10 +3,11 @@ import GuanxiWebPlatform
 
 extension Feature {
     /// The service desk: tickets and their conversation, statuses and SLA clocks on business
-    /// calendars (lunch breaks, holidays, make-up working days); the queue and ticket pages.
+    /// calendars (lunch breaks, holidays, make-up working days); routing rules and hand-offs across
+    /// departments (chains, child tasks, approvals); the queue, ticket and routing pages.
     package static let service: Feature = {
         var f = Feature(name: "Service")
-        f.migrations = [M010_Service.migration, M012_ServiceMail.migration]
+        f.migrations = [M010_Service.migration, M012_ServiceMail.migration, M013_ServiceRouting.migration, M015_ServiceReports.migration]
         f.permissions = [.tickets]
         f.catalog = CatalogPart(ServiceCatalog.strings)
         f.translations = ServiceCatalog.translations
@@ -14,17 +15,18 @@ extension Feature {
         f.stylesheet = TicketTemplates.css
         // between deals (30) and orders (40)
         f.navigation = [NavItem(label: "service", href: TicketURL.tickets.path, position: 35, reads: .tickets)]
-        f.schemas = { OpenAPIDocument.serviceSchemas() }
+        f.schemas = { OpenAPIDocument.serviceSchemas().merging(OpenAPIDocument.routingSchemas()) { a, _ in a } }
         f.api = { s, table in
             TicketAPI(tickets: s.tickets, settings: s.serviceSettings).register(table)
             MailAPI(intake: s.mailIntake).register(table)
+            ServiceReportAPI(services: s).register(table)
+            RoutingAPI(routing: s.routing, steps: s.ticketSteps).register(table)
         }
         f.services = { s, config, logger in
-            [SLAWatch(monitor: SLAMonitor(db: s.db, clock: s.clock), notifications: s.notifications, clock: s.clock,
-                      publicURL: s.publicURL, logger: logger)] + (MailWatch.make(s, config, logger).map { [$0] } ?? [])
+            [SLAWatch(monitor: SLAMonitor(db: s.db, clock: s.clock), outbox: s.mailOutbox, clock: s.clock, logger: logger)] + (MailWatch.make(s, config, logger).map { [$0] } ?? [])
         }
         f.customerPart = { pages, scope, id, v in try await TicketPages.customerPart(pages, scope, customerID: id, v) }
-        f.pages = { pages, table in table.add(TicketPages(pages: pages).routes) }
+        f.pages = { pages, table in table.add(TicketPages(pages: pages).routes + ServiceReportPages(pages: pages).routes + RoutingPages(pages: pages).routes) }
         f.matrix = ServiceMatrix.samples
         f.matrixFixture = ServiceMatrix.fixture
         return f

@@ -22,13 +22,49 @@ enum ServiceMatrix {
                                       body: #"{"name":"VIP {n}","tiers":["A"],"targets":{"urgent":{"first_response":15,"resolution":120}}}"#),
         "deleteSLAPolicy": MatrixSample("/api/v1/service/sla-policies/p{n}"),
         "listMailQuarantine": MatrixSample("/api/v1/service/mail-quarantine"),
+        "getServiceReport": MatrixSample("/api/v1/service/reports?month=2026-10"),
+        "listRoutingRules": MatrixSample("/api/v1/service/routing-rules"),
+        "createRoutingRule": MatrixSample("/api/v1/service/routing-rules",
+                                          body: #"{"name":"破损投诉 {n} 😢","team_id":"{teamID}","strategy":"round_robin","conditions":{"types":["complaint"],"keywords":["破损","壊れ"],"provinces":["广东"]}}"#),
+        "updateRoutingRule": MatrixSample("/api/v1/service/routing-rules/{rule}",
+                                          body: #"{"name":"退款 {n}","team_id":"{teamID}","strategy":"skill","position":5}"#),
+        "deleteRoutingRule": MatrixSample("/api/v1/service/routing-rules/{rule}"),
+        "listServiceAgents": MatrixSample("/api/v1/service/agents"),
+        "saveAgentSkills": MatrixSample("/api/v1/service/agents/{spareUserID}/skills", body: #"{"skills":["退款","English 😀","广东"]}"#),
+        "listTicketSteps": MatrixSample("/api/v1/tickets/{ticket}/steps", record: .tickets),
+        "addTicketStep": MatrixSample("/api/v1/tickets/{ticket}/steps",
+                                      body: #"{"kind":"task","team_id":"{teamID}","title":"核实物流轨迹 {n} 📦","minutes":120}"#, record: .tickets),
+        "completeTicketStep": MatrixSample("/api/v1/tickets/{ticket}/steps/{step}/complete", body: #"{"note":"已核实 ✅"}"#, record: .tickets),
+        "decideTicketStep": MatrixSample("/api/v1/tickets/{ticket}/steps/{approval}/decision", body: #"{"decision":"approve","note":"同意退款 👍"}"#,
+                                         record: .tickets),
     ]
 
-    /// A ticket of the case's customer, assigned to the case's owner (whose ticket it is).
+    /// A ticket of the case's customer, assigned to the case's owner (whose ticket it is), with the
+    /// step a call acts on: a child task of a spare department, or an approval the acting user is
+    /// named to decide (another workspace's names its owners' role); and a routing rule.
     static let fixture: MatrixFixture = { s in
-        guard s.wants("ticket") else { return [:] }
+        var out: [String: String] = [:]
+        if s.wants("rule") {
+            var r = RoutingRuleDraft(); r.name = "规则\(s.n)"; r.teamID = s.values["teamID"]
+            out["rule"] = try await s.services.routing.save(s.admin, try r.rule()).id
+        }
+        guard s.wants("ticket") else { return out }
         var d = TicketDraft(); d.customerID = s.values["customer"]!; d.subject = "咨询\(s.n)"; d.body = "请问发货时间？"
         d.assigneeID = s.ownerID
-        return ["ticket": try await s.services.tickets.create(s.scope, d).id]
+        let ticket = try await s.services.tickets.create(s.scope, d).id
+        out["ticket"] = ticket
+        let home = s.scope.workspaceID == s.admin.workspaceID
+        if s.wants("step") {
+            let team = home ? s.values["teamID"]!
+                : try await s.services.access.saveTeam(s.scope, name: "仓储\(s.n)", kind: "service", parentID: nil, managerID: nil, memberIDs: []).id
+            var step = TicketStepDraft(); step.kind = "task"; step.teamID = team; step.title = "补发配件"
+            out["step"] = try await s.services.ticketSteps.add(s.scope, ticketID: ticket, step, ifVersion: nil).steps.last!.id
+        }
+        if s.wants("approval") {
+            var step = TicketStepDraft(); step.kind = "approval"; step.title = "退款审批"
+            if home { step.approverID = s.values["userID"] } else { step.approverRole = "owner" }
+            out["approval"] = try await s.services.ticketSteps.add(s.scope, ticketID: ticket, step, ifVersion: nil).steps.last!.id
+        }
+        return out
     }
 }

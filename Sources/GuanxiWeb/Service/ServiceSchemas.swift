@@ -47,6 +47,14 @@ extension OpenAPIDocument {
         s["QuarantinedMail"] = obj(["id": str, "received_at": time, "reason": str, "sender": nstr, "subject": nstr, "size": int, "preview": str],
                                    required: ["id", "received_at", "reason", "size"])
         s["MailQuarantineList"] = obj(["items": arr(ref("QuarantinedMail"))])
+        let nnum: [String: Any] = ["type": ["number", "null"]]
+        let spread = obj(["count": int, "p50": nnum, "p90": nnum])
+        s["ServiceKPIs"] = obj(["key": nstr, "name": nstr, "tickets": int, "first_response_hours": spread, "resolution_hours": spread,
+                                "breached": int, "reopened": int, "open": int, "breach_rate": nnum, "reopen_rate": nnum])
+        s["ServiceReport"] = obj(["month": str, "from": time, "to": time, "total": ref("ServiceKPIs"), "by_department": arr(ref("ServiceKPIs")),
+                                  "by_agent": arr(ref("ServiceKPIs")), "by_type": arr(ref("ServiceKPIs")),
+                                  "per_day": arr(obj(["day": str, "tickets": int])), "complaints": int, "orders": ["type": ["integer", "null"]],
+                                  "complaints_per_1000_orders": nnum])
         return s
     }
 }

@@ -6,7 +6,8 @@ import GuanxiStore
 import GuanxiWebPlatform
 
 /// The service desk pages: the queue with its views, opening a ticket for a customer, and a
-/// ticket's page with its SLA clock, conversation, reply form, status moves and assignment. Every
+/// ticket's page with its SLA clock, conversation, reply form, status moves, assignment and steps
+/// (hand-off chain, child tasks, approvals). Every
 /// action is a plain form post carrying the ticket's version; an error re-shows the ticket with
 /// what was typed.
 struct TicketPages {
@@ -47,6 +48,26 @@ struct TicketPages {
                     return try await detail(p.page, scope, id, typed: p.parameter("action") == "status" ? [:] : p.form, error: e)
                 }
             },
+            // a step's completion needs the ticket's update (the store checks), a decision only its approver
+            .post(TicketURL.stepAction(":id", ":step", ":action"), needs: .can(.read, .tickets)) { p, scope in
+                let id = p.parameter("id"), step = p.parameter("step"), f = p.form
+                let version = f["version"].flatMap { Int($0) }
+                do {
+                    switch p.parameter("action") {
+                    case "complete":
+                        _ = try await services.ticketSteps.complete(scope, ticketID: id, stepID: step, note: f["note"],
+                                                                    customerMessage: f["customer_message"], ifVersion: version)
+                    case "decision":
+                        guard let d = f["decision"], ["approve", "reject"].contains(d) else { throw DomainError.field("decision", RoutingWords.decision) }
+                        _ = try await services.ticketSteps.decide(scope, ticketID: id, stepID: step, approve: d == "approve", note: f["note"],
+                                                                  ifVersion: version)
+                    default: throw DomainError.notFound("page")
+                    }
+                    return Pages.redirect(TicketURL.ticket(id).path)
+                } catch let e as DomainError where e != .notFound("ticket") && e != .notFound("page") {
+                    return try await detail(p.page, scope, id, typed: f.merging(["step_id": step]) { a, _ in a }, error: e)
+                }
+            },
         ]
     }
 
@@ -74,6 +95,16 @@ struct TicketPages {
             var change = TicketChange()
             change.teamID = .some(Self.nonEmpty(f["team_id"])); change.assigneeID = .some(Self.nonEmpty(f["assignee_id"]))
             _ = try await services.tickets.update(scope, id: id, change, ifVersion: version)
+        case "step":
+            var d = TicketStepDraft()
+            d.kind = Self.nonEmpty(f["kind"]); d.teamID = Self.nonEmpty(f["step_team_id"]); d.title = f["title"] ?? ""
+            d.assigneeID = Self.nonEmpty(f["step_assignee_id"]); d.approverID = Self.nonEmpty(f["approver_id"])
+            d.approverRole = Self.nonEmpty(f["approver_role"])
+            if let m = Self.nonEmpty(f["minutes"]) {
+                guard let n = Int(m) else { throw DomainError.field("minutes", RoutingWords.minutes) }
+                d.minutes = n
+            }
+            _ = try await services.ticketSteps.add(scope, ticketID: id, d, ifVersion: version)
         default: throw DomainError.notFound("page")
         }
     }
@@ -129,7 +160,8 @@ struct TicketPages {
             ])
         }
         let model = Pages.model([
-            "queue": view.rawValue, "rows": rows, "hasRows": !rows.isEmpty,
+            "queue": view.rawValue, "rows": rows, "hasRows": !rows.isEmpty, "reportsHref": TicketURL.reports.path,
+            "routingHref": scope.level(.settings, .update) == nil ? nil : TicketURL.routing.path,
             "tabs": TicketQueue.allCases.map { q in
                 ["href": TicketURL.tickets.path + "?queue=" + q.rawValue, "label": t("ticket_queue_" + q.rawValue), "current": q == view] as [String: Any]
             },
@@ -167,15 +199,18 @@ struct TicketPages {
         let t = { (k: String) in v.text(k) }
         let tk = try await services.tickets.get(scope, id: id)
         let conversation = try await services.tickets.messages(scope, id: id)
+        let steps = try await services.ticketSteps.list(scope, ticketID: id)
         let customer = try? await services.customers.get(scope, id: tk.customerID)
         let f = try await pages.formatter(v, scope)
         let now = services.clock.now()
         // who may work it: the same rule the store applies (the customer's owner is one of its people)
         let access = TicketAccess(assigneeID: tk.assigneeID, teamID: tk.teamID, createdBy: tk.createdBy, customerOwnerID: customer?.ownerID)
+            .reaching(steps)
         let canUpdate = (try? access.authorize(scope, .update)) != nil
         let canAssign = canUpdate && scope.level(.tickets, .assign) != nil
         let teams = try await services.access.teams(scope)
-        let people = try await names(Set(conversation.compactMap(\.authorID) + [tk.assigneeID].compactMap { $0 }))
+        let people = try await names(Set(conversation.compactMap(\.authorID) + [tk.assigneeID].compactMap { $0 }
+                                         + steps.flatMap { [$0.assigneeID, $0.approverID, $0.completedBy].compactMap { $0 } }))
 
         let facts: [(String, String?)] = [
             ("ticket_type", t("ticket_type_" + tk.type.rawValue)), ("ticket_channel", t("ticket_channel_" + tk.channel.rawValue)),
@@ -196,6 +231,8 @@ struct TicketPages {
                              "when": f.string(from: m.createdAt), "iso": Timestamp.iso8601(m.createdAt), "body": m.body])
             },
             "canUpdate": canUpdate, "canAssign": canAssign, "csrf": v.csrf, "version": String(tk.version),
+            "steps": stepRows(tk, steps, scope, canUpdate: canUpdate, teams: teams, people: people, now: now, f, v, typed: typed, error: error),
+            "hasSteps": !steps.isEmpty,
         ])
         if canUpdate {
             let moves = TicketStatus.allCases.filter { tk.status.next.contains($0) && $0 != tk.status }
@@ -208,6 +245,23 @@ struct TicketPages {
             if let error, typed["body"] != nil, fieldErrors.isEmpty { model["replyError"] = v.message(error) }
             model["thenStatuses"] = Self.options(moves, "ticket_status_", selected: typed["status"], v)
             model["moves"] = moves.map { ["value": $0.rawValue, "label": t("ticket_to_" + $0.rawValue)] }
+        }
+        if canUpdate {
+            let kind = typed["kind"].flatMap(TicketStepKind.init(rawValue:))
+            model["stepHref"] = TicketURL.ticketAction(tk.id, "step").path
+            model["stepKinds"] = Self.options(TicketStepKind.allCases, "step_kind_", selected: kind?.rawValue, v)
+            model["stepTeams"] = teams.map { ["value": $0.id, "label": $0.name, "selected": $0.id == typed["step_team_id"]] as [String: Any] }
+            let people = try await assignees(scope, teams: teams, keep: nil)
+            model["stepAssignees"] = people.map { ["value": $0.id, "label": $0.name, "selected": $0.id == typed["step_assignee_id"]] as [String: Any] }
+            model["stepApprovers"] = people.map { ["value": $0.id, "label": $0.name, "selected": $0.id == typed["approver_id"]] as [String: Any] }
+            model["stepRoles"] = Role.allCases.map { ["value": $0.rawValue, "label": v.text("step_role_" + $0.rawValue),
+                                                      "selected": $0.rawValue == typed["approver_role"]] as [String: Any] }
+            model["stepTitle"] = typed["step_id"] == nil ? typed["title"] ?? "" : ""
+            model["stepMinutes"] = typed["step_id"] == nil ? typed["minutes"] ?? "" : ""
+            for k in ["title", "minutes", "kind", "approver_id", "approver_role"] where typed["step_id"] == nil {
+                model["step_" + k + "_error"] = fieldErrors[k].map { v.localize($0) }
+            }
+            model["stepTeamError"] = typed["step_id"] == nil ? fieldErrors["team_id"].map { v.localize($0) } : nil
         }
         if canAssign {
             let assignee = typed["assignee_id"] ?? tk.assigneeID, team = typed["team_id"] ?? tk.teamID
@@ -229,6 +283,43 @@ struct TicketPages {
         }
         let ids = Set(teams.filter { scope.teamIDs.contains($0.id) }.flatMap(\.memberIDs) + [scope.userID, keep].compactMap { $0 })
         return try await names(ids).map { (id: $0.key, name: $0.value) }.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+    }
+
+    /// The steps box: each step's kind, department, deadline (time left or overdue), state and who
+    /// completed it when, with its note; a complete form on an active hand-off or task for those who
+    /// may work the ticket, approve and reject for an approval's approver.
+    func stepRows(_ tk: Ticket, _ steps: [TicketStep], _ scope: Scope, canUpdate: Bool, teams: [Team], people: [String: String], now: Date,
+                  _ f: DateFormatter, _ v: PageContext, typed: [String: String], error: DomainError?) -> [[String: Any]] {
+        let t = { (k: String) in v.text(k) }
+        return steps.map { s in
+            let due: (text: String, cls: String)? = s.dueAt.map { d in
+                guard s.state == .active else { return (f.string(from: d), "") }
+                let left = Int(d.timeIntervalSince(now))
+                return left >= 0 ? (t("sla_left").replacingOccurrences(of: "{d}", with: v.fmt.duration(seconds: left)), "left")
+                                 : (t("sla_overdue").replacingOccurrences(of: "{d}", with: v.fmt.duration(seconds: -left)), "overdue")
+            }
+            let mine = typed["step_id"] == s.id
+            var row = Pages.model([
+                "id": s.id, "kind": s.kind.rawValue, "kindLabel": t("step_kind_" + s.kind.rawValue), "title": s.title,
+                "state": s.state.rawValue, "stateLabel": t("step_state_" + s.state.rawValue),
+                "department": s.teamID.map { id in teams.first { $0.id == id }?.name ?? id },
+                "who": (s.approverID ?? s.assigneeID).map { people[$0] ?? $0 } ?? s.approverRole.map { t("step_role_" + $0) },
+                "due": s.dueAt.map(f.string(from:)), "dueText": due?.text, "dueClass": due?.cls ?? "",
+                "completedBy": s.completedBy.map { people[$0] ?? $0 }, "completedAt": s.completedAt.map(f.string(from:)), "note": s.note,
+                "overdue": s.isOverdue(at: now), "csrf": v.csrf, "version": String(tk.version),
+                "stepError": mine ? error.map { v.message($0) } : nil,
+                "typedNote": mine ? typed["note"] ?? "" : "", "typedMessage": mine ? typed["customer_message"] ?? "" : "",
+            ])
+            if s.state == .active, s.kind != .approval, canUpdate {
+                row["completeHref"] = TicketURL.stepAction(tk.id, s.id, "complete").path
+                row["tellsCustomer"] = s.kind == .handoff
+            }
+            if s.state == .active, s.kind == .approval,
+               (s.approverID != nil && s.approverID == scope.userID) || (s.approverRole != nil && s.approverRole == scope.roleKey) {
+                row["decideHref"] = TicketURL.stepAction(tk.id, s.id, "decision").path
+            }
+            return row
+        }
     }
 
     /// The SLA box: each target's due time with what is left, how late it is, or when it was met.

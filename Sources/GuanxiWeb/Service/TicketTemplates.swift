@@ -5,7 +5,7 @@ enum TicketTemplates {
     /// class and the words ("逾期 15分钟"), never the colour alone.
     static let queue = """
     <section>
-      <div class="head"><h1>{{t.tickets}}</h1></div>
+      <div class="head"><h1>{{t.tickets}}</h1><span><a class="button" href="{{reportsHref}}">{{t.service_reports}}</a>{{#routingHref}} <a class="button" href="{{routingHref}}">{{t.routing_title}}</a>{{/routingHref}}</span></div>
       <nav class="tabs" aria-label="{{t.ticket_queues}}">{{#tabs}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/tabs}}</nav>
       <form class="filters" method="get" action="/tickets"><input type="hidden" name="queue" value="{{queue}}">
         <label>{{t.ticket_status}}<select name="status"><option value="">{{t.all}}</option>{{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statuses}}</select></label>
@@ -55,6 +55,36 @@ enum TicketTemplates {
       <section><h2>{{t.ticket_conversation}}</h2>
         <ol class="conversation">{{#messages}}<li class="msg msg-{{kind}}"><p class="from"><span class="tag">{{kindLabel}}</span> {{#author}}<strong>{{author}}</strong> {{/author}}<time datetime="{{iso}}">{{when}}</time></p><p class="body">{{body}}</p></li>{{/messages}}</ol>
       </section>
+      <section class="card steps" aria-labelledby="steps-title"><h2 id="steps-title">{{t.ticket_steps}}</h2>
+        {{#hasSteps}}<ol class="chain">{{#steps}}<li class="step step-{{state}}{{#overdue}} overdue{{/overdue}}" id="step-{{id}}">
+          <p class="what"><span class="tag">{{kindLabel}}</span> <strong>{{title}}</strong> <span class="tag state">{{stateLabel}}</span></p>
+          <p class="meta">{{#department}}<span>{{department}}</span>{{/department}}{{#who}}<span>{{who}}</span>{{/who}}{{#due}}<span>{{t.step_due}} <time>{{due}}</time>{{#dueText}} <strong class="{{dueClass}}">{{dueText}}</strong>{{/dueText}}</span>{{/due}}</p>
+          {{#completedBy}}<p class="closed">{{t.step_closed_by}} {{completedBy}} · {{completedAt}}{{#note}} · {{note}}{{/note}}</p>{{/completedBy}}
+          {{#stepError}}<p class="error" role="alert">{{stepError}}</p>{{/stepError}}
+          {{#completeHref}}<form method="post" action="{{completeHref}}" class="step-form" novalidate><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
+            <label>{{t.step_note}}<input name="note" value="{{typedNote}}" maxlength="5000"></label>
+            {{#tellsCustomer}}<label>{{t.step_customer_message}}<textarea name="customer_message" rows="2">{{typedMessage}}</textarea></label>{{/tellsCustomer}}
+            <button class="primary">{{t.step_complete}}</button></form>{{/completeHref}}
+          {{#decideHref}}<form method="post" action="{{decideHref}}" class="step-form" novalidate><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
+            <label>{{t.step_note}}<input name="note" value="{{typedNote}}" maxlength="5000"></label>
+            <div class="moves"><button class="primary" name="decision" value="approve">{{t.step_approve}}</button><button name="decision" value="reject">{{t.step_reject}}</button></div></form>{{/decideHref}}
+        </li>{{/steps}}</ol>{{/hasSteps}}
+        {{^hasSteps}}<p class="empty">{{t.step_none}}</p>{{/hasSteps}}
+        {{#stepHref}}<form method="post" action="{{stepHref}}" class="add-step" novalidate><h3>{{t.step_add}}</h3>
+          <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
+          <div class="inline">
+            <label class="{{#step_kind_error}}invalid{{/step_kind_error}}">{{t.step_kind}}<select name="kind">{{#stepKinds}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/stepKinds}}</select>{{#step_kind_error}}<small class="error">{{step_kind_error}}</small>{{/step_kind_error}}</label>
+            <label class="{{#stepTeamError}}invalid{{/stepTeamError}}">{{t.ticket_department}}<select name="step_team_id"><option value="">—</option>{{#stepTeams}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/stepTeams}}</select>{{#stepTeamError}}<small class="error">{{stepTeamError}}</small>{{/stepTeamError}}</label>
+            <label>{{t.ticket_assignee}}<select name="step_assignee_id"><option value="">{{t.step_anyone}}</option>{{#stepAssignees}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/stepAssignees}}</select></label>
+          </div>
+          <label class="{{#step_title_error}}invalid{{/step_title_error}}">{{t.step_title}}<input name="title" value="{{stepTitle}}" maxlength="200">{{#step_title_error}}<small class="error">{{step_title_error}}</small>{{/step_title_error}}</label>
+          <div class="inline">
+            <label class="{{#step_minutes_error}}invalid{{/step_minutes_error}}">{{t.step_minutes}}<input name="minutes" inputmode="numeric" value="{{stepMinutes}}">{{#step_minutes_error}}<small class="error">{{step_minutes_error}}</small>{{/step_minutes_error}}</label>
+            <label class="{{#step_approver_id_error}}invalid{{/step_approver_id_error}}">{{t.step_approver}}<select name="approver_id"><option value="">—</option>{{#stepApprovers}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/stepApprovers}}</select>{{#step_approver_id_error}}<small class="error">{{step_approver_id_error}}</small>{{/step_approver_id_error}}</label>
+            <label>{{t.step_approver_role}}<select name="approver_role"><option value="">—</option>{{#stepRoles}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/stepRoles}}</select></label>
+          </div>
+          <button>{{t.step_add}}</button></form>{{/stepHref}}
+      </section>
       {{#canUpdate}}
       <form method="post" action="{{replyHref}}" class="card reply" novalidate>
         <h2>{{t.ticket_reply}}</h2>{{#replyError}}<p class="error">{{replyError}}</p>{{/replyError}}
@@ -81,7 +111,61 @@ enum TicketTemplates {
     </article>
     """
 
-    static let all: [String: String] = ["tickets": queue, "ticket_form": form, "ticket": ticket]
+        /// The month's service reports: figures as tiles, then each chart with its table and CSV.
+    static let reports = """
+    <section class="service-reports">
+      <div class="head"><h1>{{t.service_reports}}</h1>
+        <nav class="months" aria-label="{{t.svc_report_month}}"><a href="{{prevHref}}" aria-label="{{t.svc_report_previous_month}}">‹</a> <strong>{{month}}</strong> <a href="{{nextHref}}" aria-label="{{t.svc_report_next_month}}">›</a></nav></div>
+      <dl class="kpis">{{#tiles}}<div><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/tiles}}</dl>
+      {{#sections}}<figure class="card chart-card" id="{{id}}">
+        <figcaption><h2>{{title}}</h2> <a class="csv" href="{{csvHref}}" download>{{t.svc_report_download_csv}}</a></figcaption>
+        {{{svg}}}
+        <details><summary>{{t.svc_report_numbers}}</summary><div class="scroll"><table class="list numbers">
+          <thead><tr>{{#header}}<th scope="col">{{.}}</th>{{/header}}</tr></thead>
+          <tbody>{{#rows}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/rows}}</tbody>
+        </table></div></details>
+      </figure>{{/sections}}
+    </section>
+    """
+    /// Routing settings: the rules in order with a form to add or change one, the departments'
+    /// members, and each agent's skills and open tickets.
+    static let routing = """
+    <section>
+      <div class="head"><h1>{{t.routing_title}}</h1><a class="button" href="{{listHref}}">{{t.tickets}}</a></div>
+      <p class="meta">{{t.routing_intro}}</p>
+      <section class="card"><h2>{{t.routing_rules}}</h2>
+        {{#hasRules}}<table class="list routing"><thead><tr><th scope="col">{{t.routing_position}}</th><th scope="col">{{t.routing_name}}</th><th scope="col">{{t.routing_conditions}}</th><th scope="col">{{t.ticket_department}}</th><th scope="col">{{t.routing_strategy}}</th><th scope="col"></th></tr></thead>
+          <tbody>{{#rules}}<tr{{^active}} class="inactive"{{/active}}><td>{{position}}</td><td>{{name}}{{^active}} <span class="tag">{{t.routing_inactive}}</span>{{/active}}</td><td>{{conditions}}</td><td>{{department}}</td><td>{{strategy}}</td>
+            <td class="row-actions"><a href="{{editHref}}">{{t.routing_edit}}</a> <form method="post" action="{{deleteHref}}"><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}"><button>{{t.delete}}</button></form></td></tr>{{/rules}}</tbody></table>{{/hasRules}}
+        {{^hasRules}}<p class="empty">{{t.routing_none}}</p>{{/hasRules}}
+        <form method="post" action="{{saveHref}}" class="stack" novalidate><h3>{{#editing}}{{t.routing_edit}}{{/editing}}{{^editing}}{{t.routing_new}}{{/editing}}</h3>
+          <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{form.id}}"><input type="hidden" name="version" value="{{form.version}}">
+          <div class="inline">
+            <label class="{{#errors.name}}invalid{{/errors.name}}">{{t.routing_name}}<input name="name" value="{{form.name}}" maxlength="100">{{#errors.name}}<small class="error">{{errors.name}}</small>{{/errors.name}}</label>
+            <label class="{{#errors.position}}invalid{{/errors.position}}">{{t.routing_position}}<input name="position" inputmode="numeric" value="{{form.position}}">{{#errors.position}}<small class="error">{{errors.position}}</small>{{/errors.position}}</label>
+            <label class="{{#errors.team_id}}invalid{{/errors.team_id}}">{{t.ticket_department}}<select name="team_id"><option value="">—</option>{{#teams}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/teams}}</select>{{#errors.team_id}}<small class="error">{{errors.team_id}}</small>{{/errors.team_id}}</label>
+            <label class="{{#errors.strategy}}invalid{{/errors.strategy}}">{{t.routing_strategy}}<select name="strategy">{{#strategies}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/strategies}}</select></label>
+          </div>
+          <fieldset class="kinds"><legend>{{t.ticket_type}}</legend>{{#types}}<label class="choice"><input type="checkbox" name="types" value="{{value}}"{{#selected}} checked{{/selected}}> {{label}}</label>{{/types}}</fieldset>
+          <fieldset class="kinds"><legend>{{t.ticket_channel}}</legend>{{#channels}}<label class="choice"><input type="checkbox" name="channels" value="{{value}}"{{#selected}} checked{{/selected}}> {{label}}</label>{{/channels}}</fieldset>
+          <div class="inline">{{#lists}}<label class="{{#error}}invalid{{/error}}">{{label}}<input name="{{name}}" value="{{value}}" placeholder="{{t.routing_list_hint}}">{{#error}}<small class="error">{{error}}</small>{{/error}}</label>{{/lists}}</div>
+          <label class="choice"><input type="checkbox" name="active" value="1"{{#form.active}} checked{{/form.active}}> {{t.routing_active}}</label>
+          <div class="actions"><button class="primary">{{t.save}}</button>{{#editing}} <a href="{{pageHref}}">{{t.cancel}}</a>{{/editing}}</div>
+        </form>
+      </section>
+      <section class="card"><h2>{{t.routing_departments}}</h2>
+        {{#departments}}<form method="post" action="{{membersHref}}" class="stack"><h3>{{name}}</h3><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="team_id" value="{{id}}">
+          <fieldset class="kinds"><legend class="sr">{{t.members}}</legend>{{#people}}<label class="choice"><input type="checkbox" name="members" value="{{value}}"{{#selected}} checked{{/selected}}> {{label}}</label>{{/people}}</fieldset>
+          <button>{{t.save}}</button></form>{{/departments}}
+      </section>
+      <section class="card"><h2>{{t.routing_agents}}</h2>
+        <table class="list agents"><thead><tr><th scope="col">{{t.ticket_assignee}}</th><th scope="col">{{t.routing_open_tickets}}</th><th scope="col">{{t.routing_skills}}</th></tr></thead>
+          <tbody>{{#agents}}<tr><td>{{name}}</td><td>{{open}}</td><td><form method="post" action="{{skillsHref}}" class="inline-form"><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="user_id" value="{{id}}"><input name="skills" value="{{skills}}" aria-label="{{t.routing_skills}} {{name}}" placeholder="{{t.routing_list_hint}}">{{#error}}<small class="error">{{error}}</small>{{/error}}<button>{{t.save}}</button></form></td></tr>{{/agents}}</tbody></table>
+      </section>
+    </section>
+    """
+
+    static let all: [String: String] = ["tickets": queue, "ticket_form": form, "ticket": ticket, "routing": routing, "service_reports": reports]
 
     static let css = """
     .tickets .who{display:block;color:var(--muted);font-size:.85rem;text-decoration:none}
@@ -115,6 +199,20 @@ enum TicketTemplates {
     .ticket .actions-row{align-items:start}
     .moves{display:flex;flex-wrap:wrap;gap:.5rem}
     .moves form{margin:0}
+    .chain{list-style:none;margin:0;padding:0;counter-reset:step}
+    .chain .step{border-left:3px solid var(--line);padding:.3rem .8rem;margin:.4rem 0}
+    .chain .step-active{border-left-color:#3b6fd8}
+    .chain .step-done,.chain .step-approved{border-left-color:var(--ok)}
+    .chain .step-rejected,.chain .step.overdue{border-left-color:var(--bad)}
+    .step p{margin:.15rem 0}
+    .step .meta{display:flex;flex-wrap:wrap;gap:.2rem .8rem;color:var(--muted);font-size:.85rem}
+    .step .meta .overdue{color:var(--bad)}
+    .step .closed{font-size:.85rem}
+    .step-form{display:flex;flex-wrap:wrap;gap:.4rem .8rem;align-items:flex-end;margin:.3rem 0}
+    .step-form label{margin:0;flex:1 1 12rem}
+    .add-step h3{margin:.8rem 0 .3rem}
+    .routing .row-actions form,.inline-form{display:inline-flex;gap:.4rem;align-items:center;margin:0}
+    .routing tr.inactive{color:var(--muted)}
     @media (max-width:640px){
       .tickets thead{display:none}
       .tickets,.tickets tbody{display:block}

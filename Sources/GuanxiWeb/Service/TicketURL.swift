@@ -1,8 +1,12 @@
 import GuanxiWebPlatform
 /// The service desk pages' addresses (see `PageAddress`): the queue, opening a ticket, a ticket
-/// and its forms (`reply`, `status`, `assign`).
+/// and its forms (`reply`, `status`, `assign`, `step`), a step's forms (`complete`, `decision`),
+/// the routing settings with their forms (`save`, `delete`, `skills`, `members`), the month's
+/// reports and each report's CSV.
 package enum TicketURL: PageAddress, Equatable {
-    case tickets, newTicket, ticket(String), ticketAction(String, String)
+    case tickets, newTicket, ticket(String), ticketAction(String, String), stepAction(String, String, String)
+    case routing, routingAction(String)
+    case reports, reportCSV(String)
 
     package var path: String {
         switch self {
@@ -10,6 +14,11 @@ package enum TicketURL: PageAddress, Equatable {
         case .newTicket: "/tickets/new"
         case .ticket(let id): "/tickets/\(id)"
         case .ticketAction(let id, let action): "/tickets/\(id)/\(action)"
+        case .reports: "/service/reports"
+        case .reportCSV(let section): "/service/reports/\(section)"
+        case .stepAction(let id, let step, let action): "/tickets/\(id)/steps/\(step)/\(action)"
+        case .routing: "/service/routing"
+        case .routingAction(let action): "/service/routing/\(action)"
         }
     }
 }

@@ -1,0 +1,175 @@
+import Foundation
+import GuanxiCore
+
+/// A chart drawn on the server as SVG: no script, no inline style (colours come from the
+/// stylesheet's `chart-s0…` classes), so it passes the content security policy and prints. Every
+/// chart is shown with its numbers as a table and offered as CSV (`table`, `csv`), so nothing is
+/// only in the picture.
+package struct Chart: Sendable {
+    package enum Kind: Sendable {
+        /// One horizontal bar per category and series (names of any length fit on a phone).
+        case bars
+        /// One horizontal bar per category, its series stacked.
+        case stacked
+        /// One line per series over the categories (days, weeks) left to right.
+        case line
+    }
+    package struct Series: Sendable {
+        package var name: String
+        package var values: [Double]
+        package init(_ name: String, _ values: [Double]) { self.name = name; self.values = values }
+    }
+
+    package var title: String
+    package var kind: Kind
+    /// The category axis: department names, agents, days.
+    package var categories: [String]
+    package var series: [Series]
+    /// How values are shown: decimals and a unit suffix ("h", "%").
+    package var decimals = 0
+    package var unit = ""
+    /// The first table column's header (what the categories are).
+    package var categoryHeader = ""
+
+    package init(title: String, kind: Kind, categories: [String], series: [Series], decimals: Int = 0, unit: String = "", categoryHeader: String = "") {
+        self.title = title; self.kind = kind; self.categories = categories; self.series = series
+        self.decimals = decimals; self.unit = unit; self.categoryHeader = categoryHeader
+    }
+
+    /// A value as the chart, its table and its CSV show it.
+    package func format(_ v: Double) -> String { String(format: "%.\(decimals)f", v) }
+
+    // MARK: Table and CSV
+
+    /// The header row, then one row per category: the category, then each series' value.
+    package var table: [[String]] {
+        [[categoryHeader] + series.map(\.name)] + categories.indices.map { i in
+            [categories[i]] + series.map { i < $0.values.count ? format($0.values[i]) : "" }
+        }
+    }
+
+    /// The table as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read Chinese).
+    package var csv: Data { Self.csv(table) }
+
+    /// A table (header row first) as CSV; a cell a spreadsheet would take for a formula is neutralised.
+    package static func csv(_ table: [[String]]) -> Data {
+        CSVWriter.document(header: (table.first ?? []).map(CSVWriter.inert), rows: table.dropFirst().map { $0.map(CSVWriter.inert) }, bom: true)
+    }
+
+    // MARK: SVG
+
+    /// The chart as an `<svg>` element sized by its view box (the stylesheet makes it as wide as its column).
+    package var svg: String {
+        switch kind {
+        case .bars, .stacked: horizontalBars()
+        case .line: lines()
+        }
+    }
+
+    /// Round steps (1, 2, 5 × 10ⁿ) from 0 to at least `maximum`, about `count` of them.
+    static func ticks(upTo maximum: Double, count: Int = 4) -> [Double] {
+        guard maximum > 0, maximum.isFinite else { return [0, 1] }
+        let raw = maximum / Double(count)
+        let magnitude = pow(10, floor(log10(raw)))
+        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        return (0...Int((maximum / step).rounded(.up))).map { Double($0) * step }
+    }
+
+    private var legend: String {
+        guard series.count > 1 else { return "" }
+        return "<g class=\"chart-legend\">" + series.enumerated().map { i, s in
+            "<rect class=\"chart-s\(i % 6)\" x=\"\(8 + i * 150)\" y=\"6\" width=\"10\" height=\"10\"/>"
+                + "<text x=\"\(22 + i * 150)\" y=\"15\">\(Self.escape(String(s.name.prefix(14))))</text>"
+        }.joined() + "</g>"
+    }
+
+    private func horizontalBars() -> String {
+        let stacked = kind == .stacked
+        let perRow = stacked ? 1 : max(series.count, 1)
+        let barHeight = 14, rowGap = 10, labelWidth = 130, width = 640, top = series.count > 1 ? 28 : 8
+        let rowHeight = perRow * barHeight + rowGap
+        let height = top + categories.count * rowHeight + 24
+        let plot = Double(width - labelWidth - 60)
+        let totals = categories.indices.map { i in
+            stacked ? series.reduce(0) { $0 + (i < $1.values.count ? max($1.values[i], 0) : 0) }
+                    : series.map { i < $0.values.count ? $0.values[i] : 0 }.max() ?? 0
+        }
+        let axis = Self.ticks(upTo: totals.max() ?? 0)
+        let top0 = axis.last ?? 1
+        func x(_ v: Double) -> Double { Double(labelWidth) + plot * max(v, 0) / top0 }
+        var out = "<svg class=\"chart\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(Self.escape(title))\" xmlns=\"http://www.w3.org/2000/svg\">"
+        out += "<title>\(Self.escape(title))</title>" + legend
+        for t in axis {
+            out += "<line class=\"chart-grid\" x1=\"\(Self.n(x(t)))\" y1=\"\(top)\" x2=\"\(Self.n(x(t)))\" y2=\"\(height - 20)\"/>"
+            out += "<text class=\"chart-tick\" x=\"\(Self.n(x(t)))\" y=\"\(height - 6)\" text-anchor=\"middle\">\(Self.escape(format(t)))</text>"
+        }
+        for (i, category) in categories.enumerated() {
+            let y0 = top + i * rowHeight + rowGap / 2
+            out += "<text class=\"chart-label\" x=\"\(labelWidth - 6)\" y=\"\(y0 + perRow * barHeight / 2 + 4)\" text-anchor=\"end\">\(Self.escape(Self.clip(category, 12)))</text>"
+            var start = 0.0
+            for (k, s) in series.enumerated() {
+                let v = i < s.values.count ? s.values[i] : 0
+                let y = stacked ? y0 : y0 + k * barHeight
+                let (a, b) = stacked ? (x(start), x(start + max(v, 0))) : (x(0), x(v))
+                out += "<rect class=\"chart-s\(k % 6)\" x=\"\(Self.n(a))\" y=\"\(y)\" width=\"\(Self.n(max(b - a, 0)))\" height=\"\(barHeight - 2)\">"
+                    + "<title>\(Self.escape(category + " · " + s.name + ": " + format(v) + unit))</title></rect>"
+                if !stacked { out += "<text class=\"chart-value\" x=\"\(Self.n(b + 4))\" y=\"\(y + barHeight - 4)\">\(Self.escape(format(v) + unit))</text>" }
+                start += max(v, 0)
+            }
+            if stacked { out += "<text class=\"chart-value\" x=\"\(Self.n(x(start) + 4))\" y=\"\(y0 + barHeight - 4)\">\(Self.escape(format(start) + unit))</text>" }
+        }
+        return out + "</svg>"
+    }
+
+    private func lines() -> String {
+        let width = 640, height = 240, left = 48, right = 12, top = series.count > 1 ? 28 : 10, bottom = 36
+        let plotW = Double(width - left - right), plotH = Double(height - top - bottom)
+        let axis = Self.ticks(upTo: series.flatMap(\.values).max() ?? 0)
+        let top0 = axis.last ?? 1
+        let n = max(categories.count - 1, 1)
+        func x(_ i: Int) -> Double { Double(left) + plotW * Double(i) / Double(n) }
+        func y(_ v: Double) -> Double { Double(top) + plotH * (1 - max(v, 0) / top0) }
+        var out = "<svg class=\"chart\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(Self.escape(title))\" xmlns=\"http://www.w3.org/2000/svg\">"
+        out += "<title>\(Self.escape(title))</title>" + legend
+        for t in axis {
+            out += "<line class=\"chart-grid\" x1=\"\(left)\" y1=\"\(Self.n(y(t)))\" x2=\"\(width - right)\" y2=\"\(Self.n(y(t)))\"/>"
+            out += "<text class=\"chart-tick\" x=\"\(left - 4)\" y=\"\(Self.n(y(t) + 4))\" text-anchor=\"end\">\(Self.escape(format(t)))</text>"
+        }
+        // about six category labels, whatever the number of points
+        let every = max(1, Int((Double(categories.count) / 6).rounded(.up)))
+        for (i, c) in categories.enumerated() where i % every == 0 || i == categories.count - 1 {
+            out += "<text class=\"chart-tick\" x=\"\(Self.n(x(i)))\" y=\"\(height - bottom + 16)\" text-anchor=\"middle\">\(Self.escape(Self.clip(c, 10)))</text>"
+        }
+        for (k, s) in series.enumerated() {
+            let points = s.values.prefix(categories.count).enumerated().map { "\(Self.n(x($0.offset))),\(Self.n(y($0.element)))" }.joined(separator: " ")
+            out += "<polyline class=\"chart-line chart-s\(k % 6)\" points=\"\(points)\"/>"
+            for (i, v) in s.values.prefix(categories.count).enumerated() {
+                out += "<circle class=\"chart-s\(k % 6)\" cx=\"\(Self.n(x(i)))\" cy=\"\(Self.n(y(v)))\" r=\"2.5\"><title>\(Self.escape(categories[i] + " · " + s.name + ": " + format(v) + unit))</title></circle>"
+            }
+        }
+        return out + "</svg>"
+    }
+
+    static func n(_ v: Double) -> String { String(format: "%.1f", v) }
+
+    static func clip(_ s: String, _ max: Int) -> String { s.count <= max ? s : String(s.prefix(max - 1)) + "…" }
+
+    /// Text as SVG (XML) content or attribute value.
+    static func escape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for c in s.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            // characters XML 1.0 cannot carry
+            case "\u{0}"..."\u{8}", "\u{B}", "\u{C}", "\u{E}"..."\u{1F}", "\u{FFFE}", "\u{FFFF}": out += "\u{FFFD}"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+}
