@@ -46,7 +46,7 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
         case .validation(let f): f.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "\n")
         case .notFound(let w): "\(w) not found"
         case .duplicate(_, let id, let m): "\(m) (customer \(id))"
-        case .conflict(let m), .unauthorized(let m), .forbidden(let m), .badRequest(let m), .tooManyAttempts(let m): m
+        case .conflict(let m), .unauthorized(let m), .forbidden(let m), .badRequest(let m), .tooManyAttempts(let m): m.text
         case .staleVersion(let v): "stale version (now \(v))"
         }
         FileHandle.standardError.write(Data("error: \(message)\n".utf8))
@@ -339,7 +339,7 @@ struct ImportCommand: AsyncParsableCommand {
                 for e in r.errors.prefix(20) { print("  line \(e.line)\(e.column.map { ", \($0)" } ?? ""): \(e.reason)") }
                 if r.errors.count > 20 { print("  … \(r.errors.count - 20) more") }
                 if let report {
-                    let rows = r.errors.map { [String($0.line), $0.column ?? "", $0.reason] }
+                    let rows = r.errors.map { [String($0.line), $0.column ?? "", $0.reason.text] }
                     try CSVWriter.document(header: ["line", "column", "reason"], rows: rows, bom: true).write(to: URL(fileURLWithPath: report))
                 }
                 await database.close()

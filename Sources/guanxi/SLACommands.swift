@@ -101,8 +101,8 @@ struct SLACommand: AsyncParsableCommand {
     static func line(_ e: DomainError) -> String {
         switch e {
         case .validation(let f): f.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
-        case .conflict(let m), .badRequest(let m), .notFound(let m), .unauthorized(let m), .forbidden(let m), .tooManyAttempts(let m): m
-        case .duplicate(_, _, let m): m
+        case .notFound(let m): m
+        case .conflict(let m), .badRequest(let m), .unauthorized(let m), .forbidden(let m), .tooManyAttempts(let m), .duplicate(_, _, let m): m.text
         case .staleVersion(let v): "stale version (now \(v))"
         }
     }

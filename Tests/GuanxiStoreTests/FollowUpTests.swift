@@ -60,7 +60,7 @@ struct FollowUpTests {
                 } else {
                     #expect { try from.check(to: to) } throws: { e in
                         guard case DomainError.conflict(let m) = e else { return false }
-                        return m.contains(from.rawValue) && !m.isEmpty
+                        return m.text.contains(from.rawValue) && !m.text.isEmpty
                     }
                 }
             }

@@ -84,7 +84,8 @@ struct OrderTests {
                 if !allowed {
                     do { try OrderRules.check(step, s) } catch {
                         guard case .conflict(let why) = error else { Issue.record("\(error)"); continue }
-                        #expect(why.hasPrefix("cannot \(step.rawValue) a \(status.rawValue) order: "))
+                        #expect(why.text.hasPrefix("cannot \(step.rawValue) a \(status.rawValue) order: "))
+                        #expect(why.key == "cannot {0} a {1} order: {2}" && why.arguments.prefix(2) == [step.rawValue, status.rawValue])
                     }
                 }
             }

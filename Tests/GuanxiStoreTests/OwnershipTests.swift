@@ -136,7 +136,7 @@ struct OwnershipTests {
                 Issue.record("the duplicate was created")
             } catch DomainError.duplicate(let field, _, let message) {
                 // then 撞单 protection names the owner, not the record
-                #expect(field == "phones" && message.contains("a@example.com") && !message.contains("王芳"))
+                #expect(field == "phones" && message.text.contains("a@example.com") && !message.text.contains("王芳"))
             }
         }
     }

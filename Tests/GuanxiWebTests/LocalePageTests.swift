@@ -120,7 +120,7 @@ struct PageMessageTests {
     struct Internal: Error { var secret = "SELECT * FROM users" }
 
     @Test func errorsReadAsSentencesInTheUsersLanguageAndNameTheirFields() {
-        let v = DomainError.validation(["name": "is longer than 200 characters", "emails[0]": "'x' is not a valid email address"])
+        let v = DomainError.validation(["name": .longerThan(200), "emails[0]": "'\("x")' is not a valid email address"])
         #expect(Words.all.message(v, .zhHant) == "請修正標紅的欄位。 電子郵件：「x」不是有效的電子郵件地址；名稱：超過 200 字")
         #expect(Words.all.message(DomainError.field("file", "the file is empty"), .zhHans) == "文件是空的")
         #expect(Words.all.message(DomainError.forbidden("renaming tags needs the settings permission"), .zhHans).hasSuffix("修改标签名需要设置权限"))
@@ -130,22 +130,3 @@ struct PageMessageTests {
         #expect(!internalError.contains("SELECT") && internalError.hasPrefix("Something went wrong"))
     }
 }
-
-@Suite("Coded field messages")
-struct FieldMessageTests {
-    @Test func codedMessagesAreTranslatedByCodeAndNoPatternAlsoClaimsThem() {
-        let coded = Features.all.flatMap(\.fieldMessages)
-        let codes = coded.map(\.message.code)
-        #expect(Set(codes).count == codes.count, "a code is declared twice: \(codes)")
-        for (message, hans, hant) in coded {
-            // given a domain error made with a coded message, the page shows the code's words
-            #expect(Words.all.localize(message.text, .zhHans) == hans && Words.all.localize(message.text, .zhHant) == hant)
-            #expect(Words.all.localize(message.text, .en) == message.text)
-            // and no English pattern is left to say something else about it
-            let range = NSRange(message.text.startIndex..., in: message.text)
-            #expect(!Words.all.patterns.contains { $0.0.firstMatch(in: message.text, range: range) != nil }, "\(message.code) also matches a pattern")
-        }
-        #expect(Words.all.message(DomainError.field("file", .csvFile), .zhHans) == "请选择 CSV 文件")
-    }
-}
-

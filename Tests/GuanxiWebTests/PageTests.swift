@@ -131,8 +131,8 @@ struct PageTests {
 @Suite("Page rendering helpers")
 struct RenderingTests {
     @Test func commonDomainMessagesAreShownInTheUsersLanguage() {
-        #expect(Words.all.localize("'abc' is not a valid email address", .zhHans) == "「abc」不是有效的邮箱地址")
-        #expect(Words.all.localize("+8613812345678 already belongs to a customer owned by 张三", .zhHant) == "+8613812345678 已屬於 張三 負責的客戶（撞單）".replacingOccurrences(of: "張三", with: "张三"))
+        #expect(Words.all.localize("'\("abc")' is not a valid email address", .zhHans) == "「abc」不是有效的邮箱地址")
+        #expect(Words.all.localize("\("+8613812345678") already belongs to a customer owned by \("张三")", .zhHant) == "+8613812345678 已屬於 張三 負責的客戶（撞單）".replacingOccurrences(of: "張三", with: "张三"))
         #expect(Words.all.localize("is required", .en) == "is required")
         #expect(Words.all.localize("something new", .zhHans) == "something new")
     }

@@ -61,7 +61,7 @@ package struct Scope: Sendable, Equatable {
     /// The one rule for an owned record (lead, deal…): `.notFound` when the user may not even read
     /// it (its existence is not revealed), `.forbidden` when they may read it but not `action` it.
     package func authorize(_ o: AccessObject, _ action: AccessAction, ownerID: String?, name: String,
-                          forbidden: @autoclosure () -> String) throws(DomainError) {
+                          forbidden: @autoclosure () -> DomainMessage) throws(DomainError) {
         let record = RecordAccess(ownerID: ownerID)
         guard may(o, .read, record) else { throw DomainError.notFound(name) }
         guard action != .read else { return }

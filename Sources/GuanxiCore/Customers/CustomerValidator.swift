@@ -40,12 +40,12 @@ package enum CustomerValidator {
         if let name = draft.name {
             let n = Text.clean(name)
             if n.isEmpty { e.add("name", "is required") }
-            else if n.count > 200 { e.add("name", "is longer than 200 characters") }
+            else if n.count > 200 { e.add("name", .longerThan(200)) }
             c.name = n
         } else if base == nil { e.add("name", "is required") }
 
         if let t = draft.title { c.title = t.map(Text.clean).flatMap { $0.isEmpty ? nil : $0 }
-            if (c.title?.count ?? 0) > 100 { e.add("title", "is longer than 100 characters") } }
+            if (c.title?.count ?? 0) > 100 { e.add("title", .longerThan(100)) } }
         if let o = draft.organizationID {
             if let o, !ID.isValid(o) { e.add("organization_id", "is not a valid id") }
             c.organizationID = o?.lowercased()
@@ -56,7 +56,7 @@ package enum CustomerValidator {
         if let s = draft.stage { c.stage = s }
         if let t = draft.tier {
             let v = t.map(Text.clean).flatMap { $0.isEmpty ? nil : $0 }
-            if let v, !rules.tiers.contains(v) { e.add("tier", "must be one of: \(rules.tiers.joined(separator: ", "))") }
+            if let v, !rules.tiers.contains(v) { e.add("tier", .oneOf(rules.tiers)) }
             c.tier = v
         }
         if let o = draft.ownerID {
@@ -65,7 +65,7 @@ package enum CustomerValidator {
         }
         if let s = draft.source {
             c.source = s.map(Text.clean).flatMap { $0.isEmpty ? nil : $0 }
-            if (c.source?.count ?? 0) > 50 { e.add("source", "is longer than 50 characters") }
+            if (c.source?.count ?? 0) > 50 { e.add("source", .longerThan(50)) }
         }
         if let list = draft.emails {
             c.emails = normalizeList(list, field: "emails", errors: &e) { IdentityNormalizer.email($0) }

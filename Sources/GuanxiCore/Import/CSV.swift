@@ -18,9 +18,9 @@ package struct CSVIssue: Error, Sendable, Equatable {
     /// Physical line (1-based) where the broken record starts.
     package let line: Int
     /// Human-readable description of the problem (English).
-    package let message: String
+    package let message: DomainMessage
 
-    package init(line: Int, message: String) {
+    package init(line: Int, message: DomainMessage) {
         self.line = line
         self.message = message
     }
@@ -151,7 +151,7 @@ enum CSVParserCore {
         case unterminated
         case tooManyLines(Int)
 
-        var message: String {
+        var message: DomainMessage {
             switch self {
             case .quoteInUnquotedField: return "unexpected quote inside an unquoted field"
             case .junkAfterClosingQuote: return "unexpected character after a closing quote"

@@ -60,7 +60,7 @@ package enum WebhookRules {
         if let url = draft.url {
             let cleaned = Text.clean(url)
             if let problem = urlProblem(cleaned) { e.add("url", problem) } else { s.url = cleaned }
-        } else if current == nil { e.add("url", FieldMessage.required.text) }
+        } else if current == nil { e.add("url", .required) }
         if let events = draft.events {
             let cleaned = events.map(Text.clean)
             if cleaned.isEmpty { e.add("events", "must name at least one event type") }
@@ -69,7 +69,7 @@ package enum WebhookRules {
             }
             var seen = Set<String>()
             s.events = cleaned.filter { seen.insert($0).inserted }
-        } else if current == nil { e.add("events", FieldMessage.required.text) }
+        } else if current == nil { e.add("events", .required) }
         if let filters = draft.filters {
             WebhookFilter.check(filters, into: &e)
             s.filters = filters
@@ -99,8 +99,8 @@ package enum WebhookRules {
 
     /// Why `url` cannot be an endpoint, or nil: absolute http or https with a host, no credentials
     /// in it (the secret signs; a password in the address would show in every log), no fragment.
-    package static func urlProblem(_ url: String) -> String? {
-        if url.isEmpty { return FieldMessage.required.text }
+    package static func urlProblem(_ url: String) -> DomainMessage? {
+        if url.isEmpty { return .required }
         if url.count > maxURLLength { return "must be at most \(maxURLLength) characters" }
         if url.unicodeScalars.contains(where: { $0.properties.isWhitespace }) { return "must not contain spaces" }
         guard let c = URLComponents(string: url), let scheme = c.scheme?.lowercased() else { return "is not an absolute URL" }

@@ -39,12 +39,12 @@ package struct CustomFieldDefinition: Codable, Sendable, Equatable {
 
     /// Validates and normalises one value for this field; `nil` means the value is invalid,
     /// with the reason in `message`.
-    package func normalize(_ value: JSONValue) -> (JSONValue?, message: String?) {
+    package func normalize(_ value: JSONValue) -> (JSONValue?, message: DomainMessage?) {
         if value == .null { return (.null, nil) }
         switch type {
         case .text:
             guard let s = value.stringValue else { return (nil, "must be text") }
-            return s.count <= 2000 ? (.string(s), nil) : (nil, "is longer than 2000 characters")
+            return s.count <= 2000 ? (.string(s), nil) : (nil, .longerThan(2000))
         case .number:
             if case .number(let n) = value, n.rounded() == n { return (.number(n), nil) }
             if let s = value.stringValue, let n = Int64(s.trimmingCharacters(in: .whitespaces)) { return (.number(Double(n)), nil) }
@@ -64,7 +64,7 @@ package struct CustomFieldDefinition: Codable, Sendable, Equatable {
             default: return (nil, "must be true or false")
             }
         case .select:
-            guard let s = value.stringValue, options.contains(s) else { return (nil, "must be one of: \(options.joined(separator: ", "))") }
+            guard let s = value.stringValue, options.contains(s) else { return (nil, .oneOf(options)) }
             return (.string(s), nil)
         case .multiSelect:
             let items: [String]

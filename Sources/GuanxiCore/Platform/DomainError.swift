@@ -4,35 +4,42 @@ package enum DomainError: Error, Sendable, Equatable {
     /// The record does not exist in the caller's workspace (other workspaces' ids look the same).
     case notFound(String)
     /// One or more fields are invalid; keys are field names, values are messages.
-    case validation([String: String])
+    case validation([String: DomainMessage])
     /// The write was based on a version that is no longer current.
     case staleVersion(current: Int)
     /// The record already exists (e.g. an identity belongs to another customer).
-    case duplicate(field: String, existingID: String, message: String)
+    case duplicate(field: String, existingID: String, message: DomainMessage)
     /// The operation conflicts with the record's state.
-    case conflict(String)
+    case conflict(DomainMessage)
     /// The caller is not signed in or the credential is wrong.
-    case unauthorized(String)
+    case unauthorized(DomainMessage)
     /// The caller is signed in but may not do this.
-    case forbidden(String)
+    case forbidden(DomainMessage)
     /// The request is malformed in a way that is not about one field.
-    case badRequest(String)
+    case badRequest(DomainMessage)
     /// Too many attempts (sign-in lockout or rate limit); try again later.
-    case tooManyAttempts(String)
+    case tooManyAttempts(DomainMessage)
 
     /// A validation error for a single field.
-    package static func field(_ name: String, _ message: String) -> DomainError {
+    package static func field(_ name: String, _ message: DomainMessage) -> DomainError {
         .validation([name: message])
     }
+    /// The same for a message that arrives as a `String` (a literal takes the one above: generic and
+    /// disfavoured, this one loses to it).
+    @_disfavoredOverload
+    package static func field(_ name: String, _ message: some StringProtocol) -> DomainError { field(name, DomainMessage(String(message))) }
 }
 
 /// Collects field errors so that a caller sees every problem at once, not just the first.
 package struct FieldErrors: Sendable {
-    package private(set) var messages: [String: String] = [:]
+    package private(set) var messages: [String: DomainMessage] = [:]
     package init() {}
-    package mutating func add(_ field: String, _ message: String) {
+    package mutating func add(_ field: String, _ message: DomainMessage) {
         if messages[field] == nil { messages[field] = message }
     }
+    /// The same for a message that arrives as a `String` (a literal takes the one above).
+    @_disfavoredOverload
+    package mutating func add(_ field: String, _ message: some StringProtocol) { add(field, DomainMessage(String(message))) }
     package var isEmpty: Bool { messages.isEmpty }
     /// Throws a `.validation` error when anything was collected.
     package func throwIfAny() throws(DomainError) {

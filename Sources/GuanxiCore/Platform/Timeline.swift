@@ -57,7 +57,7 @@ package struct ActivityDraft: Codable, Sendable {
     package func note(id: String, customerID: String, author: String?, now: Date) throws(DomainError) -> TimelineEntry {
         var e = FieldErrors()
         let body = Text.clean(self.body ?? "")
-        if body.isEmpty { e.add("body", "is required") } else if body.count > 20_000 { e.add("body", "is longer than 20000 characters") }
+        if body.isEmpty { e.add("body", "is required") } else if body.count > 20_000 { e.add("body", .longerThan(20_000)) }
         try e.throwIfAny()
         return TimelineEntry(id: id, customerID: customerID, kind: .note, occurredAt: occurredAt ?? now,
                              body: body, authorID: author, createdAt: now)
@@ -70,10 +70,10 @@ package struct ActivityDraft: Codable, Sendable {
         let subject = subject.map(Text.clean).flatMap { $0.isEmpty ? nil : $0 }
         let body = body.map(Text.clean).flatMap { $0.isEmpty ? nil : $0 }
         if subject == nil && body == nil { e.add("subject", "a subject or a body is required") }
-        if (subject?.count ?? 0) > 300 { e.add("subject", "is longer than 300 characters") }
-        if (body?.count ?? 0) > 20_000 { e.add("body", "is longer than 20000 characters") }
+        if (subject?.count ?? 0) > 300 { e.add("subject", .longerThan(300)) }
+        if (body?.count ?? 0) > 20_000 { e.add("body", .longerThan(20_000)) }
         if let d = durationSeconds, d < 0 || d > 7 * 86_400 { e.add("duration_seconds", "must be between 0 and 604800") }
-        if let o = outcome, o.count > 200 { e.add("outcome", "is longer than 200 characters") }
+        if let o = outcome, o.count > 200 { e.add("outcome", .longerThan(200)) }
         if let t = occurredAt, t > now.addingTimeInterval(366 * 86_400) { e.add("occurred_at", "is too far in the future") }
         try e.throwIfAny()
         return TimelineEntry(id: id, customerID: customerID, kind: .interaction, occurredAt: occurredAt ?? now,

@@ -203,7 +203,7 @@ package struct TaskDraft: Codable, Sendable {
         if let t = title.map(Text.clean) { if t.isEmpty || t.count > 200 { e.add("title", "is required (at most 200 characters)") } }
         else if creating { e.add("title", "is required") }
         if creating && dueAt == nil { e.add("due_at", "is required") }
-        if let n = notes ?? nil, n.count > 5000 { e.add("notes", "is longer than 5000 characters") }
+        if let n = notes ?? nil, n.count > 5000 { e.add("notes", .longerThan(5000)) }
         if let o = ownerID, !ID.isValid(o) { e.add("owner_id", "is not a valid id") }
         if let s = subjectID ?? nil, !ID.isValid(s) { e.add("subject_id", "is not a valid id") }
         let k = subjectKind ?? nil, s = subjectID ?? nil
@@ -258,8 +258,8 @@ package struct VisitReport: Codable, Sendable {
 
     package func validate() throws(DomainError) {
         var e = FieldErrors()
-        if let o = outcome, o.count > 5000 { e.add("outcome", "is longer than 5000 characters") }
-        if let n = nextStep.map(Text.clean), n.count > 200 { e.add("next_step", "is longer than 200 characters") }
+        if let o = outcome, o.count > 5000 { e.add("outcome", .longerThan(5000)) }
+        if let n = nextStep.map(Text.clean), n.count > 200 { e.add("next_step", .longerThan(200)) }
         if nextDueAt != nil && (nextStep.map(Text.clean) ?? "").isEmpty { e.add("next_step", "say what the next step is") }
         try e.throwIfAny()
     }

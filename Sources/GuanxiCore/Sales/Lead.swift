@@ -147,7 +147,7 @@ package enum LeadValidator {
         var e = FieldErrors()
         func text(_ key: String, _ v: String?, max: Int) -> String? {
             guard let v = v.map(Text.clean), !v.isEmpty else { return nil }
-            if v.count > max { e.add(key, "is longer than \(max) characters") }
+            if v.count > max { e.add(key, .longerThan(max)) }
             return v
         }
         let phone = text("phone", d.phone, max: 40).flatMap { raw -> String? in

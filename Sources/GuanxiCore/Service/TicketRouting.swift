@@ -164,19 +164,19 @@ package enum TicketRouter {
     }
 }
 
-/// The coded field messages of routing, hand-offs and approvals (pages translate them by code).
+/// The field messages of routing, hand-offs and approvals (pages translate them by key).
 package enum RoutingWords {
-    package static func tooLong(_ n: Int) -> String { "must be at most \(n) characters" }
-    package static let department = FieldMessage("department", "must be a department (team) id")
-    package static let position = FieldMessage("position", "must be a whole number from 0 to 1000000")
-    package static let list = FieldMessage("routing_list", "at most 50 values of up to 60 characters")
-    package static let skills = FieldMessage("skills", "at most 30 skills of up to 40 characters")
-    package static let minutes = FieldMessage("step_minutes", "must be 1 to 525600 business minutes")
-    package static let approver = FieldMessage("approver", "an approval needs an approver or a role, not both")
-    package static let approverOnly = FieldMessage("approver_only", "only for approvals")
-    package static let stepDepartment = FieldMessage("step_department", "a hand-off or a task needs a department")
-    package static let blocked = FieldMessage("resolve_blocked", "cannot be resolved or closed while a child task or an approval is open")
-    package static let decision = FieldMessage("decision", "must be approve or reject")
+    package static func tooLong(_ n: Int) -> DomainMessage { "must be at most \(n) characters" }
+    package static let department: DomainMessage = "must be a department (team) id"
+    package static let position: DomainMessage = "must be a whole number from 0 to 1000000"
+    package static let list: DomainMessage = "at most 50 values of up to 60 characters"
+    package static let skills: DomainMessage = "at most 30 skills of up to 40 characters"
+    package static let minutes: DomainMessage = "must be 1 to 525600 business minutes"
+    package static let approver: DomainMessage = "an approval needs an approver or a role, not both"
+    package static let approverOnly: DomainMessage = "only for approvals"
+    package static let stepDepartment: DomainMessage = "a hand-off or a task needs a department"
+    package static let blocked: DomainMessage = "cannot be resolved or closed while a child task or an approval is open"
+    package static let decision: DomainMessage = "must be approve or reject"
 }
 
 extension RoutingConditions: Codable {

@@ -282,12 +282,12 @@ package struct CustomerStore: Sendable {
             let value = try r.decode(column: "value", as: String.self)
             guard holder != ownID else { continue }
             let ownerID = try r.decode(column: "owner_id", as: String?.self)
-            let whose: String = switch ownerID {
-            case nil: "a customer in the public pool"
-            case scope.userID: "one of your customers"
-            default: "a customer owned by \(try r.decode(column: "owner_name", as: String?.self) ?? "another user")"
+            let message: DomainMessage = switch ownerID {
+            case nil: "\(value) already belongs to a customer in the public pool"
+            case scope.userID: "\(value) already belongs to one of your customers"
+            default: "\(value) already belongs to a customer owned by \(try r.decode(column: "owner_name", as: String?.self) ?? "another user")"
             }
-            out[kind + ":" + value] = .duplicate(field: Self.field(of: kind), existingID: holder, message: "\(value) already belongs to \(whose)")
+            out[kind + ":" + value] = .duplicate(field: Self.field(of: kind), existingID: holder, message: message)
         }
         return out
     }

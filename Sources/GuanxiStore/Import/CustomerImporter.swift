@@ -7,7 +7,7 @@ import GuanxiCore
 package struct ImportRowError: Codable, Sendable, Equatable {
     package var line: Int
     package var column: String?
-    package var reason: String
+    package var reason: DomainMessage
 }
 
 package struct ImportReport: Codable, Sendable {
@@ -116,10 +116,10 @@ package struct CustomerImporter: Sendable {
     }
 
     /// A row turned into a draft, or the reasons it cannot be.
-    func draft(_ record: CSVRecord, mapping: [Int: ImportField], context: Context) -> (CustomerDraft, orgName: String?, note: String?, id: String?, errors: [(ImportField?, String)]) {
+    func draft(_ record: CSVRecord, mapping: [Int: ImportField], context: Context) -> (CustomerDraft, orgName: String?, note: String?, id: String?, errors: [(ImportField?, DomainMessage)]) {
         var d = CustomerDraft()
         var explicitID: String?
-        var errors: [(ImportField?, String)] = []
+        var errors: [(ImportField?, DomainMessage)] = []
         var orgName: String?, note: String?, family: String?, given: String?
         var address = Address()
         var hasAddress = false
@@ -197,7 +197,7 @@ package struct CustomerImporter: Sendable {
     func validate(_ rows: [CSVRecord], mapping: [Int: ImportField], columnOf: [ImportField: String], context: Context) -> ValidatedBatch {
         let now = clock.now()
         var out = ValidatedBatch()
-        func reject(_ line: Int, _ field: ImportField?, _ reason: String) {
+        func reject(_ line: Int, _ field: ImportField?, _ reason: DomainMessage) {
             out.errors.append(ImportRowError(line: line, column: field.flatMap { columnOf[$0] } ?? field?.rawValue, reason: reason))
         }
         func fieldFor(_ key: String) -> ImportField? {
@@ -239,7 +239,7 @@ package struct CustomerImporter: Sendable {
     func importBatch(_ valid: [Valid], context: Context, orgs: inout [String: String],
                      report: inout ImportReport, tx: Tx) async throws {
         let (scope, now, sql) = (tx.scope, tx.now, tx.sql)
-        func reject(_ line: Int, _ reason: String) {
+        func reject(_ line: Int, _ reason: DomainMessage) {
             report.errors.append(ImportRowError(line: line, column: nil, reason: reason))
         }
         // Someone who may not reach every record owns what they import (as with a create).
@@ -337,7 +337,7 @@ package struct CustomerImporter: Sendable {
             do { try await CustomerStore.authorize(scope, c, .update, sql: sql) } catch let e as DomainError {
                 // 撞单: the row names someone else's customer; say so instead of changing it.
                 report.updated -= changes.count; report.rejected += changes.count
-                let why = if case .notFound = e { "its email, phone or id belongs to a customer you may not see" } else { "its email, phone or id belongs to a customer owned by someone else" }
+                let why: DomainMessage = if case .notFound = e { "its email, phone or id belongs to a customer you may not see" } else { "its email, phone or id belongs to a customer owned by someone else" }
                 for v in changes { reject(v.line, why) }
                 notes.removeAll { $0.customerID == id }
                 continue

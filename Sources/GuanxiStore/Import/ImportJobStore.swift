@@ -34,7 +34,7 @@ package struct ImportJobStore: Sendable {
             var counts = ImportReport()
             do {
                 counts = try await importer.run(scope, data: data, mapping: mapping, dryRun: dryRun)
-                status = "finished"; reportJSON = JSONCoding.encode(counts)
+                status = "finished"; reportJSON = Self.stored(counts)
             } catch {
                 status = "failed"; reportJSON = JSONCoding.encode(["error": Self.describe(error)])
             }
@@ -89,6 +89,15 @@ package struct ImportJobStore: Sendable {
                              error: status == "failed" ? JSONCoding.decode([String: String].self, json)?["error"] : nil,
                              createdAt: Date(millis: try r.decode(column: "created_at", as: Int64.self)))
         }
+    }
+
+    /// The report as the job's row keeps it: each reason with its key and arguments (the API still
+    /// answers the text), so the import page can show it in the reader's language later.
+    static func stored(_ report: ImportReport) -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        e.userInfo[DomainMessage.keepingKeys] = true
+        return (try? String(decoding: e.encode(report), as: UTF8.self)) ?? "{}"
     }
 
     static func describe(_ error: any Error) -> String {

@@ -203,7 +203,8 @@ package struct QuoteStore: Sendable {
             let sql = tx.sql
             var old = try await Self.records.load(scope, id, for: .update, ifVersion: ifVersion, sql: sql)
             guard old.status.revisable else {
-                throw DomainError.conflict("a \(old.status.rawValue) quote cannot be revised" + (old.status == .inquiry ? ": price it as a draft" : ""))
+                throw DomainError.conflict(old.status == .inquiry ? "a \(old.status.rawValue) quote cannot be revised: price it as a draft"
+                                                                  : "a \(old.status.rawValue) quote cannot be revised")
             }
             let today = try await DocumentNumbers.today(scope.workspaceID, now: now, sql: sql)
             var q = old

@@ -33,14 +33,14 @@ struct OwnedRecords<Record: OwnedRecord>: Sendable {
     private let byID: String
     private let andWorkspace: String
     private let inWorkspace: String
-    private let mayNotRead: String
-    private let someoneElses: String
-    private let pooled: String?
+    private let mayNotRead: DomainMessage
+    private let someoneElses: DomainMessage
+    private let pooled: DomainMessage?
 
     /// `columns` may be bare or qualified with `alias`. `mayNotRead` and `pooled` (the 403 for an
     /// unowned record) replace the usual sentences where a record has always said something else.
     init(table: String, alias: String, columns: String, object: AccessObject, name: String, plural: String,
-         mayNotRead: String? = nil, pooled: String? = nil, decode: @escaping @Sendable (any SQLRow) throws -> Record) {
+         mayNotRead: DomainMessage? = nil, pooled: DomainMessage? = nil, decode: @escaping @Sendable (any SQLRow) throws -> Record) {
         self.table = table; self.alias = alias; self.object = object; self.name = name; self.decode = decode
         byID = "SELECT \(columns) FROM \(table) \(alias) WHERE \(alias).id = "
         andWorkspace = " AND \(alias).workspace_id = "

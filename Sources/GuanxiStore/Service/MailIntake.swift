@@ -230,7 +230,7 @@ package struct MailIntake: Sendable {
         switch e {
         case .validation(let f): f.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "; ")
         case .notFound(let w): "\(w) not found"
-        case .duplicate(_, _, let m), .conflict(let m), .unauthorized(let m), .forbidden(let m), .badRequest(let m), .tooManyAttempts(let m): m
+        case .duplicate(_, _, let m), .conflict(let m), .unauthorized(let m), .forbidden(let m), .badRequest(let m), .tooManyAttempts(let m): m.text
         case .staleVersion: "the ticket changed meanwhile"
         }
     }

@@ -271,7 +271,7 @@ struct CustomerAPI {
         var e = FieldErrors()
         if let v = req.query("kind") { if let k = CustomerKind(rawValue: v) { f.kind = k } else { e.add("kind", "must be person or organization") } }
         if let v = req.query("stage") {
-            if let s = LifecycleStage(rawValue: v) { f.stage = s } else { e.add("stage", "must be one of: \(LifecycleStage.allCases.map(\.rawValue).joined(separator: ", "))") }
+            if let s = LifecycleStage(rawValue: v) { f.stage = s } else { e.add("stage", .oneOf(LifecycleStage.self)) }
         }
         f.tier = req.query("tier"); f.tag = req.query("tag"); f.source = req.query("source")
         if let v = req.query("owner_id") { if ID.isValid(v) { f.ownerID = v } else { e.add("owner_id", "is not a valid id") } }

@@ -173,7 +173,7 @@ extension Pages {
             .get(CustomerURL.importErrors(":id")) { p, scope in
                 let job = try await services.imports.get(scope, id: p.parameter("id"))
                 var csv = "\u{FEFF}" + CSVWriter.row(["line", "column", "reason"])
-                for e in job.report?.errors ?? [] { csv += CSVWriter.row([String(e.line), e.column ?? "", e.reason]) }
+                for e in job.report?.errors ?? [] { csv += CSVWriter.row([String(e.line), e.column ?? "", e.reason.text]) }
                 var h = HTTPFields()
                 h[.contentType] = "text/csv; charset=utf-8"
                 h[.contentDisposition] = "attachment; filename=\"import-errors.csv\""
@@ -335,7 +335,7 @@ extension Pages {
     }
 
 
-    func formPage(_ v: PageContext, customer c: Customer?, values: [String: String], errors: [String: String],
+    func formPage(_ v: PageContext, customer c: Customer?, values: [String: String], errors: [String: DomainMessage],
                   flash: (kind: String, text: String)?, status: HTTPResponse.Status = .ok) -> Response {
         let t = { (k: String) in v.text(k) }
         let specs: [(String, String, Bool, String?)] = [("name", "name", true, nil), ("title", "title", false, nil), ("phones", "phones", false, nil),

@@ -9,7 +9,7 @@ extension Feature {
         var f = Feature(name: "Integration")
         f.migrations = [M014_Webhooks.migration]
         f.catalog = CatalogPart(IntegrationCatalog.strings)
-        f.messages = IntegrationCatalog.messages
+        f.translations = IntegrationCatalog.translations
         f.templates = WebhookTemplates.all
         f.stylesheet = WebhookTemplates.css
         // after my day (60), for those who manage the workspace

@@ -61,18 +61,18 @@ enum IntegrationCatalog {
         ],
     ]
 
-    static let messages: [MessagePattern] = [
-        ("^must start with http:// or https://$", "须以 http:// 或 https:// 开头", "須以 http:// 或 https:// 開頭"),
-        ("^must not carry a user name or password$", "地址中不能包含用户名或密码", "位址中不能包含使用者名稱或密碼"),
-        ("^is not an absolute URL$", "不是完整的网址", "不是完整的網址"),
-        ("^must name a host$", "须包含主机名", "須包含主機名稱"),
-        ("^must not have a #fragment$", "不能包含 # 片段", "不能包含 # 片段"),
-        ("^must not contain spaces$", "不能包含空格", "不能包含空格"),
-        ("^must name at least one event type$", "至少选择一个事件", "至少選擇一個事件"),
-        ("^'(.+)' is not an event type .*$", "“$1”不是可订阅的事件", "「$1」不是可訂閱的事件"),
-        ("^must be whsec_ followed by base64 of 24 to 64 random bytes$", "须为 whsec_ 加 24 到 64 个随机字节的 base64", "須為 whsec_ 加 24 到 64 個隨機位元組的 base64"),
-        ("^the delivery is still (pending|delivering); only delivered or parked ones are replayed$", "这条记录仍在发送中，只能重发已送达或死信记录",
+    static let translations: [MessageTranslation] = [
+        ("must start with http:// or https://", "须以 http:// 或 https:// 开头", "須以 http:// 或 https:// 開頭"),
+        ("must not carry a user name or password", "地址中不能包含用户名或密码", "位址中不能包含使用者名稱或密碼"),
+        ("is not an absolute URL", "不是完整的网址", "不是完整的網址"),
+        ("must name a host", "须包含主机名", "須包含主機名稱"),
+        ("must not have a #fragment", "不能包含 # 片段", "不能包含 # 片段"),
+        ("must not contain spaces", "不能包含空格", "不能包含空格"),
+        ("must name at least one event type", "至少选择一个事件", "至少選擇一個事件"),
+        ("'{0}' is not an event type (see GET /api/v1/webhooks/event-types), a record's events such as order.* or *",
+         "“{0}”不是可订阅的事件", "「{0}」不是可訂閱的事件"),
+        ("must be whsec_ followed by base64 of 24 to 64 random bytes", "须为 whsec_ 加 24 到 64 个随机字节的 base64", "須為 whsec_ 加 24 到 64 個隨機位元組的 base64"),
+        ("the delivery is still {0}; only delivered or parked ones are replayed", "这条记录仍在发送中，只能重发已送达或死信记录",
          "這筆紀錄仍在傳送中，只能重送已送達或死信紀錄"),
-        ("^Webhook endpoint (.+) was disabled: (.+)$", "Webhook 端点 $1 已停用：$2", "Webhook 端點 $1 已停用：$2"),
     ]
 }

@@ -111,7 +111,7 @@ struct WebhookPages {
         let errors = error.map(Pages.fieldErrors) ?? [:]
         let rows: [[String: Any]] = all.map { s in
             Pages.model(["href": WebhookURL.webhook(s.id).path, "url": s.url, "description": s.description, "events": s.events.joined(separator: ", "),
-                         "enabled": s.enabled, "state": Self.stateWord(s, t), "reason": s.disabledReason.map { v.localize($0) },
+                         "enabled": s.enabled, "state": Self.stateWord(s, t), "reason": s.disabledReason.map { v.localize(DomainMessage($0)) },
                          "lastSuccess": s.lastSuccessAt.map { f.string(from: $0) } ?? "—"])
         }
         let model = Pages.model([
@@ -144,7 +144,7 @@ struct WebhookPages {
         let model = Pages.model([
             "base": base, "csrf": v.csrf, "version": String(s.version), "url": typed["url"] ?? s.url,
             "description": typed["description"] ?? s.description ?? "", "enabled": s.enabled, "state": Self.stateWord(s, t),
-            "reason": s.disabledReason.map { v.localize($0) }, "failingSince": s.failingSince.map { f.string(from: $0) },
+            "reason": s.disabledReason.map { v.localize(DomainMessage($0)) }, "failingSince": s.failingSince.map { f.string(from: $0) },
             "lastSuccess": s.lastSuccessAt.map { f.string(from: $0) } ?? "—", "secret": secret, "rotated": rotated,
             "events": Self.eventBoxes(typed.isEmpty ? s.events : Self.events(typed), v),
             "urlError": errors["url"].map { v.localize($0) }, "eventsError": errors["events"].map { v.localize($0) },

@@ -34,7 +34,7 @@ struct OrderAPI {
         case .created(let o): BatchResult(index: i, result: "created", id: o.id, number: o.number, status: o.status.rawValue)
         case .existing(let o): BatchResult(index: i, result: "existing", id: o.id, number: o.number, status: o.status.rawValue)
         case .failed(let e):
-            if case .validation(let f) = e { BatchResult(index: i, result: "failed", error: "validation", fields: f) }
+            if case .validation(let f) = e { BatchResult(index: i, result: "failed", error: "validation", fields: f.mapValues(\.text)) }
             else { BatchResult(index: i, result: "failed", error: "\(e)") }
         }
     }
@@ -87,7 +87,7 @@ struct OrderAPI {
                       needs: .can(.read, .orders), query: ["status", "customer_id", "deal_id", "cursor", "limit"], responseSchema: "QuotePage")) { req, _, scope in
             var f = QuoteFilter()
             var e = FieldErrors()
-            if let s = req.query("status") { if let v = QuoteStatus(rawValue: s) { f.status = v } else { e.add("status", "must be one of: \(QuoteStatus.allCases.map(\.rawValue).joined(separator: ", "))") } }
+            if let s = req.query("status") { if let v = QuoteStatus(rawValue: s) { f.status = v } else { e.add("status", .oneOf(QuoteStatus.self)) } }
             for (k, apply) in [("customer_id", { (v: String) in f.customerID = v }), ("deal_id", { f.dealID = $0 })] {
                 if let v = req.query(k) { if ID.isValid(v) { apply(v.lowercased()) } else { e.add(k, "is not a valid id") } }
             }
@@ -136,7 +136,7 @@ struct OrderAPI {
                       needs: .can(.read, .orders), query: ["status", "customer_id", "owner_id", "cursor", "limit"], responseSchema: "OrderPage")) { req, _, scope in
             var f = OrderFilter()
             var e = FieldErrors()
-            if let s = req.query("status") { if let v = OrderStatus(rawValue: s) { f.status = v } else { e.add("status", "must be one of: \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))") } }
+            if let s = req.query("status") { if let v = OrderStatus(rawValue: s) { f.status = v } else { e.add("status", .oneOf(OrderStatus.self)) } }
             for (k, apply) in [("customer_id", { (v: String) in f.customerID = v }), ("owner_id", { f.ownerID = $0 })] {
                 if let v = req.query(k) { if ID.isValid(v) { apply(v.lowercased()) } else { e.add(k, "is not a valid id") } }
             }

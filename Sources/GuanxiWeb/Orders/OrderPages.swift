@@ -85,7 +85,7 @@ struct OrderPages {
     }
 
     /// Field errors keyed as the form names them (`lines[0].quantity`, `amount`).
-    static func errors(_ e: DomainError) -> [String: String] {
+    static func errors(_ e: DomainError) -> [String: DomainMessage] {
         switch e {
         case .validation(let f): return f
         case .duplicate(let field, _, let m): return [field: m]
@@ -97,7 +97,7 @@ struct OrderPages {
 
     /// The line rows and header fields for a new order or quote (or an inquiry/draft quote's edit).
     func documentForm(_ v: PageContext, _ scope: Scope, kind: DocumentKind, customer c: Customer, quote: Quote? = nil,
-                      values: [String: String], errors: [String: String], flash: (kind: String, text: String)?,
+                      values: [String: String], errors: [String: DomainMessage], flash: (kind: String, text: String)?,
                       status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = { (k: String) in v.text(k) }
         let products = try await services.products.list(scope)

@@ -9,8 +9,7 @@ extension Feature {
         f.migrations = [M005_Orders.migration]
         f.permissions = [.orders]
         f.catalog = CatalogPart(SalesCatalog.strings)
-        f.messages = SalesCatalog.messages
-        f.fieldMessages = SalesCatalog.coded
+        f.translations = SalesCatalog.translations
         f.templates = OrderTemplates.all
         f.stylesheet = OrderTemplates.css
         f.navigation = [NavItem(label: "orders", href: OrderURL.orders.path, position: 40)]

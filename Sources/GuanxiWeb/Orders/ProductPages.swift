@@ -53,7 +53,7 @@ extension OrderPages {
         return out
     }
 
-    func productsPage(_ v: PageContext, _ scope: Scope, values: [String: String], errors: [String: String],
+    func productsPage(_ v: PageContext, _ scope: Scope, values: [String: String], errors: [String: DomainMessage],
                       flash: (kind: String, text: String)?, status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = { (k: String) in v.text(k) }
         let lists = try await services.products.priceLists(scope)

@@ -116,9 +116,6 @@ package enum Catalog {
             "error_forbidden": "You may not do that.", "signed_out": "You have signed out.", "pool": "Public pool",
         ],
     ]
-
-    /// Field error messages from the domain are English; pages show them next to the field as given,
-    /// prefixed by the localised "please fix" banner. (A message catalog for domain errors is a later step.)
 }
 
 /// Every visible string of the pages and every domain message as pages show it, merged once from
@@ -126,21 +123,14 @@ package enum Catalog {
 /// A test checks the three languages have the same keys and no two features define one key.
 package final class Words: Sendable {
     package let strings: [UILocale: [String: String]]
-    /// Coded field messages: the words by code, and the code of each coded message's text (the
-    /// domain still sends text, so a page finds the code from it, then the words from the code).
-    let byCode: [String: (hans: String, hant: String)]
-    let codes: [String: String]
-    /// The features' English patterns for the messages not coded yet.
-    let patterns: [(NSRegularExpression, String, String)]
+    /// The features' translations of domain messages, by the message's key.
+    let translations: [String: (hans: String, hant: String)]
 
     package init(features: [Feature]) {
         strings = features.reduce(into: [:]) { out, f in
             for (l, words) in f.catalog.strings { out[l, default: [:]].merge(words) { first, _ in first } }
         }
-        let coded = features.flatMap(\.fieldMessages)
-        byCode = Dictionary(coded.map { ($0.message.code, ($0.hans, $0.hant)) }, uniquingKeysWith: { first, _ in first })
-        codes = Dictionary(coded.map { ($0.message.text, $0.message.code) }, uniquingKeysWith: { first, _ in first })
-        patterns = features.flatMap(\.messages).map { (try! NSRegularExpression(pattern: $0.pattern), $0.hans, $0.hant) }   // literals of the binary; a test compiles each
+        translations = Dictionary(features.flatMap(\.translations).map { ($0.key, ($0.hans, $0.hant)) }, uniquingKeysWith: { first, _ in first })
     }
 
     package func text(_ key: String, _ locale: UILocale) -> String {
@@ -152,15 +142,45 @@ package final class Words: Sendable {
 
     package func stage(_ s: LifecycleStage, _ l: UILocale) -> String { text("stage_" + s.rawValue, l) }
 
-    /// A domain message in the user's language: by its code, else by a feature's pattern, else as it is.
-    package func localize(_ message: String, _ l: UILocale) -> String {
-        guard l != .en else { return message }
-        if let code = codes[message], let words = byCode[code] { return l == .zhHant ? words.hant : words.hans }
-        let range = NSRange(message.startIndex..., in: message)
-        for (re, hans, hant) in patterns where re.firstMatch(in: message, range: range) != nil {
-            return re.stringByReplacingMatches(in: message, range: range, withTemplate: l == .zhHant ? hant : hans)
+    /// A domain message in the user's language: the translation of its key, with its arguments put
+    /// back in; else as it is.
+    package func localize(_ message: DomainMessage, _ l: UILocale) -> String {
+        guard l != .en else { return message.text }
+        for key in Self.keys(of: message) {
+            if let words = translations[key] { return Self.fill(l == .zhHant ? words.hant : words.hans, message.arguments) }
         }
-        return message
+        return message.text
+    }
+
+    /// The keys a message may be translated under, the most specific first: its key with some of
+    /// its arguments written in (all of them, then all but one …), down to its key as it is. Among
+    /// keys that write in as many, those that write in the earlier arguments come first.
+    static func keys(of m: DomainMessage) -> [String] {
+        let n = m.arguments.count
+        guard n > 0 else { return [m.key] }
+        // beyond four arguments only the whole sentence and the bare key (no message has that many)
+        let sets: [[Int]] = n > 4 ? [Array(0..<n), []]
+            : (0..<(1 << n)).map { mask in (0..<n).filter { mask & (1 << $0) != 0 } }
+                .sorted { $0.count != $1.count ? $0.count > $1.count : $0.lexicographicallyPrecedes($1) }
+        return sets.map { fixed in fill(m.key, m.arguments, only: Set(fixed)) }
+    }
+
+    /// `template` with `{i}` replaced by `arguments[i]` (for `i` in `only`, when given); other
+    /// braces stay as they are.
+    static func fill(_ template: String, _ arguments: [String], only: Set<Int>? = nil) -> String {
+        var out = "", rest = template[...]
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            let after = rest[rest.index(after: open)...]
+            if let close = after.firstIndex(of: "}"), let i = Int(after[..<close]), arguments.indices.contains(i), only?.contains(i) ?? true {
+                out += arguments[i]
+                rest = after[after.index(after: close)...]
+            } else {
+                out += "{"
+                rest = after
+            }
+        }
+        return out + rest
     }
 
     /// Any error as one sentence in the user's language; field problems name their fields.

@@ -157,7 +157,7 @@ package struct Pages {
                     let s = try await services.signIn.signIn(email: p.form["email"] ?? "", password: p.form["password"] ?? "", code: p.form["code"], address: p.context.address)
                     return Self.redirect(v.next, cookies: [AuthMiddleware.sessionCookie(s.secret, maxAge: Int(services.signIn.policy.absolute), request: p.request)])
                 } catch let e as DomainError {
-                    let text: String = if case .tooManyAttempts(let m) = e { m } else { v.text("error_sign_in") }
+                    let text: String = if case .tooManyAttempts(let m) = e { v.localize(m) } else { v.text("error_sign_in") }
                     return page("sign_in", ["next": v.next, "email": p.form["email"] ?? ""], title: v.text("sign_in"), visit: v,
                                 flash: ("bad", text), status: .unauthorized)
                 }
@@ -176,8 +176,8 @@ package struct Pages {
     package static func model(_ values: [String: Any?]) -> [String: Any] { values.compactMapValues { $0 } }
 
     /// Field errors keyed by form field (`phones[1]` → `phones`).
-    package static func fieldErrors(_ e: DomainError) -> [String: String] {
-        var out: [String: String] = [:]
+    package static func fieldErrors(_ e: DomainError) -> [String: DomainMessage] {
+        var out: [String: DomainMessage] = [:]
         switch e {
         case .validation(let f): for (k, m) in f { out[String(k.split(separator: "[").first ?? Substring(k)).split(separator: ".").first.map(String.init) ?? k] = m }
         case .duplicate(let field, _, let m): out[field] = m

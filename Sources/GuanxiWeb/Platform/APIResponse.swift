@@ -119,7 +119,7 @@ package enum APIBody {
         } catch DecodingError.valueNotFound(_, let ctx) where ctx.codingPath.isEmpty {
             throw DomainError.badRequest("the request body must be a JSON object, not null")
         } catch let DecodingError.dataCorrupted(ctx) {
-            throw DomainError.field(path(ctx.codingPath), ctx.debugDescription)
+            throw DomainError.field(path(ctx.codingPath), DomainMessage(ctx.debugDescription))
         } catch let DecodingError.typeMismatch(t, ctx) {
             throw DomainError.field(path(ctx.codingPath), "has the wrong type (expected \(describe(t)))")
         } catch let DecodingError.valueNotFound(_, ctx) {

@@ -50,10 +50,10 @@ package struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case let e as DomainError:
             switch e {
             case .notFound(let what): body("\(what) not found")
-            case .validation(let f): body("some fields are invalid", fields: f)
+            case .validation(let f): body("some fields are invalid", fields: f.mapValues(\.text))
             case .staleVersion(let v): body("someone else changed this record first (now version \(v)); reload and try again", version: v)
-            case .duplicate(let field, let id, let m): body(m, fields: [field: m], existing: id)
-            case .conflict(let m), .unauthorized(let m), .forbidden(let m), .badRequest(let m), .tooManyAttempts(let m): body(m)
+            case .duplicate(let field, let id, let m): body(m.text, fields: [field: m.text], existing: id)
+            case .conflict(let m), .unauthorized(let m), .forbidden(let m), .badRequest(let m), .tooManyAttempts(let m): body(m.text)
             }
         case WebError.malformedJSON(let m): body("the request body is not valid JSON: \(m.prefix(200))")
         case let e as MigrationError: body(e.description)

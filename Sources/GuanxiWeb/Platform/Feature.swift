@@ -18,10 +18,8 @@ package struct Feature: Sendable {
     package var permissions: [AccessObject] = []
     /// Its page words in the three languages (`{{t.key}}` in templates, `Catalog.text` in code).
     package var catalog: CatalogPart = CatalogPart()
-    /// Its domain messages as pages show them (English pattern → 简体, 繁體).
-    package var messages: [MessagePattern] = []
-    /// Its coded field messages as pages show them (code → 简体, 繁體).
-    package var fieldMessages: [FieldTranslation] = []
+    /// Its domain messages as pages show them: a message's key → 简体, 繁體 (`Words.localize`).
+    package var translations: [MessageTranslation] = []
     /// Its page templates by name.
     package var templates: [String: String] = [:]
     /// Its part of `/assets/app.css`.

@@ -23,7 +23,7 @@ package struct PageContext: Sendable {
     package var signInHref: String { PlatformURL.signIn.path + "?next=" + next }
     package var fmt: Formats { Formats(locale: locale) }
     package func text(_ key: String) -> String { words.text(key, locale) }
-    package func localize(_ message: String) -> String { words.localize(message, locale) }
+    package func localize(_ message: DomainMessage) -> String { words.localize(message, locale) }
     package func message(_ error: any Error) -> String { words.message(error, locale) }
     package func stage(_ s: LifecycleStage) -> String { words.stage(s, locale) }
 }

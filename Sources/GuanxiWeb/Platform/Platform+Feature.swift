@@ -7,8 +7,7 @@ extension Feature {
         var f = Feature(name: "Platform")
         f.migrations = [M001_Foundation.migration, M011_Notifications.migration]
         f.catalog = CatalogPart(Catalog.core)
-        f.messages = Messages.table
-        f.fieldMessages = Messages.coded
+        f.translations = Messages.translations
         f.templates = Templates.ofPlatform
         f.stylesheet = Assets.css
         f.schemas = { OpenAPIDocument.platformSchemas().merging(OpenAPIDocument.notificationSchemas()) { a, _ in a } }

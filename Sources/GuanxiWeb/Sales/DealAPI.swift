@@ -38,7 +38,7 @@ struct DealAPI {
             for (k, apply) in [("pipeline_id", { (v: String) in f.pipelineID = v }), ("owner_id", { f.ownerID = $0 }), ("customer_id", { f.customerID = $0 })] {
                 if let v = req.query(k) { if ID.isValid(v) { apply(v.lowercased()) } else { e.add(k, "is not a valid id") } }
             }
-            if let s = req.query("status") { if let v = DealStatus(rawValue: s) { f.status = v } else { e.add("status", "must be one of: open, won, lost") } }
+            if let s = req.query("status") { if let v = DealStatus(rawValue: s) { f.status = v } else { e.add("status", .oneOf(DealStatus.self)) } }
             try e.throwIfAny()
             return .json(try await deals.list(scope, filter: f, cursor: req.query("cursor"), limit: Int(req.query("limit") ?? "") ?? 50))
         }

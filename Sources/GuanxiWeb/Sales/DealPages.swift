@@ -97,7 +97,7 @@ struct DealPages {
     }
 
 
-    func form(_ v: PageContext, customer c: Customer, values: [String: String], errors: [String: String], flash: (kind: String, text: String)?,
+    func form(_ v: PageContext, customer c: Customer, values: [String: String], errors: [String: DomainMessage], flash: (kind: String, text: String)?,
               status: HTTPResponse.Status = .ok) -> Response {
         let t = { (k: String) in v.text(k) }
         let fields: [(String, String, Bool)] = [("name", "deal_name", true), ("amount", "deal_amount", false), ("expected_close", "deal_expected_close", false)]

@@ -65,7 +65,7 @@ struct LeadAPI {
                 result = "created"; id = l.id; ownerID = l.ownerID; duplicateOfCustomerID = l.duplicateOfCustomerID; duplicateOfLeadID = l.duplicateOfLeadID
             case .failure(let e):
                 result = "failed"
-                if case .validation(let f) = e { error = "validation"; fields = f } else { error = "\(e)" }
+                if case .validation(let f) = e { error = "validation"; fields = f.mapValues(\.text) } else { error = "\(e)" }
             }
         }
     }
@@ -77,7 +77,7 @@ struct LeadAPI {
                       responseSchema: "LeadPage")) { req, _, scope in
             var f = LeadFilter()
             var e = FieldErrors()
-            if let s = req.query("status") { if let v = LeadStatus(rawValue: s) { f.status = v } else { e.add("status", "must be one of: \(LeadStatus.allCases.map(\.rawValue).joined(separator: ", "))") } }
+            if let s = req.query("status") { if let v = LeadStatus(rawValue: s) { f.status = v } else { e.add("status", .oneOf(LeadStatus.self)) } }
             if let o = req.query("owner_id") { if ID.isValid(o) { f.ownerID = o.lowercased() } else { e.add("owner_id", "is not a valid id") } }
             f.source = req.query("source")
             f.overdue = req.query("overdue") == "true"

@@ -152,7 +152,7 @@ struct LeadPages {
         return pages.page("leads", model, title: t("leads"), visit: v)
     }
 
-    func form(_ v: PageContext, values: [String: String], errors: [String: String], flash: (kind: String, text: String)?,
+    func form(_ v: PageContext, values: [String: String], errors: [String: DomainMessage], flash: (kind: String, text: String)?,
               status: HTTPResponse.Status = .ok) -> Response {
         let t = { (k: String) in v.text(k) }
         let fields = ["name", "company", "title", "phone", "email", "wechat", "province", "city", "product_interest", "source", "campaign"]
@@ -211,7 +211,7 @@ struct LeadPages {
         return pages.page("lead", model, title: l.name, visit: v, flash: flash, status: status)
     }
 
-    func publicForm(_ v: PageContext, _ source: LeadSource, values: [String: String], errors: [String: String], done: Bool, sent: Bool = false,
+    func publicForm(_ v: PageContext, _ source: LeadSource, values: [String: String], errors: [String: DomainMessage], done: Bool, sent: Bool = false,
                     flash: (kind: String, text: String)? = nil, status: HTTPResponse.Status = .ok) -> Response {
         let t = { (k: String) in v.text(k) }
         let fields = ["name", "phone", "email", "company", "city"]

@@ -26,8 +26,8 @@ struct TaskAPI {
             var e = FieldErrors()
             if let o = req.query("owner_id") { if ID.isValid(o) { f.ownerID = o.lowercased() } else { e.add("owner_id", "is not a valid id") } }
             if req.query("mine") == "true" { f.ownerID = scope.userID ?? "" }
-            if let s = req.query("status") { if let v = TaskStatus(rawValue: s) { f.status = v } else { e.add("status", "must be one of: open, done, cancelled") } }
-            if let k = req.query("kind") { if let v = TaskKind(rawValue: k) { f.kind = v } else { e.add("kind", "must be one of: todo, call, visit") } }
+            if let s = req.query("status") { if let v = TaskStatus(rawValue: s) { f.status = v } else { e.add("status", .oneOf(TaskStatus.self)) } }
+            if let k = req.query("kind") { if let v = TaskKind(rawValue: k) { f.kind = v } else { e.add("kind", .oneOf(TaskKind.self)) } }
             for (key, apply) in [("due_before", { (d: Date) in f.dueBefore = d }), ("due_after", { f.dueAfter = $0 })] {
                 if let raw = req.query(key) {
                     if let d = Self.date(raw) { apply(d) } else { e.add(key, "must be a date-time such as 2026-11-30T09:00:00Z") }
@@ -35,7 +35,7 @@ struct TaskAPI {
             }
             f.overdue = req.query("overdue") == "true"
             if let k = req.query("subject_kind") {
-                if let v = TaskSubjectKind(rawValue: k) { f.subjectKind = v } else { e.add("subject_kind", "must be one of: customer, lead, deal") }
+                if let v = TaskSubjectKind(rawValue: k) { f.subjectKind = v } else { e.add("subject_kind", .oneOf(TaskSubjectKind.self)) }
             }
             if let s = req.query("subject_id") { if ID.isValid(s) { f.subjectID = s.lowercased() } else { e.add("subject_id", "is not a valid id") } }
             try e.throwIfAny()

@@ -195,7 +195,7 @@ struct TaskPages {
         return pages.page("today", model, title: t("my_day"), visit: v, flash: flash)
     }
 
-    func form(_ v: PageContext, _ scope: Scope, values: [String: String], errors: [String: String], flash: (kind: String, text: String)?,
+    func form(_ v: PageContext, _ scope: Scope, values: [String: String], errors: [String: DomainMessage], flash: (kind: String, text: String)?,
               status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = { (k: String) in v.text(k) }
         let kind = TaskSubjectKind(rawValue: values["subject_kind"] ?? "")

@@ -10,8 +10,7 @@ extension Feature {
         f.migrations = [M010_Service.migration, M012_ServiceMail.migration, M013_ServiceRouting.migration, M015_ServiceReports.migration]
         f.permissions = [.tickets]
         f.catalog = CatalogPart(ServiceCatalog.strings)
-        f.messages = ServiceCatalog.messages
-        f.fieldMessages = ServiceCatalog.coded
+        f.translations = ServiceCatalog.translations
         f.templates = TicketTemplates.all
         f.stylesheet = TicketTemplates.css
         // between deals (30) and orders (40)

@@ -152,38 +152,36 @@ enum ServiceCatalog {
         ],
     ]
 
-    /// (pattern, zh-Hans, zh-Hant) for the ticket messages the service pages show.
-    static let messages: [MessagePattern] = [
-        ("^a closed ticket cannot become .+$", "已关闭的工单只能重新打开", "已關閉的工單只能重新開啟"),
-        ("^a resolved ticket cannot become .+$", "已解决的工单只能关闭或重新打开", "已解決的工單只能關閉或重新開啟"),
-        ("^an? .+ ticket cannot become reopened$", "只有已解决或已关闭的工单才能重新打开", "只有已解決或已關閉的工單才能重新開啟"),
-        ("^an? .+ ticket cannot become new$", "工单不能改回新建", "工單不能改回新建"),
-        ("^must be 1 to 50000 characters$", "须为 1 到 50000 个字", "須為 1 到 50000 字"),
-        ("^must be a customer id$", "须为客户编号", "須為客戶編號"),
-        ("^must be an id$", "须为编号", "須為編號"),
-        ("^must be one of ([a-z_]+(, [a-z_]+)*)$", "须为以下之一：$1", "須為以下之一：$1"),
-        ("^at most 20 tags of up to 40 characters$", "最多 20 个标签，每个最多 40 个字", "最多 20 個標籤，每個最多 40 字"),
-        ("^your role may not (read|create|update|delete|assign) tickets$", "你的角色无权进行这项工单操作", "你的角色無權進行這項工單操作"),
-        ("^this ticket belongs to another department$", "这张工单属于其他部门", "這張工單屬於其他部門"),
-        ("^only the named approver may decide this step$", "只有指定的审批人才能决定这个环节", "只有指定的審批人才能決定這個環節"),
-        ("^this step is [a-z_]+, not active$", "这个环节不在进行中", "這個環節不在進行中"),
-        ("^an approval is approved or rejected, not completed$", "审批环节须批准或驳回", "審批環節須核准或駁回"),
-        ("^only an approval is approved or rejected$", "只有审批环节才能批准或驳回", "只有審批環節才能核准或駁回"),
-        ("^no role '(.+)' in this workspace$", "本工作区没有角色“$1”", "本工作區沒有角色「$1」"),
-        ("^only administrators change service settings$", "只有管理员可以更改客服设置", "只有管理員可以變更客服設定"),
-    ]
-
-    /// The coded field messages of routing, hand-offs and approvals.
-    static let coded: [FieldTranslation] = [
-        (RoutingWords.department, "须为部门（团队）编号", "須為部門（團隊）編號"),
-        (RoutingWords.position, "须为 0 到 1000000 的整数", "須為 0 到 1000000 的整數"),
-        (RoutingWords.list, "最多 50 项，每项最多 60 个字", "最多 50 項，每項最多 60 字"),
-        (RoutingWords.skills, "最多 30 项技能，每项最多 40 个字", "最多 30 項技能，每項最多 40 字"),
-        (RoutingWords.minutes, "须为 1 到 525600 个工作分钟", "須為 1 到 525600 個工作分鐘"),
-        (RoutingWords.approver, "审批须指定审批人或审批角色（只选一个）", "審批須指定審批人或審批角色（只選一個）"),
-        (RoutingWords.approverOnly, "只有审批环节才需要审批人", "只有審批環節才需要審批人"),
-        (RoutingWords.stepDepartment, "转交或子任务须指定部门", "轉交或子任務須指定部門"),
-        (RoutingWords.blocked, "还有未完成的子任务或审批，工单不能解决或关闭", "還有未完成的子任務或審批，工單不能解決或關閉"),
-        (RoutingWords.decision, "须为批准或驳回", "須為核准或駁回"),
+    /// (key, zh-Hans, zh-Hant) for the ticket messages the service pages show.
+    static let translations: [MessageTranslation] = [
+        ("a closed ticket cannot become {1}", "已关闭的工单只能重新打开", "已關閉的工單只能重新開啟"),
+        ("a resolved ticket cannot become {1}", "已解决的工单只能关闭或重新打开", "已解決的工單只能關閉或重新開啟"),
+        ("a {0} ticket cannot become reopened", "只有已解决或已关闭的工单才能重新打开", "只有已解決或已關閉的工單才能重新開啟"),
+        ("a {0} ticket cannot become new", "工单不能改回新建", "工單不能改回新建"),
+        ("must be 1 to 50000 characters", "须为 1 到 50000 个字", "須為 1 到 50000 字"),
+        ("must be a customer id", "须为客户编号", "須為客戶編號"),
+        ("must be an id", "须为编号", "須為編號"),
+        ("must be one of {0}", "须为以下之一：{0}", "須為以下之一：{0}"),
+        ("at most 20 tags of up to 40 characters", "最多 20 个标签，每个最多 40 个字", "最多 20 個標籤，每個最多 40 字"),
+        ("your role may not {0} tickets", "你的角色无权进行这项工单操作", "你的角色無權進行這項工單操作"),
+        ("your role may not read tickets", "你的角色无权进行这项工单操作", "你的角色無權進行這項工單操作"),
+        ("this ticket belongs to another department", "这张工单属于其他部门", "這張工單屬於其他部門"),
+        ("only the named approver may decide this step", "只有指定的审批人才能决定这个环节", "只有指定的審批人才能決定這個環節"),
+        ("this step is {0}, not active", "这个环节不在进行中", "這個環節不在進行中"),
+        ("an approval is approved or rejected, not completed", "审批环节须批准或驳回", "審批環節須核准或駁回"),
+        ("only an approval is approved or rejected", "只有审批环节才能批准或驳回", "只有審批環節才能核准或駁回"),
+        ("no role '{0}' in this workspace", "本工作区没有角色“{0}”", "本工作區沒有角色「{0}」"),
+        ("only administrators change service settings", "只有管理员可以更改客服设置", "只有管理員可以變更客服設定"),
+        // routing, hand-offs and approvals
+        (RoutingWords.department.key, "须为部门（团队）编号", "須為部門（團隊）編號"),
+        (RoutingWords.position.key, "须为 0 到 1000000 的整数", "須為 0 到 1000000 的整數"),
+        (RoutingWords.list.key, "最多 50 项，每项最多 60 个字", "最多 50 項，每項最多 60 字"),
+        (RoutingWords.skills.key, "最多 30 项技能，每项最多 40 个字", "最多 30 項技能，每項最多 40 字"),
+        (RoutingWords.minutes.key, "须为 1 到 525600 个工作分钟", "須為 1 到 525600 個工作分鐘"),
+        (RoutingWords.approver.key, "审批须指定审批人或审批角色（只选一个）", "審批須指定審批人或審批角色（只選一個）"),
+        (RoutingWords.approverOnly.key, "只有审批环节才需要审批人", "只有審批環節才需要審批人"),
+        (RoutingWords.stepDepartment.key, "转交或子任务须指定部门", "轉交或子任務須指定部門"),
+        (RoutingWords.blocked.key, "还有未完成的子任务或审批，工单不能解决或关闭", "還有未完成的子任務或審批，工單不能解決或關閉"),
+        (RoutingWords.decision.key, "须为批准或驳回", "須為核准或駁回"),
     ]
 }

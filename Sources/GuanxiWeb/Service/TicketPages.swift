@@ -174,7 +174,7 @@ struct TicketPages {
 
     // MARK: New ticket
 
-    func form(_ v: PageContext, customer c: Customer, values: [String: String], errors: [String: String], flash: (kind: String, text: String)?,
+    func form(_ v: PageContext, customer c: Customer, values: [String: String], errors: [String: DomainMessage], flash: (kind: String, text: String)?,
               status: HTTPResponse.Status = .ok) -> Response {
         let t = { (k: String) in v.text(k) }
         let error = { (k: String) in errors[k].map { v.localize($0) } }

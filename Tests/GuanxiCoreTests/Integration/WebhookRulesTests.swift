@@ -29,7 +29,7 @@ struct WebhookRulesTests {
     @Test func badFiltersAreNamedField() {
         var e = FieldErrors()
         WebhookFilter.check(["Status!": ["x"], "source": [], "city": [String(repeating: "长", count: 201)]], into: &e)
-        #expect(e.messages["filters"]?.contains("Status!") == true)
+        #expect(e.messages["filters"]?.text.contains("Status!") == true)
         #expect(e.messages["filters.source"] != nil && e.messages["filters.city"] != nil)
     }
 

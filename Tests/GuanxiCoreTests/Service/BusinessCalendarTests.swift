@@ -6,7 +6,7 @@ import Testing
 struct BusinessCalendarTests {
     /// The field errors `parse` reports for `text` (empty when it is accepted).
     static func errors(_ text: String) -> [String: String] {
-        do { _ = try BusinessCalendar.parse(text); return [:] } catch { if case .validation(let m) = error { return m }; return ["?": "\(error)"] }
+        do { _ = try BusinessCalendar.parse(text); return [:] } catch { if case .validation(let m) = error { return m.mapValues(\.text) }; return ["?": "\(error)"] }
     }
 
     @Test func theIssuesExampleReadsWithLunchHolidaysAndMakeUpDays() throws {

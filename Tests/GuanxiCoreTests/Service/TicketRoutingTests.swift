@@ -73,10 +73,10 @@ struct TicketRoutingTests {
         d.name = "  "; d.teamID = "not-an-id"; d.strategy = "random"; d.position = -3
         d.conditions.types = ["complaint", "rant"]; d.conditions.keywords = Array(repeating: "词", count: 1) + (0..<60).map { "k\($0)" }
         // then each is named
-        #expect(throws: DomainError.validation(["name": "is required", "team_id": RoutingWords.department.text,
-                                                "strategy": "must be one of round_robin, least_loaded, skill", "position": RoutingWords.position.text,
+        #expect(throws: DomainError.validation(["name": "is required", "team_id": RoutingWords.department,
+                                                "strategy": "must be one of round_robin, least_loaded, skill", "position": RoutingWords.position,
                                                 "conditions.types": "must be one of inquiry, complaint, repair, return_refund, product_feedback, defect",
-                                                "conditions.keywords": RoutingWords.list.text])) { try d.rule() }
+                                                "conditions.keywords": RoutingWords.list])) { try d.rule() }
         // and a good one comes back cleaned: Chinese and emoji kept, blanks and repeats dropped
         var ok = RoutingRuleDraft()
         ok.name = " 破损投诉 😢 "; ok.teamID = Self.quality.uppercased(); ok.conditions.keywords = ["破损", " ", "破损", "壊れ 😢"]
@@ -152,10 +152,10 @@ struct TicketRoutingTests {
 
     @Test func aStepDraftNamesEachBadField() throws {
         var d = TicketStepDraft(); d.kind = "approval"; d.title = ""; d.approverID = ID.make(); d.approverRole = "admin"; d.minutes = 0
-        #expect(throws: DomainError.validation(["title": "is required", "approver_id": RoutingWords.approver.text,
-                                                "minutes": RoutingWords.minutes.text])) { try d.validated() }
+        #expect(throws: DomainError.validation(["title": "is required", "approver_id": RoutingWords.approver,
+                                                "minutes": RoutingWords.minutes])) { try d.validated() }
         var h = TicketStepDraft(); h.kind = "handoff"; h.title = "转质检"
-        #expect(throws: DomainError.validation(["team_id": RoutingWords.stepDepartment.text])) { try h.validated() }
+        #expect(throws: DomainError.validation(["team_id": RoutingWords.stepDepartment])) { try h.validated() }
         var k = TicketStepDraft(); k.kind = "escalate"; k.title = "x"
         #expect(throws: DomainError.validation(["kind": "must be one of handoff, task, approval"])) { try k.validated() }
         var ok = TicketStepDraft(); ok.title = " 核实物流 📦 "; ok.teamID = ID.make()
