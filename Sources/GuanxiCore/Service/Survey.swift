@@ -61,7 +61,7 @@ package struct SurveyAnswer: Sendable, Equatable {
 package enum SurveyWords {
     package static let rating = FieldMessage("survey_rating", "choose 1 to 5 stars")
     package static let nps = FieldMessage("survey_nps", "must be a whole number from 0 to 10")
-    package static let comment = FieldMessage("survey_comment", "must be at most 2000 characters")
+    package static let comment = FieldMessage("survey_comment", "keep the comment to 2000 characters")
 }
 
 /// The survey's rules, pure: what an answer is, when it is negative, when the reply is due.
