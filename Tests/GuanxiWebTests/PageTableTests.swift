@@ -19,6 +19,7 @@ struct PageTableTests {
         "GET /", "GET /language", "GET /assets/:name", "GET /settings",   // redirects and assets
         "GET /sign-in", "POST /sign-in", "POST /sign-out",                 // no session yet, or ending one
         "GET /f/:key", "POST /f/:key", "GET /f/:key/confirm/:token", "POST /f/:key/confirm/:token",   // public web forms
+        "GET /s/:token", "POST /s/:token",                                 // satisfaction surveys (the survey's own nonce)
     ]
 
     /// A route's address with every `:name` filled in.
@@ -36,6 +37,7 @@ struct PageTableTests {
             #expect(Set(routes.filter { $0.needs == .anyone }.map { "\($0.method.rawValue) \($0.path)" }) == Self.open)
             for r in routes where r.method == .post && r.needs != .anyone { #expect(r.check == .csrf, "\(r.path)") }
             #expect(routes.first { $0.method == .post && $0.path == "/sign-in" }?.check == .sameOrigin)
+            #expect(routes.first { $0.method == .post && $0.path == "/s/:token" }?.check == .sameOrigin)
             // no page shares an address with the API
             #expect(routes.allSatisfy { !$0.path.hasPrefix("/api/") })
         }

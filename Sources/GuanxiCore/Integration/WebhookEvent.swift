@@ -10,6 +10,7 @@ package enum WebhookEventType: String, CaseIterable, Sendable, Codable {
     case orderPlaced = "order.placed", orderPaid = "order.paid", orderShipped = "order.shipped", orderDelivered = "order.delivered"
     case orderConfirmed = "order.confirmed", orderCancelled = "order.cancelled", orderReturned = "order.returned"
     case ticketCreated = "ticket.created", ticketUpdated = "ticket.updated", ticketStatusChanged = "ticket.status_changed"
+    case ticketRated = "ticket.rated"
 
     /// The kind of record the event is about (`order` for `order.paid`).
     package var record: Substring { rawValue.prefix { $0 != "." } }

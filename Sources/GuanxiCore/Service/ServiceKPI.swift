@@ -11,11 +11,14 @@ package struct TicketFact: Sendable, Equatable {
     package var sla: TicketSLA
     /// Reopened at least once (a customer wrote again after it was resolved, or someone reopened it).
     package var reopened: Bool
+    /// The stars (1–5) and NPS score (0–10) of the ticket's latest answered survey.
+    package var rating: Int?
+    package var nps: Int?
 
     package init(id: String, teamID: String?, assigneeID: String?, type: TicketType, status: TicketStatus, createdAt: Date,
-                 sla: TicketSLA, reopened: Bool) {
+                 sla: TicketSLA, reopened: Bool, rating: Int? = nil, nps: Int? = nil) {
         self.id = id; self.teamID = teamID; self.assigneeID = assigneeID; self.type = type; self.status = status
-        self.createdAt = createdAt; self.sla = sla; self.reopened = reopened
+        self.createdAt = createdAt; self.sla = sla; self.reopened = reopened; self.rating = rating; self.nps = nps
     }
 }
 
@@ -33,12 +36,18 @@ package struct ServiceKPIs: Sendable, Equatable {
     package var reopened = 0
     /// Not yet resolved or closed.
     package var open = 0
+    /// CSAT and NPS of the group's answered surveys.
+    package var satisfaction = SatisfactionFigures()
 
     package init(key: String?) { self.key = key }
 
     /// Percent of the group's tickets; nil for an empty group.
     package var breachRate: Double? { tickets == 0 ? nil : Double(breached) * 100 / Double(tickets) }
     package var reopenRate: Double? { tickets == 0 ? nil : Double(reopened) * 100 / Double(tickets) }
+    /// The average stars, percent satisfied (4–5 stars) and NPS of the group's answered surveys.
+    package var csatAverage: Double? { satisfaction.csatAverage }
+    package var satisfiedRate: Double? { satisfaction.satisfiedRate }
+    package var nps: Double? { satisfaction.nps }
 }
 
 /// A distribution of durations, as reports show it: how many, the median and the 90th percentile.
@@ -77,6 +86,7 @@ package enum ServiceKPI {
             if b.firstResponse || b.nextResponse || b.resolution { k.breached += 1 }
             if f.reopened { k.reopened += 1 }
             if f.status != .resolved && f.status != .closed { k.open += 1 }
+            if let r = f.rating { k.satisfaction.add(rating: r, nps: f.nps) }
         }
         k.firstResponse = Spread(first)
         k.resolution = Spread(resolved)

@@ -40,8 +40,10 @@ package struct Stores: Sendable {
     package let mailIntake: MailIntake
     package let routing: RoutingStore
     package let ticketSteps: TicketStepStore
+    package let surveys: SurveyStore
 
-    package init(db: Database, clock: any GuanxiCore.Clock, mailer: SMTPMailer? = nil) {
+    /// `publicURL`: where links in mail to customers point (a survey's).
+    package init(db: Database, clock: any GuanxiCore.Clock, mailer: SMTPMailer? = nil, publicURL: String? = nil) {
         self.db = db; self.clock = clock; self.mailer = mailer
         // what stands alone first, then what uses it
         access = AccessStore(db: db, clock: clock)
@@ -66,7 +68,7 @@ package struct Stores: Sendable {
         quotes = QuoteStore(db: db, clock: clock, orders: orders)
         reports = ReportStore(db: db, clock: clock)
         targets = TargetStore(db: db, clock: clock, access: access)
-        mailOutbox = mailer.map { MailOutbox(db: db, clock: clock, mailer: $0, domain: $0.messageDomain) }
+        mailOutbox = mailer.map { MailOutbox(db: db, clock: clock, mailer: $0, domain: $0.messageDomain, publicURL: publicURL) }
         tickets = TicketStore(db: db, clock: clock, outbox: mailOutbox)
         serviceReports = ServiceReportStore(db: db)
         mailIntake = MailIntake(db: db, clock: clock, customers: customers)
@@ -74,5 +76,6 @@ package struct Stores: Sendable {
         serviceSettings = ServiceSettingsStore(db: db, clock: clock)
         routing = RoutingStore(db: db, clock: clock)
         ticketSteps = TicketStepStore(db: db, clock: clock, outbox: mailOutbox)
+        surveys = SurveyStore(db: db, clock: clock)
     }
 }

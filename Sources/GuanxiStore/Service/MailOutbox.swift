@@ -14,12 +14,15 @@ package struct MailOutbox: Sendable {
     let bell = Doorbell()
     /// Message-IDs are made at this host (the public URL's, else "guanxi.local").
     package let domain: String
+    /// Where links in mail to customers point (the public URL, else `https://` and the domain).
+    package let linkBase: String
     package static let maxAttempts = 12
     /// How long a send may take before another flush may take the reply over.
     static let lease: TimeInterval = 600
 
-    package init(db: Database, clock: any GuanxiCore.Clock, mailer: SMTPMailer, domain: String) {
+    package init(db: Database, clock: any GuanxiCore.Clock, mailer: SMTPMailer, domain: String, publicURL: String? = nil) {
         self.db = db; self.clock = clock; self.mailer = mailer; self.domain = domain
+        linkBase = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? "https://\(domain)"
     }
 
     /// The Message-ID of a ticket message the desk sends.

@@ -41,9 +41,18 @@ package struct ServiceReportStore: Sendable {
                 WHERE workspace_id = \(bind: scope.workspaceID) AND at >= \(bind: a) AND object = 'tickets' AND action = 'status'
                   AND detail_json LIKE '%"to":"reopened"%'
                 """).all().compactMap { try $0.decode(column: "object_id", as: String?.self) })
+            // each ticket's latest answered survey (the last one wins)
+            var answers: [String: (Int, Int?)] = [:]
+            for r in try await sql.raw("""
+                SELECT s.ticket_id, s.rating, s.nps FROM ticket_surveys s JOIN tickets t ON t.id = s.ticket_id
+                WHERE s.workspace_id = \(bind: scope.workspaceID) AND s.answered_at IS NOT NULL AND t.created_at >= \(bind: a) AND t.created_at < \(bind: b)
+                ORDER BY s.answered_at, s.id
+                """).all() {
+                answers[try r.decode(column: "ticket_id", as: String.self)] = (try r.decode(column: "rating", as: Int.self), try r.decode(column: "nps", as: Int?.self))
+            }
             let facts = tickets.map { t in
                 TicketFact(id: t.id, teamID: t.teamID, assigneeID: t.assigneeID, type: t.type, status: t.status, createdAt: t.createdAt,
-                           sla: t.sla, reopened: reopened.contains(t.id))
+                           sla: t.sla, reopened: reopened.contains(t.id), rating: answers[t.id]?.0, nps: answers[t.id]?.1)
             }
             var orders: Int?
             if scope.level(.orders, .read) != nil {

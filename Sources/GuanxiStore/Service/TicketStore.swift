@@ -231,7 +231,10 @@ package struct TicketStore: Sendable {
         let outbox = outbox
         let (t, m, mailed) = try await db.write(scope, at: clock.now()) { tx in
             let (t, m) = try await Self.add(id: id, kind: kind, body: body, status: status, ifVersion: ifVersion, tx: tx)
-            return (t, m, kind == .reply ? try await outbox?.queue(m, of: t, tx: tx) ?? false : false)
+            let reply = kind == .reply ? try await outbox?.queue(m, of: t, tx: tx) ?? false : false
+            // resolved with this message: the survey's mail goes out too
+            let survey = status == .resolved ? try await SurveyStore.resolved(t, outbox: outbox, tx: tx) : false
+            return (t, m, reply || survey)
         }
         if mailed { await outbox?.ring() }
         return (t, m)
@@ -266,6 +269,8 @@ package struct TicketStore: Sendable {
         try await Self.append(m, workspaceID: scope.workspaceID, sql: tx.sql)
         t = try await Self.save(t, now: now, sql: tx.sql)
         try await tx.audit(kind == .note ? "note" : "message", "tickets", t.id, detail: ["kind": .string(kind.rawValue)])
+        // the first reply after negative feedback meets its target
+        if kind == .reply { try await SurveyStore.replied(ticketID: t.id, tx: tx) }
         if t.status != from { try await tx.publish(.ticketStatusChanged, t.id, t, changes: ["from": .string(from.rawValue), "to": .string(t.status.rawValue)]) }
         return (t, m)
     }
@@ -273,20 +278,23 @@ package struct TicketStore: Sendable {
     /// Moves a ticket to another status (the SLA clock stops in waiting and finished states).
     package func setStatus(_ scope: Scope, id: String, to status: TicketStatus, ifVersion: Int?) async throws -> Ticket {
         let now = clock.now()
-        return try await db.write(scope, at: now) { tx in
+        let outbox = outbox
+        let (ticket, mailed) = try await db.write(scope, at: now) { tx -> (Ticket, Bool) in
             var (t, _, tier) = try await Self.load(scope, id, for: .update, ifVersion: ifVersion, sql: tx.sql)
             let from = t.status
             let (_, targets, calendar) = try await ServiceRules.plan(t, tier: tier, workspaceID: scope.workspaceID, sql: tx.sql)
             t = try TicketFlow.apply(t, .status(status), at: now, targets: targets, calendar: calendar,
                                      openSteps: status.isDone ? try await TicketStepStore.steps(t.id, sql: tx.sql) : [])
-            guard t.status != from else { return t }
+            guard t.status != from else { return (t, false) }
             t = try await Self.save(t, now: now, sql: tx.sql)
             try await tx.timeline(t.customerID, .ticket, data: ["step": .string(status.rawValue), "ticket_id": .string(t.id),
                                                               "number": .number(Double(t.number)), "from": .string(from.rawValue)])
             try await tx.audit("status", "tickets", t.id, detail: ["from": .string(from.rawValue), "to": .string(status.rawValue)])
             try await tx.publish(.ticketStatusChanged, t.id, t, changes: ["from": .string(from.rawValue), "to": .string(t.status.rawValue)])
-            return t
+            return (t, try await SurveyStore.resolved(t, outbox: outbox, tx: tx))
         }
+        if mailed { await outbox?.ring() }
+        return ticket
     }
 
     /// Changes type, priority, department, assignee or tags; the SLA is planned again.

@@ -40,8 +40,9 @@ package struct AppServices: Sendable {
     package init(db: Database, clock: any GuanxiCore.Clock = SystemClock(), mailer: SMTPMailer? = nil, publicURL: String? = nil) {
         var mailer = mailer
         if let host = publicURL.flatMap({ URLComponents(string: $0)?.host }), !host.isEmpty { mailer?.messageDomain = host }
-        stores = Stores(db: db, clock: clock, mailer: mailer)
-        self.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        let publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        stores = Stores(db: db, clock: clock, mailer: mailer, publicURL: publicURL)
+        self.publicURL = publicURL
     }
 }
 

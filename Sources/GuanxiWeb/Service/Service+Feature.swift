@@ -7,17 +7,17 @@ extension Feature {
     /// departments (chains, child tasks, approvals); the queue, ticket and routing pages.
     package static let service: Feature = {
         var f = Feature(name: "Service")
-        f.migrations = [M010_Service.migration, M012_ServiceMail.migration, M013_ServiceRouting.migration, M015_ServiceReports.migration]
+        f.migrations = [M010_Service.migration, M012_ServiceMail.migration, M013_ServiceRouting.migration, M015_ServiceReports.migration, M016_ServiceSurveys.migration]
         f.permissions = [.tickets]
-        f.catalog = CatalogPart(ServiceCatalog.strings)
-        f.translations = ServiceCatalog.translations
-        f.templates = TicketTemplates.all
+        f.catalog = CatalogPart(ServiceCatalog.strings.merging(SurveyTemplates.strings) { a, b in a.merging(b) { x, _ in x } })
+        f.translations = ServiceCatalog.translations + SurveyTemplates.translations
+        f.templates = TicketTemplates.all.merging(["survey": SurveyTemplates.survey, "survey_panel": SurveyTemplates.panel]) { a, _ in a }
         f.stylesheet = TicketTemplates.css
         // between deals (30) and orders (40)
         f.navigation = [NavItem(label: "service", href: TicketURL.tickets.path, position: 35, reads: .tickets)]
         f.schemas = { OpenAPIDocument.serviceSchemas().merging(OpenAPIDocument.routingSchemas()) { a, _ in a } }
         f.api = { s, table in
-            TicketAPI(tickets: s.tickets, settings: s.serviceSettings).register(table)
+            TicketAPI(tickets: s.tickets, settings: s.serviceSettings, surveys: s.surveys).register(table)
             MailAPI(intake: s.mailIntake).register(table)
             ServiceReportAPI(services: s).register(table)
             RoutingAPI(routing: s.routing, steps: s.ticketSteps).register(table)
@@ -26,7 +26,7 @@ extension Feature {
             [SLAWatch(monitor: SLAMonitor(db: s.db, clock: s.clock), outbox: s.mailOutbox, clock: s.clock, logger: logger)] + (MailWatch.make(s, config, logger).map { [$0] } ?? [])
         }
         f.customerPart = { pages, scope, id, v in try await TicketPages.customerPart(pages, scope, customerID: id, v) }
-        f.pages = { pages, table in table.add(TicketPages(pages: pages).routes + ServiceReportPages(pages: pages).routes + RoutingPages(pages: pages).routes) }
+        f.pages = { pages, table in table.add(TicketPages(pages: pages).routes + ServiceReportPages(pages: pages).routes + RoutingPages(pages: pages).routes + SurveyPages(pages: pages).routes) }
         f.matrix = ServiceMatrix.samples
         f.matrixFixture = ServiceMatrix.fixture
         return f

@@ -12,6 +12,7 @@ enum ServiceMatrix {
         "getTicket": MatrixSample("/api/v1/tickets/{ticket}", record: .tickets),
         "updateTicket": MatrixSample("/api/v1/tickets/{ticket}", body: #"{"priority":"urgent"}"#, record: .tickets),
         "setTicketStatus": MatrixSample("/api/v1/tickets/{ticket}/status", body: #"{"status":"waiting_customer"}"#, record: .tickets),
+        "getTicketSurvey": MatrixSample("/api/v1/tickets/{ticket}/survey", record: .tickets),
         "listTicketMessages": MatrixSample("/api/v1/tickets/{ticket}/messages", record: .tickets),
         "addTicketMessage": MatrixSample("/api/v1/tickets/{ticket}/messages", body: #"{"kind":"reply","body":"您好，已为您安排换货。"}"#, record: .tickets),
         "listBusinessCalendars": MatrixSample("/api/v1/service/calendars"),

@@ -15,13 +15,17 @@ struct ServiceReportAPI {
     struct KPIView: Encodable, Sendable {
         var key: String?, name: String?, tickets: Int, firstResponseHours: SpreadView, resolutionHours: SpreadView
         var breached: Int, reopened: Int, open: Int, breachRate: Double?, reopenRate: Double?
+        var surveysAnswered: Int, csatAverage: Double?, satisfiedRate: Double?, npsAnswers: Int, nps: Double?
         init(_ k: ServiceKPIs, name: String?) {
             key = k.key; self.name = name; tickets = k.tickets; firstResponseHours = SpreadView(k.firstResponse); resolutionHours = SpreadView(k.resolution)
             breached = k.breached; reopened = k.reopened; open = k.open; breachRate = k.breachRate; reopenRate = k.reopenRate
+            surveysAnswered = k.satisfaction.rated; csatAverage = k.csatAverage; satisfiedRate = k.satisfiedRate
+            npsAnswers = k.satisfaction.npsAnswers; nps = k.nps
         }
         enum CodingKeys: String, CodingKey {
             case key, name, tickets, firstResponseHours = "first_response_hours", resolutionHours = "resolution_hours", breached, reopened, open,
-                 breachRate = "breach_rate", reopenRate = "reopen_rate"
+                 breachRate = "breach_rate", reopenRate = "reopen_rate", surveysAnswered = "surveys_answered", csatAverage = "csat_average",
+                 satisfiedRate = "satisfied_rate", npsAnswers = "nps_answers", nps
         }
     }
     struct DayCount: Encodable, Sendable { var day: String, tickets: Int }
@@ -36,7 +40,7 @@ struct ServiceReportAPI {
 
     func register(_ t: RouteTable) {
         t.on(APIRoute(method: .get, path: "/service/reports", operationID: "getServiceReport",
-                      summary: "A month's service figures: first response and resolution hours (median, 90th percentile) by department, agent and type, breach and reopen rates, the still open, complaints per 1,000 orders, tickets per day",
+                      summary: "A month's service figures: first response and resolution hours (median, 90th percentile) by department, agent and type, breach and reopen rates, the still open, complaints per 1,000 orders, tickets per day, CSAT (average stars, % satisfied) and NPS of the surveys answered for the month's tickets",
                       tag: "Service", needs: .can(.read, .tickets), query: ["month"], responseSchema: "ServiceReport")) { req, _, scope in
             let (month, from, to, tz) = try await ServiceReportPages.period(services, scope, month: req.query("month"))
             let data = try await services.serviceReports.data(scope, from: from, to: to)

@@ -80,6 +80,10 @@ struct ServiceReportPages {
             tiles.append((t("svc_report_complaints_per_1000_orders"),
                           ServiceKPI.complaintRate(complaints: complaints, orders: orders).map { v.fmt.decimal($0, digits: 1) } ?? "—"))
         }
+        // satisfaction of the surveys answered for the month's tickets
+        tiles.append((t("svc_report_csat"), all.csatAverage.map { v.fmt.decimal($0, digits: 1) + " / 5" } ?? "—"))
+        tiles.append((t("svc_report_satisfied"), percent(all.satisfiedRate)))
+        tiles.append((t("svc_report_nps"), all.nps.map { v.fmt.decimal($0, digits: 0) } ?? "—"))
         // tickets opened per day
         let days = ServiceKPI.perDay(data.facts, from: from, to: to, timeZone: TimeZone(identifier: tz) ?? .current)
         let perDay = Chart(title: t("svc_report_per_day"), kind: .line, categories: days.map(\.day),

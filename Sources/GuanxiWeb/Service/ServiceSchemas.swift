@@ -50,7 +50,16 @@ extension OpenAPIDocument {
         let nnum: [String: Any] = ["type": ["number", "null"]]
         let spread = obj(["count": int, "p50": nnum, "p90": nnum])
         s["ServiceKPIs"] = obj(["key": nstr, "name": nstr, "tickets": int, "first_response_hours": spread, "resolution_hours": spread,
-                                "breached": int, "reopened": int, "open": int, "breach_rate": nnum, "reopen_rate": nnum])
+                                "breached": int, "reopened": int, "open": int, "breach_rate": nnum, "reopen_rate": nnum,
+                                "surveys_answered": int, "csat_average": nnum, "satisfied_rate": nnum, "nps_answers": int, "nps": nnum])
+        let nstamp: [String: Any] = ["type": ["string", "null"], "format": "date-time"]
+        let nsmall: [String: Any] = ["type": ["integer", "null"]]
+        s["TicketSurvey"] = obj(["id": str, "ticket_id": str, "created_at": time, "expires_at": time, "answered_at": nstamp,
+                                 "rating": nsmall, "nps": nsmall, "comment": nstr, "negative": ["type": "boolean"],
+                                 "reply_due_at": nstamp, "replied_at": nstamp,
+                                 "reply_state": nstr],
+                                required: ["id", "ticket_id", "created_at", "expires_at", "negative"])
+        s["TicketSurveyAnswer"] = obj(["survey": ["oneOf": [ref("TicketSurvey"), ["type": "null"]]]], required: ["survey"])
         s["ServiceReport"] = obj(["month": str, "from": time, "to": time, "total": ref("ServiceKPIs"), "by_department": arr(ref("ServiceKPIs")),
                                   "by_agent": arr(ref("ServiceKPIs")), "by_type": arr(ref("ServiceKPIs")),
                                   "per_day": arr(obj(["day": str, "tickets": int])), "complaints": int, "orders": ["type": ["integer", "null"]],

@@ -10,6 +10,7 @@ import GuanxiWebPlatform
 struct TicketAPI {
     let tickets: TicketStore
     let settings: ServiceSettingsStore
+    let surveys: SurveyStore
 
     struct TicketInput: Decodable {
         var customerID: String; var subject: String; var body: String
@@ -42,6 +43,15 @@ struct TicketAPI {
     struct MessageInput: Decodable { var kind: TicketMessage.Kind?; var body: String; var status: TicketStatus? }
     struct StatusInput: Decodable { var status: TicketStatus }
     struct MessageAnswer: Encodable, Sendable { var ticket: Ticket; var message: TicketMessage }
+    /// The ticket's latest survey, `null` before its first resolution.
+    struct SurveyAnswer: Encodable, Sendable {
+        var survey: TicketSurvey?
+        enum CodingKeys: String, CodingKey { case survey }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(survey, forKey: .survey)
+        }
+    }
     struct PolicyInput: Decodable {
         var name: String; var position: Int?; var types: [TicketType]?; var channels: [TicketChannel]?; var tiers: [String]?
         var targets: [String: SLATargets]; var calendar: String?; var active: Bool?
@@ -97,6 +107,11 @@ struct TicketAPI {
             let (ticket, message) = try await tickets.addMessage(scope, id: try ctx.parameters.require("id"), kind: i.kind ?? .reply, body: i.body,
                                                                  status: i.status, ifVersion: try req.ifMatchVersion())
             return .json(MessageAnswer(ticket: ticket, message: message), status: .created, etag: ticket.version)
+        }
+        t.on(APIRoute(method: .get, path: "/tickets/{id}/survey", operationID: "getTicketSurvey",
+                      summary: "The ticket's latest satisfaction survey and its answer (stars, NPS, comment; negative feedback's reply due, overdue or met); null before the ticket is first resolved",
+                      tag: tag, needs: .can(.read, .tickets), responseSchema: "TicketSurveyAnswer")) { _, ctx, scope in
+            .json(SurveyAnswer(survey: try await surveys.latest(scope, ticketID: try ctx.parameters.require("id"))))
         }
         t.on(APIRoute(method: .get, path: "/service/calendars", operationID: "listBusinessCalendars",
                       summary: "Business calendars (working hours with breaks, holidays, make-up working days)", tag: tag,

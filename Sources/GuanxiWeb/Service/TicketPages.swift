@@ -234,6 +234,7 @@ struct TicketPages {
             "steps": stepRows(tk, steps, scope, canUpdate: canUpdate, teams: teams, people: people, now: now, f, v, typed: typed, error: error),
             "hasSteps": !steps.isEmpty,
         ])
+        model["survey"] = SurveyPages.panel(try await services.surveys.latest(scope, ticketID: id), f, v, now: now)
         if canUpdate {
             let moves = TicketStatus.allCases.filter { tk.status.next.contains($0) && $0 != tk.status }
             model["replyHref"] = TicketURL.ticketAction(tk.id, "reply").path

@@ -52,6 +52,7 @@ enum TicketTemplates {
       <section class="card sla" aria-labelledby="sla-title"><h2 id="sla-title">{{t.ticket_sla}}</h2>
         <dl>{{#sla}}<div class="{{cls}}"><dt>{{label}}</dt><dd>{{#due}}<time>{{due}}</time>{{/due}}{{^due}}{{t.sla_none}}{{/due}}{{#note}} <strong>{{note}}</strong>{{/note}}</dd></div>{{/sla}}</dl>
       </section>
+      {{> survey_panel}}
       <section><h2>{{t.ticket_conversation}}</h2>
         <ol class="conversation">{{#messages}}<li class="msg msg-{{kind}}"><p class="from"><span class="tag">{{kindLabel}}</span> {{#author}}<strong>{{author}}</strong> {{/author}}<time datetime="{{iso}}">{{when}}</time></p><p class="body">{{body}}</p></li>{{/messages}}</ol>
       </section>

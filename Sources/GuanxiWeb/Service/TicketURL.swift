@@ -7,6 +7,8 @@ package enum TicketURL: PageAddress, Equatable {
     case tickets, newTicket, ticket(String), ticketAction(String, String), stepAction(String, String, String)
     case routing, routingAction(String)
     case reports, reportCSV(String)
+    /// A satisfaction survey's public page, by its link's token.
+    case survey(String)
 
     package var path: String {
         switch self {
@@ -19,6 +21,7 @@ package enum TicketURL: PageAddress, Equatable {
         case .stepAction(let id, let step, let action): "/tickets/\(id)/steps/\(step)/\(action)"
         case .routing: "/service/routing"
         case .routingAction(let action): "/service/routing/\(action)"
+        case .survey(let token): "/s/\(token)"
         }
     }
 }

@@ -317,6 +317,13 @@ struct WebhookDeliveryTests {
             var tc = TicketChange(); tc.priority = "high"
             _ = try await s.tickets.update(owner, id: t.id, tc, ifVersion: nil)
             _ = try await s.tickets.setStatus(owner, id: t.id, to: .waitingCustomer, ifVersion: nil)
+            // and rated: resolved, its survey answered (the token, only ever mailed, set to one the test knows)
+            _ = try await s.tickets.setStatus(owner, id: t.id, to: .resolved, ifVersion: nil)
+            try await s.db.write { sql in
+                try await sql.raw("UPDATE ticket_surveys SET token_hash = \(bind: Secret.hash("rated-token")) WHERE ticket_id = \(bind: t.id)").run()
+            }
+            let visit = try await s.surveys.visit(token: "rated-token")
+            _ = try await s.surveys.answer(token: "rated-token", nonce: visit.nonce, rating: "5", nps: "9", comment: "很好 👍")
             // then every event type was written, each about the record it names
             let rows = try await s.db.read { sql in
                 try await sql.raw("SELECT type, record_id FROM webhook_events").all().map {
