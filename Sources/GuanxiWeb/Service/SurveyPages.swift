@@ -42,7 +42,7 @@ struct SurveyPages {
         ]
     }
 
-    func page(_ v: PageContext, _ visit: SurveyVisit, token: String, typed: [String: String] = [:], errors: [String: String] = [:],
+    func page(_ v: PageContext, _ visit: SurveyVisit, token: String, typed: [String: String] = [:], errors: [String: DomainMessage] = [:],
               flash: (kind: String, text: String)? = nil, status: HTTPResponse.Status = .ok) -> Response {
         switch visit.state {
         case .answered: return notice(v, "survey_already", kind: "ok")
