@@ -12,6 +12,10 @@ package struct ServiceReportData: Sendable {
     package var orders: Int?
     package var teamNames: [String: String]
     package var userNames: [String: String]
+
+    /// The period's tickets of type complaint, and per 1,000 orders (nil without orders or the right to read them).
+    package var complaints: Int { facts.filter { $0.type == .complaint }.count }
+    package var complaintRate: Double? { orders.flatMap { ServiceKPI.complaintRate(complaints: complaints, orders: $0) } }
 }
 
 package struct ServiceReportStore: Sendable {

@@ -75,7 +75,8 @@ package struct WebhookWatch: Service {
                     wait = min(idle, .milliseconds(Int64(seconds * 1000) + 5))
                 }
                 let started = ContinuousClock.now, pause = wait
-                do { try await cancelWhenGracefulShutdown { await bell.wait(upTo: pause) } } catch { break }
+                // a shutdown cuts the wait short; the loop's condition then ends it
+                await cancelWhenGracefulShutdown { await bell.wait(upTo: pause) }
                 if ContinuousClock.now - started < pause - .milliseconds(1) { echoes = 5 }
             }
         }

@@ -45,7 +45,6 @@ struct ServiceReportAPI {
             let (month, from, to, tz) = try await ServiceReportPages.period(services, scope, month: req.query("month"))
             let data = try await services.serviceReports.data(scope, from: from, to: to)
             let now = services.clock.now()
-            let complaints = data.facts.filter { $0.type == .complaint }.count
             func views(_ key: (TicketFact) -> String?, _ name: (String) -> String?) -> [KPIView] {
                 ServiceKPI.grouped(data.facts, at: now, by: key).map { KPIView($0, name: $0.key.flatMap(name)) }
             }
@@ -54,8 +53,8 @@ struct ServiceReportAPI {
                 byDepartment: views({ $0.teamID }, { data.teamNames[$0] }), byAgent: views({ $0.assigneeID }, { data.userNames[$0] }),
                 byType: views({ $0.type.rawValue }, { $0 }),
                 perDay: ServiceKPI.perDay(data.facts, from: from, to: to, timeZone: TimeZone(identifier: tz) ?? .current).map { DayCount(day: $0.day, tickets: $0.count) },
-                complaints: complaints, orders: data.orders,
-                complaintsPer1000Orders: data.orders.flatMap { ServiceKPI.complaintRate(complaints: complaints, orders: $0) }))
+                complaints: data.complaints, orders: data.orders,
+                complaintsPer1000Orders: data.complaintRate))
         }
     }
 }

@@ -6,7 +6,7 @@ import GuanxiStore
 import GuanxiWebPlatform
 
 /// The service desk's reports for one month: response and resolution times (median and 90th
-/// percentile) by department, agent and type, breach and reopen rates, the backlog now, complaints
+/// percentile) by department, agent and type, breach and reopen rates, how many are still open, complaints
 /// per 1,000 orders, and tickets per day. Every chart is SVG drawn here, with its numbers as a
 /// table beside it and as CSV. Each role sees the figures of the tickets it may read.
 struct ServiceReportPages {
@@ -67,7 +67,6 @@ struct ServiceReportPages {
         let all = ServiceKPI.summary(data.facts, at: now)
         let hours = { (x: Double?) in x.map { v.fmt.decimal($0, digits: 1) + " " + t("svc_report_hours") } ?? "—" }
         let percent = { (x: Double?) in x.map { v.fmt.decimal($0, digits: 1) + "%" } ?? "—" }
-        let complaints = data.facts.filter { $0.type == .complaint }.count
         var tiles: [(String, String)] = [
             (t("svc_report_tickets_opened"), v.fmt.number(all.tickets)),
             (t("svc_report_first_response_median"), hours(all.firstResponse.p50)),
@@ -76,9 +75,8 @@ struct ServiceReportPages {
             (t("svc_report_reopen_rate"), percent(all.reopenRate)),
             (t("svc_report_still_open"), v.fmt.number(all.open)),
         ]
-        if let orders = data.orders {
-            tiles.append((t("svc_report_complaints_per_1000_orders"),
-                          ServiceKPI.complaintRate(complaints: complaints, orders: orders).map { v.fmt.decimal($0, digits: 1) } ?? "—"))
+        if data.orders != nil {
+            tiles.append((t("svc_report_complaints_per_1000_orders"), data.complaintRate.map { v.fmt.decimal($0, digits: 1) } ?? "—"))
         }
         // satisfaction of the surveys answered for the month's tickets
         tiles.append((t("svc_report_csat"), all.csatAverage.map { v.fmt.decimal($0, digits: 1) + " / 5" } ?? "—"))
