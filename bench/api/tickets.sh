@@ -7,8 +7,8 @@
 # A fresh database with demo customers and N demo tickets of a year (M messages each, statuses and
 # SLA clocks as the standard policy on the Shanghai calendar plans them), served on 127.0.0.1. wrk
 # then runs, one after another: queue views (the owner's open and waiting queues, an agent's own
-# tickets), ticket reads (a ticket and its conversation), replies and status changes on open tickets,
-# and ticket creation. Then the SLA monitor's pass is timed over every open ticket (`guanxi sla scan`
+# tickets), ticket reads (a ticket and its conversation), the ticket page and the queue page as a
+# signed-in browser gets them, replies and status changes on open tickets, and ticket creation. Then the SLA monitor's pass is timed over every open ticket (`guanxi sla scan`
 # from the start of time: the first raises every alarm, the second finds them raised). Results go
 # to bench/out/tickets-*.md.
 set -euo pipefail
@@ -77,11 +77,12 @@ print(len(open_ids), "open tickets sampled", file=sys.stderr)
 PY
 
 RESULTS=()
-scenario() {   # NAME TOKEN FILE
-    local name=$1 token=$2 file=$3
-    RUN=warm wrk -t2 -c"$CONNECTIONS" -d2s -H "Authorization: Bearer $token" -s "$BENCH_API_DIR/requests.lua" "$BASE" -- "$file" >/dev/null
+scenario() {   # NAME TOKEN FILE [COOKIE]: with a cookie, the pages as a signed-in browser gets them
+    local name=$1 token=$2 file=$3 auth=(-H "Authorization: Bearer $2")
+    [[ -n ${4:-} ]] && auth=(-H "Cookie: $4")
+    RUN=warm wrk -t2 -c"$CONNECTIONS" -d2s "${auth[@]}" -s "$BENCH_API_DIR/requests.lua" "$BASE" -- "$file" >/dev/null
     local out
-    out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "Authorization: Bearer $token" -s "$BENCH_API_DIR/requests.lua" "$BASE" -- "$file" | grep '^BENCH_RESULT')
+    out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "${auth[@]}" -s "$BENCH_API_DIR/requests.lua" "$BASE" -- "$file" | grep '^BENCH_RESULT')
     log "$name: $out"
     RESULTS+=("$name|$out")
 }
@@ -89,6 +90,14 @@ scenario "queue views (owner: open, waiting, new)" "$TOKEN" "$WORK/queues.txt"
 echo -e "GET\t/api/v1/tickets?assignee_id=$(api "$BASE/api/v1/users" | python3 -c 'import json,sys; print([u["id"] for u in json.load(sys.stdin)["items"] if u["email"]=="agent1@demo.guanxi.local"][0])')&limit=50" > "$WORK/mine.txt"
 scenario "queue view (an agent's own tickets)" "$AGENT_TOKEN" "$WORK/mine.txt"
 scenario "ticket read (ticket, conversation)" "$TOKEN" "$WORK/reads.txt"
+COOKIE=$(curl -s -o /dev/null -D - -d "email=owner@bench.example&password=bench-Passw0rd" "$BASE/sign-in" |
+         sed -n 's/^[Ss]et-[Cc]ookie: \(gx_session=[^;]*\).*/\1/p')
+[[ -n $COOKIE ]] || die "sign-in gave no session cookie"
+grep '/messages$' "$WORK/reads.txt" | sed 's|/api/v1/tickets/\([^/]*\)/messages|/tickets/\1|' >"$WORK/pages.txt"
+[[ $(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE" "$BASE$(head -1 "$WORK/pages.txt" | cut -f2)") == 200 ]] || die "the ticket page did not answer 200"
+scenario "ticket page (HTML, signed in)" "" "$WORK/pages.txt" "$COOKIE"
+printf 'GET\t/tickets?queue=all\nGET\t/tickets?status=open\nGET\t/tickets?queue=waiting\n' >"$WORK/queue-pages.txt"
+scenario "queue page (HTML, signed in)" "" "$WORK/queue-pages.txt" "$COOKIE"
 scenario "reply or status change" "$TOKEN" "$WORK/writes.txt"
 scenario "ticket creation" "$TOKEN" "$WORK/creates.txt"
 stop_server
