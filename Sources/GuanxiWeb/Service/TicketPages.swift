@@ -180,7 +180,7 @@ struct TicketPages {
                 "due": next.map { f.string(from: $0.due) }, "dueTarget": next.map { t("sla_" + $0.target.rawValue) },
                 "dueText": words?.text, "dueClass": words?.cls ?? "none", "overdue": next?.isOverdue == true,
                 "id": tk.id, "version": String(tk.version),
-                "selectLabel": t("bulk_select").replacingOccurrences(of: "{n}", with: "#" + String(tk.number)),
+                "selectLabel": t("ticket_bulk_select").replacingOccurrences(of: "{n}", with: "#" + String(tk.number)),
             ])
         }
         let canBulk = scope.level(.tickets, .update) != nil, canAssign = canBulk && scope.level(.tickets, .assign) != nil
@@ -201,9 +201,9 @@ struct TicketPages {
         var skipped: [String] = []
         if let results {
             let count = { (o: TicketBulkResult.Outcome) in String(results.count { $0.outcome == o }) }
-            var summary = t("bulk_summary").replacingOccurrences(of: "{u}", with: count(.updated)).replacingOccurrences(of: "{s}", with: count(.skipped))
+            var summary = t("ticket_bulk_summary").replacingOccurrences(of: "{u}", with: count(.updated)).replacingOccurrences(of: "{s}", with: count(.skipped))
             if results.contains(where: { $0.outcome == .unchanged }) {
-                summary += t("bulk_unchanged").replacingOccurrences(of: "{n}", with: count(.unchanged))
+                summary += t("ticket_bulk_unchanged").replacingOccurrences(of: "{n}", with: count(.unchanged))
             }
             // a skipped ticket's reason in the user's language, without a form's "fix the fields" lead
             func reason(_ e: DomainError) -> String {
@@ -211,7 +211,7 @@ struct TicketPages {
                 return v.message(e)
             }
             skipped = results.compactMap { r in r.error.map { (r.number.map { "#" + String($0) } ?? r.id) + " " + reason($0) } }
-            flash = (kind: skipped.isEmpty ? "ok" : "bad", text: summary + (skipped.isEmpty ? "" : t("bulk_skipped_lead")))
+            flash = (kind: skipped.isEmpty ? "ok" : "bad", text: summary + (skipped.isEmpty ? "" : t("ticket_bulk_skipped_lead")))
         }
         if let error { flash = (kind: "bad", text: v.message(error)) }
         let model = Pages.model([

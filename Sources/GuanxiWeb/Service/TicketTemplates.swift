@@ -13,15 +13,15 @@ enum TicketTemplates {
       </form>
       {{#hasSkipped}}<ul class="skipped" role="status">{{#skipped}}<li>{{.}}</li>{{/skipped}}</ul>{{/hasSkipped}}
       {{#hasRows}}{{#bulk}}<form method="post" action="{{href}}" class="bulk-form" id="bulk" novalidate><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="queue" value="{{queue}}"><input type="hidden" name="status" value="{{statusFilter}}">
-        <fieldset class="bulk-bar"><legend>{{t.bulk_actions}}</legend>
-          {{#canAssign}}<div class="bulk-row"><label>{{t.bulk_assign}}<select name="assignee_id"><option value="">{{t.ticket_unassigned}}</option>{{#assignees}}<option value="{{value}}">{{label}}</option>{{/assignees}}</select></label><button name="type" value="assign">{{t.bulk_apply}}</button></div>
-          <div class="bulk-row"><label>{{t.bulk_move}}<select name="team_id"><option value="">{{t.ticket_no_department}}</option>{{#teams}}<option value="{{value}}">{{label}}</option>{{/teams}}</select></label><button name="type" value="move">{{t.bulk_apply}}</button></div>{{/canAssign}}
-          <div class="bulk-row"><label>{{t.bulk_status}}<select name="status_to">{{#statuses}}<option value="{{value}}">{{label}}</option>{{/statuses}}</select></label><button name="type" value="status">{{t.bulk_apply}}</button></div>
-          <div class="bulk-row"><label>{{t.bulk_priority}}<select name="priority">{{#priorities}}<option value="{{value}}">{{label}}</option>{{/priorities}}</select></label><button name="type" value="priority">{{t.bulk_apply}}</button></div>
-          <div class="bulk-row"><label>{{t.bulk_tag}}<input name="tag" value="{{tag}}" maxlength="40"></label><button name="type" value="tag">{{t.bulk_apply}}</button></div>
+        <fieldset class="bulk-bar"><legend>{{t.ticket_bulk_actions}}</legend>
+          {{#canAssign}}<div class="bulk-row"><label>{{t.ticket_bulk_assign}}<select name="assignee_id"><option value="">{{t.ticket_unassigned}}</option>{{#assignees}}<option value="{{value}}">{{label}}</option>{{/assignees}}</select></label><button name="type" value="assign">{{t.ticket_bulk_apply}}</button></div>
+          <div class="bulk-row"><label>{{t.ticket_bulk_move}}<select name="team_id"><option value="">{{t.ticket_no_department}}</option>{{#teams}}<option value="{{value}}">{{label}}</option>{{/teams}}</select></label><button name="type" value="move">{{t.ticket_bulk_apply}}</button></div>{{/canAssign}}
+          <div class="bulk-row"><label>{{t.ticket_bulk_status}}<select name="status_to">{{#statuses}}<option value="{{value}}">{{label}}</option>{{/statuses}}</select></label><button name="type" value="status">{{t.ticket_bulk_apply}}</button></div>
+          <div class="bulk-row"><label>{{t.ticket_bulk_priority}}<select name="priority">{{#priorities}}<option value="{{value}}">{{label}}</option>{{/priorities}}</select></label><button name="type" value="priority">{{t.ticket_bulk_apply}}</button></div>
+          <div class="bulk-row"><label>{{t.ticket_bulk_tag}}<input name="tag" value="{{tag}}" maxlength="40"></label><button name="type" value="tag">{{t.ticket_bulk_apply}}</button></div>
         </fieldset>{{/bulk}}
       <table class="list tickets">
-        <thead><tr>{{#bulk}}<th scope="col"><span class="sr">{{t.bulk_actions}}</span></th>{{/bulk}}<th scope="col">{{t.ticket_number}}</th><th scope="col">{{t.ticket_subject}}</th><th scope="col">{{t.ticket_type}}</th><th scope="col">{{t.ticket_priority}}</th><th scope="col">{{t.ticket_status}}</th><th scope="col">{{t.ticket_assignee}}</th><th scope="col">{{t.ticket_next_due}}</th></tr></thead>
+        <thead><tr>{{#bulk}}<th scope="col"><span class="sr">{{t.ticket_bulk_actions}}</span></th>{{/bulk}}<th scope="col">{{t.ticket_number}}</th><th scope="col">{{t.ticket_subject}}</th><th scope="col">{{t.ticket_type}}</th><th scope="col">{{t.ticket_priority}}</th><th scope="col">{{t.ticket_status}}</th><th scope="col">{{t.ticket_assignee}}</th><th scope="col">{{t.ticket_next_due}}</th></tr></thead>
         <tbody>{{#rows}}<tr{{#overdue}} class="overdue"{{/overdue}}>
           {{#bulk}}<td class="pick"><input type="checkbox" name="ids" value="{{id}}" aria-label="{{selectLabel}}"><input type="hidden" name="v_{{id}}" value="{{version}}"></td>{{/bulk}}
           <td class="no"><a href="{{href}}">{{number}}</a></td>

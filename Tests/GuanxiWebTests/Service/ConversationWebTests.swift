@@ -90,7 +90,10 @@ struct ConversationWebTests {
             #expect(picked.text.contains("Dear &lt;script&gt;alert(1)&lt;/script&gt;茶庄, 茶叶罐破损 (#1) is with admin-a.</textarea>"), "\(picked.text.prefix(400))")
             #expect(!picked.text.contains("<script>alert(1)"))
             // and a customer who prefers Traditional Chinese gets those words whatever the agent reads
-            _ = try await env.send(.patch, "/api/v1/customers/\(customer)", as: .admin, json: #"{"custom":{"language":"zh-TW"}}"#)
+            #expect(try await env.send(.post, "/api/v1/custom-fields", as: .admin, json: #"{"key":"language","label":"语言","type":"text"}"#).status == .created)
+            let patched = try await env.send(.patch, "/api/v1/customers/\(customer)", as: .admin, json: #"{"custom":{"language":"zh-TW"}}"#,
+                                             headers: ["If-Match": "\"1\""])
+            #expect(patched.status == .ok, "\(patched.text)")
             let theirs = try await page(env, admin, "/tickets/\(tid)?canned=\(id)", lang: "en")
             #expect(try await env.get("/api/v1/customers/\(customer)", as: .admin).json["custom"]["language"].string == "zh-TW")
             #expect(theirs.text.contains("工單 #1 由admin-a處理。</textarea>"), "\(theirs.text.prefix(300))")
