@@ -582,7 +582,7 @@ def test_service_desk_tools_on_a_phone(server, browser):
     page.goto(base(server) + "/tickets/" + t1["id"])
     page.select_option("select[name=canned]", label="破损致歉")
     page.click(".canned-pick button")
-    expect(page.locator("textarea[name=body]")).to_have_value("钱多多 <i>VIP</i>您好，工单 #1 由owner跟进。")
+    expect(page.locator("textarea[name=body]")).to_have_value(f"钱多多 <i>VIP</i>您好，工单 #{t1['number']} 由owner跟进。")
     # and writes a note for 王芳 instead
     page.check("input[name=kind][value=note]")
     page.fill("textarea[name=body]", "@王芳 请今天联系客户")
