@@ -22,6 +22,13 @@ package enum TicketPresence {
     /// Rows older than this are pruned.
     package static let keep: TimeInterval = 600
 
+    /// A row seen this recently is not written again on a view that changes nothing else.
+    package static let fresh: TimeInterval = 30
+
+    package static func isFresh(_ v: TicketViewer, at now: Date) -> Bool {
+        v.seenAt <= now && now.timeIntervalSince(v.seenAt) < fresh
+    }
+
     /// The row after a view at `now`: a visit goes on while the page is seen again within the
     /// window (its `since` stays), else a new one starts.
     package static func touch(_ before: TicketViewer?, userID: String, at now: Date, replying: Bool) -> TicketViewer {

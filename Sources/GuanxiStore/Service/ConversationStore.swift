@@ -126,6 +126,14 @@ package struct ConversationStore: Sendable {
     package func touch(_ scope: Scope, ticketID: String, replying: Bool) async throws -> [TicketViewer] {
         guard let me = scope.userID else { return try await viewers(scope, ticketID: ticketID) }
         let now = clock.now()
+        // a page seen again within `TicketPresence.fresh` as it was needs no write (the window is wider)
+        let seen = try await db.read { sql in
+            let (t, _, _) = try await TicketStore.load(scope, ticketID, for: .read, sql: sql)
+            return try await Self.viewers(t.id, sql: sql)
+        }
+        if let mine = seen.first(where: { $0.userID == me }), mine.replying == replying, TicketPresence.isFresh(mine, at: now) {
+            return TicketPresence.others(seen, me: me, at: now)
+        }
         return try await db.write(scope, at: now) { tx in
             let (t, _, _) = try await TicketStore.load(scope, ticketID, for: .read, sql: tx.sql)
             let all = try await Self.viewers(t.id, sql: tx.sql)

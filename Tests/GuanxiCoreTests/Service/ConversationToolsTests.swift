@@ -91,6 +91,8 @@ struct ConversationToolsTests {
         let other = TicketViewer(userID: "u2", name: "李雷", since: t0, seenAt: t0.addingTimeInterval(30), replying: false)
         #expect(TicketPresence.others([again, other], me: "u1", at: t0.addingTimeInterval(100)) == [other])
         #expect(TicketPresence.others([again, other], me: "u1", at: t0.addingTimeInterval(151)).isEmpty)
+        // a view within half a minute of the last one as it was is not written again
+        #expect(TicketPresence.isFresh(again, at: t0.addingTimeInterval(119)) && !TicketPresence.isFresh(again, at: t0.addingTimeInterval(120)))
     }
 
     @Test func bulkIdsAndActionsAreCheckedBeforeAnyTicket() throws {
