@@ -4,6 +4,7 @@ sign in, create 王小明, find him by typing 小明, log a visit, edit conflict
 390×844 go to e2e/screenshots/ (git-ignored) for people to look at."""
 import json
 import os
+import time
 import urllib.parse
 import urllib.request
 
@@ -381,7 +382,11 @@ def test_every_main_page_is_accessible_at_both_sizes(server, browser):
                                                   "type": "complaint", "priority": "high", "channel": "phone"})
     api(server, "POST", "/api/v1/tickets", {"customer_id": c["id"], "subject": "发票抬头", "body": "请开增值税专用发票", "type": "inquiry", "channel": "email"})
     api(server, "POST", f"/api/v1/tickets/{t1['id']}/messages", {"kind": "reply", "body": "您好，已为您安排换货。"})
-    pages.update({"tickets": "/tickets", "ticket": "/tickets/" + t1["id"], "service-reports": "/service/reports"})
+    # a canned reply offered on the ticket, and a note mentioning its owner
+    api(server, "POST", "/api/v1/service/canned-replies", {"title": "换货说明", "bodies": {"zh-Hans": "{{customer.name}}您好", "en": "Hello"}})
+    api(server, "POST", f"/api/v1/tickets/{t1['id']}/messages", {"kind": "note", "body": "@owner 请确认库存"})
+    pages.update({"tickets": "/tickets", "ticket": "/tickets/" + t1["id"], "service-reports": "/service/reports",
+                  "canned-replies": "/service/canned-replies"})
     for size in SIZES:
         for locale in ("zh-CN", "en-US"):
             ctx, page = page_for(browser, size=size, locale=locale)
@@ -545,4 +550,61 @@ def test_a_quote_becomes_an_order_that_is_paid_shipped_and_confirmed(server, bro
     page.goto(base(server) + "/orders")
     expect(page.locator("table.list")).to_contain_text("杭州茶庄")
     shot(page, "orders-phone")
+    ctx.close()
+
+
+def test_service_desk_tools_on_a_phone(server, browser):
+    # an agent 王芳 beside the owner, a canned reply with placeholders, two tickets of one customer, one of them hers
+    server.cli("user", "create", "--email", "wangfang@example.com", "--password", "wang-Passw0rd", "--role", "service_agent", "--name", "王芳")
+    wang = next(u for u in api(server, "GET", "/api/v1/users")["items"] if u["email"] == "wangfang@example.com")
+    wang_token = server.cli("token", "create", "--email", "wangfang@example.com", "--name", "e2e").stdout.decode().strip().splitlines()[-1]
+    api(server, "POST", "/api/v1/service/canned-replies", {"title": "破损致歉", "bodies": {
+        "zh-Hans": "{{customer.name}}您好，工单 {{ticket.number}} 由{{agent.name}}跟进。", "en": "Dear {{customer.name}}"}})
+    c = api(server, "POST", "/api/v1/customers", {"kind": "person", "name": "钱多多 <i>VIP</i>"})
+    t1 = api(server, "POST", "/api/v1/tickets", {"customer_id": c["id"], "subject": "手机壳开裂", "body": "用了一周就裂了。",
+                                                  "type": "complaint", "assignee_id": wang["id"]})
+    t2 = api(server, "POST", "/api/v1/tickets", {"customer_id": c["id"], "subject": "物流太慢", "body": "五天还没到。", "type": "complaint"})
+
+    # the owner ticks both in the queue on a phone and makes them urgent
+    ctx, page = page_for(browser, size="phone")
+    sign_in(page, server)
+    page.goto(base(server) + "/tickets")
+    for t in (t1, t2):
+        page.check(f"input[name=ids][value='{t['id']}']")
+    page.select_option("select[name=priority]", "urgent")
+    page.click("button[name=type][value=priority]")
+    expect(page.locator(".flash")).to_contain_text("2 张已更新，0 张跳过")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert {api(server, "GET", f"/api/v1/tickets/{t['id']}")["priority"] for t in (t1, t2)} == {"urgent"}
+    shot(page, "ticket-bulk-phone")
+
+    # then inserts the canned reply on the first ticket: the customer's name as text, not markup
+    page.goto(base(server) + "/tickets/" + t1["id"])
+    page.select_option("select[name=canned]", label="破损致歉")
+    page.click(".canned-pick button")
+    expect(page.locator("textarea[name=body]")).to_have_value(f"钱多多 <i>VIP</i>您好，工单 #{t1['number']} 由owner跟进。")
+    # and writes a note for 王芳 instead
+    page.check("input[name=kind][value=note]")
+    page.fill("textarea[name=body]", "@王芳 请今天联系客户")
+    page.click("form.reply button.primary")
+    expect(page.locator("mark.mention")).to_have_text("@王芳")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "ticket-tools-phone")
+
+    # 王芳 is told, and opening the ticket sees the owner there
+    notes = api(server, "GET", "/api/v1/notifications", token=wang_token)["items"]
+    assert [n["kind"] for n in notes] == ["mention"] and notes[0]["link"] == "/tickets/" + t1["id"]
+    # and mailed, outgoing mail being configured
+    for _ in range(100):
+        if any("wangfang@example.com" in m["to"] for m in server.mail.messages):
+            break
+        time.sleep(0.1)
+    assert any("wangfang@example.com" in m["to"] for m in server.mail.messages)
+    ctx2, other = page_for(browser, size="phone")
+    sign_in(other, server, email="wangfang@example.com", password="wang-Passw0rd")
+    other.goto(base(server) + "/tickets/" + t1["id"])
+    expect(other.locator(".presence")).to_contain_text("也在查看这张工单")
+    viewers = api(server, "GET", f"/api/v1/tickets/{t1['id']}/viewers", token=wang_token)["items"]
+    assert [v["name"] for v in viewers] == ["owner"]
+    ctx2.close()
     ctx.close()

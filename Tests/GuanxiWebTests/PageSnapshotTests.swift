@@ -36,6 +36,8 @@ enum PageSnapshot {
             return "{id\(ids[id]!)}"
         }
         s = s.replacing(/name="version" value="\d+"/, with: "name=\"version\" value=\"{version}\"")
+        s = s.replacing(/name="opened" value="\d+"/, with: "name=\"opened\" value=\"{opened}\"")
+        s = s.replacing(/name="v_\{id(\d+)\}" value="\d+"/) { m in "name=\"v_{id\(m.output.1)}\" value=\"{version}\"" }
         s = s.replacing(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?/, with: "{time}")
         // times as zh-Hans pages write them ("2026年3月2日 10:00"); typed dates such as an expected close stay
         s = s.replacing(/\d{4}年\d{1,2}月\d{1,2}日 \d{1,2}:\d{2}/, with: "{time}")
@@ -117,9 +119,17 @@ struct PageSnapshotTests {
             let orderPath = order.header("Location") ?? ""
             _ = try await post(env, repJar, orderPath + "/pay", "_csrf=\(csrf)&amount=\(q("1,000.00"))&method=\(q("银行转账"))&reference=B-1")
 
+            // a ticket with a canned reply offered and a note mentioning a colleague; the queue with its bulk actions
+            _ = try await post(env, adminJar, "/service/canned-replies/save",
+                               "_csrf=\(adminCsrf)&title=\(q("破损致歉"))&body_zh-Hans=\(q("{{customer.name}}您好"))&active=1")
+            let ticket = try await post(env, repJar, "/tickets/new", "_csrf=\(csrf)&customer_id=\(org)&subject=\(q("茶叶罐破损"))&type=complaint&priority=high&channel=phone&body=\(q("收到的罐子压扁了"))")
+            let ticketPath = ticket.header("Location") ?? ""
+            _ = try await post(env, adminJar, ticketPath + "/reply", "_csrf=\(adminCsrf)&version=1&kind=note&body=\(q("@rep-a 请联系客户 <b>补发</b>"))")
+
             let pages: [(String, String, [String: String])] = [
                 ("customers", "/customers", repJar), ("customer", "/customers/\(wang)", repJar), ("lead", leadPath, adminJar),
                 ("deals", "/deals", repJar), ("order", orderPath, repJar), ("settings_users", "/settings/users", adminJar),
+                ("tickets", "/tickets", adminJar), ("ticket", ticketPath, adminJar), ("canned_replies", "/service/canned-replies", adminJar),
             ]
             for (name, path, jar) in pages {
                 let r = try await env.send(.get, path, as: .none, headers: jar)

@@ -35,6 +35,8 @@ package struct TicketChange: Sendable {
     package var teamID: String??
     package var assigneeID: String??
     package var tags: [String]?
+    /// Tags added to those it has (a bulk change from the queue).
+    package var addTags: [String]?
     package init() {}
 }
 
@@ -230,11 +232,14 @@ package struct TicketStore: Sendable {
         guard !body.isEmpty, body.count <= 50_000 else { throw DomainError.field("body", "must be 1 to 50000 characters") }
         let outbox = outbox
         let (t, m, mailed) = try await db.write(scope, at: clock.now()) { tx in
-            let (t, m) = try await Self.add(id: id, kind: kind, body: body, status: status, ifVersion: ifVersion, tx: tx)
+            let (loaded, access, tier) = try await Self.load(tx.scope, id, for: .update, ifVersion: ifVersion, sql: tx.sql)
+            let (t, m) = try await Self.record(loaded, tier: tier, kind: kind, body: body, status: status, tx: tx)
             let reply = kind == .reply ? try await outbox?.queue(m, of: t, tx: tx) ?? false : false
             // resolved with this message: the survey's mail goes out too
             let survey = status == .resolved ? try await SurveyStore.resolved(t, outbox: outbox, tx: tx) : false
-            return (t, m, reply || survey)
+            // an internal note's @mentions are told (and mailed)
+            let mentioned = try await ConversationStore.notifyMentions(m, of: t, access: access, tx: tx)
+            return (t, m, reply || survey || mentioned)
         }
         if mailed { await outbox?.ring() }
         return (t, m)
@@ -324,6 +329,10 @@ package struct TicketStore: Sendable {
                 t.assigneeID = assignee?.lowercased()
             }
             if let tags = change.tags { t.tags = Array(Set(tags.map(Text.clean).filter { !$0.isEmpty })).sorted() }
+            if let more = change.addTags {
+                t.tags = Array(Set(t.tags + more.map(Text.clean).filter { !$0.isEmpty })).sorted()
+                if t.tags.count > 20 { throw DomainError.field("tags", "at most 20 tags of up to 40 characters") }
+            }
             guard t != before else { return t }
             let (policy, targets, calendar) = try await ServiceRules.plan(t, tier: tier, workspaceID: scope.workspaceID, sql: tx.sql)
             t.sla.policyID = policy?.id

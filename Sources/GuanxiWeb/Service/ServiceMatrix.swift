@@ -36,6 +36,15 @@ enum ServiceMatrix {
         "addTicketStep": MatrixSample("/api/v1/tickets/{ticket}/steps",
                                       body: #"{"kind":"task","team_id":"{teamID}","title":"核实物流轨迹 {n} 📦","minutes":120}"#, record: .tickets),
         "completeTicketStep": MatrixSample("/api/v1/tickets/{ticket}/steps/{step}/complete", body: #"{"note":"已核实 ✅"}"#, record: .tickets),
+        "listCannedReplies": MatrixSample("/api/v1/service/canned-replies"),
+        "createCannedReply": MatrixSample("/api/v1/service/canned-replies",
+                                          body: #"{"title":"破损致歉 {n} 😢","bodies":{"zh-Hans":"{{customer.name}}您好，工单 {{ticket.number}} 已收到。","en":"Dear {{customer.name}}"},"ticket_type":"complaint"}"#),
+        "updateCannedReply": MatrixSample("/api/v1/service/canned-replies/{canned}", body: #"{"title":"发货 {n}","bodies":{"zh-Hant":"{{agent.name}} 為您服務"}}"#),
+        "deleteCannedReply": MatrixSample("/api/v1/service/canned-replies/{canned}"),
+        "renderCannedReply": MatrixSample("/api/v1/tickets/{ticket}/canned-replies/{canned}?language=zh-Hant", record: .tickets),
+        "listTicketViewers": MatrixSample("/api/v1/tickets/{ticket}/viewers", record: .tickets),
+        // per-ticket refusals are answered per id (skipped), so the role alone decides the status
+        "bulkUpdateTickets": MatrixSample("/api/v1/tickets/bulk", body: #"{"ids":["{ticket}"],"action":{"type":"priority","priority":"urgent"}}"#),
         "decideTicketStep": MatrixSample("/api/v1/tickets/{ticket}/steps/{approval}/decision", body: #"{"decision":"approve","note":"同意退款 👍"}"#,
                                          record: .tickets),
     ]
@@ -48,6 +57,9 @@ enum ServiceMatrix {
         if s.wants("rule") {
             var r = RoutingRuleDraft(); r.name = "规则\(s.n)"; r.teamID = s.values["teamID"]
             out["rule"] = try await s.services.routing.save(s.admin, try r.rule()).id
+        }
+        if s.wants("canned") {
+            out["canned"] = try await s.services.conversation.saveCannedReply(s.admin, CannedReply(title: "模板\(s.n)", bodies: ["zh-Hans": "{{customer.name}}您好"])).id
         }
         guard s.wants("ticket") else { return out }
         var d = TicketDraft(); d.customerID = s.values["customer"]!; d.subject = "咨询\(s.n)"; d.body = "请问发货时间？"

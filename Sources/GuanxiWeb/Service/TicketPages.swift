@@ -18,7 +18,24 @@ struct TicketPages {
 
     var routes: [PageRoute] {
         [
-            .get(TicketURL.tickets, needs: .can(.read, .tickets)) { p, scope in try await queue(p, scope) },
+            .get(TicketURL.tickets, needs: .can(.read, .tickets)) { p, scope in
+                try await queue(p.page, scope, view: p.query("queue"), status: p.query("status"), cursor: p.query("cursor"))
+            },
+            // one action on the tickets ticked in the queue; each ticket is checked as on its own page
+            .post(TicketURL.bulk, needs: .can(.update, .tickets)) { p, scope in
+                let f = p.form
+                let ids = p.pairs.filter { $0.0 == "ids" }.map(\.1)
+                var versions: [String: Int] = [:]
+                for id in ids { if let v = f["v_" + id].flatMap({ Int($0) }) { versions[id] = v } }
+                do {
+                    let action = try TicketBulkAction.parse(type: f["type"], assigneeID: f["assignee_id"], teamID: f["team_id"], status: f["status_to"],
+                                                            priority: f["priority"], tag: f["tag"])
+                    let results = try await services.tickets.bulk(scope, ids: ids, action: action, versions: versions)
+                    return try await queue(p.page, scope, view: f["queue"], status: f["status"], cursor: nil, results: results)
+                } catch let e as DomainError {
+                    return try await queue(p.page, scope, view: f["queue"], status: f["status"], cursor: nil, error: e, typedTag: f["tag"])
+                }
+            },
             .get(TicketURL.newTicket, needs: .can(.create, .tickets)) { p, scope in
                 let c = try await services.customers.get(scope, id: p.query("customer_id") ?? "")
                 return form(p.page, customer: c, values: [:], errors: [:], flash: nil)
@@ -37,7 +54,10 @@ struct TicketPages {
                                 status: Pages.status(e))
                 }
             },
-            .get(TicketURL.ticket(":id"), needs: .can(.read, .tickets)) { p, scope in try await detail(p.page, scope, p.parameter("id")) },
+            // `canned`: a canned reply picked in the reply form, inserted rendered (a round trip: no script needed)
+            .get(TicketURL.ticket(":id"), needs: .can(.read, .tickets)) { p, scope in
+                try await detail(p.page, scope, p.parameter("id"), canned: Self.nonEmpty(p.query("canned")))
+            },
             .post(TicketURL.ticketAction(":id", ":action"), needs: .can(.update, .tickets)) { p, scope in
                 let id = p.parameter("id")
                 do {
@@ -136,12 +156,14 @@ struct TicketPages {
 
     // MARK: Queue
 
-    func queue(_ p: PageRequest, _ scope: Scope) async throws -> Response {
-        let v = p.page
+    /// The queue; after a bulk change, with its summary ("12 张已更新，2 张跳过") and each skipped
+    /// ticket's reason, or the error that stopped it.
+    func queue(_ v: PageContext, _ scope: Scope, view rawView: String?, status rawStatus: String?, cursor: String?,
+               results: [TicketBulkResult]? = nil, error: DomainError? = nil, typedTag: String? = nil) async throws -> Response {
         let t = { (k: String) in v.text(k) }
-        let view = p.query("queue").flatMap(TicketQueue.init(rawValue:)) ?? .all
-        let status = p.query("status").flatMap(TicketStatus.init(rawValue:))
-        let page = try await services.tickets.list(scope, queue: view.rawValue, status: status?.rawValue, cursor: p.query("cursor"), limit: Self.pageSize)
+        let view = rawView.flatMap(TicketQueue.init(rawValue:)) ?? .all
+        let status = rawStatus.flatMap(TicketStatus.init(rawValue:))
+        let page = try await services.tickets.list(scope, queue: view.rawValue, status: status?.rawValue, cursor: cursor, limit: Self.pageSize)
         let customers = try await services.customers.names(scope, ids: Set(page.items.map(\.customerID)))
         let people = try await names(Set(page.items.compactMap(\.assigneeID)))
         let f = try await pages.formatter(v, scope)
@@ -157,11 +179,46 @@ struct TicketPages {
                 "status": t("ticket_status_" + tk.status.rawValue), "assignee": tk.assigneeID.flatMap { people[$0] } ?? t("ticket_unassigned"),
                 "due": next.map { f.string(from: $0.due) }, "dueTarget": next.map { t("sla_" + $0.target.rawValue) },
                 "dueText": words?.text, "dueClass": words?.cls ?? "none", "overdue": next?.isOverdue == true,
+                "id": tk.id, "version": String(tk.version),
+                "selectLabel": t("ticket_bulk_select").replacingOccurrences(of: "{n}", with: "#" + String(tk.number)),
             ])
         }
+        let canBulk = scope.level(.tickets, .update) != nil, canAssign = canBulk && scope.level(.tickets, .assign) != nil
+        var bulk: [String: Any]?
+        if canBulk && !rows.isEmpty {
+            var b: [String: Any] = ["href": TicketURL.bulk.path, "csrf": v.csrf, "tag": typedTag ?? "",
+                                    "statuses": Self.options(TicketStatus.allCases, "ticket_status_", selected: nil, v),
+                                    "priorities": Self.options(TicketPriority.allCases, "ticket_priority_", selected: nil, v)]
+            if canAssign {
+                b["canAssign"] = true
+                let teams = try await services.access.teams(scope)
+                b["teams"] = teams.map { ["value": $0.id, "label": $0.name] }
+                b["assignees"] = try await assignees(scope, teams: teams, keep: nil).map { ["value": $0.id, "label": $0.name] }
+            }
+            bulk = b
+        }
+        var flash: (kind: String, text: String)?
+        var skipped: [String] = []
+        if let results {
+            let count = { (o: TicketBulkResult.Outcome) in String(results.count { $0.outcome == o }) }
+            var summary = t("ticket_bulk_summary").replacingOccurrences(of: "{u}", with: count(.updated)).replacingOccurrences(of: "{s}", with: count(.skipped))
+            if results.contains(where: { $0.outcome == .unchanged }) {
+                summary += t("ticket_bulk_unchanged").replacingOccurrences(of: "{n}", with: count(.unchanged))
+            }
+            // a skipped ticket's reason in the user's language, without a form's "fix the fields" lead
+            func reason(_ e: DomainError) -> String {
+                if case .validation(let fields) = e { return fields.sorted { $0.key < $1.key }.map { v.localize($0.value) }.joined(separator: "；") }
+                return v.message(e)
+            }
+            skipped = results.compactMap { r in r.error.map { (r.number.map { "#" + String($0) } ?? r.id) + " " + reason($0) } }
+            flash = (kind: skipped.isEmpty ? "ok" : "bad", text: summary + (skipped.isEmpty ? "" : t("ticket_bulk_skipped_lead")))
+        }
+        if let error { flash = (kind: "bad", text: v.message(error)) }
         let model = Pages.model([
             "queue": view.rawValue, "rows": rows, "hasRows": !rows.isEmpty, "reportsHref": TicketURL.reports.path,
             "routingHref": scope.level(.settings, .update) == nil ? nil : TicketURL.routing.path,
+            "cannedHref": scope.level(.settings, .update) == nil ? nil : TicketURL.cannedReplies.path,
+            "bulk": bulk, "skipped": skipped, "hasSkipped": !skipped.isEmpty, "statusFilter": status?.rawValue ?? "",
             "tabs": TicketQueue.allCases.map { q in
                 ["href": TicketURL.tickets.path + "?queue=" + q.rawValue, "label": t("ticket_queue_" + q.rawValue), "current": q == view] as [String: Any]
             },
@@ -169,7 +226,7 @@ struct TicketPages {
             "nextHref": page.nextCursor.map { base + (status.map { "&status=" + $0.rawValue } ?? "") + "&cursor="
                 + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") },
         ])
-        return pages.page("tickets", model, title: t("tickets"), visit: v)
+        return pages.page("tickets", model, title: t("tickets"), visit: v, flash: flash, status: error.map(Pages.status) ?? .ok)
     }
 
     // MARK: New ticket
@@ -195,7 +252,8 @@ struct TicketPages {
     // MARK: Ticket
 
     /// The ticket's page; after a failed post, with the error and what was typed in the reply form.
-    func detail(_ v: PageContext, _ scope: Scope, _ id: String, typed: [String: String] = [:], error: DomainError? = nil) async throws -> Response {
+    func detail(_ v: PageContext, _ scope: Scope, _ id: String, typed: [String: String] = [:], error: DomainError? = nil,
+                canned: String? = nil) async throws -> Response {
         let t = { (k: String) in v.text(k) }
         let tk = try await services.tickets.get(scope, id: id)
         let conversation = try await services.tickets.messages(scope, id: id)
@@ -208,6 +266,12 @@ struct TicketPages {
             .reaching(steps)
         let canUpdate = (try? access.authorize(scope, .update)) != nil
         let canAssign = canUpdate && scope.level(.tickets, .assign) != nil
+        // the page open is presence: others see this user, this user sees them (a form being written is "replying")
+        let others = try await services.conversation.touch(scope, ticketID: tk.id, replying: canned != nil || !(typed["body"] ?? "").isEmpty)
+        // "14:02" on the workspace's clock (a formatter of its own: `f` is shared)
+        let clockTime = DateFormatter()
+        clockTime.timeZone = f.timeZone; clockTime.locale = Locale(identifier: "en_US_POSIX"); clockTime.dateFormat = "HH:mm"
+        let members = conversation.contains { $0.kind == .note && $0.body.contains("@") } ? try await services.conversation.mentionCandidates(scope) : []
         let teams = try await services.access.teams(scope)
         let people = try await names(Set(conversation.compactMap(\.authorID) + [tk.assigneeID].compactMap { $0 }
                                          + steps.flatMap { [$0.assigneeID, $0.approverID, $0.completedBy].compactMap { $0 } }))
@@ -228,7 +292,15 @@ struct TicketPages {
             "messages": conversation.map { m in
                 Pages.model(["kind": m.kind.rawValue, "kindLabel": t("ticket_message_" + m.kind.rawValue),
                              "author": m.kind == .customer ? customer?.name : m.authorID.flatMap { people[$0] },
-                             "when": f.string(from: m.createdAt), "iso": Timestamp.iso8601(m.createdAt), "body": m.body])
+                             "when": f.string(from: m.createdAt), "iso": Timestamp.iso8601(m.createdAt),
+                             // an internal note's @mentions are marked; everything stays escaped text
+                             "segments": (m.kind == .note ? Mentions.segments(m.body, members) : [Mentions.Segment(m.body)])
+                                .map { ["text": $0.text, "mention": $0.userID != nil] as [String: Any] }])
+            },
+            "hasViewers": !others.isEmpty,
+            "viewers": others.map { o in
+                t(o.replying ? "presence_replying" : "presence_viewing").replacingOccurrences(of: "{name}", with: o.name)
+                    .replacingOccurrences(of: "{t}", with: clockTime.string(from: o.since))
             },
             "canUpdate": canUpdate, "canAssign": canAssign, "csrf": v.csrf, "version": String(tk.version),
             "steps": stepRows(tk, steps, scope, canUpdate: canUpdate, teams: teams, people: people, now: now, f, v, typed: typed, error: error),
@@ -240,6 +312,28 @@ struct TicketPages {
             model["replyHref"] = TicketURL.ticketAction(tk.id, "reply").path
             model["statusHref"] = TicketURL.ticketAction(tk.id, "status").path
             model["body"] = typed["body"] ?? ""
+            model["opened"] = String(now.millis)
+            model["cannedHref"] = TicketURL.ticket(tk.id).path
+            let replies = try await services.conversation.cannedReplies(scope, activeOnly: true, type: tk.type)
+            model["hasCanned"] = !replies.isEmpty
+            model["canned"] = replies.map { ["value": $0.id, "label": $0.title, "selected": $0.id == canned] as [String: Any] }
+            if let canned, typed["body"] == nil {
+                do {
+                    model["body"] = try await services.conversation.render(scope, ticketID: tk.id, replyID: canned, language: nil,
+                                                                           agentLanguage: v.locale.rawValue).text
+                } catch let e as DomainError { model["replyError"] = v.message(e) }
+            }
+            // a reply refused on a changed version says what changed since the page was opened
+            if case .staleVersion? = error, let opened = typed["opened"].flatMap({ Int64($0) }) {
+                let changes = try await services.conversation.changes(scope, ticketID: tk.id, since: Date(millis: opened))
+                let who = try await names(Set(changes.compactMap(\.actorID)))
+                model["hasChanges"] = !changes.isEmpty
+                model["changes"] = changes.map { c in
+                    var what = t("ticket_change_" + c.kind.rawValue)
+                    if let status = c.status { what = what.replacingOccurrences(of: "{s}", with: t("ticket_status_" + status)) }
+                    return [(c.actorID.flatMap { who[$0] } ?? t("ticket_change_someone")), clockTime.string(from: c.at), what].joined(separator: " · ")
+                }
+            }
             model["isNote"] = typed["kind"] == TicketMessage.Kind.note.rawValue
             model["bodyError"] = fieldErrors["body"].map { v.localize($0) }
             // a refused reply says why beside the words it kept too (on a phone the banner is a long way up)

@@ -5,15 +5,25 @@ enum TicketTemplates {
     /// class and the words ("逾期 15分钟"), never the colour alone.
     static let queue = """
     <section>
-      <div class="head"><h1>{{t.tickets}}</h1><span><a class="button" href="{{reportsHref}}">{{t.service_reports}}</a>{{#routingHref}} <a class="button" href="{{routingHref}}">{{t.routing_title}}</a>{{/routingHref}}</span></div>
+      <div class="head"><h1>{{t.tickets}}</h1><span><a class="button" href="{{reportsHref}}">{{t.service_reports}}</a>{{#routingHref}} <a class="button" href="{{routingHref}}">{{t.routing_title}}</a>{{/routingHref}}{{#cannedHref}} <a class="button" href="{{cannedHref}}">{{t.canned_replies}}</a>{{/cannedHref}}</span></div>
       <nav class="tabs" aria-label="{{t.ticket_queues}}">{{#tabs}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/tabs}}</nav>
       <form class="filters" method="get" action="/tickets"><input type="hidden" name="queue" value="{{queue}}">
         <label>{{t.ticket_status}}<select name="status"><option value="">{{t.all}}</option>{{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statuses}}</select></label>
         <button>{{t.filter}}</button>
       </form>
-      {{#hasRows}}<table class="list tickets">
-        <thead><tr><th scope="col">{{t.ticket_number}}</th><th scope="col">{{t.ticket_subject}}</th><th scope="col">{{t.ticket_type}}</th><th scope="col">{{t.ticket_priority}}</th><th scope="col">{{t.ticket_status}}</th><th scope="col">{{t.ticket_assignee}}</th><th scope="col">{{t.ticket_next_due}}</th></tr></thead>
+      {{#hasSkipped}}<ul class="skipped" role="status">{{#skipped}}<li>{{.}}</li>{{/skipped}}</ul>{{/hasSkipped}}
+      {{#hasRows}}{{#bulk}}<form method="post" action="{{href}}" class="bulk-form" id="bulk" novalidate><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="queue" value="{{queue}}"><input type="hidden" name="status" value="{{statusFilter}}">
+        <fieldset class="bulk-bar"><legend>{{t.ticket_bulk_actions}}</legend>
+          {{#canAssign}}<div class="bulk-row"><label>{{t.ticket_bulk_assign}}<select name="assignee_id"><option value="">{{t.ticket_unassigned}}</option>{{#assignees}}<option value="{{value}}">{{label}}</option>{{/assignees}}</select></label><button name="type" value="assign">{{t.ticket_bulk_apply}}</button></div>
+          <div class="bulk-row"><label>{{t.ticket_bulk_move}}<select name="team_id"><option value="">{{t.ticket_no_department}}</option>{{#teams}}<option value="{{value}}">{{label}}</option>{{/teams}}</select></label><button name="type" value="move">{{t.ticket_bulk_apply}}</button></div>{{/canAssign}}
+          <div class="bulk-row"><label>{{t.ticket_bulk_status}}<select name="status_to">{{#statuses}}<option value="{{value}}">{{label}}</option>{{/statuses}}</select></label><button name="type" value="status">{{t.ticket_bulk_apply}}</button></div>
+          <div class="bulk-row"><label>{{t.ticket_bulk_priority}}<select name="priority">{{#priorities}}<option value="{{value}}">{{label}}</option>{{/priorities}}</select></label><button name="type" value="priority">{{t.ticket_bulk_apply}}</button></div>
+          <div class="bulk-row"><label>{{t.ticket_bulk_tag}}<input name="tag" value="{{tag}}" maxlength="40"></label><button name="type" value="tag">{{t.ticket_bulk_apply}}</button></div>
+        </fieldset>{{/bulk}}
+      <table class="list tickets">
+        <thead><tr>{{#bulk}}<th scope="col"><span class="sr">{{t.ticket_bulk_actions}}</span></th>{{/bulk}}<th scope="col">{{t.ticket_number}}</th><th scope="col">{{t.ticket_subject}}</th><th scope="col">{{t.ticket_type}}</th><th scope="col">{{t.ticket_priority}}</th><th scope="col">{{t.ticket_status}}</th><th scope="col">{{t.ticket_assignee}}</th><th scope="col">{{t.ticket_next_due}}</th></tr></thead>
         <tbody>{{#rows}}<tr{{#overdue}} class="overdue"{{/overdue}}>
+          {{#bulk}}<td class="pick"><input type="checkbox" name="ids" value="{{id}}" aria-label="{{selectLabel}}"><input type="hidden" name="v_{{id}}" value="{{version}}"></td>{{/bulk}}
           <td class="no"><a href="{{href}}">{{number}}</a></td>
           <td class="what"><a href="{{href}}">{{subject}}</a>{{#customer}}<a class="who" href="{{customerHref}}">{{customer}}</a>{{/customer}}</td>
           <td class="kind">{{type}}</td>
@@ -22,7 +32,7 @@ enum TicketTemplates {
           <td class="assignee" data-label="{{t.ticket_assignee}}">{{assignee}}</td>
           <td class="due {{dueClass}}">{{#due}}<strong>{{dueText}}</strong><small>{{dueTarget}} {{due}}</small>{{/due}}{{^due}}—{{/due}}</td>
         </tr>{{/rows}}</tbody>
-      </table>{{/hasRows}}
+      </table>{{#bulk}}</form>{{/bulk}}{{/hasRows}}
       {{^hasRows}}<p class="empty">{{t.no_tickets}}</p>{{/hasRows}}
       {{#nextHref}}<p><a class="button" href="{{nextHref}}">{{t.next_page}}</a></p>{{/nextHref}}
     </section>
@@ -48,13 +58,14 @@ enum TicketTemplates {
     <article class="c360 ticket">
       <div class="head"><h1>{{number}} {{subject}}</h1><a class="button" href="{{listHref}}">{{t.tickets}}</a></div>
       <p class="meta">{{#customerHref}}<a href="{{customerHref}}">{{customerName}}</a> · {{/customerHref}}<span class="tag">{{status}}</span> <span class="tag prio-{{priorityKey}}">{{priority}}</span></p>
+      {{#hasViewers}}<ul class="presence" role="status">{{#viewers}}<li>{{.}}</li>{{/viewers}}</ul>{{/hasViewers}}
       <dl class="facts">{{#facts}}<div><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/facts}}</dl>
       <section class="card sla" aria-labelledby="sla-title"><h2 id="sla-title">{{t.ticket_sla}}</h2>
         <dl>{{#sla}}<div class="{{cls}}"><dt>{{label}}</dt><dd>{{#due}}<time>{{due}}</time>{{/due}}{{^due}}{{t.sla_none}}{{/due}}{{#note}} <strong>{{note}}</strong>{{/note}}</dd></div>{{/sla}}</dl>
       </section>
       {{> survey_panel}}
       <section><h2>{{t.ticket_conversation}}</h2>
-        <ol class="conversation">{{#messages}}<li class="msg msg-{{kind}}"><p class="from"><span class="tag">{{kindLabel}}</span> {{#author}}<strong>{{author}}</strong> {{/author}}<time datetime="{{iso}}">{{when}}</time></p><p class="body">{{body}}</p></li>{{/messages}}</ol>
+        <ol class="conversation">{{#messages}}<li class="msg msg-{{kind}}"><p class="from"><span class="tag">{{kindLabel}}</span> {{#author}}<strong>{{author}}</strong> {{/author}}<time datetime="{{iso}}">{{when}}</time></p><p class="body">{{#segments}}{{#mention}}<mark class="mention">{{text}}</mark>{{/mention}}{{^mention}}{{text}}{{/mention}}{{/segments}}</p></li>{{/messages}}</ol>
       </section>
       <section class="card steps" aria-labelledby="steps-title"><h2 id="steps-title">{{t.ticket_steps}}</h2>
         {{#hasSteps}}<ol class="chain">{{#steps}}<li class="step step-{{state}}{{#overdue}} overdue{{/overdue}}" id="step-{{id}}">
@@ -87,14 +98,17 @@ enum TicketTemplates {
           <button>{{t.step_add}}</button></form>{{/stepHref}}
       </section>
       {{#canUpdate}}
-      <form method="post" action="{{replyHref}}" class="card reply" novalidate>
+      {{#hasChanges}}<section class="card changed" role="alert"><h2>{{t.ticket_changed_since}}</h2><ul>{{#changes}}<li>{{.}}</li>{{/changes}}</ul></section>{{/hasChanges}}
+      {{#hasCanned}}<form method="get" action="{{cannedHref}}#reply" class="canned-pick"><label>{{t.canned_pick}}<select name="canned">{{#canned}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/canned}}</select></label><button>{{t.canned_insert}}</button></form>{{/hasCanned}}
+      <form method="post" action="{{replyHref}}" class="card reply" id="reply" novalidate>
         <h2>{{t.ticket_reply}}</h2>{{#replyError}}<p class="error">{{replyError}}</p>{{/replyError}}
-        <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
+        <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}"><input type="hidden" name="opened" value="{{opened}}">
         <fieldset class="kinds"><legend class="sr">{{t.ticket_reply}}</legend>
           <label class="choice"><input type="radio" name="kind" value="reply"{{^isNote}} checked{{/isNote}}> {{t.ticket_kind_reply}}</label>
           <label class="choice"><input type="radio" name="kind" value="note"{{#isNote}} checked{{/isNote}}> {{t.ticket_kind_note}}</label>
         </fieldset>
         <label class="{{#bodyError}}invalid{{/bodyError}}">{{t.ticket_reply_body}}<textarea name="body" rows="5" required aria-invalid="{{#bodyError}}true{{/bodyError}}{{^bodyError}}false{{/bodyError}}"{{#bodyError}} aria-errormessage="e-body"{{/bodyError}}>{{body}}</textarea>{{#bodyError}}<small class="error" id="e-body">{{bodyError}}</small>{{/bodyError}}</label>
+        <p class="hint">{{t.ticket_mention_hint}}</p>
         <div class="send"><label>{{t.ticket_then_status}}<select name="status"><option value="">{{t.ticket_status_unchanged}}</option>{{#thenStatuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/thenStatuses}}</select></label>
           <button class="primary">{{t.ticket_send}}</button></div>
       </form>
@@ -166,7 +180,33 @@ enum TicketTemplates {
     </section>
     """
 
-    static let all: [String: String] = ["tickets": queue, "ticket_form": form, "ticket": ticket, "routing": routing, "service_reports": reports]
+    /// Canned replies: the list by title, and the form to add or change one (a body per language).
+    static let canned = """
+    <section>
+      <div class="head"><h1>{{t.canned_replies}}</h1><a class="button" href="{{listHref}}">{{t.tickets}}</a></div>
+      <p class="meta">{{t.canned_intro}} <code>{{placeholders}}</code></p>
+      <section class="card">
+        {{#hasReplies}}<table class="list canned"><thead><tr><th scope="col">{{t.canned_title}}</th><th scope="col">{{t.ticket_type}}</th><th scope="col">{{t.canned_languages}}</th><th scope="col"></th></tr></thead>
+          <tbody>{{#replies}}<tr{{^active}} class="inactive"{{/active}}><td>{{title}}{{^active}} <span class="tag">{{t.canned_inactive}}</span>{{/active}}</td><td>{{type}}</td><td>{{languages}}</td>
+            <td class="row-actions"><a href="{{editHref}}">{{t.routing_edit}}</a> <form method="post" action="{{deleteHref}}"><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}"><button>{{t.delete}}</button></form></td></tr>{{/replies}}</tbody></table>{{/hasReplies}}
+        {{^hasReplies}}<p class="empty">{{t.canned_none}}</p>{{/hasReplies}}
+        <form method="post" action="{{saveHref}}" class="stack" novalidate><h2>{{#editing}}{{t.routing_edit}}{{/editing}}{{^editing}}{{t.canned_new}}{{/editing}}</h2>
+          <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}"><input type="hidden" name="version" value="{{version}}">
+          <div class="inline">
+            <label class="{{#titleError}}invalid{{/titleError}}">{{t.canned_title}}<input name="title" value="{{title}}" maxlength="100">{{#titleError}}<small class="error">{{titleError}}</small>{{/titleError}}</label>
+            <label>{{t.ticket_type}}<select name="ticket_type"><option value="">{{t.canned_type_any}}</option>{{#types}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/types}}</select></label>
+          </div>
+          {{#bodiesError}}<p class="error">{{bodiesError}}</p>{{/bodiesError}}
+          {{#languages}}<label class="{{#error}}invalid{{/error}}">{{label}}<textarea name="{{name}}" lang="{{lang}}" rows="4">{{value}}</textarea>{{#error}}<small class="error">{{error}}</small>{{/error}}</label>{{/languages}}
+          <label class="choice"><input type="checkbox" name="active" value="1"{{#active}} checked{{/active}}> {{t.canned_active}}</label>
+          <div class="actions"><button class="primary">{{t.save}}</button>{{#editing}} <a href="{{pageHref}}">{{t.cancel}}</a>{{/editing}}</div>
+        </form>
+      </section>
+    </section>
+    """
+
+    static let all: [String: String] = ["tickets": queue, "ticket_form": form, "ticket": ticket, "routing": routing, "service_reports": reports,
+                                        "canned_replies": canned]
 
     static let css = """
     .tickets .who{display:block;color:var(--muted);font-size:.85rem;text-decoration:none}
@@ -214,7 +254,24 @@ enum TicketTemplates {
     .add-step h3{margin:.8rem 0 .3rem}
     .routing .row-actions form,.inline-form{display:inline-flex;gap:.4rem;align-items:center;margin:0}
     .routing tr.inactive{color:var(--muted)}
+    .presence{list-style:none;margin:.4rem 0;padding:.5rem .8rem;background:#fff4e5;border:1px solid #f0c36d;border-radius:.4rem}
+    .presence li{margin:.1rem 0}
+    .changed ul{margin:.3rem 0;padding-left:1.2rem}
+    .changed{border-color:#f0c36d;background:#fffbea}
+    mark.mention{background:#e8eefc;color:#0b3d91;border-radius:.25rem;padding:0 .15rem;font-weight:600}
+    .canned-pick{display:flex;flex-wrap:wrap;gap:.4rem .8rem;align-items:flex-end;margin:1rem 0 -.5rem}
+    .canned-pick label{margin:0;flex:1 1 14rem}
+    .reply .hint{margin:.2rem 0 .5rem;color:var(--muted);font-size:.85rem}
+    .bulk-bar{border:1px solid var(--line);border-radius:.6rem;background:#fff;padding:.6rem .8rem;margin:0 0 .8rem;display:flex;flex-wrap:wrap;gap:.4rem 1rem}
+    .bulk-bar legend{font-weight:600;padding:0 .3rem}
+    .bulk-row{display:flex;gap:.4rem;align-items:flex-end;flex:1 1 16rem;min-width:0}
+    .bulk-row label{margin:0;flex:1 1 auto;min-width:0}
+    .tickets td.pick{width:2rem}
+    .tickets td.pick input{width:1.25rem;height:1.25rem;margin:.2rem 0}
+    .skipped{margin:.4rem 0;padding-left:1.2rem;color:var(--bad)}
+    .canned tr.inactive{color:var(--muted)}
     @media (max-width:640px){
+      .tickets td.pick{order:-1;width:auto}
       .tickets thead{display:none}
       .tickets,.tickets tbody{display:block}
       .tickets tr{display:flex;flex-wrap:wrap;align-items:baseline;gap:.3rem .5rem;padding:.6rem .7rem;border-bottom:1px solid var(--line)}

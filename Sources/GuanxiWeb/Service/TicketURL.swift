@@ -2,11 +2,13 @@ import GuanxiWebPlatform
 /// The service desk pages' addresses (see `PageAddress`): the queue, opening a ticket, a ticket
 /// and its forms (`reply`, `status`, `assign`, `step`), a step's forms (`complete`, `decision`),
 /// the routing settings with their forms (`save`, `delete`, `skills`, `members`), the month's
-/// reports and each report's CSV.
+/// reports and each report's CSV, the canned replies with their forms (`save`, `delete`), and the
+/// queue's bulk change.
 package enum TicketURL: PageAddress, Equatable {
     case tickets, newTicket, ticket(String), ticketAction(String, String), stepAction(String, String, String)
     case routing, routingAction(String)
     case reports, reportCSV(String)
+    case cannedReplies, cannedAction(String), bulk
     /// A satisfaction survey's public page, by its link's token.
     case survey(String)
 
@@ -22,6 +24,9 @@ package enum TicketURL: PageAddress, Equatable {
         case .routing: "/service/routing"
         case .routingAction(let action): "/service/routing/\(action)"
         case .survey(let token): "/s/\(token)"
+        case .cannedReplies: "/service/canned-replies"
+        case .cannedAction(let action): "/service/canned-replies/\(action)"
+        case .bulk: "/tickets/bulk"
         }
     }
 }
