@@ -41,6 +41,7 @@ package struct Stores: Sendable {
     package let routing: RoutingStore
     package let ticketSteps: TicketStepStore
     package let surveys: SurveyStore
+    package let productIssues: ProductIssueStore
 
     /// `publicURL`: where links in mail to customers point (a survey's).
     package init(db: Database, clock: any GuanxiCore.Clock, mailer: SMTPMailer? = nil, publicURL: String? = nil) {
@@ -77,5 +78,6 @@ package struct Stores: Sendable {
         routing = RoutingStore(db: db, clock: clock)
         ticketSteps = TicketStepStore(db: db, clock: clock, outbox: mailOutbox)
         surveys = SurveyStore(db: db, clock: clock)
+        productIssues = ProductIssueStore(db: db, clock: clock, outbox: mailOutbox)
     }
 }

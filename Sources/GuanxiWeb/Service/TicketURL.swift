@@ -2,13 +2,15 @@ import GuanxiWebPlatform
 /// The service desk pages' addresses (see `PageAddress`): the queue, opening a ticket, a ticket
 /// and its forms (`reply`, `status`, `assign`, `step`), a step's forms (`complete`, `decision`),
 /// the routing settings with their forms (`save`, `delete`, `skills`, `members`), the month's
-/// reports and each report's CSV.
+/// reports and each report's CSV, the product issues and their forms.
 package enum TicketURL: PageAddress, Equatable {
     case tickets, newTicket, ticket(String), ticketAction(String, String), stepAction(String, String, String)
     case routing, routingAction(String)
     case reports, reportCSV(String)
     /// A satisfaction survey's public page, by its link's token.
     case survey(String)
+    /// Product issues: the list, an issue, and its forms (`save`, `push`, `notify`, `unlink`).
+    case productIssues, productIssue(String), productIssueAction(String, String)
 
     package var path: String {
         switch self {
@@ -22,6 +24,9 @@ package enum TicketURL: PageAddress, Equatable {
         case .routing: "/service/routing"
         case .routingAction(let action): "/service/routing/\(action)"
         case .survey(let token): "/s/\(token)"
+        case .productIssues: "/service/product-issues"
+        case .productIssue(let id): "/service/product-issues/\(id)"
+        case .productIssueAction(let id, let action): "/service/product-issues/\(id)/\(action)"
         }
     }
 }
