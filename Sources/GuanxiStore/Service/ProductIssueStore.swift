@@ -332,7 +332,7 @@ package struct ProductIssueStore: Sendable {
     /// the links and one of their customers' revenue (orders counting as revenue, per currency).
     static func figures(_ scope: Scope, level: AccessLevel, revenue: Bool, issueID: String?, sql: any SQLDatabase) async throws -> [String: ProductIssueFigures] {
         var linked = SQLQueryString("""
-            \(unsafeRaw: TicketStore.from) JOIN product_issue_tickets l ON l.ticket_id = t.id WHERE l.workspace_id = \(bind: scope.workspaceID)
+             \(unsafeRaw: TicketStore.from) JOIN product_issue_tickets l ON l.ticket_id = t.id WHERE l.workspace_id = \(bind: scope.workspaceID)
             """)
         if let issueID { linked += " AND l.issue_id = \(bind: issueID)" }
         linked += TicketStore.readLimit(scope, level)
