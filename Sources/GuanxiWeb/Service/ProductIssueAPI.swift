@@ -37,6 +37,16 @@ struct ProductIssueAPI {
         enum CodingKeys: String, CodingKey { case ticketID = "ticket_id" }
     }
     struct NotifyInput: Decodable { var message: String? }
+    /// A ticket's issues and the suggestion (`null` when none).
+    struct TicketIssues: Encodable, Sendable {
+        var linked: [ProductIssue]; var suggestion: ProductIssue?
+        enum CodingKeys: String, CodingKey { case linked, suggestion }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(linked, forKey: .linked)
+            try c.encode(suggestion, forKey: .suggestion)
+        }
+    }
 
     func register(_ t: RouteTable) {
         let tag = "Service"
@@ -82,6 +92,12 @@ struct ProductIssueAPI {
             try await issues.unlink(scope, id: try ctx.parameters.require("id"), ticketID: try ctx.parameters.require("ticket_id"))
             return .noContent
         }
+        t.on(APIRoute(method: .get, path: "/tickets/{id}/product-issues", operationID: "getTicketProductIssues",
+                      summary: "The ticket's product issues, and for feedback and defects the existing issue suggested for it (never linked by itself)",
+                      tag: tag, needs: .can(.read, .tickets), responseSchema: "TicketProductIssues")) { _, ctx, scope in
+            let mine = try await issues.forTicket(scope, ticketID: try ctx.parameters.require("id"))
+            return .json(TicketIssues(linked: mine.linked, suggestion: mine.suggestion))
+        }
         t.on(APIRoute(method: .post, path: base + "/{id}/push", operationID: "pushProductIssue",
                       summary: "Send the issue with its figures to the tracker: publishes the signed webhook event product_issue.pushed", tag: tag,
                       needs: .can(.update, .tickets), responseSchema: "ProductIssue")) { _, ctx, scope in
@@ -124,6 +140,8 @@ extension OpenAPIDocument {
         s["ProductIssueStatusInput"] = obj(["status": enumOf(statuses), "external_ref": str, "external_url": str], required: ["status"])
         s["ProductIssueLinkInput"] = obj(["ticket_id": str], required: ["ticket_id"])
         s["ProductIssueNotifyInput"] = obj(["message": str])
+        s["TicketProductIssues"] = obj(["linked": arr(ref("ProductIssue")), "suggestion": ["oneOf": [ref("ProductIssue"), ["type": "null"]]]],
+                                       required: ["linked", "suggestion"])
         s["ProductIssueNotices"] = obj(["notified": int, "skipped_no_email": int, "already_notified": int, "out_of_reach": int])
         return s
     }

@@ -15,6 +15,7 @@ enum ProductIssueMatrix {
         "listProductIssueTickets": MatrixSample("/api/v1/service/product-issues/{issue}/tickets"),
         "linkProductIssueTicket": MatrixSample("/api/v1/service/product-issues/{issue}/tickets", body: #"{"ticket_id":"{ticket}"}"#, record: .tickets),
         "unlinkProductIssueTicket": MatrixSample("/api/v1/service/product-issues/{issue}/tickets/{ticket}", record: .tickets),
+        "getTicketProductIssues": MatrixSample("/api/v1/tickets/{ticket}/product-issues", record: .tickets),
         "pushProductIssue": MatrixSample("/api/v1/service/product-issues/{issue}/push"),
         "setProductIssueTrackerStatus": MatrixSample("/api/v1/service/product-issues/{issue}/status",
                                                      body: #"{"status":"in_progress","external_ref":"PROD-{n}"}"#),

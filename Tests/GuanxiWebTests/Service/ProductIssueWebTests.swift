@@ -136,9 +136,14 @@ struct ProductIssueWebTests {
             page = try await pages.page(env, admin, "/tickets/\(t2)")
             #expect(page.text.contains("建议归入") && page.text.contains("密封圈漏气 &lt;i&gt;") && page.text.contains("<option value=\"\(issue)\" selected>"))
             #expect(try await env.get("/api/v1/service/product-issues/\(issue)", as: .admin).json["figures"]["tickets"].int == 1)
+            let suggested = try await env.get("/api/v1/tickets/\(t2)/product-issues", as: .admin)
+            #expect(suggested.json["suggestion"]["id"].string == issue && suggested.json["linked"].array.isEmpty)
+            #expect(try await env.get("/api/v1/tickets/\(t1)/product-issues", as: .admin).json["linked"][0]["id"].string == issue)
+            #expect(try await env.get("/api/v1/tickets/\(t2)/product-issues", as: .b).status == .notFound)
             // an inquiry gets no panel
             let inquiry = try await ticket(env, customer: li, subject: "密封圈多少钱", type: "inquiry")
             #expect(!(try await pages.page(env, admin, "/tickets/\(inquiry)").text.contains("建议归入")))
+            #expect(try await env.get("/api/v1/tickets/\(inquiry)/product-issues", as: .admin).json["suggestion"].isNull)
             #expect(try await pages.post(env, admin, "/tickets/\(t2)/issue_link", "_csrf=\(csrf)&issue_form=1&issue_id=\(issue)").status == .seeOther)
             // the list ranks it, in three languages
             let list = try await pages.page(env, admin, "/service/product-issues?sort=revenue")
