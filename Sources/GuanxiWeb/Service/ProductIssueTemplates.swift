@@ -66,7 +66,7 @@ enum ProductIssueTemplates {
     static let panel = """
     <section class="card pi-panel" aria-labelledby="pi-title"><h2 id="pi-title">{{t.pi_title}}</h2>
       {{#hasLinked}}<ul class="pi-linked">{{#linked}}<li><a href="{{href}}">{{title}}</a> <span class="tag">{{status}}</span></li>{{/linked}}</ul>{{/hasLinked}}
-      {{#suggestion}}<p class="suggest">{{t.pi_suggestion}} <a href="{{href}}">{{title}}</a></p>{{/suggestion}}
+      {{#suggestion}}<p class="pi-suggest">{{t.pi_suggestion}} <a href="{{href}}">{{title}}</a></p>{{/suggestion}}
       {{#issueError}}<p class="error" role="alert">{{issueError}}</p>{{/issueError}}
       {{#linkHref}}<form method="post" action="{{linkHref}}" class="step-form" novalidate><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="issue_form" value="1">
         <label>{{t.pi_issue}}<select name="issue_id">{{#choices}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/choices}}</select></label>
@@ -88,7 +88,7 @@ enum ProductIssueTemplates {
     .issue-tickets .who{display:block;color:var(--muted);font-size:.85rem;text-decoration:none}
     .issue-tickets .row-actions form{display:inline;margin:0}
     .pi-panel .pi-linked{margin:.2rem 0 .5rem;padding-left:1.2rem}
-    .pi-panel .suggest{margin:.3rem 0}
+    .pi-panel .pi-suggest{margin:.3rem 0}
     @media (max-width:640px){
       .issues thead,.issue-tickets thead{display:none}
       .issues,.issues tbody,.issue-tickets,.issue-tickets tbody{display:block}
@@ -110,7 +110,7 @@ enum ProductIssueTemplates {
             "pi_external_ref": "跟踪编号", "pi_external_url": "跟踪链接", "pi_none": "还没有产品问题。", "pi_no_tickets": "没有你可查看的关联工单。",
             "pi_linked_tickets": "关联工单", "pi_unlink": "移除", "pi_told": "已通知", "pi_edit": "修改问题",
             "pi_push": "推送到跟踪系统", "pi_push_hint": "发送带签名的 webhook 事件 product_issue.pushed（含问题及其统计）给订阅它的接收端。",
-            "pi_pushed": "已推送到跟踪系统。", "pi_notify_title": "通知客户问题已修复", "pi_notify_message": "通知内容（留空则用下方的默认文字）",
+            "pi_pushed": "已推送到跟踪系统。", "pi_notify_title": "通知客户问题已修复", "pi_notify_message": "通知内容（留空则用框内的默认文字）",
             "pi_notify_n": "通知 {n} 位关联客户", "pi_all_told": "关联客户都已通知过。",
             "pi_notified": "已通知 {n} 位客户；{skipped} 位没有邮箱，已跳过；{reach} 位不在你的处理范围内。",
             "pi_suggestion": "建议归入：", "pi_suggested": "【建议】", "pi_link": "关联到该问题", "pi_new": "或新建问题", "pi_create": "新建并关联",
@@ -128,7 +128,7 @@ enum ProductIssueTemplates {
             "pi_external_ref": "追蹤編號", "pi_external_url": "追蹤連結", "pi_none": "還沒有產品問題。", "pi_no_tickets": "沒有你可檢視的關聯工單。",
             "pi_linked_tickets": "關聯工單", "pi_unlink": "移除", "pi_told": "已通知", "pi_edit": "修改問題",
             "pi_push": "推送到追蹤系統", "pi_push_hint": "傳送帶簽章的 webhook 事件 product_issue.pushed（含問題及其統計）給訂閱它的接收端。",
-            "pi_pushed": "已推送到追蹤系統。", "pi_notify_title": "通知客戶問題已修復", "pi_notify_message": "通知內容（留空則用下方的預設文字）",
+            "pi_pushed": "已推送到追蹤系統。", "pi_notify_title": "通知客戶問題已修復", "pi_notify_message": "通知內容（留空則用框內的預設文字）",
             "pi_notify_n": "通知 {n} 位關聯客戶", "pi_all_told": "關聯客戶都已通知過。",
             "pi_notified": "已通知 {n} 位客戶；{skipped} 位沒有電子郵件，已略過；{reach} 位不在你的處理範圍內。",
             "pi_suggestion": "建議歸入：", "pi_suggested": "【建議】", "pi_link": "關聯到該問題", "pi_new": "或新建問題", "pi_create": "新建並關聯",
@@ -147,7 +147,7 @@ enum ProductIssueTemplates {
             "pi_no_tickets": "No linked tickets you may see.",
             "pi_linked_tickets": "Linked tickets", "pi_unlink": "Remove", "pi_told": "Notified", "pi_edit": "Change the issue",
             "pi_push": "Push to the tracker", "pi_push_hint": "Sends the signed webhook event product_issue.pushed (the issue and its figures) to the endpoints that subscribe to it.",
-            "pi_pushed": "Pushed to the tracker.", "pi_notify_title": "Tell the customers it is fixed", "pi_notify_message": "Message (empty: the standard text below)",
+            "pi_pushed": "Pushed to the tracker.", "pi_notify_title": "Tell the customers it is fixed", "pi_notify_message": "Message (empty: the standard text shown in the box)",
             "pi_notify_n": "Notify the {n} linked customers", "pi_all_told": "Every linked customer has been notified.",
             "pi_notified": "{n} customers notified; {skipped} without an email address skipped; {reach} outside your reach.",
             "pi_suggestion": "Suggested issue:", "pi_suggested": "[suggested]", "pi_link": "Link to this issue", "pi_new": "Or a new issue",
