@@ -53,6 +53,13 @@ struct ProductIssueWebTests {
             #expect(bad.status == .unprocessableContent && bad.text.contains("title") && bad.text.contains("status") && bad.text.contains("external_url"))
             let huge = try await env.send(.post, "/api/v1/service/product-issues", as: .admin, json: json(["title": str(String(repeating: "长", count: 201))]))
             #expect(huge.status == .unprocessableContent)
+            // malformed bodies and ids are refused before anything changes
+            let link = "/api/v1/service/product-issues/\(id)/tickets"
+            #expect(try await env.send(.post, link, as: .admin, json: #"{"ticket_id": 5}"#).status == .unprocessableContent)
+            #expect(try await env.send(.post, link, as: .admin, json: #"{"ticket_id": "#).status == .badRequest)
+            #expect(try await env.send(.post, link, as: .admin, json: json(["ticket_id": str("x' OR 1=1 --")])).status == .notFound)
+            #expect(try await env.send(.post, "/api/v1/service/product-issues/\(id)/notify", as: .admin, json: "[]").status == .badRequest)
+            #expect(try await env.get("/api/v1/service/product-issues/not-an-id", as: .admin).status == .notFound)
             // another workspace sees nothing of it, and cannot link its tickets to it
             #expect(try await env.get("/api/v1/service/product-issues/\(id)", as: .b).status == .notFound)
             #expect(try await env.get("/api/v1/service/product-issues", as: .b).json["items"].array.isEmpty)
