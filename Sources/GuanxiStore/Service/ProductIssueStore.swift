@@ -144,7 +144,7 @@ package struct ProductIssueStore: Sendable {
                 """).run()
             try await tx.audit("create", "product_issues", issue.id, detail: AuditDetail.encoded(issue))
             if let ticket { try await Self.link(issue, ticket, tx: tx) }
-            return try await Self.withFigures(issue, scope, level: try scope.require(.tickets, .read), revenue: Self.seesRevenue(scope), sql: tx.sql)
+            return try await Self.shown(issue, scope, sql: tx.sql)
         }
     }
 
@@ -184,7 +184,7 @@ package struct ProductIssueStore: Sendable {
             try await tx.audit("push", "product_issues", issue.id)
             let whole = try await Self.withFigures(issue, scope, level: .all, revenue: true, sql: tx.sql)
             try await tx.publish(.productIssuePushed, issue.id, whole)
-            return try await Self.withFigures(issue, scope, level: try scope.require(.tickets, .read), revenue: Self.seesRevenue(scope), sql: tx.sql)
+            return try await Self.shown(issue, scope, sql: tx.sql)
         }
     }
 
@@ -195,7 +195,7 @@ package struct ProductIssueStore: Sendable {
             let issue = try await Self.load(scope, id, sql: tx.sql)
             let ticket = try await TicketStore.load(scope, ticketID, for: .update, sql: tx.sql).ticket
             try await Self.link(issue, ticket, tx: tx)
-            return try await Self.withFigures(issue, scope, level: try scope.require(.tickets, .read), revenue: Self.seesRevenue(scope), sql: tx.sql)
+            return try await Self.shown(issue, scope, sql: tx.sql)
         }
     }
 
@@ -285,14 +285,13 @@ package struct ProductIssueStore: Sendable {
         if let r = c.externalRef { issue.externalRef = r }
         if let u = c.externalURL { issue.externalURL = u }
         let scope = tx.scope
-        let read = try scope.require(.tickets, .read)
-        guard issue != before else { return try await withFigures(issue, scope, level: read, revenue: seesRevenue(scope), sql: tx.sql) }
+        guard issue != before else { return try await shown(issue, scope, sql: tx.sql) }
         issue = try await save(issue, tx: tx)
         try await tx.audit(action, "product_issues", issue.id, detail: AuditDetail.encoded(issue))
         let whole = try await withFigures(issue, scope, level: .all, revenue: true, sql: tx.sql)
         try await tx.publish(.productIssueUpdated, issue.id, whole,
                              changes: before.status == issue.status ? [:] : ["from": .string(before.status.rawValue), "to": .string(issue.status.rawValue)])
-        return try await withFigures(issue, scope, level: read, revenue: seesRevenue(scope), sql: tx.sql)
+        return try await shown(issue, scope, sql: tx.sql)
     }
 
     static func link(_ issue: ProductIssue, _ t: Ticket, tx: Tx) async throws {
@@ -321,6 +320,13 @@ package struct ProductIssueStore: Sendable {
 
     /// Revenue is shown to those who read every order (the figures sum customers' orders whoever sold them).
     static func seesRevenue(_ scope: Scope) -> Bool { scope.level(.orders, .read) == .all }
+
+    /// The issue as `scope` is answered it: with figures over what it may read (none for a token
+    /// that may update tickets without reading them, such as a narrow tracker token).
+    static func shown(_ issue: ProductIssue, _ scope: Scope, sql: any SQLDatabase) async throws -> ProductIssue {
+        guard let level = scope.level(.tickets, .read) else { return issue }
+        return try await withFigures(issue, scope, level: level, revenue: seesRevenue(scope), sql: sql)
+    }
 
     static func withFigures(_ issue: ProductIssue, _ scope: Scope, level: AccessLevel, revenue: Bool, sql: any SQLDatabase) async throws -> ProductIssue {
         var i = issue

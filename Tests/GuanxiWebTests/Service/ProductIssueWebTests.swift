@@ -117,6 +117,10 @@ struct ProductIssueWebTests {
             let updates = b.receiver.received.filter { $0.type == "product_issue.updated" }
             #expect(updates.count == 1 && updates.first.map { Verify.isSigned($0, with: secret) } == true)
             #expect(updates.first?.json["changes"]["to"].string == "in_progress" && updates.first?.json["data"]["external_ref"].string == "PROD-42")
+            // a token narrowed to tickets.update alone may answer too (without figures it may not read)
+            let narrow = try await access.createToken(userID: admin.id, workspaceID: env.workspaceA.id, name: "narrow", permissions: ["tickets.update"]).secret
+            let planned = try await env.send(.post, "/api/v1/service/product-issues/\(id)/status", as: .bearer(narrow), json: #"{"status":"planned"}"#)
+            #expect(planned.status == .ok && planned.json["status"].string == "planned" && planned.json["figures"]["customers"].int == 0, "\(planned.text)")
             // an unknown status is refused
             #expect(try await env.send(.post, "/api/v1/service/product-issues/\(id)/status", as: .bearer(integration), json: #"{"status":"closed"}"#).status == .unprocessableContent)
         }
