@@ -387,6 +387,14 @@ def test_every_main_page_is_accessible_at_both_sizes(server, browser):
     api(server, "POST", f"/api/v1/tickets/{t1['id']}/messages", {"kind": "note", "body": "@owner 请确认库存"})
     pages.update({"tickets": "/tickets", "ticket": "/tickets/" + t1["id"], "service-reports": "/service/reports",
                   "canned-replies": "/service/canned-replies"})
+    # a defect grouped into a fixed product issue with a tracker reference, another defect it is suggested for
+    d1 = api(server, "POST", "/api/v1/tickets", {"customer_id": c["id"], "subject": "茶叶罐密封圈漏气，茶叶受潮了", "body": "第二次遇到了。", "type": "defect"})
+    d2 = api(server, "POST", "/api/v1/tickets", {"customer_id": c["id"], "subject": "罐子的密封圈好像漏气", "body": "龙井受潮 😢", "type": "product_feedback"})
+    issue = api(server, "POST", "/api/v1/service/product-issues", {"title": "茶叶罐密封圈漏气（2026 年秋季批次）", "ticket_id": d1["id"]})
+    api(server, "POST", f"/api/v1/service/product-issues/{issue['id']}/status",
+        {"status": "fixed", "external_ref": "PROD-1024", "external_url": "https://tracker.example.cn/PROD-1024"})
+    pages.update({"product-issues": "/service/product-issues?sort=revenue", "product-issue": "/service/product-issues/" + issue["id"],
+                  "ticket-defect": "/tickets/" + d2["id"]})
     for size in SIZES:
         for locale in ("zh-CN", "en-US"):
             ctx, page = page_for(browser, size=size, locale=locale)

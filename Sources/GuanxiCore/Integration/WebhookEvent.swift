@@ -11,6 +11,7 @@ package enum WebhookEventType: String, CaseIterable, Sendable, Codable {
     case orderConfirmed = "order.confirmed", orderCancelled = "order.cancelled", orderReturned = "order.returned"
     case ticketCreated = "ticket.created", ticketUpdated = "ticket.updated", ticketStatusChanged = "ticket.status_changed"
     case ticketRated = "ticket.rated"
+    case productIssuePushed = "product_issue.pushed", productIssueUpdated = "product_issue.updated"
 
     /// The kind of record the event is about (`order` for `order.paid`).
     package var record: Substring { rawValue.prefix { $0 != "." } }

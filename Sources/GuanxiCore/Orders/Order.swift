@@ -7,6 +7,10 @@ package enum OrderStatus: String, Codable, Sendable, CaseIterable {
     case shipped, delivered, confirmed, cancelled, returned
 
     package var isClosed: Bool { self == .cancelled || self == .returned }
+
+    /// Revenue, wherever it is summed (sales targets, product issues): the total of the orders in
+    /// these statuses — placed and not cancelled or returned.
+    package static let countingAsRevenue: [OrderStatus] = allCases.filter { !$0.isClosed }
 }
 
 /// The steps people (or shop and ERP systems) take on an order.

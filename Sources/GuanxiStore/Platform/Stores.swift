@@ -42,6 +42,7 @@ package struct Stores: Sendable {
     package let ticketSteps: TicketStepStore
     package let surveys: SurveyStore
     package let conversation: ConversationStore
+    package let productIssues: ProductIssueStore
 
     /// `publicURL`: where links in mail to customers point (a survey's).
     package init(db: Database, clock: any GuanxiCore.Clock, mailer: SMTPMailer? = nil, publicURL: String? = nil) {
@@ -79,5 +80,6 @@ package struct Stores: Sendable {
         ticketSteps = TicketStepStore(db: db, clock: clock, outbox: mailOutbox)
         surveys = SurveyStore(db: db, clock: clock)
         conversation = ConversationStore(db: db, clock: clock)
+        productIssues = ProductIssueStore(db: db, clock: clock, outbox: mailOutbox)
     }
 }

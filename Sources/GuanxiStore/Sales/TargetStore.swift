@@ -95,7 +95,7 @@ package struct TargetStore: Sendable {
             var revenue: [String: Int64] = [:], collections: [String: Int64] = [:]
             for r in try await sql.raw("""
                 SELECT owner_id, currency, CAST(SUM(total) AS BIGINT) AS s FROM orders WHERE workspace_id = \(bind: scope.workspaceID)
-                AND placed_at >= \(bind: start.millis) AND placed_at < \(bind: end.millis) AND status NOT IN ('cancelled', 'returned') AND owner_id IS NOT NULL
+                AND placed_at >= \(bind: start.millis) AND placed_at < \(bind: end.millis) AND status IN (\(binds: OrderStatus.countingAsRevenue.map(\.rawValue))) AND owner_id IS NOT NULL
                 GROUP BY owner_id, currency
                 """).all() {
                 revenue[(try r.decode(column: "owner_id", as: String.self)) + "|" + (try r.decode(column: "currency", as: String.self))] = try r.decode(column: "s", as: Int64.self)

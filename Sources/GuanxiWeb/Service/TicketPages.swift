@@ -94,7 +94,8 @@ struct TicketPages {
     static func nonEmpty(_ s: String?) -> String? { s.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
 
     /// One form post on a ticket: `reply` (a reply or internal note, then maybe a status),
-    /// `status`, or `assign` (department and assignee; empty clears).
+    /// `status`, `assign` (department and assignee; empty clears), `step`, or the product-issue
+    /// panel's `issue_link` and `issue_new`.
     func act(_ scope: Scope, _ id: String, _ action: String, _ f: [String: String]) async throws {
         let version = f["version"].flatMap { Int($0) }
         func status(_ raw: String?) throws(DomainError) -> TicketStatus? {
@@ -125,7 +126,8 @@ struct TicketPages {
                 d.minutes = n
             }
             _ = try await services.ticketSteps.add(scope, ticketID: id, d, ifVersion: version)
-        default: throw DomainError.notFound("page")
+        default:
+            guard try await ProductIssuePages.act(services, scope, ticketID: id, action, f) else { throw DomainError.notFound("page") }
         }
     }
 
@@ -215,7 +217,7 @@ struct TicketPages {
         }
         if let error { flash = (kind: "bad", text: v.message(error)) }
         let model = Pages.model([
-            "queue": view.rawValue, "rows": rows, "hasRows": !rows.isEmpty, "reportsHref": TicketURL.reports.path,
+            "queue": view.rawValue, "rows": rows, "hasRows": !rows.isEmpty, "reportsHref": TicketURL.reports.path, "issuesHref": TicketURL.productIssues.path,
             "routingHref": scope.level(.settings, .update) == nil ? nil : TicketURL.routing.path,
             "cannedHref": scope.level(.settings, .update) == nil ? nil : TicketURL.cannedReplies.path,
             "bulk": bulk, "skipped": skipped, "hasSkipped": !skipped.isEmpty, "statusFilter": status?.rawValue ?? "",
@@ -307,6 +309,8 @@ struct TicketPages {
             "hasSteps": !steps.isEmpty,
         ])
         model["survey"] = SurveyPages.panel(try await services.surveys.latest(scope, ticketID: id), f, v, now: now)
+        model["productIssues"] = try await ProductIssuePages.ticketPanel(services, scope, tk, canUpdate: canUpdate, v,
+                                                                         typed: typed["issue_form"] == nil ? [:] : typed, error: typed["issue_form"] == nil ? nil : error)
         if canUpdate {
             let moves = TicketStatus.allCases.filter { tk.status.next.contains($0) && $0 != tk.status }
             model["replyHref"] = TicketURL.ticketAction(tk.id, "reply").path

@@ -5,7 +5,7 @@ enum TicketTemplates {
     /// class and the words ("逾期 15分钟"), never the colour alone.
     static let queue = """
     <section>
-      <div class="head"><h1>{{t.tickets}}</h1><span><a class="button" href="{{reportsHref}}">{{t.service_reports}}</a>{{#routingHref}} <a class="button" href="{{routingHref}}">{{t.routing_title}}</a>{{/routingHref}}{{#cannedHref}} <a class="button" href="{{cannedHref}}">{{t.canned_replies}}</a>{{/cannedHref}}</span></div>
+      <div class="head"><h1>{{t.tickets}}</h1><span><a class="button" href="{{reportsHref}}">{{t.service_reports}}</a> <a class="button" href="{{issuesHref}}">{{t.pi_title}}</a>{{#routingHref}} <a class="button" href="{{routingHref}}">{{t.routing_title}}</a>{{/routingHref}}{{#cannedHref}} <a class="button" href="{{cannedHref}}">{{t.canned_replies}}</a>{{/cannedHref}}</span></div>
       <nav class="tabs" aria-label="{{t.ticket_queues}}">{{#tabs}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/tabs}}</nav>
       <form class="filters" method="get" action="/tickets"><input type="hidden" name="queue" value="{{queue}}">
         <label>{{t.ticket_status}}<select name="status"><option value="">{{t.all}}</option>{{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statuses}}</select></label>
@@ -64,6 +64,7 @@ enum TicketTemplates {
         <dl>{{#sla}}<div class="{{cls}}"><dt>{{label}}</dt><dd>{{#due}}<time>{{due}}</time>{{/due}}{{^due}}{{t.sla_none}}{{/due}}{{#note}} <strong>{{note}}</strong>{{/note}}</dd></div>{{/sla}}</dl>
       </section>
       {{> survey_panel}}
+      {{#productIssues}}{{> product_issue_panel}}{{/productIssues}}
       <section><h2>{{t.ticket_conversation}}</h2>
         <ol class="conversation">{{#messages}}<li class="msg msg-{{kind}}"><p class="from"><span class="tag">{{kindLabel}}</span> {{#author}}<strong>{{author}}</strong> {{/author}}<time datetime="{{iso}}">{{when}}</time></p><p class="body">{{#segments}}{{#mention}}<mark class="mention">{{text}}</mark>{{/mention}}{{^mention}}{{text}}{{/mention}}{{/segments}}</p></li>{{/messages}}</ol>
       </section>

@@ -130,6 +130,7 @@ struct WebhookRulesTests {
     @Test func orderStatusesMapToTheirEvents() {
         #expect(WebhookEventType(orderStatus: .paid) == .orderPaid && WebhookEventType(orderStatus: .returned) == .orderReturned)
         #expect(WebhookEventType(orderStatus: .partiallyShipped) == nil)
-        #expect(WebhookEventType.allCases.count == 18 && Set(WebhookEventType.allCases.map(\.record)) == ["customer", "lead", "deal", "quote", "order", "ticket"])
+        #expect(WebhookEventType.allCases.count == 20
+                && Set(WebhookEventType.allCases.map(\.record)) == ["customer", "lead", "deal", "quote", "order", "ticket", "product_issue"])
     }
 }

@@ -324,6 +324,11 @@ struct WebhookDeliveryTests {
             }
             let visit = try await s.surveys.visit(token: "rated-token")
             _ = try await s.surveys.answer(token: "rated-token", nonce: visit.nonce, rating: "5", nps: "9", comment: "很好 👍")
+            // product issues: pushed, and their status set back by the tracker
+            var pc = ProductIssueChange(); pc.title = "茶具易碎"
+            let issue = try await s.productIssues.create(owner, pc, ticketID: t.id)
+            _ = try await s.productIssues.push(owner, id: issue.id)
+            _ = try await s.productIssues.trackerStatus(owner, id: issue.id, status: "planned", externalRef: "PROD-1", externalURL: nil)
             // then every event type was written, each about the record it names
             let rows = try await s.db.read { sql in
                 try await sql.raw("SELECT type, record_id FROM webhook_events").all().map {
@@ -335,6 +340,7 @@ struct WebhookDeliveryTests {
             #expect(rows.contains { $0 == ("customer.merged", c.id) } && rows.contains { $0 == ("deal.stage_changed", deal.id) })
             #expect(rows.contains { $0 == ("order.returned", r.id) } && rows.contains { $0 == ("ticket.status_changed", t.id) })
             #expect(rows.contains { $0 == ("lead.converted", lead.id) } && rows.contains { $0 == ("quote.accepted", q.id) })
+            #expect(rows.contains { $0 == ("product_issue.pushed", issue.id) } && rows.contains { $0 == ("product_issue.updated", issue.id) })
         }
     }
 
