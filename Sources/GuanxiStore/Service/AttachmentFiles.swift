@@ -40,7 +40,11 @@ package struct AttachmentFiles: Sendable {
         let sha = Self.digest(data)
         let final = path(sha)
         let fm = FileManager.default
-        if let size = ((try? fm.attributesOfItem(atPath: final))?[.size] as? NSNumber)?.intValue, size == data.count { return sha }
+        if let size = ((try? fm.attributesOfItem(atPath: final))?[.size] as? NSNumber)?.intValue, size == data.count {
+            // kept again: fresh for `sweep`, which spares what was written within its age
+            try? fm.setAttributes([.modificationDate: Date()], ofItemAtPath: final)
+            return sha
+        }
         try fm.createDirectory(atPath: directory + "/tmp", withIntermediateDirectories: true)
         try fm.createDirectory(atPath: (final as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let temp = directory + "/tmp/" + sha + "-" + UUID().uuidString

@@ -208,6 +208,16 @@ package struct TicketStore: Sendable {
         return (a, try files.read(a.sha256))
     }
 
+    /// Removes attachment files that no row refers to a day after they were last written (a
+    /// message whose transaction failed after its files were kept), and leftovers of cut writes.
+    package func sweepFiles(olderThan age: TimeInterval = 86_400) async throws -> Int {
+        guard let files else { return 0 }
+        let referenced = try await db.read { sql in
+            Set(try await sql.raw("SELECT DISTINCT sha256 FROM ticket_attachments").all().map { try $0.decode(column: "sha256", as: String.self) })
+        }
+        return try files.sweep(referenced: referenced, olderThan: age, now: clock.now())
+    }
+
     /// One page of the tickets the scope may see, newest first, filtered by queue (`TicketQueue`),
     /// status, assignee, team or customer.
     package func list(_ scope: Scope, queue: String? = nil, status: String? = nil, assigneeID: String? = nil, teamID: String? = nil,

@@ -108,6 +108,21 @@ struct AttachmentStoreTests {
         #expect(throws: DomainError.notFound("attachment")) { try files.read("../../etc/passwd") }
     }
 
+    @Test(arguments: Backend.all) func theSweepRemovesOnlyFilesNoMessageRefersTo(_ backend: Backend) async throws {
+        try await backend.with { db, owner in
+            let s = stores(db)
+            let t = try await ticket(s, owner)
+            let (_, m) = try await s.tickets.addMessage(owner, id: t.id, kind: .reply, body: "发票", attachments: [AttachmentUpload(name: "发票.pdf", data: Self.pdf)])
+            // given a file kept for a message whose transaction failed
+            let orphan = try s.files.put(Self.png)
+            // a sweep spares what was written within its age, then removes only the orphan
+            #expect(try await s.tickets.sweepFiles() == 0)
+            #expect(try await s.tickets.sweepFiles(olderThan: -1) == 1)
+            #expect((try? s.files.read(orphan)) == nil)
+            #expect(try await s.tickets.attachment(owner, ticketID: t.id, id: m.attachments[0].id).1 == Self.pdf)
+        }
+    }
+
     @Test(arguments: Backend.all) func aCustomersMailKeepsItsFilesAndNamesTheOnesItCannot(_ backend: Backend) async throws {
         try await backend.with { db, owner in
             let s = stores(db)
