@@ -615,4 +615,34 @@ def test_service_desk_tools_on_a_phone(server, browser):
     viewers = api(server, "GET", f"/api/v1/tickets/{t1['id']}/viewers", token=wang_token)["items"]
     assert [v["name"] for v in viewers] == ["owner"]
     ctx2.close()
+
+
+def test_a_reply_carries_a_photo_and_the_download_is_saved_not_shown(server, browser, tmp_path):
+    c = api(server, "POST", "/api/v1/customers", {"kind": "person", "name": "赵敏"})
+    t = api(server, "POST", "/api/v1/tickets", {"customer_id": c["id"], "subject": "屏幕裂了", "body": "收到时屏幕有裂纹"})
+    photo = tmp_path / "裂纹 📷.png"
+    photo.write_bytes(bytes([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]))
+    fake = tmp_path / "发票.pdf"
+    fake.write_bytes(b"<html><script>alert(1)</script></html>")
+    ctx, page = page_for(browser, "phone")
+    sign_in(page, server)
+    page.goto(base(server) + "/tickets/" + t["id"])
+    # a web page named .pdf is refused beside the file field, in Chinese, what was typed kept
+    page.fill("form.reply textarea[name=body]", "发票见附件")
+    page.set_input_files("form.reply input[name=attachments]", str(fake))
+    page.click("form.reply button.primary")
+    expect(page.locator("form.reply .files-field .error").first).to_contain_text("发票.pdf: 内容与 .pdf 文件不符")
+    expect(page.locator("form.reply textarea[name=body]")).to_have_value("发票见附件")
+    # the photo goes through, listed under the reply with its size, on a phone without sideways scrolling
+    page.fill("form.reply textarea[name=body]", "照片见附件")
+    page.set_input_files("form.reply input[name=attachments]", str(photo))
+    page.click("form.reply button.primary")
+    link = page.locator(".msg-reply .files a", has_text="裂纹 📷.png")
+    expect(link).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "ticket-attachments-phone")
+    with page.expect_download() as d:
+        link.click()
+    assert d.value.suggested_filename == "裂纹 📷.png"
+    assert open(d.value.path(), "rb").read()[:4] == b"\x89PNG"
     ctx.close()

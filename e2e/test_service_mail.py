@@ -112,3 +112,49 @@ def test_unreadable_mail_is_quarantined_and_the_next_still_arrives(desk):
     kept = eventually(lambda: desk.json("GET", "/api/v1/service/mail-quarantine")[2]["items"])
     assert [k["reason"] for k in kept] == ["the mail has no sender (From)"]
     assert eventually(lambda: any(t["subject"] == "invoice" for t in desk.json("GET", "/api/v1/tickets")[2]["items"]))
+
+
+PNG = bytes([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52])
+PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\n"
+
+
+def test_attachments_come_in_with_mail_are_kept_on_disk_and_go_out_with_replies(desk):
+    # a customer's mail with a photo and a web page: the photo is kept, the page only named
+    sender = f"li.{uuid.uuid4().hex[:8]}@example.cn"
+    boundary = "b" + uuid.uuid4().hex
+    raw = "\r\n".join([
+        f"From: {sender}", "Subject: =?UTF-8?B?" + base64.b64encode("照片".encode()).decode() + "?=",
+        f"Message-ID: <a.{uuid.uuid4().hex}@example.cn>", "MIME-Version: 1.0", f'Content-Type: multipart/mixed; boundary="{boundary}"', "",
+        f"--{boundary}", "Content-Type: text/plain; charset=UTF-8", "", "照片见附件",
+        f"--{boundary}", "Content-Type: image/png", "Content-Disposition: attachment; filename*=utf-8''%E7%85%A7%E7%89%87.png",
+        "Content-Transfer-Encoding: base64", "", base64.b64encode(PNG).decode(),
+        f"--{boundary}", "Content-Type: text/html", 'Content-Disposition: attachment; filename="page.html"', "", "<script>alert(1)</script>",
+        f"--{boundary}--", ""]).encode()
+    deliver(desk.folder, raw)
+    ticket = eventually(lambda: next((t for t in desk.json("GET", "/api/v1/tickets")[2]["items"] if t["subject"] == "照片"), None))
+    assert ticket
+    first = desk.json("GET", f"/api/v1/tickets/{ticket['id']}/messages")[2]["items"][0]
+    assert [a["name"] for a in first["attachments"]] == ["照片.png"]
+    assert "page.html: is not an allowed file type" in first["body"]
+    sha = first["attachments"][0]["sha256"]
+    assert os.path.exists(os.path.join(desk.dir, "files", sha[:2], sha[2:4], sha))
+    # the download is saved, never shown
+    status, headers, data = desk.request("GET", f"/api/v1/tickets/{ticket['id']}/attachments/{first['attachments'][0]['id']}")
+    assert status == 200 and data == PNG and headers["Content-Type"] == "image/png"
+    assert headers["Content-Disposition"] == "attachment; filename=\"__.png\"; filename*=UTF-8''%E7%85%A7%E7%89%87.png"
+    assert headers["X-Content-Type-Options"] == "nosniff" and headers["Content-Security-Policy"].startswith("sandbox")
+    # a reply sent as multipart with an invoice goes out as multipart/mixed
+    form = uuid.uuid4().hex
+    body = b"".join([
+        f'--{form}\r\nContent-Disposition: form-data; name="body"\r\n\r\n'.encode(), "发票见附件".encode(), b"\r\n",
+        f'--{form}\r\nContent-Disposition: form-data; name="attachments"; filename="'.encode(), "发票 🧾.pdf".encode(),
+        b'"\r\nContent-Type: application/pdf\r\n\r\n', PDF, f"\r\n--{form}--\r\n".encode()])
+    status, _, answer = desk.request("POST", f"/api/v1/tickets/{ticket['id']}/messages", raw=body,
+                                     headers={"Content-Type": f"multipart/form-data; boundary={form}"})
+    assert status == 201, answer
+    sent = eventually(lambda: [m for m in desk.mail.messages if m["to"] == [sender]], timeout=15)
+    assert len(sent) == 1
+    msg = email.message_from_bytes(sent[0]["data"])
+    assert msg.get_content_type() == "multipart/mixed"
+    parts = [p for p in msg.walk() if p.get_content_disposition() == "attachment"]
+    assert [p.get_filename() for p in parts] == ["发票 🧾.pdf"] and parts[0].get_payload(decode=True) == PDF

@@ -19,6 +19,13 @@ struct DatabaseOptions: ParsableArguments {
 
     var location: DatabaseLocation { DatabaseLocation.resolve(dataDirectory: data) }
 
+    /// Where ticket attachments are kept: `GUANXI_FILES_DIR`, else `files` in the data directory
+    /// (with PostgreSQL too: the database holds no files).
+    var files: AttachmentFiles {
+        let dir = ProcessInfo.processInfo.environment["GUANXI_FILES_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? data + "/files"
+        return AttachmentFiles(directory: dir)
+    }
+
     /// Opens the database and brings the schema up to date (commands other than `migrate`
     /// migrate on their own so the README's first command needs nothing before it).
     func open(migrate: Bool = true, clientAsService: Bool = false) async throws -> Database {
@@ -30,7 +37,7 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// Every store over `db`, on the system clock (built once per command).
-    func stores(_ db: Database) -> Stores { Stores(db: db, clock: SystemClock()) }
+    func stores(_ db: Database) -> Stores { Stores(db: db, clock: SystemClock(), files: files) }
 
     func scope(_ access: AccessStore, userID: String? = nil, role: Role = .owner) async throws -> Scope {
         let ws = workspace == AccessStore.defaultWorkspaceSlug ? try await access.ensureDefaultWorkspace() : try await access.workspace(slug: workspace)
@@ -91,7 +98,7 @@ struct ServeCommand: AsyncParsableCommand {
             // the checks below, shut down after the requests in flight.
             let database = try await db.open(migrate: false, clientAsService: true)
             let env = ProcessInfo.processInfo.environment
-            let services = AppServices(db: database, mailer: Self.mailer(), publicURL: env["GUANXI_PUBLIC_URL"])
+            let services = AppServices(db: database, mailer: Self.mailer(), publicURL: env["GUANXI_PUBLIC_URL"], files: db.files)
             var config = AppConfiguration(host: host, port: port, logLevel: Logger.Level(rawValue: logLevel) ?? .info, mailbox: Self.mailbox())
             if let slug = env["GUANXI_IMAP_WORKSPACE"], !slug.isEmpty { config.mailboxWorkspace = slug }
             if let seconds = env["GUANXI_IMAP_INTERVAL"].flatMap(Int.init), seconds >= 1 { config.mailPollInterval = .seconds(seconds) }

@@ -14,8 +14,11 @@ package struct InboundMail: Sendable, Equatable {
     /// The body as text: the plain part when there is one, else the HTML part's text; with any
     /// history the sender's client quoted.
     package var text: String
-    /// Names (or types) of the parts that are not the text: attachments, kept out of the ticket for now.
+    /// Names (or types) of the parts that are not the text: attachments.
     package var attachments: [String]
+    /// Those parts with their bytes (transfer encoding undone), in order; a part whose bytes
+    /// cannot be decoded is here empty (the attachment rules refuse it).
+    package var files: [AttachmentUpload] = []
     /// A delivery status report (a bounce) rather than a person's mail.
     package var isBounce: Bool
 
@@ -53,7 +56,7 @@ package struct InboundMail: Sendable, Equatable {
             inReplyTo: MailHeaders.messageIDs(headers["In-Reply-To"]), references: MailHeaders.messageIDs(headers["References"]),
             from: from, subject: Text.clean(MailHeaders.decodeWords(headers["Subject"] ?? "")).replacingOccurrences(of: "\n", with: " "),
             text: MailText.collapse(text.replacingOccurrences(of: "\r\n", with: "\n")), attachments: found.attachments,
-            isBounce: type == "multipart/report" || local == "mailer-daemon" || local == "postmaster")
+            files: found.files, isBounce: type == "multipart/report" || local == "mailer-daemon" || local == "postmaster")
     }
 
     /// What the walk over the parts collects.
@@ -61,6 +64,7 @@ package struct InboundMail: Sendable, Equatable {
         var plain: [String] = []
         var html: [String] = []
         var attachments: [String] = []
+        var files: [AttachmentUpload] = []
     }
 
     /// Headers and body of an entity; a part may have no headers (then it is plain US-ASCII text).
@@ -103,6 +107,7 @@ package struct InboundMail: Sendable, Equatable {
                     if plain.isEmpty { plain = f.plain }
                     if html.isEmpty { html = f.html }
                     found.attachments += f.attachments
+                    found.files += f.files
                 }
                 found.plain += plain; found.html += html
             } else {
@@ -116,6 +121,14 @@ package struct InboundMail: Sendable, Equatable {
         let isText = (type == "text/plain" || type == "text/html" || type.isEmpty) && disposition != "attachment"
         guard isText else {
             found.attachments.append(name ?? type)
+            let cte = (headers["Content-Transfer-Encoding"] ?? "7bit").trimmingCharacters(in: .whitespaces).lowercased()
+            let bytes: [UInt8] = switch cte {
+            case "base64": MailText.base64Decoded(Array(body), strict: false) ?? []
+            case "quoted-printable": MailText.quotedPrintableDecoded(Array(body))
+            default: Array(body)
+            }
+            let unnamed = ["image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "application/pdf": "pdf", "text/csv": "csv"][type]
+            found.files.append(AttachmentUpload(name: name ?? "attachment" + (unnamed.map { "." + $0 } ?? ""), declaredType: type, data: Data(bytes)))
             return
         }
         let text = try decodeText(headers, body, charset: params["charset"])

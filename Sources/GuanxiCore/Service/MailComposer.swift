@@ -12,6 +12,8 @@ package struct OutgoingMail: Sendable, Equatable {
     package var inReplyTo: String?
     /// Oldest first, the nearest (usually `inReplyTo`) last.
     package var references: [String]
+    /// Files sent with the text (the mail is then multipart/mixed).
+    package var attachments: [CheckedAttachment] = []
 
     package init(from: String, to: MailAddress, subject: String, body: String, messageID: String, inReplyTo: String? = nil,
                  references: [String] = []) {
@@ -21,7 +23,8 @@ package struct OutgoingMail: Sendable, Equatable {
 }
 
 /// Writes outgoing mail as it goes over SMTP: ASCII headers (RFC 2047 encoded words for anything
-/// else, folded to stay within the line limit), a UTF-8 text body in base64, CRLF line ends.
+/// else, folded to stay within the line limit), a UTF-8 text body in base64, CRLF line ends; with
+/// attachments, multipart/mixed: the text, then each file in base64 with its name (RFC 2231).
 package enum MailComposer {
     package static func render(_ m: OutgoingMail, date: Date) -> String {
         var lines = [
@@ -33,13 +36,30 @@ package enum MailComposer {
         ]
         if let r = m.inReplyTo { lines.append("In-Reply-To: <\(r)>") }
         if !m.references.isEmpty { lines.append("References: " + m.references.map { "<\($0)>" }.joined(separator: "\r\n ")) }
-        lines += ["MIME-Version: 1.0", "Content-Type: text/plain; charset=UTF-8", "Content-Transfer-Encoding: base64", ""]
-        let b64 = Data(m.body.utf8).base64EncodedString()
-        let body = stride(from: 0, to: b64.count, by: 76).map { i -> String in
-            let s = b64.index(b64.startIndex, offsetBy: i), e = b64.index(s, offsetBy: min(76, b64.count - i))
-            return String(b64[s..<e])
+        lines.append("MIME-Version: 1.0")
+        let text = ["Content-Type: text/plain; charset=UTF-8", "Content-Transfer-Encoding: base64", "", base64Lines(Data(m.body.utf8))]
+        guard !m.attachments.isEmpty else { return (lines + text).joined(separator: "\r\n") + "\r\n" }
+        // a boundary that cannot occur in base64 or in the headers above ("=_" never starts a base64 line)
+        let boundary = "=_guanxi_" + String(m.messageID.filter { $0.isASCII && ($0.isLetter || $0.isNumber) }.prefix(40))
+        lines += ["Content-Type: multipart/mixed; boundary=\"\(boundary)\"", "", "This is a multipart message in MIME format.", "--" + boundary]
+        lines += text
+        for a in m.attachments {
+            let encoded = a.name.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn:
+                "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$&+-.^_`|~")) ?? "attachment"
+            lines += ["--" + boundary,
+                      "Content-Type: \(a.contentType); name=\"\(encodeWords(a.name).replacingOccurrences(of: "\"", with: "'"))\"",
+                      "Content-Disposition: attachment; filename*=UTF-8''\(encoded)",
+                      "Content-Transfer-Encoding: base64", "", base64Lines(a.data)]
         }
-        return lines.joined(separator: "\r\n") + "\r\n" + body.joined(separator: "\r\n") + "\r\n"
+        lines.append("--" + boundary + "--")
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// Base64 in lines of 76 characters joined by CRLF.
+    static func base64Lines(_ data: Data) -> String {
+        let b64 = Array(data.base64EncodedString().utf8)
+        return stride(from: 0, to: b64.count, by: 76).map { String(decoding: b64[$0..<min($0 + 76, b64.count)], as: UTF8.self) }
+            .joined(separator: "\r\n")
     }
 
     /// The subject of the desk's mail about ticket `number`: `[#12] 茶叶罐破损`, `Re: [#12] …` when

@@ -44,9 +44,15 @@ package struct Stores: Sendable {
     package let conversation: ConversationStore
     package let productIssues: ProductIssueStore
 
-    /// `publicURL`: where links in mail to customers point (a survey's).
-    package init(db: Database, clock: any GuanxiCore.Clock, mailer: SMTPMailer? = nil, publicURL: String? = nil) {
+    /// Where ticket attachments' bytes are kept.
+    package let files: AttachmentFiles
+
+    /// `publicURL`: where links in mail to customers point (a survey's); `files`: where attachments
+    /// are kept (beside a SQLite database unless given).
+    package init(db: Database, clock: any GuanxiCore.Clock, mailer: SMTPMailer? = nil, publicURL: String? = nil, files: AttachmentFiles? = nil) {
         self.db = db; self.clock = clock; self.mailer = mailer
+        let files = files ?? AttachmentFiles.beside(db.location)
+        self.files = files
         // what stands alone first, then what uses it
         access = AccessStore(db: db, clock: clock)
         signIn = SignIn(db: db, clock: clock, access: access)
@@ -70,10 +76,10 @@ package struct Stores: Sendable {
         quotes = QuoteStore(db: db, clock: clock, orders: orders)
         reports = ReportStore(db: db, clock: clock)
         targets = TargetStore(db: db, clock: clock, access: access)
-        mailOutbox = mailer.map { MailOutbox(db: db, clock: clock, mailer: $0, domain: $0.messageDomain, publicURL: publicURL) }
-        tickets = TicketStore(db: db, clock: clock, outbox: mailOutbox)
+        mailOutbox = mailer.map { MailOutbox(db: db, clock: clock, mailer: $0, domain: $0.messageDomain, publicURL: publicURL, files: files) }
+        tickets = TicketStore(db: db, clock: clock, outbox: mailOutbox, files: files)
         serviceReports = ServiceReportStore(db: db)
-        mailIntake = MailIntake(db: db, clock: clock, customers: customers)
+        mailIntake = MailIntake(db: db, clock: clock, customers: customers, files: files)
         notifications = NotificationStore(db: db, clock: clock, mailer: mailer)
         serviceSettings = ServiceSettingsStore(db: db, clock: clock)
         routing = RoutingStore(db: db, clock: clock)

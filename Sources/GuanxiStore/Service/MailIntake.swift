@@ -31,13 +31,15 @@ package struct MailIntake: Sendable {
     let db: Database
     let clock: any GuanxiCore.Clock
     let customers: CustomerStore
+    /// Where the mail's attachments are kept.
+    let files: AttachmentFiles?
     /// Larger messages are quarantined with their first this many bytes.
     package static let sizeLimit = 25 * 1024 * 1024
     /// At most this many messages per pass.
     static let passLimit = 500
 
-    package init(db: Database, clock: any GuanxiCore.Clock, customers: CustomerStore) {
-        self.db = db; self.clock = clock; self.customers = customers
+    package init(db: Database, clock: any GuanxiCore.Clock, customers: CustomerStore, files: AttachmentFiles? = nil) {
+        self.db = db; self.clock = clock; self.customers = customers; self.files = files
     }
 
     /// What became of one mail.
@@ -110,10 +112,17 @@ package struct MailIntake: Sendable {
         }
     }
 
-    /// Files a readable mail in one transaction, acting as the workspace itself (no user).
+    /// Files a readable mail in one transaction, acting as the workspace itself (no user). Its
+    /// attachments within the rules are kept on the customer's message; the others are named in
+    /// the message's text with the reason, and the mail is filed all the same.
     func file(_ mail: InboundMail, digest: String, workspaceID ws: String) async throws -> Outcome {
         let now = clock.now()
         let customers = customers
+        let (kept, refused) = AttachmentRules.sort(mail.files)
+        let stored = try TicketAttachments.store(files == nil ? [] : kept, in: files)
+        var notKept = refused.map { "\($0.refusal.name): \($0.refusal.message.text)" }
+        if files == nil { notKept += kept.map { "\($0.name): not kept on this server" } }
+        let note = notKept.isEmpty ? "" : "\n\n(attachments not kept: " + notKept.joined(separator: "; ") + ")"
         return try await db.write(Scope(workspaceID: ws, userID: nil, role: .owner), at: now) { tx in
             let sql = tx.sql
             // a sender without a Message-ID gets one from the content, so a second fetch is still recognised
@@ -121,7 +130,8 @@ package struct MailIntake: Sendable {
             if try await sql.raw("""
                 SELECT 1 AS x FROM ticket_messages WHERE workspace_id = \(bind: ws) AND message_id = \(bind: messageID)
                 """).first() != nil { return .duplicate }
-            let words = mail.words.count > 50_000 ? String(mail.words.prefix(49_999)) + "…" : mail.words
+            let said = mail.words + note
+            let words = said.count > 50_000 ? String(said.prefix(49_999)) + "…" : said
             let answered: String?
             if let id = try await Self.ticket(answering: mail, workspaceID: ws, sql: sql) {
                 answered = id
@@ -143,6 +153,7 @@ package struct MailIntake: Sendable {
                 d.channel = TicketChannel.email.rawValue
                 (ticket, message) = try await TicketStore.open(d, try d.validated(), tx: tx)
             }
+            try await TicketAttachments.attach(stored, to: message, of: ticket, tx: tx)
             try await sql.raw("""
                 UPDATE ticket_messages SET message_id = \(bind: messageID), mail_address = \(bind: mail.from.address) WHERE id = \(bind: message.id)
                 """).run()

@@ -19,9 +19,12 @@ package struct MailOutbox: Sendable {
     package static let maxAttempts = 12
     /// How long a send may take before another flush may take the reply over.
     static let lease: TimeInterval = 600
+    /// Where a reply's attachments are read from to go with it.
+    let files: AttachmentFiles?
 
-    package init(db: Database, clock: any GuanxiCore.Clock, mailer: SMTPMailer, domain: String, publicURL: String? = nil) {
-        self.db = db; self.clock = clock; self.mailer = mailer; self.domain = domain
+    package init(db: Database, clock: any GuanxiCore.Clock, mailer: SMTPMailer, domain: String, publicURL: String? = nil,
+                 files: AttachmentFiles? = nil) {
+        self.db = db; self.clock = clock; self.mailer = mailer; self.domain = domain; self.files = files
         linkBase = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? "https://\(domain)"
     }
 
@@ -76,7 +79,13 @@ package struct MailOutbox: Sendable {
         for id in due {
             guard let mail = try await claim(id, now: now) else { continue }
             do {
-                try await mailer.send(mail.message, date: clock.now())
+                // the reply's files go with it (multipart/mixed)
+                var message = mail.message
+                message.attachments = try mail.files.map { a in
+                    guard let files else { throw AttachmentFiles.FileFailure("attachments are not kept on this server") }
+                    return CheckedAttachment(name: a.name, contentType: a.contentType, data: try files.read(a.sha256))
+                }
+                try await mailer.send(message, date: clock.now())
                 try await db.write { sql in
                     try await sql.raw("""
                         UPDATE ticket_messages SET mail_state = 'sent', mailed_at = \(bind: clock.now().millis), mail_attempts = mail_attempts + 1,
@@ -96,6 +105,8 @@ package struct MailOutbox: Sendable {
     /// A reply taken for sending, with what a failure needs to be recorded.
     struct Claimed: Sendable {
         var message: OutgoingMail
+        /// The reply's files, read from disk just before sending.
+        var files: [TicketAttachment]
         var attempts: Int
         var workspaceID: String
         var author: String?
@@ -124,7 +135,7 @@ package struct MailOutbox: Sendable {
                 body: try r.decode(column: "body", as: String.self), messageID: try r.decode(column: "message_id", as: String.self),
                 inReplyTo: inReplyTo,
                 references: (try r.decode(column: "mail_references", as: String?.self) ?? "").split(separator: " ").map(String.init))
-            return Claimed(message: mail, attempts: try r.decode(column: "mail_attempts", as: Int.self),
+            return Claimed(message: mail, files: try await TicketAttachments.of(message: id, sql: sql), attempts: try r.decode(column: "mail_attempts", as: Int.self),
                            workspaceID: try r.decode(column: "workspace_id", as: String.self), author: try r.decode(column: "author_id", as: String?.self),
                            ticketID: try r.decode(column: "ticket_id", as: String.self), number: number)
         }

@@ -12,15 +12,19 @@ package struct TicketMessage: Sendable, Encodable, Equatable {
     package var authorID: String?
     package var body: String
     package var createdAt: Date
-    enum CodingKeys: String, CodingKey { case id, kind, body, ticketID = "ticket_id", authorID = "author_id", createdAt = "created_at" }
-    package init(id: String, ticketID: String, kind: Kind, authorID: String?, body: String, createdAt: Date) {
+    /// Its files (`TicketAttachment`), oldest first.
+    package var attachments: [TicketAttachment]
+    enum CodingKeys: String, CodingKey { case id, kind, body, attachments, ticketID = "ticket_id", authorID = "author_id", createdAt = "created_at" }
+    package init(id: String, ticketID: String, kind: Kind, authorID: String?, body: String, createdAt: Date, attachments: [TicketAttachment] = []) {
         self.id = id; self.ticketID = ticketID; self.kind = kind; self.authorID = authorID; self.body = body; self.createdAt = createdAt
+        self.attachments = attachments
     }
 }
 
 extension TicketMessage: JSONWritable {
     package func writeJSON(to w: inout JSONWriter) {
         w.object { w in
+            w.key("attachments"); w.write(attachments)
             w.key("author_id"); if let authorID { w.string(authorID) } else { w.null() }
             w.member("body", body); w.member("created_at", createdAt); w.member("id", id); w.member("kind", kind.rawValue)
             w.member("ticket_id", ticketID)
@@ -47,23 +51,30 @@ package struct TicketStore: Sendable {
     let clock: any GuanxiCore.Clock
     /// Replies to customers go out by mail through it (nil: no outgoing mailer).
     let outbox: MailOutbox?
+    /// Where attachments' bytes are kept (nil: this store takes none).
+    let files: AttachmentFiles?
     /// Group commit for new tickets: tickets opened while a write runs share the next transaction.
     let opening: GroupCommit<Opening, Ticket>
 
-    package init(db: Database, clock: any GuanxiCore.Clock, outbox: MailOutbox? = nil) {
-        self.db = db; self.clock = clock; self.outbox = outbox
+    package init(db: Database, clock: any GuanxiCore.Clock, outbox: MailOutbox? = nil, files: AttachmentFiles? = nil) {
+        self.db = db; self.clock = clock; self.outbox = outbox; self.files = files
         opening = GroupCommit(write: { items in
             let now = clock.now()
             return try await db.write { sql in
                 var out: [Ticket] = []
-                for o in items { out.append(try await Self.open(o.draft, o.valid, tx: Tx(sql: sql, scope: o.scope, now: now, db: db)).ticket) }
+                for o in items {
+                    let tx = Tx(sql: sql, scope: o.scope, now: now, db: db)
+                    let (t, m) = try await Self.open(o.draft, o.valid, tx: tx)
+                    try await TicketAttachments.attach(o.files, to: m, of: t, tx: tx)
+                    out.append(t)
+                }
                 return out
             }
         })
     }
 
-    /// A ticket to open, checked and validated, waiting for its group's transaction.
-    struct Opening: Sendable { let scope: Scope; let draft: TicketDraft; let valid: TicketDraft.Valid }
+    /// A ticket to open, checked and validated, with its first message's files on disk, waiting for its group's transaction.
+    struct Opening: Sendable { let scope: Scope; let draft: TicketDraft; let valid: TicketDraft.Valid; var files: [StoredFile] = [] }
 
     /// The ticket's own columns (`t`); `columns` adds its customer's owner and tier (`c`), which `decode` reads.
     static let ownColumns = """
@@ -76,10 +87,23 @@ package struct TicketStore: Sendable {
 
     // MARK: Open
 
-    /// Opens a ticket for a customer the scope may read, with the customer's first message.
-    package func create(_ scope: Scope, _ draft: TicketDraft) async throws -> Ticket {
+    /// Opens a ticket for a customer the scope may read, with the customer's first message and its files.
+    package func create(_ scope: Scope, _ draft: TicketDraft, attachments: [AttachmentUpload] = []) async throws -> Ticket {
         try scope.require(.tickets, .create)
-        return try await opening.submit(Opening(scope: scope, draft: draft, valid: try draft.validated()))
+        var e = FieldErrors()
+        let checked = AttachmentRules.checked(attachments, into: &e)
+        // the draft's fields and the files' are named together
+        let valid: TicketDraft.Valid
+        switch Result(catching: { () throws(DomainError) in try draft.validated() }) {
+        case .success(let v): valid = v
+        case .failure(.validation(var f)):
+            for (k, m) in e.messages where f[k] == nil { f[k] = m }
+            throw DomainError.validation(f)
+        case .failure(let other): throw other
+        }
+        try e.throwIfAny()
+        let stored = try TicketAttachments.store(checked, in: files)
+        return try await opening.submit(Opening(scope: scope, draft: draft, valid: valid, files: stored))
     }
 
     /// Opens a ticket inside the caller's transaction; answers it with the customer's first message.
@@ -148,11 +172,52 @@ package struct TicketStore: Sendable {
         try await db.read { sql in
             let (t, access, _) = try await Self.load(scope, id, for: .read, sql: sql)
             let notes = scope.level(.tickets, .update).map { access.reached(by: scope, at: $0) } ?? false
+            let files = Dictionary(grouping: try await TicketAttachments.of(ticket: t.id, sql: sql), by: \.messageID)
             return try await sql.raw("""
                 SELECT id, ticket_id, kind, author_id, body, created_at FROM ticket_messages WHERE ticket_id = \(bind: t.id)
                 ORDER BY created_at, id
-                """).all().map(Self.decodeMessage).filter { notes || $0.kind != .note }
+                """).all().map(Self.decodeMessage).filter { notes || $0.kind != .note }.map { m in
+                var m = m
+                m.attachments = files[m.id] ?? []
+                return m
+            }
         }
+    }
+
+    /// One attachment of a ticket the scope may read, with its bytes; the download is in the audit
+    /// log. A note's file only for those who see notes; another ticket's, workspace's or an
+    /// unreachable ticket's is not found.
+    package func attachment(_ scope: Scope, ticketID: String, id: String) async throws -> (TicketAttachment, Data) {
+        guard ID.isValid(id) else { throw DomainError.notFound("attachment") }
+        let a = try await db.write(scope, at: clock.now()) { tx -> TicketAttachment in
+            let (t, access, _) = try await Self.load(tx.scope, ticketID, for: .read, sql: tx.sql)
+            guard let row = try await tx.sql.raw("""
+                SELECT a.id, a.ticket_id, a.message_id, a.name, a.content_type, a.size, a.sha256, a.uploaded_by, a.created_at, m.kind
+                FROM ticket_attachments a JOIN ticket_messages m ON m.id = a.message_id
+                WHERE a.id = \(bind: id.lowercased()) AND a.ticket_id = \(bind: t.id) AND a.workspace_id = \(bind: scope.workspaceID)
+                """).first() else { throw DomainError.notFound("attachment") }
+            let notes = scope.level(.tickets, .update).map { access.reached(by: scope, at: $0) } ?? false
+            let kind = try row.decode(column: "kind", as: String.self)
+            guard notes || kind != TicketMessage.Kind.note.rawValue else {
+                throw DomainError.notFound("attachment")
+            }
+            let a = try TicketAttachments.decode(row)
+            try await tx.audit("attachment_download", "tickets", t.id, detail: ["attachment_id": .string(a.id), "name": .string(a.name),
+                                                                               "sha256": .string(a.sha256)])
+            return a
+        }
+        guard let files else { throw DomainError.notFound("attachment") }
+        return (a, try files.read(a.sha256))
+    }
+
+    /// Removes attachment files that no row refers to a day after they were last written (a
+    /// message whose transaction failed after its files were kept), and leftovers of cut writes.
+    package func sweepFiles(olderThan age: TimeInterval = 86_400) async throws -> Int {
+        guard let files else { return 0 }
+        let referenced = try await db.read { sql in
+            Set(try await sql.raw("SELECT DISTINCT sha256 FROM ticket_attachments").all().map { try $0.decode(column: "sha256", as: String.self) })
+        }
+        return try files.sweep(referenced: referenced, olderThan: age, now: clock.now())
     }
 
     /// One page of the tickets the scope may see, newest first, filtered by queue (`TicketQueue`),
@@ -226,14 +291,21 @@ package struct TicketStore: Sendable {
 
     /// Adds a message: an agent's reply (first response, next response) or internal note, or the
     /// customer's words taken down by an agent (a call). A reply may move the status at once.
+    /// Its files (`attachments`) are checked by `AttachmentRules` and recorded with it.
     package func addMessage(_ scope: Scope, id: String, kind: TicketMessage.Kind, body raw: String, status: TicketStatus? = nil,
-                            ifVersion: Int? = nil) async throws -> (Ticket, TicketMessage) {
+                            ifVersion: Int? = nil, attachments: [AttachmentUpload] = []) async throws -> (Ticket, TicketMessage) {
         let body = Text.clean(raw)
-        guard !body.isEmpty, body.count <= 50_000 else { throw DomainError.field("body", "must be 1 to 50000 characters") }
+        var e = FieldErrors()
+        if body.isEmpty || body.count > 50_000 { e.add("body", "must be 1 to 50000 characters") }
+        let checked = AttachmentRules.checked(attachments, into: &e)
+        try e.throwIfAny()
+        let stored = try TicketAttachments.store(checked, in: files)
         let outbox = outbox
         let (t, m, mailed) = try await db.write(scope, at: clock.now()) { tx in
             let (loaded, access, tier) = try await Self.load(tx.scope, id, for: .update, ifVersion: ifVersion, sql: tx.sql)
-            let (t, m) = try await Self.record(loaded, tier: tier, kind: kind, body: body, status: status, tx: tx)
+            let (t, added) = try await Self.record(loaded, tier: tier, kind: kind, body: body, status: status, tx: tx)
+            var m = added
+            m.attachments = try await TicketAttachments.attach(stored, to: m, of: t, tx: tx)
             let reply = kind == .reply ? try await outbox?.queue(m, of: t, tx: tx) ?? false : false
             // resolved with this message: the survey's mail goes out too
             let survey = status == .resolved ? try await SurveyStore.resolved(t, outbox: outbox, tx: tx) : false

@@ -82,6 +82,8 @@ package enum APIJSON {
 package enum APIBody {
     package static let maxJSON = 1 << 20          // 1 MiB
     package static let maxUpload = 64 << 20       // 64 MiB CSV
+    /// A message with its files: the attachments' 25 MB and room for the text and the multipart framing.
+    package static let maxAttachments = 27 << 20
 
     /// Collects the body (413 above `limit`).
     package static func bytes(_ request: Request, limit: Int = maxJSON) async throws -> Data {

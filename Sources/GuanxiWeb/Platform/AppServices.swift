@@ -37,11 +37,13 @@ package struct AppServices: Sendable {
     /// The address links in outgoing mail point at.
     package let publicURL: String?
 
-    package init(db: Database, clock: any GuanxiCore.Clock = SystemClock(), mailer: SMTPMailer? = nil, publicURL: String? = nil) {
+    /// `files`: where ticket attachments are kept (beside a SQLite database unless given).
+    package init(db: Database, clock: any GuanxiCore.Clock = SystemClock(), mailer: SMTPMailer? = nil, publicURL: String? = nil,
+                 files: AttachmentFiles? = nil) {
         var mailer = mailer
         if let host = publicURL.flatMap({ URLComponents(string: $0)?.host }), !host.isEmpty { mailer?.messageDomain = host }
         let publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
-        stores = Stores(db: db, clock: clock, mailer: mailer, publicURL: publicURL)
+        stores = Stores(db: db, clock: clock, mailer: mailer, publicURL: publicURL, files: files)
         self.publicURL = publicURL
     }
 }
@@ -82,7 +84,9 @@ package struct SecurityHeadersMiddleware: RouterMiddleware {
         r.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
         // public lead forms are made to be embedded in the company's own site; nothing else may be framed
         let framing = request.uri.path.hasPrefix("/f/") ? "*" : "'none'"
-        r.headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'self'; frame-ancestors \(framing)"
+        // a download sets its own, stricter policy (`sandbox`)
+        let csp = HTTPField.Name("Content-Security-Policy")!
+        if r.headers[csp] == nil { r.headers[csp] = "default-src 'self'; frame-ancestors \(framing)" }
         return r
     }
 }

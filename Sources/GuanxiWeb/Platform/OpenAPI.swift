@@ -25,7 +25,9 @@ package enum OpenAPIDocument {
             if !params.isEmpty { op["parameters"] = params }
             if let s = r.requestSchema {
                 let schema: [String: Any] = r.requestContentType == "text/csv" ? ["type": "string"] : ["$ref": "#/components/schemas/\(s)"]
-                op["requestBody"] = ["required": true, "content": [r.requestContentType: ["schema": schema]]]
+                var content: [String: Any] = [r.requestContentType: ["schema": schema]]
+                if let m = r.multipartSchema { content["multipart/form-data"] = ["schema": ["$ref": "#/components/schemas/\(m)"]] }
+                op["requestBody"] = ["required": true, "content": content]
             }
             var responses: [String: Any] = [:]
             if let s = r.responseSchema {

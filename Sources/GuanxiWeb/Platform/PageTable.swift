@@ -14,7 +14,7 @@ package struct PageRequest: Sendable {
     package var pairs: [(String, String)] = []
     /// The last value of each name.
     package var form: [String: String] = [:]
-    /// A multipart body's parts (file uploads).
+    /// A multipart body's parts (file uploads); its fields are in `pairs` and `form` too.
     package var parts: [Multipart.Part] = []
     /// The form carried the session's CSRF token (sign-out asks: it must work whatever the session).
     package var signedForm = false
@@ -36,7 +36,8 @@ package enum PageBody: Sendable, Equatable {
     case none
     /// `application/x-www-form-urlencoded`, every form but uploads.
     case form
-    /// `multipart/form-data` (file uploads), up to `APIBody.maxUpload`.
+    /// `multipart/form-data` (file uploads), up to `APIBody.maxUpload`; a plain form too, when it
+    /// carries no file (its fields in `form` either way).
     case multipart
 }
 
@@ -150,14 +151,20 @@ package final class PageTable: @unchecked Sendable {
                 scope = s
             }
             if route.body == .multipart {
-                guard let boundary = Multipart.boundary(request.headers[.contentType]) else {
+                if let boundary = Multipart.boundary(request.headers[.contentType]) {
+                    var r = request
+                    p.parts = Multipart.parse(Data(buffer: try await r.collectBody(upTo: APIBody.maxUpload)), boundary: boundary)
+                    // the form's other fields read as a plain form's do
+                    p.pairs = p.parts.filter { $0.filename == nil }.map { ($0.name, $0.text) }
+                } else if request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true {
+                    // a form that may carry files may come without any, as a plain form
+                    p.pairs = try await Pages.formPairs(request)
+                } else {
                     throw DomainError.badRequest("send the file as multipart/form-data")
                 }
-                var r = request
-                p.parts = Multipart.parse(Data(buffer: try await r.collectBody(upTo: APIBody.maxUpload)), boundary: boundary)
+                p.form = Dictionary(p.pairs, uniquingKeysWith: { _, last in last })
             }
-            let sent = route.body == .multipart ? p.parts.first { $0.name == "_csrf" }.map { String(decoding: $0.data, as: UTF8.self) } : p.form["_csrf"]
-            p.signedForm = page.scope != nil && sent.map { Secret.equal($0, page.csrf) } == true
+            p.signedForm = page.scope != nil && p.form["_csrf"].map { Secret.equal($0, page.csrf) } == true
             if route.check == .csrf, !p.signedForm {
                 throw DomainError.forbidden("the form expired; reload the page and try again")
             }

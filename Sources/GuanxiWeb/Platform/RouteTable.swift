@@ -18,15 +18,18 @@ package struct APIRoute: Sendable {
     package var query: [String] = []
     package var requestSchema: String? = nil
     package var requestContentType = "application/json"
+    /// The schema of a `multipart/form-data` body the operation takes as well (files with their fields).
+    package var multipartSchema: String? = nil
     package var responseSchema: String? = nil
     package var status = 200
     package var idempotent = false
 
     package init(method: HTTPRequest.Method, path: String, operationID: String, summary: String, tag: String, needs: AccessNeed,
                  query: [String] = [], requestSchema: String? = nil, requestContentType: String = "application/json",
-                 responseSchema: String? = nil, status: Int = 200, idempotent: Bool = false) {
+                 multipartSchema: String? = nil, responseSchema: String? = nil, status: Int = 200, idempotent: Bool = false) {
         self.method = method; self.path = path; self.operationID = operationID; self.summary = summary; self.tag = tag
         self.needs = needs; self.query = query; self.requestSchema = requestSchema; self.requestContentType = requestContentType
+        self.multipartSchema = multipartSchema
         self.responseSchema = responseSchema; self.status = status; self.idempotent = idempotent
     }
 
@@ -101,7 +104,8 @@ package final class RouteTable: @unchecked Sendable {
             }
             // Replays need the body twice: once for the fingerprint, once for the handler.
             var req = request
-            let body = try await req.collectBody(upTo: route.requestContentType == "text/csv" ? APIBody.maxUpload : APIBody.maxJSON)
+            let limit = route.requestContentType == "text/csv" ? APIBody.maxUpload : route.multipartSchema != nil ? APIBody.maxAttachments : APIBody.maxJSON
+            let body = try await req.collectBody(upTo: limit)
             let fp = IdempotencyStore.fingerprint(method: request.method.rawValue, path: request.uri.description, body: Data(buffer: body))
             // A concurrent twin (same workspace and key) waits for the first answer, then replays it.
             let lockKey = scope.workspaceID + "\u{0}" + key

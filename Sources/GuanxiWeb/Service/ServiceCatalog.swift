@@ -27,6 +27,7 @@ enum ServiceCatalog {
             "sla_paused_since": "暂停自", "sla_left": "剩余 {d}", "sla_overdue": "逾期 {d}", "sla_paused": "已暂停", "sla_met": "已完成 {t}",
             "sla_met_late": "超时完成 {t}", "sla_none": "无时限",
             "ticket_conversation": "沟通记录", "ticket_message_customer": "客户", "ticket_message_reply": "回复客户", "ticket_message_note": "内部备注",
+            "ticket_attachments": "附件", "ticket_attachments_hint": "最多 10 个文件，每个不超过 10 MB，合计不超过 25 MB：图片、PDF、文本、CSV、Office 文档、ZIP", "ticket_attachments_again": "请重新选择要上传的文件。",
             "ticket_reply": "回复", "ticket_reply_body": "内容", "ticket_kind_reply": "回复客户（客户可见）", "ticket_kind_note": "内部备注（仅同事可见）",
             "ticket_then_status": "然后将状态改为", "ticket_status_unchanged": "不变", "ticket_send": "发送",
             "ticket_change_status": "更改状态", "ticket_assign": "分配", "ticket_recent": "最近的工单",
@@ -75,6 +76,7 @@ enum ServiceCatalog {
             "sla_paused_since": "暫停自", "sla_left": "剩餘 {d}", "sla_overdue": "逾期 {d}", "sla_paused": "已暫停", "sla_met": "已完成 {t}",
             "sla_met_late": "逾時完成 {t}", "sla_none": "無時限",
             "ticket_conversation": "溝通紀錄", "ticket_message_customer": "客戶", "ticket_message_reply": "回覆客戶", "ticket_message_note": "內部備註",
+            "ticket_attachments": "附件", "ticket_attachments_hint": "最多 10 個檔案，每個不超過 10 MB，合計不超過 25 MB：圖片、PDF、文字、CSV、Office 文件、ZIP", "ticket_attachments_again": "請重新選擇要上傳的檔案。",
             "ticket_reply": "回覆", "ticket_reply_body": "內容", "ticket_kind_reply": "回覆客戶（客戶可見）", "ticket_kind_note": "內部備註（僅同事可見）",
             "ticket_then_status": "然後將狀態改為", "ticket_status_unchanged": "不變", "ticket_send": "送出",
             "ticket_change_status": "變更狀態", "ticket_assign": "指派", "ticket_recent": "最近的工單",
@@ -123,6 +125,7 @@ enum ServiceCatalog {
             "sla_paused_since": "Paused since", "sla_left": "{d} left", "sla_overdue": "{d} overdue", "sla_paused": "Paused", "sla_met": "Met {t}",
             "sla_met_late": "Met late {t}", "sla_none": "No target",
             "ticket_conversation": "Conversation", "ticket_message_customer": "Customer", "ticket_message_reply": "Reply", "ticket_message_note": "Internal note",
+            "ticket_attachments": "Attachments", "ticket_attachments_hint": "Up to 10 files, 10 MB each, 25 MB in all: images, PDF, text, CSV, Office documents, ZIP", "ticket_attachments_again": "Choose the files to upload again.",
             "ticket_reply": "Reply", "ticket_reply_body": "Message", "ticket_kind_reply": "Reply to the customer", "ticket_kind_note": "Internal note (colleagues only)",
             "ticket_then_status": "Then set the status to", "ticket_status_unchanged": "Unchanged", "ticket_send": "Send",
             "ticket_change_status": "Change status", "ticket_assign": "Assign", "ticket_recent": "Recent tickets",
@@ -154,6 +157,13 @@ enum ServiceCatalog {
 
     /// (key, zh-Hans, zh-Hant) for the ticket messages the service pages show.
     static let translations: [MessageTranslation] = [
+        ("is larger than the {0} MB limit", "超过 {0} MB 的上限", "超過 {0} MB 的上限"),
+        ("is not an allowed file type (images, PDF, text, CSV, Office documents, ZIP)", "不是允许的文件类型（图片、PDF、文本、CSV、Office 文档、ZIP）",
+         "不是允許的檔案類型（圖片、PDF、文字、CSV、Office 文件、ZIP）"),
+        ("does not look like a .{0} file", "内容与 .{0} 文件不符", "內容與 .{0} 檔案不符"),
+        ("at most {0} attachments per message", "每条消息最多 {0} 个附件", "每則訊息最多 {0} 個附件"),
+        ("attachments together are larger than the {0} MB limit", "附件合计超过 {0} MB 的上限", "附件合計超過 {0} MB 的上限"),
+        ("attachments are not kept on this server", "此服务器不保存附件", "此伺服器不保存附件"),
         ("a closed ticket cannot become {1}", "已关闭的工单只能重新打开", "已關閉的工單只能重新開啟"),
         ("a resolved ticket cannot become {1}", "已解决的工单只能关闭或重新打开", "已解決的工單只能關閉或重新開啟"),
         ("a {0} ticket cannot become reopened", "只有已解决或已关闭的工单才能重新打开", "只有已解決或已關閉的工單才能重新開啟"),

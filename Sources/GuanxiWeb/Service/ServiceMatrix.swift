@@ -13,6 +13,7 @@ enum ServiceMatrix {
         "updateTicket": MatrixSample("/api/v1/tickets/{ticket}", body: #"{"priority":"urgent"}"#, record: .tickets),
         "setTicketStatus": MatrixSample("/api/v1/tickets/{ticket}/status", body: #"{"status":"waiting_customer"}"#, record: .tickets),
         "getTicketSurvey": MatrixSample("/api/v1/tickets/{ticket}/survey", record: .tickets),
+        "downloadTicketAttachment": MatrixSample("/api/v1/tickets/{ticket}/attachments/{attachment}", record: .tickets),
         "listTicketMessages": MatrixSample("/api/v1/tickets/{ticket}/messages", record: .tickets),
         "addTicketMessage": MatrixSample("/api/v1/tickets/{ticket}/messages", body: #"{"kind":"reply","body":"您好，已为您安排换货。"}"#, record: .tickets),
         "listBusinessCalendars": MatrixSample("/api/v1/service/calendars"),
@@ -66,6 +67,11 @@ enum ServiceMatrix {
         d.assigneeID = s.ownerID
         let ticket = try await s.services.tickets.create(s.scope, d).id
         out["ticket"] = ticket
+        if s.wants("attachment") {
+            let png = AttachmentUpload(name: "破损照片 📷.png", data: Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]))
+            out["attachment"] = try await s.services.tickets.addMessage(s.scope, id: ticket, kind: .reply, body: "照片见附件", attachments: [png])
+                .1.attachments.first?.id
+        }
         let home = s.scope.workspaceID == s.admin.workspaceID
         if s.wants("step") {
             let team = home ? s.values["teamID"]!

@@ -26,7 +26,12 @@ extension OpenAPIDocument {
         s["TicketPatch"] = obj(["type": enumOf(types), "priority": enumOf(priorities), "team_id": nstr, "assignee_id": nstr, "tags": arr(str)])
         s["TicketStatusInput"] = obj(["status": enumOf(statuses)], required: ["status"])
         s["TicketMessage"] = obj(["id": str, "ticket_id": str, "kind": enumOf(TicketMessage.Kind.allCases.map(\.rawValue)), "author_id": nstr,
-                                  "body": str, "created_at": time])
+                                  "body": str, "created_at": time, "attachments": arr(ref("TicketAttachment"))])
+        s["TicketAttachment"] = obj(["id": str, "ticket_id": str, "message_id": str, "name": str, "content_type": str, "size": int,
+                                     "sha256": str, "uploaded_by": nstr, "created_at": time],
+                                    required: ["id", "ticket_id", "message_id", "name", "content_type", "size", "sha256", "created_at"])
+        s["TicketMessageUpload"] = obj(["kind": enumOf(TicketMessage.Kind.allCases.map(\.rawValue)), "body": str, "status": enumOf(statuses),
+                                        "attachments": arr(["type": "string", "format": "binary"])], required: ["body"])
         s["TicketMessageList"] = obj(["items": arr(ref("TicketMessage"))])
         s["TicketMessageInput"] = obj(["kind": enumOf(TicketMessage.Kind.allCases.map(\.rawValue)), "body": str, "status": enumOf(statuses)],
                                       required: ["body"])

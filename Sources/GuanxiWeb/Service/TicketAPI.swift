@@ -57,6 +57,21 @@ struct TicketAPI {
         var targets: [String: SLATargets]; var calendar: String?; var active: Bool?
     }
 
+    /// A message as JSON, or as multipart/form-data: the fields `kind`, `body`, `status` and the files in `attachments` parts.
+    static func messageInput(_ req: Request) async throws -> (MessageInput, [AttachmentUpload]) {
+        guard let boundary = Multipart.boundary(req.headers[.contentType]) else { return (try await APIBody.json(MessageInput.self, req), []) }
+        let parts = Multipart.parse(try await APIBody.bytes(req, limit: APIBody.maxAttachments), boundary: boundary)
+        let field = { (n: String) in parts.last { $0.name == n && $0.filename == nil }?.text }
+        var e = FieldErrors()
+        let kind = field("kind").flatMap { k in TicketMessage.Kind(rawValue: k) ?? { e.add("kind", .oneOf(TicketMessage.Kind.self)); return nil }() }
+        let status = field("status").flatMap { s in
+            s.isEmpty ? nil : TicketStatus(rawValue: s) ?? { e.add("status", .oneOf(TicketStatus.self)); return nil }()
+        }
+        if field("body") == nil { e.add("body", .required) }
+        try e.throwIfAny()
+        return (MessageInput(kind: kind, body: field("body") ?? "", status: status), AttachmentWeb.uploads(parts))
+    }
+
     func register(_ t: RouteTable) {
         let tag = "Service"
         t.on(APIRoute(method: .post, path: "/tickets", operationID: "createTicket",
@@ -100,13 +115,19 @@ struct TicketAPI {
             .json(Items(items: try await tickets.messages(scope, id: try ctx.parameters.require("id"))))
         }
         t.on(APIRoute(method: .post, path: "/tickets/{id}/messages", operationID: "addTicketMessage",
-                      summary: "Reply to the customer, add an internal note, or record the customer's words (kind: reply, note, customer)",
-                      tag: tag, needs: .can(.update, .tickets), requestSchema: "TicketMessageInput", responseSchema: "TicketMessageAnswer",
-                      status: 201, idempotent: true)) { req, ctx, scope in
-            let i = try await APIBody.json(MessageInput.self, req)
+                      summary: "Reply to the customer, add an internal note, or record the customer's words (kind: reply, note, customer); as multipart/form-data with files in `attachments` parts (at most 10, 10 MB each, 25 MB together)",
+                      tag: tag, needs: .can(.update, .tickets), requestSchema: "TicketMessageInput", multipartSchema: "TicketMessageUpload",
+                      responseSchema: "TicketMessageAnswer", status: 201, idempotent: true)) { req, ctx, scope in
+            let (i, files) = try await Self.messageInput(req)
             let (ticket, message) = try await tickets.addMessage(scope, id: try ctx.parameters.require("id"), kind: i.kind ?? .reply, body: i.body,
-                                                                 status: i.status, ifVersion: try req.ifMatchVersion())
+                                                                 status: i.status, ifVersion: try req.ifMatchVersion(), attachments: files)
             return .json(MessageAnswer(ticket: ticket, message: message), status: .created, etag: ticket.version)
+        }
+        t.on(APIRoute(method: .get, path: "/tickets/{id}/attachments/{attachment}", operationID: "downloadTicketAttachment",
+                      summary: "Download a message's file (always as an attachment; images and PDF with their type, anything else as application/octet-stream)",
+                      tag: tag, needs: .can(.read, .tickets))) { _, ctx, scope in
+            let (a, data) = try await tickets.attachment(scope, ticketID: try ctx.parameters.require("id"), id: try ctx.parameters.require("attachment"))
+            return AttachmentWeb.download(a, data)
         }
         t.on(APIRoute(method: .get, path: "/tickets/{id}/survey", operationID: "getTicketSurvey",
                       summary: "The ticket's latest satisfaction survey and its answer (stars, NPS, comment; negative feedback's reply due, overdue or met); null before the ticket is first resolved",

@@ -40,32 +40,39 @@ struct TicketPages {
                 let c = try await services.customers.get(scope, id: p.query("customer_id") ?? "")
                 return form(p.page, customer: c, values: [:], errors: [:], flash: nil)
             },
-            .post(TicketURL.newTicket, needs: .can(.create, .tickets)) { p, scope in
-                let f = p.form
+            .post(TicketURL.newTicket, needs: .can(.create, .tickets), body: .multipart) { p, scope in
+                let f = p.form, files = AttachmentWeb.uploads(p.parts)
                 let c = try await services.customers.get(scope, id: f["customer_id"] ?? "")
                 var d = TicketDraft()
                 d.customerID = c.id; d.subject = f["subject"] ?? ""; d.body = f["body"] ?? ""
                 d.type = Self.nonEmpty(f["type"]); d.priority = Self.nonEmpty(f["priority"]); d.channel = Self.nonEmpty(f["channel"])
                 do {
-                    let t = try await services.tickets.create(scope, d)
+                    let t = try await services.tickets.create(scope, d, attachments: files)
                     return Pages.redirect(TicketURL.ticket(t.id).path)
                 } catch let e as DomainError {
                     return form(p.page, customer: c, values: f, errors: Pages.fieldErrors(e), flash: ("bad", p.page.message(e)),
-                                status: Pages.status(e))
+                                status: Pages.status(e), fileErrors: AttachmentWeb.errors(e, files, p.page))
                 }
             },
             // `canned`: a canned reply picked in the reply form, inserted rendered (a round trip: no script needed)
             .get(TicketURL.ticket(":id"), needs: .can(.read, .tickets)) { p, scope in
                 try await detail(p.page, scope, p.parameter("id"), canned: Self.nonEmpty(p.query("canned")))
             },
-            .post(TicketURL.ticketAction(":id", ":action"), needs: .can(.update, .tickets)) { p, scope in
-                let id = p.parameter("id")
+            // a download: saved, never shown in the page's origin (see `AttachmentWeb.download`)
+            .get(TicketURL.attachment(":id", ":file"), needs: .can(.read, .tickets)) { p, scope in
+                let (a, data) = try await services.tickets.attachment(scope, ticketID: p.parameter("id"), id: p.parameter("file"))
+                return AttachmentWeb.download(a, data).response
+            },
+            // the reply form may carry files; the other forms are plain
+            .post(TicketURL.ticketAction(":id", ":action"), needs: .can(.update, .tickets), body: .multipart) { p, scope in
+                let id = p.parameter("id"), files = AttachmentWeb.uploads(p.parts)
                 do {
-                    try await act(scope, id, p.parameter("action"), p.form)
+                    try await act(scope, id, p.parameter("action"), p.form, files: files)
                     return Pages.redirect(TicketURL.ticket(id).path)
                 } catch let e as DomainError where e != .notFound("ticket") && e != .notFound("page") {
                     // what was typed into the reply or assignment form comes back; a status button's value does not
-                    return try await detail(p.page, scope, id, typed: p.parameter("action") == "status" ? [:] : p.form, error: e)
+                    return try await detail(p.page, scope, id, typed: p.parameter("action") == "status" ? [:] : p.form, error: e,
+                                            fileErrors: AttachmentWeb.errors(e, files, p.page))
                 }
             },
             // a step's completion needs the ticket's update (the store checks), a decision only its approver
@@ -95,8 +102,8 @@ struct TicketPages {
 
     /// One form post on a ticket: `reply` (a reply or internal note, then maybe a status),
     /// `status`, `assign` (department and assignee; empty clears), `step`, or the product-issue
-    /// panel's `issue_link` and `issue_new`.
-    func act(_ scope: Scope, _ id: String, _ action: String, _ f: [String: String]) async throws {
+    /// panel's `issue_link` and `issue_new`; the reply's files come in `files`.
+    func act(_ scope: Scope, _ id: String, _ action: String, _ f: [String: String], files: [AttachmentUpload] = []) async throws {
         let version = f["version"].flatMap { Int($0) }
         func status(_ raw: String?) throws(DomainError) -> TicketStatus? {
             guard let raw = Self.nonEmpty(raw) else { return nil }
@@ -108,7 +115,8 @@ struct TicketPages {
         switch action {
         case "reply":
             let kind = TicketMessage.Kind(rawValue: f["kind"] ?? "") ?? .reply
-            _ = try await services.tickets.addMessage(scope, id: id, kind: kind, body: f["body"] ?? "", status: try status(f["status"]), ifVersion: version)
+            _ = try await services.tickets.addMessage(scope, id: id, kind: kind, body: f["body"] ?? "", status: try status(f["status"]), ifVersion: version,
+                                                      attachments: files)
         case "status":
             guard let to = try status(f["status"]) else { throw DomainError.field("status", .required) }
             _ = try await services.tickets.setStatus(scope, id: id, to: to, ifVersion: version)
@@ -234,7 +242,7 @@ struct TicketPages {
     // MARK: New ticket
 
     func form(_ v: PageContext, customer c: Customer, values: [String: String], errors: [String: DomainMessage], flash: (kind: String, text: String)?,
-              status: HTTPResponse.Status = .ok) -> Response {
+              status: HTTPResponse.Status = .ok, fileErrors: [String] = []) -> Response {
         let t = { (k: String) in v.text(k) }
         let error = { (k: String) in errors[k].map { v.localize($0) } }
         let selects: [(String, String, [[String: Any]])] = [
@@ -247,6 +255,7 @@ struct TicketPages {
             "csrf": v.csrf, "customerID": c.id, "customerName": c.name, "customerHref": CustomerURL.customer(c.id).path,
             "subject": values["subject"] ?? "", "body": values["body"] ?? "", "subjectError": error("subject"), "bodyError": error("body"),
             "selects": selects.map { name, label, options in Pages.model(["name": name, "label": t(label), "options": options, "error": error(name)]) },
+            "fileErrors": fileErrors, "hasFileErrors": !fileErrors.isEmpty,
         ])
         return pages.page("ticket_form", model, title: t("new_ticket"), visit: v, flash: flash, status: status)
     }
@@ -254,8 +263,9 @@ struct TicketPages {
     // MARK: Ticket
 
     /// The ticket's page; after a failed post, with the error and what was typed in the reply form.
+    /// `fileErrors`: the refused files of the reply form, each with its reason.
     func detail(_ v: PageContext, _ scope: Scope, _ id: String, typed: [String: String] = [:], error: DomainError? = nil,
-                canned: String? = nil) async throws -> Response {
+                canned: String? = nil, fileErrors: [String] = []) async throws -> Response {
         let t = { (k: String) in v.text(k) }
         let tk = try await services.tickets.get(scope, id: id)
         let conversation = try await services.tickets.messages(scope, id: id)
@@ -297,7 +307,8 @@ struct TicketPages {
                              "when": f.string(from: m.createdAt), "iso": Timestamp.iso8601(m.createdAt),
                              // an internal note's @mentions are marked; everything stays escaped text
                              "segments": (m.kind == .note ? Mentions.segments(m.body, members) : [Mentions.Segment(m.body)])
-                                .map { ["text": $0.text, "mention": $0.userID != nil] as [String: Any] }])
+                                .map { ["text": $0.text, "mention": $0.userID != nil] as [String: Any] },
+                             "files": AttachmentWeb.rows(m), "hasFiles": !m.attachments.isEmpty])
             },
             "hasViewers": !others.isEmpty,
             "viewers": others.map { o in
@@ -340,6 +351,8 @@ struct TicketPages {
             }
             model["isNote"] = typed["kind"] == TicketMessage.Kind.note.rawValue
             model["bodyError"] = fieldErrors["body"].map { v.localize($0) }
+            model["fileErrors"] = fileErrors
+            model["hasFileErrors"] = !fileErrors.isEmpty
             // a refused reply says why beside the words it kept too (on a phone the banner is a long way up)
             if let error, typed["body"] != nil, fieldErrors.isEmpty { model["replyError"] = v.message(error) }
             model["thenStatuses"] = Self.options(moves, "ticket_status_", selected: typed["status"], v)

@@ -42,11 +42,12 @@ enum TicketTemplates {
     <section class="card">
       <h1>{{t.new_ticket}}</h1>
       <p class="meta"><a href="{{customerHref}}">{{customerName}}</a></p>
-      <form method="post" action="/tickets/new" novalidate>
+      <form method="post" action="/tickets/new" enctype="multipart/form-data" novalidate>
         <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="customer_id" value="{{customerID}}">
         <label class="{{#subjectError}}invalid{{/subjectError}}">{{t.ticket_subject}} <span aria-hidden="true">*</span><input name="subject" value="{{subject}}" maxlength="200" required aria-invalid="{{#subjectError}}true{{/subjectError}}{{^subjectError}}false{{/subjectError}}"{{#subjectError}} aria-errormessage="e-subject"{{/subjectError}}>{{#subjectError}}<small class="error" id="e-subject">{{subjectError}}</small>{{/subjectError}}</label>
         <div class="inline">{{#selects}}<label class="{{#error}}invalid{{/error}}">{{label}}<select name="{{name}}">{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select>{{#error}}<small class="error">{{error}}</small>{{/error}}</label>{{/selects}}</div>
         <label class="{{#bodyError}}invalid{{/bodyError}}">{{t.ticket_body}} <span aria-hidden="true">*</span><textarea name="body" rows="6" required aria-invalid="{{#bodyError}}true{{/bodyError}}{{^bodyError}}false{{/bodyError}}"{{#bodyError}} aria-errormessage="e-body"{{/bodyError}}>{{body}}</textarea>{{#bodyError}}<small class="error" id="e-body">{{bodyError}}</small>{{/bodyError}}</label>
+        <label class="files-field{{#hasFileErrors}} invalid{{/hasFileErrors}}">{{t.ticket_attachments}}<input type="file" name="attachments" multiple accept=".png,.jpg,.jpeg,.gif,.webp,.pdf,.txt,.csv,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.zip"{{#hasFileErrors}} aria-invalid="true"{{/hasFileErrors}}><small class="hint">{{t.ticket_attachments_hint}}</small>{{#fileErrors}}<small class="error">{{.}}</small>{{/fileErrors}}{{#hasFileErrors}}<small class="error">{{t.ticket_attachments_again}}</small>{{/hasFileErrors}}</label>
         <div class="actions"><button class="primary">{{t.save}}</button> <a href="{{customerHref}}">{{t.cancel}}</a></div>
       </form>
     </section>
@@ -66,7 +67,7 @@ enum TicketTemplates {
       {{> survey_panel}}
       {{#productIssues}}{{> product_issue_panel}}{{/productIssues}}
       <section><h2>{{t.ticket_conversation}}</h2>
-        <ol class="conversation">{{#messages}}<li class="msg msg-{{kind}}"><p class="from"><span class="tag">{{kindLabel}}</span> {{#author}}<strong>{{author}}</strong> {{/author}}<time datetime="{{iso}}">{{when}}</time></p><p class="body">{{#segments}}{{#mention}}<mark class="mention">{{text}}</mark>{{/mention}}{{^mention}}{{text}}{{/mention}}{{/segments}}</p></li>{{/messages}}</ol>
+        <ol class="conversation">{{#messages}}<li class="msg msg-{{kind}}"><p class="from"><span class="tag">{{kindLabel}}</span> {{#author}}<strong>{{author}}</strong> {{/author}}<time datetime="{{iso}}">{{when}}</time></p><p class="body">{{#segments}}{{#mention}}<mark class="mention">{{text}}</mark>{{/mention}}{{^mention}}{{text}}{{/mention}}{{/segments}}</p>{{#hasFiles}}<ul class="files" aria-label="{{t.ticket_attachments}}">{{#files}}<li><a href="{{href}}" download>{{name}}</a> <small>{{size}}</small></li>{{/files}}</ul>{{/hasFiles}}</li>{{/messages}}</ol>
       </section>
       <section class="card steps" aria-labelledby="steps-title"><h2 id="steps-title">{{t.ticket_steps}}</h2>
         {{#hasSteps}}<ol class="chain">{{#steps}}<li class="step step-{{state}}{{#overdue}} overdue{{/overdue}}" id="step-{{id}}">
@@ -101,7 +102,7 @@ enum TicketTemplates {
       {{#canUpdate}}
       {{#hasChanges}}<section class="card changed" role="alert"><h2>{{t.ticket_changed_since}}</h2><ul>{{#changes}}<li>{{.}}</li>{{/changes}}</ul></section>{{/hasChanges}}
       {{#hasCanned}}<form method="get" action="{{cannedHref}}#reply" class="canned-pick"><label>{{t.canned_pick}}<select name="canned">{{#canned}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/canned}}</select></label><button>{{t.canned_insert}}</button></form>{{/hasCanned}}
-      <form method="post" action="{{replyHref}}" class="card reply" id="reply" novalidate>
+      <form method="post" action="{{replyHref}}" class="card reply" id="reply" enctype="multipart/form-data" novalidate>
         <h2>{{t.ticket_reply}}</h2>{{#replyError}}<p class="error">{{replyError}}</p>{{/replyError}}
         <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}"><input type="hidden" name="opened" value="{{opened}}">
         <fieldset class="kinds"><legend class="sr">{{t.ticket_reply}}</legend>
@@ -109,6 +110,7 @@ enum TicketTemplates {
           <label class="choice"><input type="radio" name="kind" value="note"{{#isNote}} checked{{/isNote}}> {{t.ticket_kind_note}}</label>
         </fieldset>
         <label class="{{#bodyError}}invalid{{/bodyError}}">{{t.ticket_reply_body}}<textarea name="body" rows="5" required aria-invalid="{{#bodyError}}true{{/bodyError}}{{^bodyError}}false{{/bodyError}}"{{#bodyError}} aria-errormessage="e-body"{{/bodyError}}>{{body}}</textarea>{{#bodyError}}<small class="error" id="e-body">{{bodyError}}</small>{{/bodyError}}</label>
+        <label class="files-field{{#hasFileErrors}} invalid{{/hasFileErrors}}">{{t.ticket_attachments}}<input type="file" name="attachments" multiple accept=".png,.jpg,.jpeg,.gif,.webp,.pdf,.txt,.csv,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.zip"{{#hasFileErrors}} aria-invalid="true"{{/hasFileErrors}}><small class="hint">{{t.ticket_attachments_hint}}</small>{{#fileErrors}}<small class="error">{{.}}</small>{{/fileErrors}}{{#hasFileErrors}}<small class="error">{{t.ticket_attachments_again}}</small>{{/hasFileErrors}}</label>
         <p class="hint">{{t.ticket_mention_hint}}</p>
         <div class="send"><label>{{t.ticket_then_status}}<select name="status"><option value="">{{t.ticket_status_unchanged}}</option>{{#thenStatuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/thenStatuses}}</select></label>
           <button class="primary">{{t.ticket_send}}</button></div>
@@ -233,6 +235,11 @@ enum TicketTemplates {
     .msg .from{margin:0;color:var(--muted);font-size:.85rem;display:flex;flex-wrap:wrap;gap:.2rem .5rem;align-items:center}
     .msg .from strong{color:var(--ink)}
     .msg .body{margin:.3rem 0 0;white-space:pre-wrap;word-break:break-word}
+    .msg .files{list-style:none;margin:.4rem 0 0;padding:.3rem 0 0;border-top:1px solid var(--line);font-size:.9rem}
+    .msg .files li{display:flex;flex-wrap:wrap;gap:.2rem .5rem;align-items:baseline;word-break:break-all}
+    .msg .files small{color:var(--muted)}
+    .files-field input[type=file]{display:block;max-width:100%;margin:.25rem 0}
+    .files-field .hint,.files-field .error{display:block}
     .kinds{border:0;padding:0;margin:.3rem 0;display:flex;flex-wrap:wrap;gap:.3rem 1.2rem}
     .reply .send{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end}
     .reply .send label{margin:0;flex:1 1 12rem}

@@ -2,10 +2,11 @@ import GuanxiWebPlatform
 /// The service desk pages' addresses (see `PageAddress`): the queue, opening a ticket, a ticket
 /// and its forms (`reply`, `status`, `assign`, `step`), a step's forms (`complete`, `decision`),
 /// the routing settings with their forms (`save`, `delete`, `skills`, `members`), the month's
-/// reports and each report's CSV, the canned replies with their forms (`save`, `delete`), the
-/// queue's bulk change, and the product issues with their forms.
+/// reports and each report's CSV, a ticket's attachment (a download), the canned replies with their
+/// forms (`save`, `delete`), the queue's bulk change, and the product issues with their forms.
 package enum TicketURL: PageAddress, Equatable {
     case tickets, newTicket, ticket(String), ticketAction(String, String), stepAction(String, String, String)
+    case attachment(String, String)
     case routing, routingAction(String)
     case reports, reportCSV(String)
     case cannedReplies, cannedAction(String), bulk
@@ -23,6 +24,7 @@ package enum TicketURL: PageAddress, Equatable {
         case .reports: "/service/reports"
         case .reportCSV(let section): "/service/reports/\(section)"
         case .stepAction(let id, let step, let action): "/tickets/\(id)/steps/\(step)/\(action)"
+        case .attachment(let id, let file): "/tickets/\(id)/attachments/\(file)"
         case .routing: "/service/routing"
         case .routingAction(let action): "/service/routing/\(action)"
         case .survey(let token): "/s/\(token)"
