@@ -7,7 +7,7 @@ extension Feature {
     /// departments (chains, child tasks, approvals); the queue, ticket and routing pages.
     package static let service: Feature = {
         var f = Feature(name: "Service")
-        f.migrations = [M010_Service.migration, M012_ServiceMail.migration, M013_ServiceRouting.migration, M015_ServiceReports.migration, M016_ServiceSurveys.migration]
+        f.migrations = [M010_Service.migration, M012_ServiceMail.migration, M013_ServiceRouting.migration, M015_ServiceReports.migration, M016_ServiceSurveys.migration, M018_ServiceSearch.migration]
         f.permissions = [.tickets]
         f.catalog = CatalogPart(ServiceCatalog.strings.merging(SurveyTemplates.strings) { a, b in a.merging(b) { x, _ in x } })
         f.translations = ServiceCatalog.translations + SurveyTemplates.translations

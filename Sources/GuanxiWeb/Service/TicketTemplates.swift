@@ -8,6 +8,7 @@ enum TicketTemplates {
       <div class="head"><h1>{{t.tickets}}</h1><span><a class="button" href="{{reportsHref}}">{{t.service_reports}}</a>{{#routingHref}} <a class="button" href="{{routingHref}}">{{t.routing_title}}</a>{{/routingHref}}</span></div>
       <nav class="tabs" aria-label="{{t.ticket_queues}}">{{#tabs}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/tabs}}</nav>
       <form class="filters" method="get" action="/tickets"><input type="hidden" name="queue" value="{{queue}}">
+        <label class="search">{{t.ticket_search}}<input type="search" name="q" value="{{q}}" maxlength="100" placeholder="{{t.ticket_search_hint}}"></label>
         <label>{{t.ticket_status}}<select name="status"><option value="">{{t.all}}</option>{{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statuses}}</select></label>
         <button>{{t.filter}}</button>
       </form>
@@ -36,6 +37,7 @@ enum TicketTemplates {
         <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="customer_id" value="{{customerID}}">
         <label class="{{#subjectError}}invalid{{/subjectError}}">{{t.ticket_subject}} <span aria-hidden="true">*</span><input name="subject" value="{{subject}}" maxlength="200" required aria-invalid="{{#subjectError}}true{{/subjectError}}{{^subjectError}}false{{/subjectError}}"{{#subjectError}} aria-errormessage="e-subject"{{/subjectError}}>{{#subjectError}}<small class="error" id="e-subject">{{subjectError}}</small>{{/subjectError}}</label>
         <div class="inline">{{#selects}}<label class="{{#error}}invalid{{/error}}">{{label}}<select name="{{name}}">{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select>{{#error}}<small class="error">{{error}}</small>{{/error}}</label>{{/selects}}</div>
+        <div class="inline"><label class="{{#productError}}invalid{{/productError}}">{{t.ticket_product}}<select name="product_id"><option value="">{{t.ticket_no_product}}</option>{{#products}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/products}}</select>{{#productError}}<small class="error">{{productError}}</small>{{/productError}}</label>{{#customFields}}<label class="{{#error}}invalid{{/error}}">{{label}}{{#required}} <span aria-hidden="true">*</span>{{/required}}{{#isSelect}}<select name="{{name}}"><option value="">—</option>{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select>{{/isSelect}}{{^isSelect}}<input name="{{name}}" type="{{inputType}}" value="{{value}}"{{#inputMode}} inputmode="{{inputMode}}"{{/inputMode}}{{#hint}} placeholder="{{hint}}"{{/hint}}>{{/isSelect}}{{#error}}<small class="error">{{error}}</small>{{/error}}</label>{{/customFields}}</div>
         <label class="{{#bodyError}}invalid{{/bodyError}}">{{t.ticket_body}} <span aria-hidden="true">*</span><textarea name="body" rows="6" required aria-invalid="{{#bodyError}}true{{/bodyError}}{{^bodyError}}false{{/bodyError}}"{{#bodyError}} aria-errormessage="e-body"{{/bodyError}}>{{body}}</textarea>{{#bodyError}}<small class="error" id="e-body">{{bodyError}}</small>{{/bodyError}}</label>
         <div class="actions"><button class="primary">{{t.save}}</button> <a href="{{customerHref}}">{{t.cancel}}</a></div>
       </form>
@@ -102,6 +104,11 @@ enum TicketTemplates {
         <section class="card stack"><h2>{{t.ticket_change_status}}</h2>
           <div class="moves">{{#moves}}<form method="post" action="{{statusHref}}"><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}"><input type="hidden" name="status" value="{{value}}"><button>{{label}}</button></form>{{/moves}}</div>
         </section>
+        {{#fieldsHref}}<form method="post" action="{{fieldsHref}}" class="card stack"><h2>{{t.ticket_fields}}</h2>
+          <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
+          <label class="{{#productError}}invalid{{/productError}}">{{t.ticket_product}}<select name="product_id"><option value="">{{t.ticket_no_product}}</option>{{#products}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/products}}</select>{{#productError}}<small class="error">{{productError}}</small>{{/productError}}</label>
+          {{#customFields}}<label class="{{#error}}invalid{{/error}}">{{label}}{{#required}} <span aria-hidden="true">*</span>{{/required}}{{#isSelect}}<select name="{{name}}"><option value="">—</option>{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select>{{/isSelect}}{{^isSelect}}<input name="{{name}}" type="{{inputType}}" value="{{value}}"{{#inputMode}} inputmode="{{inputMode}}"{{/inputMode}}{{#hint}} placeholder="{{hint}}"{{/hint}}>{{/isSelect}}{{#error}}<small class="error">{{error}}</small>{{/error}}</label>{{/customFields}}
+          <button>{{t.save}}</button></form>{{/fieldsHref}}
         {{#canAssign}}<form method="post" action="{{assignHref}}" class="card stack"><h2>{{t.ticket_assign}}</h2>
           <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
           <label>{{t.ticket_department}}<select name="team_id"><option value="">{{t.ticket_no_department}}</option>{{#teams}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/teams}}</select></label>
