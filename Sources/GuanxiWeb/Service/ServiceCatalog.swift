@@ -160,7 +160,6 @@ enum ServiceCatalog {
         ("a {0} ticket cannot become new", "工单不能改回新建", "工單不能改回新建"),
         ("must be 1 to 50000 characters", "须为 1 到 50000 个字", "須為 1 到 50000 字"),
         ("must be a customer id", "须为客户编号", "須為客戶編號"),
-        ("no such product", "没有这个产品", "沒有這個產品"),
         ("must be an id", "须为编号", "須為編號"),
         ("must be one of {0}", "须为以下之一：{0}", "須為以下之一：{0}"),
         ("at most 20 tags of up to 40 characters", "最多 20 个标签，每个最多 40 个字", "最多 20 個標籤，每個最多 40 字"),
