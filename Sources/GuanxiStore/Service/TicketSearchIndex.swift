@@ -90,14 +90,14 @@ enum TicketSearchIndex {
 
     // MARK: Search
 
-    /// The condition (" AND …") on `t` for the tickets whose document holds every term, as `scope`
-    /// may search it: internal notes count only on tickets whose notes it may see, those it may
-    /// update (`TicketStore.messages`).
-    static func condition(_ scope: Scope, _ terms: TicketSearchTerms, read: AccessLevel, dialect: DatabaseDialect) -> SQLQueryString {
-        let open = match(scope, terms, notes: false, dialect: dialect)
+    /// PostgreSQL: the condition (" AND …") on `t` for the tickets whose document holds every term,
+    /// as `scope` may search it: internal notes count only on tickets whose notes it may see, those
+    /// it may update (`TicketStore.messages`). The list orders and pages as without a search.
+    static func condition(_ scope: Scope, _ terms: TicketSearchTerms, read: AccessLevel) -> SQLQueryString {
+        let open = match(scope, terms, notes: false)
         var q: SQLQueryString = " AND "
         guard let update = scope.level(.tickets, .update) else { q += open; return q }
-        let all = match(scope, terms, notes: true, dialect: dialect)
+        let all = match(scope, terms, notes: true)
         if update >= read { q += all; return q }
         q += "("
         q += open
@@ -109,40 +109,61 @@ enum TicketSearchIndex {
         return q
     }
 
-    private static func match(_ scope: Scope, _ terms: TicketSearchTerms, notes: Bool, dialect: DatabaseDialect) -> SQLQueryString {
-        switch dialect {
-        case .sqlite:
-            // each term one quoted phrase: whatever was typed is text, never FTS5 syntax
-            func phrase(_ t: String) -> String { (notes ? "" : "words : ") + "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-            var parts: [SQLQueryString] = []
-            if !terms.long.isEmpty {
-                parts.append("s.seq IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH \(bind: terms.long.map(phrase).joined(separator: " AND ")))")
-            }
-            if !terms.cjkShort.isEmpty {
-                let m = terms.cjkShort.map { phrase($0) + ($0.count == 1 ? "*" : "") }.joined(separator: " AND ")
-                parts.append("s.seq IN (SELECT rowid FROM ticket_bigrams WHERE ticket_bigrams MATCH \(bind: m))")
-            }
-            var q = SQLQueryString("t.id IN (SELECT s.ticket_id FROM ticket_search s WHERE ")
-            for (i, p) in parts.enumerated() {
-                if i > 0 { q += " AND " }
-                q += p
-            }
-            q += ")"
-            return q
-        case .postgres:
-            func like(_ t: String) -> String {
-                "%" + t.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
-            }
-            var q = SQLQueryString("t.id IN (SELECT s.ticket_id FROM ticket_search s WHERE s.workspace_id = \(bind: scope.workspaceID)")
-            for t in terms.long + terms.cjkShort.filter({ $0.count == 1 }) {
-                if notes { q += " AND (s.words LIKE \(bind: like(t)) OR s.notes LIKE \(bind: like(t)))" } else { q += " AND s.words LIKE \(bind: like(t))" }
-            }
-            for t in terms.cjkShort where t.count == 2 {
-                if notes { q += " AND (s.word_bigrams @> ARRAY[\(bind: t)]::text[] OR s.note_bigrams @> ARRAY[\(bind: t)]::text[])" }
-                else { q += " AND s.word_bigrams @> ARRAY[\(bind: t)]::text[]" }
-            }
-            q += ")"
-            return q
+    /// SQLite's page of search results: driven by a full-text index read newest entry first
+    /// (`ORDER BY rowid DESC`, which FTS5 streams), joined to the tickets and filtered by
+    /// `filters` (and the other index), so that a word in half the tickets still stops after
+    /// `limit` rows the caller may see. The notes count as in `condition`: where notes may count at
+    /// all the index is read whole, and where the caller reaches fewer tickets to update than to
+    /// read, a match outside the conversation must be on a ticket it may update.
+    static func sqlitePage(_ scope: Scope, _ terms: TicketSearchTerms, read: AccessLevel, filters: SQLQueryString, after: Int64?,
+                           limit: Int) -> SQLQueryString {
+        let update = scope.level(.tickets, .update)
+        let notes = update != nil
+        let drive = terms.long.isEmpty ? "ticket_bigrams" : "ticket_fts"
+        func phrases(_ list: [String], words: Bool, prefix: Bool) -> String {
+            list.map { (words ? "words : " : "") + "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" + (prefix && $0.count == 1 ? "*" : "") }
+                .joined(separator: " AND ")
         }
+        var q = SQLQueryString("SELECT \(unsafeRaw: TicketStore.columns), \(unsafeRaw: drive).rowid AS search_seq FROM \(unsafeRaw: drive)")
+        q += " CROSS JOIN ticket_search s ON s.seq = \(unsafeRaw: drive).rowid CROSS JOIN tickets t ON t.id = s.ticket_id JOIN customers c ON c.id = t.customer_id"
+        if terms.long.isEmpty {
+            q += " WHERE ticket_bigrams MATCH \(bind: phrases(terms.cjkShort, words: !notes, prefix: true))"
+        } else {
+            q += " WHERE ticket_fts MATCH \(bind: phrases(terms.long, words: !notes, prefix: false))"
+            if !terms.cjkShort.isEmpty {
+                q += " AND s.seq IN (SELECT rowid FROM ticket_bigrams WHERE ticket_bigrams MATCH \(bind: phrases(terms.cjkShort, words: !notes, prefix: true)))"
+            }
+        }
+        q += " AND t.workspace_id = \(bind: scope.workspaceID)"
+        q += filters
+        if let update, update < read {
+            q += " AND ((1 = 1"
+            if !terms.long.isEmpty { q += " AND s.seq IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH \(bind: phrases(terms.long, words: true, prefix: false)))" }
+            if !terms.cjkShort.isEmpty {
+                q += " AND s.seq IN (SELECT rowid FROM ticket_bigrams WHERE ticket_bigrams MATCH \(bind: phrases(terms.cjkShort, words: true, prefix: true)))"
+            }
+            q += ") OR (1 = 1"
+            q += TicketStore.readLimit(scope, update)
+            q += "))"
+        }
+        if let after { q += " AND \(unsafeRaw: drive).rowid < \(bind: after)" }
+        q += " ORDER BY \(unsafeRaw: drive).rowid DESC LIMIT \(literal: limit)"
+        return q
+    }
+
+    private static func match(_ scope: Scope, _ terms: TicketSearchTerms, notes: Bool) -> SQLQueryString {
+        func like(_ t: String) -> String {
+            "%" + t.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+        }
+        var q = SQLQueryString("t.id IN (SELECT s.ticket_id FROM ticket_search s WHERE s.workspace_id = \(bind: scope.workspaceID)")
+        for t in terms.long + terms.cjkShort.filter({ $0.count == 1 }) {
+            if notes { q += " AND (s.words LIKE \(bind: like(t)) OR s.notes LIKE \(bind: like(t)))" } else { q += " AND s.words LIKE \(bind: like(t))" }
+        }
+        for t in terms.cjkShort where t.count == 2 {
+            if notes { q += " AND (s.word_bigrams @> ARRAY[\(bind: t)]::text[] OR s.note_bigrams @> ARRAY[\(bind: t)]::text[])" }
+            else { q += " AND s.word_bigrams @> ARRAY[\(bind: t)]::text[]" }
+        }
+        q += ")"
+        return q
     }
 }

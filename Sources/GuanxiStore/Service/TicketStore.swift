@@ -213,18 +213,36 @@ package struct TicketStore: Sendable {
         if queue != nil, view == nil { e.add("queue", "must be one of \(TicketQueue.allCases.map(\.rawValue).joined(separator: ", "))") }
         try e.throwIfAny()
         let limit = min(max(limit, 1), 200)
-        var q = SQLQueryString("SELECT \(unsafeRaw: Self.columns) \(unsafeRaw: Self.from) WHERE t.workspace_id = \(bind: scope.workspaceID)")
-        q += Self.readLimit(scope, level)
-        if let view { q += Self.queueLimit(scope, view, now: clock.now()) }
-        if let status { q += " AND t.status = \(bind: status)" }
-        if let assigneeID { q += " AND t.assignee_id = \(bind: assigneeID.lowercased())" }
-        if let teamID { q += " AND t.team_id = \(bind: teamID.lowercased())" }
-        if let customerID { q += " AND t.customer_id = \(bind: customerID.lowercased())" }
+        var filters = Self.readLimit(scope, level)
+        if let view { filters += Self.queueLimit(scope, view, now: clock.now()) }
+        if let status { filters += " AND t.status = \(bind: status)" }
+        if let assigneeID { filters += " AND t.assignee_id = \(bind: assigneeID.lowercased())" }
+        if let teamID { filters += " AND t.team_id = \(bind: teamID.lowercased())" }
+        if let customerID { filters += " AND t.customer_id = \(bind: customerID.lowercased())" }
+        var terms: TicketSearchTerms?
         if let search, !search.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             // a query of nothing either index can look for finds nothing
-            guard let terms = TicketSearchTerms(search) else { return Page(items: [], nextCursor: nil) }
-            q += TicketSearchIndex.condition(scope, terms, read: level, dialect: db.dialect)
+            guard let t = TicketSearchTerms(search) else { return Page(items: [], nextCursor: nil) }
+            terms = t
         }
+        if let terms, db.dialect == .sqlite {
+            // in the order tickets entered the index, newest first: a common word stops after a page
+            var after: Int64?
+            if let cursor {
+                guard let v = try Cursor.decode(cursor).first, case .number(let d) = v, let n = Int64(exactly: d) else {
+                    throw DomainError.field("cursor", "is invalid")
+                }
+                after = n
+            }
+            let query = TicketSearchIndex.sqlitePage(scope, terms, read: level, filters: filters, after: after, limit: limit + 1)
+            let rows = try await db.read { sql in
+                try await sql.raw(query).all().map { (try Self.decode($0).ticket, try $0.decode(column: "search_seq", as: Int64.self)) }
+            }
+            return Page(items: rows.prefix(limit).map(\.0), nextCursor: rows.count > limit ? Cursor.encode([.number(Double(rows[limit - 1].1)), .string(rows[limit - 1].0.id)]) : nil)
+        }
+        var q = SQLQueryString("SELECT \(unsafeRaw: Self.columns) \(unsafeRaw: Self.from) WHERE t.workspace_id = \(bind: scope.workspaceID)")
+        q += filters
+        if let terms { q += TicketSearchIndex.condition(scope, terms, read: level) }
         if let cursor {
             let (t, id) = try Cursor.timeAndID(cursor)
             q += " AND (t.created_at, t.id) < (\(bind: t), \(bind: id))"

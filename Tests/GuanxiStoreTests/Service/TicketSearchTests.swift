@@ -77,7 +77,7 @@ struct TicketSearchTests {
             var d = TicketDraft(); d.customerID = repCustomer.id; d.subject = "保修咨询"; d.body = "保修期多久？"; d.teamID = f.service
             let warranty = try await s.tickets.create(owner, d)
             _ = try await s.tickets.addMessage(owner, id: warranty.id, kind: .note, body: "内部：疑似翻新机 refurbished")
-            let quality = try await f.ticket("质检报告", body: "请质检", team: f.quality)
+            let quality = try await f.ticket("质检报告", body: "请质检", assignee: "q1", team: f.quality)
             let repScope = try await s.access.scope(userID: rep.id, workspaceID: owner.workspaceID)!
             let s1 = try await f.scope("s1"), q1 = try await f.scope("q1")
             // the note is found by the department that works the ticket, not by the rep who only reads it
@@ -90,7 +90,15 @@ struct TicketSearchTests {
             #expect(try await Self.found(s, q1, "保修") == [])
             #expect(try await Self.found(s, q1, "质检") == ["质检报告"])
             #expect(try await Self.found(s, s1, "质检报告") == [])
-            _ = quality
+            // a role that reads every ticket but works only its own: notes count on its own tickets alone
+            _ = try await s.tickets.addMessage(owner, id: quality.id, kind: .note, body: "内部：翻新件另行处理")
+            var perms = PermissionSet(); perms.grant(.tickets, [.read], .all); perms.grant(.tickets, [.update], .own)
+            let auditor = Scope(workspaceID: owner.workspaceID, userID: f.agents["q1"], roleKey: "auditor", permissions: perms,
+                                teamIDs: q1.teamIDs, teamUserIDs: q1.teamUserIDs)
+            #expect(try await Self.found(s, auditor, "翻新") == ["质检报告"])
+            #expect(try await Self.found(s, auditor, "保修") == ["保修咨询"])
+            #expect(try await Self.found(s, auditor, "内部") == ["质检报告"])
+            #expect(try await Self.found(s, s1, "内部") == ["保修咨询"])
             // another workspace finds nothing of this one
             let other = try await s.access.createWorkspace(name: "别家", slug: "other-search")
             let foreign = Scope(workspaceID: other.id, userID: nil, role: .owner)
