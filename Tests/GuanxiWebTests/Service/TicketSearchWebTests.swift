@@ -88,7 +88,11 @@ struct TicketSearchWebTests {
         try await WebEnv.run(backend) { env in
             let (admin, csrf) = try await PageTests().signIn(env, email: "admin-a@example.com", password: "password-admin")
             let customer = try await env.createCustomer(name: "杭州茶庄")
-            _ = try await env.send(.post, "/api/v1/custom-fields", as: .admin, json: #"{"key":"units","label":"数量","type":"number","applies_to":"tickets"}"#)
+            // a ticket field is defined in the settings, as customers' are
+            let defined = try await post(env, admin, "/settings/fields/create", "_csrf=\(csrf)&key=units&label=\(q("数量"))&type=number&applies_to=tickets")
+            #expect(defined.status == .seeOther, "\(defined.text)")
+            let settings = try await page(env, admin, "/settings/fields")
+            #expect(settings.text.contains("name=\"applies_to\"") && settings.text.contains("<td>工单</td>"), "\(settings.text)")
             let product = try await env.send(.post, "/api/v1/products", as: .admin, json: #"{"sku":"TEA-9","name":"龙井 250g","currency":"CNY"}"#)
             let productID = try #require(product.json["id"].string)
             let made = try await ticket(env, ["customer_id": str(customer), "subject": str("茶叶罐破损"), "body": str("罐子压扁了")])
