@@ -129,7 +129,7 @@ extension DemoService {
                 tickets.append(t)
             }
             let batch = tickets, conversation = rows
-            try await stores.db.write { sql in try await TicketStore.insertBulk(batch, messages: conversation, workspaceID: scope.workspaceID, sql: sql) }
+            try await stores.db.write { sql in try await TicketStore.insertBulk(batch, messages: conversation, workspaceID: scope.workspaceID, dialect: stores.db.dialect, sql: sql) }
             made.tickets += tickets.count; made.messages += rows.count
             progress?(made.tickets)
         }

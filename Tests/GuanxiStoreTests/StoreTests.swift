@@ -146,10 +146,12 @@ struct StoreTests {
             if kind == .sqlite { #expect(try await segments("customer_fts") > 1) }
             // when compacting
             let tables = try await db.compactSearchIndexes()
-            // then each SQLite full-text index is one segment (PostgreSQL has nothing to do) and every search answers the same
+            // then each SQLite full-text index is one segment (an empty one, none; PostgreSQL has nothing to do) and every search answers the same
             if kind == .sqlite {
                 #expect(tables.contains("customer_fts") && tables.contains("customer_bigrams"))
-                for t in tables { #expect(try await segments(t) == 1, "\(t)") }
+                #expect(try await segments("customer_fts") == 1)
+                #expect(try await segments("customer_bigrams") == 1)
+                for t in tables { #expect(try await segments(t) <= 1, "\(t)") }
             } else {
                 #expect(tables.isEmpty)
             }

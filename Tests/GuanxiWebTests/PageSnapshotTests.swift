@@ -125,11 +125,20 @@ struct PageSnapshotTests {
             let ticket = try await post(env, repJar, "/tickets/new", "_csrf=\(csrf)&customer_id=\(org)&subject=\(q("茶叶罐破损"))&type=complaint&priority=high&channel=phone&body=\(q("收到的罐子压扁了"))")
             let ticketPath = ticket.header("Location") ?? ""
             _ = try await post(env, adminJar, ticketPath + "/reply", "_csrf=\(adminCsrf)&version=1&kind=note&body=\(q("@rep-a 请联系客户 <b>补发</b>"))")
+            // a ticket of 李雷's about the tea, with a ticket field, answered; found by a word of the reply
+            let li = try #require(try await env.get("/api/v1/customers?limit=10").json["items"].array.first { $0["name"].string == "李雷" }?["id"].string)
+            _ = try await env.send(.post, "/api/v1/custom-fields", as: .admin, json: #"{"key":"batch","label":"批次号","type":"text","applies_to":"tickets"}"#)
+            let searched = try await env.send(.post, "/api/v1/tickets", as: .admin, json: json([
+                "customer_id": str(li), "subject": str("茶叶受潮"), "body": str("打开罐子发现茶叶结块了。"), "type": str("complaint"),
+                "product_id": str(product), "custom": .object(["batch": str("LJ-2026-03")])]))
+            let ticketID = try #require(searched.json["id"].string, "\(searched.text)")
+            _ = try await post(env, adminJar, "/tickets/\(ticketID)/reply", "_csrf=\(adminCsrf)&version=1&kind=reply&body=\(q("抱歉，已为您补寄一罐。"))")
 
             let pages: [(String, String, [String: String])] = [
                 ("customers", "/customers", repJar), ("customer", "/customers/\(wang)", repJar), ("lead", leadPath, adminJar),
                 ("deals", "/deals", repJar), ("order", orderPath, repJar), ("settings_users", "/settings/users", adminJar),
                 ("tickets", "/tickets", adminJar), ("ticket", ticketPath, adminJar), ("canned_replies", "/service/canned-replies", adminJar),
+                ("tickets_search", "/tickets?q=\(q("补寄"))", adminJar), ("ticket_fields", "/tickets/\(ticketID)", adminJar),
             ]
             for (name, path, jar) in pages {
                 let r = try await env.send(.get, path, as: .none, headers: jar)

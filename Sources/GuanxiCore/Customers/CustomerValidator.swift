@@ -126,20 +126,8 @@ package enum CustomerValidator {
             c.tags = cleaned.filter { seen.insert($0).inserted }
             if c.tags.count > maxTags { e.add("tags", "at most \(maxTags) tags") }
         }
-        if let custom = draft.custom {
-            let defs = Dictionary(uniqueKeysWithValues: rules.customFields.map { ($0.key, $0) })
-            for (k, v) in custom {
-                guard let def = defs[k] else { e.add("custom.\(k)", "is not a custom field of this workspace"); continue }
-                let (value, message) = def.normalize(v)
-                if let message { e.add("custom.\(k)", message) }
-                else if let value { if value == .null { c.custom[k] = nil } else { c.custom[k] = value } }
-            }
-        }
-        if base == nil || draft.custom != nil {
-            for def in rules.customFields where def.required && c.custom[def.key] == nil {
-                e.add("custom.\(def.key)", "is required")
-            }
-        }
+        c.custom = CustomFieldDefinition.apply(draft.custom, to: c.custom, definitions: rules.customFields,
+                                               requireAll: base == nil || draft.custom != nil, errors: &e)
         try e.throwIfAny()
         return c
     }

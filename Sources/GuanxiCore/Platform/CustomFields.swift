@@ -6,7 +6,13 @@ package enum CustomFieldType: String, Codable, Sendable, CaseIterable {
     case url
 }
 
-/// A workspace-defined field on customers. `key` is what the API and CSV use.
+/// The kind of record a custom field belongs to.
+package enum CustomFieldTarget: String, Codable, Sendable, CaseIterable {
+    case customers, tickets
+}
+
+/// A workspace-defined field on customers or on tickets (`appliesTo`). `key` is what the API and
+/// CSV use; it is unique in the workspace whatever the field applies to.
 package struct CustomFieldDefinition: Codable, Sendable, Equatable {
     package var key: String
     package var label: String
@@ -14,12 +20,37 @@ package struct CustomFieldDefinition: Codable, Sendable, Equatable {
     package var options: [String]
     package var required: Bool
     package var sensitive: Bool
+    package var appliesTo: CustomFieldTarget
     package var version: Int
 
+    enum CodingKeys: String, CodingKey { case key, label, type, options, required, sensitive, version, appliesTo = "applies_to" }
+
     package init(key: String, label: String, type: CustomFieldType, options: [String] = [],
-                required: Bool = false, sensitive: Bool = false, version: Int = 1) {
+                required: Bool = false, sensitive: Bool = false, appliesTo: CustomFieldTarget = .customers, version: Int = 1) {
         self.key = key; self.label = label; self.type = type; self.options = options
-        self.required = required; self.sensitive = sensitive; self.version = version
+        self.required = required; self.sensitive = sensitive; self.appliesTo = appliesTo; self.version = version
+    }
+
+    /// `values` (a key to `null` clears it) applied to `base` by the definitions: each value
+    /// normalised, or an error named `custom.<key>` (an unknown key, a bad value); with
+    /// `requireAll`, a required field left without a value is one too. The one rule for customers
+    /// and tickets alike.
+    package static func apply(_ values: [String: JSONValue]?, to base: [String: JSONValue], definitions: [CustomFieldDefinition],
+                              requireAll: Bool, errors e: inout FieldErrors) -> [String: JSONValue] {
+        var out = base
+        if let values {
+            let defs = Dictionary(definitions.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+            for (k, v) in values {
+                guard let def = defs[k] else { e.add("custom.\(k)", "is not a custom field of this workspace"); continue }
+                let (value, message) = def.normalize(v)
+                if let message { e.add("custom.\(k)", message) }
+                else if let value { out[k] = value == .null ? nil : value }
+            }
+        }
+        if requireAll {
+            for def in definitions where def.required && out[def.key] == nil { e.add("custom.\(def.key)", "is required") }
+        }
+        return out
     }
 
     /// Checks the definition itself (used when an admin creates or edits one).

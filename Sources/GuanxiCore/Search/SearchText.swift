@@ -38,7 +38,10 @@ package enum SearchText {
     /// character itself when the run has length one. Non-CJK text is dropped (the
     /// trigram index covers it). Tokens are space-separated, duplicates removed,
     /// first occurrence order kept: "王小明 Acme 上海华为" → "王小 小明 上海 海华 华为".
-    package static func bigramDocument(_ text: String) -> String {
+    /// With `runEnds`, each run's last character is a token too ("王小 小明 明"), so that a
+    /// one-character prefix query (`明*`) finds every character of the text, not only those a
+    /// pair starts with: what ticket search needs, where one character can be anywhere.
+    package static func bigramDocument(_ text: String, runEnds: Bool = false) -> String {
         var tokens: [String] = []
         var seen = Set<String>()
         var run: [Unicode.Scalar] = []
@@ -57,6 +60,7 @@ package enum SearchText {
                 emit(String(pair))
                 i += 1
             }
+            if runEnds { emit(String(run[run.count - 1])) }
         }
         func emit(_ token: String) {
             if seen.insert(token).inserted { tokens.append(token) }

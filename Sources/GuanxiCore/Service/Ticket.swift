@@ -56,7 +56,11 @@ package struct Ticket: Sendable, Encodable, Equatable {
     package var teamID: String?
     package var assigneeID: String?
     package var orderID: String?
+    /// The product the case is about (the Orders capability's product), besides or without its order.
+    package var productID: String?
     package var tags: [String]
+    /// Values of the workspace's custom fields that apply to tickets, by key.
+    package var custom: [String: JSONValue]
     package var sla: TicketSLA
     package var createdBy: String?
     package var createdAt: Date
@@ -65,11 +69,12 @@ package struct Ticket: Sendable, Encodable, Equatable {
 
     package init(id: String, number: Int, customerID: String, subject: String, type: TicketType, priority: TicketPriority,
                  status: TicketStatus, channel: TicketChannel, teamID: String?, assigneeID: String?, orderID: String?, tags: [String],
-                 sla: TicketSLA, createdBy: String?, createdAt: Date, updatedAt: Date, version: Int) {
+                 sla: TicketSLA, createdBy: String?, createdAt: Date, updatedAt: Date, version: Int,
+                 productID: String? = nil, custom: [String: JSONValue] = [:]) {
         self.id = id; self.number = number; self.customerID = customerID; self.subject = subject; self.type = type
         self.priority = priority; self.status = status; self.channel = channel; self.teamID = teamID; self.assigneeID = assigneeID
         self.orderID = orderID; self.tags = tags; self.sla = sla; self.createdBy = createdBy; self.createdAt = createdAt
-        self.updatedAt = updatedAt; self.version = version
+        self.updatedAt = updatedAt; self.version = version; self.productID = productID; self.custom = custom
     }
 }
 
@@ -78,10 +83,11 @@ extension Ticket: JSONWritable {
     package func writeJSON(to w: inout JSONWriter) {
         w.object { w in
             Self.put(&w, "assignee_id", assigneeID); w.member("channel", channel.rawValue); w.member("created_at", createdAt)
-            Self.put(&w, "created_by", createdBy); w.member("customer_id", customerID)
+            Self.put(&w, "created_by", createdBy); w.key("custom"); w.value(.object(custom)); w.member("customer_id", customerID)
             Self.put(&w, "first_responded_at", sla.firstRespondedAt); Self.put(&w, "first_response_due_at", sla.firstResponseDueAt)
             w.member("id", id); Self.put(&w, "next_response_due_at", sla.nextResponseDueAt); w.member("number", number)
-            Self.put(&w, "order_id", orderID); w.member("priority", priority.rawValue); Self.put(&w, "resolution_due_at", sla.resolutionDueAt)
+            Self.put(&w, "order_id", orderID); w.member("priority", priority.rawValue); Self.put(&w, "product_id", productID)
+            Self.put(&w, "resolution_due_at", sla.resolutionDueAt)
             Self.put(&w, "resolved_at", sla.resolvedAt); Self.put(&w, "sla_paused_since", sla.pausedSince); Self.put(&w, "sla_policy_id", sla.policyID)
             w.member("status", status.rawValue); w.member("subject", subject); w.member("tags", tags); Self.put(&w, "team_id", teamID)
             w.member("type", type.rawValue); w.member("updated_at", updatedAt); w.member("version", version)
@@ -108,6 +114,11 @@ package struct TicketDraft: Sendable {
     package var teamID: String?
     package var assigneeID: String?
     package var orderID: String?
+    package var productID: String?
+    /// Custom field values (`null` leaves a field empty); checked against the ticket fields' definitions when opened.
+    package var custom: [String: JSONValue]?
+    /// Whether required custom fields must be given: yes for people (API, page), not for mail read into tickets.
+    package var requireCustom = true
     package var tags: [String] = []
     package init() {}
 
@@ -131,7 +142,7 @@ package struct TicketDraft: Sendable {
         let type = pick(type, "type", TicketType.inquiry)
         let priority = pick(priority, "priority", TicketPriority.normal)
         let channel = pick(channel, "channel", TicketChannel.web)
-        for (field, id) in [("team_id", teamID), ("assignee_id", assigneeID), ("order_id", orderID)] {
+        for (field, id) in [("team_id", teamID), ("assignee_id", assigneeID), ("order_id", orderID), ("product_id", productID)] {
             if let id, !ID.isValid(id) { e.add(field, "must be an id") }
         }
         let tags = Array(Set(tags.map(Text.clean).filter { !$0.isEmpty })).sorted()

@@ -12,7 +12,7 @@ package enum RoutingStrategy: String, Codable, Sendable, CaseIterable {
 
 /// Which tickets a routing rule takes. Each list empty means "any"; all given lists must match.
 /// Values compare ignoring case and full/half width; keywords are looked for in the subject and the
-/// customer's first message, products in the SKUs and names of the ticket's order lines.
+/// customer's first message, products in the SKU and name of the ticket's product and those of its order's lines.
 package struct RoutingConditions: Sendable, Equatable {
     package var types: [TicketType] = []
     package var channels: [TicketChannel] = []
@@ -90,7 +90,7 @@ package struct RoutingFacts: Sendable, Equatable {
     package var province: String?
     package var subject: String
     package var body: String
-    /// The SKUs and names of the lines of the ticket's order.
+    /// The SKU and name of the ticket's product, and those of the lines of its order.
     package var products: [String]
 
     package init(type: TicketType, channel: TicketChannel, tier: String?, province: String?, subject: String, body: String, products: [String] = []) {

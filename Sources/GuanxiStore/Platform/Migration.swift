@@ -9,9 +9,13 @@ package struct Migration: Sendable {
     package let name: String
     /// The statements for a dialect, run in order inside one transaction.
     package let statements: @Sendable (DatabaseDialect) -> [String]
+    /// Work after the statements, in the same transaction, for what SQL alone cannot derive (a
+    /// search index's folded text and bigrams for the rows already there).
+    package let backfill: (@Sendable (any SQLDatabase, DatabaseDialect) async throws -> Void)?
 
-    package init(version: Int, name: String, statements: @escaping @Sendable (DatabaseDialect) -> [String]) {
-        self.version = version; self.name = name; self.statements = statements
+    package init(version: Int, name: String, backfill: (@Sendable (any SQLDatabase, DatabaseDialect) async throws -> Void)? = nil,
+                 statements: @escaping @Sendable (DatabaseDialect) -> [String]) {
+        self.version = version; self.name = name; self.statements = statements; self.backfill = backfill
     }
 }
 
@@ -65,6 +69,7 @@ package struct Migrator: Sendable {
                 """).run()
             for m in migrations where m.version > before.current {
                 for statement in m.statements(dialect) { try await sql.raw(SQLQueryString(statement)).run() }
+                try await m.backfill?(sql, dialect)
                 try await sql.raw("INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: m.version), \(bind: m.name), \(bind: Date().millis))").run()
             }
         }

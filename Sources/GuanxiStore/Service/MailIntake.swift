@@ -151,6 +151,7 @@ package struct MailIntake: Sendable {
                 d.subject = subject.isEmpty ? "(no subject)" : String(subject.prefix(200))
                 d.body = words
                 d.channel = TicketChannel.email.rawValue
+                d.requireCustom = false  // a mail cannot fill the ticket's required fields; agents do
                 (ticket, message) = try await TicketStore.open(d, try d.validated(), tx: tx)
             }
             try await TicketAttachments.attach(stored, to: message, of: ticket, tx: tx)

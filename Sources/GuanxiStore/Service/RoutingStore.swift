@@ -187,11 +187,17 @@ package struct RoutingStore: Sendable {
         return (rule, TicketRouter.agent(rule, facts: facts, candidates: candidates, turn: turn))
     }
 
-    /// The SKUs and names of an order's lines (what product conditions and skills match).
-    static func products(orderID: String?, _ workspaceID: String, sql: any SQLDatabase) async throws -> [String] {
-        guard let orderID, ID.isValid(orderID) else { return [] }
-        return try await sql.raw("""
+    /// The SKU and name of the ticket's product and those of its order's lines (what product conditions and skills match).
+    static func products(orderID: String?, productID: String? = nil, _ workspaceID: String, sql: any SQLDatabase) async throws -> [String] {
+        var out: [String] = []
+        if let productID, ID.isValid(productID) {
+            out += try await sql.raw("""
+                SELECT sku, name FROM products WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: productID.lowercased())
+                """).all().flatMap { r in [try r.decode(column: "sku", as: String.self), try r.decode(column: "name", as: String.self)] }
+        }
+        guard let orderID, ID.isValid(orderID) else { return out }
+        return out + (try await sql.raw("""
             SELECT sku, name FROM order_lines WHERE workspace_id = \(bind: workspaceID) AND order_id = \(bind: orderID.lowercased()) ORDER BY position
-            """).all().flatMap { r in [try r.decode(column: "sku", as: String?.self), try r.decode(column: "name", as: String.self)].compactMap { $0 } }
+            """).all().flatMap { r in [try r.decode(column: "sku", as: String?.self), try r.decode(column: "name", as: String.self)].compactMap { $0 } })
     }
 }

@@ -41,6 +41,10 @@ package struct TicketChange: Sendable {
     package var tags: [String]?
     /// Tags added to those it has (a bulk change from the queue).
     package var addTags: [String]?
+    /// The product (`.some(nil)` clears).
+    package var productID: String??
+    /// Custom field values to set (a key to `null` clears that field).
+    package var custom: [String: JSONValue]?
     package init() {}
 }
 
@@ -80,7 +84,7 @@ package struct TicketStore: Sendable {
     static let ownColumns = """
         t.id, t.number, t.customer_id, t.subject, t.type, t.priority, t.status, t.channel, t.team_id, t.assignee_id, t.order_id, t.tags,
         t.policy_id, t.first_response_due_at, t.first_responded_at, t.awaiting_reply_since, t.next_response_due_at, t.resolution_due_at,
-        t.resolved_at, t.paused_since, t.pauses_json, t.created_by, t.created_at, t.updated_at, t.version
+        t.resolved_at, t.paused_since, t.pauses_json, t.created_by, t.created_at, t.updated_at, t.version, t.product_id, t.custom_json
         """
     static let columns = ownColumns + ", c.owner_id AS customer_owner_id, c.tier AS customer_tier"
     static let from = "FROM tickets t JOIN customers c ON c.id = t.customer_id"
@@ -110,6 +114,8 @@ package struct TicketStore: Sendable {
     static func open(_ draft: TicketDraft, _ v: TicketDraft.Valid, tx: Tx) async throws -> (ticket: Ticket, message: TicketMessage) {
         let (scope, now) = (tx.scope, tx.now)
         let customer = try await CustomerStore.load(scope, draft.customerID.lowercased(), for: .read, sql: tx.sql)
+        let (custom, productID) = try await Self.checkFields(draft.custom, productID: draft.productID, base: [:], requireAll: draft.requireCustom,
+                                                             scope.workspaceID, sql: tx.sql)
         let rules = try await ServiceRules.load(scope.workspaceID, sql: tx.sql)
         let (policy, targets, calendar) = rules.plan(type: v.type, channel: v.channel, priority: v.priority, tier: customer.tier)
         let number = try await Self.nextNumber(scope.workspaceID, sql: tx.sql)
@@ -126,7 +132,7 @@ package struct TicketStore: Sendable {
         if team == nil, assignee == nil {
             let facts = RoutingFacts(type: v.type, channel: v.channel, tier: customer.tier, province: customer.addresses.first?.province,
                                      subject: v.subject, body: v.body,
-                                     products: try await RoutingStore.products(orderID: draft.orderID, scope.workspaceID, sql: tx.sql))
+                                     products: try await RoutingStore.products(orderID: draft.orderID, productID: productID, scope.workspaceID, sql: tx.sql))
             if let (rule, agent) = try await RoutingStore.route(facts, workspaceID: scope.workspaceID, sql: tx.sql) {
                 routed = rule; team = rule.teamID; assignee = agent
             }
@@ -134,10 +140,14 @@ package struct TicketStore: Sendable {
         if team == nil, scope.teamIDs.count == 1 { team = scope.teamIDs.first }
         let t = Ticket(id: ID.make(at: now), number: number, customerID: customer.id, subject: v.subject, type: v.type, priority: v.priority,
                        status: .new, channel: v.channel, teamID: team, assigneeID: assignee,
-                       orderID: draft.orderID?.lowercased(), tags: v.tags, sla: sla, createdBy: scope.userID, createdAt: now, updatedAt: now, version: 1)
+                       orderID: draft.orderID?.lowercased(), tags: v.tags, sla: sla, createdBy: scope.userID, createdAt: now, updatedAt: now, version: 1,
+                       productID: productID, custom: custom)
         try await Self.insert(t, workspaceID: scope.workspaceID, sql: tx.sql)
         let m = TicketMessage(id: ID.make(at: now), ticketID: t.id, kind: .customer, authorID: nil, body: v.body, createdAt: now)
         try await Self.append(m, workspaceID: scope.workspaceID, sql: tx.sql)
+        try await TicketSearchIndex.insert([.init(ticketID: t.id, workspaceID: scope.workspaceID,
+                                                  doc: TicketSearchDocument(subject: t.subject, messages: [(false, m.body)]))],
+                                           dialect: tx.dialect, sql: tx.sql)
         try await tx.timeline(customer.id, .ticket, data: ["step": "opened", "ticket_id": .string(t.id), "number": .number(Double(number)),
                                                          "subject": .string(t.subject), "type": .string(t.type.rawValue)])
         try await tx.audit("create", "tickets", t.id)
@@ -147,6 +157,42 @@ package struct TicketStore: Sendable {
         }
         try await tx.publish(.ticketCreated, t.id, t)
         return (t, m)
+    }
+
+    /// Custom field values applied to `base` by the workspace's ticket fields (`CustomFieldDefinition.apply`) and the product
+    /// checked to be the workspace's, every bad field named at once.
+    static func checkFields(_ custom: [String: JSONValue]?, productID: String?, base: [String: JSONValue], requireAll: Bool,
+                            _ workspaceID: String, sql: any SQLDatabase) async throws -> (custom: [String: JSONValue], productID: String?) {
+        var e = FieldErrors()
+        let defs = custom == nil && !requireAll ? [] : try await CustomFieldStore.definitions(workspaceID, for: .tickets, sql: sql)
+        let values = CustomFieldDefinition.apply(custom, to: base, definitions: defs, requireAll: requireAll, errors: &e)
+        let product = productID?.lowercased()
+        if let product {
+            if !ID.isValid(product) { e.add("product_id", "must be an id") }
+            else if try await sql.raw("SELECT 1 AS x FROM products WHERE id = \(bind: product) AND workspace_id = \(bind: workspaceID)").first() == nil {
+                e.add("product_id", "no such product")
+            }
+        }
+        try e.throwIfAny()
+        return (values, product)
+    }
+
+    /// Active products of the workspace by SKU (and `including`, active or not) as "SKU 名称": what a ticket
+    /// may name. Product names are not guarded by the orders permission: a service agent picks one.
+    package func productChoices(_ scope: Scope, including: String? = nil) async throws -> [(id: String, label: String)] {
+        try await db.read { sql in
+            var q = SQLQueryString("SELECT id, sku, name FROM products WHERE workspace_id = \(bind: scope.workspaceID) AND (active = 1")
+            if let including, ID.isValid(including) { q += " OR id = \(bind: including.lowercased())" }
+            q += ") ORDER BY sku LIMIT 500"
+            return try await sql.raw(q).all().map {
+                (try $0.decode(column: "id", as: String.self), try $0.decode(column: "sku", as: String.self) + " " + (try $0.decode(column: "name", as: String.self)))
+            }
+        }
+    }
+
+    /// The definitions of the workspace's custom fields that apply to tickets.
+    package func customFields(_ scope: Scope) async throws -> [CustomFieldDefinition] {
+        try await db.read { try await CustomFieldStore.definitions(scope.workspaceID, for: .tickets, sql: $0) }
     }
 
     /// The workspace's next ticket number, advanced in the writer's transaction.
@@ -221,9 +267,10 @@ package struct TicketStore: Sendable {
     }
 
     /// One page of the tickets the scope may see, newest first, filtered by queue (`TicketQueue`),
-    /// status, assignee, team or customer.
+    /// status, assignee, team or customer, and by `search`: words of the subject or conversation
+    /// (`TicketSearchIndex`; internal notes only where the scope sees them).
     package func list(_ scope: Scope, queue: String? = nil, status: String? = nil, assigneeID: String? = nil, teamID: String? = nil,
-                      customerID: String? = nil, cursor: String? = nil, limit: Int = 50) async throws -> Page<Ticket> {
+                      customerID: String? = nil, search: String? = nil, cursor: String? = nil, limit: Int = 50) async throws -> Page<Ticket> {
         guard let level = scope.level(.tickets, .read) else { throw DomainError.forbidden("your role may not read tickets") }
         var e = FieldErrors()
         if let status, TicketStatus(rawValue: status) == nil {
@@ -233,13 +280,36 @@ package struct TicketStore: Sendable {
         if queue != nil, view == nil { e.add("queue", "must be one of \(TicketQueue.allCases.map(\.rawValue).joined(separator: ", "))") }
         try e.throwIfAny()
         let limit = min(max(limit, 1), 200)
+        var filters = Self.readLimit(scope, level)
+        if let view { filters += Self.queueLimit(scope, view, now: clock.now()) }
+        if let status { filters += " AND t.status = \(bind: status)" }
+        if let assigneeID { filters += " AND t.assignee_id = \(bind: assigneeID.lowercased())" }
+        if let teamID { filters += " AND t.team_id = \(bind: teamID.lowercased())" }
+        if let customerID { filters += " AND t.customer_id = \(bind: customerID.lowercased())" }
+        var terms: TicketSearchTerms?
+        if let search, !search.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            // a query of nothing either index can look for finds nothing
+            guard let t = TicketSearchTerms(search) else { return Page(items: [], nextCursor: nil) }
+            terms = t
+        }
+        if let terms, db.dialect == .sqlite {
+            // in the order tickets entered the index, newest first: a common word stops after a page
+            var after: Int64?
+            if let cursor {
+                guard let v = try Cursor.decode(cursor).first, case .number(let d) = v, let n = Int64(exactly: d) else {
+                    throw DomainError.field("cursor", "is invalid")
+                }
+                after = n
+            }
+            let query = TicketSearchIndex.sqlitePage(scope, terms, read: level, filters: filters, after: after, limit: limit + 1)
+            let rows = try await db.read { sql in
+                try await sql.raw(query).all().map { (try Self.decode($0).ticket, try $0.decode(column: "search_seq", as: Int64.self)) }
+            }
+            return Page(items: rows.prefix(limit).map(\.0), nextCursor: rows.count > limit ? Cursor.encode([.number(Double(rows[limit - 1].1)), .string(rows[limit - 1].0.id)]) : nil)
+        }
         var q = SQLQueryString("SELECT \(unsafeRaw: Self.columns) \(unsafeRaw: Self.from) WHERE t.workspace_id = \(bind: scope.workspaceID)")
-        q += Self.readLimit(scope, level)
-        if let view { q += Self.queueLimit(scope, view, now: clock.now()) }
-        if let status { q += " AND t.status = \(bind: status)" }
-        if let assigneeID { q += " AND t.assignee_id = \(bind: assigneeID.lowercased())" }
-        if let teamID { q += " AND t.team_id = \(bind: teamID.lowercased())" }
-        if let customerID { q += " AND t.customer_id = \(bind: customerID.lowercased())" }
+        q += filters
+        if let terms { q += TicketSearchIndex.condition(scope, terms, read: level) }
         if let cursor {
             let (t, id) = try Cursor.timeAndID(cursor)
             q += " AND (t.created_at, t.id) < (\(bind: t), \(bind: id))"
@@ -344,6 +414,7 @@ package struct TicketStore: Sendable {
         let m = TicketMessage(id: ID.make(at: now), ticketID: t.id, kind: kind, authorID: kind == .customer ? nil : scope.userID,
                               body: body, createdAt: now)
         try await Self.append(m, workspaceID: scope.workspaceID, sql: tx.sql)
+        try await TicketSearchIndex.reindex(t.id, dialect: tx.dialect, sql: tx.sql)
         t = try await Self.save(t, now: now, sql: tx.sql)
         try await tx.audit(kind == .note ? "note" : "message", "tickets", t.id, detail: ["kind": .string(kind.rawValue)])
         // the first reply after negative feedback meets its target
@@ -374,7 +445,7 @@ package struct TicketStore: Sendable {
         return ticket
     }
 
-    /// Changes type, priority, department, assignee or tags; the SLA is planned again.
+    /// Changes type, priority, department, assignee, tags, product or custom fields; the SLA is planned again.
     package func update(_ scope: Scope, id: String, _ change: TicketChange, ifVersion: Int?) async throws -> Ticket {
         var e = FieldErrors()
         let type = change.type.flatMap { raw in TicketType(rawValue: raw) ?? { e.add("type", "is not a ticket type"); return nil }() }
@@ -404,6 +475,12 @@ package struct TicketStore: Sendable {
             if let more = change.addTags {
                 t.tags = Array(Set(t.tags + more.map(Text.clean).filter { !$0.isEmpty })).sorted()
                 if t.tags.count > 20 { throw DomainError.field("tags", "at most 20 tags of up to 40 characters") }
+            }
+            if change.custom != nil || change.productID != nil {
+                let (custom, product) = try await Self.checkFields(change.custom, productID: change.productID ?? nil, base: t.custom,
+                                                                   requireAll: change.custom != nil, scope.workspaceID, sql: tx.sql)
+                t.custom = custom
+                if let p = change.productID { t.productID = p == nil ? nil : product }
             }
             guard t != before else { return t }
             let (policy, targets, calendar) = try await ServiceRules.plan(t, tier: tier, workspaceID: scope.workspaceID, sql: tx.sql)
@@ -483,7 +560,9 @@ package struct TicketStore: Sendable {
             orderID: try r.decode(column: "order_id", as: String?.self),
             tags: tags.isEmpty ? [] : tags.split(separator: "\n").map(String.init), sla: sla,
             createdBy: try r.decode(column: "created_by", as: String?.self), createdAt: Date(millis: try r.decode(column: "created_at", as: Int64.self)),
-            updatedAt: Date(millis: try r.decode(column: "updated_at", as: Int64.self)), version: try r.decode(column: "version", as: Int.self))
+            updatedAt: Date(millis: try r.decode(column: "updated_at", as: Int64.self)), version: try r.decode(column: "version", as: Int.self),
+            productID: try r.decode(column: "product_id", as: String?.self),
+            custom: { if case .object(let o)? = try? JSONParser.parse(try r.decode(column: "custom_json", as: String.self)) { o } else { [:] } }())
         return (t, TicketAccess(assigneeID: t.assigneeID, teamID: t.teamID, createdBy: t.createdBy,
                                 customerOwnerID: try r.decode(column: "customer_owner_id", as: String?.self)),
                 try r.decode(column: "customer_tier", as: String?.self))
@@ -505,13 +584,14 @@ package struct TicketStore: Sendable {
         try await sql.raw("""
             INSERT INTO tickets (id, workspace_id, number, customer_id, subject, type, priority, status, channel, team_id, assignee_id, order_id,
               tags, policy_id, first_response_due_at, first_responded_at, awaiting_reply_since, next_response_due_at, resolution_due_at,
-              resolved_at, paused_since, pauses_json, created_by, created_at, updated_at, version)
+              resolved_at, paused_since, pauses_json, created_by, created_at, updated_at, version, product_id, custom_json)
             VALUES (\(bind: t.id), \(bind: workspaceID), \(bind: t.number), \(bind: t.customerID), \(bind: t.subject), \(bind: t.type.rawValue),
               \(bind: t.priority.rawValue), \(bind: t.status.rawValue), \(bind: t.channel.rawValue), \(bind: t.teamID), \(bind: t.assigneeID),
               \(bind: t.orderID), \(bind: t.tags.joined(separator: "\n")), \(bind: s.policyID), \(bind: s.firstResponseDueAt?.millis),
               \(bind: s.firstRespondedAt?.millis), \(bind: s.awaitingReplySince?.millis), \(bind: s.nextResponseDueAt?.millis),
               \(bind: s.resolutionDueAt?.millis), \(bind: s.resolvedAt?.millis), \(bind: s.pausedSince?.millis), \(bind: pausesJSON(s)),
-              \(bind: t.createdBy), \(bind: t.createdAt.millis), \(bind: t.updatedAt.millis), \(bind: t.version))
+              \(bind: t.createdBy), \(bind: t.createdAt.millis), \(bind: t.updatedAt.millis), \(bind: t.version), \(bind: t.productID),
+              \(bind: JSONCoding.encode(JSONValue.object(t.custom))))
             """).run()
     }
 
@@ -522,6 +602,7 @@ package struct TicketStore: Sendable {
         try await sql.raw("""
             UPDATE tickets SET type = \(bind: t.type.rawValue), priority = \(bind: t.priority.rawValue), status = \(bind: t.status.rawValue),
               team_id = \(bind: t.teamID), assignee_id = \(bind: t.assigneeID), tags = \(bind: t.tags.joined(separator: "\n")),
+              product_id = \(bind: t.productID), custom_json = \(bind: JSONCoding.encode(JSONValue.object(t.custom))),
               updated_at = \(bind: now.millis), version = \(bind: t.version)
             WHERE id = \(bind: t.id)
             """).run()

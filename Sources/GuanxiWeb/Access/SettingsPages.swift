@@ -40,7 +40,7 @@ struct SettingsPages {
                                                    managerID: (f["manager_id"] ?? "").isEmpty ? nil : f["manager_id"], memberIDs: [])
         case ("fields", "create"):
             let def = CustomFieldDefinition(key: f["key"] ?? "", label: f["label"] ?? "", type: CustomFieldType(rawValue: f["type"] ?? "") ?? .text,
-                                            sensitive: f["sensitive"] == "1")
+                                            sensitive: f["sensitive"] == "1", appliesTo: CustomFieldTarget(rawValue: f["applies_to"] ?? "") ?? .customers)
             _ = try await services.customFields.create(scope, def)
         case ("fields", let key):
             try await services.customFields.delete(scope, key: key)
@@ -120,10 +120,10 @@ struct SettingsPages {
             headers = [t("role"), t("permissions")]
             rows = try await services.access.roles(scope).map { ["cells": [$0.name, $0.permissions.joined(separator: " · ")]] }
         case "fields":
-            headers = [t("key"), t("label"), t("type"), t("sensitive")]
+            headers = [t("key"), t("label"), t("type"), t("field_applies_to"), t("sensitive")]
             let canEdit = scope.level(.settings, .update) != nil
             rows = try await services.customFields.list(scope).map { d in
-                Pages.model(["cells": [d.key, d.label, d.type.rawValue, d.sensitive ? t("yes") : t("no")],
+                Pages.model(["cells": [d.key, d.label, d.type.rawValue, t("field_for_" + d.appliesTo.rawValue), d.sensitive ? t("yes") : t("no")],
                              "action": canEdit ? action(SettingsURL.settingsAction("fields", d.key).path, t("delete")) : nil])
             }
             if canEdit {
@@ -131,6 +131,8 @@ struct SettingsPages {
                     ["name": "key", "label": t("key"), "isText": true, "required": true],
                     ["name": "label", "label": t("label"), "isText": true, "required": true],
                     ["name": "type", "label": t("type"), "isSelect": true, "choices": CustomFieldType.allCases.map { ["value": $0.rawValue, "label": $0.rawValue] }],
+                    ["name": "applies_to", "label": t("field_applies_to"), "isSelect": true,
+                     "choices": CustomFieldTarget.allCases.map { ["value": $0.rawValue, "label": t("field_for_" + $0.rawValue)] }],
                     ["name": "sensitive", "label": t("sensitive"), "isCheckbox": true],
                 ])
             }

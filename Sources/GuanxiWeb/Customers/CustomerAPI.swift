@@ -147,10 +147,15 @@ struct CustomerAPI {
         }
         t.on(APIRoute(method: .post, path: "/custom-fields", operationID: "createCustomField", summary: "Define a custom field", tag: "Custom fields", needs: .can(.update, .settings),
                       requestSchema: "CustomField", responseSchema: "CustomField", status: 201, idempotent: true)) { req, _, scope in
-            struct Input: Decodable { var key: String; var label: String; var type: CustomFieldType; var options: [String]?; var required: Bool?; var sensitive: Bool? }
+            struct Input: Decodable {
+                var key: String; var label: String; var type: CustomFieldType; var options: [String]?; var required: Bool?; var sensitive: Bool?
+                var appliesTo: CustomFieldTarget?
+                enum CodingKeys: String, CodingKey { case key, label, type, options, required, sensitive, appliesTo = "applies_to" }
+            }
             let i = try await APIBody.json(Input.self, req)
             let d = try await fields.create(scope, CustomFieldDefinition(key: i.key, label: i.label, type: i.type, options: i.options ?? [],
-                                                                         required: i.required ?? false, sensitive: i.sensitive ?? false))
+                                                                         required: i.required ?? false, sensitive: i.sensitive ?? false,
+                                                                         appliesTo: i.appliesTo ?? .customers))
             return .json(d, status: .created)
         }
         t.on(APIRoute(method: .delete, path: "/custom-fields/{key}", operationID: "deleteCustomField", summary: "Remove a custom field definition",

@@ -281,7 +281,7 @@ extension Pages {
         let customer = Self.model(["name": c.name, "organizationName": c.organizationName, "title": c.title, "tier": c.tier ?? "",
                                    "tags": c.tags, "phones": c.phones, "emails": c.emails, "birthday": c.birthday])
         let addresses = c.addresses.map { a in [a.province, a.city, a.district, a.street, a.postcode].compactMap { $0 }.joined(separator: " ") }
-        let defs = try await services.customFields.list(scope)
+        let defs = try await services.customFields.list(scope, for: .customers)
         let custom: [[String: Any]] = defs.compactMap { d in
             guard let val = c.custom[d.key], val != .null else { return nil }
             let text: String = switch val {

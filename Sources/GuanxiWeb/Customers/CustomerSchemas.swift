@@ -37,7 +37,8 @@ extension OpenAPIDocument {
         s["TagRenameInput"] = obj(["from": str, "to": str], required: ["from", "to"])
         s["TagRename"] = obj(["changed": int, "skipped": int])
         s["CustomField"] = obj(["key": str, "label": str, "type": enumOf(CustomFieldType.allCases.map(\.rawValue)),
-                                "options": arr(str), "required": ["type": "boolean"], "sensitive": ["type": "boolean"], "version": int],
+                                "options": arr(str), "required": ["type": "boolean"], "sensitive": ["type": "boolean"],
+                                "applies_to": enumOf(CustomFieldTarget.allCases.map(\.rawValue)), "version": int],
                                required: ["key", "label", "type"])
         s["CustomFieldList"] = obj(["items": arr(ref("CustomField"))])
         s["ActivityInput"] = obj(["kind": enumOf(InteractionKind.allCases.map(\.rawValue)), "direction": enumOf(Direction.allCases.map(\.rawValue)),

@@ -10,7 +10,7 @@ extension Feature {
     package static let service: Feature = {
         var f = Feature(name: "Service")
         f.migrations = [M010_Service.migration, M012_ServiceMail.migration, M013_ServiceRouting.migration, M015_ServiceReports.migration, M016_ServiceSurveys.migration,
-                        M017_TicketAttachments.migration, M019_ServiceConversation.migration, M020_ProductIssues.migration]
+                        M017_TicketAttachments.migration, M018_ServiceSearch.migration, M019_ServiceConversation.migration, M020_ProductIssues.migration]
         f.permissions = [.tickets]
         f.catalog = CatalogPart(ServiceCatalog.strings.merging(SurveyTemplates.strings) { a, b in a.merging(b) { x, _ in x } }
             .merging(ConversationCatalog.strings) { a, b in a.merging(b) { x, _ in x } }

@@ -8,7 +8,7 @@ enum ServiceMatrix {
     static let samples: [String: MatrixSample] = [
         "createTicket": MatrixSample("/api/v1/tickets",
                                      body: #"{"customer_id":"{customer}","subject":"退货申请{n}","body":"收到的茶叶罐破损 😢","type":"return_refund","priority":"high","channel":"phone"}"#),
-        "listTickets": MatrixSample("/api/v1/tickets?status=new"),
+        "listTickets": MatrixSample("/api/v1/tickets?status=new&q=%E9%80%80%E8%B4%A7"),
         "getTicket": MatrixSample("/api/v1/tickets/{ticket}", record: .tickets),
         "updateTicket": MatrixSample("/api/v1/tickets/{ticket}", body: #"{"priority":"urgent"}"#, record: .tickets),
         "setTicketStatus": MatrixSample("/api/v1/tickets/{ticket}/status", body: #"{"status":"waiting_customer"}"#, record: .tickets),

@@ -12,18 +12,21 @@ extension OpenAPIDocument {
         let types = TicketType.allCases.map(\.rawValue), priorities = TicketPriority.allCases.map(\.rawValue)
         let channels = TicketChannel.allCases.map(\.rawValue), statuses = TicketStatus.allCases.map(\.rawValue)
         let targets = obj(["first_response": nint, "next_response": nint, "resolution": nint])
+        let custom: [String: Any] = ["type": "object", "additionalProperties": true]
         var s: [String: Any] = [:]
         s["TicketInput"] = obj(["customer_id": str, "subject": str, "body": str, "type": enumOf(types), "priority": enumOf(priorities),
-                                "channel": enumOf(channels), "team_id": nstr, "assignee_id": nstr, "order_id": nstr, "tags": arr(str)],
+                                "channel": enumOf(channels), "team_id": nstr, "assignee_id": nstr, "order_id": nstr, "product_id": nstr,
+                                "tags": arr(str), "custom": custom],
                                required: ["customer_id", "subject", "body"])
         s["Ticket"] = obj(["id": str, "number": int, "customer_id": str, "subject": str, "type": enumOf(types), "priority": enumOf(priorities),
                            "status": enumOf(statuses), "channel": enumOf(channels), "team_id": nstr, "assignee_id": nstr, "order_id": nstr,
-                           "tags": arr(str), "sla_policy_id": nstr, "first_response_due_at": ntime, "first_responded_at": ntime,
+                           "product_id": nstr, "custom": custom, "tags": arr(str), "sla_policy_id": nstr, "first_response_due_at": ntime, "first_responded_at": ntime,
                            "next_response_due_at": ntime, "resolution_due_at": ntime, "resolved_at": ntime, "sla_paused_since": ntime,
                            "created_by": nstr, "created_at": time, "updated_at": time, "version": int],
                           required: ["id", "number", "status", "first_response_due_at"])
         s["TicketPage"] = obj(["items": arr(ref("Ticket")), "next_cursor": nstr])
-        s["TicketPatch"] = obj(["type": enumOf(types), "priority": enumOf(priorities), "team_id": nstr, "assignee_id": nstr, "tags": arr(str)])
+        s["TicketPatch"] = obj(["type": enumOf(types), "priority": enumOf(priorities), "team_id": nstr, "assignee_id": nstr, "tags": arr(str),
+                                "product_id": nstr, "custom": custom])
         s["TicketStatusInput"] = obj(["status": enumOf(statuses)], required: ["status"])
         s["TicketMessage"] = obj(["id": str, "ticket_id": str, "kind": enumOf(TicketMessage.Kind.allCases.map(\.rawValue)), "author_id": nstr,
                                   "body": str, "created_at": time, "attachments": arr(ref("TicketAttachment"))])

@@ -15,29 +15,32 @@ struct TicketAPI {
     struct TicketInput: Decodable {
         var customerID: String; var subject: String; var body: String
         var type: String?; var priority: String?; var channel: String?
-        var teamID: String?; var assigneeID: String?; var orderID: String?; var tags: [String]?
+        var teamID: String?; var assigneeID: String?; var orderID: String?; var productID: String?; var tags: [String]?
+        var custom: [String: JSONValue]?
         enum CodingKeys: String, CodingKey {
-            case subject, body, type, priority, channel, tags
-            case customerID = "customer_id", teamID = "team_id", assigneeID = "assignee_id", orderID = "order_id"
+            case subject, body, type, priority, channel, tags, custom
+            case customerID = "customer_id", teamID = "team_id", assigneeID = "assignee_id", orderID = "order_id", productID = "product_id"
         }
         var draft: TicketDraft {
             var d = TicketDraft()
             d.customerID = customerID; d.subject = subject; d.body = body; d.type = type; d.priority = priority; d.channel = channel
-            d.teamID = teamID; d.assigneeID = assigneeID; d.orderID = orderID; d.tags = tags ?? []
+            d.teamID = teamID; d.assigneeID = assigneeID; d.orderID = orderID; d.productID = productID; d.tags = tags ?? []; d.custom = custom
             return d
         }
     }
     struct PatchInput: Decodable {
         var change = TicketChange()
-        enum CodingKeys: String, CodingKey { case type, priority, tags, teamID = "team_id", assigneeID = "assignee_id" }
+        enum CodingKeys: String, CodingKey { case type, priority, tags, custom, teamID = "team_id", assigneeID = "assignee_id", productID = "product_id" }
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             change.type = try c.decodeIfPresent(String.self, forKey: .type)
             change.priority = try c.decodeIfPresent(String.self, forKey: .priority)
             change.tags = try c.decodeIfPresent([String].self, forKey: .tags)
+            change.custom = try c.decodeIfPresent([String: JSONValue].self, forKey: .custom)
             // present and null clears; absent leaves as is
             if c.contains(.teamID) { change.teamID = .some(try c.decodeIfPresent(String.self, forKey: .teamID)) }
             if c.contains(.assigneeID) { change.assigneeID = .some(try c.decodeIfPresent(String.self, forKey: .assigneeID)) }
+            if c.contains(.productID) { change.productID = .some(try c.decodeIfPresent(String.self, forKey: .productID)) }
         }
     }
     struct MessageInput: Decodable { var kind: TicketMessage.Kind?; var body: String; var status: TicketStatus? }
@@ -80,14 +83,14 @@ struct TicketAPI {
             let ticket = try await tickets.create(scope, try await APIBody.json(TicketInput.self, req).draft)
             return .json(ticket, status: .created, etag: ticket.version)
         }
-        t.on(APIRoute(method: .get, path: "/tickets", operationID: "listTickets", summary: "Tickets the caller may see, newest first; queue: mine, departments, unassigned, waiting, breached or all", tag: tag,
-                      needs: .can(.read, .tickets), query: ["queue", "status", "assignee_id", "team_id", "customer_id", "cursor", "limit"],
+        t.on(APIRoute(method: .get, path: "/tickets", operationID: "listTickets", summary: "Tickets the caller may see, newest first; queue: mine, departments, unassigned, waiting, breached or all; q: words of the subject or conversation", tag: tag,
+                      needs: .can(.read, .tickets), query: ["queue", "status", "assignee_id", "team_id", "customer_id", "q", "cursor", "limit"],
                       responseSchema: "TicketPage")) { req, _, scope in
             var e = FieldErrors()
             for k in ["assignee_id", "team_id", "customer_id"] { if let v = req.query(k), !ID.isValid(v) { e.add(k, "is not a valid id") } }
             try e.throwIfAny()
             return .json(try await tickets.list(scope, queue: req.query("queue"), status: req.query("status"), assigneeID: req.query("assignee_id"), teamID: req.query("team_id"),
-                                                customerID: req.query("customer_id"), cursor: req.query("cursor"),
+                                                customerID: req.query("customer_id"), search: req.query("q"), cursor: req.query("cursor"),
                                                 limit: Int(req.query("limit") ?? "") ?? 50))
         }
         t.on(APIRoute(method: .get, path: "/tickets/{id}", operationID: "getTicket", summary: "Read a ticket", tag: tag,
@@ -96,7 +99,7 @@ struct TicketAPI {
             return .json(ticket, etag: ticket.version)
         }
         t.on(APIRoute(method: .patch, path: "/tickets/{id}", operationID: "updateTicket",
-                      summary: "Change type, priority, department, assignee or tags (If-Match); due times are planned again", tag: tag,
+                      summary: "Change type, priority, department, assignee, tags, product or custom fields (If-Match); due times are planned again", tag: tag,
                       needs: .can(.update, .tickets), requestSchema: "TicketPatch", responseSchema: "Ticket")) { req, ctx, scope in
             let ticket = try await tickets.update(scope, id: try ctx.parameters.require("id"), try await APIBody.json(PatchInput.self, req).change,
                                                   ifVersion: try req.ifMatchVersion())

@@ -19,7 +19,7 @@ struct TicketPages {
     var routes: [PageRoute] {
         [
             .get(TicketURL.tickets, needs: .can(.read, .tickets)) { p, scope in
-                try await queue(p.page, scope, view: p.query("queue"), status: p.query("status"), cursor: p.query("cursor"))
+                try await queue(p.page, scope, view: p.query("queue"), status: p.query("status"), search: p.query("q"), cursor: p.query("cursor"))
             },
             // one action on the tickets ticked in the queue; each ticket is checked as on its own page
             .post(TicketURL.bulk, needs: .can(.update, .tickets)) { p, scope in
@@ -31,14 +31,14 @@ struct TicketPages {
                     let action = try TicketBulkAction.parse(type: f["type"], assigneeID: f["assignee_id"], teamID: f["team_id"], status: f["status_to"],
                                                             priority: f["priority"], tag: f["tag"])
                     let results = try await services.tickets.bulk(scope, ids: ids, action: action, versions: versions)
-                    return try await queue(p.page, scope, view: f["queue"], status: f["status"], cursor: nil, results: results)
+                    return try await queue(p.page, scope, view: f["queue"], status: f["status"], search: f["q"], cursor: nil, results: results)
                 } catch let e as DomainError {
-                    return try await queue(p.page, scope, view: f["queue"], status: f["status"], cursor: nil, error: e, typedTag: f["tag"])
+                    return try await queue(p.page, scope, view: f["queue"], status: f["status"], search: f["q"], cursor: nil, error: e, typedTag: f["tag"])
                 }
             },
             .get(TicketURL.newTicket, needs: .can(.create, .tickets)) { p, scope in
                 let c = try await services.customers.get(scope, id: p.query("customer_id") ?? "")
-                return form(p.page, customer: c, values: [:], errors: [:], flash: nil)
+                return try await form(p.page, scope, customer: c, values: [:], error: nil)
             },
             .post(TicketURL.newTicket, needs: .can(.create, .tickets), body: .multipart) { p, scope in
                 let f = p.form, files = AttachmentWeb.uploads(p.parts)
@@ -46,12 +46,13 @@ struct TicketPages {
                 var d = TicketDraft()
                 d.customerID = c.id; d.subject = f["subject"] ?? ""; d.body = f["body"] ?? ""
                 d.type = Self.nonEmpty(f["type"]); d.priority = Self.nonEmpty(f["priority"]); d.channel = Self.nonEmpty(f["channel"])
+                d.productID = Self.nonEmpty(f["product_id"])
+                d.custom = Self.customValues(f, try await services.tickets.customFields(scope))
                 do {
                     let t = try await services.tickets.create(scope, d, attachments: files)
                     return Pages.redirect(TicketURL.ticket(t.id).path)
                 } catch let e as DomainError {
-                    return form(p.page, customer: c, values: f, errors: Pages.fieldErrors(e), flash: ("bad", p.page.message(e)),
-                                status: Pages.status(e), fileErrors: AttachmentWeb.errors(e, files, p.page))
+                    return try await form(p.page, scope, customer: c, values: f, error: e, fileErrors: AttachmentWeb.errors(e, files, p.page))
                 }
             },
             // `canned`: a canned reply picked in the reply form, inserted rendered (a round trip: no script needed)
@@ -120,6 +121,11 @@ struct TicketPages {
         case "status":
             guard let to = try status(f["status"]) else { throw DomainError.field("status", .required) }
             _ = try await services.tickets.setStatus(scope, id: id, to: to, ifVersion: version)
+        case "fields":
+            var change = TicketChange()
+            change.productID = .some(Self.nonEmpty(f["product_id"]))
+            change.custom = Self.customValues(f, try await services.tickets.customFields(scope))
+            _ = try await services.tickets.update(scope, id: id, change, ifVersion: version)
         case "assign":
             var change = TicketChange()
             change.teamID = .some(Self.nonEmpty(f["team_id"])); change.assigneeID = .some(Self.nonEmpty(f["assignee_id"]))
@@ -168,17 +174,20 @@ struct TicketPages {
 
     /// The queue; after a bulk change, with its summary ("12 张已更新，2 张跳过") and each skipped
     /// ticket's reason, or the error that stopped it.
-    func queue(_ v: PageContext, _ scope: Scope, view rawView: String?, status rawStatus: String?, cursor: String?,
+    func queue(_ v: PageContext, _ scope: Scope, view rawView: String?, status rawStatus: String?, search rawSearch: String?, cursor: String?,
                results: [TicketBulkResult]? = nil, error: DomainError? = nil, typedTag: String? = nil) async throws -> Response {
         let t = { (k: String) in v.text(k) }
         let view = rawView.flatMap(TicketQueue.init(rawValue:)) ?? .all
         let status = rawStatus.flatMap(TicketStatus.init(rawValue:))
-        let page = try await services.tickets.list(scope, queue: view.rawValue, status: status?.rawValue, cursor: cursor, limit: Self.pageSize)
+        let search = Self.nonEmpty(rawSearch)
+        let page = try await services.tickets.list(scope, queue: view.rawValue, status: status?.rawValue, search: search, cursor: cursor,
+                                                   limit: Self.pageSize)
         let customers = try await services.customers.names(scope, ids: Set(page.items.map(\.customerID)))
         let people = try await names(Set(page.items.compactMap(\.assigneeID)))
         let f = try await pages.formatter(v, scope)
         let now = services.clock.now()
-        let base = TicketURL.tickets.path + "?queue=" + view.rawValue
+        let q = search.map { "&q=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? ""
+        let base = TicketURL.tickets.path + "?queue=" + view.rawValue + q
         let rows: [[String: Any]] = page.items.map { tk in
             let next = tk.sla.next(at: now)
             let words = next.map { Self.wording($0, v) }
@@ -225,12 +234,13 @@ struct TicketPages {
         }
         if let error { flash = (kind: "bad", text: v.message(error)) }
         let model = Pages.model([
-            "queue": view.rawValue, "rows": rows, "hasRows": !rows.isEmpty, "reportsHref": TicketURL.reports.path, "issuesHref": TicketURL.productIssues.path,
+            "queue": view.rawValue, "q": search, "rows": rows, "hasRows": !rows.isEmpty, "reportsHref": TicketURL.reports.path,
+            "issuesHref": TicketURL.productIssues.path,
             "routingHref": scope.level(.settings, .update) == nil ? nil : TicketURL.routing.path,
             "cannedHref": scope.level(.settings, .update) == nil ? nil : TicketURL.cannedReplies.path,
             "bulk": bulk, "skipped": skipped, "hasSkipped": !skipped.isEmpty, "statusFilter": status?.rawValue ?? "",
-            "tabs": TicketQueue.allCases.map { q in
-                ["href": TicketURL.tickets.path + "?queue=" + q.rawValue, "label": t("ticket_queue_" + q.rawValue), "current": q == view] as [String: Any]
+            "tabs": TicketQueue.allCases.map { queue in
+                ["href": TicketURL.tickets.path + "?queue=" + queue.rawValue + q, "label": t("ticket_queue_" + queue.rawValue), "current": queue == view] as [String: Any]
             },
             "statuses": Self.options(TicketStatus.allCases, "ticket_status_", selected: status?.rawValue, v),
             "nextHref": page.nextCursor.map { base + (status.map { "&status=" + $0.rawValue } ?? "") + "&cursor="
@@ -241,9 +251,11 @@ struct TicketPages {
 
     // MARK: New ticket
 
-    func form(_ v: PageContext, customer c: Customer, values: [String: String], errors: [String: DomainMessage], flash: (kind: String, text: String)?,
-              status: HTTPResponse.Status = .ok, fileErrors: [String] = []) -> Response {
+    /// `fileErrors`: the refused files, each with its reason.
+    func form(_ v: PageContext, _ scope: Scope, customer c: Customer, values: [String: String], error failure: DomainError?,
+              fileErrors: [String] = []) async throws -> Response {
         let t = { (k: String) in v.text(k) }
+        let errors = failure.map(Pages.fieldErrors) ?? [:]
         let error = { (k: String) in errors[k].map { v.localize($0) } }
         let selects: [(String, String, [[String: Any]])] = [
             ("type", "ticket_type", Self.options(TicketType.allCases, "ticket_type_", selected: values["type"] ?? TicketType.inquiry.rawValue, v)),
@@ -256,8 +268,69 @@ struct TicketPages {
             "subject": values["subject"] ?? "", "body": values["body"] ?? "", "subjectError": error("subject"), "bodyError": error("body"),
             "selects": selects.map { name, label, options in Pages.model(["name": name, "label": t(label), "options": options, "error": error(name)]) },
             "fileErrors": fileErrors, "hasFileErrors": !fileErrors.isEmpty,
+            "products": try await productOptions(scope, selected: values["product_id"]), "productError": error("product_id"),
+            "customFields": fieldInputs(try await services.tickets.customFields(scope), typed: values, stored: [:], failure, v),
         ])
-        return pages.page("ticket_form", model, title: t("new_ticket"), visit: v, flash: flash, status: status)
+        return pages.page("ticket_form", model, title: t("new_ticket"), visit: v, flash: failure.map { (kind: "bad", text: v.message($0)) },
+                          status: failure.map(Pages.status) ?? .ok)
+    }
+
+    // MARK: Product and custom fields
+
+    /// The product choices ("SKU name"), `selected` marked and kept even when no longer active.
+    func productOptions(_ scope: Scope, selected: String?) async throws -> [[String: Any]] {
+        try await services.tickets.productChoices(scope, including: selected).map {
+            ["value": $0.id, "label": $0.label, "selected": $0.id == selected?.lowercased()] as [String: Any]
+        }
+    }
+
+    /// One input per ticket field (`custom.<key>`), holding what was typed, else what is stored, with its own error.
+    func fieldInputs(_ defs: [CustomFieldDefinition], typed: [String: String], stored: [String: JSONValue], _ failure: DomainError?,
+                     _ v: PageContext) -> [[String: Any]] {
+        var errors: [String: DomainMessage] = [:]
+        if case .validation(let f)? = failure { errors = f }
+        return defs.map { d in
+            let name = "custom." + d.key
+            let current = typed[name] ?? stored[d.key].map(Self.formText) ?? ""
+            var m: [String: Any?] = ["name": name, "label": d.label, "required": d.required, "error": errors[name].map { v.localize($0) }]
+            switch d.type {
+            case .select:
+                m["isSelect"] = true
+                m["options"] = d.options.map { ["value": $0, "label": $0, "selected": $0 == current] as [String: Any] }
+            case .boolean:
+                m["isSelect"] = true
+                m["options"] = [("true", "yes"), ("false", "no")].map { ["value": $0.0, "label": v.text($0.1), "selected": $0.0 == current] as [String: Any] }
+            default:
+                m["value"] = current
+                m["inputType"] = d.type == .date ? "date" : d.type == .url ? "url" : "text"
+                if d.type == .number { m["inputMode"] = "numeric" }
+                if d.type == .decimal { m["inputMode"] = "decimal" }
+                if d.type == .multiSelect { m["hint"] = d.options.joined(separator: "; ") }
+            }
+            return Pages.model(m)
+        }
+    }
+
+    /// What a form sends for the ticket fields: each field's text (empty: no value), for the store to check by its definition.
+    static func customValues(_ f: [String: String], _ defs: [CustomFieldDefinition]) -> [String: JSONValue] {
+        var out: [String: JSONValue] = [:]
+        for d in defs {
+            guard let raw = f["custom." + d.key] else { continue }
+            let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            out[d.key] = text.isEmpty ? .null : .string(text)
+        }
+        return out
+    }
+
+    /// A stored value as a form holds it.
+    static func formText(_ value: JSONValue) -> String {
+        switch value {
+        case .string(let s): s
+        case .number(let n): n.rounded() == n && abs(n) < 1e15 ? String(Int64(n)) : String(n)
+        case .bool(let b): b ? "true" : "false"
+        case .array(let a): a.compactMap(\.stringValue).joined(separator: "; ")
+        default: ""
+        }
     }
 
     // MARK: Ticket
@@ -295,11 +368,20 @@ struct TicketPages {
             ("ticket_created", f.string(from: tk.createdAt)), ("tags", tk.tags.isEmpty ? nil : tk.tags.joined(separator: "、")),
         ]
         let fieldErrors = error.map(Pages.fieldErrors) ?? [:]
+        let defs = try await services.tickets.customFields(scope)
+        let products = try await productOptions(scope, selected: typed["product_id"] ?? tk.productID)
+        let product = tk.productID.flatMap { id in products.first { $0["value"] as? String == id }?["label"] as? String }
+        let customFacts: [[String: Any]] = defs.compactMap { d in
+            guard let value = tk.custom[d.key] else { return nil }
+            let text = switch value { case .bool(let b): t(b ? "yes" : "no"); default: Self.formText(value) }
+            return ["label": d.label, "value": text]
+        }
         var model = Pages.model([
             "number": "#" + String(tk.number), "subject": tk.subject, "status": t("ticket_status_" + tk.status.rawValue),
             "priority": t("ticket_priority_" + tk.priority.rawValue), "priorityKey": tk.priority.rawValue,
             "customerName": customer?.name, "customerHref": customer.map { CustomerURL.customer($0.id).path },
-            "facts": facts.compactMap { k, val in val.map { ["label": t(k), "value": $0] } },
+            "facts": facts.compactMap { k, val in val.map { ["label": t(k), "value": $0] } }
+                + (product.map { [["label": t("ticket_product"), "value": $0]] } ?? []) + customFacts,
             "sla": slaRows(tk, now: now, f, v), "listHref": TicketURL.tickets.path,
             "messages": conversation.map { m in
                 Pages.model(["kind": m.kind.rawValue, "kindLabel": t("ticket_message_" + m.kind.rawValue),
@@ -357,6 +439,13 @@ struct TicketPages {
             if let error, typed["body"] != nil, fieldErrors.isEmpty { model["replyError"] = v.message(error) }
             model["thenStatuses"] = Self.options(moves, "ticket_status_", selected: typed["status"], v)
             model["moves"] = moves.map { ["value": $0.rawValue, "label": t("ticket_to_" + $0.rawValue)] }
+        }
+        if canUpdate {
+            // the product and fields form, when the workspace has products or ticket fields
+            if !products.isEmpty || !defs.isEmpty { model["fieldsHref"] = TicketURL.ticketAction(tk.id, "fields").path }
+            model["products"] = products
+            model["productError"] = fieldErrors["product_id"].map { v.localize($0) }
+            model["customFields"] = fieldInputs(defs, typed: typed, stored: tk.custom, error, v)
         }
         if canUpdate {
             let kind = typed["kind"].flatMap(TicketStepKind.init(rawValue:))
