@@ -41,8 +41,7 @@ struct TicketPages {
             .post(TicketURL.ticketAction(":id", ":action"), needs: .can(.update, .tickets)) { p, scope in
                 let id = p.parameter("id")
                 do {
-                    try await act(scope, id, p.parameter("action"), p.form)
-                    return Pages.redirect(TicketURL.ticket(id).path)
+                    return try await back(scope, try await act(scope, id, p.parameter("action"), p.form))
                 } catch let e as DomainError where e != .notFound("ticket") && e != .notFound("page") {
                     // what was typed into the reply or assignment form comes back; a status button's value does not
                     return try await detail(p.page, scope, id, typed: p.parameter("action") == "status" ? [:] : p.form, error: e)
@@ -53,17 +52,18 @@ struct TicketPages {
                 let id = p.parameter("id"), step = p.parameter("step"), f = p.form
                 let version = f["version"].flatMap { Int($0) }
                 do {
+                    let done: TicketWithSteps
                     switch p.parameter("action") {
                     case "complete":
-                        _ = try await services.ticketSteps.complete(scope, ticketID: id, stepID: step, note: f["note"],
-                                                                    customerMessage: f["customer_message"], ifVersion: version)
+                        done = try await services.ticketSteps.complete(scope, ticketID: id, stepID: step, note: f["note"],
+                                                                       customerMessage: f["customer_message"], ifVersion: version)
                     case "decision":
                         guard let d = f["decision"], ["approve", "reject"].contains(d) else { throw DomainError.field("decision", RoutingWords.decision) }
-                        _ = try await services.ticketSteps.decide(scope, ticketID: id, stepID: step, approve: d == "approve", note: f["note"],
-                                                                  ifVersion: version)
+                        done = try await services.ticketSteps.decide(scope, ticketID: id, stepID: step, approve: d == "approve", note: f["note"],
+                                                                     ifVersion: version)
                     default: throw DomainError.notFound("page")
                     }
-                    return Pages.redirect(TicketURL.ticket(id).path)
+                    return try await back(scope, done.ticket)
                 } catch let e as DomainError where e != .notFound("ticket") && e != .notFound("page") {
                     return try await detail(p.page, scope, id, typed: f.merging(["step_id": step]) { a, _ in a }, error: e)
                 }
@@ -71,11 +71,22 @@ struct TicketPages {
         ]
     }
 
+    /// Back to the ticket after a post, or to the queue saying so when the post took the ticket out
+    /// of the user's reach (handed to another department, given to someone else).
+    func back(_ scope: Scope, _ tk: Ticket) async throws -> Response {
+        do {
+            _ = try await services.tickets.get(scope, id: tk.id)
+            return Pages.redirect(TicketURL.ticket(tk.id).path)
+        } catch DomainError.notFound("ticket") {
+            return Pages.redirect(TicketURL.tickets.path + "?passed=" + String(tk.number))
+        }
+    }
+
     static func nonEmpty(_ s: String?) -> String? { s.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
 
     /// One form post on a ticket: `reply` (a reply or internal note, then maybe a status),
     /// `status`, or `assign` (department and assignee; empty clears).
-    func act(_ scope: Scope, _ id: String, _ action: String, _ f: [String: String]) async throws {
+    func act(_ scope: Scope, _ id: String, _ action: String, _ f: [String: String]) async throws -> Ticket {
         let version = f["version"].flatMap { Int($0) }
         func status(_ raw: String?) throws(DomainError) -> TicketStatus? {
             guard let raw = Self.nonEmpty(raw) else { return nil }
@@ -87,14 +98,14 @@ struct TicketPages {
         switch action {
         case "reply":
             let kind = TicketMessage.Kind(rawValue: f["kind"] ?? "") ?? .reply
-            _ = try await services.tickets.addMessage(scope, id: id, kind: kind, body: f["body"] ?? "", status: try status(f["status"]), ifVersion: version)
+            return try await services.tickets.addMessage(scope, id: id, kind: kind, body: f["body"] ?? "", status: try status(f["status"]), ifVersion: version).0
         case "status":
             guard let to = try status(f["status"]) else { throw DomainError.field("status", .required) }
-            _ = try await services.tickets.setStatus(scope, id: id, to: to, ifVersion: version)
+            return try await services.tickets.setStatus(scope, id: id, to: to, ifVersion: version)
         case "assign":
             var change = TicketChange()
             change.teamID = .some(Self.nonEmpty(f["team_id"])); change.assigneeID = .some(Self.nonEmpty(f["assignee_id"]))
-            _ = try await services.tickets.update(scope, id: id, change, ifVersion: version)
+            return try await services.tickets.update(scope, id: id, change, ifVersion: version)
         case "step":
             var d = TicketStepDraft()
             d.kind = Self.nonEmpty(f["kind"]); d.teamID = Self.nonEmpty(f["step_team_id"]); d.title = f["title"] ?? ""
@@ -104,7 +115,7 @@ struct TicketPages {
                 guard let n = Int(m) else { throw DomainError.field("minutes", RoutingWords.minutes) }
                 d.minutes = n
             }
-            _ = try await services.ticketSteps.add(scope, ticketID: id, d, ifVersion: version)
+            return try await services.ticketSteps.add(scope, ticketID: id, d, ifVersion: version).ticket
         default: throw DomainError.notFound("page")
         }
     }
@@ -169,7 +180,9 @@ struct TicketPages {
             "nextHref": page.nextCursor.map { base + (status.map { "&status=" + $0.rawValue } ?? "") + "&cursor="
                 + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") },
         ])
-        return pages.page("tickets", model, title: t("tickets"), visit: v)
+        // a ticket the user just passed on, out of their reach
+        let passed = p.query("passed").flatMap(Int.init).map { (kind: "ok", text: t("ticket_passed_on").replacingOccurrences(of: "{n}", with: "#" + String($0))) }
+        return pages.page("tickets", model, title: t("tickets"), visit: v, flash: passed)
     }
 
     // MARK: New ticket
@@ -293,8 +306,9 @@ struct TicketPages {
                   _ f: DateFormatter, _ v: PageContext, typed: [String: String], error: DomainError?) -> [[String: Any]] {
         let t = { (k: String) in v.text(k) }
         return steps.map { s in
-            let due: (text: String, cls: String)? = s.dueAt.map { d in
-                guard s.state == .active else { return (f.string(from: d), "") }
+            // time left or overdue while it runs (a closed step shows its deadline alone)
+            let due: (text: String, cls: String)? = s.dueAt.flatMap { d in
+                guard s.state == .active else { return nil }
                 let left = Int(d.timeIntervalSince(now))
                 return left >= 0 ? (t("sla_left").replacingOccurrences(of: "{d}", with: v.fmt.duration(seconds: left)), "left")
                                  : (t("sla_overdue").replacingOccurrences(of: "{d}", with: v.fmt.duration(seconds: -left)), "overdue")
