@@ -156,6 +156,7 @@ def test_queue_ticket_reply_note_and_hand_off(server, browser, desk, locale, siz
     # a second tab still on the old version: its reply is refused with the reason, keeping the words typed
     stale = ctx.new_page()
     stale.goto(url)
+    reply.locator("input[value=note]").check()
     reply.locator("textarea[name=body]").fill("第一个标签页先保存")
     reply.locator("button.primary").click()
     expect(page.locator(".msg").last).to_contain_text("第一个标签页先保存")
