@@ -142,9 +142,11 @@ package struct Chart: Sendable {
             out += "<line class=\"chart-grid\" x1=\"\(left)\" y1=\"\(Self.n(y(t)))\" x2=\"\(width - right)\" y2=\"\(Self.n(y(t)))\"/>"
             out += "<text class=\"chart-tick\" x=\"\(left - 4)\" y=\"\(Self.n(y(t) + 4))\" text-anchor=\"end\">\(Self.escape(format(t)))</text>"
         }
-        // about four category labels, whatever the number of points
-        let every = max(1, Int((Double(categories.count) / 4).rounded(.up)))
-        for (i, c) in categories.enumerated() where i % every == 0 || i == categories.count - 1 {
+        // about four category labels (the first, the last and evenly between), none running into
+        // another: the first and last lean inwards, so one between keeps a label and a half clear of them
+        let last = categories.count - 1, every = max(1, Int((Double(last) / 3).rounded(.up)))
+        let clear = 1.5 * 7 * Double(min(categories.map(\.count).max() ?? 0, 10))
+        for (i, c) in categories.enumerated() where i == 0 || i == last || (i % every == 0 && x(i) - x(0) >= clear && x(last) - x(i) >= clear) {
             // the first and last labels lean inwards so they stay inside the drawing
             let anchor = i == 0 ? "start" : i == categories.count - 1 ? "end" : "middle"
             out += "<text class=\"chart-tick\" x=\"\(Self.n(x(i)))\" y=\"\(height - bottom + 16)\" text-anchor=\"\(anchor)\">\(Self.escape(Self.clip(c, 10)))</text>"

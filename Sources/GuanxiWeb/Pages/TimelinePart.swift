@@ -46,6 +46,15 @@ extension Pages {
             if e.kind == .taskCreated || e.kind == .taskDone {
                 detail = [e.data?["title"]?.stringValue, e.data?["outcome"]?.stringValue].compactMap { $0 }.joined(separator: " · ")
             }
+            if e.kind == .ticket, let step = e.data?["step"]?.stringValue {
+                // "#12 · 转交 · 品质部 · 检查罐子的质量": which ticket, what happened (a status change in its status's word)
+                var number: String?, rating: String?
+                if case .number(let n)? = e.data?["number"] { number = "#" + String(Int(n)) }
+                if case .number(let n)? = e.data?["rating"] { rating = String(Int(n)) + " / 5" }
+                detail = [number, TicketStatus(rawValue: step).map { t("ticket_status_" + $0.rawValue) } ?? t("ticket_event_" + step),
+                          e.data?["department"]?.stringValue, e.data?["title"]?.stringValue ?? e.data?["subject"]?.stringValue, rating,
+                          e.data?["note"]?.stringValue].compactMap { $0 }.joined(separator: " · ")
+            }
             if e.kind == .ownerChanged, let reason = e.data?["reason"]?.stringValue, !["rule", "creator", "handover"].contains(reason) { detail = reason }
             return Self.model(["when": f.string(from: e.occurredAt), "iso": Timestamp.iso8601(e.occurredAt), "label": label,
                                "subject": e.subject, "body": detail.isEmpty ? nil : detail])

@@ -53,6 +53,9 @@ enum ServiceCatalog {
             "field_minutes": "时限", "field_approver_id": "审批人", "field_approver_role": "审批角色",
             "field_customer_message": "告知客户的话", "field_decision": "决定", "field_strategy": "分配策略", "field_position": "顺序",
             "field_skills": "技能", "field_conditions": "条件",
+            "ticket_passed_on": "工单 {n} 已交给其他部门或同事处理，你不能再查看它。",
+            "ticket_event_opened": "新建工单", "ticket_event_rated": "客户评价", "ticket_event_step_added": "添加环节", "ticket_event_handoff": "转交",
+            "ticket_event_step_done": "环节完成", "ticket_event_approved": "审批通过", "ticket_event_rejected": "审批驳回",
         ],
         .zhHant: [
             "service_reports": "客服報表", "svc_report_breach_rate": "逾時率", "svc_report_by_agent": "依客服人員", "svc_report_by_department": "依部門", "svc_report_by_type": "依工單類型", "svc_report_complaints_per_1000_orders": "每千筆訂單客訴", "svc_report_day": "日期", "svc_report_download_csv": "下載 CSV", "svc_report_first_response_median": "首次回應中位數", "svc_report_first_response_p90": "首次回應 P90", "svc_report_group": "分組", "svc_report_hours": "小時", "svc_report_month": "月份", "svc_report_next_month": "下個月", "svc_report_none": "未指派", "svc_report_numbers": "檢視資料表", "svc_report_per_day": "每日新增工單", "svc_report_previous_month": "上個月", "svc_report_reopen_rate": "重開率", "svc_report_resolution_median": "解決用時中位數", "svc_report_resolution_p90": "解決用時 P90", "svc_report_still_open": "尚未解決", "svc_report_tickets_opened": "新增工單",
@@ -102,6 +105,9 @@ enum ServiceCatalog {
             "field_minutes": "時限", "field_approver_id": "審批人", "field_approver_role": "審批角色",
             "field_customer_message": "告知客戶的話", "field_decision": "決定", "field_strategy": "分派策略", "field_position": "順序",
             "field_skills": "技能", "field_conditions": "條件",
+            "ticket_passed_on": "工單 {n} 已交給其他部門或同事處理，你不能再檢視它。",
+            "ticket_event_opened": "新增工單", "ticket_event_rated": "客戶評價", "ticket_event_step_added": "新增環節", "ticket_event_handoff": "轉交",
+            "ticket_event_step_done": "環節完成", "ticket_event_approved": "審批核准", "ticket_event_rejected": "審批駁回",
         ],
         .en: [
             "service_reports": "Service reports", "svc_report_breach_rate": "Breach rate", "svc_report_by_agent": "By agent", "svc_report_by_department": "By department", "svc_report_by_type": "By ticket type", "svc_report_complaints_per_1000_orders": "Complaints per 1,000 orders", "svc_report_day": "Day", "svc_report_download_csv": "Download CSV", "svc_report_first_response_median": "First response, median", "svc_report_first_response_p90": "First response, P90", "svc_report_group": "Group", "svc_report_hours": "h", "svc_report_month": "Month", "svc_report_next_month": "Next month", "svc_report_none": "Unassigned", "svc_report_numbers": "Show the numbers", "svc_report_per_day": "Tickets opened per day", "svc_report_previous_month": "Previous month", "svc_report_reopen_rate": "Reopen rate", "svc_report_resolution_median": "Resolution, median", "svc_report_resolution_p90": "Resolution, P90", "svc_report_still_open": "Still open", "svc_report_tickets_opened": "Tickets opened",
@@ -152,6 +158,9 @@ enum ServiceCatalog {
             "field_minutes": "Deadline", "field_approver_id": "Approver",
             "field_approver_role": "Approving role", "field_customer_message": "What the customer is told", "field_decision": "Decision",
             "field_strategy": "Strategy", "field_position": "Order", "field_skills": "Skills", "field_conditions": "Conditions",
+            "ticket_passed_on": "Ticket {n} was passed on to another department or person; you can no longer see it.",
+            "ticket_event_opened": "Opened", "ticket_event_rated": "Rated", "ticket_event_step_added": "Step added", "ticket_event_handoff": "Handed off",
+            "ticket_event_step_done": "Step done", "ticket_event_approved": "Approved", "ticket_event_rejected": "Rejected",
         ],
     ]
 

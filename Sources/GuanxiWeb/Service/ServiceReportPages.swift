@@ -99,7 +99,7 @@ struct ServiceReportPages {
             let chart = Chart(title: title, kind: .bars, categories: rows.map { name($0.key) },
                               series: [.init(t("svc_report_first_response_median"), rows.map { $0.firstResponse.p50 ?? 0 }),
                                        .init(t("svc_report_resolution_median"), rows.map { $0.resolution.p50 ?? 0 })],
-                              decimals: 1, unit: " h")
+                              decimals: 1, unit: " " + t("svc_report_hours"))
             let header = [t("svc_report_group"), t("svc_report_tickets_opened"), t("svc_report_first_response_median"), t("svc_report_first_response_p90"),
                           t("svc_report_resolution_median"), t("svc_report_resolution_p90"), t("svc_report_breach_rate"), t("svc_report_reopen_rate"), t("svc_report_still_open")]
             let fmt1 = { (x: Double?) in x.map { String(format: "%.1f", $0) } ?? "" }

@@ -19,7 +19,8 @@ struct TicketPages {
     var routes: [PageRoute] {
         [
             .get(TicketURL.tickets, needs: .can(.read, .tickets)) { p, scope in
-                try await queue(p.page, scope, view: p.query("queue"), status: p.query("status"), search: p.query("q"), cursor: p.query("cursor"))
+                try await queue(p.page, scope, view: p.query("queue"), status: p.query("status"), search: p.query("q"), cursor: p.query("cursor"),
+                                passed: p.query("passed").flatMap { Int($0) })
             },
             // one action on the tickets ticked in the queue; each ticket is checked as on its own page
             .post(TicketURL.bulk, needs: .can(.update, .tickets)) { p, scope in
@@ -68,8 +69,7 @@ struct TicketPages {
             .post(TicketURL.ticketAction(":id", ":action"), needs: .can(.update, .tickets), body: .multipart) { p, scope in
                 let id = p.parameter("id"), files = AttachmentWeb.uploads(p.parts)
                 do {
-                    try await act(scope, id, p.parameter("action"), p.form, files: files)
-                    return Pages.redirect(TicketURL.ticket(id).path)
+                    return try await back(scope, try await act(scope, id, p.parameter("action"), p.form, files: files))
                 } catch let e as DomainError where e != .notFound("ticket") && e != .notFound("page") {
                     // what was typed into the reply or assignment form comes back; a status button's value does not
                     return try await detail(p.page, scope, id, typed: p.parameter("action") == "status" ? [:] : p.form, error: e,
@@ -81,17 +81,18 @@ struct TicketPages {
                 let id = p.parameter("id"), step = p.parameter("step"), f = p.form
                 let version = f["version"].flatMap { Int($0) }
                 do {
+                    let done: TicketWithSteps
                     switch p.parameter("action") {
                     case "complete":
-                        _ = try await services.ticketSteps.complete(scope, ticketID: id, stepID: step, note: f["note"],
-                                                                    customerMessage: f["customer_message"], ifVersion: version)
+                        done = try await services.ticketSteps.complete(scope, ticketID: id, stepID: step, note: f["note"],
+                                                                       customerMessage: f["customer_message"], ifVersion: version)
                     case "decision":
                         guard let d = f["decision"], ["approve", "reject"].contains(d) else { throw DomainError.field("decision", RoutingWords.decision) }
-                        _ = try await services.ticketSteps.decide(scope, ticketID: id, stepID: step, approve: d == "approve", note: f["note"],
-                                                                  ifVersion: version)
+                        done = try await services.ticketSteps.decide(scope, ticketID: id, stepID: step, approve: d == "approve", note: f["note"],
+                                                                     ifVersion: version)
                     default: throw DomainError.notFound("page")
                     }
-                    return Pages.redirect(TicketURL.ticket(id).path)
+                    return try await back(scope, done.ticket)
                 } catch let e as DomainError where e != .notFound("ticket") && e != .notFound("page") {
                     return try await detail(p.page, scope, id, typed: f.merging(["step_id": step]) { a, _ in a }, error: e)
                 }
@@ -99,12 +100,23 @@ struct TicketPages {
         ]
     }
 
+    /// Back to the ticket after a post, or to the queue saying so when the post took the ticket out
+    /// of the user's reach (handed to another department, given to someone else).
+    func back(_ scope: Scope, _ tk: Ticket) async throws -> Response {
+        do {
+            _ = try await services.tickets.get(scope, id: tk.id)
+            return Pages.redirect(TicketURL.ticket(tk.id).path)
+        } catch DomainError.notFound("ticket") {
+            return Pages.redirect(TicketURL.tickets.path + "?passed=" + String(tk.number))
+        }
+    }
+
     static func nonEmpty(_ s: String?) -> String? { s.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
 
     /// One form post on a ticket: `reply` (a reply or internal note, then maybe a status),
-    /// `status`, `assign` (department and assignee; empty clears), `step`, or the product-issue
-    /// panel's `issue_link` and `issue_new`; the reply's files come in `files`.
-    func act(_ scope: Scope, _ id: String, _ action: String, _ f: [String: String], files: [AttachmentUpload] = []) async throws {
+    /// `status`, `assign` (department and assignee; empty clears), `fields`, `step`, or the product-issue
+    /// panel's `issue_link` and `issue_new`; the reply's files come in `files`. Answers the ticket as it is after.
+    func act(_ scope: Scope, _ id: String, _ action: String, _ f: [String: String], files: [AttachmentUpload] = []) async throws -> Ticket {
         let version = f["version"].flatMap { Int($0) }
         func status(_ raw: String?) throws(DomainError) -> TicketStatus? {
             guard let raw = Self.nonEmpty(raw) else { return nil }
@@ -116,20 +128,20 @@ struct TicketPages {
         switch action {
         case "reply":
             let kind = TicketMessage.Kind(rawValue: f["kind"] ?? "") ?? .reply
-            _ = try await services.tickets.addMessage(scope, id: id, kind: kind, body: f["body"] ?? "", status: try status(f["status"]), ifVersion: version,
-                                                      attachments: files)
+            return try await services.tickets.addMessage(scope, id: id, kind: kind, body: f["body"] ?? "", status: try status(f["status"]), ifVersion: version,
+                                                         attachments: files).0
         case "status":
             guard let to = try status(f["status"]) else { throw DomainError.field("status", .required) }
-            _ = try await services.tickets.setStatus(scope, id: id, to: to, ifVersion: version)
+            return try await services.tickets.setStatus(scope, id: id, to: to, ifVersion: version)
         case "fields":
             var change = TicketChange()
             change.productID = .some(Self.nonEmpty(f["product_id"]))
             change.custom = Self.customValues(f, try await services.tickets.customFields(scope))
-            _ = try await services.tickets.update(scope, id: id, change, ifVersion: version)
+            return try await services.tickets.update(scope, id: id, change, ifVersion: version)
         case "assign":
             var change = TicketChange()
             change.teamID = .some(Self.nonEmpty(f["team_id"])); change.assigneeID = .some(Self.nonEmpty(f["assignee_id"]))
-            _ = try await services.tickets.update(scope, id: id, change, ifVersion: version)
+            return try await services.tickets.update(scope, id: id, change, ifVersion: version)
         case "step":
             var d = TicketStepDraft()
             d.kind = Self.nonEmpty(f["kind"]); d.teamID = Self.nonEmpty(f["step_team_id"]); d.title = f["title"] ?? ""
@@ -139,9 +151,10 @@ struct TicketPages {
                 guard let n = Int(m) else { throw DomainError.field("minutes", RoutingWords.minutes) }
                 d.minutes = n
             }
-            _ = try await services.ticketSteps.add(scope, ticketID: id, d, ifVersion: version)
+            return try await services.ticketSteps.add(scope, ticketID: id, d, ifVersion: version).ticket
         default:
             guard try await ProductIssuePages.act(services, scope, ticketID: id, action, f) else { throw DomainError.notFound("page") }
+            return try await services.tickets.get(scope, id: id)
         }
     }
 
@@ -173,9 +186,9 @@ struct TicketPages {
     // MARK: Queue
 
     /// The queue; after a bulk change, with its summary ("12 张已更新，2 张跳过") and each skipped
-    /// ticket's reason, or the error that stopped it.
+    /// ticket's reason, or the error that stopped it; `passed`: the number of a ticket the user just passed out of their reach.
     func queue(_ v: PageContext, _ scope: Scope, view rawView: String?, status rawStatus: String?, search rawSearch: String?, cursor: String?,
-               results: [TicketBulkResult]? = nil, error: DomainError? = nil, typedTag: String? = nil) async throws -> Response {
+               results: [TicketBulkResult]? = nil, error: DomainError? = nil, typedTag: String? = nil, passed: Int? = nil) async throws -> Response {
         let t = { (k: String) in v.text(k) }
         let view = rawView.flatMap(TicketQueue.init(rawValue:)) ?? .all
         let status = rawStatus.flatMap(TicketStatus.init(rawValue:))
@@ -246,6 +259,10 @@ struct TicketPages {
             "nextHref": page.nextCursor.map { base + (status.map { "&status=" + $0.rawValue } ?? "") + "&cursor="
                 + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") },
         ])
+        // a ticket the user just passed on, out of their reach
+        if flash == nil, let passed {
+            flash = (kind: "ok", text: t("ticket_passed_on").replacingOccurrences(of: "{n}", with: "#" + String(passed)))
+        }
         return pages.page("tickets", model, title: t("tickets"), visit: v, flash: flash, status: error.map(Pages.status) ?? .ok)
     }
 
@@ -493,8 +510,9 @@ struct TicketPages {
                   _ f: DateFormatter, _ v: PageContext, typed: [String: String], error: DomainError?) -> [[String: Any]] {
         let t = { (k: String) in v.text(k) }
         return steps.map { s in
-            let due: (text: String, cls: String)? = s.dueAt.map { d in
-                guard s.state == .active else { return (f.string(from: d), "") }
+            // time left or overdue while it runs (a closed step shows its deadline alone)
+            let due: (text: String, cls: String)? = s.dueAt.flatMap { d in
+                guard s.state == .active else { return nil }
                 let left = Int(d.timeIntervalSince(now))
                 return left >= 0 ? (t("sla_left").replacingOccurrences(of: "{d}", with: v.fmt.duration(seconds: left)), "left")
                                  : (t("sla_overdue").replacingOccurrences(of: "{d}", with: v.fmt.duration(seconds: -left)), "overdue")

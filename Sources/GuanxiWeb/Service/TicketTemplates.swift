@@ -251,7 +251,8 @@ enum TicketTemplates {
     .reply .send{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end}
     .reply .send label{margin:0;flex:1 1 12rem}
     .invalid textarea,.invalid select{border-color:var(--bad)}
-    .sla h2,.reply h2{margin-top:0}
+    .ticket .card h2{margin-top:0}
+    .ticket > .meta{margin-top:0}
     .ticket .actions-row{align-items:start}
     .moves{display:flex;flex-wrap:wrap;gap:.5rem}
     .moves form{margin:0}

@@ -101,5 +101,8 @@ struct ServiceReportTests {
         #expect(Chart(title: "", kind: .bars, categories: ["a"], series: [.init("h", [0.0003])], decimals: 1).axis(0.0003).last == 1)
         let line = Chart(title: "每日", kind: .line, categories: (1...31).map { String(format: "2026-10-%02d", $0) }, series: [.init("新建", Array(repeating: 2, count: 31))])
         #expect(line.svg.components(separatedBy: "<circle").count == 32)
+        // a month's days are labelled on the 1st, 11th, 21st and 31st: none runs into the next on a phone
+        let labels = line.svg.components(separatedBy: "class=\"chart-tick\"").dropFirst().compactMap { $0.firstMatch(of: /(2026-10-\d\d)</)?.1 }
+        #expect(labels == ["2026-10-01", "2026-10-11", "2026-10-21", "2026-10-31"])
     }
 }
