@@ -102,6 +102,7 @@ struct ServeCommand: AsyncParsableCommand {
             var config = AppConfiguration(host: host, port: port, logLevel: Logger.Level(rawValue: logLevel) ?? .info, mailbox: Self.mailbox())
             if let slug = env["GUANXI_IMAP_WORKSPACE"], !slug.isEmpty { config.mailboxWorkspace = slug }
             if let seconds = env["GUANXI_IMAP_INTERVAL"].flatMap(Int.init), seconds >= 1 { config.mailPollInterval = .seconds(seconds) }
+            config.backups = BackupSchedule.from(env, filesDirectory: db.filesDirectory)
             let app = buildApplication(config, services: services, beforeStart: { try await prepare(database, access: services.access) })
             try await app.runService()
             await database.close()

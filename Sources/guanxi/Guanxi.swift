@@ -8,5 +8,5 @@ struct Guanxi: AsyncParsableCommand {
         commandName: "guanxi",
         abstract: "Guanxi 關係 — a self-hosted CRM.",
         subcommands: [ServeCommand.self, MigrateCommand.self, UserCommand.self, TokenCommand.self, AuditCommand.self, PoolCommand.self, MaintainCommand.self, WorkspaceCommand.self,
-                      DemoCommand.self, ImportCommand.self, ExportCommand.self, AnalyzeCommand.self, SLACommand.self])
+                      DemoCommand.self, ImportCommand.self, ExportCommand.self, AnalyzeCommand.self, SLACommand.self, BackupCommand.self, RestoreCommand.self])
 }

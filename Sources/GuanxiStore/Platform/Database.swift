@@ -190,6 +190,24 @@ package final class Database: Sendable {
         return done
     }
 
+    /// Writes a consistent copy of a SQLite database to `path` (`DirectSQLite.backup`) from a
+    /// connection of its own, on a thread of its own: the server's readers and writer go on.
+    package func snapshot(to path: String) async throws {
+        guard let source = location.sqliteFilePath else { throw DomainError.badRequest("a snapshot copies a SQLite database; PostgreSQL is dumped with pg_dump") }
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+            let thread = Thread {
+                do {
+                    let connection = try DirectSQLite(path: source)
+                    defer { connection.close() }
+                    try connection.run("PRAGMA busy_timeout = 10000", [])
+                    try connection.backup(to: path)
+                    done.resume()
+                } catch { done.resume(throwing: error) }
+            }
+            thread.start()
+        }
+    }
+
     package func close() async {
         switch backend {
         case .sqlite(let pool): await pool.close()

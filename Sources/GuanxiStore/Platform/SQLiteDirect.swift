@@ -43,6 +43,23 @@ final class DirectSQLite: @unchecked Sendable {
         handle = nil
     }
 
+    /// Copies the whole database into a new file at `path` (SQLite's online backup, every page in one
+    /// step): the copy is the database as of one read snapshot, and writers on other connections go on
+    /// meanwhile (WAL). Takes seconds for gigabytes; call it off the cooperative threads.
+    func backup(to path: String) throws {
+        guard let source = handle else { throw SQLiteFailure(code: SQLITE_MISUSE, message: "the connection is closed") }
+        let copy = try DirectSQLite(path: path)
+        defer { copy.close() }
+        // the copy is written once and synced by its caller: no journal to write beside it
+        try copy.run("PRAGMA journal_mode = OFF", [])
+        try copy.run("PRAGMA synchronous = OFF", [])
+        guard let step = sqlite_nio_sqlite3_backup_init(copy.handle, "main", source, "main") else { throw copy.failure(SQLITE_ERROR) }
+        let rc = sqlite_nio_sqlite3_backup_step(step, -1)
+        let finished = sqlite_nio_sqlite3_backup_finish(step)
+        guard rc == SQLITE_DONE else { throw copy.failure(rc) }
+        guard finished == SQLITE_OK else { throw copy.failure(finished) }
+    }
+
     /// Runs one statement, handing each result row to `onRow`.
     func run(_ sql: String, _ binds: [SQLiteData], _ onRow: (DirectRow) throws -> Void = { _ in }) throws {
         var columns: DirectRow.Columns?

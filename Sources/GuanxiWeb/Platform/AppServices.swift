@@ -18,10 +18,14 @@ package struct AppConfiguration: Sendable {
     package var mailboxWorkspace: String
     /// How often the mailbox is read.
     package var mailPollInterval: Duration
+    /// Backups the server writes by itself (`GUANXI_BACKUP_DIR`), if any.
+    package var backups: BackupSchedule?
     package init(host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info, poolRecycleInterval: Duration = .seconds(3600),
-                 mailbox: IMAPMailbox? = nil, mailboxWorkspace: String = AccessStore.defaultWorkspaceSlug, mailPollInterval: Duration = .seconds(30)) {
+                 mailbox: IMAPMailbox? = nil, mailboxWorkspace: String = AccessStore.defaultWorkspaceSlug, mailPollInterval: Duration = .seconds(30),
+                 backups: BackupSchedule? = nil) {
         self.host = host; self.port = port; self.logLevel = logLevel; self.poolRecycleInterval = poolRecycleInterval
         self.mailbox = mailbox; self.mailboxWorkspace = mailboxWorkspace; self.mailPollInterval = mailPollInterval
+        self.backups = backups
     }
 }
 

@@ -5,7 +5,7 @@ extension Feature {
     /// stylesheet's base, the common words and messages, money and the error body, housekeeping.
     package static let platform: Feature = {
         var f = Feature(name: "Platform")
-        f.migrations = [M001_Foundation.migration, M011_Notifications.migration]
+        f.migrations = [M001_Foundation.migration, M011_Notifications.migration, M022_Backups.migration]
         f.catalog = CatalogPart(Catalog.core)
         f.translations = Messages.translations
         f.templates = Templates.ofPlatform
@@ -19,6 +19,7 @@ extension Feature {
         f.pages = { pages, table in table.add(pages.platformRoutes) }
         f.services = { services, config, logger in
             [Housekeeping(db: services.db, pool: services.pool, interval: config.poolRecycleInterval, logger: logger)]
+                + (config.backups.map { [ScheduledBackups(db: services.db, schedule: $0, logger: logger)] } ?? [])
         }
         return f
     }()

@@ -1,0 +1,382 @@
+import Foundation
+import Crypto
+import SQLKit
+import GuanxiCore
+
+/// What a backup archive says about itself: `manifest.json`, beside the database image and the
+/// stored files. Restore checks every entry's size and SHA-256 before it touches the target.
+package struct BackupManifest: Codable, Sendable, Equatable {
+    package struct Entry: Codable, Sendable, Hashable {
+        package var path: String
+        package var bytes: Int64
+        package var sha256: String
+    }
+    package static let formatName = "guanxi-backup"
+    package static let currentFormat = 1
+
+    package var format = BackupManifest.formatName
+    package var formatVersion = BackupManifest.currentFormat
+    package var createdAt: String
+    /// `sqlite` or `postgresql`: the kind of database the image restores into.
+    package var database: String
+    package var schemaVersion: Int
+    package var compression: String
+    package var entries: [Entry]
+
+    enum CodingKeys: String, CodingKey {
+        case format, database, compression, entries
+        case formatVersion = "format_version", createdAt = "created_at", schemaVersion = "schema_version"
+    }
+}
+
+/// One backup written: where, how big, its checksum and what it holds.
+package struct BackupResult: Sendable {
+    package var file: String
+    package var bytes: Int64
+    package var sha256: String
+    package var manifest: BackupManifest
+    package var seconds: Double
+}
+
+/// How the archive is compressed: zstd where installed (fast on both cores), else gzip.
+package enum BackupCompression: String, Sendable {
+    case zstd, gzip
+    package static var available: BackupCompression { Tools.find("zstd") == nil ? .gzip : .zstd }
+}
+
+/// `guanxi backup` and `guanxi restore`, and the server's scheduled backups.
+///
+/// A backup is one file: a tar archive holding `manifest.json`, the database image
+/// (`database/guanxi.sqlite`, SQLite's online backup of one read snapshot, or
+/// `database/guanxi.pgdump`, `pg_dump`'s custom format) and the stored files (`files/`), compressed
+/// with zstd (gzip where zstd is not installed). It is written beside its destination and renamed
+/// into place once complete and synced: a backup killed half-way leaves no file under the name.
+package enum Backup {
+    package static let sqliteImage = "database/guanxi.sqlite"
+    package static let postgresImage = "database/guanxi.pgdump"
+
+    /// Writes a backup of `db` (schema `schemaVersion`) and of `filesDirectory` to `file`.
+    package static func create(_ db: Database, to file: String, schemaVersion: Int, filesDirectory: String?,
+                               compression: BackupCompression = .available, now: Date = Date()) async throws -> BackupResult {
+        let started = Date()
+        let fm = FileManager.default
+        let staging = file + ".staging"
+        try? fm.removeItem(atPath: staging)
+        try fm.createDirectory(atPath: staging + "/database", withIntermediateDirectories: true)
+        defer { try? fm.removeItem(atPath: staging) }
+
+        let image: String
+        switch db.location {
+        case .sqlite, .sqliteFile:
+            image = sqliteImage
+            try await db.snapshot(to: staging + "/" + image)
+        case .postgres(let url):
+            image = postgresImage
+            try await onThread {
+                try Tools.run(Tools.postgres("pg_dump"), ["--format=custom", "--compress=0", "--no-owner", "--no-privileges",
+                                                        "--file", staging + "/" + image, "--dbname", Tools.withoutPassword(url)],
+                              environment: Tools.passwordEnvironment(url), log: staging + "/stderr")
+            }
+        }
+        var parts = ["manifest.json", "database"]
+        if let filesDirectory, fm.fileExists(atPath: filesDirectory) {
+            // stored files never change once written: hard links (or copies across file systems) taken now
+            try linkTree(filesDirectory, to: staging + "/files")
+            parts.append("files")
+        }
+        let manifest: BackupManifest = try await onThread {
+            BackupManifest(createdAt: ISO8601DateFormatter().string(from: now), database: db.dialect == .sqlite ? "sqlite" : "postgresql",
+                           schemaVersion: schemaVersion, compression: compression.rawValue, entries: try entries(in: staging, under: ["database", "files"]))
+        }
+        let json = JSONEncoder()
+        json.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try json.encode(manifest).write(to: URL(fileURLWithPath: staging + "/manifest.json"))
+
+        let partial = file + ".partial"
+        let members = parts
+        let (bytes, sha) = try await onThread { () throws -> (Int64, String) in
+            guard fm.createFile(atPath: partial, contents: nil) else { throw DomainError.badRequest("cannot write \(partial)") }
+            let out = try FileHandle(forWritingTo: URL(fileURLWithPath: partial))
+            defer { try? out.close() }
+            let compressor = compression == .zstd ? (try Tools.require("zstd"), ["-q", "-T0", "-3", "-c"]) : (try Tools.require("gzip"), ["-c", "-1"])
+            try Tools.pipe((try Tools.require("tar"), ["-C", staging, "-cf", "-"] + members), into: compressor, output: out, log: staging + "/stderr")
+            try out.synchronize()
+            return try digest(of: partial)
+        }
+        try fm.moveItemReplacing(at: partial, to: file)
+        syncDirectory(of: file)
+        return BackupResult(file: file, bytes: bytes, sha256: sha, manifest: manifest, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// Restores `file` into the empty database at `location` and its files into `filesDirectory`.
+    /// Refuses a damaged archive, one of another kind of database, a schema newer than `knownSchema`
+    /// and a target that already holds data; the caller migrates the restored schema forward.
+    package static func restore(_ file: String, into location: DatabaseLocation, knownSchema: Int,
+                                filesDirectory: String?, isEmpty: @Sendable () async throws -> Bool) async throws -> BackupManifest {
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: file) else { throw DomainError.badRequest("no backup file at \(file)") }
+        let base: String
+        switch location {
+        case .sqlite(let dir): base = dir
+        case .sqliteFile(let path): base = (path as NSString).deletingLastPathComponent
+        case .postgres: base = NSTemporaryDirectory()
+        }
+        try fm.createDirectory(atPath: base, withIntermediateDirectories: true)
+        let staging = base + "/.restore-" + UUID().uuidString
+        try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        defer { try? fm.removeItem(atPath: staging) }
+
+        let manifest: BackupManifest = try await onThread {
+            let decompressor: (String, [String])
+            switch try magic(of: file) {
+            case [0x28, 0xB5, 0x2F, 0xFD]: decompressor = (try Tools.require("zstd"), ["-q", "-d", "-c", file])
+            case let m where m.starts(with: [0x1F, 0x8B]): decompressor = (try Tools.require("gzip"), ["-d", "-c", file])
+            default: throw DomainError.badRequest("\(file) is not a Guanxi backup (neither zstd nor gzip)")
+            }
+            try Tools.pipe(decompressor, into: (try Tools.require("tar"), ["-C", staging, "--no-same-owner", "-xf", "-"]),
+                           output: nil, log: staging + "/.stderr", what: "\(file) could not be unpacked")
+            guard let data = fm.contents(atPath: staging + "/manifest.json"),
+                  let manifest = try? JSONDecoder().decode(BackupManifest.self, from: data), manifest.format == BackupManifest.formatName
+            else { throw DomainError.badRequest("\(file) is not a Guanxi backup (no manifest)") }
+            guard manifest.formatVersion <= BackupManifest.currentFormat else {
+                throw DomainError.badRequest("\(file) is backup format \(manifest.formatVersion); this Guanxi reads up to \(BackupManifest.currentFormat)")
+            }
+            let found = Set(try entries(in: staging, under: ["database", "files"]))
+            for e in manifest.entries where !found.contains(e) {
+                throw DomainError.badRequest("\(file) is damaged: \(e.path) does not match its checksum")
+            }
+            if found.count != manifest.entries.count { throw DomainError.badRequest("\(file) is damaged: it holds files its manifest does not list") }
+            return manifest
+        }
+        let kind = location.isPostgres ? "postgresql" : "sqlite"
+        guard manifest.database == kind else {
+            throw DomainError.badRequest("this is a \(manifest.database) backup; it restores into a \(manifest.database) database, not \(kind)")
+        }
+        guard manifest.schemaVersion <= knownSchema else {
+            throw DomainError.badRequest("the backup's schema is version \(manifest.schemaVersion) but this Guanxi knows only up to \(knownSchema); upgrade Guanxi to restore it")
+        }
+        guard try await isEmpty() else { throw DomainError.conflict("restore needs an empty database; \(location.description) already holds data") }
+        if let filesDirectory, let present = try? fm.contentsOfDirectory(atPath: filesDirectory), !present.isEmpty {
+            throw DomainError.conflict("restore needs an empty files directory; \(filesDirectory) is not empty")
+        }
+        try await onThread {
+            switch location {
+            case .sqlite, .sqliteFile:
+                let target = location.sqliteFilePath!
+                for leftover in ["-wal", "-shm"] { try? fm.removeItem(atPath: target + leftover) }
+                try fm.moveItem(atPath: staging + "/" + sqliteImage, toPath: target)
+                syncDirectory(of: target)
+            case .postgres(let url):
+                try Tools.run(Tools.postgres("pg_restore"), ["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
+                                                           "--dbname", Tools.withoutPassword(url), staging + "/" + postgresImage],
+                              environment: Tools.passwordEnvironment(url), log: staging + "/.stderr")
+            }
+            if let filesDirectory, fm.fileExists(atPath: staging + "/files") {
+                try? fm.removeItem(atPath: filesDirectory)
+                try fm.createDirectory(atPath: (filesDirectory as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try fm.moveItem(atPath: staging + "/files", toPath: filesDirectory)
+            }
+        }
+        return manifest
+    }
+
+    /// Whether the database at hand holds no tables yet (what restore asks of its target).
+    package static func isEmpty(_ db: Database) async throws -> Bool {
+        try await db.read { sql in
+            let query: SQLQueryString = db.dialect == .sqlite
+                ? "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'"
+                : "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = current_schema()"
+            return try await sql.raw(query).first()?.decode(column: "n", as: Int.self) == 0
+        }
+    }
+
+    /// Deletes the oldest of the backups named `prefix…suffix` in `directory` beyond the newest `keep`.
+    /// Names carry their UTC time, so name order is time order. Returns the files deleted.
+    @discardableResult
+    package static func prune(_ directory: String, prefix: String, suffix: String, keep: Int) throws -> [String] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory)
+            .filter { $0.hasPrefix(prefix) && $0.hasSuffix(suffix) }.sorted()
+        let old = Array(names.dropLast(max(keep, 1)))
+        for name in old { try FileManager.default.removeItem(atPath: directory + "/" + name) }
+        return old
+    }
+
+    // MARK: - files
+
+    /// Every regular file under `roots` of `directory`, with its size and SHA-256, in path order.
+    static func entries(in directory: String, under roots: [String]) throws -> [BackupManifest.Entry] {
+        let fm = FileManager.default
+        var found: [BackupManifest.Entry] = []
+        for root in roots where fm.fileExists(atPath: directory + "/" + root) {
+            guard let walk = fm.enumerator(atPath: directory + "/" + root) else { continue }
+            while let relative = walk.nextObject() as? String {
+                let path = root + "/" + relative
+                var isDirectory: ObjCBool = false
+                guard fm.fileExists(atPath: directory + "/" + path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+                let (bytes, sha) = try digest(of: directory + "/" + path)
+                found.append(.init(path: path, bytes: bytes, sha256: sha))
+            }
+        }
+        return found.sorted { $0.path < $1.path }
+    }
+
+    /// A file's size and SHA-256 (hex), read in 4 MB blocks.
+    static func digest(of path: String) throws -> (Int64, String) {
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        var hash = SHA256()
+        var bytes: Int64 = 0
+        while let block = try handle.read(upToCount: 4 << 20), !block.isEmpty {
+            hash.update(data: block)
+            bytes += Int64(block.count)
+        }
+        return (bytes, hash.finalize().map { String(format: "%02x", $0) }.joined())
+    }
+
+    static func magic(of path: String) throws -> [UInt8] {
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        return Array(try handle.read(upToCount: 4) ?? Data())
+    }
+
+    /// Mirrors the tree at `source` into `target` with hard links, copying where linking fails.
+    static func linkTree(_ source: String, to target: String) throws {
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: target, withIntermediateDirectories: true)
+        guard let walk = fm.enumerator(atPath: source) else { return }
+        while let relative = walk.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: source + "/" + relative, isDirectory: &isDirectory) else { continue }
+            if isDirectory.boolValue {
+                try fm.createDirectory(atPath: target + "/" + relative, withIntermediateDirectories: true)
+            } else if (try? fm.linkItem(atPath: source + "/" + relative, toPath: target + "/" + relative)) == nil {
+                try fm.copyItem(atPath: source + "/" + relative, toPath: target + "/" + relative)
+            }
+        }
+    }
+
+    static func syncDirectory(of path: String) {
+        let fd = open((path as NSString).deletingLastPathComponent, O_RDONLY)
+        if fd >= 0 { fsync(fd); close(fd) }
+    }
+
+    /// Runs blocking work (file copies, child processes) on a thread of its own, off the cooperative pool.
+    static func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { done in
+            Thread { done.resume(with: Result { try body() }) }.start()
+        }
+    }
+}
+
+extension DatabaseLocation {
+    /// Where stored files (ticket attachments) live: `GUANXI_FILES_DIR`, else `files` in the SQLite
+    /// data directory; a PostgreSQL installation without the setting keeps none on this machine.
+    package func filesDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if let dir = environment["GUANXI_FILES_DIR"], !dir.isEmpty { return dir }
+        switch self {
+        case .sqlite(let dir): return dir + "/files"
+        case .sqliteFile(let path): return (path as NSString).deletingLastPathComponent + "/files"
+        case .postgres: return nil
+        }
+    }
+
+    package var isPostgres: Bool { if case .postgres = self { return true }; return false }
+    package var sqliteFilePath: String? {
+        switch self {
+        case .sqlite(let dir): return dir + "/guanxi.sqlite"
+        case .sqliteFile(let path): return path
+        case .postgres: return nil
+        }
+    }
+}
+
+extension FileManager {
+    func moveItemReplacing(at source: String, to target: String) throws {
+        if rename(source, target) != 0 { throw DomainError.badRequest("cannot move \(source) to \(target): \(String(cString: strerror(errno)))") }
+    }
+}
+
+/// The programs a backup uses: tar and gzip (always on Debian), zstd when installed, and PostgreSQL's
+/// own pg_dump and pg_restore.
+enum Tools {
+    static func find(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    static func require(_ name: String) throws -> String {
+        guard let found = find(name) else { throw DomainError.badRequest("\(name) is not installed; backups need it") }
+        return found
+    }
+
+    /// `pg_dump` or `pg_restore` of the newest PostgreSQL installed (`GUANXI_PG_BIN` names a directory to
+    /// use instead): a client older than the server refuses to dump it.
+    static func postgres(_ name: String) throws -> String {
+        let fm = FileManager.default
+        if let dir = ProcessInfo.processInfo.environment["GUANXI_PG_BIN"], !dir.isEmpty { return dir + "/" + name }
+        let versions = ((try? fm.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []).compactMap(Int.init).sorted(by: >)
+        for v in versions where fm.isExecutableFile(atPath: "/usr/lib/postgresql/\(v)/bin/\(name)") { return "/usr/lib/postgresql/\(v)/bin/\(name)" }
+        return try require(name)
+    }
+
+    /// The URL without its password, which goes to the child through `PGPASSWORD` rather than its
+    /// command line (which other users of the machine can read).
+    static func withoutPassword(_ url: String) -> String {
+        guard var c = URLComponents(string: url) else { return url }
+        c.password = nil
+        return c.string ?? url
+    }
+
+    static func passwordEnvironment(_ url: String) -> [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        if let password = URLComponents(string: url)?.password { env["PGPASSWORD"] = password }
+        return env
+    }
+
+    static func process(_ exe: String, _ args: [String], environment: [String: String]? = nil, log: String) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = args
+        if let environment { p.environment = environment }
+        FileManager.default.createFile(atPath: log, contents: nil)
+        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        return p
+    }
+
+    static func run(_ exe: String, _ args: [String], environment: [String: String]? = nil, log: String) throws {
+        let p = try process(exe, args, environment: environment, log: log)
+        try p.run()
+        p.waitUntilExit()
+        try check(p, exe, log: log)
+    }
+
+    /// `first | second > output`.
+    static func pipe(_ first: (String, [String]), into second: (String, [String]), output: FileHandle?, log: String,
+                     what: String? = nil) throws {
+        let a = try process(first.0, first.1, log: log + ".1")
+        let b = try process(second.0, second.1, log: log + ".2")
+        let pipe = Pipe()
+        a.standardOutput = pipe
+        b.standardInput = pipe
+        if let output { b.standardOutput = output }
+        try a.run()
+        try b.run()
+        try? pipe.fileHandleForWriting.close()
+        try? pipe.fileHandleForReading.close()
+        a.waitUntilExit()
+        b.waitUntilExit()
+        do {
+            try check(a, first.0, log: log + ".1")
+            try check(b, second.0, log: log + ".2")
+        } catch let e as DomainError {
+            guard let what else { throw e }
+            throw DomainError.badRequest("\(what): \(e)")
+        }
+    }
+
+    static func check(_ p: Process, _ exe: String, log: String) throws {
+        if p.terminationReason == .exit && p.terminationStatus == 0 { return }
+        let said = (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n").suffix(3).joined(separator: " ") ?? ""
+        throw DomainError.badRequest("\((exe as NSString).lastPathComponent) failed (status \(p.terminationStatus)): \(said)")
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import Testing
+import GuanxiTestSupport
+import SQLKit
+import GuanxiCore
+import GuanxiPostgres
+import GuanxiWeb
+@testable import GuanxiStore
+
+@Suite("Backup and restore on SQLite and PostgreSQL")
+struct BackupTests {
+    /// Customers with Chinese and emoji, their audit entries and a stored file.
+    func someData(_ db: Database, _ scope: Scope, count: Int = 20) async throws {
+        let store = stores(db).customers
+        for i in 0..<count {
+            var d = CustomerDraft(); d.kind = .person; d.name = "王小明 \(i) 🎉"; d.emails = ["c\(i)-\(UUID().uuidString.prefix(6))@example.com"]
+            _ = try await store.create(scope, d)
+        }
+    }
+
+    /// Every table's rows as text, sorted: two databases with equal dumps hold the same data.
+    func dump(_ db: Database) async throws -> [String: [String]] {
+        try await db.read { sql in
+            var out: [String: [String]] = [:]
+            switch db.dialect {
+            case .sqlite:
+                let tables = try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all()
+                    .map { try $0.decode(column: "name", as: String.self) }
+                for t in tables {
+                    let columns = try await sql.raw("SELECT name FROM pragma_table_info(\(bind: t))").all().map { try $0.decode(column: "name", as: String.self) }
+                    guard !columns.isEmpty else { continue }
+                    let row = columns.map { "quote(\"\($0)\")" }.joined(separator: " || ',' || ")
+                    out[t] = try await sql.raw("SELECT \(unsafeRaw: row) AS r FROM \"\(unsafeRaw: t)\"").all()
+                        .map { try $0.decode(column: "r", as: String.self) }.sorted()
+                }
+            case .postgres:
+                let tables = try await sql.raw("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'").all()
+                    .map { try $0.decode(column: "table_name", as: String.self) }
+                for t in tables {
+                    out[t] = try await sql.raw("SELECT t::text AS r FROM \"\(unsafeRaw: t)\" t").all().map { try $0.decode(column: "r", as: String.self) }.sorted()
+                }
+            }
+            return out
+        }
+    }
+
+    /// An empty target of the same kind: a new SQLite directory, or a new PostgreSQL database.
+    func emptyTarget(_ kind: Backend) async throws -> (DatabaseLocation, @Sendable () async -> Void) {
+        switch kind {
+        case .sqlite:
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gxrestore-\(UUID().uuidString)").path
+            return (.sqlite(directory: dir), { try? FileManager.default.removeItem(atPath: dir) })
+        case .postgres:
+            let admin = try await PostgresTests.admin.value
+            let name = "gx_restore_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+            try await admin.read { try await $0.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
+            return (.postgres(url: try PostgresTests.url(database: name)), {
+                try? await admin.read { try await $0.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run() }
+            })
+        }
+    }
+
+    func restore(_ file: String, into location: DatabaseLocation, files: String? = nil, known: Int = 1000) async throws -> BackupManifest {
+        try await Backup.restore(file, into: location, knownSchema: known, filesDirectory: files) {
+            if let path = location.sqliteFilePath { return !FileManager.default.fileExists(atPath: path) }
+            let db = try await Database.connect(location)
+            let empty = try await Backup.isEmpty(db)
+            await db.close()
+            return empty
+        }
+    }
+
+    func temporary(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("gxbackup-\(UUID().uuidString)-\(name)").path
+    }
+
+    @Test(arguments: Backend.all, [BackupCompression.zstd, .gzip])
+    func aRestoredBackupHoldsEveryRowAndItsAuditChainVerifies(_ kind: Backend, _ compression: BackupCompression) async throws {
+        try await kind.with { db, scope in
+            // given customers (audited), and a stored file with a Chinese name
+            try await someData(db, scope)
+            let files = temporary("files")
+            try FileManager.default.createDirectory(atPath: files + "/ab", withIntermediateDirectories: true)
+            try Data("发票 PDF ✓".utf8).write(to: URL(fileURLWithPath: files + "/ab/发票.pdf"))
+            defer { try? FileManager.default.removeItem(atPath: files) }
+            let file = temporary("a.backup")
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            // when it is backed up and restored into an empty database of the same kind
+            let written = try await Backup.create(db, to: file, schemaVersion: 22, filesDirectory: files, compression: compression)
+            #expect(written.bytes > 0 && written.sha256.count == 64)
+            #expect(!FileManager.default.fileExists(atPath: file + ".partial") && !FileManager.default.fileExists(atPath: file + ".staging"))
+            let (target, drop) = try await emptyTarget(kind)
+            let restoredFiles = temporary("restored-files")
+            defer { try? FileManager.default.removeItem(atPath: restoredFiles) }
+            let manifest = try await restore(file, into: target, files: restoredFiles)
+            #expect(manifest.schemaVersion == 22 && manifest.compression == compression.rawValue)
+            #expect(manifest.database == (kind == .sqlite ? "sqlite" : "postgresql"))
+            // then every table holds the same rows, the audit chain verifies and the file is back
+            let restored = try await Database.connect(target)
+            let (before, after) = (try await dump(db), try await dump(restored))
+            #expect(before.keys.sorted() == after.keys.sorted())
+            for (table, rows) in before { #expect(after[table] == rows, "table \(table)") }
+            #expect(after["customers"]?.count == 20)
+            let verified = try await AuditLog(db: restored).verify()
+            #expect(!verified.isEmpty && verified.allSatisfy(\.ok))
+            #expect(FileManager.default.contents(atPath: restoredFiles + "/ab/发票.pdf") == Data("发票 PDF ✓".utf8))
+            // and restoring again into the now full database is refused, leaving it as it was
+            await #expect(throws: DomainError.self) { _ = try await restore(file, into: target) }
+            #expect(try await dump(restored)["customers"]?.count == 20)
+            await restored.close()
+            await drop()
+        }
+    }
+
+    @Test func aBackupTakenWhileWritesGoOnIsOneConsistentSnapshot() async throws {
+        try await Backend.sqlite.with { db, scope in
+            try await someData(db, scope, count: 200)
+            let file = temporary("busy.backup")
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            // given writers adding customers while the backup runs
+            let writing = Task { try await someData(db, scope, count: 300) }
+            let written = try await Backup.create(db, to: file, schemaVersion: 22, filesDirectory: nil)
+            try await writing.value
+            // the restored copy holds whole transactions only: each customer with its audit entry, and the chain verifies
+            let (target, drop) = try await emptyTarget(.sqlite)
+            _ = try await restore(file, into: target)
+            let restored = try await Database.connect(target)
+            let counts = try await restored.read { sql in
+                (try await sql.raw("SELECT COUNT(*) AS n FROM customers").first()!.decode(column: "n", as: Int.self),
+                 try await sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE object = 'customers' AND action = 'create'").first()!.decode(column: "n", as: Int.self),
+                 try await sql.raw("PRAGMA integrity_check").first()!.decode(column: "integrity_check", as: String.self))
+            }
+            #expect(counts.0 >= 200 && counts.0 <= 500 && counts.0 == counts.1 && counts.2 == "ok")
+            #expect(try await AuditLog(db: restored).verify().allSatisfy(\.ok))
+            #expect(written.manifest.entries.map(\.path) == [Backup.sqliteImage])
+            await restored.close()
+            await drop()
+        }
+    }
+
+    @Test func aDamagedNewerOrForeignBackupIsRefusedAndTheTargetStaysEmpty() async throws {
+        try await Backend.sqlite.with { db, scope in
+            try await someData(db, scope, count: 3)
+            let file = temporary("ok.backup")
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            _ = try await Backup.create(db, to: file, schemaVersion: 22, filesDirectory: nil)
+            let (target, drop) = try await emptyTarget(.sqlite)
+            defer { Task { await drop() } }
+            func refusal(_ file: String, known: Int = 1000, into: DatabaseLocation? = nil) async -> String {
+                do { _ = try await restore(file, into: into ?? target, known: known); return "restored" } catch { return "\(error)" }
+            }
+            // a schema newer than this Guanxi knows
+            #expect(await refusal(file, known: 21).contains("knows only up to 21"))
+            // a file that is not a backup, and one cut short
+            let junk = temporary("junk.backup")
+            try Data("<html>not a backup</html>".utf8).write(to: URL(fileURLWithPath: junk))
+            #expect(await refusal(junk).contains("not a Guanxi backup"))
+            let cut = temporary("cut.backup")
+            let whole = try Data(contentsOf: URL(fileURLWithPath: file))
+            try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: cut))
+            #expect(await refusal(cut).contains("could not be unpacked"))
+            // a SQLite backup does not restore into PostgreSQL
+            #expect(await refusal(file, into: .postgres(url: "postgres://nobody@127.0.0.1:1/none")).contains("restores into a sqlite database"))
+            // no half-restored database is left behind
+            #expect(!FileManager.default.fileExists(atPath: target.sqliteFilePath!))
+            for f in [junk, cut] { try? FileManager.default.removeItem(atPath: f) }
+        }
+    }
+
+    @Test func scheduledBackupsKeepTheNewestOnes() throws {
+        let dir = temporary("schedule")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let names = (1...5).map { "guanxi-2026120\($0)T000000Z.backup" } + ["notes.txt", "guanxi-20261201T000000Z.backup.partial"]
+        for n in names { FileManager.default.createFile(atPath: dir + "/" + n, contents: Data()) }
+        let pruned = try Backup.prune(dir, prefix: "guanxi-", suffix: ".backup", keep: 2)
+        #expect(pruned == ["guanxi-20261201T000000Z.backup", "guanxi-20261202T000000Z.backup", "guanxi-20261203T000000Z.backup"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+                == ["guanxi-20261201T000000Z.backup.partial", "guanxi-20261204T000000Z.backup", "guanxi-20261205T000000Z.backup", "notes.txt"])
+    }
+}
