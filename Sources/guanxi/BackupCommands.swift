@@ -7,7 +7,8 @@ import GuanxiWeb
 import GuanxiPostgres
 
 extension DatabaseOptions {
-    var filesDirectory: String? { location.filesDirectory() }
+    /// The attachments' directory (`files`): backed up and restored with the database.
+    var filesDirectory: String? { files.directory }
 }
 
 struct BackupCommand: AsyncParsableCommand {

@@ -86,14 +86,14 @@ struct BackupTests {
             let file = temporary("a.backup")
             defer { try? FileManager.default.removeItem(atPath: file) }
             // when it is backed up and restored into an empty database of the same kind
-            let written = try await Backup.create(db, to: file, schemaVersion: 22, filesDirectory: files, compression: compression)
+            let written = try await Backup.create(db, to: file, schemaVersion: 21, filesDirectory: files, compression: compression)
             #expect(written.bytes > 0 && written.sha256.count == 64)
             #expect(!FileManager.default.fileExists(atPath: file + ".partial") && !FileManager.default.fileExists(atPath: file + ".staging"))
             let (target, drop) = try await emptyTarget(kind)
             let restoredFiles = temporary("restored-files")
             defer { try? FileManager.default.removeItem(atPath: restoredFiles) }
             let manifest = try await restore(file, into: target, files: restoredFiles)
-            #expect(manifest.schemaVersion == 22 && manifest.compression == compression.rawValue)
+            #expect(manifest.schemaVersion == 21 && manifest.compression == compression.rawValue)
             #expect(manifest.database == (kind == .sqlite ? "sqlite" : "postgresql"))
             // then every table holds the same rows, the audit chain verifies and the file is back
             let restored = try await Database.connect(target)
@@ -119,7 +119,7 @@ struct BackupTests {
             defer { try? FileManager.default.removeItem(atPath: file) }
             // given writers adding customers while the backup runs
             let writing = Task { try await someData(db, scope, count: 300) }
-            let written = try await Backup.create(db, to: file, schemaVersion: 22, filesDirectory: nil)
+            let written = try await Backup.create(db, to: file, schemaVersion: 21, filesDirectory: nil)
             try await writing.value
             // the restored copy holds whole transactions only: each customer with its audit entry, and the chain verifies
             let (target, drop) = try await emptyTarget(.sqlite)
@@ -143,14 +143,14 @@ struct BackupTests {
             try await someData(db, scope, count: 3)
             let file = temporary("ok.backup")
             defer { try? FileManager.default.removeItem(atPath: file) }
-            _ = try await Backup.create(db, to: file, schemaVersion: 22, filesDirectory: nil)
+            _ = try await Backup.create(db, to: file, schemaVersion: 21, filesDirectory: nil)
             let (target, drop) = try await emptyTarget(.sqlite)
             defer { Task { await drop() } }
             func refusal(_ file: String, known: Int = 1000, into: DatabaseLocation? = nil) async -> String {
                 do { _ = try await restore(file, into: into ?? target, known: known); return "restored" } catch { return "\(error)" }
             }
             // a schema newer than this Guanxi knows
-            #expect(await refusal(file, known: 21).contains("knows only up to 21"))
+            #expect(await refusal(file, known: 20).contains("knows only up to 20"))
             // a file that is not a backup, and one cut short
             let junk = temporary("junk.backup")
             try Data("<html>not a backup</html>".utf8).write(to: URL(fileURLWithPath: junk))

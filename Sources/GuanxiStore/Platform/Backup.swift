@@ -239,12 +239,14 @@ package enum Backup {
         return Array(try handle.read(upToCount: 4) ?? Data())
     }
 
-    /// Mirrors the tree at `source` into `target` with hard links, copying where linking fails.
+    /// Mirrors the tree at `source` into `target` with hard links, copying where linking fails; files
+    /// still being written (`tmp/`, renamed into place when whole) stay out.
     static func linkTree(_ source: String, to target: String) throws {
         let fm = FileManager.default
         try fm.createDirectory(atPath: target, withIntermediateDirectories: true)
         guard let walk = fm.enumerator(atPath: source) else { return }
         while let relative = walk.nextObject() as? String {
+            if relative == "tmp" { walk.skipDescendants(); continue }
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: source + "/" + relative, isDirectory: &isDirectory) else { continue }
             if isDirectory.boolValue {
@@ -269,17 +271,6 @@ package enum Backup {
 }
 
 extension DatabaseLocation {
-    /// Where stored files (ticket attachments) live: `GUANXI_FILES_DIR`, else `files` in the SQLite
-    /// data directory; a PostgreSQL installation without the setting keeps none on this machine.
-    package func filesDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
-        if let dir = environment["GUANXI_FILES_DIR"], !dir.isEmpty { return dir }
-        switch self {
-        case .sqlite(let dir): return dir + "/files"
-        case .sqliteFile(let path): return (path as NSString).deletingLastPathComponent + "/files"
-        case .postgres: return nil
-        }
-    }
-
     package var isPostgres: Bool { if case .postgres = self { return true }; return false }
     package var sqliteFilePath: String? {
         switch self {

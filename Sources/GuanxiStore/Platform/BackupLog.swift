@@ -20,7 +20,7 @@ package struct BackupRecord: Sendable, Codable, Equatable {
     }
 }
 
-/// The log of backups (migration 22), written after each one, outside the copy it describes.
+/// The log of backups (migration 21), written after each one, outside the copy it describes.
 package struct BackupLog: Sendable {
     let db: Database
     package init(db: Database) { self.db = db }

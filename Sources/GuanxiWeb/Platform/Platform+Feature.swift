@@ -5,7 +5,7 @@ extension Feature {
     /// stylesheet's base, the common words and messages, money and the error body, housekeeping.
     package static let platform: Feature = {
         var f = Feature(name: "Platform")
-        f.migrations = [M001_Foundation.migration, M011_Notifications.migration, M022_Backups.migration]
+        f.migrations = [M001_Foundation.migration, M011_Notifications.migration, M021_Backups.migration]
         f.catalog = CatalogPart(Catalog.core)
         f.translations = Messages.translations
         f.templates = Templates.ofPlatform

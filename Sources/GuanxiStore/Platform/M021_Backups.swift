@@ -1,7 +1,7 @@
 /// The backups this installation wrote (`guanxi backup`, scheduled backups): the status page's
 /// "last backup", and what an operator checks before trusting one.
-package enum M022_Backups {
-    package static let migration = Migration(version: 22, name: "backups") { _ in
+package enum M021_Backups {
+    package static let migration = Migration(version: 21, name: "backups") { _ in
         [
             """
             CREATE TABLE backups (
