@@ -22,8 +22,9 @@ extension Feature {
             ServiceReportAPI(services: s).register(table)
             RoutingAPI(routing: s.routing, steps: s.ticketSteps).register(table)
         }
+        f.queues = { s, workspaceID in try await s.tickets.mailQueueDepths(workspaceID: workspaceID) }
         f.services = { s, config, logger in
-            [SLAWatch(monitor: SLAMonitor(db: s.db, clock: s.clock), outbox: s.mailOutbox, clock: s.clock, logger: logger)] + (MailWatch.make(s, config, logger).map { [$0] } ?? [])
+            [SLAWatch(monitor: SLAMonitor(db: s.db, clock: s.clock), outbox: s.mailOutbox, clock: s.clock, logger: logger, metrics: s.metrics)] + (MailWatch.make(s, config, logger).map { [$0] } ?? [])
         }
         f.customerPart = { pages, scope, id, v in try await TicketPages.customerPart(pages, scope, customerID: id, v) }
         f.pages = { pages, table in table.add(TicketPages(pages: pages).routes + ServiceReportPages(pages: pages).routes + RoutingPages(pages: pages).routes + SurveyPages(pages: pages).routes) }
