@@ -225,4 +225,28 @@ struct MetricsTests {
             #expect(refused.status == .forbidden)
         }
     }
+
+    /// What one request adds, measured in place (the server's A/B in bench/api/metrics.sh is the
+    /// real check; this one says where the time goes and fails only if something went badly wrong).
+    @Test func countingARequestAndItsLogLineCostMicroseconds() {
+        let m = ServerMetrics()
+        let routes = (0..<60).map { "/api/v1/route\($0)/{id}" }
+        let n = 200_000
+        let clock = ContinuousClock()
+        let counting = clock.measure {
+            for i in 0..<n { m.request(method: "GET", route: routes[i % routes.count], status: 200, seconds: Double(i % 1000) / 10_000) }
+        }
+        let note = RequestNote(requestID: "0193a1c2-0000-7000-8000-000000000000")
+        note.signedIn(Scope(workspaceID: "0193a1c2-0000-7000-8000-000000000001", userID: "0193a1c2-0000-7000-8000-000000000002", role: .admin))
+        var bytes = 0
+        let line = clock.measure {
+            for _ in 0..<(n / 10) {
+                bytes &+= RequestID.line(id: note.requestID, method: "GET", route: "/api/v1/customers/{id}", status: 200, seconds: 0.0031, note: note).utf8.count
+            }
+        }
+        let perCount = Double(counting.components.attoseconds) / 1e9 / Double(n) + Double(counting.components.seconds) * 1e9 / Double(n)
+        let perLine = Double(line.components.attoseconds) / 1e9 / Double(n / 10) + Double(line.components.seconds) * 1e9 / Double(n / 10)
+        print("metrics cost: counting \(Int(perCount)) ns per request, log line \(Int(perLine)) ns per request (\(bytes / (n / 10)) bytes)")
+        #expect(perCount < 100_000 && perLine < 100_000)
+    }
 }
