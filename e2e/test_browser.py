@@ -362,7 +362,8 @@ def test_every_main_page_is_accessible_at_both_sizes(server, browser):
     api(server, "POST", f"/api/v1/customers/{c['id']}/notes", {"body": "喜欢周末联系 😀"})
     pages = {"list": "/customers", "customer": "/customers/" + c["id"], "new": "/customers/new", "edit": f"/customers/{c['id']}/edit",
              "import": "/imports/new", "settings-users": "/settings/users", "settings-tags": "/settings/tags",
-             "settings-fields": "/settings/fields", "settings-audit": "/settings/audit", "leads": "/leads", "new-lead": "/leads/new",
+             "settings-fields": "/settings/fields", "settings-audit": "/settings/audit", "settings-status": "/settings/status",
+             "leads": "/leads", "new-lead": "/leads/new",
              "settings-lead-rules": "/settings/lead_rules", "settings-lead-sources": "/settings/lead_sources", "deals": "/deals",
              "new-deal": "/deals/new?customer_id=" + c["id"], "today": "/today", "orders": "/orders", "quotes": "/quotes",
              "products": "/products", "reports": "/reports", "new-quote": "/quotes/new?customer_id=" + c["id"],

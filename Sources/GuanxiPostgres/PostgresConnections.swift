@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresKit
 import ServiceLifecycle
+import Synchronization
 import GuanxiCore
 import GuanxiStore
 
@@ -26,6 +27,9 @@ extension Database {
 final class PostgresConnections: ServerConnections {
     let client: PostgresClient
     let runner: Task<Void, Never>?
+    /// Calls holding a connection now (PostgresNIO's pool does not say).
+    let busy = Atomic<Int>(0)
+    static let size = 16
 
     init(url: String, logger: Logger, runsItself: Bool) throws {
         guard let c = URLComponents(string: url), let host = c.host, c.scheme?.hasPrefix("postgres") == true else {
@@ -35,15 +39,21 @@ final class PostgresConnections: ServerConnections {
             host: host, port: c.port ?? 5432, username: c.user ?? "postgres", password: c.password,
             database: String(c.path.dropFirst()).isEmpty ? nil : String(c.path.dropFirst()),
             tls: .disable)
-        config.options.maximumConnections = 16
+        config.options.maximumConnections = Self.size
         let client = PostgresClient(configuration: config, backgroundLogger: logger)
         self.client = client
         self.runner = runsItself ? Task { await client.run() } : nil
     }
 
     func withConnection<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await client.withConnection { try await body($0.sql(queryLogLevel: nil)) }
+        try await client.withConnection { c in
+            busy.add(1, ordering: .relaxed)
+            defer { busy.subtract(1, ordering: .relaxed) }
+            return try await body(c.sql(queryLogLevel: nil))
+        }
     }
+
+    var usage: (inUse: Int, size: Int)? { (busy.load(ordering: .relaxed), Self.size) }
 
     var service: (any Service)? { runner == nil ? client : nil }
 

@@ -92,13 +92,22 @@ struct ServeCommand: AsyncParsableCommand {
         return box
     }
 
+    /// Request counts unless `GUANXI_METRICS=off`; the request log (one JSON line per request on
+    /// standard output) unless `GUANXI_REQUEST_LOG=off`.
+    static func metrics() -> ServerMetrics {
+        let env = ProcessInfo.processInfo.environment
+        @Sendable func write(_ line: String) { FileHandle.standardOutput.write(Data(line.utf8)) }
+        return ServerMetrics(counting: env["GUANXI_METRICS"] != "off", log: env["GUANXI_REQUEST_LOG"] == "off" ? nil : write)
+    }
+
     func run() async throws {
         try await reportingErrors {
             // The PostgreSQL pool runs as the first service of the server's group: started before
             // the checks below, shut down after the requests in flight.
             let database = try await db.open(migrate: false, clientAsService: true)
             let env = ProcessInfo.processInfo.environment
-            let services = AppServices(db: database, mailer: Self.mailer(), publicURL: env["GUANXI_PUBLIC_URL"], files: db.files)
+            let services = AppServices(db: database, mailer: Self.mailer(), publicURL: env["GUANXI_PUBLIC_URL"], files: db.files,
+                                       metrics: Self.metrics())
             var config = AppConfiguration(host: host, port: port, logLevel: Logger.Level(rawValue: logLevel) ?? .info, mailbox: Self.mailbox())
             if let slug = env["GUANXI_IMAP_WORKSPACE"], !slug.isEmpty { config.mailboxWorkspace = slug }
             if let seconds = env["GUANXI_IMAP_INTERVAL"].flatMap(Int.init), seconds >= 1 { config.mailPollInterval = .seconds(seconds) }

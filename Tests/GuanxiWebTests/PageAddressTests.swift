@@ -14,6 +14,7 @@ struct PageAddressTests {
         let expected: [(any PageAddress, String)] = [
             (PlatformURL.home, "/"), (PlatformURL.signIn, "/sign-in"), (PlatformURL.signOut, "/sign-out"),
             (PlatformURL.language, "/language"), (PlatformURL.asset("app.css"), "/assets/app.css"),
+            (PlatformURL.status, "/settings/status"), (PlatformURL.metrics, "/metrics"),
             (SettingsURL.home, "/settings"), (SettingsURL.settings("users"), "/settings/users"),
             (SettingsURL.settingsAction("tokens", "create"), "/settings/tokens/create"),
             (CustomerURL.customers, "/customers"), (CustomerURL.newCustomer, "/customers/new"), (CustomerURL.bulk, "/customers/bulk"),

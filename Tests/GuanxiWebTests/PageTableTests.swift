@@ -20,6 +20,7 @@ struct PageTableTests {
         "GET /sign-in", "POST /sign-in", "POST /sign-out",                 // no session yet, or ending one
         "GET /f/:key", "POST /f/:key", "GET /f/:key/confirm/:token", "POST /f/:key/confirm/:token",   // public web forms
         "GET /s/:token", "POST /s/:token",                                 // satisfaction surveys (the survey's own nonce)
+        "GET /metrics",                                                    // loopback, or an API token that may read settings (its own check)
     ]
 
     /// A route's address with every `:name` filled in.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SQLKit
 import HummingbirdBcrypt
 import GuanxiCore
@@ -53,6 +54,7 @@ package struct SignIn: Sendable {
                 .first()!.decode(column: "n", as: Int.self)
         }
         if recent >= policy.addressAttempts {
+            db.stats.failedSignIns.add(1, ordering: .relaxed)
             throw DomainError.tooManyAttempts("too many sign-in attempts from this address; wait \(Int(policy.window / 60)) minutes")
         }
         let row = try await db.read { sql in
@@ -117,6 +119,7 @@ package struct SignIn: Sendable {
     static let dummyHash = Bcrypt.hash("not a password", cost: 10)
 
     func record(_ key: String, ok: Bool, now: Date, audit: (workspaceID: String, userID: String, why: String)?) async throws {
+        if !ok { db.stats.failedSignIns.add(1, ordering: .relaxed) }
         try await db.write { sql in
             try await sql.raw("INSERT INTO sign_in_attempts (key, at, ok) VALUES (\(bind: key), \(bind: now.millis), \(bind: ok ? 1 : 0))").run()
             // Attempts older than a day are no use to any window.

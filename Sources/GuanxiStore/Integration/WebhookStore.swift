@@ -309,3 +309,23 @@ package struct WebhookStore: Sendable {
             """).all().count
     }
 }
+
+extension WebhookStore {
+    /// Deliveries waiting to be sent (or being sent) and parked ones, of one workspace or (nil) every
+    /// workspace; counted per endpoint through the endpoint index, never over the whole log.
+    package func queueDepths(workspaceID: String?) async throws -> [QueueDepth] {
+        try await db.read { sql in
+            let workspace: SQLQueryString = workspaceID.map { " WHERE s.workspace_id = \(bind: $0)" } ?? ""
+            let rows = try await sql.raw("""
+                SELECT d.state AS state, COUNT(*) AS n FROM webhook_subscriptions s
+                JOIN webhook_deliveries d ON d.subscription_id = s.id AND d.state IN ('pending', 'delivering', 'dead')
+                """ + workspace + " GROUP BY d.state").all()
+            var pending = 0, dead = 0
+            for r in rows {
+                let n = try r.decode(column: "n", as: Int.self)
+                if try r.decode(column: "state", as: String.self) == "dead" { dead += n } else { pending += n }
+            }
+            return [QueueDepth(name: "webhook_pending", depth: pending), QueueDepth(name: "webhook_dead", depth: dead)]
+        }
+    }
+}

@@ -34,7 +34,7 @@ package struct OrderStore: Sendable {
     package init(db: Database, clock: any GuanxiCore.Clock, customers: CustomerStore) {
         self.db = db; self.clock = clock; self.customers = customers
         let inner = OrderStore(db: db, clock: clock, customers: customers, queue: nil)
-        queue = GroupCommit(write: { try await inner.placeGroup($0) })
+        queue = GroupCommit(stats: db.stats, write: { try await inner.placeGroup($0) })
     }
 
     private init(db: Database, clock: any GuanxiCore.Clock, customers: CustomerStore, queue: GroupCommit<OrderRequest, OrderPlacement>?) {

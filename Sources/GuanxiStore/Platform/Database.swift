@@ -43,6 +43,8 @@ package final class Database: Sendable {
     package let location: DatabaseLocation
     let backend: Backend
     let logger: Logger
+    /// What it counts for the server's metrics (writer waits, queued group-commit items, rejected sign-ins).
+    package let stats: DatabaseStats
 
     enum Backend: Sendable {
         case sqlite(SQLitePool)
@@ -54,8 +56,8 @@ package final class Database: Sendable {
         self.init(dialect: .postgres, location: location, backend: .server(server), logger: logger)
     }
 
-    private init(dialect: DatabaseDialect, location: DatabaseLocation, backend: Backend, logger: Logger) {
-        self.dialect = dialect; self.location = location; self.backend = backend; self.logger = logger
+    private init(dialect: DatabaseDialect, location: DatabaseLocation, backend: Backend, logger: Logger, stats: DatabaseStats = DatabaseStats()) {
+        self.dialect = dialect; self.location = location; self.backend = backend; self.logger = logger; self.stats = stats
     }
 
     /// Opens a SQLite database (creating its directory if needed). Call `close()` when done.
@@ -66,11 +68,13 @@ package final class Database: Sendable {
         switch location {
         case .sqlite(let dir):
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            let pool = try await SQLitePool.open(path: dir + "/guanxi.sqlite", readers: readers, logger: logger)
-            return Database(dialect: .sqlite, location: location, backend: .sqlite(pool), logger: logger)
+            let stats = DatabaseStats()
+            let pool = try await SQLitePool.open(path: dir + "/guanxi.sqlite", readers: readers, logger: logger, stats: stats)
+            return Database(dialect: .sqlite, location: location, backend: .sqlite(pool), logger: logger, stats: stats)
         case .sqliteFile(let path):
-            let pool = try await SQLitePool.open(path: path, readers: readers, logger: logger)
-            return Database(dialect: .sqlite, location: location, backend: .sqlite(pool), logger: logger)
+            let stats = DatabaseStats()
+            let pool = try await SQLitePool.open(path: path, readers: readers, logger: logger, stats: stats)
+            return Database(dialect: .sqlite, location: location, backend: .sqlite(pool), logger: logger, stats: stats)
         case .postgres:
             throw DomainError.badRequest("PostgreSQL is opened with Database.connect (GuanxiPostgres)")
         }
@@ -90,8 +94,45 @@ package final class Database: Sendable {
         case .sqlite(let pool):
             return try await pool.withWriter { sql in try await Self.transaction(sql, begin: "BEGIN IMMEDIATE", body) }
         case .server(let server):
-            return try await server.withConnection { sql in try await Self.transaction(sql, begin: "BEGIN", body) }
+            let asked = ContinuousClock.now
+            return try await server.withConnection { sql in
+                stats.writeWait.observe(since: asked)
+                return try await Self.transaction(sql, begin: "BEGIN", body)
+            }
         }
+    }
+
+    /// The connections in use and idle, for the metrics.
+    package var pools: [PoolStats] {
+        switch backend {
+        case .sqlite(let pool):
+            let (locked, waiting) = pool.lock.status
+            let busy = pool.readers.inUse
+            return [PoolStats(pool: "reader", inUse: busy, idle: pool.readers.count - busy),
+                    PoolStats(pool: "writer", inUse: locked ? 1 : 0, idle: locked ? 0 : 1, waiting: waiting)]
+        case .server(let server):
+            guard let u = server.usage else { return [] }
+            return [PoolStats(pool: "server", inUse: u.inUse, idle: max(0, u.size - u.inUse))]
+        }
+    }
+
+    /// The SQLite database file (nil on PostgreSQL).
+    package var sqlitePath: String? { location.sqliteFilePath }
+
+    /// The size of SQLite's write-ahead log in bytes (nil on PostgreSQL).
+    package var walBytes: Int64? {
+        guard let path = sqlitePath else { return nil }
+        return Self.fileSize(path + "-wal") ?? 0
+    }
+
+    /// The database's size in bytes: SQLite's file and its log, PostgreSQL's `pg_database_size`.
+    package func sizeBytes() async throws -> Int64? {
+        if let path = sqlitePath { return (Self.fileSize(path) ?? 0) + (walBytes ?? 0) }
+        return try await read { try await $0.raw("SELECT pg_database_size(current_database()) AS n").first()?.decode(column: "n", as: Int64.self) }
+    }
+
+    private static func fileSize(_ path: String) -> Int64? {
+        (try? URL(fileURLWithPath: path).resourceValues(forKeys: [.fileSizeKey]))?.fileSize.map(Int64.init)
     }
 
     private static func transaction<T>(_ sql: any SQLDatabase, begin: String,
@@ -193,7 +234,7 @@ package final class Database: Sendable {
     /// Writes a consistent copy of a SQLite database to `path` (`DirectSQLite.backup`) from a
     /// connection of its own, on a thread of its own: the server's readers and writer go on.
     package func snapshot(to path: String) async throws {
-        guard let source = location.sqliteFilePath else { throw DomainError.badRequest("a snapshot copies a SQLite database; PostgreSQL is dumped with pg_dump") }
+        guard let source = sqlitePath else { throw DomainError.badRequest("a snapshot copies a SQLite database; PostgreSQL is dumped with pg_dump") }
         try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
             let thread = Thread {
                 do {
@@ -234,28 +275,31 @@ final class SQLitePool: Sendable {
     private let logger: Logger
 
     private let checkpointer: Checkpointer
+    private let stats: DatabaseStats
 
-    private init(readers: SQLiteReaders, writer: DirectSQLite, checkpointer: Checkpointer, logger: Logger) {
-        self.readers = readers; self.writer = writer; self.checkpointer = checkpointer; self.logger = logger
+    private init(readers: SQLiteReaders, writer: DirectSQLite, checkpointer: Checkpointer, logger: Logger, stats: DatabaseStats) {
+        self.readers = readers; self.writer = writer; self.checkpointer = checkpointer; self.logger = logger; self.stats = stats
     }
 
     static let pragmas = ["PRAGMA busy_timeout = 10000", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL",
                           "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -16000"]
 
-    static func open(path: String, readers count: Int, logger: Logger) async throws -> SQLitePool {
+    static func open(path: String, readers count: Int, logger: Logger, stats: DatabaseStats) async throws -> SQLitePool {
         let writer = try DirectSQLite(path: path)
         for pragma in pragmas + ["PRAGMA journal_mode = WAL"] { try writer.run(pragma, []) }
         // the WAL is copied back into the database mostly by a thread of its own (see Checkpointer)
         let checkpointer = try Checkpointer(path: path)
         try writer.run("PRAGMA wal_autocheckpoint = \(Checkpointer.writerPages)", [])
         let readers = try SQLiteReaders(path: path, count: count, pragmas: pragmas)
-        return SQLitePool(readers: readers, writer: writer, checkpointer: checkpointer, logger: logger)
+        return SQLitePool(readers: readers, writer: writer, checkpointer: checkpointer, logger: logger, stats: stats)
     }
 
     func reader() -> any SQLDatabase { ReaderSQLDatabase(readers: readers, logger: logger) }
 
     func withWriter<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        let asked = ContinuousClock.now
         await lock.lock()
+        stats.writeWait.observe(since: asked)
         defer { lock.unlock() }
         return try await body(DirectSQLDatabase(connection: writer, logger: logger))
     }
@@ -291,6 +335,9 @@ final class AsyncLock: Sendable {
         }
     }
 
+    /// Whether it is held and how many wait for it (the metrics).
+    var status: (locked: Bool, waiting: Int) { state.withLock { ($0.locked, $0.waiters.count) } }
+
     /// Hands the lock to the longest waiter, or frees it.
     func unlock() {
         let next = state.withLock { s -> CheckedContinuation<Void, Never>? in
@@ -308,6 +355,8 @@ package protocol ServerConnections: Sendable {
     /// What must run while the connections are used, when the server's ServiceGroup runs it.
     var service: (any Service)? { get }
     func shutdown()
+    /// Connections in use and the pool's size, when the driver says.
+    var usage: (inUse: Int, size: Int)? { get }
 }
 
 /// When a table's planner statistics are out of date: its row count moved tenfold either way since

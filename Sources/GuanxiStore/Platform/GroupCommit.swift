@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Group commit: requests that arrive while a write is running are written together in the next
 /// transaction, and each caller gets its own answer back only after the commit. Under load this
@@ -15,15 +16,18 @@ actor GroupCommit<Input: Sendable, Output: Sendable> {
     private var flushing = false
     private let maxBatch: Int
     private let write: @Sendable ([Input]) async throws -> [Output]
+    /// Counts the items waiting or being written (the metrics' ingest queue depth).
+    private let stats: DatabaseStats?
 
     /// `write` stores a group in one transaction and answers one output per input, in order.
-    init(maxBatch: Int = 256, write: @escaping @Sendable ([Input]) async throws -> [Output]) {
-        self.maxBatch = maxBatch; self.write = write
+    init(maxBatch: Int = 256, stats: DatabaseStats? = nil, write: @escaping @Sendable ([Input]) async throws -> [Output]) {
+        self.maxBatch = maxBatch; self.stats = stats; self.write = write
     }
 
     func submit(_ input: Input) async throws -> Output {
         try await withCheckedThrowingContinuation { c in
             pending.append(Item(input: input, continuation: c))
+            if let stats { stats.queued.add(1, ordering: .relaxed) }
             if !flushing {
                 flushing = true
                 // High priority: the writer is the serial path, so its steps must not wait in the
@@ -37,7 +41,9 @@ actor GroupCommit<Input: Sendable, Output: Sendable> {
         while !pending.isEmpty {
             let batch = Array(pending.prefix(maxBatch))
             pending.removeFirst(batch.count)
-            for (item, r) in zip(batch, await Self.together(batch.map(\.input), write)) { item.continuation.resume(with: r) }
+            let results = await Self.together(batch.map(\.input), write)
+            if let stats { stats.queued.subtract(batch.count, ordering: .relaxed) }
+            for (item, r) in zip(batch, results) { item.continuation.resume(with: r) }
         }
         flushing = false
     }

@@ -17,6 +17,9 @@ final class SQLiteReaders: Sendable {
     /// Connections not in use; with as many connections as threads a job always finds one.
     private let free: Mutex<[DirectSQLite]>
     private let all: [DirectSQLite]
+    var count: Int { all.count }
+    /// Connections running a read now.
+    var inUse: Int { all.count - free.withLock { $0.count } }
 
     init(path: String, count: Int, pragmas: [String]) throws {
         var connections: [DirectSQLite] = []

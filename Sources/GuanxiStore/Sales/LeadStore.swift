@@ -26,7 +26,7 @@ package struct LeadStore: Sendable {
     package init(db: Database, clock: any GuanxiCore.Clock, customers: CustomerStore, deals: DealStore) {
         self.db = db; self.clock = clock; self.customers = customers; self.deals = deals
         let inner = LeadStore(db: db, clock: clock, customers: customers, deals: deals, queue: nil)
-        queue = LeadCaptureQueue(write: { items in try await inner.insertBatch(items, now: clock.now()) })
+        queue = LeadCaptureQueue(stats: db.stats, write: { items in try await inner.insertBatch(items, now: clock.now()) })
     }
 
     private init(db: Database, clock: any GuanxiCore.Clock, customers: CustomerStore, deals: DealStore, queue: LeadCaptureQueue?) {

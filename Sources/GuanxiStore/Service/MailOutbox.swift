@@ -163,3 +163,21 @@ package struct MailOutbox: Sendable {
         }
     }
 }
+
+extension TicketStore {
+    /// Replies waiting to be mailed (or being mailed) and those given up after the last attempt, of
+    /// one workspace or (nil) every workspace (whether or not an outgoing mailer is configured now).
+    package func mailQueueDepths(workspaceID: String?) async throws -> [QueueDepth] {
+        try await db.read { sql in
+            let workspace: SQLQueryString = workspaceID.map { "AND workspace_id = \(bind: $0) " } ?? ""
+            let rows = try await sql.raw("SELECT mail_state AS state, COUNT(*) AS n FROM ticket_messages WHERE mail_state IN ('pending', 'sending', 'failed') "
+                                         + workspace + "GROUP BY mail_state").all()
+            var pending = 0, failed = 0
+            for r in rows {
+                let n = try r.decode(column: "n", as: Int.self)
+                if try r.decode(column: "state", as: String.self) == "failed" { failed += n } else { pending += n }
+            }
+            return [QueueDepth(name: "mail_pending", depth: pending), QueueDepth(name: "mail_failed", depth: failed)]
+        }
+    }
+}

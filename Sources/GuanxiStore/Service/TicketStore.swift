@@ -62,7 +62,7 @@ package struct TicketStore: Sendable {
 
     package init(db: Database, clock: any GuanxiCore.Clock, outbox: MailOutbox? = nil, files: AttachmentFiles? = nil) {
         self.db = db; self.clock = clock; self.outbox = outbox; self.files = files
-        opening = GroupCommit(write: { items in
+        opening = GroupCommit(stats: db.stats, write: { items in
             let now = clock.now()
             return try await db.write { sql in
                 var out: [Ticket] = []

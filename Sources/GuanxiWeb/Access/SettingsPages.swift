@@ -12,7 +12,8 @@ struct SettingsPages {
     let pages: Pages
     var services: AppServices { pages.services }
 
-    static let sections = ["users", "teams", "roles", "fields", "tags", "lead_rules", "lead_sources", "tokens", "audit"]
+    /// `status` is the platform's page (`PlatformURL.status`), listed here for its tab.
+    static let sections = ["users", "teams", "roles", "fields", "tags", "lead_rules", "lead_sources", "tokens", "audit", "status"]
 
     var routes: [PageRoute] {
         [
@@ -235,7 +236,7 @@ struct SettingsPages {
             throw DomainError.notFound("settings page")
         }
         let labels = ["users": "users", "teams": "teams", "roles": "roles", "fields": "fields_tab", "tags": "tags", "lead_rules": "lead_rules",
-                      "lead_sources": "lead_sources", "tokens": "tokens", "audit": "audit"]
+                      "lead_sources": "lead_sources", "tokens": "tokens", "audit": "audit", "status": "ops_status"]
         let visible = Self.sections.filter { s in
             switch s {
             case "tokens": true

@@ -16,8 +16,14 @@ package func buildRouter(_ services: AppServices) -> (Router<AppContext>, RouteT
 /// The router with both route tables, the API's and the pages'.
 package func buildRouterAndPages(_ services: AppServices) -> (Router<AppContext>, RouteTable, PageTable) {
     let features = Features.all
+    var withFeatures = services
+    withFeatures.migrations = Features.migrations
+    withFeatures.queueSources = features.compactMap(\.queues)
+    let services = withFeatures
     let router = Router(context: AppContext.self)
-    // Outermost first: security headers also go on the answers ErrorMiddleware makes from errors.
+    // Outermost first: the request id, counts and log line see every answer; security headers also
+    // go on the answers ErrorMiddleware makes from errors.
+    router.add(middleware: RequestObserver(metrics: services.metrics))
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware<AppContext>())
     let api = router.group("api/v1").add(middleware: AuthMiddleware(access: services.access, signIn: services.signIn))

@@ -20,6 +20,7 @@ extension Feature {
             table.add(WebhookPages(pages: pages, webhooks: WebhookStore(db: pages.services.db, clock: pages.services.clock)).routes)
         }
         f.services = { s, _, logger in [WebhookWatch.make(s, logger)] }
+        f.queues = { s, workspaceID in try await WebhookStore(db: s.db, clock: s.clock).queueDepths(workspaceID: workspaceID) }
         f.matrix = WebhookMatrix.samples
         f.matrixFixture = WebhookMatrix.fixture
         return f

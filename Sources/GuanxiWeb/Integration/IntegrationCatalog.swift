@@ -6,6 +6,7 @@ import GuanxiCore
 enum IntegrationCatalog {
     static let strings: [UILocale: [String: String]] = [
         .zhHans: [
+            "queue_webhook_pending": "Webhook 待发送", "queue_webhook_dead": "Webhook 死信",
             "webhooks": "Webhook", "webhook_endpoints": "Webhook 端点", "webhook_intro": "Guanxi 把所选事件签名后发送到这些地址（Standard Webhooks 规范），失败后 24 小时内按指数退避重试。",
             "webhook_none": "还没有端点。", "webhook_new": "添加端点", "webhook_url": "地址（http 或 https）", "webhook_description": "说明",
             "webhook_events": "事件", "webhook_all_events": "全部事件", "webhook_enabled": "已启用", "webhook_disabled": "已停用",
@@ -24,6 +25,7 @@ enum IntegrationCatalog {
             "field_url": "地址", "field_events": "事件", "field_filters": "筛选条件", "field_secret": "签名密钥",
         ],
         .zhHant: [
+            "queue_webhook_pending": "Webhook 待傳送", "queue_webhook_dead": "Webhook 死信",
             "webhooks": "Webhook", "webhook_endpoints": "Webhook 端點", "webhook_intro": "Guanxi 把所選事件簽章後傳送到這些位址（Standard Webhooks 規範），失敗後 24 小時內以指數退避重試。",
             "webhook_none": "尚無端點。", "webhook_new": "新增端點", "webhook_url": "位址（http 或 https）", "webhook_description": "說明",
             "webhook_events": "事件", "webhook_all_events": "全部事件", "webhook_enabled": "已啟用", "webhook_disabled": "已停用",
@@ -42,6 +44,7 @@ enum IntegrationCatalog {
             "field_url": "位址", "field_events": "事件", "field_filters": "篩選條件", "field_secret": "簽章金鑰",
         ],
         .en: [
+            "queue_webhook_pending": "Webhooks waiting to be sent", "queue_webhook_dead": "Webhook dead letters",
             "webhooks": "Webhooks", "webhook_endpoints": "Webhook endpoints", "webhook_intro": "Guanxi signs the chosen events and sends them to these addresses (the Standard Webhooks convention), retrying with exponential backoff for 24 hours.",
             "webhook_none": "No endpoints yet.", "webhook_new": "Add an endpoint", "webhook_url": "Address (http or https)", "webhook_description": "Description",
             "webhook_events": "Events", "webhook_all_events": "Every event", "webhook_enabled": "Enabled", "webhook_disabled": "Disabled",

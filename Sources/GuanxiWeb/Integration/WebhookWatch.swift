@@ -18,6 +18,7 @@ package struct WebhookWatch: Service {
     let concurrency: Int
     let idle: Duration
     let logger: Logger
+    var metrics: ServerMetrics? = nil
 
     package init(dispatcher: WebhookDispatcher, transport: HTTPWebhookTransport? = nil, concurrency: Int = 32, idle: Duration = .seconds(5),
                  logger: Logger) {
@@ -27,7 +28,9 @@ package struct WebhookWatch: Service {
     /// The service the server runs, over its own HTTP client.
     static func make(_ s: AppServices, _ logger: Logger) -> WebhookWatch {
         let transport = HTTPWebhookTransport()
-        return WebhookWatch(dispatcher: WebhookDispatcher(db: s.db, clock: s.clock, transport: transport), transport: transport, logger: logger)
+        var watch = WebhookWatch(dispatcher: WebhookDispatcher(db: s.db, clock: s.clock, transport: transport), transport: transport, logger: logger)
+        watch.metrics = s.metrics
+        return watch
     }
 
     package func run() async throws {
@@ -49,6 +52,7 @@ package struct WebhookWatch: Service {
                     do {
                         let jobs = try await dispatcher.claim(limit: room)
                         claimed = jobs.count
+                        metrics?.jobRan("webhook_watch", ok: true)
                         for job in jobs {
                             inFlight.count.add(1, ordering: .acquiringAndReleasing)
                             group.addTask {
@@ -58,6 +62,7 @@ package struct WebhookWatch: Service {
                             }
                         }
                     } catch {
+                        metrics?.jobRan("webhook_watch", ok: false)
                         logger.error("claiming webhook deliveries failed: \(error)")
                     }
                 }

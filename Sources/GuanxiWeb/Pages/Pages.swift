@@ -162,6 +162,10 @@ package struct Pages {
                                 flash: ("bad", text), status: .unauthorized)
                 }
             },
+            .plain(PlatformURL.metrics) { req, ctx in try await MetricsEndpoint.answer(req, ctx, services) },
+            .get(PlatformURL.status, needs: .can(.read, .settings)) { p, scope in
+                StatusPage.render(try await StatusReport.make(services, scope), pages: self, visit: p.page, formatter: try await formatter(p.page, scope))
+            },
             // Signing out always forgets the cookie; only a form carrying the session's token ends the session itself.
             .open(PlatformURL.signOut, method: .post, body: .form) { p in
                 if p.signedForm, let secret = p.request.cookies[AuthMiddleware.cookie]?.value {

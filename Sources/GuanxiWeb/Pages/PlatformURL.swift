@@ -17,6 +17,8 @@ extension PageAddress {
 package enum PlatformURL: PageAddress, Equatable {
     case home, signIn, signOut, language
     case asset(String)
+    /// The server's state for administrators, beside the settings, and the Prometheus metrics.
+    case status, metrics
 
     /// Where a signed-in user lands, and where an unsafe `next` leads instead: the customer list.
     package static let start = "/customers"
@@ -28,6 +30,8 @@ package enum PlatformURL: PageAddress, Equatable {
         case .signOut: "/sign-out"
         case .language: "/language"
         case .asset(let name): "/assets/\(name)"
+        case .status: "/settings/status"
+        case .metrics: "/metrics"
         }
     }
 }

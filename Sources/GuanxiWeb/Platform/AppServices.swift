@@ -41,9 +41,24 @@ package struct AppServices: Sendable {
     /// The address links in outgoing mail point at.
     package let publicURL: String?
 
+    /// The server's own counts (`/metrics`, the status page).
+    package let metrics: ServerMetrics
+    /// Every feature's migrations and queues, set by `buildRouter` from the feature list (the
+    /// status page and `/metrics` report on the whole application).
+    package var migrations: [Migration] = []
+    package var queueSources: [@Sendable (AppServices, _ workspaceID: String?) async throws -> [QueueDepth]] = []
+
+    /// Every queue's depth, of one workspace or (nil) the whole server.
+    package func queueDepths(workspaceID: String?) async throws -> [QueueDepth] {
+        var out: [QueueDepth] = []
+        for source in queueSources { out += try await source(self, workspaceID) }
+        return out
+    }
+
     /// `files`: where ticket attachments are kept (beside a SQLite database unless given).
     package init(db: Database, clock: any GuanxiCore.Clock = SystemClock(), mailer: SMTPMailer? = nil, publicURL: String? = nil,
-                 files: AttachmentFiles? = nil) {
+                 files: AttachmentFiles? = nil, metrics: ServerMetrics = ServerMetrics()) {
+        self.metrics = metrics
         var mailer = mailer
         if let host = publicURL.flatMap({ URLComponents(string: $0)?.host }), !host.isEmpty { mailer?.messageDomain = host }
         let publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
@@ -59,6 +74,7 @@ package struct Housekeeping: Service {
     package let pool: PublicPool
     package let interval: Duration
     package let logger: Logger
+    package var metrics: ServerMetrics? = nil
 
     package func run() async throws {
         var wait = min(interval, .seconds(60))
@@ -66,14 +82,17 @@ package struct Housekeeping: Service {
             let pause = wait
             do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) } } catch { return }
             wait = interval
-            do { try await db.refreshStatistics() } catch { logger.error("refreshing planner statistics failed: \(error)") }
+            var ok = true
+            do { try await db.refreshStatistics() } catch { ok = false; logger.error("refreshing planner statistics failed: \(error)") }
             do {
                 let moved = try await pool.recycle()
                 let total = moved.values.reduce(0, +)
                 if total > 0 { logger.info("public pool: \(total) neglected customers returned", metadata: ["by_workspace": "\(moved)"]) }
             } catch {
+                ok = false
                 logger.error("public pool recycling failed: \(error)")
             }
+            metrics?.jobRan("housekeeping", ok: ok)
         }
     }
 }

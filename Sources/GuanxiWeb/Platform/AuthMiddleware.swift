@@ -35,6 +35,7 @@ package struct AuthMiddleware: RouterMiddleware {
                 throw DomainError.unauthorized("the API token is invalid, expired or revoked")
             }
             ctx.scope = scope
+            ctx.note?.signedIn(scope)
         } else if let secret = request.cookies[Self.cookie]?.value, !secret.isEmpty, secret.count < 200,
                   let (scope, csrf) = try await signIn.session(secret) {
             // An unknown or ended session is ignored (sign-in must still work with a stale cookie);
@@ -45,6 +46,7 @@ package struct AuthMiddleware: RouterMiddleware {
                 }
             }
             ctx.scope = scope
+            ctx.note?.signedIn(scope)
             ctx.sessionSecret = secret
         }
         return try await next(request, ctx)

@@ -20,9 +20,12 @@ package struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            let (status, body) = Self.map(error)
+            let (status, mapped) = Self.map(error)
+            var body = mapped
+            body.error.requestID = (context as? AppContext)?.note?.requestID
             if status == .internalServerError {
-                context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
+                context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)",
+                                                                  "request_id": "\(body.error.requestID ?? "")"])
             }
             return APIResponse(status: status, body: APIJSON.encode(body), headers: [:]).response
         }
@@ -35,7 +38,11 @@ package struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             package var fields: [String: String]?
             package var existingID: String?
             package var currentVersion: Int?
-            package enum CodingKeys: String, CodingKey { case code, message, fields, existingID = "existing_id", currentVersion = "current_version" }
+            /// The request's id (`X-Request-Id`), to find its log line.
+            package var requestID: String?
+            package enum CodingKeys: String, CodingKey {
+                case code, message, fields, existingID = "existing_id", currentVersion = "current_version", requestID = "request_id"
+            }
         }
         package var error: Inner
     }

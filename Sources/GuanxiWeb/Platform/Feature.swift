@@ -39,6 +39,9 @@ package struct Feature: Sendable {
     /// records those calls need (made fresh for every case).
     package var matrix: [String: MatrixSample] = [:]
     package var matrixFixture: MatrixFixture = { _ in [:] }
+    /// The depth of its queues (outboxes, dead letters) for `/metrics` and the status page, over one
+    /// workspace or (nil) the whole server; each queue's name has the word `queue_` + name in its catalog.
+    package var queues: (@Sendable (AppServices, _ workspaceID: String?) async throws -> [QueueDepth])?
     /// Long-running work it needs while the server runs (housekeeping, queues).
     package var services: @Sendable (AppServices, AppConfiguration, Logger) -> [any Service] = { _, _, _ in [] }
 

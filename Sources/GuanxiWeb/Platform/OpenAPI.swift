@@ -74,8 +74,19 @@ package enum OpenAPIDocument {
     package static func platformSchemas() -> [String: Any] {
         var s: [String: Any] = [:]
         s["Error"] = obj(["error": obj(["code": str, "message": str, "fields": ["type": "object", "additionalProperties": str],
-                                        "existing_id": str, "current_version": int], required: ["code", "message"])], required: ["error"])
+                                        "existing_id": str, "current_version": int, "request_id": str], required: ["code", "message"])], required: ["error"])
         s["Money"] = obj(["minor": int, "currency": str], required: ["minor", "currency"])
+        let nint: [String: Any] = ["type": ["integer", "null"]], ntime: [String: Any] = ["type": ["string", "null"], "format": "date-time"]
+        s["Status"] = obj([
+            "version": str, "started_at": time,
+            "schema": obj(["current": int, "latest": int], required: ["current", "latest"]),
+            "database": obj(["kind": enumOf(["sqlite", "postgres"]), "size_bytes": nint, "wal_bytes": nint], required: ["kind"]),
+            "last_backup": ["oneOf": [["type": "null"], obj(["taken_at": time, "kind": str, "location": nstr, "size_bytes": nint], required: ["taken_at", "kind"])]],
+            "queues": arr(obj(["name": str, "depth": int], required: ["name", "depth"])),
+            "jobs": arr(obj(["name": str, "runs": int, "failures": int, "last_run_at": ntime, "last_failure_at": ntime], required: ["name", "runs", "failures"])),
+            "recent_errors": arr(obj(["at": time, "request_id": str, "method": str, "route": str, "status": int],
+                                     required: ["at", "request_id", "method", "route", "status"])),
+        ], required: ["version", "started_at", "schema", "database", "queues", "jobs", "recent_errors"])
         return s
     }
 }

@@ -43,6 +43,7 @@ package struct PageContextMiddleware: RouterMiddleware {
         if let secret = request.cookies[AuthMiddleware.cookie]?.value, !secret.isEmpty, secret.count < 200,
            let (scope, csrf) = try await signIn.session(secret) {
             page.scope = scope; page.csrf = csrf
+            context.note?.signedIn(scope)
             page.attention = try await tasks.attentionCount(scope)
         }
         var ctx = context

@@ -1,4 +1,5 @@
 import GuanxiStore
+import Synchronization
 
 extension Feature {
     /// What every capability shares: the foundation schema, the layouts and sign-in pages, the
@@ -6,19 +7,25 @@ extension Feature {
     package static let platform: Feature = {
         var f = Feature(name: "Platform")
         f.migrations = [M001_Foundation.migration, M011_Notifications.migration, M021_Backups.migration]
-        f.catalog = CatalogPart(Catalog.core)
+        f.catalog = CatalogPart(Catalog.core.merging(StatusPage.strings) { a, b in a.merging(b) { x, _ in x } })
         f.translations = Messages.translations
-        f.templates = Templates.ofPlatform
-        f.stylesheet = Assets.css
+        f.templates = Templates.ofPlatform.merging(["status": StatusPage.template]) { a, _ in a }
+        f.stylesheet = Assets.css + StatusPage.css
         f.schemas = { OpenAPIDocument.platformSchemas().merging(OpenAPIDocument.notificationSchemas()) { a, _ in a } }
-        f.api = { s, table in NotificationAPI(notifications: s.notifications).register(table) }
+        f.api = { s, table in
+            NotificationAPI(notifications: s.notifications).register(table)
+            StatusAPI(services: s).register(table)
+        }
+        // group commits waiting for the writer (lead captures, new tickets, single orders): the server's, in memory
+        f.queues = { s, _ in [QueueDepth(name: "ingest", depth: s.db.stats.queued.load(ordering: .relaxed))] }
         f.matrix = [
+            "getStatus": MatrixSample("/api/v1/status"),
             "listNotifications": MatrixSample("/api/v1/notifications"),
             "markNotificationsRead": MatrixSample("/api/v1/notifications/read", body: "{}"),
         ]
         f.pages = { pages, table in table.add(pages.platformRoutes) }
         f.services = { services, config, logger in
-            [Housekeeping(db: services.db, pool: services.pool, interval: config.poolRecycleInterval, logger: logger)]
+            [Housekeeping(db: services.db, pool: services.pool, interval: config.poolRecycleInterval, logger: logger, metrics: services.metrics)]
                 + (config.backups.map { [ScheduledBackups(db: services.db, schedule: $0, logger: logger)] } ?? [])
         }
         return f

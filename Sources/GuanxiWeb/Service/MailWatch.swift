@@ -19,12 +19,13 @@ struct MailWatch: Service {
     let workspaceSlug: String
     let interval: Duration
     let logger: Logger
+    var metrics: ServerMetrics? = nil
 
     /// The service for the server's settings, or nil when it has no mail to handle.
     static func make(_ s: AppServices, _ config: AppConfiguration, _ logger: Logger) -> MailWatch? {
         guard s.mailOutbox != nil || config.mailbox != nil else { return nil }
         return MailWatch(outbox: s.mailOutbox, notifications: s.notifications, publicURL: s.publicURL, intake: s.mailIntake, access: s.access, mailbox: config.mailbox,
-                         workspaceSlug: config.mailboxWorkspace, interval: config.mailPollInterval, logger: logger)
+                         workspaceSlug: config.mailboxWorkspace, interval: config.mailPollInterval, logger: logger, metrics: s.metrics)
     }
 
     func run() async throws {
@@ -32,15 +33,16 @@ struct MailWatch: Service {
         var nextPoll = clock.now
         var workspaceID: String?
         while !Task.isShuttingDownGracefully {
+            var ok = true
             if let outbox {
                 do {
                     let (sent, failed) = try await outbox.flush()
                     if sent + failed > 0 { logger.info("replies mailed", metadata: ["sent": "\(sent)", "failed": "\(failed)"]) }
-                } catch { logger.error("mailing replies failed: \(error)") }
+                } catch { ok = false; logger.error("mailing replies failed: \(error)") }
                 do {
                     let mailed = try await notifications.mailPending(baseURL: publicURL)
                     if mailed > 0 { logger.info("notifications mailed", metadata: ["count": "\(mailed)"]) }
-                } catch { logger.error("mailing notifications failed: \(error)") }
+                } catch { ok = false; logger.error("mailing notifications failed: \(error)") }
             }
             if let mailbox, clock.now >= nextPoll {
                 nextPoll = clock.now.advanced(by: interval)
@@ -52,8 +54,9 @@ struct MailWatch: Service {
                     } else {
                         logger.error("GUANXI_IMAP_WORKSPACE names no workspace: \(workspaceSlug)")
                     }
-                } catch { logger.error("reading \(mailbox) failed: \(error)") }
+                } catch { ok = false; logger.error("reading \(mailbox) failed: \(error)") }
             }
+            metrics?.jobRan("mail_watch", ok: ok)
             // replies wake the loop at once; failed ones are retried within 30 s of their time
             let untilPoll = mailbox == nil ? Duration.seconds(30) : max(.zero, clock.now.duration(to: nextPoll))
             let wait = min(untilPoll, .seconds(30))

@@ -13,6 +13,7 @@ struct SLAWatch: Service {
     let outbox: MailOutbox?
     let clock: any GuanxiCore.Clock
     let logger: Logger
+    var metrics: ServerMetrics? = nil
     static let interval: Duration = .seconds(15)
 
     func run() async throws {
@@ -27,7 +28,9 @@ struct SLAWatch: Service {
                     logger.info("SLA alarms raised", metadata: ["count": "\(raised.count)", "overdue_steps": "\(overdue.count)"])
                     await outbox?.ring()
                 }
+                metrics?.jobRan("sla_watch", ok: true)
             } catch {
+                metrics?.jobRan("sla_watch", ok: false)
                 logger.error("SLA monitor pass failed: \(error)")
             }
             do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: Self.interval) } } catch { return }

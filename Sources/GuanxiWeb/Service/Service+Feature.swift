@@ -31,8 +31,9 @@ extension Feature {
             ConversationAPI(conversation: s.conversation, tickets: s.tickets).register(table)
             ProductIssueAPI(issues: s.productIssues).register(table)
         }
+        f.queues = { s, workspaceID in try await s.tickets.mailQueueDepths(workspaceID: workspaceID) }
         f.services = { s, config, logger in
-            [SLAWatch(monitor: SLAMonitor(db: s.db, clock: s.clock), outbox: s.mailOutbox, clock: s.clock, logger: logger),
+            [SLAWatch(monitor: SLAMonitor(db: s.db, clock: s.clock), outbox: s.mailOutbox, clock: s.clock, logger: logger, metrics: s.metrics),
              AttachmentSweep(tickets: s.tickets, logger: logger)] + (MailWatch.make(s, config, logger).map { [$0] } ?? [])
         }
         f.customerPart = { pages, scope, id, v in try await TicketPages.customerPart(pages, scope, customerID: id, v) }
