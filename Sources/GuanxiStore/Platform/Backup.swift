@@ -324,50 +324,86 @@ enum Tools {
         return env
     }
 
-    static func process(_ exe: String, _ args: [String], environment: [String: String]? = nil, log: String) throws -> Process {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = args
-        if let environment { p.environment = environment }
-        FileManager.default.createFile(atPath: log, contents: nil)
-        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        return p
-    }
-
-    static func run(_ exe: String, _ args: [String], environment: [String: String]? = nil, log: String) throws {
-        let p = try process(exe, args, environment: environment, log: log)
-        try p.run()
-        p.waitUntilExit()
-        try check(p, exe, log: log)
+    static func run(_ exe: String, _ args: [String], environment: [String: String] = ProcessInfo.processInfo.environment, log: String) throws {
+        let child = try Child.spawn(exe, args, environment: environment, stderr: log)
+        try check(child.wait(), exe, log: log)
     }
 
     /// `first | second > output`.
     static func pipe(_ first: (String, [String]), into second: (String, [String]), output: FileHandle?, log: String,
                      what: String? = nil) throws {
-        let a = try process(first.0, first.1, log: log + ".1")
-        let b = try process(second.0, second.1, log: log + ".2")
-        let pipe = Pipe()
-        a.standardOutput = pipe
-        b.standardInput = pipe
-        if let output { b.standardOutput = output }
-        try a.run()
-        try b.run()
-        try? pipe.fileHandleForWriting.close()
-        try? pipe.fileHandleForReading.close()
-        a.waitUntilExit()
-        b.waitUntilExit()
+        var ends: [Int32] = [0, 0]
+        guard Glibc.pipe(&ends) == 0, fcntl(ends[0], F_SETFD, FD_CLOEXEC) == 0, fcntl(ends[1], F_SETFD, FD_CLOEXEC) == 0 else { throw DomainError.badRequest("cannot make a pipe: \(String(cString: strerror(errno)))") }
+        defer { close(ends[0]); close(ends[1]) }
+        let env = ProcessInfo.processInfo.environment
+        let a = try Child.spawn(first.0, first.1, environment: env, stdout: ends[1], stderr: log + ".1")
+        let b: Child
+        do { b = try Child.spawn(second.0, second.1, environment: env, stdin: ends[0], stdout: output?.fileDescriptor, stderr: log + ".2") } catch {
+            kill(a.pid, SIGKILL); _ = a.wait(); throw error
+        }
+        // only the children hold the pipe now: the reader sees its end when the writer exits
+        close(ends[0]); close(ends[1]); ends = [-1, -1]
+        let (sa, sb) = (a.wait(), b.wait())
         do {
-            try check(a, first.0, log: log + ".1")
-            try check(b, second.0, log: log + ".2")
+            try check(sa, first.0, log: log + ".1")
+            try check(sb, second.0, log: log + ".2")
         } catch let e as DomainError {
             guard let what else { throw e }
             throw DomainError.badRequest("\(what): \(e)")
         }
     }
 
-    static func check(_ p: Process, _ exe: String, log: String) throws {
-        if p.terminationReason == .exit && p.terminationStatus == 0 { return }
+    /// Exit status 0, else the program's last words from its log.
+    static func check(_ status: Int32, _ exe: String, log: String) throws {
+        if status == 0 { return }
         let said = (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n").suffix(3).joined(separator: " ") ?? ""
-        throw DomainError.badRequest("\((exe as NSString).lastPathComponent) failed (status \(p.terminationStatus)): \(said)")
+        let how = status < 0 ? "signal \(-status)" : "status \(status)"
+        throw DomainError.badRequest("\((exe as NSString).lastPathComponent) failed (\(how)): \(said)")
+    }
+}
+
+/// A child process started with `posix_spawn`. Not Foundation's `Process`: on Linux it lists the
+/// parent's open descriptors to close them in the child, and crashed while other threads of a busy
+/// server (or test run) opened and closed theirs; here the child closes every descriptor from 3 up
+/// itself (`closefrom`), and gets only the ones it is handed.
+struct Child {
+    let pid: pid_t
+
+    /// Starts `exe` with `args`; `stdin`/`stdout` are descriptors to give it, `stderr` a file to write.
+    static func spawn(_ exe: String, _ args: [String], environment: [String: String], stdin: Int32? = nil, stdout: Int32? = nil,
+                      stderr log: String) throws -> Child {
+        let err = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard err >= 0 else { throw DomainError.badRequest("cannot write \(log): \(String(cString: strerror(errno)))") }
+        defer { close(err) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if let stdin { posix_spawn_file_actions_adddup2(&actions, stdin, 0) }
+        if let stdout { posix_spawn_file_actions_adddup2(&actions, stdout, 1) }
+        posix_spawn_file_actions_adddup2(&actions, err, 2)
+        _ = Self.closeFrom.map { $0(&actions, 3) }
+        let argv: [UnsafeMutablePointer<CChar>?] = ([exe] + args).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0.key + "=" + $0.value) } + [nil]
+        defer { for p in argv + envp { free(p) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, exe, &actions, nil, argv, envp)
+        guard rc == 0 else { throw DomainError.badRequest("cannot start \(exe): \(String(cString: strerror(rc)))") }
+        return Child(pid: pid)
+    }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later; the C module does not show
+    /// it to Swift), looked up once; without it the child keeps only descriptors not marked close-on-exec.
+    private static let closeFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+    }()
+
+    /// Waits for the child: its exit status, or minus the signal that ended it.
+    func wait() -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            if errno != EINTR { return -1 }
+        }
+        return status & 0x7f == 0 ? (status >> 8) & 0xff : -(status & 0x7f)
     }
 }
