@@ -52,14 +52,14 @@ SIZE=$([[ $DB_LABEL == sqlite ]] && du -sb "$WORK/data" | awk '{print $1}' ||
 
 serve_bench
 python3 "$BENCH_API_DIR/sample.py" --base "$BASE" --token "$TOKEN" --out "$WORK" >/dev/null
-reads() {   # DURATION_S OUT: wrk reading customers by id
-    wrk -t2 -c8 -d"$1s" --timeout 10s --latency -H "Authorization: Bearer $TOKEN" -s "$BENCH_API_DIR/paths.lua" "$BASE" \
+reads() {   # DURATION_S OUT: wrk reading customers by id (exec: in the background its PID is wrk's, for SIGINT)
+    exec wrk -t2 -c8 -d"$1s" --timeout 10s --latency -H "Authorization: Bearer $TOKEN" -s "$BENCH_API_DIR/paths.lua" "$BASE" \
         -- "$WORK/ids.txt" "/api/v1/customers/" >"$2" 2>&1
 }
 field() { sed -n "s/.*BENCH_RESULT.* $2=\([0-9.]*\).*/\1/p" "$1"; }
 
-reads 2 /dev/null
-reads 10 "$WORK/alone.txt"
+(reads 2 /dev/null)
+(reads 10 "$WORK/alone.txt")
 log "reads alone: $(grep BENCH_RESULT "$WORK/alone.txt")"
 
 reads 180 "$WORK/during.txt" & WRK_PID=$!
