@@ -35,12 +35,12 @@ package struct BackupLog: Sendable {
         }
     }
 
-    /// The latest backup written, and the latest attempt when that one failed.
-    package func latest(limit: Int = 10) async throws -> [BackupRecord] {
+    /// The latest attempts, newest first; `writtenOnly`: only backups that were written.
+    package func latest(limit: Int = 10, writtenOnly: Bool = false) async throws -> [BackupRecord] {
         try await db.read { sql in
             try await sql.raw("""
                 SELECT started_at, finished_at, file, bytes, sha256, schema_version, error FROM backups
-                ORDER BY finished_at DESC LIMIT \(bind: limit)
+                \(unsafeRaw: writtenOnly ? "WHERE error IS NULL" : "") ORDER BY finished_at DESC LIMIT \(bind: limit)
                 """).all().map { row in
                 BackupRecord(startedAt: Date(millis: try row.decode(column: "started_at", as: Int64.self)),
                              finishedAt: Date(millis: try row.decode(column: "finished_at", as: Int64.self)),

@@ -46,7 +46,7 @@ package struct StatusReport: Sendable, Encodable {
     /// requests nobody signed in to only for server administrators), the rest the server's.
     package static func make(_ s: AppServices, _ scope: Scope) async throws -> StatusReport {
         let schema = try await Migrator(db: s.db, migrations: s.migrations).status()
-        let backup = try await BackupLog(db: s.db).latest(limit: 20).first(where: \.ok)
+        let backup = try await BackupLog(db: s.db).latest(limit: 1, writtenOnly: true).first
         return StatusReport(
             version: GuanxiVersion.current, startedAt: s.metrics.started,
             schema: Schema(current: schema.current, latest: schema.latest),
