@@ -41,3 +41,15 @@ struct CSVFormulaTests {
         #expect(CSVWriter.restore("'=1") == "=1" && CSVWriter.restore("'quoted") == "'quoted" && CSVWriter.restore("'") == "'")
     }
 }
+
+/// A custom field's number that no field holds is refused by name, never stored (infinity would not even be JSON).
+@Suite("Custom fields: numbers too large")
+struct CustomFieldRangeTests {
+    @Test func anInfiniteOrHugeNumberIsTooLargeAndAnOrdinaryOneIsKept() {
+        let whole = CustomFieldDefinition(key: "count", label: "数量", type: .number)
+        let decimal = CustomFieldDefinition(key: "spend", label: "消费", type: .decimal)
+        #expect(whole.normalize(.number(.infinity)).message == .tooLarge && whole.normalize(.number(1e20)).message == .tooLarge)
+        #expect(decimal.normalize(.number(-.infinity)).message == .tooLarge)
+        #expect(whole.normalize(.number(42)).0 == .number(42) && decimal.normalize(.number(-12.5)).0 == .number(-12.5))
+    }
+}
