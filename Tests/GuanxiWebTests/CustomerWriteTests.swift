@@ -53,15 +53,15 @@ struct CustomerWriteTests {
         }
     }
 
-    @Test(arguments: Backend.all) func malformedIfMatchIsBadRequest(_ backend: Backend) async throws {
+    @Test(arguments: Backend.all) func anIfMatchThatIsNotAnIssuedETagFailsThePrecondition(_ backend: Backend) async throws {
         try await WebEnv.run(backend) { env in
             // given a customer
             let id = try await env.createCustomer(name: "李雷")
             // when a change is sent with an If-Match that is not an issued ETag
             let r = try await env.send(.patch, "/api/v1/customers/\(id)", json: #"{"stage":"lead"}"#, headers: ["If-Match": "\"abc\""])
-            // then 400
-            #expect(r.status == .badRequest)
-            #expect(r.errorCode == "bad_request")
+            // then the precondition is false (RFC 9110): 412 with the current version
+            #expect(r.status == .preconditionFailed)
+            #expect(r.errorCode == "version_conflict" && r.json["error"]["current_version"].int == 1)
         }
     }
 

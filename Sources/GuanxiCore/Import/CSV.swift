@@ -256,19 +256,68 @@ enum CSVParserCore {
         }
         cursor.position = pos
         cursor.line = line
+        // a cell our own export neutralised (`CSVWriter.neutralise`) reads back as it was
+        for i in fields.indices where fields[i].utf8.first == UInt8(ascii: "'") { fields[i] = CSVWriter.restore(fields[i]) }
         return .success(CSVRecord(line: startLine, fields: fields))
     }
 }
 
-/// RFC 4180 CSV output, as Excel and Numbers expect it.
+/// RFC 4180 CSV output, as Excel and Numbers expect it, and never a formula a spreadsheet would run.
+///
+/// Every export writes through here. A text cell that starts like a formula — `=`, `+`, `-`, `@`,
+/// a tab or a carriage return, after any apostrophes — gets one more apostrophe in front (OWASP's
+/// advice against CSV injection), so Excel and WPS show it as text. A cell the exporter knows is a
+/// number (`Cell.number`, e.g. a negative amount) is written as it is when it is a plain decimal
+/// number. `CSVReader` removes that one apostrophe again, so an export imports back unchanged.
 package enum CSVWriter {
-    /// Formats one record terminated by CRLF. Fields containing the delimiter,
-    /// a quote, CR or LF are quoted, with inner quotes doubled.
+    /// What a cell holds: text (neutralised when it starts like a formula), or a number the exporter
+    /// wrote itself (kept readable as a number; anything else in it is treated as text).
+    package enum Cell: Sendable, Equatable {
+        case text(String)
+        case number(String)
+
+        /// The cell as written to the file, before quoting.
+        package var written: String {
+            switch self {
+            case .text(let s): CSVWriter.neutralise(s)
+            case .number(let s): CSVWriter.isPlainNumber(s) ? s : CSVWriter.neutralise(s)
+            }
+        }
+    }
+
+    /// The characters a spreadsheet takes as the start of a formula (or that hide one, tab and CR).
+    static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
+
+    /// `'` + text when the text, after any leading apostrophes, starts like a formula; else the text.
+    /// The apostrophes are counted so that `restore` can tell our prefix from the user's own.
+    package static func neutralise(_ s: String) -> String {
+        guard let first = s.unicodeScalars.first(where: { $0 != "'" }), formulaStarts.contains(first) else { return s }
+        return "'" + s
+    }
+
+    /// Undoes `neutralise`: a cell of one or more apostrophes followed by a formula start loses its
+    /// first apostrophe; any other cell stays as it is. `restore(neutralise(s)) == s` for every `s`.
+    package static func restore(_ s: String) -> String {
+        guard s.utf8.first == UInt8(ascii: "'"), let first = s.unicodeScalars.first(where: { $0 != "'" }),
+              formulaStarts.contains(first) else { return s }
+        return String(s.unicodeScalars.dropFirst())
+    }
+
+    /// `-12`, `3.5`, `0`: an optional minus, digits, optionally a point and digits. Empty counts too.
+    static func isPlainNumber(_ s: String) -> Bool { s.isEmpty || s.wholeMatch(of: /-?[0-9]+(\.[0-9]+)?/) != nil }
+
+    /// Formats one record of text cells terminated by CRLF (see `row(cells:)`).
     package static func row(_ fields: [String], delimiter: Character = ",") -> String {
+        row(cells: fields.map(Cell.text), delimiter: delimiter)
+    }
+
+    /// Formats one record terminated by CRLF. Fields containing the delimiter, a quote, CR or LF are
+    /// quoted, with inner quotes doubled.
+    package static func row(cells: [Cell], delimiter: Character = ",") -> String {
         let delimiterByte = delimiter.asciiValue ?? UInt8(ascii: ",")
         var out = ""
-        out.reserveCapacity(fields.reduce(2) { $0 + $1.utf8.count + 3 })
-        for (i, field) in fields.enumerated() {
+        for (i, cell) in cells.enumerated() {
+            let field = cell.written
             if i > 0 { out.append(delimiter) }
             let needsQuotes = field.utf8.contains {
                 $0 == delimiterByte || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r")
@@ -287,20 +336,18 @@ package enum CSVWriter {
         return out
     }
 
-    /// A cell as a spreadsheet will show it and not run it: text that starts like a formula
-    /// (`=`, `+`, `-`, `@`, a tab or CR) gets a leading apostrophe; numbers stay numbers.
-    package static func inert(_ field: String) -> String {
-        guard let c = field.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(c), Double(field) == nil else { return field }
-        return "'" + field
-    }
-
-    /// A complete CSV file as UTF-8.
+    /// A complete CSV file of text cells as UTF-8.
     ///
     /// - Parameter bom: prepend a UTF-8 BOM; Excel needs it to open UTF-8 CSV
     ///   with Chinese text correctly instead of guessing the ANSI code page.
     package static func document(header: [String], rows: [[String]], bom: Bool) -> Data {
+        document(header: header, cells: rows.map { $0.map(Cell.text) }, bom: bom)
+    }
+
+    /// A complete CSV file as UTF-8: a header of text, then rows of cells.
+    package static func document(header: [String], cells rows: [[Cell]], bom: Bool) -> Data {
         var text = row(header)
-        for r in rows { text += row(r) }
+        for r in rows { text += row(cells: r) }
         var data = Data()
         data.reserveCapacity(text.utf8.count + 3)
         if bom { data.append(contentsOf: [0xEF, 0xBB, 0xBF]) }

@@ -77,11 +77,11 @@ package struct CustomFieldDefinition: Codable, Sendable, Equatable {
             guard let s = value.stringValue else { return (nil, "must be text") }
             return s.count <= 2000 ? (.string(s), nil) : (nil, .longerThan(2000))
         case .number:
-            if case .number(let n) = value, n.rounded() == n { return (.number(n), nil) }
+            if case .number(let n) = value, n.rounded() == n { return abs(n) < 9.0e15 ? (.number(n), nil) : (nil, .tooLarge) }
             if let s = value.stringValue, let n = Int64(s.trimmingCharacters(in: .whitespaces)) { return (.number(Double(n)), nil) }
             return (nil, "must be a whole number")
         case .decimal:
-            if case .number(let n) = value, n.isFinite { return (.number(n), nil) }
+            if case .number(let n) = value { return n.isFinite ? (.number(n), nil) : (nil, .tooLarge) }
             if let s = value.stringValue, let n = Double(s.trimmingCharacters(in: .whitespaces)), n.isFinite { return (.number(n), nil) }
             return (nil, "must be a number")
         case .date:

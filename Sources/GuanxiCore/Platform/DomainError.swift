@@ -17,8 +17,12 @@ package enum DomainError: Error, Sendable, Equatable {
     case forbidden(DomainMessage)
     /// The request is malformed in a way that is not about one field.
     case badRequest(DomainMessage)
-    /// Too many attempts (sign-in lockout or rate limit); try again later.
+    /// Too many attempts (sign-in lockout or rate limit); try again later, at the latest after `retryAfterSeconds`.
     case tooManyAttempts(DomainMessage)
+
+    /// The longest any attempt limit holds (the sign-in window and lockout, 15 minutes; a public
+    /// form's window, 10): the wait a "too many" answer names (`Retry-After`).
+    package static let retryAfterSeconds = 15 * 60
 
     /// A validation error for a single field.
     package static func field(_ name: String, _ message: DomainMessage) -> DomainError {

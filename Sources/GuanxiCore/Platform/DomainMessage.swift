@@ -74,6 +74,8 @@ extension DomainMessage {
     package static let required: DomainMessage = "is required"
     package static let number: DomainMessage = "must be a number"
     package static let wholeNumber: DomainMessage = "must be a whole number"
+    /// A number beyond what the field can hold (past 2⁶³ for a count, infinite, …).
+    package static let tooLarge: DomainMessage = "is a number too large for this field"
     package static let date: DomainMessage = "must be a date (YYYY-MM-DD)"
     package static let dateTime: DomainMessage = "must be a date and time (YYYY-MM-DD HH:MM)"
     package static let csvFile: DomainMessage = "choose a CSV file"

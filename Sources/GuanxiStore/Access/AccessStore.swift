@@ -283,8 +283,8 @@ package struct AccessStore: Sendable {
                 """).first()
         }
         guard let row else { return nil }
-        if let exp = try row.decodeNil(column: "expires_at") ? nil : row.decode(column: "expires_at", as: Int64.self),
-           exp <= now.millis { return nil }
+        let exp = try row.decodeNil(column: "expires_at") ? nil : row.decode(column: "expires_at", as: Int64.self)
+        if let exp, exp <= now.millis { return nil }
         let tokenID = try row.decode(column: "id", as: String.self)
         let workspaceID = try row.decode(column: "workspace_id", as: String.self)
         let userID = try row.decode(column: "user_id", as: String.self)
@@ -298,26 +298,29 @@ package struct AccessStore: Sendable {
                 try await tx.audit("use", "api_tokens", tokenID)
             }
         }
-        cache.put(hash, scope, now: now)
+        cache.put(hash, scope, now: now, until: exp.map { Date(millis: $0) })
         return scope
     }
 }
 
 /// A small time-bounded cache of credential look-ups (tokens, sessions): every request needs one.
+/// An entry lives `ttl` at most, and never past the credential's own end (`until`: a token's
+/// expiry, a session's end), so an expired credential is refused the moment it expires.
 /// Revocation clears this process's entries; other instances see it within `ttl`.
 final class TTLCache<Value: Sendable>: Sendable {
     static var ttl: TimeInterval { 30 }
-    private let entries = Mutex<[String: (Value, Date)]>([:])
+    private let entries = Mutex<[String: (Value, at: Date, until: Date)]>([:])
     func get(_ key: String, now: Date) -> Value? {
         entries.withLock { e in
-            guard let (v, at) = e[key], now.timeIntervalSince(at) < Self.ttl, now >= at else { return nil }
+            guard let (v, at, until) = e[key], now < until, now >= at else { return nil }
             return v
         }
     }
-    func put(_ key: String, _ value: Value, now: Date) {
+    func put(_ key: String, _ value: Value, now: Date, until end: Date? = nil) {
+        let until = min(now.addingTimeInterval(Self.ttl), end ?? .distantFuture)
         entries.withLock { e in
             if e.count > 10_000 { e.removeAll() }
-            e[key] = (value, now)
+            e[key] = (value, now, until)
         }
     }
     func remove(_ key: String) { _ = entries.withLock { $0.removeValue(forKey: key) } }

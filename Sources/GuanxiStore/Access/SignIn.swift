@@ -168,18 +168,20 @@ package struct SignIn: Sendable {
                 WHERE id_hash = \(bind: Secret.hash(secret)) AND revoked_at IS NULL
                 """).first()
         }) else { return nil }
-        let last = try row.decode(column: "last_seen_at", as: Int64.self)
-        guard try row.decode(column: "expires_at", as: Int64.self) > now.millis,
-              now.millis - last < Int64(policy.idle * 1000) else { return nil }
+        var last = try row.decode(column: "last_seen_at", as: Int64.self)
+        let expires = try row.decode(column: "expires_at", as: Int64.self)
+        guard expires > now.millis, now.millis - last < Int64(policy.idle * 1000) else { return nil }
         guard let scope = try await access.scope(userID: try row.decode(column: "user_id", as: String.self),
                                                  workspaceID: try row.decode(column: "workspace_id", as: String.self)) else { return nil }
         if now.millis - last > 60_000 {
             try await db.write { sql in
                 try await sql.raw("UPDATE sessions SET last_seen_at = \(bind: now.millis) WHERE id_hash = \(bind: Secret.hash(secret))").run()
             }
+            last = now.millis
         }
         let csrf = try row.decode(column: "csrf", as: String.self)
-        cache.put(key, SessionHit(scope: scope, csrf: csrf), now: now)
+        // cached no longer than the session lives: its end, or its idle limit from the last use written
+        cache.put(key, SessionHit(scope: scope, csrf: csrf), now: now, until: Date(millis: min(expires, last + Int64(policy.idle * 1000))))
         return (scope, csrf)
     }
 

@@ -173,7 +173,7 @@ extension Pages {
             .get(CustomerURL.importErrors(":id")) { p, scope in
                 let job = try await services.imports.get(scope, id: p.parameter("id"))
                 var csv = "\u{FEFF}" + CSVWriter.row(["line", "column", "reason"])
-                for e in job.report?.errors ?? [] { csv += CSVWriter.row([String(e.line), e.column ?? "", e.reason.text]) }
+                for e in job.report?.errors ?? [] { csv += CSVWriter.row(cells: [.number(String(e.line)), .text(e.column ?? ""), .text(e.reason.text)]) }
                 var h = HTTPFields()
                 h[.contentType] = "text/csv; charset=utf-8"
                 h[.contentDisposition] = "attachment; filename=\"import-errors.csv\""

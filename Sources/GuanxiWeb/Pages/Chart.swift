@@ -53,9 +53,12 @@ package struct Chart: Sendable {
     /// The table as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read Chinese).
     package var csv: Data { Self.csv(table) }
 
-    /// A table (header row first) as CSV; a cell a spreadsheet would take for a formula is neutralised.
+    /// A table (header row first, then a category and its values per row) as CSV: the category is
+    /// text (neutralised when a spreadsheet would take it for a formula), the values are numbers.
     package static func csv(_ table: [[String]]) -> Data {
-        CSVWriter.document(header: (table.first ?? []).map(CSVWriter.inert), rows: table.dropFirst().map { $0.map(CSVWriter.inert) }, bom: true)
+        CSVWriter.document(header: table.first ?? [], cells: table.dropFirst().map { row in
+            row.enumerated().map { $0.offset == 0 ? .text($0.element) : .number($0.element) }
+        }, bom: true)
     }
 
     // MARK: SVG

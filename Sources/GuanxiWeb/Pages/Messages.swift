@@ -16,6 +16,7 @@ package enum Messages {
         (DomainMessage.required.key, "必填", "必填"),
         (DomainMessage.number.key, "须为数字", "須為數字"),
         (DomainMessage.wholeNumber.key, "须为整数", "須為整數"),
+        (DomainMessage.tooLarge.key, "数字太大，超出此项的范围", "數字太大，超出此欄位的範圍"),
         (DomainMessage.date.key, "须为日期（YYYY-MM-DD）", "須為日期（YYYY-MM-DD）"),
         (DomainMessage.dateTime.key, "须为日期和时间（YYYY-MM-DD HH:MM）", "須為日期和時間（YYYY-MM-DD HH:MM）"),
         (DomainMessage.csvFile.key, "请选择 CSV 文件", "請選擇 CSV 檔案"),

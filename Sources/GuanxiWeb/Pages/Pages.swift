@@ -48,11 +48,34 @@ package struct Pages {
         return h + port == host || h == host
     }
 
-    /// Only same-site paths, never `//host`.
-    package static func safeNext(_ s: String?) -> String {
-        guard let s, s.hasPrefix("/"), !s.hasPrefix("//"), !s.hasPrefix("/\\") else { return PlatformURL.start }
-        return s
+    /// The one rule for where a `next` or `back` address may send the browser: a path on this site,
+    /// else the start page. The address is refused when any spelling of it — as given or
+    /// percent-decoded, once or more — holds a control character (a tab or newline that a browser
+    /// drops, turning `/\t/evil.example` into `//evil.example`) or a backslash (which browsers read
+    /// as `/`), or does not start with exactly one `/`; then it must parse as a URL without scheme,
+    /// user or host. What is kept is rebuilt from the parsed parts, non-ASCII percent-encoded.
+    package static func safeNext(_ s: String?) -> String { localPath(s) ?? PlatformURL.start }
+
+    /// `safeNext`'s rule: the address as a path on this site, or nil.
+    package static func localPath(_ s: String?) -> String? {
+        guard let s, !s.isEmpty, s.utf8.count <= 4096 else { return nil }
+        var spelling = s
+        for _ in 0..<4 {
+            guard spelling.hasPrefix("/"), !spelling.hasPrefix("//"),
+                  !spelling.unicodeScalars.contains(where: { $0 == "\\" || $0.properties.generalCategory == .control }) else { return nil }
+            guard let decoded = spelling.removingPercentEncoding, decoded != spelling else { break }
+            spelling = decoded
+        }
+        guard let encoded = s.addingPercentEncoding(withAllowedCharacters: Self.addressCharacters),
+              let url = URLComponents(string: encoded), url.scheme == nil, url.host == nil, url.user == nil, url.password == nil, url.port == nil
+        else { return nil }
+        let path = url.percentEncodedPath
+        guard path.hasPrefix("/"), !path.hasPrefix("//") else { return nil }
+        return path + (url.percentEncodedQuery.map { "?" + $0 } ?? "") + (url.percentEncodedFragment.map { "#" + $0 } ?? "")
     }
+
+    /// What an address may hold as it is: printable ASCII that needs no escaping in a URL (`%` stays: the address is already encoded).
+    static let addressCharacters = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@/?%#")
 
     /// Every name=value pair in order (check boxes repeat their name).
     package static func formPairs(_ req: Request) async throws -> [(String, String)] {
@@ -70,9 +93,10 @@ package struct Pages {
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
+    /// A 303 to a page of this site: whatever the caller passes goes through `safeNext` once more.
     package static func redirect(_ to: String, cookies: [String] = []) -> Response {
         var h = HTTPFields()
-        h[.location] = to
+        h[.location] = safeNext(to)
         for c in cookies { h.append(HTTPField(name: .setCookie, value: c)) }
         return Response(status: .seeOther, headers: h)
     }
@@ -166,9 +190,10 @@ package struct Pages {
             .get(PlatformURL.status, needs: .can(.read, .settings)) { p, scope in
                 StatusPage.render(try await StatusReport.make(services, scope), pages: self, visit: p.page, formatter: try await formatter(p.page, scope))
             },
-            // Signing out always forgets the cookie; only a form carrying the session's token ends the session itself.
+            // Signing out ends the session and forgets the cookie, with or without the form's CSRF token:
+            // ending a session is safe, and a sign-out that left the session alive would be a trap.
             .open(PlatformURL.signOut, method: .post, body: .form) { p in
-                if p.signedForm, let secret = p.request.cookies[AuthMiddleware.cookie]?.value {
+                if let secret = p.request.cookies[AuthMiddleware.cookie]?.value, !secret.isEmpty, secret.count < 200 {
                     try await services.signIn.signOut(secret)
                 }
                 return Self.redirect(PlatformURL.signIn.path, cookies: [AuthMiddleware.sessionCookie("", maxAge: 0, request: p.request)])

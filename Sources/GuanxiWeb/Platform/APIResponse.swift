@@ -114,6 +114,9 @@ package enum APIBody {
         do {
             return try APIJSON.decoder().decode(T.self, from: data)
         } catch let DecodingError.dataCorrupted(ctx) where ctx.codingPath.isEmpty {
+            // the decoder refuses a whole document for one number it cannot hold; name that field instead
+            let tooLarge = outOfRangeNumbers(data)
+            if !tooLarge.isEmpty { throw DomainError.validation(Dictionary(tooLarge.map { ($0, DomainMessage.tooLarge) }) { a, _ in a }) }
             throw WebError.malformedJSON(ctx.underlyingError.map { "\($0)" } ?? ctx.debugDescription)
         } catch DecodingError.typeMismatch(_, let ctx) where ctx.codingPath.isEmpty {
             // The body is JSON but not an object (e.g. `[]`, `"x"`): there is no field to name.
@@ -129,6 +132,23 @@ package enum APIBody {
         } catch let DecodingError.keyNotFound(key, ctx) {
             throw DomainError.field(path(ctx.codingPath + [key]), .required)
         }
+    }
+
+    /// The fields (`stages[0].probability`) of well-formed JSON whose numbers no Swift integer holds
+    /// (past ±2⁶³) or that overflow a double; empty when the JSON is malformed or has none.
+    package static func outOfRangeNumbers(_ data: Data) -> [String] {
+        guard let value = try? data.withUnsafeBytes({ try JSONParser.parse(bytes: $0.bindMemory(to: UInt8.self)) }) else { return [] }
+        var out: [String] = []
+        func walk(_ v: JSONValue, _ path: String) {
+            switch v {
+            case .number(let n) where !path.isEmpty && (!n.isFinite || abs(n) >= 9.223372036854775807e18): out.append(path)
+            case .object(let o): for (k, x) in o { walk(x, path.isEmpty ? k : path + "." + k) }
+            case .array(let a): for (i, x) in a.enumerated() { walk(x, path + "[\(i)]") }
+            default: break
+            }
+        }
+        walk(value, "")
+        return out.sorted()
     }
 
     package static func json<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
@@ -153,15 +173,23 @@ package enum APIBody {
 }
 
 extension Request {
-    /// The version named by If-Match, nil when absent or `*`; 400 when malformed.
+    /// The version named by If-Match, nil when absent or `*`. An entity tag this server never
+    /// issued (not a version number, malformed, or a list naming none) matches no version, so the
+    /// precondition is false and the store answers 412 with the current version (RFC 9110 13.1.1).
     package func ifMatchVersion() throws -> Int? {
-        guard let raw = headers[.ifMatch]?.trimmingCharacters(in: .whitespaces), raw != "*" else { return nil }
-        var v = raw
-        if v.hasPrefix("W/") { v.removeFirst(2) }
-        v = v.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-        guard let n = Int(v) else { throw DomainError.badRequest("If-Match must be an ETag this server issued, like \"3\"") }
-        return n
+        guard let raw = headers[.ifMatch]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty, raw != "*" else { return nil }
+        for tag in raw.split(separator: ",") {
+            var v = tag.trimmingCharacters(in: .whitespaces)
+            if v == "*" { return nil }
+            if v.hasPrefix("W/") { v.removeFirst(2) }
+            if v.count >= 2, v.hasPrefix("\""), v.hasSuffix("\"") { v = String(v.dropFirst().dropLast()) }
+            if let n = Int(v), n > 0 { return n }
+        }
+        return Self.noVersion
     }
+
+    /// A version no record has: what an If-Match names when it names none of ours.
+    static let noVersion = -1
 
     package func query(_ name: String) -> String? {
         uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }

@@ -110,6 +110,10 @@ package struct SecurityHeadersMiddleware: RouterMiddleware {
         // a download sets its own, stricter policy (`sandbox`)
         let csp = HTTPField.Name("Content-Security-Policy")!
         if r.headers[csp] == nil { r.headers[csp] = "default-src 'self'; frame-ancestors \(framing)" }
+        // over HTTPS, browsers are asked to keep to it for a year (never over plain HTTP: the site may have no TLS)
+        if AuthMiddleware.overTLS(request) { r.headers[HTTPField.Name("Strict-Transport-Security")!] = "max-age=31536000; includeSubDomains" }
+        // every "too many" answer says when to come back: at the latest when the longest limit has passed
+        if r.status == .tooManyRequests, r.headers[.retryAfter] == nil { r.headers[.retryAfter] = String(DomainError.retryAfterSeconds) }
         return r
     }
 }

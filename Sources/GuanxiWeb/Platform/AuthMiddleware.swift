@@ -16,11 +16,15 @@ package struct AuthMiddleware: RouterMiddleware {
 
     package static let cookie = "gx_session"
 
-    /// The session cookie's header value; `Secure` when the request reached us over TLS (directly or
-    /// via a proxy that says so).
+    /// The session cookie's header value; `Secure` when the request reached us over TLS.
     package static func sessionCookie(_ value: String, maxAge: Int, request: Request) -> String {
-        let tls = request.uri.scheme == .https || request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
-        return "\(cookie)=\(value); Path=/; HttpOnly; SameSite=Lax; Max-Age=\(maxAge)" + (tls ? "; Secure" : "")
+        "\(cookie)=\(value); Path=/; HttpOnly; SameSite=Lax; Max-Age=\(maxAge)" + (overTLS(request) ? "; Secure" : "")
+    }
+
+    /// Whether the request reached us over TLS, directly or via a proxy that says so
+    /// (`X-Forwarded-Proto: https`): what makes the cookie Secure and asks browsers for HTTPS only.
+    package static func overTLS(_ request: Request) -> Bool {
+        request.uri.scheme == .https || request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
     }
     package static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
 

@@ -20,7 +20,7 @@ package enum OpenAPIDocument {
             }
             if r.method == .patch || r.method == .delete {
                 params.append(["name": "If-Match", "in": "header", "required": false, "schema": ["type": "string"],
-                               "description": "The ETag you read; a stale one answers 412."])
+                               "description": "The ETag you read; any other tag (stale, or not one this server issued) answers 412."])
             }
             if !params.isEmpty { op["parameters"] = params }
             if let s = r.requestSchema {

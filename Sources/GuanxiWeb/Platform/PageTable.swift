@@ -16,7 +16,7 @@ package struct PageRequest: Sendable {
     package var form: [String: String] = [:]
     /// A multipart body's parts (file uploads); its fields are in `pairs` and `form` too.
     package var parts: [Multipart.Part] = []
-    /// The form carried the session's CSRF token (sign-out asks: it must work whatever the session).
+    /// The form carried the session's CSRF token.
     package var signedForm = false
 
     /// A path parameter (`:id`), empty when absent.
