@@ -30,15 +30,15 @@ package struct ShipTo: Codable, Sendable, Equatable {
                        address: clean(address, lines: true), postcode: clean(postcode))
         if x == ShipTo() { return nil }
         var e = FieldErrors()
-        if (x.name ?? "").isEmpty || x.name!.count > 100 { e.add("ship_to.name", "is required (at most 100 characters)") }
+        if let n = x.name { if n.count > 100 { e.add("ship_to.name", .longerThan(100)) } } else { e.add("ship_to.name", .required) }
         if let p = x.phone { if p.count > 40 || IdentityNormalizer.phone(p) == nil { e.add("ship_to.phone", "is not a phone number") } }
         else { e.add("ship_to.phone", "is required for the courier") }
         for (k, v) in [("province", x.province), ("city", x.city), ("district", x.district)] where (v?.count ?? 0) > 40 {
-            e.add("ship_to." + k, "is at most 40 characters")
+            e.add("ship_to." + k, .longerThan(40))
         }
         if let a = x.address {
             if a.count > 300 || a.split(separator: "\n").count > 3 { e.add("ship_to.address", "is at most 3 lines and 300 characters") }
-        } else { e.add("ship_to.address", "is required") }
+        } else { e.add("ship_to.address", .required) }
         if let p = x.postcode, !(3...10).contains(p.count) || !p.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) || ("A"..."Z").contains($0) || $0 == "-" }) {
             e.add("ship_to.postcode", "is 3 to 10 digits or capital letters")
         }
