@@ -32,8 +32,7 @@ enum OrderTemplates {
       <div class="head"><h1>{{number}} <small>{{status}}</small></h1><a class="button" href="{{listHref}}">{{t.orders}}</a></div>
       {{#customerHref}}<p class="meta"><a href="{{customerHref}}">{{customerName}}</a></p>{{/customerHref}}
       <dl class="facts">{{#facts}}<div><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/facts}}</dl>
-      {{#hasWarnings}}<div class="flash warn" role="status"><strong>{{t.stock_oversell}}</strong><ul>{{#warnings}}<li>{{name}}: {{t.stock_wanted}} {{quantity}} · {{t.stock_available}} {{available}}</li>{{/warnings}}</ul></div>{{/hasWarnings}}
-      <h2>{{t.doc_lines}}</h2>
+      {{#hasWarnings}}<div class="flash warn" role="status"><strong>{{t.stock_oversell}}</strong><ul>{{#warnings}}<li>{{name}}: {{t.stock_wanted}} {{quantity}} · {{t.stock_available}} {{available}}</li>{{/warnings}}</ul></div>{{/hasWarnings}}<h2>{{t.doc_lines}}</h2>
       {{> lines_table}}
       {{#hasPayments}}<h2>{{t.order_payments}}</h2><ul class="timeline">{{#payments}}<li><time>{{when}}</time> {{kind}} <strong>{{amount}}</strong>{{#method}} · {{method}}{{/method}}{{#reference}} · {{reference}}{{/reference}}</li>{{/payments}}</ul>{{/hasPayments}}
       {{#hasPlan}}<h2>{{t.order_plan}}</h2><div class="scroll"><table class="list"><thead><tr><th scope="col">{{t.plan_due}}</th><th scope="col" class="num">{{t.plan_amount}}</th><th scope="col" class="num">{{t.plan_covered}}</th><th scope="col">{{t.order_status}}</th></tr></thead>
