@@ -86,7 +86,7 @@ enum OrderTemplates {
         <label>{{t.quote_terms}}<textarea name="terms" rows="3">{{terms}}</textarea></label>
         {{#isNew}}<label class="choice"><input type="checkbox" name="inquiry" value="1"{{#inquiry}} checked{{/inquiry}}> {{t.quote_inquiry_hint}}</label>{{/isNew}}{{/isQuote}}
         {{^isQuote}}<fieldset class="ship-to"><legend>{{t.ship_to}}</legend><p class="hint">{{t.ship_to_hint}}</p>
-          {{#shipTo}}<label class="{{#error}}invalid{{/error}}{{#multiline}} wide{{/multiline}}">{{label}}{{#multiline}}<textarea name="{{name}}" rows="2" autocomplete="{{autocomplete}}" aria-invalid="{{#error}}true{{/error}}{{^error}}false{{/error}}"{{#error}} aria-errormessage="e-{{id}}"{{/error}}>{{value}}</textarea>{{/multiline}}{{^multiline}}<input name="{{name}}" value="{{value}}" autocomplete="{{autocomplete}}"{{#inputmode}} inputmode="{{inputmode}}"{{/inputmode}} aria-invalid="{{#error}}true{{/error}}{{^error}}false{{/error}}"{{#error}} aria-errormessage="e-{{id}}"{{/error}}>{{/multiline}}{{#error}}<small class="error" id="e-{{id}}">{{error}}</small>{{/error}}</label>{{/shipTo}}
+          {{#shipTo}}<label class="{{#error}}invalid{{/error}}{{#multiline}} full{{/multiline}}">{{label}}{{#multiline}}<textarea name="{{name}}" rows="2" autocomplete="{{autocomplete}}" aria-invalid="{{#error}}true{{/error}}{{^error}}false{{/error}}"{{#error}} aria-errormessage="e-{{id}}"{{/error}}>{{value}}</textarea>{{/multiline}}{{^multiline}}<input name="{{name}}" value="{{value}}" autocomplete="{{autocomplete}}"{{#inputmode}} inputmode="{{inputmode}}"{{/inputmode}} aria-invalid="{{#error}}true{{/error}}{{^error}}false{{/error}}"{{#error}} aria-errormessage="e-{{id}}"{{/error}}>{{/multiline}}{{#error}}<small class="error" id="e-{{id}}">{{error}}</small>{{/error}}</label>{{/shipTo}}
         </fieldset>
         <label>{{t.note}}<textarea name="note" rows="2">{{note}}</textarea></label>{{/isQuote}}
         <div class="actions"><button class="primary">{{t.save}}</button> <a href="{{cancelHref}}">{{t.cancel}}</a></div>
@@ -187,7 +187,7 @@ enum OrderTemplates {
     .stock{color:var(--muted)}.stock.warn,.num.bad{color:var(--bad);font-weight:600}
     .flash.warn ul{margin:.3rem 0 0;padding-left:1.2rem}
     .ship-to{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,11rem),1fr));gap:0 .8rem}
-    .ship-to legend,.ship-to .hint,.ship-to .wide{grid-column:1/-1}
+    .ship-to legend,.ship-to .hint,.ship-to .full{grid-column:1/-1}
     .line-row.invalid input{border-color:var(--bad)}
     fieldset{border:1px solid var(--line);border-radius:.5rem;margin:1rem 0;padding:.5rem .8rem}
     legend{font-weight:600;padding:0 .3rem}
@@ -200,7 +200,7 @@ enum OrderTemplates {
     .sign{margin-top:3rem;border-top:1px solid var(--ink);width:16rem;padding-top:.3rem}
     @media (max-width:640px){.doc-lines th:nth-child(n+4):nth-child(-n+6),.doc-lines td:nth-child(n+4):nth-child(-n+6){display:none}
       .doc-lines .pad{display:none}.scroll .doc-lines td:nth-child(2){white-space:normal;min-width:6rem}}
-    @media (max-width:640px){.line-row{grid-template-columns:1.2rem 1fr 1fr}.line-row label:nth-of-type(1),.line-row label:nth-of-type(2){grid-column:span 2}.doc-meta{grid-template-columns:1fr}}
+    @media (max-width:640px){.line-row{grid-template-columns:1.2rem 1fr 1fr}.line-row .n{grid-row:span 4;align-self:start;padding:1.7rem 0 0}.line-row label:nth-of-type(1),.line-row label:nth-of-type(2){grid-column:span 2}.doc-meta{grid-template-columns:1fr}}
     @media print{.no-print,.bar,.skip{display:none}body{background:#fff}.list{border:0}}
     """
 }
