@@ -152,8 +152,8 @@ enum OrderTemplates {
       <div class="head"><h1>{{t.products}}</h1><a class="button" href="{{ordersHref}}">{{t.orders}}</a></div>
       <p class="hint">{{t.price_lists}}: {{#lists}}<span class="tag">{{name}} · {{currency}}{{#default}} ★{{/default}}</span> {{/lists}}</p>
       {{#hasRows}}<div class="scroll"><table class="list">
-        <thead><tr><th scope="col">{{t.product_sku}}</th><th scope="col">{{t.product_name}}</th><th scope="col">{{t.product_unit}}</th><th scope="col" class="num">{{t.product_tax_rate}}</th><th scope="col" class="num">{{t.stock_available}}</th>{{#lists}}<th scope="col" class="num">{{name}}</th>{{/lists}}{{#canEdit}}<th scope="col">{{t.actions}}</th>{{/canEdit}}</tr></thead>
-        <tbody>{{#rows}}<tr><td><code>{{sku}}</code></td><td>{{name}}{{#inactive}} <span class="tag bad">{{t.product_inactive}}</span>{{/inactive}}</td><td>{{unit}}</td><td class="num">{{tax}}</td><td class="num{{#short}} bad{{/short}}"{{#stockTitle}} title="{{stockTitle}}"{{/stockTitle}}>{{available}}</td>{{#prices}}<td class="num">{{value}}</td>{{/prices}}{{#canEdit}}<td><a href="{{editHref}}">{{t.edit}}</a></td>{{/canEdit}}</tr>{{/rows}}</tbody>
+        <thead><tr><th scope="col">{{t.product_sku}}</th><th scope="col">{{t.product_name}}</th><th scope="col" class="num">{{t.stock_available}}</th><th scope="col">{{t.product_unit}}</th><th scope="col" class="num">{{t.product_tax_rate}}</th>{{#lists}}<th scope="col" class="num">{{name}}</th>{{/lists}}{{#canEdit}}<th scope="col">{{t.actions}}</th>{{/canEdit}}</tr></thead>
+        <tbody>{{#rows}}<tr><td><code>{{sku}}</code></td><td>{{name}}{{#inactive}} <span class="tag bad">{{t.product_inactive}}</span>{{/inactive}}</td><td class="num{{#short}} bad{{/short}}"{{#stockTitle}} title="{{stockTitle}}"{{/stockTitle}}>{{available}}</td><td>{{unit}}</td><td class="num">{{tax}}</td>{{#prices}}<td class="num">{{value}}</td>{{/prices}}{{#canEdit}}<td><a href="{{editHref}}">{{t.edit}}</a></td>{{/canEdit}}</tr>{{/rows}}</tbody>
       </table></div>{{/hasRows}}
       {{^hasRows}}<p class="empty">{{t.no_products}}</p>{{/hasRows}}
       {{#canEdit}}<div class="actions-row">
