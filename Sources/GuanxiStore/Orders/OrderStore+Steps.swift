@@ -268,8 +268,7 @@ extension OrderStore {
         return first   // the step's own load answers 404 to a scope that may not read it
     }
 
-    /// A parcel of the order left: carrier, tracking number, when, and (optionally) which lines.
-    /// The same tracking number again answers the order unchanged.
+    /// A shipped line as a logistics system names it: the order line's id, or the product's SKU.
     package struct ReportedLine: Sendable {
         package var lineID: String?
         package var sku: String?
@@ -277,6 +276,8 @@ extension OrderStore {
         package init(lineID: String?, sku: String?, quantity: Int) { self.lineID = lineID; self.sku = sku; self.quantity = quantity }
     }
 
+    /// A parcel of the order left: carrier, tracking number, when, and (optionally) which lines.
+    /// The same tracking number again answers the order unchanged.
     package func shipByExternalID(_ scope: Scope, externalID: String, source: String?, _ draft: ShipmentDraft,
                                   lines reported: [ReportedLine]?) async throws -> (Order, changed: Bool) {
         let id = try await byExternalID(scope, externalID, source: source)
