@@ -396,6 +396,15 @@ def test_every_main_page_is_accessible_at_both_sizes(server, browser):
         {"status": "fixed", "external_ref": "PROD-1024", "external_url": "https://tracker.example.cn/PROD-1024"})
     pages.update({"product-issues": "/service/product-issues?sort=revenue", "product-issue": "/service/product-issues/" + issue["id"],
                   "ticket-defect": "/tickets/" + d2["id"]})
+    # stock from an ERP, and an order beyond it with a long Chinese ship-to: the warning, the address, the stock column
+    p = api(server, "POST", "/api/v1/products", {"sku": "LJ-GIFT", "name": "西湖龙井 250g 礼盒装", "tax_rate": 13, "prices": []})
+    api(server, "PUT", "/api/v1/stock", {"items": [{"sku": "LJ-GIFT", "warehouse": "上海仓", "on_hand": 3, "reserved": 1, "as_of": "2026-12-06T08:00:00Z"}]})
+    o2 = api(server, "POST", "/api/v1/orders", {"customer_id": c["id"], "lines": [{"product_id": p["id"], "quantity": 5, "unit_price": 58800}],
+                                                "ship_to": {"name": "欧阳娜娜", "phone": "17799990001", "province": "广东省", "city": "深圳市",
+                                                            "district": "南山区", "address": "科技园南区深南大道 10000 号腾讯滨海大厦 35 层 3501 室",
+                                                            "postcode": "518057"}})
+    assert o2["warnings"][0]["available"] == 2
+    pages.update({"order-oversold": "/orders/" + o2["id"]})
     for size in SIZES:
         for locale in ("zh-CN", "en-US"):
             ctx, page = page_for(browser, size=size, locale=locale)

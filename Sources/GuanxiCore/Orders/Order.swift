@@ -180,6 +180,8 @@ package struct Order: Codable, Sendable, Equatable {
     package var paid: Int64
     package var refunded: Int64
     package var note: String?
+    /// Where the goods go (the consignee and address a courier needs).
+    package var shipTo: ShipTo?
     package var cancelReason: String?
     package var placedAt: Date
     package var confirmedAt: Date?
@@ -200,6 +202,8 @@ package struct Order: Codable, Sendable, Equatable {
         self.version = version; self.createdAt = createdAt; self.updatedAt = updatedAt
     }
 
+    package func with(shipTo: ShipTo?) -> Order { var o = self; o.shipTo = shipTo; return o }
+
     package var netPaid: Int64 { paid - refunded }
     package var outstanding: Int64 { max(0, totals.total - netPaid) }
 
@@ -211,6 +215,7 @@ package struct Order: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case id, number, source, status, lines, totals, paid, refunded, note, version, payments, plan, shipments, outstanding
         case externalID = "external_id", customerID = "customer_id", ownerID = "owner_id", quoteID = "quote_id", dealID = "deal_id"
+        case shipTo = "ship_to"
         case cancelReason = "cancel_reason", placedAt = "placed_at", confirmedAt = "confirmed_at", createdAt = "created_at", updatedAt = "updated_at"
     }
 
@@ -223,6 +228,7 @@ package struct Order: Codable, Sendable, Equatable {
         dealID = try c.decodeIfPresent(String.self, forKey: .dealID); lines = try c.decode([OrderLine].self, forKey: .lines)
         totals = try c.decode(DocumentTotals.self, forKey: .totals); paid = try c.decode(Int64.self, forKey: .paid)
         refunded = try c.decode(Int64.self, forKey: .refunded); note = try c.decodeIfPresent(String.self, forKey: .note)
+        shipTo = try c.decodeIfPresent(ShipTo.self, forKey: .shipTo)
         cancelReason = try c.decodeIfPresent(String.self, forKey: .cancelReason); placedAt = try c.decode(Date.self, forKey: .placedAt)
         confirmedAt = try c.decodeIfPresent(Date.self, forKey: .confirmedAt); version = try c.decode(Int.self, forKey: .version)
         createdAt = try c.decode(Date.self, forKey: .createdAt); updatedAt = try c.decode(Date.self, forKey: .updatedAt)
@@ -237,6 +243,7 @@ package struct Order: Codable, Sendable, Equatable {
         try c.encodeIfPresent(ownerID, forKey: .ownerID); try c.encodeIfPresent(quoteID, forKey: .quoteID); try c.encodeIfPresent(dealID, forKey: .dealID)
         try c.encode(lines, forKey: .lines); try c.encode(totals, forKey: .totals); try c.encode(paid, forKey: .paid)
         try c.encode(refunded, forKey: .refunded); try c.encode(outstanding, forKey: .outstanding); try c.encodeIfPresent(note, forKey: .note)
+        try c.encodeIfPresent(shipTo, forKey: .shipTo)
         try c.encodeIfPresent(cancelReason, forKey: .cancelReason); try c.encode(placedAt, forKey: .placedAt)
         try c.encodeIfPresent(confirmedAt, forKey: .confirmedAt); try c.encode(version, forKey: .version)
         try c.encode(createdAt, forKey: .createdAt); try c.encode(updatedAt, forKey: .updatedAt)
@@ -267,10 +274,12 @@ package struct OrderDraft: Codable, Sendable {
     package var currency: String?
     package var lines: [LineDraft]?
     package var note: String?
+    package var shipTo: ShipTo?
     package var placedAt: Date?
     package init() {}
     enum CodingKeys: String, CodingKey {
         case source, customer, currency, lines, note
+        case shipTo = "ship_to"
         case externalID = "external_id", customerID = "customer_id", ownerID = "owner_id", dealID = "deal_id", priceListID = "price_list_id"
         case placedAt = "placed_at"
     }
@@ -292,6 +301,7 @@ package struct OrderDraft: Codable, Sendable {
         if (lines ?? []).isEmpty { e.add("lines", "an order needs at least one line") }
         if let l = lines, l.count > 500 { e.add("lines", "at most 500 lines") }
         if let n = note, n.count > 10_000 { e.add("note", "is at most 10000 characters") }
+        do { _ = try shipTo?.validated() } catch { if case .validation(let m) = error { for (k, v) in m { e.add(k, v) } } }
         try e.throwIfAny()
     }
 }

@@ -20,10 +20,12 @@ package struct ShipmentDraft: Codable, Sendable {
     package var trackingNumber: String?
     /// Omitted: everything not shipped yet.
     package var lines: [Shipment.Line]?
-    package init(carrier: String, trackingNumber: String? = nil, lines: [Shipment.Line]? = nil) {
-        self.carrier = carrier; self.trackingNumber = trackingNumber; self.lines = lines
+    /// When the parcel left (a logistics system reports it); omitted: now.
+    package var shippedAt: Date?
+    package init(carrier: String, trackingNumber: String? = nil, lines: [Shipment.Line]? = nil, shippedAt: Date? = nil) {
+        self.carrier = carrier; self.trackingNumber = trackingNumber; self.lines = lines; self.shippedAt = shippedAt
     }
-    enum CodingKeys: String, CodingKey { case carrier, lines, trackingNumber = "tracking_number" }
+    enum CodingKeys: String, CodingKey { case carrier, lines, trackingNumber = "tracking_number", shippedAt = "shipped_at" }
 }
 
 extension OrderStore {
@@ -31,10 +33,18 @@ extension OrderStore {
     /// name and what to record), then writes the order, the timeline entry and the audit event.
     func step(_ scope: Scope, _ id: String, ifVersion: Int?, _ step: OrderStep,
               _ body: @Sendable (inout Order, Bool, Date, any SQLDatabase) async throws -> (String, [String: JSONValue])) async throws -> Order {
+        try await self.step(scope, id, ifVersion: ifVersion, step, done: nil, body).0
+    }
+
+    /// The same, with `done`: when it says the loaded order already shows what the step would do
+    /// (a logistics system reporting the same parcel twice), the order is answered unchanged.
+    func step(_ scope: Scope, _ id: String, ifVersion: Int?, _ step: OrderStep, done: (@Sendable (Order) throws -> Bool)?,
+              _ body: @Sendable (inout Order, Bool, Date, any SQLDatabase) async throws -> (String, [String: JSONValue])) async throws -> (Order, changed: Bool) {
         let now = clock.now()
         return try await db.write(scope, at: now) { tx in
             let sql = tx.sql
             var (o, hasPlan) = try await Self.load(scope, id, for: .update, ifVersion: ifVersion, now: now, sql: sql)
+            if let done, try done(o) { return (o, false) }
             try OrderRules.check(step, o.state(hasPlan: hasPlan))
             let before = o
             let (name, extra) = try await body(&o, hasPlan, now, sql)
@@ -63,8 +73,10 @@ extension OrderStore {
             try await tx.timeline(o.customerID, .order, data: data)
             try await tx.audit(name, "orders", o.id, detail: .object(data))
             let after = try await Self.load(scope, o.id, for: .read, now: now, sql: sql).0
-            if o.status != before.status, let type = WebhookEventType(orderStatus: o.status) { try await tx.publish(type, o.id, after, changes: ["from": .string(before.status.rawValue), "to": .string(o.status.rawValue)]) }
-            return after
+            if o.status != before.status, let type = WebhookEventType(orderStatus: o.status) {
+                try await Self.publish(type, [after], changes: ["from": .string(before.status.rawValue), "to": .string(o.status.rawValue)], tx: tx)
+            }
+            return (after, true)
         }
     }
 
@@ -137,9 +149,14 @@ extension OrderStore {
 
     /// Sends goods: some or all of what is not shipped yet, with the carrier and tracking number.
     package func ship(_ scope: Scope, id: String, _ s: ShipmentDraft, ifVersion: Int? = nil) async throws -> Order {
+        try await ship(scope, id: id, s, ifVersion: ifVersion, done: nil).0
+    }
+
+    func ship(_ scope: Scope, id: String, _ s: ShipmentDraft, ifVersion: Int?, done: (@Sendable (Order) throws -> Bool)?) async throws -> (Order, changed: Bool) {
         guard let carrier = Self.text(s.carrier, max: 60) else { throw DomainError.field("carrier", "is required (e.g. 顺丰速运)") }
         let tracking = Self.text(s.trackingNumber, max: 60)
-        return try await step(scope, id, ifVersion: ifVersion, .ship) { o, _, now, sql in
+        try checkReported(s.shippedAt, field: "shipped_at")
+        return try await step(scope, id, ifVersion: ifVersion, .ship, done: done) { o, _, now, sql in
             var lines: [Shipment.Line] = []
             var e = FieldErrors()
             if let wanted = s.lines {
@@ -162,7 +179,7 @@ extension OrderStore {
             try await sql.raw("""
                 INSERT INTO shipments (id, workspace_id, order_id, carrier, tracking_number, lines_json, shipped_at, created_by)
                 VALUES (\(bind: ID.make(at: now)), \(bind: scope.workspaceID), \(bind: o.id), \(bind: carrier), \(bind: tracking),
-                  \(bind: JSONCoding.encode(lines)), \(bind: now.millis), \(bind: scope.userID))
+                  \(bind: JSONCoding.encode(lines)), \(bind: (s.shippedAt ?? now).millis), \(bind: scope.userID))
                 """).run()
             var extra: [String: JSONValue] = ["carrier": .string(carrier)]
             if let tracking { extra["tracking_number"] = .string(tracking) }
@@ -173,11 +190,18 @@ extension OrderStore {
     /// Marks a shipment (or every shipment in transit) delivered; the order is delivered when all
     /// goods are shipped and every shipment has arrived.
     package func deliver(_ scope: Scope, id: String, shipmentID: String? = nil, ifVersion: Int? = nil) async throws -> Order {
-        try await step(scope, id, ifVersion: ifVersion, .deliver) { o, _, now, sql in
-            var q = SQLQueryString("UPDATE shipments SET delivered_at = \(bind: now.millis) WHERE order_id = \(bind: o.id) AND delivered_at IS NULL")
+        try await deliver(scope, id: id, shipmentID: shipmentID, at: nil, ifVersion: ifVersion, done: nil).0
+    }
+
+    func deliver(_ scope: Scope, id: String, shipmentID: String?, trackingNumber: String? = nil, at: Date?, ifVersion: Int?,
+                 done: (@Sendable (Order) throws -> Bool)?) async throws -> (Order, changed: Bool) {
+        try checkReported(at, field: "delivered_at")
+        return try await step(scope, id, ifVersion: ifVersion, .deliver, done: done) { o, _, now, sql in
+            var q = SQLQueryString("UPDATE shipments SET delivered_at = \(bind: (at ?? now).millis) WHERE order_id = \(bind: o.id) AND delivered_at IS NULL")
             if let s = shipmentID { q += " AND id = \(bind: s.lowercased())" }
+            if let t = trackingNumber { q += " AND tracking_number = \(bind: t)" }
             let changed = try await sql.raw(q + " RETURNING id").all().count
-            if changed == 0 { throw DomainError.conflict(shipmentID == nil ? "every shipment has arrived already" : "no such shipment in transit") }
+            if changed == 0 { throw DomainError.conflict(shipmentID == nil && trackingNumber == nil ? "every shipment has arrived already" : "no such shipment in transit") }
             let inTransit = try await sql.raw("SELECT 1 AS x FROM shipments WHERE order_id = \(bind: o.id) AND delivered_at IS NULL LIMIT 1").first()
             if o.status == .shipped && inTransit == nil { o.status = .delivered }
             return ("delivered", [:])
@@ -218,5 +242,75 @@ extension OrderStore {
             if o.lines.allSatisfy({ $0.returned >= $0.item.quantity }) { o.status = .returned }
             return ("returned", ["reason": .string(why), "lines": .number(Double(wanted.count))])
         }
+    }
+}
+
+/// Shipment and delivery reports from a logistics system, which knows an order by the id the shop
+/// or ERP gave it. They go through the same steps (and rules, timeline, audit and webhooks) as the
+/// order page's buttons; a parcel reported twice (its tracking number) changes nothing.
+extension OrderStore {
+    /// `shipped_at` / `delivered_at` a system reports: not more than a day ahead of our clock.
+    func checkReported(_ at: Date?, field: String) throws(DomainError) {
+        if let at, at.timeIntervalSince1970 < 0 || at > clock.now().addingTimeInterval(86_400) { throw DomainError.field(field, "is not a plausible time") }
+    }
+
+    /// The order a shop or ERP knows by `externalID` (from `source`, when several systems use the
+    /// same ids), if the scope may read it.
+    func byExternalID(_ scope: Scope, _ externalID: String, source: String?) async throws -> String {
+        guard !externalID.isEmpty, externalID.count <= 100 else { throw DomainError.notFound("order") }
+        let rows = try await db.read { sql in
+            var q = SQLQueryString("SELECT id FROM orders WHERE workspace_id = \(bind: scope.workspaceID) AND external_id = \(bind: externalID)")
+            if let source { q += " AND source = \(bind: source)" }
+            return try await sql.raw(q + " ORDER BY id LIMIT 2").all().map { try $0.decode(column: "id", as: String.self) }
+        }
+        guard let first = rows.first else { throw DomainError.notFound("order") }
+        if rows.count > 1 { throw DomainError.conflict("several orders have this external id; name the source (?source=)") }
+        return first   // the step's own load answers 404 to a scope that may not read it
+    }
+
+    /// A shipped line as a logistics system names it: the order line's id, or the product's SKU.
+    package struct ReportedLine: Sendable {
+        package var lineID: String?
+        package var sku: String?
+        package var quantity: Int
+        package init(lineID: String?, sku: String?, quantity: Int) { self.lineID = lineID; self.sku = sku; self.quantity = quantity }
+    }
+
+    /// A parcel of the order left: carrier, tracking number, when, and (optionally) which lines.
+    /// The same tracking number again answers the order unchanged.
+    package func shipByExternalID(_ scope: Scope, externalID: String, source: String?, _ draft: ShipmentDraft,
+                                  lines reported: [ReportedLine]?) async throws -> (Order, changed: Bool) {
+        let id = try await byExternalID(scope, externalID, source: source)
+        var s = draft
+        if let reported {
+            // a warehouse names lines by SKU: the order's first line of that product
+            let o = try await get(scope, id: id)
+            var e = FieldErrors()
+            s.lines = reported.enumerated().compactMap { i, r in
+                if let l = r.lineID { return Shipment.Line(lineID: l, quantity: r.quantity) }
+                guard let sku = r.sku, let l = o.lines.first(where: { $0.item.sku == sku && $0.shipped < $0.item.quantity }) ?? o.lines.first(where: { $0.item.sku == sku }) else {
+                    e.add("lines[\(i)].sku", "is not a line of this order"); return nil
+                }
+                return Shipment.Line(lineID: l.item.id, quantity: r.quantity)
+            }
+            try e.throwIfAny()
+        }
+        let tracking = Self.text(s.trackingNumber, max: 60)
+        return try await ship(scope, id: id, s, ifVersion: nil, done: { o in
+            tracking != nil && (o.shipments ?? []).contains { $0.trackingNumber == tracking }
+        })
+    }
+
+    /// The order's parcels arrived: the one with `trackingNumber`, or every one in transit. A
+    /// delivery reported again answers the order unchanged.
+    package func deliverByExternalID(_ scope: Scope, externalID: String, source: String?, trackingNumber: String?,
+                                     deliveredAt: Date?) async throws -> (Order, changed: Bool) {
+        let id = try await byExternalID(scope, externalID, source: source)
+        let tracking = Self.text(trackingNumber, max: 60)
+        return try await deliver(scope, id: id, shipmentID: nil, trackingNumber: tracking, at: deliveredAt, ifVersion: nil, done: { o in
+            let matching = (o.shipments ?? []).filter { tracking == nil || $0.trackingNumber == tracking }
+            if let tracking, matching.isEmpty { throw DomainError.field("tracking_number", "no parcel of this order has tracking number \(tracking)") }
+            return !matching.isEmpty && matching.allSatisfy { $0.deliveredAt != nil }
+        })
     }
 }

@@ -65,7 +65,8 @@ package struct OrderStore: Sendable {
 
     static let columns = """
         o.id, o.number, o.source, o.external_id, o.status, o.customer_id, o.owner_id, o.quote_id, o.deal_id, o.currency, o.gross, o.discount,
-        o.net, o.tax, o.total, o.paid, o.refunded, o.has_plan, o.note, o.cancel_reason, o.placed_at, o.confirmed_at, o.version, o.created_at, o.updated_at
+        o.net, o.tax, o.total, o.paid, o.refunded, o.has_plan, o.note, o.cancel_reason, o.placed_at, o.confirmed_at, o.version, o.created_at, o.updated_at,
+        o.ship_to_json
         """
 
     static func decode(_ r: any SQLRow, lines: [OrderLine]) throws -> Order {
@@ -74,7 +75,7 @@ package struct OrderStore: Sendable {
         totals.gross = try r.decode(column: "gross", as: Int64.self); totals.discount = try r.decode(column: "discount", as: Int64.self)
         totals.net = try r.decode(column: "net", as: Int64.self); totals.tax = try r.decode(column: "tax", as: Int64.self)
         totals.total = try r.decode(column: "total", as: Int64.self)
-        return Order(id: try r.decode(column: "id", as: String.self), number: try r.decode(column: "number", as: String.self),
+        var o = Order(id: try r.decode(column: "id", as: String.self), number: try r.decode(column: "number", as: String.self),
                      source: try r.decode(column: "source", as: String.self), externalID: try r.decode(column: "external_id", as: String?.self),
                      status: OrderStatus(rawValue: try r.decode(column: "status", as: String.self)) ?? .placed,
                      customerID: try r.decode(column: "customer_id", as: String.self), ownerID: try r.decode(column: "owner_id", as: String?.self),
@@ -83,6 +84,8 @@ package struct OrderStore: Sendable {
                      note: try r.decode(column: "note", as: String?.self), cancelReason: try r.decode(column: "cancel_reason", as: String?.self),
                      placedAt: try d("placed_at"), confirmedAt: try r.decode(column: "confirmed_at", as: Int64?.self).map(Date.init(millis:)),
                      version: try r.decode(column: "version", as: Int.self), createdAt: try d("created_at"), updatedAt: try d("updated_at"))
+        o.shipTo = try r.decode(column: "ship_to_json", as: String?.self).flatMap { JSONCoding.decode(ShipTo.self, $0) }
+        return o
     }
 
     static func lines(orderIDs: [String], sql: any SQLDatabase) async throws -> [String: [OrderLine]] {
@@ -250,6 +253,7 @@ package struct OrderStore: Sendable {
                 firstOfKey[k] = i
             }
             do {
+                let shipTo = try d.shipTo?.validated()
                 let priced = try catalog.lines(d.lines ?? [], priceListID: d.priceListID, currency: d.currency, allowUnpriced: false, now: now)
                 var owner = d.ownerID?.lowercased() ?? (level == .all ? customer.ownerID : customer.ownerID ?? scope.userID)
                 if owner == nil && level != .all { owner = scope.userID }
@@ -268,7 +272,7 @@ package struct OrderStore: Sendable {
                                        customerID: customer.id, ownerID: owner, quoteID: quoteID, dealID: d.dealID?.lowercased(),
                                        lines: priced.lines.map { OrderLine(item: $0) }, totals: totals, paid: 0, refunded: 0,
                                        note: d.note.map(Text.clean).flatMap { $0.isEmpty ? nil : $0 }, cancelReason: nil,
-                                       placedAt: d.placedAt ?? now, confirmedAt: nil, version: 1, createdAt: now, updatedAt: now)))
+                                       placedAt: d.placedAt ?? now, confirmedAt: nil, version: 1, createdAt: now, updatedAt: now).with(shipTo: shipTo)))
             } catch let e as DomainError {
                 results[i] = .failed(e)
             }
@@ -393,11 +397,11 @@ package struct OrderStore: Sendable {
         let (w, now, sql) = (tx.scope.workspaceID, tx.now, tx.sql)
         _ = try await BulkSQL.insert("orders", """
             id, workspace_id, number, source, external_id, status, customer_id, owner_id, quote_id, deal_id, currency, gross, discount, net, tax,
-            total, paid, refunded, has_plan, note, placed_at, version, created_at, updated_at
+            total, paid, refunded, has_plan, note, placed_at, version, created_at, updated_at, ship_to_json
             """, orders.map { o -> [any Encodable & Sendable] in
                 [o.id, w, o.number, o.source, o.externalID, o.status.rawValue, o.customerID, o.ownerID, o.quoteID, o.dealID, o.totals.currency,
                  o.totals.gross, o.totals.discount, o.totals.net, o.totals.tax, o.totals.total, Int64(0), Int64(0), Int64(0), o.note,
-                 o.placedAt.millis, Int64(1), now.millis, now.millis]
+                 o.placedAt.millis, Int64(1), now.millis, now.millis, o.shipTo.map { JSONCoding.encode($0) }]
             }, sql: sql)
         _ = try await BulkSQL.insert("order_lines", """
             workspace_id, order_id, line_id, position, product_id, sku, name, unit, quantity, unit_price, discount_bp, tax_bp, gross, discount, net,
@@ -409,7 +413,15 @@ package struct OrderStore: Sendable {
             } }, sql: sql)
         try await tx.timeline(orders.map { o in tx.event(o.customerID, .order, data: Self.eventData(o, step: "placed")) })
         try await tx.audit(orders.map { o in AuditEvent("create", "orders", o.id, detail: .object(Self.eventData(o, step: "placed"))) })
-        try await tx.publish(.orderPlaced, orders.map { (id: $0.id, data: $0) })
+        try await Self.publish(.orderPlaced, orders, tx: tx)
+    }
+
+    /// The one place an order event's `data` is made: the order as the API shows it, with its lines
+    /// (product, SKU, name, quantity, unit price and amounts), ship-to, external id and source, and
+    /// (after placement) its payments and shipments — what an ERP plans production and stock from.
+    static func publish(_ type: WebhookEventType, _ orders: [Order], changes: [String: JSONValue] = [:], tx: Tx) async throws {
+        if orders.count == 1 { try await tx.publish(type, orders[0].id, orders[0], changes: changes) }
+        else { try await tx.publish(type, orders.map { (id: $0.id, data: $0) }) }
     }
 
     /// What the timeline and the audit log say about an order step.

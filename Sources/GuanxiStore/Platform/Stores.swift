@@ -28,6 +28,7 @@ package struct Stores: Sendable {
     package let tasks: TaskStore
     package let products: ProductStore
     package let orders: OrderStore
+    package let stock: StockStore
     package let quotes: QuoteStore
     package let reports: ReportStore
     package let targets: TargetStore
@@ -73,6 +74,7 @@ package struct Stores: Sendable {
         tasks = TaskStore(db: db, clock: clock, leads: leads)
         products = ProductStore(db: db, clock: clock)
         orders = OrderStore(db: db, clock: clock, customers: customers)
+        stock = StockStore(db: db, clock: clock)
         quotes = QuoteStore(db: db, clock: clock, orders: orders)
         reports = ReportStore(db: db, clock: clock)
         targets = TargetStore(db: db, clock: clock, access: access)

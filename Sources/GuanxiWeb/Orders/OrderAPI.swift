@@ -12,6 +12,7 @@ struct OrderAPI {
     let products: ProductStore
     let quotes: QuoteStore
     let orders: OrderStore
+    let stock: StockStore
 
     struct MoveInput: Decodable { var status: QuoteStatus; var reason: String? }
     struct BatchInput: Decodable { var orders: [OrderDraft] }
@@ -43,6 +44,7 @@ struct OrderAPI {
         registerCatalogue(t)
         registerQuotes(t)
         registerOrders(t)
+        registerStock(t)
     }
 
     func registerCatalogue(_ t: RouteTable) {
@@ -147,7 +149,7 @@ struct OrderAPI {
                       summary: "Place an order; the same source + external_id again answers 200 with the existing order", tag: tag,
                       needs: .can(.create, .orders), requestSchema: "OrderInput", responseSchema: "Order", status: 201, idempotent: true)) { req, _, scope in
             let (o, created) = try await orders.create(scope, try await APIBody.json(OrderDraft.self, req))
-            var r = APIResponse.json(o, status: created ? .created : .ok, etag: o.version)
+            var r = APIResponse.json(PlacedOrder(order: o, warnings: try await stock.warnings(scope, for: o)), status: created ? .created : .ok, etag: o.version)
             if !created { r.headers["Idempotent-Replayed"] = "true" }
             return r
         }

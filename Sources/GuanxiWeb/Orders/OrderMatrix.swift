@@ -32,6 +32,12 @@ enum OrderMatrix {
         "deliverOrder": MatrixSample("/api/v1/orders/{order}/deliver", record: .orders),
         "confirmOrder": MatrixSample("/api/v1/orders/{order}/confirm", record: .orders),
         "cancelOrder": MatrixSample("/api/v1/orders/{order}/cancel", body: #"{"reason":"客户取消"}"#, record: .orders),
+        "putStock": MatrixSample("/api/v1/stock", body: #"{"items":[{"product_id":"{product}","warehouse":"上海仓","on_hand":12,"reserved":2,"as_of":"2026-12-06T08:00:00Z"}]}"#),
+        "getStock": MatrixSample("/api/v1/stock?product_id={product}"),
+        "shipOrderByExternalID": MatrixSample("/api/v1/orders/by-external-id/{orderExternal}/shipments",
+                                              body: #"{"carrier":"顺丰速运","tracking_number":"SF{n}","shipped_at":"2026-12-06T08:00:00Z"}"#, record: .orders),
+        "deliverOrderByExternalID": MatrixSample("/api/v1/orders/by-external-id/{orderExternal}/delivery", body: #"{"delivered_at":"2026-12-06T09:00:00Z"}"#,
+                                                 record: .orders),
         "returnOrderGoods": MatrixSample("/api/v1/orders/{order}/returns", body: #"{"reason":"破损","lines":[{"line_id":"{orderLine}","quantity":1}]}"#, record: .orders)
     ]
 
@@ -51,6 +57,16 @@ enum OrderMatrix {
             let made = try await services.quotes.create(s.scope, q)
             if s.operationID == "acceptQuote" { _ = try await services.quotes.move(s.scope, id: made.id, to: .sent, reason: nil, ifVersion: nil) }
             v["quote"] = made.id
+        }
+        if s.wants("orderExternal") {
+            // an order a logistics system knows by its ERP id, paid (and shipped, for a delivery)
+            let orders = services.orders
+            var d = OrderDraft(); d.customerID = s.values["customer"]; d.ownerID = s.ownerID; d.source = "erp"; d.externalID = "ERP-外部-\(s.n)"
+            d.lines = [LineDraft(name: "货品", quantity: 2, unitPrice: 5_000, taxRate: Percent(basisPoints: 0))]
+            let o = try await orders.create(s.scope, d).0
+            _ = try await orders.pay(s.scope, id: o.id, PaymentDraft(amount: 10_000))
+            if s.operationID == "deliverOrderByExternalID" { _ = try await orders.ship(s.scope, id: o.id, ShipmentDraft(carrier: "顺丰速运", trackingNumber: "SF\(s.n)")) }
+            v["orderExternal"] = "ERP-%E5%A4%96%E9%83%A8-\(s.n)"
         }
         if s.wants("order") {
             // an order at the step its operation starts from

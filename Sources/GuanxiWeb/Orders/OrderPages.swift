@@ -27,6 +27,7 @@ struct OrderPages {
                     let lists = try await services.products.priceLists(scope)
                     var d = OrderDraft()
                     d.customerID = c.id; d.priceListID = Self.nonEmpty(f["price_list_id"]); d.note = Self.nonEmpty(f["note"])
+                    d.shipTo = Self.shipTo(f)
                     d.lines = try Self.lines(f, currency: Self.currency(f, lists))
                     let (o, _) = try await services.orders.create(scope, d)
                     return Pages.redirect(OrderURL.order(o.id).path)
@@ -49,6 +50,16 @@ struct OrderPages {
     }
 
     // MARK: Form helpers
+
+    static let shipToFields = ["name", "phone", "province", "city", "district", "address", "postcode"]
+
+    /// The order form's ship-to fields (`ship_to.name`, …), nil when all are empty.
+    static func shipTo(_ f: [String: String]) -> ShipTo? {
+        let v = { (k: String) in nonEmpty(f["ship_to." + k]) }
+        let x = ShipTo(name: v("name"), phone: v("phone"), province: v("province"), city: v("city"), district: v("district"),
+                       address: v("address"), postcode: v("postcode"))
+        return x == ShipTo() ? nil : x
+    }
 
     static func nonEmpty(_ s: String?) -> String? { s.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
 
@@ -102,6 +113,7 @@ struct OrderPages {
         let t = { (k: String) in v.text(k) }
         let products = try await services.products.list(scope)
         let lists = try await services.products.priceLists(scope).filter(\.active)
+        let stock = (try? await services.stock.availability(scope)) ?? [:]
         var values = values
         if let q = quote, values.isEmpty {
             for (i, l) in q.lines.enumerated() {
@@ -117,10 +129,16 @@ struct OrderPages {
         let rows = (0..<max(filled + 2, Self.blankRows)).map { i -> [String: Any] in
             let k = { (n: String) in "lines[\(i)].\(n)" }
             let picked = values[k("product_id")] ?? ""
+            let available = stock[picked]?.available
+            let wanted = Int64(Formats.halfWidth(values[k("quantity")] ?? "").trimmingCharacters(in: .whitespaces)) ?? 1
             return Pages.model([
+                "available": available.map { v.fmt.number(Int($0)) }, "oversell": available.map { wanted > $0 } ?? false,
                 "i": String(i), "n": String(i + 1), "name": values[k("name")] ?? "", "quantity": values[k("quantity")] ?? "",
                 "price": values[k("unit_price")] ?? "", "discount": values[k("discount")] ?? "",
-                "products": products.map { ["value": $0.id, "label": $0.sku + " · " + $0.name, "selected": $0.id == picked] as [String: Any] },
+                "products": products.map { p in
+                    ["value": p.id, "label": p.sku + " · " + p.name + (stock[p.id].map { " · " + t("stock_available") + " " + v.fmt.number(Int($0.available)) } ?? ""),
+                     "selected": p.id == picked] as [String: Any]
+                },
                 "error": ["product_id", "name", "quantity", "unit_price", "discount"].compactMap { f in
                     errors["lines[\(i)].\(f)"].map { t("line_" + f) + "：" + v.localize($0) }
                 }.joined(separator: "；").nilIfEmpty,
@@ -137,6 +155,13 @@ struct OrderPages {
             "title": values["title"] ?? "", "validUntil": values["valid_until"] ?? "", "message": values["message"] ?? "", "terms": values["terms"] ?? "",
             "note": values["note"] ?? "", "inquiry": values["inquiry"] == "1",
             "validError": errors["valid_until"].map { v.localize($0) },
+            "shipTo": isQuote ? [] : Self.shipToFields.map { k in
+                Pages.model(["name": "ship_to." + k, "id": "ship-to-" + k, "label": t("ship_to_" + k), "value": values["ship_to." + k] ?? "",
+                             "multiline": k == "address", "inputmode": k == "phone" ? "tel" : k == "postcode" ? "numeric" : nil,
+                             "autocomplete": ["name": "name", "phone": "tel", "province": "address-level1", "city": "address-level2",
+                                              "district": "address-level3", "address": "street-address", "postcode": "postal-code"][k],
+                             "error": errors["ship_to." + k].map { v.localize($0) }])
+            },
             "cancelHref": quote.map { OrderURL.quote($0.id).path } ?? CustomerURL.customer(c.id).path,
         ])
         return pages.page("document_form", model, title: model["heading"] as? String ?? "", visit: v, flash: flash, status: status)
@@ -249,7 +274,9 @@ struct OrderPages {
             ("order_placed", f.string(from: o.placedAt)), ("owner", try await pages.userName(o.ownerID) ?? "—"),
             ("order_source", o.externalID.map { o.source + " · " + $0 }), ("order_cancel_reason", o.cancelReason),
             ("order_confirmed", o.confirmedAt.map(f.string(from:))), ("note", o.note),
+            ("ship_to", o.shipTo.map(Self.shipToText)),
         ]
+        let warnings = (try? await services.stock.warnings(scope, for: o)) ?? []
         let remaining = o.lines.filter { $0.shipped < $0.item.quantity }
         let returnable = o.lines.filter { $0.shipped > $0.returned }
         var model = Pages.model([
@@ -280,10 +307,23 @@ struct OrderPages {
             "planRows": (0..<3).map { ["i": String($0), "n": String($0 + 1)] },
             "methods": ["bank_transfer", "wechat_pay", "alipay", "cash", "other"].map { ["value": t("pay_method_" + $0)] },
             "listHref": OrderURL.orders.path,
+            "hasWarnings": !warnings.isEmpty,
+            "warnings": warnings.map { w in
+                ["name": o.lines.first { $0.item.id == w.lineID }?.item.name ?? w.sku ?? "", "quantity": v.fmt.number(Int(w.quantity)),
+                 "available": v.fmt.number(Int(w.available))]
+            },
         ])
         for h in ["pay", "refund", "plan", "ship", "deliver", "confirm", "cancel", "return"] { model[h + "Href"] = OrderURL.orderAction(o.id, h).path }
         model.merge(Self.linesModel(o.lines.map(\.item), o.totals, v, progress: progress)) { a, _ in a }
         return pages.page("order", model, title: o.number, visit: v, flash: flash, status: status)
+    }
+}
+
+extension OrderPages {
+    /// 收货人 电话 · 省 市 区 · address · postcode, as a waybill reads.
+    static func shipToText(_ s: ShipTo) -> String {
+        [[s.name, s.phone].compactMap { $0 }.joined(separator: " "), [s.province, s.city, s.district].compactMap { $0 }.joined(separator: " "),
+         (s.address ?? "").replacingOccurrences(of: "\n", with: " "), s.postcode ?? ""].filter { !$0.isEmpty }.joined(separator: " · ")
     }
 }
 

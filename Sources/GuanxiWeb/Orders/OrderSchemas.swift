@@ -23,7 +23,8 @@ extension OpenAPIDocument {
         let payment = obj(["id": str, "kind": enumOf(["payment", "refund"]), "amount": int, "method": nstr, "reference": nstr, "note": nstr,
                            "paid_at": time, "created_by": nstr])
         let orderInput: [String: Any] = ["external_id": nstr, "source": nstr, "customer_id": nstr, "customer": ref("Buyer"), "owner_id": nstr,
-                                         "deal_id": nstr, "price_list_id": nstr, "currency": nstr, "lines": arr(lineInput), "note": nstr, "placed_at": ntime]
+                                         "deal_id": nstr, "price_list_id": nstr, "currency": nstr, "lines": arr(lineInput), "note": nstr, "placed_at": ntime,
+                                         "ship_to": ref("ShipTo")]
         var s: [String: Any] = [:]
         s["PriceListInput"] = obj(["name": str, "currency": str, "is_default": ["type": "boolean"], "active": ["type": "boolean"]])
         s["PriceList"] = obj(["id": str, "name": str, "currency": str, "is_default": ["type": "boolean"], "active": ["type": "boolean"]])
@@ -48,8 +49,9 @@ extension OpenAPIDocument {
                                                        "status": nstr, "error": nstr, "fields": ["type": ["object", "null"], "additionalProperties": str]]))])
         s["Order"] = obj(["id": str, "number": str, "source": str, "external_id": nstr, "status": enumOf(OrderStatus.allCases.map(\.rawValue)),
                           "customer_id": str, "owner_id": nstr, "quote_id": nstr, "deal_id": nstr, "lines": arr(obj(orderLineProps)), "totals": totals,
-                          "paid": int, "refunded": int, "outstanding": int, "note": nstr, "cancel_reason": nstr, "placed_at": time, "confirmed_at": ntime,
+                          "paid": int, "refunded": int, "outstanding": int, "note": nstr, "ship_to": ref("ShipTo"), "cancel_reason": nstr, "placed_at": time, "confirmed_at": ntime,
                           "version": int, "created_at": time, "updated_at": time, "payments": arr(payment),
+                          "warnings": arr(ref("StockWarning")),
                           "plan": arr(obj(["due_date": str, "amount": int, "covered": int, "overdue": ["type": "boolean"]])),
                           "shipments": arr(obj(["id": str, "carrier": str, "tracking_number": nstr, "lines": arr(shipLine), "shipped_at": time,
                                                 "delivered_at": ntime]))])
@@ -61,6 +63,21 @@ extension OpenAPIDocument {
         s["DeliverInput"] = obj(["shipment_id": nstr])
         s["ReasonInput"] = obj(["reason": str], required: ["reason"])
         s["ReturnInput"] = obj(["lines": arr(shipLine), "reason": str], required: ["lines", "reason"])
+        s["ShipTo"] = ["type": ["object", "null"], "description": "收货人 and address; name, phone and address are needed when any field is given",
+                       "properties": ["name": str, "phone": str, "province": nstr, "city": nstr, "district": nstr,
+                                      "address": ["type": "string", "description": "street, building, room; up to 3 lines"], "postcode": nstr]]
+        s["StockWarning"] = obj(["code": enumOf(["oversell"]), "line_id": str, "product_id": str, "sku": nstr, "quantity": int, "available": int])
+        let level = obj(["warehouse": str, "on_hand": int, "reserved": int, "as_of": time])
+        s["StockInput"] = obj(["items": arr(obj(["product_id": nstr, "sku": nstr, "warehouse": str, "on_hand": int, "reserved": nint, "as_of": time],
+                                                required: ["warehouse", "on_hand", "as_of"]))], required: ["items"])
+        s["StockResult"] = obj(["items": arr(obj(["index": int, "result": enumOf(["updated", "unchanged", "stale", "failed"]), "product_id": nstr,
+                                                  "sku": nstr, "warehouse": nstr,
+                                                  "fields": ["type": ["object", "null"], "additionalProperties": str]]))])
+        s["ProductStock"] = obj(["product_id": str, "sku": str, "name": str, "on_hand": int, "reserved": int, "open_orders": int, "available": int,
+                                 "levels": arr(level)])
+        s["ExternalShipmentInput"] = obj(["carrier": str, "tracking_number": nstr, "shipped_at": ntime,
+                                          "lines": arr(obj(["line_id": nstr, "sku": nstr, "quantity": int], required: ["quantity"]))], required: ["carrier"])
+        s["ExternalDeliveryInput"] = obj(["delivered_at": ntime, "tracking_number": nstr])
         return s
     }
 }

@@ -32,7 +32,7 @@ enum OrderTemplates {
       <div class="head"><h1>{{number}} <small>{{status}}</small></h1><a class="button" href="{{listHref}}">{{t.orders}}</a></div>
       {{#customerHref}}<p class="meta"><a href="{{customerHref}}">{{customerName}}</a></p>{{/customerHref}}
       <dl class="facts">{{#facts}}<div><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/facts}}</dl>
-      <h2>{{t.doc_lines}}</h2>
+      {{#hasWarnings}}<div class="flash warn" role="status"><strong>{{t.stock_oversell}}</strong><ul>{{#warnings}}<li>{{name}}: {{t.stock_wanted}} {{quantity}} · {{t.stock_available}} {{available}}</li>{{/warnings}}</ul></div>{{/hasWarnings}}<h2>{{t.doc_lines}}</h2>
       {{> lines_table}}
       {{#hasPayments}}<h2>{{t.order_payments}}</h2><ul class="timeline">{{#payments}}<li><time>{{when}}</time> {{kind}} <strong>{{amount}}</strong>{{#method}} · {{method}}{{/method}}{{#reference}} · {{reference}}{{/reference}}</li>{{/payments}}</ul>{{/hasPayments}}
       {{#hasPlan}}<h2>{{t.order_plan}}</h2><div class="scroll"><table class="list"><thead><tr><th scope="col">{{t.plan_due}}</th><th scope="col" class="num">{{t.plan_amount}}</th><th scope="col" class="num">{{t.plan_covered}}</th><th scope="col">{{t.order_status}}</th></tr></thead>
@@ -78,13 +78,17 @@ enum OrderTemplates {
             <label>{{t.line_quantity}}<input name="lines[{{i}}].quantity" value="{{quantity}}" inputmode="numeric"></label>
             <label>{{t.line_unit_price}}<input name="lines[{{i}}].unit_price" value="{{price}}" inputmode="decimal"></label>
             <label>{{t.line_discount}}<input name="lines[{{i}}].discount" value="{{discount}}" inputmode="decimal"></label>
+            {{#available}}<small class="stock{{#oversell}} warn{{/oversell}}">{{t.stock_available}} {{available}}{{#oversell}} · {{t.stock_oversell}}{{/oversell}}</small>{{/available}}
             {{#error}}<small class="error">{{error}}</small>{{/error}}</div>{{/rows}}
         </fieldset>
         {{#isQuote}}<label class="{{#validError}}invalid{{/validError}}">{{t.quote_valid_until}}<input type="date" name="valid_until" value="{{validUntil}}">{{#validError}}<small class="error">{{validError}}</small>{{/validError}}</label>
         <label>{{t.quote_message}}<textarea name="message" rows="3">{{message}}</textarea></label>
         <label>{{t.quote_terms}}<textarea name="terms" rows="3">{{terms}}</textarea></label>
         {{#isNew}}<label class="choice"><input type="checkbox" name="inquiry" value="1"{{#inquiry}} checked{{/inquiry}}> {{t.quote_inquiry_hint}}</label>{{/isNew}}{{/isQuote}}
-        {{^isQuote}}<label>{{t.note}}<textarea name="note" rows="2">{{note}}</textarea></label>{{/isQuote}}
+        {{^isQuote}}<fieldset class="ship-to"><legend>{{t.ship_to}}</legend><p class="hint">{{t.ship_to_hint}}</p>
+          {{#shipTo}}<label class="{{#error}}invalid{{/error}}{{#multiline}} full{{/multiline}}">{{label}}{{#multiline}}<textarea name="{{name}}" rows="2" autocomplete="{{autocomplete}}" aria-invalid="{{#error}}true{{/error}}{{^error}}false{{/error}}"{{#error}} aria-errormessage="e-{{id}}"{{/error}}>{{value}}</textarea>{{/multiline}}{{^multiline}}<input name="{{name}}" value="{{value}}" autocomplete="{{autocomplete}}"{{#inputmode}} inputmode="{{inputmode}}"{{/inputmode}} aria-invalid="{{#error}}true{{/error}}{{^error}}false{{/error}}"{{#error}} aria-errormessage="e-{{id}}"{{/error}}>{{/multiline}}{{#error}}<small class="error" id="e-{{id}}">{{error}}</small>{{/error}}</label>{{/shipTo}}
+        </fieldset>
+        <label>{{t.note}}<textarea name="note" rows="2">{{note}}</textarea></label>{{/isQuote}}
         <div class="actions"><button class="primary">{{t.save}}</button> <a href="{{cancelHref}}">{{t.cancel}}</a></div>
       </form>
     </section>
@@ -148,8 +152,8 @@ enum OrderTemplates {
       <div class="head"><h1>{{t.products}}</h1><a class="button" href="{{ordersHref}}">{{t.orders}}</a></div>
       <p class="hint">{{t.price_lists}}: {{#lists}}<span class="tag">{{name}} · {{currency}}{{#default}} ★{{/default}}</span> {{/lists}}</p>
       {{#hasRows}}<div class="scroll"><table class="list">
-        <thead><tr><th scope="col">{{t.product_sku}}</th><th scope="col">{{t.product_name}}</th><th scope="col">{{t.product_unit}}</th><th scope="col" class="num">{{t.product_tax_rate}}</th>{{#lists}}<th scope="col" class="num">{{name}}</th>{{/lists}}{{#canEdit}}<th scope="col">{{t.actions}}</th>{{/canEdit}}</tr></thead>
-        <tbody>{{#rows}}<tr><td><code>{{sku}}</code></td><td>{{name}}{{#inactive}} <span class="tag bad">{{t.product_inactive}}</span>{{/inactive}}</td><td>{{unit}}</td><td class="num">{{tax}}</td>{{#prices}}<td class="num">{{value}}</td>{{/prices}}{{#canEdit}}<td><a href="{{editHref}}">{{t.edit}}</a></td>{{/canEdit}}</tr>{{/rows}}</tbody>
+        <thead><tr><th scope="col">{{t.product_sku}}</th><th scope="col">{{t.product_name}}</th><th scope="col" class="num">{{t.stock_available}}</th><th scope="col">{{t.product_unit}}</th><th scope="col" class="num">{{t.product_tax_rate}}</th>{{#lists}}<th scope="col" class="num">{{name}}</th>{{/lists}}{{#canEdit}}<th scope="col">{{t.actions}}</th>{{/canEdit}}</tr></thead>
+        <tbody>{{#rows}}<tr><td><code>{{sku}}</code></td><td>{{name}}{{#inactive}} <span class="tag bad">{{t.product_inactive}}</span>{{/inactive}}</td><td class="num{{#short}} bad{{/short}}"{{#stockTitle}} title="{{stockTitle}}"{{/stockTitle}}>{{available}}</td><td>{{unit}}</td><td class="num">{{tax}}</td>{{#prices}}<td class="num">{{value}}</td>{{/prices}}{{#canEdit}}<td><a href="{{editHref}}">{{t.edit}}</a></td>{{/canEdit}}</tr>{{/rows}}</tbody>
       </table></div>{{/hasRows}}
       {{^hasRows}}<p class="empty">{{t.no_products}}</p>{{/hasRows}}
       {{#canEdit}}<div class="actions-row">
@@ -179,7 +183,11 @@ enum OrderTemplates {
     .status-board small{color:var(--muted);font-size:.75rem}
     .line-row{display:grid;grid-template-columns:1.6rem minmax(10rem,2fr) minmax(8rem,2fr) minmax(4rem,.7fr) minmax(6rem,1fr) minmax(4rem,.7fr);gap:0 .6rem;align-items:end;border-bottom:1px dashed var(--line);padding:.2rem 0}
     .line-row .n{color:var(--muted);padding-bottom:.8rem}
-    .line-row .error{grid-column:2/-1}
+    .line-row .error,.line-row .stock{grid-column:2/-1}
+    .stock{color:var(--muted)}.stock.warn,.num.bad{color:var(--bad);font-weight:600}
+    .flash.warn ul{margin:.3rem 0 0;padding-left:1.2rem}
+    .ship-to{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,11rem),1fr));gap:0 .8rem}
+    .ship-to legend,.ship-to .hint,.ship-to .full{grid-column:1/-1}
     .line-row.invalid input{border-color:var(--bad)}
     fieldset{border:1px solid var(--line);border-radius:.5rem;margin:1rem 0;padding:.5rem .8rem}
     legend{font-weight:600;padding:0 .3rem}
@@ -192,7 +200,7 @@ enum OrderTemplates {
     .sign{margin-top:3rem;border-top:1px solid var(--ink);width:16rem;padding-top:.3rem}
     @media (max-width:640px){.doc-lines th:nth-child(n+4):nth-child(-n+6),.doc-lines td:nth-child(n+4):nth-child(-n+6){display:none}
       .doc-lines .pad{display:none}.scroll .doc-lines td:nth-child(2){white-space:normal;min-width:6rem}}
-    @media (max-width:640px){.line-row{grid-template-columns:1.2rem 1fr 1fr}.line-row label:nth-of-type(1),.line-row label:nth-of-type(2){grid-column:span 2}.doc-meta{grid-template-columns:1fr}}
+    @media (max-width:640px){.line-row{grid-template-columns:1.2rem 1fr 1fr}.line-row .n{grid-row:span 4;align-self:start;padding:1.7rem 0 0}.line-row label:nth-of-type(1),.line-row label:nth-of-type(2){grid-column:span 2}.doc-meta{grid-template-columns:1fr}}
     @media print{.no-print,.bar,.skip{display:none}body{background:#fff}.list{border:0}}
     """
 }

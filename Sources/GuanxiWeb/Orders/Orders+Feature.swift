@@ -6,7 +6,7 @@ extension Feature {
     /// plans, shipments, delivery, confirmation, cancellation and returns.
     package static let orders: Feature = {
         var f = Feature(name: "Orders")
-        f.migrations = [M005_Orders.migration]
+        f.migrations = [M005_Orders.migration, M022_Stock.migration]
         f.permissions = [.orders]
         f.catalog = CatalogPart(SalesCatalog.strings)
         f.translations = SalesCatalog.translations
@@ -14,7 +14,7 @@ extension Feature {
         f.stylesheet = OrderTemplates.css
         f.navigation = [NavItem(label: "orders", href: OrderURL.orders.path, position: 40)]
         f.schemas = { OpenAPIDocument.orderSchemas() }
-        f.api = { s, table in OrderAPI(products: s.products, quotes: s.quotes, orders: s.orders).register(table) }
+        f.api = { s, table in OrderAPI(products: s.products, quotes: s.quotes, orders: s.orders, stock: s.stock).register(table) }
         f.customerPart = { pages, scope, id, v in try await OrderPages.customerPart(pages, scope, customerID: id, v) }
         f.pages = { pages, table in table.add(OrderPages(pages: pages).routes) }
         f.matrix = OrderMatrix.samples

@@ -58,6 +58,7 @@ extension OrderPages {
         let t = { (k: String) in v.text(k) }
         let lists = try await services.products.priceLists(scope)
         let products = try await services.products.list(scope, includeInactive: true, limit: 500)
+        let stock = (try? await services.stock.availability(scope)) ?? [:]
         let canEdit = scope.level(.settings, .update) != nil
         let editing = values["id"] != nil
         let fields: [(String, String, String)] = [("sku", "product_sku", "text"), ("name", "product_name", "text"), ("unit", "product_unit", "text"),
@@ -67,6 +68,9 @@ extension OrderPages {
             "lists": lists.map { ["name": $0.name, "currency": $0.currency, "default": $0.isDefault] as [String: Any] },
             "rows": products.map { p in
                 Pages.model(["sku": p.sku, "name": p.name, "unit": p.unit, "tax": p.taxRate.text + "%", "inactive": !p.active,
+                             "available": stock[p.id].map { v.fmt.number(Int($0.available)) } ?? "—", "short": (stock[p.id]?.available ?? 1) <= 0,
+                             "stockTitle": stock[p.id].map { t("stock_on_hand") + " " + v.fmt.number(Int($0.onHand)) + " · " + t("stock_reserved") + " "
+                                 + v.fmt.number(Int($0.reserved)) + " · " + t("stock_open_orders") + " " + v.fmt.number(Int($0.openOrders)) },
                              "editHref": OrderURL.products.path + "?edit=" + p.id,
                              "prices": lists.map { l in ["value": p.prices.first { $0.priceListID == l.id }.map { v.fmt.money(minor: $0.unitPrice.minor, currency: $0.unitPrice.currency) } ?? "—"] }])
             },
