@@ -98,7 +98,7 @@ struct BackupTests {
             // the system's tar reads the archive: the parts first, the manifest last
             let listed = try members(file, compression)
             #expect(listed.last == "manifest.json" && listed.contains("files/" + long) && listed.contains("files/empty/"))
-            #expect(written.manifest.entries.map(\.path) == [Backup.sqliteImage, "files/" + long, "files/ab/发票.pdf"].sorted())
+            #expect(written.manifest.entries.map(\.path) == [kind == .sqlite ? Backup.sqliteImage : Backup.postgresImage, "files/" + long, "files/ab/发票.pdf"].sorted())
             let (target, drop) = try await emptyTarget(kind)
             let restoredFiles = temporary("restored-files")
             defer { try? FileManager.default.removeItem(atPath: restoredFiles) }
