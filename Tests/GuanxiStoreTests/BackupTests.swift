@@ -82,6 +82,10 @@ struct BackupTests {
             let files = temporary("files")
             try FileManager.default.createDirectory(atPath: files + "/ab", withIntermediateDirectories: true)
             try Data("发票 PDF ✓".utf8).write(to: URL(fileURLWithPath: files + "/ab/发票.pdf"))
+            // a path over tar's 100-byte name field (a pax record carries it), and an empty directory
+            let long = "ab/" + String(repeating: "客户合同附件", count: 8) + "🎉.pdf"
+            try Data("长名字".utf8).write(to: URL(fileURLWithPath: files + "/" + long))
+            try FileManager.default.createDirectory(atPath: files + "/empty", withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: files) }
             let file = temporary("a.backup")
             defer { try? FileManager.default.removeItem(atPath: file) }
@@ -89,6 +93,12 @@ struct BackupTests {
             let written = try await Backup.create(db, to: file, schemaVersion: 21, filesDirectory: files, compression: compression)
             #expect(written.bytes > 0 && written.sha256.count == 64)
             #expect(!FileManager.default.fileExists(atPath: file + ".partial") && !FileManager.default.fileExists(atPath: file + ".staging"))
+            // the size and checksum taken from the stream are the file's
+            #expect(try Backup.digest(of: file) == (written.bytes, written.sha256))
+            // the system's tar reads the archive: the parts first, the manifest last
+            let listed = try members(file, compression)
+            #expect(listed.last == "manifest.json" && listed.contains("files/" + long) && listed.contains("files/empty/"))
+            #expect(written.manifest.entries.map(\.path) == [kind == .sqlite ? Backup.sqliteImage : Backup.postgresImage, "files/" + long, "files/ab/发票.pdf"].sorted())
             let (target, drop) = try await emptyTarget(kind)
             let restoredFiles = temporary("restored-files")
             defer { try? FileManager.default.removeItem(atPath: restoredFiles) }
@@ -104,9 +114,62 @@ struct BackupTests {
             let verified = try await AuditLog(db: restored).verify()
             #expect(!verified.isEmpty && verified.allSatisfy(\.ok))
             #expect(FileManager.default.contents(atPath: restoredFiles + "/ab/发票.pdf") == Data("发票 PDF ✓".utf8))
+            #expect(FileManager.default.contents(atPath: restoredFiles + "/" + long) == Data("长名字".utf8))
+            #expect(FileManager.default.fileExists(atPath: restoredFiles + "/empty"))
             // and restoring again into the now full database is refused, leaving it as it was
             await #expect(throws: DomainError.self) { _ = try await restore(file, into: target) }
             #expect(try await dump(restored)["customers"]?.count == 20)
+            await restored.close()
+            await drop()
+        }
+    }
+
+    /// The names in an archive, as the system's tar lists them.
+    func members(_ file: String, _ compression: BackupCompression) throws -> [String] {
+        let list = temporary("list")
+        defer { for f in [list, list + ".1", list + ".2"] { try? FileManager.default.removeItem(atPath: f) } }
+        FileManager.default.createFile(atPath: list, contents: nil)
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: list))
+        defer { try? out.close() }
+        try Tools.pipe((try Tools.require(compression.rawValue), ["-d", "-c", file]), into: (try Tools.require("tar"), ["--quoting-style=literal", "-tf", "-"]),
+                       output: out, log: list)
+        return try String(contentsOfFile: list, encoding: .utf8).split(separator: "\n").map(String.init)
+    }
+
+    @Test(arguments: [BackupCompression.zstd, .gzip])
+    func anArchiveOfTheFirstLayoutStillRestores(_ compression: BackupCompression) async throws {
+        try await Backend.sqlite.with { db, scope in
+            try await someData(db, scope, count: 7)
+            // given an archive as the first backups wrote it: the system's tar, the manifest first, zstd -3 or gzip
+            let staging = temporary("old")
+            try FileManager.default.createDirectory(atPath: staging + "/database", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: staging + "/files/ab", withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: staging) }
+            try await db.snapshot(to: staging + "/" + Backup.sqliteImage)
+            try Data("旧 ✓".utf8).write(to: URL(fileURLWithPath: staging + "/files/ab/旧.txt"))
+            let manifest = BackupManifest(createdAt: "2026-12-06T10:00:00Z", database: "sqlite", schemaVersion: 21, compression: compression.rawValue,
+                                          entries: try Backup.entries(in: staging, under: ["database", "files"]))
+            try JSONEncoder().encode(manifest).write(to: URL(fileURLWithPath: staging + "/manifest.json"))
+            let file = temporary("old.backup")
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            FileManager.default.createFile(atPath: file, contents: nil)
+            let out = try FileHandle(forWritingTo: URL(fileURLWithPath: file))
+            try Tools.pipe((try Tools.require("tar"), ["-C", staging, "-cf", "-", "manifest.json", "database", "files"]),
+                           into: compression == .zstd ? (try Tools.require("zstd"), ["-q", "-T0", "-3", "-c"]) : (try Tools.require("gzip"), ["-c", "-1"]),
+                           output: out, log: staging + "/stderr")
+            try out.close()
+            #expect(try members(file, compression).first == "manifest.json")
+            // when it is restored by this version
+            let (target, drop) = try await emptyTarget(.sqlite)
+            let files = temporary("old-files")
+            defer { try? FileManager.default.removeItem(atPath: files) }
+            let restoredManifest = try await restore(file, into: target, files: files)
+            // then the rows, the audit chain and the stored file are back
+            #expect(restoredManifest == manifest)
+            let restored = try await Database.connect(target)
+            #expect(try await dump(restored) == (try await dump(db)))
+            #expect(try await AuditLog(db: restored).verify().allSatisfy(\.ok))
+            #expect(FileManager.default.contents(atPath: files + "/ab/旧.txt") == Data("旧 ✓".utf8))
             await restored.close()
             await drop()
         }
@@ -167,6 +230,39 @@ struct BackupTests {
         }
     }
 
+    @Test func aCompressorThatFailsEndsTheBackupWithItsWordsAndNotTheProcess() async throws {
+        let dir = temporary("failing")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // a compressor that reads a little and quits: the writes after it meet a closed pipe (no SIGPIPE for us)
+        let outcome: String = try await Backup.onThread {
+            let out = open(dir + "/out", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            defer { close(out) }
+            let archive = try BackupArchive(compressor: ("/bin/sh", ["-c", "head -c 10 >/dev/null; exec 0<&-; echo 压缩失败 >&2; exit 3"]), output: out,
+                                            log: dir + "/stderr", now: Date())
+            do {
+                try archive.addData("big", Data(count: 8 << 20))
+                _ = try archive.finish()
+                return "finished"
+            } catch { return "\(archive.abandon(error))" }
+        }
+        #expect(outcome.contains("status 3") && outcome.contains("压缩失败"), "\(outcome)")
+    }
+
+    @Test func tarHeadersAreUstarWithTheirChecksum() {
+        let h = BackupArchive.ustar(Array("database/guanxi.sqlite".utf8), size: 4_910_000_000, type: UInt8(ascii: "0"), mode: 0o644, mtime: 1_765_000_000)
+        #expect(h.count == 512 && String(decoding: h[257..<262], as: UTF8.self) == "ustar" && h[156] == UInt8(ascii: "0"))
+        #expect(String(decoding: h[124..<135], as: UTF8.self) == String(4_910_000_000, radix: 8).leftPadded(11))
+        var blank = h
+        for i in 148..<156 { blank[i] = 0x20 }
+        #expect(String(decoding: h[148..<154], as: UTF8.self) == String(blank.reduce(0) { $0 + Int($1) }, radix: 8).leftPadded(6))
+        // a pax record's length counts its own digits, across the 9 → 10 boundary too
+        for value in ["a", "1234", String(repeating: "x", count: 95), String(repeating: "长", count: 40)] {
+            let r = BackupArchive.record("path", value)
+            #expect(r.utf8.count == Int(r.prefix { $0 != " " })!, "\(r)")
+        }
+    }
+
     @Test func scheduledBackupsKeepTheNewestOnes() throws {
         let dir = temporary("schedule")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -178,4 +274,8 @@ struct BackupTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
                 == ["guanxi-20261201T000000Z.backup.partial", "guanxi-20261204T000000Z.backup", "guanxi-20261205T000000Z.backup", "notes.txt"])
     }
+}
+
+private extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -42,15 +42,27 @@ package struct BackupResult: Sendable {
 package enum BackupCompression: String, Sendable {
     case zstd, gzip
     package static var available: BackupCompression { Tools.find("zstd") == nil ? .gzip : .zstd }
+
+    /// The program and its arguments, reading the archive on stdin and writing it compressed to stdout.
+    /// zstd at level 1: on the 4.9 GB demo database 7.0 s against 11.2 s at level 3 (both cores), and
+    /// the file 1.47 GB rather than 1.40 GB.
+    func compressor() throws -> (String, [String]) {
+        switch self {
+        case .zstd: return (try Tools.require("zstd"), ["-q", "-T0", "-1", "-c"])
+        case .gzip: return (try Tools.require("gzip"), ["-c", "-1"])
+        }
+    }
 }
 
 /// `guanxi backup` and `guanxi restore`, and the server's scheduled backups.
 ///
-/// A backup is one file: a tar archive holding `manifest.json`, the database image
-/// (`database/guanxi.sqlite`, SQLite's online backup of one read snapshot, or
-/// `database/guanxi.pgdump`, `pg_dump`'s custom format) and the stored files (`files/`), compressed
-/// with zstd (gzip where zstd is not installed). It is written beside its destination and renamed
-/// into place once complete and synced: a backup killed half-way leaves no file under the name.
+/// A backup is one file: a tar archive holding the database image (`database/guanxi.sqlite`,
+/// SQLite's online backup of one read snapshot, or `database/guanxi.pgdump`, `pg_dump`'s custom
+/// format), the stored files (`files/`) and, last, `manifest.json`, compressed with zstd (gzip where
+/// zstd is not installed). The image is read once after it is taken (`BackupArchive`). The file is
+/// written beside its destination and renamed into place once complete and synced: a backup killed
+/// half-way leaves no file under the name. Restore unpacks the whole archive before it reads the
+/// manifest, so archives of the first layout (the manifest first, written by the system's tar) restore too.
 package enum Backup {
     package static let sqliteImage = "database/guanxi.sqlite"
     package static let postgresImage = "database/guanxi.pgdump"
@@ -78,30 +90,38 @@ package enum Backup {
                               environment: Tools.passwordEnvironment(url), log: staging + "/stderr")
             }
         }
-        var parts = ["manifest.json", "database"]
-        if let filesDirectory, fm.fileExists(atPath: filesDirectory) {
+        let withFiles = filesDirectory.map { fm.fileExists(atPath: $0) } ?? false
+        if let filesDirectory, withFiles {
             // stored files never change once written: hard links (or copies across file systems) taken now
             try linkTree(filesDirectory, to: staging + "/files")
-            parts.append("files")
         }
-        let manifest: BackupManifest = try await onThread {
-            BackupManifest(createdAt: ISO8601DateFormatter().string(from: now), database: db.dialect == .sqlite ? "sqlite" : "postgresql",
-                           schemaVersion: schemaVersion, compression: compression.rawValue, entries: try entries(in: staging, under: ["database", "files"]))
-        }
-        let json = JSONEncoder()
-        json.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try json.encode(manifest).write(to: URL(fileURLWithPath: staging + "/manifest.json"))
-
+        let created = ISO8601DateFormatter().string(from: now), kind = db.dialect == .sqlite ? "sqlite" : "postgresql"
         let partial = file + ".partial"
-        let members = parts
-        let (bytes, sha) = try await onThread { () throws -> (Int64, String) in
-            guard fm.createFile(atPath: partial, contents: nil) else { throw DomainError.badRequest("cannot write \(partial)") }
-            let out = try FileHandle(forWritingTo: URL(fileURLWithPath: partial))
-            defer { try? out.close() }
-            let compressor = compression == .zstd ? (try Tools.require("zstd"), ["-q", "-T0", "-3", "-c"]) : (try Tools.require("gzip"), ["-c", "-1"])
-            try Tools.pipe((try Tools.require("tar"), ["-C", staging, "-cf", "-"] + members), into: compressor, output: out, log: staging + "/stderr")
-            try out.synchronize()
-            return try digest(of: partial)
+        // one pass: the parts go through the archive into the compressor, hashed on the way; the manifest
+        // is the last member, and the file's checksum is taken from the compressor's output as it is written
+        let (bytes, sha, manifest) = try await onThread { () throws -> (Int64, String, BackupManifest) in
+            let out = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard out >= 0 else { throw BackupArchive.failure("cannot write \(partial)") }
+            defer { close(out) }
+            do {
+                let archive = try BackupArchive(compressor: try compression.compressor(), output: out, log: staging + "/stderr", now: now)
+                do {
+                    try archive.addDirectory("database")
+                    var entries = [try archive.addFile(image, from: staging + "/" + image)]
+                    if withFiles { entries += try archive.addTree("files", from: staging + "/files") }
+                    let manifest = BackupManifest(createdAt: created, database: kind, schemaVersion: schemaVersion,
+                                                  compression: compression.rawValue, entries: entries.sorted { $0.path < $1.path })
+                    let json = JSONEncoder()
+                    json.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                    try archive.addData("manifest.json", try json.encode(manifest))
+                    let (bytes, sha) = try archive.finish()
+                    guard fsync(out) == 0 else { throw BackupArchive.failure("cannot write \(partial)") }
+                    return (bytes, sha, manifest)
+                } catch { throw archive.abandon(error) }
+            } catch {
+                try? fm.removeItem(atPath: partial)
+                throw error
+            }
         }
         try fm.moveItemReplacing(at: partial, to: file)
         syncDirectory(of: file)
@@ -382,11 +402,22 @@ struct Child {
         if let stdout { posix_spawn_file_actions_adddup2(&actions, stdout, 1) }
         posix_spawn_file_actions_adddup2(&actions, err, 2)
         _ = Self.closeFrom.map { $0(&actions, 3) }
+        // the child starts with no signal blocked and SIGPIPE at its default, whatever the calling thread has
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), pipe = sigset_t()
+        sigemptyset(&none)
+        sigemptyset(&pipe)
+        sigaddset(&pipe, SIGPIPE)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &pipe)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         let argv: [UnsafeMutablePointer<CChar>?] = ([exe] + args).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0.key + "=" + $0.value) } + [nil]
         defer { for p in argv + envp { free(p) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, exe, &actions, nil, argv, envp)
+        let rc = posix_spawn(&pid, exe, &actions, &attributes, argv, envp)
         guard rc == 0 else { throw DomainError.badRequest("cannot start \(exe): \(String(cString: strerror(rc)))") }
         return Child(pid: pid)
     }
