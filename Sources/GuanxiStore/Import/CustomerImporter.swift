@@ -35,7 +35,8 @@ package struct CustomerImporter: Sendable {
     struct DryRunRollback: Error { var report: ImportReport }
 
     package func run(_ scope: Scope, data: Data, mapping overrides: [String: ImportField] = [:], dryRun: Bool = false,
-                    batchSize: Int = 2000, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async throws -> ImportReport {
+                    batchSize: Int = 2000, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil,
+                    finish: (@Sendable (any SQLDatabase, ImportReport) async throws -> Void)? = nil) async throws -> ImportReport {
         try scope.require(.customers, .create)
         let (text, encoding) = TextDecoding.decode(data)
         let firstLine = text.prefix(while: { $0 != "\n" && $0 != "\r\n" && $0 != "\r" })
@@ -85,6 +86,12 @@ package struct CustomerImporter: Sendable {
                     "file_sha256": .string(Hex.string(SHA256.hash(data: data))), "encoding": .string(report.encoding),
                     "rows": .number(Double(report.total)), "created": .number(Double(report.created)),
                     "updated": .number(Double(report.updated)), "rejected": .number(Double(report.rejected))])
+                // what the caller records of the run commits with it, or neither does
+                if let finish {
+                    var told = report
+                    told.errors.sort { ($0.line, $0.column ?? "") < ($1.line, $1.column ?? "") }
+                    try await finish(sql, told)
+                }
                 return report
             }
         } catch let r as DryRunRollback {
