@@ -14,18 +14,16 @@ package protocol CSVRecordSource {
 package struct CSVTextSource: CSVRecordSource {
     package let encoding: SourceEncoding
     var reader: CSVReader
-    let size: Int
-    var done = 0
 
     package init(_ data: Data) {
         let (text, encoding) = TextDecoding.decode(data)
         let firstLine = text.prefix { $0 != "\n" && $0 != "\r\n" && $0 != "\r" }
         self.encoding = encoding
         self.reader = CSVReader(text, delimiter: CSVReader.sniffDelimiter(String(firstLine)))
-        self.size = max(1, data.count)
     }
 
     package mutating func next() throws -> Result<CSVRecord, CSVIssue>? { reader.next() }
+    /// Unknown (uploads report no progress).
     package var fraction: Double { 0 }
 }
 
