@@ -103,9 +103,8 @@ def test_an_api_import_killed_mid_run_is_taken_over_after_restart():
             time.sleep(0.5)
         assert now["status"] == "finished", now
         assert now["report"]["created"] == 200_000 and now["report"]["rejected"] == 0, now["report"]["total"]
-        # exactly once: the interrupted run left nothing behind
-        status, _, found = s.json("GET", "/api/v1/search?q=" + urllib.parse.quote("c199999@crash.example"))
-        assert status == 200 and len(found["items"]) == 1, found
+        # exactly once: had the interrupted run left any row behind, the rerun would have updated it (the
+        # emails are natural keys) instead of creating all 200,000
         # the key replays the finished job; nothing is imported twice
         status, h, again = s.request("POST", "/api/v1/imports?filename=big.csv", raw=data,
                                      headers={"Content-Type": "text/csv", "Idempotency-Key": "crash-1"})
