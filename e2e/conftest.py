@@ -72,7 +72,11 @@ class Server:
         self.cli("user", "create", "--email", "owner@example.com", "--password", "e2e-Passw0rd", "--role", "owner")
         out = self.cli("token", "create", "--email", "owner@example.com", "--name", "e2e").stdout.decode().strip().splitlines()
         self.token = out[-1]
-        self.log = open(os.path.join(self.dir, "serve.log"), "wb")
+        self.restart()
+
+    def restart(self):
+        """Starts the server over the same data (after a stop, or a kill)."""
+        self.log = open(os.path.join(self.dir, "serve.log"), "ab")
         self.proc = subprocess.Popen([BIN, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--data", self.dir],
                                      env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30

@@ -58,3 +58,48 @@ def test_audit_verify_passes_then_catches_an_edited_entry(server):
     broken = server.cli("audit", "verify", check=False)
     assert broken.returncode == 1
     assert b"BROKEN" in broken.stdout and b"entry 2" in broken.stdout
+
+
+def post_from(server, source, path, body, headers=None):
+    """A POST whose connection comes from another loopback address (a different client)."""
+    import http.client
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30, source_address=(source, 0))
+    try:
+        conn.request("POST", path, body=json.dumps(body).encode(), headers={"Content-Type": "application/json", **(headers or {})})
+        r = conn.getresponse()
+        return r.status, r.read()
+    finally:
+        conn.close()
+
+
+def test_failures_from_one_client_do_not_lock_the_account_for_another(server):
+    server.cli("user", "create", "--email", "victim@example.com", "--password", "victim-Passw0rd", "--role", "sales_rep")
+    wrong = {"email": "victim@example.com", "password": "not-the-password"}
+    right = {"email": "victim@example.com", "password": "victim-Passw0rd"}
+    # an attacker at 127.0.0.2 fails five times, each time claiming to be someone else
+    for i in range(5):
+        status, _ = post_from(server, "127.0.0.2", "/api/v1/auth/sign-in", wrong, {"X-Forwarded-For": f"198.51.100.{i}"})
+        assert status == 401
+    status, _ = post_from(server, "127.0.0.2", "/api/v1/auth/sign-in", right, {"X-Forwarded-For": "198.51.100.77"})
+    assert status == 429
+    # the account's owner at 127.0.0.3 signs in as usual
+    status, body = post_from(server, "127.0.0.3", "/api/v1/auth/sign-in", right)
+    assert status == 200, body
+    # and the attacker stays locked
+    status, _ = post_from(server, "127.0.0.2", "/api/v1/auth/sign-in", right)
+    assert status == 429
+
+
+def test_another_users_idempotency_key_does_not_replay_their_private_record(server):
+    server.cli("user", "create", "--email", "rep@example.com", "--password", "rep-Passw0rd", "--role", "sales_rep")
+    rep = server.cli("token", "create", "--email", "rep@example.com", "--name", "r").stdout.decode().strip().splitlines()[-1]
+    status, _, me = server.json("GET", "/api/v1/me")
+    owner_id = me["user"]["id"] if "user" in me else me["user_id"]
+    body = {"kind": "person", "name": "机密客户", "emails": ["secret@idem.example"], "owner_id": owner_id}
+    status, _, created = server.json("POST", "/api/v1/customers", body, headers={"Idempotency-Key": "K-e2e"})
+    assert status == 201, created
+    as_rep = {"Authorization": f"Bearer {rep}"}
+    assert server.request("GET", f"/api/v1/customers/{created['id']}", headers=as_rep, auth=False)[0] == 404
+    status, h, payload = post_json(server, "/api/v1/customers", body, {**as_rep, "Idempotency-Key": "K-e2e"})
+    assert status == 403 and "Idempotent-Replayed" not in h, (status, payload)
+    assert created["id"].encode() not in payload

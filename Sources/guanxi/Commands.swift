@@ -330,7 +330,7 @@ struct ImportCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+                guard FileManager.default.isReadableFile(atPath: file) else { throw ValidationError("cannot read \(file)") }
                 var overrides: [String: ImportField] = [:]
                 if let mapping {
                     guard let m = HeaderMapping.parse(mapping: mapping) else { throw ValidationError("--mapping takes header=field pairs separated by commas") }
@@ -341,7 +341,7 @@ struct ImportCommand: AsyncParsableCommand {
                 let stores = db.stores(database)
                 let scope = try await db.scope(stores.access)
                 let start = Date()
-                let r = try await stores.customerImporter.run(scope, data: data, mapping: overrides, dryRun: dryRun) { done, total in
+                let r = try await stores.customerImporter.run(scope, file: file, mapping: overrides, dryRun: dryRun) { done, total in
                     Progress.show(done, total, start: start)
                 }
                 Progress.finish()

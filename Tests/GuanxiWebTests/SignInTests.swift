@@ -93,6 +93,24 @@ struct SignInTests {
         }
     }
 
+    @Test(arguments: Backend.all) func failuresFromOneAddressDoNotLockTheAccountEverywhere(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
+            // given an attacker fails five times, each time claiming another address in a forwarding header
+            func attacker(_ password: String, _ i: Int) async throws -> Reply {
+                try await env.send(.post, "/api/v1/auth/sign-in", as: .none, json: #"{"email":"rep-a@example.com","password":"\#(password)"}"#,
+                                   headers: ["X-Forwarded-For": "198.51.100.\(i)", "X-Real-IP": "198.51.100.\(i)"])
+            }
+            for i in 0..<5 { #expect(try await attacker("wrong-password", i).status == .unauthorized) }
+            // then the attacker is locked out, even with the right password and yet another claimed address
+            #expect(try await attacker("password-sales_rep", 99).status == .tooManyRequests)
+            // and the owner of the account, from their own address, signs in as usual
+            let owner = try await env.services.signIn.signIn(email: "rep-a@example.com", password: "password-sales_rep", address: "203.0.113.20")
+            #expect(!owner.secret.isEmpty)
+            // while the attacker's address stays locked
+            #expect(try await attacker("password-sales_rep", 100).status == .tooManyRequests)
+        }
+    }
+
     @Test(arguments: Backend.all) func oneAddressIsRateLimited(_ backend: Backend) async throws {
         try await WebEnv.run(backend) { env in
             var last = 0

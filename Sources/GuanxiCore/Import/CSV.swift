@@ -163,7 +163,7 @@ enum CSVParserCore {
 
     static func next(
         _ buf: UnsafeBufferPointer<UInt8>, _ cursor: inout CSVCursor,
-        delimiter: UInt8, maxLines: Int, scratch: inout [UInt8]
+        delimiter: UInt8, maxLines: Int, scratch: inout [UInt8], final: Bool = true
     ) -> Result<CSVRecord, CSVIssue>? {
         let n = buf.count
         var pos = cursor.position
@@ -213,7 +213,8 @@ enum CSVParserCore {
                         }
                         pos += 1
                     }
-                    if pos >= n { return fail(.unterminated) }
+                    // more of the file may close it (`final` false: the caller reads on and asks again)
+                    if pos >= n { return final ? fail(.unterminated) : nil }
                     if pos + 1 < n, buf[pos + 1] == quote {
                         // Doubled quote: keep one.
                         if !usedScratch { scratch.removeAll(keepingCapacity: true); usedScratch = true }

@@ -13,10 +13,10 @@ package struct IssuedSession: Sendable, Equatable {
     package var expiresAt: Date
 }
 
-/// How sign-in resists guessing: per-account lockout and per-address rate limit, both over a window.
+/// How sign-in resists guessing: a lockout per account and address, and a rate limit per address, both over a window.
 package struct SignInPolicy: Sendable {
     package var window: TimeInterval = 15 * 60
-    /// Failures on one account within the window that lock it for `lockout`.
+    /// Failures on one account from one address within the window that lock it, for that address, for `lockout`.
     package var accountFailures = 5
     package var lockout: TimeInterval = 15 * 60
     /// Attempts (good or bad) from one address within the window before 429.
@@ -81,11 +81,14 @@ package struct SignIn: Sendable {
             try await record(addressKey, ok: false, now: now, audit: workspaceID.map { ($0, userID, why) })
             throw error
         }
-        if let until = try row.decode(column: "locked_until", as: Int64?.self), until > now.millis {
+        // The lock holds the account shut for the address that failed, not for everyone: whoever
+        // knows an address cannot lock its owner out from elsewhere.
+        let lockKey = Self.lockKey(userID, address)
+        if let until = try await lockedUntil(lockKey, now: now) {
             try await fail("locked", .tooManyAttempts("this account is locked after repeated failures; try again in \(Int((Double(until - now.millis) / 60_000).rounded(.up))) minutes"))
         }
         guard Bcrypt.verify(password, hash: try row.decode(column: "password_hash", as: String.self)) else {
-            try await recordAccountFailure(userID, now: now)
+            try await recordAccountFailure(userID, address: address, now: now)
             try await fail("password")
         }
         guard try row.decode(column: "is_active", as: Int.self) != 0, let ws = workspaceID else { try await fail("inactive") }
@@ -94,7 +97,7 @@ package struct SignIn: Sendable {
             let secret = Base32.decode(try row.decode(column: "totp_secret", as: String?.self) ?? "") ?? []
             if !TOTP.verify(code, secret: secret, at: now) {
                 guard try await useRecoveryCode(userID, code, recovery: try row.decode(column: "recovery_json", as: String?.self)) else {
-                    try await recordAccountFailure(userID, now: now)
+                    try await recordAccountFailure(userID, address: address, now: now)
                     try await fail("totp", .unauthorized("the two-factor code is wrong"))
                 }
             }
@@ -108,7 +111,7 @@ package struct SignIn: Sendable {
                 VALUES (\(bind: Secret.hash(secret)), \(bind: userID), \(bind: ws), \(bind: csrf), \(bind: now.millis), \(bind: now.millis),
                         \(bind: expires.millis), \(bind: address))
                 """).run()
-            try await sql.raw("UPDATE users SET locked_until = NULL WHERE id = \(bind: userID)").run()
+            try await sql.raw("DELETE FROM sign_in_attempts WHERE key = \(bind: Self.failureKey(userID, address))").run()
             try await sql.raw("INSERT INTO sign_in_attempts (key, at, ok) VALUES (\(bind: addressKey), \(bind: now.millis), 1)").run()
             try await tx.audit("sign_in", "users", userID, detail: ["address": .string(address)])
         }
@@ -131,17 +134,36 @@ package struct SignIn: Sendable {
         }
     }
 
-    func recordAccountFailure(_ userID: String, now: Date) async throws {
-        let key = "user:" + userID
+    /// Failures of one account from one address, and the lock they set (its `at` is when it began).
+    static func failureKey(_ userID: String, _ address: String) -> String { "user:\(userID)|\(address)" }
+    static func lockKey(_ userID: String, _ address: String) -> String { "lock:\(userID)|\(address)" }
+
+    /// When the lock on this account for this address ends, or nil when there is none.
+    func lockedUntil(_ lockKey: String, now: Date) async throws -> Int64? {
+        let since = now.addingTimeInterval(-policy.lockout).millis
+        guard let r = try await db.read({ sql in
+            try await sql.raw("SELECT MAX(at) AS at FROM sign_in_attempts WHERE key = \(bind: lockKey) AND at > \(bind: since)").first()
+        }), let began = try r.decode(column: "at", as: Int64?.self) else { return nil }
+        return began + Int64(policy.lockout * 1000)
+    }
+
+    func recordAccountFailure(_ userID: String, address: String, now: Date) async throws {
+        let key = Self.failureKey(userID, address)
         try await db.write { sql in
             try await sql.raw("INSERT INTO sign_in_attempts (key, at, ok) VALUES (\(bind: key), \(bind: now.millis), 0)").run()
             let n = try await sql.raw("""
                 SELECT COUNT(*) AS n FROM sign_in_attempts WHERE key = \(bind: key) AND ok = 0 AND at >= \(bind: now.addingTimeInterval(-policy.window).millis)
                 """).first()!.decode(column: "n", as: Int.self)
             if n >= policy.accountFailures {
-                try await sql.raw("UPDATE users SET locked_until = \(bind: now.addingTimeInterval(policy.lockout).millis) WHERE id = \(bind: userID)").run()
-                try await sql.raw("DELETE FROM sign_in_attempts WHERE key = \(bind: key)").run()
+                let lock = Self.lockKey(userID, address)
+                try await sql.raw("DELETE FROM sign_in_attempts WHERE key = \(bind: key) OR key = \(bind: lock)").run()
+                try await sql.raw("INSERT INTO sign_in_attempts (key, at, ok) VALUES (\(bind: lock), \(bind: now.millis), 0)").run()
             }
+            // failures and locks older than a day are no use to any window
+            try await sql.raw("""
+                DELETE FROM sign_in_attempts WHERE (key LIKE \(bind: "user:\(userID)|%") OR key LIKE \(bind: "lock:\(userID)|%"))
+                  AND at < \(bind: now.millis - 86_400_000)
+                """).run()
         }
     }
 
@@ -247,6 +269,7 @@ package struct SignIn: Sendable {
             let userID = try row.decode(column: "user_id", as: String.self)
             try await sql.raw("UPDATE password_resets SET used_at = \(bind: now.millis) WHERE token_hash = \(bind: Secret.hash(token))").run()
             try await sql.raw("UPDATE users SET password_hash = \(bind: hash), locked_until = NULL WHERE id = \(bind: userID)").run()
+            try await sql.raw("DELETE FROM sign_in_attempts WHERE key LIKE \(bind: "lock:\(userID)|%") OR key LIKE \(bind: "user:\(userID)|%")").run()
             try await sql.raw("UPDATE sessions SET revoked_at = \(bind: now.millis) WHERE user_id = \(bind: userID) AND revoked_at IS NULL").run()
             for ws in try await sql.raw("SELECT workspace_id FROM memberships WHERE user_id = \(bind: userID)").all() {
                 let actor = Scope.acting(workspaceID: try ws.decode(column: "workspace_id", as: String.self), userID: userID)

@@ -34,28 +34,59 @@ package struct CustomerImporter: Sendable {
 
     struct DryRunRollback: Error { var report: ImportReport }
 
+    /// Imports an upload held in memory.
     package func run(_ scope: Scope, data: Data, mapping overrides: [String: ImportField] = [:], dryRun: Bool = false,
+                    batchSize: Int = 2000, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil,
+                    finish: (@Sendable (any SQLDatabase, ImportReport) async throws -> Void)? = nil) async throws -> ImportReport {
+        try scope.require(.customers, .create)
+        return try await run(scope, source: CSVTextSource(data), fileSHA256: { Hex.string(SHA256.hash(data: data)) },
+                             mapping: overrides, dryRun: dryRun, batchSize: batchSize, progress: progress, finish: finish)
+    }
+
+    /// Imports a file, reading and parsing it in chunks as the rows go into the transaction, so
+    /// memory does not grow with the file (the import is still one all-or-nothing transaction).
+    package func run(_ scope: Scope, file path: String, mapping overrides: [String: ImportField] = [:], dryRun: Bool = false,
                     batchSize: Int = 2000, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async throws -> ImportReport {
         try scope.require(.customers, .create)
-        let (text, encoding) = TextDecoding.decode(data)
-        let firstLine = text.prefix(while: { $0 != "\n" && $0 != "\r\n" && $0 != "\r" })
-        let parsed = CSVReader.parse(text, delimiter: CSVReader.sniffDelimiter(String(firstLine)))
-        guard let header = parsed.records.first, header.line == 1 || !header.fields.isEmpty else {
-            throw DomainError.field("file", "the file is empty")
+        let hash = HashBox()
+        let source = try CSVFileReader(path: path) { hash.sha.update(data: $0) }
+        return try await run(scope, source: source, fileSHA256: { Hex.string(hash.sha.finalize()) },
+                             mapping: overrides, dryRun: dryRun, batchSize: batchSize, progress: progress, finish: nil)
+    }
+
+    /// The file's hash, fed as its chunks are read (used by one import at a time).
+    final class HashBox: @unchecked Sendable { var sha = SHA256() }
+    /// The record source, read by one import at a time inside its transaction.
+    final class SourceBox<S: CSVRecordSource>: @unchecked Sendable {
+        var source: S
+        init(_ source: S) { self.source = source }
+    }
+
+    func run<S: CSVRecordSource>(_ scope: Scope, source: S, fileSHA256: @escaping @Sendable () -> String,
+                                 mapping overrides: [String: ImportField], dryRun: Bool, batchSize: Int,
+                                 progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?,
+                                 finish: (@Sendable (any SQLDatabase, ImportReport) async throws -> Void)?) async throws -> ImportReport {
+        let box = SourceBox(source)
+        var report = ImportReport()
+        report.encoding = box.source.encoding.rawValue
+        report.dryRun = dryRun
+        // the header: the first good record (broken lines before it are reported like any other)
+        var header: CSVRecord?
+        while header == nil, let outcome = try box.source.next() {
+            switch outcome {
+            case .success(let r): header = r
+            case .failure(let issue):
+                report.total += 1; report.rejected += 1
+                report.errors.append(ImportRowError(line: issue.line, column: nil, reason: issue.message))
+            }
         }
+        guard let header else { throw DomainError.field("file", "the file is empty") }
         let mapping = HeaderMapping.resolve(header.fields, overrides: overrides)
         let mapped = Set(mapping.values)
         if !mapped.contains(.name) && !mapped.contains(.familyName) && !mapped.contains(.givenName) && !mapped.contains(.email) && !mapped.contains(.phone) {
             throw DomainError.field("file", "no column could be read as a name, email or phone; headers were: \(header.fields.joined(separator: ", "))")
         }
-        var report = ImportReport()
-        report.encoding = encoding.rawValue
-        report.dryRun = dryRun
         for (i, f) in mapping { report.mapping[header.fields[i]] = f.rawValue }
-        report.errors = parsed.issues.map { ImportRowError(line: $0.line, column: nil, reason: $0.message) }
-        let rows = Array(parsed.records.dropFirst())
-        report.total = rows.count + parsed.issues.count
-        report.rejected = parsed.issues.count
         let columnOf = Dictionary(mapping.map { ($0.value, header.fields[$0.key]) }, uniquingKeysWith: { a, _ in a })
 
         let context = try await loadContext(scope)
@@ -67,24 +98,48 @@ package struct CustomerImporter: Sendable {
                 var report = start
                 var orgCache = context.orgs
                 var done = 0
+                // The next batch of good records; broken ones are reported as they are met.
+                func nextRows() throws -> [CSVRecord] {
+                    var rows: [CSVRecord] = []
+                    rows.reserveCapacity(batchSize)
+                    while rows.count < batchSize, let outcome = try box.source.next() {
+                        report.total += 1
+                        switch outcome {
+                        case .success(let r): rows.append(r)
+                        case .failure(let issue):
+                            report.rejected += 1
+                            report.errors.append(ImportRowError(line: issue.line, column: nil, reason: issue.message))
+                        }
+                    }
+                    return rows
+                }
                 // Validation is pure; it runs one batch ahead of the writes so both cores work.
-                let batches = rows.chunked(batchSize).map(Array.init)
                 let validate: @Sendable ([CSVRecord]) -> ValidatedBatch = { self.validate($0, mapping: mapping, columnOf: columnOf, context: context) }
-                var next: Task<ValidatedBatch, Never>? = batches.first.map { b in Task { validate(b) } }
-                for i in batches.indices {
-                    let batch = await next!.value
-                    next = i + 1 < batches.count ? Task { [b = batches[i + 1]] in validate(b) } : nil
+                var rows = try nextRows()
+                var next: Task<ValidatedBatch, Never>? = rows.isEmpty ? nil : Task { [rows] in validate(rows) }
+                while let running = next {
+                    let count = rows.count
+                    rows = try nextRows()
+                    next = rows.isEmpty ? nil : Task { [rows] in validate(rows) }
+                    let batch = await running.value
                     report.rejected += batch.rejected
                     report.errors += batch.errors
                     try await importBatch(batch.valid, context: context, orgs: &orgCache, report: &report, tx: tx())
-                    done += batches[i].count
-                    progress?(done, rows.count)
+                    done += count
+                    let f = box.source.fraction
+                    progress?(done, f > 0 && next != nil ? max(done, Int(Double(done) / f)) : done)
                 }
                 if dryRun { throw DryRunRollback(report: report) }
                 try await tx().audit("import", "customers", nil, detail: [
-                    "file_sha256": .string(Hex.string(SHA256.hash(data: data))), "encoding": .string(report.encoding),
+                    "file_sha256": .string(fileSHA256()), "encoding": .string(report.encoding),
                     "rows": .number(Double(report.total)), "created": .number(Double(report.created)),
                     "updated": .number(Double(report.updated)), "rejected": .number(Double(report.rejected))])
+                // what the caller records of the run commits with it, or neither does
+                if let finish {
+                    var told = report
+                    told.errors.sort { ($0.line, $0.column ?? "") < ($1.line, $1.column ?? "") }
+                    try await finish(sql, told)
+                }
                 return report
             }
         } catch let r as DryRunRollback {

@@ -65,7 +65,7 @@ package struct Stores: Sendable {
         audit = AuditLog(db: db)
         idempotency = IdempotencyStore(db: db)
         customerImporter = CustomerImporter(db: db, clock: clock, customers: customers)
-        imports = ImportJobStore(db: db, importer: customerImporter)
+        imports = ImportJobStore(db: db, importer: customerImporter, access: access)
         deals = DealStore(db: db, clock: clock, access: access)
         leads = LeadStore(db: db, clock: clock, customers: customers, deals: deals)
         assignmentRules = AssignmentRuleStore(db: db, clock: clock)

@@ -36,7 +36,8 @@ struct CustomerAPI {
             return .json(page)
         }
         t.on(APIRoute(method: .post, path: "/customers", operationID: "createCustomer", summary: "Create a customer", tag: tag, needs: .can(.create, .customers),
-                      requestSchema: "CustomerInput", responseSchema: "Customer", status: 201, idempotent: true)) { req, _, scope in
+                      requestSchema: "CustomerInput", responseSchema: "Customer", status: 201, idempotent: true),
+             replay: Replay.readBack { scope, id in _ = try await customers.get(scope, id: id, includeDeleted: true) }) { req, _, scope in
             let c = try await customers.create(scope, try await APIBody.json(CustomerDraft.self, req))
             var r = APIResponse.json(c, status: .created, etag: c.version)
             r.headers["Location"] = "/api/v1/customers/\(c.id)"
@@ -242,7 +243,12 @@ struct CustomerAPI {
         // Import and export
         t.on(APIRoute(method: .post, path: "/imports", operationID: "startImport", summary: "Upload a customer CSV (UTF-8 or GB18030); answers a job",
                       tag: "Import", needs: .can(.create, .customers), query: ["filename", "dry_run", "mapping"], requestSchema: "CSV", requestContentType: "text/csv",
-                      responseSchema: "ImportJob", status: 202, idempotent: true)) { req, _, scope in
+                      responseSchema: "ImportJob", status: 202, idempotent: true),
+             replay: { scope, stored in
+                 // a job that failed (a crash it could not resume from, say) frees its key for a new attempt
+                 guard let id = Replay.recordID(stored) else { return .replay }
+                 return try await imports.get(scope, id: id).status == "failed" ? .retry : .replay
+             }) { req, _, scope in
             let data = try await APIBody.bytes(req, limit: APIBody.maxUpload)
             if data.isEmpty { throw DomainError.field("file", "the upload is empty") }
             var mapping: [String: ImportField] = [:]

@@ -15,6 +15,7 @@ extension Feature {
             CustomerAPI(customers: s.customers, timeline: s.timeline, fields: s.customFields, imports: s.imports).register(table)
         }
         f.pages = { pages, table in table.add(pages.customerRoutes) }
+        f.services = { s, _, logger in [ImportRecoveryWatch(imports: s.imports, logger: logger)] }
         f.matrix = CustomerMatrix.samples
         f.matrixFixture = CustomerMatrix.fixture
         return f

@@ -97,7 +97,8 @@ struct OrderAPI {
             return .json(try await quotes.list(scope, filter: f, cursor: req.query("cursor"), limit: Int(req.query("limit") ?? "") ?? 50))
         }
         t.on(APIRoute(method: .post, path: "/quotes", operationID: "createQuote", summary: "Open an inquiry (inquiry: true) or a priced draft quote",
-                      tag: tag, needs: .can(.create, .orders), requestSchema: "QuoteInput", responseSchema: "Quote", status: 201, idempotent: true)) { req, _, scope in
+                      tag: tag, needs: .can(.create, .orders), requestSchema: "QuoteInput", responseSchema: "Quote", status: 201, idempotent: true),
+             replay: Replay.readBack { scope, id in _ = try await quotes.get(scope, id: id) }) { req, _, scope in
             let q = try await quotes.create(scope, try await APIBody.json(QuoteDraft.self, req))
             return .json(q, status: .created, etag: q.version)
         }
@@ -147,7 +148,8 @@ struct OrderAPI {
         }
         t.on(APIRoute(method: .post, path: "/orders", operationID: "createOrder",
                       summary: "Place an order; the same source + external_id again answers 200 with the existing order", tag: tag,
-                      needs: .can(.create, .orders), requestSchema: "OrderInput", responseSchema: "Order", status: 201, idempotent: true)) { req, _, scope in
+                      needs: .can(.create, .orders), requestSchema: "OrderInput", responseSchema: "Order", status: 201, idempotent: true),
+             replay: Replay.readBack { scope, id in _ = try await orders.get(scope, id: id) }) { req, _, scope in
             let (o, created) = try await orders.create(scope, try await APIBody.json(OrderDraft.self, req))
             var r = APIResponse.json(PlacedOrder(order: o, warnings: try await stock.warnings(scope, for: o)), status: created ? .created : .ok, etag: o.version)
             if !created { r.headers["Idempotent-Replayed"] = "true" }

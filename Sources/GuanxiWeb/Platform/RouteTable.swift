@@ -54,6 +54,13 @@ package enum AccessNeed: Sendable, Equatable {
     package static func can(_ a: AccessAction, _ o: AccessObject) -> AccessNeed { .permission(o, a) }
 }
 
+/// What a stored answer may still be replayed as: itself, or nothing (the key is free again and the
+/// request runs anew, as after an import that failed). Throwing refuses the replay (404, 403).
+package enum ReplayDecision: Sendable { case replay, retry }
+/// Checked before an answer stored under an Idempotency-Key is replayed: the caller must still
+/// reach what it shows (the record it created).
+package typealias ReplayCheck = @Sendable (Scope, StoredResponse) async throws -> ReplayDecision
+
 package typealias APIHandler = @Sendable (Request, AppContext, Scope) async throws -> APIResponse
 package typealias PublicHandler = @Sendable (Request, AppContext) async throws -> APIResponse
 
@@ -76,7 +83,8 @@ package final class RouteTable: @unchecked Sendable {
         }
     }
 
-    package func on(_ route: APIRoute, _ handler: @escaping APIHandler) {
+    /// Registers an operation for members; `replay` re-checks a stored answer before it is replayed.
+    package func on(_ route: APIRoute, replay recheck: ReplayCheck? = nil, _ handler: @escaping APIHandler) {
         precondition(route.needs != .anyone, "\(route.operationID) needs a scope; register it with onPublic")
         routes.append(route)
         let store = idempotency
@@ -84,9 +92,14 @@ package final class RouteTable: @unchecked Sendable {
         let idempotent = route.idempotent
         @Sendable func answer(_ req: Request, _ context: AppContext, _ scope: Scope, key: String, fingerprint fp: String) async throws -> Response {
             if let stored = try await store.lookup(scope, key: key, fingerprint: fp) {
-                var r = APIResponse(status: .init(code: stored.status), body: stored.body, headers: stored.headers)
-                r.headers["Idempotent-Replayed"] = "true"
-                return r.response
+                switch try await recheck?(scope, stored) ?? .replay {
+                case .replay:
+                    var r = APIResponse(status: .init(code: stored.status), body: stored.body, headers: stored.headers)
+                    r.headers["Idempotent-Replayed"] = "true"
+                    return r.response
+                case .retry:
+                    try await store.forget(scope, key: key)
+                }
             }
             let answer = try await handler(req, context, scope)
             if answer.status.code < 500 {
@@ -107,8 +120,8 @@ package final class RouteTable: @unchecked Sendable {
             let limit = route.requestContentType == "text/csv" ? APIBody.maxUpload : route.multipartSchema != nil ? APIBody.maxAttachments : APIBody.maxJSON
             let body = try await req.collectBody(upTo: limit)
             let fp = IdempotencyStore.fingerprint(method: request.method.rawValue, path: request.uri.description, body: Data(buffer: body))
-            // A concurrent twin (same workspace and key) waits for the first answer, then replays it.
-            let lockKey = scope.workspaceID + "\u{0}" + key
+            // A concurrent twin (same credential and key) waits for the first answer, then replays it.
+            let lockKey = scope.workspaceID + "\u{0}" + IdempotencyStore.credential(scope) + "\u{0}" + key
             await locks.lock(lockKey)
             do {
                 let response = try await answer(req, context, scope, key: key, fingerprint: fp)
@@ -151,5 +164,24 @@ package enum APIPaging {
         guard let raw = req.query("limit") else { return d }
         guard let n = Int(raw), n >= 1, n <= 200 else { throw DomainError.field("limit", "must be a whole number from 1 to 200") }
         return n
+    }
+}
+
+/// Replay checks the operations share.
+package enum Replay {
+    /// The `id` of the record a stored 2xx answer shows, if any.
+    package static func recordID(_ stored: StoredResponse) -> String? {
+        guard (200..<300).contains(stored.status),
+              let object = try? JSONSerialization.jsonObject(with: stored.body) as? [String: Any] else { return nil }
+        return object["id"] as? String
+    }
+
+    /// For creates: the record the stored answer shows must still be readable by the caller
+    /// (`read` throws 404 when it is not), or the replay is refused as reading it would be.
+    package static func readBack(_ read: @escaping @Sendable (Scope, String) async throws -> Void) -> ReplayCheck {
+        { scope, stored in
+            if let id = recordID(stored) { try await read(scope, id) }
+            return .replay
+        }
     }
 }

@@ -43,7 +43,8 @@ struct DealAPI {
             return .json(try await deals.list(scope, filter: f, cursor: req.query("cursor"), limit: Int(req.query("limit") ?? "") ?? 50))
         }
         t.on(APIRoute(method: .post, path: "/deals", operationID: "createDeal", summary: "Open a deal with a customer", tag: tag,
-                      needs: .can(.create, .deals), requestSchema: "DealInput", responseSchema: "Deal", status: 201, idempotent: true)) { req, _, scope in
+                      needs: .can(.create, .deals), requestSchema: "DealInput", responseSchema: "Deal", status: 201, idempotent: true),
+             replay: Replay.readBack { scope, id in _ = try await deals.get(scope, id: id) }) { req, _, scope in
             .json(try await deals.create(scope, try await APIBody.json(DealDraft.self, req)), status: .created)
         }
         t.on(APIRoute(method: .get, path: "/deals/board", operationID: "dealBoard",

@@ -85,7 +85,8 @@ struct LeadAPI {
             return .json(try await leads.list(scope, filter: f, cursor: req.query("cursor"), limit: Int(req.query("limit") ?? "") ?? 50))
         }
         t.on(APIRoute(method: .post, path: "/leads", operationID: "createLead", summary: "Capture a lead (duplicate-checked, placed by the assignment rules)",
-                      tag: tag, needs: .can(.create, .leads), requestSchema: "LeadInput", responseSchema: "Lead", status: 201, idempotent: true)) { req, _, scope in
+                      tag: tag, needs: .can(.create, .leads), requestSchema: "LeadInput", responseSchema: "Lead", status: 201, idempotent: true),
+             replay: Replay.readBack { scope, id in _ = try await leads.get(scope, id: id) }) { req, _, scope in
             .json(try await leads.create(scope, try await APIBody.json(LeadDraft.self, req)), status: .created)
         }
         t.on(APIRoute(method: .post, path: "/leads/batch", operationID: "createLeads",

@@ -43,7 +43,8 @@ struct TaskAPI {
         }
         t.on(APIRoute(method: .post, path: "/tasks", operationID: "createTask",
                       summary: "Plan a task, call or visit (a visit needs a customer or lead) for yourself or, with tasks.assign, someone you reach",
-                      tag: tag, needs: .can(.create, .tasks), requestSchema: "TaskInput", responseSchema: "Task", status: 201, idempotent: true)) { req, _, scope in
+                      tag: tag, needs: .can(.create, .tasks), requestSchema: "TaskInput", responseSchema: "Task", status: 201, idempotent: true),
+             replay: Replay.readBack { scope, id in _ = try await tasks.get(scope, id: id) }) { req, _, scope in
             let task = try await tasks.create(scope, try await APIBody.json(TaskDraft.self, req))
             return .json(task, status: .created, etag: task.version)
         }

@@ -79,7 +79,8 @@ struct TicketAPI {
         let tag = "Service"
         t.on(APIRoute(method: .post, path: "/tickets", operationID: "createTicket",
                       summary: "Open a ticket for a customer with their first message; answers its SLA due times", tag: tag,
-                      needs: .can(.create, .tickets), requestSchema: "TicketInput", responseSchema: "Ticket", status: 201, idempotent: true)) { req, _, scope in
+                      needs: .can(.create, .tickets), requestSchema: "TicketInput", responseSchema: "Ticket", status: 201, idempotent: true),
+             replay: Replay.readBack { scope, id in _ = try await tickets.get(scope, id: id) }) { req, _, scope in
             let ticket = try await tickets.create(scope, try await APIBody.json(TicketInput.self, req).draft)
             return .json(ticket, status: .created, etag: ticket.version)
         }
