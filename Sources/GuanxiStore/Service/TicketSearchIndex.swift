@@ -2,11 +2,55 @@ import Foundation
 import SQLKit
 import GuanxiCore
 
-/// Ticket search's index (M018): one document per ticket, written in the transaction of each
-/// write that changes what the ticket says (opening, every message, mail in, bulk loads), and
-/// the condition a list adds to find tickets by it.
-enum TicketSearchIndex {
+/// Ticket search's index (M018): one document per ticket. Bulk loads and the migration write
+/// documents at once; every other write that changes what a ticket says (opening, every message,
+/// mail in) queues the ticket (M024) and the indexer (`drain`, run by the server's search service)
+/// writes the queued tickets' documents in batches after the commit, usually within a tenth of a
+/// second. Writing them inside each request's transaction cost more than the rest of the write:
+/// every FTS5 commit flushes a segment and merges inline, which held the single writer for tens of
+/// milliseconds now and then (BENCHMARKS.md, service desk run 5); a batch flushes once for hundreds.
+package enum TicketSearchIndex {
     struct Entry: Sendable { let ticketID: String; let workspaceID: String; let doc: TicketSearchDocument }
+
+    /// The bell the search service waits on.
+    package static let bell = "ticket_search"
+    /// Tickets indexed per transaction by `drain`.
+    package static let batch = 500
+
+    /// Queues a ticket whose words changed for the indexer (in the change's transaction).
+    static func queue(_ ticketID: String, tx: Tx) async throws {
+        try await tx.sql.raw("""
+            INSERT INTO ticket_search_queue (ticket_id, n, queued_at) VALUES (\(bind: ticketID), 1, \(bind: tx.now.millis))
+            ON CONFLICT (ticket_id) DO UPDATE SET n = ticket_search_queue.n + 1
+            """).run()
+        await tx.db.bells(bell).ring()
+    }
+
+    /// Writes the documents of up to `limit` queued tickets, oldest ticket first (so that new
+    /// tickets take their places in the index in the order they were opened), in one transaction;
+    /// returns how many it took off the queue. An entry queued again while its document was being
+    /// written stays queued (its count moved), so no change is ever left out.
+    package static func drain(_ db: Database, limit: Int = batch) async throws -> Int {
+        try await db.write { sql in
+            let queued = try await sql.raw("SELECT ticket_id, n FROM ticket_search_queue ORDER BY ticket_id LIMIT \(literal: limit)").all().map {
+                (id: try $0.decode(column: "ticket_id", as: String.self), n: try $0.decode(column: "n", as: Int64.self))
+            }
+            guard !queued.isEmpty else { return 0 }
+            let entries = try await documents(queued.map(\.id), sql: sql)
+            try await replace(entries, dialect: db.dialect, sql: sql)
+            try await dequeue(queued, sql: sql)
+            return queued.count
+        }
+    }
+
+    /// Takes entries off the queue, each only if it was not queued again since it was read (its
+    /// count still `n`).
+    static func dequeue(_ entries: [(id: String, n: Int64)], sql: any SQLDatabase) async throws {
+        var q = SQLQueryString("DELETE FROM ticket_search_queue WHERE (ticket_id, n) IN (VALUES ")
+        for (i, e) in entries.enumerated() { q += i == 0 ? "(\(bind: e.id), \(bind: e.n))" : ", (\(bind: e.id), \(bind: e.n))" }
+        q += ")"
+        try await sql.raw(q).run()
+    }
 
     /// Indexes tickets that have no document yet.
     static func insert(_ entries: [Entry], dialect: DatabaseDialect, sql: any SQLDatabase) async throws {
@@ -22,47 +66,52 @@ enum TicketSearchIndex {
         }
     }
 
-    /// Writes a ticket's document again from its subject and whole conversation (after a message).
-    static func reindex(_ ticketID: String, dialect: DatabaseDialect, sql: any SQLDatabase) async throws {
-        guard let row = try await sql.raw("SELECT workspace_id, subject FROM tickets WHERE id = \(bind: ticketID)").first() else { return }
-        let messages = try await sql.raw("""
-            SELECT kind, body FROM ticket_messages WHERE ticket_id = \(bind: ticketID) ORDER BY created_at, id
-            """).all().map { (note: try $0.decode(column: "kind", as: String.self) == "note", body: try $0.decode(column: "body", as: String.self)) }
-        let entry = Entry(ticketID: ticketID, workspaceID: try row.decode(column: "workspace_id", as: String.self),
-                          doc: TicketSearchDocument(subject: try row.decode(column: "subject", as: String.self), messages: messages))
-        switch dialect {
-        case .sqlite:
-            guard let seq = try await sql.raw("SELECT seq FROM ticket_search WHERE ticket_id = \(bind: ticketID)").first()?
-                .decode(column: "seq", as: Int64.self) else { return try await insert([entry], dialect: dialect, sql: sql) }
-            try await sql.raw("DELETE FROM ticket_fts WHERE rowid = \(bind: seq)").run()
-            try await sql.raw("DELETE FROM ticket_bigrams WHERE rowid = \(bind: seq)").run()
-            try await writeFTS([(seq, entry.doc)], sql: sql)
-        case .postgres:
-            try await upsert([entry], sql: sql)
+    /// Writes the documents of tickets that may already have one (SQLite keeps a ticket's place,
+    /// its `seq`, and replaces its words).
+    private static func replace(_ entries: [Entry], dialect: DatabaseDialect, sql: any SQLDatabase) async throws {
+        guard !entries.isEmpty else { return }
+        guard dialect == .sqlite else { return try await upsert(entries, sql: sql) }
+        var seqs: [String: Int64] = [:]
+        for r in try await sql.raw("SELECT ticket_id, seq FROM ticket_search WHERE ticket_id IN (\(binds: entries.map(\.ticketID)))").all() {
+            seqs[try r.decode(column: "ticket_id", as: String.self)] = try r.decode(column: "seq", as: Int64.self)
         }
+        let old = entries.compactMap { seqs[$0.ticketID] }
+        if !old.isEmpty {
+            try await sql.raw("DELETE FROM ticket_fts WHERE rowid IN (\(binds: old))").run()
+            try await sql.raw("DELETE FROM ticket_bigrams WHERE rowid IN (\(binds: old))").run()
+            try await writeFTS(entries.compactMap { e in seqs[e.ticketID].map { ($0, e.doc) } }, sql: sql)
+        }
+        try await insert(entries.filter { seqs[$0.ticketID] == nil }, dialect: dialect, sql: sql)
+    }
+
+    /// The documents of these tickets from their subjects and conversations (tickets no longer
+    /// there are left out).
+    private static func documents(_ ids: [String], sql: any SQLDatabase) async throws -> [Entry] {
+        let tickets = try await sql.raw("SELECT id, workspace_id, subject FROM tickets WHERE id IN (\(binds: ids)) ORDER BY id").all().map {
+            (id: try $0.decode(column: "id", as: String.self), workspaceID: try $0.decode(column: "workspace_id", as: String.self),
+             subject: try $0.decode(column: "subject", as: String.self))
+        }
+        guard !tickets.isEmpty else { return [] }
+        let messages = try await sql.raw("""
+            SELECT ticket_id, kind, body FROM ticket_messages WHERE ticket_id IN (\(binds: tickets.map(\.id))) ORDER BY created_at, id
+            """).all()
+        var conversation: [String: [(note: Bool, body: String)]] = [:]
+        for m in messages {
+            conversation[try m.decode(column: "ticket_id", as: String.self), default: []]
+                .append((try m.decode(column: "kind", as: String.self) == "note", try m.decode(column: "body", as: String.self)))
+        }
+        return tickets.map { Entry(ticketID: $0.id, workspaceID: $0.workspaceID, doc: TicketSearchDocument(subject: $0.subject, messages: conversation[$0.id] ?? [])) }
     }
 
     /// Indexes every ticket of the database (the migration that brings the index).
     static func backfill(dialect: DatabaseDialect, sql: any SQLDatabase) async throws {
         var after = ""
         while true {
-            let tickets = try await sql.raw("SELECT id, workspace_id, subject FROM tickets WHERE id > \(bind: after) ORDER BY id LIMIT 1000").all().map {
-                (id: try $0.decode(column: "id", as: String.self), workspaceID: try $0.decode(column: "workspace_id", as: String.self),
-                 subject: try $0.decode(column: "subject", as: String.self))
-            }
-            guard let last = tickets.last else { return }
-            let messages = try await sql.raw("""
-                SELECT ticket_id, kind, body FROM ticket_messages WHERE ticket_id IN (\(binds: tickets.map(\.id))) ORDER BY created_at, id
-                """).all()
-            var conversation: [String: [(note: Bool, body: String)]] = [:]
-            for m in messages {
-                conversation[try m.decode(column: "ticket_id", as: String.self), default: []]
-                    .append((try m.decode(column: "kind", as: String.self) == "note", try m.decode(column: "body", as: String.self)))
-            }
-            try await insert(tickets.map { Entry(ticketID: $0.id, workspaceID: $0.workspaceID,
-                                                 doc: TicketSearchDocument(subject: $0.subject, messages: conversation[$0.id] ?? [])) },
-                             dialect: dialect, sql: sql)
-            after = last.id
+            let ids = try await sql.raw("SELECT id FROM tickets WHERE id > \(bind: after) ORDER BY id LIMIT 1000").all()
+                .map { try $0.decode(column: "id", as: String.self) }
+            guard let last = ids.last else { return }
+            try await insert(try await documents(ids, sql: sql), dialect: dialect, sql: sql)
+            after = last
         }
     }
 
@@ -165,5 +214,29 @@ enum TicketSearchIndex {
         }
         q += ")"
         return q
+    }
+}
+
+extension TicketStore {
+    /// Tickets of a workspace (nil: of the server) whose search documents are still to be written.
+    package func searchQueueDepth(workspaceID: String?) async throws -> Int {
+        try await db.read { sql in
+            let q: SQLQueryString = workspaceID.map {
+                "SELECT COUNT(*) AS n FROM ticket_search_queue q JOIN tickets t ON t.id = q.ticket_id WHERE t.workspace_id = \(bind: $0)"
+            } ?? "SELECT COUNT(*) AS n FROM ticket_search_queue"
+            return try await sql.raw(q).first()!.decode(column: "n", as: Int.self)
+        }
+    }
+
+    /// Writes every queued search document now (what the server's search service does as writes
+    /// come in); returns how many tickets it indexed.
+    @discardableResult
+    package func indexSearch() async throws -> Int {
+        var total = 0
+        while true {
+            let n = try await TicketSearchIndex.drain(db)
+            total += n
+            if n < TicketSearchIndex.batch { return total }
+        }
     }
 }

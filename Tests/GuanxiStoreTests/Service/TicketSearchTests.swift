@@ -7,8 +7,63 @@ import GuanxiCore
 
 @Suite("Ticket search, ticket custom fields and a ticket's product")
 struct TicketSearchTests {
+    /// What a search finds once the server's search service has caught up with the writes.
     static func found(_ s: Stores, _ scope: Scope, _ q: String, queue: String? = nil, status: String? = nil) async throws -> [String] {
-        try await s.tickets.list(scope, queue: queue, status: status, search: q).items.map(\.subject)
+        try await s.tickets.indexSearch()
+        return try await s.tickets.list(scope, queue: queue, status: status, search: q).items.map(\.subject)
+    }
+
+    @Test(arguments: Backend.all) func writesQueueTheirTicketsAndTheIndexerWritesThemInBatches(_ backend: Backend) async throws {
+        try await backend.with { db, owner in
+            let clock = ManualClock(Date(timeIntervalSince1970: 1_790_000_000))
+            let s = stores(db, clock)
+            let f = try await ServiceFloor.make(s, owner)
+            // opening a ticket queues it; the request does not wait for the index
+            let a = try await f.ticket("空调不制冷", body: "外机不转")
+            #expect(try await s.tickets.searchQueueDepth(workspaceID: owner.workspaceID) == 1)
+            #expect(try await s.tickets.list(owner, search: "制冷").items.isEmpty)
+            #expect(try await s.tickets.indexSearch() == 1)
+            #expect(try await s.tickets.searchQueueDepth(workspaceID: nil) == 0)
+            #expect(try await s.tickets.list(owner, search: "制冷").items.map(\.id) == [a.id])
+            // two messages before the indexer runs: one entry, both messages' words, the old words kept
+            _ = try await s.tickets.addMessage(owner, id: a.id, kind: .reply, body: "师傅明天上门 tomorrow")
+            _ = try await s.tickets.addMessage(owner, id: a.id, kind: .customer, body: "好的，谢谢 👍")
+            #expect(try await s.tickets.searchQueueDepth(workspaceID: owner.workspaceID) == 1)
+            #expect(try await s.tickets.indexSearch() == 1)
+            for q in ["师傅", "tomorrow", "谢谢", "外机", "空调"] { #expect(try await s.tickets.list(owner, search: q).items.map(\.id) == [a.id], "\(q)") }
+            // more tickets than one batch: each pass takes at most a batch, and in the end every one is found
+            for i in 0..<(TicketSearchIndex.batch + 3) { _ = try await f.ticket("批次 \(i)", body: "编号 N\(1000 + i)") }
+            #expect(try await TicketSearchIndex.drain(db) == TicketSearchIndex.batch)
+            #expect(try await s.tickets.searchQueueDepth(workspaceID: nil) == 3)
+            #expect(try await s.tickets.indexSearch() == 3)
+            var found = 0, cursor: String? = nil
+            repeat {
+                let page = try await s.tickets.list(owner, search: "批次", cursor: cursor, limit: 200)
+                found += page.items.count; cursor = page.nextCursor
+            } while cursor != nil
+            #expect(found == TicketSearchIndex.batch + 3)
+            // another workspace's depth does not count this one's
+            let other = try await s.access.createWorkspace(name: "别家", slug: "other-queue")
+            _ = try await f.ticket("再来一个", body: "排队")
+            #expect(try await s.tickets.searchQueueDepth(workspaceID: other.id) == 0)
+            #expect(try await s.tickets.searchQueueDepth(workspaceID: owner.workspaceID) == 1)
+        }
+    }
+
+    @Test(arguments: Backend.all) func anEntryQueuedAgainWhileItsDocumentIsWrittenStaysQueued(_ backend: Backend) async throws {
+        try await backend.with { db, owner in
+            let s = stores(db, ManualClock(Date(timeIntervalSince1970: 1_790_000_000)))
+            let f = try await ServiceFloor.make(s, owner)
+            let a = try await f.ticket("洗衣机漏水", body: "底部漏水")
+            // the indexer read the entry at count 1; a message queued the ticket again before the entry was taken off
+            _ = try await s.tickets.addMessage(owner, id: a.id, kind: .reply, body: "已派维修")
+            try await db.write { sql in try await TicketSearchIndex.dequeue([(a.id, 1)], sql: sql) }
+            #expect(try await s.tickets.searchQueueDepth(workspaceID: nil) == 1)
+            #expect(try await s.tickets.indexSearch() == 1)
+            #expect(try await s.tickets.list(owner, search: "维修").items.map(\.id) == [a.id])
+            try await db.write { sql in try await TicketSearchIndex.dequeue([(a.id, 1)], sql: sql) }   // nothing left to take
+            #expect(try await s.tickets.searchQueueDepth(workspaceID: nil) == 0)
+        }
     }
 
     @Test(arguments: Backend.all) func findsTheSubjectAndEveryMessageChineseIncluded(_ backend: Backend) async throws {
@@ -55,6 +110,7 @@ struct TicketSearchTests {
             let f = try await ServiceFloor.make(s, owner)
             for i in 0..<5 { _ = try await f.ticket("屏幕碎了 \(i)"); clock.advance(seconds: 1) }
             _ = try await f.ticket("别的事")
+            try await s.tickets.indexSearch()
             let first = try await s.tickets.list(owner, search: "屏幕", limit: 2)
             #expect(first.items.map(\.subject) == ["屏幕碎了 4", "屏幕碎了 3"])
             let second = try await s.tickets.list(owner, search: "屏幕", cursor: first.nextCursor, limit: 2)
