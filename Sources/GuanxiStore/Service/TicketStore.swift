@@ -144,6 +144,7 @@ package struct TicketStore: Sendable {
                        productID: productID, custom: custom)
         try await Self.insert(t, workspaceID: scope.workspaceID, sql: tx.sql)
         let m = TicketMessage(id: ID.make(at: now), ticketID: t.id, kind: .customer, authorID: nil, body: v.body, createdAt: now)
+        try await TicketSearchIndex.queue(t.id, messageID: nil, tx: tx)
         try await Self.append(m, tx: tx)
         try await tx.timeline(customer.id, .ticket, data: ["step": "opened", "ticket_id": .string(t.id), "number": .number(Double(number)),
                                                          "subject": .string(t.subject), "type": .string(t.type.rawValue)])
@@ -624,6 +625,6 @@ package struct TicketStore: Sendable {
             VALUES (\(bind: m.id), \(bind: tx.scope.workspaceID), \(bind: m.ticketID), \(bind: m.kind.rawValue), \(bind: m.authorID), \(bind: m.body),
               \(bind: m.createdAt.millis))
             """).run()
-        try await TicketSearchIndex.queue(m.ticketID, tx: tx)
+        try await TicketSearchIndex.queue(m.ticketID, messageID: m.id, tx: tx)
     }
 }
