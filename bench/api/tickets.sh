@@ -7,7 +7,7 @@
 # A fresh database with demo customers and N demo tickets of a year (M messages each, statuses and
 # SLA clocks as the standard policy on the Shanghai calendar plans them), served on 127.0.0.1. wrk
 # then runs, one after another: queue views (the owner's open and waiting queues, an agent's own
-# tickets), ticket reads (a ticket and its conversation), the ticket page and the queue page as a
+# tickets), ticket reads (a ticket and its conversation), searches, the ticket page and the queue page as a
 # signed-in browser gets them, replies and status changes on open tickets, and ticket creation. Then the SLA monitor's pass is timed over every open ticket (`guanxi sla scan`
 # from the start of time: the first raises every alarm, the second finds them raised). Results go
 # to bench/out/tickets-*.md. With --data-cache (SQLite), the loaded data directory is kept in DIR
@@ -85,6 +85,11 @@ with open(f"{work}/writes.txt", "w") as f:
     for t in open_ids:
         f.write(f'POST\t/api/v1/tickets/{t}/messages\t{{"kind":"reply","body":"您好，已为您处理，请查收。"}}\n')
         f.write(f'POST\t/api/v1/tickets/{t}/status\t{{"status":"{random.choice(["open", "waiting_customer"])}"}}\n')
+from urllib.parse import quote
+with open(f"{work}/searches.txt", "w") as f:
+    # a word of a twelfth of the subjects, two words of one message, two of different messages, Latin, one character
+    for q in ["漏气", "补发 龙井", "龙井 照片", "replacement", "茶"]:
+        f.write(f"GET\t/api/v1/tickets?q={quote(q)}&limit=50\n")
 with open(f"{work}/creates.txt", "w") as f:
     for c in customers:
         f.write(f'POST\t/api/v1/tickets\t{{"customer_id":"{c}","subject":"压测工单","body":"收到的货物有破损 📦","type":"complaint","priority":"high","channel":"web"}}\n')
@@ -105,6 +110,7 @@ scenario "queue views (owner: open, waiting, new)" "$TOKEN" "$WORK/queues.txt"
 echo -e "GET\t/api/v1/tickets?assignee_id=$(api "$BASE/api/v1/users" | python3 -c 'import json,sys; print([u["id"] for u in json.load(sys.stdin)["items"] if u["email"]=="agent1@demo.guanxi.local"][0])')&limit=50" > "$WORK/mine.txt"
 scenario "queue view (an agent's own tickets)" "$AGENT_TOKEN" "$WORK/mine.txt"
 scenario "ticket read (ticket, conversation)" "$TOKEN" "$WORK/reads.txt"
+scenario "ticket search (API, five queries)" "$TOKEN" "$WORK/searches.txt"
 COOKIE=$(curl -s -o /dev/null -D - -d "email=owner@bench.example&password=bench-Passw0rd" "$BASE/sign-in" |
          sed -n 's/^[Ss]et-[Cc]ookie: \(gx_session=[^;]*\).*/\1/p')
 [[ -n $COOKIE ]] || die "sign-in gave no session cookie"
