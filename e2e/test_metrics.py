@@ -60,7 +60,7 @@ def test_loopback_scrape_without_a_token_parses_as_prometheus_text(server):
     pools = {(s.labels["pool"], s.labels["state"]) for s in fams["guanxi_db_connections"].samples}
     assert ("writer", "idle") in pools or ("server", "idle") in pools
     queues = {s.labels["queue"]: s.value for s in fams["guanxi_queue_depth"].samples}
-    assert set(queues) == {"ingest", "webhook_pending", "webhook_dead", "mail_pending", "mail_failed"}
+    assert set(queues) == {"ingest", "webhook_pending", "webhook_dead", "mail_pending", "mail_failed", "search_index"}
     failures = next(s.value for s in fams["guanxi_sign_in_failures"].samples)
     assert failures >= 1
 

@@ -180,7 +180,7 @@ struct MetricsTests {
             #expect(a.json["database"]["kind"].string == env.services.db.dialect.rawValue)
             #expect((a.json["database"]["size_bytes"].int ?? 0) > 0)
             #expect(a.json["last_backup"].isNull)
-            #expect(Set(a.json["queues"].array.compactMap { $0["name"].string }) == ["ingest", "webhook_pending", "webhook_dead", "mail_pending", "mail_failed"])
+            #expect(Set(a.json["queues"].array.compactMap { $0["name"].string }) == ["ingest", "webhook_pending", "webhook_dead", "mail_pending", "mail_failed", "search_index"])
         }
     }
 

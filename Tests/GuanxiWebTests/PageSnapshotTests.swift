@@ -133,6 +133,7 @@ struct PageSnapshotTests {
                 "product_id": str(product), "custom": .object(["batch": str("LJ-2026-03")])]))
             let ticketID = try #require(searched.json["id"].string, "\(searched.text)")
             _ = try await post(env, adminJar, "/tickets/\(ticketID)/reply", "_csrf=\(adminCsrf)&version=1&kind=reply&body=\(q("抱歉，已为您补寄一罐。"))")
+            try await env.services.tickets.indexSearch()   // as the server's search service does after the writes
 
             let pages: [(String, String, [String: String])] = [
                 ("customers", "/customers", repJar), ("customer", "/customers/\(wang)", repJar), ("lead", leadPath, adminJar),

@@ -45,6 +45,8 @@ package final class Database: Sendable {
     let logger: Logger
     /// What it counts for the server's metrics (writer waits, queued group-commit items, rejected sign-ins).
     package let stats: DatabaseStats
+    /// Wakes the services that work through queues written by this database's transactions.
+    package let bells = Doorbells()
 
     enum Backend: Sendable {
         case sqlite(SQLitePool)

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Wakes a background loop when there is work (a reply to mail) instead of letting it sleep its
 /// full interval. A ring while nobody waits is kept for the next wait.
 package actor Doorbell {
@@ -33,5 +35,22 @@ package actor Doorbell {
         guard n == round, let w = waiter else { return }
         waiter = nil
         w.resume()
+    }
+}
+
+/// A database's doorbells by name: a write that queues work for a background service (the ticket
+/// search index) rings one, and the service waits on it between its passes.
+package final class Doorbells: Sendable {
+    private let bells = Mutex<[String: Doorbell]>([:])
+
+    package init() {}
+
+    package func callAsFunction(_ name: String) -> Doorbell {
+        bells.withLock { b in
+            if let bell = b[name] { return bell }
+            let made = Doorbell()
+            b[name] = made
+            return made
+        }
     }
 }

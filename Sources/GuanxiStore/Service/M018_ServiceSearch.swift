@@ -5,14 +5,13 @@
 /// FTS5 tables keyed by `ticket_search.seq` (the ticket's number in the index), trigram for
 /// substrings of three characters or more and pre-split CJK bigrams for one- and two-character
 /// Chinese queries, as customers have. PostgreSQL: the folded text under trigram GIN indexes and
-/// the bigrams as arrays under GIN. The existing tickets are indexed by the migration.
+/// the bigrams as arrays under GIN. The tickets already there are indexed by M024, which keeps
+/// SQLite's index as pieces.
 ///
 /// Custom field definitions name what they apply to (`customers`, `tickets`); a ticket keeps its
 /// values in `custom_json` and may name a product (`product_id`) besides its order.
 package enum M018_ServiceSearch {
-    package static let migration = Migration(version: 18, name: "service_search", backfill: { sql, dialect in
-        try await TicketSearchIndex.backfill(dialect: dialect, sql: sql)
-    }) { dialect in
+    package static let migration = Migration(version: 18, name: "service_search") { dialect in
         var s = [
             "ALTER TABLE custom_field_defs ADD COLUMN applies_to TEXT NOT NULL DEFAULT 'customers'",
             "ALTER TABLE tickets ADD COLUMN product_id TEXT",

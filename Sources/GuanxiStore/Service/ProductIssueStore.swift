@@ -258,7 +258,7 @@ package struct ProductIssueStore: Sendable {
                       \(bind: tx.now.millis))
                     ON CONFLICT (issue_id, customer_id) DO NOTHING RETURNING customer_id
                     """).first() != nil else { continue }
-                try await TicketStore.append(m, workspaceID: scope.workspaceID, sql: tx.sql)
+                try await TicketStore.append(m, tx: tx)
                 if try await outbox?.queue(m, of: t, tx: tx) == true { mailed = true }
                 try await tx.timeline(t.customerID, .ticket, data: ["step": "product_issue_fixed", "ticket_id": .string(t.id),
                                                                   "number": .number(Double(t.number)), "issue_id": .string(issue.id),

@@ -49,11 +49,8 @@ package struct SurveyStore: Sendable {
             .decode(column: "name", as: String.self) ?? ""
         let body = mailBody(name: name, number: t.number, subject: t.subject, link: "\(outbox.linkBase)/s/\(token)")
         let m = TicketMessage(id: ID.make(at: tx.now), ticketID: t.id, kind: .reply, authorID: nil, body: body, createdAt: tx.now)
-        try await TicketStore.append(m, workspaceID: tx.scope.workspaceID, sql: tx.sql)
-        if try await outbox.queue(m, of: t, tx: tx) {
-            try await TicketSearchIndex.reindex(t.id, dialect: tx.dialect, sql: tx.sql)
-            return true
-        }
+        try await TicketStore.append(m, tx: tx)
+        if try await outbox.queue(m, of: t, tx: tx) { return true }
         // no address to send it to: the survey waits for the portal, the conversation keeps no unsent mail
         try await tx.sql.raw("DELETE FROM ticket_messages WHERE id = \(bind: m.id)").run()
         return false

@@ -2,73 +2,158 @@ import Foundation
 import SQLKit
 import GuanxiCore
 
-/// Ticket search's index (M018): one document per ticket, written in the transaction of each
-/// write that changes what the ticket says (opening, every message, mail in, bulk loads), and
-/// the condition a list adds to find tickets by it.
-enum TicketSearchIndex {
-    struct Entry: Sendable { let ticketID: String; let workspaceID: String; let doc: TicketSearchDocument }
+/// Ticket search's index (M018, M024). Writes that change what a ticket says queue it in their
+/// own transaction — opening queues its subject and first message, every later message itself — and
+/// the indexer (`drain`, run by the server's search service) writes what was queued in batches
+/// after the commit, usually within a tenth of a second; bulk loads and migrations write at once.
+///
+/// SQLite keeps a ticket's words as **pieces**: one row for the subject and one per message, in
+/// two contentless FTS5 indexes (trigram, CJK pairs), numbered `seq << 20 | piece` so that a
+/// ticket's pieces lie side by side, tickets in the order they entered the index. A message adds
+/// its own words and nothing else: rewriting a ticket's whole document for every message made the
+/// index rewrite and merge the whole conversation each time, most of a reply's cost on a large
+/// desk (BENCHMARKS.md, service desk runs 5 and 6). PostgreSQL keeps one document per ticket
+/// under trigram GIN indexes and writes it again from the conversation.
+package enum TicketSearchIndex {
+    /// A ticket's words to write: its subject (nil: only these messages are new) and messages.
+    struct Entry: Sendable {
+        let ticketID: String
+        let workspaceID: String
+        var subject: String?
+        var messages: [(note: Bool, body: String)]
+    }
 
-    /// Indexes tickets that have no document yet.
+    /// The bell the search service waits on.
+    package static let bell = "ticket_search"
+    /// Queue entries taken per transaction by `drain`.
+    package static let batch = 500
+    /// A ticket's pieces are numbered below `1 << pieceBits` within its range.
+    static let pieceBits = 20
+
+    /// Queues a ticket's subject (`messageID` nil) or one of its messages for the indexer, in the
+    /// change's transaction.
+    static func queue(_ ticketID: String, messageID: String?, tx: Tx) async throws {
+        try await tx.sql.raw("""
+            INSERT INTO ticket_search_queue (ticket_id, message_id, queued_at) VALUES (\(bind: ticketID), \(bind: messageID ?? ""), \(bind: tx.now.millis))
+            ON CONFLICT (ticket_id, message_id) DO NOTHING
+            """).run()
+        await tx.db.bells(bell).ring()
+    }
+
+    /// Writes up to `limit` queued entries, in one transaction, and takes them off the queue;
+    /// returns how many it took. Entries queued meanwhile stay for the next pass.
+    package static func drain(_ db: Database, limit: Int = batch) async throws -> Int {
+        try await db.write { sql in
+            let queued = try await sql.raw("SELECT ticket_id, message_id FROM ticket_search_queue ORDER BY ticket_id, message_id LIMIT \(literal: limit)")
+                .all().map { (ticket: try $0.decode(column: "ticket_id", as: String.self), message: try $0.decode(column: "message_id", as: String.self)) }
+            guard !queued.isEmpty else { return 0 }
+            let ticketIDs = Array(Set(queued.map(\.ticket))).sorted()
+            switch db.dialect {
+            case .sqlite:
+                let indexed = Set(try await sql.raw("SELECT ticket_id FROM ticket_search WHERE ticket_id IN (\(binds: ticketIDs))").all()
+                    .map { try $0.decode(column: "ticket_id", as: String.self) })
+                // the subject with a ticket's first entry, and for any ticket not in the index yet
+                let subjects = Set(queued.filter { $0.message.isEmpty }.map(\.ticket)).union(ticketIDs.filter { !indexed.contains($0) })
+                var entries: [String: Entry] = [:]
+                for r in try await sql.raw("SELECT id, workspace_id, subject FROM tickets WHERE id IN (\(binds: ticketIDs))").all() {
+                    let id = try r.decode(column: "id", as: String.self)
+                    entries[id] = Entry(ticketID: id, workspaceID: try r.decode(column: "workspace_id", as: String.self),
+                                        subject: subjects.contains(id) ? try r.decode(column: "subject", as: String.self) : nil, messages: [])
+                }
+                let messageIDs = queued.map(\.message).filter { !$0.isEmpty }
+                if !messageIDs.isEmpty {
+                    for m in try await sql.raw("""
+                        SELECT ticket_id, kind, body FROM ticket_messages WHERE id IN (\(binds: messageIDs)) ORDER BY created_at, id
+                        """).all() {
+                        let id = try m.decode(column: "ticket_id", as: String.self)
+                        entries[id]?.messages.append((try m.decode(column: "kind", as: String.self) == "note", try m.decode(column: "body", as: String.self)))
+                    }
+                }
+                try await writePieces(ticketIDs.compactMap { entries[$0] }, sql: sql)
+            case .postgres:
+                try await upsert(try await documents(ticketIDs, sql: sql), sql: sql)
+            }
+            var done = SQLQueryString("DELETE FROM ticket_search_queue WHERE (ticket_id, message_id) IN (VALUES ")
+            for (i, q) in queued.enumerated() { done += i == 0 ? "(\(bind: q.ticket), \(bind: q.message))" : ", (\(bind: q.ticket), \(bind: q.message))" }
+            done += ")"
+            try await sql.raw(done).run()
+            return queued.count
+        }
+    }
+
+    /// Indexes whole tickets at once: bulk loads, and the migration that brings the index.
     static func insert(_ entries: [Entry], dialect: DatabaseDialect, sql: any SQLDatabase) async throws {
         guard !entries.isEmpty else { return }
         switch dialect {
-        case .sqlite:
-            let last = try await sql.raw("SELECT COALESCE(MAX(seq), 0) AS n FROM ticket_search").first()!.decode(column: "n", as: Int64.self)
-            let items = entries.enumerated().map { (seq: last + 1 + Int64($0.offset), doc: $0.element.doc, id: $0.element.ticketID) }
-            _ = try await BulkSQL.insert("ticket_search", "seq, ticket_id", items.map { [$0.seq, $0.id] }, sql: sql)
-            try await writeFTS(items.map { ($0.seq, $0.doc) }, sql: sql)
-        case .postgres:
-            try await upsert(entries, sql: sql)
+        case .sqlite: try await writePieces(entries, sql: sql)
+        case .postgres: try await upsert(entries, sql: sql)
         }
     }
 
-    /// Writes a ticket's document again from its subject and whole conversation (after a message).
-    static func reindex(_ ticketID: String, dialect: DatabaseDialect, sql: any SQLDatabase) async throws {
-        guard let row = try await sql.raw("SELECT workspace_id, subject FROM tickets WHERE id = \(bind: ticketID)").first() else { return }
+    /// SQLite: adds the entries' pieces — a new ticket takes the next place in the index, the
+    /// subject piece 0 (replaced when given again) and each message the ticket's next piece.
+    private static func writePieces(_ entries: [Entry], sql: any SQLDatabase) async throws {
+        guard !entries.isEmpty else { return }
+        var known: [String: (seq: Int64, pieces: Int64)] = [:]
+        for r in try await sql.raw("SELECT ticket_id, seq, pieces FROM ticket_search WHERE ticket_id IN (\(binds: entries.map(\.ticketID)))").all() {
+            known[try r.decode(column: "ticket_id", as: String.self)] = (try r.decode(column: "seq", as: Int64.self), try r.decode(column: "pieces", as: Int64.self))
+        }
+        var next = try await sql.raw("SELECT COALESCE(MAX(seq), 0) AS n FROM ticket_search").first()!.decode(column: "n", as: Int64.self) + 1
+        var rows: [(Int64, TicketSearchDocument)] = [], replaced: [Int64] = [], added: [[any Encodable & Sendable]] = []
+        var grown: [(seq: Int64, pieces: Int64)] = []
+        for e in entries {
+            let (seq, had) = known[e.ticketID] ?? (next, 0)
+            if known[e.ticketID] == nil { next += 1 }
+            var pieces = max(had, 1)
+            if let subject = e.subject {
+                if had > 0 { replaced.append(seq << pieceBits) }
+                rows.append((seq << pieceBits, TicketSearchDocument(subject: subject, messages: [])))
+            }
+            for m in e.messages where Int(pieces) < 1 << pieceBits {
+                rows.append(((seq << pieceBits) | pieces, TicketSearchDocument(subject: "", messages: [m])))
+                pieces += 1
+            }
+            if known[e.ticketID] == nil { added.append([seq, e.ticketID, pieces]) } else if pieces != had { grown.append((seq, pieces)) }
+        }
+        if !replaced.isEmpty {
+            try await sql.raw("DELETE FROM ticket_fts WHERE rowid IN (\(binds: replaced))").run()
+            try await sql.raw("DELETE FROM ticket_bigrams WHERE rowid IN (\(binds: replaced))").run()
+        }
+        _ = try await BulkSQL.insert("ticket_search", "seq, ticket_id, pieces", added, sql: sql)
+        for g in grown { try await sql.raw("UPDATE ticket_search SET pieces = \(bind: g.pieces) WHERE seq = \(bind: g.seq)").run() }
+        _ = try await BulkSQL.insert("ticket_fts", "rowid, words, notes", rows.map { [$0.0, $0.1.words, $0.1.notes] }, sql: sql)
+        _ = try await BulkSQL.insert("ticket_bigrams", "rowid, words, notes", rows.map { [$0.0, $0.1.wordBigrams, $0.1.noteBigrams] }, sql: sql)
+    }
+
+    /// The whole subjects and conversations of these tickets (tickets no longer there are left out).
+    private static func documents(_ ids: [String], sql: any SQLDatabase) async throws -> [Entry] {
+        let tickets = try await sql.raw("SELECT id, workspace_id, subject FROM tickets WHERE id IN (\(binds: ids)) ORDER BY id").all().map {
+            (id: try $0.decode(column: "id", as: String.self), workspaceID: try $0.decode(column: "workspace_id", as: String.self),
+             subject: try $0.decode(column: "subject", as: String.self))
+        }
+        guard !tickets.isEmpty else { return [] }
         let messages = try await sql.raw("""
-            SELECT kind, body FROM ticket_messages WHERE ticket_id = \(bind: ticketID) ORDER BY created_at, id
-            """).all().map { (note: try $0.decode(column: "kind", as: String.self) == "note", body: try $0.decode(column: "body", as: String.self)) }
-        let entry = Entry(ticketID: ticketID, workspaceID: try row.decode(column: "workspace_id", as: String.self),
-                          doc: TicketSearchDocument(subject: try row.decode(column: "subject", as: String.self), messages: messages))
-        switch dialect {
-        case .sqlite:
-            guard let seq = try await sql.raw("SELECT seq FROM ticket_search WHERE ticket_id = \(bind: ticketID)").first()?
-                .decode(column: "seq", as: Int64.self) else { return try await insert([entry], dialect: dialect, sql: sql) }
-            try await sql.raw("DELETE FROM ticket_fts WHERE rowid = \(bind: seq)").run()
-            try await sql.raw("DELETE FROM ticket_bigrams WHERE rowid = \(bind: seq)").run()
-            try await writeFTS([(seq, entry.doc)], sql: sql)
-        case .postgres:
-            try await upsert([entry], sql: sql)
+            SELECT ticket_id, kind, body FROM ticket_messages WHERE ticket_id IN (\(binds: tickets.map(\.id))) ORDER BY created_at, id
+            """).all()
+        var conversation: [String: [(note: Bool, body: String)]] = [:]
+        for m in messages {
+            conversation[try m.decode(column: "ticket_id", as: String.self), default: []]
+                .append((try m.decode(column: "kind", as: String.self) == "note", try m.decode(column: "body", as: String.self)))
         }
+        return tickets.map { Entry(ticketID: $0.id, workspaceID: $0.workspaceID, subject: $0.subject, messages: conversation[$0.id] ?? []) }
     }
 
-    /// Indexes every ticket of the database (the migration that brings the index).
+    /// Indexes every ticket the index does not hold yet (the migrations that bring or rebuild it).
     static func backfill(dialect: DatabaseDialect, sql: any SQLDatabase) async throws {
         var after = ""
         while true {
-            let tickets = try await sql.raw("SELECT id, workspace_id, subject FROM tickets WHERE id > \(bind: after) ORDER BY id LIMIT 1000").all().map {
-                (id: try $0.decode(column: "id", as: String.self), workspaceID: try $0.decode(column: "workspace_id", as: String.self),
-                 subject: try $0.decode(column: "subject", as: String.self))
-            }
-            guard let last = tickets.last else { return }
-            let messages = try await sql.raw("""
-                SELECT ticket_id, kind, body FROM ticket_messages WHERE ticket_id IN (\(binds: tickets.map(\.id))) ORDER BY created_at, id
-                """).all()
-            var conversation: [String: [(note: Bool, body: String)]] = [:]
-            for m in messages {
-                conversation[try m.decode(column: "ticket_id", as: String.self), default: []]
-                    .append((try m.decode(column: "kind", as: String.self) == "note", try m.decode(column: "body", as: String.self)))
-            }
-            try await insert(tickets.map { Entry(ticketID: $0.id, workspaceID: $0.workspaceID,
-                                                 doc: TicketSearchDocument(subject: $0.subject, messages: conversation[$0.id] ?? [])) },
-                             dialect: dialect, sql: sql)
-            after = last.id
+            let ids = try await sql.raw("""
+                SELECT id FROM tickets WHERE id > \(bind: after) AND id NOT IN (SELECT ticket_id FROM ticket_search) ORDER BY id LIMIT 1000
+                """).all().map { try $0.decode(column: "id", as: String.self) }
+            guard let last = ids.last else { return }
+            try await insert(try await documents(ids, sql: sql), dialect: dialect, sql: sql)
+            after = last
         }
-    }
-
-    private static func writeFTS(_ items: [(Int64, TicketSearchDocument)], sql: any SQLDatabase) async throws {
-        _ = try await BulkSQL.insert("ticket_fts", "rowid, words, notes", items.map { [$0.0, $0.1.words, $0.1.notes] }, sql: sql)
-        _ = try await BulkSQL.insert("ticket_bigrams", "rowid, words, notes", items.map { [$0.0, $0.1.wordBigrams, $0.1.noteBigrams] }, sql: sql)
     }
 
     private static func upsert(_ entries: [Entry], sql: any SQLDatabase) async throws {
@@ -77,8 +162,9 @@ enum TicketSearchIndex {
         for chunk in entries.chunked(1_000) {
             var q = SQLQueryString("INSERT INTO ticket_search (ticket_id, workspace_id, words, notes, word_bigrams, note_bigrams) VALUES ")
             for (i, e) in chunk.enumerated() {
+                let doc = TicketSearchDocument(subject: e.subject ?? "", messages: e.messages)
                 if i > 0 { q += ", " }
-                q += "(\(bind: e.ticketID), \(bind: e.workspaceID), \(bind: e.doc.words), \(bind: e.doc.notes), \(bind: array(e.doc.wordBigrams))::text[], \(bind: array(e.doc.noteBigrams))::text[])"
+                q += "(\(bind: e.ticketID), \(bind: e.workspaceID), \(bind: doc.words), \(bind: doc.notes), \(bind: array(doc.wordBigrams))::text[], \(bind: array(doc.noteBigrams))::text[])"
             }
             q += """
                  ON CONFLICT (ticket_id) DO UPDATE SET words = excluded.words, notes = excluded.notes,
@@ -109,45 +195,47 @@ enum TicketSearchIndex {
         return q
     }
 
-    /// SQLite's page of search results: driven by a full-text index read newest entry first
-    /// (`ORDER BY rowid DESC`, which FTS5 streams), joined to the tickets and filtered by
-    /// `filters` (and the other index), so that a word in half the tickets still stops after
-    /// `limit` rows the caller may see. The notes count as in `condition`: where notes may count at
-    /// all the index is read whole, and where the caller reaches fewer tickets to update than to
-    /// read, a match outside the conversation must be on a ticket it may update.
+    /// SQLite's page of search results, newest ticket first: driven by one term's full-text index
+    /// read newest piece first (`ORDER BY rowid DESC`, which FTS5 streams), each ticket counted at
+    /// its newest matching piece; every other term must match a piece of the same ticket (a seek
+    /// into the ticket's range of piece numbers), and `filters` apply as the rows stream, so that a
+    /// word in half the tickets still stops after `limit` rows the caller may see. The notes count
+    /// as in `condition`: where notes may count at all, every column is searched, and where the
+    /// caller reaches fewer tickets to update than to read, a match that needs a note must be on a
+    /// ticket it may update.
     static func sqlitePage(_ scope: Scope, _ terms: TicketSearchTerms, read: AccessLevel, filters: SQLQueryString, after: Int64?,
                            limit: Int) -> SQLQueryString {
         let update = scope.level(.tickets, .update)
         let notes = update != nil
-        let drive = terms.long.isEmpty ? "ticket_bigrams" : "ticket_fts"
-        func phrases(_ list: [String], words: Bool, prefix: Bool) -> String {
-            list.map { (words ? "words : " : "") + "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" + (prefix && $0.count == 1 ? "*" : "") }
-                .joined(separator: " AND ")
+        // each term with its index and phrase; a Latin or long term drives when there is one
+        func phrase(_ t: String, words: Bool, prefix: Bool) -> String {
+            (words ? "words : " : "") + "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\"" + (prefix && t.count == 1 ? "*" : "")
         }
-        var q = SQLQueryString("SELECT \(unsafeRaw: TicketStore.columns), \(unsafeRaw: drive).rowid AS search_seq FROM \(unsafeRaw: drive)")
-        q += " CROSS JOIN ticket_search s ON s.seq = \(unsafeRaw: drive).rowid CROSS JOIN tickets t ON t.id = s.ticket_id JOIN customers c ON c.id = t.customer_id"
-        if terms.long.isEmpty {
-            q += " WHERE ticket_bigrams MATCH \(bind: phrases(terms.cjkShort, words: !notes, prefix: true))"
-        } else {
-            q += " WHERE ticket_fts MATCH \(bind: phrases(terms.long, words: !notes, prefix: false))"
-            if !terms.cjkShort.isEmpty {
-                q += " AND s.seq IN (SELECT rowid FROM ticket_bigrams WHERE ticket_bigrams MATCH \(bind: phrases(terms.cjkShort, words: !notes, prefix: true)))"
-            }
+        let all: [(table: String, term: String, prefix: Bool)] = terms.long.map { ("ticket_fts", $0, false) } + terms.cjkShort.map { ("ticket_bigrams", $0, true) }
+        let drive = all[0]
+        let lo = "(d.rowid >> \(pieceBits)) << \(pieceBits)", hi = "((d.rowid >> \(pieceBits)) + 1) << \(pieceBits)"
+        func inTicket(_ t: (table: String, term: String, prefix: Bool), words: Bool) -> SQLQueryString {
+            "EXISTS (SELECT 1 FROM \(unsafeRaw: t.table) x WHERE x.\(unsafeRaw: t.table) MATCH \(bind: phrase(t.term, words: words, prefix: t.prefix)) AND x.rowid >= \(unsafeRaw: lo) AND x.rowid < \(unsafeRaw: hi))"
         }
+        var q = SQLQueryString("SELECT \(unsafeRaw: TicketStore.columns), d.rowid >> \(unsafeRaw: String(pieceBits)) AS search_seq FROM \(unsafeRaw: drive.table) d")
+        q += " CROSS JOIN ticket_search s ON s.seq = d.rowid >> \(unsafeRaw: String(pieceBits)) CROSS JOIN tickets t ON t.id = s.ticket_id JOIN customers c ON c.id = t.customer_id"
+        q += " WHERE d.\(unsafeRaw: drive.table) MATCH \(bind: phrase(drive.term, words: !notes, prefix: drive.prefix))"
+        // the ticket's newest matching piece only
+        q += " AND NOT EXISTS (SELECT 1 FROM \(unsafeRaw: drive.table) y WHERE y.\(unsafeRaw: drive.table) MATCH \(bind: phrase(drive.term, words: !notes, prefix: drive.prefix))"
+        q += " AND y.rowid > d.rowid AND y.rowid < \(unsafeRaw: hi))"
+        for t in all.dropFirst() { q += " AND "; q += inTicket(t, words: !notes) }
         q += " AND t.workspace_id = \(bind: scope.workspaceID)"
         q += filters
         if let update, update < read {
+            // found in the conversation alone, or on a ticket the caller may update
             q += " AND ((1 = 1"
-            if !terms.long.isEmpty { q += " AND s.seq IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH \(bind: phrases(terms.long, words: true, prefix: false)))" }
-            if !terms.cjkShort.isEmpty {
-                q += " AND s.seq IN (SELECT rowid FROM ticket_bigrams WHERE ticket_bigrams MATCH \(bind: phrases(terms.cjkShort, words: true, prefix: true)))"
-            }
+            for t in all { q += " AND "; q += inTicket(t, words: true) }
             q += ") OR (1 = 1"
             q += TicketStore.readLimit(scope, update)
             q += "))"
         }
-        if let after { q += " AND \(unsafeRaw: drive).rowid < \(bind: after)" }
-        q += " ORDER BY \(unsafeRaw: drive).rowid DESC LIMIT \(literal: limit)"
+        if let after { q += " AND d.rowid < \(bind: after << Int64(pieceBits))" }
+        q += " ORDER BY d.rowid DESC LIMIT \(literal: limit)"
         return q
     }
 
@@ -165,5 +253,29 @@ enum TicketSearchIndex {
         }
         q += ")"
         return q
+    }
+}
+
+extension TicketStore {
+    /// Subjects and messages of a workspace (nil: of the server) still to be written to the search index.
+    package func searchQueueDepth(workspaceID: String?) async throws -> Int {
+        try await db.read { sql in
+            let q: SQLQueryString = workspaceID.map {
+                "SELECT COUNT(*) AS n FROM ticket_search_queue q JOIN tickets t ON t.id = q.ticket_id WHERE t.workspace_id = \(bind: $0)"
+            } ?? "SELECT COUNT(*) AS n FROM ticket_search_queue"
+            return try await sql.raw(q).first()!.decode(column: "n", as: Int.self)
+        }
+    }
+
+    /// Writes every queued search document now (what the server's search service does as writes
+    /// come in); returns how many tickets it indexed.
+    @discardableResult
+    package func indexSearch() async throws -> Int {
+        var total = 0
+        while true {
+            let n = try await TicketSearchIndex.drain(db)
+            total += n
+            if n < TicketSearchIndex.batch { return total }
+        }
     }
 }

@@ -29,7 +29,7 @@ extension TicketStore {
         var conversation: [String: [(note: Bool, body: String)]] = [:]
         for m in messages { conversation[m.ticketID, default: []].append((m.kind == .note, m.body)) }
         try await TicketSearchIndex.insert(tickets.map {
-            .init(ticketID: $0.id, workspaceID: workspaceID, doc: TicketSearchDocument(subject: $0.subject, messages: conversation[$0.id] ?? []))
+            .init(ticketID: $0.id, workspaceID: workspaceID, subject: $0.subject, messages: conversation[$0.id] ?? [])
         }, dialect: dialect, sql: sql)
         guard let last = tickets.map(\.number).max() else { return }
         try await sql.raw("""

@@ -144,10 +144,8 @@ package struct TicketStore: Sendable {
                        productID: productID, custom: custom)
         try await Self.insert(t, workspaceID: scope.workspaceID, sql: tx.sql)
         let m = TicketMessage(id: ID.make(at: now), ticketID: t.id, kind: .customer, authorID: nil, body: v.body, createdAt: now)
-        try await Self.append(m, workspaceID: scope.workspaceID, sql: tx.sql)
-        try await TicketSearchIndex.insert([.init(ticketID: t.id, workspaceID: scope.workspaceID,
-                                                  doc: TicketSearchDocument(subject: t.subject, messages: [(false, m.body)]))],
-                                           dialect: tx.dialect, sql: tx.sql)
+        try await TicketSearchIndex.queue(t.id, messageID: nil, tx: tx)
+        try await Self.append(m, tx: tx)
         try await tx.timeline(customer.id, .ticket, data: ["step": "opened", "ticket_id": .string(t.id), "number": .number(Double(number)),
                                                          "subject": .string(t.subject), "type": .string(t.type.rawValue)])
         try await tx.audit("create", "tickets", t.id)
@@ -413,8 +411,7 @@ package struct TicketStore: Sendable {
         }
         let m = TicketMessage(id: ID.make(at: now), ticketID: t.id, kind: kind, authorID: kind == .customer ? nil : scope.userID,
                               body: body, createdAt: now)
-        try await Self.append(m, workspaceID: scope.workspaceID, sql: tx.sql)
-        try await TicketSearchIndex.reindex(t.id, dialect: tx.dialect, sql: tx.sql)
+        try await Self.append(m, tx: tx)
         t = try await Self.save(t, now: now, sql: tx.sql)
         try await tx.audit(kind == .note ? "note" : "message", "tickets", t.id, detail: ["kind": .string(kind.rawValue)])
         // the first reply after negative feedback meets its target
@@ -621,11 +618,13 @@ package struct TicketStore: Sendable {
             """).run()
     }
 
-    static func append(_ m: TicketMessage, workspaceID: String, sql: any SQLDatabase) async throws {
-        try await sql.raw("""
+    /// Adds a message to a ticket's conversation, and the ticket to the search index's queue.
+    static func append(_ m: TicketMessage, tx: Tx) async throws {
+        try await tx.sql.raw("""
             INSERT INTO ticket_messages (id, workspace_id, ticket_id, kind, author_id, body, created_at)
-            VALUES (\(bind: m.id), \(bind: workspaceID), \(bind: m.ticketID), \(bind: m.kind.rawValue), \(bind: m.authorID), \(bind: m.body),
+            VALUES (\(bind: m.id), \(bind: tx.scope.workspaceID), \(bind: m.ticketID), \(bind: m.kind.rawValue), \(bind: m.authorID), \(bind: m.body),
               \(bind: m.createdAt.millis))
             """).run()
+        try await TicketSearchIndex.queue(m.ticketID, messageID: m.id, tx: tx)
     }
 }

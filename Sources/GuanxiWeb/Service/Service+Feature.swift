@@ -10,7 +10,8 @@ extension Feature {
     package static let service: Feature = {
         var f = Feature(name: "Service")
         f.migrations = [M010_Service.migration, M012_ServiceMail.migration, M013_ServiceRouting.migration, M015_ServiceReports.migration, M016_ServiceSurveys.migration,
-                        M017_TicketAttachments.migration, M018_ServiceSearch.migration, M019_ServiceConversation.migration, M020_ProductIssues.migration]
+                        M017_TicketAttachments.migration, M018_ServiceSearch.migration, M019_ServiceConversation.migration, M020_ProductIssues.migration,
+                        M024_ServiceSearchQueue.migration]
         f.permissions = [.tickets]
         f.catalog = CatalogPart(ServiceCatalog.strings.merging(SurveyTemplates.strings) { a, b in a.merging(b) { x, _ in x } }
             .merging(ConversationCatalog.strings) { a, b in a.merging(b) { x, _ in x } }
@@ -31,10 +32,12 @@ extension Feature {
             ConversationAPI(conversation: s.conversation, tickets: s.tickets).register(table)
             ProductIssueAPI(issues: s.productIssues).register(table)
         }
-        f.queues = { s, workspaceID in try await s.tickets.mailQueueDepths(workspaceID: workspaceID) }
+        f.queues = { s, workspaceID in
+            try await s.tickets.mailQueueDepths(workspaceID: workspaceID) + [QueueDepth(name: "search_index", depth: try await s.tickets.searchQueueDepth(workspaceID: workspaceID))]
+        }
         f.services = { s, config, logger in
             [SLAWatch(monitor: SLAMonitor(db: s.db, clock: s.clock), outbox: s.mailOutbox, clock: s.clock, logger: logger, metrics: s.metrics),
-             AttachmentSweep(tickets: s.tickets, logger: logger)] + (MailWatch.make(s, config, logger).map { [$0] } ?? [])
+             AttachmentSweep(tickets: s.tickets, logger: logger), SearchIndexWatch(db: s.db, logger: logger, metrics: s.metrics)] + (MailWatch.make(s, config, logger).map { [$0] } ?? [])
         }
         f.customerPart = { pages, scope, id, v in try await TicketPages.customerPart(pages, scope, customerID: id, v) }
         f.pages = { pages, table in table.add(TicketPages(pages: pages).routes + ServiceReportPages(pages: pages).routes + RoutingPages(pages: pages).routes + SurveyPages(pages: pages).routes

@@ -6,7 +6,7 @@ import GuanxiWebPlatform
 enum ServiceCatalog {
     static let strings: [UILocale: [String: String]] = [
         .zhHans: [
-            "queue_mail_pending": "待发送的回复邮件", "queue_mail_failed": "发送失败的回复邮件",
+            "queue_mail_pending": "待发送的回复邮件", "queue_mail_failed": "发送失败的回复邮件", "queue_search_index": "待写入搜索索引的工单和消息",
             "service_reports": "客服报表", "svc_report_breach_rate": "超时率", "svc_report_by_agent": "按客服人员", "svc_report_by_department": "按部门", "svc_report_by_type": "按工单类型", "svc_report_complaints_per_1000_orders": "每千单投诉", "svc_report_day": "日期", "svc_report_download_csv": "下载 CSV", "svc_report_first_response_median": "首次响应中位数", "svc_report_first_response_p90": "首次响应 P90", "svc_report_group": "分组", "svc_report_hours": "小时", "svc_report_month": "月份", "svc_report_next_month": "下个月", "svc_report_none": "未分配", "svc_report_numbers": "查看数据表", "svc_report_per_day": "每日新建工单", "svc_report_previous_month": "上个月", "svc_report_reopen_rate": "重开率", "svc_report_resolution_median": "解决用时中位数", "svc_report_resolution_p90": "解决用时 P90", "svc_report_still_open": "尚未解决", "svc_report_tickets_opened": "新建工单",
             "event_ticket": "服务工单", "service": "客服", "tickets": "工单", "new_ticket": "新建工单", "no_tickets": "没有符合条件的工单。", "ticket_search": "搜索", "ticket_product": "产品", "ticket_no_product": "（无）", "ticket_fields": "产品与字段", "ticket_search_hint": "主题或对话中的字词",
             "ticket_queues": "工单队列", "ticket_queue_mine": "我的工单", "ticket_queue_departments": "我的部门", "ticket_queue_unassigned": "未分配",
@@ -59,7 +59,7 @@ enum ServiceCatalog {
             "ticket_event_step_done": "环节完成", "ticket_event_approved": "审批通过", "ticket_event_rejected": "审批驳回",
         ],
         .zhHant: [
-            "queue_mail_pending": "待傳送的回覆郵件", "queue_mail_failed": "傳送失敗的回覆郵件",
+            "queue_mail_pending": "待傳送的回覆郵件", "queue_mail_failed": "傳送失敗的回覆郵件", "queue_search_index": "待寫入搜尋索引的工單和訊息",
             "service_reports": "客服報表", "svc_report_breach_rate": "逾時率", "svc_report_by_agent": "依客服人員", "svc_report_by_department": "依部門", "svc_report_by_type": "依工單類型", "svc_report_complaints_per_1000_orders": "每千筆訂單客訴", "svc_report_day": "日期", "svc_report_download_csv": "下載 CSV", "svc_report_first_response_median": "首次回應中位數", "svc_report_first_response_p90": "首次回應 P90", "svc_report_group": "分組", "svc_report_hours": "小時", "svc_report_month": "月份", "svc_report_next_month": "下個月", "svc_report_none": "未指派", "svc_report_numbers": "檢視資料表", "svc_report_per_day": "每日新增工單", "svc_report_previous_month": "上個月", "svc_report_reopen_rate": "重開率", "svc_report_resolution_median": "解決用時中位數", "svc_report_resolution_p90": "解決用時 P90", "svc_report_still_open": "尚未解決", "svc_report_tickets_opened": "新增工單",
             "event_ticket": "服務工單", "service": "客服", "tickets": "工單", "new_ticket": "新增工單", "no_tickets": "沒有符合條件的工單。", "ticket_search": "搜尋", "ticket_product": "產品", "ticket_no_product": "（無）", "ticket_fields": "產品與欄位", "ticket_search_hint": "主旨或對話中的字詞",
             "ticket_queues": "工單佇列", "ticket_queue_mine": "我的工單", "ticket_queue_departments": "我的部門", "ticket_queue_unassigned": "未指派",
@@ -112,7 +112,7 @@ enum ServiceCatalog {
             "ticket_event_step_done": "環節完成", "ticket_event_approved": "審批核准", "ticket_event_rejected": "審批駁回",
         ],
         .en: [
-            "queue_mail_pending": "Replies waiting to be mailed", "queue_mail_failed": "Replies that could not be mailed",
+            "queue_mail_pending": "Replies waiting to be mailed", "queue_mail_failed": "Replies that could not be mailed", "queue_search_index": "Tickets and messages waiting for the search index",
             "service_reports": "Service reports", "svc_report_breach_rate": "Breach rate", "svc_report_by_agent": "By agent", "svc_report_by_department": "By department", "svc_report_by_type": "By ticket type", "svc_report_complaints_per_1000_orders": "Complaints per 1,000 orders", "svc_report_day": "Day", "svc_report_download_csv": "Download CSV", "svc_report_first_response_median": "First response, median", "svc_report_first_response_p90": "First response, P90", "svc_report_group": "Group", "svc_report_hours": "h", "svc_report_month": "Month", "svc_report_next_month": "Next month", "svc_report_none": "Unassigned", "svc_report_numbers": "Show the numbers", "svc_report_per_day": "Tickets opened per day", "svc_report_previous_month": "Previous month", "svc_report_reopen_rate": "Reopen rate", "svc_report_resolution_median": "Resolution, median", "svc_report_resolution_p90": "Resolution, P90", "svc_report_still_open": "Still open", "svc_report_tickets_opened": "Tickets opened",
             "event_ticket": "Service ticket", "service": "Service", "tickets": "Tickets", "new_ticket": "New ticket", "no_tickets": "No tickets match.", "ticket_search": "Search", "ticket_product": "Product", "ticket_no_product": "(none)", "ticket_fields": "Product and fields", "ticket_search_hint": "Words of the subject or conversation",
             "ticket_queues": "Queues", "ticket_queue_mine": "Mine", "ticket_queue_departments": "My departments", "ticket_queue_unassigned": "Unassigned",

@@ -7,8 +7,80 @@ import GuanxiCore
 
 @Suite("Ticket search, ticket custom fields and a ticket's product")
 struct TicketSearchTests {
+    /// What a search finds once the server's search service has caught up with the writes.
     static func found(_ s: Stores, _ scope: Scope, _ q: String, queue: String? = nil, status: String? = nil) async throws -> [String] {
-        try await s.tickets.list(scope, queue: queue, status: status, search: q).items.map(\.subject)
+        try await s.tickets.indexSearch()
+        return try await s.tickets.list(scope, queue: queue, status: status, search: q).items.map(\.subject)
+    }
+
+    @Test(arguments: Backend.all) func writesQueueTheirWordsAndTheIndexerWritesThemInBatches(_ backend: Backend) async throws {
+        try await backend.with { db, owner in
+            let clock = ManualClock(Date(timeIntervalSince1970: 1_790_000_000))
+            let s = stores(db, clock)
+            let f = try await ServiceFloor.make(s, owner)
+            // opening a ticket queues its subject and first message; the request does not wait for the index
+            let a = try await f.ticket("空调不制冷", body: "外机不转")
+            #expect(try await s.tickets.searchQueueDepth(workspaceID: owner.workspaceID) == 2)
+            #expect(try await s.tickets.list(owner, search: "制冷").items.isEmpty)
+            #expect(try await s.tickets.indexSearch() == 2)
+            #expect(try await s.tickets.searchQueueDepth(workspaceID: nil) == 0)
+            #expect(try await s.tickets.list(owner, search: "制冷").items.map(\.id) == [a.id])
+            // each message is an entry of its own; the words written before stay found
+            _ = try await s.tickets.addMessage(owner, id: a.id, kind: .reply, body: "师傅明天上门 tomorrow")
+            _ = try await s.tickets.addMessage(owner, id: a.id, kind: .customer, body: "好的，谢谢 👍")
+            #expect(try await s.tickets.searchQueueDepth(workspaceID: owner.workspaceID) == 2)
+            #expect(try await s.tickets.indexSearch() == 2)
+            for q in ["师傅", "tomorrow", "谢谢", "外机", "空调", "制冷 师傅 谢谢"] {
+                #expect(try await s.tickets.list(owner, search: q).items.map(\.id) == [a.id], "\(q)")
+            }
+            // more entries than one batch: each pass takes at most a batch, and in the end every ticket is found
+            for i in 0..<(TicketSearchIndex.batch / 2 + 3) { _ = try await f.ticket("批次 \(i)", body: "编号 N\(1000 + i)") }
+            #expect(try await TicketSearchIndex.drain(db) == TicketSearchIndex.batch)
+            #expect(try await s.tickets.searchQueueDepth(workspaceID: nil) == 6)
+            #expect(try await s.tickets.indexSearch() == 6)
+            var found = 0, cursor: String? = nil
+            repeat {
+                let page = try await s.tickets.list(owner, search: "批次", cursor: cursor, limit: 200)
+                found += page.items.count; cursor = page.nextCursor
+            } while cursor != nil
+            #expect(found == TicketSearchIndex.batch / 2 + 3)
+            // another workspace's depth does not count this one's
+            let other = try await s.access.createWorkspace(name: "别家", slug: "other-queue")
+            _ = try await f.ticket("再来一个", body: "排队")
+            #expect(try await s.tickets.searchQueueDepth(workspaceID: other.id) == 0)
+            #expect(try await s.tickets.searchQueueDepth(workspaceID: owner.workspaceID) == 2)
+        }
+    }
+
+    @Test(arguments: Backend.all) func aTicketIsFoundOnceInItsPlaceWhicheverMessagesHoldTheWords(_ backend: Backend) async throws {
+        try await backend.with { db, owner in
+            let clock = ManualClock(Date(timeIntervalSince1970: 1_790_000_000))
+            let s = stores(db, clock)
+            let f = try await ServiceFloor.make(s, owner)
+            let old = try await f.ticket("洗衣机漏水", body: "底部漏水 leaking")
+            clock.advance(seconds: 60)
+            let new = try await f.ticket("冰箱漏水", body: "门封条坏了")
+            clock.advance(seconds: 60)
+            // the older ticket is answered later, its words in several messages and a note
+            _ = try await s.tickets.addMessage(owner, id: old.id, kind: .reply, body: "已派维修，漏水原因待查")
+            _ = try await s.tickets.addMessage(owner, id: old.id, kind: .customer, body: "还在漏水 still leaking")
+            _ = try await s.tickets.addMessage(owner, id: old.id, kind: .note, body: "内部：水管老化")
+            try await s.tickets.indexSearch()
+            // tickets keep their places (newest ticket first), each once however many messages match
+            #expect(try await s.tickets.list(owner, search: "漏水").items.map(\.id) == [new.id, old.id])
+            let first = try await s.tickets.list(owner, search: "漏水", limit: 1)
+            #expect(first.items.map(\.id) == [new.id])
+            let second = try await s.tickets.list(owner, search: "漏水", cursor: first.nextCursor, limit: 1)
+            #expect(second.items.map(\.id) == [old.id] && second.nextCursor == nil)
+            // every term in some message of the same ticket; a note counts only where notes are seen
+            #expect(try await s.tickets.list(owner, search: "维修 leaking 洗衣机").items.map(\.id) == [old.id])
+            #expect(try await s.tickets.list(owner, search: "门封 leaking").items.isEmpty)
+            #expect(try await s.tickets.list(owner, search: "水管 洗衣机").items.map(\.id) == [old.id])
+            var perms = PermissionSet(); perms.grant(.tickets, [.read], .all)
+            let reader = Scope(workspaceID: owner.workspaceID, userID: nil, roleKey: "reader", permissions: perms, teamIDs: [], teamUserIDs: [])
+            #expect(try await s.tickets.list(reader, search: "水管 洗衣机").items.isEmpty)
+            #expect(try await s.tickets.list(reader, search: "维修 洗衣机").items.map(\.id) == [old.id])
+        }
     }
 
     @Test(arguments: Backend.all) func findsTheSubjectAndEveryMessageChineseIncluded(_ backend: Backend) async throws {
@@ -55,6 +127,7 @@ struct TicketSearchTests {
             let f = try await ServiceFloor.make(s, owner)
             for i in 0..<5 { _ = try await f.ticket("屏幕碎了 \(i)"); clock.advance(seconds: 1) }
             _ = try await f.ticket("别的事")
+            try await s.tickets.indexSearch()
             let first = try await s.tickets.list(owner, search: "屏幕", limit: 2)
             #expect(first.items.map(\.subject) == ["屏幕碎了 4", "屏幕碎了 3"])
             let second = try await s.tickets.list(owner, search: "屏幕", cursor: first.nextCursor, limit: 2)
