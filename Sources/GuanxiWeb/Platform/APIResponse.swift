@@ -155,7 +155,7 @@ package enum APIBody {
 extension Request {
     /// The version named by If-Match, nil when absent or `*`; 400 when malformed.
     package func ifMatchVersion() throws -> Int? {
-        guard let raw = headers[.ifMatch]?.trimmingCharacters(in: .whitespaces), raw != "*" else { return nil }
+        guard let raw = headers[.ifMatch]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty, raw != "*" else { return nil }
         var v = raw
         if v.hasPrefix("W/") { v.removeFirst(2) }
         v = v.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
