@@ -110,6 +110,22 @@ struct AccessAPITests {
         }
     }
 
+    @Test(arguments: Backend.all) func aMalformedRoleOrMemberIsRefusedNotAServerError(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
+            // given a member
+            let rep = try #require(try await env.services.access.user(email: "rep-a@example.com"))
+            // when a role change names a role with a NUL, an empty role, or a member id that is no id
+            // (PostgreSQL refuses a NUL in text: this answered 500 there)
+            let nul = try await env.send(.put, "/api/v1/users/\(rep.id)/role", as: .admin, json: #"{"role":"a\u0000b"}"#)
+            let empty = try await env.send(.put, "/api/v1/users/\(rep.id)/role", as: .admin, json: #"{"role":""}"#)
+            let noID = try await env.send(.put, "/api/v1/users/not-an-id/role", as: .admin, json: #"{"role":"read_only"}"#)
+            // then the role is a field error and the member is not found
+            #expect(nul.status == .unprocessableContent && nul.json["error"]["fields"]["role"].string == "no such role", "\(nul.text)")
+            #expect(empty.status == .unprocessableContent, "\(empty.text)")
+            #expect(noID.status == .notFound, "\(noID.text)")
+        }
+    }
+
     @Test(arguments: Backend.all) func rolesCanBeDefinedAndAssignedButTheLastOwnerStays(_ backend: Backend) async throws {
         try await WebEnv.run(backend) { env in
             // given a custom role that may only read customers

@@ -1,5 +1,6 @@
 import Foundation
 import GuanxiCore
+import GuanxiStore
 import GuanxiWebPlatform
 
 extension OpenAPIDocument {
@@ -13,7 +14,7 @@ extension OpenAPIDocument {
         let permission: [String: Any] = ["type": "string", "pattern": "^(" + AccessObject.allCases.map(\.rawValue).joined(separator: "|") + ")\\.("
                                          + AccessAction.allCases.map(\.rawValue).joined(separator: "|") + ")(:(" + AccessLevel.allCases.map(\.rawValue).joined(separator: "|") + "))?$"]
         s["RoleInput"] = obj(["name": str, "permissions": arr(permission)], required: ["name", "permissions"])
-        s["RoleAssignment"] = obj(["role": str], required: ["role"])
+        s["RoleAssignment"] = obj(["role": ["type": "string", "pattern": AccessStore.roleKeyPattern]], required: ["role"])
         s["Team"] = obj(["id": str, "name": str, "kind": str, "parent_id": nstr, "manager_id": nstr, "member_ids": arr(str)])
         s["TeamList"] = obj(["items": arr(ref("Team"))])
         s["TeamInput"] = obj(["name": str, "kind": str, "parent_id": nstr, "manager_id": nstr, "member_ids": arr(str)], required: ["name"])

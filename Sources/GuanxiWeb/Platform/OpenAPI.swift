@@ -18,7 +18,8 @@ package enum OpenAPIDocument {
                 var s = schema(of: r.queryValues[name] ?? QueryValue.named(name))
                 let required = r.requiredQuery.contains(name)
                 if required, s["type"] as? String == "string" { s["minLength"] = 1 }
-                return ["name": name, "in": "query", "required": required, "schema": s]
+                // Objects are not spread over several parameters: `limit[a]=1` is not a limit.
+                return ["name": name, "in": "query", "required": required, "style": "form", "explode": false, "schema": s]
             }
             if r.idempotent {
                 params.append(["name": "Idempotency-Key", "in": "header", "required": false,
@@ -98,6 +99,13 @@ package enum OpenAPIDocument {
         var pending = Array(roots)
         func walk(_ v: Any) -> Any {
             if var o = v as? [String: Any] {
+                // The server's integers are 64-bit: a larger number is not one it can read.
+                let type = (o["type"] as? [String]) ?? [(o["type"] as? String) ?? ""]
+                if type.contains("integer") {
+                    o["format"] = "int64"
+                    if o["minimum"] == nil { o["minimum"] = Int64.min }
+                    if o["maximum"] == nil { o["maximum"] = Int64.max }
+                }
                 if let ref = o["$ref"] as? String { pending.append(String(ref.dropFirst("#/components/schemas/".count))); return o }
                 if var props = o["properties"] as? [String: Any] {
                     let required = Set(o["required"] as? [String] ?? [])
@@ -108,10 +116,6 @@ package enum OpenAPIDocument {
                         if !required.contains(k), q["type"] != nil, !types.contains("null") {
                             types.append("null"); q["type"] = types
                             if let e = q["enum"] as? [Any] { q["enum"] = e + [NSNull()] }
-                        }
-                        // The server's integers are 64-bit: a larger number is not one it can read.
-                        if types.contains("integer"), q["minimum"] == nil, q["maximum"] == nil {
-                            q["format"] = "int64"; q["minimum"] = Int64.min; q["maximum"] = Int64.max
                         }
                         if types.contains("string"), q["enum"] == nil, q["pattern"] == nil {
                             if q["format"] as? String == "date-time" { q["pattern"] = Pattern.dateTime }
@@ -145,6 +149,7 @@ package enum OpenAPIDocument {
         case .text: ["type": "string"]
         case .words(let max): ["type": "string", "maxLength": max]
         case .id: ["type": "string", "pattern": orEmpty(Pattern.id)]
+        case .whole(let r) where r == 1...200: ["type": "string", "pattern": "^([1-9][0-9]?|1[0-9]{2}|200)?$", "description": "1 to 200"]
         case .whole(let r): ["type": "integer", "minimum": r.lowerBound, "maximum": r.upperBound]
         case .oneOf(let values): ["type": "string", "enum": [""] + values]
         case .day: ["type": "string", "pattern": orEmpty(Pattern.day)]

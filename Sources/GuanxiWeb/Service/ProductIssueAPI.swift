@@ -137,9 +137,10 @@ extension OpenAPIDocument {
         s["ProductIssueTicketList"] = obj(["items": arr(ref("Ticket"))])
         // `ProductIssueRules.isWebAddress`: http or https with a host, no spaces, at most 500 characters
         let web: [String: Any] = ["type": "string", "maxLength": 500, "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%/-]*)?$"]
-        s["ProductIssueInput"] = obj(["title": ["type": "string", "pattern": Pattern.words], "product_id": nstr, "status": enumOf(statuses), "external_ref": nstr, "external_url": web,
+        let externalRef: [String: Any] = ["type": "string", "maxLength": 100, "pattern": "^[^\\r\\n]*$"]
+        s["ProductIssueInput"] = obj(["title": ["type": "string", "pattern": Pattern.words], "product_id": nstr, "status": enumOf(statuses), "external_ref": externalRef, "external_url": web,
                                       "ticket_id": str])
-        s["ProductIssueStatusInput"] = obj(["status": enumOf(statuses), "external_ref": str, "external_url": web], required: ["status"])
+        s["ProductIssueStatusInput"] = obj(["status": enumOf(statuses), "external_ref": externalRef, "external_url": web], required: ["status"])
         s["ProductIssueLinkInput"] = obj(["ticket_id": str], required: ["ticket_id"])
         s["ProductIssueNotifyInput"] = obj(["message": str])
         s["TicketProductIssues"] = obj(["linked": arr(ref("ProductIssue")), "suggestion": ["oneOf": [ref("ProductIssue"), ["type": "null"]]]],

@@ -85,7 +85,7 @@ struct TicketAPI {
         }
         t.on(APIRoute(method: .get, path: "/tickets", operationID: "listTickets", summary: "Tickets the caller may see, newest first; queue: mine, departments, unassigned, waiting, breached or all; q: words of the subject or conversation", tag: tag,
                       needs: .can(.read, .tickets), query: ["queue", "status", "assignee_id", "team_id", "customer_id", "q", "cursor", "limit"],
-                      responseSchema: "TicketPage", queryValues: ["status": .cases(TicketStatus.self), "queue": .cases(TicketQueue.self), "assignee_id": .text, "team_id": .text, "customer_id": .text])) { req, _, scope in
+                      responseSchema: "TicketPage", queryValues: ["status": .cases(TicketStatus.self), "queue": .cases(TicketQueue.self)])) { req, _, scope in
             var e = FieldErrors()
             for k in ["assignee_id", "team_id", "customer_id"] { if let v = req.query(k), !ID.isValid(v) { e.add(k, "is not a valid id") } }
             try e.throwIfAny()
