@@ -119,8 +119,11 @@ struct AccessAPITests {
             let nul = try await env.send(.put, "/api/v1/users/\(rep.id)/role", as: .admin, json: #"{"role":"a\u0000b"}"#)
             let empty = try await env.send(.put, "/api/v1/users/\(rep.id)/role", as: .admin, json: #"{"role":""}"#)
             let noID = try await env.send(.put, "/api/v1/users/not-an-id/role", as: .admin, json: #"{"role":"read_only"}"#)
-            // then the role is a field error and the member is not found
-            #expect(nul.status == .unprocessableContent && nul.json["error"]["fields"]["role"].string == "no such role", "\(nul.text)")
+            let nulName = try await env.send(.post, "/api/v1/customers", as: .a, json: #"{"kind":"person","name":"a\u0000"}"#)
+            let escaped = try await env.send(.put, "/api/v1/users/\(rep.id)/role", as: .admin, json: #"{"role":"a\\u0000"}"#)
+            // then a NUL anywhere in a body is a bad request, the role a field error, the member not found
+            #expect(nul.status == .badRequest && nulName.status == .badRequest, "\(nul.text) \(nulName.text)")
+            #expect(escaped.status == .unprocessableContent && escaped.json["error"]["fields"]["role"].string == "no such role", "\(escaped.text)")
             #expect(empty.status == .unprocessableContent, "\(empty.text)")
             #expect(noID.status == .notFound, "\(noID.text)")
         }

@@ -39,7 +39,7 @@ extension OpenAPIDocument {
         s["TagRename"] = obj(["changed": int, "skipped": int])
         var options = arr(str)
         options["uniqueItems"] = true
-        s["CustomField"] = obj(["key": ["type": "string", "pattern": "^[a-z][a-z0-9_]{0,39}$"], "label": ["type": "string", "maxLength": 100],
+        s["CustomField"] = obj(["key": ["type": "string", "pattern": "^[a-z][a-z0-9_]{0,39}$"], "label": ["type": "string", "maxLength": 100, "pattern": Pattern.words],
                                 "type": enumOf(CustomFieldType.allCases.map(\.rawValue)), "options": options, "required": ["type": "boolean"], "sensitive": ["type": "boolean"],
                                 "applies_to": enumOf(CustomFieldTarget.allCases.map(\.rawValue)), "version": int],
                                required: ["key", "label", "type"])

@@ -48,6 +48,10 @@ package enum OpenAPIDocument {
                                  ("412", "Stale If-Match"), ("413", "Body too large"), ("422", "Invalid fields")] {
                 responses[code] = ["description": text, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]]
             }
+            // Sign-in, password and two-factor attempts are limited (the account locks for a while).
+            if r.needs == .anyone || r.path.hasPrefix("/auth/") {
+                responses["429"] = ["description": "Too many attempts", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]]
+            }
             op["responses"] = responses
             paths[r.fullPath, default: [:]][r.method.rawValue.lowercased()] = op
         }
@@ -90,7 +94,7 @@ package enum OpenAPIDocument {
     }
 
     /// Text fields that must hold at least one visible character whenever they are given.
-    static let wordFields: Set<String> = ["name", "body", "subject", "label", "reason", "carrier", "sku"]
+    static let wordFields: Set<String> = ["name", "body", "subject", "reason", "carrier", "sku"]
 
     /// Declares in the request bodies what the validators check by field name: ids are UUIDs, times
     /// RFC 3339, days `YYYY-MM-DD`, currencies ISO 4217, names not blank.
