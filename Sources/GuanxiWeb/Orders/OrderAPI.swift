@@ -145,7 +145,7 @@ struct OrderAPI {
         }
         t.on(APIRoute(method: .post, path: "/orders", operationID: "createOrder",
                       summary: "Place an order; the same source + external_id again answers 200 with the existing order", tag: tag,
-                      needs: .can(.create, .orders), requestSchema: "OrderInput", responseSchema: "Order", status: 201, idempotent: true)) { req, _, scope in
+                      needs: .can(.create, .orders), requestSchema: "OrderInput", responseSchema: "Order", status: 201, idempotent: true, alsoStatus: [200])) { req, _, scope in
             let (o, created) = try await orders.create(scope, try await APIBody.json(OrderDraft.self, req))
             var r = APIResponse.json(o, status: created ? .created : .ok, etag: o.version)
             if !created { r.headers["Idempotent-Replayed"] = "true" }

@@ -38,10 +38,12 @@ package enum OpenAPIDocument {
                 op["requestBody"] = ["required": true, "content": content]
             }
             var responses: [String: Any] = [:]
-            if let s = r.responseSchema {
-                responses["\(r.status)"] = ["description": "OK", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(s)"]]]]
-            } else {
-                responses["\(r.status)"] = ["description": "OK"]
+            for status in [r.status] + r.alsoStatus {
+                if let s = r.responseSchema {
+                    responses["\(status)"] = ["description": "OK", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(s)"]]]]
+                } else {
+                    responses["\(status)"] = ["description": "OK"]
+                }
             }
             for (code, text) in [("400", "Malformed request"), ("401", "No or bad token"), ("403", "Role may not do this"),
                                  ("404", "Not found (also another workspace's ids)"), ("409", "Duplicate or conflict"),

@@ -29,16 +29,18 @@ package struct APIRoute: Sendable {
     package var requiredQuery: [String] = []
     /// Whether the handler reads If-Match (nil: PATCH and DELETE do).
     package var ifMatch: Bool? = nil
+    /// Other success statuses with the same body (an order pushed again by its external id: 200).
+    package var alsoStatus: [Int] = []
 
     package init(method: HTTPRequest.Method, path: String, operationID: String, summary: String, tag: String, needs: AccessNeed,
                  query: [String] = [], requestSchema: String? = nil, requestContentType: String = "application/json",
                  multipartSchema: String? = nil, responseSchema: String? = nil, status: Int = 200, idempotent: Bool = false,
-                 queryValues: [String: QueryValue] = [:], requiredQuery: [String] = [], ifMatch: Bool? = nil) {
+                 queryValues: [String: QueryValue] = [:], requiredQuery: [String] = [], ifMatch: Bool? = nil, alsoStatus: [Int] = []) {
         self.method = method; self.path = path; self.operationID = operationID; self.summary = summary; self.tag = tag
         self.needs = needs; self.query = query; self.requestSchema = requestSchema; self.requestContentType = requestContentType
         self.multipartSchema = multipartSchema
         self.responseSchema = responseSchema; self.status = status; self.idempotent = idempotent
-        self.queryValues = queryValues; self.requiredQuery = requiredQuery; self.ifMatch = ifMatch
+        self.queryValues = queryValues; self.requiredQuery = requiredQuery; self.ifMatch = ifMatch; self.alsoStatus = alsoStatus
     }
 
     package var fullPath: String { "/api/v1" + path }
