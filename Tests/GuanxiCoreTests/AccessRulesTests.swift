@@ -18,6 +18,10 @@ struct AccessRulesTests {
         #expect(throws: DomainError.self) { try PermissionSet.parse(["customers"]) }
         #expect(throws: DomainError.self) { try PermissionSet.parse(["customers.fly"]) }
         #expect(throws: DomainError.self) { try PermissionSet.parse(["customers.read:galaxy"]) }
+        // an empty item or a bare level stopped the server (an index past the end) instead of a field error
+        for item in ["", ":", ":all", "customers.read:", "."] {
+            #expect(throws: DomainError.self, "\(item.debugDescription)") { try PermissionSet.parse([item]) }
+        }
     }
 
     @Test func levelsReachOwnTeamSubtreeAndAll() {

@@ -133,7 +133,12 @@ struct OrderTests {
             p.prices = [.init(priceListID: lists[0].id, unitPrice: 58_800), .init(priceListID: dealer.id, unitPrice: 46_000)]
             let tea = try await products.save(owner, id: nil, p)
             #expect(tea.prices.count == 2 && tea.taxRate.basisPoints == 900)
-            await #expect(throws: DomainError.field("sku", "another product has SKU TEA-001")) { try await products.save(owner, id: nil, p) }
+            await #expect(throws: DomainError.duplicate(field: "sku", existingID: tea.id, message: "another product has SKU TEA-001")) {
+                try await products.save(owner, id: nil, p)
+            }
+            await #expect(throws: DomainError.duplicate(field: "name", existingID: dealer.id, message: "another price list has this name")) {
+                try await products.savePriceList(owner, id: nil, PriceListDraft(name: "经销商价", currency: "usd"))
+            }
             await #expect(throws: DomainError.staleVersion(current: 1)) {
                 var c = ProductDraft(); c.name = "改名"; _ = try await products.save(owner, id: tea.id, c, ifVersion: 7)
             }

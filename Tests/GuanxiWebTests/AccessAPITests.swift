@@ -110,6 +110,25 @@ struct AccessAPITests {
         }
     }
 
+    @Test(arguments: Backend.all) func aMalformedRoleOrMemberIsRefusedNotAServerError(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
+            // given a member
+            let rep = try #require(try await env.services.access.user(email: "rep-a@example.com"))
+            // when a role change names a role with a NUL, an empty role, or a member id that is no id
+            // (PostgreSQL refuses a NUL in text: this answered 500 there)
+            let nul = try await env.send(.put, "/api/v1/users/\(rep.id)/role", as: .admin, json: #"{"role":"a\u0000b"}"#)
+            let empty = try await env.send(.put, "/api/v1/users/\(rep.id)/role", as: .admin, json: #"{"role":""}"#)
+            let noID = try await env.send(.put, "/api/v1/users/not-an-id/role", as: .admin, json: #"{"role":"read_only"}"#)
+            let nulName = try await env.send(.post, "/api/v1/customers", as: .a, json: #"{"kind":"person","name":"a\u0000"}"#)
+            let escaped = try await env.send(.put, "/api/v1/users/\(rep.id)/role", as: .admin, json: #"{"role":"a\\u0000"}"#)
+            // then a NUL anywhere in a body is a bad request, the role a field error, the member not found
+            #expect(nul.status == .badRequest && nulName.status == .badRequest, "\(nul.text) \(nulName.text)")
+            #expect(escaped.status == .unprocessableContent && escaped.json["error"]["fields"]["role"].string == "no such role", "\(escaped.text)")
+            #expect(empty.status == .unprocessableContent, "\(empty.text)")
+            #expect(noID.status == .notFound, "\(noID.text)")
+        }
+    }
+
     @Test(arguments: Backend.all) func rolesCanBeDefinedAndAssignedButTheLastOwnerStays(_ backend: Backend) async throws {
         try await WebEnv.run(backend) { env in
             // given a custom role that may only read customers

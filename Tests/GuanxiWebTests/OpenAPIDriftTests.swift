@@ -117,4 +117,76 @@ struct OpenAPIDriftTests {
             #expect(!refs.isEmpty)
         }
     }
+
+    @Test(arguments: Backend.all) func anUndocumentedMethodOnAKnownPathIs405WithAllow(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
+            // given the documented methods of every path
+            let r = try await env.get("/api/openapi.json", as: .none)
+            let byPath = Dictionary(grouping: try Self.documentedOperations(r.body), by: \.path)
+            for (path, ops) in byPath {
+                let documented = Set(ops.map(\.method))
+                let uri = path.replacingOccurrences(of: "\\{[^}]+\\}", with: UUID().uuidString.lowercased(), options: .regularExpression)
+                for method in ["GET", "POST", "PUT", "PATCH", "DELETE", "TRACE", "QUERY"] where !documented.contains(method) {
+                    // when it is asked with another method
+                    let reply = try await env.send(HTTPRequest.Method(method)!, uri)
+                    // then 405 names the methods the path takes
+                    #expect(reply.status == .methodNotAllowed, "\(method) \(path) answered \(reply.status)")
+                    #expect(reply.errorCode == "method_not_allowed")
+                    let allow = Set((reply.header("Allow") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+                    #expect(allow == documented, "\(method) \(path): Allow \(reply.header("Allow") ?? "none")")
+                }
+            }
+            // and a path that does not exist is still 404
+            #expect(try await env.send(.trace, "/api/v1/no-such-thing").errorCode == "route_not_found")
+        }
+    }
+
+    @Test(arguments: Backend.all) func publicOperationsNeedNoTokenAndSearchNeedsQ(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
+            // given the OpenAPI document and the route table
+            let r = try await env.get("/api/openapi.json", as: .none)
+            let ops = try Self.documentedOperations(r.body)
+            let publicOps = Set(env.table.routes.filter { $0.needs == .anyone }.map { "\($0.method.rawValue) \($0.fullPath)" })
+            // when each operation's security and parameters are read
+            for o in ops {
+                let security = try #require(o.op["security"] as? [[String: Any]], "\(o.method) \(o.path)")
+                // then the public ones (sign-in, sign-out, password reset) declare none and the rest the bearer token
+                #expect(security.isEmpty == publicOps.contains("\(o.method) \(o.path)"), "\(o.method) \(o.path): \(security)")
+            }
+            #expect(publicOps.contains("POST /api/v1/auth/sign-out"))
+            let search = try #require(ops.first { $0.method == "GET" && $0.path == "/api/v1/search" })
+            let q = try #require((search.op["parameters"] as? [[String: Any]])?.first { $0["name"] as? String == "q" })
+            #expect(q["required"] as? Bool == true)
+            #expect(try await env.get("/api/v1/search").status == .unprocessableContent)
+        }
+    }
+
+    @Test(arguments: Backend.all) func everyPatternCompilesAndMatchesWhatTheServerIssues(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
+            // given every pattern in the document
+            let r = try await env.get("/api/openapi.json", as: .none)
+            let root = try #require(try JSONSerialization.jsonObject(with: r.body) as? [String: Any])
+            var patterns: Set<String> = []
+            func walk(_ v: Any) {
+                if let o = v as? [String: Any] {
+                    if let p = o["pattern"] as? String { patterns.insert(p) }
+                    o.values.forEach(walk)
+                } else if let a = v as? [Any] { a.forEach(walk) }
+            }
+            walk(root)
+            // when they are compiled
+            for p in patterns { #expect((try? NSRegularExpression(pattern: p)) != nil, "does not compile: \(p)") }
+            // then the shared ones accept what the server itself writes and refuse the rest
+            func matches(_ p: String, _ s: String) -> Bool {
+                (try? NSRegularExpression(pattern: p))?.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
+            }
+            typealias P = OpenAPIDocument.Pattern
+            #expect(matches(P.id, ID.make()) && !matches(P.id, "not-an-id") && !matches(P.id, ""))
+            #expect(matches(P.etag, "\"3\"") && matches(P.etag, "W/\"12\"") && matches(P.etag, "*") && !matches(P.etag, "3"))
+            #expect(matches(P.dateTime, Timestamp.iso8601(Date())) && matches(P.dateTime, "2026-01-31T09:30:00+08:00") && !matches(P.dateTime, "2026-01-31"))
+            #expect(matches(P.day, "2026-02-28") && matches(P.day, "2026-12-31") && !matches(P.day, "2026-04-31") && !matches(P.day, "2026-13-01") && !matches(P.day, "26-01-01"))
+            #expect(matches(P.month, "2026-11") && !matches(P.month, "2026-00"))
+            #expect(matches(P.words, "王") && !matches(P.words, "   "))
+        }
+    }
 }

@@ -77,6 +77,22 @@ struct TextSafetyTests {
         }
     }
 
+    @Test(arguments: Backend.all) func searchWithControlCharactersFindsTheRestOfTheQuery(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
+            // given one customer
+            let c = try await env.createCustomer(name: "王小明 Plain")
+            // when the query carries NUL and other control characters (NUL ended the full-text query: 500)
+            for query in ["\u{0}", "Plain\u{0}", "\u{0}王小明", "Pl\u{7}ain\u{1B}", "\u{0}\u{0}\u{0}"] {
+                let r = try await env.get("/api/v1/search?q=\(q(query))")
+                // then they count as spaces: a normal answer, never a server error
+                #expect(r.status == .ok, "\(query.debugDescription): \(r.text)")
+                if query.contains("王小明") || query == "Plain\u{0}" {
+                    #expect(r.json["items"].array.map { $0["id"].string }.contains(c), "\(query.debugDescription): \(r.text)")
+                }
+            }
+        }
+    }
+
     @Test(arguments: Backend.all) func unknownCustomFieldFilterKeyIs422(_ backend: Backend) async throws {
         try await WebEnv.run(backend) { env in
             // given no custom field definitions

@@ -54,7 +54,7 @@ package struct PermissionSet: Sendable, Equatable, Hashable {
     package static func parse(_ items: [String]) throws(DomainError) -> PermissionSet {
         var out = PermissionSet()
         for item in items {
-            let parts = item.split(separator: ":", maxSplits: 1).map(String.init)
+            let parts = item.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             let oa = parts[0].split(separator: ".").map(String.init)
             guard oa.count == 2, let o = AccessObject(rawValue: oa[0]), let a = AccessAction(rawValue: oa[1]) else {
                 throw DomainError.field("permissions", "'\(item)' is not object.action (e.g. customers.read)")

@@ -93,8 +93,14 @@ package enum SearchText {
     /// Normalises a user's search input: trims, folds full-width ASCII to
     /// half-width, collapses whitespace runs to one space, lowercases, and caps
     /// the length at `maxQueryLength` characters.
+    /// The text without control characters (NUL ends an FTS5 query and PostgreSQL refuses it in text).
+    package static func withoutControls(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return s }
+        return String(String.UnicodeScalarView(s.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
+    }
+
     package static func normalizeQuery(_ q: String) -> String {
-        let folded = foldForIndex(q)
+        let folded = foldForIndex(withoutControls(q))
         var out = ""
         out.reserveCapacity(folded.utf8.count)
         var pendingSpace = false

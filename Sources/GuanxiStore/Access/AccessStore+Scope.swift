@@ -106,7 +106,7 @@ extension AccessStore {
     package func saveRole(_ scope: Scope, key: String, name: String, permissions: [String]) async throws -> RoleDefinition {
         try scope.require(.settings, .update)
         var e = FieldErrors()
-        if key.range(of: "^[a-z][a-z0-9_]{0,39}$", options: .regularExpression) == nil { e.add("key", "use a-z, 0-9 and _ (at most 40, starting with a letter)") }
+        if key.range(of: Self.roleKeyPattern, options: .regularExpression) == nil { e.add("key", "use a-z, 0-9 and _ (at most 40, starting with a letter)") }
         if Role(rawValue: key) != nil { e.add("key", "is a built-in role") }
         if name.trimmingCharacters(in: .whitespaces).isEmpty { e.add("name", "is required") }
         try e.throwIfAny()
@@ -136,8 +136,14 @@ extension AccessStore {
     }
 
     /// Gives a member another role (built-in or custom). The last owner cannot be demoted.
+    /// What a role key looks like (built-in and custom).
+    package static let roleKeyPattern = "^[a-z][a-z0-9_]{0,39}$"
+
     package func setRole(_ scope: Scope, userID: String, roleKey: String) async throws {
         try scope.require(.settings, .update)
+        // Neither can name anything when malformed (and PostgreSQL refuses a NUL in text: a 500).
+        guard ID.isValid(userID) else { throw DomainError.notFound("user") }
+        guard roleKey.range(of: Self.roleKeyPattern, options: .regularExpression) != nil else { throw DomainError.field("role", "no such role") }
         let now = clock.now()
         try await db.write(scope, at: now) { tx in
             let sql = tx.sql

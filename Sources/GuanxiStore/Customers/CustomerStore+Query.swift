@@ -198,7 +198,7 @@ extension CustomerStore {
             let terms = q.split(separator: " ").map(String.init)
             long = terms.filter { $0.count >= 3 }
             cjkShort = terms.filter { $0.count < 3 && SearchText.bigramQuery($0) != nil }
-            needle = query.trimmingCharacters(in: .whitespaces)
+            needle = SearchText.withoutControls(query).trimmingCharacters(in: .whitespaces)
         }
     }
 

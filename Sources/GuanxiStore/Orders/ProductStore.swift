@@ -64,7 +64,9 @@ package struct ProductStore: Sendable {
             if let a = draft.active { p.active = a }
             if draft.isDefault == true { p.isDefault = true }
             if p.isDefault && !p.active { throw DomainError.field("active", "the default price list must stay active") }
-            if lists.contains(where: { $0.id != p.id && $0.name == p.name }) { throw DomainError.field("name", "another price list has this name") }
+            if let other = lists.first(where: { $0.id != p.id && $0.name == p.name }) {
+                throw DomainError.duplicate(field: "name", existingID: other.id, message: "another price list has this name")
+            }
             if p.isDefault { try await sql.raw("UPDATE price_lists SET is_default = 0 WHERE workspace_id = \(bind: scope.workspaceID)").run() }
             if id == nil {
                 try await sql.raw("""
@@ -177,10 +179,11 @@ package struct ProductStore: Sendable {
                 prices[list.id] = x.unitPrice.map { ProductPrice(priceListID: list.id, unitPrice: Money(minor: $0, currency: list.currency)) }
             }
             p.prices = prices.values.sorted { $0.priceListID < $1.priceListID }
-            if p.sku != before.sku, try await sql.raw("""
-                SELECT 1 AS x FROM products WHERE workspace_id = \(bind: scope.workspaceID) AND sku = \(bind: p.sku) AND id <> \(bind: p.id)
-                """).first() != nil {
-                throw DomainError.field("sku", "another product has SKU \(p.sku)")
+            if p.sku != before.sku, let other = try await sql.raw("""
+                SELECT id FROM products WHERE workspace_id = \(bind: scope.workspaceID) AND sku = \(bind: p.sku) AND id <> \(bind: p.id)
+                """).first() {
+                // a duplicate is 409 with the other record's id, as customers and custom fields answer
+                throw DomainError.duplicate(field: "sku", existingID: try other.decode(column: "id", as: String.self), message: "another product has SKU \(p.sku)")
             }
             guard p != before else { return p }
             p.version += 1; p.updatedAt = now

@@ -68,7 +68,7 @@ struct AccessAPI {
             .json(Items(items: try await access.roles(scope)))
         }
         t.on(APIRoute(method: .put, path: "/roles/{key}", operationID: "saveRole", summary: "Create or change a custom role", tag: "Access",
-                      needs: .can(.update, .settings), requestSchema: "RoleInput", responseSchema: "Role")) { req, ctx, scope in
+                      needs: .can(.update, .settings), requestSchema: "RoleInput", responseSchema: "Role", queryValues: ["key": .matching("^[a-z][a-z0-9_]{0,39}$")])) { req, ctx, scope in
             let input = try await APIBody.json(RoleInput.self, req)
             return .json(try await access.saveRole(scope, key: try ctx.parameters.require("key"), name: input.name, permissions: input.permissions))
         }
@@ -168,7 +168,7 @@ struct AccessAPI {
             return .json(NewToken(id: issued.id, token: issued.secret), status: .created)
         }
         t.on(APIRoute(method: .delete, path: "/tokens/{id}", operationID: "revokeToken", summary: "Revoke a token", tag: "Access",
-                      needs: .member, status: 204)) { _, ctx, scope in
+                      needs: .member, status: 204, ifMatch: false)) { _, ctx, scope in
             try await access.revokeToken(scope, id: try ctx.parameters.require("id").lowercased())
             return .noContent
         }
@@ -176,7 +176,7 @@ struct AccessAPI {
         // Audit
         t.on(APIRoute(method: .get, path: "/audit", operationID: "listAudit", summary: "Audit entries, newest first, by actor, object, record and time",
                       tag: "Audit", needs: .can(.read, .audit), query: ["actor_id", "object", "object_id", "from", "to", "cursor", "limit"],
-                      responseSchema: "AuditPage")) { req, _, scope in
+                      responseSchema: "AuditPage", queryValues: ["from": .dateTime, "to": .dateTime, "actor_id": .text, "object_id": .text])) { req, _, scope in
             var e = FieldErrors()
             func date(_ name: String) -> Date? {
                 guard let v = req.query(name) else { return nil }

@@ -29,6 +29,7 @@ package func buildRouterAndPages(_ services: AppServices) -> (Router<AppContext>
     let api = router.group("api/v1").add(middleware: AuthMiddleware(access: services.access, signIn: services.signIn))
     let table = RouteTable(group: api, idempotency: services.idempotency)
     for f in features { f.api(services, table) }
+    table.refuseOtherMethods()
 
     let schemas = features.reduce(into: [String: Any]()) { all, f in all.merge(f.schemas()) { first, _ in first } }
     let openAPI = OpenAPIDocument.build(routes: table.routes, schemas: schemas)

@@ -26,10 +26,12 @@ struct CustomerAPI {
 
     func register(_ t: RouteTable) {
         let tag = "Customers"
-        t.on(APIRoute(method: .get, path: "/customers", operationID: "listCustomers", summary: "List customers (filters, sort, keyset cursor)", tag: tag, needs: .can(.read, .customers),
+        t.on(APIRoute(method: .get, path: "/customers", operationID: "listCustomers", summary: "List customers (filters, custom.<key>=value for custom fields, sort, keyset cursor)", tag: tag, needs: .can(.read, .customers),
                       query: ["kind", "stage", "tier", "owner_id", "tag", "source", "organization_id", "created_from", "created_to",
-                              "updated_from", "updated_to", "custom.<key>", "deleted", "sort", "cursor", "limit"],
-                      responseSchema: "CustomerPage")) { req, _, scope in
+                              "updated_from", "updated_to", "deleted", "sort", "cursor", "limit"],
+                      responseSchema: "CustomerPage", queryValues: ["kind": .cases(CustomerKind.self), "stage": .cases(LifecycleStage.self),
+                                    "created_from": .dayOrDateTime, "created_to": .dayOrDateTime, "updated_from": .dayOrDateTime, "updated_to": .dayOrDateTime,
+                                    "sort": .oneOf(CustomerSort.allCases.flatMap { [$0.rawValue, "-" + $0.rawValue] })])) { req, _, scope in
             let (filter, sort, desc) = try Self.filter(req)
             let page = try await customers.listJSON(scope, filter: filter, sort: sort, descending: desc, cursor: req.query("cursor"),
                                                 limit: try APIPaging.limit(req, default: 50))
@@ -71,7 +73,7 @@ struct CustomerAPI {
             .json(Items(items: try await customers.get(scope, id: try ctx.parameters.require("id")).allIdentities))
         }
         t.on(APIRoute(method: .post, path: "/customers/{id}/identities", operationID: "addIdentity", summary: "Add an identity (normalised, unique per workspace)",
-                      tag: "Identities", needs: .can(.update, .customers), requestSchema: "Identity", responseSchema: "Customer", idempotent: true)) { req, ctx, scope in
+                      tag: "Identities", needs: .can(.update, .customers), requestSchema: "Identity", responseSchema: "Customer", idempotent: true, ifMatch: true)) { req, ctx, scope in
             let ident = try await APIBody.json(Identity.self, req)
             let id = try ctx.parameters.require("id")
             let updated = try await customers.update(scope, id: id, ifVersion: try req.ifMatchVersion()) { c in
@@ -122,7 +124,7 @@ struct CustomerAPI {
             return .json(try await customers.renameTag(scope, from: i.from, to: i.to))
         }
         t.on(APIRoute(method: .post, path: "/customers/{id}/tags", operationID: "addTags", summary: "Add tags to a customer", tag: "Tags", needs: .can(.update, .customers),
-                      requestSchema: "TagsInput", responseSchema: "Customer", idempotent: true)) { req, ctx, scope in
+                      requestSchema: "TagsInput", responseSchema: "Customer", idempotent: true, ifMatch: true)) { req, ctx, scope in
             let input = try await APIBody.json(TagsInput.self, req)
             let id = try ctx.parameters.require("id")
             let updated = try await customers.update(scope, id: id, ifVersion: try req.ifMatchVersion()) { c in
@@ -160,7 +162,7 @@ struct CustomerAPI {
             return .json(d, status: .created)
         }
         t.on(APIRoute(method: .delete, path: "/custom-fields/{key}", operationID: "deleteCustomField", summary: "Remove a custom field definition",
-                      tag: "Custom fields", needs: .can(.update, .settings), status: 204)) { _, ctx, scope in
+                      tag: "Custom fields", needs: .can(.update, .settings), status: 204, ifMatch: false)) { _, ctx, scope in
             try await fields.delete(scope, key: try ctx.parameters.require("key"))
             return .noContent
         }
@@ -181,7 +183,8 @@ struct CustomerAPI {
             }
         }
         t.on(APIRoute(method: .get, path: "/customers/{id}/timeline", operationID: "getTimeline", summary: "Everything that happened, newest first",
-                      tag: "Timeline", needs: .can(.read, .customers), query: ["kinds", "cursor", "limit"], responseSchema: "TimelinePage")) { req, ctx, scope in
+                      tag: "Timeline", needs: .can(.read, .customers), query: ["kinds", "cursor", "limit"], responseSchema: "TimelinePage",
+                      queryValues: ["kinds": .matching({ k in "^(\(k))(,(\(k)))*$" }(TimelineKind.allCases.map(\.rawValue).joined(separator: "|")))])) { req, ctx, scope in
             let kinds = try req.query("kinds").map { try $0.split(separator: ",").map { s -> TimelineKind in
                 guard let k = TimelineKind(rawValue: String(s)) else { throw DomainError.field("kinds", "unknown kind '\(s)'") }
                 return k
@@ -202,7 +205,7 @@ struct CustomerAPI {
                          status: .created)
         }
         t.on(APIRoute(method: .delete, path: "/customers/{id}/relationships/{relationship_id}", operationID: "deleteRelationship",
-                      summary: "Remove a relationship", tag: "Relationships", needs: .can(.update, .customers), status: 204)) { _, ctx, scope in
+                      summary: "Remove a relationship", tag: "Relationships", needs: .can(.update, .customers), status: 204, ifMatch: false)) { _, ctx, scope in
             try await customers.deleteRelationship(scope, customerID: try ctx.parameters.require("id"),
                                                    relationshipID: try ctx.parameters.require("relationship_id"))
             return .noContent
@@ -235,7 +238,7 @@ struct CustomerAPI {
 
         // Search
         t.on(APIRoute(method: .get, path: "/search", operationID: "search", summary: "Search names, organisations, emails, phones, ids and tags",
-                      tag: "Search", needs: .can(.read, .customers), query: ["q", "limit"], responseSchema: "CustomerList")) { req, _, scope in
+                      tag: "Search", needs: .can(.read, .customers), query: ["q", "limit"], responseSchema: "CustomerList", requiredQuery: ["q"])) { req, _, scope in
             guard let q = req.query("q") else { throw DomainError.field("q", .required) }
             return .json(try await customers.searchJSON(scope, query: q, limit: try APIPaging.limit(req, default: 20)))
         }
@@ -267,7 +270,7 @@ struct CustomerAPI {
             .json(try await imports.get(scope, id: try ctx.parameters.require("id")))
         }
         t.on(APIRoute(method: .get, path: "/exports/customers.csv", operationID: "exportCustomers", summary: "All customers as CSV (same columns as import)",
-                      tag: "Import", needs: .can(.export, .customers), query: ["stage", "tier", "tag", "source", "owner_id"])) { req, _, scope in
+                      tag: "Import", needs: .can(.export, .customers), query: ["stage", "tier", "tag", "source", "owner_id"], queryValues: ["stage": .cases(LifecycleStage.self)])) { req, _, scope in
             let (filter, _, _) = try Self.filter(req)
             var out = Data()
             _ = try await CustomerExporter(store: customers).export(scope, filter: filter) { out.append($0) }

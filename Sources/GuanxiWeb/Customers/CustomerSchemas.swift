@@ -34,10 +34,13 @@ extension OpenAPIDocument {
         s["IdentityList"] = obj(["items": arr(ref("Identity"))])
         s["TagsInput"] = obj(["tags": arr(str)], required: ["tags"])
         s["TagList"] = obj(["items": arr(obj(["tag": str, "count": int]))])
-        s["TagRenameInput"] = obj(["from": str, "to": str], required: ["from", "to"])
+        let tag: [String: Any] = ["type": "string", "pattern": Pattern.words]
+        s["TagRenameInput"] = obj(["from": tag, "to": tag], required: ["from", "to"])
         s["TagRename"] = obj(["changed": int, "skipped": int])
-        s["CustomField"] = obj(["key": str, "label": str, "type": enumOf(CustomFieldType.allCases.map(\.rawValue)),
-                                "options": arr(str), "required": ["type": "boolean"], "sensitive": ["type": "boolean"],
+        var options = arr(str)
+        options["uniqueItems"] = true
+        s["CustomField"] = obj(["key": ["type": "string", "pattern": "^[a-z][a-z0-9_]{0,39}$"], "label": ["type": "string", "maxLength": 100, "pattern": Pattern.words],
+                                "type": enumOf(CustomFieldType.allCases.map(\.rawValue)), "options": options, "required": ["type": "boolean"], "sensitive": ["type": "boolean"],
                                 "applies_to": enumOf(CustomFieldTarget.allCases.map(\.rawValue)), "version": int],
                                required: ["key", "label", "type"])
         s["CustomFieldList"] = obj(["items": arr(ref("CustomField"))])

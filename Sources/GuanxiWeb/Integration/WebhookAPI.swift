@@ -106,9 +106,9 @@ struct WebhookAPI {
         }
         t.on(APIRoute(method: .get, path: "/webhooks/{id}/deliveries", operationID: "listWebhookDeliveries",
                       summary: "The endpoint's deliveries, newest first; state=dead is the dead-letter list", tag: tag,
-                      needs: .can(.read, .settings), query: ["state", "cursor", "limit"], responseSchema: "WebhookDeliveryPage")) { req, ctx, scope in
+                      needs: .can(.read, .settings), query: ["state", "cursor", "limit"], responseSchema: "WebhookDeliveryPage", queryValues: ["state": .cases(WebhookDeliveryState.self)])) { req, ctx, scope in
             .json(try await webhooks.deliveries(scope, subscriptionID: try ctx.parameters.require("id"), state: req.query("state"),
-                                                cursor: req.query("cursor"), limit: Int(req.query("limit") ?? "") ?? 50))
+                                                cursor: req.query("cursor"), limit: try APIPaging.limit(req, default: 50)))
         }
         t.on(APIRoute(method: .get, path: "/webhooks/{id}/deliveries/{delivery_id}", operationID: "getWebhookDelivery",
                       summary: "One delivery: the body it sends and every attempt (headers sent, answer status, body excerpt, time taken)", tag: tag,
@@ -136,7 +136,8 @@ extension OpenAPIDocument {
         let bool: [String: Any] = ["type": "boolean"]
         let filters: [String: Any] = ["type": "object", "additionalProperties": arr(str),
                                       "description": "data field path → allowed values (all fields must match)"]
-        let events: [String: Any] = arr(["type": "string", "description": "an event type, record.* or *"])
+        var events: [String: Any] = arr(["type": "string", "description": "an event type, record.* or *"])
+        events["minItems"] = 1
         var s: [String: Any] = [:]
         s["WebhookInput"] = obj(["url": ["type": "string", "format": "uri"], "events": events, "secret": ["type": "string", "pattern": "^(whsec_)?[A-Za-z0-9+/=]+$"],
                                  "filters": filters, "description": nstr, "enabled": bool], required: ["url", "events"])

@@ -78,7 +78,7 @@ struct OrderAPI {
             .json(try await products.savePriceList(scope, id: nil, try await APIBody.json(PriceListDraft.self, req)), status: .created)
         }
         t.on(APIRoute(method: .patch, path: "/price-lists/{id}", operationID: "updatePriceList", summary: "Rename, (de)activate or make a price list the default",
-                      tag: tag, needs: .can(.update, .settings), requestSchema: "PriceListInput", responseSchema: "PriceList")) { req, ctx, scope in
+                      tag: tag, needs: .can(.update, .settings), requestSchema: "PriceListInput", responseSchema: "PriceList", ifMatch: false)) { req, ctx, scope in
             .json(try await products.savePriceList(scope, id: try ctx.parameters.require("id"), try await APIBody.json(PriceListDraft.self, req)))
         }
     }
@@ -86,7 +86,7 @@ struct OrderAPI {
     func registerQuotes(_ t: RouteTable) {
         let tag = "Quotes"
         t.on(APIRoute(method: .get, path: "/quotes", operationID: "listQuotes", summary: "Inquiries and quotes, newest first", tag: tag,
-                      needs: .can(.read, .orders), query: ["status", "customer_id", "deal_id", "cursor", "limit"], responseSchema: "QuotePage")) { req, _, scope in
+                      needs: .can(.read, .orders), query: ["status", "customer_id", "deal_id", "cursor", "limit"], responseSchema: "QuotePage", queryValues: ["status": .cases(QuoteStatus.self)])) { req, _, scope in
             var f = QuoteFilter()
             var e = FieldErrors()
             if let s = req.query("status") { if let v = QuoteStatus(rawValue: s) { f.status = v } else { e.add("status", .oneOf(QuoteStatus.self)) } }
@@ -94,7 +94,7 @@ struct OrderAPI {
                 if let v = req.query(k) { if ID.isValid(v) { apply(v.lowercased()) } else { e.add(k, "is not a valid id") } }
             }
             try e.throwIfAny()
-            return .json(try await quotes.list(scope, filter: f, cursor: req.query("cursor"), limit: Int(req.query("limit") ?? "") ?? 50))
+            return .json(try await quotes.list(scope, filter: f, cursor: req.query("cursor"), limit: try APIPaging.limit(req, default: 50)))
         }
         t.on(APIRoute(method: .post, path: "/quotes", operationID: "createQuote", summary: "Open an inquiry (inquiry: true) or a priced draft quote",
                       tag: tag, needs: .can(.create, .orders), requestSchema: "QuoteInput", responseSchema: "Quote", status: 201, idempotent: true),
@@ -114,20 +114,20 @@ struct OrderAPI {
         }
         t.on(APIRoute(method: .post, path: "/quotes/{id}/status", operationID: "moveQuote",
                       summary: "Price an inquiry (draft), send a draft, or reject (with a reason)", tag: tag, needs: .can(.update, .orders),
-                      requestSchema: "QuoteStatusInput", responseSchema: "Quote")) { req, ctx, scope in
+                      requestSchema: "QuoteStatusInput", responseSchema: "Quote", ifMatch: true)) { req, ctx, scope in
             let i = try await APIBody.json(MoveInput.self, req)
             let q = try await quotes.move(scope, id: try ctx.parameters.require("id"), to: i.status, reason: i.reason, ifVersion: try req.ifMatchVersion())
             return .json(q, etag: q.version)
         }
         t.on(APIRoute(method: .post, path: "/quotes/{id}/revise", operationID: "reviseQuote",
                       summary: "Make the next revision (a draft under the same number); the old one is superseded", tag: tag,
-                      needs: .can(.update, .orders), responseSchema: "Quote", status: 201)) { req, ctx, scope in
+                      needs: .can(.update, .orders), responseSchema: "Quote", status: 201, ifMatch: true)) { req, ctx, scope in
             let q = try await quotes.revise(scope, id: try ctx.parameters.require("id"), ifVersion: try req.ifMatchVersion())
             return .json(q, status: .created, etag: q.version)
         }
         t.on(APIRoute(method: .post, path: "/quotes/{id}/accept", operationID: "acceptQuote",
                       summary: "The customer accepted: the order is placed from the quote's lines", tag: tag, needs: .can(.create, .orders),
-                      responseSchema: "QuoteAccepted", status: 201)) { req, ctx, scope in
+                      responseSchema: "QuoteAccepted", status: 201, ifMatch: true)) { req, ctx, scope in
             let (q, o) = try await quotes.accept(scope, id: try ctx.parameters.require("id"), ifVersion: try req.ifMatchVersion())
             return .json(Accepted(quote: q, order: o), status: .created)
         }
@@ -136,7 +136,7 @@ struct OrderAPI {
     func registerOrders(_ t: RouteTable) {
         let tag = "Orders"
         t.on(APIRoute(method: .get, path: "/orders", operationID: "listOrders", summary: "Orders, newest placed first", tag: tag,
-                      needs: .can(.read, .orders), query: ["status", "customer_id", "owner_id", "cursor", "limit"], responseSchema: "OrderPage")) { req, _, scope in
+                      needs: .can(.read, .orders), query: ["status", "customer_id", "owner_id", "cursor", "limit"], responseSchema: "OrderPage", queryValues: ["status": .cases(OrderStatus.self)])) { req, _, scope in
             var f = OrderFilter()
             var e = FieldErrors()
             if let s = req.query("status") { if let v = OrderStatus(rawValue: s) { f.status = v } else { e.add("status", .oneOf(OrderStatus.self)) } }
@@ -144,11 +144,11 @@ struct OrderAPI {
                 if let v = req.query(k) { if ID.isValid(v) { apply(v.lowercased()) } else { e.add(k, "is not a valid id") } }
             }
             try e.throwIfAny()
-            return .json(try await orders.list(scope, filter: f, cursor: req.query("cursor"), limit: Int(req.query("limit") ?? "") ?? 50))
+            return .json(try await orders.list(scope, filter: f, cursor: req.query("cursor"), limit: try APIPaging.limit(req, default: 50)))
         }
         t.on(APIRoute(method: .post, path: "/orders", operationID: "createOrder",
                       summary: "Place an order; the same source + external_id again answers 200 with the existing order", tag: tag,
-                      needs: .can(.create, .orders), requestSchema: "OrderInput", responseSchema: "Order", status: 201, idempotent: true),
+                      needs: .can(.create, .orders), requestSchema: "OrderInput", responseSchema: "Order", status: 201, idempotent: true, alsoStatus: [200]),
              replay: Replay.readBack { scope, id in _ = try await orders.get(scope, id: id) }) { req, _, scope in
             let (o, created) = try await orders.create(scope, try await APIBody.json(OrderDraft.self, req))
             var r = APIResponse.json(PlacedOrder(order: o, warnings: try await stock.warnings(scope, for: o)), status: created ? .created : .ok, etag: o.version)

@@ -57,12 +57,16 @@ extension OpenAPIDocument {
                                                 "delivered_at": ntime]))])
         s["OrderPage"] = obj(["items": arr(ref("Order")), "next_cursor": nstr])
         s["OrderBoard"] = obj(["items": arr(obj(["status": enumOf(OrderStatus.allCases.map(\.rawValue)), "count": int, "totals": arr(ref("Money"))]))])
-        s["PaymentInput"] = obj(["amount": int, "method": nstr, "reference": nstr, "note": nstr, "paid_at": ntime], required: ["amount"])
-        s["CollectionPlanInput"] = obj(["instalments": arr(obj(["due_date": str, "amount": int], required: ["due_date", "amount"]))], required: ["instalments"])
+        s["PaymentInput"] = obj(["amount": ["type": "integer", "minimum": 1], "method": nstr, "reference": nstr, "note": nstr, "paid_at": ntime], required: ["amount"])
+        var instalments = arr(obj(["due_date": ["type": "string", "format": "date"], "amount": ["type": "integer", "minimum": 1]], required: ["due_date", "amount"]))
+        instalments["minItems"] = 1; instalments["maxItems"] = 60
+        s["CollectionPlanInput"] = obj(["instalments": instalments], required: ["instalments"])
         s["ShipmentInput"] = obj(["carrier": str, "tracking_number": nstr, "lines": arr(shipLine)], required: ["carrier"])
         s["DeliverInput"] = obj(["shipment_id": nstr])
         s["ReasonInput"] = obj(["reason": str], required: ["reason"])
-        s["ReturnInput"] = obj(["lines": arr(shipLine), "reason": str], required: ["lines", "reason"])
+        var returned = arr(shipLine)
+        returned["minItems"] = 1
+        s["ReturnInput"] = obj(["lines": returned, "reason": str], required: ["lines", "reason"])
         s["ShipTo"] = ["type": ["object", "null"], "description": "收货人 and address; name, phone and address are needed when any field is given",
                        "properties": ["name": str, "phone": str, "province": nstr, "city": nstr, "district": nstr,
                                       "address": ["type": "string", "description": "street, building, room; up to 3 lines"], "postcode": nstr]]

@@ -74,6 +74,7 @@ package enum Messages {
         ("must be at most 50000 characters", "最多 50000 个字符", "最多 50000 個字元"),
         ("must be at most 72 bytes", "最多 72 字节", "最多 72 位元組"),
         ("is wrong", "不正确", "不正確"),
+        ("text must not contain NUL characters (\\u0000)", "文本不能包含 NUL 字符（\\u0000）", "文字不能包含 NUL 字元（\\u0000）"),
         ("is not the code your app shows now", "与验证器应用当前显示的验证码不符", "與驗證器 App 目前顯示的驗證碼不符"),
         ("this reset link is invalid, used or expired", "重置链接无效、已使用或已过期", "重設連結無效、已使用或已過期"),
         ("must start with a letter and use only a-z, 0-9 and _ (at most 40)", "须以字母开头，只用 a-z、0-9 和 _（最多 40 个）", "須以字母開頭，只用 a-z、0-9 和 _（最多 40 個）"),

@@ -152,7 +152,25 @@ package enum APIBody {
     }
 
     package static func json<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
-        try decode(type, from: try await bytes(request))
+        let data = try await bytes(request)
+        try refuseNUL(data)
+        return try decode(type, from: data)
+    }
+
+    /// No field takes a NUL character, and PostgreSQL cannot store one in text (it answered 500):
+    /// a `\u0000` escape anywhere in the body is refused.
+    package static func refuseNUL(_ data: Data) throws {
+        let nul = Array("u0000".utf8)
+        try data.withUnsafeBytes { (b: UnsafeRawBufferPointer) in
+            var i = 0
+            while i < b.count {
+                guard b[i] == UInt8(ascii: "\\") else { i += 1; continue }
+                if i + 5 < b.count, (1...5).allSatisfy({ b[i + $0] == nul[$0 - 1] }) {
+                    throw DomainError.badRequest("text must not contain NUL characters (\\u0000)")
+                }
+                i += 2   // an escape: the next byte is never the start of another
+            }
+        }
     }
 
     package static func path(_ keys: [any CodingKey]) -> String {

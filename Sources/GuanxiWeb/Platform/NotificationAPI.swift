@@ -15,7 +15,7 @@ package struct NotificationAPI {
         t.on(APIRoute(method: .get, path: "/notifications", operationID: "listNotifications",
                       summary: "The caller's notifications (SLA warnings and escalations…), newest first, and how many are unread", tag: tag,
                       needs: .member, query: ["limit"], responseSchema: "NotificationList")) { req, _, scope in
-            let (items, unread) = try await notifications.list(scope, limit: Int(req.query("limit") ?? "") ?? 50)
+            let (items, unread) = try await notifications.list(scope, limit: try APIPaging.limit(req, default: 50))
             return .json(List(items: items, unread: unread))
         }
         t.on(APIRoute(method: .post, path: "/notifications/read", operationID: "markNotificationsRead",

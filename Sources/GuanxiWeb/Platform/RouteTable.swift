@@ -23,23 +23,68 @@ package struct APIRoute: Sendable {
     package var responseSchema: String? = nil
     package var status = 200
     package var idempotent = false
+    /// What a query parameter accepts when its name alone does not say (`QueryValue.named`).
+    package var queryValues: [String: QueryValue] = [:]
+    /// Query parameters the operation cannot do without (`q` on search).
+    package var requiredQuery: [String] = []
+    /// Whether the handler reads If-Match (nil: PATCH and DELETE do).
+    package var ifMatch: Bool? = nil
+    /// Other success statuses with the same body (an order pushed again by its external id: 200).
+    package var alsoStatus: [Int] = []
 
     package init(method: HTTPRequest.Method, path: String, operationID: String, summary: String, tag: String, needs: AccessNeed,
                  query: [String] = [], requestSchema: String? = nil, requestContentType: String = "application/json",
-                 multipartSchema: String? = nil, responseSchema: String? = nil, status: Int = 200, idempotent: Bool = false) {
+                 multipartSchema: String? = nil, responseSchema: String? = nil, status: Int = 200, idempotent: Bool = false,
+                 queryValues: [String: QueryValue] = [:], requiredQuery: [String] = [], ifMatch: Bool? = nil, alsoStatus: [Int] = []) {
         self.method = method; self.path = path; self.operationID = operationID; self.summary = summary; self.tag = tag
         self.needs = needs; self.query = query; self.requestSchema = requestSchema; self.requestContentType = requestContentType
         self.multipartSchema = multipartSchema
         self.responseSchema = responseSchema; self.status = status; self.idempotent = idempotent
+        self.queryValues = queryValues; self.requiredQuery = requiredQuery; self.ifMatch = ifMatch; self.alsoStatus = alsoStatus
     }
 
     package var fullPath: String { "/api/v1" + path }
+    package var readsIfMatch: Bool { ifMatch ?? (method == .patch || method == .delete) }
     /// Hummingbird's form (`:id`).
     package var routerPath: String {
         path.replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: "")
     }
     package var pathParameters: [String] {
         path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) }
+    }
+}
+
+/// The values a query parameter accepts, as the OpenAPI document declares them.
+package enum QueryValue: Sendable, Equatable {
+    case text
+    /// Text of at least one non-space character, at most `max` characters.
+    case words(max: Int)
+    case id
+    case whole(ClosedRange<Int>)
+    case oneOf([String])
+    /// `YYYY-MM-DD`, `YYYY-MM`, `2026-W48`, an RFC 3339 date-time.
+    case day, month, week, dateTime
+    /// `true` or `false`.
+    case flag
+    /// A day or a date-time (filters that take either).
+    case dayOrDateTime
+    /// Text matching a regular expression (`^…$`).
+    case matching(String)
+
+    /// One of an enumeration's raw values.
+    package static func cases<E: CaseIterable & RawRepresentable>(_ type: E.Type) -> QueryValue where E.RawValue == String {
+        .oneOf(E.allCases.map(\.rawValue))
+    }
+
+    /// What a parameter's name says it takes, when the route does not say otherwise.
+    package static func named(_ name: String) -> QueryValue {
+        switch name {
+        case "limit": .whole(1...200)
+        case "month": .month
+        case "week": .week
+        case _ where name.hasSuffix("_id"): .id
+        default: .text
+        }
     }
 }
 
@@ -130,6 +175,26 @@ package final class RouteTable: @unchecked Sendable {
             } catch {
                 await locks.unlock(lockKey)
                 throw error
+            }
+        }
+    }
+}
+
+extension RouteTable {
+    /// Answers 405 with `Allow` for a method an API path does not take (after every feature registered
+    /// its operations), rather than the 404 of a path that does not exist.
+    package func refuseOtherMethods() {
+        let byPath = Dictionary(grouping: routes, by: \.routerPath)
+        for (path, rs) in byPath {
+            let taken = Set(rs.map(\.method))
+            let allow = rs.map(\.method.rawValue).sorted().joined(separator: ", ")
+            for m in [HTTPRequest.Method.get, .head, .post, .put, .patch, .delete, .options, .trace, HTTPRequest.Method("QUERY")!] where !taken.contains(m) {
+                if m == .head && taken.contains(.get) { continue }
+                group.on(RouterPath(path), method: m) { _, context -> Response in
+                    var (status, body) = ErrorMiddleware<AppContext>.map(HTTPError(.methodNotAllowed))
+                    body.error.requestID = context.note?.requestID
+                    return APIResponse(status: status, body: APIJSON.encode(body), headers: ["Allow": allow]).response
+                }
             }
         }
     }

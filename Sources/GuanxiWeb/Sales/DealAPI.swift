@@ -32,7 +32,7 @@ struct DealAPI {
                          status: .created)
         }
         t.on(APIRoute(method: .get, path: "/deals", operationID: "listDeals", summary: "Deals, newest first", tag: tag, needs: .can(.read, .deals),
-                      query: ["pipeline_id", "status", "owner_id", "customer_id", "cursor", "limit"], responseSchema: "DealPage")) { req, _, scope in
+                      query: ["pipeline_id", "status", "owner_id", "customer_id", "cursor", "limit"], responseSchema: "DealPage", queryValues: ["status": .cases(DealStatus.self)])) { req, _, scope in
             var f = DealFilter()
             var e = FieldErrors()
             for (k, apply) in [("pipeline_id", { (v: String) in f.pipelineID = v }), ("owner_id", { f.ownerID = $0 }), ("customer_id", { f.customerID = $0 })] {
@@ -40,7 +40,7 @@ struct DealAPI {
             }
             if let s = req.query("status") { if let v = DealStatus(rawValue: s) { f.status = v } else { e.add("status", .oneOf(DealStatus.self)) } }
             try e.throwIfAny()
-            return .json(try await deals.list(scope, filter: f, cursor: req.query("cursor"), limit: Int(req.query("limit") ?? "") ?? 50))
+            return .json(try await deals.list(scope, filter: f, cursor: req.query("cursor"), limit: try APIPaging.limit(req, default: 50)))
         }
         t.on(APIRoute(method: .post, path: "/deals", operationID: "createDeal", summary: "Open a deal with a customer", tag: tag,
                       needs: .can(.create, .deals), requestSchema: "DealInput", responseSchema: "Deal", status: 201, idempotent: true),
@@ -49,14 +49,14 @@ struct DealAPI {
         }
         t.on(APIRoute(method: .get, path: "/deals/board", operationID: "dealBoard",
                       summary: "The kanban board: each stage's count, totals and weighted totals per currency, and its first deals",
-                      tag: tag, needs: .can(.read, .deals), query: ["pipeline_id", "owner_id", "per_stage"], responseSchema: "DealBoard")) { req, _, scope in
+                      tag: tag, needs: .can(.read, .deals), query: ["pipeline_id", "owner_id", "per_stage"], responseSchema: "DealBoard", queryValues: ["pipeline_id": .text, "owner_id": .text])) { req, _, scope in
             let (p, columns) = try await deals.board(scope, pipelineID: req.query("pipeline_id"), ownerID: req.query("owner_id"),
                                                      perStage: Int(req.query("per_stage") ?? "") ?? 50)
             return .json(Board(pipeline: p, columns: columns))
         }
         t.on(APIRoute(method: .get, path: "/deals/forecast", operationID: "dealForecast",
                       summary: "Weighted forecast of open deals by month of expected close and owner (group=team: by team)", tag: tag,
-                      needs: .can(.read, .deals), query: ["pipeline_id", "group"], responseSchema: "ForecastList")) { req, _, scope in
+                      needs: .can(.read, .deals), query: ["pipeline_id", "group"], responseSchema: "ForecastList", queryValues: ["pipeline_id": .text, "owner_id": .text])) { req, _, scope in
             let p = req.query("pipeline_id")
             return .json(Items(items: req.query("group") == "team" ? try await deals.forecastByTeam(scope, pipelineID: p)
                                                                      : try await deals.forecast(scope, pipelineID: p)))
@@ -73,7 +73,7 @@ struct DealAPI {
         }
         t.on(APIRoute(method: .post, path: "/deals/{id}/move", operationID: "moveDeal",
                       summary: "Move a deal to a stage (won and lost close it; lost needs a reason)", tag: tag, needs: .can(.update, .deals),
-                      requestSchema: "DealMoveInput", responseSchema: "Deal")) { req, ctx, scope in
+                      requestSchema: "DealMoveInput", responseSchema: "Deal", ifMatch: true)) { req, ctx, scope in
             let i = try await APIBody.json(MoveInput.self, req)
             let d = try await deals.move(scope, id: try ctx.parameters.require("id"), toStage: i.stageID, reason: i.reason, ifVersion: try req.ifMatchVersion())
             return .json(d, etag: d.version)

@@ -74,7 +74,7 @@ struct LeadAPI {
         let tag = "Leads"
         t.on(APIRoute(method: .get, path: "/leads", operationID: "listLeads", summary: "Leads, newest first (status, owner, source, overdue filters)",
                       tag: tag, needs: .can(.read, .leads), query: ["status", "owner_id", "source", "overdue", "cursor", "limit"],
-                      responseSchema: "LeadPage")) { req, _, scope in
+                      responseSchema: "LeadPage", queryValues: ["status": .cases(LeadStatus.self), "overdue": .text])) { req, _, scope in
             var f = LeadFilter()
             var e = FieldErrors()
             if let s = req.query("status") { if let v = LeadStatus(rawValue: s) { f.status = v } else { e.add("status", .oneOf(LeadStatus.self)) } }
@@ -82,7 +82,7 @@ struct LeadAPI {
             f.source = req.query("source")
             f.overdue = req.query("overdue") == "true"
             try e.throwIfAny()
-            return .json(try await leads.list(scope, filter: f, cursor: req.query("cursor"), limit: Int(req.query("limit") ?? "") ?? 50))
+            return .json(try await leads.list(scope, filter: f, cursor: req.query("cursor"), limit: try APIPaging.limit(req, default: 50)))
         }
         t.on(APIRoute(method: .post, path: "/leads", operationID: "createLead", summary: "Capture a lead (duplicate-checked, placed by the assignment rules)",
                       tag: tag, needs: .can(.create, .leads), requestSchema: "LeadInput", responseSchema: "Lead", status: 201, idempotent: true),
@@ -118,7 +118,7 @@ struct LeadAPI {
         }
         t.on(APIRoute(method: .post, path: "/leads/{id}/status", operationID: "setLeadStatus",
                       summary: "Move a lead: contacted, qualified, disqualified (with a reason) or back", tag: tag, needs: .can(.update, .leads),
-                      requestSchema: "LeadStatusInput", responseSchema: "Lead")) { req, ctx, scope in
+                      requestSchema: "LeadStatusInput", responseSchema: "Lead", ifMatch: true)) { req, ctx, scope in
             let i = try await APIBody.json(StatusInput.self, req)
             let l = try await leads.setStatus(scope, id: try ctx.parameters.require("id"), to: i.status, reason: i.reason, ifVersion: try req.ifMatchVersion())
             return .json(l, etag: l.version)
@@ -138,7 +138,7 @@ struct LeadAPI {
         t.on(APIRoute(method: .get, path: "/leads/{id}/timeline", operationID: "getLeadTimeline", summary: "A lead's history, newest first",
                       tag: tag, needs: .can(.read, .leads), query: ["cursor", "limit"], responseSchema: "TimelinePage")) { req, ctx, scope in
             .json(try await leads.timeline(scope, leadID: try ctx.parameters.require("id"), cursor: req.query("cursor"),
-                                           limit: Int(req.query("limit") ?? "") ?? 50))
+                                           limit: try APIPaging.limit(req, default: 50)))
         }
         t.on(APIRoute(method: .post, path: "/leads/{id}/convert", operationID: "convertLead",
                       summary: "Convert a lead into a customer (and organisation), keeping its history", tag: tag,
@@ -166,7 +166,7 @@ struct LeadAPI {
             return .json(try await rules.save(scope, try await APIBody.json(RuleInput.self, req).rule(id: id.lowercased())))
         }
         t.on(APIRoute(method: .delete, path: "/assignment-rules/{id}", operationID: "deleteAssignmentRule", summary: "Remove an assignment rule",
-                      tag: tag, needs: .can(.update, .settings), status: 204)) { _, ctx, scope in
+                      tag: tag, needs: .can(.update, .settings), status: 204, ifMatch: false)) { _, ctx, scope in
             try await rules.delete(scope, id: try ctx.parameters.require("id").lowercased())
             return .noContent
         }
@@ -184,7 +184,7 @@ struct LeadAPI {
                                                   campaign: i.campaign, doubleOptIn: i.doubleOptIn ?? false), status: .created)
         }
         t.on(APIRoute(method: .delete, path: "/lead-sources/{id}", operationID: "disableLeadSource", summary: "Switch a lead form or webhook off",
-                      tag: tag, needs: .can(.update, .settings), status: 204)) { _, ctx, scope in
+                      tag: tag, needs: .can(.update, .settings), status: 204, ifMatch: false)) { _, ctx, scope in
             try await sources.disable(scope, id: try ctx.parameters.require("id").lowercased())
             return .noContent
         }

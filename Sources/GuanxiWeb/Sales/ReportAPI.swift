@@ -17,7 +17,10 @@ struct ReportAPI {
 
     /// `month=YYYY-MM`, or `from`/`to` days (to inclusive), in the workspace's time zone; default this month.
     static func period(_ req: Request, timeZone: String) throws(DomainError) -> (Date, Date) {
-        if let f = req.query("from"), let t = req.query("to") {
+        if req.query("from") != nil || req.query("to") != nil {
+            // Both or neither: a lone bound would silently report the current month instead.
+            guard let f = req.query("from") else { throw DomainError.field("from", .required) }
+            guard let t = req.query("to") else { throw DomainError.field("to", .required) }
             guard let a = Dates.parseDay(f) else { throw DomainError.field("from", .date) }
             guard let b = Dates.parseDay(t) else { throw DomainError.field("to", .date) }
             guard let (s, _) = Dates.monthRange(String(a.prefix(7)), timeZone: timeZone), let (e, _) = Dates.monthRange(String(b.prefix(7)), timeZone: timeZone) else {
@@ -39,13 +42,13 @@ struct ReportAPI {
         let tag = "Reports"
         t.on(APIRoute(method: .get, path: "/reports/lead-funnel", operationID: "leadFunnel",
                       summary: "Leads captured in a period (month, or from/to): how many were contacted, qualified, converted, by source",
-                      tag: tag, needs: .can(.read, .leads), query: ["month", "from", "to"], responseSchema: "LeadFunnel")) { req, _, scope in
+                      tag: tag, needs: .can(.read, .leads), query: ["month", "from", "to"], responseSchema: "LeadFunnel", queryValues: ["from": .day, "to": .day])) { req, _, scope in
             let (a, b) = try Self.period(req, timeZone: try await tz(scope))
             return .json(try await reports.leadFunnel(scope, from: a, to: b))
         }
         t.on(APIRoute(method: .get, path: "/reports/close-reasons", operationID: "dealCloseReasons",
                       summary: "Deals won and lost in a period, by reason, with amounts per currency", tag: tag, needs: .can(.read, .deals),
-                      query: ["month", "from", "to"], responseSchema: "CloseReasonList")) { req, _, scope in
+                      query: ["month", "from", "to"], responseSchema: "CloseReasonList", queryValues: ["from": .day, "to": .day])) { req, _, scope in
             let (a, b) = try Self.period(req, timeZone: try await tz(scope))
             return .json(Items(items: try await reports.closeReasons(scope, from: a, to: b)))
         }

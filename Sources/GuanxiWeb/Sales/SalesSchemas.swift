@@ -23,7 +23,7 @@ extension OpenAPIDocument {
         dealStored["closed_at"] = ["type": ["string", "null"], "format": "date-time"]
         let ruleProps: [String: Any] = [
             "name": str, "position": int, "active": ["type": "boolean"], "method": enumOf(AssignmentMethod.allCases.map(\.rawValue)),
-            "team_id": nstr, "user_id": nstr, "response_minutes": ["type": ["integer", "null"]],
+            "team_id": nstr, "user_id": nstr, "response_minutes": ["type": ["integer", "null"], "minimum": 1, "maximum": 43_200],
             "conditions": obj(["sources": list, "provinces": list, "cities": list, "products": list, "tiers": list]),
         ]
         let nTime: [String: Any] = ["type": ["string", "null"], "format": "date-time"]
@@ -104,7 +104,9 @@ extension OpenAPIDocument {
                                                             "due": ref("Money")]))])
         s["SalesTarget"] = obj(["month": str, "user_id": nstr, "team_id": nstr, "metric": enumOf(TargetMetric.allCases.map(\.rawValue)), "amount": ref("Money")],
                                required: ["month", "metric", "amount"])
-        s["TargetsInput"] = obj(["targets": arr(ref("SalesTarget"))], required: ["targets"])
+        var targets = arr(ref("SalesTarget"))
+        targets["minItems"] = 1; targets["maxItems"] = 500
+        s["TargetsInput"] = obj(["targets": targets], required: ["targets"])
         s["TargetList"] = obj(["items": arr(ref("SalesTarget"))])
         s["AttainmentList"] = obj(["items": arr(obj(["target": ref("SalesTarget"), "achieved": ref("Money"), "percent": nint]))])
         return s

@@ -21,7 +21,7 @@ struct TaskAPI {
                       summary: "Tasks by due time (mine, owner, status, kind, due before/after, overdue, subject filters)", tag: tag,
                       needs: .can(.read, .tasks),
                       query: ["mine", "owner_id", "status", "kind", "due_before", "due_after", "overdue", "subject_kind", "subject_id", "cursor", "limit"],
-                      responseSchema: "TaskPage")) { req, _, scope in
+                      responseSchema: "TaskPage", queryValues: ["status": .cases(TaskStatus.self), "kind": .cases(TaskKind.self), "subject_kind": .cases(TaskSubjectKind.self), "due_before": .dateTime, "due_after": .dateTime])) { req, _, scope in
             var f = TaskFilter()
             var e = FieldErrors()
             if let o = req.query("owner_id") { if ID.isValid(o) { f.ownerID = o.lowercased() } else { e.add("owner_id", "is not a valid id") } }
@@ -39,7 +39,7 @@ struct TaskAPI {
             }
             if let s = req.query("subject_id") { if ID.isValid(s) { f.subjectID = s.lowercased() } else { e.add("subject_id", "is not a valid id") } }
             try e.throwIfAny()
-            return .json(try await tasks.list(scope, filter: f, cursor: req.query("cursor"), limit: Int(req.query("limit") ?? "") ?? 50))
+            return .json(try await tasks.list(scope, filter: f, cursor: req.query("cursor"), limit: try APIPaging.limit(req, default: 50)))
         }
         t.on(APIRoute(method: .post, path: "/tasks", operationID: "createTask",
                       summary: "Plan a task, call or visit (a visit needs a customer or lead) for yourself or, with tasks.assign, someone you reach",
@@ -78,7 +78,7 @@ struct TaskAPI {
         }
         t.on(APIRoute(method: .post, path: "/tasks/{id}/record", operationID: "recordVisit",
                       summary: "Record a planned visit: outcome, next step (with next_due_at a follow-up task), check-in coordinates; logged as a visit on the timeline",
-                      tag: tag, needs: .can(.update, .tasks), requestSchema: "VisitReport", responseSchema: "Task")) { req, ctx, scope in
+                      tag: tag, needs: .can(.update, .tasks), requestSchema: "VisitReport", responseSchema: "Task", ifMatch: true)) { req, ctx, scope in
             let task = try await tasks.recordVisit(scope, id: try ctx.parameters.require("id"), try await APIBody.json(VisitReport.self, req),
                                                    ifVersion: try req.ifMatchVersion())
             return .json(task, etag: task.version)

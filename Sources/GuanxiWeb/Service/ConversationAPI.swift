@@ -54,19 +54,19 @@ struct ConversationAPI {
             return .json(r, status: .created, etag: r.version)
         }
         t.on(APIRoute(method: .put, path: "/service/canned-replies/{id}", operationID: "updateCannedReply", summary: "Replace a canned reply (If-Match)",
-                      tag: tag, needs: .can(.update, .settings), requestSchema: "CannedReplyInput", responseSchema: "CannedReply")) { req, ctx, scope in
+                      tag: tag, needs: .can(.update, .settings), requestSchema: "CannedReplyInput", responseSchema: "CannedReply", ifMatch: true)) { req, ctx, scope in
             let r = try await conversation.saveCannedReply(scope, try await APIBody.json(CannedInput.self, req).reply,
                                                           id: try ctx.parameters.require("id"), ifVersion: try req.ifMatchVersion())
             return .json(r, etag: r.version)
         }
         t.on(APIRoute(method: .delete, path: "/service/canned-replies/{id}", operationID: "deleteCannedReply", summary: "Remove a canned reply",
-                      tag: tag, needs: .can(.update, .settings), status: 204)) { _, ctx, scope in
+                      tag: tag, needs: .can(.update, .settings), status: 204, ifMatch: false)) { _, ctx, scope in
             try await conversation.deleteCannedReply(scope, id: try ctx.parameters.require("id"))
             return .noContent
         }
         t.on(APIRoute(method: .get, path: "/tickets/{id}/canned-replies/{reply}", operationID: "renderCannedReply",
                       summary: "A canned reply's words for this ticket, placeholders filled (language: zh-Hans, zh-Hant or en; else the caller's)",
-                      tag: tag, needs: .can(.update, .tickets), query: ["language"], responseSchema: "RenderedCannedReply")) { req, ctx, scope in
+                      tag: tag, needs: .can(.update, .tickets), query: ["language"], responseSchema: "RenderedCannedReply", queryValues: ["language": .oneOf(CannedReply.languages)])) { req, ctx, scope in
             let reply = try ctx.parameters.require("reply")
             if let l = req.query("language"), !CannedReply.languages.contains(l) { throw DomainError.field("language", CannedReplyText.unknownLanguage) }
             let (language, text) = try await conversation.render(scope, ticketID: try ctx.parameters.require("id"), replyID: reply,
@@ -94,7 +94,7 @@ extension OpenAPIDocument {
     static func conversationSchemas() -> [String: Any] {
         var s: [String: Any] = [:]
         let bodies = obj(Dictionary(uniqueKeysWithValues: CannedReply.languages.map { ($0, str) }))
-        let ntype: [String: Any] = ["type": ["string", "null"], "description": TicketType.allCases.map(\.rawValue).joined(separator: ", ")]
+        let ntype: [String: Any] = ["type": ["string", "null"], "enum": TicketType.allCases.map(\.rawValue) + [NSNull()]]
         let reply: [String: Any] = ["title": str, "bodies": bodies, "ticket_type": ntype, "active": ["type": "boolean"]]
         s["CannedReplyInput"] = obj(reply, required: ["title", "bodies"])
         s["CannedReply"] = obj(reply.merging(["id": str, "version": int]) { a, _ in a }, required: ["id", "title", "bodies", "active", "version"])
@@ -105,7 +105,7 @@ extension OpenAPIDocument {
         s["TicketViewerList"] = obj(["items": arr(ref("TicketViewer"))])
         let action = obj(["type": enumOf(TicketBulkAction.types), "assignee_id": nstr, "team_id": nstr,
                           "status": enumOf(TicketStatus.allCases.map(\.rawValue)), "priority": enumOf(TicketPriority.allCases.map(\.rawValue)),
-                          "tag": str], required: ["type"])
+                          "tag": ["type": "string", "maxLength": 40, "pattern": Pattern.words]], required: ["type"])
         s["TicketBulkInput"] = obj(["ids": ["type": "array", "items": str, "minItems": 1, "maxItems": TicketBulkAction.limit], "action": action,
                                     "versions": ["type": "object", "additionalProperties": int]], required: ["ids", "action"])
         let error = obj(["code": str, "message": str, "fields": ["type": "object", "additionalProperties": str]])

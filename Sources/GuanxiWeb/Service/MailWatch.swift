@@ -77,7 +77,7 @@ struct MailAPI {
         t.on(APIRoute(method: .get, path: "/service/mail-quarantine", operationID: "listMailQuarantine",
                       summary: "Mail the service desk could not read or file (newest first): reason, sender, subject, size and the start of the raw message",
                       tag: "Service", needs: .can(.read, .settings), query: ["limit"], responseSchema: "MailQuarantineList")) { req, _, scope in
-            .json(Items(items: try await intake.quarantined(scope, limit: Int(req.query("limit") ?? "") ?? 50)))
+            .json(Items(items: try await intake.quarantined(scope, limit: try APIPaging.limit(req, default: 50))))
         }
     }
 }

@@ -53,7 +53,7 @@ struct ProductIssueAPI {
         let base = "/service/product-issues"
         t.on(APIRoute(method: .get, path: base, operationID: "listProductIssues",
                       summary: "Product issues with their figures over the tickets the caller may read, ranked by customers (default), revenue or recent; status filters",
-                      tag: tag, needs: .can(.read, .tickets), query: ["sort", "status"], responseSchema: "ProductIssueList")) { req, _, scope in
+                      tag: tag, needs: .can(.read, .tickets), query: ["sort", "status"], responseSchema: "ProductIssueList", queryValues: ["status": .cases(ProductIssueStatus.self), "sort": .cases(ProductIssueSort.self)])) { req, _, scope in
             .json(Items(items: try await issues.list(scope, sort: req.query("sort"), status: req.query("status"))))
         }
         t.on(APIRoute(method: .post, path: base, operationID: "createProductIssue",
@@ -88,7 +88,7 @@ struct ProductIssueAPI {
             return .json(issue, etag: issue.version)
         }
         t.on(APIRoute(method: .delete, path: base + "/{id}/tickets/{ticket_id}", operationID: "unlinkProductIssueTicket",
-                      summary: "Remove a ticket from the issue", tag: tag, needs: .can(.update, .tickets), status: 204)) { _, ctx, scope in
+                      summary: "Remove a ticket from the issue", tag: tag, needs: .can(.update, .tickets), status: 204, ifMatch: false)) { _, ctx, scope in
             try await issues.unlink(scope, id: try ctx.parameters.require("id"), ticketID: try ctx.parameters.require("ticket_id"))
             return .noContent
         }
@@ -135,9 +135,12 @@ extension OpenAPIDocument {
                                  "figures": ref("ProductIssueFigures")], required: ["id", "title", "status", "version", "figures"])
         s["ProductIssueList"] = obj(["items": arr(ref("ProductIssue"))])
         s["ProductIssueTicketList"] = obj(["items": arr(ref("Ticket"))])
-        s["ProductIssueInput"] = obj(["title": str, "product_id": nstr, "status": enumOf(statuses), "external_ref": nstr, "external_url": nstr,
+        // `ProductIssueRules.isWebAddress`: http or https with a host, no spaces, at most 500 characters
+        let web: [String: Any] = ["type": "string", "maxLength": 500, "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%/-]*)?$"]
+        let externalRef: [String: Any] = ["type": "string", "maxLength": 100, "pattern": "^[^\\r\\n]*$"]
+        s["ProductIssueInput"] = obj(["title": ["type": "string", "pattern": Pattern.words], "product_id": nstr, "status": enumOf(statuses), "external_ref": externalRef, "external_url": web,
                                       "ticket_id": str])
-        s["ProductIssueStatusInput"] = obj(["status": enumOf(statuses), "external_ref": str, "external_url": str], required: ["status"])
+        s["ProductIssueStatusInput"] = obj(["status": enumOf(statuses), "external_ref": externalRef, "external_url": web], required: ["status"])
         s["ProductIssueLinkInput"] = obj(["ticket_id": str], required: ["ticket_id"])
         s["ProductIssueNotifyInput"] = obj(["message": str])
         s["TicketProductIssues"] = obj(["linked": arr(ref("ProductIssue")), "suggestion": ["oneOf": [ref("ProductIssue"), ["type": "null"]]]],

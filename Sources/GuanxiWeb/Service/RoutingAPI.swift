@@ -48,13 +48,13 @@ struct RoutingAPI {
         }
         t.on(APIRoute(method: .put, path: "/service/routing-rules/{id}", operationID: "updateRoutingRule",
                       summary: "Replace a routing rule (If-Match)", tag: tag, needs: .can(.update, .settings),
-                      requestSchema: "RoutingRuleInput", responseSchema: "RoutingRule")) { req, ctx, scope in
+                      requestSchema: "RoutingRuleInput", responseSchema: "RoutingRule", ifMatch: true)) { req, ctx, scope in
             let rule = try await routing.save(scope, try await APIBody.json(RoutingRuleDraft.self, req).rule(), id: try ctx.parameters.require("id"),
                                               ifVersion: try req.ifMatchVersion())
             return .json(rule, etag: rule.version)
         }
         t.on(APIRoute(method: .delete, path: "/service/routing-rules/{id}", operationID: "deleteRoutingRule", summary: "Remove a routing rule",
-                      tag: tag, needs: .can(.update, .settings), status: 204)) { _, ctx, scope in
+                      tag: tag, needs: .can(.update, .settings), status: 204, ifMatch: false)) { _, ctx, scope in
             try await routing.delete(scope, id: try ctx.parameters.require("id"))
             return .noContent
         }
@@ -77,14 +77,14 @@ struct RoutingAPI {
         t.on(APIRoute(method: .post, path: "/tickets/{id}/steps", operationID: "addTicketStep",
                       summary: "Add a hand-off (kind handoff: the chain's next department), a child task or an approval; deadlines in business minutes",
                       tag: tag, needs: .can(.update, .tickets), requestSchema: "TicketStepInput", responseSchema: "TicketWithSteps",
-                      status: 201, idempotent: true)) { req, ctx, scope in
+                      status: 201, idempotent: true, ifMatch: true)) { req, ctx, scope in
             let r = try await steps.add(scope, ticketID: try ctx.parameters.require("id"), try await APIBody.json(StepInput.self, req).draft,
                                         ifVersion: try req.ifMatchVersion())
             return .json(r, status: .created, etag: r.ticket.version)
         }
         t.on(APIRoute(method: .post, path: "/tickets/{id}/steps/{step}/complete", operationID: "completeTicketStep",
                       summary: "Complete an active hand-off or child task; a hand-off passes the ticket on and tells the customer (If-Match)",
-                      tag: tag, needs: .can(.update, .tickets), requestSchema: "TicketStepCompletion", responseSchema: "TicketWithSteps")) { req, ctx, scope in
+                      tag: tag, needs: .can(.update, .tickets), requestSchema: "TicketStepCompletion", responseSchema: "TicketWithSteps", ifMatch: true)) { req, ctx, scope in
             let i = try await APIBody.json(CompleteInput.self, req)
             let r = try await steps.complete(scope, ticketID: try ctx.parameters.require("id"), stepID: try ctx.parameters.require("step"),
                                              note: i.note, customerMessage: i.customerMessage, ifVersion: try req.ifMatchVersion())
@@ -92,7 +92,7 @@ struct RoutingAPI {
         }
         t.on(APIRoute(method: .post, path: "/tickets/{id}/steps/{step}/decision", operationID: "decideTicketStep",
                       summary: "Approve or reject an approval (its named approver or a holder of its role; If-Match)", tag: tag,
-                      needs: .can(.read, .tickets), requestSchema: "TicketStepDecision", responseSchema: "TicketWithSteps")) { req, ctx, scope in
+                      needs: .can(.read, .tickets), requestSchema: "TicketStepDecision", responseSchema: "TicketWithSteps", ifMatch: true)) { req, ctx, scope in
             let i = try await APIBody.json(DecisionInput.self, req)
             guard ["approve", "reject"].contains(i.decision) else { throw DomainError.field("decision", RoutingWords.decision) }
             let r = try await steps.decide(scope, ticketID: try ctx.parameters.require("id"), stepID: try ctx.parameters.require("step"),
@@ -110,7 +110,7 @@ extension OpenAPIDocument {
         var s: [String: Any] = [:]
         let conditions = obj(["types": arr(enumOf(types)), "channels": arr(enumOf(channels)), "tiers": arr(str), "keywords": arr(str),
                               "products": arr(str), "provinces": arr(str)])
-        let rule: [String: Any] = ["name": str, "position": int, "active": ["type": "boolean"], "conditions": conditions, "team_id": str,
+        let rule: [String: Any] = ["name": str, "position": ["type": "integer", "minimum": 0, "maximum": 1_000_000], "active": ["type": "boolean"], "conditions": conditions, "team_id": str,
                                    "strategy": enumOf(RoutingStrategy.allCases.map(\.rawValue))]
         s["RoutingRuleInput"] = obj(rule, required: ["name", "team_id"])
         s["RoutingRule"] = obj(rule.merging(["id": str, "version": int]) { a, _ in a }, required: ["id", "name", "team_id", "strategy", "version"])
@@ -120,8 +120,8 @@ extension OpenAPIDocument {
         s["AgentSkillsInput"] = obj(["skills": arr(str)], required: ["skills"])
         s["AgentSkills"] = obj(["skills": arr(str)])
         let kinds = enumOf(TicketStepKind.allCases.map(\.rawValue))
-        s["TicketStepInput"] = obj(["kind": kinds, "team_id": nstr, "title": str, "assignee_id": nstr, "approver_id": nstr, "approver_role": nstr,
-                                    "minutes": ["type": ["integer", "null"], "minimum": 1]], required: ["title"])
+        s["TicketStepInput"] = obj(["kind": kinds, "team_id": nstr, "title": str, "assignee_id": nstr, "approver_id": nstr, "approver_role": ["type": ["string", "null"], "maxLength": 40],
+                                    "minutes": ["type": ["integer", "null"], "minimum": 1, "maximum": 525_600]], required: ["title"])
         s["TicketStep"] = obj(["id": str, "ticket_id": str, "position": int, "kind": kinds, "state": enumOf(TicketStepState.allCases.map(\.rawValue)),
                                "team_id": nstr, "title": str, "assignee_id": nstr, "approver_id": nstr, "approver_role": nstr,
                                "minutes": ["type": ["integer", "null"]], "activated_at": ntime, "due_at": ntime, "completed_by": nstr,

@@ -86,13 +86,13 @@ struct TicketAPI {
         }
         t.on(APIRoute(method: .get, path: "/tickets", operationID: "listTickets", summary: "Tickets the caller may see, newest first; queue: mine, departments, unassigned, waiting, breached or all; q: words of the subject or conversation", tag: tag,
                       needs: .can(.read, .tickets), query: ["queue", "status", "assignee_id", "team_id", "customer_id", "q", "cursor", "limit"],
-                      responseSchema: "TicketPage")) { req, _, scope in
+                      responseSchema: "TicketPage", queryValues: ["status": .cases(TicketStatus.self), "queue": .cases(TicketQueue.self)])) { req, _, scope in
             var e = FieldErrors()
             for k in ["assignee_id", "team_id", "customer_id"] { if let v = req.query(k), !ID.isValid(v) { e.add(k, "is not a valid id") } }
             try e.throwIfAny()
             return .json(try await tickets.list(scope, queue: req.query("queue"), status: req.query("status"), assigneeID: req.query("assignee_id"), teamID: req.query("team_id"),
                                                 customerID: req.query("customer_id"), search: req.query("q"), cursor: req.query("cursor"),
-                                                limit: Int(req.query("limit") ?? "") ?? 50))
+                                                limit: try APIPaging.limit(req, default: 50)))
         }
         t.on(APIRoute(method: .get, path: "/tickets/{id}", operationID: "getTicket", summary: "Read a ticket", tag: tag,
                       needs: .can(.read, .tickets), responseSchema: "Ticket")) { _, ctx, scope in
@@ -108,7 +108,7 @@ struct TicketAPI {
         }
         t.on(APIRoute(method: .post, path: "/tickets/{id}/status", operationID: "setTicketStatus",
                       summary: "Move a ticket to another status (waiting and finished states stop the SLA clock)", tag: tag,
-                      needs: .can(.update, .tickets), requestSchema: "TicketStatusInput", responseSchema: "Ticket")) { req, ctx, scope in
+                      needs: .can(.update, .tickets), requestSchema: "TicketStatusInput", responseSchema: "Ticket", ifMatch: true)) { req, ctx, scope in
             let ticket = try await tickets.setStatus(scope, id: try ctx.parameters.require("id"), to: try await APIBody.json(StatusInput.self, req).status,
                                                      ifVersion: try req.ifMatchVersion())
             return .json(ticket, etag: ticket.version)
@@ -121,7 +121,7 @@ struct TicketAPI {
         t.on(APIRoute(method: .post, path: "/tickets/{id}/messages", operationID: "addTicketMessage",
                       summary: "Reply to the customer, add an internal note, or record the customer's words (kind: reply, note, customer); as multipart/form-data with files in `attachments` parts (at most 10, 10 MB each, 25 MB together)",
                       tag: tag, needs: .can(.update, .tickets), requestSchema: "TicketMessageInput", multipartSchema: "TicketMessageUpload",
-                      responseSchema: "TicketMessageAnswer", status: 201, idempotent: true)) { req, ctx, scope in
+                      responseSchema: "TicketMessageAnswer", status: 201, idempotent: true, ifMatch: true)) { req, ctx, scope in
             let (i, files) = try await Self.messageInput(req)
             let (ticket, message) = try await tickets.addMessage(scope, id: try ctx.parameters.require("id"), kind: i.kind ?? .reply, body: i.body,
                                                                  status: i.status, ifVersion: try req.ifMatchVersion(), attachments: files)
@@ -167,7 +167,7 @@ struct TicketAPI {
             return .json(PolicyView(try await settings.savePolicy(scope, p)))
         }
         t.on(APIRoute(method: .delete, path: "/service/sla-policies/{id}", operationID: "deleteSLAPolicy", summary: "Remove a policy",
-                      tag: tag, needs: .can(.update, .settings), status: 204)) { _, ctx, scope in
+                      tag: tag, needs: .can(.update, .settings), status: 204, ifMatch: false)) { _, ctx, scope in
             try await settings.deletePolicy(scope, id: try ctx.parameters.require("id"))
             return .noContent
         }
