@@ -31,6 +31,12 @@ def schemathesis(server, token, *args, max_examples, max_time):
     # Its example database and reports go to the server's temporary directory, not the repository.
     p = subprocess.run(cmd, cwd=server.dir, env=env, capture_output=True, text=True, timeout=max_time + 120)
     out = p.stdout + p.stderr
+    if server.proc.poll() is not None:
+        # the server died under the run: its own last words say why (the fixture's directory goes away)
+        with open(os.path.join(server.dir, "serve.log"), "rb") as f:
+            log = f.read().decode(errors="replace")
+        crash = log.find("💣")   # the backtrace's start
+        out += "\n\nTHE SERVER EXITED (" + str(server.proc.returncode) + "); its log from the crash on:\n" + log[crash - 3000 if crash > 3000 else 0:][:12000]
     print(out)
     return verdict(p.returncode, out), out
 
@@ -64,7 +70,7 @@ def test_the_api_answers_as_its_openapi_document_says(demo_server):
     code, out = schemathesis(demo_server, demo_server.token,
                              *[a for op in DESTRUCTIVE for a in ("--exclude-operation-id", op)],
                              max_examples=8, max_time=150)
-    assert code == 0, "schemathesis reported failures (above):\n" + out[-6000:]
+    assert code == 0, "schemathesis reported failures (above):\n" + out[-16000:]
 
 
 def test_the_access_taking_operations_answer_as_documented_too(demo_server):
@@ -73,4 +79,4 @@ def test_the_access_taking_operations_answer_as_documented_too(demo_server):
     code, out = schemathesis(demo_server, token,
                              *[a for op in DESTRUCTIVE for a in ("--include-operation-id", op)],
                              max_examples=8, max_time=40)
-    assert code == 0, "schemathesis reported failures (above):\n" + out[-6000:]
+    assert code == 0, "schemathesis reported failures (above):\n" + out[-16000:]

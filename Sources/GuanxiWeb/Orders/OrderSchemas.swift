@@ -72,8 +72,10 @@ extension OpenAPIDocument {
                                       "address": ["type": "string", "description": "street, building, room; up to 3 lines"], "postcode": nstr]]
         s["StockWarning"] = obj(["code": enumOf(["oversell"]), "line_id": str, "product_id": str, "sku": nstr, "quantity": int, "available": int])
         let level = obj(["warehouse": str, "on_hand": int, "reserved": int, "as_of": time])
-        s["StockInput"] = obj(["items": arr(obj(["product_id": nstr, "sku": nstr, "warehouse": str, "on_hand": int, "reserved": nint, "as_of": time],
-                                                required: ["warehouse", "on_hand", "as_of"]))], required: ["items"])
+        var levels = arr(obj(["product_id": nstr, "sku": nstr, "warehouse": str, "on_hand": int, "reserved": nint, "as_of": time],
+                                                required: ["warehouse", "on_hand", "as_of"]))
+        levels["minItems"] = 1; levels["maxItems"] = 1_000
+        s["StockInput"] = obj(["items": levels], required: ["items"])
         s["StockResult"] = obj(["items": arr(obj(["index": int, "result": enumOf(["updated", "unchanged", "stale", "failed"]), "product_id": nstr,
                                                   "sku": nstr, "warehouse": nstr,
                                                   "fields": ["type": ["object", "null"], "additionalProperties": str]]))])
