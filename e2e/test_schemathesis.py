@@ -35,8 +35,9 @@ def schemathesis(server, token, *args, max_examples, max_time):
         # the server died under the run: its own last words say why (the fixture's directory goes away)
         with open(os.path.join(server.dir, "serve.log"), "rb") as f:
             log = f.read().decode(errors="replace")
-        crash = log.find("💣")   # the backtrace's start
-        out += "\n\nTHE SERVER EXITED (" + str(server.proc.returncode) + "); its log from the crash on:\n" + log[crash - 3000 if crash > 3000 else 0:][:12000]
+        marks = [i for i in (log.find(m) for m in ("Fatal error", "Program crashed", "💣", "*** Signal")) if i >= 0]
+        crash = min(marks) if marks else len(log) - 9000   # the trap's message and the backtrace
+        out += "\n\nTHE SERVER EXITED (" + str(server.proc.returncode) + "); its log from the crash on:\n" + log[max(0, crash - 3000):][:12000]
     print(out)
     return verdict(p.returncode, out), out
 
