@@ -86,7 +86,8 @@ extension OpenAPIDocument {
         s["PipelineInput"] = obj(["name": str, "stages": arr(obj(["name": str, "probability": int, "kind": enumOf(DealStatus.allCases.map(\.rawValue))],
                                                                  required: ["name", "probability"]))], required: ["name", "stages"])
         s["DealInput"] = obj(dealInput, required: ["name", "customer_id"])
-        s["DealPatch"] = obj(dealInput)
+        // a change names only what it may change (the pipeline, stage and customer move by their own operations)
+        s["DealPatch"] = obj(dealInput.filter { ["name", "owner_id", "amount", "expected_close"].contains($0.key) })
         s["Deal"] = obj(dealStored, required: ["id", "name", "status", "amount", "version"])
         s["DealPage"] = obj(["items": arr(ref("Deal")), "next_cursor": nstr])
         s["DealMoveInput"] = obj(["stage_id": str, "reason": nstr], required: ["stage_id"])
