@@ -23,8 +23,13 @@ package struct Money: Codable, Sendable, Equatable, Hashable {
     package func weighted(percent: Int) -> Money {
         let p = Int64(max(0, min(100, percent)))
         let (product, overflow) = minor.multipliedReportingOverflow(by: p)
-        let value = overflow ? minor / 100 * p : (product + (product >= 0 ? 50 : -50)) / 100
+        let value = overflow ? minor / 100 * p : Self.hundredths(product)
         return Money(minor: value, currency: currency)
+    }
+
+    /// `n / 100` rounded half away from zero, for any `n` (adding 50 first overflowed at the bounds).
+    package static func hundredths(_ n: Int64) -> Int64 {
+        n / 100 + (n % 100 >= 50 ? 1 : n % 100 <= -50 ? -1 : 0)
     }
 }
 

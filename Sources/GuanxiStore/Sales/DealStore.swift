@@ -278,7 +278,7 @@ package struct DealStore: Sendable {
                 t.0 += try r.decode(column: "n", as: Int.self)
                 t.1.add(Money(minor: try r.decode(column: "total", as: Int64.self), currency: cur))
                 let w = try r.decode(column: "weighted", as: Int64.self)
-                t.2.add(Money(minor: (w + (w >= 0 ? 50 : -50)) / 100, currency: cur))
+                t.2.add(Money(minor: Money.hundredths(w), currency: cur))
                 totals[stage] = t
             }
             var columns: [BoardColumn] = []
@@ -343,7 +343,7 @@ package struct DealStore: Sendable {
                 return ForecastRow(month: try r.decode(column: "month", as: String.self), ownerID: try r.decode(column: "owner_id", as: String?.self),
                                    teamID: nil, count: try r.decode(column: "n", as: Int.self),
                                    amount: Money(minor: try r.decode(column: "total", as: Int64.self), currency: cur),
-                                   weighted: Money(minor: (w + (w >= 0 ? 50 : -50)) / 100, currency: cur))
+                                   weighted: Money(minor: Money.hundredths(w), currency: cur))
             }
         }
     }
