@@ -49,7 +49,7 @@ extension OrderAPI {
         t.on(APIRoute(method: .post, path: by + "shipments", operationID: "shipOrderByExternalID",
                       summary: "A logistics system reports a parcel of the order it knows by external_id (?source= when several systems share ids); the same tracking number again changes nothing",
                       tag: "Orders", needs: .can(.update, .orders), query: ["source"], requestSchema: "ExternalShipmentInput", responseSchema: "Order",
-                      status: 201, idempotent: true)) { req, ctx, scope in
+                      status: 201, idempotent: true, alsoStatus: [200])) { req, ctx, scope in
             let i = try await APIBody.json(ExternalShipment.self, req)
             let (o, changed) = try await orders.shipByExternalID(scope, externalID: try Self.externalID(ctx), source: req.query("source"),
                                                                  ShipmentDraft(carrier: i.carrier, trackingNumber: i.trackingNumber, shippedAt: i.shippedAt),
