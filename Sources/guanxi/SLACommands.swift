@@ -115,11 +115,7 @@ struct SLACommand: AsyncParsableCommand {
 
     /// ISO 8601 with an offset or Z, with or without fractional seconds.
     static func instant(_ text: String, _ option: String) throws -> Date {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let d = f.date(from: text) { return d }
-        f.formatOptions = [.withInternetDateTime]
-        if let d = f.date(from: text) { return d }
+        if let d = Timestamp.parse(text) { return d }
         throw DomainError.badRequest("\(option): '\(text)' is not an ISO 8601 time with an offset, e.g. 2026-10-09T10:30:00+08:00")
     }
 

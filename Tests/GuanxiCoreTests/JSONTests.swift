@@ -81,6 +81,23 @@ struct JSONTests {
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(String(repeating: "[", count: 100) + String(repeating: "]", count: 100)) }
     }
 
+    @Test func timestampsAreReadExactlyInTheDocumentedForm() {
+        for ms: Int64 in [0, 1, 999, 951_782_400_000, 1_795_000_123_456, -1, -86_400_001, 253_402_300_799_999] {
+            #expect(Timestamp.parse(Timestamp.iso8601(Date(millis: ms)))?.millis == ms, "\(ms)")
+        }
+        #expect(Timestamp.parse("2026-10-09T10:30:00+08:00")?.millis == Timestamp.parse("2026-10-09T02:30:00Z")?.millis)
+        #expect(Timestamp.parse("2026-10-09T10:30:00-05:30")?.millis == Timestamp.parse("2026-10-09T16:00:00Z")?.millis)
+        #expect(Timestamp.parse("2024-02-29T00:00:00.123456Z")?.timeIntervalSince1970 == 1_709_164_800.123456)
+        #expect(Timestamp.parse("0047-09-24T05:57:47.5Z") != nil)
+        for bad in ["0047-09-24T05:57:47.577259Z*", "2026-10-09T10:30:00", "2026-10-09 10:30:00Z", "2026-10-09T10:30:00z",
+                    "2023-02-29T00:00:00Z", "2026-04-31T00:00:00Z", "2026-13-01T00:00:00Z", "2026-10-09T24:00:00Z",
+                    "2026-10-09T10:60:00Z", "2026-10-09T10:30:60Z", "2026-10-09T10:30:00.Z", "2026-10-09T10:30:00.1234567Z",
+                    "2026-10-09T10:30:00+0800", "2026-10-09T10:30:00+24:00", " 2026-10-09T10:30:00Z", "2026-10-09T10:30:00Z ",
+                    "２０２６-10-09T10:30:00Z", "2026-1-09T10:30:00Z", ""] {
+            #expect(Timestamp.parse(bad) == nil, "\(bad)")
+        }
+    }
+
     @Test func timestampsMatchISO8601WithMilliseconds() {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

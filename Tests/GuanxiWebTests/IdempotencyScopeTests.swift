@@ -74,4 +74,25 @@ struct IdempotencyScopeTests {
             #expect(!String(decoding: replay.body, as: UTF8.self).contains("转手客户"))
         }
     }
+
+    @Test(arguments: Backend.all) func aReplayOfACreateWhoseRecordWasDeletedSinceAnswers404(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
+            // settings records made and then deleted: replaying the create must not claim "201 created"
+            let cases: [(create: String, body: String, field: String, delete: (String) -> String)] = [
+                ("/api/v1/custom-fields", #"{"key":"gift_wrap","label":"礼品包装 🎁","type":"boolean"}"#, "key", { "/api/v1/custom-fields/\($0)" }),
+                ("/api/v1/webhooks", #"{"url":"http://127.0.0.1:9/hook","events":["order.*"]}"#, "id", { "/api/v1/webhooks/\($0)" }),
+                ("/api/v1/service/canned-replies", #"{"title":"致歉","bodies":{"zh-Hans":"抱歉让您久等了"}}"#, "id", { "/api/v1/service/canned-replies/\($0)" }),
+            ]
+            for c in cases {
+                let first = try await env.send(.post, c.create, as: .admin, json: c.body, headers: ["Idempotency-Key": "again \(c.create)"])
+                #expect(first.status == .created, "\(c.create): \(first.text)")
+                let key = try #require(first.json[c.field].string)
+                let again = try await env.send(.post, c.create, as: .admin, json: c.body, headers: ["Idempotency-Key": "again \(c.create)"])
+                #expect(again.status == .created && again.header("Idempotent-Replayed") == "true", "\(c.create)")
+                #expect(try await env.send(.delete, c.delete(key), as: .admin).status == .noContent, "\(c.create)")
+                let afterDelete = try await env.send(.post, c.create, as: .admin, json: c.body, headers: ["Idempotency-Key": "again \(c.create)"])
+                #expect(afterDelete.status == .notFound, "\(c.create): \(afterDelete.text)")
+            }
+        }
+    }
 }

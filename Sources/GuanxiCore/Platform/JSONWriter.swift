@@ -253,6 +253,61 @@ package enum Timestamp {
         digits(ms % 1000, 3); out.append(UInt8(ascii: "Z"))
     }
 
+    /// Reads exactly the API's date-time form — `YYYY-MM-DDTHH:MM:SS`, up to six fractional digits,
+    /// then `Z` or `±HH:MM` — and nothing else: no trailing characters, no impossible days, no
+    /// leap seconds. (Foundation's ISO 8601 reader accepts text after the offset; the OpenAPI
+    /// document promises a pattern, and this is that pattern.)
+    package static func parse(_ text: String) -> Date? {
+        let b = Array(text.utf8)
+        guard b.count >= 20 else { return nil }
+        var i = 0
+        func number(_ n: Int) -> Int64? {
+            guard i + n <= b.count else { return nil }
+            var v: Int64 = 0
+            for k in i..<(i + n) { guard (0x30...0x39).contains(b[k]) else { return nil }; v = v * 10 + Int64(b[k] - 0x30) }
+            i += n; return v
+        }
+        func expect(_ c: Character) -> Bool {
+            guard i < b.count, b[i] == c.asciiValue! else { return false }
+            i += 1; return true
+        }
+        guard let y = number(4), expect("-"), let mo = number(2), expect("-"), let d = number(2), expect("T"),
+              let h = number(2), expect(":"), let mi = number(2), expect(":"), let s = number(2) else { return nil }
+        guard (1...12).contains(mo), h < 24, mi < 60, s < 60, d >= 1 else { return nil }
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+        guard d <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][Int(mo) - 1] else { return nil }
+        var micros: Int64 = 0
+        if i < b.count, b[i] == UInt8(ascii: ".") {
+            i += 1
+            let start = i
+            while i < b.count, (0x30...0x39).contains(b[i]), i - start < 6 { micros = micros * 10 + Int64(b[i] - 0x30); i += 1 }
+            guard i > start else { return nil }
+            for _ in 0..<(6 - (i - start)) { micros *= 10 }
+        }
+        var offset: Int64 = 0
+        guard i < b.count else { return nil }
+        if b[i] == UInt8(ascii: "Z") { i += 1 }
+        else if b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") {
+            let sign: Int64 = b[i] == UInt8(ascii: "-") ? -1 : 1
+            i += 1
+            guard let oh = number(2), expect(":"), let om = number(2), oh < 24, om < 60 else { return nil }
+            offset = sign * (oh * 3600 + om * 60)
+        } else { return nil }
+        guard i == b.count else { return nil }
+        let seconds = days(fromCivil: y, mo, d) * 86_400 + h * 3600 + mi * 60 + s - offset
+        return Date(timeIntervalSince1970: Double(seconds) + Double(micros) / 1_000_000)
+    }
+
+    /// Proleptic Gregorian (year, month, day) → days since 1970-01-01 (H. Hinnant's algorithm).
+    package static func days(fromCivil y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
     /// Days since 1970-01-01 → proleptic Gregorian (year, month, day) (H. Hinnant's algorithm).
     package static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
         let z = z0 + 719_468

@@ -180,7 +180,7 @@ struct AccessAPI {
             var e = FieldErrors()
             func date(_ name: String) -> Date? {
                 guard let v = req.query(name) else { return nil }
-                if let d = APIJSON.formatter.date(from: v) ?? APIJSON.fallback.date(from: v) { return d }
+                if let d = Timestamp.parse(v) { return d }
                 e.add(name, "must be an ISO 8601 date-time"); return nil
             }
             let from = date("from"), to = date("to")

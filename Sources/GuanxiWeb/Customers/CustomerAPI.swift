@@ -149,7 +149,10 @@ struct CustomerAPI {
             .json(Items(items: try await fields.list(scope)))
         }
         t.on(APIRoute(method: .post, path: "/custom-fields", operationID: "createCustomField", summary: "Define a custom field", tag: "Custom fields", needs: .can(.update, .settings),
-                      requestSchema: "CustomField", responseSchema: "CustomField", status: 201, idempotent: true)) { req, _, scope in
+                      requestSchema: "CustomFieldInput", responseSchema: "CustomField", status: 201, idempotent: true),
+             replay: Replay.readBack(field: "key") { scope, key in
+                 guard try await fields.list(scope).contains(where: { $0.key == key }) else { throw DomainError.notFound("custom field") }
+             }) { req, _, scope in
             struct Input: Decodable {
                 var key: String; var label: String; var type: CustomFieldType; var options: [String]?; var required: Bool?; var sensitive: Bool?
                 var appliesTo: CustomFieldTarget?
@@ -292,8 +295,8 @@ struct CustomerAPI {
         if let v = req.query("organization_id") { if ID.isValid(v) { f.organizationID = v } else { e.add("organization_id", "is not a valid id") } }
         func date(_ name: String) -> Date? {
             guard let v = req.query(name) else { return nil }
-            if let d = APIJSON.formatter.date(from: v) ?? APIJSON.fallback.date(from: v) { return d }
-            if let day = Dates.parseDay(v), let d = APIJSON.fallback.date(from: day + "T00:00:00Z") { return d }
+            if let d = Timestamp.parse(v) { return d }
+            if let day = Dates.parseDay(v), let d = Timestamp.parse(day + "T00:00:00Z") { return d }
             e.add(name, "must be a date (YYYY-MM-DD) or an ISO 8601 date-time")
             return nil
         }

@@ -39,10 +39,12 @@ extension OpenAPIDocument {
         s["TagRename"] = obj(["changed": int, "skipped": int])
         var options = arr(str)
         options["uniqueItems"] = true
-        s["CustomField"] = obj(["key": ["type": "string", "pattern": "^[a-z][a-z0-9_]{0,39}$"], "label": ["type": "string", "maxLength": 100, "pattern": Pattern.words],
-                                "type": enumOf(CustomFieldType.allCases.map(\.rawValue)), "options": options, "required": ["type": "boolean"], "sensitive": ["type": "boolean"],
-                                "applies_to": enumOf(CustomFieldTarget.allCases.map(\.rawValue)), "version": int],
-                               required: ["key", "label", "type"])
+        let field: [String: Any] = ["key": ["type": "string", "pattern": "^[a-z][a-z0-9_]{0,39}$"], "label": ["type": "string", "maxLength": 100, "pattern": Pattern.words],
+                                    "type": enumOf(CustomFieldType.allCases.map(\.rawValue)), "options": options, "required": ["type": "boolean"],
+                                    "sensitive": ["type": "boolean"], "applies_to": enumOf(CustomFieldTarget.allCases.map(\.rawValue))]
+        // a new definition starts at version 1 whatever the request says: the version is only answered
+        s["CustomFieldInput"] = obj(field, required: ["key", "label", "type"])
+        s["CustomField"] = obj(field.merging(["version": int]) { a, _ in a }, required: ["key", "label", "type", "version"])
         s["CustomFieldList"] = obj(["items": arr(ref("CustomField"))])
         s["ActivityInput"] = obj(["kind": enumOf(InteractionKind.allCases.map(\.rawValue)), "direction": enumOf(Direction.allCases.map(\.rawValue)),
                                   "subject": str, "body": str, "occurred_at": time, "duration_seconds": int, "outcome": str])

@@ -61,7 +61,8 @@ struct WebhookAPI {
         t.on(APIRoute(method: .post, path: "/webhooks", operationID: "createWebhook",
                       summary: "Add an endpoint for event types (`order.paid`, `order.*`, `*`), optionally filtered; answers its id and the signing secret",
                       tag: tag, needs: .can(.create, .settings), requestSchema: "WebhookInput", responseSchema: "Webhook", status: 201,
-                      idempotent: true)) { req, _, scope in
+                      idempotent: true),
+             replay: Replay.readBack { scope, id in _ = try await webhooks.get(scope, id: id) }) { req, _, scope in
             let (s, secret) = try await webhooks.create(scope, try await APIBody.json(Input.self, req).draft)
             return .json(View(s, secret: secret), status: .created, etag: s.version)
         }

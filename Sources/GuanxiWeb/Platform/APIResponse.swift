@@ -49,12 +49,6 @@ extension Items: JSONWritable where T: JSONWritable {
 
 /// The API's JSON conventions: snake_case keys (declared per type), ISO 8601 dates with milliseconds.
 package enum APIJSON {
-    nonisolated(unsafe) package static let formatter: ISO8601DateFormatter = {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f
-    }()
-    nonisolated(unsafe) package static let fallback = ISO8601DateFormatter()
 
     package static func encode<T: Encodable>(_ value: T) -> Data {
         let e = JSONEncoder()
@@ -71,7 +65,7 @@ package enum APIJSON {
         d.dateDecodingStrategy = .custom { dec in
             let c = try dec.singleValueContainer()
             let s = try c.decode(String.self)
-            if let d = formatter.date(from: s) ?? fallback.date(from: s) { return d }
+            if let d = Timestamp.parse(s) { return d }
             throw DecodingError.dataCorruptedError(in: c, debugDescription: "expected an ISO 8601 date-time such as 2026-01-31T09:30:00Z")
         }
         return d

@@ -87,7 +87,7 @@ package enum OpenAPIDocument {
         package static let month = "^(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])$"
         /// `ISOWeek`: a year and a week number.
         package static let week = "^(19[0-9]{2}|2[01][0-9]{2}|2200)-W(0[1-9]|[1-4][0-9]|5[0-2])$"
-        /// RFC 3339 as `ISO8601DateFormatter` reads it (UTC `Z` or an offset, optional fractions).
+        /// RFC 3339 as `Timestamp.parse` reads it (UTC `Z` or an offset, up to six fractional digits).
         package static let dateTime = "^[0-9]{4}-" + monthDay + "T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,6})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
         /// At least one character that is not a space.
         package static let words = "\\S"

@@ -234,18 +234,19 @@ package enum APIPaging {
 
 /// Replay checks the operations share.
 package enum Replay {
-    /// The `id` of the record a stored 2xx answer shows, if any.
-    package static func recordID(_ stored: StoredResponse) -> String? {
+    /// The `id` (or other identifying field) of the record a stored 2xx answer shows, if any.
+    package static func recordID(_ stored: StoredResponse, field: String = "id") -> String? {
         guard (200..<300).contains(stored.status),
               let object = try? JSONSerialization.jsonObject(with: stored.body) as? [String: Any] else { return nil }
-        return object["id"] as? String
+        return object[field] as? String
     }
 
     /// For creates: the record the stored answer shows must still be readable by the caller
-    /// (`read` throws 404 when it is not), or the replay is refused as reading it would be.
-    package static func readBack(_ read: @escaping @Sendable (Scope, String) async throws -> Void) -> ReplayCheck {
+    /// (`read` throws 404 when it is not, deleted since included), or the replay is refused as
+    /// reading it would be.
+    package static func readBack(field: String = "id", _ read: @escaping @Sendable (Scope, String) async throws -> Void) -> ReplayCheck {
         { scope, stored in
-            if let id = recordID(stored) { try await read(scope, id) }
+            if let id = recordID(stored, field: field) { try await read(scope, id) }
             return .replay
         }
     }

@@ -155,7 +155,10 @@ struct LeadAPI {
         }
         t.on(APIRoute(method: .post, path: "/assignment-rules", operationID: "createAssignmentRule", summary: "Add an assignment rule",
                       tag: tag, needs: .can(.update, .settings), requestSchema: "AssignmentRuleInput", responseSchema: "AssignmentRule",
-                      status: 201, idempotent: true)) { req, _, scope in
+                      status: 201, idempotent: true),
+             replay: Replay.readBack { scope, id in
+                 guard try await rules.list(scope).contains(where: { $0.id == id }) else { throw DomainError.notFound("assignment rule") }
+             }) { req, _, scope in
             .json(try await rules.save(scope, try await APIBody.json(RuleInput.self, req).rule(id: ID.make())), status: .created)
         }
         t.on(APIRoute(method: .put, path: "/assignment-rules/{id}", operationID: "replaceAssignmentRule", summary: "Change an assignment rule",

@@ -13,7 +13,7 @@ struct TaskAPI {
     struct CompleteInput: Decodable { var outcome: String? }
 
     /// An ISO 8601 date-time as the JSON bodies take it.
-    static func date(_ s: String) -> Date? { APIJSON.formatter.date(from: s) ?? APIJSON.fallback.date(from: s) }
+    static func date(_ s: String) -> Date? { Timestamp.parse(s) }
 
     func register(_ t: RouteTable) {
         let tag = "Tasks"

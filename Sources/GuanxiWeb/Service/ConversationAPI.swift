@@ -49,7 +49,8 @@ struct ConversationAPI {
         t.on(APIRoute(method: .post, path: "/service/canned-replies", operationID: "createCannedReply",
                       summary: "Add a canned reply (placeholders: {{customer.name}}, {{ticket.number}}, {{ticket.subject}}, {{agent.name}}, {{sla.resolution_due}})",
                       tag: tag, needs: .can(.update, .settings), requestSchema: "CannedReplyInput", responseSchema: "CannedReply",
-                      status: 201, idempotent: true)) { req, _, scope in
+                      status: 201, idempotent: true),
+             replay: Replay.readBack { scope, id in _ = try await conversation.cannedReply(scope, id: id) }) { req, _, scope in
             let r = try await conversation.saveCannedReply(scope, try await APIBody.json(CannedInput.self, req).reply)
             return .json(r, status: .created, etag: r.version)
         }

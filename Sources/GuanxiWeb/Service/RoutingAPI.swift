@@ -42,7 +42,10 @@ struct RoutingAPI {
         t.on(APIRoute(method: .post, path: "/service/routing-rules", operationID: "createRoutingRule",
                       summary: "Add a routing rule: conditions (types, channels, tiers, keywords, products, provinces), department and strategy",
                       tag: tag, needs: .can(.update, .settings), requestSchema: "RoutingRuleInput", responseSchema: "RoutingRule",
-                      status: 201, idempotent: true)) { req, _, scope in
+                      status: 201, idempotent: true),
+             replay: Replay.readBack { scope, id in
+                 guard try await routing.rules(scope).contains(where: { $0.id == id }) else { throw DomainError.notFound("routing rule") }
+             }) { req, _, scope in
             let rule = try await routing.save(scope, try await APIBody.json(RoutingRuleDraft.self, req).rule())
             return .json(rule, status: .created, etag: rule.version)
         }
