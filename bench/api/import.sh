@@ -86,9 +86,12 @@ log "generated $(du -h "$CSV" | awk '{print $1}') in $(elapsed "$t0")s"
 
 log "guanxi import customers ($DB_LABEL)"
 t0=$(now_s)
-run_step "$GUANXI_BIN" import customers "$CSV" --data "$DATA" >"$WORK/import.log" 2>&1 ||
+# /usr/bin/time (Debian's `time` package) reports the import's peak resident memory
+TIMER=(); [[ -x /usr/bin/time ]] && TIMER=(/usr/bin/time -f "peak-rss-kb %M" -o "$WORK/rss")
+run_step "${TIMER[@]}" "$GUANXI_BIN" import customers "$CSV" --data "$DATA" >"$WORK/import.log" 2>&1 ||
     { cat "$WORK/import.log" >&2; die "guanxi import failed"; }
 SECS=$(elapsed "$t0" 2)
+PEAK=$(awk '/peak-rss-kb/ { printf "%.0f", $2 / 1024 }' "$WORK/rss" 2>/dev/null || true)
 cat "$WORK/import.log" >&2
 SUMMARY=$(grep -m1 -E '^(Imported|Dry run)' "$WORK/import.log" || tail -n1 "$WORK/import.log")
 RATE=$(awk -v n="$ROWS" -v s="$SECS" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')
@@ -102,9 +105,9 @@ mkdir -p "$OUT_DIR"
 {
     echo "### CSV import, $DB_LABEL, $ROWS rows"
     echo
-    echo "| rows | seconds | rows/s |"
-    echo "|---:|---:|---:|"
-    echo "| $ROWS | $SECS | $RATE |"
+    echo "| rows | seconds | rows/s | peak memory |"
+    echo "|---:|---:|---:|---:|"
+    echo "| $ROWS | $SECS | $RATE | ${PEAK:-?} MB |"
     echo
     echo "- Command: \`guanxi import customers\` on a generated CSV ($(du -h "$CSV" | awk '{print $1}'), headers 姓名,手机,邮箱,公司,城市,标签) into an empty database${DATA_SIZE:+ (data directory afterwards $DATA_SIZE)}"
     echo "- Its summary: $SUMMARY"

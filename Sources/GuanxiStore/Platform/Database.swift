@@ -152,6 +152,8 @@ package final class Database: Sendable {
 
     /// For bulk loads from the CLI: a large page cache on the SQLite writer, because keys arrive in
     /// random order (UUIDv7 of historic times) and a small cache turns every index insert into I/O.
+    /// The cache is also what a one-transaction load holds in memory (dirty pages stay in it until
+    /// it is full, then spill to the WAL), so a load whose size is the user's file asks for less.
     package func prepareForBulkLoad(cacheMegabytes: Int = 2048) async throws {
         guard case .sqlite(let pool) = backend else { return }
         // Checkpoint every ~40 MB of WAL rather than every 16 MB (never disable it: the WAL would
