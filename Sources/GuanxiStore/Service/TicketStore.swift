@@ -292,16 +292,17 @@ package struct TicketStore: Sendable {
         }
         if let terms, db.dialect == .sqlite {
             // in the order tickets entered the index, newest first: a common word stops after a page
-            var after: Int64?
-            if let cursor {
+            let after: Int64? = try cursor.map { cursor in
                 guard let v = try Cursor.decode(cursor).first, case .number(let d) = v, let n = Int64(exactly: d) else {
                     throw DomainError.field("cursor", "is invalid")
                 }
-                after = n
+                return n
             }
-            let query = TicketSearchIndex.sqlitePage(scope, terms, read: level, filters: filters, after: after, limit: limit + 1)
+            let filters = filters
             let rows = try await db.read { sql in
-                try await sql.raw(query).all().map { (try Self.decode($0).ticket, try $0.decode(column: "search_seq", as: Int64.self)) }
+                let drive = try await TicketSearchIndex.sqliteDrive(scope, terms, after: after, sql: sql)
+                let query = TicketSearchIndex.sqlitePage(scope, terms, read: level, filters: filters, after: after, limit: limit + 1, drive: drive)
+                return try await sql.raw(query).all().map { (try Self.decode($0).ticket, try $0.decode(column: "search_seq", as: Int64.self)) }
             }
             return Page(items: rows.prefix(limit).map(\.0), nextCursor: rows.count > limit ? Cursor.encode([.number(Double(rows[limit - 1].1)), .string(rows[limit - 1].0.id)]) : nil)
         }

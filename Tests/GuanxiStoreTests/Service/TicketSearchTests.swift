@@ -83,6 +83,37 @@ struct TicketSearchTests {
         }
     }
 
+    @Test(arguments: Backend.all) func theSparsestTermDrivesAndTheAnswerIsTheSameWhicheverDrives(_ backend: Backend) async throws {
+        try await backend.with { db, owner in
+            let clock = ManualClock(Date(timeIntervalSince1970: 1_790_000_000))
+            let s = stores(db, clock)
+            let f = try await ServiceFloor.make(s, owner)
+            // "龙井" in one message and "照片" in another of two tickets; "照片" in over a thousand
+            // messages of a third, newer ticket that never says "龙井"
+            let older = try await f.ticket("龙井茶叶受潮", body: "请看照片")
+            clock.advance(seconds: 60)
+            let newer = try await f.ticket("龙井礼盒", body: "盒子压坏了")
+            _ = try await s.tickets.addMessage(owner, id: newer.id, kind: .customer, body: "已补拍照片 📷")
+            clock.advance(seconds: 60)
+            let photos = try await f.ticket("照片上传问题", body: "上传不了")
+            for i in 0..<1_050 { _ = try await s.tickets.addMessage(owner, id: photos.id, kind: .customer, body: "第\(i)张照片") }
+            try await s.tickets.indexSearch()
+            if db.dialect == .sqlite {
+                // "照片" sorts first but is dense among the newest pieces: "龙井" drives
+                let terms = try #require(TicketSearchTerms("龙井 照片"))
+                let drive = try await db.read { try await TicketSearchIndex.sqliteDrive(owner, terms, after: nil, sql: $0) }
+                #expect(terms.cjkShort[drive] == "龙井", "\(terms.cjkShort)")
+            }
+            for q in ["龙井 照片", "照片 龙井"] {
+                #expect(try await s.tickets.list(owner, search: q).items.map(\.id) == [newer.id, older.id], "\(q)")
+                let first = try await s.tickets.list(owner, search: q, limit: 1)
+                let second = try await s.tickets.list(owner, search: q, cursor: first.nextCursor, limit: 1)
+                #expect(first.items.map(\.id) == [newer.id] && second.items.map(\.id) == [older.id] && second.nextCursor == nil, "\(q)")
+            }
+            #expect(try await s.tickets.list(owner, search: "照片").items.first?.id == photos.id)
+        }
+    }
+
     @Test(arguments: Backend.all) func findsTheSubjectAndEveryMessageChineseIncluded(_ backend: Backend) async throws {
         try await backend.with { db, owner in
             let clock = ManualClock(Date(timeIntervalSince1970: 1_790_000_000))
