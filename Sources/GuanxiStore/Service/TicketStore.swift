@@ -300,9 +300,9 @@ package struct TicketStore: Sendable {
             }
             let filters = filters
             let rows = try await db.read { sql in
-                let drive = try await TicketSearchIndex.sqliteDrive(scope, terms, after: after, sql: sql)
-                let query = TicketSearchIndex.sqlitePage(scope, terms, read: level, filters: filters, after: after, limit: limit + 1, drive: drive)
-                return try await sql.raw(query).all().map { (try Self.decode($0).ticket, try $0.decode(column: "search_seq", as: Int64.self)) }
+                try await TicketSearchIndex.sqliteSearch(scope, terms, read: level, filters: filters, after: after, limit: limit + 1, sql: sql).map {
+                    (try Self.decode($0).ticket, try $0.decode(column: "search_seq", as: Int64.self))
+                }
             }
             return Page(items: rows.prefix(limit).map(\.0), nextCursor: rows.count > limit ? Cursor.encode([.number(Double(rows[limit - 1].1)), .string(rows[limit - 1].0.id)]) : nil)
         }
