@@ -63,14 +63,21 @@ package struct AuditLog: Sendable {
 
     /// Appends events in the caller's transaction (stores call it through `Tx.audit`). The chain
     /// head row serialises writers (PostgreSQL: row lock; SQLite: there is one writer).
-    package static func append(_ events: [AuditEvent], workspaceID: String, actorUserID: String?, actorTokenID: String?,
-                              at now: Date, dialect: DatabaseDialect, sql: any SQLDatabase) async throws {
-        guard !events.isEmpty else { return }
-        // the chain's head, created on first use; the no-op update returns it and (PostgreSQL) locks the row
-        let head = try await sql.raw("""
+    /// The workspace chain's head, created on first use; the no-op update returns it and, on
+    /// PostgreSQL, locks the row until the transaction ends — so changes to one workspace are written
+    /// one after another there (`Database.write(_:at:_:)` takes it first).
+    @discardableResult
+    static func lockHead(_ workspaceID: String, sql: any SQLDatabase) async throws -> any SQLRow {
+        try await sql.raw("""
             INSERT INTO audit_heads (workspace_id, seq, hash) VALUES (\(bind: workspaceID), 0, \(bind: genesis))
             ON CONFLICT (workspace_id) DO UPDATE SET seq = audit_heads.seq RETURNING seq, hash
             """).first()!
+    }
+
+    package static func append(_ events: [AuditEvent], workspaceID: String, actorUserID: String?, actorTokenID: String?,
+                              at now: Date, dialect: DatabaseDialect, sql: any SQLDatabase) async throws {
+        guard !events.isEmpty else { return }
+        let head = try await lockHead(workspaceID, sql: sql)
         var seq = try head.decode(column: "seq", as: Int64.self)
         var prev = try head.decode(column: "hash", as: String.self)
         let at = now.millis

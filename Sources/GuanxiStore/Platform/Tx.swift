@@ -52,8 +52,15 @@ package struct Tx: Sendable {
 
 extension Database {
     /// `write(_:)` for a store: `body` gets the transaction as a `Tx` acting as `scope` at `now`.
+    /// On PostgreSQL the workspace's audit head is locked first, as every audited change locks it
+    /// anyway: changes to one workspace then follow one another as under SQLite's one writer, and a
+    /// change reads what the one before it committed. (Locked only when auditing, after the read,
+    /// two replies to one ticket both read version n and both wrote n + 1.)
     package func write<T: Sendable>(_ scope: Scope, at now: Date, _ body: @Sendable (Tx) async throws -> T) async throws -> T {
-        try await write { sql in try await body(Tx(sql: sql, scope: scope, now: now, db: self)) }
+        try await write { sql in
+            if dialect != .sqlite { try await AuditLog.lockHead(scope.workspaceID, sql: sql) }
+            return try await body(Tx(sql: sql, scope: scope, now: now, db: self))
+        }
     }
 }
 

@@ -4,7 +4,7 @@ import GuanxiTestSupport
 import GuanxiCore
 @testable import GuanxiStore
 
-@Suite("Opening tickets together: one transaction for many callers, one bad ticket fails alone")
+@Suite("Tickets opened and changed together: one transaction for many callers, one bad change fails alone")
 struct TicketOpeningTests {
     @Test(arguments: Backend.all) func concurrentOpeningsGetDistinctNumbersAndABadOneFailsAlone(_ backend: Backend) async throws {
         try await backend.with { db, owner in
@@ -38,6 +38,46 @@ struct TicketOpeningTests {
             }
             let audit = try await s.audit.list(owner, object: "tickets", limit: 100)
             #expect(audit.items.filter { $0.action == "create" }.count == 39)
+            #expect(try await s.audit.verify(workspaceID: owner.workspaceID).allSatisfy(\.ok))
+        }
+    }
+
+    @Test(arguments: Backend.all) func concurrentRepliesAndStatusChangesEachLandOnceAndAStaleOneFailsAlone(_ backend: Backend) async throws {
+        try await backend.with { db, owner in
+            let s = stores(db, ManualClock(Date(timeIntervalSince1970: 1_790_000_000)))
+            var c = CustomerDraft(); c.kind = .person; c.name = "林先生 🍵"
+            let customer = try await s.customers.create(owner, c)
+            var d = TicketDraft(); d.customerID = customer.id; d.subject = "龙井受潮"; d.body = "收到时已受潮"
+            let shared = try await s.tickets.create(owner, d)
+            d.subject = "另一张"
+            let other = try await s.tickets.create(owner, d)
+            // given 30 replies to one ticket, a status change of another, and a reply stale by version, all at once
+            let results = await withTaskGroup(of: (Int, Result<Int, any Error>).self) { group in
+                for i in 0..<32 {
+                    group.addTask {
+                        do {
+                            switch i {
+                            case 30: return (i, .success(try await s.tickets.setStatus(owner, id: other.id, to: .waitingCustomer, ifVersion: other.version).version))
+                            case 31: return (i, .success(try await s.tickets.addMessage(owner, id: shared.id, kind: .reply, body: "过期", ifVersion: 0).0.version))
+                            default: return (i, .success(try await s.tickets.addMessage(owner, id: shared.id, kind: .reply, body: "回复 \(i) ✅").0.version))
+                            }
+                        } catch { return (i, .failure(error)) }
+                    }
+                }
+                var out: [Int: Result<Int, any Error>] = [:]
+                for await (i, r) in group { out[i] = r }
+                return out
+            }
+            // then every reply is on the ticket once, each saw the one before (versions 2…31), the status changed,
+            // and only the stale reply was refused
+            for i in 0..<31 { if case .failure(let e)? = results[i] { Issue.record("\(i): \(e)") } }
+            let versions = (0..<30).compactMap { try? results[$0]?.get() }
+            #expect(Set(versions) == Set((shared.version + 1)...(shared.version + 30)))
+            let bodies = try await s.tickets.messages(owner, id: shared.id).map(\.body)
+            #expect(bodies.count == 31 && Set(bodies) == Set(["收到时已受潮"] + (0..<30).map { "回复 \($0) ✅" }))
+            #expect(try await s.tickets.get(owner, id: other.id).status == .waitingCustomer)
+            guard case .failure(let e)? = results[31] else { Issue.record("a stale reply was taken"); return }
+            #expect(e as? DomainError != nil)
             #expect(try await s.audit.verify(workspaceID: owner.workspaceID).allSatisfy(\.ok))
         }
     }
