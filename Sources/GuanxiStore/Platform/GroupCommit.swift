@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import GuanxiCore
 
 /// Group commit: requests that arrive while a write is running are written together in the next
 /// transaction, and each caller gets its own answer back only after the commit. Under load this
@@ -60,5 +61,38 @@ actor GroupCommit<Input: Sendable, Output: Sendable> {
             }
             return out
         }
+    }
+}
+
+/// Group commit for a store's changes of different kinds (a reply, a status change): each body runs
+/// with a `Tx` of its own scope and instant inside the group's one transaction, in the order they
+/// arrived, so a later change sees an earlier one's writes. On SQLite the writes queue behind one
+/// writer and a group pays the hand-off and the commit once; PostgreSQL runs concurrent
+/// transactions side by side, so there each change is written at once in its own.
+package struct GroupedWrites: Sendable {
+    struct Job: Sendable {
+        let scope: Scope
+        let now: Date
+        let body: @Sendable (Tx) async throws -> any Sendable
+    }
+    private let db: Database
+    private let group: GroupCommit<Job, any Sendable>
+
+    init(db: Database) {
+        self.db = db
+        group = GroupCommit { jobs in
+            try await db.write { sql in
+                var out: [any Sendable] = []
+                for job in jobs { out.append(try await job.body(Tx(sql: sql, scope: job.scope, now: job.now, db: db))) }
+                return out
+            }
+        }
+    }
+
+    /// `Database.write(_:at:_:)`, in the next group.
+    func write<T: Sendable>(_ scope: Scope, at now: Date, _ body: @escaping @Sendable (Tx) async throws -> T) async throws -> T {
+        guard db.dialect == .sqlite else { return try await db.write(scope, at: now, body) }
+        // the group answers each job with what its own body returned
+        return try await group.submit(Job(scope: scope, now: now) { try await body($0) }) as! T
     }
 }

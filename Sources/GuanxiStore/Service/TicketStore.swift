@@ -59,9 +59,12 @@ package struct TicketStore: Sendable {
     let files: AttachmentFiles?
     /// Group commit for new tickets: tickets opened while a write runs share the next transaction.
     let opening: GroupCommit<Opening, Ticket>
+    /// Group commit for replies, notes and status changes.
+    let changes: GroupedWrites
 
     package init(db: Database, clock: any GuanxiCore.Clock, outbox: MailOutbox? = nil, files: AttachmentFiles? = nil) {
         self.db = db; self.clock = clock; self.outbox = outbox; self.files = files
+        changes = GroupedWrites(db: db)
         opening = GroupCommit(stats: db.stats, write: { items in
             let now = clock.now()
             return try await db.write { sql in
@@ -370,7 +373,7 @@ package struct TicketStore: Sendable {
         try e.throwIfAny()
         let stored = try TicketAttachments.store(checked, in: files)
         let outbox = outbox
-        let (t, m, mailed) = try await db.write(scope, at: clock.now()) { tx in
+        let (t, m, mailed) = try await changes.write(scope, at: clock.now()) { tx in
             let (loaded, access, tier) = try await Self.load(tx.scope, id, for: .update, ifVersion: ifVersion, sql: tx.sql)
             let (t, added) = try await Self.record(loaded, tier: tier, kind: kind, body: body, status: status, tx: tx)
             var m = added
@@ -425,7 +428,7 @@ package struct TicketStore: Sendable {
     package func setStatus(_ scope: Scope, id: String, to status: TicketStatus, ifVersion: Int?) async throws -> Ticket {
         let now = clock.now()
         let outbox = outbox
-        let (ticket, mailed) = try await db.write(scope, at: now) { tx -> (Ticket, Bool) in
+        let (ticket, mailed) = try await changes.write(scope, at: now) { tx -> (Ticket, Bool) in
             var (t, _, tier) = try await Self.load(scope, id, for: .update, ifVersion: ifVersion, sql: tx.sql)
             let from = t.status
             let (_, targets, calendar) = try await ServiceRules.plan(t, tier: tier, workspaceID: scope.workspaceID, sql: tx.sql)
