@@ -30,6 +30,12 @@ package struct IdempotencyStore: Sendable {
         return "user:" + (scope.userID ?? "")
     }
 
+    /// Runs `body` while no other server runs a request with the same key (`lockKey`): a twin sent
+    /// to another server waits and then replays this one's answer.
+    package func exclusively<T: Sendable>(_ lockKey: String, _ body: @Sendable () async throws -> T) async throws -> T {
+        try await db.serialized("idempotency\u{0}" + lockKey, body)
+    }
+
     /// The stored response for this key, or nil. A key reused for a different request is refused.
     package func lookup(_ scope: Scope, key: String, fingerprint: String) async throws -> StoredResponse? {
         guard key.count <= 200, !key.isEmpty else { throw DomainError.badRequest("Idempotency-Key must be 1–200 characters") }
