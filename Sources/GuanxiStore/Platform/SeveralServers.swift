@@ -29,25 +29,6 @@ extension Database {
         }
     }
 
-    /// Runs `body` while holding lock `name` across servers, waiting for whoever holds it (twin
-    /// requests with one Idempotency-Key sent to two servers). On SQLite it just runs `body`:
-    /// the caller serialises within the process.
-    package func serialized<T: Sendable>(_ name: String, _ body: @Sendable () async throws -> T) async throws -> T {
-        guard case .server(let server) = backend else { return try await body() }
-        let key = Self.lockKey(name)
-        return try await server.withConnection { c -> T in
-            try await c.raw("SELECT pg_advisory_lock(\(bind: key))").run()
-            do {
-                let value = try await body()
-                _ = try? await c.raw("SELECT pg_advisory_unlock(\(bind: key))").run()
-                return value
-            } catch {
-                _ = try? await c.raw("SELECT pg_advisory_unlock(\(bind: key))").run()
-                throw error
-            }
-        }
-    }
-
     /// A 64-bit advisory lock key for a name (FNV-1a: stable across processes and versions).
     static func lockKey(_ name: String) -> Int64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325

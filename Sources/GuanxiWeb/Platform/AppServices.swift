@@ -96,7 +96,7 @@ package struct Housekeeping: Service {
                 }
                 return ok
             }
-            if let ok = ran { metrics?.jobRan("housekeeping", ok: ok ?? false) }
+            if let ok = ran { metrics?.jobRan("housekeeping", ok: ok) }   // nil: another server had the round
         }
     }
 }

@@ -166,12 +166,12 @@ package final class RouteTable: @unchecked Sendable {
             let body = try await req.collectBody(upTo: limit)
             let fp = IdempotencyStore.fingerprint(method: request.method.rawValue, path: request.uri.description, body: Data(buffer: body))
             // A concurrent twin (same credential and key) waits for the first answer, then replays it:
-            // in this process behind a lock in memory, across servers behind the database's lock.
+            // in this process behind a lock in memory, across servers behind a claim in the database.
             let lockKey = scope.workspaceID + "\u{0}" + IdempotencyStore.credential(scope) + "\u{0}" + key
             await locks.lock(lockKey)
             do {
                 let request = req
-                let response = try await store.exclusively(lockKey) { try await answer(request, context, scope, key: key, fingerprint: fp) }
+                let response = try await store.exclusively(scope, key: key, fingerprint: fp) { try await answer(request, context, scope, key: key, fingerprint: fp) }
                 await locks.unlock(lockKey)
                 return response
             } catch {
