@@ -31,7 +31,8 @@ struct DatabaseOptions: ParsableArguments {
     func open(migrate: Bool = true, clientAsService: Bool = false) async throws -> Database {
         var logger = Logger(label: "guanxi.db")
         logger.logLevel = .warning
-        let db = try await Database.connect(location, logger: logger, clientAsService: clientAsService)
+        // only the server reads from replicas (GUANXI_DATABASE_READ_URL); commands read what they wrote
+        let db = try await Database.connect(location, readURLs: clientAsService ? Database.readURLs() : [], logger: logger, clientAsService: clientAsService)
         if migrate { try await Features.migrator(db).migrate() }
         return db
     }

@@ -143,6 +143,26 @@ package enum PostgresTests {
         c.path = "/" + database
         return c.string!
     }
+
+    /// The streaming replica's URL with `database` (scripts/with-postgres-replica), or nil without one.
+    package static func replicaURL(database: String) -> String? {
+        guard let read = ProcessInfo.processInfo.environment["GUANXI_TEST_POSTGRES_READ_URL"], !read.isEmpty,
+              var c = URLComponents(string: read) else { return nil }
+        c.path = "/" + database
+        return c.string
+    }
+
+    /// Another server's handle on the same PostgreSQL database as `db` (its own pool, listener and
+    /// caches), reading from `readURLs`. Close it when done.
+    package static func anotherServer(_ db: Database, readURLs: [String] = []) async throws -> Database {
+        try await Database.connect(db.location, readURLs: readURLs)
+    }
+
+    /// The name of `db`'s database.
+    package static func databaseName(_ db: Database) -> String? {
+        guard case .postgres(let url) = db.location, let c = URLComponents(string: url) else { return nil }
+        return String(c.path.dropFirst())
+    }
 }
 
 /// A counting semaphore for async code.

@@ -131,7 +131,7 @@ extension AccessStore {
             try await tx.audit(old == nil ? "create" : "update", "roles", key,
                                detail: ["before": before, "after": .string(JSONCoding.encode(def.permissions))])
         }
-        cache.clear()
+        await cache.clearEverywhere(db)
         return def
     }
 
@@ -168,7 +168,7 @@ extension AccessStore {
                 """).run()
             try await tx.audit("role_change", "users", userID, detail: ["before": .string(old), "after": .string(roleKey)])
         }
-        cache.clear()
+        await cache.clearEverywhere(db)
     }
 
     // MARK: Teams
@@ -240,7 +240,7 @@ extension AccessStore {
             }
             try await tx.audit(id == nil ? "create" : "update", "teams", team.id, detail: AuditDetail.encoded(team))
         }
-        cache.clear()
+        await cache.clearEverywhere(db)
         return team
     }
 

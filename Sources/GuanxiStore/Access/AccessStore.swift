@@ -36,6 +36,7 @@ package struct AccessStore: Sendable {
 
     package init(db: Database, clock: any GuanxiCore.Clock) {
         self.db = db; self.clock = clock; self.cache = TokenCache()
+        cache.clearWhenRung(db)
     }
 
     package static let defaultWorkspaceSlug = "default"
@@ -236,7 +237,7 @@ package struct AccessStore: Sendable {
             try await tx.sql.raw("UPDATE api_tokens SET revoked_at = \(bind: now.millis) WHERE id = \(bind: id) AND revoked_at IS NULL").run()
             try await tx.audit("revoke", "api_tokens", id)
         }
-        cache.clear()
+        await cache.clearEverywhere(db)
     }
 
     package struct TokenInfo: Codable, Sendable, Equatable {
@@ -306,7 +307,8 @@ package struct AccessStore: Sendable {
 /// A small time-bounded cache of credential look-ups (tokens, sessions): every request needs one.
 /// An entry lives `ttl` at most, and never past the credential's own end (`until`: a token's
 /// expiry, a session's end), so an expired credential is refused the moment it expires.
-/// Revocation clears this process's entries; other instances see it within `ttl`.
+/// Revocation clears the entries of every server on the database (a bell rung through it); a server
+/// that misses the ring (its listener reconnecting) sees the change within `ttl`.
 final class TTLCache<Value: Sendable>: Sendable {
     static var ttl: TimeInterval { 30 }
     private let entries = Mutex<[String: (Value, at: Date, until: Date)]>([:])
@@ -325,6 +327,20 @@ final class TTLCache<Value: Sendable>: Sendable {
     }
     func remove(_ key: String) { _ = entries.withLock { $0.removeValue(forKey: key) } }
     func clear() { entries.withLock { $0.removeAll() } }
+
+    /// Clears this cache, and the caches of the other servers.
+    func clearEverywhere(_ db: Database) async {
+        clear()
+        await db.ring(CredentialCache.bell)
+    }
+
+    /// Clears this cache when another server rings that credentials changed.
+    func clearWhenRung(_ db: Database) { db.bells.onRing(CredentialCache.bell) { [self] in clear() } }
+}
+
+enum CredentialCache {
+    /// Rung when a token, session, password, role or team changes (what a cached scope was made from).
+    static let bell = "credentials"
 }
 
 typealias TokenCache = TTLCache<Scope>

@@ -131,7 +131,7 @@ extension AccessStore {
             try await tx.audit("handover", "users", userID, detail: AuditDetail.encoded(r))
             return r
         }
-        cache.clear()
+        await cache.clearEverywhere(db)
         return result
     }
 

@@ -39,6 +39,7 @@ package struct SignIn: Sendable {
 
     package init(db: Database, clock: any GuanxiCore.Clock, access: AccessStore, policy: SignInPolicy = SignInPolicy()) {
         self.db = db; self.access = access; self.clock = clock; self.policy = policy
+        cache.clearWhenRung(db)
     }
 
     static let wrong = DomainError.unauthorized("the email or password is wrong")
@@ -212,6 +213,7 @@ package struct SignIn: Sendable {
             try await sql.raw("UPDATE sessions SET revoked_at = \(bind: clock.now().millis) WHERE id_hash = \(bind: Secret.hash(secret))").run()
         }
         cache.remove(Secret.hash(secret))
+        await db.ring(CredentialCache.bell)
     }
 
     static func checkPassword(_ p: String, field: String = "password") throws {
@@ -239,7 +241,7 @@ package struct SignIn: Sendable {
                 """).run()
             try await tx.audit("password_change", "users", me)
         }
-        cache.clear()
+        await cache.clearEverywhere(db)
     }
 
     /// A single-use reset link token, valid for an hour (printed by the CLI until email exists);
@@ -276,7 +278,7 @@ package struct SignIn: Sendable {
                 try await Tx(sql: sql, scope: actor, now: now, db: db).audit("password_reset", "users", userID)
             }
         }
-        cache.clear()
+        await cache.clearEverywhere(db)
     }
 
     // MARK: Two-factor

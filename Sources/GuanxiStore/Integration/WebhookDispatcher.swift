@@ -51,7 +51,7 @@ package struct WebhookDispatcher: Sendable {
     var lease: TimeInterval { Double(timeout.components.seconds) + 60 }
 
     /// Rung when there may be work: a committed event, a replay, an endpoint enabled again.
-    package var bell: Doorbell { WebhookOutbox.local(db).bell }
+    package var bell: Doorbell { db.bells(WebhookOutbox.bell) }
 
     /// A claimed delivery with what sending it needs.
     package struct Job: Sendable {
@@ -279,7 +279,7 @@ package struct WebhookDispatcher: Sendable {
             }
             return (verdict.next, false)
         }
-        if disabled { WebhookOutbox.local(db).invalidate() }
+        if disabled { await WebhookOutbox.invalidate(db) }
         return next
     }
 }

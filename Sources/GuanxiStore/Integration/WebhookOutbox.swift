@@ -78,7 +78,6 @@ package enum WebhookOutbox {
         struct Entry { var endpoints: [Endpoint]; var readAt: Double; var generation: Int }
         let entries = Mutex<[String: Entry]>([:])
         let generation = Atomic<Int>(0)
-        package let bell = Doorbell()
         static let ttl: Double = 10
 
         func cached(_ workspaceID: String, at t: Double) -> [Endpoint]? {
@@ -94,6 +93,17 @@ package enum WebhookOutbox {
         }
     }
 
+    /// The bell the delivery service waits on (rung on every server sharing the database), and the
+    /// one that makes every server forget the endpoints it read.
+    package static let bell = "webhooks"
+    package static let endpointsChanged = "webhook_endpoints"
+
+    /// Forgets the endpoints read here and on the other servers (a subscription changed).
+    package static func invalidate(_ db: Database) async {
+        local(db).invalidate()
+        await db.ring(endpointsChanged)
+    }
+
     private struct Weak: @unchecked Sendable { weak var db: Database?; let local: Local }
     private static let registry = Mutex<[ObjectIdentifier: Weak]>([:])
 
@@ -105,6 +115,7 @@ package enum WebhookOutbox {
             r = r.filter { $0.value.db != nil }
             let made = Weak(db: db, local: Local())
             r[key] = made
+            db.bells.onRing(endpointsChanged) { [local = made.local] in local.invalidate() }
             return made.local
         }
     }
@@ -149,6 +160,6 @@ package enum WebhookOutbox {
                   'pending', 0, \(bind: at), \(bind: at))
                 """).run()
         }
-        await local(tx.db).bell.ring()
+        try await tx.ring(bell)
     }
 }

@@ -100,7 +100,7 @@ package struct WebhookStore: Sendable {
                 """).run()
             try await tx.audit("create", "webhooks", s.id, detail: Self.auditDetail(s))
         }
-        WebhookOutbox.local(db).invalidate()
+        await WebhookOutbox.invalidate(db)
         return (s, secret)
     }
 
@@ -155,8 +155,8 @@ package struct WebhookStore: Sendable {
             try await tx.audit("update", "webhooks", s.id, detail: Self.auditDetail(s))
             return s
         }
-        WebhookOutbox.local(db).invalidate()
-        if s.enabled { await WebhookOutbox.local(db).bell.ring() }
+        await WebhookOutbox.invalidate(db)
+        if s.enabled { await db.ring(WebhookOutbox.bell) }
         return s
     }
 
@@ -170,7 +170,7 @@ package struct WebhookStore: Sendable {
             try await tx.sql.raw("DELETE FROM webhook_subscriptions WHERE id = \(bind: s.id)").run()
             try await tx.audit("delete", "webhooks", s.id, detail: ["url": .string(s.url)])
         }
-        WebhookOutbox.local(db).invalidate()
+        await WebhookOutbox.invalidate(db)
     }
 
     /// A new secret; the one it replaces keeps signing for `WebhookRules.rotationGrace`, so a
@@ -283,7 +283,7 @@ package struct WebhookStore: Sendable {
             try await tx.audit("replay", "webhook_deliveries", d.id, detail: ["subscription_id": .string(d.subscriptionID)])
             return try await Self.loadDelivery(scope, subscriptionID, deliveryID, sql: tx.sql).0
         }
-        await WebhookOutbox.local(db).bell.ring()
+        await db.ring(WebhookOutbox.bell)
         return d
     }
 
@@ -297,7 +297,7 @@ package struct WebhookStore: Sendable {
             try await tx.audit("replay_dead", "webhooks", s.id, detail: ["count": .number(Double(n))])
             return n
         }
-        await WebhookOutbox.local(db).bell.ring()
+        await db.ring(WebhookOutbox.bell)
         return n
     }
 

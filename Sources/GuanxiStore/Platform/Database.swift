@@ -47,6 +47,8 @@ package final class Database: Sendable {
     package let stats: DatabaseStats
     /// Wakes the services that work through queues written by this database's transactions.
     package let bells = Doorbells()
+    /// This process's name in the notifications it sends (it ignores its own).
+    let instance = String(UUID().uuidString.prefix(8))
 
     enum Backend: Sendable {
         case sqlite(SQLitePool)
@@ -56,6 +58,7 @@ package final class Database: Sendable {
     /// A server database (PostgreSQL) over the connections its driver module opened.
     package convenience init(location: DatabaseLocation, server: any ServerConnections, logger: Logger) {
         self.init(dialect: .postgres, location: location, backend: .server(server), logger: logger)
+        server.listen(channel: Self.channel, heard: { [weak self] in self?.heard($0) }, listening: { [weak self] in self?.listening() })
     }
 
     private init(dialect: DatabaseDialect, location: DatabaseLocation, backend: Backend, logger: Logger, stats: DatabaseStats = DatabaseStats()) {
@@ -86,7 +89,26 @@ package final class Database: Sendable {
     package func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite(let pool): return try await body(pool.reader())
-        case .server(let server): return try await server.withConnection(body)
+        case .server(let server):
+            // a request that has not written reads from a replica that has what its client wrote
+            guard server.replicated, let request = ReadAfterWrite.current, !request.readsPrimary else { return try await server.withConnection(body) }
+            return try await server.withReadConnection(atLeast: request.floor, body)
+        }
+    }
+
+    /// Whether reads may go to streaming replicas (`GUANXI_DATABASE_READ_URL`).
+    package var replicated: Bool {
+        if case .server(let server) = backend { return server.replicated }
+        return false
+    }
+
+    /// The primary's log position now (0 on SQLite): a client that wrote reads from a replica
+    /// only once it has replayed this far. The insert position: it is past every commit record
+    /// already made, flushed or not.
+    package func logPosition() async throws -> Int64 {
+        guard case .server(let server) = backend else { return 0 }
+        return try await server.withConnection { c in
+            try await c.raw("SELECT (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint AS n").first()!.decode(column: "n", as: Int64.self)
         }
     }
 
@@ -96,6 +118,7 @@ package final class Database: Sendable {
         case .sqlite(let pool):
             return try await pool.withWriter { sql in try await Self.transaction(sql, begin: "BEGIN IMMEDIATE", body) }
         case .server(let server):
+            ReadAfterWrite.current?.wrote()
             let asked = ContinuousClock.now
             return try await server.withConnection { sql in
                 stats.writeWait.observe(since: asked)
@@ -262,7 +285,7 @@ package final class Database: Sendable {
 
     /// What must run while the database is used, for a ServiceGroup (see GuanxiPostgres' `Database.connect`).
     package var services: [any Service] {
-        if case .server(let server) = backend, let service = server.service { return [service] }
+        if case .server(let server) = backend { return server.services }
         return []
     }
 }
@@ -356,11 +379,20 @@ final class AsyncLock: Sendable {
 package protocol ServerConnections: Sendable {
     /// Runs `body` on one connection of the pool.
     func withConnection<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
-    /// What must run while the connections are used, when the server's ServiceGroup runs it.
-    var service: (any Service)? { get }
+    /// What must run while the connections are used, when the server's ServiceGroup runs them
+    /// (the pools first, stopped last).
+    var services: [any Service] { get }
     func shutdown()
     /// Connections in use and the pool's size, when the driver says.
     var usage: (inUse: Int, size: Int)? { get }
+    /// Whether there are read replicas.
+    var replicated: Bool { get }
+    /// Runs `body` on a healthy replica that has replayed the log to `lsn`, waiting a little for
+    /// one; else on the primary.
+    func withReadConnection<T: Sendable>(atLeast lsn: Int64, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    /// Listens on `channel` while the connections are open, calling `heard` with each notification's
+    /// payload, and `listening` each time the listener (re)starts.
+    func listen(channel: String, heard: @escaping @Sendable (String) -> Void, listening: @escaping @Sendable () -> Void)
 }
 
 /// When a table's planner statistics are out of date: its row count moved tenfold either way since

@@ -39,11 +39,29 @@ package actor Doorbell {
 }
 
 /// A database's doorbells by name: a write that queues work for a background service (the ticket
-/// search index) rings one, and the service waits on it between its passes.
+/// search index, the outboxes) rings one, and the service waits on it between its passes. On
+/// PostgreSQL `Database.ring` and `Tx.ring` ring it on every server (LISTEN/NOTIFY).
 package final class Doorbells: Sendable {
     private let bells = Mutex<[String: Doorbell]>([:])
+    private let handlers = Mutex<[String: [@Sendable () -> Void]]>([:])
+
+    /// Calls `handler` when bell `name` rings from another server (a cache to forget).
+    package func onRing(_ name: String, _ handler: @escaping @Sendable () -> Void) {
+        handlers.withLock { $0[name, default: []].append(handler) }
+    }
 
     package init() {}
+
+    /// Rings bell `name` here (a notification from another server).
+    func ringHere(_ name: String) async {
+        for h in handlers.withLock({ $0[name] ?? [] }) { h() }
+        await self(name).ring()
+    }
+
+    /// Rings every bell made here.
+    func ringAllHere() async {
+        for bell in bells.withLock({ Array($0.values) }) { await bell.ring() }
+    }
 
     package func callAsFunction(_ name: String) -> Doorbell {
         bells.withLock { b in

@@ -11,7 +11,8 @@ package struct MailOutbox: Sendable {
     let db: Database
     let clock: any GuanxiCore.Clock
     let mailer: SMTPMailer
-    let bell = Doorbell()
+    /// The bell the mail service waits on (rung on every server sharing the database).
+    static let bell = "mail_outbox"
     /// Message-IDs are made at this host (the public URL's, else "guanxi.local").
     package let domain: String
     /// Where links in mail to customers point (the public URL, else `https://` and the domain).
@@ -61,10 +62,10 @@ package struct MailOutbox: Sendable {
     }
 
     /// Wakes the mail service to send what was just queued.
-    package func ring() async { await bell.ring() }
+    package func ring() async { await db.ring(Self.bell) }
 
     /// Waits for a ring, at most `limit` (the mail service between its passes).
-    package func waitForWork(upTo limit: Duration) async { await bell.wait(upTo: limit) }
+    package func waitForWork(upTo limit: Duration) async { await db.bells(Self.bell).wait(upTo: limit) }
 
     /// Sends every queued reply that is due, each claimed first so two flushes never send one twice.
     package func flush(limit: Int = 50) async throws -> (sent: Int, failed: Int) {

@@ -37,14 +37,16 @@ package enum TicketSearchIndex {
             INSERT INTO ticket_search_queue (ticket_id, message_id, queued_at) VALUES (\(bind: ticketID), \(bind: messageID ?? ""), \(bind: tx.now.millis))
             ON CONFLICT (ticket_id, message_id) DO NOTHING
             """).run()
-        await tx.db.bells(bell).ring()
+        try await tx.ring(bell)
     }
 
     /// Writes up to `limit` queued entries, in one transaction, and takes them off the queue;
     /// returns how many it took. Entries queued meanwhile stay for the next pass.
     package static func drain(_ db: Database, limit: Int = batch) async throws -> Int {
         try await db.write { sql in
-            let queued = try await sql.raw("SELECT ticket_id, message_id FROM ticket_search_queue ORDER BY ticket_id, message_id LIMIT \(literal: limit)")
+            // several servers drain at once on PostgreSQL: each takes entries the others have not locked
+            let skip: SQLQueryString = db.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+            let queued = try await sql.raw("SELECT ticket_id, message_id FROM ticket_search_queue ORDER BY ticket_id, message_id LIMIT \(literal: limit)\(skip)")
                 .all().map { (ticket: try $0.decode(column: "ticket_id", as: String.self), message: try $0.decode(column: "message_id", as: String.self)) }
             guard !queued.isEmpty else { return 0 }
             let ticketIDs = Array(Set(queued.map(\.ticket))).sorted()

@@ -25,6 +25,8 @@ package func buildRouterAndPages(_ services: AppServices) -> (Router<AppContext>
     // go on the answers ErrorMiddleware makes from errors.
     router.add(middleware: RequestObserver(metrics: services.metrics))
     router.add(middleware: SecurityHeadersMiddleware())
+    // outside ErrorMiddleware, so that an answer made from an error also says where the write got to
+    router.add(middleware: ReadAfterWriteMiddleware(db: services.db))
     router.add(middleware: ErrorMiddleware<AppContext>())
     let api = router.group("api/v1").add(middleware: AuthMiddleware(access: services.access, signIn: services.signIn))
     let table = RouteTable(group: api, idempotency: services.idempotency)

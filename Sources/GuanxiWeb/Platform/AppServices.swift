@@ -82,17 +82,21 @@ package struct Housekeeping: Service {
             let pause = wait
             do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) } } catch { return }
             wait = interval
-            var ok = true
-            do { try await db.refreshStatistics() } catch { ok = false; logger.error("refreshing planner statistics failed: \(error)") }
-            do {
-                let moved = try await pool.recycle()
-                let total = moved.values.reduce(0, +)
-                if total > 0 { logger.info("public pool: \(total) neglected customers returned", metadata: ["by_workspace": "\(moved)"]) }
-            } catch {
-                ok = false
-                logger.error("public pool recycling failed: \(error)")
+            // one server of several does it (the others find the lock taken and skip the round)
+            let ran = try? await db.once("housekeeping") { [db, pool, logger] in
+                var ok = true
+                do { try await db.refreshStatistics() } catch { ok = false; logger.error("refreshing planner statistics failed: \(error)") }
+                do {
+                    let moved = try await pool.recycle()
+                    let total = moved.values.reduce(0, +)
+                    if total > 0 { logger.info("public pool: \(total) neglected customers returned", metadata: ["by_workspace": "\(moved)"]) }
+                } catch {
+                    ok = false
+                    logger.error("public pool recycling failed: \(error)")
+                }
+                return ok
             }
-            metrics?.jobRan("housekeeping", ok: ok)
+            if let ok = ran { metrics?.jobRan("housekeeping", ok: ok) }   // nil: another server had the round
         }
     }
 }

@@ -165,11 +165,13 @@ package final class RouteTable: @unchecked Sendable {
             let limit = route.requestContentType == "text/csv" ? APIBody.maxUpload : route.multipartSchema != nil ? APIBody.maxAttachments : APIBody.maxJSON
             let body = try await req.collectBody(upTo: limit)
             let fp = IdempotencyStore.fingerprint(method: request.method.rawValue, path: request.uri.description, body: Data(buffer: body))
-            // A concurrent twin (same credential and key) waits for the first answer, then replays it.
+            // A concurrent twin (same credential and key) waits for the first answer, then replays it:
+            // in this process behind a lock in memory, across servers behind a claim in the database.
             let lockKey = scope.workspaceID + "\u{0}" + IdempotencyStore.credential(scope) + "\u{0}" + key
             await locks.lock(lockKey)
             do {
-                let response = try await answer(req, context, scope, key: key, fingerprint: fp)
+                let request = req
+                let response = try await store.exclusively(scope, key: key, fingerprint: fp) { try await answer(request, context, scope, key: key, fingerprint: fp) }
                 await locks.unlock(lockKey)
                 return response
             } catch {

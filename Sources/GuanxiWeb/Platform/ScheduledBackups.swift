@@ -53,11 +53,15 @@ package struct ScheduledBackups: Service {
             let file = schedule.file(at: started)
             do {
                 try FileManager.default.createDirectory(atPath: schedule.directory, withIntermediateDirectories: true)
-                let schema = try await Migrator(db: db, migrations: []).status().current
-                let r = try await Backup.create(db, to: file, schemaVersion: schema, filesDirectory: schedule.filesDirectory, now: started)
-                try await log.record(BackupRecord(startedAt: started, finishedAt: Date(), file: file, bytes: r.bytes, sha256: r.sha256, schemaVersion: schema))
-                let pruned = try Backup.prune(schedule.directory, prefix: BackupSchedule.prefix, suffix: BackupSchedule.suffix, keep: schedule.keep)
-                logger.info("backup written", metadata: ["file": "\(file)", "bytes": "\(r.bytes)", "seconds": "\(r.seconds)", "pruned": "\(pruned.count)"])
+                // several servers on one database: one of them writes each backup
+                let done = try await db.once("scheduled_backup") { [db, schedule, logger] in
+                    let schema = try await Migrator(db: db, migrations: []).status().current
+                    let r = try await Backup.create(db, to: file, schemaVersion: schema, filesDirectory: schedule.filesDirectory, now: started)
+                    try await log.record(BackupRecord(startedAt: started, finishedAt: Date(), file: file, bytes: r.bytes, sha256: r.sha256, schemaVersion: schema))
+                    let pruned = try Backup.prune(schedule.directory, prefix: BackupSchedule.prefix, suffix: BackupSchedule.suffix, keep: schedule.keep)
+                    logger.info("backup written", metadata: ["file": "\(file)", "bytes": "\(r.bytes)", "seconds": "\(r.seconds)", "pruned": "\(pruned.count)"])
+                }
+                if done == nil { logger.info("another server is writing a backup now; skipped") }
             } catch {
                 logger.error("scheduled backup failed: \(error)")
                 try? await log.record(BackupRecord(startedAt: started, finishedAt: Date(), file: file, error: "\(error)"))

@@ -10,6 +10,7 @@ import GuanxiWebPlatform
 /// alarms, hand-off prompts: whoever raises them rings the outbox), and reads the mailbox once at
 /// start and then every `interval` when one is configured. Runs only with an outgoing mailer or a mailbox.
 struct MailWatch: Service {
+    let db: Database
     let outbox: MailOutbox?
     let notifications: NotificationStore
     let publicURL: String?
@@ -24,7 +25,7 @@ struct MailWatch: Service {
     /// The service for the server's settings, or nil when it has no mail to handle.
     static func make(_ s: AppServices, _ config: AppConfiguration, _ logger: Logger) -> MailWatch? {
         guard s.mailOutbox != nil || config.mailbox != nil else { return nil }
-        return MailWatch(outbox: s.mailOutbox, notifications: s.notifications, publicURL: s.publicURL, intake: s.mailIntake, access: s.access, mailbox: config.mailbox,
+        return MailWatch(db: s.db, outbox: s.mailOutbox, notifications: s.notifications, publicURL: s.publicURL, intake: s.mailIntake, access: s.access, mailbox: config.mailbox,
                          workspaceSlug: config.mailboxWorkspace, interval: config.mailPollInterval, logger: logger, metrics: s.metrics)
     }
 
@@ -40,7 +41,8 @@ struct MailWatch: Service {
                     if sent + failed > 0 { logger.info("replies mailed", metadata: ["sent": "\(sent)", "failed": "\(failed)"]) }
                 } catch { ok = false; logger.error("mailing replies failed: \(error)") }
                 do {
-                    let mailed = try await notifications.mailPending(baseURL: publicURL)
+                    // sends before it marks: one server of several at a time
+                    let mailed = try await db.once("mail_notifications") { [notifications, publicURL] in try await notifications.mailPending(baseURL: publicURL) } ?? 0
                     if mailed > 0 { logger.info("notifications mailed", metadata: ["count": "\(mailed)"]) }
                 } catch { ok = false; logger.error("mailing notifications failed: \(error)") }
             }
@@ -49,7 +51,8 @@ struct MailWatch: Service {
                 do {
                     if workspaceID == nil { workspaceID = try await access.workspace(slug: workspaceSlug)?.id }
                     if let ws = workspaceID {
-                        let outcomes = try await intake.poll(mailbox, workspaceID: ws, logger: logger)
+                        // one server of several reads the mailbox at a time
+                        let outcomes = try await db.once("mail_intake") { [intake, logger] in try await intake.poll(mailbox, workspaceID: ws, logger: logger) } ?? []
                         if !outcomes.isEmpty { logger.info("mail read", metadata: ["mailbox": "\(mailbox)", "messages": "\(outcomes.count)"]) }
                     } else {
                         logger.error("GUANXI_IMAP_WORKSPACE names no workspace: \(workspaceSlug)")

@@ -9,6 +9,7 @@ import GuanxiWebPlatform
 /// time) over the tickets' targets and their steps' deadlines, then wakes the mail service
 /// (`MailWatch`) to mail the notifications it raised when a mailer is configured.
 struct SLAWatch: Service {
+    let db: Database
     let monitor: SLAMonitor
     let outbox: MailOutbox?
     let clock: any GuanxiCore.Clock
@@ -22,7 +23,13 @@ struct SLAWatch: Service {
         while !Task.isShuttingDownGracefully {
             let started = clock.now()
             do {
-                let raised = try await monitor.scan(since: since), overdue = try await monitor.scanSteps(since: since)
+                // one server of several scans at a time; one that finds the lock taken keeps its `since`
+                guard let (raised, overdue) = try await db.once("sla_watch", { [monitor, since] in
+                    (try await monitor.scan(since: since), try await monitor.scanSteps(since: since))
+                }) else {
+                    do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: Self.interval) } } catch { return }
+                    continue
+                }
                 since = started
                 if !raised.isEmpty || !overdue.isEmpty {
                     logger.info("SLA alarms raised", metadata: ["count": "\(raised.count)", "overdue_steps": "\(overdue.count)"])

@@ -36,8 +36,8 @@ extension Feature {
             try await s.tickets.mailQueueDepths(workspaceID: workspaceID) + [QueueDepth(name: "search_index", depth: try await s.tickets.searchQueueDepth(workspaceID: workspaceID))]
         }
         f.services = { s, config, logger in
-            [SLAWatch(monitor: SLAMonitor(db: s.db, clock: s.clock), outbox: s.mailOutbox, clock: s.clock, logger: logger, metrics: s.metrics),
-             AttachmentSweep(tickets: s.tickets, logger: logger), SearchIndexWatch(db: s.db, logger: logger, metrics: s.metrics)] + (MailWatch.make(s, config, logger).map { [$0] } ?? [])
+            [SLAWatch(db: s.db, monitor: SLAMonitor(db: s.db, clock: s.clock), outbox: s.mailOutbox, clock: s.clock, logger: logger, metrics: s.metrics),
+             AttachmentSweep(db: s.db, tickets: s.tickets, logger: logger), SearchIndexWatch(db: s.db, logger: logger, metrics: s.metrics)] + (MailWatch.make(s, config, logger).map { [$0] } ?? [])
         }
         f.customerPart = { pages, scope, id, v in try await TicketPages.customerPart(pages, scope, customerID: id, v) }
         f.pages = { pages, table in table.add(TicketPages(pages: pages).routes + ServiceReportPages(pages: pages).routes + RoutingPages(pages: pages).routes + SurveyPages(pages: pages).routes
