@@ -50,6 +50,9 @@ package enum IdentityLink {
         package var reason: Reason
         /// The other customer in a conflict.
         package var otherCustomerID: String?
+        package init(customerID: String?, link: [String], reason: Reason, otherCustomerID: String? = nil) {
+            self.customerID = customerID; self.link = link; self.reason = reason; self.otherCustomerID = otherCustomerID
+        }
     }
 
     /// The decision for an identify with these ids, its traits' normalised email and phone having
