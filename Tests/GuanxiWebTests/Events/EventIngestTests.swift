@@ -179,6 +179,23 @@ struct EventIngestTests {
     }
 
     @Test(arguments: Backend.all)
+    func theCustomerPageShowsRecentBehaviourEscaped(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
+            let (_, key) = try await source(env)
+            let customer = try await env.createCustomer(["name": str("周九"), "emails": strs(["zhou@example.cn"])])["id"].string!
+            #expect(try await post(env, "/v1/track", key: key, #"{"event":"<img src=x onerror=alert(1)> 加入购物车 🛒","anonymousId":"p-1"}"#).status == .ok)
+            #expect(try await post(env, "/v1/identify", key: key, #"{"anonymousId":"p-1","traits":{"email":"zhou@example.cn"}}"#).status == .ok)
+            let r = try await env.send(.post, "/sign-in", as: .none, body: Data("email=rep-a%40example.com&password=password-sales_rep&next=%2Fcustomers".utf8),
+                                       contentType: "application/x-www-form-urlencoded")
+            let cookie = try #require(r.header("Set-Cookie")?.split(separator: ";").first.map(String.init))
+            let page = try await env.send(.get, "/customers/\(customer)", as: .none, headers: ["Cookie": cookie, "Accept-Language": "zh-CN"])
+            #expect(page.status == .ok)
+            #expect(page.text.contains("最近行为") && page.text.contains("加入购物车 🛒") && page.text.contains("识别"))
+            #expect(!page.text.contains("<img src=x"), "event names are escaped")
+        }
+    }
+
+    @Test(arguments: Backend.all)
     func browsersSendFromTheSourcesOrigins(_ backend: Backend) async throws {
         try await WebEnv.run(backend) { env in
             let (_, key) = try await source(env, origins: ["https://shop.example.cn"])
