@@ -23,11 +23,22 @@ package struct EventMessage: Sendable, Equatable {
     package var context: JSONValue?
     /// The previous id an `alias` joins to the user id.
     package var previousID: String?
+    /// `properties` and `context` as JSON text, written once when read (measured, then stored).
+    package var propertiesJSON: String
+    package var contextJSON: String?
 
     package init(type: EventType, event: String? = nil, messageID: String, anonymousID: String? = nil, userID: String? = nil,
                  timestamp: Date, properties: JSONValue = .object([:]), context: JSONValue? = nil, previousID: String? = nil) {
         self.type = type; self.event = event; self.messageID = messageID; self.anonymousID = anonymousID; self.userID = userID
         self.timestamp = timestamp; self.properties = properties; self.context = context; self.previousID = previousID
+        propertiesJSON = JSONCoding.encode(properties)
+        contextJSON = context.map { JSONCoding.encode($0) }
+    }
+
+    /// About the event's size as JSON: its properties, context, ids and names (what the 32 KB limit counts).
+    package var size: Int {
+        propertiesJSON.utf8.count + (contextJSON?.utf8.count ?? 0) + messageID.utf8.count + (anonymousID?.utf8.count ?? 0)
+            + (userID?.utf8.count ?? 0) + (event?.utf8.count ?? 0) + 120
     }
 
     /// Traits an `identify` carries (nil for other kinds).
@@ -131,9 +142,8 @@ package enum EventIntake {
                 m.type = .group; m.event = props["$group_key"]?.stringValue; m.properties = props["$group_set"] ?? .object([:])
             default: m.properties = .object(props)
             }
-            if let d = try? JSONValue.object(o).encodedSize(), d > maxEventBytes {
-                throw Refusal("batch[\(i)] is \(d) bytes; an event may have at most \(maxEventBytes)")
-            }
+            m.propertiesJSON = JSONCoding.encode(m.properties)
+            if m.size > maxEventBytes { throw Refusal("batch[\(i)] is \(m.size) bytes; an event may have at most \(maxEventBytes)") }
             out.messages.append(m)
         }
         return out
@@ -148,8 +158,6 @@ package enum EventIntake {
     private static func message(_ o: [String: JSONValue], type: EventType, sentAt batchSentAt: Date?, receivedAt: Date,
                                 newID: () -> String, index: Int?) throws -> EventMessage {
         let at = index.map { "batch[\($0)]." } ?? ""
-        let size = JSONValue.object(o).encodedSize()
-        if size > maxEventBytes { throw Refusal("\(at.isEmpty ? "the event" : String(at.dropLast())) is \(size) bytes; an event may have at most \(maxEventBytes)") }
         let user = id(o["userId"]), anon = id(o["anonymousId"])
         if user == nil && anon == nil && type != .alias { throw Refusal("\(at)userId or \(at)anonymousId is required") }
         var name: String?
@@ -171,10 +179,12 @@ package enum EventIntake {
         }
         // an alias keeps its earlier id where anonymous ids are, so the pair is found like an identify's
         let previous = id(o["previousId"])
-        return EventMessage(type: type, event: name, messageID: id(o["messageId"]) ?? newID(),
-                            anonymousID: type == .alias ? previous ?? anon : anon, userID: user,
-                            timestamp: corrected(stamp, sentAt: sentAt, receivedAt: receivedAt),
-                            properties: props, context: o["context"], previousID: previous)
+        let m = EventMessage(type: type, event: name, messageID: id(o["messageId"]) ?? newID(),
+                             anonymousID: type == .alias ? previous ?? anon : anon, userID: user,
+                             timestamp: corrected(stamp, sentAt: sentAt, receivedAt: receivedAt),
+                             properties: props, context: o["context"], previousID: previous)
+        if m.size > maxEventBytes { throw Refusal("\(at.isEmpty ? "the event" : String(at.dropLast())) is \(m.size) bytes; an event may have at most \(maxEventBytes)") }
+        return m
     }
 
     /// An id as text: strings trimmed and cut, numbers written without a fraction; nil when absent or empty.
@@ -203,9 +213,4 @@ package enum EventIntake {
     }
 
     private static func cut(_ s: String, _ n: Int) -> String { s.count > n ? String(s.prefix(n)) : s }
-}
-
-extension JSONValue {
-    /// The size of the value written as JSON.
-    package func encodedSize() -> Int { JSONCoding.encode(self).utf8.count }
 }

@@ -242,7 +242,7 @@ package final class EventStore: Sendable {
                 for m in i.messages {
                     let customer = m.userID.flatMap { ids[$0] } ?? m.anonymousID.flatMap { ids[$0] }
                     rows.append([i.key.workspaceID, i.key.sourceID, m.messageID, m.type.rawValue, m.event, m.anonymousID, m.userID, customer,
-                                 m.timestamp.millis, i.receivedAt.millis, JSONCoding.encode(m.properties), m.context.map { JSONCoding.encode($0) }])
+                                 m.timestamp.millis, i.receivedAt.millis, m.propertiesJSON, m.contextJSON])
                 }
             }
             let inserted = try await BulkSQL.insert(
