@@ -421,23 +421,30 @@ package final class EventStore: Sendable {
     }
 
     static func checkName(_ name: String) throws -> String {
-        let n = Text.clean(name)
-        if n.isEmpty { throw DomainError.field("name", .required) }
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty { throw DomainError.field("name", .required) }
+        // control characters go; a name of nothing else stays as given (it was visible to its writer)
+        let n = Text.clean(name).isEmpty ? trimmed : Text.clean(name)
         if n.count > 100 { throw DomainError.field("name", .longerThan(100)) }
         return n
     }
 
-    /// `*` or `scheme://host[:port]`, as browsers send `Origin`.
+    /// `*` or `scheme://host[:port]` as browsers send `Origin` (a trailing `/` is dropped); the
+    /// OpenAPI document states the same pattern.
+    package static let originPattern = "^(\\*|[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?/?)$"
+
     static func checkOrigins(_ origins: [String]) throws -> [String] {
         if origins.count > 50 { throw DomainError.field("allowed_origins", "at most \(50) origins") }
-        return try origins.map { raw in
-            let o = raw.trimmingCharacters(in: .whitespaces)
-            if o == "*" { return o }
-            guard let u = URLComponents(string: o), let scheme = u.scheme, ["http", "https"].contains(scheme.lowercased()), let host = u.host, !host.isEmpty,
-                  u.path.isEmpty || u.path == "/", u.query == nil, u.user == nil else {
+        let pattern = try Regex(originPattern)
+        return try origins.map { o in
+            guard (try? pattern.wholeMatch(in: o)) != nil else {
                 throw DomainError.field("allowed_origins", "'\(o)' is not a web origin (scheme://host[:port] or *)")
             }
-            return scheme.lowercased() + "://" + host.lowercased() + (u.port.map { ":\($0)" } ?? "")
+            return o == "*" ? o : String(o.lowercased().trimmingSuffix("/"))
         }
     }
+}
+
+private extension String {
+    func trimmingSuffix(_ suffix: String) -> Substring { hasSuffix(suffix) ? dropLast(suffix.count) : self[...] }
 }

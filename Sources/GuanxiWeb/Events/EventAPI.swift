@@ -63,7 +63,8 @@ extension OpenAPIDocument {
         let bool: [String: Any] = ["type": "boolean"]
         var s: [String: Any] = [:]
         s["EventSourceInput"] = obj(["name": ["type": "string", "minLength": 1, "maxLength": 100],
-                                     "allowed_origins": arr(["type": "string", "description": "scheme://host[:port] of a page allowed to send, or *"])],
+                                     "allowed_origins": ["type": "array", "maxItems": 50, "items": ["type": "string", "pattern": EventStore.originPattern,
+                                                                            "description": "scheme://host[:port] of a page allowed to send, or *"]]],
                                     required: ["name"])
         s["EventSource"] = obj(["id": str, "name": str, "key_prefix": str, "allowed_origins": arr(str), "enabled": bool,
                                 "received": int, "stored": int, "duplicates": int, "last_event_at": ntime, "created_at": time, "version": int],
