@@ -28,6 +28,8 @@ let webFeatures: [(name: String, folders: [String], uses: [String], products: [T
     ("Access", ["Access"], ["Sales"], []),
     ("Integration", ["Integration"], [], [.product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                                          .product(name: "NIOSSL", package: "swift-nio-ssl")]),
+    // behaviour events: tracking clients send gzip-compressed batches (zlib, the system's)
+    ("Events", ["Events"], [], [.target(name: "CZlib")]),
 ]
 
 func webFeature(_ f: (name: String, folders: [String], uses: [String], products: [Target.Dependency])) -> Target {
@@ -68,6 +70,8 @@ let package = Package(
             dependencies: [],
             swiftSettings: swiftSettings
         ),
+        // The system's zlib (gzip request bodies of the behaviour-event intake).
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(
             name: "GuanxiAnalytics",
             dependencies: [],

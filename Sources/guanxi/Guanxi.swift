@@ -9,6 +9,6 @@ struct Guanxi: AsyncParsableCommand {
         commandName: "guanxi",
         abstract: "Guanxi 關係 — a self-hosted CRM.",
         version: GuanxiVersion.current,
-        subcommands: [ServeCommand.self, MigrateCommand.self, UserCommand.self, TokenCommand.self, AuditCommand.self, PoolCommand.self, MaintainCommand.self, WorkspaceCommand.self,
+        subcommands: [ServeCommand.self, MigrateCommand.self, UserCommand.self, TokenCommand.self, SourceCommand.self, AuditCommand.self, PoolCommand.self, MaintainCommand.self, WorkspaceCommand.self,
                       DemoCommand.self, ImportCommand.self, ExportCommand.self, AnalyzeCommand.self, SLACommand.self, BackupCommand.self, RestoreCommand.self])
 }
