@@ -5,6 +5,7 @@ import GuanxiWebCustomers
 import GuanxiWebSales
 import GuanxiWebService
 import GuanxiWebIntegration
+import GuanxiWebInsights
 /// Every capability of the application, in the order it registers. Adding one: a folder per module
 /// it touches, its `Feature` value declared in its web folder, and one line here.
 package enum Features {
@@ -16,6 +17,7 @@ package enum Features {
         .orders,
         .service,
         .integration,
+        .insights,
     ]
 }
 
