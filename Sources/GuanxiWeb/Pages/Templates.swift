@@ -94,7 +94,7 @@ package enum Templates {
       {{> activity_form}}
       {{#hasOrders}}<section><h2>{{t.orders}}</h2><ul class="related">{{#orders}}<li><a href="{{href}}">{{number}}</a> <span class="tag">{{status}}</span> {{total}}</li>{{/orders}}</ul></section>{{/hasOrders}}
       {{#hasQuotes}}<section><h2>{{t.quotes}}</h2><ul class="related">{{#quotes}}<li><a href="{{href}}">{{number}}</a> <span class="tag">{{status}}</span> {{total}}</li>{{/quotes}}</ul></section>{{/hasQuotes}}
-      {{#hasTickets}}<section><h2>{{t.ticket_recent}}</h2><ul class="related">{{#tickets}}<li><a href="{{href}}">{{number}} {{subject}}</a> <span class="tag">{{status}}</span></li>{{/tickets}}</ul></section>{{/hasTickets}}
+      {{#hasTickets}}<section><h2>{{t.ticket_recent}}</h2><ul class="related">{{#tickets}}<li><a href="{{href}}">{{number}} {{subject}}</a> <span class="tag">{{status}}</span></li>{{/tickets}}</ul></section>{{/hasTickets}}{{#scores}}{{> customer_scores}}{{/scores}}
       {{#hasDeals}}<section><h2>{{t.deals}}</h2><ul class="related">{{#deals}}<li><a href="{{href}}">{{name}}</a> <span class="tag">{{stage}}</span> {{amount}}</li>{{/deals}}</ul></section>{{/hasDeals}}
       {{#hasRelated}}<section><h2>{{t.related}}</h2><ul class="related">{{#related}}<li><a href="{{href}}">{{name}}</a> <span class="tag">{{label}}</span></li>{{/related}}</ul></section>{{/hasRelated}}
       {{#hasDuplicates}}<section class="card"><h2>{{t.duplicates_title}}</h2><ul class="related">{{#duplicates}}<li><a href="{{href}}">{{name}}</a> <a class="button" href="{{mergeHref}}">{{t.merge}}</a></li>{{/duplicates}}</ul></section>{{/hasDuplicates}}
