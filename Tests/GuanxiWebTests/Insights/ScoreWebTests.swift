@@ -47,9 +47,20 @@ struct ScoreWebTests {
             // another workspace sees neither the customer nor the run
             #expect(try await env.get("/api/v1/customers/\(id)", as: .b).status == .notFound)
             #expect(try await env.get("/api/v1/insights/score-runs/\(runID)", as: .readOnly).status == .forbidden)
-            // the 360 page explains the scores in the reader's language
-            let page = try await env.services.scores.scores(admin, customerID: id)
-            #expect(page?.purchases == 4)
+            // the 360 page explains the scores in the reader's language; the Insights page shows the run and starts one
+            let signed = try await env.send(.post, "/sign-in", as: .none, body: Data("email=admin-a%40example.com&password=password-admin&next=%2Fcustomers".utf8),
+                                            contentType: "application/x-www-form-urlencoded")
+            let cookie = try #require(signed.header("Set-Cookie")?.split(separator: ";").first.map(String.init))
+            let page = try await env.send(.get, "/customers/\(id)", as: .none, headers: ["Cookie": cookie, "Accept-Language": "zh-CN"])
+            #expect(page.status == .ok && page.text.contains("共购买 4 次") && page.text.contains("仍活跃的可能性"), "\(page.text.prefix(300))")
+            let english = try await env.send(.get, "/customers/\(id)", as: .none, headers: ["Cookie": cookie, "Accept-Language": "en"])
+            #expect(english.text.contains("Bought 4 times, last "))
+            let insights = try await env.send(.get, "/insights", as: .none, headers: ["Cookie": cookie, "Accept-Language": "zh-CN"])
+            #expect(insights.status == .ok && insights.text.contains("现在评分") && insights.text.contains("bgnbd"))
+            let csrf = try #require(insights.text.firstMatch(of: /name="_csrf" value="([^"]+)"/).map { String($0.output.1) })
+            let button = try await env.send(.post, "/insights/score-runs", as: .none, body: Data("_csrf=\(q(csrf))".utf8),
+                                            contentType: "application/x-www-form-urlencoded", headers: ["Cookie": cookie])
+            #expect(button.status == .seeOther && button.header("Location") == "/insights?started=1")
         }
     }
 }
