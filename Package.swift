@@ -26,6 +26,7 @@ let webFeatures: [(name: String, folders: [String], uses: [String], products: [T
     ("Sales", ["Sales", "Orders"], [], []),
     ("Service", ["Service"], [], []),
     ("Access", ["Access"], ["Sales"], []),
+    ("Insights", ["Insights"], [], [.target(name: "GuanxiAnalytics")]),
     ("Integration", ["Integration"], [], [.product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                                          .product(name: "NIOSSL", package: "swift-nio-ssl")]),
     // behaviour events: tracking clients send gzip-compressed batches (zlib, the system's)
@@ -81,6 +82,8 @@ let package = Package(
             name: "GuanxiStore",
             dependencies: [
                 "GuanxiCore",
+                // scoring runs (Insights) fit the analytics engine's models on the CRM's own orders
+                "GuanxiAnalytics",
                 .product(name: "SQLKit", package: "sql-kit"),
                 // SQLiteNIO also brings its C module VaporCSQLite (SQLiteDirect calls the bundled SQLite in place);
                 // the SQL dialect and value coders over it are ours (SQLiteValues), not SQLiteKit's
@@ -159,7 +162,7 @@ let package = Package(
         .testTarget(
             name: "GuanxiStoreTests",
             dependencies: [
-                "GuanxiStore", "GuanxiCore", "GuanxiWeb", "GuanxiWebPlatform", "GuanxiDemo", "GuanxiTestSupport",
+                "GuanxiStore", "GuanxiCore", "GuanxiWeb", "GuanxiWebPlatform", "GuanxiDemo", "GuanxiTestSupport", "GuanxiAnalytics",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
             ],

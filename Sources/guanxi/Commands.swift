@@ -320,7 +320,7 @@ struct MaintainCommand: AsyncParsableCommand {
 }
 
 struct ImportCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "import", abstract: "Import data from CSV.", subcommands: [Customers.self])
+    static let configuration = CommandConfiguration(commandName: "import", abstract: "Import data from CSV.", subcommands: [Customers.self, Orders.self])
     struct Customers: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "customers", abstract: "Import customers (UTF-8 or GB18030; Chinese headers understood).")
         @OptionGroup var db: DatabaseOptions
@@ -363,6 +363,34 @@ struct ImportCommand: AsyncParsableCommand {
                     try CSVWriter.document(header: ["line", "column", "reason"], rows: rows, bom: true).write(to: URL(fileURLWithPath: report))
                 }
                 await database.close()
+            }
+        }
+    }
+}
+
+extension ImportCommand {
+    /// `guanxi import orders FILE`: order history (customer_external_id, placed_at, amount; optional
+    /// product, quantity, currency, external_id), each order paid and confirmed on its date.
+    struct Orders: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "orders", abstract: "Import historical orders (customer_external_id,placed_at,amount[,product,quantity,currency,external_id]); importing again adds nothing.")
+        @OptionGroup var db: DatabaseOptions
+        @Argument(help: "CSV file.") var file: String
+
+        func run() async throws {
+            try await reportingErrors {
+                guard FileManager.default.isReadableFile(atPath: file) else { throw ValidationError("cannot read \(file)") }
+                let database = try await db.open()
+                let stores = db.stores(database)
+                let scope = try await db.scope(stores.access)
+                let start = Date()
+                let r = try await stores.orderHistory.run(scope, file: file)
+                let s = Date().timeIntervalSince(start)
+                print("Imported \(r.total) rows: \(r.created) orders created, \(r.existing) already there, \(r.rejected) rejected, \(r.customersCreated) new customers in \(String(format: "%.1f", s)) s.")
+                for e in r.errors.prefix(20) { print("  line \(e.line)\(e.column.map { ", \($0)" } ?? ""): \(e.reason)") }
+                if r.errors.count > 20 { print("  … \(r.errors.count - 20) more") }
+                await database.close()
+                if r.created + r.existing == 0 && !r.errors.isEmpty { throw ExitCode(1) }
             }
         }
     }

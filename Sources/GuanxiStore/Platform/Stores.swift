@@ -44,6 +44,8 @@ package struct Stores: Sendable {
     package let surveys: SurveyStore
     package let conversation: ConversationStore
     package let productIssues: ProductIssueStore
+    package let orderHistory: OrderHistoryImporter
+    package let scores: ScoreStore
 
     /// Where ticket attachments' bytes are kept.
     package let files: AttachmentFiles
@@ -89,5 +91,7 @@ package struct Stores: Sendable {
         surveys = SurveyStore(db: db, clock: clock)
         conversation = ConversationStore(db: db, clock: clock)
         productIssues = ProductIssueStore(db: db, clock: clock, outbox: mailOutbox)
+        orderHistory = OrderHistoryImporter(db: db, clock: clock, customers: customers)
+        scores = ScoreStore(db: db, clock: clock)
     }
 }

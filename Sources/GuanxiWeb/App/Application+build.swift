@@ -19,6 +19,7 @@ package func buildRouterAndPages(_ services: AppServices) -> (Router<AppContext>
     var withFeatures = services
     withFeatures.migrations = Features.migrations
     withFeatures.queueSources = features.compactMap(\.queues)
+    withFeatures.customerFields = features.flatMap(\.customerFields)
     let services = withFeatures
     let router = Router(context: AppContext.self)
     // Outermost first: the request id, counts and log line see every answer; security headers also
@@ -33,7 +34,13 @@ package func buildRouterAndPages(_ services: AppServices) -> (Router<AppContext>
     for f in features { f.api(services, table) }
     table.refuseOtherMethods()
 
-    let schemas = features.reduce(into: [String: Any]()) { all, f in all.merge(f.schemas()) { first, _ in first } }
+    var schemas = features.reduce(into: [String: Any]()) { all, f in all.merge(f.schemas()) { first, _ in first } }
+    // the fields features add to a customer's answer are properties of its schema
+    if var customer = schemas["Customer"] as? [String: Any], var props = customer["properties"] as? [String: Any] {
+        for field in services.customerFields { props[field.name] = field.schema() }
+        customer["properties"] = props
+        schemas["Customer"] = customer
+    }
     let openAPI = OpenAPIDocument.build(routes: table.routes, schemas: schemas)
     router.get("/api/openapi.json") { _, _ in
         APIResponse(status: .ok, body: openAPI, headers: [:]).response

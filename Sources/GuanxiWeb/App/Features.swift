@@ -6,6 +6,7 @@ import GuanxiWebSales
 import GuanxiWebService
 import GuanxiWebIntegration
 import GuanxiWebEvents
+import GuanxiWebInsights
 /// Every capability of the application, in the order it registers. Adding one: a folder per module
 /// it touches, its `Feature` value declared in its web folder, and one line here.
 package enum Features {
@@ -18,6 +19,7 @@ package enum Features {
         .service,
         .integration,
         .events,
+        .insights,
     ]
 }
 

@@ -11,6 +11,8 @@ struct CustomerAPI {
     let timeline: TimelineStore
     let fields: CustomFieldStore
     let imports: ImportJobStore
+    /// The fields other capabilities add to the answer (`Feature.customerFields`).
+    let extras: @Sendable (Scope, _ customerID: String) async throws -> [(String, JSONValue)]
 
     struct TagsInput: Decodable { var tags: [String] }
     struct RelationshipInput: Decodable {
@@ -47,8 +49,14 @@ struct CustomerAPI {
         }
         t.on(APIRoute(method: .get, path: "/customers/{id}", operationID: "getCustomer", summary: "Read a customer", tag: tag, needs: .can(.read, .customers),
                       query: ["include_deleted"], responseSchema: "Customer")) { req, ctx, scope in
-            let c = try await customers.getJSON(scope, id: try ctx.parameters.require("id"), includeDeleted: req.query("include_deleted") == "true")
-            return .json(c.json, etag: c.version)
+            let id = try ctx.parameters.require("id")
+            let c = try await customers.getJSON(scope, id: id, includeDeleted: req.query("include_deleted") == "true")
+            let more = try await extras(scope, id.lowercased())
+            guard !more.isEmpty, c.json.bytes.last == UInt8(ascii: "}") else { return .json(c.json, etag: c.version) }
+            var bytes = Array(c.json.bytes.dropLast())
+            for (name, value) in more { bytes += Array(",\(JSONCoding.encode(JSONValue.string(name))):\(JSONCoding.encode(value))".utf8) }
+            bytes.append(UInt8(ascii: "}"))
+            return .json(RenderedJSON(bytes), etag: c.version)
         }
         t.on(APIRoute(method: .patch, path: "/customers/{id}", operationID: "updateCustomer", summary: "Change a customer (If-Match)", tag: tag, needs: .can(.update, .customers),
                       requestSchema: "CustomerPatch", responseSchema: "Customer")) { req, ctx, scope in

@@ -12,7 +12,8 @@ extension Feature {
         f.navigation = [NavItem(label: "customers", href: CustomerURL.customers.path, position: 10)]
         f.schemas = { OpenAPIDocument.customerSchemas() }
         f.api = { s, table in
-            CustomerAPI(customers: s.customers, timeline: s.timeline, fields: s.customFields, imports: s.imports).register(table)
+            CustomerAPI(customers: s.customers, timeline: s.timeline, fields: s.customFields, imports: s.imports,
+                        extras: { scope, id in try await s.customerExtras(scope, customerID: id) }).register(table)
         }
         f.pages = { pages, table in table.add(pages.customerRoutes) }
         f.services = { s, _, logger in [ImportRecoveryWatch(imports: s.imports, logger: logger)] }

@@ -47,6 +47,16 @@ package struct AppServices: Sendable {
     /// status page and `/metrics` report on the whole application).
     package var migrations: [Migration] = []
     package var queueSources: [@Sendable (AppServices, _ workspaceID: String?) async throws -> [QueueDepth]] = []
+    /// Every feature's fields on a customer's API answer, set by `buildRouter`.
+    package var customerFields: [CustomerField] = []
+
+    /// The fields features add to a customer's answer for this viewer (the customer is already
+    /// known to be visible to them), as JSON members to append.
+    package func customerExtras(_ scope: Scope, customerID: String) async throws -> [(String, JSONValue)] {
+        var out: [(String, JSONValue)] = []
+        for f in customerFields { if let v = try await f.value(self, scope, customerID) { out.append((f.name, v)) } }
+        return out
+    }
 
     /// Every queue's depth, of one workspace or (nil) the whole server.
     package func queueDepths(workspaceID: String?) async throws -> [QueueDepth] {

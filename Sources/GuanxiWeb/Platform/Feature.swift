@@ -35,6 +35,8 @@ package struct Feature: Sendable {
     /// Its part of a customer's 360 page: the customer's records of its kind and links to start
     /// one, as template values (the customer capability shows them; it knows none of their kinds).
     package var customerPart: CustomerPart?
+    /// Fields it adds to a customer's API answer (`GET /api/v1/customers/{id}`), each with its schema.
+    package var customerFields: [CustomerField] = []
     /// How the authorisation matrix test calls each of its operations, by operationID, and the
     /// records those calls need (made fresh for every case).
     package var matrix: [String: MatrixSample] = [:]
@@ -65,3 +67,17 @@ package struct NavItem: Sendable {
 
 /// A capability's values for a customer's 360 page: (pages, the viewer's scope, the customer's id, the visit).
 package typealias CustomerPart = @Sendable (Pages, Scope, String, PageContext) async throws -> [String: Any]
+
+/// A field a capability adds to a customer's API answer: its name, its JSON schema (added to the
+/// `Customer` schema), and its value for a viewer of that customer — nil leaves the field out (a
+/// role that may not see it, nothing to show yet). The customer capability asks every feature's
+/// fields without knowing what they are.
+package struct CustomerField: Sendable {
+    package var name: String
+    package var schema: @Sendable () -> [String: Any]
+    package var value: @Sendable (AppServices, Scope, _ customerID: String) async throws -> JSONValue?
+    package init(name: String, schema: @escaping @Sendable () -> [String: Any],
+                 value: @escaping @Sendable (AppServices, Scope, _ customerID: String) async throws -> JSONValue?) {
+        self.name = name; self.schema = schema; self.value = value
+    }
+}

@@ -13,6 +13,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         subcommands: [
             AnalyzeCLVCommand.self, AnalyzeRFMCommand.self, AnalyzeKMeansCommand.self,
             AnalyzeRulesCommand.self, AnalyzeCohortsCommand.self, AnalyzeChurnCommand.self,
+            AnalyzeScoreCommand.self,
         ])
 }
 
