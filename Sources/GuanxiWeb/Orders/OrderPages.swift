@@ -151,7 +151,7 @@ struct OrderPages {
             "action": quote.map { OrderURL.quoteAction($0.id, "edit").path } ?? (isQuote ? OrderURL.newQuote.path : OrderURL.newOrder.path),
             "isQuote": isQuote, "isNew": quote == nil, "dealID": values["deal_id"], "version": quote.map { String($0.version) },
             "rows": rows, "linesError": errors["lines"].map { v.localize($0) },
-            "lists": lists.map { ["value": $0.id, "label": $0.name + " (" + $0.currency + ")", "selected": $0.id == (values["price_list_id"] ?? "") || (values["price_list_id"] == nil && $0.isDefault)] as [String: Any] },
+            "lists": lists.map { ["value": $0.id, "label": v.name($0) + " (" + $0.currency + ")", "selected": $0.id == (values["price_list_id"] ?? "") || (values["price_list_id"] == nil && $0.isDefault)] as [String: Any] },
             "title": values["title"] ?? "", "validUntil": values["valid_until"] ?? "", "message": values["message"] ?? "", "terms": values["terms"] ?? "",
             "note": values["note"] ?? "", "inquiry": values["inquiry"] == "1",
             "validError": errors["valid_until"].map { v.localize($0) },
