@@ -32,6 +32,7 @@ def test_the_english_board_shows_english_stage_names(server, browser):
         expect(board).to_contain_text("Negotiation")
         expect(board).to_contain_text("Won")
         assert "初步接触" not in page.content()
+        expect(page.locator("nav.main-nav a[aria-current=page]")).to_have_attribute("href", "/deals")
         assert no_overflow(page)
         shot(page, f"deals-en-{size}")
         ctx.close()
@@ -53,6 +54,7 @@ def test_a_rep_claims_from_the_pool_and_a_second_claim_is_refused(server, browse
     for p in (a, b):
         p.click("nav.main-nav a[href='/pool']")
         expect(p.locator("table.pool")).to_contain_text("公海里的周先生")
+    expect(a.locator("nav.main-nav a[aria-current=page]")).to_have_attribute("href", "/pool")
     assert no_overflow(a)
     shot(a, "pool-phone")
     shot(b, "pool-desktop")
@@ -155,3 +157,25 @@ def test_a_password_reset_request_mails_a_link(server):
     assert [m["to"] for m in new] == [["owner@example.com"]]
     text = base64.b64decode(email.message_from_bytes(new[0]["data"]).get_payload()).decode()
     assert "重設密碼" in text and "/password-reset/confirm?token=" in text
+
+
+def test_new_buttons_on_the_lists_start_by_choosing_the_customer(server, browser):
+    c = api(server, "POST", "/api/v1/customers", {"kind": "person", "name": "按钮测试的客户"})
+    for size in ("desktop", "phone"):
+        ctx, page = page_for(browser, size)
+        sign_in(page, server)
+        page.click("nav.main-nav a[href='/quotes']")
+        expect(page.locator("nav.main-nav a[aria-current=page]")).to_have_attribute("href", "/quotes")
+        page.click("a.button.primary[href='/quotes/new']")
+        page.fill("input[name=q]", "按钮测试")
+        page.click("form.filters button")
+        page.click(f"a[href='/quotes/new?customer_id={c['id']}']")
+        expect(page.locator("main")).to_contain_text("按钮测试的客户")
+        for path in ("/deals", "/orders"):
+            page.goto(base(server) + path)
+            expect(page.locator(f"a.button.primary[href='{path}/new']")).to_be_visible()
+            assert no_overflow(page) or path == "/deals"   # the board scrolls its columns sideways by design
+            shot(page, f"{path.strip('/')}-list-{size}")
+        page.goto(base(server) + "/deals/new")
+        shot(page, f"pick-customer-{size}")
+        ctx.close()

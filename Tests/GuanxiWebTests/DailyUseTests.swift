@@ -151,6 +151,37 @@ struct DailyUseTests {
     }
 }
 
+@Suite("Daily use: create where you look, and the navigation says where you are")
+struct CreateWhereYouLookTests {
+    @Test(arguments: Backend.all) func listsOfferNewButtonsThatStartByChoosingTheCustomer(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
+            let id = try await env.createCustomer(name: "选客户测试 🍵")
+            let (jar, _) = try await PageTests().signIn(env)
+            for (list, new, word) in [("/deals", "/deals/new", "新建商机"), ("/orders", "/orders/new", "新建订单"), ("/quotes", "/quotes/new", "新建报价")] {
+                let page = try await DailyUseTests().get(env, list, jar, lang: "zh-CN")
+                #expect(page.text.contains("<a class=\"button primary\" href=\"\(new)\">\(word)</a>"), "\(list)")
+                #expect(page.text.contains("<a href=\"\(list)\" aria-current=\"page\">"), "\(list)")
+                // without a customer the form starts by finding one, recent ones first
+                let pick = try await DailyUseTests().get(env, new, jar, lang: "en")
+                #expect(pick.status == .ok && pick.text.contains("First choose the customer") && pick.text.contains("\(new)?customer_id=\(id)"))
+                let searched = try await DailyUseTests().get(env, new + "?q=" + q("选客户"), jar)
+                #expect(searched.text.contains("\(new)?customer_id=\(id)"))
+                let evil = try await DailyUseTests().get(env, new + "?q=" + q("<script>alert(1)</script>' OR 1=1"), jar)
+                #expect(evil.status == .ok && !evil.text.contains("<script>alert") && !evil.text.contains("customer_id=\(id)"))
+            }
+            // quotes are in the main navigation; the settings link is marked on settings pages
+            let quotes = try await DailyUseTests().get(env, "/customers", jar, lang: "en")
+            #expect(quotes.text.contains("<a href=\"/quotes\">Quotes</a>") && quotes.text.contains("<a href=\"/customers\" aria-current=\"page\">"))
+            #expect(try await DailyUseTests().get(env, "/settings/tokens", jar).text.contains("href=\"/settings/tokens\" aria-current=\"page\""))
+            // someone who may not create sees no button; another workspace's customer cannot be chosen
+            let (viewer, _) = try await PageTests().signIn(env, email: "viewer-a@example.com", password: "password-read_only")
+            #expect(!(try await DailyUseTests().get(env, "/deals", viewer).text.contains("href=\"/deals/new\"")))
+            let (adminB, _) = try await PageTests().signIn(env, email: "admin-b@example.com", password: "password-admin")
+            #expect(try await DailyUseTests().get(env, "/deals/new?customer_id=\(id)", adminB).status == .notFound)
+        }
+    }
+}
+
 extension WebEnv {
     /// Workspace A's administrator, as a store call sees them.
     func scopeAdminA() async throws -> Scope {

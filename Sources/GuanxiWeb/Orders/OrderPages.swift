@@ -17,7 +17,10 @@ struct OrderPages {
         [
             .get(OrderURL.orders) { p, scope in try await orderList(p.request, p.page, scope) },
             .get(OrderURL.newOrder) { p, scope in
-                let c = try await services.customers.get(scope, id: p.query("customer_id") ?? "")
+                guard let id = p.query("customer_id"), !id.isEmpty else {
+                    return try await pages.pickCustomer(p.page, scope, title: p.page.text("new_order"), target: OrderURL.newOrder.path, q: p.query("q"))
+                }
+                let c = try await services.customers.get(scope, id: id)
                 return try await documentForm(p.page, scope, kind: .order, customer: c, values: [:], errors: [:], flash: nil)
             },
             .post(OrderURL.newOrder) { p, scope in
@@ -208,6 +211,7 @@ struct OrderPages {
                              "placed": f.string(from: o.placedAt), "source": o.source == "api" ? nil : o.source])
             },
             "hasRows": !page.items.isEmpty, "mine": mine,
+            "newHref": scope.level(.orders, .create) != nil ? OrderURL.newOrder.path : nil,
             "mineHref": OrderURL.orders.path + (mine ? "" : "?mine=1") + (status.map { (mine ? "?" : "&") + "status=" + $0.rawValue } ?? ""),
             "nextHref": page.nextCursor.map { base + (status.map { "status=\($0.rawValue)&" } ?? "") + "cursor=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") },
             "quotesHref": OrderURL.quotes.path, "productsHref": OrderURL.products.path,

@@ -31,6 +31,7 @@ package struct CatalogPart: Sendable {
 package enum Catalog {
     package static let core: [UILocale: [String: String]] = [
         .zhHans: [
+            "pick_customer": "先选择客户",
             "seeded_pipeline": "销售管道", "seeded_stage_contact": "初步接触", "seeded_stage_needs": "需求确认", "seeded_stage_proposal": "方案报价", "seeded_stage_negotiation": "商务谈判", "seeded_stage_won": "赢单", "seeded_stage_lost": "输单", "seeded_price_list_standard": "标准价",
             "mine": "我的", "rename_tag": "改名", "rename_to": "新名称：", "rename_tag_hint": "改成已有的标签名即合并两个标签；每位客户的修改都记入时间线和审计日志。", "customers_count": "客户数",
             "view_name": "视图名称", "save_view": "保存当前筛选",
@@ -60,6 +61,7 @@ package enum Catalog {
             "error_forbidden": "你没有权限执行这个操作。", "signed_out": "你已退出。", "pool": "公海",
         ],
         .zhHant: [
+            "pick_customer": "先選擇客戶",
             "seeded_pipeline": "銷售管道", "seeded_stage_contact": "初步接觸", "seeded_stage_needs": "需求確認", "seeded_stage_proposal": "方案報價", "seeded_stage_negotiation": "商務談判", "seeded_stage_won": "贏單", "seeded_stage_lost": "輸單", "seeded_price_list_standard": "標準價",
             "mine": "我的", "rename_tag": "改名", "rename_to": "新名稱：", "rename_tag_hint": "改成既有的標籤名稱即合併兩個標籤；每位客戶的修改都記入時間軸與稽核紀錄。", "customers_count": "客戶數",
             "view_name": "檢視名稱", "save_view": "儲存目前篩選",
@@ -89,6 +91,7 @@ package enum Catalog {
             "error_forbidden": "你沒有權限執行這個操作。", "signed_out": "你已登出。", "pool": "公海",
         ],
         .en: [
+            "pick_customer": "First choose the customer",
             "seeded_pipeline": "Sales pipeline", "seeded_stage_contact": "First contact", "seeded_stage_needs": "Needs confirmed", "seeded_stage_proposal": "Proposal", "seeded_stage_negotiation": "Negotiation", "seeded_stage_won": "Won", "seeded_stage_lost": "Lost", "seeded_price_list_standard": "Standard price",
             "mine": "Mine", "rename_tag": "Rename", "rename_to": "New name for", "rename_tag_hint": "Renaming to a tag already in use merges the two; each customer’s change goes on its timeline and in the audit log.", "customers_count": "Customers",
             "view_name": "View name", "save_view": "Save these filters",

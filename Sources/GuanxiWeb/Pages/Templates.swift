@@ -18,7 +18,7 @@ package enum Templates {
         <ul class="suggest" id="suggest" hidden></ul>
         <span class="sr" role="status" aria-live="polite" data-suggest-status data-one="{{t.results_one}}" data-many="{{t.results_many}}"></span>
       </form>
-      <nav class="main-nav" aria-label="{{t.app_name}}">{{#nav}}<a href="{{href}}">{{label}}{{#attention}} <span class="count">{{attention}}<span class="sr"> {{t.needs_attention}}</span></span>{{/attention}}</a>{{/nav}}<a href="/settings/{{settingsHome}}">{{t.settings}}</a></nav>
+      <nav class="main-nav" aria-label="{{t.app_name}}">{{#nav}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}{{#attention}} <span class="count">{{attention}}<span class="sr"> {{t.needs_attention}}</span></span>{{/attention}}</a>{{/nav}}<a href="/settings/{{settingsHome}}"{{#settingsCurrent}} aria-current="page"{{/settingsCurrent}}>{{t.settings}}</a></nav>
       <form action="/sign-out" method="post" class="out"><input type="hidden" name="_csrf" value="{{csrf}}"><button>{{t.sign_out}}</button></form>
       {{/signedIn}}
       <nav class="langs" aria-label="{{t.language}}">{{#languages}}<a href="/language?lang={{code}}&amp;next={{next}}"{{#current}} aria-current="true"{{/current}}>{{label}}</a>{{/languages}}</nav>
@@ -189,6 +189,18 @@ package enum Templates {
     </section>
     """
 
+    package static let customerPick = """
+    <section class="card pick">
+      <h1>{{heading}}</h1>
+      <form method="get" action="{{target}}" role="search" class="filters">
+        <label>{{t.pick_customer}}<input type="search" name="q" value="{{q}}" maxlength="100" placeholder="{{t.search_placeholder}}" autofocus></label>
+        <button>{{t.search}}</button>
+      </form>
+      {{#hasRows}}<ul class="related">{{#rows}}<li><a href="{{href}}">{{name}}</a>{{#organization}} <span class="tag">{{organization}}</span>{{/organization}}</li>{{/rows}}</ul>{{/hasRows}}
+      {{^hasRows}}<p class="empty">{{t.no_customers}}</p>{{/hasRows}}
+    </section>
+    """
+
     package static let merge = """
     <section class="card">
       <h1>{{t.merge_title}}</h1>
@@ -240,7 +252,7 @@ package enum Templates {
     """
 
     /// The layouts, sign-in, and the activity form and timeline the customer and lead pages share.
-    package static let ofPlatform: [String: String] = ["layout": layout, "bare_layout": bareLayout, "sign_in": signIn,
+    package static let ofPlatform: [String: String] = ["layout": layout, "bare_layout": bareLayout, "sign_in": signIn, "customer_pick": customerPick,
                                              "activity_form": activityForm, "timeline_part": timelinePart]
     package static let ofCustomers: [String: String] = ["customers": customers, "customer": customer, "customer_form": customerForm, "merge": merge,
                                               "import_new": importNew, "import_map": importMap, "import_job": importJob]

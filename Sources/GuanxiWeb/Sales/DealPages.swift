@@ -18,7 +18,10 @@ struct DealPages {
         [
             .get(DealURL.deals) { p, scope in try await board(p.request, p.page, scope) },
             .get(DealURL.newDeal) { p, scope in
-                let c = try await services.customers.get(scope, id: p.query("customer_id") ?? "")
+                guard let id = p.query("customer_id"), !id.isEmpty else {
+                    return try await pages.pickCustomer(p.page, scope, title: p.page.text("new_deal"), target: DealURL.newDeal.path, q: p.query("q"))
+                }
+                let c = try await services.customers.get(scope, id: id)
                 return form(p.page, customer: c, values: ["currency": DealStore.defaultCurrency], errors: [:], flash: nil)
             },
             .post(DealURL.newDeal) { p, scope in
@@ -92,6 +95,7 @@ struct DealPages {
             "columns": cols, "csrf": v.csrf, "back": back, "mine": mine,
             "pipelines": pipelines.map { ["href": DealURL.deals.path + "?pipeline_id=" + $0.id, "name": v.name($0), "current": $0.id == pipeline.id] as [String: Any] },
             "mineHref": DealURL.deals.path + "?pipeline_id=" + pipeline.id + (mine ? "" : "&mine=1"),
+            "newHref": scope.level(.deals, .create) != nil ? DealURL.newDeal.path : nil,
         ])
         return pages.page("deals", model, title: t("deals"), visit: v)
     }
@@ -146,7 +150,7 @@ struct DealPages {
 enum DealTemplates {
     static let board = """
     <section>
-      <div class="head"><h1>{{t.deals}}</h1><span><a class="button" href="{{mineHref}}"{{#mine}} aria-current="true"{{/mine}}>{{t.mine}}</a></span></div>
+      <div class="head"><h1>{{t.deals}}</h1><span><a class="button" href="{{mineHref}}"{{#mine}} aria-current="true"{{/mine}}>{{t.mine}}</a>{{#newHref}} <a class="button primary" href="{{newHref}}">{{t.new_deal}}</a>{{/newHref}}</span></div>
       <nav class="tabs" aria-label="{{t.pipelines}}">{{#pipelines}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{name}}</a>{{/pipelines}}</nav>
       <p class="hint">{{t.board_hint}}</p>
       <div class="board">{{#columns}}
