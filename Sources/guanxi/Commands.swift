@@ -287,6 +287,8 @@ struct DemoCommand: AsyncParsableCommand {
             print("Loaded \(n.customers) customers, \(n.organizations) organisations, \(n.interactions) interactions in \(String(format: "%.1f", s)) s (\(Int(Double(n.customers) / max(s, 0.001))) customers/s).")
             let sales = try await demo.loadSales(scope, seed: seed)
             print("Loaded \(sales.products) products and \(sales.orders) orders over the last year.")
+            let work = try await DemoFollowUp.load(scope, stores: stores, seed: seed, now: Date())
+            print("Loaded \(work.leads) leads, \(work.deals) deals, \(work.quotes) quotes and \(work.tasks) tasks.")
             let ticketCount = tickets ?? customers / 5, ticketStart = Date()
             let service = try await DemoService.load(scope, stores: stores, count: ticketCount, messages: ticketMessages, seed: seed, now: Date()) { done in
                 Progress.show(done, ticketCount, start: ticketStart)

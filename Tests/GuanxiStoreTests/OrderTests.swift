@@ -404,6 +404,13 @@ struct OrderTests {
             #expect(products == DemoSales.catalogue.count && orders > 20)
             let board = try await s.orders.statusBoard(owner)
             #expect(board.first { $0.0 == .confirmed }!.1 > 0 && board.reduce(0) { $0 + $1.1 } == orders)
+            // the first-run demo's work in progress: every sales page has something to show
+            let work = try await DemoFollowUp.load(owner, stores: s, seed: 7, now: now)
+            #expect(work.leads == 12 && work.deals == 12 && work.quotes == 6 && work.tasks == 7)
+            #expect(try await s.leads.list(owner, filter: LeadFilter(), cursor: nil, limit: 50).items.count == 12)
+            let (_, columns) = try await s.deals.board(owner, pipelineID: nil, perStage: 20)
+            #expect(columns.filter { $0.count > 0 }.count == 4)
+            #expect(try await s.quotes.list(owner, filter: QuoteFilter(), cursor: nil, limit: 50).items.count == 6)
         }
     }
 }

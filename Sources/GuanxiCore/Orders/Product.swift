@@ -41,10 +41,12 @@ package struct PriceList: Codable, Sendable, Equatable {
     package var currency: String
     package var isDefault: Bool
     package var active: Bool
-    package init(id: String, name: String, currency: String, isDefault: Bool, active: Bool) {
-        self.id = id; self.name = name; self.currency = currency; self.isDefault = isDefault; self.active = active
+    /// As `PipelineStage.nameKey`: set while the list keeps its seeded name (标准价).
+    package var nameKey: String?
+    package init(id: String, name: String, currency: String, isDefault: Bool, active: Bool, nameKey: String? = nil) {
+        self.id = id; self.name = name; self.currency = currency; self.isDefault = isDefault; self.active = active; self.nameKey = nameKey
     }
-    enum CodingKeys: String, CodingKey { case id, name, currency, active, isDefault = "is_default" }
+    enum CodingKeys: String, CodingKey { case id, name, currency, active, isDefault = "is_default", nameKey = "name_key" }
 }
 
 package struct PriceListDraft: Codable, Sendable {

@@ -12,9 +12,13 @@ package struct PipelineStage: Codable, Sendable, Equatable {
     /// Chance of winning, 0–100, for the weighted forecast.
     package var probability: Int
     package var kind: DealStatus
-    package init(id: String, name: String, position: Int, probability: Int, kind: DealStatus) {
-        self.id = id; self.name = name; self.position = position; self.probability = probability; self.kind = kind
+    /// Set while the stage keeps the name it was seeded with (`SeededName`), so pages say it in the
+    /// reader's language; nil for names people typed.
+    package var nameKey: String?
+    package init(id: String, name: String, position: Int, probability: Int, kind: DealStatus, nameKey: String? = nil) {
+        self.id = id; self.name = name; self.position = position; self.probability = probability; self.kind = kind; self.nameKey = nameKey
     }
+    enum CodingKeys: String, CodingKey { case id, name, position, probability, kind, nameKey = "name_key" }
 }
 
 package struct Pipeline: Codable, Sendable, Equatable {
@@ -22,15 +26,22 @@ package struct Pipeline: Codable, Sendable, Equatable {
     package var name: String
     package var position: Int
     package var stages: [PipelineStage]
-    package init(id: String, name: String, position: Int, stages: [PipelineStage]) {
-        self.id = id; self.name = name; self.position = position; self.stages = stages
+    /// As `PipelineStage.nameKey`.
+    package var nameKey: String?
+    package init(id: String, name: String, position: Int, stages: [PipelineStage], nameKey: String? = nil) {
+        self.id = id; self.name = name; self.position = position; self.stages = stages; self.nameKey = nameKey
+    }
+    enum CodingKeys: String, CodingKey { case id, name, position, stages, nameKey = "name_key" }
+
+    /// The pipeline every workspace starts with (renamable later).
+    package static func seeded(id: String, makeID: () -> String) -> Pipeline {
+        Pipeline(id: id, name: SeededName.text(SeededName.pipeline), position: 1, stages: defaultStages(makeID: makeID), nameKey: SeededName.pipeline)
     }
 
     /// The stages every workspace starts with (renamable later).
     package static func defaultStages(makeID: () -> String) -> [PipelineStage] {
-        [("初步接触", 10, DealStatus.open), ("需求确认", 25, .open), ("方案报价", 50, .open), ("商务谈判", 75, .open),
-         ("赢单", 100, .won), ("输单", 0, .lost)].enumerated().map { i, s in
-            PipelineStage(id: makeID(), name: s.0, position: i + 1, probability: s.1, kind: s.2)
+        zip(SeededName.stages, [(10, DealStatus.open), (25, .open), (50, .open), (75, .open), (100, .won), (0, .lost)]).enumerated().map { i, s in
+            PipelineStage(id: makeID(), name: SeededName.text(s.0), position: i + 1, probability: s.1.0, kind: s.1.1, nameKey: s.0)
         }
     }
 

@@ -123,7 +123,8 @@ package struct LeadPlacement: Sendable {
             l.duplicateOfCustomerID = customerOf[i]; l.duplicateOfLeadID = leadOf[i]
             var reason = Reason.rule
             l.ownerID = owners[i]
-            if l.ownerID == nil, c.creatorKeeps, let me = c.actingUserID { l.ownerID = me; reason = .creator }
+            // a rule that matched (the pool's included) says where it goes; without one the creator may keep it
+            if l.ownerID == nil, rules[i] == nil, c.creatorKeeps, let me = c.actingUserID { l.ownerID = me; reason = .creator }
             l.ruleID = rules[i]?.id
             if l.ownerID != nil {
                 l.assignedAt = now

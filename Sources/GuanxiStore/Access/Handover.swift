@@ -54,6 +54,14 @@ package struct OwnedObject: Sendable {
 
     package static let all: [OwnedObject] = [.customers, .leads, .deals, .tasks, .quotes, .orders]
 
+    /// The rows of `userID` a handover moves.
+    func handoverIDs(of userID: String, _ workspaceID: String, sql: any SQLDatabase) async throws -> [String] {
+        try await sql.raw("""
+            SELECT id FROM \(unsafeRaw: table) WHERE workspace_id = \(bind: workspaceID) AND owner_id = \(bind: userID)
+            \(unsafeRaw: handoverCondition.isEmpty ? "" : "AND " + handoverCondition) ORDER BY id
+            """).all().map { try $0.decode(column: "id", as: String.self) }
+    }
+
     /// Sets new owners (nil: back to the pool), bumping version and updated time, and records the moves.
     func move(_ moves: [(id: String, from: String?, to: String?)], reason: String, tx: Tx) async throws {
         for m in moves {
@@ -114,10 +122,7 @@ extension AccessStore {
             }
             var moved: [String: Int] = [:]
             for owned in OwnedObject.all {
-                let ids = try await sql.raw("""
-                    SELECT id FROM \(unsafeRaw: owned.table) WHERE workspace_id = \(bind: scope.workspaceID) AND owner_id = \(bind: userID)
-                    \(unsafeRaw: owned.handoverCondition.isEmpty ? "" : "AND " + owned.handoverCondition) ORDER BY id
-                    """).all().map { try $0.decode(column: "id", as: String.self) }
+                let ids = try await owned.handoverIDs(of: userID, scope.workspaceID, sql: sql)
                 let moves = ids.enumerated().map { (i, id) in (id: id, from: Optional(userID), to: Optional(recipients[i % recipients.count])) }
                 try await owned.move(moves, reason: "handover", tx: tx)
                 moved[owned.table] = ids.count
@@ -133,6 +138,17 @@ extension AccessStore {
         }
         await cache.clearEverywhere(db)
         return result
+    }
+
+    /// What a handover of `userID` would move now, by table (the handover page shows it before running).
+    package func handoverPreview(_ scope: Scope, from userID: String) async throws -> [String: Int] {
+        try scope.require(.settings, .update)
+        return try await db.read { sql in
+            guard try await Self.activeMember(userID.lowercased(), scope.workspaceID, sql: sql) else { throw DomainError.notFound("user") }
+            var out: [String: Int] = [:]
+            for owned in OwnedObject.all { out[owned.table] = try await owned.handoverIDs(of: userID.lowercased(), scope.workspaceID, sql: sql).count }
+            return out
+        }
     }
 
     static func activeMember(_ userID: String, _ workspaceID: String, sql: any SQLDatabase) async throws -> Bool {

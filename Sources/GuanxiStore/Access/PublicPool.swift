@@ -57,10 +57,14 @@ package struct PublicPool: Sendable {
         let now = clock.now()
         try await db.write(scope, at: now) { tx in
             let sql = tx.sql
-            let c = try await CustomerStore.load(scope, customerID.lowercased(), for: .read, sql: sql)
-            if let owner = c.ownerID {
+            // someone who saw it in the pool learns that it was taken, even when its new owner's records are hidden from them
+            let held = try await sql.raw("""
+                SELECT owner_id FROM customers WHERE workspace_id = \(bind: scope.workspaceID) AND id = \(bind: customerID.lowercased()) AND deleted_at IS NULL
+                """).first().map { try $0.decode(column: "owner_id", as: String?.self) }
+            if let owner = held ?? nil {
                 throw DomainError.conflict(owner == me ? "you already own this customer" : "this customer already has an owner")
             }
+            let c = try await CustomerStore.load(scope, customerID.lowercased(), for: .read, sql: sql)
             if let cap = try await Self.rules(scope.workspaceID, sql: sql).caps[scope.roleKey] {
                 let owned = try await sql.raw("""
                     SELECT COUNT(*) AS n FROM customers WHERE workspace_id = \(bind: scope.workspaceID) AND owner_id = \(bind: me) AND deleted_at IS NULL

@@ -33,12 +33,14 @@ package struct SignIn: Sendable {
     let db: Database
     let clock: any GuanxiCore.Clock
     let access: AccessStore
+    /// Sends reset and invitation links; without one they are issued by `guanxi user reset-link`.
+    let mailer: SMTPMailer?
     package let policy: SignInPolicy
     let cache = TTLCache<SessionHit>()
     struct SessionHit: Sendable { var scope: Scope; var csrf: String }
 
-    package init(db: Database, clock: any GuanxiCore.Clock, access: AccessStore, policy: SignInPolicy = SignInPolicy()) {
-        self.db = db; self.access = access; self.clock = clock; self.policy = policy
+    package init(db: Database, clock: any GuanxiCore.Clock, access: AccessStore, mailer: SMTPMailer? = nil, policy: SignInPolicy = SignInPolicy()) {
+        self.db = db; self.access = access; self.clock = clock; self.mailer = mailer; self.policy = policy
         cache.clearWhenRung(db)
     }
 
@@ -244,19 +246,36 @@ package struct SignIn: Sendable {
         await cache.clearEverywhere(db)
     }
 
-    /// A single-use reset link token, valid for an hour (printed by the CLI until email exists);
-    /// nil for an unknown email, so callers can answer the same either way.
-    package func resetToken(email: String) async throws -> String? {
+    /// A single-use reset link token, valid for an hour (or `lifetime`); nil for an unknown email,
+    /// so callers can answer the same either way.
+    package func resetToken(email: String, lifetime: TimeInterval? = nil) async throws -> String? {
         guard let user = try await access.user(email: email) else { return nil }
         let token = Secret.token(prefix: "gxr_")
         let now = clock.now()
         try await db.write { sql in
             try await sql.raw("""
                 INSERT INTO password_resets (token_hash, user_id, created_at, expires_at)
-                VALUES (\(bind: Secret.hash(token)), \(bind: user.id), \(bind: now.millis), \(bind: now.addingTimeInterval(policy.resetLinkLifetime).millis))
+                VALUES (\(bind: Secret.hash(token)), \(bind: user.id), \(bind: now.millis), \(bind: now.addingTimeInterval(lifetime ?? policy.resetLinkLifetime).millis))
                 """).run()
         }
         return token
+    }
+
+    /// Whether links can be mailed (an outgoing mailer is configured).
+    package var canMail: Bool { mailer != nil }
+
+    /// Mails a set-password link to a known address (a reset, or an invitation with a longer
+    /// `lifetime`): `message` makes the subject and body from the link. Answers whether a mail went
+    /// out; an unknown address, or no mailer, sends nothing. A refused delivery throws.
+    @discardableResult
+    package func mailResetLink(email: String, base: String, lifetime: TimeInterval? = nil,
+                               message: (String) -> (subject: String, body: String)) async throws -> Bool {
+        guard let mailer, let address = IdentityNormalizer.email(email), let token = try await resetToken(email: address, lifetime: lifetime) else { return false }
+        let (subject, body) = message(base + "/password-reset/confirm?token=" + token)
+        do { try await mailer.send(to: address, subject: subject, body: body) } catch {
+            throw DomainError.badRequest("the email could not be sent; please try again later")
+        }
+        return true
     }
 
     /// Sets a new password with a reset token (once), ends every session and lifts a lockout.

@@ -16,6 +16,8 @@ package struct CustomerFilter: Sendable {
     /// Custom field equality (`custom.<key>=<value>`); multi-select fields match when they contain the value.
     package var custom: [String: String] = [:]
     package var deleted = false
+    /// Only customers without an owner: the public pool (公海).
+    package var pool = false
     package init() {}
 }
 
@@ -102,6 +104,7 @@ extension CustomerStore {
         if let v = filter.stage { q += " AND c.stage = \(bind: v.rawValue)" }
         if let v = filter.tier { q += " AND c.tier = \(bind: v)" }
         if let v = filter.ownerID { q += " AND c.owner_id = \(bind: v.lowercased())" }
+        if filter.pool { q += " AND c.owner_id IS NULL" }
         if let v = filter.source { q += " AND c.source = \(bind: v)" }
         if let v = filter.organizationID { q += " AND c.organization_id = \(bind: v.lowercased())" }
         if let v = filter.tag {

@@ -234,7 +234,7 @@ package struct CustomerImporter: Sendable {
     static func stage(_ v: String) -> LifecycleStage? {
         if let s = LifecycleStage(rawValue: v.lowercased().replacingOccurrences(of: " ", with: "_")) { return s }
         switch v {
-        case "潜在客户", "潛在客戶", "潜客": return .prospect
+        case "潜在客户", "潛在客戶", "準客戶", "潜客": return .prospect
         case "线索", "線索": return .lead
         case "客户", "客戶", "成交客户", "成交客戶": return .customer
         case "复购", "復購", "回头客", "回頭客": return .repeatCustomer

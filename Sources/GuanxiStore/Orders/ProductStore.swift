@@ -14,12 +14,12 @@ package struct ProductStore: Sendable {
     static func decodeList(_ r: any SQLRow) throws -> PriceList {
         PriceList(id: try r.decode(column: "id", as: String.self), name: try r.decode(column: "name", as: String.self),
                   currency: try r.decode(column: "currency", as: String.self), isDefault: try r.decode(column: "is_default", as: Int.self) != 0,
-                  active: try r.decode(column: "active", as: Int.self) != 0)
+                  active: try r.decode(column: "active", as: Int.self) != 0, nameKey: try r.decode(column: "name_key", as: String?.self))
     }
 
     static func priceLists(_ workspaceID: String, sql: any SQLDatabase) async throws -> [PriceList] {
         try await sql.raw("""
-            SELECT id, name, currency, is_default, active FROM price_lists WHERE workspace_id = \(bind: workspaceID) ORDER BY created_at, id
+            SELECT id, name, name_key, currency, is_default, active FROM price_lists WHERE workspace_id = \(bind: workspaceID) ORDER BY created_at, id
             """).all().map(decodeList)
     }
 
@@ -32,8 +32,9 @@ package struct ProductStore: Sendable {
         return try await db.write { sql in
             if try await Self.priceLists(scope.workspaceID, sql: sql).isEmpty {
                 try await sql.raw("""
-                    INSERT INTO price_lists (id, workspace_id, name, currency, is_default, active, created_at)
-                    VALUES (\(bind: ID.make(at: now)), \(bind: scope.workspaceID), '标准价', 'CNY', 1, 1, \(bind: now.millis))
+                    INSERT INTO price_lists (id, workspace_id, name, name_key, currency, is_default, active, created_at)
+                    VALUES (\(bind: ID.make(at: now)), \(bind: scope.workspaceID), \(bind: SeededName.text(SeededName.priceList)),
+                      \(bind: SeededName.priceList), 'CNY', 1, 1, \(bind: now.millis))
                     """).run()
             }
             return try await Self.priceLists(scope.workspaceID, sql: sql)
@@ -60,7 +61,7 @@ package struct ProductStore: Sendable {
             } else {
                 p = PriceList(id: ID.make(at: now), name: "", currency: Money.currencyCode(draft.currency!)!, isDefault: false, active: true)
             }
-            if let n = draft.name { p.name = Text.clean(n) }
+            if let n = draft.name { p.name = Text.clean(n); p.nameKey = SeededName.key(p.nameKey, after: p.name) }
             if let a = draft.active { p.active = a }
             if draft.isDefault == true { p.isDefault = true }
             if p.isDefault && !p.active { throw DomainError.field("active", "the default price list must stay active") }
@@ -76,7 +77,7 @@ package struct ProductStore: Sendable {
                     """).run()
             } else {
                 try await sql.raw("""
-                    UPDATE price_lists SET name = \(bind: p.name), currency = \(bind: p.currency), is_default = \(bind: p.isDefault ? 1 : 0),
+                    UPDATE price_lists SET name = \(bind: p.name), name_key = \(bind: p.nameKey), currency = \(bind: p.currency), is_default = \(bind: p.isDefault ? 1 : 0),
                       active = \(bind: p.active ? 1 : 0) WHERE id = \(bind: p.id)
                     """).run()
             }

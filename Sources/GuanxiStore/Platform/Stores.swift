@@ -58,7 +58,7 @@ package struct Stores: Sendable {
         self.files = files
         // what stands alone first, then what uses it
         access = AccessStore(db: db, clock: clock)
-        signIn = SignIn(db: db, clock: clock, access: access)
+        signIn = SignIn(db: db, clock: clock, access: access, mailer: mailer)
         customers = CustomerStore(db: db, clock: clock)
         timeline = TimelineStore(db: db, clock: clock)
         customFields = CustomFieldStore(db: db, clock: clock)

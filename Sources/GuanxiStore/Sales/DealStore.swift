@@ -46,30 +46,32 @@ package struct DealStore: Sendable {
 
     static func pipelines(_ workspaceID: String, sql: any SQLDatabase) async throws -> [Pipeline] {
         let stages = try await sql.raw("""
-            SELECT id, pipeline_id, name, position, probability, kind FROM pipeline_stages WHERE workspace_id = \(bind: workspaceID) ORDER BY position, id
+            SELECT id, pipeline_id, name, name_key, position, probability, kind FROM pipeline_stages WHERE workspace_id = \(bind: workspaceID) ORDER BY position, id
             """).all().map { r in
             (try r.decode(column: "pipeline_id", as: String.self),
              PipelineStage(id: try r.decode(column: "id", as: String.self), name: try r.decode(column: "name", as: String.self),
                            position: try r.decode(column: "position", as: Int.self), probability: try r.decode(column: "probability", as: Int.self),
-                           kind: DealStatus(rawValue: try r.decode(column: "kind", as: String.self)) ?? .open))
+                           kind: DealStatus(rawValue: try r.decode(column: "kind", as: String.self)) ?? .open,
+                           nameKey: try r.decode(column: "name_key", as: String?.self)))
         }
-        return try await sql.raw("SELECT id, name, position FROM pipelines WHERE workspace_id = \(bind: workspaceID) ORDER BY position, id")
+        return try await sql.raw("SELECT id, name, name_key, position FROM pipelines WHERE workspace_id = \(bind: workspaceID) ORDER BY position, id")
             .all().map { r in
                 let id = try r.decode(column: "id", as: String.self)
                 return Pipeline(id: id, name: try r.decode(column: "name", as: String.self), position: try r.decode(column: "position", as: Int.self),
-                                stages: stages.filter { $0.0 == id }.map(\.1))
+                                stages: stages.filter { $0.0 == id }.map(\.1), nameKey: try r.decode(column: "name_key", as: String?.self))
             }
     }
 
     static func insert(_ p: Pipeline, workspaceID: String, now: Date, sql: any SQLDatabase) async throws {
         try await sql.raw("""
-            INSERT INTO pipelines (id, workspace_id, name, position, created_at) VALUES (\(bind: p.id), \(bind: workspaceID), \(bind: p.name),
-              \(bind: p.position), \(bind: now.millis))
+            INSERT INTO pipelines (id, workspace_id, name, name_key, position, created_at) VALUES (\(bind: p.id), \(bind: workspaceID), \(bind: p.name),
+              \(bind: p.nameKey), \(bind: p.position), \(bind: now.millis))
             """).run()
         for s in p.stages {
             try await sql.raw("""
-                INSERT INTO pipeline_stages (id, workspace_id, pipeline_id, name, position, probability, kind)
-                VALUES (\(bind: s.id), \(bind: workspaceID), \(bind: p.id), \(bind: s.name), \(bind: s.position), \(bind: s.probability), \(bind: s.kind.rawValue))
+                INSERT INTO pipeline_stages (id, workspace_id, pipeline_id, name, name_key, position, probability, kind)
+                VALUES (\(bind: s.id), \(bind: workspaceID), \(bind: p.id), \(bind: s.name), \(bind: s.nameKey), \(bind: s.position), \(bind: s.probability),
+                  \(bind: s.kind.rawValue))
                 """).run()
         }
     }
@@ -83,7 +85,7 @@ package struct DealStore: Sendable {
         return try await db.write { sql in
             let again = try await Self.pipelines(scope.workspaceID, sql: sql)
             if !again.isEmpty { return again }
-            try await Self.insert(Pipeline(id: ID.make(at: now), name: "销售管道", position: 1, stages: Pipeline.defaultStages { ID.make(at: now) }),
+            try await Self.insert(Pipeline.seeded(id: ID.make(at: now)) { ID.make(at: now) },
                                   workspaceID: scope.workspaceID, now: now, sql: sql)
             return try await Self.pipelines(scope.workspaceID, sql: sql)
         }

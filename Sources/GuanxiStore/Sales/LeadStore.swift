@@ -46,7 +46,8 @@ package struct LeadStore: Sendable {
     package func create(_ scope: Scope, _ draft: LeadDraft) async throws -> Lead {
         let level = try scope.require(.leads, .create)
         let now = clock.now()
-        let capture = try Self.capture(scope, draft, level: level, now: now)
+        // entered by hand: the person who entered it keeps it unless a rule places it
+        let capture = try Self.capture(scope, draft, level: level, now: now, byHand: true)
         if draft.ownerID == nil, let queue { return try await queue.submit(capture) }
         return try await insertBatch([capture], now: now)[0]
     }
@@ -78,7 +79,9 @@ package struct LeadStore: Sendable {
     package static let maxBatch = 1_000
 
     /// A draft made into a lead for `scope`: naming an owner other than yourself needs `leads.assign` over them.
-    static func capture(_ scope: Scope, _ draft: LeadDraft, level: AccessLevel, now: Date) throws -> LeadCapture {
+    /// Entered `byHand` (one lead by a user), the creator keeps it when no rule places it; in a batch,
+    /// only a user who cannot see every lead keeps what they enter.
+    static func capture(_ scope: Scope, _ draft: LeadDraft, level: AccessLevel, now: Date, byHand: Bool = false) throws -> LeadCapture {
         if let o = draft.ownerID, o.lowercased() != scope.userID {
             let assign = try scope.require(.leads, .assign)
             guard scope.covers(assign, RecordAccess(ownerID: o.lowercased())) else {
@@ -86,7 +89,7 @@ package struct LeadStore: Sendable {
             }
         }
         return LeadCapture(lead: try LeadValidator.make(draft, id: ID.make(at: now), channel: .api, now: now), scope: scope, sourceID: nil,
-                           creatorKeeps: level != .all)
+                           creatorKeeps: byHand || level != .all)
     }
 
     /// A lead from a public form or a webhook of the workspace (no user acts; the source is named).

@@ -7,13 +7,21 @@ extension Feature {
         var f = Feature(name: "Access")
         f.migrations = [M002_Access.migration]
         f.permissions = [.settings, .audit, .personalData]
-        f.templates = Templates.ofAccess
+        f.templates = Templates.ofAccess.merging(AccessTemplates.all) { a, _ in a }
+        f.catalog = CatalogPart(AccessCatalog.strings)
+        f.stylesheet = AccessTemplates.css
+        f.translations = AccessCatalog.translations
+        f.navigation = [NavItem(label: "pool", href: AccessURL.pool.path, position: 25, reads: .customers)]
         f.schemas = { OpenAPIDocument.accessSchemas() }
         f.api = { s, table in
             AccessAPI(access: s.access, customers: s.customers, audit: s.audit, pool: s.pool).register(table)
-            SignInAPI(signIn: s.signIn).register(table)
+            SignInAPI(signIn: s.signIn, publicURL: s.publicURL).register(table)
         }
-        f.pages = { pages, table in table.add(SettingsPages(pages: pages).routes) }
+        f.pages = { pages, table in
+            table.add(SettingsPages(pages: pages).routes)
+            table.add(PoolPages(pages: pages).routes)
+        }
+        f.customerPart = { pages, scope, id, v in try await PoolPages.customerPart(pages, scope, customerID: id, v) }
         f.matrix = AccessMatrix.samples
         f.matrixFixture = AccessMatrix.fixture
         return f

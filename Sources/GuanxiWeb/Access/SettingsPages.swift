@@ -91,13 +91,16 @@ struct SettingsPages {
         switch name {
         case "users":
             let roles = try await services.access.roles(scope)
+            let canHandOver = scope.level(.settings, .update) != nil
             headers = [t("name"), t("email"), t("active"), t("role")]
             rows = try await services.access.members(scope).map { m in
                 let options = roles.map { ["value": $0.key, "label": $0.name, "selected": $0.key == m.role] as [String: Any] }
-                return ["cells": [m.name, m.email, m.active ? t("yes") : t("no")],
-                        "action": action(SettingsURL.settingsAction("users", m.id).path, t("change_role"),
-                                         select: ["name": "role", "label": t("role"), "options": options])]
+                var change = action(SettingsURL.settingsAction("users", m.id).path, t("change_role"),
+                                    select: ["name": "role", "label": t("role"), "options": options])
+                if m.active && canHandOver { change["link"] = ["href": AccessURL.handover(m.id).path, "label": t("handover")] }
+                return ["cells": [m.name, m.email, m.active ? t("yes") : t("no")], "action": change]
             }
+            if canHandOver { model["inviteHref"] = AccessURL.invite.path }
         case "teams":
             let members = try await services.access.members(scope)
             let byID = Dictionary(members.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })

@@ -8,6 +8,8 @@ import GuanxiWebPlatform
 /// `/api/v1/auth`: browser sign-in with a session cookie, passwords, reset links and two-factor.
 struct SignInAPI {
     let signIn: SignIn
+    /// Where the links in reset mail point, when configured (else the address the request came to).
+    let publicURL: String?
 
     struct SignInInput: Decodable { var email: String; var password: String; var code: String?; var workspace: String? }
     struct SignedIn: Encodable, Sendable {
@@ -62,8 +64,17 @@ struct SignInAPI {
                             summary: "Ask for a reset link (the same answer whether or not the email is known)", tag: tag, needs: .anyone,
                             requestSchema: "ResetRequest", status: 202)) { req, _ in
             let i = try await APIBody.json(ResetRequest.self, req)
-            // Until email delivery exists the link is issued by `guanxi user reset-link`; this answers alike for every address.
-            _ = i.email
+            // The link is mailed when the address is known and mail is set up (else `guanxi user reset-link`
+            // issues it); the answer is alike for every address and comes before the mail is sent, so neither
+            // its timing nor a mail server's refusal tells whether the address is known.
+            let words = AccessCatalog.strings[UILocale.pick(cookie: nil, acceptLanguage: req.headers[.acceptLanguage])] ?? [:]
+            let base = publicURL ?? "http://" + (req.head.authority ?? req.headers[HTTPField.Name("Host")!] ?? "127.0.0.1")
+            let signIn = signIn, email = String(i.email.prefix(254))
+            Task {
+                _ = try? await signIn.mailResetLink(email: email, base: base) { link in
+                    (words["reset_mail_subject"] ?? "", (words["reset_mail_body"] ?? "{link}").replacingOccurrences(of: "{link}", with: link))
+                }
+            }
             return APIResponse(status: .accepted, body: Data(#"{"status":"accepted"}"#.utf8), headers: [:])
         }
         t.onPublic(APIRoute(method: .post, path: "/auth/password-reset/confirm", operationID: "resetPassword",

@@ -17,7 +17,10 @@ struct OrderPages {
         [
             .get(OrderURL.orders) { p, scope in try await orderList(p.request, p.page, scope) },
             .get(OrderURL.newOrder) { p, scope in
-                let c = try await services.customers.get(scope, id: p.query("customer_id") ?? "")
+                guard let id = p.query("customer_id"), !id.isEmpty else {
+                    return try await pages.pickCustomer(p.page, scope, title: p.page.text("new_order"), target: OrderURL.newOrder.path, q: p.query("q"))
+                }
+                let c = try await services.customers.get(scope, id: id)
                 return try await documentForm(p.page, scope, kind: .order, customer: c, values: [:], errors: [:], flash: nil)
             },
             .post(OrderURL.newOrder) { p, scope in
@@ -151,7 +154,7 @@ struct OrderPages {
             "action": quote.map { OrderURL.quoteAction($0.id, "edit").path } ?? (isQuote ? OrderURL.newQuote.path : OrderURL.newOrder.path),
             "isQuote": isQuote, "isNew": quote == nil, "dealID": values["deal_id"], "version": quote.map { String($0.version) },
             "rows": rows, "linesError": errors["lines"].map { v.localize($0) },
-            "lists": lists.map { ["value": $0.id, "label": $0.name + " (" + $0.currency + ")", "selected": $0.id == (values["price_list_id"] ?? "") || (values["price_list_id"] == nil && $0.isDefault)] as [String: Any] },
+            "lists": lists.map { ["value": $0.id, "label": v.name($0) + " (" + $0.currency + ")", "selected": $0.id == (values["price_list_id"] ?? "") || (values["price_list_id"] == nil && $0.isDefault)] as [String: Any] },
             "title": values["title"] ?? "", "validUntil": values["valid_until"] ?? "", "message": values["message"] ?? "", "terms": values["terms"] ?? "",
             "note": values["note"] ?? "", "inquiry": values["inquiry"] == "1",
             "validError": errors["valid_until"].map { v.localize($0) },
@@ -208,6 +211,7 @@ struct OrderPages {
                              "placed": f.string(from: o.placedAt), "source": o.source == "api" ? nil : o.source])
             },
             "hasRows": !page.items.isEmpty, "mine": mine,
+            "newHref": scope.level(.orders, .create) != nil ? OrderURL.newOrder.path : nil,
             "mineHref": OrderURL.orders.path + (mine ? "" : "?mine=1") + (status.map { (mine ? "?" : "&") + "status=" + $0.rawValue } ?? ""),
             "nextHref": page.nextCursor.map { base + (status.map { "status=\($0.rawValue)&" } ?? "") + "cursor=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") },
             "quotesHref": OrderURL.quotes.path, "productsHref": OrderURL.products.path,

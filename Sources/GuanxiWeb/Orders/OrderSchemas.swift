@@ -27,7 +27,7 @@ extension OpenAPIDocument {
                                          "ship_to": ref("ShipTo")]
         var s: [String: Any] = [:]
         s["PriceListInput"] = obj(["name": str, "currency": str, "is_default": ["type": "boolean"], "active": ["type": "boolean"]])
-        s["PriceList"] = obj(["id": str, "name": str, "currency": str, "is_default": ["type": "boolean"], "active": ["type": "boolean"]])
+        s["PriceList"] = obj(["id": str, "name": str, "name_key": nstr, "currency": str, "is_default": ["type": "boolean"], "active": ["type": "boolean"]])
         s["PriceListList"] = obj(["items": arr(ref("PriceList"))])
         s["ProductInput"] = obj(["sku": str, "name": str, "unit": nstr, "tax_rate": pct, "active": ["type": "boolean"],
                                  "prices": arr(obj(["price_list_id": str, "unit_price": nint], required: ["price_list_id"]))])

@@ -16,7 +16,7 @@ enum OrderTemplates {
 
     static let orders = """
     <section>
-      <div class="head"><h1>{{t.orders}}</h1><span><a class="button" href="{{mineHref}}"{{#mine}} aria-current="true"{{/mine}}>{{t.mine}}</a> <a class="button" href="{{quotesHref}}">{{t.quotes}}</a> <a class="button" href="{{productsHref}}">{{t.products}}</a></span></div>
+      <div class="head"><h1>{{t.orders}}</h1><span><a class="button" href="{{mineHref}}"{{#mine}} aria-current="true"{{/mine}}>{{t.mine}}</a> <a class="button" href="{{quotesHref}}">{{t.quotes}}</a> <a class="button" href="{{productsHref}}">{{t.products}}</a>{{#newHref}} <a class="button primary" href="{{newHref}}">{{t.new_order}}</a>{{/newHref}}</span></div>
       <nav class="tabs status-board" aria-label="{{t.order_board}}">{{#tabs}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}{{#count}} <strong>{{count}}</strong>{{/count}}{{#sum}}<small>{{sum}}</small>{{/sum}}</a>{{/tabs}}</nav>
       {{#hasRows}}<div class="scroll"><table class="list">
         <thead><tr><th scope="col">{{t.order_number}}</th><th scope="col">{{t.customers}}</th><th scope="col">{{t.order_status}}</th><th scope="col" class="num">{{t.order_total}}</th><th scope="col" class="num">{{t.order_outstanding}}</th><th scope="col" class="wide">{{t.order_placed}}</th></tr></thead>
@@ -96,7 +96,7 @@ enum OrderTemplates {
 
     static let quotes = """
     <section>
-      <div class="head"><h1>{{t.quotes}}</h1><a class="button" href="{{ordersHref}}">{{t.orders}}</a></div>
+      <div class="head"><h1>{{t.quotes}}</h1><span><a class="button" href="{{ordersHref}}">{{t.orders}}</a>{{#newHref}} <a class="button primary" href="{{newHref}}">{{t.new_quote}}</a>{{/newHref}}</span></div>
       <nav class="tabs" aria-label="{{t.quote_status}}">{{#tabs}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/tabs}}</nav>
       {{#hasRows}}<div class="scroll"><table class="list">
         <thead><tr><th scope="col">{{t.quote_number}}</th><th scope="col">{{t.quote_title}}</th><th scope="col">{{t.customers}}</th><th scope="col">{{t.quote_status}}</th><th scope="col" class="num">{{t.order_total}}</th><th scope="col" class="wide">{{t.quote_valid_until}}</th></tr></thead>

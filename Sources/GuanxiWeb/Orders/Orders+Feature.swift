@@ -12,7 +12,7 @@ extension Feature {
         f.translations = SalesCatalog.translations
         f.templates = OrderTemplates.all
         f.stylesheet = OrderTemplates.css
-        f.navigation = [NavItem(label: "orders", href: OrderURL.orders.path, position: 40)]
+        f.navigation = [NavItem(label: "orders", href: OrderURL.orders.path, position: 40), NavItem(label: "quotes", href: OrderURL.quotes.path, position: 45)]
         f.schemas = { OpenAPIDocument.orderSchemas() }
         f.api = { s, table in OrderAPI(products: s.products, quotes: s.quotes, orders: s.orders, stock: s.stock).register(table) }
         f.customerPart = { pages, scope, id, v in try await OrderPages.customerPart(pages, scope, customerID: id, v) }

@@ -65,7 +65,7 @@ extension OrderPages {
                                                    ("tax_rate", "product_tax_rate", "text")]
         let model = Pages.model([
             "csrf": v.csrf, "canEdit": canEdit, "editing": editing, "id": values["id"], "version": values["version"],
-            "lists": lists.map { ["name": $0.name, "currency": $0.currency, "default": $0.isDefault] as [String: Any] },
+            "lists": lists.map { ["name": v.name($0), "currency": $0.currency, "default": $0.isDefault] as [String: Any] },
             "rows": products.map { p in
                 Pages.model(["sku": p.sku, "name": p.name, "unit": p.unit, "tax": p.taxRate.text + "%", "inactive": !p.active,
                              "available": stock[p.id].map { v.fmt.number(Int($0.available)) } ?? "—", "short": (stock[p.id]?.available ?? 1) <= 0,
@@ -81,7 +81,7 @@ extension OrderPages {
                              "error": errors[name].map { v.localize($0) }])
             },
             "priceFields": lists.map { l in
-                Pages.model(["name": "price_" + l.id, "label": t("product_price") + " · " + l.name + " (" + l.currency + ")", "value": values["price_" + l.id] ?? "",
+                Pages.model(["name": "price_" + l.id, "label": t("product_price") + " · " + v.name(l) + " (" + l.currency + ")", "value": values["price_" + l.id] ?? "",
                              "error": errors["price_" + l.id].map { v.localize($0) }])
             },
             "active": values.isEmpty || values["active"] == "1",

@@ -11,7 +11,10 @@ extension OrderPages {
         [
             .get(OrderURL.quotes) { p, scope in try await quoteList(p.request, p.page, scope) },
             .get(OrderURL.newQuote) { p, scope in
-                let c = try await services.customers.get(scope, id: p.query("customer_id") ?? "")
+                guard let id = p.query("customer_id"), !id.isEmpty else {
+                    return try await pages.pickCustomer(p.page, scope, title: p.page.text("new_quote"), target: OrderURL.newQuote.path, q: p.query("q"))
+                }
+                let c = try await services.customers.get(scope, id: id)
                 var values: [String: String] = [:]
                 if let d = p.query("deal_id"), ID.isValid(d) { values["deal_id"] = d }
                 return try await documentForm(p.page, scope, kind: .quote, customer: c, values: values, errors: [:], flash: nil)
@@ -102,6 +105,7 @@ extension OrderPages {
                              "total": v.fmt.money(minor: q.totals.total, currency: q.totals.currency), "valid": q.validUntil])
             },
             "hasRows": !page.items.isEmpty, "ordersHref": OrderURL.orders.path,
+            "newHref": scope.level(.orders, .create) != nil ? OrderURL.newQuote.path : nil,
             "nextHref": page.nextCursor.map { OrderURL.quotes.path + "?" + (status.map { "status=\($0.rawValue)&" } ?? "") + "cursor=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") },
         ])
         return pages.page("quotes", model, title: t("quotes"), visit: v)

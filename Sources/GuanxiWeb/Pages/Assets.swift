@@ -82,6 +82,7 @@ package enum Assets {
     .tabs a[aria-current]{color:var(--ink);border-bottom-color:var(--brand);font-weight:600}
     .main-nav{display:flex;flex-wrap:wrap;gap:.3rem 1rem}
     .main-nav a{color:var(--muted);text-decoration:none}
+    .main-nav a[aria-current=page]{color:var(--ink);font-weight:600;box-shadow:inset 0 -2px 0 var(--brand)}
     .tag.bad{background:#fdecea;color:#8c1d16}
     .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
     .actions-row{display:grid;grid-template-columns:repeat(auto-fit,minmax(16rem,1fr));gap:0 1rem}

@@ -114,9 +114,14 @@ package struct Pages {
              "next": v.next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"]
         }
         let attention: String? = v.attention > 0 ? String(v.attention) : nil
-        let nav: [[String: Any]] = navigation.filter { item in item.reads.map { v.scope?.level($0, .read) != nil } ?? true }.map { Self.model(["label": t[$0.label] ?? $0.label, "href": $0.href, "attention": $0.badge ? attention : nil]) }
+        let path = String(v.next.prefix { $0 != "?" })
+        let nav: [[String: Any]] = navigation.filter { item in item.reads.map { v.scope?.level($0, .read) != nil } ?? true }.map {
+            Self.model(["label": t[$0.label] ?? $0.label, "href": $0.href, "attention": $0.badge ? attention : nil,
+                        "current": Self.isCurrent($0.href, path) ? true : nil])
+        }
         let layout = Self.model(["t": t, "lang": v.locale.htmlLang, "title": title, "content": content, "signedIn": v.scope != nil, "nav": nav,
                                  "settingsHome": v.scope?.level(.settings, .read) != nil ? "users" : "tokens",
+                                 "settingsCurrent": Self.isCurrent("/settings", path) ? true : nil,
                                  "csrf": v.csrf, "q": q, "languages": languages,
                                  "flash": flash.map { ["kind": $0.kind, "text": $0.text] as [String: Any] }])
         let html = library.render(Rendering.wrap(layout), withTemplate: bare ? "bare_layout" : "layout") ?? ""
@@ -124,6 +129,23 @@ package struct Pages {
         h[.contentType] = "text/html; charset=utf-8"
         h[.cacheControl] = "no-store"
         return Response(status: status, headers: h, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// Whether a navigation link leads to the page at `path` (itself or a page under it).
+    static func isCurrent(_ href: String, _ path: String) -> Bool { path == href || path.hasPrefix(href + "/") }
+
+    /// The first step of making something for a customer (a deal, a quote, an order) when none was
+    /// chosen yet: find the customer (recently changed ones first), then go on to `target` with it.
+    package func pickCustomer(_ v: PageContext, _ scope: Scope, title: String, target: String, q: String?) async throws -> Response {
+        let q = String((q ?? "").trimmingCharacters(in: .whitespaces).prefix(100))
+        let found = q.isEmpty ? try await services.customers.list(scope, filter: CustomerFilter(), sort: .updatedAt, limit: 20).items
+                              : try await services.customers.search(scope, query: q, limit: 20)
+        let model = Self.model([
+            "heading": title, "target": target, "q": q,
+            "rows": found.map { c in Self.model(["name": c.name, "organization": c.organizationName, "href": target + "?customer_id=" + c.id]) },
+            "hasRows": !found.isEmpty,
+        ])
+        return page("customer_pick", model, title: title, visit: v)
     }
 
     /// Any error as a page in the user's language, with the status `ErrorMeaning` gives pages.

@@ -95,7 +95,7 @@ package enum StatusPage {
             "ops_no_jobs": "伺服器啟動後尚未執行過背景工作。",
             "ops_errors": "最近的伺服器錯誤", "ops_errors_hint": "本工作區請求的最近 50 個 5xx 錯誤；依請求編號可在伺服器日誌中找到對應紀錄。",
             "ops_no_errors": "沒有伺服器錯誤。", "ops_at": "時間", "ops_code": "狀態碼", "ops_route": "請求", "ops_request_id": "請求編號",
-            "queue_ingest": "等待寫入（名單、工單、訂單）",
+            "queue_ingest": "等待寫入（潛在客戶、工單、訂單）",
             "job_sla_watch": "SLA 監控", "job_mail_watch": "郵件收發", "job_webhook_watch": "Webhook 傳送", "job_housekeeping": "例行維護",
         ],
         .en: [

@@ -18,7 +18,7 @@ package enum Templates {
         <ul class="suggest" id="suggest" hidden></ul>
         <span class="sr" role="status" aria-live="polite" data-suggest-status data-one="{{t.results_one}}" data-many="{{t.results_many}}"></span>
       </form>
-      <nav class="main-nav" aria-label="{{t.app_name}}">{{#nav}}<a href="{{href}}">{{label}}{{#attention}} <span class="count">{{attention}}<span class="sr"> {{t.needs_attention}}</span></span>{{/attention}}</a>{{/nav}}<a href="/settings/{{settingsHome}}">{{t.settings}}</a></nav>
+      <nav class="main-nav" aria-label="{{t.app_name}}">{{#nav}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}{{#attention}} <span class="count">{{attention}}<span class="sr"> {{t.needs_attention}}</span></span>{{/attention}}</a>{{/nav}}<a href="/settings/{{settingsHome}}"{{#settingsCurrent}} aria-current="page"{{/settingsCurrent}}>{{t.settings}}</a></nav>
       <form action="/sign-out" method="post" class="out"><input type="hidden" name="_csrf" value="{{csrf}}"><button>{{t.sign_out}}</button></form>
       {{/signedIn}}
       <nav class="langs" aria-label="{{t.language}}">{{#languages}}<a href="/language?lang={{code}}&amp;next={{next}}"{{#current}} aria-current="true"{{/current}}>{{label}}</a>{{/languages}}</nav>
@@ -37,6 +37,7 @@ package enum Templates {
         <label>{{t.totp_code}}<input name="code" inputmode="numeric" autocomplete="one-time-code"></label>
         <button class="primary">{{t.sign_in}}</button>
       </form>
+      <p><a href="/password-reset">{{t.forgot_password}}</a></p>
     </section>
     """
 
@@ -76,7 +77,7 @@ package enum Templates {
 
     package static let customer = """
     <article class="c360">
-      <div class="head"><h1>{{c.name}}</h1><span>{{#newTaskHref}}<a class="button" href="{{newTaskHref}}">{{t.new_task}}</a> {{/newTaskHref}}{{#newDealHref}}<a class="button" href="{{newDealHref}}">{{t.new_deal}}</a> {{/newDealHref}}{{#newQuoteHref}}<a class="button" href="{{newQuoteHref}}">{{t.new_quote}}</a> <a class="button" href="{{newOrderHref}}">{{t.new_order}}</a> {{/newQuoteHref}}{{#newTicketHref}}<a class="button" href="{{newTicketHref}}">{{t.new_ticket}}</a> {{/newTicketHref}}<a class="button" href="{{editHref}}">{{t.edit}}</a></span></div>
+      <div class="head"><h1>{{c.name}}</h1><span>{{#newTaskHref}}<a class="button" href="{{newTaskHref}}">{{t.new_task}}</a> {{/newTaskHref}}{{#newDealHref}}<a class="button" href="{{newDealHref}}">{{t.new_deal}}</a> {{/newDealHref}}{{#newQuoteHref}}<a class="button" href="{{newQuoteHref}}">{{t.new_quote}}</a> <a class="button" href="{{newOrderHref}}">{{t.new_order}}</a> {{/newQuoteHref}}{{#newTicketHref}}<a class="button" href="{{newTicketHref}}">{{t.new_ticket}}</a> {{/newTicketHref}}<a class="button" href="{{editHref}}">{{t.edit}}</a>{{#releaseHref}} <form method="post" action="{{releaseHref}}" class="button-form"><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="customer_id" value="{{poolCustomerID}}"><button>{{t.pool_release}}</button></form>{{/releaseHref}}{{#claimPoolHref}} <form method="post" action="{{claimPoolHref}}" class="button-form"><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="customer_id" value="{{poolCustomerID}}"><button class="primary">{{t.pool_claim}}</button></form>{{/claimPoolHref}}</span></div>
       <p class="meta">{{kindLabel}}{{#c.organizationName}} · {{c.organizationName}}{{/c.organizationName}}{{#c.title}} · {{c.title}}{{/c.title}}</p>
       <dl class="facts">
         <div><dt>{{t.stage}}</dt><dd>{{stageLabel}}</dd></div>
@@ -168,11 +169,12 @@ package enum Templates {
       {{#secret}}<p class="flash" role="status">{{t.token_shown_once}} <code>{{secret}}</code></p>{{/secret}}
       {{#verify}}<p class="flash {{kind}}">{{text}}</p>{{/verify}}
       {{#hint}}<p class="hint">{{hint}}</p>{{/hint}}
+      {{#inviteHref}}<p><a class="button primary" href="{{inviteHref}}">{{t.invite}}</a></p>{{/inviteHref}}
       {{#verifyHref}}<p><a class="button" href="{{verifyHref}}">{{t.verify_chain}}</a></p>{{/verifyHref}}
       {{#filters}}<form class="filters" method="get"><label>{{t.object}}<input name="object" value="{{object}}"></label><label>{{t.actor}}<input name="actor_id" value="{{actor}}"></label><button>{{t.filter}}</button></form>{{/filters}}
       <div class="scroll"><table class="list">
         <thead><tr>{{#headers}}<th scope="col">{{.}}</th>{{/headers}}</tr></thead>
-        <tbody>{{#rows}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}{{#action}}<td><form method="post" action="{{href}}"><input type="hidden" name="_csrf" value="{{csrf}}">{{#hidden}}<input type="hidden" name="{{name}}" value="{{value}}">{{/hidden}}{{#input}}<input name="{{name}}" value="{{value}}" aria-label="{{label}}" required maxlength="50"> {{/input}}{{#select}}<select name="{{name}}" aria-label="{{label}}">{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select> {{/select}}<button>{{label}}</button></form></td>{{/action}}</tr>{{/rows}}</tbody>
+        <tbody>{{#rows}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}{{#action}}<td><form method="post" action="{{href}}"><input type="hidden" name="_csrf" value="{{csrf}}">{{#hidden}}<input type="hidden" name="{{name}}" value="{{value}}">{{/hidden}}{{#input}}<input name="{{name}}" value="{{value}}" aria-label="{{label}}" required maxlength="50"> {{/input}}{{#select}}<select name="{{name}}" aria-label="{{label}}">{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select> {{/select}}<button>{{label}}</button></form>{{#link}} <a class="button" href="{{href}}">{{label}}</a>{{/link}}</td>{{/action}}</tr>{{/rows}}</tbody>
       </table></div>
       {{^rows}}<p class="empty">{{t.nothing_yet}}</p>{{/rows}}
       {{#older}}<p><a class="button" href="{{older}}">{{t.more}}</a></p>{{/older}}
@@ -184,6 +186,18 @@ package enum Templates {
         <button class="primary">{{button}}</button>
       </form>
       {{/form}}
+    </section>
+    """
+
+    package static let customerPick = """
+    <section class="card pick">
+      <h1>{{heading}}</h1>
+      <form method="get" action="{{target}}" role="search" class="filters">
+        <label>{{t.pick_customer}}<input type="search" name="q" value="{{q}}" maxlength="100" placeholder="{{t.search_placeholder}}" autofocus></label>
+        <button>{{t.search}}</button>
+      </form>
+      {{#hasRows}}<ul class="related">{{#rows}}<li><a href="{{href}}">{{name}}</a>{{#organization}} <span class="tag">{{organization}}</span>{{/organization}}</li>{{/rows}}</ul>{{/hasRows}}
+      {{^hasRows}}<p class="empty">{{t.no_customers}}</p>{{/hasRows}}
     </section>
     """
 
@@ -238,7 +252,7 @@ package enum Templates {
     """
 
     /// The layouts, sign-in, and the activity form and timeline the customer and lead pages share.
-    package static let ofPlatform: [String: String] = ["layout": layout, "bare_layout": bareLayout, "sign_in": signIn,
+    package static let ofPlatform: [String: String] = ["layout": layout, "bare_layout": bareLayout, "sign_in": signIn, "customer_pick": customerPick,
                                              "activity_form": activityForm, "timeline_part": timelinePart]
     package static let ofCustomers: [String: String] = ["customers": customers, "customer": customer, "customer_form": customerForm, "merge": merge,
                                               "import_new": importNew, "import_map": importMap, "import_job": importJob]

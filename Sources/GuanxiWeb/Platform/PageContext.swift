@@ -26,6 +26,9 @@ package struct PageContext: Sendable {
     package func localize(_ message: DomainMessage) -> String { words.localize(message, locale) }
     package func message(_ error: any Error) -> String { words.message(error, locale) }
     package func stage(_ s: LifecycleStage) -> String { words.stage(s, locale) }
+    package func name(_ p: Pipeline) -> String { words.named(p.name, key: p.nameKey, locale) }
+    package func name(_ s: PipelineStage) -> String { words.named(s.name, key: s.nameKey, locale) }
+    package func name(_ l: PriceList) -> String { words.named(l.name, key: l.nameKey, locale) }
 }
 
 /// Builds the `PageContext` for the page routes (never `/api/v1`, whose callers send tokens and

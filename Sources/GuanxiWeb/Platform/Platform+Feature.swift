@@ -6,7 +6,8 @@ extension Feature {
     /// stylesheet's base, the common words and messages, money and the error body, housekeeping.
     package static let platform: Feature = {
         var f = Feature(name: "Platform")
-        f.migrations = [M001_Foundation.migration, M011_Notifications.migration, M021_Backups.migration, M023_KeysAndImportRecovery.migration]
+        f.migrations = [M001_Foundation.migration, M011_Notifications.migration, M021_Backups.migration, M023_KeysAndImportRecovery.migration,
+                        M027_SeededNames.migration]
         f.catalog = CatalogPart(Catalog.core.merging(StatusPage.strings) { a, b in a.merging(b) { x, _ in x } })
         f.translations = Messages.translations
         f.templates = Templates.ofPlatform.merging(["status": StatusPage.template]) { a, _ in a }

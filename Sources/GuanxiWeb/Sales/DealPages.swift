@@ -18,7 +18,10 @@ struct DealPages {
         [
             .get(DealURL.deals) { p, scope in try await board(p.request, p.page, scope) },
             .get(DealURL.newDeal) { p, scope in
-                let c = try await services.customers.get(scope, id: p.query("customer_id") ?? "")
+                guard let id = p.query("customer_id"), !id.isEmpty else {
+                    return try await pages.pickCustomer(p.page, scope, title: p.page.text("new_deal"), target: DealURL.newDeal.path, q: p.query("q"))
+                }
+                let c = try await services.customers.get(scope, id: id)
                 return form(p.page, customer: c, values: ["currency": DealStore.defaultCurrency], errors: [:], flash: nil)
             },
             .post(DealURL.newDeal) { p, scope in
@@ -72,9 +75,9 @@ struct DealPages {
         let cols: [[String: Any]] = columns.map { col in
             // every card of a column offers the same other stages: the options are written once per column
             let options = pipeline.stages.filter { $0.id != col.stage.id }
-                .map { "<option value=\"\($0.id)\">" + escape.escapeText($0.name) + "</option>" }.joined()
+                .map { "<option value=\"\($0.id)\">" + escape.escapeText(v.name($0)) + "</option>" }.joined()
             return Pages.model([
-                "id": col.stage.id, "name": col.stage.name, "probability": v.fmt.number(col.stage.probability) + "%",
+                "id": col.stage.id, "name": v.name(col.stage), "probability": v.fmt.number(col.stage.probability) + "%",
                 "count": v.fmt.number(col.count), "closed": col.stage.kind != .open, "lost": col.stage.kind == .lost,
                 "totals": col.totals.isEmpty ? "—" : col.totals.map { v.fmt.money(minor: $0.minor, currency: $0.currency) }.joined(separator: " + "),
                 "weighted": col.weighted.isEmpty || col.stage.kind != .open ? nil
@@ -90,8 +93,9 @@ struct DealPages {
         }
         let model = Pages.model([
             "columns": cols, "csrf": v.csrf, "back": back, "mine": mine,
-            "pipelines": pipelines.map { ["href": DealURL.deals.path + "?pipeline_id=" + $0.id, "name": $0.name, "current": $0.id == pipeline.id] as [String: Any] },
+            "pipelines": pipelines.map { ["href": DealURL.deals.path + "?pipeline_id=" + $0.id, "name": v.name($0), "current": $0.id == pipeline.id] as [String: Any] },
             "mineHref": DealURL.deals.path + "?pipeline_id=" + pipeline.id + (mine ? "" : "&mine=1"),
+            "newHref": scope.level(.deals, .create) != nil ? DealURL.newDeal.path : nil,
         ])
         return pages.page("deals", model, title: t("deals"), visit: v)
     }
@@ -123,7 +127,7 @@ struct DealPages {
         let owner = try await pages.userName(d.ownerID)
         let f = try await pages.formatter(v, scope)
         let facts: [(String, String?)] = [
-            ("deal_stage", (stage?.name ?? "") + " · " + v.fmt.number(d.probability) + "%"), ("deal_status", t("deal_status_" + d.status.rawValue)),
+            ("deal_stage", (stage.map(v.name) ?? "") + " · " + v.fmt.number(d.probability) + "%"), ("deal_status", t("deal_status_" + d.status.rawValue)),
             ("deal_amount", v.fmt.money(minor: d.amount.minor, currency: d.amount.currency)),
             ("deal_weighted", v.fmt.money(minor: d.amount.weighted(percent: d.probability).minor, currency: d.amount.currency)),
             ("deal_expected_close", d.expectedClose), ("owner", owner ?? "—"), ("deal_close_reason", d.closeReason),
@@ -134,7 +138,7 @@ struct DealPages {
             "customerName": c?.name, "customerHref": c.map { CustomerURL.customer($0.id).path },
             "facts": facts.compactMap { k, val in val.flatMap { $0.isEmpty ? nil : ["label": t(k), "value": $0] } },
             "canEdit": scope.level(.deals, .update) != nil, "moveHref": DealURL.dealAction(d.id, "move").path, "editHref": DealURL.dealAction(d.id, "edit").path,
-            "stages": (pipeline?.stages ?? []).filter { $0.id != d.stageID }.map { ["value": $0.id, "label": $0.name] },
+            "stages": (pipeline?.stages ?? []).filter { $0.id != d.stageID }.map { ["value": $0.id, "label": v.name($0)] },
             "amount": Formats.plain(d.amount), "expectedClose": d.expectedClose ?? "", "dealName": d.name,
             "currencies": ["CNY", "TWD", "HKD", "USD", "EUR"].map { ["value": $0, "selected": $0 == d.amount.currency] as [String: Any] },
             "boardHref": DealURL.deals.path + "?pipeline_id=" + d.pipelineID,
@@ -146,7 +150,7 @@ struct DealPages {
 enum DealTemplates {
     static let board = """
     <section>
-      <div class="head"><h1>{{t.deals}}</h1><span><a class="button" href="{{mineHref}}"{{#mine}} aria-current="true"{{/mine}}>{{t.mine}}</a></span></div>
+      <div class="head"><h1>{{t.deals}}</h1><span><a class="button" href="{{mineHref}}"{{#mine}} aria-current="true"{{/mine}}>{{t.mine}}</a>{{#newHref}} <a class="button primary" href="{{newHref}}">{{t.new_deal}}</a>{{/newHref}}</span></div>
       <nav class="tabs" aria-label="{{t.pipelines}}">{{#pipelines}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{name}}</a>{{/pipelines}}</nav>
       <p class="hint">{{t.board_hint}}</p>
       <div class="board">{{#columns}}
@@ -212,7 +216,7 @@ extension DealPages {
         var part: [String: Any] = [:]
         if scope.level(.deals, .read) != nil {
             var df = DealFilter(); df.customerID = customerID
-            let stages = Dictionary(try await pages.services.deals.pipelines(scope).flatMap(\.stages).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            let stages = Dictionary(try await pages.services.deals.pipelines(scope).flatMap(\.stages).map { ($0.id, v.name($0)) }, uniquingKeysWith: { a, _ in a })
             let deals = try await pages.services.deals.list(scope, filter: df, cursor: nil, limit: 20).items.map { d in
                 ["href": DealURL.deal(d.id).path, "name": d.name, "stage": stages[d.stageID] ?? "",
                  "amount": v.fmt.money(minor: d.amount.minor, currency: d.amount.currency)]

@@ -68,9 +68,9 @@ struct ReportPages {
         }
         if scope.level(.deals, .read) != nil {
             let (pipeline, columns) = try await services.deals.board(scope, pipelineID: nil, perStage: 1)
-            model["pipelineName"] = pipeline.name
+            model["pipelineName"] = v.name(pipeline)
             model["stages"] = columns.map { c in
-                ["name": c.stage.name, "count": v.fmt.number(c.count), "total": moneys(c.totals), "weighted": c.stage.kind == .open ? moneys(c.weighted) : "—"]
+                ["name": v.name(c.stage), "count": v.fmt.number(c.count), "total": moneys(c.totals), "weighted": c.stage.kind == .open ? moneys(c.weighted) : "—"]
             }
             var forecast: [[String: Any]] = []
             for r in try await services.deals.forecast(scope) {

@@ -80,8 +80,8 @@ extension OpenAPIDocument {
         s["LeadSourceList"] = obj(["items": arr(ref("LeadSource"))])
         s["WebhookPayload"] = ["type": "object", "additionalProperties": true]
         s["LeadReceipt"] = obj(["id": str], required: ["id"])
-        s["PipelineStage"] = obj(["id": str, "name": str, "position": int, "probability": int, "kind": enumOf(DealStatus.allCases.map(\.rawValue))])
-        s["Pipeline"] = obj(["id": str, "name": str, "position": int, "stages": arr(ref("PipelineStage"))])
+        s["PipelineStage"] = obj(["id": str, "name": str, "name_key": nstr, "position": int, "probability": int, "kind": enumOf(DealStatus.allCases.map(\.rawValue))])
+        s["Pipeline"] = obj(["id": str, "name": str, "name_key": nstr, "position": int, "stages": arr(ref("PipelineStage"))])
         s["PipelineList"] = obj(["items": arr(ref("Pipeline"))])
         s["PipelineInput"] = obj(["name": str, "stages": arr(obj(["name": str, "probability": int, "kind": enumOf(DealStatus.allCases.map(\.rawValue))],
                                                                  required: ["name", "probability"]))], required: ["name", "stages"])

@@ -63,7 +63,7 @@ struct TicketPageTests {
             #expect(try await page(env, admin, "/tickets", lang: "zh-Hant").text.contains("剩餘 1小時20分"))
             #expect(try await page(env, admin, "/tickets", lang: "en").text.contains("1 h 20 min left"))
             // and the main navigation has the service desk between deals and orders
-            #expect(hans.text.contains("<a href=\"/tickets\">客服</a>"))
+            #expect(hans.text.contains("<a href=\"/tickets\" aria-current=\"page\">客服</a>"))
 
             // when 15 minutes have passed the due time
             clock.set(Self.monday9am.addingTimeInterval(255 * 60))
