@@ -20,18 +20,19 @@ DESTRUCTIVE = ["revokeToken", "setUserRole", "handover"]
 SEED = "20261206"
 
 
-def schemathesis(server, token, *args, max_examples, timeout):
+def schemathesis(server, token, *args, max_examples, max_time):
     exe = shutil.which("schemathesis")
     assert exe, "schemathesis is not installed (scripts/e2e-smoke installs it)"
     cmd = [exe, "--config-file", os.path.join(os.path.dirname(__file__), "schemathesis.toml"), "run", f"http://127.0.0.1:{server.port}/api/openapi.json",
-           "--checks", "all", "--max-examples", str(max_examples),
+           "--checks", "all", "--max-examples", str(max_examples), "--max-time", str(max_time),
            # the same requests on every run, one at a time: a finding reproduces, and a pass means the same
-           # thing on CI as here (a time budget and two workers made each run explore something else)
+           # thing on CI as here (two workers and a budget that ran out made each run explore something
+           # else); the budget is a bound far above the two minutes a run takes
            "--seed", SEED, "--generation-deterministic", "--workers", "1", "--request-timeout", "20",
            "--header", f"Authorization: Bearer {token}", "--suppress-health-check", "all", *args]
     env = dict(os.environ, NO_COLOR="1", COLUMNS="160")
     # Its example database and reports go to the server's temporary directory, not the repository.
-    p = subprocess.run(cmd, cwd=server.dir, env=env, capture_output=True, text=True, timeout=timeout)
+    p = subprocess.run(cmd, cwd=server.dir, env=env, capture_output=True, text=True, timeout=max_time + 120)
     out = p.stdout + p.stderr
     if server.proc.poll() is not None:
         # the server died under the run: its own last words say why (the fixture's directory goes away)
@@ -72,7 +73,7 @@ def demo_server(server):
 def test_the_api_answers_as_its_openapi_document_says(demo_server):
     code, out = schemathesis(demo_server, demo_server.token,
                              *[a for op in DESTRUCTIVE for a in ("--exclude-operation-id", op)],
-                             max_examples=40, timeout=900)
+                             max_examples=40, max_time=600)
     assert code == 0, "schemathesis reported failures (above):\n" + out[-16000:]
 
 
@@ -81,5 +82,5 @@ def test_the_access_taking_operations_answer_as_documented_too(demo_server):
     token = demo_server.cli("token", "create", "--email", "owner@example.com", "--name", "e2e-schemathesis").stdout.decode().strip().splitlines()[-1]
     code, out = schemathesis(demo_server, token,
                              *[a for op in DESTRUCTIVE for a in ("--include-operation-id", op)],
-                             max_examples=8, timeout=300)
+                             max_examples=8, max_time=240)
     assert code == 0, "schemathesis reported failures (above):\n" + out[-16000:]
