@@ -20,6 +20,8 @@ struct PageTableTests {
         "GET /sign-in", "POST /sign-in", "POST /sign-out",                 // no session yet, or ending one
         "GET /f/:key", "POST /f/:key", "GET /f/:key/confirm/:token", "POST /f/:key/confirm/:token",   // public web forms
         "GET /s/:token", "POST /s/:token",                                 // satisfaction surveys (the survey's own nonce)
+        "GET /password-reset", "POST /password-reset",                     // asking for a reset link (no session)
+        "GET /password-reset/confirm", "POST /password-reset/confirm",     // the link's own token sets the password
         "GET /metrics",                                                    // loopback, or an API token that may read settings (its own check)
     ]
 
