@@ -53,6 +53,15 @@ struct HardeningWebTests {
 
     @Test func oneRuleDecidesEveryReturnAddress() {
         for bad in Self.leaving { #expect(Pages.safeNext(bad) == PlatformURL.start, "\(bad.debugDescription)") }
+        // links in mail: the configured address, else this machine's, never a stranger's Host
+        #expect(Pages.linkBase(host: "evil.example", publicURL: "https://crm.example.cn") == "https://crm.example.cn")
+        for host in ["127.0.0.1:8080", "localhost:8080", "[::1]:8080", "localhost", "127.3.4.5"] {
+            #expect(Pages.linkBase(host: host, publicURL: nil) == "http://" + host, "\(host)")
+        }
+        for host in ["evil.example", "evil.example:8080", "127.0.0.1.evil.example", "localhost.evil.example", "127.0.0.1@evil.example",
+                     "[::1].evil.example", "127.0.0.1:80/x", "192.168.1.10:8080", "１２７.0.0.1", "127.0.0.1 evil"] {
+            #expect(Pages.linkBase(host: host, publicURL: nil) == "", "\(host)")
+        }
         for (good, location) in Self.staying { #expect(Pages.safeNext(good) == location) }
         #expect(Pages.safeNext(nil) == PlatformURL.start)
     }

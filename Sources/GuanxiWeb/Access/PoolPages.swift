@@ -92,9 +92,9 @@ struct PoolPages {
         ]
     }
 
-    /// Where links in mail point: the configured public address, else the address the request came to.
+    /// Where links in mail point (`Pages.linkBase`).
     static func base(_ req: Request, _ services: AppServices) -> String {
-        services.publicURL ?? "http://" + (req.head.authority ?? req.headers[HTTPField.Name("Host")!] ?? "127.0.0.1")
+        Pages.linkBase(req, publicURL: services.publicURL)
     }
 
     /// `text` with `{name}` replaced by each value.

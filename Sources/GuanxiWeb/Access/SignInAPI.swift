@@ -68,7 +68,7 @@ struct SignInAPI {
             // issues it); the answer is alike for every address and comes before the mail is sent, so neither
             // its timing nor a mail server's refusal tells whether the address is known.
             let words = AccessCatalog.strings[UILocale.pick(cookie: nil, acceptLanguage: req.headers[.acceptLanguage])] ?? [:]
-            let base = publicURL ?? "http://" + (req.head.authority ?? req.headers[HTTPField.Name("Host")!] ?? "127.0.0.1")
+            let base = Pages.linkBase(req, publicURL: publicURL)
             let signIn = signIn, email = String(i.email.prefix(254))
             Task {
                 _ = try? await signIn.mailResetLink(email: email, base: base) { link in

@@ -39,6 +39,27 @@ package struct Pages {
 
     // MARK: Request helpers
 
+    /// What links in mail start with: `GUANXI_PUBLIC_URL`, else the address the request came to when
+    /// that is this machine (a loopback host), else nothing — the link stays relative. Never a Host
+    /// header a stranger chose: a password reset asked for with `Host: evil.example` would otherwise
+    /// mail the victim a link that hands the token to that host.
+    package static func linkBase(_ req: Request, publicURL: String?) -> String {
+        linkBase(host: req.head.authority ?? req.headers[HTTPField.Name("Host")!], publicURL: publicURL)
+    }
+
+    package static func linkBase(host: String?, publicURL: String?) -> String {
+        if let publicURL { return publicURL }
+        let host = host ?? "127.0.0.1"
+        // a name (or a bracketed IPv6 address), then at most ":port"
+        let name = host.hasPrefix("[") ? String(host.dropFirst().prefix { $0 != "]" }) : String(host.prefix { $0 != ":" })
+        let rest = host.dropFirst(host.hasPrefix("[") ? name.count + 2 : name.count)
+        let port = rest.isEmpty || (rest.first == ":" && (2...6).contains(rest.count) && rest.dropFirst().allSatisfy { $0.isASCII && $0.isNumber })
+        let octets = name.split(separator: ".", omittingEmptySubsequences: false)
+        let loopback = name == "localhost" || name == "::1"
+            || (name.hasPrefix("127.") && octets.count == 4 && octets.allSatisfy { $0.allSatisfy(\.isASCII) && UInt8($0) != nil })
+        return loopback && port && (!host.hasPrefix("[") || host.dropFirst(name.count + 1).first == "]") ? "http://" + host : ""
+    }
+
     /// True unless the browser says the form came from another site (`Origin`, else `Referer`).
     package static func sameOrigin(_ req: Request) -> Bool {
         guard let host = req.head.authority ?? req.headers[HTTPField.Name("Host")!] else { return true }

@@ -65,8 +65,7 @@ struct LeadPages {
                 let v = p.page, key = p.parameter("key"), f = p.form
                 let source = try await services.leadSources.source(publicKey: key, kind: .form)
                 do {
-                    let host = p.request.head.authority ?? p.request.headers[HTTPField.Name("Host")!] ?? "127.0.0.1"
-                    let base = services.publicURL ?? "http://" + host
+                    let base = Pages.linkBase(p.request, publicURL: services.publicURL)
                     let outcome = try await services.leadSources.submitForm(publicKey: key, fields: f, address: p.context.address, confirmBase: base) { link in
                         (v.text("confirm_mail_subject").replacingOccurrences(of: "{form}", with: source.name),
                          v.text("confirm_mail_body").replacingOccurrences(of: "{form}", with: source.name)
