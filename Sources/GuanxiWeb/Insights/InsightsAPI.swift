@@ -68,7 +68,7 @@ extension OpenAPIDocument {
     static func insightsSchemas() -> [String: Any] {
         let str: [String: Any] = ["type": "string"], nstr: [String: Any] = ["type": ["string", "null"]]
         let nnum: [String: Any] = ["type": ["number", "null"]], int: [String: Any] = ["type": "integer"]
-        let day: [String: Any] = ["type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"]
+        let day: [String: Any] = ["type": "string", "pattern": Pattern.day]
         var s: [String: Any] = [:]
         s["ScoreRunInput"] = obj(["as_of": day, "period": enumOf(["day", "week"])])
         s["ScoreRun"] = obj([

@@ -117,6 +117,8 @@ package enum OpenAPIDocument {
                     let required = Set(o["required"] as? [String] ?? [])
                     for (k, p) in props {
                         guard var q = walk(p) as? [String: Any] else { continue }
+                        // an optional record decodes null as absent too
+                        if !required.contains(k), q["$ref"] != nil { props[k] = ["anyOf": [q, ["type": "null"]]]; continue }
                         var types = (q["type"] as? [String]) ?? [(q["type"] as? String) ?? ""]
                         // An optional field decodes null as absent.
                         if !required.contains(k), q["type"] != nil, !types.contains("null") {

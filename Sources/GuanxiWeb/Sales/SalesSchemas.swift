@@ -61,7 +61,9 @@ extension OpenAPIDocument {
         s["LeadInput"] = obj(leadInput)
         s["Lead"] = obj(leadStored, required: ["id", "name", "status", "version"])
         s["LeadPage"] = obj(["items": arr(ref("Lead")), "next_cursor": nstr])
-        s["LeadStatusInput"] = obj(["status": enumOf(LeadStatus.allCases.map(\.rawValue)), "reason": nstr], required: ["status"])
+        // an empty reason is no reason
+        s["LeadStatusInput"] = obj(["status": enumOf(LeadStatus.allCases.map(\.rawValue)),
+                                    "reason": ["type": ["string", "null"], "pattern": "^$|" + Pattern.words]], required: ["status"])
         s["LeadTransferInput"] = obj(["owner_id": nstr, "reason": str], required: ["reason"])
         s["LeadConversionInput"] = obj(["customer_id": nstr, "create_organization": ["type": "boolean"],
                                         "stage": enumOf(LifecycleStage.allCases.map(\.rawValue)), "deal": ref("DealPatch")])
