@@ -232,8 +232,13 @@ package enum ProductIssueRules {
     }
 
     /// True for an absolute http(s) address with a host and no user information, at most 500 characters.
+    /// The form a tracker's address takes (the OpenAPI document declares it too): http or https, a
+    /// host, a port, then a path, query and fragment of URL characters.
+    package static let webAddressPattern = "^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?(\\?[A-Za-z0-9._~%!$&'()*+,;=:@/?-]*)?(#[A-Za-z0-9._~%!$&'()*+,;=:@/?-]*)?$"
+    nonisolated(unsafe) static let webAddressRegex = try! Regex(webAddressPattern)
+
     package static func isWebAddress(_ s: String) -> Bool {
-        guard s.count <= 500, !s.contains(where: \.isWhitespace), let u = URLComponents(string: s),
+        guard s.count <= 500, (try? webAddressRegex.wholeMatch(in: s)) != nil, let u = URLComponents(string: s),
               let scheme = u.scheme?.lowercased(), scheme == "http" || scheme == "https",
               let host = u.host, !host.isEmpty, u.user == nil, u.password == nil else { return false }
         return true

@@ -135,8 +135,8 @@ extension OpenAPIDocument {
                                  "figures": ref("ProductIssueFigures")], required: ["id", "title", "status", "version", "figures"])
         s["ProductIssueList"] = obj(["items": arr(ref("ProductIssue"))])
         s["ProductIssueTicketList"] = obj(["items": arr(ref("Ticket"))])
-        // `ProductIssueRules.isWebAddress`: http or https with a host, no spaces, at most 500 characters
-        let web: [String: Any] = ["type": "string", "maxLength": 500, "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%/-]*)?$"]
+        // `ProductIssueRules.isWebAddress`: its pattern, at most 500 characters
+        let web: [String: Any] = ["type": "string", "maxLength": 500, "pattern": ProductIssueRules.webAddressPattern]
         let externalRef: [String: Any] = ["type": "string", "maxLength": 100, "pattern": "^[^\\r\\n]*$"]
         s["ProductIssueInput"] = obj(["title": ["type": "string", "pattern": Pattern.words], "product_id": nstr, "status": enumOf(statuses), "external_ref": externalRef, "external_url": web,
                                       "ticket_id": str])
