@@ -103,6 +103,27 @@ struct DealTests {
     }
 
     @Test(arguments: Backend.all)
+    func sumsOfTheLargestAmountsSaturateInsteadOfFailing(_ kind: Backend) async throws {
+        // the API takes any 64-bit amount: three of the largest in one stage overflowed SQLite's SUM
+        // and PostgreSQL's bigint product, and the board answered 500
+        try await kind.with { db, owner in
+            let deals = stores(db).deals
+            let c = try await customer(db, owner, "巨额 🐋")
+            for n in ["甲", "乙", "丙"] { _ = try await deals.create(owner, draft(n, c.id, .max, close: "2026-12-31")) }
+            _ = try await deals.create(owner, draft("小", c.id, 1_999_999_999, close: "2026-12-31"))
+            let (_, columns) = try await deals.board(owner, pipelineID: nil)
+            #expect(columns[0].count == 4 && columns[0].totals == [Money(minor: .max, currency: "CNY")])
+            #expect(columns[0].weighted == [Money(minor: Money.hundredths(.max), currency: "CNY")])
+            let f = try await deals.forecast(owner)
+            #expect(f.count == 1 && f[0].amount.minor == .max)
+            _ = try await deals.forecastByTeam(owner)
+            // below the bounds the two-part sum is exact
+            #expect(MoneySum.join(hi: 3, lo: 999_999_999) == 3_999_999_999 && MoneySum.join(hi: -2, lo: -5) == -2_000_000_005)
+            #expect(MoneySum.join(hi: .max / 2, lo: 0) == .max && MoneySum.join(hi: -9_223_372_036, lo: -999_999_999) == .min)
+        }
+    }
+
+    @Test(arguments: Backend.all)
     func aDealIsIdleUntilSomeoneTalksToTheCustomer(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let clock = ManualClock(Date(timeIntervalSince1970: 1_760_000_000))

@@ -27,6 +27,12 @@ package struct Money: Codable, Sendable, Equatable, Hashable {
         return Money(minor: value, currency: currency)
     }
 
+    /// `a + b`, held at `Int64.min`/`Int64.max` instead of overflowing (totals of totals on reports).
+    package static func saturating(_ a: Int64, plus b: Int64) -> Int64 {
+        let (s, o) = a.addingReportingOverflow(b)
+        return o ? (b < 0 ? .min : .max) : s
+    }
+
     /// `n / 100` rounded half away from zero, for any `n` (adding 50 first overflowed at the bounds).
     package static func hundredths(_ n: Int64) -> Int64 {
         n / 100 + (n % 100 >= 50 ? 1 : n % 100 <= -50 ? -1 : 0)
@@ -38,8 +44,7 @@ package struct MoneyTotals: Codable, Sendable, Equatable {
     package private(set) var byCurrency: [String: Int64] = [:]
     package init() {}
     package mutating func add(_ m: Money) {
-        let (s, o) = byCurrency[m.currency, default: 0].addingReportingOverflow(m.minor)
-        byCurrency[m.currency] = o ? Int64.max : s
+        byCurrency[m.currency] = Money.saturating(byCurrency[m.currency, default: 0], plus: m.minor)
     }
     package var items: [Money] { byCurrency.sorted { $0.key < $1.key }.map { Money(minor: $0.value, currency: $0.key) } }
 }

@@ -172,7 +172,7 @@ package struct OrderStore: Sendable {
         let reach = try Self.records.readLimit(scope)
         return try await db.read { sql in
             var q = SQLQueryString("""
-                SELECT o.status, o.currency, COUNT(*) AS n, CAST(SUM(o.total) AS BIGINT) AS total FROM orders o WHERE o.workspace_id = \(bind: scope.workspaceID)
+                SELECT o.status, o.currency, COUNT(*) AS n, \(MoneySum.select("o.total", as: "total")) FROM orders o WHERE o.workspace_id = \(bind: scope.workspaceID)
                 """)
             q += reach
             q += " GROUP BY o.status, o.currency"
@@ -181,7 +181,7 @@ package struct OrderStore: Sendable {
                 guard let s = OrderStatus(rawValue: try r.decode(column: "status", as: String.self)) else { continue }
                 var x = by[s] ?? (0, MoneyTotals())
                 x.0 += try r.decode(column: "n", as: Int.self)
-                x.1.add(Money(minor: try r.decode(column: "total", as: Int64.self), currency: try r.decode(column: "currency", as: String.self)))
+                x.1.add(Money(minor: try MoneySum.decode(r, "total"), currency: try r.decode(column: "currency", as: String.self)))
                 by[s] = x
             }
             return OrderStatus.allCases.map { ($0, by[$0]?.0 ?? 0, by[$0]?.1.items ?? []) }

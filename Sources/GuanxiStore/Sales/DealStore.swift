@@ -268,7 +268,7 @@ package struct DealStore: Sendable {
         return (p, try await db.read { sql in
             var totals: [String: (Int, MoneyTotals, MoneyTotals)] = [:]
             var q = SQLQueryString("""
-                SELECT d.stage_id, d.currency, COUNT(*) AS n, CAST(SUM(d.amount_minor) AS BIGINT) AS total, CAST(SUM(d.amount_minor * d.probability) AS BIGINT) AS weighted
+                SELECT d.stage_id, d.currency, COUNT(*) AS n, \(MoneySum.select("d.amount_minor", as: "total")), \(MoneySum.select("d.amount_minor", times: "d.probability", as: "weighted"))
                 FROM deals d WHERE d.workspace_id = \(bind: scope.workspaceID) AND d.pipeline_id = \(bind: p.id)
                 """)
             q += reach
@@ -278,8 +278,8 @@ package struct DealStore: Sendable {
                 let stage = try r.decode(column: "stage_id", as: String.self), cur = try r.decode(column: "currency", as: String.self)
                 var t = totals[stage] ?? (0, MoneyTotals(), MoneyTotals())
                 t.0 += try r.decode(column: "n", as: Int.self)
-                t.1.add(Money(minor: try r.decode(column: "total", as: Int64.self), currency: cur))
-                let w = try r.decode(column: "weighted", as: Int64.self)
+                t.1.add(Money(minor: try MoneySum.decode(r, "total"), currency: cur))
+                let w = try MoneySum.decode(r, "weighted")
                 t.2.add(Money(minor: Money.hundredths(w), currency: cur))
                 totals[stage] = t
             }
@@ -321,7 +321,9 @@ package struct DealStore: Sendable {
                 let key = r.month + "|" + (team ?? "") + "|" + r.amount.currency
                 var x = sums[key] ?? ForecastRow(month: r.month, ownerID: nil, teamID: team, count: 0,
                                                  amount: Money(minor: 0, currency: r.amount.currency), weighted: Money(minor: 0, currency: r.amount.currency))
-                x.count += r.count; x.amount.minor += r.amount.minor; x.weighted.minor += r.weighted.minor
+                x.count += r.count
+                x.amount.minor = Money.saturating(x.amount.minor, plus: r.amount.minor)
+                x.weighted.minor = Money.saturating(x.weighted.minor, plus: r.weighted.minor)
                 sums[key] = x
             }
         }
@@ -334,17 +336,17 @@ package struct DealStore: Sendable {
         return try await db.read { sql in
             var q = SQLQueryString("""
                 SELECT SUBSTR(COALESCE(d.expected_close, 'none'), 1, 7) AS month, d.owner_id, d.currency, COUNT(*) AS n,
-                  CAST(SUM(d.amount_minor) AS BIGINT) AS total, CAST(SUM(d.amount_minor * d.probability) AS BIGINT) AS weighted
+                  \(MoneySum.select("d.amount_minor", as: "total")), \(MoneySum.select("d.amount_minor", times: "d.probability", as: "weighted"))
                 FROM deals d WHERE d.workspace_id = \(bind: scope.workspaceID) AND d.status = 'open'
                 """)
             q += reach
             if let p = pipelineID { q += " AND d.pipeline_id = \(bind: p)" }
             q += " GROUP BY SUBSTR(COALESCE(d.expected_close, 'none'), 1, 7), d.owner_id, d.currency ORDER BY month, d.owner_id, d.currency"
             return try await sql.raw(q).all().map { r in
-                let cur = try r.decode(column: "currency", as: String.self), w = try r.decode(column: "weighted", as: Int64.self)
+                let cur = try r.decode(column: "currency", as: String.self), w = try MoneySum.decode(r, "weighted")
                 return ForecastRow(month: try r.decode(column: "month", as: String.self), ownerID: try r.decode(column: "owner_id", as: String?.self),
                                    teamID: nil, count: try r.decode(column: "n", as: Int.self),
-                                   amount: Money(minor: try r.decode(column: "total", as: Int64.self), currency: cur),
+                                   amount: Money(minor: try MoneySum.decode(r, "total"), currency: cur),
                                    weighted: Money(minor: Money.hundredths(w), currency: cur))
             }
         }

@@ -85,7 +85,7 @@ package struct ReportStore: Sendable {
         let limit = try reach(scope, .deals, "d")
         return try await db.read { sql in
             var q = SQLQueryString("""
-                SELECT d.status, d.close_reason, d.currency, COUNT(*) AS n, CAST(SUM(d.amount_minor) AS BIGINT) AS total FROM deals d
+                SELECT d.status, d.close_reason, d.currency, COUNT(*) AS n, \(MoneySum.select("d.amount_minor", as: "total")) FROM deals d
                 WHERE d.workspace_id = \(bind: scope.workspaceID) AND d.status <> 'open' AND d.closed_at >= \(bind: from.millis) AND d.closed_at < \(bind: to.millis)
                 """)
             q += limit
@@ -93,7 +93,7 @@ package struct ReportStore: Sendable {
             return try await sql.raw(q).all().map { r in
                 CloseReasonRow(status: DealStatus(rawValue: try r.decode(column: "status", as: String.self)) ?? .lost,
                                reason: try r.decode(column: "close_reason", as: String?.self), count: try r.decode(column: "n", as: Int.self),
-                               amount: Money(minor: try r.decode(column: "total", as: Int64.self), currency: try r.decode(column: "currency", as: String.self)))
+                               amount: Money(minor: try MoneySum.decode(r, "total"), currency: try r.decode(column: "currency", as: String.self)))
             }
         }
     }

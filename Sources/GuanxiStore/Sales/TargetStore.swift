@@ -94,23 +94,23 @@ package struct TargetStore: Sendable {
             // achieved, per owner and currency
             var revenue: [String: Int64] = [:], collections: [String: Int64] = [:]
             for r in try await sql.raw("""
-                SELECT owner_id, currency, CAST(SUM(total) AS BIGINT) AS s FROM orders WHERE workspace_id = \(bind: scope.workspaceID)
+                SELECT owner_id, currency, \(MoneySum.select("total", as: "s")) FROM orders WHERE workspace_id = \(bind: scope.workspaceID)
                 AND placed_at >= \(bind: start.millis) AND placed_at < \(bind: end.millis) AND status IN (\(binds: OrderStatus.countingAsRevenue.map(\.rawValue))) AND owner_id IS NOT NULL
                 GROUP BY owner_id, currency
                 """).all() {
-                revenue[(try r.decode(column: "owner_id", as: String.self)) + "|" + (try r.decode(column: "currency", as: String.self))] = try r.decode(column: "s", as: Int64.self)
+                revenue[(try r.decode(column: "owner_id", as: String.self)) + "|" + (try r.decode(column: "currency", as: String.self))] = try MoneySum.decode(r, "s")
             }
             for r in try await sql.raw("""
-                SELECT o.owner_id, o.currency, CAST(SUM(CASE WHEN p.kind = 'refund' THEN -p.amount ELSE p.amount END) AS BIGINT) AS s
+                SELECT o.owner_id, o.currency, \(MoneySum.select("CASE WHEN p.kind = 'refund' THEN -p.amount ELSE p.amount END", as: "s"))
                 FROM order_payments p JOIN orders o ON o.id = p.order_id
                 WHERE p.workspace_id = \(bind: scope.workspaceID) AND p.paid_at >= \(bind: start.millis) AND p.paid_at < \(bind: end.millis) AND o.owner_id IS NOT NULL
                 GROUP BY o.owner_id, o.currency
                 """).all() {
-                collections[(try r.decode(column: "owner_id", as: String.self)) + "|" + (try r.decode(column: "currency", as: String.self))] = try r.decode(column: "s", as: Int64.self)
+                collections[(try r.decode(column: "owner_id", as: String.self)) + "|" + (try r.decode(column: "currency", as: String.self))] = try MoneySum.decode(r, "s")
             }
             return targets.map { t in
                 let book = t.metric == .revenue ? revenue : collections
-                let sum = members(t).reduce(Int64(0)) { $0 &+ (book[$1 + "|" + t.amount.currency] ?? 0) }
+                let sum = members(t).reduce(Int64(0)) { Money.saturating($0, plus: book[$1 + "|" + t.amount.currency] ?? 0) }
                 return Attainment(target: t, achieved: Money(minor: sum, currency: t.amount.currency))
             }
         }

@@ -354,14 +354,14 @@ package struct ProductIssueStore: Sendable {
             sums = [:]
             if !links.isEmpty {
                 var q = SQLQueryString("""
-                    SELECT o.customer_id, o.currency, CAST(SUM(o.total) AS BIGINT) AS s FROM orders o WHERE o.workspace_id = \(bind: scope.workspaceID)
+                    SELECT o.customer_id, o.currency, \(MoneySum.select("o.total", as: "s")) FROM orders o WHERE o.workspace_id = \(bind: scope.workspaceID)
                       AND o.status IN (\(binds: OrderStatus.countingAsRevenue.map(\.rawValue))) AND o.customer_id IN (SELECT t.customer_id
                     """)
                 q += linked
                 q += ") GROUP BY o.customer_id, o.currency"
                 for r in try await sql.raw(q).all() {
                     sums![try r.decode(column: "customer_id", as: String.self), default: []].append(
-                        Money(minor: try r.decode(column: "s", as: Int64.self), currency: try r.decode(column: "currency", as: String.self)))
+                        Money(minor: try MoneySum.decode(r, "s"), currency: try r.decode(column: "currency", as: String.self)))
                 }
             }
         }
