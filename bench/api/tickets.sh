@@ -2,7 +2,7 @@
 # Service desk under load (issue 20 targets on SQLite: queue views p99 < 30 ms, ticket reads p99 < 40 ms,
 # reply or status change p99 < 25 ms, ticket creation ≥ 3,000/s, the breach scan < 1 s).
 #
-#   bench/api/tickets.sh [--skip-build] [--tickets N] [--messages M] [--customers N] [--duration S] [--data-cache DIR] [--postgres]
+#   bench/api/tickets.sh [--skip-build] [--tickets N] [--messages M] [--customers N] [--duration S] [--data-cache DIR] [--only WORD] [--postgres]
 #
 # A fresh database with demo customers and N demo tickets of a year (M messages each, statuses and
 # SLA clocks as the standard policy on the Shanghai calendar plans them), served on 127.0.0.1. wrk
@@ -12,11 +12,12 @@
 # from the start of time: the first raises every alarm, the second finds them raised). Results go
 # to bench/out/tickets-*.md. With --data-cache (SQLite), the loaded data directory is kept in DIR
 # after the first run and copied from it by the next ones of the same size (the load takes minutes;
-# an A/B of two builds then runs on the same data).
+# an A/B of two builds then runs on the same data). --only WORD runs only the scenarios whose name holds
+# WORD (e.g. `--only page`), for a quick A/B of one change.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-TICKETS=1000000; MESSAGES=10; CUSTOMERS=100000; DURATION=10; POSTGRES=0; CONNECTIONS=8; DATA_CACHE=""
+TICKETS=1000000; MESSAGES=10; CUSTOMERS=100000; DURATION=10; POSTGRES=0; CONNECTIONS=8; DATA_CACHE=""; ONLY=""
 while [[ $# -gt 0 ]]; do
     case $1 in
         --skip-build) export BENCH_SKIP_BUILD=1 ;;
@@ -26,6 +27,7 @@ while [[ $# -gt 0 ]]; do
         --duration) DURATION=$2; shift ;;
         --connections) CONNECTIONS=$2; shift ;;
         --data-cache) DATA_CACHE=$2; shift ;;
+        --only) ONLY=$2; shift ;;
         --postgres) POSTGRES=1 ;;
         *) die "unknown option $1" ;;
     esac
@@ -33,7 +35,7 @@ while [[ $# -gt 0 ]]; do
 done
 (( DURATION <= 60 )) || die "--duration is capped at 60 s"
 (( TICKETS <= 2000000 )) || die "--tickets is capped at 2,000,000"
-if [[ $POSTGRES == 1 ]]; then reexec_with_postgres "$0" "$@" ${BENCH_SKIP_BUILD:+--skip-build} --tickets "$TICKETS" --messages "$MESSAGES" --customers "$CUSTOMERS" --duration "$DURATION" --connections "$CONNECTIONS"; fi
+if [[ $POSTGRES == 1 ]]; then reexec_with_postgres "$0" "$@" ${BENCH_SKIP_BUILD:+--skip-build} --tickets "$TICKETS" --messages "$MESSAGES" --customers "$CUSTOMERS" --duration "$DURATION" --connections "$CONNECTIONS" ${ONLY:+--only "$ONLY"}; fi
 
 fresh_bench_database tickets
 CACHE_MARK=${DATA_CACHE:+$DATA_CACHE/tickets-$TICKETS-$MESSAGES-$CUSTOMERS}
@@ -99,6 +101,7 @@ PY
 RESULTS=()
 scenario() {   # NAME TOKEN FILE [COOKIE]: with a cookie, the pages as a signed-in browser gets them
     local name=$1 token=$2 file=$3 auth=(-H "Authorization: Bearer $2")
+    [[ -z $ONLY || $name == *"$ONLY"* ]] || return 0
     [[ -n ${4:-} ]] && auth=(-H "Cookie: $4")
     RUN=warm wrk -t2 -c"$CONNECTIONS" -d2s "${auth[@]}" -s "$BENCH_API_DIR/requests.lua" "$BASE" -- "$file" >/dev/null
     local out

@@ -131,12 +131,16 @@ package final class Words: Sendable {
     package let strings: [UILocale: [String: String]]
     /// The features' translations of domain messages, by the message's key.
     let translations: [String: (hans: String, hant: String)]
+    /// Each language's words as the node templates read (`{{t.key}}`), made once: wrapping the
+    /// dictionary for every page copied all of its words twice per page.
+    let nodes: [UILocale: Rendering.Node]
 
     package init(features: [Feature]) {
         strings = features.reduce(into: [:]) { out, f in
             for (l, words) in f.catalog.strings { out[l, default: [:]].merge(words) { first, _ in first } }
         }
         translations = Dictionary(features.flatMap(\.translations).map { ($0.key, ($0.hans, $0.hant)) }, uniquingKeysWith: { first, _ in first })
+        nodes = strings.mapValues { Rendering.Node($0) }
     }
 
     package func text(_ key: String, _ locale: UILocale) -> String {
@@ -145,6 +149,7 @@ package final class Words: Sendable {
 
     /// The keys as a dictionary templates read as `{{t.key}}`.
     package func table(_ locale: UILocale) -> [String: String] { strings[locale] ?? [:] }
+    package func node(_ locale: UILocale) -> Rendering.Node { nodes[locale] ?? Rendering.Node([:]) }
 
     package func stage(_ s: LifecycleStage, _ l: UILocale) -> String { text("stage_" + s.rawValue, l) }
 

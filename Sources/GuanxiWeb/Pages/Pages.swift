@@ -127,8 +127,8 @@ package struct Pages {
     package func page(_ template: String, _ model: [String: Any], title: String, visit v: PageContext, q: String = "",
               flash: (kind: String, text: String)? = nil, status: HTTPResponse.Status = .ok, bare: Bool = false) -> Response {
         var m = model
-        let t = words.table(v.locale)
-        m["t"] = t
+        let t = words.table(v.locale), node = words.node(v.locale)
+        m["t"] = node
         let content = library.render(Rendering.wrap(m), withTemplate: template) ?? ""
         let languages: [[String: Any]] = [("zh-Hans", "简体"), ("zh-Hant", "繁體"), ("en", "EN")].map { code, label in
             ["code": code, "label": label, "current": code == v.locale.rawValue,
@@ -140,7 +140,7 @@ package struct Pages {
             Self.model(["label": t[$0.label] ?? $0.label, "href": $0.href, "attention": $0.badge ? attention : nil,
                         "current": Self.isCurrent($0.href, path) ? true : nil])
         }
-        let layout = Self.model(["t": t, "lang": v.locale.htmlLang, "title": title, "content": content, "signedIn": v.scope != nil, "nav": nav,
+        let layout = Self.model(["t": node, "lang": v.locale.htmlLang, "title": title, "content": content, "signedIn": v.scope != nil, "nav": nav,
                                  "settingsHome": v.scope?.level(.settings, .read) != nil ? "users" : "tokens",
                                  "settingsCurrent": Self.isCurrent("/settings", path) ? true : nil,
                                  "csrf": v.csrf, "q": q, "languages": languages,

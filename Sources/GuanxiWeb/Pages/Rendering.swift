@@ -23,7 +23,8 @@ package enum Rendering {
         }
     }
 
-    package final class Node: MustacheParent {
+    /// Immutable once made (a page's model, or a language's words shared by every page).
+    package final class Node: MustacheParent, @unchecked Sendable {
         package let values: [String: Any]
         package init(_ values: [String: Any]) { self.values = values }
         package func child(named name: String) -> Any? { values[name] }
