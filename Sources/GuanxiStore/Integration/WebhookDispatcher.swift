@@ -41,10 +41,14 @@ package struct WebhookDispatcher: Sendable {
     package let timeout: Duration
     /// -1…1, moving each retry pause (tests fix it).
     let jitter: @Sendable () -> Double
+    /// The attempts of the requests under way are recorded together (on SQLite one transaction for
+    /// the answers that came back meanwhile, instead of one each: that commit was the delivery rate's limit).
+    let records: GroupedWrites
 
     package init(db: Database, clock: any GuanxiCore.Clock, transport: any WebhookTransport, timeout: Duration = .seconds(15),
                  jitter: @escaping @Sendable () -> Double = { Double.random(in: -1...1) }) {
         self.db = db; self.clock = clock; self.transport = transport; self.timeout = timeout; self.jitter = jitter
+        records = GroupedWrites(db: db)
     }
 
     /// How long a claimed delivery is its sender's: the request's time and a minute to record the answer.
@@ -225,7 +229,7 @@ package struct WebhookDispatcher: Sendable {
         let first = job.firstAttemptAt ?? sentAt
         let shown = Dictionary(headers.filter { $0.0.hasPrefix("webhook-") || $0.0 == "content-type" }, uniquingKeysWith: { a, _ in a })
         let noise = jitter()
-        let (next, disabled) = try await db.write(Scope.acting(workspaceID: job.workspaceID, userID: nil), at: now) { tx -> (WebhookVerdict.Next, Bool) in
+        let (next, disabled) = try await records.write(Scope.acting(workspaceID: job.workspaceID, userID: nil), at: now) { tx -> (WebhookVerdict.Next, Bool) in
             // an endpoint removed meanwhile took its deliveries with it
             guard let s = try await tx.sql.raw("""
                 SELECT url, enabled, failing_since FROM webhook_subscriptions WHERE id = \(bind: job.subscriptionID)
