@@ -86,6 +86,12 @@ start_server() {
     log "guanxi serve started (pid $SERVER_PID, port $port, log $logfile)"
 }
 
+# server_cpu_ms: CPU time (user + system, ms) the server process has used so far. Per request, it is
+# a figure a busy machine disturbs far less than throughput or latency.
+server_cpu_ms() {
+    awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000 / hz) }' "/proc/$SERVER_PID/stat"
+}
+
 # wait_for_health URL [TIMEOUT_S]: waits for GET URL/health to answer 200
 # while SERVER_PID is alive.
 wait_for_health() {

@@ -13,7 +13,8 @@
 # to bench/out/tickets-*.md. With --data-cache (SQLite), the loaded data directory is kept in DIR
 # after the first run and copied from it by the next ones of the same size (the load takes minutes;
 # an A/B of two builds then runs on the same data). --only WORD runs only the scenarios whose name holds
-# WORD (e.g. `--only page`), for a quick A/B of one change.
+# WORD (e.g. `--only page`), for a quick A/B of one change. Each scenario also reports the server's CPU
+# time per request, which a busy machine disturbs far less than its throughput and latency.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -104,8 +105,11 @@ scenario() {   # NAME TOKEN FILE [COOKIE]: with a cookie, the pages as a signed-
     [[ -z $ONLY || $name == *"$ONLY"* ]] || return 0
     [[ -n ${4:-} ]] && auth=(-H "Cookie: $4")
     RUN=warm wrk -t2 -c"$CONNECTIONS" -d2s "${auth[@]}" -s "$BENCH_API_DIR/requests.lua" "$BASE" -- "$file" >/dev/null
-    local out
+    local out cpu0 cpu1 n
+    cpu0=$(server_cpu_ms)
     out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "${auth[@]}" -s "$BENCH_API_DIR/requests.lua" "$BASE" -- "$file" | grep '^BENCH_RESULT')
+    cpu1=$(server_cpu_ms); n=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$out")
+    out+=" cpu_ms_per_req=$(awk -v c=$((cpu1 - cpu0)) -v n="${n:-0}" 'BEGIN { printf "%.2f", (n > 0 ? c / n : 0) }')"
     log "$name: $out"
     RESULTS+=("$name|$out")
 }
@@ -151,13 +155,13 @@ REPORT=$REPO_ROOT/bench/out/tickets-$DB_LABEL-$(date -u +%Y%m%d-%H%M%S).md
     echo "Data: $(tail -1 "$WORK/demo.log") Whole demo load ${LOAD_S} s."
     echo "wrk -t2 -c$CONNECTIONS -d${DURATION}s per scenario, after 2 s of warm-up."
     echo
-    echo "| scenario | req/s | p50 ms | p90 ms | p99 ms | non-2xx |"
-    echo "|---|---:|---:|---:|---:|---:|"
+    echo "| scenario | req/s | p50 ms | p90 ms | p99 ms | non-2xx | server CPU ms/request |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
     for r in "${RESULTS[@]}"; do
         name=${r%%|*}; line=${r#*|}
         v() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$line"; }
-        printf '| %s | %s | %.1f | %.1f | %.1f | %s |\n' "$name" "$(v rps)" "$(awk -v x="$(v p50_us)" 'BEGIN{print x/1000}')" \
-            "$(awk -v x="$(v p90_us)" 'BEGIN{print x/1000}')" "$(awk -v x="$(v p99_us)" 'BEGIN{print x/1000}')" "$(v non2xx)"
+        printf '| %s | %s | %.1f | %.1f | %.1f | %s | %s |\n' "$name" "$(v rps)" "$(awk -v x="$(v p50_us)" 'BEGIN{print x/1000}')" \
+            "$(awk -v x="$(v p90_us)" 'BEGIN{print x/1000}')" "$(awk -v x="$(v p99_us)" 'BEGIN{print x/1000}')" "$(v non2xx)" "$(v cpu_ms_per_req)"
     done
     echo
     [[ -n $SEARCH_BACKLOG ]] && echo "Search index: $SEARCH_BACKLOG tickets queued when the writes ended, every one indexed ${SEARCH_CATCHUP} s later." && echo

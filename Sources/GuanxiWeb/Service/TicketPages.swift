@@ -201,19 +201,17 @@ struct TicketPages {
         let now = services.clock.now()
         let q = search.map { "&q=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? ""
         let base = TicketURL.tickets.path + "?queue=" + view.rawValue + q
-        let rows: [[String: Any]] = page.items.map { tk in
+        let rows: [TicketTemplates.QueueRow] = page.items.map { tk in
             let next = tk.sla.next(at: now)
             let words = next.map { Self.wording($0, v) }
-            return Pages.model([
-                "href": TicketURL.ticket(tk.id).path, "number": "#" + String(tk.number), "subject": tk.subject,
-                "customer": customers[tk.customerID], "customerHref": CustomerURL.customer(tk.customerID).path,
-                "type": t("ticket_type_" + tk.type.rawValue), "priority": t("ticket_priority_" + tk.priority.rawValue), "priorityKey": tk.priority.rawValue,
-                "status": t("ticket_status_" + tk.status.rawValue), "assignee": tk.assigneeID.flatMap { people[$0] } ?? t("ticket_unassigned"),
-                "due": next.map { f.string(from: $0.due) }, "dueTarget": next.map { t("sla_" + $0.target.rawValue) },
-                "dueText": words?.text, "dueClass": words?.cls ?? "none", "overdue": next?.isOverdue == true,
-                "id": tk.id, "version": String(tk.version),
-                "selectLabel": t("ticket_bulk_select").replacingOccurrences(of: "{n}", with: "#" + String(tk.number)),
-            ])
+            return TicketTemplates.QueueRow(
+                id: tk.id, version: String(tk.version), href: TicketURL.ticket(tk.id).path, number: "#" + String(tk.number), subject: tk.subject,
+                selectLabel: t("ticket_bulk_select").replacingOccurrences(of: "{n}", with: "#" + String(tk.number)),
+                customer: customers[tk.customerID], customerHref: CustomerURL.customer(tk.customerID).path,
+                type: t("ticket_type_" + tk.type.rawValue), priority: t("ticket_priority_" + tk.priority.rawValue), priorityKey: tk.priority.rawValue,
+                status: t("ticket_status_" + tk.status.rawValue), assignee: tk.assigneeID.flatMap { people[$0] } ?? t("ticket_unassigned"),
+                due: next.map { f.string(from: $0.due) }, dueTarget: next.map { t("sla_" + $0.target.rawValue) },
+                dueText: words?.text, dueClass: words?.cls ?? "none", overdue: next?.isOverdue == true)
         }
         let canBulk = scope.level(.tickets, .update) != nil, canAssign = canBulk && scope.level(.tickets, .assign) != nil
         var bulk: [String: Any]?
@@ -247,7 +245,8 @@ struct TicketPages {
         }
         if let error { flash = (kind: "bad", text: v.message(error)) }
         let model = Pages.model([
-            "queue": view.rawValue, "q": search, "rows": rows, "hasRows": !rows.isEmpty, "reportsHref": TicketURL.reports.path,
+            "queue": view.rawValue, "q": search, "hasRows": !rows.isEmpty, "reportsHref": TicketURL.reports.path,
+            "rowsHTML": TicketTemplates.queueRows(rows, bulk: bulk != nil, assigneeLabel: t("ticket_assignee")),
             "issuesHref": TicketURL.productIssues.path,
             "routingHref": scope.level(.settings, .update) == nil ? nil : TicketURL.routing.path,
             "cannedHref": scope.level(.settings, .update) == nil ? nil : TicketURL.cannedReplies.path,
