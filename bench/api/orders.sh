@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Order import through the API (issue 5 target: ≥ 5,000 orders/s on SQLite).
 #
-#   bench/api/orders.sh [--skip-build] [--duration S] [--batch N] [--connections N] [--buyers N] [--postgres]
+#   bench/api/orders.sh [--skip-build] [--duration S] [--batch N] [--connections N] [--buyers N] [--webhooks] [--postgres]
 #
 # A fresh database with an owner, 20 products in the default price list; wrk then pushes orders
 # as a shop integration would: --batch N orders per POST /api/v1/orders/batch (N=1: single POSTs to
@@ -9,10 +9,13 @@
 # customers, found again by that id afterwards), a catalogue line priced from the list and a free
 # line. Afterwards the script checks that every order sent exists once, and that pushing the first
 # batch again writes nothing (idempotent by source + external id). Results go to bench/out/orders-*.md.
+# --webhooks subscribes an endpoint (bench/webhooks/receiver.py on loopback) to order.placed first, so
+# every order is also delivered while the import runs (issue 26: throughput within 10 % of without);
+# the report then says how many deliveries had arrived 10 s after the load.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-DURATION=10; CONNECTIONS=4; BATCH=200; BUYERS=5000; POSTGRES=0
+DURATION=10; CONNECTIONS=4; BATCH=200; BUYERS=5000; POSTGRES=0; WEBHOOKS=0
 while [[ $# -gt 0 ]]; do
     case $1 in
         --skip-build) export BENCH_SKIP_BUILD=1 ;;
@@ -20,6 +23,7 @@ while [[ $# -gt 0 ]]; do
         --connections) CONNECTIONS=$2; shift ;;
         --batch) BATCH=$2; shift ;;
         --buyers) BUYERS=$2; shift ;;
+        --webhooks) WEBHOOKS=1 ;;
         --postgres) POSTGRES=1 ;;
         *) die "unknown option $1" ;;
     esac
@@ -27,13 +31,24 @@ while [[ $# -gt 0 ]]; do
 done
 (( DURATION <= 60 )) || die "--duration is capped at 60 s"
 (( BATCH >= 1 && BATCH <= 1000 )) || die "--batch is 1 to 1000"
-if [[ $POSTGRES == 1 ]]; then reexec_with_postgres "$0" "$@" ${BENCH_SKIP_BUILD:+--skip-build} --duration "$DURATION" --connections "$CONNECTIONS" --batch "$BATCH" --buyers "$BUYERS"; fi
+if [[ $POSTGRES == 1 ]]; then reexec_with_postgres "$0" "$@" ${BENCH_SKIP_BUILD:+--skip-build} --duration "$DURATION" --connections "$CONNECTIONS" --batch "$BATCH" --buyers "$BUYERS" $( ((WEBHOOKS)) && echo --webhooks); fi
 
 fresh_bench_database orders
 
 serve_bench
 
 api() { curl -sf --max-time 30 -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$@"; }
+HOOKS="off"
+if [[ $WEBHOOKS == 1 ]]; then
+    RPORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    STATS=$WORK/receiver.json
+    SECRET=$(api -X POST "$BASE/api/v1/webhooks" -d "{\"url\":\"http://127.0.0.1:$RPORT/hook\",\"events\":[\"order.placed\"]}" \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
+    python3 "$BENCH_API_DIR/../webhooks/receiver.py" --port "$RPORT" --stats "$STATS" --secret "$SECRET" &
+    RECEIVER_PID=$!
+    trap 'stop_pid "$RECEIVER_PID" receiver; stop_server; rm -rf "$WORK"' EXIT INT TERM
+    for _ in $(seq 1 50); do [[ -s $STATS ]] && break; sleep 0.1; done
+fi
 LIST=$(api "$BASE/api/v1/price-lists" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
 PRODUCTS=""
 for i in $(seq 1 20); do
@@ -79,12 +94,17 @@ print(f"sent={sent} stored={stored} non2xx={non2xx} repush_existing={existing}/{
 PY
 )
 log "$CHECK"
+if [[ $WEBHOOKS == 1 ]]; then
+    sleep 10
+    HOOKS="on: $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["requests"])' "$STATS") order.placed deliveries received 10 s after the load"
+fi
 mkdir -p "$REPO_ROOT/bench/out"
 REPORT=$REPO_ROOT/bench/out/orders-$DB_LABEL-$(date -u +%Y%m%d-%H%M%S).md
 {
     echo "# Order import ($DB_LABEL)"
     machine_facts
-    echo "- Command: bench/api/orders.sh --duration $DURATION --connections $CONNECTIONS --batch $BATCH --buyers $BUYERS"
+    echo "- Command: bench/api/orders.sh --duration $DURATION --connections $CONNECTIONS --batch $BATCH --buyers $BUYERS$( ((WEBHOOKS)) && echo " --webhooks")"
+    echo "- Webhooks: $HOOKS"
     echo "- Load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "- $RESULT"
     echo "- $CHECK"
