@@ -46,6 +46,7 @@ package struct Stores: Sendable {
     package let productIssues: ProductIssueStore
     package let orderHistory: OrderHistoryImporter
     package let scores: ScoreStore
+    package let credit: CreditStore
 
     /// Where ticket attachments' bytes are kept.
     package let files: AttachmentFiles
@@ -93,5 +94,6 @@ package struct Stores: Sendable {
         productIssues = ProductIssueStore(db: db, clock: clock, outbox: mailOutbox)
         orderHistory = OrderHistoryImporter(db: db, clock: clock, customers: customers)
         scores = ScoreStore(db: db, clock: clock)
+        credit = CreditStore(db: db, clock: clock)
     }
 }

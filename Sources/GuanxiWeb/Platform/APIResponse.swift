@@ -195,7 +195,8 @@ extension Request {
             if v == "*" { return nil }
             if v.hasPrefix("W/") { v.removeFirst(2) }
             if v.count >= 2, v.hasPrefix("\""), v.hasSuffix("\"") { v = String(v.dropFirst().dropLast()) }
-            if let n = Int(v), n > 0 { return n }
+            // "7", or "7-<digest>" when the answer carried other capabilities' fields (a customer's scores)
+            if let n = Int(v.prefix { $0 != "-" }), n > 0 { return n }
         }
         return Self.noVersion
     }
