@@ -47,6 +47,7 @@ package struct Stores: Sendable {
     package let orderHistory: OrderHistoryImporter
     package let scores: ScoreStore
     package let credit: CreditStore
+    package let exports: RecordExporter
 
     /// Where ticket attachments' bytes are kept.
     package let files: AttachmentFiles
@@ -95,5 +96,6 @@ package struct Stores: Sendable {
         orderHistory = OrderHistoryImporter(db: db, clock: clock, customers: customers)
         scores = ScoreStore(db: db, clock: clock)
         credit = CreditStore(db: db, clock: clock)
+        exports = RecordExporter(db: db, clock: clock)
     }
 }

@@ -15,7 +15,7 @@ extension Feature {
         f.stylesheet = InsightsTemplates.css
         f.navigation = [NavItem(label: "insights", href: InsightsURL.insights.path, position: 80, reads: .analytics)]
         f.schemas = { OpenAPIDocument.insightsSchemas() }
-        f.api = { s, table in InsightsAPI(scores: s.scores).register(table) }
+        f.api = { s, table in InsightsAPI(scores: s.scores, exports: s.exports).register(table) }
         f.pages = { pages, table in table.add(InsightsPages(pages: pages).routes) }
         f.dashboard = { pages, scope, v in try await InsightsPages.dashboard(pages, scope, v) }
         f.customerPart = { pages, scope, id, v in try await InsightsPages.customerPart(pages, scope, customerID: id, v) }

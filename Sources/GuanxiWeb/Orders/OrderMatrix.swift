@@ -45,6 +45,8 @@ enum OrderMatrix {
                                           record: .customers, actions: [.read]),
         "releaseOrderCredit": MatrixSample("/api/v1/orders/{order}/credit-release", body: #"{"note":"老客户，同意赊销"}"#, record: .orders, actions: [.read]),
         "creditReport": MatrixSample("/api/v1/credit/report"),
+        "exportOrdersCSV": MatrixSample("/api/v1/exports/orders.csv"),
+        "exportOrdersNDJSON": MatrixSample("/api/v1/exports/orders.ndjson"),
     ]
 
     static let fixture: MatrixFixture = { s in

@@ -18,6 +18,7 @@ extension Feature {
         f.api = { s, table in
             OrderAPI(products: s.products, quotes: s.quotes, orders: s.orders, stock: s.stock).register(table)
             CreditAPI(credit: s.credit).register(table)
+            OrderExportAPI(exports: s.exports).register(table)
         }
         f.dashboard = { pages, scope, v in try await OrderDashboardPart.blocks(pages, scope, v) }
         f.customerPart = { pages, scope, id, v in
