@@ -60,8 +60,10 @@ extension Pages {
         let model: [String: Any] = [
             "blocks": blocks.map { b in
                 Self.model(["id": b.id, "title": b.title, "period": b.period, "href": b.href,
-                            "tiles": b.tiles.map { Self.model(["label": $0.label, "value": $0.value, "period": $0.period]) },
-                            "rows": b.rows.map { Self.model(["label": $0.label, "value": $0.value, "href": $0.href]) }, "hasRows": !b.rows.isEmpty])
+                            // a tile's own period, never its block's (a section would fall back to it)
+                            "tiles": b.tiles.map { ["label": $0.label, "value": $0.value, "hasTilePeriod": $0.period != nil, "tilePeriod": $0.period ?? ""] as [String: Any] },
+                            "rows": b.rows.map { ["label": $0.label, "value": $0.value, "hasRowHref": $0.href != nil, "rowHref": $0.href ?? ""] as [String: Any] },
+                            "hasRows": !b.rows.isEmpty])
             },
             "hasBlocks": !blocks.isEmpty, "customersHref": PlatformURL.start,
         ]
@@ -76,8 +78,8 @@ extension Pages {
       {{#blocks}}<section class="card dash-block" id="dash-{{id}}">
         <h2>{{#href}}<a href="{{href}}">{{title}}</a>{{/href}}{{^href}}{{title}}{{/href}}</h2>
         <p class="meta">{{period}}</p>
-        <dl class="kpis">{{#tiles}}<div><dt>{{label}}</dt><dd>{{value}}</dd>{{#period}}<dd class="meta">{{period}}</dd>{{/period}}</div>{{/tiles}}</dl>
-        {{#hasRows}}<table class="list"><tbody>{{#rows}}<tr><td>{{#href}}<a href="{{href}}">{{label}}</a>{{/href}}{{^href}}{{label}}{{/href}}</td><td class="num">{{value}}</td></tr>{{/rows}}</tbody></table>{{/hasRows}}
+        <dl class="kpis">{{#tiles}}<div><dt>{{label}}</dt><dd>{{value}}</dd>{{#hasTilePeriod}}<dd class="meta">{{tilePeriod}}</dd>{{/hasTilePeriod}}</div>{{/tiles}}</dl>
+        {{#hasRows}}<table class="list"><tbody>{{#rows}}<tr><td>{{#hasRowHref}}<a href="{{rowHref}}">{{label}}</a>{{/hasRowHref}}{{^hasRowHref}}{{label}}{{/hasRowHref}}</td><td class="num">{{value}}</td></tr>{{/rows}}</tbody></table>{{/hasRows}}
       </section>{{/blocks}}
       </div>
     </section>

@@ -56,6 +56,9 @@ struct DashboardTests {
                 let b = try #require(Self.block(page.text, id), "no \(id)")
                 #expect(b.contains("class=\"meta\""), "\(id) says no period")
             }
+            // a tile says its own period only: in the revenue block, the block's and last month's
+            let revenue = try #require(Self.block(page.text, "revenue"))
+            #expect(revenue.components(separatedBy: "class=\"meta\"").count - 1 == 2, "\(revenue)")
             let risk = try #require(Self.block(page.text, "at_risk"))
             #expect(risk.contains("老客户") && !risk.contains("李四") && risk.contains("截至"))
             // English
