@@ -111,3 +111,26 @@ def test_an_api_import_killed_mid_run_is_taken_over_after_restart():
         assert status == 202 and json.loads(again)["id"] == job and h.get("Idempotent-Replayed") == "true"
     finally:
         s.stop()
+
+
+def test_orders_and_scores_export_for_a_warehouse(server):
+    import json
+    # Order history of Chinese-named customers, scored, exported as CSV and NDJSON.
+    rows = ["customer_external_id,placed_at,amount,product"]
+    for i in range(40):
+        rows.append(f"茶客-{i % 8},2026-0{1 + i % 5}-1{i % 9},{100 + i}.50,{'绿茶' if i % 2 else '红茶 🍵'}")
+    path = write(server, "history.csv", ("\n".join(rows) + "\n").encode("utf-8"))
+    server.cli("import", "orders", path)
+    server.cli("analyze", "score", "--as-of", "2026-06-30", "--format", "json")
+    out = os.path.join(server.dir, "orders.ndjson")
+    server.cli("export", "orders", out, "--format", "ndjson")
+    with open(out, encoding="utf-8") as f:
+        orders = [json.loads(line) for line in f if line.strip()]
+    assert len(orders) >= 40 and all("lines" in o and o["placed_at"].endswith("Z") for o in orders)
+    csv_out = os.path.join(server.dir, "scores.csv")
+    server.cli("export", "scores", csv_out)
+    with open(csv_out, encoding="utf-8-sig") as f:
+        scores = list(csv.DictReader(f))
+    assert len(scores) == 8 and {s["churn_risk"] for s in scores} <= {"low", "medium", "high"}
+    bad = server.cli("export", "orders", out, "--format", "parquet", check=False)
+    assert bad.returncode != 0

@@ -399,7 +399,54 @@ extension ImportCommand {
 }
 
 struct ExportCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export data as CSV.", subcommands: [Customers.self])
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export data as CSV (or NDJSON for orders and scores).",
+                                                    subcommands: [Customers.self, Orders.self, Scores.self])
+
+    /// Where an export goes: a file, or standard output for '-'.
+    static func output(_ file: String) throws -> FileHandle {
+        if file == "-" { return .standardOutput }
+        FileManager.default.createFile(atPath: file, contents: nil)
+        guard let h = FileHandle(forWritingAtPath: file) else { throw ValidationError("cannot write \(file)") }
+        return h
+    }
+
+    struct Orders: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "orders", abstract: "Export every order (money in minor units; NDJSON rows carry their lines).")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "csv or ndjson.") var format: String = "csv"
+        @Argument(help: "Output file ('-' for stdout).") var file: String
+        func run() async throws {
+            try await reportingErrors {
+                guard let f = ExportFormat(rawValue: format) else { throw ValidationError("--format must be csv or ndjson") }
+                let database = try await db.open()
+                let stores = db.stores(database)
+                let scope = try await db.scope(stores.access)
+                let out = try ExportCommand.output(file)
+                let n = try await stores.exports.orders(scope, format: f) { out.write($0) }
+                if file != "-" { try out.close(); FileHandle.standardError.write(Data("Exported \(n) orders to \(file).\n".utf8)) }
+                await database.close()
+            }
+        }
+    }
+
+    struct Scores: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "scores", abstract: "Export every customer's scores from the last scoring run.")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "csv or ndjson.") var format: String = "csv"
+        @Argument(help: "Output file ('-' for stdout).") var file: String
+        func run() async throws {
+            try await reportingErrors {
+                guard let f = ExportFormat(rawValue: format) else { throw ValidationError("--format must be csv or ndjson") }
+                let database = try await db.open()
+                let stores = db.stores(database)
+                let scope = try await db.scope(stores.access)
+                let out = try ExportCommand.output(file)
+                let n = try await stores.exports.scores(scope, format: f) { out.write($0) }
+                if file != "-" { try out.close(); FileHandle.standardError.write(Data("Exported \(n) scores to \(file).\n".utf8)) }
+                await database.close()
+            }
+        }
+    }
     struct Customers: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "customers", abstract: "Export customers (same columns the import reads).")
         @OptionGroup var db: DatabaseOptions

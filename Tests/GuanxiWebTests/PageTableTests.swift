@@ -16,7 +16,7 @@ import GuanxiCore
 struct PageTableTests {
     /// The routes anyone may reach, and why each may: everything else needs a session.
     static let open: Set<String> = [
-        "GET /", "GET /language", "GET /assets/:name", "GET /settings",   // redirects and assets
+        "GET /language", "GET /assets/:name", "GET /settings",   // redirects and assets (/ is the dashboard: signed in)
         "GET /sign-in", "POST /sign-in", "POST /sign-out",                 // no session yet, or ending one
         "GET /f/:key", "POST /f/:key", "GET /f/:key/confirm/:token", "POST /f/:key/confirm/:token",   // public web forms
         "GET /s/:token", "POST /s/:token",                                 // satisfaction surveys (the survey's own nonce)

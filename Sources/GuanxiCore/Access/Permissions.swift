@@ -5,6 +5,8 @@ package enum AccessObject: String, Codable, Sendable, CaseIterable {
     /// Phones, emails, WeChat ids, street addresses, birthdays and custom fields marked sensitive.
     case personalData = "personal_data"
     case leads, deals, orders, tickets, tasks, campaigns, analytics
+    /// Credit control: customers' limits and payment terms, the credit report, releasing held orders.
+    case credit
     /// Workspace settings: tiers, custom fields, teams, roles, users.
     case settings
     case audit
@@ -96,6 +98,7 @@ package enum Role: String, Codable, Sendable, CaseIterable {
             for o in business { p.grant(o, crud + [.export, .assign], .teamAndBelow) }
             p.grant(.personalData, [.read, .reveal], .teamAndBelow)
             p.grant(.analytics, [.read], .teamAndBelow)
+            p.grant(.credit, [.read], .teamAndBelow)
         case .salesRep:
             for o: AccessObject in [.customers, .leads, .deals, .orders, .tasks] { p.grant(o, [.read, .create, .update, .delete], .own) }
             p.grant(.customers, [.read], .team)
@@ -116,6 +119,7 @@ package enum Role: String, Codable, Sendable, CaseIterable {
         case .analyst:
             for o in business { p.grant(o, [.read], .all) }
             p.grant(.analytics, [.read, .export], .all)
+            p.grant(.credit, [.read], .all)
         case .readOnly:
             for o in business { p.grant(o, [.read], .all) }
         }

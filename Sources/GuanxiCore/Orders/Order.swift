@@ -29,9 +29,11 @@ package struct OrderState: Sendable, Equatable {
     /// On credit: a collection plan (回款计划) lets the goods go before the money is in.
     package var hasPlan: Bool
     package var anythingShipped: Bool
-    package init(status: OrderStatus, total: Int64, netPaid: Int64, refunded: Int64 = 0, hasPlan: Bool, anythingShipped: Bool) {
+    /// Held for credit approval: it took the customer past their credit limit (`CreditRules.hold`).
+    package var held: Bool
+    package init(status: OrderStatus, total: Int64, netPaid: Int64, refunded: Int64 = 0, hasPlan: Bool, anythingShipped: Bool, held: Bool = false) {
         self.status = status; self.total = total; self.netPaid = netPaid; self.refunded = refunded; self.hasPlan = hasPlan
-        self.anythingShipped = anythingShipped
+        self.anythingShipped = anythingShipped; self.held = held
     }
 }
 
@@ -50,6 +52,7 @@ package enum OrderRules {
             if s.status.isClosed { throw no("it is \(s.status.rawValue)") }
             if s.netPaid >= s.total { throw no("it is paid in full") }
         case .ship:
+            if s.held { throw DomainError.conflict("the order is held for credit approval; it ships once released") }
             switch s.status {
             case .paid, .partiallyShipped: return
             case .placed where s.hasPlan: return
@@ -192,6 +195,8 @@ package struct Order: Codable, Sendable, Equatable {
     package var payments: [Payment]?
     package var plan: [Instalment]?
     package var shipments: [Shipment]?
+    /// Why the order waits for credit approval (nil: it does not); goods do not ship until released.
+    package var creditHold: DomainMessage?
 
     package init(id: String, number: String, source: String, externalID: String?, status: OrderStatus, customerID: String, ownerID: String?,
                 quoteID: String?, dealID: String?, lines: [OrderLine], totals: DocumentTotals, paid: Int64, refunded: Int64, note: String?,
@@ -209,13 +214,13 @@ package struct Order: Codable, Sendable, Equatable {
 
     package func state(hasPlan: Bool) -> OrderState {
         OrderState(status: status, total: totals.total, netPaid: netPaid, refunded: refunded, hasPlan: hasPlan,
-                   anythingShipped: lines.contains { $0.shipped > 0 })
+                   anythingShipped: lines.contains { $0.shipped > 0 }, held: creditHold != nil)
     }
 
     enum CodingKeys: String, CodingKey {
         case id, number, source, status, lines, totals, paid, refunded, note, version, payments, plan, shipments, outstanding
         case externalID = "external_id", customerID = "customer_id", ownerID = "owner_id", quoteID = "quote_id", dealID = "deal_id"
-        case shipTo = "ship_to"
+        case shipTo = "ship_to", creditHold = "credit_hold"
         case cancelReason = "cancel_reason", placedAt = "placed_at", confirmedAt = "confirmed_at", createdAt = "created_at", updatedAt = "updated_at"
     }
 
@@ -234,6 +239,7 @@ package struct Order: Codable, Sendable, Equatable {
         createdAt = try c.decode(Date.self, forKey: .createdAt); updatedAt = try c.decode(Date.self, forKey: .updatedAt)
         payments = try c.decodeIfPresent([Payment].self, forKey: .payments); plan = try c.decodeIfPresent([Instalment].self, forKey: .plan)
         shipments = try c.decodeIfPresent([Shipment].self, forKey: .shipments)
+        creditHold = try c.decodeIfPresent(DomainMessage.self, forKey: .creditHold)
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -248,6 +254,7 @@ package struct Order: Codable, Sendable, Equatable {
         try c.encodeIfPresent(confirmedAt, forKey: .confirmedAt); try c.encode(version, forKey: .version)
         try c.encode(createdAt, forKey: .createdAt); try c.encode(updatedAt, forKey: .updatedAt)
         try c.encodeIfPresent(payments, forKey: .payments); try c.encodeIfPresent(plan, forKey: .plan); try c.encodeIfPresent(shipments, forKey: .shipments)
+        try c.encodeIfPresent(creditHold, forKey: .creditHold)
     }
 }
 

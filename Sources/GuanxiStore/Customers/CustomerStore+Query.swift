@@ -18,11 +18,29 @@ package struct CustomerFilter: Sendable {
     package var deleted = false
     /// Only customers without an owner: the public pool (公海).
     package var pool = false
+    /// The last scoring run's scores (`ScoreVocabulary`): only for viewers who may read analytics.
+    package var rfmSegment: String?, churnRisk: String?, valueTier: String?, customerClass: String?
     package init() {}
+
+    /// The score filters set, as (column, value).
+    var scoreConditions: [(String, String)] {
+        [("rfm_segment", rfmSegment), ("churn_risk", churnRisk), ("value_tier", valueTier), ("class", customerClass)].compactMap { k, v in v.map { (k, $0) } }
+    }
 }
 
 package enum CustomerSort: String, Sendable, CaseIterable {
     case createdAt = "created_at", updatedAt = "updated_at", name
+    /// By the last scoring run's 12-month value or P(alive): only scored customers are listed.
+    case clv, pAlive = "p_alive"
+
+    /// The score column the list is ordered by, for the score sorts.
+    var scoreColumn: String? {
+        switch self {
+        case .clv: "clv_12m"
+        case .pAlive: "p_alive"
+        default: nil
+        }
+    }
 }
 
 extension CustomerStore {
@@ -36,6 +54,9 @@ extension CustomerStore {
             let rows = try await sql.raw(q).all().map(CustomerRows.decode)
             let items = try await present(scope, Array(rows.prefix(limit)), sql: sql)
             let last = rows.count > limit ? items.last : nil
+            if let last, let column = sort.scoreColumn {
+                return Page(items: items, nextCursor: try await Self.scoreCursor(scope, column, id: last.id, sql: sql))
+            }
             return Page(items: items, nextCursor: last.map { Self.listCursor(sort, createdAt: $0.createdAt.millis, updatedAt: $0.updatedAt.millis, name: $0.name, id: $0.id) })
         }
     }
@@ -47,9 +68,14 @@ extension CustomerStore {
         let limit = min(max(limit, 1), 200)
         if scope.level(.personalData, .read) == .all {
             let defs = filter.custom.isEmpty ? [] : try await rules(scope).customFields
-            if let rows = try await db.read({ sql in try await Self.renderRows(try listQuery(scope, filter, sort, descending, cursor, limit, defs), sql: sql) }) {
+            if let found = try await db.read({ sql -> ([RenderedCustomer], String?)? in
+                guard let rows = try await Self.renderRows(try listQuery(scope, filter, sort, descending, cursor, limit, defs), sql: sql) else { return nil }
+                guard rows.count > limit, let column = sort.scoreColumn else { return (rows, nil) }
+                return (rows, try await Self.scoreCursor(scope, column, id: rows[limit - 1].id, sql: sql))
+            }) {
+                let (rows, scoreCursor) = found
                 let last = rows.count > limit ? rows[limit - 1] : nil
-                return Self.renderedItems(rows.prefix(limit), nextCursor: last.map {
+                return Self.renderedItems(rows.prefix(limit), nextCursor: scoreCursor ?? last.map {
                     Self.listCursor(sort, createdAt: $0.keys.createdAt, updatedAt: $0.keys.updatedAt, name: $0.name, id: $0.id)
                 })
             }
@@ -89,7 +115,18 @@ extension CustomerStore {
         case .createdAt: .number(Double(createdAt))
         case .updatedAt: .number(Double(updatedAt))
         case .name: .string(name)
+        case .clv, .pAlive: .null // scoreCursor
         }
+        return Cursor.encode([key, .string(id)])
+    }
+
+    /// The cursor after a page sorted by a score ending with customer `id`: the score (P(alive) as
+    /// its exact decimal text, so the next page starts exactly after it) and the id.
+    static func scoreCursor(_ scope: Scope, _ column: String, id: String, sql: any SQLDatabase) async throws -> String? {
+        guard let r = try await sql.raw("""
+            SELECT \(unsafeRaw: column) AS v FROM customer_scores WHERE workspace_id = \(bind: scope.workspaceID) AND customer_id = \(bind: id)
+            """).first() else { return nil }
+        let key: JSONValue = column == "p_alive" ? .string("\(try r.decode(column: "v", as: Double.self))") : .number(Double(try r.decode(column: "v", as: Int64.self)))
         return Cursor.encode([key, .string(id)])
     }
 
@@ -97,7 +134,22 @@ extension CustomerStore {
     /// read, after `cursor`, one more than `limit` (to know whether a next page exists).
     func listQuery(_ scope: Scope, _ filter: CustomerFilter, _ sort: CustomerSort, _ descending: Bool, _ cursor: String?,
                    _ limit: Int, _ defs: [CustomFieldDefinition]) throws -> SQLQueryString {
-        var q = SQLQueryString("SELECT \(unsafeRaw: CustomerRows.columns) \(unsafeRaw: CustomerRows.from) WHERE c.workspace_id = \(bind: scope.workspaceID)")
+        // scores are analytics: a viewer who may not read them may not filter or sort by them either
+        let scoreColumn = sort.scoreColumn
+        if scoreColumn != nil || !filter.scoreConditions.isEmpty { try scope.require(.analytics, .read) }
+        var q: SQLQueryString
+        if scoreColumn != nil {
+            // driven by the score's index, in its order; each customer found by its key
+            q = "SELECT \(unsafeRaw: CustomerRows.columns) FROM customer_scores s JOIN customers c ON c.id = s.customer_id LEFT JOIN customers o ON o.id = c.organization_id"
+            q += " WHERE s.workspace_id = \(bind: scope.workspaceID) AND c.workspace_id = \(bind: scope.workspaceID)"
+            for (column, value) in filter.scoreConditions { q += " AND s.\(unsafeRaw: column) = \(bind: value)" }
+        } else {
+            q = "SELECT \(unsafeRaw: CustomerRows.columns) \(unsafeRaw: CustomerRows.from) WHERE c.workspace_id = \(bind: scope.workspaceID)"
+            // each listed customer's scores found by their key (as the tag filter finds tags)
+            for (column, value) in filter.scoreConditions {
+                q += " AND EXISTS (SELECT 1 FROM customer_scores s WHERE s.workspace_id = c.workspace_id AND s.customer_id = c.id AND s.\(unsafeRaw: column) = \(bind: value))"
+            }
+        }
         q += filter.deleted ? " AND c.deleted_at IS NOT NULL AND c.merged_into IS NULL" : " AND c.deleted_at IS NULL"
         q += Self.readLimit(scope)
         if let v = filter.kind { q += " AND c.kind = \(bind: v.rawValue)" }
@@ -120,21 +172,25 @@ extension CustomerStore {
             }
             q += customCondition(def, raw)
         }
-        let col = "c." + sort.rawValue
+        let col = scoreColumn.map { "s." + $0 } ?? "c." + sort.rawValue
+        let idCol = scoreColumn == nil ? "c.id" : "s.customer_id"
         let op = descending ? "<" : ">"
         if let cursor {
             let v = try Cursor.decode(cursor)
             guard let id = v[1].stringValue else { throw DomainError.field("cursor", "is invalid") }
-            switch v[0] {
-            case .number(let d):
+            switch (v[0], sort) {
+            case (.string(let s), .pAlive):
+                guard let d = Double(s), d.isFinite else { throw DomainError.field("cursor", "is invalid") }
+                q += " AND (\(unsafeRaw: col), \(unsafeRaw: idCol)) \(unsafeRaw: op) (\(bind: d), \(bind: id))"
+            case (.number(let d), .createdAt), (.number(let d), .updatedAt), (.number(let d), .clv):
                 guard let n = Int64(exactly: d) else { throw DomainError.field("cursor", "is invalid") }
-                q += " AND (\(unsafeRaw: col), c.id) \(unsafeRaw: op) (\(bind: n), \(bind: id))"
-            case .string(let s): q += " AND (\(unsafeRaw: col), c.id) \(unsafeRaw: op) (\(bind: s), \(bind: id))"
+                q += " AND (\(unsafeRaw: col), \(unsafeRaw: idCol)) \(unsafeRaw: op) (\(bind: n), \(bind: id))"
+            case (.string(let s), .name): q += " AND (\(unsafeRaw: col), \(unsafeRaw: idCol)) \(unsafeRaw: op) (\(bind: s), \(bind: id))"
             default: throw DomainError.field("cursor", "is invalid")
             }
         }
         let dir = descending ? "DESC" : "ASC"
-        q += " ORDER BY \(unsafeRaw: col) \(unsafeRaw: dir), c.id \(unsafeRaw: dir) LIMIT \(literal: limit + 1)"
+        q += " ORDER BY \(unsafeRaw: col) \(unsafeRaw: dir), \(unsafeRaw: idCol) \(unsafeRaw: dir) LIMIT \(literal: limit + 1)"
         return q
     }
 

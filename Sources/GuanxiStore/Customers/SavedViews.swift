@@ -14,7 +14,8 @@ package struct SavedViewStore: Sendable {
     let db: Database
     package init(db: Database) { self.db = db }
 
-    package static let parameters = ["q", "stage", "tier", "tag", "source", "owner_id"]
+    /// The list's filters a view keeps: the customer's own, the scores' (analytics readers) and the order.
+    package static let parameters = ["q", "stage", "tier", "tag", "source", "owner_id", "rfm_segment", "churn_risk", "value_tier", "class", "sort"]
 
     package func list(_ scope: Scope) async throws -> [SavedView] {
         guard let me = scope.userID else { return [] }

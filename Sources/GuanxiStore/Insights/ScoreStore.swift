@@ -114,7 +114,7 @@ package struct ScoreStore: Sendable {
             run.lastDay = input.table.lastDay.map(CivilDate.string(ofDay:))
             if let (model, scores) = result {
                 run.model = model.chosen
-                run.parameters = Self.parameters(model)
+                run.parameters = Self.parameters(model, checks: Self.checks(input.table, options: options))
                 run.logLikelihood = model.chosen == "pareto_nbd" ? model.pareto?.logLikelihood : model.bgnbd.logLikelihood
                 run.customers = scores.count
                 run.status = "done"
@@ -198,7 +198,26 @@ package struct ScoreStore: Sendable {
         }
     }
 
-    static func parameters(_ m: CustomerScoring.Model) -> JSONValue {
+    /// The run's model check and cohorts (`ModelCheck`), kept with its parameters for the Insights
+    /// page's calibration chart and retention heatmap.
+    static func checks(_ table: TransactionTable, options: CustomerScoring.Options) -> [String: JSONValue] {
+        var o: [String: JSONValue] = [:]
+        if let c = ModelCheck.calibration(table, asOf: options.asOf, unit: options.unit) {
+            o["calibration"] = .object([
+                "calibration_end": .string(CivilDate.string(ofDay: c.calibrationEnd)), "holdout_end": .string(CivilDate.string(ofDay: c.holdoutEnd)),
+                "rows": .array(c.rows.map { r in
+                    .object(["frequency": .number(Double(r.frequency)), "customers": .number(Double(r.customers)),
+                             "actual": .number(r.actual), "expected": .number(r.expected)])
+                }),
+            ])
+        }
+        o["cohorts"] = .array(ModelCheck.cohorts(table, asOf: options.asOf).map { c in
+            .object(["month": .string(c.month), "size": .number(Double(c.size)), "retention": .array(c.retention.map { .number($0) })])
+        })
+        return o
+    }
+
+    static func parameters(_ m: CustomerScoring.Model, checks: [String: JSONValue] = [:]) -> JSONValue {
         let p = m.bgnbd.parameters
         var o: [String: JSONValue] = [
             "bgnbd": .object(["r": .number(p.r), "alpha": .number(p.alpha), "a": .number(p.a), "b": .number(p.b),
@@ -209,6 +228,7 @@ package struct ScoreStore: Sendable {
             o["pareto_nbd"] = .object(["r": .number(f.parameters.r), "alpha": .number(f.parameters.alpha), "s": .number(f.parameters.s),
                                        "beta": .number(f.parameters.beta), "log_likelihood": .number(f.logLikelihood)])
         }
+        o.merge(checks) { a, _ in a }
         if let g = m.gammaGamma {
             o["gamma_gamma"] = .object(["p": .number(g.parameters.p), "q": .number(g.parameters.q), "gamma": .number(g.parameters.gamma),
                                         "log_likelihood": .number(g.logLikelihood), "customers": .number(Double(g.customers))])
@@ -252,12 +272,13 @@ package struct ScoreStore: Sendable {
         }
     }
 
-    /// The workspace's latest run, whatever its state, if any.
-    package func latest(_ scope: Scope) async throws -> ScoreRun? {
+    /// The workspace's latest run, whatever its state (or the latest `finished` one), if any.
+    package func latest(_ scope: Scope, finished: Bool = false) async throws -> ScoreRun? {
         _ = try scope.require(.analytics, .read)
         return try await db.read { sql in
             try await sql.raw("""
-                SELECT * FROM score_runs WHERE workspace_id = \(bind: scope.workspaceID) ORDER BY created_at DESC, id DESC LIMIT 1
+                SELECT * FROM score_runs WHERE workspace_id = \(bind: scope.workspaceID)\(unsafeRaw: finished ? " AND status = 'done'" : "")
+                ORDER BY created_at DESC, id DESC LIMIT 1
                 """).first().map(Self.decodeRun)
         }
     }
@@ -276,6 +297,26 @@ package struct ScoreStore: Sendable {
             requestedBy: try r.decode(column: "requested_by", as: String?.self),
             createdAt: Date(millis: try r.decode(column: "created_at", as: Int64.self)),
             finishedAt: try r.decode(column: "finished_at", as: Int64?.self).map(Date.init(millis:)))
+    }
+
+    /// Runs left `running` by a server that stopped (a restart, a crash) are marked failed, so nobody
+    /// waits on them: at start-up every one on SQLite (one server owns the file); on a server database,
+    /// which several servers share, those started more than `stale` ago (a full run of a million
+    /// customers takes about a minute). Answers how many.
+    @discardableResult
+    package func failInterrupted(stale: Duration = .seconds(3600)) async throws -> Int {
+        let now = clock.now()
+        let before = db.dialect == .sqlite ? now.millis + 1 : now.millis - stale.components.seconds * 1000
+        return try await db.write { sql in
+            let ids = try await sql.raw("SELECT id FROM score_runs WHERE status = 'running' AND created_at < \(bind: before)").all()
+                .map { try $0.decode(column: "id", as: String.self) }
+            guard !ids.isEmpty else { return 0 }
+            try await sql.raw("""
+                UPDATE score_runs SET status = 'failed', error = 'interrupted: the server stopped before the run finished', finished_at = \(bind: now.millis)
+                WHERE status = 'running' AND id IN (\(binds: ids))
+                """).run()
+            return ids.count
+        }
     }
 
     /// The workspaces due their nightly run: orders to score, between 02:00 and 05:00 their time,

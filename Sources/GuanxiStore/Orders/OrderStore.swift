@@ -66,7 +66,7 @@ package struct OrderStore: Sendable {
     static let columns = """
         o.id, o.number, o.source, o.external_id, o.status, o.customer_id, o.owner_id, o.quote_id, o.deal_id, o.currency, o.gross, o.discount,
         o.net, o.tax, o.total, o.paid, o.refunded, o.has_plan, o.note, o.cancel_reason, o.placed_at, o.confirmed_at, o.version, o.created_at, o.updated_at,
-        o.ship_to_json
+        o.ship_to_json, o.credit_hold_json
         """
 
     static func decode(_ r: any SQLRow, lines: [OrderLine]) throws -> Order {
@@ -85,6 +85,7 @@ package struct OrderStore: Sendable {
                      placedAt: try d("placed_at"), confirmedAt: try r.decode(column: "confirmed_at", as: Int64?.self).map(Date.init(millis:)),
                      version: try r.decode(column: "version", as: Int.self), createdAt: try d("created_at"), updatedAt: try d("updated_at"))
         o.shipTo = try r.decode(column: "ship_to_json", as: String?.self).flatMap { JSONCoding.decode(ShipTo.self, $0) }
+        o.creditHold = CreditStore.decode(try r.decode(column: "credit_hold_json", as: String?.self))
         return o
     }
 
@@ -277,6 +278,8 @@ package struct OrderStore: Sendable {
                 results[i] = .failed(e)
             }
         }
+        // 3b. credit: an order that takes its customer past their credit limit waits for approval
+        try await CreditStore.holds(&ready, tx: tx)
         // 4. numbers, rows, timeline and audit for all of them at once
         let year = Int(try await DocumentNumbers.today(scope.workspaceID, now: now, sql: sql).prefix(4)) ?? 2026
         let numbers = try await DocumentNumbers.take(ready.count, prefix: "SO", workspaceID: scope.workspaceID, year: year, sql: sql)
@@ -397,11 +400,11 @@ package struct OrderStore: Sendable {
         let (w, now, sql) = (tx.scope.workspaceID, tx.now, tx.sql)
         _ = try await BulkSQL.insert("orders", """
             id, workspace_id, number, source, external_id, status, customer_id, owner_id, quote_id, deal_id, currency, gross, discount, net, tax,
-            total, paid, refunded, has_plan, note, placed_at, version, created_at, updated_at, ship_to_json
+            total, paid, refunded, has_plan, note, placed_at, version, created_at, updated_at, ship_to_json, credit_hold_json
             """, orders.map { o -> [any Encodable & Sendable] in
                 [o.id, w, o.number, o.source, o.externalID, o.status.rawValue, o.customerID, o.ownerID, o.quoteID, o.dealID, o.totals.currency,
                  o.totals.gross, o.totals.discount, o.totals.net, o.totals.tax, o.totals.total, Int64(0), Int64(0), Int64(0), o.note,
-                 o.placedAt.millis, Int64(1), now.millis, now.millis, o.shipTo.map { JSONCoding.encode($0) }]
+                 o.placedAt.millis, Int64(1), now.millis, now.millis, o.shipTo.map { JSONCoding.encode($0) }, CreditStore.encode(o.creditHold)]
             }, sql: sql)
         _ = try await BulkSQL.insert("order_lines", """
             workspace_id, order_id, line_id, position, product_id, sku, name, unit, quantity, unit_price, discount_bp, tax_bp, gross, discount, net,
@@ -413,6 +416,10 @@ package struct OrderStore: Sendable {
             } }, sql: sql)
         try await tx.timeline(orders.map { o in tx.event(o.customerID, .order, data: Self.eventData(o, step: "placed")) })
         try await tx.audit(orders.map { o in AuditEvent("create", "orders", o.id, detail: .object(Self.eventData(o, step: "placed"))) })
+        let held = orders.filter { $0.creditHold != nil }
+        if !held.isEmpty {
+            try await tx.audit(held.map { o in AuditEvent("credit_hold", "orders", o.id, detail: .object(["number": .string(o.number), "reason": .string(o.creditHold!.text)])) })
+        }
         try await Self.publish(.orderPlaced, orders, tx: tx)
     }
 

@@ -46,6 +46,8 @@ package struct Stores: Sendable {
     package let productIssues: ProductIssueStore
     package let orderHistory: OrderHistoryImporter
     package let scores: ScoreStore
+    package let credit: CreditStore
+    package let exports: RecordExporter
 
     /// Where ticket attachments' bytes are kept.
     package let files: AttachmentFiles
@@ -93,5 +95,7 @@ package struct Stores: Sendable {
         productIssues = ProductIssueStore(db: db, clock: clock, outbox: mailOutbox)
         orderHistory = OrderHistoryImporter(db: db, clock: clock, customers: customers)
         scores = ScoreStore(db: db, clock: clock)
+        credit = CreditStore(db: db, clock: clock)
+        exports = RecordExporter(db: db, clock: clock)
     }
 }

@@ -30,10 +30,10 @@ struct CustomerAPI {
         let tag = "Customers"
         t.on(APIRoute(method: .get, path: "/customers", operationID: "listCustomers", summary: "List customers (filters, custom.<key>=value for custom fields, sort, keyset cursor)", tag: tag, needs: .can(.read, .customers),
                       query: ["kind", "stage", "tier", "owner_id", "tag", "source", "organization_id", "created_from", "created_to",
-                              "updated_from", "updated_to", "deleted", "sort", "cursor", "limit"],
-                      responseSchema: "CustomerPage", queryValues: ["kind": .cases(CustomerKind.self), "stage": .cases(LifecycleStage.self),
+                              "updated_from", "updated_to", "deleted"] + Self.scoreQuery + ["sort", "cursor", "limit"],
+                      responseSchema: "CustomerPage", queryValues: Self.scoreValues.merging(["kind": .cases(CustomerKind.self), "stage": .cases(LifecycleStage.self),
                                     "created_from": .dayOrDateTime, "created_to": .dayOrDateTime, "updated_from": .dayOrDateTime, "updated_to": .dayOrDateTime,
-                                    "sort": .oneOf(CustomerSort.allCases.flatMap { [$0.rawValue, "-" + $0.rawValue] })])) { req, _, scope in
+                                    "sort": .oneOf(CustomerSort.allCases.flatMap { [$0.rawValue, "-" + $0.rawValue] })]) { a, _ in a })) { req, _, scope in
             let (filter, sort, desc) = try Self.filter(req)
             let page = try await customers.listJSON(scope, filter: filter, sort: sort, descending: desc, cursor: req.query("cursor"),
                                                 limit: try APIPaging.limit(req, default: 50))
@@ -54,9 +54,15 @@ struct CustomerAPI {
             let more = try await extras(scope, id.lowercased())
             guard !more.isEmpty, c.json.bytes.last == UInt8(ascii: "}") else { return .json(c.json, etag: c.version) }
             var bytes = Array(c.json.bytes.dropLast())
-            for (name, value) in more { bytes += Array(",\(JSONCoding.encode(JSONValue.string(name))):\(JSONCoding.encode(value))".utf8) }
+            var added: [UInt8] = []
+            for (name, value) in more { added += Array(",\(JSONCoding.encode(JSONValue.string(name))):\(JSONCoding.encode(value))".utf8) }
+            bytes += added
             bytes.append(UInt8(ascii: "}"))
-            return .json(RenderedJSON(bytes), etag: c.version)
+            // the answer changes when what other capabilities add does (a new scoring run), not only
+            // with the customer's version; If-Match still names the version (`ifMatchVersion`)
+            var r = APIResponse.json(RenderedJSON(bytes))
+            r.headers["ETag"] = "\"\(c.version)-\(Self.digest(added))\""
+            return r
         }
         t.on(APIRoute(method: .patch, path: "/customers/{id}", operationID: "updateCustomer", summary: "Change a customer (If-Match)", tag: tag, needs: .can(.update, .customers),
                       requestSchema: "CustomerPatch", responseSchema: "Customer")) { req, ctx, scope in
@@ -281,7 +287,8 @@ struct CustomerAPI {
             .json(try await imports.get(scope, id: try ctx.parameters.require("id")))
         }
         t.on(APIRoute(method: .get, path: "/exports/customers.csv", operationID: "exportCustomers", summary: "All customers as CSV (same columns as import)",
-                      tag: "Import", needs: .can(.export, .customers), query: ["stage", "tier", "tag", "source", "owner_id"], queryValues: ["stage": .cases(LifecycleStage.self)])) { req, _, scope in
+                      tag: "Import", needs: .can(.export, .customers), query: ["stage", "tier", "tag", "source", "owner_id"] + Self.scoreQuery,
+                      queryValues: Self.scoreValues.merging(["stage": .cases(LifecycleStage.self)]) { a, _ in a })) { req, _, scope in
             let (filter, _, _) = try Self.filter(req)
             var out = Data()
             _ = try await CustomerExporter(store: customers).export(scope, filter: filter) { out.append($0) }
@@ -290,6 +297,19 @@ struct CustomerAPI {
             return r
         }
     }
+
+    /// A short stable digest (FNV-1a, 64 bits, hex) of bytes: the ETag's part for the added fields.
+    static func digest(_ bytes: [UInt8]) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return String(h, radix: 16)
+    }
+
+    /// The score filters (the last scoring run's values; analytics readers only) and what each takes.
+    static let scoreVocabulary: [(String, [String])] = [("rfm_segment", ScoreVocabulary.segments), ("churn_risk", ScoreVocabulary.churnRisks),
+                                                        ("value_tier", ScoreVocabulary.valueTiers), ("class", ScoreVocabulary.classes)]
+    static let scoreQuery = scoreVocabulary.map(\.0)
+    static let scoreValues: [String: QueryValue] = Dictionary(uniqueKeysWithValues: scoreVocabulary.map { ($0.0, QueryValue.oneOf($0.1)) })
 
     static func filter(_ req: Request) throws -> (CustomerFilter, CustomerSort, Bool) {
         var f = CustomerFilter()
@@ -314,11 +334,21 @@ struct CustomerAPI {
         for (k, v) in req.uri.queryParameters where k.hasPrefix("custom.") {
             f.custom[String(k.dropFirst(7))] = String(v)
         }
+        for (name, values) in Self.scoreVocabulary {
+            guard let v = req.query(name) else { continue }
+            guard values.contains(v) else { e.add(name, "must be one of \(values.joined(separator: ", "))"); continue }
+            switch name {
+            case "rfm_segment": f.rfmSegment = v
+            case "churn_risk": f.churnRisk = v
+            case "value_tier": f.valueTier = v
+            default: f.customerClass = v
+            }
+        }
         var sort = CustomerSort.createdAt, desc = true
         if var s = req.query("sort") {
             desc = s.hasPrefix("-")
             if desc { s.removeFirst() }
-            if let v = CustomerSort(rawValue: s) { sort = v } else { e.add("sort", "must be created_at, updated_at or name, optionally prefixed with -") }
+            if let v = CustomerSort(rawValue: s) { sort = v } else { e.add("sort", "must be created_at, updated_at, name, clv or p_alive, optionally prefixed with -") }
         }
         try e.throwIfAny()
         return (f, sort, desc)

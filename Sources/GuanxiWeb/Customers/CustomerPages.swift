@@ -205,16 +205,33 @@ extension Pages {
         filter.stage = param("stage").flatMap(LifecycleStage.init(rawValue:))
         filter.tier = param("tier"); filter.tag = param("tag"); filter.source = param("source")
         filter.ownerID = param("owner_id").flatMap { ID.isValid($0) ? $0 : nil }
+        // the scores' filters and order, for those who may read analytics (others never see scores)
+        let analytics = scope.level(.analytics, .read) != nil
+        let scoreParams: [(name: String, values: [String], label: String, word: (String) -> String)] = !analytics ? [] : [
+            ("rfm_segment", ScoreVocabulary.segments, "score_segment", { v.text("segment_" + $0) }),
+            ("churn_risk", ScoreVocabulary.churnRisks, "score_churn", { v.text("churn_" + $0) }),
+            ("value_tier", ScoreVocabulary.valueTiers, "score_tier", { v.text("tier_" + $0) }),
+            ("class", ScoreVocabulary.classes, "score_class", { v.text("class_" + $0) }),
+        ]
+        var chosen: [String: String] = [:]
+        for p in scoreParams { if let val = param(p.name), p.values.contains(val) { chosen[p.name] = val } }
+        filter.rfmSegment = chosen["rfm_segment"]; filter.churnRisk = chosen["churn_risk"]
+        filter.valueTier = chosen["value_tier"]; filter.customerClass = chosen["class"]
+        let sortChoices = analytics ? ["-clv", "-p_alive"] : []
+        let sortParam = param("sort").flatMap { sortChoices.contains($0) ? $0 : nil }
+        let sort = sortParam.flatMap { CustomerSort(rawValue: String($0.dropFirst())) } ?? .createdAt
         if !q.isEmpty {
             items = try await services.customers.search(scope, query: q, limit: 50)
         } else {
-            let page = try await services.customers.list(scope, filter: filter, cursor: param("cursor"), limit: 50)
+            let page = try await services.customers.list(scope, filter: filter, sort: sort, cursor: param("cursor"), limit: 50)
             items = page.items
             if let c = page.nextCursor {
                 var comps = URLComponents(); comps.path = CustomerURL.customers.path
-                comps.queryItems = [("stage", filter.stage?.rawValue), ("tier", filter.tier), ("tag", filter.tag), ("source", filter.source),
-                                    ("owner_id", filter.ownerID), ("cursor", c)]
-                    .compactMap { k, val in val.map { URLQueryItem(name: k, value: $0) } }
+                var pairs: [(String, String?)] = [("stage", filter.stage?.rawValue), ("tier", filter.tier), ("tag", filter.tag), ("source", filter.source),
+                                                  ("owner_id", filter.ownerID)]
+                for p in scoreParams { pairs.append((p.name, chosen[p.name])) }
+                pairs += [("sort", sortParam), ("cursor", c)]
+                comps.queryItems = pairs.compactMap { k, val in val.map { URLQueryItem(name: k, value: $0) } }
                 next = comps.string
             }
         }
@@ -227,7 +244,7 @@ extension Pages {
         // the same filters as CSV (the API export honours masking and is audited)
         var exportHref: String?
         if scope.level(.customers, .export) != nil {
-            let kept: [URLQueryItem] = params.filter { ["stage", "tier", "tag", "source", "owner_id"].contains($0.name) && !($0.value ?? "").isEmpty }
+            let kept: [URLQueryItem] = params.filter { (["stage", "tier", "tag", "source", "owner_id"] + scoreParams.map(\.name)).contains($0.name) && !($0.value ?? "").isEmpty }
             var comps = URLComponents(); comps.path = "/api/v1/exports/customers.csv"; comps.queryItems = kept
             exportHref = comps.string
         }
@@ -246,11 +263,20 @@ extension Pages {
             ["name": view.name, "href": CustomerURL.customers.path + (view.query.isEmpty ? "" : "?" + view.query), "current": view.query == currentQuery,
              "deleteHref": CustomerURL.deleteView(view.id).path, "csrf": v.csrf]
         }
+        // the orders a list may take: newest first, then by a score (analytics readers)
+        let sortNames: [(String, String)] = sortChoices.isEmpty ? [] : [("", "sort_newest"), ("-clv", "sort_clv"), ("-p_alive", "sort_p_alive")]
+        let sorts: [[String: Any]] = sortNames.map { value, key in ["value": value, "label": v.text(key), "selected": (sortParam ?? "") == value] }
         let model = Self.model([
             "q": q, "tag": filter.tag ?? "", "source": filter.source ?? "", "ownerChoices": ownerChoices, "rows": rows, "hasRows": !rows.isEmpty, "next": next, "views": views, "query": currentQuery,
             "exportHref": exportHref, "csrf": v.csrf, "back": v.next, "owners": owners, "hasOwners": !owners.isEmpty,
             "stages": LifecycleStage.allCases.map { ["value": $0.rawValue, "label": v.stage($0), "selected": $0 == filter.stage] as [String: Any] },
             "tiers": (ws?.tiers ?? []).map { ["value": $0, "selected": $0 == filter.tier] as [String: Any] },
+            "scoreFilters": scoreParams.map { p in
+                ["name": p.name, "label": v.text(p.label),
+                 "options": p.values.map { ["value": $0, "label": p.word($0), "selected": chosen[p.name] == $0] as [String: Any] }] as [String: Any]
+            },
+            "hasSorts": !sortChoices.isEmpty,
+            "sorts": sorts,
         ])
         return page("customers", model, title: v.text("customers"), visit: v, q: q, flash: flash)
     }

@@ -9,6 +9,9 @@ extension Feature {
         f.migrations = [M009_TierIndexes.migration]
         f.permissions = [.customers]
         f.templates = Templates.ofCustomers
+        f.translations = [("must be created_at, updated_at, name, clv or p_alive, optionally prefixed with -",
+                           "须为 created_at、updated_at、name、clv 或 p_alive，可在前面加 -（倒序）",
+                           "須為 created_at、updated_at、name、clv 或 p_alive，可在前面加 -（倒序）")]
         f.navigation = [NavItem(label: "customers", href: CustomerURL.customers.path, position: 10)]
         f.schemas = { OpenAPIDocument.customerSchemas() }
         f.api = { s, table in

@@ -9,6 +9,7 @@ import GuanxiWebPlatform
 /// background) and their state.
 struct InsightsAPI {
     let scores: ScoreStore
+    let exports: RecordExporter
 
     struct Input: Decodable {
         var asOf: String?; var period: String?
@@ -28,6 +29,17 @@ struct InsightsAPI {
             var r = APIResponse.json(InsightsJSON.run(run), status: .accepted)
             r.headers["Location"] = "/api/v1/insights/score-runs/\(run.id)"
             return r
+        }
+        for format in ExportFormat.allCases {
+            let name = format == .csv ? "CSV" : "NDJSON"
+            t.on(APIRoute(method: .get, path: "/exports/scores.\(format.rawValue)", operationID: "exportScores\(name)",
+                          summary: "Every customer's scores from the last run as \(name), streamed (money in minor units of the run's currency)",
+                          tag: "Import", needs: .can(.export, .analytics))) { _, _, scope in
+                let exports = exports
+                return .streamed(contentType: format.contentType, filename: "scores.\(format.rawValue)") { write in
+                    try await exports.scores(scope, format: format, write: write)
+                }
+            }
         }
         t.on(APIRoute(method: .get, path: "/insights/score-runs/{id}", operationID: "getScoreRun", summary: "A scoring run: its state, fitted model and what it covered",
                       tag: tag, needs: .can(.read, .analytics), responseSchema: "ScoreRun")) { _, ctx, scope in

@@ -9,6 +9,8 @@ enum InsightsMatrix {
     static let samples: [String: MatrixSample] = [
         "startScoreRun": MatrixSample("/api/v1/insights/score-runs", body: #"{"as_of":"2026-11-30","period":"week"}"#),
         "getScoreRun": MatrixSample("/api/v1/insights/score-runs/{scoreRun}"),
+        "exportScoresCSV": MatrixSample("/api/v1/exports/scores.csv"),
+        "exportScoresNDJSON": MatrixSample("/api/v1/exports/scores.ndjson"),
     ]
 
     /// A finished run of the case's workspace (no orders: nothing to score).

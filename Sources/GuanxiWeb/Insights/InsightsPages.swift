@@ -8,11 +8,14 @@ import GuanxiWebPlatform
 /// The Insights page's addresses.
 package enum InsightsURL: PageAddress, Equatable {
     case insights, scoreRuns
+    /// A chart's numbers as CSV.
+    case chartCSV(String)
 
     package var path: String {
         switch self {
         case .insights: "/insights"
         case .scoreRuns: "/insights/score-runs"
+        case .chartCSV(let id): "/insights/charts/\(id)"
         }
     }
 }
@@ -28,6 +31,15 @@ struct InsightsPages {
             .get(InsightsURL.insights, needs: .can(.read, .analytics)) { p, scope in
                 try await page(p.page, scope, started: p.query("started") == "1")
             },
+            .get(InsightsURL.chartCSV(":chart"), needs: .can(.read, .analytics)) { p, scope in
+                let sections = try await charts(p.page, scope)
+                guard let section = sections.first(where: { $0.id == p.parameter("chart") }) else { throw DomainError.notFound("chart") }
+                var h = HTTPFields()
+                h[.contentType] = "text/csv; charset=utf-8"
+                h[.contentDisposition] = "attachment; filename=\"insights-\(section.id).csv\""
+                h[.cacheControl] = "no-store"
+                return Response(status: .ok, headers: h, body: .init(byteBuffer: ByteBuffer(bytes: section.chart.csv)))
+            },
             .post(InsightsURL.scoreRuns, needs: .can(.create, .analytics)) { p, scope in
                 do {
                     let run = try await scores.start(scope, asOf: nil, period: "week")
@@ -39,6 +51,14 @@ struct InsightsPages {
                 }
             },
         ]
+    }
+
+    /// The charts the viewer may see, from the figures now and the last finished run.
+    func charts(_ v: PageContext, _ scope: Scope) async throws -> [InsightsCharts.Section] {
+        // collections over every order, for a role that reads them all
+        var owed: OrderDashboard?
+        if scope.level(.orders, .read) == .all { owed = try await pages.services.orders.dashboard(scope) }
+        return InsightsCharts.sections(try await scores.figures(scope), owed: owed, run: try await scores.latest(scope, finished: true), v: v)
     }
 
     func page(_ v: PageContext, _ scope: Scope, started: Bool = false, error: DomainError? = nil) async throws -> Response {
@@ -64,8 +84,30 @@ struct InsightsPages {
                 "started": f.string(from: run.createdAt), "parameters": parameters, "hasParameters": !parameters.isEmpty, "error": run.error,
             ])
         }
+        model["charts"] = try await charts(v, scope).map { s -> [String: Any] in
+            let table = s.chart.table
+            return ["id": s.id, "title": s.chart.title, "period": s.period, "svg": s.chart.svg, "csvHref": InsightsURL.chartCSV(s.id).path,
+                    "header": table.first ?? [], "rows": table.dropFirst().map { ["cells": $0] }]
+        }
         let flash: (String, String)? = error.map { ("bad", v.message($0)) } ?? (started ? ("good", t("insights_started")) : nil)
         return pages.page("insights", Pages.model(model), title: t("insights"), visit: v, flash: flash, status: error.map(Pages.status) ?? .ok)
+    }
+
+    /// The dashboard's customers at risk: the ten most valuable (by 12-month value) the last run
+    /// says are likely leaving, among those the viewer may see; for analytics readers.
+    static func dashboard(_ pages: Pages, _ scope: Scope, _ v: PageContext) async throws -> [DashboardBlock] {
+        guard scope.level(.analytics, .read) != nil, scope.level(.customers, .read) != nil,
+              let run = try await pages.services.scores.latest(scope, finished: true) else { return [] }
+        var filter = CustomerFilter()
+        filter.churnRisk = "high"
+        var rows: [DashboardRow] = []
+        for c in try await pages.services.customers.list(scope, filter: filter, sort: .clv, descending: true, limit: 10).items {
+            guard let s = try await pages.services.scores.scores(scope, customerID: c.id) else { continue }
+            rows.append(DashboardRow(c.name, v.fmt.money(minor: s.clv12m, currency: s.currency), href: CustomerURL.customer(c.id).path))
+        }
+        let t = { (k: String) in v.text(k) }
+        return [DashboardBlock(id: "at_risk", position: 50, title: t("dash_at_risk"), period: t("chart_period_run").replacingOccurrences(of: "{day}", with: run.asOf),
+                               rows: rows, href: "/customers?churn_risk=high&sort=-clv")]
     }
 
     /// A customer's scores on their 360 page, for those who may read analytics.
@@ -100,6 +142,15 @@ enum InsightsTemplates {
       </dl>
       {{#hasParameters}}<h2>{{t.insights_parameters}}</h2><ul class="related">{{#parameters}}<li><b>{{name}}</b> <code>{{values}}</code></li>{{/parameters}}</ul>{{/hasParameters}}
       {{/run}}{{^run}}<p>{{t.insights_none}}</p>{{/run}}
+      {{#charts}}<figure class="card chart-card" id="chart-{{id}}">
+        <figcaption><h2>{{title}}</h2> <a class="csv" href="{{csvHref}}" download>{{t.chart_download_csv}}</a></figcaption>
+        <p class="meta">{{period}}</p>
+        {{{svg}}}
+        <details><summary>{{t.chart_numbers}}</summary><div class="scroll"><table class="list numbers">
+          <thead><tr>{{#header}}<th scope="col">{{.}}</th>{{/header}}</tr></thead>
+          <tbody>{{#rows}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/rows}}</tbody>
+        </table></div></details>
+      </figure>{{/charts}}
     </section>
     """
 

@@ -4,11 +4,8 @@ import GuanxiWebPlatform
 
 /// The Insights pages' words in the three languages, and how a customer's scores read in one line.
 enum InsightsWords {
-    /// RFM segments as stored (the R `rfm` package's eleven, and everyone else).
-    static let segments = ["champions", "loyal_customers", "potential_loyalist", "new_customers", "promising", "need_attention",
-                           "about_to_sleep", "at_risk", "cant_lose_them", "hibernating", "lost", "others"]
-    /// Customer classes, best first.
-    static let classes = ["top", "steady", "occasional", "drifting", "lapsed"]
+    static let segments = ScoreVocabulary.segments
+    static let classes = ScoreVocabulary.classes
 
     static let strings: [UILocale: [String: String]] = [
         .zhHans: [
@@ -28,6 +25,16 @@ enum InsightsWords {
             "segment_new_customers": "新客户", "segment_promising": "有潜力", "segment_need_attention": "需要关注", "segment_about_to_sleep": "即将沉睡",
             "segment_at_risk": "有流失风险", "segment_cant_lose_them": "不能失去", "segment_hibernating": "休眠", "segment_lost": "已流失",
             "segment_others": "其他",
+            "chart_download_csv": "下载 CSV", "chart_numbers": "数据表", "chart_revenue": "每月收入", "chart_orders": "每月订单数",
+            "chart_pareto": "帕累托曲线（80/20）：最有价值的客户贡献的价值占比", "chart_rfm": "按最近购买（R）和购买频次（F）评分的客户数",
+            "chart_clv": "按 12 个月价值分布的客户数", "chart_churn": "各 RFM 分群的流失风险", "chart_cohorts": "按首次购买月份的客户留存（当月仍购买的比例）",
+            "chart_calibration": "模型检验：验证期内的重复购买，实际与预计", "chart_funnel": "销售漏斗：各阶段的商机数", "chart_ageing": "应收账龄：未收款项按下单天数",
+            "chart_period_year": "最近 12 个月", "chart_period_run": "截至 {day} 的评分", "chart_period_holdout": "以 {from} 之前的订单拟合，检验至 {to}",
+            "chart_period_now": "当前", "chart_days": "天",
+            "chart_col_month": "月份", "chart_col_revenue": "收入", "chart_col_orders": "订单数", "chart_col_value_share": "价值占比",
+            "chart_col_customer_share": "客户（价值从高到低）", "chart_col_recency": "R 评分", "chart_col_customers": "客户数", "chart_col_value_band": "12 个月价值",
+            "chart_col_segment": "分群", "chart_col_cohort": "首次购买月份", "chart_col_actual": "实际", "chart_col_expected": "预计",
+            "chart_col_frequency": "拟合期内重复购买次数", "chart_col_deals": "商机数", "chart_col_stage": "阶段", "chart_col_owed": "未收款", "chart_col_age": "下单至今",
         ],
         .zhHant: [
             "insights": "洞察", "insights_intro": "根據訂單為每位客戶評分：RFM 分群、未來 90 天預計購買次數、仍活躍的機率、流失風險、12 個月客戶終身價值、價值等級（80/20）和客戶類別。每晚自動更新，也可以現在更新。",
@@ -46,6 +53,16 @@ enum InsightsWords {
             "segment_new_customers": "新客戶", "segment_promising": "有潛力", "segment_need_attention": "需要關注", "segment_about_to_sleep": "即將沉睡",
             "segment_at_risk": "有流失風險", "segment_cant_lose_them": "不能失去", "segment_hibernating": "休眠", "segment_lost": "已流失",
             "segment_others": "其他",
+            "chart_download_csv": "下載 CSV", "chart_numbers": "資料表", "chart_revenue": "每月收入", "chart_orders": "每月訂單數",
+            "chart_pareto": "柏拉圖曲線（80/20）：最有價值的客戶貢獻的價值佔比", "chart_rfm": "按最近購買（R）和購買頻次（F）評分的客戶數",
+            "chart_clv": "按 12 個月價值分布的客戶數", "chart_churn": "各 RFM 分群的流失風險", "chart_cohorts": "按首次購買月份的客戶留存（當月仍購買的比例）",
+            "chart_calibration": "模型檢驗：驗證期內的重複購買，實際與預計", "chart_funnel": "銷售漏斗：各階段的商機數", "chart_ageing": "應收帳齡：未收款項按下單天數",
+            "chart_period_year": "最近 12 個月", "chart_period_run": "截至 {day} 的評分", "chart_period_holdout": "以 {from} 之前的訂單擬合，檢驗至 {to}",
+            "chart_period_now": "目前", "chart_days": "天",
+            "chart_col_month": "月份", "chart_col_revenue": "收入", "chart_col_orders": "訂單數", "chart_col_value_share": "價值佔比",
+            "chart_col_customer_share": "客戶（價值由高到低）", "chart_col_recency": "R 評分", "chart_col_customers": "客戶數", "chart_col_value_band": "12 個月價值",
+            "chart_col_segment": "分群", "chart_col_cohort": "首次購買月份", "chart_col_actual": "實際", "chart_col_expected": "預計",
+            "chart_col_frequency": "擬合期內重複購買次數", "chart_col_deals": "商機數", "chart_col_stage": "階段", "chart_col_owed": "未收款", "chart_col_age": "下單至今",
         ],
         .en: [
             "insights": "Insights", "insights_intro": "Every customer scored from their orders: RFM segment, expected purchases in the next 90 days, how likely they are still active, churn risk, 12-month lifetime value, value tier (80/20) and class. Updated every night, or now.",
@@ -64,6 +81,16 @@ enum InsightsWords {
             "segment_new_customers": "New customers", "segment_promising": "Promising", "segment_need_attention": "Need attention", "segment_about_to_sleep": "About to sleep",
             "segment_at_risk": "At risk", "segment_cant_lose_them": "Can't lose them", "segment_hibernating": "Hibernating", "segment_lost": "Lost",
             "segment_others": "Others",
+            "chart_download_csv": "Download CSV", "chart_numbers": "The numbers", "chart_revenue": "Revenue per month", "chart_orders": "Orders per month",
+            "chart_pareto": "Pareto curve (80/20): share of value from the most valuable customers", "chart_rfm": "Customers by recency (R) and frequency (F) score",
+            "chart_clv": "Customers by 12-month value", "chart_churn": "Churn risk by RFM segment", "chart_cohorts": "Retention by month of first purchase (share buying that month)",
+            "chart_calibration": "Model check: repeat purchases in the hold-out period, actual and expected", "chart_funnel": "Pipeline: deals in each stage", "chart_ageing": "Collections: money owed by days since the order",
+            "chart_period_year": "The last 12 months", "chart_period_run": "Scoring run as of {day}", "chart_period_holdout": "Fitted on the orders up to {from}, checked to {to}",
+            "chart_period_now": "Now", "chart_days": "days",
+            "chart_col_month": "Month", "chart_col_revenue": "Revenue", "chart_col_orders": "Orders", "chart_col_value_share": "Share of value",
+            "chart_col_customer_share": "Customers, most valuable first", "chart_col_recency": "R score", "chart_col_customers": "Customers", "chart_col_value_band": "12-month value",
+            "chart_col_segment": "Segment", "chart_col_cohort": "First purchase", "chart_col_actual": "Actual", "chart_col_expected": "Expected",
+            "chart_col_frequency": "Repeat purchases while fitting", "chart_col_deals": "Deals", "chart_col_stage": "Stage", "chart_col_owed": "Owed", "chart_col_age": "Since the order",
         ],
     ]
 

@@ -12,6 +12,13 @@ struct ScoreWatch: Service {
     var every: Duration = .seconds(600)
 
     func run() async throws {
+        // a run the last server left running will never finish: say so
+        do {
+            let n = try await scores.failInterrupted()
+            if n > 0 { logger.warning("marked \(n) interrupted scoring runs failed") }
+        } catch {
+            logger.error("could not mark interrupted scoring runs: \(error)")
+        }
         try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(30)) }
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {

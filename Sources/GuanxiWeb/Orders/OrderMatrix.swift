@@ -38,7 +38,15 @@ enum OrderMatrix {
                                               body: #"{"carrier":"顺丰速运","tracking_number":"SF{n}","shipped_at":"2026-12-06T08:00:00Z"}"#, record: .orders),
         "deliverOrderByExternalID": MatrixSample("/api/v1/orders/by-external-id/{orderExternal}/delivery", body: #"{"delivered_at":"2026-12-06T09:00:00Z"}"#,
                                                  record: .orders),
-        "returnOrderGoods": MatrixSample("/api/v1/orders/{order}/returns", body: #"{"reason":"破损","lines":[{"line_id":"{orderLine}","quantity":1}]}"#, record: .orders)
+        "returnOrderGoods": MatrixSample("/api/v1/orders/{order}/returns", body: #"{"reason":"破损","lines":[{"line_id":"{orderLine}","quantity":1}]}"#, record: .orders),
+        // credit: the customer's record decides what may be seen; the credit right what may be done
+        "getCustomerCredit": MatrixSample("/api/v1/customers/{customer}/credit", record: .customers, actions: [.read]),
+        "setCustomerCredit": MatrixSample("/api/v1/customers/{customer}/credit", body: #"{"limit":500000,"currency":"CNY","terms_days":30}"#,
+                                          record: .customers, actions: [.read]),
+        "releaseOrderCredit": MatrixSample("/api/v1/orders/{order}/credit-release", body: #"{"note":"老客户，同意赊销"}"#, record: .orders, actions: [.read]),
+        "creditReport": MatrixSample("/api/v1/credit/report"),
+        "exportOrdersCSV": MatrixSample("/api/v1/exports/orders.csv"),
+        "exportOrdersNDJSON": MatrixSample("/api/v1/exports/orders.ndjson"),
     ]
 
     static let fixture: MatrixFixture = { s in
@@ -71,6 +79,10 @@ enum OrderMatrix {
         if s.wants("order") {
             // an order at the step its operation starts from
             let op = s.operationID, orders = services.orders
+            if op == "releaseOrderCredit", let customer = s.values["customer"] {
+                // no credit at all: the order is held for approval
+                _ = try await services.credit.setTerms(s.scope, customerID: customer, CreditTerms(limit: 0, currency: "CNY", termsDays: 30), ifVersion: nil)
+            }
             var d = OrderDraft(); d.customerID = s.values["customer"]; d.ownerID = s.ownerID
             d.lines = [LineDraft(name: "货品", quantity: 2, unitPrice: 5_000, taxRate: Percent(basisPoints: 0))]
             let o = try await orders.create(s.scope, d).0

@@ -257,6 +257,7 @@ struct OrderPages {
         case "confirm": _ = try await orders.confirm(scope, id: id, ifVersion: version)
         case "cancel": _ = try await orders.cancel(scope, id: id, reason: f["reason"], ifVersion: version)
         case "return": _ = try await orders.returnGoods(scope, id: id, lines: quantities(), reason: f["reason"], ifVersion: version)
+        case "credit-release": _ = try await services.credit.release(scope, orderID: id, note: f["note"])
         default: throw DomainError.notFound("page")
         }
     }
@@ -311,6 +312,8 @@ struct OrderPages {
             "planRows": (0..<3).map { ["i": String($0), "n": String($0 + 1)] },
             "methods": ["bank_transfer", "wechat_pay", "alipay", "cash", "other"].map { ["value": t("pay_method_" + $0)] },
             "listHref": OrderURL.orders.path,
+            "creditHold": o.creditHold.map { v.localize($0) }, "canRelease": scope.level(.credit, .update) != nil,
+            "releaseHref": OrderURL.orderAction(o.id, "credit-release").path,
             "hasWarnings": !warnings.isEmpty,
             "warnings": warnings.map { w in
                 ["name": o.lines.first { $0.item.id == w.lineID }?.item.name ?? w.sku ?? "", "quantity": v.fmt.number(Int(w.quantity)),

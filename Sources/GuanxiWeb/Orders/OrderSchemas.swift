@@ -49,7 +49,7 @@ extension OpenAPIDocument {
                                                        "status": nstr, "error": nstr, "fields": ["type": ["object", "null"], "additionalProperties": str]]))])
         s["Order"] = obj(["id": str, "number": str, "source": str, "external_id": nstr, "status": enumOf(OrderStatus.allCases.map(\.rawValue)),
                           "customer_id": str, "owner_id": nstr, "quote_id": nstr, "deal_id": nstr, "lines": arr(obj(orderLineProps)), "totals": totals,
-                          "paid": int, "refunded": int, "outstanding": int, "note": nstr, "ship_to": ref("ShipTo"), "cancel_reason": nstr, "placed_at": time, "confirmed_at": ntime,
+                          "paid": int, "refunded": int, "outstanding": int, "note": nstr, "ship_to": ref("ShipTo"), "cancel_reason": nstr, "credit_hold": nstr, "placed_at": time, "confirmed_at": ntime,
                           "version": int, "created_at": time, "updated_at": time, "payments": arr(payment),
                           "warnings": arr(ref("StockWarning")),
                           "plan": arr(obj(["due_date": str, "amount": int, "covered": int, "overdue": ["type": "boolean"]])),

@@ -31,7 +31,9 @@ enum OrderTemplates {
     <article class="c360">
       <div class="head"><h1>{{number}} <small>{{status}}</small></h1><a class="button" href="{{listHref}}">{{t.orders}}</a></div>
       {{#customerHref}}<p class="meta"><a href="{{customerHref}}">{{customerName}}</a></p>{{/customerHref}}
-      <dl class="facts">{{#facts}}<div><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/facts}}</dl>
+      <dl class="facts">{{#facts}}<div><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/facts}}</dl>{{#creditHold}}
+      <div class="flash bad credit-hold" role="status"><strong>{{t.credit_held}}</strong> {{creditHold}}
+        {{#canRelease}}<form method="post" action="{{releaseHref}}" class="stack"><input type="hidden" name="_csrf" value="{{csrf}}"><label>{{t.credit_release_note}}<input name="note" maxlength="500"></label><button class="primary">{{t.credit_release}}</button></form>{{/canRelease}}</div>{{/creditHold}}
       {{#hasWarnings}}<div class="flash warn" role="status"><strong>{{t.stock_oversell}}</strong><ul>{{#warnings}}<li>{{name}}: {{t.stock_wanted}} {{quantity}} · {{t.stock_available}} {{available}}</li>{{/warnings}}</ul></div>{{/hasWarnings}}<h2>{{t.doc_lines}}</h2>
       {{> lines_table}}
       {{#hasPayments}}<h2>{{t.order_payments}}</h2><ul class="timeline">{{#payments}}<li><time>{{when}}</time> {{kind}} <strong>{{amount}}</strong>{{#method}} · {{method}}{{/method}}{{#reference}} · {{reference}}{{/reference}}</li>{{/payments}}</ul>{{/hasPayments}}

@@ -7,16 +7,24 @@ extension Feature {
     package static let orders: Feature = {
         var f = Feature(name: "Orders")
         f.migrations = [M005_Orders.migration, M022_Stock.migration]
-        f.permissions = [.orders]
-        f.catalog = CatalogPart(SalesCatalog.strings)
-        f.translations = SalesCatalog.translations
-        f.templates = OrderTemplates.all
+        f.permissions = [.orders, .credit]
+        f.catalog = CatalogPart(SalesCatalog.strings.merging(CreditPages.strings) { a, b in a.merging(b) { x, _ in x } })
+        f.translations = SalesCatalog.translations + CreditPages.translations
+        f.templates = OrderTemplates.all.merging(CreditPages.templates) { a, _ in a }
         f.stylesheet = OrderTemplates.css
-        f.navigation = [NavItem(label: "orders", href: OrderURL.orders.path, position: 40), NavItem(label: "quotes", href: OrderURL.quotes.path, position: 45)]
-        f.schemas = { OpenAPIDocument.orderSchemas() }
-        f.api = { s, table in OrderAPI(products: s.products, quotes: s.quotes, orders: s.orders, stock: s.stock).register(table) }
-        f.customerPart = { pages, scope, id, v in try await OrderPages.customerPart(pages, scope, customerID: id, v) }
-        f.pages = { pages, table in table.add(OrderPages(pages: pages).routes) }
+        f.navigation = [NavItem(label: "orders", href: OrderURL.orders.path, position: 40), NavItem(label: "quotes", href: OrderURL.quotes.path, position: 45),
+                        NavItem(label: "credit", href: CreditURL.report.path, position: 47, reads: .credit)]
+        f.schemas = { OpenAPIDocument.orderSchemas().merging(OpenAPIDocument.creditSchemas()) { a, _ in a } }
+        f.api = { s, table in
+            OrderAPI(products: s.products, quotes: s.quotes, orders: s.orders, stock: s.stock).register(table)
+            CreditAPI(credit: s.credit).register(table)
+            OrderExportAPI(exports: s.exports).register(table)
+        }
+        f.dashboard = { pages, scope, v in try await OrderDashboardPart.blocks(pages, scope, v) }
+        f.customerPart = { pages, scope, id, v in
+            try await OrderPages.customerPart(pages, scope, customerID: id, v).merging(try await CreditPages.customerPart(pages, scope, customerID: id, v)) { a, _ in a }
+        }
+        f.pages = { pages, table in table.add(OrderPages(pages: pages).routes + CreditPages(pages: pages).routes) }
         f.matrix = OrderMatrix.samples
         f.matrixFixture = OrderMatrix.fixture
         return f

@@ -149,6 +149,9 @@ package enum Assets {
     .chart .chart-s4{fill:#c9453c;stroke:#c9453c}
     .chart .chart-s5{fill:#6b7785;stroke:#6b7785}
     .chart polyline.chart-line{fill:none}
+    .chart .chart-h0{fill:#eef3fc}.chart .chart-h1{fill:#cddcf6}.chart .chart-h2{fill:#a5c0ee}
+    .chart .chart-h3{fill:#7399e0}.chart .chart-h4{fill:#4a78d2}.chart .chart-h5{fill:#2553b0}
+    .chart .chart-cell{font-size:10px}.chart .chart-c4,.chart .chart-c5{fill:#fff}
     .scroll{overflow-x:auto}
     .numbers td{white-space:nowrap}
     """

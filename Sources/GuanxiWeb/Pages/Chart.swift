@@ -13,6 +13,10 @@ package struct Chart: Sendable {
         case stacked
         /// One line per series over the categories (days, weeks) left to right.
         case line
+        /// A grid: one row per category, one cell per series, shaded by its value (the stylesheet's
+        /// `chart-h0…chart-h5`, from the smallest to the largest value) with the value written in it
+        /// (retention by cohort and month, customers by R and F score).
+        case heatmap
     }
     package struct Series: Sendable {
         package var name: String
@@ -46,7 +50,7 @@ package struct Chart: Sendable {
     /// The header row, then one row per category: the category, then each series' value.
     package var table: [[String]] {
         [[categoryHeader] + series.map(\.name)] + categories.indices.map { i in
-            [categories[i]] + series.map { i < $0.values.count ? format($0.values[i]) : "" }
+            [categories[i]] + series.map { i < $0.values.count && $0.values[i].isFinite ? format($0.values[i]) : "" }
         }
     }
 
@@ -68,6 +72,7 @@ package struct Chart: Sendable {
         switch kind {
         case .bars, .stacked: horizontalBars()
         case .line: lines()
+        case .heatmap: grid()
         }
     }
 
@@ -159,6 +164,38 @@ package struct Chart: Sendable {
             out += "<polyline class=\"chart-line chart-s\(k % 6)\" points=\"\(points)\"/>"
             for (i, v) in s.values.prefix(categories.count).enumerated() {
                 out += "<circle class=\"chart-s\(k % 6)\" cx=\"\(Self.n(x(i)))\" cy=\"\(Self.n(y(v)))\" r=\"2.5\"><title>\(Self.escape(categories[i] + " · " + s.name + ": " + format(v) + unit))</title></circle>"
+            }
+        }
+        return out + "</svg>"
+    }
+
+    private func grid() -> String {
+        let width = 420, labelWidth = 72, top = 22, rowHeight = 22
+        let columns = max(series.count, 1)
+        let cell = Double(width - labelWidth - 4) / Double(columns)
+        let height = top + categories.count * rowHeight + 4
+        let values = series.flatMap { $0.values.prefix(categories.count) }.filter(\.isFinite)
+        let low = values.min() ?? 0, high = values.max() ?? 0
+        func shade(_ v: Double) -> Int { high > low ? min(5, Int(((v - low) / (high - low) * 5).rounded())) : 0 }
+        var out = "<svg class=\"chart chart-grid-map\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(Self.escape(title))\" xmlns=\"http://www.w3.org/2000/svg\">"
+        out += "<title>\(Self.escape(title))</title>"
+        // the columns' names over the grid, as many as fit
+        let every = max(1, Int((34 / cell).rounded(.up)))
+        for (k, s) in series.enumerated() where k % every == 0 {
+            out += "<text class=\"chart-tick\" x=\"\(Self.n(Double(labelWidth) + cell * (Double(k) + 0.5)))\" y=\"14\" text-anchor=\"middle\">\(Self.escape(Self.clip(s.name, 6)))</text>"
+        }
+        let writeValues = cell >= 26
+        for (i, category) in categories.enumerated() {
+            let y = top + i * rowHeight
+            out += "<text class=\"chart-label\" x=\"\(labelWidth - 6)\" y=\"\(y + rowHeight / 2 + 4)\" text-anchor=\"end\">\(Self.escape(Self.clip(category, 9)))</text>"
+            for (k, s) in series.enumerated() {
+                guard i < s.values.count, s.values[i].isFinite else { continue }
+                let v = s.values[i], x = Double(labelWidth) + cell * Double(k)
+                out += "<rect class=\"chart-h\(shade(v))\" x=\"\(Self.n(x + 1))\" y=\"\(y + 1)\" width=\"\(Self.n(max(cell - 2, 1)))\" height=\"\(rowHeight - 2)\">"
+                    + "<title>\(Self.escape(category + " · " + s.name + ": " + format(v) + unit))</title></rect>"
+                if writeValues {
+                    out += "<text class=\"chart-cell chart-c\(shade(v))\" x=\"\(Self.n(x + cell / 2))\" y=\"\(y + rowHeight / 2 + 4)\" text-anchor=\"middle\">\(Self.escape(format(v)))</text>"
+                }
             }
         }
         return out + "</svg>"

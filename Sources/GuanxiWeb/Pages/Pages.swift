@@ -18,6 +18,8 @@ package struct Pages {
     package let words: Words
     /// Every feature's part of the customer 360 page.
     package let customerParts: [CustomerPart]
+    /// Every feature's blocks on the dashboard.
+    package let dashboardParts: [DashboardPart]
 
     package init(services: AppServices, features: [Feature]) {
         self.services = services
@@ -30,6 +32,7 @@ package struct Pages {
         self.navigation = Self.navigation(features)
         self.words = Words(features: features)
         self.customerParts = features.compactMap(\.customerPart)
+        self.dashboardParts = features.compactMap(\.dashboard)
     }
 
     /// The features' navigation links in the order of their positions.
@@ -205,7 +208,7 @@ package struct Pages {
                 var h = HTTPFields(); h[.contentType] = type; h[.cacheControl] = "public, max-age=3600"
                 return Response(status: .ok, headers: h, body: .init(byteBuffer: ByteBuffer(string: body)))
             },
-            .plain(PlatformURL.home) { _, _ in Self.redirect(PlatformURL.start) },
+            .get(PlatformURL.home) { p, scope in try await dashboardPage(p.page, scope) },
             .plain(PlatformURL.language) { req, _ in
                 let lang = UILocale(rawValue: req.query("lang") ?? "") ?? .zhHans
                 return Self.redirect(Self.safeNext(req.query("next")), cookies: ["\(Self.langCookie)=\(lang.rawValue); Path=/; Max-Age=31536000; SameSite=Lax"])

@@ -52,7 +52,7 @@ package enum Templates {
         <label>{{t.tier}}<select name="tier"><option value="">{{t.all}}</option>{{#tiers}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/tiers}}</select></label>
         <label>{{t.tags}}<input name="tag" value="{{tag}}"></label>
         <label>{{t.owner}}<select name="owner_id"><option value="">{{t.all}}</option>{{#ownerChoices}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/ownerChoices}}</select></label>
-        <label>{{t.source}}<input name="source" value="{{source}}"></label>
+        <label>{{t.source}}<input name="source" value="{{source}}"></label>{{#scoreFilters}}<label>{{label}}<select name="{{name}}"><option value="">{{t.all}}</option>{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select></label>{{/scoreFilters}}{{#hasSorts}}<label>{{t.list_sort}}<select name="sort">{{#sorts}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/sorts}}</select></label>{{/hasSorts}}
         <button>{{t.filter}}</button>
       </form>
       {{#hasRows}}
@@ -95,7 +95,7 @@ package enum Templates {
       {{> activity_form}}
       {{#hasOrders}}<section><h2>{{t.orders}}</h2><ul class="related">{{#orders}}<li><a href="{{href}}">{{number}}</a> <span class="tag">{{status}}</span> {{total}}</li>{{/orders}}</ul></section>{{/hasOrders}}
       {{#hasQuotes}}<section><h2>{{t.quotes}}</h2><ul class="related">{{#quotes}}<li><a href="{{href}}">{{number}}</a> <span class="tag">{{status}}</span> {{total}}</li>{{/quotes}}</ul></section>{{/hasQuotes}}
-      {{#hasTickets}}<section><h2>{{t.ticket_recent}}</h2><ul class="related">{{#tickets}}<li><a href="{{href}}">{{number}} {{subject}}</a> <span class="tag">{{status}}</span></li>{{/tickets}}</ul></section>{{/hasTickets}}{{#scores}}{{> customer_scores}}{{/scores}}
+      {{#hasTickets}}<section><h2>{{t.ticket_recent}}</h2><ul class="related">{{#tickets}}<li><a href="{{href}}">{{number}} {{subject}}</a> <span class="tag">{{status}}</span></li>{{/tickets}}</ul></section>{{/hasTickets}}{{#scores}}{{> customer_scores}}{{/scores}}{{#credit}}{{> customer_credit}}{{/credit}}
       {{#hasEvents}}<section><h2>{{t.events_recent}}</h2><ul class="related">{{#events}}<li>{{label}} <span class="tag">{{type}}</span> <time datetime="{{at}}">{{when}}</time></li>{{/events}}</ul></section>{{/hasEvents}}{{#hasDeals}}<section><h2>{{t.deals}}</h2><ul class="related">{{#deals}}<li><a href="{{href}}">{{name}}</a> <span class="tag">{{stage}}</span> {{amount}}</li>{{/deals}}</ul></section>{{/hasDeals}}
       {{#hasRelated}}<section><h2>{{t.related}}</h2><ul class="related">{{#related}}<li><a href="{{href}}">{{name}}</a> <span class="tag">{{label}}</span></li>{{/related}}</ul></section>{{/hasRelated}}
       {{#hasDuplicates}}<section class="card"><h2>{{t.duplicates_title}}</h2><ul class="related">{{#duplicates}}<li><a href="{{href}}">{{name}}</a> <a class="button" href="{{mergeHref}}">{{t.merge}}</a></li>{{/duplicates}}</ul></section>{{/hasDuplicates}}

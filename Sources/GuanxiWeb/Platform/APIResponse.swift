@@ -12,6 +12,18 @@ package struct APIResponse: Sendable {
     package var body: Data
     package var headers: [String: String]
     package var contentType = "application/json; charset=utf-8"
+    /// A body written while it is made (exports): each chunk goes out as the producer hands it over,
+    /// so a large download never sits whole in memory. Not stored for idempotent replays.
+    package var stream: (@Sendable (_ write: (Data) async throws -> Void) async throws -> Void)?
+
+    /// A streamed download: its content type, the file name a browser saves it as, and its producer.
+    package static func streamed(contentType: String, filename: String,
+                                 _ produce: @escaping @Sendable (_ write: (Data) async throws -> Void) async throws -> Void) -> APIResponse {
+        var r = APIResponse(status: .ok, body: Data(), headers: ["Content-Disposition": "attachment; filename=\"\(filename)\"", "Cache-Control": "no-store"],
+                            contentType: contentType)
+        r.stream = produce
+        return r
+    }
 
     package init(status: HTTPResponse.Status, body: Data, headers: [String: String], contentType: String = "application/json; charset=utf-8") {
         self.status = status; self.body = body; self.headers = headers; self.contentType = contentType
@@ -30,6 +42,13 @@ package struct APIResponse: Sendable {
         var fields = HTTPFields()
         if !body.isEmpty || status != .noContent { fields[.contentType] = contentType }
         for (k, v) in headers { if let name = HTTPField.Name(k) { fields[name] = v } }
+        if let stream {
+            fields[.contentType] = contentType
+            return Response(status: status, headers: fields, body: ResponseBody { writer in
+                try await stream { data in try await writer.write(ByteBuffer(bytes: data)) }
+                try await writer.finish(nil)
+            })
+        }
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
@@ -195,7 +214,8 @@ extension Request {
             if v == "*" { return nil }
             if v.hasPrefix("W/") { v.removeFirst(2) }
             if v.count >= 2, v.hasPrefix("\""), v.hasSuffix("\"") { v = String(v.dropFirst().dropLast()) }
-            if let n = Int(v), n > 0 { return n }
+            // "7", or "7-<digest>" when the answer carried other capabilities' fields (a customer's scores)
+            if let n = Int(v.prefix { $0 != "-" }), n > 0 { return n }
         }
         return Self.noVersion
     }

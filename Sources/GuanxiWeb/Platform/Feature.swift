@@ -37,6 +37,8 @@ package struct Feature: Sendable {
     package var customerPart: CustomerPart?
     /// Fields it adds to a customer's API answer (`GET /api/v1/customers/{id}`), each with its schema.
     package var customerFields: [CustomerField] = []
+    /// Its blocks on the dashboard at `/`, for the viewer's role (nil: none).
+    package var dashboard: DashboardPart?
     /// How the authorisation matrix test calls each of its operations, by operationID, and the
     /// records those calls need (made fresh for every case).
     package var matrix: [String: MatrixSample] = [:]

@@ -20,6 +20,7 @@ extension Feature {
             ReportAPI(reports: s.reports, targets: s.targets, access: s.access).register(table)
             TaskAPI(tasks: s.tasks).register(table)
         }
+        f.dashboard = { pages, scope, v in try await DealDashboardPart.blocks(pages, scope, v) }
         f.customerPart = { pages, scope, id, v in try await DealPages.customerPart(pages, scope, customerID: id, v) }
         f.pages = { pages, table in
             table.add(LeadPages(pages: pages).routes)
