@@ -46,6 +46,8 @@ package struct Stores: Sendable {
     package let productIssues: ProductIssueStore
     package let orderHistory: OrderHistoryImporter
     package let scores: ScoreStore
+    package let portal: PortalStore
+    package let knowledge: KnowledgeStore
 
     /// Where ticket attachments' bytes are kept.
     package let files: AttachmentFiles
@@ -93,5 +95,7 @@ package struct Stores: Sendable {
         productIssues = ProductIssueStore(db: db, clock: clock, outbox: mailOutbox)
         orderHistory = OrderHistoryImporter(db: db, clock: clock, customers: customers)
         scores = ScoreStore(db: db, clock: clock)
+        knowledge = KnowledgeStore(db: db, clock: clock)
+        portal = PortalStore(db: db, clock: clock, mailer: mailer, customers: customers, tickets: tickets, quotes: quotes, surveys: surveys)
     }
 }

@@ -1,0 +1,87 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import GuanxiCore
+import GuanxiStore
+import GuanxiWebPlatform
+
+/// `/api/v1/kb/articles`: the knowledge base for integrations (a help site, a chatbot). Reading
+/// takes what reading tickets takes; writing what updating tickets takes. Creates take an
+/// Idempotency-Key, changes and deletes If-Match.
+struct KnowledgeAPI {
+    let knowledge: KnowledgeStore
+
+    func register(_ t: RouteTable) {
+        let tag = "Knowledge base"
+        t.on(APIRoute(method: .get, path: "/kb/articles", operationID: "listArticles",
+                      summary: "Articles, newest change first; q searches every language (Chinese-aware, as customer search)", tag: tag,
+                      needs: .can(.read, .tickets), query: ["q", "category", "status"], responseSchema: "ArticleList",
+                      queryValues: ["status": .oneOf(Article.statuses)])) { req, _, scope in
+            let q = req.uri.queryParameters.get("q").map { String($0) }
+            let articles = try await knowledge.list(scope, query: q, category: req.uri.queryParameters.get("category").map { String($0) },
+                                                    publishedOnly: req.uri.queryParameters.get("status") == "published")
+            let status = req.uri.queryParameters.get("status").map { String($0) }
+            return .json(Items(items: articles.filter { status == nil || $0.status == status }))
+        }
+        t.on(APIRoute(method: .post, path: "/kb/articles", operationID: "createArticle", summary: "Write an article (a draft unless status says published)",
+                      tag: tag, needs: .can(.update, .tickets), requestSchema: "ArticleInput", responseSchema: "Article", status: 201, idempotent: true),
+             replay: Replay.readBack { scope, id in _ = try await knowledge.get(scope, id: id) }) { req, _, scope in
+            let a = try await knowledge.create(scope, try await APIBody.json(ArticleDraft.self, req))
+            var r = APIResponse.json(a, status: .created, etag: a.version)
+            r.headers["Location"] = "/api/v1/kb/articles/\(a.id)"
+            return r
+        }
+        t.on(APIRoute(method: .get, path: "/kb/articles/{id}", operationID: "getArticle", summary: "Read an article", tag: tag,
+                      needs: .can(.read, .tickets), responseSchema: "Article")) { _, ctx, scope in
+            let a = try await knowledge.get(scope, id: try ctx.parameters.require("id"))
+            return .json(a, etag: a.version)
+        }
+        t.on(APIRoute(method: .patch, path: "/kb/articles/{id}", operationID: "updateArticle",
+                      summary: "Change an article (If-Match); texts replaces every language", tag: tag, needs: .can(.update, .tickets),
+                      requestSchema: "ArticleInput", responseSchema: "Article")) { req, ctx, scope in
+            let a = try await knowledge.update(scope, id: try ctx.parameters.require("id"), try await APIBody.json(ArticleDraft.self, req),
+                                               ifVersion: try req.ifMatchVersion())
+            return .json(a, etag: a.version)
+        }
+        t.on(APIRoute(method: .delete, path: "/kb/articles/{id}", operationID: "deleteArticle", summary: "Remove an article (If-Match)", tag: tag,
+                      needs: .can(.update, .tickets))) { req, ctx, scope in
+            try await knowledge.delete(scope, id: try ctx.parameters.require("id"), ifVersion: try req.ifMatchVersion())
+            return .noContent
+        }
+    }
+}
+
+extension OpenAPIDocument {
+    static func knowledgeSchemas() -> [String: Any] {
+        let str: [String: Any] = ["type": "string"]
+        let text = obj(["title": ["type": "string", "maxLength": 200], "body": ["type": "string", "maxLength": 100_000]], required: ["title", "body"])
+        let texts = obj(Dictionary(uniqueKeysWithValues: Article.languages.map { ($0, text) }))
+        var s: [String: Any] = [:]
+        s["ArticleInput"] = obj(["category": ["type": "string", "maxLength": 60], "status": enumOf(Article.statuses),
+                                 "visibility": enumOf(Article.visibilities), "texts": texts])
+        s["Article"] = obj([
+            "id": str, "category": str, "status": enumOf(Article.statuses), "visibility": enumOf(Article.visibilities), "texts": texts,
+            "version": ["type": "integer"], "created_by": ["type": ["string", "null"]], "created_at": ["type": "string", "format": "date-time"],
+            "updated_at": ["type": "string", "format": "date-time"], "published_at": ["type": ["string", "null"]],
+        ], required: ["id", "category", "status", "visibility", "texts", "version"])
+        s["ArticleList"] = obj(["items": arr(["$ref": "#/components/schemas/Article"])], required: ["items"])
+        return s
+    }
+}
+
+/// How the authorisation matrix calls the knowledge base: the role alone decides.
+enum KnowledgeMatrix {
+    static let samples: [String: MatrixSample] = [
+        "listArticles": MatrixSample("/api/v1/kb/articles?q=%E9%80%80%E8%B4%A7"),
+        "createArticle": MatrixSample("/api/v1/kb/articles", body: #"{"category":"售后","texts":{"zh-Hans":{"title":"如何退货 {n}","body":"七天内可退。"}}}"#),
+        "getArticle": MatrixSample("/api/v1/kb/articles/{article}"),
+        "updateArticle": MatrixSample("/api/v1/kb/articles/{article}", body: #"{"status":"published"}"#),
+        "deleteArticle": MatrixSample("/api/v1/kb/articles/{article}"),
+    ]
+
+    static let fixture: MatrixFixture = { s in
+        guard s.wants("article") else { return [:] }
+        let a = try await s.services.knowledge.create(s.admin, ArticleDraft(category: "售后", texts: ["zh-Hans": Article.Text(title: "退货 \(s.n)", body: "七天")]))
+        return ["article": a.id]
+    }
+}

@@ -1,0 +1,107 @@
+"""The customer portal in a real browser at phone width (390 px), in 简体: a customer signs in with
+the code mailed to them (read from the suite's SMTP server), sees their order with its shipment and
+tracking number, submits a service request with a photo, and follows it. Every page must fit the
+window (nothing sticking out sideways), and screenshots go to e2e/screenshots/."""
+import email
+import email.policy
+import re
+
+from playwright.sync_api import expect
+
+from test_browser import api, base, browser, page_for, shot  # noqa: F401  (browser is a fixture)
+
+FITS_JS = r"""
+() => {
+  const problems = [], w = document.documentElement.clientWidth;
+  if (document.scrollingElement.scrollWidth > w + 1) problems.push('page is ' + document.scrollingElement.scrollWidth + ' px wide');
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || el.closest('.skip, option')) continue;
+    if (r.right > w + 1 || r.left < -1) problems.push(`${el.tagName.toLowerCase()}.${el.className} ${Math.round(r.left)}–${Math.round(r.right)}`);
+  }
+  for (const m of document.body.innerText.match(/\b[a-z]+(?:_[a-z0-9]+)+\b/g) || []) problems.push('catalog key shown: ' + m);
+  return problems.slice(0, 8);
+}
+"""
+
+PNG = bytes([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52])
+
+
+def fits(page, name):
+    assert page.evaluate(FITS_JS) == [], name
+    shot(page, f"portal-{name}-zh-Hans-phone")
+
+
+def mailed_code(server, address, seen):
+    """The code in the newest mail to `address` (the mail is sent after the page answers)."""
+    import time
+    deadline = time.time() + 15
+    while time.time() < deadline:
+        mails = [m for m in server.mail.messages if address in m["to"]]
+        if len(mails) > seen:
+            msg = email.message_from_bytes(mails[-1]["data"], policy=email.policy.default)
+            text = msg.get_body(preferencelist=("plain",)).get_content()
+            return re.search(r"\b(\d{6})\b", text).group(1), text
+        time.sleep(0.2)
+    raise AssertionError(f"no code mail to {address}")
+
+
+def test_a_customer_signs_in_by_mailed_code_follows_an_order_and_submits_a_request(server, browser, tmp_path):
+    customer = api(server, "POST", "/api/v1/customers", {"kind": "person", "name": "林晓 🌸", "emails": ["lin.xiao@example.cn"]})
+    order = api(server, "POST", "/api/v1/orders", {"customer_id": customer["id"], "currency": "CNY",
+                                                   "lines": [{"name": "碧螺春礼盒（特级，500 克装）", "quantity": 3, "unit_price": 26800}]})
+    api(server, "POST", f"/api/v1/orders/{order['id']}/payments", {"amount": 80400, "method": "wechat"})  # paid in full: it may ship
+    api(server, "POST", f"/api/v1/orders/{order['id']}/shipments", {"carrier": "顺丰速运", "tracking_number": "SF1234567890123"})
+    other = api(server, "POST", "/api/v1/customers", {"kind": "person", "name": "别人", "emails": ["someone.else@example.cn"]})
+    theirs = api(server, "POST", "/api/v1/orders", {"customer_id": other["id"], "currency": "CNY",
+                                                    "lines": [{"name": "别人的茶", "quantity": 1, "unit_price": 100}]})
+
+    ctx, page = page_for(browser, size="phone", locale="zh-CN")
+    page.goto(base(server) + "/portal")
+    expect(page.locator("h1")).to_have_text("登录")
+    fits(page, "sign-in")
+    seen = len([m for m in server.mail.messages if "lin.xiao@example.cn" in m["to"]])
+    page.fill("input[name=email]", "lin.xiao@example.cn")
+    page.click("form button.primary")
+    expect(page.locator("h1")).to_have_text("输入验证码")
+    fits(page, "code")
+    code, text = mailed_code(server, "lin.xiao@example.cn", seen)
+    assert "/portal/sign-in/link?token=" in text
+    page.fill("input[name=code]", code)
+    page.click("form button.primary")
+    page.wait_for_url("**/portal/orders")
+
+    # the order, its status, the shipment and tracking number
+    expect(page.locator("h1")).to_have_text("我的订单")
+    expect(page.locator(".portal-item")).to_have_count(1)
+    expect(page.locator(".portal-item")).to_contain_text(order["number"])
+    fits(page, "orders")
+    page.click(".portal-item")
+    expect(page.locator("body")).to_contain_text("SF1234567890123")
+    expect(page.locator("body")).to_contain_text("顺丰速运")
+    fits(page, "order")
+    # another customer's order is not there, whatever the address says
+    r = page.goto(base(server) + "/portal/orders/" + theirs["id"])
+    assert r.status == 404
+    expect(page.locator("body")).not_to_contain_text("别人的茶")
+
+    # a request with a photo
+    page.goto(base(server) + "/portal/requests/new")
+    fits(page, "new-request")
+    page.fill("input[name=subject]", "礼盒少了一盒 😢")
+    page.select_option("select[name=type]", "complaint")
+    page.fill("textarea[name=body]", "收到三盒里只有两盒，附照片。")
+    photo = tmp_path / "照片.png"
+    photo.write_bytes(PNG)
+    page.set_input_files("input[name=attachments]", str(photo))
+    page.click("form button.primary")
+    expect(page.locator(".flash.ok")).to_contain_text("已收到您的请求")
+    expect(page.locator("h1")).to_contain_text("礼盒少了一盒")
+    expect(page.locator(".portal-thread")).to_contain_text("照片.png")
+    fits(page, "request")
+
+    # the desk sees it as the customer's, from the portal
+    tickets = api(server, "GET", "/api/v1/tickets")["items"]
+    mine = [t for t in tickets if t["subject"] == "礼盒少了一盒 😢"]
+    assert len(mine) == 1 and mine[0]["channel"] == "portal" and mine[0]["customer_id"] == customer["id"]
+    ctx.close()
