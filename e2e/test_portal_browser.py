@@ -1,6 +1,7 @@
 """The customer portal in a real browser at phone width (390 px), in 简体: a customer signs in with
 the code mailed to them (read from the suite's SMTP server), sees their order with its shipment and
-tracking number, submits a service request with a photo, and follows it. Every page must fit the
+tracking number, reads a help article, is offered it while typing a request's subject, submits the
+request with a photo, and follows it. Every page must fit the
 window (nothing sticking out sideways), and screenshots go to e2e/screenshots/."""
 import email
 import email.policy
@@ -56,6 +57,10 @@ def test_a_customer_signs_in_by_mailed_code_follows_an_order_and_submits_a_reque
     theirs = api(server, "POST", "/api/v1/orders", {"customer_id": other["id"], "currency": "CNY",
                                                     "lines": [{"name": "别人的茶", "quantity": 1, "unit_price": 100}]})
 
+    article = api(server, "POST", "/api/v1/kb/articles", {"category": "售后", "status": "published", "visibility": "public", "texts": {
+        "zh-Hans": {"title": "礼盒缺件怎么办", "body": "请在订单页提交服务请求并附上开箱照片，我们会在 24 小时内补发。"},
+        "en": {"title": "Missing items in a gift box", "body": "Send a request with a photo of the opened box."}}})
+
     ctx, page = page_for(browser, size="phone", locale="zh-CN")
     page.goto(base(server) + "/portal")
     expect(page.locator("h1")).to_have_text("登录")
@@ -85,9 +90,26 @@ def test_a_customer_signs_in_by_mailed_code_follows_an_order_and_submits_a_reque
     assert r.status == 404
     expect(page.locator("body")).not_to_contain_text("别人的茶")
 
-    # a request with a photo
+    # a help article, found by a two-character Chinese word
+    page.goto(base(server) + "/portal/kb")
+    page.fill("input[name=q]", "缺件")
+    page.click("form.portal-search button")
+    expect(page.locator(".portal-item")).to_have_count(1)
+    fits(page, "kb")
+    page.click(".portal-item")
+    expect(page.locator("h1")).to_have_text("礼盒缺件怎么办")
+    expect(page.locator("article")).to_contain_text("24 小时内补发")
+    fits(page, "article")
+
+    # a request with a photo; while the subject is typed, the article is suggested
     page.goto(base(server) + "/portal/requests/new")
     fits(page, "new-request")
+    page.locator("input[name=subject]").press_sequentially("礼盒缺件", delay=30)
+    suggest = page.locator("[data-kb-suggest]")
+    expect(suggest).to_be_visible()
+    expect(suggest.locator("a")).to_have_text("礼盒缺件怎么办")
+    assert suggest.locator("a").get_attribute("href") == f"/portal/kb/{article['id']}?from=suggest"
+    fits(page, "new-request-suggested")
     page.fill("input[name=subject]", "礼盒少了一盒 😢")
     page.select_option("select[name=type]", "complaint")
     page.fill("textarea[name=body]", "收到三盒里只有两盒，附照片。")
