@@ -18,7 +18,7 @@ struct KnowledgeAPI {
                       needs: .can(.read, .tickets), query: ["q", "category", "status"], responseSchema: "ArticleList",
                       queryValues: ["status": .oneOf(Article.statuses)])) { req, _, scope in
             let q = req.uri.queryParameters.get("q").map { String($0) }
-            let articles = try await knowledge.list(scope, query: q, category: req.uri.queryParameters.get("category").map { String($0) },
+            let articles = try await knowledge.list(scope, query: q, category: req.uri.queryParameters.get("category").map { SearchText.withoutControls(String($0)) },
                                                     publishedOnly: req.uri.queryParameters.get("status") == "published")
             let status = req.uri.queryParameters.get("status").map { String($0) }
             return .json(Items(items: articles.filter { status == nil || $0.status == status }))
@@ -38,7 +38,7 @@ struct KnowledgeAPI {
         }
         t.on(APIRoute(method: .patch, path: "/kb/articles/{id}", operationID: "updateArticle",
                       summary: "Change an article (If-Match); texts replaces every language", tag: tag, needs: .can(.update, .tickets),
-                      requestSchema: "ArticleInput", responseSchema: "Article")) { req, ctx, scope in
+                      requestSchema: "ArticleChange", responseSchema: "Article")) { req, ctx, scope in
             let a = try await knowledge.update(scope, id: try ctx.parameters.require("id"), try await APIBody.json(ArticleDraft.self, req),
                                                ifVersion: try req.ifMatchVersion())
             return .json(a, etag: a.version)
@@ -54,11 +54,15 @@ struct KnowledgeAPI {
 extension OpenAPIDocument {
     static func knowledgeSchemas() -> [String: Any] {
         let str: [String: Any] = ["type": "string"]
-        let text = obj(["title": ["type": "string", "maxLength": 200], "body": ["type": "string", "maxLength": 100_000]], required: ["title", "body"])
-        let texts = obj(Dictionary(uniqueKeysWithValues: Article.languages.map { ($0, text) }))
+        let text = obj(["title": ["type": "string", "maxLength": 200, "pattern": Pattern.words],
+                        "body": ["type": "string", "maxLength": 100_000, "pattern": Pattern.words]], required: ["title", "body"])
+        var texts = obj(Dictionary(uniqueKeysWithValues: Article.languages.map { ($0, text) }))
+        texts["minProperties"] = 1
+        let input: [String: Any] = ["category": ["type": "string", "maxLength": 60, "pattern": Pattern.words], "status": enumOf(Article.statuses),
+                                    "visibility": enumOf(Article.visibilities), "texts": texts]
         var s: [String: Any] = [:]
-        s["ArticleInput"] = obj(["category": ["type": "string", "maxLength": 60], "status": enumOf(Article.statuses),
-                                 "visibility": enumOf(Article.visibilities), "texts": texts])
+        s["ArticleInput"] = obj(input, required: ["category", "texts"])
+        s["ArticleChange"] = obj(input)
         s["Article"] = obj([
             "id": str, "category": str, "status": enumOf(Article.statuses), "visibility": enumOf(Article.visibilities), "texts": texts,
             "version": ["type": "integer"], "created_by": ["type": ["string", "null"]], "created_at": ["type": "string", "format": "date-time"],
