@@ -11,6 +11,12 @@ import GuanxiWebPlatform
 struct KnowledgeAPI {
     let knowledge: KnowledgeStore
 
+    /// An article as sent: an optional field's null is as if absent; a language is an object or left out.
+    struct Input: Decodable {
+        var category: String?, status: String?, visibility: String?, texts: [String: Article.Text]?
+        var draft: ArticleDraft { ArticleDraft(category: category, status: status, visibility: visibility, texts: texts) }
+    }
+
     func register(_ t: RouteTable) {
         let tag = "Knowledge base"
         t.on(APIRoute(method: .get, path: "/kb/articles", operationID: "listArticles",
@@ -18,15 +24,16 @@ struct KnowledgeAPI {
                       needs: .can(.read, .tickets), query: ["q", "category", "status"], responseSchema: "ArticleList",
                       queryValues: ["status": .oneOf(Article.statuses)])) { req, _, scope in
             let q = req.uri.queryParameters.get("q").map { String($0) }
+            let status = req.uri.queryParameters.get("status").map { String($0) }.flatMap { $0.isEmpty ? nil : $0 }
+            if let status, !Article.statuses.contains(status) { throw DomainError.field("status", DomainMessage.oneOf(Article.statuses)) }
             let articles = try await knowledge.list(scope, query: q, category: req.uri.queryParameters.get("category").map { SearchText.withoutControls(String($0)) },
-                                                    publishedOnly: req.uri.queryParameters.get("status") == "published")
-            let status = req.uri.queryParameters.get("status").map { String($0) }
+                                                    publishedOnly: status == "published")
             return .json(Items(items: articles.filter { status == nil || $0.status == status }))
         }
         t.on(APIRoute(method: .post, path: "/kb/articles", operationID: "createArticle", summary: "Write an article (a draft unless status says published)",
                       tag: tag, needs: .can(.update, .tickets), requestSchema: "ArticleInput", responseSchema: "Article", status: 201, idempotent: true),
              replay: Replay.readBack { scope, id in _ = try await knowledge.get(scope, id: id) }) { req, _, scope in
-            let a = try await knowledge.create(scope, try await APIBody.json(ArticleDraft.self, req))
+            let a = try await knowledge.create(scope, try await APIBody.json(Input.self, req).draft)
             var r = APIResponse.json(a, status: .created, etag: a.version)
             r.headers["Location"] = "/api/v1/kb/articles/\(a.id)"
             return r
@@ -39,12 +46,12 @@ struct KnowledgeAPI {
         t.on(APIRoute(method: .patch, path: "/kb/articles/{id}", operationID: "updateArticle",
                       summary: "Change an article (If-Match); texts replaces every language", tag: tag, needs: .can(.update, .tickets),
                       requestSchema: "ArticleChange", responseSchema: "Article")) { req, ctx, scope in
-            let a = try await knowledge.update(scope, id: try ctx.parameters.require("id"), try await APIBody.json(ArticleDraft.self, req),
+            let a = try await knowledge.update(scope, id: try ctx.parameters.require("id"), try await APIBody.json(Input.self, req).draft,
                                                ifVersion: try req.ifMatchVersion())
             return .json(a, etag: a.version)
         }
         t.on(APIRoute(method: .delete, path: "/kb/articles/{id}", operationID: "deleteArticle", summary: "Remove an article (If-Match)", tag: tag,
-                      needs: .can(.update, .tickets))) { req, ctx, scope in
+                      needs: .can(.update, .tickets), status: 204)) { req, ctx, scope in
             try await knowledge.delete(scope, id: try ctx.parameters.require("id"), ifVersion: try req.ifMatchVersion())
             return .noContent
         }
@@ -54,11 +61,15 @@ struct KnowledgeAPI {
 extension OpenAPIDocument {
     static func knowledgeSchemas() -> [String: Any] {
         let str: [String: Any] = ["type": "string"]
-        let text = obj(["title": ["type": "string", "maxLength": 200, "pattern": Pattern.words],
-                        "body": ["type": "string", "maxLength": 100_000, "pattern": Pattern.words]], required: ["title", "body"])
-        var texts = obj(Dictionary(uniqueKeysWithValues: Article.languages.map { ($0, text) }))
+        // at least one character that is neither a space nor a control character (`Text.clean` drops those)
+        let visible = "[^\\s\\u0000-\\u001F\\u007F-\\u009F]"
+        let text = obj(["title": ["type": "string", "maxLength": 200, "pattern": visible],
+                        "body": ["type": "string", "maxLength": 100_000, "pattern": visible]], required: ["title", "body"])
+        // a language is an object or left out (wrapped, so that it is not read as "null means absent")
+        var texts = obj(Dictionary(uniqueKeysWithValues: Article.languages.map { ($0, ["allOf": [text]] as [String: Any]) }))
         texts["minProperties"] = 1
-        let input: [String: Any] = ["category": ["type": "string", "maxLength": 60, "pattern": Pattern.words], "status": enumOf(Article.statuses),
+        texts["additionalProperties"] = false
+        let input: [String: Any] = ["category": ["type": "string", "maxLength": 60, "pattern": visible], "status": enumOf(Article.statuses),
                                     "visibility": enumOf(Article.visibilities), "texts": texts]
         var s: [String: Any] = [:]
         s["ArticleInput"] = obj(input, required: ["category", "texts"])
