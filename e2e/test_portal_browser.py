@@ -127,3 +127,28 @@ def test_a_customer_signs_in_by_mailed_code_follows_an_order_and_submits_a_reque
     mine = [t for t in tickets if t["subject"] == "礼盒少了一盒 😢"]
     assert len(mine) == 1 and mine[0]["channel"] == "portal" and mine[0]["customer_id"] == customer["id"]
     ctx.close()
+
+
+def test_the_portal_api_contract_signs_in_by_mailed_code_and_keeps_to_ones_own_orders(server):
+    """The contract outside checks use: a code for an address (the same answer for unknown ones), the
+    session cookie from signing in with it, the customer's orders as {"items": […]}, 404 for another's."""
+    import json
+    customer = api(server, "POST", "/api/v1/customers", {"kind": "person", "name": "契约客户", "emails": ["contract@example.cn"]})
+    mine = api(server, "POST", "/api/v1/orders", {"customer_id": customer["id"], "currency": "CNY", "lines": [{"name": "茶", "quantity": 1, "unit_price": 100}]})
+    other = api(server, "POST", "/api/v1/customers", {"kind": "person", "name": "另一位", "emails": ["other.contract@example.cn"]})
+    theirs = api(server, "POST", "/api/v1/orders", {"customer_id": other["id"], "currency": "CNY", "lines": [{"name": "茶", "quantity": 1, "unit_price": 100}]})
+    seen = len([m for m in server.mail.messages if "contract@example.cn" in m["to"]])
+    known = server.request("POST", "/portal/api/sign-in/code", {"email": "contract@example.cn"}, auth=False)
+    unknown = server.request("POST", "/portal/api/sign-in/code", {"email": "nobody.contract@example.cn"}, auth=False)
+    assert known[0] == unknown[0] == 202 and known[2] == unknown[2]
+    code, _ = mailed_code(server, "contract@example.cn", seen)
+    status, headers, body = server.request("POST", "/portal/api/sign-in", {"email": "contract@example.cn", "code": code}, auth=False)
+    assert status == 200, body
+    cookie = headers["Set-Cookie"].split(";")[0]
+    assert cookie.startswith("gx_portal=")
+    status, _, body = server.request("GET", "/portal/api/orders", headers={"Cookie": cookie}, auth=False)
+    assert status == 200 and [o["id"] for o in json.loads(body)["items"]] == [mine["id"]]
+    assert server.request("GET", f"/portal/api/orders/{mine['id']}", headers={"Cookie": cookie}, auth=False)[0] == 200
+    assert server.request("GET", f"/portal/api/orders/{theirs['id']}", headers={"Cookie": cookie}, auth=False)[0] == 404
+    # the code was good once
+    assert server.request("POST", "/portal/api/sign-in", {"email": "contract@example.cn", "code": code}, auth=False)[0] == 401

@@ -380,7 +380,12 @@ struct PortalWebTests {
             let org = try await PortalFixture.customer(env, env.workspaceA, name: "杭州茶庄有限公司", email: "office@chazhuang.cn", kind: .organization)
             let member = try await PortalFixture.records(env, env.workspaceA, name: "钱多", email: "qian.duo@chazhuang.cn", organizationID: org)
             let boss = try await PortalFixture.customer(env, env.workspaceA, name: "冯老板", email: "feng@chazhuang.cn", organizationID: org)
-            try await env.services.portal.setRole(owner, customerID: boss, role: .admin)
+            // staff set a contact's role through the API: those who may change the customer, in its workspace
+            #expect(try await env.send(.put, "/api/v1/customers/\(boss)/portal-role", as: .readOnly, json: #"{"role":"admin"}"#).status == .forbidden)
+            #expect(try await env.send(.put, "/api/v1/customers/\(boss)/portal-role", as: .b, json: #"{"role":"admin"}"#).status == .notFound)
+            #expect(try await env.send(.put, "/api/v1/customers/\(boss)/portal-role", as: .admin, json: #"{"role":"boss"}"#).status.code >= 400)
+            let set = try await env.send(.put, "/api/v1/customers/\(boss)/portal-role", as: .admin, json: #"{"role":"admin"}"#)
+            #expect(set.status == .ok && set.json["role"].string == "admin" && set.json["customer_id"].string == boss)
             // the organisation's quote
             var qd = QuoteDraft(); qd.customerID = org; qd.currency = "CNY"; qd.title = "公司采购"; qd.lines = [LineDraft(name: "大红袍", quantity: 1, unitPrice: 50_000)]
             let orgQuote = try await env.services.quotes.create(owner, qd)
