@@ -31,6 +31,8 @@ let webFeatures: [(name: String, folders: [String], uses: [String], products: [T
                                          .product(name: "NIOSSL", package: "swift-nio-ssl")]),
     // behaviour events: tracking clients send gzip-compressed batches (zlib, the system's)
     ("Events", ["Events"], [], [.target(name: "CZlib")]),
+    ("Portal", ["Portal"], [], []),
+    ("Knowledge", ["Knowledge"], [], []),
 ]
 
 func webFeature(_ f: (name: String, folders: [String], uses: [String], products: [Target.Dependency])) -> Target {

@@ -138,8 +138,10 @@ package struct CustomerStore: Sendable {
 
     /// Changes a customer with a draft computed from the stored (unmasked) record, in one transaction:
     /// adding or removing one identity or tag cannot lose a concurrent change.
+    /// `also` writes what else the change means inside its transaction (old, new), when it changed anything.
     package func update(_ scope: Scope, id: String, ifVersion: Int?,
-                       _ change: @escaping @Sendable (Customer) throws -> CustomerDraft) async throws -> Customer {
+                       _ change: @escaping @Sendable (Customer) throws -> CustomerDraft,
+                       also: (@Sendable (Customer, Customer, Tx) async throws -> Void)? = nil) async throws -> Customer {
         guard ID.isValid(id) else { throw DomainError.notFound("customer") }
         let now = clock.now()
         return try await db.write(scope, at: now) { tx in
@@ -156,6 +158,7 @@ package struct CustomerStore: Sendable {
             try await checkIdentities(scope, c.allIdentities, ownID: c.id, sql: sql)
             try await save(scope, c, sql: sql)
             try await tx.timeline(Self.changeEvents(old: old, new: c, tx: tx))
+            try await also?(old, c, tx)
             if c.kind == .organization && c.name != old.name { try await reindexMembers(scope, orgID: c.id, sql: sql) }
             try await tx.audit("update", "customers", c.id, detail: AuditDetail.changes(old, c))
             try await tx.publish(.customerUpdated, c.id, c)

@@ -48,6 +48,8 @@ package struct Stores: Sendable {
     package let scores: ScoreStore
     package let credit: CreditStore
     package let exports: RecordExporter
+    package let portal: PortalStore
+    package let knowledge: KnowledgeStore
 
     /// Where ticket attachments' bytes are kept.
     package let files: AttachmentFiles
@@ -97,5 +99,7 @@ package struct Stores: Sendable {
         scores = ScoreStore(db: db, clock: clock)
         credit = CreditStore(db: db, clock: clock)
         exports = RecordExporter(db: db, clock: clock)
+        knowledge = KnowledgeStore(db: db, clock: clock)
+        portal = PortalStore(db: db, clock: clock, mailer: mailer, customers: customers, tickets: tickets, quotes: quotes, surveys: surveys)
     }
 }

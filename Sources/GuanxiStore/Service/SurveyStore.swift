@@ -105,6 +105,29 @@ package struct SurveyStore: Sendable {
         case .open: break
         }
         guard Secret.equal(nonce, expected) else { throw DomainError.forbidden("the form expired; reload the page and try again") }
+        return try await record(found, workspaceID: workspaceID, rating: rating, nps: nps, comment: comment, now: now)
+    }
+
+    /// Records the answer to the latest survey of a ticket (the customer portal, where the
+    /// signed-in customer needs no link): once, and only while the survey is open.
+    package func answer(ticketID: String, workspaceID: String, rating: String?, nps: String?, comment: String?) async throws -> SurveyOutcome {
+        let now = clock.now()
+        guard let found = try await db.read({ sql in
+            try await sql.raw("""
+                SELECT \(unsafeRaw: Self.columns) FROM ticket_surveys WHERE ticket_id = \(bind: ticketID) AND workspace_id = \(bind: workspaceID)
+                ORDER BY created_at DESC, id DESC LIMIT 1
+                """).first().map(Self.decode)
+        }) else { throw DomainError.notFound("survey") }
+        switch SurveyRules.state(found, at: now) {
+        case .answered: return .alreadyAnswered
+        case .expired: return .expired
+        case .open: break
+        }
+        return try await record(found, workspaceID: workspaceID, rating: rating, nps: nps, comment: comment, now: now)
+    }
+
+    /// Writes an open survey's answer, once, with its timeline entry, audit, notifications and event.
+    func record(_ found: TicketSurvey, workspaceID: String, rating: String?, nps: String?, comment: String?, now: Date) async throws -> SurveyOutcome {
         let a = try SurveyRules.answer(rating: rating, nps: nps, comment: comment)
         let negative = SurveyRules.isNegative(rating: a.rating, nps: a.nps)
         let due = negative ? SurveyRules.replyDue(answeredAt: now) : nil

@@ -7,6 +7,8 @@ import GuanxiWebService
 import GuanxiWebIntegration
 import GuanxiWebEvents
 import GuanxiWebInsights
+import GuanxiWebPortal
+import GuanxiWebKnowledge
 /// Every capability of the application, in the order it registers. Adding one: a folder per module
 /// it touches, its `Feature` value declared in its web folder, and one line here.
 package enum Features {
@@ -20,6 +22,8 @@ package enum Features {
         .integration,
         .events,
         .insights,
+        .portal,
+        .knowledge,
     ]
 }
 

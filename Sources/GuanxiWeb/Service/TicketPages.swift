@@ -56,9 +56,10 @@ struct TicketPages {
                     return try await form(p.page, scope, customer: c, values: f, error: e, fileErrors: AttachmentWeb.errors(e, files, p.page))
                 }
             },
-            // `canned`: a canned reply picked in the reply form, inserted rendered (a round trip: no script needed)
+            // `canned`: a canned reply picked in the reply form, inserted rendered (a round trip: no script needed);
+            // `kb`: a knowledge-base article whose title and portal link go into the reply
             .get(TicketURL.ticket(":id"), needs: .can(.read, .tickets)) { p, scope in
-                try await detail(p.page, scope, p.parameter("id"), canned: Self.nonEmpty(p.query("canned")))
+                try await detail(p.page, scope, p.parameter("id"), canned: Self.nonEmpty(p.query("canned")), article: Self.nonEmpty(p.query("kb")))
             },
             // a download: saved, never shown in the page's origin (see `AttachmentWeb.download`)
             .get(TicketURL.attachment(":id", ":file"), needs: .can(.read, .tickets)) { p, scope in
@@ -354,7 +355,7 @@ struct TicketPages {
     /// The ticket's page; after a failed post, with the error and what was typed in the reply form.
     /// `fileErrors`: the refused files of the reply form, each with its reason.
     func detail(_ v: PageContext, _ scope: Scope, _ id: String, typed: [String: String] = [:], error: DomainError? = nil,
-                canned: String? = nil, fileErrors: [String] = []) async throws -> Response {
+                canned: String? = nil, article: String? = nil, fileErrors: [String] = []) async throws -> Response {
         let t = { (k: String) in v.text(k) }
         let tk = try await services.tickets.get(scope, id: id)
         let conversation = try await services.tickets.messages(scope, id: id)
@@ -435,6 +436,16 @@ struct TicketPages {
                     model["body"] = try await services.conversation.render(scope, ticketID: tk.id, replyID: canned, language: nil,
                                                                            agentLanguage: v.locale.rawValue).text
                 } catch let e as DomainError { model["replyError"] = v.message(e) }
+            }
+            // the knowledge base's published public articles: one's title and link (where customers read it) into the reply
+            let articles = try await services.knowledge.list(scope, publishedOnly: true, limit: 200).filter(\.isPublic)
+            model["hasArticles"] = !articles.isEmpty
+            model["articles"] = articles.map { a in
+                ["value": a.id, "label": a.category + " · " + a.text(in: v.locale.rawValue).text.title, "selected": a.id == article] as [String: Any]
+            }
+            if let article, typed["body"] == nil, let a = articles.first(where: { $0.id == article }) {
+                let before = (model["body"] as? String).map { $0.isEmpty ? "" : $0 + "\n\n" } ?? ""
+                model["body"] = before + a.text(in: v.locale.rawValue).text.title + "\n" + (services.publicURL ?? "") + "/portal/kb/" + a.id
             }
             // a reply refused on a changed version says what changed since the page was opened
             if case .staleVersion? = error, let opened = typed["opened"].flatMap({ Int64($0) }) {

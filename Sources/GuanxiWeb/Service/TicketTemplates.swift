@@ -134,7 +134,7 @@ enum TicketTemplates {
       </section>
       {{#canUpdate}}
       {{#hasChanges}}<section class="card changed" role="alert"><h2>{{t.ticket_changed_since}}</h2><ul>{{#changes}}<li>{{.}}</li>{{/changes}}</ul></section>{{/hasChanges}}
-      {{#hasCanned}}<form method="get" action="{{cannedHref}}#reply" class="canned-pick"><label>{{t.canned_pick}}<select name="canned">{{#canned}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/canned}}</select></label><button>{{t.canned_insert}}</button></form>{{/hasCanned}}
+      {{#hasCanned}}<form method="get" action="{{cannedHref}}#reply" class="canned-pick"><label>{{t.canned_pick}}<select name="canned">{{#canned}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/canned}}</select></label><button>{{t.canned_insert}}</button></form>{{/hasCanned}}{{#hasArticles}}<form method="get" action="{{cannedHref}}#reply" class="canned-pick kb-pick"><label>{{t.kb_insert}}<select name="kb">{{#articles}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/articles}}</select></label><button>{{t.kb_insert_button}}</button></form>{{/hasArticles}}
       <form method="post" action="{{replyHref}}" class="card reply" id="reply" enctype="multipart/form-data" novalidate>
         <h2>{{t.ticket_reply}}</h2>{{#replyError}}<p class="error">{{replyError}}</p>{{/replyError}}
         <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}"><input type="hidden" name="opened" value="{{opened}}">
