@@ -14,7 +14,7 @@ package struct SavedViewStore: Sendable {
     let db: Database
     package init(db: Database) { self.db = db }
 
-    package static let parameters = ["q", "stage", "tier", "tag", "source", "owner_id"]
+    package static let parameters = ["q", "stage", "tier", "tag", "source", "owner_id", "sort"]
 
     package func list(_ scope: Scope) async throws -> [SavedView] {
         guard let me = scope.userID else { return [] }

@@ -16,6 +16,8 @@ extension Feature {
         f.schemas = { OpenAPIDocument.orderSchemas() }
         f.api = { s, table in OrderAPI(products: s.products, quotes: s.quotes, orders: s.orders, stock: s.stock).register(table) }
         f.customerPart = { pages, scope, id, v in try await OrderPages.customerPart(pages, scope, customerID: id, v) }
+        f.recordPages = ["orders": { OrderURL.order($0).path }, "quotes": { OrderURL.quote($0).path }]
+        f.searchPart = { pages, scope, q, v in try await OrderPages.searchPart(pages, scope, q, v) }
         f.pages = { pages, table in table.add(OrderPages(pages: pages).routes) }
         f.matrix = OrderMatrix.samples
         f.matrixFixture = OrderMatrix.fixture

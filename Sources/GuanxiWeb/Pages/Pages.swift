@@ -18,6 +18,9 @@ package struct Pages {
     package let words: Words
     /// Every feature's part of the customer 360 page.
     package let customerParts: [CustomerPart]
+    package let searchParts: [SearchPart]
+    /// Every feature's record pages, by audit object name (`Feature.recordPages`).
+    package let recordPages: [String: @Sendable (String) -> String]
 
     package init(services: AppServices, features: [Feature]) {
         self.services = services
@@ -30,6 +33,8 @@ package struct Pages {
         self.navigation = Self.navigation(features)
         self.words = Words(features: features)
         self.customerParts = features.compactMap(\.customerPart)
+        self.searchParts = features.compactMap(\.searchPart)
+        self.recordPages = features.reduce(into: [:]) { all, f in all.merge(f.recordPages) { a, _ in a } }
     }
 
     /// The features' navigation links in the order of their positions.
