@@ -210,7 +210,8 @@ extension Pages {
 
     func customersPage(_ req: Request, _ v: PageContext, _ scope: Scope, flash: (kind: String, text: String)? = nil, query: [URLQueryItem]? = nil) async throws -> Response {
         // the list's own parameters (after a bulk post they come from the page the form was on)
-        let params: [URLQueryItem] = query ?? (URLComponents(string: "?" + (req.uri.query ?? ""))?.queryItems ?? [])
+        // a form's GET writes a space as "+", which URLComponents leaves as it is
+        let params: [URLQueryItem] = query ?? (URLComponents(string: "?" + (req.uri.query ?? "").replacingOccurrences(of: "+", with: "%20"))?.queryItems ?? [])
         let param = { (n: String) -> String? in params.first { $0.name == n }?.value.flatMap { $0.isEmpty ? nil : $0 } }
         let q = param("q") ?? ""
         var items: [Customer]

@@ -21,6 +21,7 @@ package enum Assets {
     h1{font-size:1.4rem;margin:.2rem 0 .8rem}
     h2{font-size:1.1rem;margin:1.2rem 0 .6rem}
     .head{display:flex;justify-content:space-between;align-items:center;gap:1rem;flex-wrap:wrap}
+    .head>span{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center}
     .card{background:#fff;border:1px solid var(--line);border-radius:.6rem;padding:1rem;margin:1rem 0}
     .narrow{max-width:24rem;margin:3rem auto}
     label{display:block;margin:.5rem 0;color:var(--muted);font-size:.9rem}
@@ -40,6 +41,7 @@ package enum Assets {
     .list th{font-size:.85rem;color:var(--muted);font-weight:600;background:#fafbfc}
     .tag{display:inline-block;padding:0 .45rem;border-radius:1rem;background:#eef1f6;color:var(--muted);font-size:.8rem;white-space:nowrap}
     .meta{color:var(--muted);margin-top:-.5rem}
+    .head+.meta{margin-top:0}
     .facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:.4rem 1rem;margin:0}
     .facts div{background:#fff;border:1px solid var(--line);border-radius:.5rem;padding:.5rem .7rem}
     .facts dt{font-size:.8rem;color:var(--muted)}
@@ -134,6 +136,8 @@ package enum Assets {
     .list th[aria-sort=ascending] a,.list th[aria-sort=descending] a{color:var(--ink)}
     .pager{display:flex;gap:.6rem;margin:1rem 0}
     details.tools{margin:0 0 .6rem}
+    .list.customers th,.list.customers td:not(:nth-child(2)){white-space:nowrap}
+    @media (max-width:640px){.list.customers th,.list.customers td{padding:.45rem .4rem}.head h1{margin-bottom:.3rem}}
     details.tools>summary{display:inline-block;cursor:pointer;padding:.45rem .9rem;border:1px solid #c4ccd8;border-radius:.4rem;background:#fff;min-height:2.5rem}
     details.tools[open]>summary{margin-bottom:.6rem}
     @media (min-width:900px){@supports selector(::details-content){details.tools>summary{display:none}details.tools::details-content{content-visibility:visible}}}

@@ -199,6 +199,6 @@ enum ReportTemplates {
     .reports progress{width:100%;min-width:5rem;height:.8rem;vertical-align:middle;accent-color:#0b57d0}
     .reports progress.met{accent-color:var(--ok)}
     .reports h3{font-size:1rem;margin:.8rem 0 .4rem}
-    @media (max-width:640px){.funnel li{grid-template-columns:4.5rem 1fr 3rem 2.6rem;gap:.3rem}.funnel progress{min-width:2rem}.reports .card{padding:.7rem}}
+    @media (max-width:640px){.funnel li{grid-template-columns:auto minmax(2rem,1fr) auto 2.6rem;gap:.3rem}.funnel progress{min-width:2rem}.reports .card{padding:.7rem}}
     """
 }
