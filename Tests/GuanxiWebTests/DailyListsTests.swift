@@ -133,6 +133,15 @@ struct DailyListsTests {
             #expect(en.text.contains("110 customers") && en.text.contains("+86 138 0013 0109"))
             let hant = try await page(env, "/customers?tag=nothing", jar, lang: "zh-TW")
             #expect(hant.text.contains("共 0 位客戶"))
+            // past the cap the count says "more than": the walk stops there
+            let owner = Scope(workspaceID: env.seed.workspaceA.id, userID: nil, role: .owner)
+            let capped = try await env.services.customers.count(owner, filter: CustomerFilter(), cap: 100)
+            #expect(capped.count == 100 && capped.exact == false)
+            let all = try await env.services.customers.count(owner, filter: CustomerFilter(), cap: 110)
+            #expect(all.count == 110 && all.exact)
+            // another workspace counts none of them
+            let ownerB = Scope(workspaceID: env.seed.workspaceB.id, userID: nil, role: .owner)
+            #expect(try await env.services.customers.count(ownerB, filter: CustomerFilter()).count == 0)
             // a broken cursor is refused in words, not a crash
             let broken = try await page(env, "/customers?before=%7B%7D", jar)
             #expect(broken.status.code >= 400 && broken.status.code < 500)
