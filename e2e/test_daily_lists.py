@@ -57,7 +57,7 @@ def test_lists_count_sort_and_page_both_ways(server, browser):
     for lang, locale in LOCALES.items():
         ctx, page = page_for(browser, "phone" if lang == "zh-TW" else "desktop", locale=locale)
         sign_in(page, server)
-        expect(page.locator("h1 .count")).to_have_text(COUNT[lang].format(n=total))
+        expect(page.locator("p.count")).to_have_text(COUNT[lang].format(n=total))
         # sort by name: the header says so, and the first rows are in order
         page.locator("details.tools summary").first.click() if lang == "zh-TW" else None
         page.get_by_role("link", name=NAME[lang]).click()

@@ -131,7 +131,7 @@ package enum Assets {
     @media (max-width:640px){.wide{display:none}.bar{padding:.5rem}.langs{order:3}main{padding:.6rem}.facts{grid-template-columns:1fr}}
     /* lists: the count, sortable headers, paging both ways; filters and bulk actions fold away behind
        a summary on phones (a <details>, no script) and stay open on wide screens where the browser can */
-    h1 small.count{font-size:.85rem}
+    p.count{margin:0 0 .6rem;color:var(--muted);font-size:.9rem}
     .list th a{color:inherit;text-decoration:none}
     .list th[aria-sort=ascending] a,.list th[aria-sort=descending] a{color:var(--ink)}
     .pager{display:flex;gap:.6rem;margin:1rem 0}

@@ -43,7 +43,8 @@ package enum Templates {
 
     package static let customers = """
     <section>
-      <div class="head"><h1>{{t.customers}} <small class="count" role="status">{{count}}</small></h1><span>{{#exportHref}}<a class="button" href="{{exportHref}}" download>{{t.export}}</a> {{/exportHref}}<a class="button" href="/imports/new">{{t.import}}</a> <a class="button primary" href="/customers/new">{{t.new_customer}}</a></span></div>
+      <div class="head"><h1>{{t.customers}}</h1><span>{{#exportHref}}<a class="button" href="{{exportHref}}" download>{{t.export}}</a> {{/exportHref}}<a class="button" href="/imports/new">{{t.import}}</a> <a class="button primary" href="/customers/new">{{t.new_customer}}</a></span></div>
+      <p class="count" role="status">{{count}}</p>
       <details class="tools"{{#filtering}} open{{/filtering}}><summary>{{t.filters_views}}</summary>
       <div class="views">{{#views}}<span class="view"><a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{name}}</a><form method="post" action="{{deleteHref}}"><input type="hidden" name="_csrf" value="{{csrf}}"><button aria-label="{{t.delete}}">×</button></form></span>{{/views}}
         <form method="post" action="/customers/views" class="save-view"><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="query" value="{{query}}"><input name="name" placeholder="{{t.view_name}}" aria-label="{{t.view_name}}" required maxlength="60"><button>{{t.save_view}}</button></form></div>
