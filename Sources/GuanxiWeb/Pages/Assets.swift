@@ -162,7 +162,8 @@ package enum Assets {
       .search{flex:1 1 9rem;order:1}
       .out{order:2}.out button{min-height:2.2rem;padding:.25rem .6rem}
       .langs{order:2}.langs a{margin-left:.35rem}
-      .main-nav{order:3;flex:1 1 100%;flex-wrap:nowrap;overflow-x:auto;gap:0 .9rem;padding-bottom:.15rem;scrollbar-width:thin}
+      .sections{order:3;flex:1 1 100%;scrollbar-width:thin}
+      .main-nav{flex-wrap:nowrap;gap:0 .9rem;padding-bottom:.15rem}
       .main-nav a{white-space:nowrap;padding:.3rem 0}
     }
     /* charts drawn on the server (Chart), report figures and the month switch */

@@ -18,7 +18,7 @@ package enum Templates {
         <ul class="suggest" id="suggest" hidden></ul>
         <span class="sr" role="status" aria-live="polite" data-suggest-status data-one="{{t.results_one}}" data-many="{{t.results_many}}"></span>
       </form>
-      <nav class="main-nav scroll" aria-label="{{t.app_name}}">{{#nav}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}{{#attention}} <span class="count">{{attention}}<span class="sr"> {{t.needs_attention}}</span></span>{{/attention}}</a>{{/nav}}<a href="/settings/{{settingsHome}}"{{#settingsCurrent}} aria-current="page"{{/settingsCurrent}}>{{t.settings}}</a></nav>
+      <div class="scroll sections"><nav class="main-nav" aria-label="{{t.app_name}}">{{#nav}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}{{#attention}} <span class="count">{{attention}}<span class="sr"> {{t.needs_attention}}</span></span>{{/attention}}</a>{{/nav}}<a href="/settings/{{settingsHome}}"{{#settingsCurrent}} aria-current="page"{{/settingsCurrent}}>{{t.settings}}</a></nav></div>
       <form action="/sign-out" method="post" class="out"><input type="hidden" name="_csrf" value="{{csrf}}"><button>{{t.sign_out}}</button></form>
       {{/signedIn}}
       <nav class="langs" aria-label="{{t.language}}">{{#languages}}<a href="/language?lang={{code}}&amp;next={{next}}"{{#current}} aria-current="true"{{/current}}>{{label}}</a>{{/languages}}</nav>
