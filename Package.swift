@@ -73,7 +73,7 @@ let package = Package(
             dependencies: [],
             swiftSettings: swiftSettings
         ),
-        // The system's zlib (gzip request bodies of the behaviour-event intake).
+        // The system's zlib (gzip request bodies of the behaviour-event intake, Excel workbooks an import reads).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(
             name: "GuanxiAnalytics",
@@ -96,6 +96,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // imports read Excel workbooks (.xlsx, a ZIP) with the system's zlib
+                "CZlib",
             ],
             swiftSettings: swiftSettings
         ),

@@ -46,6 +46,15 @@ struct CSVFileReaderTests {
         #expect(bom.records == whole.records)
     }
 
+    @Test(arguments: [64, 1 << 20])
+    func big5IsFoundAndReadInChunks(chunk: Int) throws {
+        let text = "姓名,電話,備註\n陳大文,0912345678,臺北市\n林美玲,0922333444,\"高雄，左營\"\n"
+        let big5 = try #require(TextDecoding.encode(text, charset: "BIG5-HKSCS"))
+        let got = try Self.all(try Self.file(big5), chunk: chunk)
+        #expect(got.encoding == .big5)
+        #expect(got.records == CSVReader.parse(text).records)
+    }
+
     @Test func aSemicolonFileAndAnEmptyFile() throws {
         let semi = try Self.all(try Self.file(Array("name;phone\nA;1\n".utf8)), chunk: 64)
         #expect(semi.records.map(\.fields) == [["name", "phone"], ["A", "1"]])

@@ -73,6 +73,8 @@ package struct CSVFileReader: CSVRecordSource {
             try handle.seek(toOffset: 0)
             encoding = try Self.isUTF8(handle, chunkSize: self.chunkSize) ? .utf8 : .gb18030
             try handle.seek(toOffset: 0)
+            if encoding == .gb18030, let first = try handle.read(upToCount: 64 * 1024), TextDecoding.looksLikeBig5([UInt8](first)) { encoding = .big5 }
+            try handle.seek(toOffset: 0)
         }
         if !eof { try refill() }
         // the delimiter is sniffed from the header line
@@ -106,7 +108,7 @@ package struct CSVFileReader: CSVRecordSource {
             cursor.position = 0
         }
         guard let data = try handle.read(upToCount: chunkSize), !data.isEmpty else {
-            if !carry.isEmpty { pending += Self.gb18030(carry); carry = [] }
+            if !carry.isEmpty { pending += Self.convert(carry, encoding); carry = [] }
             eof = true
             try? handle.close()
             return
@@ -115,11 +117,11 @@ package struct CSVFileReader: CSVRecordSource {
         read += bytes.count
         observe(bytes[...])
         switch encoding {
-        case .gb18030:
-            // a line feed never occurs inside a GB18030 character, so whole lines convert alone
+        case .gb18030, .big5:
+            // a line feed never occurs inside a GB18030 or Big5 character, so whole lines convert alone
             carry += bytes
             if let lf = carry.lastIndex(of: 0x0A) {
-                pending += Self.gb18030(Array(carry[...lf]))
+                pending += Self.convert(Array(carry[...lf]), encoding)
                 carry.removeSubrange(...lf)
             }
         default:
@@ -127,8 +129,8 @@ package struct CSVFileReader: CSVRecordSource {
         }
     }
 
-    static func gb18030(_ bytes: [UInt8]) -> [UInt8] {
-        Array((TextDecoding.decode(bytes, charset: "gb18030")?.text ?? String(decoding: bytes, as: UTF8.self)).utf8)
+    static func convert(_ bytes: [UInt8], _ encoding: SourceEncoding) -> [UInt8] {
+        Array((TextDecoding.decode(bytes, charset: encoding == .big5 ? "big5" : "gb18030")?.text ?? String(decoding: bytes, as: UTF8.self)).utf8)
     }
 
     /// Whether the whole file is valid UTF-8, checked a chunk at a time.

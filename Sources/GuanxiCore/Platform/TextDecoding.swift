@@ -12,6 +12,8 @@ package enum SourceEncoding: String, Sendable {
     case utf16LE
     case utf16BE
     case gb18030
+    /// Traditional Chinese Excel's "CSV" (Taiwan, Hong Kong), read as Big5-HKSCS.
+    case big5
 }
 
 /// Turns the bytes of an uploaded CSV into text without asking the user.
@@ -23,8 +25,9 @@ package enum SourceEncoding: String, Sendable {
 package enum TextDecoding {
     /// Decodes `data`, detecting the encoding.
     ///
-    /// Order: UTF-8 BOM (stripped) → UTF-16 LE/BE BOM (honoured, stripped) →
-    /// valid UTF-8 → GB18030. Invalid sequences become U+FFFD; this never traps.
+    /// Order: UTF-8 BOM (stripped) → UTF-16 LE/BE BOM (honoured, stripped) → UTF-16 without a BOM
+    /// (every other byte zero) → valid UTF-8 → Big5 (when its byte pairs look like Big5 and all
+    /// decode) → GB18030. Invalid sequences become U+FFFD; this never traps.
     package static func decode(_ data: Data) -> (text: String, encoding: SourceEncoding) {
         let bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
@@ -36,10 +39,53 @@ package enum TextDecoding {
         if bytes.starts(with: [0xFE, 0xFF]) {
             return (decodeUTF16(bytes.dropFirst(2), bigEndian: true), .utf16BE)
         }
+        if let bigEndian = utf16WithoutBOM(bytes) {
+            return (decodeUTF16(bytes[...], bigEndian: bigEndian), bigEndian ? .utf16BE : .utf16LE)
+        }
         if let text = String(validating: bytes, as: UTF8.self) {
             return (text, .utf8)
         }
+        if looksLikeBig5(bytes), let (out, invalid) = convert(bytes, from: "BIG5-HKSCS", to: "UTF-8", replaceInvalid: true), invalid == 0 {
+            return (String(decoding: out, as: UTF8.self), .big5)
+        }
         return (decodeGB18030(bytes), .gb18030)
+    }
+
+    /// UTF-16 text saved without a byte-order mark: in its first KiB, the high bytes of ASCII
+    /// characters make one of the two byte positions mostly zero and the other almost never.
+    /// - Returns: whether it is big-endian, or nil when the bytes are not UTF-16 of that kind.
+    package static func utf16WithoutBOM(_ bytes: [UInt8]) -> Bool? {
+        let n = min(bytes.count, 1024) & ~1
+        guard n >= 4 else { return nil }
+        var evenZero = 0, oddZero = 0
+        for i in stride(from: 0, to: n, by: 2) {
+            if bytes[i] == 0 { evenZero += 1 }
+            if bytes[i + 1] == 0 { oddZero += 1 }
+        }
+        let pairs = n / 2
+        if oddZero * 10 >= pairs * 4 && evenZero * 20 < pairs { return false }
+        if evenZero * 10 >= pairs * 4 && oddZero * 20 < pairs { return true }
+        return nil
+    }
+
+    /// Whether non-UTF-8 bytes read as Big5 rather than GB18030. Both use lead bytes from 0x81 up,
+    /// but GB text keeps its common characters' second bytes at 0xA1 and above (GB2312's rows),
+    /// and writes four-byte sequences (second byte 0x30–0x39) that Big5 lacks; a quarter or more
+    /// of the pairs with a second byte in 0x40–0x7E, and no lead byte below Big5's 0xA1, is Big5.
+    package static func looksLikeBig5(_ bytes: [UInt8]) -> Bool {
+        var pairs = 0, low = 0, i = 0
+        let n = min(bytes.count, 64 * 1024)
+        while i < n {
+            let b = bytes[i]
+            guard b >= 0x81 else { i += 1; continue }
+            guard i + 1 < n else { break }
+            let t = bytes[i + 1]
+            if b < 0xA1 || (0x30...0x39).contains(t) { return false }
+            pairs += 1
+            if (0x40...0x7E).contains(t) { low += 1 }
+            i += 2
+        }
+        return pairs > 0 && low * 4 >= pairs
     }
 
     /// Encodes `s` as GB18030 (for tests and the "Excel (Chinese)" export option).

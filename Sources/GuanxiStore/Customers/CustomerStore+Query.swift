@@ -61,6 +61,45 @@ extension CustomerStore {
         }
     }
 
+    /// A page of the list as people page through it, in either direction: after `cursor` (the
+    /// next page), or before `before` (the previous one, read backwards on the same index and
+    /// turned round). Answers the cursors of the pages on either side: `next` when more follow,
+    /// `previous` when this page is not the first.
+    package func window(_ scope: Scope, filter: CustomerFilter, sort: CustomerSort = .createdAt, descending: Bool = true,
+                        cursor: String? = nil, before: String? = nil, limit: Int = 50) async throws -> (items: [Customer], next: String?, previous: String?) {
+        let limit = min(max(limit, 1), 200)
+        let backward = before != nil
+        let defs = filter.custom.isEmpty ? [] : try await rules(scope).customFields
+        return try await db.read { sql in
+            let q = try listQuery(scope, filter, sort, backward ? !descending : descending, before ?? cursor, limit, defs)
+            var rows = try await sql.raw(q).all().map(CustomerRows.decode)
+            let more = rows.count > limit
+            rows = Array(rows.prefix(limit))
+            if backward { rows.reverse() }
+            let items = try await present(scope, rows, sql: sql)
+            func key(_ c: Customer?) async throws -> String? {
+                guard let c else { return nil }
+                if let column = sort.scoreColumn { return try await Self.scoreCursor(scope, column, id: c.id, sql: sql) }
+                return Self.listCursor(sort, createdAt: c.createdAt.millis, updatedAt: c.updatedAt.millis, name: c.name, id: c.id)
+            }
+            let next = backward || more ? try await key(items.last) : nil
+            let previous = backward ? (more ? try await key(items.first) : nil) : (cursor != nil ? try await key(items.first) : nil)
+            return (items, next, previous)
+        }
+    }
+
+    /// How many customers `filter` finds for `scope`, counted up to `cap`: an exact count costs a
+    /// walk over every match, so past the cap the answer is "more than cap" (`exact` false).
+    package func count(_ scope: Scope, filter: CustomerFilter, cap: Int = 10_000) async throws -> (count: Int, exact: Bool) {
+        let defs = filter.custom.isEmpty ? [] : try await rules(scope).customFields
+        var q = SQLQueryString("SELECT COUNT(*) AS n FROM (SELECT c.id FROM customers c WHERE c.workspace_id = \(bind: scope.workspaceID)")
+        q += try conditions(scope, filter, defs)
+        q += " LIMIT \(literal: cap + 1)) x"
+        let query = q
+        let n = try await db.read { sql in try await sql.raw(query).first()?.decode(column: "n", as: Int.self) ?? 0 }
+        return n > cap ? (cap, false) : (n, true)
+    }
+
     /// `list`'s page as the API writes it, `{"items":[…],"next_cursor":…}`: rendered where it is read
     /// when it can be (`renderRows`), decoded and encoded otherwise.
     package func listJSON(_ scope: Scope, filter: CustomerFilter, sort: CustomerSort = .createdAt, descending: Bool = true,
@@ -145,6 +184,35 @@ extension CustomerStore {
             for (column, value) in filter.scoreConditions { q += " AND s.\(unsafeRaw: column) = \(bind: value)" }
         } else {
             q = "SELECT \(unsafeRaw: CustomerRows.columns) \(unsafeRaw: CustomerRows.from) WHERE c.workspace_id = \(bind: scope.workspaceID)"
+        }
+        q += try conditions(scope, filter, defs, scoresJoined: scoreColumn != nil)
+        let col = scoreColumn.map { "s." + $0 } ?? "c." + sort.rawValue
+        let idCol = scoreColumn == nil ? "c.id" : "s.customer_id"
+        let op = descending ? "<" : ">"
+        if let cursor {
+            let v = try Cursor.decode(cursor)
+            guard let id = v[1].stringValue else { throw DomainError.field("cursor", "is invalid") }
+            switch (v[0], sort) {
+            case (.string(let s), .pAlive):
+                guard let d = Double(s), d.isFinite else { throw DomainError.field("cursor", "is invalid") }
+                q += " AND (\(unsafeRaw: col), \(unsafeRaw: idCol)) \(unsafeRaw: op) (\(bind: d), \(bind: id))"
+            case (.number(let d), .createdAt), (.number(let d), .updatedAt), (.number(let d), .clv):
+                guard let n = Int64(exactly: d) else { throw DomainError.field("cursor", "is invalid") }
+                q += " AND (\(unsafeRaw: col), \(unsafeRaw: idCol)) \(unsafeRaw: op) (\(bind: n), \(bind: id))"
+            case (.string(let s), .name): q += " AND (\(unsafeRaw: col), \(unsafeRaw: idCol)) \(unsafeRaw: op) (\(bind: s), \(bind: id))"
+            default: throw DomainError.field("cursor", "is invalid")
+            }
+        }
+        let dir = descending ? "DESC" : "ASC"
+        q += " ORDER BY \(unsafeRaw: col) \(unsafeRaw: dir), \(unsafeRaw: idCol) \(unsafeRaw: dir) LIMIT \(literal: limit + 1)"
+        return q
+    }
+
+    /// The list's conditions after the workspace: deleted or not, what the scope may read, the filter
+    /// (the scores' conditions as lookups by key unless the query is driven by the scores' table).
+    func conditions(_ scope: Scope, _ filter: CustomerFilter, _ defs: [CustomFieldDefinition], scoresJoined: Bool = false) throws -> SQLQueryString {
+        var q = SQLQueryString("")
+        if !scoresJoined {
             // each listed customer's scores found by their key (as the tag filter finds tags)
             for (column, value) in filter.scoreConditions {
                 q += " AND EXISTS (SELECT 1 FROM customer_scores s WHERE s.workspace_id = c.workspace_id AND s.customer_id = c.id AND s.\(unsafeRaw: column) = \(bind: value))"
@@ -172,25 +240,6 @@ extension CustomerStore {
             }
             q += customCondition(def, raw)
         }
-        let col = scoreColumn.map { "s." + $0 } ?? "c." + sort.rawValue
-        let idCol = scoreColumn == nil ? "c.id" : "s.customer_id"
-        let op = descending ? "<" : ">"
-        if let cursor {
-            let v = try Cursor.decode(cursor)
-            guard let id = v[1].stringValue else { throw DomainError.field("cursor", "is invalid") }
-            switch (v[0], sort) {
-            case (.string(let s), .pAlive):
-                guard let d = Double(s), d.isFinite else { throw DomainError.field("cursor", "is invalid") }
-                q += " AND (\(unsafeRaw: col), \(unsafeRaw: idCol)) \(unsafeRaw: op) (\(bind: d), \(bind: id))"
-            case (.number(let d), .createdAt), (.number(let d), .updatedAt), (.number(let d), .clv):
-                guard let n = Int64(exactly: d) else { throw DomainError.field("cursor", "is invalid") }
-                q += " AND (\(unsafeRaw: col), \(unsafeRaw: idCol)) \(unsafeRaw: op) (\(bind: n), \(bind: id))"
-            case (.string(let s), .name): q += " AND (\(unsafeRaw: col), \(unsafeRaw: idCol)) \(unsafeRaw: op) (\(bind: s), \(bind: id))"
-            default: throw DomainError.field("cursor", "is invalid")
-            }
-        }
-        let dir = descending ? "DESC" : "ASC"
-        q += " ORDER BY \(unsafeRaw: col) \(unsafeRaw: dir), \(unsafeRaw: idCol) \(unsafeRaw: dir) LIMIT \(literal: limit + 1)"
         return q
     }
 

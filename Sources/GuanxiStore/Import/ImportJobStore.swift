@@ -191,11 +191,12 @@ package struct ImportJobStore: Sendable {
         kill(pid, 0) == 0 || errno == EPERM
     }
 
-    /// Keeps an uploaded file for the import wizard's next steps; uploads older than a day are dropped
-    /// (but not those of imports still running).
-    package func saveUpload(_ scope: Scope, filename: String, data: Data) async throws -> String {
+    /// Keeps an uploaded file for the import wizard's next steps, checked and a workbook read as
+    /// CSV (`ImportUpload.prepare`); uploads older than a day are dropped (but not those of imports
+    /// still running).
+    package func saveUpload(_ scope: Scope, filename: String, data raw: Data) async throws -> String {
         try scope.require(.customers, .create)
-        if data.isEmpty { throw DomainError.field("file", "the upload is empty") }
+        let data = try ImportUpload.prepare(raw)
         let id = ID.make()
         let now = Date()
         try await db.write { sql in

@@ -35,8 +35,9 @@ package struct LeadImporter: Sendable {
 
     struct DryRunRollback: Error { var report: LeadImportReport }
 
-    package func run(_ scope: Scope, data: Data, dryRun: Bool = false) async throws -> LeadImportReport {
+    package func run(_ scope: Scope, data raw: Data, dryRun: Bool = false) async throws -> LeadImportReport {
         let level = try scope.require(.leads, .create)
+        let data = try ImportUpload.prepare(raw)
         let (text, encoding) = TextDecoding.decode(data)
         let firstLine = text.prefix(while: { $0 != "\n" && $0 != "\r\n" && $0 != "\r" })
         let parsed = CSVReader.parse(text, delimiter: CSVReader.sniffDelimiter(String(firstLine)))

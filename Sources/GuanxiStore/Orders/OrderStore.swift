@@ -168,14 +168,30 @@ package struct OrderStore: Sendable {
         return try await Self.records.page(scope, where: q, order: Self.newest, cursor: cursor, limit: limit, in: db)
     }
 
+    /// Orders a search box finds by number: the whole number or a part of it ("SO-2026-000123",
+    /// "000123", "123"), among the workspace's newest 5,000 orders; newest first, within the
+    /// scope's read reach. Nothing for a term without a digit (names are the customers' search).
+    package func find(_ scope: Scope, number raw: String, limit: Int = 10) async throws -> [Order] {
+        let term = Text.clean(raw).uppercased()
+        guard term.contains(where: \.isNumber), term.count <= 40 else { return [] }
+        let pattern = "%" + term.replacingOccurrences(of: "!", with: "!!").replacingOccurrences(of: "%", with: "!%").replacingOccurrences(of: "_", with: "!_") + "%"
+        var q = try Self.records.clauses(scope)
+        q += " AND o.id IN (SELECT id FROM orders WHERE workspace_id = \(bind: scope.workspaceID) ORDER BY placed_at DESC LIMIT 5000)"
+        q += " AND o.number LIKE \(bind: pattern) ESCAPE '!'"
+        return try await Self.records.page(scope, where: q, order: Self.newest, cursor: nil, limit: limit, in: db).items
+    }
+
     /// How many orders (and how much, per currency) stand at each status.
-    package func statusBoard(_ scope: Scope) async throws -> [(OrderStatus, Int, [Money])] {
+    /// Orders by status, with their totals per currency: all of them, or those placed in `[from, to)`.
+    package func statusBoard(_ scope: Scope, placedFrom from: Date? = nil, to: Date? = nil) async throws -> [(OrderStatus, Int, [Money])] {
         let reach = try Self.records.readLimit(scope)
         return try await db.read { sql in
             var q = SQLQueryString("""
                 SELECT o.status, o.currency, COUNT(*) AS n, \(MoneySum.select("o.total", as: "total")) FROM orders o WHERE o.workspace_id = \(bind: scope.workspaceID)
                 """)
             q += reach
+            if let from { q += " AND o.placed_at >= \(bind: from.millis)" }
+            if let to { q += " AND o.placed_at < \(bind: to.millis)" }
             q += " GROUP BY o.status, o.currency"
             var by: [OrderStatus: (Int, MoneyTotals)] = [:]
             for r in try await sql.raw(q).all() {

@@ -182,6 +182,23 @@ package struct LeadStore: Sendable {
         return page
     }
 
+    /// Leads a search box finds: by phone or email exactly (both indexed, however old the lead),
+    /// or by a part of the name or company among the workspace's newest 5,000 (a bounded walk: a
+    /// term nobody has never reads every lead). Newest first, within the scope's read reach.
+    package func find(_ scope: Scope, text raw: String, limit: Int = 10) async throws -> [Lead] {
+        let term = Text.clean(raw)
+        guard term.count >= 2 else { return [] }
+        let like = db.dialect == .sqlite ? "LIKE" : "ILIKE"
+        let pattern = "%" + term.replacingOccurrences(of: "!", with: "!!").replacingOccurrences(of: "%", with: "!%").replacingOccurrences(of: "_", with: "!_") + "%"
+        var q = try Self.records.clauses(scope)
+        q += " AND ((l.id IN (SELECT id FROM leads WHERE workspace_id = \(bind: scope.workspaceID) ORDER BY created_at DESC LIMIT 5000)"
+        q += " AND (l.name \(unsafeRaw: like) \(bind: pattern) ESCAPE '!' OR l.company \(unsafeRaw: like) \(bind: pattern) ESCAPE '!'))"
+        if let phone = IdentityNormalizer.phone(term) { q += " OR l.phone = \(bind: phone)" }
+        if term.contains("@") { q += " OR l.email = \(bind: term.lowercased())" }
+        q += ")"
+        return try await Self.records.page(scope, where: q, order: Self.newest, cursor: nil, limit: limit, in: db).items.map { Self.present(scope, $0) }
+    }
+
     // MARK: Follow-up
 
     /// Moves the status along its allowed paths; disqualifying needs a reason.

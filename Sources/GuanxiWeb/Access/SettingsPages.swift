@@ -70,6 +70,15 @@ struct SettingsPages {
             return s.secret
         case ("lead_sources", let id):
             try await services.leadSources.disable(scope, id: id)
+        case ("roles", "save"):
+            // the grid: one choice per object and action (nothing, own … all)
+            var permissions: [String] = []
+            for o in AccessObject.allCases {
+                for a in AccessAction.allCases {
+                    if let level = f["p_\(o.rawValue)_\(a.rawValue)"].flatMap(AccessLevel.init(rawValue:)) { permissions.append("\(o.rawValue).\(a.rawValue):\(level.rawValue)") }
+                }
+            }
+            _ = try await services.access.saveRole(scope, key: f["key"] ?? "", name: f["name"] ?? "", permissions: permissions)
         case ("tags", "rename"):
             _ = try await services.customers.renameTag(scope, from: f["from"] ?? "", to: f["to"] ?? "")
         default:
@@ -94,11 +103,11 @@ struct SettingsPages {
             let canHandOver = scope.level(.settings, .update) != nil
             headers = [t("name"), t("email"), t("active"), t("role")]
             rows = try await services.access.members(scope).map { m in
-                let options = roles.map { ["value": $0.key, "label": $0.name, "selected": $0.key == m.role] as [String: Any] }
+                let options = roles.map { ["value": $0.key, "label": Self.roleName($0, v), "selected": $0.key == m.role] as [String: Any] }
                 var change = action(SettingsURL.settingsAction("users", m.id).path, t("change_role"),
                                     select: ["name": "role", "label": t("role"), "options": options])
                 if m.active && canHandOver { change["link"] = ["href": AccessURL.handover(m.id).path, "label": t("handover")] }
-                return ["cells": [m.name, m.email, m.active ? t("yes") : t("no")], "action": change]
+                return ["cells": [m.name, m.email, m.active ? t("member_active") : t("member_inactive")], "action": change]
             }
             if canHandOver { model["inviteHref"] = AccessURL.invite.path }
         case "teams":
@@ -121,20 +130,52 @@ struct SettingsPages {
                 ])
             }
         case "roles":
-            headers = [t("role"), t("permissions")]
-            rows = try await services.access.roles(scope).map { ["cells": [$0.name, $0.permissions.joined(separator: " · ")]] }
+            // each role as a grid: objects down, actions across, how far it reaches in each cell;
+            // custom roles' cells are choices an administrator can change, and a new role starts empty
+            let canEdit = scope.level(.settings, .update) != nil
+            let roles = try await services.access.roles(scope)
+            model["hint"] = t("perm_grid_hint")
+            model["actionsHead"] = AccessAction.allCases.map { t("perm_act_" + $0.rawValue) }
+            func cell(_ o: AccessObject, _ a: AccessAction, _ level: AccessLevel?, editable: Bool) -> [String: Any] {
+                var c: [String: Any] = ["text": level.map { t("perm_level_" + $0.rawValue) } ?? "—", "granted": level != nil]
+                if editable {
+                    var options: [[String: Any]] = [["value": "", "label": "—", "selected": level == nil]]
+                    for l in AccessLevel.allCases { options.append(["value": l.rawValue, "label": t("perm_level_" + l.rawValue), "selected": l == level]) }
+                    let label = t("perm_obj_" + o.rawValue) + " · " + t("perm_act_" + a.rawValue)
+                    c["select"] = ["name": "p_\(o.rawValue)_\(a.rawValue)", "label": label, "options": options] as [String: Any]
+                }
+                return c
+            }
+            func grid(_ granted: PermissionSet, editable: Bool) -> [[String: Any]] {
+                AccessObject.allCases.map { o in
+                    let cells: [[String: Any]] = AccessAction.allCases.map { a in cell(o, a, granted.level(o, a), editable: editable) }
+                    return ["object": t("perm_obj_" + o.rawValue), "cells": cells]
+                }
+            }
+            var grids: [[String: Any]] = []
+            for r in roles {
+                let set = (try? PermissionSet.parse(r.permissions)) ?? PermissionSet()
+                let editable = canEdit && !r.builtIn
+                grids.append(Pages.model(["name": Self.roleName(r, v), "kind": t(r.builtIn ? "role_builtin" : "role_custom"), "rows": grid(set, editable: editable),
+                                          "form": editable ? Pages.model(["href": SettingsURL.settingsAction("roles", "save").path, "csrf": v.csrf, "key": r.key, "name": r.name]) : nil]))
+            }
+            if canEdit {
+                grids.append(Pages.model(["name": t("new_role"), "isNew": true, "rows": grid(PermissionSet(), editable: true),
+                                          "form": Pages.model(["href": SettingsURL.settingsAction("roles", "save").path, "csrf": v.csrf, "key": "", "name": "", "isNew": true])]))
+            }
+            model["roleGrids"] = grids
         case "fields":
             headers = [t("key"), t("label"), t("type"), t("field_applies_to"), t("sensitive")]
             let canEdit = scope.level(.settings, .update) != nil
             rows = try await services.customFields.list(scope).map { d in
-                Pages.model(["cells": [d.key, d.label, d.type.rawValue, t("field_for_" + d.appliesTo.rawValue), d.sensitive ? t("yes") : t("no")],
+                Pages.model(["cells": [d.key, d.label, t("field_type_" + d.type.rawValue), t("field_for_" + d.appliesTo.rawValue), d.sensitive ? t("yes") : t("no")],
                              "action": canEdit ? action(SettingsURL.settingsAction("fields", d.key).path, t("delete")) : nil])
             }
             if canEdit {
                 model["form"] = form(SettingsURL.settingsAction("fields", "create").path, t("new_field"), t("create"), v, [
                     ["name": "key", "label": t("key"), "isText": true, "required": true],
                     ["name": "label", "label": t("label"), "isText": true, "required": true],
-                    ["name": "type", "label": t("type"), "isSelect": true, "choices": CustomFieldType.allCases.map { ["value": $0.rawValue, "label": $0.rawValue] }],
+                    ["name": "type", "label": t("type"), "isSelect": true, "choices": CustomFieldType.allCases.map { ["value": $0.rawValue, "label": t("field_type_" + $0.rawValue)] }],
                     ["name": "applies_to", "label": t("field_applies_to"), "isSelect": true,
                      "choices": CustomFieldTarget.allCases.map { ["value": $0.rawValue, "label": t("field_for_" + $0.rawValue)] }],
                     ["name": "sensitive", "label": t("sensitive"), "isCheckbox": true],
@@ -223,11 +264,23 @@ struct SettingsPages {
             let page = try await services.audit.list(scope, actorUserID: req.query("actor_id"), object: req.query("object"), before: before, limit: 100)
             let names = Dictionary(try await services.access.members(scope).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
             headers = ["#", t("time"), t("actor"), t("action"), t("object"), t("record")]
+            let term = { (code: String) in v.words.strings[v.locale]?["audit_" + code] ?? code }
             rows = page.items.map { e in
-                let term = { (code: String) in v.words.strings[v.locale]?["audit_" + code] ?? code }
-                return ["cells": [String(e.seq), when(e.at), e.actorUserID.map { names[$0] ?? $0 } ?? "—", term(e.action), term(e.object), e.objectID ?? ""]]
+                // the record the entry is about, linked to its page when its kind has one
+                let link = e.objectID.flatMap { id in pages.recordPages[e.object].map { ["href": $0(id), "text": id] } }
+                return Pages.model(["cells": [String(e.seq), when(e.at), e.actorUserID.map { names[$0] ?? $0 } ?? "—", term(e.action), term(e.object)],
+                                    "recordCell": Pages.model(["link": link, "plain": link == nil ? (e.objectID ?? "") : nil])])
             }
-            model["filters"] = ["object": req.query("object") ?? "", "actor": req.query("actor_id") ?? ""]
+            // the filter offers what it accepts: the kinds of record the log names, and the members
+            let object = req.query("object") ?? "", actor = req.query("actor_id") ?? ""
+            let objects = Self.auditObjects.filter { v.words.strings[v.locale]?["audit_" + $0] != nil }.map { ($0, term($0)) }.sorted { $0.1 < $1.1 }
+            model["filters"] = [
+                "objects": [["value": "", "label": t("all"), "selected": object.isEmpty] as [String: Any]]
+                    + objects.map { ["value": $0.0, "label": $0.1, "selected": $0.0 == object] as [String: Any] },
+                "actors": [["value": "", "label": t("all"), "selected": actor.isEmpty] as [String: Any]]
+                    + names.sorted { $0.value < $1.value }.map { ["value": $0.key, "label": $0.value, "selected": $0.key == actor] as [String: Any] },
+                "hint": t("audit_filter_hint"),
+            ] as [String: Any]
             if let c = page.nextCursor { model["older"] = SettingsURL.settings("audit").path + "?cursor=" + c }
             model["verifyHref"] = SettingsURL.settings("audit").path + "?verify=1"
             // Verifying reads the whole chain, so it runs when asked.
@@ -252,6 +305,16 @@ struct SettingsPages {
         model["headers"] = rows.contains { $0["action"] != nil } ? headers + [t("actions")] : headers
         model["rows"] = rows
         return pages.page("settings", model, title: t("settings"), visit: v)
+    }
+
+    /// The kinds of record the audit log names (its `object`), offered by the filter when they have a word.
+    static let auditObjects = ["customers", "leads", "deals", "orders", "quotes", "tasks", "tickets", "users", "roles", "teams", "memberships",
+                               "api_tokens", "custom_fields", "pipelines", "price_lists", "products", "assignment_rules", "lead_sources",
+                               "pool_rules", "sales_targets", "notes", "interactions", "relationships", "shares", "workspaces"]
+
+    /// A role as people read it: a built-in role's name in the reader's language, a custom one as named.
+    static func roleName(_ r: RoleDefinition, _ v: PageContext) -> String {
+        r.builtIn ? v.text("role_" + r.key) : r.name
     }
 
     func form(_ href: String, _ title: String, _ button: String, _ v: PageContext, _ inputs: [[String: Any]]) -> [String: Any] {

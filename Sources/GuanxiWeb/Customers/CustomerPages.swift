@@ -114,13 +114,20 @@ extension Pages {
 
     var importRoutes: [PageRoute] {
         [
-            .get(CustomerURL.newImport) { p, _ in
-                page("import_new", ["csrf": p.page.csrf], title: p.page.text("import"), visit: p.page)
-            },
+            .get(CustomerURL.newImport) { p, _ in importNewPage(p.page, error: nil) },
             .post(CustomerURL.newImport, body: .multipart) { p, scope in
-                guard let file = p.parts.first(where: { $0.name == "file" }) else { throw DomainError.field("file", .csvFile) }
-                let id = try await services.imports.saveUpload(scope, filename: file.filename ?? "upload.csv", data: file.data)
-                return Self.redirect(CustomerURL.importUpload(id).path)
+                // the file is checked as it arrives; a refusal shows this page again, in the reader's
+                // language, with what to do and the file picker to choose another
+                do {
+                    guard let file = p.parts.first(where: { $0.name == "file" }), !file.data.isEmpty else {
+                        throw DomainError.field("file", .csvFile)
+                    }
+                    let id = try await services.imports.saveUpload(scope, filename: file.filename ?? "upload.csv", data: file.data)
+                    return Self.redirect(CustomerURL.importUpload(id).path)
+                } catch let e as DomainError {
+                    if case .forbidden = e { throw e }
+                    return importNewPage(p.page, error: e)
+                }
             },
             .get(CustomerURL.importUpload(":id")) { p, scope in
                 let v = p.page, id = p.parameter("id")
@@ -182,6 +189,13 @@ extension Pages {
         ]
     }
 
+    func importNewPage(_ v: PageContext, error: DomainError?) -> Response {
+        var model: [String: Any] = ["csrf": v.csrf]
+        if let error { model["fileError"] = Self.fieldErrors(error)["file"].map(v.localize) ?? v.message(error) }
+        return page("import_new", model, title: v.text("import"), visit: v, flash: error.map { ("bad", v.message($0)) },
+                    status: error.map { Pages.status($0) } ?? .ok)
+    }
+
     static func firstLine(_ text: String) -> String {
         String(text.prefix(while: { $0 != "\n" && $0 != "\r\n" && $0 != "\r" }))
     }
@@ -196,11 +210,13 @@ extension Pages {
 
     func customersPage(_ req: Request, _ v: PageContext, _ scope: Scope, flash: (kind: String, text: String)? = nil, query: [URLQueryItem]? = nil) async throws -> Response {
         // the list's own parameters (after a bulk post they come from the page the form was on)
-        let params: [URLQueryItem] = query ?? (URLComponents(string: "?" + (req.uri.query ?? ""))?.queryItems ?? [])
+        // a form's GET writes a space as "+", which URLComponents leaves as it is
+        let params: [URLQueryItem] = query ?? (URLComponents(string: "?" + (req.uri.query ?? "").replacingOccurrences(of: "+", with: "%20"))?.queryItems ?? [])
         let param = { (n: String) -> String? in params.first { $0.name == n }?.value.flatMap { $0.isEmpty ? nil : $0 } }
         let q = param("q") ?? ""
         var items: [Customer]
-        var next: String?
+        var next: String?, previous: String?
+        var others: [SearchHit] = []
         var filter = CustomerFilter()
         filter.stage = param("stage").flatMap(LifecycleStage.init(rawValue:))
         filter.tier = param("tier"); filter.tag = param("tag"); filter.source = param("source")
@@ -217,29 +233,52 @@ extension Pages {
         for p in scoreParams { if let val = param(p.name), p.values.contains(val) { chosen[p.name] = val } }
         filter.rfmSegment = chosen["rfm_segment"]; filter.churnRisk = chosen["churn_risk"]
         filter.valueTier = chosen["value_tier"]; filter.customerClass = chosen["class"]
-        let sortChoices = analytics ? ["-clv", "-p_alive"] : []
-        let sortParam = param("sort").flatMap { sortChoices.contains($0) ? $0 : nil }
-        let sort = sortParam.flatMap { CustomerSort(rawValue: String($0.dropFirst())) } ?? .createdAt
+        // sorting on the indexed keys (name, updated, created), "-" first for newest or Z first; by a score for analytics readers
+        let sortChoices = analytics ? Self.scoreSorts : []
+        let sortParam = param("sort").flatMap { Self.listSorts.contains($0) || sortChoices.contains($0) ? $0 : nil } ?? "-created_at"
+        let sort = CustomerSort(rawValue: String(sortParam.drop { $0 == "-" })) ?? .createdAt
+        let descending = sortParam.hasPrefix("-")
+        let countText: String
+        func listHref(_ extra: [(String, String?)]) -> String {
+            var comps = URLComponents(); comps.path = CustomerURL.customers.path
+            var pairs: [(String, String?)] = [("stage", filter.stage?.rawValue), ("tier", filter.tier), ("tag", filter.tag), ("source", filter.source),
+                                              ("owner_id", filter.ownerID)]
+            for p in scoreParams { pairs.append((p.name, chosen[p.name])) }
+            comps.queryItems = (pairs + [("sort", sortParam == "-created_at" ? nil : sortParam)] + extra)
+                .compactMap { k, val in val.map { URLQueryItem(name: k, value: $0) } }
+            return comps.string ?? CustomerURL.customers.path
+        }
         if !q.isEmpty {
             items = try await services.customers.search(scope, query: q, limit: 50)
+            countText = v.text(items.count >= 50 ? "count_more" : "count_customers").replacingOccurrences(of: "{n}", with: v.fmt.number(items.count))
+            // leads and orders the same words find, each capability's own (the seam: `Feature.searchPart`)
+            for part in searchParts { others += try await part(self, scope, q, v) }
         } else {
-            let page = try await services.customers.list(scope, filter: filter, sort: sort, cursor: param("cursor"), limit: 50)
+            let page = try await services.customers.window(scope, filter: filter, sort: sort, descending: descending,
+                                                           cursor: param("before") == nil ? param("cursor") : nil, before: param("before"), limit: 50)
             items = page.items
-            if let c = page.nextCursor {
-                var comps = URLComponents(); comps.path = CustomerURL.customers.path
-                var pairs: [(String, String?)] = [("stage", filter.stage?.rawValue), ("tier", filter.tier), ("tag", filter.tag), ("source", filter.source),
-                                                  ("owner_id", filter.ownerID)]
-                for p in scoreParams { pairs.append((p.name, chosen[p.name])) }
-                pairs += [("sort", sortParam), ("cursor", c)]
-                comps.queryItems = pairs.compactMap { k, val in val.map { URLQueryItem(name: k, value: $0) } }
-                next = comps.string
-            }
+            next = page.next.map { listHref([("cursor", $0)]) }
+            previous = page.previous.map { listHref([("before", $0)]) }
+            let (n, exact) = try await services.customers.count(scope, filter: filter)
+            countText = v.text(exact ? "count_customers" : "count_more").replacingOccurrences(of: "{n}", with: v.fmt.number(n))
+        }
+        // the sortable columns' headers: a link that sorts by it (again: the other way), and aria-sort on the sorted one
+        func sortHeader(_ key: String, _ label: String, firstDescending: Bool) -> [String: Any] {
+            let current = sortParam.drop { $0 == "-" } == key
+            let nextParam = current ? (descending ? key : "-" + key) : (firstDescending ? "-" + key : key)
+            var comps = URLComponents(string: listHref([])) ?? URLComponents()
+            let kept = (comps.queryItems ?? []).filter { $0.name != "sort" }
+            comps.queryItems = kept + [URLQueryItem(name: "sort", value: nextParam)]
+            return ["label": label, "href": q.isEmpty ? (comps.string ?? "") : "", "sortable": q.isEmpty,
+                    "ariaSort": current && q.isEmpty ? (descending ? "descending" : "ascending") : "none",
+                    "arrow": current && q.isEmpty ? (descending ? "↓" : "↑") : ""]
         }
         let ws = try await services.access.workspace(id: scope.workspaceID)
         let f = formatter(v, ws)
         let rows: [[String: Any]] = items.map { c in
             ["id": c.id, "href": CustomerURL.customer(c.id).path, "name": c.name, "tags": c.tags, "organization": c.organizationName ?? "",
-             "stage": v.stage(c.stage), "tier": c.tier ?? "", "phone": c.phones.first ?? "", "updated": f.string(from: c.updatedAt)]
+             "stage": v.stage(c.stage), "tier": c.tier ?? "", "phone": c.phones.first.map(v.fmt.phone) ?? "", "updated": f.string(from: c.updatedAt),
+             "created": f.string(from: c.createdAt)]
         }
         // the same filters as CSV (the API export honours masking and is audited)
         var exportHref: String?
@@ -263,11 +302,21 @@ extension Pages {
             ["name": view.name, "href": CustomerURL.customers.path + (view.query.isEmpty ? "" : "?" + view.query), "current": view.query == currentQuery,
              "deleteHref": CustomerURL.deleteView(view.id).path, "csrf": v.csrf]
         }
-        // the orders a list may take: newest first, then by a score (analytics readers)
-        let sortNames: [(String, String)] = sortChoices.isEmpty ? [] : [("", "sort_newest"), ("-clv", "sort_clv"), ("-p_alive", "sort_p_alive")]
-        let sorts: [[String: Any]] = sortNames.map { value, key in ["value": value, "label": v.text(key), "selected": (sortParam ?? "") == value] }
+        // the orders a list may take by a score (analytics readers), beside the sortable columns
+        let sortNames: [(String, String)] = sortChoices.isEmpty ? [] : [("-created_at", "sort_newest"), ("-clv", "sort_clv"), ("-p_alive", "sort_p_alive")]
+        let sorts: [[String: Any]] = sortNames.map { value, key in ["value": value, "label": v.text(key), "selected": sortParam == value] }
+        let otherGroups: [[String: Any]] = Dictionary(grouping: others, by: \.kind).sorted { $0.key < $1.key }.map { group in
+            ["kind": group.key, "hits": group.value.map { ["title": $0.title, "detail": $0.detail, "href": $0.href] }]
+        }
+        let sortName = sortHeader("name", v.text("name"), firstDescending: false)
+        let sortUpdated = sortHeader("updated_at", v.text("updated"), firstDescending: true)
+        let sortCreated = sortHeader("created_at", v.text("created"), firstDescending: true)
+        let filtering = [filter.stage?.rawValue, filter.tier, filter.tag, filter.source, filter.ownerID].contains { $0 != nil } || !chosen.isEmpty
         let model = Self.model([
-            "q": q, "tag": filter.tag ?? "", "source": filter.source ?? "", "ownerChoices": ownerChoices, "rows": rows, "hasRows": !rows.isEmpty, "next": next, "views": views, "query": currentQuery,
+            "q": q, "tag": filter.tag ?? "", "source": filter.source ?? "", "ownerChoices": ownerChoices, "rows": rows, "hasRows": !rows.isEmpty,
+            "next": next, "previous": previous, "hasPaging": next != nil || previous != nil, "count": countText, "views": views, "query": currentQuery,
+            "others": otherGroups, "hasOthers": !others.isEmpty, "filtering": filtering,
+            "sortName": sortName, "sortUpdated": sortUpdated, "sortCreated": sortCreated,
             "exportHref": exportHref, "csrf": v.csrf, "back": v.next, "owners": owners, "hasOwners": !owners.isEmpty,
             "stages": LifecycleStage.allCases.map { ["value": $0.rawValue, "label": v.stage($0), "selected": $0 == filter.stage] as [String: Any] },
             "tiers": (ws?.tiers ?? []).map { ["value": $0, "selected": $0 == filter.tier] as [String: Any] },
@@ -280,6 +329,11 @@ extension Pages {
         ])
         return page("customers", model, title: v.text("customers"), visit: v, q: q, flash: flash)
     }
+
+    /// The list's sort choices: the indexed keys, each either way.
+    static let listSorts: Set<String> = ["name", "-name", "updated_at", "-updated_at", "created_at", "-created_at"]
+    /// And by a score, highest first, for those who may read analytics.
+    static let scoreSorts: Set<String> = ["-clv", "-p_alive"]
 
     func mergePage(_ v: PageContext, _ keep: Customer, _ other: Customer) async throws -> Response {
         let t = { (k: String) in v.text(k) }
@@ -305,7 +359,7 @@ extension Pages {
         let t = { (k: String) in v.text(k) }
         let timeline = timelineModel(tl.items, v, f)
         let customer = Self.model(["name": c.name, "organizationName": c.organizationName, "title": c.title, "tier": c.tier ?? "",
-                                   "tags": c.tags, "phones": c.phones, "emails": c.emails, "birthday": c.birthday])
+                                   "tags": c.tags, "emails": c.emails, "birthday": c.birthday.map(v.fmt.day)])
         let addresses = c.addresses.map { a in [a.province, a.city, a.district, a.street, a.postcode].compactMap { $0 }.joined(separator: " ") }
         let defs = try await services.customFields.list(scope, for: .customers)
         let custom: [[String: Any]] = defs.compactMap { d in
@@ -321,7 +375,7 @@ extension Pages {
         }
         let kinds: [(String, String)] = [("note", "note"), ("call", "call"), ("visit", "visit"), ("wechat", "wechat"), ("meeting", "meeting"), ("email", "email_kind"), ("sms", "sms")]
         let model = Self.model([
-            "c": customer, "kindLabel": t(c.kind.rawValue), "stageLabel": v.stage(c.stage), "owner": owner ?? t("pool"),
+            "c": customer, "phones": c.phones.map { ["tel": $0, "text": v.fmt.phone($0)] }, "kindLabel": t(c.kind.rawValue), "stageLabel": v.stage(c.stage), "owner": owner ?? t("pool"),
             "addresses": addresses, "custom": custom, "masked": c.masked == true, "csrf": v.csrf,
             "editHref": CustomerURL.editCustomer(c.id).path, "revealHref": CustomerURL.revealCustomer(c.id).path, "activityHref": CustomerURL.addActivity(c.id).path,
             "activityKinds": kinds.map { ["value": $0.0, "label": t($0.1)] },
@@ -368,7 +422,10 @@ extension Pages {
                                                          ("emails", "emails", false, nil), ("tier", "tier", false, nil),
                                                          ("tags", "tags", false, t("tags_hint")), ("source", "source", false, nil)]
         let fields: [[String: Any]] = specs.map { name, key, required, hint in
+            // phones and emails are lists typed with commas: a phone keyboard, an email keyboard that takes several
             Self.model(["name": name, "label": t(key), "value": values[name] ?? "", "required": required, "hint": hint,
+                        "type": name == "phones" ? "tel" : name == "emails" ? "email" : nil, "multiple": name == "emails",
+                        "autocomplete": name == "phones" ? "tel" : name == "emails" ? "email" : nil,
                         "error": errors[name].map { v.localize($0) }])
         }
         let stage = LifecycleStage(rawValue: values["stage"] ?? "") ?? c?.stage ?? .prospect

@@ -19,6 +19,7 @@ extension Feature {
                         extras: { scope, id in try await s.customerExtras(scope, customerID: id) }).register(table)
         }
         f.pages = { pages, table in table.add(pages.customerRoutes) }
+        f.recordPages = ["customers": { CustomerURL.customer($0).path }]
         f.services = { s, _, logger in [ImportRecoveryWatch(imports: s.imports, logger: logger)] }
         f.matrix = CustomerMatrix.samples
         f.matrixFixture = CustomerMatrix.fixture

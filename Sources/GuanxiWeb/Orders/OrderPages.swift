@@ -294,7 +294,7 @@ struct OrderPages {
             },
             "hasPayments": !(o.payments ?? []).isEmpty,
             "plan": (o.plan ?? []).map { i in
-                Pages.model(["due": i.dueDate, "amount": m(i.amount), "covered": m(i.covered), "overdue": i.overdue, "done": i.covered >= i.amount])
+                Pages.model(["due": v.fmt.day(i.dueDate), "amount": m(i.amount), "covered": m(i.covered), "overdue": i.overdue, "done": i.covered >= i.amount])
             },
             "hasPlan": !(o.plan ?? []).isEmpty,
             "shipments": (o.shipments ?? []).map { s in
@@ -361,5 +361,15 @@ extension OrderPages {
             part["newOrderHref"] = OrderURL.newOrder.path + "?customer_id=" + customerID
         }
         return part
+    }
+
+    /// Orders the search box finds by number.
+    static func searchPart(_ pages: Pages, _ scope: Scope, _ query: String, _ v: PageContext) async throws -> [SearchHit] {
+        guard scope.level(.orders, .read) != nil else { return [] }
+        return try await pages.services.orders.find(scope, number: query).map { o in
+            SearchHit(kind: v.text("orders"), title: o.number,
+                      detail: v.text("order_status_" + o.status.rawValue) + " · " + v.fmt.money(minor: o.totals.total, currency: o.totals.currency),
+                      href: OrderURL.order(o.id).path)
+        }
     }
 }

@@ -25,6 +25,8 @@ extension Feature {
             try await OrderPages.customerPart(pages, scope, customerID: id, v).merging(try await CreditPages.customerPart(pages, scope, customerID: id, v)) { a, _ in a }
         }
         f.pages = { pages, table in table.add(OrderPages(pages: pages).routes + CreditPages(pages: pages).routes) }
+        f.recordPages = ["orders": { OrderURL.order($0).path }, "quotes": { OrderURL.quote($0).path }]
+        f.searchPart = { pages, scope, q, v in try await OrderPages.searchPart(pages, scope, q, v) }
         f.matrix = OrderMatrix.samples
         f.matrixFixture = OrderMatrix.fixture
         return f

@@ -102,7 +102,7 @@ extension OrderPages {
                 Pages.model(["href": OrderURL.quote(q.id).path, "number": q.number + " · R" + String(q.revision), "title": q.title,
                              "customer": names[q.customerID] ?? "", "customerHref": CustomerURL.customer(q.customerID).path,
                              "status": t("quote_status_" + q.status.rawValue), "expired": q.isExpired(today: today),
-                             "total": v.fmt.money(minor: q.totals.total, currency: q.totals.currency), "valid": q.validUntil])
+                             "total": v.fmt.money(minor: q.totals.total, currency: q.totals.currency), "valid": q.validUntil.map(v.fmt.day)])
             },
             "hasRows": !page.items.isEmpty, "ordersHref": OrderURL.orders.path,
             "newHref": scope.level(.orders, .create) != nil ? OrderURL.newQuote.path : nil,
@@ -122,7 +122,7 @@ extension OrderPages {
         let moves = (QuoteStatus.moves[q.status] ?? []).filter { $0 != .accepted && $0 != .rejected }.sorted { $0.rawValue < $1.rawValue }
         let facts: [(String, String?)] = [
             ("quote_status", t("quote_status_" + q.status.rawValue) + (q.isExpired(today: today) ? " · " + t("quote_expired") : "")),
-            ("quote_valid_until", q.validUntil), ("order_total", v.fmt.money(minor: q.totals.total, currency: q.totals.currency)),
+            ("quote_valid_until", q.validUntil.map(v.fmt.day)), ("order_total", v.fmt.money(minor: q.totals.total, currency: q.totals.currency)),
             ("owner", try await pages.userName(q.ownerID) ?? "—"), ("quote_sent", q.sentAt.map(f.string(from:))),
             ("lead_reason", q.reason), ("lead_created", f.string(from: q.createdAt)),
         ]
@@ -156,8 +156,8 @@ extension OrderPages {
         if let id = q.ownerID { owner = try await services.access.user(id: id) }
         var model = Pages.model([
             "company": ws?.name, "number": q.number, "revision": "R" + String(q.revision), "title": q.title, "customer": c?.name,
-            "customerOrg": c?.organizationName, "date": Dates.day(q.sentAt ?? q.createdAt, timeZone: ws?.timeZone ?? "Asia/Shanghai"),
-            "valid": q.validUntil, "message": q.message, "terms": q.terms, "owner": owner?.name, "ownerEmail": owner?.email,
+            "customerOrg": c?.organizationName, "date": v.fmt.day(Dates.day(q.sentAt ?? q.createdAt, timeZone: ws?.timeZone ?? "Asia/Shanghai")),
+            "valid": q.validUntil.map(v.fmt.day), "message": q.message, "terms": q.terms, "owner": owner?.name, "ownerEmail": owner?.email,
             "backHref": OrderURL.quote(q.id).path,
         ])
         model.merge(Self.linesModel(q.lines, q.totals, v)) { a, _ in a }

@@ -21,6 +21,7 @@ package enum Assets {
     h1{font-size:1.4rem;margin:.2rem 0 .8rem}
     h2{font-size:1.1rem;margin:1.2rem 0 .6rem}
     .head{display:flex;justify-content:space-between;align-items:center;gap:1rem;flex-wrap:wrap}
+    .head>span{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center}
     .card{background:#fff;border:1px solid var(--line);border-radius:.6rem;padding:1rem;margin:1rem 0}
     .narrow{max-width:24rem;margin:3rem auto}
     label{display:block;margin:.5rem 0;color:var(--muted);font-size:.9rem}
@@ -40,6 +41,7 @@ package enum Assets {
     .list th{font-size:.85rem;color:var(--muted);font-weight:600;background:#fafbfc}
     .tag{display:inline-block;padding:0 .45rem;border-radius:1rem;background:#eef1f6;color:var(--muted);font-size:.8rem;white-space:nowrap}
     .meta{color:var(--muted);margin-top:-.5rem}
+    .head+.meta{margin-top:0}
     .facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:.4rem 1rem;margin:0}
     .facts div{background:#fff;border:1px solid var(--line);border-radius:.5rem;padding:.5rem .7rem}
     .facts dt{font-size:.8rem;color:var(--muted)}
@@ -127,6 +129,43 @@ package enum Assets {
     .task-moves{display:flex;flex-wrap:wrap;gap:.5rem;margin:1rem 0}
     .task-moves form{margin:0}
     @media (max-width:640px){.wide{display:none}.bar{padding:.5rem}.langs{order:3}main{padding:.6rem}.facts{grid-template-columns:1fr}}
+    /* lists: the count, sortable headers, paging both ways; filters and bulk actions fold away behind
+       a summary on phones (a <details>, no script) and stay open on wide screens where the browser can */
+    p.count{margin:0 0 .6rem;color:var(--muted);font-size:.9rem}
+    .list th a{color:inherit;text-decoration:none}
+    .list th[aria-sort=ascending] a,.list th[aria-sort=descending] a{color:var(--ink)}
+    .pager{display:flex;gap:.6rem;margin:1rem 0}
+    details.tools{margin:0 0 .6rem}
+    .list.customers th,.list.customers td:not(:nth-child(2)){white-space:nowrap}
+    @media (max-width:640px){.list.customers th,.list.customers td{padding:.45rem .4rem}.head h1{margin-bottom:.3rem}}
+    details.tools>summary{display:inline-block;cursor:pointer;padding:.45rem .9rem;border:1px solid #c4ccd8;border-radius:.4rem;background:#fff;min-height:2.5rem}
+    details.tools[open]>summary{margin-bottom:.6rem}
+    @media (min-width:900px){@supports selector(::details-content){details.tools>summary{display:none}details.tools::details-content{content-visibility:visible}}}
+    .role-grid .grid th[scope=row]{font-weight:600;color:var(--ink);background:#fff;white-space:nowrap}
+    .role-grid .grid td{white-space:nowrap}
+    .role-grid .grid select{height:2.2rem;padding:.2rem .3rem;min-width:6.5rem;margin:0}
+    .role-grid .none{color:var(--muted)}
+    .also-found h3{font-size:.95rem;margin:.6rem 0 .3rem}
+    /* a table too wide for a phone becomes one card per row, each value beside its column's name */
+    @media (max-width:640px){
+      table.stack{border:0;background:none}
+      table.stack thead{display:none}
+      table.stack tr{display:block;background:#fff;border:1px solid var(--line);border-radius:.5rem;margin:0 0 .5rem;padding:.3rem .7rem}
+      .list.stack td,.scroll .list.stack td{display:flex;justify-content:space-between;align-items:baseline;gap:.8rem;border:0;padding:.2rem 0;white-space:normal;text-align:right;overflow-wrap:anywhere}
+      .list.stack td::before{content:attr(data-label);color:var(--muted);font-size:.85rem;text-align:left;flex:none}
+      .list.stack td.wide{display:none}
+    }
+    /* the header on a phone: brand and search on one line, the sections on one line that scrolls sideways */
+    @media (max-width:640px){
+      .bar{position:static;gap:.35rem .6rem;padding:.4rem .5rem}
+      .brand{font-size:1rem}
+      .search{flex:1 1 9rem;order:1}
+      .out{order:2}.out button{min-height:2.2rem;padding:.25rem .6rem}
+      .langs{order:2}.langs a{margin-left:.35rem}
+      .sections{order:3;flex:1 1 100%;scrollbar-width:thin}
+      .main-nav{flex-wrap:nowrap;gap:0 .9rem;padding-bottom:.15rem}
+      .main-nav a{white-space:nowrap;padding:.3rem 0}
+    }
     /* charts drawn on the server (Chart), report figures and the month switch */
     .months{display:flex;gap:.6rem;align-items:center}
     .months a{text-decoration:none;font-size:1.3rem;padding:0 .4rem}

@@ -93,6 +93,87 @@ package struct Formats {
         return m > 0 ? String(m) + alone : under
     }
 
+    // MARK: Days, months, weeks and phone numbers as people read them
+
+    static let monthsShort = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    static let monthsLong = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+
+    /// A calendar day kept as `YYYY-MM-DD` (a close date, a due date, a birthday): "2026年12月31日",
+    /// "Dec 31, 2026". Anything that is not such a day is shown as it is.
+    package func day(_ iso: String) -> String {
+        let p = iso.split(separator: "-")
+        guard iso.count == 10, p.count == 3, let y = Int(p[0]), let m = Int(p[1]), let d = Int(p[2]), (1...12).contains(m), (1...31).contains(d) else { return iso }
+        return locale == .en ? "\(Self.monthsShort[m - 1]) \(d), \(y)" : "\(y)年\(m)月\(d)日"
+    }
+
+    /// A day without its year, for ranges inside one heading: "12月31日", "Dec 31".
+    func shortDay(_ y: Int, _ m: Int, _ d: Int) -> String {
+        locale == .en ? "\(Self.monthsShort[m - 1]) \(d)" : "\(m)月\(d)日"
+    }
+
+    /// A month kept as `YYYY-MM`: "2026年12月", "December 2026"; anything else as it is.
+    package func month(_ key: String) -> String {
+        let p = key.split(separator: "-")
+        guard key.count == 7, p.count == 2, let y = Int(p[0]), let m = Int(p[1]), (1...12).contains(m) else { return key }
+        return locale == .en ? "\(Self.monthsLong[m - 1]) \(y)" : "\(y)年\(m)月"
+    }
+
+    /// An ISO week kept as `YYYY-Www`, with its Monday-to-Sunday days: "2026年第49周（11月30日–12月6日）",
+    /// "Week 49, 2026 (Nov 30 – Dec 6)"; anything else as it is.
+    package func week(_ key: String) -> String {
+        let p = key.split(separator: "-")
+        guard p.count == 2, let y = Int(p[0]), p[1].first == "W", let w = Int(p[1].dropFirst()), (1...53).contains(w) else { return key }
+        var cal = Calendar(identifier: .iso8601)
+        cal.timeZone = TimeZone(identifier: "UTC")!
+        guard let monday = cal.date(from: DateComponents(weekday: 2, weekOfYear: w, yearForWeekOfYear: y)),
+              let sunday = cal.date(byAdding: .day, value: 6, to: monday) else { return key }
+        let a = cal.dateComponents([.year, .month, .day], from: monday), b = cal.dateComponents([.year, .month, .day], from: sunday)
+        let range = shortDay(a.year!, a.month!, a.day!) + (locale == .en ? " – " : "–") + shortDay(b.year!, b.month!, b.day!)
+        return switch locale {
+        case .zhHans: "\(y)年第\(w)周（\(range)）"
+        case .zhHant: "\(y)年第\(w)週（\(range)）"
+        case .en: "Week \(w), \(y) (\(range))"
+        }
+    }
+
+    /// A phone number kept as E.164, grouped for reading. Numbers of the reader's own region read
+    /// as they are dialled there (a Simplified Chinese page: 138 1234 5678, 010 8888 6666; a
+    /// Traditional one: 0912 345 678), the rest with their country code (+86 138 1234 5678,
+    /// +852 9123 4567, +1 415 555 0100). What is not E.164 (a masked number) is shown as it is.
+    package func phone(_ e164: String) -> String {
+        guard e164.first == "+", e164.dropFirst().allSatisfy(\.isASCII), e164.dropFirst().allSatisfy(\.isNumber) else { return e164 }
+        let digits = Array(e164.dropFirst())
+        func groups(_ d: ArraySlice<Character>, _ sizes: [Int]) -> String {
+            var out: [String] = [], i = d.startIndex
+            for (n, size) in sizes.enumerated() {
+                guard i < d.endIndex else { break }
+                let end = n == sizes.count - 1 ? d.endIndex : min(i + size, d.endIndex)
+                out.append(String(d[i..<end])); i = end
+            }
+            return out.joined(separator: " ")
+        }
+        let s = String(digits)
+        if s.hasPrefix("86") {
+            let n = digits.dropFirst(2)
+            let national: String
+            var trunk = "0"
+            if n.count == 11 && n.first == "1" { national = groups(n, [3, 4, 4]); trunk = "" }
+            else if n.count == 10 && (n.starts(with: ["4", "0", "0"]) || n.starts(with: ["8", "0", "0"])) { national = groups(n, [3, 3, 4]); trunk = "" }
+            else if n.first == "1" || n.first == "2" { national = groups(n, [2, 4, 4]) }   // 10, 2x: two-digit area codes
+            else { national = groups(n, [3, 4, 4]) }
+            return locale == .zhHans ? trunk + national : "+86 " + national
+        }
+        if s.hasPrefix("886") {
+            let n = digits.dropFirst(3)
+            let mobile = n.first == "9"
+            let national = mobile ? groups(n, [3, 3, 3]) : groups(n, [1, 4, 4])
+            return locale == .zhHant ? "0" + national : "+886 " + national
+        }
+        if s.hasPrefix("852") || s.hasPrefix("853") { return "+" + s.prefix(3) + " " + groups(digits.dropFirst(3), [4, 4]) }
+        if s.hasPrefix("1") && digits.count == 11 { return "+1 " + groups(digits.dropFirst(1), [3, 3, 4]) }
+        return e164
+    }
+
     /// Formatters are costly to make and safe to share once configured: one per language and time zone.
     package static func formatter(_ locale: UILocale, _ timeZone: String) -> DateFormatter {
         formatters.withLock { cache in

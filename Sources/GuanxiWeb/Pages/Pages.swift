@@ -20,6 +20,9 @@ package struct Pages {
     package let customerParts: [CustomerPart]
     /// Every feature's blocks on the dashboard.
     package let dashboardParts: [DashboardPart]
+    package let searchParts: [SearchPart]
+    /// Every feature's record pages, by audit object name (`Feature.recordPages`).
+    package let recordPages: [String: @Sendable (String) -> String]
 
     package init(services: AppServices, features: [Feature]) {
         self.services = services
@@ -33,6 +36,8 @@ package struct Pages {
         self.words = Words(features: features)
         self.customerParts = features.compactMap(\.customerPart)
         self.dashboardParts = features.compactMap(\.dashboard)
+        self.searchParts = features.compactMap(\.searchPart)
+        self.recordPages = features.reduce(into: [:]) { all, f in all.merge(f.recordPages) { a, _ in a } }
     }
 
     /// The features' navigation links in the order of their positions.

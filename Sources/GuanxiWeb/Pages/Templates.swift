@@ -18,7 +18,7 @@ package enum Templates {
         <ul class="suggest" id="suggest" hidden></ul>
         <span class="sr" role="status" aria-live="polite" data-suggest-status data-one="{{t.results_one}}" data-many="{{t.results_many}}"></span>
       </form>
-      <nav class="main-nav" aria-label="{{t.app_name}}">{{#nav}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}{{#attention}} <span class="count">{{attention}}<span class="sr"> {{t.needs_attention}}</span></span>{{/attention}}</a>{{/nav}}<a href="/settings/{{settingsHome}}"{{#settingsCurrent}} aria-current="page"{{/settingsCurrent}}>{{t.settings}}</a></nav>
+      <div class="scroll sections"><nav class="main-nav" aria-label="{{t.app_name}}">{{#nav}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}{{#attention}} <span class="count">{{attention}}<span class="sr"> {{t.needs_attention}}</span></span>{{/attention}}</a>{{/nav}}<a href="/settings/{{settingsHome}}"{{#settingsCurrent}} aria-current="page"{{/settingsCurrent}}>{{t.settings}}</a></nav></div>
       <form action="/sign-out" method="post" class="out"><input type="hidden" name="_csrf" value="{{csrf}}"><button>{{t.sign_out}}</button></form>
       {{/signedIn}}
       <nav class="langs" aria-label="{{t.language}}">{{#languages}}<a href="/language?lang={{code}}&amp;next={{next}}"{{#current}} aria-current="true"{{/current}}>{{label}}</a>{{/languages}}</nav>
@@ -44,6 +44,8 @@ package enum Templates {
     package static let customers = """
     <section>
       <div class="head"><h1>{{t.customers}}</h1><span>{{#exportHref}}<a class="button" href="{{exportHref}}" download>{{t.export}}</a> {{/exportHref}}<a class="button" href="/imports/new">{{t.import}}</a> <a class="button primary" href="/customers/new">{{t.new_customer}}</a></span></div>
+      <p class="count" role="status">{{count}}</p>
+      <details class="tools"{{#filtering}} open{{/filtering}}><summary>{{t.filters_views}}</summary>
       <div class="views">{{#views}}<span class="view"><a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{name}}</a><form method="post" action="{{deleteHref}}"><input type="hidden" name="_csrf" value="{{csrf}}"><button aria-label="{{t.delete}}">×</button></form></span>{{/views}}
         <form method="post" action="/customers/views" class="save-view"><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="query" value="{{query}}"><input name="name" placeholder="{{t.view_name}}" aria-label="{{t.view_name}}" required maxlength="60"><button>{{t.save_view}}</button></form></div>
       <form class="filters" method="get" action="/customers">
@@ -55,23 +57,27 @@ package enum Templates {
         <label>{{t.source}}<input name="source" value="{{source}}"></label>{{#scoreFilters}}<label>{{label}}<select name="{{name}}"><option value="">{{t.all}}</option>{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select></label>{{/scoreFilters}}{{#hasSorts}}<label>{{t.list_sort}}<select name="sort">{{#sorts}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/sorts}}</select></label>{{/hasSorts}}
         <button>{{t.filter}}</button>
       </form>
+      </details>
       {{#hasRows}}
       <form method="post" action="/customers/bulk" class="bulk-form">
       <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="back" value="{{back}}">
+      <details class="tools"><summary>{{t.bulk_action}}</summary>
       <div class="bulk">
         <label>{{t.bulk_action}}<select name="action"><option value="tag">{{t.bulk_tag}}</option>{{#hasOwners}}<option value="assign">{{t.bulk_assign}}</option>{{/hasOwners}}</select></label>
         <label>{{t.tags}}<input name="tag"></label>
         {{#hasOwners}}<label>{{t.owner}}<select name="owner_id">{{#owners}}<option value="{{id}}">{{name}}</option>{{/owners}}</select></label>{{/hasOwners}}
         <button>{{t.apply_selected}}</button>
       </div>
-      <table class="list">
-        <thead><tr><th scope="col"><span class="sr">{{t.select}}</span></th><th scope="col">{{t.name}}</th><th scope="col" class="wide">{{t.organization_name}}</th><th scope="col">{{t.stage}}</th><th scope="col">{{t.tier}}</th><th scope="col" class="wide">{{t.phones}}</th><th scope="col" class="wide">{{t.updated}}</th></tr></thead>
-        <tbody>{{#rows}}<tr><td><input type="checkbox" name="ids" value="{{id}}" aria-label="{{name}}"></td><td><a href="{{href}}">{{name}}</a>{{#tags}} <span class="tag">{{.}}</span>{{/tags}}</td><td class="wide">{{organization}}</td><td>{{stage}}</td><td>{{tier}}</td><td class="wide">{{phone}}</td><td class="wide">{{updated}}</td></tr>{{/rows}}</tbody>
+      </details>
+      <table class="list customers">
+        <thead><tr><th scope="col"><span class="sr">{{t.select}}</span></th>{{#sortName}}<th scope="col" aria-sort="{{ariaSort}}">{{#sortable}}<a href="{{href}}">{{label}} <span aria-hidden="true">{{arrow}}</span></a>{{/sortable}}{{^sortable}}{{label}}{{/sortable}}</th>{{/sortName}}<th scope="col" class="wide">{{t.organization_name}}</th><th scope="col">{{t.stage}}</th><th scope="col">{{t.tier}}</th><th scope="col" class="wide">{{t.phones}}</th>{{#sortUpdated}}<th scope="col" class="wide" aria-sort="{{ariaSort}}">{{#sortable}}<a href="{{href}}">{{label}} <span aria-hidden="true">{{arrow}}</span></a>{{/sortable}}{{^sortable}}{{label}}{{/sortable}}</th>{{/sortUpdated}}{{#sortCreated}}<th scope="col" class="wide" aria-sort="{{ariaSort}}">{{#sortable}}<a href="{{href}}">{{label}} <span aria-hidden="true">{{arrow}}</span></a>{{/sortable}}{{^sortable}}{{label}}{{/sortable}}</th>{{/sortCreated}}</tr></thead>
+        <tbody>{{#rows}}<tr><td><input type="checkbox" name="ids" value="{{id}}" aria-label="{{name}}"></td><td><a href="{{href}}">{{name}}</a>{{#tags}} <span class="tag">{{.}}</span>{{/tags}}</td><td class="wide">{{organization}}</td><td>{{stage}}</td><td>{{tier}}</td><td class="wide">{{phone}}</td><td class="wide">{{updated}}</td><td class="wide">{{created}}</td></tr>{{/rows}}</tbody>
       </table>
       </form>
       {{/hasRows}}
       {{^rows}}<p class="empty">{{t.no_customers}}</p>{{/rows}}
-      {{#next}}<p><a class="button" href="{{next}}">{{t.next_page}}</a></p>{{/next}}
+      {{#hasOthers}}<section class="also-found"><h2>{{t.also_found}}</h2>{{#others}}<h3>{{kind}}</h3><ul class="related">{{#hits}}<li><a href="{{href}}">{{title}}</a> <small>{{detail}}</small></li>{{/hits}}</ul>{{/others}}</section>{{/hasOthers}}
+      {{#hasPaging}}<nav class="pager" aria-label="{{t.pages}}">{{#previous}}<a class="button" href="{{previous}}" rel="prev">{{t.previous_page}}</a>{{/previous}} {{#next}}<a class="button" href="{{next}}" rel="next">{{t.next_page}}</a>{{/next}}</nav>{{/hasPaging}}
     </section>
     """
 
@@ -84,7 +90,7 @@ package enum Templates {
         <div><dt>{{t.tier}}</dt><dd>{{c.tier}}</dd></div>
         <div><dt>{{t.owner}}</dt><dd>{{owner}}</dd></div>
         <div><dt>{{t.tags}}</dt><dd>{{#c.tags}}<span class="tag">{{.}}</span> {{/c.tags}}</dd></div>
-        <div><dt>{{t.phones}}</dt><dd>{{#c.phones}}<a href="tel:{{.}}">{{.}}</a> {{/c.phones}}</dd></div>
+        <div><dt>{{t.phones}}</dt><dd>{{#phones}}<a href="tel:{{tel}}">{{text}}</a> {{/phones}}</dd></div>
         <div><dt>{{t.emails}}</dt><dd>{{#c.emails}}<a href="mailto:{{.}}">{{.}}</a> {{/c.emails}}</dd></div>
         {{#addresses}}<div><dt>{{t.addresses}}</dt><dd>{{.}}</dd></div>{{/addresses}}
         {{#c.birthday}}<div><dt>{{t.birthday}}</dt><dd>{{c.birthday}}</dd></div>{{/c.birthday}}
@@ -109,7 +115,7 @@ package enum Templates {
       <form method="post" action="{{action}}" novalidate>
         <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
         {{^editing}}<label>{{t.kind}}<select name="kind"><option value="person"{{#isPerson}} selected{{/isPerson}}>{{t.person}}</option><option value="organization"{{^isPerson}} selected{{/isPerson}}>{{t.organization}}</option></select></label>{{/editing}}
-        {{#fields}}<label class="{{#error}}invalid{{/error}}">{{label}}{{#required}} <span aria-hidden="true">*</span>{{/required}}<input name="{{name}}" id="f-{{name}}" value="{{value}}"{{#required}} required{{/required}} aria-invalid="{{#error}}true{{/error}}{{^error}}false{{/error}}"{{#hint}} aria-describedby="h-{{name}}"{{/hint}}{{#error}} aria-errormessage="e-{{name}}"{{/error}}>{{#hint}}<small id="h-{{name}}">{{hint}}</small>{{/hint}}{{#error}}<small class="error" id="e-{{name}}">{{error}}</small>{{/error}}</label>{{/fields}}
+        {{#fields}}<label class="{{#error}}invalid{{/error}}">{{label}}{{#required}} <span aria-hidden="true">*</span>{{/required}}<input name="{{name}}" id="f-{{name}}"{{#type}} type="{{type}}"{{/type}}{{#multiple}} multiple{{/multiple}}{{#autocomplete}} autocomplete="{{autocomplete}}"{{/autocomplete}} value="{{value}}"{{#required}} required{{/required}} aria-invalid="{{#error}}true{{/error}}{{^error}}false{{/error}}"{{#hint}} aria-describedby="h-{{name}}"{{/hint}}{{#error}} aria-errormessage="e-{{name}}"{{/error}}>{{#hint}}<small id="h-{{name}}">{{hint}}</small>{{/hint}}{{#error}}<small class="error" id="e-{{name}}">{{error}}</small>{{/error}}</label>{{/fields}}
         <label>{{t.stage}}<select name="stage">{{#stages}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/stages}}</select></label>
         <div class="actions"><button class="primary">{{t.save}}</button> <a href="{{cancelHref}}">{{t.cancel}}</a></div>
       </form>
@@ -122,7 +128,7 @@ package enum Templates {
       <p class="hint">{{t.import_hint}}</p>
       <form method="post" action="/imports/new" enctype="multipart/form-data">
         <input type="hidden" name="_csrf" value="{{csrf}}">
-        <label>{{t.upload_file}}<input type="file" name="file" accept=".csv,text/csv" required></label>
+        <label class="{{#fileError}}invalid{{/fileError}}">{{t.upload_file}}<input type="file" name="file" accept=".csv,.tsv,.txt,.xlsx,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required{{#fileError}} aria-invalid="true" aria-errormessage="e-file"{{/fileError}}>{{#fileError}}<small class="error" id="e-file">{{fileError}}</small>{{/fileError}}</label>
         <button class="primary">{{t.next_step}}</button>
       </form>
     </section>
@@ -147,7 +153,7 @@ package enum Templates {
     <section class="card">
       <h1>{{t.import}} <small>{{filename}}</small></h1>
       {{#running}}<p class="progress" data-refresh>{{t.status_running}}</p><noscript><p><a class="button" href="{{selfHref}}">{{t.refresh}}</a></p></noscript>{{/running}}
-      {{#failed}}<p class="flash bad">{{error}}</p>{{/failed}}
+      {{#failed}}<p class="flash bad">{{error}}</p><p><a class="button" href="/imports/new">{{t.start_over}}</a></p>{{/failed}}
       {{#report}}
       <p>{{#dryRun}}<strong>{{t.dry_run_result}}</strong> {{/dryRun}}{{t.rows_total}} {{total}} · {{t.created_n}} {{created}} · {{t.updated_n}} {{updated}} · {{t.rejected_n}} {{rejected}}</p>
       {{#hasErrors}}
@@ -171,12 +177,20 @@ package enum Templates {
       {{#hint}}<p class="hint">{{hint}}</p>{{/hint}}
       {{#inviteHref}}<p><a class="button primary" href="{{inviteHref}}">{{t.invite}}</a></p>{{/inviteHref}}
       {{#verifyHref}}<p><a class="button" href="{{verifyHref}}">{{t.verify_chain}}</a></p>{{/verifyHref}}
-      {{#filters}}<form class="filters" method="get"><label>{{t.object}}<input name="object" value="{{object}}"></label><label>{{t.actor}}<input name="actor_id" value="{{actor}}"></label><button>{{t.filter}}</button></form>{{/filters}}
-      <div class="scroll"><table class="list">
+      {{#filters}}<form class="filters" method="get"><label>{{t.object}}<select name="object">{{#objects}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/objects}}</select></label><label>{{t.actor}}<select name="actor_id">{{#actors}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/actors}}</select></label><button>{{t.filter}}</button></form><p class="hint">{{hint}}</p>{{/filters}}
+      {{#roleGrids}}<section class="card role-grid">
+        <h2>{{name}}{{#kind}} <small>{{kind}}</small>{{/kind}}</h2>
+        {{#form}}<form method="post" action="{{href}}"><input type="hidden" name="_csrf" value="{{csrf}}">{{^isNew}}<input type="hidden" name="key" value="{{key}}">{{/isNew}}
+        <div class="inline">{{#isNew}}<label>{{t.role_key}}<input name="key" required maxlength="40" pattern="[a-z][a-z0-9_]*"></label>{{/isNew}}<label>{{t.role_name}}<input name="name" value="{{name}}" required maxlength="100"></label></div>{{/form}}
+        <div class="scroll"><table class="list grid"><thead><tr><th scope="col">{{t.object}}</th>{{#actionsHead}}<th scope="col">{{.}}</th>{{/actionsHead}}</tr></thead>
+        <tbody>{{#rows}}<tr><th scope="row">{{object}}</th>{{#cells}}<td>{{#select}}<select name="{{name}}" aria-label="{{label}}">{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select>{{/select}}{{^select}}{{#granted}}<strong>{{text}}</strong>{{/granted}}{{^granted}}<span class="none">{{text}}</span>{{/granted}}{{/select}}</td>{{/cells}}</tr>{{/rows}}</tbody></table></div>
+        {{#form}}<div class="actions"><button class="primary">{{t.save}}</button></div></form>{{/form}}
+      </section>{{/roleGrids}}
+      {{^roleGrids}}<div class="scroll"><table class="list">
         <thead><tr>{{#headers}}<th scope="col">{{.}}</th>{{/headers}}</tr></thead>
-        <tbody>{{#rows}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}{{#action}}<td><form method="post" action="{{href}}"><input type="hidden" name="_csrf" value="{{csrf}}">{{#hidden}}<input type="hidden" name="{{name}}" value="{{value}}">{{/hidden}}{{#input}}<input name="{{name}}" value="{{value}}" aria-label="{{label}}" required maxlength="50"> {{/input}}{{#select}}<select name="{{name}}" aria-label="{{label}}">{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select> {{/select}}<button>{{label}}</button></form>{{#link}} <a class="button" href="{{href}}">{{label}}</a>{{/link}}</td>{{/action}}</tr>{{/rows}}</tbody>
+        <tbody>{{#rows}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}{{#recordCell}}<td>{{#link}}<a href="{{href}}">{{text}}</a>{{/link}}{{plain}}</td>{{/recordCell}}{{#action}}<td><form method="post" action="{{href}}"><input type="hidden" name="_csrf" value="{{csrf}}">{{#hidden}}<input type="hidden" name="{{name}}" value="{{value}}">{{/hidden}}{{#input}}<input name="{{name}}" value="{{value}}" aria-label="{{label}}" required maxlength="50"> {{/input}}{{#select}}<select name="{{name}}" aria-label="{{label}}">{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select> {{/select}}<button>{{label}}</button></form>{{#link}} <a class="button" href="{{href}}">{{label}}</a>{{/link}}</td>{{/action}}</tr>{{/rows}}</tbody>
       </table></div>
-      {{^rows}}<p class="empty">{{t.nothing_yet}}</p>{{/rows}}
+      {{^rows}}<p class="empty">{{t.nothing_yet}}</p>{{/rows}}{{/roleGrids}}
       {{#older}}<p><a class="button" href="{{older}}">{{t.more}}</a></p>{{/older}}
       {{#form}}
       <form class="card inline" method="post" action="{{href}}">

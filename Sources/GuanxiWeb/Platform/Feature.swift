@@ -35,6 +35,12 @@ package struct Feature: Sendable {
     /// Its part of a customer's 360 page: the customer's records of its kind and links to start
     /// one, as template values (the customer capability shows them; it knows none of their kinds).
     package var customerPart: CustomerPart?
+    /// The pages of its records by the name the audit log gives their kind ("orders" → the order's
+    /// page for an id), so an audit entry links to what it is about.
+    package var recordPages: [String: @Sendable (String) -> String] = [:]
+    /// What the search box finds among its records besides customers (leads by name or phone,
+    /// orders by number), shown under the customers a search finds.
+    package var searchPart: SearchPart?
     /// Fields it adds to a customer's API answer (`GET /api/v1/customers/{id}`), each with its schema.
     package var customerFields: [CustomerField] = []
     /// Its blocks on the dashboard at `/`, for the viewer's role (nil: none).
@@ -69,6 +75,20 @@ package struct NavItem: Sendable {
 
 /// A capability's values for a customer's 360 page: (pages, the viewer's scope, the customer's id, the visit).
 package typealias CustomerPart = @Sendable (Pages, Scope, String, PageContext) async throws -> [String: Any]
+
+/// Records of a capability that a search finds: (pages, the viewer's scope, the query, the visit)
+/// → a group heading and its hits; an empty list shows nothing.
+package typealias SearchPart = @Sendable (Pages, Scope, String, PageContext) async throws -> [SearchHit]
+
+/// One record a search found: its kind's word (already in the reader's language), what to call it,
+/// a line beside it, and where it is.
+package struct SearchHit: Sendable {
+    package var kind: String
+    package var title: String
+    package var detail: String
+    package var href: String
+    package init(kind: String, title: String, detail: String, href: String) { self.kind = kind; self.title = title; self.detail = detail; self.href = href }
+}
 
 /// A field a capability adds to a customer's API answer: its name, its JSON schema (added to the
 /// `Customer` schema), and its value for a viewer of that customer — nil leaves the field out (a

@@ -85,7 +85,7 @@ struct DealPages {
                 "more": col.count > col.deals.count ? v.fmt.number(col.count - col.deals.count) : nil,
                 "cards": col.deals.map { d in
                     Pages.model(["id": d.id, "href": DealURL.deal(d.id).path, "name": d.name, "customer": names[d.customerID] ?? "",
-                                 "amount": v.fmt.money(minor: d.amount.minor, currency: d.amount.currency), "close": d.expectedClose,
+                                 "amount": v.fmt.money(minor: d.amount.minor, currency: d.amount.currency), "close": d.expectedClose.map(v.fmt.day),
                                  "idle": d.isIdle(at: now, days: Self.idleDays), "version": String(d.version),
                                  "moveHref": DealURL.dealAction(d.id, "move").path, "options": options, "canMove": canMove])
                 },
@@ -130,7 +130,7 @@ struct DealPages {
             ("deal_stage", (stage.map(v.name) ?? "") + " · " + v.fmt.number(d.probability) + "%"), ("deal_status", t("deal_status_" + d.status.rawValue)),
             ("deal_amount", v.fmt.money(minor: d.amount.minor, currency: d.amount.currency)),
             ("deal_weighted", v.fmt.money(minor: d.amount.weighted(percent: d.probability).minor, currency: d.amount.currency)),
-            ("deal_expected_close", d.expectedClose), ("owner", owner ?? "—"), ("deal_close_reason", d.closeReason),
+            ("deal_expected_close", d.expectedClose.map(v.fmt.day)), ("owner", owner ?? "—"), ("deal_close_reason", d.closeReason),
             ("deal_closed_at", d.closedAt.map(f.string(from:))), ("lead_created", f.string(from: d.createdAt)),
         ]
         let model = Pages.model([

@@ -112,6 +112,16 @@ struct LeadPages {
 
     func statusLabel(_ s: LeadStatus, _ v: PageContext) -> String { v.text("lead_status_" + s.rawValue) }
 
+    /// Leads the search box finds by name, company, phone or email.
+    static func searchPart(_ pages: Pages, _ scope: Scope, _ query: String, _ v: PageContext) async throws -> [SearchHit] {
+        guard scope.level(.leads, .read) != nil else { return [] }
+        return try await pages.services.leads.find(scope, text: query).map { l in
+            SearchHit(kind: v.text("leads"), title: l.name,
+                      detail: [l.company, l.phone.map(v.fmt.phone), v.text("lead_status_" + l.status.rawValue)].compactMap { $0 }.joined(separator: " · "),
+                      href: LeadURL.lead(l.id).path)
+        }
+    }
+
     /// Owner names for the ids shown (one look-up each).
     func names(_ ids: Set<String>) async throws -> [String: String] {
         var out: [String: String] = [:]
@@ -159,6 +169,7 @@ struct LeadPages {
             "csrf": v.csrf, "action": LeadURL.newLead.path, "cancelHref": LeadURL.leads.path,
             "fields": fields.map { name in
                 Pages.model(["name": name, "label": t("lead_" + name), "value": values[name] ?? "", "required": name == "name",
+                             "type": name == "email" ? "email" : name == "phone" ? "tel" : nil,
                              "error": errors[name].map { v.localize($0) }])
             },
             "message": values["message"] ?? "",
@@ -175,7 +186,7 @@ struct LeadPages {
         let owner = try await pages.userName(l.ownerID)
         let facts: [(String, String?)] = [
             ("lead_status", statusLabel(l.status, v) + (l.disqualifyReason.map { "：" + $0 } ?? "")), ("owner", owner ?? t("pool")),
-            ("lead_company", l.company), ("lead_title", l.title), ("lead_phone", l.phone), ("lead_email", l.email), ("lead_wechat", l.wechat),
+            ("lead_company", l.company), ("lead_title", l.title), ("lead_phone", l.phone.map(v.fmt.phone)), ("lead_email", l.email), ("lead_wechat", l.wechat),
             ("lead_province", [l.province, l.city].compactMap { $0 }.joined(separator: " ")), ("lead_product_interest", l.productInterest),
             ("lead_source", l.source), ("lead_campaign", l.campaign),
             ("lead_utm", l.utm.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " · ")),
@@ -252,7 +263,7 @@ enum LeadTemplates {
       <h1>{{t.new_lead}}</h1>
       <form method="post" action="{{action}}" novalidate>
         <input type="hidden" name="_csrf" value="{{csrf}}">
-        {{#fields}}<label class="{{#error}}invalid{{/error}}">{{label}}{{#required}} <span aria-hidden="true">*</span>{{/required}}<input name="{{name}}" value="{{value}}"{{#required}} required{{/required}} aria-invalid="{{#error}}true{{/error}}{{^error}}false{{/error}}"{{#error}} aria-errormessage="e-{{name}}"{{/error}}>{{#error}}<small class="error" id="e-{{name}}">{{error}}</small>{{/error}}</label>{{/fields}}
+        {{#fields}}<label class="{{#error}}invalid{{/error}}">{{label}}{{#required}} <span aria-hidden="true">*</span>{{/required}}<input name="{{name}}"{{#type}} type="{{type}}"{{/type}} value="{{value}}"{{#required}} required{{/required}} aria-invalid="{{#error}}true{{/error}}{{^error}}false{{/error}}"{{#error}} aria-errormessage="e-{{name}}"{{/error}}>{{#error}}<small class="error" id="e-{{name}}">{{error}}</small>{{/error}}</label>{{/fields}}
         <label>{{t.lead_message}}<textarea name="message" rows="3">{{message}}</textarea></label>
         <div class="actions"><button class="primary">{{t.save}}</button> <a href="{{cancelHref}}">{{t.cancel}}</a></div>
       </form>

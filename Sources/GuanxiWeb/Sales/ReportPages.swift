@@ -6,8 +6,10 @@ import GuanxiStore
 import GuanxiWebPlatform
 
 /// The 报表 page: one month's lead funnel, the pipeline by stage, the forecast, won/lost reasons,
-/// target attainment (and setting targets), what is overdue, and the order status board. Each
-/// section appears only for roles that may read what it counts, and counts only what they may see.
+/// target attainment (and setting targets), what is overdue, and the month's orders by status. Each
+/// section appears only for roles that may read what it counts, and counts only what they may see;
+/// each heading says its period: the month switched to, "now" (the pipeline, what is overdue), or
+/// the open deals by expected close (the forecast).
 struct ReportPages {
     let pages: Pages
     var services: AppServices { pages.services }
@@ -51,7 +53,7 @@ struct ReportPages {
             names[id] = n
             return n
         }
-        var model: [String: Any] = ["month": month, "csrf": v.csrf,
+        var model: [String: Any] = ["month": month, "monthLabel": v.fmt.month(month), "csrf": v.csrf,
                                     "prevHref": ReportURL.reports.path + "?month=" + Dates.shiftMonth(month, -1), "nextHref": ReportURL.reports.path + "?month=" + Dates.shiftMonth(month, 1)]
         if scope.level(.leads, .read) != nil {
             let f = try await services.reports.leadFunnel(scope, from: start, to: end)
@@ -74,13 +76,13 @@ struct ReportPages {
             }
             var forecast: [[String: Any]] = []
             for r in try await services.deals.forecast(scope) {
-                forecast.append(["month": r.month == "none" ? "—" : r.month, "owner": try await name(r.ownerID), "count": v.fmt.number(r.count),
+                forecast.append(["month": r.month == "none" ? "—" : v.fmt.month(r.month), "owner": try await name(r.ownerID), "count": v.fmt.number(r.count),
                                  "amount": money(r.amount), "weighted": money(r.weighted)])
             }
             model["forecast"] = forecast
             let teamNames = Dictionary(try await services.access.teams(scope).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
             model["teamForecast"] = try await services.deals.forecastByTeam(scope).map { r in
-                ["month": r.month == "none" ? "—" : r.month, "team": r.teamID.flatMap { teamNames[$0] } ?? t("report_no_team"),
+                ["month": r.month == "none" ? "—" : v.fmt.month(r.month), "team": r.teamID.flatMap { teamNames[$0] } ?? t("report_no_team"),
                  "count": v.fmt.number(r.count), "amount": money(r.amount), "weighted": money(r.weighted)]
             }
             model["reasons"] = try await services.reports.closeReasons(scope, from: start, to: end).map { r in
@@ -119,11 +121,12 @@ struct ReportPages {
             let late = try await services.reports.overdueCollections(scope, limit: 20)
             let customers = try await services.customers.names(scope, ids: Set(late.map(\.customerID)))
             for o in late {
-                overdue.append(["href": OrderURL.order(o.orderID).path, "number": o.number, "customer": customers[o.customerID] ?? "", "due": o.dueDate,
+                overdue.append(["href": OrderURL.order(o.orderID).path, "number": o.number, "customer": customers[o.customerID] ?? "", "due": v.fmt.day(o.dueDate),
                                 "amount": money(o.due), "owner": try await name(o.ownerID)])
             }
             model["collections"] = overdue
-            model["orderBoard"] = try await services.orders.statusBoard(scope).filter { $0.1 > 0 }.map { s, n, totals in
+            // the orders placed in the month, by where they are now (it followed no month before)
+            model["orderBoard"] = try await services.orders.statusBoard(scope, placedFrom: start, to: end).filter { $0.1 > 0 }.map { s, n, totals in
                 ["href": OrderURL.orders.path + "?status=" + s.rawValue, "label": t("order_status_" + s.rawValue), "count": v.fmt.number(n), "total": moneys(totals)]
             }
         }
@@ -131,7 +134,7 @@ struct ReportPages {
             var f = TaskFilter(); f.overdue = true
             if scope.level(.tasks, .read) != .all, let me = scope.userID { f.ownerID = me }
             model["overdueTasks"] = try await services.tasks.list(scope, filter: f, cursor: nil, limit: 20).items.map { task in
-                Pages.model(["title": task.title, "href": TaskURL.task(task.id).path, "due": Dates.day(task.dueAt, timeZone: tz)])
+                Pages.model(["title": task.title, "href": TaskURL.task(task.id).path, "due": v.fmt.day(Dates.day(task.dueAt, timeZone: tz))])
             }
         }
         if scope.level(.leads, .read) != nil {
@@ -151,25 +154,25 @@ struct ReportPages {
 enum ReportTemplates {
     static let reports = """
     <section class="reports">
-      <div class="head"><h1>{{t.reports}} <small>{{month}}</small></h1><span><a class="button" href="{{prevHref}}">{{t.report_prev}}</a> <a class="button" href="{{nextHref}}">{{t.report_next}}</a></span></div>
-      {{#hasFunnel}}<section class="card"><h2>{{t.report_funnel}}</h2>
+      <div class="head"><h1>{{t.reports}} <small>{{monthLabel}}</small></h1><span><a class="button" href="{{prevHref}}">{{t.report_prev}}</a> <a class="button" href="{{nextHref}}">{{t.report_next}}</a></span></div>
+      {{#hasFunnel}}<section class="card"><h2>{{t.report_funnel}} <small class="period">{{monthLabel}}</small></h2>
         <ol class="funnel">{{#funnel}}<li><span class="label">{{label}}</span><progress max="100" value="{{width}}" aria-label="{{label}} {{rate}}"></progress><strong>{{count}}</strong> <small>{{rate}}</small></li>{{/funnel}}</ol>
         {{#hasSources}}<div class="scroll"><table class="list"><thead><tr><th scope="col">{{t.lead_source}}</th><th scope="col" class="num">{{t.report_captured}}</th><th scope="col" class="num">{{t.lead_status_converted}}</th><th scope="col" class="num">{{t.report_rate}}</th></tr></thead>
           <tbody>{{#sources}}<tr><td>{{source}}</td><td class="num">{{captured}}</td><td class="num">{{converted}}</td><td class="num">{{rate}}</td></tr>{{/sources}}</tbody></table></div>{{/hasSources}}
       </section>{{/hasFunnel}}
-      {{#hasStages}}<section class="card"><h2>{{t.report_pipeline}} <small>{{pipelineName}}</small></h2><div class="scroll"><table class="list">
+      {{#hasStages}}<section class="card"><h2>{{t.report_pipeline}} <small>{{pipelineName}}</small> <small class="period">{{t.period_now}}</small></h2><div class="scroll"><table class="list">
         <thead><tr><th scope="col">{{t.deal_stage}}</th><th scope="col" class="num">{{t.report_count}}</th><th scope="col" class="num">{{t.deal_amount}}</th><th scope="col" class="num">{{t.deal_weighted}}</th></tr></thead>
         <tbody>{{#stages}}<tr><td>{{name}}</td><td class="num">{{count}}</td><td class="num">{{total}}</td><td class="num">{{weighted}}</td></tr>{{/stages}}</tbody></table></div></section>{{/hasStages}}
-      {{#hasForecast}}<section class="card"><h2>{{t.report_forecast}}</h2><div class="scroll"><table class="list">
+      {{#hasForecast}}<section class="card"><h2>{{t.report_forecast}} <small class="period">{{t.period_open_by_close}}</small></h2><div class="scroll"><table class="list">
         <thead><tr><th scope="col">{{t.deal_expected_close}}</th><th scope="col">{{t.owner}}</th><th scope="col" class="num">{{t.report_count}}</th><th scope="col" class="num">{{t.deal_amount}}</th><th scope="col" class="num">{{t.deal_weighted}}</th></tr></thead>
         <tbody>{{#forecast}}<tr><td>{{month}}</td><td>{{owner}}</td><td class="num">{{count}}</td><td class="num">{{amount}}</td><td class="num">{{weighted}}</td></tr>{{/forecast}}</tbody></table></div>
         {{#hasTeamForecast}}<h3>{{t.report_by_team}}</h3><div class="scroll"><table class="list">
         <thead><tr><th scope="col">{{t.deal_expected_close}}</th><th scope="col">{{t.rule_team}}</th><th scope="col" class="num">{{t.report_count}}</th><th scope="col" class="num">{{t.deal_amount}}</th><th scope="col" class="num">{{t.deal_weighted}}</th></tr></thead>
         <tbody>{{#teamForecast}}<tr><td>{{month}}</td><td>{{team}}</td><td class="num">{{count}}</td><td class="num">{{amount}}</td><td class="num">{{weighted}}</td></tr>{{/teamForecast}}</tbody></table></div>{{/hasTeamForecast}}</section>{{/hasForecast}}
-      {{#hasStages}}<section class="card"><h2>{{t.report_reasons}}</h2>{{#hasReasons}}<div class="scroll"><table class="list">
+      {{#hasStages}}<section class="card"><h2>{{t.report_reasons}} <small class="period">{{monthLabel}}</small></h2>{{#hasReasons}}<div class="scroll"><table class="list">
         <thead><tr><th scope="col">{{t.deal_status}}</th><th scope="col">{{t.deal_close_reason}}</th><th scope="col" class="num">{{t.report_count}}</th><th scope="col" class="num">{{t.deal_amount}}</th></tr></thead>
         <tbody>{{#reasons}}<tr><td><span class="tag{{^won}} bad{{/won}}">{{status}}</span></td><td>{{reason}}</td><td class="num">{{count}}</td><td class="num">{{amount}}</td></tr>{{/reasons}}</tbody></table></div>{{/hasReasons}}{{^hasReasons}}<p class="empty">{{t.nothing_yet}}</p>{{/hasReasons}}</section>{{/hasStages}}
-      {{#targetsHref}}<section class="card" id="targets"><h2>{{t.report_targets}}</h2>{{/targetsHref}}{{^targetsHref}}{{#hasTargets}}<section class="card" id="targets"><h2>{{t.report_targets}}</h2>{{/hasTargets}}{{/targetsHref}}
+      {{#targetsHref}}<section class="card" id="targets"><h2>{{t.report_targets}} <small class="period">{{monthLabel}}</small></h2>{{/targetsHref}}{{^targetsHref}}{{#hasTargets}}<section class="card" id="targets"><h2>{{t.report_targets}} <small class="period">{{monthLabel}}</small></h2>{{/hasTargets}}{{/targetsHref}}
         {{#hasTargets}}<div class="scroll"><table class="list"><thead><tr><th scope="col">{{t.report_who}}</th><th scope="col">{{t.report_metric}}</th><th scope="col" class="num">{{t.report_target}}</th><th scope="col" class="num">{{t.report_achieved}}</th><th scope="col">{{t.report_attainment}}</th></tr></thead>
           <tbody>{{#targets}}<tr><td>{{who}}</td><td>{{metric}}</td><td class="num">{{target}}</td><td class="num">{{achieved}}</td><td><progress class="{{#met}}met{{/met}}" max="100" value="{{width}}" aria-label="{{who}} {{percent}}"></progress> {{percent}}</td></tr>{{/targets}}</tbody></table></div>{{/hasTargets}}
         {{#canSetTargets}}<form method="post" action="{{targetsHref}}" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="month" value="{{month}}">
@@ -179,14 +182,14 @@ enum ReportTemplates {
           <label>{{t.deal_currency}}<select name="currency">{{#currencies}}<option value="{{value}}">{{value}}</option>{{/currencies}}</select></label>
           <button class="primary">{{t.save}}</button></form><p class="hint">{{t.targets_hint}}</p>{{/canSetTargets}}
       {{#targetsHref}}</section>{{/targetsHref}}{{^targetsHref}}{{#hasTargets}}</section>{{/hasTargets}}{{/targetsHref}}
-      <section class="card"><h2>{{t.report_overdue}}</h2>
+      <section class="card"><h2>{{t.report_overdue}} <small class="period">{{t.period_now}}</small></h2>
         {{#hasOverdueLeads}}<h3>{{t.leads}}</h3><ul class="related">{{#overdueLeads}}<li><a href="{{href}}">{{name}}</a>{{#source}} <span class="tag">{{source}}</span>{{/source}}</li>{{/overdueLeads}}</ul>{{/hasOverdueLeads}}
         {{#hasOverdueTasks}}<h3>{{t.report_tasks}}</h3><ul class="related">{{#overdueTasks}}<li><a href="{{href}}">{{title}}</a> <span class="tag bad">{{due}}</span></li>{{/overdueTasks}}</ul>{{/hasOverdueTasks}}
         {{#hasCollections}}<h3>{{t.report_collections}}</h3><div class="scroll"><table class="list"><thead><tr><th scope="col">{{t.order_number}}</th><th scope="col">{{t.customers}}</th><th scope="col">{{t.plan_due}}</th><th scope="col" class="num">{{t.order_outstanding}}</th><th scope="col">{{t.owner}}</th></tr></thead>
           <tbody>{{#collections}}<tr><td><a href="{{href}}">{{number}}</a></td><td>{{customer}}</td><td><span class="tag bad">{{due}}</span></td><td class="num">{{amount}}</td><td>{{owner}}</td></tr>{{/collections}}</tbody></table></div>{{/hasCollections}}
         {{^hasOverdueLeads}}{{^hasOverdueTasks}}{{^hasCollections}}<p class="empty">{{t.report_nothing_overdue}}</p>{{/hasCollections}}{{/hasOverdueTasks}}{{/hasOverdueLeads}}
       </section>
-      {{#hasOrderBoard}}<section class="card"><h2>{{t.order_board}}</h2><ul class="related">{{#orderBoard}}<li><a href="{{href}}">{{label}}</a> <strong>{{count}}</strong> <small>{{total}}</small></li>{{/orderBoard}}</ul></section>{{/hasOrderBoard}}
+      {{#hasOrderBoard}}<section class="card"><h2>{{t.report_orders_placed}} <small class="period">{{monthLabel}}</small></h2><ul class="related">{{#orderBoard}}<li><a href="{{href}}">{{label}}</a> <strong>{{count}}</strong> <small>{{total}}</small></li>{{/orderBoard}}</ul></section>{{/hasOrderBoard}}
     </section>
     """
 
@@ -196,6 +199,6 @@ enum ReportTemplates {
     .reports progress{width:100%;min-width:5rem;height:.8rem;vertical-align:middle;accent-color:#0b57d0}
     .reports progress.met{accent-color:var(--ok)}
     .reports h3{font-size:1rem;margin:.8rem 0 .4rem}
-    @media (max-width:640px){.funnel li{grid-template-columns:4.5rem 1fr 3rem 2.6rem;gap:.3rem}.funnel progress{min-width:2rem}.reports .card{padding:.7rem}}
+    @media (max-width:640px){.funnel li{grid-template-columns:auto minmax(2rem,1fr) auto 2.6rem;gap:.3rem}.funnel progress{min-width:2rem}.reports .card{padding:.7rem}}
     """
 }

@@ -22,6 +22,8 @@ extension Feature {
         }
         f.dashboard = { pages, scope, v in try await DealDashboardPart.blocks(pages, scope, v) }
         f.customerPart = { pages, scope, id, v in try await DealPages.customerPart(pages, scope, customerID: id, v) }
+        f.recordPages = ["leads": { LeadURL.lead($0).path }, "deals": { DealURL.deal($0).path }, "tasks": { TaskURL.task($0).path }]
+        f.searchPart = { pages, scope, q, v in try await LeadPages.searchPart(pages, scope, q, v) }
         f.pages = { pages, table in
             table.add(LeadPages(pages: pages).routes)
             table.add(DealPages(pages: pages).routes)

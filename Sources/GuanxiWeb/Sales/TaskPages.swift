@@ -110,7 +110,8 @@ struct TaskPages {
                     return importPage(p.page, report: report, dryRun: dryRun)
                 } catch let e as DomainError {
                     if case .forbidden = e { throw e }
-                    return importPage(p.page, report: nil, dryRun: dryRun, flash: ("bad", p.page.message(e)), status: Pages.status(e))
+                    return importPage(p.page, report: nil, dryRun: dryRun, flash: ("bad", p.page.message(e)), status: Pages.status(e),
+                                      fileError: Pages.fieldErrors(e)["file"].map(p.page.localize))
                 }
             },
         ]
@@ -188,7 +189,7 @@ struct TaskPages {
         ])
         if let s = summary {
             let cal = ISOWeek.calendar(tz)
-            model["week"] = s.week
+            model["week"] = v.fmt.week(s.week)
             model["prevHref"] = TaskURL.today.path + "?week=" + ISOWeek.name(cal.date(byAdding: .day, value: -7, to: s.start)!, timeZone: tz) + "#visits"
             model["nextHref"] = TaskURL.today.path + "?week=" + ISOWeek.name(s.end, timeZone: tz) + "#visits"
         }
@@ -277,9 +278,10 @@ struct TaskPages {
     }
 
     func importPage(_ v: PageContext, report: LeadImportReport?, dryRun: Bool, flash: (kind: String, text: String)? = nil,
-                    status: HTTPResponse.Status = .ok) -> Response {
+                    status: HTTPResponse.Status = .ok, fileError: String? = nil) -> Response {
         let t = { (k: String) in v.text(k) }
         var model: [String: Any] = ["csrf": v.csrf, "dryRun": dryRun]
+        if let fileError { model["fileError"] = fileError }
         if let r = report {
             model["report"] = Pages.model([
                 "dry": r.dryRun,
@@ -370,7 +372,7 @@ enum TaskTemplates {
       <form method="post" action="/leads/import" enctype="multipart/form-data" class="card">
         <input type="hidden" name="_csrf" value="{{csrf}}">
         <p class="hint">{{t.lead_import_hint}}</p>
-        <label>{{t.upload_file}}<input type="file" name="file" accept=".csv,text/csv" required></label>
+        <label class="{{#fileError}}invalid{{/fileError}}">{{t.upload_file}}<input type="file" name="file" accept=".csv,.tsv,.txt,.xlsx,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required{{#fileError}} aria-invalid="true" aria-errormessage="e-file"{{/fileError}}>{{#fileError}}<small class="error" id="e-file">{{fileError}}</small>{{/fileError}}</label>
         <label class="choice"><input type="checkbox" name="dry_run" value="1"{{#dryRun}} checked{{/dryRun}}> {{t.dry_run}}</label>
         <div class="actions"><button class="primary">{{t.lead_import_now}}</button></div>
       </form>

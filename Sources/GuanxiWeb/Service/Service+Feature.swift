@@ -40,6 +40,7 @@ extension Feature {
              AttachmentSweep(db: s.db, tickets: s.tickets, logger: logger), SearchIndexWatch(db: s.db, logger: logger, metrics: s.metrics)] + (MailWatch.make(s, config, logger).map { [$0] } ?? [])
         }
         f.dashboard = { pages, scope, v in try await ServiceDashboardPart.blocks(pages, scope, v) }
+        f.recordPages = ["tickets": { TicketURL.ticket($0).path }]
         f.customerPart = { pages, scope, id, v in try await TicketPages.customerPart(pages, scope, customerID: id, v) }
         f.pages = { pages, table in table.add(TicketPages(pages: pages).routes + ServiceReportPages(pages: pages).routes + RoutingPages(pages: pages).routes + SurveyPages(pages: pages).routes
                                             + CannedReplyPages(pages: pages).routes + ProductIssuePages(pages: pages).routes) }

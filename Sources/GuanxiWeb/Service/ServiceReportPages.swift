@@ -45,7 +45,7 @@ struct ServiceReportPages {
         let v = p.page
         let (report, _) = try await Self.report(services, scope, month: p.query("month"), v: v)
         let model: [String: Any] = [
-            "month": report.month,
+            "month": v.fmt.month(report.month),
             "prevHref": TicketURL.reports.path + "?month=" + Dates.shiftMonth(report.month, -1),
             "nextHref": TicketURL.reports.path + "?month=" + Dates.shiftMonth(report.month, 1),
             "tiles": report.tiles.map { ["label": $0.label, "value": $0.value] },
