@@ -399,7 +399,7 @@ extension ImportCommand {
 }
 
 struct ExportCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export data as CSV.", subcommands: [Customers.self])
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export data as CSV (events: NDJSON or CSV).", subcommands: [Customers.self, ExportEvents.self])
     struct Customers: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "customers", abstract: "Export customers (same columns the import reads).")
         @OptionGroup var db: DatabaseOptions

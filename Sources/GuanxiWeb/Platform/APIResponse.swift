@@ -12,6 +12,8 @@ package struct APIResponse: Sendable {
     package var body: Data
     package var headers: [String: String]
     package var contentType = "application/json; charset=utf-8"
+    /// A body written while it is sent (exports of any size in bounded memory); `body` is then unused.
+    package var stream: ResponseBody? = nil
 
     package init(status: HTTPResponse.Status, body: Data, headers: [String: String], contentType: String = "application/json; charset=utf-8") {
         self.status = status; self.body = body; self.headers = headers; self.contentType = contentType
@@ -30,6 +32,7 @@ package struct APIResponse: Sendable {
         var fields = HTTPFields()
         if !body.isEmpty || status != .noContent { fields[.contentType] = contentType }
         for (k, v) in headers { if let name = HTTPField.Name(k) { fields[name] = v } }
+        if let stream { return Response(status: status, headers: fields, body: stream) }
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
