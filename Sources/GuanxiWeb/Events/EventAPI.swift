@@ -67,12 +67,14 @@ struct EventAPI {
 
     func register(_ t: RouteTable) {
         let tag = "Events"
-        t.on(APIRoute(method: .get, path: "/events", operationID: "listEvents",
+        var stream = APIRoute(method: .get, path: "/events", operationID: "listEvents",
                       summary: "The workspace's events, newest first, by name, kind, time and property (property.<name>=<value>); format=ndjson or csv exports every match",
                       tag: tag, needs: .can(.read, .analytics), query: ["event", "type", "from", "to", "format", "cursor", "limit"],
                       responseSchema: "EventPage",
                       queryValues: ["event": .text, "type": .oneOf(EventType.allCases.map(\.rawValue)), "from": .dayOrDateTime, "to": .dayOrDateTime,
-                                    "format": .oneOf(["json", "ndjson", "csv"])])) { req, _, scope in
+                                    "format": .oneOf(["json", "ndjson", "csv"])])
+        stream.alsoResponds = ["application/x-ndjson", "text/csv"]
+        t.on(stream) { req, _, scope in
             let q = try Self.query(req)
             switch req.query("format") {
             case nil, "json", "": return .json(try await events.stream(scope, q, cursor: req.query("cursor"), limit: try APIPaging.limit(req, default: 100)))
@@ -132,7 +134,7 @@ struct EventAPI {
         }
         t.on(APIRoute(method: .delete, path: "/customers/{id}/events", operationID: "deleteCustomerEvents",
                       summary: "Delete the customer's events and behaviour profile on request, and refuse their ids' events from now on",
-                      tag: tag, needs: .can(.delete, .customers), responseSchema: "EventDeletion")) { _, ctx, scope in
+                      tag: tag, needs: .can(.delete, .customers), responseSchema: "EventDeletion", ifMatch: false)) { _, ctx, scope in
             .json(try await events.deleteEvents(scope, customerID: try ctx.parameters.require("id")))
         }
         t.on(APIRoute(method: .get, path: "/customers/{id}/event-links", operationID: "listCustomerEventLinks",
@@ -171,7 +173,7 @@ extension OpenAPIDocument {
                                   "overwrite": arr(enumOf(TraitMerge.Field.allCases.map(\.rawValue))), "version": int],
                                  required: ["retention_days", "overwrite", "version"])
         s["EventSettingsInput"] = obj(["retention_days": ["type": ["integer", "null"], "minimum": 1, "maximum": 3650],
-                                       "overwrite": ["type": "array", "maxItems": 10, "items": enumOf(TraitMerge.Field.allCases.map(\.rawValue))]])
+                                       "overwrite": ["type": "array", "items": enumOf(TraitMerge.Field.allCases.map(\.rawValue))]])
         s["EventDeletion"] = obj(["deleted_events": int, "refused_ids": int], required: ["deleted_events", "refused_ids"])
         s["CustomerProfile"] = customerProfile
         return s
