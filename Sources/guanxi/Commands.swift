@@ -399,8 +399,8 @@ extension ImportCommand {
 }
 
 struct ExportCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export data as CSV (or NDJSON for orders and scores).",
-                                                    subcommands: [Customers.self, Orders.self, Scores.self])
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export data as CSV (or NDJSON for orders, scores and events).",
+                                                    subcommands: [Customers.self, Orders.self, Scores.self, ExportEvents.self])
 
     /// Where an export goes: a file, or standard output for '-'.
     static func output(_ file: String) throws -> FileHandle {

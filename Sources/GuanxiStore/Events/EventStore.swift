@@ -15,18 +15,21 @@ package struct EventSource: Sendable, Encodable, Equatable {
     package var received: Int64
     package var stored: Int64
     package var duplicates: Int64
+    /// Events refused (invalid, a wrong key's source excepted, or of a person whose events were deleted on request).
+    package var refused: Int64
     package var lastEventAt: Date?
     package var createdAt: Date
     package var version: Int
     enum CodingKeys: String, CodingKey {
-        case id, name, keyPrefix = "key_prefix", allowedOrigins = "allowed_origins", enabled, received, stored, duplicates,
+        case id, name, keyPrefix = "key_prefix", allowedOrigins = "allowed_origins", enabled, received, stored, duplicates, refused,
              lastEventAt = "last_event_at", createdAt = "created_at", version
     }
     package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id, forKey: .id); try c.encode(name, forKey: .name); try c.encode(keyPrefix, forKey: .keyPrefix)
         try c.encode(allowedOrigins, forKey: .allowedOrigins); try c.encode(enabled, forKey: .enabled); try c.encode(received, forKey: .received)
-        try c.encode(stored, forKey: .stored); try c.encode(duplicates, forKey: .duplicates); try c.encode(lastEventAt, forKey: .lastEventAt)
+        try c.encode(stored, forKey: .stored); try c.encode(duplicates, forKey: .duplicates); try c.encode(refused, forKey: .refused)
+        try c.encode(lastEventAt, forKey: .lastEventAt)
         try c.encode(createdAt, forKey: .createdAt); try c.encode(version, forKey: .version)
     }
 }
@@ -64,9 +67,11 @@ package struct StoredEvent: Sendable, Encodable {
     package var timestamp: Date
     package var receivedAt: Date
     package var properties: JSONValue
+    /// The customer the event belongs to (nil: a visitor nobody knows yet).
+    package var customerID: String? = nil
     enum CodingKeys: String, CodingKey {
         case type, event, timestamp, properties, messageID = "message_id", anonymousID = "anonymous_id", userID = "user_id",
-             sourceID = "source_id", receivedAt = "received_at"
+             sourceID = "source_id", receivedAt = "received_at", customerID = "customer_id"
     }
     /// Absent values as null: every event answers the same keys.
     package func encode(to encoder: any Encoder) throws {
@@ -74,7 +79,7 @@ package struct StoredEvent: Sendable, Encodable {
         try c.encode(type, forKey: .type); try c.encode(event, forKey: .event); try c.encode(timestamp, forKey: .timestamp)
         try c.encode(properties, forKey: .properties); try c.encode(messageID, forKey: .messageID)
         try c.encode(anonymousID, forKey: .anonymousID); try c.encode(userID, forKey: .userID)
-        try c.encode(sourceID, forKey: .sourceID); try c.encode(receivedAt, forKey: .receivedAt)
+        try c.encode(sourceID, forKey: .sourceID); try c.encode(receivedAt, forKey: .receivedAt); try c.encode(customerID, forKey: .customerID)
     }
 }
 
@@ -110,6 +115,8 @@ package struct EventIntakeItem: Sendable {
 package struct EventIntakeResult: Sendable, Equatable {
     package var stored: Int
     package var duplicates: Int
+    /// Events of ids whose events were deleted on request (answered like the others, never stored).
+    package var suppressed = 0
 }
 
 /// Events are refused for now (the intake queue is full); the client should retry later.
@@ -127,7 +134,15 @@ package final class EventStore: Sendable {
 
     package init(db: Database, clock: any GuanxiCore.Clock, maxPending: Int = 200_000) {
         self.db = db; self.clock = clock; self.maxPending = maxPending
-        queue = GroupCommit(maxBatch: 512, stats: db.stats, write: { items in try await EventStore.write(items, db: db) })
+        queue = GroupCommit(maxBatch: 512, stats: db.stats, write: { items in try await EventStore.write(items, db: db, clock: clock) })
+    }
+
+    /// The write keys verified on this database.
+    var keys: WriteKeyCache { WriteKeyCache.of(db) }
+
+    /// Forgets verified keys here and on every server (after a source changed).
+    func sourcesChanged(_ tx: Tx) async throws {
+        try await tx.ring(WriteKeyCache.bell)
     }
 
     // MARK: Sources
@@ -171,7 +186,9 @@ package final class EventStore: Sendable {
                   updated_at = \(bind: now.millis), version = version + 1 WHERE id = \(bind: id) AND workspace_id = \(bind: scope.workspaceID)
                 """).run()
             try await tx.audit("rotate_key", "event_sources", id)
+            try await sourcesChanged(tx)
         }
+        keys.invalidate()
         return IssuedSource(source: try await source(scope, id: id), writeKey: key)
     }
 
@@ -185,21 +202,31 @@ package final class EventStore: Sendable {
                 WHERE id = \(bind: id) AND workspace_id = \(bind: scope.workspaceID)
                 """).run()
             try await tx.audit(enabled ? "enable" : "disable", "event_sources", id)
+            try await sourcesChanged(tx)
         }
+        keys.invalidate()
         return try await source(scope, id: id)
     }
 
-    /// The source a write key opens (nil: no such key).
+    /// The source a write key opens (nil: no such key); verified keys are answered from memory
+    /// (`WriteKeyCache`) until a source changes.
     package func key(_ writeKey: String) async throws -> SourceKey? {
         guard !writeKey.isEmpty, writeKey.utf8.count <= 200 else { return nil }
-        return try await db.read { sql in
+        let hash = Secret.hash(writeKey)
+        let cache = keys
+        let t = ProcessInfo.processInfo.systemUptime
+        if let hit = cache.cached(hash, at: t) { return hit }
+        let generation = cache.current
+        let found: SourceKey? = try await db.read { sql in
             guard let r = try await sql.raw("""
-                SELECT id, workspace_id, enabled, allowed_origins_json FROM event_sources WHERE key_hash = \(bind: Secret.hash(writeKey))
+                SELECT id, workspace_id, enabled, allowed_origins_json FROM event_sources WHERE key_hash = \(bind: hash)
                 """).first() else { return nil }
             return SourceKey(sourceID: try r.decode(column: "id", as: String.self), workspaceID: try r.decode(column: "workspace_id", as: String.self),
                              enabled: try r.decode(column: "enabled", as: Int.self) != 0,
                              allowedOrigins: JSONParser.strings(try r.decode(column: "allowed_origins_json", as: String.self)))
         }
+        if let found { cache.store(hash, found, readAt: t, generation: generation) }
+        return found
     }
 
     /// Whether any enabled source may be sent from this browser origin (the answer to a preflight,
@@ -226,20 +253,29 @@ package final class EventStore: Sendable {
         return try await queue.submit(item)
     }
 
-    /// One group: the events in multi-row inserts that skip messages seen before, counters per
-    /// source, then each newly stored identify's link decision.
-    static func write(_ items: [EventIntakeItem], db: Database) async throws -> [EventIntakeResult] {
+    /// One group: the events in multi-row inserts that skip messages seen before (and those of ids
+    /// whose events were deleted on request), each newly stored identify's link decision and
+    /// traits, the profiles of everyone the group's events are about, then counters per source.
+    static func write(_ items: [EventIntakeItem], db: Database, clock: any GuanxiCore.Clock) async throws -> [EventIntakeResult] {
         try await db.write { sql in
-            // the customers the group's ids already belong to, per workspace
+            // the customers the group's ids already belong to, and the ids refused, per workspace
+            var idsByWorkspace: [String: Set<String>] = [:]
+            for i in items { for m in i.messages { for v in [m.anonymousID, m.userID] { if let v { idsByWorkspace[i.key.workspaceID, default: []].insert(v) } } } }
             var known: [String: [String: String]] = [:]
-            for (ws, values) in Dictionary(grouping: items.flatMap { i in i.messages.flatMap { [$0.anonymousID, $0.userID] }.compactMap { $0 }.map { (i.key.workspaceID, $0) } }, by: \.0) {
-                known[ws] = try await linkedCustomers(ws, Array(Set(values.map(\.1))), sql: sql)
+            var refused: [String: Set<String>] = [:]
+            for (ws, values) in idsByWorkspace {
+                known[ws] = try await linkedCustomers(ws, Array(values), sql: sql)
+                refused[ws] = try await suppressed(ws, Array(values), sql: sql)
+            }
+            func isRefused(_ ws: String, _ m: EventMessage) -> Bool {
+                guard let r = refused[ws], !r.isEmpty else { return false }
+                return m.anonymousID.map(r.contains) == true || m.userID.map(r.contains) == true
             }
             var rows: [[any Encodable & Sendable]] = []
             rows.reserveCapacity(items.reduce(0) { $0 + $1.messages.count })
             for i in items {
                 let ids = known[i.key.workspaceID] ?? [:]
-                for m in i.messages {
+                for m in i.messages where !isRefused(i.key.workspaceID, m) {
                     let customer = m.userID.flatMap { ids[$0] } ?? m.anonymousID.flatMap { ids[$0] }
                     rows.append([i.key.workspaceID, i.key.sourceID, m.messageID, m.type.rawValue, m.event, m.anonymousID, m.userID, customer,
                                  m.timestamp.millis, i.receivedAt.millis, m.propertiesJSON, m.contextJSON])
@@ -252,24 +288,35 @@ package final class EventStore: Sendable {
             for r in inserted { fresh.insert(try r.decode(column: "source_id", as: String.self) + "\u{1F}" + r.decode(column: "message_id", as: String.self)) }
             // each message counts once per request, in order: a message repeated inside one request is a duplicate the second time
             var results: [EventIntakeResult] = []
-            var counts: [String: (received: Int, stored: Int, last: Int64)] = [:]
+            var counts: [String: (received: Int, stored: Int, refused: Int, last: Int64)] = [:]
+            var stored: [(ws: String, m: EventMessage)] = []
+            var relinked = Set<String>()
             for i in items {
-                var stored = 0
-                for m in i.messages where fresh.remove(i.key.sourceID + "\u{1F}" + m.messageID) != nil {
-                    stored += 1
+                var n = 0, refusedHere = 0
+                for m in i.messages {
+                    if isRefused(i.key.workspaceID, m) { refusedHere += 1; continue }
+                    guard fresh.remove(i.key.sourceID + "\u{1F}" + m.messageID) != nil else { continue }
+                    n += 1
+                    stored.append((i.key.workspaceID, m))
                     if m.type == .identify || m.type == .alias {
                         let tx = Tx(sql: sql, scope: .acting(workspaceID: i.key.workspaceID, userID: nil), now: i.receivedAt, db: db)
-                        try await link(m, key: i.key, tx: tx)
+                        if try await link(m, key: i.key, tx: tx, clock: clock) { relinked.insert(i.key.workspaceID) }
                     }
                 }
-                results.append(EventIntakeResult(stored: stored, duplicates: i.messages.count - stored))
-                let c = counts[i.key.sourceID] ?? (0, 0, 0)
-                counts[i.key.sourceID] = (c.received + i.messages.count, c.stored + stored, max(c.last, i.receivedAt.millis))
+                results.append(EventIntakeResult(stored: n, duplicates: i.messages.count - n - refusedHere, suppressed: refusedHere))
+                let c = counts[i.key.sourceID] ?? (0, 0, 0, 0)
+                counts[i.key.sourceID] = (c.received + i.messages.count, c.stored + n, c.refused + refusedHere, max(c.last, i.receivedAt.millis))
             }
+            // the profiles, with the links this group made
+            for ws in relinked {
+                known[ws] = try await linkedCustomers(ws, Array(idsByWorkspace[ws] ?? []), sql: sql)
+            }
+            try await updateProfiles(stored, known: known, now: clock.now(), sql: sql)
             for (source, c) in counts.sorted(by: { $0.key < $1.key }) {
                 try await sql.raw("""
                     UPDATE event_sources SET received_count = received_count + \(bind: c.received), stored_count = stored_count + \(bind: c.stored),
-                      duplicate_count = duplicate_count + \(bind: c.received - c.stored), last_event_at = \(bind: c.last) WHERE id = \(bind: source)
+                      duplicate_count = duplicate_count + \(bind: c.received - c.stored - c.refused), refused_count = refused_count + \(bind: c.refused),
+                      last_event_at = \(bind: c.last) WHERE id = \(bind: source)
                     """).run()
             }
             return results
@@ -287,9 +334,21 @@ package final class EventStore: Sendable {
         return out
     }
 
+    /// Which of these ids are refused (their person's events were deleted on request).
+    static func suppressed(_ ws: String, _ values: [String], sql: any SQLDatabase) async throws -> Set<String> {
+        var out = Set<String>()
+        for chunk in values.chunked(500) where !chunk.isEmpty {
+            for r in try await sql.raw("SELECT value FROM event_suppressions WHERE workspace_id = \(bind: ws) AND value IN (\(binds: Array(chunk)))").all() {
+                out.insert(try r.decode(column: "value", as: String.self))
+            }
+        }
+        return out
+    }
+
     /// An identify (or alias): read the facts, decide (`IdentityLink`), link the ids, attach their
-    /// earlier events, and record the decision.
-    static func link(_ m: EventMessage, key: SourceKey, tx: Tx) async throws {
+    /// earlier events and fold the visitor's profile into the customer's, record the decision, and
+    /// merge the traits into the customer (`TraitMerge`). Answers whether ids were linked.
+    static func link(_ m: EventMessage, key: SourceKey, tx: Tx, clock: any GuanxiCore.Clock) async throws -> Bool {
         let ws = key.workspaceID
         var facts = IdentityLink.Facts()
         let traits = m.traits ?? [:]
@@ -299,8 +358,12 @@ package final class EventStore: Sendable {
         let linked = try await linkedCustomers(ws, [m.userID, anonymous].compactMap { $0 }, sql: tx.sql)
         facts.userCustomer = m.userID.flatMap { linked[$0] }
         facts.anonymousCustomer = anonymous.flatMap { linked[$0] }
-        let d = IdentityLink.decide(userID: m.userID, anonymousID: anonymous, facts: facts)
-        guard d.customerID != nil || d.reason == .conflict else { return }
+        var d = IdentityLink.decide(userID: m.userID, anonymousID: anonymous, facts: facts)
+        // a person whose events were deleted on request is not linked again
+        if let c = d.customerID, !(try await suppressed(ws, [suppressionKey(c)], sql: tx.sql).isEmpty) {
+            d = IdentityLink.Decision(customerID: nil, link: [], reason: .noMatch)
+        }
+        guard d.customerID != nil || d.reason == .conflict else { return false }
         var ids = d.link
         if let c = d.customerID, !ids.isEmpty {
             // the ids seen beside these on events not yet anyone's (an identify or alias that came
@@ -325,14 +388,22 @@ package final class EventStore: Sendable {
                 UPDATE events SET customer_id = \(bind: c) WHERE workspace_id = \(bind: ws) AND customer_id IS NULL
                   AND (anonymous_id IN (\(binds: ids)) OR user_id IN (\(binds: ids)))
                 """).run()
+            try await foldProfiles(ws, ids: ids, into: c, now: tx.now, sql: tx.sql)
         }
-        if ids.isEmpty && d.reason != .conflict { return }   // nothing new: the ids were linked before
+        // traits reach the customer the ids surely are: not when only the traits named them and
+        // another customer at once, but a linked user id is that user even then (the other's
+        // email or phone stays theirs: `taken`)
+        if let c = d.customerID, d.reason != .conflict || facts.userCustomer == c, m.type == .identify, !traits.isEmpty {
+            try await mergeTraits(traits, into: c, message: m, key: key, tx: tx, clock: clock)
+        }
+        if ids.isEmpty && d.reason != .conflict { return false }   // nothing new: the ids were linked before
         try await tx.sql.raw("""
             INSERT INTO event_link_decisions (id, workspace_id, customer_id, other_customer_id, reason, anonymous_id, user_id, linked_json,
                                               source_id, message_id, decided_at)
             VALUES (\(bind: ID.make(at: tx.now)), \(bind: ws), \(bind: d.customerID), \(bind: d.otherCustomerID), \(bind: d.reason.rawValue),
                     \(bind: anonymous), \(bind: m.userID), \(bind: JSONCoding.encode(ids)), \(bind: key.sourceID), \(bind: m.messageID), \(bind: tx.now.millis))
             """).run()
+        return !ids.isEmpty
     }
 
     /// The live customer holding a normalised identity.
@@ -370,7 +441,7 @@ package final class EventStore: Sendable {
                             sourceID: try r.decode(column: "source_id", as: String.self),
                             timestamp: Date(millis: try r.decode(column: "occurred_at", as: Int64.self)),
                             receivedAt: Date(millis: try r.decode(column: "received_at", as: Int64.self)),
-                            properties: (try? JSONParser.parse(try r.decode(column: "properties_json", as: String.self))) ?? .object([:]))
+                            properties: (try? JSONParser.parse(try r.decode(column: "properties_json", as: String.self))) ?? .object([:]), customerID: id)
             }
             let items = Array(rows.prefix(limit))
             return Page(items: items, nextCursor: rows.count > limit ? items.last.map { Cursor.timeAndID($0.timestamp, String($0.seq)) } : nil)
@@ -400,7 +471,7 @@ package final class EventStore: Sendable {
 
     // MARK: Rows
 
-    static let sourceColumns = "id, name, key_prefix, allowed_origins_json, enabled, received_count, stored_count, duplicate_count, last_event_at, created_at, version"
+    static let sourceColumns = "id, name, key_prefix, allowed_origins_json, enabled, received_count, stored_count, duplicate_count, refused_count, last_event_at, created_at, version"
 
     static func source(_ ws: String, _ id: String, sql: any SQLDatabase) async throws -> EventSource {
         guard ID.isValid(id), let r = try await sql.raw("""
@@ -415,7 +486,7 @@ package final class EventStore: Sendable {
                     allowedOrigins: JSONParser.strings(try r.decode(column: "allowed_origins_json", as: String.self)),
                     enabled: try r.decode(column: "enabled", as: Int.self) != 0,
                     received: try r.decode(column: "received_count", as: Int64.self), stored: try r.decode(column: "stored_count", as: Int64.self),
-                    duplicates: try r.decode(column: "duplicate_count", as: Int64.self),
+                    duplicates: try r.decode(column: "duplicate_count", as: Int64.self), refused: try r.decode(column: "refused_count", as: Int64.self),
                     lastEventAt: try r.decode(column: "last_event_at", as: Int64?.self).map { Date(millis: $0) },
                     createdAt: Date(millis: try r.decode(column: "created_at", as: Int64.self)), version: try r.decode(column: "version", as: Int.self))
     }

@@ -30,6 +30,7 @@ struct EventIngest {
     func register(_ router: RouterGroup<AppContext>) {
         for (path, type) in Self.segmentPaths { route(router, "/v1/" + path, .segment(type)) }
         for path in ["/batch", "/capture", "/e", "/track", "/i/v0/e"] { route(router, path, .posthog) }
+        Tracker.register(router)
     }
 
     private func route(_ router: RouterGroup<AppContext>, _ path: String, _ proto: Wire) {
@@ -76,8 +77,10 @@ struct EventIngest {
         }
         let body: JSONValue
         do { body = try bytes.withUnsafeBufferPointer { try JSONParser.parse(bytes: $0) } } catch {
-            return refuse(.badRequest, "invalid_json", "the body is not JSON", origin: nil)
+            return await refuseNoted(.badRequest, "invalid_json", "the body is not JSON", Self.writeKey(request), bytes)
         }
+        // the key the body carries, for a refusal of its events to reach the source's debugger
+        let bodyKey = body.objectValue.flatMap { $0["writeKey"]?.stringValue ?? $0["api_key"]?.stringValue }
         let batch: EventBatch
         do {
             switch proto {
@@ -85,14 +88,15 @@ struct EventIngest {
             case .posthog: batch = try EventIntake.posthog(body, receivedAt: receivedAt, newID: { UUID().uuidString.lowercased() })
             }
         } catch let r as EventIntake.Refusal {
-            return refuse(.badRequest, "invalid_event", r.reason, origin: nil)
+            return await refuseNoted(.badRequest, "invalid_event", r.reason, Self.writeKey(request) ?? bodyKey, bytes)
         } catch {
             return refuse(.badRequest, "invalid_event", "the events could not be read", origin: nil)
         }
         // RudderStack's clients may send 4 MB, the others 500 KB
         let limit = Self.isRudderStack(request) || batch.fromRudderStack ? Self.maxRudderBytes : Self.maxBatchBytes
         if bytes.count > limit {
-            return refuse(.contentTooLarge, "payload_too_large", "the batch is \(bytes.count) bytes; at most \(limit) are accepted", origin: nil)
+            return await refuseNoted(.contentTooLarge, "payload_too_large", "the batch is \(bytes.count) bytes; at most \(limit) are accepted",
+                                     Self.writeKey(request) ?? batch.writeKey, bytes)
         }
         // the key: Basic (key as user), Bearer, a header, the query, or the body
         guard let writeKey = Self.writeKey(request) ?? batch.writeKey else {
@@ -104,7 +108,11 @@ struct EventIngest {
         }
         guard let key else { return refuse(.unauthorized, "unauthorized", "the write key is not valid", origin: nil) }
         guard key.enabled else { return refuse(.forbidden, "source_disabled", "this source is disabled", origin: nil) }
-        guard key.allows(origin: origin) else { return refuse(.forbidden, "origin_not_allowed", "this source does not accept events from \(origin ?? "")", origin: nil) }
+        guard key.allows(origin: origin) else {
+            let message = "this source does not accept events from \(origin ?? "")"
+            await events.recordRefusal(key, code: "origin_not_allowed", message: message, sample: Self.sample(bytes))
+            return refuse(.forbidden, "origin_not_allowed", message, origin: nil)
+        }
         if batch.messages.isEmpty { return ok(proto, origin: origin) }
         do {
             _ = try await events.ingest(EventIntakeItem(key: key, messages: batch.messages, receivedAt: receivedAt))
@@ -117,6 +125,18 @@ struct EventIngest {
         }
         return ok(proto, origin: origin)
     }
+
+    /// A refusal of a request whose key names a source: kept for that source's debugger (a key
+    /// that opens nothing is not noted anywhere).
+    private func refuseNoted(_ status: HTTPResponse.Status, _ code: String, _ message: String, _ writeKey: String?, _ bytes: [UInt8]) async -> Response {
+        if let writeKey, let key = try? await events.key(writeKey) {
+            await events.recordRefusal(key, code: code, message: message, sample: Self.sample(bytes))
+        }
+        return refuse(status, code, message, origin: nil)
+    }
+
+    /// The start of a body as text, for the debugger.
+    static func sample(_ bytes: [UInt8]) -> String { String(decoding: bytes.prefix(1_000), as: UTF8.self) }
 
     private func ok(_ proto: Wire, origin: String?) -> Response {
         let body: String

@@ -13,6 +13,10 @@ enum EventsMatrix {
         "disableEventSource": MatrixSample("/api/v1/event-sources/{source}/disable"),
         "enableEventSource": MatrixSample("/api/v1/event-sources/{source}/enable"),
         "listCustomerEvents": MatrixSample("/api/v1/customers/{customer}/events", record: .customers),
+        "deleteCustomerEvents": MatrixSample("/api/v1/customers/{customer}/events", record: .customers),
+        "listEvents": MatrixSample("/api/v1/events?event=Viewed&property.%E5%90%8D%E7%A7%B0=%E9%BE%99%E4%BA%95"),
+        "getEventSettings": MatrixSample("/api/v1/event-settings"),
+        "updateEventSettings": MatrixSample("/api/v1/event-settings", body: #"{"retention_days":365,"overwrite":["city"]}"#),
         "listCustomerEventLinks": MatrixSample("/api/v1/customers/{customer}/event-links", record: .customers),
     ]
 

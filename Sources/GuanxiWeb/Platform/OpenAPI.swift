@@ -40,7 +40,9 @@ package enum OpenAPIDocument {
             var responses: [String: Any] = [:]
             for status in [r.status] + r.alsoStatus {
                 if let s = r.responseSchema {
-                    responses["\(status)"] = ["description": "OK", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(s)"]]]]
+                    var content: [String: Any] = ["application/json": ["schema": ["$ref": "#/components/schemas/\(s)"]]]
+                    for type in r.alsoResponds { content[type] = ["schema": ["type": "string"]] }
+                    responses["\(status)"] = ["description": "OK", "content": content]
                 } else {
                     responses["\(status)"] = ["description": "OK"]
                 }

@@ -31,6 +31,8 @@ package struct APIRoute: Sendable {
     package var ifMatch: Bool? = nil
     /// Other success statuses with the same body (an order pushed again by its external id: 200).
     package var alsoStatus: [Int] = []
+    /// Other content types a success may answer in, as text (an export chosen by a query parameter).
+    package var alsoResponds: [String] = []
 
     package init(method: HTTPRequest.Method, path: String, operationID: String, summary: String, tag: String, needs: AccessNeed,
                  query: [String] = [], requestSchema: String? = nil, requestContentType: String = "application/json",

@@ -11,13 +11,13 @@ import GuanxiStore
 
 /// Collects an XML document's text and attribute values (a parse error is kept).
 final class SVGText: NSObject, XMLParserDelegate {
-    var text = "", elements: [String] = [], error: Error?
+    var text = "", elements: [String] = [], error: (any Error)?
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
         elements.append(name)
         text += " " + attributes.values.joined(separator: " ")
     }
     func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
-    func parser(_ parser: XMLParser, parseErrorOccurred e: Error) { error = e }
+    func parser(_ parser: XMLParser, parseErrorOccurred e: any Error) { error = e }
 
     static func parse(_ svg: String) -> SVGText {
         let t = SVGText()
