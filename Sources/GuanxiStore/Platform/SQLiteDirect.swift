@@ -319,20 +319,23 @@ struct DirectSQLDatabase: DirectSQLAdapter {
     }
 }
 
-/// Copies the write-ahead log back into the database every 25 ms on a thread and connection of its
+/// Copies the write-ahead log back into the database every 100 ms on a thread and connection of its
 /// own (a passive checkpoint never blocks readers or the writer), so that little is left for the
 /// writer's own automatic checkpoint when the log reaches `writerPages`. That one must stay: only a
 /// checkpoint completed just before a write transaction begins lets it restart the log from its
 /// beginning, and under constant writes the thread alone never achieves that (the log grew to 900 MB
 /// in 10 s of lead capture, each commit writing to fresh file pages). The writer's checkpoint is a
 /// pause for every write queued behind it (a profile of replies on 1,000,000 tickets found it in the
-/// commit path): at 64 MB of log instead of 16 it comes a quarter as often, and the thread's shorter
-/// interval leaves it less to copy (BENCHMARKS, service desk, "Checkpoint settings").
+/// commit path): at 64 MB of log instead of 16 it comes a quarter as often (BENCHMARKS, service desk,
+/// "Checkpoint settings"). A 25 ms interval shortened creation's p99 further, but every open
+/// database's thread then woke four times as often, and the test suite's timed imports, with dozens
+/// of databases open at once, missed their bounds: waking the thread from the writer's commits would
+/// give both.
 final class Checkpointer: Sendable {
     /// 64 MB of log.
     static let writerPages = 16_000
     /// How often the thread looks.
-    static let interval: DispatchTimeInterval = .milliseconds(25)
+    static let interval: DispatchTimeInterval = .milliseconds(100)
     private let stopped = Mutex(false)
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)

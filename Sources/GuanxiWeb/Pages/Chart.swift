@@ -137,9 +137,12 @@ package struct Chart: Sendable {
     }
 
     private func lines() -> String {
-        let width = 420, height = 220, left = 40, right = 12, top = series.count > 1 ? 28 : 10, bottom = 36
-        let plotW = Double(width - left - right), plotH = Double(height - top - bottom)
         let scale = axis(series.flatMap(\.values).max() ?? 0)
+        // the value axis as wide as its longest label (about 7 units a digit at the chart's 12px): a
+        // fixed 40 cut "300000" to "00000"
+        let widest = scale.map { format($0).count }.max() ?? 0
+        let width = 420, height = 220, left = max(40, 10 + 7 * widest), right = 12, top = series.count > 1 ? 28 : 10, bottom = 36
+        let plotW = Double(width - left - right), plotH = Double(height - top - bottom)
         let top0 = scale.last ?? 1
         let n = max(categories.count - 1, 1)
         func x(_ i: Int) -> Double { Double(left) + plotW * Double(i) / Double(n) }
