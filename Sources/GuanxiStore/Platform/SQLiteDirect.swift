@@ -327,10 +327,10 @@ struct DirectSQLDatabase: DirectSQLAdapter {
 /// in 10 s of lead capture, each commit writing to fresh file pages). The writer's checkpoint is a
 /// pause for every write queued behind it (a profile of replies on 1,000,000 tickets found it in the
 /// commit path): at 64 MB of log instead of 16 it comes a quarter as often (BENCHMARKS, service desk,
-/// "Checkpoint settings"). A 25 ms interval shortened creation's p99 further, but every open
-/// database's thread then woke four times as often, and the test suite's timed imports, with dozens
-/// of databases open at once, missed their bounds: waking the thread from the writer's commits would
-/// give both.
+/// "Checkpoint settings"). A 25 ms interval shortened creation's p99 further, but makes every open
+/// database's thread wake four times as often, and in the one full test run with it the timed imports
+/// (dozens of databases open at once) missed their bounds, which they meet alone: it stays at 100 ms
+/// until the thread is woken by the writer's commits instead of a shorter timer.
 final class Checkpointer: Sendable {
     /// 64 MB of log.
     static let writerPages = 16_000
