@@ -76,8 +76,9 @@ struct EventAPI {
         stream.alsoResponds = ["application/x-ndjson", "text/csv"]
         t.on(stream) { req, _, scope in
             let q = try Self.query(req)
+            let limit = try APIPaging.limit(req, default: 100)   // checked for an export too, which reads every match
             switch req.query("format") {
-            case nil, "json", "": return .json(try await events.stream(scope, q, cursor: req.query("cursor"), limit: try APIPaging.limit(req, default: 100)))
+            case nil, "json", "": return .json(try await events.stream(scope, q, cursor: req.query("cursor"), limit: limit))
             case let raw:
                 guard let format = EventExport.Format(rawValue: raw ?? "") else { throw DomainError.field("format", .oneOf(["json", "ndjson", "csv"])) }
                 _ = try scope.require(.analytics, .export)
