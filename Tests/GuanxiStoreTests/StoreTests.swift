@@ -51,15 +51,16 @@ struct StoreTests {
         try await db.write { try await $0.raw("CREATE TABLE scratch (body TEXT)").run() }
         let body = String(repeating: "关系", count: 4_800)
         var largest: UInt64 = 0
-        for _ in 0..<6_000 {
+        for _ in 0..<8_000 {
             try await db.write { try await $0.raw("INSERT INTO scratch (body) VALUES (\(bind: body))").run() }
             let size = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? UInt64) ?? 0
             largest = max(largest, size)
         }
         await db.close()
         // then the log is restarted from its beginning instead of growing with every commit
-        // (~48,000 frames, 190 MB, were written; the writer checkpoints at 64 MB)
-        #expect(largest > 0 && largest < 96 << 20, "WAL reached \(largest) bytes")
+        // (~64,000 frames, 250 MB, were written; the writer checkpoints at 64 MB, and on a loaded
+        // machine the log goes on growing while that checkpoint waits: 103 MB was seen in CI)
+        #expect(largest > 0 && largest < 128 << 20, "WAL reached \(largest) bytes")
     }
 
     @Test func columnsReadWithoutADecoderMatchWhatTheDecoderGives() throws {
