@@ -8,7 +8,8 @@ import GuanxiWebPlatform
 
 /// Delivers outgoing webhooks while the server runs: keeps up to `concurrency` requests in flight,
 /// takes more as soon as one ends or an event is committed (the outbox rings), and otherwise
-/// sleeps until the next retry is due (at most `idle`); hourly, it drops delivered deliveries older
+/// sleeps until the next retry is due (at most `idle`); as it goes round, it closes connections kept
+/// open to endpoints that had nothing sent for a while; hourly, it drops delivered deliveries older
 /// than 30 days from the log. What was committed before a stop, or was
 /// being sent when the server died, is sent after the next start (a claimed delivery whose answer
 /// was never recorded is due again when its lease ends).
@@ -46,6 +47,7 @@ package struct WebhookWatch: Service {
                     nextPurge = ContinuousClock.now.advanced(by: .seconds(3600))
                     do { try await dispatcher.purge() } catch { logger.error("purging the webhook log failed: \(error)") }
                 }
+                transport?.sweep()
                 let room = concurrency - inFlight.count.load(ordering: .acquiring)
                 var claimed = 0
                 if room > 0 {

@@ -416,6 +416,42 @@ struct WebhookDeliveryTests {
         }
     }
 
+    @Test func requestsToOneEndpointShareAKeptConnectionAndOneClosedMeanwhileIsReplaced() async throws {
+        let transport = HTTPWebhookTransport()
+        defer { Task { await transport.shutdown() } }
+        func post(_ url: String, _ n: Int) async -> WebhookAnswer {
+            await transport.post(WebhookRequest(url: url, headers: [("webhook-id", "msg_\(n)")], body: Array(#"{"n":\#(n),"name":"王芳 😀"}"#.utf8),
+                                                timeout: .seconds(5)))
+        }
+        // given a receiver, and twenty requests sent to it one after another
+        let first = try await WebhookReceiver.start { _, _ in .status(200) }
+        let port = first.port
+        var answers: [WebhookAnswer] = []
+        for n in 0..<20 { answers.append(await post(first.url, n)) }
+        // then every one was answered, and all went over one connection
+        #expect(answers.allSatisfy { $0.status == 200 }, "\(answers)")
+        #expect(first.received.map(\.id) == (0..<20).map { "msg_\($0)" })
+        #expect(transport.opened == 1)
+        // when the endpoint goes away (closing the kept connection) and comes back on the same port
+        await first.stop()
+        let second = try await WebhookReceiver.start(port: port) { _, _ in .status(200) }
+        // then the next request is answered, on a new connection, and arrives once
+        let again = await post(second.url, 20)
+        #expect(again.status == 200, "\(again)")
+        #expect(second.received.map(\.id) == ["msg_20"])
+        #expect(transport.opened == 2)
+        await second.stop()
+        // and an endpoint answering 204 No Content keeps its connection too
+        let third = try await WebhookReceiver.start { _, _ in .status(204) }
+        for n in 30..<33 { #expect(await post(third.url, n).status == 204) }
+        #expect(third.received.map(\.id) == ["msg_30", "msg_31", "msg_32"])
+        #expect(transport.opened == 3)
+        await third.stop()
+        // and with nobody listening, the request fails with the reason instead of hanging
+        let gone = await post(second.url, 21)
+        #expect(gone.status == nil && gone.error != nil)
+    }
+
     @Test(arguments: Backend.all)
     func filtersChooseWhichEventsAnEndpointGets(_ backend: Backend) async throws {
         try await WebhookBench.run(backend) { b in
