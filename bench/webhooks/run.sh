@@ -10,7 +10,8 @@
 # outbox and the server's delivery service sends them while capture goes on. Reported: capture
 # rate, delivery rate (events received / seconds from the first received to the last), how long
 # after the last capture the last delivery arrived, every event received exactly once, and the
-# signatures the receiver checked (every 100th, with the endpoint's secret). Results go to
+# signatures the receiver checked (every 100th, with the endpoint's secret), and the server's CPU time
+# per webhook sent after the capture ended (a figure that means something on a busy machine too). Results go to
 # bench/out/webhooks-*.md. Talks to 127.0.0.1 only; bounded by --events (at most 200,000).
 #
 # The numbers mean little on a machine that is also building or testing: run it on a quiet one.
@@ -63,6 +64,9 @@ log "capturing $SENT leads in batches of $BATCH; the server delivers lead.captur
 T0=$(now_s)
 for f in "$WORK"/batch-*.json; do api -X POST "$BASE/api/v1/leads/batch" --data-binary "@$f" >/dev/null; done
 CAPTURE_S=$(elapsed "$T0" 3)
+# after the capture the server only delivers: its CPU time per webhook sent from here on is the delivery's cost
+CPU0=$(server_cpu_ms)
+GOT0=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["requests"])' "$STATS")
 log "captured in $CAPTURE_S s; waiting for the deliveries (at most 120 s)"
 DEADLINE=$(( $(date +%s) + 120 ))
 while (( $(date +%s) < DEADLINE )); do
@@ -71,16 +75,19 @@ while (( $(date +%s) < DEADLINE )); do
     sleep 0.2
 done
 DRAIN_S=$(elapsed "$T0" 3)
+CPU1=$(server_cpu_ms)
 sleep 1
+GOT1=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["requests"])' "$STATS")
+CPU_PER=$(awk -v c=$(( CPU1 - CPU0 )) -v n=$(( GOT1 - GOT0 )) 'BEGIN { printf "%.3f", (n > 0 ? c / n : 0) }')
 
-REPORT=$(python3 - "$STATS" "$SENT" "$CAPTURE_S" "$DRAIN_S" "$DB_LABEL" "$BATCH" <<'PY'
+REPORT=$(python3 - "$STATS" "$SENT" "$CAPTURE_S" "$DRAIN_S" "$DB_LABEL" "$BATCH" "$CPU_PER" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1])); sent = int(sys.argv[2]); capture = float(sys.argv[3]); drain = float(sys.argv[4])
 span = (s["last"] - s["first"]) if s["first"] and s["last"] else 0
 rate = s["requests"] / span if span > 0 else 0
 ok = s["requests"] == sent and s["distinct_ids"] == sent and s["bad_signatures"] == 0
 print(f"| {sys.argv[5]} | {sent} | {sys.argv[6]} | {sent / capture:,.0f}/s | {rate:,.0f}/s | {drain - capture:.2f} s | "
-      f"{s['requests']} ({s['distinct_ids']} distinct) | {s['checked']} checked, {s['bad_signatures']} bad | {'yes' if ok else 'NO'} |")
+      f"{s['requests']} ({s['distinct_ids']} distinct) | {s['checked']} checked, {s['bad_signatures']} bad | {'yes' if ok else 'NO'} | {sys.argv[7]} |")
 PY
 )
 mkdir -p "$REPO_ROOT/bench/out"
@@ -90,8 +97,8 @@ OUTFILE=$REPO_ROOT/bench/out/webhooks-$(date +%Y%m%d-%H%M%S).md
     echo
     machine_facts
     echo
-    echo "| database | events | batch | capture | delivery | last delivery after last capture | received | signatures | all once |"
-    echo "|---|---|---|---|---|---|---|---|---|"
+    echo "| database | events | batch | capture | delivery | last delivery after last capture | received | signatures | all once | server CPU ms/webhook after capture |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
     echo "$REPORT"
 } >"$OUTFILE"
 cat "$OUTFILE"
