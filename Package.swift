@@ -29,8 +29,8 @@ let webFeatures: [(name: String, folders: [String], uses: [String], products: [T
     ("Insights", ["Insights"], [], [.target(name: "GuanxiAnalytics")]),
     ("Integration", ["Integration"], [], [.product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                                          .product(name: "NIOSSL", package: "swift-nio-ssl")]),
-    // behaviour events: tracking clients send gzip-compressed batches (zlib, the system's)
-    ("Events", ["Events"], [], [.target(name: "CZlib")]),
+    // behaviour events: tracking clients send gzip-compressed batches (the store's Inflate)
+    ("Events", ["Events"], [], []),
     ("Portal", ["Portal"], [], []),
     ("Knowledge", ["Knowledge"], [], []),
 ]
@@ -96,7 +96,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                // imports read Excel workbooks (.xlsx, a ZIP) with the system's zlib
+                // the system's zlib: imports read Excel workbooks (.xlsx, a ZIP), event intake gzip bodies
                 "CZlib",
             ],
             swiftSettings: swiftSettings

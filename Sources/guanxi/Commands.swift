@@ -410,21 +410,36 @@ struct ExportCommand: AsyncParsableCommand {
         return h
     }
 
+    /// Opens the database as the options say, writes what `body` exports to `file` (or standard
+    /// output), and says on standard error how many `noun` went where.
+    static func run(_ db: DatabaseOptions, to file: String, noun: String,
+                    _ body: (Stores, Scope, @escaping (Data) -> Void) async throws -> Int) async throws {
+        try await reportingErrors {
+            let database = try await db.open()
+            let stores = db.stores(database)
+            let scope = try await db.scope(stores.access)
+            let out = try output(file)
+            let n = try await body(stores, scope) { out.write($0) }
+            if file != "-" { try out.close(); FileHandle.standardError.write(Data("Exported \(n) \(noun) to \(file).\n".utf8)) }
+            await database.close()
+        }
+    }
+
+    /// The `--format` option's value.
+    static func format(_ value: String) throws -> ExportFormat {
+        guard let f = ExportFormat(rawValue: value) else { throw ValidationError("--format must be csv or ndjson") }
+        return f
+    }
+
     struct Orders: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "orders", abstract: "Export every order (money in minor units; NDJSON rows carry their lines).")
         @OptionGroup var db: DatabaseOptions
         @Option(help: "csv or ndjson.") var format: String = "csv"
         @Argument(help: "Output file ('-' for stdout).") var file: String
         func run() async throws {
-            try await reportingErrors {
-                guard let f = ExportFormat(rawValue: format) else { throw ValidationError("--format must be csv or ndjson") }
-                let database = try await db.open()
-                let stores = db.stores(database)
-                let scope = try await db.scope(stores.access)
-                let out = try ExportCommand.output(file)
-                let n = try await stores.exports.orders(scope, format: f) { out.write($0) }
-                if file != "-" { try out.close(); FileHandle.standardError.write(Data("Exported \(n) orders to \(file).\n".utf8)) }
-                await database.close()
+            let f = try ExportCommand.format(format)
+            try await ExportCommand.run(db, to: file, noun: "orders") { stores, scope, write in
+                try await stores.exports.orders(scope, format: f, write: write)
             }
         }
     }
@@ -435,36 +450,20 @@ struct ExportCommand: AsyncParsableCommand {
         @Option(help: "csv or ndjson.") var format: String = "csv"
         @Argument(help: "Output file ('-' for stdout).") var file: String
         func run() async throws {
-            try await reportingErrors {
-                guard let f = ExportFormat(rawValue: format) else { throw ValidationError("--format must be csv or ndjson") }
-                let database = try await db.open()
-                let stores = db.stores(database)
-                let scope = try await db.scope(stores.access)
-                let out = try ExportCommand.output(file)
-                let n = try await stores.exports.scores(scope, format: f) { out.write($0) }
-                if file != "-" { try out.close(); FileHandle.standardError.write(Data("Exported \(n) scores to \(file).\n".utf8)) }
-                await database.close()
+            let f = try ExportCommand.format(format)
+            try await ExportCommand.run(db, to: file, noun: "scores") { stores, scope, write in
+                try await stores.exports.scores(scope, format: f, write: write)
             }
         }
     }
+
     struct Customers: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "customers", abstract: "Export customers (same columns the import reads).")
         @OptionGroup var db: DatabaseOptions
         @Argument(help: "Output CSV file ('-' for stdout).") var file: String
         func run() async throws {
-            try await reportingErrors {
-                let database = try await db.open()
-                let stores = db.stores(database)
-                let scope = try await db.scope(stores.access)
-                let out: FileHandle
-                if file == "-" { out = .standardOutput } else {
-                    FileManager.default.createFile(atPath: file, contents: nil)
-                    guard let h = FileHandle(forWritingAtPath: file) else { throw ValidationError("cannot write \(file)") }
-                    out = h
-                }
-                let n = try await CustomerExporter(store: stores.customers).export(scope) { out.write($0) }
-                if file != "-" { try out.close(); print("Exported \(n) customers to \(file).") }
-                await database.close()
+            try await ExportCommand.run(db, to: file, noun: "customers") { stores, scope, write in
+                try await CustomerExporter(store: stores.customers).export(scope, write: write)
             }
         }
     }

@@ -1,5 +1,4 @@
 import Foundation
-import CZlib
 import GuanxiCore
 
 /// Reads the first sheet of an Excel workbook (`.xlsx`: a ZIP of XML parts) as rows of text, so a
@@ -252,31 +251,8 @@ struct ZipArchive {
 
     /// Inflates a raw deflate stream (no zlib or gzip wrapper), as ZIP members store it.
     static func inflateRaw(_ input: [UInt8], limit: Int) throws -> [UInt8] {
-        var stream = z_stream()
-        guard inflateInit2_(&stream, -15, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { throw XLSXReader.Failure.notZip }
-        defer { inflateEnd(&stream) }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        var input = input
-        return try input.withUnsafeMutableBufferPointer { inBuf in
-            stream.next_in = inBuf.baseAddress
-            stream.avail_in = UInt32(inBuf.count)
-            while true {
-                let (status, produced) = chunk.withUnsafeMutableBufferPointer { c -> (Int32, Int) in
-                    stream.next_out = c.baseAddress
-                    stream.avail_out = UInt32(c.count)
-                    let s = inflate(&stream, Z_NO_FLUSH)
-                    return (s, c.count - Int(stream.avail_out))
-                }
-                if out.count + produced > limit { throw XLSXReader.Failure.tooLarge }
-                out.append(contentsOf: chunk[0..<produced])
-                switch status {
-                case Z_STREAM_END: return out
-                case Z_OK: if produced == 0 && stream.avail_in == 0 { throw XLSXReader.Failure.notZip }
-                case Z_BUF_ERROR: if stream.avail_in == 0 { throw XLSXReader.Failure.notZip }
-                default: throw XLSXReader.Failure.notZip
-                }
-            }
+        do { return try Inflate.run(input, .raw, limit: limit) } catch Inflate.Failure.tooLarge { throw XLSXReader.Failure.tooLarge } catch {
+            throw XLSXReader.Failure.notZip
         }
     }
 }
