@@ -162,7 +162,7 @@ def test_lead_deal_and_order_lists_count_sort_and_page_both_ways(server, browser
         # a malformed cursor, sort or stage is answered, not a crash, and nothing is echoed unescaped
         for path in ("/leads?cursor=%27%3B--", "/orders?before=%E4%B8%AD", "/deals?view=list&sort=%3Cscript%3Ex%3C/script%3E&stage_id=nope"):
             resp = page.goto(base(server) + path)
-            assert resp.status in (200, 422), (path, resp.status)
+            assert resp.status == 200 or 400 <= resp.status < 500, (path, resp.status)
             assert "<script>x" not in page.content()
         ctx.close()
 
