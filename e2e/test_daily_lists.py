@@ -2,6 +2,7 @@
 once in the reader's language and lets them pick another file (an Excel workbook, read directly).
 Screenshots go to e2e/screenshots/."""
 import os
+import re
 
 from test_browser import api, base, browser, page_for, shot, sign_in  # noqa: F401 (browser: the fixture)
 from playwright.sync_api import expect
@@ -71,6 +72,98 @@ def test_lists_count_sort_and_page_both_ways(server, browser):
         page.get_by_role("link", name=PREV[lang]).click()
         assert page.locator("table.customers tbody td:nth-child(2) > a").all_inner_texts() == first_names
         shot(page, f"list-sorted-{lang}")
+        ctx.close()
+
+
+LIST_COUNT = {"leads": {"zh-CN": "共 {n} 条线索", "zh-TW": "共 {n} 筆潛在客戶", "en": "{n} leads"},
+              "orders": {"zh-CN": "共 {n} 个订单", "zh-TW": "共 {n} 筆訂單", "en": "{n} orders"},
+              "deals": {"zh-CN": "共 {n} 个商机", "zh-TW": "共 {n} 個商機", "en": "{n} deals"}}
+SORTED_BY = {"leads": {"zh-CN": "获取于", "zh-TW": "取得於", "en": "Captured"},
+             "orders": {"zh-CN": "下单时间", "zh-TW": "下單時間", "en": "Placed"},
+             "deals": {"zh-CN": "创建于", "zh-TW": "建立於", "en": "Created"}}
+CLOSE_DAY = {"zh-CN": "2026年12月31日", "zh-TW": "2026年12月31日", "en": "Dec 31, 2026"}
+LEAD_PHONE = {"zh-CN": "137 0000 0040", "zh-TW": "+86 137 0000 0040", "en": "+86 137 0000 0040"}
+ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{4}-(0[1-9]|1[0-2])\b(?!-)|\b\d{4}-W\d{2}\b")
+
+
+def all_items(server, path):
+    items, cursor = [], None
+    while True:
+        page = api(server, "GET", path + ("&cursor=" + cursor if cursor else ""))
+        items += page["items"]
+        cursor = page.get("next_cursor")
+        if not cursor:
+            return items
+
+
+def test_lead_deal_and_order_lists_count_sort_and_page_both_ways(server, browser):
+    c = api(server, "POST", "/api/v1/customers", {"kind": "person", "name": "列表里的客户"})
+    pipeline = api(server, "GET", "/api/v1/pipelines")["items"][0]
+    for i in range(55):
+        api(server, "POST", "/api/v1/leads", {"name": f"翻页线索{i:02d}", "phone": f"1370000{i:04d}", "company": "翻页公司"})
+        api(server, "POST", "/api/v1/deals", {"name": f"翻页商机{i:02d}", "customer_id": c["id"], "pipeline_id": pipeline["id"],
+                                              "stage_id": pipeline["stages"][1]["id"], "amount": {"minor": 100000 + i, "currency": "CNY"},
+                                              "expected_close": "2026-12-31"})
+        api(server, "POST", "/api/v1/orders", {"customer_id": c["id"], "lines": [{"name": "翻页茶", "quantity": 1, "unit_price": 1000 + i}]})
+    # the API lists each newest first: read backwards, the lists' oldest-first order
+    oldest = {"leads": [x["name"] for x in all_items(server, "/api/v1/leads?limit=200")][::-1],
+              "orders": [x["number"] for x in all_items(server, "/api/v1/orders?limit=200")][::-1],
+              "deals": [x["name"] for x in all_items(server, "/api/v1/deals?limit=200") if x["pipeline_id"] == pipeline["id"]][::-1]}
+    totals = {k: len(v) for k, v in oldest.items()}
+    stage = pipeline["stages"][1]["id"]
+    in_stage = len([d for d in all_items(server, "/api/v1/deals?limit=200") if d.get("stage_id") == stage])
+    paths = {"leads": "/leads", "orders": "/orders", "deals": f"/deals?view=list&pipeline_id={pipeline['id']}"}
+    first_cell = {"leads": "table.leads tbody tr td:nth-child(1) a", "orders": "table.stack tbody tr td:nth-child(1) a",
+                  "deals": "table.deals tbody tr td:nth-child(1) a"}
+    for lang, locale in LOCALES.items():
+        ctx, page = page_for(browser, "desktop", locale=locale)
+        sign_in(page, server)
+        for kind, path in paths.items():
+            page.goto(base(server) + path)
+            expect(page.locator("p.count")).to_have_text(LIST_COUNT[kind][lang].format(n=f"{totals[kind]:,}"))
+            # newest first to begin with; the header sorts oldest first, and says so
+            expect(page.locator("th[aria-sort=descending]")).to_have_text(re.compile(SORTED_BY[kind][lang]))
+            page.locator("th[aria-sort=descending] a").click()
+            expect(page.locator("th[aria-sort=ascending]")).to_have_count(1)
+            first = page.locator(first_cell[kind]).all_inner_texts()
+            assert first == oldest[kind][:50], (kind, lang, first[:5], oldest[kind][:5])
+            # next, then previous: the same page again
+            page.get_by_role("link", name=NEXT[lang]).click()
+            later = page.locator(first_cell[kind]).all_inner_texts()
+            assert later == oldest[kind][50:100], (kind, lang)
+            expect(page.locator("p.count")).to_have_text(LIST_COUNT[kind][lang].format(n=f"{totals[kind]:,}"))
+            page.get_by_role("link", name=PREV[lang]).click()
+            assert page.locator(first_cell[kind]).all_inner_texts() == first, (kind, lang)
+            expect(page.get_by_role("link", name=PREV[lang])).to_have_count(0)
+            # days, months and weeks in the reader's form, never ISO
+            text = page.locator("main").inner_text()
+            assert not ISO_DAY.search(text), (kind, lang, ISO_DAY.search(text).group(0))
+            shot(page, f"list-{kind}-{lang}")
+        # the lead list formats the phone for reading; the deal list writes the close day in words
+        page.goto(base(server) + "/leads")
+        expect(page.locator("table.leads")).to_contain_text(LEAD_PHONE[lang])
+        page.goto(base(server) + paths["deals"])
+        expect(page.locator("table.deals")).to_contain_text(CLOSE_DAY[lang])
+        # the board's "and more" opens the stage's deals as a list, counted
+        page.goto(base(server) + "/deals")
+        page.locator(f"section.column[data-stage='{stage}'] p.hint a").click()
+        expect(page.locator("p.count")).to_have_text(LIST_COUNT["deals"][lang].format(n=f"{in_stage:,}"))
+        ctx.close()
+    # a phone reads the lists as cards, with nothing off the screen
+    for lang, locale in LOCALES.items():
+        ctx, page = page_for(browser, "phone", locale=locale)
+        sign_in(page, server)
+        for kind, path in paths.items():
+            page.goto(base(server) + path)
+            expect(page.locator("p.count")).to_be_visible()
+            assert page.evaluate(NO_SIDEWAYS_JS), (kind, lang)
+            assert page.evaluate(OVERLAP_JS) == [], (kind, lang)
+            shot(page, f"phone-list-{kind}-{lang}")
+        # a malformed cursor, sort or stage is answered, not a crash, and nothing is echoed unescaped
+        for path in ("/leads?cursor=%27%3B--", "/orders?before=%E4%B8%AD", "/deals?view=list&sort=%3Cscript%3Ex%3C/script%3E&stage_id=nope"):
+            resp = page.goto(base(server) + path)
+            assert resp.status == 200 or 400 <= resp.status < 500, (path, resp.status)
+            assert "<script>x" not in page.content()
         ctx.close()
 
 

@@ -148,6 +148,74 @@ struct DailyListsTests {
         }
     }
 
+    /// The first column's link texts of a lead, deal or order list page, in order.
+    func firsts(_ r: Reply, _ path: String) -> [String] {
+        r.text.matches(of: try! Regex<(Substring, Substring)>("<td data-label=\"[^\"]+\"><a href=\"/\(path)/[0-9a-f-]+\">([^<]+)</a>")).map { String($0.output.1) }
+    }
+
+    @Test(arguments: Backend.all) func leadDealAndOrderListsCountSortAndPageBothWays(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
+            let customer = try #require(try await env.createCustomer(["name": str("列表的客户")])["id"].string)
+            let pipeline = try await env.send(.get, "/api/v1/pipelines").json["items"][0]
+            let pipelineID = try #require(pipeline["id"].string), stageID = try #require(pipeline["stages"][1]["id"].string)
+            for i in 0..<60 {
+                let n = String(i + 100).dropFirst()
+                #expect(try await env.send(.post, "/api/v1/leads", json: #"{"name":"线索\#(n) 😀","phone":"137000010\#(n)"}"#).status == .created)
+                #expect(try await env.send(.post, "/api/v1/deals", json: #"{"name":"商机\#(n)","customer_id":"\#(customer)","pipeline_id":"\#(pipelineID)","stage_id":"\#(stageID)","expected_close":"2026-12-31"}"#).status == .created)
+                #expect(try await env.send(.post, "/api/v1/orders", json: #"{"customer_id":"\#(customer)","lines":[{"name":"茶","quantity":1,"unit_price":100}]}"#).status == .created)
+            }
+            // another workspace's records are neither listed nor counted
+            _ = try await env.send(.post, "/api/v1/leads", as: .b, json: #"{"name":"别家的线索","phone":"13900009999"}"#)
+            let (jar, _) = try await PageTests().signIn(env)
+            let leadNames = (0..<60).map { "线索" + String($0 + 100).dropFirst() + " 😀" }
+            // leads: newest first, counted, a next page only; oldest first by the header's link; back again
+            let leads = try await page(env, "/leads", jar)
+            #expect(leads.text.contains("共 60 条线索") && leads.text.contains("aria-sort=\"descending\""))
+            #expect(firsts(leads, "leads") == Array(leadNames.reversed().prefix(50)) && link(leads, rel: "prev") == nil)
+            #expect(leads.text.contains("137 0000 1059"))
+            let oldest = try await page(env, "/leads?sort=created_at", jar)
+            #expect(firsts(oldest, "leads") == Array(leadNames.prefix(50)) && oldest.text.contains("aria-sort=\"ascending\""))
+            let rest = try await page(env, try #require(link(oldest, rel: "next")), jar)
+            #expect(firsts(rest, "leads") == Array(leadNames.suffix(10)) && link(rest, rel: "next") == nil)
+            let back = try await page(env, try #require(link(rest, rel: "prev")), jar)
+            #expect(firsts(back, "leads") == firsts(oldest, "leads") && link(back, rel: "prev") == nil)
+            // the tab's filter is kept by the links: mine, new
+            let mine = try await page(env, "/leads?mine=1&sort=created_at", jar, lang: "en")
+            #expect(mine.text.contains("60 leads") && mine.text.contains("+86 137 0000 1000"))
+            #expect(try #require(link(mine, rel: "next")).contains("mine=1"))
+            #expect(try await page(env, "/leads?status=converted", jar, lang: "zh-TW").text.contains("共 0 筆潛在客戶"))
+            // deals: the list of one pipeline, its stage from the board's "and more"
+            let board = try await page(env, "/deals", jar)
+            #expect(board.text.contains("/deals?view=list&amp;pipeline_id=\(pipelineID)&amp;stage_id=\(stageID)"))
+            let deals = try await page(env, "/deals?view=list&pipeline_id=\(pipelineID)&stage_id=\(stageID)", jar, lang: "en")
+            #expect(deals.text.contains("60 deals") && deals.text.contains("Dec 31, 2026") && !deals.text.contains("2026-12-31"))
+            #expect(firsts(deals, "deals").count == 50)
+            let dealsNext = try await page(env, try #require(link(deals, rel: "next")), jar, lang: "en")
+            let dealsBack = try await page(env, try #require(link(dealsNext, rel: "prev")), jar, lang: "en")
+            #expect(firsts(dealsBack, "deals") == firsts(deals, "deals"))
+            #expect(try await page(env, "/deals?view=list&pipeline_id=\(pipelineID)", jar).text.contains("2026年12月31日"))
+            // orders: by when they were placed, either way
+            let orders = try await page(env, "/orders?sort=placed_at", jar)
+            let numbers = firsts(orders, "orders")
+            #expect(orders.text.contains("共 60 个订单") && numbers.count == 50 && numbers == numbers.sorted())
+            let ordersDesc = try await page(env, "/orders", jar, lang: "zh-TW")
+            #expect(ordersDesc.text.contains("共 60 筆訂單"))
+            #expect(try #require(firsts(ordersDesc, "orders").first) > (numbers.last ?? ""))
+            // the store's counts: capped, within the reader's reach and workspace
+            let owner = Scope(workspaceID: env.seed.workspaceA.id, userID: nil, role: .owner)
+            let leadCount = try await env.services.leads.count(owner, filter: LeadFilter())
+            #expect(leadCount.count == 60 && leadCount.exact)
+            let ownerB = Scope(workspaceID: env.seed.workspaceB.id, userID: nil, role: .owner)
+            #expect(try await env.services.orders.count(ownerB, filter: OrderFilter()).count == 0)
+            #expect(try await env.services.leads.count(ownerB, filter: LeadFilter()).count == 1)
+            // a broken cursor is refused in words, not a crash; an injected sort is the default; a bad stage is not echoed
+            let broken = try await page(env, "/leads?cursor=%27%3B--", jar)
+            #expect(broken.status.code >= 400 && broken.status.code < 500)
+            #expect(firsts(try await page(env, "/orders?sort=placed_at%3BDROP%20TABLE%20orders", jar), "orders").count == 50)
+            #expect(try await page(env, "/deals?view=list&stage_id=%3Cscript%3E", jar).text.contains("<script>") == false)
+        }
+    }
+
     @Test(arguments: Backend.all) func searchAlsoFindsLeadsAndOrderNumbers(_ backend: Backend) async throws {
         try await WebEnv.run(backend) { env in
             let customer = try await env.createCustomer(name: "搜索客户")

@@ -90,14 +90,11 @@ extension CustomerStore {
 
     /// How many customers `filter` finds for `scope`, counted up to `cap`: an exact count costs a
     /// walk over every match, so past the cap the answer is "more than cap" (`exact` false).
-    package func count(_ scope: Scope, filter: CustomerFilter, cap: Int = 10_000) async throws -> (count: Int, exact: Bool) {
+    package func count(_ scope: Scope, filter: CustomerFilter, cap: Int = ListCount.cap) async throws -> (count: Int, exact: Bool) {
         let defs = filter.custom.isEmpty ? [] : try await rules(scope).customFields
-        var q = SQLQueryString("SELECT COUNT(*) AS n FROM (SELECT c.id FROM customers c WHERE c.workspace_id = \(bind: scope.workspaceID)")
+        var q = SQLQueryString("SELECT c.id FROM customers c WHERE c.workspace_id = \(bind: scope.workspaceID)")
         q += try conditions(scope, filter, defs)
-        q += " LIMIT \(literal: cap + 1)) x"
-        let query = q
-        let n = try await db.read { sql in try await sql.raw(query).first()?.decode(column: "n", as: Int.self) ?? 0 }
-        return n > cap ? (cap, false) : (n, true)
+        return try await ListCount.capped(q, cap: cap, in: db)
     }
 
     /// `list`'s page as the API writes it, `{"items":[…],"next_cursor":…}`: rendered where it is read

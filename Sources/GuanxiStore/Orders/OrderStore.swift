@@ -127,6 +127,7 @@ package struct OrderStore: Sendable {
                                       decode: { try decode($0, lines: []) })
     /// By when the customer placed them, newest first.
     static let newest = records.keyset("placed_at", descending: true) { $0.placedAt }
+    static let oldest = records.keyset("placed_at", descending: false) { $0.placedAt }
 
     /// The order if the scope may `action` it (404 when it may not read it, 403 when it may read but not act),
     /// with its lines, payments, collection plan and shipments.
@@ -164,8 +165,24 @@ package struct OrderStore: Sendable {
 
     /// Newest first (by when the customer placed them); lines are left out of lists.
     package func list(_ scope: Scope, filter: OrderFilter, cursor: String?, limit: Int = 50) async throws -> Page<Order> {
-        let q = try Self.records.clauses(scope, equal: ["status": filter.status?.rawValue, "customer_id": filter.customerID, "owner_id": filter.ownerID])
-        return try await Self.records.page(scope, where: q, order: Self.newest, cursor: cursor, limit: limit, in: db)
+        try await Self.records.page(scope, where: try clauses(scope, filter), order: Self.newest, cursor: cursor, limit: limit, in: db)
+    }
+
+    func clauses(_ scope: Scope, _ filter: OrderFilter) throws -> SQLQueryString {
+        try Self.records.clauses(scope, equal: ["status": filter.status?.rawValue, "customer_id": filter.customerID, "owner_id": filter.ownerID])
+    }
+
+    /// The list page's window: by when the order was placed (the indexed key), newest or oldest
+    /// first, paged either way (`OwnedRecords.window`).
+    package func window(_ scope: Scope, filter: OrderFilter, oldestFirst: Bool = false, cursor: String?, before: String?,
+                        limit: Int = 50) async throws -> (items: [Order], next: String?, previous: String?) {
+        try await Self.records.window(scope, where: try clauses(scope, filter), order: oldestFirst ? Self.oldest : Self.newest,
+                                      cursor: cursor, before: before, limit: limit, in: db)
+    }
+
+    /// How many orders `filter` finds for `scope`, up to the list's cap (`ListCount`).
+    package func count(_ scope: Scope, filter: OrderFilter) async throws -> (count: Int, exact: Bool) {
+        try await Self.records.count(scope, where: try clauses(scope, filter), in: db)
     }
 
     /// Orders a search box finds by number: the whole number or a part of it ("SO-2026-000123",

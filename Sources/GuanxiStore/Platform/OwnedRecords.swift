@@ -100,6 +100,8 @@ struct OwnedRecords<Record: OwnedRecord>: Sendable {
 
     /// A sort order for pages: a time column and the id, both one way.
     struct Keyset: Sendable {
+        fileprivate let column: String
+        fileprivate let descending: Bool
         fileprivate let after: String
         fileprivate let orderBy: String
         fileprivate let key: @Sendable (Record) -> Date
@@ -108,7 +110,7 @@ struct OwnedRecords<Record: OwnedRecord>: Sendable {
     /// Pages sorted by `column` (then id), newest first when `descending`; `key` is the record's value of it.
     func keyset(_ column: String, descending: Bool, key: @escaping @Sendable (Record) -> Date) -> Keyset {
         let c = "\(alias).\(column)", id = "\(alias).id"
-        return Keyset(after: " AND (\(c), \(id)) \(descending ? "<" : ">") (",
+        return Keyset(column: column, descending: descending, after: " AND (\(c), \(id)) \(descending ? "<" : ">") (",
                      orderBy: descending ? " ORDER BY \(c) DESC, \(id) DESC LIMIT " : " ORDER BY \(c), \(id) LIMIT ", key: key)
     }
 
@@ -131,6 +133,30 @@ struct OwnedRecords<Record: OwnedRecord>: Sendable {
         let items = Array(rows.prefix(limit))
         let next = rows.count > limit ? items.last.map { Cursor.timeAndID(order.key($0), $0.id) } : nil
         return Page(items: items, nextCursor: next)
+    }
+
+    /// A page as people page through a list, in either direction: after `cursor` (the next page)
+    /// or before `before` (the previous one, read backwards on the same index and turned round).
+    /// Answers the cursors of the pages on either side: `next` when more follow, `previous` when
+    /// this page is not the first.
+    func window(_ scope: Scope, where clauses: SQLQueryString, order: Keyset, cursor: String?, before: String?, limit: Int,
+                in db: Database) async throws -> (items: [Record], next: String?, previous: String?) {
+        let backward = before != nil
+        let read = backward ? keyset(order.column, descending: !order.descending, key: order.key) : order
+        let found = try await page(scope, where: clauses, order: read, cursor: before ?? cursor, limit: limit, in: db)
+        let more = found.nextCursor != nil
+        let items = backward ? Array(found.items.reversed()) : found.items
+        let key = { (r: Record?) in r.map { Cursor.timeAndID(order.key($0), $0.id) } }
+        let next = backward || more ? key(items.last) : nil
+        let previous = backward ? (more ? key(items.first) : nil) : (cursor != nil ? key(items.first) : nil)
+        return (items, next, previous)
+    }
+
+    /// How many of the workspace's records meet `clauses`, counted up to `cap` (`ListCount`).
+    func count(_ scope: Scope, where clauses: SQLQueryString, cap: Int = ListCount.cap, in db: Database) async throws -> (count: Int, exact: Bool) {
+        var q = SQLQueryString("SELECT \(unsafeRaw: alias).id FROM \(unsafeRaw: table) \(unsafeRaw: alias) WHERE \(unsafeRaw: alias).workspace_id = \(bind: scope.workspaceID)")
+        q += clauses
+        return try await ListCount.capped(q, cap: cap, in: db)
     }
 
     /// An edit in a transaction of its own: loaded for update at the version the client saw,

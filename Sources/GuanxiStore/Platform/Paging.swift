@@ -1,5 +1,6 @@
 import Foundation
 import GuanxiCore
+import SQLKit
 
 /// A page of results and the cursor for the next one (nil at the end).
 package struct Page<T: Sendable & Encodable>: Sendable, Encodable {
@@ -13,6 +14,22 @@ extension Page: JSONWritable where T: JSONWritable {
         w.object { w in w.key("items"); w.write(items); w.member("next_cursor", nextCursor) }
     }
     package var jsonSizeHint: Int { items.jsonSizeHint + 256 }
+}
+
+/// A list's count as its page shows it: an exact count walks every match, so past `cap` the
+/// answer is "more than cap" (`exact` false). Every list (customers, leads, deals, orders) counts so.
+package enum ListCount {
+    package static let cap = 10_000
+
+    /// `select` is the list's query for its ids (no order, no limit).
+    static func capped(_ select: SQLQueryString, cap: Int = cap, in db: Database) async throws -> (count: Int, exact: Bool) {
+        var q = SQLQueryString("SELECT COUNT(*) AS n FROM (")
+        q += select
+        q += " LIMIT \(literal: cap + 1)) x"
+        let query = q
+        let n = try await db.read { sql in try await sql.raw(query).first()?.decode(column: "n", as: Int.self) ?? 0 }
+        return n > cap ? (cap, false) : (n, true)
+    }
 }
 
 /// Opaque keyset cursors: base64url of a JSON array of the sort key and the id.

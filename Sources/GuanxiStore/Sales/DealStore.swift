@@ -4,6 +4,8 @@ import GuanxiCore
 
 package struct DealFilter: Sendable {
     package var pipelineID: String?
+    /// One stage's deals (the board's "and more" opens them as a list).
+    package var stageID: String?
     package var status: DealStatus?
     package var ownerID: String?
     package var customerID: String?
@@ -131,6 +133,7 @@ package struct DealStore: Sendable {
 
     static let records = OwnedRecords(table: "deals", alias: "d", columns: columns, object: .deals, name: "deal", plural: "deals", decode: decode)
     static let newest = records.keyset("created_at", descending: true) { $0.createdAt }
+    static let oldest = records.keyset("created_at", descending: false) { $0.createdAt }
 
     package func get(_ scope: Scope, id: String) async throws -> Deal {
         try await Self.records.get(scope, id, in: db)
@@ -251,9 +254,25 @@ package struct DealStore: Sendable {
 
     /// Newest first.
     package func list(_ scope: Scope, filter: DealFilter, cursor: String?, limit: Int = 50) async throws -> Page<Deal> {
-        let q = try Self.records.clauses(scope, equal: ["pipeline_id": filter.pipelineID, "status": filter.status?.rawValue,
-                                                         "owner_id": filter.ownerID, "customer_id": filter.customerID])
-        return try await Self.records.page(scope, where: q, order: Self.newest, cursor: cursor, limit: limit, in: db)
+        try await Self.records.page(scope, where: try clauses(scope, filter), order: Self.newest, cursor: cursor, limit: limit, in: db)
+    }
+
+    func clauses(_ scope: Scope, _ filter: DealFilter) throws -> SQLQueryString {
+        try Self.records.clauses(scope, equal: ["pipeline_id": filter.pipelineID, "stage_id": filter.stageID, "status": filter.status?.rawValue,
+                                                "owner_id": filter.ownerID, "customer_id": filter.customerID])
+    }
+
+    /// The deal list's window: by when the deal was opened (the indexed key), newest or oldest
+    /// first, paged either way (`OwnedRecords.window`).
+    package func window(_ scope: Scope, filter: DealFilter, oldestFirst: Bool = false, cursor: String?, before: String?,
+                        limit: Int = 50) async throws -> (items: [Deal], next: String?, previous: String?) {
+        try await Self.records.window(scope, where: try clauses(scope, filter), order: oldestFirst ? Self.oldest : Self.newest,
+                                      cursor: cursor, before: before, limit: limit, in: db)
+    }
+
+    /// How many deals `filter` finds for `scope`, up to the list's cap (`ListCount`).
+    package func count(_ scope: Scope, filter: DealFilter) async throws -> (count: Int, exact: Bool) {
+        try await Self.records.count(scope, where: try clauses(scope, filter), in: db)
     }
 
     /// The kanban board of a pipeline: every stage with its count and totals (per currency), and

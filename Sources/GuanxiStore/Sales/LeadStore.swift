@@ -160,6 +160,7 @@ package struct LeadStore: Sendable {
     static let records = OwnedRecords(table: "leads", alias: "l", columns: columns, object: .leads, name: "lead", plural: "leads",
                                       mayNotRead: "you may not read leads", pooled: "this lead is in the public pool; claim it first", decode: decode)
     static let newest = records.keyset("created_at", descending: true) { $0.createdAt }
+    static let oldest = records.keyset("created_at", descending: false) { $0.createdAt }
 
     package func get(_ scope: Scope, id: String) async throws -> Lead {
         Self.present(scope, try await Self.records.get(scope, id, in: db))
@@ -173,13 +174,32 @@ package struct LeadStore: Sendable {
 
     /// Newest first, within the scope's read reach.
     package func list(_ scope: Scope, filter: LeadFilter, cursor: String?, limit: Int = 50) async throws -> Page<Lead> {
+        var page = try await Self.records.page(scope, where: try clauses(scope, filter), order: Self.newest, cursor: cursor, limit: limit, in: db)
+        page.items = page.items.map { Self.present(scope, $0) }
+        return page
+    }
+
+    /// The read limit and `filter`'s conditions.
+    func clauses(_ scope: Scope, _ filter: LeadFilter) throws -> SQLQueryString {
         var q = try Self.records.clauses(scope, equal: ["status": filter.status?.rawValue, "owner_id": filter.ownerID, "source": filter.source])
         if filter.overdue {
             q += " AND l.status = 'new' AND l.responded_at IS NULL AND l.response_due_at < \(bind: clock.now().millis)"
         }
-        var page = try await Self.records.page(scope, where: q, order: Self.newest, cursor: cursor, limit: limit, in: db)
-        page.items = page.items.map { Self.present(scope, $0) }
-        return page
+        return q
+    }
+
+    /// The list page's window: by when the lead came in (the indexed key), newest or oldest first,
+    /// paged either way (`OwnedRecords.window`).
+    package func window(_ scope: Scope, filter: LeadFilter, oldestFirst: Bool = false, cursor: String?, before: String?,
+                        limit: Int = 50) async throws -> (items: [Lead], next: String?, previous: String?) {
+        let w = try await Self.records.window(scope, where: try clauses(scope, filter), order: oldestFirst ? Self.oldest : Self.newest,
+                                              cursor: cursor, before: before, limit: limit, in: db)
+        return (w.items.map { Self.present(scope, $0) }, w.next, w.previous)
+    }
+
+    /// How many leads `filter` finds for `scope`, up to the list's cap (`ListCount`).
+    package func count(_ scope: Scope, filter: LeadFilter) async throws -> (count: Int, exact: Bool) {
+        try await Self.records.count(scope, where: try clauses(scope, filter), in: db)
     }
 
     /// Leads a search box finds: by phone or email exactly (both indexed, however old the lead),

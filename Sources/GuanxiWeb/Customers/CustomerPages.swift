@@ -211,8 +211,8 @@ extension Pages {
     func customersPage(_ req: Request, _ v: PageContext, _ scope: Scope, flash: (kind: String, text: String)? = nil, query: [URLQueryItem]? = nil) async throws -> Response {
         // the list's own parameters (after a bulk post they come from the page the form was on)
         // a form's GET writes a space as "+", which URLComponents leaves as it is
-        let params: [URLQueryItem] = query ?? (URLComponents(string: "?" + (req.uri.query ?? "").replacingOccurrences(of: "+", with: "%20"))?.queryItems ?? [])
-        let param = { (n: String) -> String? in params.first { $0.name == n }?.value.flatMap { $0.isEmpty ? nil : $0 } }
+        let params: [URLQueryItem] = query ?? ListView.params(req)
+        let param = { (n: String) -> String? in ListView.param(params, n) }
         let q = param("q") ?? ""
         var items: [Customer]
         var next: String?, previous: String?
@@ -235,43 +235,27 @@ extension Pages {
         filter.valueTier = chosen["value_tier"]; filter.customerClass = chosen["class"]
         // sorting on the indexed keys (name, updated, created), "-" first for newest or Z first; by a score for analytics readers
         let sortChoices = analytics ? Self.scoreSorts : []
-        let sortParam = param("sort").flatMap { Self.listSorts.contains($0) || sortChoices.contains($0) ? $0 : nil } ?? "-created_at"
-        let sort = CustomerSort(rawValue: String(sortParam.drop { $0 == "-" })) ?? .createdAt
-        let descending = sortParam.hasPrefix("-")
+        var kept: [(String, String?)] = [("stage", filter.stage?.rawValue), ("tier", filter.tier), ("tag", filter.tag), ("source", filter.source),
+                                          ("owner_id", filter.ownerID)]
+        for p in scoreParams { kept.append((p.name, chosen[p.name])) }
+        let list = ListView(path: CustomerURL.customers.path, params: params, filters: kept, sorts: Self.listSorts.union(sortChoices),
+                            defaultSort: "-created_at", searching: !q.isEmpty)
+        let sortParam = list.sort
+        let sort = CustomerSort(rawValue: list.sortKey) ?? .createdAt
+        let descending = list.descending
         let countText: String
-        func listHref(_ extra: [(String, String?)]) -> String {
-            var comps = URLComponents(); comps.path = CustomerURL.customers.path
-            var pairs: [(String, String?)] = [("stage", filter.stage?.rawValue), ("tier", filter.tier), ("tag", filter.tag), ("source", filter.source),
-                                              ("owner_id", filter.ownerID)]
-            for p in scoreParams { pairs.append((p.name, chosen[p.name])) }
-            comps.queryItems = (pairs + [("sort", sortParam == "-created_at" ? nil : sortParam)] + extra)
-                .compactMap { k, val in val.map { URLQueryItem(name: k, value: $0) } }
-            return comps.string ?? CustomerURL.customers.path
-        }
         if !q.isEmpty {
             items = try await services.customers.search(scope, query: q, limit: 50)
-            countText = v.text(items.count >= 50 ? "count_more" : "count_customers").replacingOccurrences(of: "{n}", with: v.fmt.number(items.count))
+            countText = ListView.count(v, "count_customers", items.count, exact: items.count < 50)
             // leads and orders the same words find, each capability's own (the seam: `Feature.searchPart`)
             for part in searchParts { others += try await part(self, scope, q, v) }
         } else {
             let page = try await services.customers.window(scope, filter: filter, sort: sort, descending: descending,
-                                                           cursor: param("before") == nil ? param("cursor") : nil, before: param("before"), limit: 50)
+                                                           cursor: list.cursor, before: list.before, limit: 50)
             items = page.items
-            next = page.next.map { listHref([("cursor", $0)]) }
-            previous = page.previous.map { listHref([("before", $0)]) }
+            (next, previous) = (page.next, page.previous)
             let (n, exact) = try await services.customers.count(scope, filter: filter)
-            countText = v.text(exact ? "count_customers" : "count_more").replacingOccurrences(of: "{n}", with: v.fmt.number(n))
-        }
-        // the sortable columns' headers: a link that sorts by it (again: the other way), and aria-sort on the sorted one
-        func sortHeader(_ key: String, _ label: String, firstDescending: Bool) -> [String: Any] {
-            let current = sortParam.drop { $0 == "-" } == key
-            let nextParam = current ? (descending ? key : "-" + key) : (firstDescending ? "-" + key : key)
-            var comps = URLComponents(string: listHref([])) ?? URLComponents()
-            let kept = (comps.queryItems ?? []).filter { $0.name != "sort" }
-            comps.queryItems = kept + [URLQueryItem(name: "sort", value: nextParam)]
-            return ["label": label, "href": q.isEmpty ? (comps.string ?? "") : "", "sortable": q.isEmpty,
-                    "ariaSort": current && q.isEmpty ? (descending ? "descending" : "ascending") : "none",
-                    "arrow": current && q.isEmpty ? (descending ? "↓" : "↑") : ""]
+            countText = ListView.count(v, "count_customers", n, exact: exact)
         }
         let ws = try await services.access.workspace(id: scope.workspaceID)
         let f = formatter(v, ws)
@@ -308,13 +292,13 @@ extension Pages {
         let otherGroups: [[String: Any]] = Dictionary(grouping: others, by: \.kind).sorted { $0.key < $1.key }.map { group in
             ["kind": group.key, "hits": group.value.map { ["title": $0.title, "detail": $0.detail, "href": $0.href] }]
         }
-        let sortName = sortHeader("name", v.text("name"), firstDescending: false)
-        let sortUpdated = sortHeader("updated_at", v.text("updated"), firstDescending: true)
-        let sortCreated = sortHeader("created_at", v.text("created"), firstDescending: true)
+        let sortName = list.header("name", v.text("name"), firstDescending: false)
+        let sortUpdated = list.header("updated_at", v.text("updated"), firstDescending: true).merging(["wide": true]) { a, _ in a }
+        let sortCreated = list.header("created_at", v.text("created"), firstDescending: true).merging(["wide": true]) { a, _ in a }
         let filtering = [filter.stage?.rawValue, filter.tier, filter.tag, filter.source, filter.ownerID].contains { $0 != nil } || !chosen.isEmpty
         let model = Self.model([
             "q": q, "tag": filter.tag ?? "", "source": filter.source ?? "", "ownerChoices": ownerChoices, "rows": rows, "hasRows": !rows.isEmpty,
-            "next": next, "previous": previous, "hasPaging": next != nil || previous != nil, "count": countText, "views": views, "query": currentQuery,
+            "pager": list.pager(next: next, previous: previous), "count": countText, "views": views, "query": currentQuery,
             "others": otherGroups, "hasOthers": !others.isEmpty, "filtering": filtering,
             "sortName": sortName, "sortUpdated": sortUpdated, "sortCreated": sortCreated,
             "exportHref": exportHref, "csrf": v.csrf, "back": v.next, "owners": owners, "hasOwners": !owners.isEmpty,

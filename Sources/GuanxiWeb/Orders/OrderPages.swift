@@ -189,10 +189,15 @@ struct OrderPages {
 
     func orderList(_ req: Request, _ v: PageContext, _ scope: Scope) async throws -> Response {
         let t = { (k: String) in v.text(k) }
-        let status = req.query("status").flatMap(OrderStatus.init(rawValue:))
-        let mine = req.query("mine") == "1"
+        let params = ListView.params(req)
+        let status = ListView.param(params, "status").flatMap(OrderStatus.init(rawValue:))
+        let mine = ListView.param(params, "mine") == "1"
         var filter = OrderFilter(); filter.status = status; filter.ownerID = mine ? scope.userID : nil
-        let page = try await services.orders.list(scope, filter: filter, cursor: req.query("cursor"), limit: 50)
+        // sorted on the indexed key, when the order was placed, either way; paged both ways
+        let list = ListView(path: OrderURL.orders.path, params: params, filters: [("mine", mine ? "1" : nil), ("status", status?.rawValue)],
+                            sorts: ["placed_at", "-placed_at"], defaultSort: "-placed_at")
+        let page = try await services.orders.window(scope, filter: filter, oldestFirst: !list.descending, cursor: list.cursor, before: list.before, limit: 50)
+        let (n, exact) = try await services.orders.count(scope, filter: filter)
         let board = try await services.orders.statusBoard(scope)
         let names = try await services.customers.names(scope, ids: Set(page.items.map(\.customerID)))
         let f = try await pages.formatter(v, scope)
@@ -211,9 +216,10 @@ struct OrderPages {
                              "placed": f.string(from: o.placedAt), "source": o.source == "api" ? nil : o.source])
             },
             "hasRows": !page.items.isEmpty, "mine": mine,
+            "count": ListView.count(v, "count_orders", n, exact: exact), "pager": list.pager(next: page.next, previous: page.previous),
+            "sortPlaced": list.header("placed_at", t("order_placed"), firstDescending: true).merging(["wide": true]) { a, _ in a },
             "newHref": scope.level(.orders, .create) != nil ? OrderURL.newOrder.path : nil,
             "mineHref": OrderURL.orders.path + (mine ? "" : "?mine=1") + (status.map { (mine ? "?" : "&") + "status=" + $0.rawValue } ?? ""),
-            "nextHref": page.nextCursor.map { base + (status.map { "status=\($0.rawValue)&" } ?? "") + "cursor=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") },
             "quotesHref": OrderURL.quotes.path, "productsHref": OrderURL.products.path,
         ])
         return pages.page("orders", model, title: t("orders"), visit: v)

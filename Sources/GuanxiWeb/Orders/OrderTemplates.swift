@@ -18,12 +18,13 @@ enum OrderTemplates {
     <section>
       <div class="head"><h1>{{t.orders}}</h1><span><a class="button" href="{{mineHref}}"{{#mine}} aria-current="true"{{/mine}}>{{t.mine}}</a> <a class="button" href="{{quotesHref}}">{{t.quotes}}</a> <a class="button" href="{{productsHref}}">{{t.products}}</a>{{#newHref}} <a class="button primary" href="{{newHref}}">{{t.new_order}}</a>{{/newHref}}</span></div>
       <nav class="tabs status-board" aria-label="{{t.order_board}}">{{#tabs}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}{{#count}} <strong>{{count}}</strong>{{/count}}{{#sum}}<small>{{sum}}</small>{{/sum}}</a>{{/tabs}}</nav>
+      <p class="count" role="status">{{count}}</p>
       {{#hasRows}}<div class="scroll"><table class="list stack">
-        <thead><tr><th scope="col">{{t.order_number}}</th><th scope="col">{{t.customers}}</th><th scope="col">{{t.order_status}}</th><th scope="col" class="num">{{t.order_total}}</th><th scope="col" class="num">{{t.order_outstanding}}</th><th scope="col" class="wide">{{t.order_placed}}</th></tr></thead>
+        <thead><tr><th scope="col">{{t.order_number}}</th><th scope="col">{{t.customers}}</th><th scope="col">{{t.order_status}}</th><th scope="col" class="num">{{t.order_total}}</th><th scope="col" class="num">{{t.order_outstanding}}</th>{{#sortPlaced}}{{> sort_header}}{{/sortPlaced}}</tr></thead>
         <tbody>{{#rows}}<tr><td data-label="{{t.order_number}}"><a href="{{href}}">{{number}}</a>{{#source}} <span class="tag">{{source}}</span>{{/source}}</td><td data-label="{{t.customers}}"><a href="{{customerHref}}">{{customer}}</a></td><td data-label="{{t.order_status}}"><span class="tag">{{status}}</span></td><td class="num" data-label="{{t.order_total}}">{{total}}</td><td class="num" data-label="{{t.order_outstanding}}">{{outstanding}}</td><td class="wide" data-label="{{t.order_placed}}">{{placed}}</td></tr>{{/rows}}</tbody>
       </table></div>{{/hasRows}}
       {{^hasRows}}<p class="empty">{{t.no_orders}}</p>{{/hasRows}}
-      {{#nextHref}}<p><a class="button" href="{{nextHref}}">{{t.next_page}}</a></p>{{/nextHref}}
+      {{#pager}}{{> list_pager}}{{/pager}}
     </section>
     """
 
@@ -105,7 +106,7 @@ enum OrderTemplates {
         <tbody>{{#rows}}<tr><td data-label="{{t.quote_number}}"><a href="{{href}}">{{number}}</a></td><td data-label="{{t.quote_title}}">{{title}}</td><td data-label="{{t.customers}}"><a href="{{customerHref}}">{{customer}}</a></td><td data-label="{{t.quote_status}}"><span class="tag">{{status}}</span>{{#expired}} <span class="tag bad">{{t.quote_expired}}</span>{{/expired}}</td><td class="num" data-label="{{t.order_total}}">{{total}}</td><td class="wide" data-label="{{t.quote_valid_until}}">{{valid}}</td></tr>{{/rows}}</tbody>
       </table></div>{{/hasRows}}
       {{^hasRows}}<p class="empty">{{t.no_quotes}}</p>{{/hasRows}}
-      {{#nextHref}}<p><a class="button" href="{{nextHref}}">{{t.next_page}}</a></p>{{/nextHref}}
+      {{#pager}}{{> list_pager}}{{/pager}}
     </section>
     """
 

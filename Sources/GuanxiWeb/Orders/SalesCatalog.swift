@@ -6,6 +6,8 @@ import GuanxiWebPlatform
 enum SalesCatalog {
     static let strings: [UILocale: [String: String]] = [
         .zhHans: [
+            // lists: their counts, the deal list
+            "count_leads": "共 {n} 条线索", "count_leads_more": "超过 {n} 条线索", "count_deals": "共 {n} 个商机", "count_deals_more": "超过 {n} 个商机", "count_orders": "共 {n} 个订单", "count_orders_more": "超过 {n} 个订单", "no_deals": "没有符合条件的商机。", "deal_list": "列表", "deal_board": "看板",
             "report_by_team": "按团队", "report_no_team": "未加入团队", 
             "audit_placed": "下单", "audit_inquiry": "询盘", 
             "double_opt_in": "邮件确认（double opt-in）", "double_opt_in_yes": "是：访客点邮件中的链接确认后才保存线索",
@@ -61,6 +63,8 @@ enum SalesCatalog {
             "field_sku": "SKU", "field_tax_rate": "税率", "field_valid_until": "有效期", "field_price_list_id": "价目表", "field_currency": "币种",
         ],
         .zhHant: [
+            // lists: their counts, the deal list
+            "count_leads": "共 {n} 筆潛在客戶", "count_leads_more": "超過 {n} 筆潛在客戶", "count_deals": "共 {n} 個商機", "count_deals_more": "超過 {n} 個商機", "count_orders": "共 {n} 筆訂單", "count_orders_more": "超過 {n} 筆訂單", "no_deals": "沒有符合條件的商機。", "deal_list": "清單", "deal_board": "看板",
             "report_by_team": "依團隊", "report_no_team": "未加入團隊", 
             "audit_placed": "下單", "audit_inquiry": "詢價", 
             "double_opt_in": "電子郵件確認（double opt-in）", "double_opt_in_yes": "是：訪客點選郵件中的連結確認後才儲存潛在客戶",
@@ -116,6 +120,8 @@ enum SalesCatalog {
             "field_sku": "SKU", "field_tax_rate": "稅率", "field_valid_until": "有效期限", "field_price_list_id": "價目表", "field_currency": "幣別",
         ],
         .en: [
+            // lists: their counts, the deal list
+            "count_leads": "{n} leads", "count_leads_more": "more than {n} leads", "count_deals": "{n} deals", "count_deals_more": "more than {n} deals", "count_orders": "{n} orders", "count_orders_more": "more than {n} orders", "no_deals": "No deals match.", "deal_list": "List", "deal_board": "Board",
             "report_by_team": "By team", "report_no_team": "No team", 
             "audit_placed": "Placed", "audit_inquiry": "Inquiry", 
             "double_opt_in": "Email confirmation (double opt-in)", "double_opt_in_yes": "Yes: keep the lead once the visitor follows the link we email",

@@ -70,14 +70,14 @@ package enum Templates {
       </div>
       </details>
       <table class="list customers">
-        <thead><tr><th scope="col"><span class="sr">{{t.select}}</span></th>{{#sortName}}<th scope="col" aria-sort="{{ariaSort}}">{{#sortable}}<a href="{{href}}">{{label}} <span aria-hidden="true">{{arrow}}</span></a>{{/sortable}}{{^sortable}}{{label}}{{/sortable}}</th>{{/sortName}}<th scope="col" class="wide">{{t.organization_name}}</th><th scope="col">{{t.stage}}</th><th scope="col">{{t.tier}}</th><th scope="col" class="wide">{{t.phones}}</th>{{#sortUpdated}}<th scope="col" class="wide" aria-sort="{{ariaSort}}">{{#sortable}}<a href="{{href}}">{{label}} <span aria-hidden="true">{{arrow}}</span></a>{{/sortable}}{{^sortable}}{{label}}{{/sortable}}</th>{{/sortUpdated}}{{#sortCreated}}<th scope="col" class="wide" aria-sort="{{ariaSort}}">{{#sortable}}<a href="{{href}}">{{label}} <span aria-hidden="true">{{arrow}}</span></a>{{/sortable}}{{^sortable}}{{label}}{{/sortable}}</th>{{/sortCreated}}</tr></thead>
+        <thead><tr><th scope="col"><span class="sr">{{t.select}}</span></th>{{#sortName}}{{> sort_header}}{{/sortName}}<th scope="col" class="wide">{{t.organization_name}}</th><th scope="col">{{t.stage}}</th><th scope="col">{{t.tier}}</th><th scope="col" class="wide">{{t.phones}}</th>{{#sortUpdated}}{{> sort_header}}{{/sortUpdated}}{{#sortCreated}}{{> sort_header}}{{/sortCreated}}</tr></thead>
         <tbody>{{#rows}}<tr><td><input type="checkbox" name="ids" value="{{id}}" aria-label="{{name}}"></td><td><a href="{{href}}">{{name}}</a>{{#tags}} <span class="tag">{{.}}</span>{{/tags}}</td><td class="wide">{{organization}}</td><td>{{stage}}</td><td>{{tier}}</td><td class="wide">{{phone}}</td><td class="wide">{{updated}}</td><td class="wide">{{created}}</td></tr>{{/rows}}</tbody>
       </table>
       </form>
       {{/hasRows}}
       {{^rows}}<p class="empty">{{t.no_customers}}</p>{{/rows}}
       {{#hasOthers}}<section class="also-found"><h2>{{t.also_found}}</h2>{{#others}}<h3>{{kind}}</h3><ul class="related">{{#hits}}<li><a href="{{href}}">{{title}}</a> <small>{{detail}}</small></li>{{/hits}}</ul>{{/others}}</section>{{/hasOthers}}
-      {{#hasPaging}}<nav class="pager" aria-label="{{t.pages}}">{{#previous}}<a class="button" href="{{previous}}" rel="prev">{{t.previous_page}}</a>{{/previous}} {{#next}}<a class="button" href="{{next}}" rel="next">{{t.next_page}}</a>{{/next}}</nav>{{/hasPaging}}
+      {{#pager}}{{> list_pager}}{{/pager}}
     </section>
     """
 

@@ -10,7 +10,7 @@ extension Feature {
                         M027_SeededNames.migration]
         f.catalog = CatalogPart(Catalog.core.merging(StatusPage.strings) { a, b in a.merging(b) { x, _ in x } })
         f.translations = Messages.translations
-        f.templates = Templates.ofPlatform.merging(["status": StatusPage.template, "dashboard": Pages.dashboardTemplate]) { a, _ in a }
+        f.templates = Templates.ofPlatform.merging(["status": StatusPage.template, "dashboard": Pages.dashboardTemplate]) { a, _ in a }.merging(ListView.templates) { a, _ in a }
         f.stylesheet = Assets.css + StatusPage.css + Pages.dashboardCSS
         f.schemas = { OpenAPIDocument.platformSchemas().merging(OpenAPIDocument.notificationSchemas()) { a, _ in a } }
         f.api = { s, table in

@@ -94,7 +94,7 @@ struct PortalPages: Sendable {
                     let left = w.money(max(0, i.amount - i.covered), c, v)
                     let state = i.covered >= i.amount ? v.text("portal_plan_done")
                         : v.text(i.overdue ? "portal_plan_overdue" : "portal_plan_open").replacingOccurrences(of: "{a}", with: left)
-                    return ["due": i.dueDate, "amount": w.money(i.amount, c, v), "state": state, "overdue": i.overdue && i.covered < i.amount]
+                    return ["due": v.fmt.day(i.dueDate), "amount": w.money(i.amount, c, v), "state": state, "overdue": i.overdue && i.covered < i.amount]
                 },
             ]
             return w.page("portal_order", Pages.model(model), title: v.text("portal_order") + " " + o.number, p)
@@ -105,7 +105,7 @@ struct PortalPages: Sendable {
             let v = p.v
             let rows = try await portal.quotes(p.me).map { q -> [String: Any] in
                 Pages.model(["href": PortalURL.quote(q.id).path, "number": q.number, "title": q.title, "status": v.text("quote_status_" + q.status.rawValue),
-                             "total": w.money(q.totals.total, q.totals.currency, v), "valid": q.validUntil])
+                             "total": w.money(q.totals.total, q.totals.currency, v), "valid": q.validUntil.map(v.fmt.day)])
             }
             return w.page("portal_quotes", ["rows": rows], title: v.text("portal_quotes"), p, flash: w.note(p))
         }
@@ -203,7 +203,7 @@ struct PortalPages: Sendable {
         let c = q.totals.currency
         let open = q.status == .sent
         let model: [String: Any?] = [
-            "number": q.number, "title": q.title, "status": v.text("quote_status_" + q.status.rawValue), "valid": q.validUntil,
+            "number": q.number, "title": q.title, "status": v.text("quote_status_" + q.status.rawValue), "valid": q.validUntil.map(v.fmt.day),
             "message": q.message, "terms": q.terms, "total": w.money(q.totals.total, c, v),
             "lines": q.lines.map { l in ["name": l.name, "quantity": String(l.quantity), "price": w.money(l.unitPrice, c, v),
                                          "total": w.money(l.total, c, v)] as [String: Any] },

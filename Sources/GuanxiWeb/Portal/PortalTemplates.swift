@@ -179,7 +179,7 @@ enum PortalTemplates {
         <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
         <label class="{{#nameError}}invalid{{/nameError}}">{{t.portal_name}}<input name="name" value="{{name}}" required maxlength="200">{{#nameError}}<small class="error">{{nameError}}</small>{{/nameError}}</label>
         <p class="hint">{{t.portal_email}} {{emails}}</p>
-        <label class="{{#phonesError}}invalid{{/phonesError}}">{{t.portal_phones}}<input name="phones" value="{{phones}}" inputmode="tel" autocomplete="tel">{{#phonesError}}<small class="error">{{phonesError}}</small>{{/phonesError}}</label>
+        <label class="{{#phonesError}}invalid{{/phonesError}}">{{t.portal_phones}}<input type="tel" name="phones" value="{{phones}}" inputmode="tel" autocomplete="tel">{{#phonesError}}<small class="error">{{phonesError}}</small>{{/phonesError}}</label>
         <fieldset><legend>{{t.portal_consent}}</legend>
           {{#consent}}<label class="choice"><input type="checkbox" name="consent_{{channel}}" value="granted"{{#granted}} checked{{/granted}}> {{label}}</label>{{/consent}}</fieldset>
         <label>{{t.portal_preferred}}<select name="preferred_channel"><option value="">{{t.portal_no_preference}}</option>{{#channels}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/channels}}</select></label>

@@ -62,6 +62,7 @@ struct DealPages {
     }
 
     func board(_ req: Request, _ v: PageContext, _ scope: Scope) async throws -> Response {
+        if req.query("view") == "list" { return try await list(req, v, scope) }
         let t = { (k: String) in v.text(k) }
         let mine = req.query("mine") == "1"
         let (pipeline, columns) = try await services.deals.board(scope, pipelineID: req.query("pipeline_id").flatMap { ID.isValid($0) ? $0 : nil },
@@ -83,6 +84,7 @@ struct DealPages {
                 "weighted": col.weighted.isEmpty || col.stage.kind != .open ? nil
                     : col.weighted.map { v.fmt.money(minor: $0.minor, currency: $0.currency) }.joined(separator: " + "),
                 "more": col.count > col.deals.count ? v.fmt.number(col.count - col.deals.count) : nil,
+                "moreHref": DealURL.deals.path + "?view=list&pipeline_id=" + pipeline.id + "&stage_id=" + col.stage.id + (mine ? "&mine=1" : ""),
                 "cards": col.deals.map { d in
                     Pages.model(["id": d.id, "href": DealURL.deal(d.id).path, "name": d.name, "customer": names[d.customerID] ?? "",
                                  "amount": v.fmt.money(minor: d.amount.minor, currency: d.amount.currency), "close": d.expectedClose.map(v.fmt.day),
@@ -96,8 +98,51 @@ struct DealPages {
             "pipelines": pipelines.map { ["href": DealURL.deals.path + "?pipeline_id=" + $0.id, "name": v.name($0), "current": $0.id == pipeline.id] as [String: Any] },
             "mineHref": DealURL.deals.path + "?pipeline_id=" + pipeline.id + (mine ? "" : "&mine=1"),
             "newHref": scope.level(.deals, .create) != nil ? DealURL.newDeal.path : nil,
+            "listHref": DealURL.deals.path + "?view=list&pipeline_id=" + pipeline.id + (mine ? "&mine=1" : ""),
         ])
         return pages.page("deals", model, title: t("deals"), visit: v)
+    }
+
+    /// The board's deals as a list (`?view=list`): one pipeline, or one stage of it, counted,
+    /// sorted by when each deal was opened (the indexed key) either way and paged both ways.
+    func list(_ req: Request, _ v: PageContext, _ scope: Scope) async throws -> Response {
+        let t = { (k: String) in v.text(k) }
+        let params = ListView.params(req)
+        let pipelines = try await services.deals.pipelines(scope)
+        let wanted = ListView.param(params, "pipeline_id")
+        guard let pipeline = pipelines.first(where: { $0.id == wanted }) ?? pipelines.first else { throw DomainError.notFound("pipeline") }
+        let stage = ListView.param(params, "stage_id").flatMap { id in pipeline.stages.first { $0.id == id } }
+        let mine = ListView.param(params, "mine") == "1"
+        var filter = DealFilter()
+        filter.pipelineID = pipeline.id; filter.stageID = stage?.id; filter.ownerID = mine ? scope.userID : nil
+        let list = ListView(path: DealURL.deals.path, params: params,
+                            filters: [("view", "list"), ("pipeline_id", pipeline.id), ("stage_id", stage?.id), ("mine", mine ? "1" : nil)],
+                            sorts: ["created_at", "-created_at"], defaultSort: "-created_at")
+        let page = try await services.deals.window(scope, filter: filter, oldestFirst: !list.descending, cursor: list.cursor, before: list.before, limit: 50)
+        let (n, exact) = try await services.deals.count(scope, filter: filter)
+        let names = try await services.customers.names(scope, ids: Set(page.items.map(\.customerID)))
+        let stages = Dictionary(pipeline.stages.map { ($0.id, v.name($0)) }) { a, _ in a }
+        let f = try await pages.formatter(v, scope)
+        let rows: [[String: Any]] = page.items.map { d in
+            Pages.model(["href": DealURL.deal(d.id).path, "name": d.name, "customer": names[d.customerID] ?? "",
+                         "customerHref": CustomerURL.customer(d.customerID).path, "stage": stages[d.stageID] ?? "",
+                         "amount": v.fmt.money(minor: d.amount.minor, currency: d.amount.currency), "close": d.expectedClose.map(v.fmt.day),
+                         "created": f.string(from: d.createdAt)])
+        }
+        let boardHref = DealURL.deals.path + "?pipeline_id=" + pipeline.id + (mine ? "&mine=1" : "")
+        let model = Pages.model([
+            "rows": rows, "hasRows": !rows.isEmpty, "count": ListView.count(v, "count_deals", n, exact: exact),
+            "pager": list.pager(next: page.next, previous: page.previous),
+            "sortCreated": list.header("created_at", t("created"), firstDescending: true),
+            "heading": stage.map { v.name(pipeline) + " · " + v.name($0) } ?? v.name(pipeline), "boardHref": boardHref,
+            "stages": [["href": DealURL.deals.path + "?view=list&pipeline_id=" + pipeline.id + (mine ? "&mine=1" : ""), "label": t("all"), "current": stage == nil] as [String: Any]]
+                + pipeline.stages.map { s in
+                    ["href": DealURL.deals.path + "?view=list&pipeline_id=" + pipeline.id + "&stage_id=" + s.id + (mine ? "&mine=1" : ""), "label": v.name(s),
+                     "current": s.id == stage?.id] as [String: Any]
+                },
+            "newHref": scope.level(.deals, .create) != nil ? DealURL.newDeal.path : nil,
+        ])
+        return pages.page("deal_list", model, title: t("deals"), visit: v)
     }
 
 
@@ -150,7 +195,7 @@ struct DealPages {
 enum DealTemplates {
     static let board = """
     <section>
-      <div class="head"><h1>{{t.deals}}</h1><span><a class="button" href="{{mineHref}}"{{#mine}} aria-current="true"{{/mine}}>{{t.mine}}</a>{{#newHref}} <a class="button primary" href="{{newHref}}">{{t.new_deal}}</a>{{/newHref}}</span></div>
+      <div class="head"><h1>{{t.deals}}</h1><span><a class="button" href="{{mineHref}}"{{#mine}} aria-current="true"{{/mine}}>{{t.mine}}</a> <a class="button" href="{{listHref}}">{{t.deal_list}}</a>{{#newHref}} <a class="button primary" href="{{newHref}}">{{t.new_deal}}</a>{{/newHref}}</span></div>
       <nav class="tabs" aria-label="{{t.pipelines}}">{{#pipelines}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{name}}</a>{{/pipelines}}</nav>
       <p class="hint">{{t.board_hint}}</p>
       <div class="board">{{#columns}}
@@ -162,9 +207,23 @@ enum DealTemplates {
             {{#canMove}}<form method="post" action="{{moveHref}}" class="move"><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}"><input type="hidden" name="back" value="{{back}}">
               <select name="stage_id" aria-label="{{t.deal_move_to}} {{name}}">{{{options}}}</select><input type="hidden" name="reason" value=""><button>{{t.deal_move}}</button></form>{{/canMove}}
           </li>{{/cards}}</ol>
-          {{#more}}<p class="hint">{{t.and_more}} {{more}}</p>{{/more}}
+          {{#more}}<p class="hint"><a href="{{moreHref}}">{{t.and_more}} {{more}}</a></p>{{/more}}
         </section>{{/columns}}
       </div>
+    </section>
+    """
+
+    static let list = """
+    <section>
+      <div class="head"><h1>{{t.deals}} <small>{{heading}}</small></h1><span><a class="button" href="{{boardHref}}">{{t.deal_board}}</a>{{#newHref}} <a class="button primary" href="{{newHref}}">{{t.new_deal}}</a>{{/newHref}}</span></div>
+      <nav class="tabs" aria-label="{{t.deal_stage}}">{{#stages}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/stages}}</nav>
+      <p class="count" role="status">{{count}}</p>
+      {{#hasRows}}<div class="scroll"><table class="list stack deals">
+        <thead><tr><th scope="col">{{t.deal_name}}</th><th scope="col">{{t.customers}}</th><th scope="col">{{t.deal_stage}}</th><th scope="col" class="num">{{t.deal_amount}}</th><th scope="col">{{t.deal_expected_close}}</th>{{#sortCreated}}{{> sort_header}}{{/sortCreated}}</tr></thead>
+        <tbody>{{#rows}}<tr><td data-label="{{t.deal_name}}"><a href="{{href}}">{{name}}</a></td><td data-label="{{t.customers}}"><a href="{{customerHref}}">{{customer}}</a></td><td data-label="{{t.deal_stage}}"><span class="tag">{{stage}}</span></td><td class="num" data-label="{{t.deal_amount}}">{{amount}}</td><td data-label="{{t.deal_expected_close}}">{{close}}</td><td data-label="{{t.created}}">{{created}}</td></tr>{{/rows}}</tbody>
+      </table></div>{{/hasRows}}
+      {{^hasRows}}<p class="empty">{{t.no_deals}}</p>{{/hasRows}}
+      {{#pager}}{{> list_pager}}{{/pager}}
     </section>
     """
 
@@ -207,7 +266,7 @@ enum DealTemplates {
     </article>
     """
 
-    static let all: [String: String] = ["deals": board, "deal_form": dealForm, "deal": deal]
+    static let all: [String: String] = ["deals": board, "deal_list": list, "deal_form": dealForm, "deal": deal]
 }
 
 extension DealPages {

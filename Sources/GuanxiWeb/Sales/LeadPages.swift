@@ -131,32 +131,34 @@ struct LeadPages {
 
     func list(_ req: Request, _ v: PageContext, _ scope: Scope) async throws -> Response {
         let t = { (k: String) in v.text(k) }
+        let params = ListView.params(req)
         var filter = LeadFilter()
-        filter.status = req.query("status").flatMap(LeadStatus.init(rawValue:))
-        filter.overdue = req.query("overdue") == "1"
-        if req.query("mine") == "1" { filter.ownerID = scope.userID }
-        let page = try await services.leads.list(scope, filter: filter, cursor: req.query("cursor"), limit: 50)
+        filter.status = ListView.param(params, "status").flatMap(LeadStatus.init(rawValue:))
+        filter.overdue = ListView.param(params, "overdue") == "1"
+        let mine = ListView.param(params, "mine") == "1"
+        if mine { filter.ownerID = scope.userID }
+        // the day's views (a tab each) are the list's filters; it sorts on its indexed key, when the lead came in
+        let tab: (String, String?) = filter.overdue ? ("overdue", "1") : mine ? ("mine", "1") : ("status", filter.status?.rawValue)
+        let list = ListView(path: LeadURL.leads.path, params: params, filters: [tab], sorts: ["created_at", "-created_at"], defaultSort: "-created_at")
+        let page = try await services.leads.window(scope, filter: filter, oldestFirst: !list.descending, cursor: list.cursor, before: list.before, limit: 50)
+        let (n, exact) = try await services.leads.count(scope, filter: filter)
         let f = try await pages.formatter(v, scope)
         let owners = try await names(Set(page.items.compactMap(\.ownerID)))
         let now = Date()
         let rows: [[String: Any]] = page.items.map { l in
             Pages.model(["href": LeadURL.lead(l.id).path, "name": l.name, "company": l.company, "source": l.source ?? "",
-                         "status": statusLabel(l.status, v), "owner": l.ownerID.flatMap { owners[$0] } ?? t("pool"),
+                         "phone": l.phone.map(v.fmt.phone), "status": statusLabel(l.status, v), "owner": l.ownerID.flatMap { owners[$0] } ?? t("pool"),
                          "due": l.responseDueAt.map(f.string(from:)), "overdue": l.isOverdue(at: now), "created": f.string(from: l.createdAt)])
         }
         // the day's views: everything, mine, new, overdue, contacted, qualified
         var tabs: [(String, String)] = [("", t("all")), ("mine=1", t("mine")), ("overdue=1", t("lead_overdue"))]
         tabs += [LeadStatus.new, .contacted, .qualified, .disqualified, .converted].map { ("status=" + $0.rawValue, statusLabel($0, v)) }
-        let current = req.uri.query ?? ""
-        var next: String?
-        if let c = page.nextCursor {
-            let kept = current.split(separator: "&").filter { !$0.hasPrefix("cursor=") }.joined(separator: "&")
-            next = LeadURL.leads.path + "?" + (kept.isEmpty ? "" : kept + "&") + "cursor=" + c
-        }
+        let currentTab = tab.1.map { tab.0 + "=" + $0 } ?? ""
         let model = Pages.model([
-            "rows": rows, "hasRows": !rows.isEmpty, "next": next, "canCreate": scope.level(.leads, .create) != nil,
-            "tabs": tabs.map { q, label in ["href": LeadURL.leads.path + (q.isEmpty ? "" : "?" + q), "label": label,
-                                            "current": q == current.split(separator: "&").filter { !$0.hasPrefix("cursor=") }.joined(separator: "&")] as [String: Any] },
+            "rows": rows, "hasRows": !rows.isEmpty, "canCreate": scope.level(.leads, .create) != nil,
+            "count": ListView.count(v, "count_leads", n, exact: exact), "pager": list.pager(next: page.next, previous: page.previous),
+            "sortCreated": list.header("created_at", t("lead_created"), firstDescending: true),
+            "tabs": tabs.map { q, label in ["href": LeadURL.leads.path + (q.isEmpty ? "" : "?" + q), "label": label, "current": q == currentTab] as [String: Any] },
         ])
         return pages.page("leads", model, title: t("leads"), visit: v)
     }
@@ -247,14 +249,15 @@ enum LeadTemplates {
     <section>
       <div class="head"><h1>{{t.leads}}</h1>{{#canCreate}}<span><a class="button" href="/leads/import">{{t.lead_import}}</a> <a class="button primary" href="/leads/new">{{t.new_lead}}</a></span>{{/canCreate}}</div>
       <nav class="tabs" aria-label="{{t.leads}}">{{#tabs}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/tabs}}</nav>
+      <p class="count" role="status">{{count}}</p>
       {{#hasRows}}
-      <div class="scroll"><table class="list">
-        <thead><tr><th scope="col">{{t.lead_name}}</th><th scope="col" class="wide">{{t.lead_company}}</th><th scope="col">{{t.lead_status}}</th><th scope="col">{{t.owner}}</th><th scope="col" class="wide">{{t.lead_source}}</th><th scope="col" class="wide">{{t.lead_due}}</th></tr></thead>
-        <tbody>{{#rows}}<tr><td><a href="{{href}}">{{name}}</a></td><td class="wide">{{company}}</td><td>{{status}}{{#overdue}} <span class="tag bad">{{t.lead_overdue}}</span>{{/overdue}}</td><td>{{owner}}</td><td class="wide">{{source}}</td><td class="wide">{{due}}</td></tr>{{/rows}}</tbody>
+      <div class="scroll"><table class="list stack leads">
+        <thead><tr><th scope="col">{{t.lead_name}}</th><th scope="col" class="wide">{{t.lead_company}}</th><th scope="col">{{t.lead_phone}}</th><th scope="col">{{t.lead_status}}</th><th scope="col">{{t.owner}}</th><th scope="col" class="wide">{{t.lead_source}}</th><th scope="col" class="wide">{{t.lead_due}}</th>{{#sortCreated}}{{> sort_header}}{{/sortCreated}}</tr></thead>
+        <tbody>{{#rows}}<tr><td data-label="{{t.lead_name}}"><a href="{{href}}">{{name}}</a></td><td class="wide" data-label="{{t.lead_company}}">{{company}}</td><td data-label="{{t.lead_phone}}">{{phone}}</td><td data-label="{{t.lead_status}}">{{status}}{{#overdue}} <span class="tag bad">{{t.lead_overdue}}</span>{{/overdue}}</td><td data-label="{{t.owner}}">{{owner}}</td><td class="wide" data-label="{{t.lead_source}}">{{source}}</td><td class="wide" data-label="{{t.lead_due}}">{{due}}</td><td data-label="{{t.lead_created}}">{{created}}</td></tr>{{/rows}}</tbody>
       </table></div>
       {{/hasRows}}
       {{^hasRows}}<p class="empty">{{t.no_leads}}</p>{{/hasRows}}
-      {{#next}}<p><a class="button" href="{{next}}">{{t.next_page}}</a></p>{{/next}}
+      {{#pager}}{{> list_pager}}{{/pager}}
     </section>
     """
 
