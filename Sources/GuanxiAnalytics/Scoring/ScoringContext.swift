@@ -252,8 +252,10 @@ extension CustomerScoring {
             return k
         }
         // the rules' own order (confidence, lift, support, items) is kept; indexes renumbered
-        return (items, rules.map { r in
+        // (before `items` is read: renumbering fills it)
+        let kept = rules.map { r in
             ScoringContext.Rule(antecedents: r.antecedents.map(index), consequents: r.consequents.map(index), confidence: r.confidence, lift: r.lift)
-        })
+        }
+        return (items, kept)
     }
 }

@@ -56,9 +56,11 @@ struct IncrementalScoreTests {
         let day = CivilDate.parse(asOf)!
         let all = CustomerScoring.score(CustomerScoring.activity(input.table, asOf: day), baskets: input.baskets, asOf: day, context: context)
         guard let x = all.first(where: { $0.id == customer }) else { return nil }
-        func minor(_ v: Double) -> Int64 { Int64((v * 100).rounded()) }
-        return ["\(x.recencyDays)", "\(x.purchases)", "\(minor(x.monetary))", "\(x.r)\(x.f)\(x.m)", x.segment, "\(x.expectedPurchases)",
-                "\(x.probabilityAlive)", x.churnRisk, "\(minor(x.clv))", x.valueTier, x.customerClass, JSONCoding.encode(x.crossSell)]
+        // as the store writes them: money in minor units, what is not finite as 0
+        func minor(_ v: Double) -> Int64 { v.isFinite ? Int64((v * 100).rounded()) : 0 }
+        func finite(_ v: Double) -> Double { v.isFinite ? v : 0 }
+        return ["\(x.recencyDays)", "\(x.purchases)", "\(minor(x.monetary))", "\(x.r)\(x.f)\(x.m)", x.segment, "\(finite(x.expectedPurchases))",
+                "\(finite(x.probabilityAlive))", x.churnRisk, "\(minor(x.clv))", x.valueTier, x.customerClass, JSONCoding.encode(x.crossSell)]
     }
 
     @Test(arguments: Backend.all)

@@ -45,6 +45,7 @@ struct ScorecardStoreTests {
             // Li's tasks: a visit done in November, two calls due in November (one done on time, one late), one due in December
             func task(_ kind: TaskKind, due: String, doneOn: String?) async throws {
                 var d = TaskDraft(); d.kind = kind; d.title = "跟进 \(kind.rawValue)"; d.dueAt = Self.day(due); d.ownerID = rep.id
+                d.subjectKind = .some(.customer); d.subjectID = .some(jia)
                 clock.set(Self.day("2026-11-01", hour: 9))
                 let t = try await s.tasks.create(owner, d)
                 if let doneOn {
