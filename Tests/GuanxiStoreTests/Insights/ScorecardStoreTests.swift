@@ -72,8 +72,8 @@ struct ScorecardStoreTests {
             // the team sums them
             let t = try #require(sheet.rows.first { $0.kind == "team" && $0.id == team.id })
             #expect(t.figures.revenue == 28_000 && t.figures.newCustomers == 2 && t.figures.revenueTarget == 50_000 && t.name == "华东 🍵")
-            // the quarter holds November; October alone holds none of November's orders
-            #expect(try await cards.sheet(owner, period: "2026-Q4").rows.first { $0.id == rep.id }?.figures.revenue == 27_000)
+            // the quarter holds October and November; October alone none of November's orders
+            #expect(try await cards.sheet(owner, period: "2026-Q4").rows.first { $0.id == rep.id }?.figures.revenue == 42_000)   // October 15,000 + November 27,000
             #expect(try await cards.sheet(owner, period: "2026-10").rows.first { $0.id == rep.id }?.figures.revenue == 15_000)
             // a salesperson sees their own row alone, no team; a role without orders is refused; a bad period is a field error
             let mine = try await cards.sheet(Scope(workspaceID: ws, userID: rep.id, role: .salesRep), period: "2026-11")
