@@ -87,3 +87,55 @@ def test_credit_hold_dashboard_and_charts_at_phone_width(server, browser):
     assert page.locator("table.list tbody tr").count() == 12
     assert fits(page)
     ctx.close()
+
+
+def test_scorecard_and_incremental_run_in_three_languages_at_phone_and_desktop_width(server, browser):
+    # some history (a model needs more than one buyer), an order owned by the owner this month, then a
+    # second scoring run: incremental, touching one customer
+    rows = ["customer_external_id,placed_at,amount,product"] + [f"老茶客-{i % 10},2026-0{1 + i % 6}-1{i % 9},{60 + i * 7}.00,红茶" for i in range(40)]
+    path = os.path.join(server.dir, "scorecard-history.csv")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(rows) + "\n")
+    server.cli("import", "orders", path)
+    c = api(server, "POST", "/api/v1/customers", {"kind": "person", "name": "计分卡的李老板 🍵"})
+    api(server, "POST", "/api/v1/orders", {"customer_id": c["id"], "lines": [{"name": "龙井", "quantity": 2, "unit_price": 15000, "tax_rate": 0}]})
+    first = api(server, "POST", "/api/v1/insights/score-runs", {"period": "week", "full": True})
+    import time
+    for _ in range(300):
+        if api(server, "GET", f"/api/v1/insights/score-runs/{first['id']}")["status"] != "running":
+            break
+        time.sleep(0.1)
+    o = api(server, "POST", "/api/v1/orders", {"customer_id": c["id"], "lines": [{"name": "茶壶", "quantity": 1, "unit_price": 9000, "tax_rate": 0}]})
+    api(server, "POST", f"/api/v1/orders/{o['id']}/payments", {"amount": 9000, "method": "支付宝"})
+    run = api(server, "POST", "/api/v1/insights/score-runs", {"period": "week"})
+    assert run["kind"] == "incremental" and run["base_run_id"] == first["id"]
+    for _ in range(300):
+        run = api(server, "GET", f"/api/v1/insights/score-runs/{run['id']}")
+        if run["status"] != "running":
+            break
+        time.sleep(0.1)
+    assert run["status"] == "done" and run["touched"] == 1, run
+    sheet = api(server, "GET", "/api/v1/scorecards")
+    assert sheet["period"] and any(r["kind"] == "user" for r in sheet["items"]), sheet
+    os.makedirs(SHOTS, exist_ok=True)
+    for locale, word in [("zh-CN", "平衡计分卡"), ("zh-TW", "平衡計分卡"), ("en", "Balanced scorecard")]:
+        for width in (390, 1280):
+            ctx = browser.new_context(viewport={"width": width, "height": 844}, locale=locale)
+            page = ctx.new_page()
+            page.goto(base(server) + "/")
+            page.fill("input[name=email]", "owner@example.com")
+            page.fill("input[name=password]", "e2e-Passw0rd")
+            page.click("form button.primary")
+            page.wait_for_url(base(server) + "/")
+            expect(page.locator("#dash-scorecard")).to_contain_text(word)
+            page.click("#dash-scorecard a >> nth=0")
+            expect(page.locator("h1")).to_contain_text(word)
+            expect(page.locator("table.list")).to_contain_text("¥")
+            assert fits(page), f"scorecard wider than {width} px in {locale}"
+            page.screenshot(path=os.path.join(SHOTS, f"scorecard-{locale}-{width}.png"), full_page=True)
+            page.goto(base(server) + "/insights")
+            expect(page.locator(".insights-run")).to_contain_text({"zh-CN": "增量", "zh-TW": "增量", "en": "incremental"}[locale])
+            assert fits(page)
+            if width == 390:
+                page.screenshot(path=os.path.join(SHOTS, f"insights-run-{locale}.png"), full_page=False)
+            ctx.close()

@@ -93,51 +93,12 @@ package enum CustomerScoring {
         String(name.lowercased().filter { $0.isLetter || $0 == " " }.map { $0 == " " ? "_" : $0 })
     }
 
-    /// Fits the models on `table` and scores every customer who bought on or before `options.asOf`.
-    /// Returns nil when no such customer exists.
+    /// Fits the models on `table` (`fit`) and scores every customer who bought on or before
+    /// `options.asOf` through the context it learnt (`score`), so a full run and an incremental one
+    /// give a customer the same scores from the same context. Returns nil when no such customer exists.
     package static func run(_ table: TransactionTable, baskets: [Basket] = [], options: Options) -> (Model, [Score])? {
-        let asOf = options.asOf
-        let activity = CustomerActivity.build(from: table, cutoff: asOf, observationEnd: max(asOf, table.lastDay ?? asOf))
-        guard activity.count > 0 else { return nil }
-        let summary = CustomerSummary.from(activity, calibrationEnd: asOf, unit: options.unit)
-        let bg = BGNBD.fit(summary)
-        let pareto = options.pareto ? ParetoNBD.fit(summary) : nil
-        let gg = GammaGamma.fit(summary)
-        let usePareto = pareto.map { $0.logLikelihood > bg.logLikelihood } ?? false
-        let days = activity.purchaseDays.reduce(0) { $0 + Int($1) }
-        let fallbackSpend = days > 0 ? activity.totalAmount.reduce(0, +) / Double(days) : 0
-        let horizon = options.horizonDays / options.unit.lengthInDays
-        let expected: CustomerLifetimeValue.ExpectedPurchases = { t, x, tx, T in
-            if usePareto, let p = pareto?.parameters { return ParetoNBD.conditionalExpectedPurchases(p, t: t, x: x, tx: tx, T: T) }
-            return BGNBD.conditionalExpectedPurchases(bg.parameters, t: t, x: x, tx: tx, T: T)
-        }
-        let rfm = RFM.score(activity, asOf: asOf)
-        let segments = RFMSegmentMap.rfmPackage.segments(rfm).map(segmentKey)
-        let tiers = ValueConcentration.abcTiers(activity.totalAmount)
-        let (classes, labels) = classify(activity, options: options)
-        let recommend = crossSell(baskets)
-        var scores: [Score] = []
-        scores.reserveCapacity(summary.count)
-        for i in 0..<summary.count {
-            let x = summary.frequency[i], tx = summary.recency[i], T = summary.T[i]
-            let alive = usePareto ? ParetoNBD.probabilityAlive(pareto!.parameters, x: x, tx: tx, T: T)
-                : BGNBD.probabilityAlive(bg.parameters, x: x, tx: tx, T: T)
-            let spend = gg.map { GammaGamma.conditionalExpectedSpend($0.parameters, x: x, m: summary.monetaryValue[i]) } ?? fallbackSpend
-            let clv = CustomerLifetimeValue.value(x: x, tx: tx, T: T, spend: spend, months: options.months,
-                                                  discountRate: options.discountRate, unit: options.unit, expected: expected)
-            let recency = asOf - Int(activity.lastDay[i])
-            scores.append(Score(
-                id: summary.ids[i], recencyDays: recency, purchases: Int(activity.purchaseDays[i]), monetary: activity.totalAmount[i],
-                r: Int(rfm.r[i]), f: Int(rfm.f[i]), m: Int(rfm.m[i]), segment: segments[i],
-                expectedPurchases: expected(horizon, x, tx, T), probabilityAlive: alive,
-                churnRisk: churnRisk(probabilityAlive: alive, purchases: Int(activity.purchaseDays[i]), recencyDays: recency),
-                clv: clv, valueTier: tiers[i].rawValue,
-                customerClass: classNames[classes]![Int(labels[i])], crossSell: recommend(summary.ids[i])))
-        }
-        let model = Model(bgnbd: bg, pareto: pareto, gammaGamma: gg, chosen: usePareto ? "pareto_nbd" : "bgnbd",
-                          fallbackSpend: fallbackSpend, classes: classes, customers: summary.count, transactions: table.count,
-                          firstDay: table.firstDay, lastDay: table.lastDay, unit: options.unit)
-        return (model, scores)
+        guard let (model, context, activity) = fit(table, baskets: baskets, options: options) else { return nil }
+        return (model, score(activity, baskets: baskets, asOf: options.asOf, context: context))
     }
 
     /// Churn risk from P(alive) (`ChurnThresholds`); one-time buyers by the age of their purchase.
@@ -146,53 +107,5 @@ package enum CustomerScoring {
             return recencyDays >= ChurnThresholds.oneTimeHighDays ? "high" : recencyDays >= ChurnThresholds.oneTimeMediumDays ? "medium" : "low"
         }
         return p < ChurnThresholds.high ? "high" : p < ChurnThresholds.medium ? "medium" : "low"
-    }
-
-    /// k-means on the standardised log-RFM features, k chosen by the mean silhouette of a seeded
-    /// sample; labels renumbered so class 0 has the best centre (recent, frequent, high spend).
-    static func classify(_ activity: CustomerActivity, options: Options) -> (k: Int, labels: [Int32]) {
-        let n = activity.count
-        let features = KMeans.rfmFeatures(activity, asOf: options.asOf)
-        var best: (k: Int, score: Double, result: KMeans.Result)?
-        for k in options.classCounts where k <= n && k <= 5 {
-            let result = KMeans.fit(features, k: k, seed: options.seed, initializations: 3)
-            guard result.sizes.allSatisfy({ $0 > 0 }) else { continue }
-            let s = KMeans.silhouette(features, labels: result.labels, sampleSize: min(n, 2000), seed: options.seed)
-            if best == nil || s > best!.score { best = (k, s, result) }
-        }
-        guard let best else { return (1, [Int32](repeating: 0, count: n)) }
-        // R is days since the last purchase: lower is better
-        let value = (0..<best.k).map { c -> Double in let r = best.result.centroids.row(c); return -r[0] + r[1] + r[2] }
-        let order = (0..<best.k).sorted { value[$0] > value[$1] }
-        var rank = [Int32](repeating: 0, count: best.k)
-        for (position, c) in order.enumerated() { rank[c] = Int32(position) }
-        return (best.k, best.result.labels.map { rank[Int($0)] })
-    }
-
-    /// Association rules over what each customer bought (all their orders as one basket: "who
-    /// bought A also bought B"), and for each customer the items they have not bought yet that
-    /// rules from what they have bought recommend (at most three, best first).
-    static func crossSell(_ orders: [Basket]) -> (String) -> [String] {
-        var byCustomer: [String: Int] = [:]
-        var baskets: [Basket] = []
-        for o in orders {
-            if let i = byCustomer[o.customer] { baskets[i].items += o.items } else {
-                byCustomer[o.customer] = baskets.count
-                baskets.append(o)
-            }
-        }
-        guard baskets.count >= 2 else { return { _ in [] } }
-        let table = BasketTable(baskets: baskets.map(\.items))
-        guard table.items.count >= 2 else { return { _ in [] } }
-        let minSupport = max(0.01, 2.0 / Double(baskets.count))
-        let rules = AssociationRules.generate(FrequentItemsets.mine(table, minSupport: minSupport, maxLength: 3), minConfidence: 0.1)
-        guard !rules.isEmpty else { return { _ in [] } }
-        var owned: [String: Set<Int32>] = [:]
-        for (b, basket) in zip(baskets, table.baskets) { owned[b.customer, default: []].formUnion(basket) }
-        let items = table.items
-        return { id in
-            guard let mine = owned[id] else { return [] }
-            return CrossSell.recommend(owned: mine, rules: rules, limit: 3).map { items[Int($0.item)] }
-        }
     }
 }

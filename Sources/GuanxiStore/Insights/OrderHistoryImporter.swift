@@ -167,6 +167,7 @@ package struct OrderHistoryImporter: Sendable {
                 ready.append((r, cid))
             }
             guard !ready.isEmpty else { return (0, existing, made, failed) }
+            try await ScoreChanges.note(ready.map { $0.1 }, tx: tx)
             let year = Int(try await DocumentNumbers.today(w, now: now, sql: sql).prefix(4)) ?? 2026
             let numbers = try await DocumentNumbers.take(ready.count, prefix: "SO", workspaceID: w, year: year, sql: sql)
             let ids = ready.map { _ in ID.make(at: now) }

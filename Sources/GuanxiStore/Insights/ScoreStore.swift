@@ -8,7 +8,7 @@ package struct ScoreRun: Sendable, Equatable {
     package var id: String
     /// `running`, `done` or `failed`.
     package var status: String
-    /// `full`, or `full+pareto` when Pareto/NBD was fitted beside BG/NBD.
+    /// `full`, `full+pareto` when Pareto/NBD was fitted beside BG/NBD, or `incremental`.
     package var kind: String
     package var asOf: String
     /// `day` or `week`: the models' time unit.
@@ -29,6 +29,14 @@ package struct ScoreRun: Sendable, Equatable {
     package var requestedBy: String?
     package var createdAt: Date
     package var finishedAt: Date?
+    /// An incremental run: the full run whose context it scored through.
+    package var baseRunID: String? = nil
+    /// Customers the run looked at: every one on a full run, the changed ones on an incremental run.
+    package var touched: Int? = nil
+    /// While running: `reading`, `fitting`, `scoring` or `writing`, and customers scored of how many.
+    package var phase: String? = nil
+    package var progressDone: Int = 0
+    package var progressTotal: Int = 0
 }
 
 /// One customer's scores from the last run.
@@ -63,10 +71,38 @@ package struct ScoreStore: Sendable {
     /// Orders that count as purchases: paid, or further along (shipped, delivered, confirmed).
     package static let purchased = ["paid", "partially_shipped", "shipped", "delivered", "confirmed"]
 
-    package init(db: Database, clock: any GuanxiCore.Clock) { self.db = db; self.clock = clock }
+    /// An incremental run reuses the last full run's context while that run is younger than this;
+    /// an older one is refitted (`GUANXI_SCORE_REFIT_DAYS`, default 7 days).
+    let refitAfter: TimeInterval
+    /// Customers scored between two progress notes.
+    package static let slice = 20_000
 
-    /// Records a run as started (the API answers with it before the work is done).
-    package func start(_ scope: Scope, asOf: String?, period: String, pareto: Bool = false) async throws -> ScoreRun {
+    package init(db: Database, clock: any GuanxiCore.Clock, refitAfter: TimeInterval? = nil) {
+        self.db = db; self.clock = clock
+        self.refitAfter = refitAfter ?? Self.refitAfterFromEnvironment
+    }
+
+    static var refitAfterFromEnvironment: TimeInterval {
+        let days = ProcessInfo.processInfo.environment["GUANXI_SCORE_REFIT_DAYS"].flatMap(Double.init) ?? 7
+        return max(0, days) * 86_400
+    }
+
+    /// The full run an incremental run would build on now: the last finished full run of this
+    /// model version that kept its context, if it is younger than `refitAfter`.
+    func base(_ workspaceID: String, now: Date, sql: any SQLDatabase) async throws -> ScoreRun? {
+        guard let r = try await sql.raw("""
+            SELECT * FROM score_runs WHERE workspace_id = \(bind: workspaceID) AND status = 'done' AND kind IN ('full', 'full+pareto')
+            AND context_json IS NOT NULL AND model_version = \(bind: Self.modelVersion) ORDER BY created_at DESC, id DESC LIMIT 1
+            """).first() else { return nil }
+        let run = try Self.decodeRun(r)
+        return now.timeIntervalSince(run.createdAt) < refitAfter ? run : nil
+    }
+
+    /// Records a run as started (the API answers with it before the work is done). Unless `full`
+    /// (or `pareto`) is asked, the run is incremental when a full run to build on exists (same
+    /// period, as of its day or later, younger than `refitAfter`): it rescores only the customers
+    /// whose orders changed since; otherwise it is full.
+    package func start(_ scope: Scope, asOf: String?, period: String, pareto: Bool = false, full: Bool = false) async throws -> ScoreRun {
         guard try scope.require(.analytics, .create) == .all else { throw DomainError.forbidden("scoring needs analytics rights over the whole workspace") }
         guard period == "day" || period == "week" else { throw DomainError.field("period", "must be day or week") }
         let now = clock.now()
@@ -76,23 +112,42 @@ package struct ScoreStore: Sendable {
             guard let d = Dates.parseDay(asOf) else { throw DomainError.field("as_of", "'\(asOf)' is not a date (YYYY-MM-DD)") }
             day = d
         }
-        let run = ScoreRun(id: ID.make(at: now), status: "running", kind: pareto ? "full+pareto" : "full", asOf: day, period: period, modelVersion: Self.modelVersion,
+        var run = ScoreRun(id: ID.make(at: now), status: "running", kind: pareto ? "full+pareto" : "full", asOf: day, period: period, modelVersion: Self.modelVersion,
                            model: nil, parameters: nil, logLikelihood: nil, firstDay: nil, lastDay: nil, customers: 0, transactions: 0,
-                           currency: "", durationMs: nil, error: nil, requestedBy: scope.userID, createdAt: now, finishedAt: nil)
-        try await db.write(scope, at: now) { tx in
-            try await tx.sql.raw("""
-                INSERT INTO score_runs (id, workspace_id, status, kind, as_of, period, model_version, customers, transactions, currency, requested_by, created_at)
-                VALUES (\(bind: run.id), \(bind: scope.workspaceID), 'running', \(bind: run.kind), \(bind: run.asOf), \(bind: period), \(bind: Self.modelVersion),
-                  0, 0, '', \(bind: scope.userID), \(bind: now.millis))
-                """).run()
-            try await tx.audit("start", "score_runs", run.id, detail: .object(["as_of": .string(run.asOf), "period": .string(period)]))
+                           currency: "", durationMs: nil, error: nil, requestedBy: scope.userID, createdAt: now, finishedAt: nil, phase: "reading")
+        if !full && !pareto, let base = try await db.read({ sql in try await self.base(scope.workspaceID, now: now, sql: sql) }),
+           base.period == period, run.asOf >= base.asOf, asOf == nil || asOf == run.asOf {
+            run.kind = "incremental"; run.baseRunID = base.id
         }
+        try await record(run, scope: scope, now: now)
         return run
     }
 
+    func record(_ run: ScoreRun, scope: Scope, now: Date) async throws {
+        let period = run.period
+        try await db.write(scope, at: now) { tx in
+            try await tx.sql.raw("""
+                INSERT INTO score_runs (id, workspace_id, status, kind, as_of, period, model_version, customers, transactions, currency, requested_by, created_at,
+                  base_run_id, phase)
+                VALUES (\(bind: run.id), \(bind: scope.workspaceID), 'running', \(bind: run.kind), \(bind: run.asOf), \(bind: period), \(bind: Self.modelVersion),
+                  0, 0, '', \(bind: scope.userID), \(bind: now.millis), \(bind: run.baseRunID), 'reading')
+                """).run()
+            try await tx.audit("start", "score_runs", run.id, detail: .object(["as_of": .string(run.asOf), "period": .string(period), "kind": .string(run.kind)]))
+        }
+    }
+
+    /// Notes how far a run is (its own short write, so readers see it while the run goes on).
+    func progress(_ run: ScoreRun, phase: String, done: Int, total: Int) async throws {
+        try await db.write { sql in
+            try await sql.raw("""
+                UPDATE score_runs SET phase = \(bind: phase), progress_done = \(bind: done), progress_total = \(bind: total) WHERE id = \(bind: run.id)
+                """).run()
+        }
+    }
+
     /// Scores now (`start` and `execute` in one): the CLI's run.
-    package func run(_ scope: Scope, asOf: String?, period: String, pareto: Bool = false) async throws -> ScoreRun {
-        let run = try await start(scope, asOf: asOf, period: period, pareto: pareto)
+    package func run(_ scope: Scope, asOf: String?, period: String, pareto: Bool = false, full: Bool = false) async throws -> ScoreRun {
+        let run = try await start(scope, asOf: asOf, period: period, pareto: pareto, full: full)
         return try await execute(scope, run)
     }
 
@@ -101,39 +156,41 @@ package struct ScoreStore: Sendable {
         let began = DispatchTime.now().uptimeNanoseconds
         var run = started
         do {
+            if run.kind == "incremental" { return try await incremental(scope, run, began: began) }
             let zone = try await timeZone(scope.workspaceID)
+            // the changes first: any change made before this read is in the orders read next
+            let changes = try await db.read { sql in try await ScoreChanges.read(scope.workspaceID, sql: sql) }
             let input = try await read(scope.workspaceID, zone: zone)
             run.currency = input.currency
             var options = CustomerScoring.Options(asOf: CivilDate.parse(run.asOf)!)
             options.unit = run.period == "day" ? .days : .weeks
             options.pareto = run.kind == "full+pareto"
-            let result = CustomerScoring.run(input.table, baskets: input.baskets, options: options)
-            let now = clock.now()
             run.transactions = input.table.count
             run.firstDay = input.table.firstDay.map(CivilDate.string(ofDay:))
             run.lastDay = input.table.lastDay.map(CivilDate.string(ofDay:))
-            if let (model, scores) = result {
+            try await progress(run, phase: "fitting", done: 0, total: 0)
+            var context: ScoringContext?
+            var scores: [CustomerScoring.Score] = []
+            if let (model, fitted, activity) = CustomerScoring.fit(input.table, baskets: input.baskets, options: options) {
+                context = fitted
                 run.model = model.chosen
                 run.parameters = Self.parameters(model, checks: Self.checks(input.table, options: options))
                 run.logLikelihood = model.chosen == "pareto_nbd" ? model.pareto?.logLikelihood : model.bgnbd.logLikelihood
-                run.customers = scores.count
-                run.status = "done"
-                run.finishedAt = now
-                run.durationMs = Int((DispatchTime.now().uptimeNanoseconds - began) / 1_000_000)
-                let finished = run
-                try await db.write(scope, at: now) { tx in
-                    try await Self.replace(scope.workspaceID, scores, run: finished, now: now, sql: tx.sql)
-                    try await Self.finish(finished, sql: tx.sql)
-                }
-            } else {
-                run.status = "done"
-                run.finishedAt = now
-                run.durationMs = Int((DispatchTime.now().uptimeNanoseconds - began) / 1_000_000)
-                let finished = run
-                try await db.write(scope, at: now) { tx in
-                    try await tx.sql.raw("DELETE FROM customer_scores WHERE workspace_id = \(bind: scope.workspaceID)").run()
-                    try await Self.finish(finished, sql: tx.sql)
-                }
+                scores = try await score(run, activity, owned: CustomerScoring.owned(input.baskets, context: fitted), asOf: options.asOf, context: fitted)
+            }
+            run.customers = scores.count
+            run.touched = scores.count
+            try await progress(run, phase: "writing", done: scores.count, total: scores.count)
+            let now = clock.now()
+            run.status = "done"
+            run.phase = nil
+            run.finishedAt = now
+            run.durationMs = Int((DispatchTime.now().uptimeNanoseconds - began) / 1_000_000)
+            let (finished, scored, kept) = (run, scores, context)
+            try await db.write(scope, at: now) { tx in
+                try await Self.replace(scope.workspaceID, scored, run: finished, now: now, sql: tx.sql)
+                try await ScoreChanges.clear(scope.workspaceID, changes, sql: tx.sql)
+                try await Self.finish(finished, context: kept, sql: tx.sql)
             }
             return run
         } catch {
@@ -144,6 +201,70 @@ package struct ScoreStore: Sendable {
             try? await db.write(scope, at: clock.now()) { tx in try await Self.finish(failed, sql: tx.sql) }
             throw error
         }
+    }
+
+    /// Scores `activity` through `context` in slices, noting the progress after each.
+    func score(_ run: ScoreRun, _ activity: CustomerActivity, owned: [String: Set<Int32>], asOf: Int, context: ScoringContext) async throws
+        -> [CustomerScoring.Score] {
+        let n = activity.count
+        var scores: [CustomerScoring.Score] = []
+        scores.reserveCapacity(n)
+        var start = 0
+        while start < n {
+            let end = min(n, start + Self.slice)
+            try await progress(run, phase: "scoring", done: start, total: n)
+            scores += CustomerScoring.score(start == 0 && end == n ? activity : activity.slice(start..<end), owned: owned, asOf: asOf, context: context)
+            start = end
+        }
+        return scores
+    }
+
+    /// An incremental run: the customers noted in `score_changes` are read (with their orders) and
+    /// scored through the base run's context, their rows replaced and their notes cleared; every
+    /// other score stays as it was. The run keeps the base run's model and parameters.
+    func incremental(_ scope: Scope, _ started: ScoreRun, began: UInt64) async throws -> ScoreRun {
+        var run = started
+        let zone = try await timeZone(scope.workspaceID)
+        let baseID = run.baseRunID ?? ""
+        let (base, context, changes) = try await db.read { sql -> (ScoreRun, ScoringContext, [String: String]) in
+            guard let row = try await sql.raw("SELECT * FROM score_runs WHERE id = \(bind: baseID)").first(),
+                  let text = try row.decode(column: "context_json", as: String?.self),
+                  let context = try? JSONDecoder().decode(ScoringContext.self, from: Data(text.utf8)) else {
+                throw DomainError.conflict("the full run this run builds on has no model to reuse; score in full")
+            }
+            return (try Self.decodeRun(row), context, try await ScoreChanges.read(scope.workspaceID, sql: sql))
+        }
+        run.currency = base.currency
+        run.model = base.model
+        run.parameters = base.parameters
+        run.logLikelihood = base.logLikelihood
+        run.touched = changes.count
+        let customers = changes.keys.sorted()
+        let input = try await read(scope.workspaceID, zone: zone, currency: base.currency, customers: customers)
+        run.transactions = input.table.count
+        run.firstDay = input.table.firstDay.map(CivilDate.string(ofDay:))
+        run.lastDay = input.table.lastDay.map(CivilDate.string(ofDay:))
+        let asOf = CivilDate.parse(run.asOf)!
+        let activity = CustomerScoring.activity(input.table, asOf: asOf)
+        let scores = try await score(run, activity, owned: CustomerScoring.owned(input.baskets, context: context), asOf: asOf, context: context)
+        run.customers = scores.count
+        let now = clock.now()
+        run.status = "done"
+        run.phase = nil
+        run.finishedAt = now
+        run.durationMs = Int((DispatchTime.now().uptimeNanoseconds - began) / 1_000_000)
+        let finished = run
+        try await db.write(scope, at: now) { tx in
+            let (w, sql) = (scope.workspaceID, tx.sql)
+            // a changed customer with no purchase left (everything cancelled or refunded) loses their scores
+            for chunk in customers.chunked(500) {
+                try await sql.raw("DELETE FROM customer_scores WHERE workspace_id = \(bind: w) AND customer_id IN (\(binds: Array(chunk)))").run()
+            }
+            try await Self.insert(w, scores, run: finished, now: now, sql: sql)
+            try await ScoreChanges.clear(w, changes, sql: sql)
+            try await Self.finish(finished, context: nil, sql: sql)
+        }
+        return run
     }
 
     /// The workspace's time zone (days are counted in it).
@@ -162,34 +283,44 @@ package struct ScoreStore: Sendable {
 
     /// The one read: purchases in the workspace's main currency (the one most of its orders are in),
     /// net of refunds; orders refunded in full count as none (an order worth nothing still counts as a purchase). Their products form the baskets.
-    func read(_ workspaceID: String, zone: TimeZone) async throws -> Input {
+    /// With `customers`, only their orders (an incremental run), in `currency` (the base run's).
+    func read(_ workspaceID: String, zone: TimeZone, currency main: String? = nil, customers only: [String]? = nil) async throws -> Input {
         let purchased = Self.purchased
         return try await db.read { sql in
-            let currency = try await sql.raw("""
-                SELECT currency, COUNT(*) AS n FROM orders WHERE workspace_id = \(bind: workspaceID) AND status IN (\(binds: purchased))
-                GROUP BY currency ORDER BY n DESC, currency LIMIT 1
-                """).first()?.decode(column: "currency", as: String.self) ?? DealStore.defaultCurrency
+            var currency = main ?? DealStore.defaultCurrency
+            if main == nil {
+                currency = try await sql.raw("""
+                    SELECT currency, COUNT(*) AS n FROM orders WHERE workspace_id = \(bind: workspaceID) AND status IN (\(binds: purchased))
+                    GROUP BY currency ORDER BY n DESC, currency LIMIT 1
+                    """).first()?.decode(column: "currency", as: String.self) ?? DealStore.defaultCurrency
+            }
+            // the whole workspace, or the listed customers in chunks
+            let groups: [[String]?] = only.map { $0.chunked(500).map { Array($0) } } ?? [nil]
+            func among(_ g: [String]?, _ column: String) -> SQLQueryString {
+                guard let g else { return "" }
+                return " AND \(unsafeRaw: column) IN (\(binds: g))"
+            }
             var customers: [String] = [], millis: [Int64] = [], minor: [Int64] = [], orderIDs: [String] = []
-            for r in try await sql.raw("""
+            for g in groups { for r in try await sql.raw("""
                 SELECT id, customer_id, placed_at, total - refunded AS amount FROM orders
                 WHERE workspace_id = \(bind: workspaceID) AND currency = \(bind: currency) AND status IN (\(binds: purchased)) AND (refunded = 0 OR total > refunded)
-                """).all() {
+                """ + among(g, "customer_id")).all() {
                 orderIDs.append(try r.decode(column: "id", as: String.self))
                 customers.append(try r.decode(column: "customer_id", as: String.self))
                 millis.append(try r.decode(column: "placed_at", as: Int64.self))
                 minor.append(try r.decode(column: "amount", as: Int64.self))
-            }
+            } }
             let table = ScoringInput.table(customers: customers, millis: millis, minor: minor, timeZone: zone)
             var items: [String: [String]] = [:]
-            for r in try await sql.raw("""
+            for g in groups { for r in try await sql.raw("""
                 SELECT l.order_id, COALESCE(p.name, l.name) AS item FROM order_lines l JOIN orders o ON o.id = l.order_id
                 LEFT JOIN products p ON p.id = l.product_id
                 WHERE o.workspace_id = \(bind: workspaceID) AND o.currency = \(bind: currency) AND o.status IN (\(binds: purchased))
                 AND (o.refunded = 0 OR o.total > o.refunded) AND l.quantity > l.returned
-                """).all() {
+                """ + among(g, "o.customer_id")).all() {
                 let item = try r.decode(column: "item", as: String.self)
                 if !item.isEmpty { items[try r.decode(column: "order_id", as: String.self), default: []].append(item) }
-            }
+            } }
             var baskets: [CustomerScoring.Basket] = []
             for (i, id) in orderIDs.enumerated() {
                 if let list = items[id] { baskets.append(CustomerScoring.Basket(customer: customers[i], items: list)) }
@@ -239,6 +370,10 @@ package struct ScoreStore: Sendable {
     /// Every score of the workspace replaced by the run's, in large batches.
     static func replace(_ workspaceID: String, _ scores: [CustomerScoring.Score], run: ScoreRun, now: Date, sql: any SQLDatabase) async throws {
         try await sql.raw("DELETE FROM customer_scores WHERE workspace_id = \(bind: workspaceID)").run()
+        try await insert(workspaceID, scores, run: run, now: now, sql: sql)
+    }
+
+    static func insert(_ workspaceID: String, _ scores: [CustomerScoring.Score], run: ScoreRun, now: Date, sql: any SQLDatabase) async throws {
         func minor(_ v: Double) -> Int64 { v.isFinite ? Int64((v * 100).rounded()) : 0 }
         func finite(_ v: Double) -> Double { v.isFinite ? v : 0 }
         _ = try await BulkSQL.insert("customer_scores", """
@@ -251,9 +386,11 @@ package struct ScoreStore: Sendable {
             }, sql: sql)
     }
 
-    static func finish(_ run: ScoreRun, sql: any SQLDatabase) async throws {
+    /// Records how a run ended (and, for a full run, the context an incremental run reuses).
+    static func finish(_ run: ScoreRun, context: ScoringContext? = nil, sql: any SQLDatabase) async throws {
+        let kept = context.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) }
         try await sql.raw("""
-            UPDATE score_runs SET status = \(bind: run.status), model = \(bind: run.model), parameters_json = \(bind: run.parameters.map { JSONCoding.encode($0) }),
+            UPDATE score_runs SET status = \(bind: run.status), context_json = \(bind: kept), touched = \(bind: run.touched), phase = \(bind: run.phase), model = \(bind: run.model), parameters_json = \(bind: run.parameters.map { JSONCoding.encode($0) }),
               log_likelihood = \(bind: run.logLikelihood), first_day = \(bind: run.firstDay), last_day = \(bind: run.lastDay),
               customers = \(bind: run.customers), transactions = \(bind: run.transactions), currency = \(bind: run.currency),
               duration_ms = \(bind: run.durationMs), error = \(bind: run.error), finished_at = \(bind: run.finishedAt?.millis)
@@ -296,7 +433,10 @@ package struct ScoreStore: Sendable {
             durationMs: try r.decode(column: "duration_ms", as: Int?.self), error: try r.decode(column: "error", as: String?.self),
             requestedBy: try r.decode(column: "requested_by", as: String?.self),
             createdAt: Date(millis: try r.decode(column: "created_at", as: Int64.self)),
-            finishedAt: try r.decode(column: "finished_at", as: Int64?.self).map(Date.init(millis:)))
+            finishedAt: try r.decode(column: "finished_at", as: Int64?.self).map(Date.init(millis:)),
+            baseRunID: try r.decode(column: "base_run_id", as: String?.self), touched: try r.decode(column: "touched", as: Int?.self),
+            phase: try r.decode(column: "phase", as: String?.self), progressDone: try r.decode(column: "progress_done", as: Int.self),
+            progressTotal: try r.decode(column: "progress_total", as: Int.self))
     }
 
     /// Runs left `running` by a server that stopped (a restart, a crash) are marked failed, so nobody

@@ -70,6 +70,7 @@ extension OrderStore {
                     """).run()
             }
             let data = Self.eventData(o, step: name, extra: extra)
+            try await ScoreChanges.note([o.customerID], tx: tx)
             try await tx.timeline(o.customerID, .order, data: data)
             try await tx.audit(name, "orders", o.id, detail: .object(data))
             let after = try await Self.load(scope, o.id, for: .read, now: now, sql: sql).0

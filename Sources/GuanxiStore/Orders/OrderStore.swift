@@ -430,6 +430,7 @@ package struct OrderStore: Sendable {
 
     func insert(_ orders: [Order], tx: Tx) async throws {
         guard !orders.isEmpty else { return }
+        try await ScoreChanges.note(orders.map(\.customerID), tx: tx)
         let (w, now, sql) = (tx.scope.workspaceID, tx.now, tx.sql)
         _ = try await BulkSQL.insert("orders", """
             id, workspace_id, number, source, external_id, status, customer_id, owner_id, quote_id, deal_id, currency, gross, discount, net, tax,

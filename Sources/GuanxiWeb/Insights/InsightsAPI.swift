@@ -12,18 +12,18 @@ struct InsightsAPI {
     let exports: RecordExporter
 
     struct Input: Decodable {
-        var asOf: String?; var period: String?
-        enum CodingKeys: String, CodingKey { case asOf = "as_of", period }
+        var asOf: String?; var period: String?; var full: Bool?
+        enum CodingKeys: String, CodingKey { case asOf = "as_of", period, full }
     }
 
     func register(_ t: RouteTable) {
         let tag = "Insights"
         t.on(APIRoute(method: .post, path: "/insights/score-runs", operationID: "startScoreRun",
-                      summary: "Score every customer from the workspace's orders (RFM, BG/NBD or Pareto/NBD, Gamma-Gamma, CLV, tiers, classes); answers the run at once",
+                      summary: "Score the workspace's customers from their orders (RFM, BG/NBD or Pareto/NBD, Gamma-Gamma, CLV, tiers, classes): only those whose orders changed through the last full run's model, or all with a refit (full, or when the model is old); answers the run at once",
                       tag: tag, needs: .can(.create, .analytics), requestSchema: "ScoreRunInput", responseSchema: "ScoreRun", status: 202, idempotent: true),
              replay: Replay.readBack { scope, id in _ = try await scores.run(scope, id: id) }) { req, _, scope in
             let input = try await APIBody.json(Input.self, req)
-            let run = try await scores.start(scope, asOf: input.asOf, period: input.period ?? "week")
+            let run = try await scores.start(scope, asOf: input.asOf, period: input.period ?? "week", full: input.full ?? false)
             let store = scores
             Task.detached { _ = try? await store.execute(scope, run) }
             var r = APIResponse.json(InsightsJSON.run(run), status: .accepted)
@@ -59,7 +59,8 @@ enum InsightsJSON {
             "first_day": s(r.firstDay), "last_day": s(r.lastDay), "customers": .number(Double(r.customers)),
             "transactions": .number(Double(r.transactions)), "currency": s(r.currency.isEmpty ? nil : r.currency),
             "duration_ms": n(r.durationMs.map(Double.init)), "error": s(r.error), "created_at": .string(Timestamp.iso8601(r.createdAt)),
-            "finished_at": s(r.finishedAt.map(Timestamp.iso8601)),
+            "finished_at": s(r.finishedAt.map(Timestamp.iso8601)), "base_run_id": s(r.baseRunID), "touched": n(r.touched.map(Double.init)),
+            "phase": s(r.phase), "progress": .object(["done": .number(Double(r.progressDone)), "total": .number(Double(r.progressTotal))]),
         ])
     }
 
@@ -82,13 +83,15 @@ extension OpenAPIDocument {
         let nnum: [String: Any] = ["type": ["number", "null"]], int: [String: Any] = ["type": "integer"]
         let day: [String: Any] = ["type": "string", "pattern": Pattern.day]
         var s: [String: Any] = [:]
-        s["ScoreRunInput"] = obj(["as_of": day, "period": enumOf(["day", "week"])])
+        s["ScoreRunInput"] = obj(["as_of": day, "period": enumOf(["day", "week"]), "full": ["type": "boolean"]])
         s["ScoreRun"] = obj([
-            "id": str, "status": enumOf(["running", "done", "failed"]), "kind": enumOf(["full", "full+pareto"]), "as_of": day, "period": enumOf(["day", "week"]),
+            "id": str, "status": enumOf(["running", "done", "failed"]), "kind": enumOf(["full", "full+pareto", "incremental"]), "as_of": day, "period": enumOf(["day", "week"]),
             "model_version": str, "model": nstr,
             "parameters": ["type": ["object", "null"]], "log_likelihood": nnum, "first_day": nstr, "last_day": nstr,
             "customers": int, "transactions": int, "currency": nstr, "duration_ms": nnum, "error": nstr,
             "created_at": ["type": "string", "format": "date-time"], "finished_at": ["type": ["string", "null"]],
+            "base_run_id": nstr, "touched": ["type": ["integer", "null"]], "phase": ["type": ["string", "null"], "enum": ["reading", "fitting", "scoring", "writing", NSNull()] as [Any]],
+            "progress": obj(["done": int, "total": int], required: ["done", "total"]),
         ], required: ["id", "status", "as_of", "period"])
         s["CustomerScores"] = customerScores
         return s

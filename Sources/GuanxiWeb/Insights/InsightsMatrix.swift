@@ -11,6 +11,7 @@ enum InsightsMatrix {
         "getScoreRun": MatrixSample("/api/v1/insights/score-runs/{scoreRun}"),
         "exportScoresCSV": MatrixSample("/api/v1/exports/scores.csv"),
         "exportScoresNDJSON": MatrixSample("/api/v1/exports/scores.ndjson"),
+        "getScorecards": MatrixSample("/api/v1/scorecards?period=2026-Q4"),
     ]
 
     /// A finished run of the case's workspace (no orders: nothing to score).

@@ -7,7 +7,7 @@ import GuanxiWebPlatform
 
 /// The Insights page's addresses.
 package enum InsightsURL: PageAddress, Equatable {
-    case insights, scoreRuns
+    case insights, scoreRuns, scorecards, scorecardsCSV
     /// A chart's numbers as CSV.
     case chartCSV(String)
 
@@ -15,6 +15,8 @@ package enum InsightsURL: PageAddress, Equatable {
         switch self {
         case .insights: "/insights"
         case .scoreRuns: "/insights/score-runs"
+        case .scorecards: "/insights/scorecards"
+        case .scorecardsCSV: "/insights/scorecards.csv"
         case .chartCSV(let id): "/insights/charts/\(id)"
         }
     }
@@ -42,7 +44,7 @@ struct InsightsPages {
             },
             .post(InsightsURL.scoreRuns, needs: .can(.create, .analytics)) { p, scope in
                 do {
-                    let run = try await scores.start(scope, asOf: nil, period: "week")
+                    let run = try await scores.start(scope, asOf: nil, period: "week", full: p.form["full"] == "1")
                     let store = scores
                     Task.detached { _ = try? await store.execute(scope, run) }
                     return Pages.redirect(InsightsURL.insights.path + "?started=1")
@@ -66,6 +68,7 @@ struct InsightsPages {
         let f = try await pages.formatter(v, scope)
         var model: [String: Any] = ["csrf": v.csrf, "mayRun": scope.level(.analytics, .create) == .all]
         if let run = try await scores.latest(scope) {
+            let running = run.status == "running"
             var parameters: [[String: String]] = []
             if case .object(let p)? = run.parameters {
                 for key in ["bgnbd", "pareto_nbd", "gamma_gamma"] {
@@ -82,7 +85,15 @@ struct InsightsPages {
                 "customers": v.fmt.number(run.customers), "orders": v.fmt.number(run.transactions),
                 "range": [run.firstDay, run.lastDay].compactMap { $0 }.joined(separator: " – "), "duration": run.durationMs.map { v.fmt.number($0) } ?? "—",
                 "started": f.string(from: run.createdAt), "parameters": parameters, "hasParameters": !parameters.isEmpty, "error": run.error,
+                "kind": t("insights_kind_" + (run.kind == "incremental" ? "incremental" : "full")),
+                "touched": run.touched.map { v.fmt.number($0) }, "running": running,
+                "phase": running ? t("insights_phase_" + (run.phase ?? "reading")) : nil,
+                "done": run.progressDone, "total": run.progressTotal, "hasTotal": running && run.progressTotal > 0,
+                "progress": t("insights_progress").replacingOccurrences(of: "{done}", with: v.fmt.number(run.progressDone))
+                    .replacingOccurrences(of: "{total}", with: v.fmt.number(run.progressTotal)),
+                "selfHref": InsightsURL.insights.path,
             ])
+            model["running"] = running
         }
         model["charts"] = try await charts(v, scope).map { s -> [String: Any] in
             let table = s.chart.table
@@ -127,11 +138,14 @@ struct InsightsPages {
 enum InsightsTemplates {
     static let insights = """
     <section>
-      <div class="head"><h1>{{t.insights}}</h1>{{#mayRun}}<form method="post" action="/insights/score-runs"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit">{{t.insights_run_now}}</button></form>{{/mayRun}}</div>
+      <div class="head"><h1>{{t.insights}}</h1>{{#mayRun}}{{^running}}<div class="actions"><form method="post" action="/insights/score-runs"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit">{{t.insights_run_now}}</button></form><form method="post" action="/insights/score-runs"><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="full" value="1"><button type="submit">{{t.insights_run_full}}</button></form></div>{{/running}}{{/mayRun}}</div>
       <p class="meta">{{t.insights_intro}}</p>
-      {{#run}}<h2>{{t.insights_last_run}}</h2>
+      {{#run}}{{#running}}<div class="card run-progress" data-refresh="3000" role="status"><p><b>{{phase}}</b></p>{{#hasTotal}}<p><progress value="{{done}}" max="{{total}}"></progress> {{progress}}</p>{{/hasTotal}}<noscript><p><a class="button" href="{{selfHref}}">{{t.refresh}}</a></p></noscript></div>{{/running}}
+      {{#error}}<p class="flash bad" role="alert">{{t.insights_failed_because}} {{error}}</p>{{/error}}
+      <h2>{{t.insights_last_run}}</h2>
       <dl class="facts insights-run">
         <dt>{{t.insights_status}}</dt><dd><span class="tag run-{{statusKey}}">{{status}}</span> {{started}}</dd>
+        <dt>{{t.insights_kind}}</dt><dd>{{kind}}{{#touched}} · {{t.insights_touched}} {{touched}}{{/touched}}</dd>
         <dt>{{t.insights_as_of}}</dt><dd>{{asOf}}</dd>
         <dt>{{t.insights_model}}</dt><dd>{{model}}</dd>
         <dt>{{t.insights_customers}}</dt><dd>{{customers}}</dd>
@@ -162,7 +176,7 @@ enum InsightsTemplates {
     </dl></section>
     """
 
-    static let all: [String: String] = ["insights": insights, "customer_scores": customerScores]
+    static let all: [String: String] = ["insights": insights, "customer_scores": customerScores, "scorecards": Scorecards.template]
 
     static let css = """
     .insights-run dd, .scores dd { overflow-wrap: anywhere; }
@@ -170,5 +184,7 @@ enum InsightsTemplates {
     .tag.churn-medium { background: #fff1d6; color: #7a4b00; }
     .tag.churn-low { background: #e3f4e8; color: #1d5e33; }
     .tag.run-failed { background: #fde2e1; color: #8a1c14; }
-    """
+    .run-progress progress { width: 100%; max-width: 24rem; }
+    .head .actions { display: flex; flex-wrap: wrap; gap: .5rem; }
+    """ + Scorecards.css
 }

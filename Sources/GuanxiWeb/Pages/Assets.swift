@@ -198,7 +198,8 @@ package enum Assets {
     /// Search as you type: asks the API (same session cookie) and lists links; the form still works without it.
     package static let js = """
     (function(){
-      if(document.querySelector('[data-refresh]')) setTimeout(function(){ location.reload(); }, 800);
+      var refresh=document.querySelector('[data-refresh]');
+      if(refresh) setTimeout(function(){ location.reload(); }, parseInt(refresh.getAttribute('data-refresh'),10)||800);
       // Endless timeline: the "more" link loads the next page into the list when it comes into view.
       var more=document.querySelector('.c360 a[data-more]');
       if(more && 'IntersectionObserver' in window){

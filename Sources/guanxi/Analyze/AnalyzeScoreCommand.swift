@@ -4,7 +4,8 @@ import GuanxiCore
 import GuanxiStore
 
 /// `guanxi analyze score`: a scoring run over the CRM's own orders (not a CSV file): fits the
-/// models, writes every customer's scores and prints the run.
+/// models, writes every customer's scores and prints the run; incremental (only the customers
+/// whose orders changed, through the last full run's model) unless `--full` or the model is old.
 struct AnalyzeScoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "score",
@@ -21,6 +22,9 @@ struct AnalyzeScoreCommand: AsyncParsableCommand {
     @Flag(help: "Also fit Pareto/NBD and use it when its likelihood is higher (slow on small or irregular histories).")
     var pareto = false
 
+    @Flag(help: "Refit the models on every customer even when an incremental run (only the customers whose orders changed) would do.")
+    var full = false
+
     @Option(help: "Output format: text or json.")
     var format: AnalyzeFormat = .text
 
@@ -29,15 +33,16 @@ struct AnalyzeScoreCommand: AsyncParsableCommand {
             let database = try await db.open()
             let stores = db.stores(database)
             let scope = try await db.scope(stores.access)
-            let run = try await stores.scores.run(scope, asOf: asOf, period: period, pareto: pareto)
+            let run = try await stores.scores.run(scope, asOf: asOf, period: period, pareto: pareto, full: full)
             await database.close()
             var members: [(String, JSONValue)] = [
                 ("run", .string(run.id)), ("status", .string(run.status)), ("as_of", .string(run.asOf)), ("period", .string(run.period)),
                 ("model_version", .string(run.modelVersion)), ("chosen", run.model.map { .string($0) } ?? .null),
                 ("customers", .int(run.customers)), ("transactions", .int(run.transactions)), ("currency", .string(run.currency)),
                 ("first_day", run.firstDay.map { .string($0) } ?? .null), ("last_day", run.lastDay.map { .string($0) } ?? .null),
-                ("duration_ms", .int(run.durationMs ?? 0)),
+                ("duration_ms", .int(run.durationMs ?? 0)), ("kind", .string(run.kind)), ("touched", .int(run.touched ?? 0)),
             ]
+            if let base = run.baseRunID { members.append(("base_run", .string(base))) }
             var model: [(String, JSONValue)] = []
             if case .object(let p)? = run.parameters {
                 for key in ["bgnbd", "pareto_nbd", "gamma_gamma"] {
@@ -55,7 +60,11 @@ struct AnalyzeScoreCommand: AsyncParsableCommand {
             if format == .json {
                 AnalyzeIO.emit(JSONValue.object(members).serialized())
             } else {
-                print("Scored \(run.customers) customers from \(run.transactions) orders (\(run.currency)) as of \(run.asOf), period \(run.period), in \(run.durationMs ?? 0) ms.")
+                if run.kind == "incremental" {
+                    print("Incremental run: \(run.touched ?? 0) customers whose orders changed, \(run.customers) scored, through the model of run \(run.baseRunID ?? "-"), in \(run.durationMs ?? 0) ms.")
+                } else {
+                    print("Scored \(run.customers) customers from \(run.transactions) orders (\(run.currency)) as of \(run.asOf), period \(run.period), in \(run.durationMs ?? 0) ms.")
+                }
                 if let m = run.model { print("Model: \(m), log-likelihood \(run.logLikelihood.map { AnalyzeIO.fmt($0, 1) } ?? "-")") }
             }
         }
