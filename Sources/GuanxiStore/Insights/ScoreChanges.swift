@@ -3,7 +3,7 @@ import SQLKit
 import GuanxiCore
 
 /// The customers whose purchases changed since the scores last read them (`score_changes`,
-/// M034). Every write that can change what an order counts for — placing it, importing it, paying,
+/// M033). Every write that can change what an order counts for — placing it, importing it, paying,
 /// refunding, returning, cancelling, shipping, confirming — notes its customer here inside its
 /// own transaction, so the note exists exactly when the change does.
 package enum ScoreChanges {

@@ -8,7 +8,7 @@ extension Feature {
     /// every customer's scores in their API answer and on their 360 page (docs/INSIGHTS.md).
     package static let insights: Feature = {
         var f = Feature(name: "Insights")
-        f.migrations = [M026_Scores.migration, M029_ScoreListsAndCredit.migration, M034_IncrementalScores.migration]
+        f.migrations = [M026_Scores.migration, M029_ScoreListsAndCredit.migration, M033_IncrementalScores.migration]
         f.catalog = CatalogPart(InsightsWords.strings.merging(Scorecards.words) { a, b in a.merging(b) { x, _ in x } })
         f.translations = InsightsWords.translations
         f.templates = InsightsTemplates.all

@@ -5,8 +5,8 @@
 /// while it ran stays for the next. A run keeps the context it scored through (`context_json`: the
 /// models, thresholds, class centres and rules a later incremental run reuses), the full run it
 /// built on (`base_run_id`), how many customers it touched, and its progress while it runs.
-package enum M034_IncrementalScores {
-    package static let migration = Migration(version: 34, name: "incremental_scores") { _ in
+package enum M033_IncrementalScores {
+    package static let migration = Migration(version: 33, name: "incremental_scores") { _ in
         [
             """
             CREATE TABLE score_changes (
