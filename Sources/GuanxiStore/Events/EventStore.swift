@@ -333,6 +333,11 @@ package final class EventStore: Sendable {
                     if m.type == .identify || m.type == .alias {
                         let tx = Tx(sql: sql, scope: .acting(workspaceID: i.key.workspaceID, userID: nil), now: i.receivedAt, db: db)
                         if try await link(m, key: i.key, tx: tx, clock: clock) { relinked.insert(i.key.workspaceID) }
+                    } else if m.type == .group {
+                        let tx = Tx(sql: sql, scope: .acting(workspaceID: i.key.workspaceID, userID: nil), now: i.receivedAt, db: db)
+                        let ids = try await linkedCustomers(i.key.workspaceID, [m.userID, m.anonymousID].compactMap { $0 }.filter { IdentityLink.usable($0) }, sql: sql)
+                        let person = m.userID.flatMap { ids[$0] } ?? m.anonymousID.flatMap { ids[$0] }
+                        try await group(m, person: person, key: i.key, tx: tx, clock: clock)
                     }
                 }
                 results.append(EventIntakeResult(stored: n, duplicates: i.messages.count - n - refusedHere, suppressed: refusedHere))
@@ -421,6 +426,8 @@ package final class EventStore: Sendable {
                   AND (anonymous_id IN (\(binds: ids)) OR user_id IN (\(binds: ids)))
                 """).run()
             try await foldProfiles(ws, ids: ids, into: c, now: tx.now, sql: tx.sql)
+            // a group call the visitor made before anyone knew them
+            try await groupAfterLink(ws, ids: ids, customer: c, key: key, tx: tx, clock: clock)
         }
         // traits reach the customer the ids surely are: not when only the traits named them and
         // another customer at once, but a linked user id is that user even then (the other's
