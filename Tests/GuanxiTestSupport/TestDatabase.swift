@@ -158,6 +158,24 @@ package enum PostgresTests {
         try await Database.connect(db.location, readURLs: readURLs)
     }
 
+    /// A new, empty database (no migrations) for `body`, dropped afterwards: a migration tested on
+    /// the data an older schema holds.
+    package static func withEmpty<T: Sendable>(_ body: @Sendable (Database) async throws -> T) async throws -> T {
+        await slots.acquire()
+        let admin = try await admin.value
+        let name = "gx_empty_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+        var outcome: Result<T, any Error>
+        do {
+            try await admin.read { try await $0.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
+            let db = try await Database.connect(.postgres(url: url(database: name)))
+            outcome = await Result { try await body(db) }
+            await db.close()
+        } catch { outcome = .failure(error) }
+        try? await admin.read { try await $0.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run() }
+        await slots.release()
+        return try outcome.get()
+    }
+
     /// The name of `db`'s database.
     package static func databaseName(_ db: Database) -> String? {
         guard case .postgres(let url) = db.location, let c = URLComponents(string: url) else { return nil }

@@ -40,6 +40,10 @@ package enum IdentityLink {
         /// No usable id, or no customer holds the traits.
         case noMatch = "no_match"
         case junkID = "junk_id"
+        /// A `group` call put the person at an organisation, or found or made the organisation.
+        case group
+        /// A `group` call named an organisation, but the person is at another, which stays.
+        case groupKept = "group_kept"
     }
 
     package struct Decision: Sendable, Equatable {

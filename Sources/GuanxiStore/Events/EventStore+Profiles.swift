@@ -25,6 +25,8 @@ package struct BehaviourSessions: Sendable {
     package var events: [StoredEvent]
     /// Whether older events were left out (more than the read's limit).
     package var more: Bool
+    /// Where the visits before the shown ones start (nil: none older).
+    package var older: String? = nil
 }
 
 /// What a deletion on request removed and refused from then on.
@@ -201,21 +203,35 @@ extension EventStore {
         }
     }
 
-    /// The customer's latest events (at most `limit`) grouped into visits.
-    package func sessions(_ scope: Scope, customerID: String, limit: Int = 1_000) async throws -> BehaviourSessions {
+    /// The customer's latest events (at most `limit`) grouped into visits; `before` (a cursor a
+    /// previous read answered as `older`) reads the events before it, so every visit can be reached.
+    package func sessions(_ scope: Scope, customerID: String, limit: Int = 1_000, before: String? = nil, shown: Int = 10) async throws -> BehaviourSessions {
         guard ID.isValid(customerID) else { throw DomainError.notFound("customer") }
         let id = customerID.lowercased()
+        let after: (Int64, Int64)?
+        if let before {
+            guard let (t, s) = try? Cursor.timeAndID(before), let seq = Int64(s) else { throw DomainError.field("visits", "is not a cursor this server issued") }
+            after = (t, seq)
+        } else { after = nil }
         let events = try await db.read { sql in
             _ = try await CustomerStore.load(scope, id, for: .read, sql: sql)
-            return try await sql.raw("""
+            var q = SQLQueryString("""
                 SELECT seq, type, event, message_id, anonymous_id, user_id, customer_id, source_id, occurred_at, received_at, properties_json FROM events
                 WHERE workspace_id = \(bind: scope.workspaceID) AND customer_id = \(bind: id)
-                ORDER BY occurred_at DESC, seq DESC LIMIT \(literal: limit + 1)
-                """).all().map(Self.decodeEvent)
+                """)
+            if let (t, seq) = after { q += " AND (occurred_at < \(bind: t) OR (occurred_at = \(bind: t) AND seq < \(bind: seq)))" }
+            q += " ORDER BY occurred_at DESC, seq DESC LIMIT \(literal: limit + 1)"
+            return try await sql.raw(q).all().map(Self.decodeEvent)
         }
         let kept = Array(events.prefix(limit))
         let sessions = BehaviourSession.group(kept.map { (EventType(rawValue: $0.type) ?? .track, $0.event, $0.timestamp) })
-        return BehaviourSessions(sessions: sessions, events: kept, more: events.count > limit)
+        // older visits start before the earliest event of the last visit shown
+        var older: String? = nil
+        if sessions.count > shown || events.count > limit {
+            let last = sessions.prefix(shown).last
+            if let first = last?.items.max().map({ kept[$0] }) { older = Cursor.timeAndID(first.timestamp, String(first.seq)) }
+        }
+        return BehaviourSessions(sessions: sessions, events: kept, more: events.count > limit, older: older)
     }
 
     static func decodeEvent(_ r: any SQLRow) throws -> StoredEvent {

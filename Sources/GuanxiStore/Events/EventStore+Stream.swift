@@ -111,8 +111,9 @@ extension EventStore {
         return try await settings(scope)
     }
 
-    /// Deletes events older than each workspace's retention, `batch` rows per transaction so the
-    /// writer is never held long; answers how many were deleted.
+    /// Deletes events older than each workspace's retention: on PostgreSQL the months entirely
+    /// past it are dropped whole (`dropExpiredPartitions`), then what is left, `batch` rows per
+    /// transaction so the writer is never held long; answers how many were deleted.
     package func purge(batch: Int = 5_000) async throws -> Int {
         let now = clock.now()
         let workspaces = try await db.read { sql in
@@ -120,16 +121,19 @@ extension EventStore {
                 (try $0.decode(column: "workspace_id", as: String.self), try $0.decode(column: "retention_days", as: Int.self))
             }
         }
-        var total = 0
-        for (ws, days) in workspaces {
-            let cutoff = now.addingTimeInterval(-Double(days) * 86_400).millis
+        let cutoffs = Dictionary(workspaces.map { ($0.0, now.addingTimeInterval(-Double($0.1) * 86_400).millis) }) { a, _ in a }
+        var total = try await dropExpiredPartitions(cutoffs: cutoffs)
+        for (ws, cutoff) in cutoffs.sorted(by: { $0.key < $1.key }) {
             while true {
                 let n = try await db.write { sql in
                     let seqs = try await sql.raw("""
                         SELECT seq FROM events WHERE workspace_id = \(bind: ws) AND occurred_at < \(bind: cutoff) ORDER BY occurred_at LIMIT \(literal: batch)
                         """).all().map { try $0.decode(column: "seq", as: Int64.self) }
                     for chunk in seqs.chunked(1_000) where !chunk.isEmpty {
-                        try await sql.raw("DELETE FROM events WHERE seq IN (\(binds: Array(chunk)))").run()
+                        // through the workspace-and-time index: on PostgreSQL seq alone is unindexed in each month
+                        try await sql.raw("""
+                            DELETE FROM events WHERE workspace_id = \(bind: ws) AND occurred_at < \(bind: cutoff) AND seq IN (\(binds: Array(chunk)))
+                            """).run()
                     }
                     return seqs.count
                 }

@@ -271,19 +271,51 @@ package final class EventStore: Sendable {
                 guard let r = refused[ws], !r.isEmpty else { return false }
                 return m.anonymousID.map(r.contains) == true || m.userID.map(r.contains) == true
             }
-            var rows: [[any Encodable & Sendable]] = []
-            rows.reserveCapacity(items.reduce(0) { $0 + $1.messages.count })
-            for i in items {
-                let ids = known[i.key.workspaceID] ?? [:]
-                for m in i.messages where !isRefused(i.key.workspaceID, m) {
-                    let customer = m.userID.flatMap { ids[$0] } ?? m.anonymousID.flatMap { ids[$0] }
-                    rows.append([i.key.workspaceID, i.key.sourceID, m.messageID, m.type.rawValue, m.event, m.anonymousID, m.userID, customer,
-                                 m.timestamp.millis, i.receivedAt.millis, m.propertiesJSON, m.contextJSON])
+            // on PostgreSQL a message is unique per month received (M035): one sent again early in a
+            // month may have been stored the month before, and one sent twice in one group may fall
+            // either side of midnight; both are found here and skipped
+            let partitioned = db.dialect == .postgres
+            var seenBefore = Set<String>()
+            if partitioned {
+                var bySource: [String: (prev: Int64, ids: [String])] = [:]
+                for i in items where EventMonths.looksBack(i.receivedAt.millis) {
+                    let prev = EventMonths.previous(i.receivedAt.millis)
+                    for m in i.messages { bySource[i.key.sourceID + "\u{1F}" + String(prev), default: (prev, [])].ids.append(m.messageID) }
+                }
+                for (k, v) in bySource {
+                    let source = String(k.prefix { $0 != "\u{1F}" })
+                    for chunk in Array(Set(v.ids)).chunked(500) where !chunk.isEmpty {
+                        for r in try await sql.raw("""
+                            SELECT message_id FROM events WHERE source_id = \(bind: source) AND received_month = \(bind: v.prev)
+                              AND message_id IN (\(binds: Array(chunk)))
+                            """).all() {
+                            seenBefore.insert(source + "\u{1F}" + (try r.decode(column: "message_id", as: String.self)))
+                        }
+                    }
                 }
             }
+            var rows: [[any Encodable & Sendable]] = []
+            rows.reserveCapacity(items.reduce(0) { $0 + $1.messages.count })
+            var inGroup = Set<String>()
+            for i in items {
+                let ids = known[i.key.workspaceID] ?? [:]
+                let month = EventMonths.start(i.receivedAt.millis)
+                for m in i.messages where !isRefused(i.key.workspaceID, m) {
+                    let customer = m.userID.flatMap { ids[$0] } ?? m.anonymousID.flatMap { ids[$0] }
+                    var row: [any Encodable & Sendable] = [i.key.workspaceID, i.key.sourceID, m.messageID, m.type.rawValue, m.event, m.anonymousID, m.userID,
+                                                          customer, m.timestamp.millis, i.receivedAt.millis, m.propertiesJSON, m.contextJSON]
+                    if partitioned {
+                        let k = i.key.sourceID + "\u{1F}" + m.messageID
+                        guard !seenBefore.contains(k), inGroup.insert(k).inserted else { continue }
+                        row.append(month)
+                    }
+                    rows.append(row)
+                }
+            }
+            let columns = "workspace_id, source_id, message_id, type, event, anonymous_id, user_id, customer_id, occurred_at, received_at, properties_json, context_json"
             let inserted = try await BulkSQL.insert(
-                "events", "workspace_id, source_id, message_id, type, event, anonymous_id, user_id, customer_id, occurred_at, received_at, properties_json, context_json",
-                rows, suffix: "ON CONFLICT (source_id, message_id) DO NOTHING RETURNING source_id, message_id", sql: sql)
+                "events", partitioned ? columns + ", received_month" : columns, rows,
+                suffix: "ON CONFLICT (source_id, message_id\(partitioned ? ", received_month" : "")) DO NOTHING RETURNING source_id, message_id", sql: sql)
             var fresh = Set<String>()
             for r in inserted { fresh.insert(try r.decode(column: "source_id", as: String.self) + "\u{1F}" + r.decode(column: "message_id", as: String.self)) }
             // each message counts once per request, in order: a message repeated inside one request is a duplicate the second time
@@ -301,6 +333,11 @@ package final class EventStore: Sendable {
                     if m.type == .identify || m.type == .alias {
                         let tx = Tx(sql: sql, scope: .acting(workspaceID: i.key.workspaceID, userID: nil), now: i.receivedAt, db: db)
                         if try await link(m, key: i.key, tx: tx, clock: clock) { relinked.insert(i.key.workspaceID) }
+                    } else if m.type == .group {
+                        let tx = Tx(sql: sql, scope: .acting(workspaceID: i.key.workspaceID, userID: nil), now: i.receivedAt, db: db)
+                        let ids = try await linkedCustomers(i.key.workspaceID, [m.userID, m.anonymousID].compactMap { $0 }.filter { IdentityLink.usable($0) }, sql: sql)
+                        let person = m.userID.flatMap { ids[$0] } ?? m.anonymousID.flatMap { ids[$0] }
+                        try await group(m, person: person, key: i.key, tx: tx, clock: clock)
                     }
                 }
                 results.append(EventIntakeResult(stored: n, duplicates: i.messages.count - n - refusedHere, suppressed: refusedHere))
@@ -389,6 +426,8 @@ package final class EventStore: Sendable {
                   AND (anonymous_id IN (\(binds: ids)) OR user_id IN (\(binds: ids)))
                 """).run()
             try await foldProfiles(ws, ids: ids, into: c, now: tx.now, sql: tx.sql)
+            // a group call the visitor made before anyone knew them
+            try await groupAfterLink(ws, ids: ids, customer: c, key: key, tx: tx, clock: clock)
         }
         // traits reach the customer the ids surely are: not when only the traits named them and
         // another customer at once, but a linked user id is that user even then (the other's

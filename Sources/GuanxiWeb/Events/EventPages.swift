@@ -43,8 +43,15 @@ struct EventPages {
         guard scope.level(.customers, .read) != nil else { return [:] }
         let store = EventStore(db: pages.services.db, clock: pages.services.clock)
         let behaviour = try await store.behaviour(scope, customerID: customerID)
-        let visits = try await store.sessions(scope, customerID: customerID, limit: eventsRead)
-        guard behaviour != nil || !visits.events.isEmpty else { return [:] }
+        // `?visits=` pages the visit list back in time (the cursor the older-visits link carries)
+        let before = URLComponents(string: v.next)?.queryItems?.first { $0.name == "visits" }?.value
+        let visits: BehaviourSessions
+        do { visits = try await store.sessions(scope, customerID: customerID, limit: eventsRead, before: before, shown: sessionsShown) }
+        catch is DomainError where before != nil {
+            visits = try await store.sessions(scope, customerID: customerID, limit: eventsRead, shown: sessionsShown)
+        }
+        let links = try await store.linkDecisions(scope, customerID: customerID, limit: 10)
+        guard behaviour != nil || !visits.events.isEmpty || !links.isEmpty || before != nil else { return [:] }
         let zone = TimeZone.current.identifier
         let t = { (k: String) in v.text(k) }
         func when(_ d: Date) -> String { v.fmt.dateTime(d, timeZone: zone) }
@@ -84,7 +91,25 @@ struct EventPages {
         }
         model["sessions"] = Array(shown)
         model["hasSessions"] = !shown.isEmpty
-        model["olderSessions"] = visits.sessions.count > sessionsShown || visits.more ? true : nil
+        if let older = visits.older {
+            var c = URLComponents(); c.queryItems = [URLQueryItem(name: "visits", value: older)]
+            model["olderHref"] = CustomerURL.customer(customerID).path + "?" + (c.percentEncodedQuery ?? "") + "#behaviour"
+        }
+        if before != nil { model["newestHref"] = CustomerURL.customer(customerID).path + "#behaviour" }
+        model["hasVisitPages"] = model["olderHref"] != nil || model["newestHref"] != nil ? true : nil
+        if !links.isEmpty {
+            // the visitor ids are the person's own: shown to those who may read personal data
+            let personal = scope.level(.personalData, .read) != nil
+            let names = try await pages.services.customers.names(scope, ids: Set(links.flatMap { [$0.customerID, $0.otherCustomerID].compactMap { $0 } }))
+            model["links"] = links.map { d -> [String: Any] in
+                // the other side of the decision, as this customer's page sees it
+                let other = d.customerID == customerID.lowercased() ? d.otherCustomerID : d.customerID
+                return Pages.model(["reason": t("link_reason_" + d.reason), "reasonKey": d.reason, "ids": personal ? d.linked.prefix(5).joined(separator: ", ") : nil,
+                                    "other": other.map { names[$0] ?? $0 }, "otherHref": other.map { CustomerURL.customer($0).path },
+                                    "when": when(d.decidedAt), "at": Timestamp.iso8601(d.decidedAt)])
+            }
+            model["hasLinks"] = true
+        }
         if scope.level(.customers, .delete) != nil {
             model["deleteHref"] = EventURL.deleteCustomerEvents(customerID).path
         }
@@ -120,7 +145,9 @@ enum EventTemplates {
         {{#traits}}<div><dt>{{key}}</dt><dd>{{value}}</dd></div>{{/traits}}
       </dl>{{/profile}}
       {{#hasFields}}<h3>{{t.behaviour_fields}}</h3><ul class="related">{{#fields}}<li>{{field}}: {{value}} <span class="tag trait-{{actionKey}}">{{action}}</span> {{source}} <time datetime="{{at}}">{{when}}</time></li>{{/fields}}</ul>{{/hasFields}}
-      {{#hasSessions}}<h3>{{t.behaviour_visits}}</h3>{{#sessions}}<details class="session"><summary><time datetime="{{at}}">{{when}}</time> · {{duration}} · {{pages}}{{#keyEvents}} <span class="tag">{{.}}</span>{{/keyEvents}}</summary><ul class="related">{{#events}}<li>{{label}} <span class="tag">{{type}}</span> <time datetime="{{at}}">{{when}}</time></li>{{/events}}</ul></details>{{/sessions}}{{#olderSessions}}<p class="meta">{{t.behaviour_visits_older}}</p>{{/olderSessions}}{{/hasSessions}}
+      {{#hasSessions}}<h3>{{t.behaviour_visits}}</h3>{{#sessions}}<details class="session"><summary><time datetime="{{at}}">{{when}}</time> · {{duration}} · {{pages}}{{#keyEvents}} <span class="tag">{{.}}</span>{{/keyEvents}}</summary><ul class="related">{{#events}}<li>{{label}} <span class="tag">{{type}}</span> <time datetime="{{at}}">{{when}}</time></li>{{/events}}</ul></details>{{/sessions}}{{/hasSessions}}
+      {{#hasVisitPages}}<p class="meta visit-pages">{{#newestHref}}<a href="{{newestHref}}">{{t.behaviour_visits_newest}}</a> {{/newestHref}}{{#olderHref}}<a href="{{olderHref}}" rel="next">{{t.behaviour_visits_older}}</a>{{/olderHref}}</p>{{/hasVisitPages}}
+      {{#hasLinks}}<h3>{{t.behaviour_links}}</h3><ul class="related">{{#links}}<li><span class="tag link-{{reasonKey}}">{{reason}}</span> {{#otherHref}}<a href="{{otherHref}}">{{other}}</a> {{/otherHref}}{{#ids}}<code>{{ids}}</code> {{/ids}}<time datetime="{{at}}">{{when}}</time></li>{{/links}}</ul>{{/hasLinks}}
       {{#deleteHref}}<form method="post" action="{{deleteHref}}" class="events-delete"><input type="hidden" name="_csrf" value="{{csrf}}"><label><input type="checkbox" name="confirm" value="1" required> {{t.behaviour_delete_confirm}}</label> <button class="danger">{{t.behaviour_delete}}</button></form>{{/deleteHref}}
     </section>
     """
@@ -130,6 +157,8 @@ enum EventTemplates {
     static let css = """
     .behaviour details.session { border-top: 1px solid var(--line, #ddd); padding: .4rem 0; }
     .behaviour details.session summary { cursor: pointer; overflow-wrap: anywhere; }
+    .behaviour .visit-pages { display: flex; flex-wrap: wrap; gap: 1rem; }
+    .behaviour code { overflow-wrap: anywhere; }
     .behaviour .events-delete { margin-top: .8rem; display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
     .tag.trait-kept, .tag.trait-taken, .tag.trait-invalid { opacity: .75; }
     """
