@@ -2,7 +2,7 @@ import Foundation
 import SQLKit
 import GuanxiCore
 
-/// The events table's monthly partitions on PostgreSQL (M035): made ahead of time, and dropped
+/// The events table's monthly partitions on PostgreSQL (M034): made ahead of time, and dropped
 /// whole by retention. SQLite has one table and deletes in batches.
 extension EventStore {
     /// The month partitions there are now (PostgreSQL; empty on SQLite).

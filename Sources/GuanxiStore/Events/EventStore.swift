@@ -271,7 +271,7 @@ package final class EventStore: Sendable {
                 guard let r = refused[ws], !r.isEmpty else { return false }
                 return m.anonymousID.map(r.contains) == true || m.userID.map(r.contains) == true
             }
-            // on PostgreSQL a message is unique per month received (M035): one sent again early in a
+            // on PostgreSQL a message is unique per month received (M034): one sent again early in a
             // month may have been stored the month before, and one sent twice in one group may fall
             // either side of midnight; both are found here and skipped
             let partitioned = db.dialect == .postgres

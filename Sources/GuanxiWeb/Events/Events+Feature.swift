@@ -11,7 +11,7 @@ extension Feature {
     /// a person's events on request.
     package static let events: Feature = {
         var f = Feature(name: "Events")
-        f.migrations = [M025_Events.migration, M028_EventProfiles.migration, M035_EventPartitions.migration]
+        f.migrations = [M025_Events.migration, M028_EventProfiles.migration, M034_EventPartitions.migration]
         f.catalog = CatalogPart(EventsCatalog.strings)
         f.translations = EventsCatalog.translations
         f.templates = EventTemplates.all.merging(EventSourceTemplates.all) { a, _ in a }

@@ -10,8 +10,8 @@ import GuanxiCore
 /// rows already there are copied into their months' partitions; months from the oldest event to
 /// two ahead get a partition, and a default partition catches an event no month was made for.
 /// SQLite keeps its one table and its unique message ids.
-package enum M035_EventPartitions {
-    package static let migration = Migration(version: 35, name: "event_partitions", backfill: { sql, dialect in
+package enum M034_EventPartitions {
+    package static let migration = Migration(version: 34, name: "event_partitions", backfill: { sql, dialect in
         guard dialect == .postgres else { return }
         let bounds = try await sql.raw("SELECT MIN(received_at) AS lo, MAX(received_at) AS hi FROM events_unpartitioned").first()
         let now = Date().millis
