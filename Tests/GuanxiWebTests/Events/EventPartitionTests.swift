@@ -83,7 +83,7 @@ struct EventPartitionTests {
     @Test(arguments: postgres)
     func theMigrationMovesExistingEventsIntoTheirMonths(_ backend: Backend) async throws {
         try await PostgresTests.withEmpty { db in
-            try await Migrator(db: db, migrations: Features.migrations.filter { $0.version < 35 }).migrate()
+            try await Migrator(db: db, migrations: Features.migrations.filter { $0.version < M034_EventPartitions.migration.version }).migrate()
             let now = Date()
             let times = [-70, -40, -39, -1].map { now.addingTimeInterval(Double($0) * 86_400).millis }
             try await db.write { sql in
