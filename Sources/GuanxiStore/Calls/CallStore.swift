@@ -171,10 +171,13 @@ package struct CallStore: Sendable {
         let event = try TelephonyEvent.parse(json, now: now)
         // the webhook acts for the workspace, as mail intake does: it may see every customer and open tickets
         let scope = Scope(workspaceID: workspaceID, userID: nil, role: .owner)
-        return try await db.write(scope, at: now) { tx in
+        let call = try await db.write(scope, at: now) { tx in
             try await Self.take(messageID: id!, workspaceID, now: now, sql: tx.sql)
             return try await Self.apply(event, settings: settings, tasks: tasks, tx: tx)
         }
+        // after the commit, so that the screen-pop hubs (here and on the other servers) read the new pop
+        await db.ring(Self.bell)
+        return call
     }
 
     /// Records a message id; one seen before is a replay.
@@ -249,7 +252,6 @@ package struct CallStore: Sendable {
                 VALUES (\(bind: w), \(bind: call.id), \(bind: call.state.rawValue), \(bind: call.agentUserID), \(bind: call.customerID), \(bind: call.phone), \(bind: now.millis))
                 """).run()
             try await tx.sql.raw("DELETE FROM call_pops WHERE at < \(bind: now.addingTimeInterval(-popsKept).millis)").run()
-            try await tx.ring(bell)
         }
         return call
     }
