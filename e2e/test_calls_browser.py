@@ -13,7 +13,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from test_browser import api, base, browser, page_for, sign_in  # noqa: F401  (browser is a fixture)
+from test_browser import base, browser, page_for, sign_in  # noqa: F401  (browser is a fixture)
 
 
 def settings(page, server):
@@ -34,7 +34,7 @@ def post_event(server, hook_url, secret, body, msg_id=None, ts=None):
 
 
 def test_a_signed_ringing_webhook_pops_the_customer_up_within_a_second(server, browser):
-    status, _, c = api(server, "POST", "/api/v1/customers", {"kind": "person", "name": "来电客户 📞", "phones": ["+86 138 0013 8000"]})
+    status, _, c = server.json("POST", "/api/v1/customers", {"kind": "person", "name": "来电客户 📞", "phones": ["+86 138 0013 8000"]})
     assert status == 201, c
     admin_ctx, admin = page_for(browser)
     sign_in(admin, server)
@@ -96,7 +96,7 @@ def test_click_to_call_posts_a_signed_body_to_the_dial_webhook(server, browser):
     sink = http.server.HTTPServer(("127.0.0.1", 0), Sink)
     threading.Thread(target=sink.serve_forever, daemon=True).start()
     try:
-        status, _, c = api(server, "POST", "/api/v1/customers", {"kind": "person", "name": "回拨客户", "phones": ["13700001111"]})
+        status, _, c = server.json("POST", "/api/v1/customers", {"kind": "person", "name": "回拨客户", "phones": ["13700001111"]})
         assert status == 201, c
         ctx, page = page_for(browser)
         sign_in(page, server)
