@@ -87,6 +87,7 @@ struct CallPages {
             },
             "csrf": v.csrf,
         ]
+        if !list.isEmpty { model["has_rows"] = true }
         if scope.level(.tickets, .read) != nil {
             var periods: [[String: Any]] = []
             for days in [7, 30] {
@@ -94,6 +95,7 @@ struct CallPages {
                 periods.append(Self.statsModel(s, v, label: v.text("call_last_\(days)")))
             }
             model["periods"] = periods
+            model["has_periods"] = true
         }
         if scope.level(.settings, .update) != nil {
             let s = try await calls.settings(scope)
@@ -107,6 +109,7 @@ struct CallPages {
                 "rules": MissedCallRule.allCases.map { ["value": $0.rawValue, "label": v.text("call_rule_" + $0.rawValue), "selected": $0 == s.missedRule] as [String: Any] },
                 "assignees": MissedCallAssignee.allCases.map { ["value": $0.rawValue, "label": v.text("call_assign_" + $0.rawValue), "selected": $0 == s.missedAssignee] as [String: Any] },
                 "extensions": names.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "\n"),
+                "has_errors": errors.isEmpty ? nil : true,
                 "errors": errors.isEmpty ? nil : errors.sorted { $0.key < $1.key }.map { ["field": v.text("call_field_" + $0.key), "message": v.localize($0.value)] },
             ])
         }
@@ -213,7 +216,7 @@ struct CallPages {
         let f = try await pages.formatter(v, scope)
         return ["calls": Pages.model([
             "csrf": v.csrf, "customerID": customerID,
-            "numbers": numbers.map { ["number": $0] },
+            "numbers": numbers.map { ["number": $0] }, "has_numbers": numbers.isEmpty ? nil : true,
             "items": list.map { c -> [String: Any] in
                 Pages.model(["when": f.string(from: c.startedAt), "direction": v.text("call_direction_" + c.direction.rawValue),
                              "state": v.text("call_state_" + c.state.rawValue), "duration": c.durationSeconds.map { duration($0) },

@@ -6,16 +6,16 @@ enum CallTemplates {
     static let log = """
     <section class="card calls">
       <h1>{{t.calls}}</h1>
-      {{#periods.0}}<h2>{{t.call_stats}}</h2>
+      {{#has_periods}}<h2>{{t.call_stats}}</h2>
       <div class="scroll"><table class="call-stats"><thead><tr><th scope="col">{{t.call_period}}</th><th scope="col">{{t.call_inbound}}</th><th scope="col">{{t.call_answered_rate}}</th><th scope="col">{{t.call_aht}}</th><th scope="col">{{t.call_missed}}</th><th scope="col">{{t.call_called_back}}</th></tr></thead>
-      <tbody>{{#periods}}<tr><th scope="row">{{label}}</th><td>{{inbound}}</td><td>{{answeredRate}}</td><td>{{aht}}</td><td>{{missed}}</td><td>{{calledBack}} ({{calledBackRate}})</td></tr>{{/periods}}</tbody></table></div>{{/periods.0}}
+      <tbody>{{#periods}}<tr><th scope="row">{{label}}</th><td>{{inbound}}</td><td>{{answeredRate}}</td><td>{{aht}}</td><td>{{missed}}</td><td>{{calledBack}} ({{calledBackRate}})</td></tr>{{/periods}}</tbody></table></div>{{/has_periods}}
       <h2>{{t.call_recent}}</h2>
       {{^rows}}<p>{{t.call_none}}</p>{{/rows}}
-      {{#rows.0}}<div class="scroll"><table><thead><tr><th scope="col">{{t.call_when}}</th><th scope="col">{{t.call_number}}</th><th scope="col">{{t.call_direction}}</th><th scope="col">{{t.call_state}}</th><th scope="col">{{t.call_duration}}</th><th scope="col">{{t.call_follow_up}}</th></tr></thead>
-      <tbody>{{#rows}}<tr><td>{{when}}</td><td>{{#customerHref}}<a href="{{customerHref}}">{{phone}}</a>{{/customerHref}}{{^customerHref}}{{phone}}{{/customerHref}}</td><td>{{direction}}</td><td>{{state}}</td><td>{{duration}}{{#recording}} <a href="{{recording}}" rel="noopener noreferrer">{{t.call_recording}}</a>{{/recording}}</td><td>{{followUp}}</td></tr>{{/rows}}</tbody></table></div>{{/rows.0}}
+      {{#has_rows}}<div class="scroll"><table><thead><tr><th scope="col">{{t.call_when}}</th><th scope="col">{{t.call_number}}</th><th scope="col">{{t.call_direction}}</th><th scope="col">{{t.call_state}}</th><th scope="col">{{t.call_duration}}</th><th scope="col">{{t.call_follow_up}}</th></tr></thead>
+      <tbody>{{#rows}}<tr><td>{{when}}</td><td>{{#customerHref}}<a href="{{customerHref}}">{{phone}}</a>{{/customerHref}}{{^customerHref}}{{phone}}{{/customerHref}}</td><td>{{direction}}</td><td>{{state}}</td><td>{{duration}}{{#recording}} <a href="{{recording}}" rel="noopener noreferrer">{{t.call_recording}}</a>{{/recording}}</td><td>{{followUp}}</td></tr>{{/rows}}</tbody></table></div>{{/has_rows}}
       {{#settings}}
       <h2 id="settings">{{t.call_settings}}</h2>
-      {{#errors.0}}<ul class="flash error" role="alert">{{#errors}}<li>{{field}}: {{message}}</li>{{/errors}}</ul>{{/errors.0}}
+      {{#has_errors}}<ul class="flash error" role="alert">{{#errors}}<li>{{field}}: {{message}}</li>{{/errors}}</ul>{{/has_errors}}
       <dl class="facts"><div><dt>{{t.call_hook_url}}</dt><dd><code>{{hookURL}}</code></dd></div><div><dt>{{t.call_secret}}</dt><dd><code>{{secret}}</code>{{#previousUntil}} <span class="muted">{{t.call_previous_until}} {{previousUntil}}</span>{{/previousUntil}}</dd></div></dl>
       <form method="post" action="/calls/settings/rotate" class="button-form"><input type="hidden" name="_csrf" value="{{csrf}}"><button>{{t.call_rotate}}</button></form>
       <form method="post" action="/calls/settings" class="stack">
@@ -51,7 +51,7 @@ enum CallTemplates {
 
     static let customerCalls = """
     <section class="customer-calls"><h2>{{t.calls}}</h2>
-      {{#numbers.0}}<div class="dial">{{#numbers}}<form method="post" action="/calls/dial" class="button-form"><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="number" value="{{number}}"><input type="hidden" name="customer_id" value="{{customerID}}"><button data-dial>{{t.call_dial}} {{number}}</button></form> {{/numbers}}</div>{{/numbers.0}}
+      {{#has_numbers}}<div class="dial">{{#numbers}}<form method="post" action="/calls/dial" class="button-form"><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="number" value="{{number}}"><input type="hidden" name="customer_id" value="{{customerID}}"><button data-dial>{{t.call_dial}} {{number}}</button></form> {{/numbers}}</div>{{/has_numbers}}
       <ul class="related">{{#items}}<li>{{when}} · {{direction}} · {{state}}{{#duration}} · {{duration}}{{/duration}}{{#recording}} · <a href="{{recording}}" rel="noopener noreferrer">{{t.call_recording}}</a>{{/recording}}</li>{{/items}}</ul>
     </section>
     """
