@@ -33,6 +33,8 @@ let webFeatures: [(name: String, folders: [String], uses: [String], products: [T
     ("Events", ["Events"], [], []),
     ("Portal", ["Portal"], [], []),
     ("Knowledge", ["Knowledge"], [], []),
+    // the call centre dials out through the outgoing webhooks' HTTP client
+    ("Calls", ["Calls"], ["Integration"], []),
 ]
 
 func webFeature(_ f: (name: String, folders: [String], uses: [String], products: [Target.Dependency])) -> Target {

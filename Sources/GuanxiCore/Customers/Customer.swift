@@ -64,6 +64,8 @@ package enum TimelineKind: String, Codable, Sendable, CaseIterable {
     case taskDone = "task_done"
     /// A service ticket of this customer was opened or changed status (`data.step`).
     case ticket
+    /// A telephone call with this customer ended, was missed, or its recording arrived (`data.step`).
+    case call
 }
 
 package struct Address: Codable, Sendable, Equatable {

@@ -142,14 +142,20 @@ package struct WebhookDispatcher: Sendable {
         }
     }
 
+    /// The Standard Webhooks signatures of a message, one per secret that is a valid `whsec_` secret
+    /// (outgoing deliveries sign with these; the telephony webhook checks incoming ones with them).
+    package static func signatures(id: String, timestamp: Int64, body: [UInt8], secrets: [String]) -> [[UInt8]] {
+        let content = WebhookSignature.content(id: id, timestamp: timestamp, body: body)
+        return secrets.compactMap(WebhookSignature.key(fromSecret:)).map { key in
+            Array(HMAC<SHA256>.authenticationCode(for: content, using: SymmetricKey(data: key)))
+        }
+    }
+
     /// The request for a job at `now`: the Standard Webhooks headers, signed with every valid secret.
     package static func request(_ job: Job, at now: Date, timeout: Duration) -> WebhookRequest {
         let body = Array(job.body.utf8)
         let timestamp = Int64(now.timeIntervalSince1970.rounded(.down))
-        let content = WebhookSignature.content(id: job.eventID, timestamp: timestamp, body: body)
-        let signatures = job.secrets.compactMap(WebhookSignature.key(fromSecret:)).map { key in
-            Array(HMAC<SHA256>.authenticationCode(for: content, using: SymmetricKey(data: key)))
-        }
+        let signatures = signatures(id: job.eventID, timestamp: timestamp, body: body, secrets: job.secrets)
         return WebhookRequest(url: job.url, headers: [
             ("content-type", "application/json"), ("user-agent", "Guanxi-Webhooks/1"),
             ("webhook-id", job.eventID), ("webhook-timestamp", String(timestamp)), ("webhook-signature", WebhookSignature.header(signatures)),

@@ -50,6 +50,7 @@ package struct Stores: Sendable {
     package let exports: RecordExporter
     package let portal: PortalStore
     package let knowledge: KnowledgeStore
+    package let calls: CallStore
 
     /// Where ticket attachments' bytes are kept.
     package let files: AttachmentFiles
@@ -100,6 +101,7 @@ package struct Stores: Sendable {
         credit = CreditStore(db: db, clock: clock)
         exports = RecordExporter(db: db, clock: clock)
         knowledge = KnowledgeStore(db: db, clock: clock)
+        calls = CallStore(db: db, clock: clock, tasks: tasks)
         portal = PortalStore(db: db, clock: clock, mailer: mailer, customers: customers, tickets: tickets, quotes: quotes, surveys: surveys)
     }
 }

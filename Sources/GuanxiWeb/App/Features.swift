@@ -9,6 +9,7 @@ import GuanxiWebEvents
 import GuanxiWebInsights
 import GuanxiWebPortal
 import GuanxiWebKnowledge
+import GuanxiWebCalls
 /// Every capability of the application, in the order it registers. Adding one: a folder per module
 /// it touches, its `Feature` value declared in its web folder, and one line here.
 package enum Features {
@@ -24,6 +25,7 @@ package enum Features {
         .insights,
         .portal,
         .knowledge,
+        .calls,
     ]
 }
 

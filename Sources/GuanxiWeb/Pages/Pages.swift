@@ -12,6 +12,8 @@ package struct Pages {
     package let library: MustacheLibrary
     /// Every feature's stylesheet part, served as one `/assets/app.css`.
     package let stylesheet: String
+    /// The platform's script and every feature's part, served as one `/assets/app.js`.
+    package let script: String
     /// The main navigation, in the order the features list it.
     package let navigation: [NavItem]
     /// Every feature's words and messages.
@@ -32,6 +34,7 @@ package struct Pages {
         }
         self.library = lib
         self.stylesheet = features.map(\.stylesheet).filter { !$0.isEmpty }.joined(separator: "\n")
+        self.script = ([Assets.js] + features.map(\.script).filter { !$0.isEmpty }).joined(separator: "\n")
         self.navigation = Self.navigation(features)
         self.words = Words(features: features)
         self.customerParts = features.compactMap(\.customerPart)
@@ -206,7 +209,7 @@ package struct Pages {
                 let name = ctx.parameters.get("name") ?? ""
                 let (body, type): (String, String) = switch name {
                 case "app.css": (stylesheet, "text/css; charset=utf-8")
-                case "app.js": (Assets.js, "text/javascript; charset=utf-8")
+                case "app.js": (script, "text/javascript; charset=utf-8")
                 default: ("", "")
                 }
                 guard !body.isEmpty else { return Response(status: .notFound) }

@@ -55,6 +55,13 @@ extension Pages {
                           e.data?["department"]?.stringValue, e.data?["title"]?.stringValue ?? e.data?["subject"]?.stringValue, rating,
                           e.data?["note"]?.stringValue].compactMap { $0 }.joined(separator: " · ")
             }
+            if e.kind == .call, let step = e.data?["step"]?.stringValue {
+                // "+8613800138000 · 已接听 · 3:25 · https://…/recording.wav": the number, what happened, how long, the recording
+                var length: String?
+                if case .number(let n)? = e.data?["duration_seconds"] { length = String(format: "%d:%02d", Int(n) / 60, Int(n) % 60) }
+                detail = [e.data?["phone"]?.stringValue, t("call_step_" + step), length, e.data?["recording_url"]?.stringValue]
+                    .compactMap { $0 }.joined(separator: " · ")
+            }
             if e.kind == .ownerChanged, let reason = e.data?["reason"]?.stringValue, !["rule", "creator", "handover"].contains(reason) { detail = reason }
             return Self.model(["when": f.string(from: e.occurredAt), "iso": Timestamp.iso8601(e.occurredAt), "label": label,
                                "subject": e.subject, "body": detail.isEmpty ? nil : detail])

@@ -24,6 +24,8 @@ package struct Feature: Sendable {
     package var templates: [String: String] = [:]
     /// Its part of `/assets/app.css`.
     package var stylesheet: String = ""
+    /// Its part of `/assets/app.js` (signed-in pages' behaviour; no inline script anywhere).
+    package var script: String = ""
     /// Its entries in the main navigation, in order.
     package var navigation: [NavItem] = []
     /// Its OpenAPI component schemas (`$ref` names used by its routes).

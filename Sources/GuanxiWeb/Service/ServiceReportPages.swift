@@ -82,6 +82,13 @@ struct ServiceReportPages {
         tiles.append((t("svc_report_csat"), all.csatAverage.map { v.fmt.decimal($0, digits: 1) + " / 5" } ?? "—"))
         tiles.append((t("svc_report_satisfied"), percent(all.satisfiedRate)))
         tiles.append((t("svc_report_nps"), all.nps.map { v.fmt.decimal($0, digits: 0) } ?? "—"))
+        // the call centre's month (docs/CALLS.md): shown once the workspace has taken a call
+        let calls = try await services.calls.stats(scope, from: from, to: to)
+        if calls.inbound + calls.outbound > 0 {
+            tiles.append((t("call_answered_rate"), percent(calls.answeredRate.map { $0 * 100 })))
+            tiles.append((t("call_aht"), calls.averageHandlingSeconds.map { String(format: "%d:%02d", $0 / 60, $0 % 60) } ?? "—"))
+            tiles.append((t("call_called_back"), v.fmt.number(calls.calledBackWithinSLA) + " / " + v.fmt.number(calls.missed)))
+        }
         // tickets opened per day
         let days = ServiceKPI.perDay(data.facts, from: from, to: to, timeZone: TimeZone(identifier: tz) ?? .current)
         let perDay = Chart(title: t("svc_report_per_day"), kind: .line, categories: days.map(\.day),
