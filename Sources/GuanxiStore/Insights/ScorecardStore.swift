@@ -70,16 +70,20 @@ package struct ScorecardStore: Sendable {
             func with(_ owner: String, _ change: (inout ScorecardFigures) -> Void) { change(&f[owner, default: ScorecardFigures()]) }
             func owner(_ r: any SQLRow) throws -> String { try r.decode(column: "owner_id", as: String.self) }
             func int(_ r: any SQLRow, _ c: String) throws -> Int { try r.decode(column: c, as: Int?.self) ?? 0 }
-            // financial: revenue of their orders placed in the period; collections on their orders in it
+            // financial: revenue of their orders placed in the period; collections on their orders in it.
+            // An order is its owner's, or (none given, as orders from a shop or an ERP come) its customer's owner's.
+            let credited = "COALESCE(o.owner_id, c.owner_id)"
             for r in try await sql.raw("""
-                SELECT owner_id, \(MoneySum.select("total - refunded", as: "s")) FROM orders WHERE workspace_id = \(bind: ws) AND currency = \(bind: currency)
-                AND placed_at >= \(bind: a) AND placed_at < \(bind: b) AND status IN (\(binds: counted)) AND owner_id IS NOT NULL GROUP BY owner_id
+                SELECT \(unsafeRaw: credited) AS owner_id, \(MoneySum.select("o.total - o.refunded", as: "s"))
+                FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.workspace_id = \(bind: ws) AND o.currency = \(bind: currency)
+                AND o.placed_at >= \(bind: a) AND o.placed_at < \(bind: b) AND o.status IN (\(binds: counted)) AND \(unsafeRaw: credited) IS NOT NULL
+                GROUP BY \(unsafeRaw: credited)
                 """).all() { let v = try MoneySum.decode(r, "s"); with(try owner(r)) { $0.revenue = v } }
             for r in try await sql.raw("""
-                SELECT o.owner_id, \(MoneySum.select("CASE WHEN p.kind = 'refund' THEN -p.amount ELSE p.amount END", as: "s"))
-                FROM order_payments p JOIN orders o ON o.id = p.order_id
+                SELECT \(unsafeRaw: credited) AS owner_id, \(MoneySum.select("CASE WHEN p.kind = 'refund' THEN -p.amount ELSE p.amount END", as: "s"))
+                FROM order_payments p JOIN orders o ON o.id = p.order_id JOIN customers c ON c.id = o.customer_id
                 WHERE p.workspace_id = \(bind: ws) AND o.currency = \(bind: currency) AND p.paid_at >= \(bind: a) AND p.paid_at < \(bind: b)
-                AND o.owner_id IS NOT NULL GROUP BY o.owner_id
+                AND \(unsafeRaw: credited) IS NOT NULL GROUP BY \(unsafeRaw: credited)
                 """).all() { let v = try MoneySum.decode(r, "s"); with(try owner(r)) { $0.collections = v } }
             // targets over the period's months (sales_targets), per person and per team
             var targets: [String: (revenue: Int64?, collections: Int64?)] = [:]
@@ -143,15 +147,16 @@ package struct ScorecardStore: Sendable {
                 WHERE f.first >= \(bind: a) AND f.first < \(bind: b) AND c.owner_id IS NOT NULL GROUP BY c.owner_id
                 """).all() { let n = try int(r, "n"); with(try owner(r)) { $0.newCustomers = n } }
             for r in try await sql.raw("""
-                SELECT o.owner_id, COUNT(DISTINCT o.id) AS n FROM orders o JOIN order_lines l ON l.order_id = o.id
+                SELECT \(unsafeRaw: credited) AS owner_id, COUNT(DISTINCT o.id) AS n
+                FROM orders o JOIN order_lines l ON l.order_id = o.id JOIN customers c ON c.id = o.customer_id
                 WHERE o.workspace_id = \(bind: ws) AND o.placed_at >= \(bind: a) AND o.placed_at < \(bind: b) AND o.status IN (\(binds: counted))
-                AND o.owner_id IS NOT NULL
+                AND \(unsafeRaw: credited) IS NOT NULL
                 AND EXISTS (SELECT 1 FROM orders e WHERE e.workspace_id = o.workspace_id AND e.customer_id = o.customer_id AND e.placed_at < \(bind: a)
                   AND e.status IN (\(binds: counted)))
                 AND NOT EXISTS (SELECT 1 FROM orders e JOIN order_lines el ON el.order_id = e.id WHERE e.workspace_id = o.workspace_id
                   AND e.customer_id = o.customer_id AND e.placed_at < \(bind: a) AND e.status IN (\(binds: counted))
                   AND COALESCE(el.product_id, el.name) = COALESCE(l.product_id, l.name))
-                GROUP BY o.owner_id
+                GROUP BY \(unsafeRaw: credited)
                 """).all() { let n = try int(r, "n"); with(try owner(r)) { $0.crossSellOrders = n } }
             // the rows: people, then their teams (a team only when the viewer sees all its members)
             var rows: [ScorecardRow] = []

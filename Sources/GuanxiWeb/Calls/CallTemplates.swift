@@ -20,11 +20,11 @@ enum CallTemplates {
       <form method="post" action="/calls/settings/rotate" class="button-form"><input type="hidden" name="_csrf" value="{{csrf}}"><button>{{t.call_rotate}}</button></form>
       <form method="post" action="/calls/settings" class="stack">
         <input type="hidden" name="_csrf" value="{{csrf}}">
-        <label>{{t.call_field_dial_url}}<input type="url" name="dial_url" value="{{dialURL}}" maxlength="2000" placeholder="https://pbx.example.cn/guanxi/dial"></label>
+        <label>{{t.call_field_dial_url}}<input type="url" name="dial_url" value="{{dialURL}}" maxlength="2000" placeholder="{{t.call_dial_url_example}}"></label>
         <label>{{t.call_field_missed_rule}}<select name="missed_rule">{{#rules}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/rules}}</select></label>
         <label>{{t.call_field_missed_assignee}}<select name="missed_assignee">{{#assignees}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/assignees}}</select></label>
         <label>{{t.call_field_callback_sla_minutes}}<input type="number" name="callback_sla_minutes" value="{{sla}}" min="1" max="10080" required></label>
-        <label>{{t.call_field_extensions}}<textarea name="extensions" rows="4" placeholder="8001 agent@example.cn">{{extensions}}</textarea></label>
+        <label>{{t.call_field_extensions}}<textarea name="extensions" rows="4" placeholder="{{t.call_extensions_example}}">{{extensions}}</textarea></label>
         <button class="primary">{{t.save}}</button>
       </form>
       {{/settings}}
@@ -93,7 +93,7 @@ enum CallTemplates {
             "call_missed": "未接", "call_called_back": "时限内回电", "call_recent": "最近的电话", "call_none": "还没有电话记录。", "call_when": "时间",
             "call_number": "号码", "call_direction": "方向", "call_state": "状态", "call_duration": "通话时长", "call_follow_up": "后续",
             "call_recording": "录音", "call_settings": "电话设置", "call_hook_url": "事件接口地址", "call_secret": "签名密钥",
-            "call_previous_until": "旧密钥有效至", "call_rotate": "更换密钥", "call_field_dial_url": "外呼接口地址（点击拨号）",
+            "call_previous_until": "旧密钥有效至", "call_rotate": "更换密钥", "call_field_dial_url": "外呼接口地址（点击拨号）", "call_dial_url_example": "https://pbx.example.cn/guanxi/dial", "call_extensions_example": "8001 agent@example.cn",
             "call_field_missed_rule": "未接来电转为", "call_field_missed_assignee": "交给", "call_field_callback_sla_minutes": "回电时限（分钟）",
             "call_field_extensions": "坐席分机（每行：分机号 邮箱）", "call_field_dial_url_short": "外呼地址",
             "call_rule_task": "回电待办", "call_rule_ticket": "工单", "call_rule_nothing": "不处理",
@@ -112,7 +112,7 @@ enum CallTemplates {
             "call_missed": "未接", "call_called_back": "時限內回電", "call_recent": "最近的電話", "call_none": "還沒有電話紀錄。", "call_when": "時間",
             "call_number": "號碼", "call_direction": "方向", "call_state": "狀態", "call_duration": "通話時間", "call_follow_up": "後續",
             "call_recording": "錄音", "call_settings": "電話設定", "call_hook_url": "事件介面網址", "call_secret": "簽章金鑰",
-            "call_previous_until": "舊金鑰有效至", "call_rotate": "更換金鑰", "call_field_dial_url": "外撥介面網址（點擊撥號）",
+            "call_previous_until": "舊金鑰有效至", "call_rotate": "更換金鑰", "call_field_dial_url": "外撥介面網址（點擊撥號）", "call_dial_url_example": "https://pbx.example.cn/guanxi/dial", "call_extensions_example": "8001 agent@example.cn",
             "call_field_missed_rule": "未接來電轉為", "call_field_missed_assignee": "交給", "call_field_callback_sla_minutes": "回電時限（分鐘）",
             "call_field_extensions": "客服分機（每行：分機號碼 電子郵件）", "call_field_dial_url_short": "外撥網址",
             "call_rule_task": "回電待辦", "call_rule_ticket": "工單", "call_rule_nothing": "不處理",
@@ -132,7 +132,7 @@ enum CallTemplates {
             "call_none": "No calls yet.", "call_when": "When", "call_number": "Number", "call_direction": "Direction", "call_state": "State",
             "call_duration": "Duration", "call_follow_up": "Follow-up", "call_recording": "Recording", "call_settings": "Telephony settings",
             "call_hook_url": "Event webhook address", "call_secret": "Signing secret", "call_previous_until": "previous secret valid until",
-            "call_rotate": "Rotate the secret", "call_field_dial_url": "Dial webhook address (click-to-call)", "call_field_missed_rule": "A missed call becomes",
+            "call_rotate": "Rotate the secret", "call_field_dial_url": "Dial webhook address (click-to-call)", "call_dial_url_example": "https://pbx.example.com/guanxi/dial", "call_extensions_example": "8001 agent@example.com", "call_field_missed_rule": "A missed call becomes",
             "call_field_missed_assignee": "Given to", "call_field_callback_sla_minutes": "Call back within (minutes)",
             "call_field_extensions": "Agents' extensions (one a line: extension email)", "call_field_dial_url_short": "Dial address",
             "call_rule_task": "A call-back task", "call_rule_ticket": "A ticket", "call_rule_nothing": "Nothing",

@@ -89,7 +89,7 @@ enum Scorecards {
             "revenue": money(f.revenue), "revenueTarget": money(f.revenueTarget), "revenuePct": pct(x.revenueAttainment),
             "collections": money(f.collections), "collectionsTarget": money(f.collectionsTarget), "collectionsPct": pct(x.collectionsAttainment),
             "retention": pct(x.retention), "retentionOf": "\(f.retained)/\(f.retentionBase)",
-            "csat": x.satisfaction.map { String(format: "%.1f", $0) } ?? "—", "csatN": "\(f.csatAnswers)",
+            "csat": x.satisfaction.map { String(format: "%.1f", $0) } ?? "—", "csatN": v.text("scorecard_answers").replacingOccurrences(of: "{n}", with: "\(f.csatAnswers)"),
             "ticketResponse": minutes(x.ticketFirstResponseMinutes), "leadResponse": minutes(x.leadFirstResponseMinutes),
             "visits": "\(f.visits)", "followUps": pct(x.followUpsOnTime), "followUpsOf": "\(f.followUpsOnTime)/\(f.followUpsDue)",
             "newCustomers": "\(f.newCustomers)", "crossSell": "\(f.crossSellOrders)",
@@ -163,8 +163,8 @@ enum Scorecards {
                 return c
             }
             model["hasRows"] = !sheet.rows.isEmpty
-            model["covers"] = t("scorecard_covers").replacingOccurrences(of: "{from}", with: sheet.period.months.first ?? "")
-                .replacingOccurrences(of: "{to}", with: sheet.period.months.last ?? "").replacingOccurrences(of: "{currency}", with: sheet.currency)
+            model["covers"] = t("scorecard_covers").replacingOccurrences(of: "{from}", with: v.fmt.month(sheet.period.months.first ?? ""))
+                .replacingOccurrences(of: "{to}", with: v.fmt.month(sheet.period.months.last ?? "")).replacingOccurrences(of: "{currency}", with: sheet.currency)
         }
         let flash: (String, String)? = error.map { ("bad", v.message($0)) }
         return pages.page("scorecards", Pages.model(model), title: t("scorecard"), visit: v, flash: flash, status: error.map(Pages.status) ?? .ok)
@@ -194,7 +194,7 @@ enum Scorecards {
       <div class="head"><h1>{{t.scorecard}}</h1>{{#hasRows}}<a class="button" href="{{csvHref}}" download>{{t.chart_download_csv}}</a>{{/hasRows}}</div>
       <p class="meta">{{t.scorecard_intro}}</p>
       <form method="get" action="/insights/scorecards" class="scorecard-filter">
-        <label>{{t.scorecard_period}} <input name="period" value="{{period}}" pattern="[0-9]{4}(-(0[1-9]|1[0-2]|[Qq][1-4]))?" placeholder="2026-Q4" size="9" required></label>
+        <label>{{t.scorecard_period}} <input name="period" value="{{period}}" pattern="[0-9]{4}(-(0[1-9]|1[0-2]|[Qq][1-4]))?" placeholder="{{t.scorecard_period_example}}" size="9" required></label>
         <label>{{t.scorecard_team}} <select name="team"><option value="">{{t.scorecard_everyone}}</option>{{#teams}}<option value="{{id}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/teams}}</select></label>
         <button type="submit">{{t.scorecard_show}}</button>
       </form>
@@ -208,7 +208,7 @@ enum Scorecards {
           <td data-label="{{t.scorecard_revenue}}">{{revenue}} / {{revenueTarget}} <b>{{revenuePct}}</b></td>
           <td data-label="{{t.scorecard_collections}}">{{collections}} / {{collectionsTarget}} <b>{{collectionsPct}}</b></td>
           <td data-label="{{t.scorecard_retention}}">{{retention}} <small>({{retentionOf}})</small></td>
-          <td data-label="{{t.scorecard_csat}}">{{csat}} <small>(n={{csatN}})</small></td>
+          <td data-label="{{t.scorecard_csat}}">{{csat}} <small>{{csatN}}</small></td>
           <td data-label="{{t.scorecard_ticket_response}}">{{ticketResponse}}</td><td data-label="{{t.scorecard_lead_response}}">{{leadResponse}}</td>
           <td data-label="{{t.scorecard_visits}}">{{visits}}</td><td data-label="{{t.scorecard_follow_ups}}">{{followUps}} <small>({{followUpsOf}})</small></td>
           <td data-label="{{t.scorecard_new_customers}}">{{newCustomers}}</td><td data-label="{{t.scorecard_cross_sell}}">{{crossSell}}</td></tr>{{/rows}}</tbody>
@@ -224,7 +224,7 @@ enum Scorecards {
     static let words: [UILocale: [String: String]] = [
         .zhHans: [
             "scorecard": "平衡计分卡", "scorecard_intro": "每位员工和每个团队在所选期间的四个方面：财务（销售额和回款对比目标）、客户（客户保留率和满意度）、流程（首次响应时间、拜访、按时跟进）和成长（新客户、交叉销售订单）。",
-            "scorecard_period": "期间", "scorecard_team": "团队", "scorecard_everyone": "全部", "scorecard_show": "查看", "scorecard_who": "人员",
+            "scorecard_period": "期间", "scorecard_period_example": "2026-Q4", "scorecard_answers": "（{n} 份）", "scorecard_team": "团队", "scorecard_everyone": "全部", "scorecard_show": "查看", "scorecard_who": "人员",
             "scorecard_revenue": "销售额 / 目标", "scorecard_collections": "回款 / 目标", "scorecard_retention": "客户保留率", "scorecard_csat": "满意度（5 分制）",
             "scorecard_ticket_response": "工单首次响应（中位数）", "scorecard_lead_response": "线索首次响应（中位数）", "scorecard_visits": "拜访",
             "scorecard_follow_ups": "按时跟进", "scorecard_new_customers": "新客户", "scorecard_cross_sell": "交叉销售订单",
@@ -232,7 +232,7 @@ enum Scorecards {
         ],
         .zhHant: [
             "scorecard": "平衡計分卡", "scorecard_intro": "每位員工和每個團隊在所選期間的四個面向：財務（銷售額和回款對比目標）、客戶（客戶保留率和滿意度）、流程（首次回應時間、拜訪、準時跟進）和成長（新客戶、交叉銷售訂單）。",
-            "scorecard_period": "期間", "scorecard_team": "團隊", "scorecard_everyone": "全部", "scorecard_show": "查看", "scorecard_who": "人員",
+            "scorecard_period": "期間", "scorecard_period_example": "2026-Q4", "scorecard_answers": "（{n} 份）", "scorecard_team": "團隊", "scorecard_everyone": "全部", "scorecard_show": "查看", "scorecard_who": "人員",
             "scorecard_revenue": "銷售額 / 目標", "scorecard_collections": "回款 / 目標", "scorecard_retention": "客戶保留率", "scorecard_csat": "滿意度（5 分制）",
             "scorecard_ticket_response": "工單首次回應（中位數）", "scorecard_lead_response": "名單首次回應（中位數）", "scorecard_visits": "拜訪",
             "scorecard_follow_ups": "準時跟進", "scorecard_new_customers": "新客戶", "scorecard_cross_sell": "交叉銷售訂單",
@@ -240,7 +240,7 @@ enum Scorecards {
         ],
         .en: [
             "scorecard": "Balanced scorecard", "scorecard_intro": "Each person and team over the chosen period, from four sides: financial (revenue and collections against target), customer (retention and satisfaction of their accounts), process (first response, visits, follow-ups on time) and growth (new customers, cross-sell orders).",
-            "scorecard_period": "Period", "scorecard_team": "Team", "scorecard_everyone": "Everyone", "scorecard_show": "Show", "scorecard_who": "Who",
+            "scorecard_period": "Period", "scorecard_period_example": "2026-Q4", "scorecard_answers": "({n} answers)", "scorecard_team": "Team", "scorecard_everyone": "Everyone", "scorecard_show": "Show", "scorecard_who": "Who",
             "scorecard_revenue": "Revenue / target", "scorecard_collections": "Collections / target", "scorecard_retention": "Retention", "scorecard_csat": "Satisfaction (of 5)",
             "scorecard_ticket_response": "Ticket first response (median)", "scorecard_lead_response": "Lead first response (median)", "scorecard_visits": "Visits",
             "scorecard_follow_ups": "Follow-ups on time", "scorecard_new_customers": "New customers", "scorecard_cross_sell": "Cross-sell orders",

@@ -28,7 +28,7 @@ struct ScorecardStoreTests {
                 var d = CustomerDraft(); d.kind = .person; d.name = name; d.ownerID = .some(by)
                 return try await s.customers.create(owner, d).id
             }
-            func order(_ c: String, _ by: String, _ item: String, _ price: Int64, on day: String) async throws {
+            func order(_ c: String, _ by: String?, _ item: String, _ price: Int64, on day: String) async throws {
                 var d = OrderDraft(); d.customerID = c; d.ownerID = by; d.placedAt = Self.day(day)
                 d.lines = [LineDraft(name: item, quantity: 1, unitPrice: price)]
                 _ = try await s.orders.create(owner, d)
@@ -42,6 +42,8 @@ struct ScorecardStoreTests {
             try await order(yi, rep.id, "绿茶", 5_000, on: "2026-10-12")
             try await order(bing, rep.id, "绿茶", 7_000, on: "2026-11-06")
             try await order(ding, other.id, "红茶", 1_000, on: "2026-11-07")
+            // and an order from the shop with nobody named on it: it is credited to its customer's owner, Han
+            try await order(ding, nil, "红茶", 500, on: "2026-11-20")
             // Li's tasks: a visit done in November, two calls due in November (one done on time, one late), one due in December
             func task(_ kind: TaskKind, due: String, doneOn: String?) async throws {
                 var d = TaskDraft(); d.kind = kind; d.title = "跟进 \(kind.rawValue)"; d.dueAt = Self.day(due); d.ownerID = rep.id
@@ -68,10 +70,10 @@ struct ScorecardStoreTests {
             #expect(li.figures.newCustomers == 1 && li.figures.crossSellOrders == 1)
             #expect(li.figures.visits == 1 && li.figures.followUpsDue == 2 && li.figures.followUpsOnTime == 1 && li.measures.followUpsOnTime == 0.5)
             let han = try #require(sheet.rows.first { $0.id == other.id })
-            #expect(han.figures.revenue == 1_000 && han.figures.newCustomers == 1 && han.measures.retention == nil && han.figures.revenueTarget == nil)
+            #expect(han.figures.revenue == 1_500 && han.figures.newCustomers == 1 && han.measures.retention == nil && han.figures.revenueTarget == nil)
             // the team sums them
             let t = try #require(sheet.rows.first { $0.kind == "team" && $0.id == team.id })
-            #expect(t.figures.revenue == 28_000 && t.figures.newCustomers == 2 && t.figures.revenueTarget == 50_000 && t.name == "华东 🍵")
+            #expect(t.figures.revenue == 28_500 && t.figures.newCustomers == 2 && t.figures.revenueTarget == 50_000 && t.name == "华东 🍵")
             // the quarter holds October and November; October alone none of November's orders
             #expect(try await cards.sheet(owner, period: "2026-Q4").rows.first { $0.id == rep.id }?.figures.revenue == 42_000)   // October 15,000 + November 27,000
             #expect(try await cards.sheet(owner, period: "2026-10").rows.first { $0.id == rep.id }?.figures.revenue == 15_000)

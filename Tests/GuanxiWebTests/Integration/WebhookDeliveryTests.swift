@@ -421,9 +421,10 @@ struct WebhookDeliveryTests {
         defer { Task { await transport.shutdown() } }
         func post(_ url: String, _ n: Int) async -> WebhookAnswer {
             await transport.post(WebhookRequest(url: url, headers: [("webhook-id", "msg_\(n)")], body: Array(#"{"n":\#(n),"name":"王芳 😀"}"#.utf8),
-                                                timeout: .seconds(5)))
+                                                timeout: .seconds(30)))
         }
-        // given a receiver, and twenty requests sent to it one after another
+        // given a receiver, and twenty requests sent to it one after another (30 s each: in the whole
+        // suite on two cores a 5 s bound was missed while hundreds of tests start, which would open a new connection)
         let first = try await WebhookReceiver.start { _, _ in .status(200) }
         let port = first.port
         var answers: [WebhookAnswer] = []
