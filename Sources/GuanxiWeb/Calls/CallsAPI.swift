@@ -50,7 +50,7 @@ struct CallsAPI {
         t.on(APIRoute(method: .get, path: "/calls", operationID: "listCalls", summary: "Calls, newest first (of one customer with customer_id)",
                       tag: tag, needs: .can(.read, .customers), query: ["customer_id"], responseSchema: "CallList",
                       queryValues: ["customer_id": .id])) { req, _, scope in
-            let customer = req.uri.queryParameters.get("customer_id").map { String($0) }
+            let customer = req.query("customer_id")
             if let customer, !ID.isValid(customer) { throw DomainError.field("customer_id", "is not an id") }
             return .json(Items(items: try await calls.calls(scope, customerID: customer).map(CallJSON.init)))
         }

@@ -9,23 +9,7 @@ import GuanxiStore
 @testable import GuanxiWebEvents
 
 @Suite("Behaviour events: group calls as organisations, and the visit list beyond the last events read")
-struct EventGroupTests {
-    func source(_ env: WebEnv, as auth: Auth = .admin) async throws -> String {
-        let r = try await env.send(.post, "/api/v1/event-sources", as: auth, json: #"{"name":"官网 🌐"}"#)
-        #expect(r.status == .created, "\(r.text)")
-        return r.json["write_key"].string ?? "missing"
-    }
-
-    func post(_ env: WebEnv, _ path: String, key: String, _ body: String) async throws -> Reply {
-        try await env.send(.post, path, as: .header("Basic " + Data((key + ":").utf8).base64EncodedString()), body: Data(body.utf8), contentType: "text/plain")
-    }
-
-    func signIn(_ env: WebEnv, _ email: String, _ password: String) async throws -> String {
-        let r = try await env.send(.post, "/sign-in", as: .none, body: Data("email=\(q(email))&password=\(q(password))&next=%2Fcustomers".utf8),
-                                   contentType: "application/x-www-form-urlencoded")
-        return try #require(r.header("Set-Cookie")?.split(separator: ";").first.map(String.init))
-    }
-
+struct EventGroupTests: EventPageTesting {
     /// The workspace's organisations holding the group id.
     func organisations(_ env: WebEnv, group: String) async throws -> [String] {
         try await env.services.db.read { sql in
