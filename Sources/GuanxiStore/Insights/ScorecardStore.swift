@@ -42,7 +42,7 @@ package struct ScorecardStore: Sendable {
         let teams = try await access.teams(scope)
         var asked: Team?
         if let team {
-            guard let t = teams.first(where: { $0.id == team.lowercased() }) else { throw DomainError.field("team", "no such team") }
+            guard let t = teams.first(where: { $0.id == team.lowercased() }) else { throw DomainError.notFound("team") }
             asked = t
         }
         let chosen = asked

@@ -81,7 +81,7 @@ struct ScorecardStoreTests {
             let mine = try await cards.sheet(Scope(workspaceID: ws, userID: rep.id, role: .salesRep), period: "2026-11")
             #expect(mine.rows.map(\.id) == [rep.id])
             await #expect(throws: DomainError.self) { try await cards.sheet(owner, period: "2026-11'); DROP TABLE orders;--") }
-            await #expect(throws: DomainError.self) { try await cards.sheet(owner, period: "2026-11", team: "没有这个团队") }
+            await #expect(throws: DomainError.notFound("team")) { try await cards.sheet(owner, period: "2026-11", team: "没有这个团队") }
             // another workspace sees none of these people
             let elsewhere = try await s.access.createWorkspace(name: "别家", slug: "other-\(UUID().uuidString.prefix(6).lowercased())")
             let outside = try await cards.sheet(Scope(workspaceID: elsewhere.id, userID: nil, role: .owner), period: "2026-11")
