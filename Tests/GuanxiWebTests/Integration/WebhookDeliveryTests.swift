@@ -421,10 +421,11 @@ struct WebhookDeliveryTests {
         defer { Task { await transport.shutdown() } }
         func post(_ url: String, _ n: Int) async -> WebhookAnswer {
             await transport.post(WebhookRequest(url: url, headers: [("webhook-id", "msg_\(n)")], body: Array(#"{"n":\#(n),"name":"王芳 😀"}"#.utf8),
-                                                timeout: .seconds(30)))
+                                                timeout: .seconds(300)))
         }
-        // given a receiver, and twenty requests sent to it one after another (30 s each: in the whole
-        // suite on two cores a 5 s bound was missed while hundreds of tests start, which would open a new connection)
+        // given a receiver, and twenty requests sent to it one after another (300 s each: in the whole
+        // suite on two cores hundreds of tests start at once and starve this one for tens of seconds;
+        // 5 s and then 30 s were both missed there, and a timed-out request closes its connection)
         let first = try await WebhookReceiver.start { _, _ in .status(200) }
         let port = first.port
         var answers: [WebhookAnswer] = []
