@@ -300,7 +300,7 @@ extension Pages {
             "q": q, "tag": filter.tag ?? "", "source": filter.source ?? "", "ownerChoices": ownerChoices, "rows": rows, "hasRows": !rows.isEmpty,
             "pager": list.pager(next: next, previous: previous), "count": countText, "views": views, "query": currentQuery,
             "others": otherGroups, "hasOthers": !others.isEmpty, "filtering": filtering,
-            "sortName": sortName, "sortUpdated": sortUpdated, "sortCreated": sortCreated,
+            "sortName": sortName, "sortUpdated": sortUpdated, "sortCreated": sortCreated, "sortChoices": list.choices([sortName, sortUpdated, sortCreated]),
             "exportHref": exportHref, "csrf": v.csrf, "back": v.next, "owners": owners, "hasOwners": !owners.isEmpty,
             "stages": LifecycleStage.allCases.map { ["value": $0.rawValue, "label": v.stage($0), "selected": $0 == filter.stage] as [String: Any] },
             "tiers": (ws?.tiers ?? []).map { ["value": $0, "selected": $0 == filter.tier] as [String: Any] },

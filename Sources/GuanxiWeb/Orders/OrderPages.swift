@@ -202,6 +202,7 @@ struct OrderPages {
         let names = try await services.customers.names(scope, ids: Set(page.items.map(\.customerID)))
         let f = try await pages.formatter(v, scope)
         let base = OrderURL.orders.path + "?" + (mine ? "mine=1&" : "")
+        let sortPlaced = list.header("placed_at", t("order_placed"), firstDescending: true)
         let model = Pages.model([
             "tabs": [["href": base, "label": t("all"), "current": status == nil, "count": nil] as [String: Any?]].map { $0.compactMapValues { $0 } }
                 + board.map { s, n, totals in
@@ -217,7 +218,7 @@ struct OrderPages {
             },
             "hasRows": !page.items.isEmpty, "mine": mine,
             "count": ListView.count(v, "count_orders", n, exact: exact), "pager": list.pager(next: page.next, previous: page.previous),
-            "sortPlaced": list.header("placed_at", t("order_placed"), firstDescending: true).merging(["wide": true]) { a, _ in a },
+            "sortPlaced": sortPlaced.merging(["wide": true]) { a, _ in a }, "sortChoices": list.choices([sortPlaced]),
             "newHref": scope.level(.orders, .create) != nil ? OrderURL.newOrder.path : nil,
             "mineHref": OrderURL.orders.path + (mine ? "" : "?mine=1") + (status.map { (mine ? "?" : "&") + "status=" + $0.rawValue } ?? ""),
             "quotesHref": OrderURL.quotes.path, "productsHref": OrderURL.products.path,

@@ -53,7 +53,13 @@ package struct ListView {
         var comps = URLComponents(); comps.path = path
         comps.queryItems = (filters + [("sort", nextSort)]).compactMap { k, v in v.map { URLQueryItem(name: k, value: $0) } }
         return ["label": label, "href": searching ? "" : (comps.string ?? path), "sortable": !searching,
-                "ariaSort": current ? (descending ? "descending" : "ascending") : "none", "arrow": current ? (descending ? "↓" : "↑") : ""]
+                "ariaSort": current ? (descending ? "descending" : "ascending") : "none", "arrow": current ? (descending ? "↓" : "↑") : "", "current": current]
+    }
+
+    /// On a phone the headers are hidden (a card per row) or folded away: the same sorts as a line of
+    /// links above the list (for the `sort_choices` partial); nil while searching, which does not sort.
+    package func choices(_ headers: [[String: Any]]) -> [String: Any]? {
+        searching || headers.isEmpty ? nil : ["choices": headers]
     }
 
     /// The pager's model (for the `list_pager` partial) from the window's cursors.
@@ -71,6 +77,9 @@ package struct ListView {
     package static let templates: [String: String] = [
         "sort_header": """
         <th scope="col"{{#wide}} class="wide"{{/wide}} aria-sort="{{ariaSort}}">{{#sortable}}<a href="{{href}}">{{label}} <span aria-hidden="true">{{arrow}}</span></a>{{/sortable}}{{^sortable}}{{label}}{{/sortable}}</th>
+        """,
+        "sort_choices": """
+        <p class="sort-choices"><span>{{t.sort_by}}</span>{{#choices}} <a href="{{href}}"{{#current}} aria-current="true"{{/current}}>{{label}}<span aria-hidden="true">{{arrow}}</span></a>{{/choices}}</p>
         """,
         "list_pager": """
         {{#hasPaging}}<nav class="pager" aria-label="{{t.pages}}">{{#previous}}<a class="button" href="{{previous}}" rel="prev">{{t.previous_page}}</a>{{/previous}} {{#next}}<a class="button" href="{{next}}" rel="next">{{t.next_page}}</a>{{/next}}</nav>{{/hasPaging}}

@@ -58,7 +58,7 @@ package enum Templates {
         <button>{{t.filter}}</button>
       </form>
       </details>
-      {{#hasRows}}
+      {{#hasRows}}{{#sortChoices}}{{> sort_choices}}{{/sortChoices}}
       <form method="post" action="/customers/bulk" class="bulk-form">
       <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="back" value="{{back}}">
       <details class="tools"><summary>{{t.bulk_action}}</summary>

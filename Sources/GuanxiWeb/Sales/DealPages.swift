@@ -130,10 +130,11 @@ struct DealPages {
                          "created": f.string(from: d.createdAt)])
         }
         let boardHref = DealURL.deals.path + "?pipeline_id=" + pipeline.id + (mine ? "&mine=1" : "")
+        let sortCreated = list.header("created_at", t("created"), firstDescending: true)
         let model = Pages.model([
             "rows": rows, "hasRows": !rows.isEmpty, "count": ListView.count(v, "count_deals", n, exact: exact),
             "pager": list.pager(next: page.next, previous: page.previous),
-            "sortCreated": list.header("created_at", t("created"), firstDescending: true),
+            "sortCreated": sortCreated, "sortChoices": list.choices([sortCreated]),
             "heading": stage.map { v.name(pipeline) + " · " + v.name($0) } ?? v.name(pipeline), "boardHref": boardHref,
             "stages": [["href": DealURL.deals.path + "?view=list&pipeline_id=" + pipeline.id + (mine ? "&mine=1" : ""), "label": t("all"), "current": stage == nil] as [String: Any]]
                 + pipeline.stages.map { s in
@@ -218,9 +219,9 @@ enum DealTemplates {
       <div class="head"><h1>{{t.deals}} <small>{{heading}}</small></h1><span><a class="button" href="{{boardHref}}">{{t.deal_board}}</a>{{#newHref}} <a class="button primary" href="{{newHref}}">{{t.new_deal}}</a>{{/newHref}}</span></div>
       <nav class="tabs" aria-label="{{t.deal_stage}}">{{#stages}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/stages}}</nav>
       <p class="count" role="status">{{count}}</p>
-      {{#hasRows}}<div class="scroll"><table class="list stack deals">
-        <thead><tr><th scope="col">{{t.deal_name}}</th><th scope="col">{{t.customers}}</th><th scope="col">{{t.deal_stage}}</th><th scope="col" class="num">{{t.deal_amount}}</th><th scope="col">{{t.deal_expected_close}}</th>{{#sortCreated}}{{> sort_header}}{{/sortCreated}}</tr></thead>
-        <tbody>{{#rows}}<tr><td data-label="{{t.deal_name}}"><a href="{{href}}">{{name}}</a></td><td data-label="{{t.customers}}"><a href="{{customerHref}}">{{customer}}</a></td><td data-label="{{t.deal_stage}}"><span class="tag">{{stage}}</span></td><td class="num" data-label="{{t.deal_amount}}">{{amount}}</td><td data-label="{{t.deal_expected_close}}">{{close}}</td><td data-label="{{t.created}}">{{created}}</td></tr>{{/rows}}</tbody>
+      {{#hasRows}}{{#sortChoices}}{{> sort_choices}}{{/sortChoices}}<div class="scroll"><table class="list stack deals">
+        <thead><tr><th scope="col">{{t.deal_name}}</th><th scope="col">{{t.customer}}</th><th scope="col">{{t.deal_stage}}</th><th scope="col" class="num">{{t.deal_amount}}</th><th scope="col">{{t.deal_expected_close}}</th>{{#sortCreated}}{{> sort_header}}{{/sortCreated}}</tr></thead>
+        <tbody>{{#rows}}<tr><td data-label="{{t.deal_name}}"><a href="{{href}}">{{name}}</a></td><td data-label="{{t.customer}}"><a href="{{customerHref}}">{{customer}}</a></td><td data-label="{{t.deal_stage}}"><span class="tag">{{stage}}</span></td><td class="num" data-label="{{t.deal_amount}}">{{amount}}</td><td data-label="{{t.deal_expected_close}}">{{close}}</td><td data-label="{{t.created}}">{{created}}</td></tr>{{/rows}}</tbody>
       </table></div>{{/hasRows}}
       {{^hasRows}}<p class="empty">{{t.no_deals}}</p>{{/hasRows}}
       {{#pager}}{{> list_pager}}{{/pager}}

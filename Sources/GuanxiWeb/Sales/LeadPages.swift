@@ -154,10 +154,11 @@ struct LeadPages {
         var tabs: [(String, String)] = [("", t("all")), ("mine=1", t("mine")), ("overdue=1", t("lead_overdue"))]
         tabs += [LeadStatus.new, .contacted, .qualified, .disqualified, .converted].map { ("status=" + $0.rawValue, statusLabel($0, v)) }
         let currentTab = tab.1.map { tab.0 + "=" + $0 } ?? ""
+        let sortCreated = list.header("created_at", t("lead_created"), firstDescending: true)
         let model = Pages.model([
             "rows": rows, "hasRows": !rows.isEmpty, "canCreate": scope.level(.leads, .create) != nil,
             "count": ListView.count(v, "count_leads", n, exact: exact), "pager": list.pager(next: page.next, previous: page.previous),
-            "sortCreated": list.header("created_at", t("lead_created"), firstDescending: true),
+            "sortCreated": sortCreated, "sortChoices": list.choices([sortCreated]),
             "tabs": tabs.map { q, label in ["href": LeadURL.leads.path + (q.isEmpty ? "" : "?" + q), "label": label, "current": q == currentTab] as [String: Any] },
         ])
         return pages.page("leads", model, title: t("leads"), visit: v)
@@ -250,7 +251,7 @@ enum LeadTemplates {
       <div class="head"><h1>{{t.leads}}</h1>{{#canCreate}}<span><a class="button" href="/leads/import">{{t.lead_import}}</a> <a class="button primary" href="/leads/new">{{t.new_lead}}</a></span>{{/canCreate}}</div>
       <nav class="tabs" aria-label="{{t.leads}}">{{#tabs}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/tabs}}</nav>
       <p class="count" role="status">{{count}}</p>
-      {{#hasRows}}
+      {{#hasRows}}{{#sortChoices}}{{> sort_choices}}{{/sortChoices}}
       <div class="scroll"><table class="list stack leads">
         <thead><tr><th scope="col">{{t.lead_name}}</th><th scope="col" class="wide">{{t.lead_company}}</th><th scope="col">{{t.lead_phone}}</th><th scope="col">{{t.lead_status}}</th><th scope="col">{{t.owner}}</th><th scope="col" class="wide">{{t.lead_source}}</th><th scope="col" class="wide">{{t.lead_due}}</th>{{#sortCreated}}{{> sort_header}}{{/sortCreated}}</tr></thead>
         <tbody>{{#rows}}<tr><td data-label="{{t.lead_name}}"><a href="{{href}}">{{name}}</a></td><td class="wide" data-label="{{t.lead_company}}">{{company}}</td><td data-label="{{t.lead_phone}}">{{phone}}</td><td data-label="{{t.lead_status}}">{{status}}{{#overdue}} <span class="tag bad">{{t.lead_overdue}}</span>{{/overdue}}</td><td data-label="{{t.owner}}">{{owner}}</td><td class="wide" data-label="{{t.lead_source}}">{{source}}</td><td class="wide" data-label="{{t.lead_due}}">{{due}}</td><td data-label="{{t.lead_created}}">{{created}}</td></tr>{{/rows}}</tbody>

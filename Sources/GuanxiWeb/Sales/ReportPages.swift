@@ -185,7 +185,7 @@ enum ReportTemplates {
       <section class="card"><h2>{{t.report_overdue}} <small class="period">{{t.period_now}}</small></h2>
         {{#hasOverdueLeads}}<h3>{{t.leads}}</h3><ul class="related">{{#overdueLeads}}<li><a href="{{href}}">{{name}}</a>{{#source}} <span class="tag">{{source}}</span>{{/source}}</li>{{/overdueLeads}}</ul>{{/hasOverdueLeads}}
         {{#hasOverdueTasks}}<h3>{{t.report_tasks}}</h3><ul class="related">{{#overdueTasks}}<li><a href="{{href}}">{{title}}</a> <span class="tag bad">{{due}}</span></li>{{/overdueTasks}}</ul>{{/hasOverdueTasks}}
-        {{#hasCollections}}<h3>{{t.report_collections}}</h3><div class="scroll"><table class="list"><thead><tr><th scope="col">{{t.order_number}}</th><th scope="col">{{t.customers}}</th><th scope="col">{{t.plan_due}}</th><th scope="col" class="num">{{t.order_outstanding}}</th><th scope="col">{{t.owner}}</th></tr></thead>
+        {{#hasCollections}}<h3>{{t.report_collections}}</h3><div class="scroll"><table class="list"><thead><tr><th scope="col">{{t.order_number}}</th><th scope="col">{{t.customer}}</th><th scope="col">{{t.plan_due}}</th><th scope="col" class="num">{{t.order_outstanding}}</th><th scope="col">{{t.owner}}</th></tr></thead>
           <tbody>{{#collections}}<tr><td><a href="{{href}}">{{number}}</a></td><td>{{customer}}</td><td><span class="tag bad">{{due}}</span></td><td class="num">{{amount}}</td><td>{{owner}}</td></tr>{{/collections}}</tbody></table></div>{{/hasCollections}}
         {{^hasOverdueLeads}}{{^hasOverdueTasks}}{{^hasCollections}}<p class="empty">{{t.report_nothing_overdue}}</p>{{/hasCollections}}{{/hasOverdueTasks}}{{/hasOverdueLeads}}
       </section>
