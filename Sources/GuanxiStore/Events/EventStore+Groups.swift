@@ -30,7 +30,7 @@ extension EventStore {
             if addGroupID {
                 changed = try await change(id, scope: scope, tx: tx, customers: customers, message: m, key: key) { old in
                     var d = CustomerDraft(); d.identities = old.identities + [groupIdentity]; return d
-                }
+                } == .changed
             }
         case .create(let withEmail, let withPhone):
             var d = CustomerDraft()
@@ -58,7 +58,7 @@ extension EventStore {
                 let joined = try await change(person, scope: scope, tx: tx, customers: customers, message: m, key: key) { _ in
                     var d = CustomerDraft(); d.organizationID = .some(organisation); return d
                 }
-                if joined { changed = true }
+                if joined == .changed { changed = true }
             case .kept: reason = .groupKept; changed = true
             case .same, .notAPerson: break
             }
@@ -98,15 +98,19 @@ extension EventStore {
         return (try r.decode(column: "customer_id", as: String.self), try r.decode(column: "kind", as: String.self) == CustomerKind.organization.rawValue)
     }
 
-    /// A change made by events to a customer, saved as a staff member's is (validated, audited by
-    /// `events`, published); answers whether anything changed (a refused change changes nothing).
+    /// What a change made by events did to a customer.
+    enum Applied { case changed, unchanged, refused }
+
+    /// A change made by events to a customer (a group's organisation, an identify's traits), saved as a
+    /// staff member's is: validated, its references and identities checked, audited by `events`,
+    /// published. A change the customer database refuses changes nothing and says so.
     static func change(_ id: String, scope: Scope, tx: Tx, customers: CustomerStore, message m: EventMessage, key: SourceKey,
-                       _ draft: (Customer) -> CustomerDraft) async throws -> Bool {
-        guard let old = try? await CustomerStore.load(scope, id, sql: tx.sql) else { return false }
+                       _ draft: (Customer) -> CustomerDraft) async throws -> Applied {
+        guard let old = try? await CustomerStore.load(scope, id, sql: tx.sql) else { return .refused }
         do {
             let rules = WorkspaceRules(customFields: try await CustomFieldStore.definitions(scope.workspaceID, sql: tx.sql))
             var c = try CustomerValidator.apply(draft(old), to: old, rules: rules, id: old.id, now: tx.now)
-            guard c != old else { return false }
+            guard c != old else { return .unchanged }
             try await customers.checkReferences(scope, &c, previous: old, sql: tx.sql)
             try await customers.checkIdentities(scope, c.allIdentities, ownID: c.id, sql: tx.sql)
             c.version = old.version + 1
@@ -116,9 +120,9 @@ extension EventStore {
                 "by": .string("events"), "source_id": .string(key.sourceID), "message_id": .string(m.messageID),
                 "changes": AuditDetail.changes(old, c)]))
             try await tx.publish(.customerUpdated, c.id, c)
-            return true
+            return .changed
         } catch is DomainError {
-            return false
+            return .refused
         }
     }
 }

@@ -150,22 +150,9 @@ extension EventStore {
                 draft.addresses = addresses
             }
         }
-        if outcome.decisions.contains(where: \.writes) {
-            do {
-                let rules = WorkspaceRules(customFields: try await CustomFieldStore.definitions(ws, sql: tx.sql))
-                var c = try CustomerValidator.apply(draft, to: old, rules: rules, id: old.id, now: tx.now)
-                if c != old {
-                    c.version = old.version + 1
-                    c.updatedAt = tx.now
-                    try await customers.save(scope, c, sql: tx.sql)
-                    try await tx.audit("update", "customers", c.id, detail: .object([
-                        "by": .string("events"), "source_id": .string(key.sourceID), "message_id": .string(m.messageID),
-                        "changes": AuditDetail.changes(old, c)]))
-                    try await tx.publish(.customerUpdated, c.id, c)
-                }
-            } catch is DomainError {
-                for i in outcome.decisions.indices where outcome.decisions[i].writes { outcome.decisions[i].action = .invalid }
-            }
+        if outcome.decisions.contains(where: \.writes),
+           try await change(id, scope: scope, tx: tx, customers: customers, message: m, key: key, { _ in draft }) == .refused {
+            for i in outcome.decisions.indices where outcome.decisions[i].writes { outcome.decisions[i].action = .invalid }
         }
         for d in outcome.decisions {
             try await tx.sql.raw("""
