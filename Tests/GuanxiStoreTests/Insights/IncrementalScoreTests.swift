@@ -18,6 +18,14 @@ struct IncrementalScoreTests {
     }
 
     /// Every score row, by customer, as stored (run id included).
+    /// An order-history file imported as the owner, as `guanxi import-orders` would.
+    static func importHistory(_ s: Stores, _ owner: Scope, _ csv: String) async throws {
+        let path = NSTemporaryDirectory() + "gx-incr-\(UUID().uuidString).csv"
+        try csv.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        _ = try await s.orderHistory.run(owner, file: path)
+    }
+
     static func rows(_ db: Database) async throws -> [String: [String]] {
         try await db.read { sql in
             var out: [String: [String]] = [:]
@@ -67,10 +75,7 @@ struct IncrementalScoreTests {
     func onlyTheChangedCustomerIsRescoredAsAFullRunWithTheSameModelWouldScoreThem(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let s = stores(db)
-            let path = NSTemporaryDirectory() + "gx-incr-\(UUID().uuidString).csv"
-            try Self.history().write(toFile: path, atomically: true, encoding: .utf8)
-            defer { try? FileManager.default.removeItem(atPath: path) }
-            _ = try await s.orderHistory.run(owner, file: path)
+            try await Self.importHistory(s, owner, Self.history())
             // given a full run
             let base = try await s.scores.run(owner, asOf: "2026-10-01", period: "day")
             #expect(base.kind == "full" && base.customers == 40 && base.touched == 40)
@@ -82,10 +87,7 @@ struct IncrementalScoreTests {
             #expect(idle.parameters == base.parameters && idle.model == base.model)
             #expect(try await Self.rows(db) == before)
             // when one customer's history gains an order (an import, in Chinese, with an emoji product)
-            let more = NSTemporaryDirectory() + "gx-incr-\(UUID().uuidString).csv"
-            try "customer_external_id,placed_at,amount,product\n客户7,2026-09-20,88.00,茶叶🍵\n".write(toFile: more, atomically: true, encoding: .utf8)
-            defer { try? FileManager.default.removeItem(atPath: more) }
-            _ = try await s.orderHistory.run(owner, file: more)
+            try await Self.importHistory(s, owner, "customer_external_id,placed_at,amount,product\n客户7,2026-09-20,88.00,茶叶🍵\n")
             let seven = try await Self.customer(db, "客户7")
             let run = try await s.scores.run(owner, asOf: "2026-10-01", period: "day")
             // then only that customer's scores change, to what a full run with the same model gives
@@ -120,10 +122,7 @@ struct IncrementalScoreTests {
     func anOldModelOrAnEarlierDayOrAnotherPeriodIsRefittedInFull(_ kind: Backend) async throws {
         try await kind.with { db, owner in
             let s = stores(db)
-            let path = NSTemporaryDirectory() + "gx-incr-\(UUID().uuidString).csv"
-            try Self.history().write(toFile: path, atomically: true, encoding: .utf8)
-            defer { try? FileManager.default.removeItem(atPath: path) }
-            _ = try await s.orderHistory.run(owner, file: path)
+            try await Self.importHistory(s, owner, Self.history())
             _ = try await s.scores.run(owner, asOf: "2026-10-01", period: "day")
             // an earlier day or another period cannot reuse the model
             #expect(try await s.scores.run(owner, asOf: "2026-09-01", period: "day").kind == "full")
