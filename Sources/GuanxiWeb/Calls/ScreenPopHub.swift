@@ -22,16 +22,9 @@ final class ScreenPopHub: Sendable {
     /// Seconds between heartbeat comments (which also check that the session still stands).
     static let heartbeat: Duration = .seconds(15)
 
-    private static let hubs = Mutex<[ObjectIdentifier: ScreenPopHub]>([:])
-
-    /// The hub of a database (one per server process and database).
+    /// The server's hub (one per `AppServices`).
     static func shared(_ s: AppServices) -> ScreenPopHub {
-        hubs.withLock { h in
-            if let hub = h[ObjectIdentifier(s.db)] { return hub }
-            let hub = ScreenPopHub(calls: s.calls, db: s.db)
-            h[ObjectIdentifier(s.db)] = hub
-            return hub
-        }
+        s.kept.get { ScreenPopHub(calls: s.calls, db: s.db) }
     }
 
     let calls: CallStore

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Hummingbird
 import HTTPTypes
 import Logging
@@ -49,6 +50,8 @@ package struct AppServices: Sendable {
     package var queueSources: [@Sendable (AppServices, _ workspaceID: String?) async throws -> [QueueDepth]] = []
     /// Every feature's fields on a customer's API answer, set by `buildRouter`.
     package var customerFields: [CustomerField] = []
+    /// What a feature keeps for as long as these services live (the calls' screen-pop hub), made on first use.
+    package let kept = Kept()
 
     /// The fields features add to a customer's answer for this viewer (the customer is already
     /// known to be visible to them), as JSON members to append.
@@ -74,6 +77,21 @@ package struct AppServices: Sendable {
         let publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         stores = Stores(db: db, clock: clock, mailer: mailer, publicURL: publicURL, files: files)
         self.publicURL = publicURL
+    }
+}
+
+/// One object of each type, made on first use and kept (per `AppServices`, so per server: tests that
+/// start two servers on one database get two).
+package final class Kept: Sendable {
+    private let objects = Mutex<[ObjectIdentifier: any Sendable]>([:])
+    package init() {}
+    package func get<T: Sendable>(_ type: T.Type = T.self, _ make: () -> T) -> T {
+        objects.withLock { all in
+            if let found = all[ObjectIdentifier(type)] as? T { return found }
+            let made = make()
+            all[ObjectIdentifier(type)] = made
+            return made
+        }
     }
 }
 
