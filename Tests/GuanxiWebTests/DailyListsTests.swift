@@ -275,6 +275,14 @@ struct DailyListsTests {
             #expect(audit.text.contains("<option value=\"customers\">客户</option>") && audit.text.contains("<select name=\"actor_id\">"))
             let filtered = try await page(env, "/settings/audit?object=roles", admin)
             #expect(filtered.text.contains("regional_lead") && !filtered.text.contains("href=\"/customers/"))
+            // an entry about a role, a team or a member leads to its row (or grid) in the settings
+            #expect(filtered.text.contains("href=\"/settings/roles#role-regional_lead\""))
+            #expect(try await page(env, "/settings/roles", admin).text.contains("id=\"role-regional_lead\""))
+            let members = try await page(env, "/settings/audit?object=users", admin)
+            let link = try #require(members.text.firstMatch(of: /href="\/settings\/users#(user-[0-9A-Za-z_-]+)">([^<]*)</), "\(members.text)")
+            #expect(try await page(env, "/settings/users", admin).text.contains("id=\"\(link.1)\""))
+            // and names the member rather than their id
+            #expect(!link.2.isEmpty && link.2 != link.1.dropFirst("user-".count))
         }
     }
 

@@ -11,6 +11,9 @@ extension Feature {
         f.catalog = CatalogPart(AccessCatalog.strings)
         f.stylesheet = AccessTemplates.css
         f.translations = AccessCatalog.translations
+        // the audit log's entries about members, teams and roles lead to their row in the settings
+        f.recordPages = ["users": { SettingsURL.settings("users").path + "#user-" + $0 }, "teams": { SettingsURL.settings("teams").path + "#team-" + $0 },
+                         "roles": { SettingsURL.settings("roles").path + "#role-" + $0 }]
         f.navigation = [NavItem(label: "pool", href: AccessURL.pool.path, position: 25, reads: .customers)]
         f.schemas = { OpenAPIDocument.accessSchemas() }
         f.api = { s, table in

@@ -107,7 +107,7 @@ struct SettingsPages {
                 var change = action(SettingsURL.settingsAction("users", m.id).path, t("change_role"),
                                     select: ["name": "role", "label": t("role"), "options": options])
                 if m.active && canHandOver { change["link"] = ["href": AccessURL.handover(m.id).path, "label": t("handover")] }
-                return ["cells": [m.name, m.email, m.active ? t("member_active") : t("member_inactive")], "action": change]
+                return ["cells": [m.name, m.email, m.active ? t("member_active") : t("member_inactive")], "action": change, "anchor": "user-" + m.id]
             }
             if canHandOver { model["inviteHref"] = AccessURL.invite.path }
         case "teams":
@@ -118,7 +118,8 @@ struct SettingsPages {
             headers = [t("name"), t("type"), t("manager"), t("members")]
             rows = teams.map { team in
                 ["cells": [team.name + (team.parentID.flatMap { teamNames[$0] }.map { " ← " + $0 } ?? ""), team.kind,
-                           team.managerID.flatMap { byID[$0] } ?? "", team.memberIDs.compactMap { byID[$0] }.joined(separator: "、")]]
+                           team.managerID.flatMap { byID[$0] } ?? "", team.memberIDs.compactMap { byID[$0] }.joined(separator: "、")],
+                 "anchor": "team-" + team.id]
             }
             if scope.level(.settings, .update) != nil {
                 model["form"] = form(SettingsURL.settingsAction("teams", "create").path, t("new_team"), t("create"), v, [
@@ -156,7 +157,7 @@ struct SettingsPages {
             for r in roles {
                 let set = (try? PermissionSet.parse(r.permissions)) ?? PermissionSet()
                 let editable = canEdit && !r.builtIn
-                grids.append(Pages.model(["name": Self.roleName(r, v), "kind": t(r.builtIn ? "role_builtin" : "role_custom"), "rows": grid(set, editable: editable),
+                grids.append(Pages.model(["anchor": "role-" + r.key, "name": Self.roleName(r, v), "kind": t(r.builtIn ? "role_builtin" : "role_custom"), "rows": grid(set, editable: editable),
                                           "form": editable ? Pages.model(["href": SettingsURL.settingsAction("roles", "save").path, "csrf": v.csrf, "key": r.key, "name": r.name]) : nil]))
             }
             if canEdit {
@@ -267,7 +268,7 @@ struct SettingsPages {
             let term = { (code: String) in v.words.strings[v.locale]?["audit_" + code] ?? code }
             rows = page.items.map { e in
                 // the record the entry is about, linked to its page when its kind has one
-                let link = e.objectID.flatMap { id in pages.recordPages[e.object].map { ["href": $0(id), "text": id] } }
+                let link = e.objectID.flatMap { id in pages.recordPages[e.object].map { ["href": $0(id), "text": (e.object == "users" ? names[id] : nil) ?? id] } }
                 return Pages.model(["cells": [String(e.seq), when(e.at), e.actorUserID.map { names[$0] ?? $0 } ?? "—", term(e.action), term(e.object)],
                                     "recordCell": Pages.model(["link": link, "plain": link == nil ? (e.objectID ?? "") : nil])])
             }

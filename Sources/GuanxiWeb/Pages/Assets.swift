@@ -136,6 +136,7 @@ package enum Assets {
     .list th[aria-sort=ascending] a,.list th[aria-sort=descending] a{color:var(--ink)}
     .pager{display:flex;gap:.6rem;margin:1rem 0}
     .sort-choices{display:none}
+    tr:target>td,tr:target>th,section:target{background:#fff6d5}
     @media (max-width:640px){.sort-choices{display:flex;flex-wrap:wrap;gap:.3rem .5rem;align-items:center;margin:0 0 .5rem;font-size:.9rem}.sort-choices>span{color:var(--muted)}.sort-choices a{padding:.3rem .6rem;border:1px solid var(--line);border-radius:1rem;text-decoration:none;color:inherit;background:#fff}.sort-choices a[aria-current]{border-color:var(--ink);font-weight:600}}
     details.tools{margin:0 0 .6rem}
     .list.customers th,.list.customers td:not(:nth-child(2)){white-space:nowrap}

@@ -178,7 +178,7 @@ package enum Templates {
       {{#inviteHref}}<p><a class="button primary" href="{{inviteHref}}">{{t.invite}}</a></p>{{/inviteHref}}
       {{#verifyHref}}<p><a class="button" href="{{verifyHref}}">{{t.verify_chain}}</a></p>{{/verifyHref}}
       {{#filters}}<form class="filters" method="get"><label>{{t.object}}<select name="object">{{#objects}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/objects}}</select></label><label>{{t.actor}}<select name="actor_id">{{#actors}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/actors}}</select></label><button>{{t.filter}}</button></form><p class="hint">{{hint}}</p>{{/filters}}
-      {{#roleGrids}}<section class="card role-grid">
+      {{#roleGrids}}<section class="card role-grid" id="{{anchor}}">
         <h2>{{name}}{{#kind}} <small>{{kind}}</small>{{/kind}}</h2>
         {{#form}}<form method="post" action="{{href}}"><input type="hidden" name="_csrf" value="{{csrf}}">{{^isNew}}<input type="hidden" name="key" value="{{key}}">{{/isNew}}
         <div class="inline">{{#isNew}}<label>{{t.role_key}}<input name="key" required maxlength="40" pattern="[a-z][a-z0-9_]*"></label>{{/isNew}}<label>{{t.role_name}}<input name="name" value="{{name}}" required maxlength="100"></label></div>{{/form}}
@@ -188,7 +188,7 @@ package enum Templates {
       </section>{{/roleGrids}}
       {{^roleGrids}}<div class="scroll"><table class="list">
         <thead><tr>{{#headers}}<th scope="col">{{.}}</th>{{/headers}}</tr></thead>
-        <tbody>{{#rows}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}{{#recordCell}}<td>{{#link}}<a href="{{href}}">{{text}}</a>{{/link}}{{plain}}</td>{{/recordCell}}{{#action}}<td><form method="post" action="{{href}}"><input type="hidden" name="_csrf" value="{{csrf}}">{{#hidden}}<input type="hidden" name="{{name}}" value="{{value}}">{{/hidden}}{{#input}}<input name="{{name}}" value="{{value}}" aria-label="{{label}}" required maxlength="50"> {{/input}}{{#select}}<select name="{{name}}" aria-label="{{label}}">{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select> {{/select}}<button>{{label}}</button></form>{{#link}} <a class="button" href="{{href}}">{{label}}</a>{{/link}}</td>{{/action}}</tr>{{/rows}}</tbody>
+        <tbody>{{#rows}}<tr{{#anchor}} id="{{anchor}}"{{/anchor}}>{{#cells}}<td>{{.}}</td>{{/cells}}{{#recordCell}}<td>{{#link}}<a href="{{href}}">{{text}}</a>{{/link}}{{plain}}</td>{{/recordCell}}{{#action}}<td><form method="post" action="{{href}}"><input type="hidden" name="_csrf" value="{{csrf}}">{{#hidden}}<input type="hidden" name="{{name}}" value="{{value}}">{{/hidden}}{{#input}}<input name="{{name}}" value="{{value}}" aria-label="{{label}}" required maxlength="50"> {{/input}}{{#select}}<select name="{{name}}" aria-label="{{label}}">{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select> {{/select}}<button>{{label}}</button></form>{{#link}} <a class="button" href="{{href}}">{{label}}</a>{{/link}}</td>{{/action}}</tr>{{/rows}}</tbody>
       </table></div>
       {{^rows}}<p class="empty">{{t.nothing_yet}}</p>{{/rows}}{{/roleGrids}}
       {{#older}}<p><a class="button" href="{{older}}">{{t.more}}</a></p>{{/older}}
