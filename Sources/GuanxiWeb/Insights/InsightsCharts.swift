@@ -23,12 +23,13 @@ enum InsightsCharts {
         var out: [Section] = []
         if let months = f.months {
             let year = t("chart_period_year")
-            out.append(Section(id: "revenue", chart: Chart(title: t("chart_revenue"), kind: .line, categories: months.map(\.month),
-                                                           series: [Chart.Series(t("chart_col_revenue") + money, months.map { units($0.revenue) })],
-                                                           categoryHeader: t("chart_col_month")), period: year))
-            out.append(Section(id: "orders", chart: Chart(title: t("chart_orders"), kind: .line, categories: months.map(\.month),
-                                                          series: [Chart.Series(t("chart_col_orders"), months.map { Double($0.orders) })],
-                                                          categoryHeader: t("chart_col_month")), period: year))
+            var revenue = Chart(title: t("chart_revenue"), kind: .line, categories: months.map(\.month),
+                                series: [Chart.Series(t("chart_col_revenue") + money, months.map { units($0.revenue) })], categoryHeader: t("chart_col_month"))
+            var orders = Chart(title: t("chart_orders"), kind: .line, categories: months.map(\.month),
+                               series: [Chart.Series(t("chart_col_orders"), months.map { Double($0.orders) })], categoryHeader: t("chart_col_month"))
+            revenue.labels = months.map { v.fmt.shortMonth($0.month) }; orders.labels = revenue.labels
+            out.append(Section(id: "revenue", chart: revenue, period: year))
+            out.append(Section(id: "orders", chart: orders, period: year))
         }
         let scored = f.rfmGrid.joined().reduce(0, +) > 0
         if scored {
@@ -59,9 +60,10 @@ enum InsightsCharts {
                     rows.append((month, r.compactMap { v -> Double? in if case .number(let x) = v { return 100 * x }; return nil }))
                 }
                 let width = rows.map(\.1.count).max() ?? 0
-                let chart = Chart(title: t("chart_cohorts"), kind: .heatmap, categories: rows.map(\.0),
+                var chart = Chart(title: t("chart_cohorts"), kind: .heatmap, categories: rows.map(\.0),
                                   series: (0..<width).map { m in Chart.Series("M\(m)", rows.map { m < $0.1.count ? $0.1[m] : .nan }) },
                                   decimals: 0, unit: "%", categoryHeader: t("chart_col_cohort"))
+                chart.labels = rows.map { v.fmt.shortMonth($0.0) }
                 out.append(Section(id: "cohorts", chart: chart, period: asOf))
             }
             if case .object(let c)? = p["calibration"], case .array(let rows)? = c["rows"], !rows.isEmpty {

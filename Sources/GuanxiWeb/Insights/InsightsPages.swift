@@ -96,7 +96,7 @@ struct InsightsPages {
             model["running"] = running
         }
         model["charts"] = try await charts(v, scope).map { s -> [String: Any] in
-            let table = s.chart.table
+            let table = s.chart.shownTable
             return ["id": s.id, "title": s.chart.title, "period": s.period, "svg": s.chart.svg, "csvHref": InsightsURL.chartCSV(s.id).path,
                     "header": table.first ?? [], "rows": table.dropFirst().map { ["cells": $0] }]
         }

@@ -179,6 +179,7 @@ package enum Assets {
     .chart-card{margin:0 0 1rem}
     .chart-card figcaption{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:baseline;gap:.3rem}
     .chart-card h2{margin:0;font-size:1.05rem}
+    .chart-card figcaption+.meta{margin-top:0}
     .chart{display:block;width:100%;height:auto;margin:.4rem 0}
     .chart text{font-size:12px;fill:var(--ink)}
     .chart .chart-tick{fill:var(--muted)}

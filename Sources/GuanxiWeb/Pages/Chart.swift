@@ -26,8 +26,12 @@ package struct Chart: Sendable {
 
     package var title: String
     package var kind: Kind
-    /// The category axis: department names, agents, days.
+    /// The category axis: department names, agents, days (a day or month as `YYYY-MM-DD`/`YYYY-MM`,
+    /// which the CSV keeps, so a spreadsheet sorts it).
     package var categories: [String]
+    /// How the categories read in the drawing and the page's table ("2026年1月", "Jan 2026"), when
+    /// they are not words already.
+    package var labels: [String]?
     package var series: [Series]
     /// How values are shown: decimals and a unit suffix ("h", "%").
     package var decimals = 0
@@ -42,15 +46,38 @@ package struct Chart: Sendable {
         self.decimals = decimals; self.unit = unit; self.categoryHeader = categoryHeader
     }
 
-    /// A value as the chart, its table and its CSV show it.
+    /// A value as the CSV keeps it: its decimals, no grouping.
     package func format(_ v: Double) -> String { String(format: "%.\(decimals)f", v) }
+
+    /// A value as people read it in the drawing and the page's table: 1234567 → "1,234,567" (all
+    /// three languages group by thousands with a comma).
+    package func shown(_ v: Double) -> String {
+        let s = format(v)
+        let sign = s.hasPrefix("-") ? "-" : "", body = s.drop { $0 == "-" }
+        let whole = body.prefix { $0 != "." }, rest = body.dropFirst(whole.count)
+        var out = ""
+        for (i, ch) in whole.enumerated() {
+            if i > 0 && (whole.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return sign + out + rest
+    }
+
+    /// The category at `i` as the page shows it.
+    func label(_ i: Int) -> String { labels.flatMap { i < $0.count ? $0[i] : nil } ?? categories[i] }
 
     // MARK: Table and CSV
 
-    /// The header row, then one row per category: the category, then each series' value.
-    package var table: [[String]] {
+    /// The header row, then one row per category: the category, then each series' value, as the
+    /// CSV keeps them.
+    package var table: [[String]] { rows(label: { categories[$0] }, value: format) }
+
+    /// The same as the page shows it (the categories' labels, values grouped).
+    package var shownTable: [[String]] { rows(label: label, value: shown) }
+
+    private func rows(label: (Int) -> String, value: (Double) -> String) -> [[String]] {
         [[categoryHeader] + series.map(\.name)] + categories.indices.map { i in
-            [categories[i]] + series.map { i < $0.values.count && $0.values[i].isFinite ? format($0.values[i]) : "" }
+            [label(i)] + series.map { i < $0.values.count && $0.values[i].isFinite ? value($0.values[i]) : "" }
         }
     }
 
@@ -116,9 +143,9 @@ package struct Chart: Sendable {
         out += "<title>\(Self.escape(title))</title>" + legend
         for t in scale {
             out += "<line class=\"chart-grid\" x1=\"\(Self.n(x(t)))\" y1=\"\(top)\" x2=\"\(Self.n(x(t)))\" y2=\"\(height - 20)\"/>"
-            out += "<text class=\"chart-tick\" x=\"\(Self.n(x(t)))\" y=\"\(height - 6)\" text-anchor=\"middle\">\(Self.escape(format(t)))</text>"
+            out += "<text class=\"chart-tick\" x=\"\(Self.n(x(t)))\" y=\"\(height - 6)\" text-anchor=\"middle\">\(Self.escape(shown(t)))</text>"
         }
-        for (i, category) in categories.enumerated() {
+        for (i, category) in categories.indices.map({ ($0, label($0)) }) {
             let y0 = top + i * rowHeight + rowGap / 2
             out += "<text class=\"chart-label\" x=\"\(labelWidth - 6)\" y=\"\(y0 + perRow * barHeight / 2 + 4)\" text-anchor=\"end\">\(Self.escape(Self.clip(category, 8)))</text>"
             var start = 0.0
@@ -127,11 +154,11 @@ package struct Chart: Sendable {
                 let y = stacked ? y0 : y0 + k * barHeight
                 let (a, b) = stacked ? (x(start), x(start + max(v, 0))) : (x(0), x(v))
                 out += "<rect class=\"chart-s\(k % 6)\" x=\"\(Self.n(a))\" y=\"\(y)\" width=\"\(Self.n(max(b - a, 0)))\" height=\"\(barHeight - 2)\">"
-                    + "<title>\(Self.escape(category + " · " + s.name + ": " + format(v) + unit))</title></rect>"
-                if !stacked { out += "<text class=\"chart-value\" x=\"\(Self.n(b + 4))\" y=\"\(y + barHeight - 4)\">\(Self.escape(format(v) + unit))</text>" }
+                    + "<title>\(Self.escape(category + " · " + s.name + ": " + shown(v) + unit))</title></rect>"
+                if !stacked { out += "<text class=\"chart-value\" x=\"\(Self.n(b + 4))\" y=\"\(y + barHeight - 4)\">\(Self.escape(shown(v) + unit))</text>" }
                 start += max(v, 0)
             }
-            if stacked { out += "<text class=\"chart-value\" x=\"\(Self.n(x(start) + 4))\" y=\"\(y0 + barHeight - 4)\">\(Self.escape(format(start) + unit))</text>" }
+            if stacked { out += "<text class=\"chart-value\" x=\"\(Self.n(x(start) + 4))\" y=\"\(y0 + barHeight - 4)\">\(Self.escape(shown(start) + unit))</text>" }
         }
         return out + "</svg>"
     }
@@ -140,7 +167,7 @@ package struct Chart: Sendable {
         let scale = axis(series.flatMap(\.values).max() ?? 0)
         // the value axis as wide as its longest label (about 7 units a digit at the chart's 12px): a
         // fixed 40 cut "300000" to "00000"
-        let widest = scale.map { format($0).count }.max() ?? 0
+        let widest = scale.map { shown($0).count }.max() ?? 0
         let width = 420, height = 220, left = max(40, 10 + 7 * widest), right = 12, top = series.count > 1 ? 28 : 10, bottom = 36
         let plotW = Double(width - left - right), plotH = Double(height - top - bottom)
         let top0 = scale.last ?? 1
@@ -151,13 +178,13 @@ package struct Chart: Sendable {
         out += "<title>\(Self.escape(title))</title>" + legend
         for t in scale {
             out += "<line class=\"chart-grid\" x1=\"\(left)\" y1=\"\(Self.n(y(t)))\" x2=\"\(width - right)\" y2=\"\(Self.n(y(t)))\"/>"
-            out += "<text class=\"chart-tick\" x=\"\(left - 4)\" y=\"\(Self.n(y(t) + 4))\" text-anchor=\"end\">\(Self.escape(format(t)))</text>"
+            out += "<text class=\"chart-tick\" x=\"\(left - 4)\" y=\"\(Self.n(y(t) + 4))\" text-anchor=\"end\">\(Self.escape(shown(t)))</text>"
         }
         // about four category labels (the first, the last and evenly between), none running into
         // another: the first and last lean inwards, so one between keeps a label and a half clear of them
         let last = categories.count - 1, every = max(1, Int((Double(last) / 3).rounded(.up)))
-        let clear = 1.5 * 7 * Double(min(categories.map(\.count).max() ?? 0, 10))
-        for (i, c) in categories.enumerated() where i == 0 || i == last || (i % every == 0 && x(i) - x(0) >= clear && x(last) - x(i) >= clear) {
+        let clear = 1.5 * 7 * Double(min(categories.indices.map { label($0).count }.max() ?? 0, 10))
+        for (i, c) in categories.indices.map({ ($0, label($0)) }) where i == 0 || i == last || (i % every == 0 && x(i) - x(0) >= clear && x(last) - x(i) >= clear) {
             // the first and last labels lean inwards so they stay inside the drawing
             let anchor = i == 0 ? "start" : i == categories.count - 1 ? "end" : "middle"
             out += "<text class=\"chart-tick\" x=\"\(Self.n(x(i)))\" y=\"\(height - bottom + 16)\" text-anchor=\"\(anchor)\">\(Self.escape(Self.clip(c, 10)))</text>"
@@ -166,7 +193,7 @@ package struct Chart: Sendable {
             let points = s.values.prefix(categories.count).enumerated().map { "\(Self.n(x($0.offset))),\(Self.n(y($0.element)))" }.joined(separator: " ")
             out += "<polyline class=\"chart-line chart-s\(k % 6)\" points=\"\(points)\"/>"
             for (i, v) in s.values.prefix(categories.count).enumerated() {
-                out += "<circle class=\"chart-s\(k % 6)\" cx=\"\(Self.n(x(i)))\" cy=\"\(Self.n(y(v)))\" r=\"2.5\"><title>\(Self.escape(categories[i] + " · " + s.name + ": " + format(v) + unit))</title></circle>"
+                out += "<circle class=\"chart-s\(k % 6)\" cx=\"\(Self.n(x(i)))\" cy=\"\(Self.n(y(v)))\" r=\"2.5\"><title>\(Self.escape(label(i) + " · " + s.name + ": " + shown(v) + unit))</title></circle>"
             }
         }
         return out + "</svg>"
@@ -188,16 +215,16 @@ package struct Chart: Sendable {
             out += "<text class=\"chart-tick\" x=\"\(Self.n(Double(labelWidth) + cell * (Double(k) + 0.5)))\" y=\"14\" text-anchor=\"middle\">\(Self.escape(Self.clip(s.name, 6)))</text>"
         }
         let writeValues = cell >= 26
-        for (i, category) in categories.enumerated() {
+        for (i, category) in categories.indices.map({ ($0, label($0)) }) {
             let y = top + i * rowHeight
             out += "<text class=\"chart-label\" x=\"\(labelWidth - 6)\" y=\"\(y + rowHeight / 2 + 4)\" text-anchor=\"end\">\(Self.escape(Self.clip(category, 9)))</text>"
             for (k, s) in series.enumerated() {
                 guard i < s.values.count, s.values[i].isFinite else { continue }
                 let v = s.values[i], x = Double(labelWidth) + cell * Double(k)
                 out += "<rect class=\"chart-h\(shade(v))\" x=\"\(Self.n(x + 1))\" y=\"\(y + 1)\" width=\"\(Self.n(max(cell - 2, 1)))\" height=\"\(rowHeight - 2)\">"
-                    + "<title>\(Self.escape(category + " · " + s.name + ": " + format(v) + unit))</title></rect>"
+                    + "<title>\(Self.escape(category + " · " + s.name + ": " + shown(v) + unit))</title></rect>"
                 if writeValues {
-                    out += "<text class=\"chart-cell chart-c\(shade(v))\" x=\"\(Self.n(x + cell / 2))\" y=\"\(y + rowHeight / 2 + 4)\" text-anchor=\"middle\">\(Self.escape(format(v)))</text>"
+                    out += "<text class=\"chart-cell chart-c\(shade(v))\" x=\"\(Self.n(x + cell / 2))\" y=\"\(y + rowHeight / 2 + 4)\" text-anchor=\"middle\">\(Self.escape(shown(v)))</text>"
                 }
             }
         }

@@ -118,6 +118,13 @@ package struct Formats {
         return locale == .en ? "\(Self.monthsLong[m - 1]) \(y)" : "\(y)年\(m)月"
     }
 
+    /// The same month short, for a chart's axis: "2026年12月", "Dec 2026".
+    package func shortMonth(_ key: String) -> String {
+        let p = key.split(separator: "-")
+        guard key.count == 7, p.count == 2, let y = Int(p[0]), let m = Int(p[1]), (1...12).contains(m) else { return key }
+        return locale == .en ? "\(Self.monthsShort[m - 1]) \(y)" : "\(y)年\(m)月"
+    }
+
     /// An ISO week kept as `YYYY-Www`, with its Monday-to-Sunday days: "2026年第49周（11月30日–12月6日）",
     /// "Week 49, 2026 (Nov 30 – Dec 6)"; anything else as it is.
     package func week(_ key: String) -> String {

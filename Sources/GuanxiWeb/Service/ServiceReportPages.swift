@@ -32,7 +32,9 @@ struct ServiceReportPages {
     struct Section {
         var id: String
         var chart: Chart
+        /// As the CSV keeps it; `shown`, when set, as the page shows it.
         var table: [[String]]
+        var shown: [[String]]? = nil
     }
 
     struct Report {
@@ -52,7 +54,7 @@ struct ServiceReportPages {
             "sections": report.sections.map { s in
                 ["id": s.id, "title": s.chart.title, "svg": s.chart.svg,
                  "csvHref": TicketURL.reportCSV(s.id).path + "?month=" + report.month,
-                 "header": s.table.first ?? [], "rows": s.table.dropFirst().map { ["cells": $0] }] as [String: Any]
+                 "header": s.table.first ?? [], "rows": (s.shown ?? s.table).dropFirst().map { ["cells": $0] }] as [String: Any]
             },
         ]
         return pages.page("service_reports", model, title: v.text("service_reports"), visit: v)
@@ -91,9 +93,10 @@ struct ServiceReportPages {
         }
         // tickets opened per day
         let days = ServiceKPI.perDay(data.facts, from: from, to: to, timeZone: TimeZone(identifier: tz) ?? .current)
-        let perDay = Chart(title: t("svc_report_per_day"), kind: .line, categories: days.map(\.day),
+        var perDay = Chart(title: t("svc_report_per_day"), kind: .line, categories: days.map(\.day),
                            series: [.init(t("svc_report_tickets_opened"), days.map { Double($0.count) })], categoryHeader: t("svc_report_day"))
-        var sections = [Section(id: "daily", chart: perDay, table: perDay.table)]
+        perDay.labels = days.map { v.fmt.day($0.day) }
+        var sections = [Section(id: "daily", chart: perDay, table: perDay.table, shown: perDay.shownTable)]
         // the same figures by department, agent and type
         let none = t("svc_report_none")
         let groupings: [(String, String, (TicketFact) -> String?, (String?) -> String)] = [

@@ -105,4 +105,19 @@ struct ServiceReportTests {
         let labels = line.svg.components(separatedBy: "class=\"chart-tick\"").dropFirst().compactMap { $0.firstMatch(of: /(2026-10-\d\d)</)?.1 }
         #expect(labels == ["2026-10-01", "2026-10-11", "2026-10-21", "2026-10-31"])
     }
+
+    @Test func chartsShowMonthsAndLargeNumbersAsPeopleReadThemAndTheCSVKeepsThemSortable() {
+        var c = Chart(title: "每月收入", kind: .line, categories: ["2026-01", "2026-02", "2026-03"], series: [.init("收入 CNY", [361_250.4, 1_234_567, 0])],
+                      categoryHeader: "月份")
+        c.labels = ["2026年1月", "2026年2月", "2026年3月"]
+        // the drawing: the reader's months, the axis grouped by thousands
+        #expect(c.svg.contains(">2026年1月</text>") && !c.svg.contains(">2026-01<") && c.svg.contains(">1,000,000</text>"))
+        #expect(c.svg.contains("<title>2026年2月 · 收入 CNY: 1,234,567</title>"))
+        // the page's table in the same words
+        #expect(c.shownTable == [["月份", "收入 CNY"], ["2026年1月", "361,250"], ["2026年2月", "1,234,567"], ["2026年3月", "0"]])
+        // the CSV: ISO months and plain numbers, which a spreadsheet sorts and sums
+        let text = String(decoding: c.csv, as: UTF8.self)
+        #expect(text.contains("2026-01,361250") && text.contains("2026-02,1234567\r\n"))
+        #expect(Chart(title: "", kind: .bars, categories: ["a"], series: [.init("x", [-12345.678])], decimals: 2).shown(-12345.678) == "-12,345.68")
+    }
 }
