@@ -254,6 +254,8 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Most interactions per customer.") var maxInteractions = 6
     @Option(help: "Service tickets (default: one per five customers).") var tickets: Int?
     @Option(help: "Messages per ticket, the customer's and the agents' in turn.") var ticketMessages = 4
+    @Flag(inversion: .prefixedNo, help: "Score the customers from their orders at the end, as the nightly run would (so Insights has figures at once).")
+    var scores = true
 
     func run() async throws {
         try await reportingErrors {
@@ -296,6 +298,11 @@ struct DemoCommand: AsyncParsableCommand {
             Progress.finish()
             let ts = Date().timeIntervalSince(ticketStart)
             print("Loaded \(service.tickets) tickets with \(service.messages) messages in \(String(format: "%.1f", ts)) s (\(Int(Double(service.tickets) / max(ts, 0.001))) tickets/s).")
+            if scores {
+                try await database.optimize()
+                let run = try await stores.scores.run(scope, asOf: nil, period: "week", full: true)
+                print("Scored \(run.customers) customers from their orders in \(String(format: "%.1f", Double(run.durationMs ?? 0) / 1000)) s.")
+            }
             try await database.optimize()
             try await database.compactSearchIndexes()
             await database.close()

@@ -40,7 +40,7 @@ done
 unset GUANXI_TEST_POSTGRES_URL   # SQLite: the server's own work, not a second process's
 fresh_bench_database metrics
 log "loading $CUSTOMERS demo customers"
-"$GUANXI_BIN" demo "${DB_ARGS[@]}" --customers "$CUSTOMERS" --tickets 0 >/dev/null
+"$GUANXI_BIN" demo "${DB_ARGS[@]}" --no-scores --customers "$CUSTOMERS" --tickets 0 >/dev/null
 
 # one server to take a sample of ids
 serve_bench

@@ -129,7 +129,7 @@ else
     guanxi user create --email "$BENCH_EMAIL" --password 'bench-Passw0rd' --role owner >&2
     log "loading $CUSTOMERS demo customers (guanxi demo --seed 42)"
     t0=$(now_s)
-    run_step "$GUANXI_BIN" demo --customers "$CUSTOMERS" --seed 42 --data "$DATA" >"$WORK/demo.log" 2>&1 ||
+    run_step "$GUANXI_BIN" demo --no-scores --customers "$CUSTOMERS" --seed 42 --data "$DATA" >"$WORK/demo.log" 2>&1 ||
         { cat "$WORK/demo.log" >&2; die "guanxi demo failed"; }
     LOAD_S=$(elapsed "$t0")
     log "loaded in ${LOAD_S}s: $(tail -n1 "$WORK/demo.log")"

@@ -49,7 +49,7 @@ if [[ $DB_LABEL == sqlite && -n $DATA_CACHE && -f $CACHE_MARK ]]; then
     cp "$CACHE_MARK" "$WORK/demo.log"
 else
     log "loading $CUSTOMERS demo customers and $TICKETS tickets with $MESSAGES messages each"
-    run_step "$GUANXI_BIN" demo "${DB_ARGS[@]}" --customers "$CUSTOMERS" --tickets "$TICKETS" --ticket-messages "$MESSAGES" > "$WORK/demo.log"
+    run_step "$GUANXI_BIN" demo "${DB_ARGS[@]}" --no-scores --customers "$CUSTOMERS" --tickets "$TICKETS" --ticket-messages "$MESSAGES" > "$WORK/demo.log"
     if [[ $DB_LABEL == sqlite && -n $DATA_CACHE ]]; then
         rm -rf "$DATA_CACHE/data" && mkdir -p "$DATA_CACHE" && cp -a "$WORK/data" "$DATA_CACHE/data" && cp "$WORK/demo.log" "$CACHE_MARK"
     fi

@@ -43,7 +43,7 @@ if [[ $DB_LABEL == sqlite && -n $DATA_CACHE && -f $DATA_CACHE/guanxi.sqlite && -
     mkdir -p "$WORK/data" && cp -a "$DATA_CACHE"/. "$WORK/data"/ && rm -f "$WORK/data/customers-$CUSTOMERS"
 else
     log "loading $CUSTOMERS demo customers"
-    run_step "$GUANXI_BIN" demo "${DB_ARGS[@]}" --customers "$CUSTOMERS" >"$WORK/demo.log"
+    run_step "$GUANXI_BIN" demo "${DB_ARGS[@]}" --no-scores --customers "$CUSTOMERS" >"$WORK/demo.log"
 fi
 "$GUANXI_BIN" user create "${DB_ARGS[@]}" --email backup-bench@bench.example --password bench-Passw0rd --role owner >/dev/null
 TOKEN=$("$GUANXI_BIN" token create "${DB_ARGS[@]}" --email backup-bench@bench.example --name bench | tail -1)
