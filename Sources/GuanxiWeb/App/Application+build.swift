@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Hummingbird
 import HTTPTypes
 import Logging
@@ -61,19 +62,46 @@ package func buildRouterAndPages(_ services: AppServices) -> (Router<AppContext>
 }
 
 /// The whole application, as `guanxi serve` runs it: the database's own services first (started
-/// first, stopped last), then every feature's, then the HTTP server, which runs `beforeStart` before
-/// it listens.
+/// first, stopped last), then every feature's, then the HTTP server, which runs `beforeStart` (the
+/// schema check, which migrates a new SQLite database) before it listens. The features' services
+/// wait for `beforeStart` to finish: on a new database their first pass found no tables.
 package func buildApplication(_ config: AppConfiguration, services: AppServices,
                              beforeStart: @escaping @Sendable () async throws -> Void = {}) -> some ApplicationProtocol {
     var logger = Logger(label: "guanxi")
     logger.logLevel = config.logLevel
     let (router, _) = buildRouter(services)
+    let started = Started()
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Guanxi"),
-        services: services.db.services + Features.all.flatMap { $0.services(services, config, logger) },
+        services: services.db.services + Features.all.flatMap { $0.services(services, config, logger) }.map { AfterStart(started: started, service: $0) },
         logger: logger)
-    app.beforeServerStarts(perform: beforeStart)
+    app.beforeServerStarts {
+        try await beforeStart()
+        started.done.store(true, ordering: .releasing)
+    }
     return app
+}
+
+/// Whether the server's checks before listening have passed.
+private final class Started: Sendable {
+    let done = Atomic<Bool>(false)
+}
+
+/// A feature's service, run once the checks before listening have passed (a shutdown or a failed
+/// check meanwhile ends it without running).
+private struct AfterStart: Service, CustomStringConvertible {
+    let started: Started
+    let service: any Service
+    var description: String { String(describing: type(of: service)) }
+
+    func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                while !started.done.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(20)) }
+            }
+        } catch { return }
+        try await service.run()
+    }
 }
 

@@ -35,8 +35,6 @@ package struct WebhookWatch: Service {
     }
 
     package func run() async throws {
-        // the server's start-up checks (a new SQLite database is migrated then) run beside this
-        try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
         await withDiscardingTaskGroup { group in
             let inFlight = InFlight()
             let bell = dispatcher.bell
