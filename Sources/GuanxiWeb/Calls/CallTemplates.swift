@@ -7,12 +7,12 @@ enum CallTemplates {
     <section class="card calls">
       <h1>{{t.calls}}</h1>
       {{#has_periods}}<h2>{{t.call_stats}}</h2>
-      <div class="scroll"><table class="call-stats"><thead><tr><th scope="col">{{t.call_period}}</th><th scope="col">{{t.call_inbound}}</th><th scope="col">{{t.call_answered_rate}}</th><th scope="col">{{t.call_aht}}</th><th scope="col">{{t.call_missed}}</th><th scope="col">{{t.call_called_back}}</th></tr></thead>
-      <tbody>{{#periods}}<tr><th scope="row">{{label}}</th><td>{{inbound}}</td><td>{{answeredRate}}</td><td>{{aht}}</td><td>{{missed}}</td><td>{{calledBack}} ({{calledBackRate}})</td></tr>{{/periods}}</tbody></table></div>{{/has_periods}}
+      <div class="scroll"><table class="list stack call-stats"><thead><tr><th scope="col">{{t.call_period}}</th><th scope="col">{{t.call_inbound}}</th><th scope="col">{{t.call_answered_rate}}</th><th scope="col">{{t.call_aht}}</th><th scope="col">{{t.call_missed}}</th><th scope="col">{{t.call_called_back}}</th></tr></thead>
+      <tbody>{{#periods}}<tr><td data-label="{{t.call_period}}"><strong>{{label}}</strong></td><td data-label="{{t.call_inbound}}">{{inbound}}</td><td data-label="{{t.call_answered_rate}}">{{answeredRate}}</td><td data-label="{{t.call_aht}}">{{aht}}</td><td data-label="{{t.call_missed}}">{{missed}}</td><td data-label="{{t.call_called_back}}">{{calledBack}} ({{calledBackRate}})</td></tr>{{/periods}}</tbody></table></div>{{/has_periods}}
       <h2>{{t.call_recent}}</h2>
       {{^rows}}<p>{{t.call_none}}</p>{{/rows}}
-      {{#has_rows}}<div class="scroll"><table><thead><tr><th scope="col">{{t.call_when}}</th><th scope="col">{{t.call_number}}</th><th scope="col">{{t.call_direction}}</th><th scope="col">{{t.call_state}}</th><th scope="col">{{t.call_duration}}</th><th scope="col">{{t.call_follow_up}}</th></tr></thead>
-      <tbody>{{#rows}}<tr><td>{{when}}</td><td>{{#customerHref}}<a href="{{customerHref}}">{{phone}}</a>{{/customerHref}}{{^customerHref}}{{phone}}{{/customerHref}}</td><td>{{direction}}</td><td>{{state}}</td><td>{{duration}}{{#recording}} <a href="{{recording}}" rel="noopener noreferrer">{{t.call_recording}}</a>{{/recording}}</td><td>{{followUp}}</td></tr>{{/rows}}</tbody></table></div>{{/has_rows}}
+      {{#has_rows}}<div class="scroll"><table class="list stack"><thead><tr><th scope="col">{{t.call_when}}</th><th scope="col">{{t.call_number}}</th><th scope="col">{{t.call_direction}}</th><th scope="col">{{t.call_state}}</th><th scope="col">{{t.call_duration}}</th><th scope="col">{{t.call_follow_up}}</th></tr></thead>
+      <tbody>{{#rows}}<tr><td data-label="{{t.call_when}}">{{when}}</td><td data-label="{{t.call_number}}">{{#customerHref}}<a href="{{customerHref}}">{{phone}}</a>{{/customerHref}}{{^customerHref}}{{phone}}{{/customerHref}}</td><td data-label="{{t.call_direction}}">{{direction}}</td><td data-label="{{t.call_state}}">{{state}}</td><td data-label="{{t.call_duration}}">{{duration}}{{#recording}} <a href="{{recording}}" rel="noopener noreferrer">{{t.call_recording}}</a>{{/recording}}</td><td data-label="{{t.call_follow_up}}">{{followUp}}</td></tr>{{/rows}}</tbody></table></div>{{/has_rows}}
       {{#settings}}
       <h2 id="settings">{{t.call_settings}}</h2>
       {{#has_errors}}<ul class="flash error" role="alert">{{#errors}}<li>{{field}}: {{message}}</li>{{/errors}}</ul>{{/has_errors}}
