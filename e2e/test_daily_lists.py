@@ -248,12 +248,25 @@ def test_phone_layouts_have_no_sideways_scroll_or_overlaps(server, browser):
         expect(page.locator("form.filters")).to_be_hidden()
         page.locator("details.tools summary").first.click()
         expect(page.locator("form.filters")).to_be_visible()
-        for name, path in pages.items():
+        # and every page the navigation and the settings' tabs lead to
+        every = dict(pages)
+        for nav, at in (("nav.main-nav a", "/customers"), ("nav.tabs a", "/settings/users")):
+            page.goto(base(server) + at)
+            for href in page.eval_on_selector_all(nav, "as => as.map(a => a.getAttribute('href'))"):
+                every.setdefault(href.strip("/").replace("/", "-") or "home", href)
+        for name, path in every.items():
             page.goto(base(server) + path)
             assert page.evaluate(NO_SIDEWAYS_JS), f"{name} {lang}: sideways scroll"
             overlaps = page.evaluate(OVERLAP_JS)
             assert overlaps == [], f"{name} {lang}: {overlaps}"
             shot(page, f"phone-{name}-{lang}")
+        # the lists sort from the line above their cards (the cards have no headers to click)
+        page.goto(base(server) + "/orders")
+        choice = page.locator(".sort-choices a").first
+        expect(choice).to_be_visible()
+        choice.click()
+        assert "sort=placed_at" in page.url, page.url
+        expect(page.locator(".sort-choices a[aria-current=true]")).to_contain_text("↑")
         # the order list is cards: status and amounts on the screen
         page.goto(base(server) + "/orders")
         card = page.locator("table.stack tbody tr").first
