@@ -129,7 +129,7 @@ package final class EventStore: Sendable {
     /// Requests arriving while a write runs share the next transaction.
     let queue: GroupCommit<EventIntakeItem, EventIntakeResult>
     /// Events accepted into the queue and not yet written; beyond `maxPending` requests are shed.
-    let pending = Atomic<Int>(0)
+    package let pending = Atomic<Int>(0)
     package let maxPending: Int
 
     package init(db: Database, clock: any GuanxiCore.Clock, maxPending: Int = 200_000) {

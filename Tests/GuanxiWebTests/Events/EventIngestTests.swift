@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import Hummingbird
+import HummingbirdTesting
 import GuanxiTestSupport
 import GuanxiCore
 import GuanxiStore
@@ -175,6 +177,53 @@ struct EventIngestTests {
             // PostHog's batch
             let ph = json(["api_key": str(key), "batch": .array([.object(["event": str("$pageview"), "distinct_id": str("ph-1"), "properties": .object(["$current_url": str("https://shop.example.cn/")])])])])
             #expect(try await post(env, "/batch/", key: nil, ph).text == #"{"status":1}"#)
+        }
+    }
+
+    @Test(arguments: Backend.all)
+    func aFullQueueAnswers429WithRetryAfterAndLosesNothingItAccepted(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
+            let (_, key) = try await source(env)
+            // an intake that sheds load beyond one waiting event, in front of the same database
+            let store = EventStore(db: env.services.db, clock: env.services.clock, maxPending: 1)
+            let router = Router(context: AppContext.self)
+            EventIngest(events: store, clock: env.services.clock).register(router.group())
+            try await Application(router: router).test(.router) { client in
+                func track(_ id: String) async throws -> (HTTPResponse.Status, String?, String) {
+                    try await client.execute(uri: "/v1/track", method: .post, headers: [.authorization: basic(key), .contentType: "application/json"],
+                                             body: ByteBuffer(string: #"{"event":"下单 🛒","anonymousId":"a-429","messageId":"\#(id)"}"#)) { r in
+                        (r.status, r.headers[.retryAfter], String(buffer: r.body))
+                    }
+                }
+                // given the writer held (a long write: SQLite's one writer, a lock on the events table on PostgreSQL)
+                let held = AsyncStream<Void>.makeStream()
+                let release = AsyncStream<Void>.makeStream()
+                let holder = Task {
+                    try await env.services.db.write { sql in
+                        if env.services.db.dialect == .postgres { try await sql.raw("LOCK TABLE events IN EXCLUSIVE MODE").run() }
+                        held.continuation.yield()
+                        for await _ in release.stream { break }
+                    }
+                }
+                for await _ in held.stream { break }
+                // when one request waits to be stored, the next is refused at once with when to retry
+                let first = Task { try await track("m-1") }
+                for _ in 0..<3000 where store.pending.load(ordering: .relaxed) == 0 { try await Task.sleep(for: .milliseconds(10)) }
+                #expect(store.pending.load(ordering: .relaxed) == 1)
+                let r = try await track("m-2")
+                #expect(r.0 == .tooManyRequests && r.1 == "1" && r.2.contains("too_many_requests"), "\(r)")
+                // then, once the writer is free, the waiting request is stored and answered
+                release.continuation.yield()
+                try await holder.value
+                let answered = try await first.value
+                #expect(answered.0 == .ok, "\(answered)")
+                // and the refused one, sent again, is stored too
+                #expect(try await track("m-2").0 == .ok)
+            }
+            let stored = try await env.services.db.read { sql in
+                try await sql.raw("SELECT message_id FROM events WHERE anonymous_id = 'a-429' ORDER BY message_id").all().map { try $0.decode(column: "message_id", as: String.self) }
+            }
+            #expect(stored == ["m-1", "m-2"])
         }
     }
 
