@@ -54,10 +54,11 @@ package struct WebhookWatch: Service {
                         claimed = jobs.count
                         metrics?.jobRan("webhook_watch", ok: true)
                         for job in jobs {
-                            inFlight.started(job.subscriptionID)
+                            inFlight.count.add(1, ordering: .acquiringAndReleasing)
                             group.addTask {
                                 do { try await dispatcher.deliver(job) } catch { logger.error("recording a webhook delivery failed: \(error)") }
-                                if inFlight.finished(job.subscriptionID) { await bell.ring() }
+                                inFlight.count.subtract(1, ordering: .acquiringAndReleasing)
+                                await bell.ring()
                             }
                         }
                     } catch {
@@ -88,27 +89,7 @@ package struct WebhookWatch: Service {
     }
 }
 
-/// How many deliveries are being sent, in all and to each endpoint, shared by the loop and the
-/// sending tasks.
+/// How many deliveries are being sent, shared by the loop and the sending tasks.
 private final class InFlight: Sendable {
     let count = Atomic<Int>(0)
-    private let perEndpoint = Mutex<[String: Int]>([:])
-
-    func started(_ subscriptionID: String) {
-        count.add(1, ordering: .acquiringAndReleasing)
-        perEndpoint.withLock { $0[subscriptionID, default: 0] += 1 }
-    }
-
-    /// Whether the loop should look for more now: when the endpoint has half of its
-    /// `WebhookOrdering.perEndpoint` requests or fewer under way. A busy endpoint's finished
-    /// requests are claimed for a few at a time, not one claim (three reads and a write) for each.
-    func finished(_ subscriptionID: String) -> Bool {
-        count.subtract(1, ordering: .acquiringAndReleasing)
-        let left = perEndpoint.withLock { all -> Int in
-            let n = all[subscriptionID, default: 1] - 1
-            all[subscriptionID] = n > 0 ? n : nil
-            return n
-        }
-        return left <= WebhookOrdering.perEndpoint / 2
-    }
 }
