@@ -117,7 +117,11 @@ package struct BehaviourProfile: Sendable, Equatable {
 
     /// Segment's e-commerce events and the GA4 names shops also send, however written.
     static func ecommerce(_ name: String) -> Commerce? {
-        let n = String(name.lowercased().filter { $0.isLetter })
+        // the letters of the name, lower case ("Product Viewed", "add_to_cart"); names in ASCII
+        // (all the clients' standard ones) without going through characters
+        let n = name.utf8.allSatisfy { $0 < 0x80 }
+            ? String(decoding: name.utf8.compactMap { b in (0x41...0x5A).contains(b) ? b + 0x20 : (0x61...0x7A).contains(b) ? b : nil }, as: UTF8.self)
+            : String(name.lowercased().filter { $0.isLetter })
         switch n {
         case "productviewed", "viewproduct", "viewitem", "productview": return .viewed
         case "productadded", "addtocart", "addedtocart": return .added
@@ -188,7 +192,7 @@ package struct BehaviourProfile: Sendable, Equatable {
     static func unique(_ list: [String]) -> [String] { var seen = Set<String>(); return list.filter { seen.insert($0).inserted } }
 
     static func text(_ v: JSONValue?) -> String? {
-        guard let s = TraitMerge.text(v)?.trimmingCharacters(in: .whitespacesAndNewlines), !s.isEmpty else { return nil }
+        guard let s = TraitMerge.text(v)?.trimmed(), !s.isEmpty else { return nil }
         return s
     }
 
@@ -200,7 +204,7 @@ package struct BehaviourProfile: Sendable, Equatable {
         }
     }
 
-    static func cut(_ s: String, _ n: Int) -> String { s.count > n ? String(s.prefix(n)) : s }
+    static func cut(_ s: String, _ n: Int) -> String { Text.cut(s, n) }
 
     package static func day(_ d: Date) -> String { String(Timestamp.iso8601(d).prefix(10)) }
 

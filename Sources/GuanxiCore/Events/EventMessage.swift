@@ -163,7 +163,7 @@ package enum EventIntake {
         var name: String?
         switch type {
         case .track:
-            guard let e = o["event"]?.stringValue, !e.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw Refusal("\(at)event is required") }
+            guard let e = o["event"]?.stringValue, !e.trimmed().isEmpty else { throw Refusal("\(at)event is required") }
             name = cut(e, 200)
         case .page, .screen: name = o["name"]?.stringValue.map { cut($0, 200) }
         case .group: name = id(o["groupId"])
@@ -191,7 +191,7 @@ package enum EventIntake {
     package static func id(_ v: JSONValue?) -> String? {
         switch v {
         case .string(let s)?:
-            let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+            let t = s.trimmed()
             return t.isEmpty ? nil : cut(t, maxIDLength)
         case .number(let n)?:
             return n.rounded() == n && abs(n) < 9.0e15 ? String(Int64(n)) : String(n)
@@ -212,5 +212,5 @@ package enum EventIntake {
         return Timestamp.parse(s + "Z")
     }
 
-    private static func cut(_ s: String, _ n: Int) -> String { s.count > n ? String(s.prefix(n)) : s }
+    private static func cut(_ s: String, _ n: Int) -> String { Text.cut(s, n) }
 }

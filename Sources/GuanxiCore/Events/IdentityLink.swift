@@ -9,15 +9,18 @@ package enum IdentityLink {
         "", "anonymous", "null", "0", "undefined", "nan", "none", "nil", "guest", "distinct_id", "distinctid", "id",
         "not_authenticated", "email", "true", "false", "[object object]", "-1",
     ]
+    /// Longer ids are none of them (three bytes a letter: an upper-case letter outside ASCII may lower to an ASCII one).
+    static let junkLength = 3 * (junk.map(\.utf8.count).max() ?? 0)
 
     /// Whether an id may link (not a placeholder some client sends when it has none).
     package static func usable(_ id: String?) -> Bool {
-        guard var s = id?.trimmingCharacters(in: .whitespacesAndNewlines) else { return false }
+        guard var s = id?.trimmed() else { return false }
         // quoted forms: "null", 'undefined'
-        while s.count >= 2, let f = s.first, let l = s.last, f == l, f == "\"" || f == "'" {
-            s = String(s.dropFirst().dropLast()).trimmingCharacters(in: .whitespacesAndNewlines)
+        while s.utf8.count >= 2, let f = s.utf8.first, f == s.utf8.last, f == UInt8(ascii: "\"") || f == UInt8(ascii: "'") {
+            s = String(s.dropFirst().dropLast()).trimmed()
         }
-        return !junk.contains(s.lowercased())
+        // every junk value is short: a longer id is not lowered to be looked up
+        return s.utf8.count > junkLength || !junk.contains(s.lowercased())
     }
 
     /// What the database knows for one identify: the customers holding its email and phone, and

@@ -12,4 +12,7 @@ package enum Text {
         return String(String.UnicodeScalarView(s.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) || $0 == "\n" }))
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
+
+    /// At most `n` characters (a text of at most `n` bytes is not counted: counting characters is slow).
+    package static func cut(_ s: String, _ n: Int) -> String { s.utf8.count <= n || s.count <= n ? s : String(s.prefix(n)) }
 }
