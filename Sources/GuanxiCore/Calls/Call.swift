@@ -199,6 +199,9 @@ package struct TelephonySettings: Codable, Sendable, Equatable {
     package var previousSecret: String?
     package var previousSecretUntil: Date?
     package var dialURL: String?
+    /// Where text messages are sent (portal sign-in codes): the provider's, or a small adapter in
+    /// front of it, signed like the dial requests (nil: no text messages).
+    package var smsURL: String?
     package var missedRule: MissedCallRule
     package var missedAssignee: MissedCallAssignee
     package var callbackSLAMinutes: Int
@@ -208,9 +211,9 @@ package struct TelephonySettings: Codable, Sendable, Equatable {
     package static let slaRange = 1...10_080
 
     package init(hookKey: String, secret: String, previousSecret: String?, previousSecretUntil: Date?, dialURL: String?,
-                 missedRule: MissedCallRule, missedAssignee: MissedCallAssignee, callbackSLAMinutes: Int, extensions: [String: String]) {
+                 missedRule: MissedCallRule, missedAssignee: MissedCallAssignee, callbackSLAMinutes: Int, extensions: [String: String], smsURL: String? = nil) {
         self.hookKey = hookKey; self.secret = secret; self.previousSecret = previousSecret; self.previousSecretUntil = previousSecretUntil
-        self.dialURL = dialURL; self.missedRule = missedRule; self.missedAssignee = missedAssignee
+        self.dialURL = dialURL; self.smsURL = smsURL; self.missedRule = missedRule; self.missedAssignee = missedAssignee
         self.callbackSLAMinutes = callbackSLAMinutes; self.extensions = extensions
     }
 
@@ -222,11 +225,12 @@ package struct TelephonySettings: Codable, Sendable, Equatable {
     }
 
     /// Checks a change of the settings' editable part; field errors name the form's fields.
-    package static func check(dialURL: String?, slaMinutes: Int?, extensions: [String: String]) throws {
+    package static func check(dialURL: String?, smsURL: String? = nil, slaMinutes: Int?, extensions: [String: String]) throws {
         var e = FieldErrors()
-        if let u = dialURL, !u.isEmpty {
+        for (field, value) in [("dial_url", dialURL), ("sms_url", smsURL)] {
+            guard let u = value, !u.isEmpty else { continue }
             if u.count > 2000 || !(u.hasPrefix("https://") || u.hasPrefix("http://")) || URLComponents(string: u)?.host?.isEmpty != false {
-                e.add("dial_url", "must be an http or https address")
+                e.add(field, "must be an http or https address")
             }
         }
         if let m = slaMinutes, !slaRange.contains(m) { e.add("callback_sla_minutes", "must be between 1 and 10080 minutes") }

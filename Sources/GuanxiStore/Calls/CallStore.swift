@@ -51,7 +51,8 @@ package struct CallStore: Sendable {
                           dialURL: try r.decode(column: "dial_url", as: String?.self),
                           missedRule: MissedCallRule(rawValue: try r.decode(column: "missed_rule", as: String.self)) ?? .task,
                           missedAssignee: MissedCallAssignee(rawValue: try r.decode(column: "missed_assignee", as: String.self)) ?? .owner,
-                          callbackSLAMinutes: try r.decode(column: "callback_sla_minutes", as: Int.self), extensions: extensions)
+                          callbackSLAMinutes: try r.decode(column: "callback_sla_minutes", as: Int.self), extensions: extensions,
+                          smsURL: try r.decode(column: "sms_url", as: String?.self))
     }
 
     static func loadSettings(_ workspaceID: String, sql: any SQLDatabase) async throws -> TelephonySettings? {
@@ -83,10 +84,10 @@ package struct CallStore: Sendable {
     }
 
     /// Changes the editable settings; `extensions` maps an extension to a member's email.
-    package func updateSettings(_ scope: Scope, dialURL: String?, missedRule: MissedCallRule, missedAssignee: MissedCallAssignee,
+    package func updateSettings(_ scope: Scope, dialURL: String?, smsURL: String? = nil, missedRule: MissedCallRule, missedAssignee: MissedCallAssignee,
                                 slaMinutes: Int, extensions: [String: String]) async throws -> TelephonySettings {
         try scope.require(.settings, .update)
-        try TelephonySettings.check(dialURL: dialURL, slaMinutes: slaMinutes, extensions: extensions)
+        try TelephonySettings.check(dialURL: dialURL, smsURL: smsURL, slaMinutes: slaMinutes, extensions: extensions)
         return try await db.write(scope, at: clock.now()) { tx in
             _ = try await Self.ensureSettings(scope.workspaceID, now: tx.now, sql: tx.sql)
             var users: [String: String] = [:]
@@ -97,9 +98,9 @@ package struct CallStore: Sendable {
                 if users.values.contains(id) { throw DomainError.field("extensions", "\(email) has two extensions") }
                 users[ext] = id
             }
-            let url = (dialURL ?? "").isEmpty ? nil : dialURL
+            let url = (dialURL ?? "").isEmpty ? nil : dialURL, sms = (smsURL ?? "").isEmpty ? nil : smsURL
             try await tx.sql.raw("""
-                UPDATE telephony_settings SET dial_url = \(bind: url), missed_rule = \(bind: missedRule.rawValue),
+                UPDATE telephony_settings SET dial_url = \(bind: url), sms_url = \(bind: sms), missed_rule = \(bind: missedRule.rawValue),
                   missed_assignee = \(bind: missedAssignee.rawValue), callback_sla_minutes = \(bind: slaMinutes), updated_at = \(bind: tx.now.millis)
                 WHERE workspace_id = \(bind: scope.workspaceID)
                 """).run()
@@ -108,7 +109,7 @@ package struct CallStore: Sendable {
                 try await tx.sql.raw("INSERT INTO call_agents (workspace_id, user_id, extension) VALUES (\(bind: scope.workspaceID), \(bind: id), \(bind: ext))").run()
             }
             try await tx.audit("update", "telephony_settings", scope.workspaceID,
-                               detail: .object(["dial_url": url.map(JSONValue.string) ?? .null, "missed_rule": .string(missedRule.rawValue),
+                               detail: .object(["dial_url": url.map(JSONValue.string) ?? .null, "sms_url": sms.map(JSONValue.string) ?? .null, "missed_rule": .string(missedRule.rawValue),
                                                 "missed_assignee": .string(missedAssignee.rawValue), "callback_sla_minutes": .number(Double(slaMinutes))]))
             return try await Self.loadSettings(scope.workspaceID, sql: tx.sql)!
         }

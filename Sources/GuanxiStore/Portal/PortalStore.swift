@@ -56,10 +56,40 @@ package struct PortalStore: Sendable {
     package func requestCode(email raw: String, address: String, message: @escaping @Sendable (_ code: String, _ link: String) -> (subject: String, body: String),
                              linkBase: String) async throws -> [IssuedPortalCode] {
         guard let email = IdentityNormalizer.email(raw) else { throw DomainError.field("email", "'\(String(raw.prefix(100)))' is not a valid email address") }
+        let issued = try await issue(kind: "email", email, address: address) { _, _ in }
+        if let first = issued.first, let mailer {
+            let (subject, body) = message(first.code, linkBase + "/portal/sign-in/link?token=" + first.linkToken)
+            Task { try? await mailer.send(to: email, subject: subject, body: body) }
+        }
+        return issued
+    }
+
+    /// Sends a one-time code as a text message to the number when it is a customer's (through the
+    /// telephony provider of the first of their workspaces that has an address for text messages;
+    /// `TextMessages`), under the same rules and limits as a mailed code. Answers what was issued.
+    @discardableResult
+    package func requestCode(phone raw: String, address: String, text: @escaping @Sendable (_ code: String) -> String) async throws -> [IssuedPortalCode] {
+        guard let phone = IdentityNormalizer.phone(raw) else { throw DomainError.field("phone", "is not a phone number") }
+        let expires = clock.now().addingTimeInterval(policy.codeLifetime)
+        let issued = try await issue(kind: "phone", phone, address: address) { issued, sql in
+            // queued in the code's own transaction: no code without its message, nor the reverse
+            for ws in issued.map(\.workspaceID) {
+                if try await TextMessages.enqueue(workspaceID: ws, to: phone, body: text(issued[0].code), purpose: "portal_sign_in",
+                                                  expiresAt: expires, now: clock.now(), sql: sql) { break }
+            }
+        }
+        if !issued.isEmpty { await db.ring(TextMessages.bell) }
+        return issued
+    }
+
+    /// Issues a code (and a link) for every customer holding the identity, after the limits per
+    /// identity and per network address; `send` queues its delivery in the same transaction.
+    private func issue(kind: String, _ value: String, address: String,
+                       send: @Sendable ([IssuedPortalCode], any SQLDatabase) async throws -> Void) async throws -> [IssuedPortalCode] {
         let now = clock.now()
         let since = now.addingTimeInterval(-policy.window).millis
-        let mailKey = "portal-mail:" + email, ipKey = "portal-ip:" + address
-        let issued = try await db.write { sql -> [IssuedPortalCode] in
+        let mailKey = (kind == "email" ? "portal-mail:" : "portal-sms:") + value, ipKey = "portal-ip:" + address
+        return try await db.write { sql -> [IssuedPortalCode] in
             let counts = try await sql.raw("""
                 SELECT key, COUNT(*) AS n FROM sign_in_attempts WHERE key IN (\(bind: mailKey), \(bind: ipKey)) AND at >= \(bind: since) GROUP BY key
                 """).all().reduce(into: [String: Int]()) { $0[try $1.decode(column: "key", as: String.self)] = try $1.decode(column: "n", as: Int.self) }
@@ -72,34 +102,35 @@ package struct PortalStore: Sendable {
             }
             let holders = try await sql.raw("""
                 SELECT i.workspace_id, i.customer_id FROM customer_identities i JOIN customers c ON c.id = i.customer_id
-                WHERE i.kind = 'email' AND i.value = \(bind: email) AND c.deleted_at IS NULL ORDER BY i.workspace_id
+                WHERE i.kind = \(bind: kind) AND i.value = \(bind: value) AND c.deleted_at IS NULL ORDER BY i.workspace_id
                 """).all().map { (try $0.decode(column: "workspace_id", as: String.self), try $0.decode(column: "customer_id", as: String.self)) }
             guard !holders.isEmpty else { return [] }
-            // an earlier code of the address stops working: the newest mail is the one to use
-            try await sql.raw("UPDATE portal_codes SET used_at = \(bind: now.millis) WHERE email = \(bind: email) AND used_at IS NULL").run()
+            // an earlier code of the address stops working: the newest message is the one to use
+            try await sql.raw("UPDATE portal_codes SET used_at = \(bind: now.millis) WHERE email = \(bind: value) AND kind = \(bind: kind) AND used_at IS NULL").run()
             let code = PortalRules.newCode()
             var out: [IssuedPortalCode] = []
             for (ws, customer) in holders {
                 let id = ID.make(at: now), link = Secret.token(prefix: "gxl_")
                 try await sql.raw("""
-                    INSERT INTO portal_codes (id, workspace_id, customer_id, email, code_hash, link_hash, created_at, expires_at, failures)
-                    VALUES (\(bind: id), \(bind: ws), \(bind: customer), \(bind: email), \(bind: Self.codeHash(id, code)), \(bind: Secret.hash(link)),
+                    INSERT INTO portal_codes (id, workspace_id, customer_id, email, kind, code_hash, link_hash, created_at, expires_at, failures)
+                    VALUES (\(bind: id), \(bind: ws), \(bind: customer), \(bind: value), \(bind: kind), \(bind: Self.codeHash(id, code)), \(bind: Secret.hash(link)),
                             \(bind: now.millis), \(bind: now.addingTimeInterval(policy.codeLifetime).millis), 0)
                     """).run()
                 try await Tx(sql: sql, scope: .acting(workspaceID: ws, userID: nil), now: now, db: db)
                     .audit("portal_code", "customers", customer, detail: ["address": .string(address)])
                 out.append(IssuedPortalCode(code: code, linkToken: link, workspaceID: ws, customerID: customer))
             }
+            try await send(out, sql)
             return out
         }
-        if let first = issued.first, let mailer {
-            let (subject, body) = message(first.code, linkBase + "/portal/sign-in/link?token=" + first.linkToken)
-            Task { try? await mailer.send(to: email, subject: subject, body: body) }
-        }
-        return issued
     }
 
     static func codeHash(_ id: String, _ code: String) -> String { Secret.hash(id + ":" + code) }
+
+    /// Whether any workspace sends text messages (the sign-in page offers a code by text message then).
+    package func textMessagesAvailable() async throws -> Bool {
+        try await db.read { sql in try await sql.raw("SELECT 1 AS x FROM telephony_settings WHERE sms_url IS NOT NULL LIMIT 1").first() != nil }
+    }
 
     static let wrongCode = DomainError.unauthorized("the code is wrong or has expired; ask for a new one")
 
@@ -109,28 +140,42 @@ package struct PortalStore: Sendable {
     package func signIn(email raw: String, code rawCode: String, workspaceSlug: String? = nil, address: String) async throws -> IssuedPortalSession {
         let now = clock.now()
         try await countAttempt(address, now: now)
-        guard let email = IdentityNormalizer.email(raw), let code = PortalRules.code(rawCode) else { throw Self.wrongCode }
+        guard let email = IdentityNormalizer.email(raw) else { throw Self.wrongCode }
+        return try await signIn(kind: "email", email, code: rawCode, workspaceSlug: workspaceSlug, address: address, now: now)
+    }
+
+    /// Opens a session with the code sent as a text message to the number (as `signIn(email:…)`).
+    package func signIn(phone raw: String, code rawCode: String, workspaceSlug: String? = nil, address: String) async throws -> IssuedPortalSession {
+        let now = clock.now()
+        try await countAttempt(address, now: now)
+        guard let phone = IdentityNormalizer.phone(raw) else { throw Self.wrongCode }
+        return try await signIn(kind: "phone", phone, code: rawCode, workspaceSlug: workspaceSlug, address: address, now: now)
+    }
+
+    private func signIn(kind: String, _ email: String, code rawCode: String, workspaceSlug: String?, address: String, now: Date) async throws -> IssuedPortalSession {
+        guard let code = PortalRules.code(rawCode) else { throw Self.wrongCode }
         let found = try await db.write { sql -> (id: String, ws: String, customer: String)? in
             let live = try await sql.raw("""
                 SELECT p.id, p.workspace_id, p.customer_id, p.code_hash, w.slug FROM portal_codes p JOIN workspaces w ON w.id = p.workspace_id
-                WHERE p.email = \(bind: email) AND p.used_at IS NULL AND p.expires_at > \(bind: now.millis) AND p.failures < \(bind: policy.codeFailures)
+                WHERE p.email = \(bind: email) AND p.kind = \(bind: kind) AND p.used_at IS NULL AND p.expires_at > \(bind: now.millis) AND p.failures < \(bind: policy.codeFailures)
                 ORDER BY w.created_at, w.slug
                 """).all()
             let matching = try live.filter { Secret.equal(try $0.decode(column: "code_hash", as: String.self), Self.codeHash(try $0.decode(column: "id", as: String.self), code)) }
             guard !matching.isEmpty else {
                 try await sql.raw("""
-                    UPDATE portal_codes SET failures = failures + 1 WHERE email = \(bind: email) AND used_at IS NULL AND expires_at > \(bind: now.millis)
+                    UPDATE portal_codes SET failures = failures + 1 WHERE email = \(bind: email) AND kind = \(bind: kind) AND used_at IS NULL AND expires_at > \(bind: now.millis)
                     """).run()
                 return nil
             }
             let pick = try matching.first { try $0.decode(column: "slug", as: String.self) == workspaceSlug } ?? matching[0]
             // single use: the address's codes all end with this sign-in
-            try await sql.raw("UPDATE portal_codes SET used_at = \(bind: now.millis) WHERE email = \(bind: email) AND used_at IS NULL").run()
+            try await sql.raw("UPDATE portal_codes SET used_at = \(bind: now.millis) WHERE email = \(bind: email) AND kind = \(bind: kind) AND used_at IS NULL").run()
             return (try pick.decode(column: "id", as: String.self), try pick.decode(column: "workspace_id", as: String.self),
                     try pick.decode(column: "customer_id", as: String.self))
         }
         guard let found else { throw Self.wrongCode }
-        return try await openSession(workspaceID: found.ws, customerID: found.customer, email: email, address: address, now: now, how: "code")
+        return try await openSession(workspaceID: found.ws, customerID: found.customer, kind: kind, email: email, address: address, now: now,
+                                     how: kind == "phone" ? "text" : "code")
     }
 
     /// Opens a session with the link mailed with a code (once; the code ends with it).
@@ -141,14 +186,14 @@ package struct PortalStore: Sendable {
         let found = try await db.write { sql -> (ws: String, customer: String, email: String)? in
             guard let r = try await sql.raw("""
                 SELECT workspace_id, customer_id, email FROM portal_codes
-                WHERE link_hash = \(bind: Secret.hash(token)) AND used_at IS NULL AND expires_at > \(bind: now.millis) AND failures < \(bind: policy.codeFailures)
+                WHERE link_hash = \(bind: Secret.hash(token)) AND kind = 'email' AND used_at IS NULL AND expires_at > \(bind: now.millis) AND failures < \(bind: policy.codeFailures)
                 """).first() else { return nil }
             let email = try r.decode(column: "email", as: String.self)
-            try await sql.raw("UPDATE portal_codes SET used_at = \(bind: now.millis) WHERE email = \(bind: email) AND used_at IS NULL").run()
+            try await sql.raw("UPDATE portal_codes SET used_at = \(bind: now.millis) WHERE email = \(bind: email) AND kind = 'email' AND used_at IS NULL").run()
             return (try r.decode(column: "workspace_id", as: String.self), try r.decode(column: "customer_id", as: String.self), email)
         }
         guard let found else { throw Self.wrongCode }
-        return try await openSession(workspaceID: found.ws, customerID: found.customer, email: found.email, address: address, now: now, how: "link")
+        return try await openSession(workspaceID: found.ws, customerID: found.customer, kind: "email", email: found.email, address: address, now: now, how: "link")
     }
 
     /// Sign-in attempts from one network address, good or bad, within the window (429 past the limit).
@@ -166,13 +211,15 @@ package struct PortalStore: Sendable {
         if n >= policy.attemptsPerIP { throw DomainError.tooManyAttempts("too many sign-in attempts from this address; wait an hour and try again") }
     }
 
-    func openSession(workspaceID ws: String, customerID: String, email: String, address: String, now: Date, how: String) async throws -> IssuedPortalSession {
+    /// A new session for the customer, tied to the identity it was opened with (`kind`, `email`: an
+    /// address or a number); it ends when the customer no longer holds that identity.
+    func openSession(workspaceID ws: String, customerID: String, kind: String, email: String, address: String, now: Date, how: String) async throws -> IssuedPortalSession {
         let secret = Secret.token(prefix: "gxp_"), csrf = Secret.token(prefix: "")
         let expires = now.addingTimeInterval(policy.absolute)
         try await db.write(.acting(workspaceID: ws, userID: nil), at: now) { tx in
             try await tx.sql.raw("""
-                INSERT INTO portal_sessions (id_hash, workspace_id, customer_id, email, csrf, created_at, last_seen_at, expires_at, address)
-                VALUES (\(bind: Secret.hash(secret)), \(bind: ws), \(bind: customerID), \(bind: email), \(bind: csrf), \(bind: now.millis),
+                INSERT INTO portal_sessions (id_hash, workspace_id, customer_id, email, kind, csrf, created_at, last_seen_at, expires_at, address)
+                VALUES (\(bind: Secret.hash(secret)), \(bind: ws), \(bind: customerID), \(bind: email), \(bind: kind), \(bind: csrf), \(bind: now.millis),
                         \(bind: now.millis), \(bind: expires.millis), \(bind: address))
                 """).run()
             try await tx.audit("portal_sign_in", "customers", customerID, detail: ["address": .string(address), "by": .string(how)])
@@ -193,7 +240,7 @@ package struct PortalStore: Sendable {
                   r.role
                 FROM portal_sessions s
                 JOIN customers c ON c.id = s.customer_id AND c.workspace_id = s.workspace_id AND c.deleted_at IS NULL
-                JOIN customer_identities i ON i.workspace_id = s.workspace_id AND i.kind = 'email' AND i.value = s.email AND i.customer_id = s.customer_id
+                JOIN customer_identities i ON i.workspace_id = s.workspace_id AND i.kind = s.kind AND i.value = s.email AND i.customer_id = s.customer_id
                 LEFT JOIN customers o ON o.id = c.organization_id AND o.workspace_id = c.workspace_id AND o.deleted_at IS NULL
                 LEFT JOIN portal_roles r ON r.workspace_id = s.workspace_id AND r.customer_id = s.customer_id
                 WHERE s.id_hash = \(bind: key) AND s.revoked_at IS NULL

@@ -56,7 +56,7 @@ struct CallPages {
                     if parts.count == 2 { ext[parts[0]] = parts[1] } else if !parts.isEmpty { ext[parts.joined(separator: " ")] = "" }
                 }
                 do {
-                    _ = try await calls.updateSettings(scope, dialURL: (f["dial_url"] ?? "").trimmingCharacters(in: .whitespaces),
+                    _ = try await calls.updateSettings(scope, dialURL: (f["dial_url"] ?? "").trimmed(), smsURL: (f["sms_url"] ?? "").trimmed(),
                                                        missedRule: MissedCallRule(rawValue: f["missed_rule"] ?? "") ?? .task,
                                                        missedAssignee: MissedCallAssignee(rawValue: f["missed_assignee"] ?? "") ?? .owner,
                                                        slaMinutes: Int(f["callback_sla_minutes"] ?? "") ?? 0, extensions: ext)
@@ -104,7 +104,7 @@ struct CallPages {
             for (ext, user) in s.extensions { names[ext] = try await pages.services.access.user(id: user)?.email ?? user }
             model["settings"] = Pages.model([
                 "hookURL": base + "/api/v1/hooks/telephony/" + s.hookKey, "secret": s.secret,
-                "previousUntil": s.previousSecretUntil.map { f.string(from: $0) }, "dialURL": s.dialURL ?? "",
+                "previousUntil": s.previousSecretUntil.map { f.string(from: $0) }, "dialURL": s.dialURL ?? "", "smsURL": s.smsURL ?? "",
                 "sla": String(s.callbackSLAMinutes),
                 "rules": MissedCallRule.allCases.map { ["value": $0.rawValue, "label": v.text("call_rule_" + $0.rawValue), "selected": $0 == s.missedRule] as [String: Any] },
                 "assignees": MissedCallAssignee.allCases.map { ["value": $0.rawValue, "label": v.text("call_assign_" + $0.rawValue), "selected": $0 == s.missedAssignee] as [String: Any] },

@@ -21,6 +21,7 @@ enum CallTemplates {
       <form method="post" action="/calls/settings" class="stack">
         <input type="hidden" name="_csrf" value="{{csrf}}">
         <label>{{t.call_field_dial_url}}<input type="url" name="dial_url" value="{{dialURL}}" maxlength="2000" placeholder="{{t.call_dial_url_example}}"></label>
+        <label>{{t.call_field_sms_url}}<input type="url" name="sms_url" value="{{smsURL}}" maxlength="2000" placeholder="{{t.call_sms_url_example}}"><small class="hint">{{t.call_sms_url_hint}}</small></label>
         <label>{{t.call_field_missed_rule}}<select name="missed_rule">{{#rules}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/rules}}</select></label>
         <label>{{t.call_field_missed_assignee}}<select name="missed_assignee">{{#assignees}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/assignees}}</select></label>
         <label>{{t.call_field_callback_sla_minutes}}<input type="number" name="callback_sla_minutes" value="{{sla}}" min="1" max="10080" required></label>
@@ -96,6 +97,8 @@ enum CallTemplates {
             "call_previous_until": "旧密钥有效至", "call_rotate": "更换密钥", "call_field_dial_url": "外呼接口地址（点击拨号）", "call_dial_url_example": "https://pbx.example.cn/guanxi/dial", "call_extensions_example": "8001 agent@example.cn",
             "call_field_missed_rule": "未接来电转为", "call_field_missed_assignee": "交给", "call_field_callback_sla_minutes": "回电时限（分钟）",
             "call_field_extensions": "坐席分机（每行：分机号 邮箱）", "call_field_dial_url_short": "外呼地址",
+            "call_field_sms_url": "短信接口地址", "call_sms_url_example": "https://sms.example.cn/guanxi/send",
+            "call_sms_url_hint": "门户登录验证码经此发送：带签名的 JSON（to、text），密钥同上", "call_field_sms_url_short": "短信地址",
             "call_rule_task": "回电待办", "call_rule_ticket": "工单", "call_rule_nothing": "不处理",
             "call_assign_owner": "号码所属客户的负责人", "call_assign_agent": "振铃的坐席",
             "call_direction_inbound": "呼入", "call_direction_outbound": "呼出",
@@ -115,6 +118,8 @@ enum CallTemplates {
             "call_previous_until": "舊金鑰有效至", "call_rotate": "更換金鑰", "call_field_dial_url": "外撥介面網址（點擊撥號）", "call_dial_url_example": "https://pbx.example.cn/guanxi/dial", "call_extensions_example": "8001 agent@example.cn",
             "call_field_missed_rule": "未接來電轉為", "call_field_missed_assignee": "交給", "call_field_callback_sla_minutes": "回電時限（分鐘）",
             "call_field_extensions": "客服分機（每行：分機號碼 電子郵件）", "call_field_dial_url_short": "外撥網址",
+            "call_field_sms_url": "簡訊介面網址", "call_sms_url_example": "https://sms.example.cn/guanxi/send",
+            "call_sms_url_hint": "入口網站登入驗證碼經此傳送：帶簽章的 JSON（to、text），金鑰同上", "call_field_sms_url_short": "簡訊網址",
             "call_rule_task": "回電待辦", "call_rule_ticket": "工單", "call_rule_nothing": "不處理",
             "call_assign_owner": "號碼所屬客戶的負責人", "call_assign_agent": "響鈴的客服",
             "call_direction_inbound": "撥入", "call_direction_outbound": "撥出",
@@ -135,6 +140,8 @@ enum CallTemplates {
             "call_rotate": "Rotate the secret", "call_field_dial_url": "Dial webhook address (click-to-call)", "call_dial_url_example": "https://pbx.example.com/guanxi/dial", "call_extensions_example": "8001 agent@example.com", "call_field_missed_rule": "A missed call becomes",
             "call_field_missed_assignee": "Given to", "call_field_callback_sla_minutes": "Call back within (minutes)",
             "call_field_extensions": "Agents' extensions (one a line: extension email)", "call_field_dial_url_short": "Dial address",
+            "call_field_sms_url": "Text message address", "call_sms_url_example": "https://sms.example.com/guanxi/send",
+            "call_sms_url_hint": "Portal sign-in codes are sent here: signed JSON (to, text), the same secret as above", "call_field_sms_url_short": "Text address",
             "call_rule_task": "A call-back task", "call_rule_ticket": "A ticket", "call_rule_nothing": "Nothing",
             "call_assign_owner": "The number's customer owner", "call_assign_agent": "The agent it rang for",
             "call_direction_inbound": "Inbound", "call_direction_outbound": "Outbound",

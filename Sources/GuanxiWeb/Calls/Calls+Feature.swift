@@ -9,7 +9,7 @@ extension Feature {
     /// timeline, missed calls as call-back tasks or tickets, and the call figures (docs/CALLS.md).
     package static let calls: Feature = {
         var f = Feature(name: "Calls")
-        f.migrations = [M032_Calls.migration]
+        f.migrations = [M032_Calls.migration, M035_TextMessages.migration]
         f.catalog = CatalogPart(CallTemplates.strings)
         f.translations = CallTemplates.translations
         f.templates = CallTemplates.all
@@ -21,6 +21,8 @@ extension Feature {
         f.pages = { pages, table in table.add(CallPages(pages: pages).routes) }
         f.customerPart = { pages, scope, id, v in try await CallPages.customerPart(pages, scope, customerID: id, v) }
         f.recordPages = ["calls": { _ in CallURL.calls.path }]
+        // text messages (portal sign-in codes) go out through the same provider, signed the same way
+        f.services = { s, _, logger in [TextMessageWatch.make(s, logger)] }
         f.matrix = CallsMatrix.samples
         f.matrixFixture = CallsMatrix.fixture
         return f

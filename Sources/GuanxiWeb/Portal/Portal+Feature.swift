@@ -9,7 +9,7 @@ extension Feature {
     /// and its JSON API sit outside the staff pages and `/api/v1`, with their own session.
     package static let portal: Feature = {
         var f = Feature(name: "Portal")
-        f.migrations = [M030_Portal.migration]
+        f.migrations = [M030_Portal.migration, M036_PortalPhones.migration]
         f.catalog = CatalogPart(PortalWords.strings)
         f.translations = PortalWords.translations
         f.templates = PortalTemplates.all

@@ -13,21 +13,32 @@ struct PortalAPI: Sendable {
     let web: PortalWeb
     var portal: PortalStore { web.portal }
 
-    struct CodeBody: Decodable { var email: String; var workspace: String? }
-    struct SignInBody: Decodable { var email: String; var code: String; var workspace: String? }
+    /// `email`, or `phone` for a code by text message.
+    struct CodeBody: Decodable { var email: String?; var phone: String?; var workspace: String? }
+    struct SignInBody: Decodable { var email: String?; var phone: String?; var code: String; var workspace: String? }
 
     func register(_ r: RouterGroup<AppContext>) {
         let w = web
         w.route(r, .post, .api("sign-in/code"), .anyone, api: true) { p in
             let b = try await APIBody.json(CodeBody.self, p.request)
-            try await PortalPages(web: w).requestCode(p, email: String(b.email.prefix(254)))
+            if let phone = b.phone, b.email == nil {
+                try await PortalPages(web: w).requestCode(p, phone: String(phone.prefix(40)))
+            } else {
+                guard let email = b.email else { throw DomainError.field("email", "is required (or phone, for a code by text message)") }
+                try await PortalPages(web: w).requestCode(p, email: String(email.prefix(254)))
+            }
             // the same answer whether or not the address is a customer's
             return APIResponse.json(["status": "sent"], status: .accepted).response
         }
         w.route(r, .post, .api("sign-in"), .anyone, api: true) { p in
             let b = try await APIBody.json(SignInBody.self, p.request)
-            let s = try await portal.signIn(email: String(b.email.prefix(254)), code: String(b.code.prefix(20)), workspaceSlug: b.workspace,
-                                            address: p.context.address)
+            let s: IssuedPortalSession
+            if let phone = b.phone, b.email == nil {
+                s = try await portal.signIn(phone: String(phone.prefix(40)), code: String(b.code.prefix(20)), workspaceSlug: b.workspace, address: p.context.address)
+            } else {
+                guard let email = b.email else { throw DomainError.field("email", "is required (or phone, for a code by text message)") }
+                s = try await portal.signIn(email: String(email.prefix(254)), code: String(b.code.prefix(20)), workspaceSlug: b.workspace, address: p.context.address)
+            }
             var res = APIResponse.json(Me(s.visitor, csrf: true)).response
             res.headers.append(HTTPField(name: .setCookie, value: PortalWeb.sessionCookie(s.secret, maxAge: Int(portal.policy.absolute), request: p.request)))
             return res

@@ -19,30 +19,34 @@ struct PortalPages: Sendable {
         w.route(r, .get, .home, .anyone) { p in Pages.redirect(p.visitor == nil ? PortalURL.signIn.path : PortalURL.orders.path) }
         w.route(r, .get, .signIn, .anyone) { p in
             if p.visitor != nil { return Pages.redirect(PortalURL.orders.path) }
-            return w.page("portal_sign_in", ["email": "", "workspace": p.request.uri.queryParameters.get("workspace").map { String($0) } ?? ""],
+            return w.page("portal_sign_in", ["email": "", "phone": "", "workspace": p.request.uri.queryParameters.get("workspace").map { String($0) } ?? "",
+                                             "texts": try await portal.textMessagesAvailable()],
                           title: p.v.text("portal_sign_in"), p)
         }
+        // a code by mail, or (the phone field filled) by text message
         w.route(r, .post, .code, .anyone, body: .form) { p in
-            let email = String((p.form["email"] ?? "").prefix(254)), ws = String((p.form["workspace"] ?? "").prefix(60))
+            let email = String((p.form["email"] ?? "").prefix(254)), phone = String((p.form["phone"] ?? "").prefix(40)).trimmed()
+            let ws = String((p.form["workspace"] ?? "").prefix(60))
             do {
-                try await requestCode(p, email: email)
+                if phone.isEmpty { try await requestCode(p, email: email) } else { try await requestCode(p, phone: phone) }
             } catch let e as DomainError {
                 let fields = Pages.fieldErrors(e)
-                return w.page("portal_sign_in", Pages.model(["email": email, "workspace": ws, "emailError": fields["email"].map(p.v.localize)]),
+                return w.page("portal_sign_in", Pages.model(["email": email, "phone": phone, "workspace": ws, "texts": try await portal.textMessagesAvailable(),
+                                                             "emailError": fields["email"].map(p.v.localize), "phoneError": fields["phone"].map(p.v.localize)]),
                               title: p.v.text("portal_sign_in"), p, flash: fields.isEmpty ? (kind: "bad", text: p.v.message(e)) : nil, status: Pages.status(e))
             }
-            return w.page("portal_code", ["email": email, "workspace": ws, "code": "",
-                                          "sent": p.v.text("portal_code_sent").replacingOccurrences(of: "{e}", with: email)],
-                          title: p.v.text("portal_enter_code"), p)
+            return w.page("portal_code", codeModel(p, email: email, phone: phone, workspace: ws, code: ""), title: p.v.text("portal_enter_code"), p)
         }
         w.route(r, .post, .signIn, .anyone, body: .form) { p in
-            let email = String((p.form["email"] ?? "").prefix(254)), ws = String((p.form["workspace"] ?? "").prefix(60))
+            let email = String((p.form["email"] ?? "").prefix(254)), phone = String((p.form["phone"] ?? "").prefix(40))
+            let ws = String((p.form["workspace"] ?? "").prefix(60)), code = p.form["code"] ?? ""
             do {
-                let s = try await portal.signIn(email: email, code: p.form["code"] ?? "", workspaceSlug: ws.isEmpty ? nil : ws, address: p.context.address)
+                let s = phone.isEmpty
+                    ? try await portal.signIn(email: email, code: code, workspaceSlug: ws.isEmpty ? nil : ws, address: p.context.address)
+                    : try await portal.signIn(phone: phone, code: code, workspaceSlug: ws.isEmpty ? nil : ws, address: p.context.address)
                 return Pages.redirect(PortalURL.orders.path, cookies: [PortalWeb.sessionCookie(s.secret, maxAge: Int(portal.policy.absolute), request: p.request)])
             } catch let e as DomainError {
-                return w.page("portal_code", ["email": email, "workspace": ws, "code": String((p.form["code"] ?? "").prefix(12)),
-                                              "sent": p.v.text("portal_code_sent").replacingOccurrences(of: "{e}", with: email)],
+                return w.page("portal_code", codeModel(p, email: email, phone: phone, workspace: ws, code: String(code.prefix(12))),
                               title: p.v.text("portal_enter_code"), p, flash: ("bad", p.v.message(e)),
                               status: { if case .unauthorized = e { return .unauthorized } else { return Pages.status(e) } }())
             }
@@ -187,6 +191,18 @@ struct PortalPages: Sendable {
                 return try await detailsPage(p, typed: f, error: e)
             }
         }
+    }
+
+    /// The code form's model: where the code went, said so.
+    func codeModel(_ p: PortalVisit, email: String, phone: String, workspace: String, code: String) -> [String: Any] {
+        phone.isEmpty
+            ? ["email": email, "phone": "", "workspace": workspace, "code": code, "sent": p.v.text("portal_code_sent").replacingOccurrences(of: "{e}", with: email)]
+            : ["email": "", "phone": phone, "workspace": workspace, "code": code, "sent": p.v.text("portal_code_texted").replacingOccurrences(of: "{e}", with: phone)]
+    }
+
+    func requestCode(_ p: PortalVisit, phone: String) async throws {
+        let v = p.v
+        try await portal.requestCode(phone: phone, address: p.context.address) { code in v.text("portal_text_body").replacingOccurrences(of: "{c}", with: code) }
     }
 
     func requestCode(_ p: PortalVisit, email: String) async throws {

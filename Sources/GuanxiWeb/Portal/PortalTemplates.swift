@@ -28,6 +28,12 @@ enum PortalTemplates {
         <label class="{{#emailError}}invalid{{/emailError}}">{{t.portal_email}}<input type="email" name="email" value="{{email}}" required autocomplete="email" inputmode="email" autofocus{{#emailError}} aria-invalid="true" aria-describedby="e-email"{{/emailError}}>{{#emailError}}<small class="error" id="e-email">{{emailError}}</small>{{/emailError}}</label>
         <button class="primary">{{t.portal_send_code}}</button>
       </form>
+      {{#texts}}<details class="by-phone"{{#phoneError}} open{{/phoneError}}{{#phone}} open{{/phone}}><summary>{{t.portal_use_phone}}</summary>
+      <form method="post" action="/portal/sign-in/code" novalidate>
+        <input type="hidden" name="workspace" value="{{workspace}}">
+        <label class="{{#phoneError}}invalid{{/phoneError}}">{{t.portal_phone}}<input type="tel" name="phone" value="{{phone}}" required autocomplete="tel" inputmode="tel"{{#phoneError}} aria-invalid="true" aria-describedby="e-phone"{{/phoneError}}>{{#phoneError}}<small class="error" id="e-phone">{{phoneError}}</small>{{/phoneError}}</label>
+        <button class="primary">{{t.portal_send_text}}</button>
+      </form></details>{{/texts}}
     </section>
     """
 
@@ -36,7 +42,7 @@ enum PortalTemplates {
       <h1>{{t.portal_enter_code}}</h1>
       <p class="hint">{{sent}}</p>
       <form method="post" action="/portal/sign-in" novalidate>
-        <input type="hidden" name="email" value="{{email}}"><input type="hidden" name="workspace" value="{{workspace}}">
+        <input type="hidden" name="email" value="{{email}}"><input type="hidden" name="phone" value="{{phone}}"><input type="hidden" name="workspace" value="{{workspace}}">
         <label>{{t.portal_code}}<input name="code" value="{{code}}" required inputmode="numeric" autocomplete="one-time-code" maxlength="12" autofocus></label>
         <button class="primary">{{t.portal_sign_in}}</button>
       </form>

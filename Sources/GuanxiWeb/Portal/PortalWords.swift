@@ -8,6 +8,9 @@ enum PortalWords {
         .zhHans: [
             "portal_title": "客户服务中心", "portal_sign_in": "登录", "portal_sign_in_hint": "输入您在我们这里留下的邮箱，我们会发送一个一次性验证码。无需密码。",
             "portal_email": "邮箱", "portal_send_code": "发送验证码", "portal_enter_code": "输入验证码",
+            "portal_use_phone": "用手机号登录", "portal_phone": "手机号", "portal_send_text": "发送短信验证码",
+            "portal_code_texted": "如果 {e} 是我们客户的手机号，验证码已经用短信发出，10 分钟内有效，只能用一次。",
+            "portal_text_body": "您的登录验证码是 {c}，10 分钟内有效。请勿告诉他人。",
             "portal_code_sent": "如果 {e} 是我们客户的邮箱，验证码已经发到这个邮箱，10 分钟内有效，只能用一次。也可以直接点邮件里的链接登录。",
             "portal_code": "6 位验证码", "portal_other_email": "换一个邮箱", "portal_continue": "继续登录",
             "portal_orders": "我的订单", "portal_order": "订单", "portal_no_orders": "还没有订单。", "portal_outstanding": "待付",
@@ -33,6 +36,9 @@ enum PortalWords {
         .zhHant: [
             "portal_title": "客戶服務中心", "portal_sign_in": "登入", "portal_sign_in_hint": "輸入您在我們這裡留下的電子郵件，我們會寄送一組一次性驗證碼。不需要密碼。",
             "portal_email": "電子郵件", "portal_send_code": "寄送驗證碼", "portal_enter_code": "輸入驗證碼",
+            "portal_use_phone": "用手機號碼登入", "portal_phone": "手機號碼", "portal_send_text": "傳送簡訊驗證碼",
+            "portal_code_texted": "如果 {e} 是我們客戶的手機號碼，驗證碼已用簡訊傳送，10 分鐘內有效，只能使用一次。",
+            "portal_text_body": "您的登入驗證碼是 {c}，10 分鐘內有效。請勿告訴他人。",
             "portal_code_sent": "如果 {e} 是我們客戶的電子郵件，驗證碼已寄到這個信箱，10 分鐘內有效，只能使用一次。也可以直接點郵件裡的連結登入。",
             "portal_code": "6 位數驗證碼", "portal_other_email": "換一個電子郵件", "portal_continue": "繼續登入",
             "portal_orders": "我的訂單", "portal_order": "訂單", "portal_no_orders": "還沒有訂單。", "portal_outstanding": "待付",
@@ -58,6 +64,9 @@ enum PortalWords {
         .en: [
             "portal_title": "Customer centre", "portal_sign_in": "Sign in", "portal_sign_in_hint": "Enter the email address you gave us and we will send you a one-time code. No password needed.",
             "portal_email": "Email", "portal_send_code": "Send me a code", "portal_enter_code": "Enter your code",
+            "portal_use_phone": "Sign in with your mobile number", "portal_phone": "Mobile number", "portal_send_text": "Text me a code",
+            "portal_code_texted": "If {e} is a customer's number of ours, a code is on its way to it by text message: good for 10 minutes, once.",
+            "portal_text_body": "Your sign-in code is {c}. It is good for 10 minutes. Do not tell anyone.",
             "portal_code_sent": "If {e} is a customer's address of ours, a code is on its way to it: good for 10 minutes, once. You can also sign in with the link in the mail.",
             "portal_code": "6-digit code", "portal_other_email": "Use another address", "portal_continue": "Continue",
             "portal_orders": "My orders", "portal_order": "Order", "portal_no_orders": "No orders yet.", "portal_outstanding": "To pay",
