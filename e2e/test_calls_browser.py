@@ -121,3 +121,28 @@ def test_click_to_call_posts_a_signed_body_to_the_dial_webhook(server, browser):
         ctx.close()
     finally:
         sink.shutdown()
+
+
+def test_a_server_with_agents_listening_stops_at_once_and_their_pages_reconnect(server, browser):
+    # given an agent's page holding its screen-pop stream
+    ctx, agent = page_for(browser)
+    sign_in(agent, server)
+    agent.goto(base(server) + "/customers")
+    agent.wait_for_timeout(500)
+    # when the server is asked to stop, it does not wait on the open stream
+    t0 = time.time()
+    server.proc.terminate()
+    server.proc.wait(timeout=10)
+    assert time.time() - t0 < 5, f"stopping took {time.time() - t0:.1f} s"
+    # and once it is back, the page's stream connects again and a ringing call still pops up
+    server.restart()
+    status, _, c = server.json("POST", "/api/v1/customers", {"kind": "person", "name": "重连后的来电", "phones": ["+86 139 0013 9000"]})
+    assert status == 201, c
+    admin_ctx, admin = page_for(browser)
+    sign_in(admin, server)
+    hook_url, secret = settings(admin, server)
+    agent.wait_for_timeout(4000)  # EventSource retries after 3 s
+    status, _, payload = post_event(server, hook_url, secret, {"event": "ringing", "call_id": "e2e-" + uuid.uuid4().hex, "from": "13900139000", "to": "4008001234"})
+    assert status == 200, payload
+    expect(agent.locator(".call-pop")).to_be_visible(timeout=3000)
+    ctx.close(); admin_ctx.close()

@@ -1,4 +1,5 @@
 import Foundation
+import ServiceLifecycle
 import Hummingbird
 import HTTPTypes
 import GuanxiCore
@@ -177,14 +178,20 @@ struct CallPages {
         return Response(status: .ok, headers: h, body: ResponseBody { writer in
             defer { ticker.cancel(); hub.remove(id); out.finish() }
             try await writer.write(ByteBuffer(string: "retry: 3000\n: connected\n\n"))
-            loop: for await signal in stream {
-                switch signal {
-                case .beat:
-                    guard (try? await signIn.session(secret)) != nil else { break loop }
-                    try await writer.write(ByteBuffer(string: ": beat\n\n"))
-                case .pop(let pop):
-                    try await writer.write(ByteBuffer(string: "event: call\ndata: " + Self.popJSON(pop, v) + "\n\n"))
+            // a stopping server ends the stream (the browser reconnects to another, or to this one
+            // once it is back): otherwise its shutdown would wait on every agent's open page
+            try await withGracefulShutdownHandler {
+                loop: for await signal in stream {
+                    switch signal {
+                    case .beat:
+                        guard (try? await signIn.session(secret)) != nil else { break loop }
+                        try await writer.write(ByteBuffer(string: ": beat\n\n"))
+                    case .pop(let pop):
+                        try await writer.write(ByteBuffer(string: "event: call\ndata: " + Self.popJSON(pop, v) + "\n\n"))
+                    }
                 }
+            } onGracefulShutdown: {
+                out.finish()
             }
             try await writer.finish(nil)
         })

@@ -72,8 +72,15 @@ enum CallTemplates {
     static let script = """
     (function(){
       if(!window.EventSource || !document.querySelector('form.out[action="/sign-out"]')) return;
-      var es=new EventSource('/calls/events'), boxes={};
-      es.addEventListener('call', function(m){
+      var es, boxes={};
+      // the browser reconnects a stream that ended by itself; one it gave up on (the server was
+      // away when it tried, a restart) is opened again here, every 5 s until it holds
+      function connect(){
+        es=new EventSource('/calls/events');
+        es.addEventListener('call', pop);
+        es.addEventListener('error', function(){ if(es.readyState===2){ setTimeout(connect, 5000); } });
+      }
+      function pop(m){
         var d; try{ d=JSON.parse(m.data); }catch(e){ return; }
         if(d.event!=='ringing'){ if(boxes[d.call_id]){ boxes[d.call_id].remove(); delete boxes[d.call_id]; } return; }
         if(boxes[d.call_id]) return;
@@ -83,7 +90,8 @@ enum CallTemplates {
         var b=document.createElement('button'); b.type='button'; b.textContent=d.dismiss;
         b.addEventListener('click', function(){ box.remove(); delete boxes[d.call_id]; }); box.appendChild(b);
         document.body.appendChild(box); boxes[d.call_id]=box; a.focus();
-      });
+      }
+      connect();
       window.addEventListener('pagehide', function(){ es.close(); });
     })();
     """
