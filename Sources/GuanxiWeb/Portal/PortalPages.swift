@@ -32,6 +32,7 @@ struct PortalPages: Sendable {
             } catch let e as DomainError {
                 let fields = Pages.fieldErrors(e)
                 return w.page("portal_sign_in", Pages.model(["email": email, "phone": phone, "workspace": ws, "texts": try await portal.textMessagesAvailable(),
+                                                             "openPhone": !phone.isEmpty,
                                                              "emailError": fields["email"].map(p.v.localize), "phoneError": fields["phone"].map(p.v.localize)]),
                               title: p.v.text("portal_sign_in"), p, flash: fields.isEmpty ? (kind: "bad", text: p.v.message(e)) : nil, status: Pages.status(e))
             }

@@ -28,7 +28,7 @@ enum PortalTemplates {
         <label class="{{#emailError}}invalid{{/emailError}}">{{t.portal_email}}<input type="email" name="email" value="{{email}}" required autocomplete="email" inputmode="email" autofocus{{#emailError}} aria-invalid="true" aria-describedby="e-email"{{/emailError}}>{{#emailError}}<small class="error" id="e-email">{{emailError}}</small>{{/emailError}}</label>
         <button class="primary">{{t.portal_send_code}}</button>
       </form>
-      {{#texts}}<details class="by-phone"{{#phoneError}} open{{/phoneError}}{{#phone}} open{{/phone}}><summary>{{t.portal_use_phone}}</summary>
+      {{#texts}}<details class="by-phone"{{#openPhone}} open{{/openPhone}}><summary>{{t.portal_use_phone}}</summary>
       <form method="post" action="/portal/sign-in/code" novalidate>
         <input type="hidden" name="workspace" value="{{workspace}}">
         <label class="{{#phoneError}}invalid{{/phoneError}}">{{t.portal_phone}}<input type="tel" name="phone" value="{{phone}}" required autocomplete="tel" inputmode="tel"{{#phoneError}} aria-invalid="true" aria-describedby="e-phone"{{/phoneError}}>{{#phoneError}}<small class="error" id="e-phone">{{phoneError}}</small>{{/phoneError}}</label>
@@ -208,6 +208,7 @@ enum PortalTemplates {
     /// Phone first: one column of cards, nothing wider than the screen (long numbers and words break).
     static let css = """
     .portal main{max-width:46rem}
+    .by-phone{margin-top:1rem}.by-phone summary{cursor:pointer;padding:.4rem 0}
     .portal-bar{gap:.4rem .8rem}
     .portal-nav{display:flex;flex-wrap:wrap;gap:.2rem .8rem;flex:1 1 auto}
     .portal-nav a{text-decoration:none;color:var(--ink);padding:.3rem 0}
