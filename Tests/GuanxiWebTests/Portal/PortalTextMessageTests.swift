@@ -20,10 +20,10 @@ struct PortalTextMessageTests {
     }
 
     /// Runs the server's text-message service until `done` holds (at most 20 s).
-    func sending(_ env: WebEnv, until done: @Sendable () -> Bool) async throws {
+    func sending(_ env: WebEnv, until done: @Sendable () async throws -> Bool) async throws {
         let watch = Task { try await TextMessageWatch.make(env.services, Logger(label: "test.sms")).run() }
         defer { watch.cancel() }
-        for _ in 0..<400 where !done() { try await Task.sleep(for: .milliseconds(50)) }
+        for _ in 0..<400 { if try await done() { return }; try await Task.sleep(for: .milliseconds(50)) }
     }
 
     @Test(arguments: Backend.all)
@@ -50,8 +50,12 @@ struct PortalTextMessageTests {
             let asked = try await env.send(.post, "/portal/sign-in/code", as: .none, body: Data("phone=%2B86%20138-1234-5678&workspace=".utf8),
                                            contentType: "application/x-www-form-urlencoded")
             #expect(asked.status == .ok && asked.text.contains("name=\"phone\" value=\"+86 138-1234-5678\""), "\(asked.text)")
-            // then the provider receives one signed message with the code
-            try await sending(env) { receiver.received.count >= 1 }
+            // then the provider receives one signed message with the code, and it is recorded as taken
+            let messages = TextMessages(db: env.services.db, clock: env.services.clock)
+            try await sending(env) {
+                guard receiver.received.count >= 1 else { return false }
+                return try await messages.recent(owner).first?.sent == true
+            }
             let sms = try #require(receiver.received.first)
             #expect(sms.json["to"].string == "+8613812345678" && sms.json["purpose"].string == "portal_sign_in")
             let text = try #require(sms.json["text"].string)
