@@ -10,11 +10,11 @@ package struct ScorecardPeriod: Sendable, Equatable {
     /// The as-long period before it.
     package var previous: [String]
 
-    /// Reads `2026-12`, `2026-Q4` or `2026`; nil for anything else (years 2000–2999).
+    /// Reads `2026-12`, `2026-Q4` or `2026`; nil for anything else (years 2000–2199, as far as the month ranges reach).
     package static func parse(_ raw: String) -> ScorecardPeriod? {
         let text = raw.trimmingCharacters(in: .whitespaces).uppercased()
         let parts = text.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
-        guard let first = parts.first, first.count == 4, first.allSatisfy(\.isASCII), let year = Int(first), (2000...2999).contains(year) else { return nil }
+        guard let first = parts.first, first.count == 4, first.allSatisfy(\.isASCII), let year = Int(first), (2000...2199).contains(year) else { return nil }
         var start: Int, count: Int, name: String
         switch parts.count {
         case 1: (start, count, name) = (1, 12, first)

@@ -8,7 +8,7 @@ import GuanxiWebPlatform
 /// The balanced scorecard per staff member and team: a page (`/insights/scorecards`), its CSV and
 /// `GET /api/v1/scorecards`, all from `ScorecardStore.sheet`, and a summary on a manager's dashboard.
 enum Scorecards {
-    static let periodPattern = "^2[0-9]{3}(-(0[1-9]|1[0-2]|[Qq][1-4]))?$"
+    static let periodPattern = "^2[01][0-9]{2}(-(0[1-9]|1[0-2]|[Qq][1-4]))?$"
 
     static func store(_ s: AppServices) -> ScorecardStore { ScorecardStore(db: s.db, access: s.access) }
 
@@ -194,7 +194,7 @@ enum Scorecards {
       <div class="head"><h1>{{t.scorecard}}</h1>{{#hasRows}}<a class="button" href="{{csvHref}}" download>{{t.chart_download_csv}}</a>{{/hasRows}}</div>
       <p class="meta">{{t.scorecard_intro}}</p>
       <form method="get" action="/insights/scorecards" class="scorecard-filter">
-        <label>{{t.scorecard_period}} <input name="period" value="{{period}}" pattern="2[0-9]{3}(-(0[1-9]|1[0-2]|[Qq][1-4]))?" placeholder="{{t.scorecard_period_example}}" size="9" required></label>
+        <label>{{t.scorecard_period}} <input name="period" value="{{period}}" pattern="2[01][0-9]{2}(-(0[1-9]|1[0-2]|[Qq][1-4]))?" placeholder="{{t.scorecard_period_example}}" size="9" required></label>
         <label>{{t.scorecard_team}} <select name="team"><option value="">{{t.scorecard_everyone}}</option>{{#teams}}<option value="{{id}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/teams}}</select></label>
         <button type="submit">{{t.scorecard_show}}</button>
       </form>

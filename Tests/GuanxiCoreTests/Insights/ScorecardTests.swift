@@ -10,13 +10,14 @@ struct ScorecardTests {
         #expect(ScorecardPeriod.parse("2026-q1") == ScorecardPeriod(name: "2026-Q1", months: ["2026-01", "2026-02", "2026-03"],
                                                                     previous: ["2025-10", "2025-11", "2025-12"]))
         #expect(ScorecardPeriod.parse("2026-Q4")?.months == ["2026-10", "2026-11", "2026-12"])
+        #expect(ScorecardPeriod.parse("2199-12")?.months == ["2199-12"])
         let year = ScorecardPeriod.parse(" 2026 ")
         #expect(year?.months.count == 12 && year?.months.first == "2026-01" && year?.months.last == "2026-12")
         #expect(year?.previous.first == "2025-01" && year?.previous.last == "2025-12")
     }
 
     @Test func anythingElseIsNotAPeriod() {
-        for bad in ["", "2026-13", "2026-00", "2026-Q5", "2026-Q0", "26-12", "2026-1", "2026-12-01", "1999", "二〇二六", "2026-１２", "2026-Q4'; DROP TABLE orders;--", "🍵"] {
+        for bad in ["", "2026-13", "2026-00", "2026-Q5", "2026-Q0", "26-12", "2026-1", "2026-12-01", "1999", "2200", "2514-01", "二〇二六", "2026-１２", "2026-Q4'; DROP TABLE orders;--", "🍵"] {
             #expect(ScorecardPeriod.parse(bad) == nil, "\(bad)")
         }
     }
