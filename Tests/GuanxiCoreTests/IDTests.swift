@@ -23,4 +23,18 @@ struct IDTests {
         #expect(String(earlier.prefix(13)) == "019ab697-e87d")   // 1764000000125 ms in hex, dashed
         #expect(Set(same).count == same.count)
     }
+
+    @Test func theFirstIDOfAMillisecondCutsByTime() {
+        // given a millisecond and ids made in it, just before it and just after it
+        let t = Date(millis: 1_764_000_000_125)
+        let cut = ID.first(at: t)
+        // then the cut is a v7 id that sorts after every earlier id and not after any id of its time or later
+        #expect(ID.isValid(cut))
+        #expect(cut == "019ab697-e87d-7000-8000-000000000000")
+        for _ in 0..<200 {
+            #expect(ID.make(at: Date(millis: t.millis - 1)) < cut)
+            #expect(ID.make(at: t) >= cut)
+            #expect(ID.make(at: Date(millis: t.millis + 1)) > cut)
+        }
+    }
 }

@@ -19,6 +19,17 @@ package enum ID {
         return format(bytes)
     }
 
+    /// The smallest UUIDv7 of the millisecond of `date`: every id made at or after it sorts after it
+    /// (a time cut over a key of such ids, e.g. for a purge, reads the primary key's index).
+    package static func first(at date: Date) -> String {
+        let ms = UInt64(max(0, date.timeIntervalSince1970 * 1000))
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for i in 0..<6 { bytes[i] = UInt8((ms >> (8 * (5 - UInt64(i)))) & 0xff) }
+        bytes[6] = 0x70
+        bytes[8] = 0x80
+        return format(bytes)
+    }
+
     /// 128 random bits in one system call (each `SystemRandomNumberGenerator` draw is its own, and a
     /// captured lead makes four ids inside the serial write).
     static func randomWords() -> (UInt64, UInt64) {

@@ -396,9 +396,6 @@ package struct CallStore: Sendable {
                                       "customer_id": customerID.map { .string($0.lowercased()) } ?? .null]
         if let u = scope.userID { o["agent_user_id"] = .string(u) }
         let body = Array(JSONCoding.encode(JSONValue.object(o)).utf8)
-        let t = Int64(now.timeIntervalSince1970.rounded(.down))
-        let sigs = WebhookDispatcher.signatures(id: requestID, timestamp: t, body: body, secrets: [settings.secret])
-        return WebhookRequest(url: url, headers: [("content-type", "application/json"), ("webhook-id", requestID), ("webhook-timestamp", String(t)),
-                                                  ("webhook-signature", WebhookSignature.header(sigs))], body: body, timeout: .seconds(5))
+        return .signed(url: url, id: requestID, body: body, secrets: [settings.secret], at: now, userAgent: "Guanxi-Calls/1", timeout: .seconds(5))
     }
 }

@@ -79,11 +79,7 @@ package struct TextMessages: Sendable {
     package static func request(_ job: TextMessageJob, at now: Date) -> WebhookRequest {
         let body = Array(JSONCoding.encode(JSONValue.object(["id": .string(job.id), "to": .string(job.to), "text": .string(job.body),
                                                              "purpose": .string(job.purpose)])).utf8)
-        let t = Int64(now.timeIntervalSince1970.rounded(.down))
-        let signatures = WebhookDispatcher.signatures(id: job.id, timestamp: t, body: body, secrets: [job.secret])
-        return WebhookRequest(url: job.url, headers: [("content-type", "application/json"), ("user-agent", "Guanxi-SMS/1"), ("webhook-id", job.id),
-                                                      ("webhook-timestamp", String(t)), ("webhook-signature", WebhookSignature.header(signatures))],
-                              body: body, timeout: .seconds(10))
+        return .signed(url: job.url, id: job.id, body: body, secrets: [job.secret], at: now, userAgent: "Guanxi-SMS/1", timeout: .seconds(10))
     }
 
     /// Records what the provider answered: a 2xx is sent; anything else waits 2ⁿ seconds (at most a
@@ -92,13 +88,15 @@ package struct TextMessages: Sendable {
         let now = clock.now()
         let sent = answer.status.map { (200..<300).contains($0) } ?? false
         let pause = min(60, 1 << min(job.attempts + 1, 6))
+        let error: String? = sent ? nil : (answer.error ?? answer.body.map { String($0.prefix(500)) })
         try await db.write { sql in
             try await sql.raw("""
                 UPDATE sms_outbox SET sent_at = \(bind: sent ? now.millis : nil), next_at = \(bind: now.addingTimeInterval(TimeInterval(pause)).millis),
-                  last_status = \(bind: answer.status), last_error = \(bind: sent ? nil : (answer.error ?? answer.body.map { String($0.prefix(500)) }))
+                  last_status = \(bind: answer.status), last_error = \(bind: error)
                 WHERE id = \(bind: job.id)
                 """).run()
-            try await sql.raw("DELETE FROM sms_outbox WHERE created_at < \(bind: now.addingTimeInterval(-Self.kept).millis)").run()
+            // ids are "sms_" and a UUIDv7, so the week's cut reads the primary key, not the whole table
+            try await sql.raw("DELETE FROM sms_outbox WHERE id < \(bind: "sms_" + ID.first(at: now.addingTimeInterval(-Self.kept)))").run()
         }
     }
 

@@ -12,6 +12,19 @@ package struct WebhookRequest: Sendable {
     package init(url: String, headers: [(String, String)], body: [UInt8], timeout: Duration) {
         self.url = url; self.headers = headers; self.body = body; self.timeout = timeout
     }
+
+    /// A JSON POST signed by the Standard Webhooks convention: `webhook-id`, `webhook-timestamp`
+    /// (Unix seconds of `now`) and one `webhook-signature` per valid secret. Outgoing webhooks,
+    /// click-to-call and text messages all send these.
+    package static func signed(url: String, id: String, body: [UInt8], secrets: [String], at now: Date,
+                               userAgent: String, timeout: Duration) -> WebhookRequest {
+        let timestamp = Int64(now.timeIntervalSince1970.rounded(.down))
+        let signatures = WebhookDispatcher.signatures(id: id, timestamp: timestamp, body: body, secrets: secrets)
+        return WebhookRequest(url: url, headers: [
+            ("content-type", "application/json"), ("user-agent", userAgent),
+            ("webhook-id", id), ("webhook-timestamp", String(timestamp)), ("webhook-signature", WebhookSignature.header(signatures)),
+        ], body: body, timeout: timeout)
+    }
 }
 
 /// What came back: the status (nil when no answer came: refused, unreachable, timed out), the
@@ -153,13 +166,7 @@ package struct WebhookDispatcher: Sendable {
 
     /// The request for a job at `now`: the Standard Webhooks headers, signed with every valid secret.
     package static func request(_ job: Job, at now: Date, timeout: Duration) -> WebhookRequest {
-        let body = Array(job.body.utf8)
-        let timestamp = Int64(now.timeIntervalSince1970.rounded(.down))
-        let signatures = signatures(id: job.eventID, timestamp: timestamp, body: body, secrets: job.secrets)
-        return WebhookRequest(url: job.url, headers: [
-            ("content-type", "application/json"), ("user-agent", "Guanxi-Webhooks/1"),
-            ("webhook-id", job.eventID), ("webhook-timestamp", String(timestamp)), ("webhook-signature", WebhookSignature.header(signatures)),
-        ], body: body, timeout: timeout)
+        .signed(url: job.url, id: job.eventID, body: Array(job.body.utf8), secrets: job.secrets, at: now, userAgent: "Guanxi-Webhooks/1", timeout: timeout)
     }
 
     /// Sends a claimed delivery and records the attempt; answers what follows.
