@@ -30,6 +30,8 @@ class MailSink:
         self.messages.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos), "data": envelope.content})
         return "250 OK"
 
+# screenshots of the run on PostgreSQL go apart from the SQLite run's (the two runs go side by side)
+SHOTS = os.path.join(os.path.dirname(__file__), "screenshots", *(["postgres"] if os.environ.get("GUANXI_E2E_DATABASE_URL") else []))
 BIN = os.environ.get("GUANXI_BIN", os.path.join(os.path.dirname(__file__), "..", ".build", "debug", "guanxi"))
 
 

@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-SHOTS = os.path.join(os.path.dirname(__file__), "screenshots")
+from conftest import SHOTS
 SIZES = {"desktop": (1280, 800), "phone": (390, 844), "narrow": (360, 740)}   # 360 px: the narrowest the issue asks for
 
 

@@ -1,4 +1,4 @@
-"""A server killed with SIGKILL while a client sends 100,000 events with retries: every event the
+"""A server killed with SIGKILL while a client sends 40,000 events with retries: every event the
 server acknowledged is stored, none twice, and the database opens clean afterwards. The client
 sends batches of 500 from four threads and retries each until it is answered 200 (as the tracking
 libraries do); the server is killed twice mid-stream and started again on the same data."""
@@ -14,7 +14,7 @@ import urllib.request
 
 from conftest import BIN
 
-EVENTS, BATCH, THREADS = 100_000, 500, 4
+EVENTS, BATCH, THREADS = 40_000, 500, 4
 
 
 def test_acknowledged_events_survive_kill_9_and_are_stored_once(server):

@@ -8,7 +8,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-SHOTS = os.path.join(os.path.dirname(__file__), "screenshots")
+from conftest import SHOTS
 
 
 @pytest.fixture(scope="module")
