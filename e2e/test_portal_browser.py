@@ -1,12 +1,15 @@
 """The customer portal in a real browser at phone width (390 px), in 简体: a customer signs in with
 the code mailed to them (read from the suite's SMTP server), sees their order with its shipment and
 tracking number, reads a help article, is offered it while typing a request's subject, submits the
-request with a photo, and follows it. Every page must fit the
-window (nothing sticking out sideways), and screenshots go to e2e/screenshots/."""
+request with a photo, and follows it; in 繁體 and English: a customer signs in, sees their order,
+submits a request, reads the desk's answer once it is resolved and rates the service (a rating left
+out is refused in the page's language). Every page must fit the window (nothing sticking out
+sideways), and screenshots go to e2e/screenshots/."""
 import email
 import email.policy
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from test_browser import api, base, browser, page_for, shot  # noqa: F401  (browser is a fixture)
@@ -28,9 +31,9 @@ FITS_JS = r"""
 PNG = bytes([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52])
 
 
-def fits(page, name):
+def fits(page, name, lang="zh-Hans"):
     assert page.evaluate(FITS_JS) == [], name
-    shot(page, f"portal-{name}-zh-Hans-phone")
+    shot(page, f"portal-{name}-{lang}-phone")
 
 
 def mailed_code(server, address, seen):
@@ -126,6 +129,72 @@ def test_a_customer_signs_in_by_mailed_code_follows_an_order_and_submits_a_reque
     tickets = api(server, "GET", "/api/v1/tickets")["items"]
     mine = [t for t in tickets if t["subject"] == "礼盒少了一盒 😢"]
     assert len(mine) == 1 and mine[0]["channel"] == "portal" and mine[0]["customer_id"] == customer["id"]
+    ctx.close()
+
+
+WORDS = {
+    "zh-TW": {"lang": "zh-Hant", "name": "陳美玲", "sign_in": "登入", "enter_code": "輸入驗證碼", "orders": "我的訂單",
+              "sent": "已收到您的請求", "rated": "感謝您的評價！", "five": "5 星", "answer": "已為您補寄，請留意簡訊通知。"},
+    "en-US": {"lang": "en", "name": "Mei Chen", "sign_in": "Sign in", "enter_code": "Enter your code", "orders": "My orders",
+              "sent": "We have your request", "rated": "Thank you for your feedback!", "five": "5 stars", "answer": "A new box is on its way."},
+}
+
+
+@pytest.mark.parametrize("locale", ["zh-TW", "en-US"])
+def test_a_customer_rates_a_resolved_request_in_their_language(server, browser, locale):
+    w = WORDS[locale]
+    address = f"rate.{locale.lower()}@example.com"
+    customer = api(server, "POST", "/api/v1/customers", {"kind": "person", "name": w["name"], "emails": [address]})
+    order = api(server, "POST", "/api/v1/orders", {"customer_id": customer["id"], "currency": "CNY",
+                                                   "lines": [{"name": "凍頂烏龍 300g", "quantity": 1, "unit_price": 52000}]})
+    ctx, page = page_for(browser, size="phone", locale=locale)
+    page.goto(base(server) + "/portal")
+    expect(page.locator("h1")).to_have_text(w["sign_in"])
+    seen = len([m for m in server.mail.messages if address in m["to"]])
+    page.fill("input[name=email]", address)
+    page.click("form button.primary")
+    expect(page.locator("h1")).to_have_text(w["enter_code"])
+    code, _ = mailed_code(server, address, seen)
+    page.fill("input[name=code]", code)
+    page.click("form button.primary")
+    page.wait_for_url("**/portal/orders")
+    expect(page.locator("h1")).to_have_text(w["orders"])
+    expect(page.locator(".portal-item")).to_contain_text(order["number"])
+    fits(page, "orders", w["lang"])
+
+    page.goto(base(server) + "/portal/requests/new")
+    page.fill("input[name=subject]", "Box arrived dented 📦" if locale == "en-US" else "茶葉罐壓扁了 📦")
+    page.select_option("select[name=type]", "complaint")
+    page.fill("textarea[name=body]", "The lid does not close." if locale == "en-US" else "蓋子蓋不上。")
+    page.click("form button.primary")
+    expect(page.locator(".flash.ok")).to_contain_text(w["sent"])
+    ticket = page.url.rstrip("/").split("/")[-1].split("?")[0]
+    expect(page.locator("form[action$='/rate']")).to_have_count(0)   # nothing to rate before it is resolved
+
+    # the desk answers and resolves it; the customer reads the answer and rates the service
+    api(server, "POST", f"/api/v1/tickets/{ticket}/messages", {"kind": "reply", "body": w["answer"]})
+    api(server, "POST", f"/api/v1/tickets/{ticket}/status", {"status": "resolved"})
+    page.reload()
+    expect(page.locator(".portal-thread")).to_contain_text(w["answer"])
+    rate = page.locator("form[action$='/rate']")
+    expect(rate).to_be_visible()
+    fits(page, "rate", w["lang"])
+    rate.locator("button.primary").click()          # no stars chosen: refused, in the page's language
+    error = page.locator("fieldset.invalid small.error")
+    expect(error).to_be_visible()
+    if locale == "zh-TW":
+        assert re.search(r"[\u4e00-\u9fff]", error.inner_text()), error.inner_text()
+    else:
+        assert not re.search(r"[\u4e00-\u9fff]", error.inner_text()), error.inner_text()
+    page.locator("form[action$='/rate'] input[name=rating][value='5']").check()
+    page.fill("form[action$='/rate'] textarea[name=comment]", "很快，謝謝 👍" if locale == "zh-TW" else "Quick, thanks 👍")
+    page.locator("form[action$='/rate'] button.primary").click()
+    expect(page.locator(".flash.ok")).to_contain_text(w["rated"])
+    expect(page.locator(".rated")).to_contain_text(w["five"])      # what was given, once the form is gone
+    expect(page.locator("form[action$='/rate']")).to_have_count(0)
+    fits(page, "rated", w["lang"])
+    survey = api(server, "GET", f"/api/v1/tickets/{ticket}/survey")["survey"]
+    assert survey["rating"] == 5 and "👍" in survey["comment"], survey
     ctx.close()
 
 

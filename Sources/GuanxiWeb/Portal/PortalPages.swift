@@ -272,7 +272,7 @@ struct PortalPages: Sendable {
             "rate": canRate ? true : nil,
             "stars": (1...5).map { n in ["value": String(n), "label": v.text("survey_star_\(n)"), "checked": typed["rating"] == String(n)] as [String: Any] },
             "comment": typed["comment"] ?? "",
-            "rated": survey?.rating.map { _ in v.text("portal_rated") },
+            "rated": survey?.rating.map { v.text("survey_star_\($0)") },   // the flash thanks; this says what was given
             "ratingError": fields["rating"].map(v.localize),
             "body": typed["body"] ?? "", "bodyError": fields["body"].map(v.localize),
             "fileErrors": error.map { PortalWeb.fileErrors($0, files, v) },

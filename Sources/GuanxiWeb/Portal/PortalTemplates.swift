@@ -169,7 +169,7 @@ enum PortalTemplates {
           {{#ratingError}}<small class="error">{{ratingError}}</small>{{/ratingError}}</fieldset>
         <label>{{t.survey_comment}}<textarea name="comment" rows="3" maxlength="2000">{{comment}}</textarea></label>
         <button class="primary">{{t.survey_submit}}</button></form>{{/rate}}
-      {{#rated}}<p class="flash ok">{{rated}}</p>{{/rated}}
+      {{#rated}}<p class="card rated">★ {{rated}}</p>{{/rated}}
       <form method="post" action="{{replyHref}}" enctype="multipart/form-data" class="card" novalidate><input type="hidden" name="_csrf" value="{{csrf}}">
         <label class="{{#bodyError}}invalid{{/bodyError}}">{{t.portal_reply}}<textarea name="body" rows="4" maxlength="50000" required>{{body}}</textarea>{{#bodyError}}<small class="error">{{bodyError}}</small>{{/bodyError}}</label>
         <label>{{t.portal_attachments}}<input type="file" name="attachments" multiple></label>
