@@ -4,6 +4,7 @@ Screenshots go to e2e/screenshots/."""
 import os
 import re
 
+from conftest import layout_only
 from test_browser import api, base, browser, page_for, shot, sign_in  # noqa: F401 (browser: the fixture)
 from playwright.sync_api import expect
 
@@ -227,6 +228,7 @@ OVERLAP_JS = r"""
 NO_SIDEWAYS_JS = "document.documentElement.scrollWidth <= window.innerWidth + 1"
 
 
+@layout_only
 def test_phone_layouts_have_no_sideways_scroll_or_overlaps(server, browser):
     c = api(server, "POST", "/api/v1/customers", {"kind": "person", "name": "手机版的欧阳娜娜 Nana Ouyang-Fitzgerald", "phones": ["13612345678"],
                                                   "emails": ["nana.ouyang.fitzgerald@example.com"], "tags": ["VIP", "华南"], "tier": "A"})
