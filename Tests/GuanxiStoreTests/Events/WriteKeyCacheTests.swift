@@ -12,11 +12,14 @@ struct WriteKeyCacheTests {
         try await backend.with { db, owner in
             let store = EventStore(db: db, clock: SystemClock())
             let issued = try await store.createSource(owner, name: "缓存 🔑")
+            let readAt = ProcessInfo.processInfo.systemUptime
             let key = try #require(try await store.key(issued.writeKey))
             #expect(key.enabled && key.sourceID == issued.source.id)
             // another server disables it behind this one's back: still answered from memory…
             try await db.write { try await $0.raw("UPDATE event_sources SET enabled = 0 WHERE id = \(bind: issued.source.id)").run() }
-            #expect(try await store.key(issued.writeKey)?.enabled == true)
+            let answer = try await store.key(issued.writeKey)?.enabled
+            // (unless the entry's minute ran out first: hundreds of tests at once on two cores took that long here)
+            if ProcessInfo.processInfo.systemUptime - readAt < WriteKeyCache.ttl { #expect(answer == true) }
             // …until its bell rings here (LISTEN/NOTIFY on PostgreSQL)
             await db.bells.ringHere(WriteKeyCache.bell)
             #expect(try await store.key(issued.writeKey)?.enabled == false)
