@@ -119,6 +119,14 @@ struct OwnershipTests {
             #expect(try await store.get(p.admin, id: vip.id).ownerID == nil)
             let tl = try await timeline.list(p.admin, customerID: quiet.id, cursor: nil, limit: 5)
             #expect(tl.items.first?.data?["reason"] == .string("recycled"))
+            // days beyond ten years are refused by name; a rule stored with any number recycles without overflowing
+            // (a generated 10¹⁶ days crashed the server's housekeeping once)
+            do {
+                _ = try await pool.saveRules(p.admin, PoolRules(recycleDays: ["*": 10_000_000_000_000_000]))
+                Issue.record("an absurd number of days was saved")
+            } catch let DomainError.validation(fields) { #expect(fields.keys.contains("recycle_days.*")) }
+            try await db.write { try await $0.raw("UPDATE pool_rules SET recycle_days_json = '{\"*\":9223372036854775807}'").run() }
+            _ = try await pool.recycle()
         }
     }
 

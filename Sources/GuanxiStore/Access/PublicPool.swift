@@ -32,11 +32,16 @@ package struct PublicPool: Sendable {
                          recycleDays: JSONCoding.decode([String: Int].self, try r.decode(column: "recycle_days_json", as: String.self)) ?? [:])
     }
 
+    /// How long an owned customer may go without a note or interaction before it returns: a day to ten years.
+    package static let recycleDays = 1...3650
+
     package func saveRules(_ scope: Scope, _ rules: PoolRules) async throws -> PoolRules {
         try scope.require(.settings, .update)
         var e = FieldErrors()
         for (k, v) in rules.caps where v < 0 { e.add("caps.\(k)", "must be 0 or more") }
-        for (k, v) in rules.recycleDays where v < 1 { e.add("recycle_days.\(k)", "must be at least 1 day") }
+        for (k, v) in rules.recycleDays where !Self.recycleDays.contains(v) {
+            e.add("recycle_days.\(k)", "must be 1 to \(Self.recycleDays.upperBound) days")
+        }
         try e.throwIfAny()
         let now = clock.now()
         try await db.write(scope, at: now) { tx in
@@ -109,7 +114,8 @@ package struct PublicPool: Sendable {
                 var moves: [(id: String, from: String?, to: String?)] = []
                 let named = rules.recycleDays.keys.filter { $0 != "*" }.sorted()
                 for (tier, days) in rules.recycleDays.sorted(by: { $0.key < $1.key }) {
-                    let cutoff = now.millis - Int64(days) * 86_400_000
+                    // rules saved before the bound was checked may hold any number: clamped, never an overflow
+                    let cutoff = now.millis - Int64(min(max(days, Self.recycleDays.lowerBound), Self.recycleDays.upperBound)) * 86_400_000
                     var q = SQLQueryString("""
                         SELECT c.id, c.owner_id FROM customers c
                         WHERE c.workspace_id = \(bind: ws) AND c.owner_id IS NOT NULL AND c.deleted_at IS NULL AND c.created_at < \(bind: cutoff)

@@ -32,7 +32,9 @@ extension OpenAPIDocument {
                                       "problem": nstr])
         s["HandoverInput"] = obj(["to_user_ids": arr(str), "to_manager": ["type": "boolean"], "deactivate": ["type": "boolean"]])
         s["HandoverResult"] = obj(["moved": ["type": "object", "additionalProperties": int], "recipients": arr(str), "deactivated": ["type": "boolean"]])
-        s["PoolRules"] = obj(["caps": ["type": "object", "additionalProperties": int], "recycle_days": ["type": "object", "additionalProperties": int]],
+        s["PoolRules"] = obj(["caps": ["type": "object", "additionalProperties": ["type": "integer", "minimum": 0]],
+                              "recycle_days": ["type": "object", "additionalProperties": ["type": "integer", "minimum": PublicPool.recycleDays.lowerBound,
+                                                                                         "maximum": PublicPool.recycleDays.upperBound]]],
                              required: ["caps", "recycle_days"])
         s["SignInInput"] = obj(["email": str, "password": str, "code": str, "workspace": str], required: ["email", "password"])
         s["SignedIn"] = obj(["user_id": str, "workspace_id": str, "csrf_token": str, "expires_at": time])
