@@ -196,3 +196,34 @@ serve_bench() {
     start_server "$PORT" "$WORK/server.log" "${DB_ARGS[@]}"
     wait_for_health "$BASE"
 }
+
+# wrk_scenario NAME WRK_ARGS...: runs wrk with WRK_ARGS (headers, -s SCRIPT, the URL, -- the script's
+# arguments) at CONNECTIONS connections: 2 s of warm-up, then DURATION s with --latency. Appends
+# "NAME|BENCH_RESULT … cpu_ms_per_req=…" to RESULTS: the script's line and the server's CPU time per
+# request (SERVER_PID), a figure a busy machine disturbs far less than throughput and latency.
+wrk_scenario() {
+    local name=$1 out cpu0 cpu1 n; shift
+    wrk -t2 -c"$CONNECTIONS" -d2s "$@" >/dev/null
+    cpu0=$(server_cpu_ms)
+    out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" | grep '^BENCH_RESULT')
+    cpu1=$(server_cpu_ms); n=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$out")
+    out+=" cpu_ms_per_req=$(awk -v c=$((cpu1 - cpu0)) -v n="${n:-0}" 'BEGIN { printf "%.2f", (n > 0 ? c / n : 0) }')"
+    log "$name: $out"
+    RESULTS+=("$name|$out")
+}
+
+# results_table: the RESULTS of wrk_scenario as a Markdown table.
+results_table() {
+    local r name line
+    echo "| scenario | req/s | p50 ms | p90 ms | p99 ms | non-2xx | server CPU ms/request |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    for r in "${RESULTS[@]}"; do
+        name=${r%%|*}; line=${r#*|}
+        printf '| %s | %s | %.1f | %.1f | %.1f | %s | %s |\n' "$name" "$(result_field rps "$line")" \
+            "$(awk -v x="$(result_field p50_us "$line")" 'BEGIN{print x/1000}')" "$(awk -v x="$(result_field p90_us "$line")" 'BEGIN{print x/1000}')" \
+            "$(awk -v x="$(result_field p99_us "$line")" 'BEGIN{print x/1000}')" "$(result_field non2xx "$line")" "$(result_field cpu_ms_per_req "$line")"
+    done
+}
+
+# result_field NAME LINE: one figure of a BENCH_RESULT line.
+result_field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }

@@ -101,17 +101,10 @@ PY
 
 RESULTS=()
 scenario() {   # NAME TOKEN FILE [COOKIE]: with a cookie, the pages as a signed-in browser gets them
-    local name=$1 token=$2 file=$3 auth=(-H "Authorization: Bearer $2")
+    local name=$1 auth=(-H "Authorization: Bearer $2")
     [[ -z $ONLY || $name == *"$ONLY"* ]] || return 0
     [[ -n ${4:-} ]] && auth=(-H "Cookie: $4")
-    RUN=warm wrk -t2 -c"$CONNECTIONS" -d2s "${auth[@]}" -s "$BENCH_API_DIR/requests.lua" "$BASE" -- "$file" >/dev/null
-    local out cpu0 cpu1 n
-    cpu0=$(server_cpu_ms)
-    out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "${auth[@]}" -s "$BENCH_API_DIR/requests.lua" "$BASE" -- "$file" | grep '^BENCH_RESULT')
-    cpu1=$(server_cpu_ms); n=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$out")
-    out+=" cpu_ms_per_req=$(awk -v c=$((cpu1 - cpu0)) -v n="${n:-0}" 'BEGIN { printf "%.2f", (n > 0 ? c / n : 0) }')"
-    log "$name: $out"
-    RESULTS+=("$name|$out")
+    wrk_scenario "$name" "${auth[@]}" -s "$BENCH_API_DIR/requests.lua" "$BASE" -- "$3"
 }
 scenario "queue views (owner: open, waiting, new)" "$TOKEN" "$WORK/queues.txt"
 echo -e "GET\t/api/v1/tickets?assignee_id=$(api "$BASE/api/v1/users" | python3 -c 'import json,sys; print([u["id"] for u in json.load(sys.stdin)["items"] if u["email"]=="agent1@demo.guanxi.local"][0])')&limit=50" > "$WORK/mine.txt"
@@ -155,14 +148,7 @@ REPORT=$REPO_ROOT/bench/out/tickets-$DB_LABEL-$(date -u +%Y%m%d-%H%M%S).md
     echo "Data: $(tail -1 "$WORK/demo.log") Whole demo load ${LOAD_S} s."
     echo "wrk -t2 -c$CONNECTIONS -d${DURATION}s per scenario, after 2 s of warm-up."
     echo
-    echo "| scenario | req/s | p50 ms | p90 ms | p99 ms | non-2xx | server CPU ms/request |"
-    echo "|---|---:|---:|---:|---:|---:|---:|"
-    for r in "${RESULTS[@]}"; do
-        name=${r%%|*}; line=${r#*|}
-        v() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$line"; }
-        printf '| %s | %s | %.1f | %.1f | %.1f | %s | %s |\n' "$name" "$(v rps)" "$(awk -v x="$(v p50_us)" 'BEGIN{print x/1000}')" \
-            "$(awk -v x="$(v p90_us)" 'BEGIN{print x/1000}')" "$(awk -v x="$(v p99_us)" 'BEGIN{print x/1000}')" "$(v non2xx)" "$(v cpu_ms_per_req)"
-    done
+    results_table
     echo
     [[ -n $SEARCH_BACKLOG ]] && echo "Search index: $SEARCH_BACKLOG tickets queued when the writes ended, every one indexed ${SEARCH_CATCHUP} s later." && echo
     echo "Breach scan (\`guanxi sla scan --since 2000-01-01T00:00:00Z\`, every open ticket): first $SCAN1; second $SCAN2."

@@ -41,18 +41,11 @@ search_queue() { curl -sf --max-time 10 "$BASE/metrics" | sed -n 's/^guanxi_queu
 for _ in $(seq 600); do [[ $(search_queue) == 0 || -z $(search_queue) ]] && break; sleep 0.1; done
 
 RESULTS=()
-scenario() {   # NAME PREFIX [AUTH]: every query of the file behind PREFIX
+scenario() {   # NAME PREFIX [token]: every query of the file behind PREFIX
     local name=$1 prefix=$2 auth=()
     [[ ${3:-} == token ]] && auth=(-H "Authorization: Bearer $TOKEN")
     [[ $(curl -s -o /dev/null -w '%{http_code}' "${auth[@]}" "$BASE$prefix$(head -1 "$WORK/queries.txt")") == 200 ]] || die "$name: the first query did not answer 200"
-    wrk -t2 -c"$CONNECTIONS" -d2s "${auth[@]}" -s "$BENCH_DIR/../api/paths.lua" "$BASE" -- "$WORK/queries.txt" "$prefix" >/dev/null
-    local out cpu0 cpu1 n
-    cpu0=$(server_cpu_ms)
-    out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "${auth[@]}" -s "$BENCH_DIR/../api/paths.lua" "$BASE" -- "$WORK/queries.txt" "$prefix" | grep '^BENCH_RESULT')
-    cpu1=$(server_cpu_ms); n=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$out")
-    out+=" cpu_ms_per_req=$(awk -v c=$((cpu1 - cpu0)) -v n="${n:-0}" 'BEGIN { printf "%.2f", (n > 0 ? c / n : 0) }')"
-    log "$name: $out"
-    RESULTS+=("$name|$out")
+    wrk_scenario "$name" "${auth[@]}" -s "$BENCH_DIR/../api/paths.lua" "$BASE" -- "$WORK/queries.txt" "$prefix"
 }
 scenario "staff API search (/api/v1/kb/articles?q=)" "/api/v1/kb/articles?q=" token
 scenario "portal search page (/portal/kb?q=, HTML)" "/portal/kb?q="
@@ -74,14 +67,7 @@ REPORT=$REPO_ROOT/bench/out/kb-$DB_LABEL-$(date -u +%Y%m%d-%H%M%S).md
     echo "Data: $(cat "$WORK/load.txt") Load and indexing ${LOAD_S} s."
     echo "wrk -t2 -c$CONNECTIONS -d${DURATION}s per scenario, after 2 s of warm-up, each request a random one of the $(wc -l < "$WORK/queries.txt") queries below."
     echo
-    echo "| scenario | req/s | p50 ms | p90 ms | p99 ms | non-2xx | server CPU ms/request |"
-    echo "|---|---:|---:|---:|---:|---:|---:|"
-    for r in "${RESULTS[@]}"; do
-        name=${r%%|*}; line=${r#*|}
-        v() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$line"; }
-        printf '| %s | %s | %.1f | %.1f | %.1f | %s | %s |\n' "$name" "$(v rps)" "$(awk -v x="$(v p50_us)" 'BEGIN{print x/1000}')" \
-            "$(awk -v x="$(v p90_us)" 'BEGIN{print x/1000}')" "$(awk -v x="$(v p99_us)" 'BEGIN{print x/1000}')" "$(v non2xx)" "$(v cpu_ms_per_req)"
-    done
+    results_table
     echo
     echo "| query | found (staff, first page of 100) | one request, ms |"
     echo "|---|---:|---:|"

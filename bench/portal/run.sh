@@ -79,16 +79,7 @@ python3 "$BENCH_DIR/sessions.py" --base "$BASE" --token "$TOKEN" --db "$WORK/dat
 log "$(tail -1 "$WORK/sessions.txt")"
 
 RESULTS=()
-scenario() {   # NAME FILE
-    local name=$1 file=$2 out cpu0 cpu1 n
-    wrk -t2 -c"$CONNECTIONS" -d2s -s "$BENCH_DIR/visits.lua" "$BASE" -- "$file" >/dev/null
-    cpu0=$(server_cpu_ms)
-    out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$BENCH_DIR/visits.lua" "$BASE" -- "$file" | grep '^BENCH_RESULT')
-    cpu1=$(server_cpu_ms); n=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$out")
-    out+=" cpu_ms_per_req=$(awk -v c=$((cpu1 - cpu0)) -v n="${n:-0}" 'BEGIN { printf "%.2f", (n > 0 ? c / n : 0) }')"
-    log "$name: $out"
-    RESULTS+=("$name|$out")
-}
+scenario() { wrk_scenario "$1" -s "$BENCH_DIR/visits.lua" "$BASE" -- "$2"; }   # NAME VISITS_FILE
 scenario "order list (/portal/orders and /portal/api/orders)" "$WORK/order-list.txt"
 scenario "an order (page and API)" "$WORK/order-page.txt"
 scenario "request list (/portal/requests and /portal/api/requests)" "$WORK/request-list.txt"
@@ -105,14 +96,7 @@ REPORT=$REPO_ROOT/bench/out/portal-sqlite-$(date -u +%Y%m%d-%H%M%S).md
     echo "Data: $COUNTS (copied from $(basename "$FROM") and grown; ${LOAD_S} s). $(tail -1 "$WORK/sessions.txt")."
     echo "wrk -t2 -c$CONNECTIONS -d${DURATION}s per scenario, after 2 s of warm-up; each request a random customer's page or API call."
     echo
-    echo "| scenario | req/s | p50 ms | p90 ms | p99 ms | non-2xx | server CPU ms/request |"
-    echo "|---|---:|---:|---:|---:|---:|---:|"
-    for r in "${RESULTS[@]}"; do
-        name=${r%%|*}; line=${r#*|}
-        v() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$line"; }
-        printf '| %s | %s | %.1f | %.1f | %.1f | %s | %s |\n' "$name" "$(v rps)" "$(awk -v x="$(v p50_us)" 'BEGIN{print x/1000}')" \
-            "$(awk -v x="$(v p90_us)" 'BEGIN{print x/1000}')" "$(awk -v x="$(v p99_us)" 'BEGIN{print x/1000}')" "$(v non2xx)" "$(v cpu_ms_per_req)"
-    done
+    results_table
 } > "$REPORT"
 log "report: $REPORT"
 cat "$REPORT"
