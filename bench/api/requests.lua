@@ -1,4 +1,5 @@
--- wrk script (Lua 5.1 / LuaJIT): each request is a random line of a file, "METHOD<TAB>PATH[<TAB>BODY]".
+-- wrk script (Lua 5.1 / LuaJIT): each request is a random line of a file,
+-- "METHOD<TAB>PATH[<TAB>BODY[<TAB>COOKIE]]" (a cookie per line: many signed-in visitors).
 --
 --   wrk -t2 -c8 -d10s --latency -H "Authorization: Bearer $TOKEN" \
 --       -s bench/api/requests.lua http://127.0.0.1:PORT -- REQUESTS_FILE
@@ -18,13 +19,14 @@ function init(args)
   local f, err = io.open(args[1] or "", "r")
   if f == nil then error("cannot open " .. tostring(args[1]) .. ": " .. tostring(err)) end
   for line in f:lines() do
-    local method, path, body = line:match("^(%u+)\t([^\t]+)\t?(.*)$")
+    local method, path, body, cookie = line:match("^(%u+)\t([^\t]+)\t?([^\t]*)\t?(.*)$")
     if method then
       n = n + 1
       -- a headers table replaces wrk.headers (the -H ones), so it carries them too
       local headers = {}
       for k, v in pairs(wrk.headers) do headers[k] = v end
       if body ~= "" then headers["Content-Type"] = "application/json" else body = nil end
+      if cookie ~= "" then headers["Cookie"] = cookie end
       reqs[n] = wrk.format(method, path, headers, body)
     end
   end

@@ -79,7 +79,7 @@ python3 "$BENCH_DIR/sessions.py" --base "$BASE" --token "$TOKEN" --db "$WORK/dat
 log "$(tail -1 "$WORK/sessions.txt")"
 
 RESULTS=()
-scenario() { wrk_scenario "$1" -s "$BENCH_DIR/visits.lua" "$BASE" -- "$2"; }   # NAME VISITS_FILE
+scenario() { wrk_scenario "$1" -s "$BENCH_DIR/../api/requests.lua" "$BASE" -- "$2"; }   # NAME VISITS_FILE
 scenario "order list (/portal/orders and /portal/api/orders)" "$WORK/order-list.txt"
 scenario "an order (page and API)" "$WORK/order-page.txt"
 scenario "request list (/portal/requests and /portal/api/requests)" "$WORK/request-list.txt"

@@ -3,8 +3,8 @@ the customers with the longest order histories and a seeded random sample of the
 email address (POST /api/v1/customers/{id}/identities) and service requests (POST /api/v1/tickets,
 a reply each); each then asks for a code (POST /portal/api/sign-in/code, from its own loopback address,
 as the limits per network address allow), the code is read from the SMTP sink's maildir, and the
-sign-in (POST /portal/api/sign-in) gives the session cookie. Writes the visit files the wrk script
-reads ("COOKIE<TAB>PATH"): order-list.txt, order-page.txt, request-list.txt, request-page.txt.
+sign-in (POST /portal/api/sign-in) gives the session cookie. Writes the visit files
+bench/api/requests.lua reads ("GET<TAB>PATH<TAB><TAB>COOKIE"): order-list.txt, order-page.txt, request-list.txt, request-page.txt.
 
     python3 bench/portal/sessions.py --base URL --token TOKEN --db DATA/guanxi.sqlite --maildir DIR --out DIR [--customers K]
 """
@@ -58,6 +58,9 @@ def main():
         return r.status, r, data
 
     auth = {"Authorization": f"Bearer {o.token}"}
+    def visit(name, path):
+        files[name].write(f"GET\t{path}\t\t{cookie}\n")
+
     files = {k: open(os.path.join(o.out, k + ".txt"), "w") for k in ("order-list", "order-page", "request-list", "request-page")}
     signed = 0
     t0 = time.time()
@@ -99,13 +102,15 @@ def main():
         requests = [x["id"] for x in json.loads(d)["items"]]
         assert orders and requests, f"{address} sees no orders or no requests"
         for path in ("/portal/orders", "/portal/api/orders"):
-            files["order-list"].write(f"{cookie}\t{path}\n")
+            visit("order-list", path)
         for oid in orders[:3]:
-            files["order-page"].write(f"{cookie}\t/portal/orders/{oid}\n{cookie}\t/portal/api/orders/{oid}\n")
+            for path in (f"/portal/orders/{oid}", f"/portal/api/orders/{oid}"):
+                visit("order-page", path)
         for path in ("/portal/requests", "/portal/api/requests"):
-            files["request-list"].write(f"{cookie}\t{path}\n")
+            visit("request-list", path)
         for rid in requests[:2]:
-            files["request-page"].write(f"{cookie}\t/portal/requests/{rid}\n{cookie}\t/portal/api/requests/{rid}\n")
+            for path in (f"/portal/requests/{rid}", f"/portal/api/requests/{rid}"):
+                visit("request-page", path)
         me.close()
         signed += 1
     for f in files.values():
