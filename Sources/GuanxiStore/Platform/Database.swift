@@ -194,9 +194,31 @@ package final class Database: Sendable {
     /// so a database that started small does not keep plans made for empty tables.
     package func optimize() async throws {
         switch backend {
-        case .sqlite(let pool): _ = try await pool.withWriter { try await $0.raw("PRAGMA optimize=0x10002").run() }
+        case .sqlite(let pool):
+            try await pool.withWriter { sql in
+                try await sql.raw("PRAGMA optimize=0x10002").run()
+                try await Self.floorSearchIndexStatistics(sql)
+            }
         case .server: try await write { try await $0.raw("ANALYZE").run() }
         }
+    }
+
+    /// Gives the full-text indexes' own tables (FTS5's shadow tables) statistics of at least 1,000
+    /// rows. FTS5 prepares its statements on them once per connection, and SQLite plans a table it
+    /// believes holds a handful of rows as a scan: statistics made while an index held its first two
+    /// rows (a new database analysed at server start) planned FTS5's delete of a merged segment,
+    /// `DELETE FROM x_data WHERE id>=? AND id<=?`, as a scan of the whole index. Every write's merge
+    /// then read the index through, and writing knowledge-base articles fell from ~240/s to ~50/s by
+    /// 10,000 articles until a restart analysed the table again (BENCHMARKS.md, knowledge base). The
+    /// plan is a range from 10 rows on. Statistics are the application's to set (SQLite's "manual
+    /// control of query plans"); reloading them makes the connection prepare its statements again.
+    private static func floorSearchIndexStatistics(_ sql: any SQLDatabase) async throws {
+        guard try await sql.raw("SELECT 1 AS n FROM sqlite_schema WHERE name = 'sqlite_stat1'").first() != nil else { return }
+        try await sql.raw("""
+            UPDATE sqlite_stat1 SET stat = '1000' || CASE WHEN instr(stat, ' ') > 0 THEN substr(stat, instr(stat, ' ')) ELSE '' END
+            WHERE tbl IN (SELECT name FROM pragma_table_list WHERE type = 'shadow') AND CAST(stat AS INTEGER) < 1000
+            """).run()
+        try await sql.raw("ANALYZE sqlite_schema").run()
     }
 
     /// Merges every SQLite full-text index into one segment (FTS5 `optimize`); PostgreSQL needs
