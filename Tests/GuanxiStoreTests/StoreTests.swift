@@ -128,6 +128,42 @@ struct StoreTests {
         await db.close()
     }
 
+    @Test(arguments: Backend.all)
+    func aKnowledgeSearchFindsTheSamePageWhetherItsMatchesDriveOrTheListIsWalked(_ kind: Backend) async throws {
+        try await kind.with { db, scope in
+            // given articles in two categories, some drafts and internal ones, one deleted
+            let kb = stores(db).knowledge
+            var ids: [String] = []
+            for i in 0..<24 {
+                let topic = i % 3 == 0 ? ("发票", "电子发票怎么开 \(i)", "在订单页申请电子发票") : ("售后", "退货退款说明 \(i)", "七天无理由退货，运费由卖家承担 😀")
+                let a = try await kb.create(scope, ArticleDraft(category: topic.0, status: i % 4 == 0 ? "draft" : "published",
+                                                               visibility: i % 5 == 0 ? "internal" : "public", texts: ["zh-Hans": .init(title: topic.1, body: topic.2)]))
+                ids.append(a.id)
+            }
+            try await kb.delete(scope, id: ids[1], ifVersion: nil)
+            // when searching with the matches read first (sparse) and with the list walked (every term counted as common)
+            for query in ["退货", "发票", "茶", "无理由退货", "退货 运费", "refund", "不存在的词语", "' OR 1=1 --", ""] {
+                for (status, publicOnly) in [(nil, false), ("published", true)] {
+                    let ws = scope.workspaceID
+                    let driven = try await kb.find(ws, query: query, category: nil, status: status, publicOnly: publicOnly, after: nil, limit: 5, sparse: 500)
+                    let walked = try await kb.find(ws, query: query, category: nil, status: status, publicOnly: publicOnly, after: nil, limit: 5, sparse: 0)
+                    // then both find the same articles in the same order, and the next page after the last of them too
+                    #expect(driven.map(\.id) == walked.map(\.id), "\(query)")
+                    #expect(!driven.contains { $0.id == ids[1] })
+                    if publicOnly { #expect(driven.allSatisfy { $0.status == "published" && $0.visibility == "public" }) }
+                    if let last = driven.last {
+                        let after = (last.updatedAt.millis, last.id)
+                        let next1 = try await kb.find(ws, query: query, category: nil, status: status, publicOnly: publicOnly, after: after, limit: 50, sparse: 500)
+                        let next2 = try await kb.find(ws, query: query, category: nil, status: status, publicOnly: publicOnly, after: after, limit: 50, sparse: 0)
+                        #expect(next1.map(\.id) == next2.map(\.id), "\(query)")
+                        #expect(Set(next1.map(\.id)).isDisjoint(with: driven.map(\.id)))
+                    }
+                }
+            }
+            #expect(try await kb.find(scope.workspaceID, query: "退货", category: nil, status: nil, publicOnly: false, after: nil, limit: 50).count == 15)
+        }
+    }
+
     @Test func aNewFullTextIndexIsPlannedAsTheLargeTableItBecomes() async throws {
         try await Backend.sqlite.with { db, scope in
             // given a new database whose full-text indexes hold their first two rows, analysed as a starting server does

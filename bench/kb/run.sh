@@ -49,7 +49,7 @@ scenario() {   # NAME PREFIX [token]: every query of the file behind PREFIX
 }
 scenario "staff API search (/api/v1/kb/articles?q=)" "/api/v1/kb/articles?q=" token
 scenario "portal search page (/portal/kb?q=, HTML)" "/portal/kb?q="
-# one line per query: how many the staff search finds (at most its page of 100) and one request's time
+# one line per query: how many the staff search finds (at most its first page, 50 as every list) and one request's time
 PER_QUERY=$(while read -r q; do
     curl -s -o "$WORK/one.json" -w "%{time_total}" -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/kb/articles?q=$q" > "$WORK/t.txt"
     printf '| %s | %s | %.1f |\n' "$(python3 -c 'import sys, urllib.parse; print(urllib.parse.unquote(sys.argv[1]))' "$q")" \
@@ -69,7 +69,7 @@ REPORT=$REPO_ROOT/bench/out/kb-$DB_LABEL-$(date -u +%Y%m%d-%H%M%S).md
     echo
     results_table
     echo
-    echo "| query | found (staff, first page of 100) | one request, ms |"
+    echo "| query | found (staff, first page of 50) | one request, ms |"
     echo "|---|---:|---:|"
     echo "$PER_QUERY"
 } > "$REPORT"

@@ -8,26 +8,24 @@ import Glibc
 package enum ID {
     /// A new lowercase UUIDv7 string.
     package static func make(at date: Date = Date()) -> String {
-        let ms = UInt64(max(0, date.timeIntervalSince1970 * 1000))
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for i in 0..<6 { bytes[i] = UInt8((ms >> (8 * (5 - UInt64(i)))) & 0xff) }
         let (a, b) = randomWords()
-        for i in 6..<8 { bytes[i] = UInt8(truncatingIfNeeded: a >> (8 * UInt64(i - 6))) }
-        for i in 8..<16 { bytes[i] = UInt8(truncatingIfNeeded: b >> (8 * UInt64(i - 8))) }
-        bytes[6] = (bytes[6] & 0x0f) | 0x70
-        bytes[8] = (bytes[8] & 0x3f) | 0x80
-        return format(bytes)
+        return format(uuid7(at: date, a: UInt16(truncatingIfNeeded: a), b: b))
     }
 
     /// The smallest UUIDv7 of the millisecond of `date`: every id made at or after it sorts after it
     /// (a time cut over a key of such ids, e.g. for a purge, reads the primary key's index).
-    package static func first(at date: Date) -> String {
+    package static func first(at date: Date) -> String { format(uuid7(at: date, a: 0, b: 0)) }
+
+    /// The 16 bytes of a UUIDv7: the milliseconds of `date`, then `a` and `b` as its 12 and 62 free bits.
+    private static func uuid7(at date: Date, a: UInt16, b: UInt64) -> [UInt8] {
         let ms = UInt64(max(0, date.timeIntervalSince1970 * 1000))
         var bytes = [UInt8](repeating: 0, count: 16)
         for i in 0..<6 { bytes[i] = UInt8((ms >> (8 * (5 - UInt64(i)))) & 0xff) }
-        bytes[6] = 0x70
-        bytes[8] = 0x80
-        return format(bytes)
+        for i in 6..<8 { bytes[i] = UInt8(truncatingIfNeeded: a >> (8 * UInt16(i - 6))) }
+        for i in 8..<16 { bytes[i] = UInt8(truncatingIfNeeded: b >> (8 * UInt64(i - 8))) }
+        bytes[6] = (bytes[6] & 0x0f) | 0x70
+        bytes[8] = (bytes[8] & 0x3f) | 0x80
+        return bytes
     }
 
     /// 128 random bits in one system call (each `SystemRandomNumberGenerator` draw is its own, and a

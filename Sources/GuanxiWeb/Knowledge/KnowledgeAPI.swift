@@ -21,14 +21,12 @@ struct KnowledgeAPI {
         let tag = "Knowledge base"
         t.on(APIRoute(method: .get, path: "/kb/articles", operationID: "listArticles",
                       summary: "Articles, newest change first; q searches every language (Chinese-aware, as customer search)", tag: tag,
-                      needs: .can(.read, .tickets), query: ["q", "category", "status"], responseSchema: "ArticleList",
+                      needs: .can(.read, .tickets), query: ["q", "category", "status", "cursor", "limit"], responseSchema: "ArticlePage",
                       queryValues: ["status": .oneOf(Article.statuses)])) { req, _, scope in
-            let q = req.uri.queryParameters.get("q").map { String($0) }
-            let status = req.uri.queryParameters.get("status").map { String($0) }.flatMap { $0.isEmpty ? nil : $0 }
+            let status = req.query("status").flatMap { $0.isEmpty ? nil : $0 }
             if let status, !Article.statuses.contains(status) { throw DomainError.field("status", DomainMessage.oneOf(Article.statuses)) }
-            let articles = try await knowledge.list(scope, query: q, category: req.uri.queryParameters.get("category").map { SearchText.withoutControls(String($0)) },
-                                                    publishedOnly: status == "published")
-            return .json(Items(items: articles.filter { status == nil || $0.status == status }))
+            return .json(try await knowledge.list(scope, query: req.query("q"), category: req.query("category").map(SearchText.withoutControls),
+                                                  status: status, cursor: req.query("cursor"), limit: try APIPaging.limit(req, default: 50)))
         }
         t.on(APIRoute(method: .post, path: "/kb/articles", operationID: "createArticle", summary: "Write an article (a draft unless status says published)",
                       tag: tag, needs: .can(.update, .tickets), requestSchema: "ArticleInput", responseSchema: "Article", status: 201, idempotent: true),
@@ -79,7 +77,7 @@ extension OpenAPIDocument {
             "version": ["type": "integer"], "created_by": ["type": ["string", "null"]], "created_at": ["type": "string", "format": "date-time"],
             "updated_at": ["type": "string", "format": "date-time"], "published_at": ["type": ["string", "null"]],
         ], required: ["id", "category", "status", "visibility", "texts", "version"])
-        s["ArticleList"] = obj(["items": arr(["$ref": "#/components/schemas/Article"])], required: ["items"])
+        s["ArticlePage"] = obj(["items": arr(["$ref": "#/components/schemas/Article"]), "next_cursor": nstr], required: ["items"])
         return s
     }
 }

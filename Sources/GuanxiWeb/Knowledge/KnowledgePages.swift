@@ -30,13 +30,15 @@ struct KnowledgePages {
         [
             .get(KnowledgeURL.articles, needs: .can(.read, .tickets)) { p, scope in
                 let v = p.page, q = String((p.query("q") ?? "").prefix(100))
-                let articles = try await kb.list(scope, query: q.isEmpty ? nil : q)
+                let page = try await kb.list(scope, query: q.isEmpty ? nil : q, cursor: p.query("cursor"))
                 let (opened, deflected) = try await kb.deflection(scope)
                 let f = try await pages.formatter(v, scope)
                 let model = Pages.model([
                     "q": q, "canWrite": scope.level(.tickets, .update) != nil ? true : nil,
                     "deflection": v.text("kb_deflection").replacingOccurrences(of: "{d}", with: String(deflected)).replacingOccurrences(of: "{o}", with: String(opened)),
-                    "rows": articles.map { a -> [String: Any] in
+                    "nextHref": page.nextCursor.map { KnowledgeURL.articles.path + "?q=" + (q.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+                        + "&cursor=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") },
+                    "rows": page.items.map { a -> [String: Any] in
                         let (_, text) = a.text(in: v.locale.rawValue)
                         return ["href": KnowledgeURL.article(a.id).path, "title": text.title, "category": a.category,
                                 "status": v.text("kb_status_" + a.status), "visibility": v.text("kb_visibility_" + a.visibility),
@@ -112,6 +114,7 @@ enum KnowledgeTemplates {
       {{#rows}}<a class="portal-item" href="{{href}}"><span class="portal-line"><strong>{{title}}</strong><span class="tag">{{status}}</span></span>
         <span class="hint">{{category}} · {{visibility}} · {{languages}} · {{updated}}</span></a>{{/rows}}
       {{^rows}}<p class="empty">{{t.kb_none}}</p>{{/rows}}
+      {{#nextHref}}<p><a class="button" href="{{nextHref}}">{{t.next_page}}</a></p>{{/nextHref}}
     </section>
     """
 
