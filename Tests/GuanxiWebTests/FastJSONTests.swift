@@ -49,6 +49,21 @@ struct FastJSONTests {
         #expect(String(decoding: APIResponse.json(items).body, as: UTF8.self) == String(decoding: APIJSON.encode(items), as: UTF8.self))
     }
 
+    @Test func articleBytesMatch() {
+        for name in JSONTests_names {
+            for full in [true, false] {
+                let a = Article(id: ID.make(), category: name, status: "published", visibility: "public",
+                                texts: full ? ["zh-Hans": .init(title: name, body: "第一行\n\"引号\" \\ <b>😀</b>\u{1}"), "zh-Hant": .init(title: "退貨", body: "七天"),
+                                               "en": .init(title: "Returns", body: "Within 7 days.\t")] : [:],
+                                version: 3, createdBy: full ? ID.make() : nil, createdAt: Date(millis: 1_795_000_123_456),
+                                updatedAt: Date(millis: 1_795_000_999_001), publishedAt: full ? Date(millis: 1_795_000_999_000) : nil)
+                #expect(String(decoding: a.jsonBytes(), as: UTF8.self) == String(decoding: APIJSON.encode(a), as: UTF8.self))
+                let page = Page(items: [a, a], nextCursor: full ? "abc" : nil)
+                #expect(String(decoding: APIResponse.json(page).body, as: UTF8.self) == String(decoding: APIJSON.encode(page), as: UTF8.self))
+            }
+        }
+    }
+
     @Test func storedColumnsRoundTrip() throws {
         let c = Self.customer("王小明 😀", full: true)
         let values = CustomerRows.values(c, workspaceID: "w", searchText: "")

@@ -106,3 +106,24 @@ package enum ArticleRules {
         SearchText.bigramDocument(([a.category] + Article.languages.compactMap { a.texts[$0]?.title }).joined(separator: " "), runEnds: true)
     }
 }
+
+/// The API's article written directly (a search answers 50 of them; Foundation's encoder spent a
+/// sixth of the server's time on them), byte for byte the Codable encoding (`FastJSONTests`).
+extension Article: JSONWritable {
+    package func writeJSON(to w: inout JSONWriter) {
+        w.object { w in
+            w.member("category", category); w.member("created_at", createdAt); w.member("created_by", createdBy); w.member("id", id)
+            w.member("published_at", publishedAt); w.member("status", status)
+            w.key("texts")
+            w.object { w in
+                for l in texts.keys.sorted(by: JSONWriter.keyOrder) {
+                    w.key(name: l)
+                    w.object { w in w.member("body", texts[l]!.body); w.member("title", texts[l]!.title) }
+                }
+            }
+            w.member("updated_at", updatedAt); w.member("version", version); w.member("visibility", visibility)
+        }
+    }
+
+    package var jsonSizeHint: Int { texts.values.reduce(320) { $0 + ($1.title.utf8.count + $1.body.utf8.count) * 5 / 4 } }
+}
