@@ -157,7 +157,7 @@ package struct KnowledgeStore: Sendable {
     /// last article; but for a rare term that walk reads the whole index (10.8 ms at 35,000 articles
     /// for a word found nowhere), and there the term's few matches are read and sorted instead (5 µs
     /// each). So each term's first matches are read, up to `sparse`: if a term has no more, its
-    /// matches drive (none: no page at all), else the walk.
+    /// matches drive, else the walk; a term with none ends the search.
     func find(_ workspaceID: String, query: String?, category: String?, status: String?, publicOnly: Bool, after: (Int64, String)?,
               limit: Int, sparse: Int = KnowledgeStore.sparse) async throws -> [Article] {
         var filters = SQLQueryString(" WHERE a.workspace_id = \(bind: workspaceID) AND a.deleted_at IS NULL")
@@ -185,11 +185,11 @@ package struct KnowledgeStore: Sendable {
             var fewest: (term: Int, seqs: [Int64])?
             for (i, m) in terms.enumerated() {
                 let seqs = try await sql.raw(m + " LIMIT \(literal: sparse + 1)").all().map { try $0.decode(column: "rowid", as: Int64.self) }
+                if seqs.isEmpty { return [] }   // a term found nowhere: no page, and the others need not be read
                 if seqs.count <= sparse, seqs.count < fewest?.seqs.count ?? .max { fewest = (i, seqs) }
             }
             for (i, m) in terms.enumerated() where i != fewest?.term { matching += " AND a.seq IN (" + m + ")" }
             if let fewest {
-                if fewest.seqs.isEmpty { return [] }
                 // sequence numbers are the database's own integers
                 matching += " AND a.seq IN (\(unsafeRaw: fewest.seqs.map(String.init).joined(separator: ",")))"
                 how = " NOT INDEXED"
