@@ -17,6 +17,22 @@ extension Backend {
     }
 }
 
+extension Backend {
+    /// A database without any table, for migrating step by step.
+    func withEmptyDatabase(_ body: @Sendable (Database) async throws -> Void) async throws {
+        switch self {
+        case .sqlite:
+            let path = NSTemporaryDirectory() + "gxempty-\(UUID().uuidString).sqlite"
+            defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+            let db = try await Database.open(.sqliteFile(path: path))
+            do { try await body(db) } catch { await db.close(); throw error }
+            await db.close()
+        case .postgres:
+            try await PostgresTests.withEmpty(body)
+        }
+    }
+}
+
 extension TestSeed<String> {
     /// The default workspace (its id), as a new installation has it.
     static let store = TestSeed("store") { db in try await stores(db).access.ensureDefaultWorkspace().id }
@@ -129,38 +145,94 @@ struct StoreTests {
     }
 
     @Test(arguments: Backend.all)
-    func aKnowledgeSearchFindsTheSamePageWhetherItsMatchesDriveOrTheListIsWalked(_ kind: Backend) async throws {
+    func aKnowledgeSearchPagesByTheLatestChangeAndFindsWhatReadingEveryArticleFinds(_ kind: Backend) async throws {
         try await kind.with { db, scope in
-            // given articles in two categories, some drafts and internal ones, one deleted
+            // given articles in two categories, some drafts and internal ones, one deleted, one changed after the others,
+            // and another workspace whose articles hold the same words, written in between
             let kb = stores(db).knowledge
+            let other = try await stores(db).access.createWorkspace(name: "别家", slug: "other-kb")
+            let theirs = Scope(workspaceID: other.id, userID: nil, role: .owner)
             var ids: [String] = []
             for i in 0..<24 {
                 let topic = i % 3 == 0 ? ("发票", "电子发票怎么开 \(i)", "在订单页申请电子发票") : ("售后", "退货退款说明 \(i)", "七天无理由退货，运费由卖家承担 😀")
-                let a = try await kb.create(scope, ArticleDraft(category: topic.0, status: i % 4 == 0 ? "draft" : "published",
-                                                               visibility: i % 5 == 0 ? "internal" : "public", texts: ["zh-Hans": .init(title: topic.1, body: topic.2)]))
-                ids.append(a.id)
+                let draft = ArticleDraft(category: topic.0, status: i % 4 == 0 ? "draft" : "published",
+                                         visibility: i % 5 == 0 ? "internal" : "public", texts: ["zh-Hans": .init(title: topic.1, body: topic.2)])
+                ids.append(try await kb.create(scope, draft).id)
+                if i % 2 == 0 { _ = try await kb.create(theirs, draft) }
             }
             try await kb.delete(scope, id: ids[1], ifVersion: nil)
-            // when searching with the matches read first (sparse) and with the list walked (every term counted as common)
-            for query in ["退货", "发票", "茶", "无理由退货", "退货 运费", "refund", "不存在的词语", "' OR 1=1 --", ""] {
+            let changed = try await kb.update(scope, id: ids[3], ArticleDraft(category: "售后", status: "published", visibility: "public",
+                                                                             texts: ["zh-Hans": .init(title: "退货地址变更", body: "新的退货地址 refund")]), ifVersion: nil)
+            // then the list is newest change first: the changed article leads, the deleted one is gone
+            let all = try await kb.list(scope, limit: 200).items
+            #expect(all.first?.id == changed.id && all.count == 23 && !all.contains { $0.id == ids[1] })
+            #expect(all.map(\.id) == all.sorted { ($0.updatedAt, $0.id) > ($1.updatedAt, $1.id) }.map(\.id))
+            for query in ["退货", "发票", "茶", "无理由退货", "退货 运费", "refund", "退货 refund", "不存在的词语", "' OR 1=1 --", ""] {
                 for (status, publicOnly) in [(nil, false), ("published", true)] {
-                    let ws = scope.workspaceID
-                    let driven = try await kb.find(ws, query: query, category: nil, status: status, publicOnly: publicOnly, after: nil, limit: 5, sparse: 500)
-                    let walked = try await kb.find(ws, query: query, category: nil, status: status, publicOnly: publicOnly, after: nil, limit: 5, sparse: 0)
-                    // then both find the same articles in the same order, and the next page after the last of them too
-                    #expect(driven.map(\.id) == walked.map(\.id), "\(query)")
-                    #expect(!driven.contains { $0.id == ids[1] })
-                    if publicOnly { #expect(driven.allSatisfy { $0.status == "published" && $0.visibility == "public" }) }
-                    if let last = driven.last {
-                        let after = (last.updatedAt.millis, last.id)
-                        let next1 = try await kb.find(ws, query: query, category: nil, status: status, publicOnly: publicOnly, after: after, limit: 50, sparse: 500)
-                        let next2 = try await kb.find(ws, query: query, category: nil, status: status, publicOnly: publicOnly, after: after, limit: 50, sparse: 0)
-                        #expect(next1.map(\.id) == next2.map(\.id), "\(query)")
-                        #expect(Set(next1.map(\.id)).isDisjoint(with: driven.map(\.id)))
+                    // when paging through a search five at a time
+                    var found: [String] = [], after: Int64?
+                    repeat {
+                        let page = try await kb.find(scope.workspaceID, query: query, category: nil, status: status, publicOnly: publicOnly, after: after, limit: 5)
+                        found += page.map(\.article.id)
+                        after = page.count == 5 ? page.last?.seq : nil
+                    } while after != nil
+                    // then the pages hold exactly the articles that hold every term (a Chinese word of one or two
+                    // characters in a title or the category, a longer one anywhere), in the list's order, each once
+                    let terms = SearchText.normalizeQuery(query).split(separator: " ").map(String.init)
+                    let expected = all.filter { a in
+                        let titles = ([a.category] + a.texts.values.map(\.title)).joined(separator: " ")
+                        return (status == nil || a.status == status) && (!publicOnly || a.visibility == "public")
+                            && terms.allSatisfy { (SearchText.bigramQuery($0) != nil ? titles : ArticleRules.searchDocument(a)).contains($0) }
                     }
+                    #expect(found == expected.map(\.id), "\(query) \(publicOnly)")
                 }
             }
-            #expect(try await kb.find(scope.workspaceID, query: "退货", category: nil, status: nil, publicOnly: false, after: nil, limit: 50).count == 15)
+            #expect(try await kb.find(scope.workspaceID, query: "退货", category: nil, status: nil, publicOnly: false, after: nil, limit: 50).count == 16)
+        }
+    }
+
+    @Test func aKnowledgeSearchWalksTheIndexFromTheNewestMatchAndNeverSortsTheMatches() async throws {
+        try await Backend.sqlite.with { db, scope in
+            let kb = stores(db).knowledge
+            _ = try await kb.create(scope, ArticleDraft(category: "茶", texts: ["zh-Hans": .init(title: "龙井退货", body: "七天无理由退货 refund")]))
+            // for every kind of query, with and without a cursor: the page is chosen walking an index newest first
+            for query in ["茶", "退货", "七天无理由退货", "退货 refund", "龙井 退货", ""] {
+                for after: Int64? in [nil, 1_000] {
+                    let page = kb.pageQuery(scope.workspaceID, query: query, category: "茶", status: "published", publicOnly: true, after: after, limit: 51)
+                    let steps = try await db.read { sql in
+                        try await sql.raw("EXPLAIN QUERY PLAN " + page).all().map { try $0.decode(column: "detail", as: String.self) }
+                    }
+                    // the outer loop is the full-text index's matches (or the list index), and nothing is sorted
+                    #expect(steps.first?.contains(query.isEmpty ? "kb_articles_live" : "SCAN f VIRTUAL TABLE") == true, "\(query): \(steps)")
+                    #expect(!steps.contains { $0.contains("TEMP B-TREE") }, "\(query): \(steps)")
+                }
+            }
+        }
+    }
+
+    @Test(arguments: Backend.all)
+    func existingArticlesAreNumberedInTheOrderOfTheirLastChange(_ kind: Backend) async throws {
+        try await kind.withEmptyDatabase { db in
+            // given a database before M038 whose oldest article was changed last (its number stayed the first)
+            try await Migrator(db: db, migrations: Features.migrations.filter { $0.version < M038_KnowledgeChangeOrder.migration.version }).migrate()
+            let access = AccessStore(db: db, clock: SystemClock())
+            let scope = Scope(workspaceID: try await access.ensureDefaultWorkspace().id, userID: nil, role: .owner)
+            let kb = stores(db).knowledge
+            var ids: [String] = []
+            for (title, body) in [("退货须知", "七天无理由退货 😀"), ("发票说明", "电子发票开具"), ("物流查询", "顺丰速运查询")] {
+                ids.append(try await kb.create(scope, ArticleDraft(category: "售后", texts: ["zh-Hans": .init(title: title, body: body)])).id)
+            }
+            let first = ids[0]
+            try await db.write { try await $0.raw("UPDATE kb_articles SET updated_at = updated_at + 60000 WHERE id = \(bind: first)").run() }
+            // when migrating
+            try await Features.migrator(db).migrate()
+            // then the list and the search follow the last change, and a new article comes after all of them
+            #expect(try await kb.list(scope).items.map(\.id) == [ids[0], ids[2], ids[1]])
+            #expect(try await kb.list(scope, query: "退货").items.map(\.id) == [ids[0]])
+            #expect(try await kb.list(scope, query: "电子发票").items.map(\.id) == [ids[1]])
+            let fresh = try await kb.create(scope, ArticleDraft(category: "售后", texts: ["zh-Hans": .init(title: "退货地址", body: "新地址")]))
+            #expect(try await kb.list(scope, query: "退货").items.map(\.id) == [fresh.id, ids[0]])
+            #expect(try await kb.list(scope).items.map(\.id) == [fresh.id, ids[0], ids[2], ids[1]])
         }
     }
 

@@ -51,7 +51,7 @@ package struct KnowledgeStore: Sendable {
                   \(bind: now.millis), \(bind: a.publishedAt?.millis))
                 RETURNING seq
                 """).first()!.decode(column: "seq", as: Int64.self)
-            try await index(seq, a, replacing: false, sql: tx.sql)
+            try await index(seq, a, replacing: nil, sql: tx.sql)
             try await tx.audit("create", "kb_articles", a.id, detail: AuditDetail.encoded(a))
             return a
         }
@@ -67,13 +67,16 @@ package struct KnowledgeStore: Sendable {
             var a = try ArticleRules.apply(draft, to: old, id: old.id, now: now, by: scope.userID)
             guard a != old else { return old }
             a.version = old.version + 1; a.updatedAt = now
-            try await tx.sql.raw("""
-                UPDATE kb_articles SET category = \(bind: a.category), status = \(bind: a.status), visibility = \(bind: a.visibility),
+            // a new sequence number: the article moves to the top of the order of changes
+            let next = db.dialect == .sqlite ? "(SELECT MAX(seq) + 1 FROM kb_articles)" : "nextval(pg_get_serial_sequence('kb_articles', 'seq'))"
+            let moved = try await tx.sql.raw("""
+                UPDATE kb_articles SET seq = \(unsafeRaw: next), category = \(bind: a.category), status = \(bind: a.status), visibility = \(bind: a.visibility),
                   texts_json = \(bind: JSONCoding.encode(a.texts)), search_text = \(bind: ArticleRules.searchDocument(a)), version = \(bind: a.version),
                   updated_at = \(bind: now.millis), published_at = \(bind: a.publishedAt?.millis)
                 WHERE seq = \(bind: seq)
-                """).run()
-            try await index(seq, a, replacing: true, sql: tx.sql)
+                RETURNING seq
+                """).first()!.decode(column: "seq", as: Int64.self)
+            try await index(moved, a, replacing: seq, sql: tx.sql)
             try await tx.audit("update", "kb_articles", a.id, detail: AuditDetail.encoded(a))
             return a
         }
@@ -94,13 +97,14 @@ package struct KnowledgeStore: Sendable {
         }
     }
 
-    func index(_ seq: Int64, _ a: Article, replacing: Bool, sql: any SQLDatabase) async throws {
+    /// Puts the article into the search indexes under `seq`, taking out what was under `replacing`.
+    func index(_ seq: Int64, _ a: Article, replacing: Int64?, sql: any SQLDatabase) async throws {
         let grams = ArticleRules.bigramDocument(a)
         switch db.dialect {
         case .sqlite:
-            if replacing {
-                try await sql.raw("DELETE FROM kb_fts WHERE rowid = \(bind: seq)").run()
-                try await sql.raw("DELETE FROM kb_bigrams WHERE rowid = \(bind: seq)").run()
+            if let old = replacing {
+                try await sql.raw("DELETE FROM kb_fts WHERE rowid = \(bind: old)").run()
+                try await sql.raw("DELETE FROM kb_bigrams WHERE rowid = \(bind: old)").run()
             }
             try await sql.raw("INSERT INTO kb_fts (rowid, doc) VALUES (\(bind: seq), \(bind: ArticleRules.searchDocument(a)))").run()
             try await sql.raw("INSERT INTO kb_bigrams (rowid, doc) VALUES (\(bind: seq), \(bind: grams))").run()
@@ -129,16 +133,16 @@ package struct KnowledgeStore: Sendable {
     package func list(_ scope: Scope, query: String? = nil, category: String? = nil, status: String? = nil, cursor: String? = nil,
                       limit: Int = 50) async throws -> Page<Article> {
         try scope.require(.tickets, .read)
-        let after = try cursor.map(Cursor.timeAndID)
+        let after = try cursor.map(Cursor.sequence)
         let limit = min(max(limit, 1), 200)
         let found = try await find(scope.workspaceID, query: query, category: category, status: status, publicOnly: false, after: after, limit: limit + 1)
-        let items = Array(found.prefix(limit))
-        return Page(items: items, nextCursor: found.count > limit ? items.last.map { Cursor.timeAndID($0.updatedAt, $0.id) } : nil)
+        let page = Array(found.prefix(limit))
+        return Page(items: page.map(\.article), nextCursor: found.count > limit ? page.last.map { Cursor.sequenceAndID($0.seq, $0.article.id) } : nil)
     }
 
     /// What customers may read in the portal: published and public articles of the workspace.
     package func published(workspaceID: String, query: String? = nil, limit: Int = 50) async throws -> [Article] {
-        try await find(workspaceID, query: query, category: nil, status: "published", publicOnly: true, after: nil, limit: min(max(limit, 1), 200))
+        try await find(workspaceID, query: query, category: nil, status: "published", publicOnly: true, after: nil, limit: min(max(limit, 1), 200)).map(\.article)
     }
 
     package func publishedArticle(workspaceID: String, id: String) async throws -> Article {
@@ -149,64 +153,60 @@ package struct KnowledgeStore: Sendable {
 
     /// The search (as the customers' search: trigram for terms of three characters and more, the
     /// bigram index for one or two Chinese characters; every term must match), newest change first,
-    /// after the keyset `after` (updated_at, id). The page's articles are chosen first, by sequence
-    /// number, and only they are read: an article is a few kilobytes of text in three languages.
-    ///
-    /// On SQLite the choosing goes one of two ways. A term that most articles hold ("茶", "退货")
-    /// is best checked while walking `kb_articles_live` newest first, which stops at the page's
-    /// last article; but for a rare term that walk reads the whole index (10.8 ms at 35,000 articles
-    /// for a word found nowhere), and there the term's few matches are read and sorted instead (5 µs
-    /// each). So each term's first matches are read, up to `sparse`: if a term has no more, its
-    /// matches drive, else the walk; a term with none ends the search.
-    func find(_ workspaceID: String, query: String?, category: String?, status: String?, publicOnly: Bool, after: (Int64, String)?,
-              limit: Int, sparse: Int = KnowledgeStore.sparse) async throws -> [Article] {
-        var filters = SQLQueryString(" WHERE a.workspace_id = \(bind: workspaceID) AND a.deleted_at IS NULL")
+    /// after the sequence number `after`. An article's sequence number is its place in the order of
+    /// changes (every change gives it a new one, M038), and the full-text indexes are keyed by it, so
+    /// on SQLite a search walks the index's matches from the newest down and stops at the page's last
+    /// article: "茶" (27 % of 100,000 articles) costs what a rare word costs, not its 27,000 matches.
+    /// The page's articles are chosen first, by their sequence numbers, through `kb_articles_live`
+    /// (no article text is read), and only they are read: an article is a few kilobytes of text.
+    func find(_ workspaceID: String, query: String?, category: String?, status: String?, publicOnly: Bool, after: Int64?,
+              limit: Int) async throws -> [(seq: Int64, article: Article)] {
+        let page = pageQuery(workspaceID, query: query, category: category, status: status, publicOnly: publicOnly, after: after, limit: limit)
+        let q = SQLQueryString("SELECT \(unsafeRaw: Self.columns) FROM kb_articles a WHERE a.seq IN (") + page + ") ORDER BY a.seq DESC"
+        return try await db.read { sql in
+            try await sql.raw(q).all().map { (try $0.decode(column: "seq", as: Int64.self), try Self.decode($0)) }
+        }
+    }
+
+    /// The sequence numbers of a search's page (see `find`).
+    func pageQuery(_ workspaceID: String, query: String?, category: String?, status: String?, publicOnly: Bool, after: Int64?,
+                   limit: Int) -> SQLQueryString {
+        var filters = SQLQueryString(" AND a.workspace_id = \(bind: workspaceID) AND a.deleted_at IS NULL")
         if let status { filters += " AND a.status = \(bind: status)" }
         if publicOnly { filters += " AND a.visibility = 'public'" }
         if let category, !category.isEmpty { filters += " AND a.category = \(bind: category)" }
-        if let (t, id) = after { filters += " AND (a.updated_at < \(bind: t) OR (a.updated_at = \(bind: t) AND a.id < \(bind: id)))" }
-        var indexed: [SQLQueryString] = []   // SQLite: each term's matches in its full-text index
+        var trigrams: [String] = [], bigrams: [String] = []   // SQLite: each index's terms, every one to match
         for t in SearchText.normalizeQuery(query ?? "").split(separator: " ").map(String.init) {
             let short = t.count < 3 && SearchText.bigramQuery(t) != nil
             switch (db.dialect, short) {
             case (.sqlite, false) where t.count >= 3:
-                indexed.append("SELECT rowid FROM kb_fts WHERE kb_fts MATCH \(bind: "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\"")")
+                trigrams.append("\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\"")
             case (.sqlite, true):
-                indexed.append("SELECT rowid FROM kb_bigrams WHERE kb_bigrams MATCH \(bind: t.count == 1 ? "\"\(t)\"*" : "\"\(t)\"")")
+                bigrams.append(t.count == 1 ? "\"\(t)\"*" : "\"\(t)\"")
             case (.postgres, true) where t.count == 2:
                 filters += " AND a.search_bigrams @> ARRAY[\(bind: t)]::text[]"
             default:
                 filters += " AND a.search_text LIKE \(bind: "%" + Self.likeEscape(t) + "%") ESCAPE '\\'"
             }
         }
-        let terms = indexed, chosen = filters
-        return try await db.read { sql in
-            var how: SQLQueryString = "", matching = chosen
-            var fewest: (term: Int, seqs: [Int64])?
-            for (i, m) in terms.enumerated() {
-                let seqs = try await sql.raw(m + " LIMIT \(literal: sparse + 1)").all().map { try $0.decode(column: "rowid", as: Int64.self) }
-                if seqs.isEmpty { return [] }   // a term found nowhere: no page, and the others need not be read
-                if seqs.count <= sparse, seqs.count < fewest?.seqs.count ?? .max { fewest = (i, seqs) }
-            }
-            for (i, m) in terms.enumerated() where i != fewest?.term { matching += " AND a.seq IN (" + m + ")" }
-            if let fewest {
-                // sequence numbers are the database's own integers
-                matching += " AND a.seq IN (\(unsafeRaw: fewest.seqs.map(String.init).joined(separator: ",")))"
-                how = " NOT INDEXED"
-            } else if db.dialect == .sqlite {
-                how = " INDEXED BY kb_articles_live"
-            }
-            var q = SQLQueryString("SELECT \(unsafeRaw: Self.columns) FROM kb_articles a WHERE a.seq IN (SELECT a.seq FROM kb_articles a")
-            q += how
-            q += matching
-            q += " ORDER BY a.updated_at DESC, a.id DESC LIMIT \(literal: limit)) ORDER BY a.updated_at DESC, a.id DESC"
-            return try await sql.raw(q).all().map(Self.decode)
+        // the index whose matches are walked: the trigrams' when there are both (longer terms, fewer matches)
+        var chosen: SQLQueryString
+        switch (trigrams.isEmpty ? nil : trigrams.joined(separator: " AND "), bigrams.isEmpty ? nil : bigrams.joined(separator: " AND ")) {
+        case let (t?, b):
+            chosen = "SELECT a.seq FROM kb_fts f CROSS JOIN kb_articles a INDEXED BY kb_articles_live WHERE kb_fts MATCH \(bind: t) AND a.seq = f.rowid"
+            if let b { chosen += " AND a.seq IN (SELECT rowid FROM kb_bigrams WHERE kb_bigrams MATCH \(bind: b))" }
+        case let (nil, b?):
+            chosen = "SELECT a.seq FROM kb_bigrams f CROSS JOIN kb_articles a INDEXED BY kb_articles_live WHERE kb_bigrams MATCH \(bind: b) AND a.seq = f.rowid"
+        case (nil, nil):
+            chosen = "SELECT a.seq FROM kb_articles a\(unsafeRaw: db.dialect == .sqlite ? " INDEXED BY kb_articles_live" : "") WHERE 1 = 1"
         }
+        // the walk's own order and bound (a bound on the index's rowid lets it start at the cursor)
+        let key = trigrams.isEmpty && bigrams.isEmpty ? "a.seq" : "f.rowid"
+        chosen += filters
+        if let after { chosen += " AND \(unsafeRaw: key) < \(bind: after)" }
+        chosen += " ORDER BY \(unsafeRaw: key) DESC LIMIT \(literal: limit)"
+        return chosen
     }
-
-    /// Up to how many matches a search term is read and sorted rather than checked along the list
-    /// (at 100,000 articles the two cost about the same at ~500: 51 articles at a density of 0.5 %).
-    static let sparse = 500
 
     static func likeEscape(_ s: String) -> String {
         s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")

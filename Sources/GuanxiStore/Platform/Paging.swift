@@ -41,6 +41,10 @@ enum Cursor {
     /// The usual keyset: a time in milliseconds and an id.
     static func timeAndID(_ time: Date, _ id: String) -> String { encode([.number(Double(time.millis)), .string(id)]) }
 
+    /// A keyset of a sequence number (a place in the order of changes) and the id.
+    static func sequenceAndID(_ seq: Int64, _ id: String) -> String { encode([.number(Double(seq)), .string(id)]) }
+    static func sequence(_ s: String) throws -> Int64 { try timeAndID(s).0 }
+
     static func timeAndID(_ s: String) throws -> (Int64, String) {
         let v = try decode(s)
         guard case .number(let d) = v[0], let t = Int64(exactly: d), let id = v[1].stringValue else { throw DomainError.field("cursor", "is invalid") }

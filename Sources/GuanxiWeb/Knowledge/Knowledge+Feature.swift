@@ -9,7 +9,7 @@ extension Feature {
     /// their links in replies (docs/PORTAL.md).
     package static let knowledge: Feature = {
         var f = Feature(name: "Knowledge")
-        f.migrations = [M031_Knowledge.migration, M037_KnowledgeList.migration]
+        f.migrations = [M031_Knowledge.migration, M037_KnowledgeList.migration, M038_KnowledgeChangeOrder.migration]
         f.catalog = CatalogPart(KnowledgeTemplates.strings)
         f.translations = KnowledgeTemplates.translations
         f.templates = KnowledgeTemplates.all

@@ -476,16 +476,17 @@ struct WebhookDeliveryTests {
                 // given the server's delivery service running, idle
                 let transport = HTTPWebhookTransport()
                 let watch = WebhookWatch(dispatcher: WebhookDispatcher(db: env.services.db, clock: env.services.clock, transport: transport),
-                                         transport: transport, idle: .seconds(30), logger: .init(label: "test.webhooks"))
+                                         transport: transport, idle: .seconds(3600), logger: .init(label: "test.webhooks"))
                 let running = Task { try await watch.run() }
                 try await Task.sleep(for: .milliseconds(100))
                 // when a lead is captured through the API
                 let t0 = ContinuousClock.now
                 let lead = try await env.send(.post, "/api/v1/leads", as: .admin, json: #"{"name":"陈小姐","phone":"13900001111","source":"抖音 🎵"}"#)
                 #expect(lead.status == .created)
-                // then it reaches the receiver at once (well under a second on an idle machine), not at the next 30 s wake-up
-                try await receiver.waitFor(1, limit: .seconds(20))
-                #expect(ContinuousClock.now - t0 < .seconds(10))
+                // then it reaches the receiver at once (well under a second on an idle machine), not at the next
+                // wake-up an hour away; the bound is loose because a loaded CI machine can stall for seconds
+                try await receiver.waitFor(1, limit: .seconds(60))
+                #expect(ContinuousClock.now - t0 < .seconds(60))
                 #expect(receiver.received.first?.json["data"]["name"].string == "陈小姐")
                 // and its answer is recorded
                 let hook = try #require(r.json["id"].string)
