@@ -133,16 +133,22 @@ package struct KnowledgeStore: Sendable {
     package func list(_ scope: Scope, query: String? = nil, category: String? = nil, status: String? = nil, cursor: String? = nil,
                       limit: Int = 50) async throws -> Page<Article> {
         try scope.require(.tickets, .read)
-        let after = try cursor.map(Cursor.sequence)
-        let limit = min(max(limit, 1), 200)
-        let found = try await find(scope.workspaceID, query: query, category: category, status: status, publicOnly: false, after: after, limit: limit + 1)
-        let page = Array(found.prefix(limit))
-        return Page(items: page.map(\.article), nextCursor: found.count > limit ? page.last.map { Cursor.sequenceAndID($0.seq, $0.article.id) } : nil)
+        return try await page(scope.workspaceID, query: query, category: category, status: status, publicOnly: false, cursor: cursor, limit: limit)
     }
 
-    /// What customers may read in the portal: published and public articles of the workspace.
-    package func published(workspaceID: String, query: String? = nil, limit: Int = 50) async throws -> [Article] {
-        try await find(workspaceID, query: query, category: nil, status: "published", publicOnly: true, after: nil, limit: min(max(limit, 1), 200)).map(\.article)
+    /// What customers may read in the portal: published and public articles of the workspace, a page at a time.
+    package func published(workspaceID: String, query: String? = nil, cursor: String? = nil, limit: Int = 50) async throws -> Page<Article> {
+        try await page(workspaceID, query: query, category: nil, status: "published", publicOnly: true, cursor: cursor, limit: limit)
+    }
+
+    /// One page (1–200 articles) of a search, and the cursor of the next when there is one.
+    func page(_ workspaceID: String, query: String?, category: String?, status: String?, publicOnly: Bool, cursor: String?,
+              limit: Int) async throws -> Page<Article> {
+        let after = try cursor.map(Cursor.sequence)
+        let limit = min(max(limit, 1), 200)
+        let found = try await find(workspaceID, query: query, category: category, status: status, publicOnly: publicOnly, after: after, limit: limit + 1)
+        let page = Array(found.prefix(limit))
+        return Page(items: page.map(\.article), nextCursor: found.count > limit ? page.last.map { Cursor.sequenceAndID($0.seq, $0.article.id) } : nil)
     }
 
     package func publishedArticle(workspaceID: String, id: String) async throws -> Article {

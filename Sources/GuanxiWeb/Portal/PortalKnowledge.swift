@@ -17,6 +17,8 @@ struct PortalKnowledge: Sendable {
     var kb: KnowledgeStore { web.pages.services.knowledge }
 
     static let suggestions = 5
+    /// Articles on a page of the portal's list (a phone's few screens; the next page is a link away).
+    static let pageSize = 20
 
     func workspaceID(_ p: PortalVisit) async throws -> String {
         if let me = p.visitor { return me.workspaceID }
@@ -29,13 +31,18 @@ struct PortalKnowledge: Sendable {
         let w = web
         w.route(r, .get, .kb, .anyone) { p in
             let v = p.v, q = String((p.request.uri.queryParameters.get("q").map { String($0) } ?? "").prefix(100))
-            let articles = try await kb.published(workspaceID: try await workspaceID(p), query: q.isEmpty ? nil : q)
-            let rows = articles.map { a -> [String: Any] in
+            let page = try await kb.published(workspaceID: try await workspaceID(p), query: q.isEmpty ? nil : q, cursor: p.request.uri.queryParameters.get("cursor").map { String($0) },
+                                              limit: Self.pageSize)
+            let rows = page.items.map { a -> [String: Any] in
                 let (lang, text) = a.text(in: v.locale.rawValue)
                 return ["href": PortalURL.article(a.id).path, "title": text.title, "category": a.category, "lang": lang,
                         "excerpt": String(text.body.prefix(120))]
             }
-            return w.page("portal_kb", ["q": q, "rows": rows], title: v.text("portal_kb"), p)
+            let next = page.nextCursor.map { c in
+                PortalURL.kb.path + "?" + [("q", q), ("workspace", p.request.uri.queryParameters.get("workspace").map { String($0) } ?? ""), ("cursor", c)]
+                    .filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+            }
+            return w.page("portal_kb", Pages.model(["q": q, "rows": rows, "nextHref": next]), title: v.text("portal_kb"), p)
         }
         w.route(r, .get, .article(":id"), .anyone) { p in
             let v = p.v
@@ -49,7 +56,7 @@ struct PortalKnowledge: Sendable {
         w.route(r, .get, .api("kb/suggest"), .signedIn, api: true) { p in
             let q = String((p.request.uri.queryParameters.get("q").map { String($0) } ?? "").prefix(100))
             var found: [Article] = []
-            if q.trimmingCharacters(in: .whitespaces).count >= 2 { found = try await kb.published(workspaceID: p.me.workspaceID, query: q, limit: Self.suggestions) }
+            if q.trimmingCharacters(in: .whitespaces).count >= 2 { found = try await kb.published(workspaceID: p.me.workspaceID, query: q, limit: Self.suggestions).items }
             return APIResponse.json(Items(items: found.map { Suggestion($0, p.v) })).response
         }
         PortalWeb.registered.withLock { _ = $0.insert("GET " + PortalURL.script.path) }
@@ -63,7 +70,7 @@ struct PortalKnowledge: Sendable {
     func suggested(_ p: PortalVisit, subject: String) async throws -> [[String: Any]] {
         let q = subject.trimmingCharacters(in: .whitespaces)
         guard q.count >= 2, let me = p.visitor else { return [] }
-        return try await kb.published(workspaceID: me.workspaceID, query: String(q.prefix(100)), limit: Self.suggestions).map { a in
+        return try await kb.published(workspaceID: me.workspaceID, query: String(q.prefix(100)), limit: Self.suggestions).items.map { a in
             let s = Suggestion(a, p.v)
             return ["title": s.title, "href": s.href]
         }

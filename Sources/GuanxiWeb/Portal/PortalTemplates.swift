@@ -149,6 +149,7 @@ enum PortalTemplates {
       <form method="get" action="/portal/kb" role="search" class="portal-search"><label>{{t.portal_kb_search}}<input type="search" name="q" value="{{q}}" maxlength="100"></label><button>{{t.portal_kb_search}}</button></form>
       {{#rows}}<a class="portal-item" href="{{href}}" lang="{{lang}}"><strong>{{title}}</strong><span class="hint">{{category}}</span><span>{{excerpt}}</span></a>{{/rows}}
       {{^rows}}<p class="empty">{{t.portal_kb_none}}</p>{{/rows}}
+      {{#nextHref}}<p><a class="button" href="{{nextHref}}">{{t.next_page}}</a></p>{{/nextHref}}
     </section>
     """
 

@@ -438,7 +438,7 @@ struct TicketPages {
                 } catch let e as DomainError { model["replyError"] = v.message(e) }
             }
             // the knowledge base's published public articles: one's title and link (where customers read it) into the reply
-            let articles = try await services.knowledge.published(workspaceID: scope.workspaceID, limit: 200)
+            let articles = try await services.knowledge.published(workspaceID: scope.workspaceID, limit: 200).items
             model["hasArticles"] = !articles.isEmpty
             model["articles"] = articles.map { a in
                 ["value": a.id, "label": a.category + " · " + a.text(in: v.locale.rawValue).text.title, "selected": a.id == article] as [String: Any]

@@ -156,6 +156,34 @@ struct KnowledgeWebTests {
     }
 
     @Test(arguments: Backend.all)
+    func thePortalsSearchPagesTwentyAtATimeNewestChangeFirst(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
+            // given 23 public articles about delivery, and the oldest changed last
+            var ids: [String] = []
+            for i in 0..<23 { ids.append(try #require(try await Self.article(env, ["zh-Hans": ("快递时效 \(i)", "顺丰 \(i) 天 📦")])["id"].string)) }
+            let changed = try await env.send(.patch, "/api/v1/kb/articles/\(ids[0])", as: .admin,
+                                             json: #"{"category":"售后","status":"published","visibility":"public","texts":{"zh-Hans":{"title":"快递时效 已更新","body":"顺丰"}}}"#,
+                                             headers: ["If-Match": "\"1\""])
+            #expect(changed.status == .ok, "\(changed.text)")
+            // the first page: the changed one first, then the newest, twenty in all, and a link to the next
+            let first = try await env.send(.get, "/portal/kb?q=\(q("快递"))", as: .none, headers: ["Accept-Language": "zh-CN"])
+            #expect(first.status == .ok && first.text.components(separatedBy: "class=\"portal-item\"").count - 1 == 20)
+            #expect(try #require(first.text.range(of: "快递时效 已更新")).lowerBound < (try #require(first.text.range(of: "快递时效 22"))).lowerBound)
+            #expect(!first.text.contains("快递时效 2<") && first.text.contains("下一页"))
+            let href = try #require(first.text.range(of: #"href="(/portal/kb\?q=[^"]*cursor=[^"]*)""#, options: .regularExpression)
+                .map { String(first.text[$0].dropFirst(6).dropLast()).replacingOccurrences(of: "&amp;", with: "&") })
+            // the next page: the three oldest, no further link
+            let second = try await env.send(.get, href, as: .none, headers: ["Accept-Language": "zh-CN"])
+            #expect(second.status == .ok && second.text.components(separatedBy: "class=\"portal-item\"").count - 1 == 3)
+            #expect(second.text.contains("快递时效 1<") && second.text.contains("快递时效 3<") && !second.text.contains("下一页"))
+            // a cursor this server did not issue is refused in words, not a crash
+            let bad = try await env.send(.get, "/portal/kb?q=\(q("快递"))&cursor=\(q("'; DROP TABLE kb_articles; --"))", as: .none, headers: ["Accept-Language": "zh-CN"])
+            #expect(bad.status.code == 400 || bad.status.code == 422, "\(bad.status)")
+            #expect(try await env.send(.get, "/portal/kb?q=\(q("快递"))", as: .none).status == .ok)
+        }
+    }
+
+    @Test(arguments: Backend.all)
     func staffWriteArticlesOnAFormAndAgentsPutTheirLinksInReplies(_ backend: Backend) async throws {
         try await WebEnv.run(backend) { env in
             let (jar, csrf) = try await PageTests().signIn(env, email: "admin-a@example.com", password: "password-admin")
