@@ -140,13 +140,9 @@ struct CallPages {
         let back = customer.map { "/customers/\($0)" } ?? CallURL.calls.path
         let message: (kind: String, text: String)
         do {
-            let request = try await calls.dialRequest(scope, number: number, customerID: customer, requestID: "dial_" + ID.make())
-            let answer = await HTTPWebhookTransport().post(request)
-            if let s = answer.status, (200..<300).contains(s) {
-                message = ("ok", v.text("call_dial_sent").replacingOccurrences(of: "{n}", with: IdentityNormalizer.phone(number) ?? number))
-            } else {
-                message = ("error", v.text("call_dial_refused").replacingOccurrences(of: "{s}", with: answer.status.map(String.init) ?? (answer.error ?? "—")))
-            }
+            let o = try await Dialer(calls: calls).dial(scope, number: number, customerID: customer)
+            message = o.accepted ? ("ok", v.text("call_dial_sent").replacingOccurrences(of: "{n}", with: o.number))
+                : ("error", v.text("call_dial_refused").replacingOccurrences(of: "{s}", with: o.provider_status.map(String.init) ?? (o.error ?? "—")))
         } catch let e as DomainError {
             message = ("error", v.message(e))
         }

@@ -47,6 +47,15 @@ struct CallsAPI {
                                             signature: h("webhook-signature"), body: Array(body))
             return .json(CallJSON(c))
         }
+        t.on(APIRoute(method: .post, path: "/calls/dial", operationID: "dialNumber",
+                      summary: "Click-to-call: asks the telephone system to connect the caller's extension with a number (the workspace's dial address, signed as webhooks are); 502 when it refused or did not answer",
+                      tag: tag, needs: .can(.read, .customers), requestSchema: "DialRequest", responseSchema: "DialResult", alsoStatus: [502])) { req, _, scope in
+            struct Input: Decodable { var number: String; var customer_id: String? }
+            let input = try await APIBody.json(Input.self, req)
+            if let c = input.customer_id, !ID.isValid(c) { throw DomainError.field("customer_id", "is not an id") }
+            let o = try await Dialer(calls: calls).dial(scope, number: input.number, customerID: input.customer_id)
+            return .json(o, status: o.accepted ? .ok : .badGateway)
+        }
         t.on(APIRoute(method: .get, path: "/calls", operationID: "listCalls", summary: "Calls, newest first (of one customer with customer_id)",
                       tag: tag, needs: .can(.read, .customers), query: ["customer_id"], responseSchema: "CallList",
                       queryValues: ["customer_id": .id])) { req, _, scope in
@@ -76,6 +85,9 @@ extension OpenAPIDocument {
             "duration_seconds": ["type": ["integer", "null"]], "recording_url": nstr, "follow_up_kind": nstr, "follow_up_id": nstr,
         ], required: ["id", "provider_call_id", "direction", "from", "to", "phone", "customer_id", "agent_user_id", "state", "started_at",
                       "answered_at", "ended_at", "duration_seconds", "recording_url", "follow_up_kind", "follow_up_id"])
+        s["DialRequest"] = obj(["number": ["type": "string", "minLength": 1, "maxLength": 64], "customer_id": nstr], required: ["number"])
+        s["DialResult"] = obj(["request_id": str, "number": str, "accepted": ["type": "boolean"], "provider_status": ["type": ["integer", "null"]],
+                               "error": nstr], required: ["request_id", "number", "accepted", "provider_status", "error"])
         s["CallList"] = obj(["items": arr(["$ref": "#/components/schemas/Call"])], required: ["items"])
         return s
     }

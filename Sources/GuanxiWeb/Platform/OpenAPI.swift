@@ -42,7 +42,8 @@ package enum OpenAPIDocument {
                 if let s = r.responseSchema {
                     var content: [String: Any] = ["application/json": ["schema": ["$ref": "#/components/schemas/\(s)"]]]
                     for type in r.alsoResponds { content[type] = ["schema": ["type": "string"]] }
-                    responses["\(status)"] = ["description": "OK", "content": content]
+                    // a success status, or the answer of a request Guanxi passed on that failed further along (the body says how)
+                    responses["\(status)"] = ["description": status < 400 ? "OK" : "Passed on, and refused or not answered there", "content": content]
                 } else {
                     responses["\(status)"] = ["description": "OK"]
                 }

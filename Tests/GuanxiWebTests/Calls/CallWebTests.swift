@@ -52,6 +52,44 @@ struct CallWebTests {
         }
     }
 
+    @Test(arguments: Backend.all) func theAPIDialsForItsUserAndSaysWhatTheTelephoneSystemAnswered(_ backend: Backend) async throws {
+        try await WebEnv.run(backend) { env in
+            let owner = Self.ownerScope(env)
+            let customer = try await env.createCustomer(name: "拨号客户 📞")
+            // nothing is set up: refused before anything is sent
+            let unset = try await env.send(.post, "/api/v1/calls/dial", as: .admin, json: #"{"number":"138 0013 8000"}"#)
+            #expect(unset.status == .conflict && unset.json["error"]["message"].string != nil)
+            try await WebhookReceiver.with({ _, n in .status(n == 0 ? 200 : 503) }) { receiver in
+                _ = try await env.services.calls.updateSettings(owner, dialURL: receiver.url, missedRule: .nothing, missedAssignee: .owner, slaMinutes: 60,
+                                                                extensions: ["8001": "admin-a@example.com"])
+                let s = try await env.services.calls.settings(owner)
+                // the telephone system takes it: 200, and it got the agent's extension, the number as E.164 and the customer, signed
+                let ok = try await env.send(.post, "/api/v1/calls/dial", as: .admin, json: #"{"number":"138 0013 8000","customer_id":"\#(customer)"}"#)
+                #expect(ok.status == .ok && ok.json["accepted"].bool == true && ok.json["number"].string == "+8613800138000", "\(ok.text)")
+                #expect(ok.json["provider_status"].int == 200 && ok.json["error"].isNull)
+                let sent = try #require(receiver.received.first)
+                #expect(sent.json["agent_extension"].string == "8001" && sent.json["number"].string == "+8613800138000" && sent.json["customer_id"].string == customer)
+                #expect(sent.id == ok.json["request_id"].string)
+                let t = try #require(Int64(sent.headers["webhook-timestamp"] ?? ""))
+                #expect(sent.headers["webhook-signature"] == WebhookSignature.header(WebhookDispatcher.signatures(id: sent.id, timestamp: t, body: Array(sent.body), secrets: [s.secret])))
+                // it refuses: 502 with its status
+                let refused = try await env.send(.post, "/api/v1/calls/dial", as: .admin, json: #"{"number":"+86 139 0000 1111"}"#)
+                #expect(refused.status == .badGateway && refused.json["accepted"].bool == false && refused.json["provider_status"].int == 503)
+                // not a number, a malformed body, another workspace's customer, a user without an extension: refused, nothing sent
+                let bad = try await env.send(.post, "/api/v1/calls/dial", as: .admin, json: #"{"number":"'; DROP TABLE calls; --"}"#)
+                #expect(bad.status == .unprocessableContent && bad.json["error"]["fields"].keys == ["number"])
+                let wrongType = try await env.send(.post, "/api/v1/calls/dial", as: .admin, json: #"{"number":12}"#)
+                #expect(wrongType.status == .unprocessableContent && wrongType.json["error"]["fields"].keys == ["number"], "\(wrongType.text)")
+                #expect(try await env.send(.post, "/api/v1/calls/dial", as: .admin, json: "拨号 📞").status == .badRequest)
+                let theirs = try await env.createCustomer(name: "别家客户", as: .b)
+                #expect(try await env.send(.post, "/api/v1/calls/dial", as: .admin, json: #"{"number":"13800138000","customer_id":"\#(theirs)"}"#).status == .notFound)
+                #expect(try await env.send(.post, "/api/v1/calls/dial", as: .a, json: #"{"number":"13800138000"}"#).status == .conflict)
+                #expect(try await env.send(.post, "/api/v1/calls/dial", as: .none, json: #"{"number":"13800138000"}"#).status == .unauthorized)
+                #expect(receiver.received.count == 2)
+            }
+        }
+    }
+
     @Test(arguments: Backend.all) func aPopGoesToTheAgentItRingsForOrToEveryAgentOfTheWorkspace(_ backend: Backend) async throws {
         try await WebEnv.run(backend) { env in
             let owner = Self.ownerScope(env)
