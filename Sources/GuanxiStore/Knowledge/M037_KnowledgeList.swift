@@ -5,21 +5,10 @@ import GuanxiCore
 /// by (workspace, newest change, the filters) for the articles not deleted, so walking it newest
 /// first reads no article until it is on the page; and the bigram index gets a one-character prefix
 /// index, so that a one-character query ("茶") reads one list instead of merging every pair starting
-/// with it (as tickets' bigrams, M024). The bigram index is rebuilt from the articles.
+/// with it (as tickets' bigrams, M024). The bigram index is made again empty: M038, which always
+/// follows in the same run, fills both indexes under the articles' new numbers.
 package enum M037_KnowledgeList {
-    package static let migration = Migration(version: 37, name: "knowledge_list", backfill: { sql, dialect in
-        guard dialect == .sqlite else { return }
-        var after: Int64 = 0
-        while true {
-            let rows = try await sql.raw("SELECT \(unsafeRaw: KnowledgeStore.columns) FROM kb_articles a WHERE a.seq > \(bind: after) AND a.deleted_at IS NULL ORDER BY a.seq LIMIT 1000").all()
-            guard !rows.isEmpty else { return }
-            for r in rows {
-                let seq = try r.decode(column: "seq", as: Int64.self)
-                try await sql.raw("INSERT INTO kb_bigrams (rowid, doc) VALUES (\(bind: seq), \(bind: ArticleRules.bigramDocument(try KnowledgeStore.decode(r))))").run()
-                after = seq
-            }
-        }
-    }) { dialect in
+    package static let migration = Migration(version: 37, name: "knowledge_list") { dialect in
         var s = [
             "DROP INDEX kb_articles_updated",
             "CREATE INDEX kb_articles_live ON kb_articles (workspace_id, updated_at, id, status, visibility, category) WHERE deleted_at IS NULL",
