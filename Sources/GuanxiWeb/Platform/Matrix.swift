@@ -20,11 +20,15 @@ package struct MatrixSample: Sendable {
     package var othersNeed: [AccessAction]
     /// Kept for server administrators: every workspace role is refused.
     package var adminOnly: Bool
+    /// What a caller the rules let through gets, when it cannot be a success in the matrix's
+    /// workspace (nothing there to pass the request on to); nil: a 2xx.
+    package var allowed: Int?
 
     package init(_ uri: String, body: String? = nil, contentType: String = "application/json", headers: [String: String] = [:],
-                 record: AccessObject? = nil, actions: [AccessAction]? = nil, othersNeed: [AccessAction] = [], adminOnly: Bool = false) {
+                 record: AccessObject? = nil, actions: [AccessAction]? = nil, othersNeed: [AccessAction] = [], adminOnly: Bool = false,
+                 allowed: Int? = nil) {
         self.uri = uri; self.body = body; self.contentType = contentType; self.headers = headers
-        self.record = record; self.actions = actions; self.othersNeed = othersNeed; self.adminOnly = adminOnly
+        self.record = record; self.actions = actions; self.othersNeed = othersNeed; self.adminOnly = adminOnly; self.allowed = allowed
     }
 
     /// The placeholder names it uses, so fixtures make only what a case needs.
