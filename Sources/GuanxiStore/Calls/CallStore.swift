@@ -378,11 +378,25 @@ package struct CallStore: Sendable {
 
     // MARK: Click-to-call
 
+    /// What click-to-call accepts (the API's document says the same): digits, an optional leading
+    /// plus, and spaces, dashes, dots or brackets between them.
+    package static let dialablePattern = "^\\+?[0-9][0-9 ().-]{0,40}$"
+
+    /// The number as sent to the telephone system: E.164 when it is a full number, else its digits
+    /// as typed (an extension, a short service number); nil when it is not dialable.
+    package static func dialled(_ raw: String) -> String? {
+        let s = Array(raw.unicodeScalars)
+        let body = s.first == "+" ? s.dropFirst() : s[...]
+        guard let first = body.first, ("0"..."9").contains(first), body.count <= 41,
+              body.allSatisfy({ ("0"..."9").contains($0) || " ().-".unicodeScalars.contains($0) }) else { return nil }
+        return IdentityNormalizer.phone(raw) ?? (s.first == "+" ? "+" : "") + String(String.UnicodeScalarView(body.filter { ("0"..."9").contains($0) }))
+    }
+
     /// The signed request that asks the telephone system to connect the acting agent's extension
     /// with `number`: Standard Webhooks headers over a JSON body, to the workspace's dial address.
     package func dialRequest(_ scope: Scope, number raw: String, customerID: String?, requestID: String) async throws -> WebhookRequest {
         try scope.require(.customers, .read)
-        guard let number = IdentityNormalizer.phone(raw) else { throw DomainError.field("number", "is not a phone number") }
+        guard let number = Self.dialled(raw) else { throw DomainError.field("number", "is not a phone number") }
         let now = clock.now()
         let settings = try await db.read { sql in try await Self.loadSettings(scope.workspaceID, sql: sql) }
         guard let settings, let url = settings.dialURL else { throw DomainError.conflict("click-to-call is not set up: the dial address is empty (settings, telephony)") }

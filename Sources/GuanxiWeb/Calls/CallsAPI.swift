@@ -85,7 +85,7 @@ extension OpenAPIDocument {
             "duration_seconds": ["type": ["integer", "null"]], "recording_url": nstr, "follow_up_kind": nstr, "follow_up_id": nstr,
         ], required: ["id", "provider_call_id", "direction", "from", "to", "phone", "customer_id", "agent_user_id", "state", "started_at",
                       "answered_at", "ended_at", "duration_seconds", "recording_url", "follow_up_kind", "follow_up_id"])
-        s["DialRequest"] = obj(["number": ["type": "string", "minLength": 1, "maxLength": 64], "customer_id": nstr], required: ["number"])
+        s["DialRequest"] = obj(["number": ["type": "string", "maxLength": 42, "pattern": CallStore.dialablePattern], "customer_id": nstr], required: ["number"])
         s["DialResult"] = obj(["request_id": str, "number": str, "accepted": ["type": "boolean"], "provider_status": ["type": ["integer", "null"]],
                                "error": nstr], required: ["request_id", "number", "accepted", "provider_status", "error"])
         s["CallList"] = obj(["items": arr(["$ref": "#/components/schemas/Call"])], required: ["items"])

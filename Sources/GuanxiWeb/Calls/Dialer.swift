@@ -31,7 +31,7 @@ struct Dialer: Sendable {
         let request = try await calls.dialRequest(scope, number: number, customerID: customerID, requestID: "dial_" + ID.make())
         let answer = await HTTPWebhookTransport().post(request)
         let accepted = answer.status.map { (200..<300).contains($0) } ?? false
-        return Outcome(request_id: request.headers.first { $0.0 == "webhook-id" }?.1 ?? "", number: IdentityNormalizer.phone(number) ?? number,
+        return Outcome(request_id: request.headers.first { $0.0 == "webhook-id" }?.1 ?? "", number: CallStore.dialled(number) ?? number,
                        accepted: accepted, provider_status: answer.status, error: accepted ? nil : answer.error)
     }
 }

@@ -75,6 +75,9 @@ struct CallWebTests {
                 // it refuses: 502 with its status
                 let refused = try await env.send(.post, "/api/v1/calls/dial", as: .admin, json: #"{"number":"+86 139 0000 1111"}"#)
                 #expect(refused.status == .badGateway && refused.json["accepted"].bool == false && refused.json["provider_status"].int == 503)
+                // an extension or a short service number is passed on as its digits
+                let short = try await env.send(.post, "/api/v1/calls/dial", as: .admin, json: #"{"number":"8002"}"#)
+                #expect(short.json["number"].string == "8002" && receiver.received.last?.json["number"].string == "8002", "\(short.text)")
                 // not a number, a malformed body, another workspace's customer, a user without an extension: refused, nothing sent
                 let bad = try await env.send(.post, "/api/v1/calls/dial", as: .admin, json: #"{"number":"'; DROP TABLE calls; --"}"#)
                 #expect(bad.status == .unprocessableContent && bad.json["error"]["fields"].keys == ["number"])
@@ -85,7 +88,7 @@ struct CallWebTests {
                 #expect(try await env.send(.post, "/api/v1/calls/dial", as: .admin, json: #"{"number":"13800138000","customer_id":"\#(theirs)"}"#).status == .notFound)
                 #expect(try await env.send(.post, "/api/v1/calls/dial", as: .a, json: #"{"number":"13800138000"}"#).status == .conflict)
                 #expect(try await env.send(.post, "/api/v1/calls/dial", as: .none, json: #"{"number":"13800138000"}"#).status == .unauthorized)
-                #expect(receiver.received.count == 2)
+                #expect(receiver.received.count == 3)
             }
         }
     }
