@@ -11,7 +11,7 @@ struct Dialer: Sendable {
     /// What the telephone system made of the request.
     struct Outcome: Encodable, Sendable {
         var request_id: String
-        /// The number as dialled (E.164).
+        /// The number as dialled (E.164, or an extension's digits).
         var number: String
         /// Whether the telephone system took the request (answered 2xx).
         var accepted: Bool
@@ -28,10 +28,12 @@ struct Dialer: Sendable {
     /// Bad numbers, a workspace without a dial address and an agent without an extension are refused
     /// before anything is sent (`DomainError`); what the telephone system answers is the outcome.
     func dial(_ scope: Scope, number: String, customerID: String?) async throws -> Outcome {
-        let request = try await calls.dialRequest(scope, number: number, customerID: customerID, requestID: "dial_" + ID.make())
+        let id = "dial_" + ID.make()
+        let request = try await calls.dialRequest(scope, number: number, customerID: customerID, requestID: id)
         let answer = await HTTPWebhookTransport().post(request)
         let accepted = answer.status.map { (200..<300).contains($0) } ?? false
-        return Outcome(request_id: request.headers.first { $0.0 == "webhook-id" }?.1 ?? "", number: CallStore.dialled(number) ?? number,
+        // dialRequest refused anything `dialled` does not take, so this is the number it sent
+        return Outcome(request_id: id, number: CallStore.dialled(number) ?? number,
                        accepted: accepted, provider_status: answer.status, error: accepted ? nil : answer.error)
     }
 }
