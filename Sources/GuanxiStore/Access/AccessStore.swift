@@ -48,11 +48,14 @@ package struct AccessStore: Sendable {
         return try await createWorkspace(name: "Default", slug: Self.defaultWorkspaceSlug)
     }
 
+    /// A workspace's address: a-z, 0-9 and -, at most 40, not starting with -.
+    package static let workspaceSlugPattern = "^[a-z0-9][a-z0-9-]{0,39}$"
+
     package func createWorkspace(name: String, slug: String, tiers: [String] = WorkspaceRules.defaultTiers,
                                 timeZone: String = "Asia/Shanghai") async throws -> Workspace {
         var e = FieldErrors()
         if name.trimmingCharacters(in: .whitespaces).isEmpty { e.add("name", "is required") }
-        if slug.range(of: "^[a-z0-9][a-z0-9-]{0,39}$", options: .regularExpression) == nil { e.add("slug", "use a-z, 0-9 and - (at most 40)") }
+        if slug.range(of: Self.workspaceSlugPattern, options: .regularExpression) == nil { e.add("slug", "use a-z, 0-9 and - (at most 40)") }
         try e.throwIfAny()
         if try await workspace(slug: slug) != nil { throw DomainError.conflict("workspace '\(slug)' already exists") }
         let w = Workspace(id: ID.make(), name: name, slug: slug, tiers: tiers, timeZone: timeZone)

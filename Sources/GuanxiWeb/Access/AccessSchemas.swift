@@ -48,7 +48,7 @@ extension OpenAPIDocument {
         s["PasswordOnly"] = obj(["password": str], required: ["password"])
         s["WorkspaceEntry"] = obj(["id": str, "name": str, "slug": str, "role": str])
         s["WorkspaceList"] = obj(["items": arr(ref("WorkspaceEntry"))])
-        s["WorkspaceInput"] = obj(["name": str, "slug": ["type": "string", "pattern": "^[a-z0-9-]{1,40}$"]], required: ["name", "slug"])
+        s["WorkspaceInput"] = obj(["name": str, "slug": ["type": "string", "pattern": AccessStore.workspaceSlugPattern]], required: ["name", "slug"])
         s["Member"] = obj(["id": str, "email": str, "name": str, "role": str, "active": ["type": "boolean"]])
         s["MemberList"] = obj(["items": arr(ref("Member"))])
         return s
