@@ -49,6 +49,35 @@ struct FastJSONTests {
         #expect(String(decoding: APIResponse.json(items).body, as: UTF8.self) == String(decoding: APIJSON.encode(items), as: UTF8.self))
     }
 
+    @Test func orderBytesMatch() throws {
+        for name in JSONTests_names {
+            for full in [true, false] {
+                let item = try LineItem(id: ID.make(), productID: full ? ID.make() : nil, sku: full ? "SKU-\(name)" : nil, name: name, unit: full ? "件" : nil,
+                                        quantity: 3, unitPrice: 19_990, discount: Percent(basisPoints: full ? 1250 : 0), taxRate: Percent(basisPoints: 1300))
+                let lines = [OrderLine(item: item, shipped: full ? 2 : 0, returned: full ? 1 : 0)]
+                var o = Order(id: ID.make(), number: "SO-2026-000123", source: full ? "shop" : "api", externalID: full ? name : nil,
+                              status: full ? .partiallyShipped : .placed, customerID: ID.make(), ownerID: full ? ID.make() : nil,
+                              quoteID: full ? ID.make() : nil, dealID: full ? ID.make() : nil, lines: lines,
+                              totals: try DocumentTotals(currency: "CNY", lines: [item]), paid: full ? 10_000 : 0, refunded: full ? 500 : 0,
+                              note: full ? "备注 \(name)" : nil, cancelReason: full ? name : nil, placedAt: Date(millis: 1_795_000_123_456),
+                              confirmedAt: full ? Date(millis: 1_795_000_999_001) : nil, version: 4, createdAt: Date(millis: 1_795_000_123_456),
+                              updatedAt: Date(millis: 1_795_000_999_001))
+                if full {
+                    o.shipTo = ShipTo(name: name, phone: "13800138000", province: "广东省", city: "深圳市", district: "南山区", address: "科技园\n1 栋", postcode: "518000")
+                    o.payments = [Payment(id: ID.make(), kind: .payment, amount: 10_000, method: "wechat", reference: name, note: nil, paidAt: Date(millis: 1_795_000_200_000), createdBy: ID.make()),
+                                  Payment(id: ID.make(), kind: .refund, amount: 500, method: nil, reference: nil, note: "退", paidAt: Date(millis: 1_795_000_300_000), createdBy: nil)]
+                    o.plan = [Instalment(dueDate: "2026-12-31", amount: 30_000, covered: 9_500, overdue: true)]
+                    o.shipments = [Shipment(id: ID.make(), carrier: "顺丰", trackingNumber: "SF123", lines: [.init(lineID: item.id, quantity: 2)],
+                                            shippedAt: Date(millis: 1_795_000_400_000), deliveredAt: nil)]
+                    o.creditHold = "over the credit limit by \(name)"
+                }
+                #expect(String(decoding: o.jsonBytes(), as: UTF8.self) == String(decoding: APIJSON.encode(o), as: UTF8.self))
+                // a webhook's data is the same bytes
+                #expect(WebhookPayload.data(o) == o.jsonBytes())
+            }
+        }
+    }
+
     @Test func articleBytesMatch() {
         for name in JSONTests_names {
             for full in [true, false] {

@@ -152,6 +152,8 @@ package struct JSONWriter {
     package mutating func member(_ k: StaticString, _ v: String) { key(k); string(v) }
     package mutating func member(_ k: StaticString, _ v: String?) { if let v { key(k); string(v) } }
     package mutating func member(_ k: StaticString, _ v: Int) { key(k); int(v) }
+    package mutating func member(_ k: StaticString, _ v: Int64) { key(k); int(v) }
+    package mutating func member(_ k: StaticString, _ v: Bool) { key(k); bool(v) }
     package mutating func member(_ k: StaticString, _ v: Date) { key(k); date(v) }
     package mutating func member(_ k: StaticString, _ v: Date?) { if let v { key(k); date(v) } }
     package mutating func member(_ k: StaticString, _ v: [String]) { key(k); array { w in for s in v { w.string(s) } } }

@@ -14,14 +14,14 @@ extension Tx {
                                        changes: @autoclosure () -> [String: JSONValue] = [:]) async throws {
         let endpoints = try await WebhookOutbox.endpoints(of: db, workspaceID: scope.workspaceID, sql: sql).filter { WebhookTopics.selects($0.events, type) }
         guard !endpoints.isEmpty else { return }
-        try await WebhookOutbox.write(type, recordID: recordID, data: WebhookPayload.data(data()), changes: changes(), to: endpoints, tx: self)
+        try await WebhookOutbox.write(type, [(recordID, WebhookPayload.data(data()), changes())], to: endpoints, tx: self)
     }
 
     /// `publish` for many records of one type (a group of captured leads or placed orders).
     package func publish<T: Encodable>(_ type: WebhookEventType, _ records: @autoclosure () -> [(id: String, data: T)]) async throws {
         let endpoints = try await WebhookOutbox.endpoints(of: db, workspaceID: scope.workspaceID, sql: sql).filter { WebhookTopics.selects($0.events, type) }
         guard !endpoints.isEmpty else { return }
-        for r in records() { try await WebhookOutbox.write(type, recordID: r.id, data: WebhookPayload.data(r.data), changes: [:], to: endpoints, tx: self) }
+        try await WebhookOutbox.write(type, records().map { ($0.id, WebhookPayload.data($0.data), [:]) }, to: endpoints, tx: self)
     }
 }
 
@@ -137,29 +137,35 @@ package enum WebhookOutbox {
         return endpoints
     }
 
-    /// The event row and one pending delivery per endpoint whose filters pass, due now; then the
-    /// delivery service is woken (it finds the rows once this transaction commits).
-    static func write(_ type: WebhookEventType, recordID: String, data: [UInt8], changes: [String: JSONValue], to endpoints: [Endpoint], tx: Tx) async throws {
-        var targets = endpoints
-        if endpoints.contains(where: { !$0.filters.isEmpty }) {
-            let value = (try? data.withUnsafeBufferPointer { try JSONParser.parse(bytes: $0) }) ?? .null
-            targets = endpoints.filter { WebhookFilter.matches($0.filters, data: value) }
-        }
-        guard !targets.isEmpty else { return }
-        let eventID = ID.make(at: tx.now)
-        let body = WebhookPayload.body(eventID: eventID, type: type, recordID: recordID, at: tx.now, data: data, changes: changes)
+    /// An event about one record: its id, the record's JSON and what moved.
+    typealias Event = (recordID: String, data: [UInt8], changes: [String: JSONValue])
+
+    /// The event rows and one pending delivery per event and endpoint whose filters pass, due now,
+    /// written in two statements however many records a change placed; then the delivery service
+    /// is woken (it finds the rows once this transaction commits).
+    static func write(_ type: WebhookEventType, _ events: [Event], to endpoints: [Endpoint], tx: Tx) async throws {
+        let filtered = endpoints.contains { !$0.filters.isEmpty }
         let ws = tx.scope.workspaceID, at = tx.now.millis
-        try await tx.sql.raw("""
-            INSERT INTO webhook_events (id, workspace_id, type, record_id, body, created_at)
-            VALUES (\(bind: eventID), \(bind: ws), \(bind: type.rawValue), \(bind: recordID), \(bind: body), \(bind: at))
-            """).run()
-        for e in targets {
-            try await tx.sql.raw("""
-                INSERT INTO webhook_deliveries (id, workspace_id, subscription_id, event_id, event_type, record_id, state, attempts, next_at, created_at)
-                VALUES (\(bind: ID.make(at: tx.now)), \(bind: ws), \(bind: e.id), \(bind: eventID), \(bind: type.rawValue), \(bind: recordID),
-                  'pending', 0, \(bind: at), \(bind: at))
-                """).run()
+        var eventRows: [[any Encodable & Sendable]] = [], deliveryRows: [[any Encodable & Sendable]] = []
+        eventRows.reserveCapacity(events.count); deliveryRows.reserveCapacity(events.count * endpoints.count)
+        for e in events {
+            var targets = endpoints
+            if filtered {
+                let value = (try? e.data.withUnsafeBufferPointer { try JSONParser.parse(bytes: $0) }) ?? .null
+                targets = endpoints.filter { WebhookFilter.matches($0.filters, data: value) }
+            }
+            guard !targets.isEmpty else { continue }
+            let eventID = ID.make(at: tx.now)
+            let body = WebhookPayload.body(eventID: eventID, type: type, recordID: e.recordID, at: tx.now, data: e.data, changes: e.changes)
+            eventRows.append([eventID, ws, type.rawValue, e.recordID, body, at])
+            for t in targets {
+                deliveryRows.append([ID.make(at: tx.now), ws, t.id, eventID, type.rawValue, e.recordID, WebhookDeliveryState.pending.rawValue, 0, at, at])
+            }
         }
+        guard !eventRows.isEmpty else { return }
+        _ = try await BulkSQL.insert("webhook_events", "id, workspace_id, type, record_id, body, created_at", eventRows, sql: tx.sql)
+        _ = try await BulkSQL.insert("webhook_deliveries", "id, workspace_id, subscription_id, event_id, event_type, record_id, state, attempts, next_at, created_at",
+                                     deliveryRows, sql: tx.sql)
         try await tx.ring(bell)
     }
 }
