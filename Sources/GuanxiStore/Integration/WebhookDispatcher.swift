@@ -125,12 +125,16 @@ package struct WebhookDispatcher: Sendable {
         }
         let picked = Array(WebhookOrdering.sendable(due, earliest: earliest, inFlight: inFlight).prefix(limit))
         guard !picked.isEmpty else { return [] }
-        return try await db.write { sql in
-            let claimed = try await sql.raw("""
+        // Only the claim itself takes the writer (on SQLite it is the order API's writer too); what
+        // sending needs is read afterwards: the lease keeps the claimed deliveries this sender's.
+        let claimed = try await db.write { sql in
+            try await sql.raw("""
                 UPDATE webhook_deliveries SET state = 'delivering', next_at = \(bind: now.addingTimeInterval(lease).millis)
                 WHERE id IN (\(binds: picked.map(\.id))) AND state IN ('pending', 'delivering') AND next_at <= \(bind: now.millis) RETURNING id
                 """).all().map { try $0.decode(column: "id", as: String.self) }
-            guard !claimed.isEmpty else { return [] }
+        }
+        guard !claimed.isEmpty else { return [] }
+        return try await db.read { sql in
             let rows = try await sql.raw("""
                 SELECT d.id, d.workspace_id, d.subscription_id, d.event_id, d.attempts, d.first_attempt_at, e.body, s.url, s.secret,
                   s.previous_secret, s.previous_secret_until
@@ -241,6 +245,9 @@ package struct WebhookDispatcher: Sendable {
         let attempt = job.attempts + 1
         let first = job.firstAttemptAt ?? sentAt
         let shown = Dictionary(headers.filter { $0.0.hasPrefix("webhook-") || $0.0 == "content-type" }, uniquingKeysWith: { a, _ in a })
+        var w = JSONWriter(capacity: 256)
+        w.value(.object(shown.mapValues(JSONValue.string)))
+        let shownJSON = String(decoding: w.bytes, as: UTF8.self)
         let noise = jitter()
         let (next, disabled) = try await records.write(Scope.acting(workspaceID: job.workspaceID, userID: nil), at: now) { tx -> (WebhookVerdict.Next, Bool) in
             // an endpoint removed meanwhile took its deliveries with it
@@ -253,7 +260,7 @@ package struct WebhookDispatcher: Sendable {
             try await tx.sql.raw("""
                 INSERT INTO webhook_attempts (id, delivery_id, workspace_id, subscription_id, attempted_at, duration_ms, status, error, request_headers, response_body)
                 VALUES (\(bind: ID.make(at: now)), \(bind: job.id), \(bind: job.workspaceID), \(bind: job.subscriptionID), \(bind: sentAt.millis),
-                  \(bind: durationMs), \(bind: answer.status), \(bind: answer.error), \(bind: JSONCoding.encode(shown)), \(bind: answer.body))
+                  \(bind: durationMs), \(bind: answer.status), \(bind: answer.error), \(bind: shownJSON), \(bind: answer.body))
                 """).run()
             let (state, next, delivered): (WebhookDeliveryState, Int64?, Int64?) = switch verdict.next {
             case .delivered: (.delivered, nil, now.millis)
