@@ -61,7 +61,7 @@ package struct WebhookDispatcher: Sendable {
     package init(db: Database, clock: any GuanxiCore.Clock, transport: any WebhookTransport, timeout: Duration = .seconds(15),
                  jitter: @escaping @Sendable () -> Double = { Double.random(in: -1...1) }) {
         self.db = db; self.clock = clock; self.transport = transport; self.timeout = timeout; self.jitter = jitter
-        records = GroupedWrites(db: db, priority: .background)
+        records = GroupedWrites(db: db)
     }
 
     /// How long a claimed delivery is its sender's: the request's time and a minute to record the answer.
@@ -127,7 +127,7 @@ package struct WebhookDispatcher: Sendable {
         guard !picked.isEmpty else { return [] }
         // Only the claim itself takes the writer (on SQLite it is the order API's writer too); what
         // sending needs is read afterwards: the lease keeps the claimed deliveries this sender's.
-        let claimed = try await db.write(priority: .background) { sql in
+        let claimed = try await db.write { sql in
             try await sql.raw("""
                 UPDATE webhook_deliveries SET state = 'delivering', next_at = \(bind: now.addingTimeInterval(lease).millis)
                 WHERE id IN (\(binds: picked.map(\.id))) AND state IN ('pending', 'delivering') AND next_at <= \(bind: now.millis) RETURNING id
@@ -219,7 +219,7 @@ package struct WebhookDispatcher: Sendable {
         let before = clock.now().addingTimeInterval(-Self.retention).millis
         var removed = 0
         while true {
-            let n = try await db.write(priority: .background) { sql in
+            let n = try await db.write { sql in
                 let ids = try await sql.raw("""
                     SELECT id FROM webhook_deliveries WHERE state = 'delivered' AND delivered_at < \(bind: before) ORDER BY seq LIMIT \(literal: slice)
                     """).all().map { try $0.decode(column: "id", as: String.self) }

@@ -112,12 +112,11 @@ package final class Database: Sendable {
         }
     }
 
-    /// Runs `body` in a transaction; commits when it returns, rolls back when it throws. On SQLite,
-    /// `.background` work waits while requests want the writer (`AsyncLock`).
-    package func write<T: Sendable>(priority: WritePriority = .request, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    /// Runs `body` in a transaction; commits when it returns, rolls back when it throws.
+    package func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite(let pool):
-            return try await pool.withWriter(priority) { sql in try await Self.transaction(sql, begin: "BEGIN IMMEDIATE", body) }
+            return try await pool.withWriter { sql in try await Self.transaction(sql, begin: "BEGIN IMMEDIATE", body) }
         case .server(let server):
             ReadAfterWrite.current?.wrote()
             let asked = ContinuousClock.now
@@ -346,9 +345,9 @@ final class SQLitePool: Sendable {
 
     func reader() -> any SQLDatabase { ReaderSQLDatabase(readers: readers, logger: logger) }
 
-    func withWriter<T>(_ priority: WritePriority = .request, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
+    func withWriter<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         let asked = ContinuousClock.now
-        await lock.lock(priority)
+        await lock.lock()
         stats.writeWait.observe(since: asked)
         defer { lock.unlock() }
         return try await body(DirectSQLDatabase(connection: writer, logger: logger))
@@ -363,25 +362,13 @@ final class SQLitePool: Sendable {
     }
 }
 
-/// Who waits for SQLite's one writer: requests, or work the server does in the background
-/// (delivering webhooks) that can wait a little while people and shops wait for answers.
-package enum WritePriority: Sendable { case request, background }
-
 /// A FIFO async mutex (the writer lock). Not an actor: taking a free lock and releasing it are plain
 /// calls, with no hop to another executor on the serial write path; only a waiter suspends.
-/// Background waiters are served when no request waits, or once one has waited `patience`: under
-/// a saturated API, delivery then takes the writer a few times a second in large groups instead of
-/// once per webhook between every two requests (which cost an order import a fifth of its rate).
 final class AsyncLock: Sendable {
-    private struct State {
-        var locked = false
-        var waiters: [CheckedContinuation<Void, Never>] = []
-        var background: [(since: ContinuousClock.Instant, waiter: CheckedContinuation<Void, Never>)] = []
-    }
+    private struct State { var locked = false; var waiters: [CheckedContinuation<Void, Never>] = [] }
     private let state = Mutex(State())
-    static let patience: Duration = .milliseconds(100)
 
-    func lock(_ priority: WritePriority = .request) async {
+    func lock() async {
         if state.withLock({ s in
             if s.locked { return false }
             s.locked = true
@@ -390,7 +377,7 @@ final class AsyncLock: Sendable {
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
             let free = state.withLock { s in
                 if !s.locked { s.locked = true; return true }
-                if priority == .background { s.background.append((ContinuousClock.now, c)) } else { s.waiters.append(c) }
+                s.waiters.append(c)
                 return false
             }
             if free { c.resume() }
@@ -398,15 +385,11 @@ final class AsyncLock: Sendable {
     }
 
     /// Whether it is held and how many wait for it (the metrics).
-    var status: (locked: Bool, waiting: Int) { state.withLock { ($0.locked, $0.waiters.count + $0.background.count) } }
+    var status: (locked: Bool, waiting: Int) { state.withLock { ($0.locked, $0.waiters.count) } }
 
-    /// Hands the lock to the longest waiting request (or background waiter, as above), or frees it.
+    /// Hands the lock to the longest waiter, or frees it.
     func unlock() {
         let next = state.withLock { s -> CheckedContinuation<Void, Never>? in
-            if let b = s.background.first, s.waiters.isEmpty || ContinuousClock.now - b.since >= Self.patience {
-                s.background.removeFirst()
-                return b.waiter
-            }
             if s.waiters.isEmpty { s.locked = false; return nil }
             return s.waiters.removeFirst()
         }

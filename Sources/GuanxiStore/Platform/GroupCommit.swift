@@ -76,13 +76,12 @@ package struct GroupedWrites: Sendable {
         let body: @Sendable (Tx) async throws -> any Sendable
     }
     private let db: Database
-    private let priority: WritePriority
     private let group: GroupCommit<Job, any Sendable>
 
-    init(db: Database, priority: WritePriority = .request) {
-        self.db = db; self.priority = priority
+    init(db: Database) {
+        self.db = db
         group = GroupCommit { jobs in
-            try await db.write(priority: priority) { sql in
+            try await db.write { sql in
                 var out: [any Sendable] = []
                 for job in jobs { out.append(try await job.body(Tx(sql: sql, scope: job.scope, now: job.now, db: db))) }
                 return out
@@ -92,7 +91,7 @@ package struct GroupedWrites: Sendable {
 
     /// `Database.write(_:at:_:)`, in the next group.
     func write<T: Sendable>(_ scope: Scope, at now: Date, _ body: @escaping @Sendable (Tx) async throws -> T) async throws -> T {
-        guard db.dialect == .sqlite else { return try await db.write(scope, at: now, priority: priority, body) }
+        guard db.dialect == .sqlite else { return try await db.write(scope, at: now, body) }
         // the group answers each job with what its own body returned
         return try await group.submit(Job(scope: scope, now: now) { try await body($0) }) as! T
     }

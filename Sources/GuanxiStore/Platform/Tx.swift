@@ -56,9 +56,8 @@ extension Database {
     /// anyway: changes to one workspace then follow one another as under SQLite's one writer, and a
     /// change reads what the one before it committed. (Locked only when auditing, after the read,
     /// two replies to one ticket both read version n and both wrote n + 1.)
-    package func write<T: Sendable>(_ scope: Scope, at now: Date, priority: WritePriority = .request,
-                                    _ body: @Sendable (Tx) async throws -> T) async throws -> T {
-        try await write(priority: priority) { sql in
+    package func write<T: Sendable>(_ scope: Scope, at now: Date, _ body: @Sendable (Tx) async throws -> T) async throws -> T {
+        try await write { sql in
             if dialect != .sqlite { try await AuditLog.lockHead(scope.workspaceID, sql: sql) }
             return try await body(Tx(sql: sql, scope: scope, now: now, db: self))
         }
