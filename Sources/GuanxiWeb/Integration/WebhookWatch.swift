@@ -20,8 +20,6 @@ package struct WebhookWatch: Service {
     let idle: Duration
     let logger: Logger
     var metrics: ServerMetrics? = nil
-    /// The least time between two claims while requests are under way.
-    static let claimGap: Duration = .milliseconds(2)
 
     package init(dispatcher: WebhookDispatcher, transport: HTTPWebhookTransport? = nil, concurrency: Int = 64, idle: Duration = .seconds(5),
                  logger: Logger) {
@@ -42,23 +40,15 @@ package struct WebhookWatch: Service {
             let bell = dispatcher.bell
             var echoes = 0   // quick looks left after a ring that found nothing
             var nextPurge = ContinuousClock.now.advanced(by: .seconds(60))
-            var lastClaim: ContinuousClock.Instant?
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 if ContinuousClock.now >= nextPurge {
                     nextPurge = ContinuousClock.now.advanced(by: .seconds(3600))
                     do { try await dispatcher.purge() } catch { logger.error("purging the webhook log failed: \(error)") }
                 }
                 transport?.sweep()
-                // Each finished request rings; claiming after every one would take the writer (the
-                // API's too, on SQLite) once per webhook. While requests are under way, claims are at
-                // least `claimGap` apart, so one takes the several that finished meanwhile.
-                if inFlight.count.load(ordering: .acquiring) > 0, let last = lastClaim, ContinuousClock.now < last.advanced(by: Self.claimGap) {
-                    try? await Task.sleep(until: last.advanced(by: Self.claimGap), clock: .continuous)
-                }
                 let room = concurrency - inFlight.count.load(ordering: .acquiring)
                 var claimed = 0
                 if room > 0 {
-                    lastClaim = ContinuousClock.now
                     do {
                         let jobs = try await dispatcher.claim(limit: room)
                         claimed = jobs.count
