@@ -245,9 +245,7 @@ package struct WebhookDispatcher: Sendable {
         let attempt = job.attempts + 1
         let first = job.firstAttemptAt ?? sentAt
         let shown = Dictionary(headers.filter { $0.0.hasPrefix("webhook-") || $0.0 == "content-type" }, uniquingKeysWith: { a, _ in a })
-        var w = JSONWriter(capacity: 256)
-        w.value(.object(shown.mapValues(JSONValue.string)))
-        let shownJSON = String(decoding: w.bytes, as: UTF8.self)
+        let shownJSON = JSONCoding.encode(shown)
         let noise = jitter()
         let (next, disabled) = try await records.write(Scope.acting(workspaceID: job.workspaceID, userID: nil), at: now) { tx -> (WebhookVerdict.Next, Bool) in
             // an endpoint removed meanwhile took its deliveries with it
