@@ -201,6 +201,64 @@ struct BackupTests {
         }
     }
 
+    @Test func aHeldFileDoesNotChangeWhileWritesAndCheckpointsGoOn() async throws {
+        try await Backend.sqlite.with { db, scope in
+            try await someData(db, scope, count: 50)
+            let path = try #require(db.sqlitePath)
+            let held = try #require(try db.holdFile())
+            let image = try Data(contentsOf: URL(fileURLWithPath: path)).prefix(Int(held.bytes))
+            // when customers are added and a checkpoint is asked for while it is held
+            try await someData(db, scope, count: 200)
+            let checkpointer = try DirectSQLite(path: path)
+            defer { checkpointer.close() }
+            try checkpointer.run("PRAGMA wal_checkpoint(PASSIVE)", [])
+            // then the file's held bytes are as they were, and the held image is a whole database of the 50
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)).prefix(Int(held.bytes)) == image)
+            held.release()
+            let copy = temporary("held.sqlite")
+            defer { try? FileManager.default.removeItem(atPath: copy) }
+            try image.write(to: URL(fileURLWithPath: copy))
+            let alone = try DirectSQLite(path: copy)
+            defer { alone.close() }
+            var count = 0, check = ""
+            try alone.run("SELECT COUNT(*) AS n FROM customers", []) { count = try $0.decode(column: "n", as: Int.self) }
+            try alone.run("PRAGMA integrity_check", []) { check = try $0.decode(column: "integrity_check", as: String.self) }
+            #expect(count == 50 && check == "ok")
+            // and once released, a checkpoint copies every new frame into the file
+            var frames = (0, -1)
+            try checkpointer.run("PRAGMA wal_checkpoint(PASSIVE)", []) {
+                frames = (try $0.decode(column: "log", as: Int.self), try $0.decode(column: "checkpointed", as: Int.self))
+            }
+            #expect(frames.0 > 0 && frames.0 == frames.1)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)).prefix(Int(held.bytes)) != image)
+        }
+    }
+
+    @Test func aLongReadKeepsTheFileFromBeingHeldAndTheBackupCopiesInstead() async throws {
+        try await Backend.sqlite.with { db, scope in
+            try await someData(db, scope, count: 30)
+            // given a reader on a snapshot older than frames still only in the WAL
+            let path = try #require(db.sqlitePath)
+            let reader = try DirectSQLite(path: path)
+            defer { reader.close() }
+            try reader.run("BEGIN", [])
+            try reader.run("SELECT COUNT(*) FROM customers", [])
+            try await someData(db, scope, count: 20)
+            // then the file cannot be held, and a backup is still one whole snapshot
+            #expect(try db.holdFile(patience: .milliseconds(200)) == nil)
+            let file = temporary("long-read.backup")
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            _ = try await Backup.create(db, to: file, schemaVersion: 21, filesDirectory: nil)
+            try reader.run("ROLLBACK", [])
+            let (target, drop) = try await emptyTarget(.sqlite)
+            _ = try await restore(file, into: target)
+            let restored = try await Database.connect(target)
+            #expect(try await dump(restored) == (try await dump(db)))
+            await restored.close()
+            await drop()
+        }
+    }
+
     @Test func aDamagedNewerOrForeignBackupIsRefusedAndTheTargetStaysEmpty() async throws {
         try await Backend.sqlite.with { db, scope in
             try await someData(db, scope, count: 3)

@@ -59,7 +59,9 @@ package enum BackupCompression: String, Sendable {
 /// A backup is one file: a tar archive holding the database image (`database/guanxi.sqlite`,
 /// SQLite's online backup of one read snapshot, or `database/guanxi.pgdump`, `pg_dump`'s custom
 /// format), the stored files (`files/`) and, last, `manifest.json`, compressed with zstd (gzip where
-/// zstd is not installed). The image is read once after it is taken (`BackupArchive`). The file is
+/// zstd is not installed). A SQLite image is read straight from the database file while a read
+/// snapshot holds it still (`Database.holdFile`), so 5 GB are not first copied; it and everything
+/// else pass through the archive once (`BackupArchive`). The file is
 /// written beside its destination and renamed into place once complete and synced: a backup killed
 /// half-way leaves no file under the name. Restore unpacks the whole archive before it reads the
 /// manifest, so archives of the first layout (the manifest first, written by the system's tar) restore too.
@@ -78,10 +80,14 @@ package enum Backup {
         defer { try? fm.removeItem(atPath: staging) }
 
         let image: String
+        // SQLite: the database file itself, held still as one read snapshot, else SQLite's online backup
+        // into the staging directory (while a long read keeps the WAL from the file)
+        let held = db.dialect == .sqlite ? try await onThread { try db.holdFile() } : nil
+        defer { held?.release() }
         switch db.location {
         case .sqlite, .sqliteFile:
             image = sqliteImage
-            try await db.snapshot(to: staging + "/" + image)
+            if held == nil { try await db.snapshot(to: staging + "/" + image) }
         case .postgres(let url):
             image = postgresImage
             try await onThread {
@@ -107,7 +113,8 @@ package enum Backup {
                 let archive = try BackupArchive(compressor: try compression.compressor(), output: out, log: staging + "/stderr", now: now)
                 do {
                     try archive.addDirectory("database")
-                    var entries = [try archive.addFile(image, from: staging + "/" + image)]
+                    var entries = [try held.map { try archive.addFile(image, from: $0.path, bytes: $0.bytes) }
+                                   ?? archive.addFile(image, from: staging + "/" + image)]
                     if withFiles { entries += try archive.addTree("files", from: staging + "/files") }
                     let manifest = BackupManifest(createdAt: created, database: kind, schemaVersion: schemaVersion,
                                                   compression: compression.rawValue, entries: entries.sorted { $0.path < $1.path })

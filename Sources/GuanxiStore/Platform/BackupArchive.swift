@@ -92,15 +92,16 @@ final class BackupArchive: @unchecked Sendable {
         try pad(Int64(data.count))
     }
 
-    /// A member holding the file at `path`, read once: its size and SHA-256 come back for the manifest.
-    func addFile(_ name: String, from path: String) throws -> BackupManifest.Entry {
+    /// A member holding the file at `path` (its first `bytes`, else all of it), read once: its size
+    /// and SHA-256 come back for the manifest.
+    func addFile(_ name: String, from path: String, bytes: Int64? = nil) throws -> BackupManifest.Entry {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw Self.failure("cannot read \(path)") }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw Self.failure("cannot read \(path)") }
         _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
-        let size = Int64(info.st_size)
+        let size = bytes ?? Int64(info.st_size)
         try header(name, size: size, type: UInt8(ascii: "0"), mode: 0o644)
         var hash = SHA256()
         var left = size

@@ -298,6 +298,19 @@ package final class Database: Sendable {
         }
     }
 
+    /// The SQLite database's file held still as one read snapshot (`DirectSQLite.beginFileSnapshot`), so
+    /// a backup reads the file itself rather than a copy; nil when the server's readers kept WAL frames
+    /// out of the file for all of `patience` (a long report), and the caller copies instead. Blocks:
+    /// call it off the cooperative threads.
+    package func holdFile(patience: Duration = .seconds(5)) throws -> HeldSQLiteFile? {
+        guard let path = sqlitePath else { throw DomainError.badRequest("only a SQLite database has a file to hold") }
+        let reader = try DirectSQLite(path: path), lock = try DirectSQLite(path: path)
+        defer { lock.close() }
+        for connection in [reader, lock] { try connection.run("PRAGMA busy_timeout = 10000", []) }
+        guard let bytes = try reader.beginFileSnapshot(guard: lock, deadline: .now + patience) else { reader.close(); return nil }
+        return HeldSQLiteFile(path: path, bytes: bytes, reader: reader)
+    }
+
     package func close() async {
         switch backend {
         case .sqlite(let pool): await pool.close()
@@ -429,4 +442,17 @@ enum StatisticsRule {
         guard let before = analysedRows else { return true }
         return rows >= max(before, 1) * 10 || rows * 10 <= before
     }
+}
+
+/// A SQLite database file whose first `bytes` hold one read snapshot for as long as it is held
+/// (`Database.holdFile`); `release` ends the snapshot.
+package final class HeldSQLiteFile: @unchecked Sendable {
+    package let path: String
+    package let bytes: Int64
+    private let reader: DirectSQLite
+
+    init(path: String, bytes: Int64, reader: DirectSQLite) { self.path = path; self.bytes = bytes; self.reader = reader }
+
+    package func release() { reader.close() }
+    deinit { reader.close() }
 }

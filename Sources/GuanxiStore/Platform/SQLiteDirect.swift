@@ -60,6 +60,47 @@ final class DirectSQLite: @unchecked Sendable {
         guard finished == SQLITE_OK else { throw copy.failure(finished) }
     }
 
+    /// Begins a read transaction on this connection whose snapshot lies wholly in the database file,
+    /// none of it only in the WAL, and answers the image's size in bytes (`nil` when that could not be
+    /// had before `deadline`). While the transaction is open the file's first `size` bytes do not
+    /// change: a checkpoint copies into the file only frames every open snapshot can already see, and
+    /// this one sees no frame the file does not hold. So the file can be read as the snapshot, without
+    /// a copy. To begin it, this connection checkpoints the WAL, then `guard` (another connection to
+    /// the same file) holds SQLite's write lock while it checkpoints what came since and, when every
+    /// frame made it into the file, begins reading; writers wait only for that second checkpoint. A
+    /// reader of the server on an older snapshot keeps frames from the file; then it tries again a
+    /// few milliseconds later.
+    func beginFileSnapshot(guard lock: DirectSQLite, deadline: ContinuousClock.Instant) throws -> Int64? {
+        while ContinuousClock.now < deadline {
+            try run("PRAGMA wal_checkpoint(PASSIVE)", [])   // most of the log, while writers go on
+            try lock.run("BEGIN IMMEDIATE", [])
+            var inFile = false
+            do {
+                try run("PRAGMA wal_checkpoint(PASSIVE)", []) { row in
+                    // busy, frames in the WAL, frames copied into the file (-1, -1 outside WAL mode)
+                    let log = try row.decode(column: "log", as: Int.self), copied = try row.decode(column: "checkpointed", as: Int.self)
+                    inFile = log == copied
+                }
+                if inFile {
+                    try run("BEGIN", [])
+                    try run("SELECT COUNT(*) FROM sqlite_master", [])   // the read transaction starts here
+                    var pages = 0, pageSize = 0
+                    try run("PRAGMA page_count", []) { pages = try $0.decode(column: "page_count", as: Int.self) }
+                    try run("PRAGMA page_size", []) { pageSize = try $0.decode(column: "page_size", as: Int.self) }
+                    try lock.run("ROLLBACK", [])
+                    return Int64(pages) * Int64(pageSize)
+                }
+            } catch {
+                try? lock.run("ROLLBACK", [])
+                try? run("ROLLBACK", [])
+                throw error
+            }
+            try lock.run("ROLLBACK", [])
+            usleep(5_000)
+        }
+        return nil
+    }
+
     /// Runs one statement, handing each result row to `onRow`.
     func run(_ sql: String, _ binds: [SQLiteData], _ onRow: (DirectRow) throws -> Void = { _ in }) throws {
         var columns: DirectRow.Columns?
