@@ -244,8 +244,13 @@ struct BackupTests {
             try reader.run("BEGIN", [])
             try reader.run("SELECT COUNT(*) FROM customers", [])
             try await someData(db, scope, count: 20)
-            // then the file cannot be held, and a backup is still one whole snapshot
+            // then the file cannot be held, nor while a long write holds the write lock, and a backup is still one whole snapshot
             #expect(try db.holdFile(patience: .milliseconds(200)) == nil)
+            let writer = try DirectSQLite(path: path)
+            defer { writer.close() }
+            try writer.run("BEGIN IMMEDIATE", [])
+            #expect(try db.holdFile(patience: .milliseconds(200)) == nil)
+            try writer.run("ROLLBACK", [])
             let file = temporary("long-read.backup")
             defer { try? FileManager.default.removeItem(atPath: file) }
             _ = try await Backup.create(db, to: file, schemaVersion: 21, filesDirectory: nil)

@@ -300,13 +300,16 @@ package final class Database: Sendable {
 
     /// The SQLite database's file held still as one read snapshot (`DirectSQLite.beginFileSnapshot`), so
     /// a backup reads the file itself rather than a copy; nil when the server's readers kept WAL frames
-    /// out of the file for all of `patience` (a long report), and the caller copies instead. Blocks:
+    /// out of the file for all of `patience` (a long report), or a long write held SQLite's write lock
+    /// as long (a bulk load), and the caller copies instead. Blocks:
     /// call it off the cooperative threads.
     package func holdFile(patience: Duration = .seconds(5)) throws -> HeldSQLiteFile? {
         guard let path = sqlitePath else { throw DomainError.badRequest("only a SQLite database has a file to hold") }
         let reader = try DirectSQLite(path: path), lock = try DirectSQLite(path: path)
         defer { lock.close() }
-        for connection in [reader, lock] { try connection.run("PRAGMA busy_timeout = 10000", []) }
+        try reader.run("PRAGMA busy_timeout = 10000", [])
+        let (seconds, fraction) = patience.components
+        try lock.run("PRAGMA busy_timeout = \(max(1, seconds * 1000 + fraction / 1_000_000_000_000_000))", [])
         guard let bytes = try reader.beginFileSnapshot(guard: lock, deadline: .now + patience) else { reader.close(); return nil }
         return HeldSQLiteFile(path: path, bytes: bytes, reader: reader)
     }

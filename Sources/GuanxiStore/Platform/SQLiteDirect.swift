@@ -73,7 +73,8 @@ final class DirectSQLite: @unchecked Sendable {
     func beginFileSnapshot(guard lock: DirectSQLite, deadline: ContinuousClock.Instant) throws -> Int64? {
         while ContinuousClock.now < deadline {
             try run("PRAGMA wal_checkpoint(PASSIVE)", [])   // most of the log, while writers go on
-            try lock.run("BEGIN IMMEDIATE", [])
+            // a long write (a bulk load) keeps the lock past `guard`'s busy timeout: then not at all
+            do { try lock.run("BEGIN IMMEDIATE", []) } catch { return nil }
             var inFile = false
             do {
                 try run("PRAGMA wal_checkpoint(PASSIVE)", []) { row in
