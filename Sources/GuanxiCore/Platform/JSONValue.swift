@@ -49,6 +49,18 @@ package enum JSONValue: Sendable, Hashable, Codable {
 
 /// One shared JSON coder configuration for storage columns.
 package enum JSONCoding {
+    /// Foundation's encoder as the API and outgoing webhooks write records: keys sorted, slashes
+    /// left alone, dates as ISO 8601 (`Timestamp.iso8601`).
+    package static func apiEncoder() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        e.dateEncodingStrategy = .custom { date, enc in
+            var c = enc.singleValueContainer()
+            try c.encode(Timestamp.iso8601(date))
+        }
+        return e
+    }
+
     package static func encode<T: Encodable>(_ value: T) -> String {
         // Fast paths for the shapes customer rows store most (Foundation's encoder costs
         // microseconds per call, which dominates bulk imports).

@@ -34,13 +34,7 @@ package enum WebhookPayload {
 
     package static func data<T: Encodable>(_ value: T) -> [UInt8] {
         if let w = value as? any JSONWritable { return w.jsonBytes() }
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        e.dateEncodingStrategy = .custom { date, enc in
-            var c = enc.singleValueContainer()
-            try c.encode(Timestamp.iso8601(date))
-        }
-        return (try? Array(e.encode(value))) ?? Array("null".utf8)
+        return (try? Array(JSONCoding.apiEncoder().encode(value))) ?? Array("null".utf8)
     }
 
     package static func body(eventID: String, type: WebhookEventType, recordID: String, at now: Date, data: [UInt8], changes: [String: JSONValue]) -> String {

@@ -70,13 +70,7 @@ extension Items: JSONWritable where T: JSONWritable {
 package enum APIJSON {
 
     package static func encode<T: Encodable>(_ value: T) -> Data {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        e.dateEncodingStrategy = .custom { date, enc in
-            var c = enc.singleValueContainer()
-            try c.encode(Timestamp.iso8601(date))
-        }
-        return (try? e.encode(value)) ?? Data("{}".utf8)
+        (try? JSONCoding.apiEncoder().encode(value)) ?? Data("{}".utf8)
     }
 
     package static func decoder() -> JSONDecoder {
