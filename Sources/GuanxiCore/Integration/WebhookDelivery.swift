@@ -82,8 +82,9 @@ package enum WebhookOrdering {
     /// At most this many requests to one endpoint at a time, so an endpoint that hangs or refuses
     /// slowly cannot hold every sender while the others wait. One endpoint's rate is this many
     /// over a delivery's round trip (claim, request, answer, record): at 8 it was 1,559/s on
-    /// loopback with the server's CPU half idle, two endpoints together 2,668/s (BENCHMARKS.md).
-    package static let perEndpoint = 16
+    /// loopback with the server's CPU half idle, two endpoints together 2,668/s; at 32 +30–45 %
+    /// over 16 in the same minutes, each claim taking more at once (BENCHMARKS.md).
+    package static let perEndpoint = 32
 
     /// The candidates that may go now, in the order given: `earliest` is the lowest sequence number
     /// of an unfinished delivery per key, `inFlight` the requests under way per endpoint (both read

@@ -1,4 +1,5 @@
 import Foundation
+import GuanxiCore
 import NIOCore
 import NIOPosix
 import NIOHTTP1
@@ -26,7 +27,7 @@ final class KeptConnections: Sendable {
     static let idleLimit: Duration = .seconds(15)
     /// At most this many idle connections per endpoint (the delivery service sends at most
     /// `WebhookOrdering.perEndpoint` to one at a time).
-    static let idlePerEndpoint = 16
+    static let idlePerEndpoint = WebhookOrdering.perEndpoint
 
     private let idle = Mutex<[Endpoint: [Connection]]>([:])
     /// Connections opened since the start (tests and the bench read it).

@@ -21,7 +21,7 @@ package struct WebhookWatch: Service {
     let logger: Logger
     var metrics: ServerMetrics? = nil
 
-    package init(dispatcher: WebhookDispatcher, transport: HTTPWebhookTransport? = nil, concurrency: Int = 64, idle: Duration = .seconds(5),
+    package init(dispatcher: WebhookDispatcher, transport: HTTPWebhookTransport? = nil, concurrency: Int = 128, idle: Duration = .seconds(5),
                  logger: Logger) {
         self.dispatcher = dispatcher; self.transport = transport; self.concurrency = concurrency; self.idle = idle; self.logger = logger
     }
