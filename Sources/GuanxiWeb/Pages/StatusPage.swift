@@ -86,6 +86,7 @@ package enum StatusPage {
             "ops_no_errors": "没有服务器错误。", "ops_at": "时间", "ops_code": "状态码", "ops_route": "请求", "ops_request_id": "请求编号",
             "queue_ingest": "等待写入（线索、工单、订单）",
             "job_sla_watch": "SLA 监控", "job_mail_watch": "邮件收发", "job_webhook_watch": "Webhook 发送", "job_housekeeping": "例行维护",
+            "job_search_index": "搜索索引", "job_text_messages": "短信发送",
         ],
         .zhHant: [
             "ops_status": "系統狀態", "ops_version": "版本", "ops_started": "啟動於", "ops_schema": "資料庫結構（已套用 / 本版本）",
@@ -97,6 +98,7 @@ package enum StatusPage {
             "ops_no_errors": "沒有伺服器錯誤。", "ops_at": "時間", "ops_code": "狀態碼", "ops_route": "請求", "ops_request_id": "請求編號",
             "queue_ingest": "等待寫入（潛在客戶、工單、訂單）",
             "job_sla_watch": "SLA 監控", "job_mail_watch": "郵件收發", "job_webhook_watch": "Webhook 傳送", "job_housekeeping": "例行維護",
+            "job_search_index": "搜尋索引", "job_text_messages": "簡訊傳送",
         ],
         .en: [
             "ops_status": "Status", "ops_version": "Version", "ops_started": "Running since", "ops_schema": "Schema (applied / this build)",
@@ -108,6 +110,7 @@ package enum StatusPage {
             "ops_no_errors": "No server errors.", "ops_at": "When", "ops_code": "Status", "ops_route": "Request", "ops_request_id": "Request id",
             "queue_ingest": "Waiting to be written (leads, tickets, orders)",
             "job_sla_watch": "SLA monitor", "job_mail_watch": "Mail", "job_webhook_watch": "Webhook sender", "job_housekeeping": "Housekeeping",
+            "job_search_index": "Search index", "job_text_messages": "Text messages",
         ],
     ]
 }
