@@ -96,7 +96,7 @@ PY
 log "$CHECK"
 if [[ $WEBHOOKS == 1 ]]; then
     sleep 10
-    HOOKS="on: $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["requests"])' "$STATS") order.placed deliveries received 10 s after the load"
+    HOOKS="on: $(python3 -c 'import json,sys; s = json.load(open(sys.argv[1])); print(s["requests"], "requests,", s["distinct_ids"], "distinct events,", s["bad_signatures"], "bad signatures")' "$STATS") of order.placed received 10 s after the load"
 fi
 mkdir -p "$REPO_ROOT/bench/out"
 REPORT=$REPO_ROOT/bench/out/orders-$DB_LABEL-$(date -u +%Y%m%d-%H%M%S).md
