@@ -197,6 +197,25 @@ serve_bench() {
     wait_for_health "$BASE"
 }
 
+# subscribe_receiver EVENT_TYPE: bench/webhooks/receiver.py on a free loopback port, subscribed through
+# the API (TOKEN, BASE) to EVENT_TYPE; its counters go to STATS (RECEIVER_PID, stopped on exit).
+subscribe_receiver() {
+    local rport secret
+    rport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    STATS=$WORK/receiver.json
+    secret=$(curl -sf --max-time 30 -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -X POST "$BASE/api/v1/webhooks" \
+        -d "{\"url\":\"http://127.0.0.1:$rport/hook\",\"events\":[\"$1\"]}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
+    python3 "$REPO_ROOT/bench/webhooks/receiver.py" --port "$rport" --stats "$STATS" --secret "$secret" &
+    RECEIVER_PID=$!
+    trap 'stop_pid "$RECEIVER_PID" receiver; stop_server; rm -rf "$WORK"' EXIT INT TERM
+    for _ in $(seq 1 50); do [[ -s $STATS ]] && break; sleep 0.1; done
+}
+
+# received_summary: what the receiver counted (STATS).
+received_summary() {
+    python3 -c 'import json,sys; s = json.load(open(sys.argv[1])); print(s["requests"], "requests,", s["distinct_ids"], "distinct events,", s["bad_signatures"], "bad signatures")' "$STATS"
+}
+
 # wrk_scenario NAME WRK_ARGS...: runs wrk with WRK_ARGS (headers, -s SCRIPT, the URL, -- the script's
 # arguments) at CONNECTIONS connections: 2 s of warm-up, then DURATION s with --latency. Appends
 # "NAME|BENCH_RESULT … cpu_ms_per_req=…" to RESULTS: the script's line and the server's CPU time per

@@ -39,16 +39,7 @@ serve_bench
 
 api() { curl -sf --max-time 30 -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$@"; }
 HOOKS="off"
-if [[ $WEBHOOKS == 1 ]]; then
-    RPORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    STATS=$WORK/receiver.json
-    SECRET=$(api -X POST "$BASE/api/v1/webhooks" -d "{\"url\":\"http://127.0.0.1:$RPORT/hook\",\"events\":[\"order.placed\"]}" \
-        | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
-    python3 "$BENCH_API_DIR/../webhooks/receiver.py" --port "$RPORT" --stats "$STATS" --secret "$SECRET" &
-    RECEIVER_PID=$!
-    trap 'stop_pid "$RECEIVER_PID" receiver; stop_server; rm -rf "$WORK"' EXIT INT TERM
-    for _ in $(seq 1 50); do [[ -s $STATS ]] && break; sleep 0.1; done
-fi
+if [[ $WEBHOOKS == 1 ]]; then subscribe_receiver order.placed; fi
 LIST=$(api "$BASE/api/v1/price-lists" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
 PRODUCTS=""
 for i in $(seq 1 20); do
@@ -96,7 +87,7 @@ PY
 log "$CHECK"
 if [[ $WEBHOOKS == 1 ]]; then
     sleep 10
-    HOOKS="on: $(python3 -c 'import json,sys; s = json.load(open(sys.argv[1])); print(s["requests"], "requests,", s["distinct_ids"], "distinct events,", s["bad_signatures"], "bad signatures")' "$STATS") of order.placed received 10 s after the load"
+    HOOKS="on: $(received_summary) of order.placed received 10 s after the load"
 fi
 mkdir -p "$REPO_ROOT/bench/out"
 REPORT=$REPO_ROOT/bench/out/orders-$DB_LABEL-$(date -u +%Y%m%d-%H%M%S).md

@@ -12,6 +12,8 @@ package enum WebhookEventType: String, CaseIterable, Sendable, Codable {
     case ticketCreated = "ticket.created", ticketUpdated = "ticket.updated", ticketStatusChanged = "ticket.status_changed"
     case ticketRated = "ticket.rated"
     case productIssuePushed = "product_issue.pushed", productIssueUpdated = "product_issue.updated"
+    /// A behaviour event stored by ingest (track, page, identify…), as `GET /api/v1/events` shows it.
+    case eventReceived = "event.received"
 
     /// The kind of record the event is about (`order` for `order.paid`).
     package var record: Substring { rawValue.prefix { $0 != "." } }

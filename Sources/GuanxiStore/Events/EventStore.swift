@@ -55,7 +55,7 @@ package struct SourceKey: Sendable, Equatable {
     }
 }
 
-/// One stored event as the API shows it.
+/// One stored event as the API shows it (and as the `event.received` webhook carries it).
 package struct StoredEvent: Sendable, Encodable {
     package var seq: Int64
     package var type: String
@@ -80,6 +80,25 @@ package struct StoredEvent: Sendable, Encodable {
         try c.encode(properties, forKey: .properties); try c.encode(messageID, forKey: .messageID)
         try c.encode(anonymousID, forKey: .anonymousID); try c.encode(userID, forKey: .userID)
         try c.encode(sourceID, forKey: .sourceID); try c.encode(receivedAt, forKey: .receivedAt); try c.encode(customerID, forKey: .customerID)
+    }
+}
+
+extension StoredEvent: JSONWritable {
+    /// The same members as `encode(to:)`, in its sorted order.
+    package func writeJSON(to w: inout JSONWriter) {
+        func text(_ w: inout JSONWriter, _ v: String?) { if let v { w.string(v) } else { w.null() } }
+        w.object { w in
+            w.key("anonymous_id"); text(&w, anonymousID)
+            w.key("customer_id"); text(&w, customerID)
+            w.key("event"); text(&w, event)
+            w.member("message_id", messageID)
+            w.key("properties"); w.value(properties)
+            w.member("received_at", receivedAt)
+            w.member("source_id", sourceID)
+            w.member("timestamp", timestamp)
+            w.member("type", type)
+            w.key("user_id"); text(&w, userID)
+        }
     }
 }
 
@@ -322,6 +341,12 @@ package final class EventStore: Sendable {
             var results: [EventIntakeResult] = []
             var counts: [String: (received: Int, stored: Int, refused: Int, last: Int64)] = [:]
             var stored: [(ws: String, m: EventMessage)] = []
+            // the events of workspaces whose webhook endpoints take them (usually none: a look-up in memory)
+            var subscribed = Set<String>()
+            for ws in Set(items.map(\.key.workspaceID)) where try await WebhookOutbox.wants(.eventReceived, db: db, workspaceID: ws, sql: sql) {
+                subscribed.insert(ws)
+            }
+            var published: [String: [(m: EventMessage, source: String, at: Date)]] = [:]
             var relinked = Set<String>()
             for i in items {
                 var n = 0, refusedHere = 0
@@ -330,6 +355,7 @@ package final class EventStore: Sendable {
                     guard fresh.remove(i.key.sourceID + "\u{1F}" + m.messageID) != nil else { continue }
                     n += 1
                     stored.append((i.key.workspaceID, m))
+                    if subscribed.contains(i.key.workspaceID) { published[i.key.workspaceID, default: []].append((m, i.key.sourceID, i.receivedAt)) }
                     if m.type == .identify || m.type == .alias {
                         let tx = Tx(sql: sql, scope: .acting(workspaceID: i.key.workspaceID, userID: nil), now: i.receivedAt, db: db)
                         if try await link(m, key: i.key, tx: tx, clock: clock) { relinked.insert(i.key.workspaceID) }
@@ -349,6 +375,9 @@ package final class EventStore: Sendable {
                 known[ws] = try await linkedCustomers(ws, Array(idsByWorkspace[ws] ?? []), sql: sql)
             }
             try await updateProfiles(stored, known: known, now: clock.now(), sql: sql)
+            for (ws, events) in published.sorted(by: { $0.key < $1.key }) {
+                try await publishReceived(events, ws: ws, known: known[ws] ?? [:], db: db, now: clock.now(), sql: sql)
+            }
             for (source, c) in counts.sorted(by: { $0.key < $1.key }) {
                 try await sql.raw("""
                     UPDATE event_sources SET received_count = received_count + \(bind: c.received), stored_count = stored_count + \(bind: c.stored),
@@ -358,6 +387,21 @@ package final class EventStore: Sendable {
             }
             return results
         }
+    }
+
+    /// `event.received` for a workspace's newly stored events, each as the API shows it, with the
+    /// customer it belongs to once this group's links are made. The record a receiver gets them in
+    /// order of is the person: the customer, else the user id, else the anonymous id.
+    static func publishReceived(_ events: [(m: EventMessage, source: String, at: Date)], ws: String, known: [String: String],
+                                db: Database, now: Date, sql: any SQLDatabase) async throws {
+        let tx = Tx(sql: sql, scope: .acting(workspaceID: ws, userID: nil), now: now, db: db)
+        try await tx.publish(.eventReceived, events.map { e in
+            let m = e.m
+            let customer = m.userID.flatMap { known[$0] } ?? m.anonymousID.flatMap { known[$0] }
+            let data = StoredEvent(seq: 0, type: m.type.rawValue, event: m.event, messageID: m.messageID, anonymousID: m.anonymousID, userID: m.userID,
+                                   sourceID: e.source, timestamp: m.timestamp, receivedAt: e.at, properties: m.properties, customerID: customer)
+            return (id: customer ?? m.userID ?? m.anonymousID ?? m.messageID, data: data)
+        })
     }
 
     /// The customers these visitor ids belong to.

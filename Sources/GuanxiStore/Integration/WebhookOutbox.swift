@@ -131,6 +131,11 @@ package enum WebhookOutbox {
         return endpoints
     }
 
+    /// True when an enabled endpoint of the workspace subscribed to `type` (whatever its filters).
+    static func wants(_ type: WebhookEventType, db: Database, workspaceID: String, sql: any SQLDatabase) async throws -> Bool {
+        try await endpoints(of: db, workspaceID: workspaceID, sql: sql).contains { WebhookTopics.selects($0.events, type) }
+    }
+
     /// An event about one record: its id, the record's JSON and what moved.
     typealias Event = (recordID: String, data: [UInt8], changes: [String: JSONValue])
 

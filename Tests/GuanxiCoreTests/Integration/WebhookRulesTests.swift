@@ -130,7 +130,7 @@ struct WebhookRulesTests {
     @Test func orderStatusesMapToTheirEvents() {
         #expect(WebhookEventType(orderStatus: .paid) == .orderPaid && WebhookEventType(orderStatus: .returned) == .orderReturned)
         #expect(WebhookEventType(orderStatus: .partiallyShipped) == nil)
-        #expect(WebhookEventType.allCases.count == 20
-                && Set(WebhookEventType.allCases.map(\.record)) == ["customer", "lead", "deal", "quote", "order", "ticket", "product_issue"])
+        #expect(WebhookEventType.allCases.count == 21
+                && Set(WebhookEventType.allCases.map(\.record)) == ["customer", "lead", "deal", "quote", "order", "ticket", "product_issue", "event"])
     }
 }

@@ -59,7 +59,7 @@ struct WebhookBench: Sendable {
 }
 
 @Suite("Outgoing webhooks: signed deliveries to a real receiver, retries, ordering, dead letters, replay, rotation, restarts")
-struct WebhookDeliveryTests {
+struct WebhookDeliveryTests: EventPageTesting {
     @Test(arguments: Backend.all)
     func aPaidOrderReachesTheReceiverSignedPerTheContract(_ backend: Backend) async throws {
         try await WebhookBench.run(backend, answer: { _, _ in .status(200) }) { b in
@@ -329,6 +329,9 @@ struct WebhookDeliveryTests {
             let issue = try await s.productIssues.create(owner, pc, ticketID: t.id)
             _ = try await s.productIssues.push(owner, id: issue.id)
             _ = try await s.productIssues.trackerStatus(owner, id: issue.id, status: "planned", externalRef: "PROD-1", externalURL: nil)
+            // a behaviour event stored by ingest
+            let key = try await source(b.env)
+            #expect(try await post(b.env, "/v1/track", key: key, #"{"event":"Viewed","anonymousId":"v-1","messageId":"e-1"}"#).status == .ok)
             // then every event type was written, each about the record it names
             let rows = try await s.db.read { sql in
                 try await sql.raw("SELECT type, record_id FROM webhook_events").all().map {
@@ -341,6 +344,7 @@ struct WebhookDeliveryTests {
             #expect(rows.contains { $0 == ("order.returned", r.id) } && rows.contains { $0 == ("ticket.status_changed", t.id) })
             #expect(rows.contains { $0 == ("lead.converted", lead.id) } && rows.contains { $0 == ("quote.accepted", q.id) })
             #expect(rows.contains { $0 == ("product_issue.pushed", issue.id) } && rows.contains { $0 == ("product_issue.updated", issue.id) })
+            #expect(rows.contains { $0 == ("event.received", "v-1") })
         }
     }
 
