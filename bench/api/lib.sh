@@ -197,14 +197,14 @@ serve_bench() {
     wait_for_health "$BASE"
 }
 
-# subscribe_receiver EVENT_TYPE: bench/webhooks/receiver.py on a free loopback port, subscribed through
-# the API (TOKEN, BASE) to EVENT_TYPE; its counters go to STATS (RECEIVER_PID, stopped on exit).
+# subscribe_receiver EVENT_TYPE [FILTERS_JSON]: bench/webhooks/receiver.py on a free loopback port, subscribed
+# through the API (TOKEN, BASE) to EVENT_TYPE with those filters; its counters go to STATS (RECEIVER_PID, stopped on exit).
 subscribe_receiver() {
-    local rport secret
+    local rport secret filters=${2:-'{}'}
     rport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     STATS=$WORK/receiver.json
     secret=$(curl -sf --max-time 30 -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -X POST "$BASE/api/v1/webhooks" \
-        -d "{\"url\":\"http://127.0.0.1:$rport/hook\",\"events\":[\"$1\"]}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
+        -d "{\"url\":\"http://127.0.0.1:$rport/hook\",\"events\":[\"$1\"],\"filters\":$filters}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
     python3 "$REPO_ROOT/bench/webhooks/receiver.py" --port "$rport" --stats "$STATS" --secret "$secret" &
     RECEIVER_PID=$!
     trap 'stop_pid "$RECEIVER_PID" receiver; stop_server; rm -rf "$WORK"' EXIT INT TERM
