@@ -43,6 +43,12 @@ package enum WebhookTopics {
     }
 }
 
+/// A record that answers a filter's path itself (the values `WebhookFilter.texts` would find in its
+/// JSON), so a record no endpoint's filters pass is never written as JSON.
+package protocol WebhookFilterable {
+    func filterTexts(at path: ArraySlice<String>) -> [String]
+}
+
 /// Optional filters of a subscription: each named field of the event's `data` must hold one of the
 /// listed values (`{"source": ["shop"], "customer.tier": ["A", "B"]}`); a list field matches when
 /// any of its items does. Values compare as text (numbers without a fraction as integers).
@@ -52,13 +58,18 @@ package enum WebhookFilter {
 
     /// True when `data` passes every filter (no filters: always).
     package static func matches(_ filters: [String: [String]], data: JSONValue) -> Bool {
+        matches(filters) { texts(at: $0, in: data) }
+    }
+
+    /// True when the values `texts` gives for each filter's path pass it.
+    package static func matches(_ filters: [String: [String]], texts: (ArraySlice<String>) -> [String]) -> Bool {
         filters.allSatisfy { path, allowed in
-            texts(at: path.split(separator: ".").map(String.init)[...], in: data).contains { allowed.contains($0) }
+            texts(path.split(separator: ".").map(String.init)[...]).contains { allowed.contains($0) }
         }
     }
 
     /// The values at a dotted path, as text (a list yields each item).
-    static func texts(at path: ArraySlice<String>, in value: JSONValue) -> [String] {
+    package static func texts(at path: ArraySlice<String>, in value: JSONValue) -> [String] {
         guard let key = path.first else {
             switch value {
             case .string(let s): return [s]

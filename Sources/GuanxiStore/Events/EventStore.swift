@@ -83,6 +83,29 @@ package struct StoredEvent: Sendable, Encodable {
     }
 }
 
+extension StoredEvent: WebhookFilterable {
+    /// What a filter finds at `path` in the event's JSON, read from the event itself (ingest asks
+    /// this of every event for an endpoint with filters; only the events passing are written as JSON).
+    package func filterTexts(at path: ArraySlice<String>) -> [String] {
+        guard let key = path.first else { return [] }
+        let rest = path.dropFirst()
+        func one(_ v: String?) -> [String] { rest.isEmpty ? v.map { [$0] } ?? [] : [] }
+        switch key {
+        case "type": return one(type)
+        case "event": return one(event)
+        case "message_id": return one(messageID)
+        case "anonymous_id": return one(anonymousID)
+        case "user_id": return one(userID)
+        case "customer_id": return one(customerID)
+        case "source_id": return one(sourceID)
+        case "timestamp": return one(Timestamp.iso8601(timestamp))
+        case "received_at": return one(Timestamp.iso8601(receivedAt))
+        case "properties": return WebhookFilter.texts(at: rest, in: properties)
+        default: return []
+        }
+    }
+}
+
 extension StoredEvent: JSONWritable {
     /// The same members as `encode(to:)`, in its sorted order.
     package func writeJSON(to w: inout JSONWriter) {

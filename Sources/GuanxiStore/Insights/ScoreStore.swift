@@ -37,6 +37,9 @@ package struct ScoreRun: Sendable, Equatable {
     package var phase: String? = nil
     package var progressDone: Int = 0
     package var progressTotal: Int = 0
+    /// How long each phase of this process's run took, in order (`read`, `fit`, `score`, `write`), ms; not stored.
+    package var phaseMillis: [Phase] = []
+    package struct Phase: Sendable, Equatable { package var name: String; package var ms: Int }
 }
 
 /// One customer's scores from the last run.
@@ -155,6 +158,12 @@ package struct ScoreStore: Sendable {
     package func execute(_ scope: Scope, _ started: ScoreRun) async throws -> ScoreRun {
         let began = DispatchTime.now().uptimeNanoseconds
         var run = started
+        var mark = began
+        func lap(_ name: String) {
+            let t = DispatchTime.now().uptimeNanoseconds
+            run.phaseMillis.append(.init(name: name, ms: Int((t - mark) / 1_000_000)))
+            mark = t
+        }
         do {
             if run.kind == "incremental" { return try await incremental(scope, run, began: began) }
             let zone = try await timeZone(scope.workspaceID)
@@ -168,6 +177,7 @@ package struct ScoreStore: Sendable {
             run.transactions = input.table.count
             run.firstDay = input.table.firstDay.map(CivilDate.string(ofDay:))
             run.lastDay = input.table.lastDay.map(CivilDate.string(ofDay:))
+            lap("read")
             try await progress(run, phase: "fitting", done: 0, total: 0)
             var context: ScoringContext?
             var scores: [CustomerScoring.Score] = []
@@ -176,10 +186,12 @@ package struct ScoreStore: Sendable {
                 run.model = model.chosen
                 run.parameters = Self.parameters(model, checks: Self.checks(input.table, options: options))
                 run.logLikelihood = model.chosen == "pareto_nbd" ? model.pareto?.logLikelihood : model.bgnbd.logLikelihood
+                lap("fit")
                 scores = try await score(run, activity, owned: CustomerScoring.owned(input.baskets, context: fitted), asOf: options.asOf, context: fitted)
             }
             run.customers = scores.count
             run.touched = scores.count
+            lap("score")
             try await progress(run, phase: "writing", done: scores.count, total: scores.count)
             let now = clock.now()
             run.status = "done"
@@ -192,6 +204,7 @@ package struct ScoreStore: Sendable {
                 try await ScoreChanges.clear(scope.workspaceID, changes, sql: tx.sql)
                 try await Self.finish(finished, context: kept, sql: tx.sql)
             }
+            lap("write")
             return run
         } catch {
             run.status = "failed"

@@ -14,14 +14,14 @@ extension Tx {
                                        changes: @autoclosure () -> [String: JSONValue] = [:]) async throws {
         let endpoints = try await WebhookOutbox.endpoints(of: db, workspaceID: scope.workspaceID, sql: sql).filter { WebhookTopics.selects($0.events, type) }
         guard !endpoints.isEmpty else { return }
-        try await WebhookOutbox.write(type, [(recordID, WebhookPayload.data(data()), changes())], to: endpoints, tx: self)
+        try await WebhookOutbox.write(type, [WebhookOutbox.event(recordID, data(), changes: changes(), for: endpoints)].compactMap { $0 }, tx: self)
     }
 
     /// `publish` for many records of one type (a group of captured leads or placed orders).
     package func publish<T: Encodable>(_ type: WebhookEventType, _ records: @autoclosure () -> [(id: String, data: T)]) async throws {
         let endpoints = try await WebhookOutbox.endpoints(of: db, workspaceID: scope.workspaceID, sql: sql).filter { WebhookTopics.selects($0.events, type) }
         guard !endpoints.isEmpty else { return }
-        try await WebhookOutbox.write(type, records().map { ($0.id, WebhookPayload.data($0.data), [:]) }, to: endpoints, tx: self)
+        try await WebhookOutbox.write(type, records().compactMap { WebhookOutbox.event($0.id, $0.data, changes: [:], for: endpoints) }, tx: self)
     }
 }
 
@@ -136,32 +136,39 @@ package enum WebhookOutbox {
         try await endpoints(of: db, workspaceID: workspaceID, sql: sql).contains { WebhookTopics.selects($0.events, type) }
     }
 
-    /// An event about one record: its id, the record's JSON and what moved.
-    typealias Event = (recordID: String, data: [UInt8], changes: [String: JSONValue])
+    /// An event about one record: its id, the record's JSON, what moved, and the endpoints it goes to.
+    typealias Event = (recordID: String, data: [UInt8], changes: [String: JSONValue], targets: [Endpoint])
 
-    /// The event rows and one pending delivery per event and endpoint whose filters pass, due now,
-    /// written in two statements however many records a change placed; then the delivery service
-    /// is woken (it finds the rows once this transaction commits).
-    static func write(_ type: WebhookEventType, _ events: [Event], to endpoints: [Endpoint], tx: Tx) async throws {
-        let filtered = endpoints.contains { !$0.filters.isEmpty }
+    /// The event `value` makes for those of `endpoints` whose filters it passes (nil: none). A
+    /// `WebhookFilterable` value answers the filters itself and is written as JSON only when one passes.
+    static func event<T: Encodable>(_ recordID: String, _ value: T, changes: [String: JSONValue], for endpoints: [Endpoint]) -> Event? {
+        guard endpoints.contains(where: { !$0.filters.isEmpty }) else { return (recordID, WebhookPayload.data(value), changes, endpoints) }
+        if let f = value as? any WebhookFilterable {
+            let targets = endpoints.filter { WebhookFilter.matches($0.filters, texts: f.filterTexts) }
+            return targets.isEmpty ? nil : (recordID, WebhookPayload.data(value), changes, targets)
+        }
+        let data = WebhookPayload.data(value)
+        let parsed = (try? data.withUnsafeBufferPointer { try JSONParser.parse(bytes: $0) }) ?? .null
+        let targets = endpoints.filter { WebhookFilter.matches($0.filters, data: parsed) }
+        return targets.isEmpty ? nil : (recordID, data, changes, targets)
+    }
+
+    /// The event rows and one pending delivery per event and target, due now, written in two
+    /// statements however many records a change placed; then the delivery service is woken (it
+    /// finds the rows once this transaction commits).
+    static func write(_ type: WebhookEventType, _ events: [Event], tx: Tx) async throws {
+        guard !events.isEmpty else { return }
         let ws = tx.scope.workspaceID, at = tx.now.millis
         var eventRows: [[any Encodable & Sendable]] = [], deliveryRows: [[any Encodable & Sendable]] = []
-        eventRows.reserveCapacity(events.count); deliveryRows.reserveCapacity(events.count * endpoints.count)
+        eventRows.reserveCapacity(events.count); deliveryRows.reserveCapacity(events.reduce(0) { $0 + $1.targets.count })
         for e in events {
-            var targets = endpoints
-            if filtered {
-                let value = (try? e.data.withUnsafeBufferPointer { try JSONParser.parse(bytes: $0) }) ?? .null
-                targets = endpoints.filter { WebhookFilter.matches($0.filters, data: value) }
-            }
-            guard !targets.isEmpty else { continue }
             let eventID = ID.make(at: tx.now)
             let body = WebhookPayload.body(eventID: eventID, type: type, recordID: e.recordID, at: tx.now, data: e.data, changes: e.changes)
             eventRows.append([eventID, ws, type.rawValue, e.recordID, body, at])
-            for t in targets {
+            for t in e.targets {
                 deliveryRows.append([ID.make(at: tx.now), ws, t.id, eventID, type.rawValue, e.recordID, WebhookDeliveryState.pending.rawValue, 0, at, at])
             }
         }
-        guard !eventRows.isEmpty else { return }
         _ = try await BulkSQL.insert("webhook_events", "id, workspace_id, type, record_id, body, created_at", eventRows, sql: tx.sql)
         _ = try await BulkSQL.insert("webhook_deliveries", "id, workspace_id, subscription_id, event_id, event_type, record_id, state, attempts, next_at, created_at",
                                      deliveryRows, sql: tx.sql)

@@ -35,6 +35,7 @@ struct AnalyzeScoreCommand: AsyncParsableCommand {
             let scope = try await db.scope(stores.access)
             let run = try await stores.scores.run(scope, asOf: asOf, period: period, pareto: pareto, full: full)
             await database.close()
+            if AnalyzeIO.timingsEnabled { AnalyzeIO.note(run.phaseMillis.map { "\($0.name) \($0.ms) ms" }.joined(separator: ", ")) }
             var members: [(String, JSONValue)] = [
                 ("run", .string(run.id)), ("status", .string(run.status)), ("as_of", .string(run.asOf)), ("period", .string(run.period)),
                 ("model_version", .string(run.modelVersion)), ("chosen", run.model.map { .string($0) } ?? .null),
