@@ -83,4 +83,31 @@ struct GammaGammaTests {
         #expect(abs(a.parameters.gamma - b.parameters.gamma) <= 1e-5 * a.parameters.gamma)
         #expect(abs(b.logLikelihood - 40 * a.logLikelihood) <= 1e-8 * abs(b.logLikelihood))
     }
+
+    @Test func buyersWhoseMeanSpendsDoNotDifferStopAtTheEdgeWithTheMeanAsTheirSpend() {
+        // given 20,000 repeat buyers each spending uniformly between 5 and 500 per purchase: no customer spends more than
+        // another on average, so the likelihood keeps rising as q and γ grow together (this took 35 s and ended with
+        // q ≈ 2e17 and a positive, meaningless log-likelihood on a million customers)
+        var rng = SplitMix64(seed: 7)
+        var xs: [Double] = [], ms: [Double] = []
+        for _ in 0..<20_000 {
+            let x = 1 + Int(rng.next() % 6)
+            xs.append(Double(x))
+            ms.append((0..<x).reduce(0.0) { acc, _ in acc + 5 + rng.nextUnit() * 495 } / Double(x))
+        }
+        let mean = zip(xs, ms).reduce(0.0) { $0 + $1.0 * $1.1 } / xs.reduce(0, +)
+        // when
+        let started = ContinuousClock.now
+        let fit = GammaGamma.fit(frequency: xs, monetaryValue: ms)
+        let took = ContinuousClock.now - started
+        // then the fit stops at the edge of the parameters, quickly, with a log-likelihood that means something
+        #expect(max(fit.parameters.q, fit.parameters.gamma) > 1e6 && max(fit.parameters.q, fit.parameters.gamma) <= exp(GammaGamma.edge))
+        #expect(fit.logLikelihood.isFinite && fit.logLikelihood < 0)
+        #expect(took < .seconds(5), "\(took)")
+        // and every buyer's expected spend is the mean spend, whatever they bought
+        for (x, m) in [(1.0, 10.0), (6.0, 480.0), (3.0, 250.0)] {
+            let spend = GammaGamma.conditionalExpectedSpend(fit.parameters, x: x, m: m)
+            #expect(abs(spend - mean) <= 0.01 * mean, "x \(x) m \(m): \(spend) vs mean \(mean)")
+        }
+    }
 }

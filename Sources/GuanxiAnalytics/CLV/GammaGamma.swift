@@ -64,13 +64,19 @@ package enum GammaGamma {
     }
 
     /// Fits on repeat buyers given as columns (every `x > 0`, `m > 0`).
+    /// How far from 1 (in ln) a parameter may go: 1e-10 to 1e10.
+    static let edge = 23.0
+
     static func fit(frequency xs: [Double], monetaryValue ms: [Double], start: Parameters? = nil) -> Fit {
         let stats = SufficientStatistics(frequency: xs, monetaryValue: ms)
         let s = start ?? Parameters(p: 1, q: 1, gamma: 1)
         let scale = 1 / stats.buyers
         // f(θ) = −LL/N with θ = ln(p, q, γ): ∂f/∂θᵢ = −uᵢ gᵢ/N, ∂²f/∂θᵢ∂θⱼ = −(uᵢ uⱼ Hᵢⱼ + δᵢⱼ uᵢ gᵢ)/N.
         let result = Minimizer.newton(start: [log(s.p), log(s.q), log(s.gamma)], gradientTolerance: 1e-10) { theta, grad, hess in
-            guard theta.allSatisfy({ abs($0) < 40 }) else { return .infinity }
+            // p, q and γ between 1e-10 and 1e10: beyond, ln Γ(q) and q ln γ are so large that the
+            // likelihood's terms cancel to noise (customers whose mean spends barely differ drive q
+            // and γ up together without end; at the edge the fit stops, its predictions the mean's)
+            guard theta.allSatisfy({ abs($0) < Self.edge }) else { return .infinity }
             let u = theta.map { exp($0) }
             let d = stats.derivatives(p: u[0], q: u[1], gamma: u[2], hessian: true)
             for i in 0..<3 {

@@ -261,6 +261,9 @@ package enum Minimizer {
             f = fNew
             // At the precision floor a full step no longer changes f.
             if t == 1, change <= 1e-16 * abs(f), d.allSatisfy({ abs($0) < 1e-9 }) { converged = true; break }
+            // Pressed against the edge of the domain (each step cut a thousandfold) and no longer
+            // gaining: the minimum is on the edge; more iterations would only halve steps there.
+            if t < 1e-3, change <= 1e-12 * max(1, abs(f)) { break }
         }
         return MinimizationResult(point: x, value: f, iterations: iterations, evaluations: evaluations, converged: converged)
     }
