@@ -48,6 +48,28 @@ struct KMeansTests {
         #expect(KMeans.silhouette(KMeans.Matrix(rows: rows), labels: result.labels) > 0.99)
     }
 
+    @Test func aSampledSilhouetteIsTheSampleOwnAndCostsTheSampleOnly() {
+        // given 400,000 points in two tight, far-apart groups, and a labelling that puts one point in ten in the wrong group
+        var values: [Double] = [], good: [Int32] = [], bad: [Int32] = []
+        for i in 0..<400_000 {
+            let group = Int32(i % 2)
+            values += [Double(group) * 100 + Double(i % 7) * 0.01, Double(group) * 100]
+            good.append(group)
+            bad.append(i % 10 == 0 ? 1 - group : group)
+        }
+        let data = KMeans.Matrix(values: values, dimensions: 2)
+        // when
+        let started = ContinuousClock.now
+        let right = KMeans.silhouette(data, labels: good, sampleSize: 2_000, seed: 3)
+        let wrong = KMeans.silhouette(data, labels: bad, sampleSize: 2_000, seed: 3)
+        let took = ContinuousClock.now - started
+        // then the sample tells the labellings apart as the whole would, in far less than the whole's time
+        #expect(right > 0.99 && wrong < 0.9, "\(right) \(wrong)")
+        #expect(took < .seconds(2), "\(took)")
+        // and it is the exact silhouette of the sampled points (the same seed picks the same points)
+        #expect(KMeans.silhouette(data, labels: good, sampleSize: 2_000, seed: 3) == right)
+    }
+
     @Test func elbowInertiaFallsWithK() throws {
         // given
         let features = try Self.cdnowFeatures()

@@ -314,8 +314,11 @@ package struct ScoreStore: Sendable {
                 return " AND \(unsafeRaw: column) IN (\(binds: g))"
             }
             var customers: [String] = [], millis: [Int64] = [], minor: [Int64] = [], orderIDs: [String] = []
+            // the whole workspace is read in the table's own order (SQLite): through an index, every order
+            // would be a look-up of its own, a page read per order on a database larger than memory
+            let scan: SQLQueryString = only == nil && db.dialect == .sqlite ? " NOT INDEXED" : ""
             for g in groups { for r in try await sql.raw("""
-                SELECT id, customer_id, placed_at, total - refunded AS amount FROM orders
+                SELECT id, customer_id, placed_at, total - refunded AS amount FROM orders\(scan)
                 WHERE workspace_id = \(bind: workspaceID) AND currency = \(bind: currency) AND status IN (\(binds: purchased)) AND (refunded = 0 OR total > refunded)
                 """ + among(g, "customer_id")).all() {
                 orderIDs.append(try r.decode(column: "id", as: String.self))
@@ -325,12 +328,16 @@ package struct ScoreStore: Sendable {
             } }
             let table = ScoringInput.table(customers: customers, millis: millis, minor: minor, timeZone: zone)
             var items: [String: [String]] = [:]
-            for g in groups { for r in try await sql.raw("""
+            // the lines of the orders read above (those of other orders are read too when scanning, and left unused)
+            let lines: SQLQueryString = only == nil && db.dialect == .sqlite
+                ? "SELECT l.order_id, COALESCE(p.name, l.name) AS item FROM order_lines l NOT INDEXED LEFT JOIN products p ON p.id = l.product_id WHERE l.workspace_id = \(bind: workspaceID) AND l.quantity > l.returned"
+                : """
                 SELECT l.order_id, COALESCE(p.name, l.name) AS item FROM order_lines l JOIN orders o ON o.id = l.order_id
                 LEFT JOIN products p ON p.id = l.product_id
                 WHERE o.workspace_id = \(bind: workspaceID) AND o.currency = \(bind: currency) AND o.status IN (\(binds: purchased))
                 AND (o.refunded = 0 OR o.total > o.refunded) AND l.quantity > l.returned
-                """ + among(g, "o.customer_id")).all() {
+                """
+            for g in groups { for r in try await sql.raw(lines + among(g, "o.customer_id")).all() {
                 let item = try r.decode(column: "item", as: String.self)
                 if !item.isEmpty { items[try r.decode(column: "order_id", as: String.self), default: []].append(item) }
             } }
@@ -382,8 +389,10 @@ package struct ScoreStore: Sendable {
 
     /// Every score of the workspace replaced by the run's, in large batches.
     static func replace(_ workspaceID: String, _ scores: [CustomerScoring.Score], run: ScoreRun, now: Date, sql: any SQLDatabase) async throws {
-        try await sql.raw("DELETE FROM customer_scores WHERE workspace_id = \(bind: workspaceID)").run()
-        try await insert(workspaceID, scores, run: run, now: now, sql: sql)
+        try await BulkSQL.withIndexesRebuilt("customer_scores", sql: sql) {
+            try await sql.raw("DELETE FROM customer_scores WHERE workspace_id = \(bind: workspaceID)").run()
+            try await insert(workspaceID, scores, run: run, now: now, sql: sql)
+        }
     }
 
     static func insert(_ workspaceID: String, _ scores: [CustomerScoring.Score], run: ScoreRun, now: Date, sql: any SQLDatabase) async throws {
