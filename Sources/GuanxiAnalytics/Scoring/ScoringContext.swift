@@ -94,30 +94,33 @@ extension CustomerScoring {
                                   antecedentSupport: 0, consequentSupport: 0)
         }
         let names = classNames[c.centres.count] ?? ["steady"]
-        var scores: [Score] = []
-        scores.reserveCapacity(summary.count)
-        for i in 0..<summary.count {
-            let x = summary.frequency[i], tx = summary.recency[i], T = summary.T[i]
-            let alive = usePareto ? ParetoNBD.probabilityAlive(c.paretoNBD!, x: x, tx: tx, T: T) : BGNBD.probabilityAlive(c.bgnbd, x: x, tx: tx, T: T)
-            let spend = c.gammaGamma.map { GammaGamma.conditionalExpectedSpend($0, x: x, m: summary.monetaryValue[i]) } ?? c.fallbackSpend
-            let clv = CustomerLifetimeValue.value(x: x, tx: tx, T: T, spend: spend, months: c.months, discountRate: c.discountRate, unit: unit,
-                                                  expected: expected)
-            let recency = asOf - Int(activity.lastDay[i])
-            let purchases = Int(activity.purchaseDays[i]), value = activity.totalAmount[i]
-            let r = threshold(Double(-recency), c.recencyThresholds), f = threshold(Double(purchases), c.frequencyThresholds)
-            let m = threshold(value, c.monetaryThresholds)
-            let tier = c.tierA.map { value >= $0 } == true ? "A" : c.tierB.map { value >= $0 } == true ? "B" : "C"
-            let label = c.centres.isEmpty ? 0 : c.centreRanks[nearest(features(recency: recency, purchases: purchases, value: value, context: c), c.centres)]
-            let mine = owned[summary.ids[i]] ?? []
-            let recommended = rules.isEmpty || mine.isEmpty ? [] : CrossSell.recommend(owned: mine, rules: rules, limit: 3).map { c.items[Int($0.item)] }
-            scores.append(Score(
-                id: summary.ids[i], recencyDays: recency, purchases: purchases, monetary: value, r: r, f: f, m: m,
-                segment: segmentKey(RFMSegmentMap.rfmPackage.segment(r: r, f: f, m: m)),
-                expectedPurchases: expected(horizon, x, tx, T), probabilityAlive: alive,
-                churnRisk: churnRisk(probabilityAlive: alive, purchases: purchases, recencyDays: recency),
-                clv: clv, valueTier: tier, customerClass: names[min(label, names.count - 1)], crossSell: recommended))
-        }
-        return scores
+        // customers are scored on every core, each chunk in order
+        return Parallel.map(count: summary.count, minimumPerChunk: 2_000) { lo, hi -> [Score] in
+            var scores: [Score] = []
+            scores.reserveCapacity(hi - lo)
+            for i in lo..<hi {
+                let x = summary.frequency[i], tx = summary.recency[i], T = summary.T[i]
+                let alive = usePareto ? ParetoNBD.probabilityAlive(c.paretoNBD!, x: x, tx: tx, T: T) : BGNBD.probabilityAlive(c.bgnbd, x: x, tx: tx, T: T)
+                let spend = c.gammaGamma.map { GammaGamma.conditionalExpectedSpend($0, x: x, m: summary.monetaryValue[i]) } ?? c.fallbackSpend
+                let clv = CustomerLifetimeValue.value(x: x, tx: tx, T: T, spend: spend, months: c.months, discountRate: c.discountRate, unit: unit,
+                                                      expected: expected)
+                let recency = asOf - Int(activity.lastDay[i])
+                let purchases = Int(activity.purchaseDays[i]), value = activity.totalAmount[i]
+                let r = threshold(Double(-recency), c.recencyThresholds), f = threshold(Double(purchases), c.frequencyThresholds)
+                let m = threshold(value, c.monetaryThresholds)
+                let tier = c.tierA.map { value >= $0 } == true ? "A" : c.tierB.map { value >= $0 } == true ? "B" : "C"
+                let label = c.centres.isEmpty ? 0 : c.centreRanks[nearest(features(recency: recency, purchases: purchases, value: value, context: c), c.centres)]
+                let mine = owned[summary.ids[i]] ?? []
+                let recommended = rules.isEmpty || mine.isEmpty ? [] : CrossSell.recommend(owned: mine, rules: rules, limit: 3).map { c.items[Int($0.item)] }
+                scores.append(Score(
+                    id: summary.ids[i], recencyDays: recency, purchases: purchases, monetary: value, r: r, f: f, m: m,
+                    segment: segmentKey(RFMSegmentMap.rfmPackage.segment(r: r, f: f, m: m)),
+                    expectedPurchases: expected(horizon, x, tx, T), probabilityAlive: alive,
+                    churnRisk: churnRisk(probabilityAlive: alive, purchases: purchases, recencyDays: recency),
+                    clv: clv, valueTier: tier, customerClass: names[min(label, names.count - 1)], crossSell: recommended))
+            }
+            return scores
+        }.flatMap { $0 }
     }
 
     /// A quintile score: 1 + the thresholds strictly below the value (`RFM.quantileScores`' rule).
