@@ -300,10 +300,13 @@ package struct ScoreStore: Sendable {
     func read(_ workspaceID: String, zone: TimeZone, currency main: String? = nil, customers only: [String]? = nil) async throws -> Input {
         let purchased = Self.purchased
         return try await db.read { sql in
+            // the whole workspace is read in the table's own order (SQLite): through an index, every order
+            // would be a look-up of its own, a page read per order on a database larger than memory
+            let scan: SQLQueryString = only == nil && db.dialect == .sqlite ? " NOT INDEXED" : ""
             var currency = main ?? DealStore.defaultCurrency
             if main == nil {
                 currency = try await sql.raw("""
-                    SELECT currency, COUNT(*) AS n FROM orders WHERE workspace_id = \(bind: workspaceID) AND status IN (\(binds: purchased))
+                    SELECT currency, COUNT(*) AS n FROM orders\(scan) WHERE workspace_id = \(bind: workspaceID) AND status IN (\(binds: purchased))
                     GROUP BY currency ORDER BY n DESC, currency LIMIT 1
                     """).first()?.decode(column: "currency", as: String.self) ?? DealStore.defaultCurrency
             }
@@ -314,9 +317,6 @@ package struct ScoreStore: Sendable {
                 return " AND \(unsafeRaw: column) IN (\(binds: g))"
             }
             var customers: [String] = [], millis: [Int64] = [], minor: [Int64] = [], orderIDs: [String] = []
-            // the whole workspace is read in the table's own order (SQLite): through an index, every order
-            // would be a look-up of its own, a page read per order on a database larger than memory
-            let scan: SQLQueryString = only == nil && db.dialect == .sqlite ? " NOT INDEXED" : ""
             for g in groups { for r in try await sql.raw("""
                 SELECT id, customer_id, placed_at, total - refunded AS amount FROM orders\(scan)
                 WHERE workspace_id = \(bind: workspaceID) AND currency = \(bind: currency) AND status IN (\(binds: purchased)) AND (refunded = 0 OR total > refunded)
