@@ -70,6 +70,21 @@ struct KMeansTests {
         #expect(KMeans.silhouette(data, labels: good, sampleSize: 2_000, seed: 3) == right)
     }
 
+    @Test func beyondTheClassSampleKIsChosenOnASampleAndFittedOnEveryone() {
+        // given 60,000 customers' standardised features in three far-apart groups (more than the 50,000 k is chosen on)
+        var values: [Double] = []
+        let centres: [[Double]] = [[-3, 0, 0], [3, 3, 0], [0, -3, 3]]
+        var rng = SplitMix64(seed: 5)
+        for i in 0..<60_000 { for j in 0..<3 { values.append(centres[i % 3][j] + (rng.nextUnit() - 0.5) * 0.2) } }
+        // when
+        let (found, ranks) = CustomerScoring.classes(KMeans.Matrix(values: values, dimensions: 3), options: .init(asOf: 0))
+        // then three classes, their centres the groups' (fitted on everyone: within a hundredth), ranked by value
+        #expect(found.count == 3 && Set(ranks) == [0, 1, 2])
+        for c in centres {
+            #expect(found.contains { f in zip(f, c).allSatisfy { abs($0 - $1) < 0.01 } }, "\(c) not among \(found)")
+        }
+    }
+
     @Test func elbowInertiaFallsWithK() throws {
         // given
         let features = try Self.cdnowFeatures()

@@ -29,6 +29,18 @@ package enum KMeans {
 
         /// Row `i`.
         package func row(_ i: Int) -> [Double] { Array(values[(i * dimensions)..<((i + 1) * dimensions)]) }
+
+        /// `m` rows picked at random (seeded), and which rows they are.
+        package func sample(_ m: Int, seed: UInt64) -> (matrix: Matrix, rows: [Int]) {
+            var rng = SplitMix64(seed: seed)
+            var order = Array(0..<count)
+            order.shuffle(using: &rng)
+            let picked = Array(order.prefix(m))
+            var out: [Double] = []
+            out.reserveCapacity(picked.count * dimensions)
+            for i in picked { out.append(contentsOf: values[(i * dimensions)..<((i + 1) * dimensions)]) }
+            return (Matrix(values: out, dimensions: dimensions), picked)
+        }
     }
 
     /// A clustering.
@@ -245,14 +257,8 @@ package enum KMeans {
     package static func silhouette(_ data: Matrix, labels: [Int32], sampleSize: Int? = nil, seed: UInt64 = 0) -> Double {
         let n = data.count, d = data.dimensions
         if let m = sampleSize, m < n {
-            var rng = SplitMix64(seed: seed)
-            var order = Array(0..<n)
-            order.shuffle(using: &rng)
-            let picked = order.prefix(m)
-            var values: [Double] = []
-            values.reserveCapacity(m * d)
-            for i in picked { values.append(contentsOf: data.values[(i * d)..<((i + 1) * d)]) }
-            return silhouette(Matrix(values: values, dimensions: d), labels: picked.map { labels[$0] })
+            let (sample, rows) = data.sample(m, seed: seed)
+            return silhouette(sample, labels: rows.map { labels[$0] })
         }
         let k = Int(labels.max() ?? 0) + 1
         var sizes = [Int](repeating: 0, count: k)

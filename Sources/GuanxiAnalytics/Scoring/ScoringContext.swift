@@ -210,18 +210,27 @@ extension CustomerScoring {
         return (model, context, activity)
     }
 
+    /// Customers k is chosen on (k-means for each k and their silhouettes); beyond, a seeded sample.
+    static let classSample = 50_000
+
     /// k-means on the standardised features, k chosen by the mean silhouette of a seeded sample;
     /// the centres and each centre's rank (0: recent, frequent, high spend).
     static func classes(_ features: KMeans.Matrix, options: Options) -> (centres: [[Double]], ranks: [Int]) {
         let n = features.count
-        var best: (k: Int, score: Double, result: KMeans.Result)?
-        for k in options.classCounts where k <= n && k <= 5 {
-            let result = KMeans.fit(features, k: k, seed: options.seed, initializations: 3)
+        // k is chosen on a seeded sample of at most `classSample` customers; the chosen k is then fitted on everyone
+        let chooseOn = n > classSample ? features.sample(classSample, seed: options.seed).matrix : features
+        var chosen: (k: Int, score: Double, result: KMeans.Result)?
+        for k in options.classCounts where k <= chooseOn.count && k <= 5 {
+            let result = KMeans.fit(chooseOn, k: k, seed: options.seed, initializations: 3)
             guard result.sizes.allSatisfy({ $0 > 0 }) else { continue }
-            let s = KMeans.silhouette(features, labels: result.labels, sampleSize: min(n, 2000), seed: options.seed)
-            if best == nil || s > best!.score { best = (k, s, result) }
+            let s = KMeans.silhouette(chooseOn, labels: result.labels, sampleSize: min(chooseOn.count, 2000), seed: options.seed)
+            if chosen == nil || s > chosen!.score { chosen = (k, s, result) }
         }
-        guard let best else { return ([], []) }
+        guard var best = chosen else { return ([], []) }
+        if n > classSample {
+            let all = KMeans.fit(features, k: best.k, seed: options.seed, initializations: 3)
+            if all.sizes.allSatisfy({ $0 > 0 }) { best.result = all }
+        }
         // R is days since the last purchase: lower is better
         let value = (0..<best.k).map { c -> Double in let r = best.result.centroids.row(c); return -r[0] + r[1] + r[2] }
         let order = (0..<best.k).sorted { value[$0] > value[$1] }
