@@ -234,6 +234,13 @@ struct BackupTests {
         }
     }
 
+    @Test func onlyACheckpointThatRanAndCopiedTheWholeLogSaysTheFileHoldsEverything() {
+        #expect(DirectSQLite.logIsInFile(busy: 0, log: 12, checkpointed: 12) && DirectSQLite.logIsInFile(busy: 0, log: 0, checkpointed: 0))
+        // a reader kept some frames out; another connection's checkpoint was running (busy, -1, -1: this one did not run)
+        #expect(!DirectSQLite.logIsInFile(busy: 0, log: 12, checkpointed: 7))
+        #expect(!DirectSQLite.logIsInFile(busy: 1, log: -1, checkpointed: -1) && !DirectSQLite.logIsInFile(busy: 0, log: -1, checkpointed: -1))
+    }
+
     @Test func aLongReadKeepsTheFileFromBeingHeldAndTheBackupCopiesInstead() async throws {
         try await Backend.sqlite.with { db, scope in
             try await someData(db, scope, count: 30)

@@ -70,6 +70,9 @@ final class DirectSQLite: @unchecked Sendable {
     /// frame made it into the file, begins reading; writers wait only for that second checkpoint. A
     /// reader of the server on an older snapshot keeps frames from the file; then it tries again a
     /// few milliseconds later.
+    /// Whether a `wal_checkpoint` answer says every frame of the log is in the database file.
+    static func logIsInFile(busy: Int, log: Int, checkpointed: Int) -> Bool { busy == 0 && log >= 0 && log == checkpointed }
+
     func beginFileSnapshot(guard lock: DirectSQLite, deadline: ContinuousClock.Instant) throws -> Int64? {
         while ContinuousClock.now < deadline {
             try run("PRAGMA wal_checkpoint(PASSIVE)", [])   // most of the log, while writers go on
@@ -78,9 +81,11 @@ final class DirectSQLite: @unchecked Sendable {
             var inFile = false
             do {
                 try run("PRAGMA wal_checkpoint(PASSIVE)", []) { row in
-                    // busy, frames in the WAL, frames copied into the file (-1, -1 outside WAL mode)
-                    let log = try row.decode(column: "log", as: Int.self), copied = try row.decode(column: "checkpointed", as: Int.self)
-                    inFile = log == copied
+                    // busy, frames in the WAL, frames copied into the file; a checkpoint that could not run (another
+                    // connection was checkpointing: the server's own checkpointer) answers busy with -1 and -1, which
+                    // say nothing of the file
+                    inFile = Self.logIsInFile(busy: try row.decode(column: "busy", as: Int.self), log: try row.decode(column: "log", as: Int.self),
+                                              checkpointed: try row.decode(column: "checkpointed", as: Int.self))
                 }
                 if inFile {
                     try run("BEGIN", [])
