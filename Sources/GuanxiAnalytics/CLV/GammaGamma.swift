@@ -63,10 +63,10 @@ package enum GammaGamma {
         return fit(frequency: xs, monetaryValue: ms, start: start)
     }
 
-    /// Fits on repeat buyers given as columns (every `x > 0`, `m > 0`).
     /// How far from 1 (in ln) a parameter may go: 1e-10 to 1e10.
     static let edge = 23.0
 
+    /// Fits on repeat buyers given as columns (every `x > 0`, `m > 0`).
     static func fit(frequency xs: [Double], monetaryValue ms: [Double], start: Parameters? = nil) -> Fit {
         let stats = SufficientStatistics(frequency: xs, monetaryValue: ms)
         let s = start ?? Parameters(p: 1, q: 1, gamma: 1)

@@ -263,13 +263,11 @@ package enum KMeans {
         let k = Int(labels.max() ?? 0) + 1
         var sizes = [Int](repeating: 0, count: k)
         for l in labels { sizes[Int(l)] += 1 }
-        let indices = Array(0..<n)
         let x = data.values
-        let parts: [Double] = Parallel.map(count: indices.count, minimumPerChunk: 200) { lo, hi in
+        let parts: [Double] = Parallel.map(count: n, minimumPerChunk: 200) { lo, hi in
             var total = 0.0
             var sums = [Double](repeating: 0, count: k)
-            for idx in lo..<hi {
-                let i = indices[idx]
+            for i in lo..<hi {
                 for c in 0..<k { sums[c] = 0 }
                 for j in 0..<n where j != i {
                     sums[Int(labels[j])] += squaredDistance(x, i * d, x, j * d, d).squareRoot()
@@ -283,6 +281,6 @@ package enum KMeans {
             }
             return total
         }
-        return parts.reduce(0, +) / Double(indices.count)
+        return parts.reduce(0, +) / Double(n)
     }
 }

@@ -366,7 +366,7 @@ package final class EventStore: Sendable {
             var stored: [(ws: String, m: EventMessage)] = []
             // the events of workspaces whose webhook endpoints take them (usually none: a look-up in memory)
             var subscribed = Set<String>()
-            for ws in Set(items.map(\.key.workspaceID)) where try await WebhookOutbox.wants(.eventReceived, db: db, workspaceID: ws, sql: sql) {
+            for ws in Set(items.map(\.key.workspaceID)) where try await !WebhookOutbox.endpoints(wanting: .eventReceived, of: db, workspaceID: ws, sql: sql).isEmpty {
                 subscribed.insert(ws)
             }
             var published: [String: [(m: EventMessage, source: String, at: Date)]] = [:]

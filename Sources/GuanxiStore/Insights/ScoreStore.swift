@@ -302,7 +302,8 @@ package struct ScoreStore: Sendable {
         return try await db.read { sql in
             // the whole workspace is read in the table's own order (SQLite): through an index, every order
             // would be a look-up of its own, a page read per order on a database larger than memory
-            let scan: SQLQueryString = only == nil && db.dialect == .sqlite ? " NOT INDEXED" : ""
+            let scanning = only == nil && db.dialect == .sqlite
+            let scan: SQLQueryString = scanning ? " NOT INDEXED" : ""
             var currency = main ?? DealStore.defaultCurrency
             if main == nil {
                 currency = try await sql.raw("""
@@ -329,7 +330,7 @@ package struct ScoreStore: Sendable {
             let table = ScoringInput.table(customers: customers, millis: millis, minor: minor, timeZone: zone)
             var items: [String: [String]] = [:]
             // the lines of the orders read above (those of other orders are read too when scanning, and left unused)
-            let lines: SQLQueryString = only == nil && db.dialect == .sqlite
+            let lines: SQLQueryString = scanning
                 ? "SELECT l.order_id, COALESCE(p.name, l.name) AS item FROM order_lines l NOT INDEXED LEFT JOIN products p ON p.id = l.product_id WHERE l.workspace_id = \(bind: workspaceID) AND l.quantity > l.returned"
                 : """
                 SELECT l.order_id, COALESCE(p.name, l.name) AS item FROM order_lines l JOIN orders o ON o.id = l.order_id

@@ -12,14 +12,14 @@ extension Tx {
     /// `changes` says what moved where it is not plain from the record (a stage's from and to, the customer merged away).
     package func publish<T: Encodable>(_ type: WebhookEventType, _ recordID: String, _ data: @autoclosure () -> T,
                                        changes: @autoclosure () -> [String: JSONValue] = [:]) async throws {
-        let endpoints = try await WebhookOutbox.endpoints(of: db, workspaceID: scope.workspaceID, sql: sql).filter { WebhookTopics.selects($0.events, type) }
-        guard !endpoints.isEmpty else { return }
-        try await WebhookOutbox.write(type, [WebhookOutbox.event(recordID, data(), changes: changes(), for: endpoints)].compactMap { $0 }, tx: self)
+        let endpoints = try await WebhookOutbox.endpoints(wanting: type, of: db, workspaceID: scope.workspaceID, sql: sql)
+        guard !endpoints.isEmpty, let event = WebhookOutbox.event(recordID, data(), changes: changes(), for: endpoints) else { return }
+        try await WebhookOutbox.write(type, [event], tx: self)
     }
 
     /// `publish` for many records of one type (a group of captured leads or placed orders).
     package func publish<T: Encodable>(_ type: WebhookEventType, _ records: @autoclosure () -> [(id: String, data: T)]) async throws {
-        let endpoints = try await WebhookOutbox.endpoints(of: db, workspaceID: scope.workspaceID, sql: sql).filter { WebhookTopics.selects($0.events, type) }
+        let endpoints = try await WebhookOutbox.endpoints(wanting: type, of: db, workspaceID: scope.workspaceID, sql: sql)
         guard !endpoints.isEmpty else { return }
         try await WebhookOutbox.write(type, records().compactMap { WebhookOutbox.event($0.id, $0.data, changes: [:], for: endpoints) }, tx: self)
     }
@@ -131,9 +131,9 @@ package enum WebhookOutbox {
         return endpoints
     }
 
-    /// True when an enabled endpoint of the workspace subscribed to `type` (whatever its filters).
-    static func wants(_ type: WebhookEventType, db: Database, workspaceID: String, sql: any SQLDatabase) async throws -> Bool {
-        try await endpoints(of: db, workspaceID: workspaceID, sql: sql).contains { WebhookTopics.selects($0.events, type) }
+    /// The workspace's enabled endpoints subscribed to `type` (whatever their filters).
+    static func endpoints(wanting type: WebhookEventType, of db: Database, workspaceID: String, sql: any SQLDatabase) async throws -> [Endpoint] {
+        try await endpoints(of: db, workspaceID: workspaceID, sql: sql).filter { WebhookTopics.selects($0.events, type) }
     }
 
     /// An event about one record: its id, the record's JSON, what moved, and the endpoints it goes to.

@@ -60,6 +60,9 @@ final class DirectSQLite: @unchecked Sendable {
         guard finished == SQLITE_OK else { throw copy.failure(finished) }
     }
 
+    /// Whether a `wal_checkpoint` answer says every frame of the log is in the database file.
+    static func logIsInFile(busy: Int, log: Int, checkpointed: Int) -> Bool { busy == 0 && log >= 0 && log == checkpointed }
+
     /// Begins a read transaction on this connection whose snapshot lies wholly in the database file,
     /// none of it only in the WAL, and answers the image's size in bytes (`nil` when that could not be
     /// had before `deadline`). While the transaction is open the file's first `size` bytes do not
@@ -70,9 +73,6 @@ final class DirectSQLite: @unchecked Sendable {
     /// frame made it into the file, begins reading; writers wait only for that second checkpoint. A
     /// reader of the server on an older snapshot keeps frames from the file; then it tries again a
     /// few milliseconds later.
-    /// Whether a `wal_checkpoint` answer says every frame of the log is in the database file.
-    static func logIsInFile(busy: Int, log: Int, checkpointed: Int) -> Bool { busy == 0 && log >= 0 && log == checkpointed }
-
     func beginFileSnapshot(guard lock: DirectSQLite, deadline: ContinuousClock.Instant) throws -> Int64? {
         while ContinuousClock.now < deadline {
             try run("PRAGMA wal_checkpoint(PASSIVE)", [])   // most of the log, while writers go on
